@@ -1,0 +1,143 @@
+import type { SerializedError } from '../errors/wow-error.ts';
+import type { CloudEvent } from './envelope.ts';
+
+/**
+ * The bus contract. Two drivers implement it with the same semantics: Redis Streams
+ * (redis/) for many processes, and in-process (memory/) for one. test/contract/
+ * runs one suite against both.
+ *
+ * Delivery is at least once: a consumer group per subscribing agent, each entry to one
+ * consumer of the group, acked after its handler resolves, redelivered to a live consumer
+ * when its holder stops responding for `visibilityTimeoutMs`, retried with exponential
+ * backoff, dead-lettered after `maxAttempts` with the error attached.
+ */
+export interface Bus {
+  readonly kind: 'redis' | 'memory';
+  publish(event: CloudEvent, opts?: PublishOptions): Promise<PublishResult>;
+  subscribe(sub: Subscription): Promise<SubscriptionHandle>;
+  /** Publishes `event` with a reply address and waits for the handler's return value. */
+  request<R = unknown>(event: CloudEvent, opts: { timeoutMs: number }): Promise<R>;
+  readonly deadLetters: DeadLetterQueue;
+  stats(): Promise<BusStats>;
+  /** Resolves when the bus's backing server answers. */
+  ping(): Promise<void>;
+  /** Stops every subscription (draining, like `SubscriptionHandle.stop`) and releases connections. */
+  close(): Promise<void>;
+}
+
+export interface PublishOptions {
+  /**
+   * Publish at most once per key for `dedupeTtlSeconds` (e.g. `X-GitHub-Delivery`).
+   * Check and append are atomic, so a crash between them cannot lose the event.
+   */
+  dedupeKey?: string;
+  dedupeTtlSeconds?: number;
+  /** Only this consumer group handles the entry (redrive); other groups ack and skip it. */
+  onlyGroup?: string;
+}
+
+export interface PublishResult {
+  /** The stream entry id; for a duplicate, the id of the entry first written. */
+  entryId: string;
+  duplicate: boolean;
+}
+
+export interface Delivery {
+  entryId: string;
+  group: string;
+  consumer: string;
+  /** 1 on first delivery; counts redeliveries after a crash too. */
+  attempt: number;
+  /** Aborted when the subscription stops past its drain deadline. */
+  signal: AbortSignal;
+}
+
+/** Resolves to ack (its value is the reply to a request); throws to retry or dead-letter. */
+export type Handler = (event: CloudEvent, delivery: Delivery) => Promise<unknown>;
+
+export interface Subscription {
+  /** The consumer group: one per subscribing agent, shared by all its instances. */
+  group: string;
+  /** Stable per process, e.g. `host:pid`; generated when absent. */
+  consumer?: string;
+  /** Exact event types or "<domain>.<entity>.*" patterns. */
+  types: readonly string[];
+  handler: Handler;
+  /** Maximum handlers in flight in this consumer (the bulkhead). */
+  concurrency?: number;
+  /** Handle events with the same `partitionkey` one at a time, in publish order, across all consumers. */
+  ordered?: boolean;
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  visibilityTimeoutMs?: number;
+}
+
+export interface SubscriptionHandle {
+  readonly group: string;
+  readonly consumer: string;
+  inFlight(): number;
+  /**
+   * Stops intake at once, then waits for in-flight handlers until `timeoutMs`. Handlers
+   * still running then are aborted (their `signal`) and their entries stay pending, to be
+   * redelivered elsewhere.
+   */
+  stop(opts?: { timeoutMs?: number }): Promise<StopResult>;
+}
+
+export interface StopResult {
+  drained: boolean;
+  /** Handlers still running at the deadline. */
+  abandoned: number;
+}
+
+export interface DeadLetter {
+  /** The dead-letter entry's own id, used to redrive it. */
+  id: string;
+  group: string;
+  topic: string;
+  event: CloudEvent;
+  error: SerializedError;
+  attempts: number;
+  failedAt: string;
+}
+
+export interface DeadLetterQueue {
+  list(opts?: { group?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** Sends entries back to their group only (other groups are not woken again); all of the group's when `ids` is absent. Returns how many. */
+  redrive(group: string, ids?: readonly string[]): Promise<number>;
+}
+
+export interface BusStats {
+  topics: TopicStats[];
+  deadLetters: { group: string; count: number }[];
+}
+
+export interface TopicStats {
+  topic: string;
+  length: number;
+  groups: GroupStats[];
+}
+
+export interface GroupStats {
+  group: string;
+  consumers: number;
+  /** Delivered, not yet acked. */
+  pending: number;
+  /** Not yet delivered to the group; null when the server cannot tell. */
+  lag: number | null;
+  oldestPendingMs: number | null;
+}
+
+/** What the bus reports as it works; metrics implement it (bus code knows no prom-client). */
+export interface BusObserver {
+  published(topic: string): void;
+  handled(group: string, topic: string, outcome: 'ack' | 'retry' | 'dead-letter' | 'skip', seconds: number): void;
+  deadLettered(group: string, topic: string): void;
+}
+
+export const silentBusObserver: BusObserver = {
+  published() {},
+  handled() {},
+  deadLettered() {},
+};

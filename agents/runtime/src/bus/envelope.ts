@@ -1,0 +1,108 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { createError } from '../errors/error-codes.ts';
+
+/**
+ * The one event envelope (DESIGN principle 3): CloudEvents 1.0 required and optional
+ * attributes, plus extensions: W3C trace context, the partitioning extension's
+ * `partitionkey` (per-key ordering), request/reply addressing, and `signature`, reserved
+ * for the sender's signature (identity issue).
+ */
+const typePattern = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
+const traceparentPattern = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+export const cloudEventSchema = z.object({
+  specversion: z.literal('1.0'),
+  id: z.string().min(1),
+  source: z.string().min(1),
+  type: z.string().regex(typePattern, { error: 'expected lowercase dot-separated segments with at least two parts, e.g. "github.push"' }),
+  subject: z.string().min(1).optional(),
+  time: z.iso.datetime({ offset: true }),
+  datacontenttype: z.literal('application/json'),
+  data: z.unknown(),
+  traceparent: z.string().regex(traceparentPattern, { error: 'expected a W3C traceparent "00-<32 hex>-<16 hex>-<2 hex>"' }),
+  tracestate: z.string().optional(),
+  partitionkey: z.string().min(1).optional(),
+  correlationid: z.string().min(1).optional(),
+  replyto: z.string().min(1).optional(),
+  signature: z.string().min(1).optional(),
+});
+
+export type CloudEvent<T = unknown> = Omit<z.infer<typeof cloudEventSchema>, 'data'> & { data: T };
+
+export interface EventInput<T = unknown> {
+  type: string;
+  data: T;
+  source: string;
+  subject?: string | undefined;
+  partitionkey?: string | undefined;
+  /** Continue this trace; a new one is started when absent. */
+  traceparent?: string | undefined;
+  tracestate?: string | undefined;
+  id?: string | undefined;
+}
+
+/** A new trace, or a new span in `parent`'s trace: the event's creation context. */
+export function childTraceparent(parent?: string): string {
+  const span = randomBytes(8).toString('hex');
+  const match = parent === undefined ? null : traceparentPattern.exec(parent) && parent.split('-');
+  if (match) return `00-${match[1] ?? ''}-${span}-${match[3] ?? '01'}`;
+  return `00-${randomBytes(16).toString('hex')}-${span}-01`;
+}
+
+export function createEvent<T>(input: EventInput<T>): CloudEvent<T> {
+  assertEventTypeValid(input.type);
+  const event: CloudEvent<T> = {
+    specversion: '1.0',
+    id: input.id ?? randomUUID(),
+    source: input.source,
+    type: input.type,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data: input.data,
+    traceparent: childTraceparent(input.traceparent),
+  };
+  if (input.subject !== undefined) event.subject = input.subject;
+  if (input.partitionkey !== undefined) event.partitionkey = input.partitionkey;
+  if (input.tracestate !== undefined) event.tracestate = input.tracestate;
+  return event;
+}
+
+/** Returns the event if it is a valid envelope, or throws WOW_ERR_EVENT_INVALID naming each bad field. */
+export function assertEventValid(value: unknown): CloudEvent {
+  const parsed = cloudEventSchema.safeParse(value);
+  if (!parsed.success) {
+    throw createError('WOW_ERR_EVENT_INVALID', [parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')]);
+  }
+  return parsed.data as CloudEvent;
+}
+
+export function assertEventTypeValid(type: string): string {
+  if (!typePattern.test(type)) throw createError('WOW_ERR_EVENT_TYPE', [type, 'expected lowercase dot-separated segments with at least two parts, e.g. "github.push"']);
+  return type;
+}
+
+/**
+ * The stream an event type lives in: its first two segments ("github.pull_request.opened"
+ * → "github.pull_request"). Subscribers to any type of a topic share its stream and skip
+ * the types they do not wake on.
+ */
+export function topicOf(type: string): string {
+  const [domain, entity] = type.split('.');
+  return `${domain ?? ''}.${entity ?? ''}`;
+}
+
+/**
+ * `pattern` is an exact type, or a prefix ending in ".*" matching one or more further
+ * segments ("github.pull_request.*"). Wildcards may not cover the topic itself.
+ */
+export function typeMatches(pattern: string, type: string): boolean {
+  if (!pattern.endsWith('.*')) return pattern === type;
+  return type.startsWith(pattern.slice(0, -1));
+}
+
+export function assertPatternValid(pattern: string): string {
+  const base = pattern.endsWith('.*') ? pattern.slice(0, -2) : pattern;
+  if (!typePattern.test(base)) throw createError('WOW_ERR_EVENT_TYPE', [pattern, 'expected an event type or a "<domain>.<entity>.*" pattern, e.g. "github.pull_request.*"']);
+  return pattern;
+}

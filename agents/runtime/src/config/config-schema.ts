@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the platform reads, with what it expects. This schema is
+ * the only source: the `Config` type is derived from it and .env.example documents it
+ * (test/config.test.ts keeps the two in step).
+ */
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: `expected an integer from ${min} to ${max}` })
+    .int({ error: `expected an integer from ${min} to ${max}` })
+    .min(min, { error: `expected an integer from ${min} to ${max}` })
+    .max(max, { error: `expected an integer from ${min} to ${max}` })
+    .default(fallback);
+
+const url = (protocols: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, { error: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` });
+
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export const envSchema = z.object({
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535, 3000),
+  DATABASE_URL: z.preprocess(emptyAsUndefined, url(['postgres:', 'postgresql:']).optional()),
+  DATABASE_POOL_MAX: int(1, 1000, 10),
+  DATA_DIR: z.string().min(1).default('.data'),
+  REDIS_URL: z.preprocess(emptyAsUndefined, url(['redis:', 'rediss:']).optional()),
+  BUS_STREAM_MAXLEN: int(1000, 1_000_000_000, 100_000),
+  BUS_MAX_ATTEMPTS: int(1, 1000, 5),
+  BUS_VISIBILITY_TIMEOUT_MS: int(100, 86_400_000, 30_000),
+  BUS_RETRY_BASE_MS: int(1, 3_600_000, 200),
+  BUS_RETRY_MAX_MS: int(1, 86_400_000, 30_000),
+  AGENTS_DIR: z.string().min(1).default('agents'),
+  AGENT_CONCURRENCY: int(1, 10_000, 10),
+  HEARTBEAT_INTERVAL_MS: int(100, 3_600_000, 5_000),
+  HEARTBEAT_TIMEOUT_MS: int(300, 86_400_000, 15_000),
+  SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000, 10_000),
+  WEBHOOK_DEDUPE_TTL_SECONDS: int(60, 30 * 86_400, 3 * 86_400),
+  APP_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, { error: 'expected the numeric App ID from the App settings page' }).optional()),
+  PRIVATE_KEY: z.preprocess(emptyAsUndefined, z.string().includes('PRIVATE KEY-----', { error: 'expected a PEM private key ("-----BEGIN RSA PRIVATE KEY-----…"); newlines may be written as \\n' }).optional()),
+  PRIVATE_KEY_PATH: z.preprocess(emptyAsUndefined, z.string().optional()),
+  WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8, { error: 'expected the webhook secret set in the App settings (at least 8 characters)' }).optional()),
+});
+
+export type Env = z.infer<typeof envSchema>;

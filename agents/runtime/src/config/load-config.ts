@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { createError } from '../errors/error-codes.ts';
+import { envSchema, type Env } from './config-schema.ts';
+
+export interface GitHubAppCredentials {
+  appId: string;
+  privateKey: string;
+  webhookSecret: string;
+}
+
+export interface Config {
+  logLevel: Env['LOG_LEVEL'];
+  http: { host: string; port: number };
+  database: { url: string | undefined; poolMax: number; dataDir: string };
+  redis: { url: string | undefined };
+  bus: { streamMaxLen: number; maxAttempts: number; visibilityTimeoutMs: number; retryBaseMs: number; retryMaxMs: number };
+  agents: { dir: string; concurrency: number; heartbeatIntervalMs: number; heartbeatTimeoutMs: number; shutdownTimeoutMs: number };
+  webhooks: { secret: string | undefined; dedupeTtlSeconds: number };
+  /** Undefined until APP_ID and a private key are set; `githubMissing` then says what to set. */
+  github: GitHubAppCredentials | undefined;
+  githubMissing: string[];
+}
+
+const secretVariables = new Set(['PRIVATE_KEY', 'WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+
+function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
+  const name = issue.path.join('.');
+  const raw = env[name];
+  const got = raw === undefined ? 'it is not set' : secretVariables.has(name) ? 'the value given does not match' : `got "${raw}"`;
+  return `  ${name}: ${issue.message}; ${got}`;
+}
+
+/**
+ * Reads the environment once, at the edge (house rule 4). A bad value throws
+ * WOW_ERR_CONFIG naming every variable at fault and what it expects.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw createError('WOW_ERR_CONFIG', [parsed.error.issues.map((i) => describeIssue(i, env)).join('\n')]);
+  }
+  const e = parsed.data;
+  if (e.HEARTBEAT_TIMEOUT_MS <= e.HEARTBEAT_INTERVAL_MS) {
+    throw createError('WOW_ERR_CONFIG', [`  HEARTBEAT_TIMEOUT_MS: expected more than HEARTBEAT_INTERVAL_MS (${e.HEARTBEAT_INTERVAL_MS}); got "${e.HEARTBEAT_TIMEOUT_MS}"`]);
+  }
+  const privateKey = readPrivateKey(e);
+  const githubMissing = [
+    e.APP_ID === undefined ? 'APP_ID' : undefined,
+    privateKey === undefined ? 'PRIVATE_KEY (or PRIVATE_KEY_PATH)' : undefined,
+    e.WEBHOOK_SECRET === undefined ? 'WEBHOOK_SECRET' : undefined,
+  ].filter((v): v is string => v !== undefined);
+  return {
+    logLevel: e.LOG_LEVEL,
+    http: { host: e.HOST, port: e.PORT },
+    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, dataDir: e.DATA_DIR },
+    redis: { url: e.REDIS_URL },
+    bus: { streamMaxLen: e.BUS_STREAM_MAXLEN, maxAttempts: e.BUS_MAX_ATTEMPTS, visibilityTimeoutMs: e.BUS_VISIBILITY_TIMEOUT_MS, retryBaseMs: e.BUS_RETRY_BASE_MS, retryMaxMs: e.BUS_RETRY_MAX_MS },
+    agents: { dir: e.AGENTS_DIR, concurrency: e.AGENT_CONCURRENCY, heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS, heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_MS, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    webhooks: { secret: e.WEBHOOK_SECRET, dedupeTtlSeconds: e.WEBHOOK_DEDUPE_TTL_SECONDS },
+    github: e.APP_ID !== undefined && privateKey !== undefined && e.WEBHOOK_SECRET !== undefined ? { appId: e.APP_ID, privateKey, webhookSecret: e.WEBHOOK_SECRET } : undefined,
+    githubMissing,
+  };
+}
+
+function readPrivateKey(e: Env): string | undefined {
+  // Env files often hold the PEM on one line with literal \n.
+  if (e.PRIVATE_KEY !== undefined) return e.PRIVATE_KEY.replace(/\\n/g, '\n');
+  if (e.PRIVATE_KEY_PATH === undefined) return undefined;
+  try {
+    return readFileSync(e.PRIVATE_KEY_PATH, 'utf8');
+  } catch (err) {
+    throw createError('WOW_ERR_CONFIG', [`  PRIVATE_KEY_PATH: expected a readable PEM file; ${(err as Error).message}`]);
+  }
+}

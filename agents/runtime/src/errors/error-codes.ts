@@ -1,0 +1,49 @@
+import { WowError } from './wow-error.ts';
+
+interface ErrorSpec {
+  /** `%s` placeholders are filled in order from the arguments. */
+  template: string;
+  retryable: boolean;
+  status: number;
+}
+
+/**
+ * Every error the platform raises, in one place. docs/errors.md documents each code;
+ * test/errors.test.ts fails when one is missing there.
+ */
+export const errorCodes = {
+  WOW_ERR_CONFIG: { template: 'Configuration is invalid:\n%s', retryable: false, status: 500 },
+  WOW_ERR_MANIFEST_INVALID: { template: '%s: %s', retryable: false, status: 400 },
+  WOW_ERR_MANIFEST_DUPLICATE: { template: 'Agent id "%s" is declared twice: %s and %s. Give each agent folder its own id.', retryable: false, status: 400 },
+  WOW_ERR_AGENT_NOT_FOUND: { template: 'No agent "%s" under %s. Known agents: %s.', retryable: false, status: 404 },
+  WOW_ERR_AGENT_ENTRY: { template: 'Agent "%s": %s', retryable: false, status: 500 },
+  WOW_ERR_EVENT_INVALID: { template: 'Event is not a valid CloudEvent: %s', retryable: false, status: 400 },
+  WOW_ERR_EVENT_TYPE: { template: 'Event type "%s" is invalid: %s', retryable: false, status: 400 },
+  WOW_ERR_EVENT_UNDECLARED: { template: 'Agent "%s" published "%s", which its agent.yml does not list in `emits`. Add it there.', retryable: false, status: 400 },
+  WOW_ERR_REQUEST_TIMEOUT: { template: 'No reply to "%s" within %s ms. Is an agent that wakes on it running? (`wow agents list`)', retryable: true, status: 504 },
+  WOW_ERR_NO_RESPONDER: { template: 'Request "%s" failed in its responder: %s', retryable: false, status: 502 },
+  WOW_ERR_BUS_CLOSED: { template: 'The bus is closed; %s was not done.', retryable: true, status: 503 },
+  WOW_ERR_DLQ_ENTRY_NOT_FOUND: { template: 'No dead-lettered entry %s for agent "%s". List them with `wow bus dlq list %s`.', retryable: false, status: 404 },
+  WOW_ERR_MIGRATION: { template: 'Migration %s failed: %s', retryable: false, status: 500 },
+  WOW_ERR_MIGRATION_CHANGED: { template: 'Migration %s was changed after it was applied (checksum %s, applied %s). Add a new migration instead of editing an applied one.', retryable: false, status: 500 },
+  WOW_ERR_STORE_UNREACHABLE: { template: 'PostgreSQL at %s is unreachable: %s. Start it, or unset DATABASE_URL to use the embedded database.', retryable: true, status: 503 },
+  WOW_ERR_REDIS_UNREACHABLE: { template: 'Redis at %s is unreachable: %s. Start it, or unset REDIS_URL to use the in-process bus.', retryable: true, status: 503 },
+  WOW_ERR_SHUTDOWN_TIMEOUT: { template: '%s handler(s) still running after the %s ms drain deadline; their messages stay pending and will be redelivered.', retryable: true, status: 503 },
+  WOW_ERR_WEBHOOK_SIGNATURE: { template: 'Webhook signature does not match. Verify that the App\'s webhook secret matches WEBHOOK_SECRET.', retryable: false, status: 401 },
+  WOW_ERR_WEBHOOK_INVALID: { template: 'Webhook request is malformed: %s', retryable: false, status: 400 },
+  WOW_ERR_CLI_USAGE: { template: '%s', retryable: false, status: 400 },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** Builds the error for `code`, filling the template's `%s` from `args` in order. */
+export function createError(code: ErrorCode, args: readonly (string | number)[] = [], opts: { data?: Record<string, unknown>; cause?: unknown } = {}): WowError {
+  const spec: ErrorSpec = errorCodes[code];
+  let i = 0;
+  const message = spec.template.replace(/%s/g, () => String(args[i++] ?? ''));
+  return new WowError(code, message, { retryable: spec.retryable, status: spec.status, data: opts.data, cause: opts.cause });
+}
+
+export function isWowError(err: unknown, code?: ErrorCode): err is WowError {
+  return err instanceof WowError && (code === undefined || err.code === code);
+}

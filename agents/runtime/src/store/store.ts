@@ -1,0 +1,19 @@
+/**
+ * The smallest interface we call on PostgreSQL (house rule 6). `pg.Pool`, `pg.PoolClient`
+ * and test fakes satisfy it as they are.
+ */
+export interface PgQueryable {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+}
+
+/** The platform's PostgreSQL: a real server through `pg`, or the embedded PGlite served over the wire. */
+export interface Store extends PgQueryable {
+  readonly kind: 'postgres' | 'embedded';
+  /** Where it lives, without credentials: safe to log. */
+  readonly location: string;
+  /** Runs `fn` in one transaction on one connection; commits if it resolves, rolls back if it throws. */
+  transaction<T>(fn: (tx: PgQueryable) => Promise<T>): Promise<T>;
+  /** Resolves when a `select 1` round-trips. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
