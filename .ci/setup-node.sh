@@ -15,4 +15,4 @@ if [ "$have" != "$want" ]; then
   fi
   export PATH="$bin:$PATH"
 fi
-node -v >&2
+

@@ -1,0 +1,25 @@
+/**
+ * `npm run bench -- <name> [args…]`: runs one benchmark (or all with no name) and prints
+ * its figures. Benchmarks are not tests: they measure, compare against a reference run in
+ * the same process, and never fail a build.
+ */
+import { benchBus } from './bus.ts';
+import { benchWebhook } from './webhook.ts';
+
+const benches: Record<string, { about: string; run: (args: string[]) => Promise<void> }> = {
+  bus: { about: 'events/s through the Redis bus vs a raw XADD/XREADGROUP/XACK loop; latency at 1,000 events/s', run: benchBus },
+  webhook: { about: 'webhook ack latency at 200 signed requests/s on loopback', run: benchWebhook },
+};
+
+const [name, ...args] = process.argv.slice(2);
+if (name === '--help' || name === '-h' || (name !== undefined && !(name in benches))) {
+  console.log('usage: npm run bench -- [name] [args…]\n');
+  for (const [key, b] of Object.entries(benches)) console.log(`  ${key.padEnd(10)} ${b.about}`);
+  process.exitCode = name === '--help' || name === '-h' ? 0 : 2;
+} else {
+  for (const [key, b] of Object.entries(benches)) {
+    if (name !== undefined && key !== name) continue;
+    console.log(`\n# bench ${key}: ${b.about}\n`);
+    await b.run(args);
+  }
+}
