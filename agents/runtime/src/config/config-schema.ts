@@ -35,6 +35,7 @@ export const envSchema = z.object({
   DATABASE_POOL_MAX: int(1, 1000, 10),
   DATA_DIR: z.string().min(1).default('.data'),
   REDIS_URL: z.preprocess(emptyAsUndefined, url(['redis:', 'rediss:']).optional()),
+  BUS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_{}-]+$/, { error: 'expected letters, digits and : _ - { } (e.g. "wow:")' }).default('wow:'),
   BUS_STREAM_MAXLEN: int(1000, 1_000_000_000, 100_000),
   BUS_MAX_ATTEMPTS: int(1, 1000, 5),
   BUS_VISIBILITY_TIMEOUT_MS: int(100, 86_400_000, 30_000),

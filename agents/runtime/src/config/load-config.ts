@@ -14,7 +14,7 @@ export interface Config {
   http: { host: string; port: number };
   database: { url: string | undefined; poolMax: number; dataDir: string };
   redis: { url: string | undefined };
-  bus: { streamMaxLen: number; maxAttempts: number; visibilityTimeoutMs: number; retryBaseMs: number; retryMaxMs: number };
+  bus: { keyPrefix: string; streamMaxLen: number; maxAttempts: number; visibilityTimeoutMs: number; retryBaseMs: number; retryMaxMs: number };
   agents: { dir: string; concurrency: number; heartbeatIntervalMs: number; heartbeatTimeoutMs: number; shutdownTimeoutMs: number };
   webhooks: { secret: string | undefined; dedupeTtlSeconds: number };
   /** Undefined until APP_ID and a private key are set; `githubMissing` then says what to set. */
@@ -55,7 +55,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { host: e.HOST, port: e.PORT },
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, dataDir: e.DATA_DIR },
     redis: { url: e.REDIS_URL },
-    bus: { streamMaxLen: e.BUS_STREAM_MAXLEN, maxAttempts: e.BUS_MAX_ATTEMPTS, visibilityTimeoutMs: e.BUS_VISIBILITY_TIMEOUT_MS, retryBaseMs: e.BUS_RETRY_BASE_MS, retryMaxMs: e.BUS_RETRY_MAX_MS },
+    bus: { keyPrefix: e.BUS_KEY_PREFIX, streamMaxLen: e.BUS_STREAM_MAXLEN, maxAttempts: e.BUS_MAX_ATTEMPTS, visibilityTimeoutMs: e.BUS_VISIBILITY_TIMEOUT_MS, retryBaseMs: e.BUS_RETRY_BASE_MS, retryMaxMs: e.BUS_RETRY_MAX_MS },
     agents: { dir: e.AGENTS_DIR, concurrency: e.AGENT_CONCURRENCY, heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS, heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_MS, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     webhooks: { secret: e.WEBHOOK_SECRET, dedupeTtlSeconds: e.WEBHOOK_DEDUPE_TTL_SECONDS },
     github: e.APP_ID !== undefined && privateKey !== undefined && e.WEBHOOK_SECRET !== undefined ? { appId: e.APP_ID, privateKey, webhookSecret: e.WEBHOOK_SECRET } : undefined,

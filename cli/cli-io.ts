@@ -1,0 +1,9 @@
+/** What a command may touch of its process: injected so tests run commands in-process. */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/** Exit codes scripts can trust. */
+export const exitCodes = { ok: 0, failed: 1, usage: 2 } as const;
