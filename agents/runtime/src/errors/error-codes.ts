@@ -27,6 +27,7 @@ export const errorCodes = {
   WOW_ERR_MIGRATION: { template: 'Migration %s failed: %s', retryable: false, status: 500 },
   WOW_ERR_MIGRATION_CHANGED: { template: 'Migration %s was changed after it was applied (checksum %s, applied %s). Add a new migration instead of editing an applied one.', retryable: false, status: 500 },
   WOW_ERR_STORE_UNREACHABLE: { template: 'PostgreSQL at %s is unreachable: %s. Start it, or unset DATABASE_URL to use the embedded database.', retryable: true, status: 503 },
+  WOW_ERR_STORE_LOCKED: { template: 'The embedded database in %s is in use by process %s (a running `wow start`?). Stop that process, or set DATABASE_URL so that several processes share one PostgreSQL.', retryable: false, status: 503 },
   WOW_ERR_REDIS_UNREACHABLE: { template: 'Redis at %s is unreachable: %s. Start it, or unset REDIS_URL to use the in-process bus.', retryable: true, status: 503 },
   WOW_ERR_SHUTDOWN_TIMEOUT: { template: '%s handler(s) still running after the %s ms drain deadline; their messages stay pending and will be redelivered.', retryable: true, status: 503 },
   WOW_ERR_WEBHOOK_SIGNATURE: { template: 'Webhook signature does not match. Verify that the App\'s webhook secret matches WEBHOOK_SECRET.', retryable: false, status: 401 },

@@ -13,6 +13,11 @@ export interface Store extends PgQueryable {
   readonly location: string;
   /** Runs `fn` in one transaction on one connection; commits if it resolves, rolls back if it throws. */
   transaction<T>(fn: (tx: PgQueryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on one connection held for its whole duration, outside any transaction the
+   * caller does not open itself (session-level advisory locks need this).
+   */
+  session<T>(fn: (conn: PgQueryable) => Promise<T>): Promise<T>;
   /** Resolves when a `select 1` round-trips. */
   ping(): Promise<void>;
   close(): Promise<void>;

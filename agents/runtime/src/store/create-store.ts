@@ -1,0 +1,100 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createError } from '../errors/error-codes.ts';
+import type { Logger } from '../log/logger.ts';
+import type { PgQueryable, Store } from './store.ts';
+import { startEmbeddedPostgres } from './start-embedded-postgres.ts';
+
+export interface CreateStoreOptions {
+  /** A PostgreSQL URL; without one, the embedded PGlite in `dataDir` serves. */
+  url?: string | undefined;
+  dataDir: string;
+  poolMax: number;
+  /** Work inside this schema (created when missing): tests use it for isolation. */
+  schema?: string | undefined;
+  log: Logger;
+}
+
+/** The URL with its password removed, safe for logs and error messages. */
+export function redactUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password !== '') u.password = '***';
+  return u.toString();
+}
+
+export async function createStore(opts: CreateStoreOptions): Promise<Store> {
+  if (opts.url !== undefined) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax, ...searchPath(opts.schema) });
+    return openPoolStore(pool, { kind: 'postgres', location: redactUrl(opts.url), schema: opts.schema, close: () => Promise.resolve() });
+  }
+  const dir = join(opts.dataDir, 'pglite');
+  await mkdir(dir, { recursive: true });
+  const embedded = await startEmbeddedPostgres(dir);
+  // PGlite is one session: a second pooled connection would interleave its statements
+  // with another's open transaction, so the embedded store has exactly one connection.
+  const pool = new pg.Pool({ host: embedded.host, port: embedded.port, user: 'postgres', database: 'postgres', max: 1, ...searchPath(opts.schema) });
+  opts.log.debug({ dir }, 'embedded PostgreSQL (PGlite) started');
+  return openPoolStore(pool, { kind: 'embedded', location: `pglite:${dir}`, schema: opts.schema, close: () => embedded.stop() });
+}
+
+function searchPath(schema: string | undefined): { options?: string } {
+  return schema === undefined ? {} : { options: `-c search_path=${schema}` };
+}
+
+async function openPoolStore(
+  pool: pg.Pool,
+  meta: { kind: Store['kind']; location: string; schema: string | undefined; close: () => Promise<void> },
+): Promise<Store> {
+  // An idle client's network error must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    if (meta.schema !== undefined) await pool.query(`create schema if not exists "${meta.schema.replace(/"/g, '""')}"`);
+    else await pool.query('select 1');
+  } catch (err) {
+    await pool.end();
+    await meta.close();
+    throw createError('WOW_ERR_STORE_UNREACHABLE', [meta.location, (err as Error).message], { cause: err });
+  }
+  const query: PgQueryable['query'] = async (text, values) => pool.query(text, values);
+  return {
+    kind: meta.kind,
+    location: meta.location,
+    query,
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('begin');
+        const result = await fn({ query: (text, values) => client.query(text, values) });
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        try {
+          await client.query('rollback');
+        } catch (rollbackErr) {
+          // A connection that cannot roll back is destroyed; the server then rolls back.
+          broken = rollbackErr instanceof Error ? rollbackErr : new Error(String(rollbackErr));
+        }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async session(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn({ query: (text, values) => client.query(text, values) });
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query('select 1');
+    },
+    async close() {
+      await pool.end();
+      await meta.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { createServer } from '../../app/server/create-server.ts';
+import { createAgentHost } from '../../agents/runtime/src/agent/create-agent-host.ts';
+import { loadConfig } from '../../agents/runtime/src/config/load-config.ts';
+import { createLogger } from '../../agents/runtime/src/log/logger.ts';
+import { openRuntime } from '../../agents/runtime/src/platform/open-runtime.ts';
+import { exitCodes, type CliIo } from '../cli-io.ts';
+import { waitForShutdown } from '../wait-for-shutdown.ts';
+
+export function registerStartCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
+  program.command('start')
+    .description('Run the platform: the HTTP server (webhooks, /healthz, /readyz, /metrics) and every agent. Uses DATABASE_URL and REDIS_URL, or the embedded database and the in-process bus when they are unset.')
+    .action(async () => {
+      const config = loadConfig(io.env);
+      const log = createLogger(config.logLevel);
+      const runtime = await openRuntime(config, log);
+      try {
+        const host = await createAgentHost({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics, agentsDir: config.agents.dir });
+        const server = await createServer({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics });
+        await host.start();
+        const address = await server.listen({ host: config.http.host, port: config.http.port });
+        log.info({ address, database: runtime.store.location, bus: runtime.bus.kind, agents: host.agents() }, `WAOOAW is running: ${address}/healthz`);
+
+        const signal = await waitForShutdown();
+        log.info({ signal }, 'stopping: no new webhooks or messages; draining running handlers');
+        await server.close();
+        const result = await host.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
+        setCode(result.drained ? exitCodes.ok : exitCodes.failed);
+      } finally {
+        await runtime.close();
+      }
+    });
+}
