@@ -22,6 +22,7 @@ export const errorCodes = {
   WOW_ERR_EVENT_UNDECLARED: { template: 'Agent "%s" published "%s", which its agent.yml does not list in `emits`. Add it there.', retryable: false, status: 400 },
   WOW_ERR_REQUEST_TIMEOUT: { template: 'No reply to "%s" within %s ms. Is an agent that wakes on it running? (`wow agents list`)', retryable: true, status: 504 },
   WOW_ERR_NO_RESPONDER: { template: 'Request "%s" failed in its responder: %s', retryable: false, status: 502 },
+  WOW_ERR_UNFINISHED: { template: 'Delivered %s times without finishing: the consumers handling it stopped responding (crashed or were killed) each time.', retryable: false, status: 500 },
   WOW_ERR_BUS_CLOSED: { template: 'The bus is closed; %s was not done.', retryable: true, status: 503 },
   WOW_ERR_DLQ_ENTRY_NOT_FOUND: { template: 'No dead-lettered entry %s for agent "%s". List them with `wow bus dlq list %s`.', retryable: false, status: 404 },
   WOW_ERR_MIGRATION: { template: 'Migration %s failed: %s', retryable: false, status: 500 },

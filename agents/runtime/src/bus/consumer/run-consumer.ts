@@ -1,0 +1,180 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createError } from '../../errors/error-codes.ts';
+import { serializeError } from '../../errors/wow-error.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { BusObserver, Handler, StopResult, SubscriptionHandle } from '../bus.ts';
+import { typeMatches } from '../envelope.ts';
+import type { ConsumerPort, RawDelivery } from './consumer-port.ts';
+
+export interface ConsumerOptions {
+  group: string;
+  consumer: string;
+  types: readonly string[];
+  handler: Handler;
+  concurrency: number;
+  ordered: boolean;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  visibilityTimeoutMs: number;
+  claimIntervalMs: number;
+  retryDelay: (attempt: number) => number;
+  observer: BusObserver;
+  log: Logger;
+}
+
+interface Running {
+  entry: RawDelivery;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * The consumer engine both drivers share, so they share its semantics: bounded in-flight
+ * work, type filtering, ordering turns, retries with backoff, dead-lettering, replies,
+ * claim renewal for long handlers, recovery of entries other consumers abandoned, and a
+ * drain with a deadline on stop.
+ */
+export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): SubscriptionHandle {
+  const running = new Map<string, Running>();
+  let stopping = false;
+  let slotFreed: (() => void) | undefined;
+  const log = opts.log.child({ group: opts.group, consumer: opts.consumer });
+
+  const start = (entry: RawDelivery) => {
+    if (running.has(entry.entryId)) return;
+    const abort = new AbortController();
+    const done = handle(entry, abort.signal)
+      .catch((err: unknown) => log.error({ err, entryId: entry.entryId }, 'bus bookkeeping failed; the entry stays pending and will be redelivered'))
+      .finally(() => {
+        running.delete(entry.entryId);
+        slotFreed?.();
+      });
+    running.set(entry.entryId, { entry, abort, done });
+  };
+
+  const waitForSlot = () => new Promise<void>((resolve) => (slotFreed = resolve));
+
+  async function handle(entry: RawDelivery, signal: AbortSignal): Promise<void> {
+    const { event, topic } = entry;
+    const keyed = opts.ordered && event.partitionkey !== undefined && entry.onlyGroup === undefined;
+    // Even entries this group skips take their turn, or a skip could run ahead of a predecessor.
+    if (keyed) {
+      while (!(await port.isTurn(entry))) {
+        if (signal.aborted) return;
+        await port.waitTurnChange(signal);
+      }
+    }
+    if ((entry.onlyGroup !== undefined && entry.onlyGroup !== opts.group) || !opts.types.some((t) => typeMatches(t, event.type))) {
+      await port.ack(entry);
+      opts.observer.handled(opts.group, topic, 'skip', 0);
+      return;
+    }
+    let attempt = entry.deliveryCount;
+    if (attempt > opts.maxAttempts) {
+      // Delivered again and again without an outcome: its consumers died while handling it.
+      await deadLetter(entry, serializeError(createError('WOW_ERR_UNFINISHED', [attempt])), attempt - 1, 0);
+      return;
+    }
+    for (;;) {
+      const startedAt = performance.now();
+      try {
+        const value = await opts.handler(event, { entryId: entry.entryId, group: opts.group, consumer: opts.consumer, attempt, signal });
+        if (signal.aborted) return;
+        await port.ack(entry);
+        opts.observer.handled(opts.group, topic, 'ack', (performance.now() - startedAt) / 1000);
+        if (event.replyto !== undefined && event.correlationid !== undefined) await port.reply(event.replyto, event.correlationid, { ok: true, value: value ?? null });
+        return;
+      } catch (err) {
+        if (signal.aborted) return;
+        const error = serializeError(err);
+        const seconds = (performance.now() - startedAt) / 1000;
+        if (!error.retryable || attempt >= opts.maxAttempts) {
+          await deadLetter(entry, error, attempt, seconds);
+          return;
+        }
+        opts.observer.handled(opts.group, topic, 'retry', seconds);
+        const delay = opts.retryDelay(attempt);
+        log.info({ entryId: entry.entryId, type: event.type, attempt, delayMs: delay, err: error }, 'handler failed; retrying');
+        try {
+          await sleep(delay, undefined, { signal });
+        } catch {
+          return;
+        }
+        attempt++;
+      }
+    }
+  }
+
+  async function deadLetter(entry: RawDelivery, error: ReturnType<typeof serializeError>, attempts: number, seconds: number): Promise<void> {
+    await port.deadLetter(entry, error, attempts);
+    opts.observer.handled(opts.group, entry.topic, 'dead-letter', seconds);
+    opts.observer.deadLettered(opts.group, entry.topic);
+    log.warn({ entryId: entry.entryId, type: entry.event.type, attempts, err: error }, 'message dead-lettered');
+    const { replyto, correlationid } = entry.event;
+    if (replyto !== undefined && correlationid !== undefined) await port.reply(replyto, correlationid, { ok: false, error });
+  }
+
+  const readLoop = (async () => {
+    while (!stopping) {
+      const free = opts.concurrency - running.size;
+      if (free <= 0) {
+        await waitForSlot();
+        continue;
+      }
+      try {
+        for (const entry of await port.read(free)) start(entry);
+      } catch (err) {
+        if (stopping) break;
+        log.error({ err }, 'bus read failed; retrying in 1 s');
+        await sleep(1000);
+      }
+    }
+  })();
+
+  // Recovery: take over entries whose consumers stopped responding.
+  let claiming = false;
+  const claimTimer = setInterval(() => {
+    const free = opts.concurrency - running.size;
+    if (stopping || claiming || free <= 0) return;
+    claiming = true;
+    port.claim(free)
+      .then((entries) => {
+        if (!stopping) for (const entry of entries) start(entry);
+      })
+      .catch((err: unknown) => log.error({ err }, 'bus claim failed'))
+      .finally(() => (claiming = false));
+  }, opts.claimIntervalMs);
+
+  // Long handlers keep their entries: renew well within the visibility timeout.
+  const extendTimer = setInterval(() => {
+    if (running.size === 0) return;
+    port.extend([...running.values()].map((r) => r.entry)).catch((err: unknown) => log.error({ err }, 'bus claim renewal failed'));
+  }, Math.max(10, Math.floor(opts.visibilityTimeoutMs / 3)));
+
+  let stopped: Promise<StopResult> | undefined;
+  return {
+    group: opts.group,
+    consumer: opts.consumer,
+    inFlight: () => running.size,
+    stop({ timeoutMs = 10_000 } = {}) {
+      stopped ??= (async () => {
+        stopping = true;
+        clearInterval(claimTimer);
+        port.interrupt();
+        slotFreed?.();
+        const all = Promise.all([...running.values()].map((r) => r.done));
+        let timer: NodeJS.Timeout | undefined;
+        const drained = await Promise.race([all.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+        clearTimeout(timer);
+        const abandoned = running.size;
+        for (const r of running.values()) r.abort.abort(createError('WOW_ERR_SHUTDOWN_TIMEOUT', [abandoned, timeoutMs]));
+        clearInterval(extendTimer);
+        await readLoop;
+        await port.close();
+        return { drained, abandoned };
+      })();
+      return stopped;
+    },
+  };
+}

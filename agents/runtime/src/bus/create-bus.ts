@@ -1,0 +1,25 @@
+import type { Logger } from '../log/logger.ts';
+import { silentBusObserver, type Bus, type BusObserver } from './bus.ts';
+import { createMemoryBus } from './memory/create-memory-bus.ts';
+import { createRedisBus } from './redis/create-redis-bus.ts';
+import type { BusDefaults } from './subscription-settings.ts';
+
+export interface CreateBusOptions {
+  /** Redis Streams when set; the in-process bus otherwise. */
+  redisUrl?: string | undefined;
+  /** Every Redis key starts with it (default "wow:"). */
+  keyPrefix?: string | undefined;
+  streamMaxLen: number;
+  defaults: BusDefaults;
+  log: Logger;
+  observer?: BusObserver | undefined;
+  /** How often consumers look for entries abandoned by silent consumers. */
+  claimIntervalMs?: number | undefined;
+}
+
+export async function createBus(opts: CreateBusOptions): Promise<Bus> {
+  const observer = opts.observer ?? silentBusObserver;
+  const claimIntervalMs = opts.claimIntervalMs ?? 1000;
+  if (opts.redisUrl === undefined) return createMemoryBus({ streamMaxLen: opts.streamMaxLen, defaults: opts.defaults, log: opts.log, observer, claimIntervalMs });
+  return createRedisBus({ redisUrl: opts.redisUrl, keyPrefix: opts.keyPrefix ?? 'wow:', streamMaxLen: opts.streamMaxLen, defaults: opts.defaults, log: opts.log, observer, claimIntervalMs });
+}

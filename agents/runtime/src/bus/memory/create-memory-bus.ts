@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { createError } from '../../errors/error-codes.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { Bus, BusObserver, BusStats, PublishOptions, PublishResult, SubscriptionHandle } from '../bus.ts';
+import { runConsumer } from '../consumer/run-consumer.ts';
+import { assertEventValid, topicOf, type CloudEvent } from '../envelope.ts';
+import { PendingRequests } from '../pending-requests.ts';
+import { retryDelay } from '../retry-delay.ts';
+import { subscriptionSettings, type BusDefaults } from '../subscription-settings.ts';
+import { MemoryBroker } from './memory-broker.ts';
+import { createMemoryConsumerPort } from './memory-consumer-port.ts';
+
+export interface MemoryBusOptions {
+  streamMaxLen: number;
+  defaults: BusDefaults;
+  log: Logger;
+  observer: BusObserver;
+  claimIntervalMs: number;
+}
+
+/** The bus for a single process (no REDIS_URL): the same contract as the Redis driver. */
+export function createMemoryBus(opts: MemoryBusOptions): Bus {
+  const broker = new MemoryBroker(opts.streamMaxLen);
+  const requests = new PendingRequests();
+  const replyTo = `memory:${randomUUID()}`;
+  const handles = new Set<SubscriptionHandle>();
+  let closed = false;
+  const assertOpen = (what: string) => {
+    if (closed) throw createError('WOW_ERR_BUS_CLOSED', [what]);
+  };
+
+  function publishNow(event: CloudEvent, publishOpts: PublishOptions): PublishResult {
+    assertOpen(`publishing ${event.type}`);
+    assertEventValid(event);
+    const { dedupeKey } = publishOpts;
+    if (dedupeKey !== undefined) {
+      const seen = broker.dedupe.get(dedupeKey);
+      if (seen !== undefined && seen.expiresAt > Date.now()) return { entryId: seen.entryId, duplicate: true };
+    }
+    const topic = topicOf(event.type);
+    const entry = broker.append(topic, event, publishOpts.onlyGroup);
+    if (dedupeKey !== undefined) broker.dedupe.set(dedupeKey, { entryId: entry.id, expiresAt: Date.now() + (publishOpts.dedupeTtlSeconds ?? 86_400) * 1000 });
+    opts.observer.published(topic);
+    return { entryId: entry.id, duplicate: false };
+  }
+
+  const bus: Bus = {
+    kind: 'memory',
+    publish(event, publishOpts = {}) {
+      try {
+        return Promise.resolve(publishNow(event, publishOpts));
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    },
+    subscribe(sub) {
+      assertOpen(`subscribing ${sub.group}`);
+      const s = subscriptionSettings(sub, opts.defaults);
+      const port = createMemoryConsumerPort({
+        broker, group: s.group, consumer: s.consumer, topics: s.topics, visibilityTimeoutMs: s.visibilityTimeoutMs,
+        reply: (_to, correlationId, body) => requests.settle(correlationId, body),
+      });
+      const handle = runConsumer(port, {
+        ...s,
+        claimIntervalMs: Math.min(opts.claimIntervalMs, s.visibilityTimeoutMs),
+        retryDelay: (attempt) => retryDelay(attempt, s.retryBaseMs, s.retryMaxMs),
+        observer: opts.observer,
+        log: opts.log,
+      });
+      handles.add(handle);
+      return Promise.resolve(handle);
+    },
+    async request(event, { timeoutMs }) {
+      assertOpen(`requesting ${event.type}`);
+      const { correlationId, reply } = requests.open(event.type, timeoutMs);
+      await bus.publish({ ...event, replyto: replyTo, correlationid: correlationId });
+      return reply as Promise<never>;
+    },
+    deadLetters: {
+      list({ group, limit = 100 } = {}) {
+        const groups = group === undefined ? [...broker.deadLetters.values()] : [broker.deadLetters.get(group) ?? []];
+        return Promise.resolve(groups.flat().slice(0, limit));
+      },
+      async redrive(group, ids) {
+        const list = broker.deadLetters.get(group) ?? [];
+        const chosen = ids === undefined ? list : list.filter((d) => ids.includes(d.id));
+        for (const id of ids ?? []) {
+          if (!list.some((d) => d.id === id)) throw createError('WOW_ERR_DLQ_ENTRY_NOT_FOUND', [id, group, `--agent ${group}`]);
+        }
+        for (const d of chosen) await bus.publish(d.event, { onlyGroup: group });
+        broker.deadLetters.set(group, list.filter((d) => !chosen.includes(d)));
+        return chosen.length;
+      },
+    },
+    stats() {
+      const now = Date.now();
+      const stats: BusStats = {
+        topics: [...broker.topics].map(([topic, t]) => ({
+          topic,
+          length: t.entries.length,
+          groups: [...t.groups].map(([group, g]) => {
+            const oldest = Math.min(...[...g.pending.values()].map((p) => p.deliveredAt));
+            return {
+              group,
+              consumers: g.consumers.size,
+              pending: g.pending.size,
+              lag: t.entries.filter((e) => e.n > g.lastDelivered).length,
+              oldestPendingMs: g.pending.size === 0 ? null : now - oldest,
+            };
+          }),
+        })),
+        deadLetters: [...broker.deadLetters].map(([group, list]) => ({ group, count: list.length })),
+      };
+      return Promise.resolve(stats);
+    },
+    ping() {
+      assertOpen('ping');
+      return Promise.resolve();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...handles].map((h) => h.stop({ timeoutMs: opts.defaults.visibilityTimeoutMs })));
+      requests.closeAll();
+    },
+  };
+  return bus;
+}

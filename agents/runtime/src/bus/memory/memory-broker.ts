@@ -1,0 +1,113 @@
+import type { SerializedError } from '../../errors/wow-error.ts';
+import type { DeadLetter } from '../bus.ts';
+import type { CloudEvent } from '../envelope.ts';
+
+/**
+ * The in-process equivalent of a Redis server's streams: topics with consumer groups,
+ * pending lists and dead-letter lists, kept in memory for one process. The semantics
+ * mirror Redis Streams (ids, groups created at the current end, delivery counts, idle
+ * times), so the shared consumer engine behaves the same on both.
+ */
+export interface MemEntry {
+  id: string;
+  n: number;
+  event: CloudEvent;
+  onlyGroup: string | undefined;
+  prev: string | undefined;
+}
+
+export interface MemPending {
+  entry: MemEntry;
+  consumer: string;
+  deliveredAt: number;
+  count: number;
+}
+
+export interface MemGroup {
+  lastDelivered: number;
+  pending: Map<string, MemPending>;
+  consumers: Map<string, number>;
+}
+
+export interface MemTopic {
+  entries: MemEntry[];
+  next: number;
+  groups: Map<string, MemGroup>;
+  lastOfKey: Map<string, string>;
+}
+
+export class MemoryBroker {
+  readonly topics = new Map<string, MemTopic>();
+  readonly deadLetters = new Map<string, DeadLetter[]>();
+  readonly dedupe = new Map<string, { entryId: string; expiresAt: number }>();
+  private dlqSeq = 0;
+  private readonly waiters = new Set<() => void>();
+
+  private readonly maxLen: number;
+
+  constructor(maxLen: number) {
+    this.maxLen = maxLen;
+  }
+
+  topic(name: string): MemTopic {
+    let t = this.topics.get(name);
+    if (t === undefined) {
+      t = { entries: [], next: 1, groups: new Map(), lastOfKey: new Map() };
+      this.topics.set(name, t);
+    }
+    return t;
+  }
+
+  /** Like XGROUP CREATE … $ MKSTREAM: a new group starts after the current last entry. */
+  group(topicName: string, name: string): MemGroup {
+    const t = this.topic(topicName);
+    let g = t.groups.get(name);
+    if (g === undefined) {
+      g = { lastDelivered: t.next - 1, pending: new Map(), consumers: new Map() };
+      t.groups.set(name, g);
+    }
+    return g;
+  }
+
+  append(topicName: string, event: CloudEvent, onlyGroup: string | undefined): MemEntry {
+    const t = this.topic(topicName);
+    const n = t.next++;
+    const id = `${n}-0`;
+    let prev: string | undefined;
+    if (event.partitionkey !== undefined && onlyGroup === undefined) {
+      prev = t.lastOfKey.get(event.partitionkey);
+      t.lastOfKey.set(event.partitionkey, id);
+    }
+    const entry: MemEntry = { id, n, event, onlyGroup, prev };
+    t.entries.push(entry);
+    // Approximate trimming, like MAXLEN ~: drop in chunks once a tenth over.
+    if (t.entries.length > this.maxLen * 1.1) t.entries.splice(0, t.entries.length - this.maxLen);
+    this.notify();
+    return entry;
+  }
+
+  deadLetter(group: string, topic: string, entry: MemEntry, error: SerializedError, attempts: number): void {
+    const list = this.deadLetters.get(group) ?? [];
+    list.push({ id: `${Date.now()}-${this.dlqSeq++}`, group, topic, event: entry.event, error, attempts, failedAt: new Date().toISOString() });
+    this.deadLetters.set(group, list);
+  }
+
+  /** Resolves on the next append or ordering change, or after `ms`. */
+  wait(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  notify(): void {
+    for (const w of [...this.waiters]) w();
+  }
+}

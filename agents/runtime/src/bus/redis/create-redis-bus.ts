@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { createError } from '../../errors/error-codes.ts';
+import type { SerializedError } from '../../errors/wow-error.ts';
+import type { Logger } from '../../log/logger.ts';
+import type { Bus, BusObserver, DeadLetter, GroupStats, SubscriptionHandle, TopicStats } from '../bus.ts';
+import type { ReplyBody } from '../consumer/consumer-port.ts';
+import { runConsumer } from '../consumer/run-consumer.ts';
+import { assertEventValid, topicOf } from '../envelope.ts';
+import { PendingRequests } from '../pending-requests.ts';
+import { retryDelay } from '../retry-delay.ts';
+import { subscriptionSettings, type BusDefaults } from '../subscription-settings.ts';
+import { connectRedis } from './connect-redis.ts';
+import { busKeys } from './keys.ts';
+import { loadBusScripts } from './load-bus-scripts.ts';
+import { fieldsOf, type StreamEntry } from './parse-entries.ts';
+import { createRedisConsumerPort } from './redis-consumer-port.ts';
+
+export interface RedisBusOptions {
+  redisUrl: string;
+  keyPrefix: string;
+  streamMaxLen: number;
+  defaults: BusDefaults;
+  log: Logger;
+  observer: BusObserver;
+  claimIntervalMs: number;
+}
+
+/** Partition links outlive any realistic gap between two events of one key. */
+const linkTtlSeconds = 7 * 86_400;
+
+/** The bus over Redis Streams: many processes, consumer groups shared between them. */
+export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
+  const instance = randomUUID();
+  const client = await connectRedis(opts.redisUrl, `wow-bus-${instance}`);
+  const keys = busKeys(opts.keyPrefix);
+  const scripts = loadBusScripts(client);
+  const requests = new PendingRequests();
+  const replyStream = keys.replies(instance);
+  const handles = new Set<SubscriptionHandle>();
+  const blockingClients = new Set<Redis>();
+  let replyReader: Promise<void> | undefined;
+  let closed = false;
+  const assertOpen = (what: string) => {
+    if (closed) throw createError('WOW_ERR_BUS_CLOSED', [what]);
+  };
+
+  async function readReplies(conn: Redis): Promise<void> {
+    let last = '$';
+    while (!closed) {
+      try {
+        const reply = (await conn.xread('COUNT', 100, 'BLOCK', 1000, 'STREAMS', replyStream, last)) as [string, StreamEntry[]][] | null;
+        for (const [, entries] of reply ?? []) {
+          for (const [id, raw] of entries) {
+            last = id;
+            const f = fieldsOf(raw);
+            requests.settle(f.get('c') ?? '', JSON.parse(f.get('b') ?? 'null') as ReplyBody);
+          }
+        }
+      } catch (err) {
+        if (closed) return;
+        opts.log.error({ err }, 'reading replies failed; retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  async function ensureGroup(stream: string, group: string): Promise<void> {
+    try {
+      // A new group starts at the stream's end: it handles what is published from now on.
+      await client.xgroup('CREATE', stream, group, '$', 'MKSTREAM');
+    } catch (err) {
+      if (!(err as Error).message.includes('BUSYGROUP')) throw err;
+    }
+  }
+
+  async function scan(pattern: string): Promise<string[]> {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      found.push(...batch);
+    } while (cursor !== '0');
+    return found.sort();
+  }
+
+  const parseDeadLetter = (group: string, [id, raw]: StreamEntry): DeadLetter => {
+    const f = fieldsOf(raw);
+    return {
+      id, group,
+      topic: f.get('t') ?? '',
+      event: assertEventValid(JSON.parse(f.get('e') ?? 'null')),
+      error: JSON.parse(f.get('err') ?? 'null') as SerializedError,
+      attempts: Number(f.get('a') ?? 0),
+      failedAt: f.get('at') ?? '',
+    };
+  };
+
+  const bus: Bus = {
+    kind: 'redis',
+    async publish(event, publishOpts = {}) {
+      assertOpen(`publishing ${event.type}`);
+      assertEventValid(event);
+      const topic = topicOf(event.type);
+      const stream = keys.stream(topic);
+      const envelope = JSON.stringify(event);
+      const { dedupeKey, onlyGroup } = publishOpts;
+      const linked = event.partitionkey !== undefined && onlyGroup === undefined;
+      if (dedupeKey === undefined && !linked) {
+        // The hot path: one plain XADD.
+        const fields = onlyGroup === undefined ? ['e', envelope] : ['e', envelope, 'g', onlyGroup];
+        const entryId = await client.xadd(stream, 'MAXLEN', '~', opts.streamMaxLen, '*', ...fields);
+        opts.observer.published(topic);
+        return { entryId: entryId ?? '', duplicate: false };
+      }
+      const [entryId, duplicate] = await scripts.publish(
+        [stream, keys.dedupe(dedupeKey ?? ''), keys.lastOfKey(topic, event.partitionkey ?? '')],
+        [opts.streamMaxLen, envelope, dedupeKey === undefined ? 0 : (publishOpts.dedupeTtlSeconds ?? 86_400), linked ? linkTtlSeconds : 0, onlyGroup ?? ''],
+      );
+      if (duplicate === 0) opts.observer.published(topic);
+      return { entryId, duplicate: duplicate === 1 };
+    },
+    async subscribe(sub) {
+      assertOpen(`subscribing ${sub.group}`);
+      const s = subscriptionSettings(sub, opts.defaults);
+      for (const topic of s.topics) await ensureGroup(keys.stream(topic), s.group);
+      const blocking = client.duplicate({ connectionName: `wow-consumer-${s.group}` });
+      blockingClients.add(blocking);
+      const port = createRedisConsumerPort({ client, blocking, keys, group: s.group, consumer: s.consumer, topics: s.topics, visibilityTimeoutMs: s.visibilityTimeoutMs, log: opts.log });
+      const handle = runConsumer(port, {
+        ...s,
+        claimIntervalMs: Math.min(opts.claimIntervalMs, s.visibilityTimeoutMs),
+        retryDelay: (attempt) => retryDelay(attempt, s.retryBaseMs, s.retryMaxMs),
+        observer: opts.observer,
+        log: opts.log,
+      });
+      handles.add(handle);
+      return handle;
+    },
+    async request(event, { timeoutMs }) {
+      assertOpen(`requesting ${event.type}`);
+      replyReader ??= readReplies(client.duplicate({ connectionName: `wow-replies-${instance}` }));
+      const { correlationId, reply } = requests.open(event.type, timeoutMs);
+      await bus.publish({ ...event, replyto: replyStream, correlationid: correlationId });
+      return reply as Promise<never>;
+    },
+    deadLetters: {
+      async list({ group, limit = 100 } = {}) {
+        const streams = group === undefined ? await scan(keys.deadLetterPattern) : [keys.deadLetters(group)];
+        const out: DeadLetter[] = [];
+        for (const stream of streams) {
+          if (out.length >= limit) break;
+          const entries = (await client.xrange(stream, '-', '+', 'COUNT', limit - out.length)) as StreamEntry[];
+          out.push(...entries.map((e) => parseDeadLetter(keys.groupOfDeadLetters(stream), e)));
+        }
+        return out;
+      },
+      async redrive(group, ids) {
+        const dlq = keys.deadLetters(group);
+        const entries = ((await client.xrange(dlq, '-', '+')) as StreamEntry[]).map((e) => parseDeadLetter(group, e));
+        for (const id of ids ?? []) {
+          if (!entries.some((d) => d.id === id)) throw createError('WOW_ERR_DLQ_ENTRY_NOT_FOUND', [id, group, `--agent ${group}`]);
+        }
+        let moved = 0;
+        for (const d of ids === undefined ? entries : entries.filter((e) => ids.includes(e.id))) {
+          if ((await scripts.redrive([dlq, keys.stream(d.topic)], [d.id, group, opts.streamMaxLen])) !== null) {
+            moved++;
+            opts.observer.published(d.topic);
+          }
+        }
+        return moved;
+      },
+    },
+    async stats() {
+      const topics: TopicStats[] = [];
+      for (const stream of await scan(keys.streamPattern)) {
+        const [length, rawGroups] = await Promise.all([client.xlen(stream), client.xinfo('GROUPS', stream) as Promise<unknown[][]>]);
+        const groups: GroupStats[] = [];
+        for (const raw of rawGroups) {
+          const info = new Map<string, unknown>();
+          for (let i = 0; i + 1 < raw.length; i += 2) info.set(String(raw[i]), raw[i + 1]);
+          const name = String(info.get('name'));
+          const pending = Number(info.get('pending') ?? 0);
+          const lag = info.get('lag');
+          let oldestPendingMs: number | null = null;
+          if (pending > 0) {
+            const [first] = (await client.xpending(stream, name, '-', '+', 1)) as [string, string, number, number][];
+            oldestPendingMs = first === undefined ? null : first[2];
+          }
+          groups.push({ group: name, consumers: Number(info.get('consumers') ?? 0), pending, lag: typeof lag === 'number' ? lag : null, oldestPendingMs });
+        }
+        topics.push({ topic: keys.topicOfStream(stream), length, groups });
+      }
+      const deadLetters = await Promise.all((await scan(keys.deadLetterPattern)).map(async (stream) => ({ group: keys.groupOfDeadLetters(stream), count: await client.xlen(stream) })));
+      return { topics, deadLetters };
+    },
+    async ping() {
+      await client.ping();
+    },
+    async close() {
+      if (closed) return;
+      await Promise.all([...handles].map((h) => h.stop({ timeoutMs: opts.defaults.visibilityTimeoutMs })));
+      closed = true;
+      requests.closeAll();
+      await replyReader;
+      for (const c of blockingClients) c.disconnect();
+      await client.quit();
+    },
+  };
+  return bus;
+}

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+const lua = (name: string) => readFileSync(new URL(`./lua/${name}`, import.meta.url), 'utf8');
+const publishLua = lua('publish-3.lua');
+const redriveLua = lua('redrive-2.lua');
+
+/** The bus's Lua scripts as typed calls (EVALSHA, falling back to EVAL once per connection). */
+export interface BusScripts {
+  publish(keys: [stream: string, dedupe: string, lastOfKey: string], args: [maxLen: number, envelope: string, dedupeTtl: number, linkTtl: number, onlyGroup: string]): Promise<[string, number]>;
+  redrive(keys: [deadLetters: string, stream: string], args: [id: string, group: string, maxLen: number]): Promise<string | null>;
+}
+
+export function loadBusScripts(client: Redis): BusScripts {
+  client.defineCommand('wowPublish', { numberOfKeys: 3, lua: publishLua });
+  client.defineCommand('wowRedrive', { numberOfKeys: 2, lua: redriveLua });
+  // defineCommand adds methods at run time; this is their shape.
+  const commands = client as unknown as {
+    wowPublish(...a: (string | number)[]): Promise<[string, number]>;
+    wowRedrive(...a: (string | number)[]): Promise<string | null>;
+  };
+  return {
+    publish: (keys, args) => commands.wowPublish(...keys, ...args),
+    redrive: (keys, args) => commands.wowRedrive(...keys, ...args),
+  };
+}

@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../log/logger.ts';
+import type { ConsumerPort, RawDelivery } from '../consumer/consumer-port.ts';
+import type { BusKeys } from './keys.ts';
+import { parseEntry, type StreamEntry } from './parse-entries.ts';
+
+interface PortOptions {
+  client: Redis;
+  /** A connection of this consumer's own: XREADGROUP BLOCK holds it. */
+  blocking: Redis;
+  keys: BusKeys;
+  group: string;
+  consumer: string;
+  topics: readonly string[];
+  visibilityTimeoutMs: number;
+  log: Logger;
+}
+
+type ReadReply = [stream: string, entries: StreamEntry[]][] | null;
+type PendingRow = [id: string, consumer: string, idleMs: number, deliveries: number];
+
+/**
+ * One consumer of one group over Redis Streams. Acks are batched per tick (one XACK per
+ * stream for everything acked in that tick) to save round trips on the hot path.
+ */
+export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
+  const { client, blocking, keys, group, consumer, log } = opts;
+  const streams = opts.topics.map((t) => keys.stream(t));
+  const topicOf = new Map(opts.topics.map((t) => [keys.stream(t), t]));
+  let interrupted = false;
+  const acks = new Map<string, { ids: string[]; waiters: (() => void)[]; failers: ((e: unknown) => void)[] }>();
+  let flushScheduled = false;
+
+  const flushAcks = () => {
+    flushScheduled = false;
+    const batch = [...acks];
+    acks.clear();
+    for (const [stream, { ids, waiters, failers }] of batch) {
+      client.xack(stream, group, ...ids).then(() => waiters.forEach((w) => w()), (err: unknown) => failers.forEach((f) => f(err)));
+    }
+  };
+
+  const toDeliveries = (reply: ReadReply, deliveryCount: (id: string) => number): RawDelivery[] => {
+    const out: RawDelivery[] = [];
+    for (const [stream, entries] of reply ?? []) {
+      const topic = topicOf.get(stream) ?? keys.topicOfStream(stream);
+      for (const entry of entries) {
+        const delivery = parseEntry(topic, entry, deliveryCount(entry[0]));
+        if (delivery !== null) out.push(delivery);
+        else {
+          log.error({ stream, entryId: entry[0], fields: entry[1] }, 'stream entry is not a WAOOAW envelope; acking it away');
+          void client.xack(stream, group, entry[0]);
+        }
+      }
+    }
+    return out;
+  };
+
+  return {
+    async read(count) {
+      if (interrupted) return [];
+      try {
+        const reply = (await blocking.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', 2000, 'STREAMS', ...streams, ...streams.map(() => '>'))) as ReadReply;
+        return toDeliveries(reply, () => 1);
+      } catch (err) {
+        if (interrupted) return [];
+        throw err;
+      }
+    },
+    async claim(count) {
+      const out: RawDelivery[] = [];
+      for (const stream of streams) {
+        if (out.length >= count) break;
+        const idle = (await client.xpending(stream, group, 'IDLE', opts.visibilityTimeoutMs, '-', '+', count - out.length)) as PendingRow[];
+        const stale = idle.filter(([, owner]) => owner !== consumer);
+        if (stale.length === 0) continue;
+        const deliveries = new Map(stale.map(([id, , , n]) => [id, n + 1]));
+        // XCLAIM re-checks the idle time, so two consumers claiming at once cannot both win.
+        const claimed = (await client.xclaim(stream, group, consumer, opts.visibilityTimeoutMs, ...stale.map(([id]) => id))) as StreamEntry[];
+        out.push(...toDeliveries([[stream, claimed.filter((e) => Array.isArray(e[1]))]], (id) => deliveries.get(id) ?? 2));
+      }
+      return out;
+    },
+    async extend(entries) {
+      const byStream = new Map<string, string[]>();
+      for (const e of entries) {
+        const stream = keys.stream(e.topic);
+        byStream.set(stream, [...(byStream.get(stream) ?? []), e.entryId]);
+      }
+      await Promise.all([...byStream].map(([stream, ids]) => client.xclaim(stream, group, consumer, 0, ...ids, 'JUSTID')));
+    },
+    ack(e) {
+      return new Promise<void>((resolve, reject) => {
+        const stream = keys.stream(e.topic);
+        const batch = acks.get(stream) ?? { ids: [], waiters: [], failers: [] };
+        batch.ids.push(e.entryId);
+        batch.waiters.push(resolve);
+        batch.failers.push(reject);
+        acks.set(stream, batch);
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flushAcks);
+        }
+      });
+    },
+    async deadLetter(e, error, attempts) {
+      const stream = keys.stream(e.topic);
+      // MULTI/EXEC: the entry is in the dead-letter stream exactly when it is acked.
+      await client.multi()
+        .xadd(keys.deadLetters(group), 'MAXLEN', '~', 100_000, '*',
+          'e', JSON.stringify(e.event), 't', e.topic, 'id', e.entryId, 'err', JSON.stringify(error), 'a', String(attempts), 'at', new Date().toISOString())
+        .xack(stream, group, e.entryId)
+        .exec();
+    },
+    async isTurn(e) {
+      if (e.prev === undefined) return true;
+      // The group delivers in stream order, so the previous entry of the key was delivered
+      // before this one: it is done exactly when it is no longer pending.
+      const rows = (await client.xpending(keys.stream(e.topic), group, e.prev, e.prev, 1)) as PendingRow[];
+      return rows.length === 0;
+    },
+    async waitTurnChange(signal) {
+      try {
+        await sleep(10, undefined, { signal });
+      } catch {
+        // Aborted: the caller checks its signal.
+      }
+    },
+    async reply(replyTo, correlationId, body) {
+      await client.multi().xadd(replyTo, 'MAXLEN', '~', 1000, '*', 'c', correlationId, 'b', JSON.stringify(body)).expire(replyTo, 300).exec();
+    },
+    interrupt() {
+      interrupted = true;
+      // Ends a blocked XREADGROUP now rather than at its timeout.
+      blocking.disconnect();
+    },
+    async close() {
+      if (acks.size > 0) flushAcks();
+      blocking.disconnect();
+      await Promise.resolve();
+    },
+  };
+}
