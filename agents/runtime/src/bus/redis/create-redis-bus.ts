@@ -39,7 +39,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
   const replyStream = keys.replies(instance);
   const handles = new Set<SubscriptionHandle>();
   const blockingClients = new Set<Redis>();
-  let replyReader: Promise<void> | undefined;
+  let replyReader: { conn: Redis; done: Promise<void> } | undefined;
   let closed = false;
   const assertOpen = (what: string) => {
     if (closed) throw createError('WOW_ERR_BUS_CLOSED', [what]);
@@ -140,7 +140,10 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
     },
     async request(event, { timeoutMs }) {
       assertOpen(`requesting ${event.type}`);
-      replyReader ??= readReplies(client.duplicate({ connectionName: `wow-replies-${instance}` }));
+      if (replyReader === undefined) {
+        const conn = client.duplicate({ connectionName: `wow-replies-${instance}` });
+        replyReader = { conn, done: readReplies(conn) };
+      }
       const { correlationId, reply } = requests.open(event.type, timeoutMs);
       await bus.publish({ ...event, replyto: replyStream, correlationid: correlationId });
       return reply as Promise<never>;
@@ -203,7 +206,9 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
       await Promise.all([...handles].map((h) => h.stop({ timeoutMs: opts.defaults.visibilityTimeoutMs })));
       closed = true;
       requests.closeAll();
-      await replyReader;
+      // Ends the reply reader's blocked XREAD now rather than at its timeout.
+      replyReader?.conn.disconnect();
+      await replyReader?.done;
       for (const c of blockingClients) c.disconnect();
       await client.quit();
     },
