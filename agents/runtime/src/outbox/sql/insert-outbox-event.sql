@@ -1,0 +1,1 @@
+insert into outbox (event) values ($1)
