@@ -14,7 +14,6 @@ interface ErrorSpec {
 export const errorCodes = {
   WOW_ERR_CONFIG: { template: 'Configuration is invalid:\n%s', retryable: false, status: 500 },
   WOW_ERR_MANIFEST_INVALID: { template: '%s: %s', retryable: false, status: 400 },
-  WOW_ERR_MANIFEST_DUPLICATE: { template: 'Agent id "%s" is declared twice: %s and %s. Give each agent folder its own id.', retryable: false, status: 400 },
   WOW_ERR_AGENT_NOT_FOUND: { template: 'No agent "%s" under %s. Known agents: %s.', retryable: false, status: 404 },
   WOW_ERR_AGENT_ENTRY: { template: 'Agent "%s": %s', retryable: false, status: 500 },
   WOW_ERR_EVENT_INVALID: { template: 'Event is not a valid CloudEvent: %s', retryable: false, status: 400 },

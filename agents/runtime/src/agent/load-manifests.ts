@@ -1,0 +1,83 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { createError } from '../errors/error-codes.ts';
+import { manifestSchema, type AgentManifest } from './manifest-schema.ts';
+
+export interface LoadedManifest {
+  /** The agent's folder. */
+  dir: string;
+  /** The agent.yml path, as given in error messages. */
+  file: string;
+  manifest: AgentManifest;
+}
+
+/** "file:line:column field: problem" for every problem of every manifest, or the manifests. */
+export async function loadManifests(agentsDir: string): Promise<LoadedManifest[]> {
+  const folders = (await readdir(agentsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const loaded: LoadedManifest[] = [];
+  const problems: string[] = [];
+  for (const folder of folders) {
+    const dir = join(agentsDir, folder);
+    const path = join(dir, 'agent.yml');
+    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined; // Not an agent (e.g. the runtime itself).
+      throw err;
+    });
+    if (text === undefined) continue;
+    const file = relative(process.cwd(), path) || path;
+    const result = parseManifest(text, file, folder);
+    if ('manifest' in result) loaded.push({ dir, file, manifest: result.manifest });
+    else problems.push(...result.problems);
+  }
+  if (problems.length > 0) throw createError('WOW_ERR_MANIFEST_INVALID', [`${problems.length} problem(s) in agent manifests`, '\n' + problems.map((p) => `  ${p}`).join('\n')]);
+  return loaded;
+}
+
+/** Validates one agent.yml's text; `folder` is the folder name its id must equal. */
+export function parseManifest(text: string, file: string, folder: string): { manifest: AgentManifest } | { problems: string[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) return { problems: doc.errors.map((e) => `${at(e.pos[0])} YAML: ${e.message.split('\n')[0] ?? ''}`) };
+  if (!isMap(doc.contents)) return { problems: [`${file}:1:1 (root): expected a mapping of fields (id, name, version, …)`] };
+  const parsed = manifestSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => ({ offset: keyOffset(doc, [...issue.path, key]), text: `${[...issue.path, key].join('.')}: unknown field; the fields are ${Object.keys(manifestSchema.shape).join(', ')}` }));
+      }
+      const { offset, path } = locate(doc, issue.path);
+      return [{ offset, text: `${path || '(root)'}: ${issue.message}` }];
+    });
+    return { problems: problems.sort((a, b) => a.offset - b.offset).map((p) => `${at(p.offset)} ${p.text}`) };
+  }
+  if (parsed.data.id !== folder) {
+    const { offset } = locate(doc, ['id']);
+    return { problems: [`${at(offset)} id: expected "${folder}", the folder's name; got "${parsed.data.id}"`] };
+  }
+  return { manifest: parsed.data };
+}
+
+/** Where the key at the end of `path` is written. */
+function keyOffset(doc: Document, path: readonly PropertyKey[]): number {
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (isMap(parent)) {
+    const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path.at(-1));
+    if (pair !== undefined && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
+  }
+  return locate(doc, path).offset;
+}
+
+/** The deepest node on `path` that exists, for a line number; `path` printed as `a.b[1]`. */
+function locate(doc: Document, path: readonly PropertyKey[]): { offset: number; path: string } {
+  const printed = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range !== undefined && node.range !== null) return { offset: node.range[0], path: printed };
+  }
+  return { offset: 0, path: printed };
+}
