@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createServer } from '../../app/server/create-server.ts';
 import { createAgentHost } from '../../agents/runtime/src/agent/create-agent-host.ts';
 import { loadConfig } from '../../agents/runtime/src/config/load-config.ts';
 import { createLogger } from '../../agents/runtime/src/log/logger.ts';
@@ -16,6 +15,8 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
       const runtime = await openRuntime(config, log);
       try {
         const host = await createAgentHost({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics, agentsDir: config.agents.dir });
+        // Loaded here so that other commands do not pay for the HTTP stack.
+        const { createServer } = await import('../../app/server/create-server.ts');
         const server = await createServer({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics });
         await host.start();
         const address = await server.listen({ host: config.http.host, port: config.http.port });

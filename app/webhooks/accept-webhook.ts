@@ -1,0 +1,68 @@
+import { verify } from '@octokit/webhooks-methods';
+import type { Bus } from '../../agents/runtime/src/bus/bus.ts';
+import { createEvent } from '../../agents/runtime/src/bus/envelope.ts';
+import { createError } from '../../agents/runtime/src/errors/error-codes.ts';
+import type { WowError } from '../../agents/runtime/src/errors/wow-error.ts';
+import { githubEventType } from './github-event-type.ts';
+
+export interface WebhookRequest {
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export type WebhookOutcome = { status: 202; body: { queued: boolean; duplicate: boolean; type: string; id: string } } | { status: number; error: WowError };
+
+/** What agents receive as `event.data` for a GitHub webhook. */
+export interface GitHubEventData {
+  name: string;
+  id: string;
+  installationId: number | undefined;
+  payload: Record<string, unknown>;
+}
+
+const header = (h: WebhookRequest['headers'], name: string) => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+interface Payload {
+  action?: unknown;
+  installation?: { id?: number };
+  repository?: { full_name?: string };
+  organization?: { login?: string };
+  pull_request?: { number?: number };
+  issue?: { number?: number };
+}
+
+/**
+ * Ack fast, process durably: verify the signature over the raw body, then write the
+ * delivery to the bus once per `X-GitHub-Delivery` and answer. No handler runs here.
+ */
+export async function acceptWebhook(req: WebhookRequest, deps: { bus: Bus; secret: string; dedupeTtlSeconds: number }): Promise<WebhookOutcome> {
+  const fail = (error: WowError) => ({ status: error.status, error });
+  const signature = header(req.headers, 'x-hub-signature-256');
+  const raw = req.body.toString('utf8');
+  if (signature === undefined || !(await verify(deps.secret, raw, signature).catch(() => false))) return fail(createError('WOW_ERR_WEBHOOK_SIGNATURE'));
+  const name = header(req.headers, 'x-github-event');
+  const delivery = header(req.headers, 'x-github-delivery');
+  if (name === undefined || delivery === undefined) return fail(createError('WOW_ERR_WEBHOOK_INVALID', ['the X-GitHub-Event and X-GitHub-Delivery headers are required']));
+  let payload: Payload & Record<string, unknown>;
+  try {
+    payload = JSON.parse(raw) as Payload & Record<string, unknown>;
+  } catch {
+    return fail(createError('WOW_ERR_WEBHOOK_INVALID', ['the body is not JSON; set the webhook content type to application/json']));
+  }
+  const type = githubEventType(name, payload.action);
+  const repo = payload.repository?.full_name;
+  const number = payload.pull_request?.number ?? payload.issue?.number;
+  const data: GitHubEventData = { name, id: delivery, installationId: payload.installation?.id, payload };
+  const event = createEvent({
+    id: delivery,
+    type,
+    source: repo !== undefined ? `https://github.com/${repo}` : payload.organization?.login !== undefined ? `https://github.com/${payload.organization.login}` : 'https://github.com',
+    subject: repo !== undefined && number !== undefined ? `${repo}#${number}` : repo,
+    data,
+  });
+  const result = await deps.bus.publish(event, { dedupeKey: `github:${delivery}`, dedupeTtlSeconds: deps.dedupeTtlSeconds });
+  return { status: 202, body: { queued: !result.duplicate, duplicate: result.duplicate, type, id: delivery } };
+}

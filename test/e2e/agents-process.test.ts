@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBus } from '../../agents/runtime/src/bus/create-bus.ts';
+import type { Bus } from '../../agents/runtime/src/bus/bus.ts';
+import { createEvent } from '../../agents/runtime/src/bus/envelope.ts';
+import { listAgents } from '../../agents/runtime/src/registry/list-agents.ts';
+import { eventually, quietLog, testBusDefaults } from '../contract/bus-contract.ts';
+import { testDatabaseUrl, testRedisUrl, uniqueName } from '../support/servers.ts';
+
+// `wow agents run` as real processes sharing real Redis and PostgreSQL: what SIGTERM and
+// SIGKILL do to work in flight.
+const root = new URL('../../', import.meta.url).pathname;
+const database = uniqueName('agentsproc');
+const keyPrefix = `${uniqueName('agentsproc')}:`;
+const databaseUrl = (() => {
+  const u = new URL(testDatabaseUrl);
+  u.pathname = `/${database}`;
+  return u.toString();
+})();
+const admin = new pg.Client({ connectionString: testDatabaseUrl });
+const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+let bus: Bus;
+
+beforeAll(async () => {
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+  bus = await createBus({ redisUrl: testRedisUrl, keyPrefix, streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog });
+});
+
+afterAll(async () => {
+  await bus.close();
+  await db.end();
+  await admin.query(`drop database if exists ${database} with (force)`);
+  await admin.end();
+  const redis = new Redis(testRedisUrl);
+  const keys = await redis.keys(`${keyPrefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+});
+
+function runAgents(ids: string[]): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['cli/wow.ts', 'agents', 'run', ...ids], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', DATABASE_URL: databaseUrl, REDIS_URL: testRedisUrl, BUS_KEY_PREFIX: keyPrefix,
+      AGENTS_DIR: 'test/fixtures/agents', HEARTBEAT_INTERVAL_MS: '100', HEARTBEAT_TIMEOUT_MS: '600', BUS_VISIBILITY_TIMEOUT_MS: '600', SHUTDOWN_TIMEOUT_MS: '5000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout ?? process.stdin }).on('line', (line) => {
+      if (line.includes('agents running')) resolve();
+    });
+    void exited.then((code) => reject(new Error(`wow agents run exited with ${code}: ${stderr}`)));
+  });
+  return { child, ready, exited };
+}
+
+const phases = async (eventId: string) => (await db.query<{ phase: string }>('select phase from slow_log where event_id = $1 order by at', [eventId])).rows.map((r) => r.phase);
+const slowStatus = async () => (await listAgents(db, { heartbeatTimeoutMs: 600 })).find((a) => a.id === 'slow');
+
+describe('wow agents run', () => {
+  it('on SIGTERM stops intake, lets the running handler finish and ack, marks itself Offline, exits 0', async () => {
+    const worker = runAgents(['slow']);
+    await worker.ready;
+    const work = createEvent({ type: 'test.slow.work', data: { ms: 700 }, source: 'urn:wow:test' });
+    await bus.publish(work);
+    await eventually(async () => (await phases(work.id)).includes('started'), 'handler start');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(await phases(work.id)).toEqual(['started', 'finished']);
+    const group = (await bus.stats()).topics.find((t) => t.topic === 'test.slow')?.groups.find((g) => g.group === 'slow');
+    expect(group?.pending).toBe(0);
+    expect((await slowStatus())?.status).toBe('Offline');
+  });
+
+  it('after SIGKILL goes Offline by heartbeat, and another process finishes its message once', async () => {
+    const doomed = runAgents(['slow']);
+    await doomed.ready;
+    const work = createEvent({ type: 'test.slow.work', data: { ms: 60_000, retryMs: 50 }, source: 'urn:wow:test' });
+    await bus.publish(work);
+    await eventually(async () => (await phases(work.id)).includes('started'), 'handler start');
+    expect((await slowStatus())?.status).toBe('Working');
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+    await eventually(async () => (await slowStatus())?.status === 'Offline', 'Offline after the heartbeat timeout');
+
+    const survivor = runAgents(['slow']);
+    await survivor.ready;
+    await eventually(async () => (await phases(work.id)).includes('finished'), 'redelivered and finished', 15_000);
+    expect(await phases(work.id)).toEqual(['started', 'started', 'finished']);
+    survivor.child.kill('SIGTERM');
+    expect(await survivor.exited).toBe(0);
+  });
+});
