@@ -19,14 +19,24 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
         const { createServer } = await import('../../app/server/create-server.ts');
         const server = await createServer({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics });
         await host.start();
+        const { createProbotBridge, missingCredentialsMessage } = await import('../../app/probot/create-probot-bridge.ts');
+        const { readAppEvents } = await import('../../app/probot/read-app-events.ts');
+        const { wowApp } = await import('../../app/index.ts');
+        const bridge = config.github === undefined
+          ? undefined
+          : await createProbotBridge({ credentials: config.github, bus: runtime.bus, log, appFn: wowApp, events: await readAppEvents() });
+        if (bridge === undefined) log.warn({ missing: config.githubMissing }, missingCredentialsMessage(config.githubMissing));
         const address = await server.listen({ host: config.http.host, port: config.http.port });
         log.info({ address, database: runtime.store.location, bus: runtime.bus.kind, agents: host.agents() }, `WAOOAW is running: ${address}/healthz`);
 
         const signal = await waitForShutdown();
         log.info({ signal }, 'stopping: no new webhooks or messages; draining running handlers');
         await server.close();
-        const result = await host.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
-        setCode(result.drained ? exitCodes.ok : exitCodes.failed);
+        const [agents, github] = await Promise.all([
+          host.stop({ timeoutMs: config.agents.shutdownTimeoutMs }),
+          bridge?.stop({ timeoutMs: config.agents.shutdownTimeoutMs }) ?? { drained: true, abandoned: 0 },
+        ]);
+        setCode(agents.drained && github.drained ? exitCodes.ok : exitCodes.failed);
       } finally {
         await runtime.close();
       }
