@@ -40,7 +40,8 @@ describe('migrations from two processes at once', () => {
     const [a, b] = await Promise.all([migrateInChildProcess(schema), migrateInChildProcess(schema)]);
     expect(a.code, a.output).toBe(0);
     expect(b.code, b.output).toBe(0);
-    const applied = [...JSON.parse(a.output).applied as string[], ...JSON.parse(b.output).applied as string[]].sort();
+    const appliedBy = (output: string) => (JSON.parse(output) as { applied: string[] }).applied;
+    const applied = [...appliedBy(a.output), ...appliedBy(b.output)].sort();
     expect(applied).toEqual(['0001_slow.sql', '0002_after.sql']);
     const store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 1, schema, log: silentLog });
     try {

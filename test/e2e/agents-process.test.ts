@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -41,7 +42,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function runAgents(ids: string[]): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
+function runAgents(ids: string[]): { child: ChildProcessByStdio<null, Readable, Readable>; ready: Promise<void>; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['cli/wow.ts', 'agents', 'run', ...ids], {
     cwd: root,
     env: {
@@ -51,10 +52,10 @@ function runAgents(ids: string[]): { child: ChildProcess; ready: Promise<void>; 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout ?? process.stdin }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       if (line.includes('agents running')) resolve();
     });
     void exited.then((code) => reject(new Error(`wow agents run exited with ${code}: ${stderr}`)));

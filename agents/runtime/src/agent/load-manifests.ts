@@ -20,8 +20,8 @@ export async function loadManifests(agentsDir: string): Promise<LoadedManifest[]
   for (const folder of folders) {
     const dir = join(agentsDir, folder);
     const path = join(dir, 'agent.yml');
-    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return undefined; // Not an agent (e.g. the runtime itself).
+    const text = await readFile(path, 'utf8').catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // Not an agent (e.g. the runtime itself).
       throw err;
     });
     if (text === undefined) continue;

@@ -74,7 +74,7 @@ export function assertEventValid(value: unknown): CloudEvent {
   if (!parsed.success) {
     throw createError('WOW_ERR_EVENT_INVALID', [parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')]);
   }
-  return parsed.data as CloudEvent;
+  return parsed.data;
 }
 
 export function assertEventTypeValid(type: string): string {

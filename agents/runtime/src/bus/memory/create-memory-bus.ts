@@ -50,7 +50,7 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
       try {
         return Promise.resolve(publishNow(event, publishOpts));
       } catch (err) {
-        return Promise.reject(err as Error);
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
       }
     },
     subscribe(sub) {

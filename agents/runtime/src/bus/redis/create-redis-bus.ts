@@ -49,7 +49,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
     let last = '$';
     while (!closed) {
       try {
-        const reply = (await conn.xread('COUNT', 100, 'BLOCK', 1000, 'STREAMS', replyStream, last)) as [string, StreamEntry[]][] | null;
+        const reply = await conn.xread('COUNT', 100, 'BLOCK', 1000, 'STREAMS', replyStream, last);
         for (const [, entries] of reply ?? []) {
           for (const [id, raw] of entries) {
             last = id;

@@ -1,0 +1,33 @@
+// @ts-check
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  { ignores: ['node_modules/', '.data/', '.tools/', 'coverage/'] },
+  js.configs.recommended,
+  tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Template literals with numbers are how we build log lines and keys.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // `(e) => void seen.push(e)` and `() => resolve()` are clear; braces would add noise.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true, ignoreVoidOperator: true }],
+      // Handlers implement a Promise-returning contract; an async function without await is how they say so.
+      '@typescript-eslint/require-await': 'off',
+      // Flags like `stopping` flip in other closures while a loop awaits; the rule reads
+      // them as constants and reports every such loop.
+      '@typescript-eslint/no-unnecessary-condition': 'off',
+      // Only config/ reads process.env (house rule 4).
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through agents/runtime/src/config (house rule 4).' }],
+    },
+  },
+  {
+    files: ['agents/runtime/src/config/**', 'test/**', 'cli/wow.ts', '**/*.test.ts', '.ci/**', 'eslint.config.js', 'vitest.config.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+);
