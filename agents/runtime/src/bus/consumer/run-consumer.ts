@@ -27,6 +27,8 @@ interface Running {
   entry: RawDelivery;
   abort: AbortController;
   done: Promise<void>;
+  /** Until its handler settles; an entry waiting only for its ack holds no slot. */
+  holdsSlot: boolean;
 }
 
 /**
@@ -41,21 +43,30 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
   let slotFreed: (() => void) | undefined;
   const log = opts.log.child({ group: opts.group, consumer: opts.consumer });
 
+  let busy = 0;
+  const release = (r: Running) => {
+    if (!r.holdsSlot) return;
+    r.holdsSlot = false;
+    busy--;
+    slotFreed?.();
+  };
   const start = (entry: RawDelivery) => {
     if (running.has(entry.entryId)) return;
-    const abort = new AbortController();
-    const done = handle(entry, abort.signal)
+    const r: Running = { entry, abort: new AbortController(), done: Promise.resolve(), holdsSlot: true };
+    busy++;
+    running.set(entry.entryId, r);
+    // Settling (ack, dead letter) overlaps the next read: the slot frees when the handler is done.
+    r.done = handle(entry, r.abort.signal, () => release(r))
       .catch((err: unknown) => log.error({ err, entryId: entry.entryId }, 'bus bookkeeping failed; the entry stays pending and will be redelivered'))
       .finally(() => {
         running.delete(entry.entryId);
-        slotFreed?.();
+        release(r);
       });
-    running.set(entry.entryId, { entry, abort, done });
   };
 
   const waitForSlot = () => new Promise<void>((resolve) => (slotFreed = resolve));
 
-  async function handle(entry: RawDelivery, signal: AbortSignal): Promise<void> {
+  async function handle(entry: RawDelivery, signal: AbortSignal, settled: () => void): Promise<void> {
     const { event, topic } = entry;
     const keyed = opts.ordered && event.partitionkey !== undefined && entry.onlyGroup === undefined;
     // Even entries this group skips take their turn, or a skip could run ahead of a predecessor.
@@ -81,6 +92,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
       try {
         const value = await opts.handler(event, { entryId: entry.entryId, group: opts.group, consumer: opts.consumer, attempt, signal });
         if (signal.aborted) return;
+        settled();
         await port.ack(entry);
         opts.observer.handled(opts.group, topic, 'ack', (performance.now() - startedAt) / 1000);
         if (event.replyto !== undefined && event.correlationid !== undefined) await port.reply(event.replyto, event.correlationid, { ok: true, value: value ?? null });
@@ -90,6 +102,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
         const error = serializeError(err);
         const seconds = (performance.now() - startedAt) / 1000;
         if (!error.retryable || attempt >= opts.maxAttempts) {
+          settled();
           await deadLetter(entry, error, attempt, seconds);
           return;
         }
@@ -117,9 +130,11 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
 
   const readLoop = (async () => {
     while (!stopping) {
-      const free = opts.concurrency - running.size;
+      const free = opts.concurrency - busy;
       if (free <= 0) {
         await waitForSlot();
+        // Let the rest of the batch finish too, so the next read fetches many entries, not one.
+        await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
       try {
@@ -135,7 +150,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
   // Recovery: take over entries whose consumers stopped responding.
   let claiming = false;
   const claimTimer = setInterval(() => {
-    const free = opts.concurrency - running.size;
+    const free = opts.concurrency - busy;
     if (stopping || claiming || free <= 0) return;
     claiming = true;
     port.claim(free)
@@ -156,7 +171,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
   return {
     group: opts.group,
     consumer: opts.consumer,
-    inFlight: () => running.size,
+    inFlight: () => busy,
     stop({ timeoutMs = 10_000 } = {}) {
       stopped ??= (async () => {
         stopping = true;

@@ -12,7 +12,7 @@ export function redactRedisUrl(url: string): string {
  * its bus at start-up should say so, not retry silently forever. Replies use RESP2, whose
  * stream replies are plain arrays.
  */
-export async function connectRedis(url: string, name: string): Promise<Redis> {
+export async function connectRedis(url: string, name: string, opts: { autoPipelining?: boolean } = {}): Promise<Redis> {
   const client = new Redis(url, {
     lazyConnect: true,
     protocol: 2,
@@ -20,6 +20,7 @@ export async function connectRedis(url: string, name: string): Promise<Redis> {
     connectTimeout: 5000,
     maxRetriesPerRequest: 3,
     retryStrategy: (times) => Math.min(times * 200, 2000),
+    enableAutoPipelining: opts.autoPipelining ?? false,
   });
   // Errors after start-up are logged by the commands that fail; the client reconnects.
   client.on('error', () => undefined);

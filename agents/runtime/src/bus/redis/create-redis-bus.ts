@@ -32,7 +32,8 @@ const linkTtlSeconds = 7 * 86_400;
 /** The bus over Redis Streams: many processes, consumer groups shared between them. */
 export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
   const instance = randomUUID();
-  const client = await connectRedis(opts.redisUrl, `wow-bus-${instance}`);
+  // Publishes and acks issued in one tick go out as one pipeline: one write, one round trip.
+  const client = await connectRedis(opts.redisUrl, `wow-bus-${instance}`, { autoPipelining: true });
   const keys = busKeys(opts.keyPrefix);
   const scripts = loadBusScripts(client);
   const requests = new PendingRequests();
@@ -125,7 +126,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
       assertOpen(`subscribing ${sub.group}`);
       const s = subscriptionSettings(sub, opts.defaults);
       for (const topic of s.topics) await ensureGroup(keys.stream(topic), s.group);
-      const blocking = client.duplicate({ connectionName: `wow-consumer-${s.group}` });
+      const blocking = client.duplicate({ connectionName: `wow-consumer-${s.group}`, enableAutoPipelining: false });
       blockingClients.add(blocking);
       const port = createRedisConsumerPort({ client, blocking, keys, group: s.group, consumer: s.consumer, topics: s.topics, visibilityTimeoutMs: s.visibilityTimeoutMs, log: opts.log });
       const handle = runConsumer(port, {
@@ -141,7 +142,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
     async request(event, { timeoutMs }) {
       assertOpen(`requesting ${event.type}`);
       if (replyReader === undefined) {
-        const conn = client.duplicate({ connectionName: `wow-replies-${instance}` });
+        const conn = client.duplicate({ connectionName: `wow-replies-${instance}`, enableAutoPipelining: false });
         replyReader = { conn, done: readReplies(conn) };
       }
       const { correlationId, reply } = requests.open(event.type, timeoutMs);

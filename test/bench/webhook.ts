@@ -1,0 +1,1 @@
+export async function benchWebhook(_args: string[]): Promise<void> {}
