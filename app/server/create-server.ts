@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Bus } from '../../agents/runtime/src/bus/bus.ts';
 import type { Config } from '../../agents/runtime/src/config/load-config.ts';
 import { createError } from '../../agents/runtime/src/errors/error-codes.ts';
@@ -21,7 +21,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, bus, metrics } = deps;
   // Typed as the base logger so the instance has Fastify's default generics for callers.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-  const app = Fastify({ loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
   // The signature covers the exact bytes GitHub sent, so the body stays raw.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
