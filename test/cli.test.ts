@@ -1,7 +1,11 @@
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.ts';
-import { testDatabaseUrl, uniqueName } from './support/servers.ts';
+import { createBus } from '../agents/runtime/src/bus/create-bus.ts';
+import { createEvent } from '../agents/runtime/src/bus/envelope.ts';
+import { eventually, quietLog, testBusDefaults } from './contract/bus-contract.ts';
+import { testDatabaseUrl, testRedisUrl, uniqueName } from './support/servers.ts';
 
 interface Run {
   code: number;
@@ -34,9 +38,14 @@ beforeAll(async () => {
   await admin.query(`create database ${database}`);
 });
 
+const keyPrefix = `${uniqueName('wowcli')}:`;
 afterAll(async () => {
   await admin.query(`drop database if exists ${database} with (force)`);
   await admin.end();
+  const redis = new Redis(testRedisUrl);
+  const keys = await redis.keys(`${keyPrefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
 });
 
 describe('wow', () => {
@@ -93,5 +102,50 @@ describe('wow', () => {
     const run = await wow(['bus', 'dlq', 'list', '--limit', 'lots'], { REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--limit expects a positive integer');
+  });
+
+  it('shows bus stats, lists dead letters and redrives them, as text and JSON', async () => {
+    const env = { REDIS_URL: testRedisUrl, BUS_KEY_PREFIX: keyPrefix };
+    const bus = await createBus({ redisUrl: testRedisUrl, keyPrefix, streamMaxLen: 1000, defaults: { ...testBusDefaults, maxAttempts: 1 }, log: quietLog });
+    let healthy = false;
+    let handled = 0;
+    await bus.subscribe({ group: 'billing', types: ['test.invoice.*'], handler: async () => {
+      if (!healthy) throw new Error('ledger offline');
+      handled++;
+    } });
+    await bus.publish(createEvent({ type: 'test.invoice.issued', data: { id: 1 }, source: 'urn:wow:test' }));
+    await eventually(async () => (await bus.deadLetters.list({ group: 'billing' })).length === 1, 'dead letter');
+
+    const stats = await wow(['bus', 'stats'], env);
+    expect(stats.code).toBe(0);
+    expect(stats.stdout).toMatch(/TOPIC\s+LENGTH\s+GROUP/);
+    expect(stats.stdout).toMatch(/test\.invoice\s+1\s+billing/);
+    expect(stats.stdout).toMatch(/billing\s+1/);
+    const statsJson = JSON.parse((await wow(['bus', 'stats', '--json'], env)).stdout) as { deadLetters: unknown[] };
+    expect(statsJson.deadLetters).toEqual([{ group: 'billing', count: 1 }]);
+
+    const list = await wow(['bus', 'dlq', 'list'], env);
+    expect(list.stdout).toContain('WOW_ERR_UNEXPECTED: ledger offline');
+    const [entry] = JSON.parse((await wow(['bus', 'dlq', 'list', '--agent', 'billing', '--json'], env)).stdout) as { id: string; event: { type: string } }[];
+    expect(entry?.event.type).toBe('test.invoice.issued');
+
+    const missing = await wow(['bus', 'dlq', 'redrive', 'billing', '0-1'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('WOW_ERR_DLQ_ENTRY_NOT_FOUND');
+
+    healthy = true;
+    const redrive = await wow(['bus', 'dlq', 'redrive', 'billing', entry?.id ?? '', '--json'], env);
+    expect(redrive.code).toBe(0);
+    expect(JSON.parse(redrive.stdout)).toEqual({ redriven: 1 });
+    await eventually(() => handled === 1, 'redriven message handled');
+    expect((await wow(['bus', 'dlq', 'list'], env)).stdout).toContain('No dead-lettered messages.');
+    await bus.close();
+  });
+
+  it('says which Redis it cannot reach', async () => {
+    const run = await wow(['bus', 'stats'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('WOW_ERR_REDIS_UNREACHABLE');
+    expect(run.stderr).toContain('redis://127.0.0.1:1');
   });
 });
