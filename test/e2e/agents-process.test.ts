@@ -87,7 +87,7 @@ describe('wow agents run', () => {
     const work = createEvent({ type: 'test.slow.work', data: { ms: 60_000, retryMs: 50 }, source: 'urn:wow:test' });
     await bus.publish(work);
     await eventually(async () => (await phases(work.id)).includes('started'), 'handler start');
-    expect((await slowStatus())?.status).toBe('Working');
+    await eventually(async () => (await slowStatus())?.status === 'Working', 'Working while the handler runs');
     doomed.child.kill('SIGKILL');
     await doomed.exited;
     await eventually(async () => (await slowStatus())?.status === 'Offline', 'Offline after the heartbeat timeout');

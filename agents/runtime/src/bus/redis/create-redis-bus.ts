@@ -47,7 +47,9 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
   };
 
   async function readReplies(conn: Redis): Promise<void> {
-    let last = '$';
+    // The reply stream is this instance's own, so everything in it is for us: read from
+    // the start, or a reply written before the first XREAD was issued would be missed.
+    let last = '0-0';
     while (!closed) {
       try {
         const reply = await conn.xread('COUNT', 100, 'BLOCK', 1000, 'STREAMS', replyStream, last);
