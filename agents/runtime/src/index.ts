@@ -19,3 +19,4 @@ export { listAgents, type AgentRow, type AgentStatus } from './registry/list-age
 export { createStore } from './store/create-store.ts';
 export { migrate } from './store/migrate.ts';
 export type { PgQueryable, Store } from './store/store.ts';
+export { readYaml, type YamlWithPositions } from './yaml/read-yaml.ts';

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap } from 'yaml';
+import { readYaml } from '../yaml/read-yaml.ts';
 import { createError } from '../errors/error-codes.ts';
 import { manifestSchema, type AgentManifest } from './manifest-schema.ts';
 
@@ -36,48 +37,23 @@ export async function loadManifests(agentsDir: string): Promise<LoadedManifest[]
 
 /** Validates one agent.yml's text; `folder` is the folder name its id must equal. */
 export function parseManifest(text: string, file: string, folder: string): { manifest: AgentManifest } | { problems: string[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const at = (offset: number) => {
-    const { line, col } = lines.linePos(offset);
-    return `${file}:${line}:${col}`;
-  };
-  if (doc.errors.length > 0) return { problems: doc.errors.map((e) => `${at(e.pos[0])} YAML: ${e.message.split('\n')[0] ?? ''}`) };
+  const { doc, at, locate, keyOffset, errors } = readYaml(text, file);
+  if (errors.length > 0) return { problems: errors };
   if (!isMap(doc.contents)) return { problems: [`${file}:1:1 (root): expected a mapping of fields (id, name, version, …)`] };
   const parsed = manifestSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => {
       if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => ({ offset: keyOffset(doc, [...issue.path, key]), text: `${[...issue.path, key].join('.')}: unknown field; the fields are ${Object.keys(manifestSchema.shape).join(', ')}` }));
+        return issue.keys.map((key) => ({ offset: keyOffset([...issue.path, key]), text: `${[...issue.path, key].join('.')}: unknown field; the fields are ${Object.keys(manifestSchema.shape).join(', ')}` }));
       }
-      const { offset, path } = locate(doc, issue.path);
+      const { offset, path } = locate(issue.path);
       return [{ offset, text: `${path || '(root)'}: ${issue.message}` }];
     });
     return { problems: problems.sort((a, b) => a.offset - b.offset).map((p) => `${at(p.offset)} ${p.text}`) };
   }
   if (parsed.data.id !== folder) {
-    const { offset } = locate(doc, ['id']);
+    const { offset } = locate(['id']);
     return { problems: [`${at(offset)} id: expected "${folder}", the folder's name; got "${parsed.data.id}"`] };
   }
   return { manifest: parsed.data };
-}
-
-/** Where the key at the end of `path` is written. */
-function keyOffset(doc: Document, path: readonly PropertyKey[]): number {
-  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
-  if (isMap(parent)) {
-    const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path.at(-1));
-    if (pair !== undefined && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
-  }
-  return locate(doc, path).offset;
-}
-
-/** The deepest node on `path` that exists, for a line number; `path` printed as `a.b[1]`. */
-function locate(doc: Document, path: readonly PropertyKey[]): { offset: number; path: string } {
-  const printed = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range !== undefined && node.range !== null) return { offset: node.range[0], path: printed };
-  }
-  return { offset: 0, path: printed };
 }

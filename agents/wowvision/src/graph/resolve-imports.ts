@@ -1,0 +1,156 @@
+import { builtinModules } from 'node:module';
+import { posix } from 'node:path';
+import { ts } from 'ts-morph';
+
+/** Where an import points: a file of the repository, a package, or nowhere. */
+export interface Resolution {
+  to: string | undefined;
+  external: string | undefined;
+}
+
+/** The repository's configuration files that change how imports resolve. */
+export interface ResolverInputs {
+  files: ReadonlySet<string>;
+  /** tsconfig*.json and package.json texts, by path. */
+  configs: ReadonlyMap<string, string>;
+}
+
+interface PathAliases {
+  /** Folder the alias targets are relative to. */
+  base: string;
+  aliases: { prefix: string; suffix: string; wildcard: boolean; targets: string[] }[];
+}
+
+const builtins = new Set(builtinModules);
+const tryExtensions = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const emittedToSource: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+
+export function isResolverConfig(path: string): boolean {
+  const name = posix.basename(path);
+  return name === 'package.json' || (name.startsWith('tsconfig') && name.endsWith('.json'));
+}
+
+/**
+ * Resolves specifiers the way TypeScript with `moduleResolution: bundler | nodenext` does
+ * for a repository's own files: relative paths with extension substitution and index
+ * files, `paths` aliases of the nearest tsconfig.json (so each package of a monorepo
+ * uses its own), and workspace packages by their package.json name.
+ */
+export function createResolver(inputs: ResolverInputs): (from: string, specifier: string) => Resolution {
+  const aliasesByDir = new Map<string, PathAliases | undefined>();
+  const workspaces = readWorkspaces(inputs.configs);
+
+  const fileFor = (base: string): string | undefined => {
+    if (inputs.files.has(base)) return base;
+    const ext = posix.extname(base);
+    for (const source of emittedToSource[ext] ?? []) {
+      const candidate = base.slice(0, -ext.length) + source;
+      if (inputs.files.has(candidate)) return candidate;
+    }
+    for (const extension of tryExtensions) if (inputs.files.has(base + extension)) return base + extension;
+    for (const extension of tryExtensions) if (inputs.files.has(`${base}/index${extension}`)) return `${base}/index${extension}`;
+    return undefined;
+  };
+
+  const aliasesFor = (dir: string): PathAliases | undefined => {
+    if (aliasesByDir.has(dir)) return aliasesByDir.get(dir);
+    const here = dir === '.' ? 'tsconfig.json' : `${dir}/tsconfig.json`;
+    const found = inputs.configs.has(here) ? readAliases(here, inputs.configs) : dir === '.' ? undefined : aliasesFor(posix.dirname(dir));
+    aliasesByDir.set(dir, found);
+    return found;
+  };
+
+  return (from, specifier) => {
+    if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..') {
+      return { to: fileFor(posix.normalize(posix.join(posix.dirname(from), specifier))), external: undefined };
+    }
+    if (specifier.startsWith('/')) return { to: undefined, external: undefined };
+    const aliases = aliasesFor(posix.dirname(from));
+    if (aliases !== undefined) {
+      const aliased = resolveAlias(aliases, specifier, fileFor);
+      if (aliased !== undefined) return { to: aliased, external: undefined };
+    }
+    const name = packageName(specifier);
+    const workspace = workspaces.get(name);
+    if (workspace !== undefined) {
+      const sub = specifier.slice(name.length).replace(/^\//, '');
+      const to = sub === '' ? workspace.entries.map((e) => fileFor(posix.join(workspace.dir, e))).find((f) => f !== undefined) : fileFor(posix.join(workspace.dir, sub));
+      if (to !== undefined) return { to, external: undefined };
+    }
+    if (specifier.startsWith('node:') || builtins.has(name)) return { to: undefined, external: name.startsWith('node:') ? name : `node:${name}` };
+    return { to: undefined, external: name };
+  };
+}
+
+/** "@scope/pkg/sub" → "@scope/pkg"; "pkg/sub" → "pkg". */
+export function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+}
+
+function resolveAlias(aliases: PathAliases, specifier: string, fileFor: (base: string) => string | undefined): string | undefined {
+  // TypeScript picks the matching pattern with the longest prefix.
+  const matching = aliases.aliases
+    .filter((a) => (a.wildcard ? specifier.startsWith(a.prefix) && specifier.endsWith(a.suffix) && specifier.length >= a.prefix.length + a.suffix.length : specifier === a.prefix))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  for (const alias of matching) {
+    const star = alias.wildcard ? specifier.slice(alias.prefix.length, specifier.length - alias.suffix.length) : '';
+    for (const target of alias.targets) {
+      const to = fileFor(posix.normalize(posix.join(aliases.base, target.replace('*', star))));
+      if (to !== undefined) return to;
+    }
+  }
+  return undefined;
+}
+
+/** `paths` and `baseUrl` of a tsconfig, following relative `extends`. */
+function readAliases(path: string, configs: ReadonlyMap<string, string>, seen = new Set<string>()): PathAliases | undefined {
+  if (seen.has(path)) return undefined;
+  seen.add(path);
+  const text = configs.get(path);
+  if (text === undefined) return undefined;
+  const { config } = ts.parseConfigFileTextToJson(path, text) as { config?: { extends?: unknown; compilerOptions?: { paths?: unknown; baseUrl?: unknown } } };
+  const dir = posix.dirname(path);
+  const parents = (Array.isArray(config?.extends) ? config.extends : [config?.extends]).filter((e): e is string => typeof e === 'string' && e.startsWith('.'));
+  let inherited: PathAliases | undefined;
+  for (const parent of parents) {
+    const parentPath = posix.normalize(posix.join(dir, parent.endsWith('.json') ? parent : `${parent}.json`));
+    inherited = readAliases(parentPath, configs, seen) ?? inherited;
+  }
+  const options = config?.compilerOptions;
+  const baseUrl = typeof options?.baseUrl === 'string' ? posix.normalize(posix.join(dir, options.baseUrl)) : undefined;
+  const paths = options?.paths;
+  if (paths === null || typeof paths !== 'object') return inherited === undefined || baseUrl === undefined ? inherited : { ...inherited, base: baseUrl };
+  const aliases = Object.entries(paths as Record<string, unknown>).map(([key, targets]) => {
+    const star = key.indexOf('*');
+    return {
+      prefix: star === -1 ? key : key.slice(0, star),
+      suffix: star === -1 ? '' : key.slice(star + 1),
+      wildcard: star !== -1,
+      targets: Array.isArray(targets) ? targets.filter((t): t is string => typeof t === 'string') : [],
+    };
+  });
+  return { base: baseUrl ?? dir, aliases };
+}
+
+interface Workspace {
+  dir: string;
+  entries: string[];
+}
+
+function readWorkspaces(configs: ReadonlyMap<string, string>): Map<string, Workspace> {
+  const workspaces = new Map<string, Workspace>();
+  for (const [path, text] of configs) {
+    if (posix.basename(path) !== 'package.json' || path.includes('node_modules/')) continue;
+    try {
+      const pkg = JSON.parse(text) as { name?: unknown; main?: unknown; types?: unknown; exports?: unknown };
+      if (typeof pkg.name !== 'string') continue;
+      const dotExport = typeof pkg.exports === 'string' ? pkg.exports : undefined;
+      const entries = [dotExport, pkg.types, pkg.main, 'src/index', 'index'].filter((e): e is string => typeof e === 'string');
+      workspaces.set(pkg.name, { dir: posix.dirname(path), entries });
+    } catch {
+      // A broken package.json is the package manager's problem; the imports stay external.
+    }
+  }
+  return workspaces;
+}

@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseUnifiedDiff, type FileChange } from '../change/parse-diff.ts';
+import { gitBlobId } from './git-blob-id.ts';
+import { snapshotOf, type RepoSnapshot } from './repo-snapshot.ts';
+import { openBlobReader, runGit } from './run-git.ts';
+
+export interface GitChange {
+  snapshot: RepoSnapshot;
+  changes: FileChange[];
+  /** The merge base the change is measured from, or undefined when nothing is compared. */
+  base: string | undefined;
+  /** The head commit, or "working tree". */
+  head: string;
+  close(): void;
+}
+
+export interface GitChangeOptions {
+  cwd: string;
+  /** A ref; the change is measured from its merge base with head, as a pull request is. */
+  base?: string;
+  /** A ref; without one, the working tree (tracked and untracked, not ignored, files). */
+  head?: string;
+}
+
+/** A change of a local git repository: the CLI's and the Action's source. */
+export async function openGitChange(options: GitChangeOptions): Promise<GitChange> {
+  const { cwd } = options;
+  await runGit(cwd, ['rev-parse', '--git-dir']).catch(() => {
+    throw new Error(`${cwd} is not inside a git repository; run wow review in a clone`);
+  });
+  const top = (await runGit(cwd, ['rev-parse', '--show-toplevel'])).trim();
+  const headSha = options.head === undefined ? undefined : (await runGit(top, ['rev-parse', '--verify', `${options.head}^{commit}`])).trim();
+  const base = options.base === undefined ? undefined : (await runGit(top, ['merge-base', options.base, headSha ?? 'HEAD'])).trim();
+  const diffArgs = ['-c', 'core.quotePath=true', 'diff', '--no-color', '--no-ext-diff', '-M', '--unified=0'];
+  if (headSha === undefined) {
+    const snapshot = await workingTreeSnapshot(top);
+    const changes = base === undefined ? [] : parseUnifiedDiff(await runGit(top, [...diffArgs, base]));
+    if (base !== undefined) {
+      // Untracked files are not in git diff; they are wholly new.
+      for (const path of (await runGit(top, ['ls-files', '-z', '--others', '--exclude-standard'])).split('\0').filter(Boolean)) {
+        const lines = (await snapshot.read(path)).split('\n').length;
+        changes.push({ path, status: 'added', addedLines: new Set(Array.from({ length: lines }, (_, i) => i + 1)), hunks: [{ start: 1, end: lines }] });
+      }
+    }
+    return { snapshot, changes, base, head: 'working tree', close: () => undefined };
+  }
+  const blobs = new Map<string, string>();
+  for (const entry of (await runGit(top, ['ls-tree', '-r', '-z', '--full-tree', headSha])).split('\0')) {
+    const match = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(entry);
+    if (match !== null && match[1] !== '120000') blobs.set(match[3] ?? '', match[2] ?? '');
+  }
+  const reader = openBlobReader(top);
+  const snapshot: RepoSnapshot = {
+    blobs,
+    async read(path) {
+      const sha = blobs.get(path);
+      if (sha === undefined) throw new Error(`${path} is not in ${headSha}`);
+      return (await reader.read(sha)).toString('utf8');
+    },
+  };
+  const changes = base === undefined ? [] : parseUnifiedDiff(await runGit(top, [...diffArgs, base, headSha]));
+  return { snapshot, changes, base, head: headSha, close: () => reader.close() };
+}
+
+async function workingTreeSnapshot(top: string): Promise<RepoSnapshot> {
+  const listed = (await runGit(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])).split('\0').filter(Boolean);
+  const deleted = new Set((await runGit(top, ['ls-files', '-z', '--deleted'])).split('\0'));
+  const texts = new Map<string, Buffer>();
+  await Promise.all(
+    [...new Set(listed)].filter((p) => !deleted.has(p)).map(async (path) => {
+      const content = await readFile(join(top, path)).catch(() => undefined); // Symlinks to folders, sockets.
+      if (content !== undefined) texts.set(path, content);
+    }),
+  );
+  return snapshotOf(texts, gitBlobId);
+}

@@ -1,0 +1,94 @@
+import type { ZodType } from 'zod';
+
+/**
+ * The contract between the WowVision engine and the code of each rule kind. A kind sees
+ * the change through `ReviewView` and returns hits; the engine adds the rule's name,
+ * severity and texts, applies waivers, the baseline and the scope, and reports.
+ */
+export type Severity = 'error' | 'warning' | 'notice';
+
+/** Which findings can block: on changed lines only, anywhere in changed files, or anywhere. */
+export type Scope = 'changed' | 'file' | 'all';
+
+export interface Hit {
+  path: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  message: string;
+  /**
+   * What the hit is about, independent of line numbers (e.g. "a.ts -> b.ts"), so a
+   * baseline entry survives edits above it. Defaults to the text of the line.
+   */
+  key?: string;
+}
+
+export interface ImportEdge {
+  from: string;
+  line: number;
+  column: number;
+  /** As written: "./x.ts", "@scope/pkg/sub", "node:fs". */
+  specifier: string;
+  /** The repository file it resolves to; undefined for packages and unresolved paths. */
+  to: string | undefined;
+  /** The package name for a bare specifier ("@scope/pkg", "node:fs" for built-ins). */
+  external: string | undefined;
+  /** `import type …` / `export type … from`: gone at run time. */
+  typeOnly: boolean;
+  /** `import()` or `require()`: resolved when the line runs. */
+  dynamic: boolean;
+  /** `export … from`. */
+  reexport: boolean;
+}
+
+export interface ImportGraph {
+  /** Every JavaScript/TypeScript file of the repository. */
+  readonly modules: readonly string[];
+  edgesOf(path: string): readonly ImportEdge[];
+}
+
+export interface ChangedFile {
+  path: string;
+  status: 'added' | 'modified' | 'removed' | 'renamed';
+  /** Lines of the head version that the change added or altered. */
+  addedLines: ReadonlySet<number>;
+}
+
+export interface TextFile {
+  path: string;
+  text: string;
+}
+
+export interface ReviewView {
+  /** Every file of the head commit. */
+  readonly files: readonly string[];
+  exists(path: string): boolean;
+  read(path: string): Promise<string>;
+  readonly graph: ImportGraph;
+  /** Files the change touches, by path at head. */
+  readonly changes: ReadonlyMap<string, ChangedFile>;
+  /** Files whose findings can count under the rule's scope (changed files, or all). */
+  readonly targets: readonly string[];
+  /** A rule's path spec: an element name of the pack, or a glob. */
+  pattern(spec: string): string;
+}
+
+export interface RuleKind<Options = unknown> {
+  readonly name: string;
+  /** One line for `/wowvision explain` and docs. */
+  readonly summary: string;
+  /** The kind's own fields of a rule, besides name, kind, severity, because, fix and scope. */
+  readonly options: ZodType<Options>;
+  readonly defaultScope: Scope;
+  /** File-local kinds: run on each target file; results are cached by blob and rule pack. */
+  checkFile?(options: Options, file: TextFile, view: ReviewView): Hit[] | Promise<Hit[]>;
+  /** Repository-wide kinds: see the whole graph. */
+  checkRepo?(options: Options, view: ReviewView): Hit[] | Promise<Hit[]>;
+}
+
+export function defineKind<Options>(kind: RuleKind<Options>): RuleKind<Options> {
+  return kind;
+}
