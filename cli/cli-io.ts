@@ -3,6 +3,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
+  /** Whether stdout is a terminal that shows colours. */
+  color?: boolean;
 }
 
 /** Exit codes scripts can trust. */

@@ -1,9 +1,10 @@
 import { Command, CommanderError } from 'commander';
-import { isWowError } from '../agents/runtime/src/errors/error-codes.ts';
+import { isWowError } from '../agents/runtime/src/index.ts';
 import { exitCodes, type CliIo } from './cli-io.ts';
 import { registerAgentsCommands } from './commands/agents.ts';
 import { registerBusCommands } from './commands/bus.ts';
 import { registerDbCommands } from './commands/db.ts';
+import { registerReviewCommand } from './commands/review.ts';
 import { registerStartCommand } from './commands/start.ts';
 
 /** A command's action: does its work and says which exit code the process ends with. */
@@ -21,7 +22,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const program = new Command()
     .name('wow')
-    .description('Run and operate the WAOOAW platform: the GitHub App server, agents, database and bus.')
+    .description('Run and operate the WAOOAW platform: the GitHub App server, agents, database and bus, and review changes with WowVision.')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
@@ -29,6 +30,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerAgentsCommands(program, io, setCode);
   registerDbCommands(program, io, setCode);
   registerBusCommands(program, io, setCode);
+  registerReviewCommand(program, io, setCode);
 
   try {
     if (argv.length === 0) {

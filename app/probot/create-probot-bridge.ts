@@ -1,7 +1,5 @@
 import { Probot, type ApplicationFunction } from 'probot';
-import type { Bus, SubscriptionHandle } from '../../agents/runtime/src/bus/bus.ts';
-import type { GitHubAppCredentials } from '../../agents/runtime/src/config/load-config.ts';
-import type { Logger } from '../../agents/runtime/src/log/logger.ts';
+import type { Bus, GitHubAppCredentials, Logger, SubscriptionHandle } from '../../agents/runtime/src/index.ts';
 import type { GitHubEventData } from '../webhooks/accept-webhook.ts';
 
 /**

@@ -1,10 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Bus } from '../../agents/runtime/src/bus/bus.ts';
-import type { Config } from '../../agents/runtime/src/config/load-config.ts';
-import { createError } from '../../agents/runtime/src/errors/error-codes.ts';
-import type { Logger } from '../../agents/runtime/src/log/logger.ts';
-import type { Metrics } from '../../agents/runtime/src/metrics/metrics.ts';
-import type { Store } from '../../agents/runtime/src/store/store.ts';
+import { type Bus, type Config, createError, type Logger, type Metrics, type Store } from '../../agents/runtime/src/index.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { checkReadiness } from './check-readiness.ts';
 

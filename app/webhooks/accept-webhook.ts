@@ -1,8 +1,5 @@
 import { verify } from '@octokit/webhooks-methods';
-import type { Bus } from '../../agents/runtime/src/bus/bus.ts';
-import { createEvent } from '../../agents/runtime/src/bus/envelope.ts';
-import { createError } from '../../agents/runtime/src/errors/error-codes.ts';
-import type { WowError } from '../../agents/runtime/src/errors/wow-error.ts';
+import { type Bus, createError, createEvent, type WowError } from '../../agents/runtime/src/index.ts';
 import { githubEventType } from './github-event-type.ts';
 
 export interface WebhookRequest {

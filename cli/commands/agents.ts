@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { createAgentHost } from '../../agents/runtime/src/agent/create-agent-host.ts';
-import { loadConfig } from '../../agents/runtime/src/config/load-config.ts';
-import { createLogger } from '../../agents/runtime/src/log/logger.ts';
-import { openRuntime, openStore } from '../../agents/runtime/src/platform/open-runtime.ts';
-import { listAgents } from '../../agents/runtime/src/registry/list-agents.ts';
+import { createAgentHost, createLogger, listAgents, loadConfig, openRuntime, openStore } from '../../agents/runtime/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';

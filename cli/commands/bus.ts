@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import type { Bus } from '../../agents/runtime/src/bus/bus.ts';
-import { loadConfig, type Config } from '../../agents/runtime/src/config/load-config.ts';
-import { createError } from '../../agents/runtime/src/errors/error-codes.ts';
-import { createLogger } from '../../agents/runtime/src/log/logger.ts';
-import { openBus } from '../../agents/runtime/src/platform/open-runtime.ts';
+import { type Bus, type Config, createError, createLogger, loadConfig, openBus } from '../../agents/runtime/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../agents/runtime/src/config/load-config.ts';
-import { createLogger } from '../../agents/runtime/src/log/logger.ts';
-import { openStore } from '../../agents/runtime/src/platform/open-runtime.ts';
-import { migrate } from '../../agents/runtime/src/store/migrate.ts';
+import { createLogger, loadConfig, migrate, openStore } from '../../agents/runtime/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 
 export function registerDbCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { createAgentHost } from '../../agents/runtime/src/agent/create-agent-host.ts';
-import { loadConfig } from '../../agents/runtime/src/config/load-config.ts';
-import { createLogger } from '../../agents/runtime/src/log/logger.ts';
-import { openRuntime } from '../../agents/runtime/src/platform/open-runtime.ts';
+import { createAgentHost, createLogger, loadConfig, openRuntime } from '../../agents/runtime/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
 

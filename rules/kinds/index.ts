@@ -13,6 +13,6 @@ export { compilePattern } from './support/path-pattern.ts';
 export { forgetSources } from './support/typescript-source.ts';
 
 /** Every rule kind a pack may name, by `kind:`. */
-export const ruleKinds: ReadonlyMap<string, RuleKind<unknown>> = new Map(
-  ([dependency, cycle, agentBoundary, requiredFiles, naming, manifest, typescript, secrets] as RuleKind<never>[]).map((k) => [k.name, k as RuleKind<unknown>]),
+export const ruleKinds: ReadonlyMap<string, RuleKind> = new Map(
+  ([dependency, cycle, agentBoundary, requiredFiles, naming, manifest, typescript, secrets] as RuleKind<never>[]).map((k) => [k.name, k as RuleKind]),
 );

@@ -5,7 +5,6 @@ import { fileSpec, matchFile } from './support/path-spec.ts';
 
 /** Known credential shapes; the name is what a finding says, never the value. */
 const known: { name: string; pattern: RegExp }[] = [
-  { name: 'a private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/ },
   { name: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },
   { name: 'a GitHub token', pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/ },
   { name: 'a GitHub fine-grained token', pattern: /\bgithub_pat_[A-Za-z0-9_]{22,}\b/ },
@@ -16,6 +15,10 @@ const known: { name: string; pattern: RegExp }[] = [
 ];
 
 // A quoted or assigned value after a name that says it is a credential.
+// A key header alone is a placeholder; a key has a base64 body after it.
+const privateKey = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/;
+const keyBody = /^(?:\\n|\s)*[A-Za-z0-9+/=]{40,}/;
+
 const assigned = /(?:secret|token|passw(?:or)?d|api[_-]?key|private[_-]?key|credential|auth)[\w-]*["']?\s*[:=]\s*["'`]?([A-Za-z0-9+/=_\-.~]{16,})/gi;
 // Any long quoted string: judged by its entropy alone.
 const quoted = /["'`]([A-Za-z0-9+/=_\-.~]{32,})["'`]/g;
@@ -36,9 +39,15 @@ export const secrets = defineKind({
     if (matchFile(options.paths, file.path, view) === undefined) return [];
     const added = view.changes.get(file.path)?.addedLines;
     const hits: Hit[] = [];
-    file.text.split('\n').forEach((text, index) => {
+    const lines = file.text.split('\n');
+    lines.forEach((text, index) => {
       const line = index + 1;
       if (added !== undefined && !added.has(line)) return;
+      const header = privateKey.exec(text);
+      if (header !== null && (keyBody.test(text.slice(header.index + header[0].length)) || keyBody.test(lines[index + 1] ?? ''))) {
+        hits.push(finding(file.path, line, header.index, header[0], 'a private key'));
+        return;
+      }
       for (const { name, pattern } of known) {
         const m = pattern.exec(text);
         if (m !== null) {

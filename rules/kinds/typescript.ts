@@ -27,7 +27,7 @@ export const typescript = defineKind({
     const source = sourceOf(file);
     const on = new Set<Check>(options.checks);
     const hits: Hit[] = [];
-    const hit = (node: Node, message: string, key: string) => hits.push({ path: file.path, ...position(node), message, key });
+    const hit = (node: Node, message: string, key: string) => void hits.push({ path: file.path, ...position(node), message, key });
 
     if (on.has('no-any-export') || on.has('explicit-return-types')) {
       for (const statement of source.getStatements()) {
@@ -48,9 +48,17 @@ export const typescript = defineKind({
         if (on.has('no-any-export')) {
           // Signatures only: an `any` inside a body is not part of the module's contract.
           const bodies = new Set(functions.map(({ node }) => node.getBody()).filter((b) => b !== undefined));
-          if (Node.isClassDeclaration(statement)) for (const member of statement.getMembers()) if (Node.isBodyable(member)) { const body = member.getBody(); if (body !== undefined) bodies.add(body); }
+          if (Node.isClassDeclaration(statement)) {
+            for (const member of statement.getMembers()) {
+              const body = Node.isBodyable(member) ? member.getBody() : undefined;
+              if (body !== undefined) bodies.add(body);
+            }
+          }
           statement.forEachDescendant((node, traversal) => {
-            if (bodies.has(node)) return traversal.skip();
+            if (bodies.has(node)) {
+              traversal.skip();
+              return undefined;
+            }
             if (node.getKind() === SyntaxKind.AnyKeyword) hit(node, `"any" in the exported signature of ${describe(statement)}; name the type or use unknown`, `any ${describe(statement)}`);
             return undefined;
           });

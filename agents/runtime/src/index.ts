@@ -8,7 +8,7 @@ export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-
 export type { Bus, Delivery, DeadLetter, Handler, PublishOptions, PublishResult, Subscription, SubscriptionHandle } from './bus/bus.ts';
 export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
 export { createEvent, assertEventValid, topicOf, typeMatches, type CloudEvent, type EventInput } from './bus/envelope.ts';
-export { loadConfig, type Config } from './config/load-config.ts';
+export { loadConfig, type Config, type GitHubAppCredentials } from './config/load-config.ts';
 export { createError, errorCodes, isWowError, type ErrorCode } from './errors/error-codes.ts';
 export { WowError, serializeError, type SerializedError } from './errors/wow-error.ts';
 export { createLogger, type Logger } from './log/logger.ts';

@@ -66,7 +66,12 @@ function globToRegex(glob: string): string {
         out += '.*';
         i += 1;
       }
-    } else if (ch === '*') out += '[^/]*';
+    } else if (ch === '*') {
+      // A whole segment ("agents/*/") names a folder: it is never empty.
+      const before = glob.slice(0, i).replace(/\($/, '');
+      const after = glob.slice(i + 1).replace(/^\)/, '');
+      out += (before === '' || before.endsWith('/')) && (after === '' || after.startsWith('/')) ? '[^/]+' : '[^/]*';
+    }
     else if (ch === '?') out += '[^/]';
     else if (ch === '(') out += '(';
     else if (ch === ')') out += ')';

@@ -12,11 +12,12 @@ const parserVersion = 1;
  * imports are cached by blob id; resolution runs every time because it depends on which
  * other files exist.
  */
-export async function buildImportGraph(snapshot: RepoSnapshot, cache: ReviewCache): Promise<ImportGraph> {
+export async function buildImportGraph(snapshot: RepoSnapshot, cache: ReviewCache): Promise<ImportGraph & { parsedFiles: number }> {
   const files = new Set(snapshot.blobs.keys());
   const modules = [...files].filter((p) => isSourceFile(p) && !p.includes('node_modules/')).sort();
   const configs = new Map<string, string>();
   const written = new Map<string, WrittenImport[]>();
+  let parsedFiles = 0;
   await Promise.all([
     ...[...files].filter(isResolverConfig).map(async (path) => void configs.set(path, await snapshot.read(path))),
     ...modules.map(async (path) => {
@@ -24,6 +25,7 @@ export async function buildImportGraph(snapshot: RepoSnapshot, cache: ReviewCach
       let imports = cache.get(key) as WrittenImport[] | undefined;
       if (imports === undefined) {
         imports = parseImports(path, await snapshot.read(path));
+        parsedFiles++;
         cache.set(key, imports);
       }
       written.set(path, imports);
@@ -34,5 +36,5 @@ export async function buildImportGraph(snapshot: RepoSnapshot, cache: ReviewCach
   for (const from of modules) {
     edges.set(from, (written.get(from) ?? []).map((w) => ({ from, ...w, ...resolve(from, w.specifier) })));
   }
-  return { modules, edgesOf: (path) => edges.get(path) ?? [] };
+  return { modules, edgesOf: (path) => edges.get(path) ?? [], parsedFiles };
 }

@@ -60,7 +60,7 @@ export function parseImports(path: string, text: string): WrittenImport[] {
 function isTypeOnlyImport(statement: ts.ImportDeclaration): boolean {
   const clause = statement.importClause;
   if (clause === undefined) return false; // `import './x'` runs the module.
-  if (clause.isTypeOnly) return true;
+  if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
   const bindings = clause.namedBindings;
   return clause.name === undefined && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
 }

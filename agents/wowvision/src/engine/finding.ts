@@ -1,0 +1,38 @@
+import type { Hit, Severity } from '../../../../rules/kinds/index.ts';
+
+/** A hit as reported: with its rule, severity, texts and a line-independent fingerprint. */
+export interface Finding extends Hit {
+  rule: string;
+  kind: string;
+  severity: Severity;
+  because: string | undefined;
+  fix: string | undefined;
+  fingerprint: string;
+}
+
+export interface WaivedFinding {
+  finding: Finding;
+  reason: string;
+}
+
+export type Conclusion = 'success' | 'neutral' | 'failure';
+
+export interface Review {
+  /** Findings that count: in scope, neither waived nor in the baseline; sorted by path and line. */
+  findings: Finding[];
+  waived: WaivedFinding[];
+  baselined: Finding[];
+  /** Findings outside the scope (old code the change does not touch). */
+  outOfScope: number;
+  /** failure: an error; neutral: warnings or notices only; success: nothing. */
+  conclusion: Conclusion;
+  packHash: string;
+  /** Rule-pack files the change edits: they judge only after merge. */
+  pendingRuleChanges: string[];
+  stats: { files: number; modules: number; changedFiles: number; rules: number; cachedFiles: number; analysedFiles: number };
+}
+
+export function conclusionOf(findings: readonly Finding[]): Conclusion {
+  if (findings.some((f) => f.severity === 'error')) return 'failure';
+  return findings.length > 0 ? 'neutral' : 'success';
+}

@@ -1,0 +1,64 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { createError } from '../../agents/runtime/src/index.ts';
+import { baselineOf, explainRule, formatText, reviewLocalRepo, toSarif } from '../../agents/wowvision/src/index.ts';
+import { exitCodes, type CliIo } from '../cli-io.ts';
+
+interface ReviewOptions {
+  base?: string;
+  head?: string;
+  format: 'text' | 'json' | 'sarif';
+  all?: boolean;
+  config?: string;
+  output?: string;
+  writeBaseline?: boolean;
+  explain?: string;
+  cache: boolean;
+  cwd: string;
+}
+
+export function registerReviewCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
+  program.command('review')
+    .description('Review a change of this git repository with WowVision: the same rules and findings as the GitHub check. Exit code 1 when a finding blocks (an error), 0 otherwise.')
+    .option('--base <ref>', 'compare with the merge base of this ref (e.g. origin/main); its rules judge the change')
+    .option('--head <ref>', 'review this commit instead of the working tree')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
+    .option('--all', 'judge every file, not only what the change touches')
+    .option('--config <file>', 'a rule pack to use instead of .github/wowvision.yml')
+    .option('--output <file>', 'write the report to a file instead of standard output')
+    .option('--write-baseline', "record every current finding in the pack's baseline file, so only new ones block")
+    .option('--explain <rule>', 'say what a rule checks and why, and exit')
+    .option('--no-cache', 'do not keep per-file results in the git directory')
+    .option('-C, --cwd <dir>', 'the repository to review', '.')
+    .addHelpText('after', '\nExamples:\n  wow review --base origin/main        what a pull request from this branch would get\n  wow review --all                     the whole repository, as CI runs it\n  wow review --base main --format sarif --output wowvision.sarif')
+    .action(async (opts: ReviewOptions) => {
+      const result = await reviewLocalRepo({ cwd: opts.cwd, base: opts.base, head: opts.head, all: opts.all === true || opts.writeBaseline === true, config: opts.config, persistCache: opts.cache }).catch((err: unknown) => {
+        throw createError('WOW_ERR_CLI_USAGE', [(err as Error).message], { cause: err });
+      });
+      const { review, pack } = result;
+      if (opts.explain !== undefined) {
+        if (pack === undefined) throw createError('WOW_ERR_CLI_USAGE', ['the rule pack is invalid; run wow review to see its problems']);
+        io.stdout.write(explainRule(pack, opts.explain).replace(/\*\*/g, '') + '\n');
+        setCode(pack.rules.some((r) => r.name === opts.explain) ? exitCodes.ok : exitCodes.usage);
+        return;
+      }
+      if (opts.writeBaseline === true) {
+        if (pack?.baseline === undefined) throw createError('WOW_ERR_CLI_USAGE', ['the rule pack names no baseline file; add `baseline: .github/wowvision-baseline.json` to it first']);
+        const all = [...review.findings, ...review.baselined];
+        await writeFile(join(result.root, pack.baseline), JSON.stringify(baselineOf(all), null, 2) + '\n');
+        io.stdout.write(`Wrote ${all.length} finding(s) to ${pack.baseline}. Commit it; from then on only new findings block.\n`);
+        setCode(exitCodes.ok);
+        return;
+      }
+      const report = opts.format === 'json'
+        ? JSON.stringify({ base: result.base ?? null, head: result.head, ...review }, null, 2)
+        : opts.format === 'sarif'
+          ? JSON.stringify(toSarif(review, { version: '1.0.0', uri: 'https://github.com/waooaw/waooaw' }), null, 2)
+          : formatText(review, { color: opts.output === undefined && io.color === true });
+      if (opts.output !== undefined) await writeFile(opts.output, report + '\n');
+      else io.stdout.write(report + '\n');
+      if (opts.output !== undefined && opts.format !== 'text') io.stderr.write(`${formatText(review).split('\n').at(-1) ?? ''}\n`);
+      setCode(review.conclusion === 'failure' ? exitCodes.failed : exitCodes.ok);
+    });
+}
