@@ -4,11 +4,11 @@ import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } fr
 export interface YamlWithPositions {
   doc: Document;
   /** "file:line:column" of a character offset. */
-  at(offset: number): string;
+  at: (offset: number) => string;
   /** Offset and printed path (`a.b[1]`) of the deepest node on `path` that exists. */
-  locate(path: readonly PropertyKey[]): { offset: number; path: string };
+  locate: (path: readonly PropertyKey[]) => { offset: number; path: string };
   /** Offset of the key that ends `path`, or of its value when the key is not written. */
-  keyOffset(path: readonly PropertyKey[]): number;
+  keyOffset: (path: readonly PropertyKey[]) => number;
   /** Parse errors as "file:line:column YAML: problem". */
   errors: string[];
 }
