@@ -93,7 +93,7 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
     else counted.push({ ...finding, message: `${finding.message} (the waiver above has no reason: write "-- why" after the rule name)` });
   }
   const { known, fresh } = applyBaseline(counted, input.baseline);
-  fresh.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  fresh.sort((a, b) => compare(a.path, b.path) || a.line - b.line || a.column - b.column || compare(a.rule, b.rule));
   const ruleFiles = new Set([...pack.files, ...(pack.baseline === undefined ? [] : [pack.baseline])]);
   return {
     findings: fresh,
@@ -105,6 +105,11 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
     pendingRuleChanges: input.changes.map((c) => c.path).filter((p) => ruleFiles.has(p)),
     stats: { files: files.length, modules: graph.modules.length, changedFiles: input.changes.length, rules: pack.rules.filter((r) => r.severity !== 'off').length, cachedFiles, analysedFiles: graph.parsedFiles },
   };
+}
+
+/** By code point, so the order is the same on every machine and locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function widest(a: Scope, b: Scope): Scope {
