@@ -1,28 +1,11 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.ts';
 import { createBus } from '../agents/runtime/src/bus/create-bus.ts';
 import { createEvent } from '../agents/runtime/src/bus/envelope.ts';
 import { eventually, quietLog, testBusDefaults } from './contract/bus-contract.ts';
+import { wow } from './support/run-wow.ts';
 import { testDatabaseUrl, testRedisUrl, uniqueName } from './support/servers.ts';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function wow(argv: string[], env: Record<string, string> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    env: { LOG_LEVEL: 'silent', ...env },
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-  });
-  return { code, stdout, stderr };
-}
 
 // The CLI opens the database by URL, so this file gets a database of its own.
 const database = uniqueName('wowcli');
