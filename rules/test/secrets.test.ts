@@ -8,7 +8,7 @@ afterEach(async () => repo?.dispose());
 const github = ['ghp', '_', 'A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8'].join('');
 const aws = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
 const keyBody = 'MIIEowIBAAKCAQEAx7QmE0b4X9Yp2Lr1bS8uVnN3wQzK5tH6jRfGc4dPaE2yUoWi';
-const pem = [`-----BEGIN RSA ${'PRIVATE'} KEY-----`, keyBody, `-----END RSA ${'PRIVATE'} KEY-----`].join('\n');
+const pem = [`-----BEGIN RSA PRIVATE KEY-----`, keyBody, `-----END RSA PRIVATE KEY-----`].join('\n');
 const random = 'q8Zr4Kp2Vw9Xt7Lm3Nc6Bd1Fh5Jg0Ys';
 
 describe('secrets rules', () => {
