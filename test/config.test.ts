@@ -51,7 +51,7 @@ describe('loadConfig', () => {
 
   it('builds GitHub credentials when all three are set, turning literal \\n into newlines', () => {
     const config = loadConfig({ APP_ID: '42', PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\\nabc\\n-----END RSA PRIVATE KEY-----', WEBHOOK_SECRET: 'a-long-secret' });
-    expect(config.github).toEqual({ appId: '42', privateKey: '-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----', webhookSecret: 'a-long-secret' });
+    expect(config.github).toEqual({ appId: '42', privateKey: '-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----', webhookSecret: 'a-long-secret', apiUrl: 'https://api.github.com' });
     expect(config.githubMissing).toEqual([]);
   });
 

@@ -9,7 +9,7 @@ import { eventually, quietLog, testBusDefaults } from '../../test/contract/bus-c
 import { examplePayload, signedDelivery } from '../../test/support/github-webhooks.ts';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-const credentials = { appId: '12345', privateKey, webhookSecret: 'bridge-secret' };
+const credentials = { appId: '12345', privateKey, webhookSecret: 'bridge-secret', apiUrl: 'https://api.github.com' };
 
 describe('Probot bridge', () => {
   it("runs Probot app functions off the bus for app.yml's events", async () => {

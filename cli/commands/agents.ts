@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createAgentHost, createLogger, listAgents, loadConfig, openRuntime, openStore } from '../../agents/runtime/src/index.ts';
+import { createAgentHost, createGitHubPort, createLogger, listAgents, loadConfig, openRuntime, openStore } from '../../agents/runtime/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
@@ -37,7 +37,7 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
       const log = createLogger(config.logLevel);
       const runtime = await openRuntime(config, log);
       try {
-        const host = await createAgentHost({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics, agentsDir: config.agents.dir, ...(ids.length === 0 ? {} : { ids }) });
+        const host = await createAgentHost({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics, github: config.github === undefined ? undefined : createGitHubPort({ credentials: config.github }), agentsDir: config.agents.dir, ...(ids.length === 0 ? {} : { ids }) });
         await host.start();
         log.info({ agents: host.agents() }, 'agents running; SIGTERM drains and stops');
         const signal = await waitForShutdown();

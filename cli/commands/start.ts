@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createAgentHost, createLogger, loadConfig, openRuntime } from '../../agents/runtime/src/index.ts';
+import { createAgentHost, createGitHubPort, createLogger, loadConfig, openRuntime } from '../../agents/runtime/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
 
@@ -11,7 +11,7 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
       const log = createLogger(config.logLevel);
       const runtime = await openRuntime(config, log);
       try {
-        const host = await createAgentHost({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics, agentsDir: config.agents.dir });
+        const host = await createAgentHost({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics, github: config.github === undefined ? undefined : createGitHubPort({ credentials: config.github }), agentsDir: config.agents.dir });
         // Loaded here so that other commands do not pay for the HTTP stack.
         const { createServer } = await import('../../app/server/create-server.ts');
         const server = await createServer({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics });

@@ -3,6 +3,7 @@ import type { Config } from '../config/load-config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { CloudEvent, EventInput } from '../bus/envelope.ts';
 import type { PublishResult } from '../bus/bus.ts';
+import type { GitHubPort } from '../github/github-port.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 
 /**
@@ -15,6 +16,8 @@ export interface AgentContext {
   readonly config: Config;
   readonly store: Store;
   readonly metrics: Metrics;
+  /** GitHub as the App's installations; undefined until the App's credentials are configured. */
+  readonly github: GitHubPort | undefined;
   readonly clock: () => Date;
   /** Aborted when the runtime gives up on this delivery at shutdown. */
   readonly signal: AbortSignal;

@@ -4,6 +4,7 @@ import type { Config } from '../config/load-config.ts';
 import { createError } from '../errors/error-codes.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { GitHubPort } from '../github/github-port.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentContext } from './agent-context.ts';
 import type { AgentManifest } from './manifest-schema.ts';
@@ -16,6 +17,7 @@ export interface AgentServices {
   store: Store;
   log: Logger;
   metrics: Metrics;
+  github?: GitHubPort | undefined;
 }
 
 export type BaseContext = Omit<AgentContext, 'event' | 'attempt' | 'signal'>;
@@ -31,6 +33,7 @@ export function createBaseContext(s: AgentServices, parent?: CloudEvent): BaseCo
     config: s.config,
     store: s.store,
     metrics: s.metrics,
+    github: s.github,
     clock: () => new Date(),
     async emit(input) {
       if (!manifest.emits.includes(input.type)) throw createError('WOW_ERR_EVENT_UNDECLARED', [manifest.id, input.type]);

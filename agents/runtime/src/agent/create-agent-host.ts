@@ -4,6 +4,7 @@ import type { Bus, StopResult, SubscriptionHandle } from '../bus/bus.ts';
 import { typeMatches, type CloudEvent } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
 import { createError } from '../errors/error-codes.ts';
+import type { GitHubPort } from '../github/github-port.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { heartbeat, markInstanceStopped, pruneInstances, registerAgent, registerInstance } from '../registry/registry.ts';
@@ -19,6 +20,8 @@ export interface AgentHostOptions {
   store: Store;
   log: Logger;
   metrics: Metrics;
+  /** GitHub as the App; absent without App credentials. */
+  github?: GitHubPort | undefined;
   agentsDir: string;
   /** Run only these agents; all when absent. */
   ids?: readonly string[];
@@ -58,7 +61,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
   const hosted: HostedAgent[] = [];
   for (const { manifest, dir } of manifests) {
     const definition = await loadAgentDefinition(manifest.id, dir);
-    hosted.push({ services: { manifest, config, bus, store, metrics, log: log.child({ agent: manifest.id }) }, definition, inFlight: 0 });
+    hosted.push({ services: { manifest, config, bus, store, metrics, github: opts.github, log: log.child({ agent: manifest.id }) }, definition, inFlight: 0 });
   }
 
   let beating: Promise<void> | undefined;

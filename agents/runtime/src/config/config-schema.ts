@@ -50,6 +50,7 @@ export const envSchema = z.object({
   APP_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, { error: 'expected the numeric App ID from the App settings page' }).optional()),
   PRIVATE_KEY: z.preprocess(emptyAsUndefined, z.string().includes('PRIVATE KEY-----', { error: 'expected a PEM private key ("-----BEGIN RSA PRIVATE KEY-----…"); newlines may be written as \\n' }).optional()),
   PRIVATE_KEY_PATH: z.preprocess(emptyAsUndefined, z.string().optional()),
+  GITHUB_API_URL: url(['https:', 'http:']).default('https://api.github.com'),
   WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8, { error: 'expected the webhook secret set in the App settings (at least 8 characters)' }).optional()),
 });
 

@@ -7,6 +7,8 @@ export interface GitHubAppCredentials {
   appId: string;
   privateKey: string;
   webhookSecret: string;
+  /** The REST API root: api.github.com, or a GitHub Enterprise Server's /api/v3. */
+  apiUrl: string;
 }
 
 export interface Config {
@@ -58,7 +60,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bus: { keyPrefix: e.BUS_KEY_PREFIX, streamMaxLen: e.BUS_STREAM_MAXLEN, maxAttempts: e.BUS_MAX_ATTEMPTS, visibilityTimeoutMs: e.BUS_VISIBILITY_TIMEOUT_MS, retryBaseMs: e.BUS_RETRY_BASE_MS, retryMaxMs: e.BUS_RETRY_MAX_MS },
     agents: { dir: e.AGENTS_DIR, concurrency: e.AGENT_CONCURRENCY, heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS, heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_MS, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     webhooks: { secret: e.WEBHOOK_SECRET, dedupeTtlSeconds: e.WEBHOOK_DEDUPE_TTL_SECONDS },
-    github: e.APP_ID !== undefined && privateKey !== undefined && e.WEBHOOK_SECRET !== undefined ? { appId: e.APP_ID, privateKey, webhookSecret: e.WEBHOOK_SECRET } : undefined,
+    github: e.APP_ID !== undefined && privateKey !== undefined && e.WEBHOOK_SECRET !== undefined ? { appId: e.APP_ID, privateKey, webhookSecret: e.WEBHOOK_SECRET, apiUrl: e.GITHUB_API_URL.replace(/\/$/, '') } : undefined,
     githubMissing,
   };
 }
