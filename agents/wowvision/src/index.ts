@@ -1,5 +1,12 @@
-// WowVision's public entry: the engine every door uses (CLI, Action, the App through
-// this agent's handler). Anything not exported here is internal to agents/wowvision.
+// WowVision's public entry: the agent the runtime hosts (the App's door: GitHub events
+// from the bus) and the engine the CLI and the Action use. Anything not exported here is
+// internal to agents/wowvision.
+import { z } from 'zod';
+import { defineAgent } from '../../runtime/src/index.ts';
+import { createMemoryCache } from './cache/review-cache.ts';
+import { handleGitHubEvent } from './github/handle-github-event.ts';
+import type { VisionState } from './github/review-pull-request.ts';
+
 export { reviewLocalRepo, type LocalReview, type LocalReviewOptions } from './local/review-local-repo.ts';
 export { reviewChange, type ReviewChangeInput } from './engine/review-change.ts';
 export { baselineOf, parseBaseline, type Baseline } from './engine/baseline.ts';
@@ -11,3 +18,34 @@ export { loadRulePack, builtinPackNames } from './pack/load-rule-pack.ts';
 export { findRulePack, packPaths } from './pack/find-rule-pack.ts';
 export type { Rule, RulePack, PackProblem } from './pack/rule-pack.ts';
 export { explainRule } from './report/explain-rule.ts';
+export { handleGitHubEvent, type VisionOutcome, type VisionPayload } from './github/handle-github-event.ts';
+export { createMemoryCache, type ReviewCache } from './cache/review-cache.ts';
+
+/** A GitHub delivery as the webhook door writes it to the bus. */
+const githubDelivery = z.looseObject({ name: z.string(), id: z.string(), installationId: z.number().optional(), payload: z.looseObject({}) });
+
+// Per process: per-file results and the last heads' contents outlive one event.
+const state: VisionState = { cache: createMemoryCache(), snapshots: new Map() };
+
+export default defineAgent({
+  input: { 'github.*': githubDelivery },
+  async handle(ctx, event) {
+    const delivery = githubDelivery.parse(event.data);
+    if (ctx.github === undefined || delivery.installationId === undefined) {
+      ctx.log.warn({ event: event.type }, 'WowVision needs the GitHub App credentials (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET) and an installation to review; skipped');
+      return { did: 'ignored' };
+    }
+    const lastAttempt = ctx.attempt >= ctx.config.bus.maxAttempts;
+    const outcome = await handleGitHubEvent(ctx.github.forInstallation(delivery.installationId), delivery.name, delivery.payload, state, { lastAttempt });
+    if (outcome.did === 'reviewed') {
+      const { review } = outcome;
+      await ctx.emit({
+        type: 'vision.review.completed',
+        ...(event.subject === undefined ? {} : { subject: event.subject }),
+        data: { pull: outcome.pull, checkRunId: outcome.checkRunId, conclusion: review.conclusion, findings: review.findings.length, errors: review.findings.filter((f) => f.severity === 'error').length, waived: review.waived.length, baselined: review.baselined.length, packHash: review.packHash },
+      });
+    }
+    ctx.log.info({ outcome: outcome.did, ...('pull' in outcome ? { pull: outcome.pull } : {}), ...('why' in outcome ? { why: outcome.why } : {}) }, 'WowVision handled the event');
+    return { did: outcome.did };
+  },
+});
