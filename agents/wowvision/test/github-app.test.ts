@@ -1,0 +1,142 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createGitHubPort } from '../../runtime/src/index.ts';
+import { examplePayload } from '../../../test/support/github-webhooks.ts';
+import { createGitHubDouble, type GitHubDouble } from '../../../test/doubles/github-api.ts';
+import { createMemoryCache, handleGitHubEvent, type VisionPayload } from '../src/index.ts';
+import { tempRepo, type TempRepo } from './support/temp-repo.ts';
+
+const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+
+const pack = 'rules:\n  - name: no-lib\n    kind: dependency\n    from: src/**\n    to: lib/**\n    because: lib is being retired\n    fix: import from core instead\n';
+
+let repo: TempRepo;
+let github: GitHubDouble;
+
+beforeEach(async () => {
+  repo = await tempRepo({ '.github/wowvision.yml': pack, 'lib/x.ts': 'export const x = 1;\n', 'core/x.ts': 'export const x = 1;\n', 'src/ok.ts': 'export const ok = 1;\n' });
+  github = createGitHubDouble();
+});
+afterEach(async () => repo.dispose());
+
+async function pushBranch(files: Record<string, string>): Promise<string> {
+  await repo.git('checkout', '-q', '-B', 'feature');
+  await repo.write(files);
+  const sha = await repo.commit('feature work');
+  await repo.git('checkout', '-q', 'main');
+  return sha;
+}
+
+/** A real payload from @octokit/webhooks-examples, pointed at our repository and pull request. */
+function payload(name: string, action: string, edit: (p: Record<string, unknown> & VisionPayload) => void): VisionPayload {
+  const p = examplePayload(name, action) as Record<string, unknown> & VisionPayload;
+  p.repository = { ...(p.repository as object), name: 'shop', owner: { ...(p.repository?.owner as object), login: 'acme' } };
+  edit(p);
+  return p;
+}
+
+function prPayload(action: string, head: string): VisionPayload {
+  return payload('pull_request', action, (p) => {
+    Object.assign(p.pull_request as object, { number: 7, head: { ...(p.pull_request?.head as object), sha: head }, base: { ...(p.pull_request?.base as object), ref: 'main' } });
+  });
+}
+
+const client = () => createGitHubPort({ credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' }, fetch: github.fetch }).forInstallation(99);
+const state = () => ({ cache: createMemoryCache(), snapshots: new Map() });
+
+describe('WowVision as a GitHub App', () => {
+  it('gives a PR with 120 findings a failing check: in progress at once, annotations in three batches, a summary', async () => {
+    const lines = Array.from({ length: 120 }, (_, i) => `import { x as x${i} } from '../lib/x.ts';`);
+    const head = await pushBranch({ 'src/many.ts': `${lines.join('\n')}\nexport const all = [${lines.map((_, i) => `x${i}`).join(', ')}];\n` });
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
+
+    const outcome = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), state(), { lastAttempt: false });
+
+    expect(github.violations).toEqual([]);
+    expect(outcome).toMatchObject({ did: 'reviewed', pull: 7 });
+    const [create] = github.callsTo('POST /repos/{owner}/{repo}/check-runs');
+    expect(create?.body).toMatchObject({ name: 'WowVision', head_sha: head, status: 'in_progress' });
+    expect(github.checkRuns).toHaveLength(1);
+    const run = github.checkRuns[0];
+    expect(run?.batches).toEqual([50, 50, 20]);
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure', output: { title: '120 findings (120 errors) in 1 file', annotations_count: 120 } });
+    expect(run?.annotations[0]).toEqual({ path: 'src/many.ts', start_line: 1, end_line: 1, start_column: 25, end_column: 38, annotation_level: 'failure', title: 'no-lib (WowVision)', message: 'src/many.ts imports lib/x.ts ("../lib/x.ts")\nBecause: lib is being retired\nFix: import from core instead' });
+    expect(run?.output.summary).toContain('| ❌ | `no-lib` | 120 | lib is being retired | import from core instead |');
+    // Only the last request completes the run, so it never reads complete with findings missing.
+    const patches = github.callsTo('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}');
+    expect(patches.map((c) => (c.body as { conclusion?: string }).conclusion)).toEqual([undefined, undefined, 'failure']);
+    // The head was fetched once, as a tarball, and the rules were read from the base branch.
+    expect(github.callsTo('GET /repos/{owner}/{repo}/tarball/{ref}')).toHaveLength(1);
+    expect(github.callsTo('GET /repos/{owner}/{repo}/contents/{path}')[0]?.query.get('ref')).toBe('main');
+  });
+
+  it('does not create a second check run for a redelivered webhook, and turns green when the PR is fixed', async () => {
+    const head = await pushBranch({ 'src/a.ts': "import { x } from '../lib/x.ts';\nexport const a = x;\n" });
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head: 'feature', base: 'main' }] });
+    const shared = state();
+    const first = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, { lastAttempt: false });
+    const again = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, { lastAttempt: false });
+    expect(first).toMatchObject({ did: 'reviewed' });
+    expect(again).toMatchObject({ did: 'already-reviewed', checkRunId: github.checkRuns[0]?.id });
+    expect(github.checkRuns.map((r) => r.conclusion)).toEqual(['failure']);
+
+    const fixed = await pushBranch({ 'src/a.ts': "import { x } from '../core/x.ts';\nexport const a = x;\n" });
+    await handleGitHubEvent(client(), 'pull_request', prPayload('synchronize', fixed), shared, { lastAttempt: false });
+    expect(github.checkRuns.map((r) => `${r.head_sha === fixed ? 'fixed' : 'first'}:${r.conclusion ?? ''}`)).toEqual(['first:failure', 'fixed:success']);
+    expect(github.violations).toEqual([]);
+  });
+
+  it("finds a fork PR's pull request by its head when a rerequest comes without one", async () => {
+    const head = await pushBranch({ 'src/a.ts': 'export const a = 1;\n' });
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 12, head, base: 'main' }] });
+    const rerequest = payload('check_suite', 'rerequested', (p) => {
+      Object.assign(p.check_suite as object, { head_sha: head, pull_requests: [] });
+    });
+    const outcome = await handleGitHubEvent(client(), 'check_suite', rerequest, state(), { lastAttempt: false });
+    expect(outcome).toMatchObject({ did: 'reviewed', pull: 12 });
+    expect(github.callsTo('GET /repos/{owner}/{repo}/pulls').length).toBe(1);
+    expect(github.checkRuns).toMatchObject([{ head_sha: head, conclusion: 'success' }]);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('fails the check, naming file, line and problem, when the base branch has an invalid pack', async () => {
+    await repo.write({ '.github/wowvision.yml': 'rules:\n  - name: no-lib\n    kind: dependency\n    from: src/**\n' });
+    await repo.commit('broken rules');
+    const head = await pushBranch({ 'src/a.ts': 'export const a = 1;\n' });
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
+    await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), state(), { lastAttempt: false });
+    expect(github.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
+    expect(github.checkRuns[0]?.output.summary).toContain('`.github/wowvision.yml:2` rule "no-lib": give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither');
+  });
+
+  it('answers /wowvision explain and recheck, and ignores bots', async () => {
+    const head = await pushBranch({ 'src/a.ts': 'export const a = 1;\n' });
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
+    const commentPayload = (body: string, senderType = 'User') => payload('issue_comment', 'created', (p) => {
+      Object.assign(p.issue as object, { number: 7, pull_request: { url: 'x' } });
+      Object.assign(p.comment as object, { body });
+      p.sender = { ...(p.sender as object), type: senderType };
+    });
+    expect(await handleGitHubEvent(client(), 'issue_comment', commentPayload('/wowvision explain no-lib'), state(), { lastAttempt: false })).toMatchObject({ did: 'explained' });
+    expect(github.comments[0]?.body).toContain('**no-lib** (dependency, error)');
+    expect(github.comments[0]?.body).toContain('How to fix: import from core instead');
+    expect(await handleGitHubEvent(client(), 'issue_comment', commentPayload('/wowvision explain no-lib', 'Bot'), state(), { lastAttempt: false })).toMatchObject({ did: 'ignored' });
+    expect(await handleGitHubEvent(client(), 'issue_comment', commentPayload('/wowvision recheck'), state(), { lastAttempt: false })).toMatchObject({ did: 'reviewed', pull: 7 });
+    expect(github.comments).toHaveLength(1);
+    expect(github.violations).toEqual([]);
+  });
+});
+
+describe('the GitHub double', () => {
+  it('rejects requests that break GitHub\'s description or limits, so a passing test means a valid request', async () => {
+    const octokit = client();
+    await expect(octokit.request('POST /repos/{owner}/{repo}/check-runs', { owner: 'a', repo: 'b', name: 'x', head_sha: 'abc', status: 'done' as 'completed' })).rejects.toMatchObject({ status: 422 });
+    const annotations = Array.from({ length: 51 }, () => ({ path: 'a', start_line: 1, end_line: 1, annotation_level: 'notice' as const, message: 'm' }));
+    await expect(octokit.request('POST /repos/{owner}/{repo}/check-runs', { owner: 'a', repo: 'b', name: 'x', head_sha: 'abc', output: { title: 't', summary: 's', annotations } })).rejects.toMatchObject({ status: 422 });
+    expect(github.violations).toEqual([
+      'POST /repos/{owner}/{repo}/check-runs: body/status must be equal to one of the allowed values',
+      'POST /repos/{owner}/{repo}/check-runs: body/output/annotations must NOT have more than 50 items',
+      'POST /repos/{owner}/{repo}/check-runs: No more than 50 items are allowed; 51 were supplied',
+    ]);
+  });
+});

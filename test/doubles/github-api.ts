@@ -1,0 +1,201 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { matchOperation, requestProblems } from './github-openapi.ts';
+
+const exec = promisify(execFile);
+
+/**
+ * A faithful double of GitHub's REST API for one or more repositories backed by real git
+ * repositories on disk: contents, tarballs (`git archive`, as GitHub builds them) and pull
+ * request files (`git diff`) come from git. Every request is checked against GitHub's
+ * OpenAPI description and GitHub's documented limits; anything off is a violation, and
+ * tests assert there are none.
+ */
+export interface GitHubDouble {
+  fetch: typeof fetch;
+  /** Requests as sent, in order: "METHOD /template". */
+  readonly calls: { route: string; params: Record<string, string>; query: URLSearchParams; body: unknown }[];
+  readonly violations: string[];
+  readonly checkRuns: CheckRun[];
+  readonly comments: { issue: number; body: string }[];
+  addRepo(repo: DoubleRepo): void;
+  callsTo(route: string): GitHubDouble['calls'];
+}
+
+export interface DoubleRepo {
+  owner: string;
+  repo: string;
+  /** A git repository on disk. */
+  dir: string;
+  pulls: { number: number; head: string; base: string; headRef?: string }[];
+}
+
+export interface CheckRun {
+  id: number;
+  head_sha: string;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  external_id: string | null;
+  output: { title: string | null; summary: string | null; annotations_count: number };
+  annotations: unknown[];
+  /** Annotations per request, in order. */
+  batches: number[];
+}
+
+const limits = { text: 65_535, title: 255, annotations: 50 };
+
+export function createGitHubDouble(): GitHubDouble {
+  const repos = new Map<string, DoubleRepo>();
+  const double: GitHubDouble = {
+    calls: [],
+    violations: [],
+    checkRuns: [],
+    comments: [],
+    addRepo: (repo) => void repos.set(`${repo.owner}/${repo.repo}`, repo),
+    callsTo: (route) => double.calls.filter((c) => c.route === route),
+    fetch: async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const method = (init?.method ?? 'GET').toUpperCase();
+      const body = typeof init?.body === 'string' && init.body !== '' ? (JSON.parse(init.body) as unknown) : undefined;
+      const match = matchOperation(method, url.pathname);
+      if (match === undefined) {
+        double.violations.push(`${method} ${url.pathname}: GitHub has no such endpoint`);
+        return json(404, { message: 'Not Found' });
+      }
+      const problems = requestProblems(match, url.searchParams, body);
+      problems.push(...limitProblems(match.route, body));
+      double.violations.push(...problems.map((p) => `${match.route}: ${p}`));
+      double.calls.push({ route: match.route, params: match.params, query: url.searchParams, body });
+      if (problems.length > 0) return json(422, { message: 'Validation Failed', errors: problems });
+      const repo = repos.get(`${match.params.owner ?? ''}/${match.params.repo ?? ''}`);
+      return answer(double, match.route, match.params, url.searchParams, body as Record<string, unknown> | undefined, repo);
+    },
+  };
+  return double;
+}
+
+function limitProblems(route: string, body: unknown): string[] {
+  if (!route.includes('/check-runs') || body === null || typeof body !== 'object') return [];
+  const output = (body as { output?: { title?: string; summary?: string; text?: string; annotations?: unknown[] } }).output;
+  const problems: string[] = [];
+  if ((output?.annotations?.length ?? 0) > limits.annotations) problems.push(`No more than 50 items are allowed; ${output?.annotations?.length ?? 0} were supplied`);
+  for (const field of ['summary', 'text'] as const) if ((output?.[field]?.length ?? 0) > limits.text) problems.push(`output.${field} is longer than 65535 characters`);
+  if ((output?.title?.length ?? 0) > limits.title) problems.push('output.title is longer than 255 characters');
+  return problems;
+}
+
+async function answer(double: GitHubDouble, route: string, params: Record<string, string>, query: URLSearchParams, body: Record<string, unknown> | undefined, repo: DoubleRepo | undefined): Promise<Response> {
+  const git = async (...args: string[]) => {
+    if (repo === undefined) throw new Error('no repo');
+    return (await exec('git', args, { cwd: repo.dir, encoding: 'buffer', maxBuffer: 1 << 28 })).stdout;
+  };
+  const resolve = async (ref: string) => (await git('rev-parse', '--verify', `${ref}^{commit}`).catch(() => undefined))?.toString().trim();
+  const pull = (n: string | undefined) => repo?.pulls.find((p) => p.number === Number(n));
+  switch (route) {
+    case 'POST /app/installations/{installation_id}/access_tokens':
+      return json(201, { token: `ghs_double${params.installation_id ?? ''}`, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { checks: 'write' }, repository_selection: 'all' });
+    case 'GET /repos/{owner}/{repo}/contents/{path}': {
+      if (repo === undefined) return json(404, { message: 'Not Found' });
+      const sha = await resolve(query.get('ref') ?? 'HEAD');
+      const content = sha === undefined ? undefined : await git('show', `${sha}:${params.path ?? ''}`).catch(() => undefined);
+      if (content === undefined) return json(404, { message: 'Not Found' });
+      const path = params.path ?? '';
+      return json(200, { type: 'file', encoding: 'base64', size: content.length, name: path.split('/').at(-1), path, content: content.toString('base64'), sha: 'blob' });
+    }
+    case 'GET /repos/{owner}/{repo}/tarball/{ref}': {
+      const sha = await resolve(params.ref ?? '');
+      if (sha === undefined || repo === undefined) return json(404, { message: 'Not Found' });
+      const archive = await git('archive', '--format=tar.gz', `--prefix=${repo.owner}-${repo.repo}-${sha.slice(0, 7)}/`, sha);
+      return new Response(new Uint8Array(archive), { status: 200, headers: { 'content-type': 'application/x-gzip' } });
+    }
+    case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files': {
+      const pr = pull(params.pull_number);
+      if (pr === undefined) return json(404, { message: 'Not Found' });
+      const page = Number(query.get('page') ?? 1);
+      const perPage = Number(query.get('per_page') ?? 30);
+      const files = await pullFiles(git, pr);
+      return json(200, files.slice((page - 1) * perPage, page * perPage));
+    }
+    case 'GET /repos/{owner}/{repo}/pulls/{pull_number}': {
+      const pr = pull(params.pull_number);
+      return pr === undefined ? json(404, { message: 'Not Found' }) : json(200, await pullJson(pr, resolve));
+    }
+    case 'GET /repos/{owner}/{repo}/pulls':
+      return json(200, repo === undefined ? [] : await Promise.all(repo.pulls.map((p) => pullJson(p, resolve))));
+    case 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls':
+      // Heads pushed to forks are not associated with the base repository's commits.
+      return json(200, []);
+    case 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': {
+      const runs = double.checkRuns.filter((r) => r.head_sha === params.ref && (query.get('check_name') === null || r.name === query.get('check_name')));
+      return json(200, { total_count: runs.length, check_runs: runs.map(runJson) });
+    }
+    case 'POST /repos/{owner}/{repo}/check-runs': {
+      const output = body?.output as { title?: string; summary?: string; annotations?: unknown[] } | undefined;
+      const run: CheckRun = {
+        id: double.checkRuns.length + 1,
+        head_sha: String(body?.head_sha),
+        name: String(body?.name),
+        status: typeof body?.conclusion === 'string' ? 'completed' : typeof body?.status === 'string' ? body.status : 'queued',
+        conclusion: typeof body?.conclusion === 'string' ? body.conclusion : null,
+        external_id: typeof body?.external_id === 'string' ? body.external_id : null,
+        output: { title: output?.title ?? null, summary: output?.summary ?? null, annotations_count: output?.annotations?.length ?? 0 },
+        annotations: [...(output?.annotations ?? [])],
+        batches: output?.annotations === undefined ? [] : [output.annotations.length],
+      };
+      double.checkRuns.push(run);
+      return json(201, runJson(run));
+    }
+    case 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}': {
+      const run = double.checkRuns.find((r) => r.id === Number(params.check_run_id));
+      if (run === undefined) return json(404, { message: 'Not Found' });
+      const output = body?.output as { title?: string; summary?: string; annotations?: unknown[] } | undefined;
+      if (typeof body?.conclusion === 'string') {
+        run.conclusion = body.conclusion;
+        run.status = 'completed';
+      } else if (typeof body?.status === 'string') run.status = body.status;
+      if (output !== undefined) {
+        run.output = { title: output.title ?? run.output.title, summary: output.summary ?? run.output.summary, annotations_count: run.annotations.length + (output.annotations?.length ?? 0) };
+        if (output.annotations !== undefined) {
+          run.annotations.push(...output.annotations); // GitHub appends annotations on each update.
+          run.batches.push(output.annotations.length);
+        }
+      }
+      return json(200, runJson(run));
+    }
+    case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
+      double.comments.push({ issue: Number(params.issue_number), body: String(body?.body) });
+      return json(201, { id: double.comments.length, body: body?.body });
+    }
+    default:
+      double.violations.push(`${route}: the double does not answer it yet`);
+      return json(404, { message: 'Not Found' });
+  }
+}
+
+async function pullJson(pr: DoubleRepo['pulls'][number], resolve: (ref: string) => Promise<string | undefined>) {
+  return { number: pr.number, state: 'open', head: { sha: (await resolve(pr.head)) ?? pr.head, ref: pr.headRef ?? 'feature' }, base: { sha: (await resolve(pr.base)) ?? pr.base, ref: pr.base } };
+}
+
+/** The files list GitHub serves for a pull request: status, patch (3 lines of context) and renames. */
+async function pullFiles(git: (...args: string[]) => Promise<Buffer>, pr: DoubleRepo['pulls'][number]) {
+  const names = (await git('diff', '--name-status', '-M', `${pr.base}...${pr.head}`)).toString().trim().split('\n').filter(Boolean);
+  const statuses: Record<string, string> = { A: 'added', M: 'modified', D: 'removed', R: 'renamed' };
+  return Promise.all(
+    names.map(async (line) => {
+      const [code = 'M', first = '', second] = line.split('\t');
+      const filename = second ?? first;
+      const diff = (await git('diff', '-M', `${pr.base}...${pr.head}`, '--', ...(second === undefined ? [first] : [first, second]))).toString();
+      const at = diff.search(/^@@ /m);
+      return { filename, status: statuses[code.charAt(0)] ?? 'modified', ...(second === undefined ? {} : { previous_filename: first }), ...(at === -1 ? {} : { patch: diff.slice(at).replace(/\n$/, '') }) };
+    }),
+  );
+}
+
+function runJson(run: CheckRun) {
+  return { id: run.id, head_sha: run.head_sha, name: run.name, status: run.status, conclusion: run.conclusion, external_id: run.external_id, output: run.output };
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
