@@ -18,6 +18,8 @@ export interface GitHubDouble {
   readonly violations: string[];
   readonly checkRuns: CheckRun[];
   readonly comments: { issue: number; body: string }[];
+  /** Answer writes as GitHub does for a fork pull request's read-only GITHUB_TOKEN. */
+  readOnly: boolean;
   addRepo(repo: DoubleRepo): void;
   callsTo(route: string): GitHubDouble['calls'];
 }
@@ -52,6 +54,7 @@ export function createGitHubDouble(): GitHubDouble {
     violations: [],
     checkRuns: [],
     comments: [],
+    readOnly: false,
     addRepo: (repo) => void repos.set(`${repo.owner}/${repo.repo}`, repo),
     callsTo: (route) => double.calls.filter((c) => c.route === route),
     fetch: async (input, init) => {
@@ -68,6 +71,7 @@ export function createGitHubDouble(): GitHubDouble {
       double.violations.push(...problems.map((p) => `${match.route}: ${p}`));
       double.calls.push({ route: match.route, params: match.params, query: url.searchParams, body });
       if (problems.length > 0) return json(422, { message: 'Validation Failed', errors: problems });
+      if (double.readOnly && method !== 'GET') return json(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' });
       const repo = repos.get(`${match.params.owner ?? ''}/${match.params.repo ?? ''}`);
       return answer(double, match.route, match.params, url.searchParams, body as Record<string, unknown> | undefined, repo);
     },

@@ -18,6 +18,9 @@ export { loadRulePack, builtinPackNames } from './pack/load-rule-pack.ts';
 export { findRulePack, packPaths } from './pack/find-rule-pack.ts';
 export type { Rule, RulePack, PackProblem } from './pack/rule-pack.ts';
 export { explainRule } from './report/explain-rule.ts';
+export { fetchMissingCommits } from './repo/fetch-missing-commits.ts';
+export { checkName, startCheckRun, completeCheckRun } from './github/publish-check-run.ts';
+export type { GitHubRepo } from './github/github-repo.ts';
 export { handleGitHubEvent, type VisionOutcome, type VisionPayload } from './github/handle-github-event.ts';
 export { createMemoryCache, type ReviewCache } from './cache/review-cache.ts';
 

@@ -1,0 +1,21 @@
+// The Action's entry. GitHub runs it with its own Node 24 and without installing anything,
+// so the first run on a runner installs the production dependencies next to the action;
+// the TypeScript entry then runs directly (Node 24 strips types).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+if (!existsSync(`${root}node_modules/ts-morph`)) {
+  process.stdout.write('WowVision: installing its dependencies (npm ci --omit=dev)…\n');
+  execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+}
+const { runVisionAction, actionExit } = await import('./src/run-vision-action.ts');
+try {
+  process.exitCode = await runVisionAction(process.env, { stdout: process.stdout });
+} catch (err) {
+  const message = String(err instanceof Error ? err.message : err).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  process.stdout.write(`::error title=WowVision could not review::${message}\n`);
+  process.exitCode = actionExit.failed;
+}

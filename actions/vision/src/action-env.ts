@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+
+/** What a workflow hands an action: inputs as INPUT_* variables, the run as GITHUB_* ones. */
+export interface ActionEnv {
+  workspace: string;
+  owner: string;
+  repo: string;
+  apiUrl: string;
+  token: string | undefined;
+  /** The commit under review: the pull request's head, else the pushed commit. */
+  head: string | undefined;
+  /** The commit it is compared with: the pull request's base, else the push's previous tip. */
+  base: string | undefined;
+  all: boolean;
+  config: string | undefined;
+  sarif: string;
+  summaryFile: string | undefined;
+  outputFile: string | undefined;
+  runUrl: string | undefined;
+}
+
+interface EventPayload {
+  pull_request?: { base?: { sha?: string }; head?: { sha?: string } };
+  before?: string;
+  after?: string;
+  created?: boolean;
+}
+
+const noCommit = /^0+$/;
+
+/** Reads the action's inputs and the triggering event; explicit inputs win over the event. */
+export async function readActionEnv(env: Record<string, string | undefined>): Promise<ActionEnv> {
+  const input = (name: string) => {
+    const value = env[`INPUT_${name.toUpperCase()}`]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  const event: EventPayload = env.GITHUB_EVENT_PATH === undefined ? {} : (JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as EventPayload);
+  const pushBase = event.created === true || event.before === undefined || noCommit.test(event.before) ? undefined : event.before;
+  const all = input('all');
+  if (all !== undefined && all !== 'true' && all !== 'false') throw new Error(`input "all" must be true or false, not "${all}"`);
+  return {
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    owner,
+    repo,
+    apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    token: input('token'),
+    head: input('head') ?? event.pull_request?.head?.sha ?? event.after ?? env.GITHUB_SHA,
+    base: input('base') ?? event.pull_request?.base?.sha ?? pushBase,
+    all: all === 'true',
+    config: input('config'),
+    sarif: input('sarif') ?? 'wowvision.sarif',
+    summaryFile: env.GITHUB_STEP_SUMMARY,
+    outputFile: env.GITHUB_OUTPUT,
+    runUrl: env.GITHUB_RUN_ID === undefined ? undefined : `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`,
+  };
+}
