@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type * as Sarif from 'sarif';
+import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubDouble, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { examplePayload } from '../../../test/support/github-webhooks.ts';
@@ -135,6 +136,20 @@ describe('the WowVision Action', () => {
     expect(result.code).toBe(actionExit.blocked);
     expect(result.stdout).toContain('::error file=src/use0.ts,line=1');
     expect(result.stdout).toContain('WowVision could not write a check run (no token was given)');
+  });
+
+  it('declares in action.yml exactly the inputs and outputs it reads and writes, and this repo runs it on its PRs', async () => {
+    const action = parse(await readFile(new URL('../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown>; runs: { using: string; main: string } };
+    expect(action.runs).toEqual({ using: 'node24', main: 'main.js' });
+    const source = await readFile(new URL('../src/action-env.ts', import.meta.url), 'utf8');
+    const read = [...source.matchAll(/input\('([a-z-]+)'\)/g)].map((m) => m[1]);
+    expect(new Set(read)).toEqual(new Set(Object.keys(action.inputs)));
+    const { env } = await pullRequest({ 'src/a.ts': 'export const a = 1;\n' });
+    await run(env);
+    const written = (await readFile(env.GITHUB_OUTPUT, 'utf8')).trim().split('\n').map((l) => l.split('=')[0]);
+    expect(written.sort()).toEqual(Object.keys(action.outputs).sort());
+    const workflow = parse(await readFile(new URL('../../../.github/workflows/wowvision.yml', import.meta.url), 'utf8')) as { jobs: Record<string, { steps: { uses?: string }[] }> };
+    expect(Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses))).toContain('./actions/vision');
   });
 
   it('refuses a malformed input with a message that names it', async () => {
