@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Scope } from '../../../../rules/kinds/index.ts';
 import { createMemoryCache } from '../cache/review-cache.ts';
@@ -47,7 +47,8 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
       if (change.base !== undefined) return runGit(root, ['show', `${change.base}:${path}`]).catch(() => undefined);
       return change.snapshot.blobs.has(path) ? change.snapshot.read(path) : undefined;
     };
-    const explicit = options.config === undefined ? undefined : { file: relative(root, isAbsolute(options.config) ? options.config : join(options.cwd, options.config)), text: await readFile(join(options.cwd, options.config), 'utf8') };
+    const configPath = options.config === undefined ? undefined : resolve(options.cwd, options.config);
+    const explicit = configPath === undefined ? undefined : { file: relative(root, configPath), text: await readFile(configPath, 'utf8') };
     const found = await findRulePack(fromRules, explicit === undefined ? {} : { explicit });
     if ('problems' in found) return { review: configReview(found.problems, change.changes.length), pack: undefined, base: change.base, head: change.head, root };
     const { pack } = found;
