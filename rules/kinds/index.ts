@@ -1,6 +1,7 @@
 import { agentBoundary } from './agent-boundary.ts';
 import { cycle } from './cycle.ts';
 import { dependency } from './dependency.ts';
+import { eslint } from './eslint.ts';
 import { manifest } from './manifest.ts';
 import { naming } from './naming.ts';
 import { requiredFiles } from './required-files.ts';
@@ -8,11 +9,11 @@ import type { RuleKind } from './rule-kind.ts';
 import { secrets } from './secrets.ts';
 import { typescript } from './typescript.ts';
 
-export type { ChangedFile, Hit, ImportEdge, ImportGraph, ReviewView, RuleKind, Scope, Severity, TextFile } from './rule-kind.ts';
+export type { Advisor, ChangedFile, Hit, ImportEdge, ImportGraph, ReviewView, RuleKind, Scope, Severity, TextFile } from './rule-kind.ts';
 export { compilePattern } from './support/path-pattern.ts';
 export { forgetSources } from './support/typescript-source.ts';
 
 /** Every rule kind a pack may name, by `kind:`. */
 export const ruleKinds: ReadonlyMap<string, RuleKind> = new Map(
-  ([dependency, cycle, agentBoundary, requiredFiles, naming, manifest, typescript, secrets] as RuleKind<never>[]).map((k) => [k.name, k as RuleKind]),
+  ([dependency, cycle, agentBoundary, requiredFiles, naming, manifest, typescript, secrets, eslint] as RuleKind<never>[]).map((k) => [k.name, k as RuleKind]),
 );

@@ -19,6 +19,8 @@ export interface Hit {
   endLine?: number;
   endColumn?: number;
   message: string;
+  /** Lower than the rule's severity for this hit (an ESLint warning under an error rule); never higher. */
+  severity?: Severity;
   /**
    * What the hit is about, independent of line numbers (e.g. "a.ts -> b.ts"), so a
    * baseline entry survives edits above it. Defaults to the text of the line.
@@ -74,6 +76,19 @@ export interface ReviewView {
   readonly targets: readonly string[];
   /** A rule's path spec: an element name of the pack, or a glob. */
   pattern(spec: string): string;
+  /**
+   * The head checked out on disk, with its tools and reports (the Action, `wow review`);
+   * undefined when the review works from a downloaded snapshot (the App).
+   */
+  readonly root: string | undefined;
+  /** An OpenAI-compatible model for advisory kinds; undefined when none is configured. */
+  readonly advisor: Advisor | undefined;
+}
+
+/** A language model that answers one request; advice never blocks (DESIGN principle 7). */
+export interface Advisor {
+  readonly model: string;
+  complete(request: { system: string; user: string }): Promise<string>;
 }
 
 export interface RuleKind<Options = unknown> {
@@ -83,6 +98,12 @@ export interface RuleKind<Options = unknown> {
   /** The kind's own fields of a rule, besides name, kind, severity, because, fix and scope. */
   readonly options: ZodType<Options>;
   readonly defaultScope: Scope;
+  /**
+   * `checkout`: runs the repository's own tools or reads its reports, so only where the head
+   * is on disk; elsewhere the review lists the rule as skipped. `advisor`: needs a model,
+   * and without one does nothing.
+   */
+  readonly needs?: 'checkout' | 'advisor';
   /** File-local kinds: run on each target file; results are cached by blob and rule pack. */
   checkFile?(options: Options, file: TextFile, view: ReviewView): Hit[] | Promise<Hit[]>;
   /** Repository-wide kinds: see the whole graph. */

@@ -27,6 +27,7 @@ export function configReview(problems: readonly PackProblem[], changedFiles: num
     conclusion: 'failure',
     packHash: 'invalid',
     pendingRuleChanges: [],
+    skipped: [],
     stats: { files: 0, modules: 0, changedFiles, rules: 0, cachedFiles: 0, analysedFiles: 0 },
   };
 }

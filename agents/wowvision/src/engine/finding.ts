@@ -29,6 +29,8 @@ export interface Review {
   packHash: string;
   /** Rule-pack files the change edits: they judge only after merge. */
   pendingRuleChanges: string[];
+  /** Rules that could not run at this door, and why (a tool kind in the App). */
+  skipped: { rule: string; why: string }[];
   stats: { files: number; modules: number; changedFiles: number; rules: number; cachedFiles: number; analysedFiles: number };
 }
 

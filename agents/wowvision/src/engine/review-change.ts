@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { forgetSources, ruleKinds, type Hit, type ReviewView, type Scope } from '../../../../rules/kinds/index.ts';
+import { forgetSources, ruleKinds, type Advisor, type Hit, type ReviewView, type Scope, type Severity } from '../../../../rules/kinds/index.ts';
 import { createMemoryCache, type ReviewCache } from '../cache/review-cache.ts';
 import type { FileChange } from '../change/parse-diff.ts';
 import { buildImportGraph } from '../graph/build-import-graph.ts';
@@ -18,6 +18,9 @@ export interface ReviewChangeInput {
   cache?: ReviewCache | undefined;
   /** `all` judges every file as if the change had written it (wow review --all). */
   scope?: Scope | undefined;
+  /** Where the head is checked out, for kinds that run tools or read reports. */
+  root?: string | undefined;
+  advisor?: Advisor | undefined;
 }
 
 const scopeOrder: Scope[] = ['changed', 'file', 'all'];
@@ -46,15 +49,21 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
   const pattern = (spec: string) => pack.elements[spec] ?? spec;
 
   const raw: { rule: Rule; hit: Hit; scope: Scope }[] = [];
+  const skipped: Review['skipped'] = [];
   let cachedFiles = 0;
   try {
     for (const rule of pack.rules) {
       if (rule.severity === 'off') continue;
       const kind = ruleKinds.get(rule.kind);
       if (kind === undefined) throw new Error(`rule ${rule.name}: unknown kind ${rule.kind}`); // The pack loader already refused it.
+      if (kind.needs === 'advisor' && input.advisor === undefined) continue;
+      if (kind.needs === 'checkout' && input.root === undefined) {
+        skipped.push({ rule: rule.name, why: `the ${kind.name} kind runs where the repository is checked out: the WowVision Action or \`wow review\`` });
+        continue;
+      }
       const scope = input.scope === 'all' ? 'all' : (rule.scope ?? widest(pack.scope, kind.defaultScope));
       const targets = scope === 'all' ? files : changedTargets;
-      const view: ReviewView = { files, exists: (p) => snapshot.blobs.has(p), read, graph, changes, targets, pattern };
+      const view: ReviewView = { files, exists: (p) => snapshot.blobs.has(p), read, graph, changes, targets, pattern, root: input.root, advisor: input.advisor };
       const hits: Hit[] = [];
       if (kind.checkRepo !== undefined) hits.push(...(await kind.checkRepo(rule.options, view)));
       if (kind.checkFile !== undefined) {
@@ -102,6 +111,7 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
     outOfScope,
     conclusion: conclusionOf(fresh),
     packHash: pack.hash,
+    skipped,
     pendingRuleChanges: input.changes.map((c) => c.path).filter((p) => ruleFiles.has(p)),
     stats: { files: files.length, modules: graph.modules.length, changedFiles: input.changes.length, rules: pack.rules.filter((r) => r.severity !== 'off').length, cachedFiles, analysedFiles: graph.parsedFiles },
   };
@@ -110,6 +120,12 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
 /** By code point, so the order is the same on every machine and locale. */
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const severityOrder: Severity[] = ['notice', 'warning', 'error'];
+
+function lowest(a: Severity, b: Severity | undefined): Severity {
+  return b === undefined || severityOrder.indexOf(a) <= severityOrder.indexOf(b) ? a : b;
 }
 
 function widest(a: Scope, b: Scope): Scope {
@@ -137,7 +153,7 @@ async function fingerprint(raw: readonly { rule: Rule; hit: Hit }[], read: (path
       ...hit,
       rule: rule.name,
       kind: rule.kind,
-      severity: rule.severity === 'off' ? 'notice' : rule.severity,
+      severity: lowest(rule.severity === 'off' ? 'notice' : rule.severity, hit.severity),
       because: rule.because,
       fix: rule.fix,
       fingerprint: createHash('sha1').update(`${base}\0${occurrence}`).digest('hex').slice(0, 20),

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { Scope } from '../../../../rules/kinds/index.ts';
+import type { Advisor, Scope } from '../../../../rules/kinds/index.ts';
 import { createMemoryCache } from '../cache/review-cache.ts';
 import { parseBaseline } from '../engine/baseline.ts';
 import { configReview } from '../engine/config-review.ts';
@@ -24,6 +24,8 @@ export interface LocalReviewOptions {
   config?: string | undefined;
   /** Keep per-file results in the git directory between runs. */
   persistCache?: boolean | undefined;
+  /** An OpenAI-compatible model for advisory rules. */
+  advisor?: Advisor | undefined;
 }
 
 export interface LocalReview {
@@ -70,7 +72,7 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
       for (const [key, value] of saved) cache.set(key, value);
     }
     const scope: Scope | undefined = options.all ? 'all' : undefined;
-    const review = await reviewChange({ snapshot: change.snapshot, changes: change.changes, pack, baseline, cache, scope });
+    const review = await reviewChange({ snapshot: change.snapshot, changes: change.changes, pack, baseline, cache, scope, root, advisor: options.advisor });
     if (cacheFile !== undefined) {
       await mkdir(dirname(cacheFile), { recursive: true });
       await writeFile(cacheFile, serialize([...cache.entries()]));

@@ -41,6 +41,10 @@ export function checkRunOutput(review: Review, options: { limit?: number } = {})
     tail.push('', `### Waived (${review.waived.length})`, '');
     for (const { finding, reason } of review.waived) tail.push(`- \`${finding.path}:${finding.line}\` \`${finding.rule}\`: ${escape(reason)}`);
   }
+  if (review.skipped.length > 0) {
+    tail.push('', `### Not run here (${review.skipped.length})`, '');
+    for (const { rule, why } of review.skipped) tail.push(`- \`${rule}\`: ${why}.`);
+  }
   if (review.baselined.length > 0) tail.push('', `${review.baselined.length} known finding(s) from the baseline are not counted.`);
   const tailText = tail.join('\n');
   let body = head.join('\n');

@@ -22,6 +22,7 @@ export function formatText(review: Review, options: { color?: boolean } = {}): s
     lines.push('', `Waived (${review.waived.length}):`);
     for (const { finding, reason } of review.waived) lines.push(`  ${finding.path}:${finding.line}  ${finding.rule}  -- ${reason}`);
   }
+  for (const { rule, why } of review.skipped) lines.push('', `Not run here: ${rule} (${why.replace(/`/g, '')}).`);
   if (review.pendingRuleChanges.length > 0) lines.push('', `Rule changes in ${review.pendingRuleChanges.join(', ')} take effect after merge.`);
   lines.push('', summaryLine(review));
   return lines.join('\n');

@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadRulePack, reviewChange } from '../../agents/wowvision/src/index.ts';
+import { packWith, tempRepo, where, type TempRepo } from '../../agents/wowvision/test/support/temp-repo.ts';
+
+let repo: TempRepo | undefined;
+afterEach(async () => repo?.dispose());
+
+const config = "export default [{ files: ['**/*.js'], rules: { eqeqeq: 'error', 'no-var': 'warn' } }];\n";
+
+describe('eslint rules', () => {
+  it("folds the repository's own ESLint messages into findings, on changed lines, keeping warnings warnings", async () => {
+    repo = await tempRepo({ ...packWith({ kind: 'eslint' }), 'package.json': '{ "type": "module" }\n', 'eslint.config.js': config, 'old.js': 'export const same = (a, b) => a == b;\n' });
+    await repo.write({ 'old.js': 'export const same = (a, b) => a == b;\nexport const other = (a, b) => a != b;\n', 'new.js': 'var x = 1;\nexport { x };\n' });
+    const review = await repo.review({ base: 'main' });
+    expect(where(review)).toEqual(['new.js:1 Unexpected var, use let or const instead. (no-var)', "old.js:2 Expected '!==' and instead saw '!='. (eqeqeq)"]);
+    expect(review.findings.map((f) => [f.severity, f.column])).toEqual([['warning', 1], ['error', 34]]);
+    expect(review.conclusion).toBe('failure');
+  });
+
+  it('says once, on a finding, when the config does not load', async () => {
+    repo = await tempRepo({ ...packWith({ kind: 'eslint', config: 'missing.config.js' }), 'a.js': 'export const a = 1;\n' });
+    await repo.write({ 'a.js': 'export const a = 2;\n', 'b.js': 'export const b = 2;\n' });
+    const review = await repo.review({ base: 'main' });
+    expect(review.findings).toHaveLength(1);
+    expect(review.findings[0]?.message).toMatch(/^ESLint could not run: .*missing\.config\.js/);
+  });
+
+  it('is listed as not run, never passed silently, where no checkout exists (the App)', async () => {
+    const loaded = await loadRulePack({ file: '.github/wowvision.yml', text: 'rules:\n  - name: lint\n    kind: eslint\n' }, async () => undefined);
+    if (!('pack' in loaded)) throw new Error('pack invalid');
+    const texts = new Map([['a.js', 'var a = 1;\n']]);
+    const snapshot = { blobs: new Map([['a.js', 'blob-a']]), read: async (p: string) => texts.get(p) ?? '' };
+    const review = await reviewChange({ snapshot, changes: [{ path: 'a.js', status: 'added', addedLines: new Set([1]) }], pack: loaded.pack });
+    expect(review.findings).toEqual([]);
+    expect(review.skipped).toEqual([{ rule: 'lint', why: 'the eslint kind runs where the repository is checked out: the WowVision Action or `wow review`' }]);
+  });
+});
