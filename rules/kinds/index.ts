@@ -1,4 +1,5 @@
 import { agentBoundary } from './agent-boundary.ts';
+import { coverage } from './coverage.ts';
 import { cycle } from './cycle.ts';
 import { dependency } from './dependency.ts';
 import { eslint } from './eslint.ts';
@@ -15,5 +16,5 @@ export { forgetSources } from './support/typescript-source.ts';
 
 /** Every rule kind a pack may name, by `kind:`. */
 export const ruleKinds: ReadonlyMap<string, RuleKind> = new Map(
-  ([dependency, cycle, agentBoundary, requiredFiles, naming, manifest, typescript, secrets, eslint] as RuleKind<never>[]).map((k) => [k.name, k as RuleKind]),
+  ([dependency, cycle, agentBoundary, requiredFiles, naming, manifest, typescript, secrets, eslint, coverage] as RuleKind<never>[]).map((k) => [k.name, k as RuleKind]),
 );
