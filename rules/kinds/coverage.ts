@@ -75,8 +75,10 @@ function parseReport(text: string, root: string, name: string): Map<string, Line
   }
   let current: LineCounts | undefined;
   for (const line of text.split(/\r?\n/)) {
-    if (line.startsWith('SF:')) files.set(relativePath(line.slice(3)), (current = new Map()));
-    else if (line.startsWith('DA:') && current !== undefined) {
+    if (line.startsWith('SF:')) {
+      current = new Map<number, number>();
+      files.set(relativePath(line.slice(3)), current);
+    } else if (line.startsWith('DA:') && current !== undefined) {
       const [at, count] = line.slice(3).split(',').map(Number);
       if (at !== undefined && count !== undefined) current.set(at, count);
     } else if (line === 'end_of_record') current = undefined;

@@ -30,7 +30,7 @@ describe('eslint rules', () => {
     if (!('pack' in loaded)) throw new Error('pack invalid');
     const texts = new Map([['a.js', 'var a = 1;\n']]);
     const snapshot = { blobs: new Map([['a.js', 'blob-a']]), read: async (p: string) => texts.get(p) ?? '' };
-    const review = await reviewChange({ snapshot, changes: [{ path: 'a.js', status: 'added', addedLines: new Set([1]) }], pack: loaded.pack });
+    const review = await reviewChange({ snapshot, changes: [{ path: 'a.js', status: 'added', addedLines: new Set([1]), hunks: [{ start: 1, end: 1 }] }], pack: loaded.pack });
     expect(review.findings).toEqual([]);
     expect(review.skipped).toEqual([{ rule: 'lint', why: 'the eslint kind runs where the repository is checked out: the WowVision Action or `wow review`' }]);
   });
