@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { createError } from '../../agents/runtime/src/index.ts';
+import { createError, createLlmClient, loadConfig } from '../../agents/runtime/src/index.ts';
 import { baselineOf, explainRule, formatText, reviewLocalRepo, toSarif } from '../../agents/wowvision/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 
@@ -33,7 +33,9 @@ export function registerReviewCommand(program: Command, io: CliIo, setCode: (cod
     .option('-C, --cwd <dir>', 'the repository to review', '.')
     .addHelpText('after', '\nExamples:\n  wow review --base origin/main        what a pull request from this branch would get\n  wow review --all                     the whole repository, as CI runs it\n  wow review --base main --format sarif --output wowvision.sarif')
     .action(async (opts: ReviewOptions) => {
-      const result = await reviewLocalRepo({ cwd: opts.cwd, base: opts.base, head: opts.head, all: opts.all === true || opts.writeBaseline === true, config: opts.config, persistCache: opts.cache }).catch((err: unknown) => {
+      const { llm } = loadConfig(io.env);
+      const advisor = llm === undefined || opts.explain !== undefined || opts.writeBaseline === true ? undefined : createLlmClient(llm);
+      const result = await reviewLocalRepo({ cwd: opts.cwd, base: opts.base, head: opts.head, all: opts.all === true || opts.writeBaseline === true, config: opts.config, persistCache: opts.cache, advisor }).catch((err: unknown) => {
         throw createError('WOW_ERR_CLI_USAGE', [(err as Error).message], { cause: err });
       });
       const { review, pack } = result;

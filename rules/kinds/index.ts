@@ -1,3 +1,4 @@
+import { advisory } from './advisory.ts';
 import { agentBoundary } from './agent-boundary.ts';
 import { coverage } from './coverage.ts';
 import { cycle } from './cycle.ts';
@@ -16,5 +17,5 @@ export { forgetSources } from './support/typescript-source.ts';
 
 /** Every rule kind a pack may name, by `kind:`. */
 export const ruleKinds: ReadonlyMap<string, RuleKind> = new Map(
-  ([dependency, cycle, agentBoundary, requiredFiles, naming, manifest, typescript, secrets, eslint, coverage] as RuleKind<never>[]).map((k) => [k.name, k as RuleKind]),
+  ([dependency, cycle, agentBoundary, requiredFiles, naming, manifest, typescript, secrets, eslint, coverage, advisory] as RuleKind<never>[]).map((k) => [k.name, k as RuleKind]),
 );

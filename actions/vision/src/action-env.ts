@@ -17,6 +17,8 @@ export interface ActionEnv {
   summaryFile: string | undefined;
   outputFile: string | undefined;
   runUrl: string | undefined;
+  /** An OpenAI-compatible model for advisory rules, when the workflow names one. */
+  llm: { baseUrl: string | undefined; apiKey: string | undefined; model: string } | undefined;
 }
 
 interface EventPayload {
@@ -52,6 +54,7 @@ export async function readActionEnv(env: Record<string, string | undefined>): Pr
     sarif: input('sarif') ?? 'wowvision.sarif',
     summaryFile: env.GITHUB_STEP_SUMMARY,
     outputFile: env.GITHUB_OUTPUT,
+    llm: input('llm-model') === undefined ? undefined : { baseUrl: input('llm-base-url'), apiKey: input('llm-api-key'), model: input('llm-model') ?? '' },
     runUrl: env.GITHUB_RUN_ID === undefined ? undefined : `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`,
   };
 }

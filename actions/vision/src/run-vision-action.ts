@@ -1,6 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { Octokit } from '@octokit/core';
+import { createLlmClient } from '../../../agents/runtime/src/index.ts';
 import { checkName, checkRunOutput, completeCheckRun, fetchMissingCommits, formatText, reviewLocalRepo, startCheckRun, toSarif, type GitHubRepo, type Review } from '../../../agents/wowvision/src/index.ts';
 import { readActionEnv, type ActionEnv } from './action-env.ts';
 import { annotationCommands, perStepLimit, plainCommand } from './workflow-commands.ts';
@@ -34,7 +35,8 @@ export async function runVisionAction(env: Record<string, string | undefined>, i
 
   let review: Review;
   try {
-    ({ review } = await reviewLocalRepo({ cwd: action.workspace, base: action.base, head: action.head, all: action.all, config: action.config, persistCache: false }));
+    const advisor = action.llm === undefined ? undefined : createLlmClient(action.llm);
+    ({ review } = await reviewLocalRepo({ cwd: action.workspace, base: action.base, head: action.head, all: action.all, config: action.config, persistCache: false, advisor }));
   } catch (err) {
     if (!('degraded' in check) && at !== undefined) await failCheck(at, check.id, (err as Error).message).catch(() => undefined);
     throw err;

@@ -38,6 +38,7 @@ export default defineAgent({
       ctx.log.warn({ event: event.type }, 'WowVision needs the GitHub App credentials (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET) and an installation to review; skipped');
       return { did: 'ignored' };
     }
+    state.advisor = ctx.llm;
     const lastAttempt = ctx.attempt >= ctx.config.bus.maxAttempts;
     const outcome = await handleGitHubEvent(ctx.github.forInstallation(delivery.installationId), delivery.name, delivery.payload, state, { lastAttempt });
     if (outcome.did === 'reviewed') {

@@ -4,6 +4,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { CloudEvent, EventInput } from '../bus/envelope.ts';
 import type { PublishResult } from '../bus/bus.ts';
 import type { GitHubPort } from '../github/github-port.ts';
+import type { LlmClient } from '../llm/llm-client.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface AgentContext {
   readonly metrics: Metrics;
   /** GitHub as the App's installations; undefined until the App's credentials are configured. */
   readonly github: GitHubPort | undefined;
+  /** An OpenAI-compatible model when LLM_MODEL is configured; advice only (DESIGN principle 7). */
+  readonly llm: LlmClient | undefined;
   readonly clock: () => Date;
   /** Aborted when the runtime gives up on this delivery at shutdown. */
   readonly signal: AbortSignal;

@@ -5,6 +5,7 @@ import { createError } from '../errors/error-codes.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { GitHubPort } from '../github/github-port.ts';
+import type { LlmClient } from '../llm/llm-client.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentContext } from './agent-context.ts';
 import type { AgentManifest } from './manifest-schema.ts';
@@ -18,6 +19,7 @@ export interface AgentServices {
   log: Logger;
   metrics: Metrics;
   github?: GitHubPort | undefined;
+  llm?: LlmClient | undefined;
 }
 
 export type BaseContext = Omit<AgentContext, 'event' | 'attempt' | 'signal'>;
@@ -34,6 +36,7 @@ export function createBaseContext(s: AgentServices, parent?: CloudEvent): BaseCo
     store: s.store,
     metrics: s.metrics,
     github: s.github,
+    llm: s.llm,
     clock: () => new Date(),
     async emit(input) {
       if (!manifest.emits.includes(input.type)) throw createError('WOW_ERR_EVENT_UNDECLARED', [manifest.id, input.type]);

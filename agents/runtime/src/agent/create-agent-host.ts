@@ -5,6 +5,7 @@ import { typeMatches, type CloudEvent } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
 import { createError } from '../errors/error-codes.ts';
 import type { GitHubPort } from '../github/github-port.ts';
+import { createLlmClient, type LlmClient } from '../llm/llm-client.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { heartbeat, markInstanceStopped, pruneInstances, registerAgent, registerInstance } from '../registry/registry.ts';
@@ -22,6 +23,8 @@ export interface AgentHostOptions {
   metrics: Metrics;
   /** GitHub as the App; absent without App credentials. */
   github?: GitHubPort | undefined;
+  /** Default: a client for config.llm, when one is configured. */
+  llm?: LlmClient | undefined;
   agentsDir: string;
   /** Run only these agents; all when absent. */
   ids?: readonly string[];
@@ -58,10 +61,11 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     for (const id of opts.ids) if (!known.includes(id)) throw createError('WOW_ERR_AGENT_NOT_FOUND', [id, opts.agentsDir, known.join(', ') || 'none']);
     manifests = manifests.filter((m) => opts.ids?.includes(m.manifest.id));
   }
+  const llm = opts.llm ?? (config.llm === undefined ? undefined : createLlmClient(config.llm));
   const hosted: HostedAgent[] = [];
   for (const { manifest, dir } of manifests) {
     const definition = await loadAgentDefinition(manifest.id, dir);
-    hosted.push({ services: { manifest, config, bus, store, metrics, github: opts.github, log: log.child({ agent: manifest.id }) }, definition, inFlight: 0 });
+    hosted.push({ services: { manifest, config, bus, store, metrics, github: opts.github, llm, log: log.child({ agent: manifest.id }) }, definition, inFlight: 0 });
   }
 
   let beating: Promise<void> | undefined;

@@ -51,6 +51,9 @@ export const envSchema = z.object({
   PRIVATE_KEY: z.preprocess(emptyAsUndefined, z.string().includes('PRIVATE KEY-----', { error: 'expected a PEM private key ("-----BEGIN RSA PRIVATE KEY-----…"); newlines may be written as \\n' }).optional()),
   PRIVATE_KEY_PATH: z.preprocess(emptyAsUndefined, z.string().optional()),
   GITHUB_API_URL: url(['https:', 'http:']).default('https://api.github.com'),
+  LLM_BASE_URL: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
+  LLM_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  LLM_MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8, { error: 'expected the webhook secret set in the App settings (at least 8 characters)' }).optional()),
 });
 

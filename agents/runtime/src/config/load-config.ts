@@ -22,9 +22,18 @@ export interface Config {
   /** Undefined until APP_ID and a private key are set; `githubMissing` then says what to set. */
   github: GitHubAppCredentials | undefined;
   githubMissing: string[];
+  /** An OpenAI-compatible model; undefined unless LLM_MODEL is set (LLMs advise, rules decide). */
+  llm: LlmSettings | undefined;
 }
 
-const secretVariables = new Set(['PRIVATE_KEY', 'WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+export interface LlmSettings {
+  /** Undefined: OpenAI's own API. */
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  model: string;
+}
+
+const secretVariables = new Set(['PRIVATE_KEY', 'WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL', 'LLM_API_KEY']);
 
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const name = issue.path.join('.');
@@ -62,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhooks: { secret: e.WEBHOOK_SECRET, dedupeTtlSeconds: e.WEBHOOK_DEDUPE_TTL_SECONDS },
     github: e.APP_ID !== undefined && privateKey !== undefined && e.WEBHOOK_SECRET !== undefined ? { appId: e.APP_ID, privateKey, webhookSecret: e.WEBHOOK_SECRET, apiUrl: e.GITHUB_API_URL.replace(/\/$/, '') } : undefined,
     githubMissing,
+    llm: e.LLM_MODEL === undefined ? undefined : { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL },
   };
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Advisor } from '../../../../rules/kinds/index.ts';
 import type { ReviewCache } from '../cache/review-cache.ts';
 import { parseBaseline, type Baseline } from '../engine/baseline.ts';
 import { configReview } from '../engine/config-review.ts';
@@ -23,6 +24,8 @@ export interface PullRequestRef {
 export interface VisionState {
   cache: ReviewCache;
   snapshots: Map<string, Promise<RepoSnapshot>>;
+  /** The runtime's model, for advisory rules; undefined when none is configured. */
+  advisor?: Advisor | undefined;
 }
 
 export interface PullRequestReview {
@@ -47,7 +50,7 @@ export async function reviewPullRequest(at: GitHubRepo, pull: PullRequestRef, st
   try {
     const snapshot = await headSnapshot(at, pull.headSha, state);
     const changes = await pullRequestChanges(at, pull.number, async (path) => (snapshot.blobs.has(path) ? (await snapshot.read(path)).split('\n').length : 0));
-    const review = 'problems' in rules ? configReview(rules.problems, changes.length) : await reviewChange({ snapshot, changes, pack: rules.pack, baseline: rules.baseline, cache: state.cache });
+    const review = 'problems' in rules ? configReview(rules.problems, changes.length) : await reviewChange({ snapshot, changes, pack: rules.pack, baseline: rules.baseline, cache: state.cache, advisor: state.advisor });
     await completeCheckRun(at, checkRunId, review);
     return { checkRunId, review };
   } catch (err) {
