@@ -35,7 +35,7 @@ describe('rule packs', () => {
     const second = await load('rules:\n  - name: a-rule\n    kind: dependency\n    from: src/**\n    to: lib/**\n    allowOnly: [x/**]\n  - name: unknown-kind\n    kind: telepathy\n  - name: elementless\n    kind: dependency\n    from: frontend\n    to: backend\n');
     expect('problems' in second && second.problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
       '2:5 rule "a-rule": give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither',
-      '8:11 rule "unknown-kind": unknown kind "telepathy"; the kinds are dependency, cycle, agent-boundary, required-files, naming, manifest, typescript, secrets',
+      '8:11 rule "unknown-kind": unknown kind "telepathy"; the kinds are dependency, cycle, agent-boundary, required-files, naming, manifest, typescript, secrets, eslint, coverage, advisory',
       '9:5 rule "elementless" names "frontend", which is neither an element (none defined) nor a path pattern',
       '9:5 rule "elementless" names "backend", which is neither an element (none defined) nor a path pattern',
     ]);
