@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { graphqlProblems } from './github-graphql.ts';
 import { matchOperation, requestProblems } from './github-openapi.ts';
 
 const exec = promisify(execFile);
@@ -18,6 +19,10 @@ export interface GitHubDouble {
   readonly violations: string[];
   readonly checkRuns: CheckRun[];
   readonly comments: { issue: number; body: string }[];
+  /** Pull request review comments, inline or file-level; `resolved` is their thread's state. */
+  readonly reviewComments: ReviewComment[];
+  /** Reviews as submitted: body, event and how many inline comments came with them. */
+  readonly reviews: { pull: number; body: string; event: string; comments: number }[];
   /** Answer writes as GitHub does for a fork pull request's read-only GITHUB_TOKEN. */
   readOnly: boolean;
   addRepo(repo: DoubleRepo): void;
@@ -30,6 +35,17 @@ export interface DoubleRepo {
   /** A git repository on disk. */
   dir: string;
   pulls: { number: number; head: string; base: string; headRef?: string }[];
+}
+
+export interface ReviewComment {
+  id: number;
+  pull: number;
+  path: string;
+  line: number | undefined;
+  subject_type: 'line' | 'file';
+  body: string;
+  in_reply_to_id?: number;
+  resolved: boolean;
 }
 
 export interface CheckRun {
@@ -54,6 +70,8 @@ export function createGitHubDouble(): GitHubDouble {
     violations: [],
     checkRuns: [],
     comments: [],
+    reviewComments: [],
+    reviews: [],
     readOnly: false,
     addRepo: (repo) => void repos.set(`${repo.owner}/${repo.repo}`, repo),
     callsTo: (route) => double.calls.filter((c) => c.route === route),
@@ -61,6 +79,7 @@ export function createGitHubDouble(): GitHubDouble {
       const url = new URL(input instanceof Request ? input.url : String(input));
       const method = (init?.method ?? 'GET').toUpperCase();
       const body = typeof init?.body === 'string' && init.body !== '' ? (JSON.parse(init.body) as unknown) : undefined;
+      if (method === 'POST' && url.pathname === '/graphql') return graphql(double, body as { query?: string; variables?: Record<string, unknown> } | undefined);
       const match = matchOperation(method, url.pathname);
       if (match === undefined) {
         double.violations.push(`${method} ${url.pathname}: GitHub has no such endpoint`);
@@ -171,6 +190,47 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       double.comments.push({ issue: Number(params.issue_number), body: String(body?.body) });
       return json(201, { id: double.comments.length, body: body?.body });
     }
+    case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments': {
+      const page = Number(query.get('page') ?? 1);
+      const perPage = Number(query.get('per_page') ?? 30);
+      const all = double.reviewComments.filter((c) => c.pull === Number(params.pull_number));
+      return json(200, all.slice((page - 1) * perPage, page * perPage).map(commentJson));
+    }
+    case 'PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}': {
+      const comment = double.reviewComments.find((c) => c.id === Number(params.comment_id));
+      if (comment === undefined) return json(404, { message: 'Not Found' });
+      comment.body = String(body?.body);
+      return json(200, commentJson(comment));
+    }
+    case 'POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews': {
+      const pr = pull(params.pull_number);
+      if (pr === undefined) return json(404, { message: 'Not Found' });
+      const files = await pullFiles(git, pr);
+      const comments = (body?.comments ?? []) as { path: string; line: number; body: string }[];
+      if (comments.length > 30) double.violations.push(`${route}: ${comments.length} inline comments in one review (over 30 trips abuse detection)`);
+      for (const c of comments) {
+        const patch = files.find((f) => f.filename === c.path)?.patch;
+        if (patch === undefined || !hunksOf(patch).some((h) => c.line >= h.start && c.line <= h.end)) {
+          double.violations.push(`${route}: Unprocessable Entity: "pull_request_review_thread.line must be part of the diff" (${c.path}:${c.line})`);
+          return json(422, { message: 'Unprocessable Entity', errors: ['Line could not be resolved'] });
+        }
+      }
+      for (const c of comments) double.reviewComments.push({ id: nextCommentId(double), pull: pr.number, path: c.path, line: c.line, subject_type: 'line', body: c.body, resolved: false });
+      double.reviews.push({ pull: pr.number, body: String(body?.body ?? ''), event: String(body?.event ?? 'PENDING'), comments: comments.length });
+      return json(200, { id: double.reviews.length, body: body?.body, state: body?.event === 'COMMENT' ? 'COMMENTED' : 'PENDING' });
+    }
+    case 'POST /repos/{owner}/{repo}/pulls/{pull_number}/comments': {
+      const pr = pull(params.pull_number);
+      if (pr === undefined) return json(404, { message: 'Not Found' });
+      const path = String(body?.path);
+      if (!(await pullFiles(git, pr)).some((f) => f.filename === path)) {
+        double.violations.push(`${route}: ${path} is not part of the pull request`);
+        return json(422, { message: 'Unprocessable Entity' });
+      }
+      const comment: ReviewComment = { id: nextCommentId(double), pull: pr.number, path, line: typeof body?.line === 'number' ? body.line : undefined, subject_type: body?.subject_type === 'file' ? 'file' : 'line', body: String(body?.body), resolved: false };
+      double.reviewComments.push(comment);
+      return json(201, commentJson(comment));
+    }
     default:
       double.violations.push(`${route}: the double does not answer it yet`);
       return json(404, { message: 'Not Found' });
@@ -194,6 +254,45 @@ async function pullFiles(git: (...args: string[]) => Promise<Buffer>, pr: Double
       return { filename, status: statuses[code.charAt(0)] ?? 'modified', ...(second === undefined ? {} : { previous_filename: first }), ...(at === -1 ? {} : { patch: diff.slice(at).replace(/\n$/, '') }) };
     }),
   );
+}
+
+function nextCommentId(double: GitHubDouble): number {
+  return 1000 + double.reviewComments.length + 1;
+}
+
+function commentJson(c: ReviewComment) {
+  return { id: c.id, node_id: `PRRC_${c.id}`, path: c.path, line: c.line ?? null, subject_type: c.subject_type, body: c.body, ...(c.in_reply_to_id === undefined ? {} : { in_reply_to_id: c.in_reply_to_id }) };
+}
+
+/** New-side line ranges of a unified diff's hunks. */
+function hunksOf(patch: string): { start: number; end: number }[] {
+  return [...patch.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)].map((m) => ({ start: Number(m[1]), end: Number(m[1]) + Number(m[2] ?? 1) - 1 }));
+}
+
+/**
+ * GitHub's GraphQL endpoint for the two operations WowVision uses (a pull request's review
+ * threads, resolving one); every query is first validated against GitHub's schema.
+ */
+function graphql(double: GitHubDouble, body: { query?: string; variables?: Record<string, unknown> } | undefined): Response {
+  const query = body?.query ?? '';
+  const problems = graphqlProblems(query);
+  if (problems.length > 0) {
+    double.violations.push(...problems.map((p) => `POST /graphql: ${p}`));
+    return json(200, { errors: problems.map((message) => ({ message })) });
+  }
+  const vars = body?.variables ?? {};
+  if (query.includes('resolveReviewThread')) {
+    const comment = double.reviewComments.find((c) => `PRRT_${c.id}` === vars.thread);
+    if (comment === undefined) return json(200, { data: null, errors: [{ message: `Could not resolve to a node with the global id of '${String(vars.thread)}'` }] });
+    comment.resolved = true;
+    return json(200, { data: { resolveReviewThread: { thread: { id: vars.thread, isResolved: true } } } });
+  }
+  if (query.includes('reviewThreads')) {
+    const nodes = double.reviewComments.filter((c) => c.pull === vars.number && c.in_reply_to_id === undefined).map((c) => ({ id: `PRRT_${c.id}`, isResolved: c.resolved, comments: { nodes: [{ databaseId: c.id }] } }));
+    return json(200, { data: { repository: { pullRequest: { reviewThreads: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } } } } });
+  }
+  double.violations.push('POST /graphql: the double does not answer this operation yet');
+  return json(200, { errors: [{ message: 'unsupported by the double' }] });
 }
 
 function runJson(run: CheckRun) {

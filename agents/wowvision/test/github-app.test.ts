@@ -127,6 +127,37 @@ describe('WowVision as a GitHub App', () => {
   });
 });
 
+describe('WowVision pull request reviews (review.comments in the pack)', () => {
+  it('comments inline only inside diff hunks, at most 30, the rest file-level; a re-run reposts nothing and resolves what is fixed', async () => {
+    const reviewPack = `${pack}  - name: kebab\n    kind: naming\n    severity: warning\n    scope: file\n    paths: src/**\n    file: kebab-case\nreview:\n  comments: true\n`;
+    const old = Array.from({ length: 20 }, (_, i) => `export const a${i} = ${i};`);
+    await repo.write({ '.github/wowvision.yml': reviewPack, 'src/BigFile.ts': `${old.join('\n')}\n` });
+    await repo.commit('review comments on');
+    const imports = (n: number) => Array.from({ length: n }, (_, i) => `import { x as x${i} } from '../lib/x.ts';`).join('\n') + '\nexport const many = 1;\n';
+    const changedBig = `${[...old.slice(0, 19), "export { x as a19 } from '../lib/x.ts';"].join('\n')}\n`;
+    const head = await pushBranch({ 'src/BigFile.ts': changedBig, 'src/many.ts': imports(35) });
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head: 'feature', base: 'main' }] });
+    const shared = state();
+
+    const first = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, { lastAttempt: false });
+    expect(github.violations).toEqual([]);
+    expect(first).toMatchObject({ did: 'reviewed', comments: { inline: 30, fileLevel: 7, inBody: 0, updated: 0, resolved: 0 } });
+    expect(github.reviews).toEqual([expect.objectContaining({ pull: 7, event: 'COMMENT', comments: 30 })]);
+    // BigFile.ts's name is on line 1, far from the hunk around line 20: never inline.
+    const naming = github.reviewComments.find((c) => c.body.includes('**kebab**'));
+    expect(naming).toMatchObject({ path: 'src/BigFile.ts', subject_type: 'file', line: undefined });
+    expect(github.reviewComments.find((c) => c.path === 'src/BigFile.ts' && c.subject_type === 'line')).toMatchObject({ line: 20 });
+    expect(naming?.body).toMatch(/\n\n<!-- wowvision:[0-9a-f]{20} -->$/s);
+
+    const fewer = await pushBranch({ 'src/BigFile.ts': changedBig, 'src/many.ts': imports(30) });
+    const second = await handleGitHubEvent(client(), 'pull_request', prPayload('synchronize', fewer), shared, { lastAttempt: false });
+    expect(github.violations).toEqual([]);
+    expect(second).toMatchObject({ did: 'reviewed', comments: { inline: 0, fileLevel: 0, inBody: 0, updated: 0, resolved: 5 } });
+    expect(github.reviews).toHaveLength(1);
+    expect(github.reviewComments.filter((c) => c.resolved)).toHaveLength(5);
+  });
+});
+
 describe('the GitHub double', () => {
   it('rejects requests that break GitHub\'s description or limits, so a passing test means a valid request', async () => {
     const octokit = client();

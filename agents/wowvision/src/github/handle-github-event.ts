@@ -1,6 +1,7 @@
 import type { Review } from '../engine/finding.ts';
 import { explainRule } from '../report/explain-rule.ts';
 import { isNotFound, type GitHubRepo } from './github-repo.ts';
+import type { ReviewCommentsResult } from './publish-review-comments.ts';
 import { reviewPullRequest, rulesOfBase, type PullRequestRef, type VisionState } from './review-pull-request.ts';
 
 /** The parts of GitHub's webhook payloads WowVision reads. */
@@ -16,7 +17,7 @@ export interface VisionPayload {
 }
 
 export type VisionOutcome =
-  | { did: 'reviewed'; pull: number; checkRunId: number; review: Review }
+  | { did: 'reviewed'; pull: number; checkRunId: number; review: Review; comments?: ReviewCommentsResult }
   | { did: 'already-reviewed'; pull: number; checkRunId: number }
   | { did: 'explained' | 'answered'; pull: number }
   | { did: 'ignored'; why: string };
@@ -32,7 +33,7 @@ export async function handleGitHubEvent(client: GitHubRepo['client'], name: stri
   const at: GitHubRepo = { client, owner: payload.repository.owner.login, repo: payload.repository.name };
   const review = async (pull: PullRequestRef, rerun: boolean): Promise<VisionOutcome> => {
     const result = await reviewPullRequest(at, pull, state, { rerun, lastAttempt: options.lastAttempt });
-    return result.review === undefined ? { did: 'already-reviewed', pull: pull.number, checkRunId: result.checkRunId } : { did: 'reviewed', pull: pull.number, checkRunId: result.checkRunId, review: result.review };
+    return result.review === undefined ? { did: 'already-reviewed', pull: pull.number, checkRunId: result.checkRunId } : { did: 'reviewed', pull: pull.number, checkRunId: result.checkRunId, review: result.review, ...(result.comments === undefined ? {} : { comments: result.comments }) };
   };
 
   if (name === 'pull_request' && payload.pull_request !== undefined && reviewedActions.has(payload.action ?? '')) {

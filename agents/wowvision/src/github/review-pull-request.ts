@@ -11,6 +11,7 @@ import { snapshotFromTarball } from '../repo/read-tarball.ts';
 import type { RepoSnapshot } from '../repo/repo-snapshot.ts';
 import { readRepoFile, type GitHubRepo } from './github-repo.ts';
 import { completeCheckRun, findCheckRun, startCheckRun } from './publish-check-run.ts';
+import { publishReviewComments, type ReviewCommentsResult } from './publish-review-comments.ts';
 import { pullRequestChanges } from './pull-request-changes.ts';
 
 export interface PullRequestRef {
@@ -32,6 +33,8 @@ export interface PullRequestReview {
   checkRunId: number;
   /** Undefined when this head was already reviewed under the same rules (a redelivery). */
   review: Review | undefined;
+  /** What the optional pull request review posted, when the pack asks for one. */
+  comments?: ReviewCommentsResult;
 }
 
 const keptSnapshots = 4;
@@ -51,8 +54,11 @@ export async function reviewPullRequest(at: GitHubRepo, pull: PullRequestRef, st
     const snapshot = await headSnapshot(at, pull.headSha, state);
     const changes = await pullRequestChanges(at, pull.number, async (path) => (snapshot.blobs.has(path) ? (await snapshot.read(path)).split('\n').length : 0));
     const review = 'problems' in rules ? configReview(rules.problems, changes.length) : await reviewChange({ snapshot, changes, pack: rules.pack, baseline: rules.baseline, cache: state.cache, advisor: state.advisor });
+    // Comments before the run completes: if posting fails, the retry redoes both, and the
+    // fingerprints keep a comment from being posted twice.
+    const comments = 'pack' in rules && rules.pack.review.comments ? await publishReviewComments(at, { number: pull.number, headSha: pull.headSha }, review, changes, rules.pack.review.maxComments) : undefined;
     await completeCheckRun(at, checkRunId, review);
-    return { checkRunId, review };
+    return { checkRunId, review, ...(comments === undefined ? {} : { comments }) };
   } catch (err) {
     // The bus retries; after the last attempt the run must not stay "in progress" forever,
     // and a gate that could not look must not pass.
