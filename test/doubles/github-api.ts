@@ -216,7 +216,7 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
         }
       }
       for (const c of comments) double.reviewComments.push({ id: nextCommentId(double), pull: pr.number, path: c.path, line: c.line, subject_type: 'line', body: c.body, resolved: false });
-      double.reviews.push({ pull: pr.number, body: String(body?.body ?? ''), event: String(body?.event ?? 'PENDING'), comments: comments.length });
+      double.reviews.push({ pull: pr.number, body: typeof body?.body === 'string' ? body.body : '', event: typeof body?.event === 'string' ? body.event : 'PENDING', comments: comments.length });
       return json(200, { id: double.reviews.length, body: body?.body, state: body?.event === 'COMMENT' ? 'COMMENTED' : 'PENDING' });
     }
     case 'POST /repos/{owner}/{repo}/pulls/{pull_number}/comments': {
