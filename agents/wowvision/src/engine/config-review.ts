@@ -28,6 +28,6 @@ export function configReview(problems: readonly PackProblem[], changedFiles: num
     packHash: 'invalid',
     pendingRuleChanges: [],
     skipped: [],
-    stats: { files: 0, modules: 0, changedFiles, rules: 0, cachedFiles: 0, analysedFiles: 0 },
+    stats: { files: 0, modules: 0, changedFiles, wholeRepository: false, rules: 0, cachedFiles: 0, analysedFiles: 0 },
   };
 }

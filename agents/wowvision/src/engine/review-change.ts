@@ -113,7 +113,7 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
     packHash: pack.hash,
     skipped,
     pendingRuleChanges: input.changes.map((c) => c.path).filter((p) => ruleFiles.has(p)),
-    stats: { files: files.length, modules: graph.modules.length, changedFiles: input.changes.length, rules: pack.rules.filter((r) => r.severity !== 'off').length, cachedFiles, analysedFiles: graph.parsedFiles },
+    stats: { files: files.length, modules: graph.modules.length, changedFiles: input.changes.length, wholeRepository: input.scope === 'all', rules: pack.rules.filter((r) => r.severity !== 'off').length, cachedFiles, analysedFiles: graph.parsedFiles },
   };
 }
 
