@@ -4,6 +4,7 @@ import { exitCodes, type CliIo } from './cli-io.ts';
 import { registerAgentsCommands } from './commands/agents.ts';
 import { registerBusCommands } from './commands/bus.ts';
 import { registerDbCommands } from './commands/db.ts';
+import { registerFactoryCommands } from './commands/factory.ts';
 import { registerReviewCommand } from './commands/review.ts';
 import { registerStartCommand } from './commands/start.ts';
 
@@ -31,6 +32,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerDbCommands(program, io, setCode);
   registerBusCommands(program, io, setCode);
   registerReviewCommand(program, io, setCode);
+  registerFactoryCommands(program, io, setCode);
 
   try {
     if (argv.length === 0) {

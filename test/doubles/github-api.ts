@@ -18,7 +18,8 @@ export interface GitHubDouble {
   readonly calls: { route: string; params: Record<string, string>; query: URLSearchParams; body: unknown }[];
   readonly violations: string[];
   readonly checkRuns: CheckRun[];
-  readonly comments: { issue: number; body: string }[];
+  /** Issue (and pull request conversation) comments. */
+  readonly comments: { id: number; issue: number; body: string }[];
   /** Pull request review comments, inline or file-level; `resolved` is their thread's state. */
   readonly reviewComments: ReviewComment[];
   /** Reviews as submitted: body, event and how many inline comments came with them. */
@@ -187,8 +188,20 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       return json(200, runJson(run));
     }
     case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
-      double.comments.push({ issue: Number(params.issue_number), body: String(body?.body) });
-      return json(201, { id: double.comments.length, body: body?.body });
+      const comment = { id: 5000 + double.comments.length + 1, issue: Number(params.issue_number), body: String(body?.body) };
+      double.comments.push(comment);
+      return json(201, comment);
+    }
+    case 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': {
+      const page = Number(query.get('page') ?? 1);
+      const perPage = Number(query.get('per_page') ?? 30);
+      return json(200, double.comments.filter((c) => c.issue === Number(params.issue_number)).slice((page - 1) * perPage, page * perPage));
+    }
+    case 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': {
+      const comment = double.comments.find((c) => c.id === Number(params.comment_id));
+      if (comment === undefined) return json(404, { message: 'Not Found' });
+      comment.body = String(body?.body);
+      return json(200, comment);
     }
     case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments': {
       const page = Number(query.get('page') ?? 1);

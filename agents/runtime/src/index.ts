@@ -7,7 +7,7 @@ export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
 export type { Bus, Delivery, DeadLetter, Handler, PublishOptions, PublishResult, Subscription, SubscriptionHandle } from './bus/bus.ts';
 export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
-export { createEvent, assertEventValid, topicOf, typeMatches, type CloudEvent, type EventInput } from './bus/envelope.ts';
+export { createEvent, assertEventValid, assertEventTypeValid, assertPatternValid, topicOf, typeMatches, type CloudEvent, type EventInput } from './bus/envelope.ts';
 export { loadConfig, type Config, type GitHubAppCredentials } from './config/load-config.ts';
 export { createError, errorCodes, isWowError, type ErrorCode } from './errors/error-codes.ts';
 export { WowError, serializeError, type SerializedError } from './errors/wow-error.ts';

@@ -1,0 +1,33 @@
+// The Factory's public entry: the agent the runtime hosts (questionnaire issues from the
+// bus) and the questionnaire's engine (issue form, parser, validation) for the CLI.
+import { z } from 'zod';
+import { defineAgent } from '../../runtime/src/index.ts';
+import { checkQuestionnaireIssue } from './github/check-questionnaire-issue.ts';
+import { platformFacts } from './questionnaire/platform-facts.ts';
+import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
+
+export { loadQuestionnaire, questionnaireFile, type Question, type Questionnaire } from './questionnaire/questionnaire.ts';
+export { renderIssueForm } from './questionnaire/render-issue-form.ts';
+export { parseIssueBody, type Answers, type ParsedBody } from './questionnaire/parse-issue-body.ts';
+export { validateAnswers, reservedIds, type AgentRequest, type AnswerProblem, type PlatformFacts } from './questionnaire/validate-answers.ts';
+export { platformFacts } from './questionnaire/platform-facts.ts';
+export { checkQuestionnaireIssue, type IssuePayload, type QuestionnaireOutcome } from './github/check-questionnaire-issue.ts';
+
+const githubDelivery = z.looseObject({ name: z.string(), id: z.string(), installationId: z.number().optional(), payload: z.looseObject({}) });
+
+export default defineAgent({
+  input: { 'github.issues.*': githubDelivery },
+  async handle(ctx, event) {
+    const delivery = githubDelivery.parse(event.data);
+    if (ctx.github === undefined || delivery.installationId === undefined) {
+      ctx.log.warn({ event: event.type }, 'the Factory needs the GitHub App credentials and an installation to answer questionnaires; skipped');
+      return { did: 'ignored' };
+    }
+    const outcome = await checkQuestionnaireIssue(ctx.github.forInstallation(delivery.installationId), delivery.payload, await loadQuestionnaire(), await platformFacts(ctx.config.agents.dir));
+    if (outcome.did !== 'ignored') {
+      await ctx.emit({ type: 'factory.questionnaire.checked', data: { issue: outcome.issue, valid: outcome.did === 'valid', problems: outcome.did === 'invalid' ? outcome.problems.length : 0, ...(outcome.did === 'valid' ? { agentId: outcome.request.id } : {}) } });
+    }
+    ctx.log.info({ outcome: outcome.did, ...('why' in outcome ? { why: outcome.why } : {}) }, 'the Factory handled the issue');
+    return { did: outcome.did };
+  },
+});

@@ -1,0 +1,13 @@
+import { loadManifests } from '../../../runtime/src/index.ts';
+import type { PlatformFacts } from './validate-answers.ts';
+
+/** Types the platform publishes itself: every GitHub webhook the App receives, and deploys. */
+const platformEvents = ['github.*', 'agent.deployed'];
+
+/** What answers are checked against: the agents in `agentsDir`, what they emit, and the platform's own events. */
+export async function platformFacts(agentsDir: string): Promise<PlatformFacts> {
+  const manifests = await loadManifests(agentsDir);
+  const emittedBy = new Map<string, string>();
+  for (const { manifest } of manifests) for (const type of manifest.emits) emittedBy.set(type, manifest.id);
+  return { agents: manifests.map((m) => m.manifest.id), emittedBy, platformEvents };
+}

@@ -1,0 +1,162 @@
+import { assertEventTypeValid, assertPatternValid, typeMatches } from '../../../runtime/src/index.ts';
+import type { Answers } from './parse-issue-body.ts';
+import type { Questionnaire } from './questionnaire.ts';
+
+/** What the platform already has, which answers are checked against. */
+export interface PlatformFacts {
+  /** Ids of the agents under agents/. */
+  agents: readonly string[];
+  /** Event types each existing agent declares in `emits`. */
+  emittedBy: ReadonlyMap<string, string>;
+  /** Types or patterns the platform itself publishes (github.issues.* for the App's events, agent.deployed …). */
+  platformEvents: readonly string[];
+}
+
+export interface AnswerProblem {
+  /** The question's id and label, so a comment can point at it. */
+  field: string;
+  label: string;
+  message: string;
+}
+
+export interface AgentRequest {
+  id: string;
+  name: string;
+  tier: string;
+  purpose: string;
+  responsibilities: string[];
+  wakesOn: string[];
+  emits: string[];
+  stores: { table: string; about: string | undefined }[];
+  capabilities: string[];
+  dependsOn: string[];
+  serviceLevel: string;
+  acceptance: { given: string; when: string; then: string }[];
+}
+
+/** Names that would shadow the platform's own parts or confuse the registry. */
+export const reservedIds = new Set(['runtime', 'factory', 'wowvision', 'wow', 'platform', 'github', 'admin', 'system', 'agent', 'agents', 'test', 'templates']);
+
+const kebab = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const table = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * Every problem with the answers at once, each naming its question and what to write
+ * instead (GitHub does not enforce `required` on private repositories, and the body can be
+ * edited freely, so nothing is trusted). Valid answers come back as an AgentRequest.
+ */
+export function validateAnswers(answers: Answers, q: Questionnaire, facts: PlatformFacts): { request: AgentRequest } | { problems: AnswerProblem[] } {
+  const problems: AnswerProblem[] = [];
+  const labelOf = new Map(q.fields.map((f) => [f.id, f.label]));
+  const problem = (field: string, message: string) => problems.push({ field, label: labelOf.get(field) ?? field, message });
+  const text = (id: string) => {
+    const v = answers[id];
+    return Array.isArray(v) ? v.join(', ') : v;
+  };
+  const list = (id: string) => (text(id) ?? '').split(/[\n,]/).map((s) => s.replace(/^\s*[-*]\s+/, '').trim()).filter((s) => s !== '');
+
+  for (const f of q.fields) if (f.required && answers[f.id] === undefined) problem(f.id, 'is required and has no answer.');
+  for (const f of q.fields) {
+    const v = answers[f.id];
+    if (f.type === 'dropdown' && Array.isArray(v)) {
+      for (const choice of v) if (!(f.options ?? []).includes(choice)) problem(f.id, `"${choice}" is not one of the choices: ${(f.options ?? []).join(', ')}.`);
+      if (!f.multiple && v.length > 1) problem(f.id, 'takes one choice.');
+    }
+    if (f.type === 'checkboxes' && Array.isArray(v)) {
+      for (const choice of v) if (!(f.options ?? []).includes(choice)) problem(f.id, `"${choice}" is not a capability the platform grants; the grantable ones are ${(f.options ?? []).join(', ')}.`);
+    }
+  }
+
+  const id = text('agent-id');
+  if (id !== undefined) {
+    if (!kebab.test(id) || id.length > 40) problem('agent-id', `"${id}" is not a valid id: use kebab-case, at most 40 characters, e.g. "invoice-reconciler".`);
+    else if (facts.agents.includes(id)) problem('agent-id', `"${id}" is already taken by agents/${id}/; choose another id, or edit that agent instead.`);
+    else if (reservedIds.has(id)) problem('agent-id', `"${id}" is reserved for the platform; choose a more specific id.`);
+  }
+  const name = text('name');
+  if (name !== undefined && name.length > 60) problem('name', 'is longer than 60 characters.');
+
+  const known = [...facts.emittedBy.keys(), ...facts.platformEvents];
+  const wakesOn = list('wakes-on');
+  for (const pattern of wakesOn) {
+    if (!valid(assertPatternValid, pattern)) problem('wakes-on', `"${pattern}" is not an event type or pattern: write <domain>.<entity>.<action>, or <domain>.<entity>.* for all actions.`);
+    else if (!known.some((type) => typeMatches(pattern, type) || typeMatches(type, pattern))) problem('wakes-on', `no agent emits "${pattern}" and the platform does not publish it${suggest(pattern, known)}.`);
+  }
+  const emits = list('emits');
+  for (const type of emits) {
+    if (!valid(assertEventTypeValid, type)) problem('emits', `"${type}" is not an event type: write <domain>.<entity>.<action> in lowercase, e.g. "invoice.reconciliation.completed".`);
+    else if (facts.emittedBy.has(type)) problem('emits', `"${type}" is already emitted by ${facts.emittedBy.get(type) ?? ''}; an event type has one sender, so name this one after the new agent's domain.`);
+    else if (facts.platformEvents.includes(type)) problem('emits', `"${type}" is published by the platform itself.`);
+  }
+  const stores = list('stores').map((line) => {
+    const [tableName = '', ...about] = line.split(/\s+[-–:]\s+/);
+    return { table: tableName.trim(), about: about.length === 0 ? undefined : about.join(' - ') };
+  });
+  for (const s of stores) if (!table.test(s.table)) problem('stores', `"${s.table}" is not a table name: use snake_case, e.g. "invoice_matches".`);
+  const dependsOn = list('depends-on');
+  for (const dep of dependsOn) if (!facts.agents.includes(dep)) problem('depends-on', `there is no agent "${dep}"; the agents are ${facts.agents.join(', ') || 'none yet'}.`);
+  const acceptance = examples(text('acceptance') ?? '');
+  if (answers.acceptance !== undefined && acceptance.length === 0) problem('acceptance', 'has no complete example: write each as three lines, "Given …", "When …", "Then …".');
+
+  if (problems.length > 0) return { problems };
+  const [purpose = '', ...responsibilities] = (text('purpose') ?? '').split('\n').map((l) => l.replace(/^\s*[-*]\s+/, '').trim()).filter((l) => l !== '');
+  return {
+    request: {
+      id: id ?? '',
+      name: name ?? '',
+      tier: text('tier') ?? '',
+      purpose,
+      responsibilities,
+      wakesOn,
+      emits,
+      stores,
+      capabilities: (answers.capabilities as string[] | undefined) ?? [],
+      dependsOn,
+      serviceLevel: text('service-level') ?? '',
+      acceptance,
+    },
+  };
+}
+
+function valid(check: (v: string) => unknown, value: string): boolean {
+  try {
+    check(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "; did you mean …" from known types sharing the first segment. */
+function suggest(pattern: string, known: readonly string[]): string {
+  const domain = pattern.split('.')[0] ?? '';
+  const near = [...new Set(known.filter((t) => t.startsWith(`${domain}.`)))].slice(0, 3);
+  return near.length === 0 ? '' : `; known ${domain} events include ${near.join(', ')}`;
+}
+
+/** Given / When / Then triples, in order; lines may carry "And" continuations. */
+function examples(text: string): AgentRequest['acceptance'] {
+  const found: AgentRequest['acceptance'] = [];
+  let current: Partial<Record<'given' | 'when' | 'then', string>> = {};
+  let last: 'given' | 'when' | 'then' | undefined;
+  const flush = () => {
+    if (current.given !== undefined && current.when !== undefined && current.then !== undefined) found.push({ given: current.given, when: current.when, then: current.then });
+    current = {};
+  };
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/^\s*[-*]\s+/, '').trim();
+    const m = /^(given|when|then|and)\b[\s:,]*(.*)$/i.exec(line);
+    if (m === null) continue;
+    const word = (m[1] ?? '').toLowerCase();
+    const rest = (m[2] ?? '').trim();
+    if (word === 'and') {
+      if (last !== undefined) current[last] = `${current[last] ?? ''} and ${rest}`;
+      continue;
+    }
+    if (word === 'given' && current.then !== undefined) flush();
+    last = word as 'given' | 'when' | 'then';
+    current[last] = rest;
+  }
+  flush();
+  return found;
+}
