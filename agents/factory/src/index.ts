@@ -1,7 +1,6 @@
 // The Factory's public entry: the agent the runtime hosts (questionnaire issues from the
 // bus) and the questionnaire's engine (issue form, parser, validation) for the CLI.
-import { z } from 'zod';
-import { defineAgent } from '../../runtime/src/index.ts';
+import { defineAgent, githubDelivery } from '../../runtime/src/index.ts';
 import { checkQuestionnaireIssue } from './github/check-questionnaire-issue.ts';
 import { platformFacts } from './questionnaire/platform-facts.ts';
 import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
@@ -13,7 +12,6 @@ export { validateAnswers, reservedIds, type AgentRequest, type AnswerProblem, ty
 export { platformFacts } from './questionnaire/platform-facts.ts';
 export { checkQuestionnaireIssue, type IssuePayload, type QuestionnaireOutcome } from './github/check-questionnaire-issue.ts';
 
-const githubDelivery = z.looseObject({ name: z.string(), id: z.string(), installationId: z.number().optional(), payload: z.looseObject({}) });
 
 export default defineAgent({
   input: { 'github.issues.*': githubDelivery },

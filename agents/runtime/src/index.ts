@@ -12,7 +12,7 @@ export { loadConfig, type Config, type GitHubAppCredentials } from './config/loa
 export { createError, errorCodes, isWowError, type ErrorCode } from './errors/error-codes.ts';
 export { WowError, serializeError, type SerializedError } from './errors/wow-error.ts';
 export { createLlmClient, type LlmClient, type LlmClientOptions } from './llm/llm-client.ts';
-export { createGitHubPort, type GitHubClient, type GitHubPort, type GitHubPortOptions } from './github/github-port.ts';
+export { createGitHubPort, githubDelivery, type GitHubClient, type GitHubPort, type GitHubPortOptions } from './github/github-port.ts';
 export { createLogger, type Logger } from './log/logger.ts';
 export { createMetrics, type Metrics } from './metrics/metrics.ts';
 export { enqueueOutbox } from './outbox/enqueue-outbox.ts';

@@ -1,8 +1,7 @@
 // WowVision's public entry: the agent the runtime hosts (the App's door: GitHub events
 // from the bus) and the engine the CLI and the Action use. Anything not exported here is
 // internal to agents/wowvision.
-import { z } from 'zod';
-import { defineAgent } from '../../runtime/src/index.ts';
+import { defineAgent, githubDelivery } from '../../runtime/src/index.ts';
 import { createMemoryCache } from './cache/review-cache.ts';
 import { handleGitHubEvent } from './github/handle-github-event.ts';
 import type { VisionState } from './github/review-pull-request.ts';
@@ -24,8 +23,6 @@ export type { GitHubRepo } from './github/github-repo.ts';
 export { handleGitHubEvent, type VisionOutcome, type VisionPayload } from './github/handle-github-event.ts';
 export { createMemoryCache, type ReviewCache } from './cache/review-cache.ts';
 
-/** A GitHub delivery as the webhook door writes it to the bus. */
-const githubDelivery = z.looseObject({ name: z.string(), id: z.string(), installationId: z.number().optional(), payload: z.looseObject({}) });
 
 // Per process: per-file results and the last heads' contents outlive one event.
 const state: VisionState = { cache: createMemoryCache(), snapshots: new Map() };

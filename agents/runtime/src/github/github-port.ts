@@ -1,5 +1,6 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/core';
+import { z } from 'zod';
 import type { GitHubAppCredentials } from '../config/load-config.ts';
 
 /** What agents call GitHub with: Octokit's `request`, authenticated as one installation. */
@@ -39,3 +40,6 @@ export function createGitHubPort(options: GitHubPortOptions): GitHubPort {
     },
   };
 }
+
+/** A GitHub webhook delivery as the App's door writes it to the bus (`github.<event>.<action>`). */
+export const githubDelivery = z.looseObject({ name: z.string(), id: z.string(), installationId: z.number().optional(), payload: z.looseObject({}) });
