@@ -12,10 +12,10 @@ if (!existsSync(`${root}node_modules/ts-morph`)) {
   execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
 }
 const { runVisionAction, actionExit } = await import('./src/run-vision-action.ts');
+const { plainCommand } = await import('./src/workflow-commands.ts');
 try {
   process.exitCode = await runVisionAction(process.env, { stdout: process.stdout });
 } catch (err) {
-  const message = String(err instanceof Error ? err.message : err).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  process.stdout.write(`::error title=WowVision could not review::${message}\n`);
+  process.stdout.write(`${plainCommand('error', String(err instanceof Error ? err.message : err), 'WowVision could not review')}\n`);
   process.exitCode = actionExit.failed;
 }

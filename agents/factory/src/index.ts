@@ -13,6 +13,10 @@ export { platformFacts } from './questionnaire/platform-facts.ts';
 export { checkQuestionnaireIssue, type IssuePayload, type QuestionnaireOutcome } from './github/check-questionnaire-issue.ts';
 
 
+// The questionnaire ships with the platform: read once per process. The agents (and what
+// they emit) change with deploys, so those are read per event.
+let questionnaire: ReturnType<typeof loadQuestionnaire> | undefined;
+
 export default defineAgent({
   input: { 'github.issues.*': githubDelivery },
   async handle(ctx, event) {
@@ -21,7 +25,7 @@ export default defineAgent({
       ctx.log.warn({ event: event.type }, 'the Factory needs the GitHub App credentials and an installation to answer questionnaires; skipped');
       return { did: 'ignored' };
     }
-    const outcome = await checkQuestionnaireIssue(ctx.github.forInstallation(delivery.installationId), delivery.payload, await loadQuestionnaire(), await platformFacts(ctx.config.agents.dir));
+    const outcome = await checkQuestionnaireIssue(ctx.github.forInstallation(delivery.installationId), delivery.payload, await (questionnaire ??= loadQuestionnaire()), await platformFacts(ctx.config.agents.dir));
     if (outcome.did !== 'ignored') {
       await ctx.emit({ type: 'factory.questionnaire.checked', data: { issue: outcome.issue, valid: outcome.did === 'valid', problems: outcome.did === 'invalid' ? outcome.problems.length : 0, ...(outcome.did === 'valid' ? { agentId: outcome.request.id } : {}) } });
     }
