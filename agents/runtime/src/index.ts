@@ -21,4 +21,5 @@ export { listAgents, type AgentRow, type AgentStatus } from './registry/list-age
 export { createStore } from './store/create-store.ts';
 export { migrate } from './store/migrate.ts';
 export type { PgQueryable, Store } from './store/store.ts';
+export { startTestAgent, type TestAgent, type TestAgentOptions } from './testing/start-test-agent.ts';
 export { readYaml, type YamlWithPositions } from './yaml/read-yaml.ts';

@@ -63,7 +63,8 @@ export async function openGitChange(options: GitChangeOptions): Promise<GitChang
   return { snapshot, changes, base, head: headSha, close: () => reader.close() };
 }
 
-async function workingTreeSnapshot(top: string): Promise<RepoSnapshot> {
+/** The working tree as a snapshot: tracked and untracked files, not ignored ones. */
+export async function workingTreeSnapshot(top: string): Promise<RepoSnapshot> {
   const listed = (await runGit(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])).split('\0').filter(Boolean);
   const deleted = new Set((await runGit(top, ['ls-files', '-z', '--deleted'])).split('\0'));
   const texts = new Map<string, Buffer>();

@@ -1,0 +1,60 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { createError } from '../../../runtime/src/index.ts';
+
+/** `templates/agents/<name>/template.yml`: what a template is for and how it renders. */
+const metaSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  version: z.int().min(1),
+  description: z.string().min(1),
+  tiers: z.array(z.string().min(1)).min(1),
+  /** Globs of files written when the agent is generated and never re-rendered (migrations). */
+  once: z.array(z.string().min(1)).default([]),
+});
+
+export interface AgentTemplate extends z.output<typeof metaSchema> {
+  /** The files under `files/`, by path relative to the repository root they render into. */
+  files: ReadonlyMap<string, string>;
+}
+
+export const templatesDir = fileURLToPath(new URL('../../../../templates/agents/', import.meta.url));
+
+/** A template from its meta text and files: the door reading them may be a folder or a git revision. */
+export function parseTemplate(source: string, metaText: string, files: ReadonlyMap<string, string>): AgentTemplate {
+  const doc = parseDocument(metaText);
+  const parsed = metaSchema.safeParse(doc.toJS());
+  if (doc.errors.length > 0 || !parsed.success) {
+    const why = doc.errors[0]?.message ?? parsed.error?.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ') ?? '';
+    throw createError('WOW_ERR_FACTORY_TEMPLATE', [source, why]);
+  }
+  return { ...parsed.data, files };
+}
+
+/** Every template in `dir` (each folder with a template.yml). */
+export async function loadTemplates(dir: string = templatesDir): Promise<AgentTemplate[]> {
+  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return Promise.all(names.map((name) => loadTemplate(join(dir, name))));
+}
+
+export async function loadTemplate(folder: string): Promise<AgentTemplate> {
+  const metaFile = join(folder, 'template.yml');
+  const meta = await readFile(metaFile, 'utf8');
+  const filesDir = join(folder, 'files');
+  const files = new Map<string, string>();
+  for (const entry of await readdir(filesDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files.set(relative(filesDir, path).split('\\').join('/'), await readFile(path, 'utf8'));
+  }
+  return parseTemplate(metaFile, meta, files);
+}
+
+/** The template that serves a tier; the questionnaire's tiers and the templates' must agree. */
+export function templateForTier(templates: readonly AgentTemplate[], tier: string): AgentTemplate {
+  const found = templates.find((t) => t.tiers.includes(tier));
+  if (found === undefined) throw createError('WOW_ERR_FACTORY_TEMPLATE', ['templates/agents', `no template serves the tier "${tier}"; the templates serve ${templates.flatMap((t) => t.tiers).join(', ')}`]);
+  return found;
+}

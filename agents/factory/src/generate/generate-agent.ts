@@ -1,0 +1,67 @@
+import { matchesGlob } from 'node:path';
+import type { Answers } from '../questionnaire/parse-issue-body.ts';
+import type { Questionnaire } from '../questionnaire/questionnaire.ts';
+import type { AgentRequest } from '../questionnaire/validate-answers.ts';
+import { upsertCatalogueRow, cataloguePath } from './agent-catalogue.ts';
+import type { AgentTemplate } from './agent-template.ts';
+import { writeAnswersFile } from './answers-file.ts';
+import { renderTemplate } from './render-template.ts';
+import { templateData } from './template-data.ts';
+
+/** The repository a change is generated against: its paths and their texts. */
+export interface RepoFiles {
+  has(path: string): boolean;
+  paths(): Iterable<string>;
+  read(path: string): Promise<string>;
+}
+
+export interface GeneratedAgent {
+  id: string;
+  template: { name: string; version: number };
+  /** Every file the change writes, by repository path. */
+  files: Map<string, string>;
+}
+
+const migrationsDir = 'infra/db/migrations';
+
+/** The answers file of an agent, kept in its folder. */
+export const answersPath = (id: string) => `agents/${id}/questionnaire.yml`;
+
+/**
+ * What a template alone renders for the answers: the agent's folder, its answers file and,
+ * when it stores data, its migration. Pure: the same inputs give the same files, which is
+ * what a three-way merge between template versions relies on.
+ */
+export function renderAgentFiles(request: AgentRequest, answers: Answers, template: AgentTemplate, q: Questionnaire, migration: string): Map<string, string> {
+  const data = templateData(request, { name: template.name, version: template.version });
+  const files = renderTemplate(template, data, { id: request.id, migration: request.stores.length === 0 ? '' : migration });
+  files.set(answersPath(request.id), writeAnswersFile({ template: template.name, templateVersion: template.version, answers }, q));
+  return files;
+}
+
+/**
+ * The whole change that adds an agent to `repo`: the template's files, the migration
+ * numbered after the repository's last one, and the agents catalogue with the agent's row
+ * (a structured edit of the existing document).
+ */
+export async function generateAgent(input: { request: AgentRequest; answers: Answers; template: AgentTemplate; questionnaire: Questionnaire; repo: RepoFiles }): Promise<GeneratedAgent> {
+  const { request, template, repo } = input;
+  const files = renderAgentFiles(request, input.answers, template, input.questionnaire, migrationName(repo, request.id));
+  // Written once: an existing migration (or other `once` file) is the repository's, not the template's.
+  for (const path of files.keys()) if (repo.has(path) && template.once.some((glob) => matchesGlob(path, glob))) files.delete(path);
+  files.set(cataloguePath, upsertCatalogueRow(repo.has(cataloguePath) ? await repo.read(cataloguePath) : undefined, request));
+  return { id: request.id, template: { name: template.name, version: template.version }, files };
+}
+
+/** `NNNN_<id>_tables`: the agent's existing migration if it has one, else the next number. */
+export function migrationName(repo: RepoFiles, id: string): string {
+  const suffix = `_${id.replace(/-/g, '_')}_tables`;
+  let last = 0;
+  for (const path of repo.paths()) {
+    const m = new RegExp(`^${migrationsDir}/(\\d+)_(.+)\\.sql$`).exec(path);
+    if (m === null) continue;
+    if (`_${m[2] ?? ''}` === suffix) return `${m[1] ?? ''}${suffix}`;
+    last = Math.max(last, Number(m[1]));
+  }
+  return `${String(last + 1).padStart(4, '0')}${suffix}`;
+}

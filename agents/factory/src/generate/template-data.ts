@@ -1,0 +1,65 @@
+import { stringify } from 'yaml';
+import { typeMatches } from '../../../runtime/src/index.ts';
+import type { AgentRequest } from '../questionnaire/validate-answers.ts';
+
+/** One acceptance example as its generated test uses it. */
+export interface ExampleData {
+  index: number;
+  title: string;
+  given: string;
+  when: string;
+  then: string;
+  /** The event the test publishes: a type named in the example that wakes the agent, else a sample of its first wake-on pattern. */
+  wakeType: string;
+  /** The event the test waits for: a type named in "Then" that the agent emits, else its first emitted type. */
+  expectType: string | undefined;
+}
+
+/** What a template sees as `it`: the validated answers, derived values and safe-literal helpers. */
+export interface TemplateData extends AgentRequest {
+  description: string;
+  examples: ExampleData[];
+  template: { name: string; version: number };
+  /** A TypeScript literal of any value. */
+  ts(value: unknown): string;
+  /** A YAML scalar on one line. */
+  yaml(value: string): string;
+  /** Text safe inside a line comment. */
+  comment(text: string): string;
+  /** A concrete event type for a pattern ("a.b.*" → "a.b.example"). */
+  sampleType(pattern: string | undefined): string;
+}
+
+const typeToken = /\b[a-z][a-z0-9_]*(?:\.[a-z0-9_-]+)+\b/g;
+
+export function templateData(request: AgentRequest, template: { name: string; version: number }): TemplateData {
+  const sampleType = (pattern: string | undefined) => (pattern ?? 'agent.request.received').replace(/\*$/, 'example');
+  const examples = request.acceptance.map((example, i): ExampleData => {
+    const named = (text: string) => text.match(typeToken) ?? [];
+    const wakeType = [...named(example.given), ...named(example.when)].find((t) => !t.includes('*') && request.wakesOn.some((p) => typeMatches(p, t))) ?? sampleType(request.wakesOn[0]);
+    const expectType = named(example.then).find((t) => request.emits.includes(t)) ?? request.emits[0];
+    return { index: i + 1, title: `Given ${example.given}, when ${example.when}, then ${example.then}`, ...example, wakeType, expectType };
+  });
+  return {
+    ...request,
+    description: firstSentence(request.purpose),
+    examples,
+    template,
+    ts: tsLiteral,
+    yaml: (value) => stringify(value, { lineWidth: 0 }).trimEnd(),
+    comment: (text) => text.replace(/\s+/g, ' ').replace(/\*\//g, '* /').trim(),
+    sampleType,
+  };
+}
+
+/** A TypeScript literal in the house style: single-quoted strings. */
+function tsLiteral(value: unknown): string {
+  if (typeof value === 'string') return `'${JSON.stringify(value).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+function firstSentence(text: string): string {
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(text)?.[1] ?? text;
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}
