@@ -71,6 +71,23 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       expect(all.sort()).toEqual(['test.order.cancelled', 'test.order.created']);
     });
 
+    it('handles entries of several topics at once, even when their stream ids are the same', async () => {
+      const b = await bus();
+      const got: string[] = [];
+      const release: (() => void)[] = [];
+      // The first handler holds its entry while the other topic's entry arrives.
+      await b.subscribe({ group: 'both', types: ['test.alpha.sent', 'test.beta.sent'], handler: async (e) => {
+        got.push(e.type);
+        if (e.type === 'test.alpha.sent') await new Promise<void>((resolve) => release.push(resolve));
+      } });
+      await b.publish(event('test.alpha.sent'));
+      await eventually(() => got.length === 1, 'the first topic');
+      await b.publish(event('test.beta.sent'));
+      await eventually(() => got.length === 2, 'the second topic while the first is in flight');
+      for (const r of release) r();
+      expect(got).toEqual(['test.alpha.sent', 'test.beta.sent']);
+    });
+
     it('fans out to every group and balances within a group', async () => {
       const b = await bus();
       const byConsumer = new Map<string, string[]>();

@@ -50,16 +50,18 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
     busy--;
     slotFreed?.();
   };
+  // Entry ids are unique per stream only (two streams can both hold "1-0"): key by both.
+  const keyOf = (entry: RawDelivery) => `${entry.topic}\n${entry.entryId}`;
   const start = (entry: RawDelivery) => {
-    if (running.has(entry.entryId)) return;
+    if (running.has(keyOf(entry))) return;
     const r: Running = { entry, abort: new AbortController(), done: Promise.resolve(), holdsSlot: true };
     busy++;
-    running.set(entry.entryId, r);
+    running.set(keyOf(entry), r);
     // Settling (ack, dead letter) overlaps the next read: the slot frees when the handler is done.
     r.done = handle(entry, r.abort.signal, () => release(r))
       .catch((err: unknown) => log.error({ err, entryId: entry.entryId }, 'bus bookkeeping failed; the entry stays pending and will be redelivered'))
       .finally(() => {
-        running.delete(entry.entryId);
+        running.delete(keyOf(entry));
         release(r);
       });
   };
