@@ -42,7 +42,7 @@ row of each agent it generates.
 `;
 
 function serialise(tree: Root): string {
-  return toMarkdown(tree, { extensions: [gfmTableToMarkdown()], bullet: '-', emphasis: '_' });
+  return toMarkdown(tree, { extensions: [gfmTableToMarkdown({ tablePipeAlign: false })], bullet: '-', emphasis: '_' });
 }
 
 function row(cells: PhrasingContent[][]): TableRow {

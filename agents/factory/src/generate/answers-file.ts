@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Document } from 'yaml';
 import { createError, readYaml } from '../../../runtime/src/index.ts';
 import type { Answers } from '../questionnaire/parse-issue-body.ts';
@@ -7,6 +8,8 @@ import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 export interface AnswersFile {
   template: string | undefined;
   templateVersion: number | undefined;
+  /** The digest of the answers as last rendered: regen tells an edited answer from an old one by it. */
+  rendered: string | undefined;
   answers: Answers;
 }
 
@@ -26,7 +29,7 @@ export function readAnswersFile(text: string, file: string, q: Questionnaire): A
   const raw = wrapped ? record.answers : record;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw createError('WOW_ERR_FACTORY_ANSWERS', [file, '`answers` must be a map of question ids to answers']);
   const problems: string[] = [];
-  if (wrapped) for (const key of Object.keys(record)) if (!['template', 'templateVersion', 'answers'].includes(key)) problems.push(`unknown key "${key}" (expected template, templateVersion, answers)`);
+  if (wrapped) for (const key of Object.keys(record)) if (!['template', 'templateVersion', 'rendered', 'answers'].includes(key)) problems.push(`unknown key "${key}" (expected template, templateVersion, rendered, answers)`);
   const byId = new Map(q.fields.map((f) => [f.id, f]));
   const answers: Answers = {};
   for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
@@ -48,8 +51,10 @@ export function readAnswersFile(text: string, file: string, q: Questionnaire): A
   const templateVersion = wrapped ? record.templateVersion : undefined;
   if (template !== undefined && typeof template !== 'string') problems.push('template: expected a template name');
   if (templateVersion !== undefined && !Number.isInteger(templateVersion)) problems.push('templateVersion: expected a whole number');
+  const rendered = wrapped ? record.rendered : undefined;
+  if (rendered !== undefined && typeof rendered !== 'string') problems.push('rendered: expected the digest the Factory wrote');
   if (problems.length > 0) throw createError('WOW_ERR_FACTORY_ANSWERS', [file, problems.join('; ')]);
-  return { template: template as string | undefined, templateVersion: templateVersion as number | undefined, answers };
+  return { template: template as string | undefined, templateVersion: templateVersion as number | undefined, rendered: rendered as string | undefined, answers: ordered(answers, q) };
 }
 
 /** The answers file written beside a generated agent, in the questionnaire's order. */
@@ -61,7 +66,21 @@ export function writeAnswersFile(file: { template: string; templateVersion: numb
     // One choice of a single-choice dropdown reads best as plain text.
     answers[f.id] = Array.isArray(value) && f.type === 'dropdown' && !f.multiple && value.length === 1 ? (value[0] ?? '') : value;
   }
-  const doc = new Document({ template: file.template, templateVersion: file.templateVersion, answers });
+  const doc = new Document({ template: file.template, templateVersion: file.templateVersion, rendered: answersDigest(ordered(file.answers, q)), answers });
   doc.commentBefore = ' The answers this agent was generated from by WowAgentFactory. Change an answer,\n then run `wow factory regen <id>`: the template is rendered again and merged with\n your edits to the generated files.';
   return doc.toString({ lineWidth: 0 });
+}
+
+/** A short digest of answers in the questionnaire's order. */
+export function answersDigest(answers: Answers): string {
+  return createHash('sha256').update(JSON.stringify(answers)).digest('hex').slice(0, 16);
+}
+
+function ordered(answers: Answers, q: Questionnaire): Answers {
+  const out: Answers = {};
+  for (const f of q.fields) {
+    const value = answers[f.id];
+    if (value !== undefined) out[f.id] = value;
+  }
+  return out;
 }

@@ -44,8 +44,10 @@ const table = /^[a-z_][a-z0-9_]*$/;
  * Every problem with the answers at once, each naming its question and what to write
  * instead (GitHub does not enforce `required` on private repositories, and the body can be
  * edited freely, so nothing is trusted). Valid answers come back as an AgentRequest.
+ * `existing`: the answers of an agent already in the repository (regen), whose id may be
+ * one of the platform's reserved ones.
  */
-export function validateAnswers(answers: Answers, q: Questionnaire, facts: PlatformFacts): { request: AgentRequest } | { problems: AnswerProblem[] } {
+export function validateAnswers(answers: Answers, q: Questionnaire, facts: PlatformFacts, opts: { existing?: boolean } = {}): { request: AgentRequest } | { problems: AnswerProblem[] } {
   const problems: AnswerProblem[] = [];
   const labelOf = new Map(q.fields.map((f) => [f.id, f.label]));
   const problem = (field: string, message: string) => problems.push({ field, label: labelOf.get(field) ?? field, message });
@@ -53,7 +55,8 @@ export function validateAnswers(answers: Answers, q: Questionnaire, facts: Platf
     const v = answers[id];
     return Array.isArray(v) ? v.join(', ') : v;
   };
-  const list = (id: string) => (text(id) ?? '').split(/[\n,]/).map((s) => s.replace(/^\s*[-*]\s+/, '').trim()).filter((s) => s !== '');
+  // Lists are comma- or line-separated; a table's description may hold commas, so tables are one per line.
+  const list = (id: string, separator = /[\n,]/) => (text(id) ?? '').split(separator).map((s) => s.replace(/^\s*[-*]\s+/, '').trim()).filter((s) => s !== '');
 
   for (const f of q.fields) if (f.required && answers[f.id] === undefined) problem(f.id, 'is required and has no answer.');
   for (const f of q.fields) {
@@ -71,7 +74,7 @@ export function validateAnswers(answers: Answers, q: Questionnaire, facts: Platf
   if (id !== undefined) {
     if (!kebab.test(id) || id.length > 40) problem('agent-id', `"${id}" is not a valid id: use kebab-case, at most 40 characters, e.g. "invoice-reconciler".`);
     else if (facts.agents.includes(id)) problem('agent-id', `"${id}" is already taken by agents/${id}/; choose another id, or edit that agent instead.`);
-    else if (reservedIds.has(id)) problem('agent-id', `"${id}" is reserved for the platform; choose a more specific id.`);
+    else if (reservedIds.has(id) && opts.existing !== true) problem('agent-id', `"${id}" is reserved for the platform; choose a more specific id.`);
   }
   const name = text('name');
   if (name !== undefined && name.length > 60) problem('name', 'is longer than 60 characters.');
@@ -88,13 +91,14 @@ export function validateAnswers(answers: Answers, q: Questionnaire, facts: Platf
     else if (facts.emittedBy.has(type)) problem('emits', `"${type}" is already emitted by ${facts.emittedBy.get(type) ?? ''}; an event type has one sender, so name this one after the new agent's domain.`);
     else if (facts.platformEvents.includes(type)) problem('emits', `"${type}" is published by the platform itself.`);
   }
-  const stores = list('stores').map((line) => {
+  const stores = list('stores', /\n/).map((line) => {
     const [tableName = '', ...about] = line.split(/\s+[-–:]\s+/);
     return { table: tableName.trim(), about: about.length === 0 ? undefined : about.join(' - ') };
   });
   for (const s of stores) if (!table.test(s.table)) problem('stores', `"${s.table}" is not a table name: use snake_case, e.g. "invoice_matches".`);
   const dependsOn = list('depends-on');
   for (const dep of dependsOn) if (!facts.agents.includes(dep)) problem('depends-on', `there is no agent "${dep}"; the agents are ${facts.agents.join(', ') || 'none yet'}.`);
+  if (answers['wakes-on'] !== undefined && answers.emits === undefined && answers.stores === undefined) problem('emits', 'and "Data it stores" are both empty: an agent that sends nothing and keeps nothing has no effect anyone can see or test; name an event it emits or a table it stores.');
   const acceptance = examples(text('acceptance') ?? '');
   if (answers.acceptance !== undefined && acceptance.length === 0) problem('acceptance', 'has no complete example: write each as three lines, "Given …", "When …", "Then …".');
 

@@ -18,6 +18,8 @@ export interface TestAgentOptions {
   /** The folder holding the agent's folder (`agents/`). */
   agentsDir: string;
   id: string;
+  /** Default: the repository's own, `infra/db/migrations` beside the agents folder (where the agent's tables are created). */
+  migrationsDir?: string;
   /** The model the agent sees as `ctx.llm`; none by default, as on a platform without LLM_MODEL. */
   llm?: LlmClient | undefined;
 }
@@ -49,7 +51,7 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
   const log = createLogger('silent');
   const store = await createStore({ dataDir, poolMax: 1, log });
   const bus = await createBus({ keyPrefix: 'test:', streamMaxLen: 10_000, defaults: { concurrency: 4, maxAttempts: 2, visibilityTimeoutMs: 5_000, retryBaseMs: 10, retryMaxMs: 50 }, log });
-  const host = await migrate(store, { log }).then(() => createAgentHost({ config, bus, store, log, metrics: createMetrics(), agentsDir: opts.agentsDir, ids: [opts.id], llm: opts.llm }));
+  const host = await migrate(store, { log, dir: opts.migrationsDir ?? join(opts.agentsDir, '..', 'infra', 'db', 'migrations') }).then(() => createAgentHost({ config, bus, store, log, metrics: createMetrics(), agentsDir: opts.agentsDir, ids: [opts.id], llm: opts.llm }));
   const events: CloudEvent[] = [];
   const waiters = new Set<{ type: string; match: (e: CloudEvent) => boolean; resolve: (e: CloudEvent) => void }>();
   if (manifest.emits.length > 0) {

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gitBlobId, workingTreeSnapshot, type RepoSnapshot } from '../../wowvision/src/index.ts';
+import { loadQuestionnaire, loadTemplates, planNewAgent, platformFacts, readAnswersFile, type NewAgentPlan, type Questionnaire } from '../src/index.ts';
+
+// Every template, rendered over answers chosen to vary what templates branch on (tier, tables,
+// events, several examples, quotes and backslashes in names), must give an agent that passes
+// this repository's gate (WowVision + typecheck) and then its own generated tests.
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const fixtures = fileURLToPath(new URL('fixtures/', import.meta.url));
+const matrix = ['coe-stores.yml', 'coe-announcer.yml', 'domain-marketing.yml', 'domain-quoting.yml', 'domain-store-only.yml'];
+
+let q: Questionnaire;
+const plans = new Map<string, Extract<NewAgentPlan, { did: 'ready' | 'blocked' }>>();
+
+beforeAll(async () => {
+  q = await loadQuestionnaire();
+  const templates = await loadTemplates();
+  const facts = await platformFacts(join(root, 'agents'));
+  // One after another on a growing repository, as merged PRs would land (migration numbers).
+  let base = await workingTreeSnapshot(root);
+  for (const file of matrix) {
+    const { answers } = readAnswersFile(await readFile(join(fixtures, file), 'utf8'), file, q);
+    const plan = await planNewAgent({ answers, questionnaire: q, facts, templates, base, typecheckRoot: root });
+    if (plan.did === 'invalid') throw new Error(`${file}: ${JSON.stringify(plan.problems)}`);
+    plans.set(file, plan);
+    base = withFiles(base, plan.generated.files);
+  }
+}, 120_000);
+
+describe('templates over a matrix of answers', () => {
+  it('uses every template at least once', async () => {
+    const used = new Set([...plans.values()].map((p) => p.generated.template.name));
+    expect([...used].sort()).toEqual((await loadTemplates()).map((t) => t.name).sort());
+  });
+
+  it.each(matrix)('%s: passes the gate (WowVision rules of this repository, typecheck)', (file) => {
+    const plan = plans.get(file);
+    expect(plan?.gate.typeErrors).toEqual([]);
+    expect(plan?.gate.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(plan?.did).toBe('ready');
+  });
+
+  describe('the generated agents pass their own tests on the real runtime', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'factory-matrix-'));
+      await mkdir(join(dir, 'agents'), { recursive: true });
+      await symlink(join(root, 'agents', 'runtime'), join(dir, 'agents', 'runtime'));
+      await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
+      await cp(join(root, 'infra', 'db', 'migrations'), join(dir, 'infra', 'db', 'migrations'), { recursive: true });
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+      for (const plan of plans.values()) {
+        for (const [path, text] of plan.generated.files) {
+          if (!path.startsWith('agents/') && !path.startsWith('infra/')) continue;
+          await mkdir(dirname(join(dir, path)), { recursive: true });
+          await writeFile(join(dir, path), text);
+        }
+      }
+    });
+    afterAll(async () => {
+      if (process.env.KEEP_MATRIX === undefined) await rm(dir, { recursive: true, force: true });
+      else console.log(dir);
+    });
+
+    it('every generated test passes', async () => {
+      const tests = (await readdir(join(dir, 'agents'), { recursive: true })).filter((p) => p.endsWith('.test.ts') && !p.startsWith('runtime'));
+      expect(tests).toHaveLength(matrix.length);
+      const run = await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir, '--reporter', 'json', '--outputFile', join(dir, 'report.json'), ...tests.map((t) => join('agents', t))], { cwd: dir, maxBuffer: 1 << 26 }).catch((err: unknown) => err as { stdout: string; stderr: string });
+      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8').catch(() => `{"error": ${JSON.stringify(run.stderr)}}`)) as { numFailedTests: number; numPassedTests: number; numPendingTests: number; numTodoTests: number; testResults: { name: string; message: string; assertionResults: { fullName: string; failureMessages: string[] }[] }[] };
+      const examples = [...plans.values()].reduce((n, p) => n + p.request.acceptance.length + (p.generated.template.name === 'domain-llm' ? 1 : 0), 0);
+      expect({ failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests, messages: report.testResults.flatMap((r) => [r.message, ...r.assertionResults.flatMap((a) => a.failureMessages.map((m) => `${a.fullName}: ${m.slice(0, 600)}`))]).filter(Boolean) }).toEqual({ failed: 0, skipped: 0, messages: [] });
+      expect(report.numPassedTests).toBe(examples);
+    }, 180_000);
+  });
+});
+
+function withFiles(base: RepoSnapshot, files: ReadonlyMap<string, string>): RepoSnapshot {
+  const blobs = new Map(base.blobs);
+  for (const [path, text] of files) blobs.set(path, gitBlobId(Buffer.from(text)));
+  return { blobs, read: async (path) => files.get(path) ?? base.read(path) };
+}
