@@ -1,8 +1,8 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createError, loadConfig } from '../../agents/runtime/src/index.ts';
-import { loadQuestionnaire, loadTemplates, parseIssueBody, planNewAgent, platformFacts, readAnswersFile, regenerateAgent, renderIssueForm, unifiedDiff, validateAnswers, type GateResult, type RegenPlan } from '../../agents/factory/src/index.ts';
+import { loadQuestionnaire, loadTemplates, parseIssueBody, templatesDir, planNewAgent, platformFacts, readAnswersFile, regenerateAgent, renderIssueForm, unifiedDiff, validateAnswers, type GateResult, type RegenPlan } from '../../agents/factory/src/index.ts';
 import { runGit, workingTreeSnapshot } from '../../agents/wowvision/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 
@@ -35,7 +35,7 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
       const q = await loadQuestionnaire();
       const { answers } = readAnswersFile(await readText(opts.answers), opts.answers, q);
       const base = await workingTreeSnapshot(root);
-      const plan = await planNewAgent({ answers, questionnaire: q, facts: await platformFacts(join(root, 'agents')), templates: await loadTemplates(), base, typecheckRoot: root });
+      const plan = await planNewAgent({ answers, questionnaire: q, facts: await platformFacts(join(root, 'agents')), templates: await loadTemplates(await templatesOf(root)), base, typecheckRoot: root });
       if (plan.did === 'invalid') {
         if (opts.json === true) io.stdout.write(JSON.stringify({ did: 'invalid', problems: plan.problems }, null, 2) + '\n');
         else io.stdout.write(`${plan.problems.map((p) => `✖ ${p.label}: ${p.message}`).join('\n')}\n\n${plan.problems.length} problem(s) in ${opts.answers}; nothing written\n`);
@@ -66,7 +66,7 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
     .option('--json', 'print the plan as JSON')
     .action(async (id: string, opts: { dryRun?: boolean; check?: boolean; cwd: string; json?: boolean }) => {
       const root = await repoRoot(opts.cwd);
-      const plan = await regenerateAgent({ root, id, questionnaire: await loadQuestionnaire() });
+      const plan = await regenerateAgent({ root, id, questionnaire: await loadQuestionnaire(), templatesDir: await templatesOf(root) });
       const changed = plan.files.filter((f) => f.status !== 'unchanged');
       const conflicts = plan.files.filter((f) => f.status === 'conflict');
       const write = opts.dryRun !== true && opts.check !== true;
@@ -103,6 +103,12 @@ async function repoRoot(cwd: string): Promise<string> {
   return (await runGit(cwd, ['rev-parse', '--show-toplevel']).catch(() => {
     throw createError('WOW_ERR_CLI_USAGE', [`${resolve(cwd)} is not inside a git repository; the Factory generates into a clone`]);
   })).trim();
+}
+
+/** The repository's own templates when it has them (its history serves regen), else the platform's. */
+async function templatesOf(root: string): Promise<string> {
+  const own = join(root, 'templates', 'agents');
+  return (await stat(own).then((s) => s.isDirectory(), () => false)) ? own : templatesDir;
 }
 
 async function writeInto(root: string, path: string, text: string | undefined): Promise<void> {

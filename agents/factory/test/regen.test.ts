@@ -1,0 +1,135 @@
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wow } from '../../../test/support/run-wow.ts';
+import { tempRepo, type TempRepo } from '../../wowvision/test/support/temp-repo.ts';
+import { loadQuestionnaire, mergeThreeWay, regenerateAgent, type Questionnaire } from '../src/index.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const labels = { current: 'now', base: 'v1', next: 'v2' };
+
+describe('mergeThreeWay', () => {
+  it('takes the side that changed, keeps both when they changed different lines', () => {
+    expect(mergeThreeWay('a\nb\nc', 'a\nb\nc', 'a\nB\nc', labels)).toEqual({ text: 'a\nB\nc', conflict: undefined });
+    expect(mergeThreeWay('a\nb\nc', 'A\nb\nc', 'a\nb\nc', labels)).toEqual({ text: 'A\nb\nc', conflict: undefined });
+    expect(mergeThreeWay('1\n2\n3\n4\n5\n6', '1 edited\n2\n3\n4\n5\n6', '1\n2\n3\n4\n5\n6 new', labels)).toEqual({ text: '1 edited\n2\n3\n4\n5\n6 new', conflict: undefined });
+  });
+
+  it('marks and reports lines both sides changed', () => {
+    const merged = mergeThreeWay('a\nb\nc', 'a\nmine\nc', 'a\ntheirs\nc', labels);
+    expect(merged.text).toBe('a\n<<<<<<< now\nmine\n||||||| v1\nb\n=======\ntheirs\n>>>>>>> v2\nc');
+    expect(merged.conflict).toContain('1 place changed both here and in the template');
+  });
+
+  it('respects removals: a file removed here stays removed; one the template dropped is kept when edited', () => {
+    expect(mergeThreeWay('x', undefined, 'x', labels)).toEqual({ text: undefined, conflict: undefined });
+    expect(mergeThreeWay('x', undefined, 'y', labels).text).toBeUndefined();
+    expect(mergeThreeWay('x', undefined, 'y', labels).conflict).toContain('stays removed');
+    expect(mergeThreeWay('x', 'x', undefined, labels)).toEqual({ text: undefined, conflict: undefined });
+    expect(mergeThreeWay('x', 'edited', undefined, labels)).toEqual({ text: 'edited', conflict: expect.stringContaining('is kept') as string });
+    expect(mergeThreeWay(undefined, undefined, 'new', labels)).toEqual({ text: 'new', conflict: undefined });
+  });
+});
+
+describe('wow factory regen', () => {
+  let repo: TempRepo;
+  let q: Questionnaire;
+  const templates = (dir: string) => join(dir, 'templates', 'agents');
+  const answers = `agent-id: ledger-keeper
+name: Ledger Keeper
+tier: Platform CoE
+purpose: Keeps a ledger of releases.
+wakes-on: github.release.published
+emits: ledger.entry.recorded
+service-level: best effort
+acceptance: |
+  Given a github.release.published event
+  When it is handled
+  Then it emits ledger.entry.recorded
+`;
+
+  beforeAll(async () => {
+    q = await loadQuestionnaire();
+    repo = await tempRepo({ 'answers.yml': answers, 'package.json': '{"type":"module"}\n' });
+    await cp(join(root, 'templates', 'agents'), templates(repo.dir), { recursive: true });
+    await repo.commit('templates v1');
+    // Gated against this repository (its runtime and rules), written into the temporary one.
+    const made = await wow(['factory', 'new', '--answers', join(repo.dir, 'answers.yml'), '-C', root, '--out', repo.dir]);
+    expect(made.stdout).toContain('✔ agents/ledger-keeper/ generated from template platform-coe v1');
+    expect(made.code).toBe(0);
+    await repo.commit('ledger-keeper as generated');
+  }, 60_000);
+  afterAll(() => repo.dispose());
+
+  it('is in step right after generation (no drift)', async () => {
+    const check = await wow(['factory', 'regen', 'ledger-keeper', '-C', repo.dir, '--check']);
+    expect(check.stdout).toContain('agents/ledger-keeper/ is in step with template platform-coe v1');
+    expect(check.code).toBe(0);
+  });
+
+  it('merges a hand edit with a template change, then reports a conflict where both changed the same line', async () => {
+    const index = join(repo.dir, 'agents/ledger-keeper/src/index.ts');
+    const handWritten = (await readFile(index, 'utf8')).replace("return { did: 'handled', type: event.type };", "ctx.log.info({ ledger: event.id }, 'recorded');\n      return { did: 'handled', type: event.type };");
+    await writeFile(index, handWritten);
+    await repo.commit('hand edit');
+    // Template v2: a new header line in the handler and a new README section.
+    const files = join(templates(repo.dir), 'platform-coe');
+    await writeFile(join(files, 'template.yml'), (await readFile(join(files, 'template.yml'), 'utf8')).replace('version: 1', 'version: 2'));
+    const tpl = join(files, 'files/agents/__id__/src/index.ts.eta');
+    await writeFile(tpl, (await readFile(tpl, 'utf8')).replace("import { defineAgent }", "// Runs on the WAOOAW runtime; see agents/runtime/README.md.\nimport { defineAgent }"));
+    const readme = join(files, 'files/agents/__id__/README.md.eta');
+    await writeFile(readme, `${await readFile(readme, 'utf8')}\n## Operating it\n\n\`wow agents list\` shows its status.\n`);
+    await repo.commit('templates v2');
+
+    const dry = await wow(['factory', 'regen', 'ledger-keeper', '-C', repo.dir, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('template platform-coe v1 → platform-coe v2');
+    expect(dry.stdout).toContain('+// Runs on the WAOOAW runtime');
+    expect(await readFile(index, 'utf8')).toBe(handWritten);
+
+    const run = await wow(['factory', 'regen', 'ledger-keeper', '-C', repo.dir]);
+    expect(run.code).toBe(0);
+    const merged = await readFile(index, 'utf8');
+    expect(merged).toContain('// Runs on the WAOOAW runtime');
+    expect(merged).toContain("ctx.log.info({ ledger: event.id }, 'recorded');");
+    expect(await readFile(join(repo.dir, 'agents/ledger-keeper/README.md'), 'utf8')).toContain('## Operating it');
+    expect(await readFile(join(repo.dir, 'agents/ledger-keeper/questionnaire.yml'), 'utf8')).toContain('templateVersion: 2');
+    await repo.commit('regen to v2');
+
+    // v3 changes the very line the hand edit changed.
+    await writeFile(join(files, 'template.yml'), (await readFile(join(files, 'template.yml'), 'utf8')).replace('version: 2', 'version: 3'));
+    await writeFile(tpl, (await readFile(tpl, 'utf8')).replace("return { did: 'handled', type: event.type };", "return { did: 'handled', type: event.type, at: ctx.clock().toISOString() };"));
+    await repo.commit('templates v3');
+    const conflicted = await wow(['factory', 'regen', 'ledger-keeper', '-C', repo.dir, '--json']);
+    expect(conflicted.code).toBe(1);
+    expect(JSON.parse(conflicted.stdout)).toMatchObject({ files: expect.arrayContaining([expect.objectContaining({ path: 'agents/ledger-keeper/src/index.ts', status: 'conflict' })]) as unknown });
+    const text = await readFile(index, 'utf8');
+    expect(text).toContain('<<<<<<< agents/ledger-keeper now');
+    expect(text).toContain("ctx.log.info({ ledger: event.id }, 'recorded');");
+    expect(text).toContain('>>>>>>> template platform-coe v3');
+  }, 60_000);
+
+  it('carries an edited answer into the files, from the answers as last rendered', async () => {
+    await repo.git('checkout', '-q', '--', '.');
+    await repo.git('reset', '-q', '--hard', 'HEAD');
+    const file = join(repo.dir, 'agents/ledger-keeper/questionnaire.yml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('name: Ledger Keeper', 'name: Release Ledger'));
+    const plan = await regenerateAgent({ root: repo.dir, id: 'ledger-keeper', questionnaire: q, templatesDir: templates(repo.dir) });
+    const readme = plan.files.find((f) => f.path === 'agents/ledger-keeper/README.md');
+    expect(readme?.text).toContain('# Release Ledger');
+    expect(plan.files.find((f) => f.path === 'agents/ledger-keeper/agent.yml')?.text).toContain('name: Release Ledger');
+  });
+});
+
+describe('the platform\'s own agents (dogfood)', () => {
+  it('every agent folder keeps the answers it is generated from, and regen finds no drift', async () => {
+    const q = await loadQuestionnaire();
+    const ids = (await readdir(join(root, 'agents'), { withFileTypes: true })).filter((e) => e.isDirectory() && e.name !== 'runtime').map((e) => e.name);
+    expect(ids.length).toBeGreaterThan(1);
+    for (const id of ids) {
+      const plan = await regenerateAgent({ root, id, questionnaire: q });
+      expect({ id, drift: plan.files.filter((f) => f.status !== 'unchanged').map((f) => `${f.status} ${f.path}`) }).toEqual({ id, drift: [] });
+    }
+  });
+});
