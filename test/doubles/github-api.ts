@@ -1,4 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { graphqlProblems } from './github-graphql.ts';
 import { matchOperation, requestProblems } from './github-openapi.ts';
@@ -35,7 +38,11 @@ export interface DoubleRepo {
   repo: string;
   /** A git repository on disk. */
   dir: string;
-  pulls: { number: number; head: string; base: string; headRef?: string }[];
+  pulls: { number: number; head: string; base: string; headRef?: string; title?: string; body?: string; state?: 'open' | 'closed'; labels?: string[] }[];
+  /** Default: main. */
+  defaultBranch?: string;
+  /** Labels added to issues and pull requests, by number. */
+  labels?: Map<number, string[]>;
 }
 
 export interface ReviewComment {
@@ -116,6 +123,15 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
   };
   const resolve = async (ref: string) => (await git('rev-parse', '--verify', `${ref}^{commit}`).catch(() => undefined))?.toString().trim();
   const pull = (n: string | undefined) => repo?.pulls.find((p) => p.number === Number(n));
+  const gitIn = (args: string[], input: Buffer | string, env: Record<string, string> = {}) => new Promise<string>((ok, fail) => {
+    const child = spawn('git', args, { cwd: repo?.dir, env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? ok(out.trim()) : fail(new Error(`git ${args.join(' ')} exited ${String(code)}`))));
+    child.stdin.end(input);
+  });
+  const author = { GIT_AUTHOR_NAME: 'factory[bot]', GIT_AUTHOR_EMAIL: 'factory@example.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
   switch (route) {
     case 'POST /app/installations/{installation_id}/access_tokens':
       return json(201, { token: `ghs_double${params.installation_id ?? ''}`, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { checks: 'write' }, repository_selection: 'all' });
@@ -145,8 +161,90 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       const pr = pull(params.pull_number);
       return pr === undefined ? json(404, { message: 'Not Found' }) : json(200, await pullJson(pr, resolve));
     }
-    case 'GET /repos/{owner}/{repo}/pulls':
-      return json(200, repo === undefined ? [] : await Promise.all(repo.pulls.map((p) => pullJson(p, resolve))));
+    case 'GET /repos/{owner}/{repo}/pulls': {
+      const head = query.get('head');
+      const state = query.get('state') ?? 'open';
+      const found = (repo?.pulls ?? []).filter((p) => (head === null || `${repo?.owner ?? ''}:${p.headRef ?? ''}` === head) && (state === 'all' || (p.state ?? 'open') === state));
+      return json(200, await Promise.all(found.map((p) => pullJson(p, resolve))));
+    }
+    case 'GET /repos/{owner}/{repo}':
+      return repo === undefined ? json(404, { message: 'Not Found' }) : json(200, { id: 1, name: repo.repo, full_name: `${repo.owner}/${repo.repo}`, owner: { login: repo.owner }, default_branch: repo.defaultBranch ?? 'main', private: false });
+    case 'GET /repos/{owner}/{repo}/git/ref/{ref}': {
+      const sha = await resolve(`refs/${params.ref ?? ''}`);
+      return sha === undefined ? json(404, { message: 'Not Found' }) : json(200, { ref: `refs/${params.ref ?? ''}`, object: { sha, type: 'commit' } });
+    }
+    case 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}': {
+      const sha = await resolve(params.commit_sha ?? '');
+      if (sha === undefined) return json(404, { message: 'Not Found' });
+      const [tree = '', parents = '', message = ''] = (await git('show', '-s', '--format=%T%n%P%n%B', sha)).toString().split('\n');
+      return json(200, { sha, tree: { sha: tree }, parents: parents.split(' ').filter(Boolean).map((p) => ({ sha: p })), message });
+    }
+    case 'POST /repos/{owner}/{repo}/git/blobs': {
+      const content = Buffer.from(String(body?.content ?? ''), body?.encoding === 'base64' ? 'base64' : 'utf8');
+      return json(201, { sha: await gitIn(['hash-object', '-w', '--stdin'], content), url: '' });
+    }
+    case 'POST /repos/{owner}/{repo}/git/trees': {
+      // A temporary index holds base_tree with the entries applied, as GitHub builds the tree.
+      const dir = await mkdtemp(join(tmpdir(), 'double-index-'));
+      const env = { GIT_INDEX_FILE: join(dir, 'index') };
+      try {
+        if (typeof body?.base_tree === 'string') await gitIn(['read-tree', body.base_tree], '', env);
+        for (const entry of (body?.tree ?? []) as { path: string; mode: string; sha?: string | null; content?: string }[]) {
+          if (entry.sha === null) await gitIn(['update-index', '--force-remove', '--', entry.path], '', env);
+          else {
+            const sha = entry.sha ?? (await gitIn(['hash-object', '-w', '--stdin'], entry.content ?? ''));
+            await gitIn(['update-index', '--add', '--cacheinfo', `${entry.mode},${sha},${entry.path}`], '', env);
+          }
+        }
+        return json(201, { sha: await gitIn(['write-tree'], '', env), tree: [], truncated: false });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    case 'POST /repos/{owner}/{repo}/git/commits': {
+      const parents = ((body?.parents ?? []) as string[]).flatMap((p) => ['-p', p]);
+      const sha = await gitIn(['commit-tree', String(body?.tree), ...parents, '-F', '-'], String(body?.message ?? ''), author);
+      return json(201, { sha, tree: { sha: body?.tree }, parents: ((body?.parents ?? []) as string[]).map((p) => ({ sha: p })), message: body?.message });
+    }
+    case 'POST /repos/{owner}/{repo}/git/refs': {
+      const ref = String(body?.ref ?? '');
+      if ((await resolve(ref)) !== undefined) return json(422, { message: 'Reference already exists' });
+      await git('update-ref', ref, String(body?.sha));
+      return json(201, { ref, object: { sha: body?.sha, type: 'commit' } });
+    }
+    case 'PATCH /repos/{owner}/{repo}/git/refs/{ref}': {
+      const ref = `refs/${params.ref ?? ''}`;
+      const old = await resolve(ref);
+      if (old === undefined) return json(422, { message: 'Reference does not exist' });
+      const fastForward = await git('merge-base', '--is-ancestor', old, String(body?.sha)).then(() => true, () => false);
+      if (!fastForward && body?.force !== true) return json(422, { message: 'Update is not a fast forward' });
+      await git('update-ref', ref, String(body?.sha));
+      return json(200, { ref, object: { sha: body?.sha, type: 'commit' } });
+    }
+    case 'POST /repos/{owner}/{repo}/pulls': {
+      if (repo === undefined) return json(404, { message: 'Not Found' });
+      const headRef = String(body?.head ?? '').replace(/^[^:]+:/, '');
+      if (repo.pulls.some((p) => p.headRef === headRef && (p.state ?? 'open') === 'open')) return json(422, { message: 'Validation Failed', errors: [{ message: `A pull request already exists for ${repo.owner}:${headRef}.` }] });
+      const pr = { number: 100 + repo.pulls.length + 1, head: `refs/heads/${headRef}`, base: String(body?.base), headRef, title: String(body?.title ?? ''), body: String(body?.body ?? ''), state: 'open' as const };
+      repo.pulls.push(pr);
+      return json(201, await pullJson(pr, resolve));
+    }
+    case 'PATCH /repos/{owner}/{repo}/pulls/{pull_number}': {
+      const pr = pull(params.pull_number);
+      if (pr === undefined) return json(404, { message: 'Not Found' });
+      if (typeof body?.title === 'string') pr.title = body.title;
+      if (typeof body?.body === 'string') pr.body = body.body;
+      if (body?.state === 'closed' || body?.state === 'open') pr.state = body.state;
+      return json(200, await pullJson(pr, resolve));
+    }
+    case 'POST /repos/{owner}/{repo}/issues/{issue_number}/labels': {
+      if (repo === undefined) return json(404, { message: 'Not Found' });
+      repo.labels ??= new Map();
+      const n = Number(params.issue_number);
+      const labels = [...new Set([...(repo.labels.get(n) ?? []), ...((body?.labels ?? []) as string[])])];
+      repo.labels.set(n, labels);
+      return json(200, labels.map((name, i) => ({ id: i + 1, name })));
+    }
     case 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls':
       // Heads pushed to forks are not associated with the base repository's commits.
       return json(200, []);
@@ -251,7 +349,7 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
 }
 
 async function pullJson(pr: DoubleRepo['pulls'][number], resolve: (ref: string) => Promise<string | undefined>) {
-  return { number: pr.number, state: 'open', head: { sha: (await resolve(pr.head)) ?? pr.head, ref: pr.headRef ?? 'feature' }, base: { sha: (await resolve(pr.base)) ?? pr.base, ref: pr.base } };
+  return { number: pr.number, state: pr.state ?? 'open', title: pr.title ?? '', body: pr.body ?? '', html_url: `https://github.com/pulls/${pr.number}`, head: { sha: (await resolve(pr.head)) ?? pr.head, ref: pr.headRef ?? 'feature' }, base: { sha: (await resolve(pr.base)) ?? pr.base, ref: pr.base } };
 }
 
 /** The files list GitHub serves for a pull request: status, patch (3 lines of context) and renames. */

@@ -1,6 +1,8 @@
 // The Factory's public entry: the agent the runtime hosts (questionnaire issues from the
 // bus) and the questionnaire's engine (issue form, parser, validation) for the CLI.
+import { fileURLToPath } from 'node:url';
 import { defineAgent, githubDelivery } from '../../runtime/src/index.ts';
+import { loadTemplates } from './generate/agent-template.ts';
 import { checkQuestionnaireIssue } from './github/check-questionnaire-issue.ts';
 import { platformFacts } from './questionnaire/platform-facts.ts';
 import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
@@ -20,24 +22,32 @@ export { regenerateAgent, type RegenFile, type RegenPlan } from './generate/rege
 export { mergeThreeWay, type FileMerge } from './generate/merge-three-way.ts';
 export { unifiedDiff } from './generate/unified-diff.ts';
 export { upsertCatalogueRow, cataloguePath } from './generate/agent-catalogue.ts';
-export { checkQuestionnaireIssue, type IssuePayload, type QuestionnaireOutcome } from './github/check-questionnaire-issue.ts';
+export { checkQuestionnaireIssue, type Generation, type IssuePayload, type QuestionnaireOutcome } from './github/check-questionnaire-issue.ts';
+export { publishAgentPullRequest, closeAgentPullRequest, branchOf, type PublishedPull, type RepoRef } from './github/publish-agent-pull-request.ts';
 
 
-// The questionnaire ships with the platform: read once per process. The agents (and what
-// they emit) change with deploys, so those are read per event.
+// The questionnaire and the templates ship with the platform: read once per process. The
+// agents (and what they emit) change with deploys, so those are read per event. Generated
+// code is typechecked in the platform's own checkout, against the runtime it will run on.
 let questionnaire: ReturnType<typeof loadQuestionnaire> | undefined;
+let templates: ReturnType<typeof loadTemplates> | undefined;
+const platformRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 export default defineAgent({
-  input: { 'github.issues.*': githubDelivery },
+  input: { 'github.issues.*': githubDelivery, 'github.issue_comment.created': githubDelivery },
   async handle(ctx, event) {
     const delivery = githubDelivery.parse(event.data);
     if (ctx.github === undefined || delivery.installationId === undefined) {
       ctx.log.warn({ event: event.type }, 'the Factory needs the GitHub App credentials and an installation to answer questionnaires; skipped');
       return { did: 'ignored' };
     }
-    const outcome = await checkQuestionnaireIssue(ctx.github.forInstallation(delivery.installationId), delivery.payload, await (questionnaire ??= loadQuestionnaire()), await platformFacts(ctx.config.agents.dir));
-    if (outcome.did !== 'ignored') {
-      await ctx.emit({ type: 'factory.questionnaire.checked', data: { issue: outcome.issue, valid: outcome.did === 'valid', problems: outcome.did === 'invalid' ? outcome.problems.length : 0, ...(outcome.did === 'valid' ? { agentId: outcome.request.id } : {}) } });
+    const generation = { templates: await (templates ??= loadTemplates()), typecheckRoot: platformRoot };
+    const outcome = await checkQuestionnaireIssue(ctx.github.forInstallation(delivery.installationId), delivery.payload, await (questionnaire ??= loadQuestionnaire()), await platformFacts(ctx.config.agents.dir), generation);
+    if (outcome.did === 'invalid' || outcome.did === 'blocked' || outcome.did === 'published') {
+      await ctx.emit({ type: 'factory.questionnaire.checked', data: { issue: outcome.issue, valid: outcome.did !== 'invalid', problems: outcome.did === 'invalid' ? outcome.problems.length : 0, ...(outcome.did === 'invalid' ? {} : { agentId: outcome.request.id, gatePassed: outcome.did === 'published' }) } });
+    }
+    if (outcome.did === 'published') {
+      await ctx.emit({ type: 'factory.pull_request.published', data: { issue: outcome.issue, agentId: outcome.request.id, pull: outcome.pull.number, branch: outcome.pull.branch, commit: outcome.pull.commit, branchWas: outcome.pull.branchWas, pullWas: outcome.pull.pullWas } });
     }
     ctx.log.info({ outcome: outcome.did, ...('why' in outcome ? { why: outcome.why } : {}) }, 'the Factory handled the issue');
     return { did: outcome.did };

@@ -1,5 +1,7 @@
 import type { GitHubClient } from '../../../runtime/src/index.ts';
+import type { GateResult } from '../generate/gate-generated-files.ts';
 import type { AgentRequest, AnswerProblem } from '../questionnaire/validate-answers.ts';
+import type { PublishedPull } from './publish-agent-pull-request.ts';
 
 const marker = '<!-- waooaw-factory:questionnaire -->';
 
@@ -54,4 +56,38 @@ export function acceptedComment(request: AgentRequest): string {
     row('service level', request.serviceLevel),
     row('acceptance examples', String(request.acceptance.length)),
   ].join('\n');
+}
+
+export function publishedComment(request: AgentRequest, pull: PublishedPull): string {
+  const what = pull.pullWas === 'opened' ? 'opened' : pull.branchWas === 'unchanged' && pull.pullWas === 'unchanged' ? 'is up to date in' : 'updated';
+  return [
+    `### \`${request.id}\` is generated: ${what} #${pull.number}`,
+    '',
+    `The agent is on branch \`${pull.branch}\` (${pull.commit.slice(0, 7)}), in ${pull.url}. It passed this repository's WowVision rules and a typecheck; CI runs its tests.`,
+    '',
+    'Edit this issue to change the answers: the branch and the pull request follow. `/factory cancel` closes the pull request; `/factory retry` generates again.',
+  ].join('\n');
+}
+
+export function blockedComment(request: AgentRequest, gate: GateResult): string {
+  const lines = [
+    ...gate.packProblems.map((p) => `- \`${p.file}:${p.line}\` the rule pack: ${p.message}`),
+    ...gate.findings.map((f) => `- \`${f.path}:${f.line}\` **${f.rule}** (${f.severity}): ${f.message}${f.fix === undefined ? '' : ` — ${f.fix}`}`),
+    ...gate.typeErrors.map((t) => `- \`${t.path}:${t.line}:${t.column}\` typecheck: ${t.message}`),
+  ];
+  return [
+    `### \`${request.id}\` was generated but did not pass the gate, so no pull request was opened`,
+    '',
+    ...lines,
+    '',
+    'These come from the template with these answers, judged by this repository\'s rules. Change the answers (edit the issue), or ask the platform team to fix the template; then comment `/factory retry`.',
+  ].join('\n');
+}
+
+export function cancelledComment(request: AgentRequest, pull: number | undefined): string {
+  return `### \`${request.id}\`: cancelled\n\n${pull === undefined ? 'There was no open pull request.' : `Pull request #${pull} is closed.`} The branch stays; comment \`/factory retry\` (or edit the issue) to generate again.`;
+}
+
+export function failedComment(request: AgentRequest, err: unknown): string {
+  return `### \`${request.id}\`: generating failed\n\n\`\`\`\n${(err as Error).message.slice(0, 2000)}\n\`\`\`\n\nThe Factory retries on its own; if this stays, comment \`/factory retry\` later.`;
 }
