@@ -4,12 +4,14 @@
  * the same process, and never fail a build.
  */
 import { benchBus } from './bus.ts';
+import { benchFactory } from './factory.ts';
 import { benchVision } from './vision.ts';
 import { benchWebhook } from './webhook.ts';
 
 const benches: Record<string, { about: string; run: (args: string[]) => Promise<void> }> = {
   bus: { about: 'events/s through the Redis bus vs a raw XADD/XREADGROUP/XACK loop; latency at 1,000 events/s', run: benchBus },
   webhook: { about: 'webhook ack latency at 200 signed requests/s on loopback', run: benchWebhook },
+  factory: { about: 'a valid questionnaire to a ready commit tree with the gate (WowVision + typecheck) [rounds]', run: benchFactory },
   vision: { about: 'WowVision full scan vs dependency-cruiser on 5,000 generated files [or a repo path] [rounds]; incremental 20-file re-review', run: benchVision },
 };
 

@@ -116,6 +116,9 @@ function limitProblems(route: string, body: unknown): string[] {
   return problems;
 }
 
+/** A text field of a request body ('' when absent or not text). */
+const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 async function answer(double: GitHubDouble, route: string, params: Record<string, string>, query: URLSearchParams, body: Record<string, unknown> | undefined, repo: DoubleRepo | undefined): Promise<Response> {
   const git = async (...args: string[]) => {
     if (repo === undefined) throw new Error('no repo');
@@ -180,7 +183,7 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       return json(200, { sha, tree: { sha: tree }, parents: parents.split(' ').filter(Boolean).map((p) => ({ sha: p })), message });
     }
     case 'POST /repos/{owner}/{repo}/git/blobs': {
-      const content = Buffer.from(String(body?.content ?? ''), body?.encoding === 'base64' ? 'base64' : 'utf8');
+      const content = Buffer.from(textOf(body?.content), body?.encoding === 'base64' ? 'base64' : 'utf8');
       return json(201, { sha: await gitIn(['hash-object', '-w', '--stdin'], content), url: '' });
     }
     case 'POST /repos/{owner}/{repo}/git/trees': {
@@ -203,11 +206,11 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
     }
     case 'POST /repos/{owner}/{repo}/git/commits': {
       const parents = ((body?.parents ?? []) as string[]).flatMap((p) => ['-p', p]);
-      const sha = await gitIn(['commit-tree', String(body?.tree), ...parents, '-F', '-'], String(body?.message ?? ''), author);
+      const sha = await gitIn(['commit-tree', String(body?.tree), ...parents, '-F', '-'], textOf(body?.message), author);
       return json(201, { sha, tree: { sha: body?.tree }, parents: ((body?.parents ?? []) as string[]).map((p) => ({ sha: p })), message: body?.message });
     }
     case 'POST /repos/{owner}/{repo}/git/refs': {
-      const ref = String(body?.ref ?? '');
+      const ref = textOf(body?.ref);
       if ((await resolve(ref)) !== undefined) return json(422, { message: 'Reference already exists' });
       await git('update-ref', ref, String(body?.sha));
       return json(201, { ref, object: { sha: body?.sha, type: 'commit' } });
@@ -223,9 +226,9 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
     }
     case 'POST /repos/{owner}/{repo}/pulls': {
       if (repo === undefined) return json(404, { message: 'Not Found' });
-      const headRef = String(body?.head ?? '').replace(/^[^:]+:/, '');
+      const headRef = textOf(body?.head).replace(/^[^:]+:/, '');
       if (repo.pulls.some((p) => p.headRef === headRef && (p.state ?? 'open') === 'open')) return json(422, { message: 'Validation Failed', errors: [{ message: `A pull request already exists for ${repo.owner}:${headRef}.` }] });
-      const pr = { number: 100 + repo.pulls.length + 1, head: `refs/heads/${headRef}`, base: String(body?.base), headRef, title: String(body?.title ?? ''), body: String(body?.body ?? ''), state: 'open' as const };
+      const pr = { number: 100 + repo.pulls.length + 1, head: `refs/heads/${headRef}`, base: String(body?.base), headRef, title: textOf(body?.title), body: textOf(body?.body), state: 'open' as const };
       repo.pulls.push(pr);
       return json(201, await pullJson(pr, resolve));
     }

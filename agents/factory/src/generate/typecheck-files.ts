@@ -20,7 +20,8 @@ export function typecheckFiles(root: string, files: ReadonlyMap<string, string>)
   const config = configFile === undefined ? undefined : ts.readConfigFile(configFile, (p) => ts.sys.readFile(p));
   const options = { ...ts.parseJsonConfigFileContent(config?.config ?? { compilerOptions: { strict: true, module: 'nodenext' } }, ts.sys, root).options, noEmit: true };
   const host = ts.createCompilerHost(options);
-  const { fileExists, readFile } = host;
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
   host.fileExists = (p) => overlay.has(resolve(p)) || fileExists(p);
   host.readFile = (p) => overlay.get(resolve(p)) ?? readFile(p);
   const program = ts.createProgram({ rootNames: [...overlay.keys()], options, host });
