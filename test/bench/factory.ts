@@ -37,7 +37,7 @@ export async function benchFactory(args: string[]): Promise<void> {
     runs.typecheck.push(await time(() => gateGeneratedFiles({ base: { blobs: new Map(), read: () => Promise.reject(new Error('none')) }, files, typecheckRoot: root })));
     runs.total.push(await time(async () => {
       const plan = await planNewAgent({ answers, questionnaire: q, facts, templates, base, typecheckRoot: root });
-      if (plan.did !== 'ready') throw new Error(`the bench's answers did not pass the gate: ${JSON.stringify(plan.did === 'blocked' ? plan.gate : plan.problems)}`);
+      if (plan.did !== 'ready') throw new Error(`the bench's answers did not pass the gate: ${JSON.stringify('problems' in plan ? plan.problems : plan.gate)}`);
     }));
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
