@@ -42,8 +42,7 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
         setCode(exitCodes.failed);
         return;
       }
-      const files = [...plan.generated.files].map(([path, text]) => ({ path, text, before: base.blobs.has(path) ? base.read(path) : undefined }));
-      const listed = await Promise.all(files.map(async (f) => ({ ...f, before: await f.before })));
+      const listed = await Promise.all([...plan.generated.files].map(async ([path, text]) => ({ path, text, before: base.blobs.has(path) ? await base.read(path) : undefined })));
       const outDir = opts.out === undefined ? root : resolve(opts.out);
       const write = plan.did === 'ready' && opts.dryRun !== true;
       if (write) for (const f of listed) await writeInto(outDir, f.path, f.text);

@@ -21,7 +21,6 @@ export async function benchFactory(args: string[]): Promise<void> {
   const { answers } = readAnswersFile(await readFile(file, 'utf8'), file, q);
   const checked = validateAnswers(answers, q, facts);
   if ('problems' in checked) throw new Error(JSON.stringify(checked.problems));
-  const repo = { has: (p: string) => base.blobs.has(p), paths: () => base.blobs.keys(), read: (p: string) => base.read(p) };
   const time = async (fn: () => Promise<unknown>) => {
     const start = performance.now();
     await fn();
@@ -31,7 +30,7 @@ export async function benchFactory(args: string[]): Promise<void> {
   for (let i = 0; i < rounds; i++) {
     let files = new Map<string, string>();
     runs.render.push(await time(async () => {
-      files = (await generateAgent({ request: checked.request, answers, template: templateForTier(templates, checked.request.tier), questionnaire: q, repo })).files;
+      files = (await generateAgent({ request: checked.request, answers, template: templateForTier(templates, checked.request.tier), questionnaire: q, repo: base })).files;
     }));
     runs.vision.push(await time(() => gateGeneratedFiles({ base, files })));
     runs.typecheck.push(await time(() => gateGeneratedFiles({ base: { blobs: new Map(), read: () => Promise.reject(new Error('none')) }, files, typecheckRoot: root })));

@@ -14,10 +14,10 @@ export { validateAnswers, reservedIds, type AgentRequest, type AnswerProblem, ty
 export { platformFacts } from './questionnaire/platform-facts.ts';
 export { loadTemplates, loadTemplate, templateForTier, templatesDir, type AgentTemplate } from './generate/agent-template.ts';
 export { readAnswersFile, writeAnswersFile } from './generate/answers-file.ts';
-export { generateAgent, renderAgentFiles, answersPath, type GeneratedAgent, type RepoFiles } from './generate/generate-agent.ts';
+export { generateAgent, renderAgentFiles, answersPath, type GeneratedAgent } from './generate/generate-agent.ts';
 export { gateGeneratedFiles, type GateResult } from './generate/gate-generated-files.ts';
 export { typecheckFiles, type TypeProblem } from './generate/typecheck-files.ts';
-export { planNewAgent, type NewAgentPlan } from './generate/plan-new-agent.ts';
+export { planNewAgent, buildNewAgent, type NewAgentPlan, type BuiltAgent } from './generate/plan-new-agent.ts';
 export { regenerateAgent, type RegenFile, type RegenPlan } from './generate/regenerate-agent.ts';
 export { mergeThreeWay, type FileMerge } from './generate/merge-three-way.ts';
 export { unifiedDiff } from './generate/unified-diff.ts';

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gitBlobId, workingTreeSnapshot, type RepoSnapshot } from '../../wowvision/src/index.ts';
+import { overlaySnapshot, workingTreeSnapshot } from '../../wowvision/src/index.ts';
 import { loadQuestionnaire, loadTemplates, planNewAgent, platformFacts, readAnswersFile, type NewAgentPlan, type Questionnaire } from '../src/index.ts';
 
 // Every template, rendered over answers chosen to vary what templates branch on (tier, tables,
@@ -29,7 +29,7 @@ beforeAll(async () => {
     const plan = await planNewAgent({ answers, questionnaire: q, facts, templates, base, typecheckRoot: root });
     if (plan.did === 'invalid') throw new Error(`${file}: ${JSON.stringify(plan.problems)}`);
     plans.set(file, plan);
-    base = withFiles(base, plan.generated.files);
+    base = overlaySnapshot(base, plan.generated.files);
   }
 }, 120_000);
 
@@ -79,9 +79,3 @@ describe('templates over a matrix of answers', () => {
     }, 180_000);
   });
 });
-
-function withFiles(base: RepoSnapshot, files: ReadonlyMap<string, string>): RepoSnapshot {
-  const blobs = new Map(base.blobs);
-  for (const [path, text] of files) blobs.set(path, gitBlobId(Buffer.from(text)));
-  return { blobs, read: async (path) => files.get(path) ?? base.read(path) };
-}

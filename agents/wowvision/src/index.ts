@@ -20,7 +20,7 @@ export { explainRule } from './report/explain-rule.ts';
 export { workingTreeSnapshot } from './repo/open-git-change.ts';
 export { snapshotFromTarball } from './repo/read-tarball.ts';
 export { snapshotOf, type RepoSnapshot } from './repo/repo-snapshot.ts';
-export { gitBlobId } from './repo/git-blob-id.ts';
+export { overlaySnapshot } from './repo/overlay-snapshot.ts';
 export type { FileChange } from './change/parse-diff.ts';
 export { runGit } from './repo/run-git.ts';
 export { fetchMissingCommits } from './repo/fetch-missing-commits.ts';

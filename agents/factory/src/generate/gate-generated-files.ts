@@ -1,4 +1,4 @@
-import { findRulePack, gitBlobId, reviewChange, type FileChange, type Finding, type PackProblem, type RepoSnapshot } from '../../../wowvision/src/index.ts';
+import { findRulePack, overlaySnapshot, reviewChange, type FileChange, type Finding, type PackProblem, type RepoSnapshot } from '../../../wowvision/src/index.ts';
 import { typecheckFiles, type TypeProblem } from './typecheck-files.ts';
 
 export interface GateResult {
@@ -16,7 +16,7 @@ export interface GateResult {
  * where a checkout with its dependencies is at hand (`typecheckRoot`), TypeScript.
  */
 export async function gateGeneratedFiles(input: { base: RepoSnapshot; files: ReadonlyMap<string, string>; typecheckRoot?: string | undefined }): Promise<GateResult> {
-  const head = overlay(input.base, input.files);
+  const head = overlaySnapshot(input.base, input.files);
   const found = await findRulePack(async (path) => (input.base.blobs.has(path) ? input.base.read(path) : undefined));
   const typeErrors = input.typecheckRoot === undefined ? [] : typecheckFiles(input.typecheckRoot, input.files);
   if ('problems' in found) return { passed: false, findings: [], packProblems: found.problems, typeErrors };
@@ -29,11 +29,4 @@ export async function gateGeneratedFiles(input: { base: RepoSnapshot; files: Rea
   const ours = (path: string) => input.files.has(path) || [...input.files.keys()].some((p) => p.startsWith(path.endsWith('/') ? path : `${path}/`));
   const findings = review.findings.filter((f) => ours(f.path));
   return { passed: !findings.some((f) => f.severity === 'error') && typeErrors.length === 0, findings, packProblems: [], typeErrors };
-}
-
-/** The base snapshot with `files` written over it. */
-function overlay(base: RepoSnapshot, files: ReadonlyMap<string, string>): RepoSnapshot {
-  const blobs = new Map(base.blobs);
-  for (const [path, text] of files) blobs.set(path, gitBlobId(Buffer.from(text)));
-  return { blobs, read: async (path) => files.get(path) ?? base.read(path) };
 }

@@ -1,4 +1,5 @@
 import { matchesGlob } from 'node:path';
+import type { RepoSnapshot } from '../../../wowvision/src/index.ts';
 import type { Answers } from '../questionnaire/parse-issue-body.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import type { AgentRequest } from '../questionnaire/validate-answers.ts';
@@ -8,13 +9,6 @@ import { writeAnswersFile } from './answers-file.ts';
 import { renderTemplate } from './render-template.ts';
 import { templateData } from './template-data.ts';
 
-/** The repository a change is generated against: its paths and their texts. */
-export interface RepoFiles {
-  has(path: string): boolean;
-  paths(): Iterable<string>;
-  read(path: string): Promise<string>;
-}
-
 export interface GeneratedAgent {
   id: string;
   template: { name: string; version: number };
@@ -22,7 +16,7 @@ export interface GeneratedAgent {
   files: Map<string, string>;
 }
 
-const migrationsDir = 'infra/db/migrations';
+const migration = /^infra\/db\/migrations\/(\d+)_(.+)\.sql$/;
 
 /** The answers file of an agent, kept in its folder. */
 export const answersPath = (id: string) => `agents/${id}/questionnaire.yml`;
@@ -44,21 +38,21 @@ export function renderAgentFiles(request: AgentRequest, answers: Answers, templa
  * numbered after the repository's last one, and the agents catalogue with the agent's row
  * (a structured edit of the existing document).
  */
-export async function generateAgent(input: { request: AgentRequest; answers: Answers; template: AgentTemplate; questionnaire: Questionnaire; repo: RepoFiles }): Promise<GeneratedAgent> {
+export async function generateAgent(input: { request: AgentRequest; answers: Answers; template: AgentTemplate; questionnaire: Questionnaire; repo: RepoSnapshot }): Promise<GeneratedAgent> {
   const { request, template, repo } = input;
   const files = renderAgentFiles(request, input.answers, template, input.questionnaire, migrationName(repo, request.id));
   // Written once: an existing migration (or other `once` file) is the repository's, not the template's.
-  for (const path of files.keys()) if (repo.has(path) && template.once.some((glob) => matchesGlob(path, glob))) files.delete(path);
-  files.set(cataloguePath, upsertCatalogueRow(repo.has(cataloguePath) ? await repo.read(cataloguePath) : undefined, request));
+  for (const path of files.keys()) if (repo.blobs.has(path) && template.once.some((glob) => matchesGlob(path, glob))) files.delete(path);
+  files.set(cataloguePath, upsertCatalogueRow(repo.blobs.has(cataloguePath) ? await repo.read(cataloguePath) : undefined, request));
   return { id: request.id, template: { name: template.name, version: template.version }, files };
 }
 
 /** `NNNN_<id>_tables`: the agent's existing migration if it has one, else the next number. */
-export function migrationName(repo: RepoFiles, id: string): string {
+export function migrationName(repo: RepoSnapshot, id: string): string {
   const suffix = `_${id.replace(/-/g, '_')}_tables`;
   let last = 0;
-  for (const path of repo.paths()) {
-    const m = new RegExp(`^${migrationsDir}/(\\d+)_(.+)\\.sql$`).exec(path);
+  for (const path of repo.blobs.keys()) {
+    const m = migration.exec(path);
     if (m === null) continue;
     if (`_${m[2] ?? ''}` === suffix) return `${m[1] ?? ''}${suffix}`;
     last = Math.max(last, Number(m[1]));

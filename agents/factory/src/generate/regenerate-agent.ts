@@ -9,7 +9,7 @@ import { validateAnswers, type AgentRequest, type PlatformFacts } from '../quest
 import { cataloguePath, upsertCatalogueRow } from './agent-catalogue.ts';
 import { loadTemplates, templateForTier, templatesDir as builtinTemplates } from './agent-template.ts';
 import { answersDigest, readAnswersFile } from './answers-file.ts';
-import { answersPath, migrationName, renderAgentFiles, type RepoFiles } from './generate-agent.ts';
+import { answersPath, migrationName, renderAgentFiles } from './generate-agent.ts';
 import { mergeThreeWay } from './merge-three-way.ts';
 import { answersAtDigest, templateAtVersion } from './template-history.ts';
 
@@ -52,8 +52,7 @@ export async function regenerateAgent(input: { root: string; id: string; questio
   const oldTemplate = await templateAtVersion(templatesDir, file.template, file.templateVersion);
   const template = templateForTier(await loadTemplates(templatesDir), nextRequest.tier);
 
-  const snapshot = await workingTreeSnapshot(root);
-  const repo: RepoFiles = { has: (p) => snapshot.blobs.has(p), paths: () => snapshot.blobs.keys(), read: (p) => snapshot.read(p) };
+  const repo = await workingTreeSnapshot(root);
   const migration = migrationName(repo, id);
   const base = renderAgentFiles(baseRequest, baseAnswers, oldTemplate, q, migration);
   const next = renderAgentFiles(nextRequest, file.answers, template, q, migration);
@@ -61,12 +60,12 @@ export async function regenerateAgent(input: { root: string; id: string; questio
 
   const files: RegenFile[] = [];
   for (const p of [...new Set([...base.keys(), ...next.keys()])].sort()) {
-    const before = repo.has(p) ? await repo.read(p) : undefined;
+    const before = repo.blobs.has(p) ? await repo.read(p) : undefined;
     if (before !== undefined && template.once.some((glob) => matchesGlob(p, glob))) continue;
     const merged = p === path ? { text: next.get(p), conflict: undefined } : mergeThreeWay(base.get(p), before, next.get(p), labels);
     files.push({ path: p, text: merged.text, before, conflict: merged.conflict, status: statusOf(before, merged.text, merged.conflict) });
   }
-  const catalogue = repo.has(cataloguePath) ? await repo.read(cataloguePath) : undefined;
+  const catalogue = repo.blobs.has(cataloguePath) ? await repo.read(cataloguePath) : undefined;
   const edited = upsertCatalogueRow(catalogue, nextRequest);
   files.push({ path: cataloguePath, text: edited, before: catalogue, status: statusOf(catalogue, edited, undefined) });
   return { id, from: { template: oldTemplate.name, version: oldTemplate.version }, to: { template: template.name, version: template.version }, files };

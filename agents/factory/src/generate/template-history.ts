@@ -28,7 +28,7 @@ export async function templateAtVersion(templatesDir: string, name: string, vers
   throw createError('WOW_ERR_FACTORY_HISTORY', [name, version, commits.length === 0 ? 'the template has no history' : `none of its ${commits.length} commits has that version`]);
 }
 
-/** The answers file of an agent as it was when its answers had `digest` (before a hand edit of them). */
+/** The newest committed text of `path` that `matches` accepts (the answers as last rendered, before a hand edit). */
 export async function answersAtDigest(root: string, path: string, matches: (text: string) => boolean): Promise<string | undefined> {
   const commits = (await runGit(root, ['log', '--format=%H', '--', path]).catch(() => '')).split('\n').filter(Boolean);
   for (const commit of commits) {

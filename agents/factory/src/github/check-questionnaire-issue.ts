@@ -2,7 +2,7 @@ import type { GitHubClient } from '../../../runtime/src/index.ts';
 import { snapshotFromTarball } from '../../../wowvision/src/index.ts';
 import type { AgentTemplate } from '../generate/agent-template.ts';
 import type { GateResult } from '../generate/gate-generated-files.ts';
-import { planNewAgent } from '../generate/plan-new-agent.ts';
+import { buildNewAgent } from '../generate/plan-new-agent.ts';
 import { parseIssueBody } from '../questionnaire/parse-issue-body.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import { validateAnswers, type AgentRequest, type AnswerProblem, type PlatformFacts } from '../questionnaire/validate-answers.ts';
@@ -52,7 +52,8 @@ export async function checkQuestionnaireIssue(client: GitHubClient, payload: Iss
   if (payload.comment !== undefined && command === undefined) return { did: 'ignored', why: 'a comment without a /factory command' };
 
   const at = { client, owner: repository.owner.login, repo: repository.name, issue: issue.number };
-  const result = validateAnswers(parseIssueBody(issue.body ?? '', q).answers, q, facts);
+  const { answers } = parseIssueBody(issue.body ?? '', q);
+  const result = validateAnswers(answers, q, facts);
   if ('problems' in result) {
     const { commentId } = await upsertFeedback(at, problemsComment(result.problems));
     return { did: 'invalid', issue: issue.number, problems: result.problems, commentId };
@@ -73,9 +74,7 @@ export async function checkQuestionnaireIssue(client: GitHubClient, payload: Iss
     const { data: ref } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: at.owner, repo: at.repo, ref: `heads/${branch}` });
     const { data: tarball } = await client.request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner: at.owner, repo: at.repo, ref: ref.object.sha });
     const base = await snapshotFromTarball(new Uint8Array(tarball as ArrayBuffer));
-    const answers = parseIssueBody(issue.body ?? '', q).answers;
-    const plan = await planNewAgent({ answers, questionnaire: q, facts, templates: generation.templates, base, typecheckRoot: generation.typecheckRoot });
-    if (plan.did === 'invalid') throw new Error('the answers were valid a moment ago'); // Same inputs as above.
+    const plan = await buildNewAgent({ answers, request, questionnaire: q, templates: generation.templates, base, typecheckRoot: generation.typecheckRoot });
     if (plan.did === 'blocked') {
       const { commentId } = await upsertFeedback(at, blockedComment(request, plan.gate));
       return { did: 'blocked', issue: issue.number, request, gate: plan.gate, commentId };
