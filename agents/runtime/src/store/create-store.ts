@@ -42,6 +42,19 @@ function searchPath(schema: string | undefined): { options?: string } {
   return schema === undefined ? {} : { options: `-c search_path=${schema}` };
 }
 
+/**
+ * `create schema if not exists` is not atomic: two sessions creating the same schema at
+ * once can both pass the check, and the loser fails on pg_namespace's unique index
+ * (23505). The schema then exists, which is all the caller asked for.
+ */
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  try {
+    await pool.query(`create schema if not exists "${schema.replace(/"/g, '""')}"`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+  }
+}
+
 async function openPoolStore(
   pool: pg.Pool,
   meta: { kind: Store['kind']; location: string; schema: string | undefined; close: () => Promise<void> },
@@ -49,7 +62,7 @@ async function openPoolStore(
   // An idle client's network error must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   try {
-    if (meta.schema !== undefined) await pool.query(`create schema if not exists "${meta.schema.replace(/"/g, '""')}"`);
+    if (meta.schema !== undefined) await createSchema(pool, meta.schema);
     else await pool.query('select 1');
   } catch (err) {
     await pool.end();
