@@ -9,7 +9,7 @@ export default defineConfig(
   tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'actions/*/main.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'actions/*.js', 'actions/*/main.js'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // Template literals with numbers are how we build log lines and keys.

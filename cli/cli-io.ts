@@ -5,6 +5,8 @@ export interface CliIo {
   stderr: { write(text: string): unknown };
   /** Whether stdout is a terminal that shows colours. */
   color?: boolean;
+  /** The network, where a command calls GitHub; tests pass a double. */
+  fetch?: typeof fetch;
 }
 
 /** Exit codes scripts can trust. */

@@ -4,6 +4,7 @@ import { exitCodes, type CliIo } from './cli-io.ts';
 import { registerAgentsCommands } from './commands/agents.ts';
 import { registerBusCommands } from './commands/bus.ts';
 import { registerDbCommands } from './commands/db.ts';
+import { registerDeployCommand } from './commands/deploy.ts';
 import { registerFactoryCommands } from './commands/factory.ts';
 import { registerReviewCommand } from './commands/review.ts';
 import { registerStartCommand } from './commands/start.ts';
@@ -33,6 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerBusCommands(program, io, setCode);
   registerReviewCommand(program, io, setCode);
   registerFactoryCommands(program, io, setCode);
+  registerDeployCommand(program, io, setCode);
 
   try {
     if (argv.length === 0) {
@@ -47,7 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (isWowError(err)) {
       io.stderr.write(`error ${err.code}: ${err.message}\n`);
-      return err.code === 'WOW_ERR_CONFIG' || err.code === 'WOW_ERR_CLI_USAGE' ? exitCodes.usage : exitCodes.failed;
+      return err.code === 'WOW_ERR_CONFIG' || err.code === 'WOW_ERR_CLI_USAGE' || err.code === 'WOW_ERR_GIT_REVISION' ? exitCodes.usage : exitCodes.failed;
     }
     io.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return exitCodes.failed;

@@ -1,11 +1,10 @@
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus } from '../agents/runtime/src/bus/create-bus.ts';
 import { createEvent } from '../agents/runtime/src/bus/envelope.ts';
 import { eventually, quietLog, testBusDefaults } from './contract/bus-contract.ts';
 import { wow } from './support/run-wow.ts';
-import { testDatabaseUrl, testRedisUrl, uniqueName } from './support/servers.ts';
+import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from './support/servers.ts';
 
 // The CLI opens the database by URL, so this file gets a database of its own.
 const database = uniqueName('wowcli');
@@ -25,10 +24,7 @@ const keyPrefix = `${uniqueName('wowcli')}:`;
 afterAll(async () => {
   await admin.query(`drop database if exists ${database} with (force)`);
   await admin.end();
-  const redis = new Redis(testRedisUrl);
-  const keys = await redis.keys(`${keyPrefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
+  await deleteRedisKeys(keyPrefix);
 });
 
 describe('wow', () => {

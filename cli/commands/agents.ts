@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
-import { createAgentHost, createGitHubPort, createLogger, listAgents, loadConfig, openRuntime, openStore } from '../../agents/runtime/src/index.ts';
+import { changedAgents, createAgentHost, createGitHubPort, createLogger, listAgents, loadConfig, openRuntime, openStore } from '../../agents/runtime/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
+import { gitRoot } from '../git-root.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
 
 export function registerAgentsCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
   const agents = program.command('agents').description('Agents: the registry, and running them in their own process');
 
   agents.command('list')
-    .description('Each registered agent with its version, instances and status (Available / Working / Offline)')
+    .description('Each registered agent with its version, its deployed version (Active, by git tree hash), instances and status (Available / Working / Offline)')
     .option('--json', 'print the registry as JSON')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig(io.env);
@@ -18,13 +19,32 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
         if (opts.json === true) io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
         else {
           io.stdout.write(formatTable(
-            ['AGENT', 'VERSION', 'STATUS', 'INSTANCES', 'IN FLIGHT', 'LAST HEARTBEAT'],
-            rows.map((a) => [a.id, a.version, a.status, `${a.liveInstances}/${a.instances}`, String(a.inFlight), a.lastHeartbeatAt ?? '-']),
+            ['AGENT', 'VERSION', 'DEPLOYED', 'STATUS', 'INSTANCES', 'IN FLIGHT', 'LAST HEARTBEAT'],
+            rows.map((a) => [a.id, a.version, a.deployed === null ? '-' : `Active ${a.deployed.treeHash.slice(0, 7)} (${a.deployed.runningInstances} running)`, a.status, `${a.liveInstances}/${a.instances}`, String(a.inFlight), a.lastHeartbeatAt ?? '-']),
             'No agents registered yet. Start the platform (`npm start`) or `wow agents run`.',
           ));
         }
       } finally {
         await store.close();
+      }
+      setCode(exitCodes.ok);
+    });
+
+  agents.command('changed')
+    .description('The agents whose folder changed between two commits, one id per line: what a push deploys (the deploy workflow tests these, then deploys them)')
+    .argument('<since>', "the earlier commit, e.g. a push's previous tip; 0000000 (a new branch) means every agent")
+    .option('--ref <rev>', 'the later commit', 'HEAD')
+    .option('-C, --cwd <dir>', 'the repository', '.')
+    .option('--json', 'print { ids, others } as JSON')
+    .action(async (since: string, opts: { ref: string; cwd: string; json?: boolean }) => {
+      const config = loadConfig(io.env);
+      const root = await gitRoot(opts.cwd, 'changes are read from git history');
+      const changed = await changedAgents({ repoRoot: root, agentsPath: config.agents.dir, since, ref: opts.ref });
+      if (opts.json === true) io.stdout.write(JSON.stringify(changed, null, 2) + '\n');
+      else {
+        io.stdout.write(changed.ids.map((id) => `${id}\n`).join(''));
+        // Not agents: the runtime itself changes by restarting runtimes, not by a deploy.
+        for (const other of changed.others) io.stderr.write(`note: ${config.agents.dir}/${other}/ changed and is not an agent; runtimes run it after a restart\n`);
       }
       setCode(exitCodes.ok);
     });

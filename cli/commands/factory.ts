@@ -1,10 +1,11 @@
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createError, loadConfig } from '../../agents/runtime/src/index.ts';
-import { loadQuestionnaire, loadTemplates, parseIssueBody, templatesDir, planNewAgent, platformFacts, readAnswersFile, regenerateAgent, renderIssueForm, unifiedDiff, validateAnswers, type GateResult, type RegenPlan } from '../../agents/factory/src/index.ts';
-import { runGit, workingTreeSnapshot } from '../../agents/wowvision/src/index.ts';
+import { loadQuestionnaire, loadTemplates, templatesFor, parseIssueBody, planNewAgent, platformFacts, readAnswersFile, regenerateAgent, renderIssueForm, unifiedDiff, validateAnswers, type GateResult, type RegenPlan } from '../../agents/factory/src/index.ts';
+import { workingTreeSnapshot } from '../../agents/wowvision/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
+import { gitRoot } from '../git-root.ts';
 
 const formPath = '.github/ISSUE_TEMPLATE/new-agent.yml';
 
@@ -31,11 +32,11 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
     .option('-C, --cwd <dir>', 'the repository to generate into', '.')
     .option('--json', 'print { did, files, problems | gate } as JSON')
     .action(async (opts: { answers: string; out?: string; dryRun?: boolean; cwd: string; json?: boolean }) => {
-      const root = await repoRoot(opts.cwd);
+      const root = await gitRoot(opts.cwd, 'the Factory generates into a clone');
       const q = await loadQuestionnaire();
       const { answers } = readAnswersFile(await readText(opts.answers), opts.answers, q);
       const base = await workingTreeSnapshot(root);
-      const plan = await planNewAgent({ answers, questionnaire: q, facts: await platformFacts(join(root, 'agents')), templates: await loadTemplates(await templatesOf(root)), base, typecheckRoot: root });
+      const plan = await planNewAgent({ answers, questionnaire: q, facts: await platformFacts(join(root, 'agents')), templates: await loadTemplates(await templatesFor(root)), base, typecheckRoot: root });
       if (plan.did === 'invalid') {
         if (opts.json === true) io.stdout.write(JSON.stringify({ did: 'invalid', problems: plan.problems }, null, 2) + '\n');
         else io.stdout.write(`${plan.problems.map((p) => `✖ ${p.label}: ${p.message}`).join('\n')}\n\n${plan.problems.length} problem(s) in ${opts.answers}; nothing written\n`);
@@ -64,8 +65,8 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
     .option('-C, --cwd <dir>', 'the repository', '.')
     .option('--json', 'print the plan as JSON')
     .action(async (id: string, opts: { dryRun?: boolean; check?: boolean; cwd: string; json?: boolean }) => {
-      const root = await repoRoot(opts.cwd);
-      const plan = await regenerateAgent({ root, id, questionnaire: await loadQuestionnaire(), templatesDir: await templatesOf(root) });
+      const root = await gitRoot(opts.cwd, 'the Factory generates into a clone');
+      const plan = await regenerateAgent({ root, id, questionnaire: await loadQuestionnaire(), templatesDir: await templatesFor(root) });
       const changed = plan.files.filter((f) => f.status !== 'unchanged');
       const conflicts = plan.files.filter((f) => f.status === 'conflict');
       const write = opts.dryRun !== true && opts.check !== true;
@@ -96,18 +97,6 @@ async function readText(file: string): Promise<string> {
   return readFile(file, 'utf8').catch((err: unknown) => {
     throw createError('WOW_ERR_CLI_USAGE', [`cannot read ${file}: ${(err as Error).message}`]);
   });
-}
-
-async function repoRoot(cwd: string): Promise<string> {
-  return (await runGit(cwd, ['rev-parse', '--show-toplevel']).catch(() => {
-    throw createError('WOW_ERR_CLI_USAGE', [`${resolve(cwd)} is not inside a git repository; the Factory generates into a clone`]);
-  })).trim();
-}
-
-/** The repository's own templates when it has them (its history serves regen), else the platform's. */
-async function templatesOf(root: string): Promise<string> {
-  const own = join(root, 'templates', 'agents');
-  return (await stat(own).then((s) => s.isDirectory(), () => false)) ? own : templatesDir;
 }
 
 async function writeInto(root: string, path: string, text: string | undefined): Promise<void> {

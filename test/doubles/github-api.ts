@@ -27,6 +27,8 @@ export interface GitHubDouble {
   readonly reviewComments: ReviewComment[];
   /** Reviews as submitted: body, event and how many inline comments came with them. */
   readonly reviews: { pull: number; body: string; event: string; comments: number }[];
+  /** Deployments as created, with their statuses in order. */
+  readonly deployments: Deployment[];
   /** Answer writes as GitHub does for a fork pull request's read-only GITHUB_TOKEN. */
   readOnly: boolean;
   addRepo(repo: DoubleRepo): void;
@@ -43,6 +45,16 @@ export interface DoubleRepo {
   defaultBranch?: string;
   /** Labels added to issues and pull requests, by number. */
   labels?: Map<number, string[]>;
+}
+
+export interface Deployment {
+  id: number;
+  ref: string;
+  sha: string;
+  task: string;
+  environment: string;
+  payload: unknown;
+  statuses: { state: string; description: string; environment: string; log_url?: string }[];
 }
 
 export interface ReviewComment {
@@ -80,6 +92,7 @@ export function createGitHubDouble(): GitHubDouble {
     comments: [],
     reviewComments: [],
     reviews: [],
+    deployments: [],
     readOnly: false,
     addRepo: (repo) => void repos.set(`${repo.owner}/${repo.repo}`, repo),
     callsTo: (route) => double.calls.filter((c) => c.route === route),
@@ -344,6 +357,22 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       const comment: ReviewComment = { id: nextCommentId(double), pull: pr.number, path, line: typeof body?.line === 'number' ? body.line : undefined, subject_type: body?.subject_type === 'file' ? 'file' : 'line', body: String(body?.body), resolved: false };
       double.reviewComments.push(comment);
       return json(201, commentJson(comment));
+    }
+    case 'POST /repos/{owner}/{repo}/deployments': {
+      const ref = textOf(body?.ref);
+      const sha = await resolve(ref);
+      if (sha === undefined) return json(422, { message: `No ref found for: ${ref}` });
+      const deployment: Deployment = { id: 5000 + double.deployments.length + 1, ref, sha, task: textOf(body?.task) || 'deploy', environment: textOf(body?.environment) || 'production', payload: body?.payload ?? {}, statuses: [] };
+      double.deployments.push(deployment);
+      return json(201, { id: deployment.id, sha, ref, task: deployment.task, environment: deployment.environment, payload: deployment.payload, url: `https://api.github.com/repos/${params.owner ?? ''}/${params.repo ?? ''}/deployments/${deployment.id}` });
+    }
+    case 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': {
+      const deployment = double.deployments.find((d) => d.id === Number(params.deployment_id));
+      if (deployment === undefined) return json(404, { message: 'Not Found' });
+      const description = textOf(body?.description);
+      if (description.length > 140) double.violations.push(`${route}: description is longer than 140 characters`);
+      deployment.statuses.push({ state: textOf(body?.state), description, environment: textOf(body?.environment) || deployment.environment, ...(typeof body?.log_url === 'string' ? { log_url: body.log_url } : {}) });
+      return json(201, { id: deployment.statuses.length, state: body?.state, description, environment: deployment.environment });
     }
     default:
       double.violations.push(`${route}: the double does not answer it yet`);

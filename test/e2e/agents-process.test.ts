@@ -1,7 +1,6 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus } from '../../agents/runtime/src/bus/create-bus.ts';
@@ -9,7 +8,7 @@ import type { Bus } from '../../agents/runtime/src/bus/bus.ts';
 import { createEvent } from '../../agents/runtime/src/bus/envelope.ts';
 import { listAgents } from '../../agents/runtime/src/registry/list-agents.ts';
 import { eventually, quietLog, testBusDefaults } from '../contract/bus-contract.ts';
-import { testDatabaseUrl, testRedisUrl, uniqueName } from '../support/servers.ts';
+import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../support/servers.ts';
 
 // `wow agents run` as real processes sharing real Redis and PostgreSQL: what SIGTERM and
 // SIGKILL do to work in flight.
@@ -39,10 +38,7 @@ afterAll(async () => {
   await db.end();
   await admin.query(`drop database if exists ${database} with (force)`);
   await admin.end();
-  const redis = new Redis(testRedisUrl);
-  const keys = await redis.keys(`${keyPrefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
+  await deleteRedisKeys(keyPrefix);
 });
 
 function runAgents(ids: string[]): { child: ChildProcessByStdio<null, Readable, Readable>; ready: Promise<void>; exited: Promise<number | null> } {

@@ -12,7 +12,7 @@ export { renderIssueForm } from './questionnaire/render-issue-form.ts';
 export { parseIssueBody, type Answers, type ParsedBody } from './questionnaire/parse-issue-body.ts';
 export { validateAnswers, reservedIds, type AgentRequest, type AnswerProblem, type PlatformFacts } from './questionnaire/validate-answers.ts';
 export { platformFacts } from './questionnaire/platform-facts.ts';
-export { loadTemplates, loadTemplate, templateForTier, templatesDir, type AgentTemplate } from './generate/agent-template.ts';
+export { loadTemplates, loadTemplate, templateForTier, templatesDir, templatesFor, type AgentTemplate } from './generate/agent-template.ts';
 export { readAnswersFile, writeAnswersFile } from './generate/answers-file.ts';
 export { generateAgent, renderAgentFiles, answersPath, type GeneratedAgent } from './generate/generate-agent.ts';
 export { gateGeneratedFiles, type GateResult } from './generate/gate-generated-files.ts';

@@ -1,47 +1,26 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubPort, type GitHubClient } from '../../runtime/src/index.ts';
+import { createBus, createEvent, createGitHubPort, type AgentRow, type CloudEvent, type GitHubClient } from '../../runtime/src/index.ts';
+import { eventually, quietLog, testBusDefaults } from '../../../test/contract/bus-contract.ts';
+import { wow } from '../../../test/support/run-wow.ts';
+import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { examplePayload } from '../../../test/support/github-webhooks.ts';
-import { checkQuestionnaireIssue, loadQuestionnaire, loadTemplates, platformFacts, type Generation, type IssuePayload } from '../src/index.ts';
+import { checkQuestionnaireIssue, loadQuestionnaire, loadTemplates, platformFacts, type Generation } from '../src/index.ts';
+import { body, commentPayload, issuePayload } from './support/questionnaire-issue.ts';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 const q = await loadQuestionnaire();
 const facts = await platformFacts(join(root, 'agents'));
-
-const body = (name: string) => [
-  '### Agent id', '', 'release-notes', '', '### Agent name', '', name, '', '### Tier / domain', '', 'Platform CoE', '',
-  '### Purpose and responsibilities', '', 'Writes release notes from merged pull requests.', '',
-  '### Events that wake it', '', 'github.pull_request.closed', '', '### Events it emits', '', 'release.notes.drafted', '',
-  '### Data it stores', '', 'release_notes - one row per merged pull request', '', '### Capabilities it needs', '', '- [X] github:contents:read', '',
-  '### Agents it depends on', '', '_No response_', '', '### Service level (response target)', '', 'within 1 minute', '',
-  '### Acceptance examples', '', 'Given a github.pull_request.closed event for a merged pull request', 'When the agent handles it', 'Then it emits release.notes.drafted', '',
-].join('\r\n');
-
-function issuePayload(action: string, text: string): IssuePayload {
-  const p = examplePayload('issues', action) as IssuePayload & Record<string, unknown>;
-  p.repository = { ...(p.repository as object), name: 'platform', owner: { login: 'acme' } };
-  p.issue = { ...(p.issue as object), number: 31, body: text, labels: [{ name: 'factory' }, { name: 'new-agent' }] };
-  if (action === 'labeled') p.label = { name: 'factory' };
-  return p;
-}
-
-function commentPayload(comment: string, text: string): IssuePayload {
-  const p = examplePayload('issue_comment', 'created') as IssuePayload & Record<string, unknown>;
-  p.repository = { ...(p.repository as object), name: 'platform', owner: { login: 'acme' } };
-  p.issue = { number: 31, body: text, labels: [{ name: 'factory' }] };
-  p.comment = { body: comment };
-  p.sender = { type: 'User' };
-  return p;
-}
 
 describe('the Factory on GitHub: questionnaire issue → generated, gated agent → one PR that follows the issue', () => {
   let dir: string;
@@ -73,7 +52,7 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
     expect(changed).toEqual([
       'A\tagents/release-notes/README.md', 'A\tagents/release-notes/agent.yml', 'A\tagents/release-notes/questionnaire.yml',
       'A\tagents/release-notes/src/index.ts', 'A\tagents/release-notes/test/release-notes.test.ts',
-      'A\tinfra/db/migrations/0003_release_notes_tables.sql', 'M\tdocs/agents.md',
+      'A\tinfra/db/migrations/0005_release_notes_tables.sql', 'M\tdocs/agents.md',
     ]);
     expect(await git('show', 'factory/release-notes:docs/agents.md')).toContain('| [release-notes](../agents/release-notes/README.md) | Release Notes |');
     expect(repo.pulls).toHaveLength(1);
@@ -118,6 +97,61 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
     expect(repo.pulls).toHaveLength(1);
     expect(github.violations).toEqual([]);
   }, 60_000);
+
+  it('merged, it is deployed by wow deploy and a runtime already running starts it: listed Active by wow agents list, consuming from the bus', async () => {
+    // The runtime runs from a checkout of main as it was before the merge, in its own
+    // process, on real PostgreSQL and Redis; the deploy runs from the merged checkout.
+    const before = await git('rev-parse', 'main');
+    await git('checkout', '-q', 'main');
+    await git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'merge', '-q', '--no-ff', '-m', 'Merge pull request #101 from acme/factory/release-notes', 'factory/release-notes');
+    const runtimeDir = join(dir, 'runtime');
+    await git('worktree', 'add', '-q', '--detach', runtimeDir, before);
+    for (const checkout of [repo.dir, runtimeDir]) await symlink(join(root, 'node_modules'), join(checkout, 'node_modules'));
+
+    const database = uniqueName('factorye2e');
+    const keyPrefix = `${uniqueName('factorye2e')}:`;
+    const url = new URL(testDatabaseUrl);
+    url.pathname = `/${database}`;
+    const env = { DATABASE_URL: url.toString(), REDIS_URL: testRedisUrl, BUS_KEY_PREFIX: keyPrefix, DATA_DIR: join(dir, 'data'), HEARTBEAT_INTERVAL_MS: '100', HEARTBEAT_TIMEOUT_MS: '1000' };
+    const admin = new pg.Client({ connectionString: testDatabaseUrl });
+    await admin.connect();
+    await admin.query(`create database ${database}`);
+    const runtime = spawn(process.execPath, ['cli/wow.ts', 'agents', 'run'], { cwd: runtimeDir, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => runtime.on('exit', resolve));
+    const bus = await createBus({ redisUrl: testRedisUrl, keyPrefix, streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        createInterface({ input: runtime.stdout }).on('line', (line) => {
+          if (line.includes('agents running')) resolve();
+        });
+        void exited.then((code) => reject(new Error(`wow agents run exited with ${String(code)}`)));
+      });
+      const drafted: CloudEvent[] = [];
+      await bus.subscribe({ group: 'observer', types: ['release.notes.drafted'], handler: async (e) => void drafted.push(e) });
+
+      const changed = await wow(['agents', 'changed', before, '-C', repo.dir], env);
+      expect(changed.stdout).toBe('release-notes\n');
+      const deployed = await wow(['deploy', '--changed-since', before, '-C', repo.dir], env);
+      expect(deployed.stderr).toBe('');
+      expect(deployed.code).toBe(0);
+      expect(deployed.stdout).toMatch(/^✔ release-notes 0\.1\.0 \([0-9a-f]{7}, commit [0-9a-f]{7}\) is Active; runtimes are swapping it in\n$/);
+
+      const listed = async () => (JSON.parse((await wow(['agents', 'list', '--json'], env)).stdout) as AgentRow[]).find((a) => a.id === 'release-notes');
+      await eventually(async () => (await listed())?.deployed?.runningInstances === 1, 'release-notes running on the runtime', 20_000);
+      expect(await listed()).toMatchObject({ status: 'Available', deployed: { state: 'Active', treeHash: await git('rev-parse', 'main:agents/release-notes') } });
+
+      const merged = createEvent({ type: 'github.pull_request.closed', source: 'urn:wow:test', subject: 'acme/platform#7', data: { action: 'closed', number: 7 } });
+      await bus.publish(merged);
+      await eventually(() => drafted.some((e) => (e.data as { cause?: string }).cause === merged.id), 'release.notes.drafted', 20_000);
+    } finally {
+      runtime.kill('SIGTERM');
+      await exited;
+      await bus.close();
+      await admin.query(`drop database if exists ${database} with (force)`);
+      await admin.end();
+      await deleteRedisKeys(keyPrefix);
+    }
+  }, 120_000);
 
   it('reports the gate\'s findings on the issue instead of opening a PR the rules would block', async () => {
     // The target repository's rules ask for a file the template does not write.

@@ -22,7 +22,6 @@ export { snapshotFromTarball } from './repo/read-tarball.ts';
 export { snapshotOf, type RepoSnapshot } from './repo/repo-snapshot.ts';
 export { overlaySnapshot } from './repo/overlay-snapshot.ts';
 export type { FileChange } from './change/parse-diff.ts';
-export { runGit } from './repo/run-git.ts';
 export { fetchMissingCommits } from './repo/fetch-missing-commits.ts';
 export { checkName, startCheckRun, completeCheckRun } from './github/publish-check-run.ts';
 export type { GitHubRepo } from './github/github-repo.ts';

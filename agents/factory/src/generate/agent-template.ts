@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
@@ -21,6 +21,12 @@ export interface AgentTemplate extends z.output<typeof metaSchema> {
 }
 
 export const templatesDir = fileURLToPath(new URL('../../../../templates/agents/', import.meta.url));
+
+/** A repository's own templates (`templates/agents`) when it has them, else the platform's: its history serves regen. */
+export async function templatesFor(repoRoot: string): Promise<string> {
+  const own = join(repoRoot, 'templates', 'agents');
+  return (await stat(own).then((s) => s.isDirectory(), () => false)) ? own : templatesDir;
+}
 
 /** A template from its meta text and files: the door reading them may be a folder or a git revision. */
 export function parseTemplate(source: string, metaText: string, files: ReadonlyMap<string, string>): AgentTemplate {

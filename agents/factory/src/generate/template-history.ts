@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path';
-import { runGit } from '../../../wowvision/src/index.ts';
+import { runGit } from '../../../runtime/src/index.ts';
 import { createError } from '../../../runtime/src/index.ts';
 import { loadTemplate, parseTemplate, type AgentTemplate } from './agent-template.ts';
 

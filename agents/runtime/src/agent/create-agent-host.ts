@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { Bus, StopResult, SubscriptionHandle } from '../bus/bus.ts';
 import { typeMatches, type CloudEvent } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
+import type { AgentRelease } from '../deploy/agent-release.ts';
+import { materialiseRelease } from '../deploy/materialise-release.ts';
+import { activeVersions, deployedEventType, releaseOf } from '../deploy/version-registry.ts';
 import { createError } from '../errors/error-codes.ts';
 import type { GitHubPort } from '../github/github-port.ts';
 import { createLlmClient, type LlmClient } from '../llm/llm-client.ts';
@@ -26,16 +30,22 @@ export interface AgentHostOptions {
   /** Default: a client for config.llm, when one is configured. */
   llm?: LlmClient | undefined;
   agentsDir: string;
-  /** Run only these agents; all when absent. */
+  /** Run only these agents; all when absent (then agents deployed later start here too). */
   ids?: readonly string[];
   instanceId?: string;
+  /** Where deployed versions are written to be loaded. Default: `<DATA_DIR>/releases`. */
+  releasesDir?: string;
 }
 
 export interface AgentHost {
   readonly instanceId: string;
   /** The ids of the agents this host runs. */
   agents(): string[];
+  /** The deployed version (git tree hash) each agent runs, or null for its folder in `agentsDir`. */
+  versions(): Map<string, string | null>;
   start(): Promise<void>;
+  /** Loads the registry's Active versions that differ from what runs; `agent.deployed` and every heartbeat tick call it. */
+  reconcile(): Promise<void>;
   /** Stops intake, drains in-flight handlers up to `timeoutMs`, marks the instances stopped. */
   stop(opts: { timeoutMs: number }): Promise<StopResult>;
 }
@@ -43,6 +53,8 @@ export interface AgentHost {
 interface HostedAgent {
   services: AgentServices;
   definition: AgentDefinition;
+  /** The deployed version it runs; null for the folder in agentsDir. */
+  treeHash: string | null;
   handle?: SubscriptionHandle;
   inFlight: number;
 }
@@ -51,22 +63,27 @@ interface HostedAgent {
  * Runs a set of agents in this process: loads and checks their manifests and code,
  * registers them, subscribes each under its own consumer group, builds a context per
  * delivery, bounds in-flight work, and heartbeats each agent's instance.
+ *
+ * The registry decides which version runs: an agent with an Active deployed version runs
+ * that version, else its folder in `agentsDir`. When a deploy or a rollback changes the
+ * Active version, the host swaps that one agent: the old version stops taking work and
+ * drains, then the new one subscribes to the same consumer group, so nothing is lost and
+ * no other agent notices.
  */
 export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost> {
   const { config, bus, store, log, metrics } = opts;
   const instanceId = opts.instanceId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  let manifests = await loadManifests(opts.agentsDir);
-  if (opts.ids !== undefined) {
-    const known = manifests.map((m) => m.manifest.id);
-    for (const id of opts.ids) if (!known.includes(id)) throw createError('WOW_ERR_AGENT_NOT_FOUND', [id, opts.agentsDir, known.join(', ') || 'none']);
-    manifests = manifests.filter((m) => opts.ids?.includes(m.manifest.id));
-  }
+  const releasesDir = opts.releasesDir ?? join(config.database.dataDir, 'releases');
+  const local = await loadManifests(opts.agentsDir);
+  // An id with no folder here may still be deployed; start() looks in the registry for it.
+  const manifests = opts.ids === undefined ? local : local.filter((m) => opts.ids?.includes(m.manifest.id));
   const llm = opts.llm ?? (config.llm === undefined ? undefined : createLlmClient(config.llm));
-  const hosted: HostedAgent[] = [];
+  const servicesFor = (manifest: AgentServices['manifest']): AgentServices => ({ manifest, config, bus, store, metrics, github: opts.github, llm, log: log.child({ agent: manifest.id }) });
+  const running = new Map<string, HostedAgent>();
   for (const { manifest, dir } of manifests) {
-    const definition = await loadAgentDefinition(manifest.id, dir);
-    hosted.push({ services: { manifest, config, bus, store, metrics, github: opts.github, llm, log: log.child({ agent: manifest.id }) }, definition, inFlight: 0 });
+    running.set(manifest.id, { services: servicesFor(manifest), definition: await loadAgentDefinition(manifest.id, dir), treeHash: null, inFlight: 0 });
   }
+  const wanted = (id: string) => opts.ids === undefined || opts.ids.includes(id);
 
   let beating: Promise<void> | undefined;
   const beat = (agent: HostedAgent) => heartbeat(store, agent.services.manifest.id, instanceId, agent.inFlight);
@@ -83,6 +100,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     });
   };
   let timer: NodeJS.Timeout | undefined;
+  let control: SubscriptionHandle | undefined;
 
   const handlerFor = (agent: HostedAgent) => async (event: CloudEvent, delivery: Parameters<typeof createAgentContext>[2]) => {
     const id = agent.services.manifest.id;
@@ -108,39 +126,103 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     }
   };
 
+  const startAgent = async (agent: HostedAgent) => {
+    const { manifest } = agent.services;
+    await registerAgent(store, manifest);
+    await registerInstance(store, manifest.id, instanceId, agent.treeHash);
+    await agent.definition.start?.(createBaseContext(agent.services));
+    agent.handle = await bus.subscribe({
+      group: manifest.id,
+      consumer: `${manifest.id}@${instanceId}`,
+      types: manifest.wakesOn,
+      handler: handlerFor(agent),
+      concurrency: manifest.concurrency ?? config.agents.concurrency,
+      ordered: manifest.ordered,
+      ...(manifest.maxAttempts === undefined ? {} : { maxAttempts: manifest.maxAttempts }),
+      ...(manifest.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: manifest.visibilityTimeoutMs }),
+    });
+    log.info({ agent: manifest.id, version: manifest.version, treeHash: agent.treeHash, wakesOn: manifest.wakesOn }, 'agent started');
+  };
+  const stopAgent = async (agent: HostedAgent, timeoutMs: number): Promise<StopResult> => {
+    const result = (await agent.handle?.stop({ timeoutMs })) ?? { drained: true, abandoned: 0 };
+    await agent.definition.stop?.();
+    return result;
+  };
+
+  const loadRelease = async (release: AgentRelease): Promise<HostedAgent> => {
+    const dir = await materialiseRelease({ releasesDir, agentsDir: opts.agentsDir, release });
+    return { services: servicesFor(release.manifest), definition: await loadAgentDefinition(release.agentId, dir), treeHash: release.treeHash, inFlight: 0 };
+  };
+  // A version that fails to load here is not retried on every tick; a new deploy is.
+  const failed = new Set<string>();
+  const loadActive = async (id: string, treeHash: string): Promise<HostedAgent | undefined> => {
+    if (failed.has(`${id}@${treeHash}`)) return undefined;
+    try {
+      const release = await releaseOf(store, id, treeHash);
+      if (release === undefined) throw new Error(`version ${treeHash} is not in the registry`);
+      return await loadRelease(release);
+    } catch (err) {
+      failed.add(`${id}@${treeHash}`);
+      log.error({ agent: id, treeHash, err }, 'the Active version failed to load here; the agent keeps running what it ran');
+      return undefined;
+    }
+  };
+
+  let reconciling: Promise<void> = Promise.resolve();
+  let stopping = false;
+  const reconcileNow = async () => {
+    if (stopping) return;
+    for (const [id, treeHash] of await activeVersions(store)) {
+      const current = running.get(id);
+      if (!wanted(id) || current?.treeHash === treeHash || stopping) continue;
+      const next = await loadActive(id, treeHash);
+      if (next === undefined || stopping) continue;
+      if (current !== undefined) {
+        const drained = await stopAgent(current, config.agents.shutdownTimeoutMs);
+        if (!drained.drained) log.warn({ agent: id, abandoned: drained.abandoned }, 'the old version did not drain in time; its unfinished messages will be redelivered to the new one');
+      }
+      // Listed once it takes work; if starting throws, the next reconciliation tries again.
+      running.delete(id);
+      await startAgent(next);
+      running.set(id, next);
+      log.info({ agent: id, version: next.services.manifest.version, treeHash, previous: current?.treeHash ?? null }, 'deployed version running');
+    }
+  };
+  // One reconciliation at a time: a swap must finish before the next one looks.
+  const reconcile = () => (reconciling = reconciling.then(reconcileNow).catch((err: unknown) => log.warn({ err }, 'could not reconcile with the registry; retrying on the next heartbeat')));
+
   return {
     instanceId,
-    agents: () => hosted.map((a) => a.services.manifest.id),
+    agents: () => [...running.keys()],
+    versions: () => new Map([...running].map(([id, a]) => [id, a.treeHash])),
     async start() {
       await pruneInstances(store);
-      for (const agent of hosted) {
-        const { manifest } = agent.services;
-        await registerAgent(store, manifest);
-        await registerInstance(store, manifest.id, instanceId);
-        await agent.definition.start?.(createBaseContext(agent.services));
-        agent.handle = await bus.subscribe({
-          group: manifest.id,
-          consumer: `${manifest.id}@${instanceId}`,
-          types: manifest.wakesOn,
-          handler: handlerFor(agent),
-          concurrency: manifest.concurrency ?? config.agents.concurrency,
-          ordered: manifest.ordered,
-          ...(manifest.maxAttempts === undefined ? {} : { maxAttempts: manifest.maxAttempts }),
-          ...(manifest.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: manifest.visibilityTimeoutMs }),
-        });
-        log.info({ agent: manifest.id, version: manifest.version, wakesOn: manifest.wakesOn }, 'agent started');
+      const active = await activeVersions(store);
+      for (const [id, treeHash] of active) {
+        if (!wanted(id)) continue;
+        const deployed = await loadActive(id, treeHash);
+        if (deployed !== undefined) running.set(id, deployed);
       }
+      const known = [...new Set([...local.map((m) => m.manifest.id), ...active.keys()])].sort();
+      for (const id of opts.ids ?? []) if (!running.has(id)) throw createError('WOW_ERR_AGENT_NOT_FOUND', [id, opts.agentsDir, known.join(', ') || 'none']);
+      for (const agent of running.values()) await startAgent(agent);
+      // Every instance hears of every deploy: a group of its own, starting at the next event.
+      control = await bus.subscribe({ group: `runtime@${instanceId}`, types: [deployedEventType], handler: () => reconcile(), concurrency: 1 });
       timer = setInterval(() => {
-        for (const agent of hosted) dirty.add(agent);
+        for (const agent of running.values()) dirty.add(agent);
         flush();
+        void reconcile();
       }, config.agents.heartbeatIntervalMs);
     },
+    reconcile,
     async stop({ timeoutMs }) {
+      stopping = true;
       clearInterval(timer);
-      const results = await Promise.all(hosted.map((a) => a.handle?.stop({ timeoutMs }) ?? Promise.resolve({ drained: true, abandoned: 0 })));
-      for (const agent of hosted) await agent.definition.stop?.();
+      await control?.stop({ timeoutMs });
+      await reconciling;
+      const results = await Promise.all([...running.values()].map((a) => stopAgent(a, timeoutMs)));
       await beating;
-      for (const agent of hosted) await markInstanceStopped(store, agent.services.manifest.id, instanceId);
+      for (const id of running.keys()) await markInstanceStopped(store, id, instanceId);
       const abandoned = results.reduce((n, r) => n + r.abandoned, 0);
       if (abandoned > 0) log.error({ code: 'WOW_ERR_SHUTDOWN_TIMEOUT', abandoned, timeoutMs }, createError('WOW_ERR_SHUTDOWN_TIMEOUT', [abandoned, timeoutMs]).message);
       return { drained: abandoned === 0, abandoned };

@@ -35,6 +35,12 @@ export const errorCodes = {
   WOW_ERR_FACTORY_TEMPLATE: { template: 'Template %s is invalid: %s', retryable: false, status: 500 },
   WOW_ERR_FACTORY_ANSWERS: { template: '%s: %s', retryable: false, status: 400 },
   WOW_ERR_FACTORY_HISTORY: { template: 'Template %s version %s is not in this repository\'s git history, so the output it generated cannot be rebuilt for a three-way merge: %s', retryable: false, status: 500 },
+  WOW_ERR_DEPLOY: { template: 'Cannot deploy %s: %s', retryable: false, status: 400 },
+  WOW_ERR_ROLLBACK: { template: 'Cannot roll back %s: %s', retryable: false, status: 409 },
+  WOW_ERR_TICKET_NOT_FOUND: { template: 'No ticket %s.', retryable: false, status: 404 },
+  WOW_ERR_TICKET_STATE: { template: 'Ticket %s: %s', retryable: false, status: 409 },
+  WOW_ERR_KB_ARTICLE: { template: 'Knowledge-base article %s: %s', retryable: false, status: 400 },
+  WOW_ERR_GIT_REVISION: { template: '"%s" is not a commit in %s; %s.', retryable: false, status: 400 },
   WOW_ERR_CLI_USAGE: { template: '%s', retryable: false, status: 400 },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -16,8 +16,9 @@ export async function registerAgent(db: PgQueryable, manifest: AgentManifest): P
   await db.query(sql.upsertAgent, [manifest.id, manifest.name, manifest.version, manifest.description, JSON.stringify(manifest)]);
 }
 
-export async function registerInstance(db: PgQueryable, agentId: string, instanceId: string): Promise<void> {
-  await db.query(sql.upsertInstance, [instanceId, agentId, hostname(), process.pid]);
+/** `treeHash`: the deployed version the instance runs, null for the agent's folder in the runtime's checkout. */
+export async function registerInstance(db: PgQueryable, agentId: string, instanceId: string, treeHash: string | null): Promise<void> {
+  await db.query(sql.upsertInstance, [instanceId, agentId, hostname(), process.pid, treeHash]);
 }
 
 export async function heartbeat(db: PgQueryable, agentId: string, instanceId: string, inFlight: number): Promise<void> {

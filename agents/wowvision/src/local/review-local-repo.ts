@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { runGit } from '../../../runtime/src/index.ts';
 import type { Advisor, Scope } from '../../../../rules/kinds/index.ts';
 import { createMemoryCache } from '../cache/review-cache.ts';
 import { parseBaseline } from '../engine/baseline.ts';
@@ -10,7 +11,6 @@ import { reviewChange } from '../engine/review-change.ts';
 import { findRulePack } from '../pack/find-rule-pack.ts';
 import type { RulePack } from '../pack/rule-pack.ts';
 import { openGitChange } from '../repo/open-git-change.ts';
-import { runGit } from '../repo/run-git.ts';
 
 export interface LocalReviewOptions {
   cwd: string;

@@ -1,4 +1,4 @@
-import { runGit } from './run-git.ts';
+import { runGit } from '../../../runtime/src/index.ts';
 
 /**
  * Makes `shas` and the history between them present in a local clone. CI checkouts are

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openBlobReader, runGit } from '../../../runtime/src/index.ts';
 import { parseUnifiedDiff, type FileChange } from '../change/parse-diff.ts';
 import { gitBlobId } from './git-blob-id.ts';
 import { snapshotOf, type RepoSnapshot } from './repo-snapshot.ts';
-import { openBlobReader, runGit } from './run-git.ts';
 
 export interface GitChange {
   snapshot: RepoSnapshot;

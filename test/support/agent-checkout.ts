@@ -1,0 +1,44 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * A checkout laid out like the platform's: agents/runtime and node_modules are links to
+ * this repository's, so agents written here import the real runtime.
+ */
+export async function makeCheckout(dir: string): Promise<void> {
+  await mkdir(join(dir, 'agents'), { recursive: true });
+  await symlink(join(root, 'agents', 'runtime'), join(dir, 'agents', 'runtime'));
+  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
+  await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
+}
+
+export async function writeAgent(dir: string, id: string, files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(dir, 'agents', id, path, '..'), { recursive: true });
+    await writeFile(join(dir, 'agents', id, path), text);
+  }
+}
+
+/** The files of "greeter", an agent that answers which version it is, after `ms`, and counts its starts. */
+export function greeterFiles(version: string, semver: string): Record<string, string> {
+  return {
+    'agent.yml': `id: greeter\nname: Greeter\nversion: ${semver}\ndescription: Says which version answers.\nwakesOn:\n  - test.greet.requested\n`,
+    'src/index.ts': `import { defineAgent } from '../../runtime/src/index.ts';
+
+let starts = 0;
+export default defineAgent({
+  async start() {
+    starts++;
+  },
+  async handle(_ctx, event) {
+    const { ms = 0 } = event.data as { ms?: number };
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return { version: '${version}', starts };
+  },
+});
+`,
+  };
+}
