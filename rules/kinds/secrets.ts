@@ -75,9 +75,12 @@ function finding(path: string, line: number, index: number, value: string, name:
   return { path, line, column: index + 1, endColumn: index + 1 + value.length, message: `${name}, ${value.length} characters, is added here; remove it, rotate it, and load it from the environment`, key: `secret ${fingerprint}` };
 }
 
+/** A relative path to a file: lowercase folders, a name with an extension (e.g. a numbered migration). */
+const filePath = /^(?:[a-z0-9_.-]+\/)+[a-z0-9_-]+\.[a-z]{1,5}$/;
+
 function looksRandom(value: string, threshold: number): boolean {
   // Paths, words joined by dashes and version strings are long but not random.
-  if (!/[0-9]/.test(value) || !/[a-zA-Z]/.test(value) || /^[a-z]+(?:[-_.][a-z0-9]+)+$/.test(value)) return false;
+  if (!/[0-9]/.test(value) || !/[a-zA-Z]/.test(value) || /^[a-z]+(?:[-_.][a-z0-9]+)+$/.test(value) || filePath.test(value)) return false;
   const counts = new Map<string, number>();
   for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let entropy = 0;

@@ -24,6 +24,7 @@ describe('secrets rules', () => {
         "export const commit = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3';",
         "export const placeholder = '-----BEGIN RSA PRIVATE KEY-----';",
         "export const path = 'src/components/some-long-file-name-here.tsx';",
+        "export const migration = 'infra/db/migrations/0004_support_desk.sql';",
       ].join('\n'),
       'id_rsa': pem,
     });

@@ -1,0 +1,2 @@
+select id, subject, status, priority, tier, requester_email, requester_name, follows_ticket_id, created_at
+from support_tickets where id = $1

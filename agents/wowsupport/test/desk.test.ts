@@ -1,0 +1,88 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, createStore, isWowError, migrate, type Store } from '../../runtime/src/index.ts';
+import { searchArticles, upsertArticle } from '../src/desk/knowledge-base.ts';
+import { loadArticles } from '../src/desk/load-articles.ts';
+import { ticketStatuses, transition } from '../src/desk/ticket-status.ts';
+import { findTicket, openTicket, receiveCustomerMessage, recordDeskMessage } from '../src/desk/tickets.ts';
+import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+
+const log = createLogger('silent');
+const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
+
+describe('the ticket status machine', () => {
+  it('follows the lifecycle, and a customer reply reopens a solved ticket', () => {
+    expect(transition('new', 'reply')).toEqual({ ok: true, status: 'open' });
+    expect(transition('open', 'ask_customer')).toEqual({ ok: true, status: 'pending_customer' });
+    expect(transition('pending_customer', 'customer_reply')).toEqual({ ok: true, status: 'open' });
+    expect(transition('open', 'hold')).toEqual({ ok: true, status: 'on_hold' });
+    expect(transition('on_hold', 'release')).toEqual({ ok: true, status: 'open' });
+    expect(transition('open', 'solve')).toEqual({ ok: true, status: 'solved' });
+    expect(transition('solved', 'customer_reply')).toEqual({ ok: true, status: 'open' });
+    expect(transition('solved', 'close')).toEqual({ ok: true, status: 'closed' });
+  });
+
+  it('refuses what a status does not allow, saying what it does allow; a closed ticket takes follow-ups', () => {
+    expect(transition('open', 'close')).toEqual({ ok: false, followUp: false, reason: 'a ticket that is open cannot close; it can reply, ask customer, customer reply, hold, solve' });
+    expect(transition('closed', 'customer_reply')).toMatchObject({ ok: false, followUp: true });
+    // A customer can always write: every status but closed takes the message on the ticket.
+    for (const status of ticketStatuses.filter((s) => s !== 'closed')) expect(transition(status, 'customer_reply').ok).toBe(true);
+  });
+});
+
+const backends = [
+  { name: 'PostgreSQL', open: async () => createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 2, schema: uniqueName('desk'), log }) },
+  { name: 'embedded PGlite', open: async (dir: string) => createStore({ dataDir: dir, poolMax: 1, log }) },
+];
+
+describe.each(backends)('tickets and the knowledge base on $name', (backend) => {
+  let store: Store;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'wow-desk-'));
+    store = await backend.open(dir);
+    await migrate(store, { log });
+    for (const article of await loadArticles(kb)) await upsertArticle(store, article);
+  });
+  afterAll(async () => {
+    const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
+    await store.close();
+    if (backend.name === 'PostgreSQL' && schema !== undefined) {
+      const c = new pg.Client({ connectionString: testDatabaseUrl });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('finds the article that answers a question, with how much of it it covers and the passage', async () => {
+    const [top] = await searchArticles(store, 'How do I reset my API key?');
+    expect(top).toMatchObject({ slug: 'reset-api-key', title: 'Reset your API key', intent: 'how-to', coverage: 1 });
+    expect(top?.excerpt).toContain('Rotate key');
+    expect(await searchArticles(store, 'sponsorship conference')).toEqual([]);
+    expect(await searchArticles(store, '')).toEqual([]);
+  });
+
+  it('keeps a ticket\'s lifecycle: a reply to a solved ticket reopens it, one to a closed ticket opens a linked follow-up', async () => {
+    const ticket = await store.transaction((tx) => openTicket(tx, { subject: 'Help', body: 'It broke.', requester: { email: 'ada@example.com' } }));
+    expect(ticket).toMatchObject({ status: 'new', tier: 'L1', priority: 'normal' });
+    const desk = { direction: 'outbound', author: { kind: 'human', id: 'octocat' }, body: 'Fixed.', autoSubmitted: false } as const;
+    await store.transaction((tx) => recordDeskMessage(tx, ticket.id, { ...desk, action: 'solve' }));
+    expect((await store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Still broken.' }))).ticket.status).toBe('open');
+    await store.transaction((tx) => recordDeskMessage(tx, ticket.id, { ...desk, action: 'solve' }));
+    await store.transaction((tx) => recordDeskMessage(tx, ticket.id, { ...desk, action: 'close' }));
+    const { ticket: follow, followUp } = await store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Broken again.' }));
+    expect(followUp).toBe(true);
+    expect(follow).toMatchObject({ subject: 'Re: Help', status: 'new', followsTicketId: ticket.id });
+    expect(await findTicket(store, ticket.id)).toMatchObject({ status: 'closed' });
+    const err: unknown = await store.transaction((tx) => recordDeskMessage(tx, follow.id, { ...desk, action: 'close' })).catch((e: unknown) => e);
+    expect(isWowError(err, 'WOW_ERR_TICKET_STATE')).toBe(true);
+    const events = (await store.query<{ type: string }>(`select event->>'type' as type from outbox order by id`)).rows.map((r) => r.type);
+    expect(events).toEqual(['support.ticket.opened', 'support.message.received', 'support.ticket.opened']);
+  });
+});

@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestAgent, type TestAgent } from '../../runtime/src/index.ts';
+import { upsertArticle } from '../src/desk/knowledge-base.ts';
+import { loadArticles } from '../src/desk/load-articles.ts';
+import { findTicket, openTicket, receiveCustomerMessage, ticketMessages, type Ticket } from '../src/desk/tickets.ts';
+
+// The agent on the real runtime: the in-process bus and an embedded PostgreSQL, with the
+// knowledge base and the labelled tickets of test/fixtures/support.
+const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
+const fixtures = new URL('../../../test/fixtures/support/', import.meta.url);
+const labelled = parse(await readFile(new URL('labelled-tickets.yml', fixtures), 'utf8')) as { subject: string; body: string; answer?: string; escalate?: string }[];
+let agent: TestAgent;
+
+beforeAll(async () => {
+  agent = await startTestAgent({ agentsDir, id: 'wowsupport' });
+  for (const article of await loadArticles(fileURLToPath(new URL('kb', fixtures)))) await upsertArticle(agent.store, article);
+});
+
+afterAll(async () => {
+  await agent.stop();
+});
+
+/** Opens a ticket as intake does, and hands its event to the agent as the outbox relay would. */
+async function open(subject: string, body: string): Promise<Ticket> {
+  const ticket = await agent.store.transaction((tx) => openTicket(tx, { subject, body, requester: { email: 'ada@example.com', name: 'Ada' } }));
+  await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: { ticketId: ticket.id } });
+  return ticket;
+}
+/** What the agent did with the ticket: answered, or escalated. */
+const outcomeOf = (ticketId: string) => Promise.race([
+  agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticketId).then(() => 'answered'),
+  agent.emitted('support.ticket.escalated', (e) => (e.data as { ticketId: string }).ticketId === ticketId).then(() => 'escalated'),
+]);
+
+describe('WowSupport L1', () => {
+  it.each(labelled.map((l) => [`${l.subject} → ${l.answer ?? 'L2'}`, l] as const))('%s', async (_name, example) => {
+    const ticket = await open(example.subject, example.body);
+    const type = await outcomeOf(ticket.id);
+    const after = await findTicket(agent.store, ticket.id);
+    const messages = await ticketMessages(agent.store, ticket.id);
+    if (example.answer !== undefined) {
+      expect(type).toBe('answered');
+      expect(after).toMatchObject({ status: 'pending_customer', tier: 'L1' });
+      const reply = messages.find((m) => m.direction === 'outbound');
+      expect(reply).toMatchObject({ autoSubmitted: true, cites: [example.answer], author: { kind: 'agent', id: 'wowsupport' } });
+      expect(reply?.body).toContain(`(kb:${example.answer})`);
+      expect(reply?.body).toContain('Did this answer your question?');
+    } else {
+      expect(type).toBe('escalated');
+      expect(after).toMatchObject({ status: 'open', tier: 'L2' });
+      expect(messages.filter((m) => m.direction === 'outbound')).toEqual([]);
+      expect(messages.find((m) => m.direction === 'internal')?.body).toContain(example.escalate);
+    }
+  });
+
+  it('hands the ticket to L2 when the customer replies to its answer, and answers an event once', async () => {
+    const ticket = await open('How do I reset my API key?', 'Where do I rotate the API key?');
+    await agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
+    await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'That did not work, the button is greyed out.' }));
+    const reply = await agent.publish({ type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
+    const escalated = await agent.emitted('support.ticket.escalated', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
+    expect(escalated.data).toMatchObject({ tier: 'L2', reason: "the customer replied to L1's answer, so it did not solve the problem" });
+    expect(await findTicket(agent.store, ticket.id)).toMatchObject({ status: 'open', tier: 'L2' });
+    // Redelivered, the same event changes nothing.
+    await agent.publish({ id: reply.id, type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'internal')).toHaveLength(1);
+  });
+
+  it('never answers an automatic reply', async () => {
+    const ticket = await open('Out of office', 'I am away until Monday.');
+    await outcomeOf(ticket.id);
+    const before = (await ticketMessages(agent.store, ticket.id)).length;
+    await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Automatic reply: I am out of the office.', autoSubmitted: true }));
+    const auto = await agent.publish({ type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
+    // Handled (its run-once key is taken) and left alone: no reply, no escalation.
+    await agent.eventually(async () => {
+      expect((await agent.store.query('select 1 from processed_messages where key = $1', [auto.id])).rows).toHaveLength(1);
+    });
+    expect(await ticketMessages(agent.store, ticket.id)).toHaveLength(before + 1);
+  });
+});
