@@ -59,6 +59,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '  ' }).database.url).toBeUndefined();
   });
 
+  it('reads the support desk: the repository, approvers split into logins and teams, and defaults', () => {
+    expect(loadConfig({}).support).toEqual({ repo: undefined, approvers: { logins: [], teams: [] }, personalDataInIssues: false, l1Threshold: 0.6, rateLimitPerMinute: 60, smtpListen: undefined, smtpUrl: undefined, emailFrom: 'support@waooaw.localhost' });
+    const support = loadConfig({ SUPPORT_REPO: 'acme/support', SUPPORT_APPROVERS: '@ada, acme/support-leads', SUPPORT_SMTP_PORT: '2525' }).support;
+    expect(support).toMatchObject({ repo: { owner: 'acme', repo: 'support' }, approvers: { logins: ['ada'], teams: [{ org: 'acme', slug: 'support-leads' }] }, smtpListen: { host: '127.0.0.1', port: 2525 } });
+    expect(configError({ SUPPORT_REPO: 'support' })).toContain('SUPPORT_REPO: expected owner/repo');
+    expect(configError({ SUPPORT_L1_THRESHOLD: '80' })).toContain('SUPPORT_L1_THRESHOLD: expected a number from 0 to 1');
+    expect(configError({ SMTP_URL: 'smtp.example.com' })).toContain('SMTP_URL: expected a URL starting with smtp:// or smtps://');
+  });
+
   it('.env.example documents every variable the schema reads', () => {
     const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
     for (const name of Object.keys(envSchema.shape)) expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));

@@ -55,6 +55,15 @@ export const envSchema = z.object({
   LLM_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   LLM_MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8, { error: 'expected the webhook secret set in the App settings (at least 8 characters)' }).optional()),
+  SUPPORT_REPO: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: 'expected owner/repo, the repository where tickets become issues' }).optional()),
+  SUPPORT_APPROVERS: z.preprocess(emptyAsUndefined, z.string().regex(/^\s*@?[A-Za-z0-9-]+(?:\/[A-Za-z0-9._-]+)?(?:\s*,\s*@?[A-Za-z0-9-]+(?:\/[A-Za-z0-9._-]+)?)*\s*$/, { error: 'expected GitHub logins or org/team slugs, comma-separated (e.g. "ada, acme/support-leads")' }).optional()),
+  SUPPORT_PERSONAL_DATA_IN_ISSUES: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false'),
+  SUPPORT_L1_THRESHOLD: z.coerce.number({ error: 'expected a number from 0 to 1' }).min(0, { error: 'expected a number from 0 to 1' }).max(1, { error: 'expected a number from 0 to 1' }).default(0.6),
+  SUPPORT_RATE_LIMIT_PER_MINUTE: int(1, 100_000, 60),
+  SUPPORT_SMTP_PORT: z.preprocess(emptyAsUndefined, int(0, 65535, 0).optional()),
+  SUPPORT_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_URL: z.preprocess(emptyAsUndefined, url(['smtp:', 'smtps:']).optional()),
+  SUPPORT_EMAIL_FROM: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, { error: 'expected an email address (e.g. support@example.com)' }).default('support@waooaw.localhost'),
 });
 
 export type Env = z.infer<typeof envSchema>;

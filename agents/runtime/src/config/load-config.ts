@@ -24,6 +24,25 @@ export interface Config {
   githubMissing: string[];
   /** An OpenAI-compatible model; undefined unless LLM_MODEL is set (LLMs advise, rules decide). */
   llm: LlmSettings | undefined;
+  support: SupportSettings;
+}
+
+export interface SupportSettings {
+  /** Where each ticket becomes an issue; undefined: tickets are not synced with GitHub. */
+  repo: { owner: string; repo: string } | undefined;
+  /** Logins and org/team slugs whose `/approve` releases an L3 draft. */
+  approvers: { logins: string[]; teams: { org: string; slug: string }[] };
+  /** Whether a customer's name and email may appear in the issue body. */
+  personalDataInIssues: boolean;
+  /** The share of a question an article must cover before L1 answers alone. */
+  l1Threshold: number;
+  /** Ticket API requests per customer per minute. */
+  rateLimitPerMinute: number;
+  /** The inbound SMTP listener; undefined: no listener. */
+  smtpListen: { host: string; port: number } | undefined;
+  /** Outbound mail; undefined: replies to email tickets wait, undelivered, until it is set. */
+  smtpUrl: string | undefined;
+  emailFrom: string;
 }
 
 export interface LlmSettings {
@@ -33,7 +52,7 @@ export interface LlmSettings {
   model: string;
 }
 
-const secretVariables = new Set(['PRIVATE_KEY', 'WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL', 'LLM_API_KEY']);
+const secretVariables = new Set(['PRIVATE_KEY', 'WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL', 'LLM_API_KEY', 'SMTP_URL']);
 
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const name = issue.path.join('.');
@@ -72,6 +91,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     github: e.APP_ID !== undefined && privateKey !== undefined && e.WEBHOOK_SECRET !== undefined ? { appId: e.APP_ID, privateKey, webhookSecret: e.WEBHOOK_SECRET, apiUrl: e.GITHUB_API_URL.replace(/\/$/, '') } : undefined,
     githubMissing,
     llm: e.LLM_MODEL === undefined ? undefined : { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL },
+    support: supportSettings(e),
+  };
+}
+
+function supportSettings(e: Env): SupportSettings {
+  const [owner, repo] = e.SUPPORT_REPO?.split('/') ?? [];
+  const approvers = (e.SUPPORT_APPROVERS ?? '').split(',').map((a) => a.trim().replace(/^@/, '')).filter((a) => a !== '');
+  return {
+    repo: owner === undefined || repo === undefined ? undefined : { owner, repo },
+    approvers: {
+      logins: approvers.filter((a) => !a.includes('/')),
+      teams: approvers.filter((a) => a.includes('/')).map((a) => ({ org: a.split('/')[0] ?? '', slug: a.split('/')[1] ?? '' })),
+    },
+    personalDataInIssues: e.SUPPORT_PERSONAL_DATA_IN_ISSUES === 'true',
+    l1Threshold: e.SUPPORT_L1_THRESHOLD,
+    rateLimitPerMinute: e.SUPPORT_RATE_LIMIT_PER_MINUTE,
+    smtpListen: e.SUPPORT_SMTP_PORT === undefined ? undefined : { host: e.SUPPORT_SMTP_HOST, port: e.SUPPORT_SMTP_PORT },
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.SUPPORT_EMAIL_FROM,
   };
 }
 
