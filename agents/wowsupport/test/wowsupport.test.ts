@@ -25,7 +25,7 @@ afterAll(async () => {
 
 /** Opens a ticket as intake does, and hands its event to the agent as the outbox relay would. */
 async function open(subject: string, body: string): Promise<Ticket> {
-  const ticket = await agent.store.transaction((tx) => openTicket(tx, { subject, body, requester: { email: 'ada@example.com', name: 'Ada' } }));
+  const ticket = await agent.store.transaction((tx) => openTicket(tx, { subject, body, channel: 'api', requester: { email: 'ada@example.com', name: 'Ada' } }));
   await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: { ticketId: ticket.id } });
   return ticket;
 }
@@ -59,7 +59,7 @@ describe('WowSupport L1', () => {
   it('hands the ticket to L2 when the customer replies to its answer, and answers an event once', async () => {
     const ticket = await open('How do I reset my API key?', 'Where do I rotate the API key?');
     await agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
-    await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'That did not work, the button is greyed out.' }));
+    await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'That did not work, the button is greyed out.', channel: 'api' }));
     const reply = await agent.publish({ type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
     const escalated = await agent.emitted('support.ticket.escalated', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
     expect(escalated.data).toMatchObject({ tier: 'L2', reason: "the customer replied to L1's answer, so it did not solve the problem" });
@@ -74,7 +74,7 @@ describe('WowSupport L1', () => {
     const ticket = await open('Out of office', 'I am away until Monday.');
     await outcomeOf(ticket.id);
     const before = (await ticketMessages(agent.store, ticket.id)).length;
-    await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Automatic reply: I am out of the office.', autoSubmitted: true }));
+    await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Automatic reply: I am out of the office.', autoSubmitted: true, channel: 'api' }));
     const auto = await agent.publish({ type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
     // Handled (its run-once key is taken) and left alone: no reply, no escalation.
     await agent.eventually(async () => {

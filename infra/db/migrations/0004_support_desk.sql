@@ -1,12 +1,27 @@
 -- The support desk: customers' tickets and their messages, and the knowledge base L1
 -- answers from. Status, priority and tier are checked here too, so no door can write a
 -- value the status machine does not know.
+-- A customer organisation: its API keys (0005) and the webhook its events go to.
+create table support_customers (
+  id uuid primary key,
+  slug text not null unique,
+  name text not null,
+  -- The customer's endpoint for replies and status changes, HMAC-signed with webhook_secret.
+  webhook_url text,
+  webhook_secret text,
+  created_at timestamptz not null default now()
+);
+
 create table support_tickets (
   id uuid primary key,
   subject text not null,
   status text not null default 'new' check (status in ('new', 'open', 'pending_customer', 'on_hold', 'solved', 'closed')),
   priority text not null default 'normal' check (priority in ('urgent', 'high', 'normal', 'low')),
   tier text not null default 'L1' check (tier in ('L1', 'L2', 'L3')),
+  -- Null for a ticket from someone not known as a customer (an email, the web form).
+  customer_id uuid references support_customers (id),
+  -- Where the customer writes and is answered: api (and the customer's webhook), email, web.
+  channel text not null check (channel in ('api', 'email', 'web')),
   requester_email text,
   requester_name text,
   -- A follow-up to a closed ticket is a new ticket linked to the old one.
@@ -29,11 +44,19 @@ create table support_messages (
   auto_submitted boolean not null default false,
   -- The knowledge-base articles an answer cites.
   cites text[] not null default '{}',
+  -- Where it came from or goes: the ticket's channel, or github for a comment on its issue.
+  channel text not null check (channel in ('api', 'email', 'web', 'github', 'desk')),
+  -- Its id there (an email's Message-ID, a comment's id): the same one is never stored twice.
+  channel_msg_id text,
+  -- Outbound only: when the customer's channel took it, or why it has not yet.
+  delivered_at timestamptz,
+  delivery_error text,
   -- clock_timestamp: messages written in one transaction keep their order.
   created_at timestamptz not null default clock_timestamp()
 );
 
 create index support_messages_ticket on support_messages (ticket_id, created_at);
+create unique index support_messages_channel_id on support_messages (channel, channel_msg_id) where channel_msg_id is not null;
 
 create table kb_articles (
   slug text primary key,

@@ -9,10 +9,15 @@ const sql = {
   lockTicket: readSql(import.meta.url, 'lock-ticket'),
   updateState: readSql(import.meta.url, 'update-ticket-state'),
   selectMessages: readSql(import.meta.url, 'select-messages'),
+  selectByChannelId: readSql(import.meta.url, 'select-message-by-channel-id'),
 };
 
 export type Priority = 'urgent' | 'high' | 'normal' | 'low';
 export type Tier = 'L1' | 'L2' | 'L3';
+/** Where a customer writes to the desk and is answered. */
+export type TicketChannel = 'api' | 'email' | 'web';
+/** Where a message came from or goes: the ticket's channel, the ticket's issue, or the desk itself (internal notes). */
+export type MessageChannel = TicketChannel | 'github' | 'desk';
 
 export interface Ticket {
   id: string;
@@ -20,6 +25,8 @@ export interface Ticket {
   status: TicketStatus;
   priority: Priority;
   tier: Tier;
+  customerId: string | null;
+  channel: TicketChannel;
   requester: { email: string | null; name: string | null };
   followsTicketId: string | null;
   createdAt: string;
@@ -32,15 +39,34 @@ export interface Message {
   body: string;
   autoSubmitted: boolean;
   cites: string[];
+  channel: MessageChannel;
+  /** Its id on its channel: an email's Message-ID, an issue comment's id. */
+  channelMsgId: string | null;
+  /** Outbound: when the customer's channel took it; null until then. */
+  deliveredAt: string | null;
   createdAt: string;
 }
 
 export interface NewTicket {
   subject: string;
   body: string;
+  channel: TicketChannel;
   priority?: Priority;
+  customerId?: string | undefined;
   requester: { email?: string | undefined; name?: string | undefined };
   followsTicketId?: string | undefined;
+  /** The first message's id on its channel (an email's Message-ID). */
+  channelMsgId?: string | undefined;
+}
+
+export interface CustomerMessage {
+  body: string;
+  channel: MessageChannel;
+  channelMsgId?: string | undefined;
+  /** RFC 3834: an automatic reply (out-of-office), never answered automatically. */
+  autoSubmitted?: boolean;
+  /** Who wrote it when not the requester (another person on the thread). */
+  authorId?: string;
 }
 
 /** Intake's events: the ticket and the message are committed before anyone hears of them. */
@@ -49,9 +75,10 @@ export const intakeSource = 'wow/support-intake';
 /** Writes a ticket with the customer's first message, and `support.ticket.opened` in the same transaction. */
 export async function openTicket(tx: PgQueryable, input: NewTicket): Promise<Ticket> {
   const id = randomUUID();
-  await tx.query(sql.insertTicket, [id, input.subject, input.priority ?? 'normal', input.requester.email ?? null, input.requester.name ?? null, input.followsTicketId ?? null]);
-  await tx.query(sql.insertMessage, [randomUUID(), id, 'inbound', 'customer', input.requester.email ?? 'customer', input.body, false, []]);
-  await enqueueOutbox(tx, createEvent({ source: intakeSource, type: 'support.ticket.opened', subject: id, partitionkey: id, data: { ticketId: id } }));
+  const messageId = randomUUID();
+  await tx.query(sql.insertTicket, [id, input.subject, input.priority ?? 'normal', input.customerId ?? null, input.channel, input.requester.email ?? null, input.requester.name ?? null, input.followsTicketId ?? null]);
+  await tx.query(sql.insertMessage, [messageId, id, 'inbound', 'customer', input.requester.email ?? 'customer', input.body, false, [], input.channel, input.channelMsgId ?? null]);
+  await enqueueOutbox(tx, createEvent({ source: intakeSource, type: 'support.ticket.opened', subject: id, partitionkey: id, data: { ticketId: id, messageId } }));
   return (await findTicket(tx, id)) as Ticket;
 }
 
@@ -59,22 +86,29 @@ export async function openTicket(tx: PgQueryable, input: NewTicket): Promise<Tic
  * A customer's message on a ticket: it reopens a solved ticket, and on a closed one it
  * opens a follow-up ticket linked to it. Returns the ticket the message landed on.
  */
-export async function receiveCustomerMessage(tx: PgQueryable, ticketId: string, message: { body: string; autoSubmitted?: boolean }): Promise<{ ticket: Ticket; followUp: boolean }> {
+export async function receiveCustomerMessage(tx: PgQueryable, ticketId: string, message: CustomerMessage): Promise<{ ticket: Ticket; messageId: string; followUp: boolean }> {
   const ticket = await lockTicket(tx, ticketId);
   const next = transition(ticket.status, 'customer_reply');
   if (!next.ok && next.followUp) {
-    const follow = await openTicket(tx, { subject: `Re: ${ticket.subject}`, body: message.body, priority: ticket.priority, requester: { email: ticket.requester.email ?? undefined, name: ticket.requester.name ?? undefined }, followsTicketId: ticket.id });
-    return { ticket: follow, followUp: true };
+    const follow = await openTicket(tx, { subject: `Re: ${ticket.subject}`, body: message.body, channel: ticket.channel, customerId: ticket.customerId ?? undefined, priority: ticket.priority, requester: { email: ticket.requester.email ?? undefined, name: ticket.requester.name ?? undefined }, followsTicketId: ticket.id, channelMsgId: message.channelMsgId });
+    const [first] = await ticketMessages(tx, follow.id);
+    return { ticket: follow, messageId: first?.id ?? '', followUp: true };
   }
   if (!next.ok) throw createError('WOW_ERR_TICKET_STATE', [ticketId, next.reason]);
-  await tx.query(sql.insertMessage, [randomUUID(), ticketId, 'inbound', 'customer', ticket.requester.email ?? 'customer', message.body, message.autoSubmitted ?? false, []]);
+  const messageId = randomUUID();
+  await tx.query(sql.insertMessage, [messageId, ticketId, 'inbound', 'customer', message.authorId ?? ticket.requester.email ?? 'customer', message.body, message.autoSubmitted ?? false, [], message.channel, message.channelMsgId ?? null]);
   await tx.query(sql.updateState, [ticketId, next.status, ticket.tier]);
-  await enqueueOutbox(tx, createEvent({ source: intakeSource, type: 'support.message.received', subject: ticketId, partitionkey: ticketId, data: { ticketId } }));
-  return { ticket: { ...ticket, status: next.status }, followUp: false };
+  await enqueueOutbox(tx, createEvent({ source: intakeSource, type: 'support.message.received', subject: ticketId, partitionkey: ticketId, data: { ticketId, messageId } }));
+  return { ticket: { ...ticket, status: next.status }, messageId, followUp: false };
 }
 
-/** A message from the desk (outbound or internal) and the transition it makes, in the caller's transaction. */
-export async function recordDeskMessage(tx: PgQueryable, ticketId: string, message: { direction: 'outbound' | 'internal'; author: Message['author']; body: string; autoSubmitted: boolean; cites?: string[]; action?: TicketAction; tier?: Tier }): Promise<Ticket> {
+/**
+ * A message from the desk and the transition it makes, in the caller's transaction. An
+ * outbound message is for the customer: `support.message.outbound` goes out with it, and
+ * whoever delivers to the ticket's channel (and mirrors it on the issue) acts on that.
+ * Internal notes never leave the desk.
+ */
+export async function recordDeskMessage(tx: PgQueryable, ticketId: string, message: { direction: 'outbound' | 'internal'; author: Message['author']; body: string; autoSubmitted: boolean; cites?: string[]; action?: TicketAction; tier?: Tier; channel?: MessageChannel; channelMsgId?: string; source?: string }): Promise<{ ticket: Ticket; messageId: string }> {
   const ticket = await lockTicket(tx, ticketId);
   let status = ticket.status;
   if (message.action !== undefined) {
@@ -82,19 +116,30 @@ export async function recordDeskMessage(tx: PgQueryable, ticketId: string, messa
     if (!next.ok) throw createError('WOW_ERR_TICKET_STATE', [ticketId, next.reason]);
     status = next.status;
   }
-  await tx.query(sql.insertMessage, [randomUUID(), ticketId, message.direction, message.author.kind, message.author.id, message.body, message.autoSubmitted, message.cites ?? []]);
+  const messageId = randomUUID();
+  const channel = message.channel ?? (message.direction === 'outbound' ? ticket.channel : 'desk');
+  await tx.query(sql.insertMessage, [messageId, ticketId, message.direction, message.author.kind, message.author.id, message.body, message.autoSubmitted, message.cites ?? [], channel, message.channelMsgId ?? null]);
   await tx.query(sql.updateState, [ticketId, status, message.tier ?? ticket.tier]);
-  return { ...ticket, status, tier: message.tier ?? ticket.tier };
+  if (message.direction === 'outbound') {
+    await enqueueOutbox(tx, createEvent({ source: message.source ?? intakeSource, type: 'support.message.outbound', subject: ticketId, partitionkey: ticketId, data: { ticketId, messageId } }));
+  }
+  return { ticket: { ...ticket, status, tier: message.tier ?? ticket.tier }, messageId };
+}
+
+/** The message already stored under this id on its channel (an email's Message-ID, a comment id). */
+export async function findByChannelId(db: PgQueryable, channel: MessageChannel, channelMsgId: string): Promise<{ ticketId: string; messageId: string } | undefined> {
+  const row = (await db.query<{ ticket_id: string; id: string }>(sql.selectByChannelId, [channel, channelMsgId])).rows[0];
+  return row === undefined ? undefined : { ticketId: row.ticket_id, messageId: row.id };
 }
 
 export async function findTicket(db: PgQueryable, id: string): Promise<Ticket | undefined> {
-  const row = (await db.query<{ id: string; subject: string; status: TicketStatus; priority: Priority; tier: Tier; requester_email: string | null; requester_name: string | null; follows_ticket_id: string | null; created_at: Date }>(sql.selectTicket, [id])).rows[0];
-  return row === undefined ? undefined : { id: row.id, subject: row.subject, status: row.status, priority: row.priority, tier: row.tier, requester: { email: row.requester_email, name: row.requester_name }, followsTicketId: row.follows_ticket_id, createdAt: new Date(row.created_at).toISOString() };
+  const row = (await db.query<{ id: string; subject: string; status: TicketStatus; priority: Priority; tier: Tier; customer_id: string | null; channel: TicketChannel; requester_email: string | null; requester_name: string | null; follows_ticket_id: string | null; created_at: Date }>(sql.selectTicket, [id])).rows[0];
+  return row === undefined ? undefined : { id: row.id, subject: row.subject, status: row.status, priority: row.priority, tier: row.tier, customerId: row.customer_id, channel: row.channel, requester: { email: row.requester_email, name: row.requester_name }, followsTicketId: row.follows_ticket_id, createdAt: new Date(row.created_at).toISOString() };
 }
 
 export async function ticketMessages(db: PgQueryable, ticketId: string): Promise<Message[]> {
-  const { rows } = await db.query<{ id: string; direction: Message['direction']; author_kind: Message['author']['kind']; author_id: string; body: string; auto_submitted: boolean; cites: string[]; created_at: Date }>(sql.selectMessages, [ticketId]);
-  return rows.map((r) => ({ id: r.id, direction: r.direction, author: { kind: r.author_kind, id: r.author_id }, body: r.body, autoSubmitted: r.auto_submitted, cites: r.cites, createdAt: new Date(r.created_at).toISOString() }));
+  const { rows } = await db.query<{ id: string; direction: Message['direction']; author_kind: Message['author']['kind']; author_id: string; body: string; auto_submitted: boolean; cites: string[]; channel: MessageChannel; channel_msg_id: string | null; delivered_at: Date | null; created_at: Date }>(sql.selectMessages, [ticketId]);
+  return rows.map((r) => ({ id: r.id, direction: r.direction, author: { kind: r.author_kind, id: r.author_id }, body: r.body, autoSubmitted: r.auto_submitted, cites: r.cites, channel: r.channel, channelMsgId: r.channel_msg_id, deliveredAt: r.delivered_at === null ? null : new Date(r.delivered_at).toISOString(), createdAt: new Date(r.created_at).toISOString() }));
 }
 
 async function lockTicket(tx: PgQueryable, id: string): Promise<Ticket> {
