@@ -29,6 +29,8 @@ export interface GitHubDouble {
   readonly reviews: { pull: number; body: string; event: string; comments: number }[];
   /** Deployments as created, with their statuses in order. */
   readonly deployments: Deployment[];
+  /** Team members by "org/team": who `GET /orgs/{org}/teams/{team_slug}/memberships/{username}` finds. */
+  readonly teams: Map<string, string[]>;
   /** Answer writes as GitHub does for a fork pull request's read-only GITHUB_TOKEN. */
   readOnly: boolean;
   addRepo(repo: DoubleRepo): void;
@@ -45,6 +47,19 @@ export interface DoubleRepo {
   defaultBranch?: string;
   /** Labels added to issues and pull requests, by number. */
   labels?: Map<number, string[]>;
+  /** Issues (not pull requests) created through the API; numbers are shared with pulls, as on GitHub. */
+  issues?: DoubleIssue[];
+  /** The App's installation on this repository. Default: 7. */
+  installationId?: number;
+}
+
+export interface DoubleIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason: string | null;
+  created_at: string;
 }
 
 export interface Deployment {
@@ -93,6 +108,7 @@ export function createGitHubDouble(): GitHubDouble {
     reviewComments: [],
     reviews: [],
     deployments: [],
+    teams: new Map(),
     readOnly: false,
     addRepo: (repo) => void repos.set(`${repo.owner}/${repo.repo}`, repo),
     callsTo: (route) => double.calls.filter((c) => c.route === route),
@@ -301,6 +317,55 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       }
       return json(200, runJson(run));
     }
+    case 'GET /repos/{owner}/{repo}/installation':
+      return repo === undefined ? json(404, { message: 'Not Found' }) : json(200, { id: repo.installationId ?? 7, app_id: 1, account: { login: repo.owner }, target_type: 'Organization' });
+    case 'POST /repos/{owner}/{repo}/issues': {
+      if (repo === undefined) return json(404, { message: 'Not Found' });
+      repo.issues ??= [];
+      const number = Math.max(0, ...repo.pulls.map((p) => p.number), ...repo.issues.map((i) => i.number)) + 1;
+      const issue: DoubleIssue = { number, title: textOf(body?.title), body: textOf(body?.body), state: 'open', state_reason: null, created_at: new Date().toISOString() };
+      repo.issues.push(issue);
+      repo.labels ??= new Map();
+      repo.labels.set(number, [...new Set((body?.labels ?? []) as string[])]);
+      return json(201, issueJson(repo, issue));
+    }
+    case 'GET /repos/{owner}/{repo}/issues': {
+      if (repo === undefined) return json(404, { message: 'Not Found' });
+      const state = query.get('state') ?? 'open';
+      const wanted = (query.get('labels') ?? '').split(',').filter(Boolean);
+      const page = Number(query.get('page') ?? 1);
+      const perPage = Number(query.get('per_page') ?? 30);
+      const found = (repo.issues ?? [])
+        .filter((i) => (state === 'all' || i.state === state) && wanted.every((l) => repo.labels?.get(i.number)?.includes(l)))
+        .sort((a, b) => (query.get('direction') === 'asc' ? a.number - b.number : b.number - a.number));
+      return json(200, found.slice((page - 1) * perPage, page * perPage).map((i) => issueJson(repo, i)));
+    }
+    case 'GET /repos/{owner}/{repo}/issues/{issue_number}': {
+      const issue = repo?.issues?.find((i) => i.number === Number(params.issue_number));
+      return repo === undefined || issue === undefined ? json(404, { message: 'Not Found' }) : json(200, issueJson(repo, issue));
+    }
+    case 'PATCH /repos/{owner}/{repo}/issues/{issue_number}': {
+      const issue = repo?.issues?.find((i) => i.number === Number(params.issue_number));
+      if (repo === undefined || issue === undefined) return json(404, { message: 'Not Found' });
+      if (typeof body?.title === 'string') issue.title = body.title;
+      if (typeof body?.body === 'string') issue.body = body.body;
+      if (body?.state === 'closed' || body?.state === 'open') {
+        issue.state = body.state;
+        issue.state_reason = body.state === 'closed' ? textOf(body.state_reason) || 'completed' : 'reopened';
+      }
+      if (Array.isArray(body?.labels)) (repo.labels ??= new Map()).set(issue.number, [...new Set(body.labels as string[])]);
+      return json(200, issueJson(repo, issue));
+    }
+    case 'PUT /repos/{owner}/{repo}/issues/{issue_number}/labels': {
+      if (repo === undefined) return json(404, { message: 'Not Found' });
+      const labels = [...new Set((body?.labels ?? []) as string[])];
+      (repo.labels ??= new Map()).set(Number(params.issue_number), labels);
+      return json(200, labels.map((name, i) => ({ id: i + 1, name })));
+    }
+    case 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}': {
+      const members = double.teams.get(`${params.org ?? ''}/${params.team_slug ?? ''}`) ?? [];
+      return members.includes(params.username ?? '') ? json(200, { role: 'member', state: 'active', url: '' }) : json(404, { message: 'Not Found' });
+    }
     case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
       const comment = { id: 5000 + double.comments.length + 1, issue: Number(params.issue_number), body: String(body?.body) };
       double.comments.push(comment);
@@ -436,6 +501,11 @@ function graphql(double: GitHubDouble, body: { query?: string; variables?: Recor
   }
   double.violations.push('POST /graphql: the double does not answer this operation yet');
   return json(200, { errors: [{ message: 'unsupported by the double' }] });
+}
+
+function issueJson(repo: DoubleRepo, issue: DoubleIssue) {
+  const labels = (repo.labels?.get(issue.number) ?? []).map((name, i) => ({ id: i + 1, name }));
+  return { id: 90_000 + issue.number, node_id: `I_${issue.number}`, number: issue.number, title: issue.title, body: issue.body, state: issue.state, state_reason: issue.state_reason, labels, html_url: `https://github.com/${repo.owner}/${repo.repo}/issues/${issue.number}`, created_at: issue.created_at };
 }
 
 function runJson(run: CheckRun) {

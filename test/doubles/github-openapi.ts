@@ -32,7 +32,7 @@ export interface MatchedOperation {
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
 addFormats.default(ajv);
-ajv.addSchema(spec, 'github');
+ajv.addSchema(typedNullables(spec), 'github');
 
 const routes = Object.entries(spec.paths).flatMap(([template, methods]) =>
   Object.entries(methods).filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method)).map(([method, operation]) => {
@@ -90,4 +90,21 @@ export function requestProblems(match: MatchedOperation, query: URLSearchParams,
   }
   if (!validate(body)) problems.push(...(validate.errors ?? []).map((e) => `body${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params !== undefined && 'additionalProperty' in e.params ? ` ("${String(e.params.additionalProperty)}")` : ''}`));
   return problems;
+}
+
+/**
+ * OpenAPI 3.0 puts `nullable: true` beside `oneOf` with no `type` (the milestone of
+ * POST /repos/{owner}/{repo}/issues), which Ajv refuses; said the JSON Schema way it is
+ * "that, or null". Everything else is left as GitHub published it.
+ */
+function typedNullables<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(typedNullables) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.entries(node).map(([k, v]) => [k, typedNullables(v)] as const);
+  const copy = Object.fromEntries(entries) as Record<string, unknown>;
+  if (copy.nullable === true && copy.type === undefined) {
+    const { nullable: _, ...rest } = copy;
+    return { anyOf: [rest, { type: 'null' }] } as T;
+  }
+  return copy as T;
 }

@@ -13,7 +13,7 @@ export { changedAgents, type ChangedAgents } from './deploy/changed-agents.ts';
 export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
 export { reportDeployment, startDeployment, type DeploymentsTarget, type DeploymentState } from './deploy/github-deployments.ts';
 export { deployedEventType, rollbackVersion } from './deploy/version-registry.ts';
-export { loadConfig, type Config, type GitHubAppCredentials } from './config/load-config.ts';
+export { loadConfig, type Config, type GitHubAppCredentials, type SupportSettings } from './config/load-config.ts';
 export { createError, errorCodes, isWowError, type ErrorCode } from './errors/error-codes.ts';
 export { WowError, serializeError, type SerializedError } from './errors/wow-error.ts';
 export { openBlobReader, runGit } from './git/run-git.ts';

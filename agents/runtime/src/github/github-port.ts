@@ -12,6 +12,8 @@ export type GitHubClient = Pick<Octokit, 'request'>;
  */
 export interface GitHubPort {
   forInstallation(installationId: number): GitHubClient;
+  /** The installation on `owner/repo`, for work that no webhook started (a ticket from email). */
+  forRepository(owner: string, repo: string): Promise<GitHubClient>;
 }
 
 export interface GitHubPortOptions {
@@ -22,8 +24,12 @@ export interface GitHubPortOptions {
 
 export function createGitHubPort(options: GitHubPortOptions): GitHubPort {
   const clients = new Map<number, GitHubClient>();
+  const installations = new Map<string, Promise<number>>();
   const { appId, privateKey, apiUrl } = options.credentials;
-  return {
+  const request = options.fetch === undefined ? {} : { request: { fetch: options.fetch } };
+  // Authenticated as the App itself (a JWT): only to find an installation.
+  const asApp = new Octokit({ baseUrl: apiUrl, authStrategy: createAppAuth, auth: { appId, privateKey }, userAgent: 'waooaw', ...request });
+  const port: GitHubPort = {
     forInstallation(installationId) {
       let client = clients.get(installationId);
       if (client === undefined) {
@@ -31,14 +37,26 @@ export function createGitHubPort(options: GitHubPortOptions): GitHubPort {
           baseUrl: apiUrl,
           authStrategy: createAppAuth,
           auth: { appId, privateKey, installationId },
-          userAgent: 'waooaw-wowvision',
-          ...(options.fetch === undefined ? {} : { request: { fetch: options.fetch } }),
+          userAgent: 'waooaw',
+          ...request,
         });
         clients.set(installationId, client);
       }
       return client;
     },
+    async forRepository(owner, repo) {
+      const key = `${owner}/${repo}`;
+      let id = installations.get(key);
+      if (id === undefined) {
+        id = asApp.request('GET /repos/{owner}/{repo}/installation', { owner, repo }).then((r) => r.data.id);
+        installations.set(key, id);
+        // A failed look-up (the App not installed yet) is asked again next time.
+        id.catch(() => installations.delete(key));
+      }
+      return port.forInstallation(await id);
+    },
   };
+  return port;
 }
 
 /** A GitHub webhook delivery as the App's door writes it to the bus (`github.<event>.<action>`). */

@@ -7,11 +7,13 @@ import { createBus } from '../bus/create-bus.ts';
 import { createEvent, typeMatches, type CloudEvent, type EventInput } from '../bus/envelope.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { createError } from '../errors/error-codes.ts';
+import type { GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
 import { createLogger } from '../log/logger.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { createStore } from '../store/create-store.ts';
 import { migrate } from '../store/migrate.ts';
+import { createOutboxRelay } from '../outbox/create-outbox-relay.ts';
 import type { Store } from '../store/store.ts';
 
 export interface TestAgentOptions {
@@ -22,6 +24,15 @@ export interface TestAgentOptions {
   migrationsDir?: string;
   /** The model the agent sees as `ctx.llm`; none by default, as on a platform without LLM_MODEL. */
   llm?: LlmClient | undefined;
+  /** GitHub as the agent sees it (`ctx.github`): a port onto a test double. */
+  github?: GitHubPort | undefined;
+  /** Settings as environment variables (SUPPORT_REPO, APP_ID …), over the test defaults. */
+  env?: Record<string, string>;
+  /**
+   * Publish what the agent and the test write to the outbox, as the platform's relay does.
+   * Off by default: tests then publish the events themselves.
+   */
+  relayOutbox?: boolean;
 }
 
 export interface TestAgent {
@@ -47,11 +58,12 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
   const manifest = (await loadManifests(opts.agentsDir)).find((m) => m.manifest.id === opts.id)?.manifest;
   if (manifest === undefined) throw createError('WOW_ERR_AGENT_NOT_FOUND', [opts.id, opts.agentsDir, 'none by that id']);
   const dataDir = await mkdtemp(join(tmpdir(), `wow-test-${opts.id}-`));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGENTS_DIR: opts.agentsDir });
+  const config = loadConfig({ ...opts.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGENTS_DIR: opts.agentsDir });
   const log = createLogger('silent');
   const store = await createStore({ dataDir, poolMax: 1, log });
   const bus = await createBus({ keyPrefix: 'test:', streamMaxLen: 10_000, defaults: { concurrency: 4, maxAttempts: 2, visibilityTimeoutMs: 5_000, retryBaseMs: 10, retryMaxMs: 50 }, log });
-  const host = await migrate(store, { log, dir: opts.migrationsDir ?? join(opts.agentsDir, '..', 'infra', 'db', 'migrations') }).then(() => createAgentHost({ config, bus, store, log, metrics: createMetrics(), agentsDir: opts.agentsDir, ids: [opts.id], llm: opts.llm }));
+  const host = await migrate(store, { log, dir: opts.migrationsDir ?? join(opts.agentsDir, '..', 'infra', 'db', 'migrations') }).then(() => createAgentHost({ config, bus, store, log, metrics: createMetrics(), agentsDir: opts.agentsDir, ids: [opts.id], llm: opts.llm, github: opts.github }));
+  const relay = opts.relayOutbox === true ? createOutboxRelay({ store, bus, log, pollIntervalMs: 25 }) : undefined;
   const events: CloudEvent[] = [];
   const waiters = new Set<{ type: string; match: (e: CloudEvent) => boolean; resolve: (e: CloudEvent) => void }>();
   if (manifest.emits.length > 0) {
@@ -68,6 +80,7 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
     });
   }
   await host.start();
+  relay?.start();
   return {
     store,
     events,
@@ -101,6 +114,7 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
       }
     },
     async stop() {
+      await relay?.stop();
       await host.stop({ timeoutMs: 5_000 });
       await bus.close();
       await store.close();
