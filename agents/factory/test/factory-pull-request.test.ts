@@ -52,7 +52,7 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
     expect(changed).toEqual([
       'A\tagents/release-notes/README.md', 'A\tagents/release-notes/agent.yml', 'A\tagents/release-notes/questionnaire.yml',
       'A\tagents/release-notes/src/index.ts', 'A\tagents/release-notes/test/release-notes.test.ts',
-      'A\tinfra/db/migrations/0005_release_notes_tables.sql', 'M\tdocs/agents.md',
+      'A\tinfra/db/migrations/0006_release_notes_tables.sql', 'M\tdocs/agents.md',
     ]);
     expect(await git('show', 'factory/release-notes:docs/agents.md')).toContain('| [release-notes](../agents/release-notes/README.md) | Release Notes |');
     expect(repo.pulls).toHaveLength(1);

@@ -1,8 +1,12 @@
 import { loadManifests } from '../../../runtime/src/index.ts';
 import type { PlatformFacts } from './validate-answers.ts';
 
-/** Types the platform publishes itself: every GitHub webhook the App receives, deploys, and the support desk's intake (API, email, web form). */
-const platformEvents = ['github.*', 'agent.deployed', 'support.ticket.opened', 'support.message.received'];
+/**
+ * Types the platform publishes itself: every GitHub webhook the App receives, deploys, the
+ * support desk's intake (API, email, web form) and its answers for customers, which people
+ * write too (a /reply on the issue, an approved draft).
+ */
+const platformEvents = ['github.*', 'agent.deployed', 'support.ticket.opened', 'support.message.received', 'support.message.outbound'];
 
 /** What answers are checked against: the agents in `agentsDir`, what they emit, and the platform's own events. */
 export async function platformFacts(agentsDir: string): Promise<PlatformFacts> {

@@ -4,7 +4,7 @@
  *   new ─reply─▶ open ─asks the customer─▶ pending_customer ─customer replies─▶ open
  *   open ⇄ on_hold (waiting on a third party or an L3 approval)
  *   open | pending_customer | on_hold ─solve─▶ solved ─customer replies─▶ open
- *   solved ─close─▶ closed; a customer's message after that opens a new, linked ticket.
+ *   solved ─reopen─▶ open; solved ─close─▶ closed; a customer's message after that opens a new, linked ticket.
  */
 export const ticketStatuses = ['new', 'open', 'pending_customer', 'on_hold', 'solved', 'closed'] as const;
 export type TicketStatus = (typeof ticketStatuses)[number];
@@ -18,6 +18,8 @@ export type TicketAction =
   | 'hold'
   | 'release'
   | 'solve'
+  /** A person reopens a solved ticket (its issue reopened on GitHub). */
+  | 'reopen'
   | 'close';
 
 const transitions: Record<TicketStatus, Partial<Record<TicketAction, TicketStatus>>> = {
@@ -25,7 +27,7 @@ const transitions: Record<TicketStatus, Partial<Record<TicketAction, TicketStatu
   open: { reply: 'open', ask_customer: 'pending_customer', customer_reply: 'open', hold: 'on_hold', solve: 'solved' },
   pending_customer: { reply: 'pending_customer', ask_customer: 'pending_customer', customer_reply: 'open', hold: 'on_hold', solve: 'solved' },
   on_hold: { reply: 'on_hold', ask_customer: 'pending_customer', customer_reply: 'on_hold', release: 'open', solve: 'solved' },
-  solved: { customer_reply: 'open', close: 'closed', solve: 'solved' },
+  solved: { customer_reply: 'open', reopen: 'open', close: 'closed', solve: 'solved' },
   closed: {},
 };
 

@@ -10,6 +10,7 @@ const sql = {
   updateState: readSql(import.meta.url, 'update-ticket-state'),
   selectMessages: readSql(import.meta.url, 'select-messages'),
   selectByChannelId: readSql(import.meta.url, 'select-message-by-channel-id'),
+  updateRouting: readSql(import.meta.url, 'update-ticket-routing'),
 };
 
 export type Priority = 'urgent' | 'high' | 'normal' | 'low';
@@ -25,6 +26,10 @@ export interface Ticket {
   status: TicketStatus;
   priority: Priority;
   tier: Tier;
+  /** The specialist topic L2 routed it to (integration, performance, billing …). */
+  topic: string | null;
+  /** Who holds it at L2/L3: a specialist agent's id or a team. */
+  assignee: string | null;
   customerId: string | null;
   channel: TicketChannel;
   requester: { email: string | null; name: string | null };
@@ -34,7 +39,8 @@ export interface Ticket {
 
 export interface Message {
   id: string;
-  direction: 'inbound' | 'outbound' | 'internal';
+  /** draft: an L3 answer waiting for a person's approval; it never leaves until approved. */
+  direction: 'inbound' | 'outbound' | 'internal' | 'draft';
   author: { kind: 'customer' | 'agent' | 'human' | 'system'; id: string };
   body: string;
   autoSubmitted: boolean;
@@ -108,7 +114,7 @@ export async function receiveCustomerMessage(tx: PgQueryable, ticketId: string, 
  * whoever delivers to the ticket's channel (and mirrors it on the issue) acts on that.
  * Internal notes never leave the desk.
  */
-export async function recordDeskMessage(tx: PgQueryable, ticketId: string, message: { direction: 'outbound' | 'internal'; author: Message['author']; body: string; autoSubmitted: boolean; cites?: string[]; action?: TicketAction; tier?: Tier; channel?: MessageChannel; channelMsgId?: string; source?: string }): Promise<{ ticket: Ticket; messageId: string }> {
+export async function recordDeskMessage(tx: PgQueryable, ticketId: string, message: { direction: 'outbound' | 'internal' | 'draft'; author: Message['author']; body: string; autoSubmitted: boolean; cites?: string[]; action?: TicketAction; tier?: Tier; channel?: MessageChannel; channelMsgId?: string; source?: string }): Promise<{ ticket: Ticket; messageId: string }> {
   const ticket = await lockTicket(tx, ticketId);
   let status = ticket.status;
   if (message.action !== undefined) {
@@ -126,6 +132,13 @@ export async function recordDeskMessage(tx: PgQueryable, ticketId: string, messa
   return { ticket: { ...ticket, status, tier: message.tier ?? ticket.tier }, messageId };
 }
 
+/** Sets what a person or a tier decided about a ticket; fields left out stay as they are. */
+export async function setTicketRouting(tx: PgQueryable, ticketId: string, routing: { tier?: Tier; priority?: Priority; topic?: string; assignee?: string }): Promise<Ticket> {
+  await lockTicket(tx, ticketId);
+  await tx.query(sql.updateRouting, [ticketId, routing.tier ?? null, routing.priority ?? null, routing.topic ?? null, routing.assignee ?? null]);
+  return (await findTicket(tx, ticketId)) as Ticket;
+}
+
 /** The message already stored under this id on its channel (an email's Message-ID, a comment id). */
 export async function findByChannelId(db: PgQueryable, channel: MessageChannel, channelMsgId: string): Promise<{ ticketId: string; messageId: string } | undefined> {
   const row = (await db.query<{ ticket_id: string; id: string }>(sql.selectByChannelId, [channel, channelMsgId])).rows[0];
@@ -133,8 +146,8 @@ export async function findByChannelId(db: PgQueryable, channel: MessageChannel, 
 }
 
 export async function findTicket(db: PgQueryable, id: string): Promise<Ticket | undefined> {
-  const row = (await db.query<{ id: string; subject: string; status: TicketStatus; priority: Priority; tier: Tier; customer_id: string | null; channel: TicketChannel; requester_email: string | null; requester_name: string | null; follows_ticket_id: string | null; created_at: Date }>(sql.selectTicket, [id])).rows[0];
-  return row === undefined ? undefined : { id: row.id, subject: row.subject, status: row.status, priority: row.priority, tier: row.tier, customerId: row.customer_id, channel: row.channel, requester: { email: row.requester_email, name: row.requester_name }, followsTicketId: row.follows_ticket_id, createdAt: new Date(row.created_at).toISOString() };
+  const row = (await db.query<{ id: string; subject: string; status: TicketStatus; priority: Priority; tier: Tier; topic: string | null; assignee: string | null; customer_id: string | null; channel: TicketChannel; requester_email: string | null; requester_name: string | null; follows_ticket_id: string | null; created_at: Date }>(sql.selectTicket, [id])).rows[0];
+  return row === undefined ? undefined : { id: row.id, subject: row.subject, status: row.status, priority: row.priority, tier: row.tier, topic: row.topic, assignee: row.assignee, customerId: row.customer_id, channel: row.channel, requester: { email: row.requester_email, name: row.requester_name }, followsTicketId: row.follows_ticket_id, createdAt: new Date(row.created_at).toISOString() };
 }
 
 export async function ticketMessages(db: PgQueryable, ticketId: string): Promise<Message[]> {

@@ -1,0 +1,85 @@
+import { createError, readSql, type Store } from '../../../runtime/src/index.ts';
+import type { TicketChannel } from '../desk/tickets.ts';
+
+const sql = {
+  target: readSql(import.meta.url, 'select-delivery-target'),
+  message: readSql(import.meta.url, 'select-outbound-message'),
+  threadIds: readSql(import.meta.url, 'select-thread-ids'),
+  delivered: readSql(import.meta.url, 'mark-delivered'),
+  failed: readSql(import.meta.url, 'mark-delivery-failed'),
+};
+
+/** An answer on its way to the customer, with what each channel needs to send it. */
+export interface OutboundMessage {
+  ticketId: string;
+  messageId: string;
+  subject: string;
+  body: string;
+  /** An agent's answer (RFC 3834 auto-replied), not a person's. */
+  automatic: boolean;
+  channel: TicketChannel;
+  customer: { id: string; webhookUrl: string | null; webhookSecret: string | null } | null;
+  requesterEmail: string | null;
+  /** The thread's email Message-IDs, oldest first. */
+  emailThread: string[];
+}
+
+/** How the platform reaches customers. Each returns the message's id on its channel, if it has one. */
+export interface CustomerChannels {
+  webhook(message: OutboundMessage & { customer: { id: string; webhookUrl: string; webhookSecret: string } }): Promise<void>;
+  /** Undefined when no SMTP server is configured. */
+  email: ((message: OutboundMessage & { requesterEmail: string }) => Promise<{ messageId: string }>) | undefined;
+}
+
+export type DeliveryOutcome =
+  | { did: 'delivered'; channel: 'webhook' | 'email'; channelMsgId?: string }
+  | { did: 'already' }
+  | { did: 'held'; why: string };
+
+/**
+ * Sends one outbound message to the customer by the ticket's channel and records it:
+ * delivered (with its Message-ID, so the reply threads) or why not. API tickets go to the
+ * customer's webhook, email and web-form tickets to the requester's address. A message
+ * with nowhere to go is held with the reason and stays readable by the ticket API.
+ */
+export async function deliverOutbound(store: Store, channels: CustomerChannels, messageId: string): Promise<DeliveryOutcome> {
+  const message = (await store.query<{ ticket_id: string; body: string; auto_submitted: boolean; delivered_at: Date | null }>(sql.message, [messageId])).rows[0];
+  if (message === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [`the outbound message ${messageId}`]);
+  if (message.delivered_at !== null) return { did: 'already' };
+  const target = (await store.query<{ channel: TicketChannel; subject: string; requester_email: string | null; customer_id: string | null; webhook_url: string | null; webhook_secret: string | null }>(sql.target, [message.ticket_id])).rows[0];
+  if (target === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [message.ticket_id]);
+  const thread = (await store.query<{ channel_msg_id: string }>(sql.threadIds, [message.ticket_id])).rows.map((r) => r.channel_msg_id);
+  const outbound: OutboundMessage = {
+    ticketId: message.ticket_id,
+    messageId,
+    subject: target.subject,
+    body: message.body,
+    automatic: message.auto_submitted,
+    channel: target.channel,
+    customer: target.customer_id === null ? null : { id: target.customer_id, webhookUrl: target.webhook_url, webhookSecret: target.webhook_secret },
+    requesterEmail: target.requester_email,
+    emailThread: thread,
+  };
+  const hold = async (why: string): Promise<DeliveryOutcome> => {
+    await store.query(sql.failed, [messageId, why]);
+    return { did: 'held', why };
+  };
+  try {
+    const { customer, requesterEmail } = outbound;
+    if (outbound.channel === 'api') {
+      if (customer?.webhookUrl == null || customer.webhookSecret === null) return await hold('the customer has no webhook; the answer waits for GET /api/tickets/{id}');
+      await channels.webhook({ ...outbound, customer: { ...customer, webhookUrl: customer.webhookUrl, webhookSecret: customer.webhookSecret } });
+      await store.query(sql.delivered, [messageId, null, null]);
+      return { did: 'delivered', channel: 'webhook' };
+    }
+    if (requesterEmail === null) return await hold('the ticket has no email address to answer');
+    if (channels.email === undefined) return await hold('no SMTP server is configured (SMTP_URL), so email answers wait');
+    const sent = await channels.email({ ...outbound, requesterEmail });
+    await store.query(sql.delivered, [messageId, sent.messageId, 'email']);
+    return { did: 'delivered', channel: 'email', channelMsgId: sent.messageId };
+  } catch (err) {
+    // Kept for people to see; the bus retries the delivery.
+    await store.query(sql.failed, [messageId, err instanceof Error ? err.message : String(err)]);
+    throw err;
+  }
+}

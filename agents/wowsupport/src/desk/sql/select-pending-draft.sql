@@ -1,0 +1,3 @@
+select id, body, cites, author_id from support_messages
+where ticket_id = $1 and direction = 'draft' and approved_at is null
+order by created_at desc, id desc limit 1

@@ -1,0 +1,1 @@
+select value, updated_by, updated_at from support_settings where name = $1
