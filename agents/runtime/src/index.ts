@@ -24,6 +24,7 @@ export { createMetrics, type Metrics } from './metrics/metrics.ts';
 export { enqueueOutbox } from './outbox/enqueue-outbox.ts';
 export { openRuntime, openBus, openStore, type Runtime } from './platform/open-runtime.ts';
 export { listAgents, type AgentRow, type AgentStatus, type DeployedVersion } from './registry/list-agents.ts';
+export { createHealthRecorder, type HealthRecorder } from './registry/agent-health.ts';
 export { createStore } from './store/create-store.ts';
 export { migrate } from './store/migrate.ts';
 export { readSql } from './store/read-sql.ts';

@@ -2,6 +2,7 @@
 // base or hands the ticket on; answers go to the customer by the ticket's channel; each
 // ticket is kept in step with its issue in the support repository, and what people do on
 // that issue (comments, /reply, /approve, closing, labels) comes back to the ticket.
+// It also watches every agent's health and opens an incident when it regresses.
 import { z } from 'zod';
 import { defineAgent, githubDelivery, type AgentContext } from '../../runtime/src/index.ts';
 import { createCustomerChannels } from './delivery/customer-channels.ts';
@@ -10,6 +11,7 @@ import { answerTicket } from './handlers/answer-ticket.ts';
 import { deliverAnswer } from './handlers/deliver-answer.ts';
 import { receiveGitHub } from './handlers/receive-github.ts';
 import { syncWithGitHub } from './handlers/sync-with-github.ts';
+import { watchIncidents } from './handlers/watch-incidents.ts';
 
 const ticketEvent = z.object({ ticketId: z.uuid() });
 const outboundEvent = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
@@ -17,6 +19,7 @@ const outboundEvent = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
 // Per process: one mail transport, made on first use.
 let channels: Promise<CustomerChannels> | undefined;
 const channelsFor = (ctx: AgentContext) => (channels ??= createCustomerChannels(ctx.config.support));
+let stopWatching: (() => Promise<void>) | undefined;
 
 export default defineAgent({
   input: {
@@ -24,6 +27,14 @@ export default defineAgent({
     'support.message.received': ticketEvent,
     'support.message.outbound': outboundEvent,
     'github.*': githubDelivery,
+  },
+  async start(ctx) {
+    // Agents' health is judged here too: a regression opens one incident issue.
+    if (ctx.config.support.incidentCheckMs > 0) stopWatching = watchIncidents(ctx, ctx.config.support.incidentCheckMs);
+  },
+  async stop() {
+    await stopWatching?.();
+    stopWatching = undefined;
   },
   async handle(ctx, event) {
     if (event.type === 'support.message.outbound') {

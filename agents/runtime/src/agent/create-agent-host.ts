@@ -13,6 +13,7 @@ import { createLlmClient, type LlmClient } from '../llm/llm-client.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { heartbeat, markInstanceStopped, pruneInstances, registerAgent, registerInstance } from '../registry/registry.ts';
+import { createHealthRecorder } from '../registry/agent-health.ts';
 import type { Store } from '../store/store.ts';
 import { createAgentContext, createBaseContext, type AgentServices } from './create-agent-context.ts';
 import type { AgentDefinition } from './define-agent.ts';
@@ -85,6 +86,8 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
   }
   const wanted = (id: string) => opts.ids === undefined || opts.ids.includes(id);
 
+  const health = createHealthRecorder();
+  const flushHealth = () => health.flush(store).catch((err: unknown) => log.warn({ err }, 'could not record agent health; kept for the next heartbeat'));
   let beating: Promise<void> | undefined;
   const beat = (agent: HostedAgent) => heartbeat(store, agent.services.manifest.id, instanceId, agent.inFlight);
   // In-flight changes are written at once when idle turns busy or back, so Working shows
@@ -115,9 +118,14 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       flush();
     }
     metrics.agentInFlight.inc({ agent: id });
+    const started = performance.now();
+    let ok = false;
     try {
-      return await agent.definition.handle(createAgentContext(agent.services, event, delivery), event);
+      const result = await agent.definition.handle(createAgentContext(agent.services, event, delivery), event);
+      ok = true;
+      return result;
     } finally {
+      health.record(id, performance.now() - started, ok);
       metrics.agentInFlight.dec({ agent: id });
       if (--agent.inFlight === 0) {
         dirty.add(agent);
@@ -211,6 +219,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       timer = setInterval(() => {
         for (const agent of running.values()) dirty.add(agent);
         flush();
+        void flushHealth();
         void reconcile();
       }, config.agents.heartbeatIntervalMs);
     },
@@ -222,6 +231,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       await reconciling;
       const results = await Promise.all([...running.values()].map((a) => stopAgent(a, timeoutMs)));
       await beating;
+      await flushHealth();
       for (const id of running.keys()) await markInstanceStopped(store, id, instanceId);
       const abandoned = results.reduce((n, r) => n + r.abandoned, 0);
       if (abandoned > 0) log.error({ code: 'WOW_ERR_SHUTDOWN_TIMEOUT', abandoned, timeoutMs }, createError('WOW_ERR_SHUTDOWN_TIMEOUT', [abandoned, timeoutMs]).message);

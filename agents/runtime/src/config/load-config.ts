@@ -43,6 +43,8 @@ export interface SupportSettings {
   /** Outbound mail; undefined: replies to email tickets wait, undelivered, until it is set. */
   smtpUrl: string | undefined;
   emailFrom: string;
+  /** How often agents' health is judged for incidents; 0: never. */
+  incidentCheckMs: number;
 }
 
 export interface LlmSettings {
@@ -110,6 +112,7 @@ function supportSettings(e: Env): SupportSettings {
     smtpListen: e.SUPPORT_SMTP_PORT === undefined ? undefined : { host: e.SUPPORT_SMTP_HOST, port: e.SUPPORT_SMTP_PORT },
     smtpUrl: e.SMTP_URL,
     emailFrom: e.SUPPORT_EMAIL_FROM,
+    incidentCheckMs: e.SUPPORT_INCIDENT_CHECK_SECONDS * 1000,
   };
 }
 

@@ -112,6 +112,18 @@ describe('agent host', () => {
     await r.store.close();
   });
 
+  it('records each agent\'s handling per minute in the database, where every runtime adds to the same rows', async () => {
+    const { bus, store } = await startHost(['echo', 'rogue']);
+    for (let i = 0; i < 2; i += 1) await bus.request(event('test.echo.request', { i }), { timeoutMs: 5000 });
+    await bus.publish(event('test.rogue.go'));
+    const health = async () => (await store.query<{ agent_id: string; handled: number; failed: number; ms: number }>('select agent_id, sum(handled)::int as handled, sum(failed)::int as failed, sum(duration_ms_sum)::float8 as ms from agent_health_minutes group by agent_id order by agent_id')).rows;
+    await eventually(async () => (await health()).length === 2, 'health rows flushed on a heartbeat');
+    const [echo, rogue] = await health();
+    expect(echo).toMatchObject({ agent_id: 'echo', handled: 2, failed: 0 });
+    expect(echo?.ms).toBeGreaterThan(0);
+    expect(rogue).toMatchObject({ agent_id: 'rogue', handled: 1, failed: 1 });
+  });
+
   it('never runs more handlers of an agent at once than its concurrency', async () => {
     const { bus, store } = await startHost(['slow']);
     for (let i = 0; i < 6; i++) await bus.publish(event('test.slow.work', { ms: 60 }));

@@ -1,0 +1,39 @@
+import type { AgentContext } from '../../../runtime/src/index.ts';
+import { postCustomerWebhook } from '../delivery/post-customer-webhook.ts';
+import { checkIncidents, type IncidentDeps } from '../incidents/check-incidents.ts';
+
+type BaseContext = Omit<AgentContext, 'event' | 'attempt' | 'signal'>;
+
+/** What checkIncidents needs, from the agent's context: the support repository's client and customers' webhooks. */
+export async function incidentDeps(ctx: BaseContext): Promise<IncidentDeps> {
+  const { repo } = ctx.config.support;
+  const client = repo === undefined || ctx.github === undefined ? undefined : await ctx.github.forRepository(repo.owner, repo.repo);
+  return {
+    store: ctx.store,
+    log: ctx.log,
+    github: client === undefined || repo === undefined ? undefined : { client, ...repo },
+    send: async (notice, event) => {
+      // The same delivery id on every attempt: the customer can drop a repeat.
+      await postCustomerWebhook({ url: notice.customer.webhookUrl, secret: notice.customer.webhookSecret, deliveryId: `${notice.incident.id}:${notice.kind}`, event });
+    },
+  };
+}
+
+/**
+ * Looks at every agent's health each `everyMs`, one look at a time, in every runtime that
+ * hosts WowSupport (the looks agree through the database). Returns the stop.
+ */
+export function watchIncidents(ctx: BaseContext, everyMs: number): () => Promise<void> {
+  let looking: Promise<void> = Promise.resolve();
+  const look = () => {
+    looking = looking.then(async () => {
+      await checkIncidents(await incidentDeps(ctx), new Date());
+    }).catch((err: unknown) => ctx.log.warn({ err }, 'could not check agents\' health for incidents; trying again on the next look'));
+  };
+  const timer = setInterval(look, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await looking;
+  };
+}

@@ -1,0 +1,1 @@
+update support_incidents set issue_number = $2 where id = $1
