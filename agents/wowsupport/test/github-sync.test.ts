@@ -9,7 +9,6 @@ import { createGitHubPort, startTestAgent, type TestAgent } from '../../runtime/
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
-import { draftAnswer } from '../src/desk/drafts.ts';
 import { findTicket, openTicket, receiveCustomerMessage, recordDeskMessage, ticketMessages, type Ticket } from '../src/desk/tickets.ts';
 import { verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
 import { setKillSwitch } from '../src/sync/sync-store.ts';
@@ -144,6 +143,9 @@ describe('a ticket and its issue, both ways, without echoes', () => {
   it('mirrors the customer\'s reply; closing the issue solves the ticket; a priority label changes it and the platform rewrites the labels', async () => {
     await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Thanks, that was it.', channel: 'api' }));
     await agent.eventually(async () => expect(commentsOn(issue).some((c) => c.body.includes('> Thanks, that was it.'))).toBe(true));
+    // L1 hands the reply to L2, whose specialist takes it; the sync of that ends with the labels.
+    await agent.eventually(async () => expect(repo.labels?.get(issue)).toContain('team:integration'));
+    await settle();
     const closed = repo.issues?.find((i) => i.number === issue);
     if (closed !== undefined) Object.assign(closed, { state: 'closed', state_reason: 'completed' });
     await agent.publish(issueDelivery('closed', issue, 'octo'));
@@ -152,7 +154,7 @@ describe('a ticket and its issue, both ways, without echoes', () => {
     repo.labels?.set(issue, [...(repo.labels.get(issue) ?? []), 'customer:vip', 'priority:urgent']);
     await agent.publish(issueDelivery('labeled', issue, 'octo', 'priority:urgent'));
     await agent.eventually(async () => expect(await findTicket(agent.store, ticket.id)).toMatchObject({ priority: 'urgent' }));
-    await agent.eventually(async () => expect(repo.labels?.get(issue)).toEqual(['customer:vip', 'support', 'tier:L2', 'priority:urgent', 'status:solved']));
+    await agent.eventually(async () => expect(repo.labels?.get(issue)).toEqual(['customer:vip', 'support', 'tier:L2', 'priority:urgent', 'status:solved', 'team:integration']));
     // The desk closed nothing itself: the person did, and the issue stays closed.
     expect(github.callsTo('PATCH /repos/{owner}/{repo}/issues/{issue_number}')).toHaveLength(0);
     await agent.publish(issueDelivery('reopened', issue, 'octo'));
@@ -166,8 +168,14 @@ describe('L3: a drafted answer waits for an approver', () => {
   it('never sends a draft on /approve from someone who is not an approver, and sends it on an approver\'s', async () => {
     const ticket = await openByApi('Possible data leak', 'We think another customer can see our invoices.');
     const issue = await issueOf(ticket);
+    // A leak is security: L2's specialist drafts from the knowledge base and the ticket waits at L3.
+    let draft: string | undefined;
+    await agent.eventually(async () => {
+      draft = (await ticketMessages(agent.store, ticket.id)).find((m) => m.direction === 'draft')?.body;
+      expect(draft).toContain('(kb:data-breach-response)');
+    });
+    expect(await findTicket(agent.store, ticket.id)).toMatchObject({ tier: 'L3', topic: 'security', status: 'on_hold' });
     await settle();
-    await agent.store.transaction((tx) => draftAnswer(tx, ticket.id, { author: { kind: 'agent', id: 'wowsupport' }, body: 'We have checked access to your invoices: only your organisation can read them.' }));
     await agent.publish(commentDelivery({ issue, commentId: 8001, body: '/approve', login: 'mallory' }));
     await agent.eventually(async () => expect(commentsOn(issue).some((c) => c.body.includes('It is **not sent**'))).toBe(true));
     await agent.eventually(async () => expect(repo.labels?.get(issue)).toContain('needs-approval'));
@@ -177,7 +185,7 @@ describe('L3: a drafted answer waits for an approver', () => {
     // grace is in acme/support-leads, which SUPPORT_APPROVERS names.
     await agent.publish(commentDelivery({ issue, commentId: 8002, body: '/approve', login: 'grace' }));
     await agent.eventually(async () => expect(deliveredTo(ticket)).toHaveLength(1));
-    expect(deliveredTo(ticket)[0]?.event.data).toMatchObject({ body: 'We have checked access to your invoices: only your organisation can read them.', automatic: false });
+    expect(deliveredTo(ticket)[0]?.event.data).toMatchObject({ body: draft, automatic: false });
     await agent.eventually(async () => expect(repo.labels?.get(issue)).not.toContain('needs-approval'));
     expect(github.violations).toEqual([]);
   });

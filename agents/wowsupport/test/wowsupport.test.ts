@@ -11,7 +11,7 @@ import { findTicket, openTicket, receiveCustomerMessage, ticketMessages, type Ti
 // knowledge base and the labelled tickets of test/fixtures/support.
 const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = new URL('../../../test/fixtures/support/', import.meta.url);
-const labelled = parse(await readFile(new URL('labelled-tickets.yml', fixtures), 'utf8')) as { subject: string; body: string; answer?: string; escalate?: string }[];
+const labelled = parse(await readFile(new URL('labelled-tickets.yml', fixtures), 'utf8')) as { subject: string; body: string; answer?: string; escalate?: string; topic?: string; tier?: 'L2' | 'L3'; assignee?: string }[];
 let agent: TestAgent;
 
 beforeAll(async () => {
@@ -34,6 +34,15 @@ const outcomeOf = (ticketId: string) => Promise.race([
   agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticketId).then(() => 'answered'),
   agent.emitted('support.ticket.escalated', (e) => (e.data as { ticketId: string }).ticketId === ticketId).then(() => 'escalated'),
 ]);
+/** The ticket once L2 has routed it to a specialist. */
+async function routed(ticketId: string): Promise<Ticket> {
+  let ticket: Ticket | undefined;
+  await agent.eventually(async () => {
+    ticket = await findTicket(agent.store, ticketId);
+    expect(ticket?.topic).not.toBeNull();
+  });
+  return ticket as Ticket;
+}
 
 describe('WowSupport L1', () => {
   it.each(labelled.map((l) => [`${l.subject} → ${l.answer ?? 'L2'}`, l] as const))('%s', async (_name, example) => {
@@ -50,9 +59,14 @@ describe('WowSupport L1', () => {
       expect(reply?.body).toContain('Did this answer your question?');
     } else {
       expect(type).toBe('escalated');
-      expect(after).toMatchObject({ status: 'open', tier: 'L2' });
-      expect(messages.filter((m) => m.direction === 'outbound')).toEqual([]);
-      expect(messages.find((m) => m.direction === 'internal')?.body).toContain(example.escalate);
+      const ticketNow = await routed(ticket.id);
+      const now = await ticketMessages(agent.store, ticket.id);
+      expect(ticketNow).toMatchObject({ topic: example.topic, tier: example.tier, assignee: example.assignee, status: example.tier === 'L3' ? 'on_hold' : 'open' });
+      // Nothing reaches the customer: billing and the rest go to people, L3 waits as a draft.
+      expect(now.filter((m) => m.direction === 'outbound')).toEqual([]);
+      expect(now.filter((m) => m.direction === 'draft')).toHaveLength(example.tier === 'L3' ? 1 : 0);
+      if (example.escalate !== undefined) expect(now.find((m) => m.direction === 'internal')?.body).toContain(example.escalate);
+      expect(now.find((m) => m.author.id === `wowsupport/${example.topic}`)?.body).toMatch(new RegExp(`^L2 specialist \\(${example.topic}\\)`));
     }
   });
 
@@ -63,16 +77,36 @@ describe('WowSupport L1', () => {
     const reply = await agent.publish({ type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
     const escalated = await agent.emitted('support.ticket.escalated', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
     expect(escalated.data).toMatchObject({ tier: 'L2', reason: "the customer replied to L1's answer, so it did not solve the problem" });
-    expect(await findTicket(agent.store, ticket.id)).toMatchObject({ status: 'open', tier: 'L2' });
+    expect(await routed(ticket.id)).toMatchObject({ status: 'open', tier: 'L2', topic: 'integration', assignee: 'team:integration' });
     // Redelivered, the same event changes nothing.
     await agent.publish({ id: reply.id, type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
+    await agent.eventually(async () => {
+      expect((await agent.store.query('select 1 from processed_messages where key = $1', [`${reply.id}:specialist`])).rows).toHaveLength(1);
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'internal')).toHaveLength(1);
+    expect((await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'internal').map((m) => m.author.id)).toEqual(['wowsupport', 'wowsupport/integration']);
+  });
+
+  it('answers a status question about an agent from the registry, and hands one about an agent that is down to L3', async () => {
+    const running = await open('Is WowSupport running?', 'Is WowSupport up at the moment?');
+    expect(await outcomeOf(running.id)).toBe('answered');
+    const [, reply] = await ticketMessages(agent.store, running.id);
+    expect(reply?.body).toMatch(/^WowSupport \(wowsupport\) is (Available|Working): 1 instance running, last heartbeat .*, version \d+\.\d+\.\d+\. No incident is open for it\./);
+    expect(reply?.body).toContain("From the platform's registry");
+
+    await agent.store.query("insert into agents (id, name, version, description, manifest) values ('ghost', 'Ghost', '1.0.0', 'Never started', '{}') on conflict do nothing");
+    const down = await open('Ghost', 'What is the status of Ghost? Nothing happens.');
+    expect(await outcomeOf(down.id)).toBe('escalated');
+    expect(await routed(down.id)).toMatchObject({ tier: 'L3', topic: 'outage', status: 'on_hold' });
+    const messages = await ticketMessages(agent.store, down.id);
+    expect(messages.find((m) => m.direction === 'internal')?.body).toContain('(ghost is Offline)');
+    expect(messages.find((m) => m.direction === 'draft')?.body).toContain('Ghost is not running at the moment');
   });
 
   it('never answers an automatic reply', async () => {
     const ticket = await open('Out of office', 'I am away until Monday.');
     await outcomeOf(ticket.id);
+    await routed(ticket.id);
     const before = (await ticketMessages(agent.store, ticket.id)).length;
     await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Automatic reply: I am out of the office.', autoSubmitted: true, channel: 'api' }));
     const auto = await agent.publish({ type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });

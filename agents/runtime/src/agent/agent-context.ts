@@ -2,7 +2,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Config } from '../config/load-config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { CloudEvent, EventInput } from '../bus/envelope.ts';
-import type { PublishResult } from '../bus/bus.ts';
+import type { DeadLetterQueue, PublishResult } from '../bus/bus.ts';
 import type { GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
@@ -22,6 +22,8 @@ export interface AgentContext {
   /** An OpenAI-compatible model when LLM_MODEL is configured; advice only (DESIGN principle 7). */
   readonly llm: LlmClient | undefined;
   readonly clock: () => Date;
+  /** Events any agent gave up on, to read (support diagnoses from them); redriving is an operator's call. */
+  readonly deadLetters: Pick<DeadLetterQueue, 'list'>;
   /** Aborted when the runtime gives up on this delivery at shutdown. */
   readonly signal: AbortSignal;
   /** The delivery being handled: its attempt number and the event. */

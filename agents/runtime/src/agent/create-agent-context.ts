@@ -38,6 +38,7 @@ export function createBaseContext(s: AgentServices, parent?: CloudEvent): BaseCo
     github: s.github,
     llm: s.llm,
     clock: () => new Date(),
+    deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     async emit(input) {
       if (!manifest.emits.includes(input.type)) throw createError('WOW_ERR_EVENT_UNDECLARED', [manifest.id, input.type]);
       return bus.publish(createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }));

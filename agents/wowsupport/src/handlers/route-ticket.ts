@@ -1,0 +1,66 @@
+import { createError, listAgents, type AgentContext, type PgQueryable } from '../../../runtime/src/index.ts';
+import { draftAnswer } from '../desk/drafts.ts';
+import { searchArticles } from '../desk/knowledge-base.ts';
+import { findTicket, recordDeskMessage, setTicketRouting, ticketMessages, type Message } from '../desk/tickets.ts';
+import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
+import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
+import { killSwitch } from '../sync/sync-store.ts';
+import { self } from './answer-ticket.ts';
+
+export type RouteOutcome =
+  | { did: 'skipped'; why: string }
+  | { did: 'routed'; topic: string; assignee: string; tier: 'L2' | 'L3'; answered: boolean }
+  | { did: 'escalated'; tier: 'L3'; reason: string };
+
+const specialistId = (topic: string) => `${self.id}/${topic}`;
+
+/**
+ * L2 on a ticket L1 handed on (or a person moved to L2): the specialist for its topic
+ * diagnoses from the platform's own data, notes what it found on the ticket, answers the
+ * customer when the findings do, or hands the ticket to its team; security, privacy and
+ * outage go to L3 as a draft for an approver. When the customer replies that a
+ * specialist's answer did not solve it, the ticket goes to L3. Once per event.
+ */
+export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: string): Promise<RouteOutcome> {
+  const stop = await killSwitch(ctx.store);
+  if (stop.on) return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
+  return ctx.once(`${eventId}:specialist`, async (tx): Promise<RouteOutcome> => {
+    const ticket = await findTicket(tx, ticketId);
+    if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
+    if (ticket.tier !== 'L2') return { did: 'skipped', why: `the ticket is at ${ticket.tier}` };
+    const messages = await ticketMessages(tx, ticketId);
+    if (ticket.topic !== null) return afterSpecialist(tx, ticket.id, ticket.topic, messages);
+    const inbound = messages.filter((m) => m.direction === 'inbound' && !m.autoSubmitted);
+    const text = [ticket.subject, ...inbound.map((m) => m.body)].join('\n');
+    const registry = await listAgents(tx, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs });
+    const diagnosis = await routeToSpecialist({
+      db: tx,
+      deadLetters: ctx.deadLetters,
+      ticket,
+      text,
+      agents: agentsConcerned(text, registry, await customerAgents(tx, ticket.customerId)),
+      hits: await searchArticles(tx, text),
+      now: ctx.clock(),
+    });
+    const specialist = { kind: 'agent', id: specialistId(diagnosis.topic) } as const;
+    await setTicketRouting(tx, ticketId, { topic: diagnosis.topic, assignee: diagnosis.assignee });
+    const handedTo = diagnosis.tier === 'L3' ? 'L3: the drafted answer waits for an approver' : diagnosis.answer === undefined ? `handed to ${diagnosis.assignee}` : 'answered the customer';
+    await recordDeskMessage(tx, ticketId, { direction: 'internal', author: specialist, body: `L2 specialist (${diagnosis.topic}) ${handedTo}.\n\n${diagnosis.findings.map((f) => `- ${f}`).join('\n')}`, autoSubmitted: true, tier: diagnosis.tier });
+    if (diagnosis.answer !== undefined) {
+      if (diagnosis.tier === 'L3') await draftAnswer(tx, ticketId, { author: specialist, body: diagnosis.answer });
+      else await recordDeskMessage(tx, ticketId, { direction: 'outbound', author: specialist, body: `${diagnosis.answer}\n\nIf this does not solve it, reply and we will bring in an engineer.`, autoSubmitted: true, action: 'ask_customer' });
+    }
+    return { did: 'routed', topic: diagnosis.topic, assignee: diagnosis.assignee, tier: diagnosis.tier, answered: diagnosis.answer !== undefined && diagnosis.tier === 'L2' };
+  });
+}
+
+/** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */
+async function afterSpecialist(tx: PgQueryable, ticketId: string, topic: string, messages: Message[]): Promise<RouteOutcome> {
+  const answeredAt = messages.findLastIndex((m) => m.direction === 'outbound' && m.author.id === specialistId(topic));
+  const replied = answeredAt >= 0 && messages.slice(answeredAt + 1).some((m) => m.direction === 'inbound' && !m.autoSubmitted);
+  if (!replied) return { did: 'skipped', why: `the ticket is with ${topic}` };
+  const reason = `the customer replied to the ${topic} specialist's answer, so L2 did not solve it`;
+  await recordDeskMessage(tx, ticketId, { direction: 'internal', author: { kind: 'agent', id: specialistId(topic) }, body: `Escalated to L3: ${reason}. A person takes it from here.`, autoSubmitted: true, tier: 'L3' });
+  await setTicketRouting(tx, ticketId, { assignee: `team:${topic}` });
+  return { did: 'escalated', tier: 'L3', reason };
+}

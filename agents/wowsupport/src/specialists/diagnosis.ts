@@ -1,0 +1,31 @@
+import type { AgentContext, AgentRow, PgQueryable } from '../../../runtime/src/index.ts';
+import type { ArticleHit } from '../desk/knowledge-base.ts';
+import type { Ticket } from '../desk/tickets.ts';
+import type { Topic } from './classify-topic.ts';
+
+/** What a specialist works from: the ticket, the platform's data, and the agents it concerns. */
+export interface SpecialistInput {
+  db: PgQueryable;
+  deadLetters: AgentContext['deadLetters'];
+  ticket: Ticket;
+  /** The subject and what the customer wrote. */
+  text: string;
+  /** Agents the customer named, else those their integration uses. */
+  agents: AgentRow[];
+  hits: readonly ArticleHit[];
+  now: Date;
+}
+
+/** What a specialist found and decided. */
+export interface Diagnosis {
+  topic: Topic;
+  /** For the people on the issue: what was looked at and what it showed (an internal note). */
+  findings: string[];
+  /** For the customer, when the findings answer the question; at L3 it is a draft to approve. */
+  answer?: string | undefined;
+  /** Who holds the ticket now: the specialist, or the team of people it hands to. */
+  assignee: string;
+  tier: 'L2' | 'L3';
+}
+
+export type Specialist = (input: SpecialistInput) => Promise<Diagnosis>;

@@ -1,0 +1,25 @@
+import type { AgentRow } from '../../../runtime/src/index.ts';
+import type { Incident } from '../incidents/incident-store.ts';
+
+export const asksStatus = /\b(status|offline|online|running|working|available|up|down|alive|healthy|deployed|version)\b/i;
+
+/**
+ * L1 on "is <agent> working?": answered from the registry when every agent asked about is
+ * running with no incident open; otherwise it is not L1's to answer (an agent that is down
+ * is an outage, for a person). Undefined when the question is not about an agent's status.
+ */
+export type StatusDecision = { answer: true; reply: string } | { answer: false; reason: string };
+
+export function decideStatusAnswer(text: string, named: readonly AgentRow[], incidents: readonly Incident[]): StatusDecision | undefined {
+  if (named.length === 0 || !asksStatus.test(text)) return undefined;
+  const troubled = named.filter((a) => a.status === 'Offline' || incidents.some((i) => i.agentId === a.id));
+  if (troubled.length > 0) {
+    const why = troubled.map((a) => (a.status === 'Offline' ? `${a.id} is Offline` : `${a.id} has an incident open`)).join(', ');
+    return { answer: false, reason: `the customer asks about an agent in trouble (${why}), which is an outage for a person, not an L1 answer` };
+  }
+  const lines = named.map((a) => {
+    const deployed = a.deployed === null ? `version ${a.version}` : `version ${a.deployed.version}, deployed ${a.deployed.activatedAt} (commit ${a.deployed.commit.slice(0, 7)})`;
+    return `${a.name} (${a.id}) is ${a.status}: ${a.liveInstances} instance${a.liveInstances === 1 ? '' : 's'} running, last heartbeat ${a.lastHeartbeatAt ?? 'never'}, ${deployed}. No incident is open for it.`;
+  });
+  return { answer: true, reply: `${lines.join('\n')}\n\nFrom the platform's registry, as of now.\n\nIf something still looks wrong on your side, reply with what you see and a specialist will take over.` };
+}

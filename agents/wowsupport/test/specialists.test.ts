@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBus, createEvent, createHealthRecorder, createLogger, createStore, listAgents, migrate, type AgentRow, type Bus, type Store } from '../../runtime/src/index.ts';
+import { eventually, testBusDefaults } from '../../../test/contract/bus-contract.ts';
+import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+import { searchArticles, upsertArticle } from '../src/desk/knowledge-base.ts';
+import { loadArticles } from '../src/desk/load-articles.ts';
+import { openTicket, recordDeskMessage, type Ticket } from '../src/desk/tickets.ts';
+import { checkIncidents } from '../src/incidents/check-incidents.ts';
+import { addCustomerAgent } from '../src/incidents/incident-store.ts';
+import { classifyTopic } from '../src/specialists/classify-topic.ts';
+import { agentsConcerned, customerAgents } from '../src/specialists/find-agents.ts';
+import { routeToSpecialist } from '../src/specialists/route-to-specialist.ts';
+
+const log = createLogger('silent');
+const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
+
+describe('the topic of a ticket', () => {
+  it('puts what needs a person first: a leaked key is security, a failing API an outage, before integration', () => {
+    expect(classifyTopic('Our API key leaked on GitHub')).toBe('security');
+    expect(classifyTopic('The API is down, every call gives 503 errors')).toBe('outage');
+    expect(classifyTopic('Please delete our personal data under GDPR')).toBe('privacy');
+    expect(classifyTopic('Webhook signature does not match')).toBe('integration');
+    expect(classifyTopic('Reviews are slow since Monday')).toBe('performance');
+    expect(classifyTopic('We were charged twice on the invoice')).toBe('billing');
+    expect(classifyTopic('Do you sponsor conferences?')).toBe('general');
+    // The knowledge base's best article can say what the words do not.
+    expect(classifyTopic('Something odd with access', 'security')).toBe('security');
+  });
+
+  it('finds the agents a ticket names, by id or name as whole words, else the customer\'s', () => {
+    const registry = [{ id: 'wowvision', name: 'WowVision' }, { id: 'factory', name: 'WowAgentFactory' }] as AgentRow[];
+    expect(agentsConcerned('WowVision blocks every PR', registry, []).map((a) => a.id)).toEqual(['wowvision']);
+    expect(agentsConcerned('the factory-like thing', registry, ['wowvision']).map((a) => a.id)).toEqual(['wowvision']);
+    expect(agentsConcerned('nothing named', registry, [])).toEqual([]);
+  });
+});
+
+const backends = [
+  { name: 'PostgreSQL', open: async () => createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 2, schema: uniqueName('specialists'), log }) },
+  { name: 'embedded PGlite', open: async (dir: string) => createStore({ dataDir: dir, poolMax: 1, log }) },
+];
+
+describe.each(backends)('L2 specialists diagnose from the platform\'s data on $name', (backend) => {
+  let store: Store;
+  let bus: Bus;
+  let dir: string;
+  const customerId = randomUUID();
+  const quietId = randomUUID();
+
+  const ticketOf = (subject: string, body: string, customer: string | undefined = customerId) => store.transaction((tx) => openTicket(tx, { subject, body, channel: 'api', customerId: customer, requester: { email: 'peter@initech.example' } }));
+  const diagnose = async (ticket: Ticket, now = new Date()) => {
+    const text = `${ticket.subject}\n${(await store.query<{ body: string }>("select body from support_messages where ticket_id = $1 and direction = 'inbound'", [ticket.id])).rows.map((r) => r.body).join('\n')}`;
+    const registry = await listAgents(store, { heartbeatTimeoutMs: 60_000 });
+    return routeToSpecialist({ db: store, deadLetters: bus.deadLetters, ticket, text, agents: agentsConcerned(text, registry, await customerAgents(store, ticket.customerId)), hits: await searchArticles(store, text), now });
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'wow-specialists-'));
+    store = await backend.open(dir);
+    await migrate(store, { log });
+    for (const article of await loadArticles(kb)) await upsertArticle(store, article);
+    bus = await createBus({ streamMaxLen: 1000, defaults: { ...testBusDefaults, maxAttempts: 1 }, log });
+    await store.query("insert into agents (id, name, version, description, manifest) values ('wowvision', 'WowVision', '1.0.0', 'Reviews pull requests', '{}')");
+    // Running: one instance with a fresh heartbeat, so only its figures speak.
+    await store.query("insert into agent_instances (instance_id, agent_id, host, pid) values ('host-1', 'wowvision', 'host-1', 1)");
+    await store.query('insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5), ($6, $7, $8, null, null)', [customerId, 'initech', 'Initech', 'https://hooks.initech.example/wow', 'secret-1', quietId, 'hooli', 'Hooli']);
+    await addCustomerAgent(store, customerId, 'wowvision');
+  }, 60_000);
+
+  afterAll(async () => {
+    const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
+    await bus.close();
+    await store.close();
+    if (backend.name === 'PostgreSQL' && schema !== undefined) {
+      const c = new pg.Client({ connectionString: testDatabaseUrl });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('integration: tells the customer their webhook fails, with the error, and how to verify ours', async () => {
+    const earlier = await ticketOf('Order status', 'Where is order 7?');
+    const sent = await store.transaction((tx) => recordDeskMessage(tx, earlier.id, { direction: 'outbound', author: { kind: 'agent', id: 'wowsupport' }, body: 'It ships today.', autoSubmitted: true }));
+    await store.query('update support_messages set delivery_error = $2 where id = $1', [sent.messageId, 'WOW_ERR_CUSTOMER_WEBHOOK: https://hooks.initech.example/wow answered 500']);
+    const diagnosis = await diagnose(await ticketOf('No answers arrive', 'We never get your webhook deliveries on our endpoint.'));
+    expect(diagnosis).toMatchObject({ topic: 'integration', tier: 'L2', assignee: 'wowsupport/integration' });
+    expect(diagnosis.answer).toContain('Our last delivery to your webhook at hooks.initech.example failed: WOW_ERR_CUSTOMER_WEBHOOK: https://hooks.initech.example/wow answered 500.');
+    expect(diagnosis.answer).toContain('X-Wow-Signature-256');
+    expect(diagnosis.findings).toContain('wowvision: no events it failed to handle.');
+  });
+
+  it('integration: says when the customer has no webhook, and lists what an agent gave up on', async () => {
+    await bus.subscribe({ group: 'wowvision', types: ['test.review.requested'], handler: () => Promise.reject(new Error('the diff is too large to review')) });
+    await bus.publish(createEvent({ type: 'test.review.requested', source: 'urn:wow:test', data: {} }));
+    await eventually(async () => (await bus.deadLetters.list({ group: 'wowvision' })).length === 1, 'dead letter');
+    const diagnosis = await diagnose(await ticketOf('API integration', 'Our integration with WowVision gets no reviews back.', quietId));
+    expect(diagnosis.answer).toMatch(/^Your organisation has no webhook URL configured/);
+    expect(diagnosis.findings.find((f) => f.startsWith('wowvision: 1 event(s) it gave up on'))).toContain('the diff is too large to review');
+  });
+
+  it('performance: within baseline, hands to the team with the figures; in an incident, tells the customer', async () => {
+    const now = new Date();
+    const minute = (m: number) => new Date(now.getTime() + m * 60_000);
+    const recorder = createHealthRecorder();
+    for (let m = -120; m < -15; m += 5) for (let i = 0; i < 5; i++) recorder.record('wowvision', 80, true, minute(m));
+    for (let i = 0; i < 15; i++) recorder.record('wowvision', 85, true, minute(-3));
+    await recorder.flush(store);
+    const calm = await diagnose(await ticketOf('Slow', 'WowVision reviews feel slow to us.'), now);
+    expect(calm).toMatchObject({ topic: 'performance', assignee: 'team:performance' });
+    expect(calm.answer).toBeUndefined();
+    expect(calm.findings[0]).toMatch(/^wowvision: within its baseline: wowvision: mean response 85 ms against a baseline of 80 ms/);
+
+    for (let i = 0; i < 30; i++) recorder.record('wowvision', 400, true, minute(-2));
+    await recorder.flush(store);
+    await checkIncidents({ store, log, github: undefined, send: () => Promise.resolve() }, now);
+    const slow = await diagnose(await ticketOf('Slow again', 'WowVision takes too long now.'), now);
+    expect(slow).toMatchObject({ topic: 'performance', assignee: 'wowsupport/performance' });
+    expect(slow.answer).toMatch(/^WowVision is slower than usual since .*; we are on it and will tell you when it is resolved\.$/);
+  });
+
+  it('billing: puts the account in front of the billing team and answers nothing', async () => {
+    const diagnosis = await diagnose(await ticketOf('Refund', 'We were charged twice this month, please refund.'));
+    expect(diagnosis).toMatchObject({ topic: 'billing', tier: 'L2', assignee: 'team:billing' });
+    expect(diagnosis.answer).toBeUndefined();
+    expect(diagnosis.findings[0]).toMatch(/^Account: Initech \(initech\), a customer since \d{4}-\d\d-\d\d; \d+ ticket\(s\), \d+ open; agents in use: wowvision\.$/);
+  });
+
+  it('L3: drafts an outage answer from the open incident, and a security answer from its article, for an approver', async () => {
+    const outage = await diagnose(await ticketOf('Outage?', 'WowVision is down for us, nothing is reviewed.'));
+    expect(outage).toMatchObject({ topic: 'outage', tier: 'L3', assignee: 'team:outage' });
+    expect(outage.answer).toMatch(/^We are aware that wowvision is slower than usual since/);
+    const breach = await diagnose(await ticketOf('Breach', 'Our credentials may have leaked.'));
+    expect(breach).toMatchObject({ topic: 'security', tier: 'L3' });
+    expect(breach.answer).toContain('(kb:data-breach-response)');
+  });
+});
