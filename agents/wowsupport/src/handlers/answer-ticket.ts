@@ -1,55 +1,74 @@
 import { createError, listAgents, type AgentContext } from '../../../runtime/src/index.ts';
 import { searchArticles } from '../desk/knowledge-base.ts';
 import { findTicket, recordDeskMessage, ticketMessages } from '../desk/tickets.ts';
-import { killSwitch } from '../sync/sync-store.ts';
 import { openIncidents } from '../incidents/incident-store.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
+import { killSwitch } from '../sync/sync-store.ts';
 import { decideL1, defaultL1Policy } from '../tiers/answer-at-l1.ts';
 import { decideStatusAnswer } from '../tiers/answer-status.ts';
+import { composeAnswer } from '../tiers/compose-answer.ts';
 
 export const self = { kind: 'agent', id: 'wowsupport' } as const;
 
 export type AnswerOutcome =
   | { did: 'skipped'; why: string }
-  | { did: 'answered'; article: string; confidence: number }
+  | { did: 'answered'; article: string; confidence: number; composed: boolean }
   | { did: 'escalated'; tier: 'L2'; reason: string; confidence: number };
 
+/** What L1 will do, decided on a snapshot of the ticket: the message it answers is in it. */
+type Plan =
+  | { did: 'skipped'; why: string }
+  | { did: 'answered'; latestId: string; body: string; cites: string[]; article: string; confidence: number; composed: boolean }
+  | { did: 'escalated'; latestId: string; reason: string; confidence: number };
+
 /**
- * L1 on a customer's message: answer from the knowledge base when confident and the
- * question is one L1 may answer, or hand the ticket to L2 with the reason. Once per
- * event: the reply and the ticket's new state commit together.
+ * L1 on a customer's message: answer from the knowledge base (or, for a status question,
+ * the registry) when confident and the question is one L1 may answer, or hand the ticket
+ * to L2 with the reason. The plan is made outside any transaction, since a model may take
+ * seconds to compose; it is written once per event, and only if the ticket has not moved
+ * on meanwhile.
  */
 export async function answerTicket(ctx: AgentContext, eventId: string, ticketId: string): Promise<AnswerOutcome> {
   const stop = await killSwitch(ctx.store);
   if (stop.on) return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
+  const plan = await planL1(ctx, ticketId);
   return ctx.once(eventId, async (tx): Promise<AnswerOutcome> => {
+    if (plan.did === 'skipped') return plan;
     const ticket = await findTicket(tx, ticketId);
-    if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
-    if (ticket.tier !== 'L1') return { did: 'skipped', why: `the ticket is at ${ticket.tier}` };
-    const messages = await ticketMessages(tx, ticketId);
-    const latest = messages.filter((m) => m.direction === 'inbound').at(-1);
-    // RFC 3834: an automatic reply (an out-of-office) is never answered automatically.
-    if (latest === undefined || latest.autoSubmitted) return { did: 'skipped', why: 'no message from a person to answer' };
-    const answeredBefore = messages.some((m) => m.direction === 'outbound' && m.author.id === self.id);
-    // "Is <agent> working?" is answered from the registry, not from an article.
-    const text = `${ticket.subject}\n${latest.body}`;
-    const status = answeredBefore ? undefined : decideStatusAnswer(text, agentsConcerned(text, await listAgents(tx, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs }), []), await openIncidents(tx));
-    if (status?.answer === true) {
-      await recordDeskMessage(tx, ticketId, { direction: 'outbound', author: self, body: status.reply, autoSubmitted: true, action: 'ask_customer' });
-      return { did: 'answered', article: 'registry', confidence: 1 };
+    const latest = (await ticketMessages(tx, ticketId)).filter((m) => m.direction === 'inbound').at(-1);
+    if (ticket?.tier !== 'L1' || latest?.id !== plan.latestId) return { did: 'skipped', why: 'the ticket moved on while L1 was answering; the newer message is answered on its own event' };
+    if (plan.did === 'answered') {
+      await recordDeskMessage(tx, ticketId, { direction: 'outbound', author: self, body: plan.body, autoSubmitted: true, cites: plan.cites, action: 'ask_customer' });
+      return { did: 'answered', article: plan.article, confidence: plan.confidence, composed: plan.composed };
     }
-    if (status?.answer === false) {
-      await recordDeskMessage(tx, ticketId, { direction: 'internal', author: self, body: `L1 did not answer: ${status.reason}. Routed to L2.`, autoSubmitted: true, action: 'reply', tier: 'L2' });
-      return { did: 'escalated', tier: 'L2', reason: status.reason, confidence: 1 };
-    }
-    const decision = answeredBefore
-      ? { answer: false as const, confidence: 0, reason: 'the customer replied to L1\'s answer, so it did not solve the problem' }
-      : decideL1(await searchArticles(tx, text), { ...defaultL1Policy, threshold: ctx.config.support.l1Threshold });
-    if (decision.answer) {
-      await recordDeskMessage(tx, ticketId, { direction: 'outbound', author: self, body: decision.reply, autoSubmitted: true, cites: [decision.article.slug], action: 'ask_customer' });
-      return { did: 'answered', article: decision.article.slug, confidence: decision.confidence };
-    }
-    await recordDeskMessage(tx, ticketId, { direction: 'internal', author: self, body: `L1 did not answer: ${decision.reason}. Routed to L2.`, autoSubmitted: true, action: 'reply', tier: 'L2' });
-    return { did: 'escalated', tier: 'L2', reason: decision.reason, confidence: decision.confidence };
+    await recordDeskMessage(tx, ticketId, { direction: 'internal', author: self, body: `L1 did not answer: ${plan.reason}. Routed to L2.`, autoSubmitted: true, action: 'reply', tier: 'L2' });
+    return { did: 'escalated', tier: 'L2', reason: plan.reason, confidence: plan.confidence };
   });
+}
+
+async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
+  const db = ctx.store;
+  const ticket = await findTicket(db, ticketId);
+  if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
+  if (ticket.tier !== 'L1') return { did: 'skipped', why: `the ticket is at ${ticket.tier}` };
+  const messages = await ticketMessages(db, ticketId);
+  const latest = messages.filter((m) => m.direction === 'inbound').at(-1);
+  // RFC 3834: an automatic reply (an out-of-office) is never answered automatically.
+  if (latest === undefined || latest.autoSubmitted) return { did: 'skipped', why: 'no message from a person to answer' };
+  const latestId = latest.id;
+  if (messages.some((m) => m.direction === 'outbound' && m.author.id === self.id)) return { did: 'escalated', latestId, confidence: 0, reason: 'the customer replied to L1\'s answer, so it did not solve the problem' };
+  const question = `${ticket.subject}\n${latest.body}`;
+  // "Is <agent> working?" is answered from the registry, not from an article.
+  const status = decideStatusAnswer(question, agentsConcerned(question, await listAgents(db, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs }), []), await openIncidents(db));
+  if (status?.answer === true) return { did: 'answered', latestId, body: status.reply, cites: [], article: 'registry', confidence: 1, composed: false };
+  if (status?.answer === false) return { did: 'escalated', latestId, confidence: 1, reason: status.reason };
+  const hits = await searchArticles(db, question);
+  const policy = { ...defaultL1Policy, threshold: ctx.config.support.l1Threshold };
+  const decision = decideL1(hits, policy);
+  if (!decision.answer) return { did: 'escalated', latestId, confidence: decision.confidence, reason: decision.reason };
+  // The model sees the articles the rules would answer from: those of allowed intents above the threshold.
+  const grounds = hits.filter((h) => policy.intents.includes(h.intent) && h.coverage >= policy.threshold);
+  const reply = await composeAnswer(ctx.llm, question, grounds, decision.reply, ctx.log);
+  const cites = reply.composed ? grounds.filter((h) => reply.body.includes(`(kb:${h.slug})`)).map((h) => h.slug) : [decision.article.slug];
+  return { did: 'answered', latestId, body: reply.body, cites, article: decision.article.slug, confidence: decision.confidence, composed: reply.composed };
 }

@@ -1,0 +1,67 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLlmClient, startTestAgent, type TestAgent } from '../../runtime/src/index.ts';
+import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
+import { upsertArticle } from '../src/desk/knowledge-base.ts';
+import { loadArticles } from '../src/desk/load-articles.ts';
+import { openTicket, ticketMessages } from '../src/desk/tickets.ts';
+
+// L1 with an OpenAI-compatible model configured: the model composes from the articles the
+// rules chose, and its answer is kept only when grounded in them.
+const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
+const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
+let answer: () => string | { status: number; message: string } = () => 'NO_ANSWER';
+const model = createOpenAiDouble(() => answer());
+let agent: TestAgent;
+
+beforeAll(async () => {
+  agent = await startTestAgent({ agentsDir, id: 'wowsupport', llm: createLlmClient({ model: 'llama3.1', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined }, { fetch: model.fetch }) });
+  for (const article of await loadArticles(kb)) await upsertArticle(agent.store, article);
+});
+
+afterAll(async () => {
+  await agent.stop();
+});
+
+async function replyTo(subject: string, body: string) {
+  const ticket = await agent.store.transaction((tx) => openTicket(tx, { subject, body, channel: 'api', requester: { email: 'ada@example.com' } }));
+  await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: { ticketId: ticket.id } });
+  let messages = await ticketMessages(agent.store, ticket.id);
+  await agent.eventually(async () => {
+    messages = await ticketMessages(agent.store, ticket.id);
+    expect(messages.length).toBeGreaterThan(1);
+  });
+  return messages[1];
+}
+
+describe('L1 with a model', () => {
+  it('sends the model\'s answer when it cites the articles it was given, from the question and those articles', async () => {
+    answer = () => 'Open Settings → API keys, choose Rotate, and update your clients with the new key (kb:reset-api-key).';
+    const reply = await replyTo('How do I reset my API key?', 'Where do I rotate the API key?');
+    expect(reply).toMatchObject({ direction: 'outbound', cites: ['reset-api-key'], autoSubmitted: true });
+    expect(reply?.body).toMatch(/^Open Settings → API keys, choose Rotate, and update your clients with the new key \(kb:reset-api-key\)\.\n\nDid this answer your question\?/);
+    const request = model.requests.at(-1);
+    expect(request?.messages[0]?.content).toContain('using only the articles given');
+    expect(request?.messages[1]?.content).toContain('Where do I rotate the API key?');
+    expect(request?.messages[1]?.content).toContain('Article kb:reset-api-key');
+    expect(model.violations).toEqual([]);
+  });
+
+  it('falls back to the article\'s excerpt when the model cites what it was not given, says it cannot answer, or fails', async () => {
+    for (const bad of [() => 'Just email us (kb:secret-runbook).', () => 'NO_ANSWER', () => ({ status: 400, message: 'model not found' })]) {
+      answer = bad;
+      const reply = await replyTo('Billing email', 'How can I change the billing email address our invoices are sent to?');
+      expect(reply).toMatchObject({ direction: 'outbound', cites: ['change-billing-email'] });
+      expect(reply?.body).toContain('From "');
+      expect(reply?.body).toContain('(kb:change-billing-email)');
+      expect(reply?.body).not.toContain('secret-runbook');
+    }
+  });
+
+  it('never asks the model whether to answer: what the rules escalate, it never sees', async () => {
+    const before = model.requests.length;
+    const note = await replyTo('Partnership', 'Sponsorship for our conference?');
+    expect(note).toMatchObject({ direction: 'internal' });
+    expect(model.requests).toHaveLength(before);
+  });
+});
