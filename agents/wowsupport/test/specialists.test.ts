@@ -16,6 +16,7 @@ import { addCustomerAgent } from '../src/incidents/incident-store.ts';
 import { classifyTopic } from '../src/specialists/classify-topic.ts';
 import { agentsConcerned, customerAgents } from '../src/specialists/find-agents.ts';
 import { routeToSpecialist } from '../src/specialists/route-to-specialist.ts';
+import { readsAsSolved } from '../src/tiers/reads-as-solved.ts';
 
 const log = createLogger('silent');
 const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
@@ -38,6 +39,13 @@ describe('the topic of a ticket', () => {
     expect(agentsConcerned('WowVision blocks every PR', registry, []).map((a) => a.id)).toEqual(['wowvision']);
     expect(agentsConcerned('the factory-like thing', registry, ['wowvision']).map((a) => a.id)).toEqual(['wowvision']);
     expect(agentsConcerned('nothing named', registry, [])).toEqual([]);
+  });
+});
+
+describe('a reply that says the answer worked', () => {
+  it('is a confirmation only without a question, a doubt or a "but"', () => {
+    for (const yes of ['Thanks, that was it.', 'Works now!', 'Perfect, sorted.', 'That did it, thank you\n> earlier answer quoted']) expect(readsAsSolved(yes), yes).toBe(true);
+    for (const no of ['Thanks, but it is still broken.', 'Fixed? Not for me.', 'It worked yesterday, not today', 'That does not help', 'Can you check again?']) expect(readsAsSolved(no), no).toBe(false);
   });
 });
 

@@ -7,18 +7,21 @@ import { killSwitch } from '../sync/sync-store.ts';
 import { decideL1, defaultL1Policy } from '../tiers/answer-at-l1.ts';
 import { decideStatusAnswer } from '../tiers/answer-status.ts';
 import { composeAnswer } from '../tiers/compose-answer.ts';
+import { readsAsSolved } from '../tiers/reads-as-solved.ts';
 
 export const self = { kind: 'agent', id: 'wowsupport' } as const;
 
 export type AnswerOutcome =
   | { did: 'skipped'; why: string }
   | { did: 'answered'; article: string; confidence: number; composed: boolean }
+  | { did: 'solved'; why: string }
   | { did: 'escalated'; tier: 'L2'; reason: string; confidence: number };
 
 /** What L1 will do, decided on a snapshot of the ticket: the message it answers is in it. */
 type Plan =
   | { did: 'skipped'; why: string }
   | { did: 'answered'; latestId: string; body: string; cites: string[]; article: string; confidence: number; composed: boolean }
+  | { did: 'solved'; latestId: string; why: string }
   | { did: 'escalated'; latestId: string; reason: string; confidence: number };
 
 /**
@@ -41,6 +44,10 @@ export async function answerTicket(ctx: AgentContext, eventId: string, ticketId:
       await recordDeskMessage(tx, ticketId, { direction: 'outbound', author: self, body: plan.body, autoSubmitted: true, cites: plan.cites, action: 'ask_customer' });
       return { did: 'answered', article: plan.article, confidence: plan.confidence, composed: plan.composed };
     }
+    if (plan.did === 'solved') {
+      await recordDeskMessage(tx, ticketId, { direction: 'internal', author: self, body: `Solved: ${plan.why}.`, autoSubmitted: true, action: 'solve' });
+      return { did: 'solved', why: plan.why };
+    }
     await recordDeskMessage(tx, ticketId, { direction: 'internal', author: self, body: `L1 did not answer: ${plan.reason}. Routed to L2.`, autoSubmitted: true, action: 'reply', tier: 'L2' });
     return { did: 'escalated', tier: 'L2', reason: plan.reason, confidence: plan.confidence };
   });
@@ -56,7 +63,11 @@ async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
   // RFC 3834: an automatic reply (an out-of-office) is never answered automatically.
   if (latest === undefined || latest.autoSubmitted) return { did: 'skipped', why: 'no message from a person to answer' };
   const latestId = latest.id;
-  if (messages.some((m) => m.direction === 'outbound' && m.author.id === self.id)) return { did: 'escalated', latestId, confidence: 0, reason: 'the customer replied to L1\'s answer, so it did not solve the problem' };
+  if (messages.some((m) => m.direction === 'outbound' && m.author.id === self.id)) {
+    return readsAsSolved(latest.body)
+      ? { did: 'solved', latestId, why: 'the customer confirmed L1\'s answer solved it' }
+      : { did: 'escalated', latestId, confidence: 0, reason: 'the customer replied to L1\'s answer, so it did not solve the problem' };
+  }
   const question = `${ticket.subject}\n${latest.body}`;
   // "Is <agent> working?" is answered from the registry, not from an article.
   const status = decideStatusAnswer(question, agentsConcerned(question, await listAgents(db, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs }), []), await openIncidents(db));

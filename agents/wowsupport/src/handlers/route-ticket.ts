@@ -4,12 +4,14 @@ import { searchArticles } from '../desk/knowledge-base.ts';
 import { findTicket, recordDeskMessage, setTicketRouting, ticketMessages, type Message } from '../desk/tickets.ts';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
+import { readsAsSolved } from '../tiers/reads-as-solved.ts';
 import { killSwitch } from '../sync/sync-store.ts';
 import { self } from './answer-ticket.ts';
 
 export type RouteOutcome =
   | { did: 'skipped'; why: string }
   | { did: 'routed'; topic: string; assignee: string; tier: 'L2' | 'L3'; answered: boolean }
+  | { did: 'solved'; why: string }
   | { did: 'escalated'; tier: 'L3'; reason: string };
 
 const specialistId = (topic: string) => `${self.id}/${topic}`;
@@ -57,8 +59,13 @@ export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: 
 /** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */
 async function afterSpecialist(tx: PgQueryable, ticketId: string, topic: string, messages: Message[]): Promise<RouteOutcome> {
   const answeredAt = messages.findLastIndex((m) => m.direction === 'outbound' && m.author.id === specialistId(topic));
-  const replied = answeredAt >= 0 && messages.slice(answeredAt + 1).some((m) => m.direction === 'inbound' && !m.autoSubmitted);
-  if (!replied) return { did: 'skipped', why: `the ticket is with ${topic}` };
+  const reply = answeredAt < 0 ? undefined : messages.slice(answeredAt + 1).filter((m) => m.direction === 'inbound' && !m.autoSubmitted).at(-1);
+  if (reply === undefined) return { did: 'skipped', why: `the ticket is with ${topic}` };
+  if (readsAsSolved(reply.body)) {
+    const why = `the customer confirmed the ${topic} specialist's answer solved it`;
+    await recordDeskMessage(tx, ticketId, { direction: 'internal', author: { kind: 'agent', id: specialistId(topic) }, body: `Solved: ${why}.`, autoSubmitted: true, action: 'solve' });
+    return { did: 'solved', why };
+  }
   const reason = `the customer replied to the ${topic} specialist's answer, so L2 did not solve it`;
   await recordDeskMessage(tx, ticketId, { direction: 'internal', author: { kind: 'agent', id: specialistId(topic) }, body: `Escalated to L3: ${reason}. A person takes it from here.`, autoSubmitted: true, tier: 'L3' });
   await setTicketRouting(tx, ticketId, { assignee: `team:${topic}` });
