@@ -60,7 +60,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the support desk: the repository, approvers split into logins and teams, and defaults', () => {
-    expect(loadConfig({}).support).toEqual({ repo: undefined, approvers: { logins: [], teams: [] }, personalDataInIssues: false, l1Threshold: 0.6, rateLimitPerMinute: 60, smtpListen: undefined, smtpUrl: undefined, emailFrom: 'support@waooaw.localhost', incidentCheckMs: 60_000 });
+    expect(loadConfig({}).support).toEqual({ repo: undefined, approvers: { logins: [], teams: [] }, personalDataInIssues: false, l1Threshold: 0.6, rateLimitPerMinute: 60, smtpListen: undefined, smtpUrl: undefined, emailFrom: 'support@waooaw.localhost', incidentCheckMs: 60_000, slaSweepMs: 60_000 });
     const support = loadConfig({ SUPPORT_REPO: 'acme/support', SUPPORT_APPROVERS: '@ada, acme/support-leads', SUPPORT_SMTP_PORT: '2525' }).support;
     expect(support).toMatchObject({ repo: { owner: 'acme', repo: 'support' }, approvers: { logins: ['ada'], teams: [{ org: 'acme', slug: 'support-leads' }] }, smtpListen: { host: '127.0.0.1', port: 2525 } });
     expect(configError({ SUPPORT_REPO: 'support' })).toContain('SUPPORT_REPO: expected owner/repo');

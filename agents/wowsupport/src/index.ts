@@ -2,39 +2,49 @@
 // base or hands the ticket on; answers go to the customer by the ticket's channel; each
 // ticket is kept in step with its issue in the support repository, and what people do on
 // that issue (comments, /reply, /approve, closing, labels) comes back to the ticket.
-// It also watches every agent's health and opens an incident when it regresses.
+// It also watches every agent's health and opens an incident when it regresses, and sweeps
+// the tickets' SLA clocks: a ticket close to breach at L1 goes to L2.
 import { z } from 'zod';
 import { defineAgent, githubDelivery, type AgentContext } from '../../runtime/src/index.ts';
 import { createCustomerChannels } from './delivery/customer-channels.ts';
 import type { CustomerChannels } from './delivery/deliver-outbound.ts';
 import { answerTicket } from './handlers/answer-ticket.ts';
 import { deliverAnswer } from './handlers/deliver-answer.ts';
+import { escalateNearBreach } from './handlers/escalate-near-breach.ts';
 import { receiveGitHub } from './handlers/receive-github.ts';
 import { syncWithGitHub } from './handlers/sync-with-github.ts';
 import { watchIncidents } from './handlers/watch-incidents.ts';
+import { watchSla } from './handlers/watch-sla.ts';
 
 const ticketEvent = z.object({ ticketId: z.uuid() });
 const outboundEvent = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
+const slaAlert = z.object({ ticketId: z.uuid(), clockId: z.uuid(), clock: z.enum(['first_response', 'next_response', 'resolution']), priority: z.enum(['urgent', 'high', 'normal', 'low']), tier: z.enum(['L1', 'L2', 'L3']), targetMinutes: z.number().int().positive(), dueAt: z.iso.datetime() });
 
 // Per process: one mail transport, made on first use.
 let channels: Promise<CustomerChannels> | undefined;
 const channelsFor = (ctx: AgentContext) => (channels ??= createCustomerChannels(ctx.config.support));
 let stopWatching: (() => Promise<void>) | undefined;
+let stopSweeping: (() => Promise<void>) | undefined;
 
 export default defineAgent({
   input: {
     'support.ticket.opened': ticketEvent,
     'support.message.received': ticketEvent,
     'support.message.outbound': outboundEvent,
+    'support.sla.near_breach': slaAlert,
     'github.*': githubDelivery,
   },
   async start(ctx) {
     // Agents' health is judged here too: a regression opens one incident issue.
     if (ctx.config.support.incidentCheckMs > 0) stopWatching = watchIncidents(ctx, ctx.config.support.incidentCheckMs);
+    // The runtime wakes agents only on events: the SLA clocks are swept on a timer.
+    if (ctx.config.support.slaSweepMs > 0) stopSweeping = watchSla(ctx, ctx.config.support.slaSweepMs);
   },
   async stop() {
     await stopWatching?.();
     stopWatching = undefined;
+    await stopSweeping?.();
+    stopSweeping = undefined;
   },
   async handle(ctx, event) {
     if (event.type === 'support.message.outbound') {
@@ -43,6 +53,12 @@ export default defineAgent({
       if (delivery.did === 'delivered') await ctx.emit({ type: 'support.message.delivered', subject: ticketId, data: { ticketId, messageId, channel: delivery.channel } });
       if (delivery.did === 'stopped' && delivery.tripped === true) await ctx.emit({ type: 'support.sync.paused', subject: ticketId, data: { ticketId, reason: delivery.why } });
       return { delivery, sync: await syncWithGitHub(ctx, ticketId) };
+    }
+    if (event.type === 'support.sla.near_breach') {
+      const alert = slaAlert.parse(event.data);
+      const outcome = await escalateNearBreach(ctx, event.id, alert);
+      if (outcome.did === 'escalated') await ctx.emit({ type: 'support.ticket.escalated', subject: alert.ticketId, data: { ticketId: alert.ticketId, tier: outcome.tier, reason: outcome.reason } });
+      return { ...outcome, sync: await syncWithGitHub(ctx, alert.ticketId) };
     }
     if (event.type.startsWith('github.')) {
       const outcome = await receiveGitHub(ctx, event);

@@ -83,7 +83,8 @@ describe.each(backends)('tickets and the knowledge base on $name', (backend) => 
     const err: unknown = await store.transaction((tx) => recordDeskMessage(tx, follow.id, { ...desk, action: 'close' })).catch((e: unknown) => e);
     expect(isWowError(err, 'WOW_ERR_TICKET_STATE')).toBe(true);
     const events = (await store.query<{ type: string }>(`select event->>'type' as type from outbox order by id`)).rows.map((r) => r.type);
-    // Each answer to the customer goes out as support.message.outbound for its channel.
-    expect(events).toEqual(['support.ticket.opened', 'support.message.outbound', 'support.message.received', 'support.message.outbound', 'support.message.outbound', 'support.ticket.opened']);
+    // Each answer to the customer goes out as support.message.outbound for its channel, and
+    // so does the rating survey after each solve.
+    expect(events).toEqual(['support.ticket.opened', 'support.message.outbound', 'support.message.outbound', 'support.message.received', 'support.message.outbound', 'support.message.outbound', 'support.message.outbound', 'support.ticket.opened']);
   });
 });

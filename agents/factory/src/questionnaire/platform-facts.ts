@@ -3,10 +3,10 @@ import type { PlatformFacts } from './validate-answers.ts';
 
 /**
  * Types the platform publishes itself: every GitHub webhook the App receives, deploys, the
- * support desk's intake (API, email, web form) and its answers for customers, which people
- * write too (a /reply on the issue, an approved draft).
+ * support desk's intake (API, email, web form) with customers' satisfaction ratings, and its
+ * answers for customers, which people write too (a /reply on the issue, an approved draft).
  */
-const platformEvents = ['github.*', 'agent.deployed', 'support.ticket.opened', 'support.message.received', 'support.message.outbound'];
+const platformEvents = ['github.*', 'agent.deployed', 'support.ticket.opened', 'support.message.received', 'support.message.outbound', 'support.csat.received'];
 
 /** What answers are checked against: the agents in `agentsDir`, what they emit, and the platform's own events. */
 export async function platformFacts(agentsDir: string): Promise<PlatformFacts> {

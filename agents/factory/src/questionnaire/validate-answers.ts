@@ -79,13 +79,15 @@ export function validateAnswers(answers: Answers, q: Questionnaire, facts: Platf
   const name = text('name');
   if (name !== undefined && name.length > 60) problem('name', 'is longer than 60 characters.');
 
-  const known = [...facts.emittedBy.keys(), ...facts.platformEvents];
+  const emits = list('emits');
+  // An agent may wake on what it emits itself: a timer half (a sweep) hands work to a
+  // handler half through the bus, so that the work is retried and done once per event.
+  const known = [...facts.emittedBy.keys(), ...facts.platformEvents, ...emits];
   const wakesOn = list('wakes-on');
   for (const pattern of wakesOn) {
     if (!valid(assertPatternValid, pattern)) problem('wakes-on', `"${pattern}" is not an event type or pattern: write <domain>.<entity>.<action>, or <domain>.<entity>.* for all actions.`);
     else if (!known.some((type) => typeMatches(pattern, type) || typeMatches(type, pattern))) problem('wakes-on', `no agent emits "${pattern}" and the platform does not publish it${suggest(pattern, known)}.`);
   }
-  const emits = list('emits');
   for (const type of emits) {
     if (!valid(assertEventTypeValid, type)) problem('emits', `"${type}" is not an event type: write <domain>.<entity>.<action> in lowercase, e.g. "invoice.reconciliation.completed".`);
     else if (facts.emittedBy.has(type)) problem('emits', `"${type}" is already emitted by ${facts.emittedBy.get(type) ?? ''}; an event type has one sender, so name this one after the new agent's domain.`);

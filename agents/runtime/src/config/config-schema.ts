@@ -64,6 +64,7 @@ export const envSchema = z.object({
   SUPPORT_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_URL: z.preprocess(emptyAsUndefined, url(['smtp:', 'smtps:']).optional()),
   SUPPORT_INCIDENT_CHECK_SECONDS: int(0, 86_400, 60),
+  SUPPORT_SLA_SWEEP_SECONDS: int(0, 86_400, 60),
   SUPPORT_EMAIL_FROM: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, { error: 'expected an email address (e.g. support@example.com)' }).default('support@waooaw.localhost'),
 });
 

@@ -45,6 +45,8 @@ export interface SupportSettings {
   emailFrom: string;
   /** How often agents' health is judged for incidents; 0: never. */
   incidentCheckMs: number;
+  /** How often the desk's SLA clocks are swept for breaches and near breaches; 0: never. */
+  slaSweepMs: number;
 }
 
 export interface LlmSettings {
@@ -113,6 +115,7 @@ function supportSettings(e: Env): SupportSettings {
     smtpUrl: e.SMTP_URL,
     emailFrom: e.SUPPORT_EMAIL_FROM,
     incidentCheckMs: e.SUPPORT_INCIDENT_CHECK_SECONDS * 1000,
+    slaSweepMs: e.SUPPORT_SLA_SWEEP_SECONDS * 1000,
   };
 }
 

@@ -42,6 +42,8 @@ export const errorCodes = {
   WOW_ERR_CUSTOMER_WEBHOOK: { template: 'The customer\'s webhook %s answered %s; the delivery is retried.', retryable: true, status: 502 },
   WOW_ERR_SYNC_BUSY: { template: 'Another attempt is writing %s to GitHub right now; this one is retried.', retryable: true, status: 409 },
   WOW_ERR_KB_ARTICLE: { template: 'Knowledge-base article %s: %s', retryable: false, status: 400 },
+  WOW_ERR_CSAT_UNSOLVED: { template: 'Ticket %s is %s: a rating is taken only once the ticket is solved. Rate it after the desk solves it (the desk asks for a rating then).', retryable: false, status: 409 },
+  WOW_ERR_CSAT_RATING: { template: 'The rating "%s" is invalid: %s. Send rating good or bad, with an optional comment of up to 2,000 characters.', retryable: false, status: 400 },
   WOW_ERR_SUPPORT_INPUT: { template: 'The request is invalid: %s.', retryable: false, status: 400 },
   WOW_ERR_API_KEY_INVALID: { template: 'Send the header "Authorization: Bearer <API key>" with a key from `wow support keys issue <customer>` that is not revoked (%s).', retryable: false, status: 401 },
   WOW_ERR_API_KEY_NOT_FOUND: { template: 'No API key with the prefix "%s". `wow support customers list` shows each customer\'s keys.', retryable: false, status: 404 },

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createError, createEvent, enqueueOutbox, readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { requestCsat } from './csat.ts';
+import { retargetSla, trackSla } from './sla.ts';
 import { transition, type TicketAction, type TicketStatus } from './ticket-status.ts';
 
 const sql = {
@@ -63,6 +65,8 @@ export interface NewTicket {
   followsTicketId?: string | undefined;
   /** The first message's id on its channel (an email's Message-ID). */
   channelMsgId?: string | undefined;
+  /** When it happened, for its SLA clocks; the database's now by default. */
+  at?: Date | undefined;
 }
 
 export interface CustomerMessage {
@@ -73,6 +77,8 @@ export interface CustomerMessage {
   autoSubmitted?: boolean;
   /** Who wrote it when not the requester (another person on the thread). */
   authorId?: string;
+  /** When it happened, for the ticket's SLA clocks; the database's now by default. */
+  at?: Date | undefined;
 }
 
 /** Intake's events: the ticket and the message are committed before anyone hears of them. */
@@ -84,6 +90,7 @@ export async function openTicket(tx: PgQueryable, input: NewTicket): Promise<Tic
   const messageId = randomUUID();
   await tx.query(sql.insertTicket, [id, input.subject, input.priority ?? 'normal', input.customerId ?? null, input.channel, input.requester.email ?? null, input.requester.name ?? null, input.followsTicketId ?? null]);
   await tx.query(sql.insertMessage, [messageId, id, 'inbound', 'customer', input.requester.email ?? 'customer', input.body, false, [], input.channel, input.channelMsgId ?? null]);
+  await trackSla(tx, id, { from: undefined, to: 'new', at: input.at });
   await enqueueOutbox(tx, createEvent({ source: intakeSource, type: 'support.ticket.opened', subject: id, partitionkey: id, data: { ticketId: id, messageId } }));
   return (await findTicket(tx, id)) as Ticket;
 }
@@ -96,7 +103,7 @@ export async function receiveCustomerMessage(tx: PgQueryable, ticketId: string, 
   const ticket = await lockTicket(tx, ticketId);
   const next = transition(ticket.status, 'customer_reply');
   if (!next.ok && next.followUp) {
-    const follow = await openTicket(tx, { subject: `Re: ${ticket.subject}`, body: message.body, channel: ticket.channel, customerId: ticket.customerId ?? undefined, priority: ticket.priority, requester: { email: ticket.requester.email ?? undefined, name: ticket.requester.name ?? undefined }, followsTicketId: ticket.id, channelMsgId: message.channelMsgId });
+    const follow = await openTicket(tx, { subject: `Re: ${ticket.subject}`, body: message.body, channel: ticket.channel, customerId: ticket.customerId ?? undefined, priority: ticket.priority, requester: { email: ticket.requester.email ?? undefined, name: ticket.requester.name ?? undefined }, followsTicketId: ticket.id, channelMsgId: message.channelMsgId, at: message.at });
     const [first] = await ticketMessages(tx, follow.id);
     return { ticket: follow, messageId: first?.id ?? '', followUp: true };
   }
@@ -104,6 +111,7 @@ export async function receiveCustomerMessage(tx: PgQueryable, ticketId: string, 
   const messageId = randomUUID();
   await tx.query(sql.insertMessage, [messageId, ticketId, 'inbound', 'customer', message.authorId ?? ticket.requester.email ?? 'customer', message.body, message.autoSubmitted ?? false, [], message.channel, message.channelMsgId ?? null]);
   await tx.query(sql.updateState, [ticketId, next.status, ticket.tier]);
+  await trackSla(tx, ticketId, { from: ticket.status, to: next.status, message: 'customer', at: message.at });
   await enqueueOutbox(tx, createEvent({ source: intakeSource, type: 'support.message.received', subject: ticketId, partitionkey: ticketId, data: { ticketId, messageId } }));
   return { ticket: { ...ticket, status: next.status }, messageId, followUp: false };
 }
@@ -114,7 +122,7 @@ export async function receiveCustomerMessage(tx: PgQueryable, ticketId: string, 
  * whoever delivers to the ticket's channel (and mirrors it on the issue) acts on that.
  * Internal notes never leave the desk.
  */
-export async function recordDeskMessage(tx: PgQueryable, ticketId: string, message: { direction: 'outbound' | 'internal' | 'draft'; author: Message['author']; body: string; autoSubmitted: boolean; cites?: string[]; action?: TicketAction; tier?: Tier; channel?: MessageChannel; channelMsgId?: string; source?: string }): Promise<{ ticket: Ticket; messageId: string }> {
+export async function recordDeskMessage(tx: PgQueryable, ticketId: string, message: { direction: 'outbound' | 'internal' | 'draft'; author: Message['author']; body: string; autoSubmitted: boolean; cites?: string[]; action?: TicketAction; tier?: Tier; channel?: MessageChannel; channelMsgId?: string; source?: string; at?: Date }): Promise<{ ticket: Ticket; messageId: string }> {
   const ticket = await lockTicket(tx, ticketId);
   let status = ticket.status;
   if (message.action !== undefined) {
@@ -129,6 +137,9 @@ export async function recordDeskMessage(tx: PgQueryable, ticketId: string, messa
   if (message.direction === 'outbound') {
     await enqueueOutbox(tx, createEvent({ source: message.source ?? intakeSource, type: 'support.message.outbound', subject: ticketId, partitionkey: ticketId, data: { ticketId, messageId } }));
   }
+  // Only an answer the customer sees meets a response clock; each new solve asks for a rating once.
+  await trackSla(tx, ticketId, { from: ticket.status, to: status, message: message.direction === 'outbound' ? 'public_reply' : undefined, at: message.at });
+  if (status === 'solved' && ticket.status !== 'solved') await requestCsat(tx, ticket, message.at);
   return { ticket: { ...ticket, status, tier: message.tier ?? ticket.tier }, messageId };
 }
 
@@ -136,6 +147,7 @@ export async function recordDeskMessage(tx: PgQueryable, ticketId: string, messa
 export async function setTicketRouting(tx: PgQueryable, ticketId: string, routing: { tier?: Tier; priority?: Priority; topic?: string; assignee?: string }): Promise<Ticket> {
   await lockTicket(tx, ticketId);
   await tx.query(sql.updateRouting, [ticketId, routing.tier ?? null, routing.priority ?? null, routing.topic ?? null, routing.assignee ?? null]);
+  if (routing.priority !== undefined) await retargetSla(tx, ticketId);
   return (await findTicket(tx, ticketId)) as Ticket;
 }
 
