@@ -1,6 +1,7 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { createError } from '../errors/error-codes.ts';
 
@@ -19,7 +20,9 @@ export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgr
   const release = await lockDataDir(dir);
   let db: PGlite | undefined;
   try {
-    db = await PGlite.create(dir);
+    // pg_trgm ships with PGlite as a loadable bundle: offered to `create extension` (the
+    // knowledge base's typo-tolerant search, migration 0010) only when passed here.
+    db = await PGlite.create(dir, { extensions: { pg_trgm } });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
     await server.start();
     const [host = '127.0.0.1', port = ''] = server.getServerConn().split(':');

@@ -1,0 +1,138 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite, type Extensions } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, createStore, migrate, type Store } from '../../runtime/src/index.ts';
+import { fuseByReciprocalRank, searchArticles, searchFeatures, upsertArticle, type Embedder, type SearchFeatures } from '../src/desk/knowledge-base.ts';
+import { loadArticles } from '../src/desk/load-articles.ts';
+import { decideL1 } from '../src/tiers/answer-at-l1.ts';
+import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+
+const log = createLogger('silent');
+const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
+const resetPassword = { slug: 'reset-password', title: 'Reset your password', intent: 'account', body: 'Forgot your password? On the sign-in page choose Forgot password, and we email you a link that sets a new one. The link works for one hour.' };
+
+/**
+ * A PGlite offering exactly `extensions`, served over the wire like the embedded store:
+ * without pg_trgm it is honestly a server that lacks it (pg_available_extensions does not
+ * list it), which is how the fallback is tested.
+ */
+async function openPglite(extensions: Extensions): Promise<{ store: Store; stop: () => Promise<void> }> {
+  const db = await PGlite.create({ extensions });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  const store = await createStore({ url: `postgres://postgres@${server.getServerConn()}/postgres`, dataDir: '.data', poolMax: 1, log });
+  return { store, stop: async () => { await store.close(); await server.stop(); await db.close(); } };
+}
+
+/**
+ * A stand-in for an embedding model, only for the vector path's plumbing: each dimension
+ * is a concept, and a text's vector counts the words it uses for each.
+ */
+const concepts = [['password', 'sign', 'login', 'locked'], ['invoice', 'billing', 'refund'], ['webhook', 'signature', 'hmac'], ['agent', 'offline', 'heartbeat']];
+const conceptEmbedder: Embedder = {
+  model: 'test-concepts',
+  embed: (text) => {
+    const words = text.toLowerCase().split(/[^a-z]+/);
+    return Promise.resolve(concepts.map((c) => words.filter((w) => c.some((k) => w.startsWith(k))).length + 0.01));
+  },
+};
+
+const backends: { name: string; features: SearchFeatures; open: (dir: string) => Promise<{ store: Store; stop: () => Promise<void> }> }[] = [
+  {
+    name: 'PostgreSQL',
+    features: { trigram: true, vector: false },
+    open: async () => {
+      const store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 2, schema: uniqueName('kb'), log });
+      const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s ?? '';
+      return {
+        store,
+        stop: async () => {
+          await store.close();
+          const c = new pg.Client({ connectionString: testDatabaseUrl });
+          await c.connect();
+          await c.query(`drop schema if exists "${schema}" cascade`);
+          await c.end();
+        },
+      };
+    },
+  },
+  { name: 'embedded PGlite', features: { trigram: true, vector: false }, open: async (dir) => { const store = await createStore({ dataDir: dir, poolMax: 1, log }); return { store, stop: () => store.close() }; } },
+  { name: 'PGlite without pg_trgm', features: { trigram: false, vector: false }, open: () => openPglite({}) },
+  { name: 'PGlite with pg_trgm and pgvector', features: { trigram: true, vector: true }, open: () => openPglite({ pg_trgm, vector }) },
+];
+
+describe.each(backends)('knowledge-base search on $name', (backend) => {
+  let store: Store;
+  let stop: () => Promise<void>;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'wow-kb-'));
+    ({ store, stop } = await backend.open(dir));
+    await migrate(store, { log });
+    for (const article of [...await loadArticles(kb), resetPassword]) await upsertArticle(store, article, { embedder: conceptEmbedder });
+  });
+  afterAll(async () => {
+    await stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reports which of pg_trgm and pgvector it found', async () => {
+    expect(await searchFeatures(store)).toEqual(backend.features);
+  });
+
+  it('finds what it finds by the words as typed, with full coverage, whatever the extensions', async () => {
+    const [top] = await searchArticles(store, 'How do I reset my API key?');
+    expect(top).toMatchObject({ slug: 'reset-api-key', coverage: 1 });
+    expect(await searchArticles(store, 'sponsorship conference')).toEqual([]);
+    expect(await searchArticles(store, '')).toEqual([]);
+  });
+
+  it.runIf(backend.features.trigram)('tolerates typos and partial words, counting a resembling word below a known one', async () => {
+    const [top] = await searchArticles(store, 'pasword reset');
+    expect(top).toMatchObject({ slug: 'reset-password', title: 'Reset your password' });
+    expect(top?.coverage).toBeGreaterThan(0.8);
+    expect(top?.coverage).toBeLessThan(1);
+    expect(top?.excerpt).toContain('Forgot password');
+    expect((await searchArticles(store, 'forgoten pasword'))[0]?.slug).toBe('reset-password');
+    // A partial word: "signat" is no word of the knowledge base, "signatur" is.
+    expect((await searchArticles(store, 'verify webhook signat'))[0]).toMatchObject({ slug: 'webhook-signatures' });
+    expect(decideL1(await searchArticles(store, 'How do I reset my pasword?'))).toMatchObject({ answer: true, article: { slug: 'reset-password' } });
+    // Known words are never "corrected": the invoice question still covers too little.
+    expect((await searchArticles(store, 'Our March invoice charges us twice for the same seats, please refund one.'))[0]?.coverage).toBeLessThan(0.6);
+  });
+
+  it.runIf(!backend.features.trigram)('without pg_trgm, falls back to the words as typed', async () => {
+    const [top] = await searchArticles(store, 'pasword reset');
+    expect(top?.coverage).toBe(0.5);
+    expect(await searchArticles(store, 'forgoten pasword')).toEqual([]);
+    expect(decideL1(await searchArticles(store, 'How do I reset my pasword?'))).toMatchObject({ answer: false });
+  });
+
+  it.runIf(backend.features.vector)('with an embedder, adds the articles nearest by meaning, their coverage still from words', async () => {
+    // No word in common with "Reset your password": only the embedding finds it.
+    expect((await searchArticles(store, 'I am locked out of my login')).map((h) => h.slug)).not.toContain('reset-password');
+    const hits = await searchArticles(store, 'I am locked out of my login', 3, { embedder: conceptEmbedder });
+    expect(hits[0]).toMatchObject({ slug: 'reset-password', coverage: 0 });
+    expect(hits[0]?.similarity).toBeGreaterThan(0.9);
+    // So L1 does not answer alone from a vector's guess.
+    expect(decideL1(hits)).toMatchObject({ answer: false });
+  });
+
+  it.runIf(!backend.features.vector)('without pgvector, an embedder is ignored', async () => {
+    const hits = await searchArticles(store, 'I am locked out of my login', 3, { embedder: conceptEmbedder });
+    expect(hits.map((h) => h.slug)).not.toContain('reset-password');
+  });
+});
+
+describe('reciprocal rank fusion', () => {
+  it('puts first what both orders rank high', () => {
+    expect(fuseByReciprocalRank(['a', 'b', 'c'], ['b', 'd'])).toEqual(['b', 'a', 'd', 'c']);
+  });
+});

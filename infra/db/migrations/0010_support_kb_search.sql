@@ -1,0 +1,88 @@
+-- The knowledge base finds articles despite typos and partial words (pg_trgm) and, where
+-- pgvector exists and an embedding model is configured, by meaning too. Neither extension
+-- is required: each is created when the server offers it (pg_available_extensions works
+-- the same on PostgreSQL and PGlite), and the search's SQL calls only the kb_* functions
+-- below, which fall back to "no similar word" when pg_trgm is absent. The features found
+-- are listed in kb_search_features.
+--
+-- Extensions are one per database, so they go to schema public when it exists: created in
+-- a schema of their own (a test's), dropping that schema would take them from every other.
+-- The functions and the index therefore name the extension's schema, wherever it is, and
+-- the search works whatever the search_path.
+
+-- Every word (lexeme) the articles use: a question's unknown word is matched against these.
+-- Words of deleted or edited articles stay; they only ever match nothing.
+create table kb_lexemes (
+  lexeme text primary key
+);
+
+insert into kb_lexemes (lexeme) select distinct unnest(tsvector_to_array(search)) from kb_articles on conflict do nothing;
+
+create function kb_articles_lexemes() returns trigger language plpgsql as $$
+begin
+  -- tsvector_to_array is sorted: concurrent upserts take the rows' locks in the same order.
+  insert into kb_lexemes (lexeme) select unnest(tsvector_to_array(new.search)) on conflict do nothing;
+  return null;
+end
+$$;
+
+create trigger kb_articles_lexemes after insert or update of title, body on kb_articles
+  for each row execute function kb_articles_lexemes();
+
+create table kb_search_features (
+  feature text primary key check (feature in ('trigram', 'vector')),
+  -- The schema the extension lives in.
+  extension_schema text not null
+);
+
+do $migration$
+declare
+  home text := case when exists (select 1 from pg_namespace where nspname = 'public') then 'public' else current_schema() end;
+  ext record;
+  trgm text;
+  vec text;
+begin
+  for ext in select * from (values ('pg_trgm'), ('vector')) as e (name) loop
+    if not exists (select 1 from pg_extension where extname = ext.name) and exists (select 1 from pg_available_extensions where name = ext.name) then
+      begin
+        execute format('create extension if not exists %I schema %I', ext.name, home);
+      exception
+        -- Another schema's migration created it at the same moment: it exists, as wanted.
+        when unique_violation or duplicate_object then null;
+        -- Not allowed to (a managed server, a role without CREATE): search without it.
+        when insufficient_privilege then raise notice 'knowledge base: extension % not created (%); searching without it', ext.name, sqlerrm;
+      end;
+    end if;
+  end loop;
+  select n.nspname into trgm from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm';
+  select n.nspname into vec from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'vector';
+
+  if trgm is not null then
+    -- Plain SQL functions are inlined by the planner, so kb_is_word_like keeps the
+    -- trigram index usable: it is `word <% lexeme` (word similarity ≥ 0.6 by default).
+    execute format($f$create function kb_word_similarity(word text, lexeme text) returns real language sql stable parallel safe
+      as $b$ select %1$I.word_similarity(word, lexeme) $b$$f$, trgm);
+    execute format($f$create function kb_is_word_like(word text, lexeme text) returns boolean language sql stable parallel safe
+      as $b$ select word operator(%1$I.<%%) lexeme $b$$f$, trgm);
+    execute format('create index kb_lexemes_trgm on kb_lexemes using gin (lexeme %I.gin_trgm_ops)', trgm);
+    insert into kb_search_features (feature, extension_schema) values ('trigram', trgm);
+  else
+    create function kb_word_similarity(word text, lexeme text) returns real language sql immutable parallel safe as $b$ select 0::real $b$;
+    create function kb_is_word_like(word text, lexeme text) returns boolean language sql immutable parallel safe as $b$ select false $b$;
+  end if;
+
+  if vec is not null then
+    -- The dimension depends on the model, so the column has none, and there is no ANN
+    -- index (HNSW needs a fixed dimension): nearest articles are found by an exact scan.
+    execute format($f$create table kb_article_embeddings (
+      slug text primary key references kb_articles (slug) on delete cascade,
+      -- The model that embedded it: vectors of another model are never compared.
+      model text not null,
+      embedding %1$I.vector not null,
+      updated_at timestamptz not null default now())$f$, vec);
+    execute format($f$create function kb_cosine_similarity(a %1$I.vector, b %1$I.vector) returns float8 language sql immutable parallel safe
+      as $b$ select 1 - (a operator(%1$I.<=>) b) $b$$f$, vec);
+    insert into kb_search_features (feature, extension_schema) values ('vector', vec);
+  end if;
+end
+$migration$;
