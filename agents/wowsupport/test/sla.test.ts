@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, createStore, isWowError, migrate, startTestAgent, type CloudEvent, type PgQueryable, type Store, type TestAgent } from '../../runtime/src/index.ts';
 import { csatAuthor, rateTicket, ticketCsat } from '../src/desk/csat.ts';
 import { slaClocks, sweepSla, type SlaAlert, type SlaClock, type SlaClockKind } from '../src/desk/sla.ts';
+import { watchSla } from '../src/handlers/watch-sla.ts';
 import { findTicket, openTicket, receiveCustomerMessage, recordDeskMessage, setTicketRouting, ticketMessages, type Priority } from '../src/desk/tickets.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 
@@ -143,6 +144,22 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
     // A late answer is still met, after the breach.
     await store.transaction((tx) => recordDeskMessage(tx, ticket.id, { ...desk, direction: 'outbound', body: 'Sorry for the wait.', action: 'reply', at: after(t0, 130) }));
     expect(await clock(store, ticket.id, 'first_response')).toMatchObject({ metAt: after(t0, 130).toISOString(), breachedAt: after(t0, 61).toISOString() });
+  });
+
+  it('is swept by the agent\'s timer at the context\'s clock', async () => {
+    const t0 = new Date('2033-06-01T09:00:00Z');
+    const ticket = await open(store, t0, 'urgent');
+    // Only the timer is faked: the database's connections keep their own timers.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const stop = watchSla({ store, log, clock: () => after(t0, 61) }, 60_000);
+      vi.advanceTimersByTime(60_000);
+      await stop();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await clock(store, ticket.id, 'first_response')).toMatchObject({ breachedAt: after(t0, 61).toISOString() });
+    expect(await outboxed(store, 'support.sla.breached', ticket.id)).toHaveLength(1);
   });
 
   it('meets the resolution on solve, asks for a rating once per solve, and takes the rating only while solved', async () => {

@@ -1,7 +1,8 @@
 import type { AgentContext } from '../../../runtime/src/index.ts';
 import { sweepSla } from '../desk/sla.ts';
 
-type BaseContext = Omit<AgentContext, 'event' | 'attempt' | 'signal'>;
+/** What the sweep needs of the agent's context, no more: tests pass these three. */
+type SweepContext = Pick<AgentContext, 'store' | 'clock' | 'log'>;
 
 /**
  * Sweeps the desk's SLA clocks each `everyMs`, one sweep at a time in this process. The
@@ -9,7 +10,7 @@ type BaseContext = Omit<AgentContext, 'event' | 'attempt' | 'signal'>;
  * runtime hosting WowSupport sweeps, and the row locks make each breach and near breach
  * published once between them. Returns the stop.
  */
-export function watchSla(ctx: BaseContext, everyMs: number): () => Promise<void> {
+export function watchSla(ctx: SweepContext, everyMs: number): () => Promise<void> {
   let sweeping: Promise<void> = Promise.resolve();
   const sweep = () => {
     sweeping = sweeping.then(async () => {
