@@ -24,11 +24,16 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
           : await createProbotBridge({ credentials: config.github, bus: runtime.bus, log, appFn: wowApp, events: await readAppEvents() });
         if (bridge === undefined) log.warn({ missing: config.githubMissing }, missingCredentialsMessage(config.githubMissing));
         const address = await server.listen({ host: config.http.host, port: config.http.port });
+        // The support desk's email door, only when SUPPORT_SMTP_PORT is set (loaded only then).
+        const smtp = config.support.smtpListen === undefined
+          ? undefined
+          : await (await import('../../app/email/smtp-listener.ts')).startSmtpListener({ ...config.support.smtpListen, store: runtime.store, log, deskAddress: config.support.emailFrom });
+        if (smtp !== undefined) log.info({ smtp: smtp.address }, `support mail is taken on ${smtp.address.host}:${smtp.address.port}`);
         log.info({ address, database: runtime.store.location, bus: runtime.bus.kind, agents: host.agents() }, `WAOOAW is running: ${address}/healthz`);
 
         const signal = await waitForShutdown();
-        log.info({ signal }, 'stopping: no new webhooks or messages; draining running handlers');
-        await server.close();
+        log.info({ signal }, 'stopping: no new webhooks, mails or messages; draining running handlers');
+        await Promise.all([server.close(), smtp?.close()]);
         const [agents, github] = await Promise.all([
           host.stop({ timeoutMs: config.agents.shutdownTimeoutMs }),
           bridge?.stop({ timeoutMs: config.agents.shutdownTimeoutMs }) ?? { drained: true, abandoned: 0 },

@@ -16,6 +16,10 @@ import { syncWithGitHub } from './handlers/sync-with-github.ts';
 import { watchIncidents } from './handlers/watch-incidents.ts';
 import { watchSla } from './handlers/watch-sla.ts';
 
+// The email door (app/email/smtp-listener.ts) reads customers' mail with these.
+export { parseInboundMail, type InboundMail, type MailAttachment } from './email/parse-inbound-mail.ts';
+export { receiveEmail, type EmailOutcome } from './email/receive-email.ts';
+
 const ticketEvent = z.object({ ticketId: z.uuid() });
 const outboundEvent = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
 const slaAlert = z.object({ ticketId: z.uuid(), clockId: z.uuid(), clock: z.enum(['first_response', 'next_response', 'resolution']), priority: z.enum(['urgent', 'high', 'normal', 'low']), tier: z.enum(['L1', 'L2', 'L3']), targetMinutes: z.number().int().positive(), dueAt: z.iso.datetime() });

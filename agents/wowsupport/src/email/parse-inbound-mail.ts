@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { simpleParser, type HeaderValue, type ParsedMail } from 'mailparser';
+import { createError } from '../../../runtime/src/index.ts';
+import { stripQuotedReply } from './strip-quoted-reply.ts';
+
+/** What the desk keeps of an attached file: enough to name and match it, never its content. */
+export interface MailAttachment {
+  filename: string | null;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+/** A customer's mail as the desk reads it. Message-IDs keep their angle brackets, as on the wire. */
+export interface InboundMail {
+  messageId: string;
+  from: { address: string; name: string | null };
+  subject: string;
+  /** The new text: plain, or the HTML part as text when there is no plain one, without the quoted mail below it. */
+  text: string;
+  inReplyTo: string | null;
+  /** The thread's Message-IDs, oldest first, as the References header lists them. */
+  references: string[];
+  attachments: MailAttachment[];
+  /** RFC 3834: an autoresponder, a bulk mailing or a bounce wrote it, not a person. */
+  autoReply: boolean;
+  /** Which header said so; null for a person's mail. */
+  autoReplyReason: string | null;
+}
+
+export interface ParseOptions {
+  /**
+   * The SMTP envelope's MAIL FROM ('' for the null sender `<>`). It is the return path a
+   * final MTA would write into the Return-Path header, so it wins over that header.
+   */
+  envelopeFrom?: string | undefined;
+}
+
+const messageIdToken = /<[^<>\s]+>/g;
+
+/**
+ * Reads one raw RFC 5322 mail. Throws WOW_ERR_EMAIL_INVALID, before anything is stored,
+ * when it has no From address or cannot be read as a message at all.
+ */
+export async function parseInboundMail(raw: Buffer | string, opts: ParseOptions = {}): Promise<InboundMail> {
+  let mail: ParsedMail;
+  try {
+    // sha256 instead of mailparser's md5; no HTML rendering of the text, no data: URLs.
+    mail = await simpleParser(raw, { checksumAlgo: 'sha256', skipTextToHtml: true, skipImageLinks: true, keepCidLinks: true });
+  } catch (err) {
+    throw createError('WOW_ERR_EMAIL_INVALID', [`it is not a readable MIME message (${err instanceof Error ? err.message : String(err)})`], { cause: err });
+  }
+  const sender = mail.from?.value.find((a) => a.address !== undefined && a.address.includes('@'));
+  if (sender?.address === undefined) {
+    const line = mail.headerLines.find((h) => h.key === 'from')?.line;
+    throw createError('WOW_ERR_EMAIL_INVALID', [line === undefined ? 'it has no From header' : `its From header "${line.slice(line.indexOf(':') + 1).trim()}" holds no email address`]);
+  }
+  const from = { address: sender.address.toLowerCase(), name: sender.name.trim() === '' ? null : sender.name.trim() };
+  const subject = (mail.subject ?? '').trim();
+  const fullText = (mail.text ?? '').trim();
+  const references = idsIn(mail.references);
+  const autoReplyReason = autoReplyHeader(mail, opts.envelopeFrom);
+  return {
+    messageId: idsIn(mail.messageId)[0] ?? syntheticMessageId(from.address, mail, fullText),
+    from,
+    subject,
+    text: stripQuotedReply(fullText),
+    inReplyTo: idsIn(mail.inReplyTo)[0] ?? null,
+    references,
+    attachments: mail.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, sha256: a.checksum })),
+    autoReply: autoReplyReason !== null,
+    autoReplyReason,
+  };
+}
+
+function idsIn(value: string | string[] | undefined): string[] {
+  return [value ?? []].flat().flatMap((v) => v.match(messageIdToken) ?? []);
+}
+
+/**
+ * RFC 5322 only says a mail SHOULD have a Message-ID. Without one, the id is derived from
+ * what a redelivery of the same mail repeats (sender, Date, subject, text), so a second
+ * delivery is still recognised and stored once.
+ */
+function syntheticMessageId(from: string, mail: ParsedMail, text: string): string {
+  const hash = createHash('sha256').update([from, mail.date?.toISOString() ?? '', mail.subject ?? '', text].join('\n')).digest('hex');
+  return `<${hash.slice(0, 32)}@no-message-id.waooaw.invalid>`;
+}
+
+/** The reason a mail is automatic, as Zammad and RFC 3834 judge it; null for a person's. */
+function autoReplyHeader(mail: ParsedMail, envelopeFrom: string | undefined): string | null {
+  const autoSubmitted = headerText(mail.headers.get('auto-submitted'));
+  // "no" is the only value a person's mail carries; parameters follow a semicolon.
+  if (autoSubmitted !== null && autoSubmitted.split(';')[0]?.trim().toLowerCase() !== 'no') return `Auto-Submitted: ${autoSubmitted}`;
+  const precedence = headerText(mail.headers.get('precedence'))?.toLowerCase() ?? null;
+  if (precedence !== null && ['bulk', 'junk', 'auto_reply'].includes(precedence)) return `Precedence: ${precedence}`;
+  for (const name of ['x-autoreply', 'x-autorespond']) {
+    if (mail.headers.has(name)) return `${name === 'x-autoreply' ? 'X-Autoreply' : 'X-Autorespond'} header`;
+  }
+  const returnPath = envelopeFrom ?? returnPathHeader(mail);
+  if (returnPath === '') return 'a null return path (<>): a bounce or a delivery report';
+  if (returnPath !== undefined && /^mailer-daemon@/i.test(returnPath)) return `the return path ${returnPath}: a bounce`;
+  if (/^mailer-daemon@/i.test(mail.from?.value[0]?.address ?? '')) return 'sent by MAILER-DAEMON: a bounce';
+  return null;
+}
+
+function returnPathHeader(mail: ParsedMail): string | undefined {
+  const value = mail.headers.get('return-path');
+  if (value === undefined || typeof value !== 'object' || !('value' in value) || !Array.isArray(value.value)) return undefined;
+  const first: unknown = value.value[0];
+  return typeof first === 'object' && first !== null && 'address' in first && typeof first.address === 'string' ? first.address : '';
+}
+
+function headerText(value: HeaderValue | undefined): string | null {
+  if (value === undefined) return null;
+  if (typeof value === 'string') return value.trim();
+  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0].trim() : null;
+  return 'value' in value && typeof value.value === 'string' ? value.value.trim() : null;
+}
