@@ -8,6 +8,7 @@ import { registerDeployCommand } from './commands/deploy.ts';
 import { registerFactoryCommands } from './commands/factory.ts';
 import { registerReviewCommand } from './commands/review.ts';
 import { registerStartCommand } from './commands/start.ts';
+import { registerSupportCommands } from './commands/support.ts';
 
 /** A command's action: does its work and says which exit code the process ends with. */
 export type CommandAction = (...args: never[]) => Promise<number>;
@@ -35,6 +36,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerReviewCommand(program, io, setCode);
   registerFactoryCommands(program, io, setCode);
   registerDeployCommand(program, io, setCode);
+  registerSupportCommands(program, io, setCode);
 
   try {
     if (argv.length === 0) {

@@ -2,6 +2,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { type Bus, type Config, createError, type Logger, type Metrics, type Store } from '../../agents/runtime/src/index.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { checkReadiness } from './check-readiness.ts';
+import { supportForm } from '../tickets/support-form.ts';
+import { ticketRoutes } from '../tickets/ticket-routes.ts';
 
 export interface ServerDeps {
   config: Config;
@@ -9,6 +11,8 @@ export interface ServerDeps {
   store: Store;
   log: Logger;
   metrics: Metrics;
+  /** The ticket API's rate-limit windows are read from it; tests pin it. */
+  clock?: () => Date;
 }
 
 /** The HTTP door: GitHub webhooks in, health and metrics out. Tests drive it with `inject`. */
@@ -37,6 +41,10 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     metrics.webhooksReceived.inc({ event: name, outcome: outcome.body.duplicate ? 'duplicate' : 'queued' });
     return reply.code(202).send(outcome.body);
   });
+
+  // The support desk's customer doors: the ticket API and the web form.
+  await app.register(ticketRoutes, { store: deps.store, rateLimitPerMinute: config.support.rateLimitPerMinute, clock: deps.clock ?? (() => new Date()) });
+  await app.register(supportForm, { store: deps.store });
 
   app.get('/healthz', () => ({ status: 'ok' }));
 

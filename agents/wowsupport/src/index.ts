@@ -20,6 +20,15 @@ import { watchSla } from './handlers/watch-sla.ts';
 export { parseInboundMail, type InboundMail, type MailAttachment } from './email/parse-inbound-mail.ts';
 export { receiveEmail, type EmailOutcome } from './email/receive-email.ts';
 
+// The HTTP intake (app/tickets) and `wow support` (cli/commands/support.ts) work with these.
+export { createCustomer, listCustomers, type Customer } from './intake/customers.ts';
+export { issueApiKey, revokeApiKey } from './intake/api-keys.ts';
+export { authorizeApiCall, readTicket, submitMessage, submitTicket, type ApiCall } from './intake/ticket-api.ts';
+export type { IntakeAnswer } from './intake/idempotency.ts';
+export type { FieldError } from './intake/parse-input.ts';
+export type { MessageView, TicketView } from './intake/ticket-view.ts';
+export { submitWebForm, type WebFormOutcome } from './intake/web-form.ts';
+
 const ticketEvent = z.object({ ticketId: z.uuid() });
 const outboundEvent = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
 const slaAlert = z.object({ ticketId: z.uuid(), clockId: z.uuid(), clock: z.enum(['first_response', 'next_response', 'resolution']), priority: z.enum(['urgent', 'high', 'normal', 'low']), tier: z.enum(['L1', 'L2', 'L3']), targetMinutes: z.number().int().positive(), dueAt: z.iso.datetime() });

@@ -1,0 +1,15 @@
+import { createError } from '../../agents/runtime/src/index.ts';
+
+/**
+ * The request body as JSON. The server keeps application/json bodies as raw bytes (the
+ * webhook signature covers them), so each JSON route parses its own; a body that is not
+ * JSON is WOW_ERR_JSON_MALFORMED, with where the parser stopped.
+ */
+export function readJsonBody(body: unknown): unknown {
+  if (!Buffer.isBuffer(body) || body.length === 0) throw createError('WOW_ERR_JSON_MALFORMED', ['the body is empty']);
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch (err) {
+    throw createError('WOW_ERR_JSON_MALFORMED', [(err as Error).message], { cause: err });
+  }
+}

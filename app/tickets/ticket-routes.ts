@@ -1,0 +1,58 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { isWowError, type Store } from '../../agents/runtime/src/index.ts';
+import { authorizeApiCall, readTicket, submitMessage, submitTicket, type Customer, type IntakeAnswer } from '../../agents/wowsupport/src/index.ts';
+import { readJsonBody } from './read-json-body.ts';
+
+export interface TicketRoutesOptions {
+  store: Store;
+  /** config.support.rateLimitPerMinute: requests per customer per minute. */
+  rateLimitPerMinute: number;
+  clock: () => Date;
+}
+
+/**
+ * The customers' ticket API: `POST /api/tickets`, `POST /api/tickets/:id/messages`,
+ * `GET /api/tickets/:id`, each with `Authorization: Bearer wow_sk_…`. The engine does the
+ * work; this plugin maps HTTP to it and its errors to `{ code, message, retryable, errors? }`.
+ */
+export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app, opts) => {
+  const { store } = opts;
+  const authorize = (req: FastifyRequest): Promise<Customer> => authorizeApiCall(store, { authorization: req.headers.authorization, limitPerMinute: opts.rateLimitPerMinute, now: opts.clock() });
+
+  app.post('/api/tickets', async (req, reply) => {
+    const customer = await authorize(req);
+    return send(reply, await submitTicket(store, { customer, idempotencyKey: idempotencyKey(req) }, readJsonBody(req.body)));
+  });
+
+  app.post<{ Params: { id: string } }>('/api/tickets/:id/messages', async (req, reply) => {
+    const customer = await authorize(req);
+    return send(reply, await submitMessage(store, { customer, idempotencyKey: idempotencyKey(req) }, req.params.id, readJsonBody(req.body)));
+  });
+
+  app.get<{ Params: { id: string } }>('/api/tickets/:id', async (req) => readTicket(store, await authorize(req), req.params.id));
+
+  app.setErrorHandler((err, req, reply) => {
+    if (!isWowError(err)) {
+      // Fastify's own refusals (415 media type, 413 too large) keep their status.
+      const status = (err as { statusCode?: number }).statusCode ?? 500;
+      if (status >= 500) req.log.error({ err }, 'ticket API request failed');
+      return reply.code(status).send({ code: (err as { code?: string }).code ?? 'WOW_ERR_UNEXPECTED', message: status >= 500 ? 'The request failed on our side and nothing was created; retry it (with the same Idempotency-Key).' : (err as Error).message, retryable: status >= 500 });
+    }
+    if (err.status >= 500) req.log.error({ err }, 'ticket API request failed');
+    if (err.code === 'WOW_ERR_RATE_LIMITED') void reply.header('Retry-After', String(Number(err.data?.retryAfterSeconds ?? 60)));
+    if (err.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="waooaw-support"');
+    const errors = err.data?.errors;
+    return reply.code(err.status).send({ code: err.code, message: err.message, retryable: err.retryable, ...(errors === undefined ? {} : { errors }) });
+  });
+};
+
+function idempotencyKey(req: FastifyRequest): string | undefined {
+  const value = req.headers['idempotency-key'];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** A replayed answer is the first one byte for byte, marked so the client can tell. */
+function send(reply: FastifyReply, answer: IntakeAnswer): FastifyReply {
+  if (answer.replayed) void reply.header('Idempotent-Replayed', 'true');
+  return reply.code(answer.status).send(answer.body);
+}

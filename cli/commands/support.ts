@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import { createError, createLogger, isWowError, loadConfig, migrate, openStore, type Store } from '../../agents/runtime/src/index.ts';
+import { createCustomer, issueApiKey, listCustomers, revokeApiKey } from '../../agents/wowsupport/src/index.ts';
+import { exitCodes, type CliIo } from '../cli-io.ts';
+import { formatTable } from '../format-table.ts';
+
+type SetCode = (code: number) => void;
+
+const exitHelp = '\nExit codes: 0 done, 1 the operation failed (e.g. no such customer), 2 bad usage or configuration.';
+
+/**
+ * `wow support …`: the support desk's operator commands. Each group of sub-commands is
+ * registered by its own function below; a new group (e.g. kill-switch) is one more
+ * function and one more line here.
+ */
+export function registerSupportCommands(program: Command, io: CliIo, setCode: SetCode): void {
+  const support = program.command('support').description('The support desk: customer organisations and their ticket API keys');
+  registerCustomersCommands(support, io, setCode);
+  registerKeysCommands(support, io, setCode);
+}
+
+function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode): void {
+  const customers = support.command('customers').description('Customer organisations that use the ticket API');
+
+  customers.command('add')
+    .description('Add a customer organisation. With --webhook-url, answers to its tickets are POSTed there, signed with its webhook secret (made for you and printed once, unless you give --webhook-secret).')
+    .argument('<slug>', 'a short id: lowercase letters, digits and hyphens (e.g. acme-corp)')
+    .requiredOption('--name <name>', 'the organisation\'s name, as people read it')
+    .option('--webhook-url <url>', 'the https:// endpoint that receives answers and status changes')
+    .option('--webhook-secret <secret>', 'the HMAC secret the endpoint already expects (at least 16 characters)')
+    .option('--json', 'print the customer as JSON')
+    .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support customers add acme-corp --name "Acme Corp" --webhook-url https://acme.example/hooks/support`)
+    .action(async (slug: string, opts: { name: string; webhookUrl?: string; webhookSecret?: string; json?: boolean }) => {
+      const customer = await withDeskStore(io, (store) => createCustomer(store, { slug, name: opts.name, webhookUrl: opts.webhookUrl, webhookSecret: opts.webhookSecret }));
+      if (opts.json === true) io.stdout.write(JSON.stringify(customer, null, 2) + '\n');
+      else {
+        io.stdout.write(`✔ customer ${customer.slug} (${customer.name}) added\n`);
+        if (customer.webhookUrl !== null) io.stdout.write(`  webhook: ${customer.webhookUrl}\n`);
+        if (customer.webhookSecret !== null && opts.webhookSecret === undefined) io.stdout.write(`  webhook secret (shown only now; the endpoint checks signatures with it): ${customer.webhookSecret}\n`);
+        io.stdout.write(`  next: wow support keys create ${customer.slug}\n`);
+      }
+      setCode(exitCodes.ok);
+    });
+
+  customers.command('list')
+    .description('Every customer organisation with the prefixes of its API keys that still work')
+    .option('--json', 'print the customers as JSON')
+    .addHelpText('after', exitHelp)
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await withDeskStore(io, (store) => listCustomers(store));
+      if (opts.json === true) io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      else {
+        io.stdout.write(formatTable(
+          ['CUSTOMER', 'NAME', 'WEBHOOK', 'ACTIVE KEYS', 'CREATED'],
+          rows.map((c) => [c.slug, c.name, c.webhookUrl ?? '-', c.activeKeys.length === 0 ? '-' : c.activeKeys.map((p) => `${p}…`).join(' '), c.createdAt]),
+          'No customers yet. Add one with `wow support customers add <slug> --name <name>`.',
+        ));
+      }
+      setCode(exitCodes.ok);
+    });
+}
+
+function registerKeysCommands(support: Command, io: CliIo, setCode: SetCode): void {
+  const keys = support.command('keys').description('Ticket API keys (Authorization: Bearer wow_sk_…); only their sha256 is stored');
+
+  keys.command('create')
+    .description('Create an API key for a customer and print it, once: it cannot be shown again, only revoked and replaced')
+    .argument('<customer>', 'the customer\'s slug')
+    .option('--json', 'print { key, prefix, customer } as JSON')
+    .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support keys create acme-corp`)
+    .action(async (slug: string, opts: { json?: boolean }) => {
+      const issued = await withDeskStore(io, (store) => issueApiKey(store, slug));
+      if (opts.json === true) io.stdout.write(JSON.stringify({ key: issued.key, prefix: issued.prefix, customer: issued.customer.slug }, null, 2) + '\n');
+      else {
+        io.stdout.write(`${issued.key}\n`);
+        io.stderr.write(`✔ API key ${issued.prefix}… for ${issued.customer.slug}. Copy it now: it is not stored and cannot be shown again.\n  Revoke it with: wow support keys revoke ${issued.prefix}\n`);
+      }
+      setCode(exitCodes.ok);
+    });
+
+  keys.command('revoke')
+    .description('Revoke an API key at once; requests with it are refused with 401 WOW_ERR_API_KEY_REVOKED')
+    .argument('<prefix>', 'the key\'s prefix as `wow support customers list` shows it (wow_sk_ and 8 characters), or the whole key')
+    .option('--json', 'print { prefix, customerSlug, revokedAt } as JSON')
+    .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support keys revoke wow_sk_AbCd1234`)
+    .action(async (prefix: string, opts: { json?: boolean }) => {
+      const revoked = await withDeskStore(io, (store) => revokeApiKey(store, keyPrefix(prefix)));
+      if (opts.json === true) io.stdout.write(JSON.stringify(revoked, null, 2) + '\n');
+      else io.stdout.write(`✔ API key ${revoked.prefix}… of ${revoked.customerSlug} revoked (${revoked.revokedAt})\n`);
+      setCode(exitCodes.ok);
+    });
+}
+
+/** People paste the prefix with the list's ellipsis, or the whole key. */
+function keyPrefix(text: string): string {
+  return text.trim().replace(/…$/, '').slice(0, 'wow_sk_'.length + 8);
+}
+
+/**
+ * Runs `work` on the desk's database, migrated first (a fresh embedded database has no
+ * tables yet). Input the engine refuses is bad usage (exit 2), said field by field.
+ */
+export async function withDeskStore<T>(io: CliIo, work: (store: Store) => Promise<T>): Promise<T> {
+  const config = loadConfig(io.env);
+  const log = createLogger('silent');
+  const store = await openStore(config, log);
+  try {
+    await migrate(store, { log });
+    return await work(store);
+  } catch (err) {
+    if (isWowError(err, 'WOW_ERR_SUPPORT_INPUT')) throw createError('WOW_ERR_CLI_USAGE', [err.message.replace(/^The request is invalid: /, 'invalid input: ')], { cause: err });
+    throw err;
+  } finally {
+    await store.close();
+  }
+}
