@@ -73,7 +73,8 @@ async function takeMail(stream: SMTPServerDataStream, session: SMTPServerSession
     const envelopeFrom = session.envelope.mailFrom === false ? undefined : session.envelope.mailFrom.address;
     const mail = await parseInboundMail(Buffer.concat(chunks), { envelopeFrom });
     const outcome = await receiveEmail(opts.store, mail, { deskAddress: opts.deskAddress });
-    opts.log.info({ messageId: mail.messageId, from: mail.from.address, ...outcome }, `email ${outcome.did}`);
+    // No sender address in the log: it is the customer's personal data (SUPPORT_PERSONAL_DATA_IN_ISSUES).
+    opts.log.info({ messageId: mail.messageId, ...outcome }, `email ${outcome.did}`);
     return replyText(outcome);
   } catch (err) {
     throw smtpError(err, opts.log);
