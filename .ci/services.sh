@@ -19,3 +19,14 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
 fi
 echo "redis: $(redis-cli -h 127.0.0.1 -p 6379 ping)"
+
+# The support web form's browser test (agents/wowsupport/test/web-form.test.ts) drives
+# Debian's chromium through playwright-core; it is never skipped, so CI installs it when missing.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium"
+  as_root=""
+  if [ "$(id -u)" -ne 0 ]; then as_root="sudo -n"; fi
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq chromium
+fi
+echo "chromium: $(chromium --version 2>/dev/null | tail -n 1)"

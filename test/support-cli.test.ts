@@ -1,0 +1,81 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, createStore } from '../agents/runtime/src/index.ts';
+import { authenticateApiKey } from '../agents/wowsupport/src/intake/api-keys.ts';
+import { wow } from './support/run-wow.ts';
+import { testDatabaseUrl, uniqueName } from './support/servers.ts';
+
+// The CLI opens the database by URL, so this file gets a database of its own.
+const database = uniqueName('wowsupport');
+const admin = new pg.Client({ connectionString: testDatabaseUrl });
+const url = new URL(testDatabaseUrl);
+url.pathname = `/${database}`;
+const env = { DATABASE_URL: url.toString() };
+
+beforeAll(async () => {
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+});
+afterAll(async () => {
+  await admin.query(`drop database if exists ${database} with (force)`);
+  await admin.end();
+});
+
+describe('wow support', () => {
+  it('has --help with exit codes on each command', async () => {
+    for (const argv of [['support', 'customers', 'add'], ['support', 'customers', 'list'], ['support', 'keys', 'create'], ['support', 'keys', 'revoke']]) {
+      const run = await wow([...argv, '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Exit codes: 0 done, 1 the operation failed');
+    }
+    expect((await wow(['support', '--help'])).stdout).toMatch(/customers[\s\S]*keys/);
+  });
+
+  it('adds customers, lists them, creates a key printed once and revokes it by its prefix', async () => {
+    const added = await wow(['support', 'customers', 'add', 'acme-corp', '--name', 'Acme Corp', '--webhook-url', 'https://acme.example/hooks'], env);
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(added.stdout).toContain('✔ customer acme-corp (Acme Corp) added');
+    expect(added.stdout).toMatch(/webhook secret \(shown only now[^)]*\): whsec_\S{40,}/);
+    const own = await wow(['support', 'customers', 'add', 'globex', '--name', 'Globex', '--webhook-url', 'https://globex.example/h', '--webhook-secret', 'a-secret-they-already-use', '--json'], env);
+    expect(JSON.parse(own.stdout)).toMatchObject({ slug: 'globex', webhookUrl: 'https://globex.example/h', webhookSecret: 'a-secret-they-already-use' });
+
+    const created = await wow(['support', 'keys', 'create', 'acme-corp'], env);
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^wow_sk_[A-Za-z0-9_-]{32}$/);
+    expect(created.stderr).toContain('it is not stored and cannot be shown again');
+    const prefix = key.slice(0, 15);
+
+    const listed = await wow(['support', 'customers', 'list'], env);
+    expect(listed.stdout).toMatch(new RegExp(`acme-corp\\s+Acme Corp\\s+https://acme.example/hooks\\s+${prefix}…`));
+    expect(listed.stdout).not.toContain(key);
+    const json = JSON.parse((await wow(['support', 'customers', 'list', '--json'], env)).stdout) as { slug: string; activeKeys: string[] }[];
+    expect(json.map((c) => [c.slug, c.activeKeys])).toEqual([['acme-corp', [prefix]], ['globex', []]]);
+    expect(JSON.stringify(json)).not.toContain('whsec_');
+
+    const store = await createStore({ url: env.DATABASE_URL, dataDir: '.data', poolMax: 1, log: createLogger('silent') });
+    try {
+      expect((await authenticateApiKey(store, `Bearer ${key}`)).slug).toBe('acme-corp');
+      // Only the sha256 is stored.
+      expect((await store.query('select 1 from support_api_keys where key_sha256 = $1 or prefix = $1', [key])).rows).toHaveLength(0);
+      const revoked = await wow(['support', 'keys', 'revoke', `${prefix}…`], env);
+      expect(revoked.code).toBe(0);
+      expect(revoked.stdout).toContain(`✔ API key ${prefix}… of acme-corp revoked`);
+      await expect(authenticateApiKey(store, `Bearer ${key}`)).rejects.toMatchObject({ code: 'WOW_ERR_API_KEY_REVOKED' });
+    } finally {
+      await store.close();
+    }
+    expect(JSON.parse((await wow(['support', 'customers', 'list', '--json'], env)).stdout)).toMatchObject([{ slug: 'acme-corp', activeKeys: [] }, { slug: 'globex' }]);
+  });
+
+  it('exits 1 when the operation fails and 2 on bad usage, saying what to do', async () => {
+    expect(await wow(['support', 'keys', 'create', 'nobody'], env)).toMatchObject({ code: 1, stderr: 'error WOW_ERR_CUSTOMER_NOT_FOUND: No customer "nobody". Add one with `wow support customers add <slug> --name <name>`.\n' });
+    expect(await wow(['support', 'keys', 'revoke', 'wow_sk_00000000'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('WOW_ERR_API_KEY_NOT_FOUND') as unknown });
+    await wow(['support', 'customers', 'add', 'initech', '--name', 'Initech'], env);
+    expect(await wow(['support', 'customers', 'add', 'initech', '--name', 'Initech'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('WOW_ERR_CUSTOMER_EXISTS') as unknown });
+    const bad = await wow(['support', 'customers', 'add', 'Bad Slug', '--name', 'X', '--webhook-url', 'ftp://x'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('error WOW_ERR_CLI_USAGE: invalid input: slug: expected lowercase letters, digits and hyphens, starting with a letter or digit (e.g. acme-corp); webhookUrl: expected an http:// or https:// URL.\n');
+    expect((await wow(['support', 'customers', 'add', 'x'], env)).code).toBe(2);
+  });
+});
