@@ -5,8 +5,10 @@ import { createError } from '../../agents/runtime/src/index.ts';
  * webhook signature covers them), so each JSON route parses its own; a body that is not
  * JSON is WOW_ERR_JSON_MALFORMED, with where the parser stopped.
  */
-export function readJsonBody(body: unknown): unknown {
-  if (!Buffer.isBuffer(body) || body.length === 0) throw createError('WOW_ERR_JSON_MALFORMED', ['the body is empty']);
+export function readJsonBody(body: unknown, contentType: string | undefined): unknown {
+  if (body === undefined || body === null || (Buffer.isBuffer(body) && body.length === 0) || body === '') throw createError('WOW_ERR_JSON_MALFORMED', ['the body is empty']);
+  // Fastify reads text/plain for itself; anything but application/json is not JSON here.
+  if (!Buffer.isBuffer(body)) throw createError('WOW_ERR_JSON_MALFORMED', [`the body is sent as ${contentType ?? 'an unknown type'}`]);
   try {
     return JSON.parse(body.toString('utf8')) as unknown;
   } catch (err) {

@@ -21,12 +21,12 @@ export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app,
 
   app.post('/api/tickets', async (req, reply) => {
     const customer = await authorize(req);
-    return send(reply, await submitTicket(store, { customer, idempotencyKey: idempotencyKey(req) }, readJsonBody(req.body)));
+    return send(reply, await submitTicket(store, { customer, idempotencyKey: idempotencyKey(req) }, readJsonBody(req.body, req.headers['content-type'])));
   });
 
   app.post<{ Params: { id: string } }>('/api/tickets/:id/messages', async (req, reply) => {
     const customer = await authorize(req);
-    return send(reply, await submitMessage(store, { customer, idempotencyKey: idempotencyKey(req) }, req.params.id, readJsonBody(req.body)));
+    return send(reply, await submitMessage(store, { customer, idempotencyKey: idempotencyKey(req) }, req.params.id, readJsonBody(req.body, req.headers['content-type'])));
   });
 
   app.get<{ Params: { id: string } }>('/api/tickets/:id', async (req) => readTicket(store, await authorize(req), req.params.id));

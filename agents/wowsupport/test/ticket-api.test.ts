@@ -106,6 +106,9 @@ describe.each(backends)('the ticket API on $name', (backend) => {
     const empty = await server.inject({ method: 'POST', url: '/api/tickets', headers: acme.auth });
     expect(empty.statusCode).toBe(400);
     expect(empty.json()).toMatchObject({ code: 'WOW_ERR_JSON_MALFORMED', message: expect.stringContaining('the body is empty') as unknown });
+    const text = await postTicket({ ...acme.auth, 'content-type': 'text/plain' }, 'subject=Hi');
+    expect(text.statusCode).toBe(400);
+    expect(text.json()).toMatchObject({ code: 'WOW_ERR_JSON_MALFORMED', message: expect.stringContaining('the body is sent as text/plain') as unknown });
     expect(await counts(acme.id)).toEqual({ tickets: 0, keys: 0 });
   });
 
