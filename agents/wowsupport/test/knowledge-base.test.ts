@@ -46,6 +46,8 @@ const conceptEmbedder: Embedder = {
 
 const backends: { name: string; features: SearchFeatures; open: (dir: string) => Promise<{ store: Store; stop: () => Promise<void> }> }[] = [
   {
+    // The test schema is alone on the search_path, and pg_trgm lives in public: the search
+    // must not depend on finding the extension there.
     name: 'PostgreSQL',
     features: { trigram: true, vector: false },
     open: async () => {
@@ -106,6 +108,17 @@ describe.each(backends)('knowledge-base search on $name', (backend) => {
     expect(decideL1(await searchArticles(store, 'How do I reset my pasword?'))).toMatchObject({ answer: true, article: { slug: 'reset-password' } });
     // Known words are never "corrected": the invoice question still covers too little.
     expect((await searchArticles(store, 'Our March invoice charges us twice for the same seats, please refund one.'))[0]?.coverage).toBeLessThan(0.6);
+  });
+
+  it('counts the articles using each word as articles are written, edited and deleted', async () => {
+    const ndoc = async (w: string) => (await store.query<{ n: number }>('select ndoc as n from kb_lexemes where lexeme = $1', [w])).rows[0]?.n;
+    const before = await ndoc('rotat');
+    await upsertArticle(store, { slug: 'rotate-once', title: 'Rotate once', body: 'Zebracorn.', intent: 'how-to' });
+    expect([await ndoc('zebracorn'), await ndoc('rotat')]).toEqual([1, (before ?? 0) + 1]);
+    await upsertArticle(store, { slug: 'rotate-once', title: 'Rotate once', body: 'Nothing else.', intent: 'how-to' });
+    expect([await ndoc('zebracorn'), await ndoc('rotat')]).toEqual([0, (before ?? 0) + 1]);
+    await store.query(`delete from kb_articles where slug = 'rotate-once'`);
+    expect(await ndoc('rotat')).toBe(before);
   });
 
   it.runIf(!backend.features.trigram)('without pg_trgm, falls back to the words as typed', async () => {

@@ -10,24 +10,36 @@
 -- The functions and the index therefore name the extension's schema, wherever it is, and
 -- the search works whatever the search_path.
 
--- Every word (lexeme) the articles use: a question's unknown word is matched against these.
--- Words of deleted or edited articles stay; they only ever match nothing.
+-- Every word (lexeme) the articles use, and in how many: a question's unknown word is
+-- matched against these, and the words most articles use do not pick candidates alone.
 create table kb_lexemes (
-  lexeme text primary key
+  lexeme text primary key,
+  ndoc integer not null default 0
 );
 
-insert into kb_lexemes (lexeme) select distinct unnest(tsvector_to_array(search)) from kb_articles on conflict do nothing;
+insert into kb_lexemes (lexeme, ndoc) select w, count(*) from kb_articles, unnest(tsvector_to_array(search)) w group by w;
 
 create function kb_articles_lexemes() returns trigger language plpgsql as $$
 begin
-  -- tsvector_to_array is sorted: concurrent upserts take the rows' locks in the same order.
-  insert into kb_lexemes (lexeme) select unnest(tsvector_to_array(new.search)) on conflict do nothing;
+  if tg_op in ('UPDATE', 'DELETE') then
+    -- Rows are locked in lexeme order, as the insert below takes them: concurrent writers
+    -- of articles sharing words wait for each other instead of deadlocking.
+    perform 1 from kb_lexemes where lexeme = any (tsvector_to_array(old.search)) order by lexeme for update;
+    update kb_lexemes set ndoc = ndoc - 1 where lexeme = any (tsvector_to_array(old.search));
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+    insert into kb_lexemes (lexeme, ndoc) select unnest(tsvector_to_array(new.search)), 1
+    on conflict (lexeme) do update set ndoc = kb_lexemes.ndoc + 1;
+  end if;
   return null;
 end
 $$;
 
-create trigger kb_articles_lexemes after insert or update of title, body on kb_articles
+create trigger kb_articles_lexemes after insert or delete or update of title, body on kb_articles
   for each row execute function kb_articles_lexemes();
+
+-- Articles change rarely and are searched on every ticket: no pending list here either.
+alter index kb_articles_search set (fastupdate = off);
 
 create table kb_search_features (
   feature text primary key check (feature in ('trigram', 'vector')),
@@ -64,7 +76,9 @@ begin
       as $b$ select %1$I.word_similarity(word, lexeme) $b$$f$, trgm);
     execute format($f$create function kb_is_word_like(word text, lexeme text) returns boolean language sql stable parallel safe
       as $b$ select word operator(%1$I.<%%) lexeme $b$$f$, trgm);
-    execute format('create index kb_lexemes_trgm on kb_lexemes using gin (lexeme %I.gin_trgm_ops)', trgm);
+    -- Without fastupdate: words are added rarely and looked up on every question, and a
+    -- GIN pending list is scanned linearly by every lookup until a vacuum empties it.
+    execute format('create index kb_lexemes_trgm on kb_lexemes using gin (lexeme %I.gin_trgm_ops) with (fastupdate = off)', trgm);
     insert into kb_search_features (feature, extension_schema) values ('trigram', trgm);
   else
     create function kb_word_similarity(word text, lexeme text) returns real language sql immutable parallel safe as $b$ select 0::real $b$;
