@@ -12,6 +12,7 @@ import { answerTicket } from './handlers/answer-ticket.ts';
 import { deliverAnswer } from './handlers/deliver-answer.ts';
 import { escalateNearBreach } from './handlers/escalate-near-breach.ts';
 import { receiveGitHub } from './handlers/receive-github.ts';
+import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
 import { syncWithGitHub } from './handlers/sync-with-github.ts';
 import { watchIncidents } from './handlers/watch-incidents.ts';
 import { watchSla } from './handlers/watch-sla.ts';
@@ -71,18 +72,33 @@ export default defineAgent({
       const alert = slaAlert.parse(event.data);
       const outcome = await escalateNearBreach(ctx, event.id, alert);
       if (outcome.did === 'escalated') await ctx.emit({ type: 'support.ticket.escalated', subject: alert.ticketId, data: { ticketId: alert.ticketId, tier: outcome.tier, reason: outcome.reason } });
-      return { ...outcome, sync: await syncWithGitHub(ctx, alert.ticketId) };
+      // Near breach at L1 is L2's now: the specialist for the topic takes it at once.
+      const specialist = outcome.did === 'escalated' ? await routeTicket(ctx, event.id, alert.ticketId) : undefined;
+      if (specialist !== undefined) await announceEscalation(ctx, alert.ticketId, specialist);
+      return { ...outcome, specialist, sync: await syncWithGitHub(ctx, alert.ticketId) };
     }
     if (event.type.startsWith('github.')) {
       const outcome = await receiveGitHub(ctx, event);
       if (outcome.did === 'ignored') return outcome;
       const ticketId = 'ticketId' in outcome ? outcome.ticketId : outcome.ticket.id;
-      return { ...outcome, sync: await syncWithGitHub(ctx, ticketId) };
+      // A person moving a ticket to L2 by label brings in the specialist for its topic.
+      const specialist = outcome.did === 'rerouted' && outcome.ticket.tier === 'L2' ? await routeTicket(ctx, event.id, ticketId) : undefined;
+      if (specialist !== undefined) await announceEscalation(ctx, ticketId, specialist);
+      return { ...outcome, specialist, sync: await syncWithGitHub(ctx, ticketId) };
     }
     const { ticketId } = ticketEvent.parse(event.data);
     const outcome = await answerTicket(ctx, event.id, ticketId);
     if (outcome.did === 'answered') await ctx.emit({ type: 'support.ticket.answered', subject: ticketId, data: { ticketId, article: outcome.article, confidence: outcome.confidence } });
     if (outcome.did === 'escalated') await ctx.emit({ type: 'support.ticket.escalated', subject: ticketId, data: { ticketId, tier: outcome.tier, reason: outcome.reason } });
-    return { ...outcome, sync: await syncWithGitHub(ctx, ticketId) };
+    // What L1 did not answer, L2's specialist for the topic takes (or L3, for what needs a person).
+    const specialist = outcome.did === 'answered' || outcome.did === 'solved' ? undefined : await routeTicket(ctx, event.id, ticketId);
+    if (specialist !== undefined) await announceEscalation(ctx, ticketId, specialist);
+    return { ...outcome, specialist, sync: await syncWithGitHub(ctx, ticketId) };
   },
 });
+
+/** support.ticket.escalated for each step up to L3, where a person takes over. */
+async function announceEscalation(ctx: AgentContext, ticketId: string, outcome: RouteOutcome): Promise<void> {
+  if (outcome.did === 'escalated') await ctx.emit({ type: 'support.ticket.escalated', subject: ticketId, data: { ticketId, tier: 'L3', reason: outcome.reason } });
+  if (outcome.did === 'routed' && outcome.tier === 'L3') await ctx.emit({ type: 'support.ticket.escalated', subject: ticketId, data: { ticketId, tier: 'L3', reason: `${outcome.topic}: a person approves every answer` } });
+}

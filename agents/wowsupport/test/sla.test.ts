@@ -217,13 +217,15 @@ describe('WowSupport on a near breach', () => {
     const event = await sweepAndDeliver(ticket.id, after(t0, 420));
     const escalated = await agent.emitted('support.ticket.escalated', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
     expect(escalated.data).toMatchObject({ tier: 'L2', reason: expect.stringContaining('first response target (480 minutes at normal priority)') as string });
-    expect(await findTicket(agent.store, ticket.id)).toMatchObject({ tier: 'L2', status: 'new' });
+    // L2's specialist for the topic takes it at once.
+    await agent.eventually(async () => expect((await findTicket(agent.store, ticket.id))?.topic).not.toBeNull());
+    expect(await findTicket(agent.store, ticket.id)).toMatchObject({ tier: 'L2' });
     const notes = (await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'internal');
-    expect(notes.map((n) => n.body)).toEqual([expect.stringMatching(/^SLA: the first response target .* Escalated from L1 to L2\.$/) as string]);
+    expect(notes.map((n) => n.body)).toEqual([expect.stringMatching(/^SLA: the first response target .* Escalated from L1 to L2\.$/) as string, expect.stringMatching(/^L2 specialist \(/) as string]);
     // Redelivered, the same event changes nothing.
     await agent.publish({ id: event.id, source: event.source, type: event.type, subject: event.subject, data: event.data });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'internal')).toHaveLength(1);
+    expect((await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'internal')).toHaveLength(2);
   });
 
   it('leaves a ticket that is past L1 as it is', async () => {

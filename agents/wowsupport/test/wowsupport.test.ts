@@ -103,6 +103,24 @@ describe('WowSupport L1', () => {
     expect(messages.find((m) => m.direction === 'draft')?.body).toContain('Ghost is not running at the moment');
   });
 
+  it('solves the ticket when the customer confirms the answer worked, and takes a doubtful thanks as a reply', async () => {
+    const ticket = await open('Billing email', 'How can I change the billing email address our invoices are sent to?');
+    await agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
+    await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Thanks, that worked!\n\nOn Monday, WowSupport wrote:\n> Open Settings', channel: 'api' }));
+    await agent.publish({ type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
+    await agent.eventually(async () => expect(await findTicket(agent.store, ticket.id)).toMatchObject({ status: 'solved', tier: 'L1' }));
+    const after = await ticketMessages(agent.store, ticket.id);
+    expect(after.filter((m) => m.direction === 'internal').at(-1)?.body).toBe("Solved: the customer confirmed L1's answer solved it.");
+    // Solved: the customer is asked how the support was.
+    expect(after.at(-1)?.body).toMatch(/How would you rate the support you received/);
+
+    const doubtful = await open('How do I reset my API key?', 'Where do I rotate the API key?');
+    await agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === doubtful.id);
+    await agent.store.transaction((tx) => receiveCustomerMessage(tx, doubtful.id, { body: 'Thanks, but it still does not work.', channel: 'api' }));
+    await agent.publish({ type: 'support.message.received', subject: doubtful.id, data: { ticketId: doubtful.id } });
+    expect(await routed(doubtful.id)).toMatchObject({ tier: 'L2', status: 'open' });
+  });
+
   it('never answers an automatic reply', async () => {
     const ticket = await open('Out of office', 'I am away until Monday.');
     await outcomeOf(ticket.id);
