@@ -19,24 +19,34 @@ create table kb_lexemes (
 
 insert into kb_lexemes (lexeme, ndoc) select w, count(*) from kb_articles, unnest(tsvector_to_array(search)) w group by w;
 
+-- Statement triggers with transition tables: a bulk import counts its words once, not
+-- once per article. (A trigger with transition tables cannot list columns, so an edit of
+-- the intent alone recounts too: it takes off and adds back the same words.)
 create function kb_articles_lexemes() returns trigger language plpgsql as $$
 begin
   if tg_op in ('UPDATE', 'DELETE') then
     -- Rows are locked in lexeme order, as the insert below takes them: concurrent writers
     -- of articles sharing words wait for each other instead of deadlocking.
-    perform 1 from kb_lexemes where lexeme = any (tsvector_to_array(old.search)) order by lexeme for update;
-    update kb_lexemes set ndoc = ndoc - 1 where lexeme = any (tsvector_to_array(old.search));
+    perform 1 from kb_lexemes where lexeme in (select unnest(tsvector_to_array(search)) from old_rows) order by lexeme for update;
+    update kb_lexemes l set ndoc = l.ndoc - g.n
+    from (select w, count(*) as n from old_rows, unnest(tsvector_to_array(search)) w group by w) g
+    where l.lexeme = g.w;
   end if;
   if tg_op in ('INSERT', 'UPDATE') then
-    insert into kb_lexemes (lexeme, ndoc) select unnest(tsvector_to_array(new.search)), 1
-    on conflict (lexeme) do update set ndoc = kb_lexemes.ndoc + 1;
+    insert into kb_lexemes (lexeme, ndoc)
+    select w, count(*) from new_rows, unnest(tsvector_to_array(search)) w group by w order by w
+    on conflict (lexeme) do update set ndoc = kb_lexemes.ndoc + excluded.ndoc;
   end if;
   return null;
 end
 $$;
 
-create trigger kb_articles_lexemes after insert or delete or update of title, body on kb_articles
-  for each row execute function kb_articles_lexemes();
+create trigger kb_articles_lexemes_insert after insert on kb_articles
+  referencing new table as new_rows for each statement execute function kb_articles_lexemes();
+create trigger kb_articles_lexemes_update after update on kb_articles
+  referencing old table as old_rows new table as new_rows for each statement execute function kb_articles_lexemes();
+create trigger kb_articles_lexemes_delete after delete on kb_articles
+  referencing old table as old_rows for each statement execute function kb_articles_lexemes();
 
 -- Articles change rarely and are searched on every ticket: no pending list here either.
 alter index kb_articles_search set (fastupdate = off);
