@@ -74,7 +74,8 @@ export async function searchArticles(db: PgQueryable, question: string, limit = 
   }
   const { rows } = await db.query<Row>(sql.search, [question, limit * 4 + near.length, near.map((n) => n.slug)]);
   const similarity = new Map(near.map((n) => [n.slug, n.similarity]));
-  return fuseByReciprocalRank(rows.filter((r) => r.rank > 0).map((r) => r.slug), near.map((n) => n.slug))
+  const byWords = rows.filter((r) => r.rank > 0).sort((a, b) => b.rank - a.rank || a.slug.localeCompare(b.slug));
+  return fuseByReciprocalRank(byWords.map((r) => r.slug), near.map((n) => n.slug))
     .flatMap((slug) => rows.filter((r) => r.slug === slug))
     .slice(0, limit)
     .map((r) => {

@@ -1,6 +1,6 @@
 -- Input: $1 the question, $2 how many articles, $3 slugs an embedding found nearest
 -- (text[], empty without an embedding model): they are candidates even with no word in common.
--- Output: slug, title, intent, rank, coverage, excerpt; best rank first.
+-- Output: slug, title, intent, rank, coverage, excerpt; best rank first (after those of $3).
 --
 -- Any of the question's words may match (an OR query: questions are sentences, not
 -- keyword lists); ts_rank_cd orders by how densely they do, title first. A word of four or
@@ -53,16 +53,18 @@ q as (
 telling as (
   select a.slug
   from kb_articles a, q
-  where q.rare is not null and (a.search @@ q.rare or a.slug = any ($3::text[]))
+  where a.search @@ q.rare
   order by ts_rank(a.search, q.query, 32) desc, a.slug
   limit greatest($2 * 10, 30)
 ),
 candidates as (
   select slug from telling
   union
+  select unnest($3::text[])
+  union
   (select a.slug
    from kb_articles a, q
-   where (select count(*) from telling) < $2 and (a.search @@ q.query or a.slug = any ($3::text[]))
+   where (select count(*) from telling) < $2 and a.search @@ q.query
    order by ts_rank(a.search, q.query, 32) desc, a.slug
    limit greatest($2 * 10, 30))
 )
@@ -73,5 +75,7 @@ select a.slug, a.title, a.intent,
        ) m) / nullif(q.n, 0), 0)::float8 as coverage,
        ts_headline('english', a.body, q.query, 'MaxFragments=2, MinWords=12, MaxWords=40, FragmentDelimiter=" … ", StartSel="", StopSel=""') as excerpt
 from candidates c join kb_articles a using (slug), q
-order by rank desc, a.slug
+-- The articles nearest by embedding first, so that the limit cuts none of them: the caller
+-- fuses the two orders.
+order by a.slug = any ($3::text[]) desc, rank desc, a.slug
 limit $2
