@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('wow support', () => {
   it('has --help with exit codes on each command', async () => {
-    for (const argv of [['support', 'customers', 'add'], ['support', 'customers', 'list'], ['support', 'keys', 'create'], ['support', 'keys', 'revoke']]) {
+    for (const argv of [['support', 'customers', 'add'], ['support', 'customers', 'list'], ['support', 'customers', 'uses'], ['support', 'keys', 'create'], ['support', 'keys', 'revoke'], ['support', 'kill-switch'], ['support', 'incidents']]) {
       const run = await wow([...argv, '--help']);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Exit codes: 0 done, 1 the operation failed');
@@ -77,5 +77,27 @@ describe('wow support', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('error WOW_ERR_CLI_USAGE: invalid input: slug: expected lowercase letters, digits and hyphens, starting with a letter or digit (e.g. acme-corp); webhookUrl: expected an http:// or https:// URL.\n');
     expect((await wow(['support', 'customers', 'add', 'x'], env)).code).toBe(2);
+  });
+
+  it('turns the kill switch on and off with who did it, and records the agents a customer uses', async () => {
+    expect(await wow(['support', 'kill-switch'], env)).toMatchObject({ code: 0, stdout: '✔ the kill switch is off: the desk runs\n' });
+    const on = await wow(['support', 'kill-switch', 'on', '--by', 'ada'], env);
+    expect(on.code).toBe(0);
+    expect(on.stdout).toMatch(/^✖ the kill switch is ON \(by ada at \d{4}-/);
+    expect(JSON.parse((await wow(['support', 'kill-switch', '--json'], env)).stdout)).toMatchObject({ on: true, by: 'ada' });
+    expect((await wow(['support', 'kill-switch', 'off', '--by', 'grace'], env)).stdout).toMatch(/^✔ the kill switch is off \(last set by grace at /);
+    expect(await wow(['support', 'kill-switch', 'maybe'], env)).toMatchObject({ code: 2, stderr: expect.stringContaining('kill-switch takes "on" or "off", not "maybe"') as unknown });
+
+    await wow(['support', 'customers', 'add', 'umbrella', '--name', 'Umbrella', '--webhook-url', 'https://umbrella.example/hooks'], env);
+    expect(await wow(['support', 'customers', 'uses', 'umbrella', 'wowvision', 'factory'], env)).toMatchObject({ code: 0, stdout: '✔ umbrella uses wowvision, factory: their incidents reach https://umbrella.example/hooks\n' });
+    expect((await wow(['support', 'customers', 'uses', 'nobody', 'wowvision'], env)).code).toBe(1);
+    const store = await createStore({ url: env.DATABASE_URL, dataDir: '.data', poolMax: 1, log: createLogger('silent') });
+    try {
+      expect((await store.query("select agent_id from support_customer_agents a join support_customers c on c.id = a.customer_id where c.slug = 'umbrella' order by 1")).rows).toEqual([{ agent_id: 'factory' }, { agent_id: 'wowvision' }]);
+    } finally {
+      await store.close();
+    }
+    expect(await wow(['support', 'incidents'], env)).toMatchObject({ code: 0, stdout: 'No incident is open: every agent is within its baseline.\n' });
+    expect(JSON.parse((await wow(['support', 'incidents', '--json'], env)).stdout)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createError, createLogger, isWowError, loadConfig, migrate, openStore, type Store } from '../../agents/runtime/src/index.ts';
-import { createCustomer, issueApiKey, listCustomers, revokeApiKey } from '../../agents/wowsupport/src/index.ts';
+import { addCustomerAgent, createCustomer, getCustomer, issueApiKey, killSwitch, listCustomers, openIncidents, revokeApiKey, setKillSwitch } from '../../agents/wowsupport/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 
@@ -14,13 +14,30 @@ const exitHelp = '\nExit codes: 0 done, 1 the operation failed (e.g. no such cus
  * function and one more line here.
  */
 export function registerSupportCommands(program: Command, io: CliIo, setCode: SetCode): void {
-  const support = program.command('support').description('The support desk: customer organisations and their ticket API keys');
+  const support = program.command('support').description('The support desk: customer organisations, their ticket API keys, the kill switch and incidents');
   registerCustomersCommands(support, io, setCode);
   registerKeysCommands(support, io, setCode);
+  registerKillSwitchCommand(support, io, setCode);
+  registerIncidentsCommand(support, io, setCode);
 }
 
 function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode): void {
   const customers = support.command('customers').description('Customer organisations that use the ticket API');
+
+  customers.command('uses')
+    .description('Record the agents a customer\'s integration uses: an incident on one of them is told to the customer through their webhook, and L2 looks at them first')
+    .argument('<slug>', 'the customer\'s slug')
+    .argument('<agents...>', 'agent ids, as `wow agents list` shows them')
+    .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support customers uses acme-corp wowvision factory`)
+    .action(async (slug: string, agents: string[]) => {
+      const customer = await withDeskStore(io, async (store) => {
+        const found = await getCustomer(store, slug);
+        for (const agent of agents) await addCustomerAgent(store, found.id, agent);
+        return found;
+      });
+      io.stdout.write(`✔ ${customer.slug} uses ${agents.join(', ')}: their incidents reach ${customer.webhookUrl ?? 'the customer once it has a webhook URL'}\n`);
+      setCode(exitCodes.ok);
+    });
 
   customers.command('add')
     .description('Add a customer organisation. With --webhook-url, answers to its tickets are POSTed there, signed with its webhook secret (made for you and printed once, unless you give --webhook-secret).')
@@ -54,6 +71,45 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
           ['CUSTOMER', 'NAME', 'WEBHOOK', 'ACTIVE KEYS', 'CREATED'],
           rows.map((c) => [c.slug, c.name, c.webhookUrl ?? '-', c.activeKeys.length === 0 ? '-' : c.activeKeys.map((p) => `${p}…`).join(' '), c.createdAt]),
           'No customers yet. Add one with `wow support customers add <slug> --name <name>`.',
+        ));
+      }
+      setCode(exitCodes.ok);
+    });
+}
+
+function registerKillSwitchCommand(support: Command, io: CliIo, setCode: SetCode): void {
+  support.command('kill-switch')
+    .description('The desk-wide stop. While on, nothing answers automatically and nothing is sent to customers or GitHub; tickets still come in and wait. Without an argument, says whether it is on.')
+    .argument('[state]', 'on or off')
+    .option('--by <who>', 'who is turning it, for the record (default: $USER)')
+    .option('--json', 'print { on, by, at } as JSON')
+    .addHelpText('after', `${exitHelp}\n\nExamples:\n  wow support kill-switch on --by ada\n  wow support kill-switch`)
+    .action(async (state: string | undefined, opts: { by?: string; json?: boolean }) => {
+      if (state !== undefined && state !== 'on' && state !== 'off') throw createError('WOW_ERR_CLI_USAGE', [`kill-switch takes "on" or "off", not "${state}"`]);
+      const now = await withDeskStore(io, async (store) => {
+        if (state !== undefined) await setKillSwitch(store, state === 'on', opts.by ?? io.env.USER ?? 'wow-cli');
+        return killSwitch(store);
+      });
+      if (opts.json === true) io.stdout.write(JSON.stringify(now, null, 2) + '\n');
+      else if (now.on) io.stdout.write(`✖ the kill switch is ON (by ${now.by ?? '?'} at ${now.at ?? '?'}): nothing answers automatically, nothing is sent\n  turn it off: wow support kill-switch off\n`);
+      else io.stdout.write(`✔ the kill switch is off${now.by === null ? '' : ` (last set by ${now.by} at ${now.at ?? '?'})`}: the desk runs\n`);
+      setCode(exitCodes.ok);
+    });
+}
+
+function registerIncidentsCommand(support: Command, io: CliIo, setCode: SetCode): void {
+  support.command('incidents')
+    .description('Incidents open now: an agent slower or failing more than its own baseline, each with its issue in the support repository')
+    .option('--json', 'print the incidents as JSON')
+    .addHelpText('after', exitHelp)
+    .action(async (opts: { json?: boolean }) => {
+      const open = await withDeskStore(io, (store) => openIncidents(store));
+      if (opts.json === true) io.stdout.write(JSON.stringify(open, null, 2) + '\n');
+      else {
+        io.stdout.write(formatTable(
+          ['AGENT', 'SINCE', 'WHAT', 'ISSUE', 'MEAN NOW', 'BASELINE', 'FAILED NOW'],
+          open.map((i) => [i.agentId, i.openedAt.toISOString(), i.signals.join(', '), i.issueNumber === null ? '-' : `#${i.issueNumber}`, `${Math.round(i.latest.current.meanMs)} ms`, `${Math.round(i.latest.baseline.meanMs)} ms`, `${(i.latest.current.errorRate * 100).toFixed(1)}%`]),
+          'No incident is open: every agent is within its baseline.',
         ));
       }
       setCode(exitCodes.ok);

@@ -49,10 +49,12 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
     expect(outcome).toMatchObject({ did: 'published', pull: { number: 101, branch: 'factory/release-notes', branchWas: 'created', pullWas: 'opened' } });
     expect(await git('rev-parse', 'factory/release-notes^')).toBe(main);
     const changed = (await git('diff', '--name-status', 'main', 'factory/release-notes')).split('\n').sort();
+    // The agent's tables take the number after the newest migration on main.
+    const newest = Math.max(...(await git('ls-tree', '--name-only', 'main', 'infra/db/migrations/')).split('\n').map((p) => Number(/\/(\d{4})_/.exec(p)?.[1] ?? 0)));
     expect(changed).toEqual([
       'A\tagents/release-notes/README.md', 'A\tagents/release-notes/agent.yml', 'A\tagents/release-notes/questionnaire.yml',
       'A\tagents/release-notes/src/index.ts', 'A\tagents/release-notes/test/release-notes.test.ts',
-      'A\tinfra/db/migrations/0006_release_notes_tables.sql', 'M\tdocs/agents.md',
+      `A\tinfra/db/migrations/${String(newest + 1).padStart(4, '0')}_release_notes_tables.sql`, 'M\tdocs/agents.md',
     ]);
     expect(await git('show', 'factory/release-notes:docs/agents.md')).toContain('| [release-notes](../agents/release-notes/README.md) | Release Notes |');
     expect(repo.pulls).toHaveLength(1);

@@ -22,13 +22,15 @@ export { parseInboundMail, type InboundMail, type MailAttachment } from './email
 export { receiveEmail, type EmailOutcome } from './email/receive-email.ts';
 
 // The HTTP intake (app/tickets) and `wow support` (cli/commands/support.ts) work with these.
-export { createCustomer, listCustomers, type Customer } from './intake/customers.ts';
+export { createCustomer, getCustomer, listCustomers, type Customer } from './intake/customers.ts';
 export { issueApiKey, revokeApiKey } from './intake/api-keys.ts';
 export { authorizeApiCall, readTicket, submitMessage, submitTicket, type ApiCall } from './intake/ticket-api.ts';
 export type { IntakeAnswer } from './intake/idempotency.ts';
 export type { FieldError } from './intake/parse-input.ts';
 export type { MessageView, TicketView } from './intake/ticket-view.ts';
 export { submitWebForm, type WebFormOutcome } from './intake/web-form.ts';
+export { killSwitch, setKillSwitch, type KillSwitch } from './sync/sync-store.ts';
+export { addCustomerAgent, openIncidents, type Incident } from './incidents/incident-store.ts';
 
 const ticketEvent = z.object({ ticketId: z.uuid() });
 const outboundEvent = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
