@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubPort, startTestAgent, type TestAgent } from '../../runtime/src/index.ts';
+import { createServer as createAppServer } from '../../../app/server/create-server.ts';
+import { createBus, createGitHubPort, createLogger, createMetrics, loadConfig, startTestAgent, type TestAgent } from '../../runtime/src/index.ts';
+import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
+import { receiveEmail } from '../src/email/receive-email.ts';
+import { issueApiKey } from '../src/intake/api-keys.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
@@ -188,6 +192,40 @@ describe('L3: a drafted answer waits for an approver', () => {
     expect(deliveredTo(ticket)[0]?.event.data).toMatchObject({ body: draft, automatic: false });
     await agent.eventually(async () => expect(repo.labels?.get(issue)).not.toContain('needs-approval'));
     expect(github.violations).toEqual([]);
+  });
+});
+
+describe('the doors: a ticket sent by API or by email becomes an issue and gets its answer', () => {
+  it('takes a ticket from POST /api/tickets to an issue, with L1\'s answer mirrored and delivered', async () => {
+    const log = createLogger('silent');
+    const bus = await createBus({ streamMaxLen: 100, defaults: { concurrency: 1, maxAttempts: 1, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 10 }, log });
+    const server = await createAppServer({ config: loadConfig({}), bus, store: agent.store, log, metrics: createMetrics({ defaultMetrics: false }) });
+    try {
+      const { key } = await issueApiKey(agent.store, 'initech');
+      const res = await server.inject({ method: 'POST', url: '/api/tickets', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, payload: JSON.stringify({ subject: 'Webhook signature check', body: 'How do I verify the signature of the webhooks you send?' }) });
+      expect(res.statusCode).toBe(201);
+      const ticket = res.json<Ticket>();
+      const issue = await issueOf(ticket);
+      expect(repo.issues?.find((i) => i.number === issue)?.body).toContain('How do I verify the signature of the webhooks you send?');
+      await agent.eventually(async () => expect(deliveredTo(ticket)).toHaveLength(1));
+      expect(deliveredTo(ticket)[0]?.event.data.body).toContain('(kb:webhook-signatures)');
+      await agent.eventually(async () => expect(commentsOn(issue).some((c) => c.body.includes('(kb:webhook-signatures)'))).toBe(true));
+    } finally {
+      await server.close();
+      await bus.close();
+    }
+  });
+
+  it('takes a ticket from a customer\'s email to an issue, without their address in it', async () => {
+    const mail = await parseInboundMail(['From: Milton <milton@initech.example>', 'To: support@waooaw.localhost', 'Subject: Partnership', 'Message-ID: <m-1@initech.example>', 'Date: Thu, 03 Dec 2026 09:00:00 +0000', 'Content-Type: text/plain; charset=utf-8', '', 'Sponsorship for our conference?', ''].join('\r\n'));
+    const received = await receiveEmail(agent.store, mail);
+    expect(received).toMatchObject({ did: 'opened' });
+    const ticket = (await findTicket(agent.store, (received as { ticketId: string }).ticketId)) as Ticket;
+    expect(ticket.channel).toBe('email');
+    const issue = await issueOf(ticket);
+    expect(repo.issues?.find((i) => i.number === issue)?.body).not.toContain('milton@initech.example');
+    // No article answers it: L1 hands it on and the support team holds it, labelled.
+    await agent.eventually(async () => expect(repo.labels?.get(issue)).toEqual(expect.arrayContaining(['tier:L2', 'team:general'])));
   });
 });
 
