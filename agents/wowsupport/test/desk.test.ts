@@ -1,17 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createStore, isWowError, migrate, type Store } from '../../runtime/src/index.ts';
+import { storeBackends } from '../../../test/support/test-stores.ts';
+import { isWowError, type Store } from '../../runtime/src/index.ts';
 import { searchArticles, upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
 import { ticketStatuses, transition } from '../src/desk/ticket-status.ts';
 import { findTicket, openTicket, receiveCustomerMessage, recordDeskMessage } from '../src/desk/tickets.ts';
-import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 
-const log = createLogger('silent');
 const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
 
 describe('the ticket status machine', () => {
@@ -34,30 +29,17 @@ describe('the ticket status machine', () => {
   });
 });
 
-const backends = [
-  { name: 'PostgreSQL', open: async () => createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 2, schema: uniqueName('desk'), log }) },
-  { name: 'embedded PGlite', open: async (dir: string) => createStore({ dataDir: dir, poolMax: 1, log }) },
-];
+const backends = storeBackends('desk');
 
 describe.each(backends)('tickets and the knowledge base on $name', (backend) => {
   let store: Store;
-  let dir: string;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'wow-desk-'));
-    store = await backend.open(dir);
-    await migrate(store, { log });
+    ({ store, close } = await backend.open());
     for (const article of await loadArticles(kb)) await upsertArticle(store, article);
   });
   afterAll(async () => {
-    const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
-    await store.close();
-    if (backend.name === 'PostgreSQL' && schema !== undefined) {
-      const c = new pg.Client({ connectionString: testDatabaseUrl });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    }
-    await rm(dir, { recursive: true, force: true });
+    await close();
   });
 
   it('finds the article that answers a question, with how much of it it covers and the passage', async () => {

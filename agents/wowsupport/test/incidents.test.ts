@@ -1,13 +1,10 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubPort, createHealthRecorder, createLogger, createStore, migrate, type Store } from '../../runtime/src/index.ts';
+import { storeBackends } from '../../../test/support/test-stores.ts';
+import { createGitHubPort, createHealthRecorder, createLogger, type Store } from '../../runtime/src/index.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 import { postCustomerWebhook, verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
 import { checkIncidents, type IncidentDeps } from '../src/incidents/check-incidents.ts';
 import { addCustomerAgent } from '../src/incidents/incident-store.ts';
@@ -33,10 +30,7 @@ describe('judging an agent against its own baseline', () => {
   });
 });
 
-const backends = [
-  { name: 'PostgreSQL', open: async () => createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 4, schema: uniqueName('incidents'), log }) },
-  { name: 'embedded PGlite', open: async (dir: string) => createStore({ dataDir: dir, poolMax: 1, log }) },
-];
+const backends = storeBackends('incidents', { poolMax: 4 });
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
 const secret = 'incident-hook-secret';
@@ -46,7 +40,7 @@ const at = (offsetMinutes: number) => new Date(t0.getTime() + minutes(offsetMinu
 
 describe.each(backends)('incidents on $name', (backend) => {
   let store: Store;
-  let dir: string;
+  let close: () => Promise<void>;
   let github: GitHubDouble;
   let repo: DoubleRepo;
   let endpoint: Server;
@@ -65,11 +59,10 @@ describe.each(backends)('incidents on $name', (backend) => {
   const outbox = async (type: string) => (await store.query<{ event: { type: string; data: { incidentId: string } } }>('select event from outbox order by id')).rows.map((r) => r.event).filter((e) => e.type === type);
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'wow-incidents-'));
-    store = await backend.open(dir);
-    await migrate(store, { log });
+    ({ store, close } = await backend.open());
     github = createGitHubDouble();
-    repo = { owner: 'acme', repo: 'support', dir, pulls: [] };
+    // Issues only: the double reads no git repository for them.
+    repo = { owner: 'acme', repo: 'support', dir: tmpdir(), pulls: [] };
     github.addRepo(repo);
     endpoint = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -107,16 +100,8 @@ describe.each(backends)('incidents on $name', (backend) => {
   }, 60_000);
 
   afterAll(async () => {
-    const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
-    await store.close();
+    await close();
     await new Promise((resolve) => endpoint.close(resolve));
-    if (backend.name === 'PostgreSQL' && schema !== undefined) {
-      const c = new pg.Client({ connectionString: testDatabaseUrl });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    }
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('stays quiet while every agent is within its baseline', async () => {

@@ -1,15 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createLogger, createStore, isWowError, migrate, startTestAgent, type CloudEvent, type PgQueryable, type Store, type TestAgent } from '../../runtime/src/index.ts';
+import { storeBackends } from '../../../test/support/test-stores.ts';
+import { createLogger, isWowError, startTestAgent, type CloudEvent, type PgQueryable, type Store, type TestAgent } from '../../runtime/src/index.ts';
 import { csatAuthor, rateTicket, ticketCsat } from '../src/desk/csat.ts';
 import { slaClocks, sweepSla, type SlaAlert, type SlaClock, type SlaClockKind } from '../src/desk/sla.ts';
 import { watchSla } from '../src/handlers/watch-sla.ts';
 import { findTicket, openTicket, receiveCustomerMessage, recordDeskMessage, setTicketRouting, ticketMessages, type Priority } from '../src/desk/tickets.ts';
-import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 
 // Every time is passed in: each test starts its tickets at its own instant, years apart,
 // so the sweeps of one test find nothing of another's that is not long settled.
@@ -18,10 +14,7 @@ const minutes = (m: number) => m * 60_000;
 const after = (t0: Date, m: number) => new Date(t0.getTime() + minutes(m));
 const desk = { author: { kind: 'human', id: 'grace' }, autoSubmitted: false } as const;
 
-const backends = [
-  { name: 'PostgreSQL', open: async () => createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 2, schema: uniqueName('sla'), log }) },
-  { name: 'embedded PGlite', open: async (dir: string) => createStore({ dataDir: dir, poolMax: 1, log }) },
-];
+const backends = storeBackends('sla');
 
 async function open(store: Store, at: Date, priority: Priority = 'normal') {
   return store.transaction((tx) => openTicket(tx, { subject: 'Webhooks stopped arriving', body: 'Since this morning no webhook reaches us.', channel: 'api', priority, requester: { email: 'ada@example.com' }, at }));
@@ -52,22 +45,12 @@ async function refusal(work: Promise<unknown>): Promise<{ code: string; message:
 
 describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
   let store: Store;
-  let dir: string;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'wow-sla-'));
-    store = await backend.open(dir);
-    await migrate(store, { log });
+    ({ store, close } = await backend.open());
   });
   afterAll(async () => {
-    const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
-    await store.close();
-    if (backend.name === 'PostgreSQL' && schema !== undefined) {
-      const c = new pg.Client({ connectionString: testDatabaseUrl });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    }
-    await rm(dir, { recursive: true, force: true });
+    await close();
   });
 
   it('starts the first-response and resolution clocks from the targets of the ticket\'s priority', async () => {

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBus, createEvent, createHealthRecorder, createLogger, createStore, listAgents, migrate, type AgentRow, type Bus, type Store } from '../../runtime/src/index.ts';
+import { storeBackends } from '../../../test/support/test-stores.ts';
+import { createBus, createEvent, createHealthRecorder, createLogger, listAgents, type AgentRow, type Bus, type Store } from '../../runtime/src/index.ts';
 import { eventually, testBusDefaults } from '../../../test/contract/bus-contract.ts';
-import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 import { searchArticles, upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
 import { openTicket, recordDeskMessage, type Ticket } from '../src/desk/tickets.ts';
@@ -49,15 +45,12 @@ describe('a reply that says the answer worked', () => {
   });
 });
 
-const backends = [
-  { name: 'PostgreSQL', open: async () => createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 2, schema: uniqueName('specialists'), log }) },
-  { name: 'embedded PGlite', open: async (dir: string) => createStore({ dataDir: dir, poolMax: 1, log }) },
-];
+const backends = storeBackends('specialists');
 
 describe.each(backends)('L2 specialists diagnose from the platform\'s data on $name', (backend) => {
   let store: Store;
+  let close: () => Promise<void>;
   let bus: Bus;
-  let dir: string;
   const customerId = randomUUID();
   const quietId = randomUUID();
 
@@ -69,9 +62,7 @@ describe.each(backends)('L2 specialists diagnose from the platform\'s data on $n
   };
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'wow-specialists-'));
-    store = await backend.open(dir);
-    await migrate(store, { log });
+    ({ store, close } = await backend.open());
     for (const article of await loadArticles(kb)) await upsertArticle(store, article);
     bus = await createBus({ streamMaxLen: 1000, defaults: { ...testBusDefaults, maxAttempts: 1 }, log });
     await store.query("insert into agents (id, name, version, description, manifest) values ('wowvision', 'WowVision', '1.0.0', 'Reviews pull requests', '{}')");
@@ -82,16 +73,8 @@ describe.each(backends)('L2 specialists diagnose from the platform\'s data on $n
   }, 60_000);
 
   afterAll(async () => {
-    const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
     await bus.close();
-    await store.close();
-    if (backend.name === 'PostgreSQL' && schema !== undefined) {
-      const c = new pg.Client({ connectionString: testDatabaseUrl });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    }
-    await rm(dir, { recursive: true, force: true });
+    await close();
   });
 
   it('integration: tells the customer their webhook fails, with the error, and how to verify ours', async () => {

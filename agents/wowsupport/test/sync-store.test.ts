@@ -1,43 +1,25 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createStore, migrate, type Store } from '../../runtime/src/index.ts';
-import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+import { storeBackends } from '../../../test/support/test-stores.ts';
+import { type Store } from '../../runtime/src/index.ts';
 import { openTicket, receiveCustomerMessage, recordDeskMessage, ticketMessages, type Ticket } from '../src/desk/tickets.ts';
 import { claimLedger, claimTicketIssue, completeLedger, isLedgerComment, killSwitch, pauseTicketSync, recentCrossings, resumeTicketSync, setIssueNumber, setKillSwitch, ticketOfIssue, ticketPause } from '../src/sync/sync-store.ts';
 
 // The sync's own storage, the contract every runtime relies on under redelivery and
 // concurrency: on the real server and on the embedded default alike.
-const log = createLogger('silent');
-const backends = [
-  { name: 'PostgreSQL', open: async () => createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 4, schema: uniqueName('syncstore'), log }) },
-  { name: 'embedded PGlite', open: async (dir: string) => createStore({ dataDir: dir, poolMax: 1, log }) },
-];
+const backends = storeBackends('syncstore', { poolMax: 4 });
 
 describe.each(backends)('the sync store on $name', (backend) => {
   let store: Store;
-  let dir: string;
+  let close: () => Promise<void>;
   const ticket = () => store.transaction((tx) => openTicket(tx, { subject: 'Hello', body: 'A question', channel: 'api', requester: { email: 'ada@example.com' } }));
   const age = (table: string, column: string, key: string, id: string) => store.query(`update ${table} set ${column} = now() - interval '3 minutes' where ${key} = $1`, [id]);
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'wow-syncstore-'));
-    store = await backend.open(dir);
-    await migrate(store, { log });
+    ({ store, close } = await backend.open());
   });
 
   afterAll(async () => {
-    const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
-    await store.close();
-    if (backend.name === 'PostgreSQL' && schema !== undefined) {
-      const c = new pg.Client({ connectionString: testDatabaseUrl });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    }
-    await rm(dir, { recursive: true, force: true });
+    await close();
   });
 
   it('lets one attempt create a ticket\'s issue: the others find it busy, then held; a cut-off claim is retaken after its lease', async () => {

@@ -1,31 +1,25 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeBackends } from '../../../test/support/test-stores.ts';
 import { createServer } from '../../../app/server/create-server.ts';
-import { createBus, createLogger, createMetrics, createStore, loadConfig, migrate, type Bus, type Store } from '../../runtime/src/index.ts';
+import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '../../runtime/src/index.ts';
 import { recordDeskMessage } from '../src/desk/tickets.ts';
 import { issueApiKey, revokeApiKey } from '../src/intake/api-keys.ts';
 import { createCustomer } from '../src/intake/customers.ts';
-import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+import { uniqueName } from '../../../test/support/servers.ts';
 
 const log = createLogger('silent');
 const busDefaults = { concurrency: 1, maxAttempts: 3, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 20 };
 // Mid-minute: the rate limit's window ends in 30 s.
 const now = new Date('2026-12-03T10:00:30.000Z');
 
-const backends = [
-  { name: 'PostgreSQL', open: async () => createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 4, schema: uniqueName('intake'), log }) },
-  { name: 'embedded PGlite', open: async (dir: string) => createStore({ dataDir: dir, poolMax: 1, log }) },
-];
+const backends = storeBackends('intake', { poolMax: 4 });
 
 describe.each(backends)('the ticket API on $name', (backend) => {
   let store: Store;
+  let close: () => Promise<void>;
   let bus: Bus;
   let server: FastifyInstance;
-  let dir: string;
   const servers: FastifyInstance[] = [];
   const serve = async (env: Record<string, string>) => {
     const s = await createServer({ config: loadConfig(env), bus, store, log, metrics: createMetrics({ defaultMetrics: false }), clock: () => now });
@@ -34,24 +28,14 @@ describe.each(backends)('the ticket API on $name', (backend) => {
   };
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'wow-intake-'));
-    store = await backend.open(dir);
-    await migrate(store, { log });
+    ({ store, close } = await backend.open());
     bus = await createBus({ streamMaxLen: 1000, defaults: busDefaults, log });
     server = await serve({ SUPPORT_RATE_LIMIT_PER_MINUTE: '10000' });
   });
   afterAll(async () => {
     for (const s of servers) await s.close();
     await bus.close();
-    const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
-    await store.close();
-    if (backend.name === 'PostgreSQL' && schema !== undefined) {
-      const c = new pg.Client({ connectionString: testDatabaseUrl });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    }
-    await rm(dir, { recursive: true, force: true });
+    await close();
   });
 
   const customer = async () => {
