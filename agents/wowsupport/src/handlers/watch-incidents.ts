@@ -1,6 +1,7 @@
 import type { AgentContext } from '../../../runtime/src/index.ts';
 import { postCustomerWebhook } from '../delivery/post-customer-webhook.ts';
 import { checkIncidents, type IncidentDeps } from '../incidents/check-incidents.ts';
+import { runEvery } from './run-every.ts';
 
 type BaseContext = Omit<AgentContext, 'event' | 'attempt' | 'signal'>;
 
@@ -24,16 +25,7 @@ export async function incidentDeps(ctx: BaseContext): Promise<IncidentDeps> {
  * hosts WowSupport (the looks agree through the database). Returns the stop.
  */
 export function watchIncidents(ctx: BaseContext, everyMs: number): () => Promise<void> {
-  let looking: Promise<void> = Promise.resolve();
-  const look = () => {
-    looking = looking.then(async () => {
-      await checkIncidents(await incidentDeps(ctx), new Date());
-    }).catch((err: unknown) => ctx.log.warn({ err }, 'could not check agents\' health for incidents; trying again on the next look'));
-  };
-  const timer = setInterval(look, everyMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await looking;
-  };
+  return runEvery(everyMs, async () => {
+    await checkIncidents(await incidentDeps(ctx), ctx.clock());
+  }, ctx.log, 'could not check agents\' health for incidents; trying again on the next look');
 }

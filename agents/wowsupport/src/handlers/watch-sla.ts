@@ -1,27 +1,18 @@
 import type { AgentContext } from '../../../runtime/src/index.ts';
 import { sweepSla } from '../desk/sla.ts';
+import { runEvery } from './run-every.ts';
 
 /** What the sweep needs of the agent's context, no more: tests pass these three. */
 type SweepContext = Pick<AgentContext, 'store' | 'clock' | 'log'>;
 
 /**
- * Sweeps the desk's SLA clocks each `everyMs`, one sweep at a time in this process. The
- * runtime wakes agents only on events, so the clock is a timer the agent starts; every
+ * Sweeps the desk's SLA clocks each `everyMs`, one sweep at a time in this process. Every
  * runtime hosting WowSupport sweeps, and the row locks make each breach and near breach
  * published once between them. Returns the stop.
  */
 export function watchSla(ctx: SweepContext, everyMs: number): () => Promise<void> {
-  let sweeping: Promise<void> = Promise.resolve();
-  const sweep = () => {
-    sweeping = sweeping.then(async () => {
-      const { breached, nearBreach } = await sweepSla(ctx.store, ctx.clock());
-      if (breached.length + nearBreach.length > 0) ctx.log.info({ breached: breached.length, nearBreach: nearBreach.length }, 'SLA sweep');
-    }).catch((err: unknown) => ctx.log.warn({ err }, 'could not sweep the SLA clocks; trying again on the next sweep'));
-  };
-  const timer = setInterval(sweep, everyMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await sweeping;
-  };
+  return runEvery(everyMs, async () => {
+    const { breached, nearBreach } = await sweepSla(ctx.store, ctx.clock());
+    if (breached.length + nearBreach.length > 0) ctx.log.info({ breached: breached.length, nearBreach: nearBreach.length }, 'SLA sweep');
+  }, ctx.log, 'could not sweep the SLA clocks; trying again on the next sweep');
 }
