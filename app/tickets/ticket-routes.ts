@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isWowError, type Store } from '../../agents/runtime/src/index.ts';
-import { authorizeApiCall, readTicket, submitMessage, submitTicket, type Customer, type IntakeAnswer } from '../../agents/wowsupport/src/index.ts';
+import { authorizeApiCall, readTicket, submitMessage, submitRating, submitTicket, type Customer, type IntakeAnswer } from '../../agents/wowsupport/src/index.ts';
 import { readJsonBody } from './read-json-body.ts';
 
 export interface TicketRoutesOptions {
@@ -12,7 +12,7 @@ export interface TicketRoutesOptions {
 
 /**
  * The customers' ticket API: `POST /api/tickets`, `POST /api/tickets/:id/messages`,
- * `GET /api/tickets/:id`, each with `Authorization: Bearer wow_sk_…`. The engine does the
+ * `POST /api/tickets/:id/rating`, `GET /api/tickets/:id`, each with `Authorization: Bearer wow_sk_…`. The engine does the
  * work; this plugin maps HTTP to it and its errors to `{ code, message, retryable, errors? }`.
  */
 export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app, opts) => {
@@ -27,6 +27,11 @@ export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app,
   app.post<{ Params: { id: string } }>('/api/tickets/:id/messages', async (req, reply) => {
     const customer = await authorize(req);
     return send(reply, await submitMessage(store, { customer, idempotencyKey: idempotencyKey(req) }, req.params.id, readJsonBody(req.body, req.headers['content-type'])));
+  });
+
+  app.post<{ Params: { id: string } }>('/api/tickets/:id/rating', async (req, reply) => {
+    const customer = await authorize(req);
+    return send(reply, await submitRating(store, { customer, idempotencyKey: idempotencyKey(req) }, req.params.id, readJsonBody(req.body, req.headers['content-type'])));
   });
 
   app.get<{ Params: { id: string } }>('/api/tickets/:id', async (req) => readTicket(store, await authorize(req), req.params.id));

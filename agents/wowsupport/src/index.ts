@@ -24,7 +24,7 @@ export { receiveEmail, type EmailOutcome } from './email/receive-email.ts';
 // The HTTP intake (app/tickets) and `wow support` (cli/commands/support.ts) work with these.
 export { createCustomer, getCustomer, listCustomers, type Customer } from './intake/customers.ts';
 export { issueApiKey, revokeApiKey } from './intake/api-keys.ts';
-export { authorizeApiCall, readTicket, submitMessage, submitTicket, type ApiCall } from './intake/ticket-api.ts';
+export { authorizeApiCall, readTicket, submitMessage, submitRating, submitTicket, type ApiCall } from './intake/ticket-api.ts';
 export type { IntakeAnswer } from './intake/idempotency.ts';
 export type { FieldError } from './intake/parse-input.ts';
 export type { MessageView, TicketView } from './intake/ticket-view.ts';

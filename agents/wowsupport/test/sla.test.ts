@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import { createLogger, isWowError, startTestAgent, type CloudEvent, type PgQueryable, type Store, type TestAgent } from '../../runtime/src/index.ts';
-import { csatAuthor, rateTicket, ticketCsat } from '../src/desk/csat.ts';
+import { csatAuthor, rateTicket, readRating, ticketCsat } from '../src/desk/csat.ts';
 import { slaClocks, sweepSla, type SlaAlert, type SlaClock, type SlaClockKind } from '../src/desk/sla.ts';
 import { watchSla } from '../src/handlers/watch-sla.ts';
 import { findTicket, openTicket, receiveCustomerMessage, recordDeskMessage, setTicketRouting, ticketMessages, type Priority } from '../src/desk/tickets.ts';
@@ -172,6 +172,31 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
     await store.transaction((tx) => rateTicket(tx, ticket.id, { rating: 'bad', at: after(t0, 300) }));
     expect((await ticketCsat(store, ticket.id)).map((c) => c.rating)).toEqual(['good', 'bad']);
     expect((await findTicket(store, ticket.id))?.status).toBe('solved');
+  });
+
+  it('takes a reply to the survey as its rating without reopening the ticket; any other reply reopens it', async () => {
+    const t0 = new Date('2034-06-01T09:00:00Z');
+    const ticket = await open(store, t0);
+    await store.transaction((tx) => recordDeskMessage(tx, ticket.id, { ...desk, direction: 'outbound', body: 'Done.', action: 'solve', at: after(t0, 30) }));
+    const rated = await store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Bad - it took three days.\n\nOn Monday, support wrote:\n> How would you rate', channel: 'api', at: after(t0, 40) }));
+    expect(rated).toMatchObject({ rated: 'bad', followUp: false, ticket: { status: 'solved' } });
+    expect((await ticketCsat(store, ticket.id)).at(-1)).toMatchObject({ rating: 'bad', comment: 'it took three days.' });
+    expect((await findTicket(store, ticket.id))?.status).toBe('solved');
+    // Only the survey's own answer: the rating is in, so "good" now is a reply like any other.
+    const again = await store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Good morning, it broke again.', channel: 'api', at: after(t0, 50) }));
+    expect(again.rated).toBeUndefined();
+    expect((await findTicket(store, ticket.id))?.status).toBe('open');
+    expect(await outboxed(store, 'support.message.received', ticket.id)).toHaveLength(1);
+  });
+});
+
+describe('a reply that answers the survey', () => {
+  it('starts with good or bad, alone or before punctuation and a comment', () => {
+    expect(readRating('Good')).toEqual({ rating: 'good', comment: undefined });
+    expect(readRating('good, thanks!')).toEqual({ rating: 'good', comment: 'thanks!' });
+    expect(readRating('BAD: too slow\n> quoted survey')).toEqual({ rating: 'bad', comment: 'too slow' });
+    expect(readRating('Good morning, it broke again')).toBeUndefined();
+    expect(readRating('It was good')).toBeUndefined();
   });
 });
 

@@ -211,4 +211,19 @@ describe.each(backends)('the ticket API on $name', (backend) => {
     expect(read.body).not.toContain('SECRET');
     expect(read.body).not.toContain('DRAFT');
   });
+
+  it('takes the customer\'s rating of a solved ticket, refuses one before it is solved, and names a bad rating\'s field', async () => {
+    const acme = await customer();
+    const ticket = (await postTicket(acme.auth, { subject: 'Rate me', body: 'Something to solve.' })).json<{ id: string }>();
+    const rate = (payload: unknown) => server.inject({ method: 'POST', url: `/api/tickets/${ticket.id}/rating`, headers: { ...acme.auth, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+    const early = await rate({ rating: 'good' });
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ code: 'WOW_ERR_CSAT_UNSOLVED' });
+    await store.transaction((tx) => recordDeskMessage(tx, ticket.id, { direction: 'outbound', author: { kind: 'agent', id: 'wowsupport' }, body: 'Solved.', autoSubmitted: true, action: 'solve' }));
+    expect((await rate({ rating: 'meh' })).json()).toMatchObject({ code: 'WOW_ERR_SUPPORT_INPUT', errors: [{ field: 'rating', message: 'expected "good" or "bad"' }] });
+    const rated = await rate({ rating: 'good', comment: ' Quick. ' });
+    expect(rated.statusCode).toBe(200);
+    expect(rated.json()).toMatchObject({ ticketId: ticket.id, rating: 'good', comment: 'Quick.', ratedAt: expect.any(String) as unknown });
+    expect((await server.inject({ method: 'GET', url: `/api/tickets/${ticket.id}`, headers: acme.auth })).json()).toMatchObject({ status: 'solved' });
+  });
 });

@@ -74,3 +74,22 @@ export async function ticketCsat(db: PgQueryable, ticketId: string): Promise<Csa
   const { rows } = await db.query<{ id: string; message_id: string | null; requested_at: Date; rating: CsatRating | null; comment: string | null; rated_at: Date | null }>(sql.select, [ticketId]);
   return rows.map((r) => ({ id: r.id, messageId: r.message_id, requestedAt: new Date(r.requested_at).toISOString(), rating: r.rating, comment: r.comment, ratedAt: r.rated_at === null ? null : new Date(r.rated_at).toISOString() }));
 }
+
+/**
+ * A customer's answer to the survey, when that is what the reply is: it starts with "good"
+ * or "bad", alone or followed by punctuation and a comment ("Bad - it took three days").
+ * "Good morning, it broke again" is not one: it goes on as a reply.
+ */
+export function readRating(reply: string): { rating: CsatRating; comment: string | undefined } | undefined {
+  const text = reply.split(/\n\s*>|\nOn .+wrote:/)[0]?.trim() ?? '';
+  const m = /^(good|bad)(?:$|[\s]*[,.:;!\-–—]+\s*([\s\S]*)$)/i.exec(text);
+  if (m?.[1] === undefined) return undefined;
+  const comment = m[2]?.trim();
+  return { rating: m[1].toLowerCase() as CsatRating, comment: comment === undefined || comment === '' ? undefined : comment };
+}
+
+/** Whether the latest survey of the ticket waits for its answer. */
+export async function surveyAwaiting(db: PgQueryable, ticketId: string): Promise<boolean> {
+  const latest = (await ticketCsat(db, ticketId)).at(-1);
+  return latest !== undefined && latest.messageId !== null && latest.rating === null;
+}

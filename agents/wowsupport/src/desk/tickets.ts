@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createError, createEvent, enqueueOutbox, readSql, type PgQueryable } from '../../../runtime/src/index.ts';
-import { requestCsat } from './csat.ts';
+import { rateTicket, readRating, requestCsat, surveyAwaiting, type CsatRating } from './csat.ts';
 import { retargetSla, trackSla } from './sla.ts';
 import { transition, type TicketAction, type TicketStatus } from './ticket-status.ts';
 
@@ -99,8 +99,16 @@ export async function openTicket(tx: PgQueryable, input: NewTicket): Promise<Tic
  * A customer's message on a ticket: it reopens a solved ticket, and on a closed one it
  * opens a follow-up ticket linked to it. Returns the ticket the message landed on.
  */
-export async function receiveCustomerMessage(tx: PgQueryable, ticketId: string, message: CustomerMessage): Promise<{ ticket: Ticket; messageId: string; followUp: boolean }> {
+export async function receiveCustomerMessage(tx: PgQueryable, ticketId: string, message: CustomerMessage): Promise<{ ticket: Ticket; messageId: string; followUp: boolean; rated?: CsatRating }> {
   const ticket = await lockTicket(tx, ticketId);
+  // "Good, thanks" to the survey of a solved ticket rates it; it does not reopen it.
+  const rating = ticket.status === 'solved' && message.autoSubmitted !== true ? readRating(message.body) : undefined;
+  if (rating !== undefined && (await surveyAwaiting(tx, ticketId))) {
+    const messageId = randomUUID();
+    await tx.query(sql.insertMessage, [messageId, ticketId, 'inbound', 'customer', message.authorId ?? ticket.requester.email ?? 'customer', message.body, false, [], message.channel, message.channelMsgId ?? null]);
+    await rateTicket(tx, ticketId, { ...rating, at: message.at });
+    return { ticket, messageId, followUp: false, rated: rating.rating };
+  }
   const next = transition(ticket.status, 'customer_reply');
   if (!next.ok && next.followUp) {
     const follow = await openTicket(tx, { subject: `Re: ${ticket.subject}`, body: message.body, channel: ticket.channel, customerId: ticket.customerId ?? undefined, priority: ticket.priority, requester: { email: ticket.requester.email ?? undefined, name: ticket.requester.name ?? undefined }, followsTicketId: ticket.id, channelMsgId: message.channelMsgId, at: message.at });

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { createError, type PgQueryable, type Store } from '../../../runtime/src/index.ts';
+import { rateTicket } from '../desk/csat.ts';
 import { findTicket, openTicket, receiveCustomerMessage, ticketMessages, type Ticket } from '../desk/tickets.ts';
 import { authenticateApiKey } from './api-keys.ts';
 import type { Customer } from './customers.ts';
 import { requestSha256, runIdempotent, type IntakeAnswer } from './idempotency.ts';
 import { parseInput } from './parse-input.ts';
 import { admitRequest } from './rate-limit.ts';
-import { idempotencyKey, newMessageRequest, newTicketRequest } from './ticket-requests.ts';
+import { idempotencyKey, newMessageRequest, newRatingRequest, newTicketRequest } from './ticket-requests.ts';
 import { customerVisibleMessages, ticketView, type MessageView, type TicketView } from './ticket-view.ts';
 
 /** Who is asking, as the door authenticated them, and the request's Idempotency-Key header. */
@@ -52,6 +53,18 @@ export async function submitMessage(store: Store, call: ApiCall, id: string, bod
     await ownTicket(tx, call.customer, id);
     const landed = await receiveCustomerMessage(tx, id, { body: request.body, channel: 'api', ...(request.authorEmail === undefined ? {} : { authorId: request.authorEmail }) });
     return { status: 201, body: { id: landed.messageId, ticket: ticketView(landed.ticket), followUp: landed.followUp } };
+  });
+}
+
+/** `POST /api/tickets/{id}/rating`: the customer rates a solved ticket (again: the new answer replaces the old). */
+export async function submitRating(store: Store, call: ApiCall, id: string, body: unknown): Promise<IntakeAnswer> {
+  const key = parseInput(headers, { 'Idempotency-Key': call.idempotencyKey })['Idempotency-Key'];
+  const request = parseInput(newRatingRequest, body);
+  const sha = requestSha256({ method: 'POST', path: `/api/tickets/${id}/rating`, body: request });
+  return runIdempotent(store, { customerId: call.customer.id, key, requestSha256: sha }, async (tx) => {
+    await ownTicket(tx, call.customer, id);
+    const csat = await rateTicket(tx, id, { rating: request.rating, comment: request.comment });
+    return { status: 200, body: { ticketId: id, rating: csat.rating, comment: csat.comment, ratedAt: csat.ratedAt } };
   });
 }
 

@@ -21,8 +21,15 @@ export const newMessageRequest = z.strictObject({
   authorEmail: z.email().max(320).optional(),
 });
 
+/** `POST /api/tickets/{id}/rating`: the customer's answer to the survey sent after a solve. */
+export const newRatingRequest = z.strictObject({
+  rating: z.enum(['good', 'bad'], { error: 'expected "good" or "bad"' }),
+  comment: z.string().trim().max(2_000).optional(),
+});
+
 /** An Idempotency-Key header: what clients send in practice (a UUID, a hash, an order id). */
 export const idempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, { error: 'expected 1 to 255 visible ASCII characters, e.g. a UUID' });
 
 export type NewTicketRequest = z.output<typeof newTicketRequest>;
 export type NewMessageRequest = z.output<typeof newMessageRequest>;
+export type NewRatingRequest = z.output<typeof newRatingRequest>;
