@@ -4,7 +4,7 @@ import { findTicket, recordDeskMessage, ticketMessages } from '../desk/tickets.t
 import { openIncidents } from '../incidents/incident-store.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
 import { killSwitch } from '../sync/sync-store.ts';
-import { decideL1, defaultL1Policy } from '../tiers/answer-at-l1.ts';
+import { asksForPerson, decideL1, defaultL1Policy } from '../tiers/answer-at-l1.ts';
 import { decideStatusAnswer } from '../tiers/answer-status.ts';
 import { composeAnswer } from '../tiers/compose-answer.ts';
 import { readsAsSolved } from '../tiers/reads-as-solved.ts';
@@ -69,6 +69,7 @@ async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
       : { did: 'escalated', latestId, confidence: 0, reason: 'the customer replied to L1\'s answer, so it did not solve the problem' };
   }
   const question = `${ticket.subject}\n${latest.body}`;
+  if (asksForPerson(question)) return { did: 'escalated', latestId, confidence: 0, reason: 'the customer asks for a person' };
   // "Is <agent> working?" is answered from the registry, not from an article.
   const status = decideStatusAnswer(question, agentsConcerned(question, await listAgents(db, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs }), []), await openIncidents(db));
   if (status?.answer === true) return { did: 'answered', latestId, body: status.reply, cites: [], article: 'registry', confidence: 1, composed: false };

@@ -28,3 +28,11 @@ export function decideL1(hits: readonly ArticleHit[], policy: L1Policy = default
   const reply = `${top.excerpt.trim()}\n\nFrom "${top.title}" (kb:${top.slug}).\n\nDid this answer your question? If not, reply to this message and a specialist will take over.`;
   return { answer: true, article: top, confidence, reply };
 }
+
+// "Let me talk to a person": never kept at L1, however well an article matches.
+const wantsPerson = /\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+|an\s+|some\s*one\s*|your\s+)?(?:human|person|someone|engineer|representative|specialist)\b|\b(?:real|actual)\s+(?:human|person)\b|\bhuman\s+(?:please|support|help)\b/i;
+
+/** Whether the customer asks for a person instead of an automatic answer. */
+export function asksForPerson(text: string): boolean {
+  return wantsPerson.test(text);
+}
