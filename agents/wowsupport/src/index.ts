@@ -16,6 +16,8 @@ import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
 import { syncWithGitHub } from './handlers/sync-with-github.ts';
 import { watchIncidents } from './handlers/watch-incidents.ts';
 import { watchSla } from './handlers/watch-sla.ts';
+import { runEvery } from './handlers/run-every.ts';
+import { pruneExpired } from './housekeeping/prune-expired.ts';
 
 // The email door (app/email/smtp-listener.ts) reads customers' mail with these.
 export { parseInboundMail, type InboundMail, type MailAttachment } from './email/parse-inbound-mail.ts';
@@ -41,6 +43,7 @@ let channels: Promise<CustomerChannels> | undefined;
 const channelsFor = (ctx: AgentContext) => (channels ??= createCustomerChannels(ctx.config.support));
 let stopWatching: (() => Promise<void>) | undefined;
 let stopSweeping: (() => Promise<void>) | undefined;
+let stopPruning: (() => Promise<void>) | undefined;
 
 export default defineAgent({
   input: {
@@ -55,12 +58,18 @@ export default defineAgent({
     if (ctx.config.support.incidentCheckMs > 0) stopWatching = watchIncidents(ctx, ctx.config.support.incidentCheckMs);
     // The runtime wakes agents only on events: the SLA clocks are swept on a timer.
     if (ctx.config.support.slaSweepMs > 0) stopSweeping = watchSla(ctx, ctx.config.support.slaSweepMs);
+    // Hourly: expired Idempotency-Key answers and health minutes no baseline reads.
+    stopPruning = runEvery(3_600_000, async () => {
+      await pruneExpired(ctx.store, ctx.clock());
+    }, ctx.log, 'could not prune expired support rows; trying again in an hour');
   },
   async stop() {
     await stopWatching?.();
     stopWatching = undefined;
     await stopSweeping?.();
     stopSweeping = undefined;
+    await stopPruning?.();
+    stopPruning = undefined;
   },
   async handle(ctx, event) {
     if (event.type === 'support.message.outbound') {
