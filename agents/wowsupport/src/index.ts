@@ -13,10 +13,10 @@ import { deliverAnswer } from './handlers/deliver-answer.ts';
 import { escalateNearBreach } from './handlers/escalate-near-breach.ts';
 import { receiveGitHub } from './handlers/receive-github.ts';
 import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
+import { runEvery } from './handlers/run-every.ts';
 import { syncWithGitHub } from './handlers/sync-with-github.ts';
 import { watchIncidents } from './handlers/watch-incidents.ts';
 import { watchSla } from './handlers/watch-sla.ts';
-import { runEvery } from './handlers/run-every.ts';
 import { pruneExpired } from './housekeeping/prune-expired.ts';
 
 // The email door (app/email/smtp-listener.ts) reads customers' mail with these.
@@ -41,9 +41,8 @@ const slaAlert = z.object({ ticketId: z.uuid(), clockId: z.uuid(), clock: z.enum
 // Per process: one mail transport, made on first use.
 let channels: Promise<CustomerChannels> | undefined;
 const channelsFor = (ctx: AgentContext) => (channels ??= createCustomerChannels(ctx.config.support));
-let stopWatching: (() => Promise<void>) | undefined;
-let stopSweeping: (() => Promise<void>) | undefined;
-let stopPruning: (() => Promise<void>) | undefined;
+// The stops of the timers start() set going.
+let timers: (() => Promise<void>)[] = [];
 
 export default defineAgent({
   input: {
@@ -54,22 +53,21 @@ export default defineAgent({
     'github.*': githubDelivery,
   },
   async start(ctx) {
-    // Agents' health is judged here too: a regression opens one incident issue.
-    if (ctx.config.support.incidentCheckMs > 0) stopWatching = watchIncidents(ctx, ctx.config.support.incidentCheckMs);
-    // The runtime wakes agents only on events: the SLA clocks are swept on a timer.
-    if (ctx.config.support.slaSweepMs > 0) stopSweeping = watchSla(ctx, ctx.config.support.slaSweepMs);
-    // Hourly: expired Idempotency-Key answers and health minutes no baseline reads.
-    stopPruning = runEvery(3_600_000, async () => {
-      await pruneExpired(ctx.store, ctx.clock());
-    }, ctx.log, 'could not prune expired support rows; trying again in an hour');
+    const { incidentCheckMs, slaSweepMs } = ctx.config.support;
+    timers = [
+      // Agents' health is judged here too: a regression opens one incident issue.
+      ...(incidentCheckMs > 0 ? [watchIncidents(ctx, incidentCheckMs)] : []),
+      // The runtime wakes agents only on events: the SLA clocks are swept on a timer.
+      ...(slaSweepMs > 0 ? [watchSla(ctx, slaSweepMs)] : []),
+      // Hourly: expired Idempotency-Key answers and health minutes no baseline reads.
+      runEvery(3_600_000, async () => {
+        await pruneExpired(ctx.store, ctx.clock());
+      }, ctx.log, 'could not prune expired support rows; trying again in an hour'),
+    ];
   },
   async stop() {
-    await stopWatching?.();
-    stopWatching = undefined;
-    await stopSweeping?.();
-    stopSweeping = undefined;
-    await stopPruning?.();
-    stopPruning = undefined;
+    await Promise.all(timers.map((stop) => stop()));
+    timers = [];
   },
   async handle(ctx, event) {
     if (event.type === 'support.message.outbound') {

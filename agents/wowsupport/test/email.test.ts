@@ -15,7 +15,7 @@ import { findByChannelId, findTicket, recordDeskMessage, ticketMessages } from '
 import { messageAttachments } from '../src/email/message-attachments.ts';
 import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
 import { receiveEmail } from '../src/email/receive-email.ts';
-import { stripQuotedReply } from '../src/email/strip-quoted-reply.ts';
+import { stripQuotedReply } from '../src/desk/strip-quoted-reply.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 
 const log = createLogger('silent');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createError, createEvent, enqueueOutbox, readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { stripQuotedReply } from './strip-quoted-reply.ts';
 import type { TicketStatus } from './ticket-status.ts';
 import type { TicketChannel } from './tickets.ts';
 
@@ -81,7 +82,7 @@ export async function ticketCsat(db: PgQueryable, ticketId: string): Promise<Csa
  * "Good morning, it broke again" is not one: it goes on as a reply.
  */
 export function readRating(reply: string): { rating: CsatRating; comment: string | undefined } | undefined {
-  const text = reply.split(/\n\s*>|\nOn .+wrote:/)[0]?.trim() ?? '';
+  const text = stripQuotedReply(reply);
   const m = /^(good|bad)(?:$|[\s]*[,.:;!\-–—]+\s*([\s\S]*)$)/i.exec(text);
   if (m?.[1] === undefined) return undefined;
   const comment = m[2]?.trim();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type HeaderValue, type ParsedMail } from 'mailparser';
 import { createError } from '../../../runtime/src/index.ts';
-import { stripQuotedReply } from './strip-quoted-reply.ts';
+import { stripQuotedReply } from '../desk/strip-quoted-reply.ts';
 
 /** What the desk keeps of an attached file: enough to name and match it, never its content. */
 export interface MailAttachment {

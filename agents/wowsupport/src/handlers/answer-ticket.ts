@@ -5,7 +5,7 @@ import { openIncidents } from '../incidents/incident-store.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
 import { killSwitch } from '../sync/sync-store.ts';
 import { asksForPerson, decideL1, defaultL1Policy } from '../tiers/answer-at-l1.ts';
-import { decideStatusAnswer } from '../tiers/answer-status.ts';
+import { asksStatus, decideStatusAnswer } from '../tiers/answer-status.ts';
 import { composeAnswer } from '../tiers/compose-answer.ts';
 import { readsAsSolved } from '../tiers/reads-as-solved.ts';
 
@@ -70,8 +70,10 @@ async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
   }
   const question = `${ticket.subject}\n${latest.body}`;
   if (asksForPerson(question)) return { did: 'escalated', latestId, confidence: 0, reason: 'the customer asks for a person' };
-  // "Is <agent> working?" is answered from the registry, not from an article.
-  const status = decideStatusAnswer(question, agentsConcerned(question, await listAgents(db, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs }), []), await openIncidents(db));
+  // "Is <agent> working?" is answered from the registry, not from an article; other
+  // questions never read it.
+  const named = asksStatus.test(question) ? agentsConcerned(question, await listAgents(db, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs }), []) : [];
+  const status = named.length === 0 ? undefined : decideStatusAnswer(named, await openIncidents(db));
   if (status?.answer === true) return { did: 'answered', latestId, body: status.reply, cites: [], article: 'registry', confidence: 1, composed: false };
   if (status?.answer === false) return { did: 'escalated', latestId, confidence: 1, reason: status.reason };
   const hits = await searchArticles(db, question);

@@ -30,12 +30,21 @@ export async function authorizeApiCall(store: Store, request: { authorization: s
 const headers = z.object({ 'Idempotency-Key': idempotencyKey.optional() });
 const ticketId = z.uuid();
 
+/**
+ * A write by the API: the Idempotency-Key header and the body checked (nothing runs on
+ * bad input), then `work` in one transaction with the stored answer, so the same key and
+ * request replay it.
+ */
+async function idempotentWrite<S extends z.ZodType>(store: Store, call: ApiCall, path: string, schema: S, body: unknown, work: (tx: PgQueryable, request: z.output<S>) => Promise<{ status: number; body: unknown }>): Promise<IntakeAnswer> {
+  const key = parseInput(headers, { 'Idempotency-Key': call.idempotencyKey })['Idempotency-Key'];
+  const request = parseInput(schema, body);
+  const sha = requestSha256({ method: 'POST', path, body: request });
+  return runIdempotent(store, { customerId: call.customer.id, key, requestSha256: sha }, (tx) => work(tx, request));
+}
+
 /** `POST /api/tickets`: opens a ticket on the api channel for the customer; 201 with the ticket. */
 export async function submitTicket(store: Store, call: ApiCall, body: unknown): Promise<IntakeAnswer> {
-  const key = parseInput(headers, { 'Idempotency-Key': call.idempotencyKey })['Idempotency-Key'];
-  const request = parseInput(newTicketRequest, body);
-  const sha = requestSha256({ method: 'POST', path: '/api/tickets', body: request });
-  return runIdempotent(store, { customerId: call.customer.id, key, requestSha256: sha }, async (tx) => {
+  return idempotentWrite(store, call, '/api/tickets', newTicketRequest, body, async (tx, request) => {
     const ticket = await openTicket(tx, { subject: request.subject, body: request.body, channel: 'api', priority: request.priority, customerId: call.customer.id, requester: request.requester ?? {} });
     return { status: 201, body: ticketView(ticket) };
   });
@@ -46,10 +55,7 @@ export async function submitTicket(store: Store, call: ApiCall, body: unknown): 
  * message's id and the ticket it landed on (a follow-up ticket when the first was closed).
  */
 export async function submitMessage(store: Store, call: ApiCall, id: string, body: unknown): Promise<IntakeAnswer> {
-  const key = parseInput(headers, { 'Idempotency-Key': call.idempotencyKey })['Idempotency-Key'];
-  const request = parseInput(newMessageRequest, body);
-  const sha = requestSha256({ method: 'POST', path: `/api/tickets/${id}/messages`, body: request });
-  return runIdempotent(store, { customerId: call.customer.id, key, requestSha256: sha }, async (tx) => {
+  return idempotentWrite(store, call, `/api/tickets/${id}/messages`, newMessageRequest, body, async (tx, request) => {
     await ownTicket(tx, call.customer, id);
     const landed = await receiveCustomerMessage(tx, id, { body: request.body, channel: 'api', ...(request.authorEmail === undefined ? {} : { authorId: request.authorEmail }) });
     return { status: 201, body: { id: landed.messageId, ticket: ticketView(landed.ticket), followUp: landed.followUp } };
@@ -58,10 +64,7 @@ export async function submitMessage(store: Store, call: ApiCall, id: string, bod
 
 /** `POST /api/tickets/{id}/rating`: the customer rates a solved ticket (again: the new answer replaces the old). */
 export async function submitRating(store: Store, call: ApiCall, id: string, body: unknown): Promise<IntakeAnswer> {
-  const key = parseInput(headers, { 'Idempotency-Key': call.idempotencyKey })['Idempotency-Key'];
-  const request = parseInput(newRatingRequest, body);
-  const sha = requestSha256({ method: 'POST', path: `/api/tickets/${id}/rating`, body: request });
-  return runIdempotent(store, { customerId: call.customer.id, key, requestSha256: sha }, async (tx) => {
+  return idempotentWrite(store, call, `/api/tickets/${id}/rating`, newRatingRequest, body, async (tx, request) => {
     await ownTicket(tx, call.customer, id);
     const csat = await rateTicket(tx, id, { rating: request.rating, comment: request.comment });
     return { status: 200, body: { ticketId: id, rating: csat.rating, comment: csat.comment, ratedAt: csat.ratedAt } };

@@ -1,17 +1,17 @@
 import type { AgentRow } from '../../../runtime/src/index.ts';
 import type { Incident } from '../incidents/incident-store.ts';
 
+/** Words of a question about how an agent is doing; only such a question reads the registry. */
 export const asksStatus = /\b(status|offline|online|running|working|available|up|down|alive|healthy|deployed|version)\b/i;
 
-/**
- * L1 on "is <agent> working?": answered from the registry when every agent asked about is
- * running with no incident open; otherwise it is not L1's to answer (an agent that is down
- * is an outage, for a person). Undefined when the question is not about an agent's status.
- */
 export type StatusDecision = { answer: true; reply: string } | { answer: false; reason: string };
 
-export function decideStatusAnswer(text: string, named: readonly AgentRow[], incidents: readonly Incident[]): StatusDecision | undefined {
-  if (named.length === 0 || !asksStatus.test(text)) return undefined;
+/**
+ * L1 on "is <agent> working?", for the agents the question names: answered from the
+ * registry when every one is running with no incident open; otherwise it is not L1's to
+ * answer (an agent that is down is an outage, for a person).
+ */
+export function decideStatusAnswer(named: readonly AgentRow[], incidents: readonly Incident[]): StatusDecision {
   const troubled = named.filter((a) => a.status === 'Offline' || incidents.some((i) => i.agentId === a.id));
   if (troubled.length > 0) {
     const why = troubled.map((a) => (a.status === 'Offline' ? `${a.id} is Offline` : `${a.id} has an incident open`)).join(', ');
