@@ -161,6 +161,11 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', fail);
     child.on('close', (code) => (code === 0 ? ok(out.trim()) : fail(new Error(`git ${args.join(' ')} exited ${String(code)}`))));
+    // A git that finishes without reading all its input closes the pipe: its exit code
+    // says how it went, so EPIPE on the write is no error of its own.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') fail(err);
+    });
     child.stdin.end(input);
   });
   const author = { GIT_AUTHOR_NAME: 'factory[bot]', GIT_AUTHOR_EMAIL: 'factory@example.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
