@@ -31,6 +31,12 @@ export interface GitHubDouble {
   readonly deployments: Deployment[];
   /** Team members by "org/team": who `GET /orgs/{org}/teams/{team_slug}/memberships/{username}` finds. */
   readonly teams: Map<string, string[]>;
+  /**
+   * Roles on every repository of the double, by login, as `GET /repos/{owner}/{repo}/collaborators/{username}/permission`
+   * answers them. A login not listed is a stranger: `read`, as on a public repository; a login listed as `none` is not a
+   * GitHub user (404).
+   */
+  readonly roles: Map<string, 'none' | 'read' | 'triage' | 'write' | 'maintain' | 'admin'>;
   /** Answer writes as GitHub does for a fork pull request's read-only GITHUB_TOKEN. */
   readOnly: boolean;
   addRepo(repo: DoubleRepo): void;
@@ -109,6 +115,7 @@ export function createGitHubDouble(): GitHubDouble {
     reviews: [],
     deployments: [],
     teams: new Map(),
+    roles: new Map(),
     readOnly: false,
     addRepo: (repo) => void repos.set(`${repo.owner}/${repo.repo}`, repo),
     callsTo: (route) => double.calls.filter((c) => c.route === route),
@@ -370,6 +377,14 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
     case 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}': {
       const members = double.teams.get(`${params.org ?? ''}/${params.team_slug ?? ''}`) ?? [];
       return members.includes(params.username ?? '') ? json(200, { role: 'member', state: 'active', url: '' }) : json(404, { message: 'Not Found' });
+    }
+    case 'GET /repos/{owner}/{repo}/collaborators/{username}/permission': {
+      const login = params.username ?? '';
+      const role = double.roles.get(login) ?? 'read';
+      if (role === 'none') return json(404, { message: 'Not Found' });
+      // The legacy field folds triage into read and maintain into write, as GitHub does.
+      const permission = role === 'triage' ? 'read' : role === 'maintain' ? 'write' : role;
+      return json(200, { permission, role_name: role, user: { login, id: 1, type: 'User', permissions: { admin: role === 'admin', maintain: role === 'maintain' || role === 'admin', push: permission !== 'read', triage: role !== 'read', pull: true } } });
     }
     case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
       const comment = { id: 5000 + double.comments.length + 1, issue: Number(params.issue_number), body: String(body?.body) };

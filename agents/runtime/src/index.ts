@@ -19,6 +19,7 @@ export { WowError, serializeError, type SerializedError } from './errors/wow-err
 export { openBlobReader, runGit } from './git/run-git.ts';
 export { createLlmClient, type LlmClient, type LlmClientOptions } from './llm/llm-client.ts';
 export { createGitHubPort, githubDelivery, type GitHubClient, type GitHubPort, type GitHubPortOptions } from './github/github-port.ts';
+export { getRepositoryRole, hasRepositoryRole, repositoryRoles, type RepositoryRole } from './github/repository-role.ts';
 export { createLogger, type Logger } from './log/logger.ts';
 export { createMetrics, type Metrics } from './metrics/metrics.ts';
 export { enqueueOutbox } from './outbox/enqueue-outbox.ts';
