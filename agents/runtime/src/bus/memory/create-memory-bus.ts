@@ -34,12 +34,12 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
     assertEventValid(event);
     const { dedupeKey } = publishOpts;
     if (dedupeKey !== undefined) {
-      const seen = broker.dedupe.get(dedupeKey);
-      if (seen !== undefined && seen.expiresAt > Date.now()) return { entryId: seen.entryId, duplicate: true };
+      const seen = broker.seenDedupe(dedupeKey, Date.now());
+      if (seen !== undefined) return { entryId: seen, duplicate: true };
     }
     const topic = topicOf(event.type);
     const entry = broker.append(topic, event, publishOpts.onlyGroup);
-    if (dedupeKey !== undefined) broker.dedupe.set(dedupeKey, { entryId: entry.id, expiresAt: Date.now() + (publishOpts.dedupeTtlSeconds ?? 86_400) * 1000 });
+    if (dedupeKey !== undefined) broker.rememberDedupe(dedupeKey, entry.id, Date.now() + (publishOpts.dedupeTtlSeconds ?? 86_400) * 1000, Date.now());
     opts.observer.published(topic);
     return { entryId: entry.id, duplicate: false };
   }

@@ -39,7 +39,9 @@ export interface MemTopic {
 export class MemoryBroker {
   readonly topics = new Map<string, MemTopic>();
   readonly deadLetters = new Map<string, DeadLetter[]>();
-  readonly dedupe = new Map<string, { entryId: string; expiresAt: number }>();
+  private readonly dedupe = new Map<string, { entryId: string; expiresAt: number }>();
+  /** The map's size after its last sweep: the next sweep waits until it has doubled, so sweeping costs O(1) per key. */
+  private sweptSize = 0;
   private dlqSeq = 0;
   private readonly waiters = new Set<() => void>();
 
@@ -84,6 +86,28 @@ export class MemoryBroker {
     if (t.entries.length > this.maxLen * 1.1) t.entries.splice(0, t.entries.length - this.maxLen);
     this.notify();
     return entry;
+  }
+
+  /** The entry a de-duplication key names, while it has not expired. */
+  seenDedupe(key: string, now: number): string | undefined {
+    const seen = this.dedupe.get(key);
+    return seen !== undefined && seen.expiresAt > now ? seen.entryId : undefined;
+  }
+
+  /**
+   * Like `SET key … EX ttl` on Redis: expired keys must go, or a long-running process that
+   * takes a webhook a second keeps every delivery id it ever saw.
+   */
+  rememberDedupe(key: string, entryId: string, expiresAt: number, now: number): void {
+    this.dedupe.delete(key);
+    this.dedupe.set(key, { entryId, expiresAt });
+    if (this.dedupe.size < Math.max(1024, this.sweptSize * 2)) return;
+    for (const [k, v] of this.dedupe) if (v.expiresAt <= now) this.dedupe.delete(k);
+    this.sweptSize = this.dedupe.size;
+  }
+
+  get dedupeSize(): number {
+    return this.dedupe.size;
   }
 
   deadLetter(group: string, topic: string, entry: MemEntry, error: SerializedError, attempts: number): void {
