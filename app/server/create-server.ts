@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type Bus, type Config, createError, type Logger, type Metrics, type Store } from '../../agents/runtime/src/index.ts';
+import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { checkReadiness } from './check-readiness.ts';
 import { supportForm } from '../tickets/support-form.ts';
@@ -18,27 +20,51 @@ export interface ServerDeps {
 /** The HTTP door: GitHub webhooks in, health and metrics out. Tests drive it with `inject`. */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, bus, metrics } = deps;
-  // Typed as the base logger so the instance has Fastify's default generics for callers.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-  const app = Fastify({ loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({
+    // Typed as the base logger so the instance has Fastify's default generics for callers.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    // A request id that a person can quote from an error answer and we can find in the logs.
+    genReqId: () => randomUUID(),
+  });
+  app.addHook('onRequest', async (req, reply) => void reply.header('X-Request-Id', req.id));
+  // Set before any route: a route keeps the error handler in force when it is added.
+  app.setErrorHandler((err, req, reply) => {
+    const status = (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status ?? 500;
+    // A failure on our side says nothing of how we are built (SQL, codes, paths): the
+    // detail goes to the log under the request id the answer gives.
+    if (status >= 500) {
+      req.log.error({ err, requestId: req.id }, 'request failed');
+      const internal = createError('WOW_ERR_INTERNAL', [req.id]);
+      return reply.code(status).send({ code: internal.code, message: internal.message, requestId: req.id });
+    }
+    return reply.code(status).send({ code: (err as { code?: string }).code ?? 'WOW_ERR_UNEXPECTED', message: err instanceof Error ? err.message : String(err) });
+  });
   // The signature covers the exact bytes GitHub sent, so the body stays raw.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  app.post('/api/github/webhooks', async (req, reply) => {
-    const name = typeof req.headers['x-github-event'] === 'string' ? req.headers['x-github-event'] : 'unknown';
+  // Metric labels must stay few: only events the App subscribes to are named; an
+  // unverified request's X-GitHub-Event is a stranger's text and is never a label.
+  const subscribed = new Set([...(await readAppEvents()), 'ping']);
+  const eventLabel = (name: string | undefined) => (name === undefined ? 'unverified' : subscribed.has(name) ? name : 'other');
+
+  // GitHub caps a delivery at 25 MB; the other routes keep Fastify's 1 MiB.
+  app.post('/api/github/webhooks', { bodyLimit: 25 * 1024 * 1024 }, async (req, reply) => {
     if (config.webhooks.secret === undefined) {
-      metrics.webhooksReceived.inc({ event: name, outcome: 'rejected' });
+      metrics.webhooksReceived.inc({ event: 'unverified', outcome: 'rejected' });
       const err = createError('WOW_ERR_WEBHOOK_INVALID', ['this server has no WEBHOOK_SECRET, so it cannot verify deliveries; set WEBHOOK_SECRET to the App\'s webhook secret']);
       return reply.code(503).send({ code: err.code, message: err.message });
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const outcome = await acceptWebhook({ headers: req.headers, body }, { bus, secret: config.webhooks.secret, dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds });
     if ('error' in outcome) {
-      metrics.webhooksReceived.inc({ event: name, outcome: 'rejected' });
-      req.log.warn({ code: outcome.error.code, delivery: req.headers['x-github-delivery'] }, outcome.error.message);
+      metrics.webhooksReceived.inc({ event: eventLabel(outcome.event), outcome: 'rejected' });
+      // The delivery id is a stranger's header until the signature holds: logged, but bounded.
+      req.log.warn({ code: outcome.error.code, delivery: String(req.headers['x-github-delivery'] ?? '').slice(0, 64) }, outcome.error.message);
       return reply.code(outcome.status).send({ code: outcome.error.code, message: outcome.error.message });
     }
-    metrics.webhooksReceived.inc({ event: name, outcome: outcome.body.duplicate ? 'duplicate' : 'queued' });
+    metrics.webhooksReceived.inc({ event: eventLabel(outcome.event), outcome: outcome.body.duplicate ? 'duplicate' : 'queued' });
     return reply.code(202).send(outcome.body);
   });
 
@@ -54,12 +80,6 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.metricsText()));
-
-  app.setErrorHandler((err, req, reply) => {
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    return reply.code(status).send({ code: (err as { code?: string }).code ?? 'WOW_ERR_UNEXPECTED', message: err instanceof Error ? err.message : String(err) });
-  });
 
   await app.ready();
   return app;

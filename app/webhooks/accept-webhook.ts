@@ -1,13 +1,14 @@
-import { verify } from '@octokit/webhooks-methods';
 import { type Bus, createError, createEvent, type WowError } from '../../agents/runtime/src/index.ts';
 import { githubEventType } from './github-event-type.ts';
+import { verifySignature } from './verify-signature.ts';
 
 export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
 
-export type WebhookOutcome = { status: 202; body: { queued: boolean; duplicate: boolean; type: string; id: string } } | { status: number; error: WowError };
+/** `event` is the X-GitHub-Event of a delivery whose signature held, and absent otherwise: an unverified name is a stranger's text. */
+export type WebhookOutcome = { status: 202; event: string; body: { queued: boolean; duplicate: boolean; type: string; id: string } } | { status: number; event?: string; error: WowError };
 
 /** What agents receive as `event.data` for a GitHub webhook. */
 export interface GitHubEventData {
@@ -36,16 +37,14 @@ interface Payload {
  * delivery to the bus once per `X-GitHub-Delivery` and answer. No handler runs here.
  */
 export async function acceptWebhook(req: WebhookRequest, deps: { bus: Bus; secret: string; dedupeTtlSeconds: number }): Promise<WebhookOutcome> {
-  const fail = (error: WowError) => ({ status: error.status, error });
-  const signature = header(req.headers, 'x-hub-signature-256');
-  const raw = req.body.toString('utf8');
-  if (signature === undefined || !(await verify(deps.secret, raw, signature).catch(() => false))) return fail(createError('WOW_ERR_WEBHOOK_SIGNATURE'));
+  if (!verifySignature(deps.secret, req.body, header(req.headers, 'x-hub-signature-256'))) return { status: 401, error: createError('WOW_ERR_WEBHOOK_SIGNATURE') };
   const name = header(req.headers, 'x-github-event');
   const delivery = header(req.headers, 'x-github-delivery');
+  const fail = (error: WowError) => ({ status: error.status, event: name, error });
   if (name === undefined || delivery === undefined) return fail(createError('WOW_ERR_WEBHOOK_INVALID', ['the X-GitHub-Event and X-GitHub-Delivery headers are required']));
   let payload: Payload & Record<string, unknown>;
   try {
-    payload = JSON.parse(raw) as Payload & Record<string, unknown>;
+    payload = JSON.parse(req.body.toString('utf8')) as Payload & Record<string, unknown>;
   } catch {
     return fail(createError('WOW_ERR_WEBHOOK_INVALID', ['the body is not JSON; set the webhook content type to application/json']));
   }
@@ -61,5 +60,5 @@ export async function acceptWebhook(req: WebhookRequest, deps: { bus: Bus; secre
     data,
   });
   const result = await deps.bus.publish(event, { dedupeKey: `github:${delivery}`, dedupeTtlSeconds: deps.dedupeTtlSeconds });
-  return { status: 202, body: { queued: !result.duplicate, duplicate: result.duplicate, type, id: delivery } };
+  return { status: 202, event: name, body: { queued: !result.duplicate, duplicate: result.duplicate, type, id: delivery } };
 }

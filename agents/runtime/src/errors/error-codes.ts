@@ -32,6 +32,7 @@ export const errorCodes = {
   WOW_ERR_SHUTDOWN_TIMEOUT: { template: '%s handler(s) still running after the %s ms drain deadline; their messages stay pending and will be redelivered.', retryable: true, status: 503 },
   WOW_ERR_WEBHOOK_SIGNATURE: { template: 'Webhook signature does not match. Verify that the App\'s webhook secret matches WEBHOOK_SECRET.', retryable: false, status: 401 },
   WOW_ERR_WEBHOOK_INVALID: { template: 'Webhook request is malformed: %s', retryable: false, status: 400 },
+  WOW_ERR_INTERNAL: { template: 'The request failed on our side (request id %s). Retry it later; if it keeps failing, report the request id.', retryable: true, status: 500 },
   WOW_ERR_FACTORY_TEMPLATE: { template: 'Template %s is invalid: %s', retryable: false, status: 500 },
   WOW_ERR_FACTORY_ANSWERS: { template: '%s: %s', retryable: false, status: 400 },
   WOW_ERR_FACTORY_HISTORY: { template: 'Template %s version %s is not in this repository\'s git history, so the output it generated cannot be rebuilt for a three-way merge: %s', retryable: false, status: 500 },
