@@ -42,6 +42,9 @@ export async function acceptWebhook(req: WebhookRequest, deps: { bus: Bus; secre
   const delivery = header(req.headers, 'x-github-delivery');
   const fail = (error: WowError) => ({ status: error.status, event: name, error });
   if (name === undefined || delivery === undefined) return fail(createError('WOW_ERR_WEBHOOK_INVALID', ['the X-GitHub-Event and X-GitHub-Delivery headers are required']));
+  // Both become parts of bus keys, event types and log lines: only GitHub's shapes pass.
+  if (!/^[a-z_]{1,64}$/.test(name)) return fail(createError('WOW_ERR_WEBHOOK_INVALID', ['X-GitHub-Event must be a webhook event name (lowercase letters and underscores)']));
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(delivery)) return fail(createError('WOW_ERR_WEBHOOK_INVALID', ['X-GitHub-Delivery must be the delivery\'s GUID (letters, digits and dashes)']));
   let payload: Payload & Record<string, unknown>;
   try {
     payload = JSON.parse(req.body.toString('utf8')) as Payload & Record<string, unknown>;
