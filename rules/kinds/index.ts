@@ -4,6 +4,7 @@ import { coverage } from './coverage.ts';
 import { cycle } from './cycle.ts';
 import { dependency } from './dependency.ts';
 import { eslint } from './eslint.ts';
+import { hiddenCharacters } from './hidden-characters.ts';
 import { manifest } from './manifest.ts';
 import { naming } from './naming.ts';
 import { requiredFiles } from './required-files.ts';
@@ -17,5 +18,5 @@ export { forgetSources } from './support/typescript-source.ts';
 
 /** Every rule kind a pack may name, by `kind:`. */
 export const ruleKinds: ReadonlyMap<string, RuleKind> = new Map(
-  ([dependency, cycle, agentBoundary, requiredFiles, naming, manifest, typescript, secrets, eslint, coverage, advisory] as RuleKind<never>[]).map((k) => [k.name, k as RuleKind]),
+  ([dependency, cycle, agentBoundary, requiredFiles, naming, manifest, typescript, secrets, hiddenCharacters, eslint, coverage, advisory] as RuleKind<never>[]).map((k) => [k.name, k as RuleKind]),
 );

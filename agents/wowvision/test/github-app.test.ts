@@ -99,6 +99,29 @@ describe('WowVision as a GitHub App', () => {
     expect(github.violations).toEqual([]);
   });
 
+  it('fails a PR whose diff carries a bidi override (Trojan Source) on a repository with no pack of its own, annotating the character', async () => {
+    await repo.remove('.github/wowvision.yml');
+    await repo.commit('no pack: the recommended rules apply');
+    // Written as escapes: the override makes the return look like part of the comment.
+    const head = await pushBranch({ 'src/access.ts': "export function canDelete(role: string): boolean {\n  /* only admins \u202E } \u2066if (role === 'admin')\u2069 \u2066 { */\n  return true;\n}\n" });
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
+    const outcome = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), state(), { lastAttempt: false });
+    expect(github.violations).toEqual([]);
+    expect(outcome).toMatchObject({ did: 'reviewed', pull: 7 });
+    expect(github.checkRuns).toMatchObject([{ head_sha: head, status: 'completed', conclusion: 'failure' }]);
+    expect(github.checkRuns[0]?.annotations[0]).toEqual({
+      path: 'src/access.ts',
+      start_line: 2,
+      end_line: 2,
+      start_column: 18,
+      end_column: 19,
+      annotation_level: 'failure',
+      title: 'no-hidden-characters (WowVision)',
+      message: expect.stringMatching(/^U\+202E RIGHT-TO-LEFT OVERRIDE, a bidirectional control \(Trojan Source, CVE-2021-42574\): .*\nBecause: .*\nFix: Remove the character/s) as unknown,
+    });
+    expect(github.checkRuns[0]?.annotations).toHaveLength(4);
+  });
+
   it('fails the check, naming file, line and problem, when the base branch has an invalid pack', async () => {
     await repo.write({ '.github/wowvision.yml': 'rules:\n  - name: no-lib\n    kind: dependency\n    from: src/**\n' });
     await repo.commit('broken rules');

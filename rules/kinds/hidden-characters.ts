@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { defineKind, type Hit } from './rule-kind.ts';
+import { fileSpec, matchFile } from './support/path-spec.ts';
+
+/**
+ * Characters that make text read differently than it runs (Trojan Source, CVE-2021-42574):
+ * each class says why it matters and how to fix it. Tab, LF, CR and FF are the only
+ * control characters a text file needs.
+ */
+const classes = {
+  bidi: { pattern: /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/, why: 'a bidirectional control (Trojan Source, CVE-2021-42574): the code runs in another order than it reads', fix: 'remove it' },
+  invisible: { pattern: /[\u200B-\u200D\u2060\uFEFF]/, why: 'an invisible character: two names that look the same are different', fix: 'remove it' },
+  separator: { pattern: /[\u2028\u2029]/, why: 'a line terminator to JavaScript that editors do not show as one: it can end a comment early', fix: 'replace it with a newline' },
+  // eslint-disable-next-line no-control-regex -- control characters are what this rule finds
+  control: { pattern: /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F]/, why: 'a control character: terminals and tools act on it instead of showing it', fix: 'remove it' },
+} as const;
+
+// eslint-disable-next-line no-control-regex -- control characters are what this rule finds
+const hidden = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\u2028\u2029\uFEFF]/g;
+
+const names: Record<number, string> = {
+  0x061c: 'ARABIC LETTER MARK',
+  0x200b: 'ZERO WIDTH SPACE',
+  0x200c: 'ZERO WIDTH NON-JOINER',
+  0x200d: 'ZERO WIDTH JOINER',
+  0x200e: 'LEFT-TO-RIGHT MARK',
+  0x200f: 'RIGHT-TO-LEFT MARK',
+  0x2028: 'LINE SEPARATOR',
+  0x2029: 'PARAGRAPH SEPARATOR',
+  0x202a: 'LEFT-TO-RIGHT EMBEDDING',
+  0x202b: 'RIGHT-TO-LEFT EMBEDDING',
+  0x202c: 'POP DIRECTIONAL FORMATTING',
+  0x202d: 'LEFT-TO-RIGHT OVERRIDE',
+  0x202e: 'RIGHT-TO-LEFT OVERRIDE',
+  0x2060: 'WORD JOINER',
+  0x2066: 'LEFT-TO-RIGHT ISOLATE',
+  0x2067: 'RIGHT-TO-LEFT ISOLATE',
+  0x2068: 'FIRST STRONG ISOLATE',
+  0x2069: 'POP DIRECTIONAL ISOLATE',
+  0xfeff: 'ZERO WIDTH NO-BREAK SPACE',
+  0x7f: 'DELETE',
+};
+// The control characters' names (Unicode's name aliases), C0 then C1; tab, LF, FF and CR are never reported.
+const c0 = 'NULL,START OF HEADING,START OF TEXT,END OF TEXT,END OF TRANSMISSION,ENQUIRY,ACKNOWLEDGE,BELL,BACKSPACE,,,LINE TABULATION,,,SHIFT OUT,SHIFT IN,DATA LINK ESCAPE,DEVICE CONTROL ONE,DEVICE CONTROL TWO,DEVICE CONTROL THREE,DEVICE CONTROL FOUR,NEGATIVE ACKNOWLEDGE,SYNCHRONOUS IDLE,END OF TRANSMISSION BLOCK,CANCEL,END OF MEDIUM,SUBSTITUTE,ESCAPE,INFORMATION SEPARATOR FOUR,INFORMATION SEPARATOR THREE,INFORMATION SEPARATOR TWO,INFORMATION SEPARATOR ONE';
+const c1 = 'PADDING CHARACTER,HIGH OCTET PRESET,BREAK PERMITTED HERE,NO BREAK HERE,INDEX,NEXT LINE,START OF SELECTED AREA,END OF SELECTED AREA,CHARACTER TABULATION SET,CHARACTER TABULATION WITH JUSTIFICATION,LINE TABULATION SET,PARTIAL LINE FORWARD,PARTIAL LINE BACKWARD,REVERSE LINE FEED,SINGLE SHIFT TWO,SINGLE SHIFT THREE,DEVICE CONTROL STRING,PRIVATE USE ONE,PRIVATE USE TWO,SET TRANSMIT STATE,CANCEL CHARACTER,MESSAGE WAITING,START OF GUARDED AREA,END OF GUARDED AREA,START OF STRING,SINGLE GRAPHIC CHARACTER INTRODUCER,SINGLE CHARACTER INTRODUCER,CONTROL SEQUENCE INTRODUCER,STRING TERMINATOR,OPERATING SYSTEM COMMAND,PRIVACY MESSAGE,APPLICATION PROGRAM COMMAND';
+c0.split(',').forEach((name, i) => name !== '' && (names[i] = name));
+c1.split(',').forEach((name, i) => (names[0x80 + i] = name));
+
+/** Git's own test: a NUL in the first 8,000 bytes makes a file binary, shown in no diff. */
+const binaryProbe = 8000;
+const perFile = 50;
+// A joiner between two pictographs builds one emoji (a family, a flag): harmless and common in docs.
+const emojiBefore = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]$/u;
+const emojiAfter = /^\p{Extended_Pictographic}/u;
+
+const codePoint = z.string().regex(/^U\+[0-9A-Fa-f]{4,6}$/, { error: 'expected a code point written as U+ and four to six hex digits, e.g. "U+200D"' }).transform((v) => parseInt(v.slice(2), 16));
+
+/** Common binary formats, never read as text. */
+const binaryFiles = ['**/*.{png,jpg,jpeg,gif,webp,avif,bmp,ico,icns,tif,tiff,psd,pdf,zip,gz,tgz,bz2,xz,zst,7z,rar,jar,war,whl,woff,woff2,ttf,otf,eot,mp3,mp4,m4a,wav,ogg,flac,webm,mov,avi,wasm,exe,dll,so,dylib,a,o,class,pyc,node,bin,dat,db,sqlite,lockb}'];
+
+/**
+ * Trojan Source characters in changed files: bidirectional controls, invisible characters,
+ * U+2028/U+2029 and control characters, each at its line and column, by code point and
+ * name (never repeated raw: the report lands in check runs, comments and logs).
+ */
+export const hiddenCharacters = defineKind({
+  name: 'hidden-characters',
+  summary: 'Bidirectional controls, zero-width characters, line separators and control characters that make code read differently than it runs (Trojan Source, CVE-2021-42574).',
+  // A character that hides code is as dangerous on an old line as on a new one.
+  defaultScope: 'file',
+  options: z.strictObject({
+    paths: fileSpec.default({ path: ['**'], pathNot: [] }),
+    binary: z.array(z.string().min(1)).default(binaryFiles).describe('globs of binary files, never read as text'),
+    bom: z.enum(['allow', 'forbid'], { error: 'expected allow (a byte order mark at the very start is fine) or forbid' }).default('allow'),
+    allow: z.array(codePoint).default([]).describe('code points a repository uses on purpose, e.g. U+200C in Persian text'),
+  }),
+  checkFile(options, file, view) {
+    if (matchFile(options.paths, file.path, view) === undefined) return [];
+    if (matchFile({ path: options.binary, pathNot: [] }, file.path, view) !== undefined) return [];
+    const nul = file.text.indexOf('\u0000');
+    if (nul !== -1 && Buffer.byteLength(file.text.slice(0, nul)) < binaryProbe) {
+      const { line, column } = positionOf(file.text, nul);
+      return [{ path: file.path, line, column, endColumn: column + 1, message: "U+0000 NULL: git and GitHub show a file with NUL bytes as binary, so no reviewer reads its text; remove the NUL if the file is text, or add its path to the rule's binary globs if it is binary", key: 'hidden U+0000 binary' }];
+    }
+    const allowed = new Set(options.allow);
+    const found: { line: number; column: number; code: number; text: string }[] = [];
+    let more = 0;
+    file.text.split('\n').forEach((text, index) => {
+      hidden.lastIndex = 0;
+      for (let m = hidden.exec(text); m !== null; m = hidden.exec(text)) {
+        const code = m[0].charCodeAt(0);
+        if (allowed.has(code) || (code === 0xfeff && index === 0 && m.index === 0 && options.bom === 'allow')) continue;
+        if (code === 0x200d && emojiBefore.test(text.slice(0, m.index)) && emojiAfter.test(text.slice(m.index + 1))) continue;
+        if (found.length < perFile) found.push({ line: index + 1, column: m.index + 1, code, text });
+        else more++;
+      }
+    });
+    return found.map(({ line, column, code, text }, i): Hit => {
+      const bom = code === 0xfeff && line === 1 && column === 1;
+      const message = i === perFile - 1 && more > 0
+        ? `${describe(code)} and ${more} more hidden characters in this file (only the first ${perFile} are listed); remove them, or write each as its \\u escape where it is meant`
+        : bom ? `${describe(code)}, a byte order mark this repository does not use (bom: forbid); save the file as UTF-8 without a BOM` : messageOf(code);
+      // Keyed by the visible text of its line, so a baseline entry survives edits elsewhere.
+      return { path: file.path, line, column, endColumn: column + 1, message, key: `hidden ${describe(code)} ${text.replace(hidden, '').trim()}` };
+    });
+  },
+});
+
+function describe(code: number): string {
+  return `U+${hex(code)} ${names[code] ?? 'UNNAMED'}`;
+}
+
+function hex(code: number): string {
+  return code.toString(16).toUpperCase().padStart(4, '0');
+}
+
+function messageOf(code: number): string {
+  const char = String.fromCharCode(code);
+  const { why, fix } = Object.values(classes).find((c) => c.pattern.test(char)) ?? classes.control;
+  return `${describe(code)}, ${why}; ${fix}, or write the escape \\u${hex(code)} where it is meant`;
+}
+
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+}
