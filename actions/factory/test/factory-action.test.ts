@@ -37,6 +37,8 @@ describe('the Factory Action', () => {
     github = createGitHubDouble();
     repo = { owner: 'acme', repo: 'platform', dir: join(dir, 'platform'), pulls: [] };
     github.addRepo(repo);
+    // The issues are a maintainer's: the Factory acts for people who may write to the repository.
+    github.roles.set('Codertocat', 'write');
   }, 60_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -67,6 +69,16 @@ describe('the Factory Action', () => {
     const push = await run('push', {});
     expect(push).toMatchObject({ code: factoryExit.ok, outputs: { outcome: 'ignored' } });
     expect(push.stdout).toContain('this run is for "push"');
+  }, 60_000);
+
+  it('refuses answers carrying U+2028 (a JavaScript line terminator) with code after it, naming the field; nothing is pushed', async () => {
+    const hostile = body('Notes\u2028process.exit(1) //').replace('release-notes', 'release-scribe');
+    const commits = github.callsTo('POST /repos/{owner}/{repo}/git/commits').length;
+    const result = await run('issues', { ...issuePayload('opened', hostile), issue: { ...issuePayload('opened', hostile).issue, number: 33 } });
+    expect(github.callsTo('POST /repos/{owner}/{repo}/git/commits')).toHaveLength(commits);
+    expect(result.outputs).toEqual({ outcome: 'invalid' });
+    const comment = github.comments.find((c) => c.issue === 33);
+    expect(comment?.body).toContain('**Agent name** contains U+2028 (LINE SEPARATOR)');
   }, 60_000);
 
   it('runs as GitHub runs it (node main.js), with the exit code the workflow sees', async () => {

@@ -132,4 +132,43 @@ describe('validating the answers', () => {
       expect('problems' in result ? result.problems[0]?.message : '').toContain(message);
     }
   });
+
+  it('refuses characters that hide what an answer says, in any field, naming the field and the character', () => {
+    const answers = parseIssueBody(rendered, q).answers;
+    const cases: [string, string, string][] = [
+      ['name', 'Invoice\u2028Reconciler', 'U+2028 (LINE SEPARATOR) at character 8'],
+      ['name', 'Invoice\u2029Reconciler', 'U+2029 (PARAGRAPH SEPARATOR)'],
+      ['purpose', 'Matches \u202Eseciovni', 'U+202E (RIGHT-TO-LEFT OVERRIDE)'],
+      ['purpose', 'Matches \u2066invoices\u2069', 'U+2066 (LEFT-TO-RIGHT ISOLATE)'],
+      ['purpose', 'Matches\u200Binvoices', 'U+200B (ZERO WIDTH SPACE)'],
+      ['acceptance', '\uFEFFGiven a\nWhen b\nThen c', 'U+FEFF (ZERO WIDTH NO-BREAK SPACE)'],
+      ['stores', 'invoice_matches\u061C', 'U+061C (ARABIC LETTER MARK)'],
+      ['purpose', 'Matches\u0007 invoices', 'U+0007 (a control character)'],
+      ['purpose', 'Matches\u007F invoices', 'U+007F (DELETE)'],
+      ['purpose', 'Matches\u0085 invoices', 'U+0085 (a control character)'],
+      ['purpose', 'Matches\r invoices', 'U+000D (CARRIAGE RETURN)'],
+      ['name', 'Invoice\nReconciler', 'U+000A (LINE FEED)'],
+      ['depends-on', 'wowvision\tbilling', 'U+0009 (CHARACTER TABULATION)'],
+    ];
+    for (const [field, value, named] of cases) {
+      const result = validateAnswers({ ...answers, [field]: value }, q, facts);
+      const found = 'problems' in result ? result.problems.find((p) => p.field === field && p.message.startsWith('contains')) : undefined;
+      expect({ field, value, message: found?.message.slice(0, `contains ${named}`.length) }).toEqual({ field, value, message: `contains ${named}` });
+    }
+    // Line feeds and tabs are how a multi-line answer is written.
+    expect(validateAnswers({ ...answers, purpose: 'Matches invoices.\n\t- find payments' }, q, facts)).toHaveProperty('request');
+  });
+
+  it('bounds every answer, and never quotes one back whole or with its hidden characters', () => {
+    const answers = parseIssueBody(rendered, q).answers;
+    const result = validateAnswers({ ...answers, purpose: 'x'.repeat(4_001), 'depends-on': 'y'.repeat(201), 'agent-id': `Bad\u202E${'z'.repeat(200)}` }, q, facts);
+    const messages = 'problems' in result ? result.problems.map((p) => `${p.label}: ${p.message}`) : [];
+    expect(messages).toContain('Purpose and responsibilities: is 4001 characters long; it takes at most 4000: shorten it.');
+    expect(messages).toContain('Agents it depends on: is 201 characters long; it takes at most 200: shorten it.');
+    const id = messages.find((m) => m.startsWith('Agent id: "')) ?? '';
+    expect(id).toContain('"Bad\\u202Ez');
+    expect(id).not.toContain('\u202E');
+    expect(id.length).toBeLessThan(200);
+  });
 });
+

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wow } from '../../../test/support/run-wow.ts';
 import { tempRepo, type TempRepo } from '../../wowvision/test/support/temp-repo.ts';
-import { loadQuestionnaire, mergeThreeWay, regenerateAgent, type Questionnaire } from '../src/index.ts';
+import { loadQuestionnaire, loadTemplates, mergeThreeWay, regenerateAgent, type Questionnaire } from '../src/index.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const labels = { current: 'now', base: 'v1', next: 'v2' };
@@ -49,14 +49,18 @@ acceptance: |
   Then it emits ledger.entry.recorded
 `;
 
+  // The template's version today (v), and the two the test makes after it.
+  let v: number;
+
   beforeAll(async () => {
     q = await loadQuestionnaire();
+    v = (await loadTemplates()).find((t) => t.name === 'platform-coe')?.version ?? 0;
     repo = await tempRepo({ 'answers.yml': answers, 'package.json': '{"type":"module"}\n' });
     await cp(join(root, 'templates', 'agents'), templates(repo.dir), { recursive: true });
-    await repo.commit('templates v1');
+    await repo.commit(`templates v${v}`);
     // Gated against this repository (its runtime and rules), written into the temporary one.
     const made = await wow(['factory', 'new', '--answers', join(repo.dir, 'answers.yml'), '-C', root, '--out', repo.dir]);
-    expect(made.stdout).toContain('✔ agents/ledger-keeper/ generated from template platform-coe v1');
+    expect(made.stdout).toContain(`✔ agents/ledger-keeper/ generated from template platform-coe v${v}`);
     expect(made.code).toBe(0);
     await repo.commit('ledger-keeper as generated');
   }, 60_000);
@@ -64,7 +68,7 @@ acceptance: |
 
   it('is in step right after generation (no drift)', async () => {
     const check = await wow(['factory', 'regen', 'ledger-keeper', '-C', repo.dir, '--check']);
-    expect(check.stdout).toContain('agents/ledger-keeper/ is in step with template platform-coe v1');
+    expect(check.stdout).toContain(`agents/ledger-keeper/ is in step with template platform-coe v${v}`);
     expect(check.code).toBe(0);
   });
 
@@ -73,18 +77,18 @@ acceptance: |
     const handWritten = (await readFile(index, 'utf8')).replace("return { did: 'handled', type: event.type };", "ctx.log.info({ ledger: event.id }, 'recorded');\n      return { did: 'handled', type: event.type };");
     await writeFile(index, handWritten);
     await repo.commit('hand edit');
-    // Template v2: a new header line in the handler and a new README section.
+    // Template v+1: a new header line in the handler and a new README section.
     const files = join(templates(repo.dir), 'platform-coe');
-    await writeFile(join(files, 'template.yml'), (await readFile(join(files, 'template.yml'), 'utf8')).replace('version: 1', 'version: 2'));
+    await writeFile(join(files, 'template.yml'), (await readFile(join(files, 'template.yml'), 'utf8')).replace(`version: ${v}`, `version: ${v + 1}`));
     const tpl = join(files, 'files/agents/__id__/src/index.ts.eta');
     await writeFile(tpl, (await readFile(tpl, 'utf8')).replace("import { defineAgent }", "// Runs on the WAOOAW runtime; see agents/runtime/README.md.\nimport { defineAgent }"));
     const readme = join(files, 'files/agents/__id__/README.md.eta');
     await writeFile(readme, `${await readFile(readme, 'utf8')}\n## Operating it\n\n\`wow agents list\` shows its status.\n`);
-    await repo.commit('templates v2');
+    await repo.commit(`templates v${v + 1}`);
 
     const dry = await wow(['factory', 'regen', 'ledger-keeper', '-C', repo.dir, '--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain('template platform-coe v1 → platform-coe v2');
+    expect(dry.stdout).toContain(`template platform-coe v${v} → platform-coe v${v + 1}`);
     expect(dry.stdout).toContain('+// Runs on the WAOOAW runtime');
     expect(await readFile(index, 'utf8')).toBe(handWritten);
 
@@ -94,20 +98,20 @@ acceptance: |
     expect(merged).toContain('// Runs on the WAOOAW runtime');
     expect(merged).toContain("ctx.log.info({ ledger: event.id }, 'recorded');");
     expect(await readFile(join(repo.dir, 'agents/ledger-keeper/README.md'), 'utf8')).toContain('## Operating it');
-    expect(await readFile(join(repo.dir, 'agents/ledger-keeper/questionnaire.yml'), 'utf8')).toContain('templateVersion: 2');
-    await repo.commit('regen to v2');
+    expect(await readFile(join(repo.dir, 'agents/ledger-keeper/questionnaire.yml'), 'utf8')).toContain(`templateVersion: ${v + 1}`);
+    await repo.commit(`regen to v${v + 1}`);
 
-    // v3 changes the very line the hand edit changed.
-    await writeFile(join(files, 'template.yml'), (await readFile(join(files, 'template.yml'), 'utf8')).replace('version: 2', 'version: 3'));
+    // v+2 changes the very line the hand edit changed.
+    await writeFile(join(files, 'template.yml'), (await readFile(join(files, 'template.yml'), 'utf8')).replace(`version: ${v + 1}`, `version: ${v + 2}`));
     await writeFile(tpl, (await readFile(tpl, 'utf8')).replace("return { did: 'handled', type: event.type };", "return { did: 'handled', type: event.type, at: ctx.clock().toISOString() };"));
-    await repo.commit('templates v3');
+    await repo.commit(`templates v${v + 2}`);
     const conflicted = await wow(['factory', 'regen', 'ledger-keeper', '-C', repo.dir, '--json']);
     expect(conflicted.code).toBe(1);
     expect(JSON.parse(conflicted.stdout)).toMatchObject({ files: expect.arrayContaining([expect.objectContaining({ path: 'agents/ledger-keeper/src/index.ts', status: 'conflict' })]) as unknown });
     const text = await readFile(index, 'utf8');
     expect(text).toContain('<<<<<<< agents/ledger-keeper now');
     expect(text).toContain("ctx.log.info({ ledger: event.id }, 'recorded');");
-    expect(text).toContain('>>>>>>> template platform-coe v3');
+    expect(text).toContain(`>>>>>>> template platform-coe v${v + 2}`);
   }, 60_000);
 
   it('carries an edited answer into the files, from the answers as last rendered', async () => {

@@ -4,6 +4,7 @@ import { gfmTableFromMarkdown, gfmTableToMarkdown } from 'mdast-util-gfm-table';
 import { toMarkdown } from 'mdast-util-to-markdown';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import type { AgentRequest } from '../questionnaire/validate-answers.ts';
+import { answerCode, answerPhrasing, answerUnsafe } from './markdown-text.ts';
 
 /** The catalogue of agents (docs/agents.md): one table row per agent, edited as a syntax tree. */
 export const cataloguePath = 'docs/agents.md';
@@ -13,7 +14,8 @@ const header = ['Agent', 'Name', 'Tier', 'Wakes on', 'Emits'];
 /**
  * The catalogue with `agent`'s row added, or replaced when the agent is listed already;
  * rows stay ordered by id. Everything else in the document is kept: it is parsed to a
- * Markdown tree and the table is edited there, never by pasting text.
+ * Markdown tree and the table is edited there, never by pasting text; answers become
+ * text nodes (words GitHub would link set as code), which the serialiser escapes.
  */
 export function upsertCatalogueRow(markdown: string | undefined, agent: Pick<AgentRequest, 'id' | 'name' | 'tier' | 'wakesOn' | 'emits'>): string {
   const tree = fromMarkdown(markdown ?? starter, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
@@ -23,9 +25,9 @@ export function upsertCatalogueRow(markdown: string | undefined, agent: Pick<Age
     tree.children.push(table);
   }
   const fresh = row([
-    [{ type: 'link', url: `../agents/${agent.id}/README.md`, children: [text(agent.id)] }],
-    [text(agent.name)],
-    [text(agent.tier)],
+    [{ type: 'link', url: `../agents/${agent.id}/README.md`, children: answerPhrasing(agent.id) }],
+    answerPhrasing(agent.name),
+    answerPhrasing(agent.tier),
     codeList(agent.wakesOn),
     codeList(agent.emits),
   ]);
@@ -42,7 +44,7 @@ row of each agent it generates.
 `;
 
 function serialise(tree: Root): string {
-  return toMarkdown(tree, { extensions: [gfmTableToMarkdown({ tablePipeAlign: false })], bullet: '-', emphasis: '_' });
+  return toMarkdown(tree, { extensions: [gfmTableToMarkdown({ tablePipeAlign: false })], bullet: '-', emphasis: '_', unsafe: answerUnsafe });
 }
 
 function row(cells: PhrasingContent[][]): TableRow {
@@ -55,7 +57,7 @@ function text(value: string): PhrasingContent {
 
 function codeList(values: readonly string[]): PhrasingContent[] {
   if (values.length === 0) return [text('—')];
-  return values.flatMap((value, i) => (i === 0 ? [] : [text(', ')]).concat({ type: 'inlineCode', value }));
+  return values.flatMap((value, i) => (i === 0 ? [] : [text(', ')]).concat({ type: 'inlineCode', value: answerCode(value) }));
 }
 
 /** The text of a row's first cell: the agent id (inside its link). */

@@ -13,6 +13,9 @@ export interface AnswersFile {
   answers: Answers;
 }
 
+/** As long as GitHub lets an issue body be: the issue door and the file door take the same answers. */
+const maxAnswersFile = 65_536;
+
 /**
  * Reads an answers file: `agents/<id>/questionnaire.yml`, or what a person writes for
  * `wow factory new --answers` (the `answers:` map alone is enough, or even the bare map).
@@ -20,6 +23,7 @@ export interface AnswersFile {
  * lines. Unknown keys and wrong shapes are refused with the line they are on.
  */
 export function readAnswersFile(text: string, file: string, q: Questionnaire): AnswersFile {
+  if (text.length > maxAnswersFile) throw createError('WOW_ERR_FACTORY_ANSWERS', [file, `is ${text.length} characters long; an answers file takes at most ${maxAnswersFile}; each answer is bounded too`]);
   const { doc, errors } = readYaml(text, file);
   if (errors.length > 0) throw createError('WOW_ERR_FACTORY_ANSWERS', [file, errors.join('; ')]);
   const top: unknown = doc.toJS();

@@ -24,11 +24,12 @@ export const answersPath = (id: string) => `agents/${id}/questionnaire.yml`;
 /**
  * What a template alone renders for the answers: the agent's folder, its answers file and,
  * when it stores data, its migration. Pure: the same inputs give the same files, which is
- * what a three-way merge between template versions relies on.
+ * what a three-way merge between template versions relies on. `mergeBase`: the render is
+ * regen's base, of answers already rendered into the repository (see renderTemplate).
  */
-export function renderAgentFiles(request: AgentRequest, answers: Answers, template: AgentTemplate, q: Questionnaire, migration: string): Map<string, string> {
+export function renderAgentFiles(request: AgentRequest, answers: Answers, template: AgentTemplate, q: Questionnaire, migration: string, opts: { mergeBase?: boolean } = {}): Map<string, string> {
   const data = templateData(request, { name: template.name, version: template.version });
-  const files = renderTemplate(template, data, { id: request.id, migration: request.stores.length === 0 ? '' : migration });
+  const files = renderTemplate(template, data, { id: request.id, migration: request.stores.length === 0 ? '' : migration }, opts);
   files.set(answersPath(request.id), writeAnswersFile({ template: template.name, templateVersion: template.version, answers }, q));
   return files;
 }

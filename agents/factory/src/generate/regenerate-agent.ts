@@ -54,7 +54,7 @@ export async function regenerateAgent(input: { root: string; id: string; questio
 
   const repo = await workingTreeSnapshot(root);
   const migration = migrationName(repo, id);
-  const base = renderAgentFiles(baseRequest, baseAnswers, oldTemplate, q, migration);
+  const base = renderAgentFiles(baseRequest, baseAnswers, oldTemplate, q, migration, { mergeBase: true });
   const next = renderAgentFiles(nextRequest, file.answers, template, q, migration);
   const labels = { current: `agents/${id} now`, base: `template ${oldTemplate.name} v${oldTemplate.version}`, next: `template ${template.name} v${template.version}` };
 

@@ -1,6 +1,6 @@
-import { stringify } from 'yaml';
 import { typeMatches } from '../../../runtime/src/index.ts';
 import type { AgentRequest } from '../questionnaire/validate-answers.ts';
+import { escapeHelpers } from './escaped-output.ts';
 
 /** One acceptance example as its generated test uses it. */
 export interface ExampleData {
@@ -15,17 +15,15 @@ export interface ExampleData {
   expectType: string | undefined;
 }
 
-/** What a template sees as `it`: the validated answers, derived values and safe-literal helpers. */
-export interface TemplateData extends AgentRequest {
+/**
+ * What a template sees as `it`: the validated answers, derived values, and the escaping
+ * helpers every `<%= … %>` writes its value through (`it.ts`, `it.comment`, `it.yaml`,
+ * `it.md`, `it.mdCode`, `it.mdJoin`, `it.sqlIdent`: see escaped-output.ts).
+ */
+export interface TemplateData extends AgentRequest, Readonly<typeof escapeHelpers> {
   description: string;
   examples: ExampleData[];
   template: { name: string; version: number };
-  /** A TypeScript literal of any value. */
-  ts(value: unknown): string;
-  /** A YAML scalar on one line. */
-  yaml(value: string): string;
-  /** Text safe inside a line comment. */
-  comment(text: string): string;
   /** A concrete event type for a pattern ("a.b.*" → "a.b.example"). */
   sampleType(pattern: string | undefined): string;
 }
@@ -45,18 +43,9 @@ export function templateData(request: AgentRequest, template: { name: string; ve
     description: firstSentence(request.purpose),
     examples,
     template,
-    ts: tsLiteral,
-    yaml: (value) => stringify(value, { lineWidth: 0 }).trimEnd(),
-    comment: (text) => text.replace(/\s+/g, ' ').replace(/\*\//g, '* /').trim(),
+    ...escapeHelpers,
     sampleType,
   };
-}
-
-/** A TypeScript literal in the house style: single-quoted strings. */
-function tsLiteral(value: unknown): string {
-  if (typeof value === 'string') return `'${JSON.stringify(value).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
-  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
-  return JSON.stringify(value) ?? 'undefined';
 }
 
 function firstSentence(text: string): string {

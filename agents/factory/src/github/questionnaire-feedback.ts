@@ -1,5 +1,6 @@
 import type { GitHubClient } from '../../../runtime/src/index.ts';
 import type { GateResult } from '../generate/gate-generated-files.ts';
+import { markdownCode, markdownInline } from '../generate/markdown-text.ts';
 import type { AgentRequest, AnswerProblem } from '../questionnaire/validate-answers.ts';
 import type { PublishedPull } from './publish-agent-pull-request.ts';
 
@@ -28,32 +29,38 @@ export async function upsertFeedback(at: IssueRef, body: string): Promise<{ comm
   return { commentId: Number(data.id), created: true };
 }
 
+/** The most problems one comment lists: a body of thousands of bad choices still gets a short answer. */
+const listedProblems = 30;
+
 export function problemsComment(problems: readonly AnswerProblem[]): string {
+  // Messages quote answers, so they are written as Markdown text: nothing in them mentions, links or formats.
   return [
     `### The questionnaire needs changes (${problems.length})`,
     '',
     'Edit the issue to fix these; this comment updates with each edit.',
     '',
-    ...problems.map((p) => `- **${p.label}** ${p.message}`),
+    ...problems.slice(0, listedProblems).map((p) => `- **${p.label}** ${markdownInline(p.message)}`),
+    ...(problems.length > listedProblems ? [`- … and ${problems.length - listedProblems} more`] : []),
   ].join('\n');
 }
 
 export function acceptedComment(request: AgentRequest): string {
-  const row = (k: string, v: string) => `| ${k} | ${v.replace(/\|/g, '\\|') || '–'} |`;
+  const row = (k: string, v: string) => `| ${k} | ${v || '–'} |`;
+  const codes = (values: readonly string[]) => values.map(markdownCode).join(', ');
   return [
     `### The questionnaire for \`${request.id}\` is valid`,
     '',
     '| | |',
     '|---|---|',
-    row('name', request.name),
-    row('tier', request.tier),
-    row('purpose', request.purpose),
-    row('wakes on', request.wakesOn.map((e) => `\`${e}\``).join(', ')),
-    row('emits', request.emits.map((e) => `\`${e}\``).join(', ')),
-    row('stores', request.stores.map((s) => `\`${s.table}\``).join(', ')),
-    row('capabilities', request.capabilities.map((c) => `\`${c}\``).join(', ')),
-    row('depends on', request.dependsOn.join(', ')),
-    row('service level', request.serviceLevel),
+    row('name', markdownInline(request.name)),
+    row('tier', markdownInline(request.tier)),
+    row('purpose', markdownInline(request.purpose)),
+    row('wakes on', codes(request.wakesOn)),
+    row('emits', codes(request.emits)),
+    row('stores', codes(request.stores.map((s) => s.table))),
+    row('capabilities', codes(request.capabilities)),
+    row('depends on', markdownInline(request.dependsOn.join(', '))),
+    row('service level', markdownInline(request.serviceLevel)),
     row('acceptance examples', String(request.acceptance.length)),
   ].join('\n');
 }

@@ -24,6 +24,12 @@ const questionnaireSchema = z.strictObject({
 export type Question = z.output<typeof field>;
 export type Questionnaire = z.output<typeof questionnaireSchema>;
 
+/**
+ * The longest answer (or choice) each kind of question takes: room for any real answer,
+ * and a bound on what a stranger's issue makes the Factory read, render and quote back.
+ */
+export const answerLimits: Readonly<Record<Question['type'], number>> = { input: 200, textarea: 4_000, dropdown: 100, checkboxes: 100 };
+
 export const questionnaireFile = new URL('../../../../templates/questionnaire.yml', import.meta.url);
 
 /** The questionnaire (templates/questionnaire.yml): the form's, the parser's and the validator's one source. */

@@ -1,0 +1,216 @@
+import { readFile } from 'node:fs/promises';
+import type { Nodes, Root } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { gfmTable } from 'micromark-extension-gfm-table';
+import pg from 'pg';
+import ts from 'typescript';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+import { loadQuestionnaire, loadTemplates, upsertCatalogueRow, writeAnswersFile, type AgentRequest, type AgentTemplate, type Answers } from '../src/index.ts';
+import { renderTemplate } from '../src/generate/render-template.ts';
+import { templateData } from '../src/generate/template-data.ts';
+
+// Every template rendered with hostile text in every field, straight into the renderer
+// (validation refuses most of these characters; this proves the templates do not depend
+// on it): each generated file must say exactly what the benign answers make it say.
+
+/** Text that ends comments and strings, opens Markdown and YAML constructs, or hides what it says. */
+const hostileTexts = [
+  'Notes\u2028process.exit(1) //',
+  'x\u2029globalThis.pwned = 1 // */ process.exit(2) /*',
+  "it's \"quoted\" \\ back\\slash ${process.exit(3)} `tick` `${1}`",
+  'line one\nprocess.exit(4)\r\n// two\ttab',
+  '<script>alert(1)</script> <img src=x onerror=alert(1)> <!-- hidden -->',
+  '@someone and @org/team, mail a@b.example, see #12',
+  '[click](javascript:alert(1)) ![img](https://x.example/i.png) https://x.example www.x.example [ref]: https://x.example',
+  'a: #b\n---\n- item\n# heading\n> quote\n1. one\n```\ncode',
+  '| pipe | cell |\n|---|---|\n| x | y |',
+  '* _ ~~struck~~ **bold** $math$ &#64;someone &lt;b&gt; \\',
+  '\u202Eevil\u202C \u2066iso\u2069 zero\u200Bwidth\u200D\uFEFF \u061C\u200E\u200F \u0001\u007F\u0085',
+  '---',
+  '- leading list marker',
+];
+
+const benign: AgentRequest = {
+  id: 'plain-agent',
+  name: 'Plain Agent',
+  tier: 'Platform CoE',
+  purpose: 'Does plain things.',
+  responsibilities: ['does one thing', 'does another'],
+  wakesOn: ['github.push'],
+  emits: ['plain.thing.done'],
+  stores: [{ table: 'plain_rows', about: 'one row per push' }],
+  capabilities: ['store:write'],
+  dependsOn: ['wowvision'],
+  serviceLevel: 'within 1 minute',
+  acceptance: [{ given: 'a push', when: 'it is handled', then: 'it emits plain.thing.done' }, { given: 'another push', when: 'it is handled', then: 'a row is kept' }],
+};
+
+/** The benign request with `text` in every text field (the id too: paths are named separately). */
+function hostileRequest(text: string): AgentRequest {
+  return {
+    id: text,
+    name: text,
+    tier: text,
+    purpose: text,
+    responsibilities: [text, text],
+    wakesOn: [text],
+    emits: [text],
+    stores: [{ table: text, about: text }],
+    capabilities: [text],
+    dependsOn: [text],
+    serviceLevel: text,
+    acceptance: benign.acceptance.map(() => ({ given: text, when: text, then: text })),
+  };
+}
+
+const pathNames = { id: 'plain-agent', migration: '0001_plain_agent_tables' };
+const render = (template: AgentTemplate, request: AgentRequest) => renderTemplate(template, templateData(request, { name: template.name, version: template.version }), pathNames);
+
+/** A TypeScript file's shape: its syntax errors, its top-level statement kinds, and every node's kind in order. */
+function tsShape(path: string, text: string) {
+  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const kinds: string[] = [];
+  const visit = (node: ts.Node): void => {
+    kinds.push(ts.SyntaxKind[node.kind]);
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  const errors = ts.transpileModule(text, { fileName: path, reportDiagnostics: true }).diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) ?? [];
+  return { errors, statements: file.statements.map((s) => ts.SyntaxKind[s.kind]), kinds };
+}
+
+const phrasing = new Set(['text', 'inlineCode', 'break']);
+/** Constructs answers must never make: the template's own are counted, so benign and hostile counts must agree. */
+const constructs = new Set(['link', 'image', 'linkReference', 'imageReference', 'definition', 'html', 'emphasis', 'strong', 'delete', 'footnoteReference', 'footnoteDefinition', 'heading', 'list', 'code', 'blockquote', 'thematicBreak', 'table', 'tableRow', 'tableCell']);
+
+/** A Markdown file's shape: its block structure, the constructs in it, and the words GitHub would link in its plain text. */
+function markdownShape(text: string) {
+  const tree: Root = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+  const blocks: string[] = [];
+  const counts: Record<string, number> = {};
+  const linked: string[] = [];
+  const visit = (node: Nodes): void => {
+    if (!phrasing.has(node.type)) blocks.push(node.type);
+    if (constructs.has(node.type)) counts[node.type] = (counts[node.type] ?? 0) + 1;
+    if (node.type === 'text') linked.push(...(node.value.match(/@[a-z0-9]|:\/\/|www\./gi) ?? []));
+    if ('children' in node) for (const child of node.children) visit(child);
+  };
+  visit(tree);
+  return { blocks, counts, linked };
+}
+
+/** Control characters other than tab and line feed, and the invisible ones (written out independently of the module under test). */
+const raw = /[^\P{Cc}\t\n]|[\u061C\u200B-\u200F\u2028-\u202E\u2060\u2066-\u2069\uFEFF]/u;
+
+describe('every template, rendered with hostile answers in every field', () => {
+  let templates: AgentTemplate[];
+  let catalogue: string;
+  let db: pg.Client;
+  const schema = uniqueName('factory_hostile');
+
+  beforeAll(async () => {
+    templates = await loadTemplates();
+    catalogue = await readFile(new URL('../../../docs/agents.md', import.meta.url), 'utf8');
+    db = new pg.Client({ connectionString: testDatabaseUrl });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db.query(`drop schema if exists ${schema} cascade`);
+    await db.end();
+  });
+
+  describe.each(hostileTexts.map((text, i) => [i + 1, JSON.stringify(text).slice(1, 40), text] as const))('hostile text %i (%s…)', (_, _shown, text) => {
+    const hostile = hostileRequest(text);
+
+    it.each(['platform-coe', 'domain-llm'])('%s: each .ts file parses to exactly the statements of the benign one', (name) => {
+      const template = templates.find((t) => t.name === name) as AgentTemplate;
+      const plain = render(template, benign);
+      const made = render(template, hostile);
+      expect([...made.keys()]).toEqual([...plain.keys()]);
+      for (const [path, code] of made) {
+        if (!path.endsWith('.ts')) continue;
+        const expected = tsShape(path, plain.get(path) ?? '');
+        const shape = tsShape(path, code);
+        expect({ path, errors: shape.errors }).toEqual({ path, errors: [] });
+        expect({ path, statements: shape.statements }).toEqual({ path, statements: expected.statements });
+        expect({ path, kinds: shape.kinds }).toEqual({ path, kinds: expected.kinds });
+      }
+    });
+
+    it.each(['platform-coe', 'domain-llm'])('%s: agent.yml parses to the same keys, with the hostile text as the values', (name) => {
+      const template = templates.find((t) => t.name === name) as AgentTemplate;
+      const made = render(template, hostile);
+      const manifest = parse(made.get('agents/plain-agent/agent.yml') ?? '') as unknown;
+      expect(Object.keys(manifest as object)).toEqual(Object.keys(parse(render(template, benign).get('agents/plain-agent/agent.yml') ?? '') as object));
+      expect(manifest).toEqual({
+        id: text, name: text, version: '0.1.0', description: templateData(hostile, template).description,
+        wakesOn: [text], emits: [text], capabilities: [text], stores: [text],
+      });
+    });
+
+    it.each(['platform-coe', 'domain-llm'])('%s: README.md has no mention, link, image or HTML from the answers, and the same structure', (name) => {
+      const template = templates.find((t) => t.name === name) as AgentTemplate;
+      const expected = markdownShape(render(template, benign).get('agents/plain-agent/README.md') ?? '');
+      const shape = markdownShape(render(template, hostile).get('agents/plain-agent/README.md') ?? '');
+      expect(shape.linked).toEqual([]);
+      expect(shape.counts).toEqual(expected.counts);
+      expect(shape.blocks).toEqual(expected.blocks);
+    });
+
+    it('docs/agents.md: the catalogue row has no mention, link, image or HTML from the answers', () => {
+      const expected = markdownShape(upsertCatalogueRow(catalogue, benign));
+      const shape = markdownShape(upsertCatalogueRow(catalogue, hostile));
+      expect(shape.linked).toEqual([]);
+      expect(shape.counts).toEqual(expected.counts);
+      expect(shape.blocks).toEqual(expected.blocks);
+    });
+
+    it('questionnaire.yml keeps the answers exactly', async () => {
+      const q = await loadQuestionnaire();
+      const answers: Answers = Object.fromEntries(q.fields.map((f) => [f.id, f.type === 'dropdown' || f.type === 'checkboxes' ? [text] : text]));
+      const written = parse(writeAnswersFile({ template: 'platform-coe', templateVersion: 1, answers }, q)) as { answers: Answers };
+      expect(written.answers).toEqual(Object.fromEntries(Object.entries(answers).map(([id, v]) => [id, q.fields.find((f) => f.id === id)?.multiple === false && q.fields.find((f) => f.id === id)?.type === 'dropdown' ? text : v])));
+    });
+
+    it.each(['platform-coe', 'domain-llm'])('%s: no file carries a hidden character, and the migration creates exactly the agent\'s table', async (name) => {
+      const template = templates.find((t) => t.name === name) as AgentTemplate;
+      const made = render(template, hostile);
+      for (const [path, content] of made) expect({ path, hidden: raw.exec(content)?.[0] }).toEqual({ path, hidden: undefined });
+      await db.query(`drop schema if exists ${schema} cascade`);
+      await db.query(`create schema ${schema}`);
+      await db.query(`set search_path to ${schema}`);
+      await db.query(made.get(`infra/db/migrations/${pathNames.migration}.sql`) ?? '');
+      const { rows } = await db.query<{ table_name: string; columns: string[] }>(
+        'select table_name, array_agg(column_name::text order by ordinal_position) as columns from information_schema.columns where table_schema = $1 group by table_name',
+        [schema],
+      );
+      const { rows: [expectedName] } = await db.query<{ name: string }>('select $1::name::text as name', [text]);
+      expect(rows).toEqual([{ table_name: expectedName?.name, columns: ['event_id', 'event_type', 'subject', 'data', 'recorded_at'] }]);
+    });
+  });
+});
+
+describe('the templates themselves', () => {
+  it('write every answer through an escaping helper: no raw (<%~) tags, and a raw value stops rendering, naming the template and expression', async () => {
+    const templates = await loadTemplates();
+    for (const template of templates) for (const [path, text] of template.files) expect({ path, raw: text.includes('<%~') }).toEqual({ path, raw: false });
+    const [first] = templates;
+    if (first === undefined) throw new Error('no templates');
+    const readme = [...first.files.keys()].find((p) => p.endsWith('README.md.eta')) ?? '';
+    const unescaped: AgentTemplate = { ...first, files: new Map([[readme, '# <%= it.name %>\n']]) };
+    expect(() => render(unescaped, benign)).toThrow(`templates/agents/${first.name}/files/${readme}: <%= it.name %> gives a raw string`);
+    const rawTag: AgentTemplate = { ...first, files: new Map([[readme, '# <%~ it.name %>\n']]) };
+    expect(() => render(rawTag, benign)).toThrow('<%~ it.name %> writes raw text');
+    const wrongPlace: AgentTemplate = { ...first, files: new Map([[readme, '# <%= it.ts(it.name) %>\n']]) };
+    expect(() => render(wrongPlace, benign)).toThrow('<%= it.ts(it.name) %> gives typescript text; this file takes it.md(…)');
+  });
+
+  it('name generated paths only with plain names: an id is never a way out of agents/', async () => {
+    const [first] = await loadTemplates();
+    if (first === undefined) throw new Error('no templates');
+    expect(() => renderTemplate(first, templateData(benign, first), { id: '../../.github/workflows', migration: '0001_x' })).toThrow('the name "id" is not a plain path segment');
+  });
+});
