@@ -48,7 +48,8 @@ export interface DoubleRepo {
   repo: string;
   /** A git repository on disk. */
   dir: string;
-  pulls: { number: number; head: string; base: string; headRef?: string; title?: string; body?: string; state?: 'open' | 'closed'; labels?: string[] }[];
+  /** `author` is the login that opened the pull request (default octocat). */
+  pulls: { number: number; head: string; base: string; headRef?: string; title?: string; body?: string; state?: 'open' | 'closed'; labels?: string[]; author?: string }[];
   /** Default: main. */
   defaultBranch?: string;
   /** Labels added to issues and pull requests, by number. */
@@ -466,7 +467,7 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
 }
 
 async function pullJson(pr: DoubleRepo['pulls'][number], resolve: (ref: string) => Promise<string | undefined>) {
-  return { number: pr.number, state: pr.state ?? 'open', title: pr.title ?? '', body: pr.body ?? '', html_url: `https://github.com/pulls/${pr.number}`, head: { sha: (await resolve(pr.head)) ?? pr.head, ref: pr.headRef ?? 'feature' }, base: { sha: (await resolve(pr.base)) ?? pr.base, ref: pr.base } };
+  return { number: pr.number, state: pr.state ?? 'open', title: pr.title ?? '', body: pr.body ?? '', html_url: `https://github.com/pulls/${pr.number}`, user: { login: pr.author ?? 'octocat', id: 1, type: 'User' }, head: { sha: (await resolve(pr.head)) ?? pr.head, ref: pr.headRef ?? 'feature' }, base: { sha: (await resolve(pr.base)) ?? pr.base, ref: pr.base } };
 }
 
 /** The files list GitHub serves for a pull request: status, patch (3 lines of context) and renames. */

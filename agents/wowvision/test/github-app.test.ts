@@ -134,7 +134,8 @@ describe('WowVision as a GitHub App', () => {
 
   it('answers /wowvision explain and recheck, and ignores bots', async () => {
     const head = await pushBranch({ 'src/a.ts': 'export const a = 1;\n' });
-    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
+    // The example payload's commenter opened the pull request, so may ask for a recheck.
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main', author: 'Codertocat' }] });
     const commentPayload = (body: string, senderType = 'User') => payload('issue_comment', 'created', (p) => {
       Object.assign(p.issue as object, { number: 7, pull_request: { url: 'x' } });
       Object.assign(p.comment as object, { body });
@@ -146,6 +147,49 @@ describe('WowVision as a GitHub App', () => {
     expect(await handleGitHubEvent(client(), 'issue_comment', commentPayload('/wowvision explain no-lib', 'Bot'), state(), { lastAttempt: false })).toMatchObject({ did: 'ignored' });
     expect(await handleGitHubEvent(client(), 'issue_comment', commentPayload('/wowvision recheck'), state(), { lastAttempt: false })).toMatchObject({ did: 'reviewed', pull: 7 });
     expect(github.comments).toHaveLength(1);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('quotes what /wowvision explain was asked as inline code, so a stranger cannot make the App mention people or post links', async () => {
+    const head = await pushBranch({ 'src/a.ts': 'export const a = 1;\n' });
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
+    const ask = (body: string) => handleGitHubEvent(client(), 'issue_comment', payload('issue_comment', 'created', (p) => {
+      Object.assign(p.issue as object, { number: 7, pull_request: { url: 'x' } });
+      Object.assign(p.comment as object, { body });
+    }), state(), { lastAttempt: false });
+    await ask('/wowvision explain @acme/everyone');
+    await ask('/wowvision explain `@octocat`[login](https://evil.example/login)');
+    await ask(`/wowvision explain ${'x'.repeat(500)}`);
+    await ask('/wowvision explain a\u202Eb');
+    const [mention, breakout, long, bidi] = github.comments.map((c) => c.body);
+    expect(mention).toBe("There is no rule `@acme/everyone` in this repository's pack. Its rules: no-lib.");
+    expect(breakout).toBe("There is no rule `'@octocat'[login](https://evil.example/login)` in this repository's pack. Its rules: no-lib.");
+    expect(long).toBe(`There is no rule \`${'x'.repeat(80)}…\` in this repository's pack. Its rules: no-lib.`);
+    expect(bidi).toBe("There is no rule `a\\u202Eb` in this repository's pack. Its rules: no-lib.");
+    expect(github.violations).toEqual([]);
+  });
+
+  it('rechecks for the PR author or someone with triage or more, and refuses anyone else', async () => {
+    const head = await pushBranch({ 'src/a.ts': 'export const a = 1;\n' });
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main', author: 'pat' }] });
+    github.roles.set('tess', 'triage');
+    github.roles.set('rita', 'read');
+    const recheck = (login: string) => handleGitHubEvent(client(), 'issue_comment', payload('issue_comment', 'created', (p) => {
+      Object.assign(p.issue as object, { number: 7, pull_request: { url: 'x' } });
+      Object.assign(p.comment as object, { body: '/wowvision recheck', user: { ...(p.comment as { user: object }).user, login } });
+      p.sender = { ...(p.sender as object), login, type: 'User' };
+    }), state(), { lastAttempt: false });
+
+    expect(await recheck('stranger')).toMatchObject({ did: 'refused', pull: 7 });
+    expect(await recheck('rita')).toMatchObject({ did: 'refused', pull: 7 });
+    expect(github.checkRuns).toEqual([]);
+    expect(github.comments.map((c) => c.body)).toEqual([
+      'Only the pull request\'s author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.',
+      'Only the pull request\'s author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.',
+    ]);
+    expect(await recheck('tess')).toMatchObject({ did: 'reviewed', pull: 7 });
+    // The author of a pull request from a fork has only `read`, and may still ask.
+    expect(await recheck('pat')).toMatchObject({ did: 'reviewed', pull: 7 });
     expect(github.violations).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { getRepositoryRole, hasRepositoryRole } from '../../../runtime/src/index.ts';
 import type { Review } from '../engine/finding.ts';
 import { explainRule } from '../report/explain-rule.ts';
 import { isNotFound, type GitHubRepo } from './github-repo.ts';
@@ -8,7 +9,7 @@ import { reviewPullRequest, rulesOfBase, type PullRequestRef, type VisionState }
 export interface VisionPayload {
   action?: string;
   repository?: { name: string; owner: { login: string } };
-  sender?: { type?: string };
+  sender?: { type?: string; login?: string };
   pull_request?: { number: number; head: { sha: string }; base: { ref: string } };
   check_suite?: { head_sha: string; pull_requests?: { number: number }[] };
   check_run?: { head_sha: string; name?: string; pull_requests?: { number: number }[] };
@@ -19,7 +20,7 @@ export interface VisionPayload {
 export type VisionOutcome =
   | { did: 'reviewed'; pull: number; checkRunId: number; review: Review; comments?: ReviewCommentsResult }
   | { did: 'already-reviewed'; pull: number; checkRunId: number }
-  | { did: 'explained' | 'answered'; pull: number }
+  | { did: 'explained' | 'answered' | 'refused'; pull: number }
   | { did: 'ignored'; why: string };
 
 const reviewedActions = new Set(['opened', 'synchronize', 'reopened', 'ready_for_review']);
@@ -54,7 +55,16 @@ export async function handleGitHubEvent(client: GitHubRepo['client'], name: stri
     const command = /^\/wowvision\s+(\S+)(?:\s+(\S+))?/m.exec(payload.comment.body.trim());
     if (command === null) return { did: 'ignored', why: 'not a /wowvision command' };
     const number = payload.issue.number;
-    if (command[1] === 'recheck') return review(await pullRequest(at, number), true);
+    if (command[1] === 'recheck') {
+      const pull = await pullRequest(at, number);
+      // A recheck spends the App's time and API quota: the author's, or a triager's, call (docs/security.md).
+      const login = payload.sender?.login ?? '';
+      if (login !== pull.author && !hasRepositoryRole(await getRepositoryRole(client, at, login), 'triage')) {
+        await comment(at, number, "Only the pull request's author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.");
+        return { did: 'refused', pull: number };
+      }
+      return review(pull, true);
+    }
     if (command[1] === 'explain' && command[2] !== undefined) {
       const pull = await pullRequest(at, number);
       const rules = await rulesOfBase(at, pull.baseRef);
@@ -68,9 +78,9 @@ export async function handleGitHubEvent(client: GitHubRepo['client'], name: stri
   return { did: 'ignored', why: `${name}.${payload.action ?? ''} is not reviewed` };
 }
 
-async function pullRequest(at: GitHubRepo, number: number): Promise<PullRequestRef> {
+async function pullRequest(at: GitHubRepo, number: number): Promise<PullRequestRef & { author: string }> {
   const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: at.owner, repo: at.repo, pull_number: number });
-  return { number, headSha: data.head.sha, baseRef: data.base.ref };
+  return { number, headSha: data.head.sha, baseRef: data.base.ref, author: data.user.login };
 }
 
 /**
