@@ -176,7 +176,7 @@ describe('WowVision as a GitHub App', () => {
     github.roles.set('rita', 'read');
     const recheck = (login: string) => handleGitHubEvent(client(), 'issue_comment', payload('issue_comment', 'created', (p) => {
       Object.assign(p.issue as object, { number: 7, pull_request: { url: 'x' } });
-      Object.assign(p.comment as object, { body: '/wowvision recheck', user: { ...(p.comment as { user: object }).user, login } });
+      Object.assign(p.comment as object, { body: '/wowvision recheck' });
       p.sender = { ...(p.sender as object), login, type: 'User' };
     }), state(), { lastAttempt: false });
 
