@@ -18,7 +18,7 @@ export { findRulePack, packPaths } from './pack/find-rule-pack.ts';
 export type { Rule, RulePack, PackProblem } from './pack/rule-pack.ts';
 export { explainRule } from './report/explain-rule.ts';
 export { workingTreeSnapshot } from './repo/open-git-change.ts';
-export { snapshotFromTarball } from './repo/read-tarball.ts';
+export { snapshotFromTarball, type TarballLimits } from './repo/read-tarball.ts';
 export { snapshotOf, type RepoSnapshot } from './repo/repo-snapshot.ts';
 export { overlaySnapshot } from './repo/overlay-snapshot.ts';
 export type { FileChange } from './change/parse-diff.ts';
@@ -41,6 +41,7 @@ export default defineAgent({
       return { did: 'ignored' };
     }
     state.advisor = ctx.llm;
+    state.limits = { maxBytes: ctx.config.vision.tarballMaxBytes, maxFiles: ctx.config.vision.tarballMaxFiles, maxFileBytes: ctx.config.vision.fileMaxBytes };
     const lastAttempt = ctx.attempt >= ctx.config.bus.maxAttempts;
     const outcome = await handleGitHubEvent(ctx.github.forInstallation(delivery.installationId), delivery.name, delivery.payload, state, { lastAttempt });
     if (outcome.did === 'reviewed') {

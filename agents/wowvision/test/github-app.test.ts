@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubPort } from '../../runtime/src/index.ts';
 import { examplePayload } from '../../../test/support/github-webhooks.ts';
@@ -120,6 +120,26 @@ describe('WowVision as a GitHub App', () => {
       message: expect.stringMatching(/^U\+202E RIGHT-TO-LEFT OVERRIDE, a bidirectional control \(Trojan Source, CVE-2021-42574\): .*\nBecause: .*\nFix: Remove the character/s) as unknown,
     });
     expect(github.checkRuns[0]?.annotations).toHaveLength(4);
+  });
+
+  it('concludes neutral, naming the cap, when the head commit is over the size cap; the process goes on reviewing', async () => {
+    // Random bytes do not compress: the tarball GitHub serves is as large as the file.
+    const head = await pushBranch({ 'assets/noise.txt': randomBytes(256 * 1024).toString('base64') });
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }, { number: 8, head: 'main', base: 'main' }] });
+    const shared = { ...state(), limits: { maxBytes: 64 * 1024, maxFiles: 1000, maxFileBytes: 1024 * 1024 } };
+    const outcome = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, { lastAttempt: false });
+    expect(github.violations).toEqual([]);
+    expect(outcome).toMatchObject({ did: 'reviewed', pull: 7, review: { conclusion: 'neutral', findings: [] } });
+    expect(github.checkRuns[0]).toMatchObject({ head_sha: head, status: 'completed', conclusion: 'neutral', output: { title: 'Not reviewed: over a size cap' } });
+    expect(github.checkRuns[0]?.output.summary).toBe(
+      "**WowVision** did not review this change: the head commit's tarball is larger than 65,536 bytes (64 KiB), the cap VISION_TARBALL_MAX_BYTES of this WowVision server. Its operator can raise VISION_TARBALL_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.",
+    );
+    // The same process reviews the next pull request as usual.
+    const mainSha = (await repo.git('rev-parse', 'main')).trim();
+    const next = await handleGitHubEvent(client(), 'pull_request', payload('pull_request', 'opened', (p) => {
+      Object.assign(p.pull_request as object, { number: 8, head: { ...(p.pull_request?.head as object), sha: mainSha }, base: { ...(p.pull_request?.base as object), ref: 'main' } });
+    }), shared, { lastAttempt: false });
+    expect(next).toMatchObject({ did: 'reviewed', pull: 8, review: { conclusion: 'success' } });
   });
 
   it('fails the check, naming file, line and problem, when the base branch has an invalid pack', async () => {

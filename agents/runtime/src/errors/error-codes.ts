@@ -56,6 +56,7 @@ export const errorCodes = {
   WOW_ERR_RATE_LIMITED: { template: 'More than %s requests this minute for customer "%s"; retry after %s seconds (the Retry-After header).', retryable: true, status: 429 },
   WOW_ERR_EMAIL_INVALID: { template: 'The mail cannot be taken as a support request: %s. Send an RFC 5322 message with a From address and a body.', retryable: false, status: 400 },
   WOW_ERR_EMAIL_TOO_LARGE: { template: 'The mail is larger than the support desk takes (%s bytes). Send large files as links instead of attachments.', retryable: false, status: 413 },
+  WOW_ERR_VISION_TOO_LARGE: { template: '%s, the cap %s of this WowVision server. Its operator can raise %s; the WowVision Action and `wow review` read a checkout and have no such cap.', retryable: false, status: 413 },
   WOW_ERR_GIT_REVISION: { template: '"%s" is not a commit in %s; %s.', retryable: false, status: 400 },
   WOW_ERR_CLI_USAGE: { template: '%s', retryable: false, status: 400 },
 } as const satisfies Record<string, ErrorSpec>;

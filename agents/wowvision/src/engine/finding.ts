@@ -26,6 +26,8 @@ export interface Review {
   outOfScope: number;
   /** failure: an error; neutral: warnings or notices only; success: nothing. */
   conclusion: Conclusion;
+  /** Why no rule ran (the head was over a size cap); the conclusion is then neutral. */
+  notReviewed?: string;
   packHash: string;
   /** Rule-pack files the change edits: they judge only after merge. */
   pendingRuleChanges: string[];

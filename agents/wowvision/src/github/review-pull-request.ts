@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
+import { isWowError } from '../../../runtime/src/index.ts';
 import type { Advisor } from '../../../../rules/kinds/index.ts';
 import type { ReviewCache } from '../cache/review-cache.ts';
 import { parseBaseline, type Baseline } from '../engine/baseline.ts';
 import { configReview } from '../engine/config-review.ts';
 import type { Review } from '../engine/finding.ts';
+import { notReviewed } from '../engine/not-reviewed.ts';
 import { reviewChange } from '../engine/review-change.ts';
 import { findRulePack, packPaths } from '../pack/find-rule-pack.ts';
 import type { PackProblem, RulePack } from '../pack/rule-pack.ts';
-import { snapshotFromTarball } from '../repo/read-tarball.ts';
+import { defaultTarballLimits, snapshotFromTarball, type TarballLimits } from '../repo/read-tarball.ts';
 import type { RepoSnapshot } from '../repo/repo-snapshot.ts';
 import { readRepoFile, type GitHubRepo } from './github-repo.ts';
 import { completeCheckRun, findCheckRun, startCheckRun } from './publish-check-run.ts';
@@ -27,6 +31,8 @@ export interface VisionState {
   snapshots: Map<string, Promise<RepoSnapshot>>;
   /** The runtime's model, for advisory rules; undefined when none is configured. */
   advisor?: Advisor | undefined;
+  /** How much of a head commit this process reads (default: the configuration's defaults). */
+  limits?: TarballLimits | undefined;
 }
 
 export interface PullRequestReview {
@@ -51,7 +57,16 @@ export async function reviewPullRequest(at: GitHubRepo, pull: PullRequestRef, st
   if (existing?.status === 'completed' && !options.rerun) return { checkRunId: existing.id, review: undefined };
   const checkRunId = existing !== undefined && existing.status !== 'completed' ? existing.id : await startCheckRun(at, pull.headSha, externalId);
   try {
-    const snapshot = await headSnapshot(at, pull.headSha, state);
+    let snapshot: RepoSnapshot;
+    try {
+      snapshot = await headSnapshot(at, pull.headSha, state);
+    } catch (err) {
+      // Over a cap the process stops reading and says so; the gate neither passes nor blocks.
+      if (!isWowError(err, 'WOW_ERR_VISION_TOO_LARGE')) throw err;
+      const review = notReviewed(err.message);
+      await completeCheckRun(at, checkRunId, review);
+      return { checkRunId, review };
+    }
     const changes = await pullRequestChanges(at, pull.number, async (path) => (snapshot.blobs.has(path) ? (await snapshot.read(path)).split('\n').length : 0));
     const review = 'problems' in rules ? configReview(rules.problems, changes.length) : await reviewChange({ snapshot, changes, pack: rules.pack, baseline: rules.baseline, cache: state.cache, advisor: state.advisor });
     // Comments before the run completes: if posting fails, the retry redoes both, and the
@@ -90,14 +105,14 @@ export async function rulesOfBase(at: GitHubRepo, baseRef: string): Promise<Base
   return { pack: found.pack, baseline: undefined, key: found.pack.hash };
 }
 
-/** One download of the head commit per SHA, shared by reruns and concurrent events. */
+/** One download of the head commit per SHA, shared by reruns and concurrent events, read as it arrives. */
 async function headSnapshot(at: GitHubRepo, sha: string, state: VisionState): Promise<RepoSnapshot> {
   const key = `${at.owner}/${at.repo}@${sha}`;
   let snapshot = state.snapshots.get(key);
   if (snapshot === undefined) {
     snapshot = at.client
-      .request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner: at.owner, repo: at.repo, ref: sha })
-      .then(({ data }) => snapshotFromTarball(new Uint8Array(data as ArrayBuffer)));
+      .request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner: at.owner, repo: at.repo, ref: sha, request: { parseSuccessResponseBody: false } })
+      .then(({ data }) => snapshotFromTarball(Readable.fromWeb(data as ReadableStream<Uint8Array>), state.limits ?? defaultTarballLimits));
     snapshot.catch(() => state.snapshots.delete(key));
     state.snapshots.set(key, snapshot);
     for (const old of [...state.snapshots.keys()].slice(0, Math.max(0, state.snapshots.size - keptSnapshots))) state.snapshots.delete(old);

@@ -1,42 +1,144 @@
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { createError } from '../../../runtime/src/index.ts';
 import { gitBlobId } from './git-blob-id.ts';
 import { snapshotOf, type RepoSnapshot } from './repo-snapshot.ts';
 
-const unzip = promisify(gunzip);
+/**
+ * How much of a head commit the App reads into its own process (which also serves the
+ * desk): the tarball's bytes, downloaded and unpacked; its files; one file's bytes.
+ */
+export interface TarballLimits {
+  maxBytes: number;
+  maxFiles: number;
+  maxFileBytes: number;
+}
+
+/** The configuration's defaults (VISION_TARBALL_MAX_BYTES, VISION_TARBALL_MAX_FILES, VISION_FILE_MAX_BYTES). */
+export const defaultTarballLimits: TarballLimits = { maxBytes: 100 * 1024 ** 2, maxFiles: 50_000, maxFileBytes: 10 * 1024 ** 2 };
+
+const block = 512;
 
 /**
  * The head commit as GitHub serves it (`GET /repos/{o}/{r}/tarball/{sha}`): one download
- * instead of a request per file. Entries sit under one top folder ("owner-repo-sha/"),
- * long paths come in pax headers; only regular files are kept.
+ * instead of a request per file, read as it arrives. Reading stops at the first cap it
+ * passes, which cancels the download; the error (WOW_ERR_VISION_TOO_LARGE) names the cap.
+ * Entries sit under one top folder ("owner-repo-sha/"), long paths come in pax headers;
+ * only regular files are kept.
  */
-export async function snapshotFromTarball(gzipped: Uint8Array): Promise<RepoSnapshot> {
-  const tar = await unzip(gzipped);
+export async function snapshotFromTarball(gzipped: Uint8Array | AsyncIterable<Uint8Array>, limits: TarballLimits = defaultTarballLimits): Promise<RepoSnapshot> {
+  const source: AsyncIterable<Uint8Array> = gzipped instanceof Uint8Array ? (async function* () {
+    yield gzipped;
+  })() : gzipped;
+  const reader = createTarReader(limits);
+  let downloaded = 0;
+  let unpacked = 0;
+  await pipeline(
+    source,
+    async function* (chunks: AsyncIterable<Uint8Array>) {
+      for await (const chunk of chunks) {
+        downloaded += chunk.length;
+        if (downloaded > limits.maxBytes) throw tooLarge(`the head commit's tarball is larger than ${figure(limits.maxBytes)}`, 'VISION_TARBALL_MAX_BYTES');
+        yield chunk;
+      }
+    },
+    createGunzip(),
+    async function (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        // A small download can unpack to a great deal (a gzip bomb): the cap holds for both.
+        unpacked += chunk.length;
+        if (unpacked > limits.maxBytes) throw tooLarge(`the head commit's tarball unpacks to more than ${figure(limits.maxBytes)}`, 'VISION_TARBALL_MAX_BYTES');
+        reader.push(chunk);
+      }
+    },
+  );
+  return snapshotOf(reader.files, gitBlobId);
+}
+
+interface Entry {
+  type: string;
+  path: string;
+  size: number;
+  /** The body's bytes on the wire: its size rounded up to whole blocks. */
+  padded: number;
+  read: number;
+  chunks: Buffer[];
+  keep: boolean;
+}
+
+/** A tar parser fed chunk by chunk; it holds at most one entry's body at a time. */
+function createTarReader(limits: TarballLimits) {
   const files = new Map<string, Buffer>();
+  let rest: Buffer = Buffer.alloc(0);
+  let entry: Entry | undefined;
   let longPath: string | undefined;
-  for (let at = 0; at + 512 <= tar.length; ) {
-    const header = tar.subarray(at, at + 512);
-    if (header.every((b) => b === 0)) break;
-    const size = parseInt(field(header, 124, 12).trim() || '0', 8);
+  let ended = false;
+
+  const startEntry = (header: Buffer): void => {
+    const bytes = parseInt(field(header, 124, 12).trim() || '0', 8);
     const type = String.fromCharCode(header[156] ?? 0);
-    const body = tar.subarray(at + 512, at + 512 + size);
-    at += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'x') {
-      longPath = paxPath(body) ?? longPath;
-      continue;
-    }
-    if (type === 'L') {
-      longPath = body.toString('utf8').replace(/\0+$/, '');
-      continue;
-    }
     const prefix = field(header, 345, 155);
-    const path = longPath ?? (prefix === '' ? field(header, 0, 100) : `${prefix}/${field(header, 0, 100)}`);
-    longPath = undefined;
-    if (type !== '0' && type !== '\0') continue; // folders, links, the global pax header
+    const path = type === 'x' || type === 'L' || type === 'g' ? '' : (longPath ?? (prefix === '' ? field(header, 0, 100) : `${prefix}/${field(header, 0, 100)}`));
+    if (type !== 'x' && type !== 'L') longPath = undefined;
+    const regular = type === '0' || type === '\0';
     const inside = path.slice(path.indexOf('/') + 1);
-    if (inside !== '') files.set(inside, Buffer.from(body));
+    if (regular && inside !== '') {
+      if (files.size >= limits.maxFiles) throw tooLarge(`the head commit holds more than ${limits.maxFiles.toLocaleString('en-US')} files`, 'VISION_TARBALL_MAX_FILES');
+      if (bytes > limits.maxFileBytes) throw tooLarge(`${inside} is ${bytes.toLocaleString('en-US')} bytes, over ${figure(limits.maxFileBytes)}`, 'VISION_FILE_MAX_BYTES');
+    }
+    // Long names are records of their own, bounded like a file.
+    if ((type === 'x' || type === 'L') && bytes > limits.maxFileBytes) throw tooLarge(`a path record of ${bytes.toLocaleString('en-US')} bytes is over ${figure(limits.maxFileBytes)}`, 'VISION_FILE_MAX_BYTES');
+    const keep = (regular && inside !== '') || type === 'x' || type === 'L';
+    entry = { type, path: inside, size: bytes, padded: Math.ceil(bytes / block) * block, read: 0, chunks: [], keep };
+  };
+
+  const finishEntry = (done: Entry): void => {
+    const body = Buffer.concat(done.chunks, done.size);
+    if (done.type === 'x') longPath = paxPath(body) ?? longPath;
+    else if (done.type === 'L') longPath = body.toString('utf8').replace(/\0+$/, '');
+    else if (done.keep) files.set(done.path, body);
+  };
+
+  return {
+    files,
+    push(chunk: Buffer): void {
+      rest = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
+      while (!ended) {
+        if (entry === undefined) {
+          if (rest.length < block) return;
+          const header = rest.subarray(0, block);
+          rest = rest.subarray(block);
+          if (header.every((b) => b === 0)) ended = true;
+          else startEntry(header);
+          continue;
+        }
+        const take = Math.min(entry.padded - entry.read, rest.length);
+        if (entry.keep && entry.read < entry.size) entry.chunks.push(rest.subarray(0, Math.min(take, entry.size - entry.read)));
+        entry.read += take;
+        rest = rest.subarray(take);
+        if (entry.read < entry.padded) return;
+        finishEntry(entry);
+        entry = undefined;
+      }
+    },
+  };
+}
+
+function tooLarge(what: string, setting: string) {
+  return createError('WOW_ERR_VISION_TOO_LARGE', [what, setting, setting]);
+}
+
+/** "65,536 bytes (64 KiB)": the exact figure a setting takes, and one a person reads. */
+function figure(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 'bytes';
+  for (const next of units) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
   }
-  return snapshotOf(files, gitBlobId);
+  return unit === 'bytes' ? `${bytes.toLocaleString('en-US')} bytes` : `${bytes.toLocaleString('en-US')} bytes (${Number.isInteger(value) ? value : value.toFixed(1)} ${unit})`;
 }
 
 function field(header: Buffer, offset: number, length: number): string {

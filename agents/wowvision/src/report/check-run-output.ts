@@ -27,6 +27,7 @@ const levelOf = { error: 'failure', warning: 'warning', notice: 'notice' } as co
 /** The check run's title, Markdown summary (within GitHub's limit, with an "N more" tail) and annotations. */
 export function checkRunOutput(review: Review, options: { limit?: number } = {}): CheckRunOutput {
   const limit = options.limit ?? checkLimits.text;
+  if (review.notReviewed !== undefined) return { title: 'Not reviewed: over a size cap', summary: clip(`**WowVision** did not review this change: ${escape(review.notReviewed)}`, limit), annotations: [] };
   const title = clip(review.findings.length === 0 ? 'No findings' : summaryLine(review).replace(/ · \d+ rules over.*$/, '').replace(/^[✖⚠] /, ''), checkLimits.title);
   const head: string[] = [`**WowVision**: ${summaryLine(review).replace(/^[✖⚠✔] /, '')}.`, ''];
   if (review.pendingRuleChanges.length > 0) head.push(`> Rule changes in ${review.pendingRuleChanges.map((p) => `\`${p}\``).join(', ')} take effect after merge; this change is judged by the base branch's rules.`, '');
