@@ -17,9 +17,8 @@ export function decideStatusAnswer(named: readonly AgentRow[], incidents: readon
     const why = troubled.map((a) => (a.status === 'Offline' ? `${a.id} is Offline` : `${a.id} has an incident open`)).join(', ');
     return { answer: false, reason: `the customer asks about an agent in trouble (${why}), which is an outage for a person, not an L1 answer` };
   }
-  const lines = named.map((a) => {
-    const deployed = a.deployed === null ? `version ${a.version}` : `version ${a.deployed.version}, deployed ${a.deployed.activatedAt} (commit ${a.deployed.commit.slice(0, 7)})`;
-    return `${a.name} (${a.id}) is ${a.status}: ${a.liveInstances} instance${a.liveInstances === 1 ? '' : 's'} running, last heartbeat ${a.lastHeartbeatAt ?? 'never'}, ${deployed}. No incident is open for it.`;
-  });
+  // The asker may be anyone: the status only, never instance counts, heartbeats, versions
+  // or commits, which tell a stranger how the platform runs and what it runs.
+  const lines = named.map((a) => `${a.name} (${a.id}) is ${a.status}. No incident is open for it.`);
   return { answer: true, reply: `${lines.join('\n')}\n\nFrom the platform's registry, as of now.\n\nIf something still looks wrong on your side, reply with what you see and a specialist will take over.` };
 }
