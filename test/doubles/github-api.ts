@@ -25,8 +25,12 @@ export interface GitHubDouble {
   readonly comments: { id: number; issue: number; body: string }[];
   /** Pull request review comments, inline or file-level; `resolved` is their thread's state. */
   readonly reviewComments: ReviewComment[];
-  /** Reviews as submitted: body, event and how many inline comments came with them. */
-  readonly reviews: { pull: number; body: string; event: string; comments: number }[];
+  /**
+   * Reviews as submitted: body, event (APPROVE, REQUEST_CHANGES, COMMENT) and how many inline comments came with
+   * them. `GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews` answers from this list, so a test sets a person's
+   * review by pushing one (`user` is the reviewer's login).
+   */
+  readonly reviews: { pull: number; body: string; event: string; comments: number; user?: string }[];
   /** Deployments as created, with their statuses in order. */
   readonly deployments: Deployment[];
   /** Team members by "org/team": who `GET /orgs/{org}/teams/{team_slug}/memberships/{username}` finds. */
@@ -449,6 +453,18 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       const sha = await resolve(ref);
       if (sha === undefined) return json(422, { message: `No ref found for: ${ref}` });
       const deployment: Deployment = { id: 5000 + double.deployments.length + 1, ref, sha, task: textOf(body?.task) || 'deploy', environment: textOf(body?.environment) || 'production', payload: body?.payload ?? {}, statuses: [] };
+    case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews': {
+      const pr = pull(params.pull_number);
+      if (pr === undefined) return json(404, { message: 'Not Found' });
+      const page = Number(query.get('page') ?? 1);
+      const perPage = Number(query.get('per_page') ?? 30);
+      const states: Record<string, string> = { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' };
+      const found = double.reviews.map((r, i) => ({ ...r, id: i + 1 })).filter((r) => r.pull === pr.number);
+      return json(200, found.slice((page - 1) * perPage, page * perPage).map((r) => ({
+        id: r.id, node_id: `PRR_${r.id}`, user: { login: r.user ?? 'wowvision[bot]', id: r.id, type: r.user === undefined ? 'Bot' : 'User' }, body: r.body, state: states[r.event] ?? 'PENDING',
+        html_url: `https://github.com/pulls/${pr.number}#pullrequestreview-${r.id}`, pull_request_url: `https://api.github.com/pulls/${pr.number}`, submitted_at: new Date(0).toISOString(), commit_id: null, author_association: 'MEMBER',
+      })));
+    }
       double.deployments.push(deployment);
       return json(201, { id: deployment.id, sha, ref, task: deployment.task, environment: deployment.environment, payload: deployment.payload, url: `https://api.github.com/repos/${params.owner ?? ''}/${params.repo ?? ''}/deployments/${deployment.id}` });
     }

@@ -57,6 +57,9 @@ export async function runFactoryAction(env: Record<string, string | undefined>, 
 function describe(o: QuestionnaireOutcome): string {
   switch (o.did) {
     case 'ignored': return `Nothing to do: ${o.why}.`;
+    case 'refused': return `Issue #${o.issue}: /factory ${o.command} from ${o.who} was refused: commands are taken from people with write access.`;
+    case 'unapproved': return `Issue #${o.issue}: the answers for "${o.request.id}" wait for approval by a person with write access; nothing was written.`;
+    case 'taken': return `Issue #${o.issue}: "${o.request.id}" is taken${o.by.issue === undefined ? ` (branch ${o.by.branch} is not the Factory's)` : ` by issue #${o.by.issue}`}; nothing was written.`;
     case 'invalid': return `Issue #${o.issue}: ${o.problems.length} problem(s) with the answers, listed in the Factory's comment on the issue.`;
     case 'valid': return `Issue #${o.issue}: the answers for "${o.request.id}" are valid.`;
     case 'blocked': return `Issue #${o.issue}: "${o.request.id}" was generated but did not pass the gate; the findings are on the issue and no pull request was opened.`;

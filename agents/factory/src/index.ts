@@ -23,7 +23,10 @@ export { mergeThreeWay, type FileMerge } from './generate/merge-three-way.ts';
 export { unifiedDiff } from './generate/unified-diff.ts';
 export { upsertCatalogueRow, cataloguePath } from './generate/agent-catalogue.ts';
 export { checkQuestionnaireIssue, type Generation, type IssuePayload, type QuestionnaireOutcome } from './github/check-questionnaire-issue.ts';
-export { publishAgentPullRequest, closeAgentPullRequest, branchOf, type PublishedPull, type RepoRef } from './github/publish-agent-pull-request.ts';
+export { publishAgentPullRequest, closeAgentPullRequests, type PublishedPull } from './github/publish-agent-pull-request.ts';
+export { branchOf, followUpBranchOf, readAgentBranches, hasApprovingReview, type AgentBranch, type RepoRef } from './github/agent-branches.ts';
+export { approvalLabelOf, authoriseRequest } from './github/authorise-request.ts';
+export { findHostileCharacter, withVisibleEscapes } from './questionnaire/hostile-characters.ts';
 
 
 // The questionnaire and the templates ship with the platform: read once per process. The
@@ -43,8 +46,9 @@ export default defineAgent({
     }
     const generation = { templates: await (templates ??= loadTemplates()), typecheckRoot: platformRoot };
     const outcome = await checkQuestionnaireIssue(ctx.github.forInstallation(delivery.installationId), delivery.payload, await (questionnaire ??= loadQuestionnaire()), await platformFacts(ctx.config.agents.dir), generation);
-    if (outcome.did === 'invalid' || outcome.did === 'blocked' || outcome.did === 'published') {
-      await ctx.emit({ type: 'factory.questionnaire.checked', data: { issue: outcome.issue, valid: outcome.did !== 'invalid', problems: outcome.did === 'invalid' ? outcome.problems.length : 0, ...(outcome.did === 'invalid' ? {} : { agentId: outcome.request.id, gatePassed: outcome.did === 'published' }) } });
+    if (outcome.did === 'invalid' || outcome.did === 'taken' || outcome.did === 'blocked' || outcome.did === 'published') {
+      // An id another issue holds is a problem with the answers, found on GitHub rather than in the text.
+      await ctx.emit({ type: 'factory.questionnaire.checked', data: { issue: outcome.issue, valid: outcome.did !== 'invalid' && outcome.did !== 'taken', problems: outcome.did === 'invalid' ? outcome.problems.length : outcome.did === 'taken' ? 1 : 0, ...(outcome.did === 'invalid' ? {} : { agentId: outcome.request.id, gatePassed: outcome.did === 'published' }) } });
     }
     if (outcome.did === 'published') {
       await ctx.emit({ type: 'factory.pull_request.published', data: { issue: outcome.issue, agentId: outcome.request.id, pull: outcome.pull.number, branch: outcome.pull.branch, commit: outcome.pull.commit, branchWas: outcome.pull.branchWas, pullWas: outcome.pull.pullWas } });

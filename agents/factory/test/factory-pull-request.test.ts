@@ -38,6 +38,8 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
     github = createGitHubDouble();
     repo = { owner: 'acme', repo: 'platform', dir: join(dir, 'platform'), pulls: [] };
     github.addRepo(repo);
+    // The questionnaires are a maintainer's (the example payloads' Codertocat): the Factory acts for people with write access.
+    github.roles.set('Codertocat', 'write');
     client = createGitHubPort({ credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' }, fetch: github.fetch }).forInstallation(7);
     generation = { templates: await loadTemplates(), typecheckRoot: root };
   }, 60_000);
@@ -162,7 +164,7 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
     await exec('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qam', 'require OWNERS'], { cwd: repo.dir });
     const before = github.callsTo('POST /repos/{owner}/{repo}/pulls').length;
     const other = body('Changelog Keeper').replace('release-notes', 'changelog-keeper').replace('release.notes.drafted', 'changelog.entry.drafted').replace('release.notes.drafted', 'changelog.entry.drafted').replace('release_notes', 'changelog_entries');
-    const outcome = await checkQuestionnaireIssue(client, { ...issuePayload('opened', other), issue: { number: 32, body: other, labels: [{ name: 'factory' }] } }, q, facts, generation);
+    const outcome = await checkQuestionnaireIssue(client, issuePayload('opened', other, { number: 32 }), q, facts, generation);
     expect(outcome).toMatchObject({ did: 'blocked', gate: { passed: false } });
     expect(github.callsTo('POST /repos/{owner}/{repo}/pulls')).toHaveLength(before);
     const comment = github.comments.find((c) => c.issue === 32);

@@ -30,6 +30,8 @@ function issuePayload(action: string, text: string, labels = ['factory', 'new-ag
 describe('the Factory on questionnaire issues', () => {
   it('answers in one comment, edited in place as the issue is edited, until the answers are valid', async () => {
     const github = createGitHubDouble();
+    // The example payloads' author, Codertocat, may write to the repository: the Factory answers for them.
+    github.roles.set('Codertocat', 'write');
     const client = createGitHubPort({ credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' }, fetch: github.fetch }).forInstallation(7);
 
     const first = await checkQuestionnaireIssue(client, issuePayload('opened', body('wowvision', 'github.pull_request.closed, release.train.departed')), q, facts);

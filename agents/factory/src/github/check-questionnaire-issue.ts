@@ -1,4 +1,4 @@
-import type { GitHubClient } from '../../../runtime/src/index.ts';
+import { getRepositoryRole, hasRepositoryRole, type GitHubClient } from '../../../runtime/src/index.ts';
 import { snapshotFromTarball } from '../../../wowvision/src/index.ts';
 import type { AgentTemplate } from '../generate/agent-template.ts';
 import type { GateResult } from '../generate/gate-generated-files.ts';
@@ -6,21 +6,27 @@ import { buildNewAgent } from '../generate/plan-new-agent.ts';
 import { parseIssueBody } from '../questionnaire/parse-issue-body.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import { validateAnswers, type AgentRequest, type AnswerProblem, type PlatformFacts } from '../questionnaire/validate-answers.ts';
-import { closeAgentPullRequest, publishAgentPullRequest, type PublishedPull } from './publish-agent-pull-request.ts';
-import { acceptedComment, blockedComment, cancelledComment, failedComment, problemsComment, publishedComment, upsertFeedback } from './questionnaire-feedback.ts';
+import { maxBranches, readAgentBranches, type AgentBranch } from './agent-branches.ts';
+import { actingRole, approvalLabelOf, authoriseRequest } from './authorise-request.ts';
+import { closeAgentPullRequests, publishAgentPullRequest, type PublishedPull } from './publish-agent-pull-request.ts';
+import { acceptedComment, awaitingApprovalComment, blockedComment, cancelledComment, failedComment, feedbackMarkers, problemsComment, publishedComment, refusedComment, takenComment, upsertFeedback } from './questionnaire-feedback.ts';
 
 export interface IssuePayload {
   action?: string;
-  issue?: { number: number; body?: string | null; labels?: ({ name?: string } | string)[]; pull_request?: unknown };
+  issue?: { number: number; body?: string | null; labels?: ({ name?: string } | string)[]; pull_request?: unknown; user?: { login?: string } | null };
   label?: { name?: string };
-  comment?: { body?: string };
+  comment?: { body?: string; user?: { login?: string } | null };
   repository?: { name: string; owner: { login: string } };
-  sender?: { type?: string };
+  /** Whose act sent the event: the author, an editor, the person who added the label, the commenter. */
+  sender?: { type?: string; login?: string };
 }
 
 export type QuestionnaireOutcome =
   | { did: 'ignored'; why: string }
+  | { did: 'refused'; issue: number; command: 'retry' | 'cancel'; who: string; commentId: number }
   | { did: 'invalid'; issue: number; problems: AnswerProblem[]; commentId: number }
+  | { did: 'unapproved'; issue: number; request: AgentRequest; why: string; commentId: number }
+  | { did: 'taken'; issue: number; request: AgentRequest; by: { issue: number | undefined; pull: number | undefined; branch: string }; commentId: number }
   | { did: 'valid'; issue: number; request: AgentRequest; commentId: number }
   | { did: 'blocked'; issue: number; request: AgentRequest; gate: GateResult; commentId: number }
   | { did: 'published'; issue: number; request: AgentRequest; pull: PublishedPull; commentId: number }
@@ -36,8 +42,10 @@ export interface Generation {
 /**
  * An `issues` event on a questionnaire (an issue carrying the form's label), or a
  * `/factory retry|cancel` comment on one: parse the body, validate every answer, and, when
- * valid, generate the agent against the default branch, gate it, and publish it as the
- * PR of branch `factory/<id>`. Every outcome is said in the Factory's one comment.
+ * valid and approved (docs/security.md: the author has write access, or a person with
+ * write access added the approval label or asked to retry), generate the agent against
+ * the default branch, gate it, and publish it on the request's branch. Every outcome is
+ * said in the Factory's one comment; a refused command in a second one.
  */
 export async function checkQuestionnaireIssue(client: GitHubClient, payload: IssuePayload, q: Questionnaire, facts: PlatformFacts, generation?: Generation): Promise<QuestionnaireOutcome> {
   const { issue, repository } = payload;
@@ -45,46 +53,90 @@ export async function checkQuestionnaireIssue(client: GitHubClient, payload: Iss
   if (payload.sender?.type === 'Bot') return { did: 'ignored', why: 'edited by a bot' };
   if (issue.pull_request !== undefined) return { did: 'ignored', why: 'a pull request, not an issue' };
   const factoryLabel = q.labels[0] ?? 'factory';
+  const approvalLabel = approvalLabelOf(factoryLabel);
   const labels = (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
   if (!labels.includes(factoryLabel)) return { did: 'ignored', why: `the issue has no "${factoryLabel}" label` };
-  if (payload.action === 'labeled' && payload.label?.name !== factoryLabel) return { did: 'ignored', why: 'another label was added' };
-  const command = payload.comment === undefined ? undefined : /^\/factory\s+(retry|cancel)\b/m.exec(payload.comment.body ?? '')?.[1];
+  if (payload.action === 'labeled' && payload.label?.name !== factoryLabel && payload.label?.name !== approvalLabel) return { did: 'ignored', why: 'another label was added' };
+  const command = payload.comment === undefined ? undefined : /^\/factory\s+(retry|cancel)\b/m.exec(payload.comment.body ?? '')?.[1] as 'retry' | 'cancel' | undefined;
   if (payload.comment !== undefined && command === undefined) return { did: 'ignored', why: 'a comment without a /factory command' };
 
   const at = { client, owner: repository.owner.login, repo: repository.name, issue: issue.number };
+  const actor = payload.comment?.user?.login ?? payload.sender?.login;
+  if (command !== undefined) {
+    // Commands are read before anything else: a refused one changes nothing and says so once.
+    const role = actor === undefined ? 'none' : await getRepositoryRole(client, at, actor);
+    if (!hasRepositoryRole(role, actingRole)) {
+      const { commentId } = await upsertFeedback(at, refusedComment(command, actor ?? 'someone', role), feedbackMarkers.refusal);
+      return { did: 'refused', issue: issue.number, command, who: actor ?? 'someone', commentId };
+    }
+  }
+
+  const authorisation = await authoriseRequest(client, at, { action: payload.action, author: issue.user?.login ?? undefined, sender: actor, label: payload.label?.name, approvedByLabel: labels.includes(approvalLabel), retriedBy: command === undefined ? undefined : actor }, approvalLabel);
   const { answers } = parseIssueBody(issue.body ?? '', q);
   const result = validateAnswers(answers, q, facts);
   if ('problems' in result) {
-    const { commentId } = await upsertFeedback(at, problemsComment(result.problems));
+    const approval = authorisation.allowed ? '' : `\n\n${awaitingApprovalComment(undefined, authorisation.why, approvalLabel)}`;
+    const { commentId } = await upsertFeedback(at, problemsComment(result.problems) + approval);
     return { did: 'invalid', issue: issue.number, problems: result.problems, commentId };
   }
   const { request } = result;
+  if (!authorisation.allowed) {
+    const { commentId } = await upsertFeedback(at, awaitingApprovalComment(request, authorisation.why, approvalLabel));
+    return { did: 'unapproved', issue: issue.number, request, why: authorisation.why, commentId };
+  }
+  if (generation === undefined && command === undefined) {
+    const { commentId } = await upsertFeedback(at, acceptedComment(request));
+    return { did: 'valid', issue: issue.number, request, commentId };
+  }
+  // The request's branches are this issue's, or nothing is pushed, closed or said for them.
+  const branches = await readAgentBranches(at, request.id);
+  const holder = branches.find((b) => b.issue !== issue.number);
+  if (holder !== undefined) {
+    const by = { issue: holder.issue, pull: holder.pull?.number, branch: holder.branch };
+    const { commentId } = await upsertFeedback(at, takenComment(request, by));
+    return { did: 'taken', issue: issue.number, request, by, commentId };
+  }
   if (command === 'cancel') {
-    const pull = await closeAgentPullRequest(at, request.id);
-    const { commentId } = await upsertFeedback(at, cancelledComment(request, pull));
-    return { did: 'cancelled', issue: issue.number, pull, commentId };
+    const closed = await closeAgentPullRequests(at, branches);
+    const { commentId } = await upsertFeedback(at, cancelledComment(request, closed));
+    return { did: 'cancelled', issue: issue.number, pull: closed[0], commentId };
   }
   if (generation === undefined) {
     const { commentId } = await upsertFeedback(at, acceptedComment(request));
     return { did: 'valid', issue: issue.number, request, commentId };
   }
+  return generate(at, { request, answers, q, generation, branches, label: factoryLabel });
+}
+
+/** The agent generated against the default branch, gated, and published on the request's branch. */
+async function generate(at: IssueAt, input: { request: AgentRequest; answers: ReturnType<typeof parseIssueBody>['answers']; q: Questionnaire; generation: Generation; branches: AgentBranch[]; label: string }): Promise<QuestionnaireOutcome> {
+  const { client, owner, repo, issue } = at;
+  const { request, generation } = input;
   try {
-    const { data: info } = await client.request('GET /repos/{owner}/{repo}', { owner: at.owner, repo: at.repo });
+    if (input.branches.length >= maxBranches) throw new Error(`the request has ${maxBranches} branches already (factory/${request.id} and its follow-ups); merge or close them before changing it again`);
+    const { data: info } = await client.request('GET /repos/{owner}/{repo}', { owner, repo });
     const branch = info.default_branch;
-    const { data: ref } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: at.owner, repo: at.repo, ref: `heads/${branch}` });
-    const { data: tarball } = await client.request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner: at.owner, repo: at.repo, ref: ref.object.sha });
+    const { data: ref } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `heads/${branch}` });
+    const { data: tarball } = await client.request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner, repo, ref: ref.object.sha });
     const base = await snapshotFromTarball(new Uint8Array(tarball as ArrayBuffer));
-    const plan = await buildNewAgent({ answers, request, questionnaire: q, templates: generation.templates, base, typecheckRoot: generation.typecheckRoot });
+    const plan = await buildNewAgent({ answers: input.answers, request, questionnaire: input.q, templates: generation.templates, base, typecheckRoot: generation.typecheckRoot });
     if (plan.did === 'blocked') {
       const { commentId } = await upsertFeedback(at, blockedComment(request, plan.gate));
-      return { did: 'blocked', issue: issue.number, request, gate: plan.gate, commentId };
+      return { did: 'blocked', issue, request, gate: plan.gate, commentId };
     }
-    const pull = await publishAgentPullRequest(at, { base: { branch, sha: ref.object.sha }, generated: plan.generated, request, issue: issue.number, label: factoryLabel });
+    const pull = await publishAgentPullRequest(at, { base: { branch, sha: ref.object.sha }, generated: plan.generated, request, issue, label: input.label, branches: input.branches });
     const { commentId } = await upsertFeedback(at, publishedComment(request, pull));
-    return { did: 'published', issue: issue.number, request, pull, commentId };
+    return { did: 'published', issue, request, pull, commentId };
   } catch (err) {
     // Said on the issue, then thrown again so the bus retries (a GitHub outage passes).
     await upsertFeedback(at, failedComment(request, err)).catch(() => undefined);
     throw err;
   }
+}
+
+interface IssueAt {
+  client: GitHubClient;
+  owner: string;
+  repo: string;
+  issue: number;
 }

@@ -1,13 +1,10 @@
-import type { GitHubClient } from '../../../runtime/src/index.ts';
 import type { GeneratedAgent } from '../generate/generate-agent.ts';
 import { markdownInline } from '../generate/markdown-text.ts';
 import type { AgentRequest } from '../questionnaire/validate-answers.ts';
+import { branchOf, followUpBranchOf, hasApprovingReview, requestMarker, type AgentBranch, type RepoRef } from './agent-branches.ts';
 
-export interface RepoRef {
-  client: GitHubClient;
-  owner: string;
-  repo: string;
-}
+export type { RepoRef } from './agent-branches.ts';
+export { branchOf } from './agent-branches.ts';
 
 export interface PublishedPull {
   number: number;
@@ -17,86 +14,120 @@ export interface PublishedPull {
   /** What this call did to the branch and the PR (all `unchanged` under a redelivery). */
   branchWas: 'created' | 'updated' | 'unchanged';
   pullWas: 'opened' | 'updated' | 'reopened' | 'unchanged';
+  /** For a follow-up: the pull request it follows, which has an approving review and was left as it was. */
+  follows?: number | undefined;
 }
 
-/** The branch a request lives on: one per agent id, so a redelivery or an edit never makes a second. */
-export const branchOf = (id: string) => `factory/${id}`;
+interface Target {
+  branch: string;
+  /** The commit the new one goes on, and the tree the generated files are laid over. */
+  parent: string;
+  baseTree: string;
+  /** The branch the pull request merges into. */
+  into: string;
+  follows: AgentPull | undefined;
+  /** The branch as it is, when it exists. */
+  existing: AgentBranch | undefined;
+}
+
+type AgentPull = NonNullable<AgentBranch['pull']>;
 
 /**
- * Publishes the generated files as one commit on `factory/<id>` through the Git Data API
- * (blobs → tree on the base commit → commit → ref), then opens the PR that closes the
- * issue, or updates the one already open. A commit whose tree is already the branch's is
- * not made again, so redelivered webhooks change nothing.
+ * Publishes the generated files as one commit through the Git Data API (blobs → tree →
+ * commit → ref) on the request's branch, then opens its PR or updates it. `branches` are
+ * the request's branches as read, all this issue's (the caller checked). The last one
+ * moves, by force, unless its pull request has an approving review: then the change goes
+ * on a new follow-up branch on top of it, in a new pull request into it, linked both ways,
+ * and the approved one is left exactly as it was. A commit whose tree is already the
+ * branch's is not made again, so redelivered webhooks change nothing.
  */
-export async function publishAgentPullRequest(at: RepoRef, input: { base: { branch: string; sha: string }; generated: GeneratedAgent; request: AgentRequest; issue: number; label: string }): Promise<PublishedPull> {
+export async function publishAgentPullRequest(at: RepoRef, input: { base: { branch: string; sha: string }; generated: GeneratedAgent; request: AgentRequest; issue: number; label: string; branches: readonly AgentBranch[] }): Promise<PublishedPull> {
   const { client, owner, repo } = at;
-  const branch = branchOf(input.generated.id);
-  const { data: baseCommit } = await client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { owner, repo, commit_sha: input.base.sha });
+  const { id } = input.generated;
+  const last = input.branches.at(-1);
+  const approved = last?.pull !== undefined && (await hasApprovingReview(at, last.pull.number));
+  const target = await targetOf(at, input, approved);
+
   const tree = [];
   for (const [path, content] of [...input.generated.files].sort(([a], [b]) => a.localeCompare(b))) {
     const { data: blob } = await client.request('POST /repos/{owner}/{repo}/git/blobs', { owner, repo, content, encoding: 'utf-8' });
     tree.push({ path, mode: '100644' as const, type: 'blob' as const, sha: blob.sha });
   }
-  const { data: newTree } = await client.request('POST /repos/{owner}/{repo}/git/trees', { owner, repo, base_tree: baseCommit.tree.sha, tree });
+  const { data: newTree } = await client.request('POST /repos/{owner}/{repo}/git/trees', { owner, repo, base_tree: target.baseTree, tree });
+  // The approved branch already holds exactly these files: there is nothing to follow up.
+  if (approved && last?.pull !== undefined && newTree.sha === last.tree) {
+    return { number: last.pull.number, url: last.pull.url, branch: last.branch, commit: last.sha, branchWas: 'unchanged', pullWas: 'unchanged' };
+  }
 
-  const existing = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `heads/${branch}` }).then((r) => r.data.object.sha, (err: unknown) => {
-    if ((err as { status?: number }).status === 404) return undefined;
-    throw err;
-  });
-  let commit = existing;
+  let commit = target.existing?.sha;
   let branchWas: PublishedPull['branchWas'] = 'unchanged';
-  const headTree = existing === undefined ? undefined : (await client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { owner, repo, commit_sha: existing })).data;
-  // The same tree on the same base is the same change: nothing to commit.
-  if (headTree === undefined || headTree.tree.sha !== newTree.sha || headTree.parents[0]?.sha !== input.base.sha) {
-    const message = `Add agent ${input.generated.id} (${input.request.name})\n\nGenerated by WowAgentFactory from issue #${input.issue} with template ${input.generated.template.name} v${input.generated.template.version}.`;
-    const { data: made } = await client.request('POST /repos/{owner}/{repo}/git/commits', { owner, repo, message, tree: newTree.sha, parents: [input.base.sha] });
+  // The same tree on the same parent is the same change: nothing to commit.
+  if (target.existing === undefined || target.existing.tree !== newTree.sha || target.existing.parent !== target.parent) {
+    const message = `Add agent ${id} (${input.request.name})\n\nGenerated by WowAgentFactory from issue #${input.issue} with template ${input.generated.template.name} v${input.generated.template.version}.`;
+    const { data: made } = await client.request('POST /repos/{owner}/{repo}/git/commits', { owner, repo, message, tree: newTree.sha, parents: [target.parent] });
     commit = made.sha;
-    if (existing === undefined) {
-      await client.request('POST /repos/{owner}/{repo}/git/refs', { owner, repo, ref: `refs/heads/${branch}`, sha: made.sha });
+    if (target.existing === undefined) {
+      await client.request('POST /repos/{owner}/{repo}/git/refs', { owner, repo, ref: `refs/heads/${target.branch}`, sha: made.sha });
       branchWas = 'created';
     } else {
-      // The branch is the Factory's: it is regenerated from the issue, so it moves by force.
-      await client.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { owner, repo, ref: `heads/${branch}`, sha: made.sha, force: true });
+      // The branch is this request's and no one approved it: it is regenerated from the issue, so it moves by force.
+      await client.request('PATCH /repos/{owner}/{repo}/git/refs/{ref}', { owner, repo, ref: `heads/${target.branch}`, sha: made.sha, force: true });
       branchWas = 'updated';
     }
   }
 
-  const title = `New agent: ${input.request.name} (${input.generated.id})`;
-  const body = pullBody(input);
-  const { data: pulls } = await client.request('GET /repos/{owner}/{repo}/pulls', { owner, repo, head: `${owner}:${branch}`, state: 'all', per_page: 10 });
-  const pull = pulls[0];
+  const title = `New agent: ${input.request.name} (${id})${target.follows === undefined ? '' : `, follow-up to #${target.follows.number}`}`;
+  const body = pullBody(input, target.follows);
+  const pull = target.existing?.pull;
   let pullWas: PublishedPull['pullWas'] = 'unchanged';
   let number: number;
   let url: string;
   if (pull === undefined) {
-    const { data: opened } = await client.request('POST /repos/{owner}/{repo}/pulls', { owner, repo, title, head: branch, base: input.base.branch, body });
+    const { data: opened } = await client.request('POST /repos/{owner}/{repo}/pulls', { owner, repo, title, head: target.branch, base: target.into, body });
     await client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner, repo, issue_number: opened.number, labels: [input.label] });
+    if (target.follows !== undefined) {
+      await client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: target.follows.number, body: `The questionnaire in #${input.issue} changed after this pull request was approved. It stays as it was; the change is in follow-up #${opened.number}, based on this branch.` });
+    }
     ({ number, html_url: url } = opened);
     pullWas = 'opened';
   } else {
-    ({ number, html_url: url } = pull);
+    ({ number, url } = pull);
     const reopen = pull.state !== 'open';
     if (reopen || pull.title !== title || pull.body !== body) {
       await client.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pull.number, title, body, ...(reopen ? { state: 'open' as const } : {}) });
       pullWas = reopen ? 'reopened' : 'updated';
     }
   }
-  return { number, url, branch, commit: commit ?? '', branchWas, pullWas };
+  return { number, url, branch: target.branch, commit: commit ?? '', branchWas, pullWas, follows: target.follows?.number };
 }
 
-/** Closes the request's open PR (`/factory cancel`); the branch stays for a later retry. */
-export async function closeAgentPullRequest(at: RepoRef, id: string): Promise<number | undefined> {
-  const { client, owner, repo } = at;
-  const { data: pulls } = await client.request('GET /repos/{owner}/{repo}/pulls', { owner, repo, head: `${owner}:${branchOf(id)}`, state: 'open', per_page: 10 });
-  const pull = pulls[0];
-  if (pull === undefined) return undefined;
-  await client.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: pull.number, state: 'closed' });
-  return pull.number;
+/** Where the commit goes: the request's last branch, or, when that one is approved, a new follow-up on top of it. */
+async function targetOf(at: RepoRef, input: { base: { branch: string; sha: string }; generated: GeneratedAgent; branches: readonly AgentBranch[] }, approved: boolean): Promise<Target> {
+  const { branches } = input;
+  const last = branches.at(-1);
+  if (last !== undefined && approved) {
+    return { branch: followUpBranchOf(input.generated.id, branches.length + 1), parent: last.sha, baseTree: last.tree, into: last.branch, follows: last.pull, existing: undefined };
+  }
+  const previous = branches.at(-2);
+  if (previous !== undefined) return { branch: last?.branch ?? '', parent: previous.sha, baseTree: previous.tree, into: previous.branch, follows: previous.pull, existing: last };
+  const { data: baseCommit } = await at.client.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { owner: at.owner, repo: at.repo, commit_sha: input.base.sha });
+  return { branch: branchOf(input.generated.id), parent: input.base.sha, baseTree: baseCommit.tree.sha, into: input.base.branch, follows: undefined, existing: last };
 }
 
-function pullBody(input: { generated: GeneratedAgent; request: AgentRequest; issue: number }): string {
+/** Closes the request's open pull requests (`/factory cancel`); the branches stay for a later retry. */
+export async function closeAgentPullRequests(at: RepoRef, branches: readonly AgentBranch[]): Promise<number[]> {
+  const closed: number[] = [];
+  for (const { pull } of branches) {
+    if (pull?.state !== 'open') continue;
+    await at.client.request('PATCH /repos/{owner}/{repo}/pulls/{pull_number}', { owner: at.owner, repo: at.repo, pull_number: pull.number, state: 'closed' });
+    closed.push(pull.number);
+  }
+  return closed;
+}
+
+function pullBody(input: { generated: GeneratedAgent; request: AgentRequest; issue: number }, follows: AgentPull | undefined): string {
   return [
-    `Closes #${input.issue}`,
+    follows === undefined ? `Closes #${input.issue}` : `Follows #${follows.number}, which has an approving review and stays as it was: merge it first; this pull request is based on its branch and shows only the change since. For #${input.issue}.`,
     '',
     `Generated by WowAgentFactory from the questionnaire in #${input.issue} (template \`${input.generated.template.name}\` v${input.generated.template.version}). It passed this repository's WowVision rules and a typecheck before this PR was opened; CI runs its generated tests.`,
     '',
@@ -106,6 +137,8 @@ function pullBody(input: { generated: GeneratedAgent; request: AgentRequest; iss
     '',
     ...[...input.generated.files.keys()].sort().map((p) => `- \`${p}\``),
     '',
-    'Edit the issue to change the answers: this branch and PR follow. Comment `/factory cancel` to close it, `/factory retry` to generate again.',
+    'Edit the issue to change the answers: this branch and PR follow, until the PR is approved (then a follow-up PR takes the change). Comment `/factory cancel` to close it, `/factory retry` to generate again.',
+    '',
+    requestMarker(input.issue),
   ].join('\n');
 }

@@ -4,7 +4,8 @@ import { markdownCode, markdownInline } from '../generate/markdown-text.ts';
 import type { AgentRequest, AnswerProblem } from '../questionnaire/validate-answers.ts';
 import type { PublishedPull } from './publish-agent-pull-request.ts';
 
-const marker = '<!-- waooaw-factory:questionnaire -->';
+/** The hidden markers of the Factory's comments on an issue: its answer to the questionnaire, and its refusal of a command. */
+export const feedbackMarkers = { questionnaire: '<!-- waooaw-factory:questionnaire -->', refusal: '<!-- waooaw-factory:refusal -->' } as const;
 
 export interface IssueRef {
   client: GitHubClient;
@@ -13,8 +14,11 @@ export interface IssueRef {
   issue: number;
 }
 
-/** The one Factory comment on a questionnaire issue: created once, then edited in place on every later edit. */
-export async function upsertFeedback(at: IssueRef, body: string): Promise<{ commentId: number; created: boolean }> {
+/**
+ * The one Factory comment of a kind on a questionnaire issue: created once, then edited in
+ * place on every later edit, so no event makes the Factory say more than one thing.
+ */
+export async function upsertFeedback(at: IssueRef, body: string, marker: string = feedbackMarkers.questionnaire): Promise<{ commentId: number; created: boolean }> {
   const text = `${body}\n\n${marker}`;
   for (let page = 1; ; page++) {
     const { data } = await at.client.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: at.owner, repo: at.repo, issue_number: at.issue, per_page: 100, page });
@@ -70,9 +74,38 @@ export function publishedComment(request: AgentRequest, pull: PublishedPull): st
   return [
     `### \`${request.id}\` is generated: ${what} #${pull.number}`,
     '',
+    ...(pull.follows === undefined ? [] : [`#${pull.follows} has an approving review, so it stays as it was: the change is in follow-up #${pull.number}, based on its branch.`, '']),
     `The agent is on branch \`${pull.branch}\` (${pull.commit.slice(0, 7)}), in ${pull.url}. It passed this repository's WowVision rules and a typecheck; CI runs its tests.`,
     '',
-    'Edit this issue to change the answers: the branch and the pull request follow. `/factory cancel` closes the pull request; `/factory retry` generates again.',
+    'Edit this issue to change the answers: the branch and the pull request follow until the pull request is approved, and a follow-up takes later changes. `/factory cancel` closes the pull request; `/factory retry` generates again (both from people with write access).',
+  ].join('\n');
+}
+
+/** Why the Factory wrote nothing for this issue, and who may approve it. */
+export function awaitingApprovalComment(request: AgentRequest | undefined, why: string, approvalLabel: string): string {
+  return [
+    `### ${request === undefined ? 'The questionnaire' : `\`${request.id}\``} waits for approval`,
+    '',
+    why,
+    '',
+    `A person with write access (or maintain, admin) approves it by adding the \`${approvalLabel}\` label, after reading the answers, or by commenting \`/factory retry\` once it was edited; the Factory then generates the agent and opens a pull request. Until then it writes nothing.`,
+  ].join('\n');
+}
+
+/** A `/factory` command from someone who may not give it. */
+export function refusedComment(command: string, who: string, role: string): string {
+  return `### A command was refused\n\n\`/factory ${command}\` from \`${who}\` was not done: \`/factory\` commands are taken from people with write access to this repository, and \`${who}\` has the \`${role}\` role.`;
+}
+
+/** Another issue's request holds the agent id (or its branch is not the Factory's). */
+export function takenComment(request: AgentRequest, by: { issue: number | undefined; pull: number | undefined; branch: string }): string {
+  const holder = by.issue === undefined
+    ? `branch \`${by.branch}\` exists, and the Factory did not make it for an issue`
+    : `issue #${by.issue} asked for it first${by.pull === undefined ? '' : `, and its pull request is #${by.pull}`}`;
+  return [
+    `### \`${request.id}\` is taken`,
+    '',
+    `\`${request.id}\` is taken: ${holder}. The Factory pushes to a request's branch only for the issue that made it: choose another id (edit this issue), or follow that request instead.`,
   ].join('\n');
 }
 
@@ -91,8 +124,9 @@ export function blockedComment(request: AgentRequest, gate: GateResult): string 
   ].join('\n');
 }
 
-export function cancelledComment(request: AgentRequest, pull: number | undefined): string {
-  return `### \`${request.id}\`: cancelled\n\n${pull === undefined ? 'There was no open pull request.' : `Pull request #${pull} is closed.`} The branch stays; comment \`/factory retry\` (or edit the issue) to generate again.`;
+export function cancelledComment(request: AgentRequest, closed: readonly number[]): string {
+  const what = closed.length === 0 ? 'There was no open pull request.' : `${closed.length === 1 ? 'Pull request' : 'Pull requests'} ${closed.map((n) => `#${n}`).join(', ')} ${closed.length === 1 ? 'is' : 'are'} closed.`;
+  return `### \`${request.id}\`: cancelled\n\n${what} The branch stays; comment \`/factory retry\` (or edit the issue) to generate again.`;
 }
 
 export function failedComment(request: AgentRequest, err: unknown): string {

@@ -11,21 +11,43 @@ export const body = (name: string) => [
   '### Acceptance examples', '', 'Given a github.pull_request.closed event for a merged pull request', 'When the agent handles it', 'Then it emits release.notes.drafted', '',
 ].join('\r\n');
 
-/** GitHub's published `issues` payload, for issue #31 of acme/platform with `text` as its body. */
-export function issuePayload(action: string, text: string): IssuePayload {
+/**
+ * Who a payload is from: the issue's number and author, the person whose act sent the
+ * event, and a label the issue carries besides `factory` and `new-agent` (the one a
+ * `labeled` event adds).
+ */
+export interface PayloadPeople {
+  number?: number;
+  author?: string;
+  sender?: string;
+  label?: string;
+}
+
+/** The example's user objects with `login` in place of GitHub's sample login. */
+const as = (user: unknown, login: string | undefined) => (login === undefined ? user : { ...(user as object), login });
+
+/**
+ * GitHub's published `issues` payload, for issue #31 of acme/platform with `text` as its body
+ * (by default opened, edited and labelled by its author, the example's Codertocat).
+ */
+export function issuePayload(action: string, text: string, people: PayloadPeople = {}): IssuePayload {
   const p = examplePayload('issues', action) as IssuePayload & Record<string, unknown>;
+  const issue = p.issue as Record<string, unknown>;
   p.repository = { ...(p.repository as object), name: 'platform', owner: { login: 'acme' } };
-  p.issue = { ...(p.issue as object), number: 31, body: text, labels: [{ name: 'factory' }, { name: 'new-agent' }] };
-  if (action === 'labeled') p.label = { name: 'factory' };
+  p.issue = { ...issue, number: people.number ?? 31, body: text, labels: [...new Set(['factory', 'new-agent', people.label ?? 'factory'])].map((name) => ({ name })), user: as(issue.user, people.author) as { login: string } };
+  p.sender = as(p.sender, people.sender ?? people.author) as IssuePayload['sender'];
+  if (action === 'labeled') p.label = { name: people.label ?? 'factory' };
   return p;
 }
 
-/** GitHub's published `issue_comment.created` payload: a person's `comment` on issue #31. */
-export function commentPayload(comment: string, text: string): IssuePayload {
+/** GitHub's published `issue_comment.created` payload: `commenter`'s `comment` on issue #31 (by default Codertocat's, on their own issue). */
+export function commentPayload(comment: string, text: string, people: { commenter?: string; author?: string; number?: number } = {}): IssuePayload {
   const p = examplePayload('issue_comment', 'created') as IssuePayload & Record<string, unknown>;
+  const issue = p.issue as Record<string, unknown>;
+  const example = p.comment as Record<string, unknown>;
   p.repository = { ...(p.repository as object), name: 'platform', owner: { login: 'acme' } };
-  p.issue = { number: 31, body: text, labels: [{ name: 'factory' }] };
-  p.comment = { body: comment };
-  p.sender = { type: 'User' };
+  p.issue = { ...issue, number: people.number ?? 31, body: text, labels: [{ name: 'factory' }], user: as(issue.user, people.author) as { login: string } };
+  p.comment = { ...example, body: comment, user: as(example.user, people.commenter) as { login: string } };
+  p.sender = as(p.sender, people.commenter) as IssuePayload['sender'];
   return p;
 }
