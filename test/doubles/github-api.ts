@@ -436,6 +436,18 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       double.reviews.push({ pull: pr.number, body: typeof body?.body === 'string' ? body.body : '', event: typeof body?.event === 'string' ? body.event : 'PENDING', comments: comments.length });
       return json(200, { id: double.reviews.length, body: body?.body, state: body?.event === 'COMMENT' ? 'COMMENTED' : 'PENDING' });
     }
+    case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews': {
+      const pr = pull(params.pull_number);
+      if (pr === undefined) return json(404, { message: 'Not Found' });
+      const page = Number(query.get('page') ?? 1);
+      const perPage = Number(query.get('per_page') ?? 30);
+      const states: Record<string, string> = { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' };
+      const found = double.reviews.map((r, i) => ({ ...r, id: i + 1 })).filter((r) => r.pull === pr.number);
+      return json(200, found.slice((page - 1) * perPage, page * perPage).map((r) => ({
+        id: r.id, node_id: `PRR_${r.id}`, user: { login: r.user ?? 'wowvision[bot]', id: r.id, type: r.user === undefined ? 'Bot' : 'User' }, body: r.body, state: states[r.event] ?? 'PENDING',
+        html_url: `https://github.com/pulls/${pr.number}#pullrequestreview-${r.id}`, pull_request_url: `https://api.github.com/pulls/${pr.number}`, submitted_at: new Date(0).toISOString(), commit_id: null, author_association: 'MEMBER',
+      })));
+    }
     case 'POST /repos/{owner}/{repo}/pulls/{pull_number}/comments': {
       const pr = pull(params.pull_number);
       if (pr === undefined) return json(404, { message: 'Not Found' });
@@ -453,18 +465,6 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       const sha = await resolve(ref);
       if (sha === undefined) return json(422, { message: `No ref found for: ${ref}` });
       const deployment: Deployment = { id: 5000 + double.deployments.length + 1, ref, sha, task: textOf(body?.task) || 'deploy', environment: textOf(body?.environment) || 'production', payload: body?.payload ?? {}, statuses: [] };
-    case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews': {
-      const pr = pull(params.pull_number);
-      if (pr === undefined) return json(404, { message: 'Not Found' });
-      const page = Number(query.get('page') ?? 1);
-      const perPage = Number(query.get('per_page') ?? 30);
-      const states: Record<string, string> = { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' };
-      const found = double.reviews.map((r, i) => ({ ...r, id: i + 1 })).filter((r) => r.pull === pr.number);
-      return json(200, found.slice((page - 1) * perPage, page * perPage).map((r) => ({
-        id: r.id, node_id: `PRR_${r.id}`, user: { login: r.user ?? 'wowvision[bot]', id: r.id, type: r.user === undefined ? 'Bot' : 'User' }, body: r.body, state: states[r.event] ?? 'PENDING',
-        html_url: `https://github.com/pulls/${pr.number}#pullrequestreview-${r.id}`, pull_request_url: `https://api.github.com/pulls/${pr.number}`, submitted_at: new Date(0).toISOString(), commit_id: null, author_association: 'MEMBER',
-      })));
-    }
       double.deployments.push(deployment);
       return json(201, { id: deployment.id, sha, ref, task: deployment.task, environment: deployment.environment, payload: deployment.payload, url: `https://api.github.com/repos/${params.owner ?? ''}/${params.repo ?? ''}/deployments/${deployment.id}` });
     }
