@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { simpleParser, type HeaderValue, type ParsedMail } from 'mailparser';
 import { createError } from '../../../runtime/src/index.ts';
 import { stripQuotedReply } from '../desk/strip-quoted-reply.ts';
+import { removeHostileCharacters } from '../intake/hostile-characters.ts';
 
 /** What the desk keeps of an attached file: enough to name and match it, never its content. */
 export interface MailAttachment {
@@ -36,7 +37,10 @@ export interface ParseOptions {
   envelopeFrom?: string | undefined;
 }
 
-const messageIdToken = /<[^<>\s]+>/g;
+// No control characters in an id: it is stored and compared as text.
+const messageIdToken = /<[^<>\s\p{Cc}]+>/gu;
+/** A header's words as the desk keeps them: one line, nothing hidden (see hostile-characters.ts). */
+const oneLine = (text: string) => removeHostileCharacters(text, 'line').trim();
 
 /**
  * Reads one raw RFC 5322 mail. Throws WOW_ERR_EMAIL_INVALID, before anything is stored,
@@ -55,9 +59,11 @@ export async function parseInboundMail(raw: Buffer | string, opts: ParseOptions 
     const line = mail.headerLines.find((h) => h.key === 'from')?.line;
     throw createError('WOW_ERR_EMAIL_INVALID', [line === undefined ? 'it has no From header' : `its From header "${line.slice(line.indexOf(':') + 1).trim()}" holds no email address`]);
   }
-  const from = { address: sender.address.toLowerCase(), name: sender.name.trim() === '' ? null : sender.name.trim() };
-  const subject = (mail.subject ?? '').trim();
-  const fullText = (mail.text ?? '').trim();
+  // A mail is taken, never refused, for what the API and the form refuse: it is removed.
+  const name = oneLine(sender.name);
+  const from = { address: oneLine(sender.address).toLowerCase(), name: name === '' ? null : name };
+  const subject = oneLine(mail.subject ?? '');
+  const fullText = removeHostileCharacters(mail.text ?? '', 'text').trim();
   const references = idsIn(mail.references);
   const autoReplyReason = autoReplyHeader(mail, opts.envelopeFrom);
   return {
@@ -67,7 +73,7 @@ export async function parseInboundMail(raw: Buffer | string, opts: ParseOptions 
     text: stripQuotedReply(fullText),
     inReplyTo: idsIn(mail.inReplyTo)[0] ?? null,
     references,
-    attachments: mail.attachments.map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size, sha256: a.checksum })),
+    attachments: mail.attachments.map((a) => ({ filename: a.filename === undefined ? null : oneLine(a.filename), contentType: oneLine(a.contentType), size: a.size, sha256: a.checksum })),
     autoReply: autoReplyReason !== null,
     autoReplyReason,
   };

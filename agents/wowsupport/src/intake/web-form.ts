@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import type { Store } from '../../../runtime/src/index.ts';
 import { findByChannelId, findTicket, openTicket } from '../desk/tickets.ts';
+import { refuseHostileCharacters, type TextField } from './hostile-characters.ts';
 import { fieldErrors, type FieldError } from './parse-input.ts';
 import { ticketView, type TicketView } from './ticket-view.ts';
 
 // The form's own words: they are shown next to the field, to a person.
-const required = (what: string, max: number) => z.string({ error: what }).trim().min(1, { error: what }).max(max, { error: `Keep it under ${max} characters` });
+const required = (what: string, max: number, field: TextField) => z.string({ error: what }).trim().min(1, { error: what }).max(max, { error: `Keep it under ${max} characters` }).superRefine(refuseHostileCharacters(field));
 
 const webForm = z.object({
-  email: required('Enter your email address', 320).pipe(z.email({ error: 'Enter an email address like name@example.com' })),
-  subject: required('Enter a subject', 200),
-  message: required('Describe the problem', 20_000),
-  name: z.string().trim().max(200, { error: 'Keep your name under 200 characters' }).optional(),
+  email: required('Enter your email address', 320, 'line').pipe(z.email({ error: 'Enter an email address like name@example.com' })),
+  subject: required('Enter a subject', 200, 'line'),
+  message: required('Describe the problem', 20_000, 'text'),
+  name: z.string().trim().max(200, { error: 'Keep your name under 200 characters' }).superRefine(refuseHostileCharacters('line')).optional(),
   // Each rendering of the form carries its own id; the same id posted twice (a reload,
   // a double click) is the same ticket.
   submission: z.uuid().optional().catch(undefined),
