@@ -83,6 +83,8 @@ async function takeMail(stream: SMTPServerDataStream, session: SMTPServerSession
 
 function replyText(outcome: EmailOutcome): string {
   if (outcome.did === 'ignored') return `OK: taken and ignored, ${outcome.why}`;
+  // Anyone can send a mail under a Message-ID they know: the answer never says whose ticket holds it.
+  if (outcome.did === 'duplicate') return 'OK: this Message-ID was taken before';
   return `OK: ticket ${outcome.ticketId}`;
 }
 

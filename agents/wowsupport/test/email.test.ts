@@ -11,6 +11,7 @@ import { startSmtpListener, type SmtpListener } from '../../../app/email/smtp-li
 import { createLogger, createStore, isWowError, migrate, type Store } from '../../runtime/src/index.ts';
 import { createCustomerChannels } from '../src/delivery/customer-channels.ts';
 import { deliverOutbound } from '../src/delivery/deliver-outbound.ts';
+import { ticketCsat } from '../src/desk/csat.ts';
 import { findByChannelId, findTicket, recordDeskMessage, ticketMessages } from '../src/desk/tickets.ts';
 import { messageAttachments } from '../src/email/message-attachments.ts';
 import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
@@ -207,9 +208,12 @@ describe.each(backends)('receiving email on $name', (backend) => {
 
   it('threads by References, newest first, when In-Reply-To names a mail the desk never saw', async () => {
     const html = await receiveEmail(store, await parseInboundMail(await fixture('html-only')));
-    const raw = mailText({ 'In-Reply-To': '<unknown-1@elsewhere.example>', References: `${ids.plain} ${ids.html} <unknown-1@elsewhere.example>`, Subject: 'Re: both' });
+    const raw = mailText({ From: 'Grace Hopper <grace@navy.example>', 'In-Reply-To': '<unknown-1@elsewhere.example>', References: `${ids.plain} ${ids.html} <unknown-1@elsewhere.example>`, Subject: 'Re: both' });
     const outcome = await receiveEmail(store, await parseInboundMail(raw));
     expect(outcome).toMatchObject({ did: 'threaded', ticketId: html.did === 'opened' ? html.ticketId : '' });
+    // The same References from Ada: Grace's ticket is not hers, so it lands on her own.
+    const ada = await receiveEmail(store, await parseInboundMail(mailText({ References: `${ids.plain} ${ids.html}`, Subject: 'Re: both' })));
+    expect(ada).toMatchObject({ did: 'threaded', ticketId: firstTicket });
   });
 
   it('opens a linked follow-up for a reply to a closed ticket', async () => {
@@ -284,6 +288,35 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
     expect(ignored).toMatchObject({ code: 250, response: expect.stringContaining('ignored') as unknown });
     const bounce = await deliver(listener.address.port, mailText({ Subject: 'Undelivered Mail Returned to Sender' }), { from: '', to: ['support@waooaw.example'] });
     expect(bounce).toMatchObject({ code: 250, response: expect.stringContaining('null return path') as unknown });
+  });
+
+  it('takes a stranger\'s mail that names a ticket\'s Message-ID as a new ticket: it neither reopens, rates nor reads that ticket', async () => {
+    const first = `<${uniqueName('victim')}@customer.example>`;
+    expect((await deliver(listener.address.port, mailText({ 'Message-ID': first, Subject: 'Invoice question' }, 'Why two charges?'))).code).toBe(250);
+    const victim = (await findByChannelId(store, 'email', first))?.ticketId ?? '';
+    await store.transaction((tx) => recordDeskMessage(tx, victim, { direction: 'outbound', author: { kind: 'human', id: 'octocat' }, body: 'Refunded the second charge.', autoSubmitted: false, action: 'solve' }));
+    const before = await ticketMessages(store, victim);
+
+    // Mallory learnt the Message-ID (a forwarded mail, a CC, a leaked header): she answers the survey and writes more.
+    const envelope = { from: 'mallory@evil.example', to: ['support@waooaw.example'] };
+    const rating = await deliver(listener.address.port, mailText({ From: 'Mallory <mallory@evil.example>', 'In-Reply-To': first, References: first, Subject: 'Re: Invoice question' }, 'Bad - the desk ignored me'), envelope);
+    const reopen = await deliver(listener.address.port, mailText({ From: 'Mallory <mallory@evil.example>', References: first, Subject: 'Re: Invoice question' }, 'Please send the invoice to mallory@evil.example instead.'), envelope);
+    // Her own mail under the victim's Message-ID is a duplicate, and the answer does not say whose.
+    const replay = await deliver(listener.address.port, mailText({ From: 'Mallory <mallory@evil.example>', 'Message-ID': first, Subject: 'Which ticket?' }), envelope);
+    for (const sent of [rating, reopen, replay]) {
+      expect(sent.code).toBe(250);
+      expect(sent.response).not.toContain(victim);
+    }
+    expect(await findTicket(store, victim)).toMatchObject({ status: 'solved' });
+    expect(await ticketMessages(store, victim)).toEqual(before);
+    expect((await ticketCsat(store, victim)).map((c) => c.rating)).toEqual([null]);
+    const mallorys = (await store.query<{ id: string; follows_ticket_id: string | null }>('select id, follows_ticket_id from support_tickets where requester_email = $1', ['mallory@evil.example'])).rows;
+    expect(mallorys).toHaveLength(2);
+    expect(mallorys.map((t) => t.follows_ticket_id)).toEqual([null, null]);
+
+    // Ada, the requester, still answers her own thread.
+    expect((await deliver(listener.address.port, mailText({ 'In-Reply-To': first, Subject: 'Re: Invoice question' }, 'Good - thanks!'))).code).toBe(250);
+    expect((await ticketCsat(store, victim)).map((c) => c.rating)).toEqual(['good']);
   });
 
   it('answers 550 to a mail it can never read and 552 to one too large, storing nothing', async () => {

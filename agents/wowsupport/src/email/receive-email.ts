@@ -1,7 +1,9 @@
-import { createError, type PgQueryable, type Store } from '../../../runtime/src/index.ts';
+import { createError, readSql, type PgQueryable, type Store } from '../../../runtime/src/index.ts';
 import { findByChannelId, openTicket, receiveCustomerMessage } from '../desk/tickets.ts';
 import { saveMessageAttachments } from './message-attachments.ts';
 import type { InboundMail } from './parse-inbound-mail.ts';
+
+const selectParticipant = readSql(import.meta.url, 'select-thread-participant');
 
 export type EmailOutcome =
   /** Nothing stored: an autoresponder or the desk itself wrote it. */
@@ -23,8 +25,10 @@ export interface ReceiveEmailOptions {
 /**
  * Takes one customer mail onto the desk, all in one transaction: a reply (In-Reply-To,
  * then References newest first) lands on the ticket whose thread holds that Message-ID,
- * an inbound mail or one of the desk's answers, whose Message-ID delivery recorded; any
- * other mail opens an email ticket. Each Message-ID is stored once, so a mail delivered
+ * an inbound mail or one of the desk's answers, whose Message-ID delivery recorded, when
+ * its sender takes part in that ticket (the requester, or someone whose mail is on it);
+ * any other mail opens an email ticket. A Message-ID is no secret (it travels in every
+ * forward and CC), so knowing one never lets a stranger reopen, rate or add to a ticket. Each Message-ID is stored once, so a mail delivered
  * twice, even twice at the same moment, creates nothing twice. Autoresponders are not
  * stored at all: an out-of-office that reopened a ticket would wake L1, whose answer
  * would wake the autoresponder again.
@@ -70,13 +74,13 @@ async function receiveInTransaction(tx: PgQueryable, mail: InboundMail): Promise
   return { did: 'opened', ticketId: ticket.id, messageId: first.messageId };
 }
 
-/** The ticket of the newest mail this one answers that the desk knows. */
+/** The ticket of the newest mail this one answers that the desk knows and its sender takes part in. */
 async function findThread(tx: PgQueryable, mail: InboundMail): Promise<string | undefined> {
   const candidates = [...new Set([...(mail.inReplyTo === null ? [] : [mail.inReplyTo]), ...mail.references.toReversed()])];
   for (const id of candidates) {
     if (id === mail.messageId) continue;
     const hit = await findByChannelId(tx, 'email', id);
-    if (hit !== undefined) return hit.ticketId;
+    if (hit !== undefined && (await tx.query(selectParticipant, [hit.ticketId, mail.from.address])).rows.length > 0) return hit.ticketId;
   }
   return undefined;
 }
