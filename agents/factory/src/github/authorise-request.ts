@@ -18,8 +18,8 @@ export interface RequestEvent {
   label: string | undefined;
   /** Whether the issue carries the approval label now. */
   approvedByLabel: boolean;
-  /** The login of a person with write access whose `/factory retry` asks to generate now. */
-  retriedBy: string | undefined;
+  /** The login of the person with write access (checked before) whose `/factory retry` or `cancel` this is. */
+  commandBy: string | undefined;
 }
 
 /**
@@ -30,7 +30,7 @@ export interface RequestEvent {
  * by anyone else after approval is not approved: what was approved was the earlier text.
  */
 export async function authoriseRequest(client: GitHubClient, repo: { owner: string; repo: string }, event: RequestEvent, approvalLabel: string): Promise<Authorisation> {
-  if (event.retriedBy !== undefined) return { allowed: true };
+  if (event.commandBy !== undefined) return { allowed: true };
   const authorRole = event.author === undefined ? 'none' : await getRepositoryRole(client, repo, event.author);
   if (hasRepositoryRole(authorRole, actingRole)) return { allowed: true };
   if (event.action === 'labeled' && event.label === approvalLabel) {

@@ -71,7 +71,7 @@ export async function checkQuestionnaireIssue(client: GitHubClient, payload: Iss
     }
   }
 
-  const authorisation = await authoriseRequest(client, at, { action: payload.action, author: issue.user?.login ?? undefined, sender: actor, label: payload.label?.name, approvedByLabel: labels.includes(approvalLabel), retriedBy: command === undefined ? undefined : actor }, approvalLabel);
+  const authorisation = await authoriseRequest(client, at, { action: payload.action, author: issue.user?.login ?? undefined, sender: actor, label: payload.label?.name, approvedByLabel: labels.includes(approvalLabel), commandBy: command === undefined ? undefined : actor }, approvalLabel);
   const { answers } = parseIssueBody(issue.body ?? '', q);
   const result = validateAnswers(answers, q, facts);
   if ('problems' in result) {
@@ -84,28 +84,31 @@ export async function checkQuestionnaireIssue(client: GitHubClient, payload: Iss
     const { commentId } = await upsertFeedback(at, awaitingApprovalComment(request, authorisation.why, approvalLabel));
     return { did: 'unapproved', issue: issue.number, request, why: authorisation.why, commentId };
   }
-  if (generation === undefined && command === undefined) {
-    const { commentId } = await upsertFeedback(at, acceptedComment(request));
-    return { did: 'valid', issue: issue.number, request, commentId };
-  }
-  // The request's branches are this issue's, or nothing is pushed, closed or said for them.
-  const branches = await readAgentBranches(at, request.id);
-  const holder = branches.find((b) => b.issue !== issue.number);
-  if (holder !== undefined) {
-    const by = { issue: holder.issue, pull: holder.pull?.number, branch: holder.branch };
-    const { commentId } = await upsertFeedback(at, takenComment(request, by));
-    return { did: 'taken', issue: issue.number, request, by, commentId };
-  }
   if (command === 'cancel') {
+    const branches = await ownBranches(at, request);
+    if (!Array.isArray(branches)) return branches;
     const closed = await closeAgentPullRequests(at, branches);
     const { commentId } = await upsertFeedback(at, cancelledComment(request, closed));
     return { did: 'cancelled', issue: issue.number, pull: closed[0], commentId };
   }
+  // Without the means to generate, the Factory only validates.
   if (generation === undefined) {
     const { commentId } = await upsertFeedback(at, acceptedComment(request));
     return { did: 'valid', issue: issue.number, request, commentId };
   }
+  const branches = await ownBranches(at, request);
+  if (!Array.isArray(branches)) return branches;
   return generate(at, { request, answers, q, generation, branches, label: factoryLabel });
+}
+
+/** The request's branches, when every one is this issue's; otherwise the outcome saying who holds the id (and nothing is pushed, closed or said for it). */
+async function ownBranches(at: IssueAt, request: AgentRequest): Promise<AgentBranch[] | Extract<QuestionnaireOutcome, { did: 'taken' }>> {
+  const branches = await readAgentBranches(at, request.id);
+  const holder = branches.find((b) => b.issue !== at.issue);
+  if (holder === undefined) return branches;
+  const by = { issue: holder.issue, pull: holder.pull?.number, branch: holder.branch };
+  const { commentId } = await upsertFeedback(at, takenComment(request, by));
+  return { did: 'taken', issue: at.issue, request, by, commentId };
 }
 
 /** The agent generated against the default branch, gated, and published on the request's branch. */
