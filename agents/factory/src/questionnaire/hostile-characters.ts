@@ -69,7 +69,7 @@ export function hostileCharacterMessage(found: HostileCharacter): string {
 }
 
 const reasons = {
-  'line break': 'a line break in a one-line answer, or one JavaScript ends a line at (U+2028 and U+2029 end a code comment) though editors may not show it',
+  'line break': 'a line break where the answer takes none, or one editors may not show (U+2028, U+2029, a lone carriage return) that still ends a line, and a code comment, in JavaScript',
   bidirectional: 'a bidirectional control, which reorders how the text around it is shown, so what reviewers read is not what runs',
   invisible: 'an invisible character, which makes two texts that look the same differ',
   control: 'a control character, which has no place in an answer',
