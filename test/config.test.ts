@@ -68,6 +68,13 @@ describe('loadConfig', () => {
     expect(configError({ SMTP_URL: 'smtp.example.com' })).toContain('SMTP_URL: expected a URL starting with smtp:// or smtps://');
   });
 
+  it('bounds the support desk\'s SMTP listener: the domains it takes mail for, the size of a mail, the connections at once', () => {
+    expect(loadConfig({ SUPPORT_SMTP_PORT: '25', SUPPORT_EMAIL_FROM: 'help@Acme.example' }).support.smtpListen).toEqual({ host: '127.0.0.1', port: 25, domains: ['acme.example'], maxBytes: 10 * 1024 * 1024, maxClients: 50 });
+    expect(loadConfig({ SUPPORT_SMTP_PORT: '25', SUPPORT_SMTP_DOMAINS: 'support.acme.example, Acme.example', SUPPORT_SMTP_MAX_BYTES: '1048576', SUPPORT_SMTP_MAX_CLIENTS: '5' }).support.smtpListen).toMatchObject({ domains: ['support.acme.example', 'acme.example'], maxBytes: 1_048_576, maxClients: 5 });
+    expect(configError({ SUPPORT_SMTP_DOMAINS: 'not a domain' })).toContain('SUPPORT_SMTP_DOMAINS: expected mail domains, comma-separated');
+    expect(configError({ SUPPORT_SMTP_MAX_BYTES: '100' })).toContain('SUPPORT_SMTP_MAX_BYTES: expected an integer from 65536 to 52428800');
+  });
+
   it('.env.example documents every variable the schema reads', () => {
     const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
     for (const name of Object.keys(envSchema.shape)) expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));

@@ -11,8 +11,14 @@ export interface SmtpListenerOptions {
   log: Logger;
   /** SUPPORT_EMAIL_FROM: mail from it is the desk's own and never taken. */
   deskAddress: string;
-  /** The largest mail taken, in bytes (advertised with SIZE); 25 MiB unless given. */
+  /** The mail domains recipients must be in (SUPPORT_SMTP_DOMAINS); the desk address's domain unless given. */
+  domains?: readonly string[];
+  /** The largest mail taken, in bytes (advertised with SIZE); 10 MiB unless given. */
   maxBytes?: number;
+  /** Connections served at once; a further one is answered 421 and closed. 50 unless given. */
+  maxClients?: number;
+  /** A connection quiet this long is closed (421); 60 seconds unless given. */
+  socketTimeoutMs?: number;
   /** A certificate for STARTTLS; without one the listener speaks plain SMTP (behind an MTA or on a private network). */
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** How long close() lets a mail in progress finish before it cuts the connection. */
@@ -24,32 +30,49 @@ export interface SmtpListener {
   close(): Promise<void>;
 }
 
-const defaultMaxBytes = 25 * 1024 * 1024;
+const defaultMaxBytes = 10 * 1024 * 1024;
+// The desk is one mailbox or a few: a mail for more is a relay attempt or a mass mailing.
+const maxRecipients = 50;
+/** What of a stranger's text an answer or a log line may carry. */
+const replyChars = 400;
 
 /**
  * The support desk's email door, an MX-style SMTP listener: anyone may deliver to it,
  * like to any mail domain, so there is no authentication and AUTH is never offered
- * (there are no accounts to check it against). Each mail is taken in one transaction and
+ * (there are no accounts to check it against). Since anyone may, everything is bounded:
+ * connections at once and their idle time, recipients (the desk's domains only, 50 at
+ * most), a mail's size, and what of a mail an answer or a log line quotes (never the
+ * whole of a header or a body). Each mail is taken in one transaction and
  * answered by what became of it: 250 when it is stored or deliberately ignored, 550 when
  * it can never be read (the sender's server bounces it), 552 when it is too large, and
  * 451 when the desk cannot store it now, so the sender's server keeps it and retries.
  */
 export async function startSmtpListener(opts: SmtpListenerOptions): Promise<SmtpListener> {
   const maxBytes = opts.maxBytes ?? defaultMaxBytes;
+  const domains = (opts.domains ?? [opts.deskAddress.slice(opts.deskAddress.lastIndexOf('@') + 1)]).map((d) => d.toLowerCase());
   const server = new SMTPServer({
     ...(opts.tls === undefined ? {} : { key: opts.tls.key, cert: opts.tls.cert }),
     authOptional: true,
     // Without a certificate of our own, STARTTLS would offer smtp-server's published test key.
     disabledCommands: opts.tls === undefined ? ['AUTH', 'STARTTLS'] : ['AUTH'],
     size: maxBytes,
+    maxClients: opts.maxClients ?? 50,
+    maxRecipients,
+    socketTimeout: opts.socketTimeoutMs ?? 60_000,
     logger: false,
     closeTimeout: opts.closeTimeoutMs ?? 10_000,
+    // Mail for anyone else is not ours to take: the desk is no relay.
+    onRcptTo(address, _session, callback) {
+      const domain = address.address.slice(address.address.lastIndexOf('@') + 1).toLowerCase();
+      if (domains.includes(domain)) return callback();
+      return callback(Object.assign(new Error(`<${bounded(address.address, 100)}>: this server takes mail for ${domains.join(', ')} only`), { responseCode: 550 }));
+    },
     onData(stream, session, callback) {
       takeMail(stream, session, { ...opts, maxBytes }).then((reply) => callback(null, reply), (err: unknown) => callback(err as Error));
     },
   });
   // A client's broken connection must not take the process down.
-  server.on('error', (err) => opts.log.warn({ err }, 'SMTP listener: connection error'));
+  server.on('error', (err) => opts.log.warn({ err: loggable(err) }, 'SMTP listener: connection error'));
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
@@ -75,7 +98,7 @@ async function takeMail(stream: SMTPServerDataStream, session: SMTPServerSession
     const outcome = await receiveEmail(opts.store, mail, { deskAddress: opts.deskAddress });
     // No sender address in the log: it is the customer's personal data (SUPPORT_PERSONAL_DATA_IN_ISSUES).
     opts.log.info({ messageId: mail.messageId, ...outcome }, `email ${outcome.did}`);
-    return replyText(outcome);
+    return bounded(replyText(outcome), replyChars);
   } catch (err) {
     throw smtpError(err, opts.log);
   }
@@ -89,9 +112,23 @@ function replyText(outcome: EmailOutcome): string {
 }
 
 function smtpError(err: unknown, log: Logger): Error & { responseCode: number } {
-  if (isWowError(err, 'WOW_ERR_EMAIL_INVALID')) return Object.assign(new Error(err.message), { responseCode: 550 });
+  if (isWowError(err, 'WOW_ERR_EMAIL_INVALID')) return Object.assign(new Error(bounded(err.message, replyChars)), { responseCode: 550 });
   if (isWowError(err, 'WOW_ERR_EMAIL_TOO_LARGE')) return Object.assign(new Error(err.message), { responseCode: 552 });
   // Anything else is ours (the database is down, a bug): the sender keeps the mail and retries.
-  log.error({ err }, 'SMTP listener: the mail could not be stored; the sender will retry');
+  log.error({ err: loggable(err) }, 'SMTP listener: the mail could not be stored; the sender will retry');
   return Object.assign(new Error('The support desk cannot store the mail right now; try again later.'), { responseCode: 451 });
+}
+
+function bounded(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/**
+ * An error as the log keeps it: its kind, code and message and stack cut short. A driver's
+ * error may quote the value it choked on, and that value is a stranger's mail.
+ */
+function loggable(err: unknown): { type: string; code?: unknown; message: string; stack?: string } {
+  if (!(err instanceof Error)) return { type: typeof err, message: bounded(String(err), replyChars) };
+  const code = (err as { code?: unknown }).code;
+  return { type: err.name, ...(code === undefined ? {} : { code }), message: bounded(err.message, replyChars), ...(err.stack === undefined ? {} : { stack: bounded(err.stack, 4 * replyChars) }) };
 }

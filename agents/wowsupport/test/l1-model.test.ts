@@ -58,6 +58,15 @@ describe('L1 with a model', () => {
     }
   });
 
+  it('reads only the start of a long message: search and the model\'s prompt get at most 2,000 characters of it', async () => {
+    answer = () => 'Open Settings, choose API keys and press Rotate key (kb:reset-api-key).';
+    // The same words again and again: 30,000 characters that leave the question's words as they were.
+    await replyTo('How do I reset my API key?', `Where do I rotate the API key?${' Rotate the API key.'.repeat(1_500)}`);
+    const prompt = model.requests.at(-1)?.messages[1]?.content ?? '';
+    expect(prompt).toContain('Where do I rotate the API key?');
+    expect(prompt.split('Rotate the API key.').length - 1).toBeLessThan(2_000 / 'Rotate the API key.'.length);
+  });
+
   it('never asks the model whether to answer: what the rules escalate, it never sees', async () => {
     const before = model.requests.length;
     const note = await replyTo('Partnership', 'Sponsorship for our conference?');

@@ -40,8 +40,12 @@ export interface SupportSettings {
   l1Threshold: number;
   /** Ticket API requests per customer per minute. */
   rateLimitPerMinute: number;
-  /** The inbound SMTP listener; undefined: no listener. */
-  smtpListen: { host: string; port: number } | undefined;
+  /**
+   * The inbound SMTP listener; undefined: no listener. It takes mail for `domains` only
+   * (SUPPORT_SMTP_DOMAINS, else SUPPORT_EMAIL_FROM's domain), of at most `maxBytes`, from
+   * at most `maxClients` connections at once.
+   */
+  smtpListen: { host: string; port: number; domains: string[]; maxBytes: number; maxClients: number } | undefined;
   /** Outbound mail; undefined: replies to email tickets wait, undelivered, until it is set. */
   smtpUrl: string | undefined;
   emailFrom: string;
@@ -114,12 +118,18 @@ function supportSettings(e: Env): SupportSettings {
     personalDataInIssues: e.SUPPORT_PERSONAL_DATA_IN_ISSUES === 'true',
     l1Threshold: e.SUPPORT_L1_THRESHOLD,
     rateLimitPerMinute: e.SUPPORT_RATE_LIMIT_PER_MINUTE,
-    smtpListen: e.SUPPORT_SMTP_PORT === undefined ? undefined : { host: e.SUPPORT_SMTP_HOST, port: e.SUPPORT_SMTP_PORT },
+    smtpListen: e.SUPPORT_SMTP_PORT === undefined ? undefined : { host: e.SUPPORT_SMTP_HOST, port: e.SUPPORT_SMTP_PORT, domains: smtpDomains(e), maxBytes: e.SUPPORT_SMTP_MAX_BYTES, maxClients: e.SUPPORT_SMTP_MAX_CLIENTS },
     smtpUrl: e.SMTP_URL,
     emailFrom: e.SUPPORT_EMAIL_FROM,
     incidentCheckMs: e.SUPPORT_INCIDENT_CHECK_SECONDS * 1000,
     slaSweepMs: e.SUPPORT_SLA_SWEEP_SECONDS * 1000,
   };
+}
+
+/** The mail domains the desk's listener takes mail for: the desk's own address's, unless listed. */
+function smtpDomains(e: Env): string[] {
+  const listed = (e.SUPPORT_SMTP_DOMAINS ?? '').split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== '');
+  return listed.length > 0 ? listed : [e.SUPPORT_EMAIL_FROM.slice(e.SUPPORT_EMAIL_FROM.lastIndexOf('@') + 1).toLowerCase()];
 }
 
 function readPrivateKey(e: Env): string | undefined {

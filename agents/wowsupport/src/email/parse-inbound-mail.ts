@@ -3,6 +3,7 @@ import { simpleParser, type HeaderValue, type ParsedMail } from 'mailparser';
 import { createError } from '../../../runtime/src/index.ts';
 import { stripQuotedReply } from '../desk/strip-quoted-reply.ts';
 import { removeHostileCharacters } from '../intake/hostile-characters.ts';
+import { nameMaxLength, subjectMaxLength, textMaxLength } from '../intake/ticket-requests.ts';
 
 /** What the desk keeps of an attached file: enough to name and match it, never its content. */
 export interface MailAttachment {
@@ -12,7 +13,11 @@ export interface MailAttachment {
   sha256: string;
 }
 
-/** A customer's mail as the desk reads it. Message-IDs keep their angle brackets, as on the wire. */
+/**
+ * A customer's mail as the desk reads it, within the ticket API's bounds (a longer subject,
+ * name or text is cut, the text with a note saying so). Message-IDs keep their angle
+ * brackets, as on the wire.
+ */
 export interface InboundMail {
   messageId: string;
   from: { address: string; name: string | null };
@@ -20,7 +25,7 @@ export interface InboundMail {
   /** The new text: plain, or the HTML part as text when there is no plain one, without the quoted mail below it. */
   text: string;
   inReplyTo: string | null;
-  /** The thread's Message-IDs, oldest first, as the References header lists them. */
+  /** The thread's newest 50 Message-IDs, oldest first, as the References header lists them. */
   references: string[];
   attachments: MailAttachment[];
   /** RFC 3834: an autoresponder, a bulk mailing or a bounce wrote it, not a person. */
@@ -37,10 +42,26 @@ export interface ParseOptions {
   envelopeFrom?: string | undefined;
 }
 
-// No control characters in an id: it is stored and compared as text.
-const messageIdToken = /<[^<>\s\p{Cc}]+>/gu;
+// No control characters in an id: it is stored and compared as text. RFC 5322 ids are far
+// shorter than 250 characters; a longer one is no id (and too long for the unique index).
+const messageIdToken = /<[^<>\s\p{Cc}]{1,250}>/gu;
+/** A thread's newest ids are the ones the desk can know; a mail listing thousands is read no further. */
+const maxReferences = 50;
+const maxAttachments = 100;
+/** How much of a header a reason or an error quotes: it lands in the SMTP answer and the log. */
+const quotedHeaderLength = 100;
+const cutNote = `\n\n[The mail's text was cut here: the desk keeps its first ${textMaxLength.toLocaleString('en')} characters.]`;
+
 /** A header's words as the desk keeps them: one line, nothing hidden (see hostile-characters.ts). */
-const oneLine = (text: string) => removeHostileCharacters(text, 'line').trim();
+const oneLine = (text: string, max: number) => cut(removeHostileCharacters(text, 'line').trim(), max, '…');
+
+/** `text` in at most `max` characters, `tail` marking where it was cut; a character is never split in two. */
+function cut(text: string, max: number, tail: string): string {
+  if (text.length <= max) return text;
+  const kept = text.slice(0, max - tail.length);
+  // A high surrogate alone at the end would be half a character.
+  return `${/[\uD800-\uDBFF]$/.test(kept) ? kept.slice(0, -1) : kept}${tail}`;
+}
 
 /**
  * Reads one raw RFC 5322 mail. Throws WOW_ERR_EMAIL_INVALID, before anything is stored,
@@ -52,28 +73,28 @@ export async function parseInboundMail(raw: Buffer | string, opts: ParseOptions 
     // sha256 instead of mailparser's md5; no HTML rendering of the text, no data: URLs.
     mail = await simpleParser(raw, { checksumAlgo: 'sha256', skipTextToHtml: true, skipImageLinks: true, keepCidLinks: true });
   } catch (err) {
-    throw createError('WOW_ERR_EMAIL_INVALID', [`it is not a readable MIME message (${err instanceof Error ? err.message : String(err)})`], { cause: err });
+    throw createError('WOW_ERR_EMAIL_INVALID', [`it is not a readable MIME message (${cut(err instanceof Error ? err.message : String(err), 200, '…')})`], { cause: err });
   }
   const sender = mail.from?.value.find((a) => a.address !== undefined && a.address.includes('@'));
   if (sender?.address === undefined) {
     const line = mail.headerLines.find((h) => h.key === 'from')?.line;
-    throw createError('WOW_ERR_EMAIL_INVALID', [line === undefined ? 'it has no From header' : `its From header "${line.slice(line.indexOf(':') + 1).trim()}" holds no email address`]);
+    throw createError('WOW_ERR_EMAIL_INVALID', [line === undefined ? 'it has no From header' : `its From header "${oneLine(line.slice(line.indexOf(':') + 1), quotedHeaderLength)}" holds no email address`]);
   }
   // A mail is taken, never refused, for what the API and the form refuse: it is removed.
-  const name = oneLine(sender.name);
-  const from = { address: oneLine(sender.address).toLowerCase(), name: name === '' ? null : name };
-  const subject = oneLine(mail.subject ?? '');
+  const name = oneLine(sender.name, nameMaxLength);
+  const from = { address: oneLine(sender.address, 320).toLowerCase(), name: name === '' ? null : name };
+  const subject = oneLine(mail.subject ?? '', subjectMaxLength);
   const fullText = removeHostileCharacters(mail.text ?? '', 'text').trim();
-  const references = idsIn(mail.references);
+  const references = idsIn(mail.references).slice(-maxReferences);
   const autoReplyReason = autoReplyHeader(mail, opts.envelopeFrom);
   return {
     messageId: idsIn(mail.messageId)[0] ?? syntheticMessageId(from.address, mail, fullText),
     from,
     subject,
-    text: stripQuotedReply(fullText),
+    text: cut(stripQuotedReply(fullText), textMaxLength, cutNote),
     inReplyTo: idsIn(mail.inReplyTo)[0] ?? null,
     references,
-    attachments: mail.attachments.map((a) => ({ filename: a.filename === undefined ? null : oneLine(a.filename), contentType: oneLine(a.contentType), size: a.size, sha256: a.checksum })),
+    attachments: mail.attachments.slice(0, maxAttachments).map((a) => ({ filename: a.filename === undefined ? null : oneLine(a.filename, 255), contentType: oneLine(a.contentType, 255), size: a.size, sha256: a.checksum })),
     autoReply: autoReplyReason !== null,
     autoReplyReason,
   };
@@ -105,7 +126,7 @@ function autoReplyHeader(mail: ParsedMail, envelopeFrom: string | undefined): st
   }
   const returnPath = envelopeFrom ?? returnPathHeader(mail);
   if (returnPath === '') return 'a null return path (<>): a bounce or a delivery report';
-  if (returnPath !== undefined && /^mailer-daemon@/i.test(returnPath)) return `the return path ${returnPath}: a bounce`;
+  if (returnPath !== undefined && /^mailer-daemon@/i.test(returnPath)) return `the return path ${oneLine(returnPath, quotedHeaderLength)}: a bounce`;
   if (/^mailer-daemon@/i.test(mail.from?.value[0]?.address ?? '')) return 'sent by MAILER-DAEMON: a bounce';
   return null;
 }
@@ -117,9 +138,10 @@ function returnPathHeader(mail: ParsedMail): string | undefined {
   return typeof first === 'object' && first !== null && 'address' in first && typeof first.address === 'string' ? first.address : '';
 }
 
+/** A header's value, cut: only its first words decide, and a reason quotes it. */
 function headerText(value: HeaderValue | undefined): string | null {
   if (value === undefined) return null;
-  if (typeof value === 'string') return value.trim();
-  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0].trim() : null;
-  return 'value' in value && typeof value.value === 'string' ? value.value.trim() : null;
+  if (typeof value === 'string') return oneLine(value, quotedHeaderLength);
+  if (Array.isArray(value)) return typeof value[0] === 'string' ? oneLine(value[0], quotedHeaderLength) : null;
+  return 'value' in value && typeof value.value === 'string' ? oneLine(value.value, quotedHeaderLength) : null;
 }

@@ -4,7 +4,7 @@ import { findTicket, recordDeskMessage, ticketMessages } from '../desk/tickets.t
 import { openIncidents } from '../incidents/incident-store.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
 import { killSwitch } from '../sync/sync-store.ts';
-import { asksForPerson, decideL1, defaultL1Policy } from '../tiers/answer-at-l1.ts';
+import { asksForPerson, decideL1, defaultL1Policy, questionOf } from '../tiers/answer-at-l1.ts';
 import { asksStatus, decideStatusAnswer } from '../tiers/answer-status.ts';
 import { composeAnswer } from '../tiers/compose-answer.ts';
 import { readsAsSolved } from '../tiers/reads-as-solved.ts';
@@ -68,7 +68,7 @@ async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
       ? { did: 'solved', latestId, why: 'the customer confirmed L1\'s answer solved it' }
       : { did: 'escalated', latestId, confidence: 0, reason: 'the customer replied to L1\'s answer, so it did not solve the problem' };
   }
-  const question = `${ticket.subject}\n${latest.body}`;
+  const question = questionOf(ticket.subject, latest.body);
   if (asksForPerson(question)) return { did: 'escalated', latestId, confidence: 0, reason: 'the customer asks for a person' };
   // "Is <agent> working?" is answered from the registry, not from an article; other
   // questions never read it.

@@ -29,6 +29,14 @@ export function decideL1(hits: readonly ArticleHit[], policy: L1Policy = default
   return { answer: true, article: top, confidence, reply };
 }
 
+/** How much of a customer's text L1 reads: a question is asked in its first lines, and search and a model's prompt stay small. */
+export const questionMaxLength = 2_000;
+
+/** What L1 searches the knowledge base for (and a model reads): the subject and the start of the message. */
+export function questionOf(subject: string, body: string): string {
+  return `${subject}\n${body}`.slice(0, questionMaxLength);
+}
+
 // "Let me talk to a person": never kept at L1, however well an article matches.
 const wantsPerson = /\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+|an\s+|some\s*one\s*|your\s+)?(?:human|person|someone|engineer|representative|specialist)\b|\b(?:real|actual)\s+(?:human|person)\b|\bhuman\s+(?:please|support|help)\b/i;
 
