@@ -35,6 +35,8 @@ export interface GitHubDouble {
   readonly deployments: Deployment[];
   /** Team members by "org/team": who `GET /orgs/{org}/teams/{team_slug}/memberships/{username}` finds. */
   readonly teams: Map<string, string[]>;
+  /** Whether the App holds the organisation permission `members: read`; without it team memberships answer 403, as GitHub does. */
+  membersReadable: boolean;
   /**
    * Roles on every repository of the double, by login, as `GET /repos/{owner}/{repo}/collaborators/{username}/permission`
    * answers them. A login not listed is a stranger: `read`, as on a public repository; a login listed as `none` is not a
@@ -107,7 +109,10 @@ export interface CheckRun {
   batches: number[];
 }
 
-const limits = { text: 65_535, title: 255, annotations: 50 };
+const limits = { text: 65_535, title: 255, annotations: 50, issueBody: 65_536, issueTitle: 256 };
+
+/** The writes whose `body` (and `title`) GitHub holds to an issue's limits. */
+const issueTextRoutes = ['POST /repos/{owner}/{repo}/issues', 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'];
 
 export function createGitHubDouble(): GitHubDouble {
   const repos = new Map<string, DoubleRepo>();
@@ -121,6 +126,7 @@ export function createGitHubDouble(): GitHubDouble {
     deployments: [],
     teams: new Map(),
     roles: new Map(),
+    membersReadable: true,
     readOnly: false,
     addRepo: (repo) => void repos.set(`${repo.owner}/${repo.repo}`, repo),
     callsTo: (route) => double.calls.filter((c) => c.route === route),
@@ -148,12 +154,22 @@ export function createGitHubDouble(): GitHubDouble {
 }
 
 function limitProblems(route: string, body: unknown): string[] {
+  if (issueTextRoutes.includes(route)) return issueLimitProblems(body);
   if (!route.includes('/check-runs') || body === null || typeof body !== 'object') return [];
   const output = (body as { output?: { title?: string; summary?: string; text?: string; annotations?: unknown[] } }).output;
   const problems: string[] = [];
   if ((output?.annotations?.length ?? 0) > limits.annotations) problems.push(`No more than 50 items are allowed; ${output?.annotations?.length ?? 0} were supplied`);
   for (const field of ['summary', 'text'] as const) if ((output?.[field]?.length ?? 0) > limits.text) problems.push(`output.${field} is longer than 65535 characters`);
   if ((output?.title?.length ?? 0) > limits.title) problems.push('output.title is longer than 255 characters');
+  return problems;
+}
+
+/** GitHub's words for an issue or comment over its limits, counted in characters (code points). */
+function issueLimitProblems(body: unknown): string[] {
+  const { title, body: text } = (body ?? {}) as { title?: unknown; body?: unknown };
+  const problems: string[] = [];
+  if (typeof text === 'string' && Array.from(text).length > limits.issueBody) problems.push(`body is too long (maximum is ${limits.issueBody} characters)`);
+  if (typeof title === 'string' && Array.from(title).length > limits.issueTitle) problems.push(`title is too long (maximum is ${limits.issueTitle} characters)`);
   return problems;
 }
 
@@ -380,6 +396,7 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       return json(200, labels.map((name, i) => ({ id: i + 1, name })));
     }
     case 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}': {
+      if (!double.membersReadable) return json(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/teams/members#get-team-membership-for-a-user' });
       const members = double.teams.get(`${params.org ?? ''}/${params.team_slug ?? ''}`) ?? [];
       return members.includes(params.username ?? '') ? json(200, { role: 'member', state: 'active', url: '' }) : json(404, { message: 'Not Found' });
     }

@@ -43,6 +43,8 @@ beforeAll(async () => {
   repo = { ...supportRepo, dir, pulls: [] };
   github.addRepo(repo);
   github.teams.set('acme/support-leads', ['grace']);
+  // octo works the desk (triage: may /reply and /solve); a login not listed is a stranger with read.
+  github.roles.set('octo', 'triage');
   endpoint = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -174,20 +176,23 @@ describe('L3: a drafted answer waits for an approver', () => {
     const issue = await issueOf(ticket);
     // A leak is security: L2's specialist drafts from the knowledge base and the ticket waits at L3.
     let draft: string | undefined;
+    let draftId = '';
     await agent.eventually(async () => {
-      draft = (await ticketMessages(agent.store, ticket.id)).find((m) => m.direction === 'draft')?.body;
+      const found = (await ticketMessages(agent.store, ticket.id)).find((m) => m.direction === 'draft');
+      draft = found?.body;
+      draftId = found?.id ?? '';
       expect(draft).toContain('(kb:data-breach-response)');
     });
     expect(await findTicket(agent.store, ticket.id)).toMatchObject({ tier: 'L3', topic: 'security', status: 'on_hold' });
     await settle();
-    await agent.publish(commentDelivery({ issue, commentId: 8001, body: '/approve', login: 'mallory' }));
+    await agent.publish(commentDelivery({ issue, commentId: 8001, body: `/approve ${draftId}`, login: 'mallory' }));
     await agent.eventually(async () => expect(commentsOn(issue).some((c) => c.body.includes('It is **not sent**'))).toBe(true));
     await agent.eventually(async () => expect(repo.labels?.get(issue)).toContain('needs-approval'));
     await settle();
     expect(deliveredTo(ticket)).toHaveLength(0);
     expect((await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'outbound')).toEqual([]);
     // grace is in acme/support-leads, which SUPPORT_APPROVERS names.
-    await agent.publish(commentDelivery({ issue, commentId: 8002, body: '/approve', login: 'grace' }));
+    await agent.publish(commentDelivery({ issue, commentId: 8002, body: `/approve ${draftId}`, login: 'grace' }));
     await agent.eventually(async () => expect(deliveredTo(ticket)).toHaveLength(1));
     expect(deliveredTo(ticket)[0]?.event.data).toMatchObject({ body: draft, automatic: false });
     await agent.eventually(async () => expect(repo.labels?.get(issue)).not.toContain('needs-approval'));

@@ -29,6 +29,11 @@ describe.each(backends)('the sync store on $name', (backend) => {
     await setIssueNumber(store, t.id, 41);
     expect(await claimTicketIssue(store, t.id, 'acme', 'support')).toMatchObject({ claim: 'held', issueNumber: 41 });
     expect(await ticketOfIssue(store, 'acme', 'support', 41)).toBe(t.id);
+    // GitHub's names are case-insensitive: a webhook may spell the repository otherwise.
+    expect(await ticketOfIssue(store, 'Acme', 'SUPPORT', 41)).toBe(t.id);
+    const twin: Ticket = await ticket();
+    await claimTicketIssue(store, twin.id, 'ACME', 'Support');
+    await expect(store.transaction((tx) => setIssueNumber(tx, twin.id, 41))).rejects.toThrow(/support_ticket_issues_repo_issue/);
 
     const cut: Ticket = await ticket();
     expect((await claimTicketIssue(store, cut.id, 'acme', 'support')).claim).toBe('fresh');

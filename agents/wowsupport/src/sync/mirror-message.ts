@@ -51,7 +51,7 @@ export function commentBody(message: Message): string {
     inbound: `**${who}** wrote by ${channelName[message.channel]}${message.autoSubmitted ? ' (an automatic reply; nothing answers it)' : ''}:`,
     outbound: `**${who}** answered the customer by ${channelName[message.channel]}${cites}:`,
     internal: `**${who}** (internal note, not sent to the customer):`,
-    draft: `**${who}** drafted this answer${cites}. It is **not sent**: an approver's \`/approve\` sends it.`,
+    draft: `**${who}** drafted this answer${cites}. It is **not sent**: an approver sends it by commenting \`/approve ${message.id}\`.`,
   }[message.direction];
   const quoted = withoutMentions(message.body).split('\n').map((l) => `> ${l}`).join('\n');
   return `${heading}\n\n${quoted}\n\n${originMarker(message.id)}`;

@@ -61,7 +61,7 @@ export function issueBody(ticket: Ticket, first: Message | undefined, personalDa
     '',
     '---',
     `Support ticket \`${ticket.id}\` from ${who}, by ${ticket.channel}.`,
-    'Comments here stay internal. To answer the customer, start a comment with `/reply`; `/solve` solves the ticket; at L3, `/approve` sends the drafted answer. Labels `tier:*` and `priority:*` change the ticket.',
+    'Comments here stay internal. People with the triage role or stronger answer the customer by starting a comment with `/reply`, and solve the ticket with `/solve`; at L3, or while a draft waits, only an approver may, and an approver sends a draft with the `/approve <draft-id>` shown under it. Labels `tier:*` and `priority:*` change the ticket.',
     ticketMarker(ticket.id),
   ].join('\n');
 }

@@ -1,8 +1,9 @@
-import type { GitHubClient, Store, SupportSettings } from '../../../runtime/src/index.ts';
-import { approveDraft } from '../desk/drafts.ts';
+import { getRepositoryRole, hasRepositoryRole, type GitHubClient, type Store, type SupportSettings } from '../../../runtime/src/index.ts';
+import { approveDraft, lockApprovalGate } from '../desk/drafts.ts';
 import { findByChannelId, recordDeskMessage } from '../desk/tickets.ts';
 import { inSupportRepo, type IssueCommentPayload } from './github-payloads.ts';
 import { isApprover } from './is-approver.ts';
+import { judgeCommand, parseCommand, type Commenter, type IssueCommand } from './issue-commands.ts';
 import { hasOriginMarker } from './issue-markers.ts';
 import { isLedgerComment, resumeTicketSync, ticketOfIssue } from './sync-store.ts';
 
@@ -21,15 +22,18 @@ export type CommentOutcome =
 /**
  * A comment on a ticket's issue. Only people's comments count: the desk's own (by the
  * App, with its origin marker, or in the ledger) and every bot's are dropped, so nothing
- * the desk writes can come back as a message. A comment is internal unless it starts
- * with `/reply` (sent to the customer); `/solve`, `/approve` (an L3 draft, approvers
- * only) and `/resume` (a tripped breaker, approvers only) act on the ticket.
+ * the desk writes can come back as a message. A comment is an internal note unless it
+ * starts with a command that its author may give (issue-commands.ts): `/reply` answers the
+ * customer, `/solve` solves the ticket, `/approve <draft-id>` sends that L3 draft,
+ * `/resume` resumes a paused sync. A refused command stays an internal note, and a note
+ * from the desk says who was refused and why; nothing of it reaches the customer.
  */
 export async function receiveIssueComment(deps: CommentDeps, payload: IssueCommentPayload): Promise<CommentOutcome> {
   const { comment, sender } = payload;
   const body = comment.body ?? '';
+  const repo = deps.settings.repo;
   if (payload.action !== 'created') return { did: 'ignored', why: `comments ${payload.action} are not messages` };
-  if (!inSupportRepo(payload, deps.settings.repo)) return { did: 'ignored', why: 'not the support repository' };
+  if (repo === undefined || !inSupportRepo(payload, repo)) return { did: 'ignored', why: 'not the support repository' };
   if (payload.issue.pull_request !== undefined) return { did: 'ignored', why: 'a pull request, not a ticket' };
   if (comment.performed_via_github_app?.id !== undefined && String(comment.performed_via_github_app.id) === deps.appId) return { did: 'ignored', why: 'the desk\'s own comment (made by this App)' };
   if (hasOriginMarker(body)) return { did: 'ignored', why: 'the desk\'s own comment (origin marker)' };
@@ -40,46 +44,73 @@ export async function receiveIssueComment(deps: CommentDeps, payload: IssueComme
   const channelMsgId = String(comment.id);
   if ((await findByChannelId(deps.store, 'github', channelMsgId)) !== undefined) return { did: 'ignored', why: 'this comment is on the ticket already' };
 
-  const command = parseCommand(body);
   const author = { kind: 'human', id: sender.login } as const;
   const note = (text: string) => ({ direction: 'internal' as const, author, body: text, autoSubmitted: false, channel: 'github' as const, channelMsgId });
-  const privileged = command.name === 'approve' || command.name === 'resume';
-  const allowed = privileged && (await isApprover(deps.github, deps.settings.approvers, sender.login));
+  const command = parseCommand(body);
+  if (command === undefined) {
+    return deps.store.transaction(async (tx) => {
+      await recordDeskMessage(tx, ticketId, note(body));
+      return { did: 'noted', ticketId };
+    });
+  }
+  // GitHub is asked before the transaction, so no lock waits on it; the ticket's state is
+  // judged under its lock, so a draft that arrives meanwhile is seen.
+  const commenter = await readCommenter(deps.github, deps.settings.approvers, repo, command, sender.login);
   return deps.store.transaction(async (tx): Promise<CommentOutcome> => {
+    const gate = await lockApprovalGate(tx, ticketId);
+    const refuse = async (why: string): Promise<CommentOutcome> => {
+      await recordDeskMessage(tx, ticketId, note(body));
+      await recordDeskMessage(tx, ticketId, { direction: 'internal', author: desk, body: `Refused \`/${command.name}\` from \`${sender.login}\`: ${why}. ${unchanged[command.name]}`, autoSubmitted: true });
+      return { did: 'refused', ticketId, why };
+    };
+    const verdict = judgeCommand(command, commenter, gate, `${repo.owner}/${repo.repo}`);
+    if (!verdict.allowed) return refuse(verdict.why);
     switch (command.name) {
       case 'reply':
-        if (command.text === '') {
-          await recordDeskMessage(tx, ticketId, note(body));
-          return { did: 'refused', ticketId, why: '/reply needs the answer after it; nothing was sent' };
-        }
+        if (command.text === '') return refuse('`/reply` needs the answer after it, on the same comment');
         await recordDeskMessage(tx, ticketId, { ...note(command.text), direction: 'outbound', action: 'ask_customer' });
         return { did: 'replied', ticketId };
       case 'solve':
         await recordDeskMessage(tx, ticketId, command.text === '' ? { ...note(body), action: 'solve' } : { ...note(command.text), direction: 'outbound', action: 'solve' });
         return { did: 'solved', ticketId };
       case 'approve': {
+        const named = draftIdIn(command.text);
+        const waiting = gate.waiting.length === 0 ? 'No draft waits for approval on this ticket' : `Waiting: ${gate.waiting.map((id) => `\`/approve ${id}\``).join(', ')}`;
+        if (named === undefined) return refuse(`\`/approve\` sends the draft whose id follows it (the issue shows each draft with its command). ${waiting}`);
+        if (!gate.waiting.includes(named)) return refuse(`no draft \`${named}\` waits on this ticket (it was sent already, or it is not this ticket's). ${waiting}`);
         await recordDeskMessage(tx, ticketId, note(body));
-        if (!allowed) return { did: 'refused', ticketId, why: `${sender.login} is not among SUPPORT_APPROVERS; the draft stays unsent` };
-        const approved = await approveDraft(tx, ticketId, sender.login);
-        return approved === undefined ? { did: 'refused', ticketId, why: 'no draft is waiting for approval' } : { did: 'approved', ticketId };
+        await approveDraft(tx, ticketId, named, sender.login);
+        return { did: 'approved', ticketId };
       }
       case 'resume':
         await recordDeskMessage(tx, ticketId, note(body));
-        if (!allowed) return { did: 'refused', ticketId, why: `${sender.login} is not among SUPPORT_APPROVERS; the sync stays paused` };
         await resumeTicketSync(tx, ticketId);
         return { did: 'resumed', ticketId };
-      case undefined:
-        await recordDeskMessage(tx, ticketId, note(body));
-        return { did: 'noted', ticketId };
     }
   });
 }
 
-const commands = ['reply', 'solve', 'approve', 'resume'] as const;
+const desk = { kind: 'system', id: 'wow-desk' } as const;
 
-/** `/reply text…` → { name: 'reply', text }; a comment that starts with no command → { name: undefined }. */
-export function parseCommand(body: string): { name: (typeof commands)[number] | undefined; text: string } {
-  const match = /^\s*\/([a-z]+)\b[ \t]*([\s\S]*)$/.exec(body);
-  const name = commands.find((c) => c === match?.[1]);
-  return name === undefined ? { name: undefined, text: body } : { name, text: (match?.[2] ?? '').trim() };
+/** What a refusal leaves as it was, said in its note. */
+const unchanged: Record<IssueCommand['name'], string> = {
+  reply: 'Nothing was sent to the customer.',
+  solve: 'Nothing was sent to the customer, and the ticket is as it was.',
+  approve: 'Nothing was sent to the customer.',
+  resume: 'The sync stays as it was.',
+};
+
+/** Who the commenter is on GitHub: the role only where a rule reads it, approver status where it may count. */
+async function readCommenter(github: GitHubClient, approvers: SupportSettings['approvers'], repo: { owner: string; repo: string }, command: IssueCommand, login: string): Promise<Commenter> {
+  if (command.name === 'approve' || command.name === 'resume') return { login, role: undefined, approver: await isApprover(github, approvers, login) };
+  const role = await getRepositoryRole(github, repo, login);
+  // Whether an approver is needed is known only under the ticket's lock: asked now of anyone
+  // with triage, while no transaction waits on GitHub. Below triage the command is refused anyway.
+  return { login, role, approver: hasRepositoryRole(role, 'triage') ? await isApprover(github, approvers, login) : undefined };
+}
+
+/** The draft id `/approve` names: its first word, when that is a message id (a UUID). */
+function draftIdIn(text: string): string | undefined {
+  const first = text.split(/\s+/)[0] ?? '';
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(first) ? first.toLowerCase() : undefined;
 }

@@ -1,4 +1,4 @@
-import { pendingDraft } from '../desk/drafts.ts';
+import { waitingDrafts } from '../desk/drafts.ts';
 import { findTicket, ticketMessages } from '../desk/tickets.ts';
 import { mirrorMessage, type MirrorOutcome } from './mirror-message.ts';
 import { openTicketIssue, type SyncTarget } from './open-ticket-issue.ts';
@@ -22,8 +22,8 @@ export async function syncTicket(target: SyncTarget, ticketId: string): Promise<
   if (ticket === undefined) return { did: 'stopped', why: `no ticket ${ticketId}` };
   const messages = await ticketMessages(target.db, ticketId);
   const issue = await openTicketIssue(target, ticket, messages[0]);
-  const draft = await pendingDraft(target.db, ticketId);
-  const labelState = { ticket, paused: issue.paused !== null, awaitingApproval: draft !== undefined };
+  const drafts = await waitingDrafts(target.db, ticketId);
+  const labelState = { ticket, paused: issue.paused !== null, awaitingApproval: drafts.length > 0 };
   // A tripped breaker lets through what was written before it tripped, its own note last.
   const pausedAt = issue.paused === null ? Infinity : Date.parse(issue.paused.at);
   const mirrored: Record<MirrorOutcome, number> = { posted: 0, found: 0, already: 0, 'from-github': 0 };

@@ -7,7 +7,7 @@ export const supportRepo = { owner: 'acme', repo: 'support' } as const;
 export const installationId = 7;
 export const appId = 1;
 
-const repository = (payload: Record<string, unknown>) => ({ ...(payload.repository as object), name: supportRepo.repo, full_name: `${supportRepo.owner}/${supportRepo.repo}`, owner: { ...((payload.repository as { owner: object }).owner), login: supportRepo.owner } });
+const repository = (payload: Record<string, unknown>, where: { owner: string; repo: string } = supportRepo) => ({ ...(payload.repository as object), name: where.repo, full_name: `${where.owner}/${where.repo}`, owner: { ...((payload.repository as { owner: object }).owner), login: where.owner } });
 const user = (login: string, type: 'User' | 'Bot') => ({ login, id: login.length * 1000, type, site_admin: false });
 
 export interface CommentBy {
@@ -18,21 +18,27 @@ export interface CommentBy {
   type?: 'User' | 'Bot';
   /** The App a comment was made through (GitHub sets it on an App's comments). */
   viaApp?: number;
+  /** The repository as the payload spells it; default the support repository as configured. */
+  repository?: { owner: string; repo: string };
 }
 
-export function commentDelivery(c: CommentBy) {
+/** GitHub's issue_comment.created payload for a comment on an issue of the support repository. */
+export function commentPayload(c: CommentBy): Record<string, unknown> {
   const example = examplePayload('issue_comment', 'created');
   const issue = { ...(example.issue as object), number: c.issue, pull_request: undefined };
   delete (issue as { pull_request?: unknown }).pull_request;
-  const payload = {
+  return {
     ...example,
-    repository: repository(example),
+    repository: repository(example, c.repository),
     issue,
     sender: user(c.login, c.type ?? 'User'),
     comment: { ...(example.comment as object), id: c.commentId, body: c.body, user: user(c.login, c.type ?? 'User'), performed_via_github_app: c.viaApp === undefined ? null : { id: c.viaApp, slug: 'waooaw' } },
     installation: { id: installationId },
   };
-  return { type: 'github.issue_comment.created', data: { name: 'issue_comment', id: randomUUID(), installationId, payload } };
+}
+
+export function commentDelivery(c: CommentBy) {
+  return { type: 'github.issue_comment.created', data: { name: 'issue_comment', id: randomUUID(), installationId, payload: commentPayload(c) } };
 }
 
 export function issueDelivery(action: 'closed' | 'reopened' | 'labeled', issueNumber: number, login: string, label?: string) {
