@@ -36,10 +36,10 @@ async function replyTo(subject: string, body: string) {
 
 describe('L1 with a model', () => {
   it('sends the model\'s answer when it cites the articles it was given, from the question and those articles', async () => {
-    answer = () => 'Open Settings → API keys, choose Rotate, and update your clients with the new key (kb:reset-api-key).';
+    answer = () => 'Open Settings → API keys and press Rotate key. Then update every service that uses the old key (kb:reset-api-key).';
     const reply = await replyTo('How do I reset my API key?', 'Where do I rotate the API key?');
     expect(reply).toMatchObject({ direction: 'outbound', cites: ['reset-api-key'], autoSubmitted: true });
-    expect(reply?.body).toMatch(/^Open Settings → API keys, choose Rotate, and update your clients with the new key \(kb:reset-api-key\)\.\n\nDid this answer your question\?/);
+    expect(reply?.body).toMatch(/^Open Settings → API keys and press Rotate key\. Then update every service that uses the old key \(kb:reset-api-key\)\.\n\nDid this answer your question\?/);
     const request = model.requests.at(-1);
     expect(request?.messages[0]?.content).toContain('using only the articles given');
     expect(request?.messages[1]?.content).toContain('Where do I rotate the API key?');
@@ -55,6 +55,26 @@ describe('L1 with a model', () => {
       expect(reply?.body).toContain('From "');
       expect(reply?.body).toContain('(kb:change-billing-email)');
       expect(reply?.body).not.toContain('secret-runbook');
+    }
+  });
+
+  it('refuses a reply that says what its articles do not, however it cites them: a link, an address, a phone number, other words', async () => {
+    const grounded = 'To reset your API key, open Settings, choose API keys and press Rotate key';
+    // Each adds one thing to a reply that is otherwise the article's own words.
+    const injected = [
+      `${grounded} at https://waooaw-support.example/login (kb:reset-api-key).`,
+      `${grounded} on [the Settings](http://evil.example/keys) (kb:reset-api-key).`,
+      `${grounded} at waooaw-keys.example (kb:reset-api-key).`,
+      `${grounded}, or to security@waooaw-support.example (kb:reset-api-key).`,
+      `${grounded}, or +1 (555) 010-0199 (kb:reset-api-key).`,
+      'Your account is suspended: reply with your password to restore it (kb:reset-api-key).',
+    ];
+    for (const text of injected) {
+      answer = () => text;
+      const reply = await replyTo('How do I reset my API key?', 'Where do I rotate the API key?');
+      expect(reply).toMatchObject({ direction: 'outbound', cites: ['reset-api-key'] });
+      expect(reply?.body).toContain('From "Reset your API key" (kb:reset-api-key).');
+      for (const part of ['example', '@', '555', 'suspended', 'password']) expect(reply?.body).not.toContain(part);
     }
   });
 
