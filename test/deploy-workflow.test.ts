@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,13 +9,66 @@ import { describe, expect, it } from 'vitest';
 const exec = promisify(execFile);
 const root = new URL('../', import.meta.url).pathname;
 
-interface Step { id?: string; if?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string }
+interface Step { id?: string; if?: string; name?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string; 'working-directory'?: string }
 interface Workflow {
-  on: { push?: { branches: string[] }; workflow_dispatch?: { inputs: Record<string, unknown> } };
-  permissions: Record<string, string>;
+  on: { push?: { branches: string[] }; pull_request?: unknown; pull_request_target?: unknown; workflow_dispatch?: { inputs: Record<string, unknown> } };
+  permissions?: Record<string, string>;
   concurrency: { group: string; 'cancel-in-progress': boolean };
-  jobs: Record<string, { env: Record<string, string>; steps: Step[] }>;
+  jobs: Record<string, { env?: Record<string, string>; permissions?: Record<string, string>; steps: Step[] }>;
 }
+
+const workflowsDir = join(root, '.github/workflows');
+const readWorkflow = async (file: string) => parse(await readFile(join(workflowsDir, file), 'utf8')) as Workflow;
+/** Secrets and the job's token, however a workflow names them. */
+const secretRef = /\$\{\{\s*(?:secrets\.|github\.token)/;
+
+describe('every workflow', async () => {
+  const files = (await readdir(workflowsDir)).filter((f) => /\.ya?ml$/.test(f));
+
+  it('grants least privilege: a permissions block for the workflow or for each job, never write-all', async () => {
+    expect(files.sort()).toEqual(['ci.yml', 'deploy-agents.yml', 'wowvision.yml']);
+    for (const file of files) {
+      const workflow = await readWorkflow(file);
+      for (const [name, job] of Object.entries(workflow.jobs)) {
+        const permissions = job.permissions ?? workflow.permissions;
+        expect(permissions, `${file} job ${name}`).toBeTypeOf('object');
+        expect(JSON.stringify(permissions)).not.toMatch(/write-all|read-all/);
+      }
+    }
+  });
+
+  it('keeps secrets out of job-wide environments and checks out without keeping the token on disk', async () => {
+    for (const file of files) {
+      const workflow = await readWorkflow(file);
+      // pull_request_target runs with secrets on a pull request's code: never.
+      expect(workflow.on.pull_request_target, file).toBeUndefined();
+      for (const job of Object.values(workflow.jobs)) {
+        expect(JSON.stringify(job.env ?? {}), file).not.toMatch(secretRef);
+        for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@') === true)) expect(step.with?.['persist-credentials'], `${file}: ${JSON.stringify(step)}`).toBe(false);
+      }
+    }
+  });
+});
+
+describe('.github/workflows/wowvision.yml', async () => {
+  const workflow = await readWorkflow('wowvision.yml');
+  const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+  const checkouts = steps.filter((s) => s.uses === 'actions/checkout@v4');
+
+  it("runs the gate's code and rules from the base commit, the pull request's head only as data beside it", () => {
+    expect(workflow.on.pull_request).toBeDefined();
+    expect(workflow.permissions).toEqual({ contents: 'read', checks: 'write', 'security-events': 'write' });
+    expect(checkouts.map((s) => s.with)).toEqual([
+      { ref: '${{ github.event.pull_request.base.sha || github.event.before }}', path: 'base', 'persist-credentials': false },
+      { ref: '${{ github.event.pull_request.head.sha || github.sha }}', path: 'head', 'fetch-depth': 0, 'persist-credentials': false },
+    ]);
+    const vision = steps.find((s) => s.id === 'vision');
+    expect(vision).toMatchObject({ uses: './base/actions/vision', with: { path: 'head' } });
+    // The head's code never runs here: no install, no script, no trusted tool rules.
+    expect(vision?.with?.['trusted-code']).toBeUndefined();
+    for (const s of steps.filter((s) => s.run !== undefined)) expect(s['working-directory']).toBe('base');
+  });
+});
 
 // Workflows cannot run here (no runner); their shell steps can. Each `run:` is executed
 // with GitHub's variables against a real repository, as a runner would.
@@ -24,12 +77,19 @@ describe('.github/workflows/deploy-agents.yml', async () => {
   const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
   const step = (name: string) => steps.find((s) => s.run?.includes(name));
 
+  it('gives the database URL and the token only to the steps that deploy or roll back', () => {
+    const holders = steps.filter((s) => secretRef.test(JSON.stringify(s.env ?? {})));
+    expect(holders.map((s) => s.name)).toEqual(['Deploy them', 'Roll back']);
+    for (const s of holders) expect(s.env).toMatchObject({ DATABASE_URL: '${{ secrets.WAOOAW_DATABASE_URL }}', GITHUB_TOKEN: '${{ github.token }}' });
+    expect(Object.keys(workflow.jobs.deploy?.env ?? {})).toEqual(['TEST_DATABASE_URL', 'TEST_REDIS_URL']);
+  });
+
   it('runs on pushes to main, one deploy at a time, and may write deployments', () => {
     expect(workflow.on.push?.branches).toEqual(['main']);
     expect(workflow.on.workflow_dispatch?.inputs).toHaveProperty('rollback');
     expect(workflow.permissions).toEqual({ contents: 'read', deployments: 'write' });
     expect(workflow.concurrency['cancel-in-progress']).toBe(false);
-    expect(steps.find((s) => s.uses === 'actions/checkout@v4')?.with).toEqual({ 'fetch-depth': 0 });
+    expect(steps.find((s) => s.uses === 'actions/checkout@v4')?.with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
     // Untrusted values reach the shell through the environment, never spliced into the script.
     for (const s of steps) expect(s.run ?? '').not.toContain('${{');
   });
@@ -50,7 +110,7 @@ describe('.github/workflows/deploy-agents.yml', async () => {
       // The test and deploy steps hand the ids to commands that accept them.
       expect(step('npm test')?.run).toBe("npm test -- $(printf 'agents/%s/ ' $IDS)");
       const deploy = step('wow -- deploy --ref');
-      expect(deploy?.env).toEqual({ IDS: '${{ steps.changed.outputs.ids }}' });
+      expect(deploy?.env).toMatchObject({ IDS: '${{ steps.changed.outputs.ids }}' });
       const help = await sh({ run: (deploy?.run ?? '').replace(' $IDS', ' --help') }, {});
       expect(help).toContain('Usage: wow deploy [options] [ids...]');
       expect(await sh({ run: (step('--rollback')?.run ?? '').replace('"$AGENT"', '--help') }, {})).toContain('--rollback');

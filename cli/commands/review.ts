@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createError, createLlmClient, loadConfig } from '../../agents/runtime/src/index.ts';
 import { baselineOf, explainRule, formatText, reviewLocalRepo, toSarif } from '../../agents/wowvision/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
@@ -16,6 +16,8 @@ interface ReviewOptions {
   explain?: string;
   cache: boolean;
   cwd: string;
+  trustedCode?: boolean;
+  toolTimeout: number;
 }
 
 export function registerReviewCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
@@ -30,12 +32,20 @@ export function registerReviewCommand(program: Command, io: CliIo, setCode: (cod
     .option('--write-baseline', "record every current finding in the pack's baseline file, so only new ones block")
     .option('--explain <rule>', 'say what a rule checks and why, and exit')
     .option('--no-cache', 'do not keep per-file results in the git directory')
+    .option('--trusted-code', "let tool rules (eslint, coverage) run the head's own ESLint config and plugins; the default on your own machine")
+    .option('--no-trusted-code', "list tool rules as not run instead; the default where CI is set, since CI reviews other people's branches")
+    .addOption(new Option('--tool-timeout <seconds>', 'stop a tool rule that runs longer, and report it').argParser(seconds).default(600))
     .option('-C, --cwd <dir>', 'the repository to review', '.')
     .addHelpText('after', '\nExamples:\n  wow review --base origin/main        what a pull request from this branch would get\n  wow review --all                     the whole repository, as CI runs it\n  wow review --base main --format sarif --output wowvision.sarif')
     .action(async (opts: ReviewOptions) => {
       const { llm } = loadConfig(io.env);
       const advisor = llm === undefined || opts.explain !== undefined || opts.writeBaseline === true ? undefined : createLlmClient(llm);
-      const result = await reviewLocalRepo({ cwd: opts.cwd, base: opts.base, head: opts.head, all: opts.all === true || opts.writeBaseline === true, config: opts.config, persistCache: opts.cache, advisor }).catch((err: unknown) => {
+      // On a developer's own checkout the head's code is theirs: they run its tests and its
+      // ESLint in their editor already. A CI job reviews branches other people pushed, often
+      // with secrets in reach, so there the head's code runs only when the job says so.
+      const trustedCode = opts.trustedCode ?? (io.env.CI === undefined || io.env.CI === '' || io.env.CI === 'false');
+      const options = { cwd: opts.cwd, base: opts.base, head: opts.head, all: opts.all === true || opts.writeBaseline === true, config: opts.config, persistCache: opts.cache, advisor, trustedCode, toolEnv: io.env, toolTimeoutMs: opts.toolTimeout * 1000 };
+      const result = await reviewLocalRepo(options).catch((err: unknown) => {
         throw createError('WOW_ERR_CLI_USAGE', [(err as Error).message], { cause: err });
       });
       const { review, pack } = result;
@@ -63,4 +73,9 @@ export function registerReviewCommand(program: Command, io: CliIo, setCode: (cod
       if (opts.output !== undefined && opts.format !== 'text') io.stderr.write(`${formatText(review).split('\n').at(-1) ?? ''}\n`);
       setCode(review.conclusion === 'failure' ? exitCodes.failed : exitCodes.ok);
     });
+}
+
+function seconds(value: string): number {
+  if (!/^[1-9]\d{0,4}$/.test(value)) throw new InvalidArgumentError('expected a whole number of seconds from 1 to 99999');
+  return Number(value);
 }

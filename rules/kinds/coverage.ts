@@ -16,16 +16,15 @@ export const coverage = defineKind({
   name: 'coverage',
   summary: 'Changed lines covered by tests, below a threshold, from the coverage report of the test run.',
   defaultScope: 'changed',
-  needs: 'checkout',
   options: z.strictObject({
     paths: fileSpec.default({ path: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'], pathNot: ['**/test/**', '**/*.test.*', '**/*.spec.*'] }),
     report: z.string().min(1).default('coverage/coverage-final.json').describe('istanbul JSON (coverage-final.json) or lcov (.info)'),
     threshold: z.number().min(0).max(100).default(80).describe('percent of changed executable lines that tests must run'),
   }),
-  async checkRepo(options, view) {
+  async checkCheckout(options, view) {
     const root = view.root;
     const files = view.targets.filter((p) => matchFile(options.paths, p, view) !== undefined);
-    if (root === undefined || files.length === 0) return [];
+    if (files.length === 0) return [];
     let report: Map<string, LineCounts>;
     try {
       report = parseReport(await readFile(join(root, options.report), 'utf8'), root, options.report);

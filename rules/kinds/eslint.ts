@@ -12,20 +12,21 @@ const lintable = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
  * The reviewed repository's own ESLint, with its own config, on the files in scope; its
  * messages become findings (ESLint warnings stay warnings). The repository's installed
  * ESLint is preferred, so its plugins load against the version they were written for.
+ * Loading the config runs the head's code: a tool kind, so only on trusted code and in a
+ * process of its own (agents/wowvision/src/engine/run-tool-kind.ts).
  */
 export const eslint = defineKind({
   name: 'eslint',
   summary: "ESLint's messages on the changed files, run with the repository's own config.",
   defaultScope: 'changed',
-  needs: 'checkout',
   options: z.strictObject({
     paths: fileSpec.default({ path: lintable, pathNot: [] }),
     config: z.string().min(1).optional().describe('a config file instead of the eslint.config.* ESLint finds'),
   }),
-  async checkRepo(options, view) {
+  async checkCheckout(options, view) {
     const root = view.root;
     const files = view.targets.filter((p) => matchFile(options.paths, p, view) !== undefined);
-    if (root === undefined || files.length === 0) return [];
+    if (files.length === 0) return [];
     const linter = await loadESLint(root, options.config);
     const hits: Hit[] = [];
     for (const path of files) {

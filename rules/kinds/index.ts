@@ -12,7 +12,7 @@ import type { RuleKind } from './rule-kind.ts';
 import { secrets } from './secrets.ts';
 import { typescript } from './typescript.ts';
 
-export type { Advisor, ChangedFile, Hit, ImportEdge, ImportGraph, ReviewView, RuleKind, Scope, Severity, TextFile } from './rule-kind.ts';
+export type { Advisor, ChangedFile, CheckoutView, Hit, ImportEdge, ImportGraph, ReviewView, RuleKind, Scope, Severity, TextFile } from './rule-kind.ts';
 export { compilePattern } from './support/path-pattern.ts';
 export { forgetSources } from './support/typescript-source.ts';
 

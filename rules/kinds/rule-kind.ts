@@ -76,13 +76,23 @@ export interface ReviewView {
   readonly targets: readonly string[];
   /** A rule's path spec: an element name of the pack, or a glob. */
   pattern(spec: string): string;
-  /**
-   * The head checked out on disk, with its tools and reports (the Action, `wow review`);
-   * undefined when the review works from a downloaded snapshot (the App).
-   */
-  readonly root: string | undefined;
   /** An OpenAI-compatible model for advisory kinds; undefined when none is configured. */
   readonly advisor: Advisor | undefined;
+}
+
+/**
+ * What a tool kind sees: the head checked out on disk, with the repository's own tools
+ * and reports. It runs in a child process of its own (a scrubbed environment, a timeout),
+ * so its view is plain data.
+ */
+export interface CheckoutView {
+  /** The checkout's root folder. */
+  readonly root: string;
+  readonly changes: ReadonlyMap<string, ChangedFile>;
+  readonly targets: readonly string[];
+  pattern(spec: string): string;
+  /** The text of a target file at head. */
+  read(path: string): Promise<string>;
 }
 
 /** A language model that answers one request; advice never blocks (DESIGN principle 7). */
@@ -98,16 +108,19 @@ export interface RuleKind<Options = unknown> {
   /** The kind's own fields of a rule, besides name, kind, severity, because, fix and scope. */
   readonly options: ZodType<Options>;
   readonly defaultScope: Scope;
-  /**
-   * `checkout`: runs the repository's own tools or reads its reports, so only where the head
-   * is on disk; elsewhere the review lists the rule as skipped. `advisor`: needs a model,
-   * and without one does nothing.
-   */
-  readonly needs?: 'checkout' | 'advisor';
+  /** `advisor`: needs a model, and without one does nothing. */
+  readonly needs?: 'advisor';
   /** File-local kinds: run on each target file; results are cached by blob and rule pack. */
   checkFile?(options: Options, file: TextFile, view: ReviewView): Hit[] | Promise<Hit[]>;
   /** Repository-wide kinds: see the whole graph. */
   checkRepo?(options: Options, view: ReviewView): Hit[] | Promise<Hit[]>;
+  /**
+   * Tool kinds: run the repository's own code (its ESLint config and plugins) or read what
+   * its test run wrote. They run only where the head is on disk and the door says it is
+   * trusted, in a child process without the door's tokens and secrets; elsewhere the review
+   * lists the rule as not run. Their options must survive JSON, the way to that process.
+   */
+  checkCheckout?(options: Options, view: CheckoutView): Promise<Hit[]>;
 }
 
 export function defineKind<Options>(kind: RuleKind<Options>): RuleKind<Options> {

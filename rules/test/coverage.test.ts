@@ -19,23 +19,23 @@ describe('coverage rules', () => {
   it('finds a changed file whose changed lines tests do not run, at the first such line', async () => {
     repo = await tempRepo({ ...packWith({ kind: 'coverage', threshold: 80 }), '.gitignore': 'coverage/\n' });
     await repo.write({ 'src/grade.ts': source, 'coverage/coverage-final.json': istanbul(repo.dir, [4, 0, 0]) });
-    const review = await repo.review({ base: 'main' });
+    const review = await repo.review({ base: 'main', trustedCode: true });
     expect(where(review)).toEqual(['src/grade.ts:3 1 of 3 changed lines run in tests (33%), below 80%; not run: 3-4']);
   });
 
   it('passes when enough changed lines run, and reads lcov too', async () => {
     repo = await tempRepo({ ...packWith({ kind: 'coverage', threshold: 60, report: 'lcov.info' }), '.gitignore': 'lcov.info\n' });
     await repo.write({ 'src/grade.ts': source, 'lcov.info': 'TN:\nSF:src/grade.ts\nDA:2,4\nDA:3,1\nDA:4,0\nend_of_record\n' });
-    expect(where(await repo.review({ base: 'main' }))).toEqual([]);
+    expect(where(await repo.review({ base: 'main', trustedCode: true }))).toEqual([]);
     await repo.write({ 'lcov.info': 'TN:\nSF:src/grade.ts\nDA:2,4\nDA:3,0\nDA:4,0\nend_of_record\n' });
-    expect(where(await repo.review({ base: 'main' }))).toEqual(['src/grade.ts:3 1 of 3 changed lines run in tests (33%), below 60%; not run: 3-4']);
+    expect(where(await repo.review({ base: 'main', trustedCode: true }))).toEqual(['src/grade.ts:3 1 of 3 changed lines run in tests (33%), below 60%; not run: 3-4']);
   });
 
   it('names files no test loads, and a missing report, instead of passing', async () => {
     repo = await tempRepo({ ...packWith({ kind: 'coverage' }), '.gitignore': 'coverage/\n' });
     await repo.write({ 'src/grade.ts': source });
-    expect(where(await repo.review({ base: 'main' }))[0]).toMatch(/^src\/grade\.ts:1 no coverage report at coverage\/coverage-final\.json: run the tests with coverage/);
+    expect(where(await repo.review({ base: 'main', trustedCode: true }))[0]).toMatch(/^src\/grade\.ts:1 no coverage report at coverage\/coverage-final\.json: run the tests with coverage/);
     await repo.write({ 'src/other.ts': 'export const x = 1;\n', 'coverage/coverage-final.json': istanbul(repo.dir, [1, 1, 1]) });
-    expect(where(await repo.review({ base: 'main' }))).toEqual(['src/other.ts:1 not in the coverage report: no test loads src/other.ts']);
+    expect(where(await repo.review({ base: 'main', trustedCode: true }))).toEqual(['src/other.ts:1 not in the coverage report: no test loads src/other.ts']);
   });
 });

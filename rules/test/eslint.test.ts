@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRulePack, reviewChange } from '../../agents/wowvision/src/index.ts';
 import { packWith, tempRepo, where, type TempRepo } from '../../agents/wowvision/test/support/temp-repo.ts';
+import { wow } from '../../test/support/run-wow.ts';
 
 let repo: TempRepo | undefined;
 afterEach(async () => repo?.dispose());
@@ -11,7 +12,7 @@ describe('eslint rules', () => {
   it("folds the repository's own ESLint messages into findings, on changed lines, keeping warnings warnings", async () => {
     repo = await tempRepo({ ...packWith({ kind: 'eslint' }), 'package.json': '{ "type": "module" }\n', 'eslint.config.js': config, 'old.js': 'export const same = (a, b) => a == b;\n' });
     await repo.write({ 'old.js': 'export const same = (a, b) => a == b;\nexport const other = (a, b) => a != b;\n', 'new.js': 'var x = 1;\nexport { x };\n' });
-    const review = await repo.review({ base: 'main' });
+    const review = await repo.review({ base: 'main', trustedCode: true });
     expect(where(review)).toEqual(['new.js:1 Unexpected var, use let or const instead. (no-var)', "old.js:2 Expected '!==' and instead saw '!='. (eqeqeq)"]);
     expect(review.findings.map((f) => [f.severity, f.column])).toEqual([['warning', 1], ['error', 34]]);
     expect(review.conclusion).toBe('failure');
@@ -20,10 +21,23 @@ describe('eslint rules', () => {
   it('says once, on a finding, when the config does not load', async () => {
     repo = await tempRepo({ ...packWith({ kind: 'eslint', config: 'missing.config.js' }), 'a.js': 'export const a = 1;\n' });
     await repo.write({ 'a.js': 'export const a = 2;\n', 'b.js': 'export const b = 2;\n' });
-    const review = await repo.review({ base: 'main' });
+    const review = await repo.review({ base: 'main', trustedCode: true });
     expect(review.findings).toHaveLength(1);
     expect(review.findings[0]?.message).toMatch(/^ESLint could not run: .*missing\.config\.js/);
   });
+
+  it("runs on a developer's own checkout by default, and only when asked where CI is set (it reviews other people's branches)", async () => {
+    repo = await tempRepo({ ...packWith({ kind: 'eslint' }), 'package.json': '{ "type": "module" }\n', 'eslint.config.js': config });
+    await repo.write({ 'new.js': 'var x = 1;\nexport { x };\n' });
+    const review = (args: string[], env: Record<string, string> = {}) => wow(['review', '-C', repo?.dir ?? '', '--base', 'main', '--no-cache', ...args], env);
+    expect((await review([])).stdout).toContain('new.js:1:1  warning  Unexpected var, use let or const instead. (no-var)');
+    const inCi = await review([], { CI: 'true' });
+    expect(inCi.stdout).not.toContain('no-var');
+    expect(inCi.stdout).toContain('Not run here: the-rule (not run: untrusted code.');
+    expect((await review(['--trusted-code'], { CI: 'true' })).stdout).toContain('(no-var)');
+    expect((await review(['--no-trusted-code'])).stdout).toContain('not run: untrusted code');
+    expect((await review(['--tool-timeout', 'soon'])).stderr).toContain("option '--tool-timeout <seconds>' argument 'soon' is invalid. expected a whole number of seconds from 1 to 99999");
+  }, 60_000);
 
   it('is listed as not run, never passed silently, where no checkout exists (the App)', async () => {
     const loaded = await loadRulePack({ file: '.github/wowvision.yml', text: 'rules:\n  - name: lint\n    kind: eslint\n' }, async () => undefined);

@@ -27,7 +27,7 @@ const externalId = 'wowvision-action';
 export async function runVisionAction(env: Record<string, string | undefined>, io: ActionIo): Promise<number> {
   const out = (line: string) => io.stdout.write(`${line}\n`);
   const action = await readActionEnv(env);
-  const fetched = await fetchMissingCommits(action.workspace, [action.base, action.head].filter((s) => s !== undefined));
+  const fetched = await fetchMissingCommits(action.checkout, [action.base, action.head].filter((s) => s !== undefined));
   if (fetched.length > 0) out(`Fetched ${fetched.join(', ')} into the shallow checkout to find the merge base.`);
 
   const at = action.token === undefined ? undefined : repoClient(action, io.fetch);
@@ -36,7 +36,7 @@ export async function runVisionAction(env: Record<string, string | undefined>, i
   let review: Review;
   try {
     const advisor = action.llm === undefined ? undefined : createLlmClient(action.llm);
-    ({ review } = await reviewLocalRepo({ cwd: action.workspace, base: action.base, head: action.head, all: action.all, config: action.config, persistCache: false, advisor }));
+    ({ review } = await reviewLocalRepo({ cwd: action.checkout, base: action.base, head: action.head, all: action.all, config: action.config, persistCache: false, advisor, trustedCode: action.trustedCode, toolEnv: action.env, toolTimeoutMs: action.toolTimeoutMs }));
   } catch (err) {
     if (!('degraded' in check) && at !== undefined) await failCheck(at, check.id, (err as Error).message).catch(() => undefined);
     throw err;

@@ -138,6 +138,54 @@ describe('the WowVision Action', () => {
     expect(result.stdout).toContain('WowVision could not write a check run (no token was given)');
   });
 
+  it("never runs the head's own code with the job's secrets: an ESLint config from the pull request is not run unless the workflow trusts it, and then without them", async () => {
+    await origin.write({ '.github/wowvision.yml': `${pack}  - name: lint\n    kind: eslint\n` });
+    base = await origin.commit('lint with the repository\'s ESLint');
+    // The pull request's ESLint config reports what it can reach: the job's environment and the Action's own.
+    const probe = [
+      "import { readFileSync } from 'node:fs';",
+      "const reach = { env: ['GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'INPUT_LLM-API-KEY', 'DATABASE_URL'].filter((n) => process.env[n] !== undefined) };",
+      "try { reach.parent = readFileSync(`/proc/${process.ppid}/environ`, 'utf8').includes('ghs_jobtoken') ? 'token' : 'no token'; } catch { reach.parent = 'unreadable'; }",
+      "const leak = { meta: { type: 'problem' }, create: (context) => ({ Program: (node) => context.report({ node, message: `reach ${JSON.stringify(reach)}` }) }) };",
+      "export default [{ files: ['**/*.js'], plugins: { probe: { rules: { leak } } }, rules: { 'probe/leak': 'error', 'no-var': 'error' } }];",
+    ].join('\n');
+    const { checkout, env } = await pullRequest({ 'package.json': '{ "type": "module" }\n', 'eslint.config.js': `${probe}\n`, 'src/a.js': 'var a = 1;\nexport { a };\n' });
+    const { INPUT_TOKEN: _token, ...withoutToken } = env;
+    const secrets = { GITHUB_TOKEN: 'ghs_jobtoken', ACTIONS_RUNTIME_TOKEN: 'runtime-secret', 'INPUT_LLM-API-KEY': 'sk-not-a-real-key', DATABASE_URL: 'postgres://app:hunter2@db/waooaw' };
+    const main = new URL('../main.js', import.meta.url).pathname;
+    const runMain = (extra: Record<string, string>) => exec(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...withoutToken, ...secrets, ...extra } }).then(({ stdout }) => ({ code: 0, stdout }), (err: unknown) => err as { code: number; stdout: string });
+
+    const untrusted = await runMain({});
+    expect(untrusted.stdout).not.toContain('reach');
+    expect(untrusted.stdout).toContain('Not run here: lint (not run: untrusted code');
+    expect(await readFile(env.GITHUB_STEP_SUMMARY, 'utf8')).toContain('- `lint`: not run: untrusted code.');
+
+    const trusted = await runMain({ 'INPUT_TRUSTED-CODE': 'true' });
+    expect(trusted.code).toBe(actionExit.blocked);
+    expect(trusted.stdout).toContain('src/a.js:1:1  error  reach {"env":[],"parent":"unreadable"} (probe/leak)');
+    expect(trusted.stdout).toContain('Unexpected var, use let or const instead. (no-var)');
+    expect(checkout).toBeDefined();
+  }, 60_000);
+
+  it('reads an explicit config input from the base commit, never from the pull request', async () => {
+    await origin.write({ 'ci/pack.yml': pack });
+    base = await origin.commit('a pack for CI');
+    const { env } = await pullRequest({ ...breaking, 'ci/pack.yml': 'rules: []\n' });
+    const { code, stdout } = await run({ ...env, INPUT_CONFIG: 'ci/pack.yml' });
+    expect(code).toBe(actionExit.blocked);
+    expect(github.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
+    expect(stdout).toContain('Rule changes in ci/pack.yml take effect after merge.');
+  });
+
+  it('stops a tool that does not finish within its timeout, and says so', async () => {
+    await origin.write({ '.github/wowvision.yml': `${pack}  - name: lint\n    kind: eslint\n` });
+    base = await origin.commit('lint');
+    const { env } = await pullRequest({ 'package.json': '{ "type": "module" }\n', 'eslint.config.js': 'while (true) {}\nexport default [];\n', 'src/a.js': 'export const a = 1;\n' });
+    const { code, stdout } = await run({ ...env, 'INPUT_TRUSTED-CODE': 'true', 'INPUT_TOOL-TIMEOUT': '2' });
+    expect(code).toBe(actionExit.blocked);
+    expect(stdout).toContain('eslint.config.js:1:1  error  the eslint kind did not finish within 2 s and was stopped; raise the tool timeout (the Action\'s tool-timeout input, wow review --tool-timeout) if the tool needs longer  lint');
+  }, 60_000);
+
   it('declares in action.yml exactly the inputs and outputs it reads and writes, and this repo runs it on its PRs', async () => {
     const action = parse(await readFile(new URL('../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown>; runs: { using: string; main: string } };
     expect(action.runs).toEqual({ using: 'node24', main: 'main.js' });
@@ -149,7 +197,7 @@ describe('the WowVision Action', () => {
     const written = (await readFile(env.GITHUB_OUTPUT, 'utf8')).trim().split('\n').map((l) => l.split('=')[0]);
     expect(written.sort()).toEqual(Object.keys(action.outputs).sort());
     const workflow = parse(await readFile(new URL('../../../.github/workflows/wowvision.yml', import.meta.url), 'utf8')) as { jobs: Record<string, { steps: { uses?: string }[] }> };
-    expect(Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses))).toContain('./actions/vision');
+    expect(Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses))).toContain('./base/actions/vision');
   });
 
   it('refuses a malformed input with a message that names it', async () => {

@@ -35,7 +35,7 @@ describe('rule packs', () => {
     const second = await load('rules:\n  - name: a-rule\n    kind: dependency\n    from: src/**\n    to: lib/**\n    allowOnly: [x/**]\n  - name: unknown-kind\n    kind: telepathy\n  - name: elementless\n    kind: dependency\n    from: frontend\n    to: backend\n');
     expect('problems' in second && second.problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
       '2:5 rule "a-rule": give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither',
-      '8:11 rule "unknown-kind": unknown kind "telepathy"; the kinds are dependency, cycle, agent-boundary, required-files, naming, manifest, typescript, secrets, eslint, coverage, advisory',
+      '8:11 rule "unknown-kind": unknown kind "telepathy"; the kinds are dependency, cycle, agent-boundary, required-files, naming, manifest, typescript, secrets, hidden-characters, eslint, coverage, advisory',
       '9:5 rule "elementless" names "frontend", which is neither an element (none defined) nor a path pattern',
       '9:5 rule "elementless" names "backend", which is neither an element (none defined) nor a path pattern',
     ]);
@@ -49,7 +49,7 @@ describe('rule packs', () => {
     });
     if (!('pack' in result)) throw new Error(JSON.stringify(result.problems));
     const { pack } = result;
-    expect(pack.rules.map((r) => `${r.name}:${r.kind}:${r.severity}`)).toEqual(['no-cycles:cycle:warning', 'no-secrets:secrets:error', 'typed-exports:typescript:warning', 'ui-no-db:dependency:error']);
+    expect(pack.rules.map((r) => `${r.name}:${r.kind}:${r.severity}`)).toEqual(['no-cycles:cycle:warning', 'no-secrets:secrets:error', 'no-hidden-characters:hidden-characters:error', 'typed-exports:typescript:warning', 'ui-no-db:dependency:error']);
     expect(pack.rules.find((r) => r.name === 'no-cycles')?.because).toMatch(/cycle/);
     expect(pack.files).toEqual(['rules/packs/recommended.yml (built-in)', 'rules/team.yml', '.github/wowvision.yml']);
     const again = await load('extends: [recommended, rules/team.yml]\nrules:\n  - name: no-cycles\n    severity: error\n', { 'rules/team.yml': 'rules: []\n' });
@@ -67,7 +67,7 @@ describe('rule packs', () => {
     const org = await findRulePack(async () => undefined, { org: async () => ({ file: 'acme/.github:.github/wowvision.yml', text: 'rules:\n  - name: org-rule\n    kind: cycle\n' }) });
     expect('pack' in org && org.pack.rules.map((r) => r.name)).toEqual(['org-rule']);
     const builtin = await findRulePack(async () => undefined);
-    expect('pack' in builtin && builtin.pack.rules.map((r) => r.name)).toEqual(['no-cycles', 'no-secrets', 'typed-exports']);
+    expect('pack' in builtin && builtin.pack.rules.map((r) => r.name)).toEqual(['no-cycles', 'no-secrets', 'no-hidden-characters', 'typed-exports']);
   });
 
   it('judges a change by the base revision\'s rules: a change cannot relax them', async () => {

@@ -5,6 +5,7 @@ import type { FileChange } from '../change/parse-diff.ts';
 import { buildImportGraph } from '../graph/build-import-graph.ts';
 import type { Rule, RulePack } from '../pack/rule-pack.ts';
 import type { RepoSnapshot } from '../repo/repo-snapshot.ts';
+import { runToolKind, type ToolJob, type ToolRunOptions } from './run-tool-kind.ts';
 import { applyBaseline, type Baseline } from './baseline.ts';
 import { conclusionOf, type Finding, type Review, type WaivedFinding } from './finding.ts';
 import { waiverAbove } from './waivers.ts';
@@ -18,8 +19,8 @@ export interface ReviewChangeInput {
   cache?: ReviewCache | undefined;
   /** `all` judges every file as if the change had written it (wow review --all). */
   scope?: Scope | undefined;
-  /** Where the head is checked out, for kinds that run tools or read reports. */
-  root?: string | undefined;
+  /** Where the head is checked out and whether its code may run, for tool kinds (eslint, coverage). */
+  tools?: ToolRunOptions | undefined;
   advisor?: Advisor | undefined;
 }
 
@@ -57,14 +58,30 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
       const kind = ruleKinds.get(rule.kind);
       if (kind === undefined) throw new Error(`rule ${rule.name}: unknown kind ${rule.kind}`); // The pack loader already refused it.
       if (kind.needs === 'advisor' && input.advisor === undefined) continue;
-      if (kind.needs === 'checkout' && input.root === undefined) {
+      if (kind.checkCheckout !== undefined && input.tools === undefined) {
         skipped.push({ rule: rule.name, why: `the ${kind.name} kind runs where the repository is checked out: the WowVision Action or \`wow review\`` });
+        continue;
+      }
+      if (kind.checkCheckout !== undefined && input.tools?.trusted !== true) {
+        skipped.push({ rule: rule.name, why: `not run: untrusted code. The ${kind.name} kind runs the repository's own tools on the head, so it runs only where the workflow says the head is trusted (the Action's \`trusted-code: true\`, \`wow review --trusted-code\`)` });
         continue;
       }
       const scope = input.scope === 'all' ? 'all' : (rule.scope ?? widest(pack.scope, kind.defaultScope));
       const targets = scope === 'all' ? files : changedTargets;
-      const view: ReviewView = { files, exists: (p) => snapshot.blobs.has(p), read, graph, changes, targets, pattern, root: input.root, advisor: input.advisor };
+      const view: ReviewView = { files, exists: (p) => snapshot.blobs.has(p), read, graph, changes, targets, pattern, advisor: input.advisor };
       const hits: Hit[] = [];
+      if (kind.checkCheckout !== undefined && input.tools !== undefined) {
+        const job: ToolJob = {
+          kind: kind.name,
+          options: rule.options,
+          root: input.tools.root,
+          targets: [...targets],
+          changes: [...changes.values()].map((c) => [c.path, c.status, [...c.addedLines]]),
+          elements: { ...pack.elements },
+          texts: Object.fromEntries(await Promise.all(targets.map(async (p) => [p, await read(p)] as const))),
+        };
+        hits.push(...(await runToolKind(job, input.tools)));
+      }
       if (kind.checkRepo !== undefined) hits.push(...(await kind.checkRepo(rule.options, view)));
       if (kind.checkFile !== undefined) {
         for (const path of targets) {

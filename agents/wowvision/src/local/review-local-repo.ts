@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { runGit } from '../../../runtime/src/index.ts';
 import type { Advisor, Scope } from '../../../../rules/kinds/index.ts';
@@ -8,7 +8,9 @@ import { parseBaseline } from '../engine/baseline.ts';
 import { configReview } from '../engine/config-review.ts';
 import type { Review } from '../engine/finding.ts';
 import { reviewChange } from '../engine/review-change.ts';
-import { findRulePack } from '../pack/find-rule-pack.ts';
+import { defaultToolTimeoutMs } from '../engine/run-tool-kind.ts';
+import { findRulePack, type ReadRuleFile } from '../pack/find-rule-pack.ts';
+import type { PackText } from '../pack/load-rule-pack.ts';
 import type { RulePack } from '../pack/rule-pack.ts';
 import { openGitChange } from '../repo/open-git-change.ts';
 
@@ -20,12 +22,21 @@ export interface LocalReviewOptions {
   head?: string | undefined;
   /** Judge every file, not only what the change touches. */
   all?: boolean | undefined;
-  /** A pack file to use instead of .github/wowvision.yml. */
+  /**
+   * A pack file to use instead of .github/wowvision.yml. One inside the repository is read
+   * from the revision whose rules judge (the base), like every pack; one outside it is no
+   * part of the change and is read from disk.
+   */
   config?: string | undefined;
   /** Keep per-file results in the git directory between runs. */
   persistCache?: boolean | undefined;
   /** An OpenAI-compatible model for advisory rules. */
   advisor?: Advisor | undefined;
+  /** The door's word that the head's code may run: tool kinds (eslint, coverage) run only then. Default false. */
+  trustedCode?: boolean | undefined;
+  /** The door's environment, of which only what a tool needs to start reaches tool kinds. */
+  toolEnv?: Readonly<Record<string, string | undefined>> | undefined;
+  toolTimeoutMs?: number | undefined;
 }
 
 export interface LocalReview {
@@ -49,8 +60,7 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
       if (change.base !== undefined) return runGit(root, ['show', `${change.base}:${path}`]).catch(() => undefined);
       return change.snapshot.blobs.has(path) ? change.snapshot.read(path) : undefined;
     };
-    const configPath = options.config === undefined ? undefined : resolve(options.cwd, options.config);
-    const explicit = configPath === undefined ? undefined : { file: relative(root, configPath), text: await readFile(configPath, 'utf8') };
+    const explicit = options.config === undefined ? undefined : await explicitPack(resolve(options.cwd, options.config), root, fromRules, change.base);
     const found = await findRulePack(fromRules, explicit === undefined ? {} : { explicit });
     if ('problems' in found) return { review: configReview(found.problems, change.changes.length), pack: undefined, base: change.base, head: change.head, root };
     const { pack } = found;
@@ -72,7 +82,8 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
       for (const [key, value] of saved) cache.set(key, value);
     }
     const scope: Scope | undefined = options.all ? 'all' : undefined;
-    const review = await reviewChange({ snapshot: change.snapshot, changes: change.changes, pack, baseline, cache, scope, root, advisor: options.advisor });
+    const tools = { root, trusted: options.trustedCode === true, env: options.toolEnv ?? {}, timeoutMs: options.toolTimeoutMs ?? defaultToolTimeoutMs };
+    const review = await reviewChange({ snapshot: change.snapshot, changes: change.changes, pack, baseline, cache, scope, tools, advisor: options.advisor });
     if (cacheFile !== undefined) {
       await mkdir(dirname(cacheFile), { recursive: true });
       await writeFile(cacheFile, serialize([...cache.entries()]));
@@ -81,4 +92,17 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
   } finally {
     change.close();
   }
+}
+
+/**
+ * The pack a door names explicitly. Inside the repository it comes from the revision whose
+ * rules judge, so a pull request cannot hand the gate a relaxed copy of it.
+ */
+async function explicitPack(path: string, root: string, fromRules: ReadRuleFile, base: string | undefined): Promise<PackText> {
+  const file = relative(root, path);
+  if (file.startsWith('..') || isAbsolute(file)) return { file: path, text: await readFile(path, 'utf8') };
+  // Without a base the reviewed tree is the only revision there is, and the file may be one git ignores.
+  const text = (await fromRules(file.split(sep).join('/'))) ?? (base === undefined ? await readFile(path, 'utf8').catch(() => undefined) : undefined);
+  if (text === undefined) throw new Error(`no rule pack at ${file} in ${base === undefined ? 'the reviewed tree' : `the base commit ${base.slice(0, 12)}`}: packs are read from the base, so a change cannot choose its own rules; commit it to the base branch first`);
+  return { file, text };
 }
