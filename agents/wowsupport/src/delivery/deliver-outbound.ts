@@ -13,6 +13,11 @@ const sql = {
 export interface OutboundMessage {
   ticketId: string;
   messageId: string;
+  /**
+   * The subject it goes out with: the ticket's, or, to an address nobody has verified (a
+   * web-form ticket's, before a mail from it answered the desk), the ticket's reference
+   * only, so that a stranger's subject never reaches someone else's mailbox as ours.
+   */
   subject: string;
   body: string;
   /** An agent's answer (RFC 3834 auto-replied), not a person's. */
@@ -46,13 +51,13 @@ export async function deliverOutbound(store: Store, channels: CustomerChannels, 
   const message = (await store.query<{ ticket_id: string; body: string; auto_submitted: boolean; delivered_at: Date | null }>(sql.message, [messageId])).rows[0];
   if (message === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [`the outbound message ${messageId}`]);
   if (message.delivered_at !== null) return { did: 'already' };
-  const target = (await store.query<{ channel: TicketChannel; subject: string; requester_email: string | null; customer_id: string | null; webhook_url: string | null; webhook_secret: string | null }>(sql.target, [message.ticket_id])).rows[0];
+  const target = (await store.query<{ channel: TicketChannel; subject: string; requester_email: string | null; customer_id: string | null; webhook_url: string | null; webhook_secret: string | null; recipient_verified: boolean }>(sql.target, [message.ticket_id])).rows[0];
   if (target === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [message.ticket_id]);
   const thread = (await store.query<{ channel_msg_id: string }>(sql.threadIds, [message.ticket_id])).rows.map((r) => r.channel_msg_id);
   const outbound: OutboundMessage = {
     ticketId: message.ticket_id,
     messageId,
-    subject: target.subject,
+    subject: target.recipient_verified ? target.subject : `Your support request ${message.ticket_id}`,
     body: message.body,
     automatic: message.auto_submitted,
     channel: target.channel,

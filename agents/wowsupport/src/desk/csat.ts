@@ -36,10 +36,11 @@ const maxComment = 2_000;
  * out-of-office never answers it. The survey goes out as any answer does
  * (`support.message.outbound`, with the survey's id).
  */
-export async function requestCsat(tx: PgQueryable, ticket: { id: string; subject: string; channel: TicketChannel }, at: Date | undefined): Promise<string> {
+export async function requestCsat(tx: PgQueryable, ticket: { id: string; channel: TicketChannel }, at: Date | undefined): Promise<string> {
   const csatId = randomUUID();
   const messageId = randomUUID();
-  const body = `Your request "${ticket.subject}" is solved. How would you rate the support you received: good or bad? A comment helps us improve.`;
+  // The reference, not the subject: a web-form ticket's subject is a stranger's words until its address is verified.
+  const body = `Your request ${ticket.id} is solved. How would you rate the support you received: good or bad? A comment helps us improve.`;
   await tx.query(sql.insertMessage, [messageId, ticket.id, 'outbound', csatAuthor.kind, csatAuthor.id, body, true, [], ticket.channel, null]);
   await tx.query(sql.insertRequest, [csatId, ticket.id, messageId, at ?? null]);
   await enqueueOutbox(tx, createEvent({ source: csatSource, type: 'support.message.outbound', subject: ticket.id, partitionkey: ticket.id, data: { ticketId: ticket.id, messageId, csatId } }));
