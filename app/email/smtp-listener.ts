@@ -64,8 +64,8 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
     // Mail for anyone else is not ours to take: the desk is no relay.
     onRcptTo(address, _session, callback) {
       const domain = address.address.slice(address.address.lastIndexOf('@') + 1).toLowerCase();
-      if (domains.includes(domain)) return callback();
-      return callback(Object.assign(new Error(`<${bounded(address.address, 100)}>: this server takes mail for ${domains.join(', ')} only`), { responseCode: 550 }));
+      if (domains.includes(domain)) callback();
+      else callback(Object.assign(new Error(`<${bounded(address.address, 100)}>: this server takes mail for ${domains.join(', ')} only`), { responseCode: 550 }));
     },
     onData(stream, session, callback) {
       takeMail(stream, session, { ...opts, maxBytes }).then((reply) => callback(null, reply), (err: unknown) => callback(err as Error));
