@@ -60,12 +60,21 @@ describe('loadConfig', () => {
   });
 
   it('reads the support desk: the repository, approvers split into logins and teams, and defaults', () => {
-    expect(loadConfig({}).support).toEqual({ repo: undefined, approvers: { logins: [], teams: [] }, personalDataInIssues: false, l1Threshold: 0.6, rateLimitPerMinute: 60, smtpListen: undefined, smtpUrl: undefined, emailFrom: 'support@waooaw.localhost', incidentCheckMs: 60_000, slaSweepMs: 60_000 });
+    expect(loadConfig({}).support).toEqual({ repo: undefined, approvers: { logins: [], teams: [] }, personalDataInIssues: false, l1Threshold: 0.6, rateLimitPerMinute: 60, form: { perIpPerHour: 20, perEmailPerHour: 5, key: undefined }, smtpListen: undefined, smtpUrl: undefined, emailFrom: 'support@waooaw.localhost', incidentCheckMs: 60_000, slaSweepMs: 60_000 });
     const support = loadConfig({ SUPPORT_REPO: 'acme/support', SUPPORT_APPROVERS: '@ada, acme/support-leads', SUPPORT_SMTP_PORT: '2525' }).support;
     expect(support).toMatchObject({ repo: { owner: 'acme', repo: 'support' }, approvers: { logins: ['ada'], teams: [{ org: 'acme', slug: 'support-leads' }] }, smtpListen: { host: '127.0.0.1', port: 2525 } });
     expect(configError({ SUPPORT_REPO: 'support' })).toContain('SUPPORT_REPO: expected owner/repo');
     expect(configError({ SUPPORT_L1_THRESHOLD: '80' })).toContain('SUPPORT_L1_THRESHOLD: expected a number from 0 to 1');
     expect(configError({ SMTP_URL: 'smtp.example.com' })).toContain('SMTP_URL: expected a URL starting with smtp:// or smtps://');
+  });
+
+  it('reads the web form\'s limits and the key its submission ids are signed with, never echoing the key', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ SUPPORT_FORM_PER_IP_PER_HOUR: '100', SUPPORT_FORM_PER_EMAIL_PER_HOUR: '3', SUPPORT_FORM_KEY: key }).support.form).toEqual({ perIpPerHour: 100, perEmailPerHour: 3, key: Buffer.alloc(32, 7) });
+    const short = configError({ SUPPORT_FORM_KEY: 'c2hvcnQta2V5' });
+    expect(short).toContain('SUPPORT_FORM_KEY: expected at least 32 random bytes in base64');
+    expect(short).not.toContain('c2hvcnQta2V5');
+    expect(configError({ SUPPORT_FORM_PER_IP_PER_HOUR: '0' })).toContain('SUPPORT_FORM_PER_IP_PER_HOUR: expected an integer from 1 to 100000');
   });
 
   it('bounds the support desk\'s SMTP listener: the domains it takes mail for, the size of a mail, the connections at once', () => {

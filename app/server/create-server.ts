@@ -13,7 +13,7 @@ export interface ServerDeps {
   store: Store;
   log: Logger;
   metrics: Metrics;
-  /** The ticket API's rate-limit windows are read from it; tests pin it. */
+  /** The rate limits' windows (the ticket API's, the web form's) are read from it; tests pin it. */
   clock?: () => Date;
 }
 
@@ -70,7 +70,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   // The support desk's customer doors: the ticket API and the web form.
   await app.register(ticketRoutes, { store: deps.store, rateLimitPerMinute: config.support.rateLimitPerMinute, clock: deps.clock ?? (() => new Date()) });
-  await app.register(supportForm, { store: deps.store });
+  await app.register(supportForm, { store: deps.store, settings: config.support.form, clock: deps.clock ?? (() => new Date()) });
 
   app.get('/healthz', () => ({ status: 'ok' }));
 

@@ -5,7 +5,7 @@ export interface FormState {
   /** What the person typed, shown again when the form comes back with errors. */
   values: Record<string, string | undefined>;
   errors: FieldError[];
-  /** A fresh id per rendering: the same form posted twice is one ticket. */
+  /** A fresh signed id per rendering: the same form posted twice is one ticket. */
   submission: string;
 }
 
@@ -83,6 +83,19 @@ export function renderConfirmation(ticket: TicketView): string {
 <p>Subject: ${ticket.subject}</p>
 <p>We will answer you at ${ticket.requester.email ?? 'your email address'}. Quote the reference if you write to us about it.</p>
 <p><a href="/support">Send another request</a></p>`);
+}
+
+/**
+ * Past the form's rate limit: when to try again, in UTC and in minutes from now (the
+ * Retry-After header says the same in seconds). Nothing the person typed is shown.
+ */
+export function renderRateLimited(retryAt: Date, retryAfterSeconds: number): string {
+  const at = Number.isNaN(retryAt.getTime()) ? 'an hour' : `${retryAt.toISOString().slice(11, 16)} UTC`;
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return page('Too many requests – Contact support', html`<h1>Too many requests</h1>
+<p>We take only a few requests an hour from one network, and for one email address, so that nobody can use this form to flood someone with mail. Your request was not sent.</p>
+<p>Try again after ${at} (in ${minutes} minute${minutes === 1 ? '' : 's'}).</p>
+<p><a href="/support">Back to the form</a></p>`);
 }
 
 /** A page for what went wrong on our side: nothing was sent. */

@@ -1,35 +1,48 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { Store } from '../../agents/runtime/src/index.ts';
-import { submitWebForm } from '../../agents/wowsupport/src/index.ts';
-import { renderConfirmation, renderFailure, renderSupportForm } from './support-form-page.ts';
+import { isWowError, type Store, type SupportSettings } from '../../agents/runtime/src/index.ts';
+import { signSubmission, submitWebForm } from '../../agents/wowsupport/src/index.ts';
+import { renderConfirmation, renderFailure, renderRateLimited, renderSupportForm } from './support-form-page.ts';
 
 export interface SupportFormOptions {
   store: Store;
+  /** config.support.form: the limits per client and per email address, the submission key. */
+  settings: SupportSettings['form'];
+  /** The rate limit's hour windows are read from it; tests pin it. */
+  clock: () => Date;
 }
 
 /**
  * The support web form: `GET /support` shows it, `POST /support` (a plain form post, no
- * script needed) opens a ticket on the web channel and shows its reference, or shows the
- * form again with each field's problem and what was typed.
+ * script needed) opens a ticket on the web channel and shows its reference, shows the
+ * form again with each field's problem and what was typed, or, past the form's rate
+ * limit, says when to try again (429).
  */
 export const supportForm: FastifyPluginAsync<SupportFormOptions> = async (app, opts) => {
+  // Without SUPPORT_FORM_KEY, one of this process's own: its forms are posted back to it.
+  const settings = { ...opts.settings, key: opts.settings.key ?? randomBytes(32) };
+
   // Only inside this plugin: the rest of the server takes no form posts.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
 
-  app.get('/support', async (_req, reply) => sendPage(reply, 200, renderSupportForm({ values: {}, errors: [], submission: randomUUID() })));
+  app.get('/support', async (_req, reply) => sendPage(reply, 200, renderSupportForm({ values: {}, errors: [], submission: signSubmission(settings.key) })));
 
   app.post('/support', async (req, reply) => {
     const fields = formFields(req.body);
-    const outcome = await submitWebForm(opts.store, fields);
+    const outcome = await submitWebForm(opts.store, settings, { fields, clientAddress: req.ip, now: opts.clock() });
     if (outcome.ok) return sendPage(reply, 201, renderConfirmation(outcome.ticket));
-    // The same submission id again: fixing the errors and sending still makes one ticket.
-    return sendPage(reply, 422, renderSupportForm({ values: fields, errors: outcome.errors, submission: fields.submission ?? randomUUID() }));
+    return sendPage(reply, 422, renderSupportForm({ values: fields, errors: outcome.errors, submission: outcome.submission }));
   });
 
   app.setErrorHandler((err, req, reply) => {
+    if (isWowError(err, 'WOW_ERR_FORM_RATE_LIMITED')) {
+      const retryAfterSeconds = Number(err.data?.retryAfterSeconds ?? 3600);
+      const retryAt = err.data?.retryAt;
+      void reply.header('Retry-After', String(retryAfterSeconds));
+      return sendPage(reply, 429, renderRateLimited(new Date(typeof retryAt === 'string' ? retryAt : Number.NaN), retryAfterSeconds));
+    }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) req.log.error({ err }, 'support form request failed');
     return sendPage(reply, status, renderFailure(status));

@@ -30,7 +30,8 @@ export { authorizeApiCall, readTicket, submitMessage, submitRating, submitTicket
 export type { IntakeAnswer } from './intake/idempotency.ts';
 export type { FieldError } from './intake/parse-input.ts';
 export type { MessageView, TicketView } from './intake/ticket-view.ts';
-export { submitWebForm, type WebFormOutcome } from './intake/web-form.ts';
+export { submitWebForm, type WebFormOutcome, type WebFormSettings } from './intake/web-form.ts';
+export { signSubmission } from './intake/form-submission.ts';
 export { killSwitch, setKillSwitch, type KillSwitch } from './sync/sync-store.ts';
 export { addCustomerAgent, openIncidents, type Incident } from './incidents/incident-store.ts';
 

@@ -54,6 +54,7 @@ export const errorCodes = {
   WOW_ERR_CUSTOMER_NOT_FOUND: { template: 'No customer "%s". Add one with `wow support customers add <slug> --name <name>`.', retryable: false, status: 404 },
   WOW_ERR_IDEMPOTENCY_KEY_REUSED: { template: 'Idempotency-Key "%s" was used before for a different request. Send a new key with a new request; resend the first request unchanged to get its response again.', retryable: false, status: 422 },
   WOW_ERR_RATE_LIMITED: { template: 'More than %s requests this minute for customer "%s"; retry after %s seconds (the Retry-After header).', retryable: true, status: 429 },
+  WOW_ERR_FORM_RATE_LIMITED: { template: 'More than %s support requests this hour from %s; try again after %s UTC (in %s minutes).', retryable: true, status: 429 },
   WOW_ERR_EMAIL_INVALID: { template: 'The mail cannot be taken as a support request: %s. Send an RFC 5322 message with a From address and a body.', retryable: false, status: 400 },
   WOW_ERR_EMAIL_TOO_LARGE: { template: 'The mail is larger than the support desk takes (%s bytes). Send large files as links instead of attachments.', retryable: false, status: 413 },
   WOW_ERR_VISION_TOO_LARGE: { template: '%s, the cap %s of this WowVision server. Its operator can raise %s; the WowVision Action and `wow review` read a checkout and have no such cap.', retryable: false, status: 413 },
