@@ -67,6 +67,8 @@ export const hiddenCharacters = defineKind({
   summary: 'Bidirectional controls, zero-width characters, line separators and control characters that make code read differently than it runs (Trojan Source, CVE-2021-42574).',
   // A character that hides code is as dangerous on an old line as on a new one.
   defaultScope: 'file',
+  // A waiver comment can hide in the same invisible text; the pack's `allow` and `pathNot`, read from the base, decide instead.
+  waivable: false,
   options: z.strictObject({
     paths: fileSpec.default({ path: ['**'], pathNot: [] }),
     binary: z.array(z.string().min(1)).default(binaryFiles).describe('globs of binary files, never read as text'),

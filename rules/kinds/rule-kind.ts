@@ -110,6 +110,11 @@ export interface RuleKind<Options = unknown> {
   readonly defaultScope: Scope;
   /** `advisor`: needs a model, and without one does nothing. */
   readonly needs?: 'advisor';
+  /**
+   * `false`: a finding of this kind is never waived by a comment in the reviewed file. Set
+   * for kinds about text a reader cannot see, where the waiver would sit beside what it hides.
+   */
+  readonly waivable?: false;
   /** File-local kinds: run on each target file; results are cached by blob and rule pack. */
   checkFile?(options: Options, file: TextFile, view: ReviewView): Hit[] | Promise<Hit[]>;
   /** Repository-wide kinds: see the whole graph. */

@@ -86,6 +86,16 @@ describe('hidden-characters rules', () => {
     expect(many.at(-1)?.message).toBe('U+200B ZERO WIDTH SPACE and 100 more hidden characters in this file (only the first 50 are listed); remove them, or write each as its \\u escape where it is meant');
   });
 
+  it('cannot be waived from inside the change: the waiver would sit beside the text it hides', async () => {
+    repo = await tempRepo(packWith({ kind: 'hidden-characters' }));
+    const [first, ...rest] = trojanSource.split('\n');
+    await repo.write({ 'src/admin.ts': [first, '  // wowvision-disable-next-line the-rule -- it is only a comment', ...rest].join('\n') });
+    const review = await repo.review({ base: 'main' });
+    expect(review.waived).toEqual([]);
+    expect(review.conclusion).toBe('failure');
+    expect(review.findings[0]?.message).toContain('cannot be waived');
+  });
+
   it('refuses an allow entry that is not a code point, naming the field', async () => {
     const loaded = await loadRulePack({ file: '.github/wowvision.yml', text: 'rules:\n  - name: hidden\n    kind: hidden-characters\n    allow: [ZWJ]\n' }, async () => undefined);
     expect(loaded).toEqual({ problems: [{ file: '.github/wowvision.yml', line: 4, column: 13, message: 'rule "hidden", allow.0: expected a code point written as U+ and four to six hex digits, e.g. "U+200D"' }] });

@@ -114,7 +114,8 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
     }
     const lines = snapshot.blobs.has(finding.path) ? (await read(finding.path)).split('\n') : [];
     const waiver = waiverAbove(lines, finding.line);
-    if (waiver === undefined || !waiver.rules.includes(finding.rule)) counted.push(finding);
+    if (waiver !== undefined && waiver.rules.includes(finding.rule) && ruleKinds.get(finding.kind)?.waivable === false) counted.push({ ...finding, message: `${finding.message} (this rule cannot be waived in the file: remove the character)` });
+    else if (waiver === undefined || !waiver.rules.includes(finding.rule)) counted.push(finding);
     else if (waiver.reason !== undefined) waived.push({ finding, reason: waiver.reason });
     else counted.push({ ...finding, message: `${finding.message} (the waiver above has no reason: write "-- why" after the rule name)` });
   }
