@@ -59,7 +59,7 @@ describe('.github/workflows/wowvision.yml', async () => {
     expect(workflow.on.pull_request).toBeDefined();
     expect(workflow.permissions).toEqual({ contents: 'read', checks: 'write', 'security-events': 'write' });
     expect(checkouts.map((s) => s.with)).toEqual([
-      { ref: '${{ github.event.pull_request.base.sha || github.event.before }}', path: 'base', 'persist-credentials': false },
+      { ref: "${{ github.event.pull_request.base.sha || (github.event.before != '0000000000000000000000000000000000000000' && github.event.before) || github.sha }}", path: 'base', 'persist-credentials': false },
       { ref: '${{ github.event.pull_request.head.sha || github.sha }}', path: 'head', 'fetch-depth': 0, 'persist-credentials': false },
     ]);
     const vision = steps.find((s) => s.id === 'vision');
