@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
 import { getRepositoryRole, hasRepositoryRole, type GitHubClient } from '../../../runtime/src/index.ts';
 import { snapshotFromTarball } from '../../../wowvision/src/index.ts';
 import type { AgentTemplate } from '../generate/agent-template.ts';
@@ -120,8 +122,9 @@ async function generate(at: IssueAt, input: { request: AgentRequest; answers: Re
     const { data: info } = await client.request('GET /repos/{owner}/{repo}', { owner, repo });
     const branch = info.default_branch;
     const { data: ref } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `heads/${branch}` });
-    const { data: tarball } = await client.request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner, repo, ref: ref.object.sha });
-    const base = await snapshotFromTarball(new Uint8Array(tarball as ArrayBuffer));
+    // Read as it downloads and stopped at WowVision's size caps: the process serves every installation.
+    const { data: tarball } = await client.request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner, repo, ref: ref.object.sha, request: { parseSuccessResponseBody: false } });
+    const base = await snapshotFromTarball(Readable.fromWeb(tarball as ReadableStream<Uint8Array>));
     const plan = await buildNewAgent({ answers: input.answers, request, questionnaire: input.q, templates: generation.templates, base, typecheckRoot: generation.typecheckRoot });
     if (plan.did === 'blocked') {
       const { commentId } = await upsertFeedback(at, blockedComment(request, plan.gate));
