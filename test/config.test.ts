@@ -60,7 +60,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the support desk: the repository, approvers split into logins and teams, and defaults', () => {
-    expect(loadConfig({}).support).toEqual({ repo: undefined, approvers: { logins: [], teams: [] }, personalDataInIssues: false, l1Threshold: 0.6, rateLimitPerMinute: 60, form: { perIpPerHour: 20, perEmailPerHour: 5, key: undefined }, smtpListen: undefined, smtpUrl: undefined, emailFrom: 'support@waooaw.localhost', incidentCheckMs: 60_000, slaSweepMs: 60_000 });
+    expect(loadConfig({}).support).toEqual({ repo: undefined, approvers: { logins: [], teams: [] }, personalDataInIssues: false, l1Threshold: 0.6, rateLimitPerMinute: 60, secretsKey: undefined, form: { perIpPerHour: 20, perEmailPerHour: 5, key: undefined }, smtpListen: undefined, smtpUrl: undefined, emailFrom: 'support@waooaw.localhost', incidentCheckMs: 60_000, slaSweepMs: 60_000 });
     const support = loadConfig({ SUPPORT_REPO: 'acme/support', SUPPORT_APPROVERS: '@ada, acme/support-leads', SUPPORT_SMTP_PORT: '2525' }).support;
     expect(support).toMatchObject({ repo: { owner: 'acme', repo: 'support' }, approvers: { logins: ['ada'], teams: [{ org: 'acme', slug: 'support-leads' }] }, smtpListen: { host: '127.0.0.1', port: 2525 } });
     expect(configError({ SUPPORT_REPO: 'support' })).toContain('SUPPORT_REPO: expected owner/repo');
@@ -75,6 +75,16 @@ describe('loadConfig', () => {
     expect(short).toContain('SUPPORT_FORM_KEY: expected at least 32 random bytes in base64');
     expect(short).not.toContain('c2hvcnQta2V5');
     expect(configError({ SUPPORT_FORM_PER_IP_PER_HOUR: '0' })).toContain('SUPPORT_FORM_PER_IP_PER_HOUR: expected an integer from 1 to 100000');
+  });
+
+  it('reads the key customers\' webhook secrets are sealed with: exactly 32 bytes in base64, never echoed', () => {
+    const key = Buffer.alloc(32, 9);
+    expect(loadConfig({ SUPPORT_SECRETS_KEY: key.toString('base64') }).support.secretsKey).toEqual(key);
+    for (const bad of [Buffer.alloc(16, 9).toString('base64'), Buffer.alloc(48, 9).toString('base64'), 'not base64 at all']) {
+      const message = configError({ SUPPORT_SECRETS_KEY: bad });
+      expect(message).toContain('SUPPORT_SECRETS_KEY: expected 32 random bytes in base64');
+      expect(message).not.toContain(bad);
+    }
   });
 
   it('bounds the support desk\'s SMTP listener: the domains it takes mail for, the size of a mail, the connections at once', () => {

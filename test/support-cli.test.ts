@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createStore } from '../agents/runtime/src/index.ts';
@@ -10,7 +11,9 @@ const database = uniqueName('wowsupport');
 const admin = new pg.Client({ connectionString: testDatabaseUrl });
 const url = new URL(testDatabaseUrl);
 url.pathname = `/${database}`;
-const env = { DATABASE_URL: url.toString() };
+// Customers with a webhook need the key their secrets are sealed with.
+const secretsKey = randomBytes(32).toString('base64');
+const env = { DATABASE_URL: url.toString(), SUPPORT_SECRETS_KEY: secretsKey };
 
 beforeAll(async () => {
   await admin.connect();
@@ -23,7 +26,7 @@ afterAll(async () => {
 
 describe('wow support', () => {
   it('has --help with exit codes on each command', async () => {
-    for (const argv of [['support', 'customers', 'add'], ['support', 'customers', 'list'], ['support', 'customers', 'uses'], ['support', 'keys', 'create'], ['support', 'keys', 'revoke'], ['support', 'kill-switch'], ['support', 'incidents']]) {
+    for (const argv of [['support', 'customers', 'add'], ['support', 'customers', 'list'], ['support', 'customers', 'uses'], ['support', 'keys', 'create'], ['support', 'keys', 'revoke'], ['support', 'secrets', 'seal'], ['support', 'kill-switch'], ['support', 'incidents']]) {
       const run = await wow([...argv, '--help']);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Exit codes: 0 done, 1 the operation failed');
@@ -77,6 +80,29 @@ describe('wow support', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('error WOW_ERR_CLI_USAGE: invalid input: slug: expected lowercase letters, digits and hyphens, starting with a letter or digit (e.g. acme-corp); webhookUrl: expected an http:// or https:// URL.\n');
     expect((await wow(['support', 'customers', 'add', 'x'], env)).code).toBe(2);
+  });
+
+  it('refuses a customer with a webhook without SUPPORT_SECRETS_KEY (exit 2, saying how to make one), and seals secrets stored in plain text before', async () => {
+    const { SUPPORT_SECRETS_KEY: _key, ...keyless } = env;
+    const refused = await wow(['support', 'customers', 'add', 'hooli', '--name', 'Hooli', '--webhook-url', 'https://hooli.example/hooks'], keyless);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('SUPPORT_SECRETS_KEY is not set, so a customer with a webhook cannot be added');
+    expect(refused.stderr).toContain('openssl rand -base64 32');
+    expect(await wow(['support', 'customers', 'add', 'hooli', '--name', 'Hooli'], keyless)).toMatchObject({ code: 0 });
+
+    const store = await createStore({ url: env.DATABASE_URL, dataDir: '.data', poolMax: 1, log: createLogger('silent') });
+    try {
+      // A customer written before secrets were sealed.
+      await store.query('insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)', [randomUUID(), 'oldco', 'Old Co', 'https://old.example/hooks', 'plain-secret-from-before']);
+      expect((await wow(['support', 'secrets', 'seal'], keyless))).toMatchObject({ code: 2, stderr: expect.stringContaining('SUPPORT_SECRETS_KEY is not set, so there is nothing to seal with') as unknown });
+      expect(await wow(['support', 'secrets', 'seal'], env)).toMatchObject({ code: 0, stdout: '✔ sealed 1 webhook secret stored in plain text; none is left\n' });
+      expect(await wow(['support', 'secrets', 'seal', '--json'], env)).toMatchObject({ code: 0, stdout: '{"sealed":0}\n' });
+      const row = (await store.query<{ row: string; webhook_secret: string | null }>("select row_to_json(c)::text as row, webhook_secret from support_customers c where slug = 'oldco'")).rows[0];
+      expect(row?.webhook_secret).toBeNull();
+      expect(row?.row).not.toContain('plain-secret-from-before');
+    } finally {
+      await store.close();
+    }
   });
 
   it('turns the kill switch on and off with who did it, and records the agents a customer uses', async () => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { createError, createLogger, isWowError, loadConfig, migrate, openStore, type Store } from '../../agents/runtime/src/index.ts';
-import { addCustomerAgent, createCustomer, getCustomer, issueApiKey, killSwitch, listCustomers, openIncidents, revokeApiKey, setKillSwitch } from '../../agents/wowsupport/src/index.ts';
+import { createError, createLogger, isWowError, loadConfig, migrate, openStore, type Config, type Store } from '../../agents/runtime/src/index.ts';
+import { addCustomerAgent, createCustomer, getCustomer, issueApiKey, killSwitch, listCustomers, openIncidents, revokeApiKey, sealPlainWebhookSecrets, setKillSwitch } from '../../agents/wowsupport/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 
@@ -14,9 +14,10 @@ const exitHelp = '\nExit codes: 0 done, 1 the operation failed (e.g. no such cus
  * function and one more line here.
  */
 export function registerSupportCommands(program: Command, io: CliIo, setCode: SetCode): void {
-  const support = program.command('support').description('The support desk: customer organisations, their ticket API keys, the kill switch and incidents');
+  const support = program.command('support').description('The support desk: customer organisations, their ticket API keys and webhook secrets, the kill switch and incidents');
   registerCustomersCommands(support, io, setCode);
   registerKeysCommands(support, io, setCode);
+  registerSecretsCommands(support, io, setCode);
   registerKillSwitchCommand(support, io, setCode);
   registerIncidentsCommand(support, io, setCode);
 }
@@ -40,7 +41,7 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
     });
 
   customers.command('add')
-    .description('Add a customer organisation. With --webhook-url, answers to its tickets are POSTed there, signed with its webhook secret (made for you and printed once, unless you give --webhook-secret).')
+    .description('Add a customer organisation. With --webhook-url, answers to its tickets are POSTed there, signed with its webhook secret (made for you and printed once, unless you give --webhook-secret), which is stored sealed with SUPPORT_SECRETS_KEY.')
     .argument('<slug>', 'a short id: lowercase letters, digits and hyphens (e.g. acme-corp)')
     .requiredOption('--name <name>', 'the organisation\'s name, as people read it')
     .option('--webhook-url <url>', 'the https:// endpoint that receives answers and status changes')
@@ -48,7 +49,7 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
     .option('--json', 'print the customer as JSON')
     .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support customers add acme-corp --name "Acme Corp" --webhook-url https://acme.example/hooks/support`)
     .action(async (slug: string, opts: { name: string; webhookUrl?: string; webhookSecret?: string; json?: boolean }) => {
-      const customer = await withDeskStore(io, (store) => createCustomer(store, { slug, name: opts.name, webhookUrl: opts.webhookUrl, webhookSecret: opts.webhookSecret }));
+      const customer = await withDeskStore(io, (store, config) => createCustomer(store, { slug, name: opts.name, webhookUrl: opts.webhookUrl, webhookSecret: opts.webhookSecret }, { secretsKey: config.support.secretsKey }));
       if (opts.json === true) io.stdout.write(JSON.stringify(customer, null, 2) + '\n');
       else {
         io.stdout.write(`✔ customer ${customer.slug} (${customer.name}) added\n`);
@@ -73,6 +74,24 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
           'No customers yet. Add one with `wow support customers add <slug> --name <name>`.',
         ));
       }
+      setCode(exitCodes.ok);
+    });
+}
+
+function registerSecretsCommands(support: Command, io: CliIo, setCode: SetCode): void {
+  const secrets = support.command('secrets').description('Customers\' webhook secrets, stored sealed with SUPPORT_SECRETS_KEY (AES-256-GCM)');
+
+  secrets.command('seal')
+    .description('Seal every webhook secret still stored in plain text (customers added before secrets were sealed) with SUPPORT_SECRETS_KEY, clearing the plain text. Run it once after setting the key; running it again finds nothing to do.')
+    .option('--json', 'print { sealed } as JSON')
+    .addHelpText('after', `${exitHelp}\n\nExample:\n  SUPPORT_SECRETS_KEY=$(openssl rand -base64 32) wow support secrets seal`)
+    .action(async (opts: { json?: boolean }) => {
+      const sealed = await withDeskStore(io, (store, config) => {
+        if (config.support.secretsKey === undefined) throw createError('WOW_ERR_SECRETS_KEY_MISSING', ['there is nothing to seal with']);
+        return sealPlainWebhookSecrets(store, config.support.secretsKey);
+      });
+      if (opts.json === true) io.stdout.write(JSON.stringify({ sealed }) + '\n');
+      else io.stdout.write(sealed === 0 ? '✔ no webhook secret is stored in plain text\n' : `✔ sealed ${sealed} webhook secret${sealed === 1 ? '' : 's'} stored in plain text; none is left\n`);
       setCode(exitCodes.ok);
     });
 }
@@ -154,17 +173,19 @@ function keyPrefix(text: string): string {
 
 /**
  * Runs `work` on the desk's database, migrated first (a fresh embedded database has no
- * tables yet). Input the engine refuses is bad usage (exit 2), said field by field.
+ * tables yet). Input the engine refuses is bad usage (exit 2), said field by field; a
+ * missing SUPPORT_SECRETS_KEY is bad configuration (exit 2).
  */
-export async function withDeskStore<T>(io: CliIo, work: (store: Store) => Promise<T>): Promise<T> {
+export async function withDeskStore<T>(io: CliIo, work: (store: Store, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig(io.env);
   const log = createLogger('silent');
   const store = await openStore(config, log);
   try {
     await migrate(store, { log });
-    return await work(store);
+    return await work(store, config);
   } catch (err) {
     if (isWowError(err, 'WOW_ERR_SUPPORT_INPUT')) throw createError('WOW_ERR_CLI_USAGE', [err.message.replace(/^The request is invalid: /, 'invalid input: ')], { cause: err });
+    if (isWowError(err, 'WOW_ERR_SECRETS_KEY_MISSING')) throw createError('WOW_ERR_CONFIG', [`  SUPPORT_SECRETS_KEY: ${err.message}`], { cause: err });
     throw err;
   } finally {
     await store.close();

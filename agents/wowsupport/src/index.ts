@@ -25,6 +25,7 @@ export { receiveEmail, type EmailOutcome } from './email/receive-email.ts';
 
 // The HTTP intake (app/tickets) and `wow support` (cli/commands/support.ts) work with these.
 export { createCustomer, getCustomer, listCustomers, type Customer } from './intake/customers.ts';
+export { sealPlainWebhookSecrets } from './intake/webhook-secrets.ts';
 export { issueApiKey, revokeApiKey } from './intake/api-keys.ts';
 export { authorizeApiCall, readTicket, submitMessage, submitRating, submitTicket, type ApiCall } from './intake/ticket-api.ts';
 export type { IntakeAnswer } from './intake/idempotency.ts';

@@ -8,6 +8,7 @@ import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../..
 import { postCustomerWebhook, verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
 import { checkIncidents, type IncidentDeps } from '../src/incidents/check-incidents.ts';
 import { addCustomerAgent } from '../src/incidents/incident-store.ts';
+import { openWebhookSecret } from '../src/intake/webhook-secrets.ts';
 import { defaultHealthPolicy, judgeHealth, type HealthFigures } from '../src/incidents/judge-health.ts';
 
 const log = createLogger('silent');
@@ -89,7 +90,7 @@ describe.each(backends)('incidents on $name', (backend) => {
       log,
       github: { client: await port.forRepository('acme', 'support'), owner: 'acme', repo: 'support' },
       send: async (notice, event) => {
-        await postCustomerWebhook({ url: notice.customer.webhookUrl, secret: notice.customer.webhookSecret, deliveryId: `${notice.incident.id}:${notice.kind}`, event });
+        await postCustomerWebhook({ url: notice.customer.webhookUrl, secret: openWebhookSecret(notice.customer.webhookSecret, notice.customer.id, undefined), deliveryId: `${notice.incident.id}:${notice.kind}`, event });
       },
     };
     // A week of normal handling: 50 ms, 1 in 200 failing. The factory's agent is healthy throughout.

@@ -65,6 +65,7 @@ export const envSchema = z.object({
   SUPPORT_RATE_LIMIT_PER_MINUTE: int(1, 100_000, 60),
   SUPPORT_FORM_PER_IP_PER_HOUR: int(1, 100_000, 20),
   SUPPORT_FORM_PER_EMAIL_PER_HOUR: int(1, 100_000, 5),
+  SUPPORT_SECRETS_KEY: z.preprocess(emptyAsUndefined, z.string().trim().refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v), { error: 'expected 32 random bytes in base64 (e.g. the output of "openssl rand -base64 32")' }).optional()),
   SUPPORT_FORM_KEY: z.preprocess(emptyAsUndefined, z.string().trim().refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 32, { error: 'expected at least 32 random bytes in base64 (e.g. the output of "openssl rand -base64 32")' }).optional()),
   SUPPORT_SMTP_PORT: z.preprocess(emptyAsUndefined, int(0, 65535, 0).optional()),
   SUPPORT_SMTP_HOST: z.string().min(1).default('127.0.0.1'),

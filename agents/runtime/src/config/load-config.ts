@@ -47,6 +47,11 @@ export interface SupportSettings {
    */
   form: { perIpPerHour: number; perEmailPerHour: number; key: Buffer | undefined };
   /**
+   * The key customers' webhook secrets are sealed with (AES-256-GCM); undefined: no
+   * webhook secret can be stored or read, so customers with a webhook cannot be added.
+   */
+  secretsKey: Buffer | undefined;
+  /**
    * The inbound SMTP listener; undefined: no listener. It takes mail for `domains` only
    * (SUPPORT_SMTP_DOMAINS, else SUPPORT_EMAIL_FROM's domain), of at most `maxBytes`, from
    * at most `maxClients` connections at once.
@@ -68,7 +73,7 @@ export interface LlmSettings {
   model: string;
 }
 
-const secretVariables = new Set(['PRIVATE_KEY', 'WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL', 'LLM_API_KEY', 'SMTP_URL', 'SUPPORT_FORM_KEY']);
+const secretVariables = new Set(['PRIVATE_KEY', 'WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL', 'LLM_API_KEY', 'SMTP_URL', 'SUPPORT_FORM_KEY', 'SUPPORT_SECRETS_KEY']);
 
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const name = issue.path.join('.');
@@ -124,6 +129,7 @@ function supportSettings(e: Env): SupportSettings {
     personalDataInIssues: e.SUPPORT_PERSONAL_DATA_IN_ISSUES === 'true',
     l1Threshold: e.SUPPORT_L1_THRESHOLD,
     rateLimitPerMinute: e.SUPPORT_RATE_LIMIT_PER_MINUTE,
+    secretsKey: e.SUPPORT_SECRETS_KEY === undefined ? undefined : Buffer.from(e.SUPPORT_SECRETS_KEY, 'base64'),
     form: { perIpPerHour: e.SUPPORT_FORM_PER_IP_PER_HOUR, perEmailPerHour: e.SUPPORT_FORM_PER_EMAIL_PER_HOUR, key: e.SUPPORT_FORM_KEY === undefined ? undefined : Buffer.from(e.SUPPORT_FORM_KEY, 'base64') },
     smtpListen: e.SUPPORT_SMTP_PORT === undefined ? undefined : { host: e.SUPPORT_SMTP_HOST, port: e.SUPPORT_SMTP_PORT, domains: smtpDomains(e), maxBytes: e.SUPPORT_SMTP_MAX_BYTES, maxClients: e.SUPPORT_SMTP_MAX_CLIENTS },
     smtpUrl: e.SMTP_URL,

@@ -1,9 +1,13 @@
 import type { SupportSettings } from '../../../runtime/src/index.ts';
 import type { CustomerChannels } from './deliver-outbound.ts';
+import { openWebhookSecret } from '../intake/webhook-secrets.ts';
 import { postCustomerWebhook } from './post-customer-webhook.ts';
 
-/** The platform's real ways to reach a customer: their signed webhook, and SMTP when SMTP_URL is set. */
-export async function createCustomerChannels(settings: Pick<SupportSettings, 'smtpUrl' | 'emailFrom'>): Promise<CustomerChannels> {
+/**
+ * The platform's real ways to reach a customer: their signed webhook (its secret opened
+ * with SUPPORT_SECRETS_KEY), and SMTP when SMTP_URL is set.
+ */
+export async function createCustomerChannels(settings: Pick<SupportSettings, 'smtpUrl' | 'emailFrom'> & { secretsKey?: Buffer | undefined }): Promise<CustomerChannels> {
   // Loaded only where mail goes out, so the rest of the desk does not pay for nodemailer.
   const mail = settings.smtpUrl === undefined ? undefined : await import('../email/send-ticket-email.ts');
   const transport = settings.smtpUrl === undefined ? undefined : mail?.createMailTransport(settings.smtpUrl);
@@ -12,7 +16,7 @@ export async function createCustomerChannels(settings: Pick<SupportSettings, 'sm
       // The message id is the delivery id: a customer sees a retried delivery as the same one.
       await postCustomerWebhook({
         url: message.customer.webhookUrl,
-        secret: message.customer.webhookSecret,
+        secret: openWebhookSecret(message.customer.webhookSecret, message.customer.id, settings.secretsKey),
         deliveryId: message.messageId,
         event: { type: 'support.message.outbound', data: { ticketId: message.ticketId, messageId: message.messageId, body: message.body, automatic: message.automatic } },
       });

@@ -1,5 +1,6 @@
 import { createError, readSql, type Store } from '../../../runtime/src/index.ts';
 import type { TicketChannel } from '../desk/tickets.ts';
+import { storedWebhookSecret, type StoredWebhookSecret, type WebhookSecretColumns } from '../intake/webhook-secrets.ts';
 
 const sql = {
   target: readSql(import.meta.url, 'select-delivery-target'),
@@ -23,7 +24,7 @@ export interface OutboundMessage {
   /** An agent's answer (RFC 3834 auto-replied), not a person's. */
   automatic: boolean;
   channel: TicketChannel;
-  customer: { id: string; webhookUrl: string | null; webhookSecret: string | null } | null;
+  customer: { id: string; webhookUrl: string | null; webhookSecret: StoredWebhookSecret | null } | null;
   requesterEmail: string | null;
   /** The thread's email Message-IDs, oldest first. */
   emailThread: string[];
@@ -31,7 +32,7 @@ export interface OutboundMessage {
 
 /** How the platform reaches customers. Each returns the message's id on its channel, if it has one. */
 export interface CustomerChannels {
-  webhook(message: OutboundMessage & { customer: { id: string; webhookUrl: string; webhookSecret: string } }): Promise<void>;
+  webhook(message: OutboundMessage & { customer: { id: string; webhookUrl: string; webhookSecret: StoredWebhookSecret } }): Promise<void>;
   /** Undefined when no SMTP server is configured. */
   email: ((message: OutboundMessage & { requesterEmail: string }) => Promise<{ messageId: string }>) | undefined;
 }
@@ -51,7 +52,7 @@ export async function deliverOutbound(store: Store, channels: CustomerChannels, 
   const message = (await store.query<{ ticket_id: string; body: string; auto_submitted: boolean; delivered_at: Date | null }>(sql.message, [messageId])).rows[0];
   if (message === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [`the outbound message ${messageId}`]);
   if (message.delivered_at !== null) return { did: 'already' };
-  const target = (await store.query<{ channel: TicketChannel; subject: string; requester_email: string | null; customer_id: string | null; webhook_url: string | null; webhook_secret: string | null; recipient_verified: boolean }>(sql.target, [message.ticket_id])).rows[0];
+  const target = (await store.query<WebhookSecretColumns & { channel: TicketChannel; subject: string; requester_email: string | null; customer_id: string | null; webhook_url: string | null; recipient_verified: boolean }>(sql.target, [message.ticket_id])).rows[0];
   if (target === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [message.ticket_id]);
   const thread = (await store.query<{ channel_msg_id: string }>(sql.threadIds, [message.ticket_id])).rows.map((r) => r.channel_msg_id);
   const outbound: OutboundMessage = {
@@ -61,7 +62,7 @@ export async function deliverOutbound(store: Store, channels: CustomerChannels, 
     body: message.body,
     automatic: message.auto_submitted,
     channel: target.channel,
-    customer: target.customer_id === null ? null : { id: target.customer_id, webhookUrl: target.webhook_url, webhookSecret: target.webhook_secret },
+    customer: target.customer_id === null ? null : { id: target.customer_id, webhookUrl: target.webhook_url, webhookSecret: storedWebhookSecret(target) },
     requesterEmail: target.requester_email,
     emailThread: thread,
   };

@@ -7,9 +7,25 @@ export function signCustomerWebhook(secret: string, timestamp: string, body: str
 }
 
 /**
+ * A URL as errors and logs may name it: origin and path. Customers put tokens in query
+ * strings (and some in the user part), and an error travels to logs, dead letters, the
+ * message's delivery error and from there into internal notes on a GitHub issue.
+ */
+export function urlForLogs(url: string): string {
+  try {
+    const { origin, pathname } = new URL(url);
+    return `${origin}${pathname}`;
+  } catch {
+    return 'a malformed URL';
+  }
+}
+
+/**
  * Sends one event to a customer's webhook, signed so they can tell it is ours and fresh
  * (the timestamp is signed too, against replays). The delivery id stays the same across
- * retries, so the customer can drop a repeat.
+ * retries, so the customer can drop a repeat. Its errors name the URL without its query
+ * string: WOW_ERR_CUSTOMER_WEBHOOK for an error status, WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE
+ * when no answer came.
  */
 export async function postCustomerWebhook(opts: { url: string; secret: string; deliveryId: string; event: { type: string; data: unknown }; fetch?: typeof fetch; now?: () => Date }): Promise<{ status: number }> {
   const body = JSON.stringify(opts.event);
@@ -26,9 +42,18 @@ export async function postCustomerWebhook(opts: { url: string; secret: string; d
     },
     body,
     signal: AbortSignal.timeout(10_000),
+  }).catch((err: unknown) => {
+    // fetch's own errors may quote the whole URL: only the cause's code goes on, no cause object.
+    throw createError('WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE', [urlForLogs(opts.url), reasonOf(err)]);
   });
-  if (!response.ok) throw createError('WOW_ERR_CUSTOMER_WEBHOOK', [opts.url, String(response.status)]);
+  if (!response.ok) throw createError('WOW_ERR_CUSTOMER_WEBHOOK', [urlForLogs(opts.url), String(response.status)]);
   return { status: response.status };
+}
+
+function reasonOf(err: unknown): string {
+  const cause = (err as { cause?: { code?: unknown } }).cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  return err instanceof Error && err.name === 'TimeoutError' ? 'no answer within 10 seconds' : 'the connection failed';
 }
 
 /** For customers (and tests): whether a delivery is signed with `secret` and no older than `toleranceSeconds`. */

@@ -1,5 +1,6 @@
 import type { AgentContext } from '../../../runtime/src/index.ts';
 import { postCustomerWebhook } from '../delivery/post-customer-webhook.ts';
+import { openWebhookSecret } from '../intake/webhook-secrets.ts';
 import { checkIncidents, type IncidentDeps } from '../incidents/check-incidents.ts';
 import { runEvery } from './run-every.ts';
 
@@ -15,7 +16,8 @@ export async function incidentDeps(ctx: BaseContext): Promise<IncidentDeps> {
     github: client === undefined || repo === undefined ? undefined : { client, ...repo },
     send: async (notice, event) => {
       // The same delivery id on every attempt: the customer can drop a repeat.
-      await postCustomerWebhook({ url: notice.customer.webhookUrl, secret: notice.customer.webhookSecret, deliveryId: `${notice.incident.id}:${notice.kind}`, event });
+      const secret = openWebhookSecret(notice.customer.webhookSecret, notice.customer.id, ctx.config.support.secretsKey);
+      await postCustomerWebhook({ url: notice.customer.webhookUrl, secret, deliveryId: `${notice.incident.id}:${notice.kind}`, event });
     },
   };
 }

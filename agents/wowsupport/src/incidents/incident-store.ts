@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { storedWebhookSecret, type StoredWebhookSecret, type WebhookSecretColumns } from '../intake/webhook-secrets.ts';
 import type { HealthFigures, Signal } from './judge-health.ts';
 
 const sql = {
@@ -82,17 +83,22 @@ export async function queueIncidentNotices(db: PgQueryable, incident: Pick<Incid
 export interface IncidentNotice {
   incident: Incident & { closedAt: Date | null };
   kind: 'opened' | 'resolved';
-  customer: { id: string; webhookUrl: string; webhookSecret: string };
+  /** Its webhook secret as stored: opened with SUPPORT_SECRETS_KEY where it is sent. */
+  customer: { id: string; webhookUrl: string; webhookSecret: StoredWebhookSecret };
 }
 
 /** Notices due to be sent (new, or an earlier attempt two minutes old), claimed by this caller. */
 export async function claimIncidentNotices(db: PgQueryable, now: Date): Promise<IncidentNotice[]> {
-  const { rows } = await db.query<IncidentRow & { incident_id: string; customer_id: string; kind: 'opened' | 'resolved'; webhook_url: string; webhook_secret: string; closed_at: Date | string | null }>(sql.claimNotices, [now.toISOString()]);
-  return rows.map((r) => ({
-    incident: { ...incidentOf({ ...r, id: r.incident_id }), closedAt: r.closed_at === null ? null : new Date(r.closed_at) },
-    kind: r.kind,
-    customer: { id: r.customer_id, webhookUrl: r.webhook_url, webhookSecret: r.webhook_secret },
-  }));
+  const { rows } = await db.query<IncidentRow & WebhookSecretColumns & { incident_id: string; customer_id: string; kind: 'opened' | 'resolved'; webhook_url: string; closed_at: Date | string | null }>(sql.claimNotices, [now.toISOString()]);
+  // Only customers with a secret get notices (insert-incident-notices.sql).
+  return rows.flatMap((r) => {
+    const webhookSecret = storedWebhookSecret(r);
+    return webhookSecret === null ? [] : [{
+      incident: { ...incidentOf({ ...r, id: r.incident_id }), closedAt: r.closed_at === null ? null : new Date(r.closed_at) },
+      kind: r.kind,
+      customer: { id: r.customer_id, webhookUrl: r.webhook_url, webhookSecret },
+    }];
+  });
 }
 
 export async function markNoticeSent(db: PgQueryable, notice: IncidentNotice, now: Date): Promise<void> {

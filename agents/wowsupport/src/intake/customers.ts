@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createError, readSql, type PgQueryable } from '../../../runtime/src/index.ts';
 import { parseInput } from './parse-input.ts';
+import { sealWebhookSecret } from './webhook-secrets.ts';
 
 const sql = {
   insertCustomer: readSql(import.meta.url, 'insert-customer'),
@@ -38,13 +39,18 @@ export const toCustomer = (r: CustomerRow): Customer => ({ id: r.id, slug: r.slu
 
 /**
  * Adds a customer. With a webhook URL and no secret, a fresh secret is made: it is
- * returned here and nowhere else, so the caller shows it once.
+ * returned here and nowhere else, so the caller shows it once. The secret is stored only
+ * sealed with `secretsKey` (SUPPORT_SECRETS_KEY): without a key, a customer with a webhook
+ * is refused (WOW_ERR_SECRETS_KEY_MISSING) rather than stored with its secret readable.
  */
-export async function createCustomer(db: PgQueryable, input: { slug: string; name: string; webhookUrl?: string | undefined; webhookSecret?: string | undefined }): Promise<Customer & { webhookSecret: string | null }> {
+export async function createCustomer(db: PgQueryable, input: { slug: string; name: string; webhookUrl?: string | undefined; webhookSecret?: string | undefined }, opts: { secretsKey?: Buffer | undefined } = {}): Promise<Customer & { webhookSecret: string | null }> {
   const { slug, name, webhookUrl, webhookSecret } = parseInput(newCustomer, input);
   if (webhookSecret !== undefined && webhookUrl === undefined) throw createError('WOW_ERR_SUPPORT_INPUT', ['webhookSecret: give a webhook URL with it'], { data: { errors: [{ field: 'webhookSecret', message: 'give a webhook URL with it' }] } });
+  if (webhookUrl !== undefined && opts.secretsKey === undefined) throw createError('WOW_ERR_SECRETS_KEY_MISSING', ['a customer with a webhook cannot be added']);
+  const id = randomUUID();
   const secret = webhookSecret ?? (webhookUrl === undefined ? null : `whsec_${randomBytes(32).toString('base64url')}`);
-  const row = (await db.query<CustomerRow>(sql.insertCustomer, [randomUUID(), slug, name, webhookUrl ?? null, secret])).rows[0];
+  const sealed = secret === null || opts.secretsKey === undefined ? undefined : sealWebhookSecret(opts.secretsKey, id, secret);
+  const row = (await db.query<CustomerRow>(sql.insertCustomer, [id, slug, name, webhookUrl ?? null, sealed?.keyId ?? null, sealed?.sealed ?? null])).rows[0];
   if (row === undefined) throw createError('WOW_ERR_CUSTOMER_EXISTS', [slug]);
   return { ...toCustomer(row), webhookSecret: secret };
 }

@@ -3,7 +3,7 @@
 -- customer's webhook is theirs, and an email ticket's address is where its mail came
 -- from; a web-form address is whatever was typed, until a mail from it answers the desk
 -- on this ticket.
-select t.channel, t.subject, t.requester_email, c.id as customer_id, c.webhook_url, c.webhook_secret,
+select t.channel, t.subject, t.requester_email, c.id as customer_id, c.webhook_url, c.webhook_secret, c.webhook_secret_key_id, c.webhook_secret_sealed,
   t.channel <> 'web' or exists (
     select 1 from support_messages m
     where m.ticket_id = t.id and m.direction = 'inbound' and m.channel = 'email' and lower(m.author_id) = lower(t.requester_email)
