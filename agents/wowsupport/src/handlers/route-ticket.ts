@@ -4,6 +4,7 @@ import { searchArticles } from '../desk/knowledge-base.ts';
 import { findTicket, recordDeskMessage, setTicketRouting, ticketMessages, type Message } from '../desk/tickets.ts';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
+import { questionMaxLength } from '../tiers/answer-at-l1.ts';
 import { readsAsSolved } from '../tiers/reads-as-solved.ts';
 import { killSwitch } from '../sync/sync-store.ts';
 import { self } from './answer-ticket.ts';
@@ -41,7 +42,10 @@ export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: 
       ticket,
       text,
       agents: agentsConcerned(text, registry, await customerAgents(tx, ticket.customerId)),
-      hits: await searchArticles(tx, text),
+      // The knowledge base is searched for the start of the text, as L1 does: a pasted log
+      // of 70,000 characters makes a query the embedded PGlite fails on ("bad buffer ID"),
+      // leaving its store broken for every later transaction.
+      hits: await searchArticles(tx, text.slice(0, questionMaxLength)),
       now: ctx.clock(),
     });
     const specialist = { kind: 'agent', id: specialistId(diagnosis.topic) } as const;

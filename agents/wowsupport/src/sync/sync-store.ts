@@ -12,6 +12,7 @@ const sql = {
   claimLedger: readSql(import.meta.url, 'claim-ledger'),
   selectLedger: readSql(import.meta.url, 'select-ledger'),
   completeLedger: readSql(import.meta.url, 'complete-ledger'),
+  failLedger: readSql(import.meta.url, 'fail-ledger'),
   ledgerComment: readSql(import.meta.url, 'select-ledger-comment'),
   recentCrossings: readSql(import.meta.url, 'count-recent-crossings'),
   selectSetting: readSql(import.meta.url, 'select-setting'),
@@ -70,18 +71,27 @@ export type LedgerEntry =
   /** fresh: nobody tried to post the message; retaken: an attempt was cut off, it may be on GitHub. */
   | { state: 'fresh' | 'retaken' }
   | { state: 'done'; githubCommentId: number | null }
+  /** GitHub refused it for good; it is never tried again. */
+  | { state: 'failed'; error: string }
   /** Another attempt is posting it right now. */
   | { state: 'busy' };
 
 export async function claimLedger(db: PgQueryable, messageId: string, direction: 'to_github' | 'from_github', contentSha256: string): Promise<LedgerEntry> {
   const claimed = (await db.query<{ claimed: boolean }>(sql.claimLedger, [messageId, direction, contentSha256])).rows[0];
   if (claimed !== undefined) return { state: claimed.claimed ? 'fresh' : 'retaken' };
-  const row = (await db.query<{ status: 'pending' | 'done'; github_comment_id: string | null }>(sql.selectLedger, [messageId])).rows[0];
-  return row?.status === 'done' ? { state: 'done', githubCommentId: row.github_comment_id === null ? null : Number(row.github_comment_id) } : { state: 'busy' };
+  const row = (await db.query<{ status: 'pending' | 'done' | 'failed'; github_comment_id: string | null; error: string | null }>(sql.selectLedger, [messageId])).rows[0];
+  if (row?.status === 'done') return { state: 'done', githubCommentId: row.github_comment_id === null ? null : Number(row.github_comment_id) };
+  if (row?.status === 'failed') return { state: 'failed', error: row.error ?? '' };
+  return { state: 'busy' };
 }
 
 export async function completeLedger(db: PgQueryable, messageId: string, githubCommentId: number | null): Promise<void> {
   await db.query(sql.completeLedger, [messageId, githubCommentId]);
+}
+
+/** Marks a message GitHub refused for good, with GitHub's answer, so the sync passes over it from now on. */
+export async function failLedger(db: PgQueryable, messageId: string, error: string): Promise<void> {
+  await db.query(sql.failLedger, [messageId, error]);
 }
 
 /** Whether the desk itself posted this comment. */
