@@ -77,9 +77,9 @@ export async function receiveIssueComment(deps: CommentDeps, payload: IssueComme
         const named = draftIdIn(command.text);
         const waiting = gate.waiting.length === 0 ? 'No draft waits for approval on this ticket' : `Waiting: ${gate.waiting.map((id) => `\`/approve ${id}\``).join(', ')}`;
         if (named === undefined) return refuse(`\`/approve\` sends the draft whose id follows it (the issue shows each draft with its command). ${waiting}`);
-        if (!gate.waiting.includes(named)) return refuse(`no draft \`${named}\` waits on this ticket (it was sent already, or it is not this ticket's). ${waiting}`);
+        const stale = `no draft \`${named}\` waits on this ticket (it was sent already, or it is not this ticket's). ${waiting}`;
+        if (!gate.waiting.includes(named) || (await approveDraft(tx, ticketId, named, sender.login)) === undefined) return refuse(stale);
         await recordDeskMessage(tx, ticketId, note(body));
-        await approveDraft(tx, ticketId, named, sender.login);
         return { did: 'approved', ticketId };
       }
       case 'resume':
