@@ -99,8 +99,8 @@ export function renderRateLimited(retryAt: Date, retryAfterSeconds: number): str
 }
 
 /** A page for what went wrong on our side: nothing was sent. */
-export function renderFailure(status: number): string {
-  const text = status >= 500 ? 'Something went wrong on our side and your request was not sent. Go back and send it again.' : 'The form could not be read. Go back and send it again.';
+export function renderFailure(status: number, requestId: string): string {
+  const text = status >= 500 ? `Something went wrong on our side and your request was not sent. Go back and send it again; if it keeps failing, tell us the reference ${requestId}.` : 'The form could not be read. Go back and send it again.';
   return page('Problem – Contact support', html`<h1>Your request was not sent</h1>
 <p>${text}</p>
 <p><a href="/support">Back to the form</a></p>`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isWowError, type Store, type SupportSettings } from '../../agents/runtime/src/index.ts';
 import { signSubmission, submitWebForm } from '../../agents/wowsupport/src/index.ts';
+import { readFormBody } from './read-form-body.ts';
 import { renderConfirmation, renderFailure, renderRateLimited, renderSupportForm } from './support-form-page.ts';
 
 export interface SupportFormOptions {
@@ -23,8 +24,12 @@ export const supportForm: FastifyPluginAsync<SupportFormOptions> = async (app, o
   const settings = { ...opts.settings, key: opts.settings.key ?? randomBytes(32) };
 
   // Only inside this plugin: the rest of the server takes no form posts.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) => {
+    try {
+      done(null, readFormBody(body as Buffer));
+    } catch (err) {
+      done(err as Error);
+    }
   });
 
   app.get('/support', async (_req, reply) => sendPage(reply, 200, renderSupportForm({ values: {}, errors: [], submission: signSubmission(settings.key) })));
@@ -43,9 +48,10 @@ export const supportForm: FastifyPluginAsync<SupportFormOptions> = async (app, o
       void reply.header('Retry-After', String(retryAfterSeconds));
       return sendPage(reply, 429, renderRateLimited(new Date(typeof retryAt === 'string' ? retryAt : Number.NaN), retryAfterSeconds));
     }
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) req.log.error({ err }, 'support form request failed');
-    return sendPage(reply, status, renderFailure(status));
+    // A WowError carries its status; Fastify's own refusals (413, 415) their statusCode.
+    const status = isWowError(err) ? err.status : ((err as { statusCode?: number }).statusCode ?? 500);
+    if (status >= 500) req.log.error({ err, requestId: req.id }, 'support form request failed');
+    return sendPage(reply, status, renderFailure(status, req.id));
   });
 };
 

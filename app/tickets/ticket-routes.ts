@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { isWowError, type Store } from '../../agents/runtime/src/index.ts';
+import { createError, isWowError, type Store } from '../../agents/runtime/src/index.ts';
 import { authorizeApiCall, readTicket, submitMessage, submitRating, submitTicket, type Customer, type IntakeAnswer } from '../../agents/wowsupport/src/index.ts';
 import { readJsonBody } from './read-json-body.ts';
 
@@ -37,13 +37,16 @@ export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app,
   app.get<{ Params: { id: string } }>('/api/tickets/:id', async (req) => readTicket(store, await authorize(req), req.params.id));
 
   app.setErrorHandler((err, req, reply) => {
-    if (!isWowError(err)) {
-      // Fastify's own refusals (415 media type, 413 too large) keep their status.
-      const status = (err as { statusCode?: number }).statusCode ?? 500;
-      if (status >= 500) req.log.error({ err }, 'ticket API request failed');
-      return reply.code(status).send({ code: (err as { code?: string }).code ?? 'WOW_ERR_UNEXPECTED', message: status >= 500 ? 'The request failed on our side and nothing was created; retry it (with the same Idempotency-Key).' : (err as Error).message, retryable: status >= 500 });
+    const status = isWowError(err) ? err.status : ((err as { statusCode?: number }).statusCode ?? 500);
+    // A failure on our side says nothing of how we are built (SQLSTATEs, table names, URLs):
+    // the cause is logged under the request id the answer gives.
+    if (status >= 500) {
+      req.log.error({ err, requestId: req.id }, 'ticket API request failed');
+      const internal = createError('WOW_ERR_INTERNAL', [req.id]);
+      return reply.code(status).send({ code: internal.code, message: `${internal.message} Nothing was created; retry with the same Idempotency-Key.`, requestId: req.id, retryable: isWowError(err) ? err.retryable : true });
     }
-    if (err.status >= 500) req.log.error({ err }, 'ticket API request failed');
+    // Fastify's own refusals (415 media type, 413 too large) keep their status and message.
+    if (!isWowError(err)) return reply.code(status).send({ code: (err as { code?: string }).code ?? 'WOW_ERR_UNEXPECTED', message: (err as Error).message, retryable: false });
     if (err.code === 'WOW_ERR_RATE_LIMITED') void reply.header('Retry-After', String(Number(err.data?.retryAfterSeconds ?? 60)));
     if (err.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="waooaw-support"');
     const errors = err.data?.errors;

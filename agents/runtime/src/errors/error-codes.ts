@@ -49,6 +49,7 @@ export const errorCodes = {
   WOW_ERR_CSAT_UNSOLVED: { template: 'Ticket %s is %s: a rating is taken only once the ticket is solved. Rate it after the desk solves it (the desk asks for a rating then).', retryable: false, status: 409 },
   WOW_ERR_CSAT_RATING: { template: 'The rating "%s" is invalid: %s. Send rating good or bad, with an optional comment of up to 2,000 characters.', retryable: false, status: 400 },
   WOW_ERR_SUPPORT_INPUT: { template: 'The request is invalid: %s.', retryable: false, status: 422 },
+  WOW_ERR_FORM_ENCODING: { template: 'The form was not sent as UTF-8 text (a byte or a percent escape that is not UTF-8). Send it again from the page, or encode the fields as UTF-8.', retryable: false, status: 400 },
   WOW_ERR_JSON_MALFORMED: { template: 'The request body is not valid JSON (%s). Send one JSON object with the header Content-Type: application/json.', retryable: false, status: 400 },
   WOW_ERR_API_KEY_INVALID: { template: 'Send the header "Authorization: Bearer <API key>" with a key from `wow support keys create <customer>` (%s).', retryable: false, status: 401 },
   WOW_ERR_API_KEY_REVOKED: { template: 'The API key %s… was revoked at %s. Send a current key; `wow support keys create <customer>` makes a new one.', retryable: false, status: 401 },
