@@ -1,49 +1,18 @@
 import { z } from 'zod';
+import { codePointOf, escapeCodePoint, hiddenCharacterName, hiddenCharacterPattern, hiddenKindOf, hiddenKinds, type HiddenKind } from '../../agents/runtime/src/index.ts';
 import { defineKind, type Hit } from './rule-kind.ts';
 import { fileSpec, matchFile } from './support/path-spec.ts';
 
-/**
- * Characters that make text read differently than it runs (Trojan Source, CVE-2021-42574):
- * each class says why it matters and how to fix it. Tab, LF, CR and FF are the only
- * control characters a text file needs.
- */
-const classes = {
-  bidi: { pattern: /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/, why: 'a bidirectional control (Trojan Source, CVE-2021-42574): the code runs in another order than it reads', fix: 'remove it' },
-  invisible: { pattern: /[\u200B-\u200D\u2060\uFEFF]/, why: 'an invisible character: two names that look the same are different', fix: 'remove it' },
-  separator: { pattern: /[\u2028\u2029]/, why: 'a line terminator to JavaScript that editors do not show as one: it can end a comment early', fix: 'replace it with a newline' },
-  // eslint-disable-next-line no-control-regex -- control characters are what this rule finds
-  control: { pattern: /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F]/, why: 'a control character: terminals and tools act on it instead of showing it', fix: 'remove it' },
-} as const;
-
-const hidden = new RegExp(`[${Object.values(classes).map((c) => c.pattern.source.slice(1, -1)).join('')}]`, 'g');
-
-const names: Record<number, string> = {
-  0x061c: 'ARABIC LETTER MARK',
-  0x200b: 'ZERO WIDTH SPACE',
-  0x200c: 'ZERO WIDTH NON-JOINER',
-  0x200d: 'ZERO WIDTH JOINER',
-  0x200e: 'LEFT-TO-RIGHT MARK',
-  0x200f: 'RIGHT-TO-LEFT MARK',
-  0x2028: 'LINE SEPARATOR',
-  0x2029: 'PARAGRAPH SEPARATOR',
-  0x202a: 'LEFT-TO-RIGHT EMBEDDING',
-  0x202b: 'RIGHT-TO-LEFT EMBEDDING',
-  0x202c: 'POP DIRECTIONAL FORMATTING',
-  0x202d: 'LEFT-TO-RIGHT OVERRIDE',
-  0x202e: 'RIGHT-TO-LEFT OVERRIDE',
-  0x2060: 'WORD JOINER',
-  0x2066: 'LEFT-TO-RIGHT ISOLATE',
-  0x2067: 'RIGHT-TO-LEFT ISOLATE',
-  0x2068: 'FIRST STRONG ISOLATE',
-  0x2069: 'POP DIRECTIONAL ISOLATE',
-  0xfeff: 'ZERO WIDTH NO-BREAK SPACE',
-  0x7f: 'DELETE',
+/** What each kind of hidden character does to a reader, and how to fix it. */
+const classes: Readonly<Record<HiddenKind, { why: string; fix: string }>> = {
+  bidi: { why: 'a bidirectional control (Trojan Source, CVE-2021-42574): the code runs in another order than it reads', fix: 'remove it' },
+  invisible: { why: 'an invisible character: two names that look the same are different', fix: 'remove it' },
+  separator: { why: 'a line terminator to JavaScript that editors do not show as one: it can end a comment early', fix: 'replace it with a newline' },
+  control: { why: 'a control character: terminals and tools act on it instead of showing it', fix: 'remove it' },
 };
-// The control characters' names (Unicode's name aliases), C0 then C1; tab, LF, FF and CR are never reported.
-const c0 = 'NULL,START OF HEADING,START OF TEXT,END OF TEXT,END OF TRANSMISSION,ENQUIRY,ACKNOWLEDGE,BELL,BACKSPACE,,,LINE TABULATION,,,SHIFT OUT,SHIFT IN,DATA LINK ESCAPE,DEVICE CONTROL ONE,DEVICE CONTROL TWO,DEVICE CONTROL THREE,DEVICE CONTROL FOUR,NEGATIVE ACKNOWLEDGE,SYNCHRONOUS IDLE,END OF TRANSMISSION BLOCK,CANCEL,END OF MEDIUM,SUBSTITUTE,ESCAPE,INFORMATION SEPARATOR FOUR,INFORMATION SEPARATOR THREE,INFORMATION SEPARATOR TWO,INFORMATION SEPARATOR ONE';
-const c1 = 'PADDING CHARACTER,HIGH OCTET PRESET,BREAK PERMITTED HERE,NO BREAK HERE,INDEX,NEXT LINE,START OF SELECTED AREA,END OF SELECTED AREA,CHARACTER TABULATION SET,CHARACTER TABULATION WITH JUSTIFICATION,LINE TABULATION SET,PARTIAL LINE FORWARD,PARTIAL LINE BACKWARD,REVERSE LINE FEED,SINGLE SHIFT TWO,SINGLE SHIFT THREE,DEVICE CONTROL STRING,PRIVATE USE ONE,PRIVATE USE TWO,SET TRANSMIT STATE,CANCEL CHARACTER,MESSAGE WAITING,START OF GUARDED AREA,END OF GUARDED AREA,START OF STRING,SINGLE GRAPHIC CHARACTER INTRODUCER,SINGLE CHARACTER INTRODUCER,CONTROL SEQUENCE INTRODUCER,STRING TERMINATOR,OPERATING SYSTEM COMMAND,PRIVACY MESSAGE,APPLICATION PROGRAM COMMAND';
-c0.split(',').forEach((name, i) => name !== '' && (names[i] = name));
-c1.split(',').forEach((name, i) => (names[0x80 + i] = name));
+
+// Tab, LF, CR and FF are the only control characters a text file needs.
+const hidden = hiddenCharacterPattern(hiddenKinds, '\t\n\r\f');
 
 /** Git's own test: a NUL in the first 8,000 bytes makes a file binary, shown in no diff. */
 const binaryProbe = 8000;
@@ -108,17 +77,12 @@ export const hiddenCharacters = defineKind({
 });
 
 function describe(code: number): string {
-  return `U+${hex(code)} ${names[code] ?? 'UNNAMED'}`;
-}
-
-function hex(code: number): string {
-  return code.toString(16).toUpperCase().padStart(4, '0');
+  return `${codePointOf(code)} ${hiddenCharacterName(code)}`;
 }
 
 function messageOf(code: number): string {
-  const char = String.fromCharCode(code);
-  const { why, fix } = Object.values(classes).find((c) => c.pattern.test(char)) ?? classes.control;
-  return `${describe(code)}, ${why}; ${fix}, or write the escape \\u${hex(code)} where it is meant`;
+  const { why, fix } = classes[hiddenKindOf(code) ?? 'control'];
+  return `${describe(code)}, ${why}; ${fix}, or write the escape ${escapeCodePoint(code)} where it is meant`;
 }
 
 function positionOf(text: string, offset: number): { line: number; column: number } {

@@ -21,6 +21,7 @@ export { createLlmClient, type LlmClient, type LlmClientOptions } from './llm/ll
 export { createGitHubPort, githubDelivery, type GitHubClient, type GitHubPort, type GitHubPortOptions } from './github/github-port.ts';
 export { getRepositoryRole, hasRepositoryRole, repositoryRoles, type RepositoryRole } from './github/repository-role.ts';
 export { createLogger, type Logger } from './log/logger.ts';
+export { codePointOf, escapeCodePoint, escapeHiddenCharacters, hiddenCharacterName, hiddenCharacterPattern, hiddenKindOf, hiddenKinds, type HiddenKind } from './text/hidden-characters.ts';
 export { createMetrics, type Metrics } from './metrics/metrics.ts';
 export { enqueueOutbox } from './outbox/enqueue-outbox.ts';
 export { openRuntime, openBus, openStore, type Runtime } from './platform/open-runtime.ts';

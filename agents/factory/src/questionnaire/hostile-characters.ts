@@ -5,38 +5,11 @@
  * characters (C0 other than tab and line feed, DEL, C1). Answers are refused when they
  * carry one, and every escaping helper writes them as visible escapes.
  */
-const invisible = String.raw`\u061C\u200B-\u200F\u2028-\u202E\u2060\u2066-\u2069\uFEFF`;
-/** Control characters (\p{Cc}: C0, DEL, C1) but tab and line feed, and the invisible ones. */
-const hostile = new RegExp(`[^\\P{Cc}\\t\\n]|[${invisible}]`, 'u');
-const hostileGlobal = new RegExp(hostile.source, 'gu');
-/** For a one-line answer, a line feed or a tab is out of place too. */
-const hostileInLine = new RegExp(`[\\p{Cc}${invisible}]`, 'u');
+import { codePointOf, escapeHiddenCharacters, hiddenCharacterName, hiddenCharacterPattern, hiddenKindOf } from '../../../runtime/src/index.ts';
 
-const names: Readonly<Record<number, string>> = {
-  0x061c: 'ARABIC LETTER MARK',
-  0x200b: 'ZERO WIDTH SPACE',
-  0x200c: 'ZERO WIDTH NON-JOINER',
-  0x200d: 'ZERO WIDTH JOINER',
-  0x200e: 'LEFT-TO-RIGHT MARK',
-  0x200f: 'RIGHT-TO-LEFT MARK',
-  0x2028: 'LINE SEPARATOR',
-  0x2029: 'PARAGRAPH SEPARATOR',
-  0x202a: 'LEFT-TO-RIGHT EMBEDDING',
-  0x202b: 'RIGHT-TO-LEFT EMBEDDING',
-  0x202c: 'POP DIRECTIONAL FORMATTING',
-  0x202d: 'LEFT-TO-RIGHT OVERRIDE',
-  0x202e: 'RIGHT-TO-LEFT OVERRIDE',
-  0x2060: 'WORD JOINER',
-  0x2066: 'LEFT-TO-RIGHT ISOLATE',
-  0x2067: 'RIGHT-TO-LEFT ISOLATE',
-  0x2068: 'FIRST STRONG ISOLATE',
-  0x2069: 'POP DIRECTIONAL ISOLATE',
-  0xfeff: 'ZERO WIDTH NO-BREAK SPACE',
-  0x007f: 'DELETE',
-  0x0009: 'CHARACTER TABULATION',
-  0x000a: 'LINE FEED',
-  0x000d: 'CARRIAGE RETURN',
-};
+/** A multi-line answer (a textarea) keeps tab and line feed; a one-line answer keeps nothing. */
+const hostile = hiddenCharacterPattern(undefined, '\t\n');
+const hostileInLine = hiddenCharacterPattern();
 
 export interface HostileCharacter {
   /** Its code point, e.g. 0x2028. */
@@ -52,15 +25,17 @@ export interface HostileCharacter {
  * are allowed (a textarea's answer); otherwise they count too (a one-line answer).
  */
 export function findHostileCharacter(text: string, opts: { multiline: boolean }): HostileCharacter | undefined {
-  const found = (opts.multiline ? hostile : hostileInLine).exec(text);
+  const pattern = opts.multiline ? hostile : hostileInLine;
+  pattern.lastIndex = 0;
+  const found = pattern.exec(text);
   if (found === null) return undefined;
   const codePoint = found[0].codePointAt(0) ?? 0;
   return { codePoint, position: Array.from(text.slice(0, found.index)).length + 1, label: labelOf(codePoint) };
 }
 
-/** "U+2028 (LINE SEPARATOR)", "U+0001 (a control character)". */
+/** "U+2028 (LINE SEPARATOR)", "U+0007 (BELL)". */
 export function labelOf(codePoint: number): string {
-  return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')} (${names[codePoint] ?? 'a control character'})`;
+  return `${codePointOf(codePoint)} (${hiddenCharacterName(codePoint)})`;
 }
 
 /** Why such a character is refused, and what to do instead: said after the field's label. */
@@ -76,10 +51,9 @@ const reasons = {
 } as const;
 
 function kindOf(cp: number): keyof typeof reasons {
-  if (cp === 0x0a || cp === 0x0d || cp === 0x2028 || cp === 0x2029) return 'line break';
-  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0x200e || cp === 0x200f || cp === 0x061c) return 'bidirectional';
-  if ((cp >= 0x200b && cp <= 0x200d) || cp === 0x2060 || cp === 0xfeff) return 'invisible';
-  return 'control';
+  if (cp === 0x0a || cp === 0x0d) return 'line break';
+  const kind = hiddenKindOf(cp);
+  return kind === 'separator' ? 'line break' : kind === 'bidi' ? 'bidirectional' : kind === 'invisible' ? 'invisible' : 'control';
 }
 
 /**
@@ -87,10 +61,11 @@ function kindOf(cp: number): keyof typeof reasons {
  * character itself must never land (comments, Markdown, messages that quote an answer).
  */
 export function withVisibleEscapes(text: string): string {
-  return text.replace(hostileGlobal, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+  return escapeHiddenCharacters(text, hostile);
 }
 
 /** Whether `text` holds any hostile character (line feeds and tabs are not). */
 export function hasHostileCharacter(text: string): boolean {
+  hostile.lastIndex = 0;
   return hostile.test(text);
 }
