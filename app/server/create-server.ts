@@ -27,6 +27,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // A request id that a person can quote from an error answer and we can find in the logs.
     genReqId: () => randomUUID(),
+    // Only the proxies the operator names may say who the client is (X-Forwarded-For).
+    ...(config.http.trustProxy === undefined ? {} : { trustProxy: config.http.trustProxy }),
   });
   app.addHook('onRequest', async (req, reply) => void reply.header('X-Request-Id', req.id));
   // Set before any route: a route keeps the error handler in force when it is added.

@@ -31,6 +31,14 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535, 3000),
+  TRUST_PROXY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/, { error: 'expected proxy addresses or CIDRs, or loopback, linklocal, uniquelocal, separated by commas (e.g. "loopback" or "10.0.0.0/8")' })))
+      .optional(),
+  ),
   DATABASE_URL: z.preprocess(emptyAsUndefined, url(['postgres:', 'postgresql:']).optional()),
   DATABASE_POOL_MAX: int(1, 1000, 10),
   DATA_DIR: z.string().min(1).default('.data'),

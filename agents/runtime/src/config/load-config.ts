@@ -13,7 +13,8 @@ export interface GitHubAppCredentials {
 
 export interface Config {
   logLevel: Env['LOG_LEVEL'];
-  http: { host: string; port: number };
+  /** `trustProxy`: the proxies whose X-Forwarded-For names the client (the form's per-address limit counts it); undefined: the socket's peer. */
+  http: { host: string; port: number; trustProxy: string[] | undefined };
   database: { url: string | undefined; poolMax: number; dataDir: string };
   redis: { url: string | undefined };
   bus: { keyPrefix: string; streamMaxLen: number; maxAttempts: number; visibilityTimeoutMs: number; retryBaseMs: number; retryMaxMs: number };
@@ -103,7 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   ].filter((v): v is string => v !== undefined);
   return {
     logLevel: e.LOG_LEVEL,
-    http: { host: e.HOST, port: e.PORT },
+    http: { host: e.HOST, port: e.PORT, trustProxy: e.TRUST_PROXY },
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, dataDir: e.DATA_DIR },
     redis: { url: e.REDIS_URL },
     bus: { keyPrefix: e.BUS_KEY_PREFIX, streamMaxLen: e.BUS_STREAM_MAXLEN, maxAttempts: e.BUS_MAX_ATTEMPTS, visibilityTimeoutMs: e.BUS_VISIBILITY_TIMEOUT_MS, retryBaseMs: e.BUS_RETRY_BASE_MS, retryMaxMs: e.BUS_RETRY_MAX_MS },
