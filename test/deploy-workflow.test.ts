@@ -37,6 +37,11 @@ describe('every workflow', async () => {
     }
   });
 
+  it('audits the production dependencies in CI, since the audit endpoint cannot be reached everywhere (docs/security.md)', async () => {
+    const runs = Object.values((await readWorkflow('ci.yml')).jobs).flatMap((job) => job.steps.map((step) => step.run ?? ''));
+    expect(runs).toContain('npm audit --omit=dev --audit-level=high');
+  });
+
   it('keeps secrets out of job-wide environments and checks out without keeping the token on disk', async () => {
     for (const file of files) {
       const workflow = await readWorkflow(file);
