@@ -1,21 +1,18 @@
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubPort, type GitHubClient } from '../../runtime/src/index.ts';
+import { type GitHubClient } from '../../runtime/src/index.ts';
 import { wow } from '../../../test/support/run-wow.ts';
-import { createGitHubDouble, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { checkQuestionnaireIssue, loadQuestionnaire, loadTemplates, platformFacts, type Generation } from '../src/index.ts';
+import { type GitHubDouble } from '../../../test/doubles/github-api.ts';
+import { checkQuestionnaireIssue, loadQuestionnaire, platformFacts, type Generation } from '../src/index.ts';
+import { platformRoot, startFactoryTarget, type FactoryTarget } from './support/factory-target.ts';
 import { body, issuePayload } from './support/questionnaire-issue.ts';
 
 const exec = promisify(execFile);
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const root = platformRoot;
 const q = await loadQuestionnaire();
 const facts = await platformFacts(join(root, 'agents'));
 
@@ -40,23 +37,18 @@ async function injectedStatements(repoDir: string, branch: string): Promise<stri
 }
 
 describe('code injection through the questionnaire', () => {
+  let target: FactoryTarget;
   let dir: string;
   let github: GitHubDouble;
   let client: GitHubClient;
   let generation: Generation;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'factory-injection-'));
-    await exec('git', ['clone', '-q', '--local', '--no-hardlinks', root, join(dir, 'platform')]);
-    await exec('git', ['branch', '-M', 'main'], { cwd: join(dir, 'platform') });
-    github = createGitHubDouble();
-    github.addRepo({ owner: 'acme', repo: 'platform', dir: join(dir, 'platform'), pulls: [] });
     // Even a maintainer's request is refused: the character is invisible in the issue.
-    github.roles.set('Codertocat', 'write');
-    client = createGitHubPort({ credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' }, fetch: github.fetch }).forInstallation(7);
-    generation = { templates: await loadTemplates(), typecheckRoot: root };
+    target = await startFactoryTarget({ Codertocat: 'write' });
+    ({ dir, github, client, generation } = target);
   }, 60_000);
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => target.dispose());
 
   it('the issue door: a name carrying U+2028 and code is refused, naming the field, and nothing is pushed', async () => {
     const outcome = await checkQuestionnaireIssue(client, issuePayload('opened', body(injectedName)), q, facts, generation);

@@ -1,19 +1,12 @@
-import { execFile } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubPort, type GitHubClient } from '../../runtime/src/index.ts';
-import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { checkQuestionnaireIssue, loadQuestionnaire, loadTemplates, platformFacts, type Generation, type IssuePayload } from '../src/index.ts';
+import { type GitHubClient } from '../../runtime/src/index.ts';
+import { type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
+import { checkQuestionnaireIssue, loadQuestionnaire, platformFacts, type Generation, type IssuePayload } from '../src/index.ts';
+import { startFactoryTarget, platformRoot, type FactoryTarget } from './support/factory-target.ts';
 import { body, commentPayload, issuePayload } from './support/questionnaire-issue.ts';
 
-const exec = promisify(execFile);
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const root = platformRoot;
 const q = await loadQuestionnaire();
 const facts = await platformFacts(join(root, 'agents'));
 
@@ -28,30 +21,22 @@ const changelogBody = (name: string) => body(name).replace('release-notes', 'cha
 // from write or stronger; a branch factory/<id> for the issue that made it; and never a
 // force-push over a pull request with an approving review.
 describe('the Factory acts only for people who may write to the repository', () => {
-  let dir: string;
+  let target: FactoryTarget;
   let github: GitHubDouble;
   let repo: DoubleRepo;
   let client: GitHubClient;
   let generation: Generation;
-  const git = async (...args: string[]) => (await exec('git', args, { cwd: join(dir, 'platform') })).stdout.trim();
+  const git = (...args: string[]) => target.git(...args);
   const writesMade = () => writes.flatMap((route) => github.callsTo(route));
   const check = (payload: IssuePayload) => checkQuestionnaireIssue(client, payload, q, facts, generation);
   const commentsOn = (issue: number) => github.comments.filter((c) => c.issue === issue);
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'factory-authz-'));
-    await exec('git', ['clone', '-q', '--local', '--no-hardlinks', root, join(dir, 'platform')]);
-    await git('branch', '-M', 'main');
-    github = createGitHubDouble();
-    repo = { owner: 'acme', repo: 'platform', dir: join(dir, 'platform'), pulls: [] };
-    github.addRepo(repo);
     // "stranger" is not listed: read, as everyone is on a public repository.
-    github.roles.set('maintainer', 'write');
-    github.roles.set('triager', 'triage');
-    client = createGitHubPort({ credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' }, fetch: github.fetch }).forInstallation(7);
-    generation = { templates: await loadTemplates(), typecheckRoot: root };
+    target = await startFactoryTarget({ maintainer: 'write', triager: 'triage' });
+    ({ github, repo, client, generation } = target);
   }, 60_000);
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => target.dispose());
 
   it('an outsider\'s New-agent issue gets one comment saying who may approve it, and nothing is written', async () => {
     const opened = await check(issuePayload('opened', body('Release Notes'), { number: 41, author: 'stranger' }));

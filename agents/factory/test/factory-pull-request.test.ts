@@ -1,49 +1,39 @@
 import { execFile, spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBus, createEvent, createGitHubPort, type AgentRow, type CloudEvent, type GitHubClient } from '../../runtime/src/index.ts';
+import { createBus, createEvent, type AgentRow, type CloudEvent, type GitHubClient } from '../../runtime/src/index.ts';
 import { eventually, quietLog, testBusDefaults } from '../../../test/contract/bus-contract.ts';
 import { wow } from '../../../test/support/run-wow.ts';
 import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
-import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { checkQuestionnaireIssue, loadQuestionnaire, loadTemplates, platformFacts, type Generation } from '../src/index.ts';
+import { type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
+import { checkQuestionnaireIssue, loadQuestionnaire, platformFacts, type Generation } from '../src/index.ts';
+import { startFactoryTarget, platformRoot, type FactoryTarget } from './support/factory-target.ts';
 import { body, commentPayload, issuePayload } from './support/questionnaire-issue.ts';
 
 const exec = promisify(execFile);
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const root = platformRoot;
 const q = await loadQuestionnaire();
 const facts = await platformFacts(join(root, 'agents'));
 
 describe('the Factory on GitHub: questionnaire issue → generated, gated agent → one PR that follows the issue', () => {
+  let target: FactoryTarget;
   let dir: string;
   let github: GitHubDouble;
   let repo: DoubleRepo;
   let client: GitHubClient;
   let generation: Generation;
-  const git = async (...args: string[]) => (await exec('git', args, { cwd: join(dir, 'platform') })).stdout.trim();
+  const git = (...args: string[]) => target.git(...args);
 
   beforeAll(async () => {
-    // The target repository is a clone of this one: its own rules judge the generated agent.
-    dir = await mkdtemp(join(tmpdir(), 'factory-pr-'));
-    await exec('git', ['clone', '-q', '--local', '--no-hardlinks', root, join(dir, 'platform')]);
-    await git('branch', '-M', 'main');
-    github = createGitHubDouble();
-    repo = { owner: 'acme', repo: 'platform', dir: join(dir, 'platform'), pulls: [] };
-    github.addRepo(repo);
     // The questionnaires are a maintainer's (the example payloads' Codertocat): the Factory acts for people with write access.
-    github.roles.set('Codertocat', 'write');
-    client = createGitHubPort({ credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' }, fetch: github.fetch }).forInstallation(7);
-    generation = { templates: await loadTemplates(), typecheckRoot: root };
+    target = await startFactoryTarget({ Codertocat: 'write' });
+    ({ dir, github, repo, client, generation } = target);
   }, 60_000);
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => target.dispose());
 
   it('opens one PR from factory/<id> with every file in one commit on main, labelled, closing the issue, and links it on the issue', async () => {
     const main = await git('rev-parse', 'main');
