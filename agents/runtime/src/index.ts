@@ -31,5 +31,5 @@ export { createStore } from './store/create-store.ts';
 export { migrate } from './store/migrate.ts';
 export { readSql } from './store/read-sql.ts';
 export type { PgQueryable, Store } from './store/store.ts';
-export { startTestAgent, type TestAgent, type TestAgentOptions } from './testing/start-test-agent.ts';
+export { eventually, startTestAgent, type TestAgent, type TestAgentOptions } from './testing/start-test-agent.ts';
 export { readYaml, type YamlWithPositions } from './yaml/read-yaml.ts';

@@ -101,18 +101,7 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
         waiters.add(waiter);
       });
     },
-    async eventually(assertion, { timeoutMs = 10_000 } = {}) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        try {
-          await assertion();
-          return;
-        } catch (err) {
-          if (Date.now() > deadline) throw err;
-          await new Promise((resolve) => setTimeout(resolve, 25));
-        }
-      }
-    },
+    eventually: (assertion, { timeoutMs = 10_000 } = {}) => eventually(assertion, timeoutMs),
     async stop() {
       await relay?.stop();
       await host.stop({ timeoutMs: 5_000 });
@@ -121,4 +110,18 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Resolves once `assertion` passes, retrying every 25 ms; past `timeoutMs`, fails with its last error. */
+export async function eventually(assertion: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
 }

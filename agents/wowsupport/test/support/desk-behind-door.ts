@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { createServer as createAppServer } from '../../../../app/server/create-server.ts';
-import { createAgentHost, createGitHubPort, createLogger, loadConfig, openRuntime, type AgentHost, type Runtime, type Store } from '../../../runtime/src/index.ts';
+import { createAgentHost, createGitHubPort, eventually, createLogger, loadConfig, openRuntime, type AgentHost, type Runtime, type Store } from '../../../runtime/src/index.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { signedDelivery } from '../../../../test/support/github-webhooks.ts';
 import { verifyCustomerWebhook } from '../../src/delivery/post-customer-webhook.ts';
@@ -94,18 +94,6 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
   await runtime.store.query('insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)', [customerId, 'initech', 'Initech', `http://127.0.0.1:${address.port}/hooks/wow`, customerSecret]);
   for (const article of await loadArticles(kb)) await upsertArticle(runtime.store, article);
 
-  const eventually = async (assertion: () => Promise<void> | void, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await assertion();
-        return;
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    }
-  };
   return {
     github,
     repo,
