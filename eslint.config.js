@@ -9,14 +9,23 @@ export default defineConfig(
   tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js', 'actions/*.js', 'actions/*/main.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js', 'actions/*.js', 'actions/*/main.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // Template literals with numbers are how we build log lines and keys.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // `(e) => void seen.push(e)` and `() => resolve()` are clear; braces would add noise.
-      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true, ignoreVoidOperator: true }],
+      '@typescript-eslint/no-confusing-void-expression': [
+        'error',
+        { ignoreArrowShorthand: true, ignoreVoidOperator: true },
+      ],
       // Handlers implement a Promise-returning contract; an async function without await is how they say so.
       '@typescript-eslint/require-await': 'off',
       // Flags like `stopping` flip in other closures while a loop awaits; the rule reads
@@ -26,11 +35,27 @@ export default defineConfig(
       // as instances "not created by its constructor" on every guard call.
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       // Only config/ reads process.env (house rule 4); the doors' entries hand it on.
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through agents/runtime/src/config (house rule 4).' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through agents/runtime/src/config (house rule 4).',
+        },
+      ],
     },
   },
   {
-    files: ['agents/runtime/src/config/**', 'test/**', 'cli/wow.ts', 'actions/*/main.js', '**/*.test.ts', '.ci/**', 'eslint.config.js', 'vitest.config.ts'],
+    files: [
+      'agents/runtime/src/config/**',
+      'test/**',
+      'cli/wow.ts',
+      'actions/*/main.js',
+      '**/*.test.ts',
+      '.ci/**',
+      'eslint.config.js',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

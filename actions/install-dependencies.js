@@ -11,5 +11,8 @@ export function installDependencies(name) {
   const root = fileURLToPath(new URL('../', import.meta.url));
   if (existsSync(`${root}node_modules/ts-morph`)) return;
   process.stdout.write(`${name}: installing its dependencies (npm ci --omit=dev)…\n`);
-  execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }

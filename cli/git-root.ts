@@ -3,7 +3,9 @@ import { createError, runGit } from '../agents/runtime/src/index.ts';
 
 /** The top of the git checkout holding `cwd`; `why` tells the user why a checkout is needed. */
 export async function gitRoot(cwd: string, why: string): Promise<string> {
-  return (await runGit(resolve(cwd), ['rev-parse', '--show-toplevel']).catch(() => {
-    throw createError('WOW_ERR_CLI_USAGE', [`${resolve(cwd)} is not inside a git repository; ${why}`]);
-  })).trim();
+  return (
+    await runGit(resolve(cwd), ['rev-parse', '--show-toplevel']).catch(() => {
+      throw createError('WOW_ERR_CLI_USAGE', [`${resolve(cwd)} is not inside a git repository; ${why}`]);
+    })
+  ).trim();
 }

@@ -25,7 +25,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const program = new Command()
     .name('wow')
-    .description('Run and operate the WAOOAW platform: the GitHub App server, agents, database and bus, and review changes with WowVision.')
+    .description(
+      'Run and operate the WAOOAW platform: the GitHub App server, agents, database and bus, and review changes with WowVision.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
@@ -47,11 +49,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? exitCodes.ok : exitCodes.usage;
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
+        ? exitCodes.ok
+        : exitCodes.usage;
     }
     if (isWowError(err)) {
       io.stderr.write(`error ${err.code}: ${err.message}\n`);
-      return err.code === 'WOW_ERR_CONFIG' || err.code === 'WOW_ERR_CLI_USAGE' || err.code === 'WOW_ERR_GIT_REVISION' ? exitCodes.usage : exitCodes.failed;
+      return err.code === 'WOW_ERR_CONFIG' || err.code === 'WOW_ERR_CLI_USAGE' || err.code === 'WOW_ERR_GIT_REVISION'
+        ? exitCodes.usage
+        : exitCodes.failed;
     }
     io.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return exitCodes.failed;

@@ -85,13 +85,23 @@ describe('wow', () => {
 
   it('shows bus stats, lists dead letters and redrives them, as text and JSON', async () => {
     const env = { REDIS_URL: testRedisUrl, BUS_KEY_PREFIX: keyPrefix };
-    const bus = await createBus({ redisUrl: testRedisUrl, keyPrefix, streamMaxLen: 1000, defaults: { ...testBusDefaults, maxAttempts: 1 }, log: quietLog });
+    const bus = await createBus({
+      redisUrl: testRedisUrl,
+      keyPrefix,
+      streamMaxLen: 1000,
+      defaults: { ...testBusDefaults, maxAttempts: 1 },
+      log: quietLog,
+    });
     let healthy = false;
     let handled = 0;
-    await bus.subscribe({ group: 'billing', types: ['test.invoice.*'], handler: async () => {
-      if (!healthy) throw new Error('ledger offline');
-      handled++;
-    } });
+    await bus.subscribe({
+      group: 'billing',
+      types: ['test.invoice.*'],
+      handler: async () => {
+        if (!healthy) throw new Error('ledger offline');
+        handled++;
+      },
+    });
     await bus.publish(createEvent({ type: 'test.invoice.issued', data: { id: 1 }, source: 'urn:wow:test' }));
     await eventually(async () => (await bus.deadLetters.list({ group: 'billing' })).length === 1, 'dead letter');
 
@@ -105,7 +115,10 @@ describe('wow', () => {
 
     const list = await wow(['bus', 'dlq', 'list'], env);
     expect(list.stdout).toContain('WOW_ERR_UNEXPECTED: ledger offline');
-    const [entry] = JSON.parse((await wow(['bus', 'dlq', 'list', '--agent', 'billing', '--json'], env)).stdout) as { id: string; event: { type: string } }[];
+    const [entry] = JSON.parse((await wow(['bus', 'dlq', 'list', '--agent', 'billing', '--json'], env)).stdout) as {
+      id: string;
+      event: { type: string };
+    }[];
     expect(entry?.event.type).toBe('test.invoice.issued');
 
     const missing = await wow(['bus', 'dlq', 'redrive', 'billing', '0-1'], env);

@@ -9,9 +9,23 @@ import { describe, expect, it } from 'vitest';
 const exec = promisify(execFile);
 const root = new URL('../', import.meta.url).pathname;
 
-interface Step { id?: string; if?: string; name?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string>; run?: string; 'working-directory'?: string }
+interface Step {
+  id?: string;
+  if?: string;
+  name?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  run?: string;
+  'working-directory'?: string;
+}
 interface Workflow {
-  on: { push?: { branches: string[] }; pull_request?: unknown; pull_request_target?: unknown; workflow_dispatch?: { inputs: Record<string, unknown> } };
+  on: {
+    push?: { branches: string[] };
+    pull_request?: unknown;
+    pull_request_target?: unknown;
+    workflow_dispatch?: { inputs: Record<string, unknown> };
+  };
   permissions?: Record<string, string>;
   concurrency: { group: string; 'cancel-in-progress': boolean };
   jobs: Record<string, { env?: Record<string, string>; permissions?: Record<string, string>; steps: Step[] }>;
@@ -38,7 +52,9 @@ describe('every workflow', async () => {
   });
 
   it('audits the production dependencies in CI, since the audit endpoint cannot be reached everywhere (docs/security.md)', async () => {
-    const runs = Object.values((await readWorkflow('ci.yml')).jobs).flatMap((job) => job.steps.map((step) => step.run ?? ''));
+    const runs = Object.values((await readWorkflow('ci.yml')).jobs).flatMap((job) =>
+      job.steps.map((step) => step.run ?? ''),
+    );
     expect(runs).toContain('npm audit --omit=dev --audit-level=high');
   });
 
@@ -49,7 +65,8 @@ describe('every workflow', async () => {
       expect(workflow.on.pull_request_target, file).toBeUndefined();
       for (const job of Object.values(workflow.jobs)) {
         expect(JSON.stringify(job.env ?? {}), file).not.toMatch(secretRef);
-        for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@') === true)) expect(step.with?.['persist-credentials'], `${file}: ${JSON.stringify(step)}`).toBe(false);
+        for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@') === true))
+          expect(step.with?.['persist-credentials'], `${file}: ${JSON.stringify(step)}`).toBe(false);
       }
     }
   });
@@ -64,8 +81,17 @@ describe('.github/workflows/wowvision.yml', async () => {
     expect(workflow.on.pull_request).toBeDefined();
     expect(workflow.permissions).toEqual({ contents: 'read', checks: 'write', 'security-events': 'write' });
     expect(checkouts.map((s) => s.with)).toEqual([
-      { ref: "${{ github.event.pull_request.base.sha || (github.event.before != '0000000000000000000000000000000000000000' && github.event.before) || github.sha }}", path: 'base', 'persist-credentials': false },
-      { ref: '${{ github.event.pull_request.head.sha || github.sha }}', path: 'head', 'fetch-depth': 0, 'persist-credentials': false },
+      {
+        ref: "${{ github.event.pull_request.base.sha || (github.event.before != '0000000000000000000000000000000000000000' && github.event.before) || github.sha }}",
+        path: 'base',
+        'persist-credentials': false,
+      },
+      {
+        ref: '${{ github.event.pull_request.head.sha || github.sha }}',
+        path: 'head',
+        'fetch-depth': 0,
+        'persist-credentials': false,
+      },
     ]);
     const vision = steps.find((s) => s.id === 'vision');
     expect(vision).toMatchObject({ uses: './base/actions/vision', with: { path: 'head' } });
@@ -85,7 +111,11 @@ describe('.github/workflows/deploy-agents.yml', async () => {
   it('gives the database URL and the token only to the steps that deploy or roll back', () => {
     const holders = steps.filter((s) => secretRef.test(JSON.stringify(s.env ?? {})));
     expect(holders.map((s) => s.name)).toEqual(['Deploy them', 'Roll back']);
-    for (const s of holders) expect(s.env).toMatchObject({ DATABASE_URL: '${{ secrets.WAOOAW_DATABASE_URL }}', GITHUB_TOKEN: '${{ github.token }}' });
+    for (const s of holders)
+      expect(s.env).toMatchObject({
+        DATABASE_URL: '${{ secrets.WAOOAW_DATABASE_URL }}',
+        GITHUB_TOKEN: '${{ github.token }}',
+      });
     expect(Object.keys(workflow.jobs.deploy?.env ?? {})).toEqual(['TEST_DATABASE_URL', 'TEST_REDIS_URL']);
   });
 
@@ -94,7 +124,10 @@ describe('.github/workflows/deploy-agents.yml', async () => {
     expect(workflow.on.workflow_dispatch?.inputs).toHaveProperty('rollback');
     expect(workflow.permissions).toEqual({ contents: 'read', deployments: 'write' });
     expect(workflow.concurrency['cancel-in-progress']).toBe(false);
-    expect(steps.find((s) => s.uses === 'actions/checkout@v4')?.with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false });
+    expect(steps.find((s) => s.uses === 'actions/checkout@v4')?.with).toEqual({
+      'fetch-depth': 0,
+      'persist-credentials': false,
+    });
     // Untrusted values reach the shell through the environment, never spliced into the script.
     for (const s of steps) expect(s.run ?? '').not.toContain('${{');
   });
@@ -104,12 +137,30 @@ describe('.github/workflows/deploy-agents.yml', async () => {
     try {
       const output = join(scratch, 'output');
       const head = (await exec('git', ['rev-parse', 'HEAD'], { cwd: root })).stdout.trim();
-      const sh = async (s: Step | undefined, env: Record<string, string>) => (await exec('bash', ['-eo', 'pipefail', '-c', s?.run ?? 'false'], { cwd: root, env: { ...process.env, GITHUB_OUTPUT: output, GITHUB_SHA: head, ...env } })).stdout;
+      const sh = async (s: Step | undefined, env: Record<string, string>) =>
+        (
+          await exec('bash', ['-eo', 'pipefail', '-c', s?.run ?? 'false'], {
+            cwd: root,
+            env: { ...process.env, GITHUB_OUTPUT: output, GITHUB_SHA: head, ...env },
+          })
+        ).stdout;
       // A new branch's first push (before = 000…0) counts every agent as changed.
       await sh(step('agents changed'), { BEFORE: '0000000000000000000000000000000000000000' });
       const ids = (await readFile(output, 'utf8')).trim();
-      const agents = (await exec('git', ['ls-tree', '--name-only', 'HEAD:agents/'], { cwd: root })).stdout.trim().split('\n');
-      const withManifest = (await Promise.all(agents.map(async (a) => (await exec('git', ['cat-file', '-t', `HEAD:agents/${a}/agent.yml`], { cwd: root }).then(() => a, () => undefined))))).filter((a) => a !== undefined);
+      const agents = (await exec('git', ['ls-tree', '--name-only', 'HEAD:agents/'], { cwd: root })).stdout
+        .trim()
+        .split('\n');
+      const withManifest = (
+        await Promise.all(
+          agents.map(
+            async (a) =>
+              await exec('git', ['cat-file', '-t', `HEAD:agents/${a}/agent.yml`], { cwd: root }).then(
+                () => a,
+                () => undefined,
+              ),
+          ),
+        )
+      ).filter((a) => a !== undefined);
       expect(ids).toBe(`ids=${withManifest.join(' ')}`);
       expect(withManifest).toContain('factory');
       // The test and deploy steps hand the ids to commands that accept them.
@@ -118,7 +169,9 @@ describe('.github/workflows/deploy-agents.yml', async () => {
       expect(deploy?.env).toMatchObject({ IDS: '${{ steps.changed.outputs.ids }}' });
       const help = await sh({ run: (deploy?.run ?? '').replace(' $IDS', ' --help') }, {});
       expect(help).toContain('Usage: wow deploy [options] [ids...]');
-      expect(await sh({ run: (step('--rollback')?.run ?? '').replace('"$AGENT"', '--help') }, {})).toContain('--rollback');
+      expect(await sh({ run: (step('--rollback')?.run ?? '').replace('"$AGENT"', '--help') }, {})).toContain(
+        '--rollback',
+      );
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

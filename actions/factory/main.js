@@ -8,6 +8,11 @@ try {
   process.exitCode = await runFactoryAction(process.env, { stdout: process.stdout });
 } catch (err) {
   // The Factory has already said it on the issue where it could; the run shows it too.
-  process.stdout.write(`::error title=WowAgentFactory failed::${String(err instanceof Error ? err.message : err).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
+  process.stdout.write(
+    `::error title=WowAgentFactory failed::${String(err instanceof Error ? err.message : err)
+      .replace(/%/g, '%25')
+      .replace(/\r/g, '%0D')
+      .replace(/\n/g, '%0A')}\n`,
+  );
   process.exitCode = factoryExit.failed;
 }

@@ -8,6 +8,8 @@ const { plainCommand } = await import('./src/workflow-commands.ts');
 try {
   process.exitCode = await runVisionAction(process.env, { stdout: process.stdout });
 } catch (err) {
-  process.stdout.write(`${plainCommand('error', String(err instanceof Error ? err.message : err), 'WowVision could not review')}\n`);
+  process.stdout.write(
+    `${plainCommand('error', String(err instanceof Error ? err.message : err), 'WowVision could not review')}\n`,
+  );
   process.exitCode = actionExit.failed;
 }

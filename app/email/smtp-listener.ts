@@ -49,7 +49,9 @@ const replyChars = 400;
  */
 export async function startSmtpListener(opts: SmtpListenerOptions): Promise<SmtpListener> {
   const maxBytes = opts.maxBytes ?? defaultMaxBytes;
-  const domains = (opts.domains ?? [opts.deskAddress.slice(opts.deskAddress.lastIndexOf('@') + 1)]).map((d) => d.toLowerCase());
+  const domains = (opts.domains ?? [opts.deskAddress.slice(opts.deskAddress.lastIndexOf('@') + 1)]).map((d) =>
+    d.toLowerCase(),
+  );
   const server = new SMTPServer({
     ...(opts.tls === undefined ? {} : { key: opts.tls.key, cert: opts.tls.cert }),
     authOptional: true,
@@ -65,10 +67,19 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
     onRcptTo(address, _session, callback) {
       const domain = address.address.slice(address.address.lastIndexOf('@') + 1).toLowerCase();
       if (domains.includes(domain)) callback();
-      else callback(Object.assign(new Error(`<${bounded(address.address, 100)}>: this server takes mail for ${domains.join(', ')} only`), { responseCode: 550 }));
+      else
+        callback(
+          Object.assign(
+            new Error(`<${bounded(address.address, 100)}>: this server takes mail for ${domains.join(', ')} only`),
+            { responseCode: 550 },
+          ),
+        );
     },
     onData(stream, session, callback) {
-      takeMail(stream, session, { ...opts, maxBytes }).then((reply) => callback(null, reply), (err: unknown) => callback(err as Error));
+      takeMail(stream, session, { ...opts, maxBytes }).then(
+        (reply) => callback(null, reply),
+        (err: unknown) => callback(err as Error),
+      );
     },
   });
   // A client's broken connection must not take the process down.
@@ -87,7 +98,11 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
   };
 }
 
-async function takeMail(stream: SMTPServerDataStream, session: SMTPServerSession, opts: SmtpListenerOptions & { maxBytes: number }): Promise<string> {
+async function takeMail(
+  stream: SMTPServerDataStream,
+  session: SMTPServerSession,
+  opts: SmtpListenerOptions & { maxBytes: number },
+): Promise<string> {
   const chunks: Buffer[] = [];
   // Read to the end either way: the SMTP dialogue continues only after the whole DATA.
   for await (const chunk of stream) if (!stream.sizeExceeded) chunks.push(chunk as Buffer);
@@ -112,11 +127,14 @@ function replyText(outcome: EmailOutcome): string {
 }
 
 function smtpError(err: unknown, log: Logger): Error & { responseCode: number } {
-  if (isWowError(err, 'WOW_ERR_EMAIL_INVALID')) return Object.assign(new Error(bounded(err.message, replyChars)), { responseCode: 550 });
+  if (isWowError(err, 'WOW_ERR_EMAIL_INVALID'))
+    return Object.assign(new Error(bounded(err.message, replyChars)), { responseCode: 550 });
   if (isWowError(err, 'WOW_ERR_EMAIL_TOO_LARGE')) return Object.assign(new Error(err.message), { responseCode: 552 });
   // Anything else is ours (the database is down, a bug): the sender keeps the mail and retries.
   log.error({ err: loggable(err) }, 'SMTP listener: the mail could not be stored; the sender will retry');
-  return Object.assign(new Error('The support desk cannot store the mail right now; try again later.'), { responseCode: 451 });
+  return Object.assign(new Error('The support desk cannot store the mail right now; try again later.'), {
+    responseCode: 451,
+  });
 }
 
 function bounded(text: string, max: number): string {
@@ -130,5 +148,10 @@ function bounded(text: string, max: number): string {
 function loggable(err: unknown): { type: string; code?: unknown; message: string; stack?: string } {
   if (!(err instanceof Error)) return { type: typeof err, message: bounded(String(err), replyChars) };
   const code = (err as { code?: unknown }).code;
-  return { type: err.name, ...(code === undefined ? {} : { code }), message: bounded(err.message, replyChars), ...(err.stack === undefined ? {} : { stack: bounded(err.stack, 4 * replyChars) }) };
+  return {
+    type: err.name,
+    ...(code === undefined ? {} : { code }),
+    message: bounded(err.message, replyChars),
+    ...(err.stack === undefined ? {} : { stack: bounded(err.stack, 4 * replyChars) }),
+  };
 }

@@ -7,7 +7,14 @@ import type { GitHubEventData } from '../webhooks/accept-webhook.ts';
  * get Probot's context (authenticated Octokit, `context.config`) with the bus's
  * at-least-once delivery, retries and dead letters.
  */
-export async function createProbotBridge(opts: { credentials: GitHubAppCredentials; bus: Bus; log: Logger; appFn: ApplicationFunction; events: readonly string[]; baseUrl?: string }): Promise<SubscriptionHandle> {
+export async function createProbotBridge(opts: {
+  credentials: GitHubAppCredentials;
+  bus: Bus;
+  log: Logger;
+  appFn: ApplicationFunction;
+  events: readonly string[];
+  baseUrl?: string;
+}): Promise<SubscriptionHandle> {
   const probot = new Probot({
     appId: opts.credentials.appId,
     privateKey: opts.credentials.privateKey,
@@ -29,7 +36,9 @@ export async function createProbotBridge(opts: { credentials: GitHubAppCredentia
 
 /** What to set, and where to find it, when the App's credentials are missing. */
 export function missingCredentialsMessage(missing: readonly string[]): string {
-  return `GitHub App not configured: set ${missing.join(', ')}. ` +
+  return (
+    `GitHub App not configured: set ${missing.join(', ')}. ` +
     'All three are on the App settings page (github.com/settings/apps/<app>): App ID at the top, a private key under "Private keys", the webhook secret under "Webhook". ' +
-    'To create the App, register app.yml as a GitHub App manifest. Meanwhile the platform runs: webhooks are verified and queued once WEBHOOK_SECRET is set, and Probot handlers run once all three are.';
+    'To create the App, register app.yml as a GitHub App manifest. Meanwhile the platform runs: webhooks are verified and queued once WEBHOOK_SECRET is set, and Probot handlers run once all three are.'
+  );
 }

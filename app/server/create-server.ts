@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { type Bus, type Config, createError, type Logger, type Metrics, type Store } from '../../agents/runtime/src/index.ts';
+import {
+  type Bus,
+  type Config,
+  createError,
+  type Logger,
+  type Metrics,
+  type Store,
+} from '../../agents/runtime/src/index.ts';
 import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { checkReadiness } from './check-readiness.ts';
@@ -33,7 +40,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => void reply.header('X-Request-Id', req.id));
   // Set before any route: a route keeps the error handler in force when it is added.
   app.setErrorHandler((err, req, reply) => {
-    const status = (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status ?? 500;
+    const status =
+      (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status ?? 500;
     // A failure on our side says nothing of how we are built (SQL, codes, paths): the
     // detail goes to the log under the request id the answer gives.
     if (status >= 500) {
@@ -41,7 +49,10 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
       const internal = createError('WOW_ERR_INTERNAL', [req.id]);
       return reply.code(status).send({ code: internal.code, message: internal.message, requestId: req.id });
     }
-    return reply.code(status).send({ code: (err as { code?: string }).code ?? 'WOW_ERR_UNEXPECTED', message: err instanceof Error ? err.message : String(err) });
+    return reply.code(status).send({
+      code: (err as { code?: string }).code ?? 'WOW_ERR_UNEXPECTED',
+      message: err instanceof Error ? err.message : String(err),
+    });
   });
   // The signature covers the exact bytes GitHub sent, so the body stays raw.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -49,30 +60,50 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   // Metric labels must stay few: only events the App subscribes to are named; an
   // unverified request's X-GitHub-Event is a stranger's text and is never a label.
   const subscribed = new Set([...(await readAppEvents()), 'ping']);
-  const eventLabel = (name: string | undefined) => (name === undefined ? 'unverified' : subscribed.has(name) ? name : 'other');
+  const eventLabel = (name: string | undefined) =>
+    name === undefined ? 'unverified' : subscribed.has(name) ? name : 'other';
 
   // GitHub caps a delivery at 25 MB; the other routes keep Fastify's 1 MiB.
   app.post('/api/github/webhooks', { bodyLimit: 25 * 1024 * 1024 }, async (req, reply) => {
     if (config.webhooks.secret === undefined) {
       metrics.webhooksReceived.inc({ event: 'unverified', outcome: 'rejected' });
-      const err = createError('WOW_ERR_WEBHOOK_INVALID', ['this server has no WEBHOOK_SECRET, so it cannot verify deliveries; set WEBHOOK_SECRET to the App\'s webhook secret']);
+      const err = createError('WOW_ERR_WEBHOOK_INVALID', [
+        "this server has no WEBHOOK_SECRET, so it cannot verify deliveries; set WEBHOOK_SECRET to the App's webhook secret",
+      ]);
       return reply.code(503).send({ code: err.code, message: err.message });
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const outcome = await acceptWebhook({ headers: req.headers, body }, { bus, secret: config.webhooks.secret, dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds });
+    const outcome = await acceptWebhook(
+      { headers: req.headers, body },
+      { bus, secret: config.webhooks.secret, dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds },
+    );
     if ('error' in outcome) {
       metrics.webhooksReceived.inc({ event: eventLabel(outcome.event), outcome: 'rejected' });
       // The delivery id is a stranger's header until the signature holds: logged, but bounded.
-      req.log.warn({ code: outcome.error.code, delivery: String(req.headers['x-github-delivery'] ?? '').slice(0, 64) }, outcome.error.message);
+      req.log.warn(
+        { code: outcome.error.code, delivery: String(req.headers['x-github-delivery'] ?? '').slice(0, 64) },
+        outcome.error.message,
+      );
       return reply.code(outcome.status).send({ code: outcome.error.code, message: outcome.error.message });
     }
-    metrics.webhooksReceived.inc({ event: eventLabel(outcome.event), outcome: outcome.body.duplicate ? 'duplicate' : 'queued' });
+    metrics.webhooksReceived.inc({
+      event: eventLabel(outcome.event),
+      outcome: outcome.body.duplicate ? 'duplicate' : 'queued',
+    });
     return reply.code(202).send(outcome.body);
   });
 
   // The support desk's customer doors: the ticket API and the web form.
-  await app.register(ticketRoutes, { store: deps.store, rateLimitPerMinute: config.support.rateLimitPerMinute, clock: deps.clock ?? (() => new Date()) });
-  await app.register(supportForm, { store: deps.store, settings: config.support.form, clock: deps.clock ?? (() => new Date()) });
+  await app.register(ticketRoutes, {
+    store: deps.store,
+    rateLimitPerMinute: config.support.rateLimitPerMinute,
+    clock: deps.clock ?? (() => new Date()),
+  });
+  await app.register(supportForm, {
+    store: deps.store,
+    settings: config.support.form,
+    clock: deps.clock ?? (() => new Date()),
+  });
 
   app.get('/healthz', () => ({ status: 'ok' }));
 
@@ -81,7 +112,9 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.code(Object.values(checks).every((c) => c === 'ok') ? 200 : 503).send(checks);
   });
 
-  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.metricsText()));
+  app.get('/metrics', async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.metricsText()),
+  );
 
   await app.ready();
   return app;

@@ -8,7 +8,11 @@ import { createBus } from '../../agents/runtime/src/bus/create-bus.ts';
 import { eventually, quietLog, testBusDefaults } from '../../test/contract/bus-contract.ts';
 import { examplePayload, signedDelivery } from '../../test/support/github-webhooks.ts';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 const credentials = { appId: '12345', privateKey, webhookSecret: 'bridge-secret', apiUrl: 'https://api.github.com' };
 
 describe('Probot bridge', () => {
@@ -22,10 +26,15 @@ describe('Probot bridge', () => {
       });
     };
     const events = await readAppEvents();
-    expect(events).toEqual(expect.arrayContaining(['pull_request', 'issues', 'check_suite', 'check_run', 'issue_comment']));
+    expect(events).toEqual(
+      expect.arrayContaining(['pull_request', 'issues', 'check_suite', 'check_run', 'issue_comment']),
+    );
     const bridge = await createProbotBridge({ credentials, bus, log: quietLog, appFn, events });
     const d = await signedDelivery(credentials.webhookSecret, 'issues', examplePayload('issues', 'opened'));
-    await acceptWebhook({ headers: d.headers, body: Buffer.from(d.body) }, { bus, secret: credentials.webhookSecret, dedupeTtlSeconds: 60 });
+    await acceptWebhook(
+      { headers: d.headers, body: Buffer.from(d.body) },
+      { bus, secret: credentials.webhookSecret, dedupeTtlSeconds: 60 },
+    );
     await eventually(() => seen.length === 1, 'the app function');
     expect(seen[0]).toEqual({ name: 'issues', action: 'opened', id: d.delivery });
     await bridge.stop({ timeoutMs: 1000 });

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../server/create-server.ts';
-import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '../../agents/runtime/src/index.ts';
+import {
+  createBus,
+  createLogger,
+  createMetrics,
+  loadConfig,
+  type Bus,
+  type Store,
+} from '../../agents/runtime/src/index.ts';
 import { testBusDefaults } from '../../test/contract/bus-contract.ts';
 import { storeBackends } from '../../test/support/test-stores.ts';
 
@@ -26,12 +33,24 @@ describe('the client address behind a proxy', () => {
     await close();
   });
   const serve = async (env: Record<string, string>) => {
-    const server = await createServer({ config: loadConfig({ SUPPORT_FORM_PER_IP_PER_HOUR: '2', ...env }), bus, store, log, metrics: createMetrics({ defaultMetrics: false }) });
+    const server = await createServer({
+      config: loadConfig({ SUPPORT_FORM_PER_IP_PER_HOUR: '2', ...env }),
+      bus,
+      store,
+      log,
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
     servers.push(server);
     return server;
   };
   const post = (server: FastifyInstance, remoteAddress: string, forwardedFor: string, n: number) =>
-    server.inject({ method: 'POST', url: '/support', remoteAddress, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor }, payload: `email=client${n}%40acme.example&subject=Login&message=It+fails` });
+    server.inject({
+      method: 'POST',
+      url: '/support',
+      remoteAddress,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor },
+      payload: `email=client${n}%40acme.example&subject=Login&message=It+fails`,
+    });
 
   it('ignores X-Forwarded-For without TRUST_PROXY: a stranger cannot reset their own limit by naming another address', async () => {
     const server = await serve({});

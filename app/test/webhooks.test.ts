@@ -34,7 +34,13 @@ const buses: { name: string; make: () => Promise<Bus> }[] = [
     make: () => {
       const keyPrefix = `${uniqueName('hooks')}:`;
       prefixes.push(keyPrefix);
-      return createBus({ redisUrl: testRedisUrl, keyPrefix, streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog });
+      return createBus({
+        redisUrl: testRedisUrl,
+        keyPrefix,
+        streamMaxLen: 10_000,
+        defaults: testBusDefaults,
+        log: quietLog,
+      });
     },
   },
 ];
@@ -46,7 +52,13 @@ describe.each(buses)('webhook ingest on the $name', ({ make }) => {
   const setUp = async (cfg = config) => {
     bus = await make();
     store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 2, log: quietLog });
-    server = await createServer({ config: cfg, bus, store, log: quietLog, metrics: createMetrics({ defaultMetrics: false }) });
+    server = await createServer({
+      config: cfg,
+      bus,
+      store,
+      log: quietLog,
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
   };
   afterEach(async () => {
     await server.close();
@@ -54,7 +66,12 @@ describe.each(buses)('webhook ingest on the $name', ({ make }) => {
     await store.close();
   });
   const post = async (d: Awaited<ReturnType<typeof signedDelivery>>, headers: Record<string, string> = {}) =>
-    server.inject({ method: 'POST', url: '/api/github/webhooks', headers: { ...d.headers, ...headers }, payload: d.body });
+    server.inject({
+      method: 'POST',
+      url: '/api/github/webhooks',
+      headers: { ...d.headers, ...headers },
+      payload: d.body,
+    });
   const received = async (group: string, types: string[]) => {
     const got: CloudEvent<GitHubEventData>[] = [];
     await bus.subscribe({ group, types, handler: async (e) => void got.push(e as CloudEvent<GitHubEventData>) });
@@ -71,8 +88,18 @@ describe.each(buses)('webhook ingest on the $name', ({ make }) => {
     expect(res.json()).toEqual({ queued: true, duplicate: false, type: 'github.pull_request.opened', id: d.delivery });
     await eventually(() => got.length === 1, 'the event on the bus');
     const repo = (payload.repository as { full_name: string }).full_name;
-    expect(got[0]).toMatchObject({ id: d.delivery, type: 'github.pull_request.opened', source: `https://github.com/${repo}`, subject: `${repo}#${(payload.pull_request as { number: number }).number}` });
-    expect(got[0]?.data).toEqual({ name: 'pull_request', id: d.delivery, installationId: (payload.installation as { id: number } | undefined)?.id, payload });
+    expect(got[0]).toMatchObject({
+      id: d.delivery,
+      type: 'github.pull_request.opened',
+      source: `https://github.com/${repo}`,
+      subject: `${repo}#${(payload.pull_request as { number: number }).number}`,
+    });
+    expect(got[0]?.data).toEqual({
+      name: 'pull_request',
+      id: d.delivery,
+      installationId: (payload.installation as { id: number } | undefined)?.id,
+      payload,
+    });
   });
 
   it('names events without an action github.<event>', async () => {
@@ -91,9 +118,27 @@ describe.each(buses)('webhook ingest on the $name', ({ make }) => {
     expect(res.json()).toMatchObject({ code: 'WOW_ERR_WEBHOOK_SIGNATURE' });
     expect(res.json<{ message: string }>().message).toContain('WEBHOOK_SECRET');
     const tampered = await signedDelivery(secret, 'issues', examplePayload('issues', 'opened'));
-    expect((await server.inject({ method: 'POST', url: '/api/github/webhooks', headers: tampered.headers, payload: tampered.body.replace('opened', 'closed') })).statusCode).toBe(401);
+    expect(
+      (
+        await server.inject({
+          method: 'POST',
+          url: '/api/github/webhooks',
+          headers: tampered.headers,
+          payload: tampered.body.replace('opened', 'closed'),
+        })
+      ).statusCode,
+    ).toBe(401);
     const unsigned = await signedDelivery(secret, 'issues', examplePayload('issues', 'opened'));
-    expect((await server.inject({ method: 'POST', url: '/api/github/webhooks', headers: { ...unsigned.headers, 'x-hub-signature-256': '' }, payload: unsigned.body })).statusCode).toBe(401);
+    expect(
+      (
+        await server.inject({
+          method: 'POST',
+          url: '/api/github/webhooks',
+          headers: { ...unsigned.headers, 'x-hub-signature-256': '' },
+          payload: unsigned.body,
+        })
+      ).statusCode,
+    ).toBe(401);
     expect((await bus.stats()).topics.reduce((n, t) => n + t.length, 0)).toBe(0);
   });
 
@@ -104,7 +149,12 @@ describe.each(buses)('webhook ingest on the $name', ({ make }) => {
     const res = await server.inject({ method: 'POST', url: '/api/github/webhooks', headers, payload: d.body });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'WOW_ERR_WEBHOOK_INVALID' });
-    const bad = await server.inject({ method: 'POST', url: '/api/github/webhooks', headers: { ...d.headers, 'x-hub-signature-256': await sign(secret, 'not json') }, payload: 'not json' });
+    const bad = await server.inject({
+      method: 'POST',
+      url: '/api/github/webhooks',
+      headers: { ...d.headers, 'x-hub-signature-256': await sign(secret, 'not json') },
+      payload: 'not json',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json<{ message: string }>().message).toContain('not JSON');
   });
@@ -128,11 +178,15 @@ describe.each(buses)('webhook ingest on the $name', ({ make }) => {
     let release: () => void = () => undefined;
     let finished = false;
     let started = false;
-    await bus.subscribe({ group: 'slow', types: ['github.issues.*'], handler: async () => {
-      started = true;
-      await new Promise<void>((r) => (release = r));
-      finished = true;
-    } });
+    await bus.subscribe({
+      group: 'slow',
+      types: ['github.issues.*'],
+      handler: async () => {
+        started = true;
+        await new Promise<void>((r) => (release = r));
+        finished = true;
+      },
+    });
     const res = await post(await signedDelivery(secret, 'issues', examplePayload('issues', 'opened')));
     expect(res.statusCode).toBe(202);
     expect(finished).toBe(false);
@@ -149,7 +203,15 @@ describe.each(buses)('webhook ingest on the $name', ({ make }) => {
     expect(ready.json()).toEqual({ database: 'ok', bus: 'ok' });
     const metrics = await server.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.headers['content-type']).toContain('text/plain');
-    for (const name of ['wow_bus_events_published_total', 'wow_bus_events_consumed_total', 'wow_bus_events_failed_total', 'wow_bus_events_dead_lettered_total', 'wow_bus_handler_duration_seconds', 'wow_bus_pending_entries']) expect(metrics.body).toContain(name);
+    for (const name of [
+      'wow_bus_events_published_total',
+      'wow_bus_events_consumed_total',
+      'wow_bus_events_failed_total',
+      'wow_bus_events_dead_lettered_total',
+      'wow_bus_handler_duration_seconds',
+      'wow_bus_pending_entries',
+    ])
+      expect(metrics.body).toContain(name);
     await bus.close();
     const down = await server.inject({ method: 'GET', url: '/readyz' });
     expect(down.statusCode).toBe(503);

@@ -8,9 +8,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * JSON is WOW_ERR_JSON_MALFORMED, with where the parser stopped.
  */
 export function readJsonBody(body: unknown, contentType: string | undefined): unknown {
-  if (body === undefined || body === null || (Buffer.isBuffer(body) && body.length === 0) || body === '') throw createError('WOW_ERR_JSON_MALFORMED', ['the body is empty']);
+  if (body === undefined || body === null || (Buffer.isBuffer(body) && body.length === 0) || body === '')
+    throw createError('WOW_ERR_JSON_MALFORMED', ['the body is empty']);
   // Fastify reads text/plain for itself; anything but application/json is not JSON here.
-  if (!Buffer.isBuffer(body)) throw createError('WOW_ERR_JSON_MALFORMED', [`the body is sent as ${contentType ?? 'an unknown type'}`]);
+  if (!Buffer.isBuffer(body))
+    throw createError('WOW_ERR_JSON_MALFORMED', [`the body is sent as ${contentType ?? 'an unknown type'}`]);
   let text: string;
   try {
     // Strict: bytes that are not UTF-8 would otherwise become U+FFFD in the customer's text.

@@ -24,21 +24,31 @@ export const supportForm: FastifyPluginAsync<SupportFormOptions> = async (app, o
   const settings = { ...opts.settings, key: opts.settings.key ?? randomBytes(32) };
 
   // Only inside this plugin: the rest of the server takes no form posts.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, body, done) => {
-    try {
-      done(null, readFormBody(body as Buffer));
-    } catch (err) {
-      done(err as Error);
-    }
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer', bodyLimit: 64 * 1024 },
+    (_req, body, done) => {
+      try {
+        done(null, readFormBody(body as Buffer));
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+  );
 
-  app.get('/support', async (_req, reply) => sendPage(reply, 200, renderSupportForm({ values: {}, errors: [], submission: signSubmission(settings.key) })));
+  app.get('/support', async (_req, reply) =>
+    sendPage(reply, 200, renderSupportForm({ values: {}, errors: [], submission: signSubmission(settings.key) })),
+  );
 
   app.post('/support', async (req, reply) => {
     const fields = formFields(req.body);
     const outcome = await submitWebForm(opts.store, settings, { fields, clientAddress: req.ip, now: opts.clock() });
     if (outcome.ok) return sendPage(reply, 201, renderConfirmation(outcome.ticket));
-    return sendPage(reply, 422, renderSupportForm({ values: fields, errors: outcome.errors, submission: outcome.submission }));
+    return sendPage(
+      reply,
+      422,
+      renderSupportForm({ values: fields, errors: outcome.errors, submission: outcome.submission }),
+    );
   });
 
   app.setErrorHandler((err, req, reply) => {
@@ -46,7 +56,11 @@ export const supportForm: FastifyPluginAsync<SupportFormOptions> = async (app, o
       const retryAfterSeconds = Number(err.data?.retryAfterSeconds ?? 3600);
       const retryAt = err.data?.retryAt;
       void reply.header('Retry-After', String(retryAfterSeconds));
-      return sendPage(reply, 429, renderRateLimited(new Date(typeof retryAt === 'string' ? retryAt : Number.NaN), retryAfterSeconds));
+      return sendPage(
+        reply,
+        429,
+        renderRateLimited(new Date(typeof retryAt === 'string' ? retryAt : Number.NaN), retryAfterSeconds),
+      );
     }
     // A WowError carries its status; Fastify's own refusals (413, 415) their statusCode.
     const status = isWowError(err) ? err.status : ((err as { statusCode?: number }).statusCode ?? 500);
@@ -61,12 +75,18 @@ function formFields(body: unknown): Record<string, string | undefined> {
 }
 
 function sendPage(reply: FastifyReply, status: number, page: string): FastifyReply {
-  return reply.code(status)
-    .header('Content-Type', 'text/html; charset=utf-8')
-    // No script, no outside resource, posts only here, never framed (clickjacking).
-    .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-    .header('X-Content-Type-Options', 'nosniff')
-    .header('Referrer-Policy', 'no-referrer')
-    .header('Cache-Control', 'no-store')
-    .send(page);
+  return (
+    reply
+      .code(status)
+      .header('Content-Type', 'text/html; charset=utf-8')
+      // No script, no outside resource, posts only here, never framed (clickjacking).
+      .header(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      )
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Referrer-Policy', 'no-referrer')
+      .header('Cache-Control', 'no-store')
+      .send(page)
+  );
 }

@@ -1,6 +1,14 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { createError, isWowError, type Store } from '../../agents/runtime/src/index.ts';
-import { authorizeApiCall, readTicket, submitMessage, submitRating, submitTicket, type Customer, type IntakeAnswer } from '../../agents/wowsupport/src/index.ts';
+import {
+  authorizeApiCall,
+  readTicket,
+  submitMessage,
+  submitRating,
+  submitTicket,
+  type Customer,
+  type IntakeAnswer,
+} from '../../agents/wowsupport/src/index.ts';
 import { readJsonBody } from './read-json-body.ts';
 
 export interface TicketRoutesOptions {
@@ -17,24 +25,54 @@ export interface TicketRoutesOptions {
  */
 export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app, opts) => {
   const { store } = opts;
-  const authorize = (req: FastifyRequest): Promise<Customer> => authorizeApiCall(store, { authorization: req.headers.authorization, limitPerMinute: opts.rateLimitPerMinute, now: opts.clock() });
+  const authorize = (req: FastifyRequest): Promise<Customer> =>
+    authorizeApiCall(store, {
+      authorization: req.headers.authorization,
+      limitPerMinute: opts.rateLimitPerMinute,
+      now: opts.clock(),
+    });
 
   app.post('/api/tickets', async (req, reply) => {
     const customer = await authorize(req);
-    return send(reply, await submitTicket(store, { customer, idempotencyKey: idempotencyKey(req) }, readJsonBody(req.body, req.headers['content-type'])));
+    return send(
+      reply,
+      await submitTicket(
+        store,
+        { customer, idempotencyKey: idempotencyKey(req) },
+        readJsonBody(req.body, req.headers['content-type']),
+      ),
+    );
   });
 
   app.post<{ Params: { id: string } }>('/api/tickets/:id/messages', async (req, reply) => {
     const customer = await authorize(req);
-    return send(reply, await submitMessage(store, { customer, idempotencyKey: idempotencyKey(req) }, req.params.id, readJsonBody(req.body, req.headers['content-type'])));
+    return send(
+      reply,
+      await submitMessage(
+        store,
+        { customer, idempotencyKey: idempotencyKey(req) },
+        req.params.id,
+        readJsonBody(req.body, req.headers['content-type']),
+      ),
+    );
   });
 
   app.post<{ Params: { id: string } }>('/api/tickets/:id/rating', async (req, reply) => {
     const customer = await authorize(req);
-    return send(reply, await submitRating(store, { customer, idempotencyKey: idempotencyKey(req) }, req.params.id, readJsonBody(req.body, req.headers['content-type'])));
+    return send(
+      reply,
+      await submitRating(
+        store,
+        { customer, idempotencyKey: idempotencyKey(req) },
+        req.params.id,
+        readJsonBody(req.body, req.headers['content-type']),
+      ),
+    );
   });
 
-  app.get<{ Params: { id: string } }>('/api/tickets/:id', async (req) => readTicket(store, await authorize(req), req.params.id));
+  app.get<{ Params: { id: string } }>('/api/tickets/:id', async (req) =>
+    readTicket(store, await authorize(req), req.params.id),
+  );
 
   app.setErrorHandler((err, req, reply) => {
     const status = isWowError(err) ? err.status : ((err as { statusCode?: number }).statusCode ?? 500);
@@ -43,14 +81,30 @@ export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app,
     if (status >= 500) {
       req.log.error({ err, requestId: req.id }, 'ticket API request failed');
       const internal = createError('WOW_ERR_INTERNAL', [req.id]);
-      return reply.code(status).send({ code: internal.code, message: `${internal.message} Nothing was created; retry with the same Idempotency-Key.`, requestId: req.id, retryable: isWowError(err) ? err.retryable : true });
+      return reply.code(status).send({
+        code: internal.code,
+        message: `${internal.message} Nothing was created; retry with the same Idempotency-Key.`,
+        requestId: req.id,
+        retryable: isWowError(err) ? err.retryable : true,
+      });
     }
     // Fastify's own refusals (415 media type, 413 too large) keep their status and message.
-    if (!isWowError(err)) return reply.code(status).send({ code: (err as { code?: string }).code ?? 'WOW_ERR_UNEXPECTED', message: (err as Error).message, retryable: false });
-    if (err.code === 'WOW_ERR_RATE_LIMITED') void reply.header('Retry-After', String(Number(err.data?.retryAfterSeconds ?? 60)));
+    if (!isWowError(err))
+      return reply.code(status).send({
+        code: (err as { code?: string }).code ?? 'WOW_ERR_UNEXPECTED',
+        message: (err as Error).message,
+        retryable: false,
+      });
+    if (err.code === 'WOW_ERR_RATE_LIMITED')
+      void reply.header('Retry-After', String(Number(err.data?.retryAfterSeconds ?? 60)));
     if (err.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="waooaw-support"');
     const errors = err.data?.errors;
-    return reply.code(err.status).send({ code: err.code, message: err.message, retryable: err.retryable, ...(errors === undefined ? {} : { errors }) });
+    return reply.code(err.status).send({
+      code: err.code,
+      message: err.message,
+      retryable: err.retryable,
+      ...(errors === undefined ? {} : { errors }),
+    });
   });
 };
 

@@ -1,5 +1,14 @@
 import type { Command } from 'commander';
-import { changedAgents, createAgentHost, createGitHubPort, createLogger, listAgents, loadConfig, openRuntime, openStore } from '../../agents/runtime/src/index.ts';
+import {
+  changedAgents,
+  createAgentHost,
+  createGitHubPort,
+  createLogger,
+  listAgents,
+  loadConfig,
+  openRuntime,
+  openStore,
+} from '../../agents/runtime/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 import { gitRoot } from '../git-root.ts';
@@ -8,8 +17,11 @@ import { waitForShutdown } from '../wait-for-shutdown.ts';
 export function registerAgentsCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
   const agents = program.command('agents').description('Agents: the registry, and running them in their own process');
 
-  agents.command('list')
-    .description('Each registered agent with its version, its deployed version (Active, by git tree hash), instances and status (Available / Working / Offline)')
+  agents
+    .command('list')
+    .description(
+      'Each registered agent with its version, its deployed version (Active, by git tree hash), instances and status (Available / Working / Offline)',
+    )
     .option('--json', 'print the registry as JSON')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig(io.env);
@@ -18,11 +30,23 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
         const rows = await listAgents(store, { heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs });
         if (opts.json === true) io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
         else {
-          io.stdout.write(formatTable(
-            ['AGENT', 'VERSION', 'DEPLOYED', 'STATUS', 'INSTANCES', 'IN FLIGHT', 'LAST HEARTBEAT'],
-            rows.map((a) => [a.id, a.version, a.deployed === null ? '-' : `Active ${a.deployed.treeHash.slice(0, 7)} (${a.deployed.runningInstances} running)`, a.status, `${a.liveInstances}/${a.instances}`, String(a.inFlight), a.lastHeartbeatAt ?? '-']),
-            'No agents registered yet. Start the platform (`npm start`) or `wow agents run`.',
-          ));
+          io.stdout.write(
+            formatTable(
+              ['AGENT', 'VERSION', 'DEPLOYED', 'STATUS', 'INSTANCES', 'IN FLIGHT', 'LAST HEARTBEAT'],
+              rows.map((a) => [
+                a.id,
+                a.version,
+                a.deployed === null
+                  ? '-'
+                  : `Active ${a.deployed.treeHash.slice(0, 7)} (${a.deployed.runningInstances} running)`,
+                a.status,
+                `${a.liveInstances}/${a.instances}`,
+                String(a.inFlight),
+                a.lastHeartbeatAt ?? '-',
+              ]),
+              'No agents registered yet. Start the platform (`npm start`) or `wow agents run`.',
+            ),
+          );
         }
       } finally {
         await store.close();
@@ -30,8 +54,11 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
       setCode(exitCodes.ok);
     });
 
-  agents.command('changed')
-    .description('The agents whose folder changed between two commits, one id per line: what a push deploys (the deploy workflow tests these, then deploys them)')
+  agents
+    .command('changed')
+    .description(
+      'The agents whose folder changed between two commits, one id per line: what a push deploys (the deploy workflow tests these, then deploys them)',
+    )
     .argument('<since>', "the earlier commit, e.g. a push's previous tip; 0000000 (a new branch) means every agent")
     .option('--ref <rev>', 'the later commit', 'HEAD')
     .option('-C, --cwd <dir>', 'the repository', '.')
@@ -44,20 +71,35 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
       else {
         io.stdout.write(changed.ids.map((id) => `${id}\n`).join(''));
         // Not agents: the runtime itself changes by restarting runtimes, not by a deploy.
-        for (const other of changed.others) io.stderr.write(`note: ${config.agents.dir}/${other}/ changed and is not an agent; runtimes run it after a restart\n`);
+        for (const other of changed.others)
+          io.stderr.write(
+            `note: ${config.agents.dir}/${other}/ changed and is not an agent; runtimes run it after a restart\n`,
+          );
       }
       setCode(exitCodes.ok);
     });
 
-  agents.command('run')
-    .description('Run agents in this process (all when no id is given). With REDIS_URL and DATABASE_URL set, each process adds consumers to the same groups: more processes, more throughput.')
+  agents
+    .command('run')
+    .description(
+      'Run agents in this process (all when no id is given). With REDIS_URL and DATABASE_URL set, each process adds consumers to the same groups: more processes, more throughput.',
+    )
     .argument('[ids...]', 'agent ids (folder names under AGENTS_DIR)')
     .action(async (ids: string[]) => {
       const config = loadConfig(io.env);
       const log = createLogger(config.logLevel);
       const runtime = await openRuntime(config, log);
       try {
-        const host = await createAgentHost({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics, github: config.github === undefined ? undefined : createGitHubPort({ credentials: config.github }), agentsDir: config.agents.dir, ...(ids.length === 0 ? {} : { ids }) });
+        const host = await createAgentHost({
+          config,
+          bus: runtime.bus,
+          store: runtime.store,
+          log,
+          metrics: runtime.metrics,
+          github: config.github === undefined ? undefined : createGitHubPort({ credentials: config.github }),
+          agentsDir: config.agents.dir,
+          ...(ids.length === 0 ? {} : { ids }),
+        });
         await host.start();
         log.info({ agents: host.agents() }, 'agents running; SIGTERM drains and stops');
         const signal = await waitForShutdown();

@@ -3,9 +3,13 @@ import { createLogger, loadConfig, migrate, openStore } from '../../agents/runti
 import { exitCodes, type CliIo } from '../cli-io.ts';
 
 export function registerDbCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
-  const db = program.command('db').description('The PostgreSQL database (DATABASE_URL, or the embedded one in DATA_DIR)');
+  const db = program
+    .command('db')
+    .description('The PostgreSQL database (DATABASE_URL, or the embedded one in DATA_DIR)');
   db.command('migrate')
-    .description('Apply pending migrations from infra/db/migrations (start-up does this too); safe to run from several processes at once')
+    .description(
+      'Apply pending migrations from infra/db/migrations (start-up does this too); safe to run from several processes at once',
+    )
     .option('--json', 'print { applied, current } as JSON')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig(io.env);
@@ -16,7 +20,9 @@ export function registerDbCommands(program: Command, io: CliIo, setCode: (code: 
         if (opts.json === true) io.stdout.write(JSON.stringify(result) + '\n');
         else {
           for (const name of result.applied) io.stdout.write(`applied ${name}\n`);
-          io.stdout.write(`${store.location}: ${result.applied.length === 0 ? 'up to date' : `${result.applied.length} applied`}, at ${result.current ?? 'no migrations'}\n`);
+          io.stdout.write(
+            `${store.location}: ${result.applied.length === 0 ? 'up to date' : `${result.applied.length} applied`}, at ${result.current ?? 'no migrations'}\n`,
+          );
         }
         setCode(exitCodes.ok);
       } finally {

@@ -1,7 +1,21 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Octokit } from '@octokit/core';
-import { changedAgents, createError, createLogger, deployAgents, loadConfig, openStore, reportDeployment, rollbackVersion, runGit, startDeployment, type AgentDeployed, type DeploymentsTarget, type DeployOutcome } from '../../agents/runtime/src/index.ts';
+import {
+  changedAgents,
+  createError,
+  createLogger,
+  deployAgents,
+  loadConfig,
+  openStore,
+  reportDeployment,
+  rollbackVersion,
+  runGit,
+  startDeployment,
+  type AgentDeployed,
+  type DeploymentsTarget,
+  type DeployOutcome,
+} from '../../agents/runtime/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { gitRoot } from '../git-root.ts';
 
@@ -14,15 +28,24 @@ interface DeployFlags {
 }
 
 export function registerDeployCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
-  program.command('deploy')
-    .description('Deploy agents as committed: each becomes a Draft version in the registry, is proven to load, then Active (the previous one Retired), and every running runtime swaps it in after draining the old one. In GitHub Actions (GITHUB_TOKEN set) each deploy is reported through the Deployments API.')
+  program
+    .command('deploy')
+    .description(
+      'Deploy agents as committed: each becomes a Draft version in the registry, is proven to load, then Active (the previous one Retired), and every running runtime swaps it in after draining the old one. In GitHub Actions (GITHUB_TOKEN set) each deploy is reported through the Deployments API.',
+    )
     .argument('[ids...]', 'agent ids (folder names under AGENTS_DIR)')
     .option('--ref <rev>', 'the commit to deploy', 'HEAD')
-    .option('--changed-since <rev>', 'deploy the agents whose folder changed since <rev> (a push\'s previous commit), instead of naming them')
+    .option(
+      '--changed-since <rev>',
+      "deploy the agents whose folder changed since <rev> (a push's previous commit), instead of naming them",
+    )
     .option('--rollback', 'return each named agent to the version Active before the current one')
     .option('-C, --cwd <dir>', 'the repository to deploy from', '.')
     .option('--json', 'print the outcomes as JSON')
-    .addHelpText('after', '\nExit codes: 0 every agent Active, 1 an agent failed to deploy (its previous version keeps running), 2 bad usage.\n\nExamples:\n  wow deploy factory wowvision\n  wow deploy --changed-since "$BEFORE_SHA"\n  wow deploy --rollback factory')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every agent Active, 1 an agent failed to deploy (its previous version keeps running), 2 bad usage.\n\nExamples:\n  wow deploy factory wowvision\n  wow deploy --changed-since "$BEFORE_SHA"\n  wow deploy --rollback factory',
+    )
     .action(async (ids: string[], flags: DeployFlags) => {
       setCode(await deploy(ids, flags, io));
     });
@@ -33,14 +56,24 @@ async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<num
   const root = await gitRoot(flags.cwd, 'deploy from a checkout');
   const agentsDir = resolve(root, config.agents.dir);
   if (flags.changedSince !== undefined) {
-    if (ids.length > 0 || flags.rollback === true) throw createError('WOW_ERR_CLI_USAGE', ['--changed-since picks the agents itself; give no ids and no --rollback with it']);
-    ids = (await changedAgents({ repoRoot: root, agentsPath: config.agents.dir, since: flags.changedSince, ref: flags.ref })).ids;
+    if (ids.length > 0 || flags.rollback === true)
+      throw createError('WOW_ERR_CLI_USAGE', [
+        '--changed-since picks the agents itself; give no ids and no --rollback with it',
+      ]);
+    ids = (
+      await changedAgents({ repoRoot: root, agentsPath: config.agents.dir, since: flags.changedSince, ref: flags.ref })
+    ).ids;
     if (ids.length === 0) {
-      io.stdout.write(flags.json === true ? '[]\n' : `No agent changed since ${flags.changedSince}; nothing to deploy.\n`);
+      io.stdout.write(
+        flags.json === true ? '[]\n' : `No agent changed since ${flags.changedSince}; nothing to deploy.\n`,
+      );
       return exitCodes.ok;
     }
   }
-  if (ids.length === 0) throw createError('WOW_ERR_CLI_USAGE', ['name the agents to deploy (e.g. `wow deploy factory`), or give --changed-since <rev>']);
+  if (ids.length === 0)
+    throw createError('WOW_ERR_CLI_USAGE', [
+      'name the agents to deploy (e.g. `wow deploy factory`), or give --changed-since <rev>',
+    ]);
 
   const log = createLogger(flags.json === true ? 'silent' : 'warn');
   const github = deploymentsTarget(io.env, io.fetch);
@@ -51,8 +84,20 @@ async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<num
       for (const id of ids) {
         const back = await rollbackVersion(store, id, 'wow/deploy');
         done.push(back);
-        if (flags.json !== true) io.stdout.write(`↩ ${id} rolled back to ${back.version} (${back.treeHash.slice(0, 7)}, commit ${back.commit.slice(0, 7)}); runtimes are swapping it in\n`);
-        if (github !== undefined) await report(io, back.agentId, () => startDeployment(github, { agentId: id, commit: back.commit, rollback: true, description: `Rolled back to ${back.treeHash.slice(0, 7)}`, payload: { ...back } }).then((d) => reportDeployment(github, d, id, 'success', `Active: ${back.treeHash.slice(0, 7)}`)));
+        if (flags.json !== true)
+          io.stdout.write(
+            `↩ ${id} rolled back to ${back.version} (${back.treeHash.slice(0, 7)}, commit ${back.commit.slice(0, 7)}); runtimes are swapping it in\n`,
+          );
+        if (github !== undefined)
+          await report(io, back.agentId, () =>
+            startDeployment(github, {
+              agentId: id,
+              commit: back.commit,
+              rollback: true,
+              description: `Rolled back to ${back.treeHash.slice(0, 7)}`,
+              payload: { ...back },
+            }).then((d) => reportDeployment(github, d, id, 'success', `Active: ${back.treeHash.slice(0, 7)}`)),
+          );
       }
       if (flags.json === true) io.stdout.write(JSON.stringify(done, null, 2) + '\n');
       return exitCodes.ok;
@@ -61,25 +106,50 @@ async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<num
     const commit = (await runGit(root, ['rev-parse', '--verify', `${flags.ref}^{commit}`]).catch(() => '')).trim();
     const deployments = new Map<string, number>();
     if (github !== undefined && commit !== '') {
-      for (const id of ids) await report(io, id, async () => void deployments.set(id, await startDeployment(github, { agentId: id, commit, rollback: false, description: `Deploying ${id}`, payload: { agentId: id } })));
+      for (const id of ids)
+        await report(
+          io,
+          id,
+          async () =>
+            void deployments.set(
+              id,
+              await startDeployment(github, {
+                agentId: id,
+                commit,
+                rollback: false,
+                description: `Deploying ${id}`,
+                payload: { agentId: id },
+              }),
+            ),
+        );
     }
     let outcomes: DeployOutcome[];
     try {
       outcomes = await deployAgents({
-        store, repoRoot: root, agentsDir, ids, ref: flags.ref, log,
+        store,
+        repoRoot: root,
+        agentsDir,
+        ids,
+        ref: flags.ref,
+        log,
         onOutcome: (o) => {
           if (flags.json !== true) io.stdout.write(outcomeLine(o));
         },
       });
     } catch (err) {
       // Nothing was activated: every deployment opened above failed.
-      for (const [id, deployment] of deployments) if (github !== undefined) await report(io, id, () => reportDeployment(github, deployment, id, 'error', (err as Error).message));
+      for (const [id, deployment] of deployments)
+        if (github !== undefined)
+          await report(io, id, () => reportDeployment(github, deployment, id, 'error', (err as Error).message));
       throw err;
     }
     for (const o of outcomes) {
       const deployment = deployments.get(o.agentId);
       if (github === undefined || deployment === undefined) continue;
-      const [state, text] = o.outcome === 'failed' ? ['failure', o.reason ?? 'failed to load'] as const : ['success', `Active: ${o.treeHash.slice(0, 7)}${o.outcome === 'unchanged' ? ' (already)' : ''}`] as const;
+      const [state, text] =
+        o.outcome === 'failed'
+          ? (['failure', o.reason ?? 'failed to load'] as const)
+          : (['success', `Active: ${o.treeHash.slice(0, 7)}${o.outcome === 'unchanged' ? ' (already)' : ''}`] as const);
       await report(io, o.agentId, () => reportDeployment(github, deployment, o.agentId, state, text));
     }
     if (flags.json === true) io.stdout.write(JSON.stringify(outcomes, null, 2) + '\n');
@@ -92,16 +162,35 @@ async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<num
 function outcomeLine(o: DeployOutcome): string {
   const at = `${o.version} (${o.treeHash.slice(0, 7)}, commit ${o.commit.slice(0, 7)})`;
   if (o.outcome === 'unchanged') return `= ${o.agentId} ${at} is already Active\n`;
-  if (o.outcome === 'failed') return `✖ ${o.agentId} ${at} failed to load; ${o.previousTreeHash === null ? 'nothing of it runs' : `${o.previousTreeHash.slice(0, 7)} stays Active`}:\n  ${o.reason ?? ''}\n`;
+  if (o.outcome === 'failed')
+    return `✖ ${o.agentId} ${at} failed to load; ${o.previousTreeHash === null ? 'nothing of it runs' : `${o.previousTreeHash.slice(0, 7)} stays Active`}:\n  ${o.reason ?? ''}\n`;
   return `✔ ${o.agentId} ${at} is Active${o.previousTreeHash === null ? '' : ` (was ${o.previousTreeHash.slice(0, 7)})`}; runtimes are swapping it in\n`;
 }
 
 /** GitHub Actions hands a run its token and repository; elsewhere nothing is reported. */
-function deploymentsTarget(env: Record<string, string | undefined>, fetchImpl: typeof fetch | undefined): DeploymentsTarget | undefined {
+function deploymentsTarget(
+  env: Record<string, string | undefined>,
+  fetchImpl: typeof fetch | undefined,
+): DeploymentsTarget | undefined {
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-  if (env.GITHUB_ACTIONS !== 'true' || env.GITHUB_TOKEN === undefined || env.GITHUB_TOKEN === '' || owner === undefined || repo === undefined) return undefined;
-  const client = new Octokit({ auth: env.GITHUB_TOKEN, baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com', userAgent: 'waooaw-deploy', ...(fetchImpl === undefined ? {} : { request: { fetch: fetchImpl } }) });
-  const logUrl = env.GITHUB_RUN_ID === undefined ? undefined : `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`;
+  if (
+    env.GITHUB_ACTIONS !== 'true' ||
+    env.GITHUB_TOKEN === undefined ||
+    env.GITHUB_TOKEN === '' ||
+    owner === undefined ||
+    repo === undefined
+  )
+    return undefined;
+  const client = new Octokit({
+    auth: env.GITHUB_TOKEN,
+    baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    userAgent: 'waooaw-deploy',
+    ...(fetchImpl === undefined ? {} : { request: { fetch: fetchImpl } }),
+  });
+  const logUrl =
+    env.GITHUB_RUN_ID === undefined
+      ? undefined
+      : `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`;
   return { client, owner, repo, logUrl };
 }
 
@@ -110,6 +199,8 @@ async function report(io: CliIo, agentId: string, call: () => Promise<void>): Pr
   try {
     await call();
   } catch (err) {
-    io.stderr.write(`warning: could not report the deploy of ${agentId} to GitHub (${(err as Error).message}); the deploy itself is unaffected. Does the workflow grant \`permissions: deployments: write\`?\n`);
+    io.stderr.write(
+      `warning: could not report the deploy of ${agentId} to GitHub (${(err as Error).message}); the deploy itself is unaffected. Does the workflow grant \`permissions: deployments: write\`?\n`,
+    );
   }
 }

@@ -2,7 +2,21 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createError, loadConfig } from '../../agents/runtime/src/index.ts';
-import { loadQuestionnaire, loadTemplates, templatesFor, parseIssueBody, planNewAgent, platformFacts, readAnswersFile, regenerateAgent, renderIssueForm, unifiedDiff, validateAnswers, type GateResult, type RegenPlan } from '../../agents/factory/src/index.ts';
+import {
+  loadQuestionnaire,
+  loadTemplates,
+  templatesFor,
+  parseIssueBody,
+  planNewAgent,
+  platformFacts,
+  readAnswersFile,
+  regenerateAgent,
+  renderIssueForm,
+  unifiedDiff,
+  validateAnswers,
+  type GateResult,
+  type RegenPlan,
+} from '../../agents/factory/src/index.ts';
 import { workingTreeSnapshot } from '../../agents/wowvision/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { gitRoot } from '../git-root.ts';
@@ -10,23 +24,55 @@ import { gitRoot } from '../git-root.ts';
 const formPath = '.github/ISSUE_TEMPLATE/new-agent.yml';
 
 export function registerFactoryCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
-  const factory = program.command('factory').description('The agent Factory: the New-agent questionnaire, generating agents from templates/, regenerating them');
-  factory.command('validate <issue-body-file>')
-    .description('Check a questionnaire issue body (as GitHub renders the form) against the agents of this repository. Exit code 1 when an answer is wrong.')
+  const factory = program
+    .command('factory')
+    .description(
+      'The agent Factory: the New-agent questionnaire, generating agents from templates/, regenerating them',
+    );
+  factory
+    .command('validate <issue-body-file>')
+    .description(
+      'Check a questionnaire issue body (as GitHub renders the form) against the agents of this repository. Exit code 1 when an answer is wrong.',
+    )
     .option('--json', 'print { valid, problems } or { valid, request } as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
       const body = await readText(file);
       const q = await loadQuestionnaire();
-      const result = validateAnswers(parseIssueBody(body, q).answers, q, await platformFacts(loadConfig(io.env).agents.dir));
-      if (opts.json === true) io.stdout.write(JSON.stringify('problems' in result ? { valid: false, problems: result.problems } : { valid: true, request: result.request }, null, 2) + '\n');
-      else if ('problems' in result) io.stdout.write(`${result.problems.map((p) => `✖ ${p.label}: ${p.message}`).join('\n')}\n\n${result.problems.length} problem(s) in ${file}\n`);
-      else io.stdout.write(`✔ ${file}: a valid request for agents/${result.request.id}/ (${result.request.tier}, ${result.request.acceptance.length} acceptance example(s))\n`);
+      const result = validateAnswers(
+        parseIssueBody(body, q).answers,
+        q,
+        await platformFacts(loadConfig(io.env).agents.dir),
+      );
+      if (opts.json === true)
+        io.stdout.write(
+          JSON.stringify(
+            'problems' in result
+              ? { valid: false, problems: result.problems }
+              : { valid: true, request: result.request },
+            null,
+            2,
+          ) + '\n',
+        );
+      else if ('problems' in result)
+        io.stdout.write(
+          `${result.problems.map((p) => `✖ ${p.label}: ${p.message}`).join('\n')}\n\n${result.problems.length} problem(s) in ${file}\n`,
+        );
+      else
+        io.stdout.write(
+          `✔ ${file}: a valid request for agents/${result.request.id}/ (${result.request.tier}, ${result.request.acceptance.length} acceptance example(s))\n`,
+        );
       setCode('problems' in result ? exitCodes.failed : exitCodes.ok);
     });
 
-  factory.command('new')
-    .description('Generate an agent from an answers file: render its template, add it to docs/agents.md, pass the gate (the repository\'s WowVision rules and a typecheck), then write the files. Exit code 1 when the answers or the gate fail; nothing is written then.')
-    .requiredOption('--answers <file>', 'YAML answers by question id (see templates/questionnaire.yml), e.g. "agent-id: invoice-reconciler"')
+  factory
+    .command('new')
+    .description(
+      "Generate an agent from an answers file: render its template, add it to docs/agents.md, pass the gate (the repository's WowVision rules and a typecheck), then write the files. Exit code 1 when the answers or the gate fail; nothing is written then.",
+    )
+    .requiredOption(
+      '--answers <file>',
+      'YAML answers by question id (see templates/questionnaire.yml), e.g. "agent-id: invoice-reconciler"',
+    )
     .option('--out <dir>', 'write the files under this folder instead of the repository')
     .option('--dry-run', 'print the files and their diff; write nothing')
     .option('-C, --cwd <dir>', 'the repository to generate into', '.')
@@ -36,54 +82,120 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
       const q = await loadQuestionnaire();
       const { answers } = readAnswersFile(await readText(opts.answers), opts.answers, q);
       const base = await workingTreeSnapshot(root);
-      const plan = await planNewAgent({ answers, questionnaire: q, facts: await platformFacts(join(root, 'agents')), templates: await loadTemplates(await templatesFor(root)), base, typecheckRoot: root });
+      const plan = await planNewAgent({
+        answers,
+        questionnaire: q,
+        facts: await platformFacts(join(root, 'agents')),
+        templates: await loadTemplates(await templatesFor(root)),
+        base,
+        typecheckRoot: root,
+      });
       if (plan.did === 'invalid') {
-        if (opts.json === true) io.stdout.write(JSON.stringify({ did: 'invalid', problems: plan.problems }, null, 2) + '\n');
-        else io.stdout.write(`${plan.problems.map((p) => `✖ ${p.label}: ${p.message}`).join('\n')}\n\n${plan.problems.length} problem(s) in ${opts.answers}; nothing written\n`);
+        if (opts.json === true)
+          io.stdout.write(JSON.stringify({ did: 'invalid', problems: plan.problems }, null, 2) + '\n');
+        else
+          io.stdout.write(
+            `${plan.problems.map((p) => `✖ ${p.label}: ${p.message}`).join('\n')}\n\n${plan.problems.length} problem(s) in ${opts.answers}; nothing written\n`,
+          );
         setCode(exitCodes.failed);
         return;
       }
-      const listed = await Promise.all([...plan.generated.files].map(async ([path, text]) => ({ path, text, before: base.blobs.has(path) ? await base.read(path) : undefined })));
+      const listed = await Promise.all(
+        [...plan.generated.files].map(async ([path, text]) => ({
+          path,
+          text,
+          before: base.blobs.has(path) ? await base.read(path) : undefined,
+        })),
+      );
       const outDir = opts.out === undefined ? root : resolve(opts.out);
       const write = plan.did === 'ready' && opts.dryRun !== true;
       if (write) for (const f of listed) await writeInto(outDir, f.path, f.text);
       if (opts.json === true) {
-        io.stdout.write(JSON.stringify({ did: opts.dryRun === true && plan.did === 'ready' ? 'dry-run' : plan.did, agent: plan.request.id, template: plan.generated.template, written: write ? outDir : null, files: listed.map((f) => ({ path: f.path, status: f.before === undefined ? 'added' : 'updated' })), gate: plan.gate }, null, 2) + '\n');
+        io.stdout.write(
+          JSON.stringify(
+            {
+              did: opts.dryRun === true && plan.did === 'ready' ? 'dry-run' : plan.did,
+              agent: plan.request.id,
+              template: plan.generated.template,
+              written: write ? outDir : null,
+              files: listed.map((f) => ({ path: f.path, status: f.before === undefined ? 'added' : 'updated' })),
+              gate: plan.gate,
+            },
+            null,
+            2,
+          ) + '\n',
+        );
       } else {
         if (opts.dryRun === true) for (const f of listed) io.stdout.write(unifiedDiff(f.path, f.before, f.text));
         for (const f of listed) io.stdout.write(`${f.before === undefined ? 'A' : 'M'} ${f.path}\n`);
         io.stdout.write(gateText(plan.gate));
-        io.stdout.write(plan.did === 'blocked' ? `✖ agents/${plan.request.id}/ did not pass the gate; nothing written\n` : write ? `✔ agents/${plan.request.id}/ generated from template ${plan.generated.template.name} v${plan.generated.template.version} into ${outDir}\n` : `✔ agents/${plan.request.id}/ would be generated (dry run; nothing written)\n`);
+        io.stdout.write(
+          plan.did === 'blocked'
+            ? `✖ agents/${plan.request.id}/ did not pass the gate; nothing written\n`
+            : write
+              ? `✔ agents/${plan.request.id}/ generated from template ${plan.generated.template.name} v${plan.generated.template.version} into ${outDir}\n`
+              : `✔ agents/${plan.request.id}/ would be generated (dry run; nothing written)\n`,
+        );
       }
       setCode(plan.did === 'ready' ? exitCodes.ok : exitCodes.failed);
     });
 
-  factory.command('regen <id>')
-    .description('Re-apply the current template to a generated agent with a three-way merge (old template output, new template output, the files now): hand edits survive, conflicts are marked and reported. Exit code 1 on conflicts, or with --check when anything would change.')
+  factory
+    .command('regen <id>')
+    .description(
+      'Re-apply the current template to a generated agent with a three-way merge (old template output, new template output, the files now): hand edits survive, conflicts are marked and reported. Exit code 1 on conflicts, or with --check when anything would change.',
+    )
     .option('--dry-run', 'print what would change (with diffs); write nothing')
     .option('--check', 'write nothing; exit code 1 when regen would change any file (template drift)')
     .option('-C, --cwd <dir>', 'the repository', '.')
     .option('--json', 'print the plan as JSON')
     .action(async (id: string, opts: { dryRun?: boolean; check?: boolean; cwd: string; json?: boolean }) => {
       const root = await gitRoot(opts.cwd, 'the Factory generates into a clone');
-      const plan = await regenerateAgent({ root, id, questionnaire: await loadQuestionnaire(), templatesDir: await templatesFor(root) });
+      const plan = await regenerateAgent({
+        root,
+        id,
+        questionnaire: await loadQuestionnaire(),
+        templatesDir: await templatesFor(root),
+      });
       const changed = plan.files.filter((f) => f.status !== 'unchanged');
       const conflicts = plan.files.filter((f) => f.status === 'conflict');
       const write = opts.dryRun !== true && opts.check !== true;
       if (write) for (const f of changed) await writeInto(root, f.path, f.text);
-      if (opts.json === true) io.stdout.write(JSON.stringify({ id, from: plan.from, to: plan.to, written: write, files: changed.map((f) => ({ path: f.path, status: f.status, ...(f.conflict === undefined ? {} : { conflict: f.conflict }) })) }, null, 2) + '\n');
+      if (opts.json === true)
+        io.stdout.write(
+          JSON.stringify(
+            {
+              id,
+              from: plan.from,
+              to: plan.to,
+              written: write,
+              files: changed.map((f) => ({
+                path: f.path,
+                status: f.status,
+                ...(f.conflict === undefined ? {} : { conflict: f.conflict }),
+              })),
+            },
+            null,
+            2,
+          ) + '\n',
+        );
       else io.stdout.write(regenText(plan, changed, opts.dryRun === true));
       setCode(conflicts.length > 0 || (opts.check === true && changed.length > 0) ? exitCodes.failed : exitCodes.ok);
     });
 
-  factory.command('form')
+  factory
+    .command('form')
     .description(`Write ${formPath} from templates/questionnaire.yml (the form is generated, never edited by hand)`)
     .option('--check', 'only check that the committed form is in step; exit code 1 when it is not')
     .action(async (opts: { check?: boolean }) => {
-      const form = renderIssueForm(await loadQuestionnaire());
+      const form = await renderIssueForm(await loadQuestionnaire());
       const current = await readFile(formPath, 'utf8').catch(() => undefined);
       if (opts.check === true) {
-        io.stdout.write(current === form ? `${formPath} is in step with templates/questionnaire.yml\n` : `${formPath} is out of step: run wow factory form\n`);
+        io.stdout.write(
+          current === form
+            ? `${formPath} is in step with templates/questionnaire.yml\n`
+            : `${formPath} is out of step: run wow factory form\n`,
+        );
         setCode(current === form ? exitCodes.ok : exitCodes.failed);
         return;
       }
@@ -109,7 +221,9 @@ async function writeInto(root: string, path: string, text: string | undefined): 
 function gateText(gate: GateResult): string {
   const lines = [
     ...gate.packProblems.map((p) => `✖ ${p.file}:${p.line}:${p.column} ${p.message}`),
-    ...gate.findings.map((f) => `${f.severity === 'error' ? '✖' : '⚠'} ${f.path}:${f.line}:${f.column} ${f.message} (${f.rule})`),
+    ...gate.findings.map(
+      (f) => `${f.severity === 'error' ? '✖' : '⚠'} ${f.path}:${f.line}:${f.column} ${f.message} (${f.rule})`,
+    ),
     ...gate.typeErrors.map((t) => `✖ ${t.path}:${t.line}:${t.column} ${t.message} (typecheck)`),
   ];
   return lines.length === 0 ? '✔ gate: WowVision and the typecheck found nothing\n' : `${lines.join('\n')}\n`;
@@ -118,8 +232,18 @@ function gateText(gate: GateResult): string {
 function regenText(plan: RegenPlan, changed: RegenPlan['files'], diffs: boolean): string {
   const out: string[] = [];
   if (diffs) for (const f of changed) out.push(unifiedDiff(f.path, f.before, f.text));
-  for (const f of changed) out.push(`${f.status === 'conflict' ? '✖ C' : f.status === 'added' ? 'A' : f.status === 'removed' ? 'D' : 'M'} ${f.path}${f.conflict === undefined ? '' : `: ${f.conflict}`}\n`);
-  const version = plan.from.template === plan.to.template && plan.from.version === plan.to.version ? `template ${plan.to.template} v${plan.to.version}` : `template ${plan.from.template} v${plan.from.version} → ${plan.to.template} v${plan.to.version}`;
-  out.push(changed.length === 0 ? `✔ agents/${plan.id}/ is in step with ${version}\n` : `${changed.length} file(s) ${diffs ? 'would change' : 'changed'} (${version})\n`);
+  for (const f of changed)
+    out.push(
+      `${f.status === 'conflict' ? '✖ C' : f.status === 'added' ? 'A' : f.status === 'removed' ? 'D' : 'M'} ${f.path}${f.conflict === undefined ? '' : `: ${f.conflict}`}\n`,
+    );
+  const version =
+    plan.from.template === plan.to.template && plan.from.version === plan.to.version
+      ? `template ${plan.to.template} v${plan.to.version}`
+      : `template ${plan.from.template} v${plan.from.version} → ${plan.to.template} v${plan.to.version}`;
+  out.push(
+    changed.length === 0
+      ? `✔ agents/${plan.id}/ is in step with ${version}\n`
+      : `${changed.length} file(s) ${diffs ? 'would change' : 'changed'} (${version})\n`,
+  );
   return out.join('');
 }

@@ -21,8 +21,11 @@ interface ReviewOptions {
 }
 
 export function registerReviewCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
-  program.command('review')
-    .description('Review a change of this git repository with WowVision: the same rules and findings as the GitHub check. Exit code 1 when a finding blocks (an error), 0 otherwise.')
+  program
+    .command('review')
+    .description(
+      'Review a change of this git repository with WowVision: the same rules and findings as the GitHub check. Exit code 1 when a finding blocks (an error), 0 otherwise.',
+    )
     .option('--base <ref>', 'compare with the merge base of this ref (e.g. origin/main); its rules judge the change')
     .option('--head <ref>', 'review this commit instead of the working tree')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
@@ -32,50 +35,86 @@ export function registerReviewCommand(program: Command, io: CliIo, setCode: (cod
     .option('--write-baseline', "record every current finding in the pack's baseline file, so only new ones block")
     .option('--explain <rule>', 'say what a rule checks and why, and exit')
     .option('--no-cache', 'do not keep per-file results in the git directory')
-    .option('--trusted-code', "let tool rules (eslint, coverage) run the head's own ESLint config and plugins; the default on your own machine")
-    .option('--no-trusted-code', "list tool rules as not run instead; the default where CI is set, since CI reviews other people's branches")
-    .addOption(new Option('--tool-timeout <seconds>', 'stop a tool rule that runs longer, and report it').argParser(seconds).default(600))
+    .option(
+      '--trusted-code',
+      "let tool rules (eslint, coverage) run the head's own ESLint config and plugins; the default on your own machine",
+    )
+    .option(
+      '--no-trusted-code',
+      "list tool rules as not run instead; the default where CI is set, since CI reviews other people's branches",
+    )
+    .addOption(
+      new Option('--tool-timeout <seconds>', 'stop a tool rule that runs longer, and report it')
+        .argParser(seconds)
+        .default(600),
+    )
     .option('-C, --cwd <dir>', 'the repository to review', '.')
-    .addHelpText('after', '\nExamples:\n  wow review --base origin/main        what a pull request from this branch would get\n  wow review --all                     the whole repository, as CI runs it\n  wow review --base main --format sarif --output wowvision.sarif')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wow review --base origin/main        what a pull request from this branch would get\n  wow review --all                     the whole repository, as CI runs it\n  wow review --base main --format sarif --output wowvision.sarif',
+    )
     .action(async (opts: ReviewOptions) => {
       const { llm } = loadConfig(io.env);
-      const advisor = llm === undefined || opts.explain !== undefined || opts.writeBaseline === true ? undefined : createLlmClient(llm);
+      const advisor =
+        llm === undefined || opts.explain !== undefined || opts.writeBaseline === true
+          ? undefined
+          : createLlmClient(llm);
       // On a developer's own checkout the head's code is theirs: they run its tests and its
       // ESLint in their editor already. A CI job reviews branches other people pushed, often
       // with secrets in reach, so there the head's code runs only when the job says so.
       const trustedCode = opts.trustedCode ?? (io.env.CI === undefined || io.env.CI === '' || io.env.CI === 'false');
-      const options = { cwd: opts.cwd, base: opts.base, head: opts.head, all: opts.all === true || opts.writeBaseline === true, config: opts.config, persistCache: opts.cache, advisor, trustedCode, toolEnv: io.env, toolTimeoutMs: opts.toolTimeout * 1000 };
+      const options = {
+        cwd: opts.cwd,
+        base: opts.base,
+        head: opts.head,
+        all: opts.all === true || opts.writeBaseline === true,
+        config: opts.config,
+        persistCache: opts.cache,
+        advisor,
+        trustedCode,
+        toolEnv: io.env,
+        toolTimeoutMs: opts.toolTimeout * 1000,
+      };
       const result = await reviewLocalRepo(options).catch((err: unknown) => {
         throw createError('WOW_ERR_CLI_USAGE', [(err as Error).message], { cause: err });
       });
       const { review, pack } = result;
       if (opts.explain !== undefined) {
-        if (pack === undefined) throw createError('WOW_ERR_CLI_USAGE', ['the rule pack is invalid; run wow review to see its problems']);
+        if (pack === undefined)
+          throw createError('WOW_ERR_CLI_USAGE', ['the rule pack is invalid; run wow review to see its problems']);
         io.stdout.write(explainRule(pack, opts.explain).replace(/\*\*/g, '') + '\n');
         setCode(pack.rules.some((r) => r.name === opts.explain) ? exitCodes.ok : exitCodes.usage);
         return;
       }
       if (opts.writeBaseline === true) {
-        if (pack?.baseline === undefined) throw createError('WOW_ERR_CLI_USAGE', ['the rule pack names no baseline file; add `baseline: .github/wowvision-baseline.json` to it first']);
+        if (pack?.baseline === undefined)
+          throw createError('WOW_ERR_CLI_USAGE', [
+            'the rule pack names no baseline file; add `baseline: .github/wowvision-baseline.json` to it first',
+          ]);
         const all = [...review.findings, ...review.baselined];
         await writeFile(join(result.root, pack.baseline), JSON.stringify(baselineOf(all), null, 2) + '\n');
-        io.stdout.write(`Wrote ${all.length} finding(s) to ${pack.baseline}. Commit it; from then on only new findings block.\n`);
+        io.stdout.write(
+          `Wrote ${all.length} finding(s) to ${pack.baseline}. Commit it; from then on only new findings block.\n`,
+        );
         setCode(exitCodes.ok);
         return;
       }
-      const report = opts.format === 'json'
-        ? JSON.stringify({ base: result.base ?? null, head: result.head, ...review }, null, 2)
-        : opts.format === 'sarif'
-          ? JSON.stringify(toSarif(review, { version: '1.0.0', uri: 'https://github.com/waooaw/waooaw' }), null, 2)
-          : formatText(review, { color: opts.output === undefined && io.color === true });
+      const report =
+        opts.format === 'json'
+          ? JSON.stringify({ base: result.base ?? null, head: result.head, ...review }, null, 2)
+          : opts.format === 'sarif'
+            ? JSON.stringify(toSarif(review, { version: '1.0.0', uri: 'https://github.com/waooaw/waooaw' }), null, 2)
+            : formatText(review, { color: opts.output === undefined && io.color === true });
       if (opts.output !== undefined) await writeFile(opts.output, report + '\n');
       else io.stdout.write(report + '\n');
-      if (opts.output !== undefined && opts.format !== 'text') io.stderr.write(`${formatText(review).split('\n').at(-1) ?? ''}\n`);
+      if (opts.output !== undefined && opts.format !== 'text')
+        io.stderr.write(`${formatText(review).split('\n').at(-1) ?? ''}\n`);
       setCode(review.conclusion === 'failure' ? exitCodes.failed : exitCodes.ok);
     });
 }
 
 function seconds(value: string): number {
-  if (!/^[1-9]\d{0,4}$/.test(value)) throw new InvalidArgumentError('expected a whole number of seconds from 1 to 99999');
+  if (!/^[1-9]\d{0,4}$/.test(value))
+    throw new InvalidArgumentError('expected a whole number of seconds from 1 to 99999');
   return Number(value);
 }

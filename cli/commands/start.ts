@@ -1,35 +1,79 @@
 import type { Command } from 'commander';
-import { createAgentHost, createGitHubPort, createLogger, loadConfig, openRuntime } from '../../agents/runtime/src/index.ts';
+import {
+  createAgentHost,
+  createGitHubPort,
+  createLogger,
+  loadConfig,
+  openRuntime,
+} from '../../agents/runtime/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
 
 export function registerStartCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
-  program.command('start')
-    .description('Run the platform: the HTTP server (webhooks, /healthz, /readyz, /metrics) and every agent. Uses DATABASE_URL and REDIS_URL, or the embedded database and the in-process bus when they are unset.')
+  program
+    .command('start')
+    .description(
+      'Run the platform: the HTTP server (webhooks, /healthz, /readyz, /metrics) and every agent. Uses DATABASE_URL and REDIS_URL, or the embedded database and the in-process bus when they are unset.',
+    )
     .action(async () => {
       const config = loadConfig(io.env);
       const log = createLogger(config.logLevel);
       const runtime = await openRuntime(config, log);
       try {
-        const host = await createAgentHost({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics, github: config.github === undefined ? undefined : createGitHubPort({ credentials: config.github }), agentsDir: config.agents.dir });
+        const host = await createAgentHost({
+          config,
+          bus: runtime.bus,
+          store: runtime.store,
+          log,
+          metrics: runtime.metrics,
+          github: config.github === undefined ? undefined : createGitHubPort({ credentials: config.github }),
+          agentsDir: config.agents.dir,
+        });
         // Loaded here so that other commands do not pay for the HTTP stack.
         const { createServer } = await import('../../app/server/create-server.ts');
-        const server = await createServer({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics });
+        const server = await createServer({
+          config,
+          bus: runtime.bus,
+          store: runtime.store,
+          log,
+          metrics: runtime.metrics,
+        });
         await host.start();
-        const { createProbotBridge, missingCredentialsMessage } = await import('../../app/probot/create-probot-bridge.ts');
+        const { createProbotBridge, missingCredentialsMessage } =
+          await import('../../app/probot/create-probot-bridge.ts');
         const { readAppEvents } = await import('../../app/probot/read-app-events.ts');
         const { wowApp } = await import('../../app/index.ts');
-        const bridge = config.github === undefined
-          ? undefined
-          : await createProbotBridge({ credentials: config.github, bus: runtime.bus, log, appFn: wowApp, events: await readAppEvents() });
-        if (bridge === undefined) log.warn({ missing: config.githubMissing }, missingCredentialsMessage(config.githubMissing));
+        const bridge =
+          config.github === undefined
+            ? undefined
+            : await createProbotBridge({
+                credentials: config.github,
+                bus: runtime.bus,
+                log,
+                appFn: wowApp,
+                events: await readAppEvents(),
+              });
+        if (bridge === undefined)
+          log.warn({ missing: config.githubMissing }, missingCredentialsMessage(config.githubMissing));
         const address = await server.listen({ host: config.http.host, port: config.http.port });
         // The support desk's email door, only when SUPPORT_SMTP_PORT is set (loaded only then).
-        const smtp = config.support.smtpListen === undefined
-          ? undefined
-          : await (await import('../../app/email/smtp-listener.ts')).startSmtpListener({ ...config.support.smtpListen, store: runtime.store, log, deskAddress: config.support.emailFrom });
-        if (smtp !== undefined) log.info({ smtp: smtp.address }, `support mail is taken on ${smtp.address.host}:${smtp.address.port}`);
-        log.info({ address, database: runtime.store.location, bus: runtime.bus.kind, agents: host.agents() }, `WAOOAW is running: ${address}/healthz`);
+        const smtp =
+          config.support.smtpListen === undefined
+            ? undefined
+            : await (
+                await import('../../app/email/smtp-listener.ts')
+              ).startSmtpListener({
+                ...config.support.smtpListen,
+                store: runtime.store,
+                log,
+                deskAddress: config.support.emailFrom,
+              });
+        if (smtp !== undefined)
+          log.info({ smtp: smtp.address }, `support mail is taken on ${smtp.address.host}:${smtp.address.port}`);
+        log.info(
+          { address, database: runtime.store.location, bus: runtime.bus.kind, agents: host.agents() },
+          `WAOOAW is running: ${address}/healthz`,
+        );
 
         const signal = await waitForShutdown();
         log.info({ signal }, 'stopping: no new webhooks, mails or messages; draining running handlers');

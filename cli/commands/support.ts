@@ -1,6 +1,26 @@
 import type { Command } from 'commander';
-import { createError, createLogger, isWowError, loadConfig, migrate, openStore, type Config, type Store } from '../../agents/runtime/src/index.ts';
-import { addCustomerAgent, createCustomer, getCustomer, issueApiKey, killSwitch, listCustomers, openIncidents, revokeApiKey, sealPlainWebhookSecrets, setKillSwitch } from '../../agents/wowsupport/src/index.ts';
+import {
+  createError,
+  createLogger,
+  isWowError,
+  loadConfig,
+  migrate,
+  openStore,
+  type Config,
+  type Store,
+} from '../../agents/runtime/src/index.ts';
+import {
+  addCustomerAgent,
+  createCustomer,
+  getCustomer,
+  issueApiKey,
+  killSwitch,
+  listCustomers,
+  openIncidents,
+  revokeApiKey,
+  sealPlainWebhookSecrets,
+  setKillSwitch,
+} from '../../agents/wowsupport/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 
@@ -14,7 +34,11 @@ const exitHelp = '\nExit codes: 0 done, 1 the operation failed (e.g. no such cus
  * function and one more line here.
  */
 export function registerSupportCommands(program: Command, io: CliIo, setCode: SetCode): void {
-  const support = program.command('support').description('The support desk: customer organisations, their ticket API keys and webhook secrets, the kill switch and incidents');
+  const support = program
+    .command('support')
+    .description(
+      'The support desk: customer organisations, their ticket API keys and webhook secrets, the kill switch and incidents',
+    );
   registerCustomersCommands(support, io, setCode);
   registerKeysCommands(support, io, setCode);
   registerSecretsCommands(support, io, setCode);
@@ -25,9 +49,12 @@ export function registerSupportCommands(program: Command, io: CliIo, setCode: Se
 function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode): void {
   const customers = support.command('customers').description('Customer organisations that use the ticket API');
 
-  customers.command('uses')
-    .description('Record the agents a customer\'s integration uses: an incident on one of them is told to the customer through their webhook, and L2 looks at them first')
-    .argument('<slug>', 'the customer\'s slug')
+  customers
+    .command('uses')
+    .description(
+      "Record the agents a customer's integration uses: an incident on one of them is told to the customer through their webhook, and L2 looks at them first",
+    )
+    .argument('<slug>', "the customer's slug")
     .argument('<agents...>', 'agent ids, as `wow agents list` shows them')
     .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support customers uses acme-corp wowvision factory`)
     .action(async (slug: string, agents: string[]) => {
@@ -36,31 +63,51 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
         for (const agent of agents) await addCustomerAgent(store, found.id, agent);
         return found;
       });
-      io.stdout.write(`✔ ${customer.slug} uses ${agents.join(', ')}: their incidents reach ${customer.webhookUrl ?? 'the customer once it has a webhook URL'}\n`);
+      io.stdout.write(
+        `✔ ${customer.slug} uses ${agents.join(', ')}: their incidents reach ${customer.webhookUrl ?? 'the customer once it has a webhook URL'}\n`,
+      );
       setCode(exitCodes.ok);
     });
 
-  customers.command('add')
-    .description('Add a customer organisation. With --webhook-url, answers to its tickets are POSTed there, signed with its webhook secret (made for you and printed once, unless you give --webhook-secret), which is stored sealed with SUPPORT_SECRETS_KEY.')
+  customers
+    .command('add')
+    .description(
+      'Add a customer organisation. With --webhook-url, answers to its tickets are POSTed there, signed with its webhook secret (made for you and printed once, unless you give --webhook-secret), which is stored sealed with SUPPORT_SECRETS_KEY.',
+    )
     .argument('<slug>', 'a short id: lowercase letters, digits and hyphens (e.g. acme-corp)')
-    .requiredOption('--name <name>', 'the organisation\'s name, as people read it')
+    .requiredOption('--name <name>', "the organisation's name, as people read it")
     .option('--webhook-url <url>', 'the https:// endpoint that receives answers and status changes')
     .option('--webhook-secret <secret>', 'the HMAC secret the endpoint already expects (at least 16 characters)')
     .option('--json', 'print the customer as JSON')
-    .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support customers add acme-corp --name "Acme Corp" --webhook-url https://acme.example/hooks/support`)
-    .action(async (slug: string, opts: { name: string; webhookUrl?: string; webhookSecret?: string; json?: boolean }) => {
-      const customer = await withDeskStore(io, (store, config) => createCustomer(store, { slug, name: opts.name, webhookUrl: opts.webhookUrl, webhookSecret: opts.webhookSecret }, { secretsKey: config.support.secretsKey }));
-      if (opts.json === true) io.stdout.write(JSON.stringify(customer, null, 2) + '\n');
-      else {
-        io.stdout.write(`✔ customer ${customer.slug} (${customer.name}) added\n`);
-        if (customer.webhookUrl !== null) io.stdout.write(`  webhook: ${customer.webhookUrl}\n`);
-        if (customer.webhookSecret !== null && opts.webhookSecret === undefined) io.stdout.write(`  webhook secret (shown only now; the endpoint checks signatures with it): ${customer.webhookSecret}\n`);
-        io.stdout.write(`  next: wow support keys create ${customer.slug}\n`);
-      }
-      setCode(exitCodes.ok);
-    });
+    .addHelpText(
+      'after',
+      `${exitHelp}\n\nExample:\n  wow support customers add acme-corp --name "Acme Corp" --webhook-url https://acme.example/hooks/support`,
+    )
+    .action(
+      async (slug: string, opts: { name: string; webhookUrl?: string; webhookSecret?: string; json?: boolean }) => {
+        const customer = await withDeskStore(io, (store, config) =>
+          createCustomer(
+            store,
+            { slug, name: opts.name, webhookUrl: opts.webhookUrl, webhookSecret: opts.webhookSecret },
+            { secretsKey: config.support.secretsKey },
+          ),
+        );
+        if (opts.json === true) io.stdout.write(JSON.stringify(customer, null, 2) + '\n');
+        else {
+          io.stdout.write(`✔ customer ${customer.slug} (${customer.name}) added\n`);
+          if (customer.webhookUrl !== null) io.stdout.write(`  webhook: ${customer.webhookUrl}\n`);
+          if (customer.webhookSecret !== null && opts.webhookSecret === undefined)
+            io.stdout.write(
+              `  webhook secret (shown only now; the endpoint checks signatures with it): ${customer.webhookSecret}\n`,
+            );
+          io.stdout.write(`  next: wow support keys create ${customer.slug}\n`);
+        }
+        setCode(exitCodes.ok);
+      },
+    );
 
-  customers.command('list')
+  customers
+    .command('list')
     .description('Every customer organisation with the prefixes of its API keys that still work')
     .option('--json', 'print the customers as JSON')
     .addHelpText('after', exitHelp)
@@ -68,94 +115,153 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
       const rows = await withDeskStore(io, (store) => listCustomers(store));
       if (opts.json === true) io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
       else {
-        io.stdout.write(formatTable(
-          ['CUSTOMER', 'NAME', 'WEBHOOK', 'ACTIVE KEYS', 'CREATED'],
-          rows.map((c) => [c.slug, c.name, c.webhookUrl ?? '-', c.activeKeys.length === 0 ? '-' : c.activeKeys.map((p) => `${p}…`).join(' '), c.createdAt]),
-          'No customers yet. Add one with `wow support customers add <slug> --name <name>`.',
-        ));
+        io.stdout.write(
+          formatTable(
+            ['CUSTOMER', 'NAME', 'WEBHOOK', 'ACTIVE KEYS', 'CREATED'],
+            rows.map((c) => [
+              c.slug,
+              c.name,
+              c.webhookUrl ?? '-',
+              c.activeKeys.length === 0 ? '-' : c.activeKeys.map((p) => `${p}…`).join(' '),
+              c.createdAt,
+            ]),
+            'No customers yet. Add one with `wow support customers add <slug> --name <name>`.',
+          ),
+        );
       }
       setCode(exitCodes.ok);
     });
 }
 
 function registerSecretsCommands(support: Command, io: CliIo, setCode: SetCode): void {
-  const secrets = support.command('secrets').description('Customers\' webhook secrets, stored sealed with SUPPORT_SECRETS_KEY (AES-256-GCM)');
+  const secrets = support
+    .command('secrets')
+    .description("Customers' webhook secrets, stored sealed with SUPPORT_SECRETS_KEY (AES-256-GCM)");
 
-  secrets.command('seal')
-    .description('Seal every webhook secret still stored in plain text (customers added before secrets were sealed) with SUPPORT_SECRETS_KEY, clearing the plain text. Run it once after setting the key; running it again finds nothing to do.')
+  secrets
+    .command('seal')
+    .description(
+      'Seal every webhook secret still stored in plain text (customers added before secrets were sealed) with SUPPORT_SECRETS_KEY, clearing the plain text. Run it once after setting the key; running it again finds nothing to do.',
+    )
     .option('--json', 'print { sealed } as JSON')
-    .addHelpText('after', `${exitHelp}\n\nExample:\n  SUPPORT_SECRETS_KEY=$(openssl rand -base64 32) wow support secrets seal`)
+    .addHelpText(
+      'after',
+      `${exitHelp}\n\nExample:\n  SUPPORT_SECRETS_KEY=$(openssl rand -base64 32) wow support secrets seal`,
+    )
     .action(async (opts: { json?: boolean }) => {
       const sealed = await withDeskStore(io, (store, config) => {
-        if (config.support.secretsKey === undefined) throw createError('WOW_ERR_SECRETS_KEY_MISSING', ['there is nothing to seal with']);
+        if (config.support.secretsKey === undefined)
+          throw createError('WOW_ERR_SECRETS_KEY_MISSING', ['there is nothing to seal with']);
         return sealPlainWebhookSecrets(store, config.support.secretsKey);
       });
       if (opts.json === true) io.stdout.write(JSON.stringify({ sealed }) + '\n');
-      else io.stdout.write(sealed === 0 ? '✔ no webhook secret is stored in plain text\n' : `✔ sealed ${sealed} webhook secret${sealed === 1 ? '' : 's'} stored in plain text; none is left\n`);
+      else
+        io.stdout.write(
+          sealed === 0
+            ? '✔ no webhook secret is stored in plain text\n'
+            : `✔ sealed ${sealed} webhook secret${sealed === 1 ? '' : 's'} stored in plain text; none is left\n`,
+        );
       setCode(exitCodes.ok);
     });
 }
 
 function registerKillSwitchCommand(support: Command, io: CliIo, setCode: SetCode): void {
-  support.command('kill-switch')
-    .description('The desk-wide stop. While on, nothing answers automatically and nothing is sent to customers or GitHub; tickets still come in and wait. Without an argument, says whether it is on.')
+  support
+    .command('kill-switch')
+    .description(
+      'The desk-wide stop. While on, nothing answers automatically and nothing is sent to customers or GitHub; tickets still come in and wait. Without an argument, says whether it is on.',
+    )
     .argument('[state]', 'on or off')
     .option('--by <who>', 'who is turning it, for the record (default: $USER)')
     .option('--json', 'print { on, by, at } as JSON')
     .addHelpText('after', `${exitHelp}\n\nExamples:\n  wow support kill-switch on --by ada\n  wow support kill-switch`)
     .action(async (state: string | undefined, opts: { by?: string; json?: boolean }) => {
-      if (state !== undefined && state !== 'on' && state !== 'off') throw createError('WOW_ERR_CLI_USAGE', [`kill-switch takes "on" or "off", not "${state}"`]);
+      if (state !== undefined && state !== 'on' && state !== 'off')
+        throw createError('WOW_ERR_CLI_USAGE', [`kill-switch takes "on" or "off", not "${state}"`]);
       const now = await withDeskStore(io, async (store) => {
         if (state !== undefined) await setKillSwitch(store, state === 'on', opts.by ?? io.env.USER ?? 'wow-cli');
         return killSwitch(store);
       });
       if (opts.json === true) io.stdout.write(JSON.stringify(now, null, 2) + '\n');
-      else if (now.on) io.stdout.write(`✖ the kill switch is ON (by ${now.by ?? '?'} at ${now.at ?? '?'}): nothing answers automatically, nothing is sent\n  turn it off: wow support kill-switch off\n`);
-      else io.stdout.write(`✔ the kill switch is off${now.by === null ? '' : ` (last set by ${now.by} at ${now.at ?? '?'})`}: the desk runs\n`);
+      else if (now.on)
+        io.stdout.write(
+          `✖ the kill switch is ON (by ${now.by ?? '?'} at ${now.at ?? '?'}): nothing answers automatically, nothing is sent\n  turn it off: wow support kill-switch off\n`,
+        );
+      else
+        io.stdout.write(
+          `✔ the kill switch is off${now.by === null ? '' : ` (last set by ${now.by} at ${now.at ?? '?'})`}: the desk runs\n`,
+        );
       setCode(exitCodes.ok);
     });
 }
 
 function registerIncidentsCommand(support: Command, io: CliIo, setCode: SetCode): void {
-  support.command('incidents')
-    .description('Incidents open now: an agent slower or failing more than its own baseline, each with its issue in the support repository')
+  support
+    .command('incidents')
+    .description(
+      'Incidents open now: an agent slower or failing more than its own baseline, each with its issue in the support repository',
+    )
     .option('--json', 'print the incidents as JSON')
     .addHelpText('after', exitHelp)
     .action(async (opts: { json?: boolean }) => {
       const open = await withDeskStore(io, (store) => openIncidents(store));
       if (opts.json === true) io.stdout.write(JSON.stringify(open, null, 2) + '\n');
       else {
-        io.stdout.write(formatTable(
-          ['AGENT', 'SINCE', 'WHAT', 'ISSUE', 'MEAN NOW', 'BASELINE', 'FAILED NOW'],
-          open.map((i) => [i.agentId, i.openedAt.toISOString(), i.signals.join(', '), i.issueNumber === null ? '-' : `#${i.issueNumber}`, `${Math.round(i.latest.current.meanMs)} ms`, `${Math.round(i.latest.baseline.meanMs)} ms`, `${(i.latest.current.errorRate * 100).toFixed(1)}%`]),
-          'No incident is open: every agent is within its baseline.',
-        ));
+        io.stdout.write(
+          formatTable(
+            ['AGENT', 'SINCE', 'WHAT', 'ISSUE', 'MEAN NOW', 'BASELINE', 'FAILED NOW'],
+            open.map((i) => [
+              i.agentId,
+              i.openedAt.toISOString(),
+              i.signals.join(', '),
+              i.issueNumber === null ? '-' : `#${i.issueNumber}`,
+              `${Math.round(i.latest.current.meanMs)} ms`,
+              `${Math.round(i.latest.baseline.meanMs)} ms`,
+              `${(i.latest.current.errorRate * 100).toFixed(1)}%`,
+            ]),
+            'No incident is open: every agent is within its baseline.',
+          ),
+        );
       }
       setCode(exitCodes.ok);
     });
 }
 
 function registerKeysCommands(support: Command, io: CliIo, setCode: SetCode): void {
-  const keys = support.command('keys').description('Ticket API keys (Authorization: Bearer wow_sk_…); only their sha256 is stored');
+  const keys = support
+    .command('keys')
+    .description('Ticket API keys (Authorization: Bearer wow_sk_…); only their sha256 is stored');
 
-  keys.command('create')
-    .description('Create an API key for a customer and print it, once: it cannot be shown again, only revoked and replaced')
-    .argument('<customer>', 'the customer\'s slug')
+  keys
+    .command('create')
+    .description(
+      'Create an API key for a customer and print it, once: it cannot be shown again, only revoked and replaced',
+    )
+    .argument('<customer>', "the customer's slug")
     .option('--json', 'print { key, prefix, customer } as JSON')
     .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support keys create acme-corp`)
     .action(async (slug: string, opts: { json?: boolean }) => {
       const issued = await withDeskStore(io, (store) => issueApiKey(store, slug));
-      if (opts.json === true) io.stdout.write(JSON.stringify({ key: issued.key, prefix: issued.prefix, customer: issued.customer.slug }, null, 2) + '\n');
+      if (opts.json === true)
+        io.stdout.write(
+          JSON.stringify({ key: issued.key, prefix: issued.prefix, customer: issued.customer.slug }, null, 2) + '\n',
+        );
       else {
         io.stdout.write(`${issued.key}\n`);
-        io.stderr.write(`✔ API key ${issued.prefix}… for ${issued.customer.slug}. Copy it now: it is not stored and cannot be shown again.\n  Revoke it with: wow support keys revoke ${issued.prefix}\n`);
+        io.stderr.write(
+          `✔ API key ${issued.prefix}… for ${issued.customer.slug}. Copy it now: it is not stored and cannot be shown again.\n  Revoke it with: wow support keys revoke ${issued.prefix}\n`,
+        );
       }
       setCode(exitCodes.ok);
     });
 
-  keys.command('revoke')
+  keys
+    .command('revoke')
     .description('Revoke an API key at once; requests with it are refused with 401 WOW_ERR_API_KEY_REVOKED')
-    .argument('<prefix>', 'the key\'s prefix as `wow support customers list` shows it (wow_sk_ and 8 characters), or the whole key')
+    .argument(
+      '<prefix>',
+      "the key's prefix as `wow support customers list` shows it (wow_sk_ and 8 characters), or the whole key",
+    )
     .option('--json', 'print { prefix, customerSlug, revokedAt } as JSON')
     .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support keys revoke wow_sk_AbCd1234`)
     .action(async (prefix: string, opts: { json?: boolean }) => {
@@ -168,7 +274,10 @@ function registerKeysCommands(support: Command, io: CliIo, setCode: SetCode): vo
 
 /** People paste the prefix with the list's ellipsis, or the whole key. */
 function keyPrefix(text: string): string {
-  return text.trim().replace(/…$/, '').slice(0, 'wow_sk_'.length + 8);
+  return text
+    .trim()
+    .replace(/…$/, '')
+    .slice(0, 'wow_sk_'.length + 8);
 }
 
 /**
@@ -184,8 +293,12 @@ export async function withDeskStore<T>(io: CliIo, work: (store: Store, config: C
     await migrate(store, { log });
     return await work(store, config);
   } catch (err) {
-    if (isWowError(err, 'WOW_ERR_SUPPORT_INPUT')) throw createError('WOW_ERR_CLI_USAGE', [err.message.replace(/^The request is invalid: /, 'invalid input: ')], { cause: err });
-    if (isWowError(err, 'WOW_ERR_SECRETS_KEY_MISSING')) throw createError('WOW_ERR_CONFIG', [`  SUPPORT_SECRETS_KEY: ${err.message}`], { cause: err });
+    if (isWowError(err, 'WOW_ERR_SUPPORT_INPUT'))
+      throw createError('WOW_ERR_CLI_USAGE', [err.message.replace(/^The request is invalid: /, 'invalid input: ')], {
+        cause: err,
+      });
+    if (isWowError(err, 'WOW_ERR_SECRETS_KEY_MISSING'))
+      throw createError('WOW_ERR_CONFIG', [`  SUPPORT_SECRETS_KEY: ${err.message}`], { cause: err });
     throw err;
   } finally {
     await store.close();

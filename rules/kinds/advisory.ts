@@ -5,7 +5,9 @@ import { fileSpec, matchFile } from './support/path-spec.ts';
 const budget = 48_000;
 const context = 3;
 
-const answer = z.object({ comments: z.array(z.object({ path: z.string(), line: z.number().int(), message: z.string().min(1) })) });
+const answer = z.object({
+  comments: z.array(z.object({ path: z.string(), line: z.number().int(), message: z.string().min(1) })),
+});
 
 /**
  * A language model's review of the changed lines, with the rule's focus. Its comments are
@@ -24,10 +26,17 @@ export const advisory = defineKind({
   }),
   async checkRepo(options, view) {
     const advisor = view.advisor;
-    const files = view.targets.filter((p) => matchFile(options.paths, p, view) !== undefined && (view.changes.get(p)?.addedLines.size ?? 0) > 0);
+    const files = view.targets.filter(
+      (p) => matchFile(options.paths, p, view) !== undefined && (view.changes.get(p)?.addedLines.size ?? 0) > 0,
+    );
     if (advisor === undefined || files[0] === undefined) return [];
     const { text, shown } = await excerpt(files, view);
-    const at = { path: files[0], line: Math.min(...(view.changes.get(files[0])?.addedLines ?? [1])), column: 1, severity: 'notice' as const };
+    const at = {
+      path: files[0],
+      line: Math.min(...(view.changes.get(files[0])?.addedLines ?? [1])),
+      column: 1,
+      severity: 'notice' as const,
+    };
     let reply: string;
     try {
       reply = await advisor.complete({
@@ -39,14 +48,39 @@ export const advisory = defineKind({
         user: text,
       });
     } catch (err) {
-      return [{ ...at, message: `the model ${advisor.model} could not be asked: ${(err as Error).message}`, key: 'advice unavailable' }];
+      return [
+        {
+          ...at,
+          message: `the model ${advisor.model} could not be asked: ${(err as Error).message}`,
+          key: 'advice unavailable',
+        },
+      ];
     }
     const parsed = answer.safeParse(parseJson(reply));
-    if (!parsed.success) return [{ ...at, message: `the model ${advisor.model} answered something other than the JSON asked for; no advice this time`, key: 'advice unreadable' }];
+    if (!parsed.success)
+      return [
+        {
+          ...at,
+          message: `the model ${advisor.model} answered something other than the JSON asked for; no advice this time`,
+          key: 'advice unreadable',
+        },
+      ];
     const hits: Hit[] = [];
     for (const c of parsed.data.comments) {
-      if (hits.length >= options.maxComments || !shown.has(c.path) || view.changes.get(c.path)?.addedLines.has(c.line) !== true) continue;
-      hits.push({ path: c.path, line: c.line, column: 1, severity: 'notice', message: `${c.message.trim()} (advice from ${advisor.model})`, key: `advice ${c.message.trim()}` });
+      if (
+        hits.length >= options.maxComments ||
+        !shown.has(c.path) ||
+        view.changes.get(c.path)?.addedLines.has(c.line) !== true
+      )
+        continue;
+      hits.push({
+        path: c.path,
+        line: c.line,
+        column: 1,
+        severity: 'notice',
+        message: `${c.message.trim()} (advice from ${advisor.model})`,
+        key: `advice ${c.message.trim()}`,
+      });
     }
     return hits;
   },
@@ -61,7 +95,11 @@ async function excerpt(files: readonly string[], view: ReviewView): Promise<{ te
     const added = view.changes.get(path)?.addedLines ?? new Set<number>();
     const lines = (await view.read(path)).split('\n');
     const keep = (n: number) => [...added].some((a) => Math.abs(a - n) <= context);
-    const body = lines.map((line, i) => (keep(i + 1) ? `${String(i + 1).padStart(5)}${added.has(i + 1) ? '+' : ' '} ${line}` : undefined)).filter((l) => l !== undefined);
+    const body = lines
+      .map((line, i) =>
+        keep(i + 1) ? `${String(i + 1).padStart(5)}${added.has(i + 1) ? '+' : ' '} ${line}` : undefined,
+      )
+      .filter((l) => l !== undefined);
     const part = `=== ${path}\n${body.join('\n')}\n`;
     if (size + part.length > budget) break;
     parts.push(part);

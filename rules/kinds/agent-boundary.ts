@@ -14,7 +14,11 @@ export const agentBoundary = defineKind({
   defaultScope: 'changed',
   options: z.strictObject({
     agents: z.string().default('agents/(*)/').describe('the agent folders, with the agent id captured'),
-    entry: z.union([z.string(), z.array(z.string()).min(1)]).default(['src/index.ts']).transform((v) => (Array.isArray(v) ? v : [v])).describe("an agent's public entry files, relative to its folder"),
+    entry: z
+      .union([z.string(), z.array(z.string()).min(1)])
+      .default(['src/index.ts'])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .describe("an agent's public entry files, relative to its folder"),
     from: fileSpec.default({ path: ['**'], pathNot: [] }).describe('which importers the rule applies to'),
     typeOnly: z.boolean().default(true).describe('also hold `import type` to the boundary'),
   }),

@@ -17,9 +17,21 @@ export const coverage = defineKind({
   summary: 'Changed lines covered by tests, below a threshold, from the coverage report of the test run.',
   defaultScope: 'changed',
   options: z.strictObject({
-    paths: fileSpec.default({ path: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'], pathNot: ['**/test/**', '**/*.test.*', '**/*.spec.*'] }),
-    report: z.string().min(1).default('coverage/coverage-final.json').describe('istanbul JSON (coverage-final.json) or lcov (.info)'),
-    threshold: z.number().min(0).max(100).default(80).describe('percent of changed executable lines that tests must run'),
+    paths: fileSpec.default({
+      path: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+      pathNot: ['**/test/**', '**/*.test.*', '**/*.spec.*'],
+    }),
+    report: z
+      .string()
+      .min(1)
+      .default('coverage/coverage-final.json')
+      .describe('istanbul JSON (coverage-final.json) or lcov (.info)'),
+    threshold: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(80)
+      .describe('percent of changed executable lines that tests must run'),
   }),
   async checkCheckout(options, view) {
     const root = view.root;
@@ -30,7 +42,9 @@ export const coverage = defineKind({
       report = parseReport(await readFile(join(root, options.report), 'utf8'), root, options.report);
     } catch (err) {
       const missing = (err as { code?: string }).code === 'ENOENT';
-      const message = missing ? `no coverage report at ${options.report}: run the tests with coverage before the review (e.g. vitest run --coverage --coverage.reporter=json)` : (err as Error).message;
+      const message = missing
+        ? `no coverage report at ${options.report}: run the tests with coverage before the review (e.g. vitest run --coverage --coverage.reporter=json)`
+        : (err as Error).message;
       return [{ path: files[0] ?? '', line: 1, column: 1, message, key: 'coverage report' }];
     }
     const hits: Hit[] = [];
@@ -38,7 +52,13 @@ export const coverage = defineKind({
       const counts = report.get(path);
       const changed = view.changes.get(path)?.addedLines;
       if (counts === undefined) {
-        hits.push({ path, line: first(changed) ?? 1, column: 1, message: `not in the coverage report: no test loads ${path}`, key: `coverage ${path}` });
+        hits.push({
+          path,
+          line: first(changed) ?? 1,
+          column: 1,
+          message: `not in the coverage report: no test loads ${path}`,
+          key: `coverage ${path}`,
+        });
         continue;
       }
       const lines = [...counts.keys()].filter((l) => changed === undefined || changed.has(l)).sort((a, b) => a - b);
@@ -62,12 +82,17 @@ function parseReport(text: string, root: string, name: string): Map<string, Line
   const relativePath = (p: string) => (isAbsolute(p) ? relative(root, p) : p).split('\\').join('/');
   const files = new Map<string, LineCounts>();
   if (text.trimStart().startsWith('{')) {
-    const json = JSON.parse(text) as Record<string, { path?: string; statementMap?: Record<string, { start: { line: number } }>; s?: Record<string, number> }>;
+    const json = JSON.parse(text) as Record<
+      string,
+      { path?: string; statementMap?: Record<string, { start: { line: number } }>; s?: Record<string, number> }
+    >;
     for (const [key, entry] of Object.entries(json)) {
-      if (entry.statementMap === undefined || entry.s === undefined) throw new Error(`${name} is not istanbul's coverage-final.json: ${key} has no statementMap`);
+      if (entry.statementMap === undefined || entry.s === undefined)
+        throw new Error(`${name} is not istanbul's coverage-final.json: ${key} has no statementMap`);
       const counts: LineCounts = new Map();
       // A line runs when any statement starting on it ran (istanbul's own line coverage).
-      for (const [id, statement] of Object.entries(entry.statementMap)) counts.set(statement.start.line, Math.max(counts.get(statement.start.line) ?? 0, entry.s[id] ?? 0));
+      for (const [id, statement] of Object.entries(entry.statementMap))
+        counts.set(statement.start.line, Math.max(counts.get(statement.start.line) ?? 0, entry.s[id] ?? 0));
       files.set(relativePath(entry.path ?? key), counts);
     }
     return files;
@@ -93,7 +118,7 @@ function first(lines: ReadonlySet<number> | undefined): number | undefined {
 /** 3, 5-7, 9 */
 function ranges(lines: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     let j = i;
     while (lines[j + 1] === (lines[j] ?? 0) + 1) j++;
     parts.push(i === j ? `${lines[i]}` : `${lines[i]}-${lines[j]}`);

@@ -18,12 +18,19 @@ export const cycle = defineKind({
   }),
   checkRepo(options, view) {
     const inScope = (path: string) => matchFile(options.paths, path, view) !== undefined;
-    const edgesOf = (path: string) => view.graph.edgesOf(path).filter((e): e is ImportEdge & { to: string } => e.to !== undefined && e.to !== path && (options.typeOnly || !e.typeOnly) && inScope(e.to));
+    const edgesOf = (path: string) =>
+      view.graph
+        .edgesOf(path)
+        .filter(
+          (e): e is ImportEdge & { to: string } =>
+            e.to !== undefined && e.to !== path && (options.typeOnly || !e.typeOnly) && inScope(e.to),
+        );
     const targets = new Set(view.targets);
     const hits: Hit[] = [];
     for (const component of stronglyConnected(view.graph.modules.filter(inScope), edgesOf)) {
       // One finding per cycle, placed on a changed file of it; untouched cycles are not the change's.
-      const start = component.find((p) => view.changes.has(p) && targets.has(p)) ?? component.find((p) => targets.has(p));
+      const start =
+        component.find((p) => view.changes.has(p) && targets.has(p)) ?? component.find((p) => targets.has(p));
       if (start === undefined) continue;
       const loop = shortestLoop(start, new Set(component), edgesOf, view);
       const first = loop[0];
@@ -92,7 +99,12 @@ function stronglyConnected(nodes: readonly string[], edgesOf: (p: string) => rea
 }
 
 /** The shortest chain of imports from `start` back to it, preferring edges the change added. */
-function shortestLoop(start: string, members: ReadonlySet<string>, edgesOf: (p: string) => readonly (ImportEdge & { to: string })[], view: ReviewView): ImportEdge[] {
+function shortestLoop(
+  start: string,
+  members: ReadonlySet<string>,
+  edgesOf: (p: string) => readonly (ImportEdge & { to: string })[],
+  view: ReviewView,
+): ImportEdge[] {
   const cameBy = new Map<string, ImportEdge & { to: string }>();
   const queue = [start];
   for (let i = 0; i < queue.length; i++) {
@@ -102,7 +114,7 @@ function shortestLoop(start: string, members: ReadonlySet<string>, edgesOf: (p: 
       if (!members.has(edge.to)) continue;
       if (edge.to === start) {
         const path: ImportEdge[] = [edge];
-        for (let at = node; at !== start; ) {
+        for (let at = node; at !== start;) {
           const via = cameBy.get(at);
           if (via === undefined) break;
           path.unshift(via);

@@ -14,10 +14,15 @@ export const dependency = defineKind({
   options: z
     .strictObject({
       from: fileSpec,
-      to: z.union([importTarget, z.array(importTarget).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])).optional(),
+      to: z
+        .union([importTarget, z.array(importTarget).min(1)])
+        .transform((v) => (Array.isArray(v) ? v : [v]))
+        .optional(),
       allowOnly: z.array(importTarget).min(1).optional(),
     })
-    .refine((o) => (o.to === undefined) !== (o.allowOnly === undefined), { message: 'give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither' }),
+    .refine((o) => (o.to === undefined) !== (o.allowOnly === undefined), {
+      message: 'give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither',
+    }),
   checkRepo(options, view) {
     const hits: Hit[] = [];
     for (const path of view.targets) {
@@ -25,7 +30,10 @@ export const dependency = defineKind({
       if (captures === undefined) continue;
       for (const edge of view.graph.edgesOf(path)) {
         if (edge.to === path) continue;
-        const broken = options.to !== undefined ? options.to.some((t) => matchImport(t, edge, view, captures)) : !(options.allowOnly ?? []).some((t) => matchImport(t, edge, view, captures));
+        const broken =
+          options.to !== undefined
+            ? options.to.some((t) => matchImport(t, edge, view, captures))
+            : !(options.allowOnly ?? []).some((t) => matchImport(t, edge, view, captures));
         if (!broken) continue;
         hits.push({
           path,

@@ -35,7 +35,15 @@ export const eslint = defineKind({
         results = await linter.lintText(await view.read(path), { filePath: join(root, path), warnIgnored: false });
       } catch (err) {
         // A config that does not load fails every file the same way: say it once.
-        return [{ path, line: 1, column: 1, message: `ESLint could not run: ${(err as Error).message.split('\n')[0] ?? ''}`, key: 'eslint could not run' }];
+        return [
+          {
+            path,
+            line: 1,
+            column: 1,
+            message: `ESLint could not run: ${(err as Error).message.split('\n')[0] ?? ''}`,
+            key: 'eslint could not run',
+          },
+        ];
       }
       for (const m of results.flatMap((r) => r.messages)) {
         hits.push({

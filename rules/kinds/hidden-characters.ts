@@ -1,13 +1,27 @@
 import { z } from 'zod';
-import { codePointOf, escapeCodePoint, hiddenCharacterName, hiddenCharacterPattern, hiddenKindOf, hiddenKinds, type HiddenKind } from '../../agents/runtime/src/index.ts';
+import {
+  codePointOf,
+  escapeCodePoint,
+  hiddenCharacterName,
+  hiddenCharacterPattern,
+  hiddenKindOf,
+  hiddenKinds,
+  type HiddenKind,
+} from '../../agents/runtime/src/index.ts';
 import { defineKind, type Hit } from './rule-kind.ts';
 import { fileSpec, matchFile } from './support/path-spec.ts';
 
 /** What each kind of hidden character does to a reader, and how to fix it. */
 const classes: Readonly<Record<HiddenKind, { why: string; fix: string }>> = {
-  bidi: { why: 'a bidirectional control (Trojan Source, CVE-2021-42574): the code runs in another order than it reads', fix: 'remove it' },
+  bidi: {
+    why: 'a bidirectional control (Trojan Source, CVE-2021-42574): the code runs in another order than it reads',
+    fix: 'remove it',
+  },
   invisible: { why: 'an invisible character: two names that look the same are different', fix: 'remove it' },
-  separator: { why: 'a line terminator to JavaScript that editors do not show as one: it can end a comment early', fix: 'replace it with a newline' },
+  separator: {
+    why: 'a line terminator to JavaScript that editors do not show as one: it can end a comment early',
+    fix: 'replace it with a newline',
+  },
   control: { why: 'a control character: terminals and tools act on it instead of showing it', fix: 'remove it' },
 };
 
@@ -21,10 +35,17 @@ const perFile = 50;
 const emojiBefore = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]$/u;
 const emojiAfter = /^\p{Extended_Pictographic}/u;
 
-const codePoint = z.string().regex(/^U\+[0-9A-Fa-f]{4,6}$/, { error: 'expected a code point written as U+ and four to six hex digits, e.g. "U+200D"' }).transform((v) => parseInt(v.slice(2), 16));
+const codePoint = z
+  .string()
+  .regex(/^U\+[0-9A-Fa-f]{4,6}$/, {
+    error: 'expected a code point written as U+ and four to six hex digits, e.g. "U+200D"',
+  })
+  .transform((v) => parseInt(v.slice(2), 16));
 
 /** Common binary formats, never read as text. */
-const binaryFiles = ['**/*.{png,jpg,jpeg,gif,webp,avif,bmp,ico,icns,tif,tiff,psd,pdf,zip,gz,tgz,bz2,xz,zst,7z,rar,jar,war,whl,woff,woff2,ttf,otf,eot,mp3,mp4,m4a,wav,ogg,flac,webm,mov,avi,wasm,exe,dll,so,dylib,a,o,class,pyc,node,bin,dat,db,sqlite,lockb}'];
+const binaryFiles = [
+  '**/*.{png,jpg,jpeg,gif,webp,avif,bmp,ico,icns,tif,tiff,psd,pdf,zip,gz,tgz,bz2,xz,zst,7z,rar,jar,war,whl,woff,woff2,ttf,otf,eot,mp3,mp4,m4a,wav,ogg,flac,webm,mov,avi,wasm,exe,dll,so,dylib,a,o,class,pyc,node,bin,dat,db,sqlite,lockb}',
+];
 
 /**
  * Trojan Source characters in changed files: bidirectional controls, invisible characters,
@@ -33,7 +54,8 @@ const binaryFiles = ['**/*.{png,jpg,jpeg,gif,webp,avif,bmp,ico,icns,tif,tiff,psd
  */
 export const hiddenCharacters = defineKind({
   name: 'hidden-characters',
-  summary: 'Bidirectional controls, zero-width characters, line separators and control characters that make code read differently than it runs (Trojan Source, CVE-2021-42574).',
+  summary:
+    'Bidirectional controls, zero-width characters, line separators and control characters that make code read differently than it runs (Trojan Source, CVE-2021-42574).',
   // A character that hides code is as dangerous on an old line as on a new one.
   defaultScope: 'file',
   // A waiver comment can hide in the same invisible text; the pack's `allow` and `pathNot`, read from the base, decide instead.
@@ -41,8 +63,13 @@ export const hiddenCharacters = defineKind({
   options: z.strictObject({
     paths: fileSpec.default({ path: ['**'], pathNot: [] }),
     binary: z.array(z.string().min(1)).default(binaryFiles).describe('globs of binary files, never read as text'),
-    bom: z.enum(['allow', 'forbid'], { error: 'expected allow (a byte order mark at the very start is fine) or forbid' }).default('allow'),
-    allow: z.array(codePoint).default([]).describe('code points a repository uses on purpose, e.g. U+200C in Persian text'),
+    bom: z
+      .enum(['allow', 'forbid'], { error: 'expected allow (a byte order mark at the very start is fine) or forbid' })
+      .default('allow'),
+    allow: z
+      .array(codePoint)
+      .default([])
+      .describe('code points a repository uses on purpose, e.g. U+200C in Persian text'),
   }),
   checkFile(options, file, view) {
     if (matchFile(options.paths, file.path, view) === undefined) return [];
@@ -50,7 +77,17 @@ export const hiddenCharacters = defineKind({
     const nul = file.text.indexOf('\u0000');
     if (nul !== -1 && Buffer.byteLength(file.text.slice(0, nul)) < binaryProbe) {
       const { line, column } = positionOf(file.text, nul);
-      return [{ path: file.path, line, column, endColumn: column + 1, message: "U+0000 NULL: git and GitHub show a file with NUL bytes as binary, so no reviewer reads its text; remove the NUL if the file is text, or add its path to the rule's binary globs if it is binary", key: 'hidden U+0000 binary' }];
+      return [
+        {
+          path: file.path,
+          line,
+          column,
+          endColumn: column + 1,
+          message:
+            "U+0000 NULL: git and GitHub show a file with NUL bytes as binary, so no reviewer reads its text; remove the NUL if the file is text, or add its path to the rule's binary globs if it is binary",
+          key: 'hidden U+0000 binary',
+        },
+      ];
     }
     const allowed = new Set(options.allow);
     const found: { line: number; column: number; code: number; text: string }[] = [];
@@ -60,18 +97,29 @@ export const hiddenCharacters = defineKind({
       for (let m = hidden.exec(text); m !== null; m = hidden.exec(text)) {
         const code = m[0].charCodeAt(0);
         if (allowed.has(code) || (code === 0xfeff && index === 0 && m.index === 0 && options.bom === 'allow')) continue;
-        if (code === 0x200d && emojiBefore.test(text.slice(0, m.index)) && emojiAfter.test(text.slice(m.index + 1))) continue;
+        if (code === 0x200d && emojiBefore.test(text.slice(0, m.index)) && emojiAfter.test(text.slice(m.index + 1)))
+          continue;
         if (found.length < perFile) found.push({ line: index + 1, column: m.index + 1, code, text });
         else more++;
       }
     });
     return found.map(({ line, column, code, text }, i): Hit => {
       const bom = code === 0xfeff && line === 1 && column === 1;
-      const message = i === perFile - 1 && more > 0
-        ? `${describe(code)} and ${more} more hidden characters in this file (only the first ${perFile} are listed); remove them, or write each as its \\u escape where it is meant`
-        : bom ? `${describe(code)}, a byte order mark this repository does not use (bom: forbid); save the file as UTF-8 without a BOM` : messageOf(code);
+      const message =
+        i === perFile - 1 && more > 0
+          ? `${describe(code)} and ${more} more hidden characters in this file (only the first ${perFile} are listed); remove them, or write each as its \\u escape where it is meant`
+          : bom
+            ? `${describe(code)}, a byte order mark this repository does not use (bom: forbid); save the file as UTF-8 without a BOM`
+            : messageOf(code);
       // Keyed by the visible text of its line, so a baseline entry survives edits elsewhere.
-      return { path: file.path, line, column, endColumn: column + 1, message, key: `hidden ${describe(code)} ${text.replace(hidden, '').trim()}` };
+      return {
+        path: file.path,
+        line,
+        column,
+        endColumn: column + 1,
+        message,
+        key: `hidden ${describe(code)} ${text.replace(hidden, '').trim()}`,
+      };
     });
   },
 });

@@ -12,11 +12,38 @@ import type { RuleKind } from './rule-kind.ts';
 import { secrets } from './secrets.ts';
 import { typescript } from './typescript.ts';
 
-export type { Advisor, ChangedFile, CheckoutView, Hit, ImportEdge, ImportGraph, ReviewView, RuleKind, Scope, Severity, TextFile } from './rule-kind.ts';
+export type {
+  Advisor,
+  ChangedFile,
+  CheckoutView,
+  Hit,
+  ImportEdge,
+  ImportGraph,
+  ReviewView,
+  RuleKind,
+  Scope,
+  Severity,
+  TextFile,
+} from './rule-kind.ts';
 export { compilePattern } from './support/path-pattern.ts';
 export { forgetSources } from './support/typescript-source.ts';
 
 /** Every rule kind a pack may name, by `kind:`. */
 export const ruleKinds: ReadonlyMap<string, RuleKind> = new Map(
-  ([dependency, cycle, agentBoundary, requiredFiles, naming, manifest, typescript, secrets, hiddenCharacters, eslint, coverage, advisory] as RuleKind<never>[]).map((k) => [k.name, k as RuleKind]),
+  (
+    [
+      dependency,
+      cycle,
+      agentBoundary,
+      requiredFiles,
+      naming,
+      manifest,
+      typescript,
+      secrets,
+      hiddenCharacters,
+      eslint,
+      coverage,
+      advisory,
+    ] as RuleKind<never>[]
+  ).map((k) => [k.name, k as RuleKind]),
 );

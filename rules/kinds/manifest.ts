@@ -38,24 +38,40 @@ export const manifest = defineKind({
       if ('problems' in parsed) {
         for (const problem of parsed.problems) {
           const m = /^(.+?):(\d+):(\d+) (.*)$/s.exec(problem);
-          hits.push({ path: file, line: Number(m?.[2] ?? 1), column: Number(m?.[3] ?? 1), message: `agent.yml: ${m?.[4] ?? problem}` });
+          hits.push({
+            path: file,
+            line: Number(m?.[2] ?? 1),
+            column: Number(m?.[3] ?? 1),
+            message: `agent.yml: ${m?.[4] ?? problem}`,
+          });
         }
         continue;
       }
       const declared = new Set(parsed.manifest.emits);
-      const code = view.files.filter((f) => f.startsWith(`${folder}/src/`) && /\.[mc]?tsx?$/.test(f) && !f.endsWith('.d.ts'));
+      const code = view.files.filter(
+        (f) => f.startsWith(`${folder}/src/`) && /\.[mc]?tsx?$/.test(f) && !f.endsWith('.d.ts'),
+      );
       for (const path of code) {
         const source = sourceOf({ path, text: await view.read(path) });
         for (const call of source.getDescendantsOfKind(SyntaxKind.CallExpression)) {
           const callee = call.getExpression();
-          const isEmit = (Node.isPropertyAccessExpression(callee) && callee.getName() === 'emit') || (Node.isIdentifier(callee) && callee.getText() === 'emit');
+          const isEmit =
+            (Node.isPropertyAccessExpression(callee) && callee.getName() === 'emit') ||
+            (Node.isIdentifier(callee) && callee.getText() === 'emit');
           const [arg] = call.getArguments();
           if (!isEmit || !Node.isObjectLiteralExpression(arg)) continue;
           const type = arg.getProperty('type');
           const value = Node.isPropertyAssignment(type) ? type.getInitializer() : undefined;
-          if (value === undefined || !Node.isStringLiteral(value) && !Node.isNoSubstitutionTemplateLiteral(value)) continue;
+          if (value === undefined || (!Node.isStringLiteral(value) && !Node.isNoSubstitutionTemplateLiteral(value)))
+            continue;
           const eventType = value.getLiteralText();
-          if (!declared.has(eventType)) hits.push({ path, ...position(value), message: `emits "${eventType}", which ${file} does not declare in emits`, key: `emit ${eventType}` });
+          if (!declared.has(eventType))
+            hits.push({
+              path,
+              ...position(value),
+              message: `emits "${eventType}", which ${file} does not declare in emits`,
+              key: `emit ${eventType}`,
+            });
         }
       }
     }

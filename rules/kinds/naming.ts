@@ -14,7 +14,9 @@ const styles = {
 
 const style = z.union([
   z.enum(Object.keys(styles) as [keyof typeof styles, ...(keyof typeof styles)[]]),
-  z.string().regex(/^\/.+\/$/, { message: 'expected kebab-case, camelCase, PascalCase, snake_case, UPPER_CASE or a /regular expression/' }),
+  z.string().regex(/^\/.+\/$/, {
+    message: 'expected kebab-case, camelCase, PascalCase, snake_case, UPPER_CASE or a /regular expression/',
+  }),
 ]);
 
 function test(styleName: string, name: string): boolean {
@@ -34,24 +36,49 @@ export const naming = defineKind({
     paths: fileSpec,
     file: style.optional(),
     folder: style.optional(),
-    exports: z.strictObject({ function: style.optional(), class: style.optional(), const: style.optional(), type: style.optional() }).optional(),
+    exports: z
+      .strictObject({
+        function: style.optional(),
+        class: style.optional(),
+        const: style.optional(),
+        type: style.optional(),
+      })
+      .optional(),
   }),
   async checkFile(options, file, view) {
     if (matchFile(options.paths, file.path, view) === undefined) return [];
     const hits: Hit[] = [];
     const at = { path: file.path, line: 1, column: 1 };
     const name = posix.basename(file.path).replace(/\..*$/, '');
-    if (options.file !== undefined && !test(options.file, name)) hits.push({ ...at, message: `file name "${name}" is not ${options.file}`, key: `file ${file.path}` });
+    if (options.file !== undefined && !test(options.file, name))
+      hits.push({ ...at, message: `file name "${name}" is not ${options.file}`, key: `file ${file.path}` });
     if (options.folder !== undefined) {
-      const fixed = (options.paths.path.map((p) => view.pattern(p)).find((p) => matchFile({ path: [p], pathNot: [] }, file.path, view)) ?? '').split(/[*({?]/)[0] ?? '';
-      for (const folder of posix.dirname(file.path).slice(posix.dirname(`${fixed}x`).length).split('/').filter(Boolean)) {
-        if (!test(options.folder, folder)) hits.push({ ...at, message: `folder name "${folder}" is not ${options.folder}`, key: `folder ${folder}` });
+      const fixed =
+        (
+          options.paths.path
+            .map((p) => view.pattern(p))
+            .find((p) => matchFile({ path: [p], pathNot: [] }, file.path, view)) ?? ''
+        ).split(/[*({?]/)[0] ?? '';
+      for (const folder of posix
+        .dirname(file.path)
+        .slice(posix.dirname(`${fixed}x`).length)
+        .split('/')
+        .filter(Boolean)) {
+        if (!test(options.folder, folder))
+          hits.push({ ...at, message: `folder name "${folder}" is not ${options.folder}`, key: `folder ${folder}` });
       }
     }
     if (options.exports !== undefined && /\.[mc]?[jt]sx?$/.test(file.path)) {
       for (const exported of exportedNames(file)) {
         const wanted = options.exports[exported.kind];
-        if (wanted !== undefined && !test(wanted, exported.name)) hits.push({ path: file.path, line: exported.line, column: exported.column, message: `exported ${exported.kind} "${exported.name}" is not ${wanted}`, key: `export ${exported.name}` });
+        if (wanted !== undefined && !test(wanted, exported.name))
+          hits.push({
+            path: file.path,
+            line: exported.line,
+            column: exported.column,
+            message: `exported ${exported.kind} "${exported.name}" is not ${wanted}`,
+            key: `export ${exported.name}`,
+          });
       }
     }
     return hits;

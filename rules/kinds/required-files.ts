@@ -33,8 +33,11 @@ export const requiredFiles = defineKind({
         if (captures === undefined) continue;
         const name = posix.basename(path).replace(/\..*$/, '');
         for (const required of options.require) {
-          const glob = withCaptures(required, captures).replaceAll('{dir}', posix.dirname(path)).replaceAll('{name}', name);
-          if (missing(glob)) hits.push({ path, line: 1, column: 1, message: `${path} has no ${glob}`, key: `${path} needs ${glob}` });
+          const glob = withCaptures(required, captures)
+            .replaceAll('{dir}', posix.dirname(path))
+            .replaceAll('{name}', name);
+          if (missing(glob))
+            hits.push({ path, line: 1, column: 1, message: `${path} has no ${glob}`, key: `${path} needs ${glob}` });
         }
       }
       return hits;
@@ -56,7 +59,14 @@ export const requiredFiles = defineKind({
       const captures = matchFile(options.for, folder, view) ?? [];
       for (const required of options.require) {
         const glob = folder + withCaptures(required, captures);
-        if (missing(glob)) hits.push({ path: anchor, line: 1, column: 1, message: `${folder} has no ${withCaptures(required, captures)}`, key: `${folder} needs ${required}` });
+        if (missing(glob))
+          hits.push({
+            path: anchor,
+            line: 1,
+            column: 1,
+            message: `${folder} has no ${withCaptures(required, captures)}`,
+            key: `${folder} needs ${required}`,
+          });
       }
     }
     return hits;

@@ -19,7 +19,8 @@ const known: { name: string; pattern: RegExp }[] = [
 const privateKey = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/;
 const keyBody = /^(?:\\n|\s)*[A-Za-z0-9+/=]{40,}/;
 
-const assigned = /(?:secret|token|passw(?:or)?d|api[_-]?key|private[_-]?key|credential|auth)[\w-]*["']?\s*[:=]\s*["'`]?([A-Za-z0-9+/=_\-.~]{16,})/gi;
+const assigned =
+  /(?:secret|token|passw(?:or)?d|api[_-]?key|private[_-]?key|credential|auth)[\w-]*["']?\s*[:=]\s*["'`]?([A-Za-z0-9+/=_\-.~]{16,})/gi;
 // Any long quoted string: judged by its entropy alone.
 const quoted = /["'`]([A-Za-z0-9+/=_\-.~]{32,})["'`]/g;
 
@@ -32,8 +33,16 @@ export const secrets = defineKind({
   summary: 'Private keys, cloud or GitHub tokens and other high-entropy secrets added to the code.',
   defaultScope: 'changed',
   options: z.strictObject({
-    paths: fileSpec.default({ path: ['**'], pathNot: ['**/package-lock.json', '**/*.lock', '**/pnpm-lock.yaml', '**/*.snap'] }),
-    entropy: z.number().min(3).max(6).default(4.2).describe('bits per character above which a long string counts as a secret'),
+    paths: fileSpec.default({
+      path: ['**'],
+      pathNot: ['**/package-lock.json', '**/*.lock', '**/pnpm-lock.yaml', '**/*.snap'],
+    }),
+    entropy: z
+      .number()
+      .min(3)
+      .max(6)
+      .default(4.2)
+      .describe('bits per character above which a long string counts as a secret'),
   }),
   checkFile(options, file, view) {
     if (matchFile(options.paths, file.path, view) === undefined) return [];
@@ -44,7 +53,10 @@ export const secrets = defineKind({
       const line = index + 1;
       if (added !== undefined && !added.has(line)) return;
       const header = privateKey.exec(text);
-      if (header !== null && (keyBody.test(text.slice(header.index + header[0].length)) || keyBody.test(lines[index + 1] ?? ''))) {
+      if (
+        header !== null &&
+        (keyBody.test(text.slice(header.index + header[0].length)) || keyBody.test(lines[index + 1] ?? ''))
+      ) {
         hits.push(finding(file.path, line, header.index, header[0], 'a private key'));
         return;
       }
@@ -60,7 +72,9 @@ export const secrets = defineKind({
         for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
           const value = m[1] ?? '';
           if (looksRandom(value, options.entropy)) {
-            hits.push(finding(file.path, line, m.index + m[0].indexOf(value), value, 'a high-entropy string (likely a secret)'));
+            hits.push(
+              finding(file.path, line, m.index + m[0].indexOf(value), value, 'a high-entropy string (likely a secret)'),
+            );
             return;
           }
         }
@@ -72,7 +86,14 @@ export const secrets = defineKind({
 
 function finding(path: string, line: number, index: number, value: string, name: string): Hit {
   const fingerprint = createHash('sha256').update(value).digest('hex').slice(0, 16);
-  return { path, line, column: index + 1, endColumn: index + 1 + value.length, message: `${name}, ${value.length} characters, is added here; remove it, rotate it, and load it from the environment`, key: `secret ${fingerprint}` };
+  return {
+    path,
+    line,
+    column: index + 1,
+    endColumn: index + 1 + value.length,
+    message: `${name}, ${value.length} characters, is added here; remove it, rotate it, and load it from the environment`,
+    key: `secret ${fingerprint}`,
+  };
 }
 
 /** A relative path to a file: lowercase folders, a name with an extension (e.g. a numbered migration). */
@@ -80,7 +101,13 @@ const filePath = /^(?:[a-z0-9_.-]+\/)+[a-z0-9_-]+\.[a-z]{1,5}$/;
 
 function looksRandom(value: string, threshold: number): boolean {
   // Paths, words joined by dashes and version strings are long but not random.
-  if (!/[0-9]/.test(value) || !/[a-zA-Z]/.test(value) || /^[a-z]+(?:[-_.][a-z0-9]+)+$/.test(value) || filePath.test(value)) return false;
+  if (
+    !/[0-9]/.test(value) ||
+    !/[a-zA-Z]/.test(value) ||
+    /^[a-z]+(?:[-_.][a-z0-9]+)+$/.test(value) ||
+    filePath.test(value)
+  )
+    return false;
   const counts = new Map<string, number>();
   for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let entropy = 0;

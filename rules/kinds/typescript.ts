@@ -20,14 +20,23 @@ export const typescript = defineKind({
   defaultScope: 'changed',
   options: z.strictObject({
     paths: fileSpec,
-    checks: z.array(z.enum(checks)).min(1).default([...checks]),
+    checks: z
+      .array(z.enum(checks))
+      .min(1)
+      .default([...checks]),
   }),
   checkFile(options, file, view) {
-    if (!/\.[mc]?tsx?$/.test(file.path) || file.path.endsWith('.d.ts') || matchFile(options.paths, file.path, view) === undefined) return [];
+    if (
+      !/\.[mc]?tsx?$/.test(file.path) ||
+      file.path.endsWith('.d.ts') ||
+      matchFile(options.paths, file.path, view) === undefined
+    )
+      return [];
     const source = sourceOf(file);
     const on = new Set<Check>(options.checks);
     const hits: Hit[] = [];
-    const hit = (node: Node, message: string, key: string) => void hits.push({ path: file.path, ...position(node), message, key });
+    const hit = (node: Node, message: string, key: string) =>
+      void hits.push({ path: file.path, ...position(node), message, key });
 
     if (on.has('no-any-export') || on.has('explicit-return-types')) {
       for (const statement of source.getStatements()) {
@@ -37,12 +46,19 @@ export const typescript = defineKind({
           : Node.isVariableStatement(statement)
             ? statement.getDeclarations().flatMap((d) => {
                 const init = d.getInitializer();
-                return (Node.isArrowFunction(init) || Node.isFunctionExpression(init)) && d.getTypeNode() === undefined ? [{ node: init, name: d.getName() }] : [];
+                return (Node.isArrowFunction(init) || Node.isFunctionExpression(init)) && d.getTypeNode() === undefined
+                  ? [{ node: init, name: d.getName() }]
+                  : [];
               })
             : [];
         if (on.has('explicit-return-types')) {
           for (const { node, name } of functions) {
-            if (node.getReturnTypeNode() === undefined) hit(Node.isFunctionDeclaration(node) ? (node.getNameNode() ?? node) : node, `exported function "${name}" has no explicit return type`, `return ${name}`);
+            if (node.getReturnTypeNode() === undefined)
+              hit(
+                Node.isFunctionDeclaration(node) ? (node.getNameNode() ?? node) : node,
+                `exported function "${name}" has no explicit return type`,
+                `return ${name}`,
+              );
           }
         }
         if (on.has('no-any-export')) {
@@ -59,7 +75,12 @@ export const typescript = defineKind({
               traversal.skip();
               return undefined;
             }
-            if (node.getKind() === SyntaxKind.AnyKeyword) hit(node, `"any" in the exported signature of ${describe(statement)}; name the type or use unknown`, `any ${describe(statement)}`);
+            if (node.getKind() === SyntaxKind.AnyKeyword)
+              hit(
+                node,
+                `"any" in the exported signature of ${describe(statement)}; name the type or use unknown`,
+                `any ${describe(statement)}`,
+              );
             return undefined;
           });
         }
@@ -70,15 +91,28 @@ export const typescript = defineKind({
       const namespaces = new Set<string>();
       for (const declaration of source.getImportDeclarations()) {
         if (!blockingModules.has(declaration.getModuleSpecifierValue())) continue;
-        for (const named of declaration.getNamedImports()) if (named.getName().endsWith('Sync')) direct.add(named.getAliasNode()?.getText() ?? named.getName());
+        for (const named of declaration.getNamedImports())
+          if (named.getName().endsWith('Sync')) direct.add(named.getAliasNode()?.getText() ?? named.getName());
         const ns = declaration.getNamespaceImport() ?? declaration.getDefaultImport();
         if (ns !== undefined) namespaces.add(ns.getText());
       }
       if (direct.size > 0 || namespaces.size > 0) {
         for (const call of source.getDescendantsOfKind(SyntaxKind.CallExpression)) {
           const callee = call.getExpression();
-          const name = Node.isIdentifier(callee) && direct.has(callee.getText()) ? callee.getText() : Node.isPropertyAccessExpression(callee) && namespaces.has(callee.getExpression().getText()) && callee.getName().endsWith('Sync') ? callee.getText() : undefined;
-          if (name !== undefined) hit(call, `${name}() blocks the event loop; use the promise API (node:fs/promises, execFile with promisify)`, `sync ${name}`);
+          const name =
+            Node.isIdentifier(callee) && direct.has(callee.getText())
+              ? callee.getText()
+              : Node.isPropertyAccessExpression(callee) &&
+                  namespaces.has(callee.getExpression().getText()) &&
+                  callee.getName().endsWith('Sync')
+                ? callee.getText()
+                : undefined;
+          if (name !== undefined)
+            hit(
+              call,
+              `${name}() blocks the event loop; use the promise API (node:fs/promises, execFile with promisify)`,
+              `sync ${name}`,
+            );
         }
       }
     }
@@ -90,6 +124,10 @@ function describe(statement: Node): string {
   const named = statement as Node & { getName?: () => string | undefined };
   const name = typeof named.getName === 'function' ? named.getName() : undefined;
   if (name !== undefined) return `"${name}"`;
-  if (Node.isVariableStatement(statement)) return statement.getDeclarations().map((d) => `"${d.getName()}"`).join(', ');
+  if (Node.isVariableStatement(statement))
+    return statement
+      .getDeclarations()
+      .map((d) => `"${d.getName()}"`)
+      .join(', ');
   return 'this export';
 }

@@ -29,13 +29,19 @@ describe('agent-boundary rules', () => {
 
   it('honours other entries, a narrower "from", and type-only imports when allowed', async () => {
     repo = await tempRepo({
-      ...packWith({ kind: 'agent-boundary', entry: ['src/index.ts', 'src/types.ts'], from: { path: 'agents/**' }, typeOnly: false }),
+      ...packWith({
+        kind: 'agent-boundary',
+        entry: ['src/index.ts', 'src/types.ts'],
+        from: { path: 'agents/**' },
+        typeOnly: false,
+      }),
       'agents/a/src/index.ts': 'export const a = 1;\n',
       'agents/a/src/types.ts': 'export interface T { x: number }\n',
       'agents/a/src/model.ts': 'export interface M { y: number }\n',
     });
     await repo.write({
-      'agents/b/src/index.ts': "import type { T } from '../../a/src/types.ts';\nimport type { M } from '../../a/src/model.ts';\nexport type U = T & M;\n",
+      'agents/b/src/index.ts':
+        "import type { T } from '../../a/src/types.ts';\nimport type { M } from '../../a/src/model.ts';\nexport type U = T & M;\n",
       'test/a.test.ts': "import { a } from '../agents/a/src/model.ts';\nexport { a };\n",
     });
     expect((await repo.review({ base: 'main' })).findings).toEqual([]);

@@ -38,15 +38,18 @@ describe('dependency rules', () => {
     expect(review.conclusion).toBe('failure');
   });
 
-  it('uses each package\'s own tsconfig paths in a monorepo', async () => {
+  it("uses each package's own tsconfig paths in a monorepo", async () => {
     repo = await tempRepo({
       ...packWith({ kind: 'dependency', from: 'packages/web/**', to: 'packages/api/src/internal/**' }),
-      'packages/web/tsconfig.json': '{ // comments are allowed\n "compilerOptions": { "paths": { "#api/*": ["../api/src/*"] } } }',
+      'packages/web/tsconfig.json':
+        '{ // comments are allowed\n "compilerOptions": { "paths": { "#api/*": ["../api/src/*"] } } }',
       'packages/api/tsconfig.json': '{ "compilerOptions": { "paths": { "#api/*": ["./nowhere/*"] } } }',
       'packages/api/src/internal/secret.ts': 'export const s = 1;\n',
     });
     await repo.write({ 'packages/web/page.ts': "import { s } from '#api/internal/secret';\nexport const p = s;\n" });
-    expect(where(await repo.review({ base: 'main' }))).toEqual(['packages/web/page.ts:1 packages/web/page.ts imports packages/api/src/internal/secret.ts ("#api/internal/secret")']);
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'packages/web/page.ts:1 packages/web/page.ts imports packages/api/src/internal/secret.ts ("#api/internal/secret")',
+    ]);
   });
 
   it('tells type-only imports apart when the rule asks', async () => {
@@ -55,27 +58,46 @@ describe('dependency rules', () => {
       'db/model.ts': 'export interface Row { id: string }\nexport const rows: Row[] = [];\n',
     });
     await repo.write({
-      'ui/types-only.ts': "import type { Row } from '../db/model.ts';\nimport { type Row as R2 } from '../db/model.ts';\nexport type { Row, R2 };\n",
+      'ui/types-only.ts':
+        "import type { Row } from '../db/model.ts';\nimport { type Row as R2 } from '../db/model.ts';\nexport type { Row, R2 };\n",
       'ui/value.ts': "import { rows } from '../db/model.ts';\nexport const n = rows.length;\n",
     });
-    expect(where(await repo.review({ base: 'main' }))).toEqual(['ui/value.ts:1 ui/value.ts imports db/model.ts ("../db/model.ts")']);
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'ui/value.ts:1 ui/value.ts imports db/model.ts ("../db/model.ts")',
+    ]);
   });
 
   it('forbids external packages and built-ins by name', async () => {
-    repo = await tempRepo(packWith({ kind: 'dependency', from: 'src/**', to: { external: ['lodash', 'node:child_process'] } }));
-    await repo.write({ 'src/a.ts': "import _ from 'lodash/fp';\nimport { exec } from 'child_process';\nimport { readFile } from 'node:fs/promises';\nexport { _, exec, readFile };\n" });
-    expect(where(await repo.review({ base: 'main' }))).toEqual(['src/a.ts:1 src/a.ts imports lodash', 'src/a.ts:2 src/a.ts imports node:child_process']);
+    repo = await tempRepo(
+      packWith({ kind: 'dependency', from: 'src/**', to: { external: ['lodash', 'node:child_process'] } }),
+    );
+    await repo.write({
+      'src/a.ts':
+        "import _ from 'lodash/fp';\nimport { exec } from 'child_process';\nimport { readFile } from 'node:fs/promises';\nexport { _, exec, readFile };\n",
+    });
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'src/a.ts:1 src/a.ts imports lodash',
+      'src/a.ts:2 src/a.ts imports node:child_process',
+    ]);
   });
 
   it('keeps peer folders apart with captures ($1)', async () => {
     repo = await tempRepo({
-      ...packWith({ kind: 'dependency', from: 'features/(*)/**', to: { path: 'features/*/**', pathNot: 'features/$1/**' } }),
+      ...packWith({
+        kind: 'dependency',
+        from: 'features/(*)/**',
+        to: { path: 'features/*/**', pathNot: 'features/$1/**' },
+      }),
       'features/cart/a.ts': 'export const a = 1;\n',
       'features/cart/b.ts': 'export const b = 1;\n',
       'features/pay/c.ts': 'export const c = 1;\n',
     });
-    await repo.write({ 'features/cart/use.ts': "import { b } from './b.ts';\nimport { c } from '../pay/c.ts';\nexport { b, c };\n" });
-    expect(where(await repo.review({ base: 'main' }))).toEqual(['features/cart/use.ts:2 features/cart/use.ts imports features/pay/c.ts ("../pay/c.ts")']);
+    await repo.write({
+      'features/cart/use.ts': "import { b } from './b.ts';\nimport { c } from '../pay/c.ts';\nexport { b, c };\n",
+    });
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'features/cart/use.ts:2 features/cart/use.ts imports features/pay/c.ts ("../pay/c.ts")',
+    ]);
   });
 
   it('allowOnly reports every import outside the allowed list', async () => {
@@ -84,7 +106,10 @@ describe('dependency rules', () => {
       'core/x.ts': 'export const x = 1;\n',
       'web/y.ts': 'export const y = 1;\n',
     });
-    await repo.write({ 'core/z.ts': "import { x } from './x.ts';\nimport { y } from '../web/y.ts';\nimport { join } from 'node:path';\nimport React from 'react';\nexport { x, y, join, React };\n" });
+    await repo.write({
+      'core/z.ts':
+        "import { x } from './x.ts';\nimport { y } from '../web/y.ts';\nimport { join } from 'node:path';\nimport React from 'react';\nexport { x, y, join, React };\n",
+    });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
       'core/z.ts:2 core/z.ts imports web/y.ts ("../web/y.ts"), which is not among the allowed imports',
       'core/z.ts:4 core/z.ts imports react, which is not among the allowed imports',

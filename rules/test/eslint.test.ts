@@ -10,16 +10,33 @@ const config = "export default [{ files: ['**/*.js'], rules: { eqeqeq: 'error', 
 
 describe('eslint rules', () => {
   it("folds the repository's own ESLint messages into findings, on changed lines, keeping warnings warnings", async () => {
-    repo = await tempRepo({ ...packWith({ kind: 'eslint' }), 'package.json': '{ "type": "module" }\n', 'eslint.config.js': config, 'old.js': 'export const same = (a, b) => a == b;\n' });
-    await repo.write({ 'old.js': 'export const same = (a, b) => a == b;\nexport const other = (a, b) => a != b;\n', 'new.js': 'var x = 1;\nexport { x };\n' });
+    repo = await tempRepo({
+      ...packWith({ kind: 'eslint' }),
+      'package.json': '{ "type": "module" }\n',
+      'eslint.config.js': config,
+      'old.js': 'export const same = (a, b) => a == b;\n',
+    });
+    await repo.write({
+      'old.js': 'export const same = (a, b) => a == b;\nexport const other = (a, b) => a != b;\n',
+      'new.js': 'var x = 1;\nexport { x };\n',
+    });
     const review = await repo.review({ base: 'main', trustedCode: true });
-    expect(where(review)).toEqual(['new.js:1 Unexpected var, use let or const instead. (no-var)', "old.js:2 Expected '!==' and instead saw '!='. (eqeqeq)"]);
-    expect(review.findings.map((f) => [f.severity, f.column])).toEqual([['warning', 1], ['error', 34]]);
+    expect(where(review)).toEqual([
+      'new.js:1 Unexpected var, use let or const instead. (no-var)',
+      "old.js:2 Expected '!==' and instead saw '!='. (eqeqeq)",
+    ]);
+    expect(review.findings.map((f) => [f.severity, f.column])).toEqual([
+      ['warning', 1],
+      ['error', 34],
+    ]);
     expect(review.conclusion).toBe('failure');
   });
 
   it('says once, on a finding, when the config does not load', async () => {
-    repo = await tempRepo({ ...packWith({ kind: 'eslint', config: 'missing.config.js' }), 'a.js': 'export const a = 1;\n' });
+    repo = await tempRepo({
+      ...packWith({ kind: 'eslint', config: 'missing.config.js' }),
+      'a.js': 'export const a = 1;\n',
+    });
     await repo.write({ 'a.js': 'export const a = 2;\n', 'b.js': 'export const b = 2;\n' });
     const review = await repo.review({ base: 'main', trustedCode: true });
     expect(review.findings).toHaveLength(1);
@@ -27,25 +44,46 @@ describe('eslint rules', () => {
   });
 
   it("runs on a developer's own checkout by default, and only when asked where CI is set (it reviews other people's branches)", async () => {
-    repo = await tempRepo({ ...packWith({ kind: 'eslint' }), 'package.json': '{ "type": "module" }\n', 'eslint.config.js': config });
+    repo = await tempRepo({
+      ...packWith({ kind: 'eslint' }),
+      'package.json': '{ "type": "module" }\n',
+      'eslint.config.js': config,
+    });
     await repo.write({ 'new.js': 'var x = 1;\nexport { x };\n' });
-    const review = (args: string[], env: Record<string, string> = {}) => wow(['review', '-C', repo?.dir ?? '', '--base', 'main', '--no-cache', ...args], env);
-    expect((await review([])).stdout).toContain('new.js:1:1  warning  Unexpected var, use let or const instead. (no-var)');
+    const review = (args: string[], env: Record<string, string> = {}) =>
+      wow(['review', '-C', repo?.dir ?? '', '--base', 'main', '--no-cache', ...args], env);
+    expect((await review([])).stdout).toContain(
+      'new.js:1:1  warning  Unexpected var, use let or const instead. (no-var)',
+    );
     const inCi = await review([], { CI: 'true' });
     expect(inCi.stdout).not.toContain('no-var');
     expect(inCi.stdout).toContain('Not run here: the-rule (not run: untrusted code.');
     expect((await review(['--trusted-code'], { CI: 'true' })).stdout).toContain('(no-var)');
     expect((await review(['--no-trusted-code'])).stdout).toContain('not run: untrusted code');
-    expect((await review(['--tool-timeout', 'soon'])).stderr).toContain("option '--tool-timeout <seconds>' argument 'soon' is invalid. expected a whole number of seconds from 1 to 99999");
+    expect((await review(['--tool-timeout', 'soon'])).stderr).toContain(
+      "option '--tool-timeout <seconds>' argument 'soon' is invalid. expected a whole number of seconds from 1 to 99999",
+    );
   }, 60_000);
 
   it('is listed as not run, never passed silently, where no checkout exists (the App)', async () => {
-    const loaded = await loadRulePack({ file: '.github/wowvision.yml', text: 'rules:\n  - name: lint\n    kind: eslint\n' }, async () => undefined);
+    const loaded = await loadRulePack(
+      { file: '.github/wowvision.yml', text: 'rules:\n  - name: lint\n    kind: eslint\n' },
+      async () => undefined,
+    );
     if (!('pack' in loaded)) throw new Error('pack invalid');
     const texts = new Map([['a.js', 'var a = 1;\n']]);
     const snapshot = { blobs: new Map([['a.js', 'blob-a']]), read: async (p: string) => texts.get(p) ?? '' };
-    const review = await reviewChange({ snapshot, changes: [{ path: 'a.js', status: 'added', addedLines: new Set([1]), hunks: [{ start: 1, end: 1 }] }], pack: loaded.pack });
+    const review = await reviewChange({
+      snapshot,
+      changes: [{ path: 'a.js', status: 'added', addedLines: new Set([1]), hunks: [{ start: 1, end: 1 }] }],
+      pack: loaded.pack,
+    });
     expect(review.findings).toEqual([]);
-    expect(review.skipped).toEqual([{ rule: 'lint', why: 'the eslint kind runs where the repository is checked out: the WowVision Action or `wow review`' }]);
+    expect(review.skipped).toEqual([
+      {
+        rule: 'lint',
+        why: 'the eslint kind runs where the repository is checked out: the WowVision Action or `wow review`',
+      },
+    ]);
   });
 });

@@ -20,7 +20,8 @@ describe('hidden-characters rules', () => {
     repo = await tempRepo(packWith({ kind: 'hidden-characters' }));
     await repo.write({
       'src/admin.ts': trojanSource,
-      'src/names.ts': 'export const pay\u200Bpal = 1;\n// one\u2028two\nexport const bell = "\u0007";\nexport const next = "\u0085";\nexport const mark = "a\u200Fb";\n',
+      'src/names.ts':
+        'export const pay\u200Bpal = 1;\n// one\u2028two\nexport const bell = "\u0007";\nexport const next = "\u0085";\nexport const mark = "a\u200Fb";\n',
     });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
       'src/admin.ts:2 U+202E RIGHT-TO-LEFT OVERRIDE, a bidirectional control (Trojan Source, CVE-2021-42574): the code runs in another order than it reads; remove it, or write the escape \\u202E where it is meant',
@@ -36,17 +37,25 @@ describe('hidden-characters rules', () => {
     const review = await repo.review({ base: 'main' });
     expect(review.conclusion).toBe('failure');
     // Columns count UTF-16 units from 1, as editors and GitHub's annotations do.
-    expect(review.findings.filter((f) => f.path === 'src/admin.ts').map((f) => [f.column, f.endColumn])).toEqual([[5, 6], [9, 10], [30, 31], [32, 33]]);
+    expect(review.findings.filter((f) => f.path === 'src/admin.ts').map((f) => [f.column, f.endColumn])).toEqual([
+      [5, 6],
+      [9, 10],
+      [30, 31],
+      [32, 33],
+    ]);
     // No report repeats a hostile character: it lands in check runs, comments and logs.
-    // eslint-disable-next-line no-control-regex -- the control characters no message may hold
-    expect(JSON.stringify(review.findings.map((f) => f.message))).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2028\u2029\u0000-\u0008]/);
+    expect(JSON.stringify(review.findings.map((f) => f.message))).not.toMatch(
+      // eslint-disable-next-line no-control-regex -- the control characters no message may hold
+      /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2028\u2029\u0000-\u0008]/,
+    );
   });
 
   it('leaves tab, newline, carriage return, form feed, a byte order mark at the start and emoji sequences alone', async () => {
     repo = await tempRepo(packWith({ kind: 'hidden-characters' }));
     await repo.write({
       'src/plain.ts': '\uFEFFexport const a = 1;\r\n\texport const b = 2;\f\n',
-      'docs/family.md': 'A family: \u{1F468}\u200D\u{1F469}\u200D\u{1F467}, a rainbow flag: \u{1F3F3}\uFE0F\u200D\u{1F308}.\n',
+      'docs/family.md':
+        'A family: \u{1F468}\u200D\u{1F469}\u200D\u{1F467}, a rainbow flag: \u{1F3F3}\uFE0F\u200D\u{1F308}.\n',
       'src/later-bom.ts': 'export const c = 1;\n\uFEFFexport const d = 2;\n',
     });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
@@ -63,7 +72,13 @@ describe('hidden-characters rules', () => {
   });
 
   it('skips binary files and ignored paths, and names a file with NUL bytes that is declared neither', async () => {
-    repo = await tempRepo(packWith({ kind: 'hidden-characters', paths: { path: '**', pathNot: ['test/fixtures/**'] }, binary: ['**/*.png', '**/*.bin'] }));
+    repo = await tempRepo(
+      packWith({
+        kind: 'hidden-characters',
+        paths: { path: '**', pathNot: ['test/fixtures/**'] },
+        binary: ['**/*.png', '**/*.bin'],
+      }),
+    );
     await repo.write({
       'logo.png': '\u0089PNG\r\n\u001A\n\u0000\u0000\u0000\rIHDR\u202E',
       'data/blob.bin': '\u0000\u0001\u0002\u202E',
@@ -71,25 +86,36 @@ describe('hidden-characters rules', () => {
       'src/sneaky.ts': '// \u0000\nexport const level = "user\u202E";\n',
     });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
-      'src/sneaky.ts:1 U+0000 NULL: git and GitHub show a file with NUL bytes as binary, so no reviewer reads its text; remove the NUL if the file is text, or add its path to the rule\'s binary globs if it is binary',
+      "src/sneaky.ts:1 U+0000 NULL: git and GitHub show a file with NUL bytes as binary, so no reviewer reads its text; remove the NUL if the file is text, or add its path to the rule's binary globs if it is binary",
     ]);
   });
 
   it('judges every line of a changed file, not only added ones, and bounds what one file reports', async () => {
-    repo = await tempRepo({ ...packWith({ kind: 'hidden-characters' }), 'src/old.ts': 'export const x = "\u202E";\n', 'src/untouched.ts': 'export const y = "\u202E";\n' });
-    await repo.write({ 'src/old.ts': 'export const x = "\u202E";\nexport const z = 2;\n', 'src/many.ts': 'export const s = "' + '\u200B'.repeat(150) + '";\n' });
+    repo = await tempRepo({
+      ...packWith({ kind: 'hidden-characters' }),
+      'src/old.ts': 'export const x = "\u202E";\n',
+      'src/untouched.ts': 'export const y = "\u202E";\n',
+    });
+    await repo.write({
+      'src/old.ts': 'export const x = "\u202E";\nexport const z = 2;\n',
+      'src/many.ts': 'export const s = "' + '\u200B'.repeat(150) + '";\n',
+    });
     const review = await repo.review({ base: 'main' });
     expect(review.findings.filter((f) => f.path === 'src/old.ts').map((f) => f.line)).toEqual([1]);
     expect(review.findings.some((f) => f.path === 'src/untouched.ts')).toBe(false);
     const many = review.findings.filter((f) => f.path === 'src/many.ts');
     expect(many).toHaveLength(50);
-    expect(many.at(-1)?.message).toBe('U+200B ZERO WIDTH SPACE and 100 more hidden characters in this file (only the first 50 are listed); remove them, or write each as its \\u escape where it is meant');
+    expect(many.at(-1)?.message).toBe(
+      'U+200B ZERO WIDTH SPACE and 100 more hidden characters in this file (only the first 50 are listed); remove them, or write each as its \\u escape where it is meant',
+    );
   });
 
   it('cannot be waived from inside the change: the waiver would sit beside the text it hides', async () => {
     repo = await tempRepo(packWith({ kind: 'hidden-characters' }));
     const [first, ...rest] = trojanSource.split('\n');
-    await repo.write({ 'src/admin.ts': [first, '  // wowvision-disable-next-line the-rule -- it is only a comment', ...rest].join('\n') });
+    await repo.write({
+      'src/admin.ts': [first, '  // wowvision-disable-next-line the-rule -- it is only a comment', ...rest].join('\n'),
+    });
     const review = await repo.review({ base: 'main' });
     expect(review.waived).toEqual([]);
     expect(review.conclusion).toBe('failure');
@@ -97,16 +123,41 @@ describe('hidden-characters rules', () => {
   });
 
   it('refuses an allow entry that is not a code point, naming the field', async () => {
-    const loaded = await loadRulePack({ file: '.github/wowvision.yml', text: 'rules:\n  - name: hidden\n    kind: hidden-characters\n    allow: [ZWJ]\n' }, async () => undefined);
-    expect(loaded).toEqual({ problems: [{ file: '.github/wowvision.yml', line: 4, column: 13, message: 'rule "hidden", allow.0: expected a code point written as U+ and four to six hex digits, e.g. "U+200D"' }] });
+    const loaded = await loadRulePack(
+      {
+        file: '.github/wowvision.yml',
+        text: 'rules:\n  - name: hidden\n    kind: hidden-characters\n    allow: [ZWJ]\n',
+      },
+      async () => undefined,
+    );
+    expect(loaded).toEqual({
+      problems: [
+        {
+          file: '.github/wowvision.yml',
+          line: 4,
+          column: 13,
+          message:
+            'rule "hidden", allow.0: expected a code point written as U+ and four to six hex digits, e.g. "U+200D"',
+        },
+      ],
+    });
   });
 
-  it('is on by default: in the recommended pack and in this repository\'s own rules', async () => {
-    const recommended = await loadRulePack({ file: '(default)', text: 'extends: recommended\n' }, async () => undefined);
+  it("is on by default: in the recommended pack and in this repository's own rules", async () => {
+    const recommended = await loadRulePack(
+      { file: '(default)', text: 'extends: recommended\n' },
+      async () => undefined,
+    );
     if (!('pack' in recommended)) throw new Error('recommended pack invalid');
-    expect(recommended.pack.rules.find((r) => r.kind === 'hidden-characters')).toMatchObject({ name: 'no-hidden-characters', severity: 'error' });
+    expect(recommended.pack.rules.find((r) => r.kind === 'hidden-characters')).toMatchObject({
+      name: 'no-hidden-characters',
+      severity: 'error',
+    });
     const { readFile } = await import('node:fs/promises');
-    const ours = await loadRulePack({ file: 'rules/waooaw.yml', text: await readFile(new URL('../waooaw.yml', import.meta.url), 'utf8') }, async () => undefined);
+    const ours = await loadRulePack(
+      { file: 'rules/waooaw.yml', text: await readFile(new URL('../waooaw.yml', import.meta.url), 'utf8') },
+      async () => undefined,
+    );
     if (!('pack' in ours)) throw new Error('waooaw pack invalid');
     expect(ours.pack.rules.find((r) => r.kind === 'hidden-characters')).toMatchObject({ severity: 'error' });
   });

@@ -4,12 +4,17 @@ import { packWith, tempRepo, where, type TempRepo } from '../../agents/wowvision
 let repo: TempRepo | undefined;
 afterEach(async () => repo?.dispose());
 
-const manifest = (emits: string[]) => `id: notifier\nname: Notifier\nversion: 1.0.0\ndescription: Sends notices.\nwakesOn: [support.ticket.created]\nemits: [${emits.join(', ')}]\n`;
+const manifest = (emits: string[]) =>
+  `id: notifier\nname: Notifier\nversion: 1.0.0\ndescription: Sends notices.\nwakesOn: [support.ticket.created]\nemits: [${emits.join(', ')}]\n`;
 
 describe('manifest rules', () => {
   it('reports an invalid agent.yml with its line and field', async () => {
     repo = await tempRepo(packWith({ kind: 'manifest' }));
-    await repo.write({ 'agents/notifier/agent.yml': 'id: notifier\nname: Notifier\nversion: one\ndescription: Sends notices.\nwakesOn: []\n', 'agents/notifier/src/index.ts': 'export {};\n' });
+    await repo.write({
+      'agents/notifier/agent.yml':
+        'id: notifier\nname: Notifier\nversion: one\ndescription: Sends notices.\nwakesOn: []\n',
+      'agents/notifier/src/index.ts': 'export {};\n',
+    });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
       'agents/notifier/agent.yml:3 agent.yml: version: expected a semantic version, e.g. "1.0.0"',
       'agents/notifier/agent.yml:5 agent.yml: wakesOn: expected at least one event type the agent wakes on',
@@ -17,7 +22,10 @@ describe('manifest rules', () => {
   });
 
   it('finds event types the code emits that the manifest does not declare', async () => {
-    repo = await tempRepo({ ...packWith({ kind: 'manifest' }), 'agents/notifier/agent.yml': manifest(['notice.sent']) });
+    repo = await tempRepo({
+      ...packWith({ kind: 'manifest' }),
+      'agents/notifier/agent.yml': manifest(['notice.sent']),
+    });
     await repo.write({
       'agents/notifier/src/index.ts': [
         'export async function handle(ctx: { emit(e: { type: string; data: unknown }): Promise<unknown> }): Promise<void> {',
@@ -27,7 +35,9 @@ describe('manifest rules', () => {
       ].join('\n'),
     });
     const review = await repo.review({ base: 'main' });
-    expect(where(review)).toEqual(['agents/notifier/src/index.ts:3 emits "notice.failed", which agents/notifier/agent.yml does not declare in emits']);
+    expect(where(review)).toEqual([
+      'agents/notifier/src/index.ts:3 emits "notice.failed", which agents/notifier/agent.yml does not declare in emits',
+    ]);
     expect(review.findings[0]?.column).toBe(26);
 
     await repo.write({ 'agents/notifier/agent.yml': manifest(['notice.sent', 'notice.failed']) });

@@ -6,12 +6,22 @@ afterEach(async () => repo?.dispose());
 
 describe('naming rules', () => {
   it('checks file and folder names below the pattern, and exported names', async () => {
-    repo = await tempRepo(packWith({ kind: 'naming', paths: 'src/**/*.ts', file: 'kebab-case', folder: 'kebab-case', exports: { function: 'camelCase', class: 'PascalCase', type: 'PascalCase', const: '/^[a-zA-Z]+$/' } }));
+    repo = await tempRepo(
+      packWith({
+        kind: 'naming',
+        paths: 'src/**/*.ts',
+        file: 'kebab-case',
+        folder: 'kebab-case',
+        exports: { function: 'camelCase', class: 'PascalCase', type: 'PascalCase', const: '/^[a-zA-Z]+$/' },
+      }),
+    );
     await repo.write({
-      'src/good-name.ts': 'export function doIt(): void {}\nexport class Thing {}\nexport interface Shape { a: number }\nexport const value = 1;\n',
+      'src/good-name.ts':
+        'export function doIt(): void {}\nexport class Thing {}\nexport interface Shape { a: number }\nexport const value = 1;\n',
       'src/BadName.ts': 'export {};\n',
       'src/Sub_Dir/ok.ts': 'export {};\n',
-      'src/exports.ts': 'export function Do_it(): void {}\nexport class thing {}\nexport type shape = 1;\nexport const arrow_fn = (): number => 1;\nexport const MAX_1 = 1;\n',
+      'src/exports.ts':
+        'export function Do_it(): void {}\nexport class thing {}\nexport type shape = 1;\nexport const arrow_fn = (): number => 1;\nexport const MAX_1 = 1;\n',
       'src/file.test.ts': 'export {};\n',
       'other/Whatever.ts': 'export {};\n',
     });
@@ -30,6 +40,8 @@ describe('naming rules', () => {
     repo = await tempRepo(packWith({ kind: 'naming', paths: '**', file: 'Title Case' }));
     const review = await repo.review();
     expect(review.conclusion).toBe('failure');
-    expect(where(review)[0]).toMatch(/^\.github\/wowvision\.yml:\d+ rule "the-rule", file: expected kebab-case, camelCase, PascalCase, snake_case, UPPER_CASE or a \/regular expression\//);
+    expect(where(review)[0]).toMatch(
+      /^\.github\/wowvision\.yml:\d+ rule "the-rule", file: expected kebab-case, camelCase, PascalCase, snake_case, UPPER_CASE or a \/regular expression\//,
+    );
   });
 });

@@ -26,7 +26,7 @@ describe('secrets rules', () => {
         "export const path = 'src/components/some-long-file-name-here.tsx';",
         "export const migration = 'infra/db/migrations/0004_support_desk.sql';",
       ].join('\n'),
-      'id_rsa': pem,
+      id_rsa: pem,
     });
     const review = await repo.review({ base: 'main' });
     expect(where(review)).toEqual([
@@ -41,9 +41,15 @@ describe('secrets rules', () => {
 
   it('lets a waiver with a reason through, and lists it', async () => {
     repo = await tempRepo(packWith({ kind: 'secrets' }));
-    await repo.write({ 'fixture.ts': `// wowvision-disable-next-line the-rule -- a revoked token kept as a test fixture\nexport const t = '${github}';\n// wowvision-disable-next-line the-rule\nexport const u = '${github}';\n` });
+    await repo.write({
+      'fixture.ts': `// wowvision-disable-next-line the-rule -- a revoked token kept as a test fixture\nexport const t = '${github}';\n// wowvision-disable-next-line the-rule\nexport const u = '${github}';\n`,
+    });
     const review = await repo.review({ base: 'main' });
-    expect(review.waived.map((w) => `${w.finding.path}:${w.finding.line} ${w.reason}`)).toEqual(['fixture.ts:2 a revoked token kept as a test fixture']);
-    expect(where(review)).toEqual(['fixture.ts:4 a GitHub token, 40 characters, is added here; remove it, rotate it, and load it from the environment (the waiver above has no reason: write "-- why" after the rule name)']);
+    expect(review.waived.map((w) => `${w.finding.path}:${w.finding.line} ${w.reason}`)).toEqual([
+      'fixture.ts:2 a revoked token kept as a test fixture',
+    ]);
+    expect(where(review)).toEqual([
+      'fixture.ts:4 a GitHub token, 40 characters, is added here; remove it, rotate it, and load it from the environment (the waiver above has no reason: write "-- why" after the rule name)',
+    ]);
   });
 });

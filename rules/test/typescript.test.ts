@@ -27,8 +27,15 @@ describe('typescript rules', () => {
 
   it('asks exported functions for return types', async () => {
     repo = await tempRepo(packWith({ kind: 'typescript', paths: '**/*.ts', checks: ['explicit-return-types'] }));
-    await repo.write({ 'src/f.ts': 'export function a() { return 1; }\nexport function b(): number { return 1; }\nexport const c = () => 1;\nexport const d = (): number => 1;\nfunction e() { return 1; }\nexport { e };\n' });
-    expect(where(await repo.review({ base: 'main' }))).toEqual(['src/f.ts:1 exported function "a" has no explicit return type', 'src/f.ts:3 exported function "c" has no explicit return type', 'src/f.ts:5 exported function "e" has no explicit return type']);
+    await repo.write({
+      'src/f.ts':
+        'export function a() { return 1; }\nexport function b(): number { return 1; }\nexport const c = () => 1;\nexport const d = (): number => 1;\nfunction e() { return 1; }\nexport { e };\n',
+    });
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'src/f.ts:1 exported function "a" has no explicit return type',
+      'src/f.ts:3 exported function "c" has no explicit return type',
+      'src/f.ts:5 exported function "e" has no explicit return type',
+    ]);
   });
 
   it('finds synchronous fs and child_process calls, whatever they are imported as', async () => {
@@ -45,7 +52,9 @@ describe('typescript rules', () => {
       ].join('\n'),
       'scripts/build.ts': "import { readFileSync } from 'node:fs';\nreadFileSync('x');\n",
     });
-    const messages = (await repo.review({ base: 'main' })).findings.map((f) => `${f.line}:${f.column} ${f.message.split(' ')[0] ?? ''}`);
+    const messages = (await repo.review({ base: 'main' })).findings.map(
+      (f) => `${f.line}:${f.column} ${f.message.split(' ')[0] ?? ''}`,
+    );
     expect(messages).toEqual(['6:3 rf()', '6:12 existsSync()', '6:29 cp.execSync()', '6:48 fs.writeFileSync()']);
   });
 });

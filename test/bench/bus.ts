@@ -20,11 +20,19 @@ export async function benchBus(args: string[]): Promise<void> {
   console.log(`${count} events, batch ${batch}, Redis ${url}\n`);
   // Both loops send the same events, built beforehand: the comparison is the transport.
   const built = performance.now();
-  const events = Array.from({ length: count }, (_, n) => createEvent({ type: 'bench.load.tick', data: { n }, source: 'urn:wow:bench' }));
+  const events = Array.from({ length: count }, (_, n) =>
+    createEvent({ type: 'bench.load.tick', data: { n }, source: 'urn:wow:bench' }),
+  );
   const buildUs = ((performance.now() - built) * 1000) / count;
 
   const rawRate = await rawThroughput(url, `${prefix}raw`, events, batch);
-  const bus = await createBus({ redisUrl: url, keyPrefix: prefix, streamMaxLen: 1_000_000, defaults: { concurrency: batch, maxAttempts: 3, visibilityTimeoutMs: 30_000, retryBaseMs: 100, retryMaxMs: 1000 }, log: createLogger('silent') });
+  const bus = await createBus({
+    redisUrl: url,
+    keyPrefix: prefix,
+    streamMaxLen: 1_000_000,
+    defaults: { concurrency: batch, maxAttempts: 3, visibilityTimeoutMs: 30_000, retryBaseMs: 100, retryMaxMs: 1000 },
+    log: createLogger('silent'),
+  });
   try {
     const busRate = await busThroughput(bus, events, batch);
     printTable([
@@ -39,8 +47,18 @@ export async function benchBus(args: string[]): Promise<void> {
     const busLatency = await busLatencyAt(bus, 1000, 5);
     printTable([
       ['latency at 1,000 events/s', 'p50 ms', 'p99 ms', 'max ms'],
-      ['raw XADD/XREADGROUP/XACK', fmt(quantile(rawLatency, 0.5)), fmt(quantile(rawLatency, 0.99)), fmt(Math.max(...rawLatency))],
-      ['WAOOAW Redis bus (goal p99 < 10)', fmt(quantile(busLatency, 0.5)), fmt(quantile(busLatency, 0.99)), fmt(Math.max(...busLatency))],
+      [
+        'raw XADD/XREADGROUP/XACK',
+        fmt(quantile(rawLatency, 0.5)),
+        fmt(quantile(rawLatency, 0.99)),
+        fmt(Math.max(...rawLatency)),
+      ],
+      [
+        'WAOOAW Redis bus (goal p99 < 10)',
+        fmt(quantile(busLatency, 0.5)),
+        fmt(quantile(busLatency, 0.99)),
+        fmt(Math.max(...busLatency)),
+      ],
     ]);
   } finally {
     await bus.close();
@@ -52,7 +70,12 @@ export async function benchBus(args: string[]): Promise<void> {
 }
 
 /** The reference: what Redis and ioredis do with no bus around them. */
-async function rawThroughput(url: string, stream: string, events: readonly CloudEvent[], batch: number): Promise<number> {
+async function rawThroughput(
+  url: string,
+  stream: string,
+  events: readonly CloudEvent[],
+  batch: number,
+): Promise<number> {
   const count = events.length;
   const producer = new Redis(url);
   const consumer = new Redis(url);
@@ -61,13 +84,25 @@ async function rawThroughput(url: string, stream: string, events: readonly Cloud
   const produce = (async () => {
     for (let sent = 0; sent < count; sent += batch) {
       const p = producer.pipeline();
-      for (let i = 0; i < batch && sent + i < count; i++) p.xadd(stream, 'MAXLEN', '~', 1_000_000, '*', 'e', JSON.stringify(events[sent + i]));
+      for (let i = 0; i < batch && sent + i < count; i++)
+        p.xadd(stream, 'MAXLEN', '~', 1_000_000, '*', 'e', JSON.stringify(events[sent + i]));
       await p.exec();
     }
   })();
   let acked = 0;
   while (acked < count) {
-    const reply = (await consumer.xreadgroup('GROUP', 'g', 'c', 'COUNT', batch, 'BLOCK', 1000, 'STREAMS', stream, '>')) as [string, [string, string[]][]][] | null;
+    const reply = (await consumer.xreadgroup(
+      'GROUP',
+      'g',
+      'c',
+      'COUNT',
+      batch,
+      'BLOCK',
+      1000,
+      'STREAMS',
+      stream,
+      '>',
+    )) as [string, [string, string[]][]][] | null;
     const entries = reply?.[0]?.[1] ?? [];
     if (entries.length === 0) continue;
     for (const [, fields] of entries) JSON.parse(fields[1] ?? '{}');
@@ -86,9 +121,14 @@ async function busThroughput(bus: Bus, events: readonly CloudEvent[], batch: num
   let handled = 0;
   let done: () => void = () => undefined;
   const finished = new Promise<void>((r) => (done = r));
-  const sub = await bus.subscribe({ group: 'bench', types: ['bench.load.*'], concurrency: batch, handler: async () => {
-    if (++handled === count) done();
-  } });
+  const sub = await bus.subscribe({
+    group: 'bench',
+    types: ['bench.load.*'],
+    concurrency: batch,
+    handler: async () => {
+      if (++handled === count) done();
+    },
+  });
   const started = performance.now();
   for (let sent = 0; sent < count; sent += batch) {
     const publishes: Promise<unknown>[] = [];
@@ -98,7 +138,9 @@ async function busThroughput(bus: Bus, events: readonly CloudEvent[], batch: num
   await finished;
   // Acked too: wait until the group has nothing pending.
   for (;;) {
-    const group = (await bus.stats()).topics.find((t) => t.topic === 'bench.load')?.groups.find((g) => g.group === 'bench');
+    const group = (await bus.stats()).topics
+      .find((t) => t.topic === 'bench.load')
+      ?.groups.find((g) => g.group === 'bench');
     if (group?.pending === 0) break;
     await sleep(1);
   }
@@ -131,7 +173,18 @@ async function rawLatencyAt(url: string, stream: string, rate: number, seconds: 
   const total = rate * seconds;
   const reading = (async () => {
     while (latencies.length < total) {
-      const reply = (await consumer.xreadgroup('GROUP', 'g', 'c', 'COUNT', 100, 'BLOCK', 1000, 'STREAMS', stream, '>')) as [string, [string, string[]][]][] | null;
+      const reply = (await consumer.xreadgroup(
+        'GROUP',
+        'g',
+        'c',
+        'COUNT',
+        100,
+        'BLOCK',
+        1000,
+        'STREAMS',
+        stream,
+        '>',
+      )) as [string, [string, string[]][]][] | null;
       const entries = reply?.[0]?.[1] ?? [];
       const at = now();
       for (const [, fields] of entries) latencies.push(at - Number(fields[1]));
@@ -150,11 +203,18 @@ async function busLatencyAt(bus: Bus, rate: number, seconds: number): Promise<nu
   const total = rate * seconds;
   let done: () => void = () => undefined;
   const finished = new Promise<void>((r) => (done = r));
-  const sub = await bus.subscribe({ group: 'latency', types: ['bench.latency.*'], concurrency: 100, handler: async (e) => {
-    latencies.push(now() - (e.data as { at: number }).at);
-    if (latencies.length === total) done();
-  } });
-  await paced(rate, seconds, (at) => bus.publish(createEvent({ type: 'bench.latency.tick', data: { at }, source: 'urn:wow:bench' })));
+  const sub = await bus.subscribe({
+    group: 'latency',
+    types: ['bench.latency.*'],
+    concurrency: 100,
+    handler: async (e) => {
+      latencies.push(now() - (e.data as { at: number }).at);
+      if (latencies.length === total) done();
+    },
+  });
+  await paced(rate, seconds, (at) =>
+    bus.publish(createEvent({ type: 'bench.latency.tick', data: { at }, source: 'urn:wow:bench' })),
+  );
   await finished;
   await sub.stop({ timeoutMs: 1000 });
   return latencies;

@@ -10,11 +10,25 @@ import { benchVision } from './vision.ts';
 import { benchWebhook } from './webhook.ts';
 
 const benches: Record<string, { about: string; run: (args: string[]) => Promise<void> }> = {
-  bus: { about: 'events/s through the Redis bus vs a raw XADD/XREADGROUP/XACK loop; latency at 1,000 events/s', run: benchBus },
+  bus: {
+    about: 'events/s through the Redis bus vs a raw XADD/XREADGROUP/XACK loop; latency at 1,000 events/s',
+    run: benchBus,
+  },
   webhook: { about: 'webhook ack latency at 200 signed requests/s on loopback', run: benchWebhook },
-  factory: { about: 'a valid questionnaire to a ready commit tree with the gate (WowVision + typecheck) [rounds]', run: benchFactory },
-  support: { about: 'knowledge-base search over 10,000 generated articles (PostgreSQL, PGlite) vs ILIKE and full-text only [articles] [questions] [tickets]; ticket → L1 answer through the runtime', run: benchSupport },
-  vision: { about: 'WowVision full scan vs dependency-cruiser on 5,000 generated files [or a repo path] [rounds]; incremental 20-file re-review', run: benchVision },
+  factory: {
+    about: 'a valid questionnaire to a ready commit tree with the gate (WowVision + typecheck) [rounds]',
+    run: benchFactory,
+  },
+  support: {
+    about:
+      'knowledge-base search over 10,000 generated articles (PostgreSQL, PGlite) vs ILIKE and full-text only [articles] [questions] [tickets]; ticket → L1 answer through the runtime',
+    run: benchSupport,
+  },
+  vision: {
+    about:
+      'WowVision full scan vs dependency-cruiser on 5,000 generated files [or a repo path] [rounds]; incremental 20-file re-review',
+    run: benchVision,
+  },
 };
 
 const [name, ...args] = process.argv.slice(2);

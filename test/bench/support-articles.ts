@@ -18,24 +18,122 @@ export function createRandom(seed: number): () => number {
   };
 }
 
-const actions = ['Reset', 'Rotate', 'Change', 'Verify', 'Delete', 'Export', 'Configure', 'Troubleshoot', 'Enable', 'Disable', 'Transfer', 'Renew', 'Restore', 'Connect', 'Invite', 'Limit', 'Monitor', 'Update', 'Recover', 'Schedule'];
-const objects: [string, string][] = [
-  ['API key', 'how-to'], ['webhook secret', 'how-to'], ['billing email', 'billing-question'], ['invoice', 'billing-question'], ['payment method', 'billing-question'],
-  ['seat count', 'billing-question'], ['subscription plan', 'billing-question'], ['agent', 'agent-status'], ['agent heartbeat', 'agent-status'], ['pull request review', 'how-to'],
-  ['GitHub App installation', 'how-to'], ['organisation', 'account'], ['team', 'account'], ['single sign-on', 'account'], ['password', 'account'],
-  ['two-factor authentication', 'account'], ['audit log', 'security'], ['rate limit', 'how-to'], ['deployment', 'how-to'], ['dashboard', 'how-to'],
-  ['notification', 'how-to'], ['data export', 'privacy'], ['data retention policy', 'privacy'], ['support ticket', 'how-to'], ['Slack integration', 'how-to'],
-  ['access token', 'security'], ['repository', 'how-to'], ['workflow', 'how-to'], ['check run', 'how-to'], ['encryption key', 'security'],
-  ['region', 'how-to'], ['custom domain', 'how-to'], ['email address', 'account'], ['SMTP relay', 'how-to'], ['label', 'how-to'],
-  ['branch protection', 'how-to'], ['environment variable', 'how-to'], ['log stream', 'how-to'], ['alert rule', 'how-to'], ['incident report', 'security'],
-  ['backup', 'how-to'], ['role', 'account'], ['invitation', 'account'], ['session', 'security'], ['device', 'security'],
-  ['questionnaire', 'how-to'], ['knowledge base article', 'how-to'], ['metrics endpoint', 'how-to'], ['runner', 'how-to'], ['refund', 'billing-question'],
+const actions = [
+  'Reset',
+  'Rotate',
+  'Change',
+  'Verify',
+  'Delete',
+  'Export',
+  'Configure',
+  'Troubleshoot',
+  'Enable',
+  'Disable',
+  'Transfer',
+  'Renew',
+  'Restore',
+  'Connect',
+  'Invite',
+  'Limit',
+  'Monitor',
+  'Update',
+  'Recover',
+  'Schedule',
 ];
-const contexts = ['for your organisation', 'after a migration', 'on the Enterprise plan', 'from the CLI', 'in the dashboard', 'with the REST API', 'for a whole team', 'when it keeps failing', 'in another region', 'on a self-hosted runner', 'before an audit', 'during an outage'];
-const places = ['Settings', 'the Billing page', 'the Security tab', 'the organisation menu', 'the agent list', 'the command line', 'the Integrations page', 'the Developer settings'];
+const objects: [string, string][] = [
+  ['API key', 'how-to'],
+  ['webhook secret', 'how-to'],
+  ['billing email', 'billing-question'],
+  ['invoice', 'billing-question'],
+  ['payment method', 'billing-question'],
+  ['seat count', 'billing-question'],
+  ['subscription plan', 'billing-question'],
+  ['agent', 'agent-status'],
+  ['agent heartbeat', 'agent-status'],
+  ['pull request review', 'how-to'],
+  ['GitHub App installation', 'how-to'],
+  ['organisation', 'account'],
+  ['team', 'account'],
+  ['single sign-on', 'account'],
+  ['password', 'account'],
+  ['two-factor authentication', 'account'],
+  ['audit log', 'security'],
+  ['rate limit', 'how-to'],
+  ['deployment', 'how-to'],
+  ['dashboard', 'how-to'],
+  ['notification', 'how-to'],
+  ['data export', 'privacy'],
+  ['data retention policy', 'privacy'],
+  ['support ticket', 'how-to'],
+  ['Slack integration', 'how-to'],
+  ['access token', 'security'],
+  ['repository', 'how-to'],
+  ['workflow', 'how-to'],
+  ['check run', 'how-to'],
+  ['encryption key', 'security'],
+  ['region', 'how-to'],
+  ['custom domain', 'how-to'],
+  ['email address', 'account'],
+  ['SMTP relay', 'how-to'],
+  ['label', 'how-to'],
+  ['branch protection', 'how-to'],
+  ['environment variable', 'how-to'],
+  ['log stream', 'how-to'],
+  ['alert rule', 'how-to'],
+  ['incident report', 'security'],
+  ['backup', 'how-to'],
+  ['role', 'account'],
+  ['invitation', 'account'],
+  ['session', 'security'],
+  ['device', 'security'],
+  ['questionnaire', 'how-to'],
+  ['knowledge base article', 'how-to'],
+  ['metrics endpoint', 'how-to'],
+  ['runner', 'how-to'],
+  ['refund', 'billing-question'],
+];
+const contexts = [
+  'for your organisation',
+  'after a migration',
+  'on the Enterprise plan',
+  'from the CLI',
+  'in the dashboard',
+  'with the REST API',
+  'for a whole team',
+  'when it keeps failing',
+  'in another region',
+  'on a self-hosted runner',
+  'before an audit',
+  'during an outage',
+];
+const places = [
+  'Settings',
+  'the Billing page',
+  'the Security tab',
+  'the organisation menu',
+  'the agent list',
+  'the command line',
+  'the Integrations page',
+  'the Developer settings',
+];
 const roles = ['organisation owners', 'billing managers', 'administrators', 'team maintainers', 'security officers'];
-const whens = ['at once', 'within five minutes', 'at the next invoice', 'after the next deployment', 'once every instance restarts', 'at midnight UTC'];
-const symptoms = ['the page shows an error', 'requests fail with 401', 'nothing happens', 'the change is reverted', 'you see a timeout', 'the status stays pending', 'emails bounce'];
+const whens = [
+  'at once',
+  'within five minutes',
+  'at the next invoice',
+  'after the next deployment',
+  'once every instance restarts',
+  'at midnight UTC',
+];
+const symptoms = [
+  'the page shows an error',
+  'requests fail with 401',
+  'nothing happens',
+  'the change is reverted',
+  'you see a timeout',
+  'the status stays pending',
+  'emails bounce',
+];
 const extras = [
   'Changes are recorded in the audit log with who made them and when.',
   'Customers on legacy plans may see slightly different menu names.',
@@ -51,7 +149,11 @@ const extras = [
 
 const pick = <T>(random: () => number, xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
 const lower = (s: string) => s.toLowerCase();
-const slugOf = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slugOf = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 export interface BenchArticle extends Article {
   action: string;
@@ -62,7 +164,9 @@ export interface BenchArticle extends Article {
 /** `count` distinct articles (at most actions × objects × contexts = 12,000). */
 export function generateArticles(count: number, seed = 42): BenchArticle[] {
   const random = createRandom(seed);
-  const combos = actions.flatMap((action) => objects.flatMap(([object, intent]) => contexts.map((context) => ({ action, object, intent, context }))));
+  const combos = actions.flatMap((action) =>
+    objects.flatMap(([object, intent]) => contexts.map((context) => ({ action, object, intent, context }))),
+  );
   for (let i = combos.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [combos[i], combos[j]] = [combos[j] as (typeof combos)[number], combos[i] as (typeof combos)[number]];
@@ -109,8 +213,11 @@ export function generateQueries(articles: readonly BenchArticle[], count: number
 function typo(word: string, random: () => number): string {
   const i = 1 + Math.floor(random() * (word.length - 2));
   switch (Math.floor(random() * 3)) {
-    case 0: return word.slice(0, i) + word.slice(i + 1);
-    case 1: return word.slice(0, i) + (word[i + 1] ?? '') + (word[i] ?? '') + word.slice(i + 2);
-    default: return word.slice(0, i) + (word[i] ?? '') + word.slice(i);
+    case 0:
+      return word.slice(0, i) + word.slice(i + 1);
+    case 1:
+      return word.slice(0, i) + (word[i + 1] ?? '') + (word[i] ?? '') + word.slice(i + 2);
+    default:
+      return word.slice(0, i) + (word[i] ?? '') + word.slice(i);
   }
 }

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { parse } from 'yaml';
-import { createLogger, createStore, migrate, readSql, startTestAgent, type Store } from '../../agents/runtime/src/index.ts';
+import {
+  createLogger,
+  createStore,
+  migrate,
+  readSql,
+  startTestAgent,
+  type Store,
+} from '../../agents/runtime/src/index.ts';
 import { searchArticles, searchFeatures, upsertArticle } from '../../agents/wowsupport/src/desk/knowledge-base.ts';
 import { loadArticles } from '../../agents/wowsupport/src/desk/load-articles.ts';
 import { openTicket, recordDeskMessage } from '../../agents/wowsupport/src/desk/tickets.ts';
@@ -16,8 +23,29 @@ import { generateArticles, generateQueries, type BenchArticle, type BenchQuery }
 const log = createLogger('silent');
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(root, 'test/fixtures/support');
-const sql = { insert: readSql(import.meta.url, 'insert-articles'), fullText: readSql(import.meta.url, 'kb-full-text-only'), ilike: readSql(import.meta.url, 'kb-ilike-scan') };
-const stopwords = new Set(['how', 'the', 'for', 'with', 'and', 'you', 'your', 'from', 'when', 'can', 'does', 'what', 'why', 'our', 'its', 'into']);
+const sql = {
+  insert: readSql(import.meta.url, 'insert-articles'),
+  fullText: readSql(import.meta.url, 'kb-full-text-only'),
+  ilike: readSql(import.meta.url, 'kb-ilike-scan'),
+};
+const stopwords = new Set([
+  'how',
+  'the',
+  'for',
+  'with',
+  'and',
+  'you',
+  'your',
+  'from',
+  'when',
+  'can',
+  'does',
+  'what',
+  'why',
+  'our',
+  'its',
+  'into',
+]);
 
 /**
  * (a) Knowledge-base search over generated articles on PostgreSQL and the embedded PGlite:
@@ -32,9 +60,17 @@ export async function benchSupport(args: string[]): Promise<void> {
   const ticketCount = Number(args[2] ?? 50);
   const articles = generateArticles(count);
   const queries = generateQueries(articles, queryCount);
-  console.log(`(a) ${articles.length} generated articles, ${queries.length} questions (a third as typed, with a typo, with a word cut short), 20 warm-up each\n`);
+  console.log(
+    `(a) ${articles.length} generated articles, ${queries.length} questions (a third as typed, with a typo, with a word cut short), 20 warm-up each\n`,
+  );
   const schema = uniqueName('bench_kb');
-  const real = await createStore({ url: process.env.DATABASE_URL ?? testDatabaseUrl, dataDir: '.data', poolMax: 2, schema, log });
+  const real = await createStore({
+    url: process.env.DATABASE_URL ?? testDatabaseUrl,
+    dataDir: '.data',
+    poolMax: 2,
+    schema,
+    log,
+  });
   try {
     await benchSearch(`PostgreSQL (${real.location})`, real, articles, queries);
   } finally {
@@ -57,23 +93,44 @@ export async function benchSupport(args: string[]): Promise<void> {
 
 type Method = { name: string; search: (q: string) => Promise<string[]> };
 
-async function benchSearch(name: string, store: Store, articles: readonly BenchArticle[], queries: readonly BenchQuery[]): Promise<void> {
+async function benchSearch(
+  name: string,
+  store: Store,
+  articles: readonly BenchArticle[],
+  queries: readonly BenchQuery[],
+): Promise<void> {
   await migrate(store, { log });
   const loaded = performance.now();
   for (let i = 0; i < articles.length; i += 1000) {
     const chunk = articles.slice(i, i + 1000);
-    await store.query(sql.insert, [chunk.map((a) => a.slug), chunk.map((a) => a.title), chunk.map((a) => a.body), chunk.map((a) => a.intent)]);
+    await store.query(sql.insert, [
+      chunk.map((a) => a.slug),
+      chunk.map((a) => a.title),
+      chunk.map((a) => a.body),
+      chunk.map((a) => a.intent),
+    ]);
   }
   await store.query('analyze kb_articles');
   await store.query('analyze kb_lexemes');
   const loadMs = performance.now() - loaded;
   const lexemes = (await store.query<{ n: number }>('select count(*)::int as n from kb_lexemes')).rows[0]?.n ?? 0;
   const features = await searchFeatures(store);
-  console.log(`${name}: loaded in ${fmt(loadMs / 1000, 1)} s, ${lexemes} distinct words; pg_trgm ${features.trigram ? 'on' : 'absent'}, pgvector ${features.vector ? 'on' : 'absent'}`);
+  console.log(
+    `${name}: loaded in ${fmt(loadMs / 1000, 1)} s, ${lexemes} distinct words; pg_trgm ${features.trigram ? 'on' : 'absent'}, pgvector ${features.vector ? 'on' : 'absent'}`,
+  );
   const methods: Method[] = [
-    { name: 'ILIKE scan (reference)', search: async (q) => (await store.query<{ slug: string }>(sql.ilike, [patterns(q), 3])).rows.map((r) => r.slug) },
-    { name: 'full-text only (reference)', search: async (q) => (await store.query<{ slug: string }>(sql.fullText, [q, 3])).rows.map((r) => r.slug) },
-    { name: 'WAOOAW: full-text + trigram', search: async (q) => (await searchArticles(store, q, 3)).map((h) => h.slug) },
+    {
+      name: 'ILIKE scan (reference)',
+      search: async (q) => (await store.query<{ slug: string }>(sql.ilike, [patterns(q), 3])).rows.map((r) => r.slug),
+    },
+    {
+      name: 'full-text only (reference)',
+      search: async (q) => (await store.query<{ slug: string }>(sql.fullText, [q, 3])).rows.map((r) => r.slug),
+    },
+    {
+      name: 'WAOOAW: full-text + trigram',
+      search: async (q) => (await searchArticles(store, q, 3)).map((h) => h.slug),
+    },
   ];
   for (const q of queries.slice(0, 20)) for (const m of methods) await m.search(q.text);
   const ms = new Map(methods.map((m) => [m.name, [] as number[]]));
@@ -90,26 +147,44 @@ async function benchSearch(name: string, store: Store, articles: readonly BenchA
     }
   }
   const kinds = ['as typed', 'typo', 'partial word'] as const;
-  const per = (m: Method, kind: string) => queries.filter((q, i) => q.kind === kind && (m !== methods[0] || i % 5 === 0)).length;
+  const per = (m: Method, kind: string) =>
+    queries.filter((q, i) => q.kind === kind && (m !== methods[0] || i % 5 === 0)).length;
   printTable([
     ['search', 'p50 ms', 'p95 ms', 'max ms', ...kinds.map((k) => `first: ${k}`)],
     ...methods.map((m) => {
       const xs = ms.get(m.name) ?? [];
       const label = m.name.startsWith('WAOOAW') ? `${m.name} (goal p95 < 50)` : m.name;
-      return [label, fmt(quantile(xs, 0.5)), fmt(quantile(xs, 0.95)), fmt(Math.max(...xs)), ...kinds.map((k) => `${fmt((100 * (top.get(m.name)?.get(k) ?? 0)) / Math.max(1, per(m, k)), 0)}%`)];
+      return [
+        label,
+        fmt(quantile(xs, 0.5)),
+        fmt(quantile(xs, 0.95)),
+        fmt(Math.max(...xs)),
+        ...kinds.map((k) => `${fmt((100 * (top.get(m.name)?.get(k) ?? 0)) / Math.max(1, per(m, k)), 0)}%`),
+      ];
     }),
   ]);
-  console.log('(first: how often the article the question is about came first; the ILIKE scan over every fifth question)\n');
+  console.log(
+    '(first: how often the article the question is about came first; the ILIKE scan over every fifth question)\n',
+  );
 }
 
 /** '%word%' for each of the question's words of 3+ letters that is not a stopword. */
 function patterns(question: string): string[] {
-  const words = question.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && !stopwords.has(w));
+  const words = question
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 3 && !stopwords.has(w));
   return [...new Set(words)].map((w) => `%${w}%`);
 }
 
 async function benchTicketToL1(count: number): Promise<void> {
-  const labelled = (parse(await readFile(join(fixtures, 'labelled-tickets.yml'), 'utf8')) as { subject: string; body: string; answer?: string }[]).filter((l) => l.answer !== undefined);
+  const labelled = (
+    parse(await readFile(join(fixtures, 'labelled-tickets.yml'), 'utf8')) as {
+      subject: string;
+      body: string;
+      answer?: string;
+    }[]
+  ).filter((l) => l.answer !== undefined);
   const agent = await startTestAgent({ agentsDir: join(root, 'agents'), id: 'wowsupport' });
   try {
     for (const article of await loadArticles(join(fixtures, 'kb'))) await upsertArticle(agent.store, article);
@@ -117,8 +192,14 @@ async function benchTicketToL1(count: number): Promise<void> {
     const viaRuntime = async (i: number) => {
       const started = performance.now();
       const { subject, body } = example(i);
-      const ticket = await agent.store.transaction((tx) => openTicket(tx, { subject, body, channel: 'api', requester: { email: `bench${i}@example.com` } }));
-      const answered = agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticket.id, { timeoutMs: 10_000 });
+      const ticket = await agent.store.transaction((tx) =>
+        openTicket(tx, { subject, body, channel: 'api', requester: { email: `bench${i}@example.com` } }),
+      );
+      const answered = agent.emitted(
+        'support.ticket.answered',
+        (e) => (e.data as { ticketId: string }).ticketId === ticket.id,
+        { timeoutMs: 10_000 },
+      );
       await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: { ticketId: ticket.id } });
       await answered;
       return performance.now() - started;
@@ -127,10 +208,21 @@ async function benchTicketToL1(count: number): Promise<void> {
     const direct = async (i: number) => {
       const started = performance.now();
       const { subject, body } = example(i);
-      const ticket = await agent.store.transaction((tx) => openTicket(tx, { subject, body, channel: 'api', requester: { email: `direct${i}@example.com` } }));
+      const ticket = await agent.store.transaction((tx) =>
+        openTicket(tx, { subject, body, channel: 'api', requester: { email: `direct${i}@example.com` } }),
+      );
       const decision = decideL1(await searchArticles(agent.store, `${subject}\n${body}`));
       if (!decision.answer) throw new Error(`the labelled ticket "${subject}" was not answered: ${decision.reason}`);
-      await agent.store.transaction((tx) => recordDeskMessage(tx, ticket.id, { direction: 'outbound', author: { kind: 'agent', id: 'wowsupport' }, body: decision.reply, autoSubmitted: true, cites: [decision.article.slug], action: 'ask_customer' }));
+      await agent.store.transaction((tx) =>
+        recordDeskMessage(tx, ticket.id, {
+          direction: 'outbound',
+          author: { kind: 'agent', id: 'wowsupport' },
+          body: decision.reply,
+          autoSubmitted: true,
+          cites: [decision.article.slug],
+          action: 'ask_customer',
+        }),
+      );
       return performance.now() - started;
     };
     for (let i = 0; i < 5; i++) {
@@ -143,11 +235,23 @@ async function benchTicketToL1(count: number): Promise<void> {
       runtime.push(await viaRuntime(i));
       alone.push(await direct(i));
     }
-    console.log(`(b) ${count} tickets from the labelled set's answerable ones, one at a time, no model; embedded PGlite and the in-process bus (startTestAgent)\n`);
+    console.log(
+      `(b) ${count} tickets from the labelled set's answerable ones, one at a time, no model; embedded PGlite and the in-process bus (startTestAgent)\n`,
+    );
     printTable([
       ['ticket → L1 answer recorded', 'p50 ms', 'p95 ms', 'max ms'],
-      ['engine steps called directly (reference)', fmt(quantile(alone, 0.5)), fmt(quantile(alone, 0.95)), fmt(Math.max(...alone))],
-      ['through the agent runtime (goal < 1,000)', fmt(quantile(runtime, 0.5)), fmt(quantile(runtime, 0.95)), fmt(Math.max(...runtime))],
+      [
+        'engine steps called directly (reference)',
+        fmt(quantile(alone, 0.5)),
+        fmt(quantile(alone, 0.95)),
+        fmt(Math.max(...alone)),
+      ],
+      [
+        'through the agent runtime (goal < 1,000)',
+        fmt(quantile(runtime, 0.5)),
+        fmt(quantile(runtime, 0.95)),
+        fmt(Math.max(...runtime)),
+      ],
     ]);
   } finally {
     await agent.stop();

@@ -26,7 +26,9 @@ export async function benchVision(args: string[]): Promise<void> {
     const packFile = join(await mkdtemp(join(tmpdir(), 'wowvision-pack-')), 'pack.yml');
     await writeFile(packFile, pack);
     const roots = layered ? ['src'] : await sourceRoots(dir);
-    console.log(`${given ?? 'generated repository'}: ${roots.join(', ')} · ${rounds} rounds, alternating, median reported\n`);
+    console.log(
+      `${given ?? 'generated repository'}: ${roots.join(', ')} · ${rounds} rounds, alternating, median reported\n`,
+    );
 
     const ours: number[] = [];
     const theirs: number[] = [];
@@ -35,9 +37,19 @@ export async function benchVision(args: string[]): Promise<void> {
     let modules = 0;
     for (let round = 0; round < rounds; round++) {
       let t = performance.now();
-      const result = await cruise(roots, { baseDir: dir, validate: true, ruleSet: { forbidden: layered ? cruiserLayerRules : cruiserAnyRules }, doNotFollow: { path: 'node_modules' }, tsPreCompilationDeps: true, outputType: 'json' });
+      const result = await cruise(roots, {
+        baseDir: dir,
+        validate: true,
+        ruleSet: { forbidden: layered ? cruiserLayerRules : cruiserAnyRules },
+        doNotFollow: { path: 'node_modules' },
+        tsPreCompilationDeps: true,
+        outputType: 'json',
+      });
       theirs.push(performance.now() - t);
-      const output = typeof result.output === 'string' ? (JSON.parse(result.output) as { summary: { violations: { rule: { name: string } }[] } }) : result.output;
+      const output =
+        typeof result.output === 'string'
+          ? (JSON.parse(result.output) as { summary: { violations: { rule: { name: string } }[] } })
+          : result.output;
       theirFindings = countBy(output.summary.violations.map((v) => v.rule.name));
       t = performance.now();
       const { review } = await reviewLocalRepo({ cwd: dir, all: true, config: packFile, persistCache: false });
@@ -52,7 +64,9 @@ export async function benchVision(args: string[]): Promise<void> {
       ['WowVision', fmt(ourTime, 0), describe(ourFindings)],
       ['ratio WowVision / dependency-cruiser (goal ≤ 0.50)', fmt(ourTime / theirTime), ''],
     ]);
-    console.log(`(${modules} modules; the tools count differently: dependency-cruiser reports each cycle once per edge in it, WowVision once per loop)\n`);
+    console.log(
+      `(${modules} modules; the tools count differently: dependency-cruiser reports each cycle once per edge in it, WowVision once per loop)\n`,
+    );
     if (layered) await incremental(dir, packFile);
     await rm(dirname(packFile), { recursive: true, force: true });
   } finally {
@@ -88,34 +102,62 @@ async function incremental(dir: string, packFile: string): Promise<void> {
 
 const layers = ['ui', 'app', 'domain', 'infra', 'shared'] as const;
 /** Who each layer may import (besides itself). */
-const allowed: Record<(typeof layers)[number], (typeof layers)[number][]> = { ui: ['app', 'shared'], app: ['domain', 'shared'], domain: ['shared'], infra: ['domain', 'shared'], shared: [] };
+const allowed: Record<(typeof layers)[number], (typeof layers)[number][]> = {
+  ui: ['app', 'shared'],
+  app: ['domain', 'shared'],
+  domain: ['shared'],
+  infra: ['domain', 'shared'],
+  shared: [],
+};
 const modulesPerLayer = 20;
 
-const forbiddenOf = (layer: (typeof layers)[number]) => layers.filter((l) => l !== layer && !allowed[layer].includes(l));
+const forbiddenOf = (layer: (typeof layers)[number]) =>
+  layers.filter((l) => l !== layer && !allowed[layer].includes(l));
 
 const layeredPack = [
   'rules:',
-  ...layers.map((l) => `  - name: ${l}-imports-only-below\n    kind: dependency\n    from: src/${l}/**\n    to: ${JSON.stringify(`src/{${forbiddenOf(l).join(',')}}/**`)}\n    scope: all`),
+  ...layers.map(
+    (l) =>
+      `  - name: ${l}-imports-only-below\n    kind: dependency\n    from: src/${l}/**\n    to: ${JSON.stringify(`src/{${forbiddenOf(l).join(',')}}/**`)}\n    scope: all`,
+  ),
   '  - name: no-cycles\n    kind: cycle\n    scope: all',
   '',
 ].join('\n');
 
 const cruiserLayerRules: IForbiddenRuleType[] = [
-  ...layers.map((l): IForbiddenRuleType => ({ name: `${l}-imports-only-below`, severity: 'error', from: { path: `^src/${l}/` }, to: { path: `^src/(${forbiddenOf(l).join('|')})/` } })),
+  ...layers.map((l): IForbiddenRuleType => ({
+    name: `${l}-imports-only-below`,
+    severity: 'error',
+    from: { path: `^src/${l}/` },
+    to: { path: `^src/(${forbiddenOf(l).join('|')})/` },
+  })),
   { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
 ];
 
 // For any repository: cycles, and a dependency rule every import edge is checked against.
-const anyRepoPack = 'rules:\n  - name: no-test-imports\n    kind: dependency\n    from: { path: "**", pathNot: ["**/test/**", "**/*.test.ts"] }\n    to: ["**/test/**", "**/*.test.ts"]\n    scope: all\n  - name: no-cycles\n    kind: cycle\n    scope: all\n';
+const anyRepoPack =
+  'rules:\n  - name: no-test-imports\n    kind: dependency\n    from: { path: "**", pathNot: ["**/test/**", "**/*.test.ts"] }\n    to: ["**/test/**", "**/*.test.ts"]\n    scope: all\n  - name: no-cycles\n    kind: cycle\n    scope: all\n';
 const cruiserAnyRules: IForbiddenRuleType[] = [
-  { name: 'no-test-imports', severity: 'error', from: { pathNot: '(^|/)test/|\\.test\\.ts$' }, to: { path: '(^|/)test/|\\.test\\.ts$' } },
+  {
+    name: 'no-test-imports',
+    severity: 'error',
+    from: { pathNot: '(^|/)test/|\\.test\\.ts$' },
+    to: { path: '(^|/)test/|\\.test\\.ts$' },
+  },
   { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
 ];
 
 /** Top-level folders holding TypeScript, for dependency-cruiser's entry list. */
 async function sourceRoots(dir: string): Promise<string[]> {
   const { stdout } = await git(dir, 'ls-files', '*.ts', '*.tsx');
-  return [...new Set(stdout.split('\n').filter((p) => p !== '' && !p.includes('node_modules/')).map((p) => p.split('/')[0] ?? p))].sort();
+  return [
+    ...new Set(
+      stdout
+        .split('\n')
+        .filter((p) => p !== '' && !p.includes('node_modules/'))
+        .map((p) => p.split('/')[0] ?? p),
+    ),
+  ].sort();
 }
 
 function fileOf(layer: string, module: number, file: number): string {
@@ -141,8 +183,10 @@ async function generatedRepo(count: number): Promise<string> {
       for (let f = 0; f < perModule && n < count; f++, n++) {
         const imports: string[] = [];
         for (let k = 1; k <= 2 && f - k >= 0; k++) imports.push(`./file${f - k}`);
-        for (const target of allowed[layer].slice(0, 2)) imports.push(`../../${target}/mod${random(modulesPerLayer)}/file${random(perModule)}`);
-        if (n % 100 === 50 && forbiddenOf(layer)[0] !== undefined) imports.push(`../../${forbiddenOf(layer)[0] ?? ''}/mod0/file0`);
+        for (const target of allowed[layer].slice(0, 2))
+          imports.push(`../../${target}/mod${random(modulesPerLayer)}/file${random(perModule)}`);
+        if (n % 100 === 50 && forbiddenOf(layer)[0] !== undefined)
+          imports.push(`../../${forbiddenOf(layer)[0] ?? ''}/mod0/file0`);
         if (f === 0 && m % 5 === 0) imports.push(`./file${perModule - 1}`); // closes a loop through the module
         const body = [
           ...imports.map((spec, i) => `import { value as v${i}, type Shape as S${i} } from '${spec}';`),

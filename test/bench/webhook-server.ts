@@ -13,9 +13,25 @@ import { createStore } from '../../agents/runtime/src/store/create-store.ts';
 const [secret = '', redisUrl, keyPrefix] = process.argv.slice(2);
 const log = createLogger('silent');
 const store = await createStore({ dataDir: await mkdtemp(join(tmpdir(), 'wow-bench-')), poolMax: 1, log });
-const bus = await createBus({ redisUrl: redisUrl === '' ? undefined : redisUrl, keyPrefix, streamMaxLen: 100_000, defaults: { concurrency: 10, maxAttempts: 3, visibilityTimeoutMs: 30_000, retryBaseMs: 100, retryMaxMs: 1000 }, log });
-const server = await createServer({ config: loadConfig({ WEBHOOK_SECRET: secret }), bus, store, log, metrics: createMetrics() });
+const bus = await createBus({
+  redisUrl: redisUrl === '' ? undefined : redisUrl,
+  keyPrefix,
+  streamMaxLen: 100_000,
+  defaults: { concurrency: 10, maxAttempts: 3, visibilityTimeoutMs: 30_000, retryBaseMs: 100, retryMaxMs: 1000 },
+  log,
+});
+const server = await createServer({
+  config: loadConfig({ WEBHOOK_SECRET: secret }),
+  bus,
+  store,
+  log,
+  metrics: createMetrics(),
+});
 console.log(await server.listen({ host: '127.0.0.1', port: 0 }));
 process.on('SIGTERM', () => {
-  void server.close().then(() => bus.close()).then(() => store.close()).then(() => process.exit(0));
+  void server
+    .close()
+    .then(() => bus.close())
+    .then(() => store.close())
+    .then(() => process.exit(0));
 });

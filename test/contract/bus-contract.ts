@@ -9,7 +9,13 @@ import { createLogger } from '../../agents/runtime/src/log/logger.ts';
 
 export type MakeBus = (overrides?: Partial<CreateBusOptions>) => Promise<Bus>;
 
-export const testBusDefaults = { concurrency: 10, maxAttempts: 3, visibilityTimeoutMs: 400, retryBaseMs: 5, retryMaxMs: 20 };
+export const testBusDefaults = {
+  concurrency: 10,
+  maxAttempts: 3,
+  visibilityTimeoutMs: 400,
+  retryBaseMs: 5,
+  retryMaxMs: 20,
+};
 export const quietLog = createLogger('silent');
 
 /** Resolves once `check` holds, polling; fails with `what` after `ms`. */
@@ -21,7 +27,8 @@ export async function eventually(check: () => boolean | Promise<boolean>, what: 
   }
 }
 
-const event = (type: string, data: unknown = {}, extra: { partitionkey?: string } = {}) => createEvent({ type, data, source: 'urn:wow:test', ...extra });
+const event = (type: string, data: unknown = {}, extra: { partitionkey?: string } = {}) =>
+  createEvent({ type, data, source: 'urn:wow:test', ...extra });
 
 /** The semantics every Bus driver must share; run against Redis Streams and the in-process bus. */
 export function describeBusContract(name: string, makeBus: MakeBus): void {
@@ -39,8 +46,17 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
     it('delivers a published event with its envelope intact', async () => {
       const b = await bus();
       const got: [CloudEvent, Delivery][] = [];
-      await b.subscribe({ group: 'reader', types: ['test.order.created'], handler: async (e, d) => void got.push([e, d]) });
-      const sent = createEvent({ type: 'test.order.created', data: { id: 7 }, source: 'urn:wow:test', subject: 'order/7' });
+      await b.subscribe({
+        group: 'reader',
+        types: ['test.order.created'],
+        handler: async (e, d) => void got.push([e, d]),
+      });
+      const sent = createEvent({
+        type: 'test.order.created',
+        data: { id: 7 },
+        source: 'urn:wow:test',
+        subject: 'order/7',
+      });
       const result = await b.publish(sent);
       expect(result.duplicate).toBe(false);
       await eventually(() => got.length === 1, 'delivery');
@@ -61,7 +77,11 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       const b = await bus();
       const exact: string[] = [];
       const all: string[] = [];
-      await b.subscribe({ group: 'exact', types: ['test.order.created'], handler: async (e) => void exact.push(e.type) });
+      await b.subscribe({
+        group: 'exact',
+        types: ['test.order.created'],
+        handler: async (e) => void exact.push(e.type),
+      });
       await b.subscribe({ group: 'all', types: ['test.order.*'], handler: async (e) => void all.push(e.type) });
       await b.publish(event('test.order.created'));
       await b.publish(event('test.order.cancelled'));
@@ -76,10 +96,14 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       const got: string[] = [];
       const release: (() => void)[] = [];
       // The first handler holds its entry while the other topic's entry arrives.
-      await b.subscribe({ group: 'both', types: ['test.alpha.sent', 'test.beta.sent'], handler: async (e) => {
-        got.push(e.type);
-        if (e.type === 'test.alpha.sent') await new Promise<void>((resolve) => release.push(resolve));
-      } });
+      await b.subscribe({
+        group: 'both',
+        types: ['test.alpha.sent', 'test.beta.sent'],
+        handler: async (e) => {
+          got.push(e.type);
+          if (e.type === 'test.alpha.sent') await new Promise<void>((resolve) => release.push(resolve));
+        },
+      });
       await b.publish(event('test.alpha.sent'));
       await eventually(() => got.length === 1, 'the first topic');
       await b.publish(event('test.beta.sent'));
@@ -112,12 +136,17 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       let now = 0;
       let max = 0;
       let done = 0;
-      await b.subscribe({ group: 'bounded', types: ['test.job.*'], concurrency: 3, handler: async () => {
-        max = Math.max(max, ++now);
-        await sleep(20);
-        now--;
-        done++;
-      } });
+      await b.subscribe({
+        group: 'bounded',
+        types: ['test.job.*'],
+        concurrency: 3,
+        handler: async () => {
+          max = Math.max(max, ++now);
+          await sleep(20);
+          now--;
+          done++;
+        },
+      });
       for (let i = 0; i < 12; i++) await b.publish(event('test.job.queued'));
       await eventually(() => done === 12, 'all handled');
       expect(max).toBe(3);
@@ -145,22 +174,37 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       await eventually(() => deliveries.length === 2, 'redelivery');
       expect(deliveries[1]).toEqual({ consumer: 'survivor', attempt: 2 });
       expect(effects.size).toBe(1);
-      await eventually(async () => (await b.stats()).topics.find((t) => t.topic === 'test.job')?.groups.find((g) => g.group === 'crashy')?.pending === 0, 'ack');
+      await eventually(
+        async () =>
+          (await b.stats()).topics.find((t) => t.topic === 'test.job')?.groups.find((g) => g.group === 'crashy')
+            ?.pending === 0,
+        'ack',
+      );
     });
 
     it('retries with backoff, then dead-letters with the error attached', async () => {
       const b = await bus();
       const attempts: number[] = [];
-      await b.subscribe({ group: 'flaky', types: ['test.job.*'], maxAttempts: 3, handler: async (_e, d) => {
-        attempts.push(d.attempt);
-        throw new Error(`boom ${d.attempt}`);
-      } });
+      await b.subscribe({
+        group: 'flaky',
+        types: ['test.job.*'],
+        maxAttempts: 3,
+        handler: async (_e, d) => {
+          attempts.push(d.attempt);
+          throw new Error(`boom ${d.attempt}`);
+        },
+      });
       const sent = event('test.job.queued', { n: 1 });
       await b.publish(sent);
       await eventually(async () => (await b.deadLetters.list({ group: 'flaky' })).length === 1, 'dead letter');
       expect(attempts).toEqual([1, 2, 3]);
       const [dead] = await b.deadLetters.list({ group: 'flaky' });
-      expect(dead).toMatchObject({ group: 'flaky', topic: 'test.job', attempts: 3, error: { code: 'WOW_ERR_UNEXPECTED', message: 'boom 3', retryable: true } });
+      expect(dead).toMatchObject({
+        group: 'flaky',
+        topic: 'test.job',
+        attempts: 3,
+        error: { code: 'WOW_ERR_UNEXPECTED', message: 'boom 3', retryable: true },
+      });
       expect(dead?.event).toEqual(sent);
       const stats = await b.stats();
       expect(stats.deadLetters).toContainEqual({ group: 'flaky', count: 1 });
@@ -169,10 +213,14 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
     it('dead-letters a non-retryable error at once', async () => {
       const b = await bus();
       let calls = 0;
-      await b.subscribe({ group: 'strict', types: ['test.job.*'], handler: async () => {
-        calls++;
-        throw createError('WOW_ERR_EVENT_INVALID', ['data.id: expected a number']);
-      } });
+      await b.subscribe({
+        group: 'strict',
+        types: ['test.job.*'],
+        handler: async () => {
+          calls++;
+          throw createError('WOW_ERR_EVENT_INVALID', ['data.id: expected a number']);
+        },
+      });
       await b.publish(event('test.job.queued'));
       await eventually(async () => (await b.deadLetters.list({ group: 'strict' })).length === 1, 'dead letter');
       expect(calls).toBe(1);
@@ -183,13 +231,21 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       let healthy = false;
       const failing: number[] = [];
       const bystander: string[] = [];
-      await b.subscribe({ group: 'fixme', types: ['test.job.*'], maxAttempts: 1, handler: async (_e, d) => {
-        failing.push(d.attempt);
-        if (!healthy) throw new Error('not yet');
-      } });
+      await b.subscribe({
+        group: 'fixme',
+        types: ['test.job.*'],
+        maxAttempts: 1,
+        handler: async (_e, d) => {
+          failing.push(d.attempt);
+          if (!healthy) throw new Error('not yet');
+        },
+      });
       await b.subscribe({ group: 'bystander', types: ['test.job.*'], handler: async (e) => void bystander.push(e.id) });
       await b.publish(event('test.job.queued'));
-      await eventually(async () => (await b.deadLetters.list({ group: 'fixme' })).length === 1 && bystander.length === 1, 'dead letter');
+      await eventually(
+        async () => (await b.deadLetters.list({ group: 'fixme' })).length === 1 && bystander.length === 1,
+        'dead letter',
+      );
       healthy = true;
       expect(await b.deadLetters.redrive('fixme')).toBe(1);
       await eventually(() => failing.length === 2, 'redelivery after redrive');
@@ -213,10 +269,25 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
         seen.set(key, [...(seen.get(key) ?? []), (e.data as { seq: number }).seq]);
         active.delete(key);
       };
-      await b.subscribe({ group: 'ordered', consumer: 'o1', types: ['test.account.*'], ordered: true, concurrency: 4, handler });
-      await b.subscribe({ group: 'ordered', consumer: 'o2', types: ['test.account.*'], ordered: true, concurrency: 4, handler });
+      await b.subscribe({
+        group: 'ordered',
+        consumer: 'o1',
+        types: ['test.account.*'],
+        ordered: true,
+        concurrency: 4,
+        handler,
+      });
+      await b.subscribe({
+        group: 'ordered',
+        consumer: 'o2',
+        types: ['test.account.*'],
+        ordered: true,
+        concurrency: 4,
+        handler,
+      });
       const keys = ['a', 'b', 'c'];
-      for (let seq = 0; seq < 10; seq++) for (const key of keys) await b.publish(event('test.account.changed', { seq }, { partitionkey: key }));
+      for (let seq = 0; seq < 10; seq++)
+        for (const key of keys) await b.publish(event('test.account.changed', { seq }, { partitionkey: key }));
       await eventually(() => keys.every((k) => seen.get(k)?.length === 10), 'all handled', 20_000);
       for (const k of keys) expect(seen.get(k)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       expect(overlaps).toBe(0);
@@ -224,13 +295,21 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
 
     it('answers requests, times out without a responder, and fails fast when the responder fails', async () => {
       const b = await bus();
-      await b.subscribe({ group: 'calc', types: ['test.calc.add'], handler: async (e) => {
-        const { a, b: bb } = e.data as { a: number; b: number };
-        return { sum: a + bb };
-      } });
-      await b.subscribe({ group: 'broken', types: ['test.broken.call'], handler: async () => {
-        throw new WowError('WOW_ERR_EVENT_INVALID', 'no such thing', { retryable: false, status: 400 });
-      } });
+      await b.subscribe({
+        group: 'calc',
+        types: ['test.calc.add'],
+        handler: async (e) => {
+          const { a, b: bb } = e.data as { a: number; b: number };
+          return { sum: a + bb };
+        },
+      });
+      await b.subscribe({
+        group: 'broken',
+        types: ['test.broken.call'],
+        handler: async () => {
+          throw new WowError('WOW_ERR_EVENT_INVALID', 'no such thing', { retryable: false, status: 400 });
+        },
+      });
       expect(await b.request(event('test.calc.add', { a: 2, b: 3 }), { timeoutMs: 5000 })).toEqual({ sum: 5 });
       const timeout: unknown = await b.request(event('test.nobody.home'), { timeoutMs: 100 }).catch((e: unknown) => e);
       expect(isWowError(timeout, 'WOW_ERR_REQUEST_TIMEOUT')).toBe(true);
@@ -255,25 +334,36 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       const b = await bus();
       let finished = 0;
       let started = 0;
-      const handle = await b.subscribe({ group: 'drain', types: ['test.job.*'], handler: async () => {
-        started++;
-        await sleep(100);
-        finished++;
-      } });
+      const handle = await b.subscribe({
+        group: 'drain',
+        types: ['test.job.*'],
+        handler: async () => {
+          started++;
+          await sleep(100);
+          finished++;
+        },
+      });
       await b.publish(event('test.job.queued'));
       await b.publish(event('test.job.queued'));
       await eventually(() => started === 2, 'handlers started');
       expect(handle.inFlight()).toBe(2);
       expect(await handle.stop({ timeoutMs: 5000 })).toEqual({ drained: true, abandoned: 0 });
       expect(finished).toBe(2);
-      const group = (await b.stats()).topics.find((t) => t.topic === 'test.job')?.groups.find((g) => g.group === 'drain');
+      const group = (await b.stats()).topics
+        .find((t) => t.topic === 'test.job')
+        ?.groups.find((g) => g.group === 'drain');
       expect(group?.pending).toBe(0);
     });
 
     it('reports stream length, pending and lag', async () => {
       const b = await bus();
       const release: (() => void)[] = [];
-      await b.subscribe({ group: 'slow', types: ['test.stat.*'], concurrency: 1, handler: () => new Promise<void>((r) => release.push(r)) });
+      await b.subscribe({
+        group: 'slow',
+        types: ['test.stat.*'],
+        concurrency: 1,
+        handler: () => new Promise<void>((r) => release.push(r)),
+      });
       for (let i = 0; i < 3; i++) await b.publish(event('test.stat.tick'));
       await eventually(() => release.length === 1, 'first delivery');
       const topic = (await b.stats()).topics.find((t) => t.topic === 'test.stat');

@@ -17,5 +17,13 @@ afterAll(async () => {
 describeBusContract('Redis Streams', (overrides) => {
   const keyPrefix = `${uniqueName('bus')}:`;
   prefixes.push(keyPrefix);
-  return createBus({ redisUrl: testRedisUrl, keyPrefix, streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog, claimIntervalMs: 50, ...overrides });
+  return createBus({
+    redisUrl: testRedisUrl,
+    keyPrefix,
+    streamMaxLen: 10_000,
+    defaults: testBusDefaults,
+    log: quietLog,
+    claimIntervalMs: 50,
+    ...overrides,
+  });
 });

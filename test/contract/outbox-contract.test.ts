@@ -48,7 +48,14 @@ const setups: Setup[] = [
         if (keys.length > 0) await r.del(...keys);
         await r.quit();
       });
-      return createBus({ redisUrl: testRedisUrl, keyPrefix, streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog, claimIntervalMs: 50 });
+      return createBus({
+        redisUrl: testRedisUrl,
+        keyPrefix,
+        streamMaxLen: 10_000,
+        defaults: testBusDefaults,
+        log: quietLog,
+        claimIntervalMs: 50,
+      });
     },
   },
   {
@@ -73,10 +80,12 @@ describe.each(setups)('outbox and run-once: $name', (setup) => {
     await bus.subscribe({ group: 'ledger', types: ['test.ledger.*'], handler: async (e) => void got.push(e) });
 
     // Rolled back: never sent.
-    await expect(store.transaction(async (tx) => {
-      await enqueueOutbox(tx, event(0));
-      throw new Error('business rule failed');
-    })).rejects.toThrow('business rule failed');
+    await expect(
+      store.transaction(async (tx) => {
+        await enqueueOutbox(tx, event(0));
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
 
     // Committed while no relay runs: the process "crashed" between commit and publish.
     const committed = [event(1), event(2), event(3)];
@@ -84,7 +93,10 @@ describe.each(setups)('outbox and run-once: $name', (setup) => {
       for (const e of committed) await enqueueOutbox(tx, e);
     });
     // A relay published the first row but crashed before deleting it.
-    await bus.publish(committed[0] as CloudEvent, { dedupeKey: outboxDedupeKey(committed[0] as CloudEvent), dedupeTtlSeconds: 60 });
+    await bus.publish(committed[0] as CloudEvent, {
+      dedupeKey: outboxDedupeKey(committed[0] as CloudEvent),
+      dedupeTtlSeconds: 60,
+    });
     await eventually(() => got.length === 1, 'the pre-crash publish');
 
     const relay = createOutboxRelay({ store, bus, log: quietLog, pollIntervalMs: 50 });
@@ -108,20 +120,29 @@ describe.each(setups)('outbox and run-once: $name', (setup) => {
       await tx.query('insert into effects (key) values ($1)', [key]);
       return { charged: key };
     };
-    const [a, b] = await Promise.all([runOnce(store, 'billing', 'order-1', effect('order-1')), runOnce(store, 'billing', 'order-1', effect('order-1'))]);
+    const [a, b] = await Promise.all([
+      runOnce(store, 'billing', 'order-1', effect('order-1')),
+      runOnce(store, 'billing', 'order-1', effect('order-1')),
+    ]);
     expect([a.firstRun, b.firstRun].sort()).toEqual([false, true]);
     expect(a.result).toEqual({ charged: 'order-1' });
     expect(b.result).toEqual({ charged: 'order-1' });
-    expect((await store.query("select count(*)::int as n from effects where key = 'order-1'")).rows).toEqual([{ n: 1 }]);
+    expect((await store.query("select count(*)::int as n from effects where key = 'order-1'")).rows).toEqual([
+      { n: 1 },
+    ]);
 
     // A failing effect records nothing, so a retry runs it.
-    await expect(runOnce(store, 'billing', 'order-2', async (tx) => {
-      await tx.query("insert into effects (key) values ('order-2')");
-      throw new Error('card declined');
-    })).rejects.toThrow('card declined');
+    await expect(
+      runOnce(store, 'billing', 'order-2', async (tx) => {
+        await tx.query("insert into effects (key) values ('order-2')");
+        throw new Error('card declined');
+      }),
+    ).rejects.toThrow('card declined');
     const retry = await runOnce(store, 'billing', 'order-2', effect('order-2'));
     expect(retry.firstRun).toBe(true);
-    expect((await store.query("select count(*)::int as n from effects where key = 'order-2'")).rows).toEqual([{ n: 1 }]);
+    expect((await store.query("select count(*)::int as n from effects where key = 'order-2'")).rows).toEqual([
+      { n: 1 },
+    ]);
     // Another scope is another key space.
     expect((await runOnce(store, 'shipping', 'order-1', effect('ship-1'))).firstRun).toBe(true);
     await store.close();

@@ -32,17 +32,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await store.transaction(async (tx) => {
         await tx.query('insert into tx_probe values (1)');
       });
-      await expect(store.transaction(async (tx) => {
-        await tx.query('insert into tx_probe values (2)');
-        throw new Error('abort');
-      })).rejects.toThrow('abort');
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.query('insert into tx_probe values (2)');
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
       const { rows } = await store.query('select id from tx_probe order by id');
       expect(rows).toEqual([{ id: 1 }]);
     });
 
     it('applies migrations in order, once', async () => {
       const first = await migrate(store, { dir: join(fixtures, 'ok'), log: silentLog });
-      expect(first).toEqual({ applied: ['0001_create_notes.sql', '0002_add_author.sql'], current: '0002_add_author.sql' });
+      expect(first).toEqual({
+        applied: ['0001_create_notes.sql', '0002_add_author.sql'],
+        current: '0002_add_author.sql',
+      });
       const again = await migrate(store, { dir: join(fixtures, 'ok'), log: silentLog });
       expect(again.applied).toEqual([]);
       await store.query("insert into notes (id, body, author) values (1, 'hi', 'me')");
@@ -64,10 +69,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     it('applies nothing of a failing migration and names it', async () => {
       await store.query('drop table notes');
       await store.query('delete from schema_migrations');
-      const err: unknown = await migrate(store, { dir: join(fixtures, 'failing'), log: silentLog }).catch((e: unknown) => e);
+      const err: unknown = await migrate(store, { dir: join(fixtures, 'failing'), log: silentLog }).catch(
+        (e: unknown) => e,
+      );
       expect(isWowError(err, 'WOW_ERR_MIGRATION')).toBe(true);
       expect((err as Error).message).toContain('0002_broken.sql');
-      const columns = await store.query("select column_name from information_schema.columns where table_name = 'notes' and table_schema = current_schema() order by column_name");
+      const columns = await store.query(
+        "select column_name from information_schema.columns where table_name = 'notes' and table_schema = current_schema() order by column_name",
+      );
       expect(columns.rows).toEqual([{ column_name: 'body' }, { column_name: 'id' }]);
       const versions = await store.query('select name from schema_migrations');
       expect(versions.rows).toEqual([{ name: '0001_create_notes.sql' }]);

@@ -16,7 +16,9 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-describeStoreContract('embedded PGlite', async () => createStore({ dataDir: await tempDir(), poolMax: 10, log: silentLog }));
+describeStoreContract('embedded PGlite', async () =>
+  createStore({ dataDir: await tempDir(), poolMax: 10, log: silentLog }),
+);
 
 describe('embedded PGlite data dir', () => {
   it('keeps data across close and reopen, and refuses a second owner', async () => {

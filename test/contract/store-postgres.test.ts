@@ -19,14 +19,18 @@ function makeSchema(): string {
   return schema;
 }
 
-describeStoreContract('PostgreSQL', () => createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 4, schema: makeSchema(), log: silentLog }));
+describeStoreContract('PostgreSQL', () =>
+  createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 4, schema: makeSchema(), log: silentLog }),
+);
 
 const migrateScript = new URL('../fixtures/migrate-process.ts', import.meta.url).pathname;
 const slowDir = new URL('../fixtures/migrations/slow', import.meta.url).pathname;
 
 function migrateInChildProcess(schema: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [migrateScript, testDatabaseUrl, schema, slowDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [migrateScript, testDatabaseUrl, schema, slowDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -53,7 +57,12 @@ describe('migrations from two processes at once', () => {
   });
 
   it('names the server when it is unreachable', async () => {
-    const err: unknown = await createStore({ url: 'postgres://postgres:secret@127.0.0.1:1/none', dataDir: '.data', poolMax: 1, log: silentLog }).catch((e: unknown) => e);
+    const err: unknown = await createStore({
+      url: 'postgres://postgres:secret@127.0.0.1:1/none',
+      dataDir: '.data',
+      poolMax: 1,
+      log: silentLog,
+    }).catch((e: unknown) => e);
     expect((err as Error).message).toContain('PostgreSQL at postgres://postgres:***@127.0.0.1:1/none is unreachable');
   });
 });

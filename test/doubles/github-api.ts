@@ -55,7 +55,17 @@ export interface DoubleRepo {
   /** A git repository on disk. */
   dir: string;
   /** `author` is the login that opened the pull request (default octocat). */
-  pulls: { number: number; head: string; base: string; headRef?: string; title?: string; body?: string; state?: 'open' | 'closed'; labels?: string[]; author?: string }[];
+  pulls: {
+    number: number;
+    head: string;
+    base: string;
+    headRef?: string;
+    title?: string;
+    body?: string;
+    state?: 'open' | 'closed';
+    labels?: string[];
+    author?: string;
+  }[];
   /** Default: main. */
   defaultBranch?: string;
   /** Labels added to issues and pull requests, by number. */
@@ -112,7 +122,12 @@ export interface CheckRun {
 const limits = { text: 65_535, title: 255, annotations: 50, issueBody: 65_536, issueTitle: 256 };
 
 /** The writes whose `body` (and `title`) GitHub holds to an issue's limits. */
-const issueTextRoutes = ['POST /repos/{owner}/{repo}/issues', 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'];
+const issueTextRoutes = [
+  'POST /repos/{owner}/{repo}/issues',
+  'PATCH /repos/{owner}/{repo}/issues/{issue_number}',
+  'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+  'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+];
 
 export function createGitHubDouble(): GitHubDouble {
   const repos = new Map<string, DoubleRepo>();
@@ -134,7 +149,8 @@ export function createGitHubDouble(): GitHubDouble {
       const url = new URL(input instanceof Request ? input.url : String(input));
       const method = (init?.method ?? 'GET').toUpperCase();
       const body = typeof init?.body === 'string' && init.body !== '' ? (JSON.parse(init.body) as unknown) : undefined;
-      if (method === 'POST' && url.pathname === '/graphql') return graphql(double, body as { query?: string; variables?: Record<string, unknown> } | undefined);
+      if (method === 'POST' && url.pathname === '/graphql')
+        return graphql(double, body as { query?: string; variables?: Record<string, unknown> } | undefined);
       const match = matchOperation(method, url.pathname);
       if (match === undefined) {
         double.violations.push(`${method} ${url.pathname}: GitHub has no such endpoint`);
@@ -145,9 +161,20 @@ export function createGitHubDouble(): GitHubDouble {
       double.violations.push(...problems.map((p) => `${match.route}: ${p}`));
       double.calls.push({ route: match.route, params: match.params, query: url.searchParams, body });
       if (problems.length > 0) return json(422, { message: 'Validation Failed', errors: problems });
-      if (double.readOnly && method !== 'GET') return json(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' });
+      if (double.readOnly && method !== 'GET')
+        return json(403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest',
+        });
       const repo = repos.get(`${match.params.owner ?? ''}/${match.params.repo ?? ''}`);
-      return answer(double, match.route, match.params, url.searchParams, body as Record<string, unknown> | undefined, repo);
+      return answer(
+        double,
+        match.route,
+        match.params,
+        url.searchParams,
+        body as Record<string, unknown> | undefined,
+        repo,
+      );
     },
   };
   return double;
@@ -156,10 +183,13 @@ export function createGitHubDouble(): GitHubDouble {
 function limitProblems(route: string, body: unknown): string[] {
   if (issueTextRoutes.includes(route)) return issueLimitProblems(body);
   if (!route.includes('/check-runs') || body === null || typeof body !== 'object') return [];
-  const output = (body as { output?: { title?: string; summary?: string; text?: string; annotations?: unknown[] } }).output;
+  const output = (body as { output?: { title?: string; summary?: string; text?: string; annotations?: unknown[] } })
+    .output;
   const problems: string[] = [];
-  if ((output?.annotations?.length ?? 0) > limits.annotations) problems.push(`No more than 50 items are allowed; ${output?.annotations?.length ?? 0} were supplied`);
-  for (const field of ['summary', 'text'] as const) if ((output?.[field]?.length ?? 0) > limits.text) problems.push(`output.${field} is longer than 65535 characters`);
+  if ((output?.annotations?.length ?? 0) > limits.annotations)
+    problems.push(`No more than 50 items are allowed; ${output?.annotations?.length ?? 0} were supplied`);
+  for (const field of ['summary', 'text'] as const)
+    if ((output?.[field]?.length ?? 0) > limits.text) problems.push(`output.${field} is longer than 65535 characters`);
   if ((output?.title?.length ?? 0) > limits.title) problems.push('output.title is longer than 255 characters');
   return problems;
 }
@@ -168,50 +198,87 @@ function limitProblems(route: string, body: unknown): string[] {
 function issueLimitProblems(body: unknown): string[] {
   const { title, body: text } = (body ?? {}) as { title?: unknown; body?: unknown };
   const problems: string[] = [];
-  if (typeof text === 'string' && Array.from(text).length > limits.issueBody) problems.push(`body is too long (maximum is ${limits.issueBody} characters)`);
-  if (typeof title === 'string' && Array.from(title).length > limits.issueTitle) problems.push(`title is too long (maximum is ${limits.issueTitle} characters)`);
+  if (typeof text === 'string' && Array.from(text).length > limits.issueBody)
+    problems.push(`body is too long (maximum is ${limits.issueBody} characters)`);
+  if (typeof title === 'string' && Array.from(title).length > limits.issueTitle)
+    problems.push(`title is too long (maximum is ${limits.issueTitle} characters)`);
   return problems;
 }
 
 /** A text field of a request body ('' when absent or not text). */
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-async function answer(double: GitHubDouble, route: string, params: Record<string, string>, query: URLSearchParams, body: Record<string, unknown> | undefined, repo: DoubleRepo | undefined): Promise<Response> {
+async function answer(
+  double: GitHubDouble,
+  route: string,
+  params: Record<string, string>,
+  query: URLSearchParams,
+  body: Record<string, unknown> | undefined,
+  repo: DoubleRepo | undefined,
+): Promise<Response> {
   const git = async (...args: string[]) => {
     if (repo === undefined) throw new Error('no repo');
     return (await exec('git', args, { cwd: repo.dir, encoding: 'buffer', maxBuffer: 1 << 28 })).stdout;
   };
-  const resolve = async (ref: string) => (await git('rev-parse', '--verify', `${ref}^{commit}`).catch(() => undefined))?.toString().trim();
+  const resolve = async (ref: string) =>
+    (await git('rev-parse', '--verify', `${ref}^{commit}`).catch(() => undefined))?.toString().trim();
   const pull = (n: string | undefined) => repo?.pulls.find((p) => p.number === Number(n));
-  const gitIn = (args: string[], input: Buffer | string, env: Record<string, string> = {}) => new Promise<string>((ok, fail) => {
-    const child = spawn('git', args, { cwd: repo?.dir, env: { ...process.env, ...env } });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => (code === 0 ? ok(out.trim()) : fail(new Error(`git ${args.join(' ')} exited ${String(code)}`))));
-    // A git that finishes without reading all its input closes the pipe: its exit code
-    // says how it went, so EPIPE on the write is no error of its own.
-    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') fail(err);
+  const gitIn = (args: string[], input: Buffer | string, env: Record<string, string> = {}) =>
+    new Promise<string>((ok, fail) => {
+      const child = spawn('git', args, { cwd: repo?.dir, env: { ...process.env, ...env } });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.on('error', fail);
+      child.on('close', (code) =>
+        code === 0 ? ok(out.trim()) : fail(new Error(`git ${args.join(' ')} exited ${String(code)}`)),
+      );
+      // A git that finishes without reading all its input closes the pipe: its exit code
+      // says how it went, so EPIPE on the write is no error of its own.
+      child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') fail(err);
+      });
+      child.stdin.end(input);
     });
-    child.stdin.end(input);
-  });
-  const author = { GIT_AUTHOR_NAME: 'factory[bot]', GIT_AUTHOR_EMAIL: 'factory@example.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
+  const author = {
+    GIT_AUTHOR_NAME: 'factory[bot]',
+    GIT_AUTHOR_EMAIL: 'factory@example.com',
+    GIT_COMMITTER_NAME: 'GitHub',
+    GIT_COMMITTER_EMAIL: 'noreply@github.com',
+  };
   switch (route) {
     case 'POST /app/installations/{installation_id}/access_tokens':
-      return json(201, { token: `ghs_double${params.installation_id ?? ''}`, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { checks: 'write' }, repository_selection: 'all' });
+      return json(201, {
+        token: `ghs_double${params.installation_id ?? ''}`,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        permissions: { checks: 'write' },
+        repository_selection: 'all',
+      });
     case 'GET /repos/{owner}/{repo}/contents/{path}': {
       if (repo === undefined) return json(404, { message: 'Not Found' });
       const sha = await resolve(query.get('ref') ?? 'HEAD');
-      const content = sha === undefined ? undefined : await git('show', `${sha}:${params.path ?? ''}`).catch(() => undefined);
+      const content =
+        sha === undefined ? undefined : await git('show', `${sha}:${params.path ?? ''}`).catch(() => undefined);
       if (content === undefined) return json(404, { message: 'Not Found' });
       const path = params.path ?? '';
-      return json(200, { type: 'file', encoding: 'base64', size: content.length, name: path.split('/').at(-1), path, content: content.toString('base64'), sha: 'blob' });
+      return json(200, {
+        type: 'file',
+        encoding: 'base64',
+        size: content.length,
+        name: path.split('/').at(-1),
+        path,
+        content: content.toString('base64'),
+        sha: 'blob',
+      });
     }
     case 'GET /repos/{owner}/{repo}/tarball/{ref}': {
       const sha = await resolve(params.ref ?? '');
       if (sha === undefined || repo === undefined) return json(404, { message: 'Not Found' });
-      const archive = await git('archive', '--format=tar.gz', `--prefix=${repo.owner}-${repo.repo}-${sha.slice(0, 7)}/`, sha);
+      const archive = await git(
+        'archive',
+        '--format=tar.gz',
+        `--prefix=${repo.owner}-${repo.repo}-${sha.slice(0, 7)}/`,
+        sha,
+      );
       return new Response(new Uint8Array(archive), { status: 200, headers: { 'content-type': 'application/x-gzip' } });
     }
     case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files': {
@@ -229,20 +296,45 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
     case 'GET /repos/{owner}/{repo}/pulls': {
       const head = query.get('head');
       const state = query.get('state') ?? 'open';
-      const found = (repo?.pulls ?? []).filter((p) => (head === null || `${repo?.owner ?? ''}:${p.headRef ?? ''}` === head) && (state === 'all' || (p.state ?? 'open') === state));
+      const found = (repo?.pulls ?? []).filter(
+        (p) =>
+          (head === null || `${repo?.owner ?? ''}:${p.headRef ?? ''}` === head) &&
+          (state === 'all' || (p.state ?? 'open') === state),
+      );
       return json(200, await Promise.all(found.map((p) => pullJson(p, resolve))));
     }
     case 'GET /repos/{owner}/{repo}':
-      return repo === undefined ? json(404, { message: 'Not Found' }) : json(200, { id: 1, name: repo.repo, full_name: `${repo.owner}/${repo.repo}`, owner: { login: repo.owner }, default_branch: repo.defaultBranch ?? 'main', private: false });
+      return repo === undefined
+        ? json(404, { message: 'Not Found' })
+        : json(200, {
+            id: 1,
+            name: repo.repo,
+            full_name: `${repo.owner}/${repo.repo}`,
+            owner: { login: repo.owner },
+            default_branch: repo.defaultBranch ?? 'main',
+            private: false,
+          });
     case 'GET /repos/{owner}/{repo}/git/ref/{ref}': {
       const sha = await resolve(`refs/${params.ref ?? ''}`);
-      return sha === undefined ? json(404, { message: 'Not Found' }) : json(200, { ref: `refs/${params.ref ?? ''}`, object: { sha, type: 'commit' } });
+      return sha === undefined
+        ? json(404, { message: 'Not Found' })
+        : json(200, { ref: `refs/${params.ref ?? ''}`, object: { sha, type: 'commit' } });
     }
     case 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}': {
       const sha = await resolve(params.commit_sha ?? '');
       if (sha === undefined) return json(404, { message: 'Not Found' });
-      const [tree = '', parents = '', message = ''] = (await git('show', '-s', '--format=%T%n%P%n%B', sha)).toString().split('\n');
-      return json(200, { sha, tree: { sha: tree }, parents: parents.split(' ').filter(Boolean).map((p) => ({ sha: p })), message });
+      const [tree = '', parents = '', message = ''] = (await git('show', '-s', '--format=%T%n%P%n%B', sha))
+        .toString()
+        .split('\n');
+      return json(200, {
+        sha,
+        tree: { sha: tree },
+        parents: parents
+          .split(' ')
+          .filter(Boolean)
+          .map((p) => ({ sha: p })),
+        message,
+      });
     }
     case 'POST /repos/{owner}/{repo}/git/blobs': {
       const content = Buffer.from(textOf(body?.content), body?.encoding === 'base64' ? 'base64' : 'utf8');
@@ -254,7 +346,12 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       const env = { GIT_INDEX_FILE: join(dir, 'index') };
       try {
         if (typeof body?.base_tree === 'string') await gitIn(['read-tree', body.base_tree], '', env);
-        for (const entry of (body?.tree ?? []) as { path: string; mode: string; sha?: string | null; content?: string }[]) {
+        for (const entry of (body?.tree ?? []) as {
+          path: string;
+          mode: string;
+          sha?: string | null;
+          content?: string;
+        }[]) {
           if (entry.sha === null) await gitIn(['update-index', '--force-remove', '--', entry.path], '', env);
           else {
             const sha = entry.sha ?? (await gitIn(['hash-object', '-w', '--stdin'], entry.content ?? ''));
@@ -268,8 +365,17 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
     }
     case 'POST /repos/{owner}/{repo}/git/commits': {
       const parents = ((body?.parents ?? []) as string[]).flatMap((p) => ['-p', p]);
-      const sha = await gitIn(['commit-tree', String(body?.tree), ...parents, '-F', '-'], textOf(body?.message), author);
-      return json(201, { sha, tree: { sha: body?.tree }, parents: ((body?.parents ?? []) as string[]).map((p) => ({ sha: p })), message: body?.message });
+      const sha = await gitIn(
+        ['commit-tree', String(body?.tree), ...parents, '-F', '-'],
+        textOf(body?.message),
+        author,
+      );
+      return json(201, {
+        sha,
+        tree: { sha: body?.tree },
+        parents: ((body?.parents ?? []) as string[]).map((p) => ({ sha: p })),
+        message: body?.message,
+      });
     }
     case 'POST /repos/{owner}/{repo}/git/refs': {
       const ref = textOf(body?.ref);
@@ -281,7 +387,10 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       const ref = `refs/${params.ref ?? ''}`;
       const old = await resolve(ref);
       if (old === undefined) return json(422, { message: 'Reference does not exist' });
-      const fastForward = await git('merge-base', '--is-ancestor', old, String(body?.sha)).then(() => true, () => false);
+      const fastForward = await git('merge-base', '--is-ancestor', old, String(body?.sha)).then(
+        () => true,
+        () => false,
+      );
       if (!fastForward && body?.force !== true) return json(422, { message: 'Update is not a fast forward' });
       await git('update-ref', ref, String(body?.sha));
       return json(200, { ref, object: { sha: body?.sha, type: 'commit' } });
@@ -289,8 +398,20 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
     case 'POST /repos/{owner}/{repo}/pulls': {
       if (repo === undefined) return json(404, { message: 'Not Found' });
       const headRef = textOf(body?.head).replace(/^[^:]+:/, '');
-      if (repo.pulls.some((p) => p.headRef === headRef && (p.state ?? 'open') === 'open')) return json(422, { message: 'Validation Failed', errors: [{ message: `A pull request already exists for ${repo.owner}:${headRef}.` }] });
-      const pr = { number: 100 + repo.pulls.length + 1, head: `refs/heads/${headRef}`, base: String(body?.base), headRef, title: textOf(body?.title), body: textOf(body?.body), state: 'open' as const };
+      if (repo.pulls.some((p) => p.headRef === headRef && (p.state ?? 'open') === 'open'))
+        return json(422, {
+          message: 'Validation Failed',
+          errors: [{ message: `A pull request already exists for ${repo.owner}:${headRef}.` }],
+        });
+      const pr = {
+        number: 100 + repo.pulls.length + 1,
+        head: `refs/heads/${headRef}`,
+        base: String(body?.base),
+        headRef,
+        title: textOf(body?.title),
+        body: textOf(body?.body),
+        state: 'open' as const,
+      };
       repo.pulls.push(pr);
       return json(201, await pullJson(pr, resolve));
     }
@@ -308,13 +429,18 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       const n = Number(params.issue_number);
       const labels = [...new Set([...(repo.labels.get(n) ?? []), ...((body?.labels ?? []) as string[])])];
       repo.labels.set(n, labels);
-      return json(200, labels.map((name, i) => ({ id: i + 1, name })));
+      return json(
+        200,
+        labels.map((name, i) => ({ id: i + 1, name })),
+      );
     }
     case 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls':
       // Heads pushed to forks are not associated with the base repository's commits.
       return json(200, []);
     case 'GET /repos/{owner}/{repo}/commits/{ref}/check-runs': {
-      const runs = double.checkRuns.filter((r) => r.head_sha === params.ref && (query.get('check_name') === null || r.name === query.get('check_name')));
+      const runs = double.checkRuns.filter(
+        (r) => r.head_sha === params.ref && (query.get('check_name') === null || r.name === query.get('check_name')),
+      );
       return json(200, { total_count: runs.length, check_runs: runs.map(runJson) });
     }
     case 'POST /repos/{owner}/{repo}/check-runs': {
@@ -323,10 +449,19 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
         id: double.checkRuns.length + 1,
         head_sha: String(body?.head_sha),
         name: String(body?.name),
-        status: typeof body?.conclusion === 'string' ? 'completed' : typeof body?.status === 'string' ? body.status : 'queued',
+        status:
+          typeof body?.conclusion === 'string'
+            ? 'completed'
+            : typeof body?.status === 'string'
+              ? body.status
+              : 'queued',
         conclusion: typeof body?.conclusion === 'string' ? body.conclusion : null,
         external_id: typeof body?.external_id === 'string' ? body.external_id : null,
-        output: { title: output?.title ?? null, summary: output?.summary ?? null, annotations_count: output?.annotations?.length ?? 0 },
+        output: {
+          title: output?.title ?? null,
+          summary: output?.summary ?? null,
+          annotations_count: output?.annotations?.length ?? 0,
+        },
         annotations: [...(output?.annotations ?? [])],
         batches: output?.annotations === undefined ? [] : [output.annotations.length],
       };
@@ -342,7 +477,11 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
         run.status = 'completed';
       } else if (typeof body?.status === 'string') run.status = body.status;
       if (output !== undefined) {
-        run.output = { title: output.title ?? run.output.title, summary: output.summary ?? run.output.summary, annotations_count: run.annotations.length + (output.annotations?.length ?? 0) };
+        run.output = {
+          title: output.title ?? run.output.title,
+          summary: output.summary ?? run.output.summary,
+          annotations_count: run.annotations.length + (output.annotations?.length ?? 0),
+        };
         if (output.annotations !== undefined) {
           run.annotations.push(...output.annotations); // GitHub appends annotations on each update.
           run.batches.push(output.annotations.length);
@@ -351,12 +490,26 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       return json(200, runJson(run));
     }
     case 'GET /repos/{owner}/{repo}/installation':
-      return repo === undefined ? json(404, { message: 'Not Found' }) : json(200, { id: repo.installationId ?? 7, app_id: 1, account: { login: repo.owner }, target_type: 'Organization' });
+      return repo === undefined
+        ? json(404, { message: 'Not Found' })
+        : json(200, {
+            id: repo.installationId ?? 7,
+            app_id: 1,
+            account: { login: repo.owner },
+            target_type: 'Organization',
+          });
     case 'POST /repos/{owner}/{repo}/issues': {
       if (repo === undefined) return json(404, { message: 'Not Found' });
       repo.issues ??= [];
       const number = Math.max(0, ...repo.pulls.map((p) => p.number), ...repo.issues.map((i) => i.number)) + 1;
-      const issue: DoubleIssue = { number, title: textOf(body?.title), body: textOf(body?.body), state: 'open', state_reason: null, created_at: new Date().toISOString() };
+      const issue: DoubleIssue = {
+        number,
+        title: textOf(body?.title),
+        body: textOf(body?.body),
+        state: 'open',
+        state_reason: null,
+        created_at: new Date().toISOString(),
+      };
       repo.issues.push(issue);
       repo.labels ??= new Map();
       repo.labels.set(number, [...new Set((body?.labels ?? []) as string[])]);
@@ -369,13 +522,20 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       const page = Number(query.get('page') ?? 1);
       const perPage = Number(query.get('per_page') ?? 30);
       const found = (repo.issues ?? [])
-        .filter((i) => (state === 'all' || i.state === state) && wanted.every((l) => repo.labels?.get(i.number)?.includes(l)))
+        .filter(
+          (i) => (state === 'all' || i.state === state) && wanted.every((l) => repo.labels?.get(i.number)?.includes(l)),
+        )
         .sort((a, b) => (query.get('direction') === 'asc' ? a.number - b.number : b.number - a.number));
-      return json(200, found.slice((page - 1) * perPage, page * perPage).map((i) => issueJson(repo, i)));
+      return json(
+        200,
+        found.slice((page - 1) * perPage, page * perPage).map((i) => issueJson(repo, i)),
+      );
     }
     case 'GET /repos/{owner}/{repo}/issues/{issue_number}': {
       const issue = repo?.issues?.find((i) => i.number === Number(params.issue_number));
-      return repo === undefined || issue === undefined ? json(404, { message: 'Not Found' }) : json(200, issueJson(repo, issue));
+      return repo === undefined || issue === undefined
+        ? json(404, { message: 'Not Found' })
+        : json(200, issueJson(repo, issue));
     }
     case 'PATCH /repos/{owner}/{repo}/issues/{issue_number}': {
       const issue = repo?.issues?.find((i) => i.number === Number(params.issue_number));
@@ -386,19 +546,29 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
         issue.state = body.state;
         issue.state_reason = body.state === 'closed' ? textOf(body.state_reason) || 'completed' : 'reopened';
       }
-      if (Array.isArray(body?.labels)) (repo.labels ??= new Map()).set(issue.number, [...new Set(body.labels as string[])]);
+      if (Array.isArray(body?.labels))
+        (repo.labels ??= new Map()).set(issue.number, [...new Set(body.labels as string[])]);
       return json(200, issueJson(repo, issue));
     }
     case 'PUT /repos/{owner}/{repo}/issues/{issue_number}/labels': {
       if (repo === undefined) return json(404, { message: 'Not Found' });
       const labels = [...new Set((body?.labels ?? []) as string[])];
       (repo.labels ??= new Map()).set(Number(params.issue_number), labels);
-      return json(200, labels.map((name, i) => ({ id: i + 1, name })));
+      return json(
+        200,
+        labels.map((name, i) => ({ id: i + 1, name })),
+      );
     }
     case 'GET /orgs/{org}/teams/{team_slug}/memberships/{username}': {
-      if (!double.membersReadable) return json(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/teams/members#get-team-membership-for-a-user' });
+      if (!double.membersReadable)
+        return json(403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/teams/members#get-team-membership-for-a-user',
+        });
       const members = double.teams.get(`${params.org ?? ''}/${params.team_slug ?? ''}`) ?? [];
-      return members.includes(params.username ?? '') ? json(200, { role: 'member', state: 'active', url: '' }) : json(404, { message: 'Not Found' });
+      return members.includes(params.username ?? '')
+        ? json(200, { role: 'member', state: 'active', url: '' })
+        : json(404, { message: 'Not Found' });
     }
     case 'GET /repos/{owner}/{repo}/collaborators/{username}/permission': {
       const login = params.username ?? '';
@@ -406,17 +576,41 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       if (role === 'none') return json(404, { message: 'Not Found' });
       // The legacy field folds triage into read and maintain into write, as GitHub does.
       const permission = role === 'triage' ? 'read' : role === 'maintain' ? 'write' : role;
-      return json(200, { permission, role_name: role, user: { login, id: 1, type: 'User', permissions: { admin: role === 'admin', maintain: role === 'maintain' || role === 'admin', push: permission !== 'read', triage: role !== 'read', pull: true } } });
+      return json(200, {
+        permission,
+        role_name: role,
+        user: {
+          login,
+          id: 1,
+          type: 'User',
+          permissions: {
+            admin: role === 'admin',
+            maintain: role === 'maintain' || role === 'admin',
+            push: permission !== 'read',
+            triage: role !== 'read',
+            pull: true,
+          },
+        },
+      });
     }
     case 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments': {
-      const comment = { id: 5000 + double.comments.length + 1, issue: Number(params.issue_number), body: String(body?.body) };
+      const comment = {
+        id: 5000 + double.comments.length + 1,
+        issue: Number(params.issue_number),
+        body: String(body?.body),
+      };
       double.comments.push(comment);
       return json(201, comment);
     }
     case 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': {
       const page = Number(query.get('page') ?? 1);
       const perPage = Number(query.get('per_page') ?? 30);
-      return json(200, double.comments.filter((c) => c.issue === Number(params.issue_number)).slice((page - 1) * perPage, page * perPage));
+      return json(
+        200,
+        double.comments
+          .filter((c) => c.issue === Number(params.issue_number))
+          .slice((page - 1) * perPage, page * perPage),
+      );
     }
     case 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': {
       const comment = double.comments.find((c) => c.id === Number(params.comment_id));
@@ -441,29 +635,67 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       if (pr === undefined) return json(404, { message: 'Not Found' });
       const files = await pullFiles(git, pr);
       const comments = (body?.comments ?? []) as { path: string; line: number; body: string }[];
-      if (comments.length > 30) double.violations.push(`${route}: ${comments.length} inline comments in one review (over 30 trips abuse detection)`);
+      if (comments.length > 30)
+        double.violations.push(
+          `${route}: ${comments.length} inline comments in one review (over 30 trips abuse detection)`,
+        );
       for (const c of comments) {
         const patch = files.find((f) => f.filename === c.path)?.patch;
         if (patch === undefined || !hunksOf(patch).some((h) => c.line >= h.start && c.line <= h.end)) {
-          double.violations.push(`${route}: Unprocessable Entity: "pull_request_review_thread.line must be part of the diff" (${c.path}:${c.line})`);
+          double.violations.push(
+            `${route}: Unprocessable Entity: "pull_request_review_thread.line must be part of the diff" (${c.path}:${c.line})`,
+          );
           return json(422, { message: 'Unprocessable Entity', errors: ['Line could not be resolved'] });
         }
       }
-      for (const c of comments) double.reviewComments.push({ id: nextCommentId(double), pull: pr.number, path: c.path, line: c.line, subject_type: 'line', body: c.body, resolved: false });
-      double.reviews.push({ pull: pr.number, body: typeof body?.body === 'string' ? body.body : '', event: typeof body?.event === 'string' ? body.event : 'PENDING', comments: comments.length });
-      return json(200, { id: double.reviews.length, body: body?.body, state: body?.event === 'COMMENT' ? 'COMMENTED' : 'PENDING' });
+      for (const c of comments)
+        double.reviewComments.push({
+          id: nextCommentId(double),
+          pull: pr.number,
+          path: c.path,
+          line: c.line,
+          subject_type: 'line',
+          body: c.body,
+          resolved: false,
+        });
+      double.reviews.push({
+        pull: pr.number,
+        body: typeof body?.body === 'string' ? body.body : '',
+        event: typeof body?.event === 'string' ? body.event : 'PENDING',
+        comments: comments.length,
+      });
+      return json(200, {
+        id: double.reviews.length,
+        body: body?.body,
+        state: body?.event === 'COMMENT' ? 'COMMENTED' : 'PENDING',
+      });
     }
     case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews': {
       const pr = pull(params.pull_number);
       if (pr === undefined) return json(404, { message: 'Not Found' });
       const page = Number(query.get('page') ?? 1);
       const perPage = Number(query.get('per_page') ?? 30);
-      const states: Record<string, string> = { APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED', COMMENT: 'COMMENTED' };
+      const states: Record<string, string> = {
+        APPROVE: 'APPROVED',
+        REQUEST_CHANGES: 'CHANGES_REQUESTED',
+        COMMENT: 'COMMENTED',
+      };
       const found = double.reviews.map((r, i) => ({ ...r, id: i + 1 })).filter((r) => r.pull === pr.number);
-      return json(200, found.slice((page - 1) * perPage, page * perPage).map((r) => ({
-        id: r.id, node_id: `PRR_${r.id}`, user: { login: r.user ?? 'wowvision[bot]', id: r.id, type: r.user === undefined ? 'Bot' : 'User' }, body: r.body, state: states[r.event] ?? 'PENDING',
-        html_url: `https://github.com/pulls/${pr.number}#pullrequestreview-${r.id}`, pull_request_url: `https://api.github.com/pulls/${pr.number}`, submitted_at: new Date(0).toISOString(), commit_id: null, author_association: 'MEMBER',
-      })));
+      return json(
+        200,
+        found.slice((page - 1) * perPage, page * perPage).map((r) => ({
+          id: r.id,
+          node_id: `PRR_${r.id}`,
+          user: { login: r.user ?? 'wowvision[bot]', id: r.id, type: r.user === undefined ? 'Bot' : 'User' },
+          body: r.body,
+          state: states[r.event] ?? 'PENDING',
+          html_url: `https://github.com/pulls/${pr.number}#pullrequestreview-${r.id}`,
+          pull_request_url: `https://api.github.com/pulls/${pr.number}`,
+          submitted_at: new Date(0).toISOString(),
+          commit_id: null,
+          author_association: 'MEMBER',
+        })),
+      );
     }
     case 'POST /repos/{owner}/{repo}/pulls/{pull_number}/comments': {
       const pr = pull(params.pull_number);
@@ -473,7 +705,15 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
         double.violations.push(`${route}: ${path} is not part of the pull request`);
         return json(422, { message: 'Unprocessable Entity' });
       }
-      const comment: ReviewComment = { id: nextCommentId(double), pull: pr.number, path, line: typeof body?.line === 'number' ? body.line : undefined, subject_type: body?.subject_type === 'file' ? 'file' : 'line', body: String(body?.body), resolved: false };
+      const comment: ReviewComment = {
+        id: nextCommentId(double),
+        pull: pr.number,
+        path,
+        line: typeof body?.line === 'number' ? body.line : undefined,
+        subject_type: body?.subject_type === 'file' ? 'file' : 'line',
+        body: String(body?.body),
+        resolved: false,
+      };
       double.reviewComments.push(comment);
       return json(201, commentJson(comment));
     }
@@ -481,17 +721,43 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
       const ref = textOf(body?.ref);
       const sha = await resolve(ref);
       if (sha === undefined) return json(422, { message: `No ref found for: ${ref}` });
-      const deployment: Deployment = { id: 5000 + double.deployments.length + 1, ref, sha, task: textOf(body?.task) || 'deploy', environment: textOf(body?.environment) || 'production', payload: body?.payload ?? {}, statuses: [] };
+      const deployment: Deployment = {
+        id: 5000 + double.deployments.length + 1,
+        ref,
+        sha,
+        task: textOf(body?.task) || 'deploy',
+        environment: textOf(body?.environment) || 'production',
+        payload: body?.payload ?? {},
+        statuses: [],
+      };
       double.deployments.push(deployment);
-      return json(201, { id: deployment.id, sha, ref, task: deployment.task, environment: deployment.environment, payload: deployment.payload, url: `https://api.github.com/repos/${params.owner ?? ''}/${params.repo ?? ''}/deployments/${deployment.id}` });
+      return json(201, {
+        id: deployment.id,
+        sha,
+        ref,
+        task: deployment.task,
+        environment: deployment.environment,
+        payload: deployment.payload,
+        url: `https://api.github.com/repos/${params.owner ?? ''}/${params.repo ?? ''}/deployments/${deployment.id}`,
+      });
     }
     case 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': {
       const deployment = double.deployments.find((d) => d.id === Number(params.deployment_id));
       if (deployment === undefined) return json(404, { message: 'Not Found' });
       const description = textOf(body?.description);
       if (description.length > 140) double.violations.push(`${route}: description is longer than 140 characters`);
-      deployment.statuses.push({ state: textOf(body?.state), description, environment: textOf(body?.environment) || deployment.environment, ...(typeof body?.log_url === 'string' ? { log_url: body.log_url } : {}) });
-      return json(201, { id: deployment.statuses.length, state: body?.state, description, environment: deployment.environment });
+      deployment.statuses.push({
+        state: textOf(body?.state),
+        description,
+        environment: textOf(body?.environment) || deployment.environment,
+        ...(typeof body?.log_url === 'string' ? { log_url: body.log_url } : {}),
+      });
+      return json(201, {
+        id: deployment.statuses.length,
+        state: body?.state,
+        description,
+        environment: deployment.environment,
+      });
     }
     default:
       double.violations.push(`${route}: the double does not answer it yet`);
@@ -500,20 +766,40 @@ async function answer(double: GitHubDouble, route: string, params: Record<string
 }
 
 async function pullJson(pr: DoubleRepo['pulls'][number], resolve: (ref: string) => Promise<string | undefined>) {
-  return { number: pr.number, state: pr.state ?? 'open', title: pr.title ?? '', body: pr.body ?? '', html_url: `https://github.com/pulls/${pr.number}`, user: { login: pr.author ?? 'octocat', id: 1, type: 'User' }, head: { sha: (await resolve(pr.head)) ?? pr.head, ref: pr.headRef ?? 'feature' }, base: { sha: (await resolve(pr.base)) ?? pr.base, ref: pr.base } };
+  return {
+    number: pr.number,
+    state: pr.state ?? 'open',
+    title: pr.title ?? '',
+    body: pr.body ?? '',
+    html_url: `https://github.com/pulls/${pr.number}`,
+    user: { login: pr.author ?? 'octocat', id: 1, type: 'User' },
+    head: { sha: (await resolve(pr.head)) ?? pr.head, ref: pr.headRef ?? 'feature' },
+    base: { sha: (await resolve(pr.base)) ?? pr.base, ref: pr.base },
+  };
 }
 
 /** The files list GitHub serves for a pull request: status, patch (3 lines of context) and renames. */
 async function pullFiles(git: (...args: string[]) => Promise<Buffer>, pr: DoubleRepo['pulls'][number]) {
-  const names = (await git('diff', '--name-status', '-M', `${pr.base}...${pr.head}`)).toString().trim().split('\n').filter(Boolean);
+  const names = (await git('diff', '--name-status', '-M', `${pr.base}...${pr.head}`))
+    .toString()
+    .trim()
+    .split('\n')
+    .filter(Boolean);
   const statuses: Record<string, string> = { A: 'added', M: 'modified', D: 'removed', R: 'renamed' };
   return Promise.all(
     names.map(async (line) => {
       const [code = 'M', first = '', second] = line.split('\t');
       const filename = second ?? first;
-      const diff = (await git('diff', '-M', `${pr.base}...${pr.head}`, '--', ...(second === undefined ? [first] : [first, second]))).toString();
+      const diff = (
+        await git('diff', '-M', `${pr.base}...${pr.head}`, '--', ...(second === undefined ? [first] : [first, second]))
+      ).toString();
       const at = diff.search(/^@@ /m);
-      return { filename, status: statuses[code.charAt(0)] ?? 'modified', ...(second === undefined ? {} : { previous_filename: first }), ...(at === -1 ? {} : { patch: diff.slice(at).replace(/\n$/, '') }) };
+      return {
+        filename,
+        status: statuses[code.charAt(0)] ?? 'modified',
+        ...(second === undefined ? {} : { previous_filename: first }),
+        ...(at === -1 ? {} : { patch: diff.slice(at).replace(/\n$/, '') }),
+      };
     }),
   );
 }
@@ -523,19 +809,33 @@ function nextCommentId(double: GitHubDouble): number {
 }
 
 function commentJson(c: ReviewComment) {
-  return { id: c.id, node_id: `PRRC_${c.id}`, path: c.path, line: c.line ?? null, subject_type: c.subject_type, body: c.body, ...(c.in_reply_to_id === undefined ? {} : { in_reply_to_id: c.in_reply_to_id }) };
+  return {
+    id: c.id,
+    node_id: `PRRC_${c.id}`,
+    path: c.path,
+    line: c.line ?? null,
+    subject_type: c.subject_type,
+    body: c.body,
+    ...(c.in_reply_to_id === undefined ? {} : { in_reply_to_id: c.in_reply_to_id }),
+  };
 }
 
 /** New-side line ranges of a unified diff's hunks. */
 function hunksOf(patch: string): { start: number; end: number }[] {
-  return [...patch.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)].map((m) => ({ start: Number(m[1]), end: Number(m[1]) + Number(m[2] ?? 1) - 1 }));
+  return [...patch.matchAll(/^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/gm)].map((m) => ({
+    start: Number(m[1]),
+    end: Number(m[1]) + Number(m[2] ?? 1) - 1,
+  }));
 }
 
 /**
  * GitHub's GraphQL endpoint for the two operations WowVision uses (a pull request's review
  * threads, resolving one); every query is first validated against GitHub's schema.
  */
-function graphql(double: GitHubDouble, body: { query?: string; variables?: Record<string, unknown> } | undefined): Response {
+function graphql(
+  double: GitHubDouble,
+  body: { query?: string; variables?: Record<string, unknown> } | undefined,
+): Response {
   const query = body?.query ?? '';
   const problems = graphqlProblems(query);
   if (problems.length > 0) {
@@ -545,13 +845,23 @@ function graphql(double: GitHubDouble, body: { query?: string; variables?: Recor
   const vars = body?.variables ?? {};
   if (query.includes('resolveReviewThread')) {
     const comment = double.reviewComments.find((c) => `PRRT_${c.id}` === vars.thread);
-    if (comment === undefined) return json(200, { data: null, errors: [{ message: `Could not resolve to a node with the global id of '${String(vars.thread)}'` }] });
+    if (comment === undefined)
+      return json(200, {
+        data: null,
+        errors: [{ message: `Could not resolve to a node with the global id of '${String(vars.thread)}'` }],
+      });
     comment.resolved = true;
     return json(200, { data: { resolveReviewThread: { thread: { id: vars.thread, isResolved: true } } } });
   }
   if (query.includes('reviewThreads')) {
-    const nodes = double.reviewComments.filter((c) => c.pull === vars.number && c.in_reply_to_id === undefined).map((c) => ({ id: `PRRT_${c.id}`, isResolved: c.resolved, comments: { nodes: [{ databaseId: c.id }] } }));
-    return json(200, { data: { repository: { pullRequest: { reviewThreads: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } } } } });
+    const nodes = double.reviewComments
+      .filter((c) => c.pull === vars.number && c.in_reply_to_id === undefined)
+      .map((c) => ({ id: `PRRT_${c.id}`, isResolved: c.resolved, comments: { nodes: [{ databaseId: c.id }] } }));
+    return json(200, {
+      data: {
+        repository: { pullRequest: { reviewThreads: { nodes, pageInfo: { hasNextPage: false, endCursor: null } } } },
+      },
+    });
   }
   double.violations.push('POST /graphql: the double does not answer this operation yet');
   return json(200, { errors: [{ message: 'unsupported by the double' }] });
@@ -559,11 +869,30 @@ function graphql(double: GitHubDouble, body: { query?: string; variables?: Recor
 
 function issueJson(repo: DoubleRepo, issue: DoubleIssue) {
   const labels = (repo.labels?.get(issue.number) ?? []).map((name, i) => ({ id: i + 1, name }));
-  return { id: 90_000 + issue.number, node_id: `I_${issue.number}`, number: issue.number, title: issue.title, body: issue.body, state: issue.state, state_reason: issue.state_reason, labels, html_url: `https://github.com/${repo.owner}/${repo.repo}/issues/${issue.number}`, created_at: issue.created_at };
+  return {
+    id: 90_000 + issue.number,
+    node_id: `I_${issue.number}`,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: issue.state,
+    state_reason: issue.state_reason,
+    labels,
+    html_url: `https://github.com/${repo.owner}/${repo.repo}/issues/${issue.number}`,
+    created_at: issue.created_at,
+  };
 }
 
 function runJson(run: CheckRun) {
-  return { id: run.id, head_sha: run.head_sha, name: run.name, status: run.status, conclusion: run.conclusion, external_id: run.external_id, output: run.output };
+  return {
+    id: run.id,
+    head_sha: run.head_sha,
+    name: run.name,
+    status: run.status,
+    conclusion: run.conclusion,
+    external_id: run.external_id,
+    output: run.output,
+  };
 }
 
 function json(status: number, body: unknown): Response {

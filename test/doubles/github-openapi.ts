@@ -34,22 +34,35 @@ const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
 addFormats.default(ajv);
 ajv.addSchema(typedNullables(spec), 'github');
 
-const routes = Object.entries(spec.paths).flatMap(([template, methods]) =>
-  Object.entries(methods).filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method)).map(([method, operation]) => {
-    const names: string[] = [];
-    const parameters = resolveParameters(operation);
-    const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
-      names.push(name);
-      return parameters.find((p) => p.name === name)?.['x-multi-segment'] ? '(.+)' : '([^/]+)';
-    });
-    return { route: `${method.toUpperCase()} ${template}`, regex: new RegExp(`^${source}$`), names, operation, method: method.toUpperCase(), literal: template.replace(/\{\w+\}/g, '').length };
-  }),
-).sort((a, b) => b.literal - a.literal); // "/pulls/{n}/files" before "/pulls/{n}/{x}"
+const routes = Object.entries(spec.paths)
+  .flatMap(([template, methods]) =>
+    Object.entries(methods)
+      .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+      .map(([method, operation]) => {
+        const names: string[] = [];
+        const parameters = resolveParameters(operation);
+        const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
+          names.push(name);
+          return parameters.find((p) => p.name === name)?.['x-multi-segment'] ? '(.+)' : '([^/]+)';
+        });
+        return {
+          route: `${method.toUpperCase()} ${template}`,
+          regex: new RegExp(`^${source}$`),
+          names,
+          operation,
+          method: method.toUpperCase(),
+          literal: template.replace(/\{\w+\}/g, '').length,
+        };
+      }),
+  )
+  .sort((a, b) => b.literal - a.literal); // "/pulls/{n}/files" before "/pulls/{n}/{x}"
 
 const bodyValidators = new Map<string, ValidateFunction>();
 
 function resolveParameters(operation: Operation): Parameter[] {
-  return (operation.parameters ?? []).map((p) => (p.$ref === undefined ? p : (spec.components.parameters[p.$ref.split('/').at(-1) ?? ''] ?? p)));
+  return (operation.parameters ?? []).map((p) =>
+    p.$ref === undefined ? p : (spec.components.parameters[p.$ref.split('/').at(-1) ?? ''] ?? p),
+  );
 }
 
 /** The documented operation for a method and URL path, or undefined when GitHub has none. */
@@ -69,12 +82,16 @@ export function requestProblems(match: MatchedOperation, query: URLSearchParams,
   const problems: string[] = [];
   const parameters = resolveParameters(match.operation);
   for (const key of query.keys()) {
-    if (!parameters.some((p) => p.in === 'query' && p.name === key)) problems.push(`query parameter "${key}" is not documented for ${match.route}`);
+    if (!parameters.some((p) => p.in === 'query' && p.name === key))
+      problems.push(`query parameter "${key}" is not documented for ${match.route}`);
   }
-  for (const p of parameters) if (p.in === 'query' && p.required === true && !query.has(p.name)) problems.push(`query parameter "${p.name}" is required by ${match.route}`);
+  for (const p of parameters)
+    if (p.in === 'query' && p.required === true && !query.has(p.name))
+      problems.push(`query parameter "${p.name}" is required by ${match.route}`);
   const content = match.operation.requestBody?.content['application/json'];
   if (content === undefined) {
-    if (body !== undefined && match.operation.requestBody === undefined) problems.push(`${match.route} takes no request body`);
+    if (body !== undefined && match.operation.requestBody === undefined)
+      problems.push(`${match.route} takes no request body`);
     return problems;
   }
   if (body === undefined) {
@@ -84,11 +101,19 @@ export function requestProblems(match: MatchedOperation, query: URLSearchParams,
   let validate = bodyValidators.get(match.route);
   if (validate === undefined) {
     const [method, template] = match.route.split(' ') as [string, string];
-    const pointer = ['paths', template, method.toLowerCase(), 'requestBody', 'content', 'application/json', 'schema'].map((t) => encodeURIComponent(t.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
+    const pointer = ['paths', template, method.toLowerCase(), 'requestBody', 'content', 'application/json', 'schema']
+      .map((t) => encodeURIComponent(t.replace(/~/g, '~0').replace(/\//g, '~1')))
+      .join('/');
     validate = ajv.compile({ $ref: `github#/${pointer}` });
     bodyValidators.set(match.route, validate);
   }
-  if (!validate(body)) problems.push(...(validate.errors ?? []).map((e) => `body${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params !== undefined && 'additionalProperty' in e.params ? ` ("${String(e.params.additionalProperty)}")` : ''}`));
+  if (!validate(body))
+    problems.push(
+      ...(validate.errors ?? []).map(
+        (e) =>
+          `body${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params !== undefined && 'additionalProperty' in e.params ? ` ("${String(e.params.additionalProperty)}")` : ''}`,
+      ),
+    );
   return problems;
 }
 

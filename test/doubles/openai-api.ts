@@ -13,11 +13,15 @@ export interface OpenAiDouble {
 
 const chatRequest = z.looseObject({
   model: z.string().min(1),
-  messages: z.array(z.looseObject({ role: z.enum(['system', 'user', 'assistant', 'developer', 'tool']), content: z.string() })).min(1),
+  messages: z
+    .array(z.looseObject({ role: z.enum(['system', 'user', 'assistant', 'developer', 'tool']), content: z.string() }))
+    .min(1),
   temperature: z.number().min(0).max(2).optional(),
 });
 
-export function createOpenAiDouble(reply: (request: z.output<typeof chatRequest>) => string | { status: number; message: string }): OpenAiDouble {
+export function createOpenAiDouble(
+  reply: (request: z.output<typeof chatRequest>) => string | { status: number; message: string },
+): OpenAiDouble {
   const double: OpenAiDouble = {
     requests: [],
     violations: [],
@@ -34,13 +38,16 @@ export function createOpenAiDouble(reply: (request: z.output<typeof chatRequest>
       }
       double.requests.push(parsed.data);
       const content = reply(parsed.data);
-      if (typeof content !== 'string') return json(content.status, { error: { message: content.message, type: 'server_error' } });
+      if (typeof content !== 'string')
+        return json(content.status, { error: { message: content.message, type: 'server_error' } });
       return json(200, {
         id: `chatcmpl-${double.requests.length}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: parsed.data.model,
-        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        choices: [
+          { index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' },
+        ],
         usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
       });
     },

@@ -30,7 +30,13 @@ let bus: Bus;
 beforeAll(async () => {
   await admin.connect();
   await admin.query(`create database ${database}`);
-  bus = await createBus({ redisUrl: testRedisUrl, keyPrefix, streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog });
+  bus = await createBus({
+    redisUrl: testRedisUrl,
+    keyPrefix,
+    streamMaxLen: 10_000,
+    defaults: testBusDefaults,
+    log: quietLog,
+  });
 });
 
 afterAll(async () => {
@@ -41,12 +47,24 @@ afterAll(async () => {
   await deleteRedisKeys(keyPrefix);
 });
 
-function runAgents(ids: string[]): { child: ChildProcessByStdio<null, Readable, Readable>; ready: Promise<void>; exited: Promise<number | null> } {
+function runAgents(ids: string[]): {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  ready: Promise<void>;
+  exited: Promise<number | null>;
+} {
   const child = spawn(process.execPath, ['cli/wow.ts', 'agents', 'run', ...ids], {
     cwd: root,
     env: {
-      PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', DATABASE_URL: databaseUrl, REDIS_URL: testRedisUrl, BUS_KEY_PREFIX: keyPrefix,
-      AGENTS_DIR: 'test/fixtures/agents', HEARTBEAT_INTERVAL_MS: '100', HEARTBEAT_TIMEOUT_MS: '600', BUS_VISIBILITY_TIMEOUT_MS: '600', SHUTDOWN_TIMEOUT_MS: '5000',
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: testRedisUrl,
+      BUS_KEY_PREFIX: keyPrefix,
+      AGENTS_DIR: 'test/fixtures/agents',
+      HEARTBEAT_INTERVAL_MS: '100',
+      HEARTBEAT_TIMEOUT_MS: '600',
+      BUS_VISIBILITY_TIMEOUT_MS: '600',
+      SHUTDOWN_TIMEOUT_MS: '5000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -62,7 +80,10 @@ function runAgents(ids: string[]): { child: ChildProcessByStdio<null, Readable, 
   return { child, ready, exited };
 }
 
-const phases = async (eventId: string) => (await db.query<{ phase: string }>('select phase from slow_log where event_id = $1 order by at', [eventId])).rows.map((r) => r.phase);
+const phases = async (eventId: string) =>
+  (await db.query<{ phase: string }>('select phase from slow_log where event_id = $1 order by at', [eventId])).rows.map(
+    (r) => r.phase,
+  );
 const slowStatus = async () => (await listAgents(db, { heartbeatTimeoutMs: 600 })).find((a) => a.id === 'slow');
 
 describe('wow agents run', () => {
@@ -75,7 +96,9 @@ describe('wow agents run', () => {
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(await phases(work.id)).toEqual(['started', 'finished']);
-    const group = (await bus.stats()).topics.find((t) => t.topic === 'test.slow')?.groups.find((g) => g.group === 'slow');
+    const group = (await bus.stats()).topics
+      .find((t) => t.topic === 'test.slow')
+      ?.groups.find((g) => g.group === 'slow');
     expect(group?.pending).toBe(0);
     expect((await slowStatus())?.status).toBe('Offline');
   });

@@ -18,7 +18,14 @@ describe('wow start with SUPPORT_SMTP_PORT', () => {
     dirs.push(dataDir);
     const child = spawn(process.execPath, ['cli/wow.ts', 'start'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', DATA_DIR: dataDir, SUPPORT_SMTP_PORT: '0', SUPPORT_SMTP_HOST: '127.0.0.1' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        LOG_LEVEL: 'info',
+        PORT: '0',
+        DATA_DIR: dataDir,
+        SUPPORT_SMTP_PORT: '0',
+        SUPPORT_SMTP_HOST: '127.0.0.1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -38,7 +45,10 @@ describe('wow start with SUPPORT_SMTP_PORT', () => {
     });
     const transport = nodemailer.createTransport({ host: smtp.host, port: smtp.port, secure: false, ignoreTLS: true });
     const raw = await readFile(new URL('../fixtures/support/mail/plain.eml', import.meta.url));
-    const info = await transport.sendMail({ envelope: { from: 'ada@customer.example', to: ['support@waooaw.localhost'] }, raw });
+    const info = await transport.sendMail({
+      envelope: { from: 'ada@customer.example', to: ['support@waooaw.localhost'] },
+      raw,
+    });
     transport.close();
     expect(info.response).toMatch(/^250 OK: ticket [0-9a-f-]{36}$/);
     child.kill('SIGTERM');

@@ -40,7 +40,11 @@ describe('wow start (npm start)', () => {
     dirs.push(dataDir);
     const { child, address, exited, logged } = await startPlatform({ DATA_DIR: dataDir });
     // Without App credentials it still runs, and says what to configure.
-    expect(logged.some((l) => l.includes('GitHub App not configured: set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET'))).toBe(true);
+    expect(
+      logged.some((l) =>
+        l.includes('GitHub App not configured: set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH), WEBHOOK_SECRET'),
+      ),
+    ).toBe(true);
     const health = await fetch(`${address}/healthz`);
     expect(health.status).toBe(200);
     const ready = await fetch(`${address}/readyz`);

@@ -4,12 +4,18 @@ import { sign } from '@octokit/webhooks-methods';
 
 // GitHub's real webhook payloads, as published in @octokit/webhooks-examples.
 const require = createRequire(import.meta.url);
-const catalogue = require('@octokit/webhooks-examples/api.github.com/index.json') as { name: string; examples: Record<string, unknown>[] }[];
+const catalogue = require('@octokit/webhooks-examples/api.github.com/index.json') as {
+  name: string;
+  examples: Record<string, unknown>[];
+}[];
 
 /** The first published example of `name` (with `action`, when given). */
 export function examplePayload(name: string, action?: string): Record<string, unknown> {
-  const found = catalogue.find((e) => e.name === name)?.examples.find((x) => action === undefined || x.action === action);
-  if (found === undefined) throw new Error(`no @octokit/webhooks-examples payload for ${name}${action === undefined ? '' : `.${action}`}`);
+  const found = catalogue
+    .find((e) => e.name === name)
+    ?.examples.find((x) => action === undefined || x.action === action);
+  if (found === undefined)
+    throw new Error(`no @octokit/webhooks-examples payload for ${name}${action === undefined ? '' : `.${action}`}`);
   return structuredClone(found);
 }
 

@@ -7,7 +7,11 @@ export interface Run {
 }
 
 /** Runs `wow` in this process with captured output, as a script would see it. */
-export async function wow(argv: string[], env: Record<string, string> = {}, opts: { fetch?: typeof fetch } = {}): Promise<Run> {
+export async function wow(
+  argv: string[],
+  env: Record<string, string> = {},
+  opts: { fetch?: typeof fetch } = {},
+): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {

@@ -29,7 +29,13 @@ export function storeBackends(prefix: string, opts: { poolMax?: number } = {}): 
       name: 'PostgreSQL',
       open: async () => {
         const schema = uniqueName(prefix);
-        const store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: opts.poolMax ?? 2, schema, log });
+        const store = await createStore({
+          url: testDatabaseUrl,
+          dataDir: '.data',
+          poolMax: opts.poolMax ?? 2,
+          schema,
+          log,
+        });
         await migrate(store, { log });
         return {
           store,

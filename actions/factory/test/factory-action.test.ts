@@ -22,11 +22,30 @@ describe('the Factory Action', () => {
     await writeFile(join(dir, 'event.json'), JSON.stringify(payload));
     await writeFile(join(dir, 'output'), '');
     let stdout = '';
-    const code = await runFactoryAction({
-      GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: join(dir, 'event.json'), GITHUB_WORKSPACE: repo.dir, GITHUB_REPOSITORY: 'acme/platform',
-      GITHUB_API_URL: 'https://api.github.com', GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary.md'), INPUT_TOKEN: 'ghs_workflowtoken',
-    }, { stdout: { write: (s: string) => (stdout += s) }, fetch: github.fetch });
-    return { code, stdout, outputs: Object.fromEntries((await readFile(join(dir, 'output'), 'utf8')).trim().split('\n').filter(Boolean).map((l) => l.split('='))) as Record<string, string> };
+    const code = await runFactoryAction(
+      {
+        GITHUB_EVENT_NAME: event,
+        GITHUB_EVENT_PATH: join(dir, 'event.json'),
+        GITHUB_WORKSPACE: repo.dir,
+        GITHUB_REPOSITORY: 'acme/platform',
+        GITHUB_API_URL: 'https://api.github.com',
+        GITHUB_OUTPUT: join(dir, 'output'),
+        GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+        INPUT_TOKEN: 'ghs_workflowtoken',
+      },
+      { stdout: { write: (s: string) => (stdout += s) }, fetch: github.fetch },
+    );
+    return {
+      code,
+      stdout,
+      outputs: Object.fromEntries(
+        (await readFile(join(dir, 'output'), 'utf8'))
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split('=')),
+      ) as Record<string, string>,
+    };
   };
 
   beforeAll(async () => {
@@ -43,7 +62,10 @@ describe('the Factory Action', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('answers an invalid questionnaire with one comment listing the problems, and says so in its outputs', async () => {
-    const result = await run('issues', issuePayload('opened', body('Release Notes').replace('release-notes', 'Release Notes!')));
+    const result = await run(
+      'issues',
+      issuePayload('opened', body('Release Notes').replace('release-notes', 'Release Notes!')),
+    );
     expect(result.code).toBe(factoryExit.ok);
     expect(result.outputs).toEqual({ outcome: 'invalid' });
     expect(result.stdout).toMatch(/Issue #31: \d+ problem\(s\) with the answers/);
@@ -55,7 +77,9 @@ describe('the Factory Action', () => {
   it('turns the corrected questionnaire into a gated pull request, editing the same comment', async () => {
     const result = await run('issues', issuePayload('edited', body('Release Notes')));
     expect(result.outputs).toEqual({ outcome: 'published', 'agent-id': 'release-notes', 'pull-request': '101' });
-    expect(result.stdout).toContain('"release-notes" is in pull request #101 (branch factory/release-notes created, pull request opened)');
+    expect(result.stdout).toContain(
+      '"release-notes" is in pull request #101 (branch factory/release-notes created, pull request opened)',
+    );
     expect(repo.pulls).toMatchObject([{ headRef: 'factory/release-notes', base: 'main' }]);
     expect(github.comments).toHaveLength(1);
     expect(github.comments[0]?.body).toContain('opened #101');
@@ -64,7 +88,9 @@ describe('the Factory Action', () => {
   }, 60_000);
 
   it('takes /factory cancel, and ignores events it does not answer', async () => {
-    expect((await run('issue_comment', commentPayload('/factory cancel', body('Release Notes')))).outputs).toEqual({ outcome: 'cancelled' });
+    expect((await run('issue_comment', commentPayload('/factory cancel', body('Release Notes')))).outputs).toEqual({
+      outcome: 'cancelled',
+    });
     expect(repo.pulls[0]?.state).toBe('closed');
     const push = await run('push', {});
     expect(push).toMatchObject({ code: factoryExit.ok, outputs: { outcome: 'ignored' } });
@@ -74,7 +100,10 @@ describe('the Factory Action', () => {
   it('refuses answers carrying U+2028 (a JavaScript line terminator) with code after it, naming the field; nothing is pushed', async () => {
     const hostile = body('Notes\u2028process.exit(1) //').replace('release-notes', 'release-scribe');
     const commits = github.callsTo('POST /repos/{owner}/{repo}/git/commits').length;
-    const result = await run('issues', { ...issuePayload('opened', hostile), issue: { ...issuePayload('opened', hostile).issue, number: 33 } });
+    const result = await run('issues', {
+      ...issuePayload('opened', hostile),
+      issue: { ...issuePayload('opened', hostile).issue, number: 33 },
+    });
     expect(github.callsTo('POST /repos/{owner}/{repo}/git/commits')).toHaveLength(commits);
     expect(result.outputs).toEqual({ outcome: 'invalid' });
     const comment = github.comments.find((c) => c.issue === 33);
@@ -83,16 +112,25 @@ describe('the Factory Action', () => {
 
   it('runs as GitHub runs it (node main.js), with the exit code the workflow sees', async () => {
     await writeFile(join(dir, 'output'), '');
-    const { stdout } = await exec(process.execPath, [join(root, 'actions/factory/main.js')], { env: { PATH: process.env.PATH ?? '', GITHUB_EVENT_NAME: 'schedule', GITHUB_OUTPUT: join(dir, 'output') } });
+    const { stdout } = await exec(process.execPath, [join(root, 'actions/factory/main.js')], {
+      env: { PATH: process.env.PATH ?? '', GITHUB_EVENT_NAME: 'schedule', GITHUB_OUTPUT: join(dir, 'output') },
+    });
     expect(stdout).toContain('this run is for "schedule"');
     expect(await readFile(join(dir, 'output'), 'utf8')).toBe('outcome=ignored\n');
-    const failed = await exec(process.execPath, [join(root, 'actions/factory/main.js')], { env: { PATH: process.env.PATH ?? '', GITHUB_EVENT_NAME: 'issues' } }).catch((e: unknown) => e as { code: number; stdout: string });
+    const failed = await exec(process.execPath, [join(root, 'actions/factory/main.js')], {
+      env: { PATH: process.env.PATH ?? '', GITHUB_EVENT_NAME: 'issues' },
+    }).catch((e: unknown) => e as { code: number; stdout: string });
     expect(failed).toMatchObject({ code: 1 });
-    expect((failed as { stdout: string }).stdout).toContain('::error title=WowAgentFactory failed::GITHUB_EVENT_PATH is not set');
+    expect((failed as { stdout: string }).stdout).toContain(
+      '::error title=WowAgentFactory failed::GITHUB_EVENT_PATH is not set',
+    );
   }, 60_000);
 
   it('declares every output it writes, and runs on Node 24', async () => {
-    const action = parse(await readFile(new URL('../action.yml', import.meta.url), 'utf8')) as { outputs: Record<string, unknown>; runs: { using: string; main: string } };
+    const action = parse(await readFile(new URL('../action.yml', import.meta.url), 'utf8')) as {
+      outputs: Record<string, unknown>;
+      runs: { using: string; main: string };
+    };
     expect(Object.keys(action.outputs).sort()).toEqual(['agent-id', 'outcome', 'pull-request']);
     expect(action.runs).toEqual({ using: 'node24', main: 'main.js' });
   });

@@ -45,12 +45,17 @@ export async function readActionEnv(env: Record<string, string | undefined>): Pr
     return value === undefined || value === '' ? undefined : value;
   };
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/');
-  const event: EventPayload = env.GITHUB_EVENT_PATH === undefined ? {} : (JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as EventPayload);
-  const pushBase = event.created === true || event.before === undefined || noCommit.test(event.before) ? undefined : event.before;
+  const event: EventPayload =
+    env.GITHUB_EVENT_PATH === undefined
+      ? {}
+      : (JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as EventPayload);
+  const pushBase =
+    event.created === true || event.before === undefined || noCommit.test(event.before) ? undefined : event.before;
   const all = booleanInput('all', input('all'));
   const trusted = booleanInput('trusted-code', input('trusted-code'));
   const timeout = input('tool-timeout');
-  if (timeout !== undefined && !/^[1-9]\d{0,4}$/.test(timeout)) throw new Error(`input "tool-timeout" must be a whole number of seconds from 1 to 99999, not "${timeout}"`);
+  if (timeout !== undefined && !/^[1-9]\d{0,4}$/.test(timeout))
+    throw new Error(`input "tool-timeout" must be a whole number of seconds from 1 to 99999, not "${timeout}"`);
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   return {
     workspace,
@@ -69,12 +74,19 @@ export async function readActionEnv(env: Record<string, string | undefined>): Pr
     sarif: input('sarif') ?? 'wowvision.sarif',
     summaryFile: env.GITHUB_STEP_SUMMARY,
     outputFile: env.GITHUB_OUTPUT,
-    llm: input('llm-model') === undefined ? undefined : { baseUrl: input('llm-base-url'), apiKey: input('llm-api-key'), model: input('llm-model') ?? '' },
-    runUrl: env.GITHUB_RUN_ID === undefined ? undefined : `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`,
+    llm:
+      input('llm-model') === undefined
+        ? undefined
+        : { baseUrl: input('llm-base-url'), apiKey: input('llm-api-key'), model: input('llm-model') ?? '' },
+    runUrl:
+      env.GITHUB_RUN_ID === undefined
+        ? undefined
+        : `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}`,
   };
 }
 
 function booleanInput(name: string, value: string | undefined): boolean {
-  if (value !== undefined && value !== 'true' && value !== 'false') throw new Error(`input "${name}" must be true or false, not "${value}"`);
+  if (value !== undefined && value !== 'true' && value !== 'false')
+    throw new Error(`input "${name}" must be true or false, not "${value}"`);
   return value === 'true';
 }

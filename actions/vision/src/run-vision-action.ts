@@ -2,7 +2,18 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { Octokit } from '@octokit/core';
 import { createLlmClient } from '../../../agents/runtime/src/index.ts';
-import { checkName, checkRunOutput, completeCheckRun, fetchMissingCommits, formatText, reviewLocalRepo, startCheckRun, toSarif, type GitHubRepo, type Review } from '../../../agents/wowvision/src/index.ts';
+import {
+  checkName,
+  checkRunOutput,
+  completeCheckRun,
+  fetchMissingCommits,
+  formatText,
+  reviewLocalRepo,
+  startCheckRun,
+  toSarif,
+  type GitHubRepo,
+  type Review,
+} from '../../../agents/wowvision/src/index.ts';
 import { readActionEnv, type ActionEnv } from './action-env.ts';
 import { annotationCommands, perStepLimit, plainCommand } from './workflow-commands.ts';
 
@@ -27,18 +38,34 @@ const externalId = 'wowvision-action';
 export async function runVisionAction(env: Record<string, string | undefined>, io: ActionIo): Promise<number> {
   const out = (line: string) => io.stdout.write(`${line}\n`);
   const action = await readActionEnv(env);
-  const fetched = await fetchMissingCommits(action.checkout, [action.base, action.head].filter((s) => s !== undefined));
+  const fetched = await fetchMissingCommits(
+    action.checkout,
+    [action.base, action.head].filter((s) => s !== undefined),
+  );
   if (fetched.length > 0) out(`Fetched ${fetched.join(', ')} into the shallow checkout to find the merge base.`);
 
   const at = action.token === undefined ? undefined : repoClient(action, io.fetch);
-  const check = at === undefined || action.head === undefined ? { degraded: 'no token was given' } : await startCheck(at, action);
+  const check =
+    at === undefined || action.head === undefined ? { degraded: 'no token was given' } : await startCheck(at, action);
 
   let review: Review;
   try {
     const advisor = action.llm === undefined ? undefined : createLlmClient(action.llm);
-    ({ review } = await reviewLocalRepo({ cwd: action.checkout, base: action.base, head: action.head, all: action.all, config: action.config, persistCache: false, advisor, trustedCode: action.trustedCode, toolEnv: action.env, toolTimeoutMs: action.toolTimeoutMs }));
+    ({ review } = await reviewLocalRepo({
+      cwd: action.checkout,
+      base: action.base,
+      head: action.head,
+      all: action.all,
+      config: action.config,
+      persistCache: false,
+      advisor,
+      trustedCode: action.trustedCode,
+      toolEnv: action.env,
+      toolTimeoutMs: action.toolTimeoutMs,
+    }));
   } catch (err) {
-    if (!('degraded' in check) && at !== undefined) await failCheck(at, check.id, (err as Error).message).catch(() => undefined);
+    if (!('degraded' in check) && at !== undefined)
+      await failCheck(at, check.id, (err as Error).message).catch(() => undefined);
     throw err;
   }
 
@@ -56,17 +83,32 @@ export async function runVisionAction(env: Record<string, string | undefined>, i
   }
 
   const sarifPath = isAbsolute(action.sarif) ? action.sarif : join(action.workspace, action.sarif);
-  await writeFile(sarifPath, JSON.stringify(toSarif(review, { version: '1.0.0', uri: 'https://github.com/waooaw/waooaw' }), null, 2) + '\n');
-  if (action.summaryFile !== undefined) await appendFile(action.summaryFile, `## WowVision\n\n${note === undefined ? '' : `> ${note}\n\n`}${output.summary}\n`);
+  await writeFile(
+    sarifPath,
+    JSON.stringify(toSarif(review, { version: '1.0.0', uri: 'https://github.com/waooaw/waooaw' }), null, 2) + '\n',
+  );
+  if (action.summaryFile !== undefined)
+    await appendFile(
+      action.summaryFile,
+      `## WowVision\n\n${note === undefined ? '' : `> ${note}\n\n`}${output.summary}\n`,
+    );
   if (action.outputFile !== undefined) {
     const errors = review.findings.filter((f) => f.severity === 'error').length;
-    await appendFile(action.outputFile, `conclusion=${review.conclusion}\nfindings=${review.findings.length}\nerrors=${errors}\nsarif-file=${sarifPath}\n`);
+    await appendFile(
+      action.outputFile,
+      `conclusion=${review.conclusion}\nfindings=${review.findings.length}\nerrors=${errors}\nsarif-file=${sarifPath}\n`,
+    );
   }
   return review.conclusion === 'failure' ? actionExit.blocked : actionExit.ok;
 }
 
 function repoClient(action: ActionEnv, fetchImpl: typeof fetch | undefined): GitHubRepo {
-  const client = new Octokit({ auth: action.token, baseUrl: action.apiUrl, userAgent: 'waooaw-wowvision-action', ...(fetchImpl === undefined ? {} : { request: { fetch: fetchImpl } }) });
+  const client = new Octokit({
+    auth: action.token,
+    baseUrl: action.apiUrl,
+    userAgent: 'waooaw-wowvision-action',
+    ...(fetchImpl === undefined ? {} : { request: { fetch: fetchImpl } }),
+  });
   return { client, owner: action.owner, repo: action.repo };
 }
 

@@ -16,7 +16,12 @@ export function annotationCommand(f: Finding): string {
   if (f.endColumn !== undefined && (f.endLine ?? f.line) === f.line) props.push(`endColumn=${f.endColumn}`);
   props.push(`title=${f.rule}`);
   const text = f.fix === undefined ? f.message : `${f.message}\nFix: ${f.fix}`;
-  return `::${command[f.severity]} ${props.map((p) => { const at = p.indexOf('='); return `${p.slice(0, at)}=${escapeProperty(p.slice(at + 1))}`; }).join(',')}::${escapeData(text)}`;
+  return `::${command[f.severity]} ${props
+    .map((p) => {
+      const at = p.indexOf('=');
+      return `${p.slice(0, at)}=${escapeProperty(p.slice(at + 1))}`;
+    })
+    .join(',')}::${escapeData(text)}`;
 }
 
 /** The commands GitHub will show (per-step limits), and how many findings they leave out. */

@@ -7,12 +7,30 @@ import { checkQuestionnaireIssue } from './github/check-questionnaire-issue.ts';
 import { platformFacts } from './questionnaire/platform-facts.ts';
 import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
 
-export { loadQuestionnaire, questionnaireFile, type Question, type Questionnaire } from './questionnaire/questionnaire.ts';
+export {
+  loadQuestionnaire,
+  questionnaireFile,
+  type Question,
+  type Questionnaire,
+} from './questionnaire/questionnaire.ts';
 export { renderIssueForm } from './questionnaire/render-issue-form.ts';
 export { parseIssueBody, type Answers, type ParsedBody } from './questionnaire/parse-issue-body.ts';
-export { validateAnswers, reservedIds, type AgentRequest, type AnswerProblem, type PlatformFacts } from './questionnaire/validate-answers.ts';
+export {
+  validateAnswers,
+  reservedIds,
+  type AgentRequest,
+  type AnswerProblem,
+  type PlatformFacts,
+} from './questionnaire/validate-answers.ts';
 export { platformFacts } from './questionnaire/platform-facts.ts';
-export { loadTemplates, loadTemplate, templateForTier, templatesDir, templatesFor, type AgentTemplate } from './generate/agent-template.ts';
+export {
+  loadTemplates,
+  loadTemplate,
+  templateForTier,
+  templatesDir,
+  templatesFor,
+  type AgentTemplate,
+} from './generate/agent-template.ts';
 export { readAnswersFile, writeAnswersFile } from './generate/answers-file.ts';
 export { generateAgent, renderAgentFiles, answersPath, type GeneratedAgent } from './generate/generate-agent.ts';
 export { gateGeneratedFiles, type GateResult } from './generate/gate-generated-files.ts';
@@ -22,12 +40,27 @@ export { regenerateAgent, type RegenFile, type RegenPlan } from './generate/rege
 export { mergeThreeWay, type FileMerge } from './generate/merge-three-way.ts';
 export { unifiedDiff } from './generate/unified-diff.ts';
 export { upsertCatalogueRow, cataloguePath } from './generate/agent-catalogue.ts';
-export { checkQuestionnaireIssue, type Generation, type IssuePayload, type QuestionnaireOutcome } from './github/check-questionnaire-issue.ts';
-export { publishAgentPullRequest, closeAgentPullRequests, type PublishedPull } from './github/publish-agent-pull-request.ts';
-export { branchOf, followUpBranchOf, readAgentBranches, hasApprovingReview, type AgentBranch, type RepoRef } from './github/agent-branches.ts';
+export {
+  checkQuestionnaireIssue,
+  type Generation,
+  type IssuePayload,
+  type QuestionnaireOutcome,
+} from './github/check-questionnaire-issue.ts';
+export {
+  publishAgentPullRequest,
+  closeAgentPullRequests,
+  type PublishedPull,
+} from './github/publish-agent-pull-request.ts';
+export {
+  branchOf,
+  followUpBranchOf,
+  readAgentBranches,
+  hasApprovingReview,
+  type AgentBranch,
+  type RepoRef,
+} from './github/agent-branches.ts';
 export { approvalLabelOf, authoriseRequest } from './github/authorise-request.ts';
 export { findHostileCharacter, withVisibleEscapes } from './questionnaire/hostile-characters.ts';
-
 
 // The questionnaire and the templates ship with the platform: read once per process. The
 // agents (and what they emit) change with deploys, so those are read per event. Generated
@@ -41,19 +74,57 @@ export default defineAgent({
   async handle(ctx, event) {
     const delivery = githubDelivery.parse(event.data);
     if (ctx.github === undefined || delivery.installationId === undefined) {
-      ctx.log.warn({ event: event.type }, 'the Factory needs the GitHub App credentials and an installation to answer questionnaires; skipped');
+      ctx.log.warn(
+        { event: event.type },
+        'the Factory needs the GitHub App credentials and an installation to answer questionnaires; skipped',
+      );
       return { did: 'ignored' };
     }
     const generation = { templates: await (templates ??= loadTemplates()), typecheckRoot: platformRoot };
-    const outcome = await checkQuestionnaireIssue(ctx.github.forInstallation(delivery.installationId), delivery.payload, await (questionnaire ??= loadQuestionnaire()), await platformFacts(ctx.config.agents.dir), generation);
-    if (outcome.did === 'invalid' || outcome.did === 'taken' || outcome.did === 'blocked' || outcome.did === 'published') {
+    const outcome = await checkQuestionnaireIssue(
+      ctx.github.forInstallation(delivery.installationId),
+      delivery.payload,
+      await (questionnaire ??= loadQuestionnaire()),
+      await platformFacts(ctx.config.agents.dir),
+      generation,
+    );
+    if (
+      outcome.did === 'invalid' ||
+      outcome.did === 'taken' ||
+      outcome.did === 'blocked' ||
+      outcome.did === 'published'
+    ) {
       // An id another issue holds is a problem with the answers, found on GitHub rather than in the text.
-      await ctx.emit({ type: 'factory.questionnaire.checked', data: { issue: outcome.issue, valid: outcome.did !== 'invalid' && outcome.did !== 'taken', problems: outcome.did === 'invalid' ? outcome.problems.length : outcome.did === 'taken' ? 1 : 0, ...(outcome.did === 'invalid' ? {} : { agentId: outcome.request.id, gatePassed: outcome.did === 'published' }) } });
+      await ctx.emit({
+        type: 'factory.questionnaire.checked',
+        data: {
+          issue: outcome.issue,
+          valid: outcome.did !== 'invalid' && outcome.did !== 'taken',
+          problems: outcome.did === 'invalid' ? outcome.problems.length : outcome.did === 'taken' ? 1 : 0,
+          ...(outcome.did === 'invalid'
+            ? {}
+            : { agentId: outcome.request.id, gatePassed: outcome.did === 'published' }),
+        },
+      });
     }
     if (outcome.did === 'published') {
-      await ctx.emit({ type: 'factory.pull_request.published', data: { issue: outcome.issue, agentId: outcome.request.id, pull: outcome.pull.number, branch: outcome.pull.branch, commit: outcome.pull.commit, branchWas: outcome.pull.branchWas, pullWas: outcome.pull.pullWas } });
+      await ctx.emit({
+        type: 'factory.pull_request.published',
+        data: {
+          issue: outcome.issue,
+          agentId: outcome.request.id,
+          pull: outcome.pull.number,
+          branch: outcome.pull.branch,
+          commit: outcome.pull.commit,
+          branchWas: outcome.pull.branchWas,
+          pullWas: outcome.pull.pullWas,
+        },
+      });
     }
-    ctx.log.info({ outcome: outcome.did, ...('why' in outcome ? { why: outcome.why } : {}) }, 'the Factory handled the issue');
+    ctx.log.info(
+      { outcome: outcome.did, ...('why' in outcome ? { why: outcome.why } : {}) },
+      'the Factory handled the issue',
+    );
     return { did: outcome.did };
   },
 });

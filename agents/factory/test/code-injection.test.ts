@@ -28,7 +28,8 @@ async function injectedStatements(repoDir: string, branch: string): Promise<stri
   const found: string[] = [];
   for (const path of files) {
     const visit = (node: ts.Node): void => {
-      if (ts.isExpressionStatement(node) && node.getText().startsWith('process.exit')) found.push(`${path}: ${node.getText()}`);
+      if (ts.isExpressionStatement(node) && node.getText().startsWith('process.exit'))
+        found.push(`${path}: ${node.getText()}`);
       ts.forEachChild(node, visit);
     };
     visit(ts.createSourceFile(path, await git('show', `${branch}:${path}`), ts.ScriptTarget.Latest, true));
@@ -51,10 +52,19 @@ describe('code injection through the questionnaire', () => {
   afterAll(() => target.dispose());
 
   it('the issue door: a name carrying U+2028 and code is refused, naming the field, and nothing is pushed', async () => {
-    const outcome = await checkQuestionnaireIssue(client, issuePayload('opened', body(injectedName)), q, facts, generation);
+    const outcome = await checkQuestionnaireIssue(
+      client,
+      issuePayload('opened', body(injectedName)),
+      q,
+      facts,
+      generation,
+    );
     expect(await injectedStatements(join(dir, 'platform'), 'factory/release-notes')).toEqual([]);
     expect(github.callsTo('POST /repos/{owner}/{repo}/git/commits')).toEqual([]);
-    expect(outcome).toMatchObject({ did: 'invalid', problems: [{ field: 'name', message: expect.stringContaining('U+2028') as string }] });
+    expect(outcome).toMatchObject({
+      did: 'invalid',
+      problems: [{ field: 'name', message: expect.stringContaining('U+2028') as string }],
+    });
     expect(github.comments).toHaveLength(1);
     expect(github.comments[0]?.body).toContain('**Agent name**');
     // The comment names the character; it never carries it.
@@ -64,11 +74,23 @@ describe('code injection through the questionnaire', () => {
 
   it('the CLI door: wow factory new --answers refuses the same answers, naming the field, and writes nothing', async () => {
     const answers = join(dir, 'answers.yml');
-    await writeFile(answers, [
-      'agent-id: release-notes', `name: "${injectedName.replace('\u2028', '\\u2028')}"`, 'tier: Platform CoE', 'purpose: Writes release notes.',
-      'wakes-on: github.pull_request.closed', 'emits: release.notes.drafted', 'service-level: within 1 minute',
-      'acceptance: |', '  Given a github.pull_request.closed event', '  When the agent handles it', '  Then it emits release.notes.drafted', '',
-    ].join('\n'));
+    await writeFile(
+      answers,
+      [
+        'agent-id: release-notes',
+        `name: "${injectedName.replace('\u2028', '\\u2028')}"`,
+        'tier: Platform CoE',
+        'purpose: Writes release notes.',
+        'wakes-on: github.pull_request.closed',
+        'emits: release.notes.drafted',
+        'service-level: within 1 minute',
+        'acceptance: |',
+        '  Given a github.pull_request.closed event',
+        '  When the agent handles it',
+        '  Then it emits release.notes.drafted',
+        '',
+      ].join('\n'),
+    );
     const out = join(dir, 'cli-out');
     // Gated against this repository (its runtime and rules), written elsewhere.
     const run = await wow(['factory', 'new', '--answers', answers, '-C', root, '--out', out]);

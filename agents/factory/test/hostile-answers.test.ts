@@ -8,7 +8,15 @@ import ts from 'typescript';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
-import { loadQuestionnaire, loadTemplates, upsertCatalogueRow, writeAnswersFile, type AgentRequest, type AgentTemplate, type Answers } from '../src/index.ts';
+import {
+  loadQuestionnaire,
+  loadTemplates,
+  upsertCatalogueRow,
+  writeAnswersFile,
+  type AgentRequest,
+  type AgentTemplate,
+  type Answers,
+} from '../src/index.ts';
 import { renderTemplate } from '../src/generate/render-template.ts';
 import { templateData } from '../src/generate/template-data.ts';
 
@@ -20,7 +28,7 @@ import { templateData } from '../src/generate/template-data.ts';
 const hostileTexts = [
   'Notes\u2028process.exit(1) //',
   'x\u2029globalThis.pwned = 1 // */ process.exit(2) /*',
-  "it's \"quoted\" \\ back\\slash ${process.exit(3)} `tick` `${1}`",
+  'it\'s "quoted" \\ back\\slash ${process.exit(3)} `tick` `${1}`',
   'line one\nprocess.exit(4)\r\n// two\ttab',
   '<script>alert(1)</script> <img src=x onerror=alert(1)> <!-- hidden -->',
   '@someone and @org/team, mail a@b.example, see #12',
@@ -45,7 +53,10 @@ const benign: AgentRequest = {
   capabilities: ['store:write'],
   dependsOn: ['wowvision'],
   serviceLevel: 'within 1 minute',
-  acceptance: [{ given: 'a push', when: 'it is handled', then: 'it emits plain.thing.done' }, { given: 'another push', when: 'it is handled', then: 'a row is kept' }],
+  acceptance: [
+    { given: 'a push', when: 'it is handled', then: 'it emits plain.thing.done' },
+    { given: 'another push', when: 'it is handled', then: 'a row is kept' },
+  ],
 };
 
 /** The benign request with `text` in every text field (the id too: paths are named separately). */
@@ -67,7 +78,8 @@ function hostileRequest(text: string): AgentRequest {
 }
 
 const pathNames = { id: 'plain-agent', migration: '0001_plain_agent_tables' };
-const render = (template: AgentTemplate, request: AgentRequest) => renderTemplate(template, templateData(request, { name: template.name, version: template.version }), pathNames);
+const render = (template: AgentTemplate, request: AgentRequest) =>
+  renderTemplate(template, templateData(request, { name: template.name, version: template.version }), pathNames);
 
 /** A TypeScript file's shape: its syntax errors, its top-level statement kinds, and every node's kind in order. */
 function tsShape(path: string, text: string) {
@@ -78,13 +90,36 @@ function tsShape(path: string, text: string) {
     ts.forEachChild(node, visit);
   };
   visit(file);
-  const errors = ts.transpileModule(text, { fileName: path, reportDiagnostics: true }).diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) ?? [];
+  const errors =
+    ts
+      .transpileModule(text, { fileName: path, reportDiagnostics: true })
+      .diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) ?? [];
   return { errors, statements: file.statements.map((s) => ts.SyntaxKind[s.kind]), kinds };
 }
 
 const phrasing = new Set(['text', 'inlineCode', 'break']);
 /** Constructs answers must never make: the template's own are counted, so benign and hostile counts must agree. */
-const constructs = new Set(['link', 'image', 'linkReference', 'imageReference', 'definition', 'html', 'emphasis', 'strong', 'delete', 'footnoteReference', 'footnoteDefinition', 'heading', 'list', 'code', 'blockquote', 'thematicBreak', 'table', 'tableRow', 'tableCell']);
+const constructs = new Set([
+  'link',
+  'image',
+  'linkReference',
+  'imageReference',
+  'definition',
+  'html',
+  'emphasis',
+  'strong',
+  'delete',
+  'footnoteReference',
+  'footnoteDefinition',
+  'heading',
+  'list',
+  'code',
+  'blockquote',
+  'thematicBreak',
+  'table',
+  'tableRow',
+  'tableCell',
+]);
 
 /** A Markdown file's shape: its block structure, the constructs in it, and the words GitHub would link in its plain text. */
 function markdownShape(text: string) {
@@ -122,95 +157,145 @@ describe('every template, rendered with hostile answers in every field', () => {
     await db.end();
   });
 
-  describe.each(hostileTexts.map((text, i) => [i + 1, JSON.stringify(text).slice(1, 40), text] as const))('hostile text %i (%s…)', (_, _shown, text) => {
-    const hostile = hostileRequest(text);
+  describe.each(hostileTexts.map((text, i) => [i + 1, JSON.stringify(text).slice(1, 40), text] as const))(
+    'hostile text %i (%s…)',
+    (_, _shown, text) => {
+      const hostile = hostileRequest(text);
 
-    it.each(['platform-coe', 'domain-llm'])('%s: each .ts file parses to exactly the statements of the benign one', (name) => {
-      const template = templates.find((t) => t.name === name) as AgentTemplate;
-      const plain = render(template, benign);
-      const made = render(template, hostile);
-      expect([...made.keys()]).toEqual([...plain.keys()]);
-      for (const [path, code] of made) {
-        if (!path.endsWith('.ts')) continue;
-        const expected = tsShape(path, plain.get(path) ?? '');
-        const shape = tsShape(path, code);
-        expect({ path, errors: shape.errors }).toEqual({ path, errors: [] });
-        expect({ path, statements: shape.statements }).toEqual({ path, statements: expected.statements });
-        expect({ path, kinds: shape.kinds }).toEqual({ path, kinds: expected.kinds });
-      }
-    });
-
-    it.each(['platform-coe', 'domain-llm'])('%s: agent.yml parses to the same keys, with the hostile text as the values', (name) => {
-      const template = templates.find((t) => t.name === name) as AgentTemplate;
-      const made = render(template, hostile);
-      const manifest = parse(made.get('agents/plain-agent/agent.yml') ?? '') as unknown;
-      expect(Object.keys(manifest as object)).toEqual(Object.keys(parse(render(template, benign).get('agents/plain-agent/agent.yml') ?? '') as object));
-      expect(manifest).toEqual({
-        id: text, name: text, version: '0.1.0', description: templateData(hostile, template).description,
-        wakesOn: [text], emits: [text], capabilities: [text], stores: [text],
-      });
-    });
-
-    it.each(['platform-coe', 'domain-llm'])('%s: README.md has no mention, link, image or HTML from the answers, and the same structure', (name) => {
-      const template = templates.find((t) => t.name === name) as AgentTemplate;
-      const expected = markdownShape(render(template, benign).get('agents/plain-agent/README.md') ?? '');
-      const shape = markdownShape(render(template, hostile).get('agents/plain-agent/README.md') ?? '');
-      expect(shape.linked).toEqual([]);
-      expect(shape.counts).toEqual(expected.counts);
-      expect(shape.blocks).toEqual(expected.blocks);
-    });
-
-    it('docs/agents.md: the catalogue row has no mention, link, image or HTML from the answers', () => {
-      const expected = markdownShape(upsertCatalogueRow(catalogue, benign));
-      const shape = markdownShape(upsertCatalogueRow(catalogue, hostile));
-      expect(shape.linked).toEqual([]);
-      expect(shape.counts).toEqual(expected.counts);
-      expect(shape.blocks).toEqual(expected.blocks);
-    });
-
-    it('questionnaire.yml keeps the answers exactly', async () => {
-      const q = await loadQuestionnaire();
-      const answers: Answers = Object.fromEntries(q.fields.map((f) => [f.id, f.type === 'dropdown' || f.type === 'checkboxes' ? [text] : text]));
-      const written = parse(writeAnswersFile({ template: 'platform-coe', templateVersion: 1, answers }, q)) as { answers: Answers };
-      expect(written.answers).toEqual(Object.fromEntries(Object.entries(answers).map(([id, v]) => [id, q.fields.find((f) => f.id === id)?.multiple === false && q.fields.find((f) => f.id === id)?.type === 'dropdown' ? text : v])));
-    });
-
-    it.each(['platform-coe', 'domain-llm'])('%s: no file carries a hidden character, and the migration creates exactly the agent\'s table', async (name) => {
-      const template = templates.find((t) => t.name === name) as AgentTemplate;
-      const made = render(template, hostile);
-      for (const [path, content] of made) expect({ path, hidden: raw.exec(content)?.[0] }).toEqual({ path, hidden: undefined });
-      await db.query(`drop schema if exists ${schema} cascade`);
-      await db.query(`create schema ${schema}`);
-      await db.query(`set search_path to ${schema}`);
-      await db.query(made.get(`infra/db/migrations/${pathNames.migration}.sql`) ?? '');
-      const { rows } = await db.query<{ table_name: string; columns: string[] }>(
-        'select table_name, array_agg(column_name::text order by ordinal_position) as columns from information_schema.columns where table_schema = $1 group by table_name',
-        [schema],
+      it.each(['platform-coe', 'domain-llm'])(
+        '%s: each .ts file parses to exactly the statements of the benign one',
+        (name) => {
+          const template = templates.find((t) => t.name === name) as AgentTemplate;
+          const plain = render(template, benign);
+          const made = render(template, hostile);
+          expect([...made.keys()]).toEqual([...plain.keys()]);
+          for (const [path, code] of made) {
+            if (!path.endsWith('.ts')) continue;
+            const expected = tsShape(path, plain.get(path) ?? '');
+            const shape = tsShape(path, code);
+            expect({ path, errors: shape.errors }).toEqual({ path, errors: [] });
+            expect({ path, statements: shape.statements }).toEqual({ path, statements: expected.statements });
+            expect({ path, kinds: shape.kinds }).toEqual({ path, kinds: expected.kinds });
+          }
+        },
       );
-      const { rows: [expectedName] } = await db.query<{ name: string }>('select $1::name::text as name', [text]);
-      expect(rows).toEqual([{ table_name: expectedName?.name, columns: ['event_id', 'event_type', 'subject', 'data', 'recorded_at'] }]);
-    });
-  });
+
+      it.each(['platform-coe', 'domain-llm'])(
+        '%s: agent.yml parses to the same keys, with the hostile text as the values',
+        (name) => {
+          const template = templates.find((t) => t.name === name) as AgentTemplate;
+          const made = render(template, hostile);
+          const manifest = parse(made.get('agents/plain-agent/agent.yml') ?? '') as unknown;
+          expect(Object.keys(manifest as object)).toEqual(
+            Object.keys(parse(render(template, benign).get('agents/plain-agent/agent.yml') ?? '') as object),
+          );
+          expect(manifest).toEqual({
+            id: text,
+            name: text,
+            version: '0.1.0',
+            description: templateData(hostile, template).description,
+            wakesOn: [text],
+            emits: [text],
+            capabilities: [text],
+            stores: [text],
+          });
+        },
+      );
+
+      it.each(['platform-coe', 'domain-llm'])(
+        '%s: README.md has no mention, link, image or HTML from the answers, and the same structure',
+        (name) => {
+          const template = templates.find((t) => t.name === name) as AgentTemplate;
+          const expected = markdownShape(render(template, benign).get('agents/plain-agent/README.md') ?? '');
+          const shape = markdownShape(render(template, hostile).get('agents/plain-agent/README.md') ?? '');
+          expect(shape.linked).toEqual([]);
+          expect(shape.counts).toEqual(expected.counts);
+          expect(shape.blocks).toEqual(expected.blocks);
+        },
+      );
+
+      it('docs/agents.md: the catalogue row has no mention, link, image or HTML from the answers', () => {
+        const expected = markdownShape(upsertCatalogueRow(catalogue, benign));
+        const shape = markdownShape(upsertCatalogueRow(catalogue, hostile));
+        expect(shape.linked).toEqual([]);
+        expect(shape.counts).toEqual(expected.counts);
+        expect(shape.blocks).toEqual(expected.blocks);
+      });
+
+      it('questionnaire.yml keeps the answers exactly', async () => {
+        const q = await loadQuestionnaire();
+        const answers: Answers = Object.fromEntries(
+          q.fields.map((f) => [f.id, f.type === 'dropdown' || f.type === 'checkboxes' ? [text] : text]),
+        );
+        const written = parse(writeAnswersFile({ template: 'platform-coe', templateVersion: 1, answers }, q)) as {
+          answers: Answers;
+        };
+        expect(written.answers).toEqual(
+          Object.fromEntries(
+            Object.entries(answers).map(([id, v]) => [
+              id,
+              q.fields.find((f) => f.id === id)?.multiple === false &&
+              q.fields.find((f) => f.id === id)?.type === 'dropdown'
+                ? text
+                : v,
+            ]),
+          ),
+        );
+      });
+
+      it.each(['platform-coe', 'domain-llm'])(
+        "%s: no file carries a hidden character, and the migration creates exactly the agent's table",
+        async (name) => {
+          const template = templates.find((t) => t.name === name) as AgentTemplate;
+          const made = render(template, hostile);
+          for (const [path, content] of made)
+            expect({ path, hidden: raw.exec(content)?.[0] }).toEqual({ path, hidden: undefined });
+          await db.query(`drop schema if exists ${schema} cascade`);
+          await db.query(`create schema ${schema}`);
+          await db.query(`set search_path to ${schema}`);
+          await db.query(made.get(`infra/db/migrations/${pathNames.migration}.sql`) ?? '');
+          const { rows } = await db.query<{ table_name: string; columns: string[] }>(
+            'select table_name, array_agg(column_name::text order by ordinal_position) as columns from information_schema.columns where table_schema = $1 group by table_name',
+            [schema],
+          );
+          const {
+            rows: [expectedName],
+          } = await db.query<{ name: string }>('select $1::name::text as name', [text]);
+          expect(rows).toEqual([
+            { table_name: expectedName?.name, columns: ['event_id', 'event_type', 'subject', 'data', 'recorded_at'] },
+          ]);
+        },
+      );
+    },
+  );
 });
 
 describe('the templates themselves', () => {
   it('write every answer through an escaping helper: no raw (<%~) tags, and a raw value stops rendering, naming the template and expression', async () => {
     const templates = await loadTemplates();
-    for (const template of templates) for (const [path, text] of template.files) expect({ path, raw: text.includes('<%~') }).toEqual({ path, raw: false });
+    for (const template of templates)
+      for (const [path, text] of template.files)
+        expect({ path, raw: text.includes('<%~') }).toEqual({ path, raw: false });
     const [first] = templates;
     if (first === undefined) throw new Error('no templates');
     const readme = [...first.files.keys()].find((p) => p.endsWith('README.md.eta')) ?? '';
     const unescaped: AgentTemplate = { ...first, files: new Map([[readme, '# <%= it.name %>\n']]) };
-    expect(() => render(unescaped, benign)).toThrow(`templates/agents/${first.name}/files/${readme}: <%= it.name %> gives a raw string`);
+    expect(() => render(unescaped, benign)).toThrow(
+      `templates/agents/${first.name}/files/${readme}: <%= it.name %> gives a raw string`,
+    );
     const rawTag: AgentTemplate = { ...first, files: new Map([[readme, '# <%~ it.name %>\n']]) };
     expect(() => render(rawTag, benign)).toThrow('<%~ it.name %> writes raw text');
     const wrongPlace: AgentTemplate = { ...first, files: new Map([[readme, '# <%= it.ts(it.name) %>\n']]) };
-    expect(() => render(wrongPlace, benign)).toThrow('<%= it.ts(it.name) %> gives typescript text; this file takes it.md(…)');
+    expect(() => render(wrongPlace, benign)).toThrow(
+      '<%= it.ts(it.name) %> gives typescript text; this file takes it.md(…)',
+    );
   });
 
   it('name generated paths only with plain names: an id is never a way out of agents/', async () => {
     const [first] = await loadTemplates();
     if (first === undefined) throw new Error('no templates');
-    expect(() => renderTemplate(first, templateData(benign, first), { id: '../../.github/workflows', migration: '0001_x' })).toThrow('the name "id" is not a plain path segment');
+    expect(() =>
+      renderTemplate(first, templateData(benign, first), { id: '../../.github/workflows', migration: '0001_x' }),
+    ).toThrow('the name "id" is not a plain path segment');
   });
 });

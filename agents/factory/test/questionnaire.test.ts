@@ -1,39 +1,92 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadQuestionnaire, parseIssueBody, renderIssueForm, validateAnswers, type PlatformFacts } from '../src/index.ts';
+import {
+  loadQuestionnaire,
+  parseIssueBody,
+  renderIssueForm,
+  validateAnswers,
+  type PlatformFacts,
+} from '../src/index.ts';
 
 const q = await loadQuestionnaire();
 
 /** A body exactly as GitHub renders the form: CRLF, a blank line after each heading, `_No response_`. */
 const rendered = [
-  '### Agent id', '', 'invoice-reconciler', '',
-  '### Agent name', '', 'Invoice Reconciler', '',
-  '### Tier / domain', '', 'Sales', '',
-  '### Purpose and responsibilities', '', 'Matches invoices with payments.', '- find the payment for each invoice', '- flag mismatches', '',
-  '### Events that wake it', '', 'github.issues.opened, vision.review.completed', '',
-  '### Events it emits', '', 'invoice.match.found', 'invoice.match.missing', '',
-  '### Data it stores', '', 'invoice_matches - one row per invoice and its payment', '',
-  '### Capabilities it needs', '', '- [X] github:issues:write', '- [ ] github:contents:write', '- [x] llm:complete', '',
-  '### Agents it depends on', '', '_No response_', '',
-  '### Service level (response target)', '', 'within 1 minute', '',
-  '### Acceptance examples', '', 'Given an unpaid invoice', 'When a payment with its number arrives', 'Then it emits invoice.match.found', '',
+  '### Agent id',
+  '',
+  'invoice-reconciler',
+  '',
+  '### Agent name',
+  '',
+  'Invoice Reconciler',
+  '',
+  '### Tier / domain',
+  '',
+  'Sales',
+  '',
+  '### Purpose and responsibilities',
+  '',
+  'Matches invoices with payments.',
+  '- find the payment for each invoice',
+  '- flag mismatches',
+  '',
+  '### Events that wake it',
+  '',
+  'github.issues.opened, vision.review.completed',
+  '',
+  '### Events it emits',
+  '',
+  'invoice.match.found',
+  'invoice.match.missing',
+  '',
+  '### Data it stores',
+  '',
+  'invoice_matches - one row per invoice and its payment',
+  '',
+  '### Capabilities it needs',
+  '',
+  '- [X] github:issues:write',
+  '- [ ] github:contents:write',
+  '- [x] llm:complete',
+  '',
+  '### Agents it depends on',
+  '',
+  '_No response_',
+  '',
+  '### Service level (response target)',
+  '',
+  'within 1 minute',
+  '',
+  '### Acceptance examples',
+  '',
+  'Given an unpaid invoice',
+  'When a payment with its number arrives',
+  'Then it emits invoice.match.found',
+  '',
 ].join('\r\n');
 
 const facts: PlatformFacts = {
   agents: ['wowvision', 'billing'],
-  emittedBy: new Map([['vision.review.completed', 'wowvision'], ['billing.invoice.created', 'billing']]),
+  emittedBy: new Map([
+    ['vision.review.completed', 'wowvision'],
+    ['billing.invoice.created', 'billing'],
+  ]),
   platformEvents: ['github.issues.opened', 'github.issues.edited', 'github.pull_request.opened', 'agent.deployed'],
 };
 
 describe('the New-agent issue form', () => {
   it('is generated from templates/questionnaire.yml (the committed form is in step)', async () => {
     const committed = await readFile(new URL('../../../.github/ISSUE_TEMPLATE/new-agent.yml', import.meta.url), 'utf8');
-    expect(committed).toBe(renderIssueForm(q));
+    expect(committed).toBe(await renderIssueForm(q));
   });
 
-  it('keeps to the issue-form schema: unique ids and labels, known types, options where needed', () => {
-    const form = parse(renderIssueForm(q)) as { name: string; description: string; body: { type: string; id?: string; attributes: { label?: string; options?: unknown[] } }[] };
+  it('keeps to the issue-form schema: unique ids and labels, known types, options where needed', async () => {
+    const form = parse(await renderIssueForm(q)) as {
+      name: string;
+      description: string;
+      body: { type: string; id?: string; attributes: { label?: string; options?: unknown[] } }[];
+    };
     expect(form.name).not.toBe('');
     expect(form.description).not.toBe('');
     const inputs = form.body.filter((e) => e.type !== 'markdown');
@@ -41,7 +94,8 @@ describe('the New-agent issue form', () => {
     expect(new Set(inputs.map((e) => e.id)).size).toBe(inputs.length);
     expect(new Set(inputs.map((e) => e.attributes.label)).size).toBe(inputs.length);
     for (const e of form.body) expect(['markdown', 'input', 'textarea', 'dropdown', 'checkboxes']).toContain(e.type);
-    for (const e of inputs) if (e.type === 'dropdown' || e.type === 'checkboxes') expect(e.attributes.options?.length).toBeGreaterThan(0);
+    for (const e of inputs)
+      if (e.type === 'dropdown' || e.type === 'checkboxes') expect(e.attributes.options?.length).toBeGreaterThan(0);
     for (const e of inputs.filter((x) => x.type === 'dropdown')) expect(e.attributes.options).not.toContain('None');
   });
 });
@@ -66,16 +120,31 @@ describe('parsing a rendered issue body', () => {
 
   it('keeps a ### or a fence inside an answer in that answer, and strips the fence a rendered textarea adds', () => {
     const body = rendered
-      .replace('Matches invoices with payments.', 'Matches invoices.\r\n### Not a question\r\n```md\r\n### Agent id\r\nstill the purpose\r\n```')
-      .replace('Given an unpaid invoice\r\nWhen a payment with its number arrives\r\nThen it emits invoice.match.found', '```text\r\nGiven an unpaid invoice\r\nWhen a payment arrives\r\nThen it emits invoice.match.found\r\n```');
+      .replace(
+        'Matches invoices with payments.',
+        'Matches invoices.\r\n### Not a question\r\n```md\r\n### Agent id\r\nstill the purpose\r\n```',
+      )
+      .replace(
+        'Given an unpaid invoice\r\nWhen a payment with its number arrives\r\nThen it emits invoice.match.found',
+        '```text\r\nGiven an unpaid invoice\r\nWhen a payment arrives\r\nThen it emits invoice.match.found\r\n```',
+      );
     const { answers } = parseIssueBody(body, q);
     expect(answers['agent-id']).toBe('invoice-reconciler');
-    expect(answers.purpose).toBe('Matches invoices.\n### Not a question\n```md\n### Agent id\nstill the purpose\n```\n- find the payment for each invoice\n- flag mismatches');
-    expect(answers.acceptance).toBe('Given an unpaid invoice\nWhen a payment arrives\nThen it emits invoice.match.found');
+    expect(answers.purpose).toBe(
+      'Matches invoices.\n### Not a question\n```md\n### Agent id\nstill the purpose\n```\n- find the payment for each invoice\n- flag mismatches',
+    );
+    expect(answers.acceptance).toBe(
+      'Given an unpaid invoice\nWhen a payment arrives\nThen it emits invoice.match.found',
+    );
   });
 
   it('reads a body edited by hand: LF, a section removed, multi-select dropdowns, an unclosed fence, None', () => {
-    const body = rendered.replace(/\r\n/g, '\n').replace('### Data it stores\n\ninvoice_matches - one row per invoice and its payment\n\n', '').replace('within 1 minute', 'within 1 minute, best effort').replace('_No response_', 'None').replace('Then it emits invoice.match.found', 'Then it emits invoice.match.found\n```');
+    const body = rendered
+      .replace(/\r\n/g, '\n')
+      .replace('### Data it stores\n\ninvoice_matches - one row per invoice and its payment\n\n', '')
+      .replace('within 1 minute', 'within 1 minute, best effort')
+      .replace('_No response_', 'None')
+      .replace('Then it emits invoice.match.found', 'Then it emits invoice.match.found\n```');
     const { answers, missingSections } = parseIssueBody(body, q);
     expect(missingSections).toEqual(['stores']);
     expect(answers['service-level']).toEqual(['within 1 minute', 'best effort']);
@@ -100,7 +169,13 @@ describe('validating the answers', () => {
         capabilities: ['github:issues:write', 'llm:complete'],
         dependsOn: [],
         serviceLevel: 'within 1 minute',
-        acceptance: [{ given: 'an unpaid invoice', when: 'a payment with its number arrives', then: 'it emits invoice.match.found' }],
+        acceptance: [
+          {
+            given: 'an unpaid invoice',
+            when: 'a payment with its number arrives',
+            then: 'it emits invoice.match.found',
+          },
+        ],
       },
     });
   });
@@ -127,7 +202,10 @@ describe('validating the answers', () => {
   });
 
   it('refuses ids that are taken or reserved', () => {
-    for (const [id, message] of [['billing', 'is already taken by agents/billing/'], ['runtime', 'is reserved for the platform']] as const) {
+    for (const [id, message] of [
+      ['billing', 'is already taken by agents/billing/'],
+      ['runtime', 'is reserved for the platform'],
+    ] as const) {
       const result = validateAnswers(parseIssueBody(rendered.replace('invoice-reconciler', id), q).answers, q, facts);
       expect('problems' in result ? result.problems[0]?.message : '').toContain(message);
     }
@@ -152,18 +230,38 @@ describe('validating the answers', () => {
     ];
     for (const [field, value, named] of cases) {
       const result = validateAnswers({ ...answers, [field]: value }, q, facts);
-      const found = 'problems' in result ? result.problems.find((p) => p.field === field && p.message.startsWith('contains')) : undefined;
-      expect({ field, value, message: found?.message.slice(0, `contains ${named}`.length) }).toEqual({ field, value, message: `contains ${named}` });
+      const found =
+        'problems' in result
+          ? result.problems.find((p) => p.field === field && p.message.startsWith('contains'))
+          : undefined;
+      expect({ field, value, message: found?.message.slice(0, `contains ${named}`.length) }).toEqual({
+        field,
+        value,
+        message: `contains ${named}`,
+      });
     }
     // Line feeds and tabs are how a multi-line answer is written.
-    expect(validateAnswers({ ...answers, purpose: 'Matches invoices.\n\t- find payments' }, q, facts)).toHaveProperty('request');
+    expect(validateAnswers({ ...answers, purpose: 'Matches invoices.\n\t- find payments' }, q, facts)).toHaveProperty(
+      'request',
+    );
   });
 
   it('bounds every answer, and never quotes one back whole or with its hidden characters', () => {
     const answers = parseIssueBody(rendered, q).answers;
-    const result = validateAnswers({ ...answers, purpose: 'x'.repeat(4_001), 'depends-on': 'y'.repeat(201), 'agent-id': `Bad\u202E${'z'.repeat(200)}` }, q, facts);
+    const result = validateAnswers(
+      {
+        ...answers,
+        purpose: 'x'.repeat(4_001),
+        'depends-on': 'y'.repeat(201),
+        'agent-id': `Bad\u202E${'z'.repeat(200)}`,
+      },
+      q,
+      facts,
+    );
     const messages = 'problems' in result ? result.problems.map((p) => `${p.label}: ${p.message}`) : [];
-    expect(messages).toContain('Purpose and responsibilities: is 4001 characters long; it takes at most 4000: shorten it.');
+    expect(messages).toContain(
+      'Purpose and responsibilities: is 4001 characters long; it takes at most 4000: shorten it.',
+    );
     expect(messages).toContain('Agents it depends on: is 201 characters long; it takes at most 200: shorten it.');
     const id = messages.find((m) => m.startsWith('Agent id: "')) ?? '';
     expect(id).toContain('"Bad\\u202Ez');
@@ -171,4 +269,3 @@ describe('validating the answers', () => {
     expect(id.length).toBeLessThan(200);
   });
 });
-

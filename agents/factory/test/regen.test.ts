@@ -13,7 +13,10 @@ describe('mergeThreeWay', () => {
   it('takes the side that changed, keeps both when they changed different lines', () => {
     expect(mergeThreeWay('a\nb\nc', 'a\nb\nc', 'a\nB\nc', labels)).toEqual({ text: 'a\nB\nc', conflict: undefined });
     expect(mergeThreeWay('a\nb\nc', 'A\nb\nc', 'a\nb\nc', labels)).toEqual({ text: 'A\nb\nc', conflict: undefined });
-    expect(mergeThreeWay('1\n2\n3\n4\n5\n6', '1 edited\n2\n3\n4\n5\n6', '1\n2\n3\n4\n5\n6 new', labels)).toEqual({ text: '1 edited\n2\n3\n4\n5\n6 new', conflict: undefined });
+    expect(mergeThreeWay('1\n2\n3\n4\n5\n6', '1 edited\n2\n3\n4\n5\n6', '1\n2\n3\n4\n5\n6 new', labels)).toEqual({
+      text: '1 edited\n2\n3\n4\n5\n6 new',
+      conflict: undefined,
+    });
   });
 
   it('marks and reports lines both sides changed', () => {
@@ -27,7 +30,10 @@ describe('mergeThreeWay', () => {
     expect(mergeThreeWay('x', undefined, 'y', labels).text).toBeUndefined();
     expect(mergeThreeWay('x', undefined, 'y', labels).conflict).toContain('stays removed');
     expect(mergeThreeWay('x', 'x', undefined, labels)).toEqual({ text: undefined, conflict: undefined });
-    expect(mergeThreeWay('x', 'edited', undefined, labels)).toEqual({ text: 'edited', conflict: expect.stringContaining('is kept') as string });
+    expect(mergeThreeWay('x', 'edited', undefined, labels)).toEqual({
+      text: 'edited',
+      conflict: expect.stringContaining('is kept') as string,
+    });
     expect(mergeThreeWay(undefined, undefined, 'new', labels)).toEqual({ text: 'new', conflict: undefined });
   });
 });
@@ -59,7 +65,16 @@ acceptance: |
     await cp(join(root, 'templates', 'agents'), templates(repo.dir), { recursive: true });
     await repo.commit(`templates v${v}`);
     // Gated against this repository (its runtime and rules), written into the temporary one.
-    const made = await wow(['factory', 'new', '--answers', join(repo.dir, 'answers.yml'), '-C', root, '--out', repo.dir]);
+    const made = await wow([
+      'factory',
+      'new',
+      '--answers',
+      join(repo.dir, 'answers.yml'),
+      '-C',
+      root,
+      '--out',
+      repo.dir,
+    ]);
     expect(made.stdout).toContain(`✔ agents/ledger-keeper/ generated from template platform-coe v${v}`);
     expect(made.code).toBe(0);
     await repo.commit('ledger-keeper as generated');
@@ -74,16 +89,31 @@ acceptance: |
 
   it('merges a hand edit with a template change, then reports a conflict where both changed the same line', async () => {
     const index = join(repo.dir, 'agents/ledger-keeper/src/index.ts');
-    const handWritten = (await readFile(index, 'utf8')).replace("return { did: 'handled', type: event.type };", "ctx.log.info({ ledger: event.id }, 'recorded');\n      return { did: 'handled', type: event.type };");
+    const handWritten = (await readFile(index, 'utf8')).replace(
+      "return { did: 'handled', type: event.type };",
+      "ctx.log.info({ ledger: event.id }, 'recorded');\n      return { did: 'handled', type: event.type };",
+    );
     await writeFile(index, handWritten);
     await repo.commit('hand edit');
     // Template v+1: a new header line in the handler and a new README section.
     const files = join(templates(repo.dir), 'platform-coe');
-    await writeFile(join(files, 'template.yml'), (await readFile(join(files, 'template.yml'), 'utf8')).replace(`version: ${v}`, `version: ${v + 1}`));
+    await writeFile(
+      join(files, 'template.yml'),
+      (await readFile(join(files, 'template.yml'), 'utf8')).replace(`version: ${v}`, `version: ${v + 1}`),
+    );
     const tpl = join(files, 'files/agents/__id__/src/index.ts.eta');
-    await writeFile(tpl, (await readFile(tpl, 'utf8')).replace("import { defineAgent }", "// Runs on the WAOOAW runtime; see agents/runtime/README.md.\nimport { defineAgent }"));
+    await writeFile(
+      tpl,
+      (await readFile(tpl, 'utf8')).replace(
+        'import { defineAgent }',
+        '// Runs on the WAOOAW runtime; see agents/runtime/README.md.\nimport { defineAgent }',
+      ),
+    );
     const readme = join(files, 'files/agents/__id__/README.md.eta');
-    await writeFile(readme, `${await readFile(readme, 'utf8')}\n## Operating it\n\n\`wow agents list\` shows its status.\n`);
+    await writeFile(
+      readme,
+      `${await readFile(readme, 'utf8')}\n## Operating it\n\n\`wow agents list\` shows its status.\n`,
+    );
     await repo.commit(`templates v${v + 1}`);
 
     const dry = await wow(['factory', 'regen', 'ledger-keeper', '-C', repo.dir, '--dry-run']);
@@ -98,16 +128,31 @@ acceptance: |
     expect(merged).toContain('// Runs on the WAOOAW runtime');
     expect(merged).toContain("ctx.log.info({ ledger: event.id }, 'recorded');");
     expect(await readFile(join(repo.dir, 'agents/ledger-keeper/README.md'), 'utf8')).toContain('## Operating it');
-    expect(await readFile(join(repo.dir, 'agents/ledger-keeper/questionnaire.yml'), 'utf8')).toContain(`templateVersion: ${v + 1}`);
+    expect(await readFile(join(repo.dir, 'agents/ledger-keeper/questionnaire.yml'), 'utf8')).toContain(
+      `templateVersion: ${v + 1}`,
+    );
     await repo.commit(`regen to v${v + 1}`);
 
     // v+2 changes the very line the hand edit changed.
-    await writeFile(join(files, 'template.yml'), (await readFile(join(files, 'template.yml'), 'utf8')).replace(`version: ${v + 1}`, `version: ${v + 2}`));
-    await writeFile(tpl, (await readFile(tpl, 'utf8')).replace("return { did: 'handled', type: event.type };", "return { did: 'handled', type: event.type, at: ctx.clock().toISOString() };"));
+    await writeFile(
+      join(files, 'template.yml'),
+      (await readFile(join(files, 'template.yml'), 'utf8')).replace(`version: ${v + 1}`, `version: ${v + 2}`),
+    );
+    await writeFile(
+      tpl,
+      (await readFile(tpl, 'utf8')).replace(
+        "return { did: 'handled', type: event.type };",
+        "return { did: 'handled', type: event.type, at: ctx.clock().toISOString() };",
+      ),
+    );
     await repo.commit(`templates v${v + 2}`);
     const conflicted = await wow(['factory', 'regen', 'ledger-keeper', '-C', repo.dir, '--json']);
     expect(conflicted.code).toBe(1);
-    expect(JSON.parse(conflicted.stdout)).toMatchObject({ files: expect.arrayContaining([expect.objectContaining({ path: 'agents/ledger-keeper/src/index.ts', status: 'conflict' })]) as unknown });
+    expect(JSON.parse(conflicted.stdout)).toMatchObject({
+      files: expect.arrayContaining([
+        expect.objectContaining({ path: 'agents/ledger-keeper/src/index.ts', status: 'conflict' }),
+      ]) as unknown,
+    });
     const text = await readFile(index, 'utf8');
     expect(text).toContain('<<<<<<< agents/ledger-keeper now');
     expect(text).toContain("ctx.log.info({ ledger: event.id }, 'recorded');");
@@ -119,21 +164,31 @@ acceptance: |
     await repo.git('reset', '-q', '--hard', 'HEAD');
     const file = join(repo.dir, 'agents/ledger-keeper/questionnaire.yml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('name: Ledger Keeper', 'name: Release Ledger'));
-    const plan = await regenerateAgent({ root: repo.dir, id: 'ledger-keeper', questionnaire: q, templatesDir: templates(repo.dir) });
+    const plan = await regenerateAgent({
+      root: repo.dir,
+      id: 'ledger-keeper',
+      questionnaire: q,
+      templatesDir: templates(repo.dir),
+    });
     const readme = plan.files.find((f) => f.path === 'agents/ledger-keeper/README.md');
     expect(readme?.text).toContain('# Release Ledger');
     expect(plan.files.find((f) => f.path === 'agents/ledger-keeper/agent.yml')?.text).toContain('name: Release Ledger');
   });
 });
 
-describe('the platform\'s own agents (dogfood)', () => {
+describe("the platform's own agents (dogfood)", () => {
   it('every agent folder keeps the answers it is generated from, and regen finds no drift', async () => {
     const q = await loadQuestionnaire();
-    const ids = (await readdir(join(root, 'agents'), { withFileTypes: true })).filter((e) => e.isDirectory() && e.name !== 'runtime').map((e) => e.name);
+    const ids = (await readdir(join(root, 'agents'), { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && e.name !== 'runtime')
+      .map((e) => e.name);
     expect(ids.length).toBeGreaterThan(1);
     for (const id of ids) {
       const plan = await regenerateAgent({ root, id, questionnaire: q });
-      expect({ id, drift: plan.files.filter((f) => f.status !== 'unchanged').map((f) => `${f.status} ${f.path}`) }).toEqual({ id, drift: [] });
+      expect({
+        id,
+        drift: plan.files.filter((f) => f.status !== 'unchanged').map((f) => `${f.status} ${f.path}`),
+      }).toEqual({ id, drift: [] });
     }
   });
 });

@@ -6,14 +6,28 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { overlaySnapshot, workingTreeSnapshot } from '../../wowvision/src/index.ts';
-import { loadQuestionnaire, loadTemplates, planNewAgent, platformFacts, readAnswersFile, type NewAgentPlan, type Questionnaire } from '../src/index.ts';
+import {
+  loadQuestionnaire,
+  loadTemplates,
+  planNewAgent,
+  platformFacts,
+  readAnswersFile,
+  type NewAgentPlan,
+  type Questionnaire,
+} from '../src/index.ts';
 
 // Every template, rendered over answers chosen to vary what templates branch on (tier, tables,
 // events, several examples, quotes and backslashes in names), must give an agent that passes
 // this repository's gate (WowVision + typecheck) and then its own generated tests.
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const fixtures = fileURLToPath(new URL('fixtures/', import.meta.url));
-const matrix = ['coe-stores.yml', 'coe-announcer.yml', 'domain-marketing.yml', 'domain-quoting.yml', 'domain-store-only.yml'];
+const matrix = [
+  'coe-stores.yml',
+  'coe-announcer.yml',
+  'domain-marketing.yml',
+  'domain-quoting.yml',
+  'domain-store-only.yml',
+];
 
 let q: Questionnaire;
 const plans = new Map<string, Extract<NewAgentPlan, { did: 'ready' | 'blocked' }>>();
@@ -69,14 +83,58 @@ describe('templates over a matrix of answers', () => {
     });
 
     it('every generated test passes', async () => {
-      const tests = (await readdir(join(dir, 'agents'), { recursive: true })).filter((p) => p.endsWith('.test.ts') && !p.startsWith('runtime'));
+      const tests = (await readdir(join(dir, 'agents'), { recursive: true })).filter(
+        (p) => p.endsWith('.test.ts') && !p.startsWith('runtime'),
+      );
       expect(tests).toHaveLength(matrix.length);
       // The generated tests run as this repository runs them (vitest.config.ts): their hooks start an
       // embedded PostgreSQL, which takes longer than vitest's default 10 s on a busy machine.
-      const run = await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir, '--hookTimeout', '60000', '--testTimeout', '30000', '--reporter', 'json', '--outputFile', join(dir, 'report.json'), ...tests.map((t) => join('agents', t))], { cwd: dir, maxBuffer: 1 << 26 }).catch((err: unknown) => err as { stdout: string; stderr: string });
-      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8').catch(() => `{"error": ${JSON.stringify(run.stderr)}}`)) as { numFailedTests: number; numPassedTests: number; numPendingTests: number; numTodoTests: number; testResults: { name: string; message: string; assertionResults: { fullName: string; failureMessages: string[] }[] }[] };
-      const examples = [...plans.values()].reduce((n, p) => n + p.request.acceptance.length + (p.generated.template.name === 'domain-llm' ? 1 : 0), 0);
-      expect({ failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests, messages: report.testResults.flatMap((r) => [r.message, ...r.assertionResults.flatMap((a) => a.failureMessages.map((m) => `${a.fullName}: ${m.slice(0, 600)}`))]).filter(Boolean) }).toEqual({ failed: 0, skipped: 0, messages: [] });
+      const run = await promisify(execFile)(
+        process.execPath,
+        [
+          join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+          'run',
+          '--root',
+          dir,
+          '--hookTimeout',
+          '60000',
+          '--testTimeout',
+          '30000',
+          '--reporter',
+          'json',
+          '--outputFile',
+          join(dir, 'report.json'),
+          ...tests.map((t) => join('agents', t)),
+        ],
+        { cwd: dir, maxBuffer: 1 << 26 },
+      ).catch((err: unknown) => err as { stdout: string; stderr: string });
+      const report = JSON.parse(
+        await readFile(join(dir, 'report.json'), 'utf8').catch(() => `{"error": ${JSON.stringify(run.stderr)}}`),
+      ) as {
+        numFailedTests: number;
+        numPassedTests: number;
+        numPendingTests: number;
+        numTodoTests: number;
+        testResults: {
+          name: string;
+          message: string;
+          assertionResults: { fullName: string; failureMessages: string[] }[];
+        }[];
+      };
+      const examples = [...plans.values()].reduce(
+        (n, p) => n + p.request.acceptance.length + (p.generated.template.name === 'domain-llm' ? 1 : 0),
+        0,
+      );
+      expect({
+        failed: report.numFailedTests,
+        skipped: report.numPendingTests + report.numTodoTests,
+        messages: report.testResults
+          .flatMap((r) => [
+            r.message,
+            ...r.assertionResults.flatMap((a) => a.failureMessages.map((m) => `${a.fullName}: ${m.slice(0, 600)}`)),
+          ])
+          .filter(Boolean),
+      }).toEqual({ failed: 0, skipped: 0, messages: [] });
       expect(report.numPassedTests).toBe(examples);
     }, 180_000);
   });

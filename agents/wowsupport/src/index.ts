@@ -27,7 +27,14 @@ export { receiveEmail, type EmailOutcome } from './email/receive-email.ts';
 export { createCustomer, getCustomer, listCustomers, type Customer } from './intake/customers.ts';
 export { sealPlainWebhookSecrets } from './intake/webhook-secrets.ts';
 export { issueApiKey, revokeApiKey } from './intake/api-keys.ts';
-export { authorizeApiCall, readTicket, submitMessage, submitRating, submitTicket, type ApiCall } from './intake/ticket-api.ts';
+export {
+  authorizeApiCall,
+  readTicket,
+  submitMessage,
+  submitRating,
+  submitTicket,
+  type ApiCall,
+} from './intake/ticket-api.ts';
 export type { IntakeAnswer } from './intake/idempotency.ts';
 export type { FieldError } from './intake/parse-input.ts';
 export type { MessageView, TicketView } from './intake/ticket-view.ts';
@@ -38,7 +45,15 @@ export { addCustomerAgent, openIncidents, type Incident } from './incidents/inci
 
 const ticketEvent = z.object({ ticketId: z.uuid() });
 const outboundEvent = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
-const slaAlert = z.object({ ticketId: z.uuid(), clockId: z.uuid(), clock: z.enum(['first_response', 'next_response', 'resolution']), priority: z.enum(['urgent', 'high', 'normal', 'low']), tier: z.enum(['L1', 'L2', 'L3']), targetMinutes: z.number().int().positive(), dueAt: z.iso.datetime() });
+const slaAlert = z.object({
+  ticketId: z.uuid(),
+  clockId: z.uuid(),
+  clock: z.enum(['first_response', 'next_response', 'resolution']),
+  priority: z.enum(['urgent', 'high', 'normal', 'low']),
+  tier: z.enum(['L1', 'L2', 'L3']),
+  targetMinutes: z.number().int().positive(),
+  dueAt: z.iso.datetime(),
+});
 
 // Per process: one mail transport, made on first use.
 let channels: Promise<CustomerChannels> | undefined;
@@ -62,9 +77,14 @@ export default defineAgent({
       // The runtime wakes agents only on events: the SLA clocks are swept on a timer.
       ...(slaSweepMs > 0 ? [watchSla(ctx, slaSweepMs)] : []),
       // Hourly: expired Idempotency-Key answers and health minutes no baseline reads.
-      runEvery(3_600_000, async () => {
-        await pruneExpired(ctx.store, ctx.clock());
-      }, ctx.log, 'could not prune expired support rows; trying again in an hour'),
+      runEvery(
+        3_600_000,
+        async () => {
+          await pruneExpired(ctx.store, ctx.clock());
+        },
+        ctx.log,
+        'could not prune expired support rows; trying again in an hour',
+      ),
     ];
   },
   async stop() {
@@ -75,14 +95,25 @@ export default defineAgent({
     if (event.type === 'support.message.outbound') {
       const { ticketId, messageId } = outboundEvent.parse(event.data);
       const delivery = await deliverAnswer(ctx, await channelsFor(ctx), ticketId, messageId);
-      if (delivery.did === 'delivered') await ctx.emit({ type: 'support.message.delivered', subject: ticketId, data: { ticketId, messageId, channel: delivery.channel } });
-      if (delivery.did === 'stopped' && delivery.tripped === true) await ctx.emit({ type: 'support.sync.paused', subject: ticketId, data: { ticketId, reason: delivery.why } });
+      if (delivery.did === 'delivered')
+        await ctx.emit({
+          type: 'support.message.delivered',
+          subject: ticketId,
+          data: { ticketId, messageId, channel: delivery.channel },
+        });
+      if (delivery.did === 'stopped' && delivery.tripped === true)
+        await ctx.emit({ type: 'support.sync.paused', subject: ticketId, data: { ticketId, reason: delivery.why } });
       return { delivery, sync: await syncWithGitHub(ctx, ticketId) };
     }
     if (event.type === 'support.sla.near_breach') {
       const alert = slaAlert.parse(event.data);
       const outcome = await escalateNearBreach(ctx, event.id, alert);
-      if (outcome.did === 'escalated') await ctx.emit({ type: 'support.ticket.escalated', subject: alert.ticketId, data: { ticketId: alert.ticketId, tier: outcome.tier, reason: outcome.reason } });
+      if (outcome.did === 'escalated')
+        await ctx.emit({
+          type: 'support.ticket.escalated',
+          subject: alert.ticketId,
+          data: { ticketId: alert.ticketId, tier: outcome.tier, reason: outcome.reason },
+        });
       // Near breach at L1 is L2's now: the specialist for the topic takes it at once.
       const specialist = outcome.did === 'escalated' ? await routeTicket(ctx, event.id, alert.ticketId) : undefined;
       if (specialist !== undefined) await announceEscalation(ctx, alert.ticketId, specialist);
@@ -93,16 +124,30 @@ export default defineAgent({
       if (outcome.did === 'ignored') return outcome;
       const ticketId = 'ticketId' in outcome ? outcome.ticketId : outcome.ticket.id;
       // A person moving a ticket to L2 by label brings in the specialist for its topic.
-      const specialist = outcome.did === 'rerouted' && outcome.ticket.tier === 'L2' ? await routeTicket(ctx, event.id, ticketId) : undefined;
+      const specialist =
+        outcome.did === 'rerouted' && outcome.ticket.tier === 'L2'
+          ? await routeTicket(ctx, event.id, ticketId)
+          : undefined;
       if (specialist !== undefined) await announceEscalation(ctx, ticketId, specialist);
       return { ...outcome, specialist, sync: await syncWithGitHub(ctx, ticketId) };
     }
     const { ticketId } = ticketEvent.parse(event.data);
     const outcome = await answerTicket(ctx, event.id, ticketId);
-    if (outcome.did === 'answered') await ctx.emit({ type: 'support.ticket.answered', subject: ticketId, data: { ticketId, article: outcome.article, confidence: outcome.confidence } });
-    if (outcome.did === 'escalated') await ctx.emit({ type: 'support.ticket.escalated', subject: ticketId, data: { ticketId, tier: outcome.tier, reason: outcome.reason } });
+    if (outcome.did === 'answered')
+      await ctx.emit({
+        type: 'support.ticket.answered',
+        subject: ticketId,
+        data: { ticketId, article: outcome.article, confidence: outcome.confidence },
+      });
+    if (outcome.did === 'escalated')
+      await ctx.emit({
+        type: 'support.ticket.escalated',
+        subject: ticketId,
+        data: { ticketId, tier: outcome.tier, reason: outcome.reason },
+      });
     // What L1 did not answer, L2's specialist for the topic takes (or L3, for what needs a person).
-    const specialist = outcome.did === 'answered' || outcome.did === 'solved' ? undefined : await routeTicket(ctx, event.id, ticketId);
+    const specialist =
+      outcome.did === 'answered' || outcome.did === 'solved' ? undefined : await routeTicket(ctx, event.id, ticketId);
     if (specialist !== undefined) await announceEscalation(ctx, ticketId, specialist);
     return { ...outcome, specialist, sync: await syncWithGitHub(ctx, ticketId) };
   },
@@ -110,6 +155,16 @@ export default defineAgent({
 
 /** support.ticket.escalated for each step up to L3, where a person takes over. */
 async function announceEscalation(ctx: AgentContext, ticketId: string, outcome: RouteOutcome): Promise<void> {
-  if (outcome.did === 'escalated') await ctx.emit({ type: 'support.ticket.escalated', subject: ticketId, data: { ticketId, tier: 'L3', reason: outcome.reason } });
-  if (outcome.did === 'routed' && outcome.tier === 'L3') await ctx.emit({ type: 'support.ticket.escalated', subject: ticketId, data: { ticketId, tier: 'L3', reason: `${outcome.topic}: a person approves every answer` } });
+  if (outcome.did === 'escalated')
+    await ctx.emit({
+      type: 'support.ticket.escalated',
+      subject: ticketId,
+      data: { ticketId, tier: 'L3', reason: outcome.reason },
+    });
+  if (outcome.did === 'routed' && outcome.tier === 'L3')
+    await ctx.emit({
+      type: 'support.ticket.escalated',
+      subject: ticketId,
+      data: { ticketId, tier: 'L3', reason: `${outcome.topic}: a person approves every answer` },
+    });
 }

@@ -14,15 +14,38 @@ const deployedAgent: AgentRow = {
   liveInstances: 3,
   inFlight: 2,
   lastHeartbeatAt: '2026-12-04T06:00:00.000Z',
-  deployed: { state: 'Active', version: '1.4.2', treeHash: '9c1f0e2d3b4a59687766554433221100ffeeddcc', commit: 'abcdef0123456789abcdef0123456789abcdef01', activatedAt: '2026-12-01T10:00:00.000Z', runningInstances: 3 },
+  deployed: {
+    state: 'Active',
+    version: '1.4.2',
+    treeHash: '9c1f0e2d3b4a59687766554433221100ffeeddcc',
+    commit: 'abcdef0123456789abcdef0123456789abcdef01',
+    activatedAt: '2026-12-01T10:00:00.000Z',
+    runningInstances: 3,
+  },
 };
 
 describe('the status answer a customer gets', () => {
   it('says each agent named is Available, Working or Offline, and nothing of instances, heartbeats, versions or commits', () => {
-    const decision = decideStatusAnswer([deployedAgent, { ...deployedAgent, id: 'wowsearch', name: 'WowSearch', status: 'Available', deployed: null }], []);
+    const decision = decideStatusAnswer(
+      [deployedAgent, { ...deployedAgent, id: 'wowsearch', name: 'WowSearch', status: 'Available', deployed: null }],
+      [],
+    );
     expect(decision.answer).toBe(true);
     const reply = decision.answer ? decision.reply : '';
-    expect(reply.split('\n\n')[0]).toBe('WowVision (wowvision) is Working. No incident is open for it.\nWowSearch (wowsearch) is Available. No incident is open for it.');
-    for (const internal of ['instance', 'heartbeat', 'version', '1.4.2', 'commit', 'abcdef0', '9c1f0e2', '2026-12', 'deployed']) expect(reply).not.toContain(internal);
+    expect(reply.split('\n\n')[0]).toBe(
+      'WowVision (wowvision) is Working. No incident is open for it.\nWowSearch (wowsearch) is Available. No incident is open for it.',
+    );
+    for (const internal of [
+      'instance',
+      'heartbeat',
+      'version',
+      '1.4.2',
+      'commit',
+      'abcdef0',
+      '9c1f0e2',
+      '2026-12',
+      'deployed',
+    ])
+      expect(reply).not.toContain(internal);
   });
 });

@@ -29,14 +29,34 @@ const ids = {
   latin1: '<latin1.0042@kunde.example>',
 };
 const attached = [
-  { filename: 'invoice-2026-11.pdf', contentType: 'application/pdf', size: 102, sha256: '8a5401ccc8eb25de01f15dd3fcd3d7905416420012fc3e304245dfefe185482f' },
-  { filename: 'errors.csv', contentType: 'text/csv', size: 63, sha256: 'e86e2f50d7f239f0d10f046c00fd982a51fa83821395c22bc3e2364b415bc0fa' },
+  {
+    filename: 'invoice-2026-11.pdf',
+    contentType: 'application/pdf',
+    size: 102,
+    sha256: '8a5401ccc8eb25de01f15dd3fcd3d7905416420012fc3e304245dfefe185482f',
+  },
+  {
+    filename: 'errors.csv',
+    contentType: 'text/csv',
+    size: 63,
+    sha256: 'e86e2f50d7f239f0d10f046c00fd982a51fa83821395c22bc3e2364b415bc0fa',
+  },
 ];
 
 /** A mail written here, for the cases the fixtures do not cover. */
 function mailText(headers: Record<string, string>, body = 'Hello, it broke.'): string {
-  const all = { From: 'Ada Lovelace <ada@customer.example>', To: 'support@waooaw.example', Subject: 'Help', Date: 'Tue, 01 Dec 2026 09:00:00 +0000', 'Message-ID': `<${uniqueName('m')}@customer.example>`, ...headers };
-  return `${Object.entries(all).filter(([, v]) => v !== '').map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}\r\n`;
+  const all = {
+    From: 'Ada Lovelace <ada@customer.example>',
+    To: 'support@waooaw.example',
+    Subject: 'Help',
+    Date: 'Tue, 01 Dec 2026 09:00:00 +0000',
+    'Message-ID': `<${uniqueName('m')}@customer.example>`,
+    ...headers,
+  };
+  return `${Object.entries(all)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n${body}\r\n`;
 }
 
 async function dropSchema(store: Store): Promise<void> {
@@ -49,10 +69,19 @@ async function dropSchema(store: Store): Promise<void> {
   await c.end();
 }
 
-describe('reading a customer\'s mail', () => {
+describe("reading a customer's mail", () => {
   it('reads a plain mail: its ids, sender, subject and text', async () => {
     const mail = await parseInboundMail(await fixture('plain'));
-    expect(mail).toMatchObject({ messageId: ids.plain, from: { address: 'ada@customer.example', name: 'Ada Lovelace' }, subject: 'Webhook deliveries fail with 500', inReplyTo: null, references: [], attachments: [], autoReply: false, autoReplyReason: null });
+    expect(mail).toMatchObject({
+      messageId: ids.plain,
+      from: { address: 'ada@customer.example', name: 'Ada Lovelace' },
+      subject: 'Webhook deliveries fail with 500',
+      inReplyTo: null,
+      references: [],
+      attachments: [],
+      autoReply: false,
+      autoReplyReason: null,
+    });
     expect(mail.text).toMatch(/^Hello,\n\nsince this morning every webhook delivery/);
     // A signature is the customer's own text, not a quote: it stays.
     expect(mail.text).toContain('Platform team, Customer Example Ltd.');
@@ -61,21 +90,30 @@ describe('reading a customer\'s mail', () => {
   it('turns an HTML-only mail into text, links and lists kept readable', async () => {
     const mail = await parseInboundMail(await fixture('html-only'));
     expect(mail.from).toEqual({ address: 'grace@navy.example', name: 'Grace Hopper' });
-    expect(mail.text).toMatch(/I think my API key leaked in a CI log\. How do I reset it\s+\[https:\/\/waooaw\.example\/docs\/keys\]\?/);
+    expect(mail.text).toMatch(
+      /I think my API key leaked in a CI log\. How do I reset it\s+\[https:\/\/waooaw\.example\/docs\/keys\]\?/,
+    );
     expect(mail.text).toContain('* Key prefix: wow_sk_3f9a');
     expect(mail.text).not.toMatch(/<\/?(p|b|ul|li|style)\b|margin/);
   });
 
   it('takes the plain part of multipart/alternative and keeps attachments as metadata only', async () => {
     const mail = await parseInboundMail(await fixture('alternative-attachment'));
-    expect(mail.text).toBe('The November invoice charges us twice for the same seat. The invoice and\nour error log are attached.');
+    expect(mail.text).toBe(
+      'The November invoice charges us twice for the same seat. The invoice and\nour error log are attached.',
+    );
     expect(mail.attachments).toEqual(attached);
     expect(JSON.stringify(mail)).not.toContain('JVBERi0');
   });
 
   it('reads a reply: In-Reply-To, References, and the new text without the quoted mail', async () => {
     const mail = await parseInboundMail(await fixture('reply'));
-    expect(mail).toMatchObject({ messageId: ids.reply, inReplyTo: ids.plain, references: [ids.plain], subject: 'Re: Webhook deliveries fail with 500' });
+    expect(mail).toMatchObject({
+      messageId: ids.reply,
+      inReplyTo: ids.plain,
+      references: [ids.plain],
+      subject: 'Re: Webhook deliveries fail with 500',
+    });
     expect(mail.text).toBe('One more detail: it started right after we rotated our TLS certificate.');
   });
 
@@ -83,15 +121,23 @@ describe('reading a customer\'s mail', () => {
     const mail = await parseInboundMail(await fixture('latin1'));
     expect(mail.from).toEqual({ address: 'juergen@kunde.example', name: 'Jürgen Müller' });
     expect(mail.subject).toBe('Rechnung für November fehlt');
-    expect(mail.text).toContain('die Rechnung für November ist in unserem Konto nicht zu finden. Können Sie sie bitte erneut senden?');
+    expect(mail.text).toContain(
+      'die Rechnung für November ist in unserem Konto nicht zu finden. Können Sie sie bitte erneut senden?',
+    );
     expect(mail.text).toContain('Mit freundlichen Grüßen\nJürgen Müller, Café Schön');
   });
 
-  it('knows automatic mail by its headers and return path, and a person\'s by Auto-Submitted: no', async () => {
-    expect(await parseInboundMail(await fixture('auto-reply'))).toMatchObject({ autoReply: true, autoReplyReason: 'Auto-Submitted: auto-replied' });
-    const reason = async (headers: Record<string, string>, envelopeFrom?: string) => (await parseInboundMail(mailText(headers), { envelopeFrom })).autoReplyReason;
+  it("knows automatic mail by its headers and return path, and a person's by Auto-Submitted: no", async () => {
+    expect(await parseInboundMail(await fixture('auto-reply'))).toMatchObject({
+      autoReply: true,
+      autoReplyReason: 'Auto-Submitted: auto-replied',
+    });
+    const reason = async (headers: Record<string, string>, envelopeFrom?: string) =>
+      (await parseInboundMail(mailText(headers), { envelopeFrom })).autoReplyReason;
     expect(await reason({ 'Auto-Submitted': 'auto-generated' })).toBe('Auto-Submitted: auto-generated');
-    expect(await reason({ 'Auto-Submitted': 'auto-notified; owner-email="a@b.example"' })).toMatch(/^Auto-Submitted: auto-notified/);
+    expect(await reason({ 'Auto-Submitted': 'auto-notified; owner-email="a@b.example"' })).toMatch(
+      /^Auto-Submitted: auto-notified/,
+    );
     expect(await reason({ Precedence: 'bulk' })).toBe('Precedence: bulk');
     expect(await reason({ Precedence: 'junk' })).toBe('Precedence: junk');
     expect(await reason({ Precedence: 'auto_reply' })).toBe('Precedence: auto_reply');
@@ -106,7 +152,11 @@ describe('reading a customer\'s mail', () => {
   });
 
   it('refuses mail without a sender address with WOW_ERR_EMAIL_INVALID, saying what is missing', async () => {
-    for (const [raw, why] of [['', 'it has no From header'], ['just some text, no headers\r\n', 'it has no From header'], [mailText({ From: 'bob' }), 'its From header "bob" holds no email address']] as const) {
+    for (const [raw, why] of [
+      ['', 'it has no From header'],
+      ['just some text, no headers\r\n', 'it has no From header'],
+      [mailText({ From: 'bob' }), 'its From header "bob" holds no email address'],
+    ] as const) {
       const err: unknown = await parseInboundMail(raw).catch((e: unknown) => e);
       expect(isWowError(err, 'WOW_ERR_EMAIL_INVALID')).toBe(true);
       expect((err as Error).message).toContain(why);
@@ -117,17 +167,35 @@ describe('reading a customer\'s mail', () => {
     const raw = mailText({ 'Message-ID': '' });
     const first = await parseInboundMail(raw);
     expect(first.messageId).toMatch(/^<[0-9a-f]{32}@no-message-id\.waooaw\.invalid>$/);
-    expect((await parseInboundMail(`Received: by relay2.example; Tue, 01 Dec 2026 09:01:00 +0000\r\n${raw}`)).messageId).toBe(first.messageId);
+    expect(
+      (await parseInboundMail(`Received: by relay2.example; Tue, 01 Dec 2026 09:01:00 +0000\r\n${raw}`)).messageId,
+    ).toBe(first.messageId);
   });
 });
 
 describe('stripping the quoted mail below a reply', () => {
   it('cuts at the reply header of Gmail, Outlook and older clients, wrapped or not', () => {
-    expect(stripQuotedReply('Thanks, that fixed it.\n\nOn Tue, 1 Dec 2026 at 09:14, Ada Lovelace\n<ada@customer.example> wrote:\n> It broke.')).toBe('Thanks, that fixed it.');
-    expect(stripQuotedReply('Still broken.\r\n\r\n-----Original Message-----\r\nFrom: Support\r\nIt should work now.')).toBe('Still broken.');
-    expect(stripQuotedReply('See the log.\n\n________________________________\nFrom: WAOOAW Support <support@waooaw.example>\nSent: Tuesday, December 1, 2026 10:00\nSubject: Re: Help')).toBe('See the log.');
-    expect(stripQuotedReply('See the log.\n\nFrom: WAOOAW Support <support@waooaw.example>\nSent: Tuesday, December 1, 2026 10:00\nTo: Ada')).toBe('See the log.');
-    expect(stripQuotedReply('Danke!\n\nAm 01.12.2026 um 09:14 schrieb Support <support@waooaw.example>:\n> Bitte')).toBe('Danke!');
+    expect(
+      stripQuotedReply(
+        'Thanks, that fixed it.\n\nOn Tue, 1 Dec 2026 at 09:14, Ada Lovelace\n<ada@customer.example> wrote:\n> It broke.',
+      ),
+    ).toBe('Thanks, that fixed it.');
+    expect(
+      stripQuotedReply('Still broken.\r\n\r\n-----Original Message-----\r\nFrom: Support\r\nIt should work now.'),
+    ).toBe('Still broken.');
+    expect(
+      stripQuotedReply(
+        'See the log.\n\n________________________________\nFrom: WAOOAW Support <support@waooaw.example>\nSent: Tuesday, December 1, 2026 10:00\nSubject: Re: Help',
+      ),
+    ).toBe('See the log.');
+    expect(
+      stripQuotedReply(
+        'See the log.\n\nFrom: WAOOAW Support <support@waooaw.example>\nSent: Tuesday, December 1, 2026 10:00\nTo: Ada',
+      ),
+    ).toBe('See the log.');
+    expect(
+      stripQuotedReply('Danke!\n\nAm 01.12.2026 um 09:14 schrieb Support <support@waooaw.example>:\n> Bitte'),
+    ).toBe('Danke!');
     expect(stripQuotedReply('Yes.\n\n> Did it work?\n> Tell us.\n')).toBe('Yes.');
   });
 
@@ -135,12 +203,18 @@ describe('stripping the quoted mail below a reply', () => {
     const inline = '> Which region?\nEU.\n> Which plan?\nTeam.';
     expect(stripQuotedReply(inline)).toBe(inline);
     expect(stripQuotedReply('> only a forward\n> of the old mail')).toBe('> only a forward\n> of the old mail');
-    expect(stripQuotedReply('On Monday the webhook wrote: nothing.\nIt is still empty.')).toBe('On Monday the webhook wrote: nothing.\nIt is still empty.');
+    expect(stripQuotedReply('On Monday the webhook wrote: nothing.\nIt is still empty.')).toBe(
+      'On Monday the webhook wrote: nothing.\nIt is still empty.',
+    );
   });
 });
 
 const backends = [
-  { name: 'PostgreSQL', open: async () => createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 4, schema: uniqueName('email'), log }) },
+  {
+    name: 'PostgreSQL',
+    open: async () =>
+      createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 4, schema: uniqueName('email'), log }),
+  },
   { name: 'embedded PGlite', open: async (dir: string) => createStore({ dataDir: dir, poolMax: 1, log }) },
 ];
 
@@ -148,7 +222,8 @@ describe.each(backends)('receiving email on $name', (backend) => {
   let store: Store;
   let dir: string;
   let firstTicket = '';
-  const count = async (table: string) => Number((await store.query<{ n: string }>(`select count(*) as n from ${table}`)).rows[0]?.n);
+  const count = async (table: string) =>
+    Number((await store.query<{ n: string }>(`select count(*) as n from ${table}`)).rows[0]?.n);
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'wow-email-'));
     store = await backend.open(dir);
@@ -164,10 +239,24 @@ describe.each(backends)('receiving email on $name', (backend) => {
     expect(outcome).toMatchObject({ did: 'opened' });
     if (outcome.did !== 'opened') return;
     firstTicket = outcome.ticketId;
-    expect(await findTicket(store, outcome.ticketId)).toMatchObject({ subject: 'Webhook deliveries fail with 500', channel: 'email', status: 'new', requester: { email: 'ada@customer.example', name: 'Ada Lovelace' } });
+    expect(await findTicket(store, outcome.ticketId)).toMatchObject({
+      subject: 'Webhook deliveries fail with 500',
+      channel: 'email',
+      status: 'new',
+      requester: { email: 'ada@customer.example', name: 'Ada Lovelace' },
+    });
     const [message] = await ticketMessages(store, outcome.ticketId);
-    expect(message).toMatchObject({ id: outcome.messageId, direction: 'inbound', channel: 'email', channelMsgId: ids.plain });
-    const events = (await store.query<{ type: string; subject: string }>(`select event->>'type' as type, event->>'subject' as subject from outbox order by id`)).rows;
+    expect(message).toMatchObject({
+      id: outcome.messageId,
+      direction: 'inbound',
+      channel: 'email',
+      channelMsgId: ids.plain,
+    });
+    const events = (
+      await store.query<{ type: string; subject: string }>(
+        `select event->>'type' as type, event->>'subject' as subject from outbox order by id`,
+      )
+    ).rows;
     expect(events).toEqual([{ type: 'support.ticket.opened', subject: outcome.ticketId }]);
   });
 
@@ -175,14 +264,23 @@ describe.each(backends)('receiving email on $name', (backend) => {
     const outcome = await receiveEmail(store, await parseInboundMail(await fixture('reply')));
     expect(outcome).toMatchObject({ did: 'threaded', ticketId: firstTicket, repliedTo: firstTicket, followUp: false });
     const messages = await ticketMessages(store, firstTicket);
-    expect(messages.map((m) => [m.channelMsgId, m.author.id])).toEqual([[ids.plain, 'ada@customer.example'], [ids.reply, 'ada@customer.example']]);
+    expect(messages.map((m) => [m.channelMsgId, m.author.id])).toEqual([
+      [ids.plain, 'ada@customer.example'],
+      [ids.reply, 'ada@customer.example'],
+    ]);
     expect(messages[1]?.body).toBe('One more detail: it started right after we rotated our TLS certificate.');
   });
 
   it('creates nothing twice when a mail is delivered again, even twice at once', async () => {
     const before = [await count('support_tickets'), await count('support_messages'), await count('outbox')];
-    expect(await receiveEmail(store, await parseInboundMail(await fixture('plain')))).toMatchObject({ did: 'duplicate', ticketId: firstTicket });
-    expect(await receiveEmail(store, await parseInboundMail(await fixture('reply')))).toMatchObject({ did: 'duplicate', ticketId: firstTicket });
+    expect(await receiveEmail(store, await parseInboundMail(await fixture('plain')))).toMatchObject({
+      did: 'duplicate',
+      ticketId: firstTicket,
+    });
+    expect(await receiveEmail(store, await parseInboundMail(await fixture('reply')))).toMatchObject({
+      did: 'duplicate',
+      ticketId: firstTicket,
+    });
     expect([await count('support_tickets'), await count('support_messages'), await count('outbox')]).toEqual(before);
     const latin1 = await parseInboundMail(await fixture('latin1'));
     const both = await Promise.all([receiveEmail(store, latin1), receiveEmail(store, latin1)]);
@@ -190,15 +288,21 @@ describe.each(backends)('receiving email on $name', (backend) => {
     expect(await count('support_tickets')).toBe((before[0] ?? 0) + 1);
   });
 
-  it('ignores an auto-reply, and mail from the desk\'s own address, storing nothing', async () => {
+  it("ignores an auto-reply, and mail from the desk's own address, storing nothing", async () => {
     const before = await count('support_messages');
-    expect(await receiveEmail(store, await parseInboundMail(await fixture('auto-reply')))).toEqual({ did: 'ignored', why: 'an automatic mail (Auto-Submitted: auto-replied), never answered' });
+    expect(await receiveEmail(store, await parseInboundMail(await fixture('auto-reply')))).toEqual({
+      did: 'ignored',
+      why: 'an automatic mail (Auto-Submitted: auto-replied), never answered',
+    });
     const own = await parseInboundMail(mailText({ From: 'WAOOAW Support <Support@waooaw.example>' }));
-    expect(await receiveEmail(store, own, { deskAddress: 'support@waooaw.example' })).toMatchObject({ did: 'ignored', why: expect.stringContaining('own address') as unknown });
+    expect(await receiveEmail(store, own, { deskAddress: 'support@waooaw.example' })).toMatchObject({
+      did: 'ignored',
+      why: expect.stringContaining('own address') as unknown,
+    });
     expect(await count('support_messages')).toBe(before);
   });
 
-  it('keeps the attachments\' metadata on the message', async () => {
+  it("keeps the attachments' metadata on the message", async () => {
     const outcome = await receiveEmail(store, await parseInboundMail(await fixture('alternative-attachment')));
     expect(outcome).toMatchObject({ did: 'opened' });
     if (outcome.did !== 'opened') return;
@@ -208,31 +312,63 @@ describe.each(backends)('receiving email on $name', (backend) => {
 
   it('threads by References, newest first, when In-Reply-To names a mail the desk never saw', async () => {
     const html = await receiveEmail(store, await parseInboundMail(await fixture('html-only')));
-    const raw = mailText({ From: 'Grace Hopper <grace@navy.example>', 'In-Reply-To': '<unknown-1@elsewhere.example>', References: `${ids.plain} ${ids.html} <unknown-1@elsewhere.example>`, Subject: 'Re: both' });
+    const raw = mailText({
+      From: 'Grace Hopper <grace@navy.example>',
+      'In-Reply-To': '<unknown-1@elsewhere.example>',
+      References: `${ids.plain} ${ids.html} <unknown-1@elsewhere.example>`,
+      Subject: 'Re: both',
+    });
     const outcome = await receiveEmail(store, await parseInboundMail(raw));
     expect(outcome).toMatchObject({ did: 'threaded', ticketId: html.did === 'opened' ? html.ticketId : '' });
     // The same References from Ada: Grace's ticket is not hers, so it lands on her own.
-    const ada = await receiveEmail(store, await parseInboundMail(mailText({ References: `${ids.plain} ${ids.html}`, Subject: 'Re: both' })));
+    const ada = await receiveEmail(
+      store,
+      await parseInboundMail(mailText({ References: `${ids.plain} ${ids.html}`, Subject: 'Re: both' })),
+    );
     expect(ada).toMatchObject({ did: 'threaded', ticketId: firstTicket });
   });
 
   it('opens a linked follow-up for a reply to a closed ticket', async () => {
-    const closed = await receiveEmail(store, await parseInboundMail(mailText({ 'Message-ID': '<to-close@customer.example>', Subject: 'Billing' })));
+    const closed = await receiveEmail(
+      store,
+      await parseInboundMail(mailText({ 'Message-ID': '<to-close@customer.example>', Subject: 'Billing' })),
+    );
     if (closed.did !== 'opened') throw new Error(closed.did);
-    const desk = { direction: 'outbound', author: { kind: 'human', id: 'octocat' }, body: 'Refunded.', autoSubmitted: false } as const;
+    const desk = {
+      direction: 'outbound',
+      author: { kind: 'human', id: 'octocat' },
+      body: 'Refunded.',
+      autoSubmitted: false,
+    } as const;
     await store.transaction((tx) => recordDeskMessage(tx, closed.ticketId, { ...desk, action: 'solve' }));
     await store.transaction((tx) => recordDeskMessage(tx, closed.ticketId, { ...desk, action: 'close' }));
-    const outcome = await receiveEmail(store, await parseInboundMail(mailText({ 'In-Reply-To': '<to-close@customer.example>', Subject: 'Re: Billing' }, 'Charged again.')));
+    const outcome = await receiveEmail(
+      store,
+      await parseInboundMail(
+        mailText({ 'In-Reply-To': '<to-close@customer.example>', Subject: 'Re: Billing' }, 'Charged again.'),
+      ),
+    );
     expect(outcome).toMatchObject({ did: 'threaded', repliedTo: closed.ticketId, followUp: true });
     if (outcome.did !== 'threaded') return;
     expect(outcome.ticketId).not.toBe(closed.ticketId);
-    expect(await findTicket(store, outcome.ticketId)).toMatchObject({ subject: 'Re: Billing', channel: 'email', followsTicketId: closed.ticketId, requester: { email: 'ada@customer.example' } });
-    expect(await findByChannelId(store, 'email', '<to-close@customer.example>')).toMatchObject({ ticketId: closed.ticketId });
+    expect(await findTicket(store, outcome.ticketId)).toMatchObject({
+      subject: 'Re: Billing',
+      channel: 'email',
+      followsTicketId: closed.ticketId,
+      requester: { email: 'ada@customer.example' },
+    });
+    expect(await findByChannelId(store, 'email', '<to-close@customer.example>')).toMatchObject({
+      ticketId: closed.ticketId,
+    });
   });
 });
 
 /** Sends a raw mail to an SMTP server as a mail server would: the envelope, then DATA. */
-async function deliver(port: number, raw: string | Buffer, envelope = { from: 'ada@customer.example', to: ['support@waooaw.example'] }): Promise<{ code: number; response: string }> {
+async function deliver(
+  port: number,
+  raw: string | Buffer,
+  envelope = { from: 'ada@customer.example', to: ['support@waooaw.example'] },
+): Promise<{ code: number; response: string }> {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
   try {
     const info = await transport.sendMail({ envelope, raw });
@@ -254,7 +390,15 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
   beforeAll(async () => {
     store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 4, schema: uniqueName('smtp'), log });
     await migrate(store, { log });
-    listener = await startSmtpListener({ host: '127.0.0.1', port: 0, store, log, deskAddress: 'support@waooaw.example', maxBytes: 64 * 1024, closeTimeoutMs: 1000 });
+    listener = await startSmtpListener({
+      host: '127.0.0.1',
+      port: 0,
+      store,
+      log,
+      deskAddress: 'support@waooaw.example',
+      maxBytes: 64 * 1024,
+      closeTimeoutMs: 1000,
+    });
     // The customer's mail server, for the desk's answers.
     capture = new SMTPServer({
       authOptional: true,
@@ -283,26 +427,70 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
     expect(sent.code).toBe(250);
     const stored = await findByChannelId(store, 'email', ids.plain);
     expect(sent.response).toContain(`OK: ticket ${stored?.ticketId ?? 'none'}`);
-    expect(await findTicket(store, stored?.ticketId ?? '')).toMatchObject({ channel: 'email', requester: { email: 'ada@customer.example' } });
+    expect(await findTicket(store, stored?.ticketId ?? '')).toMatchObject({
+      channel: 'email',
+      requester: { email: 'ada@customer.example' },
+    });
     const ignored = await deliver(listener.address.port, await fixture('auto-reply'));
     expect(ignored).toMatchObject({ code: 250, response: expect.stringContaining('ignored') as unknown });
-    const bounce = await deliver(listener.address.port, mailText({ Subject: 'Undelivered Mail Returned to Sender' }), { from: '', to: ['support@waooaw.example'] });
+    const bounce = await deliver(listener.address.port, mailText({ Subject: 'Undelivered Mail Returned to Sender' }), {
+      from: '',
+      to: ['support@waooaw.example'],
+    });
     expect(bounce).toMatchObject({ code: 250, response: expect.stringContaining('null return path') as unknown });
   });
 
-  it('takes a stranger\'s mail that names a ticket\'s Message-ID as a new ticket: it neither reopens, rates nor reads that ticket', async () => {
+  it("takes a stranger's mail that names a ticket's Message-ID as a new ticket: it neither reopens, rates nor reads that ticket", async () => {
     const first = `<${uniqueName('victim')}@customer.example>`;
-    expect((await deliver(listener.address.port, mailText({ 'Message-ID': first, Subject: 'Invoice question' }, 'Why two charges?'))).code).toBe(250);
+    expect(
+      (
+        await deliver(
+          listener.address.port,
+          mailText({ 'Message-ID': first, Subject: 'Invoice question' }, 'Why two charges?'),
+        )
+      ).code,
+    ).toBe(250);
     const victim = (await findByChannelId(store, 'email', first))?.ticketId ?? '';
-    await store.transaction((tx) => recordDeskMessage(tx, victim, { direction: 'outbound', author: { kind: 'human', id: 'octocat' }, body: 'Refunded the second charge.', autoSubmitted: false, action: 'solve' }));
+    await store.transaction((tx) =>
+      recordDeskMessage(tx, victim, {
+        direction: 'outbound',
+        author: { kind: 'human', id: 'octocat' },
+        body: 'Refunded the second charge.',
+        autoSubmitted: false,
+        action: 'solve',
+      }),
+    );
     const before = await ticketMessages(store, victim);
 
     // Mallory learnt the Message-ID (a forwarded mail, a CC, a leaked header): she answers the survey and writes more.
     const envelope = { from: 'mallory@evil.example', to: ['support@waooaw.example'] };
-    const rating = await deliver(listener.address.port, mailText({ From: 'Mallory <mallory@evil.example>', 'In-Reply-To': first, References: first, Subject: 'Re: Invoice question' }, 'Bad - the desk ignored me'), envelope);
-    const reopen = await deliver(listener.address.port, mailText({ From: 'Mallory <mallory@evil.example>', References: first, Subject: 'Re: Invoice question' }, 'Please send the invoice to mallory@evil.example instead.'), envelope);
+    const rating = await deliver(
+      listener.address.port,
+      mailText(
+        {
+          From: 'Mallory <mallory@evil.example>',
+          'In-Reply-To': first,
+          References: first,
+          Subject: 'Re: Invoice question',
+        },
+        'Bad - the desk ignored me',
+      ),
+      envelope,
+    );
+    const reopen = await deliver(
+      listener.address.port,
+      mailText(
+        { From: 'Mallory <mallory@evil.example>', References: first, Subject: 'Re: Invoice question' },
+        'Please send the invoice to mallory@evil.example instead.',
+      ),
+      envelope,
+    );
     // Her own mail under the victim's Message-ID is a duplicate, and the answer does not say whose.
-    const replay = await deliver(listener.address.port, mailText({ From: 'Mallory <mallory@evil.example>', 'Message-ID': first, Subject: 'Which ticket?' }), envelope);
+    const replay = await deliver(
+      listener.address.port,
+      mailText({ From: 'Mallory <mallory@evil.example>', 'Message-ID': first, Subject: 'Which ticket?' }),
+      envelope,
+    );
     for (const sent of [rating, reopen, replay]) {
       expect(sent.code).toBe(250);
       expect(sent.response).not.toContain(victim);
@@ -310,12 +498,24 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
     expect(await findTicket(store, victim)).toMatchObject({ status: 'solved' });
     expect(await ticketMessages(store, victim)).toEqual(before);
     expect((await ticketCsat(store, victim)).map((c) => c.rating)).toEqual([null]);
-    const mallorys = (await store.query<{ id: string; follows_ticket_id: string | null }>('select id, follows_ticket_id from support_tickets where requester_email = $1', ['mallory@evil.example'])).rows;
+    const mallorys = (
+      await store.query<{ id: string; follows_ticket_id: string | null }>(
+        'select id, follows_ticket_id from support_tickets where requester_email = $1',
+        ['mallory@evil.example'],
+      )
+    ).rows;
     expect(mallorys).toHaveLength(2);
     expect(mallorys.map((t) => t.follows_ticket_id)).toEqual([null, null]);
 
     // Ada, the requester, still answers her own thread.
-    expect((await deliver(listener.address.port, mailText({ 'In-Reply-To': first, Subject: 'Re: Invoice question' }, 'Good - thanks!'))).code).toBe(250);
+    expect(
+      (
+        await deliver(
+          listener.address.port,
+          mailText({ 'In-Reply-To': first, Subject: 'Re: Invoice question' }, 'Good - thanks!'),
+        )
+      ).code,
+    ).toBe(250);
     expect((await ticketCsat(store, victim)).map((c) => c.rating)).toEqual(['good']);
   });
 
@@ -330,9 +530,21 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
   });
 
   it('answers 451 when the database is down, so the sender keeps the mail and retries', async () => {
-    const closed = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 1, schema: uniqueName('smtp_closed'), log });
+    const closed = await createStore({
+      url: testDatabaseUrl,
+      dataDir: '.data',
+      poolMax: 1,
+      schema: uniqueName('smtp_closed'),
+      log,
+    });
     await dropSchema(closed);
-    const down = await startSmtpListener({ host: '127.0.0.1', port: 0, store: closed, log, deskAddress: 'support@waooaw.example' });
+    const down = await startSmtpListener({
+      host: '127.0.0.1',
+      port: 0,
+      store: closed,
+      log,
+      deskAddress: 'support@waooaw.example',
+    });
     try {
       const sent = await deliver(down.address.port, await fixture('latin1'));
       expect(sent.code).toBe(451);
@@ -342,12 +554,27 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
     }
   });
 
-  it('sends an answer marked Auto-Submitted and In-Reply-To, and the customer\'s reply to it threads back', async () => {
+  it("sends an answer marked Auto-Submitted and In-Reply-To, and the customer's reply to it threads back", async () => {
     const ticketId = (await findByChannelId(store, 'email', ids.plain))?.ticketId ?? '';
-    const answer = await store.transaction((tx) => recordDeskMessage(tx, ticketId, { direction: 'outbound', author: { kind: 'agent', id: 'wow-support' }, body: 'Your endpoint answers 500; see https://waooaw.example/docs/webhooks.', autoSubmitted: true, action: 'ask_customer' }));
-    const channels = await createCustomerChannels({ smtpUrl: `smtp://127.0.0.1:${capturePort}`, emailFrom: 'support@waooaw.example' });
+    const answer = await store.transaction((tx) =>
+      recordDeskMessage(tx, ticketId, {
+        direction: 'outbound',
+        author: { kind: 'agent', id: 'wow-support' },
+        body: 'Your endpoint answers 500; see https://waooaw.example/docs/webhooks.',
+        autoSubmitted: true,
+        action: 'ask_customer',
+      }),
+    );
+    const channels = await createCustomerChannels({
+      smtpUrl: `smtp://127.0.0.1:${capturePort}`,
+      emailFrom: 'support@waooaw.example',
+    });
     const delivered = await deliverOutbound(store, channels, answer.messageId);
-    expect(delivered).toEqual({ did: 'delivered', channel: 'email', channelMsgId: `<${answer.messageId}@waooaw.example>` });
+    expect(delivered).toEqual({
+      did: 'delivered',
+      channel: 'email',
+      channelMsgId: `<${answer.messageId}@waooaw.example>`,
+    });
 
     const raw = captured.at(-1) ?? Buffer.alloc(0);
     const sent = await simpleParser(raw);
@@ -357,7 +584,14 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
     // The desk's own answer, were it to come back (a forwarding loop), is an automatic mail.
     expect(await parseInboundMail(raw)).toMatchObject({ autoReply: true });
 
-    const reply = mailText({ Subject: 'Re: Webhook deliveries fail with 500', 'In-Reply-To': `<${answer.messageId}@waooaw.example>`, References: `${ids.plain} <${answer.messageId}@waooaw.example>` }, 'Fixed our endpoint, thanks.\r\n\r\nOn Tue, 1 Dec 2026, WAOOAW Support wrote:\r\n> Your endpoint answers 500');
+    const reply = mailText(
+      {
+        Subject: 'Re: Webhook deliveries fail with 500',
+        'In-Reply-To': `<${answer.messageId}@waooaw.example>`,
+        References: `${ids.plain} <${answer.messageId}@waooaw.example>`,
+      },
+      'Fixed our endpoint, thanks.\r\n\r\nOn Tue, 1 Dec 2026, WAOOAW Support wrote:\r\n> Your endpoint answers 500',
+    );
     expect((await deliver(listener.address.port, reply)).code).toBe(250);
     const messages = await ticketMessages(store, ticketId);
     expect(messages.map((m) => [m.direction, m.body])).toEqual([

@@ -3,7 +3,8 @@ import { cutNotice, fitText } from '../src/sync/fit-text.ts';
 
 // Cutting a customer's text to what GitHub holds: the rendering fits, says how much is left
 // out, and never breaks what follows the cut.
-const render = (shown: string, omitted: number) => `${shown}${omitted === 0 ? '' : `\n${cutNotice(omitted, 't-1')}`}\n<!-- marker -->`;
+const render = (shown: string, omitted: number) =>
+  `${shown}${omitted === 0 ? '' : `\n${cutNotice(omitted, 't-1')}`}\n<!-- marker -->`;
 const characters = (text: string) => Array.from(text).length;
 
 describe('fitText', () => {
@@ -29,7 +30,9 @@ describe('fitText', () => {
       expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
       expect(out).toMatch(/\[cut: \d+ more characters/);
     }
-    expect(fitText(text, 150, render)).toContain(`[cut: ${300 - Array.from(fitText(text, 150, render).split('\n')[0] ?? '').length} more characters`);
+    expect(fitText(text, 150, render)).toContain(
+      `[cut: ${300 - Array.from(fitText(text, 150, render).split('\n')[0] ?? '').length} more characters`,
+    );
   });
 
   it('never cuts inside an HTML comment, which would hide the tail and the markers after it', () => {

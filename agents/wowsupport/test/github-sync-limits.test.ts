@@ -13,7 +13,11 @@ import { appId, supportRepo } from './support/support-repo-events.ts';
 // (the double answers 422 past them, as GitHub does). A customer's text has no such limit,
 // and one message GitHub will not take must never stop the ticket's later ones.
 const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 
 let agent: TestAgent;
 let github: GitHubDouble;
@@ -33,7 +37,14 @@ const refusingGitHub: typeof fetch = async (input, init) => {
   const message = /msg=([0-9a-f-]{36})/.exec(text)?.[1] ?? '';
   if (text.includes('REFUSED-FOR-GOOD')) refusedForGood.add(message);
   if (text.includes('TEXT-REFUSED') || refusedForGood.has(message)) {
-    return new Response(JSON.stringify({ message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data' }], documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment' }), { status: 422, headers: { 'content-type': 'application/json' } });
+    return new Response(
+      JSON.stringify({
+        message: 'Validation Failed',
+        errors: [{ resource: 'IssueComment', code: 'unprocessable', field: 'data' }],
+        documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+      }),
+      { status: 422, headers: { 'content-type': 'application/json' } },
+    );
   }
   return github.fetch(input, init);
 };
@@ -47,8 +58,18 @@ beforeAll(async () => {
     agentsDir,
     id: 'wowsupport',
     relayOutbox: true,
-    github: createGitHubPort({ credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' }, fetch: refusingGitHub }),
-    env: { SUPPORT_REPO: `${supportRepo.owner}/${supportRepo.repo}`, APP_ID: String(appId), PRIVATE_KEY: privateKey, WEBHOOK_SECRET: 'github-webhook-secret', SUPPORT_INCIDENT_CHECK_SECONDS: '0', SUPPORT_SLA_SWEEP_SECONDS: '0' },
+    github: createGitHubPort({
+      credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },
+      fetch: refusingGitHub,
+    }),
+    env: {
+      SUPPORT_REPO: `${supportRepo.owner}/${supportRepo.repo}`,
+      APP_ID: String(appId),
+      PRIVATE_KEY: privateKey,
+      WEBHOOK_SECRET: 'github-webhook-secret',
+      SUPPORT_INCIDENT_CHECK_SECONDS: '0',
+      SUPPORT_SLA_SWEEP_SECONDS: '0',
+    },
   });
 }, 60_000);
 
@@ -57,8 +78,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const open = (subject: string, body: string) => agent.store.transaction((tx) => openTicket(tx, { subject, body, channel: 'email', requester: { email: 'milton@initech.example' } }));
-const customerWrites = (ticket: Ticket, body: string) => agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body, channel: 'email' }));
+const open = (subject: string, body: string) =>
+  agent.store.transaction((tx) =>
+    openTicket(tx, { subject, body, channel: 'email', requester: { email: 'milton@initech.example' } }),
+  );
+const customerWrites = (ticket: Ticket, body: string) =>
+  agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body, channel: 'email' }));
 const issueOf = async (ticket: Ticket) => {
   let found: number | undefined;
   await agent.eventually(async () => {
@@ -70,7 +95,11 @@ const issueOf = async (ticket: Ticket) => {
 const commentsOn = (issue: number) => github.comments.filter((c) => c.issue === issue);
 const characters = (text: string) => Array.from(text).length;
 /** A long text of lines, as a pasted log is: 70,000 characters. */
-const longText = (first: string) => `${first}\n${Array.from({ length: 1400 }, (_, i) => `line ${String(i).padStart(4, '0')}: the export job failed again, see the trace below @octocat`.padEnd(49, '.')).join('\n')}`.slice(0, 70_000);
+const longText = (first: string) =>
+  `${first}\n${Array.from({ length: 1400 }, (_, i) => `line ${String(i).padStart(4, '0')}: the export job failed again, see the trace below @octocat`.padEnd(49, '.')).join('\n')}`.slice(
+    0,
+    70_000,
+  );
 
 describe('texts longer than GitHub takes', () => {
   it('opens the issue of a ticket whose subject is 300 and whose message is 70,000 characters, each cut with a marked tail, markers whole', async () => {
@@ -115,28 +144,40 @@ describe('texts longer than GitHub takes', () => {
 });
 
 describe('a message GitHub refuses', () => {
-  it('never blocks the ticket\'s later messages: refused for its text, it is shown as a note of where to read it; refused for good, it is passed over', async () => {
+  it("never blocks the ticket's later messages: refused for its text, it is shown as a note of where to read it; refused for good, it is passed over", async () => {
     const ticket = await open('Order 4411', 'Where is order 4411?');
     const issue = await issueOf(ticket);
     await customerWrites(ticket, 'TEXT-REFUSED: the text GitHub will not take.');
     await customerWrites(ticket, 'REFUSED-FOR-GOOD: nothing about this message will be taken.');
     await customerWrites(ticket, 'Any news on order 4411?');
-    await agent.eventually(async () => expect(commentsOn(issue).some((c) => c.body.includes('> Any news on order 4411?'))).toBe(true));
+    await agent.eventually(async () =>
+      expect(commentsOn(issue).some((c) => c.body.includes('> Any news on order 4411?'))).toBe(true),
+    );
     const bodies = commentsOn(issue).map((c) => c.body);
     expect(bodies.filter((b) => b.includes('TEXT-REFUSED') || b.includes('REFUSED-FOR-GOOD'))).toEqual([]);
-    expect(bodies.find((b) => b.includes('GitHub refused'))).toMatch(/GitHub refused the text of this message \(422[^)]*\); the whole text is in ticket `[0-9a-f-]{36}`/);
+    expect(bodies.find((b) => b.includes('GitHub refused'))).toMatch(
+      /GitHub refused the text of this message \(422[^)]*\); the whole text is in ticket `[0-9a-f-]{36}`/,
+    );
     // In order: the stand-in for the first refused message, then the message after the one refused for good.
-    expect(bodies.findIndex((b) => b.includes('GitHub refused'))).toBeLessThan(bodies.findIndex((b) => b.includes('> Any news on order 4411?')));
-    const ledger = await agent.store.query<{ status: string; error: string | null }>("select l.status, l.error from support_sync_ledger l join support_messages m on m.id = l.message_id where m.body like 'REFUSED-FOR-GOOD%'");
+    expect(bodies.findIndex((b) => b.includes('GitHub refused'))).toBeLessThan(
+      bodies.findIndex((b) => b.includes('> Any news on order 4411?')),
+    );
+    const ledger = await agent.store.query<{ status: string; error: string | null }>(
+      "select l.status, l.error from support_sync_ledger l join support_messages m on m.id = l.message_id where m.body like 'REFUSED-FOR-GOOD%'",
+    );
     expect(ledger.rows).toEqual([{ status: 'failed', error: expect.stringContaining('422') as string }]);
   });
 
-  it('opens the issue with a stand-in that says where to read the text when GitHub refuses the customer\'s first message', async () => {
+  it("opens the issue with a stand-in that says where to read the text when GitHub refuses the customer's first message", async () => {
     const ticket = await open('Refund', 'TEXT-REFUSED: the first message GitHub will not take.');
     const number = await issueOf(ticket);
     const issue = repo.issues?.find((i) => i.number === number);
     expect(issue?.title).toBe(`Support ticket ${ticket.id}`);
-    expect(issue?.body).toMatch(new RegExp(`^… \\[GitHub refused this ticket's subject or text \\(422[^)]*\\); the whole text is in ticket \`${ticket.id}\`\\]\n\n---\n`));
+    expect(issue?.body).toMatch(
+      new RegExp(
+        `^… \\[GitHub refused this ticket's subject or text \\(422[^)]*\\); the whole text is in ticket \`${ticket.id}\`\\]\n\n---\n`,
+      ),
+    );
     expect(issue?.body).not.toContain('TEXT-REFUSED');
   });
 });

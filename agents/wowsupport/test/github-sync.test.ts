@@ -6,14 +6,29 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer as createAppServer } from '../../../app/server/create-server.ts';
-import { createBus, createGitHubPort, createLogger, createMetrics, loadConfig, startTestAgent, type TestAgent } from '../../runtime/src/index.ts';
+import {
+  createBus,
+  createGitHubPort,
+  createLogger,
+  createMetrics,
+  loadConfig,
+  startTestAgent,
+  type TestAgent,
+} from '../../runtime/src/index.ts';
 import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
 import { receiveEmail } from '../src/email/receive-email.ts';
 import { issueApiKey } from '../src/intake/api-keys.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
-import { findTicket, openTicket, receiveCustomerMessage, recordDeskMessage, ticketMessages, type Ticket } from '../src/desk/tickets.ts';
+import {
+  findTicket,
+  openTicket,
+  receiveCustomerMessage,
+  recordDeskMessage,
+  ticketMessages,
+  type Ticket,
+} from '../src/desk/tickets.ts';
 import { verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
 import { setKillSwitch } from '../src/sync/sync-store.ts';
 import { breakerLimit } from '../src/sync/trip-breaker.ts';
@@ -25,7 +40,11 @@ import { appId, commentDelivery, issueDelivery, supportRepo } from './support/su
 // endpoint that records what reaches the customer.
 const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
 const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 const secret = 'whsec-test';
 
 let agent: TestAgent;
@@ -34,7 +53,10 @@ let repo: DoubleRepo;
 let dir: string;
 let endpoint: Server;
 /** What the customer's webhook received, verified. */
-const received: { delivery: string; event: { type: string; data: { ticketId: string; messageId: string; body: string; automatic: boolean } } }[] = [];
+const received: {
+  delivery: string;
+  event: { type: string; data: { ticketId: string; messageId: string; body: string; automatic: boolean } };
+}[] = [];
 const customerId = randomUUID();
 
 beforeAll(async () => {
@@ -51,7 +73,11 @@ beforeAll(async () => {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const ok = verifyCustomerWebhook({ secret, body, headers: req.headers });
-      if (ok) received.push({ delivery: String(req.headers['x-wow-delivery']), event: JSON.parse(body) as (typeof received)[number]['event'] });
+      if (ok)
+        received.push({
+          delivery: String(req.headers['x-wow-delivery']),
+          event: JSON.parse(body) as (typeof received)[number]['event'],
+        });
       res.writeHead(ok ? 204 : 401).end();
     });
   });
@@ -61,11 +87,23 @@ beforeAll(async () => {
     agentsDir,
     id: 'wowsupport',
     relayOutbox: true,
-    github: createGitHubPort({ credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' }, fetch: github.fetch }),
-    env: { SUPPORT_REPO: `${supportRepo.owner}/${supportRepo.repo}`, SUPPORT_APPROVERS: 'ada, acme/support-leads', APP_ID: String(appId), PRIVATE_KEY: privateKey, WEBHOOK_SECRET: 'github-webhook-secret' },
+    github: createGitHubPort({
+      credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },
+      fetch: github.fetch,
+    }),
+    env: {
+      SUPPORT_REPO: `${supportRepo.owner}/${supportRepo.repo}`,
+      SUPPORT_APPROVERS: 'ada, acme/support-leads',
+      APP_ID: String(appId),
+      PRIVATE_KEY: privateKey,
+      WEBHOOK_SECRET: 'github-webhook-secret',
+    },
   });
   for (const article of await loadArticles(kb)) await upsertArticle(agent.store, article);
-  await agent.store.query('insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)', [customerId, 'initech', 'Initech', `http://127.0.0.1:${address.port}/hooks/wow`, secret]);
+  await agent.store.query(
+    'insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)',
+    [customerId, 'initech', 'Initech', `http://127.0.0.1:${address.port}/hooks/wow`, secret],
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -74,7 +112,16 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const openByApi = (subject: string, body: string) => agent.store.transaction((tx) => openTicket(tx, { subject, body, channel: 'api', customerId, requester: { email: 'peter@initech.example', name: 'Peter' } }));
+const openByApi = (subject: string, body: string) =>
+  agent.store.transaction((tx) =>
+    openTicket(tx, {
+      subject,
+      body,
+      channel: 'api',
+      customerId,
+      requester: { email: 'peter@initech.example', name: 'Peter' },
+    }),
+  );
 const issueOf = async (ticket: Ticket) => {
   let found: number | undefined;
   await agent.eventually(async () => {
@@ -92,7 +139,7 @@ describe('a ticket and its issue, both ways, without echoes', () => {
   let ticket: Ticket;
   let issue: number;
 
-  it('opens the ticket\'s issue once, with the customer\'s text and no personal data, and mirrors L1\'s answer, which reaches the customer\'s webhook signed', async () => {
+  it("opens the ticket's issue once, with the customer's text and no personal data, and mirrors L1's answer, which reaches the customer's webhook signed", async () => {
     ticket = await openByApi('How do I reset my API key?', 'Where do I rotate the API key? cc @octocat');
     issue = await issueOf(ticket);
     await agent.eventually(async () => expect(deliveredTo(ticket)).toHaveLength(1));
@@ -102,9 +149,13 @@ describe('a ticket and its issue, both ways, without echoes', () => {
     expect(created?.body).toContain('Where do I rotate the API key? cc @\u2060octocat');
     expect(created?.body).not.toContain('peter@initech.example');
     expect(repo.labels?.get(issue)).toEqual(['support', 'tier:L1', 'priority:normal', 'status:pending-customer']);
-    expect(commentsOn(issue)[0]?.body).toMatch(/^\*\*Agent `wowsupport`\*\* answered the customer by the API \(citing kb:/);
+    expect(commentsOn(issue)[0]?.body).toMatch(
+      /^\*\*Agent `wowsupport`\*\* answered the customer by the API \(citing kb:/,
+    );
     expect(commentsOn(issue)[0]?.body).toContain('<!-- wow-desk:origin=waooaw');
-    expect(deliveredTo(ticket)[0]).toMatchObject({ event: { type: 'support.message.outbound', data: { ticketId: ticket.id, automatic: true } } });
+    expect(deliveredTo(ticket)[0]).toMatchObject({
+      event: { type: 'support.message.outbound', data: { ticketId: ticket.id, automatic: true } },
+    });
     const answer = (await ticketMessages(agent.store, ticket.id)).find((m) => m.direction === 'outbound');
     expect(answer?.deliveredAt).not.toBeNull();
     expect(deliveredTo(ticket)[0]?.delivery).toBe(answer?.id);
@@ -120,7 +171,13 @@ describe('a ticket and its issue, both ways, without echoes', () => {
       commentDelivery({ issue, commentId: own.id, body: own.body, login: 'waooaw[bot]', type: 'Bot' }),
       commentDelivery({ issue, commentId: own.id, body: own.body, login: 'someone' }),
       commentDelivery({ issue, commentId: own.id, body: 'the marker stripped by an edit', login: 'someone' }),
-      commentDelivery({ issue, commentId: 999_001, body: '/reply I am another bot', login: 'dependabot[bot]', type: 'Bot' }),
+      commentDelivery({
+        issue,
+        commentId: 999_001,
+        body: '/reply I am another bot',
+        login: 'dependabot[bot]',
+        type: 'Bot',
+      }),
     ];
     for (const echo of echoes) await agent.publish(echo);
     await settle();
@@ -129,11 +186,23 @@ describe('a ticket and its issue, both ways, without echoes', () => {
     expect(deliveredTo(ticket)).toHaveLength(1);
   });
 
-  it('keeps a person\'s comment internal, once under redelivery, and sends a /reply to the customer without posting it again', async () => {
-    const note = commentDelivery({ issue, commentId: 7001, body: 'Looks like the key was rotated by their admin.', login: 'octo' });
+  it("keeps a person's comment internal, once under redelivery, and sends a /reply to the customer without posting it again", async () => {
+    const note = commentDelivery({
+      issue,
+      commentId: 7001,
+      body: 'Looks like the key was rotated by their admin.',
+      login: 'octo',
+    });
     await agent.publish(note);
     await agent.publish({ ...note, data: { ...note.data, id: randomUUID() } });
-    await agent.publish(commentDelivery({ issue, commentId: 7002, body: '/reply Your admin rotated the key; ask them for the new one.', login: 'octo' }));
+    await agent.publish(
+      commentDelivery({
+        issue,
+        commentId: 7002,
+        body: '/reply Your admin rotated the key; ask them for the new one.',
+        login: 'octo',
+      }),
+    );
     await agent.eventually(async () => expect(deliveredTo(ticket)).toHaveLength(2));
     await settle();
     const messages = await ticketMessages(agent.store, ticket.id);
@@ -141,37 +210,59 @@ describe('a ticket and its issue, both ways, without echoes', () => {
       ['internal', 'Looks like the key was rotated by their admin.'],
       ['outbound', 'Your admin rotated the key; ask them for the new one.'],
     ]);
-    expect(deliveredTo(ticket)[1]?.event.data).toMatchObject({ body: 'Your admin rotated the key; ask them for the new one.', automatic: false });
+    expect(deliveredTo(ticket)[1]?.event.data).toMatchObject({
+      body: 'Your admin rotated the key; ask them for the new one.',
+      automatic: false,
+    });
     // Both are on GitHub already: nothing is posted for them.
     expect(commentsOn(issue)).toHaveLength(1);
   });
 
-  it('mirrors the customer\'s reply; closing the issue solves the ticket; a priority label changes it and the platform rewrites the labels', async () => {
-    await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'The button is still greyed out for me.', channel: 'api' }));
-    await agent.eventually(async () => expect(commentsOn(issue).some((c) => c.body.includes('> The button is still greyed out for me.'))).toBe(true));
+  it("mirrors the customer's reply; closing the issue solves the ticket; a priority label changes it and the platform rewrites the labels", async () => {
+    await agent.store.transaction((tx) =>
+      receiveCustomerMessage(tx, ticket.id, { body: 'The button is still greyed out for me.', channel: 'api' }),
+    );
+    await agent.eventually(async () =>
+      expect(commentsOn(issue).some((c) => c.body.includes('> The button is still greyed out for me.'))).toBe(true),
+    );
     // L1 hands the reply to L2, whose specialist takes it; the sync of that ends with the labels.
     await agent.eventually(async () => expect(repo.labels?.get(issue)).toContain('team:integration'));
     await settle();
     const closed = repo.issues?.find((i) => i.number === issue);
     if (closed !== undefined) Object.assign(closed, { state: 'closed', state_reason: 'completed' });
     await agent.publish(issueDelivery('closed', issue, 'octo'));
-    await agent.eventually(async () => expect(await findTicket(agent.store, ticket.id)).toMatchObject({ status: 'solved' }));
+    await agent.eventually(async () =>
+      expect(await findTicket(agent.store, ticket.id)).toMatchObject({ status: 'solved' }),
+    );
     await agent.eventually(async () => expect(repo.labels?.get(issue)).toContain('status:solved'));
     repo.labels?.set(issue, [...(repo.labels.get(issue) ?? []), 'customer:vip', 'priority:urgent']);
     await agent.publish(issueDelivery('labeled', issue, 'octo', 'priority:urgent'));
-    await agent.eventually(async () => expect(await findTicket(agent.store, ticket.id)).toMatchObject({ priority: 'urgent' }));
-    await agent.eventually(async () => expect(repo.labels?.get(issue)).toEqual(['customer:vip', 'support', 'tier:L2', 'priority:urgent', 'status:solved', 'team:integration']));
+    await agent.eventually(async () =>
+      expect(await findTicket(agent.store, ticket.id)).toMatchObject({ priority: 'urgent' }),
+    );
+    await agent.eventually(async () =>
+      expect(repo.labels?.get(issue)).toEqual([
+        'customer:vip',
+        'support',
+        'tier:L2',
+        'priority:urgent',
+        'status:solved',
+        'team:integration',
+      ]),
+    );
     // The desk closed nothing itself: the person did, and the issue stays closed.
     expect(github.callsTo('PATCH /repos/{owner}/{repo}/issues/{issue_number}')).toHaveLength(0);
     await agent.publish(issueDelivery('reopened', issue, 'octo'));
-    await agent.eventually(async () => expect(await findTicket(agent.store, ticket.id)).toMatchObject({ status: 'open' }));
+    await agent.eventually(async () =>
+      expect(await findTicket(agent.store, ticket.id)).toMatchObject({ status: 'open' }),
+    );
     await agent.eventually(async () => expect(repo.issues?.find((i) => i.number === issue)?.state).toBe('open'));
     expect(github.violations).toEqual([]);
   });
 });
 
 describe('L3: a drafted answer waits for an approver', () => {
-  it('never sends a draft on /approve from someone who is not an approver, and sends it on an approver\'s', async () => {
+  it("never sends a draft on /approve from someone who is not an approver, and sends it on an approver's", async () => {
     const ticket = await openByApi('Possible data leak', 'We think another customer can see our invoices.');
     const issue = await issueOf(ticket);
     // A leak is security: L2's specialist drafts from the knowledge base and the ticket waits at L3.
@@ -183,10 +274,16 @@ describe('L3: a drafted answer waits for an approver', () => {
       draftId = found?.id ?? '';
       expect(draft).toContain('(kb:data-breach-response)');
     });
-    expect(await findTicket(agent.store, ticket.id)).toMatchObject({ tier: 'L3', topic: 'security', status: 'on_hold' });
+    expect(await findTicket(agent.store, ticket.id)).toMatchObject({
+      tier: 'L3',
+      topic: 'security',
+      status: 'on_hold',
+    });
     await settle();
     await agent.publish(commentDelivery({ issue, commentId: 8001, body: `/approve ${draftId}`, login: 'mallory' }));
-    await agent.eventually(async () => expect(commentsOn(issue).some((c) => c.body.includes('It is **not sent**'))).toBe(true));
+    await agent.eventually(async () =>
+      expect(commentsOn(issue).some((c) => c.body.includes('It is **not sent**'))).toBe(true),
+    );
     await agent.eventually(async () => expect(repo.labels?.get(issue)).toContain('needs-approval'));
     await settle();
     expect(deliveredTo(ticket)).toHaveLength(0);
@@ -201,28 +298,62 @@ describe('L3: a drafted answer waits for an approver', () => {
 });
 
 describe('the doors: a ticket sent by API or by email becomes an issue and gets its answer', () => {
-  it('takes a ticket from POST /api/tickets to an issue, with L1\'s answer mirrored and delivered', async () => {
+  it("takes a ticket from POST /api/tickets to an issue, with L1's answer mirrored and delivered", async () => {
     const log = createLogger('silent');
-    const bus = await createBus({ streamMaxLen: 100, defaults: { concurrency: 1, maxAttempts: 1, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 10 }, log });
-    const server = await createAppServer({ config: loadConfig({}), bus, store: agent.store, log, metrics: createMetrics({ defaultMetrics: false }) });
+    const bus = await createBus({
+      streamMaxLen: 100,
+      defaults: { concurrency: 1, maxAttempts: 1, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 10 },
+      log,
+    });
+    const server = await createAppServer({
+      config: loadConfig({}),
+      bus,
+      store: agent.store,
+      log,
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
     try {
       const { key } = await issueApiKey(agent.store, 'initech');
-      const res = await server.inject({ method: 'POST', url: '/api/tickets', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, payload: JSON.stringify({ subject: 'Webhook signature check', body: 'How do I verify the signature of the webhooks you send?' }) });
+      const res = await server.inject({
+        method: 'POST',
+        url: '/api/tickets',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        payload: JSON.stringify({
+          subject: 'Webhook signature check',
+          body: 'How do I verify the signature of the webhooks you send?',
+        }),
+      });
       expect(res.statusCode).toBe(201);
       const ticket = res.json<Ticket>();
       const issue = await issueOf(ticket);
-      expect(repo.issues?.find((i) => i.number === issue)?.body).toContain('How do I verify the signature of the webhooks you send?');
+      expect(repo.issues?.find((i) => i.number === issue)?.body).toContain(
+        'How do I verify the signature of the webhooks you send?',
+      );
       await agent.eventually(async () => expect(deliveredTo(ticket)).toHaveLength(1));
       expect(deliveredTo(ticket)[0]?.event.data.body).toContain('(kb:webhook-signatures)');
-      await agent.eventually(async () => expect(commentsOn(issue).some((c) => c.body.includes('(kb:webhook-signatures)'))).toBe(true));
+      await agent.eventually(async () =>
+        expect(commentsOn(issue).some((c) => c.body.includes('(kb:webhook-signatures)'))).toBe(true),
+      );
     } finally {
       await server.close();
       await bus.close();
     }
   });
 
-  it('takes a ticket from a customer\'s email to an issue, without their address in it', async () => {
-    const mail = await parseInboundMail(['From: Milton <milton@initech.example>', 'To: support@waooaw.localhost', 'Subject: Partnership', 'Message-ID: <m-1@initech.example>', 'Date: Thu, 03 Dec 2026 09:00:00 +0000', 'Content-Type: text/plain; charset=utf-8', '', 'Sponsorship for our conference?', ''].join('\r\n'));
+  it("takes a ticket from a customer's email to an issue, without their address in it", async () => {
+    const mail = await parseInboundMail(
+      [
+        'From: Milton <milton@initech.example>',
+        'To: support@waooaw.localhost',
+        'Subject: Partnership',
+        'Message-ID: <m-1@initech.example>',
+        'Date: Thu, 03 Dec 2026 09:00:00 +0000',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Sponsorship for our conference?',
+        '',
+      ].join('\r\n'),
+    );
     const received = await receiveEmail(agent.store, mail);
     expect(received).toMatchObject({ did: 'opened' });
     const ticket = (await findTicket(agent.store, (received as { ticketId: string }).ticketId)) as Ticket;
@@ -230,28 +361,50 @@ describe('the doors: a ticket sent by API or by email becomes an issue and gets 
     const issue = await issueOf(ticket);
     expect(repo.issues?.find((i) => i.number === issue)?.body).not.toContain('milton@initech.example');
     // No article answers it: L1 hands it on and the support team holds it, labelled.
-    await agent.eventually(async () => expect(repo.labels?.get(issue)).toEqual(expect.arrayContaining(['tier:L2', 'team:general'])));
+    await agent.eventually(async () =>
+      expect(repo.labels?.get(issue)).toEqual(expect.arrayContaining(['tier:L2', 'team:general'])),
+    );
   });
 });
 
 describe('the switches', () => {
-  it('trips a ticket\'s breaker when two machines answer each other, says so once on the issue, and sends nothing more until /resume', async () => {
+  it("trips a ticket's breaker when two machines answer each other, says so once on the issue, and sends nothing more until /resume", async () => {
     const ticket = await openByApi('Order 4411', 'Status of order 4411?');
     const issue = await issueOf(ticket);
     await settle();
     // A customer's auto-responder without RFC 3834 headers, and a careless integration replying to it.
     for (let i = 0; i < breakerLimit.messages; i++) {
-      await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: `Re: Re: ${i}`, channel: 'api' }));
-      await agent.store.transaction((tx) => recordDeskMessage(tx, ticket.id, { direction: 'outbound', author: { kind: 'human', id: 'integration' }, body: `ack ${i}`, autoSubmitted: false }));
+      await agent.store.transaction((tx) =>
+        receiveCustomerMessage(tx, ticket.id, { body: `Re: Re: ${i}`, channel: 'api' }),
+      );
+      await agent.store.transaction((tx) =>
+        recordDeskMessage(tx, ticket.id, {
+          direction: 'outbound',
+          author: { kind: 'human', id: 'integration' },
+          body: `ack ${i}`,
+          autoSubmitted: false,
+        }),
+      );
     }
     await agent.emitted('support.sync.paused', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
     await settle();
-    expect(agent.events.filter((e) => e.type === 'support.sync.paused' && (e.data as { ticketId: string }).ticketId === ticket.id)).toHaveLength(1);
+    expect(
+      agent.events.filter(
+        (e) => e.type === 'support.sync.paused' && (e.data as { ticketId: string }).ticketId === ticket.id,
+      ),
+    ).toHaveLength(1);
     expect(deliveredTo(ticket).length).toBeLessThan(breakerLimit.messages);
     expect(commentsOn(issue).filter((c) => c.body.includes('Sync paused:'))).toHaveLength(1);
     await agent.eventually(async () => expect(repo.labels?.get(issue)).toContain('sync:paused'));
     const delivered = deliveredTo(ticket).length;
-    await agent.store.transaction((tx) => recordDeskMessage(tx, ticket.id, { direction: 'outbound', author: { kind: 'human', id: 'integration' }, body: 'one more', autoSubmitted: false }));
+    await agent.store.transaction((tx) =>
+      recordDeskMessage(tx, ticket.id, {
+        direction: 'outbound',
+        author: { kind: 'human', id: 'integration' },
+        body: 'one more',
+        autoSubmitted: false,
+      }),
+    );
     await settle();
     expect(deliveredTo(ticket)).toHaveLength(delivered);
     await agent.publish(commentDelivery({ issue, commentId: 9001, body: '/resume', login: 'octo' }));

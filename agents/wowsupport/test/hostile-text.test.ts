@@ -24,7 +24,7 @@ const control = /[^\P{Cc}\t\n\r]/u;
 /** What a one-line field refuses and a mail's subject loses. */
 const hidden = /[\p{Cc}\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/gu;
 
-describe('hostile text at the support desk\'s doors', () => {
+describe("hostile text at the support desk's doors", () => {
   let store: Store;
   let close: () => Promise<void>;
   let bus: Bus;
@@ -34,10 +34,23 @@ describe('hostile text at the support desk\'s doors', () => {
   beforeAll(async () => {
     if (postgres === undefined) throw new Error('storeBackends lists PostgreSQL first');
     ({ store, close } = await postgres.open());
-    bus = await createBus({ streamMaxLen: 10_000, defaults: { concurrency: 1, maxAttempts: 3, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 20 }, log });
-    server = await createServer({ config: loadConfig({ SUPPORT_RATE_LIMIT_PER_MINUTE: '100000' }), bus, store, log, metrics: createMetrics({ defaultMetrics: false }) });
+    bus = await createBus({
+      streamMaxLen: 10_000,
+      defaults: { concurrency: 1, maxAttempts: 3, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 20 },
+      log,
+    });
+    server = await createServer({
+      config: loadConfig({ SUPPORT_RATE_LIMIT_PER_MINUTE: '100000' }),
+      bus,
+      store,
+      log,
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
     smtp = await startSmtpListener({ host: '127.0.0.1', port: 0, store, log, deskAddress: 'support@waooaw.example' });
-    const customer = await createCustomer(store, { slug: uniqueName('hostile').replace(/_/g, '-'), name: 'Hostile Inc' });
+    const customer = await createCustomer(store, {
+      slug: uniqueName('hostile').replace(/_/g, '-'),
+      name: 'Hostile Inc',
+    });
     auth = { authorization: `Bearer ${(await issueApiKey(store, customer.slug)).key}` };
   });
   afterAll(async () => {
@@ -47,10 +60,24 @@ describe('hostile text at the support desk\'s doors', () => {
     await close();
   });
 
-  const tickets = async () => (await store.query<{ n: number }>('select count(*)::int as n from support_tickets')).rows[0]?.n;
-  const expectHealthy = async () => expect((await server.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-  const api = (url: string, payload: unknown) => server.inject({ method: 'POST', url, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
-  const form = (fields: Record<string, string>) => server.inject({ method: 'POST', url: '/support', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+  const tickets = async () =>
+    (await store.query<{ n: number }>('select count(*)::int as n from support_tickets')).rows[0]?.n;
+  const expectHealthy = async () =>
+    expect((await server.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  const api = (url: string, payload: unknown) =>
+    server.inject({
+      method: 'POST',
+      url,
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: JSON.stringify(payload),
+    });
+  const form = (fields: Record<string, string>) =>
+    server.inject({
+      method: 'POST',
+      url: '/support',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
 
   describe.each(hostileTexts.map((t) => [t.name, t] as const))('%s', (_name, { text, legitimate }) => {
     it('through the ticket API: refused with 422 naming the field, or taken as sent; never a 5xx', async () => {
@@ -72,7 +99,11 @@ describe('hostile text at the support desk\'s doors', () => {
         expect(asBody.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toEqual(['body']);
       } else {
         expect(asBody.statusCode).toBe(201);
-        const read = await server.inject({ method: 'GET', url: `/api/tickets/${asBody.json<{ id: string }>().id}`, headers: auth });
+        const read = await server.inject({
+          method: 'GET',
+          url: `/api/tickets/${asBody.json<{ id: string }>().id}`,
+          headers: auth,
+        });
         expect(read.json<{ messages: { body: string }[] }>().messages[0]?.body).toBe(text.trim());
       }
 
@@ -82,14 +113,15 @@ describe('hostile text at the support desk\'s doors', () => {
       await expectHealthy();
     });
 
-    it('through the web form: the form again with the field\'s problem, or a ticket; never a 5xx', async () => {
+    it("through the web form: the form again with the field's problem, or a ticket; never a 5xx", async () => {
       const before = await tickets();
       const res = await form({ email: 'eve@example.com', subject: text, message: text });
       const refused = [...(legitimate ? [] : ['subject']), ...(control.test(text) ? ['message'] : [])];
       if (refused.length === 0) expect(res.statusCode).toBe(201);
       else {
         expect(res.statusCode).toBe(422);
-        for (const field of refused) expect(res.body).toMatch(new RegExp(`<a href="#${field}">contains U\\+[0-9A-F]{4} `));
+        for (const field of refused)
+          expect(res.body).toMatch(new RegExp(`<a href="#${field}">contains U\\+[0-9A-F]{4} `));
         expect(await tickets()).toBe(before);
       }
       await expectHealthy();
@@ -110,8 +142,15 @@ describe('hostile text at the support desk\'s doors', () => {
         Buffer.from(`Before.\n${text}\nAfter.`).toString('base64'),
         '',
       ].join('\r\n');
-      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtp.address.port, secure: false, ignoreTLS: true });
-      const sent = await transport.sendMail({ envelope: { from: 'eve@customer.example', to: ['support@waooaw.example'] }, raw }).finally(() => transport.close());
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: smtp.address.port,
+        secure: false,
+        ignoreTLS: true,
+      });
+      const sent = await transport
+        .sendMail({ envelope: { from: 'eve@customer.example', to: ['support@waooaw.example'] }, raw })
+        .finally(() => transport.close());
       expect(sent.response).toMatch(/^250 /);
       const stored = await findByChannelId(store, 'email', messageId);
       const ticket = await findTicket(store, stored?.ticketId ?? '');
@@ -122,7 +161,7 @@ describe('hostile text at the support desk\'s doors', () => {
     });
   });
 
-  it('refuses a NUL in a rating\'s comment with 422 naming it', async () => {
+  it("refuses a NUL in a rating's comment with 422 naming it", async () => {
     const ticket = (await api('/api/tickets', { subject: 'Rate', body: 'Me.' })).json<{ id: string }>();
     const res = await api(`/api/tickets/${ticket.id}/rating`, { rating: 'good', comment: 'fine\u0000' });
     expect(res.statusCode).toBe(422);

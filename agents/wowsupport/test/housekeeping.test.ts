@@ -18,7 +18,11 @@ describe.each(storeBackends('housekeeping'))('pruning what the desk no longer ne
     const now = new Date('2026-12-03T12:00:00Z');
     const customer = randomUUID();
     await store.query("insert into support_customers (id, slug, name) values ($1, 'prune-co', 'Prune Co')", [customer]);
-    const keep = (key: string, hoursAgo: number) => store.query("insert into support_idempotency (customer_id, idempotency_key, request_sha256, response_status, response_body, created_at) values ($1, $2, 'sha', 201, '{}', $3)", [customer, key, new Date(now.getTime() - hoursAgo * 3_600_000)]);
+    const keep = (key: string, hoursAgo: number) =>
+      store.query(
+        "insert into support_idempotency (customer_id, idempotency_key, request_sha256, response_status, response_body, created_at) values ($1, $2, 'sha', 201, '{}', $3)",
+        [customer, key, new Date(now.getTime() - hoursAgo * 3_600_000)],
+      );
     await keep('fresh', 23);
     await keep('stale', 25);
     const recorder = createHealthRecorder();
@@ -27,8 +31,12 @@ describe.each(storeBackends('housekeeping'))('pruning what the desk no longer ne
     await recorder.flush(store);
 
     expect(await pruneExpired(store, now)).toEqual({ idempotencyKeys: 1, healthMinutes: 1 });
-    expect((await store.query('select idempotency_key from support_idempotency where customer_id = $1', [customer])).rows).toEqual([{ idempotency_key: 'fresh' }]);
-    expect((await store.query<{ n: number }>('select count(*)::int as n from agent_health_minutes')).rows[0]?.n).toBe(1);
+    expect(
+      (await store.query('select idempotency_key from support_idempotency where customer_id = $1', [customer])).rows,
+    ).toEqual([{ idempotency_key: 'fresh' }]);
+    expect((await store.query<{ n: number }>('select count(*)::int as n from agent_health_minutes')).rows[0]?.n).toBe(
+      1,
+    );
     expect(await pruneExpired(store, now)).toEqual({ idempotencyKeys: 0, healthMinutes: 0 });
   });
 });

@@ -13,27 +13,49 @@ import { defaultHealthPolicy, judgeHealth, type HealthFigures } from '../src/inc
 
 const log = createLogger('silent');
 const span = (handled: number, errorRate: number, meanMs: number) => ({ handled, errorRate, meanMs });
-const figures = (baseline: HealthFigures['baseline'], current: HealthFigures['current']): HealthFigures => ({ agentId: 'wowvision', baseline, current });
+const figures = (baseline: HealthFigures['baseline'], current: HealthFigures['current']): HealthFigures => ({
+  agentId: 'wowvision',
+  baseline,
+  current,
+});
 
 describe('judging an agent against its own baseline', () => {
   it('calls a rise of more than 20% in response time or failures a regression, above floors that keep noise out', () => {
-    expect(judgeHealth(figures(span(500, 0.01, 100), span(50, 0.01, 125)))).toMatchObject({ state: 'regressed', signals: ['latency'] });
+    expect(judgeHealth(figures(span(500, 0.01, 100), span(50, 0.01, 125)))).toMatchObject({
+      state: 'regressed',
+      signals: ['latency'],
+    });
     expect(judgeHealth(figures(span(500, 0.01, 100), span(50, 0.01, 119)))).toMatchObject({ state: 'healthy' });
-    expect(judgeHealth(figures(span(500, 0.01, 100), span(50, 0.1, 100)))).toMatchObject({ state: 'regressed', signals: ['errors'] });
+    expect(judgeHealth(figures(span(500, 0.01, 100), span(50, 0.1, 100)))).toMatchObject({
+      state: 'regressed',
+      signals: ['errors'],
+    });
     // 2 ms → 3 ms is +50% and nothing a customer notices; 0% → 1% is a single failure.
     expect(judgeHealth(figures(span(500, 0, 2), span(50, 0.01, 3)))).toMatchObject({ state: 'healthy' });
-    expect(judgeHealth(figures(span(500, 0.01, 100), span(50, 0.2, 300)))).toMatchObject({ state: 'regressed', signals: ['latency', 'errors'], summary: 'wowvision: mean response 300 ms against a baseline of 100 ms (+200%); 20.0% of events failed against a baseline of 1.0%' });
+    expect(judgeHealth(figures(span(500, 0.01, 100), span(50, 0.2, 300)))).toMatchObject({
+      state: 'regressed',
+      signals: ['latency', 'errors'],
+      summary:
+        'wowvision: mean response 300 ms against a baseline of 100 ms (+200%); 20.0% of events failed against a baseline of 1.0%',
+    });
   });
 
   it('says nothing either way on too little traffic', () => {
-    expect(judgeHealth(figures(span(10, 0, 100), span(50, 0.5, 900)))).toMatchObject({ state: 'unknown', why: '10 events in the baseline, fewer than 30' });
+    expect(judgeHealth(figures(span(10, 0, 100), span(50, 0.5, 900)))).toMatchObject({
+      state: 'unknown',
+      why: '10 events in the baseline, fewer than 30',
+    });
     expect(judgeHealth(figures(span(500, 0, 100), span(3, 1, 900)))).toMatchObject({ state: 'unknown' });
   });
 });
 
 const backends = storeBackends('incidents', { poolMax: 4 });
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 const secret = 'incident-hook-secret';
 const minutes = (n: number) => n * 60_000;
 const t0 = new Date('2026-12-03T10:00:00Z');
@@ -47,7 +69,8 @@ describe.each(backends)('incidents on $name', (backend) => {
   let endpoint: Server;
   let deps: IncidentDeps;
   /** What the customer's webhook received, signature verified; `failNext` answers 500 once. */
-  const received: { delivery: string; type: string; data: { incidentId: string; agentId: string; summary: string } }[] = [];
+  const received: { delivery: string; type: string; data: { incidentId: string; agentId: string; summary: string } }[] =
+    [];
   let failNext = 0;
   const customerId = randomUUID();
 
@@ -57,7 +80,14 @@ describe.each(backends)('incidents on $name', (backend) => {
     for (let i = 0; i < count; i += 1) recorder.record(agentId, ms, i >= failed, at(minute));
     await recorder.flush(store);
   };
-  const outbox = async (type: string) => (await store.query<{ event: { type: string; data: { incidentId: string } } }>('select event from outbox order by id')).rows.map((r) => r.event).filter((e) => e.type === type);
+  const outbox = async (type: string) =>
+    (
+      await store.query<{ event: { type: string; data: { incidentId: string } } }>(
+        'select event from outbox order by id',
+      )
+    ).rows
+      .map((r) => r.event)
+      .filter((e) => e.type === type);
 
   beforeAll(async () => {
     ({ store, close } = await backend.open());
@@ -76,21 +106,36 @@ describe.each(backends)('incidents on $name', (backend) => {
           return;
         }
         const ok = verifyCustomerWebhook({ secret, body, headers: req.headers });
-        if (ok) received.push({ delivery: String(req.headers['x-wow-delivery']), ...(JSON.parse(body) as { type: string; data: (typeof received)[number]['data'] }) });
+        if (ok)
+          received.push({
+            delivery: String(req.headers['x-wow-delivery']),
+            ...(JSON.parse(body) as { type: string; data: (typeof received)[number]['data'] }),
+          });
         res.writeHead(ok ? 204 : 401).end();
       });
     });
     await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(endpoint.address() as { port: number }).port}/hooks`;
-    await store.query('insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)', [customerId, 'initech', 'Initech', url, secret]);
+    await store.query(
+      'insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)',
+      [customerId, 'initech', 'Initech', url, secret],
+    );
     await addCustomerAgent(store, customerId, 'wowvision');
-    const port = createGitHubPort({ credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' }, fetch: github.fetch });
+    const port = createGitHubPort({
+      credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
+      fetch: github.fetch,
+    });
     deps = {
       store,
       log,
       github: { client: await port.forRepository('acme', 'support'), owner: 'acme', repo: 'support' },
       send: async (notice, event) => {
-        await postCustomerWebhook({ url: notice.customer.webhookUrl, secret: openWebhookSecret(notice.customer.webhookSecret, notice.customer.id, undefined), deliveryId: `${notice.incident.id}:${notice.kind}`, event });
+        await postCustomerWebhook({
+          url: notice.customer.webhookUrl,
+          secret: openWebhookSecret(notice.customer.webhookSecret, notice.customer.id, undefined),
+          deliveryId: `${notice.incident.id}:${notice.kind}`,
+          event,
+        });
       },
     };
     // A week of normal handling: 50 ms, 1 in 200 failing. The factory's agent is healthy throughout.
@@ -118,7 +163,9 @@ describe.each(backends)('incidents on $name', (backend) => {
     failNext = 1;
     const [first, second] = await Promise.all([checkIncidents(deps, at(5)), checkIncidents(deps, at(5))]);
     const opened = [...(first ?? []), ...(second ?? [])].filter((o) => o.did === 'opened');
-    expect(opened).toEqual([{ agentId: 'wowvision', did: 'opened', incidentId: expect.any(String) as string, signals: ['latency'] }]);
+    expect(opened).toEqual([
+      { agentId: 'wowvision', did: 'opened', incidentId: expect.any(String) as string, signals: ['latency'] },
+    ]);
     expect(repo.issues).toHaveLength(1);
     const issue = repo.issues?.[0];
     expect(issue?.title).toBe('Incident: wowvision slower than usual');
@@ -129,13 +176,24 @@ describe.each(backends)('incidents on $name', (backend) => {
     // The customer's endpoint failed once: the notice waits and is sent on a later look, once.
     expect(received).toEqual([]);
     await checkIncidents(deps, at(7.5));
-    expect(received).toEqual([{ delivery: `${opened[0]?.incidentId}:opened`, type: 'support.incident.opened', data: expect.objectContaining({ agentId: 'wowvision', summary: expect.stringContaining('mean response 140 ms') as string }) as object }]);
+    expect(received).toEqual([
+      {
+        delivery: `${opened[0]?.incidentId}:opened`,
+        type: 'support.incident.opened',
+        data: expect.objectContaining({
+          agentId: 'wowvision',
+          summary: expect.stringContaining('mean response 140 ms') as string,
+        }) as object,
+      },
+    ]);
   });
 
   it('updates the issue while the incident lasts, with a comment only when what regressed changes', async () => {
     const comments = () => github.comments.filter((c) => c.issue === repo.issues?.[0]?.number);
     await handled('wowvision', 9, 20, 160);
-    expect(await checkIncidents(deps, at(10))).toMatchObject([{ agentId: 'wowvision', did: 'updated', signals: ['latency'] }]);
+    expect(await checkIncidents(deps, at(10))).toMatchObject([
+      { agentId: 'wowvision', did: 'updated', signals: ['latency'] },
+    ]);
     expect(comments()).toEqual([]);
     // Judged ten seconds ago by another runtime: this look leaves it alone.
     expect(await checkIncidents(deps, new Date(at(10).getTime() + 10_000))).toEqual([]);

@@ -5,7 +5,11 @@ import { judgeCommand, parseCommand, type ApprovalGate, type Commenter } from '.
 // docs/security.md's table of who may give which command, case by case. The door tests
 // (issue-commands.test.ts) try the same rules through a signed webhook.
 const repo = 'acme/support';
-const who = (role: RepositoryRole | undefined, approver: boolean): Commenter => ({ login: 'pat', role, approver: approver ? { approver: true } : { approver: false, why: '`pat` is not among SUPPORT_APPROVERS' } });
+const who = (role: RepositoryRole | undefined, approver: boolean): Commenter => ({
+  login: 'pat',
+  role,
+  approver: approver ? { approver: true } : { approver: false, why: '`pat` is not among SUPPORT_APPROVERS' },
+});
 const l1: ApprovalGate = { tier: 'L1', waiting: [] };
 const l3: ApprovalGate = { tier: 'L3', waiting: ['d-1'] };
 // A person moved the ticket back to L2 by label while its draft still waits.
@@ -16,7 +20,7 @@ const allowed = (body: string, commenter: Commenter, gate: ApprovalGate) => {
   return judgeCommand(command, commenter, gate, repo).allowed;
 };
 
-describe('who may give which command on a ticket\'s issue', () => {
+describe("who may give which command on a ticket's issue", () => {
   it('/reply and /solve: triage or stronger; below it, refused whatever else the person is', () => {
     for (const role of ['triage', 'write', 'maintain', 'admin'] as const) {
       expect(allowed('/reply Hello', who(role, false), l1)).toBe(true);
@@ -37,7 +41,10 @@ describe('who may give which command on a ticket\'s issue', () => {
       expect(allowed('/solve Done', who('triage', true), gate)).toBe(true);
     }
     const refusal = judgeCommand({ name: 'reply', text: 'Hello' }, who('admin', false), draftWaitsAtL2, repo);
-    expect(refusal).toEqual({ allowed: false, why: 'a drafted answer waits for approval, where only an approver answers the customer, and `pat` is not among SUPPORT_APPROVERS' });
+    expect(refusal).toEqual({
+      allowed: false,
+      why: 'a drafted answer waits for approval, where only an approver answers the customer, and `pat` is not among SUPPORT_APPROVERS',
+    });
   });
 
   it('/approve and /resume: approvers only, whatever their role', () => {
@@ -48,7 +55,10 @@ describe('who may give which command on a ticket\'s issue', () => {
   });
 
   it('says what a stranger lacks and how to grant it', () => {
-    expect(judgeCommand({ name: 'reply', text: 'Hi' }, who('read', false), l1, repo)).toEqual({ allowed: false, why: 'it needs the `triage` role or stronger on acme/support, and `pat` has `read`; a repository admin can grant the role (Settings, Collaborators and teams)' });
+    expect(judgeCommand({ name: 'reply', text: 'Hi' }, who('read', false), l1, repo)).toEqual({
+      allowed: false,
+      why: 'it needs the `triage` role or stronger on acme/support, and `pat` has `read`; a repository admin can grant the role (Settings, Collaborators and teams)',
+    });
   });
 
   it('reads a command only at the start of a comment, and only the four it knows', () => {

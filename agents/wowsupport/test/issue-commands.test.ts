@@ -23,16 +23,31 @@ afterAll(async () => {
 });
 
 /** Posts a comment on the issue through the door; resolves once the desk has taken it onto the ticket. */
-async function comment(ticket: Ticket, issue: number, login: string, body: string, repository: { owner: string; repo: string } = supportRepo): Promise<string> {
+async function comment(
+  ticket: Ticket,
+  issue: number,
+  login: string,
+  body: string,
+  repository: { owner: string; repo: string } = supportRepo,
+): Promise<string> {
   const commentId = String(++nextCommentId);
-  expect(await desk.sendWebhook('issue_comment', commentPayload({ issue, commentId: Number(commentId), body, login, repository }))).toBe(202);
-  await desk.eventually(async () => expect((await ticketMessages(desk.store, ticket.id)).some((m) => m.channelMsgId === commentId)).toBe(true));
+  expect(
+    await desk.sendWebhook(
+      'issue_comment',
+      commentPayload({ issue, commentId: Number(commentId), body, login, repository }),
+    ),
+  ).toBe(202);
+  await desk.eventually(async () =>
+    expect((await ticketMessages(desk.store, ticket.id)).some((m) => m.channelMsgId === commentId)).toBe(true),
+  );
   return commentId;
 }
 
 const messagesOf = (ticket: Ticket) => ticketMessages(desk.store, ticket.id);
-const refusals = async (ticket: Ticket): Promise<Message[]> => (await messagesOf(ticket)).filter((m) => m.direction === 'internal' && m.body.startsWith('Refused'));
-const outbound = async (ticket: Ticket): Promise<Message[]> => (await messagesOf(ticket)).filter((m) => m.direction === 'outbound');
+const refusals = async (ticket: Ticket): Promise<Message[]> =>
+  (await messagesOf(ticket)).filter((m) => m.direction === 'internal' && m.body.startsWith('Refused'));
+const outbound = async (ticket: Ticket): Promise<Message[]> =>
+  (await messagesOf(ticket)).filter((m) => m.direction === 'outbound');
 
 /** An L3 ticket whose drafted answer waits, its issue, and the draft's id. */
 async function l3Ticket(subject: string): Promise<{ ticket: Ticket; issue: number; draftId: string; draft: string }> {
@@ -44,7 +59,9 @@ async function l3Ticket(subject: string): Promise<{ ticket: Ticket; issue: numbe
     expect(draft).toBeDefined();
   });
   const id = draft?.id ?? '';
-  await desk.eventually(() => expect(desk.commentsOn(issue).some((c) => c.body.includes('It is **not sent**'))).toBe(true));
+  await desk.eventually(() =>
+    expect(desk.commentsOn(issue).some((c) => c.body.includes('It is **not sent**'))).toBe(true),
+  );
   return { ticket, issue, draftId: id, draft: draft?.body ?? '' };
 }
 
@@ -69,11 +86,21 @@ describe('/reply and /solve need triage or stronger', () => {
     expect(refusal?.body).toContain('has `read`');
     expect(refusal?.body).not.toContain('evil.example');
     // The refused comment stays on the ticket as an internal note, never as an answer.
-    expect((await messagesOf(ticket)).find((m) => m.body.includes('evil.example'))).toMatchObject({ direction: 'internal', author: { kind: 'human', id: 'mallory' } });
-    await desk.eventually(() => expect(desk.commentsOn(issue).some((c) => c.body.includes('Refused') && c.body.includes('`mallory`'))).toBe(true));
+    expect((await messagesOf(ticket)).find((m) => m.body.includes('evil.example'))).toMatchObject({
+      direction: 'internal',
+      author: { kind: 'human', id: 'mallory' },
+    });
+    await desk.eventually(() =>
+      expect(desk.commentsOn(issue).some((c) => c.body.includes('Refused') && c.body.includes('`mallory`'))).toBe(true),
+    );
     expect(desk.commentsOn(issue).filter((c) => c.body.includes('evil.example'))).toEqual([]);
     expect(desk.deliveredTo(ticket)).toHaveLength(1);
-    expect(desk.deliveredTo(ticket).map((d) => d.body).join('\n')).not.toContain('evil.example');
+    expect(
+      desk
+        .deliveredTo(ticket)
+        .map((d) => d.body)
+        .join('\n'),
+    ).not.toContain('evil.example');
   });
 
   it('refuses /solve from a stranger, with or without text: the ticket stays as it was', async () => {
@@ -87,7 +114,11 @@ describe('/reply and /solve need triage or stronger', () => {
 
   it('sends a /reply from someone with triage to the customer', async () => {
     await comment(ticket, issue, 'tina', '/reply Your admin can rotate the key under Settings, API keys.');
-    await desk.eventually(() => expect(desk.deliveredTo(ticket).map((d) => d.body)).toContain('Your admin can rotate the key under Settings, API keys.'));
+    await desk.eventually(() =>
+      expect(desk.deliveredTo(ticket).map((d) => d.body)).toContain(
+        'Your admin can rotate the key under Settings, API keys.',
+      ),
+    );
   });
 
   it('refuses /resume from anyone who is not an approver', async () => {
@@ -97,10 +128,12 @@ describe('/reply and /solve need triage or stronger', () => {
 });
 
 describe('L3: a drafted answer waits for an approver, who sends it by its id', () => {
-  it('shows the draft\'s id on the issue as the command that sends it; refuses /reply and /solve <text> from a non-approver, /approve from a stranger, /approve with no id or a stale id; sends exactly the draft a team approver names', async () => {
+  it("shows the draft's id on the issue as the command that sends it; refuses /reply and /solve <text> from a non-approver, /approve from a stranger, /approve with no id or a stale id; sends exactly the draft a team approver names", async () => {
     const { ticket, issue, draftId, draft } = await l3Ticket('Possible data leak');
     expect(await findTicket(desk.store, ticket.id)).toMatchObject({ tier: 'L3', status: 'on_hold' });
-    expect(desk.commentsOn(issue).find((c) => c.body.includes('It is **not sent**'))?.body).toContain(`\`/approve ${draftId}\``);
+    expect(desk.commentsOn(issue).find((c) => c.body.includes('It is **not sent**'))?.body).toContain(
+      `\`/approve ${draftId}\``,
+    );
 
     await comment(ticket, issue, 'tina', '/reply We fixed the leak, nothing to worry about.');
     expect((await refusals(ticket)).at(-1)?.body).toMatch(/^Refused `\/reply` from `tina`: .*an approver/);
@@ -142,11 +175,14 @@ describe('L3: a drafted answer waits for an approver, who sends it by its id', (
   });
 });
 
-describe('repository names, case aside (GitHub\'s are case-insensitive)', () => {
+describe("repository names, case aside (GitHub's are case-insensitive)", () => {
   it('takes a comment whose webhook spells the repository Acme/Support onto the ticket of SUPPORT_REPO acme/support', async () => {
     const ticket = await desk.openTicket('Invoice address', 'Where do I change the address on our invoices?');
     const issue = await desk.issueOf(ticket);
     await comment(ticket, issue, 'tina', 'Customer called, asked for a copy too.', { owner: 'Acme', repo: 'Support' });
-    expect((await messagesOf(ticket)).find((m) => m.body === 'Customer called, asked for a copy too.')).toMatchObject({ direction: 'internal', author: { id: 'tina' } });
+    expect((await messagesOf(ticket)).find((m) => m.body === 'Customer called, asked for a copy too.')).toMatchObject({
+      direction: 'internal',
+      author: { id: 'tina' },
+    });
   });
 });

@@ -9,14 +9,26 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createStore, migrate, type Store } from '../../runtime/src/index.ts';
-import { fuseByReciprocalRank, searchArticles, searchFeatures, upsertArticle, type Embedder, type SearchFeatures } from '../src/desk/knowledge-base.ts';
+import {
+  fuseByReciprocalRank,
+  searchArticles,
+  searchFeatures,
+  upsertArticle,
+  type Embedder,
+  type SearchFeatures,
+} from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
 import { decideL1 } from '../src/tiers/answer-at-l1.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 
 const log = createLogger('silent');
 const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
-const resetPassword = { slug: 'reset-password', title: 'Reset your password', intent: 'account', body: 'Forgot your password? On the sign-in page choose Forgot password, and we email you a link that sets a new one. The link works for one hour.' };
+const resetPassword = {
+  slug: 'reset-password',
+  title: 'Reset your password',
+  intent: 'account',
+  body: 'Forgot your password? On the sign-in page choose Forgot password, and we email you a link that sets a new one. The link works for one hour.',
+};
 
 /**
  * A PGlite offering exactly `extensions`, served over the wire like the embedded store:
@@ -27,15 +39,32 @@ async function openPglite(extensions: Extensions): Promise<{ store: Store; stop:
   const db = await PGlite.create({ extensions });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
   await server.start();
-  const store = await createStore({ url: `postgres://postgres@${server.getServerConn()}/postgres`, dataDir: '.data', poolMax: 1, log });
-  return { store, stop: async () => { await store.close(); await server.stop(); await db.close(); } };
+  const store = await createStore({
+    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    dataDir: '.data',
+    poolMax: 1,
+    log,
+  });
+  return {
+    store,
+    stop: async () => {
+      await store.close();
+      await server.stop();
+      await db.close();
+    },
+  };
 }
 
 /**
  * A stand-in for an embedding model, only for the vector path's plumbing: each dimension
  * is a concept, and a text's vector counts the words it uses for each.
  */
-const concepts = [['password', 'sign', 'login', 'locked'], ['invoice', 'billing', 'refund'], ['webhook', 'signature', 'hmac'], ['agent', 'offline', 'heartbeat']];
+const concepts = [
+  ['password', 'sign', 'login', 'locked'],
+  ['invoice', 'billing', 'refund'],
+  ['webhook', 'signature', 'hmac'],
+  ['agent', 'offline', 'heartbeat'],
+];
 const conceptEmbedder: Embedder = {
   model: 'test-concepts',
   embed: (text) => {
@@ -44,14 +73,24 @@ const conceptEmbedder: Embedder = {
   },
 };
 
-const backends: { name: string; features: SearchFeatures; open: (dir: string) => Promise<{ store: Store; stop: () => Promise<void> }> }[] = [
+const backends: {
+  name: string;
+  features: SearchFeatures;
+  open: (dir: string) => Promise<{ store: Store; stop: () => Promise<void> }>;
+}[] = [
   {
     // The test schema is alone on the search_path, and pg_trgm lives in public: the search
     // must not depend on finding the extension there.
     name: 'PostgreSQL',
     features: { trigram: true, vector: false },
     open: async () => {
-      const store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 2, schema: uniqueName('kb'), log });
+      const store = await createStore({
+        url: testDatabaseUrl,
+        dataDir: '.data',
+        poolMax: 2,
+        schema: uniqueName('kb'),
+        log,
+      });
       const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s ?? '';
       return {
         store,
@@ -65,9 +104,20 @@ const backends: { name: string; features: SearchFeatures; open: (dir: string) =>
       };
     },
   },
-  { name: 'embedded PGlite', features: { trigram: true, vector: false }, open: async (dir) => { const store = await createStore({ dataDir: dir, poolMax: 1, log }); return { store, stop: () => store.close() }; } },
+  {
+    name: 'embedded PGlite',
+    features: { trigram: true, vector: false },
+    open: async (dir) => {
+      const store = await createStore({ dataDir: dir, poolMax: 1, log });
+      return { store, stop: () => store.close() };
+    },
+  },
   { name: 'PGlite without pg_trgm', features: { trigram: false, vector: false }, open: () => openPglite({}) },
-  { name: 'PGlite with pg_trgm and pgvector', features: { trigram: true, vector: true }, open: () => openPglite({ pg_trgm, vector }) },
+  {
+    name: 'PGlite with pg_trgm and pgvector',
+    features: { trigram: true, vector: true },
+    open: () => openPglite({ pg_trgm, vector }),
+  },
 ];
 
 describe.each(backends)('knowledge-base search on $name', (backend) => {
@@ -78,7 +128,8 @@ describe.each(backends)('knowledge-base search on $name', (backend) => {
     dir = await mkdtemp(join(tmpdir(), 'wow-kb-'));
     ({ store, stop } = await backend.open(dir));
     await migrate(store, { log });
-    for (const article of [...await loadArticles(kb), resetPassword]) await upsertArticle(store, article, { embedder: conceptEmbedder });
+    for (const article of [...(await loadArticles(kb)), resetPassword])
+      await upsertArticle(store, article, { embedder: conceptEmbedder });
   });
   afterAll(async () => {
     await stop();
@@ -107,9 +158,15 @@ describe.each(backends)('knowledge-base search on $name', (backend) => {
       expect((await searchArticles(store, 'forgoten pasword'))[0]?.slug).toBe('reset-password');
       // A partial word: "signat" is no word of the knowledge base, "signatur" is.
       expect((await searchArticles(store, 'verify webhook signat'))[0]).toMatchObject({ slug: 'webhook-signatures' });
-      expect(decideL1(await searchArticles(store, 'How do I reset my pasword?'))).toMatchObject({ answer: true, article: { slug: 'reset-password' } });
+      expect(decideL1(await searchArticles(store, 'How do I reset my pasword?'))).toMatchObject({
+        answer: true,
+        article: { slug: 'reset-password' },
+      });
       // Known words are never "corrected": the invoice question still covers too little.
-      expect((await searchArticles(store, 'Our March invoice charges us twice for the same seats, please refund one.'))[0]?.coverage).toBeLessThan(0.6);
+      expect(
+        (await searchArticles(store, 'Our March invoice charges us twice for the same seats, please refund one.'))[0]
+          ?.coverage,
+      ).toBeLessThan(0.6);
     } else {
       const [top] = await searchArticles(store, 'pasword reset');
       expect(top?.coverage).toBe(0.5);
@@ -119,7 +176,8 @@ describe.each(backends)('knowledge-base search on $name', (backend) => {
   });
 
   it('counts the articles using each word as articles are written, edited and deleted', async () => {
-    const ndoc = async (w: string) => (await store.query<{ n: number }>('select ndoc as n from kb_lexemes where lexeme = $1', [w])).rows[0]?.n;
+    const ndoc = async (w: string) =>
+      (await store.query<{ n: number }>('select ndoc as n from kb_lexemes where lexeme = $1', [w])).rows[0]?.n;
     const before = await ndoc('rotat');
     await upsertArticle(store, { slug: 'rotate-once', title: 'Rotate once', body: 'Zebracorn.', intent: 'how-to' });
     expect([await ndoc('zebracorn'), await ndoc('rotat')]).toEqual([1, (before ?? 0) + 1]);
@@ -132,7 +190,9 @@ describe.each(backends)('knowledge-base search on $name', (backend) => {
   it('adds the articles nearest by meaning with pgvector and an embedder, their coverage still from words, and ignores the embedder without it', async () => {
     if (backend.features.vector) {
       // No word in common with "Reset your password": only the embedding finds it.
-      expect((await searchArticles(store, 'I am locked out of my login')).map((h) => h.slug)).not.toContain('reset-password');
+      expect((await searchArticles(store, 'I am locked out of my login')).map((h) => h.slug)).not.toContain(
+        'reset-password',
+      );
       const hits = await searchArticles(store, 'I am locked out of my login', 3, { embedder: conceptEmbedder });
       expect(hits[0]).toMatchObject({ slug: 'reset-password', coverage: 0 });
       expect(hits[0]?.similarity).toBeGreaterThan(0.9);

@@ -15,7 +15,14 @@ const model = createOpenAiDouble(() => answer());
 let agent: TestAgent;
 
 beforeAll(async () => {
-  agent = await startTestAgent({ agentsDir, id: 'wowsupport', llm: createLlmClient({ model: 'llama3.1', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined }, { fetch: model.fetch }) });
+  agent = await startTestAgent({
+    agentsDir,
+    id: 'wowsupport',
+    llm: createLlmClient(
+      { model: 'llama3.1', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined },
+      { fetch: model.fetch },
+    ),
+  });
   for (const article of await loadArticles(kb)) await upsertArticle(agent.store, article);
 });
 
@@ -24,7 +31,9 @@ afterAll(async () => {
 });
 
 async function replyTo(subject: string, body: string) {
-  const ticket = await agent.store.transaction((tx) => openTicket(tx, { subject, body, channel: 'api', requester: { email: 'ada@example.com' } }));
+  const ticket = await agent.store.transaction((tx) =>
+    openTicket(tx, { subject, body, channel: 'api', requester: { email: 'ada@example.com' } }),
+  );
   await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: { ticketId: ticket.id } });
   let messages = await ticketMessages(agent.store, ticket.id);
   await agent.eventually(async () => {
@@ -35,11 +44,14 @@ async function replyTo(subject: string, body: string) {
 }
 
 describe('L1 with a model', () => {
-  it('sends the model\'s answer when it cites the articles it was given, from the question and those articles', async () => {
-    answer = () => 'Open Settings → API keys and press Rotate key. Then update every service that uses the old key (kb:reset-api-key).';
+  it("sends the model's answer when it cites the articles it was given, from the question and those articles", async () => {
+    answer = () =>
+      'Open Settings → API keys and press Rotate key. Then update every service that uses the old key (kb:reset-api-key).';
     const reply = await replyTo('How do I reset my API key?', 'Where do I rotate the API key?');
     expect(reply).toMatchObject({ direction: 'outbound', cites: ['reset-api-key'], autoSubmitted: true });
-    expect(reply?.body).toMatch(/^Open Settings → API keys and press Rotate key\. Then update every service that uses the old key \(kb:reset-api-key\)\.\n\nDid this answer your question\?/);
+    expect(reply?.body).toMatch(
+      /^Open Settings → API keys and press Rotate key\. Then update every service that uses the old key \(kb:reset-api-key\)\.\n\nDid this answer your question\?/,
+    );
     const request = model.requests.at(-1);
     expect(request?.messages[0]?.content).toContain('using only the articles given');
     expect(request?.messages[1]?.content).toContain('Where do I rotate the API key?');
@@ -47,10 +59,17 @@ describe('L1 with a model', () => {
     expect(model.violations).toEqual([]);
   });
 
-  it('falls back to the article\'s excerpt when the model cites what it was not given, says it cannot answer, or fails', async () => {
-    for (const bad of [() => 'Just email us (kb:secret-runbook).', () => 'NO_ANSWER', () => ({ status: 400, message: 'model not found' })]) {
+  it("falls back to the article's excerpt when the model cites what it was not given, says it cannot answer, or fails", async () => {
+    for (const bad of [
+      () => 'Just email us (kb:secret-runbook).',
+      () => 'NO_ANSWER',
+      () => ({ status: 400, message: 'model not found' }),
+    ]) {
       answer = bad;
-      const reply = await replyTo('Billing email', 'How can I change the billing email address our invoices are sent to?');
+      const reply = await replyTo(
+        'Billing email',
+        'How can I change the billing email address our invoices are sent to?',
+      );
       expect(reply).toMatchObject({ direction: 'outbound', cites: ['change-billing-email'] });
       expect(reply?.body).toContain('From "');
       expect(reply?.body).toContain('(kb:change-billing-email)');
@@ -78,10 +97,13 @@ describe('L1 with a model', () => {
     }
   });
 
-  it('reads only the start of a long message: search and the model\'s prompt get at most 2,000 characters of it', async () => {
+  it("reads only the start of a long message: search and the model's prompt get at most 2,000 characters of it", async () => {
     answer = () => 'Open Settings, choose API keys and press Rotate key (kb:reset-api-key).';
     // The same words again and again: 30,000 characters that leave the question's words as they were.
-    await replyTo('How do I reset my API key?', `Where do I rotate the API key?${' Rotate the API key.'.repeat(1_500)}`);
+    await replyTo(
+      'How do I reset my API key?',
+      `Where do I rotate the API key?${' Rotate the API key.'.repeat(1_500)}`,
+    );
     const prompt = model.requests.at(-1)?.messages[1]?.content ?? '';
     expect(prompt).toContain('Where do I rotate the API key?');
     expect(prompt.split('Rotate the API key.').length - 1).toBeLessThan(2_000 / 'Rotate the API key.'.length);

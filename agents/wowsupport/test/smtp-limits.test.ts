@@ -55,7 +55,11 @@ async function openSession(port: number): Promise<Session> {
 }
 
 /** Sends a raw mail as a mail server would; the reply's code and text. */
-async function deliver(port: number, raw: string | Buffer, to = ['support@waooaw.example']): Promise<{ code: number; response: string }> {
+async function deliver(
+  port: number,
+  raw: string | Buffer,
+  to = ['support@waooaw.example'],
+): Promise<{ code: number; response: string }> {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
   try {
     const info = await transport.sendMail({ envelope: { from: 'ada@customer.example', to }, raw });
@@ -69,11 +73,20 @@ async function deliver(port: number, raw: string | Buffer, to = ['support@waooaw
 }
 
 function mailText(headers: Record<string, string>, body = 'Hello, it broke.'): string {
-  const all = { From: 'Ada Lovelace <ada@customer.example>', To: 'support@waooaw.example', Subject: 'Help', Date: 'Tue, 01 Dec 2026 09:00:00 +0000', 'Message-ID': `<${uniqueName('m')}@customer.example>`, ...headers };
-  return `${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}\r\n`;
+  const all = {
+    From: 'Ada Lovelace <ada@customer.example>',
+    To: 'support@waooaw.example',
+    Subject: 'Help',
+    Date: 'Tue, 01 Dec 2026 09:00:00 +0000',
+    'Message-ID': `<${uniqueName('m')}@customer.example>`,
+    ...headers,
+  };
+  return `${Object.entries(all)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n${body}\r\n`;
 }
 
-describe('the SMTP listener\'s limits', () => {
+describe("the SMTP listener's limits", () => {
   let store: Store;
   let close: () => Promise<void>;
   const logged: Buffer[] = [];
@@ -89,14 +102,21 @@ describe('the SMTP listener\'s limits', () => {
       },
     });
     const log = pino({ level: 'trace' }, capture);
-    listener = await startSmtpListener({ host: '127.0.0.1', port: 0, store, log, deskAddress: 'support@waooaw.example', domains: ['waooaw.example'] });
+    listener = await startSmtpListener({
+      host: '127.0.0.1',
+      port: 0,
+      store,
+      log,
+      deskAddress: 'support@waooaw.example',
+      domains: ['waooaw.example'],
+    });
   });
   afterAll(async () => {
     await listener.close();
     await close();
   });
 
-  it('takes mail for the desk\'s own domain only, and at most 50 recipients per mail', async () => {
+  it("takes mail for the desk's own domain only, and at most 50 recipients per mail", async () => {
     const session = await openSession(listener.address.port);
     try {
       expect(session.greeting).toMatch(/^220 /);
@@ -125,7 +145,10 @@ describe('the SMTP listener\'s limits', () => {
     const start = logBytes();
 
     // 5 MB of text under a 100,000-character subject: cut to the API's bounds, marked.
-    const big = mailText({ Subject: 'S'.repeat(100_000).replace(/(.{900})/g, '$1\r\n ') }, `${'word '.repeat(150)}word\r\n`.repeat(7 * 1024));
+    const big = mailText(
+      { Subject: 'S'.repeat(100_000).replace(/(.{900})/g, '$1\r\n ') },
+      `${'word '.repeat(150)}word\r\n`.repeat(7 * 1024),
+    );
     const taken = await deliver(listener.address.port, big);
     expect(taken.code).toBe(250);
     const ticketId = /ticket ([0-9a-f-]{36})/.exec(taken.response)?.[1] ?? '';
@@ -136,7 +159,10 @@ describe('the SMTP listener\'s limits', () => {
     expect(message?.body).toMatch(/\[The mail's text was cut here: the desk keeps its first 50,000 characters\.\]$/);
 
     // Headers a stranger fills: each would be echoed in the answer and the log.
-    const autoReply = await deliver(listener.address.port, mailText({ 'Auto-Submitted': `auto-replied; ${'a'.repeat(500_000)}` }));
+    const autoReply = await deliver(
+      listener.address.port,
+      mailText({ 'Auto-Submitted': `auto-replied; ${'a'.repeat(500_000)}` }),
+    );
     expect(autoReply.code).toBe(250);
     expect(autoReply.response.length).toBeLessThan(512);
     const noSender = await deliver(listener.address.port, mailText({ From: 'nobody '.repeat(100_000) }));
@@ -144,7 +170,10 @@ describe('the SMTP listener\'s limits', () => {
     expect(noSender.response).toContain('holds no email address');
     expect(noSender.response.length).toBeLessThan(512);
     // A Message-ID too long for the database's index is no id: the mail gets one derived from its content.
-    const longId = await deliver(listener.address.port, mailText({ 'Message-ID': `<${randomBytes(5_000).toString('hex')}@customer.example>` }));
+    const longId = await deliver(
+      listener.address.port,
+      mailText({ 'Message-ID': `<${randomBytes(5_000).toString('hex')}@customer.example>` }),
+    );
     expect(longId.code).toBe(250);
 
     expect(logBytes() - start).toBeLessThan(16 * 1024);
@@ -155,7 +184,10 @@ describe('the SMTP listener\'s limits', () => {
     expect((await deliver(listener.address.port, mailText({ 'Message-ID': first }))).code).toBe(250);
     const ticketId = (await findByChannelId(store, 'email', first))?.ticketId;
     const unknown = Array.from({ length: 50 }, (_, i) => `<unknown-${i}@elsewhere.example>`);
-    const near = await deliver(listener.address.port, mailText({ References: [first, ...unknown.slice(1)].join('\r\n ') }));
+    const near = await deliver(
+      listener.address.port,
+      mailText({ References: [first, ...unknown.slice(1)].join('\r\n ') }),
+    );
     expect(near.response).toContain(`ticket ${ticketId ?? 'none'}`);
     const far = await deliver(listener.address.port, mailText({ References: [first, ...unknown].join('\r\n ') }));
     expect(far.code).toBe(250);
@@ -163,7 +195,15 @@ describe('the SMTP listener\'s limits', () => {
   });
 
   it('serves at most maxClients connections at once, and closes a connection that goes quiet', async () => {
-    const small = await startSmtpListener({ host: '127.0.0.1', port: 0, store, log: createLogger('silent'), deskAddress: 'support@waooaw.example', maxClients: 2, socketTimeoutMs: 200 });
+    const small = await startSmtpListener({
+      host: '127.0.0.1',
+      port: 0,
+      store,
+      log: createLogger('silent'),
+      deskAddress: 'support@waooaw.example',
+      maxClients: 2,
+      socketTimeoutMs: 200,
+    });
     const sessions: Session[] = [];
     try {
       for (let i = 0; i < 2; i++) sessions.push(await openSession(small.address.port));

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
-import { createBus, createEvent, createHealthRecorder, createLogger, listAgents, type AgentRow, type Bus, type Store } from '../../runtime/src/index.ts';
+import {
+  createBus,
+  createEvent,
+  createHealthRecorder,
+  createLogger,
+  listAgents,
+  type AgentRow,
+  type Bus,
+  type Store,
+} from '../../runtime/src/index.ts';
 import { eventually, testBusDefaults } from '../../../test/contract/bus-contract.ts';
 import { searchArticles, upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
@@ -30,8 +39,11 @@ describe('the topic of a ticket', () => {
     expect(classifyTopic('Something odd with access', 'security')).toBe('security');
   });
 
-  it('finds the agents a ticket names, by id or name as whole words, else the customer\'s', () => {
-    const registry = [{ id: 'wowvision', name: 'WowVision' }, { id: 'factory', name: 'WowAgentFactory' }] as AgentRow[];
+  it("finds the agents a ticket names, by id or name as whole words, else the customer's", () => {
+    const registry = [
+      { id: 'wowvision', name: 'WowVision' },
+      { id: 'factory', name: 'WowAgentFactory' },
+    ] as AgentRow[];
     expect(agentsConcerned('WowVision blocks every PR', registry, []).map((a) => a.id)).toEqual(['wowvision']);
     expect(agentsConcerned('the factory-like thing', registry, ['wowvision']).map((a) => a.id)).toEqual(['wowvision']);
     expect(agentsConcerned('nothing named', registry, [])).toEqual([]);
@@ -40,35 +52,72 @@ describe('the topic of a ticket', () => {
 
 describe('a reply that says the answer worked', () => {
   it('is a confirmation only without a question, a doubt or a "but"', () => {
-    for (const yes of ['Thanks, that was it.', 'Works now!', 'Perfect, sorted.', 'That did it, thank you\n> earlier answer quoted']) expect(readsAsSolved(yes), yes).toBe(true);
-    for (const no of ['Thanks, but it is still broken.', 'Fixed? Not for me.', 'It worked yesterday, not today', 'That does not help', 'Can you check again?']) expect(readsAsSolved(no), no).toBe(false);
+    for (const yes of [
+      'Thanks, that was it.',
+      'Works now!',
+      'Perfect, sorted.',
+      'That did it, thank you\n> earlier answer quoted',
+    ])
+      expect(readsAsSolved(yes), yes).toBe(true);
+    for (const no of [
+      'Thanks, but it is still broken.',
+      'Fixed? Not for me.',
+      'It worked yesterday, not today',
+      'That does not help',
+      'Can you check again?',
+    ])
+      expect(readsAsSolved(no), no).toBe(false);
   });
 });
 
 const backends = storeBackends('specialists');
 
-describe.each(backends)('L2 specialists diagnose from the platform\'s data on $name', (backend) => {
+describe.each(backends)("L2 specialists diagnose from the platform's data on $name", (backend) => {
   let store: Store;
   let close: () => Promise<void>;
   let bus: Bus;
   const customerId = randomUUID();
   const quietId = randomUUID();
 
-  const ticketOf = (subject: string, body: string, customer: string | undefined = customerId) => store.transaction((tx) => openTicket(tx, { subject, body, channel: 'api', customerId: customer, requester: { email: 'peter@initech.example' } }));
+  const ticketOf = (subject: string, body: string, customer: string | undefined = customerId) =>
+    store.transaction((tx) =>
+      openTicket(tx, {
+        subject,
+        body,
+        channel: 'api',
+        customerId: customer,
+        requester: { email: 'peter@initech.example' },
+      }),
+    );
   const diagnose = async (ticket: Ticket, now = new Date()) => {
     const text = `${ticket.subject}\n${(await store.query<{ body: string }>("select body from support_messages where ticket_id = $1 and direction = 'inbound'", [ticket.id])).rows.map((r) => r.body).join('\n')}`;
     const registry = await listAgents(store, { heartbeatTimeoutMs: 60_000 });
-    return routeToSpecialist({ db: store, deadLetters: bus.deadLetters, ticket, text, agents: agentsConcerned(text, registry, await customerAgents(store, ticket.customerId)), hits: await searchArticles(store, text), now });
+    return routeToSpecialist({
+      db: store,
+      deadLetters: bus.deadLetters,
+      ticket,
+      text,
+      agents: agentsConcerned(text, registry, await customerAgents(store, ticket.customerId)),
+      hits: await searchArticles(store, text),
+      now,
+    });
   };
 
   beforeAll(async () => {
     ({ store, close } = await backend.open());
     for (const article of await loadArticles(kb)) await upsertArticle(store, article);
     bus = await createBus({ streamMaxLen: 1000, defaults: { ...testBusDefaults, maxAttempts: 1 }, log });
-    await store.query("insert into agents (id, name, version, description, manifest) values ('wowvision', 'WowVision', '1.0.0', 'Reviews pull requests', '{}')");
+    await store.query(
+      "insert into agents (id, name, version, description, manifest) values ('wowvision', 'WowVision', '1.0.0', 'Reviews pull requests', '{}')",
+    );
     // Running: one instance with a fresh heartbeat, so only its figures speak.
-    await store.query("insert into agent_instances (instance_id, agent_id, host, pid) values ('host-1', 'wowvision', 'host-1', 1)");
-    await store.query('insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5), ($6, $7, $8, null, null)', [customerId, 'initech', 'Initech', 'https://hooks.initech.example/wow', 'secret-1', quietId, 'hooli', 'Hooli']);
+    await store.query(
+      "insert into agent_instances (instance_id, agent_id, host, pid) values ('host-1', 'wowvision', 'host-1', 1)",
+    );
+    await store.query(
+      'insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5), ($6, $7, $8, null, null)',
+      [customerId, 'initech', 'Initech', 'https://hooks.initech.example/wow', 'secret-1', quietId, 'hooli', 'Hooli'],
+    );
     await addCustomerAgent(store, customerId, 'wowvision');
   }, 60_000);
 
@@ -79,22 +128,44 @@ describe.each(backends)('L2 specialists diagnose from the platform\'s data on $n
 
   it('integration: tells the customer their webhook fails, with the error, and how to verify ours', async () => {
     const earlier = await ticketOf('Order status', 'Where is order 7?');
-    const sent = await store.transaction((tx) => recordDeskMessage(tx, earlier.id, { direction: 'outbound', author: { kind: 'agent', id: 'wowsupport' }, body: 'It ships today.', autoSubmitted: true }));
-    await store.query('update support_messages set delivery_error = $2 where id = $1', [sent.messageId, 'WOW_ERR_CUSTOMER_WEBHOOK: https://hooks.initech.example/wow answered 500']);
-    const diagnosis = await diagnose(await ticketOf('No answers arrive', 'We never get your webhook deliveries on our endpoint.'));
+    const sent = await store.transaction((tx) =>
+      recordDeskMessage(tx, earlier.id, {
+        direction: 'outbound',
+        author: { kind: 'agent', id: 'wowsupport' },
+        body: 'It ships today.',
+        autoSubmitted: true,
+      }),
+    );
+    await store.query('update support_messages set delivery_error = $2 where id = $1', [
+      sent.messageId,
+      'WOW_ERR_CUSTOMER_WEBHOOK: https://hooks.initech.example/wow answered 500',
+    ]);
+    const diagnosis = await diagnose(
+      await ticketOf('No answers arrive', 'We never get your webhook deliveries on our endpoint.'),
+    );
     expect(diagnosis).toMatchObject({ topic: 'integration', tier: 'L2', assignee: 'wowsupport/integration' });
-    expect(diagnosis.answer).toContain('Our last delivery to your webhook at hooks.initech.example failed: WOW_ERR_CUSTOMER_WEBHOOK: https://hooks.initech.example/wow answered 500.');
+    expect(diagnosis.answer).toContain(
+      'Our last delivery to your webhook at hooks.initech.example failed: WOW_ERR_CUSTOMER_WEBHOOK: https://hooks.initech.example/wow answered 500.',
+    );
     expect(diagnosis.answer).toContain('X-Wow-Signature-256');
     expect(diagnosis.findings).toContain('wowvision: no events it failed to handle.');
   });
 
   it('integration: says when the customer has no webhook, and lists what an agent gave up on', async () => {
-    await bus.subscribe({ group: 'wowvision', types: ['test.review.requested'], handler: () => Promise.reject(new Error('the diff is too large to review')) });
+    await bus.subscribe({
+      group: 'wowvision',
+      types: ['test.review.requested'],
+      handler: () => Promise.reject(new Error('the diff is too large to review')),
+    });
     await bus.publish(createEvent({ type: 'test.review.requested', source: 'urn:wow:test', data: {} }));
     await eventually(async () => (await bus.deadLetters.list({ group: 'wowvision' })).length === 1, 'dead letter');
-    const diagnosis = await diagnose(await ticketOf('API integration', 'Our integration with WowVision gets no reviews back.', quietId));
+    const diagnosis = await diagnose(
+      await ticketOf('API integration', 'Our integration with WowVision gets no reviews back.', quietId),
+    );
     expect(diagnosis.answer).toMatch(/^Your organisation has no webhook URL configured/);
-    expect(diagnosis.findings.find((f) => f.startsWith('wowvision: 1 event(s) it gave up on'))).toContain('the diff is too large to review');
+    expect(diagnosis.findings.find((f) => f.startsWith('wowvision: 1 event(s) it gave up on'))).toContain(
+      'the diff is too large to review',
+    );
   });
 
   it('performance: within baseline, hands to the team with the figures; in an incident, tells the customer', async () => {
@@ -107,21 +178,27 @@ describe.each(backends)('L2 specialists diagnose from the platform\'s data on $n
     const calm = await diagnose(await ticketOf('Slow', 'WowVision reviews feel slow to us.'), now);
     expect(calm).toMatchObject({ topic: 'performance', assignee: 'team:performance' });
     expect(calm.answer).toBeUndefined();
-    expect(calm.findings[0]).toMatch(/^wowvision: within its baseline: wowvision: mean response 85 ms against a baseline of 80 ms/);
+    expect(calm.findings[0]).toMatch(
+      /^wowvision: within its baseline: wowvision: mean response 85 ms against a baseline of 80 ms/,
+    );
 
     for (let i = 0; i < 30; i++) recorder.record('wowvision', 400, true, minute(-2));
     await recorder.flush(store);
     await checkIncidents({ store, log, github: undefined, send: () => Promise.resolve() }, now);
     const slow = await diagnose(await ticketOf('Slow again', 'WowVision takes too long now.'), now);
     expect(slow).toMatchObject({ topic: 'performance', assignee: 'wowsupport/performance' });
-    expect(slow.answer).toMatch(/^WowVision is slower than usual since .*; we are on it and will tell you when it is resolved\.$/);
+    expect(slow.answer).toMatch(
+      /^WowVision is slower than usual since .*; we are on it and will tell you when it is resolved\.$/,
+    );
   });
 
   it('billing: puts the account in front of the billing team and answers nothing', async () => {
     const diagnosis = await diagnose(await ticketOf('Refund', 'We were charged twice this month, please refund.'));
     expect(diagnosis).toMatchObject({ topic: 'billing', tier: 'L2', assignee: 'team:billing' });
     expect(diagnosis.answer).toBeUndefined();
-    expect(diagnosis.findings[0]).toMatch(/^Account: Initech \(initech\), a customer since \d{4}-\d\d-\d\d; \d+ ticket\(s\), \d+ open; agents in use: wowvision\.$/);
+    expect(diagnosis.findings[0]).toMatch(
+      /^Account: Initech \(initech\), a customer since \d{4}-\d\d-\d\d; \d+ ticket\(s\), \d+ open; agents in use: wowvision\.$/,
+    );
   });
 
   it('L3: drafts an outage answer from the open incident, and a security answer from its article, for an approver', async () => {

@@ -1,8 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import { type Store } from '../../runtime/src/index.ts';
-import { openTicket, receiveCustomerMessage, recordDeskMessage, ticketMessages, type Ticket } from '../src/desk/tickets.ts';
-import { claimLedger, claimTicketIssue, completeLedger, isLedgerComment, killSwitch, pauseTicketSync, recentCrossings, resumeTicketSync, setIssueNumber, setKillSwitch, ticketOfIssue, ticketPause } from '../src/sync/sync-store.ts';
+import {
+  openTicket,
+  receiveCustomerMessage,
+  recordDeskMessage,
+  ticketMessages,
+  type Ticket,
+} from '../src/desk/tickets.ts';
+import {
+  claimLedger,
+  claimTicketIssue,
+  completeLedger,
+  isLedgerComment,
+  killSwitch,
+  pauseTicketSync,
+  recentCrossings,
+  resumeTicketSync,
+  setIssueNumber,
+  setKillSwitch,
+  ticketOfIssue,
+  ticketPause,
+} from '../src/sync/sync-store.ts';
 
 // The sync's own storage, the contract every runtime relies on under redelivery and
 // concurrency: on the real server and on the embedded default alike.
@@ -11,8 +30,12 @@ const backends = storeBackends('syncstore', { poolMax: 4 });
 describe.each(backends)('the sync store on $name', (backend) => {
   let store: Store;
   let close: () => Promise<void>;
-  const ticket = () => store.transaction((tx) => openTicket(tx, { subject: 'Hello', body: 'A question', channel: 'api', requester: { email: 'ada@example.com' } }));
-  const age = (table: string, column: string, key: string, id: string) => store.query(`update ${table} set ${column} = now() - interval '3 minutes' where ${key} = $1`, [id]);
+  const ticket = () =>
+    store.transaction((tx) =>
+      openTicket(tx, { subject: 'Hello', body: 'A question', channel: 'api', requester: { email: 'ada@example.com' } }),
+    );
+  const age = (table: string, column: string, key: string, id: string) =>
+    store.query(`update ${table} set ${column} = now() - interval '3 minutes' where ${key} = $1`, [id]);
 
   beforeAll(async () => {
     ({ store, close } = await backend.open());
@@ -22,7 +45,7 @@ describe.each(backends)('the sync store on $name', (backend) => {
     await close();
   });
 
-  it('lets one attempt create a ticket\'s issue: the others find it busy, then held; a cut-off claim is retaken after its lease', async () => {
+  it("lets one attempt create a ticket's issue: the others find it busy, then held; a cut-off claim is retaken after its lease", async () => {
     const t: Ticket = await ticket();
     const claims = await Promise.all([1, 2, 3].map(() => claimTicketIssue(store, t.id, 'acme', 'support')));
     expect(claims.map((c) => c.claim).sort()).toEqual(['busy', 'busy', 'fresh']);
@@ -33,7 +56,9 @@ describe.each(backends)('the sync store on $name', (backend) => {
     expect(await ticketOfIssue(store, 'Acme', 'SUPPORT', 41)).toBe(t.id);
     const twin: Ticket = await ticket();
     await claimTicketIssue(store, twin.id, 'ACME', 'Support');
-    await expect(store.transaction((tx) => setIssueNumber(tx, twin.id, 41))).rejects.toThrow(/support_ticket_issues_repo_issue/);
+    await expect(store.transaction((tx) => setIssueNumber(tx, twin.id, 41))).rejects.toThrow(
+      /support_ticket_issues_repo_issue/,
+    );
 
     const cut: Ticket = await ticket();
     expect((await claimTicketIssue(store, cut.id, 'acme', 'support')).claim).toBe('fresh');
@@ -56,18 +81,29 @@ describe.each(backends)('the sync store on $name', (backend) => {
     expect(await isLedgerComment(store, 9002)).toBe(false);
   });
 
-  it('trips a ticket\'s breaker once, keeps its reason, and counts crossings afresh after a resume', async () => {
+  it("trips a ticket's breaker once, keeps its reason, and counts crossings afresh after a resume", async () => {
     const t = await ticket();
     for (let i = 0; i < 3; i++) {
       await store.transaction((tx) => receiveCustomerMessage(tx, t.id, { body: `again ${i}`, channel: 'api' }));
-      await store.transaction((tx) => recordDeskMessage(tx, t.id, { direction: 'outbound', author: { kind: 'agent', id: 'bot' }, body: `ack ${i}`, autoSubmitted: true }));
+      await store.transaction((tx) =>
+        recordDeskMessage(tx, t.id, {
+          direction: 'outbound',
+          author: { kind: 'agent', id: 'bot' },
+          body: `ack ${i}`,
+          autoSubmitted: true,
+        }),
+      );
     }
     // The first message and six crossings since.
     expect(await recentCrossings(store, t.id, 600_000)).toBe(7);
-    const trips = await Promise.all([1, 2].map(() => store.transaction(async (tx) => {
-      await ticketPause(tx, t.id, { lock: true });
-      return pauseTicketSync(tx, t.id, 'loop');
-    })));
+    const trips = await Promise.all(
+      [1, 2].map(() =>
+        store.transaction(async (tx) => {
+          await ticketPause(tx, t.id, { lock: true });
+          return pauseTicketSync(tx, t.id, 'loop');
+        }),
+      ),
+    );
     expect(trips.sort()).toEqual([false, true]);
     expect(await ticketPause(store, t.id)).toMatchObject({ reason: 'loop' });
     await resumeTicketSync(store, t.id);

@@ -5,7 +5,15 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../../app/server/create-server.ts';
-import { createBus, createLogger, createMetrics, loadConfig, startTestAgent, type Bus, type TestAgent } from '../../runtime/src/index.ts';
+import {
+  createBus,
+  createLogger,
+  createMetrics,
+  loadConfig,
+  startTestAgent,
+  type Bus,
+  type TestAgent,
+} from '../../runtime/src/index.ts';
 import { upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
 import { recordDeskMessage, ticketMessages } from '../src/desk/tickets.ts';
@@ -31,16 +39,37 @@ beforeAll(async () => {
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
     onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => void delivered.push(mail)).then(() => callback(), callback);
+      simpleParser(stream)
+        .then((mail) => void delivered.push(mail))
+        .then(() => callback(), callback);
     },
   });
   await new Promise<void>((resolve) => inbox.listen(0, '127.0.0.1', resolve));
   const port = (inbox.server.address() as AddressInfo).port;
   // A low threshold: L1 answers the stranger's question, however much else it says.
-  agent = await startTestAgent({ agentsDir, id: 'wowsupport', relayOutbox: true, env: { SMTP_URL: `smtp://127.0.0.1:${port}`, SUPPORT_EMAIL_FROM: 'support@waooaw.example', SUPPORT_L1_THRESHOLD: '0.2' } });
+  agent = await startTestAgent({
+    agentsDir,
+    id: 'wowsupport',
+    relayOutbox: true,
+    env: {
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      SUPPORT_EMAIL_FROM: 'support@waooaw.example',
+      SUPPORT_L1_THRESHOLD: '0.2',
+    },
+  });
   for (const article of await loadArticles(kb)) await upsertArticle(agent.store, article);
-  bus = await createBus({ streamMaxLen: 1000, defaults: { concurrency: 1, maxAttempts: 3, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 20 }, log });
-  server = await createServer({ config: loadConfig({}), bus, store: agent.store, log, metrics: createMetrics({ defaultMetrics: false }) });
+  bus = await createBus({
+    streamMaxLen: 1000,
+    defaults: { concurrency: 1, maxAttempts: 3, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 20 },
+    log,
+  });
+  server = await createServer({
+    config: loadConfig({}),
+    bus,
+    store: agent.store,
+    log,
+    metrics: createMetrics({ defaultMetrics: false }),
+  });
 });
 
 afterAll(async () => {
@@ -52,18 +81,32 @@ afterAll(async () => {
 
 const subject = 'Reset your API key at evil.example/claim';
 const message = 'How do I reset my API key? Call +1 555 0100 with your card number.';
-const mailsTo = (address: string) => delivered.filter((m) => m.to !== undefined && [m.to].flat().some((a) => a.value.some((v) => v.address === address)));
+const mailsTo = (address: string) =>
+  delivered.filter((m) => m.to !== undefined && [m.to].flat().some((a) => a.value.some((v) => v.address === address)));
 
 describe('automatic answers to an address nobody has verified', () => {
-  it('carry neither the subject nor the text a stranger typed into the web form: not L1\'s answer, not the survey', async () => {
-    const posted = await server.inject({ method: 'POST', url: '/support', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ email: 'victim@example.com', subject, message }).toString() });
+  it("carry neither the subject nor the text a stranger typed into the web form: not L1's answer, not the survey", async () => {
+    const posted = await server.inject({
+      method: 'POST',
+      url: '/support',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ email: 'victim@example.com', subject, message }).toString(),
+    });
     expect(posted.statusCode).toBe(201);
     const ticketId = /id="ticket-reference">([0-9a-f-]{36})</.exec(posted.body)?.[1] ?? '';
 
     // L1 answers from the knowledge base, automatically, by mail.
     await agent.eventually(async () => expect(mailsTo('victim@example.com')).toHaveLength(1));
     // A person solves it; the survey goes out automatically.
-    await agent.store.transaction((tx) => recordDeskMessage(tx, ticketId, { direction: 'outbound', author: { kind: 'human', id: 'octocat' }, body: 'We have looked into it.', autoSubmitted: false, action: 'solve' }));
+    await agent.store.transaction((tx) =>
+      recordDeskMessage(tx, ticketId, {
+        direction: 'outbound',
+        author: { kind: 'human', id: 'octocat' },
+        body: 'We have looked into it.',
+        autoSubmitted: false,
+        action: 'solve',
+      }),
+    );
     await agent.eventually(async () => expect(mailsTo('victim@example.com')).toHaveLength(3));
 
     for (const mail of mailsTo('victim@example.com')) {
@@ -73,10 +116,14 @@ describe('automatic answers to an address nobody has verified', () => {
         expect(mail.text).not.toContain(stranger);
       }
     }
-    expect(mailsTo('victim@example.com').map((m) => m.headers.get('auto-submitted') ?? 'a person')).toEqual(['auto-replied', 'a person', 'auto-replied']);
+    expect(mailsTo('victim@example.com').map((m) => m.headers.get('auto-submitted') ?? 'a person')).toEqual([
+      'auto-replied',
+      'a person',
+      'auto-replied',
+    ]);
   });
 
-  it('carry the ticket\'s subject again once the address has answered a mail of the desk\'s', async () => {
+  it("carry the ticket's subject again once the address has answered a mail of the desk's", async () => {
     const [first] = mailsTo('victim@example.com');
     const ticketId = /[0-9a-f-]{36}/.exec(first?.subject ?? '')?.[0] ?? '';
     const reply = [
@@ -90,8 +137,19 @@ describe('automatic answers to an address nobody has verified', () => {
       '',
     ].join('\r\n');
     expect(await receiveEmail(agent.store, await parseInboundMail(reply))).toMatchObject({ did: 'threaded', ticketId });
-    const { messageId } = await agent.store.transaction((tx) => recordDeskMessage(tx, ticketId, { direction: 'outbound', author: { kind: 'human', id: 'octocat' }, body: 'Thanks for telling us.', autoSubmitted: false }));
-    await agent.eventually(async () => expect((await ticketMessages(agent.store, ticketId)).find((m) => m.id === messageId)?.deliveredAt).not.toBeNull());
-    expect(mailsTo('victim@example.com').find((m) => m.text?.includes('Thanks for telling us.'))?.subject).toBe(`Re: ${subject}`);
+    const { messageId } = await agent.store.transaction((tx) =>
+      recordDeskMessage(tx, ticketId, {
+        direction: 'outbound',
+        author: { kind: 'human', id: 'octocat' },
+        body: 'Thanks for telling us.',
+        autoSubmitted: false,
+      }),
+    );
+    await agent.eventually(async () =>
+      expect((await ticketMessages(agent.store, ticketId)).find((m) => m.id === messageId)?.deliveredAt).not.toBeNull(),
+    );
+    expect(mailsTo('victim@example.com').find((m) => m.text?.includes('Thanks for telling us.'))?.subject).toBe(
+      `Re: ${subject}`,
+    );
   });
 });

@@ -18,8 +18,19 @@ describe.each(storeBackends('webform_abuse'))('the support web form against abus
   let server: FastifyInstance;
   beforeAll(async () => {
     ({ store, close } = await backend.open());
-    bus = await createBus({ streamMaxLen: 1000, defaults: { concurrency: 1, maxAttempts: 3, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 20 }, log });
-    server = await createServer({ config: loadConfig({ SUPPORT_FORM_PER_IP_PER_HOUR: '3', SUPPORT_FORM_PER_EMAIL_PER_HOUR: '2' }), bus, store, log, metrics: createMetrics({ defaultMetrics: false }), clock: () => now });
+    bus = await createBus({
+      streamMaxLen: 1000,
+      defaults: { concurrency: 1, maxAttempts: 3, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 20 },
+      log,
+    });
+    server = await createServer({
+      config: loadConfig({ SUPPORT_FORM_PER_IP_PER_HOUR: '3', SUPPORT_FORM_PER_EMAIL_PER_HOUR: '2' }),
+      bus,
+      store,
+      log,
+      metrics: createMetrics({ defaultMetrics: false }),
+      clock: () => now,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -30,15 +41,26 @@ describe.each(storeBackends('webform_abuse'))('the support web form against abus
   let ip = 0;
   /** A client address of its own for each test, so their counts do not mix. */
   const nextIp = () => `198.51.100.${(ip += 1)}`;
-  const post = (fields: Record<string, string>, remoteAddress: string) => server.inject({ method: 'POST', url: '/support', remoteAddress, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
-  const tickets = async () => (await store.query<{ n: number }>('select count(*)::int as n from support_tickets')).rows[0]?.n;
+  const post = (fields: Record<string, string>, remoteAddress: string) =>
+    server.inject({
+      method: 'POST',
+      url: '/support',
+      remoteAddress,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
+  const tickets = async () =>
+    (await store.query<{ n: number }>('select count(*)::int as n from support_tickets')).rows[0]?.n;
   const referenceIn = (page: string) => /id="ticket-reference">([0-9a-f-]{36})</.exec(page)?.[1];
   const tokenIn = (page: string) => /name="submission" value="([^"]+)"/.exec(page)?.[1] ?? '';
 
   it('limits the posts from one client address per hour: 429 with Retry-After and a page that says when to try again', async () => {
     const client = nextIp();
     const answers = [];
-    for (let i = 0; i < 5; i++) answers.push(await post({ email: `person-${i}@example.com`, subject: `Question ${i}`, message: 'Hello.' }, client));
+    for (let i = 0; i < 5; i++)
+      answers.push(
+        await post({ email: `person-${i}@example.com`, subject: `Question ${i}`, message: 'Hello.' }, client),
+      );
     expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201, 429, 429]);
     const refused = answers[3];
     expect(refused?.headers['retry-after']).toBe('2400');
@@ -48,41 +70,66 @@ describe.each(storeBackends('webform_abuse'))('the support web form against abus
     expect(refused?.body).not.toContain('Question 3');
     // A post with errors counts too: the limit is on what a client sends, not on tickets.
     const other = nextIp();
-    for (let i = 0; i < 3; i++) expect((await post({ email: 'not-an-email', subject: '', message: '' }, other)).statusCode).toBe(422);
+    for (let i = 0; i < 3; i++)
+      expect((await post({ email: 'not-an-email', subject: '', message: '' }, other)).statusCode).toBe(422);
     expect((await post({ email: 'ok@example.com', subject: 'Fine', message: 'Fine.' }, other)).statusCode).toBe(429);
     // IPv6 clients count by their /64, which one household or one server gets whole.
     const v6 = ['2001:db8:1:2::1', '2001:db8:1:2:ffff::9', '2001:0db8:0001:0002:0:0:0:abcd'];
-    expect((await Promise.all(v6.map((a, i) => post({ email: `six-${i}@example.com`, subject: 'Six', message: 'Six.' }, a)))).map((a) => a.statusCode)).toEqual([201, 201, 201]);
-    expect((await post({ email: 'six-4@example.com', subject: 'Six', message: 'Six.' }, '2001:db8:1:2:1:2:3:4')).statusCode).toBe(429);
-    expect((await post({ email: 'six-5@example.com', subject: 'Six', message: 'Six.' }, '2001:db8:1:3::1')).statusCode).toBe(201);
+    expect(
+      (
+        await Promise.all(v6.map((a, i) => post({ email: `six-${i}@example.com`, subject: 'Six', message: 'Six.' }, a)))
+      ).map((a) => a.statusCode),
+    ).toEqual([201, 201, 201]);
+    expect(
+      (await post({ email: 'six-4@example.com', subject: 'Six', message: 'Six.' }, '2001:db8:1:2:1:2:3:4')).statusCode,
+    ).toBe(429);
+    expect(
+      (await post({ email: 'six-5@example.com', subject: 'Six', message: 'Six.' }, '2001:db8:1:3::1')).statusCode,
+    ).toBe(201);
   });
 
   it('limits the tickets for one email address per hour, from any client address, and writes nothing past it', async () => {
     const victim = 'victim@example.com';
     const sent = [];
-    for (let i = 0; i < 3; i++) sent.push(await post({ email: victim.toUpperCase(), subject: `Spam ${i}`, message: 'Click here.' }, nextIp()));
+    for (let i = 0; i < 3; i++)
+      sent.push(await post({ email: victim.toUpperCase(), subject: `Spam ${i}`, message: 'Click here.' }, nextIp()));
     expect(sent.map((a) => a.statusCode)).toEqual([201, 201, 429]);
     expect(sent[2]?.body).toContain('Try again after 11:00 UTC (in 40 minutes)');
-    expect((await store.query('select 1 from support_tickets where lower(requester_email) = $1', [victim])).rows).toHaveLength(2);
+    expect(
+      (await store.query('select 1 from support_tickets where lower(requester_email) = $1', [victim])).rows,
+    ).toHaveLength(2);
   });
 
-  it('never shows or replays another person\'s ticket for a submission id a stranger chose or planted', async () => {
+  it("never shows or replays another person's ticket for a submission id a stranger chose or planted", async () => {
     const attacker = nextIp();
     // A chosen id: a UUID the stranger makes up and plants in a page that posts to the form.
     const chosen = crypto.randomUUID();
     // A planted token: one the stranger fetched from the form itself.
     const planted = tokenIn((await server.inject({ method: 'GET', url: '/support', remoteAddress: attacker })).body);
     for (const submission of [chosen, planted]) {
-      const victim = await post({ email: 'grace@example.com', name: 'Grace', subject: 'My invoice 4711', message: 'Private details.', submission }, nextIp());
+      const victim = await post(
+        {
+          email: 'grace@example.com',
+          name: 'Grace',
+          subject: 'My invoice 4711',
+          message: 'Private details.',
+          submission,
+        },
+        nextIp(),
+      );
       expect(victim.statusCode).toBe(201);
       const victimTicket = referenceIn(victim.body);
 
       const before = await tickets();
-      const replay = await post({ email: 'mallory@example.com', subject: 'Anything', message: 'Show me.', submission }, attacker);
+      const replay = await post(
+        { email: 'mallory@example.com', subject: 'Anything', message: 'Show me.', submission },
+        attacker,
+      );
       expect(replay.statusCode).toBe(201);
       expect(referenceIn(replay.body)).not.toBe(victimTicket);
       expect(replay.headers['content-type']).toBe('text/html; charset=utf-8');
-      for (const secret of ['grace@example.com', 'My invoice 4711', victimTicket ?? 'none']) expect(replay.body).not.toContain(secret);
+      for (const secret of ['grace@example.com', 'My invoice 4711', victimTicket ?? 'none'])
+        expect(replay.body).not.toContain(secret);
       expect(await tickets()).toBe((before ?? 0) + 1);
       expect(await findTicket(store, victimTicket ?? '')).toMatchObject({ requester: { email: 'grace@example.com' } });
     }

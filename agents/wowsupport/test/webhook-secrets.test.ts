@@ -21,9 +21,13 @@ import { storeBackends } from '../../../test/support/test-stores.ts';
 // and a webhook URL's query string (where customers often put a token) is never written
 // into an error, a delivery error or a log line.
 const key = randomBytes(32);
-const figures = (agentId: string) => ({ agentId, current: { handled: 100, meanMs: 400, errorRate: 0.2 }, baseline: { handled: 1000, meanMs: 50, errorRate: 0.005 } });
+const figures = (agentId: string) => ({
+  agentId,
+  current: { handled: 100, meanMs: 400, errorRate: 0.2 },
+  baseline: { handled: 1000, meanMs: 50, errorRate: 0.005 },
+});
 
-describe.each(storeBackends('secrets'))('customers\' webhook secrets on $name', (backend) => {
+describe.each(storeBackends('secrets'))("customers' webhook secrets on $name", (backend) => {
   let store: Store;
   let close: () => Promise<void>;
   let endpoint: Server;
@@ -54,40 +58,74 @@ describe.each(storeBackends('secrets'))('customers\' webhook secrets on $name', 
   });
 
   const slug = () => uniqueName('acme').replace(/_/g, '-');
-  const columns = async (id: string) => (await store.query<{ row: string; webhook_secret: string | null; webhook_secret_key_id: string | null }>(
-    'select row_to_json(c)::text as row, webhook_secret, webhook_secret_key_id from support_customers c where id = $1', [id],
-  )).rows[0];
+  const columns = async (id: string) =>
+    (
+      await store.query<{ row: string; webhook_secret: string | null; webhook_secret_key_id: string | null }>(
+        'select row_to_json(c)::text as row, webhook_secret, webhook_secret_key_id from support_customers c where id = $1',
+        [id],
+      )
+    ).rows[0];
   /** An answer on a new API ticket of the customer's, delivered with these channels. */
   const answer = async (customerId: string, secretsKey: Buffer | undefined) => {
-    const ticket = await store.transaction((tx) => openTicket(tx, { subject: 'Hooks', body: 'Do they arrive?', channel: 'api', customerId, requester: {} }));
-    const { messageId } = await store.transaction((tx) => recordDeskMessage(tx, ticket.id, { direction: 'outbound', author: { kind: 'agent', id: 'wowsupport' }, body: 'They do.', autoSubmitted: true, action: 'ask_customer' }));
-    return deliverOutbound(store, await createCustomerChannels({ smtpUrl: undefined, emailFrom: 'support@waooaw.example', secretsKey }), messageId);
+    const ticket = await store.transaction((tx) =>
+      openTicket(tx, { subject: 'Hooks', body: 'Do they arrive?', channel: 'api', customerId, requester: {} }),
+    );
+    const { messageId } = await store.transaction((tx) =>
+      recordDeskMessage(tx, ticket.id, {
+        direction: 'outbound',
+        author: { kind: 'agent', id: 'wowsupport' },
+        body: 'They do.',
+        autoSubmitted: true,
+        action: 'ask_customer',
+      }),
+    );
+    return deliverOutbound(
+      store,
+      await createCustomerChannels({ smtpUrl: undefined, emailFrom: 'support@waooaw.example', secretsKey }),
+      messageId,
+    );
   };
 
-  it('stores a webhook secret sealed, with the key\'s id beside it: no column holds it, and answers are still signed with it', async () => {
-    const customer = await createCustomer(store, { slug: slug(), name: 'Acme', webhookUrl: `${base}/hooks/sealed` }, { secretsKey: key });
+  it("stores a webhook secret sealed, with the key's id beside it: no column holds it, and answers are still signed with it", async () => {
+    const customer = await createCustomer(
+      store,
+      { slug: slug(), name: 'Acme', webhookUrl: `${base}/hooks/sealed` },
+      { secretsKey: key },
+    );
     const secret = customer.webhookSecret ?? '';
     secrets.set('/hooks/sealed', secret);
     expect(secret).toMatch(/^whsec_/);
     const stored = await columns(customer.id);
     expect(stored?.webhook_secret).toBeNull();
     expect(stored?.webhook_secret_key_id).toMatch(/^[0-9a-f]{16}$/);
-    for (const form of [secret, Buffer.from(secret).toString('hex'), Buffer.from(secret).toString('base64')]) expect(stored?.row).not.toContain(form);
+    for (const form of [secret, Buffer.from(secret).toString('hex'), Buffer.from(secret).toString('base64')])
+      expect(stored?.row).not.toContain(form);
 
     expect(await answer(customer.id, key)).toEqual({ did: 'delivered', channel: 'webhook' });
     expect(received.at(-1)).toEqual({ path: '/hooks/sealed', verified: true, type: 'support.message.outbound' });
   });
 
   it('refuses to store a webhook secret without SUPPORT_SECRETS_KEY, saying how to set one; a customer without a webhook needs none', async () => {
-    const refused: unknown = await createCustomer(store, { slug: slug(), name: 'Plain', webhookUrl: `${base}/hooks/plain`, webhookSecret: 'a-secret-of-sixteen-chars' }).catch((e: unknown) => e);
+    const refused: unknown = await createCustomer(store, {
+      slug: slug(),
+      name: 'Plain',
+      webhookUrl: `${base}/hooks/plain`,
+      webhookSecret: 'a-secret-of-sixteen-chars',
+    }).catch((e: unknown) => e);
     expect(isWowError(refused, 'WOW_ERR_SECRETS_KEY_MISSING')).toBe(true);
     expect((refused as Error).message).toContain('openssl rand -base64 32');
-    expect((await store.query('select 1 from support_customers where webhook_url = $1', [`${base}/hooks/plain`])).rows).toHaveLength(0);
+    expect(
+      (await store.query('select 1 from support_customers where webhook_url = $1', [`${base}/hooks/plain`])).rows,
+    ).toHaveLength(0);
     expect((await createCustomer(store, { slug: slug(), name: 'No hooks' })).webhookSecret).toBeNull();
   });
 
   it('cannot open a sealed secret without the key that sealed it, and says which key that is', async () => {
-    const customer = await createCustomer(store, { slug: slug(), name: 'Acme', webhookUrl: `${base}/hooks/other-key` }, { secretsKey: key });
+    const customer = await createCustomer(
+      store,
+      { slug: slug(), name: 'Acme', webhookUrl: `${base}/hooks/other-key` },
+      { secretsKey: key },
+    );
     for (const wrong of [undefined, randomBytes(32)]) {
       const err: unknown = await answer(customer.id, wrong).catch((e: unknown) => e);
       expect(isWowError(err, 'WOW_ERR_SECRETS_KEY_WRONG')).toBe(true);
@@ -98,7 +136,10 @@ describe.each(storeBackends('secrets'))('customers\' webhook secrets on $name', 
   it('moves secrets stored in plain text before into sealed ones, and answers are still signed with them', async () => {
     const id = randomUUID();
     secrets.set('/hooks/legacy', 'a-secret-from-before-sealing');
-    await store.query('insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)', [id, slug(), 'Legacy', `${base}/hooks/legacy`, 'a-secret-from-before-sealing']);
+    await store.query(
+      'insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)',
+      [id, slug(), 'Legacy', `${base}/hooks/legacy`, 'a-secret-from-before-sealing'],
+    );
     // Until it is sealed, it still works.
     expect(await answer(id, undefined)).toEqual({ did: 'delivered', channel: 'webhook' });
     expect(await sealPlainWebhookSecrets(store, key)).toBeGreaterThanOrEqual(1);
@@ -111,29 +152,61 @@ describe.each(storeBackends('secrets'))('customers\' webhook secrets on $name', 
   });
 
   it('tells a customer whose secret is sealed of an incident, signed with that secret', async () => {
-    const customer = await createCustomer(store, { slug: slug(), name: 'Initech', webhookUrl: `${base}/hooks/incidents` }, { secretsKey: key });
+    const customer = await createCustomer(
+      store,
+      { slug: slug(), name: 'Initech', webhookUrl: `${base}/hooks/incidents` },
+      { secretsKey: key },
+    );
     secrets.set('/hooks/incidents', customer.webhookSecret ?? '');
     const agentId = uniqueName('agent');
     await addCustomerAgent(store, customer.id, agentId);
-    const incident = await insertIncident(store, { agentId, signals: ['errors'], figures: figures(agentId), now: new Date(), repo: undefined });
+    const incident = await insertIncident(store, {
+      agentId,
+      signals: ['errors'],
+      figures: figures(agentId),
+      now: new Date(),
+      repo: undefined,
+    });
     if (incident === undefined) throw new Error('an incident of a new agent opens');
     await queueIncidentNotices(store, incident, 'opened');
-    const sent = await sendIncidentNotices(store, async (notice, event) => {
-      await postCustomerWebhook({ url: notice.customer.webhookUrl, secret: openWebhookSecret(notice.customer.webhookSecret, notice.customer.id, key), deliveryId: notice.incident.id, event });
-    }, new Date(), pino({ level: 'silent' }));
+    const sent = await sendIncidentNotices(
+      store,
+      async (notice, event) => {
+        await postCustomerWebhook({
+          url: notice.customer.webhookUrl,
+          secret: openWebhookSecret(notice.customer.webhookSecret, notice.customer.id, key),
+          deliveryId: notice.incident.id,
+          event,
+        });
+      },
+      new Date(),
+      pino({ level: 'silent' }),
+    );
     expect(sent).toBe(1);
     expect(received.at(-1)).toEqual({ path: '/hooks/incidents', verified: true, type: 'support.incident.opened' });
   });
 
-  it('never writes a webhook URL\'s query string into an error, a delivery error or a log line', async () => {
+  it("never writes a webhook URL's query string into an error, a delivery error or a log line", async () => {
     const token = 'query-token-1234';
-    for (const [url, code] of [[`${base}/fail/hooks?token=${token}`, 'WOW_ERR_CUSTOMER_WEBHOOK'], [`http://127.0.0.1:9/closed?token=${token}`, 'WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE']] as const) {
-      const customer = await createCustomer(store, { slug: slug(), name: 'Leaky', webhookUrl: url }, { secretsKey: key });
+    for (const [url, code] of [
+      [`${base}/fail/hooks?token=${token}`, 'WOW_ERR_CUSTOMER_WEBHOOK'],
+      [`http://127.0.0.1:9/closed?token=${token}`, 'WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE'],
+    ] as const) {
+      const customer = await createCustomer(
+        store,
+        { slug: slug(), name: 'Leaky', webhookUrl: url },
+        { secretsKey: key },
+      );
       const err: unknown = await answer(customer.id, key).catch((e: unknown) => e);
       expect(isWowError(err, code)).toBe(true);
       expect((err as Error).message).toContain(url.slice(0, url.indexOf('?')));
       expect(JSON.stringify(err)).not.toContain(token);
-      const failed = (await store.query<{ delivery_error: string }>("select m.delivery_error from support_messages m join support_tickets t on t.id = m.ticket_id where t.customer_id = $1 and m.direction = 'outbound'", [customer.id])).rows;
+      const failed = (
+        await store.query<{ delivery_error: string }>(
+          "select m.delivery_error from support_messages m join support_tickets t on t.id = m.ticket_id where t.customer_id = $1 and m.direction = 'outbound'",
+          [customer.id],
+        )
+      ).rows;
       expect(failed.map((f) => f.delivery_error.includes(token))).toEqual([false]);
 
       // An incident notice that fails is logged, and the log holds no query string either.
@@ -146,12 +219,28 @@ describe.each(storeBackends('secrets'))('customers\' webhook secrets on $name', 
       });
       const agentId = uniqueName('agent');
       await addCustomerAgent(store, customer.id, agentId);
-      const incident = await insertIncident(store, { agentId, signals: ['errors'], figures: figures(agentId), now: new Date(), repo: undefined });
+      const incident = await insertIncident(store, {
+        agentId,
+        signals: ['errors'],
+        figures: figures(agentId),
+        now: new Date(),
+        repo: undefined,
+      });
       if (incident === undefined) throw new Error('an incident of a new agent opens');
       await queueIncidentNotices(store, incident, 'opened');
-      await sendIncidentNotices(store, async (notice, event) => {
-        await postCustomerWebhook({ url: notice.customer.webhookUrl, secret: openWebhookSecret(notice.customer.webhookSecret, notice.customer.id, key), deliveryId: notice.incident.id, event });
-      }, new Date(), pino({ level: 'trace' }, capture));
+      await sendIncidentNotices(
+        store,
+        async (notice, event) => {
+          await postCustomerWebhook({
+            url: notice.customer.webhookUrl,
+            secret: openWebhookSecret(notice.customer.webhookSecret, notice.customer.id, key),
+            deliveryId: notice.incident.id,
+            event,
+          });
+        },
+        new Date(),
+        pino({ level: 'trace' }, capture),
+      );
       expect(lines.join('')).toContain('incident notice not delivered');
       expect(lines.join('')).not.toContain(token);
     }

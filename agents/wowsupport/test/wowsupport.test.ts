@@ -11,12 +11,21 @@ import { findTicket, openTicket, receiveCustomerMessage, ticketMessages, type Ti
 // knowledge base and the labelled tickets of test/fixtures/support.
 const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = new URL('../../../test/fixtures/support/', import.meta.url);
-const labelled = parse(await readFile(new URL('labelled-tickets.yml', fixtures), 'utf8')) as { subject: string; body: string; answer?: string; escalate?: string; topic?: string; tier?: 'L2' | 'L3'; assignee?: string }[];
+const labelled = parse(await readFile(new URL('labelled-tickets.yml', fixtures), 'utf8')) as {
+  subject: string;
+  body: string;
+  answer?: string;
+  escalate?: string;
+  topic?: string;
+  tier?: 'L2' | 'L3';
+  assignee?: string;
+}[];
 let agent: TestAgent;
 
 beforeAll(async () => {
   agent = await startTestAgent({ agentsDir, id: 'wowsupport' });
-  for (const article of await loadArticles(fileURLToPath(new URL('kb', fixtures)))) await upsertArticle(agent.store, article);
+  for (const article of await loadArticles(fileURLToPath(new URL('kb', fixtures))))
+    await upsertArticle(agent.store, article);
 });
 
 afterAll(async () => {
@@ -25,15 +34,22 @@ afterAll(async () => {
 
 /** Opens a ticket as intake does, and hands its event to the agent as the outbox relay would. */
 async function open(subject: string, body: string): Promise<Ticket> {
-  const ticket = await agent.store.transaction((tx) => openTicket(tx, { subject, body, channel: 'api', requester: { email: 'ada@example.com', name: 'Ada' } }));
+  const ticket = await agent.store.transaction((tx) =>
+    openTicket(tx, { subject, body, channel: 'api', requester: { email: 'ada@example.com', name: 'Ada' } }),
+  );
   await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: { ticketId: ticket.id } });
   return ticket;
 }
 /** What the agent did with the ticket: answered, or escalated. */
-const outcomeOf = (ticketId: string) => Promise.race([
-  agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticketId).then(() => 'answered'),
-  agent.emitted('support.ticket.escalated', (e) => (e.data as { ticketId: string }).ticketId === ticketId).then(() => 'escalated'),
-]);
+const outcomeOf = (ticketId: string) =>
+  Promise.race([
+    agent
+      .emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticketId)
+      .then(() => 'answered'),
+    agent
+      .emitted('support.ticket.escalated', (e) => (e.data as { ticketId: string }).ticketId === ticketId)
+      .then(() => 'escalated'),
+  ]);
 /** The ticket once L2 has routed it to a specialist. */
 async function routed(ticketId: string): Promise<Ticket> {
   let ticket: Ticket | undefined;
@@ -54,37 +70,75 @@ describe('WowSupport L1', () => {
       expect(type).toBe('answered');
       expect(after).toMatchObject({ status: 'pending_customer', tier: 'L1' });
       const reply = messages.find((m) => m.direction === 'outbound');
-      expect(reply).toMatchObject({ autoSubmitted: true, cites: [example.answer], author: { kind: 'agent', id: 'wowsupport' } });
+      expect(reply).toMatchObject({
+        autoSubmitted: true,
+        cites: [example.answer],
+        author: { kind: 'agent', id: 'wowsupport' },
+      });
       expect(reply?.body).toContain(`(kb:${example.answer})`);
       expect(reply?.body).toContain('Did this answer your question?');
     } else {
       expect(type).toBe('escalated');
       const ticketNow = await routed(ticket.id);
       const now = await ticketMessages(agent.store, ticket.id);
-      expect(ticketNow).toMatchObject({ topic: example.topic, tier: example.tier, assignee: example.assignee, status: example.tier === 'L3' ? 'on_hold' : 'open' });
+      expect(ticketNow).toMatchObject({
+        topic: example.topic,
+        tier: example.tier,
+        assignee: example.assignee,
+        status: example.tier === 'L3' ? 'on_hold' : 'open',
+      });
       // Nothing reaches the customer: billing and the rest go to people, L3 waits as a draft.
       expect(now.filter((m) => m.direction === 'outbound')).toEqual([]);
       expect(now.filter((m) => m.direction === 'draft')).toHaveLength(example.tier === 'L3' ? 1 : 0);
-      if (example.escalate !== undefined) expect(now.find((m) => m.direction === 'internal')?.body).toContain(example.escalate);
-      expect(now.find((m) => m.author.id === `wowsupport/${example.topic}`)?.body).toMatch(new RegExp(`^L2 specialist \\(${example.topic}\\)`));
+      if (example.escalate !== undefined)
+        expect(now.find((m) => m.direction === 'internal')?.body).toContain(example.escalate);
+      expect(now.find((m) => m.author.id === `wowsupport/${example.topic}`)?.body).toMatch(
+        new RegExp(`^L2 specialist \\(${example.topic}\\)`),
+      );
     }
   });
 
   it('hands the ticket to L2 when the customer replies to its answer, and answers an event once', async () => {
     const ticket = await open('How do I reset my API key?', 'Where do I rotate the API key?');
     await agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
-    await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'That did not work, the button is greyed out.', channel: 'api' }));
-    const reply = await agent.publish({ type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
-    const escalated = await agent.emitted('support.ticket.escalated', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
-    expect(escalated.data).toMatchObject({ tier: 'L2', reason: "the customer replied to L1's answer, so it did not solve the problem" });
-    expect(await routed(ticket.id)).toMatchObject({ status: 'open', tier: 'L2', topic: 'integration', assignee: 'team:integration' });
+    await agent.store.transaction((tx) =>
+      receiveCustomerMessage(tx, ticket.id, { body: 'That did not work, the button is greyed out.', channel: 'api' }),
+    );
+    const reply = await agent.publish({
+      type: 'support.message.received',
+      subject: ticket.id,
+      data: { ticketId: ticket.id },
+    });
+    const escalated = await agent.emitted(
+      'support.ticket.escalated',
+      (e) => (e.data as { ticketId: string }).ticketId === ticket.id,
+    );
+    expect(escalated.data).toMatchObject({
+      tier: 'L2',
+      reason: "the customer replied to L1's answer, so it did not solve the problem",
+    });
+    expect(await routed(ticket.id)).toMatchObject({
+      status: 'open',
+      tier: 'L2',
+      topic: 'integration',
+      assignee: 'team:integration',
+    });
     // Redelivered, the same event changes nothing.
-    await agent.publish({ id: reply.id, type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
+    await agent.publish({
+      id: reply.id,
+      type: 'support.message.received',
+      subject: ticket.id,
+      data: { ticketId: ticket.id },
+    });
     await agent.eventually(async () => {
-      expect((await agent.store.query('select 1 from processed_messages where key = $1', [`${reply.id}:specialist`])).rows).toHaveLength(1);
+      expect(
+        (await agent.store.query('select 1 from processed_messages where key = $1', [`${reply.id}:specialist`])).rows,
+      ).toHaveLength(1);
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'internal').map((m) => m.author.id)).toEqual(['wowsupport', 'wowsupport/integration']);
+    expect(
+      (await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'internal').map((m) => m.author.id),
+    ).toEqual(['wowsupport', 'wowsupport/integration']);
   });
 
   it('answers a status question about an agent from the registry, and hands one about an agent that is down to L3', async () => {
@@ -96,7 +150,9 @@ describe('WowSupport L1', () => {
     expect(reply?.body).not.toMatch(/instance|heartbeat|version|commit/);
     expect(reply?.body).toContain("From the platform's registry");
 
-    await agent.store.query("insert into agents (id, name, version, description, manifest) values ('ghost', 'Ghost', '1.0.0', 'Never started', '{}') on conflict do nothing");
+    await agent.store.query(
+      "insert into agents (id, name, version, description, manifest) values ('ghost', 'Ghost', '1.0.0', 'Never started', '{}') on conflict do nothing",
+    );
     const down = await open('Ghost', 'What is the status of Ghost? Nothing happens.');
     expect(await outcomeOf(down.id)).toBe('escalated');
     expect(await routed(down.id)).toMatchObject({ tier: 'L3', topic: 'outage', status: 'on_hold' });
@@ -108,17 +164,28 @@ describe('WowSupport L1', () => {
   it('solves the ticket when the customer confirms the answer worked, and takes a doubtful thanks as a reply', async () => {
     const ticket = await open('Billing email', 'How can I change the billing email address our invoices are sent to?');
     await agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
-    await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Thanks, that worked!\n\nOn Monday, WowSupport wrote:\n> Open Settings', channel: 'api' }));
+    await agent.store.transaction((tx) =>
+      receiveCustomerMessage(tx, ticket.id, {
+        body: 'Thanks, that worked!\n\nOn Monday, WowSupport wrote:\n> Open Settings',
+        channel: 'api',
+      }),
+    );
     await agent.publish({ type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
-    await agent.eventually(async () => expect(await findTicket(agent.store, ticket.id)).toMatchObject({ status: 'solved', tier: 'L1' }));
+    await agent.eventually(async () =>
+      expect(await findTicket(agent.store, ticket.id)).toMatchObject({ status: 'solved', tier: 'L1' }),
+    );
     const after = await ticketMessages(agent.store, ticket.id);
-    expect(after.filter((m) => m.direction === 'internal').at(-1)?.body).toBe("Solved: the customer confirmed L1's answer solved it.");
+    expect(after.filter((m) => m.direction === 'internal').at(-1)?.body).toBe(
+      "Solved: the customer confirmed L1's answer solved it.",
+    );
     // Solved: the customer is asked how the support was.
     expect(after.at(-1)?.body).toMatch(/How would you rate the support you received/);
 
     const doubtful = await open('How do I reset my API key?', 'Where do I rotate the API key?');
     await agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === doubtful.id);
-    await agent.store.transaction((tx) => receiveCustomerMessage(tx, doubtful.id, { body: 'Thanks, but it still does not work.', channel: 'api' }));
+    await agent.store.transaction((tx) =>
+      receiveCustomerMessage(tx, doubtful.id, { body: 'Thanks, but it still does not work.', channel: 'api' }),
+    );
     await agent.publish({ type: 'support.message.received', subject: doubtful.id, data: { ticketId: doubtful.id } });
     expect(await routed(doubtful.id)).toMatchObject({ tier: 'L2', status: 'open' });
   });
@@ -128,11 +195,23 @@ describe('WowSupport L1', () => {
     await outcomeOf(ticket.id);
     await routed(ticket.id);
     const before = (await ticketMessages(agent.store, ticket.id)).length;
-    await agent.store.transaction((tx) => receiveCustomerMessage(tx, ticket.id, { body: 'Automatic reply: I am out of the office.', autoSubmitted: true, channel: 'api' }));
-    const auto = await agent.publish({ type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
+    await agent.store.transaction((tx) =>
+      receiveCustomerMessage(tx, ticket.id, {
+        body: 'Automatic reply: I am out of the office.',
+        autoSubmitted: true,
+        channel: 'api',
+      }),
+    );
+    const auto = await agent.publish({
+      type: 'support.message.received',
+      subject: ticket.id,
+      data: { ticketId: ticket.id },
+    });
     // Handled (its run-once key is taken) and left alone: no reply, no escalation.
     await agent.eventually(async () => {
-      expect((await agent.store.query('select 1 from processed_messages where key = $1', [auto.id])).rows).toHaveLength(1);
+      expect((await agent.store.query('select 1 from processed_messages where key = $1', [auto.id])).rows).toHaveLength(
+        1,
+      );
     });
     expect(await ticketMessages(agent.store, ticket.id)).toHaveLength(before + 1);
   });

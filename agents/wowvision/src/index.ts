@@ -28,7 +28,6 @@ export type { GitHubRepo } from './github/github-repo.ts';
 export { handleGitHubEvent, type VisionOutcome, type VisionPayload } from './github/handle-github-event.ts';
 export { createMemoryCache, type ReviewCache } from './cache/review-cache.ts';
 
-
 // Per process: per-file results and the last heads' contents outlive one event.
 const state: VisionState = { cache: createMemoryCache(), snapshots: new Map() };
 
@@ -37,22 +36,51 @@ export default defineAgent({
   async handle(ctx, event) {
     const delivery = githubDelivery.parse(event.data);
     if (ctx.github === undefined || delivery.installationId === undefined) {
-      ctx.log.warn({ event: event.type }, 'WowVision needs the GitHub App credentials (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET) and an installation to review; skipped');
+      ctx.log.warn(
+        { event: event.type },
+        'WowVision needs the GitHub App credentials (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET) and an installation to review; skipped',
+      );
       return { did: 'ignored' };
     }
     state.advisor = ctx.llm;
-    state.limits = { maxBytes: ctx.config.vision.tarballMaxBytes, maxFiles: ctx.config.vision.tarballMaxFiles, maxFileBytes: ctx.config.vision.fileMaxBytes };
+    state.limits = {
+      maxBytes: ctx.config.vision.tarballMaxBytes,
+      maxFiles: ctx.config.vision.tarballMaxFiles,
+      maxFileBytes: ctx.config.vision.fileMaxBytes,
+    };
     const lastAttempt = ctx.attempt >= ctx.config.bus.maxAttempts;
-    const outcome = await handleGitHubEvent(ctx.github.forInstallation(delivery.installationId), delivery.name, delivery.payload, state, { lastAttempt });
+    const outcome = await handleGitHubEvent(
+      ctx.github.forInstallation(delivery.installationId),
+      delivery.name,
+      delivery.payload,
+      state,
+      { lastAttempt },
+    );
     if (outcome.did === 'reviewed') {
       const { review } = outcome;
       await ctx.emit({
         type: 'vision.review.completed',
         ...(event.subject === undefined ? {} : { subject: event.subject }),
-        data: { pull: outcome.pull, checkRunId: outcome.checkRunId, conclusion: review.conclusion, findings: review.findings.length, errors: review.findings.filter((f) => f.severity === 'error').length, waived: review.waived.length, baselined: review.baselined.length, packHash: review.packHash },
+        data: {
+          pull: outcome.pull,
+          checkRunId: outcome.checkRunId,
+          conclusion: review.conclusion,
+          findings: review.findings.length,
+          errors: review.findings.filter((f) => f.severity === 'error').length,
+          waived: review.waived.length,
+          baselined: review.baselined.length,
+          packHash: review.packHash,
+        },
       });
     }
-    ctx.log.info({ outcome: outcome.did, ...('pull' in outcome ? { pull: outcome.pull } : {}), ...('why' in outcome ? { why: outcome.why } : {}) }, 'WowVision handled the event');
+    ctx.log.info(
+      {
+        outcome: outcome.did,
+        ...('pull' in outcome ? { pull: outcome.pull } : {}),
+        ...('why' in outcome ? { why: outcome.why } : {}),
+      },
+      'WowVision handled the event',
+    );
     return { did: outcome.did };
   },
 });

@@ -6,15 +6,25 @@ import { createGitHubDouble, type GitHubDouble } from '../../../test/doubles/git
 import { createMemoryCache, handleGitHubEvent, type VisionPayload } from '../src/index.ts';
 import { tempRepo, type TempRepo } from './support/temp-repo.ts';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 
-const pack = 'rules:\n  - name: no-lib\n    kind: dependency\n    from: src/**\n    to: lib/**\n    because: lib is being retired\n    fix: import from core instead\n';
+const pack =
+  'rules:\n  - name: no-lib\n    kind: dependency\n    from: src/**\n    to: lib/**\n    because: lib is being retired\n    fix: import from core instead\n';
 
 let repo: TempRepo;
 let github: GitHubDouble;
 
 beforeEach(async () => {
-  repo = await tempRepo({ '.github/wowvision.yml': pack, 'lib/x.ts': 'export const x = 1;\n', 'core/x.ts': 'export const x = 1;\n', 'src/ok.ts': 'export const ok = 1;\n' });
+  repo = await tempRepo({
+    '.github/wowvision.yml': pack,
+    'lib/x.ts': 'export const x = 1;\n',
+    'core/x.ts': 'export const x = 1;\n',
+    'src/ok.ts': 'export const ok = 1;\n',
+  });
   github = createGitHubDouble();
 });
 afterEach(async () => repo.dispose());
@@ -28,29 +38,49 @@ async function pushBranch(files: Record<string, string>): Promise<string> {
 }
 
 /** A real payload from @octokit/webhooks-examples, pointed at our repository and pull request. */
-function payload(name: string, action: string, edit: (p: Record<string, unknown> & VisionPayload) => void): VisionPayload {
+function payload(
+  name: string,
+  action: string,
+  edit: (p: Record<string, unknown> & VisionPayload) => void,
+): VisionPayload {
   const p = examplePayload(name, action) as Record<string, unknown> & VisionPayload;
-  p.repository = { ...(p.repository as object), name: 'shop', owner: { ...(p.repository?.owner as object), login: 'acme' } };
+  p.repository = {
+    ...(p.repository as object),
+    name: 'shop',
+    owner: { ...(p.repository?.owner as object), login: 'acme' },
+  };
   edit(p);
   return p;
 }
 
 function prPayload(action: string, head: string): VisionPayload {
   return payload('pull_request', action, (p) => {
-    Object.assign(p.pull_request as object, { number: 7, head: { ...(p.pull_request?.head as object), sha: head }, base: { ...(p.pull_request?.base as object), ref: 'main' } });
+    Object.assign(p.pull_request as object, {
+      number: 7,
+      head: { ...(p.pull_request?.head as object), sha: head },
+      base: { ...(p.pull_request?.base as object), ref: 'main' },
+    });
   });
 }
 
-const client = () => createGitHubPort({ credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' }, fetch: github.fetch }).forInstallation(99);
+const client = () =>
+  createGitHubPort({
+    credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
+    fetch: github.fetch,
+  }).forInstallation(99);
 const state = () => ({ cache: createMemoryCache(), snapshots: new Map() });
 
 describe('WowVision as a GitHub App', () => {
   it('gives a PR with 120 findings a failing check: in progress at once, annotations in three batches, a summary', async () => {
     const lines = Array.from({ length: 120 }, (_, i) => `import { x as x${i} } from '../lib/x.ts';`);
-    const head = await pushBranch({ 'src/many.ts': `${lines.join('\n')}\nexport const all = [${lines.map((_, i) => `x${i}`).join(', ')}];\n` });
+    const head = await pushBranch({
+      'src/many.ts': `${lines.join('\n')}\nexport const all = [${lines.map((_, i) => `x${i}`).join(', ')}];\n`,
+    });
     github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
 
-    const outcome = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), state(), { lastAttempt: false });
+    const outcome = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), state(), {
+      lastAttempt: false,
+    });
 
     expect(github.violations).toEqual([]);
     expect(outcome).toMatchObject({ did: 'reviewed', pull: 7 });
@@ -59,12 +89,30 @@ describe('WowVision as a GitHub App', () => {
     expect(github.checkRuns).toHaveLength(1);
     const run = github.checkRuns[0];
     expect(run?.batches).toEqual([50, 50, 20]);
-    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure', output: { title: '120 findings (120 errors) in 1 file', annotations_count: 120 } });
-    expect(run?.annotations[0]).toEqual({ path: 'src/many.ts', start_line: 1, end_line: 1, start_column: 25, end_column: 38, annotation_level: 'failure', title: 'no-lib (WowVision)', message: 'src/many.ts imports lib/x.ts ("../lib/x.ts")\nBecause: lib is being retired\nFix: import from core instead' });
+    expect(run).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: '120 findings (120 errors) in 1 file', annotations_count: 120 },
+    });
+    expect(run?.annotations[0]).toEqual({
+      path: 'src/many.ts',
+      start_line: 1,
+      end_line: 1,
+      start_column: 25,
+      end_column: 38,
+      annotation_level: 'failure',
+      title: 'no-lib (WowVision)',
+      message:
+        'src/many.ts imports lib/x.ts ("../lib/x.ts")\nBecause: lib is being retired\nFix: import from core instead',
+    });
     expect(run?.output.summary).toContain('| ❌ | `no-lib` | 120 | lib is being retired | import from core instead |');
     // Only the last request completes the run, so it never reads complete with findings missing.
     const patches = github.callsTo('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}');
-    expect(patches.map((c) => (c.body as { conclusion?: string }).conclusion)).toEqual([undefined, undefined, 'failure']);
+    expect(patches.map((c) => (c.body as { conclusion?: string }).conclusion)).toEqual([
+      undefined,
+      undefined,
+      'failure',
+    ]);
     // The head was fetched once, as a tarball, and the rules were read from the base branch.
     expect(github.callsTo('GET /repos/{owner}/{repo}/tarball/{ref}')).toHaveLength(1);
     expect(github.callsTo('GET /repos/{owner}/{repo}/contents/{path}')[0]?.query.get('ref')).toBe('main');
@@ -72,17 +120,29 @@ describe('WowVision as a GitHub App', () => {
 
   it('does not create a second check run for a redelivered webhook, and turns green when the PR is fixed', async () => {
     const head = await pushBranch({ 'src/a.ts': "import { x } from '../lib/x.ts';\nexport const a = x;\n" });
-    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head: 'feature', base: 'main' }] });
+    github.addRepo({
+      owner: 'acme',
+      repo: 'shop',
+      dir: repo.dir,
+      pulls: [{ number: 7, head: 'feature', base: 'main' }],
+    });
     const shared = state();
-    const first = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, { lastAttempt: false });
-    const again = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, { lastAttempt: false });
+    const first = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, {
+      lastAttempt: false,
+    });
+    const again = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, {
+      lastAttempt: false,
+    });
     expect(first).toMatchObject({ did: 'reviewed' });
     expect(again).toMatchObject({ did: 'already-reviewed', checkRunId: github.checkRuns[0]?.id });
     expect(github.checkRuns.map((r) => r.conclusion)).toEqual(['failure']);
 
     const fixed = await pushBranch({ 'src/a.ts': "import { x } from '../core/x.ts';\nexport const a = x;\n" });
     await handleGitHubEvent(client(), 'pull_request', prPayload('synchronize', fixed), shared, { lastAttempt: false });
-    expect(github.checkRuns.map((r) => `${r.head_sha === fixed ? 'fixed' : 'first'}:${r.conclusion ?? ''}`)).toEqual(['first:failure', 'fixed:success']);
+    expect(github.checkRuns.map((r) => `${r.head_sha === fixed ? 'fixed' : 'first'}:${r.conclusion ?? ''}`)).toEqual([
+      'first:failure',
+      'fixed:success',
+    ]);
     expect(github.violations).toEqual([]);
   });
 
@@ -103,9 +163,14 @@ describe('WowVision as a GitHub App', () => {
     await repo.remove('.github/wowvision.yml');
     await repo.commit('no pack: the recommended rules apply');
     // Written as escapes: the override makes the return look like part of the comment.
-    const head = await pushBranch({ 'src/access.ts': "export function canDelete(role: string): boolean {\n  /* only admins \u202E } \u2066if (role === 'admin')\u2069 \u2066 { */\n  return true;\n}\n" });
+    const head = await pushBranch({
+      'src/access.ts':
+        "export function canDelete(role: string): boolean {\n  /* only admins \u202E } \u2066if (role === 'admin')\u2069 \u2066 { */\n  return true;\n}\n",
+    });
     github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
-    const outcome = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), state(), { lastAttempt: false });
+    const outcome = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), state(), {
+      lastAttempt: false,
+    });
     expect(github.violations).toEqual([]);
     expect(outcome).toMatchObject({ did: 'reviewed', pull: 7 });
     expect(github.checkRuns).toMatchObject([{ head_sha: head, status: 'completed', conclusion: 'failure' }]);
@@ -117,7 +182,9 @@ describe('WowVision as a GitHub App', () => {
       end_column: 19,
       annotation_level: 'failure',
       title: 'no-hidden-characters (WowVision)',
-      message: expect.stringMatching(/^U\+202E RIGHT-TO-LEFT OVERRIDE, a bidirectional control \(Trojan Source, CVE-2021-42574\): .*\nBecause: .*\nFix: Remove the character/s) as unknown,
+      message: expect.stringMatching(
+        /^U\+202E RIGHT-TO-LEFT OVERRIDE, a bidirectional control \(Trojan Source, CVE-2021-42574\): .*\nBecause: .*\nFix: Remove the character/s,
+      ) as unknown,
     });
     expect(github.checkRuns[0]?.annotations).toHaveLength(4);
   });
@@ -125,20 +192,45 @@ describe('WowVision as a GitHub App', () => {
   it('concludes neutral, naming the cap, when the head commit is over the size cap; the process goes on reviewing', async () => {
     // Random bytes do not compress: the tarball GitHub serves is as large as the file.
     const head = await pushBranch({ 'assets/noise.txt': randomBytes(256 * 1024).toString('base64') });
-    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }, { number: 8, head: 'main', base: 'main' }] });
+    github.addRepo({
+      owner: 'acme',
+      repo: 'shop',
+      dir: repo.dir,
+      pulls: [
+        { number: 7, head, base: 'main' },
+        { number: 8, head: 'main', base: 'main' },
+      ],
+    });
     const shared = { ...state(), limits: { maxBytes: 64 * 1024, maxFiles: 1000, maxFileBytes: 1024 * 1024 } };
-    const outcome = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, { lastAttempt: false });
+    const outcome = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, {
+      lastAttempt: false,
+    });
     expect(github.violations).toEqual([]);
     expect(outcome).toMatchObject({ did: 'reviewed', pull: 7, review: { conclusion: 'neutral', findings: [] } });
-    expect(github.checkRuns[0]).toMatchObject({ head_sha: head, status: 'completed', conclusion: 'neutral', output: { title: 'Not reviewed: over a size cap' } });
+    expect(github.checkRuns[0]).toMatchObject({
+      head_sha: head,
+      status: 'completed',
+      conclusion: 'neutral',
+      output: { title: 'Not reviewed: over a size cap' },
+    });
     expect(github.checkRuns[0]?.output.summary).toBe(
       "**WowVision** did not review this change: the head commit's tarball is larger than 65,536 bytes (64 KiB), the cap VISION_TARBALL_MAX_BYTES of this WowVision server. Its operator can raise VISION_TARBALL_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.",
     );
     // The same process reviews the next pull request as usual.
     const mainSha = (await repo.git('rev-parse', 'main')).trim();
-    const next = await handleGitHubEvent(client(), 'pull_request', payload('pull_request', 'opened', (p) => {
-      Object.assign(p.pull_request as object, { number: 8, head: { ...(p.pull_request?.head as object), sha: mainSha }, base: { ...(p.pull_request?.base as object), ref: 'main' } });
-    }), shared, { lastAttempt: false });
+    const next = await handleGitHubEvent(
+      client(),
+      'pull_request',
+      payload('pull_request', 'opened', (p) => {
+        Object.assign(p.pull_request as object, {
+          number: 8,
+          head: { ...(p.pull_request?.head as object), sha: mainSha },
+          base: { ...(p.pull_request?.base as object), ref: 'main' },
+        });
+      }),
+      shared,
+      { lastAttempt: false },
+    );
     expect(next).toMatchObject({ did: 'reviewed', pull: 8, review: { conclusion: 'success' } });
   });
 
@@ -149,23 +241,43 @@ describe('WowVision as a GitHub App', () => {
     github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
     await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), state(), { lastAttempt: false });
     expect(github.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
-    expect(github.checkRuns[0]?.output.summary).toContain('`.github/wowvision.yml:2` rule "no-lib": give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither');
+    expect(github.checkRuns[0]?.output.summary).toContain(
+      '`.github/wowvision.yml:2` rule "no-lib": give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither',
+    );
   });
 
   it('answers /wowvision explain and recheck, and ignores bots', async () => {
     const head = await pushBranch({ 'src/a.ts': 'export const a = 1;\n' });
     // The example payload's commenter opened the pull request, so may ask for a recheck.
-    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main', author: 'Codertocat' }] });
-    const commentPayload = (body: string, senderType = 'User') => payload('issue_comment', 'created', (p) => {
-      Object.assign(p.issue as object, { number: 7, pull_request: { url: 'x' } });
-      Object.assign(p.comment as object, { body });
-      p.sender = { ...(p.sender as object), type: senderType };
+    github.addRepo({
+      owner: 'acme',
+      repo: 'shop',
+      dir: repo.dir,
+      pulls: [{ number: 7, head, base: 'main', author: 'Codertocat' }],
     });
-    expect(await handleGitHubEvent(client(), 'issue_comment', commentPayload('/wowvision explain no-lib'), state(), { lastAttempt: false })).toMatchObject({ did: 'explained' });
+    const commentPayload = (body: string, senderType = 'User') =>
+      payload('issue_comment', 'created', (p) => {
+        Object.assign(p.issue as object, { number: 7, pull_request: { url: 'x' } });
+        Object.assign(p.comment as object, { body });
+        p.sender = { ...(p.sender as object), type: senderType };
+      });
+    expect(
+      await handleGitHubEvent(client(), 'issue_comment', commentPayload('/wowvision explain no-lib'), state(), {
+        lastAttempt: false,
+      }),
+    ).toMatchObject({ did: 'explained' });
     expect(github.comments[0]?.body).toContain('**no-lib** (dependency, error)');
     expect(github.comments[0]?.body).toContain('How to fix: import from core instead');
-    expect(await handleGitHubEvent(client(), 'issue_comment', commentPayload('/wowvision explain no-lib', 'Bot'), state(), { lastAttempt: false })).toMatchObject({ did: 'ignored' });
-    expect(await handleGitHubEvent(client(), 'issue_comment', commentPayload('/wowvision recheck'), state(), { lastAttempt: false })).toMatchObject({ did: 'reviewed', pull: 7 });
+    expect(
+      await handleGitHubEvent(client(), 'issue_comment', commentPayload('/wowvision explain no-lib', 'Bot'), state(), {
+        lastAttempt: false,
+      }),
+    ).toMatchObject({ did: 'ignored' });
+    expect(
+      await handleGitHubEvent(client(), 'issue_comment', commentPayload('/wowvision recheck'), state(), {
+        lastAttempt: false,
+      }),
+    ).toMatchObject({ did: 'reviewed', pull: 7 });
     expect(github.comments).toHaveLength(1);
     expect(github.violations).toEqual([]);
   });
@@ -173,17 +285,26 @@ describe('WowVision as a GitHub App', () => {
   it('quotes what /wowvision explain was asked as inline code, so a stranger cannot make the App mention people or post links', async () => {
     const head = await pushBranch({ 'src/a.ts': 'export const a = 1;\n' });
     github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
-    const ask = (body: string) => handleGitHubEvent(client(), 'issue_comment', payload('issue_comment', 'created', (p) => {
-      Object.assign(p.issue as object, { number: 7, pull_request: { url: 'x' } });
-      Object.assign(p.comment as object, { body });
-    }), state(), { lastAttempt: false });
+    const ask = (body: string) =>
+      handleGitHubEvent(
+        client(),
+        'issue_comment',
+        payload('issue_comment', 'created', (p) => {
+          Object.assign(p.issue as object, { number: 7, pull_request: { url: 'x' } });
+          Object.assign(p.comment as object, { body });
+        }),
+        state(),
+        { lastAttempt: false },
+      );
     await ask('/wowvision explain @acme/everyone');
     await ask('/wowvision explain `@octocat`[login](https://evil.example/login)');
     await ask(`/wowvision explain ${'x'.repeat(500)}`);
     await ask('/wowvision explain a\u202Eb');
     const [mention, breakout, long, bidi] = github.comments.map((c) => c.body);
     expect(mention).toBe("There is no rule `@acme/everyone` in this repository's pack. Its rules: no-lib.");
-    expect(breakout).toBe("There is no rule `'@octocat'[login](https://evil.example/login)` in this repository's pack. Its rules: no-lib.");
+    expect(breakout).toBe(
+      "There is no rule `'@octocat'[login](https://evil.example/login)` in this repository's pack. Its rules: no-lib.",
+    );
     expect(long).toBe(`There is no rule \`${'x'.repeat(80)}…\` in this repository's pack. Its rules: no-lib.`);
     expect(bidi).toBe("There is no rule `a\\u202Eb` in this repository's pack. Its rules: no-lib.");
     expect(github.violations).toEqual([]);
@@ -191,21 +312,33 @@ describe('WowVision as a GitHub App', () => {
 
   it('rechecks for the PR author or someone with triage or more, and refuses anyone else', async () => {
     const head = await pushBranch({ 'src/a.ts': 'export const a = 1;\n' });
-    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main', author: 'pat' }] });
+    github.addRepo({
+      owner: 'acme',
+      repo: 'shop',
+      dir: repo.dir,
+      pulls: [{ number: 7, head, base: 'main', author: 'pat' }],
+    });
     github.roles.set('tess', 'triage');
     github.roles.set('rita', 'read');
-    const recheck = (login: string) => handleGitHubEvent(client(), 'issue_comment', payload('issue_comment', 'created', (p) => {
-      Object.assign(p.issue as object, { number: 7, pull_request: { url: 'x' } });
-      Object.assign(p.comment as object, { body: '/wowvision recheck' });
-      p.sender = { ...(p.sender as object), login, type: 'User' };
-    }), state(), { lastAttempt: false });
+    const recheck = (login: string) =>
+      handleGitHubEvent(
+        client(),
+        'issue_comment',
+        payload('issue_comment', 'created', (p) => {
+          Object.assign(p.issue as object, { number: 7, pull_request: { url: 'x' } });
+          Object.assign(p.comment as object, { body: '/wowvision recheck' });
+          p.sender = { ...(p.sender as object), login, type: 'User' };
+        }),
+        state(),
+        { lastAttempt: false },
+      );
 
     expect(await recheck('stranger')).toMatchObject({ did: 'refused', pull: 7 });
     expect(await recheck('rita')).toMatchObject({ did: 'refused', pull: 7 });
     expect(github.checkRuns).toEqual([]);
     expect(github.comments.map((c) => c.body)).toEqual([
-      'Only the pull request\'s author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.',
-      'Only the pull request\'s author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.',
+      "Only the pull request's author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.",
+      "Only the pull request's author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.",
     ]);
     expect(await recheck('tess')).toMatchObject({ did: 'reviewed', pull: 7 });
     // The author of a pull request from a fork has only `read`, and may still ask.
@@ -220,37 +353,78 @@ describe('WowVision pull request reviews (review.comments in the pack)', () => {
     const old = Array.from({ length: 20 }, (_, i) => `export const a${i} = ${i};`);
     await repo.write({ '.github/wowvision.yml': reviewPack, 'src/BigFile.ts': `${old.join('\n')}\n` });
     await repo.commit('review comments on');
-    const imports = (n: number) => Array.from({ length: n }, (_, i) => `import { x as x${i} } from '../lib/x.ts';`).join('\n') + '\nexport const many = 1;\n';
+    const imports = (n: number) =>
+      Array.from({ length: n }, (_, i) => `import { x as x${i} } from '../lib/x.ts';`).join('\n') +
+      '\nexport const many = 1;\n';
     const changedBig = `${[...old.slice(0, 19), "export { x as a19 } from '../lib/x.ts';"].join('\n')}\n`;
     const head = await pushBranch({ 'src/BigFile.ts': changedBig, 'src/many.ts': imports(35) });
-    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head: 'feature', base: 'main' }] });
+    github.addRepo({
+      owner: 'acme',
+      repo: 'shop',
+      dir: repo.dir,
+      pulls: [{ number: 7, head: 'feature', base: 'main' }],
+    });
     const shared = state();
 
-    const first = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, { lastAttempt: false });
+    const first = await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), shared, {
+      lastAttempt: false,
+    });
     expect(github.violations).toEqual([]);
-    expect(first).toMatchObject({ did: 'reviewed', comments: { inline: 30, fileLevel: 7, inBody: 0, updated: 0, resolved: 0 } });
+    expect(first).toMatchObject({
+      did: 'reviewed',
+      comments: { inline: 30, fileLevel: 7, inBody: 0, updated: 0, resolved: 0 },
+    });
     expect(github.reviews).toEqual([expect.objectContaining({ pull: 7, event: 'COMMENT', comments: 30 })]);
     // BigFile.ts's name is on line 1, far from the hunk around line 20: never inline.
     const naming = github.reviewComments.find((c) => c.body.includes('**kebab**'));
     expect(naming).toMatchObject({ path: 'src/BigFile.ts', subject_type: 'file', line: undefined });
-    expect(github.reviewComments.find((c) => c.path === 'src/BigFile.ts' && c.subject_type === 'line')).toMatchObject({ line: 20 });
+    expect(github.reviewComments.find((c) => c.path === 'src/BigFile.ts' && c.subject_type === 'line')).toMatchObject({
+      line: 20,
+    });
     expect(naming?.body).toMatch(/\n\n<!-- wowvision:[0-9a-f]{20} -->$/s);
 
     const fewer = await pushBranch({ 'src/BigFile.ts': changedBig, 'src/many.ts': imports(30) });
-    const second = await handleGitHubEvent(client(), 'pull_request', prPayload('synchronize', fewer), shared, { lastAttempt: false });
+    const second = await handleGitHubEvent(client(), 'pull_request', prPayload('synchronize', fewer), shared, {
+      lastAttempt: false,
+    });
     expect(github.violations).toEqual([]);
-    expect(second).toMatchObject({ did: 'reviewed', comments: { inline: 0, fileLevel: 0, inBody: 0, updated: 0, resolved: 5 } });
+    expect(second).toMatchObject({
+      did: 'reviewed',
+      comments: { inline: 0, fileLevel: 0, inBody: 0, updated: 0, resolved: 5 },
+    });
     expect(github.reviews).toHaveLength(1);
     expect(github.reviewComments.filter((c) => c.resolved)).toHaveLength(5);
   });
 });
 
 describe('the GitHub double', () => {
-  it('rejects requests that break GitHub\'s description or limits, so a passing test means a valid request', async () => {
+  it("rejects requests that break GitHub's description or limits, so a passing test means a valid request", async () => {
     const octokit = client();
-    await expect(octokit.request('POST /repos/{owner}/{repo}/check-runs', { owner: 'a', repo: 'b', name: 'x', head_sha: 'abc', status: 'done' as 'completed' })).rejects.toMatchObject({ status: 422 });
-    const annotations = Array.from({ length: 51 }, () => ({ path: 'a', start_line: 1, end_line: 1, annotation_level: 'notice' as const, message: 'm' }));
-    await expect(octokit.request('POST /repos/{owner}/{repo}/check-runs', { owner: 'a', repo: 'b', name: 'x', head_sha: 'abc', output: { title: 't', summary: 's', annotations } })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+        owner: 'a',
+        repo: 'b',
+        name: 'x',
+        head_sha: 'abc',
+        status: 'done' as 'completed',
+      }),
+    ).rejects.toMatchObject({ status: 422 });
+    const annotations = Array.from({ length: 51 }, () => ({
+      path: 'a',
+      start_line: 1,
+      end_line: 1,
+      annotation_level: 'notice' as const,
+      message: 'm',
+    }));
+    await expect(
+      octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+        owner: 'a',
+        repo: 'b',
+        name: 'x',
+        head_sha: 'abc',
+        output: { title: 't', summary: 's', annotations },
+      }),
+    ).rejects.toMatchObject({ status: 422 });
     expect(github.violations).toEqual([
       'POST /repos/{owner}/{repo}/check-runs: body/status must be equal to one of the allowed values',
       'POST /repos/{owner}/{repo}/check-runs: body/output/annotations must NOT have more than 50 items',

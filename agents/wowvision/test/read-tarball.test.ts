@@ -12,7 +12,13 @@ afterEach(async () => repo?.dispose());
 /** The tarball GitHub would serve for HEAD (`git archive`, as the GitHub double builds it). */
 async function tarballOf(files: Record<string, string>): Promise<Buffer> {
   repo = await tempRepo(files);
-  return (await exec('git', ['archive', '--format=tar.gz', '--prefix=acme-shop-0000000/', 'HEAD'], { cwd: repo.dir, encoding: 'buffer', maxBuffer: 1 << 28 })).stdout;
+  return (
+    await exec('git', ['archive', '--format=tar.gz', '--prefix=acme-shop-0000000/', 'HEAD'], {
+      cwd: repo.dir,
+      encoding: 'buffer',
+      maxBuffer: 1 << 28,
+    })
+  ).stdout;
 }
 
 /** The tarball as a download that arrives in 16 KiB chunks and counts what was read. */
@@ -49,7 +55,8 @@ describe('the head commit as a tarball', () => {
     const source = download(tarball);
     await expect(snapshotFromTarball(source.chunks, { ...roomy, maxBytes: 100 * 1024 })).rejects.toMatchObject({
       code: 'WOW_ERR_VISION_TOO_LARGE',
-      message: "the head commit's tarball is larger than 102,400 bytes (100 KiB), the cap VISION_TARBALL_MAX_BYTES of this WowVision server. Its operator can raise VISION_TARBALL_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.",
+      message:
+        "the head commit's tarball is larger than 102,400 bytes (100 KiB), the cap VISION_TARBALL_MAX_BYTES of this WowVision server. Its operator can raise VISION_TARBALL_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.",
     });
     expect(source.read()).toBeLessThan(100 * 1024 + 16 * 1024 + 1);
     expect(source.read()).toBeLessThan(tarball.length);
@@ -59,12 +66,19 @@ describe('the head commit as a tarball', () => {
     const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}.ts`, `export const f${i} = ${i};\n`]));
     await expect(snapshotFromTarball(await tarballOf(many), { ...roomy, maxFiles: 10 })).rejects.toMatchObject({
       code: 'WOW_ERR_VISION_TOO_LARGE',
-      message: 'the head commit holds more than 10 files, the cap VISION_TARBALL_MAX_FILES of this WowVision server. Its operator can raise VISION_TARBALL_MAX_FILES; the WowVision Action and `wow review` read a checkout and have no such cap.',
+      message:
+        'the head commit holds more than 10 files, the cap VISION_TARBALL_MAX_FILES of this WowVision server. Its operator can raise VISION_TARBALL_MAX_FILES; the WowVision Action and `wow review` read a checkout and have no such cap.',
     });
     await repo?.dispose();
-    await expect(snapshotFromTarball(await tarballOf({ 'small.ts': 'export {};\n', 'big/data.json': 'x'.repeat(300 * 1024) }), { ...roomy, maxFileBytes: 256 * 1024 })).rejects.toMatchObject({
+    await expect(
+      snapshotFromTarball(await tarballOf({ 'small.ts': 'export {};\n', 'big/data.json': 'x'.repeat(300 * 1024) }), {
+        ...roomy,
+        maxFileBytes: 256 * 1024,
+      }),
+    ).rejects.toMatchObject({
       code: 'WOW_ERR_VISION_TOO_LARGE',
-      message: 'big/data.json is 307,200 bytes, over 262,144 bytes (256 KiB), the cap VISION_FILE_MAX_BYTES of this WowVision server. Its operator can raise VISION_FILE_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.',
+      message:
+        'big/data.json is 307,200 bytes, over 262,144 bytes (256 KiB), the cap VISION_FILE_MAX_BYTES of this WowVision server. Its operator can raise VISION_FILE_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.',
     });
   });
 });

@@ -39,7 +39,8 @@ export function withCaptures(glob: string, captures: readonly string[]): string 
 
 /** Throws a message a rule author can act on when the glob cannot be compiled. */
 export function assertPatternValid(glob: string): void {
-  if (glob.startsWith('/') || glob.startsWith('./')) throw new Error(`"${glob}": patterns are relative to the repository root, without a leading "/" or "./"`);
+  if (glob.startsWith('/') || glob.startsWith('./'))
+    throw new Error(`"${glob}": patterns are relative to the repository root, without a leading "/" or "./"`);
   let depth = 0;
   for (const ch of glob) {
     if (ch === '(') depth++;
@@ -71,8 +72,7 @@ function globToRegex(glob: string): string {
       const before = glob.slice(0, i).replace(/\($/, '');
       const after = glob.slice(i + 1).replace(/^\)/, '');
       out += (before === '' || before.endsWith('/')) && (after === '' || after.startsWith('/')) ? '[^/]+' : '[^/]*';
-    }
-    else if (ch === '?') out += '[^/]';
+    } else if (ch === '?') out += '[^/]';
     else if (ch === '(') out += '(';
     else if (ch === ')') out += ')';
     else if (ch === '{') {

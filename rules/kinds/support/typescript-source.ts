@@ -2,7 +2,11 @@ import { Node, Project, SyntaxKind, type SourceFile } from 'ts-morph';
 import type { TextFile } from '../rule-kind.ts';
 
 // One in-memory project for the process: kinds parse single files; nothing needs a program.
-const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { allowJs: true } });
+const project = new Project({
+  useInMemoryFileSystem: true,
+  skipLoadingLibFiles: true,
+  compilerOptions: { allowJs: true },
+});
 
 /** The ts-morph view of a file's text, parsed once however many kinds look at it. */
 export function sourceOf(file: TextFile): SourceFile {
@@ -38,11 +42,17 @@ export function exportedNames(file: TextFile): ExportedName[] {
     };
     if (Node.isFunctionDeclaration(statement)) add(statement.getNameNode(), 'function');
     else if (Node.isClassDeclaration(statement)) add(statement.getNameNode(), 'class');
-    else if (Node.isInterfaceDeclaration(statement) || Node.isTypeAliasDeclaration(statement) || Node.isEnumDeclaration(statement)) add(statement.getNameNode(), 'type');
+    else if (
+      Node.isInterfaceDeclaration(statement) ||
+      Node.isTypeAliasDeclaration(statement) ||
+      Node.isEnumDeclaration(statement)
+    )
+      add(statement.getNameNode(), 'type');
     else if (Node.isVariableStatement(statement)) {
       for (const declaration of statement.getDeclarations()) {
         const init = declaration.getInitializer();
-        const isFunction = init !== undefined && (init.isKind(SyntaxKind.ArrowFunction) || init.isKind(SyntaxKind.FunctionExpression));
+        const isFunction =
+          init !== undefined && (init.isKind(SyntaxKind.ArrowFunction) || init.isKind(SyntaxKind.FunctionExpression));
         add(declaration.getNameNode(), isFunction ? 'function' : 'const');
       }
     }

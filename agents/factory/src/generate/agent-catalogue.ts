@@ -17,8 +17,14 @@ const header = ['Agent', 'Name', 'Tier', 'Wakes on', 'Emits'];
  * Markdown tree and the table is edited there, never by pasting text; answers become
  * text nodes (words GitHub would link set as code), which the serialiser escapes.
  */
-export function upsertCatalogueRow(markdown: string | undefined, agent: Pick<AgentRequest, 'id' | 'name' | 'tier' | 'wakesOn' | 'emits'>): string {
-  const tree = fromMarkdown(markdown ?? starter, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
+export function upsertCatalogueRow(
+  markdown: string | undefined,
+  agent: Pick<AgentRequest, 'id' | 'name' | 'tier' | 'wakesOn' | 'emits'>,
+): string {
+  const tree = fromMarkdown(markdown ?? starter, {
+    extensions: [gfmTable()],
+    mdastExtensions: [gfmTableFromMarkdown()],
+  });
   let table = tree.children.find((n): n is Table => n.type === 'table');
   if (table === undefined) {
     table = { type: 'table', align: header.map(() => null), children: [row(header.map((h) => [text(h)]))] };
@@ -33,7 +39,10 @@ export function upsertCatalogueRow(markdown: string | undefined, agent: Pick<Age
   ]);
   const [head, ...rows] = table.children;
   const others = rows.filter((r) => idOf(r) !== agent.id);
-  table.children = [...(head === undefined ? [] : [head]), ...[...others, fresh].sort((a, b) => idOf(a).localeCompare(idOf(b)))];
+  table.children = [
+    ...(head === undefined ? [] : [head]),
+    ...[...others, fresh].sort((a, b) => idOf(a).localeCompare(idOf(b))),
+  ];
   return serialise(tree);
 }
 
@@ -44,7 +53,12 @@ row of each agent it generates.
 `;
 
 function serialise(tree: Root): string {
-  return toMarkdown(tree, { extensions: [gfmTableToMarkdown({ tablePipeAlign: false })], bullet: '-', emphasis: '_', unsafe: answerUnsafe });
+  return toMarkdown(tree, {
+    extensions: [gfmTableToMarkdown({ tablePipeAlign: false })],
+    bullet: '-',
+    emphasis: '_',
+    unsafe: answerUnsafe,
+  });
 }
 
 function row(cells: PhrasingContent[][]): TableRow {
@@ -57,11 +71,14 @@ function text(value: string): PhrasingContent {
 
 function codeList(values: readonly string[]): PhrasingContent[] {
   if (values.length === 0) return [text('—')];
-  return values.flatMap((value, i) => (i === 0 ? [] : [text(', ')]).concat({ type: 'inlineCode', value: answerCode(value) }));
+  return values.flatMap((value, i) =>
+    (i === 0 ? [] : [text(', ')]).concat({ type: 'inlineCode', value: answerCode(value) }),
+  );
 }
 
 /** The text of a row's first cell: the agent id (inside its link). */
 function idOf(r: TableRow): string {
-  const walk = (nodes: readonly PhrasingContent[]): string => nodes.map((n) => ('value' in n ? n.value : 'children' in n ? walk(n.children) : '')).join('');
+  const walk = (nodes: readonly PhrasingContent[]): string =>
+    nodes.map((n) => ('value' in n ? n.value : 'children' in n ? walk(n.children) : '')).join('');
   return walk(r.children[0]?.children ?? []);
 }

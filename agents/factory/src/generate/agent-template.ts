@@ -25,7 +25,12 @@ export const templatesDir = fileURLToPath(new URL('../../../../templates/agents/
 /** A repository's own templates (`templates/agents`) when it has them, else the platform's: its history serves regen. */
 export async function templatesFor(repoRoot: string): Promise<string> {
   const own = join(repoRoot, 'templates', 'agents');
-  return (await stat(own).then((s) => s.isDirectory(), () => false)) ? own : templatesDir;
+  return (await stat(own).then(
+    (s) => s.isDirectory(),
+    () => false,
+  ))
+    ? own
+    : templatesDir;
 }
 
 /** A template from its meta text and files: the door reading them may be a folder or a git revision. */
@@ -33,7 +38,10 @@ export function parseTemplate(source: string, metaText: string, files: ReadonlyM
   const doc = parseDocument(metaText);
   const parsed = metaSchema.safeParse(doc.toJS());
   if (doc.errors.length > 0 || !parsed.success) {
-    const why = doc.errors[0]?.message ?? parsed.error?.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ') ?? '';
+    const why =
+      doc.errors[0]?.message ??
+      parsed.error?.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ') ??
+      '';
     throw createError('WOW_ERR_FACTORY_TEMPLATE', [source, why]);
   }
   return { ...parsed.data, files };
@@ -41,7 +49,10 @@ export function parseTemplate(source: string, metaText: string, files: ReadonlyM
 
 /** Every template in `dir` (each folder with a template.yml). */
 export async function loadTemplates(dir: string = templatesDir): Promise<AgentTemplate[]> {
-  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(names.map((name) => loadTemplate(join(dir, name))));
 }
 
@@ -61,6 +72,10 @@ export async function loadTemplate(folder: string): Promise<AgentTemplate> {
 /** The template that serves a tier; the questionnaire's tiers and the templates' must agree. */
 export function templateForTier(templates: readonly AgentTemplate[], tier: string): AgentTemplate {
   const found = templates.find((t) => t.tiers.includes(tier));
-  if (found === undefined) throw createError('WOW_ERR_FACTORY_TEMPLATE', ['templates/agents', `no template serves the tier "${tier}"; the templates serve ${templates.flatMap((t) => t.tiers).join(', ')}`]);
+  if (found === undefined)
+    throw createError('WOW_ERR_FACTORY_TEMPLATE', [
+      'templates/agents',
+      `no template serves the tier "${tier}"; the templates serve ${templates.flatMap((t) => t.tiers).join(', ')}`,
+    ]);
   return found;
 }

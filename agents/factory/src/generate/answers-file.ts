@@ -23,17 +23,29 @@ const maxAnswersFile = 65_536;
  * lines. Unknown keys and wrong shapes are refused with the line they are on.
  */
 export function readAnswersFile(text: string, file: string, q: Questionnaire): AnswersFile {
-  if (text.length > maxAnswersFile) throw createError('WOW_ERR_FACTORY_ANSWERS', [file, `is ${text.length} characters long; an answers file takes at most ${maxAnswersFile}; each answer is bounded too`]);
+  if (text.length > maxAnswersFile)
+    throw createError('WOW_ERR_FACTORY_ANSWERS', [
+      file,
+      `is ${text.length} characters long; an answers file takes at most ${maxAnswersFile}; each answer is bounded too`,
+    ]);
   const { doc, errors } = readYaml(text, file);
   if (errors.length > 0) throw createError('WOW_ERR_FACTORY_ANSWERS', [file, errors.join('; ')]);
   const top: unknown = doc.toJS();
-  if (top === null || typeof top !== 'object' || Array.isArray(top)) throw createError('WOW_ERR_FACTORY_ANSWERS', [file, 'expected a map of question ids to answers (or `answers:` holding one)']);
+  if (top === null || typeof top !== 'object' || Array.isArray(top))
+    throw createError('WOW_ERR_FACTORY_ANSWERS', [
+      file,
+      'expected a map of question ids to answers (or `answers:` holding one)',
+    ]);
   const record = top as Record<string, unknown>;
   const wrapped = 'answers' in record;
   const raw = wrapped ? record.answers : record;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw createError('WOW_ERR_FACTORY_ANSWERS', [file, '`answers` must be a map of question ids to answers']);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw createError('WOW_ERR_FACTORY_ANSWERS', [file, '`answers` must be a map of question ids to answers']);
   const problems: string[] = [];
-  if (wrapped) for (const key of Object.keys(record)) if (!['template', 'templateVersion', 'rendered', 'answers'].includes(key)) problems.push(`unknown key "${key}" (expected template, templateVersion, rendered, answers)`);
+  if (wrapped)
+    for (const key of Object.keys(record))
+      if (!['template', 'templateVersion', 'rendered', 'answers'].includes(key))
+        problems.push(`unknown key "${key}" (expected template, templateVersion, rendered, answers)`);
   const byId = new Map(q.fields.map((f) => [f.id, f]));
   const answers: Answers = {};
   for (const [id, value] of Object.entries(raw as Record<string, unknown>)) {
@@ -47,31 +59,51 @@ export function readAnswersFile(text: string, file: string, q: Questionnaire): A
       problems.push(`${id}: expected text or a list of texts`);
       continue;
     }
-    const texts = list.map(String).map((v) => v.trim()).filter((v) => v !== '');
+    const texts = list
+      .map(String)
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
     if (texts.length === 0) continue;
     answers[id] = question.type === 'dropdown' || question.type === 'checkboxes' ? texts : texts.join('\n');
   }
   const template = wrapped ? record.template : undefined;
   const templateVersion = wrapped ? record.templateVersion : undefined;
   if (template !== undefined && typeof template !== 'string') problems.push('template: expected a template name');
-  if (templateVersion !== undefined && !Number.isInteger(templateVersion)) problems.push('templateVersion: expected a whole number');
+  if (templateVersion !== undefined && !Number.isInteger(templateVersion))
+    problems.push('templateVersion: expected a whole number');
   const rendered = wrapped ? record.rendered : undefined;
-  if (rendered !== undefined && typeof rendered !== 'string') problems.push('rendered: expected the digest the Factory wrote');
+  if (rendered !== undefined && typeof rendered !== 'string')
+    problems.push('rendered: expected the digest the Factory wrote');
   if (problems.length > 0) throw createError('WOW_ERR_FACTORY_ANSWERS', [file, problems.join('; ')]);
-  return { template: template as string | undefined, templateVersion: templateVersion as number | undefined, rendered: rendered as string | undefined, answers: ordered(answers, q) };
+  return {
+    template: template as string | undefined,
+    templateVersion: templateVersion as number | undefined,
+    rendered: rendered as string | undefined,
+    answers: ordered(answers, q),
+  };
 }
 
 /** The answers file written beside a generated agent, in the questionnaire's order. */
-export function writeAnswersFile(file: { template: string; templateVersion: number; answers: Answers }, q: Questionnaire): string {
+export function writeAnswersFile(
+  file: { template: string; templateVersion: number; answers: Answers },
+  q: Questionnaire,
+): string {
   const answers: Record<string, string | string[]> = {};
   for (const f of q.fields) {
     const value = file.answers[f.id];
     if (value === undefined) continue;
     // One choice of a single-choice dropdown reads best as plain text.
-    answers[f.id] = Array.isArray(value) && f.type === 'dropdown' && !f.multiple && value.length === 1 ? (value[0] ?? '') : value;
+    answers[f.id] =
+      Array.isArray(value) && f.type === 'dropdown' && !f.multiple && value.length === 1 ? (value[0] ?? '') : value;
   }
-  const doc = new Document({ template: file.template, templateVersion: file.templateVersion, rendered: answersDigest(ordered(file.answers, q)), answers });
-  doc.commentBefore = ' The answers this agent was generated from by WowAgentFactory. Change an answer,\n then run `wow factory regen <id>`: the template is rendered again and merged with\n your edits to the generated files.';
+  const doc = new Document({
+    template: file.template,
+    templateVersion: file.templateVersion,
+    rendered: answersDigest(ordered(file.answers, q)),
+    answers,
+  });
+  doc.commentBefore =
+    ' The answers this agent was generated from by WowAgentFactory. Change an answer,\n then run `wow factory regen <id>`: the template is rendered again and merged with\n your edits to the generated files.';
   return doc.toString({ lineWidth: 0 });
 }
 

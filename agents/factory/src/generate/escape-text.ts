@@ -6,7 +6,13 @@ import { hasHostileCharacter, withVisibleEscapes } from '../questionnaire/hostil
 // escaped-output.ts, so that nothing reaches a file unescaped.
 
 /** Characters a single-quoted TypeScript string must not hold as themselves, by their escape. */
-const stringEscapes: Readonly<Record<string, string>> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const stringEscapes: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  "'": "\\'",
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
 
 /**
  * A TypeScript literal in the house style (single-quoted strings): the string cannot end
@@ -21,7 +27,9 @@ export function tsLiteral(value: unknown): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean' || value === null) return String(value);
   if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
-  throw new TypeError(`no TypeScript literal for ${typeof value}: templates write strings, finite numbers, booleans, null and arrays of them`);
+  throw new TypeError(
+    `no TypeScript literal for ${typeof value}: templates write strings, finite numbers, booleans, null and arrays of them`,
+  );
 }
 
 /**
@@ -48,7 +56,10 @@ export function yamlScalar(value: string): string {
  * hostile characters shown as escapes.
  */
 export function commentText(text: string): string {
-  return withVisibleEscapes(text).replace(/[\s\u2028\u2029]+/g, ' ').replace(/\*\//g, '* /').trim();
+  return withVisibleEscapes(text)
+    .replace(/[\s\u2028\u2029]+/g, ' ')
+    .replace(/\*\//g, '* /')
+    .trim();
 }
 
 /**

@@ -28,7 +28,8 @@ export class EscapedText {
 }
 
 function text(helper: string, value: unknown): string {
-  if (typeof value !== 'string') throw new TypeError(`it.${helper} takes text, and was given ${value === null ? 'null' : typeof value}`);
+  if (typeof value !== 'string')
+    throw new TypeError(`it.${helper} takes text, and was given ${value === null ? 'null' : typeof value}`);
   return value;
 }
 
@@ -61,9 +62,15 @@ export const escapeHelpers = {
  */
 export function escapedOutput(value: unknown, expression: string, accepts: readonly EscapeContext[]): string {
   if (value instanceof EscapedText && accepts.includes(value.context)) return value.text;
-  const helpers = accepts.length === 0 ? 'nothing: this kind of file takes no interpolation' : accepts.map((c) => helperFor[c]).join(', ');
-  const given = value instanceof EscapedText ? `${value.context} text` : `a raw ${value === null ? 'null' : typeof value}`;
-  throw new TypeError(`<%= ${expression} %> gives ${given}; this file takes ${helpers}. Write the value through the helper for where it lands.`);
+  const helpers =
+    accepts.length === 0
+      ? 'nothing: this kind of file takes no interpolation'
+      : accepts.map((c) => helperFor[c]).join(', ');
+  const given =
+    value instanceof EscapedText ? `${value.context} text` : `a raw ${value === null ? 'null' : typeof value}`;
+  throw new TypeError(
+    `<%= ${expression} %> gives ${given}; this file takes ${helpers}. Write the value through the helper for where it lands.`,
+  );
 }
 
 const helperFor: Readonly<Record<EscapeContext, string>> = {

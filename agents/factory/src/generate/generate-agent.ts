@@ -6,6 +6,7 @@ import type { AgentRequest } from '../questionnaire/validate-answers.ts';
 import { upsertCatalogueRow, cataloguePath } from './agent-catalogue.ts';
 import type { AgentTemplate } from './agent-template.ts';
 import { writeAnswersFile } from './answers-file.ts';
+import { formatGeneratedFiles } from './format-generated.ts';
 import { renderTemplate } from './render-template.ts';
 import { templateData } from './template-data.ts';
 
@@ -24,14 +25,29 @@ export const answersPath = (id: string) => `agents/${id}/questionnaire.yml`;
 /**
  * What a template alone renders for the answers: the agent's folder, its answers file and,
  * when it stores data, its migration. Pure: the same inputs give the same files, which is
- * what a three-way merge between template versions relies on. `mergeBase`: the render is
+ * what a three-way merge between template versions relies on; formatted as lint wants it. `mergeBase`: the render is
  * regen's base, of answers already rendered into the repository (see renderTemplate).
  */
-export function renderAgentFiles(request: AgentRequest, answers: Answers, template: AgentTemplate, q: Questionnaire, migration: string, opts: { mergeBase?: boolean } = {}): Map<string, string> {
+export async function renderAgentFiles(
+  request: AgentRequest,
+  answers: Answers,
+  template: AgentTemplate,
+  q: Questionnaire,
+  migration: string,
+  opts: { mergeBase?: boolean } = {},
+): Promise<Map<string, string>> {
   const data = templateData(request, { name: template.name, version: template.version });
-  const files = renderTemplate(template, data, { id: request.id, migration: request.stores.length === 0 ? '' : migration }, opts);
-  files.set(answersPath(request.id), writeAnswersFile({ template: template.name, templateVersion: template.version, answers }, q));
-  return files;
+  const files = renderTemplate(
+    template,
+    data,
+    { id: request.id, migration: request.stores.length === 0 ? '' : migration },
+    opts,
+  );
+  files.set(
+    answersPath(request.id),
+    writeAnswersFile({ template: template.name, templateVersion: template.version, answers }, q),
+  );
+  return formatGeneratedFiles(files);
 }
 
 /**
@@ -39,12 +55,28 @@ export function renderAgentFiles(request: AgentRequest, answers: Answers, templa
  * numbered after the repository's last one, and the agents catalogue with the agent's row
  * (a structured edit of the existing document).
  */
-export async function generateAgent(input: { request: AgentRequest; answers: Answers; template: AgentTemplate; questionnaire: Questionnaire; repo: RepoSnapshot }): Promise<GeneratedAgent> {
+export async function generateAgent(input: {
+  request: AgentRequest;
+  answers: Answers;
+  template: AgentTemplate;
+  questionnaire: Questionnaire;
+  repo: RepoSnapshot;
+}): Promise<GeneratedAgent> {
   const { request, template, repo } = input;
-  const files = renderAgentFiles(request, input.answers, template, input.questionnaire, migrationName(repo, request.id));
+  const files = await renderAgentFiles(
+    request,
+    input.answers,
+    template,
+    input.questionnaire,
+    migrationName(repo, request.id),
+  );
   // Written once: an existing migration (or other `once` file) is the repository's, not the template's.
-  for (const path of files.keys()) if (repo.blobs.has(path) && template.once.some((glob) => matchesGlob(path, glob))) files.delete(path);
-  files.set(cataloguePath, upsertCatalogueRow(repo.blobs.has(cataloguePath) ? await repo.read(cataloguePath) : undefined, request));
+  for (const path of files.keys())
+    if (repo.blobs.has(path) && template.once.some((glob) => matchesGlob(path, glob))) files.delete(path);
+  files.set(
+    cataloguePath,
+    upsertCatalogueRow(repo.blobs.has(cataloguePath) ? await repo.read(cataloguePath) : undefined, request),
+  );
   return { id: request.id, template: { name: template.name, version: template.version }, files };
 }
 

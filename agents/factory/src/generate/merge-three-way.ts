@@ -14,11 +14,18 @@ export interface FileMerge {
  * that did not change yields to the other; where both changed the same lines, the file gets
  * git-style conflict markers and the conflict is reported, so no edit is silently lost.
  */
-export function mergeThreeWay(base: string | undefined, current: string | undefined, next: string | undefined, labels: { current: string; base: string; next: string }): FileMerge {
+export function mergeThreeWay(
+  base: string | undefined,
+  current: string | undefined,
+  next: string | undefined,
+  labels: { current: string; base: string; next: string },
+): FileMerge {
   if (current === next || base === next) return { text: current, conflict: undefined };
   if (base === current) return { text: next, conflict: undefined };
-  if (current === undefined) return { text: undefined, conflict: 'it was removed here, and the template changed it; it stays removed' };
-  if (next === undefined) return { text: current, conflict: 'the template no longer writes it, and it was edited here; it is kept' };
+  if (current === undefined)
+    return { text: undefined, conflict: 'it was removed here, and the template changed it; it stays removed' };
+  if (next === undefined)
+    return { text: current, conflict: 'the template no longer writes it, and it was edited here; it is kept' };
   const lines = (text: string | undefined) => (text === undefined || text === '' ? [] : text.split('\n'));
   const out: string[] = [];
   let conflicts = 0;
@@ -26,8 +33,22 @@ export function mergeThreeWay(base: string | undefined, current: string | undefi
     if (region.ok !== undefined) out.push(...region.ok);
     else if (region.conflict !== undefined) {
       conflicts++;
-      out.push(`<<<<<<< ${labels.current}`, ...region.conflict.a, `||||||| ${labels.base}`, ...region.conflict.o, '=======', ...region.conflict.b, `>>>>>>> ${labels.next}`);
+      out.push(
+        `<<<<<<< ${labels.current}`,
+        ...region.conflict.a,
+        `||||||| ${labels.base}`,
+        ...region.conflict.o,
+        '=======',
+        ...region.conflict.b,
+        `>>>>>>> ${labels.next}`,
+      );
     }
   }
-  return { text: out.join('\n'), conflict: conflicts === 0 ? undefined : `${conflicts} place${conflicts === 1 ? '' : 's'} changed both here and in the template (marked <<<<<<< … >>>>>>>)` };
+  return {
+    text: out.join('\n'),
+    conflict:
+      conflicts === 0
+        ? undefined
+        : `${conflicts} place${conflicts === 1 ? '' : 's'} changed both here and in the template (marked <<<<<<< … >>>>>>>)`,
+  };
 }

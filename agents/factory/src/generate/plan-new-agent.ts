@@ -1,7 +1,12 @@
 import type { RepoSnapshot } from '../../../wowvision/src/index.ts';
 import type { Answers } from '../questionnaire/parse-issue-body.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
-import { validateAnswers, type AgentRequest, type AnswerProblem, type PlatformFacts } from '../questionnaire/validate-answers.ts';
+import {
+  validateAnswers,
+  type AgentRequest,
+  type AnswerProblem,
+  type PlatformFacts,
+} from '../questionnaire/validate-answers.ts';
 import { templateForTier, type AgentTemplate } from './agent-template.ts';
 import { gateGeneratedFiles, type GateResult } from './gate-generated-files.ts';
 import { generateAgent, type GeneratedAgent } from './generate-agent.ts';
@@ -37,7 +42,17 @@ export async function planNewAgent(input: Target & { answers: Answers; facts: Pl
 /** Generation and the gate for answers already validated (the App validates first, to answer at once). */
 export async function buildNewAgent(input: Target & { answers: Answers; request: AgentRequest }): Promise<BuiltAgent> {
   const { request } = input;
-  const generated = await generateAgent({ request, answers: input.answers, template: templateForTier(input.templates, request.tier), questionnaire: input.questionnaire, repo: input.base });
-  const gate = await gateGeneratedFiles({ base: input.base, files: generated.files, typecheckRoot: input.typecheckRoot });
+  const generated = await generateAgent({
+    request,
+    answers: input.answers,
+    template: templateForTier(input.templates, request.tier),
+    questionnaire: input.questionnaire,
+    repo: input.base,
+  });
+  const gate = await gateGeneratedFiles({
+    base: input.base,
+    files: generated.files,
+    typecheckRoot: input.typecheckRoot,
+  });
   return { did: gate.passed ? 'ready' : 'blocked', request, generated, gate };
 }

@@ -21,7 +21,10 @@ const onlyEscapedOutput = {
   processAST(buffer: (string | { t: string; val: string })[]) {
     for (const node of buffer) {
       if (typeof node === 'string') continue;
-      if (node.t === 'r') throw new Error(`<%~ ${node.val} %> writes raw text, which templates may not: write <%= … %> through the helper for where the value lands (it.ts, it.yaml, it.md, it.comment, it.sqlIdent)`);
+      if (node.t === 'r')
+        throw new Error(
+          `<%~ ${node.val} %> writes raw text, which templates may not: write <%= … %> through the helper for where the value lands (it.ts, it.yaml, it.md, it.comment, it.sqlIdent)`,
+        );
       if (node.t === 'i') node.val = `(${node.val}), ${JSON.stringify(node.val)}`;
     }
     return buffer;
@@ -39,7 +42,12 @@ function etaFor(path: string): Eta {
   let eta = etaByKind.get(kind);
   if (eta === undefined) {
     const accepts = contextsByKind[kind] ?? [];
-    eta = new Eta({ ...etaOptions, autoEscape: true, escapeFunction: (value: unknown, expression?: string) => escapedOutput(value, expression ?? '?', accepts), plugins: [onlyEscapedOutput] });
+    eta = new Eta({
+      ...etaOptions,
+      autoEscape: true,
+      escapeFunction: (value: unknown, expression?: string) => escapedOutput(value, expression ?? '?', accepts),
+      plugins: [onlyEscapedOutput],
+    });
     etaByKind.set(kind, eta);
   }
   return eta;
@@ -60,18 +68,33 @@ const pathName = /^[a-z0-9][a-z0-9_-]*$/;
  * path take the value of `names[name]`; a path whose name is empty is not written (how a
  * template makes a file conditional). Files ending in `.eta` are rendered, others copied.
  */
-export function renderTemplate(template: AgentTemplate, data: TemplateData, names: Readonly<Record<string, string>>, opts: { mergeBase?: boolean } = {}): Map<string, string> {
+export function renderTemplate(
+  template: AgentTemplate,
+  data: TemplateData,
+  names: Readonly<Record<string, string>>,
+  opts: { mergeBase?: boolean } = {},
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const [source, text] of template.files) {
     let skipped = false;
-    const path = source.replace(/__([a-z]+)__/g, (_, name: string) => {
-      const value = names[name] ?? '';
-      if (value === '') skipped = true;
-      else if (!pathName.test(value)) throw new Error(`templates/agents/${template.name}/files/${source}: the name "${name}" is not a plain path segment (lower-case letters, digits, - and _)`);
-      return value;
-    }).replace(/\.eta$/, '');
+    const path = source
+      .replace(/__([a-z]+)__/g, (_, name: string) => {
+        const value = names[name] ?? '';
+        if (value === '') skipped = true;
+        else if (!pathName.test(value))
+          throw new Error(
+            `templates/agents/${template.name}/files/${source}: the name "${name}" is not a plain path segment (lower-case letters, digits, - and _)`,
+          );
+        return value;
+      })
+      .replace(/\.eta$/, '');
     if (skipped) continue;
-    out.set(path, source.endsWith('.eta') ? renderText(template, source, text, data, opts.mergeBase === true ? mergeBaseEta : etaFor(path)) : text);
+    out.set(
+      path,
+      source.endsWith('.eta')
+        ? renderText(template, source, text, data, opts.mergeBase === true ? mergeBaseEta : etaFor(path))
+        : text,
+    );
   }
   return out;
 }

@@ -34,9 +34,18 @@ export function templateData(request: AgentRequest, template: { name: string; ve
   const sampleType = (pattern: string | undefined) => (pattern ?? 'agent.request.received').replace(/\*$/, 'example');
   const examples = request.acceptance.map((example, i): ExampleData => {
     const named = (text: string) => text.match(typeToken) ?? [];
-    const wakeType = [...named(example.given), ...named(example.when)].find((t) => !t.includes('*') && request.wakesOn.some((p) => typeMatches(p, t))) ?? sampleType(request.wakesOn[0]);
+    const wakeType =
+      [...named(example.given), ...named(example.when)].find(
+        (t) => !t.includes('*') && request.wakesOn.some((p) => typeMatches(p, t)),
+      ) ?? sampleType(request.wakesOn[0]);
     const expectType = named(example.then).find((t) => request.emits.includes(t)) ?? request.emits[0];
-    return { index: i + 1, title: `Given ${example.given}, when ${example.when}, then ${example.then}`, ...example, wakeType, expectType };
+    return {
+      index: i + 1,
+      title: `Given ${example.given}, when ${example.when}, then ${example.then}`,
+      ...example,
+      wakeType,
+      expectType,
+    };
   });
   return {
     ...request,

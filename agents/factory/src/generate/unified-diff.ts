@@ -17,9 +17,12 @@ export function unifiedDiff(path: string, before: string | undefined, after: str
       for (const line of part.buffer2 ?? []) ops.push({ kind: '+', line, ai, bi: bi++ });
     }
   }
-  const head = [`--- ${before === undefined ? '/dev/null' : `a/${path}`}`, `+++ ${after === undefined ? '/dev/null' : `b/${path}`}`];
+  const head = [
+    `--- ${before === undefined ? '/dev/null' : `a/${path}`}`,
+    `+++ ${after === undefined ? '/dev/null' : `b/${path}`}`,
+  ];
   const hunks: string[] = [];
-  for (let i = 0; i < ops.length; ) {
+  for (let i = 0; i < ops.length;) {
     if (ops[i]?.kind === ' ') {
       i++;
       continue;
@@ -33,7 +36,10 @@ export function unifiedDiff(path: string, before: string | undefined, after: str
     const first = slice[0];
     const aLen = slice.filter((o) => o.kind !== '+').length;
     const bLen = slice.filter((o) => o.kind !== '-').length;
-    hunks.push(`@@ -${aLen === 0 ? 0 : (first?.ai ?? 0) + 1},${aLen} +${bLen === 0 ? 0 : (first?.bi ?? 0) + 1},${bLen} @@`, ...slice.map((o) => `${o.kind}${o.line}`));
+    hunks.push(
+      `@@ -${aLen === 0 ? 0 : (first?.ai ?? 0) + 1},${aLen} +${bLen === 0 ? 0 : (first?.bi ?? 0) + 1},${bLen} @@`,
+      ...slice.map((o) => `${o.kind}${o.line}`),
+    );
     i = end;
   }
   return hunks.length === 0 ? '' : [...head, ...hunks].join('\n') + '\n';

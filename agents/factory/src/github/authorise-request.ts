@@ -1,4 +1,9 @@
-import { getRepositoryRole, hasRepositoryRole, type GitHubClient, type RepositoryRole } from '../../../runtime/src/index.ts';
+import {
+  getRepositoryRole,
+  hasRepositoryRole,
+  type GitHubClient,
+  type RepositoryRole,
+} from '../../../runtime/src/index.ts';
 
 /** The label by which a person with write access approves a request whose author has none. */
 export const approvalLabelOf = (factoryLabel: string) => `${factoryLabel}:approved`;
@@ -29,15 +34,30 @@ export interface RequestEvent {
  * comments `/factory retry`, which approve the answers as they are at that moment. An edit
  * by anyone else after approval is not approved: what was approved was the earlier text.
  */
-export async function authoriseRequest(client: GitHubClient, repo: { owner: string; repo: string }, event: RequestEvent, approvalLabel: string): Promise<Authorisation> {
+export async function authoriseRequest(
+  client: GitHubClient,
+  repo: { owner: string; repo: string },
+  event: RequestEvent,
+  approvalLabel: string,
+): Promise<Authorisation> {
   if (event.commandBy !== undefined) return { allowed: true };
   const authorRole = event.author === undefined ? 'none' : await getRepositoryRole(client, repo, event.author);
   if (hasRepositoryRole(authorRole, actingRole)) return { allowed: true };
   if (event.action === 'labeled' && event.label === approvalLabel) {
     const labellerRole = event.sender === undefined ? 'none' : await getRepositoryRole(client, repo, event.sender);
     if (hasRepositoryRole(labellerRole, actingRole)) return { allowed: true };
-    return { allowed: false, why: `\`${event.sender ?? 'someone'}\` added \`${approvalLabel}\`, and has the \`${labellerRole}\` role here; only a person with write access approves a request.` };
+    return {
+      allowed: false,
+      why: `\`${event.sender ?? 'someone'}\` added \`${approvalLabel}\`, and has the \`${labellerRole}\` role here; only a person with write access approves a request.`,
+    };
   }
-  if (event.approvedByLabel) return { allowed: false, why: `The answers were edited after \`${approvalLabel}\` was added, so they wait for approval again: approval is for the answers as they were then.` };
-  return { allowed: false, why: `The Factory generates agents for people who may write to this repository, and this issue's author, \`${event.author ?? 'unknown'}\`, has the \`${authorRole}\` role here.` };
+  if (event.approvedByLabel)
+    return {
+      allowed: false,
+      why: `The answers were edited after \`${approvalLabel}\` was added, so they wait for approval again: approval is for the answers as they were then.`,
+    };
+  return {
+    allowed: false,
+    why: `The Factory generates agents for people who may write to this repository, and this issue's author, \`${event.author ?? 'unknown'}\`, has the \`${authorRole}\` role here.`,
+  };
 }

@@ -7,15 +7,38 @@ import type { GateResult } from '../generate/gate-generated-files.ts';
 import { buildNewAgent } from '../generate/plan-new-agent.ts';
 import { parseIssueBody } from '../questionnaire/parse-issue-body.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
-import { validateAnswers, type AgentRequest, type AnswerProblem, type PlatformFacts } from '../questionnaire/validate-answers.ts';
+import {
+  validateAnswers,
+  type AgentRequest,
+  type AnswerProblem,
+  type PlatformFacts,
+} from '../questionnaire/validate-answers.ts';
 import { maxBranches, readAgentBranches, type AgentBranch } from './agent-branches.ts';
 import { actingRole, approvalLabelOf, authoriseRequest } from './authorise-request.ts';
 import { closeAgentPullRequests, publishAgentPullRequest, type PublishedPull } from './publish-agent-pull-request.ts';
-import { acceptedComment, awaitingApprovalComment, blockedComment, cancelledComment, failedComment, feedbackMarkers, problemsComment, publishedComment, refusedComment, takenComment, upsertFeedback } from './questionnaire-feedback.ts';
+import {
+  acceptedComment,
+  awaitingApprovalComment,
+  blockedComment,
+  cancelledComment,
+  failedComment,
+  feedbackMarkers,
+  problemsComment,
+  publishedComment,
+  refusedComment,
+  takenComment,
+  upsertFeedback,
+} from './questionnaire-feedback.ts';
 
 export interface IssuePayload {
   action?: string;
-  issue?: { number: number; body?: string | null; labels?: ({ name?: string } | string)[]; pull_request?: unknown; user?: { login?: string } | null };
+  issue?: {
+    number: number;
+    body?: string | null;
+    labels?: ({ name?: string } | string)[];
+    pull_request?: unknown;
+    user?: { login?: string } | null;
+  };
   label?: { name?: string };
   comment?: { body?: string; user?: { login?: string } | null };
   repository?: { name: string; owner: { login: string } };
@@ -28,7 +51,13 @@ export type QuestionnaireOutcome =
   | { did: 'refused'; issue: number; command: 'retry' | 'cancel'; who: string; commentId: number }
   | { did: 'invalid'; issue: number; problems: AnswerProblem[]; commentId: number }
   | { did: 'unapproved'; issue: number; request: AgentRequest; why: string; commentId: number }
-  | { did: 'taken'; issue: number; request: AgentRequest; by: { issue: number | undefined; pull: number | undefined; branch: string }; commentId: number }
+  | {
+      did: 'taken';
+      issue: number;
+      request: AgentRequest;
+      by: { issue: number | undefined; pull: number | undefined; branch: string };
+      commentId: number;
+    }
   | { did: 'valid'; issue: number; request: AgentRequest; commentId: number }
   | { did: 'blocked'; issue: number; request: AgentRequest; gate: GateResult; commentId: number }
   | { did: 'published'; issue: number; request: AgentRequest; pull: PublishedPull; commentId: number }
@@ -49,7 +78,13 @@ export interface Generation {
  * the default branch, gate it, and publish it on the request's branch. Every outcome is
  * said in the Factory's one comment; a refused command in a second one.
  */
-export async function checkQuestionnaireIssue(client: GitHubClient, payload: IssuePayload, q: Questionnaire, facts: PlatformFacts, generation?: Generation): Promise<QuestionnaireOutcome> {
+export async function checkQuestionnaireIssue(
+  client: GitHubClient,
+  payload: IssuePayload,
+  q: Questionnaire,
+  facts: PlatformFacts,
+  generation?: Generation,
+): Promise<QuestionnaireOutcome> {
   const { issue, repository } = payload;
   if (issue === undefined || repository === undefined) return { did: 'ignored', why: 'not an issue event' };
   if (payload.sender?.type === 'Bot') return { did: 'ignored', why: 'edited by a bot' };
@@ -58,9 +93,14 @@ export async function checkQuestionnaireIssue(client: GitHubClient, payload: Iss
   const approvalLabel = approvalLabelOf(factoryLabel);
   const labels = (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
   if (!labels.includes(factoryLabel)) return { did: 'ignored', why: `the issue has no "${factoryLabel}" label` };
-  if (payload.action === 'labeled' && payload.label?.name !== factoryLabel && payload.label?.name !== approvalLabel) return { did: 'ignored', why: 'another label was added' };
-  const command = payload.comment === undefined ? undefined : /^\/factory\s+(retry|cancel)\b/m.exec(payload.comment.body ?? '')?.[1] as 'retry' | 'cancel' | undefined;
-  if (payload.comment !== undefined && command === undefined) return { did: 'ignored', why: 'a comment without a /factory command' };
+  if (payload.action === 'labeled' && payload.label?.name !== factoryLabel && payload.label?.name !== approvalLabel)
+    return { did: 'ignored', why: 'another label was added' };
+  const command =
+    payload.comment === undefined
+      ? undefined
+      : (/^\/factory\s+(retry|cancel)\b/m.exec(payload.comment.body ?? '')?.[1] as 'retry' | 'cancel' | undefined);
+  if (payload.comment !== undefined && command === undefined)
+    return { did: 'ignored', why: 'a comment without a /factory command' };
 
   const at = { client, owner: repository.owner.login, repo: repository.name, issue: issue.number };
   const actor = payload.comment?.user?.login ?? payload.sender?.login;
@@ -68,16 +108,34 @@ export async function checkQuestionnaireIssue(client: GitHubClient, payload: Iss
     // Commands are read before anything else: a refused one changes nothing and says so once.
     const role = actor === undefined ? 'none' : await getRepositoryRole(client, at, actor);
     if (!hasRepositoryRole(role, actingRole)) {
-      const { commentId } = await upsertFeedback(at, refusedComment(command, actor ?? 'someone', role), feedbackMarkers.refusal);
+      const { commentId } = await upsertFeedback(
+        at,
+        refusedComment(command, actor ?? 'someone', role),
+        feedbackMarkers.refusal,
+      );
       return { did: 'refused', issue: issue.number, command, who: actor ?? 'someone', commentId };
     }
   }
 
-  const authorisation = await authoriseRequest(client, at, { action: payload.action, author: issue.user?.login ?? undefined, sender: actor, label: payload.label?.name, approvedByLabel: labels.includes(approvalLabel), commandBy: command === undefined ? undefined : actor }, approvalLabel);
+  const authorisation = await authoriseRequest(
+    client,
+    at,
+    {
+      action: payload.action,
+      author: issue.user?.login ?? undefined,
+      sender: actor,
+      label: payload.label?.name,
+      approvedByLabel: labels.includes(approvalLabel),
+      commandBy: command === undefined ? undefined : actor,
+    },
+    approvalLabel,
+  );
   const { answers } = parseIssueBody(issue.body ?? '', q);
   const result = validateAnswers(answers, q, facts);
   if ('problems' in result) {
-    const approval = authorisation.allowed ? '' : `\n\n${awaitingApprovalComment(undefined, authorisation.why, approvalLabel)}`;
+    const approval = authorisation.allowed
+      ? ''
+      : `\n\n${awaitingApprovalComment(undefined, authorisation.why, approvalLabel)}`;
     const { commentId } = await upsertFeedback(at, problemsComment(result.problems) + approval);
     return { did: 'invalid', issue: issue.number, problems: result.problems, commentId };
   }
@@ -104,7 +162,10 @@ export async function checkQuestionnaireIssue(client: GitHubClient, payload: Iss
 }
 
 /** The request's branches, when every one is this issue's; otherwise the outcome saying who holds the id (and nothing is pushed, closed or said for it). */
-async function ownBranches(at: IssueAt, request: AgentRequest): Promise<AgentBranch[] | Extract<QuestionnaireOutcome, { did: 'taken' }>> {
+async function ownBranches(
+  at: IssueAt,
+  request: AgentRequest,
+): Promise<AgentBranch[] | Extract<QuestionnaireOutcome, { did: 'taken' }>> {
   const branches = await readAgentBranches(at, request.id);
   const holder = branches.find((b) => b.issue !== at.issue);
   if (holder === undefined) return branches;
@@ -114,23 +175,59 @@ async function ownBranches(at: IssueAt, request: AgentRequest): Promise<AgentBra
 }
 
 /** The agent generated against the default branch, gated, and published on the request's branch. */
-async function generate(at: IssueAt, input: { request: AgentRequest; answers: ReturnType<typeof parseIssueBody>['answers']; q: Questionnaire; generation: Generation; branches: AgentBranch[]; label: string }): Promise<QuestionnaireOutcome> {
+async function generate(
+  at: IssueAt,
+  input: {
+    request: AgentRequest;
+    answers: ReturnType<typeof parseIssueBody>['answers'];
+    q: Questionnaire;
+    generation: Generation;
+    branches: AgentBranch[];
+    label: string;
+  },
+): Promise<QuestionnaireOutcome> {
   const { client, owner, repo, issue } = at;
   const { request, generation } = input;
   try {
-    if (input.branches.length >= maxBranches) throw new Error(`the request has ${maxBranches} branches already (factory/${request.id} and its follow-ups); merge or close them before changing it again`);
+    if (input.branches.length >= maxBranches)
+      throw new Error(
+        `the request has ${maxBranches} branches already (factory/${request.id} and its follow-ups); merge or close them before changing it again`,
+      );
     const { data: info } = await client.request('GET /repos/{owner}/{repo}', { owner, repo });
     const branch = info.default_branch;
-    const { data: ref } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', { owner, repo, ref: `heads/${branch}` });
+    const { data: ref } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {
+      owner,
+      repo,
+      ref: `heads/${branch}`,
+    });
     // Read as it downloads and stopped at WowVision's size caps: the process serves every installation.
-    const { data: tarball } = await client.request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner, repo, ref: ref.object.sha, request: { parseSuccessResponseBody: false } });
+    const { data: tarball } = await client.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
+      owner,
+      repo,
+      ref: ref.object.sha,
+      request: { parseSuccessResponseBody: false },
+    });
     const base = await snapshotFromTarball(Readable.fromWeb(tarball as ReadableStream<Uint8Array>));
-    const plan = await buildNewAgent({ answers: input.answers, request, questionnaire: input.q, templates: generation.templates, base, typecheckRoot: generation.typecheckRoot });
+    const plan = await buildNewAgent({
+      answers: input.answers,
+      request,
+      questionnaire: input.q,
+      templates: generation.templates,
+      base,
+      typecheckRoot: generation.typecheckRoot,
+    });
     if (plan.did === 'blocked') {
       const { commentId } = await upsertFeedback(at, blockedComment(request, plan.gate));
       return { did: 'blocked', issue, request, gate: plan.gate, commentId };
     }
-    const pull = await publishAgentPullRequest(at, { base: { branch, sha: ref.object.sha }, generated: plan.generated, request, issue, label: input.label, branches: input.branches });
+    const pull = await publishAgentPullRequest(at, {
+      base: { branch, sha: ref.object.sha },
+      generated: plan.generated,
+      request,
+      issue,
+      label: input.label,
+      branches: input.branches,
+    });
     const { commentId } = await upsertFeedback(at, publishedComment(request, pull));
     return { did: 'published', issue, request, pull, commentId };
   } catch (err) {

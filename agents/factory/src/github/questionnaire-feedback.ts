@@ -5,7 +5,10 @@ import type { AgentRequest, AnswerProblem } from '../questionnaire/validate-answ
 import type { PublishedPull } from './publish-agent-pull-request.ts';
 
 /** The hidden markers of the Factory's comments on an issue: its answer to the questionnaire, and its refusal of a command. */
-export const feedbackMarkers = { questionnaire: '<!-- waooaw-factory:questionnaire -->', refusal: '<!-- waooaw-factory:refusal -->' } as const;
+export const feedbackMarkers = {
+  questionnaire: '<!-- waooaw-factory:questionnaire -->',
+  refusal: '<!-- waooaw-factory:refusal -->',
+} as const;
 
 export interface IssueRef {
   client: GitHubClient;
@@ -18,18 +21,39 @@ export interface IssueRef {
  * The one Factory comment of a kind on a questionnaire issue: created once, then edited in
  * place on every later edit, so no event makes the Factory say more than one thing.
  */
-export async function upsertFeedback(at: IssueRef, body: string, marker: string = feedbackMarkers.questionnaire): Promise<{ commentId: number; created: boolean }> {
+export async function upsertFeedback(
+  at: IssueRef,
+  body: string,
+  marker: string = feedbackMarkers.questionnaire,
+): Promise<{ commentId: number; created: boolean }> {
   const text = `${body}\n\n${marker}`;
   for (let page = 1; ; page++) {
-    const { data } = await at.client.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: at.owner, repo: at.repo, issue_number: at.issue, per_page: 100, page });
+    const { data } = await at.client.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      owner: at.owner,
+      repo: at.repo,
+      issue_number: at.issue,
+      per_page: 100,
+      page,
+    });
     const mine = data.find((c) => c.body?.includes(marker) === true);
     if (mine !== undefined) {
-      if (mine.body !== text) await at.client.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: at.owner, repo: at.repo, comment_id: mine.id, body: text });
+      if (mine.body !== text)
+        await at.client.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+          owner: at.owner,
+          repo: at.repo,
+          comment_id: mine.id,
+          body: text,
+        });
       return { commentId: Number(mine.id), created: false };
     }
     if (data.length < 100) break;
   }
-  const { data } = await at.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: at.owner, repo: at.repo, issue_number: at.issue, body: text });
+  const { data } = await at.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    owner: at.owner,
+    repo: at.repo,
+    issue_number: at.issue,
+    body: text,
+  });
   return { commentId: Number(data.id), created: true };
 }
 
@@ -70,11 +94,21 @@ export function acceptedComment(request: AgentRequest): string {
 }
 
 export function publishedComment(request: AgentRequest, pull: PublishedPull): string {
-  const what = pull.pullWas === 'opened' ? 'opened' : pull.branchWas === 'unchanged' && pull.pullWas === 'unchanged' ? 'is up to date in' : 'updated';
+  const what =
+    pull.pullWas === 'opened'
+      ? 'opened'
+      : pull.branchWas === 'unchanged' && pull.pullWas === 'unchanged'
+        ? 'is up to date in'
+        : 'updated';
   return [
     `### \`${request.id}\` is generated: ${what} #${pull.number}`,
     '',
-    ...(pull.follows === undefined ? [] : [`#${pull.follows} has an approving review, so it stays as it was: the change is in follow-up #${pull.number}, based on its branch.`, '']),
+    ...(pull.follows === undefined
+      ? []
+      : [
+          `#${pull.follows} has an approving review, so it stays as it was: the change is in follow-up #${pull.number}, based on its branch.`,
+          '',
+        ]),
     `The agent is on branch \`${pull.branch}\` (${pull.commit.slice(0, 7)}), in ${pull.url}. It passed this repository's WowVision rules and a typecheck; CI runs its tests.`,
     '',
     'Edit this issue to change the answers: the branch and the pull request follow until the pull request is approved, and a follow-up takes later changes. `/factory cancel` closes the pull request; `/factory retry` generates again (both from people with write access).',
@@ -98,10 +132,14 @@ export function refusedComment(command: string, who: string, role: string): stri
 }
 
 /** Another issue's request holds the agent id (or its branch is not the Factory's). */
-export function takenComment(request: AgentRequest, by: { issue: number | undefined; pull: number | undefined; branch: string }): string {
-  const holder = by.issue === undefined
-    ? `branch \`${by.branch}\` exists, and the Factory did not make it for an issue`
-    : `issue #${by.issue} asked for it first${by.pull === undefined ? '' : `, and its pull request is #${by.pull}`}`;
+export function takenComment(
+  request: AgentRequest,
+  by: { issue: number | undefined; pull: number | undefined; branch: string },
+): string {
+  const holder =
+    by.issue === undefined
+      ? `branch \`${by.branch}\` exists, and the Factory did not make it for an issue`
+      : `issue #${by.issue} asked for it first${by.pull === undefined ? '' : `, and its pull request is #${by.pull}`}`;
   return [
     `### \`${request.id}\` is taken`,
     '',
@@ -112,7 +150,10 @@ export function takenComment(request: AgentRequest, by: { issue: number | undefi
 export function blockedComment(request: AgentRequest, gate: GateResult): string {
   const lines = [
     ...gate.packProblems.map((p) => `- \`${p.file}:${p.line}\` the rule pack: ${p.message}`),
-    ...gate.findings.map((f) => `- \`${f.path}:${f.line}\` **${f.rule}** (${f.severity}): ${f.message}${f.fix === undefined ? '' : ` — ${f.fix}`}`),
+    ...gate.findings.map(
+      (f) =>
+        `- \`${f.path}:${f.line}\` **${f.rule}** (${f.severity}): ${f.message}${f.fix === undefined ? '' : ` — ${f.fix}`}`,
+    ),
     ...gate.typeErrors.map((t) => `- \`${t.path}:${t.line}:${t.column}\` typecheck: ${t.message}`),
   ];
   return [
@@ -120,12 +161,15 @@ export function blockedComment(request: AgentRequest, gate: GateResult): string 
     '',
     ...lines,
     '',
-    'These come from the template with these answers, judged by this repository\'s rules. Change the answers (edit the issue), or ask the platform team to fix the template; then comment `/factory retry`.',
+    "These come from the template with these answers, judged by this repository's rules. Change the answers (edit the issue), or ask the platform team to fix the template; then comment `/factory retry`.",
   ].join('\n');
 }
 
 export function cancelledComment(request: AgentRequest, closed: readonly number[]): string {
-  const what = closed.length === 0 ? 'There was no open pull request.' : `${closed.length === 1 ? 'Pull request' : 'Pull requests'} ${closed.map((n) => `#${n}`).join(', ')} ${closed.length === 1 ? 'is' : 'are'} closed.`;
+  const what =
+    closed.length === 0
+      ? 'There was no open pull request.'
+      : `${closed.length === 1 ? 'Pull request' : 'Pull requests'} ${closed.map((n) => `#${n}`).join(', ')} ${closed.length === 1 ? 'is' : 'are'} closed.`;
   return `### \`${request.id}\`: cancelled\n\n${what} The branch stays; comment \`/factory retry\` (or edit the issue) to generate again.`;
 }
 

@@ -5,7 +5,13 @@
  * characters (C0 other than tab and line feed, DEL, C1). Answers are refused when they
  * carry one, and every escaping helper writes them as visible escapes.
  */
-import { codePointOf, escapeHiddenCharacters, hiddenCharacterName, hiddenCharacterPattern, hiddenKindOf } from '../../../runtime/src/index.ts';
+import {
+  codePointOf,
+  escapeHiddenCharacters,
+  hiddenCharacterName,
+  hiddenCharacterPattern,
+  hiddenKindOf,
+} from '../../../runtime/src/index.ts';
 
 /** A multi-line answer (a textarea) keeps tab and line feed; a one-line answer keeps nothing. */
 const hostile = hiddenCharacterPattern(undefined, '\t\n');
@@ -44,8 +50,10 @@ export function hostileCharacterMessage(found: HostileCharacter): string {
 }
 
 const reasons = {
-  'line break': 'a line break where the answer takes none, or one editors may not show (U+2028, U+2029, a lone carriage return) that still ends a line, and a code comment, in JavaScript',
-  bidirectional: 'a bidirectional control, which reorders how the text around it is shown, so what reviewers read is not what runs',
+  'line break':
+    'a line break where the answer takes none, or one editors may not show (U+2028, U+2029, a lone carriage return) that still ends a line, and a code comment, in JavaScript',
+  bidirectional:
+    'a bidirectional control, which reorders how the text around it is shown, so what reviewers read is not what runs',
   invisible: 'an invisible character, which makes two texts that look the same differ',
   control: 'a control character, which has no place in an answer',
 } as const;
@@ -53,7 +61,13 @@ const reasons = {
 function kindOf(cp: number): keyof typeof reasons {
   if (cp === 0x0a || cp === 0x0d) return 'line break';
   const kind = hiddenKindOf(cp);
-  return kind === 'separator' ? 'line break' : kind === 'bidi' ? 'bidirectional' : kind === 'invisible' ? 'invisible' : 'control';
+  return kind === 'separator'
+    ? 'line break'
+    : kind === 'bidi'
+      ? 'bidirectional'
+      : kind === 'invisible'
+        ? 'invisible'
+        : 'control';
 }
 
 /**

@@ -34,7 +34,11 @@ export function parseIssueBody(body: string, q: Questionnaire): ParsedBody {
  * Sections by question. With `fences`, a heading inside a code fence is content; an
  * unclosed fence (a hand edit) makes that reading fail, and the caller retries without.
  */
-function split(lines: readonly string[], byLabel: ReadonlyMap<string, Question>, fences: boolean): Map<Question, string[]> | undefined {
+function split(
+  lines: readonly string[],
+  byLabel: ReadonlyMap<string, Question>,
+  fences: boolean,
+): Map<Question, string[]> | undefined {
   const sections = new Map<Question, string[]>();
   let current: string[] | undefined;
   let fence: string | undefined;
@@ -48,7 +52,11 @@ function split(lines: readonly string[], byLabel: ReadonlyMap<string, Question>,
     }
     if (fences) {
       const marker = fenceOpen.exec(line.trimStart())?.[1];
-      if (marker !== undefined && (fence === undefined || (line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, '') === ''))) fence = fence === undefined ? marker : undefined;
+      if (
+        marker !== undefined &&
+        (fence === undefined || (line.trim().startsWith(fence) && line.trim().replace(/[`~]/g, '') === ''))
+      )
+        fence = fence === undefined ? marker : undefined;
     }
     current?.push(line);
   }

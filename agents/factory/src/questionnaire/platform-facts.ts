@@ -6,7 +6,14 @@ import type { PlatformFacts } from './validate-answers.ts';
  * support desk's intake (API, email, web form) with customers' satisfaction ratings, and its
  * answers for customers, which people write too (a /reply on the issue, an approved draft).
  */
-const platformEvents = ['github.*', 'agent.deployed', 'support.ticket.opened', 'support.message.received', 'support.message.outbound', 'support.csat.received'];
+const platformEvents = [
+  'github.*',
+  'agent.deployed',
+  'support.ticket.opened',
+  'support.message.received',
+  'support.message.outbound',
+  'support.csat.received',
+];
 
 /** What answers are checked against: the agents in `agentsDir`, what they emit, and the platform's own events. */
 export async function platformFacts(agentsDir: string): Promise<PlatformFacts> {

@@ -28,7 +28,12 @@ export type Questionnaire = z.output<typeof questionnaireSchema>;
  * The longest answer (or choice) each kind of question takes: room for any real answer,
  * and a bound on what a stranger's issue makes the Factory read, render and quote back.
  */
-export const answerLimits: Readonly<Record<Question['type'], number>> = { input: 200, textarea: 4_000, dropdown: 100, checkboxes: 100 };
+export const answerLimits: Readonly<Record<Question['type'], number>> = {
+  input: 200,
+  textarea: 4_000,
+  dropdown: 100,
+  checkboxes: 100,
+};
 
 export const questionnaireFile = new URL('../../../../templates/questionnaire.yml', import.meta.url);
 
@@ -38,12 +43,15 @@ export async function loadQuestionnaire(file: URL | string = questionnaireFile):
   const { doc, errors } = readYaml(await readFile(file, 'utf8'), name);
   if (errors.length > 0) throw new Error(errors.join('\n'));
   const parsed = questionnaireSchema.safeParse(doc.toJS());
-  if (!parsed.success) throw new Error(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const labels = new Set<string>();
   for (const f of parsed.data.fields) {
-    if (labels.has(f.label.toLowerCase())) throw new Error(`${name}: two questions share the label "${f.label}"; labels name the answers in an issue body`);
+    if (labels.has(f.label.toLowerCase()))
+      throw new Error(`${name}: two questions share the label "${f.label}"; labels name the answers in an issue body`);
     labels.add(f.label.toLowerCase());
-    if ((f.type === 'dropdown' || f.type === 'checkboxes') && (f.options?.length ?? 0) === 0) throw new Error(`${name}: question ${f.id} is a ${f.type} without options`);
+    if ((f.type === 'dropdown' || f.type === 'checkboxes') && (f.options?.length ?? 0) === 0)
+      throw new Error(`${name}: question ${f.id} is a ${f.type} without options`);
   }
   return parsed.data;
 }

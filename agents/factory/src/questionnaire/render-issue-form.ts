@@ -1,11 +1,14 @@
 import { stringify } from 'yaml';
+import { formatGenerated } from '../generate/format-generated.ts';
 import type { Questionnaire } from './questionnaire.ts';
+
+export const issueFormPath = '.github/ISSUE_TEMPLATE/new-agent.yml';
 
 /**
  * GitHub's issue form (.github/ISSUE_TEMPLATE/new-agent.yml) for the questionnaire. The
  * form is generated, never edited by hand: a test keeps the committed file in step.
  */
-export function renderIssueForm(q: Questionnaire): string {
+export async function renderIssueForm(q: Questionnaire): Promise<string> {
   const body = [
     { type: 'markdown', attributes: { value: q.intro.trimEnd() } },
     ...q.fields.map((f) => ({
@@ -23,5 +26,19 @@ export function renderIssueForm(q: Questionnaire): string {
     })),
   ];
   const header = `# Generated from templates/questionnaire.yml (version ${q.version}) by \`wow factory form\`; do not edit.\n`;
-  return header + stringify({ name: 'New agent', description: 'Ask the Factory for a new agent: it validates the answers and opens a pull request with the generated agent.', title: q.title, labels: q.labels, body }, { lineWidth: 0 });
+  return formatGenerated(
+    issueFormPath,
+    header +
+      stringify(
+        {
+          name: 'New agent',
+          description:
+            'Ask the Factory for a new agent: it validates the answers and opens a pull request with the generated agent.',
+          title: q.title,
+          labels: q.labels,
+          body,
+        },
+        { lineWidth: 0 },
+      ),
+  );
 }

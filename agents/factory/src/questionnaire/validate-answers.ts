@@ -36,7 +36,20 @@ export interface AgentRequest {
 }
 
 /** Names that would shadow the platform's own parts or confuse the registry. */
-export const reservedIds = new Set(['runtime', 'factory', 'wowvision', 'wow', 'platform', 'github', 'admin', 'system', 'agent', 'agents', 'test', 'templates']);
+export const reservedIds = new Set([
+  'runtime',
+  'factory',
+  'wowvision',
+  'wow',
+  'platform',
+  'github',
+  'admin',
+  'system',
+  'agent',
+  'agents',
+  'test',
+  'templates',
+]);
 
 const kebab = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const table = /^[a-z_][a-z0-9_]*$/;
@@ -48,18 +61,29 @@ const table = /^[a-z_][a-z0-9_]*$/;
  * `existing`: the answers of an agent already in the repository (regen), whose id may be
  * one of the platform's reserved ones.
  */
-export function validateAnswers(answers: Answers, q: Questionnaire, facts: PlatformFacts, opts: { existing?: boolean } = {}): { request: AgentRequest } | { problems: AnswerProblem[] } {
+export function validateAnswers(
+  answers: Answers,
+  q: Questionnaire,
+  facts: PlatformFacts,
+  opts: { existing?: boolean } = {},
+): { request: AgentRequest } | { problems: AnswerProblem[] } {
   const problems: AnswerProblem[] = [];
   const labelOf = new Map(q.fields.map((f) => [f.id, f.label]));
-  const problem = (field: string, message: string) => problems.push({ field, label: labelOf.get(field) ?? field, message });
+  const problem = (field: string, message: string) =>
+    problems.push({ field, label: labelOf.get(field) ?? field, message });
   const text = (id: string) => {
     const v = answers[id];
     return Array.isArray(v) ? v.join(', ') : v;
   };
   // Lists are comma- or line-separated; a table's description may hold commas, so tables are one per line.
-  const list = (id: string, separator = /[\n,]/) => (text(id) ?? '').split(separator).map((s) => s.replace(/^\s*[-*]\s+/, '').trim()).filter((s) => s !== '');
+  const list = (id: string, separator = /[\n,]/) =>
+    (text(id) ?? '')
+      .split(separator)
+      .map((s) => s.replace(/^\s*[-*]\s+/, '').trim())
+      .filter((s) => s !== '');
 
-  for (const f of q.fields) if (f.required && answers[f.id] === undefined) problem(f.id, 'is required and has no answer.');
+  for (const f of q.fields)
+    if (f.required && answers[f.id] === undefined) problem(f.id, 'is required and has no answer.');
   for (const f of q.fields) {
     const v = answers[f.id];
     if (v === undefined) continue;
@@ -69,27 +93,48 @@ export function validateAnswers(answers: Answers, q: Questionnaire, facts: Platf
     const limit = answerLimits[f.type];
     const long = values.find((value) => value.length > limit);
     if (long !== undefined) problem(f.id, `is ${long.length} characters long; it takes at most ${limit}: shorten it.`);
-    const hostile = values.map((value) => findHostileCharacter(value, { multiline: f.type === 'textarea' })).find((found) => found !== undefined);
+    const hostile = values
+      .map((value) => findHostileCharacter(value, { multiline: f.type === 'textarea' }))
+      .find((found) => found !== undefined);
     if (hostile !== undefined) problem(f.id, hostileCharacterMessage(hostile));
     if (!Array.isArray(v)) continue;
     if (v.length > (f.options ?? []).length) {
-      problem(f.id, `has ${v.length} choices, and there are only ${(f.options ?? []).length}: ${(f.options ?? []).join(', ')}.`);
+      problem(
+        f.id,
+        `has ${v.length} choices, and there are only ${(f.options ?? []).length}: ${(f.options ?? []).join(', ')}.`,
+      );
       continue;
     }
     if (f.type === 'dropdown') {
-      for (const choice of v) if (!(f.options ?? []).includes(choice)) problem(f.id, `${quote(choice)} is not one of the choices: ${(f.options ?? []).join(', ')}.`);
+      for (const choice of v)
+        if (!(f.options ?? []).includes(choice))
+          problem(f.id, `${quote(choice)} is not one of the choices: ${(f.options ?? []).join(', ')}.`);
       if (!f.multiple && v.length > 1) problem(f.id, 'takes one choice.');
     }
     if (f.type === 'checkboxes') {
-      for (const choice of v) if (!(f.options ?? []).includes(choice)) problem(f.id, `${quote(choice)} is not a capability the platform grants; the grantable ones are ${(f.options ?? []).join(', ')}.`);
+      for (const choice of v)
+        if (!(f.options ?? []).includes(choice))
+          problem(
+            f.id,
+            `${quote(choice)} is not a capability the platform grants; the grantable ones are ${(f.options ?? []).join(', ')}.`,
+          );
     }
   }
 
   const id = text('agent-id');
   if (id !== undefined) {
-    if (!kebab.test(id) || id.length > 40) problem('agent-id', `${quote(id)} is not a valid id: use kebab-case, at most 40 characters, e.g. "invoice-reconciler".`);
-    else if (facts.agents.includes(id)) problem('agent-id', `${quote(id)} is already taken by agents/${id}/; choose another id, or edit that agent instead.`);
-    else if (reservedIds.has(id) && opts.existing !== true) problem('agent-id', `${quote(id)} is reserved for the platform; choose a more specific id.`);
+    if (!kebab.test(id) || id.length > 40)
+      problem(
+        'agent-id',
+        `${quote(id)} is not a valid id: use kebab-case, at most 40 characters, e.g. "invoice-reconciler".`,
+      );
+    else if (facts.agents.includes(id))
+      problem(
+        'agent-id',
+        `${quote(id)} is already taken by agents/${id}/; choose another id, or edit that agent instead.`,
+      );
+    else if (reservedIds.has(id) && opts.existing !== true)
+      problem('agent-id', `${quote(id)} is reserved for the platform; choose a more specific id.`);
   }
   const name = text('name');
   if (name !== undefined && name.length > 60) problem('name', 'is longer than 60 characters.');
@@ -100,27 +145,59 @@ export function validateAnswers(answers: Answers, q: Questionnaire, facts: Platf
   const known = [...facts.emittedBy.keys(), ...facts.platformEvents, ...emits];
   const wakesOn = list('wakes-on');
   for (const pattern of wakesOn) {
-    if (!valid(assertPatternValid, pattern)) problem('wakes-on', `${quote(pattern)} is not an event type or pattern: write <domain>.<entity>.<action>, or <domain>.<entity>.* for all actions.`);
-    else if (!known.some((type) => typeMatches(pattern, type) || typeMatches(type, pattern))) problem('wakes-on', `no agent emits ${quote(pattern)} and the platform does not publish it${suggest(pattern, known)}.`);
+    if (!valid(assertPatternValid, pattern))
+      problem(
+        'wakes-on',
+        `${quote(pattern)} is not an event type or pattern: write <domain>.<entity>.<action>, or <domain>.<entity>.* for all actions.`,
+      );
+    else if (!known.some((type) => typeMatches(pattern, type) || typeMatches(type, pattern)))
+      problem(
+        'wakes-on',
+        `no agent emits ${quote(pattern)} and the platform does not publish it${suggest(pattern, known)}.`,
+      );
   }
   for (const type of emits) {
-    if (!valid(assertEventTypeValid, type)) problem('emits', `${quote(type)} is not an event type: write <domain>.<entity>.<action> in lowercase, e.g. "invoice.reconciliation.completed".`);
-    else if (facts.emittedBy.has(type)) problem('emits', `${quote(type)} is already emitted by ${facts.emittedBy.get(type) ?? ''}; an event type has one sender, so name this one after the new agent's domain.`);
-    else if (facts.platformEvents.includes(type)) problem('emits', `${quote(type)} is published by the platform itself.`);
+    if (!valid(assertEventTypeValid, type))
+      problem(
+        'emits',
+        `${quote(type)} is not an event type: write <domain>.<entity>.<action> in lowercase, e.g. "invoice.reconciliation.completed".`,
+      );
+    else if (facts.emittedBy.has(type))
+      problem(
+        'emits',
+        `${quote(type)} is already emitted by ${facts.emittedBy.get(type) ?? ''}; an event type has one sender, so name this one after the new agent's domain.`,
+      );
+    else if (facts.platformEvents.includes(type))
+      problem('emits', `${quote(type)} is published by the platform itself.`);
   }
   const stores = list('stores', /\n/).map((line) => {
     const [tableName = '', ...about] = line.split(/\s+[-–:]\s+/);
     return { table: tableName.trim(), about: about.length === 0 ? undefined : about.join(' - ') };
   });
-  for (const s of stores) if (!table.test(s.table)) problem('stores', `${quote(s.table)} is not a table name: use snake_case, e.g. "invoice_matches".`);
+  for (const s of stores)
+    if (!table.test(s.table))
+      problem('stores', `${quote(s.table)} is not a table name: use snake_case, e.g. "invoice_matches".`);
   const dependsOn = list('depends-on');
-  for (const dep of dependsOn) if (!facts.agents.includes(dep)) problem('depends-on', `there is no agent ${quote(dep)}; the agents are ${facts.agents.join(', ') || 'none yet'}.`);
-  if (answers['wakes-on'] !== undefined && answers.emits === undefined && answers.stores === undefined) problem('emits', 'and "Data it stores" are both empty: an agent that sends nothing and keeps nothing has no effect anyone can see or test; name an event it emits or a table it stores.');
+  for (const dep of dependsOn)
+    if (!facts.agents.includes(dep))
+      problem(
+        'depends-on',
+        `there is no agent ${quote(dep)}; the agents are ${facts.agents.join(', ') || 'none yet'}.`,
+      );
+  if (answers['wakes-on'] !== undefined && answers.emits === undefined && answers.stores === undefined)
+    problem(
+      'emits',
+      'and "Data it stores" are both empty: an agent that sends nothing and keeps nothing has no effect anyone can see or test; name an event it emits or a table it stores.',
+    );
   const acceptance = examples(text('acceptance') ?? '');
-  if (answers.acceptance !== undefined && acceptance.length === 0) problem('acceptance', 'has no complete example: write each as three lines, "Given …", "When …", "Then …".');
+  if (answers.acceptance !== undefined && acceptance.length === 0)
+    problem('acceptance', 'has no complete example: write each as three lines, "Given …", "When …", "Then …".');
 
   if (problems.length > 0) return { problems };
-  const [purpose = '', ...responsibilities] = (text('purpose') ?? '').split('\n').map((l) => l.replace(/^\s*[-*]\s+/, '').trim()).filter((l) => l !== '');
+  const [purpose = '', ...responsibilities] = (text('purpose') ?? '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*[-*]\s+/, '').trim())
+    .filter((l) => l !== '');
   return {
     request: {
       id: id ?? '',
@@ -166,7 +243,8 @@ function examples(text: string): AgentRequest['acceptance'] {
   let current: Partial<Record<'given' | 'when' | 'then', string>> = {};
   let last: 'given' | 'when' | 'then' | undefined;
   const flush = () => {
-    if (current.given !== undefined && current.when !== undefined && current.then !== undefined) found.push({ given: current.given, when: current.when, then: current.then });
+    if (current.given !== undefined && current.when !== undefined && current.then !== undefined)
+      found.push({ given: current.given, when: current.when, then: current.then });
     current = {};
   };
   for (const raw of text.split('\n')) {

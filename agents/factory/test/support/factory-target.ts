@@ -12,7 +12,11 @@ import { loadTemplates, type Generation } from '../../src/index.ts';
 const exec = promisify(execFile);
 /** This repository: the Factory's templates and the platform generated code is typechecked against. */
 export const platformRoot = fileURLToPath(new URL('../../../..', import.meta.url));
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 
 /** A repository the Factory works on, served by the GitHub double, and the App's client to it. */
 export interface FactoryTarget {
@@ -31,7 +35,9 @@ export interface FactoryTarget {
  * generates), with the people given holding those roles on it: the Factory acts only for
  * people with write access (docs/security.md).
  */
-export async function startFactoryTarget(roles: Readonly<Record<string, 'read' | 'triage' | 'write' | 'maintain' | 'admin'>>): Promise<FactoryTarget> {
+export async function startFactoryTarget(
+  roles: Readonly<Record<string, 'read' | 'triage' | 'write' | 'maintain' | 'admin'>>,
+): Promise<FactoryTarget> {
   const dir = await mkdtemp(join(tmpdir(), 'factory-target-'));
   const repoDir = join(dir, 'platform');
   await exec('git', ['clone', '-q', '--local', '--no-hardlinks', platformRoot, repoDir]);
@@ -41,6 +47,17 @@ export async function startFactoryTarget(roles: Readonly<Record<string, 'read' |
   const repo: DoubleRepo = { owner: 'acme', repo: 'platform', dir: repoDir, pulls: [] };
   github.addRepo(repo);
   for (const [login, role] of Object.entries(roles)) github.roles.set(login, role);
-  const client = createGitHubPort({ credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' }, fetch: github.fetch }).forInstallation(7);
-  return { dir, github, repo, client, generation: { templates: await loadTemplates(), typecheckRoot: platformRoot }, git, dispose: () => rm(dir, { recursive: true, force: true }) };
+  const client = createGitHubPort({
+    credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
+    fetch: github.fetch,
+  }).forInstallation(7);
+  return {
+    dir,
+    github,
+    repo,
+    client,
+    generation: { templates: await loadTemplates(), typecheckRoot: platformRoot },
+    git,
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
 }

@@ -2,14 +2,55 @@ import { examplePayload } from '../../../../test/support/github-webhooks.ts';
 import type { IssuePayload } from '../../src/index.ts';
 
 /** A questionnaire body as GitHub renders the issue form (CRLF), asking for "release-notes" named `name`. */
-export const body = (name: string) => [
-  '### Agent id', '', 'release-notes', '', '### Agent name', '', name, '', '### Tier / domain', '', 'Platform CoE', '',
-  '### Purpose and responsibilities', '', 'Writes release notes from merged pull requests.', '',
-  '### Events that wake it', '', 'github.pull_request.closed', '', '### Events it emits', '', 'release.notes.drafted', '',
-  '### Data it stores', '', 'release_notes - one row per merged pull request', '', '### Capabilities it needs', '', '- [X] github:contents:read', '',
-  '### Agents it depends on', '', '_No response_', '', '### Service level (response target)', '', 'within 1 minute', '',
-  '### Acceptance examples', '', 'Given a github.pull_request.closed event for a merged pull request', 'When the agent handles it', 'Then it emits release.notes.drafted', '',
-].join('\r\n');
+export const body = (name: string) =>
+  [
+    '### Agent id',
+    '',
+    'release-notes',
+    '',
+    '### Agent name',
+    '',
+    name,
+    '',
+    '### Tier / domain',
+    '',
+    'Platform CoE',
+    '',
+    '### Purpose and responsibilities',
+    '',
+    'Writes release notes from merged pull requests.',
+    '',
+    '### Events that wake it',
+    '',
+    'github.pull_request.closed',
+    '',
+    '### Events it emits',
+    '',
+    'release.notes.drafted',
+    '',
+    '### Data it stores',
+    '',
+    'release_notes - one row per merged pull request',
+    '',
+    '### Capabilities it needs',
+    '',
+    '- [X] github:contents:read',
+    '',
+    '### Agents it depends on',
+    '',
+    '_No response_',
+    '',
+    '### Service level (response target)',
+    '',
+    'within 1 minute',
+    '',
+    '### Acceptance examples',
+    '',
+    'Given a github.pull_request.closed event for a merged pull request',
+    'When the agent handles it',
+    'Then it emits release.notes.drafted',
+    '',
+  ].join('\r\n');
 
 /**
  * Who a payload is from: the issue's number and author, the person whose act sent the
@@ -34,19 +75,35 @@ export function issuePayload(action: string, text: string, people: PayloadPeople
   const p = examplePayload('issues', action) as IssuePayload & Record<string, unknown>;
   const issue = p.issue as Record<string, unknown>;
   p.repository = { ...(p.repository as object), name: 'platform', owner: { login: 'acme' } };
-  p.issue = { ...issue, number: people.number ?? 31, body: text, labels: [...new Set(['factory', 'new-agent', people.label ?? 'factory'])].map((name) => ({ name })), user: as(issue.user, people.author) as { login: string } };
+  p.issue = {
+    ...issue,
+    number: people.number ?? 31,
+    body: text,
+    labels: [...new Set(['factory', 'new-agent', people.label ?? 'factory'])].map((name) => ({ name })),
+    user: as(issue.user, people.author) as { login: string },
+  };
   p.sender = as(p.sender, people.sender ?? people.author) as IssuePayload['sender'];
   if (action === 'labeled') p.label = { name: people.label ?? 'factory' };
   return p;
 }
 
 /** GitHub's published `issue_comment.created` payload: `commenter`'s `comment` on issue #31 (by default Codertocat's, on their own issue). */
-export function commentPayload(comment: string, text: string, people: { commenter?: string; author?: string; number?: number } = {}): IssuePayload {
+export function commentPayload(
+  comment: string,
+  text: string,
+  people: { commenter?: string; author?: string; number?: number } = {},
+): IssuePayload {
   const p = examplePayload('issue_comment', 'created') as IssuePayload & Record<string, unknown>;
   const issue = p.issue as Record<string, unknown>;
   const example = p.comment as Record<string, unknown>;
   p.repository = { ...(p.repository as object), name: 'platform', owner: { login: 'acme' } };
-  p.issue = { ...issue, number: people.number ?? 31, body: text, labels: [{ name: 'factory' }], user: as(issue.user, people.author) as { login: string } };
+  p.issue = {
+    ...issue,
+    number: people.number ?? 31,
+    body: text,
+    labels: [{ name: 'factory' }],
+    user: as(issue.user, people.author) as { login: string },
+  };
   p.comment = { ...example, body: comment, user: as(example.user, people.commenter) as { login: string } };
   p.sender = as(p.sender, people.commenter) as IssuePayload['sender'];
   return p;

@@ -40,11 +40,17 @@ export function createBaseContext(s: AgentServices, parent?: CloudEvent): BaseCo
     clock: () => new Date(),
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     async emit(input) {
-      if (!manifest.emits.includes(input.type)) throw createError('WOW_ERR_EVENT_UNDECLARED', [manifest.id, input.type]);
-      return bus.publish(createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }));
+      if (!manifest.emits.includes(input.type))
+        throw createError('WOW_ERR_EVENT_UNDECLARED', [manifest.id, input.type]);
+      return bus.publish(
+        createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }),
+      );
     },
     request(input, opts = {}) {
-      return bus.request(createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }), { timeoutMs: opts.timeoutMs ?? 30_000 });
+      return bus.request(
+        createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }),
+        { timeoutMs: opts.timeoutMs ?? 30_000 },
+      );
     },
     async once(key, effect) {
       return (await runOnce(s.store, manifest.id, key, effect)).result;

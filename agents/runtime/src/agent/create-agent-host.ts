@@ -12,7 +12,13 @@ import type { GitHubPort } from '../github/github-port.ts';
 import { createLlmClient, type LlmClient } from '../llm/llm-client.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import { heartbeat, markInstanceStopped, pruneInstances, registerAgent, registerInstance } from '../registry/registry.ts';
+import {
+  heartbeat,
+  markInstanceStopped,
+  pruneInstances,
+  registerAgent,
+  registerInstance,
+} from '../registry/registry.ts';
 import { createHealthRecorder } from '../registry/agent-health.ts';
 import type { Store } from '../store/store.ts';
 import { createAgentContext, createBaseContext, type AgentServices } from './create-agent-context.ts';
@@ -79,15 +85,32 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
   // An id with no folder here may still be deployed; start() looks in the registry for it.
   const manifests = opts.ids === undefined ? local : local.filter((m) => opts.ids?.includes(m.manifest.id));
   const llm = opts.llm ?? (config.llm === undefined ? undefined : createLlmClient(config.llm));
-  const servicesFor = (manifest: AgentServices['manifest']): AgentServices => ({ manifest, config, bus, store, metrics, github: opts.github, llm, log: log.child({ agent: manifest.id }) });
+  const servicesFor = (manifest: AgentServices['manifest']): AgentServices => ({
+    manifest,
+    config,
+    bus,
+    store,
+    metrics,
+    github: opts.github,
+    llm,
+    log: log.child({ agent: manifest.id }),
+  });
   const running = new Map<string, HostedAgent>();
   for (const { manifest, dir } of manifests) {
-    running.set(manifest.id, { services: servicesFor(manifest), definition: await loadAgentDefinition(manifest.id, dir), treeHash: null, inFlight: 0 });
+    running.set(manifest.id, {
+      services: servicesFor(manifest),
+      definition: await loadAgentDefinition(manifest.id, dir),
+      treeHash: null,
+      inFlight: 0,
+    });
   }
   const wanted = (id: string) => opts.ids === undefined || opts.ids.includes(id);
 
   const health = createHealthRecorder();
-  const flushHealth = () => health.flush(store).catch((err: unknown) => log.warn({ err }, 'could not record agent health; kept for the next heartbeat'));
+  const flushHealth = () =>
+    health
+      .flush(store)
+      .catch((err: unknown) => log.warn({ err }, 'could not record agent health; kept for the next heartbeat'));
   let beating: Promise<void> | undefined;
   const beat = (agent: HostedAgent) => heartbeat(store, agent.services.manifest.id, instanceId, agent.inFlight);
   // In-flight changes are written at once when idle turns busy or back, so Working shows
@@ -97,42 +120,53 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     if (beating !== undefined) return;
     const batch = dirty;
     dirty = new Set();
-    beating = Promise.all([...batch].map(beat)).then(() => undefined, (err: unknown) => log.warn({ err }, 'heartbeat failed')).finally(() => {
-      beating = undefined;
-      if (dirty.size > 0) flush();
-    });
+    beating = Promise.all([...batch].map(beat))
+      .then(
+        () => undefined,
+        (err: unknown) => log.warn({ err }, 'heartbeat failed'),
+      )
+      .finally(() => {
+        beating = undefined;
+        if (dirty.size > 0) flush();
+      });
   };
   let timer: NodeJS.Timeout | undefined;
   let control: SubscriptionHandle | undefined;
 
-  const handlerFor = (agent: HostedAgent) => async (event: CloudEvent, delivery: Parameters<typeof createAgentContext>[2]) => {
-    const id = agent.services.manifest.id;
-    const schema = Object.entries(agent.definition.input ?? {}).find(([pattern]) => typeMatches(pattern, event.type))?.[1];
-    if (schema !== undefined) {
-      const parsed = schema.safeParse(event.data);
-      if (!parsed.success) throw createError('WOW_ERR_EVENT_INVALID', [`data of ${event.type} for ${id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`]);
-      event = { ...event, data: parsed.data };
-    }
-    if (agent.inFlight++ === 0) {
-      dirty.add(agent);
-      flush();
-    }
-    metrics.agentInFlight.inc({ agent: id });
-    const started = performance.now();
-    let ok = false;
-    try {
-      const result = await agent.definition.handle(createAgentContext(agent.services, event, delivery), event);
-      ok = true;
-      return result;
-    } finally {
-      health.record(id, performance.now() - started, ok);
-      metrics.agentInFlight.dec({ agent: id });
-      if (--agent.inFlight === 0) {
+  const handlerFor =
+    (agent: HostedAgent) => async (event: CloudEvent, delivery: Parameters<typeof createAgentContext>[2]) => {
+      const id = agent.services.manifest.id;
+      const schema = Object.entries(agent.definition.input ?? {}).find(([pattern]) =>
+        typeMatches(pattern, event.type),
+      )?.[1];
+      if (schema !== undefined) {
+        const parsed = schema.safeParse(event.data);
+        if (!parsed.success)
+          throw createError('WOW_ERR_EVENT_INVALID', [
+            `data of ${event.type} for ${id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+          ]);
+        event = { ...event, data: parsed.data };
+      }
+      if (agent.inFlight++ === 0) {
         dirty.add(agent);
         flush();
       }
-    }
-  };
+      metrics.agentInFlight.inc({ agent: id });
+      const started = performance.now();
+      let ok = false;
+      try {
+        const result = await agent.definition.handle(createAgentContext(agent.services, event, delivery), event);
+        ok = true;
+        return result;
+      } finally {
+        health.record(id, performance.now() - started, ok);
+        metrics.agentInFlight.dec({ agent: id });
+        if (--agent.inFlight === 0) {
+          dirty.add(agent);
+          flush();
+        }
+      }
+    };
 
   const startAgent = async (agent: HostedAgent) => {
     const { manifest } = agent.services;
@@ -149,7 +183,10 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       ...(manifest.maxAttempts === undefined ? {} : { maxAttempts: manifest.maxAttempts }),
       ...(manifest.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: manifest.visibilityTimeoutMs }),
     });
-    log.info({ agent: manifest.id, version: manifest.version, treeHash: agent.treeHash, wakesOn: manifest.wakesOn }, 'agent started');
+    log.info(
+      { agent: manifest.id, version: manifest.version, treeHash: agent.treeHash, wakesOn: manifest.wakesOn },
+      'agent started',
+    );
   };
   const stopAgent = async (agent: HostedAgent, timeoutMs: number): Promise<StopResult> => {
     const result = (await agent.handle?.stop({ timeoutMs })) ?? { drained: true, abandoned: 0 };
@@ -159,7 +196,12 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
 
   const loadRelease = async (release: AgentRelease): Promise<HostedAgent> => {
     const dir = await materialiseRelease({ releasesDir, agentsDir: opts.agentsDir, release });
-    return { services: servicesFor(release.manifest), definition: await loadAgentDefinition(release.agentId, dir), treeHash: release.treeHash, inFlight: 0 };
+    return {
+      services: servicesFor(release.manifest),
+      definition: await loadAgentDefinition(release.agentId, dir),
+      treeHash: release.treeHash,
+      inFlight: 0,
+    };
   };
   // A version that fails to load here is not retried on every tick; a new deploy is.
   const failed = new Set<string>();
@@ -171,7 +213,10 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       return await loadRelease(release);
     } catch (err) {
       failed.add(`${id}@${treeHash}`);
-      log.error({ agent: id, treeHash, err }, 'the Active version failed to load here; the agent keeps running what it ran');
+      log.error(
+        { agent: id, treeHash, err },
+        'the Active version failed to load here; the agent keeps running what it ran',
+      );
       return undefined;
     }
   };
@@ -187,17 +232,29 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       if (next === undefined || stopping) continue;
       if (current !== undefined) {
         const drained = await stopAgent(current, config.agents.shutdownTimeoutMs);
-        if (!drained.drained) log.warn({ agent: id, abandoned: drained.abandoned }, 'the old version did not drain in time; its unfinished messages will be redelivered to the new one');
+        if (!drained.drained)
+          log.warn(
+            { agent: id, abandoned: drained.abandoned },
+            'the old version did not drain in time; its unfinished messages will be redelivered to the new one',
+          );
       }
       // Listed once it takes work; if starting throws, the next reconciliation tries again.
       running.delete(id);
       await startAgent(next);
       running.set(id, next);
-      log.info({ agent: id, version: next.services.manifest.version, treeHash, previous: current?.treeHash ?? null }, 'deployed version running');
+      log.info(
+        { agent: id, version: next.services.manifest.version, treeHash, previous: current?.treeHash ?? null },
+        'deployed version running',
+      );
     }
   };
   // One reconciliation at a time: a swap must finish before the next one looks.
-  const reconcile = () => (reconciling = reconciling.then(reconcileNow).catch((err: unknown) => log.warn({ err }, 'could not reconcile with the registry; retrying on the next heartbeat')));
+  const reconcile = () =>
+    (reconciling = reconciling
+      .then(reconcileNow)
+      .catch((err: unknown) =>
+        log.warn({ err }, 'could not reconcile with the registry; retrying on the next heartbeat'),
+      ));
 
   return {
     instanceId,
@@ -212,10 +269,17 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
         if (deployed !== undefined) running.set(id, deployed);
       }
       const known = [...new Set([...local.map((m) => m.manifest.id), ...active.keys()])].sort();
-      for (const id of opts.ids ?? []) if (!running.has(id)) throw createError('WOW_ERR_AGENT_NOT_FOUND', [id, opts.agentsDir, known.join(', ') || 'none']);
+      for (const id of opts.ids ?? [])
+        if (!running.has(id))
+          throw createError('WOW_ERR_AGENT_NOT_FOUND', [id, opts.agentsDir, known.join(', ') || 'none']);
       for (const agent of running.values()) await startAgent(agent);
       // Every instance hears of every deploy: a group of its own, starting at the next event.
-      control = await bus.subscribe({ group: `runtime@${instanceId}`, types: [deployedEventType], handler: () => reconcile(), concurrency: 1 });
+      control = await bus.subscribe({
+        group: `runtime@${instanceId}`,
+        types: [deployedEventType],
+        handler: () => reconcile(),
+        concurrency: 1,
+      });
       timer = setInterval(() => {
         for (const agent of running.values()) dirty.add(agent);
         flush();
@@ -234,7 +298,11 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       await flushHealth();
       for (const id of running.keys()) await markInstanceStopped(store, id, instanceId);
       const abandoned = results.reduce((n, r) => n + r.abandoned, 0);
-      if (abandoned > 0) log.error({ code: 'WOW_ERR_SHUTDOWN_TIMEOUT', abandoned, timeoutMs }, createError('WOW_ERR_SHUTDOWN_TIMEOUT', [abandoned, timeoutMs]).message);
+      if (abandoned > 0)
+        log.error(
+          { code: 'WOW_ERR_SHUTDOWN_TIMEOUT', abandoned, timeoutMs },
+          createError('WOW_ERR_SHUTDOWN_TIMEOUT', [abandoned, timeoutMs]).message,
+        );
       return { drained: abandoned === 0, abandoned };
     },
   };

@@ -15,7 +15,10 @@ export interface LoadedManifest {
 
 /** "file:line:column field: problem" for every problem of every manifest, or the manifests. */
 export async function loadManifests(agentsDir: string): Promise<LoadedManifest[]> {
-  const folders = (await readdir(agentsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const folders = (await readdir(agentsDir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   const loaded: LoadedManifest[] = [];
   const problems: string[] = [];
   for (const folder of folders) {
@@ -31,20 +34,32 @@ export async function loadManifests(agentsDir: string): Promise<LoadedManifest[]
     if ('manifest' in result) loaded.push({ dir, file, manifest: result.manifest });
     else problems.push(...result.problems);
   }
-  if (problems.length > 0) throw createError('WOW_ERR_MANIFEST_INVALID', [`${problems.length} problem(s) in agent manifests`, '\n' + problems.map((p) => `  ${p}`).join('\n')]);
+  if (problems.length > 0)
+    throw createError('WOW_ERR_MANIFEST_INVALID', [
+      `${problems.length} problem(s) in agent manifests`,
+      '\n' + problems.map((p) => `  ${p}`).join('\n'),
+    ]);
   return loaded;
 }
 
 /** Validates one agent.yml's text; `folder` is the folder name its id must equal. */
-export function parseManifest(text: string, file: string, folder: string): { manifest: AgentManifest } | { problems: string[] } {
+export function parseManifest(
+  text: string,
+  file: string,
+  folder: string,
+): { manifest: AgentManifest } | { problems: string[] } {
   const { doc, at, locate, keyOffset, errors } = readYaml(text, file);
   if (errors.length > 0) return { problems: errors };
-  if (!isMap(doc.contents)) return { problems: [`${file}:1:1 (root): expected a mapping of fields (id, name, version, …)`] };
+  if (!isMap(doc.contents))
+    return { problems: [`${file}:1:1 (root): expected a mapping of fields (id, name, version, …)`] };
   const parsed = manifestSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => {
       if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => ({ offset: keyOffset([...issue.path, key]), text: `${[...issue.path, key].join('.')}: unknown field; the fields are ${Object.keys(manifestSchema.shape).join(', ')}` }));
+        return issue.keys.map((key) => ({
+          offset: keyOffset([...issue.path, key]),
+          text: `${[...issue.path, key].join('.')}: unknown field; the fields are ${Object.keys(manifestSchema.shape).join(', ')}`,
+        }));
       }
       const { offset, path } = locate(issue.path);
       return [{ offset, text: `${path || '(root)'}: ${issue.message}` }];

@@ -10,7 +10,12 @@ const recordSql = readSql(import.meta.url, 'record-processed-result');
  * as the effect's own writes, so both commit together or not at all. A second run, even a
  * concurrent one, returns the first run's result instead of repeating the effect.
  */
-export async function runOnce<T>(store: Store, scope: string, key: string, effect: (tx: PgQueryable) => Promise<T>): Promise<{ result: T; firstRun: boolean }> {
+export async function runOnce<T>(
+  store: Store,
+  scope: string,
+  key: string,
+  effect: (tx: PgQueryable) => Promise<T>,
+): Promise<{ result: T; firstRun: boolean }> {
   return store.transaction(async (tx) => {
     const claimed = await tx.query(claimSql, [scope, key]);
     if (claimed.rowCount === 0) {

@@ -20,6 +20,21 @@ export interface CreateBusOptions {
 export async function createBus(opts: CreateBusOptions): Promise<Bus> {
   const observer = opts.observer ?? silentBusObserver;
   const claimIntervalMs = opts.claimIntervalMs ?? 1000;
-  if (opts.redisUrl === undefined) return createMemoryBus({ streamMaxLen: opts.streamMaxLen, defaults: opts.defaults, log: opts.log, observer, claimIntervalMs });
-  return createRedisBus({ redisUrl: opts.redisUrl, keyPrefix: opts.keyPrefix ?? 'wow:', streamMaxLen: opts.streamMaxLen, defaults: opts.defaults, log: opts.log, observer, claimIntervalMs });
+  if (opts.redisUrl === undefined)
+    return createMemoryBus({
+      streamMaxLen: opts.streamMaxLen,
+      defaults: opts.defaults,
+      log: opts.log,
+      observer,
+      claimIntervalMs,
+    });
+  return createRedisBus({
+    redisUrl: opts.redisUrl,
+    keyPrefix: opts.keyPrefix ?? 'wow:',
+    streamMaxLen: opts.streamMaxLen,
+    defaults: opts.defaults,
+    log: opts.log,
+    observer,
+    claimIntervalMs,
+  });
 }

@@ -15,12 +15,16 @@ export const cloudEventSchema = z.object({
   specversion: z.literal('1.0'),
   id: z.string().min(1),
   source: z.string().min(1),
-  type: z.string().regex(typePattern, { error: 'expected lowercase dot-separated segments with at least two parts, e.g. "github.push"' }),
+  type: z.string().regex(typePattern, {
+    error: 'expected lowercase dot-separated segments with at least two parts, e.g. "github.push"',
+  }),
   subject: z.string().min(1).optional(),
   time: z.iso.datetime({ offset: true }),
   datacontenttype: z.literal('application/json'),
   data: z.unknown(),
-  traceparent: z.string().regex(traceparentPattern, { error: 'expected a W3C traceparent "00-<32 hex>-<16 hex>-<2 hex>"' }),
+  traceparent: z
+    .string()
+    .regex(traceparentPattern, { error: 'expected a W3C traceparent "00-<32 hex>-<16 hex>-<2 hex>"' }),
   tracestate: z.string().optional(),
   partitionkey: z.string().min(1).optional(),
   correlationid: z.string().min(1).optional(),
@@ -93,11 +97,27 @@ const optionalText = (v: unknown) => v === undefined || (typeof v === 'string' &
 function isValidEnvelope(value: unknown): value is CloudEvent {
   if (typeof value !== 'object' || value === null) return false;
   const e = value as Record<string, unknown>;
-  return e.specversion === '1.0' && typeof e.id === 'string' && e.id.length > 0 && typeof e.source === 'string' && e.source.length > 0
-    && typeof e.type === 'string' && typePattern.test(e.type) && typeof e.time === 'string' && isoTime.test(e.time)
-    && e.datacontenttype === 'application/json' && 'data' in e && typeof e.traceparent === 'string' && traceparentPattern.test(e.traceparent)
-    && optionalText(e.subject) && (e.tracestate === undefined || typeof e.tracestate === 'string') && optionalText(e.partitionkey)
-    && optionalText(e.correlationid) && optionalText(e.replyto) && optionalText(e.signature);
+  return (
+    e.specversion === '1.0' &&
+    typeof e.id === 'string' &&
+    e.id.length > 0 &&
+    typeof e.source === 'string' &&
+    e.source.length > 0 &&
+    typeof e.type === 'string' &&
+    typePattern.test(e.type) &&
+    typeof e.time === 'string' &&
+    isoTime.test(e.time) &&
+    e.datacontenttype === 'application/json' &&
+    'data' in e &&
+    typeof e.traceparent === 'string' &&
+    traceparentPattern.test(e.traceparent) &&
+    optionalText(e.subject) &&
+    (e.tracestate === undefined || typeof e.tracestate === 'string') &&
+    optionalText(e.partitionkey) &&
+    optionalText(e.correlationid) &&
+    optionalText(e.replyto) &&
+    optionalText(e.signature)
+  );
 }
 
 /** Returns the event if it is a valid envelope, or throws WOW_ERR_EVENT_INVALID naming each bad field. */
@@ -105,13 +125,19 @@ export function assertEventValid(value: unknown): CloudEvent {
   if (isValidEnvelope(value)) return value;
   const parsed = cloudEventSchema.safeParse(value);
   if (!parsed.success) {
-    throw createError('WOW_ERR_EVENT_INVALID', [parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')]);
+    throw createError('WOW_ERR_EVENT_INVALID', [
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+    ]);
   }
   return parsed.data;
 }
 
 export function assertEventTypeValid(type: string): string {
-  if (!typePattern.test(type)) throw createError('WOW_ERR_EVENT_TYPE', [type, 'expected lowercase dot-separated segments with at least two parts, e.g. "github.push"']);
+  if (!typePattern.test(type))
+    throw createError('WOW_ERR_EVENT_TYPE', [
+      type,
+      'expected lowercase dot-separated segments with at least two parts, e.g. "github.push"',
+    ]);
   return type;
 }
 
@@ -136,6 +162,10 @@ export function typeMatches(pattern: string, type: string): boolean {
 
 export function assertPatternValid(pattern: string): string {
   const base = pattern.endsWith('.*') ? pattern.slice(0, -2) : pattern;
-  if (!typePattern.test(base)) throw createError('WOW_ERR_EVENT_TYPE', [pattern, 'expected an event type or a "<domain>.<entity>.*" pattern, e.g. "github.pull_request.*"']);
+  if (!typePattern.test(base))
+    throw createError('WOW_ERR_EVENT_TYPE', [
+      pattern,
+      'expected an event type or a "<domain>.<entity>.*" pattern, e.g. "github.pull_request.*"',
+    ]);
   return pattern;
 }

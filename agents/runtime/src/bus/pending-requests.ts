@@ -5,7 +5,10 @@ import type { ReplyBody } from './consumer/consumer-port.ts';
 
 /** Requests waiting for their reply, by correlation id; both drivers use it. */
 export class PendingRequests {
-  private readonly waiting = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly waiting = new Map<
+    string,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
 
   /** A new correlation id and the promise of its reply, failing after `timeoutMs`. */
   open(type: string, timeoutMs: number): { correlationId: string; reply: Promise<unknown> } {
@@ -26,7 +29,12 @@ export class PendingRequests {
     this.waiting.delete(correlationId);
     clearTimeout(w.timer);
     if (body.ok) w.resolve(body.value);
-    else w.reject(createError('WOW_ERR_NO_RESPONDER', [correlationId, `${body.error.code}: ${body.error.message}`], { cause: restoreError(body.error) }));
+    else
+      w.reject(
+        createError('WOW_ERR_NO_RESPONDER', [correlationId, `${body.error.code}: ${body.error.message}`], {
+          cause: restoreError(body.error),
+        }),
+      );
   }
 
   /** Fails every waiting request: the bus is closing. */

@@ -17,33 +17,55 @@ const url = (protocols: readonly string[]) =>
   z
     .string()
     .trim()
-    .refine((v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    }, { error: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` });
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { error: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+    );
 
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 export const envSchema = z.object({
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { error: 'expected one of trace, debug, info, warn, error, fatal, silent' }).default('info'),
+  LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+      error: 'expected one of trace, debug, info, warn, error, fatal, silent',
+    })
+    .default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535, 3000),
   TRUST_PROXY: z.preprocess(
     emptyAsUndefined,
     z
       .string()
-      .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/, { error: 'expected proxy addresses or CIDRs, or loopback, linklocal, uniquelocal, separated by commas (e.g. "loopback" or "10.0.0.0/8")' })))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.string().regex(/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/, {
+            error:
+              'expected proxy addresses or CIDRs, or loopback, linklocal, uniquelocal, separated by commas (e.g. "loopback" or "10.0.0.0/8")',
+          }),
+        ),
+      )
       .optional(),
   ),
   DATABASE_URL: z.preprocess(emptyAsUndefined, url(['postgres:', 'postgresql:']).optional()),
   DATABASE_POOL_MAX: int(1, 1000, 10),
   DATA_DIR: z.string().min(1).default('.data'),
   REDIS_URL: z.preprocess(emptyAsUndefined, url(['redis:', 'rediss:']).optional()),
-  BUS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_{}-]+$/, { error: 'expected letters, digits and : _ - { } (e.g. "wow:")' }).default('wow:'),
+  BUS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_{}-]+$/, { error: 'expected letters, digits and : _ - { } (e.g. "wow:")' })
+    .default('wow:'),
   BUS_STREAM_MAXLEN: int(1000, 1_000_000_000, 100_000),
   BUS_MAX_ATTEMPTS: int(1, 1000, 5),
   BUS_VISIBILITY_TIMEOUT_MS: int(100, 86_400_000, 30_000),
@@ -55,8 +77,19 @@ export const envSchema = z.object({
   HEARTBEAT_TIMEOUT_MS: int(300, 86_400_000, 15_000),
   SHUTDOWN_TIMEOUT_MS: int(0, 3_600_000, 10_000),
   WEBHOOK_DEDUPE_TTL_SECONDS: int(60, 30 * 86_400, 3 * 86_400),
-  APP_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, { error: 'expected the numeric App ID from the App settings page' }).optional()),
-  PRIVATE_KEY: z.preprocess(emptyAsUndefined, z.string().includes('PRIVATE KEY-----', { error: 'expected a PEM private key ("-----BEGIN RSA PRIVATE KEY-----…"); newlines may be written as \\n' }).optional()),
+  APP_ID: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^\d+$/, { error: 'expected the numeric App ID from the App settings page' }).optional(),
+  ),
+  PRIVATE_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .includes('PRIVATE KEY-----', {
+        error: 'expected a PEM private key ("-----BEGIN RSA PRIVATE KEY-----…"); newlines may be written as \\n',
+      })
+      .optional(),
+  ),
   PRIVATE_KEY_PATH: z.preprocess(emptyAsUndefined, z.string().optional()),
   GITHUB_API_URL: url(['https:', 'http:']).default('https://api.github.com'),
   LLM_BASE_URL: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
@@ -65,25 +98,80 @@ export const envSchema = z.object({
   VISION_TARBALL_MAX_BYTES: int(1024, 4 * 1024 ** 3, 100 * 1024 ** 2),
   VISION_TARBALL_MAX_FILES: int(1, 10_000_000, 50_000),
   VISION_FILE_MAX_BYTES: int(1024, 1024 ** 3, 10 * 1024 ** 2),
-  WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(8, { error: 'expected the webhook secret set in the App settings (at least 8 characters)' }).optional()),
-  SUPPORT_REPO: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: 'expected owner/repo, the repository where tickets become issues' }).optional()),
-  SUPPORT_APPROVERS: z.preprocess(emptyAsUndefined, z.string().regex(/^\s*@?[A-Za-z0-9-]+(?:\/[A-Za-z0-9._-]+)?(?:\s*,\s*@?[A-Za-z0-9-]+(?:\/[A-Za-z0-9._-]+)?)*\s*$/, { error: 'expected GitHub logins or org/team slugs, comma-separated (e.g. "ada, acme/support-leads")' }).optional()),
+  WEBHOOK_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .min(8, { error: 'expected the webhook secret set in the App settings (at least 8 characters)' })
+      .optional(),
+  ),
+  SUPPORT_REPO: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
+        error: 'expected owner/repo, the repository where tickets become issues',
+      })
+      .optional(),
+  ),
+  SUPPORT_APPROVERS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\s*@?[A-Za-z0-9-]+(?:\/[A-Za-z0-9._-]+)?(?:\s*,\s*@?[A-Za-z0-9-]+(?:\/[A-Za-z0-9._-]+)?)*\s*$/, {
+        error: 'expected GitHub logins or org/team slugs, comma-separated (e.g. "ada, acme/support-leads")',
+      })
+      .optional(),
+  ),
   SUPPORT_PERSONAL_DATA_IN_ISSUES: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false'),
-  SUPPORT_L1_THRESHOLD: z.coerce.number({ error: 'expected a number from 0 to 1' }).min(0, { error: 'expected a number from 0 to 1' }).max(1, { error: 'expected a number from 0 to 1' }).default(0.6),
+  SUPPORT_L1_THRESHOLD: z.coerce
+    .number({ error: 'expected a number from 0 to 1' })
+    .min(0, { error: 'expected a number from 0 to 1' })
+    .max(1, { error: 'expected a number from 0 to 1' })
+    .default(0.6),
   SUPPORT_RATE_LIMIT_PER_MINUTE: int(1, 100_000, 60),
   SUPPORT_FORM_PER_IP_PER_HOUR: int(1, 100_000, 20),
   SUPPORT_FORM_PER_EMAIL_PER_HOUR: int(1, 100_000, 5),
-  SUPPORT_SECRETS_KEY: z.preprocess(emptyAsUndefined, z.string().trim().refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v), { error: 'expected 32 random bytes in base64 (e.g. the output of "openssl rand -base64 32")' }).optional()),
-  SUPPORT_FORM_KEY: z.preprocess(emptyAsUndefined, z.string().trim().refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 32, { error: 'expected at least 32 random bytes in base64 (e.g. the output of "openssl rand -base64 32")' }).optional()),
+  SUPPORT_SECRETS_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v), {
+        error: 'expected 32 random bytes in base64 (e.g. the output of "openssl rand -base64 32")',
+      })
+      .optional(),
+  ),
+  SUPPORT_FORM_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 32, {
+        error: 'expected at least 32 random bytes in base64 (e.g. the output of "openssl rand -base64 32")',
+      })
+      .optional(),
+  ),
   SUPPORT_SMTP_PORT: z.preprocess(emptyAsUndefined, int(0, 65535, 0).optional()),
   SUPPORT_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
-  SUPPORT_SMTP_DOMAINS: z.preprocess(emptyAsUndefined, z.string().regex(/^\s*[A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9.-]+\.[A-Za-z0-9-]+)*\s*$/, { error: 'expected mail domains, comma-separated (e.g. "support.example.com, example.com")' }).optional()),
+  SUPPORT_SMTP_DOMAINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\s*[A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9.-]+\.[A-Za-z0-9-]+)*\s*$/, {
+        error: 'expected mail domains, comma-separated (e.g. "support.example.com, example.com")',
+      })
+      .optional(),
+  ),
   SUPPORT_SMTP_MAX_BYTES: int(64 * 1024, 50 * 1024 * 1024, 10 * 1024 * 1024),
   SUPPORT_SMTP_MAX_CLIENTS: int(1, 10_000, 50),
   SMTP_URL: z.preprocess(emptyAsUndefined, url(['smtp:', 'smtps:']).optional()),
   SUPPORT_INCIDENT_CHECK_SECONDS: int(0, 86_400, 60),
   SUPPORT_SLA_SWEEP_SECONDS: int(0, 86_400, 60),
-  SUPPORT_EMAIL_FROM: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, { error: 'expected an email address (e.g. support@example.com)' }).default('support@waooaw.localhost'),
+  SUPPORT_EMAIL_FROM: z
+    .string()
+    .regex(/^[^\s@<>]+@[^\s@<>]+$/, { error: 'expected an email address (e.g. support@example.com)' })
+    .default('support@waooaw.localhost'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -17,8 +17,21 @@ export interface Config {
   http: { host: string; port: number; trustProxy: string[] | undefined };
   database: { url: string | undefined; poolMax: number; dataDir: string };
   redis: { url: string | undefined };
-  bus: { keyPrefix: string; streamMaxLen: number; maxAttempts: number; visibilityTimeoutMs: number; retryBaseMs: number; retryMaxMs: number };
-  agents: { dir: string; concurrency: number; heartbeatIntervalMs: number; heartbeatTimeoutMs: number; shutdownTimeoutMs: number };
+  bus: {
+    keyPrefix: string;
+    streamMaxLen: number;
+    maxAttempts: number;
+    visibilityTimeoutMs: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
+  agents: {
+    dir: string;
+    concurrency: number;
+    heartbeatIntervalMs: number;
+    heartbeatTimeoutMs: number;
+    shutdownTimeoutMs: number;
+  };
   webhooks: { secret: string | undefined; dedupeTtlSeconds: number };
   /** Undefined until APP_ID and a private key are set; `githubMissing` then says what to set. */
   github: GitHubAppCredentials | undefined;
@@ -74,12 +87,22 @@ export interface LlmSettings {
   model: string;
 }
 
-const secretVariables = new Set(['PRIVATE_KEY', 'WEBHOOK_SECRET', 'DATABASE_URL', 'REDIS_URL', 'LLM_API_KEY', 'SMTP_URL', 'SUPPORT_FORM_KEY', 'SUPPORT_SECRETS_KEY']);
+const secretVariables = new Set([
+  'PRIVATE_KEY',
+  'WEBHOOK_SECRET',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'LLM_API_KEY',
+  'SMTP_URL',
+  'SUPPORT_FORM_KEY',
+  'SUPPORT_SECRETS_KEY',
+]);
 
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
   const name = issue.path.join('.');
   const raw = env[name];
-  const got = raw === undefined ? 'it is not set' : secretVariables.has(name) ? 'the value given does not match' : `got "${raw}"`;
+  const got =
+    raw === undefined ? 'it is not set' : secretVariables.has(name) ? 'the value given does not match' : `got "${raw}"`;
   return `  ${name}: ${issue.message}; ${got}`;
 }
 
@@ -94,7 +117,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.HEARTBEAT_TIMEOUT_MS <= e.HEARTBEAT_INTERVAL_MS) {
-    throw createError('WOW_ERR_CONFIG', [`  HEARTBEAT_TIMEOUT_MS: expected more than HEARTBEAT_INTERVAL_MS (${e.HEARTBEAT_INTERVAL_MS}); got "${e.HEARTBEAT_TIMEOUT_MS}"`]);
+    throw createError('WOW_ERR_CONFIG', [
+      `  HEARTBEAT_TIMEOUT_MS: expected more than HEARTBEAT_INTERVAL_MS (${e.HEARTBEAT_INTERVAL_MS}); got "${e.HEARTBEAT_TIMEOUT_MS}"`,
+    ]);
   }
   const privateKey = readPrivateKey(e);
   const githubMissing = [
@@ -107,32 +132,70 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { host: e.HOST, port: e.PORT, trustProxy: e.TRUST_PROXY },
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, dataDir: e.DATA_DIR },
     redis: { url: e.REDIS_URL },
-    bus: { keyPrefix: e.BUS_KEY_PREFIX, streamMaxLen: e.BUS_STREAM_MAXLEN, maxAttempts: e.BUS_MAX_ATTEMPTS, visibilityTimeoutMs: e.BUS_VISIBILITY_TIMEOUT_MS, retryBaseMs: e.BUS_RETRY_BASE_MS, retryMaxMs: e.BUS_RETRY_MAX_MS },
-    agents: { dir: e.AGENTS_DIR, concurrency: e.AGENT_CONCURRENCY, heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS, heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_MS, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    bus: {
+      keyPrefix: e.BUS_KEY_PREFIX,
+      streamMaxLen: e.BUS_STREAM_MAXLEN,
+      maxAttempts: e.BUS_MAX_ATTEMPTS,
+      visibilityTimeoutMs: e.BUS_VISIBILITY_TIMEOUT_MS,
+      retryBaseMs: e.BUS_RETRY_BASE_MS,
+      retryMaxMs: e.BUS_RETRY_MAX_MS,
+    },
+    agents: {
+      dir: e.AGENTS_DIR,
+      concurrency: e.AGENT_CONCURRENCY,
+      heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS,
+      heartbeatTimeoutMs: e.HEARTBEAT_TIMEOUT_MS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
     webhooks: { secret: e.WEBHOOK_SECRET, dedupeTtlSeconds: e.WEBHOOK_DEDUPE_TTL_SECONDS },
-    github: e.APP_ID !== undefined && privateKey !== undefined && e.WEBHOOK_SECRET !== undefined ? { appId: e.APP_ID, privateKey, webhookSecret: e.WEBHOOK_SECRET, apiUrl: e.GITHUB_API_URL.replace(/\/$/, '') } : undefined,
+    github:
+      e.APP_ID !== undefined && privateKey !== undefined && e.WEBHOOK_SECRET !== undefined
+        ? { appId: e.APP_ID, privateKey, webhookSecret: e.WEBHOOK_SECRET, apiUrl: e.GITHUB_API_URL.replace(/\/$/, '') }
+        : undefined,
     githubMissing,
     llm: e.LLM_MODEL === undefined ? undefined : { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL },
     support: supportSettings(e),
-    vision: { tarballMaxBytes: e.VISION_TARBALL_MAX_BYTES, tarballMaxFiles: e.VISION_TARBALL_MAX_FILES, fileMaxBytes: e.VISION_FILE_MAX_BYTES },
+    vision: {
+      tarballMaxBytes: e.VISION_TARBALL_MAX_BYTES,
+      tarballMaxFiles: e.VISION_TARBALL_MAX_FILES,
+      fileMaxBytes: e.VISION_FILE_MAX_BYTES,
+    },
   };
 }
 
 function supportSettings(e: Env): SupportSettings {
   const [owner, repo] = e.SUPPORT_REPO?.split('/') ?? [];
-  const approvers = (e.SUPPORT_APPROVERS ?? '').split(',').map((a) => a.trim().replace(/^@/, '')).filter((a) => a !== '');
+  const approvers = (e.SUPPORT_APPROVERS ?? '')
+    .split(',')
+    .map((a) => a.trim().replace(/^@/, ''))
+    .filter((a) => a !== '');
   return {
     repo: owner === undefined || repo === undefined ? undefined : { owner, repo },
     approvers: {
       logins: approvers.filter((a) => !a.includes('/')),
-      teams: approvers.filter((a) => a.includes('/')).map((a) => ({ org: a.split('/')[0] ?? '', slug: a.split('/')[1] ?? '' })),
+      teams: approvers
+        .filter((a) => a.includes('/'))
+        .map((a) => ({ org: a.split('/')[0] ?? '', slug: a.split('/')[1] ?? '' })),
     },
     personalDataInIssues: e.SUPPORT_PERSONAL_DATA_IN_ISSUES === 'true',
     l1Threshold: e.SUPPORT_L1_THRESHOLD,
     rateLimitPerMinute: e.SUPPORT_RATE_LIMIT_PER_MINUTE,
     secretsKey: e.SUPPORT_SECRETS_KEY === undefined ? undefined : Buffer.from(e.SUPPORT_SECRETS_KEY, 'base64'),
-    form: { perIpPerHour: e.SUPPORT_FORM_PER_IP_PER_HOUR, perEmailPerHour: e.SUPPORT_FORM_PER_EMAIL_PER_HOUR, key: e.SUPPORT_FORM_KEY === undefined ? undefined : Buffer.from(e.SUPPORT_FORM_KEY, 'base64') },
-    smtpListen: e.SUPPORT_SMTP_PORT === undefined ? undefined : { host: e.SUPPORT_SMTP_HOST, port: e.SUPPORT_SMTP_PORT, domains: smtpDomains(e), maxBytes: e.SUPPORT_SMTP_MAX_BYTES, maxClients: e.SUPPORT_SMTP_MAX_CLIENTS },
+    form: {
+      perIpPerHour: e.SUPPORT_FORM_PER_IP_PER_HOUR,
+      perEmailPerHour: e.SUPPORT_FORM_PER_EMAIL_PER_HOUR,
+      key: e.SUPPORT_FORM_KEY === undefined ? undefined : Buffer.from(e.SUPPORT_FORM_KEY, 'base64'),
+    },
+    smtpListen:
+      e.SUPPORT_SMTP_PORT === undefined
+        ? undefined
+        : {
+            host: e.SUPPORT_SMTP_HOST,
+            port: e.SUPPORT_SMTP_PORT,
+            domains: smtpDomains(e),
+            maxBytes: e.SUPPORT_SMTP_MAX_BYTES,
+            maxClients: e.SUPPORT_SMTP_MAX_CLIENTS,
+          },
     smtpUrl: e.SMTP_URL,
     emailFrom: e.SUPPORT_EMAIL_FROM,
     incidentCheckMs: e.SUPPORT_INCIDENT_CHECK_SECONDS * 1000,
@@ -142,8 +205,13 @@ function supportSettings(e: Env): SupportSettings {
 
 /** The mail domains the desk's listener takes mail for: the desk's own address's, unless listed. */
 function smtpDomains(e: Env): string[] {
-  const listed = (e.SUPPORT_SMTP_DOMAINS ?? '').split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== '');
-  return listed.length > 0 ? listed : [e.SUPPORT_EMAIL_FROM.slice(e.SUPPORT_EMAIL_FROM.lastIndexOf('@') + 1).toLowerCase()];
+  const listed = (e.SUPPORT_SMTP_DOMAINS ?? '')
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter((d) => d !== '');
+  return listed.length > 0
+    ? listed
+    : [e.SUPPORT_EMAIL_FROM.slice(e.SUPPORT_EMAIL_FROM.lastIndexOf('@') + 1).toLowerCase()];
 }
 
 function readPrivateKey(e: Env): string | undefined {
@@ -153,6 +221,8 @@ function readPrivateKey(e: Env): string | undefined {
   try {
     return readFileSync(e.PRIVATE_KEY_PATH, 'utf8');
   } catch (err) {
-    throw createError('WOW_ERR_CONFIG', [`  PRIVATE_KEY_PATH: expected a readable PEM file; ${(err as Error).message}`]);
+    throw createError('WOW_ERR_CONFIG', [
+      `  PRIVATE_KEY_PATH: expected a readable PEM file; ${(err as Error).message}`,
+    ]);
   }
 }

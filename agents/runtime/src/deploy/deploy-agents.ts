@@ -49,10 +49,18 @@ export async function deployAgents(opts: DeployOptions): Promise<DeployOutcome[]
   const repoRoot = resolve(opts.repoRoot);
   const agentsPath = relative(repoRoot, resolve(opts.agentsDir)).split(sep).join('/');
   const releases: AgentRelease[] = [];
-  for (const id of opts.ids) releases.push(await readAgentRelease({ repoRoot, agentsPath, id, ref: opts.ref ?? 'HEAD' }));
+  for (const id of opts.ids)
+    releases.push(await readAgentRelease({ repoRoot, agentsPath, id, ref: opts.ref ?? 'HEAD' }));
   // An agent's tables come with it; they must exist before any runtime hands it an event.
   const own = join(repoRoot, 'infra', 'db', 'migrations');
-  const migrations = opts.migrationsDir ?? ((await access(own).then(() => true, () => false)) ? own : defaultMigrationsDir);
+  const migrations =
+    opts.migrationsDir ??
+    ((await access(own).then(
+      () => true,
+      () => false,
+    ))
+      ? own
+      : defaultMigrationsDir);
   await migrate(opts.store, { log: opts.log, dir: migrations });
 
   const outcomes: DeployOutcome[] = [];
@@ -71,9 +79,15 @@ export async function deployAgents(opts: DeployOptions): Promise<DeployOutcome[]
 
 async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: string): Promise<DeployOutcome> {
   const { store, log } = opts;
-  const base = { agentId: release.agentId, version: release.manifest.version, treeHash: release.treeHash, commit: release.commit };
+  const base = {
+    agentId: release.agentId,
+    version: release.manifest.version,
+    treeHash: release.treeHash,
+    commit: release.commit,
+  };
   const active = await activeVersionOf(store, release.agentId);
-  if (active?.treeHash === release.treeHash) return { ...base, outcome: 'unchanged', previousTreeHash: active.treeHash };
+  if (active?.treeHash === release.treeHash)
+    return { ...base, outcome: 'unchanged', previousTreeHash: active.treeHash };
 
   await recordDraft(store, release);
   let dir: string | undefined;
@@ -83,12 +97,22 @@ async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: st
     await loadAgentDefinition(release.agentId, dir);
   } catch (err) {
     // Paths as in the repository, not the scratch copy: the reason is read on GitHub too.
-    const folder = relative(resolve(opts.repoRoot), join(resolve(opts.agentsDir), release.agentId)).split(sep).join('/');
+    const folder = relative(resolve(opts.repoRoot), join(resolve(opts.agentsDir), release.agentId))
+      .split(sep)
+      .join('/');
     const reason = dir === undefined ? (err as Error).message : (err as Error).message.replaceAll(dir, folder);
     await failDraft(store, release.agentId, release.treeHash, reason);
     return { ...base, outcome: 'failed', previousTreeHash: active?.treeHash ?? null, reason };
   }
   const deployed = await activateVersion(store, release.agentId, release.treeHash, opts.source ?? 'wow/deploy');
-  log.info({ agent: release.agentId, version: deployed.version, treeHash: deployed.treeHash, previous: deployed.previousTreeHash }, 'version Active');
+  log.info(
+    {
+      agent: release.agentId,
+      version: deployed.version,
+      treeHash: deployed.treeHash,
+      previous: deployed.previousTreeHash,
+    },
+    'version Active',
+  );
   return { ...base, outcome: 'activated', previousTreeHash: deployed.previousTreeHash };
 }

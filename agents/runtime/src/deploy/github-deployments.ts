@@ -22,7 +22,10 @@ export const environmentOf = (agentId: string) => `agents/${agentId}`;
  * and marks it in progress. Commit statuses are not required: the deploy workflow runs
  * after the merge, when the checks have already passed.
  */
-export async function startDeployment(at: DeploymentsTarget, opts: { agentId: string; commit: string; rollback: boolean; description: string; payload: Record<string, unknown> }): Promise<number> {
+export async function startDeployment(
+  at: DeploymentsTarget,
+  opts: { agentId: string; commit: string; rollback: boolean; description: string; payload: Record<string, unknown> },
+): Promise<number> {
   const environment = environmentOf(opts.agentId);
   const { data } = await at.client.request('POST /repos/{owner}/{repo}/deployments', {
     owner: at.owner,
@@ -38,13 +41,22 @@ export async function startDeployment(at: DeploymentsTarget, opts: { agentId: st
   });
   // 202 answers a merge GitHub made instead; auto_merge is off, so a deployment is always created.
   const id = (data as { id?: number }).id;
-  if (id === undefined) throw new Error(`GitHub created no deployment for ${opts.agentId}: ${(data as { message?: string }).message ?? 'no reason given'}`);
+  if (id === undefined)
+    throw new Error(
+      `GitHub created no deployment for ${opts.agentId}: ${(data as { message?: string }).message ?? 'no reason given'}`,
+    );
   await reportDeployment(at, id, opts.agentId, 'in_progress', opts.description);
   return id;
 }
 
 /** A status on the deployment; a success makes earlier deployments of the environment inactive. */
-export async function reportDeployment(at: DeploymentsTarget, deploymentId: number, agentId: string, state: DeploymentState, description: string): Promise<void> {
+export async function reportDeployment(
+  at: DeploymentsTarget,
+  deploymentId: number,
+  agentId: string,
+  state: DeploymentState,
+  description: string,
+): Promise<void> {
   await at.client.request('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
     owner: at.owner,
     repo: at.repo,

@@ -62,4 +62,8 @@ export async function materialiseRelease(opts: MaterialiseOptions): Promise<stri
   return agentDir;
 }
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );

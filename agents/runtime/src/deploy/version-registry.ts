@@ -28,8 +28,19 @@ export interface ActiveVersion {
 }
 
 export async function activeVersionOf(db: PgQueryable, agentId: string): Promise<ActiveVersion | undefined> {
-  const row = (await db.query<{ tree_hash: string; version: string; commit_sha: string; activated_at: Date }>(sql.selectActive, [agentId])).rows[0];
-  return row === undefined ? undefined : { treeHash: row.tree_hash, version: row.version, commit: row.commit_sha, activatedAt: new Date(row.activated_at) };
+  const row = (
+    await db.query<{ tree_hash: string; version: string; commit_sha: string; activated_at: Date }>(sql.selectActive, [
+      agentId,
+    ])
+  ).rows[0];
+  return row === undefined
+    ? undefined
+    : {
+        treeHash: row.tree_hash,
+        version: row.version,
+        commit: row.commit_sha,
+        activatedAt: new Date(row.activated_at),
+      };
 }
 
 /** Every agent's Active version: what runtimes must be running. */
@@ -40,12 +51,35 @@ export async function activeVersions(db: PgQueryable): Promise<Map<string, strin
 
 /** A stored version with its files, for a runtime to load. */
 export async function releaseOf(db: PgQueryable, agentId: string, treeHash: string): Promise<AgentRelease | undefined> {
-  const row = (await db.query<{ agent_id: string; tree_hash: string; commit_sha: string; manifest: AgentManifest; files: ReleaseFile[] }>(sql.release, [agentId, treeHash])).rows[0];
-  return row === undefined ? undefined : { agentId: row.agent_id, treeHash: row.tree_hash, commit: row.commit_sha, manifest: row.manifest, files: row.files };
+  const row = (
+    await db.query<{
+      agent_id: string;
+      tree_hash: string;
+      commit_sha: string;
+      manifest: AgentManifest;
+      files: ReleaseFile[];
+    }>(sql.release, [agentId, treeHash])
+  ).rows[0];
+  return row === undefined
+    ? undefined
+    : {
+        agentId: row.agent_id,
+        treeHash: row.tree_hash,
+        commit: row.commit_sha,
+        manifest: row.manifest,
+        files: row.files,
+      };
 }
 
 export async function recordDraft(db: PgQueryable, release: AgentRelease): Promise<void> {
-  await db.query(sql.recordDraft, [release.agentId, release.treeHash, release.manifest.version, release.commit, JSON.stringify(release.manifest), JSON.stringify(release.files)]);
+  await db.query(sql.recordDraft, [
+    release.agentId,
+    release.treeHash,
+    release.manifest.version,
+    release.commit,
+    JSON.stringify(release.manifest),
+    JSON.stringify(release.files),
+  ]);
 }
 
 export async function failDraft(db: PgQueryable, agentId: string, treeHash: string, reason: string): Promise<void> {
@@ -57,8 +91,15 @@ export async function failDraft(db: PgQueryable, agentId: string, treeHash: stri
  * lists the new manifest, and `agent.deployed` goes out through the outbox, so runtimes
  * hear of it exactly when it is true.
  */
-export async function activateVersion(store: Store, agentId: string, treeHash: string, source: string): Promise<AgentDeployed> {
-  return store.transaction((tx) => switchActive(tx, { agentId, treeHash, source, retireAs: 'Retired', reason: null, rollback: false }));
+export async function activateVersion(
+  store: Store,
+  agentId: string,
+  treeHash: string,
+  source: string,
+): Promise<AgentDeployed> {
+  return store.transaction((tx) =>
+    switchActive(tx, { agentId, treeHash, source, retireAs: 'Retired', reason: null, rollback: false }),
+  );
 }
 
 /** Returns the agent to the version that was Active before the current one. */
@@ -67,20 +108,70 @@ export async function rollbackVersion(store: Store, agentId: string, source: str
     // Serialises concurrent deploys and rollbacks of one agent.
     await tx.query(`select pg_advisory_xact_lock(hashtext('wow:deploy:' || $1))`, [agentId]);
     const current = await activeVersionOf(tx, agentId);
-    if (current === undefined) throw createError('WOW_ERR_ROLLBACK', [agentId, 'it has no Active version; `wow agents list` shows what is deployed']);
-    const target = (await tx.query<{ tree_hash: string }>(sql.rollbackTarget, [agentId, current.activatedAt])).rows[0]?.tree_hash;
-    if (target === undefined) throw createError('WOW_ERR_ROLLBACK', [agentId, `version ${current.treeHash.slice(0, 12)} is the first one deployed; there is no earlier version to return to`]);
-    return switchActive(tx, { agentId, treeHash: target, source, retireAs: 'RolledBack', reason: `rolled back to ${target.slice(0, 12)}`, rollback: true });
+    if (current === undefined)
+      throw createError('WOW_ERR_ROLLBACK', [
+        agentId,
+        'it has no Active version; `wow agents list` shows what is deployed',
+      ]);
+    const target = (await tx.query<{ tree_hash: string }>(sql.rollbackTarget, [agentId, current.activatedAt])).rows[0]
+      ?.tree_hash;
+    if (target === undefined)
+      throw createError('WOW_ERR_ROLLBACK', [
+        agentId,
+        `version ${current.treeHash.slice(0, 12)} is the first one deployed; there is no earlier version to return to`,
+      ]);
+    return switchActive(tx, {
+      agentId,
+      treeHash: target,
+      source,
+      retireAs: 'RolledBack',
+      reason: `rolled back to ${target.slice(0, 12)}`,
+      rollback: true,
+    });
   });
 }
 
-async function switchActive(tx: PgQueryable, opts: { agentId: string; treeHash: string; source: string; retireAs: 'Retired' | 'RolledBack'; reason: string | null; rollback: boolean }): Promise<AgentDeployed> {
+async function switchActive(
+  tx: PgQueryable,
+  opts: {
+    agentId: string;
+    treeHash: string;
+    source: string;
+    retireAs: 'Retired' | 'RolledBack';
+    reason: string | null;
+    rollback: boolean;
+  },
+): Promise<AgentDeployed> {
   await tx.query(`select pg_advisory_xact_lock(hashtext('wow:deploy:' || $1))`, [opts.agentId]);
-  const previous = (await tx.query<{ tree_hash: string }>(sql.retireActive, [opts.agentId, opts.retireAs, opts.reason])).rows[0]?.tree_hash ?? null;
-  const row = (await tx.query<{ version: string; commit_sha: string; manifest: AgentManifest }>(sql.activate, [opts.agentId, opts.treeHash])).rows[0];
-  if (row === undefined) throw createError('WOW_ERR_DEPLOY', [opts.agentId, `version ${opts.treeHash.slice(0, 12)} is not recorded`]);
+  const previous =
+    (await tx.query<{ tree_hash: string }>(sql.retireActive, [opts.agentId, opts.retireAs, opts.reason])).rows[0]
+      ?.tree_hash ?? null;
+  const row = (
+    await tx.query<{ version: string; commit_sha: string; manifest: AgentManifest }>(sql.activate, [
+      opts.agentId,
+      opts.treeHash,
+    ])
+  ).rows[0];
+  if (row === undefined)
+    throw createError('WOW_ERR_DEPLOY', [opts.agentId, `version ${opts.treeHash.slice(0, 12)} is not recorded`]);
   await registerAgent(tx, row.manifest);
-  const data: AgentDeployed = { agentId: opts.agentId, version: row.version, treeHash: opts.treeHash, commit: row.commit_sha, previousTreeHash: previous, rollback: opts.rollback };
-  await enqueueOutbox(tx, createEvent({ source: opts.source, type: deployedEventType, subject: opts.agentId, partitionkey: opts.agentId, data }));
+  const data: AgentDeployed = {
+    agentId: opts.agentId,
+    version: row.version,
+    treeHash: opts.treeHash,
+    commit: row.commit_sha,
+    previousTreeHash: previous,
+    rollback: opts.rollback,
+  };
+  await enqueueOutbox(
+    tx,
+    createEvent({
+      source: opts.source,
+      type: deployedEventType,
+      subject: opts.agentId,
+      partitionkey: opts.agentId,
+      data,
+    }),
+  );
   return data;
 }

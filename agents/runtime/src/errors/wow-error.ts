@@ -17,7 +17,11 @@ export class WowError extends Error {
   readonly status: number;
   readonly data: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, opts: { retryable: boolean; status: number; data?: Record<string, unknown> | undefined; cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    opts: { retryable: boolean; status: number; data?: Record<string, unknown> | undefined; cause?: unknown },
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
     this.retryable = opts.retryable;
@@ -35,7 +39,12 @@ export function serializeError(err: unknown): SerializedError {
   if (err instanceof WowError) return err.toJSON();
   if (err instanceof Error) {
     const retryable = (err as { retryable?: unknown }).retryable;
-    return { name: err.name, code: 'WOW_ERR_UNEXPECTED', message: err.message, retryable: typeof retryable === 'boolean' ? retryable : true };
+    return {
+      name: err.name,
+      code: 'WOW_ERR_UNEXPECTED',
+      message: err.message,
+      retryable: typeof retryable === 'boolean' ? retryable : true,
+    };
   }
   return { name: 'Error', code: 'WOW_ERR_UNEXPECTED', message: String(err), retryable: true };
 }

@@ -28,7 +28,13 @@ export function createGitHubPort(options: GitHubPortOptions): GitHubPort {
   const { appId, privateKey, apiUrl } = options.credentials;
   const request = options.fetch === undefined ? {} : { request: { fetch: options.fetch } };
   // Authenticated as the App itself (a JWT): only to find an installation.
-  const asApp = new Octokit({ baseUrl: apiUrl, authStrategy: createAppAuth, auth: { appId, privateKey }, userAgent: 'waooaw', ...request });
+  const asApp = new Octokit({
+    baseUrl: apiUrl,
+    authStrategy: createAppAuth,
+    auth: { appId, privateKey },
+    userAgent: 'waooaw',
+    ...request,
+  });
   const port: GitHubPort = {
     forInstallation(installationId) {
       let client = clients.get(installationId);
@@ -60,4 +66,9 @@ export function createGitHubPort(options: GitHubPortOptions): GitHubPort {
 }
 
 /** A GitHub webhook delivery as the App's door writes it to the bus (`github.<event>.<action>`). */
-export const githubDelivery = z.looseObject({ name: z.string(), id: z.string(), installationId: z.number().optional(), payload: z.looseObject({}) });
+export const githubDelivery = z.looseObject({
+  name: z.string(),
+  id: z.string(),
+  installationId: z.number().optional(),
+  payload: z.looseObject({}),
+});

@@ -16,9 +16,17 @@ export type RepositoryRole = (typeof repositoryRoles)[number];
  * never passes as a role: it is `none`, and a failure other than 404 is thrown so the bus
  * retries instead of refusing someone who may act.
  */
-export async function getRepositoryRole(github: GitHubClient, repo: { owner: string; repo: string }, username: string): Promise<RepositoryRole> {
+export async function getRepositoryRole(
+  github: GitHubClient,
+  repo: { owner: string; repo: string },
+  username: string,
+): Promise<RepositoryRole> {
   try {
-    const { data } = await github.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { owner: repo.owner, repo: repo.repo, username });
+    const { data } = await github.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', {
+      owner: repo.owner,
+      repo: repo.repo,
+      username,
+    });
     const named = repositoryRoles.find((r) => r === data.role_name);
     if (named !== undefined) return named;
     return repositoryRoles.find((r) => r === data.permission) ?? 'none';

@@ -26,7 +26,14 @@ export function createLlmClient(settings: LlmSettings, options: LlmClientOptions
   return {
     model: settings.model,
     async complete({ system, user }) {
-      const response = await openai.chat.completions.create({ model: settings.model, temperature: 0, messages: [{ role: 'system', content: system }, { role: 'user', content: user }] });
+      const response = await openai.chat.completions.create({
+        model: settings.model,
+        temperature: 0,
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: user },
+        ],
+      });
       return response.choices[0]?.message.content ?? '';
     },
   };

@@ -21,13 +21,49 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'wow_' });
   const registers = [registry];
 
-  const published = new Counter({ name: 'wow_bus_events_published_total', help: 'Events written to the bus.', labelNames: ['topic'], registers });
-  const consumed = new Counter({ name: 'wow_bus_events_consumed_total', help: 'Deliveries handled by a consumer group, by outcome (ack, retry, dead-letter, skip).', labelNames: ['group', 'topic', 'outcome'], registers });
-  const failed = new Counter({ name: 'wow_bus_events_failed_total', help: 'Handler runs that threw.', labelNames: ['group', 'topic'], registers });
-  const deadLettered = new Counter({ name: 'wow_bus_events_dead_lettered_total', help: 'Events moved to the dead-letter stream after their last attempt.', labelNames: ['group', 'topic'], registers });
-  const duration = new Histogram({ name: 'wow_bus_handler_duration_seconds', help: 'Time a handler took, by outcome.', labelNames: ['group', 'topic', 'outcome'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers });
-  const webhooksReceived = new Counter({ name: 'wow_webhooks_received_total', help: 'GitHub webhook deliveries, by event and outcome (queued, duplicate, rejected).', labelNames: ['event', 'outcome'], registers });
-  const agentInFlight = new Gauge({ name: 'wow_agent_in_flight', help: 'Handlers running now in this process, per agent.', labelNames: ['agent'], registers });
+  const published = new Counter({
+    name: 'wow_bus_events_published_total',
+    help: 'Events written to the bus.',
+    labelNames: ['topic'],
+    registers,
+  });
+  const consumed = new Counter({
+    name: 'wow_bus_events_consumed_total',
+    help: 'Deliveries handled by a consumer group, by outcome (ack, retry, dead-letter, skip).',
+    labelNames: ['group', 'topic', 'outcome'],
+    registers,
+  });
+  const failed = new Counter({
+    name: 'wow_bus_events_failed_total',
+    help: 'Handler runs that threw.',
+    labelNames: ['group', 'topic'],
+    registers,
+  });
+  const deadLettered = new Counter({
+    name: 'wow_bus_events_dead_lettered_total',
+    help: 'Events moved to the dead-letter stream after their last attempt.',
+    labelNames: ['group', 'topic'],
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'wow_bus_handler_duration_seconds',
+    help: 'Time a handler took, by outcome.',
+    labelNames: ['group', 'topic', 'outcome'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const webhooksReceived = new Counter({
+    name: 'wow_webhooks_received_total',
+    help: 'GitHub webhook deliveries, by event and outcome (queued, duplicate, rejected).',
+    labelNames: ['event', 'outcome'],
+    registers,
+  });
+  const agentInFlight = new Gauge({
+    name: 'wow_agent_in_flight',
+    help: 'Handlers running now in this process, per agent.',
+    labelNames: ['agent'],
+    registers,
+  });
 
   let readStats: (() => Promise<BusStats>) | undefined;
   let lastStats: Promise<BusStats | undefined> | undefined;
@@ -39,21 +75,32 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     return lastStats;
   };
   new Gauge({
-    name: 'wow_bus_pending_entries', help: 'Entries delivered to a consumer group and not yet acked.', labelNames: ['topic', 'group'], registers,
+    name: 'wow_bus_pending_entries',
+    help: 'Entries delivered to a consumer group and not yet acked.',
+    labelNames: ['topic', 'group'],
+    registers,
     async collect() {
       this.reset();
-      for (const t of (await statsOnce())?.topics ?? []) for (const g of t.groups) this.set({ topic: t.topic, group: g.group }, g.pending);
+      for (const t of (await statsOnce())?.topics ?? [])
+        for (const g of t.groups) this.set({ topic: t.topic, group: g.group }, g.pending);
     },
   });
   new Gauge({
-    name: 'wow_bus_lag_entries', help: 'Entries not yet delivered to a consumer group.', labelNames: ['topic', 'group'], registers,
+    name: 'wow_bus_lag_entries',
+    help: 'Entries not yet delivered to a consumer group.',
+    labelNames: ['topic', 'group'],
+    registers,
     async collect() {
       this.reset();
-      for (const t of (await statsOnce())?.topics ?? []) for (const g of t.groups) if (g.lag !== null) this.set({ topic: t.topic, group: g.group }, g.lag);
+      for (const t of (await statsOnce())?.topics ?? [])
+        for (const g of t.groups) if (g.lag !== null) this.set({ topic: t.topic, group: g.group }, g.lag);
     },
   });
   new Gauge({
-    name: 'wow_bus_dead_letter_entries', help: 'Entries waiting in the dead-letter stream, per group.', labelNames: ['group'], registers,
+    name: 'wow_bus_dead_letter_entries',
+    help: 'Entries waiting in the dead-letter stream, per group.',
+    labelNames: ['group'],
+    registers,
     async collect() {
       this.reset();
       for (const d of (await statsOnce())?.deadLetters ?? []) this.set({ group: d.group }, d.count);

@@ -23,7 +23,13 @@ export const outboxDedupeKey = (event: CloudEvent) => `outbox:${event.id}`;
  * share the work), publishes each with a de-duplication key, deletes the batch, commits.
  * Polls every `pollIntervalMs` so rows left by a crashed process are sent too.
  */
-export function createOutboxRelay(opts: { store: Store; bus: Bus; log: Logger; pollIntervalMs?: number; batchSize?: number }): OutboxRelay {
+export function createOutboxRelay(opts: {
+  store: Store;
+  bus: Bus;
+  log: Logger;
+  pollIntervalMs?: number;
+  batchSize?: number;
+}): OutboxRelay {
   const { store, bus, log } = opts;
   const batchSize = opts.batchSize ?? 100;
   let timer: NodeJS.Timeout | undefined;
@@ -31,12 +37,14 @@ export function createOutboxRelay(opts: { store: Store; bus: Bus; log: Logger; p
   let again = false;
   let stopped = false;
 
-  const publishBatch = () => store.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: string; event: CloudEvent }>(claimSql, [batchSize]);
-    for (const row of rows) await bus.publish(row.event, { dedupeKey: outboxDedupeKey(row.event), dedupeTtlSeconds: 7 * 86_400 });
-    if (rows.length > 0) await tx.query(deleteSql, [rows.map((r) => r.id)]);
-    return rows.length;
-  });
+  const publishBatch = () =>
+    store.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: string; event: CloudEvent }>(claimSql, [batchSize]);
+      for (const row of rows)
+        await bus.publish(row.event, { dedupeKey: outboxDedupeKey(row.event), dedupeTtlSeconds: 7 * 86_400 });
+      if (rows.length > 0) await tx.query(deleteSql, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
 
   const drain = async () => {
     do {

@@ -20,7 +20,12 @@ export interface Runtime {
 }
 
 export function openStore(config: Config, log: Logger): Promise<Store> {
-  return createStore({ url: config.database.url, dataDir: config.database.dataDir, poolMax: config.database.poolMax, log });
+  return createStore({
+    url: config.database.url,
+    dataDir: config.database.dataDir,
+    poolMax: config.database.poolMax,
+    log,
+  });
 }
 
 export function openBus(config: Config, log: Logger, observer?: BusObserver): Promise<Bus> {
@@ -54,7 +59,12 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const relay = createOutboxRelay({ store, bus, log });
     relay.start();
     return {
-      config, log, store, bus, metrics, relay,
+      config,
+      log,
+      store,
+      bus,
+      metrics,
+      relay,
       async close() {
         await relay.stop();
         await bus.close();

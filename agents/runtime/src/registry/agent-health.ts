@@ -14,7 +14,13 @@ export interface HealthRecorder {
   flush(db: PgQueryable): Promise<void>;
 }
 
-interface Minute { agentId: string; minute: string; handled: number; failed: number; durationMs: number }
+interface Minute {
+  agentId: string;
+  minute: string;
+  handled: number;
+  failed: number;
+  durationMs: number;
+}
 
 export function createHealthRecorder(): HealthRecorder {
   let pending = new Map<string, Minute>();
@@ -34,11 +40,27 @@ export function createHealthRecorder(): HealthRecorder {
       pending = new Map();
       const rows = [...batch.values()];
       try {
-        await db.query(sql.add, [rows.map((r) => r.agentId), rows.map((r) => r.minute), rows.map((r) => r.handled), rows.map((r) => r.failed), rows.map((r) => r.durationMs)]);
+        await db.query(sql.add, [
+          rows.map((r) => r.agentId),
+          rows.map((r) => r.minute),
+          rows.map((r) => r.handled),
+          rows.map((r) => r.failed),
+          rows.map((r) => r.durationMs),
+        ]);
       } catch (err) {
         for (const [key, m] of batch) {
           const later = pending.get(key);
-          pending.set(key, later === undefined ? m : { ...m, handled: m.handled + later.handled, failed: m.failed + later.failed, durationMs: m.durationMs + later.durationMs });
+          pending.set(
+            key,
+            later === undefined
+              ? m
+              : {
+                  ...m,
+                  handled: m.handled + later.handled,
+                  failed: m.failed + later.failed,
+                  durationMs: m.durationMs + later.durationMs,
+                },
+          );
         }
         throw err;
       }

@@ -32,13 +32,42 @@ export interface DeployedVersion {
 
 /** The registry as operators see it, with each agent's status derived from its instances' heartbeats. */
 export async function listAgents(db: PgQueryable, opts: { heartbeatTimeoutMs: number }): Promise<AgentRow[]> {
-  const { rows } = await db.query<{ id: string; name: string; version: string; description: string; status: AgentStatus; instances: number; live_instances: number; in_flight: number; last_heartbeat_at: Date | null; active_tree_hash: string | null; active_version: string | null; active_commit: string | null; activated_at: Date | null; running_active: number }>(listSql, [opts.heartbeatTimeoutMs]);
+  const { rows } = await db.query<{
+    id: string;
+    name: string;
+    version: string;
+    description: string;
+    status: AgentStatus;
+    instances: number;
+    live_instances: number;
+    in_flight: number;
+    last_heartbeat_at: Date | null;
+    active_tree_hash: string | null;
+    active_version: string | null;
+    active_commit: string | null;
+    activated_at: Date | null;
+    running_active: number;
+  }>(listSql, [opts.heartbeatTimeoutMs]);
   return rows.map((r) => ({
-    id: r.id, name: r.name, version: r.version, description: r.description, status: r.status,
-    instances: r.instances, liveInstances: r.live_instances, inFlight: r.in_flight,
+    id: r.id,
+    name: r.name,
+    version: r.version,
+    description: r.description,
+    status: r.status,
+    instances: r.instances,
+    liveInstances: r.live_instances,
+    inFlight: r.in_flight,
     lastHeartbeatAt: r.last_heartbeat_at === null ? null : new Date(r.last_heartbeat_at).toISOString(),
-    deployed: r.active_tree_hash === null
-      ? null
-      : { state: 'Active', version: r.active_version ?? '', treeHash: r.active_tree_hash, commit: r.active_commit ?? '', activatedAt: r.activated_at === null ? '' : new Date(r.activated_at).toISOString(), runningInstances: r.running_active },
+    deployed:
+      r.active_tree_hash === null
+        ? null
+        : {
+            state: 'Active',
+            version: r.active_version ?? '',
+            treeHash: r.active_tree_hash,
+            commit: r.active_commit ?? '',
+            activatedAt: r.activated_at === null ? '' : new Date(r.activated_at).toISOString(),
+            runningInstances: r.running_active,
+          },
   }));
 }

@@ -13,11 +13,22 @@ const sql = {
 
 /** The registry's writes: one agent row per manifest, one instance row per process running it. */
 export async function registerAgent(db: PgQueryable, manifest: AgentManifest): Promise<void> {
-  await db.query(sql.upsertAgent, [manifest.id, manifest.name, manifest.version, manifest.description, JSON.stringify(manifest)]);
+  await db.query(sql.upsertAgent, [
+    manifest.id,
+    manifest.name,
+    manifest.version,
+    manifest.description,
+    JSON.stringify(manifest),
+  ]);
 }
 
 /** `treeHash`: the deployed version the instance runs, null for the agent's folder in the runtime's checkout. */
-export async function registerInstance(db: PgQueryable, agentId: string, instanceId: string, treeHash: string | null): Promise<void> {
+export async function registerInstance(
+  db: PgQueryable,
+  agentId: string,
+  instanceId: string,
+  treeHash: string | null,
+): Promise<void> {
   await db.query(sql.upsertInstance, [instanceId, agentId, hostname(), process.pid, treeHash]);
 }
 

@@ -26,16 +26,33 @@ export function redactUrl(url: string): string {
 export async function createStore(opts: CreateStoreOptions): Promise<Store> {
   if (opts.url !== undefined) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolMax, ...searchPath(opts.schema) });
-    return openPoolStore(pool, { kind: 'postgres', location: redactUrl(opts.url), schema: opts.schema, close: () => Promise.resolve() });
+    return openPoolStore(pool, {
+      kind: 'postgres',
+      location: redactUrl(opts.url),
+      schema: opts.schema,
+      close: () => Promise.resolve(),
+    });
   }
   const dir = join(opts.dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
   const embedded = await startEmbeddedPostgres(dir);
   // PGlite is one session: a second pooled connection would interleave its statements
   // with another's open transaction, so the embedded store has exactly one connection.
-  const pool = new pg.Pool({ host: embedded.host, port: embedded.port, user: 'postgres', database: 'postgres', max: 1, ...searchPath(opts.schema) });
+  const pool = new pg.Pool({
+    host: embedded.host,
+    port: embedded.port,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    ...searchPath(opts.schema),
+  });
   opts.log.debug({ dir }, 'embedded PostgreSQL (PGlite) started');
-  return openPoolStore(pool, { kind: 'embedded', location: `pglite:${dir}`, schema: opts.schema, close: () => embedded.stop() });
+  return openPoolStore(pool, {
+    kind: 'embedded',
+    location: `pglite:${dir}`,
+    schema: opts.schema,
+    close: () => embedded.stop(),
+  });
 }
 
 function searchPath(schema: string | undefined): { options?: string } {

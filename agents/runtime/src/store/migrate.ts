@@ -26,12 +26,18 @@ const migrationName = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
 async function readMigrations(dir: string): Promise<MigrationFile[]> {
   const names = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
-  return Promise.all(names.map(async (name) => {
-    const match = migrationName.exec(name);
-    if (match?.[1] === undefined) throw createError('WOW_ERR_MIGRATION', [name, 'its name must be NNNN_lowercase_words.sql, e.g. 0003_add_tickets.sql']);
-    const sql = await readFile(join(dir, name), 'utf8');
-    return { version: match[1], name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
-  }));
+  return Promise.all(
+    names.map(async (name) => {
+      const match = migrationName.exec(name);
+      if (match?.[1] === undefined)
+        throw createError('WOW_ERR_MIGRATION', [
+          name,
+          'its name must be NNNN_lowercase_words.sql, e.g. 0003_add_tickets.sql',
+        ]);
+      const sql = await readFile(join(dir, name), 'utf8');
+      return { version: match[1], name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    }),
+  );
 }
 
 /**
@@ -48,12 +54,23 @@ export async function migrate(store: Store, opts: { dir?: string; log: Logger })
     try {
       await session.query(`create table if not exists schema_migrations (
         version text primary key, name text not null, checksum text not null, applied_at timestamptz not null default now())`);
-      const done = new Map((await session.query<{ version: string; name: string; checksum: string }>('select version, name, checksum from schema_migrations')).rows.map((r) => [r.version, r]));
+      const done = new Map(
+        (
+          await session.query<{ version: string; name: string; checksum: string }>(
+            'select version, name, checksum from schema_migrations',
+          )
+        ).rows.map((r) => [r.version, r]),
+      );
       const applied: string[] = [];
       for (const file of files) {
         const previous = done.get(file.version);
         if (previous !== undefined) {
-          if (previous.checksum !== file.checksum) throw createError('WOW_ERR_MIGRATION_CHANGED', [file.name, file.checksum.slice(0, 12), previous.checksum.slice(0, 12)]);
+          if (previous.checksum !== file.checksum)
+            throw createError('WOW_ERR_MIGRATION_CHANGED', [
+              file.name,
+              file.checksum.slice(0, 12),
+              previous.checksum.slice(0, 12),
+            ]);
           continue;
         }
         await applyOne(session, file);
@@ -71,7 +88,11 @@ async function applyOne(session: PgQueryable, file: MigrationFile): Promise<void
   await session.query('begin');
   try {
     await session.query(file.sql);
-    await session.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [file.version, file.name, file.checksum]);
+    await session.query('insert into schema_migrations (version, name, checksum) values ($1, $2, $3)', [
+      file.version,
+      file.name,
+      file.checksum,
+    ]);
     await session.query('commit');
   } catch (err) {
     await session.query('rollback');

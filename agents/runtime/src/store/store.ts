@@ -5,7 +5,10 @@
 export interface PgQueryable {
   // R types the rows for the caller; pg cannot check it, so it is a declaration, not an inference.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-  query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  query<R extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number | null }>;
 }
 
 /** The platform's PostgreSQL: a real server through `pg`, or the embedded PGlite served over the wire. */

@@ -56,13 +56,34 @@ export interface TestAgent {
  */
 export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent> {
   const manifest = (await loadManifests(opts.agentsDir)).find((m) => m.manifest.id === opts.id)?.manifest;
-  if (manifest === undefined) throw createError('WOW_ERR_AGENT_NOT_FOUND', [opts.id, opts.agentsDir, 'none by that id']);
+  if (manifest === undefined)
+    throw createError('WOW_ERR_AGENT_NOT_FOUND', [opts.id, opts.agentsDir, 'none by that id']);
   const dataDir = await mkdtemp(join(tmpdir(), `wow-test-${opts.id}-`));
   const config = loadConfig({ ...opts.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGENTS_DIR: opts.agentsDir });
   const log = createLogger('silent');
   const store = await createStore({ dataDir, poolMax: 1, log });
-  const bus = await createBus({ keyPrefix: 'test:', streamMaxLen: 10_000, defaults: { concurrency: 4, maxAttempts: 2, visibilityTimeoutMs: 5_000, retryBaseMs: 10, retryMaxMs: 50 }, log });
-  const host = await migrate(store, { log, dir: opts.migrationsDir ?? join(opts.agentsDir, '..', 'infra', 'db', 'migrations') }).then(() => createAgentHost({ config, bus, store, log, metrics: createMetrics(), agentsDir: opts.agentsDir, ids: [opts.id], llm: opts.llm, github: opts.github }));
+  const bus = await createBus({
+    keyPrefix: 'test:',
+    streamMaxLen: 10_000,
+    defaults: { concurrency: 4, maxAttempts: 2, visibilityTimeoutMs: 5_000, retryBaseMs: 10, retryMaxMs: 50 },
+    log,
+  });
+  const host = await migrate(store, {
+    log,
+    dir: opts.migrationsDir ?? join(opts.agentsDir, '..', 'infra', 'db', 'migrations'),
+  }).then(() =>
+    createAgentHost({
+      config,
+      bus,
+      store,
+      log,
+      metrics: createMetrics(),
+      agentsDir: opts.agentsDir,
+      ids: [opts.id],
+      llm: opts.llm,
+      github: opts.github,
+    }),
+  );
   const relay = opts.relayOutbox === true ? createOutboxRelay({ store, bus, log, pollIntervalMs: 25 }) : undefined;
   const events: CloudEvent[] = [];
   const waiters = new Set<{ type: string; match: (e: CloudEvent) => boolean; resolve: (e: CloudEvent) => void }>();
@@ -72,10 +93,11 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
       types: manifest.emits,
       async handler(event) {
         events.push(event);
-        for (const w of waiters) if (typeMatches(w.type, event.type) && w.match(event)) {
-          waiters.delete(w);
-          w.resolve(event);
-        }
+        for (const w of waiters)
+          if (typeMatches(w.type, event.type) && w.match(event)) {
+            waiters.delete(w);
+            w.resolve(event);
+          }
       },
     });
   }
@@ -93,10 +115,21 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
       const seen = events.find((e) => typeMatches(type, e.type) && match(e));
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const waiter = { type, match, resolve: (e: CloudEvent) => { clearTimeout(timer); resolve(e); } };
+        const waiter = {
+          type,
+          match,
+          resolve: (e: CloudEvent) => {
+            clearTimeout(timer);
+            resolve(e);
+          },
+        };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`${opts.id} emitted no ${type} within ${timeoutMs} ms (emitted: ${events.map((e) => e.type).join(', ') || 'nothing'})`));
+          reject(
+            new Error(
+              `${opts.id} emitted no ${type} within ${timeoutMs} ms (emitted: ${events.map((e) => e.type).join(', ') || 'nothing'})`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(waiter);
       });

@@ -21,10 +21,13 @@ export function readYaml(text: string, file: string): YamlWithPositions {
     return `${file}:${line}:${col}`;
   };
   const locate = (path: readonly PropertyKey[]) => {
-    const printed = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+    const printed = path
+      .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+      .join('');
     for (let depth = path.length; depth >= 0; depth--) {
       const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-      if (isNode(node) && node.range !== undefined && node.range !== null) return { offset: node.range[0], path: printed };
+      if (isNode(node) && node.range !== undefined && node.range !== null)
+        return { offset: node.range[0], path: printed };
     }
     return { offset: 0, path: printed };
   };

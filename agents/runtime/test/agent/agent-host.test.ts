@@ -44,7 +44,15 @@ async function startHost(ids?: string[]): Promise<Running> {
   const store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 5, schema, log: quietLog });
   await migrate(store, { log: quietLog });
   const bus = await createBus({ streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog, claimIntervalMs: 50 });
-  const host = await createAgentHost({ config, bus, store, log: quietLog, metrics: createMetrics({ defaultMetrics: false }), agentsDir, ...(ids === undefined ? {} : { ids }) });
+  const host = await createAgentHost({
+    config,
+    bus,
+    store,
+    log: quietLog,
+    metrics: createMetrics({ defaultMetrics: false }),
+    agentsDir,
+    ...(ids === undefined ? {} : { ids }),
+  });
   await host.start();
   const r = { host, bus, store };
   running.push(r);
@@ -57,7 +65,11 @@ describe('agent host', () => {
   it('runs each agent under its own group with a full context; emits carry the trace', async () => {
     const { bus } = await startHost();
     const replied: CloudEvent[] = [];
-    await bus.subscribe({ group: 'observer', types: ['test.echo.replied'], handler: async (e) => void replied.push(e) });
+    await bus.subscribe({
+      group: 'observer',
+      types: ['test.echo.replied'],
+      handler: async (e) => void replied.push(e),
+    });
     const request = event('test.echo.request', { hello: 'world' });
     expect(await bus.request(request, { timeoutMs: 5000 })).toEqual({ echo: { hello: 'world' }, attempt: 1 });
     await eventually(() => replied.length === 1, 'emitted event');
@@ -77,7 +89,9 @@ describe('agent host', () => {
   it("checks event data against the agent's input schema before handling", async () => {
     const { bus } = await startHost(['typed']);
     expect(await bus.request(event('test.typed.double', { count: 21 }), { timeoutMs: 5000 })).toEqual({ doubled: 42 });
-    const err: unknown = await bus.request(event('test.typed.double', { count: 'many' }), { timeoutMs: 5000 }).catch((e: unknown) => e);
+    const err: unknown = await bus
+      .request(event('test.typed.double', { count: 'many' }), { timeoutMs: 5000 })
+      .catch((e: unknown) => e);
     expect(isWowError(err, 'WOW_ERR_NO_RESPONDER')).toBe(true);
     const [dead] = await bus.deadLetters.list({ group: 'typed' });
     expect(dead).toMatchObject({ attempts: 1, error: { code: 'WOW_ERR_EVENT_INVALID' } });
@@ -90,7 +104,14 @@ describe('agent host', () => {
     expect((err as Error).message).toContain('Known agents: echo, rogue, slow, typed');
     const store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 1, log: quietLog });
     const bus = await createBus({ streamMaxLen: 1000, defaults: testBusDefaults, log: quietLog });
-    const entryless = await createAgentHost({ config, bus, store, log: quietLog, metrics: createMetrics({ defaultMetrics: false }), agentsDir: new URL('../../../../test/fixtures/entryless-agents', import.meta.url).pathname }).catch((e: unknown) => e);
+    const entryless = await createAgentHost({
+      config,
+      bus,
+      store,
+      log: quietLog,
+      metrics: createMetrics({ defaultMetrics: false }),
+      agentsDir: new URL('../../../../test/fixtures/entryless-agents', import.meta.url).pathname,
+    }).catch((e: unknown) => e);
     expect(isWowError(entryless, 'WOW_ERR_AGENT_ENTRY')).toBe(true);
     expect((entryless as Error).message).toContain('src/index.ts is missing');
     await bus.close();
@@ -100,7 +121,13 @@ describe('agent host', () => {
   it('keeps the registry: Available, Working while handling, Offline at once after a graceful stop', async () => {
     const r = await startHost(['slow']);
     const status = async () => (await listAgents(r.store, { heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs }))[0];
-    expect(await status()).toMatchObject({ id: 'slow', version: '2.1.0', status: 'Available', liveInstances: 1, inFlight: 0 });
+    expect(await status()).toMatchObject({
+      id: 'slow',
+      version: '2.1.0',
+      status: 'Available',
+      liveInstances: 1,
+      inFlight: 0,
+    });
     await r.bus.publish(event('test.slow.work', { ms: 400 }));
     await eventually(async () => (await status())?.status === 'Working', 'Working');
     expect((await status())?.inFlight).toBe(1);
@@ -112,11 +139,16 @@ describe('agent host', () => {
     await r.store.close();
   });
 
-  it('records each agent\'s handling per minute in the database, where every runtime adds to the same rows', async () => {
+  it("records each agent's handling per minute in the database, where every runtime adds to the same rows", async () => {
     const { bus, store } = await startHost(['echo', 'rogue']);
     for (let i = 0; i < 2; i += 1) await bus.request(event('test.echo.request', { i }), { timeoutMs: 5000 });
     await bus.publish(event('test.rogue.go'));
-    const health = async () => (await store.query<{ agent_id: string; handled: number; failed: number; ms: number }>('select agent_id, sum(handled)::int as handled, sum(failed)::int as failed, sum(duration_ms_sum)::float8 as ms from agent_health_minutes group by agent_id order by agent_id')).rows;
+    const health = async () =>
+      (
+        await store.query<{ agent_id: string; handled: number; failed: number; ms: number }>(
+          'select agent_id, sum(handled)::int as handled, sum(failed)::int as failed, sum(duration_ms_sum)::float8 as ms from agent_health_minutes group by agent_id order by agent_id',
+        )
+      ).rows;
     await eventually(async () => (await health()).length === 2, 'health rows flushed on a heartbeat');
     const [echo, rogue] = await health();
     expect(echo).toMatchObject({ agent_id: 'echo', handled: 2, failed: 0 });
@@ -129,7 +161,9 @@ describe('agent host', () => {
     for (let i = 0; i < 6; i++) await bus.publish(event('test.slow.work', { ms: 60 }));
     let max = 0;
     await eventually(async () => {
-      const { rows } = await store.query<{ n: number }>("select count(*)::int as n from slow_log where phase = 'finished'");
+      const { rows } = await store.query<{ n: number }>(
+        "select count(*)::int as n from slow_log where phase = 'finished'",
+      );
       max = Math.max(max, (await listAgents(store, { heartbeatTimeoutMs: 1000 }))[0]?.inFlight ?? 0);
       return rows[0]?.n === 6;
     }, 'all handled');

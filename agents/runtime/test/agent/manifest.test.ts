@@ -11,7 +11,12 @@ describe('agent manifests', () => {
   it('loads valid manifests with defaults filled in, skipping folders without one', async () => {
     const loaded = await loadManifests(`${fixtures}agents`);
     expect(loaded.map((l) => l.manifest.id)).toEqual(['echo', 'rogue', 'slow', 'typed']);
-    expect(loaded.find((l) => l.manifest.id === 'rogue')?.manifest).toMatchObject({ emits: [], capabilities: [], stores: [], ordered: false });
+    expect(loaded.find((l) => l.manifest.id === 'rogue')?.manifest).toMatchObject({
+      emits: [],
+      capabilities: [],
+      stores: [],
+      ordered: false,
+    });
   });
 
   it('reports every problem with file, line, column and field', () => {
@@ -26,11 +31,23 @@ describe('agent manifests', () => {
   });
 
   it('reports YAML syntax errors and an id that is not the folder name', () => {
-    const yamlError = parseManifest(readFileSync(`${fixtures}bad-agents/badyaml/agent.yml`, 'utf8'), 'agents/badyaml/agent.yml', 'badyaml');
+    const yamlError = parseManifest(
+      readFileSync(`${fixtures}bad-agents/badyaml/agent.yml`, 'utf8'),
+      'agents/badyaml/agent.yml',
+      'badyaml',
+    );
     expect('problems' in yamlError && yamlError.problems[0]).toMatch(/^agents\/badyaml\/agent\.yml:\d+:\d+ YAML: /);
-    const misnamed = parseManifest(readFileSync(`${fixtures}bad-agents/misnamed/agent.yml`, 'utf8'), 'agents/misnamed/agent.yml', 'misnamed');
-    expect('problems' in misnamed && misnamed.problems).toEqual(['agents/misnamed/agent.yml:1:5 id: expected "misnamed", the folder\'s name; got "other-name"']);
-    expect(parseManifest('- a list', 'x/agent.yml', 'x')).toEqual({ problems: ['x/agent.yml:1:1 (root): expected a mapping of fields (id, name, version, …)'] });
+    const misnamed = parseManifest(
+      readFileSync(`${fixtures}bad-agents/misnamed/agent.yml`, 'utf8'),
+      'agents/misnamed/agent.yml',
+      'misnamed',
+    );
+    expect('problems' in misnamed && misnamed.problems).toEqual([
+      'agents/misnamed/agent.yml:1:5 id: expected "misnamed", the folder\'s name; got "other-name"',
+    ]);
+    expect(parseManifest('- a list', 'x/agent.yml', 'x')).toEqual({
+      problems: ['x/agent.yml:1:1 (root): expected a mapping of fields (id, name, version, …)'],
+    });
   });
 
   it('throws one error listing all problems of all manifests', async () => {

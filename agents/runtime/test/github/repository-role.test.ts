@@ -3,12 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { createGitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { createGitHubPort, getRepositoryRole, hasRepositoryRole } from '../../src/index.ts';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 
 describe('getRepositoryRole', () => {
   const double = createGitHubDouble();
-  double.roles.set('octo-admin', 'admin').set('octo-triage', 'triage').set('octo-maintain', 'maintain').set('ghost', 'none');
-  const github = createGitHubPort({ credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' }, fetch: double.fetch }).forInstallation(7);
+  double.roles
+    .set('octo-admin', 'admin')
+    .set('octo-triage', 'triage')
+    .set('octo-maintain', 'maintain')
+    .set('ghost', 'none');
+  const github = createGitHubPort({
+    credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
+    fetch: double.fetch,
+  }).forInstallation(7);
   const repo = { owner: 'acme', repo: 'widgets' };
 
   it('reads triage and maintain from role_name, which the legacy permission folds away', async () => {

@@ -7,7 +7,12 @@ describe('hidden characters', () => {
     expect([0x200b, 0x2060, 0xfeff].map(hiddenKindOf)).toEqual(['invisible', 'invisible', 'invisible']);
     expect([0x2028, 0x2029].map(hiddenKindOf)).toEqual(['separator', 'separator']);
     expect([0x00, 0x1b, 0x7f, 0x85].map(hiddenKindOf)).toEqual(['control', 'control', 'control', 'control']);
-    expect(['a', 'é', '\u00a0', '\u{1F600}'].map((c) => hiddenKindOf(c.codePointAt(0) ?? 0))).toEqual([undefined, undefined, undefined, undefined]);
+    expect(['a', 'é', '\u00a0', '\u{1F600}'].map((c) => hiddenKindOf(c.codePointAt(0) ?? 0))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('matches only the kinds asked for, keeping the control characters named', () => {

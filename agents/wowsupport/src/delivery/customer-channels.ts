@@ -7,7 +7,9 @@ import { postCustomerWebhook } from './post-customer-webhook.ts';
  * The platform's real ways to reach a customer: their signed webhook (its secret opened
  * with SUPPORT_SECRETS_KEY), and SMTP when SMTP_URL is set.
  */
-export async function createCustomerChannels(settings: Pick<SupportSettings, 'smtpUrl' | 'emailFrom'> & { secretsKey?: Buffer | undefined }): Promise<CustomerChannels> {
+export async function createCustomerChannels(
+  settings: Pick<SupportSettings, 'smtpUrl' | 'emailFrom'> & { secretsKey?: Buffer | undefined },
+): Promise<CustomerChannels> {
   // Loaded only where mail goes out, so the rest of the desk does not pay for nodemailer.
   const mail = settings.smtpUrl === undefined ? undefined : await import('../email/send-ticket-email.ts');
   const transport = settings.smtpUrl === undefined ? undefined : mail?.createMailTransport(settings.smtpUrl);
@@ -18,19 +20,29 @@ export async function createCustomerChannels(settings: Pick<SupportSettings, 'sm
         url: message.customer.webhookUrl,
         secret: openWebhookSecret(message.customer.webhookSecret, message.customer.id, settings.secretsKey),
         deliveryId: message.messageId,
-        event: { type: 'support.message.outbound', data: { ticketId: message.ticketId, messageId: message.messageId, body: message.body, automatic: message.automatic } },
+        event: {
+          type: 'support.message.outbound',
+          data: {
+            ticketId: message.ticketId,
+            messageId: message.messageId,
+            body: message.body,
+            automatic: message.automatic,
+          },
+        },
       });
     },
-    email: mail === undefined || transport === undefined
-      ? undefined
-      : (message) => mail.sendTicketEmail(transport, {
-          messageId: message.messageId,
-          from: settings.emailFrom,
-          to: message.requesterEmail,
-          subject: message.subject,
-          body: message.body,
-          automatic: message.automatic,
-          references: message.emailThread,
-        }),
+    email:
+      mail === undefined || transport === undefined
+        ? undefined
+        : (message) =>
+            mail.sendTicketEmail(transport, {
+              messageId: message.messageId,
+              from: settings.emailFrom,
+              to: message.requesterEmail,
+              subject: message.subject,
+              body: message.body,
+              automatic: message.automatic,
+              references: message.emailThread,
+            }),
   };
 }

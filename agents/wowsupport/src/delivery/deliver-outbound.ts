@@ -32,7 +32,9 @@ export interface OutboundMessage {
 
 /** How the platform reaches customers. Each returns the message's id on its channel, if it has one. */
 export interface CustomerChannels {
-  webhook(message: OutboundMessage & { customer: { id: string; webhookUrl: string; webhookSecret: StoredWebhookSecret } }): Promise<void>;
+  webhook(
+    message: OutboundMessage & { customer: { id: string; webhookUrl: string; webhookSecret: StoredWebhookSecret } },
+  ): Promise<void>;
   /** Undefined when no SMTP server is configured. */
   email: ((message: OutboundMessage & { requesterEmail: string }) => Promise<{ messageId: string }>) | undefined;
 }
@@ -48,13 +50,35 @@ export type DeliveryOutcome =
  * customer's webhook, email and web-form tickets to the requester's address. A message
  * with nowhere to go is held with the reason and stays readable by the ticket API.
  */
-export async function deliverOutbound(store: Store, channels: CustomerChannels, messageId: string): Promise<DeliveryOutcome> {
-  const message = (await store.query<{ ticket_id: string; body: string; auto_submitted: boolean; delivered_at: Date | null }>(sql.message, [messageId])).rows[0];
+export async function deliverOutbound(
+  store: Store,
+  channels: CustomerChannels,
+  messageId: string,
+): Promise<DeliveryOutcome> {
+  const message = (
+    await store.query<{ ticket_id: string; body: string; auto_submitted: boolean; delivered_at: Date | null }>(
+      sql.message,
+      [messageId],
+    )
+  ).rows[0];
   if (message === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [`the outbound message ${messageId}`]);
   if (message.delivered_at !== null) return { did: 'already' };
-  const target = (await store.query<WebhookSecretColumns & { channel: TicketChannel; subject: string; requester_email: string | null; customer_id: string | null; webhook_url: string | null; recipient_verified: boolean }>(sql.target, [message.ticket_id])).rows[0];
+  const target = (
+    await store.query<
+      WebhookSecretColumns & {
+        channel: TicketChannel;
+        subject: string;
+        requester_email: string | null;
+        customer_id: string | null;
+        webhook_url: string | null;
+        recipient_verified: boolean;
+      }
+    >(sql.target, [message.ticket_id])
+  ).rows[0];
   if (target === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [message.ticket_id]);
-  const thread = (await store.query<{ channel_msg_id: string }>(sql.threadIds, [message.ticket_id])).rows.map((r) => r.channel_msg_id);
+  const thread = (await store.query<{ channel_msg_id: string }>(sql.threadIds, [message.ticket_id])).rows.map(
+    (r) => r.channel_msg_id,
+  );
   const outbound: OutboundMessage = {
     ticketId: message.ticket_id,
     messageId,
@@ -62,7 +86,10 @@ export async function deliverOutbound(store: Store, channels: CustomerChannels, 
     body: message.body,
     automatic: message.auto_submitted,
     channel: target.channel,
-    customer: target.customer_id === null ? null : { id: target.customer_id, webhookUrl: target.webhook_url, webhookSecret: storedWebhookSecret(target) },
+    customer:
+      target.customer_id === null
+        ? null
+        : { id: target.customer_id, webhookUrl: target.webhook_url, webhookSecret: storedWebhookSecret(target) },
     requesterEmail: target.requester_email,
     emailThread: thread,
   };
@@ -73,13 +100,18 @@ export async function deliverOutbound(store: Store, channels: CustomerChannels, 
   try {
     const { customer, requesterEmail } = outbound;
     if (outbound.channel === 'api') {
-      if (customer?.webhookUrl == null || customer.webhookSecret === null) return await hold('the customer has no webhook; the answer waits for GET /api/tickets/{id}');
-      await channels.webhook({ ...outbound, customer: { ...customer, webhookUrl: customer.webhookUrl, webhookSecret: customer.webhookSecret } });
+      if (customer?.webhookUrl == null || customer.webhookSecret === null)
+        return await hold('the customer has no webhook; the answer waits for GET /api/tickets/{id}');
+      await channels.webhook({
+        ...outbound,
+        customer: { ...customer, webhookUrl: customer.webhookUrl, webhookSecret: customer.webhookSecret },
+      });
       await store.query(sql.delivered, [messageId, null, null]);
       return { did: 'delivered', channel: 'webhook' };
     }
     if (requesterEmail === null) return await hold('the ticket has no email address to answer');
-    if (channels.email === undefined) return await hold('no SMTP server is configured (SMTP_URL), so email answers wait');
+    if (channels.email === undefined)
+      return await hold('no SMTP server is configured (SMTP_URL), so email answers wait');
     const sent = await channels.email({ ...outbound, requesterEmail });
     await store.query(sql.delivered, [messageId, sent.messageId, 'email']);
     return { did: 'delivered', channel: 'email', channelMsgId: sent.messageId };

@@ -27,7 +27,14 @@ export function urlForLogs(url: string): string {
  * string: WOW_ERR_CUSTOMER_WEBHOOK for an error status, WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE
  * when no answer came.
  */
-export async function postCustomerWebhook(opts: { url: string; secret: string; deliveryId: string; event: { type: string; data: unknown }; fetch?: typeof fetch; now?: () => Date }): Promise<{ status: number }> {
+export async function postCustomerWebhook(opts: {
+  url: string;
+  secret: string;
+  deliveryId: string;
+  event: { type: string; data: unknown };
+  fetch?: typeof fetch;
+  now?: () => Date;
+}): Promise<{ status: number }> {
   const body = JSON.stringify(opts.event);
   const timestamp = String(Math.floor((opts.now?.() ?? new Date()).getTime() / 1000));
   const response = await (opts.fetch ?? fetch)(opts.url, {
@@ -57,7 +64,13 @@ function reasonOf(err: unknown): string {
 }
 
 /** For customers (and tests): whether a delivery is signed with `secret` and no older than `toleranceSeconds`. */
-export function verifyCustomerWebhook(opts: { secret: string; body: string; headers: Record<string, string | string[] | undefined>; toleranceSeconds?: number; now?: () => Date }): boolean {
+export function verifyCustomerWebhook(opts: {
+  secret: string;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+  toleranceSeconds?: number;
+  now?: () => Date;
+}): boolean {
   const timestamp = opts.headers['x-wow-timestamp'];
   const signature = opts.headers['x-wow-signature-256'];
   if (typeof timestamp !== 'string' || typeof signature !== 'string') return false;

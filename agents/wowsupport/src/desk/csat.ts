@@ -36,14 +36,38 @@ const maxComment = 2_000;
  * out-of-office never answers it. The survey goes out as any answer does
  * (`support.message.outbound`, with the survey's id).
  */
-export async function requestCsat(tx: PgQueryable, ticket: { id: string; channel: TicketChannel }, at: Date | undefined): Promise<string> {
+export async function requestCsat(
+  tx: PgQueryable,
+  ticket: { id: string; channel: TicketChannel },
+  at: Date | undefined,
+): Promise<string> {
   const csatId = randomUUID();
   const messageId = randomUUID();
   // The reference, not the subject: a web-form ticket's subject is a stranger's words until its address is verified.
   const body = `Your request ${ticket.id} is solved. How would you rate the support you received: good or bad? A comment helps us improve.`;
-  await tx.query(sql.insertMessage, [messageId, ticket.id, 'outbound', csatAuthor.kind, csatAuthor.id, body, true, [], ticket.channel, null]);
+  await tx.query(sql.insertMessage, [
+    messageId,
+    ticket.id,
+    'outbound',
+    csatAuthor.kind,
+    csatAuthor.id,
+    body,
+    true,
+    [],
+    ticket.channel,
+    null,
+  ]);
   await tx.query(sql.insertRequest, [csatId, ticket.id, messageId, at ?? null]);
-  await enqueueOutbox(tx, createEvent({ source: csatSource, type: 'support.message.outbound', subject: ticket.id, partitionkey: ticket.id, data: { ticketId: ticket.id, messageId, csatId } }));
+  await enqueueOutbox(
+    tx,
+    createEvent({
+      source: csatSource,
+      type: 'support.message.outbound',
+      subject: ticket.id,
+      partitionkey: ticket.id,
+      data: { ticketId: ticket.id, messageId, csatId },
+    }),
+  );
   return csatId;
 }
 
@@ -52,20 +76,39 @@ export async function requestCsat(tx: PgQueryable, ticket: { id: string; channel
  * second answer replaces the first. `support.csat.received` goes out with it (the
  * comment stays in the desk: it may hold personal data).
  */
-export async function rateTicket(tx: PgQueryable, ticketId: string, input: { rating: CsatRating; comment?: string | undefined; at?: Date | undefined }): Promise<Csat> {
-  if (input.rating !== 'good' && input.rating !== 'bad') throw createError('WOW_ERR_CSAT_RATING', [String(input.rating), 'expected good or bad']);
+export async function rateTicket(
+  tx: PgQueryable,
+  ticketId: string,
+  input: { rating: CsatRating; comment?: string | undefined; at?: Date | undefined },
+): Promise<Csat> {
+  if (input.rating !== 'good' && input.rating !== 'bad')
+    throw createError('WOW_ERR_CSAT_RATING', [String(input.rating), 'expected good or bad']);
   const comment = input.comment?.trim() === '' ? undefined : input.comment?.trim();
-  if (comment !== undefined && comment.length > maxComment) throw createError('WOW_ERR_CSAT_RATING', [input.rating, `the comment has ${comment.length} characters, more than ${maxComment}`]);
+  if (comment !== undefined && comment.length > maxComment)
+    throw createError('WOW_ERR_CSAT_RATING', [
+      input.rating,
+      `the comment has ${comment.length} characters, more than ${maxComment}`,
+    ]);
   const status = (await tx.query<{ status: TicketStatus }>(sql.lockTicket, [ticketId])).rows[0]?.status;
   if (status === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
-  if (status !== 'solved' && status !== 'closed') throw createError('WOW_ERR_CSAT_UNSOLVED', [ticketId, status.replace('_', ' ')]);
+  if (status !== 'solved' && status !== 'closed')
+    throw createError('WOW_ERR_CSAT_UNSOLVED', [ticketId, status.replace('_', ' ')]);
   let csatId = (await tx.query<{ id: string }>(sql.latest, [ticketId])).rows[0]?.id;
   if (csatId === undefined) {
     csatId = randomUUID();
     await tx.query(sql.insertRequest, [csatId, ticketId, null, input.at ?? null]);
   }
   await tx.query(sql.rate, [csatId, input.rating, comment ?? null, input.at ?? null]);
-  await enqueueOutbox(tx, createEvent({ source: csatSource, type: 'support.csat.received', subject: ticketId, partitionkey: ticketId, data: { ticketId, csatId, rating: input.rating, commented: comment !== undefined } }));
+  await enqueueOutbox(
+    tx,
+    createEvent({
+      source: csatSource,
+      type: 'support.csat.received',
+      subject: ticketId,
+      partitionkey: ticketId,
+      data: { ticketId, csatId, rating: input.rating, commented: comment !== undefined },
+    }),
+  );
   const rated = (await ticketCsat(tx, ticketId)).find((c) => c.id === csatId);
   if (rated === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
   return rated;
@@ -73,8 +116,22 @@ export async function rateTicket(tx: PgQueryable, ticketId: string, input: { rat
 
 /** Every survey of a ticket, oldest first, with its answer if any. */
 export async function ticketCsat(db: PgQueryable, ticketId: string): Promise<Csat[]> {
-  const { rows } = await db.query<{ id: string; message_id: string | null; requested_at: Date; rating: CsatRating | null; comment: string | null; rated_at: Date | null }>(sql.select, [ticketId]);
-  return rows.map((r) => ({ id: r.id, messageId: r.message_id, requestedAt: new Date(r.requested_at).toISOString(), rating: r.rating, comment: r.comment, ratedAt: r.rated_at === null ? null : new Date(r.rated_at).toISOString() }));
+  const { rows } = await db.query<{
+    id: string;
+    message_id: string | null;
+    requested_at: Date;
+    rating: CsatRating | null;
+    comment: string | null;
+    rated_at: Date | null;
+  }>(sql.select, [ticketId]);
+  return rows.map((r) => ({
+    id: r.id,
+    messageId: r.message_id,
+    requestedAt: new Date(r.requested_at).toISOString(),
+    rating: r.rating,
+    comment: r.comment,
+    ratedAt: r.rated_at === null ? null : new Date(r.rated_at).toISOString(),
+  }));
 }
 
 /**
@@ -87,7 +144,10 @@ export function readRating(reply: string): { rating: CsatRating; comment: string
   const m = /^(good|bad)(?:$|[\s]*[,.:;!\-–—]+\s*([\s\S]*)$)/i.exec(text);
   if (m?.[1] === undefined) return undefined;
   const comment = m[2]?.trim();
-  return { rating: m[1].toLowerCase() as CsatRating, comment: comment === undefined || comment === '' ? undefined : comment };
+  return {
+    rating: m[1].toLowerCase() as CsatRating,
+    comment: comment === undefined || comment === '' ? undefined : comment,
+  };
 }
 
 /** Whether the latest survey of the ticket waits for its answer. */

@@ -51,7 +51,11 @@ export async function searchFeatures(db: PgQueryable): Promise<SearchFeatures> {
 }
 
 /** Writes the article; with an embedder, and where pgvector exists, its embedding too. */
-export async function upsertArticle(db: PgQueryable, article: Article, opts: { embedder?: Embedder | undefined } = {}): Promise<void> {
+export async function upsertArticle(
+  db: PgQueryable,
+  article: Article,
+  opts: { embedder?: Embedder | undefined } = {},
+): Promise<void> {
   await db.query(sql.upsert, [article.slug, article.title, article.body, article.intent]);
   if (opts.embedder === undefined || !(await searchFeatures(db)).vector) return;
   const embedding = await opts.embedder.embed(`${article.title}\n${article.body}`);
@@ -66,7 +70,12 @@ type Row = { slug: string; title: string; intent: string; rank: number; coverage
  * the nearest articles by meaning join the candidates and the two orders are fused; the
  * hits' coverage still comes from their words, so L1's confidence never rests on a vector.
  */
-export async function searchArticles(db: PgQueryable, question: string, limit = 3, opts: { embedder?: Embedder | undefined } = {}): Promise<ArticleHit[]> {
+export async function searchArticles(
+  db: PgQueryable,
+  question: string,
+  limit = 3,
+  opts: { embedder?: Embedder | undefined } = {},
+): Promise<ArticleHit[]> {
   const near = opts.embedder === undefined ? [] : await nearestByEmbedding(db, opts.embedder, question, limit * 4);
   if (near.length === 0) {
     const { rows } = await db.query<Row>(sql.search, [question, limit, []]);
@@ -75,7 +84,10 @@ export async function searchArticles(db: PgQueryable, question: string, limit = 
   const { rows } = await db.query<Row>(sql.search, [question, limit * 4 + near.length, near.map((n) => n.slug)]);
   const similarity = new Map(near.map((n) => [n.slug, n.similarity]));
   const byWords = rows.filter((r) => r.rank > 0).sort((a, b) => b.rank - a.rank || a.slug.localeCompare(b.slug));
-  return fuseByReciprocalRank(byWords.map((r) => r.slug), near.map((n) => n.slug))
+  return fuseByReciprocalRank(
+    byWords.map((r) => r.slug),
+    near.map((n) => n.slug),
+  )
     .flatMap((slug) => rows.filter((r) => r.slug === slug))
     .slice(0, limit)
     .map((r) => {
@@ -84,12 +96,30 @@ export async function searchArticles(db: PgQueryable, question: string, limit = 
     });
 }
 
-const toHit = (r: Row): ArticleHit => ({ slug: r.slug, title: r.title, intent: r.intent, rank: r.rank, coverage: r.coverage, excerpt: r.excerpt });
+const toHit = (r: Row): ArticleHit => ({
+  slug: r.slug,
+  title: r.title,
+  intent: r.intent,
+  rank: r.rank,
+  coverage: r.coverage,
+  excerpt: r.excerpt,
+});
 
-async function nearestByEmbedding(db: PgQueryable, embedder: Embedder, question: string, limit: number): Promise<{ slug: string; similarity: number }[]> {
+async function nearestByEmbedding(
+  db: PgQueryable,
+  embedder: Embedder,
+  question: string,
+  limit: number,
+): Promise<{ slug: string; similarity: number }[]> {
   if (!(await searchFeatures(db)).vector) return [];
   const embedding = await embedder.embed(question);
-  return (await db.query<{ slug: string; similarity: number }>(sql.searchByEmbedding, [vectorText(embedding), embedder.model, limit])).rows;
+  return (
+    await db.query<{ slug: string; similarity: number }>(sql.searchByEmbedding, [
+      vectorText(embedding),
+      embedder.model,
+      limit,
+    ])
+  ).rows;
 }
 
 /**

@@ -108,25 +108,78 @@ export interface SweepOptions {
  * outbox in the same transaction. Sweeps running at once never report a clock twice: the
  * marks are row-locked updates of clocks not yet marked.
  */
-export async function sweepSla(store: Store, now: Date, opts: SweepOptions = {}): Promise<{ breached: SlaAlert[]; nearBreach: SlaAlert[] }> {
+export async function sweepSla(
+  store: Store,
+  now: Date,
+  opts: SweepOptions = {},
+): Promise<{ breached: SlaAlert[]; nearBreach: SlaAlert[] }> {
   const limit = opts.limit ?? 500;
   return store.transaction(async (tx) => {
     const breached = (await tx.query<AlertRow>(sql.breach, [now, limit])).rows.map(toAlert);
-    const nearBreach = (await tx.query<AlertRow>(sql.warn, [now, opts.nearBreachShare ?? 0.2, limit])).rows.map(toAlert);
-    for (const [type, alerts] of [['support.sla.breached', breached], ['support.sla.near_breach', nearBreach]] as const) {
-      for (const alert of alerts) await enqueueOutbox(tx, createEvent({ source: slaSource, type, subject: alert.ticketId, partitionkey: alert.ticketId, data: alert }));
+    const nearBreach = (await tx.query<AlertRow>(sql.warn, [now, opts.nearBreachShare ?? 0.2, limit])).rows.map(
+      toAlert,
+    );
+    for (const [type, alerts] of [
+      ['support.sla.breached', breached],
+      ['support.sla.near_breach', nearBreach],
+    ] as const) {
+      for (const alert of alerts)
+        await enqueueOutbox(
+          tx,
+          createEvent({ source: slaSource, type, subject: alert.ticketId, partitionkey: alert.ticketId, data: alert }),
+        );
     }
     return { breached, nearBreach };
   });
 }
 
 export async function slaClocks(db: PgQueryable, ticketId: string): Promise<SlaClock[]> {
-  const { rows } = await db.query<{ id: string; kind: SlaClockKind; target_minutes: number; started_at: Date; due_at: Date; paused_since: Date | null; paused_seconds: number; met_at: Date | null; breached_at: Date | null; near_breach_at: Date | null; stopped_at: Date | null }>(sql.select, [ticketId]);
-  return rows.map((r) => ({ id: r.id, kind: r.kind, targetMinutes: r.target_minutes, startedAt: iso(r.started_at), dueAt: iso(r.due_at), pausedSince: isoOrNull(r.paused_since), pausedSeconds: r.paused_seconds, metAt: isoOrNull(r.met_at), breachedAt: isoOrNull(r.breached_at), nearBreachAt: isoOrNull(r.near_breach_at), stoppedAt: isoOrNull(r.stopped_at) }));
+  const { rows } = await db.query<{
+    id: string;
+    kind: SlaClockKind;
+    target_minutes: number;
+    started_at: Date;
+    due_at: Date;
+    paused_since: Date | null;
+    paused_seconds: number;
+    met_at: Date | null;
+    breached_at: Date | null;
+    near_breach_at: Date | null;
+    stopped_at: Date | null;
+  }>(sql.select, [ticketId]);
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    targetMinutes: r.target_minutes,
+    startedAt: iso(r.started_at),
+    dueAt: iso(r.due_at),
+    pausedSince: isoOrNull(r.paused_since),
+    pausedSeconds: r.paused_seconds,
+    metAt: isoOrNull(r.met_at),
+    breachedAt: isoOrNull(r.breached_at),
+    nearBreachAt: isoOrNull(r.near_breach_at),
+    stoppedAt: isoOrNull(r.stopped_at),
+  }));
 }
 
-interface AlertRow extends Record<string, unknown> { id: string; ticket_id: string; kind: SlaClockKind; target_minutes: number; due_at: Date; priority: Priority; tier: Tier }
+interface AlertRow extends Record<string, unknown> {
+  id: string;
+  ticket_id: string;
+  kind: SlaClockKind;
+  target_minutes: number;
+  due_at: Date;
+  priority: Priority;
+  tier: Tier;
+}
 
-const toAlert = (r: AlertRow): SlaAlert => ({ ticketId: r.ticket_id, clockId: r.id, clock: r.kind, priority: r.priority, tier: r.tier, targetMinutes: r.target_minutes, dueAt: iso(r.due_at) });
+const toAlert = (r: AlertRow): SlaAlert => ({
+  ticketId: r.ticket_id,
+  clockId: r.id,
+  clock: r.kind,
+  priority: r.priority,
+  tier: r.tier,
+  targetMinutes: r.target_minutes,
+  dueAt: iso(r.due_at),
+});
 const iso = (d: Date) => new Date(d).toISOString();
 const isoOrNull = (d: Date | null) => (d === null ? null : iso(d));

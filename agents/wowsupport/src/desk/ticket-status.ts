@@ -25,8 +25,20 @@ export type TicketAction =
 const transitions: Record<TicketStatus, Partial<Record<TicketAction, TicketStatus>>> = {
   new: { reply: 'open', ask_customer: 'pending_customer', customer_reply: 'new', hold: 'on_hold', solve: 'solved' },
   open: { reply: 'open', ask_customer: 'pending_customer', customer_reply: 'open', hold: 'on_hold', solve: 'solved' },
-  pending_customer: { reply: 'pending_customer', ask_customer: 'pending_customer', customer_reply: 'open', hold: 'on_hold', solve: 'solved' },
-  on_hold: { reply: 'on_hold', ask_customer: 'pending_customer', customer_reply: 'on_hold', release: 'open', solve: 'solved' },
+  pending_customer: {
+    reply: 'pending_customer',
+    ask_customer: 'pending_customer',
+    customer_reply: 'open',
+    hold: 'on_hold',
+    solve: 'solved',
+  },
+  on_hold: {
+    reply: 'on_hold',
+    ask_customer: 'pending_customer',
+    customer_reply: 'on_hold',
+    release: 'open',
+    solve: 'solved',
+  },
   solved: { customer_reply: 'open', reopen: 'open', close: 'closed', solve: 'solved' },
   closed: {},
 };
@@ -37,9 +49,14 @@ export type Transition = { ok: true; status: TicketStatus } | { ok: false; follo
 export function transition(status: TicketStatus, action: TicketAction): Transition {
   const next = transitions[status][action];
   if (next !== undefined) return { ok: true, status: next };
-  if (status === 'closed' && action === 'customer_reply') return { ok: false, followUp: true, reason: 'the ticket is closed; a follow-up opens a new ticket linked to it' };
+  if (status === 'closed' && action === 'customer_reply')
+    return { ok: false, followUp: true, reason: 'the ticket is closed; a follow-up opens a new ticket linked to it' };
   const allowed = Object.keys(transitions[status]);
-  return { ok: false, followUp: false, reason: `a ticket that is ${status.replace('_', ' ')} cannot ${action.replace('_', ' ')}; it can ${allowed.length === 0 ? 'do nothing more' : allowed.map((a) => a.replace('_', ' ')).join(', ')}` };
+  return {
+    ok: false,
+    followUp: false,
+    reason: `a ticket that is ${status.replace('_', ' ')} cannot ${action.replace('_', ' ')}; it can ${allowed.length === 0 ? 'do nothing more' : allowed.map((a) => a.replace('_', ' ')).join(', ')}`,
+  };
 }
 
 /** States that stop the SLA clock: the ball is with the customer or a third party. */

@@ -88,10 +88,39 @@ export const intakeSource = 'wow/support-intake';
 export async function openTicket(tx: PgQueryable, input: NewTicket): Promise<Ticket> {
   const id = randomUUID();
   const messageId = randomUUID();
-  await tx.query(sql.insertTicket, [id, input.subject, input.priority ?? 'normal', input.customerId ?? null, input.channel, input.requester.email ?? null, input.requester.name ?? null, input.followsTicketId ?? null]);
-  await tx.query(sql.insertMessage, [messageId, id, 'inbound', 'customer', input.requester.email ?? 'customer', input.body, false, [], input.channel, input.channelMsgId ?? null]);
+  await tx.query(sql.insertTicket, [
+    id,
+    input.subject,
+    input.priority ?? 'normal',
+    input.customerId ?? null,
+    input.channel,
+    input.requester.email ?? null,
+    input.requester.name ?? null,
+    input.followsTicketId ?? null,
+  ]);
+  await tx.query(sql.insertMessage, [
+    messageId,
+    id,
+    'inbound',
+    'customer',
+    input.requester.email ?? 'customer',
+    input.body,
+    false,
+    [],
+    input.channel,
+    input.channelMsgId ?? null,
+  ]);
   await trackSla(tx, id, { from: undefined, to: 'new', at: input.at });
-  await enqueueOutbox(tx, createEvent({ source: intakeSource, type: 'support.ticket.opened', subject: id, partitionkey: id, data: { ticketId: id, messageId } }));
+  await enqueueOutbox(
+    tx,
+    createEvent({
+      source: intakeSource,
+      type: 'support.ticket.opened',
+      subject: id,
+      partitionkey: id,
+      data: { ticketId: id, messageId },
+    }),
+  );
   return (await findTicket(tx, id)) as Ticket;
 }
 
@@ -99,28 +128,73 @@ export async function openTicket(tx: PgQueryable, input: NewTicket): Promise<Tic
  * A customer's message on a ticket: it reopens a solved ticket, and on a closed one it
  * opens a follow-up ticket linked to it. Returns the ticket the message landed on.
  */
-export async function receiveCustomerMessage(tx: PgQueryable, ticketId: string, message: CustomerMessage): Promise<{ ticket: Ticket; messageId: string; followUp: boolean; rated?: CsatRating }> {
+export async function receiveCustomerMessage(
+  tx: PgQueryable,
+  ticketId: string,
+  message: CustomerMessage,
+): Promise<{ ticket: Ticket; messageId: string; followUp: boolean; rated?: CsatRating }> {
   const ticket = await lockTicket(tx, ticketId);
   // "Good, thanks" to the survey of a solved ticket rates it; it does not reopen it.
   const rating = ticket.status === 'solved' && message.autoSubmitted !== true ? readRating(message.body) : undefined;
   if (rating !== undefined && (await surveyAwaiting(tx, ticketId))) {
     const messageId = randomUUID();
-    await tx.query(sql.insertMessage, [messageId, ticketId, 'inbound', 'customer', message.authorId ?? ticket.requester.email ?? 'customer', message.body, false, [], message.channel, message.channelMsgId ?? null]);
+    await tx.query(sql.insertMessage, [
+      messageId,
+      ticketId,
+      'inbound',
+      'customer',
+      message.authorId ?? ticket.requester.email ?? 'customer',
+      message.body,
+      false,
+      [],
+      message.channel,
+      message.channelMsgId ?? null,
+    ]);
     await rateTicket(tx, ticketId, { ...rating, at: message.at });
     return { ticket, messageId, followUp: false, rated: rating.rating };
   }
   const next = transition(ticket.status, 'customer_reply');
   if (!next.ok && next.followUp) {
-    const follow = await openTicket(tx, { subject: `Re: ${ticket.subject}`, body: message.body, channel: ticket.channel, customerId: ticket.customerId ?? undefined, priority: ticket.priority, requester: { email: ticket.requester.email ?? undefined, name: ticket.requester.name ?? undefined }, followsTicketId: ticket.id, channelMsgId: message.channelMsgId, at: message.at });
+    const follow = await openTicket(tx, {
+      subject: `Re: ${ticket.subject}`,
+      body: message.body,
+      channel: ticket.channel,
+      customerId: ticket.customerId ?? undefined,
+      priority: ticket.priority,
+      requester: { email: ticket.requester.email ?? undefined, name: ticket.requester.name ?? undefined },
+      followsTicketId: ticket.id,
+      channelMsgId: message.channelMsgId,
+      at: message.at,
+    });
     const [first] = await ticketMessages(tx, follow.id);
     return { ticket: follow, messageId: first?.id ?? '', followUp: true };
   }
   if (!next.ok) throw createError('WOW_ERR_TICKET_STATE', [ticketId, next.reason]);
   const messageId = randomUUID();
-  await tx.query(sql.insertMessage, [messageId, ticketId, 'inbound', 'customer', message.authorId ?? ticket.requester.email ?? 'customer', message.body, message.autoSubmitted ?? false, [], message.channel, message.channelMsgId ?? null]);
+  await tx.query(sql.insertMessage, [
+    messageId,
+    ticketId,
+    'inbound',
+    'customer',
+    message.authorId ?? ticket.requester.email ?? 'customer',
+    message.body,
+    message.autoSubmitted ?? false,
+    [],
+    message.channel,
+    message.channelMsgId ?? null,
+  ]);
   await tx.query(sql.updateState, [ticketId, next.status, ticket.tier]);
   await trackSla(tx, ticketId, { from: ticket.status, to: next.status, message: 'customer', at: message.at });
-  await enqueueOutbox(tx, createEvent({ source: intakeSource, type: 'support.message.received', subject: ticketId, partitionkey: ticketId, data: { ticketId, messageId } }));
+  await enqueueOutbox(
+    tx,
+    createEvent({
+      source: intakeSource,
+      type: 'support.message.received',
+      subject: ticketId,
+      partitionkey: ticketId,
+      data: { ticketId, messageId },
+    }),
+  );
   return { ticket: { ...ticket, status: next.status }, messageId, followUp: false };
 }
 
@@ -130,7 +204,23 @@ export async function receiveCustomerMessage(tx: PgQueryable, ticketId: string, 
  * whoever delivers to the ticket's channel (and mirrors it on the issue) acts on that.
  * Internal notes never leave the desk.
  */
-export async function recordDeskMessage(tx: PgQueryable, ticketId: string, message: { direction: 'outbound' | 'internal' | 'draft'; author: Message['author']; body: string; autoSubmitted: boolean; cites?: string[]; action?: TicketAction; tier?: Tier; channel?: MessageChannel; channelMsgId?: string; source?: string; at?: Date }): Promise<{ ticket: Ticket; messageId: string }> {
+export async function recordDeskMessage(
+  tx: PgQueryable,
+  ticketId: string,
+  message: {
+    direction: 'outbound' | 'internal' | 'draft';
+    author: Message['author'];
+    body: string;
+    autoSubmitted: boolean;
+    cites?: string[];
+    action?: TicketAction;
+    tier?: Tier;
+    channel?: MessageChannel;
+    channelMsgId?: string;
+    source?: string;
+    at?: Date;
+  },
+): Promise<{ ticket: Ticket; messageId: string }> {
   const ticket = await lockTicket(tx, ticketId);
   let status = ticket.status;
   if (message.action !== undefined) {
@@ -140,39 +230,133 @@ export async function recordDeskMessage(tx: PgQueryable, ticketId: string, messa
   }
   const messageId = randomUUID();
   const channel = message.channel ?? (message.direction === 'outbound' ? ticket.channel : 'desk');
-  await tx.query(sql.insertMessage, [messageId, ticketId, message.direction, message.author.kind, message.author.id, message.body, message.autoSubmitted, message.cites ?? [], channel, message.channelMsgId ?? null]);
+  await tx.query(sql.insertMessage, [
+    messageId,
+    ticketId,
+    message.direction,
+    message.author.kind,
+    message.author.id,
+    message.body,
+    message.autoSubmitted,
+    message.cites ?? [],
+    channel,
+    message.channelMsgId ?? null,
+  ]);
   await tx.query(sql.updateState, [ticketId, status, message.tier ?? ticket.tier]);
   if (message.direction === 'outbound') {
-    await enqueueOutbox(tx, createEvent({ source: message.source ?? intakeSource, type: 'support.message.outbound', subject: ticketId, partitionkey: ticketId, data: { ticketId, messageId } }));
+    await enqueueOutbox(
+      tx,
+      createEvent({
+        source: message.source ?? intakeSource,
+        type: 'support.message.outbound',
+        subject: ticketId,
+        partitionkey: ticketId,
+        data: { ticketId, messageId },
+      }),
+    );
   }
   // Only an answer the customer sees meets a response clock; each new solve asks for a rating once.
-  await trackSla(tx, ticketId, { from: ticket.status, to: status, message: message.direction === 'outbound' ? 'public_reply' : undefined, at: message.at });
+  await trackSla(tx, ticketId, {
+    from: ticket.status,
+    to: status,
+    message: message.direction === 'outbound' ? 'public_reply' : undefined,
+    at: message.at,
+  });
   if (status === 'solved' && ticket.status !== 'solved') await requestCsat(tx, ticket, message.at);
   return { ticket: { ...ticket, status, tier: message.tier ?? ticket.tier }, messageId };
 }
 
 /** Sets what a person or a tier decided about a ticket; fields left out stay as they are. */
-export async function setTicketRouting(tx: PgQueryable, ticketId: string, routing: { tier?: Tier; priority?: Priority; topic?: string; assignee?: string }): Promise<Ticket> {
+export async function setTicketRouting(
+  tx: PgQueryable,
+  ticketId: string,
+  routing: { tier?: Tier; priority?: Priority; topic?: string; assignee?: string },
+): Promise<Ticket> {
   await lockTicket(tx, ticketId);
-  await tx.query(sql.updateRouting, [ticketId, routing.tier ?? null, routing.priority ?? null, routing.topic ?? null, routing.assignee ?? null]);
+  await tx.query(sql.updateRouting, [
+    ticketId,
+    routing.tier ?? null,
+    routing.priority ?? null,
+    routing.topic ?? null,
+    routing.assignee ?? null,
+  ]);
   if (routing.priority !== undefined) await retargetSla(tx, ticketId);
   return (await findTicket(tx, ticketId)) as Ticket;
 }
 
 /** The message already stored under this id on its channel (an email's Message-ID, a comment id). */
-export async function findByChannelId(db: PgQueryable, channel: MessageChannel, channelMsgId: string): Promise<{ ticketId: string; messageId: string } | undefined> {
-  const row = (await db.query<{ ticket_id: string; id: string }>(sql.selectByChannelId, [channel, channelMsgId])).rows[0];
+export async function findByChannelId(
+  db: PgQueryable,
+  channel: MessageChannel,
+  channelMsgId: string,
+): Promise<{ ticketId: string; messageId: string } | undefined> {
+  const row = (await db.query<{ ticket_id: string; id: string }>(sql.selectByChannelId, [channel, channelMsgId]))
+    .rows[0];
   return row === undefined ? undefined : { ticketId: row.ticket_id, messageId: row.id };
 }
 
 export async function findTicket(db: PgQueryable, id: string): Promise<Ticket | undefined> {
-  const row = (await db.query<{ id: string; subject: string; status: TicketStatus; priority: Priority; tier: Tier; topic: string | null; assignee: string | null; customer_id: string | null; channel: TicketChannel; requester_email: string | null; requester_name: string | null; follows_ticket_id: string | null; created_at: Date }>(sql.selectTicket, [id])).rows[0];
-  return row === undefined ? undefined : { id: row.id, subject: row.subject, status: row.status, priority: row.priority, tier: row.tier, topic: row.topic, assignee: row.assignee, customerId: row.customer_id, channel: row.channel, requester: { email: row.requester_email, name: row.requester_name }, followsTicketId: row.follows_ticket_id, createdAt: new Date(row.created_at).toISOString() };
+  const row = (
+    await db.query<{
+      id: string;
+      subject: string;
+      status: TicketStatus;
+      priority: Priority;
+      tier: Tier;
+      topic: string | null;
+      assignee: string | null;
+      customer_id: string | null;
+      channel: TicketChannel;
+      requester_email: string | null;
+      requester_name: string | null;
+      follows_ticket_id: string | null;
+      created_at: Date;
+    }>(sql.selectTicket, [id])
+  ).rows[0];
+  return row === undefined
+    ? undefined
+    : {
+        id: row.id,
+        subject: row.subject,
+        status: row.status,
+        priority: row.priority,
+        tier: row.tier,
+        topic: row.topic,
+        assignee: row.assignee,
+        customerId: row.customer_id,
+        channel: row.channel,
+        requester: { email: row.requester_email, name: row.requester_name },
+        followsTicketId: row.follows_ticket_id,
+        createdAt: new Date(row.created_at).toISOString(),
+      };
 }
 
 export async function ticketMessages(db: PgQueryable, ticketId: string): Promise<Message[]> {
-  const { rows } = await db.query<{ id: string; direction: Message['direction']; author_kind: Message['author']['kind']; author_id: string; body: string; auto_submitted: boolean; cites: string[]; channel: MessageChannel; channel_msg_id: string | null; delivered_at: Date | null; created_at: Date }>(sql.selectMessages, [ticketId]);
-  return rows.map((r) => ({ id: r.id, direction: r.direction, author: { kind: r.author_kind, id: r.author_id }, body: r.body, autoSubmitted: r.auto_submitted, cites: r.cites, channel: r.channel, channelMsgId: r.channel_msg_id, deliveredAt: r.delivered_at === null ? null : new Date(r.delivered_at).toISOString(), createdAt: new Date(r.created_at).toISOString() }));
+  const { rows } = await db.query<{
+    id: string;
+    direction: Message['direction'];
+    author_kind: Message['author']['kind'];
+    author_id: string;
+    body: string;
+    auto_submitted: boolean;
+    cites: string[];
+    channel: MessageChannel;
+    channel_msg_id: string | null;
+    delivered_at: Date | null;
+    created_at: Date;
+  }>(sql.selectMessages, [ticketId]);
+  return rows.map((r) => ({
+    id: r.id,
+    direction: r.direction,
+    author: { kind: r.author_kind, id: r.author_id },
+    body: r.body,
+    autoSubmitted: r.auto_submitted,
+    cites: r.cites,
+    channel: r.channel,
+    channelMsgId: r.channel_msg_id,
+    deliveredAt: r.delivered_at === null ? null : new Date(r.delivered_at).toISOString(),
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
 }
 
 async function lockTicket(tx: PgQueryable, id: string): Promise<Ticket> {

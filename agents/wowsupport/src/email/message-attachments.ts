@@ -7,7 +7,11 @@ const sql = {
 };
 
 /** Keeps what was attached to a message (metadata only), in the caller's transaction. */
-export async function saveMessageAttachments(tx: PgQueryable, messageId: string, attachments: readonly MailAttachment[]): Promise<void> {
+export async function saveMessageAttachments(
+  tx: PgQueryable,
+  messageId: string,
+  attachments: readonly MailAttachment[],
+): Promise<void> {
   await tx.query(sql.set, [messageId, JSON.stringify(attachments)]);
 }
 

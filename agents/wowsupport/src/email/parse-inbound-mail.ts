@@ -71,14 +71,27 @@ export async function parseInboundMail(raw: Buffer | string, opts: ParseOptions 
   let mail: ParsedMail;
   try {
     // sha256 instead of mailparser's md5; no HTML rendering of the text, no data: URLs.
-    mail = await simpleParser(raw, { checksumAlgo: 'sha256', skipTextToHtml: true, skipImageLinks: true, keepCidLinks: true });
+    mail = await simpleParser(raw, {
+      checksumAlgo: 'sha256',
+      skipTextToHtml: true,
+      skipImageLinks: true,
+      keepCidLinks: true,
+    });
   } catch (err) {
-    throw createError('WOW_ERR_EMAIL_INVALID', [`it is not a readable MIME message (${cut(err instanceof Error ? err.message : String(err), 200, '…')})`], { cause: err });
+    throw createError(
+      'WOW_ERR_EMAIL_INVALID',
+      [`it is not a readable MIME message (${cut(err instanceof Error ? err.message : String(err), 200, '…')})`],
+      { cause: err },
+    );
   }
   const sender = mail.from?.value.find((a) => a.address !== undefined && a.address.includes('@'));
   if (sender?.address === undefined) {
     const line = mail.headerLines.find((h) => h.key === 'from')?.line;
-    throw createError('WOW_ERR_EMAIL_INVALID', [line === undefined ? 'it has no From header' : `its From header "${oneLine(line.slice(line.indexOf(':') + 1), quotedHeaderLength)}" holds no email address`]);
+    throw createError('WOW_ERR_EMAIL_INVALID', [
+      line === undefined
+        ? 'it has no From header'
+        : `its From header "${oneLine(line.slice(line.indexOf(':') + 1), quotedHeaderLength)}" holds no email address`,
+    ]);
   }
   // A mail is taken, never refused, for what the API and the form refuse: it is removed.
   const name = oneLine(sender.name, nameMaxLength);
@@ -94,7 +107,12 @@ export async function parseInboundMail(raw: Buffer | string, opts: ParseOptions 
     text: cut(stripQuotedReply(fullText), textMaxLength, cutNote),
     inReplyTo: idsIn(mail.inReplyTo)[0] ?? null,
     references,
-    attachments: mail.attachments.slice(0, maxAttachments).map((a) => ({ filename: a.filename === undefined ? null : oneLine(a.filename, 255), contentType: oneLine(a.contentType, 255), size: a.size, sha256: a.checksum })),
+    attachments: mail.attachments.slice(0, maxAttachments).map((a) => ({
+      filename: a.filename === undefined ? null : oneLine(a.filename, 255),
+      contentType: oneLine(a.contentType, 255),
+      size: a.size,
+      sha256: a.checksum,
+    })),
     autoReply: autoReplyReason !== null,
     autoReplyReason,
   };
@@ -110,7 +128,9 @@ function idsIn(value: string | string[] | undefined): string[] {
  * delivery is still recognised and stored once.
  */
 function syntheticMessageId(from: string, mail: ParsedMail, text: string): string {
-  const hash = createHash('sha256').update([from, mail.date?.toISOString() ?? '', mail.subject ?? '', text].join('\n')).digest('hex');
+  const hash = createHash('sha256')
+    .update([from, mail.date?.toISOString() ?? '', mail.subject ?? '', text].join('\n'))
+    .digest('hex');
   return `<${hash.slice(0, 32)}@no-message-id.waooaw.invalid>`;
 }
 
@@ -118,7 +138,8 @@ function syntheticMessageId(from: string, mail: ParsedMail, text: string): strin
 function autoReplyHeader(mail: ParsedMail, envelopeFrom: string | undefined): string | null {
   const autoSubmitted = headerText(mail.headers.get('auto-submitted'));
   // "no" is the only value a person's mail carries; parameters follow a semicolon.
-  if (autoSubmitted !== null && autoSubmitted.split(';')[0]?.trim().toLowerCase() !== 'no') return `Auto-Submitted: ${autoSubmitted}`;
+  if (autoSubmitted !== null && autoSubmitted.split(';')[0]?.trim().toLowerCase() !== 'no')
+    return `Auto-Submitted: ${autoSubmitted}`;
   const precedence = headerText(mail.headers.get('precedence'))?.toLowerCase() ?? null;
   if (precedence !== null && ['bulk', 'junk', 'auto_reply'].includes(precedence)) return `Precedence: ${precedence}`;
   for (const name of ['x-autoreply', 'x-autorespond']) {
@@ -126,16 +147,20 @@ function autoReplyHeader(mail: ParsedMail, envelopeFrom: string | undefined): st
   }
   const returnPath = envelopeFrom ?? returnPathHeader(mail);
   if (returnPath === '') return 'a null return path (<>): a bounce or a delivery report';
-  if (returnPath !== undefined && /^mailer-daemon@/i.test(returnPath)) return `the return path ${oneLine(returnPath, quotedHeaderLength)}: a bounce`;
+  if (returnPath !== undefined && /^mailer-daemon@/i.test(returnPath))
+    return `the return path ${oneLine(returnPath, quotedHeaderLength)}: a bounce`;
   if (/^mailer-daemon@/i.test(mail.from?.value[0]?.address ?? '')) return 'sent by MAILER-DAEMON: a bounce';
   return null;
 }
 
 function returnPathHeader(mail: ParsedMail): string | undefined {
   const value = mail.headers.get('return-path');
-  if (value === undefined || typeof value !== 'object' || !('value' in value) || !Array.isArray(value.value)) return undefined;
+  if (value === undefined || typeof value !== 'object' || !('value' in value) || !Array.isArray(value.value))
+    return undefined;
   const first: unknown = value.value[0];
-  return typeof first === 'object' && first !== null && 'address' in first && typeof first.address === 'string' ? first.address : '';
+  return typeof first === 'object' && first !== null && 'address' in first && typeof first.address === 'string'
+    ? first.address
+    : '';
 }
 
 /** A header's value, cut: only its first words decide, and a reason quotes it. */

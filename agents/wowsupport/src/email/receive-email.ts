@@ -33,8 +33,13 @@ export interface ReceiveEmailOptions {
  * stored at all: an out-of-office that reopened a ticket would wake L1, whose answer
  * would wake the autoresponder again.
  */
-export async function receiveEmail(store: Pick<Store, 'transaction' | 'query'>, mail: InboundMail, opts: ReceiveEmailOptions = {}): Promise<EmailOutcome> {
-  if (mail.autoReply) return { did: 'ignored', why: `an automatic mail (${mail.autoReplyReason ?? 'auto-reply'}), never answered` };
+export async function receiveEmail(
+  store: Pick<Store, 'transaction' | 'query'>,
+  mail: InboundMail,
+  opts: ReceiveEmailOptions = {},
+): Promise<EmailOutcome> {
+  if (mail.autoReply)
+    return { did: 'ignored', why: `an automatic mail (${mail.autoReplyReason ?? 'auto-reply'}), never answered` };
   if (opts.deskAddress !== undefined && mail.from.address === opts.deskAddress.toLowerCase()) {
     return { did: 'ignored', why: `sent from the desk's own address ${opts.deskAddress}; taking it would loop` };
   }
@@ -57,9 +62,20 @@ async function receiveInTransaction(tx: PgQueryable, mail: InboundMail): Promise
   const body = mail.text === '' ? '(The mail has no text.)' : mail.text;
   const repliedTo = await findThread(tx, mail);
   if (repliedTo !== undefined) {
-    const landed = await receiveCustomerMessage(tx, repliedTo, { body, channel: 'email', channelMsgId: mail.messageId, authorId: mail.from.address });
+    const landed = await receiveCustomerMessage(tx, repliedTo, {
+      body,
+      channel: 'email',
+      channelMsgId: mail.messageId,
+      authorId: mail.from.address,
+    });
     await saveMessageAttachments(tx, landed.messageId, mail.attachments);
-    return { did: 'threaded', ticketId: landed.ticket.id, messageId: landed.messageId, repliedTo, followUp: landed.followUp };
+    return {
+      did: 'threaded',
+      ticketId: landed.ticket.id,
+      messageId: landed.messageId,
+      repliedTo,
+      followUp: landed.followUp,
+    };
   }
   const ticket = await openTicket(tx, {
     subject: mail.subject === '' ? '(no subject)' : mail.subject,
@@ -76,11 +92,14 @@ async function receiveInTransaction(tx: PgQueryable, mail: InboundMail): Promise
 
 /** The ticket of the newest mail this one answers that the desk knows and its sender takes part in. */
 async function findThread(tx: PgQueryable, mail: InboundMail): Promise<string | undefined> {
-  const candidates = [...new Set([...(mail.inReplyTo === null ? [] : [mail.inReplyTo]), ...mail.references.toReversed()])];
+  const candidates = [
+    ...new Set([...(mail.inReplyTo === null ? [] : [mail.inReplyTo]), ...mail.references.toReversed()]),
+  ];
   for (const id of candidates) {
     if (id === mail.messageId) continue;
     const hit = await findByChannelId(tx, 'email', id);
-    if (hit !== undefined && (await tx.query(selectParticipant, [hit.ticketId, mail.from.address])).rows.length > 0) return hit.ticketId;
+    if (hit !== undefined && (await tx.query(selectParticipant, [hit.ticketId, mail.from.address])).rows.length > 0)
+      return hit.ticketId;
   }
   return undefined;
 }

@@ -20,7 +20,15 @@ export type AnswerOutcome =
 /** What L1 will do, decided on a snapshot of the ticket: the message it answers is in it. */
 type Plan =
   | { did: 'skipped'; why: string }
-  | { did: 'answered'; latestId: string; body: string; cites: string[]; article: string; confidence: number; composed: boolean }
+  | {
+      did: 'answered';
+      latestId: string;
+      body: string;
+      cites: string[];
+      article: string;
+      confidence: number;
+      composed: boolean;
+    }
   | { did: 'solved'; latestId: string; why: string }
   | { did: 'escalated'; latestId: string; reason: string; confidence: number };
 
@@ -33,22 +41,47 @@ type Plan =
  */
 export async function answerTicket(ctx: AgentContext, eventId: string, ticketId: string): Promise<AnswerOutcome> {
   const stop = await killSwitch(ctx.store);
-  if (stop.on) return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
+  if (stop.on)
+    return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
   const plan = await planL1(ctx, ticketId);
   return ctx.once(eventId, async (tx): Promise<AnswerOutcome> => {
     if (plan.did === 'skipped') return plan;
     const ticket = await findTicket(tx, ticketId);
     const latest = (await ticketMessages(tx, ticketId)).filter((m) => m.direction === 'inbound').at(-1);
-    if (ticket?.tier !== 'L1' || latest?.id !== plan.latestId) return { did: 'skipped', why: 'the ticket moved on while L1 was answering; the newer message is answered on its own event' };
+    if (ticket?.tier !== 'L1' || latest?.id !== plan.latestId)
+      return {
+        did: 'skipped',
+        why: 'the ticket moved on while L1 was answering; the newer message is answered on its own event',
+      };
     if (plan.did === 'answered') {
-      await recordDeskMessage(tx, ticketId, { direction: 'outbound', author: self, body: plan.body, autoSubmitted: true, cites: plan.cites, action: 'ask_customer' });
+      await recordDeskMessage(tx, ticketId, {
+        direction: 'outbound',
+        author: self,
+        body: plan.body,
+        autoSubmitted: true,
+        cites: plan.cites,
+        action: 'ask_customer',
+      });
       return { did: 'answered', article: plan.article, confidence: plan.confidence, composed: plan.composed };
     }
     if (plan.did === 'solved') {
-      await recordDeskMessage(tx, ticketId, { direction: 'internal', author: self, body: `Solved: ${plan.why}.`, autoSubmitted: true, action: 'solve' });
+      await recordDeskMessage(tx, ticketId, {
+        direction: 'internal',
+        author: self,
+        body: `Solved: ${plan.why}.`,
+        autoSubmitted: true,
+        action: 'solve',
+      });
       return { did: 'solved', why: plan.why };
     }
-    await recordDeskMessage(tx, ticketId, { direction: 'internal', author: self, body: `L1 did not answer: ${plan.reason}. Routed to L2.`, autoSubmitted: true, action: 'reply', tier: 'L2' });
+    await recordDeskMessage(tx, ticketId, {
+      direction: 'internal',
+      author: self,
+      body: `L1 did not answer: ${plan.reason}. Routed to L2.`,
+      autoSubmitted: true,
+      action: 'reply',
+      tier: 'L2',
+    });
     return { did: 'escalated', tier: 'L2', reason: plan.reason, confidence: plan.confidence };
   });
 }
@@ -61,20 +94,38 @@ async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
   const messages = await ticketMessages(db, ticketId);
   const latest = messages.filter((m) => m.direction === 'inbound').at(-1);
   // RFC 3834: an automatic reply (an out-of-office) is never answered automatically.
-  if (latest === undefined || latest.autoSubmitted) return { did: 'skipped', why: 'no message from a person to answer' };
+  if (latest === undefined || latest.autoSubmitted)
+    return { did: 'skipped', why: 'no message from a person to answer' };
   const latestId = latest.id;
   if (messages.some((m) => m.direction === 'outbound' && m.author.id === self.id)) {
     return readsAsSolved(latest.body)
-      ? { did: 'solved', latestId, why: 'the customer confirmed L1\'s answer solved it' }
-      : { did: 'escalated', latestId, confidence: 0, reason: 'the customer replied to L1\'s answer, so it did not solve the problem' };
+      ? { did: 'solved', latestId, why: "the customer confirmed L1's answer solved it" }
+      : {
+          did: 'escalated',
+          latestId,
+          confidence: 0,
+          reason: "the customer replied to L1's answer, so it did not solve the problem",
+        };
   }
   const question = questionOf(ticket.subject, latest.body);
-  if (asksForPerson(question)) return { did: 'escalated', latestId, confidence: 0, reason: 'the customer asks for a person' };
+  if (asksForPerson(question))
+    return { did: 'escalated', latestId, confidence: 0, reason: 'the customer asks for a person' };
   // "Is <agent> working?" is answered from the registry, not from an article; other
   // questions never read it.
-  const named = asksStatus.test(question) ? agentsConcerned(question, await listAgents(db, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs }), []) : [];
+  const named = asksStatus.test(question)
+    ? agentsConcerned(question, await listAgents(db, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs }), [])
+    : [];
   const status = named.length === 0 ? undefined : decideStatusAnswer(named, await openIncidents(db));
-  if (status?.answer === true) return { did: 'answered', latestId, body: status.reply, cites: [], article: 'registry', confidence: 1, composed: false };
+  if (status?.answer === true)
+    return {
+      did: 'answered',
+      latestId,
+      body: status.reply,
+      cites: [],
+      article: 'registry',
+      confidence: 1,
+      composed: false,
+    };
   if (status?.answer === false) return { did: 'escalated', latestId, confidence: 1, reason: status.reason };
   const hits = await searchArticles(db, question);
   const policy = { ...defaultL1Policy, threshold: ctx.config.support.l1Threshold };
@@ -83,6 +134,16 @@ async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
   // The model sees the articles the rules would answer from: those of allowed intents above the threshold.
   const grounds = hits.filter((h) => policy.intents.includes(h.intent) && h.coverage >= policy.threshold);
   const reply = await composeAnswer(ctx.llm, question, grounds, decision.reply, ctx.log);
-  const cites = reply.composed ? grounds.filter((h) => reply.body.includes(`(kb:${h.slug})`)).map((h) => h.slug) : [decision.article.slug];
-  return { did: 'answered', latestId, body: reply.body, cites, article: decision.article.slug, confidence: decision.confidence, composed: reply.composed };
+  const cites = reply.composed
+    ? grounds.filter((h) => reply.body.includes(`(kb:${h.slug})`)).map((h) => h.slug)
+    : [decision.article.slug];
+  return {
+    did: 'answered',
+    latestId,
+    body: reply.body,
+    cites,
+    article: decision.article.slug,
+    confidence: decision.confidence,
+    composed: reply.composed,
+  };
 }

@@ -8,10 +8,14 @@ export async function receiveGitHub(ctx: AgentContext, event: CloudEvent): Promi
   const delivery = githubDelivery.parse(event.data);
   const settings = ctx.config.support;
   if (settings.repo === undefined) return { did: 'ignored', why: 'no SUPPORT_REPO is configured' };
-  if (ctx.github === undefined || delivery.installationId === undefined) return { did: 'ignored', why: 'the GitHub App is not configured, or the delivery names no installation' };
+  if (ctx.github === undefined || delivery.installationId === undefined)
+    return { did: 'ignored', why: 'the GitHub App is not configured, or the delivery names no installation' };
   const github = ctx.github.forInstallation(delivery.installationId);
   if (delivery.name === 'issue_comment') {
-    return receiveIssueComment({ store: ctx.store, github, settings, appId: ctx.config.github?.appId }, issueCommentPayload.parse(delivery.payload));
+    return receiveIssueComment(
+      { store: ctx.store, github, settings, appId: ctx.config.github?.appId },
+      issueCommentPayload.parse(delivery.payload),
+    );
   }
   return receiveIssueEvent({ store: ctx.store, settings }, issueEventPayload.parse(delivery.payload));
 }

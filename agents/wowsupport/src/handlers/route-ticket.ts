@@ -26,7 +26,8 @@ const specialistId = (topic: string) => `${self.id}/${topic}`;
  */
 export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: string): Promise<RouteOutcome> {
   const stop = await killSwitch(ctx.store);
-  if (stop.on) return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
+  if (stop.on)
+    return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
   return ctx.once(`${eventId}:specialist`, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
     if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
@@ -50,28 +51,75 @@ export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: 
     });
     const specialist = { kind: 'agent', id: specialistId(diagnosis.topic) } as const;
     await setTicketRouting(tx, ticketId, { topic: diagnosis.topic, assignee: diagnosis.assignee });
-    const handedTo = diagnosis.tier === 'L3' ? 'L3: the drafted answer waits for an approver' : diagnosis.answer === undefined ? `handed to ${diagnosis.assignee}` : 'answered the customer';
-    await recordDeskMessage(tx, ticketId, { direction: 'internal', author: specialist, body: `L2 specialist (${diagnosis.topic}) ${handedTo}.\n\n${diagnosis.findings.map((f) => `- ${f}`).join('\n')}`, autoSubmitted: true, tier: diagnosis.tier });
+    const handedTo =
+      diagnosis.tier === 'L3'
+        ? 'L3: the drafted answer waits for an approver'
+        : diagnosis.answer === undefined
+          ? `handed to ${diagnosis.assignee}`
+          : 'answered the customer';
+    await recordDeskMessage(tx, ticketId, {
+      direction: 'internal',
+      author: specialist,
+      body: `L2 specialist (${diagnosis.topic}) ${handedTo}.\n\n${diagnosis.findings.map((f) => `- ${f}`).join('\n')}`,
+      autoSubmitted: true,
+      tier: diagnosis.tier,
+    });
     if (diagnosis.answer !== undefined) {
       if (diagnosis.tier === 'L3') await draftAnswer(tx, ticketId, { author: specialist, body: diagnosis.answer });
-      else await recordDeskMessage(tx, ticketId, { direction: 'outbound', author: specialist, body: `${diagnosis.answer}\n\nIf this does not solve it, reply and we will bring in an engineer.`, autoSubmitted: true, action: 'ask_customer' });
+      else
+        await recordDeskMessage(tx, ticketId, {
+          direction: 'outbound',
+          author: specialist,
+          body: `${diagnosis.answer}\n\nIf this does not solve it, reply and we will bring in an engineer.`,
+          autoSubmitted: true,
+          action: 'ask_customer',
+        });
     }
-    return { did: 'routed', topic: diagnosis.topic, assignee: diagnosis.assignee, tier: diagnosis.tier, answered: diagnosis.answer !== undefined && diagnosis.tier === 'L2' };
+    return {
+      did: 'routed',
+      topic: diagnosis.topic,
+      assignee: diagnosis.assignee,
+      tier: diagnosis.tier,
+      answered: diagnosis.answer !== undefined && diagnosis.tier === 'L2',
+    };
   });
 }
 
 /** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */
-async function afterSpecialist(tx: PgQueryable, ticketId: string, topic: string, messages: Message[]): Promise<RouteOutcome> {
+async function afterSpecialist(
+  tx: PgQueryable,
+  ticketId: string,
+  topic: string,
+  messages: Message[],
+): Promise<RouteOutcome> {
   const answeredAt = messages.findLastIndex((m) => m.direction === 'outbound' && m.author.id === specialistId(topic));
-  const reply = answeredAt < 0 ? undefined : messages.slice(answeredAt + 1).filter((m) => m.direction === 'inbound' && !m.autoSubmitted).at(-1);
+  const reply =
+    answeredAt < 0
+      ? undefined
+      : messages
+          .slice(answeredAt + 1)
+          .filter((m) => m.direction === 'inbound' && !m.autoSubmitted)
+          .at(-1);
   if (reply === undefined) return { did: 'skipped', why: `the ticket is with ${topic}` };
   if (readsAsSolved(reply.body)) {
     const why = `the customer confirmed the ${topic} specialist's answer solved it`;
-    await recordDeskMessage(tx, ticketId, { direction: 'internal', author: { kind: 'agent', id: specialistId(topic) }, body: `Solved: ${why}.`, autoSubmitted: true, action: 'solve' });
+    await recordDeskMessage(tx, ticketId, {
+      direction: 'internal',
+      author: { kind: 'agent', id: specialistId(topic) },
+      body: `Solved: ${why}.`,
+      autoSubmitted: true,
+      action: 'solve',
+    });
     return { did: 'solved', why };
   }
   const reason = `the customer replied to the ${topic} specialist's answer, so L2 did not solve it`;
-  await recordDeskMessage(tx, ticketId, { direction: 'internal', author: { kind: 'agent', id: specialistId(topic) }, body: `Escalated to L3: ${reason}. A person takes it from here.`, autoSubmitted: true, tier: 'L3' });
+  await recordDeskMessage(tx, ticketId, {
+    direction: 'internal',
+    author: { kind: 'agent', id: specialistId(topic) },
+    body: `Escalated to L3: ${reason}. A person takes it from here.`,
+    autoSubmitted: true,
+    tier: 'L3',
+  });
   await setTicketRouting(tx, ticketId, { assignee: `team:${topic}` });
   return { did: 'escalated', tier: 'L3', reason };
 }

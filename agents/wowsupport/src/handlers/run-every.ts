@@ -6,7 +6,12 @@ import type { Logger } from '../../../runtime/src/index.ts';
  * agents only on events, so the desk's clocks are timers like this one. Returns the stop,
  * which waits for a run under way.
  */
-export function runEvery(everyMs: number, work: () => Promise<void>, log: Logger, failure: string): () => Promise<void> {
+export function runEvery(
+  everyMs: number,
+  work: () => Promise<void>,
+  log: Logger,
+  failure: string,
+): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     running = running.then(work).catch((err: unknown) => log.warn({ err }, failure));

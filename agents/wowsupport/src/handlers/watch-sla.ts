@@ -11,8 +11,14 @@ type SweepContext = Pick<AgentContext, 'store' | 'clock' | 'log'>;
  * published once between them. Returns the stop.
  */
 export function watchSla(ctx: SweepContext, everyMs: number): () => Promise<void> {
-  return runEvery(everyMs, async () => {
-    const { breached, nearBreach } = await sweepSla(ctx.store, ctx.clock());
-    if (breached.length + nearBreach.length > 0) ctx.log.info({ breached: breached.length, nearBreach: nearBreach.length }, 'SLA sweep');
-  }, ctx.log, 'could not sweep the SLA clocks; trying again on the next sweep');
+  return runEvery(
+    everyMs,
+    async () => {
+      const { breached, nearBreach } = await sweepSla(ctx.store, ctx.clock());
+      if (breached.length + nearBreach.length > 0)
+        ctx.log.info({ breached: breached.length, nearBreach: nearBreach.length }, 'SLA sweep');
+    },
+    ctx.log,
+    'could not sweep the SLA clocks; trying again on the next sweep',
+  );
 }

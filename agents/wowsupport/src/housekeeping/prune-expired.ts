@@ -11,8 +11,13 @@ const sql = {
  * Idempotency-Key answers after a day, and agents' per-minute health once it is older
  * than any baseline looks back (a day of margin beyond it).
  */
-export async function pruneExpired(db: PgQueryable, now: Date): Promise<{ idempotencyKeys: number; healthMinutes: number }> {
+export async function pruneExpired(
+  db: PgQueryable,
+  now: Date,
+): Promise<{ idempotencyKeys: number; healthMinutes: number }> {
   const idempotencyKeys = (await db.query<{ n: number }>(sql.idempotency, [now.toISOString()])).rows[0]?.n ?? 0;
-  const healthMinutes = (await db.query<{ n: number }>(sql.health, [now.toISOString(), defaultHealthPolicy.baselineHours + 24])).rows[0]?.n ?? 0;
+  const healthMinutes =
+    (await db.query<{ n: number }>(sql.health, [now.toISOString(), defaultHealthPolicy.baselineHours + 24])).rows[0]
+      ?.n ?? 0;
   return { idempotencyKeys, healthMinutes };
 }

@@ -1,8 +1,24 @@
 import { createEvent, enqueueOutbox, type GitHubClient, type Logger, type Store } from '../../../runtime/src/index.ts';
 import { healthFigures } from './health-figures.ts';
 import { closeIncidentIssue, createIncidentIssue, updateIncidentIssue } from './incident-issue.ts';
-import { claimIncidentCheck, claimIncidentIssue, closeIncident, insertIncident, openIncidents, queueIncidentNotices, recordJudgement, setIncidentIssue, type Incident } from './incident-store.ts';
-import { defaultHealthPolicy, judgeHealth, type HealthFigures, type HealthPolicy, type Signal } from './judge-health.ts';
+import {
+  claimIncidentCheck,
+  claimIncidentIssue,
+  closeIncident,
+  insertIncident,
+  openIncidents,
+  queueIncidentNotices,
+  recordJudgement,
+  setIncidentIssue,
+  type Incident,
+} from './incident-store.ts';
+import {
+  defaultHealthPolicy,
+  judgeHealth,
+  type HealthFigures,
+  type HealthPolicy,
+  type Signal,
+} from './judge-health.ts';
 import { sendIncidentNotices, type SendNotice } from './send-incident-notices.ts';
 
 export const incidentSource = 'wow/support-incidents';
@@ -35,25 +51,46 @@ export async function checkIncidents(deps: IncidentDeps, now: Date): Promise<Inc
   const open = new Map((await openIncidents(deps.store)).map((i) => [i.agentId, i]));
   const outcomes: IncidentOutcome[] = [];
   for (const agentId of new Set([...figures.keys(), ...open.keys()])) {
-    const f = figures.get(agentId) ?? { agentId, baseline: { handled: 0, errorRate: 0, meanMs: 0 }, current: { handled: 0, errorRate: 0, meanMs: 0 } };
+    const f = figures.get(agentId) ?? {
+      agentId,
+      baseline: { handled: 0, errorRate: 0, meanMs: 0 },
+      current: { handled: 0, errorRate: 0, meanMs: 0 },
+    };
     const judged = judgeHealth(f, policy);
     const incident = open.get(agentId);
-    const outcome = incident === undefined
-      ? judged.state === 'regressed' ? await openIncident(deps, f, judged.signals, now) : undefined
-      : await judgeOpenIncident(deps, incident, f, judged, now, policy);
+    const outcome =
+      incident === undefined
+        ? judged.state === 'regressed'
+          ? await openIncident(deps, f, judged.signals, now)
+          : undefined
+        : await judgeOpenIncident(deps, incident, f, judged, now, policy);
     if (outcome !== undefined) outcomes.push(outcome);
   }
   await sendIncidentNotices(deps.store, deps.send, now, deps.log);
   return outcomes;
 }
 
-async function openIncident(deps: IncidentDeps, f: HealthFigures, signals: Signal[], now: Date): Promise<IncidentOutcome | undefined> {
+async function openIncident(
+  deps: IncidentDeps,
+  f: HealthFigures,
+  signals: Signal[],
+  now: Date,
+): Promise<IncidentOutcome | undefined> {
   const repo = deps.github === undefined ? undefined : { owner: deps.github.owner, repo: deps.github.repo };
   const incident = await deps.store.transaction(async (tx) => {
     const made = await insertIncident(tx, { agentId: f.agentId, signals, figures: f, now, repo });
     if (made === undefined) return undefined;
     await queueIncidentNotices(tx, made, 'opened');
-    await enqueueOutbox(tx, createEvent({ source: incidentSource, type: 'support.incident.opened', subject: made.id, partitionkey: f.agentId, data: { incidentId: made.id, agentId: f.agentId, signals, figures: f } }));
+    await enqueueOutbox(
+      tx,
+      createEvent({
+        source: incidentSource,
+        type: 'support.incident.opened',
+        subject: made.id,
+        partitionkey: f.agentId,
+        data: { incidentId: made.id, agentId: f.agentId, signals, figures: f },
+      }),
+    );
     return made;
   });
   if (incident === undefined) return undefined;
@@ -62,7 +99,14 @@ async function openIncident(deps: IncidentDeps, f: HealthFigures, signals: Signa
   return { agentId: f.agentId, did: 'opened', incidentId: incident.id, signals };
 }
 
-async function judgeOpenIncident(deps: IncidentDeps, incident: Incident, f: HealthFigures, judged: ReturnType<typeof judgeHealth>, now: Date, policy: HealthPolicy): Promise<IncidentOutcome | undefined> {
+async function judgeOpenIncident(
+  deps: IncidentDeps,
+  incident: Incident,
+  f: HealthFigures,
+  judged: ReturnType<typeof judgeHealth>,
+  now: Date,
+  policy: HealthPolicy,
+): Promise<IncidentOutcome | undefined> {
   if (!(await claimIncidentCheck(deps.store, incident.id, now))) return undefined;
   const issue = await ensureIssue(deps, incident, now);
   // Too little traffic to tell: the incident stays as it is.
@@ -71,23 +115,46 @@ async function judgeOpenIncident(deps: IncidentDeps, incident: Incident, f: Heal
     await recordJudgement(deps.store, incident.id, f, { healthy: false, signals: judged.signals });
     const changed = judged.signals.join() !== incident.signals.join();
     const current = { ...incident, signals: judged.signals };
-    if (issue !== undefined && deps.github !== undefined) await updateIncidentIssue(deps.github.client, deps.github, issue, current, f, now, changed ? `Now: ${judged.summary}.` : undefined);
+    if (issue !== undefined && deps.github !== undefined)
+      await updateIncidentIssue(
+        deps.github.client,
+        deps.github,
+        issue,
+        current,
+        f,
+        now,
+        changed ? `Now: ${judged.summary}.` : undefined,
+      );
     return { agentId: incident.agentId, did: 'updated', incidentId: incident.id, signals: judged.signals };
   }
   const healthyChecks = await recordJudgement(deps.store, incident.id, f, { healthy: true });
   if (healthyChecks < policy.healthyChecksToClose) {
-    if (issue !== undefined && deps.github !== undefined) await updateIncidentIssue(deps.github.client, deps.github, issue, incident, f, now, undefined);
+    if (issue !== undefined && deps.github !== undefined)
+      await updateIncidentIssue(deps.github.client, deps.github, issue, incident, f, now, undefined);
     return { agentId: incident.agentId, did: 'recovering', incidentId: incident.id, healthyChecks };
   }
   const closed = await deps.store.transaction(async (tx) => {
     if (!(await closeIncident(tx, incident.id, now))) return false;
     await queueIncidentNotices(tx, incident, 'resolved');
-    await enqueueOutbox(tx, createEvent({ source: incidentSource, type: 'support.incident.resolved', subject: incident.id, partitionkey: incident.agentId, data: { incidentId: incident.id, agentId: incident.agentId, figures: f } }));
+    await enqueueOutbox(
+      tx,
+      createEvent({
+        source: incidentSource,
+        type: 'support.incident.resolved',
+        subject: incident.id,
+        partitionkey: incident.agentId,
+        data: { incidentId: incident.id, agentId: incident.agentId, figures: f },
+      }),
+    );
     return true;
   });
   if (!closed) return undefined;
-  deps.log.info({ agent: incident.agentId, incident: incident.id }, 'incident closed: the agent is back within its baseline');
-  if (issue !== undefined && deps.github !== undefined) await closeIncidentIssue(deps.github.client, deps.github, issue, incident, f, now);
+  deps.log.info(
+    { agent: incident.agentId, incident: incident.id },
+    'incident closed: the agent is back within its baseline',
+  );
+  if (issue !== undefined && deps.github !== undefined)
+    await closeIncidentIssue(deps.github.client, deps.github, issue, incident, f, now);
   return { agentId: incident.agentId, did: 'closed', incidentId: incident.id };
 }
 

@@ -11,7 +11,11 @@ export function incidentTitle(agentId: string, signals: Signal[]): string {
 }
 
 /** The issue body, rewritten on each judgement: what regressed, since when, the latest figures. */
-export function incidentBody(incident: Pick<Incident, 'id' | 'agentId' | 'signals' | 'openedAt'>, latest: HealthFigures, at: Date): string {
+export function incidentBody(
+  incident: Pick<Incident, 'id' | 'agentId' | 'signals' | 'openedAt'>,
+  latest: HealthFigures,
+  at: Date,
+): string {
   return [
     `**${incident.agentId}** is ${incident.signals.map((s) => signalWords[s]).join(' and ')} since ${incident.openedAt.toISOString()}.`,
     '',
@@ -30,8 +34,20 @@ export function incidentBody(incident: Pick<Incident, 'id' | 'agentId' | 'signal
  * The incident's issue, created once: the row is claimed before the call, and a claim
  * taken over after a cut-off creation finds the issue by its marker first.
  */
-export async function createIncidentIssue(github: GitHubClient, repo: { owner: string; repo: string }, incident: Incident, now: Date): Promise<number> {
-  const { data: found } = await github.request('GET /repos/{owner}/{repo}/issues', { ...repo, labels: 'incident', state: 'all', sort: 'created', direction: 'desc', per_page: 100 });
+export async function createIncidentIssue(
+  github: GitHubClient,
+  repo: { owner: string; repo: string },
+  incident: Incident,
+  now: Date,
+): Promise<number> {
+  const { data: found } = await github.request('GET /repos/{owner}/{repo}/issues', {
+    ...repo,
+    labels: 'incident',
+    state: 'all',
+    sort: 'created',
+    direction: 'desc',
+    per_page: 100,
+  });
   const existing = found.find((issue) => issue.body?.includes(incidentMarker(incident.id)) === true)?.number;
   if (existing !== undefined) return existing;
   const { data } = await github.request('POST /repos/{owner}/{repo}/issues', {
@@ -43,13 +59,47 @@ export async function createIncidentIssue(github: GitHubClient, repo: { owner: s
   return data.number;
 }
 
-export async function updateIncidentIssue(github: GitHubClient, repo: { owner: string; repo: string }, issueNumber: number, incident: Incident, latest: HealthFigures, now: Date, change: string | undefined): Promise<void> {
-  await github.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repo, issue_number: issueNumber, title: incidentTitle(incident.agentId, incident.signals), body: incidentBody(incident, latest, now) });
+export async function updateIncidentIssue(
+  github: GitHubClient,
+  repo: { owner: string; repo: string },
+  issueNumber: number,
+  incident: Incident,
+  latest: HealthFigures,
+  now: Date,
+  change: string | undefined,
+): Promise<void> {
+  await github.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+    ...repo,
+    issue_number: issueNumber,
+    title: incidentTitle(incident.agentId, incident.signals),
+    body: incidentBody(incident, latest, now),
+  });
   // A comment only when what regressed changes: watchers are notified of news, not of each minute.
-  if (change !== undefined) await github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, body: `${change}\n\n${incidentMarker(incident.id)}` });
+  if (change !== undefined)
+    await github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      ...repo,
+      issue_number: issueNumber,
+      body: `${change}\n\n${incidentMarker(incident.id)}`,
+    });
 }
 
-export async function closeIncidentIssue(github: GitHubClient, repo: { owner: string; repo: string }, issueNumber: number, incident: Incident, latest: HealthFigures, now: Date): Promise<void> {
-  await github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...repo, issue_number: issueNumber, body: `Recovered at ${now.toISOString()}: ${describeHealth(latest, [])}.\n\n${incidentMarker(incident.id)}` });
-  await github.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', { ...repo, issue_number: issueNumber, state: 'closed', state_reason: 'completed' });
+export async function closeIncidentIssue(
+  github: GitHubClient,
+  repo: { owner: string; repo: string },
+  issueNumber: number,
+  incident: Incident,
+  latest: HealthFigures,
+  now: Date,
+): Promise<void> {
+  await github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    ...repo,
+    issue_number: issueNumber,
+    body: `Recovered at ${now.toISOString()}: ${describeHealth(latest, [])}.\n\n${incidentMarker(incident.id)}`,
+  });
+  await github.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
+    ...repo,
+    issue_number: issueNumber,
+    state: 'closed',
+    state_reason: 'completed',
+  });
 }

@@ -27,7 +27,16 @@ export interface Incident {
   issueNumber: number | null;
 }
 
-type IncidentRow = { id: string; agent_id: string; signals: Signal[]; latest_figures: HealthFigures; opened_at: Date | string; owner: string | null; repo: string | null; issue_number: number | null };
+type IncidentRow = {
+  id: string;
+  agent_id: string;
+  signals: Signal[];
+  latest_figures: HealthFigures;
+  opened_at: Date | string;
+  owner: string | null;
+  repo: string | null;
+  issue_number: number | null;
+};
 
 const incidentOf = (r: IncidentRow): Incident => ({
   id: r.id,
@@ -40,11 +49,36 @@ const incidentOf = (r: IncidentRow): Incident => ({
 });
 
 /** Opens the agent's incident; undefined when one is open already (another runtime was first). */
-export async function insertIncident(db: PgQueryable, input: { agentId: string; signals: Signal[]; figures: HealthFigures; now: Date; repo: { owner: string; repo: string } | undefined }): Promise<Incident | undefined> {
+export async function insertIncident(
+  db: PgQueryable,
+  input: {
+    agentId: string;
+    signals: Signal[];
+    figures: HealthFigures;
+    now: Date;
+    repo: { owner: string; repo: string } | undefined;
+  },
+): Promise<Incident | undefined> {
   const id = randomUUID();
-  const { rows } = await db.query(sql.insert, [id, input.agentId, input.signals, JSON.stringify(input.figures), input.now.toISOString(), input.repo?.owner ?? null, input.repo?.repo ?? null]);
+  const { rows } = await db.query(sql.insert, [
+    id,
+    input.agentId,
+    input.signals,
+    JSON.stringify(input.figures),
+    input.now.toISOString(),
+    input.repo?.owner ?? null,
+    input.repo?.repo ?? null,
+  ]);
   if (rows.length === 0) return undefined;
-  return { id, agentId: input.agentId, signals: input.signals, latest: input.figures, openedAt: input.now, repo: input.repo, issueNumber: null };
+  return {
+    id,
+    agentId: input.agentId,
+    signals: input.signals,
+    latest: input.figures,
+    openedAt: input.now,
+    repo: input.repo,
+    issueNumber: null,
+  };
 }
 
 export async function openIncidents(db: PgQueryable): Promise<Incident[]> {
@@ -57,8 +91,18 @@ export async function claimIncidentCheck(db: PgQueryable, id: string, now: Date)
 }
 
 /** Records the latest figures; returns the healthy judgements in a row. */
-export async function recordJudgement(db: PgQueryable, id: string, figures: HealthFigures, judged: { healthy: true } | { healthy: false; signals: Signal[] }): Promise<number> {
-  const { rows } = await db.query<{ healthy_checks: number }>(sql.judgement, [id, judged.healthy ? null : judged.signals, JSON.stringify(figures), judged.healthy]);
+export async function recordJudgement(
+  db: PgQueryable,
+  id: string,
+  figures: HealthFigures,
+  judged: { healthy: true } | { healthy: false; signals: Signal[] },
+): Promise<number> {
+  const { rows } = await db.query<{ healthy_checks: number }>(sql.judgement, [
+    id,
+    judged.healthy ? null : judged.signals,
+    JSON.stringify(figures),
+    judged.healthy,
+  ]);
   return rows[0]?.healthy_checks ?? 0;
 }
 
@@ -76,7 +120,11 @@ export async function setIncidentIssue(db: PgQueryable, id: string, issueNumber:
 }
 
 /** Queues a notice of the incident for each customer using the agent. */
-export async function queueIncidentNotices(db: PgQueryable, incident: Pick<Incident, 'id' | 'agentId'>, kind: 'opened' | 'resolved'): Promise<void> {
+export async function queueIncidentNotices(
+  db: PgQueryable,
+  incident: Pick<Incident, 'id' | 'agentId'>,
+  kind: 'opened' | 'resolved',
+): Promise<void> {
   await db.query(sql.insertNotices, [incident.id, kind, incident.agentId]);
 }
 
@@ -89,15 +137,31 @@ export interface IncidentNotice {
 
 /** Notices due to be sent (new, or an earlier attempt two minutes old), claimed by this caller. */
 export async function claimIncidentNotices(db: PgQueryable, now: Date): Promise<IncidentNotice[]> {
-  const { rows } = await db.query<IncidentRow & WebhookSecretColumns & { incident_id: string; customer_id: string; kind: 'opened' | 'resolved'; webhook_url: string; closed_at: Date | string | null }>(sql.claimNotices, [now.toISOString()]);
+  const { rows } = await db.query<
+    IncidentRow &
+      WebhookSecretColumns & {
+        incident_id: string;
+        customer_id: string;
+        kind: 'opened' | 'resolved';
+        webhook_url: string;
+        closed_at: Date | string | null;
+      }
+  >(sql.claimNotices, [now.toISOString()]);
   // Only customers with a secret get notices (insert-incident-notices.sql).
   return rows.flatMap((r) => {
     const webhookSecret = storedWebhookSecret(r);
-    return webhookSecret === null ? [] : [{
-      incident: { ...incidentOf({ ...r, id: r.incident_id }), closedAt: r.closed_at === null ? null : new Date(r.closed_at) },
-      kind: r.kind,
-      customer: { id: r.customer_id, webhookUrl: r.webhook_url, webhookSecret },
-    }];
+    return webhookSecret === null
+      ? []
+      : [
+          {
+            incident: {
+              ...incidentOf({ ...r, id: r.incident_id }),
+              closedAt: r.closed_at === null ? null : new Date(r.closed_at),
+            },
+            kind: r.kind,
+            customer: { id: r.customer_id, webhookUrl: r.webhook_url, webhookSecret },
+          },
+        ];
   });
 }
 

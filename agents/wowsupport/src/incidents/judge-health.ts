@@ -47,22 +47,39 @@ export const defaultHealthPolicy: HealthPolicy = {
 
 /** Compares an agent's current window with its own baseline. */
 export function judgeHealth(f: HealthFigures, policy: HealthPolicy = defaultHealthPolicy): Judgement {
-  if (f.baseline.handled < policy.minBaselineEvents) return { state: 'unknown', why: `${f.baseline.handled} events in the baseline, fewer than ${policy.minBaselineEvents}` };
-  if (f.current.handled < policy.minCurrentEvents) return { state: 'unknown', why: `${f.current.handled} events in the last ${policy.windowMinutes} minutes, fewer than ${policy.minCurrentEvents}` };
+  if (f.baseline.handled < policy.minBaselineEvents)
+    return {
+      state: 'unknown',
+      why: `${f.baseline.handled} events in the baseline, fewer than ${policy.minBaselineEvents}`,
+    };
+  if (f.current.handled < policy.minCurrentEvents)
+    return {
+      state: 'unknown',
+      why: `${f.current.handled} events in the last ${policy.windowMinutes} minutes, fewer than ${policy.minCurrentEvents}`,
+    };
   const signals: Signal[] = [];
   const { baseline: b, current: c } = f;
-  if (c.meanMs > b.meanMs * (1 + policy.rise) && c.meanMs - b.meanMs >= policy.minLatencyRiseMs) signals.push('latency');
-  if (c.errorRate > b.errorRate * (1 + policy.rise) && c.errorRate - b.errorRate >= policy.minErrorRiseRate) signals.push('errors');
-  return signals.length === 0 ? { state: 'healthy', summary: describeHealth(f, []) } : { state: 'regressed', signals, summary: describeHealth(f, signals) };
+  if (c.meanMs > b.meanMs * (1 + policy.rise) && c.meanMs - b.meanMs >= policy.minLatencyRiseMs)
+    signals.push('latency');
+  if (c.errorRate > b.errorRate * (1 + policy.rise) && c.errorRate - b.errorRate >= policy.minErrorRiseRate)
+    signals.push('errors');
+  return signals.length === 0
+    ? { state: 'healthy', summary: describeHealth(f, []) }
+    : { state: 'regressed', signals, summary: describeHealth(f, signals) };
 }
 
 /** One line a person reads on the incident's issue and in the customer's notice. */
 export function describeHealth(f: HealthFigures, signals: Signal[]): string {
   const ms = (n: number) => `${Math.round(n)} ms`;
   const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
-  const rise = (now: number, base: number) => (base === 0 ? '' : ` (${now >= base ? '+' : ''}${Math.round(((now - base) / base) * 100)}%)`);
+  const rise = (now: number, base: number) =>
+    base === 0 ? '' : ` (${now >= base ? '+' : ''}${Math.round(((now - base) / base) * 100)}%)`;
   const parts: string[] = [];
-  if (signals.length === 0 || signals.includes('latency')) parts.push(`mean response ${ms(f.current.meanMs)} against a baseline of ${ms(f.baseline.meanMs)}${rise(f.current.meanMs, f.baseline.meanMs)}`);
-  if (signals.length === 0 || signals.includes('errors')) parts.push(`${pct(f.current.errorRate)} of events failed against a baseline of ${pct(f.baseline.errorRate)}`);
+  if (signals.length === 0 || signals.includes('latency'))
+    parts.push(
+      `mean response ${ms(f.current.meanMs)} against a baseline of ${ms(f.baseline.meanMs)}${rise(f.current.meanMs, f.baseline.meanMs)}`,
+    );
+  if (signals.length === 0 || signals.includes('errors'))
+    parts.push(`${pct(f.current.errorRate)} of events failed against a baseline of ${pct(f.baseline.errorRate)}`);
   return `${f.agentId}: ${parts.join('; ')}`;
 }

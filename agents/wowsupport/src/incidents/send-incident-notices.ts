@@ -19,8 +19,13 @@ export async function sendIncidentNotices(db: PgQueryable, send: SendNotice, now
         incidentId: incident.id,
         agentId: incident.agentId,
         openedAt: incident.openedAt.toISOString(),
-        ...(notice.kind === 'resolved' ? { resolvedAt: incident.closedAt?.toISOString() ?? null } : { signals: incident.signals }),
-        summary: notice.kind === 'opened' ? describeHealth(incident.latest, incident.signals) : `${incident.agentId} is back to normal`,
+        ...(notice.kind === 'resolved'
+          ? { resolvedAt: incident.closedAt?.toISOString() ?? null }
+          : { signals: incident.signals }),
+        summary:
+          notice.kind === 'opened'
+            ? describeHealth(incident.latest, incident.signals)
+            : `${incident.agentId} is back to normal`,
       },
     };
     try {
@@ -28,7 +33,10 @@ export async function sendIncidentNotices(db: PgQueryable, send: SendNotice, now
       await markNoticeSent(db, notice, now);
       sent += 1;
     } catch (err) {
-      log.warn({ err, incident: incident.id, customer: notice.customer.id }, 'incident notice not delivered; it is tried again later');
+      log.warn(
+        { err, incident: incident.id, customer: notice.customer.id },
+        'incident notice not delivered; it is tried again later',
+      );
     }
   }
   return sent;

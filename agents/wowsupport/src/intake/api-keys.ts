@@ -17,7 +17,10 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * A new API key for the customer. The plaintext is returned this once; only its sha256
  * is stored, so a lost key is revoked and replaced, never recovered.
  */
-export async function issueApiKey(db: PgQueryable, customerSlug: string): Promise<{ key: string; prefix: string; customer: Customer }> {
+export async function issueApiKey(
+  db: PgQueryable,
+  customerSlug: string,
+): Promise<{ key: string; prefix: string; customer: Customer }> {
   const customer = await getCustomer(db, customerSlug);
   const key = `wow_sk_${randomBytes(24).toString('base64url')}`;
   const prefix = key.slice(0, prefixLength);
@@ -26,7 +29,10 @@ export async function issueApiKey(db: PgQueryable, customerSlug: string): Promis
 }
 
 /** Stops the key with this prefix from working; revoking it again keeps the first time. */
-export async function revokeApiKey(db: PgQueryable, prefix: string): Promise<{ prefix: string; customerSlug: string; revokedAt: string }> {
+export async function revokeApiKey(
+  db: PgQueryable,
+  prefix: string,
+): Promise<{ prefix: string; customerSlug: string; revokedAt: string }> {
   const row = (await db.query<{ prefix: string; slug: string; revoked_at: Date }>(sql.revokeKey, [prefix])).rows[0];
   if (row === undefined) throw createError('WOW_ERR_API_KEY_NOT_FOUND', [prefix]);
   return { prefix: row.prefix, customerSlug: row.slug, revokedAt: new Date(row.revoked_at).toISOString() };
@@ -38,11 +44,15 @@ export async function revokeApiKey(db: PgQueryable, prefix: string): Promise<{ p
  * The key is looked up by its sha256, so the plaintext is never compared or stored.
  */
 export async function authenticateApiKey(db: PgQueryable, authorization: string | undefined): Promise<Customer> {
-  if (authorization === undefined || authorization.trim() === '') throw createError('WOW_ERR_API_KEY_INVALID', ['the request has no Authorization header']);
+  if (authorization === undefined || authorization.trim() === '')
+    throw createError('WOW_ERR_API_KEY_INVALID', ['the request has no Authorization header']);
   const key = /^Bearer\s+(wow_sk_[A-Za-z0-9_-]+)\s*$/i.exec(authorization)?.[1];
-  if (key === undefined) throw createError('WOW_ERR_API_KEY_INVALID', ['the Authorization header is not "Bearer wow_sk_…"']);
+  if (key === undefined)
+    throw createError('WOW_ERR_API_KEY_INVALID', ['the Authorization header is not "Bearer wow_sk_…"']);
   const row = (await db.query<CustomerRow & { revoked_at: Date | null }>(sql.selectByKey, [sha256(key)])).rows[0];
-  if (row === undefined) throw createError('WOW_ERR_API_KEY_INVALID', [`no key ${key.slice(0, prefixLength)}… was ever issued`]);
-  if (row.revoked_at !== null) throw createError('WOW_ERR_API_KEY_REVOKED', [key.slice(0, prefixLength), new Date(row.revoked_at).toISOString()]);
+  if (row === undefined)
+    throw createError('WOW_ERR_API_KEY_INVALID', [`no key ${key.slice(0, prefixLength)}… was ever issued`]);
+  if (row.revoked_at !== null)
+    throw createError('WOW_ERR_API_KEY_REVOKED', [key.slice(0, prefixLength), new Date(row.revoked_at).toISOString()]);
   return toCustomer(row);
 }

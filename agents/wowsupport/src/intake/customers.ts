@@ -20,7 +20,9 @@ export interface Customer {
 }
 
 const newCustomer = z.object({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, { error: 'expected lowercase letters, digits and hyphens, starting with a letter or digit (e.g. acme-corp)' }),
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    error: 'expected lowercase letters, digits and hyphens, starting with a letter or digit (e.g. acme-corp)',
+  }),
   name: z.string().trim().min(1).max(200),
   webhookUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
   // The customer's endpoint checks the HMAC with it, so a short one is guessable.
@@ -35,7 +37,13 @@ export interface CustomerRow extends Record<string, unknown> {
   created_at: Date;
 }
 
-export const toCustomer = (r: CustomerRow): Customer => ({ id: r.id, slug: r.slug, name: r.name, webhookUrl: r.webhook_url, createdAt: new Date(r.created_at).toISOString() });
+export const toCustomer = (r: CustomerRow): Customer => ({
+  id: r.id,
+  slug: r.slug,
+  name: r.name,
+  webhookUrl: r.webhook_url,
+  createdAt: new Date(r.created_at).toISOString(),
+});
 
 /**
  * Adds a customer. With a webhook URL and no secret, a fresh secret is made: it is
@@ -43,14 +51,32 @@ export const toCustomer = (r: CustomerRow): Customer => ({ id: r.id, slug: r.slu
  * sealed with `secretsKey` (SUPPORT_SECRETS_KEY): without a key, a customer with a webhook
  * is refused (WOW_ERR_SECRETS_KEY_MISSING) rather than stored with its secret readable.
  */
-export async function createCustomer(db: PgQueryable, input: { slug: string; name: string; webhookUrl?: string | undefined; webhookSecret?: string | undefined }, opts: { secretsKey?: Buffer | undefined } = {}): Promise<Customer & { webhookSecret: string | null }> {
+export async function createCustomer(
+  db: PgQueryable,
+  input: { slug: string; name: string; webhookUrl?: string | undefined; webhookSecret?: string | undefined },
+  opts: { secretsKey?: Buffer | undefined } = {},
+): Promise<Customer & { webhookSecret: string | null }> {
   const { slug, name, webhookUrl, webhookSecret } = parseInput(newCustomer, input);
-  if (webhookSecret !== undefined && webhookUrl === undefined) throw createError('WOW_ERR_SUPPORT_INPUT', ['webhookSecret: give a webhook URL with it'], { data: { errors: [{ field: 'webhookSecret', message: 'give a webhook URL with it' }] } });
-  if (webhookUrl !== undefined && opts.secretsKey === undefined) throw createError('WOW_ERR_SECRETS_KEY_MISSING', ['a customer with a webhook cannot be added']);
+  if (webhookSecret !== undefined && webhookUrl === undefined)
+    throw createError('WOW_ERR_SUPPORT_INPUT', ['webhookSecret: give a webhook URL with it'], {
+      data: { errors: [{ field: 'webhookSecret', message: 'give a webhook URL with it' }] },
+    });
+  if (webhookUrl !== undefined && opts.secretsKey === undefined)
+    throw createError('WOW_ERR_SECRETS_KEY_MISSING', ['a customer with a webhook cannot be added']);
   const id = randomUUID();
   const secret = webhookSecret ?? (webhookUrl === undefined ? null : `whsec_${randomBytes(32).toString('base64url')}`);
-  const sealed = secret === null || opts.secretsKey === undefined ? undefined : sealWebhookSecret(opts.secretsKey, id, secret);
-  const row = (await db.query<CustomerRow>(sql.insertCustomer, [id, slug, name, webhookUrl ?? null, sealed?.keyId ?? null, sealed?.sealed ?? null])).rows[0];
+  const sealed =
+    secret === null || opts.secretsKey === undefined ? undefined : sealWebhookSecret(opts.secretsKey, id, secret);
+  const row = (
+    await db.query<CustomerRow>(sql.insertCustomer, [
+      id,
+      slug,
+      name,
+      webhookUrl ?? null,
+      sealed?.keyId ?? null,
+      sealed?.sealed ?? null,
+    ])
+  ).rows[0];
   if (row === undefined) throw createError('WOW_ERR_CUSTOMER_EXISTS', [slug]);
   return { ...toCustomer(row), webhookSecret: secret };
 }

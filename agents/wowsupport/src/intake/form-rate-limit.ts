@@ -12,15 +12,28 @@ export type FormLimit = { kind: 'client'; address: string } | { kind: 'email'; a
  * WOW_ERR_FORM_RATE_LIMITED with `retryAfterSeconds` and `retryAt` in its data. The count
  * is its own statement, outside any transaction, so what fails later still counts.
  */
-export async function admitFormSubmission(db: PgQueryable, limit: FormLimit, perHour: number, now: Date): Promise<void> {
+export async function admitFormSubmission(
+  db: PgQueryable,
+  limit: FormLimit,
+  perHour: number,
+  now: Date,
+): Promise<void> {
   const windowStart = Math.floor(now.getTime() / windowMs) * windowMs;
-  const bucket = createHash('sha256').update(limit.kind === 'client' ? `ip:${clientKey(limit.address)}` : `email:${limit.address.toLowerCase()}`).digest('hex');
-  const submissions = (await db.query<{ submissions: number }>(countSubmission, [bucket, new Date(windowStart)])).rows[0]?.submissions ?? 0;
+  const bucket = createHash('sha256')
+    .update(limit.kind === 'client' ? `ip:${clientKey(limit.address)}` : `email:${limit.address.toLowerCase()}`)
+    .digest('hex');
+  const submissions =
+    (await db.query<{ submissions: number }>(countSubmission, [bucket, new Date(windowStart)])).rows[0]?.submissions ??
+    0;
   if (submissions <= perHour) return;
   const retryAt = new Date(windowStart + windowMs);
   const retryAfterSeconds = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000));
   const from = limit.kind === 'client' ? 'your network' : 'this email address';
-  throw createError('WOW_ERR_FORM_RATE_LIMITED', [perHour, from, retryAt.toISOString().slice(11, 16), Math.ceil(retryAfterSeconds / 60)], { data: { retryAfterSeconds, retryAt: retryAt.toISOString() } });
+  throw createError(
+    'WOW_ERR_FORM_RATE_LIMITED',
+    [perHour, from, retryAt.toISOString().slice(11, 16), Math.ceil(retryAfterSeconds / 60)],
+    { data: { retryAfterSeconds, retryAt: retryAt.toISOString() } },
+  );
 }
 
 /**
@@ -36,5 +49,8 @@ export function clientKey(address: string): string {
   const left = head === '' ? [] : head.split(':');
   const right = address.includes('::') ? (tail === '' ? [] : tail.split(':')) : [];
   const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { codePointOf, hiddenCharacterName, hiddenCharacterPattern, hiddenKindOf, type HiddenKind } from '../../../runtime/src/index.ts';
+import {
+  codePointOf,
+  hiddenCharacterName,
+  hiddenCharacterPattern,
+  hiddenKindOf,
+  type HiddenKind,
+} from '../../../runtime/src/index.ts';
 
 /**
  * Characters a stranger uses to make text read differently from what it is, and the one

@@ -21,7 +21,9 @@ export function requestSha256(request: { method: string; path: string; body: unk
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -45,21 +47,41 @@ export async function runIdempotent(
       const stored = await storedAnswer(tx, call.customerId, key, call.requestSha256);
       if (stored !== undefined) return stored;
       const answer = await work(tx);
-      await tx.query(sql.insert, [call.customerId, key, call.requestSha256, answer.status, JSON.stringify(answer.body)]);
+      await tx.query(sql.insert, [
+        call.customerId,
+        key,
+        call.requestSha256,
+        answer.status,
+        JSON.stringify(answer.body),
+      ]);
       return { ...answer, replayed: false };
     });
   } catch (err) {
     // Two requests with one key at once: both did the work, the second's row hit the
     // first's key and its transaction rolled back. It answers what the first stored.
-    if ((err as { code?: string; constraint?: string }).code !== '23505' || (err as { constraint?: string }).constraint !== 'support_idempotency_pkey') throw err;
+    if (
+      (err as { code?: string; constraint?: string }).code !== '23505' ||
+      (err as { constraint?: string }).constraint !== 'support_idempotency_pkey'
+    )
+      throw err;
     const stored = await storedAnswer(store, call.customerId, key, call.requestSha256);
     if (stored === undefined) throw err;
     return stored;
   }
 }
 
-async function storedAnswer(db: PgQueryable, customerId: string, key: string, sha: string): Promise<IntakeAnswer | undefined> {
-  const row = (await db.query<{ request_sha256: string; response_status: number; response_body: unknown }>(sql.select, [customerId, key])).rows[0];
+async function storedAnswer(
+  db: PgQueryable,
+  customerId: string,
+  key: string,
+  sha: string,
+): Promise<IntakeAnswer | undefined> {
+  const row = (
+    await db.query<{ request_sha256: string; response_status: number; response_body: unknown }>(sql.select, [
+      customerId,
+      key,
+    ])
+  ).rows[0];
   if (row === undefined) return undefined;
   if (row.request_sha256 !== sha) throw createError('WOW_ERR_IDEMPOTENCY_KEY_REUSED', [key]);
   return { status: row.response_status, body: row.response_body, replayed: true };

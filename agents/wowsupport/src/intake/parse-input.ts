@@ -14,8 +14,12 @@ export interface FieldError {
  * messages (the web form's) still win over these.
  */
 const plainMessage: z.core.$ZodErrorMap = (issue) => {
-  if (issue.code === 'invalid_type') return issue.input === undefined ? 'required' : `expected ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
-  if (issue.code === 'too_small' && issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
+  if (issue.code === 'invalid_type')
+    return issue.input === undefined
+      ? 'required'
+      : `expected ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
+  if (issue.code === 'too_small' && issue.origin === 'string')
+    return Number(issue.minimum) <= 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
   if (issue.code === 'too_big' && issue.origin === 'string') return `must be at most ${issue.maximum} characters`;
   if (issue.code === 'invalid_format' && issue.format === 'email') return 'expected an email address';
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map(String).join(', ')}`;
@@ -26,7 +30,8 @@ const plainMessage: z.core.$ZodErrorMap = (issue) => {
 export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
     const at = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'unknown field' }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'unknown field' }));
     return [{ field: at.length === 0 ? 'body' : at.join('.'), message: issue.message }];
   });
 }
@@ -39,5 +44,7 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.out
 }
 
 export function invalidInput(errors: FieldError[]): Error {
-  return createError('WOW_ERR_SUPPORT_INPUT', [errors.map((e) => `${e.field}: ${e.message}`).join('; ')], { data: { errors } });
+  return createError('WOW_ERR_SUPPORT_INPUT', [errors.map((e) => `${e.field}: ${e.message}`).join('; ')], {
+    data: { errors },
+  });
 }

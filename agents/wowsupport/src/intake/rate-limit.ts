@@ -10,10 +10,18 @@ const windowMs = 60_000;
  * count is its own statement, outside the request's transaction, so a request that
  * fails later still counts.
  */
-export async function admitRequest(db: PgQueryable, customer: Customer, limitPerMinute: number, now: Date): Promise<void> {
+export async function admitRequest(
+  db: PgQueryable,
+  customer: Customer,
+  limitPerMinute: number,
+  now: Date,
+): Promise<void> {
   const windowStart = Math.floor(now.getTime() / windowMs) * windowMs;
-  const requests = (await db.query<{ requests: number }>(countRequest, [customer.id, new Date(windowStart)])).rows[0]?.requests ?? 0;
+  const requests =
+    (await db.query<{ requests: number }>(countRequest, [customer.id, new Date(windowStart)])).rows[0]?.requests ?? 0;
   if (requests <= limitPerMinute) return;
   const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + windowMs - now.getTime()) / 1000));
-  throw createError('WOW_ERR_RATE_LIMITED', [limitPerMinute, customer.slug, retryAfterSeconds], { data: { retryAfterSeconds } });
+  throw createError('WOW_ERR_RATE_LIMITED', [limitPerMinute, customer.slug, retryAfterSeconds], {
+    data: { retryAfterSeconds },
+  });
 }

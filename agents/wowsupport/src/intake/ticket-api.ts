@@ -21,7 +21,10 @@ export interface ApiCall {
  * customer's rate limit: WOW_ERR_API_KEY_INVALID, WOW_ERR_API_KEY_REVOKED or
  * WOW_ERR_RATE_LIMITED otherwise. Every authenticated request counts, reads included.
  */
-export async function authorizeApiCall(store: Store, request: { authorization: string | undefined; limitPerMinute: number; now: Date }): Promise<Customer> {
+export async function authorizeApiCall(
+  store: Store,
+  request: { authorization: string | undefined; limitPerMinute: number; now: Date },
+): Promise<Customer> {
   const customer = await authenticateApiKey(store, request.authorization);
   await admitRequest(store, customer, request.limitPerMinute, request.now);
   return customer;
@@ -35,7 +38,14 @@ const ticketId = z.uuid();
  * bad input), then `work` in one transaction with the stored answer, so the same key and
  * request replay it.
  */
-async function idempotentWrite<S extends z.ZodType>(store: Store, call: ApiCall, path: string, schema: S, body: unknown, work: (tx: PgQueryable, request: z.output<S>) => Promise<{ status: number; body: unknown }>): Promise<IntakeAnswer> {
+async function idempotentWrite<S extends z.ZodType>(
+  store: Store,
+  call: ApiCall,
+  path: string,
+  schema: S,
+  body: unknown,
+  work: (tx: PgQueryable, request: z.output<S>) => Promise<{ status: number; body: unknown }>,
+): Promise<IntakeAnswer> {
   const key = parseInput(headers, { 'Idempotency-Key': call.idempotencyKey })['Idempotency-Key'];
   const request = parseInput(schema, body);
   const sha = requestSha256({ method: 'POST', path, body: request });
@@ -45,7 +55,14 @@ async function idempotentWrite<S extends z.ZodType>(store: Store, call: ApiCall,
 /** `POST /api/tickets`: opens a ticket on the api channel for the customer; 201 with the ticket. */
 export async function submitTicket(store: Store, call: ApiCall, body: unknown): Promise<IntakeAnswer> {
   return idempotentWrite(store, call, '/api/tickets', newTicketRequest, body, async (tx, request) => {
-    const ticket = await openTicket(tx, { subject: request.subject, body: request.body, channel: 'api', priority: request.priority, customerId: call.customer.id, requester: request.requester ?? {} });
+    const ticket = await openTicket(tx, {
+      subject: request.subject,
+      body: request.body,
+      channel: 'api',
+      priority: request.priority,
+      customerId: call.customer.id,
+      requester: request.requester ?? {},
+    });
     return { status: 201, body: ticketView(ticket) };
   });
 }
@@ -57,8 +74,15 @@ export async function submitTicket(store: Store, call: ApiCall, body: unknown): 
 export async function submitMessage(store: Store, call: ApiCall, id: string, body: unknown): Promise<IntakeAnswer> {
   return idempotentWrite(store, call, `/api/tickets/${id}/messages`, newMessageRequest, body, async (tx, request) => {
     await ownTicket(tx, call.customer, id);
-    const landed = await receiveCustomerMessage(tx, id, { body: request.body, channel: 'api', ...(request.authorEmail === undefined ? {} : { authorId: request.authorEmail }) });
-    return { status: 201, body: { id: landed.messageId, ticket: ticketView(landed.ticket), followUp: landed.followUp } };
+    const landed = await receiveCustomerMessage(tx, id, {
+      body: request.body,
+      channel: 'api',
+      ...(request.authorEmail === undefined ? {} : { authorId: request.authorEmail }),
+    });
+    return {
+      status: 201,
+      body: { id: landed.messageId, ticket: ticketView(landed.ticket), followUp: landed.followUp },
+    };
   });
 }
 
@@ -72,7 +96,11 @@ export async function submitRating(store: Store, call: ApiCall, id: string, body
 }
 
 /** `GET /api/tickets/{id}`: the ticket with the messages its customer may read. */
-export async function readTicket(store: Store, customer: Customer, id: string): Promise<TicketView & { messages: MessageView[] }> {
+export async function readTicket(
+  store: Store,
+  customer: Customer,
+  id: string,
+): Promise<TicketView & { messages: MessageView[] }> {
   const ticket = await ownTicket(store, customer, id);
   return { ...ticketView(ticket), messages: customerVisibleMessages(await ticketMessages(store, id)) };
 }

@@ -38,7 +38,11 @@ export const newRatingRequest = z.strictObject({
 });
 
 /** An Idempotency-Key header: what clients send in practice (a UUID, a hash, an order id). */
-export const idempotencyKey = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, { error: 'expected 1 to 255 visible ASCII characters, e.g. a UUID' });
+export const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, { error: 'expected 1 to 255 visible ASCII characters, e.g. a UUID' });
 
 export type NewTicketRequest = z.output<typeof newTicketRequest>;
 export type NewMessageRequest = z.output<typeof newMessageRequest>;

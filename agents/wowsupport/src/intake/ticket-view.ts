@@ -25,11 +25,32 @@ export interface MessageView {
 }
 
 export function ticketView(t: Ticket): TicketView {
-  return { id: t.id, subject: t.subject, status: t.status, priority: t.priority, tier: t.tier, channel: t.channel, requester: t.requester, followsTicketId: t.followsTicketId, createdAt: t.createdAt };
+  return {
+    id: t.id,
+    subject: t.subject,
+    status: t.status,
+    priority: t.priority,
+    tier: t.tier,
+    channel: t.channel,
+    requester: t.requester,
+    followsTicketId: t.followsTicketId,
+    createdAt: t.createdAt,
+  };
 }
 
 export function customerVisibleMessages(messages: Message[]): MessageView[] {
-  return messages.flatMap((m) => (m.direction === 'inbound' || m.direction === 'outbound'
-    ? [{ id: m.id, direction: m.direction, author: { kind: m.author.kind }, body: m.body, automatic: m.autoSubmitted, createdAt: m.createdAt }]
-    : []));
+  return messages.flatMap((m) =>
+    m.direction === 'inbound' || m.direction === 'outbound'
+      ? [
+          {
+            id: m.id,
+            direction: m.direction,
+            author: { kind: m.author.kind },
+            body: m.body,
+            automatic: m.autoSubmitted,
+            createdAt: m.createdAt,
+          },
+        ]
+      : [],
+  );
 }

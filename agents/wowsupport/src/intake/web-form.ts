@@ -8,13 +8,26 @@ import { fieldErrors, type FieldError } from './parse-input.ts';
 import { ticketView, type TicketView } from './ticket-view.ts';
 
 // The form's own words: they are shown next to the field, to a person.
-const required = (what: string, max: number, field: TextField) => z.string({ error: what }).trim().min(1, { error: what }).max(max, { error: `Keep it under ${max} characters` }).superRefine(refuseHostileCharacters(field));
+const required = (what: string, max: number, field: TextField) =>
+  z
+    .string({ error: what })
+    .trim()
+    .min(1, { error: what })
+    .max(max, { error: `Keep it under ${max} characters` })
+    .superRefine(refuseHostileCharacters(field));
 
 const webForm = z.object({
-  email: required('Enter your email address', 320, 'line').pipe(z.email({ error: 'Enter an email address like name@example.com' })),
+  email: required('Enter your email address', 320, 'line').pipe(
+    z.email({ error: 'Enter an email address like name@example.com' }),
+  ),
   subject: required('Enter a subject', 200, 'line'),
   message: required('Describe the problem', 20_000, 'text'),
-  name: z.string().trim().max(200, { error: 'Keep your name under 200 characters' }).superRefine(refuseHostileCharacters('line')).optional(),
+  name: z
+    .string()
+    .trim()
+    .max(200, { error: 'Keep your name under 200 characters' })
+    .superRefine(refuseHostileCharacters('line'))
+    .optional(),
   // The signed submission id of the rendering posted (form-submission.ts); read below.
   submission: z.string().max(200).optional().catch(undefined),
 });
@@ -47,18 +60,36 @@ export type WebFormOutcome =
  * that ticket, only when it carries a submission id this server signed and says what the
  * earlier post said: an id a stranger chose, or planted in someone's form, shows nothing.
  */
-export async function submitWebForm(store: Store, settings: WebFormSettings, post: WebFormPost): Promise<WebFormOutcome> {
+export async function submitWebForm(
+  store: Store,
+  settings: WebFormSettings,
+  post: WebFormPost,
+): Promise<WebFormOutcome> {
   await admitFormSubmission(store, { kind: 'client', address: post.clientAddress }, settings.perIpPerHour, post.now);
   const id = readSubmission(settings.key, post.fields.submission);
   const parsed = webForm.safeParse(post.fields);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error), submission: id === undefined ? signSubmission(settings.key) : signSubmission(settings.key, id) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      errors: fieldErrors(parsed.error),
+      submission: id === undefined ? signSubmission(settings.key) : signSubmission(settings.key, id),
+    };
   const form = parsed.data;
   const earlier = id === undefined ? undefined : await ticketOfSubmission(store, id);
   if (earlier !== undefined && earlier.same(form)) return { ok: true, ticket: earlier.ticket, replayed: true };
   await admitFormSubmission(store, { kind: 'email', address: form.email }, settings.perEmailPerHour, post.now);
   // An id already used for other words is spent: this post is a ticket of its own.
   const channelMsgId = earlier === undefined ? id : undefined;
-  const open = (msgId: string | undefined) => store.transaction((tx) => openTicket(tx, { subject: form.subject, body: form.message, channel: 'web', requester: { email: form.email, name: form.name === '' ? undefined : form.name }, channelMsgId: msgId }));
+  const open = (msgId: string | undefined) =>
+    store.transaction((tx) =>
+      openTicket(tx, {
+        subject: form.subject,
+        body: form.message,
+        channel: 'web',
+        requester: { email: form.email, name: form.name === '' ? undefined : form.name },
+        channelMsgId: msgId,
+      }),
+    );
   try {
     return { ok: true, ticket: ticketView(await open(channelMsgId)), replayed: false };
   } catch (err) {
@@ -74,11 +105,18 @@ export async function submitWebForm(store: Store, settings: WebFormSettings, pos
 type FormFields = z.output<typeof webForm>;
 
 /** The ticket a submission id opened, and whether a post says what its first post said. */
-async function ticketOfSubmission(store: Store, submission: string): Promise<{ ticket: TicketView; same: (form: FormFields) => boolean } | undefined> {
+async function ticketOfSubmission(
+  store: Store,
+  submission: string,
+): Promise<{ ticket: TicketView; same: (form: FormFields) => boolean } | undefined> {
   const found = await findByChannelId(store, 'web', submission);
   const ticket = found === undefined ? undefined : await findTicket(store, found.ticketId);
   if (found === undefined || ticket === undefined) return undefined;
   const first = (await ticketMessages(store, ticket.id)).find((m) => m.id === found.messageId);
-  const same = (form: FormFields) => ticket.requester.email?.toLowerCase() === form.email.toLowerCase() && ticket.subject === form.subject && first?.body === form.message && (ticket.requester.name ?? '') === (form.name ?? '');
+  const same = (form: FormFields) =>
+    ticket.requester.email?.toLowerCase() === form.email.toLowerCase() &&
+    ticket.subject === form.subject &&
+    first?.body === form.message &&
+    (ticket.requester.name ?? '') === (form.name ?? '');
   return { ticket: ticketView(ticket), same };
 }

@@ -41,28 +41,47 @@ export function sealWebhookSecret(key: Buffer, customerId: string, secret: strin
   const iv = randomBytes(ivLength);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagLength }).setAAD(Buffer.from(customerId));
   const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return { keyId: secretsKeyId(key), sealed: Buffer.concat([Buffer.from([version]), iv, cipher.getAuthTag(), ciphertext]) };
+  return {
+    keyId: secretsKeyId(key),
+    sealed: Buffer.concat([Buffer.from([version]), iv, cipher.getAuthTag(), ciphertext]),
+  };
 }
 
 /** The secret, to sign with; WOW_ERR_SECRETS_KEY_WRONG when `key` is not the one that sealed it. */
 export function openWebhookSecret(stored: StoredWebhookSecret, customerId: string, key: Buffer | undefined): string {
   if ('plain' in stored) return stored.plain;
-  if (key === undefined) throw createError('WOW_ERR_SECRETS_KEY_WRONG', [customerId, stored.keyId, 'SUPPORT_SECRETS_KEY is not set']);
-  if (secretsKeyId(key) !== stored.keyId) throw createError('WOW_ERR_SECRETS_KEY_WRONG', [customerId, stored.keyId, `SUPPORT_SECRETS_KEY is the key ${secretsKeyId(key)}`]);
+  if (key === undefined)
+    throw createError('WOW_ERR_SECRETS_KEY_WRONG', [customerId, stored.keyId, 'SUPPORT_SECRETS_KEY is not set']);
+  if (secretsKeyId(key) !== stored.keyId)
+    throw createError('WOW_ERR_SECRETS_KEY_WRONG', [
+      customerId,
+      stored.keyId,
+      `SUPPORT_SECRETS_KEY is the key ${secretsKeyId(key)}`,
+    ]);
   try {
     if (stored.sealed[0] !== version) throw new Error(`unknown format ${String(stored.sealed[0])}`);
-    const decipher = createDecipheriv('aes-256-gcm', key, stored.sealed.subarray(1, 1 + ivLength), { authTagLength: tagLength }).setAAD(Buffer.from(customerId));
+    const decipher = createDecipheriv('aes-256-gcm', key, stored.sealed.subarray(1, 1 + ivLength), {
+      authTagLength: tagLength,
+    }).setAAD(Buffer.from(customerId));
     decipher.setAuthTag(stored.sealed.subarray(1 + ivLength, 1 + ivLength + tagLength));
-    return Buffer.concat([decipher.update(stored.sealed.subarray(1 + ivLength + tagLength)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(stored.sealed.subarray(1 + ivLength + tagLength)),
+      decipher.final(),
+    ]).toString('utf8');
   } catch {
     // The right key and still no secret: the bytes were changed, or copied from another customer's row.
-    throw createError('WOW_ERR_SECRETS_KEY_WRONG', [customerId, stored.keyId, 'its sealed bytes do not open with it (changed, or copied from another customer)']);
+    throw createError('WOW_ERR_SECRETS_KEY_WRONG', [
+      customerId,
+      stored.keyId,
+      'its sealed bytes do not open with it (changed, or copied from another customer)',
+    ]);
   }
 }
 
 /** What a customer row holds; null for a customer without a webhook secret. */
 export function storedWebhookSecret(row: WebhookSecretColumns): StoredWebhookSecret | null {
-  if (row.webhook_secret_key_id !== null && row.webhook_secret_sealed !== null) return { keyId: row.webhook_secret_key_id, sealed: Buffer.from(row.webhook_secret_sealed) };
+  if (row.webhook_secret_key_id !== null && row.webhook_secret_sealed !== null)
+    return { keyId: row.webhook_secret_key_id, sealed: Buffer.from(row.webhook_secret_sealed) };
   return row.webhook_secret === null ? null : { plain: row.webhook_secret };
 }
 

@@ -7,14 +7,23 @@ import type { Topic } from './classify-topic.ts';
  * L3 (security, privacy, outage): a resolution drafted from what the platform knows, for
  * a person of the approvers to send or change. Nothing here reaches the customer unapproved.
  */
-export async function draftL3(input: SpecialistInput, topic: Extract<Topic, 'security' | 'privacy' | 'outage'>): Promise<Diagnosis> {
+export async function draftL3(
+  input: SpecialistInput,
+  topic: Extract<Topic, 'security' | 'privacy' | 'outage'>,
+): Promise<Diagnosis> {
   const findings: string[] = [];
   const parts: string[] = [];
   if (topic === 'outage') {
-    const incidents = (await openIncidents(input.db)).filter((i) => input.agents.length === 0 || input.agents.some((a) => a.id === i.agentId));
+    const incidents = (await openIncidents(input.db)).filter(
+      (i) => input.agents.length === 0 || input.agents.some((a) => a.id === i.agentId),
+    );
     for (const i of incidents) {
-      findings.push(`Open incident on ${i.agentId} since ${i.openedAt.toISOString()}${i.issueNumber === null ? '' : ` (#${i.issueNumber})`}: ${describeHealth(i.latest, i.signals)}.`);
-      parts.push(`We are aware that ${i.agentId} is ${i.signals.includes('errors') ? 'failing more often than usual' : 'slower than usual'} since ${i.openedAt.toISOString()}, and we are working on it. We will tell you as soon as it is resolved.`);
+      findings.push(
+        `Open incident on ${i.agentId} since ${i.openedAt.toISOString()}${i.issueNumber === null ? '' : ` (#${i.issueNumber})`}: ${describeHealth(i.latest, i.signals)}.`,
+      );
+      parts.push(
+        `We are aware that ${i.agentId} is ${i.signals.includes('errors') ? 'failing more often than usual' : 'slower than usual'} since ${i.openedAt.toISOString()}, and we are working on it. We will tell you as soon as it is resolved.`,
+      );
     }
     for (const a of input.agents.filter((x) => x.status === 'Offline')) {
       findings.push(`${a.id} is Offline (last heartbeat ${a.lastHeartbeatAt ?? 'never'}).`);
@@ -22,7 +31,9 @@ export async function draftL3(input: SpecialistInput, topic: Extract<Topic, 'sec
     }
     if (parts.length === 0) {
       findings.push('No open incident and every agent concerned is running.');
-      parts.push('We see no incident on our side right now. Could you send us the time of the failures and the request or delivery ids you received, so we can trace them?');
+      parts.push(
+        'We see no incident on our side right now. Could you send us the time of the failures and the request or delivery ids you received, so we can trace them?',
+      );
     }
   }
   const article = input.hits.find((h) => h.intent === topic) ?? (topic === 'outage' ? undefined : input.hits[0]);
@@ -31,7 +42,9 @@ export async function draftL3(input: SpecialistInput, topic: Extract<Topic, 'sec
     parts.push(`${article.excerpt.trim()}\n\nFrom "${article.title}" (kb:${article.slug}).`);
   } else if (topic !== 'outage') {
     findings.push(`No ${topic} article in the knowledge base: the draft only acknowledges; please write the answer.`);
-    parts.push(`Thank you for telling us. Our ${topic} team is looking into this now and will reply with what we find and what you should do.`);
+    parts.push(
+      `Thank you for telling us. Our ${topic} team is looking into this now and will reply with what we find and what you should do.`,
+    );
   }
   return { topic, findings, answer: parts.join('\n\n'), assignee: `team:${topic}`, tier: 'L3' };
 }

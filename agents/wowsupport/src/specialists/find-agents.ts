@@ -14,6 +14,8 @@ export async function customerAgents(db: PgQueryable, customerId: string | null)
  */
 export function agentsConcerned(text: string, registry: readonly AgentRow[], used: readonly string[]): AgentRow[] {
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const named = registry.filter((a) => new RegExp(`(?<![\\w-])(?:${escape(a.id)}|${escape(a.name)})(?![\\w-])`, 'i').test(text));
+  const named = registry.filter((a) =>
+    new RegExp(`(?<![\\w-])(?:${escape(a.id)}|${escape(a.name)})(?![\\w-])`, 'i').test(text),
+  );
   return named.length > 0 ? named : registry.filter((a) => used.includes(a.id));
 }

@@ -21,10 +21,13 @@ export async function diagnoseIntegration(input: SpecialistInput): Promise<Diagn
     const failed = (await input.db.query<{ delivery_error: string; created_at: Date }>(sql.failed, [customerId])).rows;
     if (account?.webhook_url === null) {
       findings.push('The customer has no webhook URL: answers to their API tickets cannot be delivered.');
-      answer = 'Your organisation has no webhook URL configured, so our answers to tickets you open through the API cannot reach you. Set one (and its secret) with your account manager or `wow support customers`, and we will deliver the waiting answers.';
+      answer =
+        'Your organisation has no webhook URL configured, so our answers to tickets you open through the API cannot reach you. Set one (and its secret) with your account manager or `wow support customers`, and we will deliver the waiting answers.';
     } else if (failed.length > 0) {
       const latest = failed[0];
-      findings.push(`${failed.length} recent deliveries to the customer's webhook (${hostOf(account?.webhook_url ?? '')}) failed; the latest at ${new Date(latest?.created_at ?? 0).toISOString()}: ${latest?.delivery_error ?? ''}`);
+      findings.push(
+        `${failed.length} recent deliveries to the customer's webhook (${hostOf(account?.webhook_url ?? '')}) failed; the latest at ${new Date(latest?.created_at ?? 0).toISOString()}: ${latest?.delivery_error ?? ''}`,
+      );
       answer = [
         `Our last ${failed.length === 1 ? 'delivery' : `${failed.length} deliveries`} to your webhook at ${hostOf(account?.webhook_url ?? '')} failed: ${latest?.delivery_error ?? ''}.`,
         'Your endpoint must answer with a 2xx status within 10 seconds. To check a delivery is ours, compute HMAC-SHA256 of `<X-Wow-Timestamp>.<raw body>` with your webhook secret and compare it, as `sha256=<hex>`, with the X-Wow-Signature-256 header; X-Wow-Delivery stays the same on retries, so you can drop repeats.',
@@ -41,10 +44,18 @@ export async function diagnoseIntegration(input: SpecialistInput): Promise<Diagn
       continue;
     }
     const latest = dead[0];
-    findings.push(`${agent.id}: ${dead.length} event(s) it gave up on; the latest (${latest?.event.type ?? ''}, ${latest?.failedAt ?? ''}) failed with ${latest?.error.code ?? 'an error'}: ${latest?.error.message ?? ''}`);
+    findings.push(
+      `${agent.id}: ${dead.length} event(s) it gave up on; the latest (${latest?.event.type ?? ''}, ${latest?.failedAt ?? ''}) failed with ${latest?.error.code ?? 'an error'}: ${latest?.error.message ?? ''}`,
+    );
   }
   if (input.agents.length === 0) findings.push('No agent is named in the ticket and the customer has none on record.');
-  return { topic: 'integration', findings, answer, assignee: answer === undefined ? 'team:integration' : 'wowsupport/integration', tier: 'L2' };
+  return {
+    topic: 'integration',
+    findings,
+    answer,
+    assignee: answer === undefined ? 'team:integration' : 'wowsupport/integration',
+    tier: 'L2',
+  };
 }
 
 function hostOf(url: string): string {

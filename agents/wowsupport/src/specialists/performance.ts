@@ -18,11 +18,17 @@ export async function diagnosePerformance(input: SpecialistInput): Promise<Diagn
     const f = figures.get(agent.id);
     const judged = f === undefined ? undefined : judgeHealth(f);
     if (incident !== undefined) {
-      findings.push(`${agent.id}: incident open since ${incident.openedAt.toISOString()}${incident.issueNumber === null ? '' : ` (#${incident.issueNumber})`}: ${describeHealth(incident.latest, incident.signals)}.`);
-      slow.push(`${agent.name} is ${incident.signals.includes('latency') ? 'slower than usual' : 'failing more than usual'} since ${incident.openedAt.toISOString()}; we are on it and will tell you when it is resolved.`);
+      findings.push(
+        `${agent.id}: incident open since ${incident.openedAt.toISOString()}${incident.issueNumber === null ? '' : ` (#${incident.issueNumber})`}: ${describeHealth(incident.latest, incident.signals)}.`,
+      );
+      slow.push(
+        `${agent.name} is ${incident.signals.includes('latency') ? 'slower than usual' : 'failing more than usual'} since ${incident.openedAt.toISOString()}; we are on it and will tell you when it is resolved.`,
+      );
     } else if (judged?.state === 'regressed') {
       findings.push(`${agent.id}: regressed, no incident open yet: ${judged.summary}.`);
-      slow.push(`${agent.name} is slower than usual right now (${judged.summary.replace(`${agent.id}: `, '')}); we are on it.`);
+      slow.push(
+        `${agent.name} is slower than usual right now (${judged.summary.replace(`${agent.id}: `, '')}); we are on it.`,
+      );
     } else if (judged?.state === 'healthy') {
       findings.push(`${agent.id}: within its baseline: ${judged.summary}.`);
     } else {

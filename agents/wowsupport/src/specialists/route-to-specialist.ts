@@ -37,5 +37,7 @@ async function topicOf(input: SpecialistInput): Promise<Topic> {
   const topic = classifyTopic(input.text, best !== undefined && best.coverage >= 0.5 ? best.intent : undefined);
   if (isL3Topic(topic) || input.agents.length === 0 || !asksStatus.test(input.text)) return topic;
   const incidents = await openIncidents(input.db);
-  return input.agents.some((a) => a.status === 'Offline' || incidents.some((i) => i.agentId === a.id)) ? 'outage' : topic;
+  return input.agents.some((a) => a.status === 'Offline' || incidents.some((i) => i.agentId === a.id))
+    ? 'outage'
+    : topic;
 }

@@ -10,7 +10,11 @@ export const issueCommentPayload = z.looseObject({
   repository,
   sender,
   issue,
-  comment: z.looseObject({ id: z.number(), body: z.string().nullable().optional(), performed_via_github_app: z.looseObject({ id: z.number() }).nullable().optional() }),
+  comment: z.looseObject({
+    id: z.number(),
+    body: z.string().nullable().optional(),
+    performed_via_github_app: z.looseObject({ id: z.number() }).nullable().optional(),
+  }),
 });
 export type IssueCommentPayload = z.infer<typeof issueCommentPayload>;
 
@@ -24,6 +28,13 @@ export const issueEventPayload = z.looseObject({
 export type IssueEventPayload = z.infer<typeof issueEventPayload>;
 
 /** Whether an event is about the support repository (its owner and name, case aside). */
-export function inSupportRepo(payload: { repository: z.infer<typeof repository> }, repo: { owner: string; repo: string } | undefined): boolean {
-  return repo !== undefined && payload.repository.owner.login.toLowerCase() === repo.owner.toLowerCase() && payload.repository.name.toLowerCase() === repo.repo.toLowerCase();
+export function inSupportRepo(
+  payload: { repository: z.infer<typeof repository> },
+  repo: { owner: string; repo: string } | undefined,
+): boolean {
+  return (
+    repo !== undefined &&
+    payload.repository.owner.login.toLowerCase() === repo.owner.toLowerCase() &&
+    payload.repository.name.toLowerCase() === repo.repo.toLowerCase()
+  );
 }

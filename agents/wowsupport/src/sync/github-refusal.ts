@@ -8,6 +8,12 @@ export function githubRefusal(err: unknown): string | undefined {
   if (status !== 400 && status !== 422) return undefined;
   const said = (err as { response?: { data?: { message?: unknown } } }).response?.data?.message;
   // GitHub's words land in Markdown: letters, digits and plain punctuation only, bounded.
-  const words = typeof said === 'string' ? said.replace(/[^\w .,'-]/g, '').slice(0, 100).trim() : '';
+  const words =
+    typeof said === 'string'
+      ? said
+          .replace(/[^\w .,'-]/g, '')
+          .slice(0, 100)
+          .trim()
+      : '';
   return words === '' ? String(status) : `${status} ${words}`;
 }

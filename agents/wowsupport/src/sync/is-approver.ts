@@ -9,12 +9,20 @@ export type ApproverCheck = { approver: true } | { approver: false; why: string 
  * without it GitHub answers 403, which says so in the refusal instead of failing the
  * command for ever. Any other failure (5xx) is thrown, so the command is tried again.
  */
-export async function isApprover(github: GitHubClient, approvers: SupportSettings['approvers'], login: string): Promise<ApproverCheck> {
+export async function isApprover(
+  github: GitHubClient,
+  approvers: SupportSettings['approvers'],
+  login: string,
+): Promise<ApproverCheck> {
   if (approvers.logins.some((l) => l.toLowerCase() === login.toLowerCase())) return { approver: true };
   const unreadable: string[] = [];
   for (const team of approvers.teams) {
     try {
-      const { data } = await github.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', { org: team.org, team_slug: team.slug, username: login });
+      const { data } = await github.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', {
+        org: team.org,
+        team_slug: team.slug,
+        username: login,
+      });
       if (data.state === 'active') return { approver: true };
     } catch (err) {
       const status = (err as { status?: number }).status;
@@ -24,7 +32,13 @@ export async function isApprover(github: GitHubClient, approvers: SupportSetting
     }
   }
   if (unreadable.length > 0) {
-    return { approver: false, why: `the App may not read who is in the team ${unreadable.join(', ')} (GitHub answered 403): it needs the organisation permission \`members: read\`, which app.yml asks for; an organisation owner accepts it on the App's installation (Settings, GitHub Apps)` };
+    return {
+      approver: false,
+      why: `the App may not read who is in the team ${unreadable.join(', ')} (GitHub answered 403): it needs the organisation permission \`members: read\`, which app.yml asks for; an organisation owner accepts it on the App's installation (Settings, GitHub Apps)`,
+    };
   }
-  return { approver: false, why: `\`${login}\` is not among SUPPORT_APPROVERS, by login or as an active member of a team named there` };
+  return {
+    approver: false,
+    why: `\`${login}\` is not among SUPPORT_APPROVERS, by login or as an active member of a team named there`,
+  };
 }

@@ -48,17 +48,32 @@ export function judgeCommand(command: IssueCommand, commenter: Commenter, gate: 
   const { login, role, approver } = commenter;
   if (command.name === 'approve' || command.name === 'resume') {
     if (approver?.approver === true) return { allowed: true };
-    return { allowed: false, why: `only an approver may ${command.name === 'approve' ? 'send a drafted answer' : 'resume a paused sync'}, and ${approverWhy(approver, login)}` };
+    return {
+      allowed: false,
+      why: `only an approver may ${command.name === 'approve' ? 'send a drafted answer' : 'resume a paused sync'}, and ${approverWhy(approver, login)}`,
+    };
   }
   if (role === undefined || !hasRepositoryRole(role, 'triage')) {
-    return { allowed: false, why: `it needs the \`triage\` role or stronger on ${repo}, and \`${login}\` has \`${role ?? 'none'}\`; a repository admin can grant the role (Settings, Collaborators and teams)` };
+    return {
+      allowed: false,
+      why: `it needs the \`triage\` role or stronger on ${repo}, and \`${login}\` has \`${role ?? 'none'}\`; a repository admin can grant the role (Settings, Collaborators and teams)`,
+    };
   }
   const answers = command.name === 'reply' || command.text !== '';
-  const guarded = gate.tier === 'L3' ? 'the ticket is at L3' : gate.waiting.length > 0 ? 'a drafted answer waits for approval' : undefined;
+  const guarded =
+    gate.tier === 'L3'
+      ? 'the ticket is at L3'
+      : gate.waiting.length > 0
+        ? 'a drafted answer waits for approval'
+        : undefined;
   if (answers && guarded !== undefined && approver?.approver !== true) {
-    return { allowed: false, why: `${guarded}, where only an approver answers the customer, and ${approverWhy(approver, login)}` };
+    return {
+      allowed: false,
+      why: `${guarded}, where only an approver answers the customer, and ${approverWhy(approver, login)}`,
+    };
   }
   return { allowed: true };
 }
 
-const approverWhy = (check: ApproverCheck | undefined, login: string): string => (check?.approver === false ? check.why : `\`${login}\` is not among SUPPORT_APPROVERS`);
+const approverWhy = (check: ApproverCheck | undefined, login: string): string =>
+  check?.approver === false ? check.why : `\`${login}\` is not among SUPPORT_APPROVERS`;

@@ -20,7 +20,11 @@ export type MirrorOutcome = 'posted' | 'found' | 'already' | 'from-github' | 're
  * refuses that too, the message is marked failed and passed over, so it never blocks the
  * ticket's later messages. Other failures are thrown and retried, in order.
  */
-export async function mirrorMessage(target: SyncTarget, where: { ticketId: string; issueNumber: number }, message: Message): Promise<MirrorOutcome> {
+export async function mirrorMessage(
+  target: SyncTarget,
+  where: { ticketId: string; issueNumber: number },
+  message: Message,
+): Promise<MirrorOutcome> {
   // A comment made on the issue is there already.
   if (message.channel === 'github') return 'from-github';
   const entry = await claimLedger(target.db, message.id, 'to_github', contentSha256(message.body));
@@ -35,7 +39,12 @@ export async function mirrorMessage(target: SyncTarget, where: { ticketId: strin
     }
   }
   const post = async (body: string) => {
-    const { data } = await target.github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: target.owner, repo: target.repo, issue_number: where.issueNumber, body });
+    const { data } = await target.github.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: where.issueNumber,
+      body,
+    });
     await completeLedger(target.db, message.id, Number(data.id));
   };
   try {
@@ -50,30 +59,54 @@ export async function mirrorMessage(target: SyncTarget, where: { ticketId: strin
     } catch (again) {
       const refusedAgain = githubRefusal(again);
       if (refusedAgain === undefined) throw again;
-      await failLedger(target.db, message.id, `GitHub refused the comment (${refused}) and its stand-in (${refusedAgain})`);
+      await failLedger(
+        target.db,
+        message.id,
+        `GitHub refused the comment (${refused}) and its stand-in (${refusedAgain})`,
+      );
       return 'failed';
     }
   }
 }
 
-async function findMarkedComment(target: SyncTarget, issueNumber: number, messageId: string): Promise<number | undefined> {
+async function findMarkedComment(
+  target: SyncTarget,
+  issueNumber: number,
+  messageId: string,
+): Promise<number | undefined> {
   const marker = originMarker(messageId);
   for (let page = 1; ; page++) {
-    const { data } = await target.github.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: target.owner, repo: target.repo, issue_number: issueNumber, per_page: 100, page });
+    const { data } = await target.github.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: issueNumber,
+      per_page: 100,
+      page,
+    });
     const hit = data.find((c) => c.body?.includes(marker) === true);
     if (hit !== undefined) return Number(hit.id);
     if (data.length < 100) return undefined;
   }
 }
 
-const channelName: Record<Message['channel'], string> = { api: 'the API', email: 'email', web: 'the web form', github: 'GitHub', desk: 'the desk' };
+const channelName: Record<Message['channel'], string> = {
+  api: 'the API',
+  email: 'email',
+  web: 'the web form',
+  github: 'GitHub',
+  desk: 'the desk',
+};
 
 /**
  * How a message reads on the issue: who, which way, and the text with nobody mentioned,
  * cut with a marked tail where it is longer than a comment holds.
  */
 function commentBody(message: Message, ticketId: string): string {
-  const quote = (text: string) => withoutMentions(text).split('\n').map((l) => `> ${l}`).join('\n');
+  const quote = (text: string) =>
+    withoutMentions(text)
+      .split('\n')
+      .map((l) => `> ${l}`)
+      .join('\n');
   return fitText(message.body, githubLimits.body, (shown, omitted) => {
     const tail = omitted === 0 ? '' : `\n>\n> ${cutNotice(omitted, ticketId)}`;
     return `${heading(message)}\n\n${quote(shown)}${tail}\n\n${originMarker(message.id)}`;
@@ -86,7 +119,12 @@ function standInBody(message: Message, ticketId: string, refused: string): strin
 }
 
 function heading(message: Message): string {
-  const who = message.author.kind === 'customer' ? 'The customer' : message.author.kind === 'agent' ? `Agent \`${message.author.id}\`` : `@\u2060${message.author.id}`;
+  const who =
+    message.author.kind === 'customer'
+      ? 'The customer'
+      : message.author.kind === 'agent'
+        ? `Agent \`${message.author.id}\``
+        : `@\u2060${message.author.id}`;
   const cites = message.cites.length === 0 ? '' : ` (citing ${message.cites.map((c) => `kb:${c}`).join(', ')})`;
   return {
     inbound: `**${who}** wrote by ${channelName[message.channel]}${message.autoSubmitted ? ' (an automatic reply; nothing answers it)' : ''}:`,

@@ -21,7 +21,11 @@ export interface SyncTarget {
  * GitHub's answer and ours, the attempt that takes the claim over finds the issue by its
  * marker instead of opening a second one. The customer's first message is the issue body.
  */
-export async function openTicketIssue(target: SyncTarget, ticket: Ticket, first: Message | undefined): Promise<TicketIssue & { issueNumber: number }> {
+export async function openTicketIssue(
+  target: SyncTarget,
+  ticket: Ticket,
+  first: Message | undefined,
+): Promise<TicketIssue & { issueNumber: number }> {
   const row = await claimTicketIssue(target.db, ticket.id, target.owner, target.repo);
   if (row.issueNumber !== null) return { ...row, issueNumber: row.issueNumber };
   if (row.claim === 'busy') throw createError('WOW_ERR_SYNC_BUSY', [`the issue of ticket ${ticket.id}`]);
@@ -39,7 +43,15 @@ export async function openTicketIssue(target: SyncTarget, ticket: Ticket, first:
 async function findMarkedIssue(target: SyncTarget, ticketId: string): Promise<number | undefined> {
   const marker = ticketMarker(ticketId);
   // Newest first: a cut-off creation is recent.
-  const { data } = await target.github.request('GET /repos/{owner}/{repo}/issues', { owner: target.owner, repo: target.repo, labels: 'support', state: 'all', sort: 'created', direction: 'desc', per_page: 100 });
+  const { data } = await target.github.request('GET /repos/{owner}/{repo}/issues', {
+    owner: target.owner,
+    repo: target.repo,
+    labels: 'support',
+    state: 'all',
+    sort: 'created',
+    direction: 'desc',
+    per_page: 100,
+  });
   return data.find((issue) => issue.body?.includes(marker) === true)?.number;
 }
 
@@ -50,7 +62,16 @@ async function findMarkedIssue(target: SyncTarget, ticketId: string): Promise<nu
  * GitHub will not take never keeps the ticket off GitHub.
  */
 async function createIssue(target: SyncTarget, ticket: Ticket, first: Message | undefined): Promise<number> {
-  const create = async (title: string, body: string) => (await target.github.request('POST /repos/{owner}/{repo}/issues', { owner: target.owner, repo: target.repo, title, body, labels: ticketLabels({ ticket, paused: false, awaitingApproval: false }) })).data.number;
+  const create = async (title: string, body: string) =>
+    (
+      await target.github.request('POST /repos/{owner}/{repo}/issues', {
+        owner: target.owner,
+        repo: target.repo,
+        title,
+        body,
+        labels: ticketLabels({ ticket, paused: false, awaitingApproval: false }),
+      })
+    ).data.number;
   const title = fitText(ticket.subject, githubLimits.title, (shown, omitted) => (omitted === 0 ? shown : `${shown}…`));
   try {
     return await create(title, issueBody(ticket, first, target.settings.personalDataInIssues));
@@ -68,7 +89,14 @@ async function createIssue(target: SyncTarget, ticket: Ticket, first: Message | 
  * had to be cut, the whole subject is there too.
  */
 export function issueBody(ticket: Ticket, first: Message | undefined, personalData: boolean): string {
-  const subject = ticket.subject.length <= githubLimits.title ? undefined : fitText(ticket.subject, 1_000, (shown, omitted) => `${withoutMentions(shown)}${omitted === 0 ? '' : ` ${cutNotice(omitted, ticket.id)}`}`);
+  const subject =
+    ticket.subject.length <= githubLimits.title
+      ? undefined
+      : fitText(
+          ticket.subject,
+          1_000,
+          (shown, omitted) => `${withoutMentions(shown)}${omitted === 0 ? '' : ` ${cutNotice(omitted, ticket.id)}`}`,
+        );
   return fitText(first?.body ?? '', githubLimits.body, (shown, omitted) => {
     const text = `${withoutMentions(shown)}${omitted === 0 ? '' : `\n\n${cutNotice(omitted, ticket.id)}`}`;
     return footer(ticket, text, personalData, subject);
@@ -76,9 +104,10 @@ export function issueBody(ticket: Ticket, first: Message | undefined, personalDa
 }
 
 function footer(ticket: Ticket, above: string, personalData: boolean, wholeSubject?: string): string {
-  const who = personalData && (ticket.requester.name !== null || ticket.requester.email !== null)
-    ? `${ticket.requester.name ?? ''}${ticket.requester.email === null ? '' : ` <${ticket.requester.email}>`}`.trim()
-    : 'the customer (personal data is kept out of issues)';
+  const who =
+    personalData && (ticket.requester.name !== null || ticket.requester.email !== null)
+      ? `${ticket.requester.name ?? ''}${ticket.requester.email === null ? '' : ` <${ticket.requester.email}>`}`.trim()
+      : 'the customer (personal data is kept out of issues)';
   return [
     above,
     '',

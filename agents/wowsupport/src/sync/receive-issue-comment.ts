@@ -1,4 +1,10 @@
-import { getRepositoryRole, hasRepositoryRole, type GitHubClient, type Store, type SupportSettings } from '../../../runtime/src/index.ts';
+import {
+  getRepositoryRole,
+  hasRepositoryRole,
+  type GitHubClient,
+  type Store,
+  type SupportSettings,
+} from '../../../runtime/src/index.ts';
 import { approveDraft, lockApprovalGate } from '../desk/drafts.ts';
 import { findByChannelId, recordDeskMessage } from '../desk/tickets.ts';
 import { inSupportRepo, type IssueCommentPayload } from './github-payloads.ts';
@@ -35,17 +41,33 @@ export async function receiveIssueComment(deps: CommentDeps, payload: IssueComme
   if (payload.action !== 'created') return { did: 'ignored', why: `comments ${payload.action} are not messages` };
   if (repo === undefined || !inSupportRepo(payload, repo)) return { did: 'ignored', why: 'not the support repository' };
   if (payload.issue.pull_request !== undefined) return { did: 'ignored', why: 'a pull request, not a ticket' };
-  if (comment.performed_via_github_app?.id !== undefined && String(comment.performed_via_github_app.id) === deps.appId) return { did: 'ignored', why: 'the desk\'s own comment (made by this App)' };
-  if (hasOriginMarker(body)) return { did: 'ignored', why: 'the desk\'s own comment (origin marker)' };
-  if (sender.type === 'Bot') return { did: 'ignored', why: `a bot's comment (${sender.login}); the desk never answers bots` };
-  if (await isLedgerComment(deps.store, comment.id)) return { did: 'ignored', why: 'the desk\'s own comment (in the sync ledger)' };
-  const ticketId = await ticketOfIssue(deps.store, payload.repository.owner.login, payload.repository.name, payload.issue.number);
-  if (ticketId === undefined) return { did: 'ignored', why: 'not a ticket\'s issue' };
+  if (comment.performed_via_github_app?.id !== undefined && String(comment.performed_via_github_app.id) === deps.appId)
+    return { did: 'ignored', why: "the desk's own comment (made by this App)" };
+  if (hasOriginMarker(body)) return { did: 'ignored', why: "the desk's own comment (origin marker)" };
+  if (sender.type === 'Bot')
+    return { did: 'ignored', why: `a bot's comment (${sender.login}); the desk never answers bots` };
+  if (await isLedgerComment(deps.store, comment.id))
+    return { did: 'ignored', why: "the desk's own comment (in the sync ledger)" };
+  const ticketId = await ticketOfIssue(
+    deps.store,
+    payload.repository.owner.login,
+    payload.repository.name,
+    payload.issue.number,
+  );
+  if (ticketId === undefined) return { did: 'ignored', why: "not a ticket's issue" };
   const channelMsgId = String(comment.id);
-  if ((await findByChannelId(deps.store, 'github', channelMsgId)) !== undefined) return { did: 'ignored', why: 'this comment is on the ticket already' };
+  if ((await findByChannelId(deps.store, 'github', channelMsgId)) !== undefined)
+    return { did: 'ignored', why: 'this comment is on the ticket already' };
 
   const author = { kind: 'human', id: sender.login } as const;
-  const note = (text: string) => ({ direction: 'internal' as const, author, body: text, autoSubmitted: false, channel: 'github' as const, channelMsgId });
+  const note = (text: string) => ({
+    direction: 'internal' as const,
+    author,
+    body: text,
+    autoSubmitted: false,
+    channel: 'github' as const,
+    channelMsgId,
+  });
   const command = parseCommand(body);
   if (command === undefined) {
     return deps.store.transaction(async (tx) => {
@@ -60,7 +82,12 @@ export async function receiveIssueComment(deps: CommentDeps, payload: IssueComme
     const gate = await lockApprovalGate(tx, ticketId);
     const refuse = async (why: string): Promise<CommentOutcome> => {
       await recordDeskMessage(tx, ticketId, note(body));
-      await recordDeskMessage(tx, ticketId, { direction: 'internal', author: desk, body: `Refused \`/${command.name}\` from \`${sender.login}\`: ${why}. ${unchanged[command.name]}`, autoSubmitted: true });
+      await recordDeskMessage(tx, ticketId, {
+        direction: 'internal',
+        author: desk,
+        body: `Refused \`/${command.name}\` from \`${sender.login}\`: ${why}. ${unchanged[command.name]}`,
+        autoSubmitted: true,
+      });
       return { did: 'refused', ticketId, why };
     };
     const verdict = judgeCommand(command, commenter, gate, `${repo.owner}/${repo.repo}`);
@@ -71,14 +98,27 @@ export async function receiveIssueComment(deps: CommentDeps, payload: IssueComme
         await recordDeskMessage(tx, ticketId, { ...note(command.text), direction: 'outbound', action: 'ask_customer' });
         return { did: 'replied', ticketId };
       case 'solve':
-        await recordDeskMessage(tx, ticketId, command.text === '' ? { ...note(body), action: 'solve' } : { ...note(command.text), direction: 'outbound', action: 'solve' });
+        await recordDeskMessage(
+          tx,
+          ticketId,
+          command.text === ''
+            ? { ...note(body), action: 'solve' }
+            : { ...note(command.text), direction: 'outbound', action: 'solve' },
+        );
         return { did: 'solved', ticketId };
       case 'approve': {
         const named = draftIdIn(command.text);
-        const waiting = gate.waiting.length === 0 ? 'No draft waits for approval on this ticket' : `Waiting: ${gate.waiting.map((id) => `\`/approve ${id}\``).join(', ')}`;
-        if (named === undefined) return refuse(`\`/approve\` sends the draft whose id follows it (the issue shows each draft with its command). ${waiting}`);
+        const waiting =
+          gate.waiting.length === 0
+            ? 'No draft waits for approval on this ticket'
+            : `Waiting: ${gate.waiting.map((id) => `\`/approve ${id}\``).join(', ')}`;
+        if (named === undefined)
+          return refuse(
+            `\`/approve\` sends the draft whose id follows it (the issue shows each draft with its command). ${waiting}`,
+          );
         const stale = `no draft \`${named}\` waits on this ticket (it was sent already, or it is not this ticket's). ${waiting}`;
-        if (!gate.waiting.includes(named) || (await approveDraft(tx, ticketId, named, sender.login)) === undefined) return refuse(stale);
+        if (!gate.waiting.includes(named) || (await approveDraft(tx, ticketId, named, sender.login)) === undefined)
+          return refuse(stale);
         await recordDeskMessage(tx, ticketId, note(body));
         return { did: 'approved', ticketId };
       }
@@ -101,16 +141,29 @@ const unchanged: Record<IssueCommand['name'], string> = {
 };
 
 /** Who the commenter is on GitHub: the role only where a rule reads it, approver status where it may count. */
-async function readCommenter(github: GitHubClient, approvers: SupportSettings['approvers'], repo: { owner: string; repo: string }, command: IssueCommand, login: string): Promise<Commenter> {
-  if (command.name === 'approve' || command.name === 'resume') return { login, role: undefined, approver: await isApprover(github, approvers, login) };
+async function readCommenter(
+  github: GitHubClient,
+  approvers: SupportSettings['approvers'],
+  repo: { owner: string; repo: string },
+  command: IssueCommand,
+  login: string,
+): Promise<Commenter> {
+  if (command.name === 'approve' || command.name === 'resume')
+    return { login, role: undefined, approver: await isApprover(github, approvers, login) };
   const role = await getRepositoryRole(github, repo, login);
   // Whether an approver is needed is known only under the ticket's lock: asked now of anyone
   // with triage, while no transaction waits on GitHub. Below triage the command is refused anyway.
-  return { login, role, approver: hasRepositoryRole(role, 'triage') ? await isApprover(github, approvers, login) : undefined };
+  return {
+    login,
+    role,
+    approver: hasRepositoryRole(role, 'triage') ? await isApprover(github, approvers, login) : undefined,
+  };
 }
 
 /** The draft id `/approve` names: its first word, when that is a message id (a UUID). */
 function draftIdIn(text: string): string | undefined {
   const first = text.split(/\s+/)[0] ?? '';
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(first) ? first.toLowerCase() : undefined;
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(first)
+    ? first.toLowerCase()
+    : undefined;
 }

@@ -31,24 +31,49 @@ export interface TicketIssue {
  * The ticket's issue row, claimed for `owner/repo` if it had none. `fresh`: this call
  * creates the issue; `retaken`: an earlier creation was cut off and may have made it.
  */
-export async function claimTicketIssue(db: PgQueryable, ticketId: string, owner: string, repo: string): Promise<TicketIssue & { claim: 'fresh' | 'retaken' | 'held' | 'busy' }> {
+export async function claimTicketIssue(
+  db: PgQueryable,
+  ticketId: string,
+  owner: string,
+  repo: string,
+): Promise<TicketIssue & { claim: 'fresh' | 'retaken' | 'held' | 'busy' }> {
   const claimed = (await db.query<{ claimed: boolean }>(sql.claimIssue, [ticketId, owner, repo])).rows[0];
   const row = (await ticketIssue(db, ticketId)) as TicketIssue;
-  const claim = claimed === undefined ? (row.issueNumber === null ? 'busy' : 'held') : claimed.claimed ? 'fresh' : 'retaken';
+  const claim =
+    claimed === undefined ? (row.issueNumber === null ? 'busy' : 'held') : claimed.claimed ? 'fresh' : 'retaken';
   return { ...row, claim };
 }
 
 export async function ticketIssue(db: PgQueryable, ticketId: string): Promise<TicketIssue | undefined> {
-  const row = (await db.query<{ owner: string; repo: string; issue_number: number | null; paused_at: Date | null; paused_reason: string | null }>(sql.selectIssue, [ticketId])).rows[0];
+  const row = (
+    await db.query<{
+      owner: string;
+      repo: string;
+      issue_number: number | null;
+      paused_at: Date | null;
+      paused_reason: string | null;
+    }>(sql.selectIssue, [ticketId])
+  ).rows[0];
   if (row === undefined) return undefined;
-  return { owner: row.owner, repo: row.repo, issueNumber: row.issue_number, paused: row.paused_at === null ? null : { at: new Date(row.paused_at).toISOString(), reason: row.paused_reason ?? '' } };
+  return {
+    owner: row.owner,
+    repo: row.repo,
+    issueNumber: row.issue_number,
+    paused:
+      row.paused_at === null ? null : { at: new Date(row.paused_at).toISOString(), reason: row.paused_reason ?? '' },
+  };
 }
 
 export async function setIssueNumber(db: PgQueryable, ticketId: string, issueNumber: number): Promise<void> {
   await db.query(sql.setIssueNumber, [ticketId, issueNumber]);
 }
 
-export async function ticketOfIssue(db: PgQueryable, owner: string, repo: string, issueNumber: number): Promise<string | undefined> {
+export async function ticketOfIssue(
+  db: PgQueryable,
+  owner: string,
+  repo: string,
+  issueNumber: number,
+): Promise<string | undefined> {
   return (await db.query<{ ticket_id: string }>(sql.ticketOfIssue, [owner, repo, issueNumber])).rows[0]?.ticket_id;
 }
 
@@ -62,9 +87,20 @@ export async function resumeTicketSync(db: PgQueryable, ticketId: string): Promi
 }
 
 /** The ticket's tripped breaker, or null while messages flow. */
-export async function ticketPause(db: PgQueryable, ticketId: string, opts: { lock?: boolean } = {}): Promise<TicketIssue['paused']> {
-  const row = (await db.query<{ paused_at: Date | null; paused_reason: string | null }>(opts.lock === true ? sql.lockPause : sql.selectPause, [ticketId])).rows[0];
-  return row?.paused_at === null || row?.paused_at === undefined ? null : { at: new Date(row.paused_at).toISOString(), reason: row.paused_reason ?? '' };
+export async function ticketPause(
+  db: PgQueryable,
+  ticketId: string,
+  opts: { lock?: boolean } = {},
+): Promise<TicketIssue['paused']> {
+  const row = (
+    await db.query<{ paused_at: Date | null; paused_reason: string | null }>(
+      opts.lock === true ? sql.lockPause : sql.selectPause,
+      [ticketId],
+    )
+  ).rows[0];
+  return row?.paused_at === null || row?.paused_at === undefined
+    ? null
+    : { at: new Date(row.paused_at).toISOString(), reason: row.paused_reason ?? '' };
 }
 
 export type LedgerEntry =
@@ -76,16 +112,32 @@ export type LedgerEntry =
   /** Another attempt is posting it right now. */
   | { state: 'busy' };
 
-export async function claimLedger(db: PgQueryable, messageId: string, direction: 'to_github' | 'from_github', contentSha256: string): Promise<LedgerEntry> {
-  const claimed = (await db.query<{ claimed: boolean }>(sql.claimLedger, [messageId, direction, contentSha256])).rows[0];
+export async function claimLedger(
+  db: PgQueryable,
+  messageId: string,
+  direction: 'to_github' | 'from_github',
+  contentSha256: string,
+): Promise<LedgerEntry> {
+  const claimed = (await db.query<{ claimed: boolean }>(sql.claimLedger, [messageId, direction, contentSha256]))
+    .rows[0];
   if (claimed !== undefined) return { state: claimed.claimed ? 'fresh' : 'retaken' };
-  const row = (await db.query<{ status: 'pending' | 'done' | 'failed'; github_comment_id: string | null; error: string | null }>(sql.selectLedger, [messageId])).rows[0];
-  if (row?.status === 'done') return { state: 'done', githubCommentId: row.github_comment_id === null ? null : Number(row.github_comment_id) };
+  const row = (
+    await db.query<{ status: 'pending' | 'done' | 'failed'; github_comment_id: string | null; error: string | null }>(
+      sql.selectLedger,
+      [messageId],
+    )
+  ).rows[0];
+  if (row?.status === 'done')
+    return { state: 'done', githubCommentId: row.github_comment_id === null ? null : Number(row.github_comment_id) };
   if (row?.status === 'failed') return { state: 'failed', error: row.error ?? '' };
   return { state: 'busy' };
 }
 
-export async function completeLedger(db: PgQueryable, messageId: string, githubCommentId: number | null): Promise<void> {
+export async function completeLedger(
+  db: PgQueryable,
+  messageId: string,
+  githubCommentId: number | null,
+): Promise<void> {
   await db.query(sql.completeLedger, [messageId, githubCommentId]);
 }
 
@@ -111,8 +163,14 @@ export interface KillSwitch {
 
 /** The desk-wide stop: while on, nothing is sent to customers or GitHub and nothing answers automatically. */
 export async function killSwitch(db: PgQueryable): Promise<KillSwitch> {
-  const row = (await db.query<{ value: { on?: boolean }; updated_by: string; updated_at: Date }>(sql.selectSetting, ['kill_switch'])).rows[0];
-  return row === undefined ? { on: false, by: null, at: null } : { on: row.value.on === true, by: row.updated_by, at: new Date(row.updated_at).toISOString() };
+  const row = (
+    await db.query<{ value: { on?: boolean }; updated_by: string; updated_at: Date }>(sql.selectSetting, [
+      'kill_switch',
+    ])
+  ).rows[0];
+  return row === undefined
+    ? { on: false, by: null, at: null }
+    : { on: row.value.on === true, by: row.updated_by, at: new Date(row.updated_at).toISOString() };
 }
 
 export async function setKillSwitch(db: PgQueryable, on: boolean, by: string): Promise<void> {

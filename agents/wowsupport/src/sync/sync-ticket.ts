@@ -26,12 +26,20 @@ export async function syncTicket(target: SyncTarget, ticketId: string): Promise<
   const labelState = { ticket, paused: issue.paused !== null, awaitingApproval: drafts.length > 0 };
   // A tripped breaker lets through what was written before it tripped, its own note last.
   const pausedAt = issue.paused === null ? Infinity : Date.parse(issue.paused.at);
-  const mirrored: Record<MirrorOutcome, number> = { posted: 0, found: 0, already: 0, 'from-github': 0, replaced: 0, failed: 0 };
+  const mirrored: Record<MirrorOutcome, number> = {
+    posted: 0,
+    found: 0,
+    already: 0,
+    'from-github': 0,
+    replaced: 0,
+    failed: 0,
+  };
   for (const message of messages.slice(1)) {
     if (Date.parse(message.createdAt) > pausedAt) break;
     mirrored[await mirrorMessage(target, { ticketId, issueNumber: issue.issueNumber }, message)]++;
   }
   await syncIssueState(target, issue.issueNumber, labelState);
-  if (issue.paused !== null) return { did: 'stopped', issue: issue.issueNumber, why: `the ticket's sync is paused: ${issue.paused.reason}` };
+  if (issue.paused !== null)
+    return { did: 'stopped', issue: issue.issueNumber, why: `the ticket's sync is paused: ${issue.paused.reason}` };
   return { did: 'synced', issue: issue.issueNumber, mirrored };
 }

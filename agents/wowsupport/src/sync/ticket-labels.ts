@@ -35,6 +35,7 @@ const priorities: readonly string[] = ['urgent', 'high', 'normal', 'low'];
 export function requestedByLabel(name: string): { tier?: Tier; priority?: Priority } {
   const [kind, value = ''] = name.split(':');
   if (kind === 'tier' && tiers.includes(value.toUpperCase())) return { tier: value.toUpperCase() as Tier };
-  if (kind === 'priority' && priorities.includes(value.toLowerCase())) return { priority: value.toLowerCase() as Priority };
+  if (kind === 'priority' && priorities.includes(value.toLowerCase()))
+    return { priority: value.toLowerCase() as Priority };
   return {};
 }

@@ -7,7 +7,10 @@ export interface L1Policy {
   intents: readonly string[];
 }
 
-export const defaultL1Policy: L1Policy = { threshold: 0.6, intents: ['how-to', 'account', 'billing-question', 'agent-status'] };
+export const defaultL1Policy: L1Policy = {
+  threshold: 0.6,
+  intents: ['how-to', 'account', 'billing-question', 'agent-status'],
+};
 
 export type L1Decision =
   | { answer: true; article: ArticleHit; confidence: number; reply: string }
@@ -20,11 +23,22 @@ export type L1Decision =
  */
 export function decideL1(hits: readonly ArticleHit[], policy: L1Policy = defaultL1Policy): L1Decision {
   const top = hits[0];
-  if (top === undefined) return { answer: false, confidence: 0, reason: 'no knowledge-base article matches the question' };
+  if (top === undefined)
+    return { answer: false, confidence: 0, reason: 'no knowledge-base article matches the question' };
   const confidence = top.coverage;
   const percent = (n: number) => `${Math.round(n * 100)}%`;
-  if (!policy.intents.includes(top.intent)) return { answer: false, confidence, reason: `the best article, "${top.title}" (kb:${top.slug}), is about ${top.intent}, which L1 does not answer alone` };
-  if (confidence < policy.threshold) return { answer: false, confidence, reason: `the best article, "${top.title}" (kb:${top.slug}), covers ${percent(confidence)} of the question; L1 answers alone from ${percent(policy.threshold)}` };
+  if (!policy.intents.includes(top.intent))
+    return {
+      answer: false,
+      confidence,
+      reason: `the best article, "${top.title}" (kb:${top.slug}), is about ${top.intent}, which L1 does not answer alone`,
+    };
+  if (confidence < policy.threshold)
+    return {
+      answer: false,
+      confidence,
+      reason: `the best article, "${top.title}" (kb:${top.slug}), covers ${percent(confidence)} of the question; L1 answers alone from ${percent(policy.threshold)}`,
+    };
   const reply = `${top.excerpt.trim()}\n\nFrom "${top.title}" (kb:${top.slug}).\n\nDid this answer your question? If not, reply to this message and a specialist will take over.`;
   return { answer: true, article: top, confidence, reply };
 }
@@ -38,7 +52,8 @@ export function questionOf(subject: string, body: string): string {
 }
 
 // "Let me talk to a person": never kept at L1, however well an article matches.
-const wantsPerson = /\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+|an\s+|some\s*one\s*|your\s+)?(?:human|person|someone|engineer|representative|specialist)\b|\b(?:real|actual)\s+(?:human|person)\b|\bhuman\s+(?:please|support|help)\b/i;
+const wantsPerson =
+  /\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:a\s+|an\s+|some\s*one\s*|your\s+)?(?:human|person|someone|engineer|representative|specialist)\b|\b(?:real|actual)\s+(?:human|person)\b|\bhuman\s+(?:please|support|help)\b/i;
 
 /** Whether the customer asks for a person instead of an automatic answer. */
 export function asksForPerson(text: string): boolean {

@@ -2,7 +2,8 @@ import type { AgentRow } from '../../../runtime/src/index.ts';
 import type { Incident } from '../incidents/incident-store.ts';
 
 /** Words of a question about how an agent is doing; only such a question reads the registry. */
-export const asksStatus = /\b(status|offline|online|running|working|available|up|down|alive|healthy|deployed|version)\b/i;
+export const asksStatus =
+  /\b(status|offline|online|running|working|available|up|down|alive|healthy|deployed|version)\b/i;
 
 export type StatusDecision = { answer: true; reply: string } | { answer: false; reason: string };
 
@@ -14,11 +15,19 @@ export type StatusDecision = { answer: true; reply: string } | { answer: false; 
 export function decideStatusAnswer(named: readonly AgentRow[], incidents: readonly Incident[]): StatusDecision {
   const troubled = named.filter((a) => a.status === 'Offline' || incidents.some((i) => i.agentId === a.id));
   if (troubled.length > 0) {
-    const why = troubled.map((a) => (a.status === 'Offline' ? `${a.id} is Offline` : `${a.id} has an incident open`)).join(', ');
-    return { answer: false, reason: `the customer asks about an agent in trouble (${why}), which is an outage for a person, not an L1 answer` };
+    const why = troubled
+      .map((a) => (a.status === 'Offline' ? `${a.id} is Offline` : `${a.id} has an incident open`))
+      .join(', ');
+    return {
+      answer: false,
+      reason: `the customer asks about an agent in trouble (${why}), which is an outage for a person, not an L1 answer`,
+    };
   }
   // The asker may be anyone: the status only, never instance counts, heartbeats, versions
   // or commits, which tell a stranger how the platform runs and what it runs.
   const lines = named.map((a) => `${a.name} (${a.id}) is ${a.status}. No incident is open for it.`);
-  return { answer: true, reply: `${lines.join('\n')}\n\nFrom the platform's registry, as of now.\n\nIf something still looks wrong on your side, reply with what you see and a specialist will take over.` };
+  return {
+    answer: true,
+    reply: `${lines.join('\n')}\n\nFrom the platform's registry, as of now.\n\nIf something still looks wrong on your side, reply with what you see and a specialist will take over.`,
+  };
 }

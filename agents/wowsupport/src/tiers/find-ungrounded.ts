@@ -12,10 +12,21 @@ import type { ArticleHit } from '../desk/knowledge-base.ts';
  *     count as the word) or a short function word ("the", "then", "your").
  * The articles are what the model was given: each one's title and excerpt.
  */
-export function findUngrounded(reply: string, articles: readonly Pick<ArticleHit, 'title' | 'excerpt'>[]): string | undefined {
-  const source = articles.map((a) => `${a.title}\n${a.excerpt}`).join('\n').normalize('NFKC').toLowerCase();
+export function findUngrounded(
+  reply: string,
+  articles: readonly Pick<ArticleHit, 'title' | 'excerpt'>[],
+): string | undefined {
+  const source = articles
+    .map((a) => `${a.title}\n${a.excerpt}`)
+    .join('\n')
+    .normalize('NFKC')
+    .toLowerCase();
   // Citations are checked elsewhere (against the slugs given); list numbers are layout.
-  let text = reply.normalize('NFKC').toLowerCase().replace(/\(kb:[a-z0-9-]+\)/g, ' ').replace(/^\s*\d{1,2}[.)]\s/gm, ' ');
+  let text = reply
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\(kb:[a-z0-9-]+\)/g, ' ')
+    .replace(/^\s*\d{1,2}[.)]\s/gm, ' ');
   for (const [kind, pattern] of verbatim) {
     for (const match of text.matchAll(pattern)) {
       const found = match[0].replace(/[.,;:!?)\]]+$/, '');
@@ -43,11 +54,13 @@ const verbatim: readonly (readonly [string, RegExp])[] = [
 const wordPattern = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 
 /** Words that carry no claim of their own: any answer's glue. */
-const functionWords = new Set(`a an the and or but if then so than as at by for from in into of on onto to with without
+const functionWords = new Set(
+  `a an the and or but if then so than as at by for from in into of on onto to with without
   is are was were be been being am do does did done has have had will would can could should may might must
   i me my we us our you your yours it its this that these those there here what which who whom whose when where why how
   all any each every both either neither no not nor only also just again once first next now then too very more most
-  up down out over under after before until while about above below between through during`.split(/\s+/));
+  up down out over under after before until while about above below between through during`.split(/\s+/),
+);
 
 /** A word's plain form, so that "keys", "rotated" and "rotating" count as "key" and "rotate". */
 function stem(word: string): string {

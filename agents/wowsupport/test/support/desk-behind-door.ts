@@ -7,7 +7,17 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { createServer as createAppServer } from '../../../../app/server/create-server.ts';
-import { createAgentHost, createGitHubPort, eventually, createLogger, loadConfig, openRuntime, type AgentHost, type Runtime, type Store } from '../../../runtime/src/index.ts';
+import {
+  createAgentHost,
+  createGitHubPort,
+  eventually,
+  createLogger,
+  loadConfig,
+  openRuntime,
+  type AgentHost,
+  type Runtime,
+  type Store,
+} from '../../../runtime/src/index.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { signedDelivery } from '../../../../test/support/github-webhooks.ts';
 import { verifyCustomerWebhook } from '../../src/delivery/post-customer-webhook.ts';
@@ -43,7 +53,11 @@ export interface DeskBehindDoor {
 }
 
 export async function startDeskBehindDoor(opts: { approvers: string }): Promise<DeskBehindDoor> {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const dataDir = await mkdtemp(join(tmpdir(), 'wow-door-'));
   const github = createGitHubDouble();
   const repo: DoubleRepo = { ...supportRepo, dir: dataDir, pulls: [] };
@@ -85,13 +99,25 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     metrics: runtime.metrics,
     agentsDir,
     ids: ['wowsupport'],
-    github: createGitHubPort({ credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' }, fetch: github.fetch }),
+    github: createGitHubPort({
+      credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },
+      fetch: github.fetch,
+    }),
   });
   await host.start();
-  const server: FastifyInstance = await createAppServer({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics });
+  const server: FastifyInstance = await createAppServer({
+    config,
+    bus: runtime.bus,
+    store: runtime.store,
+    log,
+    metrics: runtime.metrics,
+  });
   const customerId = randomUUID();
   const address = endpoint.address() as { port: number };
-  await runtime.store.query('insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)', [customerId, 'initech', 'Initech', `http://127.0.0.1:${address.port}/hooks/wow`, customerSecret]);
+  await runtime.store.query(
+    'insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)',
+    [customerId, 'initech', 'Initech', `http://127.0.0.1:${address.port}/hooks/wow`, customerSecret],
+  );
   for (const article of await loadArticles(kb)) await upsertArticle(runtime.store, article);
 
   return {
@@ -100,9 +126,19 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     store: runtime.store,
     async sendWebhook(name, payload) {
       const d = await signedDelivery(webhookSecret, name, payload);
-      return (await server.inject({ method: 'POST', url: '/api/github/webhooks', headers: d.headers, payload: d.body })).statusCode;
+      return (await server.inject({ method: 'POST', url: '/api/github/webhooks', headers: d.headers, payload: d.body }))
+        .statusCode;
     },
-    openTicket: (subject, body) => runtime.store.transaction((tx) => openTicket(tx, { subject, body, channel: 'api', customerId, requester: { email: 'peter@initech.example', name: 'Peter' } })),
+    openTicket: (subject, body) =>
+      runtime.store.transaction((tx) =>
+        openTicket(tx, {
+          subject,
+          body,
+          channel: 'api',
+          customerId,
+          requester: { email: 'peter@initech.example', name: 'Peter' },
+        }),
+      ),
     async issueOf(ticket) {
       let found: number | undefined;
       await eventually(() => {

@@ -7,7 +7,12 @@ export const supportRepo = { owner: 'acme', repo: 'support' } as const;
 export const installationId = 7;
 export const appId = 1;
 
-const repository = (payload: Record<string, unknown>, where: { owner: string; repo: string } = supportRepo) => ({ ...(payload.repository as object), name: where.repo, full_name: `${where.owner}/${where.repo}`, owner: { ...((payload.repository as { owner: object }).owner), login: where.owner } });
+const repository = (payload: Record<string, unknown>, where: { owner: string; repo: string } = supportRepo) => ({
+  ...(payload.repository as object),
+  name: where.repo,
+  full_name: `${where.owner}/${where.repo}`,
+  owner: { ...(payload.repository as { owner: object }).owner, login: where.owner },
+});
 const user = (login: string, type: 'User' | 'Bot') => ({ login, id: login.length * 1000, type, site_admin: false });
 
 export interface CommentBy {
@@ -32,16 +37,30 @@ export function commentPayload(c: CommentBy): Record<string, unknown> {
     repository: repository(example, c.repository),
     issue,
     sender: user(c.login, c.type ?? 'User'),
-    comment: { ...(example.comment as object), id: c.commentId, body: c.body, user: user(c.login, c.type ?? 'User'), performed_via_github_app: c.viaApp === undefined ? null : { id: c.viaApp, slug: 'waooaw' } },
+    comment: {
+      ...(example.comment as object),
+      id: c.commentId,
+      body: c.body,
+      user: user(c.login, c.type ?? 'User'),
+      performed_via_github_app: c.viaApp === undefined ? null : { id: c.viaApp, slug: 'waooaw' },
+    },
     installation: { id: installationId },
   };
 }
 
 export function commentDelivery(c: CommentBy) {
-  return { type: 'github.issue_comment.created', data: { name: 'issue_comment', id: randomUUID(), installationId, payload: commentPayload(c) } };
+  return {
+    type: 'github.issue_comment.created',
+    data: { name: 'issue_comment', id: randomUUID(), installationId, payload: commentPayload(c) },
+  };
 }
 
-export function issueDelivery(action: 'closed' | 'reopened' | 'labeled', issueNumber: number, login: string, label?: string) {
+export function issueDelivery(
+  action: 'closed' | 'reopened' | 'labeled',
+  issueNumber: number,
+  login: string,
+  label?: string,
+) {
   // The examples have no issues.closed; reopened is the same shape with the other state.
   const example = examplePayload('issues', action === 'labeled' ? 'labeled' : 'reopened');
   const payload = {

@@ -8,7 +8,9 @@ export interface ReviewCache {
 }
 
 /** A bounded in-memory cache: the oldest entries go first. */
-export function createMemoryCache(maxEntries = 200_000): ReviewCache & { readonly size: number; entries(): IterableIterator<[string, unknown]> } {
+export function createMemoryCache(
+  maxEntries = 200_000,
+): ReviewCache & { readonly size: number; entries(): IterableIterator<[string, unknown]> } {
   const map = new Map<string, unknown>();
   return {
     get size() {

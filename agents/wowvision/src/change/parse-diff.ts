@@ -39,10 +39,21 @@ export function parseUnifiedDiff(diff: string): FileChange[] {
     const renameFrom = /^rename from (.+)$/m.exec(head)?.[1];
     const renameTo = /^rename to (.+)$/m.exec(head)?.[1];
     const gitLine = /^diff --git a\/(.+) b\/(.+)$/m.exec(head);
-    const status: FileChange['status'] = /^new file mode/m.test(head) ? 'added' : /^deleted file mode/m.test(head) ? 'removed' : renameTo !== undefined ? 'renamed' : 'modified';
-    const path = unquote(status === 'removed' ? (oldPath ?? gitLine?.[1]) : (renameTo ?? (newPath !== '/dev/null' ? newPath : undefined) ?? gitLine?.[2]));
+    const status: FileChange['status'] = /^new file mode/m.test(head)
+      ? 'added'
+      : /^deleted file mode/m.test(head)
+        ? 'removed'
+        : renameTo !== undefined
+          ? 'renamed'
+          : 'modified';
+    const path = unquote(
+      status === 'removed'
+        ? (oldPath ?? gitLine?.[1])
+        : (renameTo ?? (newPath !== '/dev/null' ? newPath : undefined) ?? gitLine?.[2]),
+    );
     if (path === undefined) continue;
-    const { addedLines, hunks } = bodyAt === -1 ? { addedLines: new Set<number>(), hunks: [] } : parsePatch(section.slice(bodyAt));
+    const { addedLines, hunks } =
+      bodyAt === -1 ? { addedLines: new Set<number>(), hunks: [] } : parsePatch(section.slice(bodyAt));
     const change: FileChange = { path, status, addedLines, hunks };
     if (renameFrom !== undefined) change.previousPath = unquote(renameFrom);
     files.push(change);
@@ -67,5 +78,7 @@ function unquote(path: string | undefined): string | undefined {
       i += 2;
     } else bytes.push(({ n: 10, t: 9, '"': 34, '\\': 92 } as Record<string, number>)[next] ?? next.charCodeAt(0));
   }
-  return Buffer.from(bytes).toString('utf8').replace(/^[ab]\//, '');
+  return Buffer.from(bytes)
+    .toString('utf8')
+    .replace(/^[ab]\//, '');
 }

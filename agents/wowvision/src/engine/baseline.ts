@@ -8,7 +8,9 @@ import type { Finding } from './finding.ts';
  */
 export const baselineSchema = z.strictObject({
   version: z.literal(1),
-  findings: z.array(z.strictObject({ rule: z.string(), path: z.string(), fingerprint: z.string(), message: z.string() })),
+  findings: z.array(
+    z.strictObject({ rule: z.string(), path: z.string(), fingerprint: z.string(), message: z.string() }),
+  ),
 });
 export type Baseline = z.infer<typeof baselineSchema>;
 
@@ -17,22 +19,32 @@ export function parseBaseline(text: string, file: string): Baseline {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}: not JSON (${(err as Error).message}); write it with wow review --write-baseline`, { cause: err });
+    throw new Error(`${file}: not JSON (${(err as Error).message}); write it with wow review --write-baseline`, {
+      cause: err,
+    });
   }
   const parsed = baselineSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}; write it with wow review --write-baseline`);
+  if (!parsed.success)
+    throw new Error(
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}; write it with wow review --write-baseline`,
+    );
   return parsed.data;
 }
 
 export function baselineOf(findings: readonly Finding[]): Baseline {
   return {
     version: 1,
-    findings: [...findings].sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line).map((f) => ({ rule: f.rule, path: f.path, fingerprint: f.fingerprint, message: f.message })),
+    findings: [...findings]
+      .sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line)
+      .map((f) => ({ rule: f.rule, path: f.path, fingerprint: f.fingerprint, message: f.message })),
   };
 }
 
 /** Splits findings into those the baseline knows and the rest. */
-export function applyBaseline(findings: readonly Finding[], baseline: Baseline | undefined): { known: Finding[]; fresh: Finding[] } {
+export function applyBaseline(
+  findings: readonly Finding[],
+  baseline: Baseline | undefined,
+): { known: Finding[]; fresh: Finding[] } {
   if (baseline === undefined) return { known: [], fresh: [...findings] };
   const budget = new Map<string, number>();
   for (const entry of baseline.findings) budget.set(entry.fingerprint, (budget.get(entry.fingerprint) ?? 0) + 1);

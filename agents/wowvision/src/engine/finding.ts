@@ -34,7 +34,15 @@ export interface Review {
   /** Rules that could not run at this door, and why (a tool kind in the App). */
   skipped: { rule: string; why: string }[];
   /** `wholeRepository`: every file was judged (`--all`), not only what the change touches. */
-  stats: { files: number; modules: number; changedFiles: number; wholeRepository: boolean; rules: number; cachedFiles: number; analysedFiles: number };
+  stats: {
+    files: number;
+    modules: number;
+    changedFiles: number;
+    wholeRepository: boolean;
+    rules: number;
+    cachedFiles: number;
+    analysedFiles: number;
+  };
 }
 
 export function conclusionOf(findings: readonly Finding[]): Conclusion {

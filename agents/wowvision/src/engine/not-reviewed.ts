@@ -15,6 +15,14 @@ export function notReviewed(reason: string): Review {
     packHash: 'not-reviewed',
     pendingRuleChanges: [],
     skipped: [],
-    stats: { files: 0, modules: 0, changedFiles: 0, wholeRepository: false, rules: 0, cachedFiles: 0, analysedFiles: 0 },
+    stats: {
+      files: 0,
+      modules: 0,
+      changedFiles: 0,
+      wholeRepository: false,
+      rules: 0,
+      cachedFiles: 0,
+      analysedFiles: 0,
+    },
   };
 }

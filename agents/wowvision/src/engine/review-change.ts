@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { forgetSources, ruleKinds, type Advisor, type Hit, type ReviewView, type Scope, type Severity } from '../../../../rules/kinds/index.ts';
+import {
+  forgetSources,
+  ruleKinds,
+  type Advisor,
+  type Hit,
+  type ReviewView,
+  type Scope,
+  type Severity,
+} from '../../../../rules/kinds/index.ts';
 import { createMemoryCache, type ReviewCache } from '../cache/review-cache.ts';
 import type { FileChange } from '../change/parse-diff.ts';
 import { buildImportGraph } from '../graph/build-import-graph.ts';
@@ -36,7 +44,9 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
   const cache = input.cache ?? createMemoryCache();
   const graph = await buildImportGraph(snapshot, cache);
   const files = [...snapshot.blobs.keys()].sort();
-  const changes = new Map(input.changes.filter((c) => c.status !== 'removed' && snapshot.blobs.has(c.path)).map((c) => [c.path, c]));
+  const changes = new Map(
+    input.changes.filter((c) => c.status !== 'removed' && snapshot.blobs.has(c.path)).map((c) => [c.path, c]),
+  );
   const changedTargets = [...changes.keys()].sort();
   const texts = new Map<string, Promise<string>>();
   const read = (path: string) => {
@@ -59,16 +69,31 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
       if (kind === undefined) throw new Error(`rule ${rule.name}: unknown kind ${rule.kind}`); // The pack loader already refused it.
       if (kind.needs === 'advisor' && input.advisor === undefined) continue;
       if (kind.checkCheckout !== undefined && input.tools === undefined) {
-        skipped.push({ rule: rule.name, why: `the ${kind.name} kind runs where the repository is checked out: the WowVision Action or \`wow review\`` });
+        skipped.push({
+          rule: rule.name,
+          why: `the ${kind.name} kind runs where the repository is checked out: the WowVision Action or \`wow review\``,
+        });
         continue;
       }
       if (kind.checkCheckout !== undefined && input.tools?.trusted !== true) {
-        skipped.push({ rule: rule.name, why: `not run: untrusted code. The ${kind.name} kind runs the repository's own tools on the head, so it runs only where the workflow says the head is trusted (the Action's \`trusted-code: true\`, \`wow review --trusted-code\`)` });
+        skipped.push({
+          rule: rule.name,
+          why: `not run: untrusted code. The ${kind.name} kind runs the repository's own tools on the head, so it runs only where the workflow says the head is trusted (the Action's \`trusted-code: true\`, \`wow review --trusted-code\`)`,
+        });
         continue;
       }
       const scope = input.scope === 'all' ? 'all' : (rule.scope ?? widest(pack.scope, kind.defaultScope));
       const targets = scope === 'all' ? files : changedTargets;
-      const view: ReviewView = { files, exists: (p) => snapshot.blobs.has(p), read, graph, changes, targets, pattern, advisor: input.advisor };
+      const view: ReviewView = {
+        files,
+        exists: (p) => snapshot.blobs.has(p),
+        read,
+        graph,
+        changes,
+        targets,
+        pattern,
+        advisor: input.advisor,
+      };
       const hits: Hit[] = [];
       if (kind.checkCheckout !== undefined && input.tools !== undefined) {
         const job: ToolJob = {
@@ -107,17 +132,26 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
   for (const [index, finding] of findings.entries()) {
     const scope = raw[index]?.scope ?? 'changed';
     const change = changes.get(finding.path);
-    const inScope = scope === 'all' || (change !== undefined && (scope === 'file' || change.addedLines.has(finding.line)));
+    const inScope =
+      scope === 'all' || (change !== undefined && (scope === 'file' || change.addedLines.has(finding.line)));
     if (!inScope) {
       outOfScope++;
       continue;
     }
     const lines = snapshot.blobs.has(finding.path) ? (await read(finding.path)).split('\n') : [];
     const waiver = waiverAbove(lines, finding.line);
-    if (waiver !== undefined && waiver.rules.includes(finding.rule) && ruleKinds.get(finding.kind)?.waivable === false) counted.push({ ...finding, message: `${finding.message} (this rule cannot be waived in the file: remove the character)` });
+    if (waiver !== undefined && waiver.rules.includes(finding.rule) && ruleKinds.get(finding.kind)?.waivable === false)
+      counted.push({
+        ...finding,
+        message: `${finding.message} (this rule cannot be waived in the file: remove the character)`,
+      });
     else if (waiver === undefined || !waiver.rules.includes(finding.rule)) counted.push(finding);
     else if (waiver.reason !== undefined) waived.push({ finding, reason: waiver.reason });
-    else counted.push({ ...finding, message: `${finding.message} (the waiver above has no reason: write "-- why" after the rule name)` });
+    else
+      counted.push({
+        ...finding,
+        message: `${finding.message} (the waiver above has no reason: write "-- why" after the rule name)`,
+      });
   }
   const { known, fresh } = applyBaseline(counted, input.baseline);
   fresh.sort((a, b) => compare(a.path, b.path) || a.line - b.line || a.column - b.column || compare(a.rule, b.rule));
@@ -131,7 +165,15 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
     packHash: pack.hash,
     skipped,
     pendingRuleChanges: input.changes.map((c) => c.path).filter((p) => ruleFiles.has(p)),
-    stats: { files: files.length, modules: graph.modules.length, changedFiles: input.changes.length, wholeRepository: input.scope === 'all', rules: pack.rules.filter((r) => r.severity !== 'off').length, cachedFiles, analysedFiles: graph.parsedFiles },
+    stats: {
+      files: files.length,
+      modules: graph.modules.length,
+      changedFiles: input.changes.length,
+      wholeRepository: input.scope === 'all',
+      rules: pack.rules.filter((r) => r.severity !== 'off').length,
+      cachedFiles,
+      analysedFiles: graph.parsedFiles,
+    },
   };
 }
 
@@ -152,14 +194,20 @@ function widest(a: Scope, b: Scope): Scope {
 
 function linesDigest(change: FileChange | undefined): string {
   if (change === undefined) return '-';
-  return createHash('sha1').update([...change.addedLines].join(',')).digest('hex').slice(0, 12);
+  return createHash('sha1')
+    .update([...change.addedLines].join(','))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /**
  * Gives each hit its rule's texts and a fingerprint that survives edits elsewhere in the
  * file: rule, path, what the hit is about (or its line's text) and its occurrence.
  */
-async function fingerprint(raw: readonly { rule: Rule; hit: Hit }[], read: (path: string) => Promise<string>): Promise<Finding[]> {
+async function fingerprint(
+  raw: readonly { rule: Rule; hit: Hit }[],
+  read: (path: string) => Promise<string>,
+): Promise<Finding[]> {
   const seen = new Map<string, number>();
   const findings: Finding[] = [];
   for (const { rule, hit } of raw) {

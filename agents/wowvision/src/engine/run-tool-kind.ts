@@ -27,7 +27,20 @@ export interface ToolJob {
 export const defaultToolTimeoutMs = 600_000;
 
 /** Variables a tool needs to start; nothing else of the door's environment passes (no token, secret or input). */
-const passed = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'TMP', 'TEMP', 'SYSTEMROOT', 'WINDIR', 'COMSPEC', 'PATHEXT'];
+const passed = [
+  'PATH',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TZ',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'SYSTEMROOT',
+  'WINDIR',
+  'COMSPEC',
+  'PATHEXT',
+];
 const child = fileURLToPath(new URL('./tool-kind-child.ts', import.meta.url));
 // Our own code and dependencies: the child may read them, and the checkout, and nothing else.
 const platformRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -42,8 +55,16 @@ const maxOutput = 16 * 1024 * 1024;
  * a silent pass.
  */
 export async function runToolKind(job: ToolJob, options: ToolRunOptions): Promise<Hit[]> {
-  const env = Object.fromEntries(passed.flatMap((name) => (options.env[name] === undefined ? [] : [[name, options.env[name]]])));
-  const args = ['--permission', `--allow-fs-read=${platformRoot}`, `--allow-fs-read=${options.root}`, '--disable-warning=ExperimentalWarning', child];
+  const env = Object.fromEntries(
+    passed.flatMap((name) => (options.env[name] === undefined ? [] : [[name, options.env[name]]])),
+  );
+  const args = [
+    '--permission',
+    `--allow-fs-read=${platformRoot}`,
+    `--allow-fs-read=${options.root}`,
+    '--disable-warning=ExperimentalWarning',
+    child,
+  ];
   const proc = spawn(process.execPath, args, { cwd: options.root, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -71,9 +92,17 @@ export async function runToolKind(job: ToolJob, options: ToolRunOptions): Promis
   }).finally(() => clearTimeout(timer));
 
   const first = job.targets[0] ?? '';
-  const failure = (message: string): Hit[] => [{ path: first, line: 1, column: 1, message, key: `${job.kind} could not run` }];
-  if (timedOut) return failure(`the ${job.kind} kind did not finish within ${seconds(options.timeoutMs)} and was stopped; raise the tool timeout (the Action's tool-timeout input, wow review --tool-timeout) if the tool needs longer`);
-  if (overflow) return failure(`the ${job.kind} kind wrote more than ${maxOutput / 1024 / 1024} MiB of results and was stopped; narrow its paths`);
+  const failure = (message: string): Hit[] => [
+    { path: first, line: 1, column: 1, message, key: `${job.kind} could not run` },
+  ];
+  if (timedOut)
+    return failure(
+      `the ${job.kind} kind did not finish within ${seconds(options.timeoutMs)} and was stopped; raise the tool timeout (the Action's tool-timeout input, wow review --tool-timeout) if the tool needs longer`,
+    );
+  if (overflow)
+    return failure(
+      `the ${job.kind} kind wrote more than ${maxOutput / 1024 / 1024} MiB of results and was stopped; narrow its paths`,
+    );
   try {
     const result = JSON.parse(stdout) as { hits: Hit[] } | { error: string };
     if ('hits' in result) return result.hits;

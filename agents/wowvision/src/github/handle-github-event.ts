@@ -29,12 +29,26 @@ const reviewedActions = new Set(['opened', 'synchronize', 'reopened', 'ready_for
  * Routes one GitHub event to what WowVision does with it. Plain data in, GitHub calls
  * out through the installation client: the App's webhook, a replay or a test all drive it.
  */
-export async function handleGitHubEvent(client: GitHubRepo['client'], name: string, payload: VisionPayload, state: VisionState, options: { lastAttempt: boolean }): Promise<VisionOutcome> {
+export async function handleGitHubEvent(
+  client: GitHubRepo['client'],
+  name: string,
+  payload: VisionPayload,
+  state: VisionState,
+  options: { lastAttempt: boolean },
+): Promise<VisionOutcome> {
   if (payload.repository === undefined) return { did: 'ignored', why: 'no repository in the payload' };
   const at: GitHubRepo = { client, owner: payload.repository.owner.login, repo: payload.repository.name };
   const review = async (pull: PullRequestRef, rerun: boolean): Promise<VisionOutcome> => {
     const result = await reviewPullRequest(at, pull, state, { rerun, lastAttempt: options.lastAttempt });
-    return result.review === undefined ? { did: 'already-reviewed', pull: pull.number, checkRunId: result.checkRunId } : { did: 'reviewed', pull: pull.number, checkRunId: result.checkRunId, review: result.review, ...(result.comments === undefined ? {} : { comments: result.comments }) };
+    return result.review === undefined
+      ? { did: 'already-reviewed', pull: pull.number, checkRunId: result.checkRunId }
+      : {
+          did: 'reviewed',
+          pull: pull.number,
+          checkRunId: result.checkRunId,
+          review: result.review,
+          ...(result.comments === undefined ? {} : { comments: result.comments }),
+        };
   };
 
   if (name === 'pull_request' && payload.pull_request !== undefined && reviewedActions.has(payload.action ?? '')) {
@@ -49,7 +63,12 @@ export async function handleGitHubEvent(client: GitHubRepo['client'], name: stri
     const pull = await pullRequest(at, number);
     return review({ ...pull, headSha: suite.head_sha }, true);
   }
-  if (name === 'issue_comment' && payload.action === 'created' && payload.issue?.pull_request !== undefined && payload.comment !== undefined) {
+  if (
+    name === 'issue_comment' &&
+    payload.action === 'created' &&
+    payload.issue?.pull_request !== undefined &&
+    payload.comment !== undefined
+  ) {
     // Our own comments (and other bots') never start a review: no loops.
     if (payload.sender?.type === 'Bot') return { did: 'ignored', why: 'comment by a bot' };
     const command = /^\/wowvision\s+(\S+)(?:\s+(\S+))?/m.exec(payload.comment.body.trim());
@@ -60,7 +79,11 @@ export async function handleGitHubEvent(client: GitHubRepo['client'], name: stri
       // A recheck spends the App's time and API quota: the author's, or a triager's, call (docs/security.md).
       const login = payload.sender?.login ?? '';
       if (login !== pull.author && !hasRepositoryRole(await getRepositoryRole(client, at, login), 'triage')) {
-        await comment(at, number, "Only the pull request's author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.");
+        await comment(
+          at,
+          number,
+          "Only the pull request's author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.",
+        );
         return { did: 'refused', pull: number };
       }
       return review(pull, true);
@@ -68,18 +91,29 @@ export async function handleGitHubEvent(client: GitHubRepo['client'], name: stri
     if (command[1] === 'explain' && command[2] !== undefined) {
       const pull = await pullRequest(at, number);
       const rules = await rulesOfBase(at, pull.baseRef);
-      const body = 'problems' in rules ? `The rule pack on \`${pull.baseRef}\` is invalid, so no rule can be explained: ${rules.problems.map((p) => `${p.file}:${p.line} ${p.message}`).join('; ')}` : explainRule(rules.pack, command[2]);
+      const body =
+        'problems' in rules
+          ? `The rule pack on \`${pull.baseRef}\` is invalid, so no rule can be explained: ${rules.problems.map((p) => `${p.file}:${p.line} ${p.message}`).join('; ')}`
+          : explainRule(rules.pack, command[2]);
       await comment(at, number, body);
       return { did: 'explained', pull: number };
     }
-    await comment(at, number, 'WowVision understands `/wowvision recheck` (review the latest commit again) and `/wowvision explain <rule>` (what a rule checks and why).');
+    await comment(
+      at,
+      number,
+      'WowVision understands `/wowvision recheck` (review the latest commit again) and `/wowvision explain <rule>` (what a rule checks and why).',
+    );
     return { did: 'answered', pull: number };
   }
   return { did: 'ignored', why: `${name}.${payload.action ?? ''} is not reviewed` };
 }
 
 async function pullRequest(at: GitHubRepo, number: number): Promise<PullRequestRef & { author: string }> {
-  const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner: at.owner, repo: at.repo, pull_number: number });
+  const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+    owner: at.owner,
+    repo: at.repo,
+    pull_number: number,
+  });
   return { number, headSha: data.head.sha, baseRef: data.base.ref, author: data.user.login };
 }
 
@@ -89,14 +123,24 @@ async function pullRequest(at: GitHubRepo, number: number): Promise<PullRequestR
  */
 async function pullForHead(at: GitHubRepo, sha: string): Promise<number | undefined> {
   try {
-    const { data } = await at.client.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', { owner: at.owner, repo: at.repo, commit_sha: sha });
+    const { data } = await at.client.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
+      owner: at.owner,
+      repo: at.repo,
+      commit_sha: sha,
+    });
     const found = data.find((p) => p.state === 'open' && p.head.sha === sha);
     if (found !== undefined) return found.number;
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
   for (let page = 1; page <= 10; page++) {
-    const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls', { owner: at.owner, repo: at.repo, state: 'open', per_page: 100, page });
+    const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls', {
+      owner: at.owner,
+      repo: at.repo,
+      state: 'open',
+      per_page: 100,
+      page,
+    });
     const found = data.find((p) => p.head.sha === sha);
     if (found !== undefined) return found.number;
     if (data.length < 100) break;
@@ -105,5 +149,10 @@ async function pullForHead(at: GitHubRepo, sha: string): Promise<number | undefi
 }
 
 async function comment(at: GitHubRepo, number: number, body: string): Promise<void> {
-  await at.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: at.owner, repo: at.repo, issue_number: number, body });
+  await at.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    owner: at.owner,
+    repo: at.repo,
+    issue_number: number,
+    body,
+  });
 }

@@ -11,13 +11,29 @@ export interface CheckRunRef {
 }
 
 /** The WowVision run for this head and rule pack, if one exists. */
-export async function findCheckRun(at: GitHubRepo, headSha: string, externalId: string): Promise<CheckRunRef | undefined> {
-  const { data } = await at.client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { owner: at.owner, repo: at.repo, ref: headSha, check_name: checkName, filter: 'all', per_page: 100 });
+export async function findCheckRun(
+  at: GitHubRepo,
+  headSha: string,
+  externalId: string,
+): Promise<CheckRunRef | undefined> {
+  const { data } = await at.client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+    owner: at.owner,
+    repo: at.repo,
+    ref: headSha,
+    check_name: checkName,
+    filter: 'all',
+    per_page: 100,
+  });
   const run = data.check_runs.find((r) => r.external_id === externalId);
   return run === undefined ? undefined : { id: Number(run.id), status: run.status, externalId: run.external_id };
 }
 
-export async function startCheckRun(at: GitHubRepo, headSha: string, externalId: string, detailsUrl?: string): Promise<number> {
+export async function startCheckRun(
+  at: GitHubRepo,
+  headSha: string,
+  externalId: string,
+  detailsUrl?: string,
+): Promise<number> {
   const { data } = await at.client.request('POST /repos/{owner}/{repo}/check-runs', {
     owner: at.owner,
     repo: at.repo,
@@ -26,7 +42,10 @@ export async function startCheckRun(at: GitHubRepo, headSha: string, externalId:
     status: 'in_progress',
     external_id: externalId,
     started_at: new Date().toISOString(),
-    output: { title: 'Reviewing…', summary: 'WowVision is reviewing this change against the repository’s architecture rules.' },
+    output: {
+      title: 'Reviewing…',
+      summary: 'WowVision is reviewing this change against the repository’s architecture rules.',
+    },
     ...(detailsUrl === undefined ? {} : { details_url: detailsUrl }),
   });
   return Number(data.id);
@@ -39,11 +58,15 @@ export async function startCheckRun(at: GitHubRepo, headSha: string, externalId:
 export async function completeCheckRun(at: GitHubRepo, checkRunId: number, review: Review): Promise<void> {
   const output = checkRunOutput(review);
   const batches: (typeof output.annotations)[] = [];
-  for (let i = 0; i < output.annotations.length; i += checkLimits.annotationsPerRequest) batches.push(output.annotations.slice(i, i + checkLimits.annotationsPerRequest));
+  for (let i = 0; i < output.annotations.length; i += checkLimits.annotationsPerRequest)
+    batches.push(output.annotations.slice(i, i + checkLimits.annotationsPerRequest));
   const last = batches.pop() ?? [];
   const base = { owner: at.owner, repo: at.repo, check_run_id: checkRunId };
   for (const annotations of batches) {
-    await at.client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', { ...base, output: { title: output.title, summary: output.summary, annotations } });
+    await at.client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+      ...base,
+      output: { title: output.title, summary: output.summary, annotations },
+    });
   }
   await at.client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
     ...base,

@@ -29,7 +29,13 @@ interface PostedComment {
  * file-level comments, else into the review's body; threads of findings that are gone are
  * resolved.
  */
-export async function publishReviewComments(at: GitHubRepo, pull: { number: number; headSha: string }, review: Review, changes: readonly FileChange[], maxInline: number): Promise<ReviewCommentsResult> {
+export async function publishReviewComments(
+  at: GitHubRepo,
+  pull: { number: number; headSha: string },
+  review: Review,
+  changes: readonly FileChange[],
+  maxInline: number,
+): Promise<ReviewCommentsResult> {
   const posted = await postedComments(at, pull.number);
   const current = new Map(review.findings.map((f) => [f.fingerprint, f]));
   const result: ReviewCommentsResult = { inline: 0, fileLevel: 0, inBody: 0, updated: 0, resolved: 0 };
@@ -37,7 +43,12 @@ export async function publishReviewComments(at: GitHubRepo, pull: { number: numb
   for (const comment of posted.values()) {
     const finding = current.get(comment.fingerprint);
     if (finding === undefined || comment.body === bodyOf(finding)) continue;
-    await at.client.request('PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}', { owner: at.owner, repo: at.repo, comment_id: comment.id, body: bodyOf(finding) });
+    await at.client.request('PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}', {
+      owner: at.owner,
+      repo: at.repo,
+      comment_id: comment.id,
+      body: bodyOf(finding),
+    });
     result.updated++;
   }
 
@@ -48,13 +59,25 @@ export async function publishReviewComments(at: GitHubRepo, pull: { number: numb
   for (const finding of review.findings) {
     if (posted.has(finding.fingerprint)) continue;
     const change = inDiff.get(finding.path);
-    if (change !== undefined && inline.length < maxInline && change.hunks.some((h) => finding.line >= h.start && finding.line <= h.end)) inline.push(finding);
+    if (
+      change !== undefined &&
+      inline.length < maxInline &&
+      change.hunks.some((h) => finding.line >= h.start && finding.line <= h.end)
+    )
+      inline.push(finding);
     else if (change !== undefined && fileLevel.length < fileLevelLimit) fileLevel.push(finding);
     else inBody.push(finding);
   }
   if (inline.length > 0 || inBody.length > 0) {
-    const lines = [`**WowVision** found ${inline.length + fileLevel.length + inBody.length} new finding(s) on this push; the check run has them all.`];
-    if (inBody.length > 0) lines.push('', 'Not on lines of this diff:', ...inBody.map((f) => `- ${icon[f.severity]} \`${f.path}:${f.line}\` ${f.message} (\`${f.rule}\`)`));
+    const lines = [
+      `**WowVision** found ${inline.length + fileLevel.length + inBody.length} new finding(s) on this push; the check run has them all.`,
+    ];
+    if (inBody.length > 0)
+      lines.push(
+        '',
+        'Not on lines of this diff:',
+        ...inBody.map((f) => `- ${icon[f.severity]} \`${f.path}:${f.line}\` ${f.message} (\`${f.rule}\`)`),
+      );
     await at.client.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
       owner: at.owner,
       repo: at.repo,
@@ -67,7 +90,15 @@ export async function publishReviewComments(at: GitHubRepo, pull: { number: numb
     });
   }
   for (const f of fileLevel) {
-    await at.client.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/comments', { owner: at.owner, repo: at.repo, pull_number: pull.number, commit_id: pull.headSha, path: f.path, subject_type: 'file', body: bodyOf(f) });
+    await at.client.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/comments', {
+      owner: at.owner,
+      repo: at.repo,
+      pull_number: pull.number,
+      commit_id: pull.headSha,
+      path: f.path,
+      subject_type: 'file',
+      body: bodyOf(f),
+    });
   }
   result.inline = inline.length;
   result.fileLevel = fileLevel.length;
@@ -79,14 +110,27 @@ export async function publishReviewComments(at: GitHubRepo, pull: { number: numb
 }
 
 function bodyOf(f: Finding): string {
-  return [`${icon[f.severity]} **${f.rule}**: ${f.message}`, '', ...(f.because === undefined ? [] : [`Why: ${f.because}`]), ...(f.fix === undefined ? [] : [`Fix: ${f.fix}`]), '', `<!-- wowvision:${f.fingerprint} -->`].join('\n');
+  return [
+    `${icon[f.severity]} **${f.rule}**: ${f.message}`,
+    '',
+    ...(f.because === undefined ? [] : [`Why: ${f.because}`]),
+    ...(f.fix === undefined ? [] : [`Fix: ${f.fix}`]),
+    '',
+    `<!-- wowvision:${f.fingerprint} -->`,
+  ].join('\n');
 }
 
 /** WowVision's own top-level comments on the pull request, by fingerprint. */
 async function postedComments(at: GitHubRepo, pullNumber: number): Promise<Map<string, PostedComment>> {
   const found = new Map<string, PostedComment>();
   for (let page = 1; ; page++) {
-    const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', { owner: at.owner, repo: at.repo, pull_number: pullNumber, per_page: 100, page });
+    const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', {
+      owner: at.owner,
+      repo: at.repo,
+      pull_number: pullNumber,
+      per_page: 100,
+      page,
+    });
     for (const c of data) {
       const fingerprint = c.in_reply_to_id === undefined ? markerPattern.exec(c.body)?.[1] : undefined;
       if (fingerprint !== undefined) found.set(fingerprint, { id: Number(c.id), body: c.body, fingerprint });
@@ -111,7 +155,14 @@ const resolveMutation = `mutation($thread: ID!) {
 }`;
 
 interface ThreadsPage {
-  repository: { pullRequest: { reviewThreads: { nodes: { id: string; isResolved: boolean; comments: { nodes: { databaseId: number | null }[] } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null } | null;
+  repository: {
+    pullRequest: {
+      reviewThreads: {
+        nodes: { id: string; isResolved: boolean; comments: { nodes: { databaseId: number | null }[] } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    } | null;
+  } | null;
 }
 
 /** Threads can only be resolved through GraphQL; a thread is found by its first comment. */
@@ -119,7 +170,10 @@ async function resolveThreads(at: GitHubRepo, pullNumber: number, commentIds: Re
   let resolved = 0;
   let after: string | null = null;
   do {
-    const response: { data: unknown } = await at.client.request('POST /graphql', { query: threadsQuery, variables: { owner: at.owner, repo: at.repo, number: pullNumber, after } });
+    const response: { data: unknown } = await at.client.request('POST /graphql', {
+      query: threadsQuery,
+      variables: { owner: at.owner, repo: at.repo, number: pullNumber, after },
+    });
     const page = (response.data as { data?: ThreadsPage }).data?.repository?.pullRequest?.reviewThreads;
     if (page === undefined) return resolved;
     for (const thread of page.nodes) {

@@ -50,12 +50,20 @@ const keptSnapshots = 4;
  * head SHA and rule pack (found again by its external id, so a redelivered webhook or a
  * retry never makes a second), the head's contents fetched once, annotations in batches.
  */
-export async function reviewPullRequest(at: GitHubRepo, pull: PullRequestRef, state: VisionState, options: { rerun: boolean; lastAttempt: boolean }): Promise<PullRequestReview> {
+export async function reviewPullRequest(
+  at: GitHubRepo,
+  pull: PullRequestRef,
+  state: VisionState,
+  options: { rerun: boolean; lastAttempt: boolean },
+): Promise<PullRequestReview> {
   const rules = await rulesOfBase(at, pull.baseRef);
   const externalId = `wowvision:${rules.key}`;
   const existing = await findCheckRun(at, pull.headSha, externalId);
   if (existing?.status === 'completed' && !options.rerun) return { checkRunId: existing.id, review: undefined };
-  const checkRunId = existing !== undefined && existing.status !== 'completed' ? existing.id : await startCheckRun(at, pull.headSha, externalId);
+  const checkRunId =
+    existing !== undefined && existing.status !== 'completed'
+      ? existing.id
+      : await startCheckRun(at, pull.headSha, externalId);
   try {
     let snapshot: RepoSnapshot;
     try {
@@ -67,17 +75,53 @@ export async function reviewPullRequest(at: GitHubRepo, pull: PullRequestRef, st
       await completeCheckRun(at, checkRunId, review);
       return { checkRunId, review };
     }
-    const changes = await pullRequestChanges(at, pull.number, async (path) => (snapshot.blobs.has(path) ? (await snapshot.read(path)).split('\n').length : 0));
-    const review = 'problems' in rules ? configReview(rules.problems, changes.length) : await reviewChange({ snapshot, changes, pack: rules.pack, baseline: rules.baseline, cache: state.cache, advisor: state.advisor });
+    const changes = await pullRequestChanges(at, pull.number, async (path) =>
+      snapshot.blobs.has(path) ? (await snapshot.read(path)).split('\n').length : 0,
+    );
+    const review =
+      'problems' in rules
+        ? configReview(rules.problems, changes.length)
+        : await reviewChange({
+            snapshot,
+            changes,
+            pack: rules.pack,
+            baseline: rules.baseline,
+            cache: state.cache,
+            advisor: state.advisor,
+          });
     // Comments before the run completes: if posting fails, the retry redoes both, and the
     // fingerprints keep a comment from being posted twice.
-    const comments = 'pack' in rules && rules.pack.review.comments ? await publishReviewComments(at, { number: pull.number, headSha: pull.headSha }, review, changes, rules.pack.review.maxComments) : undefined;
+    const comments =
+      'pack' in rules && rules.pack.review.comments
+        ? await publishReviewComments(
+            at,
+            { number: pull.number, headSha: pull.headSha },
+            review,
+            changes,
+            rules.pack.review.maxComments,
+          )
+        : undefined;
     await completeCheckRun(at, checkRunId, review);
     return { checkRunId, review, ...(comments === undefined ? {} : { comments }) };
   } catch (err) {
     // The bus retries; after the last attempt the run must not stay "in progress" forever,
     // and a gate that could not look must not pass.
-    if (options.lastAttempt) await completeCheckRun(at, checkRunId, configReview([{ file: '.github/wowvision.yml', line: 1, column: 1, message: `WowVision could not review this change: ${(err as Error).message}. Comment "/wowvision recheck" to try again.` }], 0)).catch(() => undefined);
+    if (options.lastAttempt)
+      await completeCheckRun(
+        at,
+        checkRunId,
+        configReview(
+          [
+            {
+              file: '.github/wowvision.yml',
+              line: 1,
+              column: 1,
+              message: `WowVision could not review this change: ${(err as Error).message}. Comment "/wowvision recheck" to try again.`,
+            },
+          ],
+          0,
+        ),
+      ).catch(() => undefined);
     throw err;
   }
 }
@@ -92,11 +136,17 @@ export async function rulesOfBase(at: GitHubRepo, baseRef: string): Promise<Base
       return text === undefined ? undefined : { file: `${at.owner}/.github:${packPaths[0]}`, text };
     },
   });
-  if ('problems' in found) return { problems: found.problems, key: `invalid:${digest(JSON.stringify(found.problems))}` };
-  const baselineText = found.pack.baseline === undefined ? undefined : await readRepoFile(at, found.pack.baseline, baseRef);
+  if ('problems' in found)
+    return { problems: found.problems, key: `invalid:${digest(JSON.stringify(found.problems))}` };
+  const baselineText =
+    found.pack.baseline === undefined ? undefined : await readRepoFile(at, found.pack.baseline, baseRef);
   if (found.pack.baseline !== undefined && baselineText !== undefined) {
     try {
-      return { pack: found.pack, baseline: parseBaseline(baselineText, found.pack.baseline), key: `${found.pack.hash}:${digest(baselineText)}` };
+      return {
+        pack: found.pack,
+        baseline: parseBaseline(baselineText, found.pack.baseline),
+        key: `${found.pack.hash}:${digest(baselineText)}`,
+      };
     } catch (err) {
       const problems = [{ file: found.pack.baseline, line: 1, column: 1, message: (err as Error).message }];
       return { problems, key: `invalid:${digest(JSON.stringify(problems))}` };
@@ -111,11 +161,19 @@ async function headSnapshot(at: GitHubRepo, sha: string, state: VisionState): Pr
   let snapshot = state.snapshots.get(key);
   if (snapshot === undefined) {
     snapshot = at.client
-      .request('GET /repos/{owner}/{repo}/tarball/{ref}', { owner: at.owner, repo: at.repo, ref: sha, request: { parseSuccessResponseBody: false } })
-      .then(({ data }) => snapshotFromTarball(Readable.fromWeb(data as ReadableStream<Uint8Array>), state.limits ?? defaultTarballLimits));
+      .request('GET /repos/{owner}/{repo}/tarball/{ref}', {
+        owner: at.owner,
+        repo: at.repo,
+        ref: sha,
+        request: { parseSuccessResponseBody: false },
+      })
+      .then(({ data }) =>
+        snapshotFromTarball(Readable.fromWeb(data as ReadableStream<Uint8Array>), state.limits ?? defaultTarballLimits),
+      );
     snapshot.catch(() => state.snapshots.delete(key));
     state.snapshots.set(key, snapshot);
-    for (const old of [...state.snapshots.keys()].slice(0, Math.max(0, state.snapshots.size - keptSnapshots))) state.snapshots.delete(old);
+    for (const old of [...state.snapshots.keys()].slice(0, Math.max(0, state.snapshots.size - keptSnapshots)))
+      state.snapshots.delete(old);
   }
   return snapshot;
 }

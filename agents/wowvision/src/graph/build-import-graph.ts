@@ -12,7 +12,10 @@ const parserVersion = 1;
  * imports are cached by blob id; resolution runs every time because it depends on which
  * other files exist.
  */
-export async function buildImportGraph(snapshot: RepoSnapshot, cache: ReviewCache): Promise<ImportGraph & { parsedFiles: number }> {
+export async function buildImportGraph(
+  snapshot: RepoSnapshot,
+  cache: ReviewCache,
+): Promise<ImportGraph & { parsedFiles: number }> {
   const files = new Set(snapshot.blobs.keys());
   const modules = [...files].filter((p) => isSourceFile(p) && !p.includes('node_modules/')).sort();
   const configs = new Map<string, string>();
@@ -34,7 +37,10 @@ export async function buildImportGraph(snapshot: RepoSnapshot, cache: ReviewCach
   const resolve = createResolver({ files, configs });
   const edges = new Map<string, ImportEdge[]>();
   for (const from of modules) {
-    edges.set(from, (written.get(from) ?? []).map((w) => ({ from, ...w, ...resolve(from, w.specifier) })));
+    edges.set(
+      from,
+      (written.get(from) ?? []).map((w) => ({ from, ...w, ...resolve(from, w.specifier) })),
+    );
   }
   return { modules, edgesOf: (path) => edges.get(path) ?? [], parsedFiles };
 }

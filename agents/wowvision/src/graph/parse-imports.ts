@@ -30,12 +30,33 @@ export function parseImports(path: string, text: string): WrittenImport[] {
   };
   for (const statement of file.statements) {
     if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
-      add(statement.moduleSpecifier, statement.moduleSpecifier.text, { typeOnly: isTypeOnlyImport(statement), dynamic: false, reexport: false });
-    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined && ts.isStringLiteral(statement.moduleSpecifier)) {
-      const typeOnly = statement.isTypeOnly || (statement.exportClause !== undefined && ts.isNamedExports(statement.exportClause) && statement.exportClause.elements.length > 0 && statement.exportClause.elements.every((e) => e.isTypeOnly));
+      add(statement.moduleSpecifier, statement.moduleSpecifier.text, {
+        typeOnly: isTypeOnlyImport(statement),
+        dynamic: false,
+        reexport: false,
+      });
+    } else if (
+      ts.isExportDeclaration(statement) &&
+      statement.moduleSpecifier !== undefined &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    ) {
+      const typeOnly =
+        statement.isTypeOnly ||
+        (statement.exportClause !== undefined &&
+          ts.isNamedExports(statement.exportClause) &&
+          statement.exportClause.elements.length > 0 &&
+          statement.exportClause.elements.every((e) => e.isTypeOnly));
       add(statement.moduleSpecifier, statement.moduleSpecifier.text, { typeOnly, dynamic: false, reexport: true });
-    } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference) && ts.isStringLiteral(statement.moduleReference.expression)) {
-      add(statement.moduleReference.expression, statement.moduleReference.expression.text, { typeOnly: statement.isTypeOnly, dynamic: false, reexport: false });
+    } else if (
+      ts.isImportEqualsDeclaration(statement) &&
+      ts.isExternalModuleReference(statement.moduleReference) &&
+      ts.isStringLiteral(statement.moduleReference.expression)
+    ) {
+      add(statement.moduleReference.expression, statement.moduleReference.expression.text, {
+        typeOnly: statement.isTypeOnly,
+        dynamic: false,
+        reexport: false,
+      });
     }
   }
   // Calls can sit anywhere; walk the tree only when the text can hold one.
@@ -45,8 +66,13 @@ export function parseImports(path: string, text: string): WrittenImport[] {
         const [arg] = node.arguments;
         const isImport = node.expression.kind === ts.SyntaxKind.ImportKeyword;
         const isRequire = ts.isIdentifier(node.expression) && node.expression.text === 'require';
-        if ((isImport || isRequire) && arg !== undefined && ts.isStringLiteralLike(arg)) add(arg, arg.text, { typeOnly: false, dynamic: true, reexport: false });
-      } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+        if ((isImport || isRequire) && arg !== undefined && ts.isStringLiteralLike(arg))
+          add(arg, arg.text, { typeOnly: false, dynamic: true, reexport: false });
+      } else if (
+        ts.isImportTypeNode(node) &&
+        ts.isLiteralTypeNode(node.argument) &&
+        ts.isStringLiteral(node.argument.literal)
+      ) {
         add(node.argument.literal, node.argument.literal.text, { typeOnly: true, dynamic: false, reexport: false });
       }
       ts.forEachChild(node, visit);
@@ -62,7 +88,13 @@ function isTypeOnlyImport(statement: ts.ImportDeclaration): boolean {
   if (clause === undefined) return false; // `import './x'` runs the module.
   if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
   const bindings = clause.namedBindings;
-  return clause.name === undefined && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
+  return (
+    clause.name === undefined &&
+    bindings !== undefined &&
+    ts.isNamedImports(bindings) &&
+    bindings.elements.length > 0 &&
+    bindings.elements.every((e) => e.isTypeOnly)
+  );
 }
 
 function scriptKind(path: string): ts.ScriptKind {

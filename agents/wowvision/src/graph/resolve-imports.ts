@@ -23,7 +23,12 @@ interface PathAliases {
 
 const builtins = new Set(builtinModules);
 const tryExtensions = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-const emittedToSource: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+const emittedToSource: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
 
 export function isResolverConfig(path: string): boolean {
   const name = posix.basename(path);
@@ -48,14 +53,19 @@ export function createResolver(inputs: ResolverInputs): (from: string, specifier
       if (inputs.files.has(candidate)) return candidate;
     }
     for (const extension of tryExtensions) if (inputs.files.has(base + extension)) return base + extension;
-    for (const extension of tryExtensions) if (inputs.files.has(`${base}/index${extension}`)) return `${base}/index${extension}`;
+    for (const extension of tryExtensions)
+      if (inputs.files.has(`${base}/index${extension}`)) return `${base}/index${extension}`;
     return undefined;
   };
 
   const aliasesFor = (dir: string): PathAliases | undefined => {
     if (aliasesByDir.has(dir)) return aliasesByDir.get(dir);
     const here = dir === '.' ? 'tsconfig.json' : `${dir}/tsconfig.json`;
-    const found = inputs.configs.has(here) ? readAliases(here, inputs.configs) : dir === '.' ? undefined : aliasesFor(posix.dirname(dir));
+    const found = inputs.configs.has(here)
+      ? readAliases(here, inputs.configs)
+      : dir === '.'
+        ? undefined
+        : aliasesFor(posix.dirname(dir));
     aliasesByDir.set(dir, found);
     return found;
   };
@@ -74,10 +84,14 @@ export function createResolver(inputs: ResolverInputs): (from: string, specifier
     const workspace = workspaces.get(name);
     if (workspace !== undefined) {
       const sub = specifier.slice(name.length).replace(/^\//, '');
-      const to = sub === '' ? workspace.entries.map((e) => fileFor(posix.join(workspace.dir, e))).find((f) => f !== undefined) : fileFor(posix.join(workspace.dir, sub));
+      const to =
+        sub === ''
+          ? workspace.entries.map((e) => fileFor(posix.join(workspace.dir, e))).find((f) => f !== undefined)
+          : fileFor(posix.join(workspace.dir, sub));
       if (to !== undefined) return { to, external: undefined };
     }
-    if (specifier.startsWith('node:') || builtins.has(name)) return { to: undefined, external: name.startsWith('node:') ? name : `node:${name}` };
+    if (specifier.startsWith('node:') || builtins.has(name))
+      return { to: undefined, external: name.startsWith('node:') ? name : `node:${name}` };
     return { to: undefined, external: name };
   };
 }
@@ -88,10 +102,20 @@ export function packageName(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
 }
 
-function resolveAlias(aliases: PathAliases, specifier: string, fileFor: (base: string) => string | undefined): string | undefined {
+function resolveAlias(
+  aliases: PathAliases,
+  specifier: string,
+  fileFor: (base: string) => string | undefined,
+): string | undefined {
   // TypeScript picks the matching pattern with the longest prefix.
   const matching = aliases.aliases
-    .filter((a) => (a.wildcard ? specifier.startsWith(a.prefix) && specifier.endsWith(a.suffix) && specifier.length >= a.prefix.length + a.suffix.length : specifier === a.prefix))
+    .filter((a) =>
+      a.wildcard
+        ? specifier.startsWith(a.prefix) &&
+          specifier.endsWith(a.suffix) &&
+          specifier.length >= a.prefix.length + a.suffix.length
+        : specifier === a.prefix,
+    )
     .sort((a, b) => b.prefix.length - a.prefix.length);
   for (const alias of matching) {
     const star = alias.wildcard ? specifier.slice(alias.prefix.length, specifier.length - alias.suffix.length) : '';
@@ -104,14 +128,22 @@ function resolveAlias(aliases: PathAliases, specifier: string, fileFor: (base: s
 }
 
 /** `paths` and `baseUrl` of a tsconfig, following relative `extends`. */
-function readAliases(path: string, configs: ReadonlyMap<string, string>, seen = new Set<string>()): PathAliases | undefined {
+function readAliases(
+  path: string,
+  configs: ReadonlyMap<string, string>,
+  seen = new Set<string>(),
+): PathAliases | undefined {
   if (seen.has(path)) return undefined;
   seen.add(path);
   const text = configs.get(path);
   if (text === undefined) return undefined;
-  const { config } = ts.parseConfigFileTextToJson(path, text) as { config?: { extends?: unknown; compilerOptions?: { paths?: unknown; baseUrl?: unknown } } };
+  const { config } = ts.parseConfigFileTextToJson(path, text) as {
+    config?: { extends?: unknown; compilerOptions?: { paths?: unknown; baseUrl?: unknown } };
+  };
   const dir = posix.dirname(path);
-  const parents = (Array.isArray(config?.extends) ? config.extends : [config?.extends]).filter((e): e is string => typeof e === 'string' && e.startsWith('.'));
+  const parents = (Array.isArray(config?.extends) ? config.extends : [config?.extends]).filter(
+    (e): e is string => typeof e === 'string' && e.startsWith('.'),
+  );
   let inherited: PathAliases | undefined;
   for (const parent of parents) {
     const parentPath = posix.normalize(posix.join(dir, parent.endsWith('.json') ? parent : `${parent}.json`));
@@ -120,7 +152,8 @@ function readAliases(path: string, configs: ReadonlyMap<string, string>, seen = 
   const options = config?.compilerOptions;
   const baseUrl = typeof options?.baseUrl === 'string' ? posix.normalize(posix.join(dir, options.baseUrl)) : undefined;
   const paths = options?.paths;
-  if (paths === null || typeof paths !== 'object') return inherited === undefined || baseUrl === undefined ? inherited : { ...inherited, base: baseUrl };
+  if (paths === null || typeof paths !== 'object')
+    return inherited === undefined || baseUrl === undefined ? inherited : { ...inherited, base: baseUrl };
   const aliases = Object.entries(paths as Record<string, unknown>).map(([key, targets]) => {
     const star = key.indexOf('*');
     return {
@@ -146,7 +179,9 @@ function readWorkspaces(configs: ReadonlyMap<string, string>): Map<string, Works
       const pkg = JSON.parse(text) as { name?: unknown; main?: unknown; types?: unknown; exports?: unknown };
       if (typeof pkg.name !== 'string') continue;
       const dotExport = typeof pkg.exports === 'string' ? pkg.exports : undefined;
-      const entries = [dotExport, pkg.types, pkg.main, 'src/index', 'index'].filter((e): e is string => typeof e === 'string');
+      const entries = [dotExport, pkg.types, pkg.main, 'src/index', 'index'].filter(
+        (e): e is string => typeof e === 'string',
+      );
       workspaces.set(pkg.name, { dir: posix.dirname(path), entries });
     } catch {
       // A broken package.json is the package manager's problem; the imports stay external.

@@ -60,9 +60,19 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
       if (change.base !== undefined) return runGit(root, ['show', `${change.base}:${path}`]).catch(() => undefined);
       return change.snapshot.blobs.has(path) ? change.snapshot.read(path) : undefined;
     };
-    const explicit = options.config === undefined ? undefined : await explicitPack(resolve(options.cwd, options.config), root, fromRules, change.base);
+    const explicit =
+      options.config === undefined
+        ? undefined
+        : await explicitPack(resolve(options.cwd, options.config), root, fromRules, change.base);
     const found = await findRulePack(fromRules, explicit === undefined ? {} : { explicit });
-    if ('problems' in found) return { review: configReview(found.problems, change.changes.length), pack: undefined, base: change.base, head: change.head, root };
+    if ('problems' in found)
+      return {
+        review: configReview(found.problems, change.changes.length),
+        pack: undefined,
+        base: change.base,
+        head: change.head,
+        root,
+      };
     const { pack } = found;
     let baseline;
     if (pack.baseline !== undefined) {
@@ -71,19 +81,46 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
         try {
           baseline = parseBaseline(text, pack.baseline);
         } catch (err) {
-          return { review: configReview([{ file: pack.baseline, line: 1, column: 1, message: (err as Error).message }], change.changes.length), pack, base: change.base, head: change.head, root };
+          return {
+            review: configReview(
+              [{ file: pack.baseline, line: 1, column: 1, message: (err as Error).message }],
+              change.changes.length,
+            ),
+            pack,
+            base: change.base,
+            head: change.head,
+            root,
+          };
         }
       }
     }
-    const cacheFile = options.persistCache ? join(root, (await runGit(root, ['rev-parse', '--git-dir'])).trim(), 'wowvision', 'cache.v8') : undefined;
+    const cacheFile = options.persistCache
+      ? join(root, (await runGit(root, ['rev-parse', '--git-dir'])).trim(), 'wowvision', 'cache.v8')
+      : undefined;
     const cache = createMemoryCache();
     if (cacheFile !== undefined) {
-      const saved = await readFile(cacheFile).then((b) => deserialize(b) as [string, unknown][]).catch(() => []);
+      const saved = await readFile(cacheFile)
+        .then((b) => deserialize(b) as [string, unknown][])
+        .catch(() => []);
       for (const [key, value] of saved) cache.set(key, value);
     }
     const scope: Scope | undefined = options.all ? 'all' : undefined;
-    const tools = { root, trusted: options.trustedCode === true, env: options.toolEnv ?? {}, timeoutMs: options.toolTimeoutMs ?? defaultToolTimeoutMs };
-    const review = await reviewChange({ snapshot: change.snapshot, changes: change.changes, pack, baseline, cache, scope, tools, advisor: options.advisor });
+    const tools = {
+      root,
+      trusted: options.trustedCode === true,
+      env: options.toolEnv ?? {},
+      timeoutMs: options.toolTimeoutMs ?? defaultToolTimeoutMs,
+    };
+    const review = await reviewChange({
+      snapshot: change.snapshot,
+      changes: change.changes,
+      pack,
+      baseline,
+      cache,
+      scope,
+      tools,
+      advisor: options.advisor,
+    });
     if (cacheFile !== undefined) {
       await mkdir(dirname(cacheFile), { recursive: true });
       await writeFile(cacheFile, serialize([...cache.entries()]));
@@ -98,11 +135,21 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
  * The pack a door names explicitly. Inside the repository it comes from the revision whose
  * rules judge, so a pull request cannot hand the gate a relaxed copy of it.
  */
-async function explicitPack(path: string, root: string, fromRules: ReadRuleFile, base: string | undefined): Promise<PackText> {
+async function explicitPack(
+  path: string,
+  root: string,
+  fromRules: ReadRuleFile,
+  base: string | undefined,
+): Promise<PackText> {
   const file = relative(root, path);
   if (file.startsWith('..') || isAbsolute(file)) return { file: path, text: await readFile(path, 'utf8') };
   // Without a base the reviewed tree is the only revision there is, and the file may be one git ignores.
-  const text = (await fromRules(file.split(sep).join('/'))) ?? (base === undefined ? await readFile(path, 'utf8').catch(() => undefined) : undefined);
-  if (text === undefined) throw new Error(`no rule pack at ${file} in ${base === undefined ? 'the reviewed tree' : `the base commit ${base.slice(0, 12)}`}: packs are read from the base, so a change cannot choose its own rules; commit it to the base branch first`);
+  const text =
+    (await fromRules(file.split(sep).join('/'))) ??
+    (base === undefined ? await readFile(path, 'utf8').catch(() => undefined) : undefined);
+  if (text === undefined)
+    throw new Error(
+      `no rule pack at ${file} in ${base === undefined ? 'the reviewed tree' : `the base commit ${base.slice(0, 12)}`}: packs are read from the base, so a change cannot choose its own rules; commit it to the base branch first`,
+    );
   return { file, text };
 }

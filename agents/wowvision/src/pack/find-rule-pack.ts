@@ -11,10 +11,16 @@ export type ReadRuleFile = (path: string) => Promise<string | undefined>;
  * The repository's rule pack (or, without one, the org's, then the built-in
  * "recommended"), with `extends` resolved against the same revision.
  */
-export async function findRulePack(read: ReadRuleFile, options: { org?: ReadExtendedPack; explicit?: PackText } = {}): Promise<{ pack: RulePack } | { problems: PackProblem[] }> {
+export async function findRulePack(
+  read: ReadRuleFile,
+  options: { org?: ReadExtendedPack; explicit?: PackText } = {},
+): Promise<{ pack: RulePack } | { problems: PackProblem[] }> {
   const readExtended: ReadExtendedPack = async (ref) => {
     if (ref === 'org') {
-      if (options.org === undefined) throw new Error('the org pack (the owner\'s .github repository) is read by the App and the Action; locally, extend a file instead');
+      if (options.org === undefined)
+        throw new Error(
+          "the org pack (the owner's .github repository) is read by the App and the Action; locally, extend a file instead",
+        );
       return options.org('org');
     }
     if (!/\.ya?ml$/.test(ref)) return undefined;

@@ -15,9 +15,13 @@ const builtinPacks = new URL('../../../../rules/packs/', import.meta.url);
 const severity = z
   .enum(['error', 'warning', 'warn', 'notice', 'info', 'off'], { error: 'expected error, warning, notice or off' })
   .transform((s) => (s === 'warn' ? 'warning' : s === 'info' ? 'notice' : s));
-const scope = z.enum(['changed', 'file', 'all'], { error: 'expected changed (lines the change adds), file (files it touches) or all' });
+const scope = z.enum(['changed', 'file', 'all'], {
+  error: 'expected changed (lines the change adds), file (files it touches) or all',
+});
 const ruleFields = z.looseObject({
-  name: z.string({ error: 'every rule needs a name' }).regex(/^[a-z0-9]+(?:[-/][a-z0-9]+)*$/, { error: 'expected a kebab-case name, e.g. "no-agent-internals"' }),
+  name: z
+    .string({ error: 'every rule needs a name' })
+    .regex(/^[a-z0-9]+(?:[-/][a-z0-9]+)*$/, { error: 'expected a kebab-case name, e.g. "no-agent-internals"' }),
   kind: z.string().optional(),
   severity: severity.optional(),
   because: z.string().min(1).optional(),
@@ -25,11 +29,28 @@ const ruleFields = z.looseObject({
   scope: scope.optional(),
 });
 const packSchema = z.strictObject({
-  extends: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])).optional(),
+  extends: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
   scope: scope.optional(),
   baseline: z.string().min(1).optional(),
-  review: z.strictObject({ comments: z.boolean().default(false), maxComments: z.int().min(1).max(30, { error: 'GitHub allows at most 30 inline comments per review without abuse limits' }).default(30) }).optional(),
-  elements: z.record(z.string().regex(/^[a-z][\w-]*$/i, { error: 'expected an element name of letters, digits, - and _' }), z.string().min(1)).optional(),
+  review: z
+    .strictObject({
+      comments: z.boolean().default(false),
+      maxComments: z
+        .int()
+        .min(1)
+        .max(30, { error: 'GitHub allows at most 30 inline comments per review without abuse limits' })
+        .default(30),
+    })
+    .optional(),
+  elements: z
+    .record(
+      z.string().regex(/^[a-z][\w-]*$/i, { error: 'expected an element name of letters, digits, - and _' }),
+      z.string().min(1),
+    )
+    .optional(),
   rules: z.array(ruleFields).optional(),
 });
 
@@ -45,13 +66,20 @@ export interface PackText {
  */
 export type ReadExtendedPack = (ref: string) => Promise<PackText | undefined>;
 
-type Layer = { file: string; fields: z.output<typeof packSchema>; position: (path: readonly PropertyKey[]) => { line: number; column: number } };
+type Layer = {
+  file: string;
+  fields: z.output<typeof packSchema>;
+  position: (path: readonly PropertyKey[]) => { line: number; column: number };
+};
 
 /**
  * Loads a rule pack and everything it extends. Every problem is returned with its file,
  * line and column; a pack with problems is never half-applied.
  */
-export async function loadRulePack(entry: PackText, readExtended: ReadExtendedPack): Promise<{ pack: RulePack } | { problems: PackProblem[] }> {
+export async function loadRulePack(
+  entry: PackText,
+  readExtended: ReadExtendedPack,
+): Promise<{ pack: RulePack } | { problems: PackProblem[] }> {
   const problems: PackProblem[] = [];
   const layers: Layer[] = [];
   const visit = async (pack: PackText, chain: readonly string[]): Promise<void> => {
@@ -68,7 +96,11 @@ export async function loadRulePack(entry: PackText, readExtended: ReadExtendedPa
         return null;
       });
       if (extended === null) continue;
-      if (extended === undefined) problems.push({ ...where, message: `extends "${ref}": no such pack; built-in packs are ${(await builtinPackNames()).join(', ')}, or give a repository path ending in .yml, or "org"` });
+      if (extended === undefined)
+        problems.push({
+          ...where,
+          message: `extends "${ref}": no such pack; built-in packs are ${(await builtinPackNames()).join(', ')}, or give a repository path ending in .yml, or "org"`,
+        });
       else await visit(extended, [...chain, ref]);
     }
     layers.push(parsed);
@@ -80,7 +112,10 @@ export async function loadRulePack(entry: PackText, readExtended: ReadExtendedPa
 
 export async function builtinPackNames(): Promise<string[]> {
   const { readdir } = await import('node:fs/promises');
-  return (await readdir(builtinPacks)).filter((f) => f.endsWith('.yml')).map((f) => f.slice(0, -4)).sort();
+  return (await readdir(builtinPacks))
+    .filter((f) => f.endsWith('.yml'))
+    .map((f) => f.slice(0, -4))
+    .sort();
 }
 
 async function readPackRef(ref: string, readExtended: ReadExtendedPack): Promise<PackText | undefined> {
@@ -94,11 +129,17 @@ async function readPackRef(ref: string, readExtended: ReadExtendedPack): Promise
 function parseLayer(pack: PackText, problems: PackProblem[]): Layer | undefined {
   const yaml = readYaml(pack.text, pack.file);
   const position = (path: readonly PropertyKey[]) => lineColumn(yaml.at(yaml.locate(path).offset));
-  const report = (offset: number, message: string) => problems.push({ file: pack.file, ...lineColumn(yaml.at(offset)), message });
+  const report = (offset: number, message: string) =>
+    problems.push({ file: pack.file, ...lineColumn(yaml.at(offset)), message });
   if (yaml.errors.length > 0) {
     for (const error of yaml.errors) {
       const [, line, column, message] = /:(\d+):(\d+) (.*)$/s.exec(error) ?? [];
-      problems.push({ file: pack.file, line: Number(line ?? 1), column: Number(column ?? 1), message: message ?? error });
+      problems.push({
+        file: pack.file,
+        line: Number(line ?? 1),
+        column: Number(column ?? 1),
+        message: message ?? error,
+      });
     }
     return undefined;
   }
@@ -109,7 +150,12 @@ function parseLayer(pack: PackText, problems: PackProblem[]): Layer | undefined 
   const parsed = packSchema.safeParse(yaml.doc.toJS() ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) report(yaml.keyOffset([...issue.path, key]), `${[...issue.path, key].join('.')}: unknown field; a pack has ${Object.keys(packSchema.shape).join(', ')}`);
+      if (issue.code === 'unrecognized_keys')
+        for (const key of issue.keys)
+          report(
+            yaml.keyOffset([...issue.path, key]),
+            `${[...issue.path, key].join('.')}: unknown field; a pack has ${Object.keys(packSchema.shape).join(', ')}`,
+          );
       else {
         const { offset, path } = yaml.locate(issue.path);
         report(offset, `${path || '(root)'}: ${issue.message}`);
@@ -126,7 +172,11 @@ function parseLayer(pack: PackText, problems: PackProblem[]): Layer | undefined 
   }
   const names = new Map<string, number>();
   for (const [index, rule] of (parsed.data.rules ?? []).entries()) {
-    if (names.has(rule.name)) report(yaml.locate(['rules', index, 'name']).offset, `rules[${index}]: a second rule named "${rule.name}" in this file (the first is rules[${names.get(rule.name) ?? 0}])`);
+    if (names.has(rule.name))
+      report(
+        yaml.locate(['rules', index, 'name']).offset,
+        `rules[${index}]: a second rule named "${rule.name}" in this file (the first is rules[${names.get(rule.name) ?? 0}])`,
+      );
     names.set(rule.name, index);
   }
   return { file: pack.file, fields: parsed.data, position };
@@ -158,25 +208,57 @@ function mergeLayers(layers: Layer[]): { pack: RulePack } | { problems: PackProb
   const rules: Rule[] = [];
   for (const [name, { fields, layer, index }] of merged) {
     const at = (path: readonly PropertyKey[]) => ({ file: layer.file, ...layer.position(['rules', index, ...path]) });
-    const { kind: kindName, severity: sev, because, fix, scope: ruleScope, name: _name, ...options } = fields as z.output<typeof ruleFields>;
+    const {
+      kind: kindName,
+      severity: sev,
+      because,
+      fix,
+      scope: ruleScope,
+      name: _name,
+      ...options
+    } = fields as z.output<typeof ruleFields>;
     const kind = kindName === undefined ? undefined : ruleKinds.get(kindName);
     if (kind === undefined) {
-      problems.push({ ...at(kindName === undefined ? [] : ['kind']), message: kindName === undefined ? `rule "${name}" has no kind; the kinds are ${[...ruleKinds.keys()].join(', ')}` : `rule "${name}": unknown kind "${kindName}"; the kinds are ${[...ruleKinds.keys()].join(', ')}` });
+      problems.push({
+        ...at(kindName === undefined ? [] : ['kind']),
+        message:
+          kindName === undefined
+            ? `rule "${name}" has no kind; the kinds are ${[...ruleKinds.keys()].join(', ')}`
+            : `rule "${name}": unknown kind "${kindName}"; the kinds are ${[...ruleKinds.keys()].join(', ')}`,
+      });
       continue;
     }
     const parsed = kind.options.safeParse(options);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path.map(String).join('.');
-        if (issue.code === 'unrecognized_keys') problems.push({ ...at([]), message: `rule "${name}": unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')} for kind ${kind.name}` });
-        else problems.push({ ...at(issue.path), message: `rule "${name}"${field ? `, ${field}` : ''}: ${issue.message}` });
+        if (issue.code === 'unrecognized_keys')
+          problems.push({
+            ...at([]),
+            message: `rule "${name}": unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')} for kind ${kind.name}`,
+          });
+        else
+          problems.push({ ...at(issue.path), message: `rule "${name}"${field ? `, ${field}` : ''}: ${issue.message}` });
       }
       continue;
     }
     for (const element of elementNames(parsed.data)) {
-      if (!(element in elements)) problems.push({ ...at([]), message: `rule "${name}" names "${element}", which is neither an element (${Object.keys(elements).join(', ') || 'none defined'}) nor a path pattern` });
+      if (!(element in elements))
+        problems.push({
+          ...at([]),
+          message: `rule "${name}" names "${element}", which is neither an element (${Object.keys(elements).join(', ') || 'none defined'}) nor a path pattern`,
+        });
     }
-    rules.push({ name, kind: kind.name, severity: sev ?? 'error', because, fix, scope: ruleScope, options: parsed.data, source: `${layer.file}:${at([]).line}` });
+    rules.push({
+      name,
+      kind: kind.name,
+      severity: sev ?? 'error',
+      because,
+      fix,
+      scope: ruleScope,
+      options: parsed.data,
+      source: `${layer.file}:${at([]).line}`,
+    });
   }
   if (problems.length > 0) return { problems };
   const judged = { engineVersion, scope: packScope, elements, rules: rules.map(({ source: _s, ...r }) => r) };
@@ -188,6 +270,9 @@ function mergeLayers(layers: Layer[]): { pack: RulePack } | { problems: PackProb
 function elementNames(value: unknown): string[] {
   if (typeof value === 'string') return /^[a-z][\w-]*$/i.test(value) ? [value] : [];
   if (Array.isArray(value)) return value.flatMap(elementNames);
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => (['path', 'pathNot', 'from', 'to', 'allowOnly', 'for', 'paths'].includes(k) ? elementNames(v) : []));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) =>
+      ['path', 'pathNot', 'from', 'to', 'allowOnly', 'for', 'paths'].includes(k) ? elementNames(v) : [],
+    );
   return [];
 }

@@ -8,7 +8,13 @@ import { runGit } from '../../../runtime/src/index.ts';
 export async function fetchMissingCommits(cwd: string, shas: readonly string[], remote = 'origin'): Promise<string[]> {
   const missing: string[] = [];
   for (const sha of shas) {
-    if (!(await runGit(cwd, ['cat-file', '-e', `${sha}^{commit}`]).then(() => true, () => false))) missing.push(sha);
+    if (
+      !(await runGit(cwd, ['cat-file', '-e', `${sha}^{commit}`]).then(
+        () => true,
+        () => false,
+      ))
+    )
+      missing.push(sha);
   }
   const shallow = (await runGit(cwd, ['rev-parse', '--is-shallow-repository'])).trim() === 'true';
   if (missing.length === 0 && !shallow) return [];

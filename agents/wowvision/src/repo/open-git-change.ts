@@ -30,17 +30,30 @@ export async function openGitChange(options: GitChangeOptions): Promise<GitChang
     throw new Error(`${cwd} is not inside a git repository; run wow review in a clone`);
   });
   const top = (await runGit(cwd, ['rev-parse', '--show-toplevel'])).trim();
-  const headSha = options.head === undefined ? undefined : (await runGit(top, ['rev-parse', '--verify', `${options.head}^{commit}`])).trim();
-  const base = options.base === undefined ? undefined : (await runGit(top, ['merge-base', options.base, headSha ?? 'HEAD'])).trim();
+  const headSha =
+    options.head === undefined
+      ? undefined
+      : (await runGit(top, ['rev-parse', '--verify', `${options.head}^{commit}`])).trim();
+  const base =
+    options.base === undefined
+      ? undefined
+      : (await runGit(top, ['merge-base', options.base, headSha ?? 'HEAD'])).trim();
   const diffArgs = ['-c', 'core.quotePath=true', 'diff', '--no-color', '--no-ext-diff', '-M', '--unified=0'];
   if (headSha === undefined) {
     const snapshot = await workingTreeSnapshot(top);
     const changes = base === undefined ? [] : parseUnifiedDiff(await runGit(top, [...diffArgs, base]));
     if (base !== undefined) {
       // Untracked files are not in git diff; they are wholly new.
-      for (const path of (await runGit(top, ['ls-files', '-z', '--others', '--exclude-standard'])).split('\0').filter(Boolean)) {
+      for (const path of (await runGit(top, ['ls-files', '-z', '--others', '--exclude-standard']))
+        .split('\0')
+        .filter(Boolean)) {
         const lines = (await snapshot.read(path)).split('\n').length;
-        changes.push({ path, status: 'added', addedLines: new Set(Array.from({ length: lines }, (_, i) => i + 1)), hunks: [{ start: 1, end: lines }] });
+        changes.push({
+          path,
+          status: 'added',
+          addedLines: new Set(Array.from({ length: lines }, (_, i) => i + 1)),
+          hunks: [{ start: 1, end: lines }],
+        });
       }
     }
     return { snapshot, changes, base, head: 'working tree', close: () => undefined };
@@ -65,14 +78,18 @@ export async function openGitChange(options: GitChangeOptions): Promise<GitChang
 
 /** The working tree as a snapshot: tracked and untracked files, not ignored ones. */
 export async function workingTreeSnapshot(top: string): Promise<RepoSnapshot> {
-  const listed = (await runGit(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])).split('\0').filter(Boolean);
+  const listed = (await runGit(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']))
+    .split('\0')
+    .filter(Boolean);
   const deleted = new Set((await runGit(top, ['ls-files', '-z', '--deleted'])).split('\0'));
   const texts = new Map<string, Buffer>();
   await Promise.all(
-    [...new Set(listed)].filter((p) => !deleted.has(p)).map(async (path) => {
-      const content = await readFile(join(top, path)).catch(() => undefined); // Symlinks to folders, sockets.
-      if (content !== undefined) texts.set(path, content);
-    }),
+    [...new Set(listed)]
+      .filter((p) => !deleted.has(p))
+      .map(async (path) => {
+        const content = await readFile(join(top, path)).catch(() => undefined); // Symlinks to folders, sockets.
+        if (content !== undefined) texts.set(path, content);
+      }),
   );
   return snapshotOf(texts, gitBlobId);
 }

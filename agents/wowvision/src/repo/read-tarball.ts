@@ -15,7 +15,11 @@ export interface TarballLimits {
 }
 
 /** The configuration's defaults (VISION_TARBALL_MAX_BYTES, VISION_TARBALL_MAX_FILES, VISION_FILE_MAX_BYTES). */
-export const defaultTarballLimits: TarballLimits = { maxBytes: 100 * 1024 ** 2, maxFiles: 50_000, maxFileBytes: 10 * 1024 ** 2 };
+export const defaultTarballLimits: TarballLimits = {
+  maxBytes: 100 * 1024 ** 2,
+  maxFiles: 50_000,
+  maxFileBytes: 10 * 1024 ** 2,
+};
 
 const block = 512;
 
@@ -26,10 +30,16 @@ const block = 512;
  * Entries sit under one top folder ("owner-repo-sha/"), long paths come in pax headers;
  * only regular files are kept.
  */
-export async function snapshotFromTarball(gzipped: Uint8Array | AsyncIterable<Uint8Array>, limits: TarballLimits = defaultTarballLimits): Promise<RepoSnapshot> {
-  const source: AsyncIterable<Uint8Array> = gzipped instanceof Uint8Array ? (async function* () {
-    yield gzipped;
-  })() : gzipped;
+export async function snapshotFromTarball(
+  gzipped: Uint8Array | AsyncIterable<Uint8Array>,
+  limits: TarballLimits = defaultTarballLimits,
+): Promise<RepoSnapshot> {
+  const source: AsyncIterable<Uint8Array> =
+    gzipped instanceof Uint8Array
+      ? (async function* () {
+          yield gzipped;
+        })()
+      : gzipped;
   const reader = createTarReader(limits);
   let downloaded = 0;
   let unpacked = 0;
@@ -38,7 +48,11 @@ export async function snapshotFromTarball(gzipped: Uint8Array | AsyncIterable<Ui
     async function* (chunks: AsyncIterable<Uint8Array>) {
       for await (const chunk of chunks) {
         downloaded += chunk.length;
-        if (downloaded > limits.maxBytes) throw tooLarge(`the head commit's tarball is larger than ${figure(limits.maxBytes)}`, 'VISION_TARBALL_MAX_BYTES');
+        if (downloaded > limits.maxBytes)
+          throw tooLarge(
+            `the head commit's tarball is larger than ${figure(limits.maxBytes)}`,
+            'VISION_TARBALL_MAX_BYTES',
+          );
         yield chunk;
       }
     },
@@ -47,7 +61,11 @@ export async function snapshotFromTarball(gzipped: Uint8Array | AsyncIterable<Ui
       for await (const chunk of chunks) {
         // A small download can unpack to a great deal (a gzip bomb): the cap holds for both.
         unpacked += chunk.length;
-        if (unpacked > limits.maxBytes) throw tooLarge(`the head commit's tarball unpacks to more than ${figure(limits.maxBytes)}`, 'VISION_TARBALL_MAX_BYTES');
+        if (unpacked > limits.maxBytes)
+          throw tooLarge(
+            `the head commit's tarball unpacks to more than ${figure(limits.maxBytes)}`,
+            'VISION_TARBALL_MAX_BYTES',
+          );
         reader.push(chunk);
       }
     },
@@ -78,16 +96,31 @@ function createTarReader(limits: TarballLimits) {
     const bytes = parseInt(field(header, 124, 12).trim() || '0', 8);
     const type = String.fromCharCode(header[156] ?? 0);
     const prefix = field(header, 345, 155);
-    const path = type === 'x' || type === 'L' || type === 'g' ? '' : (longPath ?? (prefix === '' ? field(header, 0, 100) : `${prefix}/${field(header, 0, 100)}`));
+    const path =
+      type === 'x' || type === 'L' || type === 'g'
+        ? ''
+        : (longPath ?? (prefix === '' ? field(header, 0, 100) : `${prefix}/${field(header, 0, 100)}`));
     if (type !== 'x' && type !== 'L') longPath = undefined;
     const regular = type === '0' || type === '\0';
     const inside = path.slice(path.indexOf('/') + 1);
     if (regular && inside !== '') {
-      if (files.size >= limits.maxFiles) throw tooLarge(`the head commit holds more than ${limits.maxFiles.toLocaleString('en-US')} files`, 'VISION_TARBALL_MAX_FILES');
-      if (bytes > limits.maxFileBytes) throw tooLarge(`${inside} is ${bytes.toLocaleString('en-US')} bytes, over ${figure(limits.maxFileBytes)}`, 'VISION_FILE_MAX_BYTES');
+      if (files.size >= limits.maxFiles)
+        throw tooLarge(
+          `the head commit holds more than ${limits.maxFiles.toLocaleString('en-US')} files`,
+          'VISION_TARBALL_MAX_FILES',
+        );
+      if (bytes > limits.maxFileBytes)
+        throw tooLarge(
+          `${inside} is ${bytes.toLocaleString('en-US')} bytes, over ${figure(limits.maxFileBytes)}`,
+          'VISION_FILE_MAX_BYTES',
+        );
     }
     // Long names are records of their own, bounded like a file.
-    if ((type === 'x' || type === 'L') && bytes > limits.maxFileBytes) throw tooLarge(`a path record of ${bytes.toLocaleString('en-US')} bytes is over ${figure(limits.maxFileBytes)}`, 'VISION_FILE_MAX_BYTES');
+    if ((type === 'x' || type === 'L') && bytes > limits.maxFileBytes)
+      throw tooLarge(
+        `a path record of ${bytes.toLocaleString('en-US')} bytes is over ${figure(limits.maxFileBytes)}`,
+        'VISION_FILE_MAX_BYTES',
+      );
     const keep = (regular && inside !== '') || type === 'x' || type === 'L';
     entry = { type, path: inside, size: bytes, padded: Math.ceil(bytes / block) * block, read: 0, chunks: [], keep };
   };
@@ -113,7 +146,8 @@ function createTarReader(limits: TarballLimits) {
           continue;
         }
         const take = Math.min(entry.padded - entry.read, rest.length);
-        if (entry.keep && entry.read < entry.size) entry.chunks.push(rest.subarray(0, Math.min(take, entry.size - entry.read)));
+        if (entry.keep && entry.read < entry.size)
+          entry.chunks.push(rest.subarray(0, Math.min(take, entry.size - entry.read)));
         entry.read += take;
         rest = rest.subarray(take);
         if (entry.read < entry.padded) return;
@@ -138,7 +172,9 @@ function figure(bytes: number): string {
     value /= 1024;
     unit = next;
   }
-  return unit === 'bytes' ? `${bytes.toLocaleString('en-US')} bytes` : `${bytes.toLocaleString('en-US')} bytes (${Number.isInteger(value) ? value : value.toFixed(1)} ${unit})`;
+  return unit === 'bytes'
+    ? `${bytes.toLocaleString('en-US')} bytes`
+    : `${bytes.toLocaleString('en-US')} bytes (${Number.isInteger(value) ? value : value.toFixed(1)} ${unit})`;
 }
 
 function field(header: Buffer, offset: number, length: number): string {
@@ -149,7 +185,7 @@ function field(header: Buffer, offset: number, length: number): string {
 
 /** The `path` record of a pax extended header: "<bytes> path=<value>\n" records. */
 function paxPath(records: Buffer): string | undefined {
-  for (let at = 0; at < records.length; ) {
+  for (let at = 0; at < records.length;) {
     const space = records.indexOf(32, at);
     const length = Number(records.subarray(at, space).toString());
     if (space === -1 || !Number.isFinite(length) || length <= 0) return undefined;

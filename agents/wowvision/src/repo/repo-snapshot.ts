@@ -10,9 +10,13 @@ export interface RepoSnapshot {
 }
 
 /** A snapshot over texts already in memory; the blob ids are git's. */
-export function snapshotOf(texts: ReadonlyMap<string, string | Buffer>, blobIdOf: (content: Buffer) => string): RepoSnapshot {
+export function snapshotOf(
+  texts: ReadonlyMap<string, string | Buffer>,
+  blobIdOf: (content: Buffer) => string,
+): RepoSnapshot {
   const blobs = new Map<string, string>();
-  for (const [path, content] of texts) blobs.set(path, blobIdOf(typeof content === 'string' ? Buffer.from(content) : content));
+  for (const [path, content] of texts)
+    blobs.set(path, blobIdOf(typeof content === 'string' ? Buffer.from(content) : content));
   return {
     blobs,
     async read(path) {

@@ -27,29 +27,50 @@ const levelOf = { error: 'failure', warning: 'warning', notice: 'notice' } as co
 /** The check run's title, Markdown summary (within GitHub's limit, with an "N more" tail) and annotations. */
 export function checkRunOutput(review: Review, options: { limit?: number } = {}): CheckRunOutput {
   const limit = options.limit ?? checkLimits.text;
-  if (review.notReviewed !== undefined) return { title: 'Not reviewed: over a size cap', summary: clip(`**WowVision** did not review this change: ${escape(review.notReviewed)}`, limit), annotations: [] };
-  const title = clip(review.findings.length === 0 ? 'No findings' : summaryLine(review).replace(/ · \d+ rules over.*$/, '').replace(/^[✖⚠] /, ''), checkLimits.title);
+  if (review.notReviewed !== undefined)
+    return {
+      title: 'Not reviewed: over a size cap',
+      summary: clip(`**WowVision** did not review this change: ${escape(review.notReviewed)}`, limit),
+      annotations: [],
+    };
+  const title = clip(
+    review.findings.length === 0
+      ? 'No findings'
+      : summaryLine(review)
+          .replace(/ · \d+ rules over.*$/, '')
+          .replace(/^[✖⚠] /, ''),
+    checkLimits.title,
+  );
   const head: string[] = [`**WowVision**: ${summaryLine(review).replace(/^[✖⚠✔] /, '')}.`, ''];
-  if (review.pendingRuleChanges.length > 0) head.push(`> Rule changes in ${review.pendingRuleChanges.map((p) => `\`${p}\``).join(', ')} take effect after merge; this change is judged by the base branch's rules.`, '');
+  if (review.pendingRuleChanges.length > 0)
+    head.push(
+      `> Rule changes in ${review.pendingRuleChanges.map((p) => `\`${p}\``).join(', ')} take effect after merge; this change is judged by the base branch's rules.`,
+      '',
+    );
   const fired = rulesOf(review.findings);
   if (fired.length > 0) {
     head.push('| | rule | findings | why | how to fix |', '|---|---|---:|---|---|');
-    for (const r of fired) head.push(`| ${icon[r.severity]} | \`${r.rule}\` | ${r.count} | ${cell(r.because)} | ${cell(r.fix)} |`);
+    for (const r of fired)
+      head.push(`| ${icon[r.severity]} | \`${r.rule}\` | ${r.count} | ${cell(r.because)} | ${cell(r.fix)} |`);
     head.push('', '### Findings', '');
   }
   const tail: string[] = [];
   if (review.waived.length > 0) {
     tail.push('', `### Waived (${review.waived.length})`, '');
-    for (const { finding, reason } of review.waived) tail.push(`- \`${finding.path}:${finding.line}\` \`${finding.rule}\`: ${escape(reason)}`);
+    for (const { finding, reason } of review.waived)
+      tail.push(`- \`${finding.path}:${finding.line}\` \`${finding.rule}\`: ${escape(reason)}`);
   }
   if (review.skipped.length > 0) {
     tail.push('', `### Not run here (${review.skipped.length})`, '');
     for (const { rule, why } of review.skipped) tail.push(`- \`${rule}\`: ${why}.`);
   }
-  if (review.baselined.length > 0) tail.push('', `${review.baselined.length} known finding(s) from the baseline are not counted.`);
+  if (review.baselined.length > 0)
+    tail.push('', `${review.baselined.length} known finding(s) from the baseline are not counted.`);
   const tailText = tail.join('\n');
   let body = head.join('\n');
-  const items = review.findings.map((f) => `- ${icon[f.severity]} \`${f.path}:${f.line}\` ${escape(f.message)} (\`${f.rule}\`)`);
+  const items = review.findings.map(
+    (f) => `- ${icon[f.severity]} \`${f.path}:${f.line}\` ${escape(f.message)} (\`${f.rule}\`)`,
+  );
   let shown = 0;
   for (const item of items) {
     const rest = items.length - shown - 1;
@@ -58,14 +79,17 @@ export function checkRunOutput(review: Review, options: { limit?: number } = {})
     body += `\n${item}`;
     shown++;
   }
-  if (shown < items.length) body += `\n\n…and ${items.length - shown} more finding(s); every one is annotated on its line.`;
+  if (shown < items.length)
+    body += `\n\n…and ${items.length - shown} more finding(s); every one is annotated on its line.`;
   body = clip(body + tailText, limit);
   return { title, summary: body, annotations: review.findings.map(annotationOf) };
 }
 
 export function annotationOf(f: Finding): Annotation {
   const sameLine = (f.endLine ?? f.line) === f.line;
-  const message = [f.message, f.because && `Because: ${f.because}`, f.fix && `Fix: ${f.fix}`].filter(Boolean).join('\n');
+  const message = [f.message, f.because && `Because: ${f.because}`, f.fix && `Fix: ${f.fix}`]
+    .filter(Boolean)
+    .join('\n');
   return {
     path: f.path,
     start_line: f.line,

@@ -20,10 +20,12 @@ export function formatText(review: Review, options: { color?: boolean } = {}): s
   }
   if (review.waived.length > 0) {
     lines.push('', `Waived (${review.waived.length}):`);
-    for (const { finding, reason } of review.waived) lines.push(`  ${finding.path}:${finding.line}  ${finding.rule}  -- ${reason}`);
+    for (const { finding, reason } of review.waived)
+      lines.push(`  ${finding.path}:${finding.line}  ${finding.rule}  -- ${reason}`);
   }
   for (const { rule, why } of review.skipped) lines.push('', `Not run here: ${rule} (${why.replace(/`/g, '')}).`);
-  if (review.pendingRuleChanges.length > 0) lines.push('', `Rule changes in ${review.pendingRuleChanges.join(', ')} take effect after merge.`);
+  if (review.pendingRuleChanges.length > 0)
+    lines.push('', `Rule changes in ${review.pendingRuleChanges.join(', ')} take effect after merge.`);
   lines.push('', summaryLine(review));
   return lines.join('\n');
 }
@@ -32,21 +34,45 @@ export function summaryLine(review: Review): string {
   const errors = review.findings.filter((f) => f.severity === 'error').length;
   const warnings = review.findings.filter((f) => f.severity === 'warning').length;
   const notices = review.findings.length - errors - warnings;
-  const counts = [errors > 0 && plural(errors, 'error'), warnings > 0 && plural(warnings, 'warning'), notices > 0 && plural(notices, 'notice')].filter(Boolean).join(', ');
+  const counts = [
+    errors > 0 && plural(errors, 'error'),
+    warnings > 0 && plural(warnings, 'warning'),
+    notices > 0 && plural(notices, 'notice'),
+  ]
+    .filter(Boolean)
+    .join(', ');
   const extras = [
     review.waived.length > 0 && `${review.waived.length} waived`,
     review.baselined.length > 0 && `${review.baselined.length} in the baseline`,
     review.outOfScope > 0 && `${review.outOfScope} outside the change`,
   ].filter(Boolean);
-  const head = review.findings.length === 0 ? '✔ No findings' : `${review.conclusion === 'failure' ? '✖' : '⚠'} ${plural(review.findings.length, 'finding')} (${counts}) in ${plural(new Set(review.findings.map((f) => f.path)).size, 'file')}`;
+  const head =
+    review.findings.length === 0
+      ? '✔ No findings'
+      : `${review.conclusion === 'failure' ? '✖' : '⚠'} ${plural(review.findings.length, 'finding')} (${counts}) in ${plural(new Set(review.findings.map((f) => f.path)).size, 'file')}`;
   return `${head}${extras.length > 0 ? ` · ${extras.join(' · ')}` : ''} · ${review.stats.rules} rules over ${review.stats.wholeRepository ? `all ${review.stats.files} files` : `${plural(review.stats.changedFiles, 'changed file')} of ${review.stats.files}`}`;
 }
 
 /** The rules that fired, with their texts, for summaries. */
-export function rulesOf(findings: readonly Finding[]): { rule: string; count: number; severity: Finding['severity']; because: string | undefined; fix: string | undefined }[] {
-  const byRule = new Map<string, { rule: string; count: number; severity: Finding['severity']; because: string | undefined; fix: string | undefined }>();
+export function rulesOf(findings: readonly Finding[]): {
+  rule: string;
+  count: number;
+  severity: Finding['severity'];
+  because: string | undefined;
+  fix: string | undefined;
+}[] {
+  const byRule = new Map<
+    string,
+    { rule: string; count: number; severity: Finding['severity']; because: string | undefined; fix: string | undefined }
+  >();
   for (const f of findings) {
-    const entry = byRule.get(f.rule) ?? { rule: f.rule, count: 0, severity: f.severity, because: f.because, fix: f.fix };
+    const entry = byRule.get(f.rule) ?? {
+      rule: f.rule,
+      count: 0,
+      severity: f.severity,
+      because: f.because,
+      fix: f.fix,
+    };
     entry.count++;
     byRule.set(f.rule, entry);
   }

@@ -9,7 +9,9 @@ export function inlineCode(text: string, max = 80): string {
   const kept = graphemes.length > max ? `${graphemes.slice(0, max).join('')}…` : text;
   const safe = kept.replace(/`/g, "'").replace(/[\p{C}\u2028\u2029]/gu, (c) => {
     const code = c.codePointAt(0) ?? 0;
-    return code > 0xffff ? `\\u{${code.toString(16).toUpperCase()}}` : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    return code > 0xffff
+      ? `\\u{${code.toString(16).toUpperCase()}}`
+      : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
   });
   return `\`${safe}\``;
 }

@@ -21,7 +21,11 @@ export function toSarif(review: Review, tool: { version: string; uri: string }):
       {
         physicalLocation: {
           artifactLocation: { uri: encodeURI(f.path), uriBaseId: '%SRCROOT%' },
-          region: { startLine: f.line, startColumn: f.column, ...(f.endColumn !== undefined && (f.endLine ?? f.line) === f.line ? { endColumn: f.endColumn } : {}) },
+          region: {
+            startLine: f.line,
+            startColumn: f.column,
+            ...(f.endColumn !== undefined && (f.endLine ?? f.line) === f.line ? { endColumn: f.endColumn } : {}),
+          },
         },
       },
     ],

@@ -54,7 +54,13 @@ export async function tempRepo(files: Record<string, string> = {}): Promise<Temp
 
 /** A pack file with one rule, for kind tests. */
 export function packWith(rule: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, string> {
-  return { '.github/wowvision.yml': JSON.stringify({ ...extra, rules: [{ name: 'the-rule', severity: 'error', ...rule }] }, null, 2) };
+  return {
+    '.github/wowvision.yml': JSON.stringify(
+      { ...extra, rules: [{ name: 'the-rule', severity: 'error', ...rule }] },
+      null,
+      2,
+    ),
+  };
 }
 
 /** "path:line message" of each finding, for readable assertions. */

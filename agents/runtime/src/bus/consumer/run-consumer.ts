@@ -59,7 +59,12 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
     running.set(keyOf(entry), r);
     // Settling (ack, dead letter) overlaps the next read: the slot frees when the handler is done.
     r.done = handle(entry, r.abort.signal, () => release(r))
-      .catch((err: unknown) => log.error({ err, entryId: entry.entryId }, 'bus bookkeeping failed; the entry stays pending and will be redelivered'))
+      .catch((err: unknown) =>
+        log.error(
+          { err, entryId: entry.entryId },
+          'bus bookkeeping failed; the entry stays pending and will be redelivered',
+        ),
+      )
       .finally(() => {
         running.delete(keyOf(entry));
         release(r);
@@ -78,7 +83,10 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
         await port.waitTurnChange(signal);
       }
     }
-    if ((entry.onlyGroup !== undefined && entry.onlyGroup !== opts.group) || !opts.types.some((t) => typeMatches(t, event.type))) {
+    if (
+      (entry.onlyGroup !== undefined && entry.onlyGroup !== opts.group) ||
+      !opts.types.some((t) => typeMatches(t, event.type))
+    ) {
       await port.ack(entry);
       opts.observer.handled(opts.group, topic, 'skip', 0);
       return;
@@ -92,12 +100,19 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
     for (;;) {
       const startedAt = performance.now();
       try {
-        const value = await opts.handler(event, { entryId: entry.entryId, group: opts.group, consumer: opts.consumer, attempt, signal });
+        const value = await opts.handler(event, {
+          entryId: entry.entryId,
+          group: opts.group,
+          consumer: opts.consumer,
+          attempt,
+          signal,
+        });
         if (signal.aborted) return;
         settled();
         await port.ack(entry);
         opts.observer.handled(opts.group, topic, 'ack', (performance.now() - startedAt) / 1000);
-        if (event.replyto !== undefined && event.correlationid !== undefined) await port.reply(event.replyto, event.correlationid, { ok: true, value: value ?? null });
+        if (event.replyto !== undefined && event.correlationid !== undefined)
+          await port.reply(event.replyto, event.correlationid, { ok: true, value: value ?? null });
         return;
       } catch (err) {
         if (signal.aborted) return;
@@ -110,7 +125,10 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
         }
         opts.observer.handled(opts.group, topic, 'retry', seconds);
         const delay = opts.retryDelay(attempt);
-        log.info({ entryId: entry.entryId, type: event.type, attempt, delayMs: delay, err: error }, 'handler failed; retrying');
+        log.info(
+          { entryId: entry.entryId, type: event.type, attempt, delayMs: delay, err: error },
+          'handler failed; retrying',
+        );
         try {
           await sleep(delay, undefined, { signal });
         } catch {
@@ -121,13 +139,19 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
     }
   }
 
-  async function deadLetter(entry: RawDelivery, error: ReturnType<typeof serializeError>, attempts: number, seconds: number): Promise<void> {
+  async function deadLetter(
+    entry: RawDelivery,
+    error: ReturnType<typeof serializeError>,
+    attempts: number,
+    seconds: number,
+  ): Promise<void> {
     await port.deadLetter(entry, error, attempts);
     opts.observer.handled(opts.group, entry.topic, 'dead-letter', seconds);
     opts.observer.deadLettered(opts.group, entry.topic);
     log.warn({ entryId: entry.entryId, type: entry.event.type, attempts, err: error }, 'message dead-lettered');
     const { replyto, correlationid } = entry.event;
-    if (replyto !== undefined && correlationid !== undefined) await port.reply(replyto, correlationid, { ok: false, error });
+    if (replyto !== undefined && correlationid !== undefined)
+      await port.reply(replyto, correlationid, { ok: false, error });
   }
 
   const readLoop = (async () => {
@@ -155,7 +179,8 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
     const free = opts.concurrency - busy;
     if (stopping || claiming || free <= 0) return;
     claiming = true;
-    port.claim(free)
+    port
+      .claim(free)
       .then((entries) => {
         if (!stopping) for (const entry of entries) start(entry);
       })
@@ -164,10 +189,15 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
   }, opts.claimIntervalMs);
 
   // Long handlers keep their entries: renew well within the visibility timeout.
-  const extendTimer = setInterval(() => {
-    if (running.size === 0) return;
-    port.extend([...running.values()].map((r) => r.entry)).catch((err: unknown) => log.error({ err }, 'bus claim renewal failed'));
-  }, Math.max(10, Math.floor(opts.visibilityTimeoutMs / 3)));
+  const extendTimer = setInterval(
+    () => {
+      if (running.size === 0) return;
+      port
+        .extend([...running.values()].map((r) => r.entry))
+        .catch((err: unknown) => log.error({ err }, 'bus claim renewal failed'));
+    },
+    Math.max(10, Math.floor(opts.visibilityTimeoutMs / 3)),
+  );
 
   let stopped: Promise<StopResult> | undefined;
   return {
@@ -182,10 +212,14 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
         slotFreed?.();
         const all = Promise.all([...running.values()].map((r) => r.done));
         let timer: NodeJS.Timeout | undefined;
-        const drained = await Promise.race([all.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+        const drained = await Promise.race([
+          all.then(() => true),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+        ]);
         clearTimeout(timer);
         const abandoned = running.size;
-        for (const r of running.values()) r.abort.abort(createError('WOW_ERR_SHUTDOWN_TIMEOUT', [abandoned, timeoutMs]));
+        for (const r of running.values())
+          r.abort.abort(createError('WOW_ERR_SHUTDOWN_TIMEOUT', [abandoned, timeoutMs]));
         clearInterval(extendTimer);
         await readLoop;
         await port.close();

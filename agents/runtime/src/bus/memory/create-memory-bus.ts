@@ -39,7 +39,13 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
     }
     const topic = topicOf(event.type);
     const entry = broker.append(topic, event, publishOpts.onlyGroup);
-    if (dedupeKey !== undefined) broker.rememberDedupe(dedupeKey, entry.id, Date.now() + (publishOpts.dedupeTtlSeconds ?? 86_400) * 1000, Date.now());
+    if (dedupeKey !== undefined)
+      broker.rememberDedupe(
+        dedupeKey,
+        entry.id,
+        Date.now() + (publishOpts.dedupeTtlSeconds ?? 86_400) * 1000,
+        Date.now(),
+      );
     opts.observer.published(topic);
     return { entryId: entry.id, duplicate: false };
   }
@@ -57,7 +63,11 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
       assertOpen(`subscribing ${sub.group}`);
       const s = subscriptionSettings(sub, opts.defaults);
       const port = createMemoryConsumerPort({
-        broker, group: s.group, consumer: s.consumer, topics: s.topics, visibilityTimeoutMs: s.visibilityTimeoutMs,
+        broker,
+        group: s.group,
+        consumer: s.consumer,
+        topics: s.topics,
+        visibilityTimeoutMs: s.visibilityTimeoutMs,
         reply: (_to, correlationId, body) => requests.settle(correlationId, body),
       });
       const handle = runConsumer(port, {
@@ -85,10 +95,14 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
         const list = broker.deadLetters.get(group) ?? [];
         const chosen = ids === undefined ? list : list.filter((d) => ids.includes(d.id));
         for (const id of ids ?? []) {
-          if (!list.some((d) => d.id === id)) throw createError('WOW_ERR_DLQ_ENTRY_NOT_FOUND', [id, group, `--agent ${group}`]);
+          if (!list.some((d) => d.id === id))
+            throw createError('WOW_ERR_DLQ_ENTRY_NOT_FOUND', [id, group, `--agent ${group}`]);
         }
         for (const d of chosen) await bus.publish(d.event, { onlyGroup: group });
-        broker.deadLetters.set(group, list.filter((d) => !chosen.includes(d)));
+        broker.deadLetters.set(
+          group,
+          list.filter((d) => !chosen.includes(d)),
+        );
         return chosen.length;
       },
     },

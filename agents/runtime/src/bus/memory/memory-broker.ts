@@ -112,7 +112,15 @@ export class MemoryBroker {
 
   deadLetter(group: string, topic: string, entry: MemEntry, error: SerializedError, attempts: number): void {
     const list = this.deadLetters.get(group) ?? [];
-    list.push({ id: `${Date.now()}-${this.dlqSeq++}`, group, topic, event: entry.event, error, attempts, failedAt: new Date().toISOString() });
+    list.push({
+      id: `${Date.now()}-${this.dlqSeq++}`,
+      group,
+      topic,
+      event: entry.event,
+      error,
+      attempts,
+      failedAt: new Date().toISOString(),
+    });
     this.deadLetters.set(group, list);
   }
 

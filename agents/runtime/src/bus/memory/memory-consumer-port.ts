@@ -16,7 +16,14 @@ export function createMemoryConsumerPort(opts: PortOptions): ConsumerPort {
   const { broker, group: groupName, consumer } = opts;
   const groups = new Map(opts.topics.map((t) => [t, broker.group(t, groupName)]));
   const interrupt = new AbortController();
-  const deliver = (topic: string, entry: MemEntry, count: number): RawDelivery => ({ entryId: entry.id, topic, event: entry.event, deliveryCount: count, onlyGroup: entry.onlyGroup, prev: entry.prev });
+  const deliver = (topic: string, entry: MemEntry, count: number): RawDelivery => ({
+    entryId: entry.id,
+    topic,
+    event: entry.event,
+    deliveryCount: count,
+    onlyGroup: entry.onlyGroup,
+    prev: entry.prev,
+  });
   const groupOf = (topic: string) => {
     const g = groups.get(topic);
     if (g === undefined) throw new Error(`consumer of ${groupName} does not read ${topic}`);

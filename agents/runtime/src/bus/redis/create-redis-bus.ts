@@ -91,7 +91,8 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
   const parseDeadLetter = (group: string, [id, raw]: StreamEntry): DeadLetter => {
     const f = fieldsOf(raw);
     return {
-      id, group,
+      id,
+      group,
       topic: f.get('t') ?? '',
       event: assertEventValid(JSON.parse(f.get('e') ?? 'null')),
       error: JSON.parse(f.get('err') ?? 'null') as SerializedError,
@@ -119,7 +120,13 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
       }
       const [entryId, duplicate] = await scripts.publish(
         [stream, keys.dedupe(dedupeKey ?? ''), keys.lastOfKey(topic, event.partitionkey ?? '')],
-        [opts.streamMaxLen, envelope, dedupeKey === undefined ? 0 : (publishOpts.dedupeTtlSeconds ?? 86_400), linked ? linkTtlSeconds : 0, onlyGroup ?? ''],
+        [
+          opts.streamMaxLen,
+          envelope,
+          dedupeKey === undefined ? 0 : (publishOpts.dedupeTtlSeconds ?? 86_400),
+          linked ? linkTtlSeconds : 0,
+          onlyGroup ?? '',
+        ],
       );
       if (duplicate === 0) opts.observer.published(topic);
       return { entryId, duplicate: duplicate === 1 };
@@ -130,7 +137,16 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
       for (const topic of s.topics) await ensureGroup(keys.stream(topic), s.group);
       const blocking = client.duplicate({ connectionName: `wow-consumer-${s.group}`, enableAutoPipelining: false });
       blockingClients.add(blocking);
-      const port = createRedisConsumerPort({ client, blocking, keys, group: s.group, consumer: s.consumer, topics: s.topics, visibilityTimeoutMs: s.visibilityTimeoutMs, log: opts.log });
+      const port = createRedisConsumerPort({
+        client,
+        blocking,
+        keys,
+        group: s.group,
+        consumer: s.consumer,
+        topics: s.topics,
+        visibilityTimeoutMs: s.visibilityTimeoutMs,
+        log: opts.log,
+      });
       const handle = runConsumer(port, {
         ...s,
         claimIntervalMs: Math.min(opts.claimIntervalMs, s.visibilityTimeoutMs),
@@ -166,7 +182,8 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
         const dlq = keys.deadLetters(group);
         const entries = ((await client.xrange(dlq, '-', '+')) as StreamEntry[]).map((e) => parseDeadLetter(group, e));
         for (const id of ids ?? []) {
-          if (!entries.some((d) => d.id === id)) throw createError('WOW_ERR_DLQ_ENTRY_NOT_FOUND', [id, group, `--agent ${group}`]);
+          if (!entries.some((d) => d.id === id))
+            throw createError('WOW_ERR_DLQ_ENTRY_NOT_FOUND', [id, group, `--agent ${group}`]);
         }
         let moved = 0;
         for (const d of ids === undefined ? entries : entries.filter((e) => ids.includes(e.id))) {
@@ -181,7 +198,10 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
     async stats() {
       const topics: TopicStats[] = [];
       for (const stream of await scan(keys.streamPattern)) {
-        const [length, rawGroups] = await Promise.all([client.xlen(stream), client.xinfo('GROUPS', stream) as Promise<unknown[][]>]);
+        const [length, rawGroups] = await Promise.all([
+          client.xlen(stream),
+          client.xinfo('GROUPS', stream) as Promise<unknown[][]>,
+        ]);
         const groups: GroupStats[] = [];
         for (const raw of rawGroups) {
           const info = new Map<string, unknown>();
@@ -194,11 +214,22 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
             const [first] = (await client.xpending(stream, name, '-', '+', 1)) as [string, string, number, number][];
             oldestPendingMs = first === undefined ? null : first[2];
           }
-          groups.push({ group: name, consumers: Number(info.get('consumers') ?? 0), pending, lag: typeof lag === 'number' ? lag : null, oldestPendingMs });
+          groups.push({
+            group: name,
+            consumers: Number(info.get('consumers') ?? 0),
+            pending,
+            lag: typeof lag === 'number' ? lag : null,
+            oldestPendingMs,
+          });
         }
         topics.push({ topic: keys.topicOfStream(stream), length, groups });
       }
-      const deadLetters = await Promise.all((await scan(keys.deadLetterPattern)).map(async (stream) => ({ group: keys.groupOfDeadLetters(stream), count: await client.xlen(stream) })));
+      const deadLetters = await Promise.all(
+        (await scan(keys.deadLetterPattern)).map(async (stream) => ({
+          group: keys.groupOfDeadLetters(stream),
+          count: await client.xlen(stream),
+        })),
+      );
       return { topics, deadLetters };
     },
     async ping() {

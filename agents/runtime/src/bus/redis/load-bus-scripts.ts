@@ -7,8 +7,14 @@ const redriveLua = lua('redrive-2.lua');
 
 /** The bus's Lua scripts as typed calls (EVALSHA, falling back to EVAL once per connection). */
 export interface BusScripts {
-  publish(keys: [stream: string, dedupe: string, lastOfKey: string], args: [maxLen: number, envelope: string, dedupeTtl: number, linkTtl: number, onlyGroup: string]): Promise<[string, number]>;
-  redrive(keys: [deadLetters: string, stream: string], args: [id: string, group: string, maxLen: number]): Promise<string | null>;
+  publish(
+    keys: [stream: string, dedupe: string, lastOfKey: string],
+    args: [maxLen: number, envelope: string, dedupeTtl: number, linkTtl: number, onlyGroup: string],
+  ): Promise<[string, number]>;
+  redrive(
+    keys: [deadLetters: string, stream: string],
+    args: [id: string, group: string, maxLen: number],
+  ): Promise<string | null>;
 }
 
 export function loadBusScripts(client: Redis): BusScripts {

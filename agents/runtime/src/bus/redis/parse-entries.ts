@@ -17,7 +17,14 @@ export function parseEntry(topic: string, [entryId, raw]: StreamEntry, deliveryC
   const json = fields.get(entryFields.event);
   if (json === undefined) return null;
   try {
-    return { entryId, topic, event: assertEventValid(JSON.parse(json)), deliveryCount, onlyGroup: fields.get(entryFields.onlyGroup), prev: fields.get(entryFields.prev) };
+    return {
+      entryId,
+      topic,
+      event: assertEventValid(JSON.parse(json)),
+      deliveryCount,
+      onlyGroup: fields.get(entryFields.onlyGroup),
+      prev: fields.get(entryFields.prev),
+    };
   } catch {
     return null;
   }

@@ -37,7 +37,10 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
     const batch = [...acks];
     acks.clear();
     for (const [stream, { ids, waiters, failers }] of batch) {
-      client.xack(stream, group, ...ids).then(() => waiters.forEach((w) => w()), (err: unknown) => failers.forEach((f) => f(err)));
+      client.xack(stream, group, ...ids).then(
+        () => waiters.forEach((w) => w()),
+        (err: unknown) => failers.forEach((f) => f(err)),
+      );
     }
   };
 
@@ -49,7 +52,10 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
         const delivery = parseEntry(topic, entry, deliveryCount(entry[0]));
         if (delivery !== null) out.push(delivery);
         else {
-          log.error({ stream, entryId: entry[0], fields: entry[1] }, 'stream entry is not a WAOOAW envelope; acking it away');
+          log.error(
+            { stream, entryId: entry[0], fields: entry[1] },
+            'stream entry is not a WAOOAW envelope; acking it away',
+          );
           void client.xack(stream, group, entry[0]);
         }
       }
@@ -61,7 +67,18 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
     async read(count) {
       if (interrupted) return [];
       try {
-        const reply = (await blocking.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'BLOCK', 2000, 'STREAMS', ...streams, ...streams.map(() => '>'))) as ReadReply;
+        const reply = (await blocking.xreadgroup(
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          count,
+          'BLOCK',
+          2000,
+          'STREAMS',
+          ...streams,
+          ...streams.map(() => '>'),
+        )) as ReadReply;
         return toDeliveries(reply, () => 1);
       } catch (err) {
         if (interrupted) return [];
@@ -72,13 +89,29 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
       const out: RawDelivery[] = [];
       for (const stream of streams) {
         if (out.length >= count) break;
-        const idle = (await client.xpending(stream, group, 'IDLE', opts.visibilityTimeoutMs, '-', '+', count - out.length)) as PendingRow[];
+        const idle = (await client.xpending(
+          stream,
+          group,
+          'IDLE',
+          opts.visibilityTimeoutMs,
+          '-',
+          '+',
+          count - out.length,
+        )) as PendingRow[];
         const stale = idle.filter(([, owner]) => owner !== consumer);
         if (stale.length === 0) continue;
         const deliveries = new Map(stale.map(([id, , , n]) => [id, n + 1]));
         // XCLAIM re-checks the idle time, so two consumers claiming at once cannot both win.
-        const claimed = (await client.xclaim(stream, group, consumer, opts.visibilityTimeoutMs, ...stale.map(([id]) => id))) as StreamEntry[];
-        out.push(...toDeliveries([[stream, claimed.filter((e) => Array.isArray(e[1]))]], (id) => deliveries.get(id) ?? 2));
+        const claimed = (await client.xclaim(
+          stream,
+          group,
+          consumer,
+          opts.visibilityTimeoutMs,
+          ...stale.map(([id]) => id),
+        )) as StreamEntry[];
+        out.push(
+          ...toDeliveries([[stream, claimed.filter((e) => Array.isArray(e[1]))]], (id) => deliveries.get(id) ?? 2),
+        );
       }
       return out;
     },
@@ -88,7 +121,9 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
         const stream = keys.stream(e.topic);
         byStream.set(stream, [...(byStream.get(stream) ?? []), e.entryId]);
       }
-      await Promise.all([...byStream].map(([stream, ids]) => client.xclaim(stream, group, consumer, 0, ...ids, 'JUSTID')));
+      await Promise.all(
+        [...byStream].map(([stream, ids]) => client.xclaim(stream, group, consumer, 0, ...ids, 'JUSTID')),
+      );
     },
     ack(e) {
       return new Promise<void>((resolve, reject) => {
@@ -107,9 +142,27 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
     async deadLetter(e, error, attempts) {
       const stream = keys.stream(e.topic);
       // MULTI/EXEC: the entry is in the dead-letter stream exactly when it is acked.
-      await client.multi()
-        .xadd(keys.deadLetters(group), 'MAXLEN', '~', 100_000, '*',
-          'e', JSON.stringify(e.event), 't', e.topic, 'id', e.entryId, 'err', JSON.stringify(error), 'a', String(attempts), 'at', new Date().toISOString())
+      await client
+        .multi()
+        .xadd(
+          keys.deadLetters(group),
+          'MAXLEN',
+          '~',
+          100_000,
+          '*',
+          'e',
+          JSON.stringify(e.event),
+          't',
+          e.topic,
+          'id',
+          e.entryId,
+          'err',
+          JSON.stringify(error),
+          'a',
+          String(attempts),
+          'at',
+          new Date().toISOString(),
+        )
         .xack(stream, group, e.entryId)
         .exec();
     },
@@ -128,7 +181,11 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
       }
     },
     async reply(replyTo, correlationId, body) {
-      await client.multi().xadd(replyTo, 'MAXLEN', '~', 1000, '*', 'c', correlationId, 'b', JSON.stringify(body)).expire(replyTo, 300).exec();
+      await client
+        .multi()
+        .xadd(replyTo, 'MAXLEN', '~', 1000, '*', 'c', correlationId, 'b', JSON.stringify(body))
+        .expire(replyTo, 300)
+        .exec();
     },
     interrupt() {
       interrupted = true;
