@@ -1,8 +1,13 @@
-/** Runs each check with a deadline; a dependency that hangs is as unready as one that fails. */
+/**
+ * Runs each check with a deadline; a dependency that hangs is as unready as one that fails.
+ * The answer says only which dependency is down (the route is public); why goes to `onFailure`,
+ * for the log, since a driver's message names hosts, users and databases.
+ */
 export async function checkReadiness(
   checks: Record<string, () => Promise<void>>,
   timeoutMs: number,
-): Promise<Record<string, string>> {
+  onFailure: (name: string, err: unknown) => void,
+): Promise<Record<string, 'ok' | 'unreachable'>> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       let timer: NodeJS.Timeout | undefined;
@@ -15,7 +20,8 @@ export async function checkReadiness(
         ]);
         return [name, 'ok'] as const;
       } catch (err) {
-        return [name, `unreachable: ${err instanceof Error ? err.message : String(err)}`] as const;
+        onFailure(name, err);
+        return [name, 'unreachable'] as const;
       } finally {
         clearTimeout(timer);
       }

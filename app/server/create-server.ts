@@ -107,8 +107,12 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_req, reply) => {
-    const checks = await checkReadiness({ database: () => deps.store.ping(), bus: () => bus.ping() }, 2000);
+  app.get('/readyz', async (req, reply) => {
+    const checks = await checkReadiness(
+      { database: () => deps.store.ping(), bus: () => bus.ping() },
+      2000,
+      (name, err) => req.log.warn({ err, dependency: name }, `readiness: ${name} is unreachable`),
+    );
     return reply.code(Object.values(checks).every((c) => c === 'ok') ? 200 : 503).send(checks);
   });
 

@@ -215,7 +215,8 @@ describe.each(buses)('webhook ingest on the $name', ({ make }) => {
     await bus.close();
     const down = await server.inject({ method: 'GET', url: '/readyz' });
     expect(down.statusCode).toBe(503);
-    expect(down.json()).toMatchObject({ database: 'ok', bus: expect.stringContaining('unreachable') as string });
+    // Which dependency is down, never the driver's message (hosts, users): the route is public.
+    expect(down.json()).toEqual({ database: 'ok', bus: 'unreachable' });
   });
 
   it('refuses deliveries it cannot verify when no WEBHOOK_SECRET is set', async () => {
