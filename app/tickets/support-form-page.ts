@@ -57,19 +57,20 @@ const styleSheet = new SafeHtml(style);
 
 function page(title: string, main: SafeHtml): string {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title}</title>
-        <style>
-          ${styleSheet}
-        </style>
-      </head>
-      <body>
-        <main>${main}</main>
-      </body>
-    </html> `.text;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${styleSheet}</style>
+</head>
+<body>
+<main>
+${main}
+</main>
+</body>
+</html>
+`.text;
 }
 
 /** The support form: empty, or again with each field's problem and what was typed. */
@@ -78,22 +79,20 @@ export function renderSupportForm(state: FormState): string {
   const summary =
     state.errors.length > 0 &&
     html`<div class="summary" role="alert" aria-labelledby="summary-title" tabindex="-1" id="error-summary">
-      <h2 id="summary-title">There is a problem</h2>
-      <ul>
-        ${state.errors.map((e) => html`<li><a href="#${e.field}">${e.message}</a></li>`)}
-      </ul>
-    </div>`;
+<h2 id="summary-title">There is a problem</h2>
+<ul>${state.errors.map((e) => html`<li><a href="#${e.field}">${e.message}</a></li>`)}</ul>
+</div>`;
   const title = `${state.errors.length > 0 ? 'Error: ' : ''}Contact support`;
   return page(
     title,
     html`<h1>Contact support</h1>
-      ${summary}
-      <p>Tell us what went wrong. We reply by email, and you get a ticket reference straight away.</p>
-      <form method="post" action="/support" novalidate>
-        <input type="hidden" name="submission" value="${state.submission}" />
-        ${fields.map((f) => field(f, state.values[f.name] ?? '', errorOf(f.name)))}
-        <button type="submit">Send</button>
-      </form>`,
+${summary}
+<p>Tell us what went wrong. We reply by email, and you get a ticket reference straight away.</p>
+<form method="post" action="/support" novalidate>
+<input type="hidden" name="submission" value="${state.submission}">
+${fields.map((f) => field(f, state.values[f.name] ?? '', errorOf(f.name)))}
+<button type="submit">Send</button>
+</form>`,
   );
 }
 
@@ -104,14 +103,14 @@ function field(f: (typeof fields)[number], value: string, error: string | undefi
   ]
     .filter((id) => id !== undefined)
     .join(' ');
-  const attrs = html`id="${f.name}" name="${f.name}"
-  autocomplete="${f.autocomplete}"${f.required && html` required aria-required="true"`}${error !== undefined && html` aria-invalid="true"`}${described !== '' && html` aria-describedby="${described}"`}`;
+  const attrs = html`id="${f.name}" name="${f.name}" autocomplete="${f.autocomplete}"${f.required && html` required aria-required="true"`}${error !== undefined && html` aria-invalid="true"`}${described !== '' && html` aria-describedby="${described}"`}`;
   return html`<div>
-    <label for="${f.name}">${f.label}</label>
-    ${f.hint !== undefined && html`<p class="hint" id="${f.name}-hint">${f.hint}</p>`}
-    ${error !== undefined && html`<p class="error" id="${f.name}-error"><span class="visually-hidden">Error: </span>${error}</p>`}
-    ${f.input === 'textarea' ? html`<textarea ${attrs}>${value}</textarea>` : html`<input type="${f.input}" ${attrs} value="${value}" />`}
-  </div> `;
+<label for="${f.name}">${f.label}</label>
+${f.hint !== undefined && html`<p class="hint" id="${f.name}-hint">${f.hint}</p>`}
+${error !== undefined && html`<p class="error" id="${f.name}-error"><span class="visually-hidden">Error: </span>${error}</p>`}
+${f.input === 'textarea' ? html`<textarea ${attrs}>${value}</textarea>` : html`<input type="${f.input}" ${attrs} value="${value}">`}
+</div>
+`;
 }
 
 /** What the person sees once the ticket is open: its reference, to quote in later mail. */
@@ -119,14 +118,11 @@ export function renderConfirmation(ticket: TicketView): string {
   return page(
     'Request received – Contact support',
     html`<h1>We have your request</h1>
-      <p role="status">Your ticket reference is</p>
-      <p class="reference" id="ticket-reference">${ticket.id}</p>
-      <p>Subject: ${ticket.subject}</p>
-      <p>
-        We will answer you at ${ticket.requester.email ?? 'your email address'}. Quote the reference if you write to us
-        about it.
-      </p>
-      <p><a href="/support">Send another request</a></p>`,
+<p role="status">Your ticket reference is</p>
+<p class="reference" id="ticket-reference">${ticket.id}</p>
+<p>Subject: ${ticket.subject}</p>
+<p>We will answer you at ${ticket.requester.email ?? 'your email address'}. Quote the reference if you write to us about it.</p>
+<p><a href="/support">Send another request</a></p>`,
   );
 }
 
@@ -140,12 +136,9 @@ export function renderRateLimited(retryAt: Date, retryAfterSeconds: number): str
   return page(
     'Too many requests – Contact support',
     html`<h1>Too many requests</h1>
-      <p>
-        We take only a few requests an hour from one network, and for one email address, so that nobody can use this
-        form to flood someone with mail. Your request was not sent.
-      </p>
-      <p>Try again after ${at} (in ${minutes} minute${minutes === 1 ? '' : 's'}).</p>
-      <p><a href="/support">Back to the form</a></p>`,
+<p>We take only a few requests an hour from one network, and for one email address, so that nobody can use this form to flood someone with mail. Your request was not sent.</p>
+<p>Try again after ${at} (in ${minutes} minute${minutes === 1 ? '' : 's'}).</p>
+<p><a href="/support">Back to the form</a></p>`,
   );
 }
 
@@ -158,7 +151,7 @@ export function renderFailure(status: number, requestId: string): string {
   return page(
     'Problem – Contact support',
     html`<h1>Your request was not sent</h1>
-      <p>${text}</p>
-      <p><a href="/support">Back to the form</a></p>`,
+<p>${text}</p>
+<p><a href="/support">Back to the form</a></p>`,
   );
 }

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadManifests, parseManifest } from '../../src/agent/load-manifests.ts';
@@ -60,9 +61,13 @@ describe('agent manifests', () => {
     expect(message).toMatch(/bad-agents\/badyaml\/agent\.yml:\d+:\d+ YAML/);
   });
 
-  it('publishes the schema for editors as agents/runtime/agent.schema.json', () => {
+  it('publishes the schema for editors as agents/runtime/agent.schema.json', async () => {
     const path = new URL('../../agent.schema.json', import.meta.url);
-    const current = JSON.stringify(z.toJSONSchema(manifestSchema, { io: 'input' }), null, 2) + '\n';
+    // Formatted as the rest of the tree is, so lint and this test agree on its bytes.
+    const current = await format(JSON.stringify(z.toJSONSchema(manifestSchema, { io: 'input' })), {
+      ...(await resolveConfig(path)),
+      filepath: path.pathname,
+    });
     if (process.env.WRITE_SCHEMA === '1') writeFileSync(path, current);
     expect(readFileSync(path, 'utf8')).toBe(current);
   });
