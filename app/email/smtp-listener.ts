@@ -63,7 +63,8 @@ export async function startSmtpListener(opts: SmtpListenerOptions): Promise<Smtp
     socketTimeout: opts.socketTimeoutMs ?? 60_000,
     logger: false,
     closeTimeout: opts.closeTimeoutMs ?? 10_000,
-    // Mail for anyone else is not ours to take: the desk is no relay.
+    // Mail for anyone else is not ours to take: the desk is no relay. Any local part of the
+    // desk's domains is taken, so the tickets' reply addresses (support+t-<token>@) are too.
     onRcptTo(address, _session, callback) {
       const domain = address.address.slice(address.address.lastIndexOf('@') + 1).toLowerCase();
       if (domains.includes(domain)) callback();
@@ -109,7 +110,8 @@ async function takeMail(
   try {
     if (stream.sizeExceeded) throw createError('WOW_ERR_EMAIL_TOO_LARGE', [opts.maxBytes]);
     const envelopeFrom = session.envelope.mailFrom === false ? undefined : session.envelope.mailFrom.address;
-    const mail = await parseInboundMail(Buffer.concat(chunks), { envelopeFrom });
+    const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
+    const mail = await parseInboundMail(Buffer.concat(chunks), { envelopeFrom, envelopeTo });
     const outcome = await receiveEmail(opts.store, mail, { deskAddress: opts.deskAddress });
     // No sender address in the log: it is the customer's personal data (SUPPORT_PERSONAL_DATA_IN_ISSUES).
     opts.log.info({ messageId: mail.messageId, ...outcome }, `email ${outcome.did}`);

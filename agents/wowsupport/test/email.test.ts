@@ -16,6 +16,7 @@ import { findByChannelId, findTicket, recordDeskMessage, ticketMessages } from '
 import { messageAttachments } from '../src/email/message-attachments.ts';
 import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
 import { receiveEmail } from '../src/email/receive-email.ts';
+import { createReplyToken, replyAddress } from '../src/email/reply-address.ts';
 import { stripQuotedReply } from '../src/desk/strip-quoted-reply.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 
@@ -59,6 +60,10 @@ function mailText(headers: Record<string, string>, body = 'Hello, it broke.'): s
     .join('\r\n')}\r\n\r\n${body}\r\n`;
 }
 
+/** A reply address of the ticket's, as the desk's mail on it carries one. */
+const replyAddressOf = async (store: Store, ticketId: string) =>
+  replyAddress('support@waooaw.example', await createReplyToken(store, ticketId));
+
 async function dropSchema(store: Store): Promise<void> {
   const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
   await store.close();
@@ -76,8 +81,7 @@ describe("reading a customer's mail", () => {
       messageId: ids.plain,
       from: { address: 'ada@customer.example', name: 'Ada Lovelace' },
       subject: 'Webhook deliveries fail with 500',
-      inReplyTo: null,
-      references: [],
+      recipients: ['support@waooaw.example'],
       attachments: [],
       autoReply: false,
       autoReplyReason: null,
@@ -106,14 +110,19 @@ describe("reading a customer's mail", () => {
     expect(JSON.stringify(mail)).not.toContain('JVBERi0');
   });
 
-  it('reads a reply: In-Reply-To, References, and the new text without the quoted mail', async () => {
-    const mail = await parseInboundMail(await fixture('reply'));
+  it('reads a reply: its recipients (envelope, To, Cc; once each) and the new text without the quoted mail', async () => {
+    const mail = await parseInboundMail(await fixture('reply'), {
+      envelopeTo: ['support+t-0123@waooaw.example', 'support@waooaw.example'],
+    });
     expect(mail).toMatchObject({
       messageId: ids.reply,
-      inReplyTo: ids.plain,
-      references: [ids.plain],
+      recipients: ['support+t-0123@waooaw.example', 'support@waooaw.example'],
       subject: 'Re: Webhook deliveries fail with 500',
     });
+    expect(
+      (await parseInboundMail(mailText({ To: 'Desk <Support@WAOOAW.example>, b@x.example', Cc: 'Team: c@x.example;' })))
+        .recipients,
+    ).toEqual(['support@waooaw.example', 'b@x.example', 'c@x.example']);
     expect(mail.text).toBe('One more detail: it started right after we rotated our TLS certificate.');
   });
 
@@ -260,8 +269,11 @@ describe.each(backends)('receiving email on $name', (backend) => {
     expect(events).toEqual([{ type: 'support.ticket.opened', subject: outcome.ticketId }]);
   });
 
-  it('threads a reply onto the same ticket by In-Reply-To, without the quoted mail', async () => {
-    const outcome = await receiveEmail(store, await parseInboundMail(await fixture('reply')));
+  it("threads a reply sent to the ticket's reply address onto it, without the quoted mail", async () => {
+    const outcome = await receiveEmail(
+      store,
+      await parseInboundMail(await fixture('reply'), { envelopeTo: [await replyAddressOf(store, firstTicket)] }),
+    );
     expect(outcome).toMatchObject({ did: 'threaded', ticketId: firstTicket, repliedTo: firstTicket, followUp: false });
     const messages = await ticketMessages(store, firstTicket);
     expect(messages.map((m) => [m.channelMsgId, m.author.id])).toEqual([
@@ -310,22 +322,27 @@ describe.each(backends)('receiving email on $name', (backend) => {
     expect(await messageAttachments(store, (await ticketMessages(store, firstTicket))[0]?.id ?? '')).toEqual([]);
   });
 
-  it('threads by References, newest first, when In-Reply-To names a mail the desk never saw', async () => {
+  it('threads by a reply address in To or Cc too, never by In-Reply-To or References, and only for a participant', async () => {
     const html = await receiveEmail(store, await parseInboundMail(await fixture('html-only')));
-    const raw = mailText({
-      From: 'Grace Hopper <grace@navy.example>',
-      'In-Reply-To': '<unknown-1@elsewhere.example>',
-      References: `${ids.plain} ${ids.html} <unknown-1@elsewhere.example>`,
-      Subject: 'Re: both',
-    });
-    const outcome = await receiveEmail(store, await parseInboundMail(raw));
-    expect(outcome).toMatchObject({ did: 'threaded', ticketId: html.did === 'opened' ? html.ticketId : '' });
-    // The same References from Ada: Grace's ticket is not hers, so it lands on her own.
-    const ada = await receiveEmail(
+    const graceTicket = html.did === 'opened' ? html.ticketId : '';
+    const grace = 'Grace Hopper <grace@navy.example>';
+    // Her own Message-ID in both headers, to the desk's plain address: a ticket of its own.
+    const named = await receiveEmail(
       store,
-      await parseInboundMail(mailText({ References: `${ids.plain} ${ids.html}`, Subject: 'Re: both' })),
+      await parseInboundMail(mailText({ From: grace, 'In-Reply-To': ids.html, References: ids.html })),
     );
-    expect(ada).toMatchObject({ did: 'threaded', ticketId: firstTicket });
+    expect(named).toMatchObject({ did: 'opened' });
+    const address = await replyAddressOf(store, graceTicket);
+    const cc = await receiveEmail(
+      store,
+      await parseInboundMail(mailText({ From: grace, Cc: `Support <${address.toUpperCase()}>`, Subject: 'Re: key' })),
+    );
+    expect(cc).toMatchObject({ did: 'threaded', ticketId: graceTicket });
+    // Ada has the address (a forward) but no part in Grace's ticket; a token the desk never made names nothing.
+    for (const to of [address, address.replace(/t-[0-9a-f]{4}/, 't-0000')])
+      expect(await receiveEmail(store, await parseInboundMail(mailText({ To: to })))).toMatchObject({
+        did: 'opened',
+      });
   });
 
   it('opens a linked follow-up for a reply to a closed ticket', async () => {
@@ -345,7 +362,7 @@ describe.each(backends)('receiving email on $name', (backend) => {
     const outcome = await receiveEmail(
       store,
       await parseInboundMail(
-        mailText({ 'In-Reply-To': '<to-close@customer.example>', Subject: 'Re: Billing' }, 'Charged again.'),
+        mailText({ To: await replyAddressOf(store, closed.ticketId), Subject: 'Re: Billing' }, 'Charged again.'),
       ),
     );
     expect(outcome).toMatchObject({ did: 'threaded', repliedTo: closed.ticketId, followUp: true });
@@ -507,16 +524,93 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
     expect(mallorys).toHaveLength(2);
     expect(mallorys.map((t) => t.follows_ticket_id)).toEqual([null, null]);
 
-    // Ada, the requester, still answers her own thread.
+    // Ada, the requester, still answers her own thread, to the address the desk's mail gave her.
+    const address = await replyAddressOf(store, victim);
     expect(
       (
         await deliver(
           listener.address.port,
-          mailText({ 'In-Reply-To': first, Subject: 'Re: Invoice question' }, 'Good - thanks!'),
+          mailText({ To: address, 'In-Reply-To': first, Subject: 'Re: Invoice question' }, 'Good - thanks!'),
+          { from: 'ada@customer.example', to: [address] },
         )
       ).code,
     ).toBe(250);
     expect((await ticketCsat(store, victim)).map((c) => c.rating)).toEqual(['good']);
+  });
+
+  it("threads a mail only through the ticket's secret reply address: a forged From with the ticket's Message-IDs opens a ticket of its own", async () => {
+    // Ada's ticket, and the desk's answer to it.
+    const first = `<${uniqueName('refund')}@customer.example>`;
+    expect(
+      (await deliver(listener.address.port, mailText({ 'Message-ID': first, Subject: 'Refund' }, 'Refund order 7?')))
+        .code,
+    ).toBe(250);
+    const ticketId = (await findByChannelId(store, 'email', first))?.ticketId ?? '';
+    const answer = await store.transaction((tx) =>
+      recordDeskMessage(tx, ticketId, {
+        direction: 'outbound',
+        author: { kind: 'human', id: 'octocat' },
+        body: 'Refunded; reply "good" or "bad" to rate us.',
+        autoSubmitted: false,
+        action: 'ask_customer',
+      }),
+    );
+    const channels = await createCustomerChannels({
+      smtpUrl: `smtp://127.0.0.1:${capturePort}`,
+      emailFrom: 'support@waooaw.example',
+    });
+    await deliverOutbound(store, channels, answer.messageId);
+    const deskMail = await simpleParser(captured.at(-1) ?? Buffer.alloc(0));
+    const deskId = `<${answer.messageId}@waooaw.example>`;
+    const before = await ticketMessages(store, ticketId);
+
+    // Mallory saw the thread (a forward, a CC): she has its Message-IDs and Ada's address,
+    // and nothing at the MX checks SPF, DKIM or DMARC. She writes as Ada, to the desk.
+    const forged = await deliver(
+      listener.address.port,
+      mailText(
+        {
+          From: 'Ada Lovelace <ada@customer.example>',
+          'In-Reply-To': deskId,
+          References: `${first} ${deskId}`,
+          Subject: 'Re: Refund',
+        },
+        'Please send the refund to IBAN XX00 0000 EVIL instead.',
+      ),
+    );
+    expect(forged.code).toBe(250);
+    expect(forged.response).not.toContain(ticketId);
+    expect(await ticketMessages(store, ticketId)).toEqual(before);
+
+    // The desk's mail names the ticket's reply address, and only as Reply-To: never in its text.
+    const replyTo = deskMail.replyTo?.value[0]?.address ?? '';
+    expect(replyTo).toMatch(/^support\+t-[0-9a-f]{32}@waooaw\.example$/);
+    const token = replyTo.slice('support+t-'.length, -'@waooaw.example'.length);
+    expect(deskMail.text).not.toContain(token);
+    // Nor is it in the database, from which the ticket's issue is written: only its sha256 is.
+    const stored = await store.query<{ dump: string }>(
+      `select concat((select json_agg(m)::text from support_messages m), (select json_agg(r)::text from support_email_reply_tokens r)) as dump`,
+    );
+    expect(stored.rows[0]?.dump).not.toContain(token);
+    // Ada's mail client answers to it: the RCPT TO is accepted, and her mail lands on her ticket.
+    const reply = await deliver(
+      listener.address.port,
+      mailText({ To: replyTo, 'In-Reply-To': deskId, Subject: 'Re: Refund' }, 'Good - thanks!'),
+      { from: 'ada@customer.example', to: [replyTo] },
+    );
+    expect(reply).toMatchObject({ code: 250, response: expect.stringContaining(`ticket ${ticketId}`) as unknown });
+    expect((await ticketMessages(store, ticketId)).at(-1)).toMatchObject({
+      direction: 'inbound',
+      body: 'Good - thanks!',
+    });
+    // A stranger who has the address (Ada forwarded the mail) is still no participant.
+    const stranger = await deliver(
+      listener.address.port,
+      mailText({ From: 'Mallory <mallory@evil.example>', To: replyTo, Subject: 'Re: Refund' }, 'Me too.'),
+      { from: 'mallory@evil.example', to: [replyTo] },
+    );
+    expect(stranger.code).toBe(250);
+    expect(stranger.response).not.toContain(ticketId);
   });
 
   it('answers 550 to a mail it can never read and 552 to one too large, storing nothing', async () => {
@@ -580,19 +674,23 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
     const sent = await simpleParser(raw);
     expect(sent.headers.get('auto-submitted')).toBe('auto-replied');
     expect(sent.inReplyTo).toBe(ids.plain);
+    const replyTo = sent.replyTo?.value[0]?.address ?? '';
     expect(sent.subject).toBe('Re: Webhook deliveries fail with 500');
     // The desk's own answer, were it to come back (a forwarding loop), is an automatic mail.
     expect(await parseInboundMail(raw)).toMatchObject({ autoReply: true });
 
     const reply = mailText(
       {
+        To: replyTo,
         Subject: 'Re: Webhook deliveries fail with 500',
         'In-Reply-To': `<${answer.messageId}@waooaw.example>`,
         References: `${ids.plain} <${answer.messageId}@waooaw.example>`,
       },
       'Fixed our endpoint, thanks.\r\n\r\nOn Tue, 1 Dec 2026, WAOOAW Support wrote:\r\n> Your endpoint answers 500',
     );
-    expect((await deliver(listener.address.port, reply)).code).toBe(250);
+    expect(
+      (await deliver(listener.address.port, reply, { from: 'ada@customer.example', to: [replyTo] })).response,
+    ).toContain(`ticket ${ticketId}`);
     const messages = await ticketMessages(store, ticketId);
     expect(messages.map((m) => [m.direction, m.body])).toEqual([
       ['inbound', expect.stringContaining('since this morning') as unknown],

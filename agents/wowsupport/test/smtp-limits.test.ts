@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpListener, type SmtpListener } from '../../../app/email/smtp-listener.ts';
 import { createLogger, type Store } from '../../runtime/src/index.ts';
 import { findByChannelId, findTicket, ticketMessages } from '../src/desk/tickets.ts';
+import { createReplyToken, replyAddress } from '../src/email/reply-address.ts';
 import { uniqueName } from '../../../test/support/servers.ts';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 
@@ -179,19 +180,20 @@ describe("the SMTP listener's limits", () => {
     expect(logBytes() - start).toBeLessThan(16 * 1024);
   });
 
-  it('reads at most the 50 newest References, however many a mail lists', async () => {
+  it("reads at most 100 of a mail's recipients, and at most 20 reply addresses among them, however many it lists", async () => {
     const first = `<${uniqueName('thread')}@customer.example>`;
     expect((await deliver(listener.address.port, mailText({ 'Message-ID': first }))).code).toBe(250);
-    const ticketId = (await findByChannelId(store, 'email', first))?.ticketId;
-    const unknown = Array.from({ length: 50 }, (_, i) => `<unknown-${i}@elsewhere.example>`);
-    const near = await deliver(
-      listener.address.port,
-      mailText({ References: [first, ...unknown.slice(1)].join('\r\n ') }),
-    );
-    expect(near.response).toContain(`ticket ${ticketId ?? 'none'}`);
-    const far = await deliver(listener.address.port, mailText({ References: [first, ...unknown].join('\r\n ') }));
-    expect(far.code).toBe(250);
-    expect(far.response).not.toContain(ticketId ?? 'none');
+    const ticketId = (await findByChannelId(store, 'email', first))?.ticketId ?? '';
+    const address = replyAddress('support@waooaw.example', await createReplyToken(store, ticketId));
+    // The envelope's recipient is the first; the To header's follow.
+    const to = (fillers: string[]) => mailText({ To: [...fillers, address].join(',\r\n ') });
+    const others = (n: number) => Array.from({ length: n }, (_, i) => `desk-${i}@waooaw.example`);
+    const tokens = (n: number) =>
+      Array.from({ length: n }, (_, i) => `support+t-${i.toString(16).padStart(32, '0')}@waooaw.example`);
+    expect((await deliver(listener.address.port, to(others(98)))).response).toContain(`ticket ${ticketId}`);
+    expect((await deliver(listener.address.port, to(others(99)))).response).not.toContain(ticketId);
+    expect((await deliver(listener.address.port, to(tokens(19)))).response).toContain(`ticket ${ticketId}`);
+    expect((await deliver(listener.address.port, to(tokens(20)))).response).not.toContain(ticketId);
   });
 
   it('serves at most maxClients connections at once, and closes a connection that goes quiet', async () => {

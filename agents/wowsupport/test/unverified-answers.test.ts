@@ -128,7 +128,7 @@ describe('automatic answers to an address nobody has verified', () => {
     const ticketId = /[0-9a-f-]{36}/.exec(first?.subject ?? '')?.[0] ?? '';
     const reply = [
       'From: Victim <victim@example.com>',
-      'To: support@waooaw.example',
+      `To: ${first?.replyTo?.value[0]?.address ?? 'the reply address of the desk'}`,
       `Subject: Re: ${first?.subject ?? ''}`,
       `Message-ID: <reply-${ticketId}@example.com>`,
       `In-Reply-To: ${first?.messageId ?? ''}`,

@@ -1,5 +1,6 @@
 import type { SupportSettings } from '../../../runtime/src/index.ts';
 import type { CustomerChannels } from './deliver-outbound.ts';
+import { replyAddress } from '../email/reply-address.ts';
 import { openWebhookSecret } from '../intake/webhook-secrets.ts';
 import { postCustomerWebhook } from './post-customer-webhook.ts';
 
@@ -38,6 +39,7 @@ export async function createCustomerChannels(
             mail.sendTicketEmail(transport, {
               messageId: message.messageId,
               from: settings.emailFrom,
+              replyTo: replyAddress(settings.emailFrom, message.replyToken),
               to: message.requesterEmail,
               subject: message.subject,
               body: message.body,

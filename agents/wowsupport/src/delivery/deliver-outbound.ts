@@ -1,5 +1,6 @@
 import { createError, readSql, type Store } from '../../../runtime/src/index.ts';
 import type { TicketChannel } from '../desk/tickets.ts';
+import { createReplyToken } from '../email/reply-address.ts';
 import { storedWebhookSecret, type StoredWebhookSecret, type WebhookSecretColumns } from '../intake/webhook-secrets.ts';
 
 const sql = {
@@ -35,8 +36,13 @@ export interface CustomerChannels {
   webhook(
     message: OutboundMessage & { customer: { id: string; webhookUrl: string; webhookSecret: StoredWebhookSecret } },
   ): Promise<void>;
-  /** Undefined when no SMTP server is configured. */
-  email: ((message: OutboundMessage & { requesterEmail: string }) => Promise<{ messageId: string }>) | undefined;
+  /**
+   * Undefined when no SMTP server is configured. `replyToken` is the ticket's new secret
+   * reply token for this mail: its Reply-To is the desk's address tagged with it.
+   */
+  email:
+    | ((message: OutboundMessage & { requesterEmail: string; replyToken: string }) => Promise<{ messageId: string }>)
+    | undefined;
 }
 
 export type DeliveryOutcome =
@@ -112,7 +118,9 @@ export async function deliverOutbound(
     if (requesterEmail === null) return await hold('the ticket has no email address to answer');
     if (channels.email === undefined)
       return await hold('no SMTP server is configured (SMTP_URL), so email answers wait');
-    const sent = await channels.email({ ...outbound, requesterEmail });
+    // Stored before the mail leaves, so the customer's answer always finds its ticket.
+    const replyToken = await createReplyToken(store, outbound.ticketId);
+    const sent = await channels.email({ ...outbound, requesterEmail, replyToken });
     await store.query(sql.delivered, [messageId, sent.messageId, 'email']);
     return { did: 'delivered', channel: 'email', channelMsgId: sent.messageId };
   } catch (err) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { simpleParser, type HeaderValue, type ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from 'mailparser';
 import { createError } from '../../../runtime/src/index.ts';
 import { stripQuotedReply } from '../desk/strip-quoted-reply.ts';
 import { removeHostileCharacters } from '../intake/hostile-characters.ts';
@@ -24,9 +24,12 @@ export interface InboundMail {
   subject: string;
   /** The new text: plain, or the HTML part as text when there is no plain one, without the quoted mail below it. */
   text: string;
-  inReplyTo: string | null;
-  /** The thread's newest 50 Message-IDs, oldest first, as the References header lists them. */
-  references: string[];
+  /**
+   * Whom it was sent to, lowercased: the SMTP envelope's RCPT TO, then To and Cc, at most
+   * 100. A reply threads by the ticket's reply address among them (receive-email.ts), never
+   * by In-Reply-To or References, which anyone who saw the thread can copy.
+   */
+  recipients: string[];
   attachments: MailAttachment[];
   /** RFC 3834: an autoresponder, a bulk mailing or a bounce wrote it, not a person. */
   autoReply: boolean;
@@ -40,13 +43,15 @@ export interface ParseOptions {
    * final MTA would write into the Return-Path header, so it wins over that header.
    */
   envelopeFrom?: string | undefined;
+  /** The SMTP envelope's RCPT TO addresses. */
+  envelopeTo?: readonly string[] | undefined;
 }
 
 // No control characters in an id: it is stored and compared as text. RFC 5322 ids are far
 // shorter than 250 characters; a longer one is no id (and too long for the unique index).
 const messageIdToken = /<[^<>\s\p{Cc}]{1,250}>/gu;
-/** A thread's newest ids are the ones the desk can know; a mail listing thousands is read no further. */
-const maxReferences = 50;
+/** A mail for thousands (a To header can list any number) is read no further. */
+const maxRecipients = 100;
 const maxAttachments = 100;
 /** How much of a header a reason or an error quotes: it lands in the SMTP answer and the log. */
 const quotedHeaderLength = 100;
@@ -98,15 +103,13 @@ export async function parseInboundMail(raw: Buffer | string, opts: ParseOptions 
   const from = { address: oneLine(sender.address, 320).toLowerCase(), name: name === '' ? null : name };
   const subject = oneLine(mail.subject ?? '', subjectMaxLength);
   const fullText = removeHostileCharacters(mail.text ?? '', 'text').trim();
-  const references = idsIn(mail.references).slice(-maxReferences);
   const autoReplyReason = autoReplyHeader(mail, opts.envelopeFrom);
   return {
     messageId: idsIn(mail.messageId)[0] ?? syntheticMessageId(from.address, mail, fullText),
     from,
     subject,
     text: cut(stripQuotedReply(fullText), textMaxLength, cutNote),
-    inReplyTo: idsIn(mail.inReplyTo)[0] ?? null,
-    references,
+    recipients: recipientsOf(mail, opts.envelopeTo ?? []),
     attachments: mail.attachments.slice(0, maxAttachments).map((a) => ({
       filename: a.filename === undefined ? null : oneLine(a.filename, 255),
       contentType: oneLine(a.contentType, 255),
@@ -120,6 +123,16 @@ export async function parseInboundMail(raw: Buffer | string, opts: ParseOptions 
 
 function idsIn(value: string | string[] | undefined): string[] {
   return [value ?? []].flat().flatMap((v) => v.match(messageIdToken) ?? []);
+}
+
+function recipientsOf(mail: ParsedMail, envelopeTo: readonly string[]): string[] {
+  const headers = [mail.to, mail.cc].flatMap((a: AddressObject | AddressObject[] | undefined) =>
+    [a ?? []].flat().flatMap((o) => o.value.flatMap((v) => [v, ...(v.group ?? [])])),
+  );
+  const addresses = [...envelopeTo, ...headers.flatMap((v) => v.address ?? [])]
+    .slice(0, maxRecipients)
+    .map((a) => oneLine(a, 320).toLowerCase());
+  return [...new Set(addresses)];
 }
 
 /**

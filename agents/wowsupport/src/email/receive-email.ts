@@ -2,6 +2,7 @@ import { createError, readSql, type PgQueryable, type Store } from '../../../run
 import { findByChannelId, openTicket, receiveCustomerMessage } from '../desk/tickets.ts';
 import { saveMessageAttachments } from './message-attachments.ts';
 import type { InboundMail } from './parse-inbound-mail.ts';
+import { ticketsOfReplyAddresses } from './reply-address.ts';
 
 const selectParticipant = readSql(import.meta.url, 'select-thread-participant');
 
@@ -23,15 +24,17 @@ export interface ReceiveEmailOptions {
 }
 
 /**
- * Takes one customer mail onto the desk, all in one transaction: a reply (In-Reply-To,
- * then References newest first) lands on the ticket whose thread holds that Message-ID,
- * an inbound mail or one of the desk's answers, whose Message-ID delivery recorded, when
- * its sender takes part in that ticket (the requester, or someone whose mail is on it);
- * any other mail opens an email ticket. A Message-ID is no secret (it travels in every
- * forward and CC), so knowing one never lets a stranger reopen, rate or add to a ticket. Each Message-ID is stored once, so a mail delivered
- * twice, even twice at the same moment, creates nothing twice. Autoresponders are not
- * stored at all: an out-of-office that reopened a ticket would wake L1, whose answer
- * would wake the autoresponder again.
+ * Takes one customer mail onto the desk, all in one transaction. A reply lands on a
+ * ticket only when it is sent to that ticket's secret reply address (the Reply-To of the
+ * desk's mail on it: reply-address.ts) and its sender takes part in the ticket (the
+ * requester, or someone whose mail is on it); any other mail opens an email ticket. The
+ * desk's MX checks no SPF, DKIM or DMARC, so a From header proves nothing, and Message-IDs
+ * travel in every forward and CC: a mail that only names a ticket's Message-ID in
+ * In-Reply-To or References, or comes from a participant's address without the token,
+ * never reopens, rates or adds to a ticket. Each Message-ID is stored once, so a mail
+ * delivered twice, even twice at the same moment, creates nothing twice. Autoresponders
+ * are not stored at all: an out-of-office that reopened a ticket would wake L1, whose
+ * answer would wake the autoresponder again.
  */
 export async function receiveEmail(
   store: Pick<Store, 'transaction' | 'query'>,
@@ -90,16 +93,10 @@ async function receiveInTransaction(tx: PgQueryable, mail: InboundMail): Promise
   return { did: 'opened', ticketId: ticket.id, messageId: first.messageId };
 }
 
-/** The ticket of the newest mail this one answers that the desk knows and its sender takes part in. */
+/** The first ticket whose reply address the mail was sent to and whose thread its sender takes part in. */
 async function findThread(tx: PgQueryable, mail: InboundMail): Promise<string | undefined> {
-  const candidates = [
-    ...new Set([...(mail.inReplyTo === null ? [] : [mail.inReplyTo]), ...mail.references.toReversed()]),
-  ];
-  for (const id of candidates) {
-    if (id === mail.messageId) continue;
-    const hit = await findByChannelId(tx, 'email', id);
-    if (hit !== undefined && (await tx.query(selectParticipant, [hit.ticketId, mail.from.address])).rows.length > 0)
-      return hit.ticketId;
+  for (const ticketId of await ticketsOfReplyAddresses(tx, mail.recipients)) {
+    if ((await tx.query(selectParticipant, [ticketId, mail.from.address])).rows.length > 0) return ticketId;
   }
   return undefined;
 }

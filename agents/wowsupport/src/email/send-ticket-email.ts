@@ -5,6 +5,8 @@ export interface TicketEmail {
   /** The desk's message id: it becomes the Message-ID, so a retried send is the same mail. */
   messageId: string;
   from: string;
+  /** The ticket's secret reply address for this mail (reply-address.ts): the only address a reply threads by. */
+  replyTo: string;
   to: string;
   subject: string;
   body: string;
@@ -30,6 +32,7 @@ export async function sendTicketEmail(transport: Transporter, mail: TicketEmail)
   const inReplyTo = mail.references.at(-1);
   await transport.sendMail({
     from: mail.from,
+    replyTo: mail.replyTo,
     to: mail.to,
     subject: inReplyTo === undefined || /^re:/i.test(mail.subject) ? mail.subject : `Re: ${mail.subject}`,
     text: mail.body,
