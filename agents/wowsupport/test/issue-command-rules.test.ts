@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RepositoryRole } from '../../runtime/src/index.ts';
-import { judgeCommand, parseCommand, type ApprovalGate, type Commenter } from '../src/sync/issue-commands.ts';
+import {
+  judgeCommand,
+  judgeLabel,
+  parseCommand,
+  type ApprovalGate,
+  type Commenter,
+} from '../src/sync/issue-commands.ts';
+import { requestedByLabel } from '../src/sync/ticket-labels.ts';
 
 // docs/security.md's table of who may give which command, case by case. The door tests
 // (issue-commands.test.ts) try the same rules through a signed webhook.
@@ -66,5 +73,44 @@ describe("who may give which command on a ticket's issue", () => {
     expect(parseCommand('please /reply hi')).toBeUndefined();
     expect(parseCommand('/replyall hi')).toBeUndefined();
     expect(parseCommand('/Reply hi')).toBeUndefined();
+  });
+});
+
+describe("who may put which tier: or priority: label on a ticket's issue", () => {
+  const labelled = (name: string, labeller: Commenter, gate: ApprovalGate) =>
+    judgeLabel({ name, ...requestedByLabel(name) }, labeller, gate, repo);
+  const l2: ApprovalGate = { tier: 'L2', waiting: [] };
+  const l3Sent: ApprovalGate = { tier: 'L3', waiting: [] };
+
+  it('any tier or priority label: triage or stronger; below it, refused even for an approver', () => {
+    for (const role of ['triage', 'write', 'maintain', 'admin'] as const) {
+      expect(labelled('priority:urgent', who(role, false), l1).allowed).toBe(true);
+      expect(labelled('tier:L2', who(role, false), l1).allowed).toBe(true);
+    }
+    for (const role of ['none', 'read', undefined] as const) {
+      expect(labelled('priority:low', who(role, true), l1).allowed).toBe(false);
+      expect(labelled('tier:L3', who(role, true), l1).allowed).toBe(false);
+    }
+    expect(labelled('priority:urgent', who('read', false), l1)).toEqual({
+      allowed: false,
+      why: 'a `tier:` or `priority:` label needs the `triage` role or stronger on acme/support, and `pat` has `read`; a repository admin can grant the role (Settings, Collaborators and teams)',
+    });
+  });
+
+  it('out of L3, or any tier change while a draft waits: an approver too; into L3, or a priority on an L3 ticket: triage is enough', () => {
+    for (const gate of [l3, l3Sent]) {
+      expect(labelled('tier:L2', who('admin', false), gate).allowed).toBe(false);
+      expect(labelled('tier:L1', who('admin', false), gate).allowed).toBe(false);
+      expect(labelled('tier:L2', who('triage', true), gate).allowed).toBe(true);
+      expect(labelled('priority:urgent', who('triage', false), gate).allowed).toBe(true);
+    }
+    expect(labelled('tier:L1', who('write', false), draftWaitsAtL2).allowed).toBe(false);
+    expect(labelled('tier:L3', who('write', false), draftWaitsAtL2).allowed).toBe(false);
+    expect(labelled('tier:L3', who('triage', false), l2).allowed).toBe(true);
+    expect(labelled('tier:L1', who('triage', false), l2).allowed).toBe(true);
+    expect(labelled('tier:L2', who('write', false), l3)).toEqual({
+      allowed: false,
+      why: 'it takes the ticket out of L3, which only an approver may do, and `pat` is not among SUPPORT_APPROVERS',
+    });
   });
 });

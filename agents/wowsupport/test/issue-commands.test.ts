@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTicket, ticketMessages, type Message, type Ticket } from '../src/desk/tickets.ts';
 import { startDeskBehindDoor, type DeskBehindDoor } from './support/desk-behind-door.ts';
-import { commentPayload, supportRepo } from './support/support-repo-events.ts';
+import { commentPayload, issueDelivery, supportRepo } from './support/support-repo-events.ts';
 
 // Who may give the desk an order on a ticket's issue (docs/security.md, "Who may do what"),
 // tried through the real door: GitHub's issue_comment payload, signed, posted to the App's
@@ -184,5 +184,62 @@ describe("repository names, case aside (GitHub's are case-insensitive)", () => {
       direction: 'internal',
       author: { id: 'tina' },
     });
+  });
+});
+
+describe('tier: and priority: labels', () => {
+  /** Puts `label` on the issue as GitHub does (the label first, then the signed labeled event through the door). */
+  async function label(issue: number, login: string, name: string): Promise<void> {
+    desk.repo.labels?.set(issue, [...(desk.repo.labels.get(issue) ?? []), name]);
+    expect(await desk.sendWebhook('issues', issueDelivery('labeled', issue, login, name).data.payload)).toBe(202);
+  }
+  const notes = async (ticket: Ticket) =>
+    (await messagesOf(ticket)).filter((m) => m.direction === 'internal' && m.author.id === 'wow-desk');
+
+  it('refuses a tier label that takes an L3 ticket out of L3 from a triager who is no approver: the draft still waits, nothing reaches the customer, the label is undone and a note says who and why', async () => {
+    const { ticket, issue, draftId } = await l3Ticket('Yet another possible data leak');
+    await label(issue, 'tina', 'tier:L2');
+    await desk.eventually(async () => expect((await notes(ticket)).at(-1)?.body).toMatch(/^Refused the label/));
+    const refusal = (await notes(ticket)).at(-1)?.body ?? '';
+    expect(refusal).toContain('`tier:L2`');
+    expect(refusal).toContain('`tina`');
+    expect(refusal).toContain('approver');
+    expect(await findTicket(desk.store, ticket.id)).toMatchObject({ tier: 'L3', status: 'on_hold' });
+    expect((await messagesOf(ticket)).find((m) => m.id === draftId)).toMatchObject({ direction: 'draft' });
+    expect(await outbound(ticket)).toEqual([]);
+    await desk.eventually(() => {
+      expect(desk.repo.labels?.get(issue)).toContain('tier:L3');
+      expect(desk.repo.labels?.get(issue)).not.toContain('tier:L2');
+    });
+    await desk.eventually(() =>
+      expect(
+        desk.commentsOn(issue).some((c) => c.body.includes('Refused the label') && c.body.includes('`tina`')),
+      ).toBe(true),
+    );
+    expect(desk.deliveredTo(ticket)).toEqual([]);
+
+    // An approver may (L2's specialist then takes the ticket as its topic asks).
+    await label(issue, 'ada', 'tier:L2');
+    await desk.eventually(async () =>
+      expect((await messagesOf(ticket)).map((m) => m.body)).toContain('tier set to L2 by ada (label tier:L2).'),
+    );
+    expect(desk.github.violations).toEqual([]);
+  });
+
+  it('refuses tier and priority labels from anyone below triage, and takes them from a triager', async () => {
+    const ticket = await desk.openTicket('Where are our invoices?', 'Partnership and sponsorship questions.');
+    const issue = await desk.issueOf(ticket);
+    await desk.eventually(async () => expect((await findTicket(desk.store, ticket.id))?.tier).toBe('L2'));
+    await label(issue, 'mallory', 'priority:urgent');
+    await desk.eventually(async () => expect((await notes(ticket)).at(-1)?.body).toMatch(/^Refused the label/));
+    expect((await notes(ticket)).at(-1)?.body).toContain('`triage`');
+    expect(await findTicket(desk.store, ticket.id)).toMatchObject({ priority: 'normal' });
+    await desk.eventually(() => expect(desk.repo.labels?.get(issue)).not.toContain('priority:urgent'));
+
+    await label(issue, 'tina', 'priority:high');
+    await desk.eventually(async () => expect((await findTicket(desk.store, ticket.id))?.priority).toBe('high'));
+    // Into L3 needs no approver: it only puts a person in front of every answer.
+    await label(issue, 'tina', 'tier:L3');
+    await desk.eventually(async () => expect((await findTicket(desk.store, ticket.id))?.tier).toBe('L3'));
   });
 });

@@ -17,5 +17,5 @@ export async function receiveGitHub(ctx: AgentContext, event: CloudEvent): Promi
       issueCommentPayload.parse(delivery.payload),
     );
   }
-  return receiveIssueEvent({ store: ctx.store, settings }, issueEventPayload.parse(delivery.payload));
+  return receiveIssueEvent({ store: ctx.store, github, settings }, issueEventPayload.parse(delivery.payload));
 }

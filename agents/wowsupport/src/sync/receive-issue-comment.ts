@@ -9,7 +9,7 @@ import { approveDraft, lockApprovalGate } from '../desk/drafts.ts';
 import { findByChannelId, recordDeskMessage } from '../desk/tickets.ts';
 import { inSupportRepo, type IssueCommentPayload } from './github-payloads.ts';
 import { isApprover } from './is-approver.ts';
-import { judgeCommand, parseCommand, type Commenter, type IssueCommand } from './issue-commands.ts';
+import { deskAuthor, judgeCommand, parseCommand, type Commenter, type IssueCommand } from './issue-commands.ts';
 import { hasOriginMarker } from './issue-markers.ts';
 import { isLedgerComment, resumeTicketSync, ticketOfIssue } from './sync-store.ts';
 
@@ -84,7 +84,7 @@ export async function receiveIssueComment(deps: CommentDeps, payload: IssueComme
       await recordDeskMessage(tx, ticketId, note(body));
       await recordDeskMessage(tx, ticketId, {
         direction: 'internal',
-        author: desk,
+        author: deskAuthor,
         body: `Refused \`/${command.name}\` from \`${sender.login}\`: ${why}. ${unchanged[command.name]}`,
         autoSubmitted: true,
       });
@@ -129,8 +129,6 @@ export async function receiveIssueComment(deps: CommentDeps, payload: IssueComme
     }
   });
 }
-
-const desk = { kind: 'system', id: 'wow-desk' } as const;
 
 /** What a refusal leaves as it was, said in its note. */
 const unchanged: Record<IssueCommand['name'], string> = {
