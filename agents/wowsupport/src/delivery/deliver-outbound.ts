@@ -1,6 +1,7 @@
 import { createError, readSql, type Store } from '../../../runtime/src/index.ts';
 import type { TicketChannel } from '../desk/tickets.ts';
 import { createReplyToken } from '../email/reply-address.ts';
+import { isRecipientVerified } from './recipient-verified.ts';
 import { storedWebhookSecret, type StoredWebhookSecret, type WebhookSecretColumns } from '../intake/webhook-secrets.ts';
 
 const sql = {
@@ -77,7 +78,6 @@ export async function deliverOutbound(
         requester_email: string | null;
         customer_id: string | null;
         webhook_url: string | null;
-        recipient_verified: boolean;
       }
     >(sql.target, [message.ticket_id])
   ).rows[0];
@@ -88,7 +88,9 @@ export async function deliverOutbound(
   const outbound: OutboundMessage = {
     ticketId: message.ticket_id,
     messageId,
-    subject: target.recipient_verified ? target.subject : `Your support request ${message.ticket_id}`,
+    subject: (await isRecipientVerified(store, message.ticket_id))
+      ? target.subject
+      : `Your support request ${message.ticket_id}`,
     body: message.body,
     automatic: message.auto_submitted,
     channel: target.channel,

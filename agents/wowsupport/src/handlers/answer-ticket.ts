@@ -1,5 +1,6 @@
 import { createError, listAgents, type AgentContext } from '../../../runtime/src/index.ts';
 import { searchArticles } from '../desk/knowledge-base.ts';
+import { isRecipientVerified } from '../delivery/recipient-verified.ts';
 import { findTicket, recordDeskMessage, ticketMessages } from '../desk/tickets.ts';
 import { openIncidents } from '../incidents/incident-store.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
@@ -132,8 +133,13 @@ async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
   const decision = decideL1(hits, policy);
   if (!decision.answer) return { did: 'escalated', latestId, confidence: decision.confidence, reason: decision.reason };
   // The model sees the articles the rules would answer from: those of allowed intents above the threshold.
+  // An address nobody has verified (a web form's) gets the article's own words only: a
+  // model's reply, however grounded in the articles' words, can be turned by the stranger
+  // who typed the question into a lie told to someone else as the desk.
   const grounds = hits.filter((h) => policy.intents.includes(h.intent) && h.coverage >= policy.threshold);
-  const reply = await composeAnswer(ctx.llm, question, grounds, decision.reply, ctx.log);
+  const reply = (await isRecipientVerified(db, ticketId))
+    ? await composeAnswer(ctx.llm, question, grounds, decision.reply, ctx.log)
+    : { body: decision.reply, composed: false };
   const cites = reply.composed
     ? grounds.filter((h) => reply.body.includes(`(kb:${h.slug})`)).map((h) => h.slug)
     : [decision.article.slug];
