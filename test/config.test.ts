@@ -86,7 +86,7 @@ describe('loadConfig', () => {
       l1Threshold: 0.6,
       rateLimitPerMinute: 60,
       secretsKey: undefined,
-      form: { perIpPerHour: 20, perEmailPerHour: 5, key: undefined },
+      form: { perIpPerHour: 20, perEmailPerHour: 5, perDomainPerHour: 50, key: undefined },
       smtpListen: undefined,
       smtpUrl: undefined,
       emailFrom: 'support@waooaw.localhost',
@@ -117,7 +117,7 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ SUPPORT_FORM_PER_IP_PER_HOUR: '100', SUPPORT_FORM_PER_EMAIL_PER_HOUR: '3', SUPPORT_FORM_KEY: key })
         .support.form,
-    ).toEqual({ perIpPerHour: 100, perEmailPerHour: 3, key: Buffer.alloc(32, 7) });
+    ).toEqual({ perIpPerHour: 100, perEmailPerHour: 3, perDomainPerHour: 50, key: Buffer.alloc(32, 7) });
     const short = configError({ SUPPORT_FORM_KEY: 'c2hvcnQta2V5' });
     expect(short).toContain('SUPPORT_FORM_KEY: expected at least 32 random bytes in base64');
     expect(short).not.toContain('c2hvcnQta2V5');

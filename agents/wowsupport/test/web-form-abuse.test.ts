@@ -100,6 +100,62 @@ describe.each(storeBackends('webform_abuse'))('the support web form against abus
     ).toHaveLength(2);
   });
 
+  it("counts an address's plus-tags, and a Gmail address's dots, as the address itself", async () => {
+    const statuses = async (emails: string[]) => {
+      const answers = [];
+      for (const [i, email] of emails.entries())
+        answers.push((await post({ email, subject: `Spam ${i}`, message: 'Click here.' }, nextIp())).statusCode);
+      return answers;
+    };
+    expect(await statuses(['eve+1@tagged.example', 'Eve+2@Tagged.example', 'eve+spam+3@tagged.example'])).toEqual([
+      201, 201, 429,
+    ]);
+    expect(await statuses(['v.i.c.t.i.m@gmail.com', 'victim+x@googlemail.com', 'Vic.Tim@gmail.com'])).toEqual([
+      201, 201, 429,
+    ]);
+    // Elsewhere a dot is part of the name: two people.
+    expect(await statuses(['a.b@dots.example', 'ab@dots.example', 'a.b+1@dots.example'])).toEqual([201, 201, 201]);
+  });
+
+  it('counts the tickets for all the addresses of one domain too, against a higher limit of its own', async () => {
+    const domainServer = await createServer({
+      config: loadConfig({
+        SUPPORT_FORM_PER_IP_PER_HOUR: '100',
+        SUPPORT_FORM_PER_EMAIL_PER_HOUR: '2',
+        SUPPORT_FORM_PER_DOMAIN_PER_HOUR: '4',
+      }),
+      bus,
+      store,
+      log,
+      metrics: createMetrics({ defaultMetrics: false }),
+      clock: () => now,
+    });
+    try {
+      const sent = [];
+      for (let i = 0; i < 6; i++)
+        sent.push(
+          await domainServer.inject({
+            method: 'POST',
+            url: '/support',
+            remoteAddress: nextIp(),
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: new URLSearchParams({
+              email: `person-${i}@Victim-Corp.example`,
+              subject: 'Invoice',
+              message: 'Open the attachment.',
+            }).toString(),
+          }),
+        );
+      expect(sent.map((a) => a.statusCode)).toEqual([201, 201, 201, 201, 429, 429]);
+      expect(sent[4]?.body).toContain('Try again after 11:00 UTC (in 40 minutes)');
+      expect(
+        (await store.query("select 1 from support_tickets where requester_email ilike '%@victim-corp.example'")).rows,
+      ).toHaveLength(4);
+    } finally {
+      await domainServer.close();
+    }
+  });
+
   it("never shows or replays another person's ticket for a submission id a stranger chose or planted", async () => {
     const attacker = nextIp();
     // A chosen id: a UUID the stranger makes up and plants in a page that posts to the form.

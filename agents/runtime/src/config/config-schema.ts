@@ -132,6 +132,7 @@ export const envSchema = z.object({
   SUPPORT_RATE_LIMIT_PER_MINUTE: int(1, 100_000, 60),
   SUPPORT_FORM_PER_IP_PER_HOUR: int(1, 100_000, 20),
   SUPPORT_FORM_PER_EMAIL_PER_HOUR: int(1, 100_000, 5),
+  SUPPORT_FORM_PER_DOMAIN_PER_HOUR: int(1, 1_000_000, 50),
   SUPPORT_SECRETS_KEY: z.preprocess(
     emptyAsUndefined,
     z

@@ -55,11 +55,12 @@ export interface SupportSettings {
   /** Ticket API requests per customer per minute. */
   rateLimitPerMinute: number;
   /**
-   * The web form: posts per client address and tickets per email address, per hour; and
+   * The web form: posts per client address, tickets per email address (its +tag aside, and
+   * a Gmail address's dots) and per email domain, per hour; and
    * the key its submission ids are signed with (undefined: a random key per process, so a
    * form served by one process and posted to another is taken as a new submission).
    */
-  form: { perIpPerHour: number; perEmailPerHour: number; key: Buffer | undefined };
+  form: { perIpPerHour: number; perEmailPerHour: number; perDomainPerHour: number; key: Buffer | undefined };
   /**
    * The key customers' webhook secrets are sealed with (AES-256-GCM); undefined: no
    * webhook secret can be stored or read, so customers with a webhook cannot be added.
@@ -184,6 +185,7 @@ function supportSettings(e: Env): SupportSettings {
     form: {
       perIpPerHour: e.SUPPORT_FORM_PER_IP_PER_HOUR,
       perEmailPerHour: e.SUPPORT_FORM_PER_EMAIL_PER_HOUR,
+      perDomainPerHour: e.SUPPORT_FORM_PER_DOMAIN_PER_HOUR,
       key: e.SUPPORT_FORM_KEY === undefined ? undefined : Buffer.from(e.SUPPORT_FORM_KEY, 'base64'),
     },
     smtpListen:

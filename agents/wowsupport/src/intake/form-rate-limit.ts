@@ -4,8 +4,11 @@ import { createError, readSql, type PgQueryable } from '../../../runtime/src/ind
 const countSubmission = readSql(import.meta.url, 'count-form-submission');
 const windowMs = 3_600_000;
 
-/** What one web-form count is against: the client's address, or the email address a ticket is for. */
-export type FormLimit = { kind: 'client'; address: string } | { kind: 'email'; address: string };
+/**
+ * What one web-form count is against: the client's address, or the email address a
+ * ticket is for, or that address's domain (every address there together).
+ */
+export type FormLimit = { kind: 'client' | 'email' | 'domain'; address: string };
 
 /**
  * Counts one post (or one ticket) against its fixed one-hour window, or throws
@@ -19,8 +22,15 @@ export async function admitFormSubmission(
   now: Date,
 ): Promise<void> {
   const windowStart = Math.floor(now.getTime() / windowMs) * windowMs;
+  const mailbox = limit.kind === 'client' ? undefined : mailboxKey(limit.address);
   const bucket = createHash('sha256')
-    .update(limit.kind === 'client' ? `ip:${clientKey(limit.address)}` : `email:${limit.address.toLowerCase()}`)
+    .update(
+      mailbox === undefined
+        ? `ip:${clientKey(limit.address)}`
+        : limit.kind === 'email'
+          ? `email:${mailbox.address}`
+          : `domain:${mailbox.domain}`,
+    )
     .digest('hex');
   const submissions =
     (await db.query<{ submissions: number }>(countSubmission, [bucket, new Date(windowStart)])).rows[0]?.submissions ??
@@ -28,12 +38,38 @@ export async function admitFormSubmission(
   if (submissions <= perHour) return;
   const retryAt = new Date(windowStart + windowMs);
   const retryAfterSeconds = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000));
-  const from = limit.kind === 'client' ? 'your network' : 'this email address';
+  const from =
+    mailbox === undefined
+      ? 'your network'
+      : limit.kind === 'email'
+        ? 'this email address'
+        : `addresses at ${mailbox.domain}`;
   throw createError(
     'WOW_ERR_FORM_RATE_LIMITED',
     [perHour, from, retryAt.toISOString().slice(11, 16), Math.ceil(retryAfterSeconds / 60)],
     { data: { retryAfterSeconds, retryAt: retryAt.toISOString() } },
   );
+}
+
+// Google's two domains for one mailbox, where dots in the name are ignored.
+const gmail = new Set(['gmail.com', 'googlemail.com']);
+
+/**
+ * The mailbox an email address reaches, as the limits count it: lowercase, without a
+ * +tag (name+anything@ reaches name@ at nearly every provider), and for Gmail without
+ * dots and under one domain, so a stranger cannot mail one person many times by
+ * spelling their address many ways. Elsewhere a dot is part of the name.
+ */
+export function mailboxKey(email: string): { address: string; domain: string } {
+  const lower = email.trim().toLowerCase();
+  const at = lower.lastIndexOf('@');
+  let domain = lower.slice(at + 1).replace(/\.$/, '');
+  let name = lower.slice(0, at).split('+')[0] ?? '';
+  if (gmail.has(domain)) {
+    domain = 'gmail.com';
+    name = name.replaceAll('.', '');
+  }
+  return { address: `${name}@${domain}`, domain };
 }
 
 /**

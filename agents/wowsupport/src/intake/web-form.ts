@@ -36,6 +36,7 @@ const webForm = z.object({
 export interface WebFormSettings {
   perIpPerHour: number;
   perEmailPerHour: number;
+  perDomainPerHour: number;
   key: Buffer;
 }
 
@@ -55,8 +56,9 @@ export type WebFormOutcome =
 /**
  * The web form's fields as posted: a ticket on the web channel, or each field's problem.
  * Every post counts against the client's address, and every new ticket against its email
- * address (WOW_ERR_FORM_RATE_LIMITED past either), so the form cannot be used to make the
- * desk mail someone over and over. A post is a repeat of an earlier one, answered with
+ * address (the mailbox it reaches: form-rate-limit.ts) and that address's domain
+ * (WOW_ERR_FORM_RATE_LIMITED past any), so the form cannot be used to make the desk mail
+ * someone, or everyone at one company, over and over. A post is a repeat of an earlier one, answered with
  * that ticket, only when it carries a submission id this server signed and says what the
  * earlier post said: an id a stranger chose, or planted in someone's form, shows nothing.
  */
@@ -78,6 +80,7 @@ export async function submitWebForm(
   const earlier = id === undefined ? undefined : await ticketOfSubmission(store, id);
   if (earlier !== undefined && earlier.same(form)) return { ok: true, ticket: earlier.ticket, replayed: true };
   await admitFormSubmission(store, { kind: 'email', address: form.email }, settings.perEmailPerHour, post.now);
+  await admitFormSubmission(store, { kind: 'domain', address: form.email }, settings.perDomainPerHour, post.now);
   // An id already used for other words is spent: this post is a ticket of its own.
   const channelMsgId = earlier === undefined ? id : undefined;
   const open = (msgId: string | undefined) =>
