@@ -25,8 +25,12 @@ const classes: Readonly<Record<HiddenKind, { why: string; fix: string }>> = {
   control: { why: 'a control character: terminals and tools act on it instead of showing it', fix: 'remove it' },
 };
 
-// Tab, LF, CR and FF are the only control characters a text file needs.
+const loneCarriageReturn =
+  "U+000D CARRIAGE RETURN with no line feed after it: JavaScript ends a line (and a // comment) there, while GitHub's diff and most editors show one line; replace it with a newline, or write the escape \\u000D where it is meant";
+
+// Tab, LF, CR and FF are the only control characters a text file needs; a CR only before a LF.
 const hidden = hiddenCharacterPattern(hiddenKinds, '\t\n\r\f');
+const carriageReturn = /\r(?!$)/g;
 
 /** Git's own test: a NUL in the first 8,000 bytes makes a file binary, shown in no diff. */
 const binaryProbe = 8000;
@@ -34,6 +38,10 @@ const perFile = 50;
 // A joiner between two pictographs builds one emoji (a family, a flag): harmless and common in docs.
 const emojiBefore = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]$/u;
 const emojiAfter = /^\p{Extended_Pictographic}/u;
+// Tag characters spell hidden text, except in the three flags Unicode recommends (England,
+// Scotland, Wales): a black flag, "gb" and a region in tags, a cancel tag. Nothing else hides there.
+const tagFlag =
+  /\u{1F3F4}\u{E0067}\u{E0062}(?:\u{E0065}\u{E006E}\u{E0067}|\u{E0073}\u{E0063}\u{E0074}|\u{E0077}\u{E006C}\u{E0073})\u{E007F}/gu;
 
 const codePoint = z
   .string()
@@ -90,35 +98,50 @@ export const hiddenCharacters = defineKind({
       ];
     }
     const allowed = new Set(options.allow);
-    const found: { line: number; column: number; code: number; text: string }[] = [];
+    const found: { line: number; column: number; width: number; code: number; text: string }[] = [];
     let more = 0;
-    file.text.split('\n').forEach((text, index) => {
-      hidden.lastIndex = 0;
-      for (let m = hidden.exec(text); m !== null; m = hidden.exec(text)) {
-        const code = m[0].charCodeAt(0);
+    const lines = file.text.split('\n');
+    lines.forEach((text, index) => {
+      const flags = [...text.matchAll(tagFlag)].map((f) => [f.index, f.index + f[0].length] as const);
+      // The last line has no LF after it, so a CR at its end is lone too.
+      const crs = index === lines.length - 1 ? /\r/g : carriageReturn;
+      const hits = [...text.matchAll(hidden), ...(allowed.has(0x0d) ? [] : text.matchAll(crs))].sort(
+        (a, b) => a.index - b.index,
+      );
+      for (const m of hits) {
+        // By code point: tags and variation selectors lie beyond U+FFFF, two UTF-16 units each.
+        const code = m[0].codePointAt(0) ?? 0;
         if (allowed.has(code) || (code === 0xfeff && index === 0 && m.index === 0 && options.bom === 'allow')) continue;
-        if (code === 0x200d && emojiBefore.test(text.slice(0, m.index)) && emojiAfter.test(text.slice(m.index + 1)))
+        if (
+          code === 0x200d &&
+          emojiBefore.test(text.slice(0, m.index)) &&
+          emojiAfter.test(text.slice(m.index + m[0].length))
+        )
           continue;
-        if (found.length < perFile) found.push({ line: index + 1, column: m.index + 1, code, text });
+        if (flags.some(([from, to]) => m.index >= from && m.index < to)) continue;
+        if (found.length < perFile)
+          found.push({ line: index + 1, column: m.index + 1, width: m[0].length, code, text });
         else more++;
       }
     });
-    return found.map(({ line, column, code, text }, i): Hit => {
+    return found.map(({ line, column, width, code, text }, i): Hit => {
       const bom = code === 0xfeff && line === 1 && column === 1;
       const message =
         i === perFile - 1 && more > 0
           ? `${describe(code)} and ${more} more hidden characters in this file (only the first ${perFile} are listed); remove them, or write each as its \\u escape where it is meant`
           : bom
             ? `${describe(code)}, a byte order mark this repository does not use (bom: forbid); save the file as UTF-8 without a BOM`
-            : messageOf(code);
+            : code === 0x0d
+              ? loneCarriageReturn
+              : messageOf(code);
       // Keyed by the visible text of its line, so a baseline entry survives edits elsewhere.
       return {
         path: file.path,
         line,
         column,
-        endColumn: column + 1,
+        endColumn: column + width,
         message,
-        key: `hidden ${describe(code)} ${text.replace(hidden, '').trim()}`,
+        key: `hidden ${describe(code)} ${text.replace(hidden, '').replace(/\r/g, '').trim()}`,
       };
     });
   },

@@ -50,12 +50,63 @@ describe('hidden-characters rules', () => {
     );
   });
 
+  it('finds a carriage return with no line feed after it: JavaScript ends a line and a // comment there, GitHub shows one line', async () => {
+    repo = await tempRepo(packWith({ kind: 'hidden-characters' }));
+    await repo.write({
+      'src/lone-cr.ts': '// only admins may\rexport const allowed = true;\r\nexport const crlf = 1;\r\nlast\r',
+    });
+    const review = await repo.review({ base: 'main' });
+    expect(where(review)).toEqual([
+      "src/lone-cr.ts:1 U+000D CARRIAGE RETURN with no line feed after it: JavaScript ends a line (and a // comment) there, while GitHub's diff and most editors show one line; replace it with a newline, or write the escape \\u000D where it is meant",
+      "src/lone-cr.ts:3 U+000D CARRIAGE RETURN with no line feed after it: JavaScript ends a line (and a // comment) there, while GitHub's diff and most editors show one line; replace it with a newline, or write the escape \\u000D where it is meant",
+    ]);
+    expect(review.findings.map((f) => [f.line, f.column])).toEqual([
+      [1, 19],
+      [3, 5],
+    ]);
+  });
+
+  it('finds invisible characters JavaScript takes as names, and tag characters, by code point (beyond U+FFFF too)', async () => {
+    repo = await tempRepo(packWith({ kind: 'hidden-characters' }));
+    await repo.write({
+      // The "invisible backdoor": U+3164 is a letter to JavaScript, so it names a variable no reviewer sees.
+      'src/backdoor.ts':
+        'export function run(req: { query: Record<string, string> }, exec: (c: string) => void) {\n  const { timeout, \u3164 } = req.query;\n  exec(\u3164);\n  return timeout;\n}\n',
+      'docs/smuggled.md':
+        'Looks empty:\u{E0049}\u{E0067}\u{E006E}\u{E006F}\u{E0072}\u{E0065} and a selector\u{E0100}.\n',
+    });
+    const review = await repo.review({ base: 'main' });
+    expect(where(review)).toEqual([
+      'docs/smuggled.md:1 U+E0049 TAG LATIN CAPITAL LETTER I, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E0049} where it is meant',
+      'docs/smuggled.md:1 U+E0067 TAG LATIN SMALL LETTER G, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E0067} where it is meant',
+      'docs/smuggled.md:1 U+E006E TAG LATIN SMALL LETTER N, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E006E} where it is meant',
+      'docs/smuggled.md:1 U+E006F TAG LATIN SMALL LETTER O, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E006F} where it is meant',
+      'docs/smuggled.md:1 U+E0072 TAG LATIN SMALL LETTER R, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E0072} where it is meant',
+      'docs/smuggled.md:1 U+E0065 TAG LATIN SMALL LETTER E, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E0065} where it is meant',
+      'docs/smuggled.md:1 U+E0100 VARIATION SELECTOR-17, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E0100} where it is meant',
+      'src/backdoor.ts:2 U+3164 HANGUL FILLER, an invisible character: two names that look the same are different; remove it, or write the escape \\u3164 where it is meant',
+      'src/backdoor.ts:3 U+3164 HANGUL FILLER, an invisible character: two names that look the same are different; remove it, or write the escape \\u3164 where it is meant',
+    ]);
+    // Columns count UTF-16 units, as GitHub's annotations do: each tag character takes two.
+    expect(review.findings.filter((f) => f.path === 'docs/smuggled.md').map((f) => [f.column, f.endColumn])).toEqual([
+      [13, 15],
+      [15, 17],
+      [17, 19],
+      [19, 21],
+      [21, 23],
+      [23, 25],
+      [40, 42],
+    ]);
+    expect(JSON.stringify(review.findings)).not.toMatch(/[\u3164\u{E0000}-\u{E01EF}]/u);
+    expect(JSON.stringify(review.findings)).not.toMatch(/[\uD800-\uDFFF]/);
+  });
+
   it('leaves tab, newline, carriage return, form feed, a byte order mark at the start and emoji sequences alone', async () => {
     repo = await tempRepo(packWith({ kind: 'hidden-characters' }));
     await repo.write({
       'src/plain.ts': '\uFEFFexport const a = 1;\r\n\texport const b = 2;\f\n',
       'docs/family.md':
-        'A family: \u{1F468}\u200D\u{1F469}\u200D\u{1F467}, a rainbow flag: \u{1F3F3}\uFE0F\u200D\u{1F308}.\n',
+        'A family: \u{1F468}\u200D\u{1F469}\u200D\u{1F467}, a rainbow flag: \u{1F3F3}\uFE0F\u200D\u{1F308}, Scotland: \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}.\n',
       'src/later-bom.ts': 'export const c = 1;\n\uFEFFexport const d = 2;\n',
     });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
