@@ -21,8 +21,11 @@ export interface GitHubDouble {
   readonly calls: { route: string; params: Record<string, string>; query: URLSearchParams; body: unknown }[];
   readonly violations: string[];
   readonly checkRuns: CheckRun[];
-  /** Issue (and pull request conversation) comments. */
-  readonly comments: { id: number; issue: number; body: string }[];
+  /**
+   * Issue (and pull request conversation) comments. `user` is the commenter's login; a comment the App posts has
+   * none and is listed as the App's bot, so a test writes a person's comment by pushing one with `user`.
+   */
+  readonly comments: { id: number; issue: number; body: string; user?: string }[];
   /** Pull request review comments, inline or file-level; `resolved` is their thread's state. */
   readonly reviewComments: ReviewComment[];
   /**
@@ -609,7 +612,11 @@ async function answer(
         200,
         double.comments
           .filter((c) => c.issue === Number(params.issue_number))
-          .slice((page - 1) * perPage, page * perPage),
+          .slice((page - 1) * perPage, page * perPage)
+          .map((c) => ({
+            ...c,
+            user: { login: c.user ?? 'wowvision[bot]', type: c.user === undefined ? 'Bot' : 'User' },
+          })),
       );
     }
     case 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': {

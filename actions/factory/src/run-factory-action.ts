@@ -83,9 +83,11 @@ function describe(o: QuestionnaireOutcome): string {
     case 'ignored':
       return `Nothing to do: ${o.why}.`;
     case 'refused':
-      return `Issue #${o.issue}: /factory ${o.command} from ${o.who} was refused: commands are taken from people with write access.`;
+      return o.why === 'role'
+        ? `Issue #${o.issue}: /factory ${o.command} from ${o.who} was refused: commands are taken from people with write access.`
+        : `Issue #${o.issue}: /factory approve from ${o.who} was refused: it does not name the answers as they are now.`;
     case 'unapproved':
-      return `Issue #${o.issue}: the answers for "${o.request.id}" wait for approval by a person with write access; nothing was written.`;
+      return `Issue #${o.issue}: the answers for "${o.request.id}" (digest ${o.digest}) wait for approval by a person with write access (/factory approve ${o.digest}); nothing was written.`;
     case 'taken':
       return `Issue #${o.issue}: "${o.request.id}" is taken${o.by.issue === undefined ? ` (branch ${o.by.branch} is not the Factory's)` : ` by issue #${o.by.issue}`}; nothing was written.`;
     case 'invalid':

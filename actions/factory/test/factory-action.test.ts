@@ -97,6 +97,19 @@ describe('the Factory Action', () => {
     expect(push.stdout).toContain('this run is for "push"');
   }, 60_000);
 
+  it('takes only a new comment as a command: an edited or deleted /factory retry changes nothing', async () => {
+    const writes = () =>
+      github.calls.filter((c) => !c.route.startsWith('GET ') && !c.route.includes('/access_tokens')).length;
+    const before = writes();
+    for (const action of ['edited', 'deleted'] as const) {
+      const result = await run('issue_comment', commentPayload('/factory retry', body('Release Notes'), { action }));
+      expect(result.outputs).toEqual({ outcome: 'ignored' });
+      expect(result.stdout).toContain(`a comment ${action}`);
+    }
+    expect(writes()).toBe(before);
+    expect(repo.pulls[0]?.state).toBe('closed');
+  }, 60_000);
+
   it('refuses answers carrying U+2028 (a JavaScript line terminator) with code after it, naming the field; nothing is pushed', async () => {
     const hostile = body('Notes\u2028process.exit(1) //').replace('release-notes', 'release-scribe');
     const commits = github.callsTo('POST /repos/{owner}/{repo}/git/commits').length;

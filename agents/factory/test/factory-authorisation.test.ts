@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GitHubClient } from '../../runtime/src/index.ts';
 import { type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
@@ -10,7 +11,7 @@ import {
   type IssuePayload,
 } from '../src/index.ts';
 import { startFactoryTarget, platformRoot, type FactoryTarget } from './support/factory-target.ts';
-import { body, commentPayload, issuePayload } from './support/questionnaire-issue.ts';
+import { body, issuePayload, postComment, shownDigest } from './support/questionnaire-issue.ts';
 
 const root = platformRoot;
 const q = await loadQuestionnaire();
@@ -36,9 +37,10 @@ const changelogBody = (name: string) =>
     .replace('release_notes', 'changelog_entries');
 
 // Who may make the Factory act (docs/security.md): generation for an issue whose author has
-// write or stronger, or after such a person adds `factory:approved`; `/factory` commands
-// from write or stronger; a branch factory/<id> for the issue that made it; and never a
-// force-push over a pull request with an approving review.
+// write or stronger, or for answers a person with write approved by their digest
+// (`/factory approve <digest>`); `/factory` commands from write or stronger; a branch
+// factory/<id> for the issue that made it; and never a force-push over a pull request that
+// a reviewer with write approved.
 describe('the Factory acts only for people who may write to the repository', () => {
   let target: FactoryTarget;
   let github: GitHubDouble;
@@ -49,6 +51,12 @@ describe('the Factory acts only for people who may write to the repository', () 
   const writesMade = () => writes.flatMap((route) => github.callsTo(route));
   const check = (payload: IssuePayload) => checkQuestionnaireIssue(client, payload, q, facts, generation);
   const commentsOn = (issue: number) => github.comments.filter((c) => c.issue === issue);
+  const factoryComment = (issue: number) =>
+    commentsOn(issue).find((c) => c.body.includes('<!-- waooaw-factory:questionnaire -->'))?.body ?? '';
+  const byStranger = (action: string, name: string) =>
+    issuePayload(action, body(name), { number: 41, author: 'stranger' });
+  const fromMaintainer = (comment: string, name: string) =>
+    postComment(github, comment, body(name), { number: 41, author: 'stranger', commenter: 'maintainer' });
 
   beforeAll(async () => {
     // "stranger" is not listed: read, as everyone is on a public repository.
@@ -57,88 +65,91 @@ describe('the Factory acts only for people who may write to the repository', () 
   }, 60_000);
   afterAll(() => target.dispose());
 
-  it("an outsider's New-agent issue gets one comment saying who may approve it, and nothing is written", async () => {
-    const opened = await check(issuePayload('opened', body('Release Notes'), { number: 41, author: 'stranger' }));
+  it("an outsider's New-agent issue gets one comment naming its answers' digest and who may approve it, and nothing is written", async () => {
+    const opened = await check(byStranger('opened', 'Release Notes'));
     expect(writesMade()).toEqual([]);
     expect(opened).toMatchObject({ did: 'unapproved', issue: 41 });
-    const edited = await check(issuePayload('edited', body('Release Notes!'), { number: 41, author: 'stranger' }));
+    const first = shownDigest(github, 41);
+    expect(first).toMatch(/^[0-9a-f]{16}$/);
+    const edited = await check(byStranger('edited', 'Release Notes!'));
     expect(edited).toMatchObject({ did: 'unapproved', issue: 41 });
     expect(writesMade()).toEqual([]);
     expect(commentsOn(41)).toHaveLength(1);
-    expect(commentsOn(41)[0]?.body).toContain('`stranger`, has the `read` role');
-    expect(commentsOn(41)[0]?.body).toContain(
-      'A person with write access (or maintain, admin) approves it by adding the `factory:approved` label',
+    expect(factoryComment(41)).toContain('`stranger`, has the `read` role');
+    // The comment follows the edit: the answers are new, and so is the digest an approval must name.
+    expect(shownDigest(github, 41)).toMatch(/^[0-9a-f]{16}$/);
+    expect(shownDigest(github, 41)).not.toBe(first);
+    expect(factoryComment(41)).toContain(
+      `A person with write access (or maintain, admin) approves these answers, after reading them, by commenting \`/factory approve ${shownDigest(github, 41) ?? ''}\``,
     );
     expect(github.violations).toEqual([]);
   }, 60_000);
 
-  it("factory:approved counts only from someone with write: a triager's label is refused, a maintainer's generates the agent", async () => {
-    const byTriager = await check(
-      issuePayload('labeled', body('Release Notes'), {
-        number: 41,
-        author: 'stranger',
-        sender: 'triager',
-        label: 'factory:approved',
-      }),
-    );
-    expect(writesMade()).toEqual([]);
-    expect(byTriager).toMatchObject({ did: 'unapproved', issue: 41 });
-    expect(commentsOn(41)).toHaveLength(1);
-    expect(commentsOn(41)[0]?.body).toContain('`triager` added `factory:approved`, and has the `triage` role');
-
-    const byMaintainer = await check(
-      issuePayload('labeled', body('Release Notes'), {
+  it('the factory:approved label approves nothing, even from a maintainer: nothing is written', async () => {
+    const labelled = await check(
+      issuePayload('labeled', body('Release Notes!'), {
         number: 41,
         author: 'stranger',
         sender: 'maintainer',
         label: 'factory:approved',
       }),
     );
-    expect(byMaintainer).toMatchObject({
+    expect(writesMade()).toEqual([]);
+    expect(labelled).toMatchObject({ did: 'ignored' });
+    expect(await git('branch', '--list', 'factory/*')).toBe('');
+  }, 60_000);
+
+  it("an approval names the answers it approves: an outsider's edit landing just before it makes it refused, and only the answers approved are ever generated", async () => {
+    const approvedDigest = shownDigest(github, 41) ?? '';
+    // The outsider edits while the maintainer reads; the maintainer approves what they read.
+    await check(byStranger('edited', "Release Notes'); evil('"));
+    const changed = shownDigest(github, 41) ?? '';
+    expect(changed).not.toBe(approvedDigest);
+    const stale = await check(fromMaintainer(`/factory approve ${approvedDigest}`, "Release Notes'); evil('"));
+    expect(stale).toMatchObject({ did: 'refused', issue: 41, command: 'approve' });
+    expect(writesMade()).toEqual([]);
+    expect(commentsOn(41).find((c) => c.body.includes('was not done'))?.body).toContain(
+      `\`/factory approve ${approvedDigest}\` from \`maintainer\` was not done: it names answers that are not the issue's any more (they were edited, or the digest is mistyped; their digest is now \`${changed}\`).`,
+    );
+
+    // The approved answers come back: they are what the maintainer approved, so they are generated.
+    const restored = await check(byStranger('edited', 'Release Notes!'));
+    expect(restored).toMatchObject({
       did: 'published',
       pull: { number: 101, branch: 'factory/release-notes', branchWas: 'created', pullWas: 'opened' },
     });
-    expect(await git('show', 'factory/release-notes:agents/release-notes/agent.yml')).toContain('name: Release Notes');
+    expect(parse(await git('show', 'factory/release-notes:agents/release-notes/agent.yml'))).toMatchObject({
+      name: 'Release Notes!',
+    });
     expect(repo.pulls[0]?.body).toContain('<!-- waooaw-factory:request issue=41 -->');
-    expect(commentsOn(41)[0]?.body).toContain('opened #101');
+    expect(factoryComment(41)).toContain('opened #101');
   }, 60_000);
 
-  it("an edit by the outsider after approval changes nothing; a maintainer's /factory retry approves the answers as they are then", async () => {
+  it("an outsider's edit after approval waits for a new approval: /factory retry does not approve it, /factory approve <its digest> does", async () => {
     const head = await git('rev-parse', 'factory/release-notes');
     const before = writesMade().length;
-    const edited = await check(
-      issuePayload('edited', body("Release Notes'); evil('"), {
-        number: 41,
-        author: 'stranger',
-        sender: 'stranger',
-        label: 'factory:approved',
-      }),
-    );
-    expect(writesMade()).toHaveLength(before);
+    const edited = await check(byStranger('edited', 'Release Scribe'));
     expect(edited).toMatchObject({ did: 'unapproved', issue: 41 });
+    const retried = await check(fromMaintainer('/factory retry', 'Release Scribe'));
+    expect(retried).toMatchObject({ did: 'unapproved', issue: 41 });
+    expect(writesMade()).toHaveLength(before);
     expect(await git('rev-parse', 'factory/release-notes')).toBe(head);
-    expect(repo.pulls[0]?.title).toBe('New agent: Release Notes (release-notes)');
-    expect(commentsOn(41)[0]?.body).toContain('were edited after');
+    expect(repo.pulls[0]?.title).toBe('New agent: Release Notes! (release-notes)');
+    expect(factoryComment(41)).toContain('`/factory retry` generates again only answers that were approved');
 
-    const retried = await check(
-      commentPayload('/factory retry', body('Release Scribe'), {
-        number: 41,
-        author: 'stranger',
-        commenter: 'maintainer',
-      }),
-    );
-    expect(retried).toMatchObject({
+    const approved = await check(fromMaintainer(`/factory approve ${shownDigest(github, 41) ?? ''}`, 'Release Scribe'));
+    expect(approved).toMatchObject({
       did: 'published',
       pull: { number: 101, branchWas: 'updated', pullWas: 'updated' },
     });
     expect(await git('show', 'factory/release-notes:agents/release-notes/agent.yml')).toContain('name: Release Scribe');
   }, 60_000);
 
-  it("/factory cancel and /factory retry need write: an outsider's are refused with a comment, and nothing changes", async () => {
+  it("/factory commands need write: an outsider's and a triager's are refused with a comment, and nothing changes; a maintainer's retry works for approved answers", async () => {
     const head = await git('rev-parse', 'factory/release-notes');
     const before = writesMade().length;
     const cancel = await check(
-      commentPayload('/factory cancel', body('Release Scribe'), {
+      postComment(github, '/factory cancel', body('Release Scribe'), {
         number: 41,
         author: 'stranger',
         commenter: 'stranger',
@@ -146,8 +157,16 @@ describe('the Factory acts only for people who may write to the repository', () 
     );
     expect(repo.pulls[0]?.state).toBe('open');
     expect(cancel).toMatchObject({ did: 'refused', issue: 41, command: 'cancel' });
+    const approve = await check(
+      postComment(github, `/factory approve ${shownDigest(github, 41) ?? '0000000000000000'}`, body('Release Scribe'), {
+        number: 41,
+        author: 'stranger',
+        commenter: 'triager',
+      }),
+    );
+    expect(approve).toMatchObject({ did: 'refused', issue: 41, command: 'approve' });
     const retry = await check(
-      commentPayload('/factory retry', body('Release Scribe'), {
+      postComment(github, '/factory retry', body('Release Scribe'), {
         number: 41,
         author: 'stranger',
         commenter: 'triager',
@@ -162,25 +181,16 @@ describe('the Factory acts only for people who may write to the repository', () 
       '`/factory retry` from `triager` was not done: `/factory` commands are taken from people with write access to this repository, and `triager` has the `triage` role.',
     );
 
-    expect(
-      await check(
-        commentPayload('/factory cancel', body('Release Scribe'), {
-          number: 41,
-          author: 'stranger',
-          commenter: 'maintainer',
-        }),
-      ),
-    ).toMatchObject({ did: 'cancelled', pull: 101 });
+    expect(await check(fromMaintainer('/factory cancel', 'Release Scribe'))).toMatchObject({
+      did: 'cancelled',
+      pull: 101,
+    });
     expect(repo.pulls[0]?.state).toBe('closed');
-    expect(
-      await check(
-        commentPayload('/factory retry', body('Release Scribe'), {
-          number: 41,
-          author: 'stranger',
-          commenter: 'maintainer',
-        }),
-      ),
-    ).toMatchObject({ did: 'published', pull: { number: 101, pullWas: 'reopened' } });
+    // The answers are the ones the maintainer approved: a retry generates them again.
+    expect(await check(fromMaintainer('/factory retry', 'Release Scribe'))).toMatchObject({
+      did: 'published',
+      pull: { number: 101, pullWas: 'reopened' },
+    });
     expect(github.violations).toEqual([]);
   }, 60_000);
 
@@ -198,7 +208,7 @@ describe('the Factory acts only for people who may write to the repository', () 
     // Nor can that issue cancel the other's pull request.
     expect(
       await check(
-        commentPayload('/factory cancel', body('Other Notes'), {
+        postComment(github, '/factory cancel', body('Other Notes'), {
           number: 42,
           author: 'maintainer',
           commenter: 'maintainer',
@@ -263,6 +273,43 @@ describe('the Factory acts only for people who may write to the repository', () 
     expect(await git('rev-parse', 'factory/changelog-keeper')).toBe(approved);
     expect(await git('rev-parse', 'factory/changelog-keeper--followup-2^')).toBe(approved);
     expect(repo.pulls).toHaveLength(3);
+    expect(github.violations).toEqual([]);
+  }, 90_000);
+
+  it("an approving review freezes a branch only from a reviewer with write, by their latest verdict: an outsider's or a triager's approval does not", async () => {
+    const digestBody = (name: string) =>
+      body(name)
+        .replace('release-notes', 'digest-keeper')
+        .replaceAll('release.notes.drafted', 'digest.entry.drafted')
+        .replace('release_notes', 'digest_entries');
+    const edit = (name: string) =>
+      check(issuePayload('edited', digestBody(name), { number: 44, author: 'maintainer' }));
+    const opened = await check(
+      issuePayload('opened', digestBody('Digest Keeper'), { number: 44, author: 'maintainer' }),
+    );
+    expect(opened).toMatchObject({ did: 'published', pull: { branch: 'factory/digest-keeper', pullWas: 'opened' } });
+    const number = (opened as { pull: { number: number } }).pull.number;
+    const review = (user: string, event: string) =>
+      github.reviews.push({ pull: number, body: 'Reviewed.', event, comments: 0, user });
+
+    // A stranger and a triager approve: the maintainer's next edit still moves the branch, in the same pull request.
+    review('stranger', 'APPROVE');
+    review('triager', 'APPROVE');
+    expect(await edit('Digest Scribe')).toMatchObject({
+      did: 'published',
+      pull: { number, branch: 'factory/digest-keeper', branchWas: 'updated' },
+    });
+    expect(await git('show', 'factory/digest-keeper:agents/digest-keeper/agent.yml')).toContain('name: Digest Scribe');
+
+    // A maintainer who approved and then asked for changes no longer approves it.
+    review('maintainer', 'APPROVE');
+    review('maintainer', 'REQUEST_CHANGES');
+    expect(await edit('Digest Writer')).toMatchObject({
+      did: 'published',
+      pull: { number, branch: 'factory/digest-keeper', branchWas: 'updated' },
+    });
+    expect(await git('branch', '--list', 'factory/digest-keeper--*')).toBe('');
+    expect(repo.pulls.filter((p) => p.headRef?.startsWith('factory/digest-keeper') === true)).toHaveLength(1);
     expect(github.violations).toEqual([]);
   }, 90_000);
 });

@@ -1,4 +1,5 @@
-import type { GitHubClient } from '../../../runtime/src/index.ts';
+import { getRepositoryRole, hasRepositoryRole, type GitHubClient } from '../../../runtime/src/index.ts';
+import { actingRole } from './authorise-request.ts';
 
 export interface RepoRef {
   client: GitHubClient;
@@ -93,8 +94,11 @@ function issueIn(text: string | undefined, pattern: RegExp): number | undefined 
 }
 
 /**
- * Whether a pull request has an approving review: some reviewer's latest verdict
- * (comments aside) is an approval that was not dismissed. Such a branch is never moved.
+ * Whether a pull request has an approving review that counts (docs/security.md): a
+ * reviewer with write access or more (the role read now, not when they reviewed) whose
+ * latest verdict (comments aside) is an approval that was not dismissed. Anyone can
+ * review a public repository's pull request, so an outsider's approval freezes nothing.
+ * Such a branch is never moved.
  */
 export async function hasApprovingReview(at: RepoRef, pull: number): Promise<boolean> {
   const latest = new Map<string, string>();
@@ -108,9 +112,12 @@ export async function hasApprovingReview(at: RepoRef, pull: number): Promise<boo
       page,
     });
     for (const review of data)
-      if (review.state !== 'COMMENTED' && review.state !== 'PENDING')
-        latest.set(review.user?.login ?? '', review.state);
+      if (review.user != null && review.state !== 'COMMENTED' && review.state !== 'PENDING')
+        latest.set(review.user.login, review.state);
     if (data.length < 100) break;
   }
-  return [...latest.values()].includes('APPROVED');
+  for (const [reviewer, state] of latest)
+    if (state === 'APPROVED' && hasRepositoryRole(await getRepositoryRole(at.client, at, reviewer), actingRole))
+      return true;
+  return false;
 }

@@ -5,6 +5,7 @@ import { snapshotFromTarball } from '../../../wowvision/src/index.ts';
 import type { AgentTemplate } from '../generate/agent-template.ts';
 import type { GateResult } from '../generate/gate-generated-files.ts';
 import { buildNewAgent } from '../generate/plan-new-agent.ts';
+import { answersDigest } from '../questionnaire/answers-digest.ts';
 import { parseIssueBody } from '../questionnaire/parse-issue-body.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import {
@@ -14,10 +15,12 @@ import {
   type PlatformFacts,
 } from '../questionnaire/validate-answers.ts';
 import { maxBranches, readAgentBranches, type AgentBranch } from './agent-branches.ts';
-import { actingRole, approvalLabelOf, authoriseRequest } from './authorise-request.ts';
+import { actingRole, authorLacksWrite, authoriseRequest } from './authorise-request.ts';
+import { parseFactoryCommand, type FactoryCommand } from './factory-command.ts';
 import { closeAgentPullRequests, publishAgentPullRequest, type PublishedPull } from './publish-agent-pull-request.ts';
 import {
   acceptedComment,
+  approvalNote,
   awaitingApprovalComment,
   blockedComment,
   cancelledComment,
@@ -26,6 +29,7 @@ import {
   problemsComment,
   publishedComment,
   refusedComment,
+  staleApprovalComment,
   takenComment,
   upsertFeedback,
 } from './questionnaire-feedback.ts';
@@ -48,9 +52,17 @@ export interface IssuePayload {
 
 export type QuestionnaireOutcome =
   | { did: 'ignored'; why: string }
-  | { did: 'refused'; issue: number; command: 'retry' | 'cancel'; who: string; commentId: number }
+  | {
+      did: 'refused';
+      issue: number;
+      command: FactoryCommand['command'];
+      who: string;
+      /** Why, in a few words: the commenter's role, or an approval naming other answers. */
+      why: 'role' | 'stale approval';
+      commentId: number;
+    }
   | { did: 'invalid'; issue: number; problems: AnswerProblem[]; commentId: number }
-  | { did: 'unapproved'; issue: number; request: AgentRequest; why: string; commentId: number }
+  | { did: 'unapproved'; issue: number; request: AgentRequest; digest: string; why: string; commentId: number }
   | {
       did: 'taken';
       issue: number;
@@ -70,11 +82,14 @@ export interface Generation {
   typecheckRoot?: string | undefined;
 }
 
+/** The `issues` actions that change what a questionnaire asks for; others (closed, assigned …) change nothing. */
+const issueActions = new Set(['opened', 'edited', 'labeled']);
+
 /**
- * An `issues` event on a questionnaire (an issue carrying the form's label), or a
- * `/factory retry|cancel` comment on one: parse the body, validate every answer, and, when
- * valid and approved (docs/security.md: the author has write access, or a person with
- * write access added the approval label or asked to retry), generate the agent against
+ * An `issues` event on a questionnaire (an issue carrying the form's label), or a new
+ * `/factory retry|cancel|approve` comment on one: parse the body, validate every answer,
+ * and, when valid and approved (docs/security.md: the author has write access, or a person
+ * with write access approved these answers by their digest), generate the agent against
  * the default branch, gate it, and publish it on the request's branch. Every outcome is
  * said in the Factory's one comment; a refused command in a second one.
  */
@@ -90,15 +105,19 @@ export async function checkQuestionnaireIssue(
   if (payload.sender?.type === 'Bot') return { did: 'ignored', why: 'edited by a bot' };
   if (issue.pull_request !== undefined) return { did: 'ignored', why: 'a pull request, not an issue' };
   const factoryLabel = q.labels[0] ?? 'factory';
-  const approvalLabel = approvalLabelOf(factoryLabel);
   const labels = (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
   if (!labels.includes(factoryLabel)) return { did: 'ignored', why: `the issue has no "${factoryLabel}" label` };
-  if (payload.action === 'labeled' && payload.label?.name !== factoryLabel && payload.label?.name !== approvalLabel)
+  // An edited or deleted comment is not a command: replayed, it would repeat what was done (or approve again).
+  if (payload.comment !== undefined && payload.action !== 'created')
+    return {
+      did: 'ignored',
+      why: `a comment ${payload.action ?? 'changed'}, not created: only a new comment is a command`,
+    };
+  if (payload.comment === undefined && !issueActions.has(payload.action ?? ''))
+    return { did: 'ignored', why: `the issue was ${payload.action ?? 'changed'}, which changes no answer` };
+  if (payload.action === 'labeled' && payload.label?.name !== factoryLabel)
     return { did: 'ignored', why: 'another label was added' };
-  const command =
-    payload.comment === undefined
-      ? undefined
-      : (/^\/factory\s+(retry|cancel)\b/m.exec(payload.comment.body ?? '')?.[1] as 'retry' | 'cancel' | undefined);
+  const command = payload.comment === undefined ? undefined : parseFactoryCommand(payload.comment.body ?? '');
   if (payload.comment !== undefined && command === undefined)
     return { did: 'ignored', why: 'a comment without a /factory command' };
 
@@ -110,46 +129,55 @@ export async function checkQuestionnaireIssue(
     if (!hasRepositoryRole(role, actingRole)) {
       const { commentId } = await upsertFeedback(
         at,
-        refusedComment(command, actor ?? 'someone', role),
+        refusedComment(command.command, actor ?? 'someone', role),
         feedbackMarkers.refusal,
       );
-      return { did: 'refused', issue: issue.number, command, who: actor ?? 'someone', commentId };
+      return refused(issue.number, command, actor, 'role', commentId);
     }
   }
 
-  const authorisation = await authoriseRequest(
-    client,
-    at,
-    {
-      action: payload.action,
-      author: issue.user?.login ?? undefined,
-      sender: actor,
-      label: payload.label?.name,
-      approvedByLabel: labels.includes(approvalLabel),
-      commandBy: command === undefined ? undefined : actor,
-    },
-    approvalLabel,
-  );
+  const author = issue.user?.login ?? undefined;
+  const authorRole = author === undefined ? 'none' : await getRepositoryRole(client, at, author);
   const { answers } = parseIssueBody(issue.body ?? '', q);
   const result = validateAnswers(answers, q, facts);
   if ('problems' in result) {
-    const approval = authorisation.allowed
+    const note = hasRepositoryRole(authorRole, actingRole)
       ? ''
-      : `\n\n${awaitingApprovalComment(undefined, authorisation.why, approvalLabel)}`;
-    const { commentId } = await upsertFeedback(at, problemsComment(result.problems) + approval);
+      : `\n\n${approvalNote(authorLacksWrite(author, authorRole))}`;
+    const { commentId } = await upsertFeedback(at, problemsComment(result.problems) + note);
     return { did: 'invalid', issue: issue.number, problems: result.problems, commentId };
   }
   const { request } = result;
-  if (!authorisation.allowed) {
-    const { commentId } = await upsertFeedback(at, awaitingApprovalComment(request, authorisation.why, approvalLabel));
-    return { did: 'unapproved', issue: issue.number, request, why: authorisation.why, commentId };
+  // The digest of the answers this event carries: what is generated is exactly what it names.
+  const digest = answersDigest(answers);
+  if (command?.command === 'approve' && command.digest !== digest) {
+    const { commentId } = await upsertFeedback(
+      at,
+      staleApprovalComment(command.digest, actor ?? 'someone', digest),
+      feedbackMarkers.refusal,
+    );
+    return refused(issue.number, command, actor, 'stale approval', commentId);
   }
-  if (command === 'cancel') {
+  if (command?.command === 'cancel') {
     const branches = await ownBranches(at, request);
     if (!Array.isArray(branches)) return branches;
     const closed = await closeAgentPullRequests(at, branches);
     const { commentId } = await upsertFeedback(at, cancelledComment(request, closed));
     return { did: 'cancelled', issue: issue.number, pull: closed[0], commentId };
+  }
+  const authorisation = await authoriseRequest(
+    at,
+    {
+      author,
+      authorRole,
+      approvedBy: command?.command === 'approve' ? actor : undefined,
+      retry: command?.command === 'retry',
+    },
+    digest,
+  );
+  if (!authorisation.allowed) {
+    const { commentId } = await upsertFeedback(at, awaitingApprovalComment(request, authorisation.why, digest));
+    return { did: 'unapproved', issue: issue.number, request, digest, why: authorisation.why, commentId };
   }
   // Without the means to generate, the Factory only validates.
   if (generation === undefined) {
@@ -159,6 +187,16 @@ export async function checkQuestionnaireIssue(
   const branches = await ownBranches(at, request);
   if (!Array.isArray(branches)) return branches;
   return generate(at, { request, answers, q, generation, branches, label: factoryLabel });
+}
+
+function refused(
+  issue: number,
+  command: FactoryCommand,
+  actor: string | undefined,
+  why: 'role' | 'stale approval',
+  commentId: number,
+): QuestionnaireOutcome {
+  return { did: 'refused', issue, command: command.command, who: actor ?? 'someone', why, commentId };
 }
 
 /** The request's branches, when every one is this issue's; otherwise the outcome saying who holds the id (and nothing is pushed, closed or said for it). */

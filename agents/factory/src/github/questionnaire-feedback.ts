@@ -115,20 +115,37 @@ export function publishedComment(request: AgentRequest, pull: PublishedPull): st
   ].join('\n');
 }
 
-/** Why the Factory wrote nothing for this issue, and who may approve it. */
-export function awaitingApprovalComment(request: AgentRequest | undefined, why: string, approvalLabel: string): string {
+/** Why the Factory wrote nothing for this issue, and how a person with write access approves it: by the digest of the answers as they are now. */
+export function awaitingApprovalComment(request: AgentRequest, why: string, digest: string): string {
   return [
-    `### ${request === undefined ? 'The questionnaire' : `\`${request.id}\``} waits for approval`,
+    `### \`${request.id}\` waits for approval`,
     '',
     why,
     '',
-    `A person with write access (or maintain, admin) approves it by adding the \`${approvalLabel}\` label, after reading the answers, or by commenting \`/factory retry\` once it was edited; the Factory then generates the agent and opens a pull request. Until then it writes nothing.`,
+    `A person with write access (or maintain, admin) approves these answers, after reading them, by commenting \`/factory approve ${digest}\`; the Factory then generates the agent and opens a pull request. Until then it writes nothing.`,
+    '',
+    'The digest names the answers as they are now: an edit changes it (this comment then shows the new one), and an approval counts only for the answers it names.',
   ].join('\n');
+}
+
+/** Said under the problems of answers that will also need approval once they are valid. */
+export function approvalNote(why: string): string {
+  return `${why} Once the answers are valid, this comment names them by a digest, and a person with write access (or maintain, admin) approves them by commenting \`/factory approve <digest>\`. Until then the Factory writes nothing.`;
 }
 
 /** A `/factory` command from someone who may not give it. */
 export function refusedComment(command: string, who: string, role: string): string {
   return `### A command was refused\n\n\`/factory ${command}\` from \`${who}\` was not done: \`/factory\` commands are taken from people with write access to this repository, and \`${who}\` has the \`${role}\` role.`;
+}
+
+/** A `/factory approve` that does not name the answers as they are (`asked`: the digest it named, if any). */
+export function staleApprovalComment(asked: string | undefined, who: string, digest: string): string {
+  const what = asked === undefined ? '`/factory approve`' : markdownCode(`/factory approve ${asked}`);
+  const reason =
+    asked === undefined
+      ? 'it names no answers'
+      : `it names answers that are not the issue's any more (they were edited, or the digest is mistyped; their digest is now \`${digest}\`)`;
+  return `### A command was refused\n\n${what} from \`${who}\` was not done: ${reason}. Read the answers in the issue again, then approve them by the digest the Factory's comment shows.`;
 }
 
 /** Another issue's request holds the agent id (or its branch is not the Factory's). */

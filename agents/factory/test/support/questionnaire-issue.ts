@@ -1,3 +1,4 @@
+import type { GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { examplePayload } from '../../../../test/support/github-webhooks.ts';
 import type { IssuePayload } from '../../src/index.ts';
 
@@ -87,13 +88,17 @@ export function issuePayload(action: string, text: string, people: PayloadPeople
   return p;
 }
 
-/** GitHub's published `issue_comment.created` payload: `commenter`'s `comment` on issue #31 (by default Codertocat's, on their own issue). */
-export function commentPayload(
-  comment: string,
-  text: string,
-  people: { commenter?: string; author?: string; number?: number } = {},
-): IssuePayload {
-  const p = examplePayload('issue_comment', 'created') as IssuePayload & Record<string, unknown>;
+/** Who comments on issue #31 (by default Codertocat, on their own issue), and how the comment's event came (default `created`). */
+export interface CommentPeople {
+  commenter?: string;
+  author?: string;
+  number?: number;
+  action?: 'created' | 'edited' | 'deleted';
+}
+
+/** GitHub's published `issue_comment` payload: `commenter`'s `comment` on issue #31, whose body is `text`. */
+export function commentPayload(comment: string, text: string, people: CommentPeople = {}): IssuePayload {
+  const p = examplePayload('issue_comment', people.action ?? 'created') as IssuePayload & Record<string, unknown>;
   const issue = p.issue as Record<string, unknown>;
   const example = p.comment as Record<string, unknown>;
   p.repository = { ...(p.repository as object), name: 'platform', owner: { login: 'acme' } };
@@ -107,4 +112,23 @@ export function commentPayload(
   p.comment = { ...example, body: comment, user: as(example.user, people.commenter) as { login: string } };
   p.sender = as(p.sender, people.commenter) as IssuePayload['sender'];
   return p;
+}
+
+/**
+ * A person's comment as GitHub has it when it sends the event: kept on the issue in the
+ * double (where the Factory finds earlier approvals), and its `created` payload.
+ */
+export function postComment(github: GitHubDouble, comment: string, text: string, people: CommentPeople = {}) {
+  const payload = commentPayload(comment, text, people);
+  const id = 5000 + github.comments.length + 1;
+  github.comments.push({ id, issue: people.number ?? 31, body: comment, user: people.commenter ?? 'Codertocat' });
+  return { ...payload, comment: { ...payload.comment, id } } as IssuePayload;
+}
+
+/** The digest the Factory's comment on `issue` names for approval (`/factory approve <digest>`), if it names one. */
+export function shownDigest(github: GitHubDouble, issue: number): string | undefined {
+  const comment = github.comments.find(
+    (c) => c.issue === issue && c.user === undefined && c.body.includes('<!-- waooaw-factory:questionnaire -->'),
+  );
+  return /\/factory approve ([0-9a-f]{16})/.exec(comment?.body ?? '')?.[1];
 }
