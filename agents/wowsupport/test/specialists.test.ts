@@ -1,6 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueName } from '../../../test/support/servers.ts';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import {
   createBus,
@@ -18,6 +21,9 @@ import { loadArticles } from '../src/desk/load-articles.ts';
 import { openTicket, recordDeskMessage, type Ticket } from '../src/desk/tickets.ts';
 import { checkIncidents } from '../src/incidents/check-incidents.ts';
 import { addCustomerAgent } from '../src/incidents/incident-store.ts';
+import { createCustomer } from '../src/intake/customers.ts';
+import { createCustomerChannels } from '../src/delivery/customer-channels.ts';
+import { deliverOutbound } from '../src/delivery/deliver-outbound.ts';
 import { classifyTopic } from '../src/specialists/classify-topic.ts';
 import { agentsConcerned, customerAgents } from '../src/specialists/find-agents.ts';
 import { routeToSpecialist } from '../src/specialists/route-to-specialist.ts';
@@ -78,6 +84,7 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
   let bus: Bus;
   const customerId = randomUUID();
   const quietId = randomUUID();
+  const endpoints: Server[] = [];
 
   const ticketOf = (subject: string, body: string, customer: string | undefined = customerId) =>
     store.transaction((tx) =>
@@ -122,33 +129,74 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
   }, 60_000);
 
   afterAll(async () => {
+    await Promise.all(endpoints.map((e) => new Promise((resolve) => e.close(resolve))));
     await bus.close();
     await close();
   });
 
-  it('integration: tells the customer their webhook fails, with the error, and how to verify ours', async () => {
-    const earlier = await ticketOf('Order status', 'Where is order 7?');
-    const sent = await store.transaction((tx) =>
-      recordDeskMessage(tx, earlier.id, {
-        direction: 'outbound',
-        author: { kind: 'agent', id: 'wowsupport' },
-        body: 'It ships today.',
-        autoSubmitted: true,
-      }),
+  /** A customer whose webhook answers `status`, and an API ticket of theirs with `count` answers that failed to reach it. */
+  async function failingCustomer(opts: { status: number; count: number; openWithKey: boolean }) {
+    const endpoint = createHttpServer((_req, res) => res.writeHead(opts.status).end('Internal Server Error'));
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    endpoints.push(endpoint);
+    const port = (endpoint.address() as AddressInfo).port;
+    const key = randomBytes(32);
+    const customer = await createCustomer(
+      store,
+      {
+        slug: uniqueName('globex').replace(/_/g, '-'),
+        name: 'Globex',
+        webhookUrl: `http://127.0.0.1:${port}/hooks/globex-secret-path?token=t0ken`,
+      },
+      { secretsKey: key },
     );
-    await store.query('update support_messages set delivery_error = $2 where id = $1', [
-      sent.messageId,
-      'WOW_ERR_CUSTOMER_WEBHOOK: https://hooks.initech.example/wow answered 500',
-    ]);
+    const channels = await createCustomerChannels({
+      smtpUrl: undefined,
+      emailFrom: 'support@waooaw.example',
+      secretsKey: opts.openWithKey ? key : undefined,
+    });
+    const earlier = await ticketOf('Order status', 'Where is order 7?', customer.id);
+    for (let i = 0; i < opts.count; i++) {
+      const sent = await store.transaction((tx) =>
+        recordDeskMessage(tx, earlier.id, {
+          direction: 'outbound',
+          author: { kind: 'agent', id: 'wowsupport' },
+          body: `It ships today (${i}).`,
+          autoSubmitted: true,
+        }),
+      );
+      await expect(deliverOutbound(store, channels, sent.messageId)).rejects.toThrow();
+    }
+    return { customer, host: `127.0.0.1:${port}` };
+  }
+
+  it("integration: tells the customer in their words what their webhook answered, never our error's text, and how to verify ours", async () => {
+    const { customer, host } = await failingCustomer({ status: 500, count: 3, openWithKey: true });
     const diagnosis = await diagnose(
-      await ticketOf('No answers arrive', 'We never get your webhook deliveries on our endpoint.'),
+      await ticketOf('No answers arrive', 'We never get your webhook deliveries on our endpoint.', customer.id),
     );
     expect(diagnosis).toMatchObject({ topic: 'integration', tier: 'L2', assignee: 'wowsupport/integration' });
-    expect(diagnosis.answer).toContain(
-      'Our last delivery to your webhook at hooks.initech.example failed: WOW_ERR_CUSTOMER_WEBHOOK: https://hooks.initech.example/wow answered 500.',
+    expect(diagnosis.answer).toMatch(
+      new RegExp(
+        `^Our last 3 deliveries to your webhook at ${host.replace(/\./g, '\\.')} failed: it answered 500\\.\n`,
+      ),
     );
+    for (const internal of ['WOW_ERR', 'retried', "customer's webhook", 'secret-path', 't0ken'])
+      expect(diagnosis.answer).not.toContain(internal);
     expect(diagnosis.answer).toContain('X-Wow-Signature-256');
-    expect(diagnosis.findings).toContain('wowvision: no events it failed to handle.');
+    // The team reads what happened in the internal note, in our words.
+    expect(diagnosis.findings[0]).toContain('answered 500; the delivery is retried');
+  });
+
+  it('integration: answers the customer nothing when the deliveries failed on our side, and hands the evidence to the team', async () => {
+    // The secret was sealed with a key this process does not have.
+    const { customer } = await failingCustomer({ status: 204, count: 2, openWithKey: false });
+    const diagnosis = await diagnose(
+      await ticketOf('No answers arrive', 'We never get your webhook deliveries on our endpoint.', customer.id),
+    );
+    expect(diagnosis).toMatchObject({ topic: 'integration', tier: 'L2', assignee: 'team:integration' });
+    expect(diagnosis.answer).toBeUndefined();
+    expect(diagnosis.findings[0]).toContain('SUPPORT_SECRETS_KEY');
   });
 
   it('integration: says when the customer has no webhook, and lists what an agent gave up on', async () => {

@@ -1,6 +1,7 @@
 import { createError, readSql, type Store } from '../../../runtime/src/index.ts';
 import type { TicketChannel } from '../desk/tickets.ts';
 import { createReplyToken } from '../email/reply-address.ts';
+import { customerFailureOf } from './post-customer-webhook.ts';
 import { isRecipientVerified } from './recipient-verified.ts';
 import { storedWebhookSecret, type StoredWebhookSecret, type WebhookSecretColumns } from '../intake/webhook-secrets.ts';
 
@@ -102,7 +103,7 @@ export async function deliverOutbound(
     emailThread: thread,
   };
   const hold = async (why: string): Promise<DeliveryOutcome> => {
-    await store.query(sql.failed, [messageId, why]);
+    await store.query(sql.failed, [messageId, why, null]);
     return { did: 'held', why };
   };
   try {
@@ -126,8 +127,14 @@ export async function deliverOutbound(
     await store.query(sql.delivered, [messageId, sent.messageId, 'email']);
     return { did: 'delivered', channel: 'email', channelMsgId: sent.messageId };
   } catch (err) {
-    // Kept for people to see; the bus retries the delivery.
-    await store.query(sql.failed, [messageId, err instanceof Error ? err.message : String(err)]);
+    // Kept for the team to see, with what the customer may be told beside it (L2's
+    // integration specialist); the bus retries the delivery.
+    const failure = customerFailureOf(err);
+    await store.query(sql.failed, [
+      messageId,
+      err instanceof Error ? err.message : String(err),
+      failure === null ? null : JSON.stringify(failure),
+    ]);
     throw err;
   }
 }

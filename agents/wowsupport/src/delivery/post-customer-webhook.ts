@@ -1,5 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createError } from '../../../runtime/src/index.ts';
+import { createError, isWowError } from '../../../runtime/src/index.ts';
+
+/**
+ * Why a delivery failed, when the cause is at the customer's end, in terms they may be
+ * told: the status their webhook answered, or why it could not be reached. Never our own
+ * error text, which names codes, settings and URLs.
+ */
+export type CustomerFailure =
+  | { kind: 'status'; status: number }
+  | { kind: 'unreachable'; reason: 'refused' | 'dns' | 'timeout' | 'reset' | 'tls' | 'other' };
 
 /** What a customer's endpoint checks: `sha256=` HMAC-SHA256 of `${timestamp}.${body}` with their webhook secret. */
 export function signCustomerWebhook(secret: string, timestamp: string, body: string): string {
@@ -51,16 +60,42 @@ export async function postCustomerWebhook(opts: {
     signal: AbortSignal.timeout(10_000),
   }).catch((err: unknown) => {
     // fetch's own errors may quote the whole URL: only the cause's code goes on, no cause object.
-    throw createError('WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE', [urlForLogs(opts.url), reasonOf(err)]);
+    const failure: CustomerFailure = { kind: 'unreachable', reason: unreachableReason(err) };
+    throw createError('WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE', [urlForLogs(opts.url), codeOf(err)], {
+      data: { failure },
+    });
   });
-  if (!response.ok) throw createError('WOW_ERR_CUSTOMER_WEBHOOK', [urlForLogs(opts.url), String(response.status)]);
+  if (!response.ok) {
+    const failure: CustomerFailure = { kind: 'status', status: response.status };
+    throw createError('WOW_ERR_CUSTOMER_WEBHOOK', [urlForLogs(opts.url), String(response.status)], {
+      data: { failure },
+    });
+  }
   return { status: response.status };
 }
 
-function reasonOf(err: unknown): string {
+/** What a customer may be told of `err`, when postCustomerWebhook threw it for a cause at their end; else null. */
+export function customerFailureOf(err: unknown): CustomerFailure | null {
+  if (!isWowError(err, 'WOW_ERR_CUSTOMER_WEBHOOK') && !isWowError(err, 'WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE'))
+    return null;
+  return (err.data?.failure as CustomerFailure | undefined) ?? null;
+}
+
+function codeOf(err: unknown): string {
   const cause = (err as { cause?: { code?: unknown } }).cause;
   if (typeof cause?.code === 'string') return cause.code;
   return err instanceof Error && err.name === 'TimeoutError' ? 'no answer within 10 seconds' : 'the connection failed';
+}
+
+function unreachableReason(err: unknown): Extract<CustomerFailure, { kind: 'unreachable' }>['reason'] {
+  if (err instanceof Error && err.name === 'TimeoutError') return 'timeout';
+  const code = codeOf(err);
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'timeout';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') return 'reset';
+  if (/CERT|SSL|TLS|SELF_SIGNED|VERIFY/.test(code)) return 'tls';
+  return 'other';
 }
 
 /** For customers (and tests): whether a delivery is signed with `secret` and no older than `toleranceSeconds`. */
