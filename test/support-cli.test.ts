@@ -78,7 +78,7 @@ describe('wow support', () => {
     );
     expect(JSON.parse(own.stdout)).toMatchObject({
       slug: 'globex',
-      webhookUrl: 'https://globex.example/h',
+      webhookUrl: 'https://globex.example/…',
       webhookSecret: 'a-secret-they-already-use',
     });
 
@@ -90,7 +90,7 @@ describe('wow support', () => {
     const prefix = key.slice(0, 15);
 
     const listed = await wow(['support', 'customers', 'list'], env);
-    expect(listed.stdout).toMatch(new RegExp(`acme-corp\\s+Acme Corp\\s+https://acme.example/hooks\\s+${prefix}…`));
+    expect(listed.stdout).toMatch(new RegExp(`acme-corp\\s+Acme Corp\\s+https://acme.example/…\\s+${prefix}…`));
     expect(listed.stdout).not.toContain(key);
     const json = JSON.parse((await wow(['support', 'customers', 'list', '--json'], env)).stdout) as {
       slug: string;
@@ -127,6 +127,35 @@ describe('wow support', () => {
       { slug: 'acme-corp', activeKeys: [] },
       { slug: 'globex' },
     ]);
+  });
+
+  it('prints webhook URLs as their origin only, since Slack, Discord and Teams put the secret in the path, unless --show-urls', async () => {
+    const secretUrl = 'https://hooks.slack.com/services/T0000/B0000/XXXXpathsecret?token=querysecret';
+    const printed = [
+      await wow(['support', 'customers', 'add', 'initrode', '--name', 'Initrode', '--webhook-url', secretUrl], env),
+      await wow(['support', 'customers', 'list'], env),
+      await wow(['support', 'customers', 'list', '--json'], env),
+      await wow(['support', 'customers', 'uses', 'initrode', 'wowvision'], env),
+    ];
+    for (const run of printed) {
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('https://hooks.slack.com/…');
+      expect(run.stdout).not.toContain('pathsecret');
+      expect(run.stdout).not.toContain('querysecret');
+      expect(run.stdout).not.toContain('/services');
+    }
+    const shown = await wow(['support', 'customers', 'list', '--show-urls'], env);
+    expect(shown.stdout).toContain(secretUrl);
+    expect(
+      (
+        JSON.parse((await wow(['support', 'customers', 'list', '--json', '--show-urls'], env)).stdout) as {
+          webhookUrl: string | null;
+        }[]
+      ).map((c) => c.webhookUrl),
+    ).toContain(secretUrl);
+    expect((await wow(['support', 'customers', 'uses', 'initrode', 'factory', '--show-urls'], env)).stdout).toContain(
+      secretUrl,
+    );
   });
 
   it('exits 1 when the operation fails and 2 on bad usage, saying what to do', async () => {
@@ -234,7 +263,7 @@ describe('wow support', () => {
     );
     expect(await wow(['support', 'customers', 'uses', 'umbrella', 'wowvision', 'factory'], env)).toMatchObject({
       code: 0,
-      stdout: '✔ umbrella uses wowvision, factory: their incidents reach https://umbrella.example/hooks\n',
+      stdout: '✔ umbrella uses wowvision, factory: their incidents reach https://umbrella.example/…\n',
     });
     expect((await wow(['support', 'customers', 'uses', 'nobody', 'wowvision'], env)).code).toBe(1);
     const store = await createStore({

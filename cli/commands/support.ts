@@ -20,6 +20,8 @@ import {
   revokeApiKey,
   sealPlainWebhookSecrets,
   setKillSwitch,
+  urlForLogs,
+  type Customer,
 } from '../../agents/wowsupport/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
@@ -27,6 +29,20 @@ import { formatTable } from '../format-table.ts';
 type SetCode = (code: number) => void;
 
 const exitHelp = '\nExit codes: 0 done, 1 the operation failed (e.g. no such customer), 2 bad usage or configuration.';
+
+// Slack, Discord and Teams put a webhook's secret in its path, others in its query string:
+// a terminal, a pasted log or a screen share shows the origin only, unless asked.
+const showUrlsOption = [
+  '--show-urls',
+  'print webhook URLs whole; by default only their origin (https://hooks.slack.com/…), since many keep their secret in the path or query',
+] as const;
+
+/** The customer as printed: its webhook URL by origin only unless `show`. */
+function printable<T extends Pick<Customer, 'webhookUrl'>>(customer: T, show: boolean | undefined): T {
+  return show === true || customer.webhookUrl === null
+    ? customer
+    : { ...customer, webhookUrl: urlForLogs(customer.webhookUrl) };
+}
 
 /**
  * `wow support …`: the support desk's operator commands. Each group of sub-commands is
@@ -56,13 +72,15 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
     )
     .argument('<slug>', "the customer's slug")
     .argument('<agents...>', 'agent ids, as `wow agents list` shows them')
+    .option(...showUrlsOption)
     .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support customers uses acme-corp wowvision factory`)
-    .action(async (slug: string, agents: string[]) => {
-      const customer = await withDeskStore(io, async (store) => {
-        const found = await getCustomer(store, slug);
-        for (const agent of agents) await addCustomerAgent(store, found.id, agent);
-        return found;
+    .action(async (slug: string, agents: string[], opts: { showUrls?: boolean }) => {
+      const found = await withDeskStore(io, async (store) => {
+        const customer = await getCustomer(store, slug);
+        for (const agent of agents) await addCustomerAgent(store, customer.id, agent);
+        return customer;
       });
+      const customer = printable(found, opts.showUrls);
       io.stdout.write(
         `✔ ${customer.slug} uses ${agents.join(', ')}: their incidents reach ${customer.webhookUrl ?? 'the customer once it has a webhook URL'}\n`,
       );
@@ -79,19 +97,24 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
     .option('--webhook-url <url>', 'the https:// endpoint that receives answers and status changes')
     .option('--webhook-secret <secret>', 'the HMAC secret the endpoint already expects (at least 16 characters)')
     .option('--json', 'print the customer as JSON')
+    .option(...showUrlsOption)
     .addHelpText(
       'after',
       `${exitHelp}\n\nExample:\n  wow support customers add acme-corp --name "Acme Corp" --webhook-url https://acme.example/hooks/support`,
     )
     .action(
-      async (slug: string, opts: { name: string; webhookUrl?: string; webhookSecret?: string; json?: boolean }) => {
-        const customer = await withDeskStore(io, (store, config) =>
+      async (
+        slug: string,
+        opts: { name: string; webhookUrl?: string; webhookSecret?: string; json?: boolean; showUrls?: boolean },
+      ) => {
+        const added = await withDeskStore(io, (store, config) =>
           createCustomer(
             store,
             { slug, name: opts.name, webhookUrl: opts.webhookUrl, webhookSecret: opts.webhookSecret },
             { secretsKey: config.support.secretsKey },
           ),
         );
+        const customer = printable(added, opts.showUrls);
         if (opts.json === true) io.stdout.write(JSON.stringify(customer, null, 2) + '\n');
         else {
           io.stdout.write(`✔ customer ${customer.slug} (${customer.name}) added\n`);
@@ -110,9 +133,10 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
     .command('list')
     .description('Every customer organisation with the prefixes of its API keys that still work')
     .option('--json', 'print the customers as JSON')
+    .option(...showUrlsOption)
     .addHelpText('after', exitHelp)
-    .action(async (opts: { json?: boolean }) => {
-      const rows = await withDeskStore(io, (store) => listCustomers(store));
+    .action(async (opts: { json?: boolean; showUrls?: boolean }) => {
+      const rows = (await withDeskStore(io, (store) => listCustomers(store))).map((c) => printable(c, opts.showUrls));
       if (opts.json === true) io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
       else {
         io.stdout.write(

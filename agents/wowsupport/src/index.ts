@@ -26,6 +26,7 @@ export { receiveEmail, type EmailOutcome } from './email/receive-email.ts';
 // The HTTP intake (app/tickets) and `wow support` (cli/commands/support.ts) work with these.
 export { createCustomer, getCustomer, listCustomers, type Customer } from './intake/customers.ts';
 export { sealPlainWebhookSecrets } from './intake/webhook-secrets.ts';
+export { urlForLogs } from './delivery/post-customer-webhook.ts';
 export { issueApiKey, revokeApiKey } from './intake/api-keys.ts';
 export {
   authorizeApiCall,

@@ -16,14 +16,16 @@ export function signCustomerWebhook(secret: string, timestamp: string, body: str
 }
 
 /**
- * A URL as errors and logs may name it: origin and path. Customers put tokens in query
- * strings (and some in the user part), and an error travels to logs, dead letters, the
- * message's delivery error and from there into internal notes on a GitHub issue.
+ * A URL as errors, logs and the CLI may name it: its origin only, with `/…` where a path
+ * or query was (https://hooks.slack.com/…). Slack, Discord and Teams put a webhook's
+ * secret in its path, others in the query string or the user part, and an error travels
+ * to logs, dead letters, the message's delivery error and from there into internal notes
+ * on a GitHub issue.
  */
 export function urlForLogs(url: string): string {
   try {
-    const { origin, pathname } = new URL(url);
-    return `${origin}${pathname}`;
+    const { origin, pathname, search, hash } = new URL(url);
+    return pathname === '/' && search === '' && hash === '' ? `${origin}/` : `${origin}/…`;
   } catch {
     return 'a malformed URL';
   }
@@ -32,8 +34,8 @@ export function urlForLogs(url: string): string {
 /**
  * Sends one event to a customer's webhook, signed so they can tell it is ours and fresh
  * (the timestamp is signed too, against replays). The delivery id stays the same across
- * retries, so the customer can drop a repeat. Its errors name the URL without its query
- * string: WOW_ERR_CUSTOMER_WEBHOOK for an error status, WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE
+ * retries, so the customer can drop a repeat. Its errors name the URL by its origin only:
+ * WOW_ERR_CUSTOMER_WEBHOOK for an error status, WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE
  * when no answer came.
  */
 export async function postCustomerWebhook(opts: {
