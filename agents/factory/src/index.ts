@@ -59,9 +59,8 @@ export {
   type AgentBranch,
   type RepoRef,
 } from './github/agent-branches.ts';
-export { authoriseRequest, findApproval } from './github/authorise-request.ts';
+export { authoriseRequest } from './github/authorise-request.ts';
 export { parseFactoryCommand, type FactoryCommand } from './github/factory-command.ts';
-export { answersDigest } from './questionnaire/answers-digest.ts';
 export { findHostileCharacter, withVisibleEscapes } from './questionnaire/hostile-characters.ts';
 
 // The questionnaire and the templates ship with the platform: read once per process. The

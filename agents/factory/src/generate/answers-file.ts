@@ -107,9 +107,24 @@ export function writeAnswersFile(
   return doc.toString({ lineWidth: 0 });
 }
 
-/** A short digest of answers in the questionnaire's order. */
+/**
+ * A short digest of answers in the questionnaire's order: 16 hex characters of SHA-256 (64
+ * bits), short enough to copy into a comment and too many to search for other answers
+ * with the same digest (8 characters, 32 bits, could be matched in seconds on one
+ * graphics card).
+ */
 export function answersDigest(answers: Answers): string {
   return createHash('sha256').update(JSON.stringify(answers)).digest('hex').slice(0, 16);
+}
+
+/**
+ * What `/factory approve <digest>` names: the answers' digest in the questionnaire's order
+ * (so the order of an issue's sections does not matter), the same digest the generated
+ * agent's questionnaire.yml records as `rendered`. An approval is for the answers as the
+ * approver read them, and for no later edit.
+ */
+export function approvalDigest(answers: Answers, q: Questionnaire): string {
+  return answersDigest(ordered(answers, q));
 }
 
 function ordered(answers: Answers, q: Questionnaire): Answers {

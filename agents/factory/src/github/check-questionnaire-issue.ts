@@ -5,7 +5,7 @@ import { snapshotFromTarball } from '../../../wowvision/src/index.ts';
 import type { AgentTemplate } from '../generate/agent-template.ts';
 import type { GateResult } from '../generate/gate-generated-files.ts';
 import { buildNewAgent } from '../generate/plan-new-agent.ts';
-import { answersDigest } from '../questionnaire/answers-digest.ts';
+import { approvalDigest } from '../generate/answers-file.ts';
 import { parseIssueBody } from '../questionnaire/parse-issue-body.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import {
@@ -149,7 +149,7 @@ export async function checkQuestionnaireIssue(
   }
   const { request } = result;
   // The digest of the answers this event carries: what is generated is exactly what it names.
-  const digest = answersDigest(answers);
+  const digest = approvalDigest(answers, q);
   if (command?.command === 'approve' && command.digest !== digest) {
     const { commentId } = await upsertFeedback(
       at,

@@ -111,7 +111,7 @@ export function publishedComment(request: AgentRequest, pull: PublishedPull): st
         ]),
     `The agent is on branch \`${pull.branch}\` (${pull.commit.slice(0, 7)}), in ${pull.url}. It passed this repository's WowVision rules and a typecheck; CI runs its tests.`,
     '',
-    'Edit this issue to change the answers: the branch and the pull request follow until the pull request is approved, and a follow-up takes later changes. `/factory cancel` closes the pull request; `/factory retry` generates again (both from people with write access).',
+    "Edit this issue to change the answers: the branch and the pull request follow until the pull request is approved, and a follow-up takes later changes; when the issue's author has no write access, changed answers wait for a new `/factory approve <digest>`. `/factory cancel` closes the pull request; `/factory retry` generates the approved answers again (both from people with write access).",
   ].join('\n');
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createGitHubPort, type GitHubClient } from '../../../runtime/src/index.ts';
+import { createGitHubPort, type GitHubClient, type GitHubPort } from '../../../runtime/src/index.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { loadTemplates, type Generation } from '../../src/index.ts';
 
@@ -23,7 +23,11 @@ export interface FactoryTarget {
   dir: string;
   github: GitHubDouble;
   repo: DoubleRepo;
+  /** The App's port onto the double (what the runtime hosts agents with), and its client for the installation (7). */
+  port: GitHubPort;
   client: GitHubClient;
+  /** The App's credentials, for a runtime's configuration. */
+  privateKey: string;
   generation: Generation;
   /** git in the target repository, trimmed output. */
   git(...args: string[]): Promise<string>;
@@ -47,15 +51,17 @@ export async function startFactoryTarget(
   const repo: DoubleRepo = { owner: 'acme', repo: 'platform', dir: repoDir, pulls: [] };
   github.addRepo(repo);
   for (const [login, role] of Object.entries(roles)) github.roles.set(login, role);
-  const client = createGitHubPort({
+  const port = createGitHubPort({
     credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
     fetch: github.fetch,
-  }).forInstallation(7);
+  });
   return {
     dir,
     github,
     repo,
-    client,
+    port,
+    client: port.forInstallation(7),
+    privateKey,
     generation: { templates: await loadTemplates(), typecheckRoot: platformRoot },
     git,
     dispose: () => rm(dir, { recursive: true, force: true }),
