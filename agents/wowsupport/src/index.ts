@@ -16,6 +16,7 @@ import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
 import { runEvery } from './handlers/run-every.ts';
 import { syncWithGitHub } from './handlers/sync-with-github.ts';
 import { watchIncidents } from './handlers/watch-incidents.ts';
+import { warnPlainSecrets } from './handlers/warn-plain-secrets.ts';
 import { watchSla } from './handlers/watch-sla.ts';
 import { pruneExpired } from './housekeeping/prune-expired.ts';
 
@@ -71,6 +72,7 @@ export default defineAgent({
     'github.*': githubDelivery,
   },
   async start(ctx) {
+    await warnPlainSecrets(ctx);
     const { incidentCheckMs, slaSweepMs } = ctx.config.support;
     timers = [
       // Agents' health is judged here too: a regression opens one incident issue.

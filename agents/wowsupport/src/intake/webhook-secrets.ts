@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { createError, readSql, type Store } from '../../../runtime/src/index.ts';
+import { createError, readSql, type PgQueryable, type Store } from '../../../runtime/src/index.ts';
 
 const sql = {
   selectPlain: readSql(import.meta.url, 'select-plain-webhook-secrets'),
+  countPlain: readSql(import.meta.url, 'count-plain-webhook-secrets'),
   seal: readSql(import.meta.url, 'seal-webhook-secret'),
 };
 
@@ -99,4 +100,9 @@ export async function sealPlainWebhookSecrets(store: Store, key: Buffer): Promis
     }
     return rows.length;
   });
+}
+
+/** How many customers' webhook secrets are still stored in plain text, for `wow support secrets seal` to seal. */
+export async function countPlainWebhookSecrets(db: PgQueryable): Promise<number> {
+  return (await db.query<{ plain: number }>(sql.countPlain)).rows[0]?.plain ?? 0;
 }
