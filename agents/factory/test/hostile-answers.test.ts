@@ -1,10 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Nodes, Root } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
-import { gfmTable } from 'micromark-extension-gfm-table';
 import pg from 'pg';
-import ts from 'typescript';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
@@ -19,6 +14,7 @@ import {
 } from '../src/index.ts';
 import { renderTemplate } from '../src/generate/render-template.ts';
 import { templateData } from '../src/generate/template-data.ts';
+import { markdownShape, tsShape } from './support/generated-shape.ts';
 
 // Every template rendered with hostile text in every field, straight into the renderer
 // (validation refuses most of these characters; this proves the templates do not depend
@@ -80,62 +76,6 @@ function hostileRequest(text: string): AgentRequest {
 const pathNames = { id: 'plain-agent', migration: '0001_plain_agent_tables' };
 const render = (template: AgentTemplate, request: AgentRequest) =>
   renderTemplate(template, templateData(request, { name: template.name, version: template.version }), pathNames);
-
-/** A TypeScript file's shape: its syntax errors, its top-level statement kinds, and every node's kind in order. */
-function tsShape(path: string, text: string) {
-  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const kinds: string[] = [];
-  const visit = (node: ts.Node): void => {
-    kinds.push(ts.SyntaxKind[node.kind]);
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  const errors =
-    ts
-      .transpileModule(text, { fileName: path, reportDiagnostics: true })
-      .diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) ?? [];
-  return { errors, statements: file.statements.map((s) => ts.SyntaxKind[s.kind]), kinds };
-}
-
-const phrasing = new Set(['text', 'inlineCode', 'break']);
-/** Constructs answers must never make: the template's own are counted, so benign and hostile counts must agree. */
-const constructs = new Set([
-  'link',
-  'image',
-  'linkReference',
-  'imageReference',
-  'definition',
-  'html',
-  'emphasis',
-  'strong',
-  'delete',
-  'footnoteReference',
-  'footnoteDefinition',
-  'heading',
-  'list',
-  'code',
-  'blockquote',
-  'thematicBreak',
-  'table',
-  'tableRow',
-  'tableCell',
-]);
-
-/** A Markdown file's shape: its block structure, the constructs in it, and the words GitHub would link in its plain text. */
-function markdownShape(text: string) {
-  const tree: Root = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
-  const blocks: string[] = [];
-  const counts: Record<string, number> = {};
-  const linked: string[] = [];
-  const visit = (node: Nodes): void => {
-    if (!phrasing.has(node.type)) blocks.push(node.type);
-    if (constructs.has(node.type)) counts[node.type] = (counts[node.type] ?? 0) + 1;
-    if (node.type === 'text') linked.push(...(node.value.match(/@[a-z0-9]|:\/\/|www\./gi) ?? []));
-    if ('children' in node) for (const child of node.children) visit(child);
-  };
-  visit(tree);
-  return { blocks, counts, linked };
-}
 
 /** Control characters other than tab and line feed, and the invisible ones (written out independently of the module under test). */
 const raw = /[^\P{Cc}\t\n]|[\u061C\u200B-\u200F\u2028-\u202E\u2060\u2066-\u2069\uFEFF]/u;
