@@ -7,7 +7,7 @@ import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Stor
 import { findByChannelId, findTicket, ticketMessages } from '../src/desk/tickets.ts';
 import { issueApiKey } from '../src/intake/api-keys.ts';
 import { createCustomer } from '../src/intake/customers.ts';
-import { hostileTexts } from '../../../test/fixtures/hostile/corpus.ts';
+import { hostileJsonBodies, hostileTexts } from '../../../test/fixtures/hostile/corpus.ts';
 import { uniqueName } from '../../../test/support/servers.ts';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 
@@ -15,7 +15,9 @@ import { storeBackends } from '../../../test/support/test-stores.ts';
 // web form and mail. A one-line field (a subject, a name) refuses every character that
 // hides or reorders text; a text field (a message) refuses control characters only, since
 // zero-width joiners and direction marks are part of ordinary emoji, Persian, Arabic and
-// Hebrew text. Mail is never refused for them: what would be refused is removed.
+// Hebrew text. Mail is never refused for them: what would be refused is removed. The
+// corpus's bodies go by mail too: only the size limit refuses one; bytes that are not the
+// UTF-8 the mail says become U+FFFD, as any mail reader shows them.
 const log = createLogger('silent');
 const [postgres] = storeBackends('hostile_text', { poolMax: 4 });
 
@@ -62,6 +64,24 @@ describe("hostile text at the support desk's doors", () => {
 
   const tickets = async () =>
     (await store.query<{ n: number }>('select count(*)::int as n from support_tickets')).rows[0]?.n;
+  /** Delivers a raw mail over SMTP; the listener's reply. */
+  const mail = async (raw: Buffer): Promise<string> => {
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: smtp.address.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      return (
+        await transport.sendMail({ envelope: { from: 'eve@customer.example', to: ['support@waooaw.example'] }, raw })
+      ).response;
+    } catch (err) {
+      return (err as { response?: string }).response ?? String(err);
+    } finally {
+      transport.close();
+    }
+  };
   const expectHealthy = async () =>
     expect((await server.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   const api = (url: string, payload: unknown) =>
@@ -159,6 +179,54 @@ describe("hostile text at the support desk's doors", () => {
       const [message] = await ticketMessages(store, stored?.ticketId ?? '');
       expect(message?.body).toBe(`Before.\n${text}\nAfter.`.replace(new RegExp(control.source, 'gu'), ''));
     });
+  });
+
+  describe.each(hostileJsonBodies().map((b) => [b.name, b] as const))('a mail whose body is %s', (name, { body }) => {
+    // Only the size limit refuses a mail for its body; anything else is text, taken (250).
+    const tooLarge = body.length > 10 * 1024 * 1024;
+    it(
+      tooLarge
+        ? 'is refused with 552 over the SMTP size limit, storing nothing; the listener takes the next mail'
+        : 'is taken (250) as text, invalid UTF-8 as U+FFFD, and cut to what the API keeps; the listener takes the next mail',
+      async () => {
+        const before = await tickets();
+        const messageId = `<${uniqueName('body')}@customer.example>`;
+        const raw = Buffer.concat([
+          Buffer.from(
+            [
+              'From: Eve <eve@customer.example>',
+              'To: support@waooaw.example',
+              `Subject: ${name}`,
+              `Message-ID: ${messageId}`,
+              'MIME-Version: 1.0',
+              'Content-Type: text/plain; charset=utf-8',
+              'Content-Transfer-Encoding: 8bit',
+              '',
+              '',
+            ].join('\r\n'),
+          ),
+          body,
+          Buffer.from('\r\n'),
+        ]);
+        const sent = await mail(raw);
+        if (tooLarge) {
+          expect(sent).toMatch(/^552 /);
+          expect(await tickets()).toBe(before);
+        } else {
+          expect(sent).toMatch(/^250 OK: ticket /);
+          const stored = await findByChannelId(store, 'email', messageId);
+          const [message] = await ticketMessages(store, stored?.ticketId ?? '');
+          const text = body.toString('utf8').trim();
+          expect(message?.body).toEqual(
+            text.length <= 50_000 ? text : expect.stringMatching(/\[The mail's text was cut here: the desk keeps/),
+          );
+        }
+        expect(await mail(Buffer.from(`From: ada@customer.example\r\nSubject: next\r\n\r\nStill there?\r\n`))).toMatch(
+          /^250 /,
+        );
+        await expectHealthy();
+      },
+    );
   });
 
   it("refuses a NUL in a rating's comment with 422 naming it", async () => {

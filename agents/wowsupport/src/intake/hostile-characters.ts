@@ -22,11 +22,18 @@ import {
  *   ours. A message keeps them: zero-width joiners make emoji and Persian or Indic words,
  *   direction marks make Arabic and Hebrew read right, and a message is only ever shown
  *   escaped.
+ * - An answer the desk sends a customer (a person's `/reply` on the ticket's issue) goes by
+ *   mail or webhook, where nobody escapes it, as the desk's own words: like a one-line
+ *   field it refuses every hidden character, but it keeps its tabs and line breaks.
  */
-export type TextField = 'line' | 'text';
+export type TextField = 'line' | 'text' | 'answer';
 
 /** A text keeps tab, line feed and carriage return and refuses the other controls; a line refuses every hidden character. */
-const patterns = { line: hiddenCharacterPattern(), text: hiddenCharacterPattern(['control'], '\t\n\r') } as const;
+const patterns = {
+  line: hiddenCharacterPattern(),
+  text: hiddenCharacterPattern(['control'], '\t\n\r'),
+  answer: hiddenCharacterPattern(undefined, '\t\n\r'),
+} as const;
 
 /**
  * What is wrong with `text` for a field of this kind, said so that the person who typed

@@ -6,6 +6,7 @@ import {
   type SupportSettings,
 } from '../../../runtime/src/index.ts';
 import { approveDraft, lockApprovalGate } from '../desk/drafts.ts';
+import { hostileCharacterProblem, removeHostileCharacters } from '../intake/hostile-characters.ts';
 import { findByChannelId, recordDeskMessage } from '../desk/tickets.ts';
 import { inSupportRepo, type IssueCommentPayload } from './github-payloads.ts';
 import { isApprover } from './is-approver.ts';
@@ -60,10 +61,12 @@ export async function receiveIssueComment(deps: CommentDeps, payload: IssueComme
     return { did: 'ignored', why: 'this comment is on the ticket already' };
 
   const author = { kind: 'human', id: sender.login } as const;
+  // A comment is kept as GitHub sent it, but for control characters (PostgreSQL refuses a
+  // NUL in text): mail loses them the same way.
   const note = (text: string) => ({
     direction: 'internal' as const,
     author,
-    body: text,
+    body: removeHostileCharacters(text, 'text'),
     autoSubmitted: false,
     channel: 'github' as const,
     channelMsgId,
@@ -92,6 +95,10 @@ export async function receiveIssueComment(deps: CommentDeps, payload: IssueComme
     };
     const verdict = judgeCommand(command, commenter, gate, `${repo.owner}/${repo.repo}`);
     if (!verdict.allowed) return refuse(verdict.why);
+    // An answer reaches the customer as the desk's, by mail or webhook, never escaped.
+    const answers = command.name === 'reply' || command.name === 'solve';
+    const hidden = answers ? hostileCharacterProblem(command.text, 'answer') : undefined;
+    if (hidden !== undefined) return refuse(`the answer ${hidden}`);
     switch (command.name) {
       case 'reply':
         if (command.text === '') return refuse('`/reply` needs the answer after it, on the same comment');
