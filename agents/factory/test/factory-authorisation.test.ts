@@ -99,22 +99,26 @@ describe('the Factory acts only for people who may write to the repository', () 
     expect(await git('branch', '--list', 'factory/*')).toBe('');
   }, 60_000);
 
-  it("an approval names the answers it approves: an outsider's edit landing just before it makes it refused, and only the answers approved are ever generated", async () => {
-    const approvedDigest = shownDigest(github, 41) ?? '';
+  it("an approval names the answers it approves: an outsider's edit landing just before it makes it refused, and a refused approval never counts later", async () => {
+    const readDigest = shownDigest(github, 41) ?? '';
     // The outsider edits while the maintainer reads; the maintainer approves what they read.
     await check(byStranger('edited', "Release Notes'); evil('"));
     const changed = shownDigest(github, 41) ?? '';
-    expect(changed).not.toBe(approvedDigest);
-    const stale = await check(fromMaintainer(`/factory approve ${approvedDigest}`, "Release Notes'); evil('"));
+    expect(changed).not.toBe(readDigest);
+    const stale = await check(fromMaintainer(`/factory approve ${readDigest}`, "Release Notes'); evil('"));
     expect(stale).toMatchObject({ did: 'refused', issue: 41, command: 'approve' });
     expect(writesMade()).toEqual([]);
     expect(commentsOn(41).find((c) => c.body.includes('was not done'))?.body).toContain(
-      `\`/factory approve ${approvedDigest}\` from \`maintainer\` was not done: it names answers that are not the issue's any more (they were edited, or the digest is mistyped; their digest is now \`${changed}\`).`,
+      `\`/factory approve ${readDigest}\` from \`maintainer\` was not done: it names answers that are not the issue's any more (they were edited, or the digest is mistyped; their digest is now \`${changed}\`).`,
     );
 
-    // The approved answers come back: they are what the maintainer approved, so they are generated.
-    const restored = await check(byStranger('edited', 'Release Notes!'));
-    expect(restored).toMatchObject({
+    // The refused approval does not lie in wait: answers that come to have its digest are not approved by it.
+    expect(await check(byStranger('edited', 'Release Notes!'))).toMatchObject({ did: 'unapproved', issue: 41 });
+    expect(shownDigest(github, 41)).toBe(readDigest);
+    expect(writesMade()).toEqual([]);
+
+    const approved = await check(fromMaintainer(`/factory approve ${readDigest}`, 'Release Notes!'));
+    expect(approved).toMatchObject({
       did: 'published',
       pull: { number: 101, branch: 'factory/release-notes', branchWas: 'created', pullWas: 'opened' },
     });
@@ -135,7 +139,9 @@ describe('the Factory acts only for people who may write to the repository', () 
     expect(writesMade()).toHaveLength(before);
     expect(await git('rev-parse', 'factory/release-notes')).toBe(head);
     expect(repo.pulls[0]?.title).toBe('New agent: Release Notes! (release-notes)');
-    expect(factoryComment(41)).toContain('`/factory retry` generates again only answers that were approved');
+    expect(factoryComment(41)).toContain(
+      '`/factory retry` generates again only answers that were approved and generated before, and these were not.',
+    );
 
     const approved = await check(fromMaintainer(`/factory approve ${shownDigest(github, 41) ?? ''}`, 'Release Scribe'));
     expect(approved).toMatchObject({
@@ -186,7 +192,7 @@ describe('the Factory acts only for people who may write to the repository', () 
       pull: 101,
     });
     expect(repo.pulls[0]?.state).toBe('closed');
-    // The answers are the ones the maintainer approved: a retry generates them again.
+    // The answers are the ones the maintainer approved, and their branch records them: a retry generates them again.
     expect(await check(fromMaintainer('/factory retry', 'Release Scribe'))).toMatchObject({
       did: 'published',
       pull: { number: 101, pullWas: 'reopened' },

@@ -89,7 +89,7 @@ const issueActions = new Set(['opened', 'edited', 'labeled']);
  * An `issues` event on a questionnaire (an issue carrying the form's label), or a new
  * `/factory retry|cancel|approve` comment on one: parse the body, validate every answer,
  * and, when valid and approved (docs/security.md: the author has write access, or a person
- * with write access approved these answers by their digest), generate the agent against
+ * with write access approves these answers by their digest), generate the agent against
  * the default branch, gate it, and publish it on the request's branch. Every outcome is
  * said in the Factory's one comment; a refused command in a second one.
  */
@@ -165,15 +165,12 @@ export async function checkQuestionnaireIssue(
     const { commentId } = await upsertFeedback(at, cancelledComment(request, closed));
     return { did: 'cancelled', issue: issue.number, pull: closed[0], commentId };
   }
+  const branches = await ownBranches(at, request);
+  if (!Array.isArray(branches)) return branches;
   const authorisation = await authoriseRequest(
     at,
-    {
-      author,
-      authorRole,
-      approvedBy: command?.command === 'approve' ? actor : undefined,
-      retry: command?.command === 'retry',
-    },
-    digest,
+    { author, authorRole, approves: command?.command === 'approve', retry: command?.command === 'retry' },
+    { id: request.id, digest, branches },
   );
   if (!authorisation.allowed) {
     const { commentId } = await upsertFeedback(at, awaitingApprovalComment(request, authorisation.why, digest));
@@ -184,9 +181,7 @@ export async function checkQuestionnaireIssue(
     const { commentId } = await upsertFeedback(at, acceptedComment(request));
     return { did: 'valid', issue: issue.number, request, commentId };
   }
-  const branches = await ownBranches(at, request);
-  if (!Array.isArray(branches)) return branches;
-  return generate(at, { request, answers, q, generation, branches, label: factoryLabel });
+  return generate(at, { request, digest, answers, q, generation, branches, label: factoryLabel });
 }
 
 function refused(
@@ -217,6 +212,8 @@ async function generate(
   at: IssueAt,
   input: {
     request: AgentRequest;
+    /** The answers' digest, for a re-approval after the gate blocked them. */
+    digest: string;
     answers: ReturnType<typeof parseIssueBody>['answers'];
     q: Questionnaire;
     generation: Generation;
@@ -255,7 +252,7 @@ async function generate(
       typecheckRoot: generation.typecheckRoot,
     });
     if (plan.did === 'blocked') {
-      const { commentId } = await upsertFeedback(at, blockedComment(request, plan.gate));
+      const { commentId } = await upsertFeedback(at, blockedComment(request, plan.gate, input.digest));
       return { did: 'blocked', issue, request, gate: plan.gate, commentId };
     }
     const pull = await publishAgentPullRequest(at, {

@@ -164,7 +164,7 @@ export function takenComment(
   ].join('\n');
 }
 
-export function blockedComment(request: AgentRequest, gate: GateResult): string {
+export function blockedComment(request: AgentRequest, gate: GateResult, digest: string): string {
   const lines = [
     ...gate.packProblems.map((p) => `- \`${p.file}:${p.line}\` the rule pack: ${p.message}`),
     ...gate.findings.map(
@@ -178,7 +178,7 @@ export function blockedComment(request: AgentRequest, gate: GateResult): string 
     '',
     ...lines,
     '',
-    "These come from the template with these answers, judged by this repository's rules. Change the answers (edit the issue), or ask the platform team to fix the template; then comment `/factory retry`.",
+    `These come from the template with these answers, judged by this repository's rules. Change the answers (edit the issue), or ask the platform team to fix the template; then comment \`/factory retry\` (or, when the issue's author has no write access, \`/factory approve ${digest}\` again: nothing was generated from the approval).`,
   ].join('\n');
 }
 
