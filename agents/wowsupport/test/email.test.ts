@@ -16,7 +16,7 @@ import { findByChannelId, findTicket, recordDeskMessage, ticketMessages } from '
 import { messageAttachments } from '../src/email/message-attachments.ts';
 import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
 import { receiveEmail } from '../src/email/receive-email.ts';
-import { createReplyToken, replyAddress } from '../src/email/reply-address.ts';
+import { createReplyToken, replyAddress, ticketsOfReplyAddresses } from '../src/email/reply-address.ts';
 import { stripQuotedReply } from '../src/desk/strip-quoted-reply.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 
@@ -343,6 +343,16 @@ describe.each(backends)('receiving email on $name', (backend) => {
       expect(await receiveEmail(store, await parseInboundMail(mailText({ To: to })))).toMatchObject({
         did: 'opened',
       });
+  });
+
+  it("finds a ticket by its reply address whatever the desk's own address holds (a +tag of its own, capitals)", async () => {
+    const token = await createReplyToken(store, firstTicket);
+    expect(await ticketsOfReplyAddresses(store, [replyAddress('Help+Desk@WAOOAW.example', token)])).toEqual([
+      firstTicket,
+    ]);
+    expect(await ticketsOfReplyAddresses(store, [`help+t-${token}x@waooaw.example`, 'help@waooaw.example'])).toEqual(
+      [],
+    );
   });
 
   it('opens a linked follow-up for a reply to a closed ticket', async () => {

@@ -6,9 +6,9 @@ const sql = {
   ticket: readSql(import.meta.url, 'select-reply-token-ticket'),
 };
 
-// support+t-<32 hex digits>@domain: 128 random bits, in lowercase because some mail
-// systems fold the case of local parts.
-const tokenAddress = /^[^\s@+]+\+t-([0-9a-f]{32})@[^\s@]+$/;
+// <desk local part>+t-<32 hex digits>@domain: 128 random bits, in lowercase because some
+// mail systems fold the case of local parts. The desk's own local part may hold a +tag.
+const tokenAddress = /^[^\s@]+\+t-([0-9a-f]{32})@[^\s@]+$/;
 /** A mail names few recipients; a list of thousands is read no further than this. */
 const maxTokensRead = 20;
 
