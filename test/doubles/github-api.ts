@@ -101,6 +101,8 @@ export interface Deployment {
 export interface ReviewComment {
   id: number;
   pull: number;
+  /** The commenter's login; the App's own comments have none and are listed as its bot. */
+  user?: string;
   path: string;
   line: number | undefined;
   subject_type: 'line' | 'file';
@@ -177,6 +179,7 @@ export function createGitHubDouble(): GitHubDouble {
         url.searchParams,
         body as Record<string, unknown> | undefined,
         repo,
+        new Headers(init?.headers),
       );
     },
   };
@@ -218,6 +221,7 @@ async function answer(
   query: URLSearchParams,
   body: Record<string, unknown> | undefined,
   repo: DoubleRepo | undefined,
+  headers: Headers,
 ): Promise<Response> {
   const git = async (...args: string[]) => {
     if (repo === undefined) throw new Error('no repo');
@@ -289,12 +293,16 @@ async function answer(
       if (pr === undefined) return json(404, { message: 'Not Found' });
       const page = Number(query.get('page') ?? 1);
       const perPage = Number(query.get('per_page') ?? 30);
-      const files = await pullFiles(git, pr);
+      // GitHub lists at most 3,000 files of a pull request, whatever the page.
+      const files = (await pullFiles(git, pr)).slice(0, 3000);
       return json(200, files.slice((page - 1) * perPage, page * perPage));
     }
     case 'GET /repos/{owner}/{repo}/pulls/{pull_number}': {
       const pr = pull(params.pull_number);
-      return pr === undefined ? json(404, { message: 'Not Found' }) : json(200, await pullJson(pr, resolve));
+      // The full pull request counts every changed file, beyond the 3,000 its files list shows.
+      return pr === undefined
+        ? json(404, { message: 'Not Found' })
+        : json(200, { ...(await pullJson(pr, resolve)), changed_files: (await pullFiles(git, pr)).length });
     }
     case 'GET /repos/{owner}/{repo}/pulls': {
       const head = query.get('head');
@@ -339,6 +347,32 @@ async function answer(
         message,
       });
     }
+    case 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}': {
+      // By SHA alone, as GitHub answers; a gitlink's SHA names a commit, which is no blob.
+      const sha = params.file_sha ?? '';
+      const type = /^[0-9a-f]{40}$/.test(sha)
+        ? await git('cat-file', '-t', sha).then(
+            (t) => t.toString().trim(),
+            () => undefined,
+          )
+        : undefined;
+      if (repo === undefined || type !== 'blob') return json(404, { message: 'Not Found' });
+      const content = await git('cat-file', 'blob', sha);
+      // application/vnd.github.raw+json asks for the bytes themselves.
+      if ((headers.get('accept') ?? '').includes('application/vnd.github.raw'))
+        return new Response(new Uint8Array(content), { status: 200, headers: { 'content-type': 'text/plain' } });
+      return json(200, {
+        sha,
+        node_id: `B_${sha}`,
+        size: content.length,
+        url: '',
+        content: content.toString('base64'),
+        encoding: 'base64',
+      });
+    }
+    case 'GET /app':
+      // The App itself (JWT-authenticated): its comments are written by `${slug}[bot]`.
+      return json(200, { id: 1, slug: 'wowvision', node_id: 'A_1', name: 'WowVision', owner: { login: 'waooaw' } });
     case 'POST /repos/{owner}/{repo}/git/blobs': {
       const content = Buffer.from(textOf(body?.content), body?.encoding === 'base64' ? 'base64' : 'utf8');
       return json(201, { sha: await gitIn(['hash-object', '-w', '--stdin'], content), url: '' });
@@ -785,30 +819,46 @@ async function pullJson(pr: DoubleRepo['pulls'][number], resolve: (ref: string) 
   };
 }
 
-/** The files list GitHub serves for a pull request: status, patch (3 lines of context) and renames. */
+/**
+ * The files list GitHub serves for a pull request: blob SHA (the head's; the base's for a removed file), status,
+ * counts, patch (3 lines of context) and renames. One `git diff` gives every patch, in the order of `--raw`.
+ */
 async function pullFiles(git: (...args: string[]) => Promise<Buffer>, pr: DoubleRepo['pulls'][number]) {
-  const names = (await git('diff', '--name-status', '-M', `${pr.base}...${pr.head}`))
+  const range = `${pr.base}...${pr.head}`;
+  const entries = (await git('diff', '--raw', '--no-abbrev', '-M', range))
     .toString()
     .trim()
     .split('\n')
     .filter(Boolean);
+  const sections = (await git('diff', '-M', range))
+    .toString()
+    .split(/^(?=diff --git )/m)
+    .filter((section) => section.startsWith('diff --git '));
   const statuses: Record<string, string> = { A: 'added', M: 'modified', D: 'removed', R: 'renamed' };
-  return Promise.all(
-    names.map(async (line) => {
-      const [code = 'M', first = '', second] = line.split('\t');
-      const filename = second ?? first;
-      const diff = (
-        await git('diff', '-M', `${pr.base}...${pr.head}`, '--', ...(second === undefined ? [first] : [first, second]))
-      ).toString();
-      const at = diff.search(/^@@ /m);
-      return {
-        filename,
-        status: statuses[code.charAt(0)] ?? 'modified',
-        ...(second === undefined ? {} : { previous_filename: first }),
-        ...(at === -1 ? {} : { patch: diff.slice(at).replace(/\n$/, '') }),
-      };
-    }),
-  );
+  return entries.map((entry, i) => {
+    // ":100644 100644 <old sha> <new sha> M\tpath", or "… R100\told\tnew" for a rename.
+    const [meta = '', first = '', second] = entry.split('\t');
+    const [, , oldSha = '', newSha = '', code = 'M'] = meta.split(' ');
+    const diff = sections[i] ?? '';
+    const at = diff.search(/^@@ /m);
+    const patch = at === -1 ? undefined : diff.slice(at).replace(/\n$/, '');
+    const lines = patch?.split('\n') ?? [];
+    const additions = lines.filter((l) => l.startsWith('+')).length;
+    const deletions = lines.filter((l) => l.startsWith('-')).length;
+    return {
+      sha: code.startsWith('D') ? oldSha : newSha,
+      filename: second ?? first,
+      status: statuses[code.charAt(0)] ?? 'modified',
+      additions,
+      deletions,
+      changes: additions + deletions,
+      blob_url: '',
+      raw_url: '',
+      contents_url: '',
+      ...(second === undefined ? {} : { previous_filename: first }),
+      ...(patch === undefined ? {} : { patch }),
+    };
+  });
 }
 
 function nextCommentId(double: GitHubDouble): number {
@@ -819,6 +869,7 @@ function commentJson(c: ReviewComment) {
   return {
     id: c.id,
     node_id: `PRRC_${c.id}`,
+    user: { login: c.user ?? 'wowvision[bot]', id: 1, type: c.user === undefined ? 'Bot' : 'User' },
     path: c.path,
     line: c.line ?? null,
     subject_type: c.subject_type,

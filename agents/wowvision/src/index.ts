@@ -4,6 +4,7 @@
 import { defineAgent, githubDelivery } from '../../runtime/src/index.ts';
 import { createMemoryCache } from './cache/review-cache.ts';
 import { handleGitHubEvent } from './github/handle-github-event.ts';
+import { createHeadSnapshots } from './github/head-snapshots.ts';
 import type { VisionState } from './github/review-pull-request.ts';
 
 export { reviewLocalRepo, type LocalReview, type LocalReviewOptions } from './local/review-local-repo.ts';
@@ -18,7 +19,7 @@ export { findRulePack, packPaths } from './pack/find-rule-pack.ts';
 export type { Rule, RulePack, PackProblem } from './pack/rule-pack.ts';
 export { explainRule } from './report/explain-rule.ts';
 export { workingTreeSnapshot } from './repo/open-git-change.ts';
-export { snapshotFromTarball, type TarballLimits } from './repo/read-tarball.ts';
+export { snapshotFromTarball, type SizedSnapshot, type TarballLimits } from './repo/read-tarball.ts';
 export { snapshotOf, type RepoSnapshot } from './repo/repo-snapshot.ts';
 export { overlaySnapshot } from './repo/overlay-snapshot.ts';
 export type { FileChange } from './change/parse-diff.ts';
@@ -26,10 +27,14 @@ export { fetchMissingCommits } from './repo/fetch-missing-commits.ts';
 export { checkName, startCheckRun, completeCheckRun } from './github/publish-check-run.ts';
 export type { GitHubRepo } from './github/github-repo.ts';
 export { handleGitHubEvent, type VisionOutcome, type VisionPayload } from './github/handle-github-event.ts';
+export type { VisionState } from './github/review-pull-request.ts';
+export { createHeadSnapshots, type HeadSnapshots, type HeadSnapshotsOptions } from './github/head-snapshots.ts';
 export { createMemoryCache, type ReviewCache } from './cache/review-cache.ts';
 
-// Per process: per-file results and the last heads' contents outlive one event.
-const state: VisionState = { cache: createMemoryCache(), snapshots: new Map() };
+// Per process: per-file results and heads' contents outlive one event. The heads are bounded
+// across the process (github/head-snapshots.ts): two in use at once, finished ones kept up to
+// VISION_TARBALL_MAX_BYTES, so at most three times that cap.
+let state: VisionState | undefined;
 
 export default defineAgent({
   input: { 'github.*': githubDelivery },
@@ -42,12 +47,16 @@ export default defineAgent({
       );
       return { did: 'ignored' };
     }
-    state.advisor = ctx.llm;
-    state.limits = {
-      maxBytes: ctx.config.vision.tarballMaxBytes,
-      maxFiles: ctx.config.vision.tarballMaxFiles,
-      maxFileBytes: ctx.config.vision.fileMaxBytes,
+    state ??= {
+      cache: createMemoryCache(),
+      heads: createHeadSnapshots({ keptBytes: ctx.config.vision.tarballMaxBytes, inUse: 2 }),
+      limits: {
+        maxBytes: ctx.config.vision.tarballMaxBytes,
+        maxFiles: ctx.config.vision.tarballMaxFiles,
+        maxFileBytes: ctx.config.vision.fileMaxBytes,
+      },
     };
+    state.advisor = ctx.llm;
     const lastAttempt = ctx.attempt >= ctx.config.bus.maxAttempts;
     const outcome = await handleGitHubEvent(
       ctx.github.forInstallation(delivery.installationId),

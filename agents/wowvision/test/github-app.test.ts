@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubPort } from '../../runtime/src/index.ts';
 import { examplePayload } from '../../../test/support/github-webhooks.ts';
 import { createGitHubDouble, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { createMemoryCache, handleGitHubEvent, type VisionPayload } from '../src/index.ts';
+import { createHeadSnapshots, createMemoryCache, handleGitHubEvent, type VisionPayload } from '../src/index.ts';
 import { tempRepo, type TempRepo } from './support/temp-repo.ts';
 
 const { privateKey } = generateKeyPairSync('rsa', {
@@ -68,7 +68,7 @@ const client = () =>
     credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
     fetch: github.fetch,
   }).forInstallation(99);
-const state = () => ({ cache: createMemoryCache(), snapshots: new Map() });
+const state = () => ({ cache: createMemoryCache(), heads: createHeadSnapshots() });
 
 describe('WowVision as a GitHub App', () => {
   it('gives a PR with 120 findings a failing check: in progress at once, annotations in three batches, a summary', async () => {
@@ -189,7 +189,7 @@ describe('WowVision as a GitHub App', () => {
     expect(github.checkRuns[0]?.annotations).toHaveLength(4);
   });
 
-  it('concludes neutral, naming the cap, when the head commit is over the size cap; the process goes on reviewing', async () => {
+  it('fails the check, titled as not reviewed and naming the cap, when the head commit is over the size cap; the process goes on reviewing', async () => {
     // Random bytes do not compress: the tarball GitHub serves is as large as the file.
     const head = await pushBranch({ 'assets/noise.txt': randomBytes(256 * 1024).toString('base64') });
     github.addRepo({
@@ -206,15 +206,16 @@ describe('WowVision as a GitHub App', () => {
       lastAttempt: false,
     });
     expect(github.violations).toEqual([]);
-    expect(outcome).toMatchObject({ did: 'reviewed', pull: 7, review: { conclusion: 'neutral', findings: [] } });
+    // Branch protection counts a neutral check as passing: what was not reviewed must not pass.
+    expect(outcome).toMatchObject({ did: 'reviewed', pull: 7, review: { conclusion: 'failure', findings: [] } });
     expect(github.checkRuns[0]).toMatchObject({
       head_sha: head,
       status: 'completed',
-      conclusion: 'neutral',
-      output: { title: 'Not reviewed: over a size cap' },
+      conclusion: 'failure',
+      output: { title: 'Not reviewed: over a size cap (VISION_TARBALL_MAX_BYTES)' },
     });
     expect(github.checkRuns[0]?.output.summary).toBe(
-      "**WowVision** did not review this change: the head commit's tarball is larger than 65,536 bytes (64 KiB), the cap VISION_TARBALL_MAX_BYTES of this WowVision server. Its operator can raise VISION_TARBALL_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.",
+      "**WowVision reviewed nothing, so this check fails:** the head commit's tarball is larger than 65,536 bytes (64 KiB), the cap VISION_TARBALL_MAX_BYTES of this WowVision server. Its operator can raise VISION_TARBALL_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.",
     );
     // The same process reviews the next pull request as usual.
     const mainSha = (await repo.git('rev-parse', 'main')).trim();
@@ -242,7 +243,7 @@ describe('WowVision as a GitHub App', () => {
     await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), state(), { lastAttempt: false });
     expect(github.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
     expect(github.checkRuns[0]?.output.summary).toContain(
-      '`.github/wowvision.yml:2` rule "no-lib": give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither',
+      '`.github/wowvision.yml:2` `rule "no-lib": give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither`',
     );
   });
 

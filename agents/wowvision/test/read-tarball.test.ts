@@ -78,7 +78,7 @@ describe('the head commit as a tarball', () => {
     ).rejects.toMatchObject({
       code: 'WOW_ERR_VISION_TOO_LARGE',
       message:
-        'big/data.json is 307,200 bytes, over 262,144 bytes (256 KiB), the cap VISION_FILE_MAX_BYTES of this WowVision server. Its operator can raise VISION_FILE_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.',
+        '`big/data.json` is 307,200 bytes, over 262,144 bytes (256 KiB), the cap VISION_FILE_MAX_BYTES of this WowVision server. Its operator can raise VISION_FILE_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.',
     });
   });
 });

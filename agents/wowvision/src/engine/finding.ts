@@ -24,10 +24,14 @@ export interface Review {
   baselined: Finding[];
   /** Findings outside the scope (old code the change does not touch). */
   outOfScope: number;
-  /** failure: an error; neutral: warnings or notices only; success: nothing. */
+  /** failure: an error, or nothing could be reviewed; neutral: warnings or notices only; success: nothing. */
   conclusion: Conclusion;
-  /** Why no rule ran (the head was over a size cap); the conclusion is then neutral. */
-  notReviewed?: string;
+  /**
+   * Why no rule ran (the head is over a size cap, a changed file could not be read, GitHub
+   * listed only part of the change): a title and the reason in Markdown. The conclusion is
+   * then failure, since branch protection counts a neutral check as passing.
+   */
+  notReviewed?: { title: string; reason: string };
   packHash: string;
   /** Rule-pack files the change edits: they judge only after merge. */
   pendingRuleChanges: string[];

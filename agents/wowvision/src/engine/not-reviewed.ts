@@ -1,17 +1,19 @@
 import type { Review } from './finding.ts';
 
 /**
- * A change the gate did not look at (its head is over a size cap): neither a pass nor a
- * block, `neutral`, with the reason where the check run's reader sees it first.
+ * A change the gate could not look at (its head is over a size cap, a changed file cannot
+ * be read, GitHub lists only part of it): a failure, never neutral, which branch protection
+ * counts as passing, so that nothing unreviewed merges. `title` says so at a glance;
+ * `reason` (Markdown) names the cause and what to do.
  */
-export function notReviewed(reason: string): Review {
+export function notReviewed(title: string, reason: string): Review {
   return {
     findings: [],
     waived: [],
     baselined: [],
     outOfScope: 0,
-    conclusion: 'neutral',
-    notReviewed: reason,
+    conclusion: 'failure',
+    notReviewed: { title, reason },
     packHash: 'not-reviewed',
     pendingRuleChanges: [],
     skipped: [],

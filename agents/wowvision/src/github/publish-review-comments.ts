@@ -1,5 +1,6 @@
 import type { FileChange } from '../change/parse-diff.ts';
 import type { Finding, Review } from '../engine/finding.ts';
+import { inlineCode } from '../report/inline-code.ts';
 import type { GitHubRepo } from './github-repo.ts';
 
 /** GitHub rejects comments anchored outside the diff; reviewdog's caps keep clear of abuse limits. */
@@ -27,7 +28,9 @@ interface PostedComment {
  * hidden in its comment, so a re-run edits what changed instead of reposting. New findings
  * go inline when their line is inside a diff hunk (at most `maxInline`), else as
  * file-level comments, else into the review's body; threads of findings that are gone are
- * resolved.
+ * resolved. Only the App's own comments are found again: anyone can copy a marker.
+ * Messages and paths come from the head (file names, imports, a model's advice), so they
+ * are shown as inline code, where GitHub renders no mention, link, image or HTML.
  */
 export async function publishReviewComments(
   at: GitHubRepo,
@@ -36,7 +39,7 @@ export async function publishReviewComments(
   changes: readonly FileChange[],
   maxInline: number,
 ): Promise<ReviewCommentsResult> {
-  const posted = await postedComments(at, pull.number);
+  const posted = await postedComments(at, pull.number, await ownLogin(at));
   const current = new Map(review.findings.map((f) => [f.fingerprint, f]));
   const result: ReviewCommentsResult = { inline: 0, fileLevel: 0, inBody: 0, updated: 0, resolved: 0 };
 
@@ -76,7 +79,10 @@ export async function publishReviewComments(
       lines.push(
         '',
         'Not on lines of this diff:',
-        ...inBody.map((f) => `- ${icon[f.severity]} \`${f.path}:${f.line}\` ${f.message} (\`${f.rule}\`)`),
+        ...inBody.map(
+          (f) =>
+            `- ${icon[f.severity]} ${inlineCode(`${f.path}:${f.line}`, 300)} ${inlineCode(f.message, 2000)} (\`${f.rule}\`)`,
+        ),
       );
     await at.client.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
       owner: at.owner,
@@ -111,7 +117,7 @@ export async function publishReviewComments(
 
 function bodyOf(f: Finding): string {
   return [
-    `${icon[f.severity]} **${f.rule}**: ${f.message}`,
+    `${icon[f.severity]} **${f.rule}**: ${inlineCode(f.message, 2000)}`,
     '',
     ...(f.because === undefined ? [] : [`Why: ${f.because}`]),
     ...(f.fix === undefined ? [] : [`Fix: ${f.fix}`]),
@@ -120,8 +126,17 @@ function bodyOf(f: Finding): string {
   ].join('\n');
 }
 
-/** WowVision's own top-level comments on the pull request, by fingerprint. */
-async function postedComments(at: GitHubRepo, pullNumber: number): Promise<Map<string, PostedComment>> {
+/**
+ * The login the App comments as, `<slug>[bot]`. `GET /app` needs the App's own JWT, which
+ * the installation client (@octokit/auth-app) uses for it by itself.
+ */
+async function ownLogin(at: GitHubRepo): Promise<string> {
+  const { data } = await at.client.request('GET /app');
+  return `${data?.slug ?? ''}[bot]`;
+}
+
+/** WowVision's own top-level comments on the pull request, by fingerprint: those `login` wrote. */
+async function postedComments(at: GitHubRepo, pullNumber: number, login: string): Promise<Map<string, PostedComment>> {
   const found = new Map<string, PostedComment>();
   for (let page = 1; ; page++) {
     const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', {
@@ -132,6 +147,7 @@ async function postedComments(at: GitHubRepo, pullNumber: number): Promise<Map<s
       page,
     });
     for (const c of data) {
+      if (c.user?.login.toLowerCase() !== login.toLowerCase()) continue;
       const fingerprint = c.in_reply_to_id === undefined ? markerPattern.exec(c.body)?.[1] : undefined;
       if (fingerprint !== undefined) found.set(fingerprint, { id: Number(c.id), body: c.body, fingerprint });
     }

@@ -11,18 +11,40 @@ const statusOf = {
   unchanged: 'modified',
 } as const;
 
+/** One entry of a pull request's files list. */
+export interface ListedFile {
+  path: string;
+  status: FileChange['status'];
+  /** Its blob: the head's, or the base's for a removed file. */
+  sha: string;
+  /** Absent for a binary file or one too large to diff. */
+  patch: string | undefined;
+  previousPath: string | undefined;
+}
+
+export interface PullRequestFiles {
+  /** What GitHub lists, at most `listedAtMost`. */
+  files: ListedFile[];
+  /** How many files the pull request changes (`changed_files`), listed or not. */
+  changedFiles: number;
+}
+
+/** GitHub's files API lists at most 3,000 files of a pull request, 100 a page. */
+export const listedAtMost = 3000;
+
 /**
- * What a pull request changes, from its files list (GitHub serves up to 3,000 files,
- * 100 a page). A file without a patch (binary, or too large to diff) counts as wholly
- * changed, so nothing in it escapes review.
+ * A pull request's changed files as GitHub lists them, and how many it changes in all: a
+ * listing shorter than that count means files GitHub will not show, which the caller must
+ * not pass as reviewed.
  */
-export async function pullRequestChanges(
-  at: GitHubRepo,
-  pullNumber: number,
-  lineCount: (path: string) => Promise<number>,
-): Promise<FileChange[]> {
-  const changes: FileChange[] = [];
-  for (let page = 1; page <= 30; page++) {
+export async function listPullRequestFiles(at: GitHubRepo, pullNumber: number): Promise<PullRequestFiles> {
+  const { data: pull } = await at.client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+    owner: at.owner,
+    repo: at.repo,
+    pull_number: pullNumber,
+  });
+  const files: ListedFile[] = [];
+  for (let page = 1; page <= listedAtMost / 100; page++) {
     const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
       owner: at.owner,
       repo: at.repo,
@@ -30,23 +52,42 @@ export async function pullRequestChanges(
       per_page: 100,
       page,
     });
-    for (const file of data) {
-      const status = statusOf[file.status];
-      let parsed: Pick<FileChange, 'addedLines' | 'hunks'>;
-      if (file.patch !== undefined) parsed = parsePatch(file.patch);
-      else if (status === 'removed') parsed = { addedLines: new Set(), hunks: [] };
-      else {
-        const lines = await lineCount(file.filename);
-        parsed = { addedLines: new Set(Array.from({ length: lines }, (_, i) => i + 1)), hunks: [] };
-      }
-      changes.push({
+    for (const file of data)
+      files.push({
         path: file.filename,
-        status,
-        ...parsed,
-        ...(file.previous_filename === undefined ? {} : { previousPath: file.previous_filename }),
+        status: statusOf[file.status],
+        sha: file.sha ?? '',
+        patch: file.patch,
+        previousPath: file.previous_filename,
       });
-    }
     if (data.length < 100) break;
+  }
+  return { files, changedFiles: pull.changed_files };
+}
+
+/**
+ * What the listed files change, line by line. A file without a patch (binary, or too large
+ * to diff) counts as wholly changed, so nothing in it escapes review.
+ */
+export async function changesOf(
+  files: readonly ListedFile[],
+  lineCount: (path: string) => Promise<number>,
+): Promise<FileChange[]> {
+  const changes: FileChange[] = [];
+  for (const file of files) {
+    let parsed: Pick<FileChange, 'addedLines' | 'hunks'>;
+    if (file.patch !== undefined) parsed = parsePatch(file.patch);
+    else if (file.status === 'removed') parsed = { addedLines: new Set(), hunks: [] };
+    else {
+      const lines = await lineCount(file.path);
+      parsed = { addedLines: new Set(Array.from({ length: lines }, (_, i) => i + 1)), hunks: [] };
+    }
+    changes.push({
+      path: file.path,
+      status: file.status,
+      ...parsed,
+      ...(file.previousPath === undefined ? {} : { previousPath: file.previousPath }),
+    });
   }
   return changes;
 }

@@ -6,17 +6,25 @@ import type { Advisor } from '../../../../rules/kinds/index.ts';
 import type { ReviewCache } from '../cache/review-cache.ts';
 import { parseBaseline, type Baseline } from '../engine/baseline.ts';
 import { configReview } from '../engine/config-review.ts';
+import type { FileChange } from '../change/parse-diff.ts';
 import type { Review } from '../engine/finding.ts';
 import { notReviewed } from '../engine/not-reviewed.ts';
 import { reviewChange } from '../engine/review-change.ts';
 import { findRulePack, packPaths } from '../pack/find-rule-pack.ts';
 import type { PackProblem, RulePack } from '../pack/rule-pack.ts';
-import { defaultTarballLimits, snapshotFromTarball, type TarballLimits } from '../repo/read-tarball.ts';
-import type { RepoSnapshot } from '../repo/repo-snapshot.ts';
+import { inlineCode } from '../report/inline-code.ts';
+import {
+  defaultTarballLimits,
+  snapshotFromTarball,
+  type SizedSnapshot,
+  type TarballLimits,
+} from '../repo/read-tarball.ts';
 import { readRepoFile, type GitHubRepo } from './github-repo.ts';
+import type { HeadSnapshots } from './head-snapshots.ts';
 import { completeCheckRun, findCheckRun, startCheckRun } from './publish-check-run.ts';
 import { publishReviewComments, type ReviewCommentsResult } from './publish-review-comments.ts';
-import { pullRequestChanges } from './pull-request-changes.ts';
+import { changesOf, listedAtMost, listPullRequestFiles } from './pull-request-changes.ts';
+import { readMissingFiles } from './read-missing-files.ts';
 
 export interface PullRequestRef {
   number: number;
@@ -25,10 +33,10 @@ export interface PullRequestRef {
   baseRef: string;
 }
 
-/** What one process keeps between reviews: per-file results, and the last heads' contents. */
+/** What one process keeps between reviews: per-file results, and heads' contents (bounded). */
 export interface VisionState {
   cache: ReviewCache;
-  snapshots: Map<string, Promise<RepoSnapshot>>;
+  heads: HeadSnapshots;
   /** The runtime's model, for advisory rules; undefined when none is configured. */
   advisor?: Advisor | undefined;
   /** How much of a head commit this process reads (default: the configuration's defaults). */
@@ -42,8 +50,6 @@ export interface PullRequestReview {
   /** What the optional pull request review posted, when the pack asks for one. */
   comments?: ReviewCommentsResult;
 }
-
-const keptSnapshots = 4;
 
 /**
  * The App's review of a pull request: the rules of the base branch, one check run per
@@ -65,34 +71,26 @@ export async function reviewPullRequest(
       ? existing.id
       : await startCheckRun(at, pull.headSha, externalId);
   try {
-    let snapshot: RepoSnapshot;
+    const limits = state.limits ?? defaultTarballLimits;
+    let judged: { review: Review; changes: FileChange[] };
     try {
-      snapshot = await headSnapshot(at, pull.headSha, state);
+      judged = await state.heads.use(
+        `${at.owner}/${at.repo}@${pull.headSha}`,
+        () => downloadHead(at, pull.headSha, limits),
+        (head) => judge(at, pull, head, rules, state, limits),
+      );
     } catch (err) {
-      // Over a cap the process stops reading and says so; the gate neither passes nor blocks.
+      // Over a cap the process stops reading and says so; what was not reviewed must not pass.
       if (!isWowError(err, 'WOW_ERR_VISION_TOO_LARGE')) throw err;
-      const review = notReviewed(err.message);
-      await completeCheckRun(at, checkRunId, review);
-      return { checkRunId, review };
+      const setting = typeof err.data?.setting === 'string' ? err.data.setting : 'a size cap';
+      judged = { review: notReviewed(`Not reviewed: over a size cap (${setting})`, err.message), changes: [] };
     }
-    const changes = await pullRequestChanges(at, pull.number, async (path) =>
-      snapshot.blobs.has(path) ? (await snapshot.read(path)).split('\n').length : 0,
-    );
-    const review =
-      'problems' in rules
-        ? configReview(rules.problems, changes.length)
-        : await reviewChange({
-            snapshot,
-            changes,
-            pack: rules.pack,
-            baseline: rules.baseline,
-            cache: state.cache,
-            advisor: state.advisor,
-          });
+    const { review, changes } = judged;
     // Comments before the run completes: if posting fails, the retry redoes both, and the
-    // fingerprints keep a comment from being posted twice.
+    // fingerprints keep a comment from being posted twice. A change not reviewed has fixed
+    // nothing, so its findings' threads stay as they are.
     const comments =
-      'pack' in rules && rules.pack.review.comments
+      'pack' in rules && rules.pack.review.comments && review.notReviewed === undefined
         ? await publishReviewComments(
             at,
             { number: pull.number, headSha: pull.headSha },
@@ -155,27 +153,81 @@ export async function rulesOfBase(at: GitHubRepo, baseRef: string): Promise<Base
   return { pack: found.pack, baseline: undefined, key: found.pack.hash };
 }
 
-/** One download of the head commit per SHA, shared by reruns and concurrent events, read as it arrives. */
-async function headSnapshot(at: GitHubRepo, sha: string, state: VisionState): Promise<RepoSnapshot> {
-  const key = `${at.owner}/${at.repo}@${sha}`;
-  let snapshot = state.snapshots.get(key);
-  if (snapshot === undefined) {
-    snapshot = at.client
-      .request('GET /repos/{owner}/{repo}/tarball/{ref}', {
-        owner: at.owner,
-        repo: at.repo,
-        ref: sha,
-        request: { parseSuccessResponseBody: false },
-      })
-      .then(({ data }) =>
-        snapshotFromTarball(Readable.fromWeb(data as ReadableStream<Uint8Array>), state.limits ?? defaultTarballLimits),
-      );
-    snapshot.catch(() => state.snapshots.delete(key));
-    state.snapshots.set(key, snapshot);
-    for (const old of [...state.snapshots.keys()].slice(0, Math.max(0, state.snapshots.size - keptSnapshots)))
-      state.snapshots.delete(old);
+/**
+ * The change judged on its head: every file GitHub lists for the pull request, each read
+ * from the head's tarball or, when the tarball leaves it out, by its blob SHA. A listing
+ * shorter than the pull request, or a file that cannot be read, is a failure that reviews
+ * nothing, never a pass over what was not seen.
+ */
+async function judge(
+  at: GitHubRepo,
+  pull: PullRequestRef,
+  head: SizedSnapshot,
+  rules: BaseRules,
+  state: VisionState,
+  limits: TarballLimits,
+): Promise<{ review: Review; changes: FileChange[] }> {
+  const listing = await listPullRequestFiles(at, pull.number);
+  if (listing.files.length < listing.changedFiles) {
+    const [listed, changed] = [listing.files.length, listing.changedFiles].map((n) => n.toLocaleString('en-US'));
+    const why =
+      listing.files.length >= listedAtMost
+        ? `GitHub's files API lists at most ${listed} files of a pull request, and this one changes ${changed}, so WowVision cannot see them all. Split the change into smaller pull requests, or review it with the WowVision Action or \`wow review\`, which read a checkout.`
+        : `GitHub listed ${listed} of the ${changed} files this pull request changes. Comment \`/wowvision recheck\` to try again.`;
+    return {
+      review: notReviewed(`Not reviewed: GitHub listed ${listed} of the ${changed} changed files`, why),
+      changes: [],
+    };
   }
-  return snapshot;
+  const missing = listing.files.filter((f) => f.status !== 'removed' && !head.blobs.has(f.path));
+  const { snapshot, unread } = await readMissingFiles(at, head, missing, limits);
+  if (unread.length > 0) return { review: unreadFiles(unread), changes: [] };
+  const changes = await changesOf(listing.files, async (path) =>
+    snapshot.blobs.has(path) ? (await snapshot.read(path)).split('\n').length : 0,
+  );
+  const review =
+    'problems' in rules
+      ? configReview(rules.problems, changes.length)
+      : await reviewChange({
+          snapshot,
+          changes,
+          pack: rules.pack,
+          baseline: rules.baseline,
+          cache: state.cache,
+          advisor: state.advisor,
+        });
+  return { review, changes };
+}
+
+/** A failure naming the changed files GitHub would not serve (at most 50 listed). */
+function unreadFiles(unread: readonly { path: string; why: string }[]): Review {
+  const one = unread.length === 1;
+  const list = unread.slice(0, 50).map((u) => `- ${inlineCode(u.path, 300)}: ${u.why}`);
+  if (unread.length > list.length) list.push(`- …and ${unread.length - list.length} more`);
+  const [files, they, them] = one
+    ? ['1 file', 'it is', 'it by its']
+    : [`${unread.length} files`, 'they are', 'them by their'];
+  return notReviewed(
+    `Not reviewed: ${one ? '1 changed file' : `${unread.length} changed files`} could not be read`,
+    [
+      `it could not read ${files} this pull request changes: ${they} not in the tarball GitHub serves for the head commit (a path the head's \`.gitattributes\` marks \`export-ignore\`, or a submodule), and GitHub's blob API did not serve ${them} SHA.`,
+      '',
+      ...list,
+      '',
+      'Comment `/wowvision recheck` to try again. A submodule cannot be read here: review such a change with the WowVision Action or `wow review`, which read a checkout.',
+    ].join('\n'),
+  );
+}
+
+/** The head commit as GitHub serves it, one download read as it arrives, under the caps. */
+async function downloadHead(at: GitHubRepo, sha: string, limits: TarballLimits): Promise<SizedSnapshot> {
+  const { data } = await at.client.request('GET /repos/{owner}/{repo}/tarball/{ref}', {
+    owner: at.owner,
+    repo: at.repo,
+    ref: sha,
+    request: { parseSuccessResponseBody: false },
+  });
+  return snapshotFromTarball(Readable.fromWeb(data as ReadableStream<Uint8Array>), limits);
 }
 
 function digest(text: string): string {

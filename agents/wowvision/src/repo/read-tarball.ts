@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { createError } from '../../../runtime/src/index.ts';
+import { createError, type WowError } from '../../../runtime/src/index.ts';
+import { inlineCode } from '../report/inline-code.ts';
 import { gitBlobId } from './git-blob-id.ts';
 import { snapshotOf, type RepoSnapshot } from './repo-snapshot.ts';
 
@@ -12,6 +13,11 @@ export interface TarballLimits {
   maxBytes: number;
   maxFiles: number;
   maxFileBytes: number;
+}
+
+/** A head's contents and the bytes its files hold in memory. */
+export interface SizedSnapshot extends RepoSnapshot {
+  readonly bytes: number;
 }
 
 /** The configuration's defaults (VISION_TARBALL_MAX_BYTES, VISION_TARBALL_MAX_FILES, VISION_FILE_MAX_BYTES). */
@@ -33,7 +39,7 @@ const block = 512;
 export async function snapshotFromTarball(
   gzipped: Uint8Array | AsyncIterable<Uint8Array>,
   limits: TarballLimits = defaultTarballLimits,
-): Promise<RepoSnapshot> {
+): Promise<SizedSnapshot> {
   const source: AsyncIterable<Uint8Array> =
     gzipped instanceof Uint8Array
       ? (async function* () {
@@ -70,7 +76,9 @@ export async function snapshotFromTarball(
       }
     },
   );
-  return snapshotOf(reader.files, gitBlobId);
+  let bytes = 0;
+  for (const content of reader.files.values()) bytes += content.length;
+  return { ...snapshotOf(reader.files, gitBlobId), bytes };
 }
 
 interface Entry {
@@ -111,7 +119,7 @@ function createTarReader(limits: TarballLimits) {
         );
       if (bytes > limits.maxFileBytes)
         throw tooLarge(
-          `${inside} is ${bytes.toLocaleString('en-US')} bytes, over ${figure(limits.maxFileBytes)}`,
+          `${inlineCode(inside, 300)} is ${bytes.toLocaleString('en-US')} bytes, over ${figure(limits.maxFileBytes)}`,
           'VISION_FILE_MAX_BYTES',
         );
     }
@@ -158,12 +166,13 @@ function createTarReader(limits: TarballLimits) {
   };
 }
 
-function tooLarge(what: string, setting: string) {
-  return createError('WOW_ERR_VISION_TOO_LARGE', [what, setting, setting]);
+/** WOW_ERR_VISION_TOO_LARGE: `what` passed the cap `setting` names (also in the error's data). */
+export function tooLarge(what: string, setting: string): WowError {
+  return createError('WOW_ERR_VISION_TOO_LARGE', [what, setting, setting], { data: { setting } });
 }
 
 /** "65,536 bytes (64 KiB)": the exact figure a setting takes, and one a person reads. */
-function figure(bytes: number): string {
+export function figure(bytes: number): string {
   const units = ['KiB', 'MiB', 'GiB'];
   let value = bytes;
   let unit = 'bytes';

@@ -1,5 +1,6 @@
 import type { Finding, Review } from '../engine/finding.ts';
 import { rulesOf, summaryLine } from './format-text.ts';
+import { inlineCode } from './inline-code.ts';
 
 /** GitHub's limits for check run output (Checks API). */
 export const checkLimits = { text: 65_535, title: 255, annotationsPerRequest: 50, annotationMessage: 64_000 } as const;
@@ -29,8 +30,8 @@ export function checkRunOutput(review: Review, options: { limit?: number } = {})
   const limit = options.limit ?? checkLimits.text;
   if (review.notReviewed !== undefined)
     return {
-      title: 'Not reviewed: over a size cap',
-      summary: clip(`**WowVision** did not review this change: ${escape(review.notReviewed)}`, limit),
+      title: clip(review.notReviewed.title, checkLimits.title),
+      summary: clip(`**WowVision reviewed nothing, so this check fails:** ${review.notReviewed.reason}`, limit),
       annotations: [],
     };
   const title = clip(
@@ -58,7 +59,9 @@ export function checkRunOutput(review: Review, options: { limit?: number } = {})
   if (review.waived.length > 0) {
     tail.push('', `### Waived (${review.waived.length})`, '');
     for (const { finding, reason } of review.waived)
-      tail.push(`- \`${finding.path}:${finding.line}\` \`${finding.rule}\`: ${escape(reason)}`);
+      tail.push(
+        `- ${inlineCode(`${finding.path}:${finding.line}`, 300)} \`${finding.rule}\`: ${inlineCode(reason, 2000)}`,
+      );
   }
   if (review.skipped.length > 0) {
     tail.push('', `### Not run here (${review.skipped.length})`, '');
@@ -68,8 +71,10 @@ export function checkRunOutput(review: Review, options: { limit?: number } = {})
     tail.push('', `${review.baselined.length} known finding(s) from the baseline are not counted.`);
   const tailText = tail.join('\n');
   let body = head.join('\n');
+  // Paths and messages come from the head (file names, imports, a model's advice): code spans, so no mention, link or HTML.
   const items = review.findings.map(
-    (f) => `- ${icon[f.severity]} \`${f.path}:${f.line}\` ${escape(f.message)} (\`${f.rule}\`)`,
+    (f) =>
+      `- ${icon[f.severity]} ${inlineCode(`${f.path}:${f.line}`, 300)} ${inlineCode(f.message, 2000)} (\`${f.rule}\`)`,
   );
   let shown = 0;
   for (const item of items) {
