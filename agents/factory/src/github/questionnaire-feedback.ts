@@ -1,4 +1,4 @@
-import type { GitHubClient } from '../../../runtime/src/index.ts';
+import { isWowError, type GitHubClient } from '../../../runtime/src/index.ts';
 import type { GateResult } from '../generate/gate-generated-files.ts';
 import { markdownCode, markdownInline } from '../generate/markdown-text.ts';
 import type { AgentRequest, AnswerProblem } from '../questionnaire/validate-answers.ts';
@@ -190,6 +190,17 @@ export function cancelledComment(request: AgentRequest, closed: readonly number[
   return `### \`${request.id}\`: cancelled\n\n${what} The branch stays; comment \`/factory retry\` (or edit the issue) to generate again.`;
 }
 
+/**
+ * Said on the issue when generating fails. The issue may be public: a coded error's
+ * message is written for people and is quoted (in a fence longer than any run of
+ * backticks in it, so it cannot close the fence); any other error is named only as
+ * unexpected, its text (hosts, users, paths) left to the log the bus writes.
+ */
 export function failedComment(request: AgentRequest, err: unknown): string {
-  return `### \`${request.id}\`: generating failed\n\n\`\`\`\n${(err as Error).message.slice(0, 2000)}\n\`\`\`\n\nThe Factory retries on its own; if this stays, comment \`/factory retry\` later.`;
+  const retry = 'The Factory retries on its own; if this stays, comment `/factory retry` later.';
+  if (!isWowError(err))
+    return `### \`${request.id}\`: generating failed\n\nAn unexpected error stopped it; its details are in the platform's log.\n\n${retry}`;
+  const text = `${err.code}: ${err.message}`.slice(0, 2000);
+  const fence = '`'.repeat(Math.max(3, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length + 1)));
+  return `### \`${request.id}\`: generating failed\n\n${fence}\n${text}\n${fence}\n\n${retry}`;
 }
