@@ -37,12 +37,9 @@ export function registerReviewCommand(program: Command, io: CliIo, setCode: (cod
     .option('--no-cache', 'do not keep per-file results in the git directory')
     .option(
       '--trusted-code',
-      "let tool rules (eslint, coverage) run the head's own ESLint config and plugins; the default on your own machine",
+      "let tool rules (eslint, coverage) run the head's own ESLint config and plugins, on a clean export of the head; only for code you trust",
     )
-    .option(
-      '--no-trusted-code',
-      "list tool rules as not run instead; the default where CI is set, since CI reviews other people's branches",
-    )
+    .option('--no-trusted-code', 'list tool rules as not run instead (the default)')
     .addOption(
       new Option('--tool-timeout <seconds>', 'stop a tool rule that runs longer, and report it')
         .argParser(seconds)
@@ -59,10 +56,9 @@ export function registerReviewCommand(program: Command, io: CliIo, setCode: (cod
         llm === undefined || opts.explain !== undefined || opts.writeBaseline === true
           ? undefined
           : createLlmClient(llm);
-      // On a developer's own checkout the head's code is theirs: they run its tests and its
-      // ESLint in their editor already. A CI job reviews branches other people pushed, often
-      // with secrets in reach, so there the head's code runs only when the job says so.
-      const trustedCode = opts.trustedCode ?? (io.env.CI === undefined || io.env.CI === '' || io.env.CI === 'false');
+      // A checkout under review is often someone else's branch, on a developer's machine as in
+      // CI, with .env files and credentials in reach: its code runs only when asked.
+      const trustedCode = opts.trustedCode === true;
       const options = {
         cwd: opts.cwd,
         base: opts.base,

@@ -33,13 +33,14 @@ export const coverage = defineKind({
       .default(80)
       .describe('percent of changed executable lines that tests must run'),
   }),
+  // The test run writes the report into the checkout, beside the head's files.
+  checkoutFiles: (options) => [options.report],
   async checkCheckout(options, view) {
-    const root = view.root;
     const files = view.targets.filter((p) => matchFile(options.paths, p, view) !== undefined);
     if (files.length === 0) return [];
     let report: Map<string, LineCounts>;
     try {
-      report = parseReport(await readFile(join(root, options.report), 'utf8'), root, options.report);
+      report = parseReport(await readFile(join(view.root, options.report), 'utf8'), view.checkout, options.report);
     } catch (err) {
       const missing = (err as { code?: string }).code === 'ENOENT';
       const message = missing

@@ -86,8 +86,13 @@ export interface ReviewView {
  * so its view is plain data.
  */
 export interface CheckoutView {
-  /** The checkout's root folder. */
+  /**
+   * Where the tool runs: a clean export of the head (its files, with the checkout's installed
+   * dependencies linked in), never the checkout itself with its .env, .git and data.
+   */
   readonly root: string;
+  /** Where the head is checked out: what absolute paths in a report the test run wrote point under. */
+  readonly checkout: string;
   readonly changes: ReadonlyMap<string, ChangedFile>;
   readonly targets: readonly string[];
   pattern(spec: string): string;
@@ -126,6 +131,11 @@ export interface RuleKind<Options = unknown> {
    * lists the rule as not run. Their options must survive JSON, the way to that process.
    */
   checkCheckout?(options: Options, view: CheckoutView): Promise<Hit[]>;
+  /**
+   * Files of the checkout that are not part of the head but that a tool kind reads (a
+   * coverage report the test run wrote): copied into the head's export before it runs.
+   */
+  checkoutFiles?(options: Options): string[];
 }
 
 export function defineKind<Options>(kind: RuleKind<Options>): RuleKind<Options> {

@@ -43,7 +43,7 @@ describe('eslint rules', () => {
     expect(review.findings[0]?.message).toMatch(/^ESLint could not run: .*missing\.config\.js/);
   });
 
-  it("runs on a developer's own checkout by default, and only when asked where CI is set (it reviews other people's branches)", async () => {
+  it("runs only when asked (--trusted-code), on a developer's machine as in CI: a branch checked out to review is someone else's code", async () => {
     repo = await tempRepo({
       ...packWith({ kind: 'eslint' }),
       'package.json': '{ "type": "module" }\n',
@@ -52,18 +52,52 @@ describe('eslint rules', () => {
     await repo.write({ 'new.js': 'var x = 1;\nexport { x };\n' });
     const review = (args: string[], env: Record<string, string> = {}) =>
       wow(['review', '-C', repo?.dir ?? '', '--base', 'main', '--no-cache', ...args], env);
-    expect((await review([])).stdout).toContain(
+    const byDefault = await review([]);
+    expect(byDefault.stdout).not.toContain('no-var');
+    expect(byDefault.stdout).toContain('Not run here: the-rule (not run: untrusted code.');
+    expect((await review([], { CI: 'true' })).stdout).toContain('not run: untrusted code');
+    expect((await review(['--trusted-code'])).stdout).toContain(
       'new.js:1:1  warning  Unexpected var, use let or const instead. (no-var)',
     );
-    const inCi = await review([], { CI: 'true' });
-    expect(inCi.stdout).not.toContain('no-var');
-    expect(inCi.stdout).toContain('Not run here: the-rule (not run: untrusted code.');
     expect((await review(['--trusted-code'], { CI: 'true' })).stdout).toContain('(no-var)');
-    expect((await review(['--no-trusted-code'])).stdout).toContain('not run: untrusted code');
     expect((await review(['--tool-timeout', 'soon'])).stderr).toContain(
       "option '--tool-timeout <seconds>' argument 'soon' is invalid. expected a whole number of seconds from 1 to 99999",
     );
   }, 60_000);
+
+  it("runs a trusted config on a clean export of the head: plugins installed in the checkout load, and the checkout's .env, .data and .git stay out of reach", async () => {
+    repo = await tempRepo({
+      ...packWith({ kind: 'eslint' }),
+      'package.json': '{ "type": "module" }\n',
+      '.gitignore': 'node_modules/\n.env\n.data/\n',
+    });
+    const checkout = repo.dir;
+    // What the head's config can read: the job's files beside the checkout, and its own folder.
+    const probe = [
+      "import { readFileSync } from 'node:fs';",
+      "import probe from 'eslint-plugin-probe';",
+      'const tryRead = (path) => { try { readFileSync(path); return "read"; } catch (err) { return err.code; } };',
+      `const checkout = ${JSON.stringify(checkout)};`,
+      "const reach = { here: tryRead(new URL('.env', import.meta.url)), env: tryRead(`${checkout}/.env`), data: tryRead(`${checkout}/.data/db`), git: tryRead(`${checkout}/.git/config`) };",
+      "export default [{ files: ['**/*.js'], plugins: { probe }, rules: { 'probe/reach': ['error', reach] } }];",
+    ].join('\n');
+    await repo.write({
+      'eslint.config.js': `${probe}\n`,
+      'src/a.js': 'export const a = 1;\n',
+      '.env': 'DATABASE_URL=postgres://app:hunter2@db/waooaw\n',
+      '.data/db': 'customer records\n',
+      // Installed, not committed: the plugin the config imports.
+      'node_modules/eslint-plugin-probe/package.json':
+        '{ "name": "eslint-plugin-probe", "type": "module", "main": "index.js" }\n',
+      'node_modules/eslint-plugin-probe/index.js':
+        "export default { rules: { reach: { meta: { type: 'problem', schema: false }, create: (context) => ({ Program: (node) => context.report({ node, message: `reach ${JSON.stringify(context.options[0])}` }) }) } } };\n",
+    });
+    const review = await repo.review({ base: 'main', trustedCode: true });
+    expect(where(review)).toEqual([
+      'eslint.config.js:1 reach {"here":"ENOENT","env":"ERR_ACCESS_DENIED","data":"ERR_ACCESS_DENIED","git":"ERR_ACCESS_DENIED"} (probe/reach)',
+      'src/a.js:1 reach {"here":"ENOENT","env":"ERR_ACCESS_DENIED","data":"ERR_ACCESS_DENIED","git":"ERR_ACCESS_DENIED"} (probe/reach)',
+    ]);
+  });
 
   it('is listed as not run, never passed silently, where no checkout exists (the App)', async () => {
     const loaded = await loadRulePack(

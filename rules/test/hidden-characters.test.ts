@@ -1,3 +1,5 @@
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadRulePack } from '../../agents/wowvision/src/index.ts';
 import { packWith, tempRepo, where, type TempRepo } from '../../agents/wowvision/test/support/temp-repo.ts';
@@ -159,6 +161,18 @@ describe('hidden-characters rules', () => {
     expect(many.at(-1)?.message).toBe(
       'U+200B ZERO WIDTH SPACE and 100 more hidden characters in this file (only the first 50 are listed); remove them, or write each as its \\u escape where it is meant',
     );
+  });
+
+  it('reads no file through a symbolic link in the working tree, as a commit is read: a link can point out of the repository', async () => {
+    repo = await tempRepo(packWith({ kind: 'hidden-characters' }));
+    const outside = await tempRepo({ 'secret.txt': 'token \u202E outside the repository\n' });
+    try {
+      await symlink(join(outside.dir, 'secret.txt'), join(repo.dir, 'leak.txt'));
+      await repo.write({ 'src/a.ts': 'export const a = "\u200B";\n' });
+      expect(where(await repo.review({ base: 'main' })).map((w) => w.split(' ')[0])).toEqual(['src/a.ts:1']);
+    } finally {
+      await outside.dispose();
+    }
   });
 
   it('cannot be waived from inside the change: the waiver would sit beside the text it hides', async () => {

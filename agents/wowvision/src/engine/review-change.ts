@@ -13,6 +13,7 @@ import type { FileChange } from '../change/parse-diff.ts';
 import { buildImportGraph } from '../graph/build-import-graph.ts';
 import type { Rule, RulePack } from '../pack/rule-pack.ts';
 import type { RepoSnapshot } from '../repo/repo-snapshot.ts';
+import { exportHead, type HeadExport } from './export-head.ts';
 import { runToolKind, type ToolJob, type ToolRunOptions } from './run-tool-kind.ts';
 import { applyBaseline, type Baseline } from './baseline.ts';
 import { conclusionOf, type Finding, type Review, type WaivedFinding } from './finding.ts';
@@ -62,6 +63,8 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
   const raw: { rule: Rule; hit: Hit; scope: Scope }[] = [];
   const skipped: Review['skipped'] = [];
   let cachedFiles = 0;
+  // Made once, when the first tool kind runs: tools never run in the checkout itself.
+  let exported: HeadExport | undefined;
   try {
     for (const rule of pack.rules) {
       if (rule.severity === 'off') continue;
@@ -96,16 +99,19 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
       };
       const hits: Hit[] = [];
       if (kind.checkCheckout !== undefined && input.tools !== undefined) {
+        exported ??= await exportHead(snapshot, input.tools.root);
+        await exported.copyFromCheckout(kind.checkoutFiles?.(rule.options) ?? []);
         const job: ToolJob = {
           kind: kind.name,
           options: rule.options,
-          root: input.tools.root,
+          root: exported.root,
+          checkout: input.tools.root,
           targets: [...targets],
           changes: [...changes.values()].map((c) => [c.path, c.status, [...c.addedLines]]),
           elements: { ...pack.elements },
           texts: Object.fromEntries(await Promise.all(targets.map(async (p) => [p, await read(p)] as const))),
         };
-        hits.push(...(await runToolKind(job, input.tools)));
+        hits.push(...(await runToolKind(job, { ...input.tools, readable: exported.readable })));
       }
       if (kind.checkRepo !== undefined) hits.push(...(await kind.checkRepo(rule.options, view)));
       if (kind.checkFile !== undefined) {
@@ -123,6 +129,7 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
     }
   } finally {
     forgetSources();
+    await exported?.dispose();
   }
 
   const findings = await fingerprint(raw, read);

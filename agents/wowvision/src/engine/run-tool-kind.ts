@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChangedFile, Hit } from '../../../../rules/kinds/index.ts';
 
 /** Where and how tool kinds may run the head's own code. */
 export interface ToolRunOptions {
-  /** The head checked out on disk. */
+  /** The head checked out on disk; tools run on a clean export of it (export-head.ts), never in it. */
   root: string;
+  /** Folders outside the export the child may read too: the checkout's installed dependencies. */
+  readable?: readonly string[];
   /** The door's word that the head's code may run (the Action's `trusted-code`, `wow review --trusted-code`). */
   trusted: boolean;
   /** The door's environment: only what a tool needs to start (PATH, locale, temp folder) reaches it. */
@@ -17,7 +20,10 @@ export interface ToolRunOptions {
 export interface ToolJob {
   kind: string;
   options: unknown;
+  /** The head's export, where the tool runs. */
   root: string;
+  /** The checkout it was exported from, for absolute paths in reports. */
+  checkout: string;
   targets: string[];
   changes: [string, ChangedFile['status'], number[]][];
   elements: Record<string, string>;
@@ -42,15 +48,17 @@ const passed = [
   'PATHEXT',
 ];
 const child = fileURLToPath(new URL('./tool-kind-child.ts', import.meta.url));
-// Our own code and dependencies: the child may read them, and the checkout, and nothing else.
+// Our own code and dependencies, not the folder they sit in: when WowVision reviews its own
+// checkout, that folder holds the .env, .data and .git a tool must not read.
 const platformRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const platformReadable = ['agents', 'rules', 'node_modules', 'package.json'].map((p) => join(platformRoot, p));
 const maxOutput = 16 * 1024 * 1024;
 
 /**
  * Runs one tool kind in a child process: an environment holding none of the door's tokens
- * or secrets, Node's permission model letting it read only the checkout and WowVision's own
- * files (no writes, no processes of its own, so it cannot read its parent's environment
- * either), and a timeout. This is defence in depth, not a sandbox for hostile code: doors
+ * or secrets, Node's permission model letting it read only the head's export, the
+ * dependencies linked into it and WowVision's own code (no writes, no processes of its
+ * own, so it cannot read its parent's environment either), and a timeout. This is defence in depth, not a sandbox for hostile code: doors
  * run tool kinds only on code they trust. A tool that fails or overruns is a finding, never
  * a silent pass.
  */
@@ -60,12 +68,11 @@ export async function runToolKind(job: ToolJob, options: ToolRunOptions): Promis
   );
   const args = [
     '--permission',
-    `--allow-fs-read=${platformRoot}`,
-    `--allow-fs-read=${options.root}`,
+    ...[...platformReadable, job.root, ...(options.readable ?? [])].map((path) => `--allow-fs-read=${path}`),
     '--disable-warning=ExperimentalWarning',
     child,
   ];
-  const proc = spawn(process.execPath, args, { cwd: options.root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, args, { cwd: job.root, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let timedOut = false;

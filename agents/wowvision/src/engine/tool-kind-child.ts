@@ -9,6 +9,7 @@ const job = JSON.parse(await text(process.stdin)) as ToolJob;
 const kind = ruleKinds.get(job.kind);
 const view: CheckoutView = {
   root: job.root,
+  checkout: job.checkout,
   targets: job.targets,
   changes: new Map(job.changes.map(([path, status, lines]) => [path, { path, status, addedLines: new Set(lines) }])),
   pattern: (spec) => job.elements[spec] ?? spec,

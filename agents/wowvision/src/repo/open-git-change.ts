@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openBlobReader, runGit } from '../../../runtime/src/index.ts';
 import { parseUnifiedDiff, type FileChange } from '../change/parse-diff.ts';
@@ -47,6 +47,7 @@ export async function openGitChange(options: GitChangeOptions): Promise<GitChang
       for (const path of (await runGit(top, ['ls-files', '-z', '--others', '--exclude-standard']))
         .split('\0')
         .filter(Boolean)) {
+        if (!snapshot.blobs.has(path)) continue; // A symbolic link, left out above.
         const lines = (await snapshot.read(path)).split('\n').length;
         changes.push({
           path,
@@ -76,7 +77,11 @@ export async function openGitChange(options: GitChangeOptions): Promise<GitChang
   return { snapshot, changes, base, head: headSha, close: () => reader.close() };
 }
 
-/** The working tree as a snapshot: tracked and untracked files, not ignored ones. */
+/**
+ * The working tree as a snapshot: tracked and untracked files, not ignored ones. Symbolic
+ * links are left out, as a commit's snapshot leaves them: read through, one committed as
+ * `leak -> ~/.aws/credentials` would put a file from outside the repository in the review.
+ */
 export async function workingTreeSnapshot(top: string): Promise<RepoSnapshot> {
   const listed = (await runGit(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']))
     .split('\0')
@@ -87,7 +92,8 @@ export async function workingTreeSnapshot(top: string): Promise<RepoSnapshot> {
     [...new Set(listed)]
       .filter((p) => !deleted.has(p))
       .map(async (path) => {
-        const content = await readFile(join(top, path)).catch(() => undefined); // Symlinks to folders, sockets.
+        if ((await lstat(join(top, path)).catch(() => undefined))?.isFile() !== true) return;
+        const content = await readFile(join(top, path)).catch(() => undefined);
         if (content !== undefined) texts.set(path, content);
       }),
   );
