@@ -101,6 +101,34 @@ describe('.github/workflows/wowvision.yml', async () => {
   });
 });
 
+describe('.github/CODEOWNERS', () => {
+  it("makes the maintainers review every change to the gate: workflows, actions, rule packs and WowVision's code", async () => {
+    const lines = (await readFile(join(root, '.github/CODEOWNERS'), 'utf8'))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => l.split(/\s+/));
+    // GitHub takes the last line whose pattern matches; these patterns are anchored folders.
+    const ownersOf = (path: string) =>
+      lines
+        .filter(([pattern = '']) => pattern.startsWith('/') && pattern.endsWith('/') && `/${path}`.startsWith(pattern))
+        .at(-1)
+        ?.slice(1);
+    for (const path of [
+      '.github/workflows/wowvision.yml',
+      '.github/workflows/ci.yml',
+      '.github/wowvision.yml',
+      '.github/CODEOWNERS',
+      'actions/vision/main.js',
+      'actions/factory/action.yml',
+      'rules/waooaw.yml',
+      'rules/kinds/hidden-characters.ts',
+      'agents/wowvision/src/index.ts',
+    ])
+      expect(ownersOf(path), path).toEqual(['@waooaw/maintainers']);
+  });
+});
+
 // Workflows cannot run here (no runner); their shell steps can. Each `run:` is executed
 // with GitHub's variables against a real repository, as a runner would.
 describe('.github/workflows/deploy-agents.yml', async () => {
