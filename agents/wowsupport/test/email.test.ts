@@ -7,6 +7,7 @@ import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRecipientVerified } from '../src/delivery/recipient-verified.ts';
 import { startSmtpListener, type SmtpListener } from '../../../app/email/smtp-listener.ts';
 import { createLogger, createStore, isWowError, migrate, type Store } from '../../runtime/src/index.ts';
 import { createCustomerChannels } from '../src/delivery/customer-channels.ts';
@@ -685,7 +686,10 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
     expect(sent.headers.get('auto-submitted')).toBe('auto-replied');
     expect(sent.inReplyTo).toBe(ids.plain);
     const replyTo = sent.replyTo?.value[0]?.address ?? '';
-    expect(sent.subject).toBe('Re: Webhook deliveries fail with 500');
+    // A mail's From can be forged: until the requester answers through the ticket's reply
+    // address, the desk's mail names the ticket, never the subject a stranger may have written.
+    expect(sent.subject).toBe(`Re: Your support request ${ticketId}`);
+    expect(await isRecipientVerified(store, ticketId)).toBe(false);
     // The desk's own answer, were it to come back (a forwarding loop), is an automatic mail.
     expect(await parseInboundMail(raw)).toMatchObject({ autoReply: true });
 
@@ -708,5 +712,6 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
       ['inbound', 'Fixed our endpoint, thanks.'],
     ]);
     expect(await findTicket(store, ticketId)).toMatchObject({ status: 'open' });
+    expect(await isRecipientVerified(store, ticketId)).toBe(true);
   });
 });
