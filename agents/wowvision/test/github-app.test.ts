@@ -1,74 +1,33 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitHubPort } from '../../runtime/src/index.ts';
-import { examplePayload } from '../../../test/support/github-webhooks.ts';
-import { createGitHubDouble, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { createHeadSnapshots, createMemoryCache, handleGitHubEvent, type VisionPayload } from '../src/index.ts';
-import { tempRepo, type TempRepo } from './support/temp-repo.ts';
-
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
+import type { GitHubDouble } from '../../../test/doubles/github-api.ts';
+import { handleGitHubEvent } from '../src/index.ts';
+import { startAppHarness, type AppHarness } from './support/app-harness.ts';
+import type { TempRepo } from './support/temp-repo.ts';
 
 const pack =
   'rules:\n  - name: no-lib\n    kind: dependency\n    from: src/**\n    to: lib/**\n    because: lib is being retired\n    fix: import from core instead\n';
 
+let h: AppHarness;
 let repo: TempRepo;
 let github: GitHubDouble;
 
 beforeEach(async () => {
-  repo = await tempRepo({
+  h = await startAppHarness({
     '.github/wowvision.yml': pack,
     'lib/x.ts': 'export const x = 1;\n',
     'core/x.ts': 'export const x = 1;\n',
     'src/ok.ts': 'export const ok = 1;\n',
   });
-  github = createGitHubDouble();
+  ({ repo, github } = h);
 });
-afterEach(async () => repo.dispose());
+afterEach(async () => h.dispose());
 
-async function pushBranch(files: Record<string, string>): Promise<string> {
-  await repo.git('checkout', '-q', '-B', 'feature');
-  await repo.write(files);
-  const sha = await repo.commit('feature work');
-  await repo.git('checkout', '-q', 'main');
-  return sha;
-}
-
-/** A real payload from @octokit/webhooks-examples, pointed at our repository and pull request. */
-function payload(
-  name: string,
-  action: string,
-  edit: (p: Record<string, unknown> & VisionPayload) => void,
-): VisionPayload {
-  const p = examplePayload(name, action) as Record<string, unknown> & VisionPayload;
-  p.repository = {
-    ...(p.repository as object),
-    name: 'shop',
-    owner: { ...(p.repository?.owner as object), login: 'acme' },
-  };
-  edit(p);
-  return p;
-}
-
-function prPayload(action: string, head: string): VisionPayload {
-  return payload('pull_request', action, (p) => {
-    Object.assign(p.pull_request as object, {
-      number: 7,
-      head: { ...(p.pull_request?.head as object), sha: head },
-      base: { ...(p.pull_request?.base as object), ref: 'main' },
-    });
-  });
-}
-
-const client = () =>
-  createGitHubPort({
-    credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
-    fetch: github.fetch,
-  }).forInstallation(99);
-const state = () => ({ cache: createMemoryCache(), heads: createHeadSnapshots() });
+const pushBranch = (files: Record<string, string>) => h.pushBranch(files);
+const payload: AppHarness['payload'] = (name, action, edit) => h.payload(name, action, edit);
+const prPayload = (action: string, head: string) => h.prPayload(action, head);
+const client = () => h.client();
+const state = () => h.state();
 
 describe('WowVision as a GitHub App', () => {
   it('gives a PR with 120 findings a failing check: in progress at once, annotations in three batches, a summary', async () => {
