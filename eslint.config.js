@@ -40,14 +40,14 @@ export default defineConfig(
         {
           object: 'process',
           property: 'env',
-          message: 'Read configuration through agents/runtime/src/config (house rule 4).',
+          message: 'Read configuration through platform/config (house rule 4).',
         },
       ],
     },
   },
   {
     files: [
-      'agents/runtime/src/config/**',
+      'platform/config/**',
       'test/**',
       'cli/wow.ts',
       'actions/*/main.js',

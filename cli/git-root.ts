@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createError, runGit } from '../agents/runtime/src/index.ts';
+import { createError, runGit } from '#platform';
 
 /** The top of the git checkout holding `cwd`; `why` tells the user why a checkout is needed. */
 export async function gitRoot(cwd: string, why: string): Promise<string> {

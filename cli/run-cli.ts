@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isWowError } from '../agents/runtime/src/index.ts';
+import { isWowError } from '#platform';
 import { exitCodes, type CliIo } from './cli-io.ts';
 import { registerAgentsCommands } from './commands/agents.ts';
 import { registerBusCommands } from './commands/bus.ts';

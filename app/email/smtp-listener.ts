@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { createError, isWowError, type Logger, type Store } from '../../agents/runtime/src/index.ts';
+import { createError, isWowError, type Logger, type Store } from '#platform';
 import { parseInboundMail, receiveEmail, type EmailOutcome } from '../../agents/wowsupport/src/index.ts';
 
 export interface SmtpListenerOptions {

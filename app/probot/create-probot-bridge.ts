@@ -1,5 +1,5 @@
 import { Probot, type ApplicationFunction } from 'probot';
-import type { Bus, GitHubAppCredentials, Logger, SubscriptionHandle } from '../../agents/runtime/src/index.ts';
+import type { Bus, GitHubAppCredentials, Logger, SubscriptionHandle } from '#platform';
 import type { GitHubEventData } from '../webhooks/accept-webhook.ts';
 
 /**

@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import {
-  type Bus,
-  type Config,
-  createError,
-  type Logger,
-  type Metrics,
-  type Store,
-} from '../../agents/runtime/src/index.ts';
+import { type Bus, type Config, createError, type Logger, type Metrics, type Store } from '#platform';
 import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { checkReadiness } from './check-readiness.ts';

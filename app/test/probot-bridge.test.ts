@@ -4,8 +4,8 @@ import type { ApplicationFunction } from 'probot';
 import { createProbotBridge, missingCredentialsMessage } from '../probot/create-probot-bridge.ts';
 import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
-import { createBus } from '../../agents/runtime/src/bus/create-bus.ts';
-import { eventually, quietLog, testBusDefaults } from '../../test/contract/bus-contract.ts';
+import { createBus } from '#platform';
+import { eventually, quietLog, testBusDefaults } from '#platform/testing';
 import { examplePayload, signedDelivery } from '../../test/support/github-webhooks.ts';
 
 const { privateKey } = generateKeyPairSync('rsa', {

@@ -1,15 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../server/create-server.ts';
-import {
-  createBus,
-  createLogger,
-  createMetrics,
-  loadConfig,
-  type Bus,
-  type Store,
-} from '../../agents/runtime/src/index.ts';
-import { testBusDefaults } from '../../test/contract/bus-contract.ts';
+import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '#platform';
+import { testBusDefaults } from '#platform/testing';
 import { storeBackends } from '../../test/support/test-stores.ts';
 
 const log = createLogger('silent');

@@ -2,15 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from '../server/create-server.ts';
-import {
-  createBus,
-  createMetrics,
-  createStore,
-  loadConfig,
-  type Bus,
-  type Store,
-} from '../../agents/runtime/src/index.ts';
-import { eventually, quietLog, testBusDefaults } from '../../test/contract/bus-contract.ts';
+import { createBus, createMetrics, createStore, loadConfig, type Bus, type Store } from '#platform';
+import { eventually, quietLog, testBusDefaults } from '#platform/testing';
 import { examplePayload, signedDelivery } from '../../test/support/github-webhooks.ts';
 import { testDatabaseUrl } from '../../test/support/servers.ts';
 

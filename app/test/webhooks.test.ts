@@ -3,15 +3,9 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createServer } from '../server/create-server.ts';
-import type { Bus } from '../../agents/runtime/src/bus/bus.ts';
-import { createBus } from '../../agents/runtime/src/bus/create-bus.ts';
-import type { CloudEvent } from '../../agents/runtime/src/bus/envelope.ts';
-import { loadConfig } from '../../agents/runtime/src/config/load-config.ts';
-import { createMetrics } from '../../agents/runtime/src/metrics/metrics.ts';
-import { createStore } from '../../agents/runtime/src/store/create-store.ts';
-import type { Store } from '../../agents/runtime/src/store/store.ts';
+import { type Bus, type CloudEvent, createBus, createMetrics, createStore, loadConfig, type Store } from '#platform';
 import type { GitHubEventData } from '../webhooks/accept-webhook.ts';
-import { eventually, quietLog, testBusDefaults } from '../../test/contract/bus-contract.ts';
+import { eventually, quietLog, testBusDefaults } from '#platform/testing';
 import { examplePayload, signedDelivery } from '../../test/support/github-webhooks.ts';
 import { testDatabaseUrl, testRedisUrl, uniqueName } from '../../test/support/servers.ts';
 

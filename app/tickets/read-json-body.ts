@@ -1,4 +1,4 @@
-import { createError } from '../../agents/runtime/src/index.ts';
+import { createError } from '#platform';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { createError, isWowError, type Store } from '../../agents/runtime/src/index.ts';
+import { createError, isWowError, type Store } from '#platform';
 import {
   authorizeApiCall,
   readTicket,

@@ -1,4 +1,4 @@
-import { type Bus, createError, createEvent, type WowError } from '../../agents/runtime/src/index.ts';
+import { type Bus, createError, createEvent, type WowError } from '#platform';
 import { githubEventType } from './github-event-type.ts';
 import { verifySignature } from './verify-signature.ts';
 

@@ -8,7 +8,7 @@ import {
   loadConfig,
   openRuntime,
   openStore,
-} from '../../agents/runtime/src/index.ts';
+} from '#platform';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 import { gitRoot } from '../git-root.ts';

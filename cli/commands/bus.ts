@@ -1,12 +1,5 @@
 import type { Command } from 'commander';
-import {
-  type Bus,
-  type Config,
-  createError,
-  createLogger,
-  loadConfig,
-  openBus,
-} from '../../agents/runtime/src/index.ts';
+import { type Bus, type Config, createError, createLogger, loadConfig, openBus } from '#platform';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 

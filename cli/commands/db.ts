@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createLogger, loadConfig, migrate, openStore } from '../../agents/runtime/src/index.ts';
+import { createLogger, loadConfig, migrate, openStore } from '#platform';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 
 export function registerDbCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {

@@ -8,15 +8,13 @@ import {
   deployAgents,
   loadConfig,
   openStore,
-  reportDeployment,
   rollbackVersion,
   runGit,
-  startDeployment,
   type AgentDeployed,
-  type DeploymentsTarget,
   type DeployOutcome,
-} from '../../agents/runtime/src/index.ts';
+} from '#platform';
 import { exitCodes, type CliIo } from '../cli-io.ts';
+import { reportDeployment, startDeployment, type DeploymentsTarget } from '../github-deployments.ts';
 import { gitRoot } from '../git-root.ts';
 
 interface DeployFlags {

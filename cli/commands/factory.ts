@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createError, loadConfig } from '../../agents/runtime/src/index.ts';
+import { createError, loadConfig } from '#platform';
 import {
   loadQuestionnaire,
   loadTemplates,

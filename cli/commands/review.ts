@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createError, createLlmClient, loadConfig } from '../../agents/runtime/src/index.ts';
+import { createError, createLlmClient, loadConfig } from '#platform';
 import { baselineOf, explainRule, formatText, reviewLocalRepo, toSarif } from '../../agents/wowvision/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 

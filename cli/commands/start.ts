@@ -1,11 +1,5 @@
 import type { Command } from 'commander';
-import {
-  createAgentHost,
-  createGitHubPort,
-  createLogger,
-  loadConfig,
-  openRuntime,
-} from '../../agents/runtime/src/index.ts';
+import { createAgentHost, createGitHubPort, createLogger, loadConfig, openRuntime } from '#platform';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
 

@@ -8,7 +8,7 @@ import {
   openStore,
   type Config,
   type Store,
-} from '../../agents/runtime/src/index.ts';
+} from '#platform';
 import {
   addCustomerAgent,
   createCustomer,

@@ -7,7 +7,7 @@ import {
   hiddenKindOf,
   hiddenKinds,
   type HiddenKind,
-} from '../../agents/runtime/src/index.ts';
+} from '#platform';
 import { defineKind, type Hit } from './rule-kind.ts';
 import { fileSpec, matchFile } from './support/path-spec.ts';
 

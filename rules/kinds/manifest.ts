@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { Node, SyntaxKind } from 'ts-morph';
 import { z } from 'zod';
-import { parseManifest } from '../../agents/runtime/src/index.ts';
+import { parseManifest } from '#platform';
 import { defineKind, type Hit } from './rule-kind.ts';
 import { compilePattern } from './support/path-pattern.ts';
 import { position, sourceOf } from './support/typescript-source.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLlmClient } from '../../agents/runtime/src/index.ts';
+import { createLlmClient } from '#platform';
 import { createOpenAiDouble } from '../../test/doubles/openai-api.ts';
 import { packWith, tempRepo, where, type TempRepo } from '../../agents/wowvision/test/support/temp-repo.ts';
 

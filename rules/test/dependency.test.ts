@@ -52,6 +52,32 @@ describe('dependency rules', () => {
     ]);
   });
 
+  it("resolves subpath imports (#name) through the nearest package.json's imports field", async () => {
+    repo = await tempRepo({
+      ...packWith({ kind: 'dependency', from: 'agents/**', to: { path: 'platform/**', pathNot: 'platform/index.ts' } }),
+      'package.json': JSON.stringify({
+        type: 'module',
+        imports: {
+          '#platform': './platform/index.ts',
+          '#platform/internal/*': { types: './platform/*.ts', default: './platform/*.js' },
+          '#lodash': 'lodash',
+        },
+      }),
+      'platform/index.ts': 'export const entry = 1;\n',
+      'platform/bus.ts': 'export const bus = 1;\n',
+      // A package of its own: Node stops at its package.json, which maps nothing.
+      'agents/own/package.json': '{ "name": "own" }',
+    });
+    await repo.write({
+      'agents/a/index.ts':
+        "import { entry } from '#platform';\nimport { bus } from '#platform/internal/bus';\nimport _ from '#lodash';\nexport { entry, bus, _ };\n",
+      'agents/own/index.ts': "import { bus } from '#platform/internal/bus';\nexport { bus };\n",
+    });
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'agents/a/index.ts:2 agents/a/index.ts imports platform/bus.ts ("#platform/internal/bus")',
+    ]);
+  });
+
   it('tells type-only imports apart when the rule asks', async () => {
     repo = await tempRepo({
       ...packWith({ kind: 'dependency', from: 'ui/**', to: { path: 'db/**', typeOnly: false } }),

@@ -1,9 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { createBus } from '../../agents/runtime/src/bus/create-bus.ts';
-import type { Bus } from '../../agents/runtime/src/bus/bus.ts';
-import { createEvent, type CloudEvent } from '../../agents/runtime/src/bus/envelope.ts';
-import { createLogger } from '../../agents/runtime/src/log/logger.ts';
+import { type Bus, type CloudEvent, createBus, createEvent, createLogger } from '#platform';
 import { testRedisUrl, uniqueName } from '../support/servers.ts';
 import { fmt, printTable, quantile } from './stats.ts';
 

@@ -4,14 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { parse } from 'yaml';
-import {
-  createLogger,
-  createStore,
-  migrate,
-  readSql,
-  startTestAgent,
-  type Store,
-} from '../../agents/runtime/src/index.ts';
+import { createLogger, createStore, migrate, readSql, type Store } from '#platform';
+import { startTestAgent } from '#platform/testing';
 import { searchArticles, searchFeatures, upsertArticle } from '../../agents/wowsupport/src/desk/knowledge-base.ts';
 import { loadArticles } from '../../agents/wowsupport/src/desk/load-articles.ts';
 import { openTicket, recordDeskMessage } from '../../agents/wowsupport/src/desk/tickets.ts';

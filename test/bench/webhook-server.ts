@@ -4,11 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from '../../app/server/create-server.ts';
-import { createBus } from '../../agents/runtime/src/bus/create-bus.ts';
-import { loadConfig } from '../../agents/runtime/src/config/load-config.ts';
-import { createLogger } from '../../agents/runtime/src/log/logger.ts';
-import { createMetrics } from '../../agents/runtime/src/metrics/metrics.ts';
-import { createStore } from '../../agents/runtime/src/store/create-store.ts';
+import { createBus, createLogger, createMetrics, createStore, loadConfig } from '#platform';
 
 const [secret = '', redisUrl, keyPrefix] = process.argv.slice(2);
 const log = createLogger('silent');

@@ -3,11 +3,8 @@ import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBus } from '../../agents/runtime/src/bus/create-bus.ts';
-import type { Bus } from '../../agents/runtime/src/bus/bus.ts';
-import { createEvent } from '../../agents/runtime/src/bus/envelope.ts';
-import { listAgents } from '../../agents/runtime/src/registry/list-agents.ts';
-import { eventually, quietLog, testBusDefaults } from '../contract/bus-contract.ts';
+import { type Bus, createBus, createEvent, listAgents } from '#platform';
+import { eventually, quietLog, testBusDefaults } from '#platform/testing';
 import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../support/servers.ts';
 
 // `wow agents run` as real processes sharing real Redis and PostgreSQL: what SIGTERM and

@@ -3,16 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../app/server/create-server.ts';
-import {
-  createBus,
-  createLogger,
-  createMetrics,
-  createStore,
-  loadConfig,
-  type Bus,
-  type Store,
-} from '../../agents/runtime/src/index.ts';
-import { eventually, testBusDefaults } from '../contract/bus-contract.ts';
+import { createBus, createLogger, createMetrics, createStore, loadConfig, type Bus, type Store } from '#platform';
+import { eventually, testBusDefaults } from '#platform/testing';
 import { crlfTexts, hostileJsonBodies, hostileTexts } from '../fixtures/hostile/corpus.ts';
 import { issueApiKey } from '../../agents/wowsupport/src/intake/api-keys.ts';
 import { createCustomer } from '../../agents/wowsupport/src/intake/customers.ts';

@@ -1,18 +1,19 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * A checkout laid out like the platform's: agents/runtime and node_modules are links to
- * this repository's, so agents written here import the real runtime.
+ * A checkout laid out like the platform's: platform/, domains/ and node_modules are links
+ * to this repository's, and package.json maps "#platform" as ours does, so agents written
+ * here import the real platform.
  */
 export async function makeCheckout(dir: string): Promise<void> {
   await mkdir(join(dir, 'agents'), { recursive: true });
-  await symlink(join(root, 'agents', 'runtime'), join(dir, 'agents', 'runtime'));
-  await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
-  await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
+  for (const linked of ['platform', 'domains', 'node_modules']) await symlink(join(root, linked), join(dir, linked));
+  const { imports } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { imports: unknown };
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module', imports }, null, 2) + '\n');
 }
 
 export async function writeAgent(dir: string, id: string, files: Record<string, string>): Promise<void> {
@@ -26,7 +27,7 @@ export async function writeAgent(dir: string, id: string, files: Record<string, 
 export function greeterFiles(version: string, semver: string): Record<string, string> {
   return {
     'agent.yml': `id: greeter\nname: Greeter\nversion: ${semver}\ndescription: Says which version answers.\nwakesOn:\n  - test.greet.requested\n`,
-    'src/index.ts': `import { defineAgent } from '../../runtime/src/index.ts';
+    'src/index.ts': `import { defineAgent } from '#platform';
 
 let starts = 0;
 export default defineAgent({

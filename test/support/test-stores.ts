@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createLogger, createStore, migrate, type Store } from '../../agents/runtime/src/index.ts';
+import { createLogger, createStore, migrate, type Store } from '#platform';
 import { testDatabaseUrl, uniqueName } from './servers.ts';
 
 /** A migrated store for one test file, and how to take it away again. */

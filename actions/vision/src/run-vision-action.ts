@@ -1,7 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { Octokit } from '@octokit/core';
-import { createLlmClient } from '../../../agents/runtime/src/index.ts';
+import { createLlmClient } from '#platform';
 import {
   checkName,
   checkRunOutput,

@@ -1,7 +1,7 @@
 // The Factory's public entry: the agent the runtime hosts (questionnaire issues from the
 // bus) and the questionnaire's engine (issue form, parser, validation) for the CLI.
 import { fileURLToPath } from 'node:url';
-import { defineAgent, githubDelivery } from '../../runtime/src/index.ts';
+import { defineAgent, githubDelivery } from '#platform';
 import { loadTemplates } from './generate/agent-template.ts';
 import { checkQuestionnaireIssue } from './github/check-questionnaire-issue.ts';
 import { platformFacts } from './questionnaire/platform-facts.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { eventually } from '../../runtime/src/index.ts';
+import { eventuallyPasses } from '#platform/testing';
 import { startFactoryBehindDoor, type FactoryBehindDoor } from './support/factory-behind-door.ts';
 import { body, issuePayload, postComment, shownDigest } from './support/questionnaire-issue.ts';
 
@@ -35,7 +35,7 @@ describe('the Factory through the platform', () => {
     const { github, repo } = door.target;
     const outsiders = body('Release Notes');
     expect(await door.send('issues', issuePayload('opened', outsiders, { number: 41, author: 'stranger' }))).toBe(202);
-    await eventually(() => expect(shownDigest(github, 41)).toMatch(/^[0-9a-f]{16}$/), 30_000);
+    await eventuallyPasses(() => expect(shownDigest(github, 41)).toMatch(/^[0-9a-f]{16}$/), 30_000);
     expect(writesMade()).toEqual([]);
     expect(await door.target.git('branch', '--list', 'factory/*')).toBe('');
     expect(github.comments.filter((c) => c.issue === 41)).toHaveLength(1);
@@ -47,7 +47,7 @@ describe('the Factory through the platform', () => {
       commenter: 'maintainer',
     });
     expect(await door.send('issue_comment', approval)).toBe(202);
-    await eventually(() => expect(published(41)).toBeDefined(), 60_000);
+    await eventuallyPasses(() => expect(published(41)).toBeDefined(), 60_000);
     expect(published(41)?.data).toMatchObject({
       agentId: 'release-notes',
       pull: 101,
@@ -75,7 +75,7 @@ describe('the Factory through the platform', () => {
     expect(await door.send('issues', issuePayload('opened', maintainers, { number: 42, author: 'maintainer' }))).toBe(
       202,
     );
-    await eventually(() => expect(published(42)).toBeDefined(), 60_000);
+    await eventuallyPasses(() => expect(published(42)).toBeDefined(), 60_000);
     expect(published(42)?.data).toMatchObject({ agentId: 'changelog-keeper', pull: 102, pullWas: 'opened' });
     expect(repo.pulls.find((p) => p.number === 102)?.body).toContain('Closes #42');
     expect(github.comments.find((c) => c.issue === 42)?.body).toContain('opened #102');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHubClient } from '../../runtime/src/index.ts';
+import { type GitHubClient } from '#platform';
 import { wow } from '../../../test/support/run-wow.ts';
 import { type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { checkQuestionnaireIssue, loadQuestionnaire, platformFacts, type Generation } from '../src/index.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GitHubClient } from '../../runtime/src/index.ts';
+import { type GitHubClient } from '#platform';
 import { type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import {
   checkQuestionnaireIssue,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createError } from '../../runtime/src/index.ts';
+import { createError } from '#platform';
 import { failedComment } from '../src/github/questionnaire-feedback.ts';
 import type { AgentRequest } from '../src/index.ts';
 

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import pg from 'pg';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../runtime/src/index.ts';
+import { eventuallyPasses } from '#platform/testing';
 import { hostileTexts } from '../../../test/fixtures/hostile/corpus.ts';
 import { wow } from '../../../test/support/run-wow.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
@@ -244,7 +244,7 @@ describe("the hostile-input corpus through the Factory's three doors", () => {
         const before = writesMade();
         const payload = issuePayload('opened', issueBody(everywhere(text)), { number: issue, author: 'maintainer' });
         expect(await door.send('issues', payload)).toBe(202);
-        await eventually(() => expect(checked(issue)).toBeDefined(), 30_000);
+        await eventuallyPasses(() => expect(checked(issue)).toBeDefined(), 30_000);
         expect(checked(issue)?.data).toMatchObject({ valid: false });
         expect(fieldsRefused(factoryComment(issue), text, (label) => `- **${label}**`)).toEqual(textFields);
         expect(writesMade()).toBe(before);
@@ -258,7 +258,7 @@ describe("the hostile-input corpus through the Factory's three doors", () => {
       async (_, text, issue, id) => {
         const payload = issuePayload('opened', issueBody(freeText(id, text)), { number: issue, author: 'maintainer' });
         expect(await door.send('issues', payload)).toBe(202);
-        await eventually(() => expect(checked(issue)).toBeDefined(), 60_000);
+        await eventuallyPasses(() => expect(checked(issue)).toBeDefined(), 60_000);
         expect(checked(issue)?.data).toMatchObject({ valid: true, agentId: id, gatePassed: true });
         await expectSameStatements(await branchFiles(id), text);
         expect(door.target.github.violations).toEqual([]);

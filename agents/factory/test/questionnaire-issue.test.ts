@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createGitHubPort } from '../../runtime/src/index.ts';
+import { createGitHubPort } from '#platform';
 import { createGitHubDouble } from '../../../test/doubles/github-api.ts';
 import { examplePayload } from '../../../test/support/github-webhooks.ts';
 import { checkQuestionnaireIssue, loadQuestionnaire, platformFacts, type IssuePayload } from '../src/index.ts';

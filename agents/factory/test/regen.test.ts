@@ -106,7 +106,7 @@ acceptance: |
       tpl,
       (await readFile(tpl, 'utf8')).replace(
         'import { defineAgent }',
-        '// Runs on the WAOOAW runtime; see agents/runtime/README.md.\nimport { defineAgent }',
+        '// Runs on the WAOOAW runtime; see platform/README.md.\nimport { defineAgent }',
       ),
     );
     const readme = join(files, 'files/agents/__id__/README.md.eta');
@@ -180,7 +180,7 @@ describe("the platform's own agents (dogfood)", () => {
   it('every agent folder keeps the answers it is generated from, and regen finds no drift', async () => {
     const q = await loadQuestionnaire();
     const ids = (await readdir(join(root, 'agents'), { withFileTypes: true }))
-      .filter((e) => e.isDirectory() && e.name !== 'runtime')
+      .filter((e) => e.isDirectory())
       .map((e) => e.name);
     expect(ids.length).toBeGreaterThan(1);
     for (const id of ids) {

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCheckout } from '../../../test/support/agent-checkout.ts';
 import { overlaySnapshot, workingTreeSnapshot } from '../../wowvision/src/index.ts';
 import {
   loadQuestionnaire,
@@ -64,11 +65,8 @@ describe('templates over a matrix of answers', () => {
     let dir: string;
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'factory-matrix-'));
-      await mkdir(join(dir, 'agents'), { recursive: true });
-      await symlink(join(root, 'agents', 'runtime'), join(dir, 'agents', 'runtime'));
-      await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
+      await makeCheckout(dir);
       await cp(join(root, 'infra', 'db', 'migrations'), join(dir, 'infra', 'db', 'migrations'), { recursive: true });
-      await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
       for (const plan of plans.values()) {
         for (const [path, text] of plan.generated.files) {
           if (!path.startsWith('agents/') && !path.startsWith('infra/')) continue;
@@ -83,9 +81,7 @@ describe('templates over a matrix of answers', () => {
     });
 
     it('every generated test passes', async () => {
-      const tests = (await readdir(join(dir, 'agents'), { recursive: true })).filter(
-        (p) => p.endsWith('.test.ts') && !p.startsWith('runtime'),
-      );
+      const tests = (await readdir(join(dir, 'agents'), { recursive: true })).filter((p) => p.endsWith('.test.ts'));
       expect(tests).toHaveLength(matrix.length);
       // The generated tests run as this repository runs them (vitest.config.ts): their hooks start an
       // embedded PostgreSQL, which takes longer than vitest's default 10 s on a busy machine.

@@ -5,7 +5,7 @@
 // It also watches every agent's health and opens an incident when it regresses, and sweeps
 // the tickets' SLA clocks: a ticket close to breach at L1 goes to L2.
 import { z } from 'zod';
-import { defineAgent, githubDelivery, type AgentContext } from '../../runtime/src/index.ts';
+import { defineAgent, githubDelivery, type AgentContext } from '#platform';
 import { createCustomerChannels } from './delivery/customer-channels.ts';
 import type { CustomerChannels } from './delivery/deliver-outbound.ts';
 import { answerTicket } from './handlers/answer-ticket.ts';

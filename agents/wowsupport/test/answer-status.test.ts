@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentRow } from '../../runtime/src/index.ts';
+import type { AgentRow } from '#platform';
 import { decideStatusAnswer } from '../src/tiers/answer-status.ts';
 
 // L1's answer to "is <agent> working?" goes to whoever opened the ticket, a stranger until

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
-import { isWowError, type Store } from '../../runtime/src/index.ts';
+import { isWowError, type Store } from '#platform';
 import { searchArticles, upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
 import { ticketStatuses, transition } from '../src/desk/ticket-status.ts';

@@ -9,7 +9,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRecipientVerified } from '../src/delivery/recipient-verified.ts';
 import { startSmtpListener, type SmtpListener } from '../../../app/email/smtp-listener.ts';
-import { createLogger, createStore, isWowError, migrate, type Store } from '../../runtime/src/index.ts';
+import { createLogger, createStore, isWowError, migrate, type Store } from '#platform';
 import { createCustomerChannels } from '../src/delivery/customer-channels.ts';
 import { deliverOutbound } from '../src/delivery/deliver-outbound.ts';
 import { ticketCsat } from '../src/desk/csat.ts';

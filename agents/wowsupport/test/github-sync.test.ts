@@ -6,15 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer as createAppServer } from '../../../app/server/create-server.ts';
-import {
-  createBus,
-  createGitHubPort,
-  createLogger,
-  createMetrics,
-  loadConfig,
-  startTestAgent,
-  type TestAgent,
-} from '../../runtime/src/index.ts';
+import { createBus, createGitHubPort, createLogger, createMetrics, loadConfig } from '#platform';
+import { startTestAgent, type TestAgent } from '#platform/testing';
 import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
 import { receiveEmail } from '../src/email/receive-email.ts';
 import { issueApiKey } from '../src/intake/api-keys.ts';

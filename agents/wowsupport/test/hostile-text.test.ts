@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpListener, type SmtpListener } from '../../../app/email/smtp-listener.ts';
 import { createServer } from '../../../app/server/create-server.ts';
-import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '../../runtime/src/index.ts';
+import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '#platform';
 import { findByChannelId, findTicket, ticketMessages } from '../src/desk/tickets.ts';
 import { issueApiKey } from '../src/intake/api-keys.ts';
 import { createCustomer } from '../src/intake/customers.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHealthRecorder, type Store } from '../../runtime/src/index.ts';
+import { createHealthRecorder, type Store } from '#platform';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import { pruneExpired } from '../src/housekeeping/prune-expired.ts';
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
-import { createGitHubPort, createHealthRecorder, createLogger, type Store } from '../../runtime/src/index.ts';
+import { createGitHubPort, createHealthRecorder, createLogger, type Store } from '#platform';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { postCustomerWebhook, verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
 import { checkIncidents, type IncidentDeps } from '../src/incidents/check-incidents.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RepositoryRole } from '../../runtime/src/index.ts';
+import type { RepositoryRole } from '#platform';
 import {
   judgeCommand,
   judgeLabel,

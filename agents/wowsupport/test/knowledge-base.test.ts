@@ -8,7 +8,7 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createStore, migrate, type Store } from '../../runtime/src/index.ts';
+import { createLogger, createStore, migrate, type Store } from '#platform';
 import {
   fuseByReciprocalRank,
   searchArticles,

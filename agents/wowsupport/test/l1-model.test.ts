@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLlmClient, startTestAgent, type TestAgent } from '../../runtime/src/index.ts';
+import { createLlmClient } from '#platform';
+import { startTestAgent, type TestAgent } from '#platform/testing';
 import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
 import { upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';

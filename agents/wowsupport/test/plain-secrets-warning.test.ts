@@ -15,7 +15,7 @@ import {
   loadConfig,
   migrate,
   type Store,
-} from '../../runtime/src/index.ts';
+} from '#platform';
 import { sealPlainWebhookSecrets } from '../src/intake/webhook-secrets.ts';
 
 // Webhook secrets stored in plain text before secrets were sealed stay so until someone

@@ -1,15 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
-import {
-  createLogger,
-  isWowError,
-  startTestAgent,
-  type CloudEvent,
-  type PgQueryable,
-  type Store,
-  type TestAgent,
-} from '../../runtime/src/index.ts';
+import { createLogger, isWowError, type CloudEvent, type PgQueryable, type Store } from '#platform';
+import { startTestAgent, type TestAgent } from '#platform/testing';
 import { csatAuthor, rateTicket, readRating, ticketCsat } from '../src/desk/csat.ts';
 import { slaClocks, sweepSla, type SlaAlert, type SlaClock, type SlaClockKind } from '../src/desk/sla.ts';
 import { watchSla } from '../src/handlers/watch-sla.ts';

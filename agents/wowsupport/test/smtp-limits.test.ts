@@ -5,7 +5,7 @@ import nodemailer from 'nodemailer';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpListener, type SmtpListener } from '../../../app/email/smtp-listener.ts';
-import { createLogger, type Store } from '../../runtime/src/index.ts';
+import { createLogger, type Store } from '#platform';
 import { findByChannelId, findTicket, ticketMessages } from '../src/desk/tickets.ts';
 import { createReplyToken, replyAddress } from '../src/email/reply-address.ts';
 import { uniqueName } from '../../../test/support/servers.ts';

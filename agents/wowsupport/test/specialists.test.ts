@@ -14,8 +14,8 @@ import {
   type AgentRow,
   type Bus,
   type Store,
-} from '../../runtime/src/index.ts';
-import { eventually, testBusDefaults } from '../../../test/contract/bus-contract.ts';
+} from '#platform';
+import { eventually, testBusDefaults } from '#platform/testing';
 import { searchArticles, upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
 import { openTicket, recordDeskMessage, type Ticket } from '../src/desk/tickets.ts';

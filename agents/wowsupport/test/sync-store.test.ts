@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
-import { type Store } from '../../runtime/src/index.ts';
+import { type Store } from '#platform';
 import {
   openTicket,
   receiveCustomerMessage,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import { createServer } from '../../../app/server/create-server.ts';
-import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '../../runtime/src/index.ts';
+import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '#platform';
 import { recordDeskMessage } from '../src/desk/tickets.ts';
 import { issueApiKey, revokeApiKey } from '../src/intake/api-keys.ts';
 import { createCustomer } from '../src/intake/customers.ts';

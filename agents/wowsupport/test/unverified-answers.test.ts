@@ -5,16 +5,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../../app/server/create-server.ts';
-import {
-  createBus,
-  createLlmClient,
-  createLogger,
-  createMetrics,
-  loadConfig,
-  startTestAgent,
-  type Bus,
-  type TestAgent,
-} from '../../runtime/src/index.ts';
+import { createBus, createLlmClient, createLogger, createMetrics, loadConfig, type Bus } from '#platform';
+import { startTestAgent, type TestAgent } from '#platform/testing';
 import { upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
 import { recordDeskMessage, ticketMessages } from '../src/desk/tickets.ts';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../../app/server/create-server.ts';
-import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '../../runtime/src/index.ts';
+import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '#platform';
 import { findTicket } from '../src/desk/tickets.ts';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 

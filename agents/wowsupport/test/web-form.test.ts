@@ -12,7 +12,7 @@ import {
   migrate,
   type Bus,
   type Store,
-} from '../../runtime/src/index.ts';
+} from '#platform';
 import { findTicket, ticketMessages } from '../src/desk/tickets.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isWowError, type Store } from '../../runtime/src/index.ts';
+import { isWowError, type Store } from '#platform';
 import { createCustomerChannels } from '../src/delivery/customer-channels.ts';
 import { deliverOutbound } from '../src/delivery/deliver-outbound.ts';
 import { postCustomerWebhook, verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestAgent, type TestAgent } from '../../runtime/src/index.ts';
+import { startTestAgent, type TestAgent } from '#platform/testing';
 import { upsertArticle } from '../src/desk/knowledge-base.ts';
 import { loadArticles } from '../src/desk/load-articles.ts';
 import { findTicket, openTicket, receiveCustomerMessage, ticketMessages, type Ticket } from '../src/desk/tickets.ts';

@@ -1,7 +1,7 @@
 // WowVision's public entry: the agent the runtime hosts (the App's door: GitHub events
 // from the bus) and the engine the CLI and the Action use. Anything not exported here is
 // internal to agents/wowvision.
-import { defineAgent, githubDelivery } from '../../runtime/src/index.ts';
+import { defineAgent, githubDelivery } from '#platform';
 import { createMemoryCache } from './cache/review-cache.ts';
 import { handleGitHubEvent } from './github/handle-github-event.ts';
 import { createHeadSnapshots } from './github/head-snapshots.ts';

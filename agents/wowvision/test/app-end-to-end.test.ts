@@ -15,8 +15,8 @@ import {
   type Bus,
   type CloudEvent,
   type Store,
-} from '../../runtime/src/index.ts';
-import { eventually, quietLog, testBusDefaults } from '../../../test/contract/bus-contract.ts';
+} from '#platform';
+import { eventually, quietLog, testBusDefaults } from '#platform/testing';
 import { createGitHubDouble } from '../../../test/doubles/github-api.ts';
 import { examplePayload, signedDelivery } from '../../../test/support/github-webhooks.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';

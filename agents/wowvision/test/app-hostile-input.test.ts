@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hiddenCharacterPattern } from '../../runtime/src/index.ts';
+import { hiddenCharacterPattern } from '#platform';
 import { hostileTexts } from '../../../test/fixtures/hostile/corpus.ts';
 import { startAppHarness, type AppHarness } from './support/app-harness.ts';
 

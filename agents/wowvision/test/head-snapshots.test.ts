@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually } from '../../runtime/src/index.ts';
+import { eventuallyPasses } from '#platform/testing';
 import { handleGitHubEvent } from '../src/index.ts';
 import { startAppHarness, type AppHarness } from './support/app-harness.ts';
 
@@ -41,12 +41,12 @@ describe("WowVision App: the heads' contents one process holds", () => {
       ),
     );
 
-    await eventually(() => {
+    await eventuallyPasses(() => {
       expect(held).toHaveLength(2);
       expect(state.heads.stats()).toMatchObject({ inUse: 2, waiting: 1 });
     });
     held[0]?.();
-    await eventually(() => expect(held).toHaveLength(3));
+    await eventuallyPasses(() => expect(held).toHaveLength(3));
     for (const release of held) release();
     expect(await Promise.all(reviews)).toMatchObject([{ did: 'reviewed' }, { did: 'reviewed' }, { did: 'reviewed' }]);
     expect(state.heads.stats()).toMatchObject({ inUse: 0, waiting: 0 });

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { createError } from '../../../runtime/src/index.ts';
+import { createError } from '#platform';
 
 /** `templates/agents/<name>/template.yml`: what a template is for and how it renders. */
 const metaSchema = z.strictObject({

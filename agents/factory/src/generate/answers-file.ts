@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Document } from 'yaml';
-import { createError, readYaml } from '../../../runtime/src/index.ts';
+import { createError, readYaml } from '#platform';
 import type { Answers } from '../questionnaire/parse-issue-body.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 

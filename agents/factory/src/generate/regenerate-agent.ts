@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, matchesGlob } from 'node:path';
 import { workingTreeSnapshot } from '../../../wowvision/src/index.ts';
-import { createError } from '../../../runtime/src/index.ts';
+import { createError } from '#platform';
 import type { Answers } from '../questionnaire/parse-issue-body.ts';
 import { platformFacts } from '../questionnaire/platform-facts.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';

@@ -1,4 +1,4 @@
-import { typeMatches } from '../../../runtime/src/index.ts';
+import { typeMatches } from '#platform';
 import type { AgentRequest } from '../questionnaire/validate-answers.ts';
 import { escapeHelpers } from './escaped-output.ts';
 

@@ -1,6 +1,5 @@
 import { join, relative } from 'node:path';
-import { runGit } from '../../../runtime/src/index.ts';
-import { createError } from '../../../runtime/src/index.ts';
+import { createError, runGit } from '#platform';
 import { loadTemplate, parseTemplate, type AgentTemplate } from './agent-template.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { getRepositoryRole, hasRepositoryRole, type GitHubClient } from '../../../runtime/src/index.ts';
+import { getRepositoryRole, hasRepositoryRole, type GitHubClient } from '#platform';
 import { actingRole } from './authorise-request.ts';
 
 export interface RepoRef {

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { hasRepositoryRole, type RepositoryRole } from '../../../runtime/src/index.ts';
+import { hasRepositoryRole, type RepositoryRole } from '#platform';
 import { answersPath } from '../generate/generate-agent.ts';
 import type { AgentBranch, RepoRef } from './agent-branches.ts';
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
-import { getRepositoryRole, hasRepositoryRole, type GitHubClient } from '../../../runtime/src/index.ts';
+import { getRepositoryRole, hasRepositoryRole, type GitHubClient } from '#platform';
 import { snapshotFromTarball } from '../../../wowvision/src/index.ts';
 import type { AgentTemplate } from '../generate/agent-template.ts';
 import type { GateResult } from '../generate/gate-generated-files.ts';

@@ -1,4 +1,4 @@
-import { isWowError, type GitHubClient } from '../../../runtime/src/index.ts';
+import { isWowError, type GitHubClient } from '#platform';
 import type { GateResult } from '../generate/gate-generated-files.ts';
 import { markdownCode, markdownInline } from '../generate/markdown-text.ts';
 import type { AgentRequest, AnswerProblem } from '../questionnaire/validate-answers.ts';

@@ -11,7 +11,7 @@ import {
   hiddenCharacterName,
   hiddenCharacterPattern,
   hiddenKindOf,
-} from '../../../runtime/src/index.ts';
+} from '#platform';
 
 /** A multi-line answer (a textarea) keeps tab and line feed; a one-line answer keeps nothing. */
 const hostile = hiddenCharacterPattern(undefined, '\t\n');

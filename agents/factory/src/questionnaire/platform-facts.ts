@@ -1,4 +1,4 @@
-import { loadManifests } from '../../../runtime/src/index.ts';
+import { loadManifests } from '#platform';
 import type { PlatformFacts } from './validate-answers.ts';
 
 /**

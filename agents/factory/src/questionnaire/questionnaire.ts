@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { readYaml } from '../../../runtime/src/index.ts';
+import { readYaml } from '#platform';
 
 const field = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),

@@ -1,4 +1,4 @@
-import { assertEventTypeValid, assertPatternValid, typeMatches } from '../../../runtime/src/index.ts';
+import { assertEventTypeValid, assertPatternValid, typeMatches } from '#platform';
 import { findHostileCharacter, hostileCharacterMessage, withVisibleEscapes } from './hostile-characters.ts';
 import type { Answers } from './parse-issue-body.ts';
 import { answerLimits, type Questionnaire } from './questionnaire.ts';

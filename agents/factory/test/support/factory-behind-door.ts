@@ -14,8 +14,8 @@ import {
   type Bus,
   type CloudEvent,
   type Store,
-} from '../../../runtime/src/index.ts';
-import { testBusDefaults } from '../../../../test/contract/bus-contract.ts';
+} from '#platform';
+import { testBusDefaults } from '#platform/testing';
 import { signedDelivery } from '../../../../test/support/github-webhooks.ts';
 import { testDatabaseUrl, uniqueName } from '../../../../test/support/servers.ts';
 import type { IssuePayload } from '../../src/index.ts';

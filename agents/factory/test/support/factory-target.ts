@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createGitHubPort, type GitHubClient, type GitHubPort } from '../../../runtime/src/index.ts';
+import { createGitHubPort, type GitHubClient, type GitHubPort } from '#platform';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { loadTemplates, type Generation } from '../../src/index.ts';
 

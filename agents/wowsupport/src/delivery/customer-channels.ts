@@ -1,4 +1,4 @@
-import type { SupportSettings } from '../../../runtime/src/index.ts';
+import type { SupportSettings } from '#platform';
 import type { CustomerChannels } from './deliver-outbound.ts';
 import { replyAddress } from '../email/reply-address.ts';
 import { openWebhookSecret } from '../intake/webhook-secrets.ts';

@@ -1,4 +1,4 @@
-import { createError, readSql, type Store } from '../../../runtime/src/index.ts';
+import { createError, readSql, type Store } from '#platform';
 import type { TicketChannel } from '../desk/tickets.ts';
 import { createReplyToken } from '../email/reply-address.ts';
 import { customerFailureOf } from './post-customer-webhook.ts';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createError, isWowError } from '../../../runtime/src/index.ts';
+import { createError, isWowError } from '#platform';
 
 /**
  * Why a delivery failed, when the cause is at the customer's end, in terms they may be

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createError, createEvent, enqueueOutbox, readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { createError, createEvent, enqueueOutbox, readSql, type PgQueryable } from '#platform';
 import { stripQuotedReply } from './strip-quoted-reply.ts';
 import type { TicketStatus } from './ticket-status.ts';
 import type { TicketChannel } from './tickets.ts';

@@ -1,4 +1,4 @@
-import { createError, readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { createError, readSql, type PgQueryable } from '#platform';
 import { recordDeskMessage, type Message, type Ticket, type Tier } from './tickets.ts';
 
 const sql = {

@@ -1,4 +1,4 @@
-import { createEvent, enqueueOutbox, readSql, type PgQueryable, type Store } from '../../../runtime/src/index.ts';
+import { createEvent, enqueueOutbox, readSql, type PgQueryable, type Store } from '#platform';
 import { slaPaused, type TicketStatus } from './ticket-status.ts';
 import type { Priority, Tier } from './tickets.ts';
 

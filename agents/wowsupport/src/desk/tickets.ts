@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createError, createEvent, enqueueOutbox, readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { createError, createEvent, enqueueOutbox, readSql, type PgQueryable } from '#platform';
 import { rateTicket, readRating, requestCsat, surveyAwaiting, type CsatRating } from './csat.ts';
 import { retargetSla, trackSla } from './sla.ts';
 import { transition, type TicketAction, type TicketStatus } from './ticket-status.ts';

@@ -1,4 +1,4 @@
-import { readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { readSql, type PgQueryable } from '#platform';
 import type { MailAttachment } from './parse-inbound-mail.ts';
 
 const sql = {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from 'mailparser';
-import { createError } from '../../../runtime/src/index.ts';
+import { createError } from '#platform';
 import { stripQuotedReply } from '../desk/strip-quoted-reply.ts';
 import { removeHostileCharacters } from '../intake/hostile-characters.ts';
 import { nameMaxLength, subjectMaxLength, textMaxLength } from '../intake/ticket-requests.ts';

@@ -1,4 +1,4 @@
-import { createError, readSql, type PgQueryable, type Store } from '../../../runtime/src/index.ts';
+import { createError, readSql, type PgQueryable, type Store } from '#platform';
 import { findByChannelId, openTicket, receiveCustomerMessage } from '../desk/tickets.ts';
 import { saveMessageAttachments } from './message-attachments.ts';
 import type { InboundMail } from './parse-inbound-mail.ts';

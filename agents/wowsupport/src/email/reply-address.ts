@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { readSql, type PgQueryable } from '#platform';
 
 const sql = {
   insert: readSql(import.meta.url, 'insert-reply-token'),

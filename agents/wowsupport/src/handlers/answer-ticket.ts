@@ -1,4 +1,4 @@
-import { createError, listAgents, type AgentContext } from '../../../runtime/src/index.ts';
+import { createError, listAgents, type AgentContext } from '#platform';
 import { searchArticles } from '../desk/knowledge-base.ts';
 import { isRecipientVerified } from '../delivery/recipient-verified.ts';
 import { findTicket, recordDeskMessage, ticketMessages } from '../desk/tickets.ts';

@@ -1,4 +1,4 @@
-import type { AgentContext } from '../../../runtime/src/index.ts';
+import type { AgentContext } from '#platform';
 import { deliverOutbound, type CustomerChannels, type DeliveryOutcome } from '../delivery/deliver-outbound.ts';
 import { killSwitch } from '../sync/sync-store.ts';
 import { checkBreaker } from '../sync/trip-breaker.ts';

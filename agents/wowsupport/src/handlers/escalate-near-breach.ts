@@ -1,4 +1,4 @@
-import { createError, type AgentContext } from '../../../runtime/src/index.ts';
+import { createError, type AgentContext } from '#platform';
 import type { SlaAlert } from '../desk/sla.ts';
 import { findTicket, recordDeskMessage } from '../desk/tickets.ts';
 import { self } from './answer-ticket.ts';

@@ -1,4 +1,4 @@
-import { githubDelivery, type AgentContext, type CloudEvent } from '../../../runtime/src/index.ts';
+import { githubDelivery, type AgentContext, type CloudEvent } from '#platform';
 import { issueCommentPayload, issueEventPayload } from '../sync/github-payloads.ts';
 import { receiveIssueComment, type CommentOutcome } from '../sync/receive-issue-comment.ts';
 import { receiveIssueEvent, type IssueEventOutcome } from '../sync/receive-issue-event.ts';

@@ -1,4 +1,4 @@
-import { createError, listAgents, type AgentContext, type PgQueryable } from '../../../runtime/src/index.ts';
+import { createError, listAgents, type AgentContext, type PgQueryable } from '#platform';
 import { draftAnswer } from '../desk/drafts.ts';
 import { searchArticles } from '../desk/knowledge-base.ts';
 import { findTicket, recordDeskMessage, setTicketRouting, ticketMessages, type Message } from '../desk/tickets.ts';

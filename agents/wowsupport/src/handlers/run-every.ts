@@ -1,4 +1,4 @@
-import type { Logger } from '../../../runtime/src/index.ts';
+import type { Logger } from '#platform';
 
 /**
  * Runs `work` each `everyMs`, one run at a time: a slow run delays the next instead of

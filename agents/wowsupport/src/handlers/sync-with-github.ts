@@ -1,4 +1,4 @@
-import type { AgentContext } from '../../../runtime/src/index.ts';
+import type { AgentContext } from '#platform';
 import { syncTicket, type SyncOutcome } from '../sync/sync-ticket.ts';
 import { serializePerTicket } from './serialize-per-ticket.ts';
 

@@ -1,4 +1,4 @@
-import type { AgentContext } from '../../../runtime/src/index.ts';
+import type { AgentContext } from '#platform';
 import { countPlainWebhookSecrets } from '../intake/webhook-secrets.ts';
 
 /**

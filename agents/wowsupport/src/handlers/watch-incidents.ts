@@ -1,4 +1,4 @@
-import type { AgentContext } from '../../../runtime/src/index.ts';
+import type { AgentContext } from '#platform';
 import { postCustomerWebhook } from '../delivery/post-customer-webhook.ts';
 import { openWebhookSecret } from '../intake/webhook-secrets.ts';
 import { checkIncidents, type IncidentDeps } from '../incidents/check-incidents.ts';

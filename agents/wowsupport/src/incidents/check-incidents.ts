@@ -1,4 +1,4 @@
-import { createEvent, enqueueOutbox, type GitHubClient, type Logger, type Store } from '../../../runtime/src/index.ts';
+import { createEvent, enqueueOutbox, type GitHubClient, type Logger, type Store } from '#platform';
 import { healthFigures } from './health-figures.ts';
 import { closeIncidentIssue, createIncidentIssue, updateIncidentIssue } from './incident-issue.ts';
 import {

@@ -1,4 +1,4 @@
-import { readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { readSql, type PgQueryable } from '#platform';
 import type { HealthFigures, HealthPolicy } from './judge-health.ts';
 
 const sql = { figures: readSql(import.meta.url, 'select-health-figures') };

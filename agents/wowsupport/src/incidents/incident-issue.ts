@@ -1,4 +1,4 @@
-import type { GitHubClient } from '../../../runtime/src/index.ts';
+import type { GitHubClient } from '#platform';
 import type { Incident } from './incident-store.ts';
 import { describeHealth, type HealthFigures, type Signal } from './judge-health.ts';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { readSql, type PgQueryable } from '#platform';
 import { storedWebhookSecret, type StoredWebhookSecret, type WebhookSecretColumns } from '../intake/webhook-secrets.ts';
 import type { HealthFigures, Signal } from './judge-health.ts';
 

@@ -1,4 +1,4 @@
-import type { Logger, PgQueryable } from '../../../runtime/src/index.ts';
+import type { Logger, PgQueryable } from '#platform';
 import { claimIncidentNotices, markNoticeSent, type IncidentNotice } from './incident-store.ts';
 import { describeHealth } from './judge-health.ts';
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createError, readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { createError, readSql, type PgQueryable } from '#platform';
 import { getCustomer, toCustomer, type Customer, type CustomerRow } from './customers.ts';
 
 const sql = {

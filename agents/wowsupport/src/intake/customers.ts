@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { createError, readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { createError, readSql, type PgQueryable } from '#platform';
 import { parseInput } from './parse-input.ts';
 import { sealWebhookSecret } from './webhook-secrets.ts';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createError, readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { createError, readSql, type PgQueryable } from '#platform';
 
 const countSubmission = readSql(import.meta.url, 'count-form-submission');
 const windowMs = 3_600_000;

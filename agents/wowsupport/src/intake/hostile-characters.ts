@@ -1,11 +1,5 @@
 import type { z } from 'zod';
-import {
-  codePointOf,
-  hiddenCharacterName,
-  hiddenCharacterPattern,
-  hiddenKindOf,
-  type HiddenKind,
-} from '../../../runtime/src/index.ts';
+import { codePointOf, hiddenCharacterName, hiddenCharacterPattern, hiddenKindOf, type HiddenKind } from '#platform';
 
 /**
  * Characters a stranger uses to make text read differently from what it is, and the one

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createError, readSql, type PgQueryable, type Store } from '../../../runtime/src/index.ts';
+import { createError, readSql, type PgQueryable, type Store } from '#platform';
 
 const sql = {
   select: readSql(import.meta.url, 'select-idempotent-response'),

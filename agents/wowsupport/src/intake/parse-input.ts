@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { createError } from '../../../runtime/src/index.ts';
+import { createError } from '#platform';
 
 /** One problem with one field, as the API and the web form show it. */
 export interface FieldError {

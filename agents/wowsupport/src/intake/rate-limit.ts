@@ -1,4 +1,4 @@
-import { createError, readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { createError, readSql, type PgQueryable } from '#platform';
 import type { Customer } from './customers.ts';
 
 const countRequest = readSql(import.meta.url, 'count-request');

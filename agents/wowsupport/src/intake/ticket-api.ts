@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createError, type PgQueryable, type Store } from '../../../runtime/src/index.ts';
+import { createError, type PgQueryable, type Store } from '#platform';
 import { rateTicket } from '../desk/csat.ts';
 import { findTicket, openTicket, receiveCustomerMessage, ticketMessages, type Ticket } from '../desk/tickets.ts';
 import { authenticateApiKey } from './api-keys.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Store } from '../../../runtime/src/index.ts';
+import type { Store } from '#platform';
 import { findByChannelId, findTicket, openTicket, ticketMessages } from '../desk/tickets.ts';
 import { admitFormSubmission } from './form-rate-limit.ts';
 import { readSubmission, signSubmission } from './form-submission.ts';

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { createError, readSql, type PgQueryable, type Store } from '../../../runtime/src/index.ts';
+import { createError, readSql, type PgQueryable, type Store } from '#platform';
 
 const sql = {
   selectPlain: readSql(import.meta.url, 'select-plain-webhook-secrets'),

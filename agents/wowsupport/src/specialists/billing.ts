@@ -1,4 +1,4 @@
-import { readSql } from '../../../runtime/src/index.ts';
+import { readSql } from '#platform';
 import type { Diagnosis, SpecialistInput } from './diagnosis.ts';
 
 const sql = { account: readSql(import.meta.url, 'select-customer-account') };

@@ -1,4 +1,4 @@
-import type { AgentContext, AgentRow, PgQueryable } from '../../../runtime/src/index.ts';
+import type { AgentContext, AgentRow, PgQueryable } from '#platform';
 import type { ArticleHit } from '../desk/knowledge-base.ts';
 import type { Ticket } from '../desk/tickets.ts';
 import type { Topic } from './classify-topic.ts';

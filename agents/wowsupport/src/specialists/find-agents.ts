@@ -1,4 +1,4 @@
-import { readSql, type AgentRow, type PgQueryable } from '../../../runtime/src/index.ts';
+import { readSql, type AgentRow, type PgQueryable } from '#platform';
 
 const sql = { customerAgents: readSql(import.meta.url, 'select-customer-agents') };
 

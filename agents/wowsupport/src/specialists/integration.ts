@@ -1,4 +1,4 @@
-import { readSql } from '../../../runtime/src/index.ts';
+import { readSql } from '#platform';
 import type { CustomerFailure } from '../delivery/post-customer-webhook.ts';
 import type { Diagnosis, SpecialistInput } from './diagnosis.ts';
 

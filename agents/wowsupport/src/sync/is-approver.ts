@@ -1,4 +1,4 @@
-import type { GitHubClient, SupportSettings } from '../../../runtime/src/index.ts';
+import type { GitHubClient, SupportSettings } from '#platform';
 
 /** Whether a person may release L3 drafts and resume a paused sync, and if not, why (for the refusal note). */
 export type ApproverCheck = { approver: true } | { approver: false; why: string };

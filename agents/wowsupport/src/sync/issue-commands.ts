@@ -1,4 +1,4 @@
-import { hasRepositoryRole, type RepositoryRole } from '../../../runtime/src/index.ts';
+import { hasRepositoryRole, type RepositoryRole } from '#platform';
 import type { Priority, Tier } from '../desk/tickets.ts';
 import type { ApproverCheck } from './is-approver.ts';
 

@@ -1,4 +1,4 @@
-import { createError } from '../../../runtime/src/index.ts';
+import { createError } from '#platform';
 import type { Message } from '../desk/tickets.ts';
 import { contentSha256 } from './content-sha256.ts';
 import { cutNotice, fitText, githubLimits } from './fit-text.ts';

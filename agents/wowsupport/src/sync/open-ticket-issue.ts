@@ -1,4 +1,4 @@
-import { createError, type GitHubClient, type PgQueryable, type SupportSettings } from '../../../runtime/src/index.ts';
+import { createError, type GitHubClient, type PgQueryable, type SupportSettings } from '#platform';
 import type { Message, Ticket } from '../desk/tickets.ts';
 import { cutNotice, fitText, githubLimits } from './fit-text.ts';
 import { githubRefusal } from './github-refusal.ts';

@@ -1,10 +1,4 @@
-import {
-  getRepositoryRole,
-  hasRepositoryRole,
-  type GitHubClient,
-  type Store,
-  type SupportSettings,
-} from '../../../runtime/src/index.ts';
+import { getRepositoryRole, hasRepositoryRole, type GitHubClient, type Store, type SupportSettings } from '#platform';
 import { approveDraft, lockApprovalGate } from '../desk/drafts.ts';
 import { hostileCharacterProblem, removeHostileCharacters } from '../intake/hostile-characters.ts';
 import { findByChannelId, recordDeskMessage } from '../desk/tickets.ts';

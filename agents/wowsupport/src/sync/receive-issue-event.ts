@@ -1,10 +1,4 @@
-import {
-  getRepositoryRole,
-  hasRepositoryRole,
-  type GitHubClient,
-  type Store,
-  type SupportSettings,
-} from '../../../runtime/src/index.ts';
+import { getRepositoryRole, hasRepositoryRole, type GitHubClient, type Store, type SupportSettings } from '#platform';
 import { lockApprovalGate } from '../desk/drafts.ts';
 import { findTicket, recordDeskMessage, setTicketRouting, type Ticket } from '../desk/tickets.ts';
 import { inSupportRepo, type IssueEventPayload } from './github-payloads.ts';

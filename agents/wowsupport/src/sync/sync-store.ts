@@ -1,4 +1,4 @@
-import { readSql, type PgQueryable } from '../../../runtime/src/index.ts';
+import { readSql, type PgQueryable } from '#platform';
 
 const sql = {
   claimIssue: readSql(import.meta.url, 'claim-ticket-issue'),

@@ -1,4 +1,4 @@
-import type { Store } from '../../../runtime/src/index.ts';
+import type { Store } from '#platform';
 import { recordDeskMessage } from '../desk/tickets.ts';
 import { pauseTicketSync, recentCrossings, ticketPause } from './sync-store.ts';
 

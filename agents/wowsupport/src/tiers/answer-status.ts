@@ -1,4 +1,4 @@
-import type { AgentRow } from '../../../runtime/src/index.ts';
+import type { AgentRow } from '#platform';
 import type { Incident } from '../incidents/incident-store.ts';
 
 /** Words of a question about how an agent is doing; only such a question reads the registry. */

@@ -1,4 +1,4 @@
-import type { LlmClient, Logger } from '../../../runtime/src/index.ts';
+import type { LlmClient, Logger } from '#platform';
 import type { ArticleHit } from '../desk/knowledge-base.ts';
 import { findUngrounded } from './find-ungrounded.ts';
 

@@ -10,14 +10,14 @@ import { createServer as createAppServer } from '../../../../app/server/create-s
 import {
   createAgentHost,
   createGitHubPort,
-  eventually,
   createLogger,
   loadConfig,
   openRuntime,
   type AgentHost,
   type Runtime,
   type Store,
-} from '../../../runtime/src/index.ts';
+} from '#platform';
+import { eventuallyPasses } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { signedDelivery } from '../../../../test/support/github-webhooks.ts';
 import { verifyCustomerWebhook } from '../../src/delivery/post-customer-webhook.ts';
@@ -141,7 +141,7 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
       ),
     async issueOf(ticket) {
       let found: number | undefined;
-      await eventually(() => {
+      await eventuallyPasses(() => {
         found = repo.issues?.find((i) => i.body.includes(`wow-desk:ticket=${ticket.id}`))?.number;
         expect(found).toBeDefined();
       });
@@ -149,7 +149,7 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     },
     commentsOn: (issue) => github.comments.filter((c) => c.issue === issue),
     deliveredTo: (ticket) => received.filter((r) => r.ticketId === ticket.id),
-    eventually,
+    eventually: eventuallyPasses,
     async stop() {
       await server.close();
       await host.stop({ timeoutMs: 5_000 });

@@ -1,4 +1,4 @@
-import type { GitHubClient } from '../../../runtime/src/index.ts';
+import type { GitHubClient } from '#platform';
 
 /** A repository on GitHub and the installation client that reaches it. */
 export interface GitHubRepo {

@@ -1,4 +1,4 @@
-import { getRepositoryRole, hasRepositoryRole } from '../../../runtime/src/index.ts';
+import { getRepositoryRole, hasRepositoryRole } from '#platform';
 import type { Review } from '../engine/finding.ts';
 import { explainRule } from '../report/explain-rule.ts';
 import { isNotFound, type GitHubRepo } from './github-repo.ts';

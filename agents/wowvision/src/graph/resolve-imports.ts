@@ -39,10 +39,12 @@ export function isResolverConfig(path: string): boolean {
  * Resolves specifiers the way TypeScript with `moduleResolution: bundler | nodenext` does
  * for a repository's own files: relative paths with extension substitution and index
  * files, `paths` aliases of the nearest tsconfig.json (so each package of a monorepo
- * uses its own), and workspace packages by their package.json name.
+ * uses its own), subpath imports (`#name`) of the nearest package.json, and workspace
+ * packages by their package.json name.
  */
 export function createResolver(inputs: ResolverInputs): (from: string, specifier: string) => Resolution {
   const aliasesByDir = new Map<string, PathAliases | undefined>();
+  const importsByDir = new Map<string, SubpathImports | undefined>();
   const workspaces = readWorkspaces(inputs.configs);
 
   const fileFor = (base: string): string | undefined => {
@@ -70,6 +72,38 @@ export function createResolver(inputs: ResolverInputs): (from: string, specifier
     return found;
   };
 
+  const importsFor = (dir: string): SubpathImports | undefined => {
+    if (importsByDir.has(dir)) return importsByDir.get(dir);
+    const here = dir === '.' ? 'package.json' : `${dir}/package.json`;
+    // Node stops at the nearest package.json, whether or not it has an "imports" field.
+    const found = inputs.configs.has(here)
+      ? readSubpathImports(dir, inputs.configs.get(here) ?? '')
+      : dir === '.'
+        ? undefined
+        : importsFor(posix.dirname(dir));
+    importsByDir.set(dir, found);
+    return found;
+  };
+
+  const resolveSubpathImport = (from: string, specifier: string): string | undefined => {
+    const imports = importsFor(posix.dirname(from));
+    if (imports === undefined) return undefined;
+    for (const entry of imports.entries) {
+      const star = entry.wildcard
+        ? specifier.startsWith(entry.prefix) && specifier.endsWith(entry.suffix)
+          ? specifier.slice(entry.prefix.length, specifier.length - entry.suffix.length)
+          : undefined
+        : specifier === entry.prefix
+          ? ''
+          : undefined;
+      if (star === undefined) continue;
+      // A target that is not a path ("#x": "some-package") names a package: not a repository file.
+      if (!entry.target.startsWith('./')) return undefined;
+      return fileFor(posix.normalize(posix.join(imports.dir, entry.target.replace('*', star))));
+    }
+    return undefined;
+  };
+
   return (from, specifier) => {
     if (specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..') {
       return { to: fileFor(posix.normalize(posix.join(posix.dirname(from), specifier))), external: undefined };
@@ -80,6 +114,8 @@ export function createResolver(inputs: ResolverInputs): (from: string, specifier
       const aliased = resolveAlias(aliases, specifier, fileFor);
       if (aliased !== undefined) return { to: aliased, external: undefined };
     }
+    // TypeScript tries `paths` first, then the package.json's subpath imports.
+    if (specifier.startsWith('#')) return { to: resolveSubpathImport(from, specifier), external: undefined };
     const name = packageName(specifier);
     const workspace = workspaces.get(name);
     if (workspace !== undefined) {
@@ -164,6 +200,49 @@ function readAliases(
     };
   });
   return { base: baseUrl ?? dir, aliases };
+}
+
+interface SubpathImports {
+  /** The folder of the package.json; targets are relative to it. */
+  dir: string;
+  /** Exact keys first, then patterns by longest prefix, as Node matches them. */
+  entries: { prefix: string; suffix: string; wildcard: boolean; target: string }[];
+}
+
+/** A package.json's "imports" field; conditional targets take the first of types, import, node, default. */
+function readSubpathImports(dir: string, text: string): SubpathImports | undefined {
+  let imports: unknown;
+  try {
+    imports = (JSON.parse(text) as { imports?: unknown }).imports;
+  } catch {
+    return undefined;
+  }
+  if (imports === null || typeof imports !== 'object') return { dir, entries: [] };
+  const entries = Object.entries(imports as Record<string, unknown>).flatMap(([key, value]) => {
+    const target = pickTarget(value);
+    if (target === undefined || !key.startsWith('#')) return [];
+    const star = key.indexOf('*');
+    return [
+      {
+        prefix: star === -1 ? key : key.slice(0, star),
+        suffix: star === -1 ? '' : key.slice(star + 1),
+        wildcard: star !== -1,
+        target,
+      },
+    ];
+  });
+  entries.sort((a, b) => Number(a.wildcard) - Number(b.wildcard) || b.prefix.length - a.prefix.length);
+  return { dir, entries };
+}
+
+function pickTarget(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(pickTarget).find((t) => t !== undefined);
+  if (value === null || typeof value !== 'object') return undefined;
+  const conditions = value as Record<string, unknown>;
+  for (const condition of ['types', 'import', 'node', 'default'])
+    if (condition in conditions) return pickTarget(conditions[condition]);
+  return undefined;
 }
 
 interface Workspace {

@@ -1,4 +1,4 @@
-import { runGit } from '../../../runtime/src/index.ts';
+import { runGit } from '#platform';
 
 /**
  * Makes `shas` and the history between them present in a local clone. CI checkouts are

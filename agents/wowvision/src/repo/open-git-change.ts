@@ -1,6 +1,6 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openBlobReader, runGit } from '../../../runtime/src/index.ts';
+import { openBlobReader, runGit } from '#platform';
 import { parseUnifiedDiff, type FileChange } from '../change/parse-diff.ts';
 import { gitBlobId } from './git-blob-id.ts';
 import { snapshotOf, type RepoSnapshot } from './repo-snapshot.ts';

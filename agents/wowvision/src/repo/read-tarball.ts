@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { createError, type WowError } from '../../../runtime/src/index.ts';
+import { createError, type WowError } from '#platform';
 import { inlineCode } from '../report/inline-code.ts';
 import { gitBlobId } from './git-blob-id.ts';
 import { snapshotOf, type RepoSnapshot } from './repo-snapshot.ts';

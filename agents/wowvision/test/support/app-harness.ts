@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createGitHubPort, type GitHubClient } from '../../../runtime/src/index.ts';
+import { createGitHubPort, type GitHubClient } from '#platform';
 import { createGitHubDouble, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { examplePayload } from '../../../../test/support/github-webhooks.ts';
 import {

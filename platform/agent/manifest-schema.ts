@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { assertPatternValid, assertEventTypeValid } from '../bus/envelope.ts';
+
+const validBy = (check: (v: string) => unknown) => (v: string) => {
+  try {
+    check(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * `agent.yml`: the declared half of an agent. This schema is the only source; the type
+ * below and platform/agent/agent.schema.json (for editors) are derived from it.
+ */
+export const manifestSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
+    error: 'expected kebab-case, e.g. "wow-vision", equal to the folder name',
+  }),
+  name: z.string().min(1, { error: 'expected a display name' }),
+  version: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: 'expected a semantic version, e.g. "1.0.0"' }),
+  description: z.string().min(1, { error: 'expected one sentence on what the agent does' }),
+  wakesOn: z
+    .array(
+      z.string().refine(validBy(assertPatternValid), {
+        error: 'expected an event type or a "<domain>.<entity>.*" pattern, e.g. "github.pull_request.*"',
+      }),
+    )
+    .min(1, { error: 'expected at least one event type the agent wakes on' }),
+  emits: z
+    .array(
+      z
+        .string()
+        .refine(validBy(assertEventTypeValid), { error: 'expected an event type, e.g. "vision.review.completed"' }),
+    )
+    .default([]),
+  capabilities: z
+    .array(
+      z.string().regex(/^[a-z][a-z0-9-]*(:[a-z0-9_-]+)+$/, {
+        error: 'expected "<resource>:<scope>", e.g. "github:checks:write"',
+      }),
+    )
+    .default([]),
+  stores: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a table name in snake_case' })).default([]),
+  concurrency: z.int({ error: 'expected an integer from 1 to 1000' }).min(1).max(1000).optional(),
+  ordered: z.boolean({ error: 'expected true or false' }).default(false),
+  maxAttempts: z.int({ error: 'expected an integer from 1 to 100' }).min(1).max(100).optional(),
+  visibilityTimeoutMs: z.int({ error: 'expected milliseconds, at least 100' }).min(100).optional(),
+});
+
+export type AgentManifest = z.infer<typeof manifestSchema>;

@@ -1,0 +1,71 @@
+// The platform's public entry, imported as "#platform": what agents, domains and doors may
+// import. Anything not exported here is internal to platform/.
+export { defineAgent, type AgentDefinition } from './agent/define-agent.ts';
+export type { AgentContext } from './agent/agent-context.ts';
+export type { AgentManifest } from './agent/manifest-schema.ts';
+export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/create-agent-host.ts';
+export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
+export type {
+  Bus,
+  Delivery,
+  DeadLetter,
+  Handler,
+  PublishOptions,
+  PublishResult,
+  Subscription,
+  SubscriptionHandle,
+} from './bus/bus.ts';
+export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
+export {
+  createEvent,
+  assertEventValid,
+  assertEventTypeValid,
+  assertPatternValid,
+  topicOf,
+  typeMatches,
+  type CloudEvent,
+  type EventInput,
+} from './bus/envelope.ts';
+export type { AgentDeployed, AgentRelease } from './deploy/agent-release.ts';
+export { changedAgents, type ChangedAgents } from './deploy/changed-agents.ts';
+export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
+export { deployedEventType, rollbackVersion } from './deploy/version-registry.ts';
+export { loadConfig, type Config, type GitHubAppCredentials, type SupportSettings } from './config/load-config.ts';
+export { createError, errorCodes, isWowError, type ErrorCode } from './errors/error-codes.ts';
+export { WowError, serializeError, type SerializedError } from './errors/wow-error.ts';
+export { openBlobReader, runGit } from './git/run-git.ts';
+export { createLlmClient, type LlmClient, type LlmClientOptions } from './llm/llm-client.ts';
+export {
+  createGitHubPort,
+  githubDelivery,
+  type GitHubClient,
+  type GitHubPort,
+  type GitHubPortOptions,
+} from './github/github-port.ts';
+export {
+  getRepositoryRole,
+  hasRepositoryRole,
+  repositoryRoles,
+  type RepositoryRole,
+} from './github/repository-role.ts';
+export { createLogger, type Logger } from './log/logger.ts';
+export {
+  codePointOf,
+  escapeCodePoint,
+  escapeHiddenCharacters,
+  hiddenCharacterName,
+  hiddenCharacterPattern,
+  hiddenKindOf,
+  hiddenKinds,
+  type HiddenKind,
+} from './text/hidden-characters.ts';
+export { createMetrics, type Metrics } from './metrics/metrics.ts';
+export { enqueueOutbox } from './outbox/enqueue-outbox.ts';
+export { openRuntime, openBus, openStore, type Runtime } from './open-runtime.ts';
+export { listAgents, type AgentRow, type AgentStatus, type DeployedVersion } from './registry/list-agents.ts';
+export { createHealthRecorder, type HealthRecorder } from './registry/agent-health.ts';
+export { createStore } from './store/create-store.ts';
+export { migrate } from './store/migrate.ts';
+export { readSql } from './store/read-sql.ts';
+export type { PgQueryable, Store } from './store/store.ts';
+export { readYaml, type YamlWithPositions } from './yaml/read-yaml.ts';

@@ -1,0 +1,78 @@
+import type { Bus, BusObserver } from './bus/bus.ts';
+import { createBus } from './bus/create-bus.ts';
+import type { Config } from './config/load-config.ts';
+import type { Logger } from './log/logger.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createOutboxRelay, type OutboxRelay } from './outbox/create-outbox-relay.ts';
+import { createStore } from './store/create-store.ts';
+import { migrate } from './store/migrate.ts';
+import type { Store } from './store/store.ts';
+
+/** The shared parts every process of the platform runs on, opened together and closed together. */
+export interface Runtime {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly metrics: Metrics;
+  readonly relay: OutboxRelay;
+  close(): Promise<void>;
+}
+
+export function openStore(config: Config, log: Logger): Promise<Store> {
+  return createStore({
+    url: config.database.url,
+    dataDir: config.database.dataDir,
+    poolMax: config.database.poolMax,
+    log,
+  });
+}
+
+export function openBus(config: Config, log: Logger, observer?: BusObserver): Promise<Bus> {
+  return createBus({
+    redisUrl: config.redis.url,
+    keyPrefix: config.bus.keyPrefix,
+    streamMaxLen: config.bus.streamMaxLen,
+    defaults: {
+      concurrency: config.agents.concurrency,
+      maxAttempts: config.bus.maxAttempts,
+      visibilityTimeoutMs: config.bus.visibilityTimeoutMs,
+      retryBaseMs: config.bus.retryBaseMs,
+      retryMaxMs: config.bus.retryMaxMs,
+    },
+    log,
+    ...(observer === undefined ? {} : { observer }),
+  });
+}
+
+/**
+ * Opens the store (applying pending migrations), the metrics, the bus and the outbox
+ * relay. A part that fails to open closes the ones opened before it.
+ */
+export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+  const store = await openStore(config, log);
+  try {
+    await migrate(store, { log });
+    const metrics = createMetrics();
+    const bus = await openBus(config, log, metrics.bus);
+    metrics.watchBus(() => bus.stats());
+    const relay = createOutboxRelay({ store, bus, log });
+    relay.start();
+    return {
+      config,
+      log,
+      store,
+      bus,
+      metrics,
+      relay,
+      async close() {
+        await relay.stop();
+        await bus.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

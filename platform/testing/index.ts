@@ -1,0 +1,5 @@
+// The test harness: what agents' and doors' tests import as "#platform/testing". Kept out
+// of the product entry so no running platform loads it.
+export { eventually, eventuallyPasses } from './eventually.ts';
+export { startTestAgent, type TestAgent, type TestAgentOptions } from './start-test-agent.ts';
+export { quietLog, testBusDefaults } from './test-defaults.ts';

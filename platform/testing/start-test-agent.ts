@@ -1,0 +1,147 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAgentHost } from '../agent/create-agent-host.ts';
+import { loadManifests } from '../agent/load-manifests.ts';
+import { createBus } from '../bus/create-bus.ts';
+import { createEvent, typeMatches, type CloudEvent, type EventInput } from '../bus/envelope.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { createError } from '../errors/error-codes.ts';
+import type { GitHubPort } from '../github/github-port.ts';
+import type { LlmClient } from '../llm/llm-client.ts';
+import { createLogger } from '../log/logger.ts';
+import { createMetrics } from '../metrics/metrics.ts';
+import { createStore } from '../store/create-store.ts';
+import { eventuallyPasses } from './eventually.ts';
+import { migrate } from '../store/migrate.ts';
+import { createOutboxRelay } from '../outbox/create-outbox-relay.ts';
+import type { Store } from '../store/store.ts';
+
+export interface TestAgentOptions {
+  /** The folder holding the agent's folder (`agents/`). */
+  agentsDir: string;
+  id: string;
+  /** Default: the repository's own, `infra/db/migrations` beside the agents folder (where the agent's tables are created). */
+  migrationsDir?: string;
+  /** The model the agent sees as `ctx.llm`; none by default, as on a platform without LLM_MODEL. */
+  llm?: LlmClient | undefined;
+  /** GitHub as the agent sees it (`ctx.github`): a port onto a test double. */
+  github?: GitHubPort | undefined;
+  /** Settings as environment variables (SUPPORT_REPO, APP_ID …), over the test defaults. */
+  env?: Record<string, string>;
+  /**
+   * Publish what the agent and the test write to the outbox, as the platform's relay does.
+   * Off by default: tests then publish the events themselves.
+   */
+  relayOutbox?: boolean;
+}
+
+export interface TestAgent {
+  /** The embedded database the agent writes to, migrated like the platform's. */
+  readonly store: Store;
+  /** Publishes an event to the agent as the platform would deliver it. */
+  publish<T>(input: Omit<EventInput<T>, 'source'> & { source?: string }): Promise<CloudEvent<T>>;
+  /** The first event of `type` the agent emits (now or later) that `match` accepts. */
+  emitted(type: string, match?: (event: CloudEvent) => boolean, opts?: { timeoutMs?: number }): Promise<CloudEvent>;
+  /** Everything the agent has emitted so far, in order. */
+  readonly events: readonly CloudEvent[];
+  /** Retries `assertion` until it passes (the agent works asynchronously), then returns. */
+  eventually(assertion: () => Promise<void>, opts?: { timeoutMs?: number }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One agent on the real runtime for its own tests: the in-process bus, an embedded
+ * PostgreSQL in a temporary folder, the agent host, and a recorder of what the agent emits.
+ * Generated agents' tests use it, so they test the agent as it will run, not a mock of it.
+ */
+export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent> {
+  const manifest = (await loadManifests(opts.agentsDir)).find((m) => m.manifest.id === opts.id)?.manifest;
+  if (manifest === undefined)
+    throw createError('WOW_ERR_AGENT_NOT_FOUND', [opts.id, opts.agentsDir, 'none by that id']);
+  const dataDir = await mkdtemp(join(tmpdir(), `wow-test-${opts.id}-`));
+  const config = loadConfig({ ...opts.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGENTS_DIR: opts.agentsDir });
+  const log = createLogger('silent');
+  const store = await createStore({ dataDir, poolMax: 1, log });
+  const bus = await createBus({
+    keyPrefix: 'test:',
+    streamMaxLen: 10_000,
+    defaults: { concurrency: 4, maxAttempts: 2, visibilityTimeoutMs: 5_000, retryBaseMs: 10, retryMaxMs: 50 },
+    log,
+  });
+  const host = await migrate(store, {
+    log,
+    dir: opts.migrationsDir ?? join(opts.agentsDir, '..', 'infra', 'db', 'migrations'),
+  }).then(() =>
+    createAgentHost({
+      config,
+      bus,
+      store,
+      log,
+      metrics: createMetrics(),
+      agentsDir: opts.agentsDir,
+      ids: [opts.id],
+      llm: opts.llm,
+      github: opts.github,
+    }),
+  );
+  const relay = opts.relayOutbox === true ? createOutboxRelay({ store, bus, log, pollIntervalMs: 25 }) : undefined;
+  const events: CloudEvent[] = [];
+  const waiters = new Set<{ type: string; match: (e: CloudEvent) => boolean; resolve: (e: CloudEvent) => void }>();
+  if (manifest.emits.length > 0) {
+    await bus.subscribe({
+      group: `test-recorder-${opts.id}`,
+      types: manifest.emits,
+      async handler(event) {
+        events.push(event);
+        for (const w of waiters)
+          if (typeMatches(w.type, event.type) && w.match(event)) {
+            waiters.delete(w);
+            w.resolve(event);
+          }
+      },
+    });
+  }
+  await host.start();
+  relay?.start();
+  return {
+    store,
+    events,
+    async publish(input) {
+      const event = createEvent({ source: 'urn:wow:test', ...input });
+      await bus.publish(event);
+      return event;
+    },
+    emitted(type, match = () => true, { timeoutMs = 10_000 } = {}) {
+      const seen = events.find((e) => typeMatches(type, e.type) && match(e));
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          type,
+          match,
+          resolve: (e: CloudEvent) => {
+            clearTimeout(timer);
+            resolve(e);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(
+            new Error(
+              `${opts.id} emitted no ${type} within ${timeoutMs} ms (emitted: ${events.map((e) => e.type).join(', ') || 'nothing'})`,
+            ),
+          );
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    eventually: (assertion, { timeoutMs = 10_000 } = {}) => eventuallyPasses(assertion, timeoutMs),
+    async stop() {
+      await relay?.stop();
+      await host.stop({ timeoutMs: 5_000 });
+      await bus.close();
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
