@@ -8,7 +8,7 @@ export function registerDbCommands(program: Command, io: CliIo, setCode: (code: 
     .description('The PostgreSQL database (DATABASE_URL, or the embedded one in DATA_DIR)');
   db.command('migrate')
     .description(
-      'Apply pending migrations from infra/db/migrations (start-up does this too); safe to run from several processes at once',
+      'Apply pending migrations: those of the platform, of each domain and of each agent (start-up does this too); safe to run from several processes at once',
     )
     .option('--json', 'print { applied, current } as JSON')
     .action(async (opts: { json?: boolean }) => {

@@ -30,7 +30,7 @@ async function repoWithViolation(): Promise<TempRepo> {
     'lib/x.ts': 'export const x = 1;\n',
     'src/ok.ts': 'export const ok = 1;\n',
   });
-  await r.write({ 'src/uses-lib.ts': "import { x } from '../../lib/x.ts';\nexport const y = x;\n" });
+  await r.write({ 'src/uses-lib.ts': "import { x } from '../lib/x.ts';\nexport const y = x;\n" });
   return r;
 }
 
@@ -126,8 +126,8 @@ describe('wow review', () => {
     expect(known.stdout).toContain('1 in the baseline');
     // An edit above the known finding moves it down a line; it stays known.
     await repo.write({
-      'src/uses-lib.ts': "// moved\nimport { x } from '../../lib/x.ts';\nexport const y = x;\n",
-      'src/new.ts': "import { x } from '../../lib/x.ts';\nexport const z = x;\n",
+      'src/uses-lib.ts': "// moved\nimport { x } from '../lib/x.ts';\nexport const y = x;\n",
+      'src/new.ts': "import { x } from '../lib/x.ts';\nexport const z = x;\n",
     });
     const fresh = await wow(['review', '-C', repo.dir, '--all', '--format', 'json']);
     expect(fresh.code).toBe(1);

@@ -1,9 +1,9 @@
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { loadAgentDefinition } from '../agent/load-agent-definition.ts';
 import type { Logger } from '../log/logger.ts';
-import { defaultMigrationsDir, migrate } from '../store/migrate.ts';
+import { migrate, migrationDirs, platformRoot } from '../store/migrate.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentRelease } from './agent-release.ts';
 import { materialiseRelease } from './materialise-release.ts';
@@ -19,8 +19,8 @@ export interface DeployOptions {
   ids: readonly string[];
   /** The commit to deploy, HEAD by default. */
   ref?: string;
-  /** Applied before any version becomes Active. Default: the repository's infra/db/migrations, else the platform's own. */
-  migrationsDir?: string;
+  /** Applied before any version becomes Active. Default: the platform's and the repository's (see migrationDirs). */
+  migrationDirs?: readonly string[];
   log: Logger;
   /** CloudEvents source of `agent.deployed`. */
   source?: string;
@@ -52,16 +52,13 @@ export async function deployAgents(opts: DeployOptions): Promise<DeployOutcome[]
   for (const id of opts.ids)
     releases.push(await readAgentRelease({ repoRoot, agentsPath, id, ref: opts.ref ?? 'HEAD' }));
   // An agent's tables come with it; they must exist before any runtime hands it an event.
-  const own = join(repoRoot, 'infra', 'db', 'migrations');
-  const migrations =
-    opts.migrationsDir ??
-    ((await access(own).then(
-      () => true,
-      () => false,
-    ))
-      ? own
-      : defaultMigrationsDir);
-  await migrate(opts.store, { log: opts.log, dir: migrations });
+  // The repository's migrations (platform, domains, agents) and the running platform's own:
+  // the same file reached both ways counts once.
+  const dirs = opts.migrationDirs ?? [
+    ...(await migrationDirs(platformRoot)),
+    ...(await migrationDirs(repoRoot, resolve(opts.agentsDir))),
+  ];
+  await migrate(opts.store, { log: opts.log, dirs });
 
   const outcomes: DeployOutcome[] = [];
   const scratch = await mkdtemp(join(tmpdir(), 'wow-deploy-'));

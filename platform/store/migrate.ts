@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createError } from '../errors/error-codes.ts';
 import type { Logger } from '../log/logger.ts';
 import type { PgQueryable, Store } from './store.ts';
 
-export const defaultMigrationsDir = fileURLToPath(new URL('../../infra/db/migrations', import.meta.url));
+/** The checkout the platform runs from: the folder holding platform/, domains/ and agents/. */
+export const platformRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface MigrationResult {
   /** Files applied by this call, in order. */
@@ -18,35 +19,90 @@ export interface MigrationResult {
 interface MigrationFile {
   version: string;
   name: string;
+  /** Real path, so one file reached through links is recognised. */
+  path: string;
   sql: string;
   checksum: string;
 }
 
 const migrationName = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
-async function readMigrations(dir: string): Promise<MigrationFile[]> {
-  const names = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+async function subfolders(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  });
+  // A symbolic link to a folder counts: a deployed release is a tree of links.
+  return entries
+    .filter((e) => e.isDirectory() || e.isSymbolicLink())
+    .map((e) => e.name)
+    .sort();
+}
+
+/**
+ * Where a checkout keeps its migrations: the platform's own tables, then each domain's,
+ * then each agent's (`<agentsDir>/<id>/migrations`; default `<root>/agents`). Each part
+ * owns its tables; one number sequence orders them all.
+ */
+export async function migrationDirs(root: string, agentsDir = join(root, 'agents')): Promise<string[]> {
+  const under = async (parent: string) => (await subfolders(parent)).map((name) => join(parent, name, 'migrations'));
+  return [join(root, 'platform', 'migrations'), ...(await under(join(root, 'domains'))), ...(await under(agentsDir))];
+}
+
+async function readDir(dir: string): Promise<MigrationFile[]> {
+  const names = await readdir(dir).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  });
   return Promise.all(
-    names.map(async (name) => {
-      const match = migrationName.exec(name);
-      if (match?.[1] === undefined)
-        throw createError('WOW_ERR_MIGRATION', [
+    names
+      .filter((f) => f.endsWith('.sql'))
+      .map(async (name) => {
+        const match = migrationName.exec(name);
+        if (match?.[1] === undefined)
+          throw createError('WOW_ERR_MIGRATION', [
+            join(dir, name),
+            'its name must be NNNN_lowercase_words.sql, e.g. 0003_add_tickets.sql',
+          ]);
+        const path = join(dir, name);
+        const sql = await readFile(path, 'utf8');
+        return {
+          version: match[1],
           name,
-          'its name must be NNNN_lowercase_words.sql, e.g. 0003_add_tickets.sql',
-        ]);
-      const sql = await readFile(join(dir, name), 'utf8');
-      return { version: match[1], name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
-    }),
+          path: await realpath(path),
+          sql,
+          checksum: createHash('sha256').update(sql).digest('hex'),
+        };
+      }),
   );
 }
 
 /**
- * Applies pending migrations in order, each in its own transaction. A session advisory
+ * Every migration of `dirs`, in number order. A file reached twice (a linked checkout, the
+ * platform's and a deployed repository's copies of one file) counts once; two different
+ * files with one number are an error naming both, since the order between them is unknown.
+ */
+export async function readMigrations(dirs: readonly string[]): Promise<MigrationFile[]> {
+  const byVersion = new Map<string, MigrationFile>();
+  for (const file of (await Promise.all(dirs.map(readDir))).flat()) {
+    const seen = byVersion.get(file.version);
+    if (seen === undefined) byVersion.set(file.version, file);
+    else if (seen.path !== file.path && (seen.name !== file.name || seen.checksum !== file.checksum))
+      throw createError('WOW_ERR_MIGRATION', [
+        file.path,
+        `its number ${file.version} is taken by ${seen.path}; give it the next free number`,
+      ]);
+  }
+  return [...byVersion.values()].sort((a, b) => a.version.localeCompare(b.version));
+}
+
+/**
+ * Applies pending migrations in order (default: the platform checkout's, see migrationDirs), each in its own transaction. A session advisory
  * lock (per schema) makes a second process wait and then find nothing left to do, so
  * start-up and `wow db migrate` can run anywhere, any number of times.
  */
-export async function migrate(store: Store, opts: { dir?: string; log: Logger }): Promise<MigrationResult> {
-  const files = await readMigrations(opts.dir ?? defaultMigrationsDir);
+export async function migrate(store: Store, opts: { dirs?: readonly string[]; log: Logger }): Promise<MigrationResult> {
+  const files = await readMigrations(opts.dirs ?? (await migrationDirs(platformRoot)));
   // The lock is held by a session, so everything runs inside one transaction-free
   // connection; each file then gets its own transaction on that same connection.
   return store.session(async (session) => {

@@ -13,7 +13,7 @@ import { createLogger } from '../log/logger.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { createStore } from '../store/create-store.ts';
 import { eventuallyPasses } from './eventually.ts';
-import { migrate } from '../store/migrate.ts';
+import { migrate, migrationDirs, platformRoot } from '../store/migrate.ts';
 import { createOutboxRelay } from '../outbox/create-outbox-relay.ts';
 import type { Store } from '../store/store.ts';
 
@@ -21,8 +21,8 @@ export interface TestAgentOptions {
   /** The folder holding the agent's folder (`agents/`). */
   agentsDir: string;
   id: string;
-  /** Default: the repository's own, `infra/db/migrations` beside the agents folder (where the agent's tables are created). */
-  migrationsDir?: string;
+  /** Default: the platform checkout's (platform, domains, its agents) and the agent's own `migrations/`. */
+  migrationDirs?: readonly string[];
   /** The model the agent sees as `ctx.llm`; none by default, as on a platform without LLM_MODEL. */
   llm?: LlmClient | undefined;
   /** GitHub as the agent sees it (`ctx.github`): a port onto a test double. */
@@ -71,7 +71,7 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
   });
   const host = await migrate(store, {
     log,
-    dir: opts.migrationsDir ?? join(opts.agentsDir, '..', 'infra', 'db', 'migrations'),
+    dirs: opts.migrationDirs ?? [...(await migrationDirs(platformRoot)), join(opts.agentsDir, opts.id, 'migrations')],
   }).then(() =>
     createAgentHost({
       config,

@@ -122,7 +122,8 @@ describe('.github/CODEOWNERS', () => {
       'actions/vision/main.js',
       'actions/factory/action.yml',
       'rules/waooaw.yml',
-      'rules/kinds/hidden-characters.ts',
+      'agents/wowvision/src/kinds/hidden-characters.ts',
+      'platform/text/hidden-characters.ts',
       'agents/wowvision/src/index.ts',
     ])
       expect(ownersOf(path), path).toEqual(['@waooaw/maintainers']);

@@ -52,17 +52,17 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
     const changed = (await git('diff', '--name-status', 'main', 'factory/release-notes')).split('\n').sort();
     // The agent's tables take the number after the newest migration on main.
     const newest = Math.max(
-      ...(await git('ls-tree', '--name-only', 'main', 'infra/db/migrations/'))
+      ...(await git('ls-tree', '-r', '--name-only', 'main'))
         .split('\n')
-        .map((p) => Number(/\/(\d{4})_/.exec(p)?.[1] ?? 0)),
+        .map((p) => Number(/^(?:platform|domains\/[^/]+|agents\/[^/]+)\/migrations\/(\d{4})_/.exec(p)?.[1] ?? 0)),
     );
     expect(changed).toEqual([
       'A\tagents/release-notes/README.md',
       'A\tagents/release-notes/agent.yml',
+      `A\tagents/release-notes/migrations/${String(newest + 1).padStart(4, '0')}_release_notes_tables.sql`,
       'A\tagents/release-notes/questionnaire.yml',
       'A\tagents/release-notes/src/index.ts',
       'A\tagents/release-notes/test/release-notes.test.ts',
-      `A\tinfra/db/migrations/${String(newest + 1).padStart(4, '0')}_release_notes_tables.sql`,
       'M\tdocs/agents.md',
     ]);
     expect(await git('show', 'factory/release-notes:docs/agents.md')).toContain(

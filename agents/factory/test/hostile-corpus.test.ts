@@ -206,7 +206,7 @@ describe("the hostile-input corpus through the Factory's three doors", () => {
       }
     }
     expect(parse(made.get('agents/ID/agent.yml') ?? '')).toMatchObject({ name: text });
-    const migration = [...made.keys()].find((p) => p.startsWith('infra/db/migrations/')) ?? '';
+    const migration = [...made.keys()].find((p) => /^agents\/[^/]+\/migrations\//.test(p)) ?? '';
     await db.query(`drop schema if exists ${schema} cascade; create schema ${schema}; set search_path to ${schema}`);
     await db.query(made.get(migration) ?? '');
     const { rows } = await db.query<{ table_name: string }>(

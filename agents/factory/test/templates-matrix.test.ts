@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,10 +66,9 @@ describe('templates over a matrix of answers', () => {
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'factory-matrix-'));
       await makeCheckout(dir);
-      await cp(join(root, 'infra', 'db', 'migrations'), join(dir, 'infra', 'db', 'migrations'), { recursive: true });
       for (const plan of plans.values()) {
         for (const [path, text] of plan.generated.files) {
-          if (!path.startsWith('agents/') && !path.startsWith('infra/')) continue;
+          if (!path.startsWith('agents/')) continue;
           await mkdir(dirname(join(dir, path)), { recursive: true });
           await writeFile(join(dir, path), text);
         }

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,8 +26,6 @@ import { greeterFiles, makeCheckout, writeAgent } from '../../../test/support/ag
 import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
 
 const exec = promisify(execFile);
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const migrationsDir = join(root, 'infra', 'db', 'migrations');
 const config = loadConfig({ HEARTBEAT_INTERVAL_MS: '100', HEARTBEAT_TIMEOUT_MS: '400', SHUTDOWN_TIMEOUT_MS: '5000' });
 
 interface Backend {
@@ -122,7 +119,6 @@ describe.each(backends)('wow deploy on $name', (backend) => {
       repoRoot: repo,
       agentsDir: join(repo, 'agents'),
       ids: ['greeter'],
-      migrationsDir,
       log: quietLog,
     });
 
@@ -143,7 +139,7 @@ describe.each(backends)('wow deploy on $name', (backend) => {
         "import { defineAgent } from '#platform';\n\nlet starts = 0;\nexport default defineAgent({\n  async start() {\n    starts++;\n  },\n  async handle() {\n    return { starts };\n  },\n});\n",
     });
     ({ store, bus, close } = await backend.open(scratch));
-    await migrate(store, { log: quietLog, dir: migrationsDir });
+    await migrate(store, { log: quietLog });
     relay = createOutboxRelay({ store, bus, log: quietLog, pollIntervalMs: 50 });
     relay.start();
     await bus.subscribe({
@@ -267,7 +263,6 @@ describe.each(backends)('wow deploy on $name', (backend) => {
       repoRoot: repo,
       agentsDir: join(repo, 'agents'),
       ids: ['greeter', 'nobody'],
-      migrationsDir,
       log: quietLog,
     }).catch((e: unknown) => e);
     expect(isWowError(unknown, 'WOW_ERR_DEPLOY')).toBe(true);

@@ -43,12 +43,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     it('applies migrations in order, once', async () => {
-      const first = await migrate(store, { dir: join(fixtures, 'ok'), log: silentLog });
+      const first = await migrate(store, { dirs: [join(fixtures, 'ok')], log: silentLog });
       expect(first).toEqual({
         applied: ['0001_create_notes.sql', '0002_add_author.sql'],
         current: '0002_add_author.sql',
       });
-      const again = await migrate(store, { dir: join(fixtures, 'ok'), log: silentLog });
+      const again = await migrate(store, { dirs: [join(fixtures, 'ok')], log: silentLog });
       expect(again.applied).toEqual([]);
       await store.query("insert into notes (id, body, author) values (1, 'hi', 'me')");
     });
@@ -58,7 +58,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       try {
         await cp(join(fixtures, 'ok'), dir, { recursive: true });
         await writeFile(join(dir, '0002_add_author.sql'), 'alter table notes add column author varchar(10);\n');
-        const err: unknown = await migrate(store, { dir, log: silentLog }).catch((e: unknown) => e);
+        const err: unknown = await migrate(store, { dirs: [dir], log: silentLog }).catch((e: unknown) => e);
         expect(isWowError(err, 'WOW_ERR_MIGRATION_CHANGED')).toBe(true);
         expect((err as Error).message).toContain('0002_add_author.sql was changed after it was applied');
       } finally {
@@ -69,7 +69,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     it('applies nothing of a failing migration and names it', async () => {
       await store.query('drop table notes');
       await store.query('delete from schema_migrations');
-      const err: unknown = await migrate(store, { dir: join(fixtures, 'failing'), log: silentLog }).catch(
+      const err: unknown = await migrate(store, { dirs: [join(fixtures, 'failing')], log: silentLog }).catch(
         (e: unknown) => e,
       );
       expect(isWowError(err, 'WOW_ERR_MIGRATION')).toBe(true);

@@ -17,7 +17,8 @@ export interface GeneratedAgent {
   files: Map<string, string>;
 }
 
-const migration = /^infra\/db\/migrations\/(\d+)_(.+)\.sql$/;
+// Every part's migrations share one number sequence (platform/store/migrate.ts).
+const migration = /^(?:platform|domains\/[^/]+|agents\/([^/]+))\/migrations\/(\d{4})_(.+)\.sql$/;
 
 /** The answers file of an agent, kept in its folder. */
 export const answersPath = (id: string) => `agents/${id}/questionnaire.yml`;
@@ -87,8 +88,8 @@ export function migrationName(repo: RepoSnapshot, id: string): string {
   for (const path of repo.blobs.keys()) {
     const m = migration.exec(path);
     if (m === null) continue;
-    if (`_${m[2] ?? ''}` === suffix) return `${m[1] ?? ''}${suffix}`;
-    last = Math.max(last, Number(m[1]));
+    if (m[1] === id && `_${m[3] ?? ''}` === suffix) return `${m[2] ?? ''}${suffix}`;
+    last = Math.max(last, Number(m[2]));
   }
   return `${String(last + 1).padStart(4, '0')}${suffix}`;
 }

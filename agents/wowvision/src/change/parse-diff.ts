@@ -1,4 +1,4 @@
-import type { ChangedFile } from '../../../../rules/kinds/rule-kind.ts';
+import type { ChangedFile } from '../kinds/rule-kind.ts';
 
 /** A changed file with the new-side line ranges of its hunks, for review comments. */
 export interface FileChange extends ChangedFile {

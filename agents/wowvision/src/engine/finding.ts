@@ -1,4 +1,4 @@
-import type { Hit, Severity } from '../../../../rules/kinds/index.ts';
+import type { Hit, Severity } from '../kinds/index.ts';
 
 /** A hit as reported: with its rule, severity, texts and a line-independent fingerprint. */
 export interface Finding extends Hit {

@@ -7,7 +7,7 @@ import {
   type ReviewView,
   type Scope,
   type Severity,
-} from '../../../../rules/kinds/index.ts';
+} from '../kinds/index.ts';
 import { createMemoryCache, type ReviewCache } from '../cache/review-cache.ts';
 import type { FileChange } from '../change/parse-diff.ts';
 import { buildImportGraph } from '../graph/build-import-graph.ts';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChangedFile, Hit } from '../../../../rules/kinds/index.ts';
+import type { ChangedFile, Hit } from '../kinds/index.ts';
 
 /** Where and how tool kinds may run the head's own code. */
 export interface ToolRunOptions {
@@ -51,7 +51,9 @@ const child = fileURLToPath(new URL('./tool-kind-child.ts', import.meta.url));
 // Our own code and dependencies, not the folder they sit in: when WowVision reviews its own
 // checkout, that folder holds the .env, .data and .git a tool must not read.
 const platformRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const platformReadable = ['agents', 'rules', 'node_modules', 'package.json'].map((p) => join(platformRoot, p));
+const platformReadable = ['platform', 'agents', 'rules', 'node_modules', 'package.json'].map((p) =>
+  join(platformRoot, p),
+);
 const maxOutput = 16 * 1024 * 1024;
 
 /**

@@ -2,7 +2,7 @@
 // input, its hits go as JSON to standard output. The repository's own code (an ESLint
 // config, its plugins) runs here, away from the door's tokens and secrets.
 import { text } from 'node:stream/consumers';
-import { ruleKinds, type CheckoutView } from '../../../../rules/kinds/index.ts';
+import { ruleKinds, type CheckoutView } from '../kinds/index.ts';
 import type { ToolJob } from './run-tool-kind.ts';
 
 const job = JSON.parse(await text(process.stdin)) as ToolJob;

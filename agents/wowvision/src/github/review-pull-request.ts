@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { isWowError } from '#platform';
-import type { Advisor } from '../../../../rules/kinds/index.ts';
+import type { Advisor } from '../kinds/index.ts';
 import type { ReviewCache } from '../cache/review-cache.ts';
 import { parseBaseline, type Baseline } from '../engine/baseline.ts';
 import { configReview } from '../engine/config-review.ts';

@@ -1,4 +1,4 @@
-import type { ImportEdge, ImportGraph } from '../../../../rules/kinds/rule-kind.ts';
+import type { ImportEdge, ImportGraph } from '../kinds/rule-kind.ts';
 import type { ReviewCache } from '../cache/review-cache.ts';
 import type { RepoSnapshot } from '../repo/repo-snapshot.ts';
 import { isSourceFile, parseImports, type WrittenImport } from './parse-imports.ts';

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { runGit } from '#platform';
-import type { Advisor, Scope } from '../../../../rules/kinds/index.ts';
+import type { Advisor, Scope } from '../kinds/index.ts';
 import { createMemoryCache } from '../cache/review-cache.ts';
 import { parseBaseline } from '../engine/baseline.ts';
 import { configReview } from '../engine/config-review.ts';

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { isMap } from 'yaml';
 import { z } from 'zod';
 import { readYaml } from '#platform';
-import { ruleKinds } from '../../../../rules/kinds/index.ts';
-import { assertPatternValid } from '../../../../rules/kinds/support/path-pattern.ts';
+import { ruleKinds } from '../kinds/index.ts';
+import { assertPatternValid } from '../kinds/support/path-pattern.ts';
 import type { PackProblem, Rule, RulePack } from './rule-pack.ts';
 
 /** Bumped when the engine judges differently, so cached results and check runs are redone. */

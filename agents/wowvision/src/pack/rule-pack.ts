@@ -1,4 +1,4 @@
-import type { Scope, Severity } from '../../../../rules/kinds/index.ts';
+import type { Scope, Severity } from '../kinds/index.ts';
 
 export interface Rule {
   name: string;

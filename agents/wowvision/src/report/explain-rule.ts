@@ -1,4 +1,4 @@
-import { ruleKinds } from '../../../../rules/kinds/index.ts';
+import { ruleKinds } from '../kinds/index.ts';
 import type { RulePack } from '../pack/rule-pack.ts';
 import { inlineCode } from './inline-code.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { packWith, tempRepo, where, type TempRepo } from '../../agents/wowvision/test/support/temp-repo.ts';
+import { packWith, tempRepo, where, type TempRepo } from '../support/temp-repo.ts';
 
 let repo: TempRepo | undefined;
 afterEach(async () => repo?.dispose());

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadRulePack, reviewChange } from '../../agents/wowvision/src/index.ts';
-import { packWith, tempRepo, where, type TempRepo } from '../../agents/wowvision/test/support/temp-repo.ts';
-import { wow } from '../../test/support/run-wow.ts';
+import { loadRulePack, reviewChange } from '../../src/index.ts';
+import { packWith, tempRepo, where, type TempRepo } from '../support/temp-repo.ts';
+import { wow } from '../../../../test/support/run-wow.ts';
 
 let repo: TempRepo | undefined;
 afterEach(async () => repo?.dispose());

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLlmClient } from '#platform';
-import { createOpenAiDouble } from '../../test/doubles/openai-api.ts';
-import { packWith, tempRepo, where, type TempRepo } from '../../agents/wowvision/test/support/temp-repo.ts';
+import { createOpenAiDouble } from '../../../../test/doubles/openai-api.ts';
+import { packWith, tempRepo, where, type TempRepo } from '../support/temp-repo.ts';
 
 let repo: TempRepo | undefined;
 afterEach(async () => repo?.dispose());

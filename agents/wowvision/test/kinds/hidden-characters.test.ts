@@ -1,8 +1,8 @@
 import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadRulePack } from '../../agents/wowvision/src/index.ts';
-import { packWith, tempRepo, where, type TempRepo } from '../../agents/wowvision/test/support/temp-repo.ts';
+import { loadRulePack } from '../../src/index.ts';
+import { packWith, tempRepo, where, type TempRepo } from '../support/temp-repo.ts';
 
 let repo: TempRepo | undefined;
 afterEach(async () => repo?.dispose());
@@ -220,7 +220,10 @@ describe('hidden-characters rules', () => {
     });
     const { readFile } = await import('node:fs/promises');
     const ours = await loadRulePack(
-      { file: 'rules/waooaw.yml', text: await readFile(new URL('../waooaw.yml', import.meta.url), 'utf8') },
+      {
+        file: 'rules/waooaw.yml',
+        text: await readFile(new URL('../../../../rules/waooaw.yml', import.meta.url), 'utf8'),
+      },
       async () => undefined,
     );
     if (!('pack' in ours)) throw new Error('waooaw pack invalid');
