@@ -1,7 +1,20 @@
 // The platform's public entry, imported as "#platform": what agents, domains and doors may
 // import. Anything not exported here is internal to platform/.
-export { defineAgent, type AgentDefinition } from './agent/define-agent.ts';
-export type { AgentContext } from './agent/agent-context.ts';
+export {
+  defineAgent,
+  type AgentDefinition,
+  type EventHandler,
+  type EventHandlers,
+  type Schedule,
+} from './agent/define-agent.ts';
+export type {
+  AgentContext,
+  DeliveryInfo,
+  HandlerContext,
+  ScheduleContext,
+  SetupContext,
+} from './agent/agent-context.ts';
+export { readAgentSettings, settingsPrefix } from './config/agent-settings.ts';
 export type { AgentManifest } from './agent/manifest-schema.ts';
 export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/create-agent-host.ts';
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';

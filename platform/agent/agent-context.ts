@@ -3,7 +3,7 @@ import type { Config } from '../config/load-config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { CloudEvent, EventInput } from '../bus/envelope.ts';
 import type { DeadLetterQueue, PublishResult } from '../bus/bus.ts';
-import type { GitHubPort } from '../github/github-port.ts';
+import type { GitHubClient, GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 
@@ -29,11 +29,15 @@ export interface AgentContext {
   /** The delivery being handled: its attempt number and the event. */
   readonly event: CloudEvent;
   readonly attempt: number;
+  readonly delivery: DeliveryInfo;
   /**
    * Publishes an event this agent declares in `emits`; anything else is rejected with
    * WOW_ERR_EVENT_UNDECLARED. Source and trace context are filled from the delivery.
+   * With `tx`, the event goes through the outbox in that transaction (inside `once`): it
+   * reaches the bus exactly when the transaction commits.
    */
   emit<T>(event: Omit<EventInput<T>, 'source'>): Promise<PublishResult>;
+  emit<T>(event: Omit<EventInput<T>, 'source'>, opts: { tx: PgQueryable }): Promise<void>;
   /** Request/reply to whichever agent wakes on `type`. */
   request<R = unknown>(event: Omit<EventInput, 'source'>, opts?: { timeoutMs?: number }): Promise<R>;
   /**
@@ -42,4 +46,58 @@ export interface AgentContext {
    * writes, and a repeat returns the first run's result.
    */
   once<T>(key: string, effect: (tx: PgQueryable) => Promise<T>): Promise<T>;
+}
+
+/** The delivery a handler runs for. */
+export interface DeliveryInfo {
+  readonly eventId: string;
+  readonly type: string;
+  /** 1 on the first delivery. */
+  readonly attempt: number;
+  /** True when a failure now dead-letters the event (the agent's own `maxAttempts`, else the bus's). */
+  readonly isLastAttempt: boolean;
+  /** W3C trace context of the event, carried into everything the handler emits. */
+  readonly traceparent: string | undefined;
+}
+
+/** What every part of a version-2 agent gets: no platform Config, its own settings instead. */
+interface ContextBase<Settings> {
+  readonly agentId: string;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly metrics: Metrics;
+  /** The agent's own settings, parsed from its `<ID>_*` environment variables at start. */
+  readonly settings: Settings;
+  /** GitHub as the App's installations, for work no webhook started; undefined without App credentials. */
+  readonly githubApp: GitHubPort | undefined;
+  /** An OpenAI-compatible model when LLM_MODEL is configured; advice only (DESIGN principle 7). */
+  readonly llm: LlmClient | undefined;
+  readonly clock: () => Date;
+  readonly deadLetters: Pick<DeadLetterQueue, 'list'>;
+  emit: AgentContext['emit'];
+  request: AgentContext['request'];
+  once: AgentContext['once'];
+}
+
+/** `setup`'s context: everything but a delivery and the state it is about to build. */
+export type SetupContext<Settings> = ContextBase<Settings>;
+
+/** A handler's context in `on`: the delivery, the state from `setup`, and GitHub as the event's installation. */
+export interface HandlerContext<Settings, State> extends ContextBase<Settings> {
+  readonly state: State;
+  readonly delivery: DeliveryInfo;
+  /** The event as delivered (its data already parsed by `input`). */
+  readonly event: CloudEvent;
+  /** Aborted when the runtime gives up on this delivery at shutdown. */
+  readonly signal: AbortSignal;
+  /** For a GitHub delivery (its data names an installation): that installation's client. */
+  readonly github: GitHubClient | undefined;
+}
+
+/** A schedule's context in `every`. */
+export interface ScheduleContext<Settings, State> extends ContextBase<Settings> {
+  readonly state: State;
+  readonly schedule: { readonly name: string; readonly dueAt: Date };
+  /** Aborted when the runtime stops while the run is in progress. */
+  readonly signal: AbortSignal;
 }

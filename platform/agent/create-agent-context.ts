@@ -1,13 +1,14 @@
-import type { Bus, Delivery } from '../bus/bus.ts';
-import { createEvent, type CloudEvent } from '../bus/envelope.ts';
+import type { Bus, Delivery, PublishResult } from '../bus/bus.ts';
+import { createEvent, type CloudEvent, type EventInput } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
 import { createError } from '../errors/error-codes.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
-import type { Store } from '../store/store.ts';
-import type { AgentContext } from './agent-context.ts';
+import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
+import type { PgQueryable, Store } from '../store/store.ts';
+import type { AgentContext, DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent-context.ts';
 import type { AgentManifest } from './manifest-schema.ts';
 import { runOnce } from './run-once.ts';
 
@@ -22,9 +23,33 @@ export interface AgentServices {
   llm?: LlmClient | undefined;
 }
 
-export type BaseContext = Omit<AgentContext, 'event' | 'attempt' | 'signal'>;
+export type BaseContext = Omit<AgentContext, 'event' | 'attempt' | 'signal' | 'delivery'>;
 
 const source = (id: string) => `urn:wow:agent:${id}`;
+
+/**
+ * Every event an agent sends goes through here, so `emits` is checked once for all of
+ * them: published now, or written to the outbox in the caller's transaction.
+ */
+function emitter(s: AgentServices, parent: CloudEvent | undefined): AgentContext['emit'] {
+  const { manifest, bus } = s;
+  // One function behind both overloads of AgentContext['emit'] (published, or in `tx`).
+  async function emit(
+    input: Omit<EventInput, 'source'>,
+    opts?: { tx: PgQueryable },
+  ): Promise<PublishResult | undefined> {
+    if (!manifest.emits.includes(input.type)) throw createError('WOW_ERR_EVENT_UNDECLARED', [manifest.id, input.type]);
+    const event = createEvent({
+      ...input,
+      source: source(manifest.id),
+      traceparent: input.traceparent ?? parent?.traceparent,
+    });
+    if (opts === undefined) return bus.publish(event);
+    await enqueueOutbox(opts.tx, event);
+    return undefined;
+  }
+  return emit as AgentContext['emit'];
+}
 
 /** The context outside any delivery (an agent's `start`): emits start new traces. */
 export function createBaseContext(s: AgentServices, parent?: CloudEvent): BaseContext {
@@ -39,13 +64,7 @@ export function createBaseContext(s: AgentServices, parent?: CloudEvent): BaseCo
     llm: s.llm,
     clock: () => new Date(),
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
-    async emit(input) {
-      if (!manifest.emits.includes(input.type))
-        throw createError('WOW_ERR_EVENT_UNDECLARED', [manifest.id, input.type]);
-      return bus.publish(
-        createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }),
-      );
-    },
+    emit: emitter(s, parent),
     request(input, opts = {}) {
       return bus.request(
         createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }),
@@ -58,8 +77,73 @@ export function createBaseContext(s: AgentServices, parent?: CloudEvent): BaseCo
   };
 }
 
+/** What the handler is told of its delivery; the last attempt is the agent's own limit, else the bus's. */
+export function deliveryInfo(s: AgentServices, event: CloudEvent, delivery: Delivery): DeliveryInfo {
+  const maxAttempts = s.manifest.maxAttempts ?? s.config.bus.maxAttempts;
+  return {
+    eventId: event.id,
+    type: event.type,
+    attempt: delivery.attempt,
+    isLastAttempt: delivery.attempt >= maxAttempts,
+    traceparent: event.traceparent,
+  };
+}
+
 /** The context of one delivery: its event, attempt and abort signal, a logger bound to them. */
 export function createAgentContext(s: AgentServices, event: CloudEvent, delivery: Delivery): AgentContext {
   const log = s.log.child({ agent: s.manifest.id, eventId: event.id, type: event.type, attempt: delivery.attempt });
-  return { ...createBaseContext({ ...s, log }, event), event, attempt: delivery.attempt, signal: delivery.signal };
+  return {
+    ...createBaseContext({ ...s, log }, event),
+    event,
+    attempt: delivery.attempt,
+    signal: delivery.signal,
+    delivery: deliveryInfo(s, event, delivery),
+  };
+}
+
+/** A version-2 agent's setup context: its settings instead of the platform's Config, no delivery. */
+export function createSetupContext<Settings>(s: AgentServices, settings: Settings): SetupContext<Settings> {
+  const { config: _config, github, ...base } = createBaseContext(s);
+  return { ...base, settings, githubApp: github };
+}
+
+/** The installation a GitHub delivery came from (`data.installation.id`), if any. */
+function installationOf(event: CloudEvent): number | undefined {
+  if (!event.type.startsWith('github.')) return undefined;
+  const id = (event.data as { installation?: { id?: unknown } } | null)?.installation?.id;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined;
+}
+
+export function createHandlerContext<Settings, State>(
+  s: AgentServices,
+  settings: Settings,
+  state: State,
+  event: CloudEvent,
+  delivery: Delivery,
+): HandlerContext<Settings, State> {
+  const log = s.log.child({ agent: s.manifest.id, eventId: event.id, type: event.type, attempt: delivery.attempt });
+  const { config: _config, github, ...base } = createBaseContext({ ...s, log }, event);
+  const installation = installationOf(event);
+  return {
+    ...base,
+    settings,
+    state,
+    githubApp: github,
+    github: installation === undefined ? undefined : github?.forInstallation(installation),
+    event,
+    signal: delivery.signal,
+    delivery: deliveryInfo(s, event, delivery),
+  };
+}
+
+export function createScheduleContext<Settings, State>(
+  s: AgentServices,
+  settings: Settings,
+  state: State,
+  schedule: { name: string; dueAt: Date },
+  signal: AbortSignal,
+): ScheduleContext<Settings, State> {
+  const log = s.log.child({ agent: s.manifest.id, schedule: schedule.name });
+  const { config: _config, github, ...base } = createBaseContext({ ...s, log });
+  return { ...base, settings, state, githubApp: github, schedule, signal };
 }

@@ -21,10 +21,19 @@ import {
 } from '../registry/registry.ts';
 import { createHealthRecorder } from '../registry/agent-health.ts';
 import type { Store } from '../store/store.ts';
-import { createAgentContext, createBaseContext, type AgentServices } from './create-agent-context.ts';
-import type { AgentDefinition } from './define-agent.ts';
+import { readAgentSettings } from '../config/agent-settings.ts';
+import {
+  createAgentContext,
+  createBaseContext,
+  createHandlerContext,
+  createScheduleContext,
+  createSetupContext,
+  type AgentServices,
+} from './create-agent-context.ts';
+import type { AgentDefinition, EventHandler } from './define-agent.ts';
 import { loadAgentDefinition } from './load-agent-definition.ts';
 import { loadManifests } from './load-manifests.ts';
+import { createScheduleRunner, type ScheduleRunner } from './run-schedules.ts';
 
 export interface AgentHostOptions {
   config: Config;
@@ -42,6 +51,8 @@ export interface AgentHostOptions {
   instanceId?: string;
   /** Where deployed versions are written to be loaded. Default: `<DATA_DIR>/releases`. */
   releasesDir?: string;
+  /** Where agents' own settings (`<ID>_*` variables) are read from. Default: the process's environment. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface AgentHost {
@@ -59,11 +70,28 @@ export interface AgentHost {
 
 interface HostedAgent {
   services: AgentServices;
-  definition: AgentDefinition;
+  definition: AgentDefinition<unknown, unknown>;
   /** The deployed version it runs; null for the folder in agentsDir. */
   treeHash: string | null;
   handle?: SubscriptionHandle;
+  schedules?: ScheduleRunner;
+  /** What `settings` parsed and `setup` built, for this run of the agent. */
+  settings?: unknown;
+  state?: unknown;
   inFlight: number;
+}
+
+/** The handler for `type`: an exact key first, then the most specific pattern. */
+function handlerOf(
+  on: Readonly<Record<string, EventHandler<unknown, unknown, never>>>,
+  type: string,
+): EventHandler<unknown, unknown, unknown> | undefined {
+  const exact = on[type];
+  if (exact !== undefined) return exact;
+  const pattern = Object.keys(on)
+    .filter((key) => typeMatches(key, type))
+    .sort((a, b) => b.length - a.length)[0];
+  return pattern === undefined ? undefined : on[pattern];
 }
 
 /**
@@ -99,7 +127,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
   for (const { manifest, dir } of manifests) {
     running.set(manifest.id, {
       services: servicesFor(manifest),
-      definition: await loadAgentDefinition(manifest.id, dir),
+      definition: await loadAgentDefinition(manifest, dir),
       treeHash: null,
       inFlight: 0,
     });
@@ -136,9 +164,14 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
   const handlerFor =
     (agent: HostedAgent) => async (event: CloudEvent, delivery: Parameters<typeof createAgentContext>[2]) => {
       const id = agent.services.manifest.id;
-      const schema = Object.entries(agent.definition.input ?? {}).find(([pattern]) =>
-        typeMatches(pattern, event.type),
-      )?.[1];
+      const { on } = agent.definition;
+      const handler = on === undefined ? undefined : handlerOf(on, event.type);
+      if (on !== undefined && handler === undefined)
+        throw createError('WOW_ERR_EVENT_INVALID', [`${id} has no handler in \`on\` for ${event.type}`]);
+      const schema =
+        handler !== undefined
+          ? handler.input
+          : Object.entries(agent.definition.input ?? {}).find(([pattern]) => typeMatches(pattern, event.type))?.[1];
       if (schema !== undefined) {
         const parsed = schema.safeParse(event.data);
         if (!parsed.success)
@@ -155,7 +188,13 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       const started = performance.now();
       let ok = false;
       try {
-        const result = await agent.definition.handle(createAgentContext(agent.services, event, delivery), event);
+        const result =
+          handler !== undefined
+            ? await handler.handle(
+                createHandlerContext(agent.services, agent.settings, agent.state, event, delivery),
+                event.data,
+              )
+            : await agent.definition.handle?.(createAgentContext(agent.services, event, delivery), event);
         ok = true;
         return result;
       } finally {
@@ -172,7 +211,11 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     const { manifest } = agent.services;
     await registerAgent(store, manifest);
     await registerInstance(store, manifest.id, instanceId, agent.treeHash);
-    await agent.definition.start?.(createBaseContext(agent.services));
+    const { definition } = agent;
+    agent.settings =
+      definition.settings === undefined ? undefined : readAgentSettings(manifest.id, definition.settings, opts.env);
+    agent.state = await definition.setup?.(createSetupContext(agent.services, agent.settings));
+    await definition.start?.(createBaseContext(agent.services));
     agent.handle = await bus.subscribe({
       group: manifest.id,
       consumer: `${manifest.id}@${instanceId}`,
@@ -183,14 +226,35 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       ...(manifest.maxAttempts === undefined ? {} : { maxAttempts: manifest.maxAttempts }),
       ...(manifest.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: manifest.visibilityTimeoutMs }),
     });
+    const every = Object.entries(definition.every ?? {});
+    if (every.length > 0) {
+      agent.schedules = createScheduleRunner({
+        store,
+        log: agent.services.log,
+        agentId: manifest.id,
+        instanceId,
+        intervals: new Map(every.map(([name, schedule]) => [name, schedule.interval])),
+        run: (name, dueAt, signal) => {
+          const schedule = definition.every?.[name];
+          if (schedule === undefined) return Promise.resolve();
+          return schedule.handle(
+            createScheduleContext(agent.services, agent.settings, agent.state, { name, dueAt }, signal),
+          );
+        },
+      });
+      await agent.schedules.start();
+    }
     log.info(
       { agent: manifest.id, version: manifest.version, treeHash: agent.treeHash, wakesOn: manifest.wakesOn },
       'agent started',
     );
   };
   const stopAgent = async (agent: HostedAgent, timeoutMs: number): Promise<StopResult> => {
-    const result = (await agent.handle?.stop({ timeoutMs })) ?? { drained: true, abandoned: 0 };
-    await agent.definition.stop?.();
+    const [result] = await Promise.all([
+      agent.handle?.stop({ timeoutMs }) ?? { drained: true, abandoned: 0 },
+      agent.schedules?.stop({ timeoutMs }),
+    ]);
+    await agent.definition.stop?.(agent.state);
     return result;
   };
 
@@ -198,7 +262,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     const dir = await materialiseRelease({ releasesDir, agentsDir: opts.agentsDir, release });
     return {
       services: servicesFor(release.manifest),
-      definition: await loadAgentDefinition(release.agentId, dir),
+      definition: await loadAgentDefinition(release.manifest, dir),
       treeHash: release.treeHash,
       inFlight: 0,
     };

@@ -1,10 +1,23 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { typeMatches } from '../bus/envelope.ts';
 import { createError } from '../errors/error-codes.ts';
 import type { AgentDefinition } from './define-agent.ts';
+import type { AgentManifest } from './manifest-schema.ts';
 
-/** Imports `<dir>/src/index.ts` and checks that it default-exports `defineAgent({...})`. */
-export async function loadAgentDefinition(id: string, dir: string): Promise<AgentDefinition> {
+const minIntervalMs = 100;
+
+/**
+ * Imports `<dir>/src/index.ts`, checks that it default-exports `defineAgent({...})`, and
+ * that its code and its manifest agree: every type the manifest wakes on has a handler in
+ * `on`, and every key of `on` can be delivered. A mismatch fails at start, never at the
+ * first event.
+ */
+export async function loadAgentDefinition(
+  manifest: Pick<AgentManifest, 'id' | 'wakesOn'>,
+  dir: string,
+): Promise<AgentDefinition<unknown, unknown>> {
+  const { id } = manifest;
   const entry = join(dir, 'src', 'index.ts');
   let mod: { default?: unknown };
   try {
@@ -17,22 +30,41 @@ export async function loadAgentDefinition(id: string, dir: string): Promise<Agen
       [
         id,
         missing
-          ? `${entry} is missing; create it and export default defineAgent({ handle })`
+          ? `${entry} is missing; create it and export default defineAgent({ on: { … } })`
           : `${entry} failed to load: ${(err as Error).message}`,
       ],
       { cause: err },
     );
   }
-  const definition = mod.default;
-  if (
-    typeof definition !== 'object' ||
-    definition === null ||
-    typeof (definition as { handle?: unknown }).handle !== 'function'
-  ) {
+  const definition = mod.default as AgentDefinition<unknown, unknown> | undefined;
+  const has = (key: 'handle' | 'on' | 'every') =>
+    definition !== null && typeof definition === 'object' && definition[key] !== undefined;
+  if (!has('handle') && !has('on') && !has('every'))
     throw createError('WOW_ERR_AGENT_ENTRY', [
       id,
-      `${entry} must \`export default defineAgent({ async handle(ctx, event) { … } })\``,
+      `${entry} must \`export default defineAgent({ on: { '<type>': { handle(ctx, data) { … } } } })\``,
     ]);
-  }
-  return definition as AgentDefinition;
+  const agent = definition as AgentDefinition<unknown, unknown>;
+  if (agent.handle !== undefined && agent.on !== undefined)
+    throw createError('WOW_ERR_AGENT_ENTRY', [id, 'give either `on` (one handler per type) or `handle`, not both']);
+  if (agent.handle === undefined) checkHandlers(id, manifest.wakesOn, agent);
+  for (const [name, schedule] of Object.entries(agent.every ?? {}))
+    if (!Number.isFinite(schedule.interval) || schedule.interval < minIntervalMs)
+      throw createError('WOW_ERR_AGENT_ENTRY', [
+        id,
+        `every.${name}.interval must be milliseconds, at least ${minIntervalMs}; got ${String(schedule.interval)}`,
+      ]);
+  return agent;
+}
+
+function checkHandlers(id: string, wakesOn: readonly string[], agent: AgentDefinition<unknown, unknown>): void {
+  const keys = Object.keys(agent.on ?? {});
+  // A type is handled by its own key or a pattern covering it; a pattern only by a pattern as wide.
+  const unhandled = wakesOn.filter((w) => !keys.some((k) => k === w || (!w.endsWith('*') && typeMatches(k, w))));
+  const undelivered = keys.filter((k) => !wakesOn.some((w) => w === k || typeMatches(w, k)));
+  const problems = [
+    ...unhandled.map((w) => `agent.yml wakes it on "${w}" but \`on\` has no handler for it`),
+    ...undelivered.map((k) => `\`on\` handles "${k}" but agent.yml's wakesOn does not list it, so it never arrives`),
+  ];
+  if (problems.length > 0) throw createError('WOW_ERR_AGENT_ENTRY', [id, problems.join('; ')]);
 }

@@ -91,7 +91,7 @@ async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: st
   try {
     // Loaded as a runtime will load it, so a version that cannot start never becomes Active.
     dir = await materialiseRelease({ releasesDir: scratch, agentsDir: opts.agentsDir, release });
-    await loadAgentDefinition(release.agentId, dir);
+    await loadAgentDefinition(release.manifest, dir);
   } catch (err) {
     // Paths as in the repository, not the scratch copy: the reason is read on GitHub too.
     const folder = relative(resolve(opts.repoRoot), join(resolve(opts.agentsDir), release.agentId))

@@ -4,7 +4,7 @@ import { openWebhookSecret } from '../intake/webhook-secrets.ts';
 import { checkIncidents, type IncidentDeps } from '../incidents/check-incidents.ts';
 import { runEvery } from './run-every.ts';
 
-type BaseContext = Omit<AgentContext, 'event' | 'attempt' | 'signal'>;
+type BaseContext = Omit<AgentContext, 'event' | 'attempt' | 'signal' | 'delivery'>;
 
 /** What checkIncidents needs, from the agent's context: the support repository's client and customers' webhooks. */
 export async function incidentDeps(ctx: BaseContext): Promise<IncidentDeps> {

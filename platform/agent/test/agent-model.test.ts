@@ -1,0 +1,289 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Bus } from '../../bus/bus.ts';
+import { createBus } from '../../bus/create-bus.ts';
+import { createEvent } from '../../bus/envelope.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { isWowError } from '../../errors/error-codes.ts';
+import type { GitHubClient, GitHubPort } from '../../github/github-port.ts';
+import { createMetrics } from '../../metrics/metrics.ts';
+import { eventually, quietLog, testBusDefaults } from '../../testing/index.ts';
+import { createAgentHost, type AgentHost, type AgentHostOptions } from '../create-agent-host.ts';
+import { storeBackends, type TestStore } from '../../../test/support/test-stores.ts';
+import { makeCheckout, writeAgent } from '../../../test/support/agent-checkout.ts';
+
+// Agents written the way an agent's author writes them (src/index.ts importing #platform),
+// in a checkout of their own, hosted by the real host over the in-process bus.
+const manifest = (id: string, extra: string) =>
+  `id: ${id}\nname: ${id}\nversion: 1.0.0\ndescription: A test agent.\n${extra}`;
+
+const agents: Record<string, Record<string, string>> = {
+  // Typed handlers, settings from its own variables, state from setup, events in a transaction.
+  ledger: {
+    'agent.yml': manifest(
+      'ledger',
+      'wakesOn: [test.entry.added, test.entry.failing]\nemits: [test.entry.recorded]\nmaxAttempts: 2\n',
+    ),
+    'src/index.ts': `import { z } from 'zod';
+import { defineAgent } from '#platform';
+
+export default defineAgent({
+  settings: z.object({ prefix: z.string().default('entry'), limit: z.coerce.number().int().positive() }),
+  setup(ctx) {
+    return { seen: [] as string[], settings: ctx.settings, hasConfig: 'config' in ctx, stopped: [] as string[] };
+  },
+  on: {
+    'test.entry.added': {
+      input: z.object({ amount: z.coerce.number(), note: z.string() }),
+      async handle(ctx, data) {
+        ctx.state.seen.push(\`\${ctx.settings.prefix}:\${data.note}:\${data.amount + 1}\`);
+        await ctx.once(ctx.delivery.eventId, async (tx) => {
+          await ctx.emit({ type: 'test.entry.recorded', data: { note: data.note } }, { tx });
+          if (data.note === 'roll back') throw new Error('rolled back on purpose');
+        });
+        return { seen: ctx.state.seen, hasConfig: 'config' in ctx, delivery: ctx.delivery };
+      },
+    },
+    'test.entry.failing': {
+      async handle(ctx) {
+        ctx.state.seen.push(\`attempt \${ctx.delivery.attempt} last \${ctx.delivery.isLastAttempt}\`);
+        throw new Error('fails every time');
+      },
+    },
+  },
+  async stop(state) {
+    state.stopped.push('stopped');
+    (globalThis as { ledgerStopped?: unknown }).ledgerStopped = state;
+  },
+});
+`,
+  },
+  // Emits what it does not declare, directly and through the outbox.
+  sloppy: {
+    'agent.yml': manifest('sloppy', 'wakesOn: [test.sloppy.go]\nemits: [test.sloppy.done]\nmaxAttempts: 1\n'),
+    'src/index.ts': `import { defineAgent } from '#platform';
+
+export default defineAgent({
+  on: {
+    'test.sloppy.go': {
+      async handle(ctx, data) {
+        const how = (data as { how: string }).how;
+        if (how === 'direct') await ctx.emit({ type: 'test.sloppy.invented', data: {} });
+        else await ctx.once(ctx.delivery.eventId, (tx) => ctx.emit({ type: 'test.sloppy.invented', data: {} }, { tx }));
+      },
+    },
+  },
+});
+`,
+  },
+  // A GitHub delivery: ctx.github is the installation's client.
+  hub: {
+    'agent.yml': manifest('hub', 'wakesOn: [github.issues.*]\n'),
+    'src/index.ts': `import { defineAgent } from '#platform';
+
+export default defineAgent({
+  on: {
+    'github.issues.*': {
+      async handle(ctx) {
+        return { client: (ctx.github as unknown as { name?: string } | undefined)?.name ?? null };
+      },
+    },
+  },
+});
+`,
+  },
+  // A declared schedule, failing once, then fine.
+  sweeper: {
+    'agent.yml': manifest('sweeper', 'wakesOn: [test.sweeper.unused]\n'),
+    'src/index.ts': `import { defineAgent } from '#platform';
+
+const runs = ((globalThis as { sweeperRuns?: string[] }).sweeperRuns ??= []);
+export default defineAgent({
+  setup: () => ({ failOnce: true }),
+  on: { 'test.sweeper.unused': { async handle() {} } },
+  every: {
+    sweep: {
+      interval: 300,
+      async handle(ctx) {
+        runs.push(ctx.schedule.dueAt.toISOString());
+        if (ctx.state.failOnce && runs.length === 1) throw new Error('the first sweep fails');
+      },
+    },
+  },
+});
+`,
+  },
+  // Its code does not handle what its manifest wakes it on.
+  mismatched: {
+    'agent.yml': manifest('mismatched', 'wakesOn: [test.mismatch.a, test.mismatch.b]\n'),
+    'src/index.ts': `import { defineAgent } from '#platform';
+
+export default defineAgent({
+  on: { 'test.mismatch.a': { async handle() {} }, 'test.mismatch.c': { async handle() {} } },
+});
+`,
+  },
+};
+
+let checkout: string;
+beforeAll(async () => {
+  checkout = await mkdtemp(join(tmpdir(), 'wow-agent-model-'));
+  await makeCheckout(checkout);
+  for (const [id, files] of Object.entries(agents)) await writeAgent(checkout, id, files);
+});
+afterAll(async () => {
+  await rm(checkout, { recursive: true, force: true });
+});
+
+const config = loadConfig({ HEARTBEAT_INTERVAL_MS: '100', HEARTBEAT_TIMEOUT_MS: '300', BUS_MAX_ATTEMPTS: '5' });
+const event = (type: string, data: unknown = {}) => createEvent({ type, data, source: 'urn:wow:test' });
+
+describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on $name', (backend) => {
+  let db: TestStore;
+  const open: { host: AgentHost; bus: Bus }[] = [];
+  beforeAll(async () => {
+    db = await backend.open();
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+  afterEach(async () => {
+    for (const { host, bus } of open.splice(0)) {
+      await host.stop({ timeoutMs: 1000 });
+      await bus.close();
+    }
+  });
+
+  async function host(ids: string[], extra: Partial<AgentHostOptions> = {}, bus?: Bus) {
+    const b =
+      bus ?? (await createBus({ streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog, claimIntervalMs: 50 }));
+    const h = await createAgentHost({
+      config,
+      bus: b,
+      store: db.store,
+      log: quietLog,
+      metrics: createMetrics({ defaultMetrics: false }),
+      agentsDir: join(checkout, 'agents'),
+      ids,
+      env: { LEDGER_LIMIT: '3' },
+      ...extra,
+    });
+    await h.start();
+    open.push({ host: h, bus: b });
+    return { host: h, bus: b };
+  }
+
+  it('hands each handler its data parsed once by its own schema, its settings and the state setup built, never the Config', async () => {
+    const { bus } = await host(['ledger']);
+    const reply = await bus.request<{
+      seen: string[];
+      hasConfig: boolean;
+      delivery: { attempt: number; isLastAttempt: boolean };
+    }>(event('test.entry.added', { amount: '41', note: 'rent' }), { timeoutMs: 5000 });
+    expect(reply.seen).toEqual(['entry:rent:42']);
+    expect(reply.hasConfig).toBe(false);
+    expect(reply.delivery).toMatchObject({ attempt: 1, isLastAttempt: false });
+  });
+
+  it("calls the last attempt by the agent's own maxAttempts, not the bus's, and stops with the state setup built", async () => {
+    const { host: h, bus } = await host(['ledger']);
+    await bus.publish(event('test.entry.failing'));
+    await eventually(async () => (await bus.deadLetters.list({ group: 'ledger' })).length === 1, 'the dead letter');
+    open.splice(0);
+    await h.stop({ timeoutMs: 1000 });
+    await bus.close();
+    const state = (globalThis as { ledgerStopped?: { seen: string[]; stopped: string[] } }).ledgerStopped;
+    expect(state?.seen).toEqual(['attempt 1 last false', 'attempt 2 last true']);
+    expect(state?.stopped).toEqual(['stopped']);
+  });
+
+  it('writes events given a transaction to the outbox: they leave only when it commits', async () => {
+    await db.store.query('delete from outbox');
+    const { bus } = await host(['ledger']);
+    await bus.request(event('test.entry.added', { amount: 1, note: 'kept' }), { timeoutMs: 5000 });
+    await bus.publish(event('test.entry.added', { amount: 1, note: 'roll back' }));
+    const outbox = async () =>
+      (await db.store.query<{ n: number }>('select count(*)::int as n from outbox')).rows[0]?.n;
+    // No relay runs here: the committed event waits in the outbox, the rolled-back one never got there.
+    await eventually(
+      async () => (await bus.deadLetters.list({ group: 'ledger' })).length > 0,
+      'the rolled-back one given up',
+    );
+    expect(await outbox()).toBe(1);
+    const rows = await db.store.query<{ event: { type: string; source: string; data: unknown } }>(
+      'select event from outbox',
+    );
+    expect(rows.rows[0]?.event).toMatchObject({
+      type: 'test.entry.recorded',
+      source: 'urn:wow:agent:ledger',
+      data: { note: 'kept' },
+    });
+    await db.store.query('delete from outbox');
+  });
+
+  it('rejects an undeclared event, published or through the outbox, and dead-letters it at once', async () => {
+    const { bus } = await host(['sloppy']);
+    await bus.publish(event('test.sloppy.go', { how: 'direct' }));
+    await bus.publish(event('test.sloppy.go', { how: 'outbox' }));
+    await eventually(async () => (await bus.deadLetters.list({ group: 'sloppy' })).length === 2, 'two dead letters');
+    for (const letter of await bus.deadLetters.list({ group: 'sloppy' }))
+      expect(letter.error).toMatchObject({ code: 'WOW_ERR_EVENT_UNDECLARED' });
+    const outbox = await db.store.query<{ n: number }>('select count(*)::int as n from outbox');
+    expect(outbox.rows[0]?.n).toBe(0);
+  });
+
+  it("gives a GitHub delivery's handler that installation's client", async () => {
+    const asked: number[] = [];
+    const github: GitHubPort = {
+      forInstallation: (id) => {
+        asked.push(id);
+        return { name: `installation ${id}` } as unknown as GitHubClient;
+      },
+      forRepository: () => Promise.reject(new Error('not asked')),
+    };
+    const { bus } = await host(['hub'], { github });
+    const reply = await bus.request(event('github.issues.opened', { action: 'opened', installation: { id: 77 } }), {
+      timeoutMs: 5000,
+    });
+    expect(reply).toEqual({ client: 'installation 77' });
+    expect(asked).toEqual([77]);
+    expect(await bus.request(event('github.issues.closed', { action: 'closed' }), { timeoutMs: 5000 })).toEqual({
+      client: null,
+    });
+  });
+
+  it('runs a declared schedule once per interval across runtimes, and goes on after a failed run', async () => {
+    const runs = ((globalThis as { sweeperRuns?: string[] }).sweeperRuns ??= []);
+    runs.length = 0;
+    const shared = await createBus({ streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog });
+    await host(['sweeper'], { instanceId: 'one' }, shared);
+    await host(['sweeper'], { instanceId: 'two' }, shared);
+    await eventually(() => runs.length >= 4, 'four sweeps');
+    // Each due time ran once, whichever runtime took it.
+    expect(new Set(runs).size).toBe(runs.length);
+    const row = await db.store.query<{ failures: number; last_error: string | null }>(
+      "select failures, last_error from agent_schedules where agent_id = 'sweeper' and name = 'sweep'",
+    );
+    expect(row.rows[0]).toEqual({ failures: 0, last_error: null });
+  });
+
+  it('refuses at start an agent whose handlers and manifest disagree, naming both sides', async () => {
+    const err: unknown = await host(['mismatched']).catch((e: unknown) => e);
+    expect(isWowError(err, 'WOW_ERR_AGENT_ENTRY')).toBe(true);
+    expect((err as Error).message).toContain('wakes it on "test.mismatch.b" but `on` has no handler');
+    expect((err as Error).message).toContain(
+      '`on` handles "test.mismatch.c" but agent.yml\'s wakesOn does not list it',
+    );
+  });
+
+  it('names the variable of a bad setting at start, and never shows its value', async () => {
+    const err: unknown = await host(['ledger'], { env: { LEDGER_LIMIT: 'secret-ish' } }).catch((e: unknown) => e);
+    expect(isWowError(err, 'WOW_ERR_CONFIG')).toBe(true);
+    expect((err as Error).message).toContain('LEDGER_LIMIT');
+    expect((err as Error).message).not.toContain('secret-ish');
+    const missing: unknown = await host(['ledger'], { env: {} }).catch((e: unknown) => e);
+    expect((missing as Error).message).toMatch(/LEDGER_LIMIT: .*\(not set\)/);
+  });
+});
