@@ -107,10 +107,10 @@ export function createSetupContext<Settings>(s: AgentServices, settings: Setting
   return { ...base, settings, githubApp: github };
 }
 
-/** The installation a GitHub delivery came from (`data.installation.id`), if any. */
+/** The installation a GitHub delivery came from: the door puts its id beside the payload (`data.installationId`). */
 function installationOf(event: CloudEvent): number | undefined {
   if (!event.type.startsWith('github.')) return undefined;
-  const id = (event.data as { installation?: { id?: unknown } } | null)?.installation?.id;
+  const id = (event.data as { installationId?: unknown } | null)?.installationId;
   return typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined;
 }
 

@@ -244,12 +244,24 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
       forRepository: () => Promise.reject(new Error('not asked')),
     };
     const { bus } = await host(['hub'], { github });
-    const reply = await bus.request(event('github.issues.opened', { action: 'opened', installation: { id: 77 } }), {
-      timeoutMs: 5000,
-    });
+    const reply = await bus.request(
+      event('github.issues.opened', {
+        name: 'issues',
+        id: 'd-1',
+        installationId: 77,
+        payload: { action: 'opened', installation: { id: 77 } },
+      }),
+      {
+        timeoutMs: 5000,
+      },
+    );
     expect(reply).toEqual({ client: 'installation 77' });
     expect(asked).toEqual([77]);
-    expect(await bus.request(event('github.issues.closed', { action: 'closed' }), { timeoutMs: 5000 })).toEqual({
+    expect(
+      await bus.request(event('github.issues.closed', { name: 'issues', id: 'd-2', payload: { action: 'closed' } }), {
+        timeoutMs: 5000,
+      }),
+    ).toEqual({
       client: null,
     });
   });
