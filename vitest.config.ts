@@ -9,5 +9,21 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // `--coverage` (ci.yml on pull requests): istanbul JSON for WowVision's coverage rule,
+    // and a summary for the log. Tests, doubles, fixtures and benchmarks are not measured.
+    coverage: {
+      provider: 'v8',
+      include: [
+        'platform/**/*.ts',
+        'domains/**/*.ts',
+        'agents/*/src/**/*.ts',
+        'app/**/*.ts',
+        'cli/**/*.ts',
+        'actions/**/*.ts',
+      ],
+      exclude: ['**/test/**', '**/*.test.ts'],
+      reporter: ['json', 'text-summary'],
+      reportsDirectory: 'coverage',
+    },
   },
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { tempRepo } from '../../agents/wowvision/test/support/temp-repo.ts';
 
 const exec = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
@@ -68,6 +69,46 @@ describe('every workflow', async () => {
         for (const step of job.steps.filter((s) => s.uses?.startsWith('actions/checkout@') === true))
           expect(step.with?.['persist-credentials'], `${file}: ${JSON.stringify(step)}`).toBe(false);
       }
+    }
+  });
+});
+
+describe('.github/workflows/ci.yml: coverage', () => {
+  it('measures coverage in the test step, then holds a pull request to rules/coverage.yml with the report it wrote', async () => {
+    const steps = Object.values((await readWorkflow('ci.yml')).jobs).flatMap((job) => job.steps);
+    const test = steps.findIndex((s) => s.run === 'npm test -- --coverage');
+    const gate = steps.findIndex((s) => s.run?.includes('--config rules/coverage.yml') === true);
+    expect(test).toBeGreaterThan(-1);
+    expect(gate).toBeGreaterThan(test);
+    expect(steps[gate]).toMatchObject({ if: "github.event_name == 'pull_request'" });
+    expect(steps[gate]?.run).toContain('--trusted-code');
+    expect(steps[gate]?.run).toContain('--base "$BASE_SHA"');
+  });
+
+  it("finds a pull request's changed lines that no test runs, by the pack ci.yml names", async () => {
+    const repo = await tempRepo({
+      '.github/wowvision.yml': await readFile(join(root, 'rules/coverage.yml'), 'utf8'),
+      '.gitignore': 'coverage/\n',
+    });
+    try {
+      const statementMap = Object.fromEntries(
+        [2, 3, 4].map((line, i) => [String(i), { start: { line, column: 2 }, end: { line, column: 20 } }]),
+      );
+      const path = join(repo.dir, 'src/grade.ts');
+      await repo.write({
+        'src/grade.ts':
+          "export function grade(n: number): string {\n  if (n > 90) return 'A';\n  if (n > 50) return 'B';\n  return 'C';\n}\n",
+        'coverage/coverage-final.json': JSON.stringify({
+          [path]: { path, statementMap, fnMap: {}, branchMap: {}, s: { 0: 3, 1: 0, 2: 0 }, f: {}, b: {} },
+        }),
+      });
+      const review = await repo.review({ base: 'main', trustedCode: true });
+      expect(review.findings.map((f) => [f.rule, f.path, f.line])).toEqual([
+        ['changed-lines-tested', 'src/grade.ts', 3],
+      ]);
+      expect(review.conclusion).toBe('failure');
+    } finally {
+      await repo.dispose();
     }
   });
 });
