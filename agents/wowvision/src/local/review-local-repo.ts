@@ -13,6 +13,7 @@ import { findRulePack, type ReadRuleFile } from '../pack/find-rule-pack.ts';
 import type { PackText } from '../pack/load-rule-pack.ts';
 import type { RulePack } from '../pack/rule-pack.ts';
 import { openGitChange } from '../repo/open-git-change.ts';
+import { readCommittedFile } from '../repo/read-committed-file.ts';
 
 export interface LocalReviewOptions {
   cwd: string;
@@ -57,7 +58,7 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
   try {
     const root = (await runGit(options.cwd, ['rev-parse', '--show-toplevel'])).trim();
     const fromRules = async (path: string): Promise<string | undefined> => {
-      if (change.base !== undefined) return runGit(root, ['show', `${change.base}:${path}`]).catch(() => undefined);
+      if (change.base !== undefined) return readCommittedFile(root, change.base, path);
       return change.snapshot.blobs.has(path) ? change.snapshot.read(path) : undefined;
     };
     const explicit =
