@@ -210,6 +210,12 @@ export const errorCodes = {
   },
   WOW_ERR_GIT_REVISION: { template: '"%s" is not a commit in %s; %s.', retryable: false, status: 400 },
   WOW_ERR_CLI_USAGE: { template: '%s', retryable: false, status: 400 },
+  WOW_ERR_GITHUB_LOGIN: {
+    template:
+      'GitHub did not say which login this client writes as (%s), so its own marked comments and issues cannot be told from copies. Use an installation token, a GITHUB_TOKEN or a personal token; the App itself (a JWT) cannot write comments.',
+    retryable: true,
+    status: 502,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -35,6 +35,16 @@ export class WowError extends Error {
 }
 
 /** Any thrown value as plain data; unknown errors are retryable (a crash is usually transient). */
+/**
+ * A bug in our code (calling what is not a function, a name that does not exist, a value
+ * out of range) fails the same way on every attempt: retrying it only delays the dead
+ * letter. A TypeError with a cause is the exception: fetch reports a network failure so.
+ */
+function isProgrammingError(err: Error): boolean {
+  if (err instanceof ReferenceError || err instanceof SyntaxError || err instanceof RangeError) return true;
+  return err instanceof TypeError && err.cause === undefined;
+}
+
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof WowError) return err.toJSON();
   if (err instanceof Error) {
@@ -43,7 +53,7 @@ export function serializeError(err: unknown): SerializedError {
       name: err.name,
       code: 'WOW_ERR_UNEXPECTED',
       message: err.message,
-      retryable: typeof retryable === 'boolean' ? retryable : true,
+      retryable: typeof retryable === 'boolean' ? retryable : !isProgrammingError(err),
     };
   }
   return { name: 'Error', code: 'WOW_ERR_UNEXPECTED', message: String(err), retryable: true };

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isWowError, type WowError } from '#platform';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 import {
   loadQuestionnaire,
@@ -221,8 +222,18 @@ describe('the templates themselves', () => {
     const readme = [...first.files.keys()].find((p) => p.endsWith('README.md.eta')) ?? '';
     const unescaped: AgentTemplate = { ...first, files: new Map([[readme, '# <%= it.name %>\n']]) };
     expect(() => render(unescaped, benign)).toThrow(
-      `templates/agents/${first.name}/files/${readme}: <%= it.name %> gives a raw string`,
+      `templates/agents/${first.name}/files/${readme} is invalid: <%= it.name %> gives a raw string`,
     );
+    // Broken the same way on every attempt: a WowError the bus never retries.
+    const broken = (() => {
+      try {
+        render(unescaped, benign);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(isWowError(broken, 'WOW_ERR_FACTORY_TEMPLATE')).toBe(true);
+    expect((broken as WowError).retryable).toBe(false);
     const rawTag: AgentTemplate = { ...first, files: new Map([[readme, '# <%~ it.name %>\n']]) };
     expect(() => render(rawTag, benign)).toThrow('<%~ it.name %> writes raw text');
     const wrongPlace: AgentTemplate = { ...first, files: new Map([[readme, '# <%= it.ts(it.name) %>\n']]) };

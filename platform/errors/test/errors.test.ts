@@ -50,4 +50,19 @@ describe('error registry', () => {
     });
     expect(serializeError('plain string')).toMatchObject({ code: 'WOW_ERR_UNEXPECTED', message: 'plain string' });
   });
+
+  it('never retries a bug in our code, but does retry a network failure that fetch reports as a TypeError', () => {
+    const bug = (() => {
+      try {
+        (undefined as unknown as { render(): void }).render();
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(serializeError(bug)).toMatchObject({ name: 'TypeError', retryable: false });
+    expect(serializeError(new ReferenceError('x is not defined'))).toMatchObject({ retryable: false });
+    expect(serializeError(new RangeError('Maximum call stack size exceeded'))).toMatchObject({ retryable: false });
+    const network = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), {}) });
+    expect(serializeError(network)).toMatchObject({ name: 'TypeError', retryable: true });
+  });
 });

@@ -1,4 +1,5 @@
 import { Eta } from 'eta';
+import { createError } from '#platform';
 import type { AgentTemplate } from './agent-template.ts';
 import { escapedOutput, type EscapeContext } from './escaped-output.ts';
 import type { TemplateData } from './template-data.ts';
@@ -103,6 +104,11 @@ function renderText(template: AgentTemplate, source: string, text: string, data:
   try {
     return eta.renderString(text, data);
   } catch (err) {
-    throw new Error(`templates/agents/${template.name}/files/${source}: ${(err as Error).message}`, { cause: err });
+    // A template that fails to render fails the same way every time: never retried.
+    throw createError(
+      'WOW_ERR_FACTORY_TEMPLATE',
+      [`templates/agents/${template.name}/files/${source}`, (err as Error).message],
+      { cause: err },
+    );
   }
 }
