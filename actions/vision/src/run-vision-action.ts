@@ -1,5 +1,6 @@
-import { appendFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import * as core from '@actions/core';
 import { Octokit } from '@octokit/core';
 import { createLlmClient } from '#platform';
 import {
@@ -8,17 +9,25 @@ import {
   completeCheckRun,
   fetchMissingCommits,
   formatText,
+  inlineCode,
   reviewLocalRepo,
   startCheckRun,
   toSarif,
   type GitHubRepo,
   type Review,
 } from '../../../agents/wowvision/src/index.ts';
-import { readActionEnv, type ActionEnv } from './action-env.ts';
-import { annotationCommands, perStepLimit, plainCommand } from './workflow-commands.ts';
+import { readActionInputs, type ActionContext, type ActionInputs } from './action-inputs.ts';
+import { annotateFindings, perStepLimit } from './annotate-findings.ts';
 
-export interface ActionIo {
-  stdout: { write(text: string): unknown };
+export interface VisionActionRun {
+  /** @actions/github's context: the event and the repository. */
+  context: ActionContext;
+  /** The job's workspace (GITHUB_WORKSPACE). */
+  workspace: string;
+  /** The job's environment: only what a tool needs to start is handed on to tool kinds. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The job summary, when the run has one. */
+  summary?: typeof core.summary | undefined;
   /** For tests: a fetch that answers as GitHub would. */
   fetch?: typeof fetch;
 }
@@ -27,24 +36,25 @@ export interface ActionIo {
 export const actionExit = { ok: 0, blocked: 1, failed: 2 } as const;
 
 const externalId = 'wowvision-action';
+const failedTitle = 'WowVision could not review this change';
 
 /**
  * The WowVision Action: the engine on the checked-out repository, the rules of the base
  * commit. With a token that may write checks the findings become a "WowVision" check
  * run with every annotation; with a read-only one (pull requests from forks) they become
- * workflow-command annotations, which GitHub caps per step, and the log says so. Either
- * way: a job summary, a SARIF file and an exit code that blocks.
+ * workflow annotations, which GitHub caps per step, and the log says so. Either way: a job
+ * summary, a SARIF file, outputs and an exit code that blocks.
  */
-export async function runVisionAction(env: Record<string, string | undefined>, io: ActionIo): Promise<number> {
-  const out = (line: string) => io.stdout.write(`${line}\n`);
-  const action = await readActionEnv(env);
+export async function runVisionAction(run: VisionActionRun): Promise<number> {
+  const action = readActionInputs(run.context, run.workspace);
+  const { summary } = run;
   const fetched = await fetchMissingCommits(
     action.checkout,
     [action.base, action.head].filter((s) => s !== undefined),
   );
-  if (fetched.length > 0) out(`Fetched ${fetched.join(', ')} into the shallow checkout to find the merge base.`);
+  if (fetched.length > 0) core.info(`Fetched ${fetched.join(', ')} into the shallow checkout to find the merge base.`);
 
-  const at = action.token === undefined ? undefined : repoClient(action, io.fetch);
+  const at = action.token === undefined ? undefined : repoClient(action, run.fetch);
   const check =
     at === undefined || action.head === undefined ? { degraded: 'no token was given' } : await startCheck(at, action);
 
@@ -60,26 +70,27 @@ export async function runVisionAction(env: Record<string, string | undefined>, i
       persistCache: false,
       advisor,
       trustedCode: action.trustedCode,
-      toolEnv: action.env,
+      toolEnv: run.env,
       toolTimeoutMs: action.toolTimeoutMs,
     }));
   } catch (err) {
-    if (!('degraded' in check) && at !== undefined)
-      await failCheck(at, check.id, (err as Error).message).catch(() => undefined);
+    // The message may quote the pull request (a path, a ref): Markdown shows it as code.
+    const said = `**${failedTitle}:** ${inlineCode((err as Error).message, 10_000)}`;
+    if (!('degraded' in check) && at !== undefined) await failCheck(at, check.id, said).catch(() => undefined);
+    await summary?.addRaw(`## WowVision\n\n${said}\n`, true).write();
     throw err;
   }
 
-  out(formatText(review));
+  core.info(formatText(review));
   const output = checkRunOutput(review);
   let note: string | undefined;
   if ('degraded' in check) {
-    const { lines, left } = annotationCommands(review.findings);
-    for (const line of lines) out(line);
+    const left = annotateFindings(review.findings);
     note = `WowVision could not write a check run (${check.degraded}), so findings are shown as workflow annotations, which GitHub caps at ${perStepLimit} errors and ${perStepLimit} warnings per step${left > 0 ? `: ${left} more are listed in the job summary and the SARIF file` : ''}. Give the workflow \`permissions: checks: write\` for every annotation; pull requests from forks get a read-only token.`;
-    out(plainCommand('warning', note, 'WowVision: annotations degraded'));
+    core.warning(note, { title: 'WowVision: annotations degraded' });
   } else if (at !== undefined) {
     await completeCheckRun(at, check.id, review);
-    out(`Annotated ${review.findings.length} finding(s) on the ${checkName} check run.`);
+    core.info(`Annotated ${review.findings.length} finding(s) on the ${checkName} check run.`);
   }
 
   const sarifPath = isAbsolute(action.sarif) ? action.sarif : join(action.workspace, action.sarif);
@@ -87,22 +98,17 @@ export async function runVisionAction(env: Record<string, string | undefined>, i
     sarifPath,
     JSON.stringify(toSarif(review, { version: '1.0.0', uri: 'https://github.com/waooaw/waooaw' }), null, 2) + '\n',
   );
-  if (action.summaryFile !== undefined)
-    await appendFile(
-      action.summaryFile,
-      `## WowVision\n\n${note === undefined ? '' : `> ${note}\n\n`}${output.summary}\n`,
-    );
-  if (action.outputFile !== undefined) {
-    const errors = review.findings.filter((f) => f.severity === 'error').length;
-    await appendFile(
-      action.outputFile,
-      `conclusion=${review.conclusion}\nfindings=${review.findings.length}\nerrors=${errors}\nsarif-file=${sarifPath}\n`,
-    );
-  }
+  await summary
+    ?.addRaw(`## WowVision\n\n${note === undefined ? '' : `> ${note}\n\n`}${output.summary}\n`, true)
+    .write();
+  core.setOutput('conclusion', review.conclusion);
+  core.setOutput('findings', review.findings.length);
+  core.setOutput('errors', review.findings.filter((f) => f.severity === 'error').length);
+  core.setOutput('sarif-file', sarifPath);
   return review.conclusion === 'failure' ? actionExit.blocked : actionExit.ok;
 }
 
-function repoClient(action: ActionEnv, fetchImpl: typeof fetch | undefined): GitHubRepo {
+function repoClient(action: ActionInputs, fetchImpl: typeof fetch | undefined): GitHubRepo {
   const client = new Octokit({
     auth: action.token,
     baseUrl: action.apiUrl,
@@ -113,7 +119,7 @@ function repoClient(action: ActionEnv, fetchImpl: typeof fetch | undefined): Git
 }
 
 /** Starts the check run, or says why this token cannot (read-only tokens get 403). */
-async function startCheck(at: GitHubRepo, action: ActionEnv): Promise<{ id: number } | { degraded: string }> {
+async function startCheck(at: GitHubRepo, action: ActionInputs): Promise<{ id: number } | { degraded: string }> {
   try {
     return { id: await startCheckRun(at, action.head ?? '', externalId, action.runUrl) };
   } catch (err) {
@@ -123,12 +129,12 @@ async function startCheck(at: GitHubRepo, action: ActionEnv): Promise<{ id: numb
   }
 }
 
-async function failCheck(at: GitHubRepo, id: number, message: string): Promise<void> {
+async function failCheck(at: GitHubRepo, id: number, summary: string): Promise<void> {
   await at.client.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
     owner: at.owner,
     repo: at.repo,
     check_run_id: id,
     conclusion: 'failure',
-    output: { title: 'WowVision could not review this change', summary: message.slice(0, 60_000) },
+    output: { title: failedTitle, summary },
   });
 }

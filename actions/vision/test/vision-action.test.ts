@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type * as Sarif from 'sarif';
+import * as core from '@actions/core';
 import { parse } from 'yaml';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubDouble, type GitHubDouble } from '../../../test/doubles/github-api.ts';
+import { inStep, readOutputs, serveGitHubDouble } from '../../../test/support/actions-runner.ts';
 import { examplePayload } from '../../../test/support/github-webhooks.ts';
 import { wow } from '../../../test/support/run-wow.ts';
 import { tempRepo, type TempRepo } from '../../../agents/wowvision/test/support/temp-repo.ts';
+import type { ActionContext } from '../src/action-inputs.ts';
 import { actionExit, runVisionAction } from '../src/run-vision-action.ts';
 
 const exec = promisify(execFile);
@@ -21,6 +24,14 @@ let origin: TempRepo;
 let work: string;
 let github: GitHubDouble;
 let base: string;
+// The runner's files for the step. @actions/core keeps the summary's path once it has written
+// there, so every run in this file writes to the same one (emptied before each run).
+let step: string;
+
+beforeAll(async () => {
+  step = await mkdtemp(join(tmpdir(), 'wowvision-step-'));
+});
+afterAll(() => rm(step, { recursive: true, force: true }));
 
 beforeEach(async () => {
   origin = await tempRepo({
@@ -43,7 +54,7 @@ afterEach(async () => {
 /** A commit on a feature branch of the origin, checked out as actions/checkout does: one commit deep. */
 async function pullRequest(
   files: Record<string, string>,
-): Promise<{ head: string; checkout: string; env: ActionTestEnv }> {
+): Promise<{ head: string; checkout: string; env: ActionTestEnv; context: ActionContext }> {
   await origin.git('checkout', '-q', '-B', 'feature');
   await origin.write(files);
   const head = await origin.commit('feature work');
@@ -59,24 +70,54 @@ async function pullRequest(
   const env: ActionTestEnv = {
     GITHUB_WORKSPACE: checkout,
     GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_EVENT_PATH: join(work, 'event.json'),
-    GITHUB_STEP_SUMMARY: join(work, 'summary.md'),
-    GITHUB_OUTPUT: join(work, 'output'),
+    GITHUB_STEP_SUMMARY: join(step, 'summary.md'),
+    GITHUB_OUTPUT: join(step, 'output'),
     GITHUB_API_URL: 'https://api.github.com',
     GITHUB_RUN_ID: '42',
     INPUT_TOKEN: 'ghs_workflowtoken',
     INPUT_SARIF: 'wowvision.sarif',
   };
-  return { head, checkout, env };
+  // @actions/github's context as the runner's variables make it.
+  const context: ActionContext = {
+    payload: event as ActionContext['payload'],
+    sha: head,
+    repo: { owner: 'acme', repo: 'shop' },
+    runId: 42,
+    serverUrl: 'https://github.com',
+    apiUrl: 'https://api.github.com',
+  };
+  return { head, checkout, env, context };
 }
 
 type ActionTestEnv = Record<'GITHUB_WORKSPACE' | 'GITHUB_STEP_SUMMARY' | 'GITHUB_OUTPUT', string> &
   Record<string, string>;
 
-async function run(env: Record<string, string>) {
-  let stdout = '';
-  const code = await runVisionAction(env, { stdout: { write: (s: string) => (stdout += s) }, fetch: github.fetch });
+/** The Action in this process, with the GitHub double's fetch. */
+async function run({ env, context }: { env: ActionTestEnv; context: ActionContext }) {
+  const { value: code, stdout } = await inStep(env, () =>
+    runVisionAction({
+      context,
+      workspace: env.GITHUB_WORKSPACE,
+      env: process.env,
+      summary: core.summary,
+      fetch: github.fetch,
+    }),
+  );
   return { code, stdout };
+}
+
+/** The Action as GitHub runs it (`node main.js`, action.yml), its context made from the runner's variables. */
+async function runMain(env: Record<string, string>) {
+  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY'])
+    if (env[name] !== undefined) await writeFile(env[name], '');
+  return exec(process.execPath, [new URL('../main.js', import.meta.url).pathname], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+  }).then(
+    ({ stdout }) => ({ code: 0, stdout }),
+    (err: unknown) => err as { code: number; stdout: string },
+  );
 }
 
 const breaking = Object.fromEntries(
@@ -88,8 +129,9 @@ const breaking = Object.fromEntries(
 
 describe('the WowVision Action', () => {
   it('annotates a check run, writes a job summary, outputs and SARIF, and exits 1 when a finding blocks', async () => {
-    const { head, checkout, env } = await pullRequest({ ...breaking, 'src/BadName.ts': 'export const z = 1;\n' });
-    const { code, stdout } = await run(env);
+    const pr = await pullRequest({ ...breaking, 'src/BadName.ts': 'export const z = 1;\n' });
+    const { head, checkout, env } = pr;
+    const { code, stdout } = await run(pr);
     expect(code).toBe(actionExit.blocked);
     expect(stdout).toContain('Fetched');
     expect(github.violations).toEqual([]);
@@ -102,9 +144,14 @@ describe('the WowVision Action', () => {
     const summary = await readFile(env.GITHUB_STEP_SUMMARY, 'utf8');
     expect(summary).toContain('## WowVision');
     expect(summary).toContain('| ❌ | `no-lib` | 12 | lib is being retired | import from core instead |');
-    expect(await readFile(env.GITHUB_OUTPUT, 'utf8')).toBe(
-      `conclusion=failure\nfindings=13\nerrors=12\nsarif-file=${join(checkout, 'wowvision.sarif')}\n`,
-    );
+    const outputs = await readOutputs(env.GITHUB_OUTPUT);
+    expect(outputs).toEqual({
+      conclusion: 'failure',
+      findings: '13',
+      errors: '12',
+      'sarif-file': join(checkout, 'wowvision.sarif'),
+    });
+    expect(Object.keys(outputs)).toEqual(['conclusion', 'findings', 'errors', 'sarif-file']);
 
     const sarif = JSON.parse(await readFile(join(checkout, 'wowvision.sarif'), 'utf8')) as Sarif.Log;
     const cli = await wow(['review', '-C', checkout, '--base', base, '--head', head, '--format', 'json', '--no-cache']);
@@ -123,14 +170,15 @@ describe('the WowVision Action', () => {
   });
 
   it('degrades to workflow-command annotations on a read-only token, within the per-step caps, and says so', async () => {
-    const { env } = await pullRequest(breaking);
+    const pr = await pullRequest(breaking);
+    const { env } = pr;
     github.readOnly = true;
-    const { code, stdout } = await run(env);
+    const { code, stdout } = await run(pr);
     expect(code).toBe(actionExit.blocked);
     const commands = stdout.split('\n').filter((l) => l.startsWith('::error '));
     expect(commands).toHaveLength(10);
     expect(commands[0]).toMatch(
-      /^::error file=src\/use0\.ts,line=1,col=\d+,.*title=no-lib::.*%0AFix: import from core instead$/,
+      /^::error title=no-lib,file=src\/use0\.ts,line=1,endLine=1,col=\d+,endColumn=\d+::.*%0AFix: import from core instead$/,
     );
     expect(stdout).toContain(
       '::warning title=WowVision%3A annotations degraded::WowVision could not write a check run (GitHub answered 403',
@@ -141,16 +189,20 @@ describe('the WowVision Action', () => {
   });
 
   it('passes a clean change', async () => {
-    const { env } = await pullRequest({ 'src/use.ts': "import { x } from '../core/x.ts';\nexport const y = x;\n" });
-    const { code } = await run(env);
+    const pr = await pullRequest({ 'src/use.ts': "import { x } from '../core/x.ts';\nexport const y = x;\n" });
+    const { code } = await run(pr);
     expect(code).toBe(actionExit.ok);
     expect(github.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: 'success' });
-    expect(await readFile(env.GITHUB_OUTPUT, 'utf8')).toContain('conclusion=success\nfindings=0\nerrors=0\n');
+    expect(await readOutputs(pr.env.GITHUB_OUTPUT)).toMatchObject({
+      conclusion: 'success',
+      findings: '0',
+      errors: '0',
+    });
   });
 
   it("judges by the base commit's rules, not rules the pull request relaxes", async () => {
-    const { env } = await pullRequest({ ...breaking, '.github/wowvision.yml': 'rules: []\n' });
-    const { code, stdout } = await run(env);
+    const pr = await pullRequest({ ...breaking, '.github/wowvision.yml': 'rules: []\n' });
+    const { code, stdout } = await run(pr);
     expect(code).toBe(actionExit.blocked);
     expect(stdout).toContain('take effect after merge');
   });
@@ -158,17 +210,37 @@ describe('the WowVision Action', () => {
   it('runs as GitHub runs it (node main.js), with the exit code the workflow sees', async () => {
     const { env } = await pullRequest(breaking);
     const { INPUT_TOKEN: _token, ...withoutToken } = env;
-    const main = new URL('../main.js', import.meta.url).pathname;
-    const result = await exec(process.execPath, [main], {
-      env: { PATH: process.env.PATH ?? '', ...withoutToken },
-    }).then(
-      () => ({ code: 0, stdout: '' }),
-      (err: unknown) => err as { code: number; stdout: string },
-    );
+    const result = await runMain(withoutToken);
     expect(result.code).toBe(actionExit.blocked);
-    expect(result.stdout).toContain('::error file=src/use0.ts,line=1');
+    expect(result.stdout).toContain('::error title=no-lib,file=src/use0.ts,line=1');
     expect(result.stdout).toContain('WowVision could not write a check run (no token was given)');
+    expect(await readOutputs(env.GITHUB_OUTPUT)).toMatchObject({ conclusion: 'failure', errors: '12' });
   });
+
+  it("runs as GitHub runs it against GitHub's API: a check run with every annotation, the token masked; a read-only token falls back", async () => {
+    const { head, env } = await pullRequest(breaking);
+    const served = await serveGitHubDouble(github);
+    try {
+      const written = await runMain({ ...env, GITHUB_API_URL: served.url });
+      expect(written.code).toBe(actionExit.blocked);
+      expect(written.stdout).toContain('::add-mask::ghs_workflowtoken');
+      expect(github.violations).toEqual([]);
+      expect(github.checkRuns).toHaveLength(1);
+      expect(github.checkRuns[0]).toMatchObject({ head_sha: head, status: 'completed', conclusion: 'failure' });
+      expect(github.checkRuns[0]?.annotations).toHaveLength(12);
+      expect(written.stdout).not.toContain('::error title=no-lib');
+      expect(await readFile(env.GITHUB_STEP_SUMMARY, 'utf8')).toContain('| ❌ | `no-lib` | 12 |');
+
+      github.readOnly = true;
+      const degraded = await runMain({ ...env, GITHUB_API_URL: served.url });
+      expect(degraded.code).toBe(actionExit.blocked);
+      expect(degraded.stdout.split('\n').filter((l) => l.startsWith('::error title=no-lib'))).toHaveLength(10);
+      expect(degraded.stdout).toContain('WowVision could not write a check run (GitHub answered 403');
+      expect(github.checkRuns).toHaveLength(1);
+    } finally {
+      await served.close();
+    }
+  }, 60_000);
 
   it("never runs the head's own code with the job's secrets: an ESLint config from the pull request is not run unless the workflow trusts it, and then without them", async () => {
     await origin.write({ '.github/wowvision.yml': `${pack}  - name: lint\n    kind: eslint\n` });
@@ -181,7 +253,7 @@ describe('the WowVision Action', () => {
       "const leak = { meta: { type: 'problem' }, create: (context) => ({ Program: (node) => context.report({ node, message: `reach ${JSON.stringify(reach)}` }) }) };",
       "export default [{ files: ['**/*.js'], plugins: { probe: { rules: { leak } } }, rules: { 'probe/leak': 'error', 'no-var': 'error' } }];",
     ].join('\n');
-    const { checkout, env } = await pullRequest({
+    const { env } = await pullRequest({
       'package.json': '{ "type": "module" }\n',
       'eslint.config.js': `${probe}\n`,
       'src/a.js': 'var a = 1;\nexport { a };\n',
@@ -193,46 +265,57 @@ describe('the WowVision Action', () => {
       'INPUT_LLM-API-KEY': 'sk-not-a-real-key',
       DATABASE_URL: 'postgres://app:hunter2@db/waooaw',
     };
-    const main = new URL('../main.js', import.meta.url).pathname;
-    const runMain = (extra: Record<string, string>) =>
-      exec(process.execPath, [main], {
-        env: { PATH: process.env.PATH ?? '', ...withoutToken, ...secrets, ...extra },
-      }).then(
-        ({ stdout }) => ({ code: 0, stdout }),
-        (err: unknown) => err as { code: number; stdout: string },
-      );
-
-    const untrusted = await runMain({});
+    const untrusted = await runMain({ ...withoutToken, ...secrets });
     expect(untrusted.stdout).not.toContain('reach');
     expect(untrusted.stdout).toContain('Not run here: lint (not run: untrusted code');
     expect(await readFile(env.GITHUB_STEP_SUMMARY, 'utf8')).toContain('- `lint`: not run: untrusted code.');
 
-    const trusted = await runMain({ 'INPUT_TRUSTED-CODE': 'true' });
+    const trusted = await runMain({ ...withoutToken, ...secrets, 'INPUT_TRUSTED-CODE': 'true' });
     expect(trusted.code).toBe(actionExit.blocked);
     expect(trusted.stdout).toContain('src/a.js:1:1  error  reach {"env":[],"parent":"unreadable"} (probe/leak)');
     expect(trusted.stdout).toContain('Unexpected var, use let or const instead. (no-var)');
-    expect(checkout).toBeDefined();
   }, 60_000);
 
   it('reads an explicit config input from the base commit, never from the pull request', async () => {
     await origin.write({ 'ci/pack.yml': pack });
     base = await origin.commit('a pack for CI');
-    const { env } = await pullRequest({ ...breaking, 'ci/pack.yml': 'rules: []\n' });
-    const { code, stdout } = await run({ ...env, INPUT_CONFIG: 'ci/pack.yml' });
+    const pr = await pullRequest({ ...breaking, 'ci/pack.yml': 'rules: []\n' });
+    const { code, stdout } = await run({ ...pr, env: { ...pr.env, INPUT_CONFIG: 'ci/pack.yml' } });
     expect(code).toBe(actionExit.blocked);
     expect(github.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
     expect(stdout).toContain('Rule changes in ci/pack.yml take effect after merge.');
   });
 
+  it('fails the check and the step when the review cannot run, showing what the pull request wrote as code, never as Markdown', async () => {
+    // A workflow may build an input from the pull request (its branch name, a path); the error quotes it.
+    const pr = await pullRequest(breaking);
+    const hostile = 'ci/`x` _em_ <img src=x onerror=alert(1)> @acme/maintainers.yml';
+    await expect(run({ ...pr, env: { ...pr.env, INPUT_CONFIG: hostile } })).rejects.toThrow('no rule pack at ci/');
+    const [checkRun] = github.checkRuns;
+    expect(checkRun).toMatchObject({
+      conclusion: 'failure',
+      output: { title: 'WowVision could not review this change' },
+    });
+    const shown = "`no rule pack at ci/'x' _em_ <img src=x onerror=alert(1)> @acme/maintainers.yml in the base commit";
+    expect(checkRun?.output.summary).toContain(shown);
+    expect(checkRun?.output.summary).not.toContain('`x`');
+    const summary = await readFile(pr.env.GITHUB_STEP_SUMMARY, 'utf8');
+    expect(summary).toContain('**WowVision could not review this change:** ');
+    expect(summary).toContain(shown);
+  });
+
   it('stops a tool that does not finish within its timeout, and says so', async () => {
     await origin.write({ '.github/wowvision.yml': `${pack}  - name: lint\n    kind: eslint\n` });
     base = await origin.commit('lint');
-    const { env } = await pullRequest({
+    const pr = await pullRequest({
       'package.json': '{ "type": "module" }\n',
       'eslint.config.js': 'while (true) {}\nexport default [];\n',
       'src/a.js': 'export const a = 1;\n',
     });
-    const { code, stdout } = await run({ ...env, 'INPUT_TRUSTED-CODE': 'true', 'INPUT_TOOL-TIMEOUT': '2' });
+    const { code, stdout } = await run({
+      ...pr,
+      env: { ...pr.env, 'INPUT_TRUSTED-CODE': 'true', 'INPUT_TOOL-TIMEOUT': '2' },
+    });
     expect(code).toBe(actionExit.blocked);
     expect(stdout).toContain(
       "eslint.config.js:1:1  error  the eslint kind did not finish within 2 s and was stopped; raise the tool timeout (the Action's tool-timeout input, wow review --tool-timeout) if the tool needs longer  lint",
@@ -246,15 +329,12 @@ describe('the WowVision Action', () => {
       runs: { using: string; main: string };
     };
     expect(action.runs).toEqual({ using: 'node24', main: 'main.js' });
-    const source = await readFile(new URL('../src/action-env.ts', import.meta.url), 'utf8');
-    const read = [...source.matchAll(/input\('([a-z-]+)'\)/g)].map((m) => m[1]);
+    const source = await readFile(new URL('../src/action-inputs.ts', import.meta.url), 'utf8');
+    const read = [...source.matchAll(/[iI]nput\('([a-z-]+)'\)/g)].map((m) => m[1]);
     expect(new Set(read)).toEqual(new Set(Object.keys(action.inputs)));
-    const { env } = await pullRequest({ 'src/a.ts': 'export const a = 1;\n' });
-    await run(env);
-    const written = (await readFile(env.GITHUB_OUTPUT, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => l.split('=')[0]);
+    const pr = await pullRequest({ 'src/a.ts': 'export const a = 1;\n' });
+    await run(pr);
+    const written = Object.keys(await readOutputs(pr.env.GITHUB_OUTPUT));
     expect(written.sort()).toEqual(Object.keys(action.outputs).sort());
     const workflow = parse(
       await readFile(new URL('../../../.github/workflows/wowvision.yml', import.meta.url), 'utf8'),
@@ -263,7 +343,12 @@ describe('the WowVision Action', () => {
   });
 
   it('refuses a malformed input with a message that names it', async () => {
-    const { env } = await pullRequest({ 'src/a.ts': 'export const a = 1;\n' });
-    await expect(run({ ...env, INPUT_ALL: 'yes' })).rejects.toThrow('input "all" must be true or false, not "yes"');
+    const pr = await pullRequest({ 'src/a.ts': 'export const a = 1;\n' });
+    await expect(run({ ...pr, env: { ...pr.env, INPUT_ALL: 'yes' } })).rejects.toThrow(
+      'Input does not meet YAML 1.2 "Core Schema" specification: all',
+    );
+    await expect(run({ ...pr, env: { ...pr.env, 'INPUT_TOOL-TIMEOUT': '0' } })).rejects.toThrow(
+      'input "tool-timeout" must be a whole number of seconds from 1 to 99999, not "0"',
+    );
   });
 });

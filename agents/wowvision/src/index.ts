@@ -12,6 +12,7 @@ export { reviewChange, type ReviewChangeInput } from './engine/review-change.ts'
 export { baselineOf, parseBaseline, type Baseline } from './engine/baseline.ts';
 export type { Conclusion, Finding, Review, WaivedFinding } from './engine/finding.ts';
 export { formatText, summaryLine } from './report/format-text.ts';
+export { inlineCode } from './report/inline-code.ts';
 export { toSarif } from './report/to-sarif.ts';
 export { checkRunOutput, checkLimits, type Annotation, type CheckRunOutput } from './report/check-run-output.ts';
 export { loadRulePack, builtinPackNames } from './pack/load-rule-pack.ts';
