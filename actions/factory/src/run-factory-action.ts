@@ -1,7 +1,10 @@
-import { access, appendFile, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as core from '@actions/core';
+import type { context } from '@actions/github';
 import { Octokit } from '@octokit/core';
+import { toMarkdown } from 'mdast-util-to-markdown';
 import {
   checkQuestionnaireIssue,
   loadQuestionnaire,
@@ -12,8 +15,15 @@ import {
   type QuestionnaireOutcome,
 } from '../../../agents/factory/src/index.ts';
 
-export interface ActionIo {
-  stdout: { write(text: string): unknown };
+/** What the Action reads of @actions/github's context: the event and where the API is. */
+export type FactoryContext = Pick<typeof context, 'eventName' | 'payload' | 'apiUrl'>;
+
+export interface FactoryActionRun {
+  context: FactoryContext;
+  /** The job's workspace (GITHUB_WORKSPACE), where the workflow may have checked the repository out. */
+  workspace: string;
+  /** The job summary, when the run has one. */
+  summary?: typeof core.summary | undefined;
   /** For tests: a fetch that answers as GitHub would. */
   fetch?: typeof fetch;
 }
@@ -29,52 +39,52 @@ const platformRoot = fileURLToPath(new URL('../../../', import.meta.url));
  * against the agents of the checked-out repository (when the workflow checks it out), and
  * the agent is generated from its own templates when it has them.
  */
-export async function runFactoryAction(env: Record<string, string | undefined>, io: ActionIo): Promise<number> {
-  const out = (line: string) => io.stdout.write(`${line}\n`);
-  const event = env.GITHUB_EVENT_NAME ?? '';
+export async function runFactoryAction(run: FactoryActionRun): Promise<number> {
+  const event = run.context.eventName;
   if (event !== 'issues' && event !== 'issue_comment') {
-    out(
+    core.info(
       `WowAgentFactory answers issues and issue_comment events; this run is for "${event || 'no event'}", so there is nothing to do.`,
     );
-    await writeOutputs(env, { outcome: 'ignored' });
+    core.setOutput('outcome', 'ignored');
     return factoryExit.ok;
   }
-  if (env.GITHUB_EVENT_PATH === undefined)
-    throw new Error('GITHUB_EVENT_PATH is not set; run this action from a workflow');
-  const payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as IssuePayload;
-  const token = env.INPUT_TOKEN?.trim();
-  if (token === undefined || token === '')
+  if (Object.keys(run.context.payload).length === 0)
+    throw new Error(
+      'the event payload is empty: GITHUB_EVENT_PATH is not set or names no file; run this action from a workflow',
+    );
+  const payload = run.context.payload as IssuePayload;
+  const token = core.getInput('token');
+  if (token === '')
     throw new Error('input "token" is empty; give a token that may write contents, pull requests and issues');
+  core.setSecret(token);
 
-  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const checkedOut = await access(join(workspace, 'agents')).then(
+  const checkedOut = await access(join(run.workspace, 'agents')).then(
     () => true,
     () => false,
   );
   const client = new Octokit({
     auth: token,
-    baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    baseUrl: run.context.apiUrl,
     userAgent: 'waooaw-factory-action',
-    ...(io.fetch === undefined ? {} : { request: { fetch: io.fetch } }),
+    ...(run.fetch === undefined ? {} : { request: { fetch: run.fetch } }),
   });
   const outcome = await checkQuestionnaireIssue(
     client,
     payload,
     await loadQuestionnaire(),
-    await platformFacts(join(checkedOut ? workspace : platformRoot, 'agents')),
+    await platformFacts(join(checkedOut ? run.workspace : platformRoot, 'agents')),
     {
-      templates: await loadTemplates(await templatesFor(checkedOut ? workspace : platformRoot)),
+      templates: await loadTemplates(await templatesFor(checkedOut ? run.workspace : platformRoot)),
       typecheckRoot: platformRoot,
     },
   );
-  out(describe(outcome));
-  await writeOutputs(env, {
-    outcome: outcome.did,
-    ...('request' in outcome ? { 'agent-id': outcome.request.id } : {}),
-    ...(outcome.did === 'published' ? { 'pull-request': String(outcome.pull.number) } : {}),
-  });
-  if (env.GITHUB_STEP_SUMMARY !== undefined)
-    await appendFile(env.GITHUB_STEP_SUMMARY, `## WowAgentFactory\n\n${describe(outcome)}\n`);
+  core.info(describe(outcome));
+  core.setOutput('outcome', outcome.did);
+  if ('request' in outcome) core.setOutput('agent-id', outcome.request.id);
+  if (outcome.did === 'published') core.setOutput('pull-request', outcome.pull.number);
+  // The line names what the issue's answers named: Markdown shows it as the text it is.
+  const said = toMarkdown({ type: 'paragraph', children: [{ type: 'text', value: describe(outcome) }] });
+  await run.summary?.addRaw(`## WowAgentFactory\n\n${said}`, true).write();
   return factoryExit.ok;
 }
 
@@ -101,14 +111,4 @@ function describe(o: QuestionnaireOutcome): string {
     case 'cancelled':
       return `Issue #${o.issue}: cancelled${o.pull === undefined ? '' : `; pull request #${o.pull} is closed`}.`;
   }
-}
-
-async function writeOutputs(env: Record<string, string | undefined>, outputs: Record<string, string>): Promise<void> {
-  if (env.GITHUB_OUTPUT === undefined) return;
-  await appendFile(
-    env.GITHUB_OUTPUT,
-    Object.entries(outputs)
-      .map(([k, v]) => `${k}=${v}\n`)
-      .join(''),
-  );
 }

@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import * as core from '@actions/core';
+import { fromMarkdown } from 'mdast-util-from-markdown';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
+import { inStep, readOutputs, serveGitHubDouble } from '../../../test/support/actions-runner.ts';
 import { body, commentPayload, issuePayload } from '../../../agents/factory/test/support/questionnaire-issue.ts';
-import { factoryExit, runFactoryAction } from '../src/run-factory-action.ts';
+import { factoryExit, runFactoryAction, type FactoryContext } from '../src/run-factory-action.ts';
 
 const exec = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -18,34 +21,32 @@ describe('the Factory Action', () => {
   let dir: string;
   let github: GitHubDouble;
   let repo: DoubleRepo;
+  /** The Action in this process: @actions/github's context as the runner's variables make it, the double's fetch. */
   const run = async (event: string, payload: unknown) => {
-    await writeFile(join(dir, 'event.json'), JSON.stringify(payload));
-    await writeFile(join(dir, 'output'), '');
-    let stdout = '';
-    const code = await runFactoryAction(
+    const context: FactoryContext = {
+      eventName: event,
+      payload: payload as FactoryContext['payload'],
+      apiUrl: 'https://api.github.com',
+    };
+    const { value: code, stdout } = await inStep(
       {
-        GITHUB_EVENT_NAME: event,
-        GITHUB_EVENT_PATH: join(dir, 'event.json'),
-        GITHUB_WORKSPACE: repo.dir,
-        GITHUB_REPOSITORY: 'acme/platform',
-        GITHUB_API_URL: 'https://api.github.com',
         GITHUB_OUTPUT: join(dir, 'output'),
         GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
         INPUT_TOKEN: 'ghs_workflowtoken',
       },
-      { stdout: { write: (s: string) => (stdout += s) }, fetch: github.fetch },
+      () => runFactoryAction({ context, workspace: repo.dir, summary: core.summary, fetch: github.fetch }),
     );
-    return {
-      code,
-      stdout,
-      outputs: Object.fromEntries(
-        (await readFile(join(dir, 'output'), 'utf8'))
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => l.split('=')),
-      ) as Record<string, string>,
-    };
+    return { code, stdout, outputs: await readOutputs(join(dir, 'output')) };
+  };
+  /** The Action as GitHub runs it (`node main.js`, action.yml), its context made from the runner's variables. */
+  const runMain = async (env: Record<string, string>) => {
+    await writeFile(join(dir, 'output'), '');
+    return exec(process.execPath, [join(root, 'actions/factory/main.js')], {
+      env: { PATH: process.env.PATH ?? '', GITHUB_OUTPUT: join(dir, 'output'), ...env },
+    }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (err: unknown) => err as { code: number; stdout: string },
+    );
   };
 
   beforeAll(async () => {
@@ -123,20 +124,56 @@ describe('the Factory Action', () => {
     expect(comment?.body).toContain('**Agent name** contains U+2028 (LINE SEPARATOR)');
   }, 60_000);
 
-  it('runs as GitHub runs it (node main.js), with the exit code the workflow sees', async () => {
-    await writeFile(join(dir, 'output'), '');
-    const { stdout } = await exec(process.execPath, [join(root, 'actions/factory/main.js')], {
-      env: { PATH: process.env.PATH ?? '', GITHUB_EVENT_NAME: 'schedule', GITHUB_OUTPUT: join(dir, 'output') },
+  it('writes its job summary as the text it says: what the event names is never Markdown or HTML', async () => {
+    const hostile = '<img src=x onerror=alert(1)> _em_ `code` [link](x.html)';
+    const result = await run('issues', { ...issuePayload('opened', body('Release Notes')), action: hostile });
+    expect(result.outputs).toEqual({ outcome: 'ignored' });
+    const [heading, line, ...rest] = fromMarkdown(await readFile(join(dir, 'summary.md'), 'utf8')).children;
+    expect(heading).toMatchObject({ type: 'heading', children: [{ type: 'text', value: 'WowAgentFactory' }] });
+    expect(line).toMatchObject({
+      type: 'paragraph',
+      children: [{ type: 'text', value: `Nothing to do: the issue was ${hostile}, which changes no answer.` }],
     });
-    expect(stdout).toContain('this run is for "schedule"');
-    expect(await readFile(join(dir, 'output'), 'utf8')).toBe('outcome=ignored\n');
-    const failed = await exec(process.execPath, [join(root, 'actions/factory/main.js')], {
-      env: { PATH: process.env.PATH ?? '', GITHUB_EVENT_NAME: 'issues' },
-    }).catch((e: unknown) => e as { code: number; stdout: string });
-    expect(failed).toMatchObject({ code: 1 });
-    expect((failed as { stdout: string }).stdout).toContain(
-      '::error title=WowAgentFactory failed::GITHUB_EVENT_PATH is not set',
+    expect(line?.type === 'paragraph' ? line.children : []).toHaveLength(1);
+    expect(rest).toEqual([]);
+  }, 60_000);
+
+  it('runs as GitHub runs it (node main.js), with the exit code the workflow sees', async () => {
+    const ignored = await runMain({ GITHUB_EVENT_NAME: 'schedule' });
+    expect(ignored).toMatchObject({ code: factoryExit.ok });
+    expect(ignored.stdout).toContain('this run is for "schedule"');
+    expect(await readOutputs(join(dir, 'output'))).toEqual({ outcome: 'ignored' });
+    const failed = await runMain({ GITHUB_EVENT_NAME: 'issues' });
+    expect(failed).toMatchObject({ code: factoryExit.failed });
+    expect(failed.stdout).toContain(
+      '::error::WowAgentFactory failed: the event payload is empty: GITHUB_EVENT_PATH is not set',
     );
+  }, 60_000);
+
+  it("runs as GitHub runs it against GitHub's API: answers a questionnaire with its comment, the token masked", async () => {
+    const served = await serveGitHubDouble(github);
+    try {
+      const invalid = issuePayload('opened', body('Release Notes').replace('release-notes', 'Release Notes!'));
+      await writeFile(join(dir, 'event.json'), JSON.stringify({ ...invalid, issue: { ...invalid.issue, number: 34 } }));
+      await writeFile(join(dir, 'summary.md'), '');
+      const result = await runMain({
+        GITHUB_EVENT_NAME: 'issues',
+        GITHUB_EVENT_PATH: join(dir, 'event.json'),
+        GITHUB_WORKSPACE: repo.dir,
+        GITHUB_API_URL: served.url,
+        GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+        INPUT_TOKEN: 'ghs_workflowtoken',
+      });
+      expect(result.code).toBe(factoryExit.ok);
+      expect(result.stdout).toContain('::add-mask::ghs_workflowtoken');
+      expect(result.stdout).toMatch(/Issue #34: \d+ problem\(s\) with the answers/);
+      expect(await readOutputs(join(dir, 'output'))).toEqual({ outcome: 'invalid' });
+      expect(github.comments.find((c) => c.issue === 34)?.body).toContain('Agent id');
+      expect(await readFile(join(dir, 'summary.md'), 'utf8')).toMatch(/^## WowAgentFactory\n\nIssue #34: \d+ problem/);
+      expect(github.violations).toEqual([]);
+    } finally {
+      await served.close();
+    }
   }, 60_000);
 
   it('declares every output it writes, and runs on Node 24', async () => {

@@ -6,9 +6,10 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventuallyPasses } from '#platform/testing';
 import { hostileTexts } from '../../../test/fixtures/hostile/corpus.ts';
+import { inStep, readOutputs } from '../../../test/support/actions-runner.ts';
 import { wow } from '../../../test/support/run-wow.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
-import { runFactoryAction } from '../../../actions/factory/src/run-factory-action.ts';
+import { runFactoryAction, type FactoryContext } from '../../../actions/factory/src/run-factory-action.ts';
 import { loadQuestionnaire, type IssuePayload } from '../src/index.ts';
 import { platformRoot } from './support/factory-target.ts';
 import { startFactoryBehindDoor, type FactoryBehindDoor } from './support/factory-behind-door.ts';
@@ -164,21 +165,20 @@ describe("the hostile-input corpus through the Factory's three doors", () => {
     );
   };
   const runAction = async (payload: IssuePayload) => {
-    await writeFile(join(dir, 'event.json'), JSON.stringify(payload));
-    await writeFile(join(dir, 'output'), '');
-    let stdout = '';
-    const code = await runFactoryAction(
-      {
-        GITHUB_EVENT_NAME: 'issues',
-        GITHUB_EVENT_PATH: join(dir, 'event.json'),
-        GITHUB_WORKSPACE: door.target.repo.dir,
-        GITHUB_API_URL: 'https://api.github.com',
-        GITHUB_OUTPUT: join(dir, 'output'),
-        INPUT_TOKEN: 'ghs_workflowtoken',
-      },
-      { stdout: { write: (s: string) => (stdout += s) }, fetch: door.target.github.fetch },
+    const { value: code, stdout } = await inStep(
+      { GITHUB_OUTPUT: join(dir, 'output'), INPUT_TOKEN: 'ghs_workflowtoken' },
+      () =>
+        runFactoryAction({
+          context: {
+            eventName: 'issues',
+            payload: payload as FactoryContext['payload'],
+            apiUrl: 'https://api.github.com',
+          },
+          workspace: door.target.repo.dir,
+          fetch: door.target.github.fetch,
+        }),
     );
-    return { code, stdout, outputs: await readFile(join(dir, 'output'), 'utf8') };
+    return { code, stdout, outputs: await readOutputs(join(dir, 'output')) };
   };
 
   /** The generated agent says what plain words make it say: the same statements, the text as values, no Markdown or SQL from it. */
@@ -301,7 +301,7 @@ describe("the hostile-input corpus through the Factory's three doors", () => {
         const result = await runAction(
           issuePayload('opened', issueBody(everywhere(text)), { number: issue, author: 'maintainer' }),
         );
-        expect(result.outputs).toBe('outcome=invalid\n');
+        expect(result.outputs).toEqual({ outcome: 'invalid' });
         expect(fieldsRefused(factoryComment(issue), text, (label) => `- **${label}**`)).toEqual(textFields);
         expect(writesMade()).toBe(before);
       },
@@ -314,7 +314,7 @@ describe("the hostile-input corpus through the Factory's three doors", () => {
         const result = await runAction(
           issuePayload('opened', issueBody(freeText(id, text)), { number: issue, author: 'maintainer' }),
         );
-        expect(result.outputs).toContain('outcome=published\n');
+        expect(result.outputs).toMatchObject({ outcome: 'published' });
         await expectSameStatements(await branchFiles(id), text);
         expect(door.target.github.violations).toEqual([]);
       },
