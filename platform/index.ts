@@ -49,12 +49,33 @@ export { WowError, serializeError, type SerializedError } from './errors/wow-err
 export { openBlobReader, runGit } from './git/run-git.ts';
 export { createLlmClient, type LlmClient, type LlmClientOptions } from './llm/llm-client.ts';
 export {
-  createGitHubPort,
-  githubDelivery,
+  createGitHubClient,
+  type GitHubAppAuth,
   type GitHubClient,
-  type GitHubPort,
-  type GitHubPortOptions,
-} from './github/github-port.ts';
+  type GitHubClientOptions,
+} from './github/github-client.ts';
+export { createGitHubPort, githubDelivery, type GitHubPort, type GitHubPortOptions } from './github/github-port.ts';
+export {
+  decideRateLimitRetry,
+  defaultGitHubRequestPolicy,
+  type GitHubRequestPolicy,
+  type RateLimitDecision,
+  type RateLimitKind,
+} from './github/github-request-policy.ts';
+export {
+  findMarkedComment,
+  findMarkedIssue,
+  withMarker,
+  writeMarkedComment,
+  writeMarkedIssue,
+  type IssueTarget,
+  type MarkedComment,
+  type MarkedIssue,
+  type MarkedWrite,
+  type RepoTarget,
+} from './github/marked-writes.ts';
+export { getOwnLogin, isWrittenBy } from './github/own-login.ts';
+export type { GitHubObserver } from './github/request-metrics.ts';
 export {
   getRepositoryRole,
   hasRepositoryRole,

@@ -96,7 +96,10 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
           store: runtime.store,
           log,
           metrics: runtime.metrics,
-          github: config.github === undefined ? undefined : createGitHubPort({ credentials: config.github }),
+          github:
+            config.github === undefined
+              ? undefined
+              : createGitHubPort({ credentials: config.github, log, observer: runtime.metrics.github }),
           agentsDir: config.agents.dir,
           ...(ids.length === 0 ? {} : { ids }),
         });

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Octokit } from '@octokit/core';
 import {
   changedAgents,
   createError,
+  createGitHubClient,
   createLogger,
   deployAgents,
   loadConfig,
@@ -12,6 +12,7 @@ import {
   runGit,
   type AgentDeployed,
   type DeployOutcome,
+  type Logger,
 } from '#platform';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { reportDeployment, startDeployment, type DeploymentsTarget } from '../github-deployments.ts';
@@ -74,7 +75,7 @@ async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<num
     ]);
 
   const log = createLogger(flags.json === true ? 'silent' : 'warn');
-  const github = deploymentsTarget(io.env, io.fetch);
+  const github = deploymentsTarget(io, log);
   const store = await openStore(config, log);
   try {
     if (flags.rollback === true) {
@@ -166,10 +167,8 @@ function outcomeLine(o: DeployOutcome): string {
 }
 
 /** GitHub Actions hands a run its token and repository; elsewhere nothing is reported. */
-function deploymentsTarget(
-  env: Record<string, string | undefined>,
-  fetchImpl: typeof fetch | undefined,
-): DeploymentsTarget | undefined {
+function deploymentsTarget(io: CliIo, log: Logger): DeploymentsTarget | undefined {
+  const env = io.env;
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   if (
     env.GITHUB_ACTIONS !== 'true' ||
@@ -179,11 +178,12 @@ function deploymentsTarget(
     repo === undefined
   )
     return undefined;
-  const client = new Octokit({
+  const client = createGitHubClient({
     auth: env.GITHUB_TOKEN,
-    baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+    baseUrl: env.GITHUB_API_URL,
     userAgent: 'waooaw-deploy',
-    ...(fetchImpl === undefined ? {} : { request: { fetch: fetchImpl } }),
+    fetch: io.fetch,
+    log,
   });
   const logUrl =
     env.GITHUB_RUN_ID === undefined

@@ -20,7 +20,10 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
           store: runtime.store,
           log,
           metrics: runtime.metrics,
-          github: config.github === undefined ? undefined : createGitHubPort({ credentials: config.github }),
+          github:
+            config.github === undefined
+              ? undefined
+              : createGitHubPort({ credentials: config.github, log, observer: runtime.metrics.github }),
           agentsDir: config.agents.dir,
         });
         // Loaded here so that other commands do not pay for the HTTP stack.

@@ -1,10 +1,12 @@
-import { createAppAuth } from '@octokit/auth-app';
-import { Octokit } from '@octokit/core';
 import { z } from 'zod';
 import type { GitHubAppCredentials } from '../config/load-config.ts';
+import type { Logger } from '../log/logger.ts';
+import { createGitHubClient, type GitHubClient } from './github-client.ts';
+import type { GitHubRequestPolicy } from './github-request-policy.ts';
+import type { GitHubObserver } from './request-metrics.ts';
 
-/** What agents call GitHub with: Octokit's `request`, authenticated as one installation. */
-export type GitHubClient = Pick<Octokit, 'request'>;
+// The client's type, where the agent model has always imported it from.
+export type { GitHubClient };
 
 /**
  * The runtime's door to GitHub: a client per App installation (tokens are minted and
@@ -19,33 +21,35 @@ export interface GitHubPort {
 export interface GitHubPortOptions {
   credentials: Pick<GitHubAppCredentials, 'appId' | 'privateKey' | 'apiUrl'>;
   /** For tests: a fetch that answers as GitHub would. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
+  /** Where rate-limit waits are told. */
+  log?: Logger | undefined;
+  /** Counts each exchange with GitHub (`metrics.github`). */
+  observer?: GitHubObserver | undefined;
+  /** How clients wait and retry; production's unless a test shortens the waits. */
+  policy?: Partial<GitHubRequestPolicy> | undefined;
 }
 
 export function createGitHubPort(options: GitHubPortOptions): GitHubPort {
   const clients = new Map<number, GitHubClient>();
   const installations = new Map<string, Promise<number>>();
   const { appId, privateKey, apiUrl } = options.credentials;
-  const request = options.fetch === undefined ? {} : { request: { fetch: options.fetch } };
+  const clientFor = (installationId: number | undefined) =>
+    createGitHubClient({
+      auth: { appId, privateKey, ...(installationId === undefined ? {} : { installationId }) },
+      baseUrl: apiUrl,
+      fetch: options.fetch,
+      log: options.log,
+      observer: options.observer,
+      policy: options.policy,
+    });
   // Authenticated as the App itself (a JWT): only to find an installation.
-  const asApp = new Octokit({
-    baseUrl: apiUrl,
-    authStrategy: createAppAuth,
-    auth: { appId, privateKey },
-    userAgent: 'waooaw',
-    ...request,
-  });
+  const asApp = clientFor(undefined);
   const port: GitHubPort = {
     forInstallation(installationId) {
       let client = clients.get(installationId);
       if (client === undefined) {
-        client = new Octokit({
-          baseUrl: apiUrl,
-          authStrategy: createAppAuth,
-          auth: { appId, privateKey, installationId },
-          userAgent: 'waooaw',
-          ...request,
-        });
+        client = clientFor(installationId);
         clients.set(installationId, client);
       }
       return client;

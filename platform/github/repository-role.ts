@@ -1,4 +1,4 @@
-import type { GitHubClient } from './github-port.ts';
+import type { GitHubClient } from './github-client.ts';
 
 /**
  * A person's role on a repository, weakest first. `triage` may label and close issues,

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BusObserver, BusStats } from '../bus/bus.ts';
+import type { GitHubObserver } from '../github/request-metrics.ts';
 
 /**
  * The platform's Prometheus metrics, named by Prometheus conventions: one `wow_` prefix,
@@ -9,6 +10,8 @@ import type { BusObserver, BusStats } from '../bus/bus.ts';
 export interface Metrics {
   readonly registry: Registry;
   readonly bus: BusObserver;
+  /** Each exchange with GitHub, given to GitHub clients (`createGitHubPort({ observer })`). */
+  readonly github: GitHubObserver;
   readonly webhooksReceived: Counter<'event' | 'outcome'>;
   readonly agentInFlight: Gauge<'agent'>;
   /** Point-in-time bus gauges are read from this at scrape time. */
@@ -65,6 +68,26 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     registers,
   });
 
+  const githubRequests = new Counter({
+    name: 'wow_github_requests_total',
+    help: 'Requests to GitHub, each retry counted, by method, templated route and status (error: no answer).',
+    labelNames: ['method', 'route', 'status'],
+    registers,
+  });
+  const githubDuration = new Histogram({
+    name: 'wow_github_request_duration_seconds',
+    help: 'Time GitHub took to answer, by method and templated route (waits for rate limits not included).',
+    labelNames: ['method', 'route'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const githubRateLimited = new Counter({
+    name: 'wow_github_rate_limited_total',
+    help: 'Requests GitHub refused for a rate limit (primary, secondary), and whether they were sent again.',
+    labelNames: ['kind', 'retried'],
+    registers,
+  });
+
   let readStats: (() => Promise<BusStats>) | undefined;
   let lastStats: Promise<BusStats | undefined> | undefined;
   // One stats read per scrape serves all three gauges.
@@ -117,9 +140,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     deadLettered: (group, topic) => deadLettered.inc({ group, topic }),
   };
 
+  const github: GitHubObserver = {
+    requested: ({ method, route, status, seconds }) => {
+      githubRequests.inc({ method, route, status });
+      githubDuration.observe({ method, route }, seconds);
+    },
+    rateLimited: (kind, retried) => githubRateLimited.inc({ kind, retried: String(retried) }),
+  };
+
   return {
     registry,
     bus,
+    github,
     webhooksReceived,
     agentInFlight,
     watchBus: (stats) => {

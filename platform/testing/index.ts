@@ -2,4 +2,4 @@
 // of the product entry so no running platform loads it.
 export { eventually, eventuallyPasses } from './eventually.ts';
 export { startTestAgent, type TestAgent, type TestAgentOptions } from './start-test-agent.ts';
-export { quietLog, testBusDefaults } from './test-defaults.ts';
+export { quietLog, testBusDefaults, testGitHubPolicy } from './test-defaults.ts';

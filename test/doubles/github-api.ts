@@ -48,9 +48,21 @@ export interface GitHubDouble {
   readonly roles: Map<string, 'none' | 'read' | 'triage' | 'write' | 'maintain' | 'admin'>;
   /** Answer writes as GitHub does for a fork pull request's read-only GITHUB_TOKEN. */
   readOnly: boolean;
+  /**
+   * Answers the next `times` requests (to `route`, when given) as GitHub does under load,
+   * before anything else is looked at: a secondary rate limit (403, or 429, with its
+   * message and `retry-after`), the primary limit spent (403 with `x-ratelimit-remaining: 0`
+   * and the reset `retryAfter` seconds away), or a 502. Each such request is in `calls`.
+   */
+  failNext(trouble: DoubleTrouble, opts?: { route?: string; times?: number; retryAfter?: number }): void;
   addRepo(repo: DoubleRepo): void;
   callsTo(route: string): GitHubDouble['calls'];
 }
+
+export type DoubleTrouble = 'secondary-rate-limit' | 'secondary-rate-limit-429' | 'rate-limit' | 'bad-gateway';
+
+/** The login the double's App writes as: what it lists as the author of its comments and issues, and GraphQL's `viewer`. */
+export const doubleAppLogin = 'wowvision[bot]';
 
 export interface DoubleRepo {
   owner: string;
@@ -81,6 +93,8 @@ export interface DoubleRepo {
 
 export interface DoubleIssue {
   number: number;
+  /** The login that opened it; the App's own (`doubleAppLogin`) when absent. */
+  user?: string;
   title: string;
   body: string;
   state: 'open' | 'closed';
@@ -136,6 +150,14 @@ const issueTextRoutes = [
 
 export function createGitHubDouble(): GitHubDouble {
   const repos = new Map<string, DoubleRepo>();
+  const troubles: { trouble: DoubleTrouble; route: string | undefined; times: number; retryAfter: number }[] = [];
+  /** The trouble the next request to `route` meets, if any is queued for it. */
+  const troubleFor = (route: string): Response | undefined => {
+    const found = troubles.find((x) => x.route === undefined || x.route === route);
+    if (found === undefined) return undefined;
+    if (--found.times === 0) troubles.splice(troubles.indexOf(found), 1);
+    return troubleAnswer(found.trouble, found.retryAfter);
+  };
   const double: GitHubDouble = {
     calls: [],
     violations: [],
@@ -148,12 +170,21 @@ export function createGitHubDouble(): GitHubDouble {
     roles: new Map(),
     membersReadable: true,
     readOnly: false,
+    failNext: (trouble, opts = {}) =>
+      void troubles.push({ trouble, route: opts.route, times: opts.times ?? 1, retryAfter: opts.retryAfter ?? 1 }),
     addRepo: (repo) => void repos.set(`${repo.owner}/${repo.repo}`, repo),
     callsTo: (route) => double.calls.filter((c) => c.route === route),
     fetch: async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
       const method = (init?.method ?? 'GET').toUpperCase();
       const body = typeof init?.body === 'string' && init.body !== '' ? (JSON.parse(init.body) as unknown) : undefined;
+      const trouble = troubleFor(`${method} ${matchOperation(method, url.pathname)?.route ?? url.pathname}`);
+      if (trouble !== undefined) {
+        const match = matchOperation(method, url.pathname);
+        if (match !== undefined)
+          double.calls.push({ route: match.route, params: match.params, query: url.searchParams, body });
+        return trouble;
+      }
       if (method === 'POST' && url.pathname === '/graphql')
         return graphql(double, body as { query?: string; variables?: Record<string, unknown> } | undefined);
       const match = matchOperation(method, url.pathname);
@@ -174,6 +205,7 @@ export function createGitHubDouble(): GitHubDouble {
       const repo = repos.get(`${match.params.owner ?? ''}/${match.params.repo ?? ''}`);
       return answer(
         double,
+        url,
         match.route,
         match.params,
         url.searchParams,
@@ -216,6 +248,7 @@ const textOf = (value: unknown): string => (typeof value === 'string' ? value : 
 
 async function answer(
   double: GitHubDouble,
+  url: URL,
   route: string,
   params: Record<string, string>,
   query: URLSearchParams,
@@ -291,11 +324,8 @@ async function answer(
     case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files': {
       const pr = pull(params.pull_number);
       if (pr === undefined) return json(404, { message: 'Not Found' });
-      const page = Number(query.get('page') ?? 1);
-      const perPage = Number(query.get('per_page') ?? 30);
       // GitHub lists at most 3,000 files of a pull request, whatever the page.
-      const files = (await pullFiles(git, pr)).slice(0, 3000);
-      return json(200, files.slice((page - 1) * perPage, page * perPage));
+      return paged(url, (await pullFiles(git, pr)).slice(0, 3000));
     }
     case 'GET /repos/{owner}/{repo}/pulls/{pull_number}': {
       const pr = pull(params.pull_number);
@@ -312,7 +342,7 @@ async function answer(
           (head === null || `${repo?.owner ?? ''}:${p.headRef ?? ''}` === head) &&
           (state === 'all' || (p.state ?? 'open') === state),
       );
-      return json(200, await Promise.all(found.map((p) => pullJson(p, resolve))));
+      return paged(url, await Promise.all(found.map((p) => pullJson(p, resolve))));
     }
     case 'GET /repos/{owner}/{repo}':
       return repo === undefined
@@ -556,16 +586,14 @@ async function answer(
       if (repo === undefined) return json(404, { message: 'Not Found' });
       const state = query.get('state') ?? 'open';
       const wanted = (query.get('labels') ?? '').split(',').filter(Boolean);
-      const page = Number(query.get('page') ?? 1);
-      const perPage = Number(query.get('per_page') ?? 30);
       const found = (repo.issues ?? [])
         .filter(
           (i) => (state === 'all' || i.state === state) && wanted.every((l) => repo.labels?.get(i.number)?.includes(l)),
         )
         .sort((a, b) => (query.get('direction') === 'asc' ? a.number - b.number : b.number - a.number));
-      return json(
-        200,
-        found.slice((page - 1) * perPage, page * perPage).map((i) => issueJson(repo, i)),
+      return paged(
+        url,
+        found.map((i) => issueJson(repo, i)),
       );
     }
     case 'GET /repos/{owner}/{repo}/issues/{issue_number}': {
@@ -637,33 +665,19 @@ async function answer(
         body: String(body?.body),
       };
       double.comments.push(comment);
-      return json(201, comment);
+      return json(201, issueCommentJson(comment));
     }
-    case 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': {
-      const page = Number(query.get('page') ?? 1);
-      const perPage = Number(query.get('per_page') ?? 30);
-      return json(
-        200,
-        double.comments
-          .filter((c) => c.issue === Number(params.issue_number))
-          .slice((page - 1) * perPage, page * perPage)
-          .map((c) => ({
-            ...c,
-            user: { login: c.user ?? 'wowvision[bot]', type: c.user === undefined ? 'Bot' : 'User' },
-          })),
-      );
-    }
+    case 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments':
+      return paged(url, double.comments.filter((c) => c.issue === Number(params.issue_number)).map(issueCommentJson));
     case 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}': {
       const comment = double.comments.find((c) => c.id === Number(params.comment_id));
       if (comment === undefined) return json(404, { message: 'Not Found' });
       comment.body = String(body?.body);
-      return json(200, comment);
+      return json(200, issueCommentJson(comment));
     }
     case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments': {
-      const page = Number(query.get('page') ?? 1);
-      const perPage = Number(query.get('per_page') ?? 30);
       const all = double.reviewComments.filter((c) => c.pull === Number(params.pull_number));
-      return json(200, all.slice((page - 1) * perPage, page * perPage).map(commentJson));
+      return paged(url, all.map(commentJson));
     }
     case 'PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}': {
       const comment = double.reviewComments.find((c) => c.id === Number(params.comment_id));
@@ -714,20 +728,18 @@ async function answer(
     case 'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews': {
       const pr = pull(params.pull_number);
       if (pr === undefined) return json(404, { message: 'Not Found' });
-      const page = Number(query.get('page') ?? 1);
-      const perPage = Number(query.get('per_page') ?? 30);
       const states: Record<string, string> = {
         APPROVE: 'APPROVED',
         REQUEST_CHANGES: 'CHANGES_REQUESTED',
         COMMENT: 'COMMENTED',
       };
       const found = double.reviews.map((r, i) => ({ ...r, id: i + 1 })).filter((r) => r.pull === pr.number);
-      return json(
-        200,
-        found.slice((page - 1) * perPage, page * perPage).map((r) => ({
+      return paged(
+        url,
+        found.map((r) => ({
           id: r.id,
           node_id: `PRR_${r.id}`,
-          user: { login: r.user ?? 'wowvision[bot]', id: r.id, type: r.user === undefined ? 'Bot' : 'User' },
+          user: { ...userJson(r.user), id: r.id },
           body: r.body,
           state: states[r.event] ?? 'PENDING',
           html_url: `https://github.com/pulls/${pr.number}#pullrequestreview-${r.id}`,
@@ -861,6 +873,87 @@ async function pullFiles(git: (...args: string[]) => Promise<Buffer>, pr: Double
   });
 }
 
+/** A user as GitHub shows one: a person by login, else the App's bot. */
+function userJson(login: string | undefined) {
+  return { login: login ?? doubleAppLogin, id: 1, type: login === undefined ? 'Bot' : 'User' };
+}
+
+function issueCommentJson(c: GitHubDouble['comments'][number]) {
+  return { id: c.id, issue: c.issue, body: c.body, user: userJson(c.user) };
+}
+
+/**
+ * One page of a list, as GitHub serves it: `per_page` (30 unless asked, at most 100) items
+ * of page `page`, and a `Link` header naming the next, last, first and previous pages by
+ * the same URL with its `page` changed, which is what clients follow.
+ */
+function paged(url: URL, items: readonly unknown[]): Response {
+  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
+  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30));
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const at = (n: number) => {
+    const to = new URL(url);
+    to.searchParams.set('page', String(n));
+    return to.toString();
+  };
+  const links = [
+    ...(page < last ? [`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`] : []),
+    ...(page > 1 ? [`<${at(1)}>; rel="first"`, `<${at(page - 1)}>; rel="prev"`] : []),
+  ];
+  return new Response(JSON.stringify(items.slice((page - 1) * perPage, page * perPage)), {
+    status: 200,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      ...(links.length === 0 ? {} : { link: links.join(', ') }),
+    },
+  });
+}
+
+/**
+ * GitHub's answers under load, with its bodies and headers
+ * (docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api): a secondary
+ * limit is a 403 or 429 whose message says so, with `retry-after` in seconds; the primary
+ * limit is a 403 with `x-ratelimit-remaining: 0` and `x-ratelimit-reset` in epoch seconds.
+ */
+function troubleAnswer(trouble: DoubleTrouble, retryAfter: number): Response {
+  const reset = Math.floor(Date.now() / 1000) + retryAfter;
+  const limits = (remaining: number) => ({
+    'x-ratelimit-limit': '5000',
+    'x-ratelimit-remaining': String(remaining),
+    'x-ratelimit-used': String(5000 - remaining),
+    'x-ratelimit-reset': String(reset),
+    'x-ratelimit-resource': 'core',
+  });
+  const requestId = '9B3C:2F1A:5E6D7C:6A7B8C:67505A1B';
+  const answer = (status: number, body: object, headers: Record<string, string>) =>
+    new Response(JSON.stringify({ ...body, status: String(status) }), {
+      status,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': requestId, ...headers },
+    });
+  const secondary = {
+    message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
+    documentation_url:
+      'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+  };
+  switch (trouble) {
+    case 'secondary-rate-limit':
+      return answer(403, secondary, { 'retry-after': String(retryAfter), ...limits(4987) });
+    case 'secondary-rate-limit-429':
+      return answer(429, secondary, { 'retry-after': String(retryAfter), ...limits(4987) });
+    case 'rate-limit':
+      return answer(
+        403,
+        {
+          message: `API rate limit exceeded for installation ID 7. If you reach out to GitHub Support for help, please include the request ID ${requestId} and timestamp ${new Date().toISOString().replace('T', ' ').slice(0, 19)} UTC.`,
+          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+        },
+        limits(0),
+      );
+    case 'bad-gateway':
+      return answer(502, { message: 'Server Error' }, {});
+  }
+}
+
 function nextCommentId(double: GitHubDouble): number {
   return 1000 + double.reviewComments.length + 1;
 }
@@ -869,7 +962,7 @@ function commentJson(c: ReviewComment) {
   return {
     id: c.id,
     node_id: `PRRC_${c.id}`,
-    user: { login: c.user ?? 'wowvision[bot]', id: 1, type: c.user === undefined ? 'Bot' : 'User' },
+    user: userJson(c.user),
     path: c.path,
     line: c.line ?? null,
     subject_type: c.subject_type,
@@ -901,6 +994,7 @@ function graphql(
     return json(200, { errors: problems.map((message) => ({ message })) });
   }
   const vars = body?.variables ?? {};
+  if (/\bviewer\s*\{\s*login\s*\}/.test(query)) return json(200, { data: { viewer: { login: doubleAppLogin } } });
   if (query.includes('resolveReviewThread')) {
     const comment = double.reviewComments.find((c) => `PRRT_${c.id}` === vars.thread);
     if (comment === undefined)
@@ -935,6 +1029,7 @@ function issueJson(repo: DoubleRepo, issue: DoubleIssue) {
     body: issue.body,
     state: issue.state,
     state_reason: issue.state_reason,
+    user: userJson(issue.user),
     labels,
     html_url: `https://github.com/${repo.owner}/${repo.repo}/issues/${issue.number}`,
     created_at: issue.created_at,
