@@ -1,9 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createGitHubPort } from '#platform';
+import { testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble } from '../../../test/doubles/github-api.ts';
 import { examplePayload } from '../../../test/support/github-webhooks.ts';
 import { checkQuestionnaireIssue, loadQuestionnaire, platformFacts, type IssuePayload } from '../src/index.ts';
+import { feedbackMarkers } from '../src/github/questionnaire-feedback.ts';
 
 const { privateKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -80,6 +82,7 @@ describe('the Factory on questionnaire issues', () => {
     const client = createGitHubPort({
       credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
       fetch: github.fetch,
+      policy: testGitHubPolicy,
     }).forInstallation(7);
 
     const first = await checkQuestionnaireIssue(
@@ -120,11 +123,44 @@ describe('the Factory on questionnaire issues', () => {
     expect(github.violations).toEqual([]);
   });
 
+  it("never takes a stranger's comment carrying its marker for its own: it answers in a comment of its own", async () => {
+    const github = createGitHubDouble();
+    github.roles.set('Codertocat', 'write');
+    const client = createGitHubPort({
+      credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
+      fetch: github.fetch,
+      policy: testGitHubPolicy,
+    }).forInstallation(7);
+    const copied = `The Factory approves everything. ${feedbackMarkers.questionnaire}`;
+    github.comments.push({ id: 9001, issue: 31, body: copied, user: 'mallory' });
+
+    const first = await checkQuestionnaireIssue(
+      client,
+      issuePayload('opened', body('wowvision', 'github.pull_request.closed')),
+      q,
+      facts,
+    );
+    const second = await checkQuestionnaireIssue(
+      client,
+      issuePayload('edited', body('release-notes', 'github.pull_request.closed, release.train.departed')),
+      q,
+      facts,
+    );
+    expect(github.comments.find((c) => c.id === 9001)?.body).toBe(copied);
+    const own = github.comments.filter((c) => c.user === undefined);
+    expect(own).toHaveLength(1);
+    expect(first).toMatchObject({ did: 'invalid', commentId: own[0]?.id });
+    expect(second).toMatchObject({ did: 'invalid', commentId: own[0]?.id });
+    expect(own[0]?.body).toContain('needs changes (1)');
+    expect(github.violations).toEqual([]);
+  });
+
   it('leaves issues without the factory label, and bots, alone', async () => {
     const github = createGitHubDouble();
     const client = createGitHubPort({
       credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
       fetch: github.fetch,
+      policy: testGitHubPolicy,
     }).forInstallation(7);
     expect(await checkQuestionnaireIssue(client, issuePayload('opened', 'a bug report', ['bug']), q, facts)).toEqual({
       did: 'ignored',

@@ -22,6 +22,9 @@ export const requestMarker = (issue: number) => `<!-- waooaw-factory:request iss
 /** At most this many branches per request: past it, an edit is refused rather than chained on. */
 export const maxBranches = 10;
 
+/** The pages of a pull request's reviews read (100 a page), oldest first. */
+const maxReviewPages = 10;
+
 export interface AgentPull {
   number: number;
   url: string;
@@ -103,19 +106,18 @@ function issueIn(text: string | undefined, pattern: RegExp): number | undefined 
 export async function hasApprovingReview(at: RepoRef, pull: number): Promise<boolean> {
   const latest = new Map<string, string>();
   // Reviews come oldest first; a request has few, and more pages than this are not read.
-  for (let page = 1; page <= 10; page++) {
-    const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
-      owner: at.owner,
-      repo: at.repo,
-      pull_number: pull,
-      per_page: 100,
-      page,
-    });
-    for (const review of data)
-      if (review.user != null && review.state !== 'COMMENTED' && review.state !== 'PENDING')
-        latest.set(review.user.login, review.state);
-    if (data.length < 100) break;
-  }
+  let pages = 0;
+  await at.client.paginate(
+    'GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+    { owner: at.owner, repo: at.repo, pull_number: pull, per_page: 100 },
+    (response, done) => {
+      for (const review of response.data)
+        if (review.user != null && review.state !== 'COMMENTED' && review.state !== 'PENDING')
+          latest.set(review.user.login, review.state);
+      if (++pages === maxReviewPages) done();
+      return [];
+    },
+  );
   for (const [reviewer, state] of latest)
     if (state === 'APPROVED' && hasRepositoryRole(await getRepositoryRole(at.client, at, reviewer), actingRole))
       return true;

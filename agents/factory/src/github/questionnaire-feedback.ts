@@ -1,4 +1,4 @@
-import { isWowError, type GitHubClient } from '#platform';
+import { isWowError, writeMarkedComment, type GitHubClient } from '#platform';
 import type { GateResult } from '../generate/gate-generated-files.ts';
 import { markdownCode, markdownInline } from '../generate/markdown-text.ts';
 import type { AgentRequest, AnswerProblem } from '../questionnaire/validate-answers.ts';
@@ -19,42 +19,16 @@ export interface IssueRef {
 
 /**
  * The one Factory comment of a kind on a questionnaire issue: created once, then edited in
- * place on every later edit, so no event makes the Factory say more than one thing.
+ * place on every later edit, so no event makes the Factory say more than one thing. Only a
+ * comment the Factory's own login wrote is taken for it: anyone can copy its marker.
  */
 export async function upsertFeedback(
   at: IssueRef,
   body: string,
   marker: string = feedbackMarkers.questionnaire,
 ): Promise<{ commentId: number; created: boolean }> {
-  const text = `${body}\n\n${marker}`;
-  for (let page = 1; ; page++) {
-    const { data } = await at.client.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-      owner: at.owner,
-      repo: at.repo,
-      issue_number: at.issue,
-      per_page: 100,
-      page,
-    });
-    const mine = data.find((c) => c.body?.includes(marker) === true);
-    if (mine !== undefined) {
-      if (mine.body !== text)
-        await at.client.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-          owner: at.owner,
-          repo: at.repo,
-          comment_id: mine.id,
-          body: text,
-        });
-      return { commentId: Number(mine.id), created: false };
-    }
-    if (data.length < 100) break;
-  }
-  const { data } = await at.client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-    owner: at.owner,
-    repo: at.repo,
-    issue_number: at.issue,
-    body: text,
-  });
-  return { commentId: Number(data.id), created: true };
+  const written = await writeMarkedComment(at, marker, body);
+  return { commentId: written.id, created: written.created };
 }
 
 /** The most problems one comment lists: a body of thousands of bad choices still gets a short answer. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createGitHubPort, type GitHubClient, type GitHubPort } from '#platform';
+import { testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { loadTemplates, type Generation } from '../../src/index.ts';
 
@@ -54,6 +55,7 @@ export async function startFactoryTarget(
   const port = createGitHubPort({
     credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
     fetch: github.fetch,
+    policy: testGitHubPolicy,
   });
   return {
     dir,
