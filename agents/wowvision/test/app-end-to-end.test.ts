@@ -16,7 +16,7 @@ import {
   type CloudEvent,
   type Store,
 } from '#platform';
-import { eventually, quietLog, testBusDefaults } from '#platform/testing';
+import { eventually, quietLog, testBusDefaults, testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble } from '../../../test/doubles/github-api.ts';
 import { examplePayload, signedDelivery } from '../../../test/support/github-webhooks.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
@@ -87,6 +87,7 @@ describe('WowVision through the platform', () => {
       github: createGitHubPort({
         credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
         fetch: github.fetch,
+        policy: testGitHubPolicy,
       }),
     });
     await host.start();

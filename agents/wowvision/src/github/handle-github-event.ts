@@ -133,19 +133,18 @@ async function pullForHead(at: GitHubRepo, sha: string): Promise<number | undefi
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
-  for (let page = 1; page <= 10; page++) {
-    const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls', {
-      owner: at.owner,
-      repo: at.repo,
-      state: 'open',
-      per_page: 100,
-      page,
-    });
-    const found = data.find((p) => p.head.sha === sha);
-    if (found !== undefined) return found.number;
-    if (data.length < 100) break;
-  }
-  return undefined;
+  // The open pull requests, newest first, up to a thousand: a head pushed long ago is not looked for.
+  let pages = 0;
+  const [found] = await at.client.paginate(
+    'GET /repos/{owner}/{repo}/pulls',
+    { owner: at.owner, repo: at.repo, state: 'open', per_page: 100 },
+    (response, done) => {
+      const hit = response.data.find((p) => p.head.sha === sha);
+      if (hit !== undefined || ++pages === 10) done();
+      return hit === undefined ? [] : [hit.number];
+    },
+  );
+  return found;
 }
 
 async function comment(at: GitHubRepo, number: number, body: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { getOwnLogin, isWrittenBy } from '#platform';
 import type { FileChange } from '../change/parse-diff.ts';
 import type { Finding, Review } from '../engine/finding.ts';
 import { inlineCode } from '../report/inline-code.ts';
@@ -39,7 +40,7 @@ export async function publishReviewComments(
   changes: readonly FileChange[],
   maxInline: number,
 ): Promise<ReviewCommentsResult> {
-  const posted = await postedComments(at, pull.number, await ownLogin(at));
+  const posted = await postedComments(at, pull.number);
   const current = new Map(review.findings.map((f) => [f.fingerprint, f]));
   const result: ReviewCommentsResult = { inline: 0, fileLevel: 0, inBody: 0, updated: 0, resolved: 0 };
 
@@ -127,32 +128,24 @@ function bodyOf(f: Finding): string {
 }
 
 /**
- * The login the App comments as, `<slug>[bot]`. `GET /app` needs the App's own JWT, which
- * the installation client (@octokit/auth-app) uses for it by itself.
+ * WowVision's own top-level comments on the pull request, by fingerprint: those this
+ * client's login wrote (the marked-writes rule: a marker anyone copied is not ours).
  */
-async function ownLogin(at: GitHubRepo): Promise<string> {
-  const { data } = await at.client.request('GET /app');
-  return `${data?.slug ?? ''}[bot]`;
-}
-
-/** WowVision's own top-level comments on the pull request, by fingerprint: those `login` wrote. */
-async function postedComments(at: GitHubRepo, pullNumber: number, login: string): Promise<Map<string, PostedComment>> {
+async function postedComments(at: GitHubRepo, pullNumber: number): Promise<Map<string, PostedComment>> {
+  const login = await getOwnLogin(at.client);
+  const comments = await at.client.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', {
+    owner: at.owner,
+    repo: at.repo,
+    pull_number: pullNumber,
+    per_page: 100,
+  });
   const found = new Map<string, PostedComment>();
-  for (let page = 1; ; page++) {
-    const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/comments', {
-      owner: at.owner,
-      repo: at.repo,
-      pull_number: pullNumber,
-      per_page: 100,
-      page,
-    });
-    for (const c of data) {
-      if (c.user?.login.toLowerCase() !== login.toLowerCase()) continue;
-      const fingerprint = c.in_reply_to_id === undefined ? markerPattern.exec(c.body)?.[1] : undefined;
-      if (fingerprint !== undefined) found.set(fingerprint, { id: Number(c.id), body: c.body, fingerprint });
-    }
-    if (data.length < 100) return found;
+  for (const c of comments) {
+    if (!isWrittenBy(c, login)) continue;
+    const fingerprint = c.in_reply_to_id === undefined ? markerPattern.exec(c.body)?.[1] : undefined;
+    if (fingerprint !== undefined) found.set(fingerprint, { id: c.id, body: c.body, fingerprint });
   }
+  return found;
 }
 
 const threadsQuery = `query($owner: String!, $repo: String!, $number: Int!, $after: String) {

@@ -43,25 +43,22 @@ export async function listPullRequestFiles(at: GitHubRepo, pullNumber: number): 
     repo: at.repo,
     pull_number: pullNumber,
   });
-  const files: ListedFile[] = [];
-  for (let page = 1; page <= listedAtMost / 100; page++) {
-    const { data } = await at.client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
-      owner: at.owner,
-      repo: at.repo,
-      pull_number: pullNumber,
-      per_page: 100,
-      page,
-    });
-    for (const file of data)
-      files.push({
+  let pages = 0;
+  const files = await at.client.paginate(
+    'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
+    { owner: at.owner, repo: at.repo, pull_number: pullNumber, per_page: 100 },
+    (response, done) => {
+      // GitHub serves no page past its limit; reading stops there even if it did.
+      if (++pages === listedAtMost / 100) done();
+      return response.data.map((file): ListedFile => ({
         path: file.filename,
         status: statusOf[file.status],
         sha: file.sha ?? '',
         patch: file.patch,
         previousPath: file.previous_filename,
-      });
-    if (data.length < 100) break;
-  }
+      }));
+    },
+  );
   return { files, changedFiles: pull.changed_files };
 }
 

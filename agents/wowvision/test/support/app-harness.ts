@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createGitHubPort, type GitHubClient } from '#platform';
+import { testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { examplePayload } from '../../../../test/support/github-webhooks.ts';
 import {
@@ -50,6 +51,7 @@ export async function startAppHarness(files: Record<string, string>): Promise<Ap
       createGitHubPort({
         credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
         fetch,
+        policy: testGitHubPolicy,
       }).forInstallation(99),
     state: (heads) => ({ cache: createMemoryCache(), heads: createHeadSnapshots(heads) }),
     async pushBranch(more, options = {}) {
