@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubPort } from '#platform';
-import { startTestAgent, type TestAgent } from '#platform/testing';
+import { startTestAgent, type TestAgent, testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { openTicket, receiveCustomerMessage, type Ticket } from '../src/desk/tickets.ts';
 import { appId, supportRepo } from './support/support-repo-events.ts';
@@ -62,6 +62,7 @@ beforeAll(async () => {
     github: createGitHubPort({
       credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },
       fetch: refusingGitHub,
+      policy: testGitHubPolicy,
     }),
     env: {
       SUPPORT_REPO: `${supportRepo.owner}/${supportRepo.repo}`,

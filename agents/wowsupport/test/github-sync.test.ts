@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer as createAppServer } from '../../../app/server/create-server.ts';
 import { createBus, createGitHubPort, createLogger, createMetrics, loadConfig } from '#platform';
-import { startTestAgent, type TestAgent } from '#platform/testing';
+import { startTestAgent, type TestAgent, testGitHubPolicy } from '#platform/testing';
 import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
 import { receiveEmail } from '../src/email/receive-email.ts';
 import { issueApiKey } from '../src/intake/api-keys.ts';
@@ -83,6 +83,7 @@ beforeAll(async () => {
     github: createGitHubPort({
       credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },
       fetch: github.fetch,
+      policy: testGitHubPolicy,
     }),
     env: {
       SUPPORT_REPO: `${supportRepo.owner}/${supportRepo.repo}`,
@@ -387,7 +388,10 @@ describe('the switches', () => {
       ),
     ).toHaveLength(1);
     expect(deliveredTo(ticket).length).toBeLessThan(breakerLimit.messages);
-    expect(commentsOn(issue).filter((c) => c.body.includes('Sync paused:'))).toHaveLength(1);
+    // The note is mirrored after the messages before it, each through the client's pacing.
+    await agent.eventually(async () =>
+      expect(commentsOn(issue).filter((c) => c.body.includes('Sync paused:'))).toHaveLength(1),
+    );
     await agent.eventually(async () => expect(repo.labels?.get(issue)).toContain('sync:paused'));
     const delivered = deliveredTo(ticket).length;
     await agent.store.transaction((tx) =>

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import { createGitHubPort, createHealthRecorder, createLogger, type Store } from '#platform';
+import { testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { postCustomerWebhook, verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
 import { checkIncidents, type IncidentDeps } from '../src/incidents/check-incidents.ts';
@@ -124,6 +125,7 @@ describe.each(backends)('incidents on $name', (backend) => {
     const port = createGitHubPort({
       credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
       fetch: github.fetch,
+      policy: testGitHubPolicy,
     });
     deps = {
       store,

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createGitHubDouble } from '../../../test/doubles/github-api.ts';
 import { createGitHubPort, getRepositoryRole, hasRepositoryRole } from '../../index.ts';
+import { testGitHubPolicy } from '../../testing/index.ts';
 
 const { privateKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -19,6 +20,7 @@ describe('getRepositoryRole', () => {
   const github = createGitHubPort({
     credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
     fetch: double.fetch,
+    policy: testGitHubPolicy,
   }).forInstallation(7);
   const repo = { owner: 'acme', repo: 'widgets' };
 

@@ -1,4 +1,4 @@
-import type { GitHubClient } from '#platform';
+import { writeMarkedIssue, type GitHubClient } from '#platform';
 import type { Incident } from './incident-store.ts';
 import { describeHealth, type HealthFigures, type Signal } from './judge-health.ts';
 
@@ -32,7 +32,8 @@ export function incidentBody(
 
 /**
  * The incident's issue, created once: the row is claimed before the call, and a claim
- * taken over after a cut-off creation finds the issue by its marker first.
+ * taken over after a cut-off creation finds the issue by its marker (on an issue the App
+ * opened, among the agent's incidents) and brings it up to date instead.
  */
 export async function createIncidentIssue(
   github: GitHubClient,
@@ -40,23 +41,12 @@ export async function createIncidentIssue(
   incident: Incident,
   now: Date,
 ): Promise<number> {
-  const { data: found } = await github.request('GET /repos/{owner}/{repo}/issues', {
-    ...repo,
-    labels: 'incident',
-    state: 'all',
-    sort: 'created',
-    direction: 'desc',
-    per_page: 100,
-  });
-  const existing = found.find((issue) => issue.body?.includes(incidentMarker(incident.id)) === true)?.number;
-  if (existing !== undefined) return existing;
-  const { data } = await github.request('POST /repos/{owner}/{repo}/issues', {
-    ...repo,
+  const written = await writeMarkedIssue({ client: github, ...repo }, incidentMarker(incident.id), {
     title: incidentTitle(incident.agentId, incident.signals),
     body: incidentBody(incident, incident.latest, now),
     labels: ['incident', `agent:${incident.agentId}`],
   });
-  return data.number;
+  return written.number;
 }
 
 export async function updateIncidentIssue(

@@ -1,4 +1,4 @@
-import { createError } from '#platform';
+import { createError, findMarkedComment } from '#platform';
 import type { Message } from '../desk/tickets.ts';
 import { contentSha256 } from './content-sha256.ts';
 import { cutNotice, fitText, githubLimits } from './fit-text.ts';
@@ -13,8 +13,9 @@ export type MirrorOutcome = 'posted' | 'found' | 'already' | 'from-github' | 're
 /**
  * Puts one desk message on the ticket's issue as a comment, at most once: the ledger row
  * is written before the call, and a row left pending by a cut-off attempt is settled by
- * finding the comment's origin marker on the issue rather than by posting again. While
- * another attempt holds the row, this one fails with WOW_ERR_SYNC_BUSY and is retried.
+ * finding the comment's origin marker (on a comment the App wrote) rather than by posting
+ * again. While another attempt holds the row, this one fails with WOW_ERR_SYNC_BUSY and is
+ * retried.
  * A text longer than GitHub takes is cut with a marked tail. When GitHub refuses the
  * comment (400, 422), a stand-in saying where to read the message takes its place; when it
  * refuses that too, the message is marked failed and passed over, so it never blocks the
@@ -32,9 +33,12 @@ export async function mirrorMessage(
   if (entry.state === 'failed') return 'failed';
   if (entry.state === 'busy') throw createError('WOW_ERR_SYNC_BUSY', [message.id]);
   if (entry.state === 'retaken') {
-    const found = await findMarkedComment(target, where.issueNumber, message.id);
+    const found = await findMarkedComment(
+      { client: target.github, owner: target.owner, repo: target.repo, issue: where.issueNumber },
+      originMarker(message.id),
+    );
     if (found !== undefined) {
-      await completeLedger(target.db, message.id, found);
+      await completeLedger(target.db, message.id, found.id);
       return 'found';
     }
   }
@@ -66,26 +70,6 @@ export async function mirrorMessage(
       );
       return 'failed';
     }
-  }
-}
-
-async function findMarkedComment(
-  target: SyncTarget,
-  issueNumber: number,
-  messageId: string,
-): Promise<number | undefined> {
-  const marker = originMarker(messageId);
-  for (let page = 1; ; page++) {
-    const { data } = await target.github.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-      owner: target.owner,
-      repo: target.repo,
-      issue_number: issueNumber,
-      per_page: 100,
-      page,
-    });
-    const hit = data.find((c) => c.body?.includes(marker) === true);
-    if (hit !== undefined) return Number(hit.id);
-    if (data.length < 100) return undefined;
   }
 }
 

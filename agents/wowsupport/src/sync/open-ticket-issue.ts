@@ -1,4 +1,4 @@
-import { createError, type GitHubClient, type PgQueryable, type SupportSettings } from '#platform';
+import { createError, findMarkedIssue, type GitHubClient, type PgQueryable, type SupportSettings } from '#platform';
 import type { Message, Ticket } from '../desk/tickets.ts';
 import { cutNotice, fitText, githubLimits } from './fit-text.ts';
 import { githubRefusal } from './github-refusal.ts';
@@ -19,7 +19,8 @@ export interface SyncTarget {
  * The ticket's issue, created once. GitHub has no idempotency key for issues, so the row is
  * claimed before the call and the body carries the ticket's marker: after a crash between
  * GitHub's answer and ours, the attempt that takes the claim over finds the issue by its
- * marker instead of opening a second one. The customer's first message is the issue body.
+ * marker (on an issue the App opened) instead of opening a second one. The customer's
+ * first message is the issue body.
  */
 export async function openTicketIssue(
   target: SyncTarget,
@@ -29,8 +30,15 @@ export async function openTicketIssue(
   const row = await claimTicketIssue(target.db, ticket.id, target.owner, target.repo);
   if (row.issueNumber !== null) return { ...row, issueNumber: row.issueNumber };
   if (row.claim === 'busy') throw createError('WOW_ERR_SYNC_BUSY', [`the issue of ticket ${ticket.id}`]);
-  const found = row.claim === 'retaken' ? await findMarkedIssue(target, ticket.id) : undefined;
-  const number = found ?? (await createIssue(target, ticket, first));
+  const found =
+    row.claim === 'retaken'
+      ? await findMarkedIssue(
+          { client: target.github, owner: target.owner, repo: target.repo },
+          ticketMarker(ticket.id),
+          { labels: ['support'] },
+        )
+      : undefined;
+  const number = found?.number ?? (await createIssue(target, ticket, first));
   await setIssueNumber(target.db, ticket.id, number);
   // The first message is on GitHub as the issue body; it is never mirrored as a comment.
   if (first !== undefined) {
@@ -38,21 +46,6 @@ export async function openTicketIssue(
     await completeLedger(target.db, first.id, null);
   }
   return { ...row, issueNumber: number };
-}
-
-async function findMarkedIssue(target: SyncTarget, ticketId: string): Promise<number | undefined> {
-  const marker = ticketMarker(ticketId);
-  // Newest first: a cut-off creation is recent.
-  const { data } = await target.github.request('GET /repos/{owner}/{repo}/issues', {
-    owner: target.owner,
-    repo: target.repo,
-    labels: 'support',
-    state: 'all',
-    sort: 'created',
-    direction: 'desc',
-    per_page: 100,
-  });
-  return data.find((issue) => issue.body?.includes(marker) === true)?.number;
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   type Runtime,
   type Store,
 } from '#platform';
-import { eventuallyPasses } from '#platform/testing';
+import { eventuallyPasses, testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { signedDelivery } from '../../../../test/support/github-webhooks.ts';
 import { verifyCustomerWebhook } from '../../src/delivery/post-customer-webhook.ts';
@@ -102,6 +102,7 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     github: createGitHubPort({
       credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },
       fetch: github.fetch,
+      policy: testGitHubPolicy,
     }),
   });
   await host.start();
