@@ -176,44 +176,48 @@ export function createGitHubDouble(): GitHubDouble {
     callsTo: (route) => double.calls.filter((c) => c.route === route),
     fetch: async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      const method = (init?.method ?? 'GET').toUpperCase();
-      const body = typeof init?.body === 'string' && init.body !== '' ? (JSON.parse(init.body) as unknown) : undefined;
-      const trouble = troubleFor(`${method} ${matchOperation(method, url.pathname)?.route ?? url.pathname}`);
-      if (trouble !== undefined) {
-        const match = matchOperation(method, url.pathname);
-        if (match !== undefined)
-          double.calls.push({ route: match.route, params: match.params, query: url.searchParams, body });
-        return trouble;
-      }
-      if (method === 'POST' && url.pathname === '/graphql')
-        return graphql(double, body as { query?: string; variables?: Record<string, unknown> } | undefined);
-      const match = matchOperation(method, url.pathname);
-      if (match === undefined) {
-        double.violations.push(`${method} ${url.pathname}: GitHub has no such endpoint`);
-        return json(404, { message: 'Not Found' });
-      }
-      const problems = requestProblems(match, url.searchParams, body);
-      problems.push(...limitProblems(match.route, body));
-      double.violations.push(...problems.map((p) => `${match.route}: ${p}`));
-      double.calls.push({ route: match.route, params: match.params, query: url.searchParams, body });
-      if (problems.length > 0) return json(422, { message: 'Validation Failed', errors: problems });
-      if (double.readOnly && method !== 'GET')
-        return json(403, {
-          message: 'Resource not accessible by integration',
-          documentation_url: 'https://docs.github.com/rest',
-        });
-      const repo = repos.get(`${match.params.owner ?? ''}/${match.params.repo ?? ''}`);
-      return answer(
-        double,
-        url,
-        match.route,
-        match.params,
-        url.searchParams,
-        body as Record<string, unknown> | undefined,
-        repo,
-        new Headers(init?.headers),
-      );
+      // A real fetch's response says where it came from; Octokit hands that on (paginate reads it).
+      return Object.defineProperty(await respond(url, init), 'url', { value: url.href });
     },
+  };
+  const respond = async (url: URL, init: RequestInit | undefined): Promise<Response> => {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const body = typeof init?.body === 'string' && init.body !== '' ? (JSON.parse(init.body) as unknown) : undefined;
+    const trouble = troubleFor(`${method} ${matchOperation(method, url.pathname)?.route ?? url.pathname}`);
+    if (trouble !== undefined) {
+      const match = matchOperation(method, url.pathname);
+      if (match !== undefined)
+        double.calls.push({ route: match.route, params: match.params, query: url.searchParams, body });
+      return trouble;
+    }
+    if (method === 'POST' && url.pathname === '/graphql')
+      return graphql(double, body as { query?: string; variables?: Record<string, unknown> } | undefined);
+    const match = matchOperation(method, url.pathname);
+    if (match === undefined) {
+      double.violations.push(`${method} ${url.pathname}: GitHub has no such endpoint`);
+      return json(404, { message: 'Not Found' });
+    }
+    const problems = requestProblems(match, url.searchParams, body);
+    problems.push(...limitProblems(match.route, body));
+    double.violations.push(...problems.map((p) => `${match.route}: ${p}`));
+    double.calls.push({ route: match.route, params: match.params, query: url.searchParams, body });
+    if (problems.length > 0) return json(422, { message: 'Validation Failed', errors: problems });
+    if (double.readOnly && method !== 'GET')
+      return json(403, {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest',
+      });
+    const repo = repos.get(`${match.params.owner ?? ''}/${match.params.repo ?? ''}`);
+    return answer(
+      double,
+      url,
+      match.route,
+      match.params,
+      url.searchParams,
+      body as Record<string, unknown> | undefined,
+      repo,
+      new Headers(init?.headers),
+    );
   };
   return double;
 }

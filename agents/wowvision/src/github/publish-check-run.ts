@@ -16,16 +16,16 @@ export async function findCheckRun(
   headSha: string,
   externalId: string,
 ): Promise<CheckRunRef | undefined> {
-  const { data } = await at.client.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
-    owner: at.owner,
-    repo: at.repo,
-    ref: headSha,
-    check_name: checkName,
-    filter: 'all',
-    per_page: 100,
-  });
-  const run = data.check_runs.find((r) => r.external_id === externalId);
-  return run === undefined ? undefined : { id: Number(run.id), status: run.status, externalId: run.external_id };
+  const [run] = await at.client.paginate(
+    'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
+    { owner: at.owner, repo: at.repo, ref: headSha, check_name: checkName, filter: 'all', per_page: 100 },
+    (response, done) => {
+      const hit = response.data.find((r) => r.external_id === externalId);
+      if (hit !== undefined) done();
+      return hit === undefined ? [] : [hit];
+    },
+  );
+  return run === undefined ? undefined : { id: run.id, status: run.status, externalId: run.external_id };
 }
 
 export async function startCheckRun(
