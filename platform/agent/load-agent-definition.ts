@@ -61,7 +61,8 @@ function checkHandlers(id: string, wakesOn: readonly string[], agent: AgentDefin
   const keys = Object.keys(agent.on ?? {});
   // A type is handled by its own key or a pattern covering it; a pattern only by a pattern as wide.
   const unhandled = wakesOn.filter((w) => !keys.some((k) => k === w || (!w.endsWith('*') && typeMatches(k, w))));
-  const undelivered = keys.filter((k) => !wakesOn.some((w) => w === k || typeMatches(w, k)));
+  // A key is delivered when the manifest wakes on it, on a pattern covering it, or on a type its pattern covers.
+  const undelivered = keys.filter((k) => !wakesOn.some((w) => w === k || typeMatches(w, k) || typeMatches(k, w)));
   const problems = [
     ...unhandled.map((w) => `agent.yml wakes it on "${w}" but \`on\` has no handler for it`),
     ...undelivered.map((k) => `\`on\` handles "${k}" but agent.yml's wakesOn does not list it, so it never arrives`),

@@ -1,11 +1,13 @@
 // The Factory's public entry: the agent the runtime hosts (questionnaire issues from the
 // bus) and the questionnaire's engine (issue form, parser, validation) for the CLI.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineAgent, githubDelivery } from '#platform';
-import { loadTemplates } from './generate/agent-template.ts';
+import type { z } from 'zod';
+import { defineAgent, githubDelivery, type HandlerContext } from '#platform';
+import { loadTemplates, type AgentTemplate } from './generate/agent-template.ts';
 import { checkQuestionnaireIssue } from './github/check-questionnaire-issue.ts';
 import { platformFacts } from './questionnaire/platform-facts.ts';
-import { loadQuestionnaire } from './questionnaire/questionnaire.ts';
+import { loadQuestionnaire, type Questionnaire } from './questionnaire/questionnaire.ts';
 
 export {
   loadQuestionnaire,
@@ -63,69 +65,78 @@ export { authoriseRequest } from './github/authorise-request.ts';
 export { parseFactoryCommand, type FactoryCommand } from './github/factory-command.ts';
 export { findHostileCharacter, withVisibleEscapes } from './questionnaire/hostile-characters.ts';
 
-// The questionnaire and the templates ship with the platform: read once per process. The
-// agents (and what they emit) change with deploys, so those are read per event. Generated
-// code is typechecked in the platform's own checkout, against the runtime it will run on.
-let questionnaire: ReturnType<typeof loadQuestionnaire> | undefined;
-let templates: ReturnType<typeof loadTemplates> | undefined;
+// Generated code is typechecked in the platform's own checkout, against the platform it
+// will run on; the answers are checked against the platform's agents (and what they emit),
+// read per event since they change with deploys.
 const platformRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
+async function answerIssue(
+  ctx: HandlerContext<unknown, FactoryState>,
+  delivery: z.infer<typeof githubDelivery>,
+): Promise<{ did: string }> {
+  if (ctx.github === undefined) {
+    ctx.log.warn(
+      { event: ctx.delivery.type },
+      'the Factory needs the GitHub App credentials and an installation to answer questionnaires; skipped',
+    );
+    return { did: 'ignored' };
+  }
+  const generation = { templates: await ctx.state.templates, typecheckRoot: platformRoot };
+  const outcome = await checkQuestionnaireIssue(
+    ctx.github,
+    delivery.payload,
+    await ctx.state.questionnaire,
+    await platformFacts(join(platformRoot, 'agents')),
+    generation,
+  );
+  if (
+    outcome.did === 'invalid' ||
+    outcome.did === 'taken' ||
+    outcome.did === 'blocked' ||
+    outcome.did === 'published'
+  ) {
+    // An id another issue holds is a problem with the answers, found on GitHub rather than in the text.
+    await ctx.emit({
+      type: 'factory.questionnaire.checked',
+      data: {
+        issue: outcome.issue,
+        valid: outcome.did !== 'invalid' && outcome.did !== 'taken',
+        problems: outcome.did === 'invalid' ? outcome.problems.length : outcome.did === 'taken' ? 1 : 0,
+        ...(outcome.did === 'invalid' ? {} : { agentId: outcome.request.id, gatePassed: outcome.did === 'published' }),
+      },
+    });
+  }
+  if (outcome.did === 'published') {
+    await ctx.emit({
+      type: 'factory.pull_request.published',
+      data: {
+        issue: outcome.issue,
+        agentId: outcome.request.id,
+        pull: outcome.pull.number,
+        branch: outcome.pull.branch,
+        commit: outcome.pull.commit,
+        branchWas: outcome.pull.branchWas,
+        pullWas: outcome.pull.pullWas,
+      },
+    });
+  }
+  ctx.log.info(
+    { outcome: outcome.did, ...('why' in outcome ? { why: outcome.why } : {}) },
+    'the Factory handled the issue',
+  );
+  return { did: outcome.did };
+}
+
+/** The questionnaire and the templates ship with the platform: read once per run of the agent. */
+interface FactoryState {
+  questionnaire: Promise<Questionnaire>;
+  templates: Promise<AgentTemplate[]>;
+}
+
 export default defineAgent({
-  input: { 'github.issues.*': githubDelivery, 'github.issue_comment.created': githubDelivery },
-  async handle(ctx, event) {
-    const delivery = githubDelivery.parse(event.data);
-    if (ctx.github === undefined || delivery.installationId === undefined) {
-      ctx.log.warn(
-        { event: event.type },
-        'the Factory needs the GitHub App credentials and an installation to answer questionnaires; skipped',
-      );
-      return { did: 'ignored' };
-    }
-    const generation = { templates: await (templates ??= loadTemplates()), typecheckRoot: platformRoot };
-    const outcome = await checkQuestionnaireIssue(
-      ctx.github.forInstallation(delivery.installationId),
-      delivery.payload,
-      await (questionnaire ??= loadQuestionnaire()),
-      await platformFacts(ctx.config.agents.dir),
-      generation,
-    );
-    if (
-      outcome.did === 'invalid' ||
-      outcome.did === 'taken' ||
-      outcome.did === 'blocked' ||
-      outcome.did === 'published'
-    ) {
-      // An id another issue holds is a problem with the answers, found on GitHub rather than in the text.
-      await ctx.emit({
-        type: 'factory.questionnaire.checked',
-        data: {
-          issue: outcome.issue,
-          valid: outcome.did !== 'invalid' && outcome.did !== 'taken',
-          problems: outcome.did === 'invalid' ? outcome.problems.length : outcome.did === 'taken' ? 1 : 0,
-          ...(outcome.did === 'invalid'
-            ? {}
-            : { agentId: outcome.request.id, gatePassed: outcome.did === 'published' }),
-        },
-      });
-    }
-    if (outcome.did === 'published') {
-      await ctx.emit({
-        type: 'factory.pull_request.published',
-        data: {
-          issue: outcome.issue,
-          agentId: outcome.request.id,
-          pull: outcome.pull.number,
-          branch: outcome.pull.branch,
-          commit: outcome.pull.commit,
-          branchWas: outcome.pull.branchWas,
-          pullWas: outcome.pull.pullWas,
-        },
-      });
-    }
-    ctx.log.info(
-      { outcome: outcome.did, ...('why' in outcome ? { why: outcome.why } : {}) },
-      'the Factory handled the issue',
-    );
-    return { did: outcome.did };
+  setup: (): FactoryState => ({ questionnaire: loadQuestionnaire(), templates: loadTemplates() }),
+  on: {
+    'github.issues.*': { input: githubDelivery, handle: answerIssue },
+    'github.issue_comment.created': { input: githubDelivery, handle: answerIssue },
   },
 });
