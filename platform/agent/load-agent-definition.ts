@@ -59,8 +59,8 @@ export async function loadAgentDefinition(
 
 function checkHandlers(id: string, wakesOn: readonly string[], agent: AgentDefinition<unknown, unknown>): void {
   const keys = Object.keys(agent.on ?? {});
-  // A type is handled by its own key or a pattern covering it; a pattern only by a pattern as wide.
-  const unhandled = wakesOn.filter((w) => !keys.some((k) => k === w || (!w.endsWith('*') && typeMatches(k, w))));
+  // A type is handled by its own key or a pattern covering it; a pattern by itself or a wider one.
+  const unhandled = wakesOn.filter((w) => !keys.some((k) => k === w || typeMatches(k, w)));
   // A key is delivered when the manifest wakes on it, on a pattern covering it, or on a type its pattern covers.
   const undelivered = keys.filter((k) => !wakesOn.some((w) => w === k || typeMatches(w, k) || typeMatches(k, w)));
   const problems = [

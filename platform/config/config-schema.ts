@@ -95,9 +95,6 @@ export const envSchema = z.object({
   LLM_BASE_URL: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
   LLM_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   LLM_MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
-  VISION_TARBALL_MAX_BYTES: int(1024, 4 * 1024 ** 3, 100 * 1024 ** 2),
-  VISION_TARBALL_MAX_FILES: int(1, 10_000_000, 50_000),
-  VISION_FILE_MAX_BYTES: int(1024, 1024 ** 3, 10 * 1024 ** 2),
   WEBHOOK_SECRET: z.preprocess(
     emptyAsUndefined,
     z

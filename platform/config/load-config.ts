@@ -39,8 +39,6 @@ export interface Config {
   /** An OpenAI-compatible model; undefined unless LLM_MODEL is set (LLMs advise, rules decide). */
   llm: LlmSettings | undefined;
   support: SupportSettings;
-  /** WowVision's caps on the head commit the App downloads (the Action and the CLI read a checkout). */
-  vision: { tarballMaxBytes: number; tarballMaxFiles: number; fileMaxBytes: number };
 }
 
 export interface SupportSettings {
@@ -156,11 +154,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     githubMissing,
     llm: e.LLM_MODEL === undefined ? undefined : { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL },
     support: supportSettings(e),
-    vision: {
-      tarballMaxBytes: e.VISION_TARBALL_MAX_BYTES,
-      tarballMaxFiles: e.VISION_TARBALL_MAX_FILES,
-      fileMaxBytes: e.VISION_FILE_MAX_BYTES,
-    },
   };
 }
 

@@ -88,10 +88,10 @@ describe('WowVision App: what a pull request hides from the tarball or the files
     );
     expect(tooLarge).toMatchObject({
       conclusion: 'failure',
-      output: { title: 'Not reviewed: over a size cap (VISION_FILE_MAX_BYTES)' },
+      output: { title: 'Not reviewed: over a size cap (WOWVISION_FILE_MAX_BYTES)' },
     });
     expect(tooLarge?.output.summary).toBe(
-      '**WowVision reviewed nothing, so this check fails:** `assets/noise.txt` is larger than 2,048 bytes (2 KiB), the cap VISION_FILE_MAX_BYTES of this WowVision server. Its operator can raise VISION_FILE_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.',
+      '**WowVision reviewed nothing, so this check fails:** `assets/noise.txt` is larger than 2,048 bytes (2 KiB), the cap WOWVISION_FILE_MAX_BYTES of this WowVision server. Its operator can raise WOWVISION_FILE_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.',
     );
   });
 

@@ -171,10 +171,10 @@ describe('WowVision as a GitHub App', () => {
       head_sha: head,
       status: 'completed',
       conclusion: 'failure',
-      output: { title: 'Not reviewed: over a size cap (VISION_TARBALL_MAX_BYTES)' },
+      output: { title: 'Not reviewed: over a size cap (WOWVISION_TARBALL_MAX_BYTES)' },
     });
     expect(github.checkRuns[0]?.output.summary).toBe(
-      "**WowVision reviewed nothing, so this check fails:** the head commit's tarball is larger than 65,536 bytes (64 KiB), the cap VISION_TARBALL_MAX_BYTES of this WowVision server. Its operator can raise VISION_TARBALL_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.",
+      "**WowVision reviewed nothing, so this check fails:** the head commit's tarball is larger than 65,536 bytes (64 KiB), the cap WOWVISION_TARBALL_MAX_BYTES of this WowVision server. Its operator can raise WOWVISION_TARBALL_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.",
     );
     // The same process reviews the next pull request as usual.
     const mainSha = (await repo.git('rev-parse', 'main')).trim();

@@ -115,6 +115,14 @@ export default defineAgent({
 });
 `,
   },
+  // One wide pattern handles every GitHub type it wakes on, patterns included.
+  wide: {
+    'agent.yml': manifest('wide', 'wakesOn: [github.pull_request.*, github.issue_comment.created]\n'),
+    'src/index.ts': `import { defineAgent } from '#platform';
+
+export default defineAgent({ on: { 'github.*': { async handle(ctx) { return ctx.delivery.type; } } } });
+`,
+  },
   // Its code does not handle what its manifest wakes it on.
   mismatched: {
     'agent.yml': manifest('mismatched', 'wakesOn: [test.mismatch.a, test.mismatch.b]\n'),
@@ -279,6 +287,16 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
       "select failures, last_error from agent_schedules where agent_id = 'sweeper' and name = 'sweep'",
     );
     expect(row.rows[0]).toEqual({ failures: 0, last_error: null });
+  });
+
+  it('takes a wider pattern as the handler of every type and pattern under it', async () => {
+    const { bus } = await host(['wide']);
+    expect(await bus.request(event('github.pull_request.opened'), { timeoutMs: 5000 })).toBe(
+      'github.pull_request.opened',
+    );
+    expect(await bus.request(event('github.issue_comment.created'), { timeoutMs: 5000 })).toBe(
+      'github.issue_comment.created',
+    );
   });
 
   it('refuses at start an agent whose handlers and manifest disagree, naming both sides', async () => {

@@ -4,7 +4,7 @@ import { defaultTarballLimits, type SizedSnapshot } from '../repo/read-tarball.t
  * The heads' contents one process holds, bounded across the process (it also serves other
  * agents): at most `inUse` heads downloaded or under review at once, a review past that
  * waiting for a slot; and finished heads kept for reruns only while they add up to at most
- * `keptBytes`, the oldest let go first. Each head is itself capped (VISION_TARBALL_MAX_BYTES),
+ * `keptBytes`, the oldest let go first. Each head is itself capped (WOWVISION_TARBALL_MAX_BYTES),
  * so the process holds at most `keptBytes` plus `inUse` heads.
  */
 export interface HeadSnapshots {
@@ -18,7 +18,7 @@ export interface HeadSnapshots {
 }
 
 export interface HeadSnapshotsOptions {
-  /** Default: the default VISION_TARBALL_MAX_BYTES, one largest head. */
+  /** Default: the default WOWVISION_TARBALL_MAX_BYTES, one largest head. */
   keptBytes?: number;
   /** Default: 2. */
   inUse?: number;

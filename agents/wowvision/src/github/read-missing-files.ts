@@ -32,7 +32,7 @@ export async function readMissingFiles(
     if (head.blobs.size + added.size >= limits.maxFiles)
       throw tooLarge(
         `the head commit holds more than ${limits.maxFiles.toLocaleString('en-US')} files`,
-        'VISION_TARBALL_MAX_FILES',
+        'WOWVISION_TARBALL_MAX_FILES',
       );
     let body: ReadableStream<Uint8Array>;
     try {
@@ -61,12 +61,12 @@ export async function readMissingFiles(
       if (size > limits.maxFileBytes)
         throw tooLarge(
           `${inlineCode(file.path, 300)} is larger than ${figure(limits.maxFileBytes)}`,
-          'VISION_FILE_MAX_BYTES',
+          'WOWVISION_FILE_MAX_BYTES',
         );
       if (bytes > limits.maxBytes)
         throw tooLarge(
           `the head commit's files, with those its tarball leaves out, are larger than ${figure(limits.maxBytes)}`,
-          'VISION_TARBALL_MAX_BYTES',
+          'WOWVISION_TARBALL_MAX_BYTES',
         );
       chunks.push(chunk);
     }

@@ -20,7 +20,7 @@ export interface SizedSnapshot extends RepoSnapshot {
   readonly bytes: number;
 }
 
-/** The configuration's defaults (VISION_TARBALL_MAX_BYTES, VISION_TARBALL_MAX_FILES, VISION_FILE_MAX_BYTES). */
+/** The configuration's defaults (WOWVISION_TARBALL_MAX_BYTES, WOWVISION_TARBALL_MAX_FILES, WOWVISION_FILE_MAX_BYTES). */
 export const defaultTarballLimits: TarballLimits = {
   maxBytes: 100 * 1024 ** 2,
   maxFiles: 50_000,
@@ -57,7 +57,7 @@ export async function snapshotFromTarball(
         if (downloaded > limits.maxBytes)
           throw tooLarge(
             `the head commit's tarball is larger than ${figure(limits.maxBytes)}`,
-            'VISION_TARBALL_MAX_BYTES',
+            'WOWVISION_TARBALL_MAX_BYTES',
           );
         yield chunk;
       }
@@ -70,7 +70,7 @@ export async function snapshotFromTarball(
         if (unpacked > limits.maxBytes)
           throw tooLarge(
             `the head commit's tarball unpacks to more than ${figure(limits.maxBytes)}`,
-            'VISION_TARBALL_MAX_BYTES',
+            'WOWVISION_TARBALL_MAX_BYTES',
           );
         reader.push(chunk);
       }
@@ -115,19 +115,19 @@ function createTarReader(limits: TarballLimits) {
       if (files.size >= limits.maxFiles)
         throw tooLarge(
           `the head commit holds more than ${limits.maxFiles.toLocaleString('en-US')} files`,
-          'VISION_TARBALL_MAX_FILES',
+          'WOWVISION_TARBALL_MAX_FILES',
         );
       if (bytes > limits.maxFileBytes)
         throw tooLarge(
           `${inlineCode(inside, 300)} is ${bytes.toLocaleString('en-US')} bytes, over ${figure(limits.maxFileBytes)}`,
-          'VISION_FILE_MAX_BYTES',
+          'WOWVISION_FILE_MAX_BYTES',
         );
     }
     // Long names are records of their own, bounded like a file.
     if ((type === 'x' || type === 'L') && bytes > limits.maxFileBytes)
       throw tooLarge(
         `a path record of ${bytes.toLocaleString('en-US')} bytes is over ${figure(limits.maxFileBytes)}`,
-        'VISION_FILE_MAX_BYTES',
+        'WOWVISION_FILE_MAX_BYTES',
       );
     const keep = (regular && inside !== '') || type === 'x' || type === 'L';
     entry = { type, path: inside, size: bytes, padded: Math.ceil(bytes / block) * block, read: 0, chunks: [], keep };
