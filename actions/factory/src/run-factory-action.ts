@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as core from '@actions/core';
 import type { context } from '@actions/github';
-import { Octokit } from '@octokit/core';
+import { createGitHubClient, createLogger, type GitHubRequestPolicy } from '#platform';
 import { toMarkdown } from 'mdast-util-to-markdown';
 import {
   checkQuestionnaireIssue,
@@ -26,6 +26,8 @@ export interface FactoryActionRun {
   summary?: typeof core.summary | undefined;
   /** For tests: a fetch that answers as GitHub would. */
   fetch?: typeof fetch;
+  /** For tests: GitHub's waits shortened (`testGitHubPolicy`). */
+  policy?: Partial<GitHubRequestPolicy>;
 }
 
 /** Exit codes: 0 the issue is answered (whatever the outcome), 1 the Factory failed. */
@@ -62,11 +64,14 @@ export async function runFactoryAction(run: FactoryActionRun): Promise<number> {
     () => true,
     () => false,
   );
-  const client = new Octokit({
+  const client = createGitHubClient({
     auth: token,
     baseUrl: run.context.apiUrl,
     userAgent: 'waooaw-factory-action',
-    ...(run.fetch === undefined ? {} : { request: { fetch: run.fetch } }),
+    fetch: run.fetch,
+    policy: run.policy,
+    // A wait for GitHub's rate limits shows in the step's log, so the step is not taken for hung.
+    log: createLogger('warn'),
   });
   const outcome = await checkQuestionnaireIssue(
     client,

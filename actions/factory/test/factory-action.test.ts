@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import * as core from '@actions/core';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { parse } from 'yaml';
+import { testGitHubPolicy } from '#platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { inStep, readOutputs, serveGitHubDouble } from '../../../test/support/actions-runner.ts';
@@ -34,7 +35,14 @@ describe('the Factory Action', () => {
         GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
         INPUT_TOKEN: 'ghs_workflowtoken',
       },
-      () => runFactoryAction({ context, workspace: repo.dir, summary: core.summary, fetch: github.fetch }),
+      () =>
+        runFactoryAction({
+          context,
+          workspace: repo.dir,
+          summary: core.summary,
+          fetch: github.fetch,
+          policy: testGitHubPolicy,
+        }),
     );
     return { code, stdout, outputs: await readOutputs(join(dir, 'output')) };
   };

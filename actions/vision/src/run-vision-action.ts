@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import * as core from '@actions/core';
-import { Octokit } from '@octokit/core';
-import { createLlmClient } from '#platform';
+import { createGitHubClient, createLlmClient, createLogger, type GitHubRequestPolicy } from '#platform';
 import {
   checkName,
   checkRunOutput,
@@ -30,6 +29,8 @@ export interface VisionActionRun {
   summary?: typeof core.summary | undefined;
   /** For tests: a fetch that answers as GitHub would. */
   fetch?: typeof fetch;
+  /** For tests: GitHub's waits shortened (`testGitHubPolicy`). */
+  policy?: Partial<GitHubRequestPolicy>;
 }
 
 /** Exit codes: 0 nothing blocks, 1 a finding blocks, 2 the review could not run. */
@@ -54,7 +55,7 @@ export async function runVisionAction(run: VisionActionRun): Promise<number> {
   );
   if (fetched.length > 0) core.info(`Fetched ${fetched.join(', ')} into the shallow checkout to find the merge base.`);
 
-  const at = action.token === undefined ? undefined : repoClient(action, run.fetch);
+  const at = action.token === undefined ? undefined : repoClient(action, action.token, run);
   const check =
     at === undefined || action.head === undefined ? { degraded: 'no token was given' } : await startCheck(at, action);
 
@@ -108,12 +109,15 @@ export async function runVisionAction(run: VisionActionRun): Promise<number> {
   return review.conclusion === 'failure' ? actionExit.blocked : actionExit.ok;
 }
 
-function repoClient(action: ActionInputs, fetchImpl: typeof fetch | undefined): GitHubRepo {
-  const client = new Octokit({
-    auth: action.token,
+function repoClient(action: ActionInputs, token: string, run: Pick<VisionActionRun, 'fetch' | 'policy'>): GitHubRepo {
+  const client = createGitHubClient({
+    auth: token,
     baseUrl: action.apiUrl,
     userAgent: 'waooaw-wowvision-action',
-    ...(fetchImpl === undefined ? {} : { request: { fetch: fetchImpl } }),
+    fetch: run.fetch,
+    policy: run.policy,
+    // A wait for GitHub's rate limits shows in the step's log, so the step is not taken for hung.
+    log: createLogger('warn'),
   });
   return { client, owner: action.owner, repo: action.repo };
 }

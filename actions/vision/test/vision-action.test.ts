@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type * as Sarif from 'sarif';
 import * as core from '@actions/core';
 import { parse } from 'yaml';
+import { testGitHubPolicy } from '#platform/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubDouble, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { inStep, readOutputs, serveGitHubDouble } from '../../../test/support/actions-runner.ts';
@@ -103,6 +104,7 @@ async function run({ env, context }: { env: ActionTestEnv; context: ActionContex
       env: process.env,
       summary: core.summary,
       fetch: github.fetch,
+      policy: testGitHubPolicy,
     }),
   );
   return { code, stdout };

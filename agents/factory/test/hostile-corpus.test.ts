@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import pg from 'pg';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventuallyPasses } from '#platform/testing';
+import { eventuallyPasses, testGitHubPolicy } from '#platform/testing';
 import { hostileTexts } from '../../../test/fixtures/hostile/corpus.ts';
 import { inStep, readOutputs } from '../../../test/support/actions-runner.ts';
 import { wow } from '../../../test/support/run-wow.ts';
@@ -176,6 +176,7 @@ describe("the hostile-input corpus through the Factory's three doors", () => {
           },
           workspace: door.target.repo.dir,
           fetch: door.target.github.fetch,
+          policy: testGitHubPolicy,
         }),
     );
     return { code, stdout, outputs: await readOutputs(join(dir, 'output')) };
