@@ -82,6 +82,7 @@ export {
   repositoryRoles,
   type RepositoryRole,
 } from './github/repository-role.ts';
+export { githubEvent, type GitHubDelivery } from './github/github-event.ts';
 export { createLogger, type Logger } from './log/logger.ts';
 export {
   codePointOf,

@@ -2,8 +2,7 @@
 // bus) and the questionnaire's engine (issue form, parser, validation) for the CLI.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
-import { defineAgent, githubDelivery, type HandlerContext } from '#platform';
+import { defineAgent, githubEvent, type GitHubDelivery, type HandlerContext } from '#platform';
 import { loadTemplates, type AgentTemplate } from './generate/agent-template.ts';
 import { checkQuestionnaireIssue } from './github/check-questionnaire-issue.ts';
 import { platformFacts } from './questionnaire/platform-facts.ts';
@@ -72,7 +71,7 @@ const platformRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 async function answerIssue(
   ctx: HandlerContext<unknown, FactoryState>,
-  delivery: z.infer<typeof githubDelivery>,
+  delivery: GitHubDelivery<IssueEvent>,
 ): Promise<{ did: string }> {
   if (ctx.github === undefined) {
     ctx.log.warn(
@@ -127,6 +126,9 @@ async function answerIssue(
   return { did: outcome.did };
 }
 
+/** What the manifest wakes the Factory on: a questionnaire issue opened, edited or labelled, and comments. */
+type IssueEvent = 'issues.opened' | 'issues.edited' | 'issues.labeled' | 'issue_comment.created';
+
 /** The questionnaire and the templates ship with the platform: read once per run of the agent. */
 interface FactoryState {
   questionnaire: Promise<Questionnaire>;
@@ -136,7 +138,7 @@ interface FactoryState {
 export default defineAgent({
   setup: (): FactoryState => ({ questionnaire: loadQuestionnaire(), templates: loadTemplates() }),
   on: {
-    'github.issues.*': { input: githubDelivery, handle: answerIssue },
-    'github.issue_comment.created': { input: githubDelivery, handle: answerIssue },
+    'github.issues.*': { input: githubEvent<IssueEvent>(), handle: answerIssue },
+    'github.issue_comment.created': { input: githubEvent<IssueEvent>(), handle: answerIssue },
   },
 });

@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { Bus } from '../../bus/bus.ts';
 import { createBus } from '../../bus/create-bus.ts';
 import { createEvent } from '../../bus/envelope.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { isWowError } from '../../errors/error-codes.ts';
+import { githubEvent, type GitHubDelivery } from '../../github/github-event.ts';
 import type { GitHubClient, GitHubPort } from '../../github/github-port.ts';
 import { createMetrics } from '../../metrics/metrics.ts';
 import { eventually, quietLog, testBusDefaults } from '../../testing/index.ts';
@@ -240,6 +241,16 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
       expect(letter.error).toMatchObject({ code: 'WOW_ERR_EVENT_UNDECLARED' });
     const outbox = await db.store.query<{ n: number }>('select count(*)::int as n from outbox');
     expect(outbox.rows[0]?.n).toBe(0);
+  });
+
+  it("types a GitHub handler's payload as GitHub describes the event, and checks its envelope", () => {
+    expectTypeOf<GitHubDelivery<'issues.opened'>['payload']['issue']['number']>().toEqualTypeOf<number>();
+    expectTypeOf<GitHubDelivery<'pull_request.opened'>['payload']['action']>().toEqualTypeOf<'opened'>();
+    const schema = githubEvent<'issues.opened'>();
+    expect(
+      schema.safeParse({ name: 'issues', id: 'd-1', installationId: 7, payload: { action: 'opened' } }).success,
+    ).toBe(true);
+    expect(schema.safeParse({ name: 'issues', payload: 'not an object' }).success).toBe(false);
   });
 
   it("gives a GitHub delivery's handler that installation's client", async () => {

@@ -39,7 +39,8 @@ export interface IssuePayload {
   issue?: {
     number: number;
     body?: string | null;
-    labels?: ({ name?: string } | string)[];
+    // GitHub's schema allows a null entry; it names no label.
+    labels?: ({ name?: string } | string | null)[];
     pull_request?: unknown;
     user?: { login?: string } | null;
   };
@@ -105,7 +106,7 @@ export async function checkQuestionnaireIssue(
   if (payload.sender?.type === 'Bot') return { did: 'ignored', why: 'edited by a bot' };
   if (issue.pull_request !== undefined) return { did: 'ignored', why: 'a pull request, not an issue' };
   const factoryLabel = q.labels[0] ?? 'factory';
-  const labels = (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
+  const labels = (issue.labels ?? []).map((l) => (typeof l === 'string' ? l : (l?.name ?? '')));
   if (!labels.includes(factoryLabel)) return { did: 'ignored', why: `the issue has no "${factoryLabel}" label` };
   // An edited or deleted comment is not a command: replayed, it would repeat what was done (or approve again).
   if (payload.comment !== undefined && payload.action !== 'created')
