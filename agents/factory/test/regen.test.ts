@@ -91,7 +91,7 @@ acceptance: |
     const index = join(repo.dir, 'agents/ledger-keeper/src/index.ts');
     const handWritten = (await readFile(index, 'utf8')).replace(
       "return { did: 'handled', type: event.type };",
-      "ctx.log.info({ ledger: event.id }, 'recorded');\n      return { did: 'handled', type: event.type };",
+      "ctx.log.info({ ledger: event.id }, 'recorded');\n    return { did: 'handled', type: event.type };",
     );
     await writeFile(index, handWritten);
     await repo.commit('hand edit');
@@ -105,8 +105,8 @@ acceptance: |
     await writeFile(
       tpl,
       (await readFile(tpl, 'utf8')).replace(
-        'import { defineAgent }',
-        '// Runs on the WAOOAW runtime; see platform/README.md.\nimport { defineAgent }',
+        'import { defineAgent',
+        '// Runs on the WAOOAW runtime; see platform/README.md.\nimport { defineAgent',
       ),
     );
     const readme = join(files, 'files/agents/__id__/README.md.eta');
