@@ -6,6 +6,7 @@ import { registerBusCommands } from './commands/bus.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDeployCommand } from './commands/deploy.ts';
 import { registerFactoryCommands } from './commands/factory.ts';
+import { registerKbCommands } from './commands/kb.ts';
 import { registerReviewCommand } from './commands/review.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerSupportCommands } from './commands/support.ts';
@@ -39,6 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerFactoryCommands(program, io, setCode);
   registerDeployCommand(program, io, setCode);
   registerSupportCommands(program, io, setCode);
+  registerKbCommands(program, io, setCode);
 
   try {
     if (argv.length === 0) {

@@ -71,6 +71,12 @@ export interface Subscription {
   retryBaseMs?: number;
   retryMaxMs?: number;
   visibilityTimeoutMs?: number;
+  /**
+   * False for a group that only watches its types (a test's recorder, an archive): it never
+   * answers a request, so the reply comes from the agent that wakes on the type, not from
+   * whichever group acks first. Default true.
+   */
+  answersRequests?: boolean;
 }
 
 export interface SubscriptionHandle {

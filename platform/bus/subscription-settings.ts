@@ -27,5 +27,6 @@ export function subscriptionSettings(sub: Subscription, defaults: BusDefaults) {
     retryBaseMs: sub.retryBaseMs ?? defaults.retryBaseMs,
     retryMaxMs: sub.retryMaxMs ?? defaults.retryMaxMs,
     visibilityTimeoutMs: sub.visibilityTimeoutMs ?? defaults.visibilityTimeoutMs,
+    answersRequests: sub.answersRequests ?? true,
   };
 }

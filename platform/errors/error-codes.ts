@@ -29,6 +29,12 @@ export const errorCodes = {
     status: 504,
   },
   WOW_ERR_NO_RESPONDER: { template: 'Request "%s" failed in its responder: %s', retryable: false, status: 502 },
+  WOW_ERR_REPLY_INVALID: {
+    template:
+      'The reply to "%s" is not what the requester reads (%s): the agent answering it and the one asking disagree on the message. Deploy the two together.',
+    retryable: false,
+    status: 502,
+  },
   WOW_ERR_UNFINISHED: {
     template:
       'Delivered %s times without finishing: the consumers handling it stopped responding (crashed or were killed) each time.',
@@ -121,7 +127,18 @@ export const errorCodes = {
     retryable: true,
     status: 409,
   },
-  WOW_ERR_KB_ARTICLE: { template: 'Knowledge-base article %s: %s', retryable: false, status: 400 },
+  WOW_ERR_KB_ARTICLE: {
+    template: 'Knowledge-base articles in %s are invalid, so nothing was imported. Fix each file named:\n%s',
+    retryable: false,
+    status: 400,
+  },
+  WOW_ERR_KB_SOURCE: { template: 'Cannot import knowledge-base articles from %s: %s.', retryable: false, status: 400 },
+  WOW_ERR_EMBEDDINGS: {
+    template:
+      'The embedding model %s did not answer (%s). Check WOWSEARCH_EMBEDDINGS_BASE_URL, WOWSEARCH_EMBEDDINGS_API_KEY and WOWSEARCH_EMBEDDINGS_MODEL; meanwhile the knowledge base is searched by words alone.',
+    retryable: true,
+    status: 502,
+  },
   WOW_ERR_CSAT_UNSOLVED: {
     template:
       'Ticket %s is %s: a rating is taken only once the ticket is solved. Rate it after the desk solves it (the desk asks for a rating then).',

@@ -21,13 +21,18 @@ export interface TestAgentOptions {
   /** The folder holding the agent's folder (`agents/`). */
   agentsDir: string;
   id: string;
-  /** Default: the platform checkout's (platform, domains, its agents) and the agent's own `migrations/`. */
+  /**
+   * Other agents of `agentsDir` hosted beside it, on the same bus and database: those it
+   * sends requests to (WowSupport asks WowSearch). Their events are not recorded.
+   */
+  alongside?: readonly string[];
+  /** Default: the platform checkout's (platform, domains, its agents) and the hosted agents' own `migrations/`. */
   migrationDirs?: readonly string[];
   /** The model the agent sees as `ctx.llm`; none by default, as on a platform without LLM_MODEL. */
   llm?: LlmClient | undefined;
   /** GitHub as the agent sees it (`ctx.github`): a port onto a test double. */
   github?: GitHubPort | undefined;
-  /** Settings as environment variables (SUPPORT_REPO, APP_ID …), over the test defaults. */
+  /** Settings as environment variables (SUPPORT_REPO, APP_ID …, and agents' own, WOWSEARCH_* …), over the test defaults. */
   env?: Record<string, string>;
   /**
    * Publish what the agent and the test write to the outbox, as the platform's relay does.
@@ -41,6 +46,8 @@ export interface TestAgent {
   readonly store: Store;
   /** Publishes an event to the agent as the platform would deliver it. */
   publish<T>(input: Omit<EventInput<T>, 'source'> & { source?: string }): Promise<CloudEvent<T>>;
+  /** Sends a request as another agent would (`ctx.request`) and resolves with the reply of the agent that wakes on it. */
+  request<R = unknown>(input: Omit<EventInput, 'source'>, opts?: { timeoutMs?: number }): Promise<R>;
   /** The first event of `type` the agent emits (now or later) that `match` accepts. */
   emitted(type: string, match?: (event: CloudEvent) => boolean, opts?: { timeoutMs?: number }): Promise<CloudEvent>;
   /** Everything the agent has emitted so far, in order. */
@@ -51,14 +58,16 @@ export interface TestAgent {
 }
 
 /**
- * One agent on the real runtime for its own tests: the in-process bus, an embedded
- * PostgreSQL in a temporary folder, the agent host, and a recorder of what the agent emits.
+ * One agent on the real runtime for its own tests (with the agents it asks, `alongside`):
+ * the in-process bus, an embedded PostgreSQL in a temporary folder, the agent host, and a
+ * recorder of what the agent emits.
  * Generated agents' tests use it, so they test the agent as it will run, not a mock of it.
  */
 export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent> {
   const manifest = (await loadManifests(opts.agentsDir)).find((m) => m.manifest.id === opts.id)?.manifest;
   if (manifest === undefined)
     throw createError('WOW_ERR_AGENT_NOT_FOUND', [opts.id, opts.agentsDir, 'none by that id']);
+  const hosted = [opts.id, ...(opts.alongside ?? [])];
   const dataDir = await mkdtemp(join(tmpdir(), `wow-test-${opts.id}-`));
   const config = loadConfig({ ...opts.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGENTS_DIR: opts.agentsDir });
   const log = createLogger('silent');
@@ -71,7 +80,10 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
   });
   const host = await migrate(store, {
     log,
-    dirs: opts.migrationDirs ?? [...(await migrationDirs(platformRoot)), join(opts.agentsDir, opts.id, 'migrations')],
+    dirs: opts.migrationDirs ?? [
+      ...(await migrationDirs(platformRoot)),
+      ...hosted.map((id) => join(opts.agentsDir, id, 'migrations')),
+    ],
   }).then(() =>
     createAgentHost({
       config,
@@ -80,9 +92,11 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
       log,
       metrics: createMetrics(),
       agentsDir: opts.agentsDir,
-      ids: [opts.id],
+      ids: hosted,
       llm: opts.llm,
       github: opts.github,
+      // Agents' own settings (WOWSEARCH_* …) come from the test's env only, never the shell's.
+      env: opts.env ?? {},
     }),
   );
   const relay = opts.relayOutbox === true ? createOutboxRelay({ store, bus, log, pollIntervalMs: 25 }) : undefined;
@@ -92,6 +106,8 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
     await bus.subscribe({
       group: `test-recorder-${opts.id}`,
       types: manifest.emits,
+      // It records requests the agent sends too, and leaves the answer to the agent asked.
+      answersRequests: false,
       async handler(event) {
         events.push(event);
         for (const w of waiters)
@@ -102,7 +118,16 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
       },
     });
   }
-  await host.start();
+  try {
+    await host.start();
+  } catch (err) {
+    // An agent that refuses to start (its settings, say) leaves nothing running behind it.
+    await host.stop({ timeoutMs: 5_000 });
+    await bus.close();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   relay?.start();
   return {
     store,
@@ -111,6 +136,9 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
       const event = createEvent({ source: 'urn:wow:test', ...input });
       await bus.publish(event);
       return event;
+    },
+    request(input, { timeoutMs = 10_000 } = {}) {
+      return bus.request(createEvent({ source: 'urn:wow:test', ...input }), { timeoutMs });
     },
     emitted(type, match = () => true, { timeoutMs = 10_000 } = {}) {
       const seen = events.find((e) => typeMatches(type, e.type) && match(e));

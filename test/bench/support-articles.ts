@@ -1,4 +1,4 @@
-import type { Article } from '../../agents/wowsupport/src/desk/knowledge-base.ts';
+import type { Article } from '../../agents/wowsearch/src/index.ts';
 
 /**
  * Help-centre articles and questions for the knowledge-base bench, generated from a seed

@@ -6,8 +6,7 @@ import pg from 'pg';
 import { parse } from 'yaml';
 import { createLogger, createStore, migrate, readSql, type Store } from '#platform';
 import { startTestAgent } from '#platform/testing';
-import { searchArticles, searchFeatures, upsertArticle } from '../../agents/wowsupport/src/desk/knowledge-base.ts';
-import { loadArticles } from '../../agents/wowsupport/src/desk/load-articles.ts';
+import { importArticles, searchArticles, searchFeatures } from '../../agents/wowsearch/src/index.ts';
 import { openTicket, recordDeskMessage } from '../../agents/wowsupport/src/desk/tickets.ts';
 import { decideL1 } from '../../agents/wowsupport/src/tiers/answer-at-l1.ts';
 import { testDatabaseUrl, uniqueName } from '../support/servers.ts';
@@ -45,8 +44,8 @@ const stopwords = new Set([
  * (a) Knowledge-base search over generated articles on PostgreSQL and the embedded PGlite:
  * latency and whether the asked-about article comes first, against a plain ILIKE scan and
  * the full-text-only search it replaced, in the same process, the three alternating per
- * question. (b) A ticket to its L1 answer without a model, through the agent runtime,
- * against the same steps called directly.
+ * question. (b) A ticket to its L1 answer without a model, through the agent runtime (WowSupport
+ * asking WowSearch with a search.articles request), against the same steps called directly.
  */
 export async function benchSupport(args: string[]): Promise<void> {
   const count = Number(args[0] ?? 10_000);
@@ -179,9 +178,10 @@ async function benchTicketToL1(count: number): Promise<void> {
       answer?: string;
     }[]
   ).filter((l) => l.answer !== undefined);
-  const agent = await startTestAgent({ agentsDir: join(root, 'agents'), id: 'wowsupport' });
+  // WowSupport asks WowSearch for the articles over the bus, as on the platform.
+  const agent = await startTestAgent({ agentsDir: join(root, 'agents'), id: 'wowsupport', alongside: ['wowsearch'] });
   try {
-    for (const article of await loadArticles(join(fixtures, 'kb'))) await upsertArticle(agent.store, article);
+    await importArticles(agent.store, join(fixtures, 'kb'));
     const example = (i: number) => labelled[i % labelled.length] ?? { subject: 'Help', body: 'Help' };
     const viaRuntime = async (i: number) => {
       const started = performance.now();
@@ -198,7 +198,7 @@ async function benchTicketToL1(count: number): Promise<void> {
       await answered;
       return performance.now() - started;
     };
-    // The reference: the engine's steps called directly, with no bus, host or idempotency around them.
+    // The reference: the engine's steps called directly (the search too), with no bus, host or idempotency around them.
     const direct = async (i: number) => {
       const started = performance.now();
       const { subject, body } = example(i);
@@ -230,7 +230,7 @@ async function benchTicketToL1(count: number): Promise<void> {
       alone.push(await direct(i));
     }
     console.log(
-      `(b) ${count} tickets from the labelled set's answerable ones, one at a time, no model; embedded PGlite and the in-process bus (startTestAgent)\n`,
+      `(b) ${count} tickets from the labelled set's answerable ones, one at a time, no model; embedded PGlite and the in-process bus (startTestAgent), WowSupport asking WowSearch over the bus\n`,
     );
     printTable([
       ['ticket → L1 answer recorded', 'p50 ms', 'p95 ms', 'max ms'],

@@ -1,13 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import { isWowError, type Store } from '#platform';
-import { searchArticles, upsertArticle } from '../src/desk/knowledge-base.ts';
-import { loadArticles } from '../src/desk/load-articles.ts';
 import { ticketStatuses, transition } from '../src/desk/ticket-status.ts';
 import { findTicket, openTicket, receiveCustomerMessage, recordDeskMessage } from '../src/desk/tickets.ts';
-
-const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
 
 describe('the ticket status machine', () => {
   it('follows the lifecycle, and a customer reply reopens a solved ticket', () => {
@@ -36,23 +31,14 @@ describe('the ticket status machine', () => {
 
 const backends = storeBackends('desk');
 
-describe.each(backends)('tickets and the knowledge base on $name', (backend) => {
+describe.each(backends)('tickets on $name', (backend) => {
   let store: Store;
   let close: () => Promise<void>;
   beforeAll(async () => {
     ({ store, close } = await backend.open());
-    for (const article of await loadArticles(kb)) await upsertArticle(store, article);
   });
   afterAll(async () => {
     await close();
-  });
-
-  it('finds the article that answers a question, with how much of it it covers and the passage', async () => {
-    const [top] = await searchArticles(store, 'How do I reset my API key?');
-    expect(top).toMatchObject({ slug: 'reset-api-key', title: 'Reset your API key', intent: 'how-to', coverage: 1 });
-    expect(top?.excerpt).toContain('Rotate key');
-    expect(await searchArticles(store, 'sponsorship conference')).toEqual([]);
-    expect(await searchArticles(store, '')).toEqual([]);
   });
 
   it("keeps a ticket's lifecycle: a reply to a solved ticket reopens it, one to a closed ticket opens a linked follow-up", async () => {

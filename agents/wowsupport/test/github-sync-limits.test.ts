@@ -58,6 +58,7 @@ beforeAll(async () => {
   agent = await startTestAgent({
     agentsDir,
     id: 'wowsupport',
+    alongside: ['wowsearch'],
     relayOutbox: true,
     github: createGitHubPort({
       credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },

@@ -12,8 +12,6 @@ import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
 import { receiveEmail } from '../src/email/receive-email.ts';
 import { issueApiKey } from '../src/intake/api-keys.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { upsertArticle } from '../src/desk/knowledge-base.ts';
-import { loadArticles } from '../src/desk/load-articles.ts';
 import {
   findTicket,
   openTicket,
@@ -26,6 +24,7 @@ import { verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts'
 import { setKillSwitch } from '../src/sync/sync-store.ts';
 import { breakerLimit } from '../src/sync/trip-breaker.ts';
 import { appId, commentDelivery, issueDelivery, supportRepo } from './support/support-repo-events.ts';
+import { importArticles } from '../../wowsearch/src/index.ts';
 
 // The desk on GitHub end to end: the agent on the real runtime (embedded PostgreSQL, the
 // in-process bus, the outbox relayed), a GitHub double that checks every request against
@@ -79,6 +78,7 @@ beforeAll(async () => {
   agent = await startTestAgent({
     agentsDir,
     id: 'wowsupport',
+    alongside: ['wowsearch'],
     relayOutbox: true,
     github: createGitHubPort({
       credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },
@@ -93,7 +93,7 @@ beforeAll(async () => {
       WEBHOOK_SECRET: 'github-webhook-secret',
     },
   });
-  for (const article of await loadArticles(kb)) await upsertArticle(agent.store, article);
+  await importArticles(agent.store, kb);
   await agent.store.query(
     'insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)',
     [customerId, 'initech', 'Initech', `http://127.0.0.1:${address.port}/hooks/wow`, secret],

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlmClient } from '#platform';
 import { startTestAgent, type TestAgent } from '#platform/testing';
 import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
-import { upsertArticle } from '../src/desk/knowledge-base.ts';
-import { loadArticles } from '../src/desk/load-articles.ts';
-import { openTicket, ticketMessages } from '../src/desk/tickets.ts';
+import { openTicket, receiveCustomerMessage, ticketMessages } from '../src/desk/tickets.ts';
+import { importArticles } from '../../wowsearch/src/index.ts';
 
 // L1 with an OpenAI-compatible model configured: the model composes from the articles the
 // rules chose, and its answer is kept only when grounded in them.
@@ -13,18 +12,26 @@ const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
 const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
 let answer: () => string | { status: number; message: string } = () => 'NO_ANSWER';
 const model = createOpenAiDouble(() => answer());
+/** Runs while the model composes, before it answers. */
+let meanwhile: () => Promise<void> = () => Promise.resolve();
 let agent: TestAgent;
 
 beforeAll(async () => {
   agent = await startTestAgent({
     agentsDir,
     id: 'wowsupport',
+    alongside: ['wowsearch'],
     llm: createLlmClient(
       { model: 'llama3.1', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined },
-      { fetch: model.fetch },
+      {
+        fetch: async (input, init) => {
+          await meanwhile();
+          return model.fetch(input, init);
+        },
+      },
     ),
   });
-  for (const article of await loadArticles(kb)) await upsertArticle(agent.store, article);
+  await importArticles(agent.store, kb);
 });
 
 afterAll(async () => {
@@ -115,5 +122,50 @@ describe('L1 with a model', () => {
     const note = await replyTo('Partnership', 'Sponsorship for our conference?');
     expect(note).toMatchObject({ direction: 'internal' });
     expect(model.requests).toHaveLength(before);
+  });
+
+  it('asks the model once per event: an event delivered again takes the plan recorded the first time', async () => {
+    answer = () => 'Open Settings, choose API keys and press Rotate key (kb:reset-api-key).';
+    const ticket = await agent.store.transaction((tx) =>
+      openTicket(tx, {
+        subject: 'How do I reset my API key?',
+        body: 'Where do I rotate the API key?',
+        channel: 'api',
+        requester: { email: 'ada@example.com' },
+      }),
+    );
+    // While the model composes, the customer writes again: the answer is not sent, since
+    // the newer message is answered on its own event.
+    meanwhile = async () => {
+      meanwhile = () => Promise.resolve();
+      await agent.store.transaction((tx) =>
+        receiveCustomerMessage(tx, ticket.id, { body: 'How do I rotate the API key from the CLI?', channel: 'api' }),
+      );
+    };
+    const asked = model.requests.length;
+    const opened = {
+      type: 'support.ticket.opened',
+      subject: ticket.id,
+      partitionkey: ticket.id,
+      data: { ticketId: ticket.id },
+    };
+    const first = await agent.publish(opened);
+    await agent.eventually(async () => {
+      expect(
+        (await agent.store.query('select 1 from processed_messages where key = $1', [first.id])).rows,
+      ).toHaveLength(1);
+    });
+    expect(model.requests).toHaveLength(asked + 1);
+    expect((await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'outbound')).toEqual([]);
+
+    // Delivered again (as after a failure later in its handler), then a new event for the
+    // ticket: the same key keeps them in order, so when the new one has answered, the
+    // redelivery has been handled, from its recorded plan.
+    await agent.publish({ ...opened, id: first.id });
+    await agent.publish(opened);
+    await agent.eventually(async () => {
+      expect((await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'outbound')).toHaveLength(1);
+    });
+    expect(model.requests).toHaveLength(asked + 2);
   });
 });

@@ -424,7 +424,12 @@ describe('WowSupport on a near breach', () => {
   let agent: TestAgent;
   beforeAll(async () => {
     // The agent's own sweep is off: the test sweeps at the times it chooses.
-    agent = await startTestAgent({ agentsDir, id: 'wowsupport', env: { SUPPORT_SLA_SWEEP_SECONDS: '0' } });
+    agent = await startTestAgent({
+      agentsDir,
+      id: 'wowsupport',
+      alongside: ['wowsearch'],
+      env: { SUPPORT_SLA_SWEEP_SECONDS: '0' },
+    });
   });
   afterAll(async () => {
     await agent.stop();

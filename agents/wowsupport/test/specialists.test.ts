@@ -16,8 +16,6 @@ import {
   type Store,
 } from '#platform';
 import { eventually, testBusDefaults } from '#platform/testing';
-import { searchArticles, upsertArticle } from '../src/desk/knowledge-base.ts';
-import { loadArticles } from '../src/desk/load-articles.ts';
 import { openTicket, recordDeskMessage, type Ticket } from '../src/desk/tickets.ts';
 import { checkIncidents } from '../src/incidents/check-incidents.ts';
 import { addCustomerAgent } from '../src/incidents/incident-store.ts';
@@ -28,6 +26,7 @@ import { classifyTopic } from '../src/specialists/classify-topic.ts';
 import { agentsConcerned, customerAgents } from '../src/specialists/find-agents.ts';
 import { routeToSpecialist } from '../src/specialists/route-to-specialist.ts';
 import { readsAsSolved } from '../src/tiers/reads-as-solved.ts';
+import { importArticles, searchArticles } from '../../wowsearch/src/index.ts';
 
 const log = createLogger('silent');
 const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
@@ -112,7 +111,7 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
 
   beforeAll(async () => {
     ({ store, close } = await backend.open());
-    for (const article of await loadArticles(kb)) await upsertArticle(store, article);
+    await importArticles(store, kb);
     bus = await createBus({ streamMaxLen: 1000, defaults: { ...testBusDefaults, maxAttempts: 1 }, log });
     await store.query(
       "insert into agents (id, name, version, description, manifest) values ('wowvision', 'WowVision', '1.0.0', 'Reviews pull requests', '{}')",

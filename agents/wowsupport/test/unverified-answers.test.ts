@@ -7,13 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../../app/server/create-server.ts';
 import { createBus, createLlmClient, createLogger, createMetrics, loadConfig, type Bus } from '#platform';
 import { startTestAgent, type TestAgent } from '#platform/testing';
-import { upsertArticle } from '../src/desk/knowledge-base.ts';
-import { loadArticles } from '../src/desk/load-articles.ts';
 import { recordDeskMessage, ticketMessages } from '../src/desk/tickets.ts';
 import { findUngrounded } from '../src/tiers/find-ungrounded.ts';
 import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
 import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
 import { receiveEmail } from '../src/email/receive-email.ts';
+import { importArticles, readArticleFiles } from '../../wowsearch/src/index.ts';
 
 // The web form lets anyone type anyone's address. Until that address answers a mail of
 // the desk's, nothing the desk sends it on its own may carry the stranger's words: the
@@ -49,6 +48,7 @@ beforeAll(async () => {
   agent = await startTestAgent({
     agentsDir,
     id: 'wowsupport',
+    alongside: ['wowsearch'],
     relayOutbox: true,
     llm: createLlmClient(
       { model: 'llama3.1', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined },
@@ -60,7 +60,7 @@ beforeAll(async () => {
       SUPPORT_L1_THRESHOLD: '0.2',
     },
   });
-  for (const article of await loadArticles(kb)) await upsertArticle(agent.store, article);
+  await importArticles(agent.store, kb);
   bus = await createBus({
     streamMaxLen: 1000,
     defaults: { concurrency: 1, maxAttempts: 3, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 20 },
@@ -159,7 +159,7 @@ describe('automatic answers to an address nobody has verified', () => {
 
 describe('L1 to an address nobody has verified', () => {
   it("sends the article's excerpt word for word, never a model's composition, however grounded it looks", async () => {
-    const article = (await loadArticles(kb)).find((a) => a.slug === 'reset-api-key');
+    const article = (await readArticleFiles(kb)).files.map((f) => f.article).find((a) => a.slug === 'reset-api-key');
     // The check L1 keeps a model's reply by finds nothing wrong with it.
     expect(findUngrounded(phishing, [{ title: article?.title ?? '', excerpt: article?.body ?? '' }])).toBeUndefined();
     const asked = model.requests.length;

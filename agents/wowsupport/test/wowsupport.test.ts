@@ -3,9 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '#platform/testing';
-import { upsertArticle } from '../src/desk/knowledge-base.ts';
-import { loadArticles } from '../src/desk/load-articles.ts';
 import { findTicket, openTicket, receiveCustomerMessage, ticketMessages, type Ticket } from '../src/desk/tickets.ts';
+import { importArticles } from '../../wowsearch/src/index.ts';
 
 // The agent on the real runtime: the in-process bus and an embedded PostgreSQL, with the
 // knowledge base and the labelled tickets of test/fixtures/support.
@@ -23,9 +22,8 @@ const labelled = parse(await readFile(new URL('labelled-tickets.yml', fixtures),
 let agent: TestAgent;
 
 beforeAll(async () => {
-  agent = await startTestAgent({ agentsDir, id: 'wowsupport' });
-  for (const article of await loadArticles(fileURLToPath(new URL('kb', fixtures))))
-    await upsertArticle(agent.store, article);
+  agent = await startTestAgent({ agentsDir, id: 'wowsupport', alongside: ['wowsearch'] });
+  await importArticles(agent.store, fileURLToPath(new URL('kb', fixtures)));
 });
 
 afterAll(async () => {

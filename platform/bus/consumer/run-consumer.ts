@@ -17,6 +17,8 @@ export interface ConsumerOptions {
   retryBaseMs: number;
   retryMaxMs: number;
   visibilityTimeoutMs: number;
+  /** False for a group that only watches: it acks requests without replying. */
+  answersRequests: boolean;
   claimIntervalMs: number;
   retryDelay: (attempt: number) => number;
   observer: BusObserver;
@@ -111,7 +113,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
         settled();
         await port.ack(entry);
         opts.observer.handled(opts.group, topic, 'ack', (performance.now() - startedAt) / 1000);
-        if (event.replyto !== undefined && event.correlationid !== undefined)
+        if (opts.answersRequests && event.replyto !== undefined && event.correlationid !== undefined)
           await port.reply(event.replyto, event.correlationid, { ok: true, value: value ?? null });
         return;
       } catch (err) {
@@ -150,7 +152,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
     opts.observer.deadLettered(opts.group, entry.topic);
     log.warn({ entryId: entry.entryId, type: entry.event.type, attempts, err: error }, 'message dead-lettered');
     const { replyto, correlationid } = entry.event;
-    if (replyto !== undefined && correlationid !== undefined)
+    if (opts.answersRequests && replyto !== undefined && correlationid !== undefined)
       await port.reply(replyto, correlationid, { ok: false, error });
   }
 

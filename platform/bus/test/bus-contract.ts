@@ -300,6 +300,33 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       expect((failed as Error).message).toContain('no such thing');
     });
 
+    it('takes the reply to a request from the group that answers, never from one that only watches', async () => {
+      const b = await bus();
+      const watched: string[] = [];
+      // The watcher acks first (it does nothing); were it to answer, the request would get its null.
+      await b.subscribe({
+        group: 'watcher',
+        types: ['test.sum.*'],
+        answersRequests: false,
+        handler: async (e) => void watched.push(e.type),
+      });
+      await b.subscribe({
+        group: 'summer',
+        types: ['test.sum.add'],
+        handler: async (e) => {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          const { a, b: bb } = e.data as { a: number; b: number };
+          return { sum: a + bb };
+        },
+      });
+      expect(await b.request(event('test.sum.add', { a: 2, b: 3 }), { timeoutMs: 5000 })).toEqual({ sum: 5 });
+      expect(watched).toEqual(['test.sum.add']);
+      const unanswered: unknown = await b
+        .request(event('test.sum.unknown'), { timeoutMs: 200 })
+        .catch((e: unknown) => e);
+      expect(isWowError(unanswered, 'WOW_ERR_REQUEST_TIMEOUT')).toBe(true);
+    });
+
     it('publishes once per de-duplication key', async () => {
       const b = await bus();
       const got: string[] = [];

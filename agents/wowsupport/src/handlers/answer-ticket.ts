@@ -1,14 +1,15 @@
 import { createError, listAgents, type AgentContext } from '#platform';
-import { searchArticles } from '../desk/knowledge-base.ts';
 import { isRecipientVerified } from '../delivery/recipient-verified.ts';
 import { findTicket, recordDeskMessage, ticketMessages } from '../desk/tickets.ts';
 import { openIncidents } from '../incidents/incident-store.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
 import { killSwitch } from '../sync/sync-store.ts';
 import { asksForPerson, decideL1, defaultL1Policy, questionOf } from '../tiers/answer-at-l1.ts';
+import { askWowSearch } from '../tiers/ask-wowsearch.ts';
 import { asksStatus, decideStatusAnswer } from '../tiers/answer-status.ts';
 import { composeAnswer } from '../tiers/compose-answer.ts';
 import { readsAsSolved } from '../tiers/reads-as-solved.ts';
+import { recordedOnce } from './recorded-once.ts';
 
 export const self = { kind: 'agent', id: 'wowsupport' } as const;
 
@@ -36,15 +37,20 @@ type Plan =
 /**
  * L1 on a customer's message: answer from the knowledge base (or, for a status question,
  * the registry) when confident and the question is one L1 may answer, or hand the ticket
- * to L2 with the reason. The plan is made outside any transaction, since a model may take
- * seconds to compose; it is written once per event, and only if the ticket has not moved
- * on meanwhile.
+ * to L2 with the reason.
+ *
+ * The plan is made outside any transaction: a model may take seconds to compose, and
+ * WowSearch answers over the bus, which on the embedded store (one connection) would wait
+ * for the transaction to end. It is then recorded with `ctx.once` under its own key, and an
+ * attempt that finds it recorded (a retry after a later step failed, GitHub's sync say)
+ * takes it from there: the model is asked once per event. The plan is written once per
+ * event too, and only if the ticket has not moved on meanwhile.
  */
 export async function answerTicket(ctx: AgentContext, eventId: string, ticketId: string): Promise<AnswerOutcome> {
   const stop = await killSwitch(ctx.store);
   if (stop.on)
     return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
-  const plan = await planL1(ctx, ticketId);
+  const plan = await planOnce(ctx, `${eventId}:l1-plan`, ticketId);
   return ctx.once(eventId, async (tx): Promise<AnswerOutcome> => {
     if (plan.did === 'skipped') return plan;
     const ticket = await findTicket(tx, ticketId);
@@ -85,6 +91,15 @@ export async function answerTicket(ctx: AgentContext, eventId: string, ticketId:
     });
     return { did: 'escalated', tier: 'L2', reason: plan.reason, confidence: plan.confidence };
   });
+}
+
+/** L1's plan for an event: the one an earlier attempt recorded, else made now and recorded. */
+async function planOnce(ctx: AgentContext, key: string, ticketId: string): Promise<Plan> {
+  const recorded = await recordedOnce<Plan>(ctx, key);
+  if (recorded !== undefined) return recorded;
+  const fresh = await planL1(ctx, ticketId);
+  // Two attempts at once (a redelivery while the first still runs) may both plan; the first plan recorded is the one written.
+  return ctx.once(key, () => Promise.resolve(fresh));
 }
 
 async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
@@ -128,7 +143,7 @@ async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
       composed: false,
     };
   if (status?.answer === false) return { did: 'escalated', latestId, confidence: 1, reason: status.reason };
-  const hits = await searchArticles(db, question);
+  const hits = await askWowSearch(ctx, question);
   const policy = { ...defaultL1Policy, threshold: ctx.config.support.l1Threshold };
   const decision = decideL1(hits, policy);
   if (!decision.answer) return { did: 'escalated', latestId, confidence: decision.confidence, reason: decision.reason };

@@ -1,13 +1,21 @@
 import { createError, listAgents, type AgentContext, type PgQueryable } from '#platform';
 import { draftAnswer } from '../desk/drafts.ts';
-import { searchArticles } from '../desk/knowledge-base.ts';
-import { findTicket, recordDeskMessage, setTicketRouting, ticketMessages, type Message } from '../desk/tickets.ts';
+import {
+  findTicket,
+  recordDeskMessage,
+  setTicketRouting,
+  ticketMessages,
+  type Message,
+  type Ticket,
+} from '../desk/tickets.ts';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
 import { questionMaxLength } from '../tiers/answer-at-l1.ts';
+import { askWowSearch, type ArticleHit } from '../tiers/ask-wowsearch.ts';
 import { readsAsSolved } from '../tiers/reads-as-solved.ts';
 import { killSwitch } from '../sync/sync-store.ts';
 import { self } from './answer-ticket.ts';
+import { recordedOnce } from './recorded-once.ts';
 
 export type RouteOutcome =
   | { did: 'skipped'; why: string }
@@ -28,14 +36,19 @@ export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: 
   const stop = await killSwitch(ctx.store);
   if (stop.on)
     return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
-  return ctx.once(`${eventId}:specialist`, async (tx): Promise<RouteOutcome> => {
+  const key = `${eventId}:specialist`;
+  const done = await recordedOnce<RouteOutcome>(ctx, key);
+  if (done !== undefined) return done;
+  // WowSearch is asked before the transaction: it answers over the bus, and on the embedded
+  // store (one connection) it would wait for this transaction to end.
+  const hits = await articlesForSpecialist(ctx, ticketId);
+  return ctx.once(key, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
     if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
     if (ticket.tier !== 'L2') return { did: 'skipped', why: `the ticket is at ${ticket.tier}` };
     const messages = await ticketMessages(tx, ticketId);
     if (ticket.topic !== null) return afterSpecialist(tx, ticket.id, ticket.topic, messages);
-    const inbound = messages.filter((m) => m.direction === 'inbound' && !m.autoSubmitted);
-    const text = [ticket.subject, ...inbound.map((m) => m.body)].join('\n');
+    const text = customerText(ticket, messages);
     const registry = await listAgents(tx, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs });
     const diagnosis = await routeToSpecialist({
       db: tx,
@@ -43,10 +56,7 @@ export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: 
       ticket,
       text,
       agents: agentsConcerned(text, registry, await customerAgents(tx, ticket.customerId)),
-      // The knowledge base is searched for the start of the text, as L1 does: a pasted log
-      // of 70,000 characters makes a query the embedded PGlite fails on ("bad buffer ID"),
-      // leaving its store broken for every later transaction.
-      hits: await searchArticles(tx, text.slice(0, questionMaxLength)),
+      hits,
       now: ctx.clock(),
     });
     const specialist = { kind: 'agent', id: specialistId(diagnosis.topic) } as const;
@@ -83,6 +93,24 @@ export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: 
       answered: diagnosis.answer !== undefined && diagnosis.tier === 'L2',
     };
   });
+}
+
+/** What the customer wrote on the ticket, the subject first: what the specialist reads. */
+function customerText(ticket: Ticket, messages: readonly Message[]): string {
+  const inbound = messages.filter((m) => m.direction === 'inbound' && !m.autoSubmitted);
+  return [ticket.subject, ...inbound.map((m) => m.body)].join('\n');
+}
+
+/**
+ * The articles closest to a ticket that waits for its specialist (none for any other). The
+ * knowledge base is searched for the start of the text, as L1 does: a pasted log of 70,000
+ * characters once made a query the embedded PGlite failed on ("bad buffer ID").
+ */
+async function articlesForSpecialist(ctx: AgentContext, ticketId: string): Promise<ArticleHit[]> {
+  const ticket = await findTicket(ctx.store, ticketId);
+  if (ticket?.tier !== 'L2' || ticket.topic !== null) return [];
+  const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
+  return askWowSearch(ctx, text.slice(0, questionMaxLength));
 }
 
 /** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */

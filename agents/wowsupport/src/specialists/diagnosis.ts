@@ -1,5 +1,5 @@
 import type { AgentContext, AgentRow, PgQueryable } from '#platform';
-import type { ArticleHit } from '../desk/knowledge-base.ts';
+import type { ArticleHit } from '../tiers/ask-wowsearch.ts';
 import type { Ticket } from '../desk/tickets.ts';
 import type { Topic } from './classify-topic.ts';
 

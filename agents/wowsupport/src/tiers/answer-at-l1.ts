@@ -1,4 +1,4 @@
-import type { ArticleHit } from '../desk/knowledge-base.ts';
+import type { ArticleHit } from './ask-wowsearch.ts';
 
 export interface L1Policy {
   /** The share of the question an article must cover before L1 answers alone. */

@@ -1,5 +1,5 @@
 import type { LlmClient, Logger } from '#platform';
-import type { ArticleHit } from '../desk/knowledge-base.ts';
+import type { ArticleHit } from './ask-wowsearch.ts';
 import { findUngrounded } from './find-ungrounded.ts';
 
 const system = [

@@ -1,4 +1,4 @@
-import type { ArticleHit } from '../desk/knowledge-base.ts';
+import type { ArticleHit } from './ask-wowsearch.ts';
 
 /**
  * What in a model's reply its articles do not say, or undefined when nothing is: a reply

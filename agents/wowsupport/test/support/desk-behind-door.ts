@@ -21,10 +21,9 @@ import { eventuallyPasses, testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { signedDelivery } from '../../../../test/support/github-webhooks.ts';
 import { verifyCustomerWebhook } from '../../src/delivery/post-customer-webhook.ts';
-import { upsertArticle } from '../../src/desk/knowledge-base.ts';
-import { loadArticles } from '../../src/desk/load-articles.ts';
 import { openTicket, type Ticket } from '../../src/desk/tickets.ts';
 import { appId, supportRepo } from './support-repo-events.ts';
+import { importArticles } from '../../../wowsearch/src/index.ts';
 
 // The desk as it runs: the HTTP door (webhook signatures checked), the bus, the wowsupport
 // agent on the runtime (embedded PostgreSQL, the outbox relayed), a GitHub double that
@@ -98,7 +97,7 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     log,
     metrics: runtime.metrics,
     agentsDir,
-    ids: ['wowsupport'],
+    ids: ['wowsupport', 'wowsearch'],
     github: createGitHubPort({
       credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },
       fetch: github.fetch,
@@ -119,7 +118,7 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     'insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)',
     [customerId, 'initech', 'Initech', `http://127.0.0.1:${address.port}/hooks/wow`, customerSecret],
   );
-  for (const article of await loadArticles(kb)) await upsertArticle(runtime.store, article);
+  await importArticles(runtime.store, kb);
 
   return {
     github,

@@ -1,21 +1,13 @@
 import { readSql, type PgQueryable } from '#platform';
+import { embeddingTextMaxLength, vectorText, type Embedder } from '../embeddings/embedder.ts';
+import { searchFeatures } from './search-features.ts';
 
 const sql = {
-  upsert: readSql(import.meta.url, 'upsert-article'),
   search: readSql(import.meta.url, 'search-articles'),
-  features: readSql(import.meta.url, 'select-search-features'),
-  upsertEmbedding: readSql(import.meta.url, 'upsert-article-embedding'),
   searchByEmbedding: readSql(import.meta.url, 'search-articles-by-embedding'),
 };
 
-export interface Article {
-  slug: string;
-  title: string;
-  body: string;
-  /** What kind of question it answers; L1 answers alone only for allow-listed intents. */
-  intent: string;
-}
-
+/** An article that answers a question, with how well; what a search.articles request replies with. */
 export interface ArticleHit {
   slug: string;
   title: string;
@@ -31,35 +23,6 @@ export interface ArticleHit {
   excerpt: string;
   /** Cosine similarity of the embeddings, when an embedder took part in the search. */
   similarity?: number;
-}
-
-/** A model that turns text into vectors; only vectors of the same `model` are compared. */
-export interface Embedder {
-  model: string;
-  embed(text: string): Promise<number[]>;
-}
-
-/** What the server offered when migration 0010 ran: pg_trgm and pgvector are optional. */
-export interface SearchFeatures {
-  trigram: boolean;
-  vector: boolean;
-}
-
-export async function searchFeatures(db: PgQueryable): Promise<SearchFeatures> {
-  const found = new Set((await db.query<{ feature: string }>(sql.features)).rows.map((r) => r.feature));
-  return { trigram: found.has('trigram'), vector: found.has('vector') };
-}
-
-/** Writes the article; with an embedder, and where pgvector exists, its embedding too. */
-export async function upsertArticle(
-  db: PgQueryable,
-  article: Article,
-  opts: { embedder?: Embedder | undefined } = {},
-): Promise<void> {
-  await db.query(sql.upsert, [article.slug, article.title, article.body, article.intent]);
-  if (opts.embedder === undefined || !(await searchFeatures(db)).vector) return;
-  const embedding = await opts.embedder.embed(`${article.title}\n${article.body}`);
-  await db.query(sql.upsertEmbedding, [article.slug, opts.embedder.model, vectorText(embedding)]);
 }
 
 type Row = { slug: string; title: string; intent: string; rank: number; coverage: number; excerpt: string };
@@ -112,7 +75,7 @@ async function nearestByEmbedding(
   limit: number,
 ): Promise<{ slug: string; similarity: number }[]> {
   if (!(await searchFeatures(db)).vector) return [];
-  const embedding = await embedder.embed(question);
+  const [embedding = []] = await embedder.embed([question.slice(0, embeddingTextMaxLength)]);
   return (
     await db.query<{ slug: string; similarity: number }>(sql.searchByEmbedding, [
       vectorText(embedding),
@@ -131,5 +94,3 @@ export function fuseByReciprocalRank(...lists: readonly (readonly string[])[]): 
   for (const list of lists) list.forEach((slug, i) => score.set(slug, (score.get(slug) ?? 0) + 1 / (60 + i + 1)));
   return [...score.keys()].sort((a, b) => (score.get(b) ?? 0) - (score.get(a) ?? 0) || a.localeCompare(b));
 }
-
-const vectorText = (v: readonly number[]) => `[${v.join(',')}]`;

@@ -1,0 +1,43 @@
+// WowSearch: keeps the knowledge base and answers searches of it for any agent. A
+// search.articles request gets the articles that answer a question best (full-text, with
+// trigram matches for typos and partial words, and with an embedding model and pgvector
+// the articles nearest by meaning); `wow kb import` loads Markdown articles, and a schedule
+// embeds what an import wrote.
+import { defineAgent, type SetupContext } from '#platform';
+import { answerSearch, searchRequest } from './answer-search.ts';
+import { embedStaleArticles } from './embeddings/embed-articles.ts';
+import { createSearchState, searchSettings, type SearchSettings, type SearchState } from './search-settings.ts';
+
+// `wow kb import` and `wow kb search` (cli/commands/kb.ts) call these; tests and the
+// benchmark read and write articles through them.
+export type { Article } from './articles/article.ts';
+export { upsertArticle, upsertArticles } from './articles/upsert-articles.ts';
+export { createEmbedder, type EmbedderSettings } from './embeddings/create-embedder.ts';
+export type { Embedder } from './embeddings/embedder.ts';
+export { embedStaleArticles } from './embeddings/embed-articles.ts';
+export { importArticles, type ChangedField, type ImportOptions, type ImportReport } from './import/import-articles.ts';
+export { importLimits, readArticleFiles, type ArticleFile, type ArticleSource } from './import/read-article-files.ts';
+export { searchKnowledgeBase } from './search-knowledge-base.ts';
+export { fuseByReciprocalRank, searchArticles, type ArticleHit } from './search/search-articles.ts';
+export { searchFeatures, type SearchFeatures } from './search/search-features.ts';
+export { searchRequest, type SearchReply, type SearchRequest } from './answer-search.ts';
+
+export default defineAgent({
+  settings: searchSettings,
+  setup: (ctx: SetupContext<SearchSettings>): SearchState => createSearchState(ctx.settings),
+  on: {
+    'search.articles': { input: searchRequest, handle: answerSearch },
+  },
+  every: {
+    // An import writes articles only; with a model and pgvector, their embeddings follow here.
+    embed: {
+      interval: 60_000,
+      async handle(ctx) {
+        const { embedder } = ctx.state;
+        if (embedder === undefined) return;
+        const written = await embedStaleArticles(ctx.store, embedder, { limit: 256, signal: ctx.signal });
+        if (written > 0) ctx.log.info({ written, model: embedder.model }, 'embedded knowledge-base articles');
+      },
+    },
+  },
+});

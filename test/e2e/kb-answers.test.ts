@@ -1,0 +1,96 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventuallyPasses } from '#platform/testing';
+
+// What a fresh clone does: load the sample articles with `wow kb import`, start the platform
+// on its embedded defaults (PGlite, the in-process bus), and ask the ticket API a question
+// the articles answer. WowSupport's L1 asks WowSearch over the bus and cites the article.
+const root = new URL('../../', import.meta.url).pathname;
+const run = promisify(execFile);
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** `npm run wow -- <argv>` as its own process, as a person types it. */
+async function wow(argv: string[], env: Record<string, string>) {
+  return run(process.execPath, ['cli/wow.ts', ...argv], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
+  });
+}
+
+/** `npm start` on the embedded defaults; resolves with its address once it listens. */
+async function startPlatform(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['cli/wow.ts', 'start'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const address = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const entry = JSON.parse(line) as { address?: string };
+      if (entry.address !== undefined) resolve(entry.address);
+    });
+    void exited.then((code) => reject(new Error(`wow start exited with ${code}: ${stderr}`)));
+  });
+  return { child, address, exited };
+}
+
+describe('a fresh checkout answers from the articles it imported', () => {
+  // Four processes on the embedded database, each migrating it first: slower than a unit test.
+  it(
+    'wow kb import, then npm start, then POST /api/tickets: the L1 answer cites the right article',
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'wow-kb-e2e-'));
+      dirs.push(dataDir);
+      const env = { DATA_DIR: dataDir };
+
+      const imported = await wow(['kb', 'import', 'docs/kb'], env);
+      expect(imported.stdout).toContain('6 added, 0 changed, 0 removed, 0 unchanged');
+      await wow(['support', 'customers', 'add', 'acme', '--name', 'Acme'], env);
+      const key = (await wow(['support', 'keys', 'create', 'acme'], env)).stdout.trim();
+      expect(key).toMatch(/^wow_sk_/);
+
+      const { child, address, exited } = await startPlatform(env);
+      try {
+        const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+        const created = await fetch(`${address}/api/tickets`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            subject: 'Webhook signatures',
+            body: 'How do I verify the signature of your webhooks?',
+            requester: { email: 'dev@acme.example' },
+          }),
+        });
+        expect(created.status).toBe(201);
+        const { id } = (await created.json()) as { id: string };
+
+        let answer: { body: string; automatic: boolean } | undefined;
+        await eventuallyPasses(async () => {
+          const ticket = (await (await fetch(`${address}/api/tickets/${id}`, { headers })).json()) as {
+            messages: { direction: string; body: string; automatic: boolean }[];
+          };
+          answer = ticket.messages.find((m) => m.direction === 'outbound');
+          expect(answer).toBeDefined();
+        }, 30_000);
+        expect(answer?.automatic).toBe(true);
+        expect(answer?.body).toContain('From "Verify the signature of our webhooks" (kb:webhook-signatures).');
+        expect(answer?.body).toContain('X-Wow-Signature-256');
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+    },
+  );
+});
