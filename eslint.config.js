@@ -34,6 +34,9 @@ export default defineConfig(
       // ts-morph's type guards hand out nodes as the base Node class, which this rule reads
       // as instances "not created by its constructor" on every guard call.
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
+      // Each error registry adds its codes with `interface WowErrorCodes extends CodesOf<typeof errors> {}`:
+      // declaration merging needs the interface, and it declares nothing of its own.
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
       // Only config/ reads process.env (house rule 4); the doors' entries hand it on.
       'no-restricted-properties': [
         'error',

@@ -44,7 +44,17 @@ export { changedAgents, type ChangedAgents } from './deploy/changed-agents.ts';
 export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
 export { deployedEventType, rollbackVersion } from './deploy/version-registry.ts';
 export { loadConfig, type Config, type GitHubAppCredentials, type SupportSettings } from './config/load-config.ts';
-export { createError, errorCodes, isWowError, type ErrorCode } from './errors/error-codes.ts';
+export { createError, errors as platformErrors } from './errors/errors.ts';
+export {
+  defineErrors,
+  isWowError,
+  type CodesOf,
+  type CreateErrorOptions,
+  type ErrorRegistry,
+  type ErrorSpec,
+  type WowErrorCode,
+  type WowErrorCodes,
+} from './errors/define-errors.ts';
 export { WowError, serializeError, type SerializedError } from './errors/wow-error.ts';
 export { openBlobReader, runGit } from './git/run-git.ts';
 export { createLlmClient, type LlmClient, type LlmClientOptions } from './llm/llm-client.ts';

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { createError, isWowError, type Logger, type Store } from '#platform';
+import { isWowError, type Logger, type Store } from '#platform';
+import { createError } from '../errors.ts';
 import { parseInboundMail, receiveEmail, type EmailOutcome } from '../../agents/wowsupport/src/index.ts';
 
 export interface SmtpListenerOptions {
@@ -108,7 +109,7 @@ async function takeMail(
   // Read to the end either way: the SMTP dialogue continues only after the whole DATA.
   for await (const chunk of stream) if (!stream.sizeExceeded) chunks.push(chunk as Buffer);
   try {
-    if (stream.sizeExceeded) throw createError('WOW_ERR_EMAIL_TOO_LARGE', [opts.maxBytes]);
+    if (stream.sizeExceeded) throw createError('WOW_ERR_EMAIL_TOO_LARGE', { maxBytes: opts.maxBytes });
     const envelopeFrom = session.envelope.mailFrom === false ? undefined : session.envelope.mailFrom.address;
     const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
     const mail = await parseInboundMail(Buffer.concat(chunks), { envelopeFrom, envelopeTo });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { type Bus, type Config, createError, type Logger, type Metrics, type Store } from '#platform';
+import { type Bus, type Config, type Logger, type Metrics, type Store } from '#platform';
+import { createError } from '../errors.ts';
 import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { checkReadiness } from './check-readiness.ts';
@@ -39,7 +40,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     // detail goes to the log under the request id the answer gives.
     if (status >= 500) {
       req.log.error({ err, requestId: req.id }, 'request failed');
-      const internal = createError('WOW_ERR_INTERNAL', [req.id]);
+      const internal = createError('WOW_ERR_INTERNAL', { requestId: req.id });
       return reply.code(status).send({ code: internal.code, message: internal.message, requestId: req.id });
     }
     return reply.code(status).send({
@@ -60,9 +61,10 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.post('/api/github/webhooks', { bodyLimit: 25 * 1024 * 1024 }, async (req, reply) => {
     if (config.webhooks.secret === undefined) {
       metrics.webhooksReceived.inc({ event: 'unverified', outcome: 'rejected' });
-      const err = createError('WOW_ERR_WEBHOOK_INVALID', [
-        "this server has no WEBHOOK_SECRET, so it cannot verify deliveries; set WEBHOOK_SECRET to the App's webhook secret",
-      ]);
+      const err = createError('WOW_ERR_WEBHOOK_INVALID', {
+        problem:
+          "this server has no WEBHOOK_SECRET, so it cannot verify deliveries; set WEBHOOK_SECRET to the App's webhook secret",
+      });
       return reply.code(503).send({ code: err.code, message: err.message });
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -1,4 +1,4 @@
-import { createError } from '#platform';
+import { createError } from '../errors.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -18,7 +18,7 @@ export function readFormBody(body: Buffer): Record<string, string> {
       fields[decode(at === -1 ? pair : pair.slice(0, at))] = decode(at === -1 ? '' : pair.slice(at + 1));
     }
   } catch (err) {
-    throw createError('WOW_ERR_FORM_ENCODING', [], { cause: err });
+    throw createError('WOW_ERR_FORM_ENCODING', {}, { cause: err });
   }
   return fields;
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { createError, isWowError, type Store } from '#platform';
+import { isWowError, type Store } from '#platform';
+import { createError } from '../errors.ts';
 import {
   authorizeApiCall,
   readTicket,
@@ -80,7 +81,7 @@ export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app,
     // the cause is logged under the request id the answer gives.
     if (status >= 500) {
       req.log.error({ err, requestId: req.id }, 'ticket API request failed');
-      const internal = createError('WOW_ERR_INTERNAL', [req.id]);
+      const internal = createError('WOW_ERR_INTERNAL', { requestId: req.id });
       return reply.code(status).send({
         code: internal.code,
         message: `${internal.message} Nothing was created; retry with the same Idempotency-Key.`,

@@ -1,4 +1,5 @@
-import { type Bus, createError, createEvent, type WowError } from '#platform';
+import { type Bus, createEvent, type WowError } from '#platform';
+import { createError } from '../errors.ts';
 import { githubEventType } from './github-event-type.ts';
 import { verifySignature } from './verify-signature.ts';
 
@@ -49,29 +50,31 @@ export async function acceptWebhook(
   const fail = (error: WowError) => ({ status: error.status, event: name, error });
   if (name === undefined || delivery === undefined)
     return fail(
-      createError('WOW_ERR_WEBHOOK_INVALID', ['the X-GitHub-Event and X-GitHub-Delivery headers are required']),
+      createError('WOW_ERR_WEBHOOK_INVALID', {
+        problem: 'the X-GitHub-Event and X-GitHub-Delivery headers are required',
+      }),
     );
   // Both become parts of bus keys, event types and log lines: only GitHub's shapes pass.
   if (!/^[a-z_]{1,64}$/.test(name))
     return fail(
-      createError('WOW_ERR_WEBHOOK_INVALID', [
-        'X-GitHub-Event must be a webhook event name (lowercase letters and underscores)',
-      ]),
+      createError('WOW_ERR_WEBHOOK_INVALID', {
+        problem: 'X-GitHub-Event must be a webhook event name (lowercase letters and underscores)',
+      }),
     );
   if (!/^[A-Za-z0-9-]{1,64}$/.test(delivery))
     return fail(
-      createError('WOW_ERR_WEBHOOK_INVALID', [
-        "X-GitHub-Delivery must be the delivery's GUID (letters, digits and dashes)",
-      ]),
+      createError('WOW_ERR_WEBHOOK_INVALID', {
+        problem: "X-GitHub-Delivery must be the delivery's GUID (letters, digits and dashes)",
+      }),
     );
   let payload: Payload & Record<string, unknown>;
   try {
     payload = JSON.parse(req.body.toString('utf8')) as Payload & Record<string, unknown>;
   } catch {
     return fail(
-      createError('WOW_ERR_WEBHOOK_INVALID', [
-        'the body is not JSON; set the webhook content type to application/json',
-      ]),
+      createError('WOW_ERR_WEBHOOK_INVALID', {
+        problem: 'the body is not JSON; set the webhook content type to application/json',
+      }),
     );
   }
   const type = githubEventType(name, payload.action);

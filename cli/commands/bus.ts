@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { type Bus, type Config, createError, createLogger, loadConfig, openBus } from '#platform';
+import { type Bus, type Config, createLogger, loadConfig, openBus } from '#platform';
+import { createError } from '../errors.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 
@@ -9,9 +10,10 @@ import { formatTable } from '../format-table.ts';
  */
 function requireRedis(config: Config): void {
   if (config.redis.url === undefined) {
-    throw createError('WOW_ERR_CLI_USAGE', [
-      '`wow bus` reads the Redis bus, and REDIS_URL is not set: the in-process bus lives inside the running `wow start` process, whose figures are on GET /metrics (wow_bus_*). Set REDIS_URL to share a bus between processes.',
-    ]);
+    throw createError('WOW_ERR_CLI_USAGE', {
+      problem:
+        '`wow bus` reads the Redis bus, and REDIS_URL is not set: the in-process bus lives inside the running `wow start` process, whose figures are on GET /metrics (wow_bus_*). Set REDIS_URL to share a bus between processes.',
+    });
   }
 }
 
@@ -87,7 +89,7 @@ export function registerBusCommands(program: Command, io: CliIo, setCode: (code:
       (v) => {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 1)
-          throw createError('WOW_ERR_CLI_USAGE', [`--limit expects a positive integer, got "${v}"`]);
+          throw createError('WOW_ERR_CLI_USAGE', { problem: `--limit expects a positive integer, got "${v}"` });
         return n;
       },
       100,

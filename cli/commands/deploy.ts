@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   changedAgents,
-  createError,
   createGitHubClient,
   createLogger,
   deployAgents,
@@ -14,6 +13,7 @@ import {
   type DeployOutcome,
   type Logger,
 } from '#platform';
+import { createError } from '../errors.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { reportDeployment, startDeployment, type DeploymentsTarget } from '../github-deployments.ts';
 import { gitRoot } from '../git-root.ts';
@@ -56,9 +56,9 @@ async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<num
   const agentsDir = resolve(root, config.agents.dir);
   if (flags.changedSince !== undefined) {
     if (ids.length > 0 || flags.rollback === true)
-      throw createError('WOW_ERR_CLI_USAGE', [
-        '--changed-since picks the agents itself; give no ids and no --rollback with it',
-      ]);
+      throw createError('WOW_ERR_CLI_USAGE', {
+        problem: '--changed-since picks the agents itself; give no ids and no --rollback with it',
+      });
     ids = (
       await changedAgents({ repoRoot: root, agentsPath: config.agents.dir, since: flags.changedSince, ref: flags.ref })
     ).ids;
@@ -70,9 +70,9 @@ async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<num
     }
   }
   if (ids.length === 0)
-    throw createError('WOW_ERR_CLI_USAGE', [
-      'name the agents to deploy (e.g. `wow deploy factory`), or give --changed-since <rev>',
-    ]);
+    throw createError('WOW_ERR_CLI_USAGE', {
+      problem: 'name the agents to deploy (e.g. `wow deploy factory`), or give --changed-since <rev>',
+    });
 
   const log = createLogger(flags.json === true ? 'silent' : 'warn');
   const github = deploymentsTarget(io, log);

@@ -1,7 +1,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createError, loadConfig } from '#platform';
+import { loadConfig } from '#platform';
+import { createError } from '../errors.ts';
 import {
   loadQuestionnaire,
   loadTemplates,
@@ -207,7 +208,7 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
 
 async function readText(file: string): Promise<string> {
   return readFile(file, 'utf8').catch((err: unknown) => {
-    throw createError('WOW_ERR_CLI_USAGE', [`cannot read ${file}: ${(err as Error).message}`]);
+    throw createError('WOW_ERR_CLI_USAGE', { problem: `cannot read ${file}: ${(err as Error).message}` });
   });
 }
 

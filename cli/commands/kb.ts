@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import {
-  createError,
   createLogger,
   escapeHiddenCharacters,
   hiddenCharacterPattern,
@@ -11,6 +10,7 @@ import {
   type Logger,
   type Store,
 } from '#platform';
+import { createError } from '../errors.ts';
 import {
   importArticles,
   searchKnowledgeBase,
@@ -56,7 +56,7 @@ function registerImportCommand(kb: Command, io: CliIo, setCode: SetCode): void {
     )
     .action(async (path: string, opts: { dryRun?: boolean; source?: string; json?: boolean }) => {
       if (opts.source?.trim() === '')
-        throw createError('WOW_ERR_CLI_USAGE', ['--source needs a name, e.g. help-centre']);
+        throw createError('WOW_ERR_CLI_USAGE', { problem: '--source needs a name, e.g. help-centre' });
       const report = await withKnowledgeBase(io, (store) =>
         importArticles(store, path, { dryRun: opts.dryRun === true, source: opts.source }),
       );
@@ -77,7 +77,9 @@ function registerSearchCommand(kb: Command, io: CliIo, setCode: SetCode): void {
     .action(async (text: string, opts: { limit: string; json?: boolean }) => {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 20)
-        throw createError('WOW_ERR_CLI_USAGE', [`--limit takes a whole number from 1 to 20, not "${opts.limit}"`]);
+        throw createError('WOW_ERR_CLI_USAGE', {
+          problem: `--limit takes a whole number from 1 to 20, not "${opts.limit}"`,
+        });
       const hits = await withKnowledgeBase(io, (store, log) =>
         searchKnowledgeBase(store, text, { limit, env: io.env, log }),
       );
@@ -127,7 +129,8 @@ async function withKnowledgeBase<T>(io: CliIo, work: (store: Store, log: Logger)
     await migrate(store, { log });
     return await work(store, log);
   } catch (err) {
-    if (isWowError(err, 'WOW_ERR_KB_SOURCE')) throw createError('WOW_ERR_CLI_USAGE', [err.message], { cause: err });
+    if (isWowError(err, 'WOW_ERR_KB_SOURCE'))
+      throw createError('WOW_ERR_CLI_USAGE', { problem: err.message }, { cause: err });
     throw err;
   } finally {
     await store.close();

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createError, createLlmClient, loadConfig } from '#platform';
+import { createLlmClient, loadConfig } from '#platform';
+import { createError } from '../errors.ts';
 import { baselineOf, explainRule, formatText, reviewLocalRepo, toSarif } from '../../agents/wowvision/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 
@@ -72,21 +73,24 @@ export function registerReviewCommand(program: Command, io: CliIo, setCode: (cod
         toolTimeoutMs: opts.toolTimeout * 1000,
       };
       const result = await reviewLocalRepo(options).catch((err: unknown) => {
-        throw createError('WOW_ERR_CLI_USAGE', [(err as Error).message], { cause: err });
+        throw createError('WOW_ERR_CLI_USAGE', { problem: (err as Error).message }, { cause: err });
       });
       const { review, pack } = result;
       if (opts.explain !== undefined) {
         if (pack === undefined)
-          throw createError('WOW_ERR_CLI_USAGE', ['the rule pack is invalid; run wow review to see its problems']);
+          throw createError('WOW_ERR_CLI_USAGE', {
+            problem: 'the rule pack is invalid; run wow review to see its problems',
+          });
         io.stdout.write(explainRule(pack, opts.explain).replace(/\*\*/g, '') + '\n');
         setCode(pack.rules.some((r) => r.name === opts.explain) ? exitCodes.ok : exitCodes.usage);
         return;
       }
       if (opts.writeBaseline === true) {
         if (pack?.baseline === undefined)
-          throw createError('WOW_ERR_CLI_USAGE', [
-            'the rule pack names no baseline file; add `baseline: .github/wowvision-baseline.json` to it first',
-          ]);
+          throw createError('WOW_ERR_CLI_USAGE', {
+            problem:
+              'the rule pack names no baseline file; add `baseline: .github/wowvision-baseline.json` to it first',
+          });
         const all = [...review.findings, ...review.baselined];
         await writeFile(join(result.root, pack.baseline), JSON.stringify(baselineOf(all), null, 2) + '\n');
         io.stdout.write(

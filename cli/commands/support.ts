@@ -24,6 +24,7 @@ import {
   type Customer,
 } from '../../agents/wowsupport/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
+import { createError as createCliError } from '../errors.ts';
 import { formatTable } from '../format-table.ts';
 
 type SetCode = (code: number) => void;
@@ -175,7 +176,10 @@ function registerSecretsCommands(support: Command, io: CliIo, setCode: SetCode):
     .action(async (opts: { json?: boolean }) => {
       const sealed = await withDeskStore(io, (store, config) => {
         if (config.support.secretsKey === undefined)
-          throw createError('WOW_ERR_SECRETS_KEY_MISSING', ['there is nothing to seal with']);
+          throw createError('WOW_ERR_CONFIG', {
+            problems:
+              '  SUPPORT_SECRETS_KEY: not set, so there is nothing to seal with; set it to 32 random bytes in base64 (openssl rand -base64 32), the same in every process',
+          });
         return sealPlainWebhookSecrets(store, config.support.secretsKey);
       });
       if (opts.json === true) io.stdout.write(JSON.stringify({ sealed }) + '\n');
@@ -201,7 +205,7 @@ function registerKillSwitchCommand(support: Command, io: CliIo, setCode: SetCode
     .addHelpText('after', `${exitHelp}\n\nExamples:\n  wow support kill-switch on --by ada\n  wow support kill-switch`)
     .action(async (state: string | undefined, opts: { by?: string; json?: boolean }) => {
       if (state !== undefined && state !== 'on' && state !== 'off')
-        throw createError('WOW_ERR_CLI_USAGE', [`kill-switch takes "on" or "off", not "${state}"`]);
+        throw createCliError('WOW_ERR_CLI_USAGE', { problem: `kill-switch takes "on" or "off", not "${state}"` });
       const now = await withDeskStore(io, async (store) => {
         if (state !== undefined) await setKillSwitch(store, state === 'on', opts.by ?? io.env.USER ?? 'wow-cli');
         return killSwitch(store);
@@ -318,11 +322,15 @@ export async function withDeskStore<T>(io: CliIo, work: (store: Store, config: C
     return await work(store, config);
   } catch (err) {
     if (isWowError(err, 'WOW_ERR_SUPPORT_INPUT'))
-      throw createError('WOW_ERR_CLI_USAGE', [err.message.replace(/^The request is invalid: /, 'invalid input: ')], {
-        cause: err,
-      });
+      throw createCliError(
+        'WOW_ERR_CLI_USAGE',
+        { problem: err.message.replace(/^The request is invalid: /, 'invalid input: ') },
+        {
+          cause: err,
+        },
+      );
     if (isWowError(err, 'WOW_ERR_SECRETS_KEY_MISSING'))
-      throw createError('WOW_ERR_CONFIG', [`  SUPPORT_SECRETS_KEY: ${err.message}`], { cause: err });
+      throw createError('WOW_ERR_CONFIG', { problems: `  SUPPORT_SECRETS_KEY: ${err.message}` }, { cause: err });
     throw err;
   } finally {
     await store.close();

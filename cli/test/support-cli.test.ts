@@ -206,7 +206,9 @@ describe('wow support', () => {
       );
       expect(await wow(['support', 'secrets', 'seal'], keyless)).toMatchObject({
         code: 2,
-        stderr: expect.stringContaining('SUPPORT_SECRETS_KEY is not set, so there is nothing to seal with') as unknown,
+        stderr: expect.stringContaining(
+          'SUPPORT_SECRETS_KEY: not set, so there is nothing to seal with; set it to 32 random bytes',
+        ) as unknown,
       });
       expect(await wow(['support', 'secrets', 'seal'], env)).toMatchObject({
         code: 0,

@@ -1,7 +1,7 @@
 import type { Bus, Delivery, PublishResult } from '../bus/bus.ts';
 import { createEvent, type CloudEvent, type EventInput } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { GitHubPort } from '../github/github-port.ts';
@@ -38,7 +38,8 @@ function emitter(s: AgentServices, parent: CloudEvent | undefined): AgentContext
     input: Omit<EventInput, 'source'>,
     opts?: { tx: PgQueryable },
   ): Promise<PublishResult | undefined> {
-    if (!manifest.emits.includes(input.type)) throw createError('WOW_ERR_EVENT_UNDECLARED', [manifest.id, input.type]);
+    if (!manifest.emits.includes(input.type))
+      throw createError('WOW_ERR_EVENT_UNDECLARED', { agent: manifest.id, type: input.type });
     const event = createEvent({
       ...input,
       source: source(manifest.id),

@@ -7,7 +7,7 @@ import type { Config } from '../config/load-config.ts';
 import type { AgentRelease } from '../deploy/agent-release.ts';
 import { materialiseRelease } from '../deploy/materialise-release.ts';
 import { activeVersions, deployedEventType, releaseOf } from '../deploy/version-registry.ts';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import type { GitHubPort } from '../github/github-port.ts';
 import { createLlmClient, type LlmClient } from '../llm/llm-client.ts';
 import type { Logger } from '../log/logger.ts';
@@ -167,7 +167,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       const { on } = agent.definition;
       const handler = on === undefined ? undefined : handlerOf(on, event.type);
       if (on !== undefined && handler === undefined)
-        throw createError('WOW_ERR_EVENT_INVALID', [`${id} has no handler in \`on\` for ${event.type}`]);
+        throw createError('WOW_ERR_EVENT_INVALID', { problems: `${id} has no handler in \`on\` for ${event.type}` });
       const schema =
         handler !== undefined
           ? handler.input
@@ -175,9 +175,9 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       if (schema !== undefined) {
         const parsed = schema.safeParse(event.data);
         if (!parsed.success)
-          throw createError('WOW_ERR_EVENT_INVALID', [
-            `data of ${event.type} for ${id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-          ]);
+          throw createError('WOW_ERR_EVENT_INVALID', {
+            problems: `data of ${event.type} for ${id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+          });
         event = { ...event, data: parsed.data };
       }
       if (agent.inFlight++ === 0) {
@@ -335,7 +335,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       const known = [...new Set([...local.map((m) => m.manifest.id), ...active.keys()])].sort();
       for (const id of opts.ids ?? [])
         if (!running.has(id))
-          throw createError('WOW_ERR_AGENT_NOT_FOUND', [id, opts.agentsDir, known.join(', ') || 'none']);
+          throw createError('WOW_ERR_AGENT_NOT_FOUND', { id, dir: opts.agentsDir, known: known.join(', ') || 'none' });
       for (const agent of running.values()) await startAgent(agent);
       // Every instance hears of every deploy: a group of its own, starting at the next event.
       control = await bus.subscribe({
@@ -365,7 +365,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       if (abandoned > 0)
         log.error(
           { code: 'WOW_ERR_SHUTDOWN_TIMEOUT', abandoned, timeoutMs },
-          createError('WOW_ERR_SHUTDOWN_TIMEOUT', [abandoned, timeoutMs]).message,
+          createError('WOW_ERR_SHUTDOWN_TIMEOUT', { abandoned, timeoutMs }).message,
         );
       return { drained: abandoned === 0, abandoned };
     },

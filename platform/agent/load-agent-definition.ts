@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { typeMatches } from '../bus/envelope.ts';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import type { AgentDefinition } from './define-agent.ts';
 import type { AgentManifest } from './manifest-schema.ts';
 
@@ -27,12 +27,12 @@ export async function loadAgentDefinition(
       (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && (err as Error).message.includes(entry);
     throw createError(
       'WOW_ERR_AGENT_ENTRY',
-      [
+      {
         id,
-        missing
+        problem: missing
           ? `${entry} is missing; create it and export default defineAgent({ on: { … } })`
           : `${entry} failed to load: ${(err as Error).message}`,
-      ],
+      },
       { cause: err },
     );
   }
@@ -40,20 +40,23 @@ export async function loadAgentDefinition(
   const has = (key: 'handle' | 'on' | 'every') =>
     definition !== null && typeof definition === 'object' && definition[key] !== undefined;
   if (!has('handle') && !has('on') && !has('every'))
-    throw createError('WOW_ERR_AGENT_ENTRY', [
+    throw createError('WOW_ERR_AGENT_ENTRY', {
       id,
-      `${entry} must \`export default defineAgent({ on: { '<type>': { handle(ctx, data) { … } } } })\``,
-    ]);
+      problem: `${entry} must \`export default defineAgent({ on: { '<type>': { handle(ctx, data) { … } } } })\``,
+    });
   const agent = definition as AgentDefinition<unknown, unknown>;
   if (agent.handle !== undefined && agent.on !== undefined)
-    throw createError('WOW_ERR_AGENT_ENTRY', [id, 'give either `on` (one handler per type) or `handle`, not both']);
+    throw createError('WOW_ERR_AGENT_ENTRY', {
+      id,
+      problem: 'give either `on` (one handler per type) or `handle`, not both',
+    });
   if (agent.handle === undefined) checkHandlers(id, manifest.wakesOn, agent);
   for (const [name, schedule] of Object.entries(agent.every ?? {}))
     if (!Number.isFinite(schedule.interval) || schedule.interval < minIntervalMs)
-      throw createError('WOW_ERR_AGENT_ENTRY', [
+      throw createError('WOW_ERR_AGENT_ENTRY', {
         id,
-        `every.${name}.interval must be milliseconds, at least ${minIntervalMs}; got ${String(schedule.interval)}`,
-      ]);
+        problem: `every.${name}.interval must be milliseconds, at least ${minIntervalMs}; got ${String(schedule.interval)}`,
+      });
   return agent;
 }
 
@@ -67,5 +70,5 @@ function checkHandlers(id: string, wakesOn: readonly string[], agent: AgentDefin
     ...unhandled.map((w) => `agent.yml wakes it on "${w}" but \`on\` has no handler for it`),
     ...undelivered.map((k) => `\`on\` handles "${k}" but agent.yml's wakesOn does not list it, so it never arrives`),
   ];
-  if (problems.length > 0) throw createError('WOW_ERR_AGENT_ENTRY', [id, problems.join('; ')]);
+  if (problems.length > 0) throw createError('WOW_ERR_AGENT_ENTRY', { id, problem: problems.join('; ') });
 }

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { isMap } from 'yaml';
 import { readYaml } from '../yaml/read-yaml.ts';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import { manifestSchema, type AgentManifest } from './manifest-schema.ts';
 
 export interface LoadedManifest {
@@ -35,10 +35,10 @@ export async function loadManifests(agentsDir: string): Promise<LoadedManifest[]
     else problems.push(...result.problems);
   }
   if (problems.length > 0)
-    throw createError('WOW_ERR_MANIFEST_INVALID', [
-      `${problems.length} problem(s) in agent manifests`,
-      '\n' + problems.map((p) => `  ${p}`).join('\n'),
-    ]);
+    throw createError('WOW_ERR_MANIFEST_INVALID', {
+      summary: `${problems.length} problem(s) in agent manifests`,
+      problems: '\n' + problems.map((p) => `  ${p}`).join('\n'),
+    });
   return loaded;
 }
 

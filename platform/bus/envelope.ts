@@ -1,6 +1,6 @@
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 
 /**
  * The one event envelope (DESIGN principle 3): CloudEvents 1.0 required and optional
@@ -125,19 +125,19 @@ export function assertEventValid(value: unknown): CloudEvent {
   if (isValidEnvelope(value)) return value;
   const parsed = cloudEventSchema.safeParse(value);
   if (!parsed.success) {
-    throw createError('WOW_ERR_EVENT_INVALID', [
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
-    ]);
+    throw createError('WOW_ERR_EVENT_INVALID', {
+      problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+    });
   }
   return parsed.data;
 }
 
 export function assertEventTypeValid(type: string): string {
   if (!typePattern.test(type))
-    throw createError('WOW_ERR_EVENT_TYPE', [
+    throw createError('WOW_ERR_EVENT_TYPE', {
       type,
-      'expected lowercase dot-separated segments with at least two parts, e.g. "github.push"',
-    ]);
+      expected: 'expected lowercase dot-separated segments with at least two parts, e.g. "github.push"',
+    });
   return type;
 }
 
@@ -163,9 +163,9 @@ export function typeMatches(pattern: string, type: string): boolean {
 export function assertPatternValid(pattern: string): string {
   const base = pattern.endsWith('.*') ? pattern.slice(0, -2) : pattern;
   if (!typePattern.test(base))
-    throw createError('WOW_ERR_EVENT_TYPE', [
-      pattern,
-      'expected an event type or a "<domain>.<entity>.*" pattern, e.g. "github.pull_request.*"',
-    ]);
+    throw createError('WOW_ERR_EVENT_TYPE', {
+      type: pattern,
+      expected: 'expected an event type or a "<domain>.<entity>.*" pattern, e.g. "github.pull_request.*"',
+    });
   return pattern;
 }

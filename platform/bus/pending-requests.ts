@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import { restoreError } from '../errors/wow-error.ts';
 import type { ReplyBody } from './consumer/consumer-port.ts';
 
@@ -16,7 +16,7 @@ export class PendingRequests {
     const reply = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(correlationId);
-        reject(createError('WOW_ERR_REQUEST_TIMEOUT', [type, timeoutMs]));
+        reject(createError('WOW_ERR_REQUEST_TIMEOUT', { type, timeoutMs }));
       }, timeoutMs);
       this.waiting.set(correlationId, { resolve, reject, timer });
     });
@@ -31,9 +31,13 @@ export class PendingRequests {
     if (body.ok) w.resolve(body.value);
     else
       w.reject(
-        createError('WOW_ERR_NO_RESPONDER', [correlationId, `${body.error.code}: ${body.error.message}`], {
-          cause: restoreError(body.error),
-        }),
+        createError(
+          'WOW_ERR_NO_RESPONDER',
+          { correlationId, error: `${body.error.code}: ${body.error.message}` },
+          {
+            cause: restoreError(body.error),
+          },
+        ),
       );
   }
 
@@ -41,7 +45,7 @@ export class PendingRequests {
   closeAll(): void {
     for (const [id, w] of this.waiting) {
       clearTimeout(w.timer);
-      w.reject(createError('WOW_ERR_BUS_CLOSED', [`the request ${id}`]));
+      w.reject(createError('WOW_ERR_BUS_CLOSED', { what: `the request ${id}` }));
     }
     this.waiting.clear();
   }

@@ -1,5 +1,5 @@
 import { z, type ZodType } from 'zod';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 
 /** `release-notes` → `RELEASE_NOTES_`: the prefix of an agent's own environment variables. */
 export const settingsPrefix = (agentId: string) => `${agentId.replace(/-/g, '_').toUpperCase()}_`;
@@ -20,19 +20,22 @@ export function readAgentSettings<Settings>(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Settings {
   if (!(schema instanceof z.ZodObject))
-    throw createError('WOW_ERR_AGENT_ENTRY', [agentId, 'its `settings` must be a z.object({...}) of named settings']);
+    throw createError('WOW_ERR_AGENT_ENTRY', {
+      id: agentId,
+      problem: 'its `settings` must be a z.object({...}) of named settings',
+    });
   const prefix = settingsPrefix(agentId);
   const variable = (key: string) => prefix + snake(key);
   const input = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[variable(key)]]));
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data as Settings;
-  throw createError('WOW_ERR_CONFIG', [
-    parsed.error.issues
+  throw createError('WOW_ERR_CONFIG', {
+    problems: parsed.error.issues
       .map((issue) => {
         const key = String(issue.path[0] ?? '');
         const value = env[variable(key)];
         return `  ${variable(key)}: ${issue.message}${value === undefined ? ' (not set)' : ''}`;
       })
       .join('\n'),
-  ]);
+  });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import { envSchema, type Env } from './config-schema.ts';
 
 export interface GitHubAppCredentials {
@@ -112,13 +112,13 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | und
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw createError('WOW_ERR_CONFIG', [parsed.error.issues.map((i) => describeIssue(i, env)).join('\n')]);
+    throw createError('WOW_ERR_CONFIG', { problems: parsed.error.issues.map((i) => describeIssue(i, env)).join('\n') });
   }
   const e = parsed.data;
   if (e.HEARTBEAT_TIMEOUT_MS <= e.HEARTBEAT_INTERVAL_MS) {
-    throw createError('WOW_ERR_CONFIG', [
-      `  HEARTBEAT_TIMEOUT_MS: expected more than HEARTBEAT_INTERVAL_MS (${e.HEARTBEAT_INTERVAL_MS}); got "${e.HEARTBEAT_TIMEOUT_MS}"`,
-    ]);
+    throw createError('WOW_ERR_CONFIG', {
+      problems: `  HEARTBEAT_TIMEOUT_MS: expected more than HEARTBEAT_INTERVAL_MS (${e.HEARTBEAT_INTERVAL_MS}); got "${e.HEARTBEAT_TIMEOUT_MS}"`,
+    });
   }
   const privateKey = readPrivateKey(e);
   const githubMissing = [
@@ -216,8 +216,8 @@ function readPrivateKey(e: Env): string | undefined {
   try {
     return readFileSync(e.PRIVATE_KEY_PATH, 'utf8');
   } catch (err) {
-    throw createError('WOW_ERR_CONFIG', [
-      `  PRIVATE_KEY_PATH: expected a readable PEM file; ${(err as Error).message}`,
-    ]);
+    throw createError('WOW_ERR_CONFIG', {
+      problems: `  PRIVATE_KEY_PATH: expected a readable PEM file; ${(err as Error).message}`,
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import { runGit } from '../git/run-git.ts';
 
 export interface ChangedAgents {
@@ -25,11 +25,11 @@ export async function changedAgents(opts: {
   for (const rev of [opts.since, ref]) {
     if (rev === undefined || noCommit.test(rev)) continue;
     await runGit(repoRoot, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]).catch(() => {
-      throw createError('WOW_ERR_GIT_REVISION', [
+      throw createError('WOW_ERR_GIT_REVISION', {
         rev,
-        repoRoot,
-        'a shallow checkout lacks the history; check out with fetch-depth: 0',
-      ]);
+        repo: repoRoot,
+        hint: 'a shallow checkout lacks the history; check out with fetch-depth: 0',
+      });
     });
   }
   const prefix = agentsPath.replace(/\/$/, '') + '/';

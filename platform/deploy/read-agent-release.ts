@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { parseManifest } from '../agent/load-manifests.ts';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import { openBlobReader, runGit } from '../git/run-git.ts';
 import type { AgentRelease, ReleaseFile } from './agent-release.ts';
 
@@ -24,15 +24,18 @@ export async function readAgentRelease(opts: ReadReleaseOptions): Promise<AgentR
     await runGit(repoRoot, ['rev-parse', '--verify', '--quiet', `${opts.ref}^{commit}`]).catch(() => '')
   ).trim();
   if (commit === '')
-    throw createError('WOW_ERR_DEPLOY', [id, `"${opts.ref}" is not a commit of the repository in ${repoRoot}`]);
+    throw createError('WOW_ERR_DEPLOY', {
+      agent: id,
+      problem: `"${opts.ref}" is not a commit of the repository in ${repoRoot}`,
+    });
   const treeHash = (
     await runGit(repoRoot, ['rev-parse', '--verify', '--quiet', `${commit}:${folder}`]).catch(() => '')
   ).trim();
   if (treeHash === '')
-    throw createError('WOW_ERR_DEPLOY', [
-      id,
-      `${folder}/ does not exist at ${commit.slice(0, 12)}; deploy agents after their folder is committed`,
-    ]);
+    throw createError('WOW_ERR_DEPLOY', {
+      agent: id,
+      problem: `${folder}/ does not exist at ${commit.slice(0, 12)}; deploy agents after their folder is committed`,
+    });
 
   const entries = (await runGit(repoRoot, ['ls-tree', '-r', '-z', treeHash]))
     .split('\0')
@@ -57,19 +60,19 @@ export async function readAgentRelease(opts: ReadReleaseOptions): Promise<AgentR
 
   const manifestFile = files.find((f) => f.path === 'agent.yml');
   if (manifestFile === undefined)
-    throw createError('WOW_ERR_DEPLOY', [
-      id,
-      `${folder}/agent.yml is missing at ${commit.slice(0, 12)}; only agents can be deployed`,
-    ]);
+    throw createError('WOW_ERR_DEPLOY', {
+      agent: id,
+      problem: `${folder}/agent.yml is missing at ${commit.slice(0, 12)}; only agents can be deployed`,
+    });
   const parsed = parseManifest(
     Buffer.from(manifestFile.content, 'base64').toString('utf8'),
     `${folder}/agent.yml@${commit.slice(0, 12)}`,
     id,
   );
   if ('problems' in parsed)
-    throw createError('WOW_ERR_DEPLOY', [
-      id,
-      `its manifest is invalid:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`,
-    ]);
+    throw createError('WOW_ERR_DEPLOY', {
+      agent: id,
+      problem: `its manifest is invalid:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`,
+    });
   return { agentId: id, treeHash, commit, manifest: parsed.manifest, files };
 }

@@ -1,6 +1,6 @@
 import type { AgentManifest } from '../agent/manifest-schema.ts';
 import { createEvent } from '../bus/envelope.ts';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import { registerAgent } from '../registry/registry.ts';
 import { readSql } from '../store/read-sql.ts';
@@ -109,17 +109,17 @@ export async function rollbackVersion(store: Store, agentId: string, source: str
     await tx.query(`select pg_advisory_xact_lock(hashtext('wow:deploy:' || $1))`, [agentId]);
     const current = await activeVersionOf(tx, agentId);
     if (current === undefined)
-      throw createError('WOW_ERR_ROLLBACK', [
-        agentId,
-        'it has no Active version; `wow agents list` shows what is deployed',
-      ]);
+      throw createError('WOW_ERR_ROLLBACK', {
+        agent: agentId,
+        problem: 'it has no Active version; `wow agents list` shows what is deployed',
+      });
     const target = (await tx.query<{ tree_hash: string }>(sql.rollbackTarget, [agentId, current.activatedAt])).rows[0]
       ?.tree_hash;
     if (target === undefined)
-      throw createError('WOW_ERR_ROLLBACK', [
-        agentId,
-        `version ${current.treeHash.slice(0, 12)} is the first one deployed; there is no earlier version to return to`,
-      ]);
+      throw createError('WOW_ERR_ROLLBACK', {
+        agent: agentId,
+        problem: `version ${current.treeHash.slice(0, 12)} is the first one deployed; there is no earlier version to return to`,
+      });
     return switchActive(tx, {
       agentId,
       treeHash: target,
@@ -153,7 +153,10 @@ async function switchActive(
     ])
   ).rows[0];
   if (row === undefined)
-    throw createError('WOW_ERR_DEPLOY', [opts.agentId, `version ${opts.treeHash.slice(0, 12)} is not recorded`]);
+    throw createError('WOW_ERR_DEPLOY', {
+      agent: opts.agentId,
+      problem: `version ${opts.treeHash.slice(0, 12)} is not recorded`,
+    });
   await registerAgent(tx, row.manifest);
   const data: AgentDeployed = {
     agentId: opts.agentId,

@@ -1,4 +1,4 @@
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import type { GitHubClient } from './github-client.ts';
 
 const logins = new WeakMap<GitHubClient, Promise<string>>();
@@ -15,7 +15,7 @@ export function getOwnLogin(client: GitHubClient): Promise<string> {
     login = client.request('POST /graphql', { query: 'query { viewer { login } }' }).then((response) => {
       const found = (response.data as { data?: { viewer?: { login?: unknown } } }).data?.viewer?.login;
       if (typeof found !== 'string' || found === '')
-        throw createError('WOW_ERR_GITHUB_LOGIN', [JSON.stringify(response.data).slice(0, 300)]);
+        throw createError('WOW_ERR_GITHUB_LOGIN', { answer: JSON.stringify(response.data).slice(0, 300) });
       return found;
     });
     logins.set(client, login);

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { PgQueryable, Store } from './store.ts';
 import { startEmbeddedPostgres } from './start-embedded-postgres.ts';
@@ -84,7 +84,11 @@ async function openPoolStore(
   } catch (err) {
     await pool.end();
     await meta.close();
-    throw createError('WOW_ERR_STORE_UNREACHABLE', [meta.location, (err as Error).message], { cause: err });
+    throw createError(
+      'WOW_ERR_STORE_UNREACHABLE',
+      { location: meta.location, reason: (err as Error).message },
+      { cause: err },
+    );
   }
   const query: PgQueryable['query'] = async (text, values) => pool.query(text, values);
   return {

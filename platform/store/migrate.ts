@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { PgQueryable, Store } from './store.ts';
 
@@ -60,10 +60,10 @@ async function readDir(dir: string): Promise<MigrationFile[]> {
       .map(async (name) => {
         const match = migrationName.exec(name);
         if (match?.[1] === undefined)
-          throw createError('WOW_ERR_MIGRATION', [
-            join(dir, name),
-            'its name must be NNNN_lowercase_words.sql, e.g. 0003_add_tickets.sql',
-          ]);
+          throw createError('WOW_ERR_MIGRATION', {
+            migration: join(dir, name),
+            problem: 'its name must be NNNN_lowercase_words.sql, e.g. 0003_add_tickets.sql',
+          });
         const path = join(dir, name);
         const sql = await readFile(path, 'utf8');
         return {
@@ -88,10 +88,10 @@ export async function readMigrations(dirs: readonly string[]): Promise<Migration
     const seen = byVersion.get(file.version);
     if (seen === undefined) byVersion.set(file.version, file);
     else if (seen.path !== file.path && (seen.name !== file.name || seen.checksum !== file.checksum))
-      throw createError('WOW_ERR_MIGRATION', [
-        file.path,
-        `its number ${file.version} is taken by ${seen.path}; give it the next free number`,
-      ]);
+      throw createError('WOW_ERR_MIGRATION', {
+        migration: file.path,
+        problem: `its number ${file.version} is taken by ${seen.path}; give it the next free number`,
+      });
   }
   return [...byVersion.values()].sort((a, b) => a.version.localeCompare(b.version));
 }
@@ -122,11 +122,11 @@ export async function migrate(store: Store, opts: { dirs?: readonly string[]; lo
         const previous = done.get(file.version);
         if (previous !== undefined) {
           if (previous.checksum !== file.checksum)
-            throw createError('WOW_ERR_MIGRATION_CHANGED', [
-              file.name,
-              file.checksum.slice(0, 12),
-              previous.checksum.slice(0, 12),
-            ]);
+            throw createError('WOW_ERR_MIGRATION_CHANGED', {
+              migration: file.name,
+              checksum: file.checksum.slice(0, 12),
+              appliedChecksum: previous.checksum.slice(0, 12),
+            });
           continue;
         }
         await applyOne(session, file);
@@ -152,6 +152,6 @@ async function applyOne(session: PgQueryable, file: MigrationFile): Promise<void
     await session.query('commit');
   } catch (err) {
     await session.query('rollback');
-    throw createError('WOW_ERR_MIGRATION', [file.name, (err as Error).message], { cause: err });
+    throw createError('WOW_ERR_MIGRATION', { migration: file.name, problem: (err as Error).message }, { cause: err });
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 
 export interface EmbeddedPostgres {
   host: string;
@@ -55,13 +55,13 @@ async function lockDataDir(dir: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(await readFile(lockFile, 'utf8').catch(() => ''));
       if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-        throw createError('WOW_ERR_STORE_LOCKED', [dir, owner]);
+        throw createError('WOW_ERR_STORE_LOCKED', { dir, pid: owner });
       }
       // The owner died without cleaning up: the lock is stale.
       await rm(lockFile, { force: true });
     }
   }
-  throw createError('WOW_ERR_STORE_LOCKED', [dir, 'unknown']);
+  throw createError('WOW_ERR_STORE_LOCKED', { dir, pid: 'unknown' });
 }
 
 function isAlive(pid: number): boolean {

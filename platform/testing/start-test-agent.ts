@@ -6,7 +6,7 @@ import { loadManifests } from '../agent/load-manifests.ts';
 import { createBus } from '../bus/create-bus.ts';
 import { createEvent, typeMatches, type CloudEvent, type EventInput } from '../bus/envelope.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { createError } from '../errors/error-codes.ts';
+import { createError } from '../errors/errors.ts';
 import type { GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
 import { createLogger } from '../log/logger.ts';
@@ -66,7 +66,7 @@ export interface TestAgent {
 export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent> {
   const manifest = (await loadManifests(opts.agentsDir)).find((m) => m.manifest.id === opts.id)?.manifest;
   if (manifest === undefined)
-    throw createError('WOW_ERR_AGENT_NOT_FOUND', [opts.id, opts.agentsDir, 'none by that id']);
+    throw createError('WOW_ERR_AGENT_NOT_FOUND', { id: opts.id, dir: opts.agentsDir, known: 'none by that id' });
   const hosted = [opts.id, ...(opts.alongside ?? [])];
   const dataDir = await mkdtemp(join(tmpdir(), `wow-test-${opts.id}-`));
   const config = loadConfig({ ...opts.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGENTS_DIR: opts.agentsDir });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createError } from '#platform';
+import { createError } from '../src/errors.ts';
 import { failedComment } from '../src/github/questionnaire-feedback.ts';
 import type { AgentRequest } from '../src/index.ts';
 
@@ -15,7 +15,10 @@ describe('the comment when generating fails', () => {
   });
 
   it('quotes a coded error, which is written for people, in a fence its own backticks cannot close', () => {
-    const err = createError('WOW_ERR_FACTORY_TEMPLATE', ['platform-coe', 'broken ```\n## injected heading\n@everyone']);
+    const err = createError('WOW_ERR_FACTORY_TEMPLATE', {
+      template: 'platform-coe',
+      problem: 'broken ```\n## injected heading\n@everyone',
+    });
     const comment = failedComment(request, err);
     expect(comment).toContain('WOW_ERR_FACTORY_TEMPLATE');
     const fence = /^(`{3,})$/m.exec(comment)?.[1] ?? '';

@@ -5,7 +5,7 @@ import type { Bus } from '../../bus/bus.ts';
 import { createBus } from '../../bus/create-bus.ts';
 import { createEvent, type CloudEvent } from '../../bus/envelope.ts';
 import { loadConfig } from '../../config/load-config.ts';
-import { isWowError } from '../../errors/error-codes.ts';
+import { isWowError } from '../../errors/define-errors.ts';
 import { createMetrics } from '../../metrics/metrics.ts';
 import { listAgents } from '../../registry/list-agents.ts';
 import { createStore } from '../../store/create-store.ts';

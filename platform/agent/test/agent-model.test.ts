@@ -6,7 +6,7 @@ import type { Bus } from '../../bus/bus.ts';
 import { createBus } from '../../bus/create-bus.ts';
 import { createEvent } from '../../bus/envelope.ts';
 import { loadConfig } from '../../config/load-config.ts';
-import { isWowError } from '../../errors/error-codes.ts';
+import { isWowError } from '../../errors/define-errors.ts';
 import { githubEvent, type GitHubDelivery } from '../../github/github-event.ts';
 import type { GitHubClient, GitHubPort } from '../../github/github-port.ts';
 import { createMetrics } from '../../metrics/metrics.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadManifests, parseManifest } from '../load-manifests.ts';
 import { manifestSchema } from '../manifest-schema.ts';
-import { isWowError } from '../../errors/error-codes.ts';
+import { isWowError } from '../../errors/define-errors.ts';
 
 const fixtures = new URL('../../../test/fixtures/', import.meta.url).pathname;
 

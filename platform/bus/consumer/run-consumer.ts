@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createError } from '../../errors/error-codes.ts';
+import { createError } from '../../errors/errors.ts';
 import { serializeError } from '../../errors/wow-error.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { BusObserver, Handler, StopResult, SubscriptionHandle } from '../bus.ts';
@@ -96,7 +96,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
     let attempt = entry.deliveryCount;
     if (attempt > opts.maxAttempts) {
       // Delivered again and again without an outcome: its consumers died while handling it.
-      await deadLetter(entry, serializeError(createError('WOW_ERR_UNFINISHED', [attempt])), attempt - 1, 0);
+      await deadLetter(entry, serializeError(createError('WOW_ERR_UNFINISHED', { attempts: attempt })), attempt - 1, 0);
       return;
     }
     for (;;) {
@@ -221,7 +221,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
         clearTimeout(timer);
         const abandoned = running.size;
         for (const r of running.values())
-          r.abort.abort(createError('WOW_ERR_SHUTDOWN_TIMEOUT', [abandoned, timeoutMs]));
+          r.abort.abort(createError('WOW_ERR_SHUTDOWN_TIMEOUT', { abandoned, timeoutMs }));
         clearInterval(extendTimer);
         await readLoop;
         await port.close();

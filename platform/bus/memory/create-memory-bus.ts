@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createError } from '../../errors/error-codes.ts';
+import { createError } from '../../errors/errors.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { Bus, BusObserver, BusStats, PublishOptions, PublishResult, SubscriptionHandle } from '../bus.ts';
 import { runConsumer } from '../consumer/run-consumer.ts';
@@ -26,7 +26,7 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
   const handles = new Set<SubscriptionHandle>();
   let closed = false;
   const assertOpen = (what: string) => {
-    if (closed) throw createError('WOW_ERR_BUS_CLOSED', [what]);
+    if (closed) throw createError('WOW_ERR_BUS_CLOSED', { what });
   };
 
   function publishNow(event: CloudEvent, publishOpts: PublishOptions): PublishResult {
@@ -95,8 +95,7 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
         const list = broker.deadLetters.get(group) ?? [];
         const chosen = ids === undefined ? list : list.filter((d) => ids.includes(d.id));
         for (const id of ids ?? []) {
-          if (!list.some((d) => d.id === id))
-            throw createError('WOW_ERR_DLQ_ENTRY_NOT_FOUND', [id, group, `--agent ${group}`]);
+          if (!list.some((d) => d.id === id)) throw createError('WOW_ERR_DLQ_ENTRY_NOT_FOUND', { id, agent: group });
         }
         for (const d of chosen) await bus.publish(d.event, { onlyGroup: group });
         broker.deadLetters.set(

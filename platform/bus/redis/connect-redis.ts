@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createError } from '../../errors/error-codes.ts';
+import { createError } from '../../errors/errors.ts';
 
 export function redactRedisUrl(url: string): string {
   const u = new URL(url);
@@ -28,7 +28,11 @@ export async function connectRedis(url: string, name: string, opts: { autoPipeli
     await client.connect();
   } catch (err) {
     client.disconnect();
-    throw createError('WOW_ERR_REDIS_UNREACHABLE', [redactRedisUrl(url), (err as Error).message], { cause: err });
+    throw createError(
+      'WOW_ERR_REDIS_UNREACHABLE',
+      { url: redactRedisUrl(url), reason: (err as Error).message },
+      { cause: err },
+    );
   }
   return client;
 }

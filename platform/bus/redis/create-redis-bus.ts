@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { createError } from '../../errors/error-codes.ts';
+import { createError } from '../../errors/errors.ts';
 import type { SerializedError } from '../../errors/wow-error.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { Bus, BusObserver, DeadLetter, GroupStats, SubscriptionHandle, TopicStats } from '../bus.ts';
@@ -43,7 +43,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
   let replyReader: { conn: Redis; done: Promise<void> } | undefined;
   let closed = false;
   const assertOpen = (what: string) => {
-    if (closed) throw createError('WOW_ERR_BUS_CLOSED', [what]);
+    if (closed) throw createError('WOW_ERR_BUS_CLOSED', { what });
   };
 
   async function readReplies(conn: Redis): Promise<void> {
@@ -182,8 +182,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
         const dlq = keys.deadLetters(group);
         const entries = ((await client.xrange(dlq, '-', '+')) as StreamEntry[]).map((e) => parseDeadLetter(group, e));
         for (const id of ids ?? []) {
-          if (!entries.some((d) => d.id === id))
-            throw createError('WOW_ERR_DLQ_ENTRY_NOT_FOUND', [id, group, `--agent ${group}`]);
+          if (!entries.some((d) => d.id === id)) throw createError('WOW_ERR_DLQ_ENTRY_NOT_FOUND', { id, agent: group });
         }
         let moved = 0;
         for (const d of ids === undefined ? entries : entries.filter((e) => ids.includes(e.id))) {

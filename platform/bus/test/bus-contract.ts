@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Bus, Delivery } from '../bus.ts';
 import type { CreateBusOptions } from '../create-bus.ts';
 import { createEvent, type CloudEvent } from '../envelope.ts';
-import { createError, isWowError } from '../../errors/error-codes.ts';
+import { createError } from '../../errors/errors.ts';
+import { isWowError } from '../../errors/define-errors.ts';
 import { WowError } from '../../errors/wow-error.ts';
 import { eventually } from '../../testing/index.ts';
 
@@ -200,7 +201,7 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
         types: ['test.job.*'],
         handler: async () => {
           calls++;
-          throw createError('WOW_ERR_EVENT_INVALID', ['data.id: expected a number']);
+          throw createError('WOW_ERR_EVENT_INVALID', { problems: 'data.id: expected a number' });
         },
       });
       await b.publish(event('test.job.queued'));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { envSchema } from '../config-schema.ts';
 import { loadConfig } from '../load-config.ts';
-import { isWowError } from '../../errors/error-codes.ts';
+import { isWowError } from '../../errors/define-errors.ts';
 
 function configError(env: Record<string, string>): string {
   try {

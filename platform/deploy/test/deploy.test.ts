@@ -14,7 +14,7 @@ import type { AgentDeployed } from '../agent-release.ts';
 import { changedAgents } from '../changed-agents.ts';
 import { deployAgents } from '../deploy-agents.ts';
 import { rollbackVersion } from '../version-registry.ts';
-import { isWowError } from '../../errors/error-codes.ts';
+import { isWowError } from '../../errors/define-errors.ts';
 import { createMetrics } from '../../metrics/metrics.ts';
 import { createOutboxRelay, type OutboxRelay } from '../../outbox/create-outbox-relay.ts';
 import { listAgents } from '../../registry/list-agents.ts';

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isWowError } from '../../errors/error-codes.ts';
+import { isWowError } from '../../errors/define-errors.ts';
 import { migrationDirs, platformRoot, readMigrations } from '../migrate.ts';
 
 let root: string;

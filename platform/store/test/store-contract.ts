@@ -2,7 +2,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isWowError } from '../../errors/error-codes.ts';
+import { isWowError } from '../../errors/define-errors.ts';
 import { createLogger } from '../../log/logger.ts';
 import { migrate } from '../migrate.ts';
 import type { Store } from '../store.ts';

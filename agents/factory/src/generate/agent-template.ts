@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { createError } from '#platform';
+import { createError } from '../errors.ts';
 
 /** `templates/agents/<name>/template.yml`: what a template is for and how it renders. */
 const metaSchema = z.strictObject({
@@ -42,7 +42,7 @@ export function parseTemplate(source: string, metaText: string, files: ReadonlyM
       doc.errors[0]?.message ??
       parsed.error?.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ') ??
       '';
-    throw createError('WOW_ERR_FACTORY_TEMPLATE', [source, why]);
+    throw createError('WOW_ERR_FACTORY_TEMPLATE', { template: source, problem: why });
   }
   return { ...parsed.data, files };
 }
@@ -73,9 +73,9 @@ export async function loadTemplate(folder: string): Promise<AgentTemplate> {
 export function templateForTier(templates: readonly AgentTemplate[], tier: string): AgentTemplate {
   const found = templates.find((t) => t.tiers.includes(tier));
   if (found === undefined)
-    throw createError('WOW_ERR_FACTORY_TEMPLATE', [
-      'templates/agents',
-      `no template serves the tier "${tier}"; the templates serve ${templates.flatMap((t) => t.tiers).join(', ')}`,
-    ]);
+    throw createError('WOW_ERR_FACTORY_TEMPLATE', {
+      template: 'templates/agents',
+      problem: `no template serves the tier "${tier}"; the templates serve ${templates.flatMap((t) => t.tiers).join(', ')}`,
+    });
   return found;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Document } from 'yaml';
-import { createError, readYaml } from '#platform';
+import { readYaml } from '#platform';
+import { createError } from '../errors.ts';
 import type { Answers } from '../questionnaire/parse-issue-body.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 
@@ -24,23 +25,26 @@ const maxAnswersFile = 65_536;
  */
 export function readAnswersFile(text: string, file: string, q: Questionnaire): AnswersFile {
   if (text.length > maxAnswersFile)
-    throw createError('WOW_ERR_FACTORY_ANSWERS', [
+    throw createError('WOW_ERR_FACTORY_ANSWERS', {
       file,
-      `is ${text.length} characters long; an answers file takes at most ${maxAnswersFile}; each answer is bounded too`,
-    ]);
+      problem: `is ${text.length} characters long; an answers file takes at most ${maxAnswersFile}; each answer is bounded too`,
+    });
   const { doc, errors } = readYaml(text, file);
-  if (errors.length > 0) throw createError('WOW_ERR_FACTORY_ANSWERS', [file, errors.join('; ')]);
+  if (errors.length > 0) throw createError('WOW_ERR_FACTORY_ANSWERS', { file, problem: errors.join('; ') });
   const top: unknown = doc.toJS();
   if (top === null || typeof top !== 'object' || Array.isArray(top))
-    throw createError('WOW_ERR_FACTORY_ANSWERS', [
+    throw createError('WOW_ERR_FACTORY_ANSWERS', {
       file,
-      'expected a map of question ids to answers (or `answers:` holding one)',
-    ]);
+      problem: 'expected a map of question ids to answers (or `answers:` holding one)',
+    });
   const record = top as Record<string, unknown>;
   const wrapped = 'answers' in record;
   const raw = wrapped ? record.answers : record;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    throw createError('WOW_ERR_FACTORY_ANSWERS', [file, '`answers` must be a map of question ids to answers']);
+    throw createError('WOW_ERR_FACTORY_ANSWERS', {
+      file,
+      problem: '`answers` must be a map of question ids to answers',
+    });
   const problems: string[] = [];
   if (wrapped)
     for (const key of Object.keys(record))
@@ -74,7 +78,7 @@ export function readAnswersFile(text: string, file: string, q: Questionnaire): A
   const rendered = wrapped ? record.rendered : undefined;
   if (rendered !== undefined && typeof rendered !== 'string')
     problems.push('rendered: expected the digest the Factory wrote');
-  if (problems.length > 0) throw createError('WOW_ERR_FACTORY_ANSWERS', [file, problems.join('; ')]);
+  if (problems.length > 0) throw createError('WOW_ERR_FACTORY_ANSWERS', { file, problem: problems.join('; ') });
   return {
     template: template as string | undefined,
     templateVersion: templateVersion as number | undefined,

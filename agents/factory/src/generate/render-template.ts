@@ -1,5 +1,5 @@
 import { Eta } from 'eta';
-import { createError } from '#platform';
+import { createError } from '../errors.ts';
 import type { AgentTemplate } from './agent-template.ts';
 import { escapedOutput, type EscapeContext } from './escaped-output.ts';
 import type { TemplateData } from './template-data.ts';
@@ -107,7 +107,7 @@ function renderText(template: AgentTemplate, source: string, text: string, data:
     // A template that fails to render fails the same way every time: never retried.
     throw createError(
       'WOW_ERR_FACTORY_TEMPLATE',
-      [`templates/agents/${template.name}/files/${source}`, (err as Error).message],
+      { template: `templates/agents/${template.name}/files/${source}`, problem: (err as Error).message },
       { cause: err },
     );
   }

@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
-import { createError, runGit } from '#platform';
+import { runGit } from '#platform';
+import { createError } from '../errors.ts';
 import { loadTemplate, parseTemplate, type AgentTemplate } from './agent-template.ts';
 
 /**
@@ -13,7 +14,11 @@ export async function templateAtVersion(templatesDir: string, name: string, vers
   if (current?.version === version) return current;
   const top = (await runGit(templatesDir, ['rev-parse', '--show-toplevel']).catch(() => '')).trim();
   if (top === '')
-    throw createError('WOW_ERR_FACTORY_HISTORY', [name, version, `${templatesDir} is not in a git repository`]);
+    throw createError('WOW_ERR_FACTORY_HISTORY', {
+      template: name,
+      version,
+      reason: `${templatesDir} is not in a git repository`,
+    });
   const path = relative(top, folder).split('\\').join('/');
   const commits = (await runGit(top, ['log', '--format=%H', '--', `${path}/template.yml`])).split('\n').filter(Boolean);
   for (const commit of commits) {
@@ -27,11 +32,12 @@ export async function templateAtVersion(templatesDir: string, name: string, vers
     }
     return parseTemplate(`${path}/template.yml at ${commit.slice(0, 12)}`, meta, files);
   }
-  throw createError('WOW_ERR_FACTORY_HISTORY', [
-    name,
+  throw createError('WOW_ERR_FACTORY_HISTORY', {
+    template: name,
     version,
-    commits.length === 0 ? 'the template has no history' : `none of its ${commits.length} commits has that version`,
-  ]);
+    reason:
+      commits.length === 0 ? 'the template has no history' : `none of its ${commits.length} commits has that version`,
+  });
 }
 
 /** The newest committed text of `path` that `matches` accepts (the answers as last rendered, before a hand edit). */

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { createError } from '#platform';
+import { createError } from '../errors.ts';
 import type { Embedder } from './embedder.ts';
 
 export interface EmbedderSettings {
@@ -46,14 +46,14 @@ export function createEmbedder(
         } catch (err) {
           // Only the error's words, cut: a server may quote the input (a customer's question) back.
           const why = (err instanceof Error ? err.message : String(err)).slice(0, 300);
-          throw createError('WOW_ERR_EMBEDDINGS', [settings.model, why]);
+          throw createError('WOW_ERR_EMBEDDINGS', { model: settings.model, reason: why });
         }
         const ordered = [...data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
         if (ordered.length !== batch.length || ordered.some((v) => !Array.isArray(v) || v.length === 0))
-          throw createError('WOW_ERR_EMBEDDINGS', [
-            settings.model,
-            `it answered ${ordered.length} vectors for ${batch.length} texts`,
-          ]);
+          throw createError('WOW_ERR_EMBEDDINGS', {
+            model: settings.model,
+            reason: `it answered ${ordered.length} vectors for ${batch.length} texts`,
+          });
         vectors.push(...ordered);
       }
       return vectors;

@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import { createError, escapeHiddenCharacters, hiddenCharacterPattern } from '#platform';
+import { escapeHiddenCharacters, hiddenCharacterPattern } from '#platform';
+import { createError } from '../errors.ts';
 import type { Article } from '../articles/article.ts';
 import { parseArticle } from './parse-article.ts';
 
@@ -37,25 +38,28 @@ export interface ArticleSource {
  */
 export async function readArticleFiles(path: string): Promise<ArticleSource> {
   const root = await realpath(path).catch((err: unknown) => {
-    throw createError('WOW_ERR_KB_SOURCE', [
-      shown(path),
-      `it cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-    ]);
+    throw createError('WOW_ERR_KB_SOURCE', {
+      path: shown(path),
+      reason: `it cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    });
   });
   const top = await stat(root);
   const listed = top.isDirectory() ? await listMarkdown(root) : top.isFile() && isMarkdown(root) ? [root] : undefined;
   if (listed === undefined)
-    throw createError('WOW_ERR_KB_SOURCE', [shown(path), 'it is neither a folder nor a Markdown file (*.md)']);
+    throw createError('WOW_ERR_KB_SOURCE', {
+      path: shown(path),
+      reason: 'it is neither a folder nor a Markdown file (*.md)',
+    });
   if (listed.length === 0)
-    throw createError('WOW_ERR_KB_SOURCE', [
-      shown(path),
-      'it holds no Markdown articles (*.md files other than README.md)',
-    ]);
+    throw createError('WOW_ERR_KB_SOURCE', {
+      path: shown(path),
+      reason: 'it holds no Markdown articles (*.md files other than README.md)',
+    });
   if (listed.length > importLimits.files)
-    throw createError('WOW_ERR_KB_SOURCE', [
-      shown(path),
-      `it holds ${listed.length} Markdown files, more than ${importLimits.files}; import its sub-folders one by one`,
-    ]);
+    throw createError('WOW_ERR_KB_SOURCE', {
+      path: shown(path),
+      reason: `it holds ${listed.length} Markdown files, more than ${importLimits.files}; import its sub-folders one by one`,
+    });
 
   const problems: string[] = [];
   const files: ArticleFile[] = [];
@@ -73,10 +77,10 @@ export async function readArticleFiles(path: string): Promise<ArticleSource> {
     }
     total += size;
     if (total > importLimits.totalBytes)
-      throw createError('WOW_ERR_KB_SOURCE', [
-        shown(path),
-        `its articles are over ${kib(importLimits.totalBytes)} in all; import its sub-folders one by one`,
-      ]);
+      throw createError('WOW_ERR_KB_SOURCE', {
+        path: shown(path),
+        reason: `its articles are over ${kib(importLimits.totalBytes)} in all; import its sub-folders one by one`,
+      });
     const bytes = await readFile(full);
     if (!isUtf8(bytes)) {
       problems.push(`${named}: ${notUtf8(bytes)}`);
@@ -98,10 +102,10 @@ export async function readArticleFiles(path: string): Promise<ArticleSource> {
     files.push({ file, article: parsed.article });
   }
   if (problems.length > 0)
-    throw createError('WOW_ERR_KB_ARTICLE', [
-      shown(root),
-      problems.map((p) => `  ${p.replace(/\n/g, '\n    ')}`).join('\n'),
-    ]);
+    throw createError('WOW_ERR_KB_ARTICLE', {
+      path: shown(root),
+      problems: problems.map((p) => `  ${p.replace(/\n/g, '\n    ')}`).join('\n'),
+    });
   return { path: root, files };
 }
 

@@ -1,4 +1,5 @@
-import { createError, readSql, type Store } from '#platform';
+import { readSql, type Store } from '#platform';
+import { createError } from '../errors.ts';
 import type { TicketChannel } from '../desk/tickets.ts';
 import { createReplyToken } from '../email/reply-address.ts';
 import { customerFailureOf } from './post-customer-webhook.ts';
@@ -69,7 +70,8 @@ export async function deliverOutbound(
       [messageId],
     )
   ).rows[0];
-  if (message === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [`the outbound message ${messageId}`]);
+  if (message === undefined)
+    throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: `the outbound message ${messageId}` });
   if (message.delivered_at !== null) return { did: 'already' };
   const target = (
     await store.query<
@@ -82,7 +84,7 @@ export async function deliverOutbound(
       }
     >(sql.target, [message.ticket_id])
   ).rows[0];
-  if (target === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [message.ticket_id]);
+  if (target === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: message.ticket_id });
   const thread = (await store.query<{ channel_msg_id: string }>(sql.threadIds, [message.ticket_id])).rows.map(
     (r) => r.channel_msg_id,
   );

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createError, isWowError } from '#platform';
+import { isWowError } from '#platform';
+import { createError } from '../errors.ts';
 
 /**
  * Why a delivery failed, when the cause is at the customer's end, in terms they may be
@@ -63,15 +64,23 @@ export async function postCustomerWebhook(opts: {
   }).catch((err: unknown) => {
     // fetch's own errors may quote the whole URL: only the cause's code goes on, no cause object.
     const failure: CustomerFailure = { kind: 'unreachable', reason: unreachableReason(err) };
-    throw createError('WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE', [urlForLogs(opts.url), codeOf(err)], {
-      data: { failure },
-    });
+    throw createError(
+      'WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE',
+      { url: urlForLogs(opts.url), reason: codeOf(err) },
+      {
+        data: { failure },
+      },
+    );
   });
   if (!response.ok) {
     const failure: CustomerFailure = { kind: 'status', status: response.status };
-    throw createError('WOW_ERR_CUSTOMER_WEBHOOK', [urlForLogs(opts.url), String(response.status)], {
-      data: { failure },
-    });
+    throw createError(
+      'WOW_ERR_CUSTOMER_WEBHOOK',
+      { url: urlForLogs(opts.url), status: String(response.status) },
+      {
+        data: { failure },
+      },
+    );
   }
   return { status: response.status };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createError, createEvent, enqueueOutbox, readSql, type PgQueryable } from '#platform';
+import { createEvent, enqueueOutbox, readSql, type PgQueryable } from '#platform';
+import { createError } from '../errors.ts';
 import { stripQuotedReply } from './strip-quoted-reply.ts';
 import type { TicketStatus } from './ticket-status.ts';
 import type { TicketChannel } from './tickets.ts';
@@ -82,17 +83,17 @@ export async function rateTicket(
   input: { rating: CsatRating; comment?: string | undefined; at?: Date | undefined },
 ): Promise<Csat> {
   if (input.rating !== 'good' && input.rating !== 'bad')
-    throw createError('WOW_ERR_CSAT_RATING', [String(input.rating), 'expected good or bad']);
+    throw createError('WOW_ERR_CSAT_RATING', { rating: String(input.rating), problem: 'expected good or bad' });
   const comment = input.comment?.trim() === '' ? undefined : input.comment?.trim();
   if (comment !== undefined && comment.length > maxComment)
-    throw createError('WOW_ERR_CSAT_RATING', [
-      input.rating,
-      `the comment has ${comment.length} characters, more than ${maxComment}`,
-    ]);
+    throw createError('WOW_ERR_CSAT_RATING', {
+      rating: input.rating,
+      problem: `the comment has ${comment.length} characters, more than ${maxComment}`,
+    });
   const status = (await tx.query<{ status: TicketStatus }>(sql.lockTicket, [ticketId])).rows[0]?.status;
-  if (status === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
+  if (status === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
   if (status !== 'solved' && status !== 'closed')
-    throw createError('WOW_ERR_CSAT_UNSOLVED', [ticketId, status.replace('_', ' ')]);
+    throw createError('WOW_ERR_CSAT_UNSOLVED', { ticket: ticketId, status: status.replace('_', ' ') });
   let csatId = (await tx.query<{ id: string }>(sql.latest, [ticketId])).rows[0]?.id;
   if (csatId === undefined) {
     csatId = randomUUID();
@@ -110,7 +111,7 @@ export async function rateTicket(
     }),
   );
   const rated = (await ticketCsat(tx, ticketId)).find((c) => c.id === csatId);
-  if (rated === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
+  if (rated === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
   return rated;
 }
 

@@ -1,4 +1,5 @@
-import { createError, readSql, type PgQueryable } from '#platform';
+import { readSql, type PgQueryable } from '#platform';
+import { createError } from '../errors.ts';
 import { recordDeskMessage, type Message, type Ticket, type Tier } from './tickets.ts';
 
 const sql = {
@@ -48,7 +49,7 @@ export async function waitingDrafts(db: PgQueryable, ticketId: string): Promise<
  */
 export async function lockApprovalGate(tx: PgQueryable, ticketId: string): Promise<{ tier: Tier; waiting: string[] }> {
   const row = (await tx.query<{ tier: Tier }>(sql.lockGate, [ticketId])).rows[0];
-  if (row === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
+  if (row === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
   return { tier: row.tier, waiting: (await waitingDrafts(tx, ticketId)).map((d) => d.id) };
 }
 

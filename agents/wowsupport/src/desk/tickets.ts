@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createError, createEvent, enqueueOutbox, readSql, type PgQueryable } from '#platform';
+import { createEvent, enqueueOutbox, readSql, type PgQueryable } from '#platform';
+import { createError } from '../errors.ts';
 import { rateTicket, readRating, requestCsat, surveyAwaiting, type CsatRating } from './csat.ts';
 import { retargetSla, trackSla } from './sla.ts';
 import { transition, type TicketAction, type TicketStatus } from './ticket-status.ts';
@@ -169,7 +170,7 @@ export async function receiveCustomerMessage(
     const [first] = await ticketMessages(tx, follow.id);
     return { ticket: follow, messageId: first?.id ?? '', followUp: true };
   }
-  if (!next.ok) throw createError('WOW_ERR_TICKET_STATE', [ticketId, next.reason]);
+  if (!next.ok) throw createError('WOW_ERR_TICKET_STATE', { ticket: ticketId, reason: next.reason });
   const messageId = randomUUID();
   await tx.query(sql.insertMessage, [
     messageId,
@@ -225,7 +226,7 @@ export async function recordDeskMessage(
   let status = ticket.status;
   if (message.action !== undefined) {
     const next = transition(ticket.status, message.action);
-    if (!next.ok) throw createError('WOW_ERR_TICKET_STATE', [ticketId, next.reason]);
+    if (!next.ok) throw createError('WOW_ERR_TICKET_STATE', { ticket: ticketId, reason: next.reason });
     status = next.status;
   }
   const messageId = randomUUID();
@@ -360,6 +361,7 @@ export async function ticketMessages(db: PgQueryable, ticketId: string): Promise
 }
 
 async function lockTicket(tx: PgQueryable, id: string): Promise<Ticket> {
-  if ((await tx.query(sql.lockTicket, [id])).rows.length === 0) throw createError('WOW_ERR_TICKET_NOT_FOUND', [id]);
+  if ((await tx.query(sql.lockTicket, [id])).rows.length === 0)
+    throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: id });
   return (await findTicket(tx, id)) as Ticket;
 }

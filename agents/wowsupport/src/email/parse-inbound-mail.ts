@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from 'mailparser';
-import { createError } from '#platform';
+import { createError } from '../errors.ts';
 import { stripQuotedReply } from '../desk/strip-quoted-reply.ts';
 import { removeHostileCharacters } from '../intake/hostile-characters.ts';
 import { nameMaxLength, subjectMaxLength, textMaxLength } from '../intake/ticket-requests.ts';
@@ -85,18 +85,21 @@ export async function parseInboundMail(raw: Buffer | string, opts: ParseOptions 
   } catch (err) {
     throw createError(
       'WOW_ERR_EMAIL_INVALID',
-      [`it is not a readable MIME message (${cut(err instanceof Error ? err.message : String(err), 200, '…')})`],
+      {
+        problem: `it is not a readable MIME message (${cut(err instanceof Error ? err.message : String(err), 200, '…')})`,
+      },
       { cause: err },
     );
   }
   const sender = mail.from?.value.find((a) => a.address !== undefined && a.address.includes('@'));
   if (sender?.address === undefined) {
     const line = mail.headerLines.find((h) => h.key === 'from')?.line;
-    throw createError('WOW_ERR_EMAIL_INVALID', [
-      line === undefined
-        ? 'it has no From header'
-        : `its From header "${oneLine(line.slice(line.indexOf(':') + 1), quotedHeaderLength)}" holds no email address`,
-    ]);
+    throw createError('WOW_ERR_EMAIL_INVALID', {
+      problem:
+        line === undefined
+          ? 'it has no From header'
+          : `its From header "${oneLine(line.slice(line.indexOf(':') + 1), quotedHeaderLength)}" holds no email address`,
+    });
   }
   // A mail is taken, never refused, for what the API and the form refuse: it is removed.
   const name = oneLine(sender.name, nameMaxLength);

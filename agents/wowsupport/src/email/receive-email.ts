@@ -1,4 +1,5 @@
-import { createError, readSql, type PgQueryable, type Store } from '#platform';
+import { readSql, type PgQueryable, type Store } from '#platform';
+import { createError } from '../errors.ts';
 import { findByChannelId, openTicket, receiveCustomerMessage } from '../desk/tickets.ts';
 import { saveMessageAttachments } from './message-attachments.ts';
 import type { InboundMail } from './parse-inbound-mail.ts';
@@ -88,7 +89,8 @@ async function receiveInTransaction(tx: PgQueryable, mail: InboundMail): Promise
     channelMsgId: mail.messageId,
   });
   const first = await findByChannelId(tx, 'email', mail.messageId);
-  if (first === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [`the first message of ${ticket.id}`]);
+  if (first === undefined)
+    throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: `the first message of ${ticket.id}` });
   await saveMessageAttachments(tx, first.messageId, mail.attachments);
   return { did: 'opened', ticketId: ticket.id, messageId: first.messageId };
 }

@@ -1,4 +1,5 @@
-import { createError, listAgents, type AgentContext } from '#platform';
+import { listAgents, type AgentContext } from '#platform';
+import { createError } from '../errors.ts';
 import { isRecipientVerified } from '../delivery/recipient-verified.ts';
 import { findTicket, recordDeskMessage, ticketMessages } from '../desk/tickets.ts';
 import { openIncidents } from '../incidents/incident-store.ts';
@@ -105,7 +106,7 @@ async function planOnce(ctx: AgentContext, key: string, ticketId: string): Promi
 async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
   const db = ctx.store;
   const ticket = await findTicket(db, ticketId);
-  if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
+  if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
   if (ticket.tier !== 'L1') return { did: 'skipped', why: `the ticket is at ${ticket.tier}` };
   const messages = await ticketMessages(db, ticketId);
   const latest = messages.filter((m) => m.direction === 'inbound').at(-1);

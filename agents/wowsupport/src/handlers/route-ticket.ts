@@ -1,4 +1,5 @@
-import { createError, listAgents, type AgentContext, type PgQueryable } from '#platform';
+import { listAgents, type AgentContext, type PgQueryable } from '#platform';
+import { createError } from '../errors.ts';
 import { draftAnswer } from '../desk/drafts.ts';
 import {
   findTicket,
@@ -44,7 +45,7 @@ export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: 
   const hits = await articlesForSpecialist(ctx, ticketId);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
-    if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', [ticketId]);
+    if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
     if (ticket.tier !== 'L2') return { did: 'skipped', why: `the ticket is at ${ticket.tier}` };
     const messages = await ticketMessages(tx, ticketId);
     if (ticket.topic !== null) return afterSpecialist(tx, ticket.id, ticket.topic, messages);

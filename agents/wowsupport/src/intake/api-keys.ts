@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createError, readSql, type PgQueryable } from '#platform';
+import { readSql, type PgQueryable } from '#platform';
+import { createError } from '../errors.ts';
 import { getCustomer, toCustomer, type Customer, type CustomerRow } from './customers.ts';
 
 const sql = {
@@ -34,7 +35,7 @@ export async function revokeApiKey(
   prefix: string,
 ): Promise<{ prefix: string; customerSlug: string; revokedAt: string }> {
   const row = (await db.query<{ prefix: string; slug: string; revoked_at: Date }>(sql.revokeKey, [prefix])).rows[0];
-  if (row === undefined) throw createError('WOW_ERR_API_KEY_NOT_FOUND', [prefix]);
+  if (row === undefined) throw createError('WOW_ERR_API_KEY_NOT_FOUND', { prefix });
   return { prefix: row.prefix, customerSlug: row.slug, revokedAt: new Date(row.revoked_at).toISOString() };
 }
 
@@ -45,14 +46,17 @@ export async function revokeApiKey(
  */
 export async function authenticateApiKey(db: PgQueryable, authorization: string | undefined): Promise<Customer> {
   if (authorization === undefined || authorization.trim() === '')
-    throw createError('WOW_ERR_API_KEY_INVALID', ['the request has no Authorization header']);
+    throw createError('WOW_ERR_API_KEY_INVALID', { reason: 'the request has no Authorization header' });
   const key = /^Bearer\s+(wow_sk_[A-Za-z0-9_-]+)\s*$/i.exec(authorization)?.[1];
   if (key === undefined)
-    throw createError('WOW_ERR_API_KEY_INVALID', ['the Authorization header is not "Bearer wow_sk_…"']);
+    throw createError('WOW_ERR_API_KEY_INVALID', { reason: 'the Authorization header is not "Bearer wow_sk_…"' });
   const row = (await db.query<CustomerRow & { revoked_at: Date | null }>(sql.selectByKey, [sha256(key)])).rows[0];
   if (row === undefined)
-    throw createError('WOW_ERR_API_KEY_INVALID', [`no key ${key.slice(0, prefixLength)}… was ever issued`]);
+    throw createError('WOW_ERR_API_KEY_INVALID', { reason: `no key ${key.slice(0, prefixLength)}… was ever issued` });
   if (row.revoked_at !== null)
-    throw createError('WOW_ERR_API_KEY_REVOKED', [key.slice(0, prefixLength), new Date(row.revoked_at).toISOString()]);
+    throw createError('WOW_ERR_API_KEY_REVOKED', {
+      prefix: key.slice(0, prefixLength),
+      revokedAt: new Date(row.revoked_at).toISOString(),
+    });
   return toCustomer(row);
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { createError, readSql, type PgQueryable } from '#platform';
+import { readSql, type PgQueryable } from '#platform';
+import { createError } from '../errors.ts';
 import { parseInput } from './parse-input.ts';
 import { sealWebhookSecret } from './webhook-secrets.ts';
 
@@ -58,11 +59,15 @@ export async function createCustomer(
 ): Promise<Customer & { webhookSecret: string | null }> {
   const { slug, name, webhookUrl, webhookSecret } = parseInput(newCustomer, input);
   if (webhookSecret !== undefined && webhookUrl === undefined)
-    throw createError('WOW_ERR_SUPPORT_INPUT', ['webhookSecret: give a webhook URL with it'], {
-      data: { errors: [{ field: 'webhookSecret', message: 'give a webhook URL with it' }] },
-    });
+    throw createError(
+      'WOW_ERR_SUPPORT_INPUT',
+      { problems: 'webhookSecret: give a webhook URL with it' },
+      {
+        data: { errors: [{ field: 'webhookSecret', message: 'give a webhook URL with it' }] },
+      },
+    );
   if (webhookUrl !== undefined && opts.secretsKey === undefined)
-    throw createError('WOW_ERR_SECRETS_KEY_MISSING', ['a customer with a webhook cannot be added']);
+    throw createError('WOW_ERR_SECRETS_KEY_MISSING', { consequence: 'a customer with a webhook cannot be added' });
   const id = randomUUID();
   const secret = webhookSecret ?? (webhookUrl === undefined ? null : `whsec_${randomBytes(32).toString('base64url')}`);
   const sealed =
@@ -77,7 +82,7 @@ export async function createCustomer(
       sealed?.sealed ?? null,
     ])
   ).rows[0];
-  if (row === undefined) throw createError('WOW_ERR_CUSTOMER_EXISTS', [slug]);
+  if (row === undefined) throw createError('WOW_ERR_CUSTOMER_EXISTS', { slug });
   return { ...toCustomer(row), webhookSecret: secret };
 }
 
@@ -89,6 +94,6 @@ export async function listCustomers(db: PgQueryable): Promise<(Customer & { acti
 
 export async function getCustomer(db: PgQueryable, slug: string): Promise<Customer> {
   const row = (await db.query<CustomerRow>(sql.selectBySlug, [slug])).rows[0];
-  if (row === undefined) throw createError('WOW_ERR_CUSTOMER_NOT_FOUND', [slug]);
+  if (row === undefined) throw createError('WOW_ERR_CUSTOMER_NOT_FOUND', { slug });
   return toCustomer(row);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createError, readSql, type PgQueryable } from '#platform';
+import { readSql, type PgQueryable } from '#platform';
+import { createError } from '../errors.ts';
 
 const countSubmission = readSql(import.meta.url, 'count-form-submission');
 const windowMs = 3_600_000;
@@ -46,7 +47,12 @@ export async function admitFormSubmission(
         : `addresses at ${mailbox.domain}`;
   throw createError(
     'WOW_ERR_FORM_RATE_LIMITED',
-    [perHour, from, retryAt.toISOString().slice(11, 16), Math.ceil(retryAfterSeconds / 60)],
+    {
+      limit: perHour,
+      sender: from,
+      retryAt: retryAt.toISOString().slice(11, 16),
+      minutes: Math.ceil(retryAfterSeconds / 60),
+    },
     { data: { retryAfterSeconds, retryAt: retryAt.toISOString() } },
   );
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createError, readSql, type PgQueryable, type Store } from '#platform';
+import { readSql, type PgQueryable, type Store } from '#platform';
+import { createError } from '../errors.ts';
 
 const sql = {
   select: readSql(import.meta.url, 'select-idempotent-response'),
@@ -83,6 +84,6 @@ async function storedAnswer(
     ])
   ).rows[0];
   if (row === undefined) return undefined;
-  if (row.request_sha256 !== sha) throw createError('WOW_ERR_IDEMPOTENCY_KEY_REUSED', [key]);
+  if (row.request_sha256 !== sha) throw createError('WOW_ERR_IDEMPOTENCY_KEY_REUSED', { key });
   return { status: row.response_status, body: row.response_body, replayed: true };
 }

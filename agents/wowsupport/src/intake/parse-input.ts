@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { createError } from '#platform';
+import { createError } from '../errors.ts';
 
 /** One problem with one field, as the API and the web form show it. */
 export interface FieldError {
@@ -44,7 +44,11 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown): z.out
 }
 
 export function invalidInput(errors: FieldError[]): Error {
-  return createError('WOW_ERR_SUPPORT_INPUT', [errors.map((e) => `${e.field}: ${e.message}`).join('; ')], {
-    data: { errors },
-  });
+  return createError(
+    'WOW_ERR_SUPPORT_INPUT',
+    { problems: errors.map((e) => `${e.field}: ${e.message}`).join('; ') },
+    {
+      data: { errors },
+    },
+  );
 }

@@ -1,4 +1,5 @@
-import { createError, readSql, type PgQueryable } from '#platform';
+import { readSql, type PgQueryable } from '#platform';
+import { createError } from '../errors.ts';
 import type { Customer } from './customers.ts';
 
 const countRequest = readSql(import.meta.url, 'count-request');
@@ -21,7 +22,11 @@ export async function admitRequest(
     (await db.query<{ requests: number }>(countRequest, [customer.id, new Date(windowStart)])).rows[0]?.requests ?? 0;
   if (requests <= limitPerMinute) return;
   const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + windowMs - now.getTime()) / 1000));
-  throw createError('WOW_ERR_RATE_LIMITED', [limitPerMinute, customer.slug, retryAfterSeconds], {
-    data: { retryAfterSeconds },
-  });
+  throw createError(
+    'WOW_ERR_RATE_LIMITED',
+    { limit: limitPerMinute, customer: customer.slug, retryAfterSeconds },
+    {
+      data: { retryAfterSeconds },
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createError, type PgQueryable, type Store } from '#platform';
+import { type PgQueryable, type Store } from '#platform';
+import { createError } from '../errors.ts';
 import { rateTicket } from '../desk/csat.ts';
 import { findTicket, openTicket, receiveCustomerMessage, ticketMessages, type Ticket } from '../desk/tickets.ts';
 import { authenticateApiKey } from './api-keys.ts';
@@ -108,6 +109,6 @@ export async function readTicket(
 /** Another customer's ticket is not found, the same as one that does not exist: its id tells nothing. */
 async function ownTicket(db: PgQueryable, customer: Customer, id: string): Promise<Ticket> {
   const ticket = ticketId.safeParse(id).success ? await findTicket(db, id) : undefined;
-  if (ticket?.customerId !== customer.id) throw createError('WOW_ERR_TICKET_NOT_FOUND', [id]);
+  if (ticket?.customerId !== customer.id) throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: id });
   return ticket;
 }

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { createError, readSql, type PgQueryable, type Store } from '#platform';
+import { readSql, type PgQueryable, type Store } from '#platform';
+import { createError } from '../errors.ts';
 
 const sql = {
   selectPlain: readSql(import.meta.url, 'select-plain-webhook-secrets'),
@@ -52,13 +53,17 @@ export function sealWebhookSecret(key: Buffer, customerId: string, secret: strin
 export function openWebhookSecret(stored: StoredWebhookSecret, customerId: string, key: Buffer | undefined): string {
   if ('plain' in stored) return stored.plain;
   if (key === undefined)
-    throw createError('WOW_ERR_SECRETS_KEY_WRONG', [customerId, stored.keyId, 'SUPPORT_SECRETS_KEY is not set']);
+    throw createError('WOW_ERR_SECRETS_KEY_WRONG', {
+      customer: customerId,
+      keyId: stored.keyId,
+      problem: 'SUPPORT_SECRETS_KEY is not set',
+    });
   if (secretsKeyId(key) !== stored.keyId)
-    throw createError('WOW_ERR_SECRETS_KEY_WRONG', [
-      customerId,
-      stored.keyId,
-      `SUPPORT_SECRETS_KEY is the key ${secretsKeyId(key)}`,
-    ]);
+    throw createError('WOW_ERR_SECRETS_KEY_WRONG', {
+      customer: customerId,
+      keyId: stored.keyId,
+      problem: `SUPPORT_SECRETS_KEY is the key ${secretsKeyId(key)}`,
+    });
   try {
     if (stored.sealed[0] !== version) throw new Error(`unknown format ${String(stored.sealed[0])}`);
     const decipher = createDecipheriv('aes-256-gcm', key, stored.sealed.subarray(1, 1 + ivLength), {
@@ -71,11 +76,11 @@ export function openWebhookSecret(stored: StoredWebhookSecret, customerId: strin
     ]).toString('utf8');
   } catch {
     // The right key and still no secret: the bytes were changed, or copied from another customer's row.
-    throw createError('WOW_ERR_SECRETS_KEY_WRONG', [
-      customerId,
-      stored.keyId,
-      'its sealed bytes do not open with it (changed, or copied from another customer)',
-    ]);
+    throw createError('WOW_ERR_SECRETS_KEY_WRONG', {
+      customer: customerId,
+      keyId: stored.keyId,
+      problem: 'its sealed bytes do not open with it (changed, or copied from another customer)',
+    });
   }
 }
 

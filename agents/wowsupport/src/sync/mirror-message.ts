@@ -1,4 +1,5 @@
-import { createError, findMarkedComment } from '#platform';
+import { findMarkedComment } from '#platform';
+import { createError } from '../errors.ts';
 import type { Message } from '../desk/tickets.ts';
 import { contentSha256 } from './content-sha256.ts';
 import { cutNotice, fitText, githubLimits } from './fit-text.ts';
@@ -31,7 +32,7 @@ export async function mirrorMessage(
   const entry = await claimLedger(target.db, message.id, 'to_github', contentSha256(message.body));
   if (entry.state === 'done') return 'already';
   if (entry.state === 'failed') return 'failed';
-  if (entry.state === 'busy') throw createError('WOW_ERR_SYNC_BUSY', [message.id]);
+  if (entry.state === 'busy') throw createError('WOW_ERR_SYNC_BUSY', { what: message.id });
   if (entry.state === 'retaken') {
     const found = await findMarkedComment(
       { client: target.github, owner: target.owner, repo: target.repo, issue: where.issueNumber },

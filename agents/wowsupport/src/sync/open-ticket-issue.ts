@@ -1,4 +1,5 @@
-import { createError, findMarkedIssue, type GitHubClient, type PgQueryable, type SupportSettings } from '#platform';
+import { findMarkedIssue, type GitHubClient, type PgQueryable, type SupportSettings } from '#platform';
+import { createError } from '../errors.ts';
 import type { Message, Ticket } from '../desk/tickets.ts';
 import { cutNotice, fitText, githubLimits } from './fit-text.ts';
 import { githubRefusal } from './github-refusal.ts';
@@ -29,7 +30,7 @@ export async function openTicketIssue(
 ): Promise<TicketIssue & { issueNumber: number }> {
   const row = await claimTicketIssue(target.db, ticket.id, target.owner, target.repo);
   if (row.issueNumber !== null) return { ...row, issueNumber: row.issueNumber };
-  if (row.claim === 'busy') throw createError('WOW_ERR_SYNC_BUSY', [`the issue of ticket ${ticket.id}`]);
+  if (row.claim === 'busy') throw createError('WOW_ERR_SYNC_BUSY', { what: `the issue of ticket ${ticket.id}` });
   const found =
     row.claim === 'retaken'
       ? await findMarkedIssue(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createError, type AgentContext } from '#platform';
+import { type AgentContext } from '#platform';
+import { createError } from '../errors.ts';
 
 /**
  * An article WowSearch found for a question, as its search.articles reply carries it.
@@ -43,9 +44,9 @@ export async function askWowSearch(
   );
   const parsed = searchReply.safeParse(reply);
   if (!parsed.success)
-    throw createError('WOW_ERR_REPLY_INVALID', [
-      'search.articles',
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'the reply'}: ${i.message}`).join('; '),
-    ]);
+    throw createError('WOW_ERR_REPLY_INVALID', {
+      type: 'search.articles',
+      problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'the reply'}: ${i.message}`).join('; '),
+    });
   return parsed.data.articles;
 }

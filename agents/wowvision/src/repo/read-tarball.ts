@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { createError, type WowError } from '#platform';
+import { type WowError } from '#platform';
+import { createError } from '../errors.ts';
 import { inlineCode } from '../report/inline-code.ts';
 import { gitBlobId } from './git-blob-id.ts';
 import { snapshotOf, type RepoSnapshot } from './repo-snapshot.ts';
@@ -168,7 +169,7 @@ function createTarReader(limits: TarballLimits) {
 
 /** WOW_ERR_VISION_TOO_LARGE: `what` passed the cap `setting` names (also in the error's data). */
 export function tooLarge(what: string, setting: string): WowError {
-  return createError('WOW_ERR_VISION_TOO_LARGE', [what, setting, setting], { data: { setting } });
+  return createError('WOW_ERR_VISION_TOO_LARGE', { what, setting }, { data: { setting } });
 }
 
 /** "65,536 bytes (64 KiB)": the exact figure a setting takes, and one a person reads. */

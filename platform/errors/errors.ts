@@ -1,0 +1,87 @@
+import { defineErrors, type CodesOf } from './define-errors.ts';
+
+/** The platform's own errors: configuration, manifests, the agent host, the bus, the store, deploys. docs/errors.md documents each code. */
+export const errors = defineErrors({
+  WOW_ERR_CONFIG: { message: 'Configuration is invalid:\n{problems}', retryable: false, status: 500 },
+  WOW_ERR_MANIFEST_INVALID: { message: '{summary}: {problems}', retryable: false, status: 400 },
+  WOW_ERR_AGENT_NOT_FOUND: {
+    message: 'No agent "{id}" under {dir}. Known agents: {known}.',
+    retryable: false,
+    status: 404,
+  },
+  WOW_ERR_AGENT_ENTRY: { message: 'Agent "{id}": {problem}', retryable: false, status: 500 },
+  WOW_ERR_EVENT_INVALID: { message: 'Event is not a valid CloudEvent: {problems}', retryable: false, status: 400 },
+  WOW_ERR_EVENT_TYPE: { message: 'Event type "{type}" is invalid: {expected}', retryable: false, status: 400 },
+  WOW_ERR_EVENT_UNDECLARED: {
+    message: 'Agent "{agent}" published "{type}", which its agent.yml does not list in `emits`. Add it there.',
+    retryable: false,
+    status: 400,
+  },
+  WOW_ERR_REQUEST_TIMEOUT: {
+    message: 'No reply to "{type}" within {timeoutMs} ms. Is an agent that wakes on it running? (`wow agents list`)',
+    retryable: true,
+    status: 504,
+  },
+  WOW_ERR_NO_RESPONDER: {
+    message: 'Request "{correlationId}" failed in its responder: {error}',
+    retryable: false,
+    status: 502,
+  },
+  WOW_ERR_UNFINISHED: {
+    message:
+      'Delivered {attempts} times without finishing: the consumers handling it stopped responding (crashed or were killed) each time.',
+    retryable: false,
+    status: 500,
+  },
+  WOW_ERR_BUS_CLOSED: { message: 'The bus is closed; {what} was not done.', retryable: true, status: 503 },
+  WOW_ERR_DLQ_ENTRY_NOT_FOUND: {
+    message: 'No dead-lettered entry {id} for agent "{agent}". List them with `wow bus dlq list --agent {agent}`.',
+    retryable: false,
+    status: 404,
+  },
+  WOW_ERR_MIGRATION: { message: 'Migration {migration} failed: {problem}', retryable: false, status: 500 },
+  WOW_ERR_MIGRATION_CHANGED: {
+    message:
+      'Migration {migration} was changed after it was applied (checksum {checksum}, applied {appliedChecksum}). Add a new migration instead of editing an applied one.',
+    retryable: false,
+    status: 500,
+  },
+  WOW_ERR_STORE_UNREACHABLE: {
+    message:
+      'PostgreSQL at {location} is unreachable: {reason}. Start it, or unset DATABASE_URL to use the embedded database.',
+    retryable: true,
+    status: 503,
+  },
+  WOW_ERR_STORE_LOCKED: {
+    message:
+      'The embedded database in {dir} is in use by process {pid} (a running `wow start`?). Stop that process, or set DATABASE_URL so that several processes share one PostgreSQL.',
+    retryable: false,
+    status: 503,
+  },
+  WOW_ERR_REDIS_UNREACHABLE: {
+    message: 'Redis at {url} is unreachable: {reason}. Start it, or unset REDIS_URL to use the in-process bus.',
+    retryable: true,
+    status: 503,
+  },
+  WOW_ERR_SHUTDOWN_TIMEOUT: {
+    message:
+      '{abandoned} handler(s) still running after the {timeoutMs} ms drain deadline; their messages stay pending and will be redelivered.',
+    retryable: true,
+    status: 503,
+  },
+  WOW_ERR_DEPLOY: { message: 'Cannot deploy {agent}: {problem}', retryable: false, status: 400 },
+  WOW_ERR_ROLLBACK: { message: 'Cannot roll back {agent}: {problem}', retryable: false, status: 409 },
+  WOW_ERR_GIT_REVISION: { message: '"{rev}" is not a commit in {repo}; {hint}.', retryable: false, status: 400 },
+  WOW_ERR_GITHUB_LOGIN: {
+    message:
+      'GitHub did not say which login this client writes as ({answer}), so its own marked comments and issues cannot be told from copies. Use an installation token, a GITHUB_TOKEN or a personal token; the App itself (a JWT) cannot write comments.',
+    retryable: true,
+    status: 502,
+  },
+});
+
+export const { createError } = errors;
+
+declare module './define-errors.ts' {
+  interface WowErrorCodes extends CodesOf<typeof errors> {}
+}
