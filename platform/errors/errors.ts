@@ -2,6 +2,11 @@ import { defineErrors, type CodesOf } from './define-errors.ts';
 
 /** The platform's own errors: configuration, manifests, the agent host, the bus, the store, deploys. docs/errors.md documents each code. */
 export const errors = defineErrors({
+  WOW_ERR_GIT: {
+    message: 'git {command} failed in {dir}: {reason}',
+    retryable: false,
+    status: 500,
+  },
   WOW_ERR_CONFIG: { message: 'Configuration is invalid:\n{problems}', retryable: false, status: 500 },
   WOW_ERR_MANIFEST_INVALID: { message: '{summary}: {problems}', retryable: false, status: 400 },
   WOW_ERR_AGENT_NOT_FOUND: {

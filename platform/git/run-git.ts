@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { createError } from '../errors/errors.ts';
 
 const exec = promisify(execFile);
 
@@ -10,7 +11,11 @@ export async function runGit(cwd: string, args: readonly string[]): Promise<stri
     return stdout;
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim();
-    throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${stderr || (err as Error).message}`, { cause: err });
+    throw createError(
+      'WOW_ERR_GIT',
+      { command: args.join(' '), dir: cwd, reason: stderr || (err as Error).message },
+      { cause: err },
+    );
   }
 }
 
@@ -32,13 +37,23 @@ export function openBlobReader(cwd: string): { read(sha: string): Promise<Buffer
       const size = missing ? 0 : Number(header.split(' ')[2]);
       if (!missing && buffer.length < eol + 1 + size + 1) return;
       const next = waiting.shift();
-      if (missing) next?.reject(new Error(`git has no object ${header.split(' ')[0] ?? ''}`));
+      if (missing)
+        next?.reject(
+          createError('WOW_ERR_GIT', {
+            command: 'cat-file --batch',
+            dir: cwd,
+            reason: `it has no object ${header.split(' ')[0] ?? ''}`,
+          }),
+        );
       else next?.resolve(Buffer.from(buffer.subarray(eol + 1, eol + 1 + size)));
       buffer = buffer.subarray(missing ? eol + 1 : eol + 1 + size + 1);
     }
   });
   child.on('close', () => {
-    for (const w of waiting.splice(0)) w.reject(new Error('git cat-file stopped'));
+    for (const w of waiting.splice(0))
+      w.reject(
+        createError('WOW_ERR_GIT', { command: 'cat-file --batch', dir: cwd, reason: 'it stopped before answering' }),
+      );
   });
   return {
     read(sha) {

@@ -10,6 +10,18 @@ export const errors = defineErrors({
     retryable: false,
     status: 500,
   },
+  WOW_ERR_FACTORY_QUESTIONNAIRE: {
+    message:
+      'The questionnaire {file} is invalid: {problem}. The issue form, the parser and the validator all read it; fix it there.',
+    retryable: false,
+    status: 500,
+  },
+  WOW_ERR_FACTORY_BRANCHES: {
+    message:
+      'The request has {max} branches already (factory/{request} and its follow-ups); merge or close them before changing it again.',
+    retryable: false,
+    status: 409,
+  },
 });
 
 export const { createError } = errors;

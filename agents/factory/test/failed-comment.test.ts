@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createError as createPlatformError } from '#platform';
 import { createError } from '../src/errors.ts';
 import { failedComment } from '../src/github/questionnaire-feedback.ts';
 import type { AgentRequest } from '../src/index.ts';
@@ -12,6 +13,18 @@ describe('the comment when generating fails', () => {
     expect(comment).not.toContain('10.0.0.3');
     expect(comment).not.toContain('admin');
     expect(comment).toContain('/factory retry');
+  });
+
+  it("names another package's coded error by its code only: git's stderr and paths stay in the log", () => {
+    const err = createPlatformError('WOW_ERR_GIT', {
+      command: 'log',
+      dir: '/srv/waooaw/templates',
+      reason: 'fatal: bad object',
+    });
+    const comment = failedComment(request, err);
+    expect(comment).toContain('`WOW_ERR_GIT`');
+    expect(comment).not.toContain('/srv/waooaw');
+    expect(comment).toContain('Retrying will fail the same way');
   });
 
   it('quotes a coded error, which is written for people, in a fence its own backticks cannot close', () => {

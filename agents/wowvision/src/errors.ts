@@ -8,6 +8,22 @@ export const errors = defineErrors({
     retryable: false,
     status: 413,
   },
+  WOW_ERR_VISION_NOT_A_REPO: {
+    message: '{dir} is not inside a git repository; run wow review in a clone',
+    retryable: false,
+    status: 400,
+  },
+  WOW_ERR_VISION_PACK_MISSING: {
+    message:
+      'no rule pack at {file} in {revision}: packs are read from the base, so a change cannot choose its own rules; commit it to the base branch first',
+    retryable: false,
+    status: 400,
+  },
+  WOW_ERR_VISION_BASELINE: {
+    message: '{file}: {problem}; write it with wow review --write-baseline',
+    retryable: false,
+    status: 400,
+  },
 });
 
 export const { createError } = errors;

@@ -83,9 +83,10 @@ export function renderTemplate(
         const value = names[name] ?? '';
         if (value === '') skipped = true;
         else if (!pathName.test(value))
-          throw new Error(
-            `templates/agents/${template.name}/files/${source}: the name "${name}" is not a plain path segment (lower-case letters, digits, - and _)`,
-          );
+          throw createError('WOW_ERR_FACTORY_TEMPLATE', {
+            template: `templates/agents/${template.name}/files/${source}`,
+            problem: `the name "${name}" is not a plain path segment (lower-case letters, digits, - and _)`,
+          });
         return value;
       })
       .replace(/\.eta$/, '');

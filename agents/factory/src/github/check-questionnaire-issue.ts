@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { getRepositoryRole, hasRepositoryRole, type GitHubClient } from '#platform';
+import { createError } from '../errors.ts';
 import { snapshotFromTarball } from '../../../wowvision/src/index.ts';
 import type { AgentTemplate } from '../generate/agent-template.ts';
 import type { GateResult } from '../generate/gate-generated-files.ts';
@@ -226,9 +227,7 @@ async function generate(
   const { request, generation } = input;
   try {
     if (input.branches.length >= maxBranches)
-      throw new Error(
-        `the request has ${maxBranches} branches already (factory/${request.id} and its follow-ups); merge or close them before changing it again`,
-      );
+      throw createError('WOW_ERR_FACTORY_BRANCHES', { max: maxBranches, request: request.id });
     const { data: info } = await client.request('GET /repos/{owner}/{repo}', { owner, repo });
     const branch = info.default_branch;
     const { data: ref } = await client.request('GET /repos/{owner}/{repo}/git/ref/{ref}', {

@@ -1,4 +1,5 @@
 import { isWowError, writeMarkedComment, type GitHubClient } from '#platform';
+import { errors } from '../errors.ts';
 import type { GateResult } from '../generate/gate-generated-files.ts';
 import { markdownCode, markdownInline } from '../generate/markdown-text.ts';
 import type { AgentRequest, AnswerProblem } from '../questionnaire/validate-answers.ts';
@@ -165,15 +166,20 @@ export function cancelledComment(request: AgentRequest, closed: readonly number[
 }
 
 /**
- * Said on the issue when generating fails. The issue may be public: a coded error's
- * message is written for people and is quoted (in a fence longer than any run of
- * backticks in it, so it cannot close the fence); any other error is named only as
- * unexpected, its text (hosts, users, paths) left to the log the bus writes.
+ * Said on the issue when generating fails. The issue may be public: a Factory error's
+ * message is written for the requester and is quoted (in a fence longer than any run of
+ * backticks in it, so it cannot close the fence). Any other error is named by its code at
+ * most: its text (hosts, users, paths, git's stderr) is left to the log the bus writes.
  */
 export function failedComment(request: AgentRequest, err: unknown): string {
-  const retry = 'The Factory retries on its own; if this stays, comment `/factory retry` later.';
-  if (!isWowError(err))
-    return `### \`${request.id}\`: generating failed\n\nAn unexpected error stopped it; its details are in the platform's log.\n\n${retry}`;
+  const retry =
+    isWowError(err) && !err.retryable
+      ? 'Retrying will fail the same way: fix the cause, then comment `/factory retry`.'
+      : 'The Factory retries on its own; if this stays, comment `/factory retry` later.';
+  if (!isWowError(err) || !Object.hasOwn(errors.specs, err.code)) {
+    const named = isWowError(err) ? `An error (\`${err.code}\`, see docs/errors.md)` : 'An unexpected error';
+    return `### \`${request.id}\`: generating failed\n\n${named} stopped it; its details are in the platform's log.\n\n${retry}`;
+  }
   const text = `${err.code}: ${err.message}`.slice(0, 2000);
   const fence = '`'.repeat(Math.max(3, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length + 1)));
   return `### \`${request.id}\`: generating failed\n\n${fence}\n${text}\n${fence}\n\n${retry}`;

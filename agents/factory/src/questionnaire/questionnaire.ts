@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { readYaml } from '#platform';
+import { createError } from '../errors.ts';
 
 const field = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
@@ -41,17 +42,26 @@ export const questionnaireFile = new URL('../../../../templates/questionnaire.ym
 export async function loadQuestionnaire(file: URL | string = questionnaireFile): Promise<Questionnaire> {
   const name = typeof file === 'string' ? file : file.pathname;
   const { doc, errors } = readYaml(await readFile(file, 'utf8'), name);
-  if (errors.length > 0) throw new Error(errors.join('\n'));
+  if (errors.length > 0) throw createError('WOW_ERR_FACTORY_QUESTIONNAIRE', { file: name, problem: errors.join('; ') });
   const parsed = questionnaireSchema.safeParse(doc.toJS());
   if (!parsed.success)
-    throw new Error(`${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw createError('WOW_ERR_FACTORY_QUESTIONNAIRE', {
+      file: name,
+      problem: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    });
   const labels = new Set<string>();
   for (const f of parsed.data.fields) {
     if (labels.has(f.label.toLowerCase()))
-      throw new Error(`${name}: two questions share the label "${f.label}"; labels name the answers in an issue body`);
+      throw createError('WOW_ERR_FACTORY_QUESTIONNAIRE', {
+        file: name,
+        problem: `two questions share the label "${f.label}"; labels name the answers in an issue body`,
+      });
     labels.add(f.label.toLowerCase());
     if ((f.type === 'dropdown' || f.type === 'checkboxes') && (f.options?.length ?? 0) === 0)
-      throw new Error(`${name}: question ${f.id} is a ${f.type} without options`);
+      throw createError('WOW_ERR_FACTORY_QUESTIONNAIRE', {
+        file: name,
+        problem: `question ${f.id} is a ${f.type} without options`,
+      });
   }
   return parsed.data;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { createError } from '../errors.ts';
 import type { Finding } from './finding.ts';
 
 /**
@@ -19,15 +20,18 @@ export function parseBaseline(text: string, file: string): Baseline {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}: not JSON (${(err as Error).message}); write it with wow review --write-baseline`, {
-      cause: err,
-    });
+    throw createError(
+      'WOW_ERR_VISION_BASELINE',
+      { file, problem: `not JSON (${(err as Error).message})` },
+      { cause: err },
+    );
   }
   const parsed = baselineSchema.safeParse(json);
   if (!parsed.success)
-    throw new Error(
-      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}; write it with wow review --write-baseline`,
-    );
+    throw createError('WOW_ERR_VISION_BASELINE', {
+      file,
+      problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+    });
   return parsed.data;
 }
 

@@ -6,6 +6,7 @@ import type { Advisor, Scope } from '../kinds/index.ts';
 import { createMemoryCache } from '../cache/review-cache.ts';
 import { parseBaseline } from '../engine/baseline.ts';
 import { configReview } from '../engine/config-review.ts';
+import { createError } from '../errors.ts';
 import type { Review } from '../engine/finding.ts';
 import { reviewChange } from '../engine/review-change.ts';
 import { defaultToolTimeoutMs } from '../engine/run-tool-kind.ts';
@@ -149,8 +150,9 @@ async function explicitPack(
     (await fromRules(file.split(sep).join('/'))) ??
     (base === undefined ? await readFile(path, 'utf8').catch(() => undefined) : undefined);
   if (text === undefined)
-    throw new Error(
-      `no rule pack at ${file} in ${base === undefined ? 'the reviewed tree' : `the base commit ${base.slice(0, 12)}`}: packs are read from the base, so a change cannot choose its own rules; commit it to the base branch first`,
-    );
+    throw createError('WOW_ERR_VISION_PACK_MISSING', {
+      file,
+      revision: base === undefined ? 'the reviewed tree' : `the base commit ${base.slice(0, 12)}`,
+    });
   return { file, text };
 }

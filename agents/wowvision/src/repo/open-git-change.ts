@@ -2,6 +2,7 @@ import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openBlobReader, runGit } from '#platform';
 import { parseUnifiedDiff, type FileChange } from '../change/parse-diff.ts';
+import { createError } from '../errors.ts';
 import { gitBlobId } from './git-blob-id.ts';
 import { snapshotOf, type RepoSnapshot } from './repo-snapshot.ts';
 
@@ -27,7 +28,7 @@ export interface GitChangeOptions {
 export async function openGitChange(options: GitChangeOptions): Promise<GitChange> {
   const { cwd } = options;
   await runGit(cwd, ['rev-parse', '--git-dir']).catch(() => {
-    throw new Error(`${cwd} is not inside a git repository; run wow review in a clone`);
+    throw createError('WOW_ERR_VISION_NOT_A_REPO', { dir: cwd });
   });
   const top = (await runGit(cwd, ['rev-parse', '--show-toplevel'])).trim();
   const headSha =
