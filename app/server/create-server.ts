@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type Bus, type Config, type Logger, type Metrics, type Store } from '#platform';
 import { createError } from '../errors.ts';
+import { createProbotDoor } from '../probot/create-probot-door.ts';
+import { missingCredentialsMessage } from '../probot/missing-credentials-message.ts';
 import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { checkReadiness } from './check-readiness.ts';
@@ -57,20 +59,33 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const eventLabel = (name: string | undefined) =>
     name === undefined ? 'unverified' : subscribed.has(name) ? name : 'other';
 
+  // The GitHub App's door, when the App is configured: Probot receives, its app function queues.
+  const door =
+    config.github === undefined
+      ? undefined
+      : await createProbotDoor({
+          credentials: config.github,
+          bus,
+          dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds,
+          log: deps.log,
+        });
+
   // GitHub caps a delivery at 25 MB; the other routes keep Fastify's 1 MiB.
   app.post('/api/github/webhooks', { bodyLimit: 25 * 1024 * 1024 }, async (req, reply) => {
-    if (config.webhooks.secret === undefined) {
+    if (config.github === undefined || door === undefined) {
       metrics.webhooksReceived.inc({ event: 'unverified', outcome: 'rejected' });
       const err = createError('WOW_ERR_WEBHOOK_INVALID', {
         problem:
-          "this server has no WEBHOOK_SECRET, so it cannot verify deliveries; set WEBHOOK_SECRET to the App's webhook secret",
+          config.webhooks.secret === undefined
+            ? "this server has no WEBHOOK_SECRET, so it cannot verify deliveries; set WEBHOOK_SECRET to the App's webhook secret"
+            : `this server is not yet the GitHub App that receives them. ${missingCredentialsMessage(config.githubMissing)}`,
       });
       return reply.code(503).send({ code: err.code, message: err.message });
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const outcome = await acceptWebhook(
       { headers: req.headers, body },
-      { bus, secret: config.webhooks.secret, dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds },
+      { secret: config.github.webhookSecret, receive: (delivery) => door.receive(delivery) },
     );
     if ('error' in outcome) {
       metrics.webhooksReceived.inc({ event: eventLabel(outcome.event), outcome: 'rejected' });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from '../server/create-server.ts';
 import { createBus, createMetrics, createStore, loadConfig, type Bus, type Store } from '#platform';
 import { eventually, quietLog, testBusDefaults } from '#platform/testing';
+import { githubAppEnv } from '../../test/support/github-app.ts';
 import { examplePayload, signedDelivery } from '../../test/support/github-webhooks.ts';
 import { testDatabaseUrl } from '../../test/support/servers.ts';
 
@@ -18,7 +19,7 @@ describe('the webhook door against hostile deliveries', () => {
     bus = await createBus({ streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog });
     store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 2, log: quietLog });
     server = await createServer({
-      config: loadConfig({ WEBHOOK_SECRET: secret }),
+      config: loadConfig(githubAppEnv(secret)),
       bus: wrap(bus),
       store,
       log: quietLog,

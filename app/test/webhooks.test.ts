@@ -6,11 +6,12 @@ import { createServer } from '../server/create-server.ts';
 import { type Bus, type CloudEvent, createBus, createMetrics, createStore, loadConfig, type Store } from '#platform';
 import type { GitHubEventData } from '../webhooks/accept-webhook.ts';
 import { eventually, quietLog, testBusDefaults } from '#platform/testing';
+import { githubAppEnv } from '../../test/support/github-app.ts';
 import { examplePayload, signedDelivery } from '../../test/support/github-webhooks.ts';
 import { testDatabaseUrl, testRedisUrl, uniqueName } from '../../test/support/servers.ts';
 
 const secret = 'test-webhook-secret';
-const config = loadConfig({ WEBHOOK_SECRET: secret });
+const config = loadConfig(githubAppEnv(secret));
 const prefixes: string[] = [];
 afterAll(async () => {
   const redis = new Redis(testRedisUrl);
@@ -218,5 +219,13 @@ describe.each(buses)('webhook ingest on the $name', ({ make }) => {
     const res = await post(await signedDelivery(secret, 'issues', examplePayload('issues', 'opened')));
     expect(res.statusCode).toBe(503);
     expect(res.json<{ message: string }>().message).toContain('set WEBHOOK_SECRET');
+  });
+
+  it('refuses deliveries, and queues nothing, until the server is the GitHub App (APP_ID and its key)', async () => {
+    await setUp(loadConfig({ WEBHOOK_SECRET: secret }));
+    const res = await post(await signedDelivery(secret, 'issues', examplePayload('issues', 'opened')));
+    expect(res.statusCode).toBe(503);
+    expect(res.json<{ message: string }>().message).toContain('set APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH)');
+    expect((await bus.stats()).topics.reduce((n, t) => n + t.length, 0)).toBe(0);
   });
 });

@@ -1,7 +1,10 @@
-import { type Bus, createEvent, type WowError } from '#platform';
+import { type WowError } from '#platform';
 import { createError } from '../errors.ts';
-import { githubEventType } from './github-event-type.ts';
+import type { CheckedDelivery } from '../probot/create-probot-door.ts';
+import type { QueuedDelivery } from './publish-delivery.ts';
 import { verifySignature } from './verify-signature.ts';
+
+export type { GitHubEventData } from './publish-delivery.ts';
 
 export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -10,38 +13,24 @@ export interface WebhookRequest {
 
 /** `event` is the X-GitHub-Event of a delivery whose signature held, and absent otherwise: an unverified name is a stranger's text. */
 export type WebhookOutcome =
-  | { status: 202; event: string; body: { queued: boolean; duplicate: boolean; type: string; id: string } }
-  | { status: number; event?: string; error: WowError };
-
-/** What agents receive as `event.data` for a GitHub webhook. */
-export interface GitHubEventData {
-  name: string;
-  id: string;
-  installationId: number | undefined;
-  payload: Record<string, unknown>;
-}
+  { status: 202; event: string; body: QueuedDelivery } | { status: number; event?: string; error: WowError };
 
 const header = (h: WebhookRequest['headers'], name: string) => {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
 };
 
-interface Payload {
-  action?: unknown;
-  installation?: { id?: number };
-  repository?: { full_name?: string };
-  organization?: { login?: string };
-  pull_request?: { number?: number };
-  issue?: { number?: number };
-}
-
 /**
- * Ack fast, process durably: verify the signature over the raw body, then write the
- * delivery to the bus once per `X-GitHub-Delivery` and answer. No handler runs here.
+ * Ack fast, process durably: verify the signature over the raw body, check what becomes
+ * keys and labels, then hand the delivery to Probot, whose app function writes it to the
+ * bus once per `X-GitHub-Delivery`, and answer. No agent's work runs here.
+ *
+ * The signature is checked here over the bytes, not by Probot: @octokit/webhooks verifies
+ * a string, and decoding first maps different bytes to one text (see verify-signature.ts).
  */
 export async function acceptWebhook(
   req: WebhookRequest,
-  deps: { bus: Bus; secret: string; dedupeTtlSeconds: number },
+  deps: { secret: string; receive: (delivery: CheckedDelivery) => Promise<QueuedDelivery> },
 ): Promise<WebhookOutcome> {
   if (!verifySignature(deps.secret, req.body, header(req.headers, 'x-hub-signature-256')))
     return { status: 401, error: createError('WOW_ERR_WEBHOOK_SIGNATURE') };
@@ -55,10 +44,11 @@ export async function acceptWebhook(
       }),
     );
   // Both become parts of bus keys, event types and log lines: only GitHub's shapes pass.
-  if (!/^[a-z_]{1,64}$/.test(name))
+  // Digits too: GitHub's projects_v2 and projects_v2_item events.
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(name))
     return fail(
       createError('WOW_ERR_WEBHOOK_INVALID', {
-        problem: 'X-GitHub-Event must be a webhook event name (lowercase letters and underscores)',
+        problem: 'X-GitHub-Event must be a webhook event name (lowercase letters, digits and underscores)',
       }),
     );
   if (!/^[A-Za-z0-9-]{1,64}$/.test(delivery))
@@ -67,9 +57,9 @@ export async function acceptWebhook(
         problem: "X-GitHub-Delivery must be the delivery's GUID (letters, digits and dashes)",
       }),
     );
-  let payload: Payload & Record<string, unknown>;
+  let payload: unknown;
   try {
-    payload = JSON.parse(req.body.toString('utf8')) as Payload & Record<string, unknown>;
+    payload = JSON.parse(req.body.toString('utf8'));
   } catch {
     return fail(
       createError('WOW_ERR_WEBHOOK_INVALID', {
@@ -77,29 +67,9 @@ export async function acceptWebhook(
       }),
     );
   }
-  const type = githubEventType(name, payload.action);
-  const repo = payload.repository?.full_name;
-  const number = payload.pull_request?.number ?? payload.issue?.number;
-  const data: GitHubEventData = { name, id: delivery, installationId: payload.installation?.id, payload };
-  const event = createEvent({
-    id: delivery,
-    type,
-    source:
-      repo !== undefined
-        ? `https://github.com/${repo}`
-        : payload.organization?.login !== undefined
-          ? `https://github.com/${payload.organization.login}`
-          : 'https://github.com',
-    subject: repo !== undefined && number !== undefined ? `${repo}#${number}` : repo,
-    data,
-  });
-  const result = await deps.bus.publish(event, {
-    dedupeKey: `github:${delivery}`,
-    dedupeTtlSeconds: deps.dedupeTtlSeconds,
-  });
-  return {
-    status: 202,
-    event: name,
-    body: { queued: !result.duplicate, duplicate: result.duplicate, type, id: delivery },
-  };
+  // GitHub sends an object; anything else is no event Probot (or an agent) can route.
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+    return fail(createError('WOW_ERR_WEBHOOK_INVALID', { problem: 'the body must be a JSON object, as GitHub sends' }));
+  const body = await deps.receive({ name, id: delivery, payload: payload as Record<string, unknown> });
+  return { status: 202, event: name, body };
 }

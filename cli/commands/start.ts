@@ -36,22 +36,10 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
           metrics: runtime.metrics,
         });
         await host.start();
-        const { createProbotBridge, missingCredentialsMessage } =
-          await import('../../app/probot/create-probot-bridge.ts');
-        const { readAppEvents } = await import('../../app/probot/read-app-events.ts');
-        const { wowApp } = await import('../../app/index.ts');
-        const bridge =
-          config.github === undefined
-            ? undefined
-            : await createProbotBridge({
-                credentials: config.github,
-                bus: runtime.bus,
-                log,
-                appFn: wowApp,
-                events: await readAppEvents(),
-              });
-        if (bridge === undefined)
+        if (config.github === undefined) {
+          const { missingCredentialsMessage } = await import('../../app/probot/missing-credentials-message.ts');
           log.warn({ missing: config.githubMissing }, missingCredentialsMessage(config.githubMissing));
+        }
         const address = await server.listen({ host: config.http.host, port: config.http.port });
         // The support desk's email door, only when SUPPORT_SMTP_PORT is set (loaded only then).
         const smtp =
@@ -75,11 +63,8 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
         const signal = await waitForShutdown();
         log.info({ signal }, 'stopping: no new webhooks, mails or messages; draining running handlers');
         await Promise.all([server.close(), smtp?.close()]);
-        const [agents, github] = await Promise.all([
-          host.stop({ timeoutMs: config.agents.shutdownTimeoutMs }),
-          bridge?.stop({ timeoutMs: config.agents.shutdownTimeoutMs }) ?? { drained: true, abandoned: 0 },
-        ]);
-        setCode(agents.drained && github.drained ? exitCodes.ok : exitCodes.failed);
+        const agents = await host.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
+        setCode(agents.drained ? exitCodes.ok : exitCodes.failed);
       } finally {
         await runtime.close();
       }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from '../../app/server/create-server.ts';
 import { createBus, createLogger, createMetrics, createStore, loadConfig } from '#platform';
+import { githubAppEnv } from '../support/github-app.ts';
 
 const [secret = '', redisUrl, keyPrefix] = process.argv.slice(2);
 const log = createLogger('silent');
@@ -17,7 +18,7 @@ const bus = await createBus({
   log,
 });
 const server = await createServer({
-  config: loadConfig({ WEBHOOK_SECRET: secret }),
+  config: loadConfig(githubAppEnv(secret)),
   bus,
   store,
   log,

@@ -8,6 +8,7 @@ import { eventually, testBusDefaults } from '#platform/testing';
 import { crlfTexts, hostileJsonBodies, hostileTexts } from '../fixtures/hostile/corpus.ts';
 import { issueApiKey } from '../../agents/wowsupport/src/intake/api-keys.ts';
 import { createCustomer } from '../../agents/wowsupport/src/intake/customers.ts';
+import { githubAppEnv } from '../support/github-app.ts';
 import { examplePayload } from '../support/github-webhooks.ts';
 import { testDatabaseUrl, uniqueName } from '../support/servers.ts';
 import { storeBackends } from '../support/test-stores.ts';
@@ -31,7 +32,7 @@ describe('the hostile-input corpus through every door', () => {
     bus = await createBus({ streamMaxLen: 10_000, defaults: testBusDefaults, log });
     server = await createServer({
       config: loadConfig({
-        WEBHOOK_SECRET: secret,
+        ...githubAppEnv(secret),
         SUPPORT_RATE_LIMIT_PER_MINUTE: '100000',
         SUPPORT_FORM_PER_IP_PER_HOUR: '100000',
         SUPPORT_FORM_PER_EMAIL_PER_HOUR: '100000',

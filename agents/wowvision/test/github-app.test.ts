@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { handleGitHubEvent } from '../src/index.ts';
 import { startAppHarness, type AppHarness } from './support/app-harness.ts';
-import type { TempRepo } from './support/temp-repo.ts';
+import { tempRepo, type TempRepo } from './support/temp-repo.ts';
 
 const pack =
   'rules:\n  - name: no-lib\n    kind: dependency\n    from: src/**\n    to: lib/**\n    because: lib is being retired\n    fix: import from core instead\n';
@@ -203,6 +203,61 @@ describe('WowVision as a GitHub App', () => {
     expect(github.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
     expect(github.checkRuns[0]?.output.summary).toContain(
       '`.github/wowvision.yml:2` `rule "no-lib": give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither`',
+    );
+  });
+
+  it("reads `_extends` as Probot's config does: the org's .github repository, then another repository's file, each on its default branch, under the base branch's pack", async () => {
+    const org = await tempRepo({
+      '.github/wowvision.yml': `_extends: policies:packs/base.yml\n${pack}`,
+    });
+    const policies = await tempRepo({
+      'packs/base.yml': 'rules:\n  - name: no-core\n    kind: dependency\n    from: src/**\n    to: core/**\n',
+    });
+    try {
+      await repo.write({
+        '.github/wowvision.yml': '_extends: .github\nrules:\n  - name: no-lib\n    severity: warning\n',
+      });
+      await repo.commit('rules from the org');
+      // The head drops `_extends`: the base branch's pack judges the change all the same.
+      const head = await pushBranch({
+        '.github/wowvision.yml': 'rules: []\n',
+        'src/a.ts':
+          "import { x } from '../lib/x.ts';\nimport { x as y } from '../core/x.ts';\nexport const a = x + y;\n",
+      });
+      github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
+      github.addRepo({ owner: 'acme', repo: '.github', dir: org.dir, pulls: [] });
+      github.addRepo({ owner: 'acme', repo: 'policies', dir: policies.dir, pulls: [] });
+      await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), state(), { lastAttempt: false });
+      const run = github.checkRuns[0];
+      expect(run).toMatchObject({ conclusion: 'failure' });
+      expect(run?.output.summary).toContain('`no-core`');
+      expect(run?.output.summary).toMatch(/⚠️ \| `no-lib`/);
+      expect(
+        github
+          .callsTo('GET /repos/{owner}/{repo}/contents/{path}')
+          .map((c) => `${c.params.owner}/${c.params.repo}:${c.params.path}@${c.query.get('ref') ?? 'default'}`),
+      ).toEqual(
+        expect.arrayContaining([
+          'acme/shop:.github/wowvision.yml@main',
+          'acme/.github:.github/wowvision.yml@default',
+          'acme/policies:packs/base.yml@default',
+        ]),
+      );
+    } finally {
+      await org.dispose();
+      await policies.dispose();
+    }
+  });
+
+  it('fails the check naming the line when `_extends` names a repository without the pack', async () => {
+    await repo.write({ '.github/wowvision.yml': `rules: []\n_extends: acme/missing\n` });
+    await repo.commit('rules from nowhere');
+    const head = await pushBranch({ 'src/a.ts': 'export const a = 1;\n' });
+    github.addRepo({ owner: 'acme', repo: 'shop', dir: repo.dir, pulls: [{ number: 7, head, base: 'main' }] });
+    await handleGitHubEvent(client(), 'pull_request', prPayload('opened', head), state(), { lastAttempt: false });
+    expect(github.checkRuns[0]).toMatchObject({ conclusion: 'failure' });
+    expect(github.checkRuns[0]?.output.summary).toContain(
+      '`.github/wowvision.yml:2` `_extends "acme/missing": no such pack on that repository\'s default branch`',
     );
   });
 

@@ -35,7 +35,7 @@ describe('rule packs', () => {
     expect('problems' in result && result.problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
       '1:8 scope: expected changed (lines the change adds), file (files it touches) or all',
       '8:11 rules[1].name: expected a kebab-case name, e.g. "no-agent-internals"',
-      '16:1 colour: unknown field; a pack has extends, scope, baseline, review, elements, rules',
+      '16:1 colour: unknown field; a pack has extends, _extends, scope, baseline, review, elements, rules',
     ]);
     const second = await load(
       'rules:\n  - name: a-rule\n    kind: dependency\n    from: src/**\n    to: lib/**\n    allowOnly: [x/**]\n  - name: unknown-kind\n    kind: telepathy\n  - name: elementless\n    kind: dependency\n    from: frontend\n    to: backend\n',
@@ -84,6 +84,53 @@ describe('rule packs', () => {
     const loop = await load('extends: a.yml\n', { 'a.yml': 'extends: b.yml\n', 'b.yml': 'extends: a.yml\n' });
     expect('problems' in loop && loop.problems.map((p) => `${p.file}:${p.line} ${p.message}`)).toEqual([
       'b.yml:1 extends "a.yml" again: .github/wowvision.yml → a.yml → b.yml → a.yml is a loop',
+    ]);
+  });
+
+  it("resolves `_extends` as Probot's config names repositories, and reports bad values, loops and local use on their line", async () => {
+    const packs: Record<string, string> = {
+      'acme/.github:.github/wowvision.yml':
+        '_extends: rules-repo:packs/base.yml\nrules:\n  - name: org-rule\n    kind: cycle\n',
+      'acme/rules-repo:packs/base.yml': 'extends: more.yml\nrules:\n  - name: base-rule\n    kind: cycle\n',
+      'acme/rules-repo:more.yml': 'rules:\n  - name: more-rule\n    kind: cycle\n',
+      'other/loop:.github/wowvision.yml': '_extends: other/loop\n',
+    };
+    const asked: unknown[] = [];
+    const repository = async (ref: { owner: string | undefined; repo: string; path: string | undefined }) => {
+      asked.push(ref);
+      const owner = ref.owner ?? 'acme';
+      const file = `${owner}/${ref.repo}:${ref.path ?? '.github/wowvision.yml'}`;
+      const text = packs[file];
+      return text === undefined ? undefined : { file, text, home: { owner, repo: ref.repo } };
+    };
+    const found = await loadRulePack(
+      { file: '.github/wowvision.yml', text: '_extends: .github\nrules:\n  - name: own-rule\n    kind: cycle\n' },
+      async () => undefined,
+      repository,
+    );
+    // Lowest first: what `_extends` names, then what that file extends, then the file itself.
+    expect('pack' in found && found.pack.files).toEqual([
+      'acme/rules-repo:more.yml',
+      'acme/rules-repo:packs/base.yml',
+      'acme/.github:.github/wowvision.yml',
+      '.github/wowvision.yml',
+    ]);
+    expect(asked[0]).toEqual({ owner: undefined, repo: '.github', path: undefined });
+    const loop = await loadRulePack(
+      { file: '.github/wowvision.yml', text: '_extends: other/loop\n' },
+      async () => undefined,
+      repository,
+    );
+    expect('problems' in loop && loop.problems.map((p) => `${p.file}:${p.line} ${p.message}`)).toEqual([
+      'other/loop:.github/wowvision.yml:1 _extends "other/loop" again: .github/wowvision.yml → other/loop:.github/wowvision.yml → other/loop:.github/wowvision.yml is a loop',
+    ]);
+    const bad = await load('rules: []\n_extends: ../../etc/passwd\n');
+    expect('problems' in bad && bad.problems.map((p) => `${p.line} ${p.message}`)).toEqual([
+      expect.stringMatching(/^2 _extends: expected a repository as Probot names one/),
+    ]);
+    const local = await load('_extends: .github\n');
+    expect('problems' in local && local.problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('another repository is read only by the App'),
     ]);
   });
 

@@ -133,6 +133,16 @@ export async function rulesOfBase(at: GitHubRepo, baseRef: string): Promise<Base
       const text = await readRepoFile({ ...at, repo: '.github' }, packPaths[0]);
       return text === undefined ? undefined : { file: `${at.owner}/.github:${packPaths[0]}`, text };
     },
+    // As Probot's config reads `_extends`: the owner and path default to this repository's, and
+    // another repository is read on its default branch (only this one's base judges the change).
+    repository: async (ref) => {
+      const from = { ...at, owner: ref.owner ?? at.owner, repo: ref.repo };
+      const path = ref.path ?? packPaths[0];
+      const text = await readRepoFile(from, path);
+      return text === undefined
+        ? undefined
+        : { file: `${from.owner}/${from.repo}:${path}`, text, home: { owner: from.owner, repo: from.repo } };
+    },
   });
   if ('problems' in found)
     return { problems: found.problems, key: `invalid:${digest(JSON.stringify(found.problems))}` };

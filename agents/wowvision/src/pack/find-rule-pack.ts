@@ -1,4 +1,4 @@
-import { loadRulePack, type PackText, type ReadExtendedPack } from './load-rule-pack.ts';
+import { loadRulePack, type PackText, type ReadExtendedPack, type ReadRepositoryPack } from './load-rule-pack.ts';
 import type { PackProblem, RulePack } from './rule-pack.ts';
 
 /** Where a repository keeps its pack, in the order they are looked for. */
@@ -9,11 +9,12 @@ export type ReadRuleFile = (path: string) => Promise<string | undefined>;
 
 /**
  * The repository's rule pack (or, without one, the org's, then the built-in
- * "recommended"), with `extends` resolved against the same revision.
+ * "recommended"), with `extends` resolved against the same revision and `_extends`
+ * (another repository, as Probot's config names it) through `repository`.
  */
 export async function findRulePack(
   read: ReadRuleFile,
-  options: { org?: ReadExtendedPack; explicit?: PackText } = {},
+  options: { org?: ReadExtendedPack; repository?: ReadRepositoryPack; explicit?: PackText } = {},
 ): Promise<{ pack: RulePack } | { problems: PackProblem[] }> {
   const readExtended: ReadExtendedPack = async (ref) => {
     if (ref === 'org') {
@@ -27,12 +28,13 @@ export async function findRulePack(
     const text = await read(ref);
     return text === undefined ? undefined : { file: ref, text };
   };
-  if (options.explicit !== undefined) return loadRulePack(options.explicit, readExtended);
+  const load = (entry: PackText) => loadRulePack(entry, readExtended, options.repository);
+  if (options.explicit !== undefined) return load(options.explicit);
   for (const path of packPaths) {
     const text = await read(path);
-    if (text !== undefined) return loadRulePack({ file: path, text }, readExtended);
+    if (text !== undefined) return load({ file: path, text });
   }
   const org = await options.org?.('org');
-  if (org !== undefined) return loadRulePack(org, readExtended);
-  return loadRulePack({ file: '(default)', text: 'extends: recommended\n' }, readExtended);
+  if (org !== undefined) return load(org);
+  return load({ file: '(default)', text: 'extends: recommended\n' });
 }

@@ -28,10 +28,20 @@ const ruleFields = z.looseObject({
   fix: z.string().min(1).optional(),
   scope: scope.optional(),
 });
+/** Probot's `_extends` (@probot/octokit-plugin-config): `repo`, `owner/repo`, `repo:path.yml` or `owner/repo:path.yml`. */
+const repositoryRef = /^(?:([a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38})\/)?([-_.\w\d]+)(?::([-_./\w\d]+\.ya?ml))?$/i;
+
 const packSchema = z.strictObject({
   extends: z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
+  _extends: z
+    .string()
+    .regex(repositoryRef, {
+      error:
+        'expected a repository as Probot names one: "repo", "owner/repo", "repo:path.yml" or "owner/repo:path.yml"',
+    })
     .optional(),
   scope: scope.optional(),
   baseline: z.string().min(1).optional(),
@@ -66,6 +76,25 @@ export interface PackText {
  */
 export type ReadExtendedPack = (ref: string) => Promise<PackText | undefined>;
 
+/** What `_extends` names: a repository (the reviewed one's owner when unset) and a pack path in it (the same path when unset). */
+export interface RepositoryPackRef {
+  owner: string | undefined;
+  repo: string;
+  path: string | undefined;
+}
+
+/**
+ * Reads a pack from another repository's default branch, as Probot's `context.config`
+ * reads what `_extends` names; undefined when there is no such file. The answer says which
+ * repository it came from, so the packs it extends in turn are read from there.
+ */
+export type ReadRepositoryPack = (
+  ref: RepositoryPackRef,
+) => Promise<(PackText & { home: { owner: string; repo: string } }) | undefined>;
+
+/** Where a layer was read: the reviewed revision (undefined), or another repository through `_extends`. */
+type Home = { owner: string; repo: string } | undefined;
+
 type Layer = {
   file: string;
   fields: z.output<typeof packSchema>;
@@ -79,33 +108,52 @@ type Layer = {
 export async function loadRulePack(
   entry: PackText,
   readExtended: ReadExtendedPack,
+  readRepository?: ReadRepositoryPack,
 ): Promise<{ pack: RulePack } | { problems: PackProblem[] }> {
   const problems: PackProblem[] = [];
   const layers: Layer[] = [];
-  const visit = async (pack: PackText, chain: readonly string[]): Promise<void> => {
+  const visit = async (pack: PackText, chain: readonly string[], home: Home): Promise<void> => {
     const parsed = parseLayer(pack, problems);
     if (parsed === undefined) return;
-    for (const [index, ref] of (parsed.fields.extends ?? []).entries()) {
-      const where = { file: pack.file, ...parsed.position(['extends', index]) };
-      if (chain.includes(ref)) {
-        problems.push({ ...where, message: `extends "${ref}" again: ${[...chain, ref].join(' → ')} is a loop` });
-        continue;
-      }
-      const extended = await readPackRef(ref, readExtended).catch((err: unknown) => {
-        problems.push({ ...where, message: `extends "${ref}": ${(err as Error).message}` });
+    // `_extends` is the lowest layer, as in Probot: what this file says overrides it.
+    const bases = [
+      ...(parsed.fields._extends === undefined ? [] : [{ ref: parsed.fields._extends, at: ['_extends'] as const }]),
+      ...(parsed.fields.extends ?? []).map((ref, index) => ({ ref, at: ['extends', index] as const })),
+    ];
+    for (const { ref, at } of bases) {
+      const field = at[0];
+      const where = { file: pack.file, ...parsed.position(at) };
+      const extended = await (
+        field === '_extends'
+          ? readRepositoryRef(ref, readRepository)
+          : readPackRef(ref, home, readExtended, readRepository)
+      ).catch((err: unknown) => {
+        problems.push({ ...where, message: `${field} "${ref}": ${(err as Error).message}` });
         return null;
       });
       if (extended === null) continue;
-      if (extended === undefined)
+      if (extended === undefined) {
         problems.push({
           ...where,
-          message: `extends "${ref}": no such pack; built-in packs are ${(await builtinPackNames()).join(', ')}, or give a repository path ending in .yml, or "org"`,
+          message:
+            field === '_extends'
+              ? `_extends "${ref}": no such pack on that repository's default branch`
+              : `extends "${ref}": no such pack; built-in packs are ${(await builtinPackNames()).join(', ')}, or give a repository path ending in .yml, or "org"`,
         });
-      else await visit(extended, [...chain, ref]);
+        continue;
+      }
+      if (chain.includes(extended.file)) {
+        problems.push({
+          ...where,
+          message: `${field} "${ref}" again: ${[...chain, extended.file].join(' → ')} is a loop`,
+        });
+        continue;
+      }
+      await visit(extended, [...chain, extended.file], extended.home ?? home);
     }
     layers.push(parsed);
   };
-  await visit(entry, [entry.file]);
+  await visit(entry, [entry.file], undefined);
   if (problems.length > 0) return { problems };
   return mergeLayers(layers);
 }
@@ -118,12 +166,33 @@ export async function builtinPackNames(): Promise<string[]> {
     .sort();
 }
 
-async function readPackRef(ref: string, readExtended: ReadExtendedPack): Promise<PackText | undefined> {
+async function readPackRef(
+  ref: string,
+  home: Home,
+  readExtended: ReadExtendedPack,
+  readRepository: ReadRepositoryPack | undefined,
+): Promise<(PackText & { home?: Home }) | undefined> {
   if (/^[a-z][a-z0-9-]*$/.test(ref) && ref !== 'org') {
     const text = await readFile(new URL(`${ref}.yml`, builtinPacks), 'utf8').catch(() => undefined);
     return text === undefined ? undefined : { file: `rules/packs/${ref}.yml (built-in)`, text };
   }
+  // A pack reached through `_extends` names its files in its own repository.
+  if (home !== undefined && ref !== 'org' && /\.ya?ml$/.test(ref))
+    return readRepositoryRef(`${home.owner}/${home.repo}:${ref}`, readRepository);
   return readExtended(ref);
+}
+
+async function readRepositoryRef(
+  ref: string,
+  readRepository: ReadRepositoryPack | undefined,
+): Promise<(PackText & { home: { owner: string; repo: string } }) | undefined> {
+  if (readRepository === undefined)
+    throw new Error(
+      'another repository is read only by the App, which reaches GitHub; in `wow review` and the Action, extend a file of this repository instead',
+    );
+  // As in Probot, an unnamed owner is the reviewed repository's, wherever the line is.
+  const [, owner, repo = '', path] = repositoryRef.exec(ref) ?? [];
+  return readRepository({ owner, repo, path });
 }
 
 function parseLayer(pack: PackText, problems: PackProblem[]): Layer | undefined {
