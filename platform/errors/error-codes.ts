@@ -16,6 +16,12 @@ export const errorCodes = {
   WOW_ERR_MANIFEST_INVALID: { template: '%s: %s', retryable: false, status: 400 },
   WOW_ERR_AGENT_NOT_FOUND: { template: 'No agent "%s" under %s. Known agents: %s.', retryable: false, status: 404 },
   WOW_ERR_AGENT_ENTRY: { template: 'Agent "%s": %s', retryable: false, status: 500 },
+  WOW_ERR_AGENT_STORES: {
+    template:
+      'Agent "%s": agent.yml `stores` must list exactly the tables its migrations create. Not listed: %s. Listed but created by no migration: %s. Make `stores` match the create table statements in %s.',
+    retryable: false,
+    status: 500,
+  },
   WOW_ERR_EVENT_INVALID: { template: 'Event is not a valid CloudEvent: %s', retryable: false, status: 400 },
   WOW_ERR_EVENT_TYPE: { template: 'Event type "%s" is invalid: %s', retryable: false, status: 400 },
   WOW_ERR_EVENT_UNDECLARED: {
