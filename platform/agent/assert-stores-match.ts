@@ -32,7 +32,7 @@ export async function assertStoresMatchMigrations(
   });
   const created = new Set<string>();
   for (const name of names.filter((n) => n.endsWith('.sql')).sort())
-    for (const table of tablesCreatedBy(await readFile(join(migrations, name), 'utf8'))) created.add(table);
+    for (const table of tablesCreatedBy(await readFile(join(migrations, name), 'utf8'))) created.add(table.name);
   const { missing, extra } = storesMismatch(manifest.stores, [...created]);
   if (missing.length === 0 && extra.length === 0) return;
   const list = (tables: string[]) => (tables.length === 0 ? 'none' : tables.join(', '));

@@ -14,6 +14,11 @@ interface ErrorSpec {
 export const errorCodes = {
   WOW_ERR_CONFIG: { template: 'Configuration is invalid:\n%s', retryable: false, status: 500 },
   WOW_ERR_MANIFEST_INVALID: { template: '%s: %s', retryable: false, status: 400 },
+  WOW_ERR_DOMAIN_INVALID: {
+    template: '%s problem(s) in domain declarations (domains/<name>/domain.yml):%s',
+    retryable: false,
+    status: 400,
+  },
   WOW_ERR_AGENT_NOT_FOUND: { template: 'No agent "%s" under %s. Known agents: %s.', retryable: false, status: 404 },
   WOW_ERR_AGENT_ENTRY: { template: 'Agent "%s": %s', retryable: false, status: 500 },
   WOW_ERR_AGENT_STORES: {

@@ -10,8 +10,9 @@
  * when the table depends on an extension. A table created by a statement assembled from
  * single-quoted strings is not seen.
  */
-export function tablesCreatedBy(sql: string): string[] {
-  const tables = new Set<string>();
+export function tablesCreatedBy(sql: string): CreatedTable[] {
+  // Each table with where its create statement starts; a rename keeps that place.
+  const tables = new Map<string, number>();
   const words = tokens(sql);
   const at = (i: number) => words[i]?.text;
   // `[schema.]name` from i; the name and the index after it, or undefined.
@@ -33,7 +34,7 @@ export function tablesCreatedBy(sql: string): string[] {
       j++;
       if (at(j) === 'if' && at(j + 1) === 'not' && at(j + 2) === 'exists') j += 3;
       const table = nameAt(j);
-      if (table !== undefined && !temporary) tables.add(table.name);
+      if (table !== undefined && !temporary && !tables.has(table.name)) tables.set(table.name, words[i]?.offset ?? 0);
     } else if (word === 'drop' && at(i + 1) === 'table') {
       let j = i + 2;
       if (at(j) === 'if' && at(j + 1) === 'exists') j += 2;
@@ -50,16 +51,29 @@ export function tablesCreatedBy(sql: string): string[] {
       const table = nameAt(j);
       if (table === undefined || at(table.next) !== 'rename' || at(table.next + 1) !== 'to') continue;
       const renamed = nameAt(table.next + 2);
-      if (renamed !== undefined && tables.delete(table.name)) tables.add(renamed.name);
+      const offset = tables.get(table.name);
+      if (renamed !== undefined && offset !== undefined) {
+        tables.delete(table.name);
+        tables.set(renamed.name, offset);
+      }
     }
   }
-  return [...tables].sort();
+  return [...tables]
+    .map(([name, offset]) => ({ name, offset }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export interface CreatedTable {
+  name: string;
+  /** Where its `create table` starts in the text. */
+  offset: number;
 }
 
 interface Token {
   /** A word (an identifier or keyword, lowercased unless it was double-quoted) or one punctuation character. */
   kind: 'word' | 'punctuation';
   text: string;
+  offset: number;
 }
 
 const wordStart = /[A-Za-z_\u0080-\uffff]/;
@@ -82,7 +96,7 @@ function tokens(sql: string): Token[] {
         text += sql.charAt(j);
         j += sql[j] === '"' ? 2 : 1;
       }
-      out.push({ kind: 'word', text });
+      out.push({ kind: 'word', text, offset: i });
       i = j + 1;
     } else if (c === '$') {
       // A dollar-quote delimiter ($$, $tag$) only separates: the body is read as SQL. $1 is a parameter.
@@ -92,10 +106,10 @@ function tokens(sql: string): Token[] {
     } else if (wordStart.test(c)) {
       let j = i + 1;
       while (j < sql.length && wordPart.test(sql.charAt(j))) j++;
-      out.push({ kind: 'word', text: sql.slice(i, j).toLowerCase() });
+      out.push({ kind: 'word', text: sql.slice(i, j).toLowerCase(), offset: i });
       i = j;
     } else {
-      out.push({ kind: 'punctuation', text: c });
+      out.push({ kind: 'punctuation', text: c, offset: i });
       i++;
     }
   }

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { tablesCreatedBy } from '../created-tables.ts';
+import { tablesCreatedBy as created } from '../created-tables.ts';
+
+const tablesCreatedBy = (sql: string) => created(sql).map((t) => t.name);
 
 describe('the tables a migration creates', () => {
   it('reads create table with its options, schema and quoted names', () => {
@@ -38,6 +40,14 @@ describe('the tables a migration creates', () => {
       'select $1;',
     ].join('\n');
     expect(tablesCreatedBy(sql)).toEqual(['new_name', 'vectors']);
+  });
+
+  it('says where each table is created', () => {
+    const sql = 'select 1;\ncreate table a (x int);\ncreate table b (x int); alter table b rename to c;\n';
+    expect(created(sql)).toEqual([
+      { name: 'a', offset: sql.indexOf('create table a') },
+      { name: 'c', offset: sql.indexOf('create table b') },
+    ]);
   });
 
   it("reads this repository's own migrations", async () => {
