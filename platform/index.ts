@@ -18,6 +18,9 @@ export { readAgentSettings, settingsPrefix } from './config/agent-settings.ts';
 export type { AgentManifest } from './agent/manifest-schema.ts';
 export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/create-agent-host.ts';
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
+export { storesMismatch } from './agent/assert-stores-match.ts';
+export type { DomainManifest } from './domain/domain-schema.ts';
+export { loadDomains, parseDomain, type LoadedDomain } from './domain/load-domains.ts';
 export type {
   Bus,
   Delivery,
@@ -29,6 +32,7 @@ export type {
   SubscriptionHandle,
 } from './bus/bus.ts';
 export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
+export { platformEventTypes } from './bus/platform-events.ts';
 export {
   createEvent,
   assertEventValid,
@@ -110,6 +114,7 @@ export { openRuntime, openBus, openStore, type Runtime } from './open-runtime.ts
 export { listAgents, type AgentRow, type AgentStatus, type DeployedVersion } from './registry/list-agents.ts';
 export { createHealthRecorder, type HealthRecorder } from './registry/agent-health.ts';
 export { createStore } from './store/create-store.ts';
+export { tablesCreatedBy, type CreatedTable } from './store/created-tables.ts';
 export { migrate } from './store/migrate.ts';
 export { readSql } from './store/read-sql.ts';
 export type { PgQueryable, Store } from './store/store.ts';

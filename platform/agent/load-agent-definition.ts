@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { typeMatches } from '../bus/envelope.ts';
 import { createError } from '../errors/errors.ts';
+import { assertStoresMatchMigrations } from './assert-stores-match.ts';
 import type { AgentDefinition } from './define-agent.ts';
 import type { AgentManifest } from './manifest-schema.ts';
 
@@ -10,14 +11,15 @@ const minIntervalMs = 100;
 /**
  * Imports `<dir>/src/index.ts`, checks that it default-exports `defineAgent({...})`, and
  * that its code and its manifest agree: every type the manifest wakes on has a handler in
- * `on`, and every key of `on` can be delivered. A mismatch fails at start, never at the
- * first event.
+ * `on`, every key of `on` can be delivered, and `stores` lists exactly the tables its
+ * migrations create. A mismatch fails at start, never at the first event.
  */
 export async function loadAgentDefinition(
-  manifest: Pick<AgentManifest, 'id' | 'wakesOn'>,
+  manifest: Pick<AgentManifest, 'id' | 'wakesOn' | 'stores'>,
   dir: string,
 ): Promise<AgentDefinition<unknown, unknown>> {
   const { id } = manifest;
+  await assertStoresMatchMigrations(manifest, dir);
   const entry = join(dir, 'src', 'index.ts');
   let mod: { default?: unknown };
   try {

@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { isMap } from 'yaml';
-import { readYaml } from '../yaml/read-yaml.ts';
+import { parseYamlWith } from '../yaml/parse-yaml-with.ts';
 import { createError } from '../errors/errors.ts';
 import { manifestSchema, type AgentManifest } from './manifest-schema.ts';
 
@@ -48,27 +47,13 @@ export function parseManifest(
   file: string,
   folder: string,
 ): { manifest: AgentManifest } | { problems: string[] } {
-  const { doc, at, locate, keyOffset, errors } = readYaml(text, file);
-  if (errors.length > 0) return { problems: errors };
-  if (!isMap(doc.contents))
-    return { problems: [`${file}:1:1 (root): expected a mapping of fields (id, name, version, …)`] };
-  const parsed = manifestSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((issue) => {
-      if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => ({
-          offset: keyOffset([...issue.path, key]),
-          text: `${[...issue.path, key].join('.')}: unknown field; the fields are ${Object.keys(manifestSchema.shape).join(', ')}`,
-        }));
-      }
-      const { offset, path } = locate(issue.path);
-      return [{ offset, text: `${path || '(root)'}: ${issue.message}` }];
-    });
-    return { problems: problems.sort((a, b) => a.offset - b.offset).map((p) => `${at(p.offset)} ${p.text}`) };
+  const parsed = parseYamlWith(manifestSchema, text, file);
+  if ('problems' in parsed) return parsed;
+  if (parsed.value.id !== folder) {
+    const { offset } = parsed.yaml.locate(['id']);
+    return {
+      problems: [`${parsed.yaml.at(offset)} id: expected "${folder}", the folder's name; got "${parsed.value.id}"`],
+    };
   }
-  if (parsed.data.id !== folder) {
-    const { offset } = locate(['id']);
-    return { problems: [`${at(offset)} id: expected "${folder}", the folder's name; got "${parsed.data.id}"`] };
-  }
-  return { manifest: parsed.data };
+  return { manifest: parsed.value };
 }

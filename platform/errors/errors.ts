@@ -15,6 +15,17 @@ export const errors = defineErrors({
     status: 404,
   },
   WOW_ERR_AGENT_ENTRY: { message: 'Agent "{id}": {problem}', retryable: false, status: 500 },
+  WOW_ERR_AGENT_STORES: {
+    message:
+      'Agent "{id}": agent.yml `stores` must list exactly the tables its migrations create. Not listed: {missing}. Listed but created by no migration: {extra}. Make `stores` match the create table statements in {migrations}.',
+    retryable: false,
+    status: 500,
+  },
+  WOW_ERR_DOMAIN_INVALID: {
+    message: '{count} problem(s) in domain declarations (domains/<name>/domain.yml):{problems}',
+    retryable: false,
+    status: 400,
+  },
   WOW_ERR_EVENT_INVALID: { message: 'Event is not a valid CloudEvent: {problems}', retryable: false, status: 400 },
   WOW_ERR_EVENT_TYPE: { message: 'Event type "{type}" is invalid: {expected}', retryable: false, status: 400 },
   WOW_ERR_EVENT_UNDECLARED: {

@@ -124,6 +124,16 @@ export default defineAgent({
 export default defineAgent({ on: { 'github.*': { async handle(ctx) { return ctx.delivery.type; } } } });
 `,
   },
+  // Its migrations create a table its manifest does not list, and it lists one none creates.
+  unstored: {
+    'agent.yml': manifest('unstored', 'wakesOn: [test.unstored.asked]\nstores: [unstored_notes, unstored_archive]\n'),
+    'migrations/0001_unstored_tables.sql':
+      '-- create table unstored_comment (a int);\ncreate table unstored_notes (id text);\ncreate table if not exists unstored_tags (id text);\n',
+    'src/index.ts': `import { defineAgent } from '#platform';
+
+export default defineAgent({ on: { 'test.unstored.asked': { async handle() {} } } });
+`,
+  },
   // Its code does not handle what its manifest wakes it on.
   mismatched: {
     'agent.yml': manifest('mismatched', 'wakesOn: [test.mismatch.a, test.mismatch.b]\n'),
@@ -317,6 +327,13 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
     expect((err as Error).message).toContain(
       '`on` handles "test.mismatch.c" but agent.yml\'s wakesOn does not list it',
     );
+  });
+
+  it("refuses at start an agent whose stores are not exactly its migrations' tables, naming them", async () => {
+    const err: unknown = await host(['unstored']).catch((e: unknown) => e);
+    expect(isWowError(err, 'WOW_ERR_AGENT_STORES')).toBe(true);
+    expect((err as Error).message).toContain('Not listed: unstored_tags.');
+    expect((err as Error).message).toContain('Listed but created by no migration: unstored_archive.');
   });
 
   it('names the variable of a bad setting at start, and never shows its value', async () => {

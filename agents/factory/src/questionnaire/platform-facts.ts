@@ -1,24 +1,21 @@
-import { loadManifests } from '#platform';
+import { dirname, join } from 'node:path';
+import { loadDomains, loadManifests, platformEventTypes } from '#platform';
 import type { PlatformFacts } from './validate-answers.ts';
 
 /**
- * Types the platform publishes itself: every GitHub webhook the App receives, deploys, the
- * support desk's intake (API, email, web form) with customers' satisfaction ratings, and its
- * answers for customers, which people write too (a /reply on the issue, an approved draft).
+ * What answers are checked against: the agents in `agentsDir` and what they emit, and
+ * what is published without an agent: the platform's own types (GitHub webhooks, deploys)
+ * and those each domain declares in its domain.yml (the support desk's intake, customers'
+ * ratings), read from `domainsDir`, by default the domains folder beside `agentsDir`.
  */
-const platformEvents = [
-  'github.*',
-  'agent.deployed',
-  'support.ticket.opened',
-  'support.message.received',
-  'support.message.outbound',
-  'support.csat.received',
-];
-
-/** What answers are checked against: the agents in `agentsDir`, what they emit, and the platform's own events. */
-export async function platformFacts(agentsDir: string): Promise<PlatformFacts> {
+export async function platformFacts(
+  agentsDir: string,
+  domainsDir = join(dirname(agentsDir), 'domains'),
+): Promise<PlatformFacts> {
   const manifests = await loadManifests(agentsDir);
   const emittedBy = new Map<string, string>();
   for (const { manifest } of manifests) for (const type of manifest.emits) emittedBy.set(type, manifest.id);
+  const domainEvents = (await loadDomains(domainsDir)).flatMap((d) => d.domain.emits);
+  const platformEvents = [...new Set([...platformEventTypes, ...domainEvents])];
   return { agents: manifests.map((m) => m.manifest.id), emittedBy, platformEvents };
 }

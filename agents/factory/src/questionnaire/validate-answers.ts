@@ -9,7 +9,7 @@ export interface PlatformFacts {
   agents: readonly string[];
   /** Event types each existing agent declares in `emits`. */
   emittedBy: ReadonlyMap<string, string>;
-  /** Types or patterns the platform itself publishes (github.issues.* for the App's events, agent.deployed …). */
+  /** Types or patterns published without an agent: the platform's (github.*, agent.deployed) and the domains' (domain.yml). */
   platformEvents: readonly string[];
 }
 
@@ -168,7 +168,7 @@ export function validateAnswers(
         `${quote(type)} is already emitted by ${facts.emittedBy.get(type) ?? ''}; an event type has one sender, so name this one after the new agent's domain.`,
       );
     else if (facts.platformEvents.includes(type))
-      problem('emits', `${quote(type)} is published by the platform itself.`);
+      problem('emits', `${quote(type)} is published by the platform or one of its domains (domains/*/domain.yml).`);
   }
   const stores = list('stores', /\n/).map((line) => {
     const [tableName = '', ...about] = line.split(/\s+[-–:]\s+/);

@@ -1,80 +1,160 @@
 import { posix } from 'node:path';
-import { Node, SyntaxKind } from 'ts-morph';
 import { z } from 'zod';
-import { parseManifest } from '#platform';
-import { defineKind, type Hit } from './rule-kind.ts';
+import { parseDomain, parseManifest, readYaml, storesMismatch, tablesCreatedBy } from '#platform';
+import { defineKind, type Hit, type ReviewView } from './rule-kind.ts';
+import { writtenEvents } from './support/event-types.ts';
 import { compilePattern } from './support/path-pattern.ts';
 import { position, sourceOf } from './support/typescript-source.ts';
 
 /**
- * Each agent's agent.yml is valid, and every event type its code emits (`ctx.emit({ type:
- * '…' })`) is declared in `emits` (DESIGN principle 3: event types are declared by the
- * sender).
+ * Each agent's agent.yml and each domain's domain.yml is valid; every event type their
+ * code sends (`ctx.emit`, `ctx.request`, `createEvent` for the outbox, `enqueueOutbox`) is
+ * declared in `emits` (DESIGN principle 3: event types are declared by the sender); and an
+ * agent's `stores` lists exactly the tables its migrations create.
  */
 export const manifest = defineKind({
   name: 'manifest',
-  summary: "An invalid agent.yml, or an event the agent's code emits that its manifest does not declare.",
+  summary:
+    "An invalid agent.yml or domain.yml, an event the code sends that its declaration does not list in emits, or an agent's stores that differ from the tables its migrations create.",
   defaultScope: 'file',
   options: z.strictObject({
     agents: z.string().default('agents/(*)/').describe('the agent folders, with the agent id captured'),
+    domains: z.string().default('domains/(*)/').describe('the domain folders, with the domain name captured'),
   }),
   async checkRepo(options, view) {
-    const folders = compilePattern(view.pattern(options.agents).replace(/\/?$/, '/'));
-    const touched = new Map<string, string>();
-    for (const path of view.targets) {
-      for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) {
-        const captures = folders.match(path.slice(0, at));
-        if (captures !== undefined) {
-          touched.set(path.slice(0, at), captures[0] ?? posix.basename(path.slice(0, at)));
-          break;
-        }
-      }
-    }
     const hits: Hit[] = [];
-    for (const [folder, id] of touched) {
-      const file = `${folder}/agent.yml`;
-      if (!view.exists(file)) continue; // required-files says so, where a pack asks for it.
-      const parsed = parseManifest(await view.read(file), file, id);
-      if ('problems' in parsed) {
-        for (const problem of parsed.problems) {
-          const m = /^(.+?):(\d+):(\d+) (.*)$/s.exec(problem);
-          hits.push({
-            path: file,
-            line: Number(m?.[2] ?? 1),
-            column: Number(m?.[3] ?? 1),
-            message: `agent.yml: ${m?.[4] ?? problem}`,
-          });
-        }
-        continue;
-      }
-      const declared = new Set(parsed.manifest.emits);
-      const code = view.files.filter(
-        (f) => f.startsWith(`${folder}/src/`) && /\.[mc]?tsx?$/.test(f) && !f.endsWith('.d.ts'),
-      );
-      for (const path of code) {
-        const source = sourceOf({ path, text: await view.read(path) });
-        for (const call of source.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-          const callee = call.getExpression();
-          const isEmit =
-            (Node.isPropertyAccessExpression(callee) && callee.getName() === 'emit') ||
-            (Node.isIdentifier(callee) && callee.getText() === 'emit');
-          const [arg] = call.getArguments();
-          if (!isEmit || !Node.isObjectLiteralExpression(arg)) continue;
-          const type = arg.getProperty('type');
-          const value = Node.isPropertyAssignment(type) ? type.getInitializer() : undefined;
-          if (value === undefined || (!Node.isStringLiteral(value) && !Node.isNoSubstitutionTemplateLiteral(value)))
-            continue;
-          const eventType = value.getLiteralText();
-          if (!declared.has(eventType))
-            hits.push({
-              path,
-              ...position(value),
-              message: `emits "${eventType}", which ${file} does not declare in emits`,
-              key: `emit ${eventType}`,
-            });
-        }
-      }
-    }
+    for (const [folder, id] of touchedFolders(view, options.agents)) hits.push(...(await checkAgent(view, folder, id)));
+    for (const [folder, name] of touchedFolders(view, options.domains))
+      hits.push(...(await checkDomain(view, folder, name)));
     return hits;
   },
 });
+
+const isCode = (path: string) => /\.[mc]?tsx?$/.test(path) && !path.endsWith('.d.ts');
+
+/** The folders matching `spec` that hold a target, each with its captured name. */
+function touchedFolders(view: ReviewView, spec: string): Map<string, string> {
+  const folders = compilePattern(view.pattern(spec).replace(/\/?$/, '/'));
+  const touched = new Map<string, string>();
+  for (const path of view.targets) {
+    for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) {
+      const captures = folders.match(path.slice(0, at));
+      if (captures !== undefined) {
+        touched.set(path.slice(0, at), captures[0] ?? posix.basename(path.slice(0, at)));
+        break;
+      }
+    }
+  }
+  return touched;
+}
+
+/** "file:line:column text" problems of a YAML declaration, as hits on it. */
+function problemHits(file: string, problems: readonly string[]): Hit[] {
+  return problems.map((problem) => {
+    const m = /^(.+?):(\d+):(\d+) (.*)$/s.exec(problem);
+    return {
+      path: file,
+      line: Number(m?.[2] ?? 1),
+      column: Number(m?.[3] ?? 1),
+      message: `${posix.basename(file)}: ${m?.[4] ?? problem}`,
+    };
+  });
+}
+
+async function checkAgent(view: ReviewView, folder: string, id: string): Promise<Hit[]> {
+  const file = `${folder}/agent.yml`;
+  if (!view.exists(file)) return []; // required-files says so, where a pack asks for it.
+  const text = await view.read(file);
+  const parsed = parseManifest(text, file, id);
+  if ('problems' in parsed) return problemHits(file, parsed.problems);
+  const code = view.files.filter((f) => f.startsWith(`${folder}/src/`) && isCode(f));
+  return [
+    ...(await undeclaredEvents(view, code, parsed.manifest.emits, file)),
+    ...(await storeMismatches(view, folder, file, text, parsed.manifest.stores)),
+  ];
+}
+
+async function checkDomain(view: ReviewView, folder: string, name: string): Promise<Hit[]> {
+  const file = `${folder}/domain.yml`;
+  // Tests build events of every kind to drive the code; only what the domain itself sends is declared.
+  const code = view.files.filter((f) => f.startsWith(`${folder}/`) && !f.startsWith(`${folder}/test/`) && isCode(f));
+  if (!view.exists(file)) return undeclaredEvents(view, code, undefined, file);
+  const parsed = parseDomain(await view.read(file), file, name);
+  if ('problems' in parsed) return problemHits(file, parsed.problems);
+  return undeclaredEvents(view, code, parsed.domain.emits, file);
+}
+
+/** Events the code sends that `declared` (the `emits` of `file`; undefined when it does not exist) lacks. */
+async function undeclaredEvents(
+  view: ReviewView,
+  code: readonly string[],
+  declared: readonly string[] | undefined,
+  file: string,
+): Promise<Hit[]> {
+  const hits: Hit[] = [];
+  for (const path of code) {
+    for (const event of writtenEvents(sourceOf({ path, text: await view.read(path) }))) {
+      const at = { path, ...position(event.node) };
+      if (event.type === undefined)
+        hits.push({
+          ...at,
+          message: `sends an event whose type is computed (${event.node.getText().slice(0, 80)}), so it cannot be checked against the emits of ${file}; write the type as a string literal, or a const of literals`,
+          key: `computed type ${event.node.getText().slice(0, 80)}`,
+        });
+      else if (declared === undefined)
+        hits.push({
+          ...at,
+          message: `sends "${event.type}", but ${file} does not exist to declare it; create it with name, description and emits: [${event.type}]`,
+          key: `emit ${event.type}`,
+        });
+      else if (!declared.includes(event.type))
+        hits.push({
+          ...at,
+          message: `emits "${event.type}", which ${file} does not declare in emits; add it there`,
+          key: `emit ${event.type}`,
+        });
+    }
+  }
+  return hits;
+}
+
+/** Tables the agent's migrations create that `stores` does not list, and listed ones none creates. */
+async function storeMismatches(
+  view: ReviewView,
+  folder: string,
+  file: string,
+  text: string,
+  stores: readonly string[],
+): Promise<Hit[]> {
+  const migrations = view.files.filter((f) => f.startsWith(`${folder}/migrations/`) && f.endsWith('.sql')).sort();
+  const createdIn = new Map<string, Hit>();
+  for (const path of migrations) {
+    const sql = await view.read(path);
+    for (const table of tablesCreatedBy(sql)) {
+      const before = sql.slice(0, table.offset);
+      const line = before.split('\n').length;
+      createdIn.set(table.name, {
+        path,
+        line,
+        column: table.offset - before.lastIndexOf('\n'),
+        message: `creates table ${table.name}, which ${file} does not list in stores; add it there (an agent lists exactly the tables it owns)`,
+        key: `store ${table.name}`,
+      });
+    }
+  }
+  const { missing, extra } = storesMismatch(stores, [...createdIn.keys()]);
+  const yaml = readYaml(text, file);
+  return [
+    ...missing.flatMap((table) => createdIn.get(table) ?? []),
+    ...extra.map((table) => {
+      const where = /:(\d+):(\d+)$/.exec(yaml.at(yaml.locate(['stores', stores.indexOf(table)]).offset));
+      return {
+        path: file,
+        line: Number(where?.[1] ?? 1),
+        column: Number(where?.[2] ?? 1),
+        message: `stores lists table ${table}, which no migration in ${folder}/migrations creates; remove it, or add the migration that creates it`,
+        key: `store ${table}`,
+      };
+    }),
+  ];
+}

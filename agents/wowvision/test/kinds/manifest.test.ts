@@ -36,11 +36,95 @@ describe('manifest rules', () => {
     });
     const review = await repo.review({ base: 'main' });
     expect(where(review)).toEqual([
-      'agents/notifier/src/index.ts:3 emits "notice.failed", which agents/notifier/agent.yml does not declare in emits',
+      'agents/notifier/src/index.ts:3 emits "notice.failed", which agents/notifier/agent.yml does not declare in emits; add it there',
     ]);
     expect(review.findings[0]?.column).toBe(26);
 
     await repo.write({ 'agents/notifier/agent.yml': manifest(['notice.sent', 'notice.failed']) });
+    expect((await repo.review({ base: 'main' })).findings).toEqual([]);
+  });
+
+  it('finds undeclared types the code writes to the outbox, through createEvent, enqueueOutbox or a const', async () => {
+    repo = await tempRepo({
+      ...packWith({ kind: 'manifest' }),
+      'agents/notifier/agent.yml': manifest(['notice.sent']),
+    });
+    await repo.write({
+      'agents/notifier/src/outbox.ts': [
+        "import { createEvent, enqueueOutbox, type PgQueryable } from '#platform';",
+        "const queued = 'notice.queued';",
+        'export async function record(tx: PgQueryable, late: boolean, kind: string): Promise<void> {',
+        "  await enqueueOutbox(tx, createEvent({ source: 'x', type: 'notice.sent', data: {} }));",
+        "  await enqueueOutbox(tx, createEvent({ source: 'x', type: late ? 'notice.late' : queued, data: {} }));",
+        "  for (const [type, n] of [['notice.retried', 1], ['notice.sent', 2]] as const)",
+        "    await enqueueOutbox(tx, createEvent({ source: 'x', type, data: n }));",
+        "  await enqueueOutbox(tx, { id: '1', source: 'x', specversion: '1.0', type: 'notice.raw', data: {} } as never);",
+        "  await enqueueOutbox(tx, createEvent({ source: 'x', type: `notice.${kind}`, data: {} }));",
+        "  await github.request('POST /repos/{owner}/{repo}/issues', { type: 'not.an.event' });",
+        '}',
+        'declare const github: { request(route: string, data: object): Promise<void> };',
+      ].join('\n'),
+    });
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'agents/notifier/src/outbox.ts:2 emits "notice.queued", which agents/notifier/agent.yml does not declare in emits; add it there',
+      'agents/notifier/src/outbox.ts:5 emits "notice.late", which agents/notifier/agent.yml does not declare in emits; add it there',
+      'agents/notifier/src/outbox.ts:6 emits "notice.retried", which agents/notifier/agent.yml does not declare in emits; add it there',
+      'agents/notifier/src/outbox.ts:8 emits "notice.raw", which agents/notifier/agent.yml does not declare in emits; add it there',
+      'agents/notifier/src/outbox.ts:9 sends an event whose type is computed (`notice.${kind}`), so it cannot be checked against the emits of agents/notifier/agent.yml; write the type as a string literal, or a const of literals',
+    ]);
+  });
+
+  it("checks a domain's events against its domain.yml, and that domain.yml itself", async () => {
+    repo = await tempRepo(packWith({ kind: 'manifest' }));
+    const code = [
+      "import { createEvent, enqueueOutbox, type PgQueryable } from '#platform';",
+      'export async function open(tx: PgQueryable): Promise<void> {',
+      "  await enqueueOutbox(tx, createEvent({ source: 'x', type: 'billing.invoice.opened', data: {} }));",
+      '}',
+    ].join('\n');
+    await repo.write({
+      'domains/billing/invoices.ts': code,
+      // Tests build whatever events drive the code: not the domain's to declare.
+      'domains/billing/test/invoices.test.ts': "createEvent({ source: 'x', type: 'billing.test.made', data: {} });\n",
+    });
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'domains/billing/invoices.ts:3 sends "billing.invoice.opened", but domains/billing/domain.yml does not exist to declare it; create it with name, description and emits: [billing.invoice.opened]',
+    ]);
+    await repo.write({ 'domains/billing/domain.yml': 'name: invoices\ndescription: Invoices.\nemits: [Bad]\n' });
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'domains/billing/domain.yml:3 domain.yml: emits[0]: expected an event type, e.g. "support.ticket.opened"',
+    ]);
+    await repo.write({ 'domains/billing/domain.yml': 'name: billing\ndescription: Invoices.\nemits: []\n' });
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'domains/billing/invoices.ts:3 emits "billing.invoice.opened", which domains/billing/domain.yml does not declare in emits; add it there',
+    ]);
+    await repo.write({
+      'domains/billing/domain.yml': 'name: billing\ndescription: Invoices.\nemits: [billing.invoice.opened]\n',
+    });
+    expect((await repo.review({ base: 'main' })).findings).toEqual([]);
+  });
+
+  it('finds tables the migrations create that stores does not list, and listed ones none creates', async () => {
+    repo = await tempRepo(packWith({ kind: 'manifest' }));
+    await repo.write({
+      'agents/notifier/agent.yml': `${manifest([])}stores:\n  - notices\n  - notice_archive\n`,
+      'agents/notifier/src/index.ts': 'export {};\n',
+      'agents/notifier/migrations/0001_notifier_tables.sql': [
+        '-- create table commented (a int);',
+        'create table notices (id text primary key);',
+        '',
+        "insert into notices values ('create table in_a_string (a int)');",
+        '  create table if not exists notice_tags (id text);',
+      ].join('\n'),
+    });
+    const review = await repo.review({ base: 'main' });
+    expect(where(review)).toEqual([
+      'agents/notifier/agent.yml:9 stores lists table notice_archive, which no migration in agents/notifier/migrations creates; remove it, or add the migration that creates it',
+      'agents/notifier/migrations/0001_notifier_tables.sql:5 creates table notice_tags, which agents/notifier/agent.yml does not list in stores; add it there (an agent lists exactly the tables it owns)',
+    ]);
+    expect(review.findings.map((f) => f.column)).toEqual([5, 3]);
+
+    await repo.write({ 'agents/notifier/agent.yml': `${manifest([])}stores: [notices, notice_tags]\n` });
     expect((await repo.review({ base: 'main' })).findings).toEqual([]);
   });
 });
