@@ -1,9 +1,13 @@
 import { createError, readSql, type Store } from '#platform';
-import type { TicketChannel } from '../desk/tickets.ts';
-import { createReplyToken } from '../email/reply-address.ts';
+import {
+  createReplyToken,
+  storedWebhookSecret,
+  type StoredWebhookSecret,
+  type TicketChannel,
+  type WebhookSecretColumns,
+} from '#domains/support';
 import { customerFailureOf } from './post-customer-webhook.ts';
 import { isRecipientVerified } from './recipient-verified.ts';
-import { storedWebhookSecret, type StoredWebhookSecret, type WebhookSecretColumns } from '../intake/webhook-secrets.ts';
 
 const sql = {
   target: readSql(import.meta.url, 'select-delivery-target'),

@@ -1,9 +1,8 @@
 import { createError, listAgents, type AgentContext } from '#platform';
 import { isRecipientVerified } from '../delivery/recipient-verified.ts';
-import { findTicket, recordDeskMessage, ticketMessages } from '../desk/tickets.ts';
+import { findTicket, killSwitch, recordDeskMessage, ticketMessages } from '#domains/support';
 import { openIncidents } from '../incidents/incident-store.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
-import { killSwitch } from '../sync/sync-store.ts';
 import { asksForPerson, decideL1, defaultL1Policy, questionOf } from '../tiers/answer-at-l1.ts';
 import { askWowSearch } from '../tiers/ask-wowsearch.ts';
 import { asksStatus, decideStatusAnswer } from '../tiers/answer-status.ts';

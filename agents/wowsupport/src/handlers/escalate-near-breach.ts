@@ -1,6 +1,5 @@
 import { createError, type AgentContext } from '#platform';
-import type { SlaAlert } from '../desk/sla.ts';
-import { findTicket, recordDeskMessage } from '../desk/tickets.ts';
+import { findTicket, recordDeskMessage, type SlaAlert } from '#domains/support';
 import { self } from './answer-ticket.ts';
 
 export type NearBreachOutcome = { did: 'skipped'; why: string } | { did: 'escalated'; tier: 'L2'; reason: string };

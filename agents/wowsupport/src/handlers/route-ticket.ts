@@ -1,19 +1,19 @@
 import { createError, listAgents, type AgentContext, type PgQueryable } from '#platform';
-import { draftAnswer } from '../desk/drafts.ts';
 import {
+  draftAnswer,
   findTicket,
+  killSwitch,
   recordDeskMessage,
   setTicketRouting,
   ticketMessages,
   type Message,
   type Ticket,
-} from '../desk/tickets.ts';
+} from '#domains/support';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
 import { questionMaxLength } from '../tiers/answer-at-l1.ts';
 import { askWowSearch, type ArticleHit } from '../tiers/ask-wowsearch.ts';
 import { readsAsSolved } from '../tiers/reads-as-solved.ts';
-import { killSwitch } from '../sync/sync-store.ts';
 import { self } from './answer-ticket.ts';
 import { recordedOnce } from './recorded-once.ts';
 
