@@ -20,29 +20,7 @@ import { warnPlainSecrets } from './handlers/warn-plain-secrets.ts';
 import { watchSla } from './handlers/watch-sla.ts';
 import { pruneExpired } from './housekeeping/prune-expired.ts';
 
-// The email door (app/email/smtp-listener.ts) reads customers' mail with these.
-export { parseInboundMail, type InboundMail, type MailAttachment } from './email/parse-inbound-mail.ts';
-export { receiveEmail, type EmailOutcome } from './email/receive-email.ts';
-
-// The HTTP intake (app/tickets) and `wow support` (cli/commands/support.ts) work with these.
-export { createCustomer, getCustomer, listCustomers, type Customer } from './intake/customers.ts';
-export { sealPlainWebhookSecrets } from './intake/webhook-secrets.ts';
-export { urlForLogs } from './delivery/post-customer-webhook.ts';
-export { issueApiKey, revokeApiKey } from './intake/api-keys.ts';
-export {
-  authorizeApiCall,
-  readTicket,
-  submitMessage,
-  submitRating,
-  submitTicket,
-  type ApiCall,
-} from './intake/ticket-api.ts';
-export type { IntakeAnswer } from './intake/idempotency.ts';
-export type { FieldError } from './intake/parse-input.ts';
-export type { MessageView, TicketView } from './intake/ticket-view.ts';
-export { submitWebForm, type WebFormOutcome, type WebFormSettings } from './intake/web-form.ts';
-export { signSubmission } from './intake/form-submission.ts';
-export { killSwitch, setKillSwitch, type KillSwitch } from './sync/sync-store.ts';
+// `wow support` (cli/commands/support.ts) lists incidents and the agents customers use.
 export { addCustomerAgent, openIncidents, type Incident } from './incidents/incident-store.ts';
 
 const ticketEvent = z.object({ ticketId: z.uuid() });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubPort } from '#platform';
 import { startTestAgent, type TestAgent, testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { openTicket, receiveCustomerMessage, type Ticket } from '../src/desk/tickets.ts';
+import { openTicket, receiveCustomerMessage, type Ticket } from '#domains/support';
 import { appId, supportRepo } from './support/support-repo-events.ts';
 
 // GitHub holds an issue's title to 256 characters and its body, like a comment's, to 65,536

@@ -8,20 +8,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer as createAppServer } from '../../../app/server/create-server.ts';
 import { createBus, createGitHubPort, createLogger, createMetrics, loadConfig } from '#platform';
 import { startTestAgent, type TestAgent, testGitHubPolicy } from '#platform/testing';
-import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
-import { receiveEmail } from '../src/email/receive-email.ts';
-import { issueApiKey } from '../src/intake/api-keys.ts';
-import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import {
   findTicket,
+  issueApiKey,
   openTicket,
+  parseInboundMail,
   receiveCustomerMessage,
+  receiveEmail,
   recordDeskMessage,
+  setKillSwitch,
   ticketMessages,
   type Ticket,
-} from '../src/desk/tickets.ts';
+} from '#domains/support';
+import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
-import { setKillSwitch } from '../src/sync/sync-store.ts';
 import { breakerLimit } from '../src/sync/trip-breaker.ts';
 import { appId, commentDelivery, issueDelivery, supportRepo } from './support/support-repo-events.ts';
 import { importArticles } from '../../wowsearch/src/index.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileTexts } from '../../../test/fixtures/hostile/corpus.ts';
-import { findTicket, ticketMessages, type Ticket } from '../src/desk/tickets.ts';
+import { findTicket, ticketMessages, type Ticket } from '#domains/support';
 import { startDeskBehindDoor, type DeskBehindDoor } from './support/desk-behind-door.ts';
 import { commentPayload } from './support/support-repo-events.ts';
 

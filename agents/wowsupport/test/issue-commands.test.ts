@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findTicket, ticketMessages, type Message, type Ticket } from '../src/desk/tickets.ts';
+import { findTicket, ticketMessages, type Message, type Ticket } from '#domains/support';
 import { startDeskBehindDoor, type DeskBehindDoor } from './support/desk-behind-door.ts';
 import { commentPayload, issueDelivery, supportRepo } from './support/support-repo-events.ts';
 

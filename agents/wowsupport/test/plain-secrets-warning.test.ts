@@ -16,7 +16,7 @@ import {
   migrate,
   type Store,
 } from '#platform';
-import { sealPlainWebhookSecrets } from '../src/intake/webhook-secrets.ts';
+import { sealPlainWebhookSecrets } from '#domains/support';
 
 // Webhook secrets stored in plain text before secrets were sealed stay so until someone
 // runs `wow support secrets seal`: each start of the desk says so, once, on the real runtime.

@@ -2,23 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import { type Store } from '#platform';
 import {
+  killSwitch,
   openTicket,
   receiveCustomerMessage,
   recordDeskMessage,
+  setKillSwitch,
   ticketMessages,
   type Ticket,
-} from '../src/desk/tickets.ts';
+} from '#domains/support';
 import {
   claimLedger,
   claimTicketIssue,
   completeLedger,
   isLedgerComment,
-  killSwitch,
   pauseTicketSync,
   recentCrossings,
   resumeTicketSync,
   setIssueNumber,
-  setKillSwitch,
   ticketOfIssue,
   ticketPause,
 } from '../src/sync/sync-store.ts';

@@ -1,7 +1,6 @@
 import type { SupportSettings } from '#platform';
 import type { CustomerChannels } from './deliver-outbound.ts';
-import { replyAddress } from '../email/reply-address.ts';
-import { openWebhookSecret } from '../intake/webhook-secrets.ts';
+import { openWebhookSecret, replyAddress } from '#domains/support';
 import { postCustomerWebhook } from './post-customer-webhook.ts';
 
 /**

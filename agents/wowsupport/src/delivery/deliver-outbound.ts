@@ -1,10 +1,14 @@
 import { readSql, type Store } from '#platform';
-import { createError } from '../errors.ts';
-import type { TicketChannel } from '../desk/tickets.ts';
-import { createReplyToken } from '../email/reply-address.ts';
+import {
+  createReplyToken,
+  storedWebhookSecret,
+  type StoredWebhookSecret,
+  type TicketChannel,
+  type WebhookSecretColumns,
+  supportErrors,
+} from '#domains/support';
 import { customerFailureOf } from './post-customer-webhook.ts';
 import { isRecipientVerified } from './recipient-verified.ts';
-import { storedWebhookSecret, type StoredWebhookSecret, type WebhookSecretColumns } from '../intake/webhook-secrets.ts';
 
 const sql = {
   target: readSql(import.meta.url, 'select-delivery-target'),
@@ -71,7 +75,7 @@ export async function deliverOutbound(
     )
   ).rows[0];
   if (message === undefined)
-    throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: `the outbound message ${messageId}` });
+    throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: `the outbound message ${messageId}` });
   if (message.delivered_at !== null) return { did: 'already' };
   const target = (
     await store.query<
@@ -84,7 +88,7 @@ export async function deliverOutbound(
       }
     >(sql.target, [message.ticket_id])
   ).rows[0];
-  if (target === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: message.ticket_id });
+  if (target === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: message.ticket_id });
   const thread = (await store.query<{ channel_msg_id: string }>(sql.threadIds, [message.ticket_id])).rows.map(
     (r) => r.channel_msg_id,
   );

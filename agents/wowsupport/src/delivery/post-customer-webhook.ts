@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isWowError } from '#platform';
 import { createError } from '../errors.ts';
+import { urlForLogs } from '#domains/support';
 
 /**
  * Why a delivery failed, when the cause is at the customer's end, in terms they may be
@@ -14,22 +15,6 @@ export type CustomerFailure =
 /** What a customer's endpoint checks: `sha256=` HMAC-SHA256 of `${timestamp}.${body}` with their webhook secret. */
 export function signCustomerWebhook(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
-/**
- * A URL as errors, logs and the CLI may name it: its origin only, with `/…` where a path
- * or query was (https://hooks.slack.com/…). Slack, Discord and Teams put a webhook's
- * secret in its path, others in the query string or the user part, and an error travels
- * to logs, dead letters, the message's delivery error and from there into internal notes
- * on a GitHub issue.
- */
-export function urlForLogs(url: string): string {
-  try {
-    const { origin, pathname, search, hash } = new URL(url);
-    return pathname === '/' && search === '' && hash === '' ? `${origin}/` : `${origin}/…`;
-  } catch {
-    return 'a malformed URL';
-  }
 }
 
 /**

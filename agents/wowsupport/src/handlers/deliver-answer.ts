@@ -1,6 +1,6 @@
 import type { AgentContext } from '#platform';
 import { deliverOutbound, type CustomerChannels, type DeliveryOutcome } from '../delivery/deliver-outbound.ts';
-import { killSwitch } from '../sync/sync-store.ts';
+import { killSwitch } from '#domains/support';
 import { checkBreaker } from '../sync/trip-breaker.ts';
 
 /**

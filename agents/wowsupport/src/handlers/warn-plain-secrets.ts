@@ -1,5 +1,5 @@
 import type { AgentContext } from '#platform';
-import { countPlainWebhookSecrets } from '../intake/webhook-secrets.ts';
+import { countPlainWebhookSecrets } from '#domains/support';
 
 /**
  * At start-up: customers' webhook secrets stored in plain text (written before secrets

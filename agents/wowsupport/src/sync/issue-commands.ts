@@ -1,5 +1,5 @@
 import { hasRepositoryRole, type RepositoryRole } from '#platform';
-import type { Priority, Tier } from '../desk/tickets.ts';
+import type { Priority, Tier } from '#domains/support';
 import type { ApproverCheck } from './is-approver.ts';
 
 // The commands people give the desk on a ticket's issue, and the tier and priority labels

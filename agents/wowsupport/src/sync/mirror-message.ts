@@ -1,6 +1,6 @@
 import { findMarkedComment } from '#platform';
 import { createError } from '../errors.ts';
-import type { Message } from '../desk/tickets.ts';
+import type { Message } from '#domains/support';
 import { contentSha256 } from './content-sha256.ts';
 import { cutNotice, fitText, githubLimits } from './fit-text.ts';
 import { githubRefusal } from './github-refusal.ts';

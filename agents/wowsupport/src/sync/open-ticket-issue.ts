@@ -1,6 +1,6 @@
 import { findMarkedIssue, type GitHubClient, type PgQueryable, type SupportSettings } from '#platform';
 import { createError } from '../errors.ts';
-import type { Message, Ticket } from '../desk/tickets.ts';
+import type { Message, Ticket } from '#domains/support';
 import { cutNotice, fitText, githubLimits } from './fit-text.ts';
 import { githubRefusal } from './github-refusal.ts';
 import { ticketMarker, withoutMentions } from './issue-markers.ts';

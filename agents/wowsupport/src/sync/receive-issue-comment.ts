@@ -1,7 +1,12 @@
 import { getRepositoryRole, hasRepositoryRole, type GitHubClient, type Store, type SupportSettings } from '#platform';
-import { approveDraft, lockApprovalGate } from '../desk/drafts.ts';
-import { hostileCharacterProblem, removeHostileCharacters } from '../intake/hostile-characters.ts';
-import { findByChannelId, recordDeskMessage } from '../desk/tickets.ts';
+import {
+  approveDraft,
+  findByChannelId,
+  hostileCharacterProblem,
+  lockApprovalGate,
+  recordDeskMessage,
+  removeHostileCharacters,
+} from '#domains/support';
 import { inSupportRepo, type IssueCommentPayload } from './github-payloads.ts';
 import { isApprover } from './is-approver.ts';
 import { deskAuthor, judgeCommand, parseCommand, type Commenter, type IssueCommand } from './issue-commands.ts';

@@ -1,6 +1,5 @@
 import { getRepositoryRole, hasRepositoryRole, type GitHubClient, type Store, type SupportSettings } from '#platform';
-import { lockApprovalGate } from '../desk/drafts.ts';
-import { findTicket, recordDeskMessage, setTicketRouting, type Ticket } from '../desk/tickets.ts';
+import { findTicket, lockApprovalGate, recordDeskMessage, setTicketRouting, type Ticket } from '#domains/support';
 import { inSupportRepo, type IssueEventPayload } from './github-payloads.ts';
 import { isApprover } from './is-approver.ts';
 import { deskAuthor, judgeLabel, type Commenter, type LabelRequest } from './issue-commands.ts';

@@ -1,4 +1,4 @@
-import type { Ticket } from '../desk/tickets.ts';
+import type { Ticket } from '#domains/support';
 import type { SyncTarget } from './open-ticket-issue.ts';
 import { mergeLabels, type LabelState } from './ticket-labels.ts';
 

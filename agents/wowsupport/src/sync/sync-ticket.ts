@@ -1,9 +1,7 @@
-import { waitingDrafts } from '../desk/drafts.ts';
-import { findTicket, ticketMessages } from '../desk/tickets.ts';
+import { findTicket, killSwitch, ticketMessages, waitingDrafts } from '#domains/support';
 import { mirrorMessage, type MirrorOutcome } from './mirror-message.ts';
 import { openTicketIssue, type SyncTarget } from './open-ticket-issue.ts';
 import { syncIssueState } from './sync-issue-state.ts';
-import { killSwitch } from './sync-store.ts';
 
 export type SyncOutcome =
   | { did: 'synced'; issue: number; mirrored: Record<MirrorOutcome, number> }

@@ -1,4 +1,4 @@
-import type { Priority, Tier, Ticket } from '../desk/tickets.ts';
+import type { Priority, Ticket, Tier } from '#domains/support';
 
 // Labels the platform alone writes on a ticket's issue (the single-writer rule): a person
 // may change tier and priority by adding a label, and the desk then rewrites the set.

@@ -1,5 +1,5 @@
 import type { Store } from '#platform';
-import { recordDeskMessage } from '../desk/tickets.ts';
+import { recordDeskMessage } from '#domains/support';
 import { pauseTicketSync, recentCrossings, ticketPause } from './sync-store.ts';
 
 /** More messages than this crossing in the window is two machines answering each other. */

@@ -21,7 +21,7 @@ import { eventuallyPasses, testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { signedDelivery } from '../../../../test/support/github-webhooks.ts';
 import { verifyCustomerWebhook } from '../../src/delivery/post-customer-webhook.ts';
-import { openTicket, type Ticket } from '../../src/desk/tickets.ts';
+import { openTicket, type Ticket } from '#domains/support';
 import { appId, supportRepo } from './support-repo-events.ts';
 import { importArticles } from '../../../wowsearch/src/index.ts';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from '../../../app/server/create-server.ts';
+import { createServer } from '../server/create-server.ts';
 import {
   createBus,
   createLogger,
@@ -13,8 +13,8 @@ import {
   type Bus,
   type Store,
 } from '#platform';
-import { findTicket, ticketMessages } from '../src/desk/tickets.ts';
-import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+import { findTicket, ticketMessages } from '#domains/support';
+import { testDatabaseUrl, uniqueName } from '../../test/support/servers.ts';
 
 const log = createLogger('silent');
 const busDefaults = { concurrency: 1, maxAttempts: 3, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 20 };

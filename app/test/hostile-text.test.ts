@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpListener, type SmtpListener } from '../../../app/email/smtp-listener.ts';
-import { createServer } from '../../../app/server/create-server.ts';
+import { startSmtpListener, type SmtpListener } from '../email/smtp-listener.ts';
+import { createServer } from '../server/create-server.ts';
 import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '#platform';
-import { findByChannelId, findTicket, ticketMessages } from '../src/desk/tickets.ts';
-import { issueApiKey } from '../src/intake/api-keys.ts';
-import { createCustomer } from '../src/intake/customers.ts';
-import { hostileJsonBodies, hostileTexts } from '../../../test/fixtures/hostile/corpus.ts';
-import { uniqueName } from '../../../test/support/servers.ts';
-import { storeBackends } from '../../../test/support/test-stores.ts';
+import { createCustomer, findByChannelId, findTicket, issueApiKey, ticketMessages } from '#domains/support';
+import { hostileJsonBodies, hostileTexts } from '../../test/fixtures/hostile/corpus.ts';
+import { uniqueName } from '../../test/support/servers.ts';
+import { storeBackends } from '../../test/support/test-stores.ts';
 
 // The hostile-input corpus through the desk's three customer doors: the ticket API, the
 // web form and mail. A one-line field (a subject, a name) refuses every character that

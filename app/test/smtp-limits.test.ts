@@ -4,12 +4,11 @@ import { Writable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpListener, type SmtpListener } from '../../../app/email/smtp-listener.ts';
+import { startSmtpListener, type SmtpListener } from '../email/smtp-listener.ts';
 import { createLogger, type Store } from '#platform';
-import { findByChannelId, findTicket, ticketMessages } from '../src/desk/tickets.ts';
-import { createReplyToken, replyAddress } from '../src/email/reply-address.ts';
-import { uniqueName } from '../../../test/support/servers.ts';
-import { storeBackends } from '../../../test/support/test-stores.ts';
+import { createReplyToken, findByChannelId, findTicket, replyAddress, ticketMessages } from '#domains/support';
+import { uniqueName } from '../../test/support/servers.ts';
+import { storeBackends } from '../../test/support/test-stores.ts';
 
 // The email door's limits, over real SMTP sessions: who may connect and for how long, whom
 // a mail may be for, how large it may be, and how much of it the desk keeps, answers with

@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeBackends } from '../../../test/support/test-stores.ts';
-import { createServer } from '../../../app/server/create-server.ts';
+import { storeBackends } from '../../test/support/test-stores.ts';
+import { createServer } from '../server/create-server.ts';
 import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '#platform';
-import { recordDeskMessage } from '../src/desk/tickets.ts';
-import { issueApiKey, revokeApiKey } from '../src/intake/api-keys.ts';
-import { createCustomer } from '../src/intake/customers.ts';
-import { uniqueName } from '../../../test/support/servers.ts';
+import { createCustomer, issueApiKey, recordDeskMessage, revokeApiKey } from '#domains/support';
+import { uniqueName } from '../../test/support/servers.ts';
 
 const log = createLogger('silent');
 const busDefaults = { concurrency: 1, maxAttempts: 3, visibilityTimeoutMs: 1000, retryBaseMs: 5, retryMaxMs: 20 };

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from '../../../app/server/create-server.ts';
+import { createServer } from '../server/create-server.ts';
 import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '#platform';
-import { findTicket } from '../src/desk/tickets.ts';
-import { storeBackends } from '../../../test/support/test-stores.ts';
+import { findTicket } from '#domains/support';
+import { storeBackends } from '../../test/support/test-stores.ts';
 
 // The web form is open to anyone, so what anyone can do with it is bounded: how often, and
 // whose ticket they can see. Over the HTTP door (inject), on both stores.
