@@ -2,9 +2,10 @@ import { loadManifests } from '#platform';
 import type { PlatformFacts } from './validate-answers.ts';
 
 /**
- * Types the platform publishes itself: every GitHub webhook the App receives, deploys, the
- * support desk's intake (API, email, web form) with customers' satisfaction ratings, and its
- * answers for customers, which people write too (a /reply on the issue, an approved draft).
+ * Types the platform publishes itself: every GitHub webhook the App receives, deploys, and
+ * the support domain's (domains/support/domain.yml): the desk's intake (API, email, web form)
+ * with customers' satisfaction ratings, its answers for customers, which people write too
+ * (a /reply on the issue, an approved draft), and its SLA clocks' alerts.
  */
 const platformEvents = [
   'github.*',
@@ -13,6 +14,8 @@ const platformEvents = [
   'support.message.received',
   'support.message.outbound',
   'support.csat.received',
+  'support.sla.breached',
+  'support.sla.near_breach',
 ];
 
 /** What answers are checked against: the agents in `agentsDir`, what they emit, and the platform's own events. */
