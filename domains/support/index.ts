@@ -16,6 +16,14 @@ export {
   type WebhookSecretColumns,
 } from './src/intake/webhook-secrets.ts';
 export { urlForLogs } from './src/intake/url-for-logs.ts';
+// Signed posts to a customer's webhook: WowNotification's delivery and the desk's incident notices.
+export {
+  customerFailureOf,
+  postCustomerWebhook,
+  signCustomerWebhook,
+  verifyCustomerWebhook,
+  type CustomerFailure,
+} from './src/desk/post-customer-webhook.ts';
 
 // The ticket API and the web form (app/tickets).
 export {
@@ -59,6 +67,7 @@ export { slaClocks, sweepSla, type SlaAlert, type SlaClock, type SlaClockKind } 
 export { ticketCsat } from './src/desk/csat.ts';
 export { stripQuotedReply } from './src/desk/strip-quoted-reply.ts';
 export { killSwitch, setKillSwitch, type KillSwitch } from './src/desk/kill-switch.ts';
+export { isRecipientVerified } from './src/desk/recipient-verified.ts';
 
 // The domain's error registry: agents raise its codes (a ticket that is not there) as the domain does.
 export { errors as supportErrors } from './src/errors.ts';

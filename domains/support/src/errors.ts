@@ -1,6 +1,6 @@
 import { defineErrors, type CodesOf } from '#platform';
 
-/** The support domain's errors: tickets, customers and API keys, intake limits, customers' mail. docs/errors.md documents each code. */
+/** The support domain's errors: tickets, customers and API keys, intake limits, customers' mail and webhooks. docs/errors.md documents each code. */
 export const errors = defineErrors({
   WOW_ERR_TICKET_NOT_FOUND: { message: 'No ticket {ticket}.', retryable: false, status: 404 },
   WOW_ERR_TICKET_STATE: { message: 'Ticket {ticket}: {reason}', retryable: false, status: 409 },
@@ -79,6 +79,16 @@ export const errors = defineErrors({
       'The mail cannot be taken as a support request: {problem}. Send an RFC 5322 message with a From address and a body.',
     retryable: false,
     status: 400,
+  },
+  WOW_ERR_CUSTOMER_WEBHOOK: {
+    message: "The customer's webhook {url} answered {status}; the delivery is retried.",
+    retryable: true,
+    status: 502,
+  },
+  WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE: {
+    message: "The customer's webhook {url} could not be reached ({reason}); the delivery is retried.",
+    retryable: true,
+    status: 502,
   },
 });
 

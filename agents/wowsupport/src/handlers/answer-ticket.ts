@@ -1,5 +1,5 @@
 import { listAgents, type AgentContext } from '#platform';
-import { isRecipientVerified } from '../delivery/recipient-verified.ts';
+import { isRecipientVerified } from '#domains/support';
 import { findTicket, killSwitch, recordDeskMessage, supportErrors, ticketMessages } from '#domains/support';
 import { openIncidents } from '../incidents/incident-store.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';

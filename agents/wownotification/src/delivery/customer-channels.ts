@@ -1,7 +1,6 @@
 import type { SupportSettings } from '#platform';
 import type { CustomerChannels } from './deliver-outbound.ts';
-import { openWebhookSecret, replyAddress } from '#domains/support';
-import { postCustomerWebhook } from './post-customer-webhook.ts';
+import { openWebhookSecret, postCustomerWebhook, replyAddress } from '#domains/support';
 
 /**
  * The platform's real ways to reach a customer: their signed webhook (its secret opened

@@ -1,14 +1,14 @@
 import { readSql, type Store } from '#platform';
 import {
   createReplyToken,
+  customerFailureOf,
+  isRecipientVerified,
   storedWebhookSecret,
   type StoredWebhookSecret,
   type TicketChannel,
   type WebhookSecretColumns,
   supportErrors,
 } from '#domains/support';
-import { customerFailureOf } from './post-customer-webhook.ts';
-import { isRecipientVerified } from './recipient-verified.ts';
 
 const sql = {
   target: readSql(import.meta.url, 'select-delivery-target'),
