@@ -16,6 +16,10 @@ import { receiveGitHub } from './handlers/receive-github.ts';
 import { syncWithGitHub } from './handlers/sync-with-github.ts';
 import { warnPlainSecrets } from './handlers/warn-plain-secrets.ts';
 
+// WowSupport's tests deliver to customers as this agent does (a specialist reads why a delivery failed).
+export { createCustomerChannels } from './delivery/customer-channels.ts';
+export { deliverOutbound } from './delivery/deliver-outbound.ts';
+
 const ticketEvent = z.object({ ticketId: z.uuid() });
 const outboundEvent = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
 

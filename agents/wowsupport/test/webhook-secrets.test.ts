@@ -5,8 +5,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWowError, type Store } from '#platform';
-import { createCustomerChannels } from '../src/delivery/customer-channels.ts';
-import { deliverOutbound } from '../src/delivery/deliver-outbound.ts';
+import { createCustomerChannels, deliverOutbound } from '../../wownotification/src/index.ts';
 import { postCustomerWebhook, verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
 import {
   createCustomer,

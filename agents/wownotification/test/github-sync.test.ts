@@ -19,9 +19,9 @@ import {
   setKillSwitch,
   ticketMessages,
   type Ticket,
+  verifyCustomerWebhook,
 } from '#domains/support';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
 import { breakerLimit } from '../src/sync/trip-breaker.ts';
 import { appId, commentDelivery, issueDelivery, supportRepo } from './support/support-repo-events.ts';
 import { importArticles } from '../../wowsearch/src/index.ts';
@@ -77,8 +77,8 @@ beforeAll(async () => {
   const address = endpoint.address() as { port: number };
   agent = await startTestAgent({
     agentsDir,
-    id: 'wowsupport',
-    alongside: ['wowsearch'],
+    id: 'wownotification',
+    alongside: ['wowsupport', 'wowsearch'],
     relayOutbox: true,
     github: createGitHubPort({
       credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },

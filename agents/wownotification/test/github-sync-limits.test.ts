@@ -57,8 +57,8 @@ beforeAll(async () => {
   github.addRepo(repo);
   agent = await startTestAgent({
     agentsDir,
-    id: 'wowsupport',
-    alongside: ['wowsearch'],
+    id: 'wownotification',
+    alongside: ['wowsupport', 'wowsearch'],
     relayOutbox: true,
     github: createGitHubPort({
       credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },

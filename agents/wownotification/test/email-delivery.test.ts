@@ -16,10 +16,10 @@ import {
   replyAddress,
   ticketCsat,
   ticketMessages,
+  isRecipientVerified,
 } from '#domains/support';
 import { createCustomerChannels } from '../src/delivery/customer-channels.ts';
 import { deliverOutbound } from '../src/delivery/deliver-outbound.ts';
-import { isRecipientVerified } from '../src/delivery/recipient-verified.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 
 // Reading and threading customers' mail is the domain's (domains/support/test/email.test.ts);

@@ -20,13 +20,12 @@ import {
 import { eventuallyPasses, testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../../test/doubles/github-api.ts';
 import { signedDelivery } from '../../../../test/support/github-webhooks.ts';
-import { verifyCustomerWebhook } from '../../src/delivery/post-customer-webhook.ts';
-import { openTicket, type Ticket } from '#domains/support';
+import { openTicket, verifyCustomerWebhook, type Ticket } from '#domains/support';
 import { appId, supportRepo } from './support-repo-events.ts';
 import { importArticles } from '../../../wowsearch/src/index.ts';
 
-// The desk as it runs: the HTTP door (webhook signatures checked), the bus, the wowsupport
-// agent on the runtime (embedded PostgreSQL, the outbox relayed), a GitHub double that
+// The desk as it runs: the HTTP door (webhook signatures checked), the bus, WowNotification
+// and WowSupport on the runtime (embedded PostgreSQL, the outbox relayed), a GitHub double that
 // checks every request against GitHub's OpenAPI description, and a customer's webhook
 // endpoint that records, verified, everything that reaches the customer.
 const agentsDir = fileURLToPath(new URL('../../..', import.meta.url));
@@ -97,7 +96,7 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     log,
     metrics: runtime.metrics,
     agentsDir,
-    ids: ['wowsupport', 'wowsearch'],
+    ids: ['wownotification', 'wowsupport', 'wowsearch'],
     github: createGitHubPort({
       credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },
       fetch: github.fetch,

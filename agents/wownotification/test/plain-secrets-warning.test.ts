@@ -64,7 +64,7 @@ async function startDesk(env: Record<string, string>): Promise<{ msg: string }[]
     log,
     metrics: createMetrics({ defaultMetrics: false }),
     agentsDir,
-    ids: ['wowsupport'],
+    ids: ['wownotification'],
   });
   await host.start();
   await host.stop({ timeoutMs: 5_000 });
