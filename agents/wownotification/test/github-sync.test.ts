@@ -142,7 +142,10 @@ describe('a ticket and its issue, both ways, without echoes', () => {
     expect(created?.title).toBe('How do I reset my API key?');
     expect(created?.body).toContain('Where do I rotate the API key? cc @\u2060octocat');
     expect(created?.body).not.toContain('peter@initech.example');
-    expect(repo.labels?.get(issue)).toEqual(['support', 'tier:L1', 'priority:normal', 'status:pending-customer']);
+    // The issue is opened on intake (status:new); the answer's sync brings its labels in step.
+    await agent.eventually(async () =>
+      expect(repo.labels?.get(issue)).toEqual(['support', 'tier:L1', 'priority:normal', 'status:pending-customer']),
+    );
     expect(commentsOn(issue)[0]?.body).toMatch(
       /^\*\*Agent `wowsupport`\*\* answered the customer by the API \(citing kb:/,
     );

@@ -46,7 +46,8 @@ beforeAll(async () => {
   agent = await startTestAgent({
     agentsDir,
     id: 'wowsupport',
-    alongside: ['wowsearch'],
+    // WowNotification delivers what the desk answers: the test reads what reaches the inbox.
+    alongside: ['wowsearch', 'wownotification'],
     relayOutbox: true,
     llm: createLlmClient(
       { model: 'llama3.1', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined },
