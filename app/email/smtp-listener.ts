@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { isWowError, type Logger, type Store } from '#platform';
 import { createError } from '../errors.ts';
-import { parseInboundMail, receiveEmail, type EmailOutcome } from '../../agents/wowsupport/src/index.ts';
+import { parseInboundMail, receiveEmail, type EmailOutcome } from '#domains/support';
 
 export interface SmtpListenerOptions {
   host: string;

@@ -1,4 +1,4 @@
-import type { FieldError, TicketView } from '../../agents/wowsupport/src/index.ts';
+import type { FieldError, TicketView } from '#domains/support';
 import { html, SafeHtml } from './html.ts';
 
 export interface FormState {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isWowError, type Store, type SupportSettings } from '#platform';
-import { signSubmission, submitWebForm } from '../../agents/wowsupport/src/index.ts';
+import { signSubmission, submitWebForm } from '#domains/support';
 import { readFormBody } from './read-form-body.ts';
 import { renderConfirmation, renderFailure, renderRateLimited, renderSupportForm } from './support-form-page.ts';
 

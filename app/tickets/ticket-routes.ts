@@ -9,7 +9,7 @@ import {
   submitTicket,
   type Customer,
   type IntakeAnswer,
-} from '../../agents/wowsupport/src/index.ts';
+} from '#domains/support';
 import { readJsonBody } from './read-json-body.ts';
 
 export interface TicketRoutesOptions {

@@ -10,19 +10,18 @@ import {
   type Store,
 } from '#platform';
 import {
-  addCustomerAgent,
   createCustomer,
   getCustomer,
   issueApiKey,
   killSwitch,
   listCustomers,
-  openIncidents,
   revokeApiKey,
   sealPlainWebhookSecrets,
   setKillSwitch,
   urlForLogs,
   type Customer,
-} from '../../agents/wowsupport/src/index.ts';
+} from '#domains/support';
+import { addCustomerAgent, openIncidents } from '../../agents/wowsupport/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { createError as createCliError } from '../errors.ts';
 import { formatTable } from '../format-table.ts';

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createStore } from '#platform';
-import { authenticateApiKey } from '../../agents/wowsupport/src/intake/api-keys.ts';
+import { authenticateApiKey } from '#domains/support';
 import { wow } from '../../test/support/run-wow.ts';
 import { testDatabaseUrl, uniqueName } from '../../test/support/servers.ts';
 

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { createLogger, createStore, migrate, readSql, type Store } from '#platform';
 import { startTestAgent } from '#platform/testing';
 import { importArticles, searchArticles, searchFeatures } from '../../agents/wowsearch/src/index.ts';
-import { openTicket, recordDeskMessage } from '../../agents/wowsupport/src/desk/tickets.ts';
+import { openTicket, recordDeskMessage } from '#domains/support';
 import { decideL1 } from '../../agents/wowsupport/src/tiers/answer-at-l1.ts';
 import { testDatabaseUrl, uniqueName } from '../support/servers.ts';
 import { fmt, printTable, quantile } from './stats.ts';

@@ -1,52 +1,26 @@
 // WowSupport: runs the support desk on customer tickets. L1 answers from the knowledge
-// base or hands the ticket on; answers go to the customer by the ticket's channel; each
-// ticket is kept in step with its issue in the support repository, and what people do on
-// that issue (comments, /reply, /approve, closing, labels) comes back to the ticket.
+// base or hands the ticket on; L2's specialist for the topic takes what L1 did not answer,
+// and L3 drafts what a person approves. Every change it makes is announced, so that
+// WowNotification delivers the answers and keeps the ticket's issue in step; a person
+// moving a ticket by label on that issue comes back as support.ticket.rerouted.
 // It also watches every agent's health and opens an incident when it regresses, and sweeps
 // the tickets' SLA clocks: a ticket close to breach at L1 goes to L2.
 import { z } from 'zod';
-import { defineAgent, githubDelivery, type AgentContext } from '#platform';
-import { createCustomerChannels } from './delivery/customer-channels.ts';
-import type { CustomerChannels } from './delivery/deliver-outbound.ts';
+import { defineAgent, type AgentContext } from '#platform';
 import { answerTicket } from './handlers/answer-ticket.ts';
-import { deliverAnswer } from './handlers/deliver-answer.ts';
 import { escalateNearBreach } from './handlers/escalate-near-breach.ts';
-import { receiveGitHub } from './handlers/receive-github.ts';
 import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
 import { runEvery } from './handlers/run-every.ts';
-import { syncWithGitHub } from './handlers/sync-with-github.ts';
 import { watchIncidents } from './handlers/watch-incidents.ts';
-import { warnPlainSecrets } from './handlers/warn-plain-secrets.ts';
 import { watchSla } from './handlers/watch-sla.ts';
 import { pruneExpired } from './housekeeping/prune-expired.ts';
 
-// The email door (app/email/smtp-listener.ts) reads customers' mail with these.
-export { parseInboundMail, type InboundMail, type MailAttachment } from './email/parse-inbound-mail.ts';
-export { receiveEmail, type EmailOutcome } from './email/receive-email.ts';
-
-// The HTTP intake (app/tickets) and `wow support` (cli/commands/support.ts) work with these.
-export { createCustomer, getCustomer, listCustomers, type Customer } from './intake/customers.ts';
-export { sealPlainWebhookSecrets } from './intake/webhook-secrets.ts';
-export { urlForLogs } from './delivery/post-customer-webhook.ts';
-export { issueApiKey, revokeApiKey } from './intake/api-keys.ts';
-export {
-  authorizeApiCall,
-  readTicket,
-  submitMessage,
-  submitRating,
-  submitTicket,
-  type ApiCall,
-} from './intake/ticket-api.ts';
-export type { IntakeAnswer } from './intake/idempotency.ts';
-export type { FieldError } from './intake/parse-input.ts';
-export type { MessageView, TicketView } from './intake/ticket-view.ts';
-export { submitWebForm, type WebFormOutcome, type WebFormSettings } from './intake/web-form.ts';
-export { signSubmission } from './intake/form-submission.ts';
-export { killSwitch, setKillSwitch, type KillSwitch } from './sync/sync-store.ts';
+// `wow support` (cli/commands/support.ts) lists incidents and the agents customers use.
 export { addCustomerAgent, openIncidents, type Incident } from './incidents/incident-store.ts';
 
 const ticketEvent = z.object({ ticketId: z.uuid() });
-const outboundEvent = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
+// WowNotification's, when a person's label on the ticket's issue moved it.
+const reroutedEvent = z.object({ ticketId: z.uuid(), tier: z.enum(['L1', 'L2', 'L3']) });
 const slaAlert = z.object({
   ticketId: z.uuid(),
   clockId: z.uuid(),
@@ -57,9 +31,6 @@ const slaAlert = z.object({
   dueAt: z.iso.datetime(),
 });
 
-// Per process: one mail transport, made on first use.
-let channels: Promise<CustomerChannels> | undefined;
-const channelsFor = (ctx: AgentContext) => (channels ??= createCustomerChannels(ctx.config.support));
 // The stops of the timers start() set going.
 let timers: (() => Promise<void>)[] = [];
 
@@ -67,12 +38,10 @@ export default defineAgent({
   input: {
     'support.ticket.opened': ticketEvent,
     'support.message.received': ticketEvent,
-    'support.message.outbound': outboundEvent,
     'support.sla.near_breach': slaAlert,
-    'github.*': githubDelivery,
+    'support.ticket.rerouted': reroutedEvent,
   },
   async start(ctx) {
-    await warnPlainSecrets(ctx);
     const { incidentCheckMs, slaSweepMs } = ctx.config.support;
     timers = [
       // Agents' health is judged here too: a regression opens one incident issue.
@@ -95,19 +64,6 @@ export default defineAgent({
     timers = [];
   },
   async handle(ctx, event) {
-    if (event.type === 'support.message.outbound') {
-      const { ticketId, messageId } = outboundEvent.parse(event.data);
-      const delivery = await deliverAnswer(ctx, await channelsFor(ctx), ticketId, messageId);
-      if (delivery.did === 'delivered')
-        await ctx.emit({
-          type: 'support.message.delivered',
-          subject: ticketId,
-          data: { ticketId, messageId, channel: delivery.channel },
-        });
-      if (delivery.did === 'stopped' && delivery.tripped === true)
-        await ctx.emit({ type: 'support.sync.paused', subject: ticketId, data: { ticketId, reason: delivery.why } });
-      return { delivery, sync: await syncWithGitHub(ctx, ticketId) };
-    }
     if (event.type === 'support.sla.near_breach') {
       const alert = slaAlert.parse(event.data);
       const outcome = await escalateNearBreach(ctx, event.id, alert);
@@ -119,20 +75,16 @@ export default defineAgent({
         });
       // Near breach at L1 is L2's now: the specialist for the topic takes it at once.
       const specialist = outcome.did === 'escalated' ? await routeTicket(ctx, event.id, alert.ticketId) : undefined;
-      if (specialist !== undefined) await announceEscalation(ctx, alert.ticketId, specialist);
-      return { ...outcome, specialist, sync: await syncWithGitHub(ctx, alert.ticketId) };
+      if (specialist !== undefined) await announceRouting(ctx, alert.ticketId, specialist);
+      return { ...outcome, specialist };
     }
-    if (event.type.startsWith('github.')) {
-      const outcome = await receiveGitHub(ctx, event);
-      if (outcome.did === 'ignored') return outcome;
-      const ticketId = 'ticketId' in outcome ? outcome.ticketId : outcome.ticket.id;
+    if (event.type === 'support.ticket.rerouted') {
       // A person moving a ticket to L2 by label brings in the specialist for its topic.
-      const specialist =
-        outcome.did === 'rerouted' && outcome.ticket.tier === 'L2'
-          ? await routeTicket(ctx, event.id, ticketId)
-          : undefined;
-      if (specialist !== undefined) await announceEscalation(ctx, ticketId, specialist);
-      return { ...outcome, specialist, sync: await syncWithGitHub(ctx, ticketId) };
+      const { ticketId, tier } = reroutedEvent.parse(event.data);
+      if (tier !== 'L2') return { did: 'skipped', why: `the ticket moved to ${tier}: no specialist to bring in` };
+      const specialist = await routeTicket(ctx, event.id, ticketId);
+      await announceRouting(ctx, ticketId, specialist);
+      return { specialist };
     }
     const { ticketId } = ticketEvent.parse(event.data);
     const outcome = await answerTicket(ctx, event.id, ticketId);
@@ -148,16 +100,30 @@ export default defineAgent({
         subject: ticketId,
         data: { ticketId, tier: outcome.tier, reason: outcome.reason },
       });
+    if (outcome.did === 'solved')
+      await ctx.emit({ type: 'support.ticket.solved', subject: ticketId, data: { ticketId, why: outcome.why } });
     // What L1 did not answer, L2's specialist for the topic takes (or L3, for what needs a person).
     const specialist =
       outcome.did === 'answered' || outcome.did === 'solved' ? undefined : await routeTicket(ctx, event.id, ticketId);
-    if (specialist !== undefined) await announceEscalation(ctx, ticketId, specialist);
-    return { ...outcome, specialist, sync: await syncWithGitHub(ctx, ticketId) };
+    if (specialist !== undefined) await announceRouting(ctx, ticketId, specialist);
+    return { ...outcome, specialist };
   },
 });
 
-/** support.ticket.escalated for each step up to L3, where a person takes over. */
-async function announceEscalation(ctx: AgentContext, ticketId: string, outcome: RouteOutcome): Promise<void> {
+/**
+ * What the specialists did, for WowNotification to bring the ticket's issue in step:
+ * support.ticket.routed when a specialist took it, support.ticket.solved when it was
+ * solved, and support.ticket.escalated for each step up to L3, where a person takes over.
+ */
+async function announceRouting(ctx: AgentContext, ticketId: string, outcome: RouteOutcome): Promise<void> {
+  if (outcome.did === 'routed')
+    await ctx.emit({
+      type: 'support.ticket.routed',
+      subject: ticketId,
+      data: { ticketId, tier: outcome.tier, topic: outcome.topic, assignee: outcome.assignee },
+    });
+  if (outcome.did === 'solved')
+    await ctx.emit({ type: 'support.ticket.solved', subject: ticketId, data: { ticketId, why: outcome.why } });
   if (outcome.did === 'escalated')
     await ctx.emit({
       type: 'support.ticket.escalated',

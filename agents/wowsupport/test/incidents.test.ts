@@ -9,7 +9,7 @@ import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../..
 import { postCustomerWebhook, verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
 import { checkIncidents, type IncidentDeps } from '../src/incidents/check-incidents.ts';
 import { addCustomerAgent } from '../src/incidents/incident-store.ts';
-import { openWebhookSecret } from '../src/intake/webhook-secrets.ts';
+import { openWebhookSecret } from '#domains/support';
 import { defaultHealthPolicy, judgeHealth, type HealthFigures } from '../src/incidents/judge-health.ts';
 
 const log = createLogger('silent');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlmClient } from '#platform';
 import { startTestAgent, type TestAgent } from '#platform/testing';
 import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
-import { openTicket, receiveCustomerMessage, ticketMessages } from '../src/desk/tickets.ts';
+import { openTicket, receiveCustomerMessage, ticketMessages } from '#domains/support';
 import { importArticles } from '../../wowsearch/src/index.ts';
 
 // L1 with an OpenAI-compatible model configured: the model composes from the articles the

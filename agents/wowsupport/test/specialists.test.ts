@@ -16,12 +16,10 @@ import {
   type Store,
 } from '#platform';
 import { eventually, testBusDefaults } from '#platform/testing';
-import { openTicket, recordDeskMessage, type Ticket } from '../src/desk/tickets.ts';
+import { createCustomer, openTicket, recordDeskMessage, type Ticket } from '#domains/support';
 import { checkIncidents } from '../src/incidents/check-incidents.ts';
 import { addCustomerAgent } from '../src/incidents/incident-store.ts';
-import { createCustomer } from '../src/intake/customers.ts';
-import { createCustomerChannels } from '../src/delivery/customer-channels.ts';
-import { deliverOutbound } from '../src/delivery/deliver-outbound.ts';
+import { createCustomerChannels, deliverOutbound } from '../../wownotification/src/index.ts';
 import { classifyTopic } from '../src/specialists/classify-topic.ts';
 import { agentsConcerned, customerAgents } from '../src/specialists/find-agents.ts';
 import { routeToSpecialist } from '../src/specialists/route-to-specialist.ts';

@@ -7,11 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../../app/server/create-server.ts';
 import { createBus, createLlmClient, createLogger, createMetrics, loadConfig, type Bus } from '#platform';
 import { startTestAgent, type TestAgent } from '#platform/testing';
-import { recordDeskMessage, ticketMessages } from '../src/desk/tickets.ts';
+import { parseInboundMail, receiveEmail, recordDeskMessage, ticketMessages } from '#domains/support';
 import { findUngrounded } from '../src/tiers/find-ungrounded.ts';
 import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
-import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
-import { receiveEmail } from '../src/email/receive-email.ts';
 import { importArticles, readArticleFiles } from '../../wowsearch/src/index.ts';
 
 // The web form lets anyone type anyone's address. Until that address answers a mail of
@@ -48,7 +46,8 @@ beforeAll(async () => {
   agent = await startTestAgent({
     agentsDir,
     id: 'wowsupport',
-    alongside: ['wowsearch'],
+    // WowNotification delivers what the desk answers: the test reads what reaches the inbox.
+    alongside: ['wowsearch', 'wownotification'],
     relayOutbox: true,
     llm: createLlmClient(
       { model: 'llama3.1', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: undefined },

@@ -5,14 +5,17 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWowError, type Store } from '#platform';
-import { createCustomerChannels } from '../src/delivery/customer-channels.ts';
-import { deliverOutbound } from '../src/delivery/deliver-outbound.ts';
+import { createCustomerChannels, deliverOutbound } from '../../wownotification/src/index.ts';
 import { postCustomerWebhook, verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
-import { openTicket, recordDeskMessage } from '../src/desk/tickets.ts';
+import {
+  createCustomer,
+  openTicket,
+  openWebhookSecret,
+  recordDeskMessage,
+  sealPlainWebhookSecrets,
+} from '#domains/support';
 import { addCustomerAgent, insertIncident, queueIncidentNotices } from '../src/incidents/incident-store.ts';
 import { sendIncidentNotices } from '../src/incidents/send-incident-notices.ts';
-import { createCustomer } from '../src/intake/customers.ts';
-import { openWebhookSecret, sealPlainWebhookSecrets } from '../src/intake/webhook-secrets.ts';
 import { uniqueName } from '../../../test/support/servers.ts';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 

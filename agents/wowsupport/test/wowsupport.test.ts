@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '#platform/testing';
-import { findTicket, openTicket, receiveCustomerMessage, ticketMessages, type Ticket } from '../src/desk/tickets.ts';
+import { findTicket, openTicket, receiveCustomerMessage, ticketMessages, type Ticket } from '#domains/support';
 import { importArticles } from '../../wowsearch/src/index.ts';
 
 // The agent on the real runtime: the in-process bus and an embedded PostgreSQL, with the

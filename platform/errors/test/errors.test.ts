@@ -47,6 +47,7 @@ describe('error registries', () => {
         'cli/errors.ts',
         'agents/factory/src/errors.ts',
         'agents/wowsupport/src/errors.ts',
+        'domains/support/src/errors.ts',
       ]),
     );
     for (const { file, registry } of registries)

@@ -60,8 +60,12 @@ export async function regenerateAgent(input: {
   const baseAnswers = await answersAsRendered(root, path, file.answers, file.rendered, q);
   const facts = withoutAgent(await platformFacts(join(root, 'agents')), id);
   const nextRequest = requestOf(file.answers, q, facts, path);
+  // The answers as last rendered are only the merge's base: who sends an event now (another
+  // agent took it over since, or the platform) says nothing about what was rendered then.
   const baseRequest =
-    baseAnswers === file.answers ? nextRequest : requestOf(baseAnswers, q, facts, `${path} (as last rendered)`);
+    baseAnswers === file.answers
+      ? nextRequest
+      : requestOf(baseAnswers, q, anyoneEmits(facts, baseAnswers), `${path} (as last rendered)`);
   const oldTemplate = await templateAtVersion(templatesDir, file.template, file.templateVersion);
   const template = templateForTier(await loadTemplates(templatesDir), nextRequest.tier);
 
@@ -144,6 +148,16 @@ function requestOf(answers: Answers, q: Questionnaire, facts: PlatformFacts, whe
       problem: result.problems.map((p) => `${p.label}: ${p.message}`).join('; '),
     });
   return result.request;
+}
+
+/** The platform where the old answers' emits are their own: an old render is merged from, not checked. */
+function anyoneEmits(facts: PlatformFacts, answers: Answers): PlatformFacts {
+  const emits = String(answers.emits ?? '').split(/[\s,]+/);
+  return {
+    ...facts,
+    emittedBy: new Map([...facts.emittedBy].filter(([type]) => !emits.includes(type))),
+    platformEvents: facts.platformEvents.filter((type) => !emits.includes(type)),
+  };
 }
 
 /** The platform as the agent sees it: its own id and events are not taken by someone else. */

@@ -1,10 +1,8 @@
 import { listAgents, type AgentContext } from '#platform';
-import { createError } from '../errors.ts';
-import { isRecipientVerified } from '../delivery/recipient-verified.ts';
-import { findTicket, recordDeskMessage, ticketMessages } from '../desk/tickets.ts';
+import { isRecipientVerified } from '#domains/support';
+import { findTicket, killSwitch, recordDeskMessage, supportErrors, ticketMessages } from '#domains/support';
 import { openIncidents } from '../incidents/incident-store.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
-import { killSwitch } from '../sync/sync-store.ts';
 import { asksForPerson, decideL1, defaultL1Policy, questionOf } from '../tiers/answer-at-l1.ts';
 import { askWowSearch } from '../tiers/ask-wowsearch.ts';
 import { asksStatus, decideStatusAnswer } from '../tiers/answer-status.ts';
@@ -106,7 +104,7 @@ async function planOnce(ctx: AgentContext, key: string, ticketId: string): Promi
 async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
   const db = ctx.store;
   const ticket = await findTicket(db, ticketId);
-  if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
+  if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
   if (ticket.tier !== 'L1') return { did: 'skipped', why: `the ticket is at ${ticket.tier}` };
   const messages = await ticketMessages(db, ticketId);
   const latest = messages.filter((m) => m.direction === 'inbound').at(-1);

@@ -1,7 +1,5 @@
 import { type AgentContext } from '#platform';
-import { createError } from '../errors.ts';
-import type { SlaAlert } from '../desk/sla.ts';
-import { findTicket, recordDeskMessage } from '../desk/tickets.ts';
+import { findTicket, recordDeskMessage, supportErrors, type SlaAlert } from '#domains/support';
 import { self } from './answer-ticket.ts';
 
 export type NearBreachOutcome = { did: 'skipped'; why: string } | { did: 'escalated'; tier: 'L2'; reason: string };
@@ -24,7 +22,7 @@ export async function escalateNearBreach(
 ): Promise<NearBreachOutcome> {
   return ctx.once(eventId, async (tx): Promise<NearBreachOutcome> => {
     const ticket = await findTicket(tx, alert.ticketId);
-    if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: alert.ticketId });
+    if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: alert.ticketId });
     if (ticket.tier !== 'L1') return { did: 'skipped', why: `the ticket is at ${ticket.tier} already` };
     if (ticket.status === 'solved' || ticket.status === 'closed')
       return { did: 'skipped', why: `the ticket is ${ticket.status}` };

@@ -1,20 +1,20 @@
 import { listAgents, type AgentContext, type PgQueryable } from '#platform';
-import { createError } from '../errors.ts';
-import { draftAnswer } from '../desk/drafts.ts';
 import {
+  draftAnswer,
   findTicket,
+  killSwitch,
   recordDeskMessage,
   setTicketRouting,
   ticketMessages,
   type Message,
   type Ticket,
-} from '../desk/tickets.ts';
+  supportErrors,
+} from '#domains/support';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
 import { questionMaxLength } from '../tiers/answer-at-l1.ts';
 import { askWowSearch, type ArticleHit } from '../tiers/ask-wowsearch.ts';
 import { readsAsSolved } from '../tiers/reads-as-solved.ts';
-import { killSwitch } from '../sync/sync-store.ts';
 import { self } from './answer-ticket.ts';
 import { recordedOnce } from './recorded-once.ts';
 
@@ -45,7 +45,7 @@ export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: 
   const hits = await articlesForSpecialist(ctx, ticketId);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
-    if (ticket === undefined) throw createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
+    if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
     if (ticket.tier !== 'L2') return { did: 'skipped', why: `the ticket is at ${ticket.tier}` };
     const messages = await ticketMessages(tx, ticketId);
     if (ticket.topic !== null) return afterSpecialist(tx, ticket.id, ticket.topic, messages);

@@ -1,6 +1,6 @@
 import type { AgentContext } from '#platform';
 import { postCustomerWebhook } from '../delivery/post-customer-webhook.ts';
-import { openWebhookSecret } from '../intake/webhook-secrets.ts';
+import { openWebhookSecret } from '#domains/support';
 import { checkIncidents, type IncidentDeps } from '../incidents/check-incidents.ts';
 import { runEvery } from './run-every.ts';
 

@@ -1,5 +1,5 @@
 import type { AgentContext } from '#platform';
-import { sweepSla } from '../desk/sla.ts';
+import { sweepSla } from '#domains/support';
 import { runEvery } from './run-every.ts';
 
 /** What the sweep needs of the agent's context, no more: tests pass these three. */

@@ -1,8 +1,8 @@
 import { readSql, type PgQueryable } from '#platform';
+import { pruneIdempotency } from '#domains/support';
 import { defaultHealthPolicy } from '../incidents/judge-health.ts';
 
 const sql = {
-  idempotency: readSql(import.meta.url, 'prune-idempotency'),
   health: readSql(import.meta.url, 'prune-health-minutes'),
 };
 
@@ -15,7 +15,7 @@ export async function pruneExpired(
   db: PgQueryable,
   now: Date,
 ): Promise<{ idempotencyKeys: number; healthMinutes: number }> {
-  const idempotencyKeys = (await db.query<{ n: number }>(sql.idempotency, [now.toISOString()])).rows[0]?.n ?? 0;
+  const idempotencyKeys = await pruneIdempotency(db, now);
   const healthMinutes =
     (await db.query<{ n: number }>(sql.health, [now.toISOString(), defaultHealthPolicy.baselineHours + 24])).rows[0]
       ?.n ?? 0;

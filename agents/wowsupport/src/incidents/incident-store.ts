@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readSql, type PgQueryable } from '#platform';
-import { storedWebhookSecret, type StoredWebhookSecret, type WebhookSecretColumns } from '../intake/webhook-secrets.ts';
+import { storedWebhookSecret, type StoredWebhookSecret, type WebhookSecretColumns } from '#domains/support';
 import type { HealthFigures, Signal } from './judge-health.ts';
 
 const sql = {

@@ -1,6 +1,6 @@
 import type { AgentContext, AgentRow, PgQueryable } from '#platform';
 import type { ArticleHit } from '../tiers/ask-wowsearch.ts';
-import type { Ticket } from '../desk/tickets.ts';
+import type { Ticket } from '#domains/support';
 import type { Topic } from './classify-topic.ts';
 
 /** What a specialist works from: the ticket, the platform's data, and the agents it concerns. */

@@ -1,5 +1,5 @@
 import { readSql } from '#platform';
-import type { CustomerFailure } from '../delivery/post-customer-webhook.ts';
+import type { CustomerFailure } from '#domains/support';
 import type { Diagnosis, SpecialistInput } from './diagnosis.ts';
 
 const sql = {

@@ -1,4 +1,4 @@
-import { stripQuotedReply } from '../desk/strip-quoted-reply.ts';
+import { stripQuotedReply } from '#domains/support';
 
 // A customer confirming an answer worked: "Thanks, that was it", "works now!". Anything
 // with a question, a doubt or a "but" is not a confirmation, and goes on as a reply.

@@ -78,6 +78,31 @@ describe('dependency rules', () => {
     ]);
   });
 
+  it('resolves a wildcard subpath import whose target has the * mid-path (#domains/* → ./domains/*/index.ts)', async () => {
+    repo = await tempRepo({
+      // Each domain only through its entry; its own folders are its own (domains-through-their-entry).
+      ...packWith({
+        kind: 'dependency',
+        from: { path: ['domains/(*)/**', '**'] },
+        to: { path: 'domains/**', pathNot: ['domains/$1/**', 'domains/*/index.ts'] },
+      }),
+      'package.json': JSON.stringify({ type: 'module', imports: { '#domains/*': './domains/*/index.ts' } }),
+      'domains/support/index.ts': "export { ticket } from './src/ticket.ts';\n",
+      'domains/support/src/ticket.ts': 'export const ticket = 1;\n',
+      'domains/billing/index.ts': 'export const invoice = 1;\n',
+    });
+    await repo.write({
+      'app/door.ts': "import { ticket } from '#domains/support';\nexport { ticket };\n",
+      // The pattern maps to entries only: this names domains/support/src/ticket/index.ts, no file.
+      'agents/a/index.ts': "import { ticket } from '#domains/support/src/ticket';\nexport { ticket };\n",
+      'domains/billing/src/bill.ts':
+        "import { ticket } from '../../support/src/ticket.ts';\nimport { invoice } from '#domains/billing';\nexport { ticket, invoice };\n",
+    });
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'domains/billing/src/bill.ts:1 domains/billing/src/bill.ts imports domains/support/src/ticket.ts ("../../support/src/ticket.ts")',
+    ]);
+  });
+
   it('tells type-only imports apart when the rule asks', async () => {
     repo = await tempRepo({
       ...packWith({ kind: 'dependency', from: 'ui/**', to: { path: 'db/**', typeOnly: false } }),

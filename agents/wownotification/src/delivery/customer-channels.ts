@@ -1,0 +1,48 @@
+import type { SupportSettings } from '#platform';
+import type { CustomerChannels } from './deliver-outbound.ts';
+import { openWebhookSecret, postCustomerWebhook, replyAddress } from '#domains/support';
+
+/**
+ * The platform's real ways to reach a customer: their signed webhook (its secret opened
+ * with SUPPORT_SECRETS_KEY), and SMTP when SMTP_URL is set.
+ */
+export async function createCustomerChannels(
+  settings: Pick<SupportSettings, 'smtpUrl' | 'emailFrom'> & { secretsKey?: Buffer | undefined },
+): Promise<CustomerChannels> {
+  // Loaded only where mail goes out, so the rest of the desk does not pay for nodemailer.
+  const mail = settings.smtpUrl === undefined ? undefined : await import('../email/send-ticket-email.ts');
+  const transport = settings.smtpUrl === undefined ? undefined : mail?.createMailTransport(settings.smtpUrl);
+  return {
+    async webhook(message) {
+      // The message id is the delivery id: a customer sees a retried delivery as the same one.
+      await postCustomerWebhook({
+        url: message.customer.webhookUrl,
+        secret: openWebhookSecret(message.customer.webhookSecret, message.customer.id, settings.secretsKey),
+        deliveryId: message.messageId,
+        event: {
+          type: 'support.message.outbound',
+          data: {
+            ticketId: message.ticketId,
+            messageId: message.messageId,
+            body: message.body,
+            automatic: message.automatic,
+          },
+        },
+      });
+    },
+    email:
+      mail === undefined || transport === undefined
+        ? undefined
+        : (message) =>
+            mail.sendTicketEmail(transport, {
+              messageId: message.messageId,
+              from: settings.emailFrom,
+              replyTo: replyAddress(settings.emailFrom, message.replyToken),
+              to: message.requesterEmail,
+              subject: message.subject,
+              body: message.body,
+              automatic: message.automatic,
+              references: message.emailThread,
+            }),
+  };
+}

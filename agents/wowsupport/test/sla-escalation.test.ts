@@ -1,0 +1,168 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { storeBackends } from '../../../test/support/test-stores.ts';
+import { createLogger, type CloudEvent, type PgQueryable, type Store } from '#platform';
+import { startTestAgent, type TestAgent } from '#platform/testing';
+import {
+  findTicket,
+  openTicket,
+  setTicketRouting,
+  slaClocks,
+  sweepSla,
+  ticketMessages,
+  type Priority,
+  type SlaClock,
+  type SlaClockKind,
+} from '#domains/support';
+import { watchSla } from '../src/handlers/watch-sla.ts';
+
+// The domain keeps the clocks (domains/support/test/sla.test.ts); here, what WowSupport
+// does with them: its timer sweeps them, and a near breach at L1 goes to L2.
+// Every time is passed in: each test starts its tickets at its own instant, years apart,
+// so the sweeps of one test find nothing of another's that is not long settled.
+const log = createLogger('silent');
+const minutes = (m: number) => m * 60_000;
+const after = (t0: Date, m: number) => new Date(t0.getTime() + minutes(m));
+
+async function open(store: Store, at: Date, priority: Priority = 'normal') {
+  return store.transaction((tx) =>
+    openTicket(tx, {
+      subject: 'Webhooks stopped arriving',
+      body: 'Since this morning no webhook reaches us.',
+      channel: 'api',
+      priority,
+      requester: { email: 'ada@example.com' },
+      at,
+    }),
+  );
+}
+
+async function clock(db: PgQueryable, ticketId: string, kind: SlaClockKind): Promise<SlaClock> {
+  const clocks = (await slaClocks(db, ticketId)).filter((c) => c.kind === kind);
+  const found = clocks.at(-1);
+  if (found === undefined) throw new Error(`ticket ${ticketId} has no ${kind} clock`);
+  return found;
+}
+
+/** The events of `type` about the ticket waiting in the outbox for the relay. */
+async function outboxed(db: PgQueryable, type: string, ticketId: string): Promise<CloudEvent[]> {
+  const { rows } = await db.query<{ event: CloudEvent }>(
+    "select event from outbox where event->>'type' = $1 and event->>'subject' = $2 order by id",
+    [type, ticketId],
+  );
+  return rows.map((r) => r.event);
+}
+
+describe.each(storeBackends('sla-timer'))("WowSupport's SLA timer on $name", (backend) => {
+  let store: Store;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, close } = await backend.open());
+  });
+  afterAll(async () => {
+    await close();
+  });
+
+  it("is swept by the agent's timer at the context's clock", async () => {
+    const t0 = new Date('2033-06-01T09:00:00Z');
+    const ticket = await open(store, t0, 'urgent');
+    // Only the timer is faked: the database's connections keep their own timers.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const stop = watchSla({ store, log, clock: () => after(t0, 61) }, 60_000);
+      vi.advanceTimersByTime(60_000);
+      await stop();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await clock(store, ticket.id, 'first_response')).toMatchObject({ breachedAt: after(t0, 61).toISOString() });
+    expect(await outboxed(store, 'support.sla.breached', ticket.id)).toHaveLength(1);
+  });
+});
+
+describe('WowSupport on a near breach', () => {
+  const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
+  let agent: TestAgent;
+  beforeAll(async () => {
+    // The agent's own sweep is off: the test sweeps at the times it chooses.
+    agent = await startTestAgent({
+      agentsDir,
+      id: 'wowsupport',
+      alongside: ['wowsearch'],
+      env: { SUPPORT_SLA_SWEEP_SECONDS: '0' },
+    });
+  });
+  afterAll(async () => {
+    await agent.stop();
+  });
+
+  /** Sweeps at `now`, and hands the ticket's near-breach event to the agent as the outbox relay would. */
+  async function sweepAndDeliver(ticketId: string, now: Date): Promise<CloudEvent> {
+    await sweepSla(agent.store, now);
+    const [event] = await outboxed(agent.store, 'support.sla.near_breach', ticketId);
+    if (event === undefined) throw new Error('no near-breach event was published');
+    return agent.publish({
+      id: event.id,
+      source: event.source,
+      type: event.type,
+      subject: event.subject,
+      data: event.data,
+    });
+  }
+
+  it('escalates an L1 ticket to L2 with the reason as an internal note, once', async () => {
+    const t0 = new Date('2035-01-01T09:00:00Z');
+    const ticket = await open(agent.store, t0);
+    const event = await sweepAndDeliver(ticket.id, after(t0, 420));
+    const escalated = await agent.emitted(
+      'support.ticket.escalated',
+      (e) => (e.data as { ticketId: string }).ticketId === ticket.id,
+    );
+    expect(escalated.data).toMatchObject({
+      tier: 'L2',
+      reason: expect.stringContaining('first response target (480 minutes at normal priority)') as string,
+    });
+    // L2's specialist for the topic takes it at once.
+    await agent.eventually(async () => expect((await findTicket(agent.store, ticket.id))?.topic).not.toBeNull());
+    expect(await findTicket(agent.store, ticket.id)).toMatchObject({ tier: 'L2' });
+    const notes = (await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'internal');
+    expect(notes.map((n) => n.body)).toEqual([
+      expect.stringMatching(/^SLA: the first response target .* Escalated from L1 to L2\.$/) as string,
+      expect.stringMatching(/^L2 specialist \(/) as string,
+    ]);
+    // Redelivered, the same event changes nothing.
+    await agent.publish({
+      id: event.id,
+      source: event.source,
+      type: event.type,
+      subject: event.subject,
+      data: event.data,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction === 'internal')).toHaveLength(2);
+  });
+
+  it('leaves a ticket that is past L1 as it is', async () => {
+    const t0 = new Date('2036-01-01T09:00:00Z');
+    const ticket = await open(agent.store, t0);
+    await agent.store.transaction((tx) => setTicketRouting(tx, ticket.id, { tier: 'L3' }));
+    const event = await sweepAndDeliver(ticket.id, after(t0, 420));
+    // Handled once and left alone: its run-once key is taken with the outcome.
+    await agent.eventually(async () =>
+      expect(
+        (
+          await agent.store.query<{ result: unknown }>(
+            "select result from processed_messages where scope = 'wowsupport' and key = $1",
+            [event.id],
+          )
+        ).rows[0]?.result,
+      ).toEqual({ did: 'skipped', why: 'the ticket is at L3 already' }),
+    );
+    expect(await findTicket(agent.store, ticket.id)).toMatchObject({ tier: 'L3' });
+    expect(
+      agent.events.filter(
+        (e) => e.type === 'support.ticket.escalated' && (e.data as { ticketId: string }).ticketId === ticket.id,
+      ),
+    ).toEqual([]);
+  });
+});
