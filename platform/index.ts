@@ -14,7 +14,7 @@ export type {
   ScheduleContext,
   SetupContext,
 } from './agent/agent-context.ts';
-export { readAgentSettings, settingsPrefix } from './config/agent-settings.ts';
+export { readAgentSettings, readSharedSettings, settingsPrefix, sharedSettings } from './config/agent-settings.ts';
 export type { AgentManifest } from './agent/manifest-schema.ts';
 export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/create-agent-host.ts';
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';

@@ -71,3 +71,6 @@ export { isRecipientVerified } from './src/desk/recipient-verified.ts';
 
 // The domain's error registry: agents raise its codes (a ticket that is not there) as the domain does.
 export { errors as supportErrors } from './src/errors.ts';
+
+// The desk's settings (SUPPORT_*), shared by the doors and every agent working on tickets.
+export { supportSettings, type SupportSettings } from './src/settings/support-settings.ts';

@@ -31,7 +31,7 @@ import {
   type AgentServices,
 } from './create-agent-context.ts';
 import type { AgentDefinition, EventHandler } from './define-agent.ts';
-import { loadAgentDefinition } from './load-agent-definition.ts';
+import { checkInterval, loadAgentDefinition } from './load-agent-definition.ts';
 import { loadManifests } from './load-manifests.ts';
 import { createScheduleRunner, type ScheduleRunner } from './run-schedules.ts';
 
@@ -214,6 +214,14 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     const { definition } = agent;
     agent.settings =
       definition.settings === undefined ? undefined : readAgentSettings(manifest.id, definition.settings, opts.env);
+    // A schedule's interval may come from the settings just read; 0 turns it off.
+    const every = Object.entries(definition.every ?? {})
+      .map(([name, schedule]) => {
+        const interval = typeof schedule.interval === 'number' ? schedule.interval : schedule.interval(agent.settings);
+        checkInterval(manifest.id, name, interval);
+        return { name, interval };
+      })
+      .filter((schedule) => schedule.interval > 0);
     agent.state = await definition.setup?.(createSetupContext(agent.services, agent.settings));
     await definition.start?.(createBaseContext(agent.services));
     agent.handle = await bus.subscribe({
@@ -226,14 +234,13 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       ...(manifest.maxAttempts === undefined ? {} : { maxAttempts: manifest.maxAttempts }),
       ...(manifest.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: manifest.visibilityTimeoutMs }),
     });
-    const every = Object.entries(definition.every ?? {});
     if (every.length > 0) {
       agent.schedules = createScheduleRunner({
         store,
         log: agent.services.log,
         agentId: manifest.id,
         instanceId,
-        intervals: new Map(every.map(([name, schedule]) => [name, schedule.interval])),
+        intervals: new Map(every.map(({ name, interval }) => [name, interval])),
         run: (name, dueAt, signal) => {
           const schedule = definition.every?.[name];
           if (schedule === undefined) return Promise.resolve();

@@ -15,8 +15,11 @@ export interface EventHandler<Settings, State, Data> {
 
 /** A declared schedule: run by the platform once per interval across every runtime hosting the agent. */
 export interface Schedule<Settings, State> {
-  /** Milliseconds between runs (at least 100). */
-  interval: number;
+  /**
+   * Milliseconds between runs (at least 100), or a function of the agent's settings
+   * giving them, for a schedule its operator tunes; 0 turns the schedule off.
+   */
+  interval: number | ((settings: Settings) => number);
   /** A failure is logged and retried after `min(interval, 30 s)`; the next run is still one interval on. */
   handle(ctx: ScheduleContext<Settings, State>): Promise<void>;
 }

@@ -54,12 +54,21 @@ export async function loadAgentDefinition(
     });
   if (agent.handle === undefined) checkHandlers(id, manifest.wakesOn, agent);
   for (const [name, schedule] of Object.entries(agent.every ?? {}))
-    if (!Number.isFinite(schedule.interval) || schedule.interval < minIntervalMs)
-      throw createError('WOW_ERR_AGENT_ENTRY', {
-        id,
-        problem: `every.${name}.interval must be milliseconds, at least ${minIntervalMs}; got ${String(schedule.interval)}`,
-      });
+    if (typeof schedule.interval === 'number') checkInterval(id, name, schedule.interval);
   return agent;
+}
+
+/**
+ * A schedule runs every `intervalMs` (at least the minimum), or never with 0: a setting
+ * of 0 turns a schedule off. A fixed interval is checked at load, one read from settings at start.
+ */
+export function checkInterval(id: string, name: string, intervalMs: number): void {
+  if (intervalMs === 0) return;
+  if (!Number.isFinite(intervalMs) || intervalMs < minIntervalMs)
+    throw createError('WOW_ERR_AGENT_ENTRY', {
+      id,
+      problem: `every.${name}.interval must be milliseconds, at least ${minIntervalMs} (or 0: off); got ${String(intervalMs)}`,
+    });
 }
 
 function checkHandlers(id: string, wakesOn: readonly string[], agent: AgentDefinition<unknown, unknown>): void {

@@ -116,6 +116,27 @@ export default defineAgent({
 });
 `,
   },
+  // A schedule its operator tunes: the interval comes from its settings, 0 turning it off.
+  tuned: {
+    'agent.yml': manifest('tuned', 'wakesOn: [test.tuned.unused]\n'),
+    'src/index.ts': `import { z } from 'zod';
+import { defineAgent } from '#platform';
+
+const runs = ((globalThis as { tunedRuns?: string[] }).tunedRuns ??= []);
+export default defineAgent({
+  settings: z.object({ sweepMs: z.coerce.number().int() }),
+  on: { 'test.tuned.unused': { async handle() {} } },
+  every: {
+    sweep: {
+      interval: (settings) => settings.sweepMs,
+      async handle(ctx) {
+        runs.push(ctx.schedule.name);
+      },
+    },
+  },
+});
+`,
+  },
   // One wide pattern handles every GitHub type it wakes on, patterns included.
   wide: {
     'agent.yml': manifest('wide', 'wakesOn: [github.pull_request.*, github.issue_comment.created]\n'),
@@ -308,6 +329,22 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
       "select failures, last_error from agent_schedules where agent_id = 'sweeper' and name = 'sweep'",
     );
     expect(row.rows[0]).toEqual({ failures: 0, last_error: null });
+  });
+
+  it("reads a tuned schedule's interval from its settings: 0 turns it off, too short is refused at start", async () => {
+    const runs = ((globalThis as { tunedRuns?: string[] }).tunedRuns ??= []);
+    runs.length = 0;
+    await host(['tuned'], { env: { TUNED_SWEEP_MS: '0' } });
+    const off = await db.store.query("select 1 from agent_schedules where agent_id = 'tuned'");
+    expect(off.rowCount).toBe(0);
+    const tooShort: unknown = await host(['tuned'], { env: { TUNED_SWEEP_MS: '50' } }).catch((e: unknown) => e);
+    expect(isWowError(tooShort, 'WOW_ERR_AGENT_ENTRY')).toBe(true);
+    expect((tooShort as Error).message).toContain(
+      'every.sweep.interval must be milliseconds, at least 100 (or 0: off); got 50',
+    );
+    await host(['tuned'], { env: { TUNED_SWEEP_MS: '200' } });
+    await eventually(() => runs.length >= 2, 'two tuned sweeps');
+    expect(runs[0]).toBe('sweep');
   });
 
   it('takes a wider pattern as the handler of every type and pattern under it', async () => {
