@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { storeBackends } from '../../../test/support/test-stores.ts';
-import { createLogger, type CloudEvent, type PgQueryable, type Store } from '#platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloudEvent, PgQueryable, Store } from '#platform';
 import { startTestAgent, type TestAgent } from '#platform/testing';
 import {
   findTicket,
@@ -14,13 +13,11 @@ import {
   type SlaClock,
   type SlaClockKind,
 } from '#domains/support';
-import { watchSla } from '../src/handlers/watch-sla.ts';
 
 // The domain keeps the clocks (domains/support/test/sla.test.ts); here, what WowSupport
-// does with them: its timer sweeps them, and a near breach at L1 goes to L2.
+// does with them: its schedule sweeps them, and a near breach at L1 goes to L2.
 // Every time is passed in: each test starts its tickets at its own instant, years apart,
 // so the sweeps of one test find nothing of another's that is not long settled.
-const log = createLogger('silent');
 const minutes = (m: number) => m * 60_000;
 const after = (t0: Date, m: number) => new Date(t0.getTime() + minutes(m));
 
@@ -53,30 +50,33 @@ async function outboxed(db: PgQueryable, type: string, ticketId: string): Promis
   return rows.map((r) => r.event);
 }
 
-describe.each(storeBackends('sla-timer'))("WowSupport's SLA timer on $name", (backend) => {
-  let store: Store;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ store, close } = await backend.open());
-  });
-  afterAll(async () => {
-    await close();
-  });
-
-  it("is swept by the agent's timer at the context's clock", async () => {
-    const t0 = new Date('2033-06-01T09:00:00Z');
-    const ticket = await open(store, t0, 'urgent');
-    // Only the timer is faked: the database's connections keep their own timers.
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+describe("WowSupport's SLA sweep", () => {
+  it('runs on the schedule SUPPORT_SLA_SWEEP_SECONDS sets, and finds a breach as it happens', async () => {
+    const agent = await startTestAgent({
+      agentsDir: fileURLToPath(new URL('../..', import.meta.url)),
+      id: 'wowsupport',
+      alongside: ['wowsearch'],
+      env: { SUPPORT_SLA_SWEEP_SECONDS: '1' },
+    });
     try {
-      const stop = watchSla({ store, log, clock: () => after(t0, 61) }, 60_000);
-      vi.advanceTimersByTime(60_000);
-      await stop();
+      // Opened two hours ago at urgent priority: its first response (an hour) is overdue now.
+      const ticket = await open(agent.store, new Date(Date.now() - minutes(120)), 'urgent');
+      await agent.eventually(async () =>
+        expect(await clock(agent.store, ticket.id, 'first_response')).toMatchObject({
+          breachedAt: expect.any(String) as string,
+        }),
+      );
+      expect(await outboxed(agent.store, 'support.sla.breached', ticket.id)).toHaveLength(1);
+      const schedules = await agent.store.query<{ name: string; interval_ms: number }>(
+        "select name, interval_ms from agent_schedules where agent_id = 'wowsupport' order by name",
+      );
+      expect(schedules.rows).toEqual([
+        { name: 'prune', interval_ms: 3_600_000 },
+        { name: 'sla', interval_ms: 1000 },
+      ]);
     } finally {
-      vi.useRealTimers();
+      await agent.stop();
     }
-    expect(await clock(store, ticket.id, 'first_response')).toMatchObject({ breachedAt: after(t0, 61).toISOString() });
-    expect(await outboxed(store, 'support.sla.breached', ticket.id)).toHaveLength(1);
   });
 });
 
