@@ -8,6 +8,7 @@ import { createGitHubPort } from '#platform';
 import { startTestAgent, type TestAgent, testGitHubPolicy } from '#platform/testing';
 import { findTicket, openTicket, ticketMessages } from '#domains/support';
 import { createGitHubDouble, type DoubleRepo } from '../../../test/doubles/github-api.ts';
+import { ticketOfIssue } from '../src/sync/sync-store.ts';
 import { appId, issueDelivery, supportRepo } from './support/support-repo-events.ts';
 
 // A person's tier label moves the ticket and announces the move as support.ticket.rerouted,
@@ -74,6 +75,10 @@ describe('support.ticket.rerouted', () => {
       issue = repo.issues?.find((i) => i.body.includes(`wow-desk:ticket=${ticket.id}`))?.number;
       expect(issue).toBeDefined();
     });
+    // A label is read against the issue the sync recorded as the ticket's, once GitHub answered.
+    await agent.eventually(async () =>
+      expect(await ticketOfIssue(agent.store, supportRepo.owner, supportRepo.repo, issue ?? 0)).toBe(ticket.id),
+    );
     const labelled = issueDelivery('labeled', issue ?? 0, 'ada', 'tier:L2');
 
     // The process dies at the event's write, every attempt (the bus tries twice here); the
@@ -91,7 +96,10 @@ describe('support.ticket.rerouted', () => {
     try {
       await agent.publish(labelled);
       await agent.eventually(async () => {
-        const { rows } = await agent.store.query<{ last_value: string }>('select last_value from reroute_attempts');
+        const { rows } = await agent.store.query<{ last_value: string; is_called: boolean }>(
+          'select last_value, is_called from reroute_attempts',
+        );
+        expect(rows[0]?.is_called).toBe(true);
         expect(Number(rows[0]?.last_value)).toBe(2);
       });
       await settle();
