@@ -21,7 +21,12 @@ import {
   type Ticket,
   verifyCustomerWebhook,
 } from '#domains/support';
-import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
+import {
+  createGitHubDouble,
+  doubleAppLogin,
+  type DoubleRepo,
+  type GitHubDouble,
+} from '../../../test/doubles/github-api.ts';
 import { breakerLimit } from '../src/sync/trip-breaker.ts';
 import { appId, commentDelivery, issueDelivery, supportRepo } from './support/support-repo-events.ts';
 import { importArticles } from '../../wowsearch/src/index.ts';
@@ -164,10 +169,17 @@ describe('a ticket and its issue, both ways, without echoes', () => {
     if (own === undefined) throw new Error('no comment');
     const before = (await ticketMessages(agent.store, ticket.id)).length;
     const echoes = [
-      commentDelivery({ issue, commentId: own.id, body: own.body, login: 'waooaw[bot]', type: 'Bot', viaApp: appId }),
+      commentDelivery({ issue, commentId: own.id, body: own.body, login: doubleAppLogin, type: 'Bot', viaApp: appId }),
       commentDelivery({ issue, commentId: own.id, body: own.body, login: 'waooaw[bot]', type: 'Bot' }),
       commentDelivery({ issue, commentId: own.id, body: own.body, login: 'someone' }),
       commentDelivery({ issue, commentId: own.id, body: 'the marker stripped by an edit', login: 'someone' }),
+      commentDelivery({
+        issue,
+        commentId: 999_000,
+        body: 'no marker, no ledger row',
+        login: doubleAppLogin,
+        type: 'Bot',
+      }),
       commentDelivery({
         issue,
         commentId: 999_001,

@@ -65,6 +65,8 @@ async function startDesk(env: Record<string, string>): Promise<{ msg: string }[]
     metrics: createMetrics({ defaultMetrics: false }),
     agentsDir,
     ids: ['wownotification'],
+    // The desk's SUPPORT_* settings, read by the agent as by every reader of the domain.
+    env,
   });
   await host.start();
   await host.stop({ timeoutMs: 5_000 });

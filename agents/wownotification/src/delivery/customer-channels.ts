@@ -1,6 +1,11 @@
-import type { SupportSettings } from '#platform';
 import type { CustomerChannels } from './deliver-outbound.ts';
-import { openWebhookSecret, postCustomerWebhook, replyAddress } from '#domains/support';
+import { openWebhookSecret, postCustomerWebhook, replyAddress, type SupportSettings } from '#domains/support';
+
+/** The channels an agent instance holds, with what releases them when it stops. */
+export interface OpenCustomerChannels extends CustomerChannels {
+  /** Closes the mail transport, if SMTP_URL opened one. */
+  close(): void;
+}
 
 /**
  * The platform's real ways to reach a customer: their signed webhook (its secret opened
@@ -8,11 +13,12 @@ import { openWebhookSecret, postCustomerWebhook, replyAddress } from '#domains/s
  */
 export async function createCustomerChannels(
   settings: Pick<SupportSettings, 'smtpUrl' | 'emailFrom'> & { secretsKey?: Buffer | undefined },
-): Promise<CustomerChannels> {
+): Promise<OpenCustomerChannels> {
   // Loaded only where mail goes out, so the rest of the desk does not pay for nodemailer.
   const mail = settings.smtpUrl === undefined ? undefined : await import('../email/send-ticket-email.ts');
   const transport = settings.smtpUrl === undefined ? undefined : mail?.createMailTransport(settings.smtpUrl);
   return {
+    close: () => transport?.close(),
     async webhook(message) {
       // The message id is the delivery id: a customer sees a retried delivery as the same one.
       await postCustomerWebhook({

@@ -1,21 +1,41 @@
-import { githubDelivery, type AgentContext, type CloudEvent } from '#platform';
-import { issueCommentPayload, issueEventPayload } from '../sync/github-payloads.ts';
-import { receiveIssueComment, type CommentOutcome } from '../sync/receive-issue-comment.ts';
+import type { NotificationContext } from '../notification-settings.ts';
+import type { IssueCommentDelivery, IssueEventDelivery } from '../sync/github-payloads.ts';
+import { receiveIssueComment, type CommentDeps, type CommentOutcome } from '../sync/receive-issue-comment.ts';
 import { receiveIssueEvent, type IssueEventOutcome } from '../sync/receive-issue-event.ts';
+import type { SyncOutcome } from '../sync/sync-ticket.ts';
+import { syncWithGitHub } from './sync-with-github.ts';
 
-/** A comment or an issue event from the support repository, as the App's door put it on the bus. */
-export async function receiveGitHub(ctx: AgentContext, event: CloudEvent): Promise<CommentOutcome | IssueEventOutcome> {
-  const delivery = githubDelivery.parse(event.data);
-  const settings = ctx.config.support;
-  if (settings.repo === undefined) return { did: 'ignored', why: 'no SUPPORT_REPO is configured' };
-  if (ctx.github === undefined || delivery.installationId === undefined)
+export type GitHubOutcome =
+  { did: 'ignored'; why: string } | ((CommentOutcome | IssueEventOutcome) & { sync: SyncOutcome });
+
+/** A comment on an issue of the support repository: a note or a command on its ticket. */
+export function receiveComment(ctx: NotificationContext, delivery: IssueCommentDelivery): Promise<GitHubOutcome> {
+  return receive(ctx, (deps) => receiveIssueComment(deps, delivery.payload));
+}
+
+/**
+ * An issue closed, reopened or labelled in the support repository. A label that moves the
+ * ticket is announced by receiveIssueEvent, in the transaction that moves it.
+ */
+export function receiveIssue(ctx: NotificationContext, delivery: IssueEventDelivery): Promise<GitHubOutcome> {
+  return receive(ctx, (deps) => receiveIssueEvent({ ...deps, emit: ctx.emit }, delivery.payload));
+}
+
+/**
+ * What people do on the support repository, as the App's door put it on the bus
+ * (`ctx.github` is the installation it came from): brought to the ticket, then the
+ * ticket's issue follows, through the same installation.
+ */
+async function receive(
+  ctx: NotificationContext,
+  take: (deps: CommentDeps) => Promise<CommentOutcome | IssueEventOutcome>,
+): Promise<GitHubOutcome> {
+  const { support } = ctx.settings;
+  if (support.repo === undefined) return { did: 'ignored', why: 'no SUPPORT_REPO is configured' };
+  if (ctx.github === undefined)
     return { did: 'ignored', why: 'the GitHub App is not configured, or the delivery names no installation' };
-  const github = ctx.github.forInstallation(delivery.installationId);
-  if (delivery.name === 'issue_comment') {
-    return receiveIssueComment(
-      { store: ctx.store, github, settings, appId: ctx.config.github?.appId },
-      issueCommentPayload.parse(delivery.payload),
-    );
-  }
-  return receiveIssueEvent({ store: ctx.store, github, settings }, issueEventPayload.parse(delivery.payload));
+  const outcome = await take({ store: ctx.store, github: ctx.github, settings: support });
+  if (outcome.did === 'ignored') return outcome;
+  const ticketId = 'ticketId' in outcome ? outcome.ticketId : outcome.ticket.id;
+  return { ...outcome, sync: await syncWithGitHub(ctx, ticketId, ctx.github) };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { githubDelivery } from '#platform';
 
 // The parts of GitHub's issues and issue_comment payloads the desk reads.
 const sender = z.looseObject({ login: z.string(), type: z.string() });
@@ -13,7 +14,7 @@ export const issueCommentPayload = z.looseObject({
   comment: z.looseObject({
     id: z.number(),
     body: z.string().nullable().optional(),
-    performed_via_github_app: z.looseObject({ id: z.number() }).nullable().optional(),
+    user: z.looseObject({ login: z.string() }).nullable().optional(),
   }),
 });
 export type IssueCommentPayload = z.infer<typeof issueCommentPayload>;
@@ -26,6 +27,13 @@ export const issueEventPayload = z.looseObject({
   label: z.looseObject({ name: z.string() }).optional(),
 });
 export type IssueEventPayload = z.infer<typeof issueEventPayload>;
+
+// The deliveries as the App's door puts them on the bus, payloads included: the host
+// parses each once, before the handler runs, and dead-letters one that does not fit.
+export const issueCommentDelivery = githubDelivery.extend({ payload: issueCommentPayload });
+export type IssueCommentDelivery = z.infer<typeof issueCommentDelivery>;
+export const issueEventDelivery = githubDelivery.extend({ payload: issueEventPayload });
+export type IssueEventDelivery = z.infer<typeof issueEventDelivery>;
 
 /** Whether an event is about the support repository (its owner and name, case aside). */
 export function inSupportRepo(

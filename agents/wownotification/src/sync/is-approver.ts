@@ -1,4 +1,5 @@
-import type { GitHubClient, SupportSettings } from '#platform';
+import type { GitHubClient } from '#platform';
+import type { SupportSettings } from '#domains/support';
 
 /** Whether a person may release L3 drafts and resume a paused sync, and if not, why (for the refusal note). */
 export type ApproverCheck = { approver: true } | { approver: false; why: string };
@@ -34,7 +35,10 @@ export async function isApprover(
   if (unreadable.length > 0) {
     return {
       approver: false,
-      why: `the App may not read who is in the team ${unreadable.join(', ')} (GitHub answered 403): it needs the organisation permission \`members: read\`, which app.yml asks for; an organisation owner accepts it on the App's installation (Settings, GitHub Apps)`,
+      why:
+        `the App may not read who is in the team ${unreadable.join(', ')} (GitHub answered 403): ` +
+        'it needs the organisation permission `members: read`, which app.yml asks for; ' +
+        "an organisation owner accepts it on the App's installation (Settings, GitHub Apps)",
     };
   }
   return {

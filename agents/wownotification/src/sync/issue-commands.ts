@@ -42,6 +42,9 @@ export interface ApprovalGate {
 
 export type Verdict = { allowed: true } | { allowed: false; why: string };
 
+/** How a refusal for a missing role says to fix it. */
+const grantTriage = 'a repository admin can grant the role (Settings, Collaborators and teams)';
+
 /**
  * Whether `commenter` may give `command` on a ticket in `gate`'s state. `/reply` and
  * `/solve` need `triage` or stronger; on an L3 ticket, or while a draft waits, `/reply` and
@@ -52,15 +55,13 @@ export function judgeCommand(command: IssueCommand, commenter: Commenter, gate: 
   const { login, role, approver } = commenter;
   if (command.name === 'approve' || command.name === 'resume') {
     if (approver?.approver === true) return { allowed: true };
-    return {
-      allowed: false,
-      why: `only an approver may ${command.name === 'approve' ? 'send a drafted answer' : 'resume a paused sync'}, and ${approverWhy(approver, login)}`,
-    };
+    const act = command.name === 'approve' ? 'send a drafted answer' : 'resume a paused sync';
+    return { allowed: false, why: `only an approver may ${act}, and ${approverWhy(approver, login)}` };
   }
   if (role === undefined || !hasRepositoryRole(role, 'triage')) {
     return {
       allowed: false,
-      why: `it needs the \`triage\` role or stronger on ${repo}, and \`${login}\` has \`${role ?? 'none'}\`; a repository admin can grant the role (Settings, Collaborators and teams)`,
+      why: `it needs the \`triage\` role or stronger on ${repo}, and \`${login}\` has \`${role ?? 'none'}\`; ${grantTriage}`,
     };
   }
   const answers = command.name === 'reply' || command.text !== '';
@@ -101,7 +102,9 @@ export function judgeLabel(label: LabelRequest, labeller: Commenter, gate: Appro
   if (role === undefined || !hasRepositoryRole(role, 'triage')) {
     return {
       allowed: false,
-      why: `a \`tier:\` or \`priority:\` label needs the \`triage\` role or stronger on ${repo}, and \`${login}\` has \`${role ?? 'none'}\`; a repository admin can grant the role (Settings, Collaborators and teams)`,
+      why:
+        `a \`tier:\` or \`priority:\` label needs the \`triage\` role or stronger on ${repo}, ` +
+        `and \`${login}\` has \`${role ?? 'none'}\`; ${grantTriage}`,
     };
   }
   if (label.tier === undefined || label.tier === gate.tier) return { allowed: true };

@@ -100,7 +100,8 @@ function commentBody(message: Message, ticketId: string): string {
 
 /** What stands on the issue for a message whose comment GitHub refused: who wrote, and where to read it. */
 function standInBody(message: Message, ticketId: string, refused: string): string {
-  return `${heading(message)}\n\n> … [GitHub refused the text of this message (${refused}); the whole text is in ticket \`${ticketId}\`]\n\n${originMarker(message.id)}`;
+  const note = `GitHub refused the text of this message (${refused}); the whole text is in ticket \`${ticketId}\``;
+  return `${heading(message)}\n\n> … [${note}]\n\n${originMarker(message.id)}`;
 }
 
 function heading(message: Message): string {

@@ -1,6 +1,6 @@
-import { findMarkedIssue, type GitHubClient, type PgQueryable, type SupportSettings } from '#platform';
+import { findMarkedIssue, type GitHubClient, type PgQueryable } from '#platform';
 import { createError } from '../errors.ts';
-import type { Message, Ticket } from '#domains/support';
+import type { Message, SupportSettings, Ticket } from '#domains/support';
 import { cutNotice, fitText, githubLimits } from './fit-text.ts';
 import { githubRefusal } from './github-refusal.ts';
 import { ticketMarker, withoutMentions } from './issue-markers.ts';
@@ -108,7 +108,10 @@ function footer(ticket: Ticket, above: string, personalData: boolean, wholeSubje
     '---',
     ...(wholeSubject === undefined ? [] : [`The whole subject: ${wholeSubject}`]),
     `Support ticket \`${ticket.id}\` from ${who}, by ${ticket.channel}.`,
-    'Comments here stay internal. People with the triage role or stronger answer the customer by starting a comment with `/reply`, and solve the ticket with `/solve`; at L3, or while a draft waits, only an approver may, and an approver sends a draft with the `/approve <draft-id>` shown under it. Labels `tier:*` and `priority:*` change the ticket.',
+    'Comments here stay internal. People with the triage role or stronger answer the customer by starting a comment ' +
+      'with `/reply`, and solve the ticket with `/solve`; at L3, or while a draft waits, only an approver may, and an ' +
+      'approver sends a draft with the `/approve <draft-id>` shown under it. Labels `tier:*` and `priority:*` change ' +
+      'the ticket.',
     ticketMarker(ticket.id),
   ].join('\n');
 }

@@ -1,4 +1,11 @@
-import { getRepositoryRole, hasRepositoryRole, type GitHubClient, type Store, type SupportSettings } from '#platform';
+import {
+  getOwnLogin,
+  getRepositoryRole,
+  hasRepositoryRole,
+  isWrittenBy,
+  type GitHubClient,
+  type Store,
+} from '#platform';
 import {
   approveDraft,
   findByChannelId,
@@ -6,6 +13,7 @@ import {
   lockApprovalGate,
   recordDeskMessage,
   removeHostileCharacters,
+  type SupportSettings,
 } from '#domains/support';
 import { inSupportRepo, type IssueCommentPayload } from './github-payloads.ts';
 import { isApprover } from './is-approver.ts';
@@ -17,8 +25,6 @@ export interface CommentDeps {
   store: Store;
   github: GitHubClient;
   settings: Pick<SupportSettings, 'repo' | 'approvers'>;
-  /** The App's id: comments it made through any installation are its own echo. */
-  appId: string | undefined;
 }
 
 export type CommentOutcome =
@@ -41,7 +47,9 @@ export async function receiveIssueComment(deps: CommentDeps, payload: IssueComme
   if (payload.action !== 'created') return { did: 'ignored', why: `comments ${payload.action} are not messages` };
   if (repo === undefined || !inSupportRepo(payload, repo)) return { did: 'ignored', why: 'not the support repository' };
   if (payload.issue.pull_request !== undefined) return { did: 'ignored', why: 'a pull request, not a ticket' };
-  if (comment.performed_via_github_app?.id !== undefined && String(comment.performed_via_github_app.id) === deps.appId)
+  // The App writes as its bot, `<slug>[bot]`, the same login through every installation:
+  // asked of GitHub once per client (as marked writes find their own), and only for a bot.
+  if (sender.type === 'Bot' && isWrittenBy(comment, await getOwnLogin(deps.github)))
     return { did: 'ignored', why: "the desk's own comment (made by this App)" };
   if (hasOriginMarker(body)) return { did: 'ignored', why: "the desk's own comment (origin marker)" };
   if (sender.type === 'Bot')

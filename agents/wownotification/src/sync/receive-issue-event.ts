@@ -1,5 +1,12 @@
-import { getRepositoryRole, hasRepositoryRole, type GitHubClient, type Store, type SupportSettings } from '#platform';
-import { findTicket, lockApprovalGate, recordDeskMessage, setTicketRouting, type Ticket } from '#domains/support';
+import { getRepositoryRole, hasRepositoryRole, type GitHubClient, type HandlerContext, type Store } from '#platform';
+import {
+  findTicket,
+  lockApprovalGate,
+  recordDeskMessage,
+  setTicketRouting,
+  type SupportSettings,
+  type Ticket,
+} from '#domains/support';
 import { inSupportRepo, type IssueEventPayload } from './github-payloads.ts';
 import { isApprover } from './is-approver.ts';
 import { deskAuthor, judgeLabel, type Commenter, type LabelRequest } from './issue-commands.ts';
@@ -16,6 +23,8 @@ export interface IssueEventDeps {
   store: Store;
   github: GitHubClient;
   settings: Pick<SupportSettings, 'repo' | 'approvers'>;
+  /** The handler's `emit`: `support.ticket.rerouted` is written with `{ tx }`, so it commits with the change. */
+  emit: HandlerContext<unknown, unknown>['emit'];
 }
 
 /**
@@ -24,8 +33,9 @@ export interface IssueEventDeps {
  * labeller may (judgeLabel: `triage` or stronger, and an approver to take a ticket out of
  * L3 or to change the tier while a draft waits). A refused label leaves the ticket as it
  * was, with a note from the desk naming who was refused and why; the sync that follows
- * puts the issue's labels back. The desk's own label and state writes come from its bot
- * and are dropped here.
+ * puts the issue's labels back. A move is announced as `support.ticket.rerouted` in the
+ * transaction that makes it. The desk's own label and state writes come from its bot and
+ * are dropped here.
  */
 export async function receiveIssueEvent(deps: IssueEventDeps, payload: IssueEventPayload): Promise<IssueEventOutcome> {
   const repo = deps.settings.repo;
@@ -76,6 +86,17 @@ export async function receiveIssueEvent(deps: IssueEventDeps, payload: IssueEven
         tx,
         ticketId,
         note(`${changes.map((k) => `${k} set to ${label[k] ?? ''}`).join(', ')} by ${by} (label ${name}).`),
+      );
+      // The desk brings in the specialist for the new tier. Announced in this transaction:
+      // emitted after it, a crash in between would lose the event for good, since the
+      // retry finds the ticket moved already and changes nothing.
+      await deps.emit(
+        {
+          type: 'support.ticket.rerouted',
+          subject: ticketId,
+          data: { ticketId, tier: ticket.tier, priority: ticket.priority, previousTier: previous.tier },
+        },
+        { tx },
       );
       return { did: 'rerouted', ticket, previous };
     });

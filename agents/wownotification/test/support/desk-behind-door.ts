@@ -72,7 +72,7 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     });
   });
   await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
-  const config = loadConfig({
+  const env = {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     AGENTS_DIR: agentsDir,
@@ -86,7 +86,8 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     APP_ID: String(appId),
     PRIVATE_KEY: privateKey,
     WEBHOOK_SECRET: webhookSecret,
-  });
+  };
+  const config = loadConfig(env);
   const log = createLogger('silent');
   const runtime: Runtime = await openRuntime(config, log);
   const host: AgentHost = await createAgentHost({
@@ -97,6 +98,8 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     metrics: runtime.metrics,
     agentsDir,
     ids: ['wownotification', 'wowsupport', 'wowsearch'],
+    // Agents' settings (the desk's SUPPORT_* ones too) from this environment, never the shell's.
+    env,
     github: createGitHubPort({
       credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },
       fetch: github.fetch,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { doubleAppLogin } from '../../../../test/doubles/github-api.ts';
 import { examplePayload } from '../../../../test/support/github-webhooks.ts';
 
 // Deliveries from the support repository acme/support, built on GitHub's published
@@ -42,7 +43,8 @@ export function commentPayload(c: CommentBy): Record<string, unknown> {
       id: c.commentId,
       body: c.body,
       user: user(c.login, c.type ?? 'User'),
-      performed_via_github_app: c.viaApp === undefined ? null : { id: c.viaApp, slug: 'waooaw' },
+      performed_via_github_app:
+        c.viaApp === undefined ? null : { id: c.viaApp, slug: doubleAppLogin.replace(/\[bot\]$/, '') },
     },
     installation: { id: installationId },
   };
