@@ -3,20 +3,15 @@
 // and L3 drafts what a person approves. Every change it makes is announced, so that
 // WowNotification delivers the answers and keeps the ticket's issue in step; a person
 // moving a ticket by label on that issue comes back as support.ticket.rerouted.
-// It also watches every agent's health and opens an incident when it regresses, and sweeps
-// the tickets' SLA clocks: a ticket close to breach at L1 goes to L2.
+// It also sweeps the tickets' SLA clocks: a ticket close to breach at L1 goes to L2.
 import { z } from 'zod';
 import { defineAgent, type AgentContext } from '#platform';
+import { pruneIdempotency } from '#domains/support';
 import { answerTicket } from './handlers/answer-ticket.ts';
 import { escalateNearBreach } from './handlers/escalate-near-breach.ts';
 import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
 import { runEvery } from './handlers/run-every.ts';
-import { watchIncidents } from './handlers/watch-incidents.ts';
 import { watchSla } from './handlers/watch-sla.ts';
-import { pruneExpired } from './housekeeping/prune-expired.ts';
-
-// `wow support` (cli/commands/support.ts) lists incidents and the agents customers use.
-export { addCustomerAgent, openIncidents, type Incident } from './incidents/incident-store.ts';
 
 const ticketEvent = z.object({ ticketId: z.uuid() });
 // WowNotification's, when a person's label on the ticket's issue moved it.
@@ -42,17 +37,15 @@ export default defineAgent({
     'support.ticket.rerouted': reroutedEvent,
   },
   async start(ctx) {
-    const { incidentCheckMs, slaSweepMs } = ctx.config.support;
+    const { slaSweepMs } = ctx.config.support;
     timers = [
-      // Agents' health is judged here too: a regression opens one incident issue.
-      ...(incidentCheckMs > 0 ? [watchIncidents(ctx, incidentCheckMs)] : []),
       // The runtime wakes agents only on events: the SLA clocks are swept on a timer.
       ...(slaSweepMs > 0 ? [watchSla(ctx, slaSweepMs)] : []),
-      // Hourly: expired Idempotency-Key answers and health minutes no baseline reads.
+      // Hourly: expired Idempotency-Key answers.
       runEvery(
         3_600_000,
         async () => {
-          await pruneExpired(ctx.store, ctx.clock());
+          await pruneIdempotency(ctx.store, ctx.clock());
         },
         ctx.log,
         'could not prune expired support rows; trying again in an hour',
