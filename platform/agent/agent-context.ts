@@ -5,6 +5,7 @@ import type { CloudEvent, EventInput } from '../bus/envelope.ts';
 import type { DeadLetterQueue, PublishResult } from '../bus/bus.ts';
 import type { GitHubClient, GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
+import type { AgentRow } from '../registry/list-agents.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 
 /**
@@ -74,6 +75,11 @@ interface ContextBase<Settings> {
   readonly llm: LlmClient | undefined;
   readonly clock: () => Date;
   readonly deadLetters: Pick<DeadLetterQueue, 'list'>;
+  /**
+   * The registry's agents, each Available, Working or Offline as the platform judges
+   * liveness (its heartbeat timeout), read through `db` (a transaction) or the store.
+   */
+  agents(db?: PgQueryable): Promise<AgentRow[]>;
   emit: AgentContext['emit'];
   request: AgentContext['request'];
   once: AgentContext['once'];

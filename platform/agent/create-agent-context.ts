@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
 import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
+import { listAgents } from '../registry/list-agents.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 import type { AgentContext, DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent-context.ts';
 import type { AgentManifest } from './manifest-schema.ts';
@@ -102,10 +103,25 @@ export function createAgentContext(s: AgentServices, event: CloudEvent, delivery
   };
 }
 
-/** A version-2 agent's setup context: its settings instead of the platform's Config, no delivery. */
+/** What every part of a version-2 agent gets: its settings instead of the platform's Config. */
+function createContextBase<Settings>(
+  s: AgentServices,
+  settings: Settings,
+  parent?: CloudEvent,
+): SetupContext<Settings> {
+  const { config: _config, github, ...base } = createBaseContext(s, parent);
+  const { heartbeatTimeoutMs } = s.config.agents;
+  return {
+    ...base,
+    settings,
+    githubApp: github,
+    agents: (db = s.store) => listAgents(db, { heartbeatTimeoutMs }),
+  };
+}
+
+/** A version-2 agent's setup context: no delivery. */
 export function createSetupContext<Settings>(s: AgentServices, settings: Settings): SetupContext<Settings> {
-  const { config: _config, github, ...base } = createBaseContext(s);
-  return { ...base, settings, githubApp: github };
+  return createContextBase(s, settings);
 }
 
 /** The installation a GitHub delivery came from: the door puts its id beside the payload (`data.installationId`). */
@@ -123,14 +139,11 @@ export function createHandlerContext<Settings, State>(
   delivery: Delivery,
 ): HandlerContext<Settings, State> {
   const log = s.log.child({ agent: s.manifest.id, eventId: event.id, type: event.type, attempt: delivery.attempt });
-  const { config: _config, github, ...base } = createBaseContext({ ...s, log }, event);
   const installation = installationOf(event);
   return {
-    ...base,
-    settings,
+    ...createContextBase({ ...s, log }, settings, event),
     state,
-    githubApp: github,
-    github: installation === undefined ? undefined : github?.forInstallation(installation),
+    github: installation === undefined ? undefined : s.github?.forInstallation(installation),
     event,
     signal: delivery.signal,
     delivery: deliveryInfo(s, event, delivery),
@@ -145,6 +158,5 @@ export function createScheduleContext<Settings, State>(
   signal: AbortSignal,
 ): ScheduleContext<Settings, State> {
   const log = s.log.child({ agent: s.manifest.id, schedule: schedule.name });
-  const { config: _config, github, ...base } = createBaseContext({ ...s, log });
-  return { ...base, settings, state, githubApp: github, schedule, signal };
+  return { ...createContextBase({ ...s, log }, settings), state, schedule, signal };
 }

@@ -1,82 +1,44 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { storeBackends } from '../../../test/support/test-stores.ts';
-import { createLogger, type CloudEvent, type PgQueryable, type Store } from '#platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloudEvent } from '#platform';
 import { startTestAgent, type TestAgent } from '#platform/testing';
-import {
-  findTicket,
-  openTicket,
-  setTicketRouting,
-  slaClocks,
-  sweepSla,
-  ticketMessages,
-  type Priority,
-  type SlaClock,
-  type SlaClockKind,
-} from '#domains/support';
-import { watchSla } from '../src/handlers/watch-sla.ts';
+import { findTicket, setTicketRouting, sweepSla, ticketMessages } from '#domains/support';
+import { latestClock, openTicketAt, outboxed } from '#domains/support/testing';
 
 // The domain keeps the clocks (domains/support/test/sla.test.ts); here, what WowSupport
-// does with them: its timer sweeps them, and a near breach at L1 goes to L2.
+// does with them: its schedule sweeps them, and a near breach at L1 goes to L2.
 // Every time is passed in: each test starts its tickets at its own instant, years apart,
 // so the sweeps of one test find nothing of another's that is not long settled.
-const log = createLogger('silent');
 const minutes = (m: number) => m * 60_000;
 const after = (t0: Date, m: number) => new Date(t0.getTime() + minutes(m));
 
-async function open(store: Store, at: Date, priority: Priority = 'normal') {
-  return store.transaction((tx) =>
-    openTicket(tx, {
-      subject: 'Webhooks stopped arriving',
-      body: 'Since this morning no webhook reaches us.',
-      channel: 'api',
-      priority,
-      requester: { email: 'ada@example.com' },
-      at,
-    }),
-  );
-}
-
-async function clock(db: PgQueryable, ticketId: string, kind: SlaClockKind): Promise<SlaClock> {
-  const clocks = (await slaClocks(db, ticketId)).filter((c) => c.kind === kind);
-  const found = clocks.at(-1);
-  if (found === undefined) throw new Error(`ticket ${ticketId} has no ${kind} clock`);
-  return found;
-}
-
-/** The events of `type` about the ticket waiting in the outbox for the relay. */
-async function outboxed(db: PgQueryable, type: string, ticketId: string): Promise<CloudEvent[]> {
-  const { rows } = await db.query<{ event: CloudEvent }>(
-    "select event from outbox where event->>'type' = $1 and event->>'subject' = $2 order by id",
-    [type, ticketId],
-  );
-  return rows.map((r) => r.event);
-}
-
-describe.each(storeBackends('sla-timer'))("WowSupport's SLA timer on $name", (backend) => {
-  let store: Store;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ store, close } = await backend.open());
-  });
-  afterAll(async () => {
-    await close();
-  });
-
-  it("is swept by the agent's timer at the context's clock", async () => {
-    const t0 = new Date('2033-06-01T09:00:00Z');
-    const ticket = await open(store, t0, 'urgent');
-    // Only the timer is faked: the database's connections keep their own timers.
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+describe("WowSupport's SLA sweep", () => {
+  it('runs on the schedule SUPPORT_SLA_SWEEP_SECONDS sets, and finds a breach as it happens', async () => {
+    const agent = await startTestAgent({
+      agentsDir: fileURLToPath(new URL('../..', import.meta.url)),
+      id: 'wowsupport',
+      alongside: ['wowsearch'],
+      env: { SUPPORT_SLA_SWEEP_SECONDS: '1' },
+    });
     try {
-      const stop = watchSla({ store, log, clock: () => after(t0, 61) }, 60_000);
-      vi.advanceTimersByTime(60_000);
-      await stop();
+      // Opened two hours ago at urgent priority: its first response (an hour) is overdue now.
+      const ticket = await openTicketAt(agent.store, new Date(Date.now() - minutes(120)), 'urgent');
+      await agent.eventually(async () =>
+        expect(await latestClock(agent.store, ticket.id, 'first_response')).toMatchObject({
+          breachedAt: expect.any(String) as string,
+        }),
+      );
+      expect(await outboxed(agent.store, 'support.sla.breached', ticket.id)).toHaveLength(1);
+      const schedules = await agent.store.query<{ name: string; interval_ms: number }>(
+        "select name, interval_ms from agent_schedules where agent_id = 'wowsupport' order by name",
+      );
+      expect(schedules.rows).toEqual([
+        { name: 'prune', interval_ms: 3_600_000 },
+        { name: 'sla', interval_ms: 1000 },
+      ]);
     } finally {
-      vi.useRealTimers();
+      await agent.stop();
     }
-    expect(await clock(store, ticket.id, 'first_response')).toMatchObject({ breachedAt: after(t0, 61).toISOString() });
-    expect(await outboxed(store, 'support.sla.breached', ticket.id)).toHaveLength(1);
   });
 });
 
@@ -112,7 +74,7 @@ describe('WowSupport on a near breach', () => {
 
   it('escalates an L1 ticket to L2 with the reason as an internal note, once', async () => {
     const t0 = new Date('2035-01-01T09:00:00Z');
-    const ticket = await open(agent.store, t0);
+    const ticket = await openTicketAt(agent.store, t0);
     const event = await sweepAndDeliver(ticket.id, after(t0, 420));
     const escalated = await agent.emitted(
       'support.ticket.escalated',
@@ -144,7 +106,7 @@ describe('WowSupport on a near breach', () => {
 
   it('leaves a ticket that is past L1 as it is', async () => {
     const t0 = new Date('2036-01-01T09:00:00Z');
-    const ticket = await open(agent.store, t0);
+    const ticket = await openTicketAt(agent.store, t0);
     await agent.store.transaction((tx) => setTicketRouting(tx, ticket.id, { tier: 'L3' }));
     const event = await sweepAndDeliver(ticket.id, after(t0, 420));
     // Handled once and left alone: its run-once key is taken with the outcome.

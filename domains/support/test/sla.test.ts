@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
-import { isWowError, type CloudEvent, type PgQueryable, type Store } from '#platform';
+import { isWowError, type Store } from '#platform';
 import { csatAuthor, rateTicket, readRating, ticketCsat } from '../src/desk/csat.ts';
-import { slaClocks, sweepSla, type SlaAlert, type SlaClock, type SlaClockKind } from '../src/desk/sla.ts';
+import { slaClocks, sweepSla, type SlaAlert } from '../src/desk/sla.ts';
 import {
   findTicket,
-  openTicket,
   receiveCustomerMessage,
   recordDeskMessage,
   setTicketRouting,
   ticketMessages,
-  type Priority,
 } from '../src/desk/tickets.ts';
+import { latestClock, openTicketAt, outboxed } from '#domains/support/testing';
 
 // Every time is passed in: each test starts its tickets at its own instant, years apart,
 // so the sweeps of one test find nothing of another's that is not long settled.
@@ -20,35 +19,6 @@ const after = (t0: Date, m: number) => new Date(t0.getTime() + minutes(m));
 const desk = { author: { kind: 'human', id: 'grace' }, autoSubmitted: false } as const;
 
 const backends = storeBackends('sla');
-
-async function open(store: Store, at: Date, priority: Priority = 'normal') {
-  return store.transaction((tx) =>
-    openTicket(tx, {
-      subject: 'Webhooks stopped arriving',
-      body: 'Since this morning no webhook reaches us.',
-      channel: 'api',
-      priority,
-      requester: { email: 'ada@example.com' },
-      at,
-    }),
-  );
-}
-
-async function clock(db: PgQueryable, ticketId: string, kind: SlaClockKind): Promise<SlaClock> {
-  const clocks = (await slaClocks(db, ticketId)).filter((c) => c.kind === kind);
-  const found = clocks.at(-1);
-  if (found === undefined) throw new Error(`ticket ${ticketId} has no ${kind} clock`);
-  return found;
-}
-
-/** The events of `type` about the ticket waiting in the outbox for the relay. */
-async function outboxed(db: PgQueryable, type: string, ticketId: string): Promise<CloudEvent[]> {
-  const { rows } = await db.query<{ event: CloudEvent }>(
-    "select event from outbox where event->>'type' = $1 and event->>'subject' = $2 order by id",
-    [type, ticketId],
-  );
-  return rows.map((r) => r.event);
-}
 
 async function refusal(work: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -72,7 +42,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
 
   it("starts the first-response and resolution clocks from the targets of the ticket's priority", async () => {
     const t0 = new Date('2030-01-01T09:00:00Z');
-    const ticket = await open(store, t0, 'high');
+    const ticket = await openTicketAt(store, t0, 'high');
     const clocks = await slaClocks(store, ticket.id);
     expect(clocks.map((c) => [c.kind, c.targetMinutes, c.startedAt, c.dueAt])).toEqual([
       ['first_response', 240, t0.toISOString(), after(t0, 240).toISOString()],
@@ -80,12 +50,12 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
     ]);
     // A new priority re-targets the clocks still running, from when they started.
     await store.transaction((tx) => setTicketRouting(tx, ticket.id, { priority: 'urgent' }));
-    expect((await clock(store, ticket.id, 'first_response')).dueAt).toBe(after(t0, 60).toISOString());
+    expect((await latestClock(store, ticket.id, 'first_response')).dueAt).toBe(after(t0, 60).toISOString());
   });
 
   it('meets the first response with the first public answer (not a note or a draft), and each next response with the answer after the customer writes', async () => {
     const t0 = new Date('2031-01-01T09:00:00Z');
-    const ticket = await open(store, t0, 'high');
+    const ticket = await openTicketAt(store, t0, 'high');
     await store.transaction((tx) =>
       recordDeskMessage(tx, ticket.id, {
         ...desk,
@@ -97,7 +67,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
     await store.transaction((tx) =>
       recordDeskMessage(tx, ticket.id, { ...desk, direction: 'draft', body: 'We found the cause.', at: after(t0, 10) }),
     );
-    expect((await clock(store, ticket.id, 'first_response')).metAt).toBeNull();
+    expect((await latestClock(store, ticket.id, 'first_response')).metAt).toBeNull();
     await store.transaction((tx) =>
       recordDeskMessage(tx, ticket.id, {
         ...desk,
@@ -107,7 +77,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
         at: after(t0, 30),
       }),
     );
-    expect(await clock(store, ticket.id, 'first_response')).toMatchObject({
+    expect(await latestClock(store, ticket.id, 'first_response')).toMatchObject({
       metAt: after(t0, 30).toISOString(),
       breachedAt: null,
     });
@@ -145,7 +115,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
 
   it('stops counting while the ticket is on hold or pending the customer: due times move on by the pause', async () => {
     const t0 = new Date('2032-01-01T09:00:00Z');
-    const ticket = await open(store, t0);
+    const ticket = await openTicketAt(store, t0);
     await store.transaction((tx) =>
       recordDeskMessage(tx, ticket.id, {
         ...desk,
@@ -155,7 +125,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
         at: after(t0, 60),
       }),
     );
-    expect(await clock(store, ticket.id, 'first_response')).toMatchObject({
+    expect(await latestClock(store, ticket.id, 'first_response')).toMatchObject({
       pausedSince: after(t0, 60).toISOString(),
       dueAt: after(t0, 480).toISOString(),
     });
@@ -170,7 +140,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
         at: after(t0, 180),
       }),
     );
-    expect(await clock(store, ticket.id, 'first_response')).toMatchObject({
+    expect(await latestClock(store, ticket.id, 'first_response')).toMatchObject({
       pausedSince: null,
       pausedSeconds: 7200,
       dueAt: after(t0, 480 + 120).toISOString(),
@@ -186,11 +156,13 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
         at: after(t0, 240),
       }),
     );
-    expect(await clock(store, ticket.id, 'resolution')).toMatchObject({ pausedSince: after(t0, 240).toISOString() });
+    expect(await latestClock(store, ticket.id, 'resolution')).toMatchObject({
+      pausedSince: after(t0, 240).toISOString(),
+    });
     await store.transaction((tx) =>
       receiveCustomerMessage(tx, ticket.id, { body: 'Not quite.', channel: 'api', at: after(t0, 600) }),
     );
-    expect(await clock(store, ticket.id, 'resolution')).toMatchObject({
+    expect(await latestClock(store, ticket.id, 'resolution')).toMatchObject({
       pausedSince: null,
       pausedSeconds: (120 + 360) * 60,
       dueAt: after(t0, 4320 + 120 + 360).toISOString(),
@@ -209,7 +181,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
 
   it('reports a clock near breach and then breached exactly once, however many sweeps run at once', async () => {
     const t0 = new Date('2033-01-01T09:00:00Z');
-    const ticket = await open(store, t0, 'urgent');
+    const ticket = await openTicketAt(store, t0, 'urgent');
     const mine = (r: { breached: SlaAlert[]; nearBreach: SlaAlert[] }) => ({
       breached: r.breached.filter((a) => a.ticketId === ticket.id),
       nearBreach: r.nearBreach.filter((a) => a.ticketId === ticket.id),
@@ -239,7 +211,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
     ).map(mine);
     expect(swept.flatMap((r) => r.breached).map((b) => b.clock)).toEqual(['first_response']);
     expect(swept.flatMap((r) => r.nearBreach)).toEqual([]);
-    expect(await clock(store, ticket.id, 'first_response')).toMatchObject({
+    expect(await latestClock(store, ticket.id, 'first_response')).toMatchObject({
       breachedAt: after(t0, 61).toISOString(),
       nearBreachAt: after(t0, 50).toISOString(),
     });
@@ -261,7 +233,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
         at: after(t0, 130),
       }),
     );
-    expect(await clock(store, ticket.id, 'first_response')).toMatchObject({
+    expect(await latestClock(store, ticket.id, 'first_response')).toMatchObject({
       metAt: after(t0, 130).toISOString(),
       breachedAt: after(t0, 61).toISOString(),
     });
@@ -269,7 +241,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
 
   it('meets the resolution on solve, asks for a rating once per solve, and takes the rating only while solved', async () => {
     const t0 = new Date('2034-01-01T09:00:00Z');
-    const ticket = await open(store, t0);
+    const ticket = await openTicketAt(store, t0);
     expect(await refusal(store.transaction((tx) => rateTicket(tx, ticket.id, { rating: 'good' })))).toMatchObject({
       code: 'WOW_ERR_CSAT_UNSOLVED',
       message: expect.stringContaining('is new: a rating is taken only once the ticket is solved') as string,
@@ -284,7 +256,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
         at: after(t0, 90),
       }),
     );
-    expect(await clock(store, ticket.id, 'resolution')).toMatchObject({ metAt: after(t0, 90).toISOString() });
+    expect(await latestClock(store, ticket.id, 'resolution')).toMatchObject({ metAt: after(t0, 90).toISOString() });
     await store.transaction((tx) =>
       recordDeskMessage(tx, ticket.id, {
         ...desk,
@@ -329,7 +301,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
     await store.transaction((tx) =>
       receiveCustomerMessage(tx, ticket.id, { body: 'It broke again.', channel: 'api', at: after(t0, 200) }),
     );
-    expect(await clock(store, ticket.id, 'resolution')).toMatchObject({
+    expect(await latestClock(store, ticket.id, 'resolution')).toMatchObject({
       metAt: null,
       dueAt: after(t0, 4320 + 110).toISOString(),
     });
@@ -352,7 +324,7 @@ describe.each(backends)('SLA clocks and CSAT on $name', (backend) => {
 
   it('takes a reply to the survey as its rating without reopening the ticket; any other reply reopens it', async () => {
     const t0 = new Date('2034-06-01T09:00:00Z');
-    const ticket = await open(store, t0);
+    const ticket = await openTicketAt(store, t0);
     await store.transaction((tx) =>
       recordDeskMessage(tx, ticket.id, {
         ...desk,

@@ -44,7 +44,8 @@ export default defineAgent({
           await ctx.emit({ type: 'test.entry.recorded', data: { note: data.note } }, { tx });
           if (data.note === 'roll back') throw new Error('rolled back on purpose');
         });
-        return { seen: ctx.state.seen, hasConfig: 'config' in ctx, delivery: ctx.delivery };
+        const registry = (await ctx.agents()).map((a) => \`\${a.id} \${a.status}\`);
+        return { seen: ctx.state.seen, hasConfig: 'config' in ctx, delivery: ctx.delivery, registry };
       },
     },
     'test.entry.failing': {
@@ -221,8 +222,11 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
       seen: string[];
       hasConfig: boolean;
       delivery: { attempt: number; isLastAttempt: boolean };
+      registry: string[];
     }>(event('test.entry.added', { amount: '41', note: 'rent' }), { timeoutMs: 5000 });
     expect(reply.seen).toEqual(['entry:rent:42']);
+    // The registry as the platform judges liveness: the agent itself, working on this very event.
+    expect(reply.registry).toContain('ledger Working');
     expect(reply.hasConfig).toBe(false);
     expect(reply.delivery).toMatchObject({ attempt: 1, isLastAttempt: false });
   });

@@ -17,7 +17,8 @@ export async function templateAtVersion(templatesDir: string, name: string, vers
     throw createError('WOW_ERR_FACTORY_HISTORY', {
       template: name,
       version,
-      reason: `${templatesDir} is not in a git repository`,
+      // Not the folder's path: the message can land in an issue comment, and a server's paths are not the requester's business.
+      reason: 'the templates folder is not in a git repository',
     });
   const path = relative(top, folder).split('\\').join('/');
   const commits = (await runGit(top, ['log', '--format=%H', '--', `${path}/template.yml`])).split('\n').filter(Boolean);

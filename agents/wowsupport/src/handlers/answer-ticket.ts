@@ -1,6 +1,6 @@
-import { listAgents, type AgentContext } from '#platform';
 import { isRecipientVerified } from '#domains/support';
 import { findTicket, killSwitch, recordDeskMessage, supportErrors, ticketMessages } from '#domains/support';
+import type { DeskContext } from '../desk-settings.ts';
 import { openIncidents } from '../../../wowanalytics/src/index.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
 import { asksForPerson, decideL1, defaultL1Policy, questionOf } from '../tiers/answer-at-l1.ts';
@@ -45,7 +45,7 @@ type Plan =
  * takes it from there: the model is asked once per event. The plan is written once per
  * event too, and only if the ticket has not moved on meanwhile.
  */
-export async function answerTicket(ctx: AgentContext, eventId: string, ticketId: string): Promise<AnswerOutcome> {
+export async function answerTicket(ctx: DeskContext, eventId: string, ticketId: string): Promise<AnswerOutcome> {
   const stop = await killSwitch(ctx.store);
   if (stop.on)
     return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
@@ -93,7 +93,7 @@ export async function answerTicket(ctx: AgentContext, eventId: string, ticketId:
 }
 
 /** L1's plan for an event: the one an earlier attempt recorded, else made now and recorded. */
-async function planOnce(ctx: AgentContext, key: string, ticketId: string): Promise<Plan> {
+async function planOnce(ctx: DeskContext, key: string, ticketId: string): Promise<Plan> {
   const recorded = await recordedOnce<Plan>(ctx, key);
   if (recorded !== undefined) return recorded;
   const fresh = await planL1(ctx, ticketId);
@@ -101,7 +101,7 @@ async function planOnce(ctx: AgentContext, key: string, ticketId: string): Promi
   return ctx.once(key, () => Promise.resolve(fresh));
 }
 
-async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
+async function planL1(ctx: DeskContext, ticketId: string): Promise<Plan> {
   const db = ctx.store;
   const ticket = await findTicket(db, ticketId);
   if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
@@ -127,9 +127,7 @@ async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
     return { did: 'escalated', latestId, confidence: 0, reason: 'the customer asks for a person' };
   // "Is <agent> working?" is answered from the registry, not from an article; other
   // questions never read it.
-  const named = asksStatus.test(question)
-    ? agentsConcerned(question, await listAgents(db, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs }), [])
-    : [];
+  const named = asksStatus.test(question) ? agentsConcerned(question, await ctx.agents(db), []) : [];
   const status = named.length === 0 ? undefined : decideStatusAnswer(named, await openIncidents(db));
   if (status?.answer === true)
     return {
@@ -143,7 +141,7 @@ async function planL1(ctx: AgentContext, ticketId: string): Promise<Plan> {
     };
   if (status?.answer === false) return { did: 'escalated', latestId, confidence: 1, reason: status.reason };
   const hits = await askWowSearch(ctx, question);
-  const policy = { ...defaultL1Policy, threshold: ctx.config.support.l1Threshold };
+  const policy = { ...defaultL1Policy, threshold: ctx.settings.support.l1Threshold };
   const decision = decideL1(hits, policy);
   if (!decision.answer) return { did: 'escalated', latestId, confidence: decision.confidence, reason: decision.reason };
   // The model sees the articles the rules would answer from: those of allowed intents above the threshold.

@@ -1,5 +1,5 @@
-import { type AgentContext } from '#platform';
 import { findTicket, recordDeskMessage, supportErrors, type SlaAlert } from '#domains/support';
+import type { DeskContext } from '../desk-settings.ts';
 import { self } from './answer-ticket.ts';
 
 export type NearBreachOutcome = { did: 'skipped'; why: string } | { did: 'escalated'; tier: 'L2'; reason: string };
@@ -16,7 +16,7 @@ const clockNames = {
  * target. Once per event; a ticket already past L1, solved or closed stays as it is.
  */
 export async function escalateNearBreach(
-  ctx: AgentContext,
+  ctx: DeskContext,
   eventId: string,
   alert: SlaAlert,
 ): Promise<NearBreachOutcome> {

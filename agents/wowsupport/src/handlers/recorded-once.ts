@@ -1,4 +1,4 @@
-import type { AgentContext } from '#platform';
+import type { HandlerContext } from '#platform';
 
 /** Thrown by the probe's effect only, so a miss is told apart from a failure. */
 class NotRecorded extends Error {}
@@ -9,7 +9,10 @@ class NotRecorded extends Error {}
  * stays free for the work that follows. It lets slow work that must stay outside a
  * transaction (a model's reply, a request over the bus) be skipped on a retry.
  */
-export async function recordedOnce<T>(ctx: Pick<AgentContext, 'once'>, key: string): Promise<T | undefined> {
+export async function recordedOnce<T>(
+  ctx: Pick<HandlerContext<unknown, unknown>, 'once'>,
+  key: string,
+): Promise<T | undefined> {
   const miss = new NotRecorded(`nothing recorded for ${key}`);
   try {
     return await ctx.once<T>(key, () => Promise.reject(miss));

@@ -1,4 +1,4 @@
-import { listAgents, type AgentContext, type PgQueryable } from '#platform';
+import type { PgQueryable } from '#platform';
 import {
   draftAnswer,
   findTicket,
@@ -10,6 +10,7 @@ import {
   type Ticket,
   supportErrors,
 } from '#domains/support';
+import type { DeskContext } from '../desk-settings.ts';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
 import { questionMaxLength } from '../tiers/answer-at-l1.ts';
@@ -33,7 +34,7 @@ const specialistId = (topic: string) => `${self.id}/${topic}`;
  * outage go to L3 as a draft for an approver. When the customer replies that a
  * specialist's answer did not solve it, the ticket goes to L3. Once per event.
  */
-export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: string): Promise<RouteOutcome> {
+export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: string): Promise<RouteOutcome> {
   const stop = await killSwitch(ctx.store);
   if (stop.on)
     return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
@@ -50,7 +51,7 @@ export async function routeTicket(ctx: AgentContext, eventId: string, ticketId: 
     const messages = await ticketMessages(tx, ticketId);
     if (ticket.topic !== null) return afterSpecialist(tx, ticket.id, ticket.topic, messages);
     const text = customerText(ticket, messages);
-    const registry = await listAgents(tx, { heartbeatTimeoutMs: ctx.config.agents.heartbeatTimeoutMs });
+    const registry = await ctx.agents(tx);
     const diagnosis = await routeToSpecialist({
       db: tx,
       deadLetters: ctx.deadLetters,
@@ -107,7 +108,7 @@ function customerText(ticket: Ticket, messages: readonly Message[]): string {
  * knowledge base is searched for the start of the text, as L1 does: a pasted log of 70,000
  * characters once made a query the embedded PGlite failed on ("bad buffer ID").
  */
-async function articlesForSpecialist(ctx: AgentContext, ticketId: string): Promise<ArticleHit[]> {
+async function articlesForSpecialist(ctx: DeskContext, ticketId: string): Promise<ArticleHit[]> {
   const ticket = await findTicket(ctx.store, ticketId);
   if (ticket?.tier !== 'L2' || ticket.topic !== null) return [];
   const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));

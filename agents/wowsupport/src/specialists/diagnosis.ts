@@ -1,4 +1,4 @@
-import type { AgentContext, AgentRow, PgQueryable } from '#platform';
+import type { AgentRow, HandlerContext, PgQueryable } from '#platform';
 import type { ArticleHit } from '../tiers/ask-wowsearch.ts';
 import type { Ticket } from '#domains/support';
 import type { Topic } from './classify-topic.ts';
@@ -6,7 +6,7 @@ import type { Topic } from './classify-topic.ts';
 /** What a specialist works from: the ticket, the platform's data, and the agents it concerns. */
 export interface SpecialistInput {
   db: PgQueryable;
-  deadLetters: AgentContext['deadLetters'];
+  deadLetters: HandlerContext<unknown, unknown>['deadLetters'];
   ticket: Ticket;
   /** The subject and what the customer wrote. */
   text: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AgentContext } from '#platform';
+import { type HandlerContext } from '#platform';
 import { createError } from '../errors.ts';
 
 /**
@@ -34,7 +34,7 @@ const searchTimeoutMs = 10_000;
  * WOW_ERR_REQUEST_TIMEOUT, which the bus retries.
  */
 export async function askWowSearch(
-  ctx: Pick<AgentContext, 'request'>,
+  ctx: Pick<HandlerContext<unknown, unknown>, 'request'>,
   question: string,
   limit = 3,
 ): Promise<ArticleHit[]> {
