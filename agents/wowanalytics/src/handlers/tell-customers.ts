@@ -7,10 +7,11 @@ import { sendIncidentNotices } from '../incidents/send-incident-notices.ts';
 export const incidentEvent = z.object({ incidentId: z.uuid() });
 
 /**
- * Tells the customers an incident affects, from its event: the look that wrote the incident
- * may go on to fail (GitHub refusing its issue, another agent's judgement), and their notice
- * does not wait for a look to succeed. A notice the look sent first is claimed, so none goes
- * twice; one the customer's endpoint refused is tried again on later looks.
+ * Tells the customers an incident affects, from its event. The look that wrote the incident
+ * sends its notices last, after the incident's issue and every other agent's judgement; if
+ * one of those fails (GitHub refusing the issue), the notice need not wait for the next
+ * look. Each notice is claimed before it is sent, so the look and this handler never both
+ * send it; one the customer's endpoint refused is tried again on later looks.
  */
 export async function tellCustomers(
   ctx: HandlerContext<AnalyticsSettings, AnalyticsState>,
