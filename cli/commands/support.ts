@@ -21,7 +21,7 @@ import {
   urlForLogs,
   type Customer,
 } from '#domains/support';
-import { addCustomerAgent, openIncidents } from '../../agents/wowsupport/src/index.ts';
+import { addCustomerAgent, openIncidents } from '../../agents/wowanalytics/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { createError as createCliError } from '../errors.ts';
 import { formatTable } from '../format-table.ts';

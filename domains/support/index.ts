@@ -16,7 +16,7 @@ export {
   type WebhookSecretColumns,
 } from './src/intake/webhook-secrets.ts';
 export { urlForLogs } from './src/intake/url-for-logs.ts';
-// Signed posts to a customer's webhook: WowNotification's delivery and the desk's incident notices.
+// Signed posts to a customer's webhook: WowNotification's delivery and WowAnalytics' incident notices.
 export {
   customerFailureOf,
   postCustomerWebhook,

@@ -6,7 +6,7 @@ const sql = { add: readSql(import.meta.url, 'add-health-minutes') };
 /**
  * Each agent's handling, counted per minute in memory and added to agent_health_minutes
  * on each heartbeat. Prometheus figures live in one process; this is the record every
- * runtime shares, from which the support desk judges an agent's baseline and regressions.
+ * runtime shares, from which WowAnalytics judges an agent's baseline and regressions.
  */
 export interface HealthRecorder {
   record(agentId: string, durationMs: number, ok: boolean, at?: Date): void;

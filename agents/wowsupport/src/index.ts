@@ -12,9 +12,6 @@ import { answerTicket } from './handlers/answer-ticket.ts';
 import { escalateNearBreach } from './handlers/escalate-near-breach.ts';
 import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
 
-// `wow support` (cli/commands/support.ts) lists incidents and the agents customers use.
-export { addCustomerAgent, openIncidents, type Incident } from './incidents/incident-store.ts';
-
 const ticketEvent = z.object({ ticketId: z.uuid() });
 // WowNotification's, when a person's label on the ticket's issue moved it.
 const reroutedEvent = z.object({ ticketId: z.uuid(), tier: z.enum(['L1', 'L2', 'L3']) });

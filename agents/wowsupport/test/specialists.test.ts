@@ -15,10 +15,9 @@ import {
   type Bus,
   type Store,
 } from '#platform';
-import { eventually, testBusDefaults } from '#platform/testing';
+import { agentEffects, eventually, testBusDefaults } from '#platform/testing';
 import { createCustomer, openTicket, recordDeskMessage, type Ticket } from '#domains/support';
-import { checkIncidents } from '../src/incidents/check-incidents.ts';
-import { addCustomerAgent } from '../src/incidents/incident-store.ts';
+import { addCustomerAgent, checkIncidents } from '../../wowanalytics/src/index.ts';
 import { createCustomerChannels, deliverOutbound } from '../../wownotification/src/index.ts';
 import { classifyTopic } from '../src/specialists/classify-topic.ts';
 import { agentsConcerned, customerAgents } from '../src/specialists/find-agents.ts';
@@ -28,6 +27,7 @@ import { importArticles, searchArticles } from '../../wowsearch/src/index.ts';
 
 const log = createLogger('silent');
 const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
+const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('the topic of a ticket', () => {
   it('puts what needs a person first: a leaked key is security, a failing API an outage, before integration', () => {
@@ -229,7 +229,9 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
 
     for (let i = 0; i < 30; i++) recorder.record('wowvision', 400, true, minute(-2));
     await recorder.flush(store);
-    await checkIncidents({ store, log, github: undefined, send: () => Promise.resolve() }, now);
+    // WowAnalytics' look, as its schedule runs it, opens the incident the specialists read.
+    const effects = await agentEffects({ store, agentsDir, id: 'wowanalytics' });
+    await checkIncidents({ store, log, ...effects, github: undefined, send: () => Promise.resolve() }, now);
     const slow = await diagnose(await ticketOf('Slow again', 'WowVision takes too long now.'), now);
     expect(slow).toMatchObject({ topic: 'performance', assignee: 'wowsupport/performance' });
     expect(slow.answer).toMatch(

@@ -1,7 +1,7 @@
 import { isRecipientVerified } from '#domains/support';
 import { findTicket, killSwitch, recordDeskMessage, supportErrors, ticketMessages } from '#domains/support';
 import type { DeskContext } from '../desk-settings.ts';
-import { openIncidents } from '../incidents/incident-store.ts';
+import { openIncidents } from '../../../wowanalytics/src/index.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
 import { asksForPerson, decideL1, defaultL1Policy, questionOf } from '../tiers/answer-at-l1.ts';
 import { askWowSearch } from '../tiers/ask-wowsearch.ts';

@@ -1,5 +1,4 @@
-import { openIncidents } from '../incidents/incident-store.ts';
-import { describeHealth } from '../incidents/judge-health.ts';
+import { describeHealth, openIncidents } from '../../../wowanalytics/src/index.ts';
 import type { Diagnosis, SpecialistInput } from './diagnosis.ts';
 import type { Topic } from './classify-topic.ts';
 

@@ -1,6 +1,10 @@
-import { healthFigures } from '../incidents/health-figures.ts';
-import { openIncidents } from '../incidents/incident-store.ts';
-import { defaultHealthPolicy, describeHealth, judgeHealth } from '../incidents/judge-health.ts';
+import {
+  defaultHealthPolicy,
+  describeHealth,
+  healthFigures,
+  judgeHealth,
+  openIncidents,
+} from '../../../wowanalytics/src/index.ts';
 import type { Diagnosis, SpecialistInput } from './diagnosis.ts';
 
 /**

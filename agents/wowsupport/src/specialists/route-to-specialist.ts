@@ -1,4 +1,4 @@
-import { openIncidents } from '../incidents/incident-store.ts';
+import { openIncidents } from '../../../wowanalytics/src/index.ts';
 import { asksStatus } from '../tiers/answer-status.ts';
 import { diagnoseBilling } from './billing.ts';
 import { classifyTopic, isL3Topic, type Topic } from './classify-topic.ts';

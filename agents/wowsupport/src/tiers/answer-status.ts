@@ -1,5 +1,5 @@
 import type { AgentRow } from '#platform';
-import type { Incident } from '../incidents/incident-store.ts';
+import type { Incident } from '../../../wowanalytics/src/index.ts';
 
 /** Words of a question about how an agent is doing; only such a question reads the registry. */
 export const asksStatus =

@@ -1,18 +1,20 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import { createGitHubPort, createHealthRecorder, createLogger, type Store } from '#platform';
-import { testGitHubPolicy } from '#platform/testing';
+import { agentEffects, testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { postCustomerWebhook, verifyCustomerWebhook } from '../src/delivery/post-customer-webhook.ts';
+import { verifyCustomerWebhook } from '#domains/support';
 import { checkIncidents, type IncidentDeps } from '../src/incidents/check-incidents.ts';
+import { createNoticeSender } from '../src/incidents/create-notice-sender.ts';
 import { addCustomerAgent } from '../src/incidents/incident-store.ts';
-import { openWebhookSecret } from '#domains/support';
 import { defaultHealthPolicy, judgeHealth, type HealthFigures } from '../src/incidents/judge-health.ts';
 
 const log = createLogger('silent');
+const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
 const span = (handled: number, errorRate: number, meanMs: number) => ({ handled, errorRate, meanMs });
 const figures = (baseline: HealthFigures['baseline'], current: HealthFigures['current']): HealthFigures => ({
   agentId: 'wowvision',
@@ -130,15 +132,10 @@ describe.each(backends)('incidents on $name', (backend) => {
     deps = {
       store,
       log,
+      ...(await agentEffects({ store, agentsDir, id: 'wowanalytics' })),
       github: { client: await port.forRepository('acme', 'support'), owner: 'acme', repo: 'support' },
-      send: async (notice, event) => {
-        await postCustomerWebhook({
-          url: notice.customer.webhookUrl,
-          secret: openWebhookSecret(notice.customer.webhookSecret, notice.customer.id, undefined),
-          deliveryId: `${notice.incident.id}:${notice.kind}`,
-          event,
-        });
-      },
+      // The customer's secret is stored in plain text above: no SUPPORT_SECRETS_KEY opens it.
+      send: createNoticeSender(undefined),
     };
     // A week of normal handling: 50 ms, 1 in 200 failing. The factory's agent is healthy throughout.
     for (let m = -180; m < -15; m += 15) {

@@ -1,4 +1,5 @@
-import { createEvent, enqueueOutbox, type GitHubClient, type Logger, type Store } from '#platform';
+import { randomUUID } from 'node:crypto';
+import type { EventInput, GitHubClient, Logger, PgQueryable, Store } from '#platform';
 import { healthFigures } from './health-figures.ts';
 import { closeIncidentIssue, createIncidentIssue, updateIncidentIssue } from './incident-issue.ts';
 import {
@@ -21,11 +22,15 @@ import {
 } from './judge-health.ts';
 import { sendIncidentNotices, type SendNotice } from './send-incident-notices.ts';
 
-export const incidentSource = 'wow/support-incidents';
-
 export interface IncidentDeps {
   store: Store;
   log: Logger;
+  /**
+   * The agent's `ctx.once` and `ctx.emit`: an incident's rows, its notices and its event
+   * are written in one transaction, so the event leaves exactly when the incident is kept.
+   */
+  once<T>(key: string, effect: (tx: PgQueryable) => Promise<T>): Promise<T>;
+  emit(event: Omit<EventInput, 'source'>, opts: { tx: PgQueryable }): Promise<void>;
   /** The support repository's client; undefined: incidents are kept and told, with no issue. */
   github: { client: GitHubClient; owner: string; repo: string } | undefined;
   send: SendNotice;
@@ -77,19 +82,20 @@ async function openIncident(
   now: Date,
 ): Promise<IncidentOutcome | undefined> {
   const repo = deps.github === undefined ? undefined : { owner: deps.github.owner, repo: deps.github.repo };
-  const incident = await deps.store.transaction(async (tx) => {
-    const made = await insertIncident(tx, { agentId: f.agentId, signals, figures: f, now, repo });
+  // A fresh id per look: the unique open incident per agent, not the key, makes a second look find it taken.
+  const id = randomUUID();
+  const incident = await deps.once(`incident:${id}:opened`, async (tx) => {
+    const made = await insertIncident(tx, { id, agentId: f.agentId, signals, figures: f, now, repo });
     if (made === undefined) return undefined;
     await queueIncidentNotices(tx, made, 'opened');
-    await enqueueOutbox(
-      tx,
-      createEvent({
-        source: incidentSource,
+    await deps.emit(
+      {
         type: 'support.incident.opened',
         subject: made.id,
         partitionkey: f.agentId,
         data: { incidentId: made.id, agentId: f.agentId, signals, figures: f },
-      }),
+      },
+      { tx },
     );
     return made;
   });
@@ -133,22 +139,24 @@ async function judgeOpenIncident(
       await updateIncidentIssue(deps.github.client, deps.github, issue, incident, f, now, undefined);
     return { agentId: incident.agentId, did: 'recovering', incidentId: incident.id, healthyChecks };
   }
-  const closed = await deps.store.transaction(async (tx) => {
-    if (!(await closeIncident(tx, incident.id, now))) return false;
+  // Closed once per incident. A look that finds the close recorded by another (the ledger
+  // answers with that look's token, not its own) leaves the issue and the log to that one.
+  const token = randomUUID();
+  const closedBy = await deps.once(`incident:${incident.id}:resolved`, async (tx) => {
+    if (!(await closeIncident(tx, incident.id, now))) return null;
     await queueIncidentNotices(tx, incident, 'resolved');
-    await enqueueOutbox(
-      tx,
-      createEvent({
-        source: incidentSource,
+    await deps.emit(
+      {
         type: 'support.incident.resolved',
         subject: incident.id,
         partitionkey: incident.agentId,
         data: { incidentId: incident.id, agentId: incident.agentId, figures: f },
-      }),
+      },
+      { tx },
     );
-    return true;
+    return token;
   });
-  if (!closed) return undefined;
+  if (closedBy !== token) return undefined;
   deps.log.info(
     { agent: incident.agentId, incident: incident.id },
     'incident closed: the agent is back within its baseline',

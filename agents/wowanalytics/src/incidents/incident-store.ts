@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readSql, type PgQueryable } from '#platform';
 import { storedWebhookSecret, type StoredWebhookSecret, type WebhookSecretColumns } from '#domains/support';
 import type { HealthFigures, Signal } from './judge-health.ts';
@@ -48,10 +47,11 @@ const incidentOf = (r: IncidentRow): Incident => ({
   issueNumber: r.issue_number,
 });
 
-/** Opens the agent's incident; undefined when one is open already (another runtime was first). */
+/** Opens the agent's incident as `id`; undefined when one is open already (another look was first). */
 export async function insertIncident(
   db: PgQueryable,
   input: {
+    id: string;
     agentId: string;
     signals: Signal[];
     figures: HealthFigures;
@@ -59,7 +59,7 @@ export async function insertIncident(
     repo: { owner: string; repo: string } | undefined;
   },
 ): Promise<Incident | undefined> {
-  const id = randomUUID();
+  const { id } = input;
   const { rows } = await db.query(sql.insert, [
     id,
     input.agentId,
@@ -135,8 +135,12 @@ export interface IncidentNotice {
   customer: { id: string; webhookUrl: string; webhookSecret: StoredWebhookSecret };
 }
 
-/** Notices due to be sent (new, or an earlier attempt two minutes old), claimed by this caller. */
-export async function claimIncidentNotices(db: PgQueryable, now: Date): Promise<IncidentNotice[]> {
+/** Notices due to be sent (new, or an earlier attempt two minutes old), claimed by this caller: all, or one incident's. */
+export async function claimIncidentNotices(
+  db: PgQueryable,
+  now: Date,
+  incidentId: string | undefined,
+): Promise<IncidentNotice[]> {
   const { rows } = await db.query<
     IncidentRow &
       WebhookSecretColumns & {
@@ -146,7 +150,7 @@ export async function claimIncidentNotices(db: PgQueryable, now: Date): Promise<
         webhook_url: string;
         closed_at: Date | string | null;
       }
-  >(sql.claimNotices, [now.toISOString()]);
+  >(sql.claimNotices, [now.toISOString(), incidentId ?? null]);
   // Only customers with a secret get notices (insert-incident-notices.sql).
   return rows.flatMap((r) => {
     const webhookSecret = storedWebhookSecret(r);

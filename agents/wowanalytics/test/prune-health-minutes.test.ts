@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHealthRecorder, type Store } from '#platform';
 import { storeBackends } from '../../../test/support/test-stores.ts';
-import { pruneExpired } from '../src/housekeeping/prune-expired.ts';
+import { pruneHealthMinutes } from '../src/housekeeping/prune-health-minutes.ts';
 
-// The domain's Idempotency-Key answers are pruned by the domain (domains/support/test/prune-idempotency.test.ts);
-// here, the hourly sweep as a whole and the health minutes it drops.
-describe.each(storeBackends('housekeeping'))('pruning what the desk no longer needs on $name', (backend) => {
+// The hourly `prune` schedule: agents' health minutes older than any baseline reads.
+describe.each(storeBackends('housekeeping'))('pruning health minutes on $name', (backend) => {
   let store: Store;
   let close: () => Promise<void>;
   beforeAll(async () => {
@@ -22,10 +21,10 @@ describe.each(storeBackends('housekeeping'))('pruning what the desk no longer ne
     recorder.record('wowvision', 10, true, new Date(now.getTime() - 9 * 24 * 3_600_000));
     await recorder.flush(store);
 
-    expect(await pruneExpired(store, now)).toEqual({ idempotencyKeys: 0, healthMinutes: 1 });
+    expect(await pruneHealthMinutes(store, now)).toBe(1);
     expect((await store.query<{ n: number }>('select count(*)::int as n from agent_health_minutes')).rows[0]?.n).toBe(
       1,
     );
-    expect(await pruneExpired(store, now)).toEqual({ idempotencyKeys: 0, healthMinutes: 0 });
+    expect(await pruneHealthMinutes(store, now)).toBe(0);
   });
 });

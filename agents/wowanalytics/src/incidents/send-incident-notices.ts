@@ -6,12 +6,19 @@ import { describeHealth } from './judge-health.ts';
 export type SendNotice = (notice: IncidentNotice, event: { type: string; data: unknown }) => Promise<void>;
 
 /**
- * Sends every notice that is due. Each is claimed first (a two-minute lease), so two
- * runtimes never send the same one at once; one that fails is tried again on a later look.
+ * Sends every notice that is due (`incidentId`: only that incident's). Each is claimed
+ * first (a two-minute lease), so two runtimes never send the same one at once; one that
+ * fails is tried again on a later look.
  */
-export async function sendIncidentNotices(db: PgQueryable, send: SendNotice, now: Date, log: Logger): Promise<number> {
+export async function sendIncidentNotices(
+  db: PgQueryable,
+  send: SendNotice,
+  now: Date,
+  log: Logger,
+  opts: { incidentId?: string } = {},
+): Promise<number> {
   let sent = 0;
-  for (const notice of await claimIncidentNotices(db, now)) {
+  for (const notice of await claimIncidentNotices(db, now, opts.incidentId)) {
     const { incident } = notice;
     const event = {
       type: `support.incident.${notice.kind}`,
