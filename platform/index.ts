@@ -14,7 +14,13 @@ export type {
   ScheduleContext,
   SetupContext,
 } from './agent/agent-context.ts';
-export { readAgentSettings, readSharedSettings, settingsPrefix, sharedSettings } from './config/agent-settings.ts';
+export {
+  readAgentSettings,
+  readSharedSettings,
+  settingsPrefix,
+  sharedSettings,
+  sharedVariables,
+} from './config/agent-settings.ts';
 export type { AgentManifest } from './agent/manifest-schema.ts';
 export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/create-agent-host.ts';
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
@@ -47,7 +53,7 @@ export type { AgentDeployed, AgentRelease } from './deploy/agent-release.ts';
 export { changedAgents, type ChangedAgents } from './deploy/changed-agents.ts';
 export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
 export { deployedEventType, rollbackVersion } from './deploy/version-registry.ts';
-export { loadConfig, type Config, type GitHubAppCredentials, type SupportSettings } from './config/load-config.ts';
+export { loadConfig, type Config, type GitHubAppCredentials } from './config/load-config.ts';
 export { createError, errors as platformErrors } from './errors/errors.ts';
 export {
   defineErrors,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { type Bus, type Config, type Logger, type Metrics, type Store } from '#platform';
+import { readSharedSettings, type Bus, type Config, type Logger, type Metrics, type Store } from '#platform';
+import { supportSettings, type SupportSettings } from '#domains/support';
 import { createError } from '../errors.ts';
 import { createProbotDoor } from '../probot/create-probot-door.ts';
 import { missingCredentialsMessage } from '../probot/missing-credentials-message.ts';
@@ -16,6 +17,8 @@ export interface ServerDeps {
   store: Store;
   log: Logger;
   metrics: Metrics;
+  /** The support desk's settings (SUPPORT_*), which `wow start` reads; default: every one unset. */
+  support?: SupportSettings;
   /** The rate limits' windows (the ticket API's, the web form's) are read from it; tests pin it. */
   clock?: () => Date;
 }
@@ -104,14 +107,15 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   // The support desk's customer doors: the ticket API and the web form.
+  const support = deps.support ?? readSharedSettings(supportSettings, {});
   await app.register(ticketRoutes, {
     store: deps.store,
-    rateLimitPerMinute: config.support.rateLimitPerMinute,
+    rateLimitPerMinute: support.rateLimitPerMinute,
     clock: deps.clock ?? (() => new Date()),
   });
   await app.register(supportForm, {
     store: deps.store,
-    settings: config.support.form,
+    settings: support.form,
     clock: deps.clock ?? (() => new Date()),
   });
 

@@ -3,8 +3,23 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpListener, type SmtpListener } from '../email/smtp-listener.ts';
 import { createServer } from '../server/create-server.ts';
-import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '#platform';
-import { createCustomer, findByChannelId, findTicket, issueApiKey, ticketMessages } from '#domains/support';
+import {
+  createBus,
+  createLogger,
+  createMetrics,
+  loadConfig,
+  readSharedSettings,
+  type Bus,
+  type Store,
+} from '#platform';
+import {
+  createCustomer,
+  findByChannelId,
+  findTicket,
+  issueApiKey,
+  ticketMessages,
+  supportSettings,
+} from '#domains/support';
 import { hostileJsonBodies, hostileTexts } from '../../test/fixtures/hostile/corpus.ts';
 import { uniqueName } from '../../test/support/servers.ts';
 import { storeBackends } from '../../test/support/test-stores.ts';
@@ -40,7 +55,8 @@ describe("hostile text at the support desk's doors", () => {
       log,
     });
     server = await createServer({
-      config: loadConfig({ SUPPORT_RATE_LIMIT_PER_MINUTE: '100000' }),
+      config: loadConfig({}),
+      support: readSharedSettings(supportSettings, { SUPPORT_RATE_LIMIT_PER_MINUTE: '100000' }),
       bus,
       store,
       log,

@@ -2,8 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../test/support/test-stores.ts';
 import { createServer } from '../server/create-server.ts';
-import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '#platform';
-import { createCustomer, issueApiKey, recordDeskMessage, revokeApiKey } from '#domains/support';
+import {
+  createBus,
+  createLogger,
+  createMetrics,
+  loadConfig,
+  readSharedSettings,
+  type Bus,
+  type Store,
+} from '#platform';
+import { createCustomer, issueApiKey, recordDeskMessage, revokeApiKey, supportSettings } from '#domains/support';
 import { uniqueName } from '../../test/support/servers.ts';
 
 const log = createLogger('silent');
@@ -22,6 +30,7 @@ describe.each(backends)('the ticket API on $name', (backend) => {
   const serve = async (env: Record<string, string>) => {
     const s = await createServer({
       config: loadConfig(env),
+      support: readSharedSettings(supportSettings, env),
       bus,
       store,
       log,

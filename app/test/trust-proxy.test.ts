@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../server/create-server.ts';
-import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '#platform';
+import {
+  createBus,
+  createLogger,
+  createMetrics,
+  loadConfig,
+  readSharedSettings,
+  type Bus,
+  type Store,
+} from '#platform';
+import { supportSettings } from '#domains/support';
 import { testBusDefaults } from '#platform/testing';
 import { storeBackends } from '../../test/support/test-stores.ts';
 
@@ -27,7 +36,8 @@ describe('the client address behind a proxy', () => {
   });
   const serve = async (env: Record<string, string>) => {
     const server = await createServer({
-      config: loadConfig({ SUPPORT_FORM_PER_IP_PER_HOUR: '2', ...env }),
+      config: loadConfig(env),
+      support: readSharedSettings(supportSettings, { SUPPORT_FORM_PER_IP_PER_HOUR: '2' }),
       bus,
       store,
       log,

@@ -1,8 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../server/create-server.ts';
-import { createBus, createLogger, createMetrics, loadConfig, type Bus, type Store } from '#platform';
-import { findTicket } from '#domains/support';
+import {
+  createBus,
+  createLogger,
+  createMetrics,
+  loadConfig,
+  readSharedSettings,
+  type Bus,
+  type Store,
+} from '#platform';
+import { findTicket, supportSettings } from '#domains/support';
 import { storeBackends } from '../../test/support/test-stores.ts';
 
 // The web form is open to anyone, so what anyone can do with it is bounded: how often, and
@@ -24,7 +32,11 @@ describe.each(storeBackends('webform_abuse'))('the support web form against abus
       log,
     });
     server = await createServer({
-      config: loadConfig({ SUPPORT_FORM_PER_IP_PER_HOUR: '3', SUPPORT_FORM_PER_EMAIL_PER_HOUR: '2' }),
+      config: loadConfig({}),
+      support: readSharedSettings(supportSettings, {
+        SUPPORT_FORM_PER_IP_PER_HOUR: '3',
+        SUPPORT_FORM_PER_EMAIL_PER_HOUR: '2',
+      }),
       bus,
       store,
       log,
@@ -119,7 +131,8 @@ describe.each(storeBackends('webform_abuse'))('the support web form against abus
 
   it('counts the tickets for all the addresses of one domain too, against a higher limit of its own', async () => {
     const domainServer = await createServer({
-      config: loadConfig({
+      config: loadConfig({}),
+      support: readSharedSettings(supportSettings, {
         SUPPORT_FORM_PER_IP_PER_HOUR: '100',
         SUPPORT_FORM_PER_EMAIL_PER_HOUR: '2',
         SUPPORT_FORM_PER_DOMAIN_PER_HOUR: '4',

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { isWowError, type Store, type SupportSettings } from '#platform';
-import { signSubmission, submitWebForm } from '#domains/support';
+import { isWowError, type Store } from '#platform';
+import { signSubmission, submitWebForm, type SupportSettings } from '#domains/support';
 import { readFormBody } from './read-form-body.ts';
 import { renderConfirmation, renderFailure, renderRateLimited, renderSupportForm } from './support-form-page.ts';
 
 export interface SupportFormOptions {
   store: Store;
-  /** config.support.form: the limits per client and per email address, the submission key. */
+  /** The desk's SUPPORT_FORM_* settings: the limits per client and per email address, the submission key. */
   settings: SupportSettings['form'];
   /** The rate limit's hour windows are read from it; tests pin it. */
   clock: () => Date;

@@ -14,7 +14,7 @@ import { readJsonBody } from './read-json-body.ts';
 
 export interface TicketRoutesOptions {
   store: Store;
-  /** config.support.rateLimitPerMinute: requests per customer per minute. */
+  /** The desk's SUPPORT_RATE_LIMIT_PER_MINUTE: requests per customer per minute. */
   rateLimitPerMinute: number;
   clock: () => Date;
 }

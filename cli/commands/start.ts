@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
-import { createAgentHost, createGitHubPort, createLogger, loadConfig, openRuntime } from '#platform';
+import {
+  createAgentHost,
+  createGitHubPort,
+  createLogger,
+  loadConfig,
+  openRuntime,
+  readSharedSettings,
+} from '#platform';
+import { supportSettings } from '#domains/support';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
 
@@ -11,6 +19,8 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
     )
     .action(async () => {
       const config = loadConfig(io.env);
+      // The desk's doors (the ticket API, the form, mail) read its settings; a bad one stops here, before anything opens.
+      const support = readSharedSettings(supportSettings, io.env);
       const log = createLogger(config.logLevel);
       const runtime = await openRuntime(config, log);
       try {
@@ -34,6 +44,7 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
           store: runtime.store,
           log,
           metrics: runtime.metrics,
+          support,
         });
         await host.start();
         if (config.github === undefined) {
@@ -43,15 +54,15 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
         const address = await server.listen({ host: config.http.host, port: config.http.port });
         // The support desk's email door, only when SUPPORT_SMTP_PORT is set (loaded only then).
         const smtp =
-          config.support.smtpListen === undefined
+          support.smtpListen === undefined
             ? undefined
             : await (
                 await import('../../app/email/smtp-listener.ts')
               ).startSmtpListener({
-                ...config.support.smtpListen,
+                ...support.smtpListen,
                 store: runtime.store,
                 log,
-                deskAddress: config.support.emailFrom,
+                deskAddress: support.emailFrom,
               });
         if (smtp !== undefined)
           log.info({ smtp: smtp.address }, `support mail is taken on ${smtp.address.host}:${smtp.address.port}`);

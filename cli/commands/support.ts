@@ -6,7 +6,7 @@ import {
   loadConfig,
   migrate,
   openStore,
-  type Config,
+  readSharedSettings,
   type Store,
 } from '#platform';
 import {
@@ -18,8 +18,10 @@ import {
   revokeApiKey,
   sealPlainWebhookSecrets,
   setKillSwitch,
+  supportSettings,
   urlForLogs,
   type Customer,
+  type SupportSettings,
 } from '#domains/support';
 import { addCustomerAgent, openIncidents } from '../../agents/wowanalytics/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
@@ -107,11 +109,11 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
         slug: string,
         opts: { name: string; webhookUrl?: string; webhookSecret?: string; json?: boolean; showUrls?: boolean },
       ) => {
-        const added = await withDeskStore(io, (store, config) =>
+        const added = await withDeskStore(io, (store, support) =>
           createCustomer(
             store,
             { slug, name: opts.name, webhookUrl: opts.webhookUrl, webhookSecret: opts.webhookSecret },
-            { secretsKey: config.support.secretsKey },
+            { secretsKey: support.secretsKey },
           ),
         );
         const customer = printable(added, opts.showUrls);
@@ -173,13 +175,13 @@ function registerSecretsCommands(support: Command, io: CliIo, setCode: SetCode):
       `${exitHelp}\n\nExample:\n  SUPPORT_SECRETS_KEY=$(openssl rand -base64 32) wow support secrets seal`,
     )
     .action(async (opts: { json?: boolean }) => {
-      const sealed = await withDeskStore(io, (store, config) => {
-        if (config.support.secretsKey === undefined)
+      const sealed = await withDeskStore(io, (store, support) => {
+        if (support.secretsKey === undefined)
           throw createError('WOW_ERR_CONFIG', {
             problems:
               '  SUPPORT_SECRETS_KEY: not set, so there is nothing to seal with; set it to 32 random bytes in base64 (openssl rand -base64 32), the same in every process',
           });
-        return sealPlainWebhookSecrets(store, config.support.secretsKey);
+        return sealPlainWebhookSecrets(store, support.secretsKey);
       });
       if (opts.json === true) io.stdout.write(JSON.stringify({ sealed }) + '\n');
       else
@@ -312,13 +314,17 @@ function keyPrefix(text: string): string {
  * tables yet). Input the engine refuses is bad usage (exit 2), said field by field; a
  * missing SUPPORT_SECRETS_KEY is bad configuration (exit 2).
  */
-export async function withDeskStore<T>(io: CliIo, work: (store: Store, config: Config) => Promise<T>): Promise<T> {
+export async function withDeskStore<T>(
+  io: CliIo,
+  work: (store: Store, support: SupportSettings) => Promise<T>,
+): Promise<T> {
   const config = loadConfig(io.env);
+  const support = readSharedSettings(supportSettings, io.env);
   const log = createLogger('silent');
   const store = await openStore(config, log);
   try {
     await migrate(store, { log });
-    return await work(store, config);
+    return await work(store, support);
   } catch (err) {
     if (isWowError(err, 'WOW_ERR_SUPPORT_INPUT'))
       throw createCliError(

@@ -96,6 +96,12 @@ export function readAgentSettings<Settings>(
   return readSettings(agentId, schema, { prefix: settingsPrefix(agentId), names: {} }, env);
 }
 
+/** The variables a block of `sharedSettings` reads, e.g. for a test that .env.example documents them. */
+export function sharedVariables(schema: ZodType): string[] {
+  const source = sharedSources.get(schema);
+  return source === undefined ? [] : Object.keys(shapeOf(schema) ?? {}).map((key) => variableIn(source, key));
+}
+
 /** A block of `sharedSettings` on its own, for a door (the HTTP server, the CLI) that works in the domain. */
 export function readSharedSettings<Settings>(schema: ZodType<Settings>, env: Env = process.env): Settings {
   const source = sharedSources.get(schema);

@@ -38,45 +38,6 @@ export interface Config {
   githubMissing: string[];
   /** An OpenAI-compatible model; undefined unless LLM_MODEL is set (LLMs advise, rules decide). */
   llm: LlmSettings | undefined;
-  support: SupportSettings;
-}
-
-export interface SupportSettings {
-  /** Where each ticket becomes an issue; undefined: tickets are not synced with GitHub. */
-  repo: { owner: string; repo: string } | undefined;
-  /** Logins and org/team slugs whose `/approve` releases an L3 draft. */
-  approvers: { logins: string[]; teams: { org: string; slug: string }[] };
-  /** Whether a customer's name and email may appear in the issue body. */
-  personalDataInIssues: boolean;
-  /** The share of a question an article must cover before L1 answers alone. */
-  l1Threshold: number;
-  /** Ticket API requests per customer per minute. */
-  rateLimitPerMinute: number;
-  /**
-   * The web form: posts per client address, tickets per email address (its +tag aside, and
-   * a Gmail address's dots) and per email domain, per hour; and
-   * the key its submission ids are signed with (undefined: a random key per process, so a
-   * form served by one process and posted to another is taken as a new submission).
-   */
-  form: { perIpPerHour: number; perEmailPerHour: number; perDomainPerHour: number; key: Buffer | undefined };
-  /**
-   * The key customers' webhook secrets are sealed with (AES-256-GCM); undefined: no
-   * webhook secret can be stored or read, so customers with a webhook cannot be added.
-   */
-  secretsKey: Buffer | undefined;
-  /**
-   * The inbound SMTP listener; undefined: no listener. It takes mail for `domains` only
-   * (SUPPORT_SMTP_DOMAINS, else SUPPORT_EMAIL_FROM's domain), of at most `maxBytes`, from
-   * at most `maxClients` connections at once.
-   */
-  smtpListen: { host: string; port: number; domains: string[]; maxBytes: number; maxClients: number } | undefined;
-  /** Outbound mail; undefined: replies to email tickets wait, undelivered, until it is set. */
-  smtpUrl: string | undefined;
-  emailFrom: string;
-  /** How often agents' health is judged for incidents; 0: never. */
-  incidentCheckMs: number;
-  /** How often the desk's SLA clocks are swept for breaches and near breaches; 0: never. */
-  slaSweepMs: number;
 }
 
 export interface LlmSettings {
@@ -153,60 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
     githubMissing,
     llm: e.LLM_MODEL === undefined ? undefined : { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL },
-    support: supportSettings(e),
   };
-}
-
-function supportSettings(e: Env): SupportSettings {
-  const [owner, repo] = e.SUPPORT_REPO?.split('/') ?? [];
-  const approvers = (e.SUPPORT_APPROVERS ?? '')
-    .split(',')
-    .map((a) => a.trim().replace(/^@/, ''))
-    .filter((a) => a !== '');
-  return {
-    repo: owner === undefined || repo === undefined ? undefined : { owner, repo },
-    approvers: {
-      logins: approvers.filter((a) => !a.includes('/')),
-      teams: approvers
-        .filter((a) => a.includes('/'))
-        .map((a) => ({ org: a.split('/')[0] ?? '', slug: a.split('/')[1] ?? '' })),
-    },
-    personalDataInIssues: e.SUPPORT_PERSONAL_DATA_IN_ISSUES === 'true',
-    l1Threshold: e.SUPPORT_L1_THRESHOLD,
-    rateLimitPerMinute: e.SUPPORT_RATE_LIMIT_PER_MINUTE,
-    secretsKey: e.SUPPORT_SECRETS_KEY === undefined ? undefined : Buffer.from(e.SUPPORT_SECRETS_KEY, 'base64'),
-    form: {
-      perIpPerHour: e.SUPPORT_FORM_PER_IP_PER_HOUR,
-      perEmailPerHour: e.SUPPORT_FORM_PER_EMAIL_PER_HOUR,
-      perDomainPerHour: e.SUPPORT_FORM_PER_DOMAIN_PER_HOUR,
-      key: e.SUPPORT_FORM_KEY === undefined ? undefined : Buffer.from(e.SUPPORT_FORM_KEY, 'base64'),
-    },
-    smtpListen:
-      e.SUPPORT_SMTP_PORT === undefined
-        ? undefined
-        : {
-            host: e.SUPPORT_SMTP_HOST,
-            port: e.SUPPORT_SMTP_PORT,
-            domains: smtpDomains(e),
-            maxBytes: e.SUPPORT_SMTP_MAX_BYTES,
-            maxClients: e.SUPPORT_SMTP_MAX_CLIENTS,
-          },
-    smtpUrl: e.SMTP_URL,
-    emailFrom: e.SUPPORT_EMAIL_FROM,
-    incidentCheckMs: e.SUPPORT_INCIDENT_CHECK_SECONDS * 1000,
-    slaSweepMs: e.SUPPORT_SLA_SWEEP_SECONDS * 1000,
-  };
-}
-
-/** The mail domains the desk's listener takes mail for: the desk's own address's, unless listed. */
-function smtpDomains(e: Env): string[] {
-  const listed = (e.SUPPORT_SMTP_DOMAINS ?? '')
-    .split(',')
-    .map((d) => d.trim().toLowerCase())
-    .filter((d) => d !== '');
-  return listed.length > 0
-    ? listed
-    : [e.SUPPORT_EMAIL_FROM.slice(e.SUPPORT_EMAIL_FROM.lastIndexOf('@') + 1).toLowerCase()];
 }
 
 function readPrivateKey(e: Env): string | undefined {

@@ -3,10 +3,19 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../app/server/create-server.ts';
-import { createBus, createLogger, createMetrics, createStore, loadConfig, type Bus, type Store } from '#platform';
+import {
+  createBus,
+  createLogger,
+  createMetrics,
+  createStore,
+  loadConfig,
+  readSharedSettings,
+  type Bus,
+  type Store,
+} from '#platform';
 import { eventually, testBusDefaults } from '#platform/testing';
 import { crlfTexts, hostileJsonBodies, hostileTexts } from '../fixtures/hostile/corpus.ts';
-import { createCustomer, issueApiKey } from '#domains/support';
+import { createCustomer, issueApiKey, supportSettings } from '#domains/support';
 import { githubAppEnv } from '../support/github-app.ts';
 import { examplePayload } from '../support/github-webhooks.ts';
 import { testDatabaseUrl, uniqueName } from '../support/servers.ts';
@@ -30,8 +39,8 @@ describe('the hostile-input corpus through every door', () => {
     ({ store, close } = await embedded.open());
     bus = await createBus({ streamMaxLen: 10_000, defaults: testBusDefaults, log });
     server = await createServer({
-      config: loadConfig({
-        ...githubAppEnv(secret),
+      config: loadConfig(githubAppEnv(secret)),
+      support: readSharedSettings(supportSettings, {
         SUPPORT_RATE_LIMIT_PER_MINUTE: '100000',
         SUPPORT_FORM_PER_IP_PER_HOUR: '100000',
         SUPPORT_FORM_PER_EMAIL_PER_HOUR: '100000',

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isWowError, readAgentSettings, readSharedSettings } from '#platform';
+import { isWowError, readAgentSettings, readSharedSettings, sharedVariables } from '#platform';
 import { supportSettings } from '#domains/support';
 
 const read = (env: Record<string, string>) => readSharedSettings(supportSettings, env);
@@ -114,5 +115,13 @@ describe('supportSettings', () => {
     // Each bad variable by its own name: the desk's under SUPPORT_, the agent's under its prefix.
     expect(message).toContain('SUPPORT_L1_THRESHOLD: expected a number from 0 to 1');
     expect(message).toContain('WOWNOTIFICATION_BATCH:');
+  });
+
+  it('is documented in .env.example, every variable it reads', () => {
+    const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const variables = sharedVariables(supportSettings);
+    expect(variables).toContain('SMTP_URL');
+    expect(variables).toContain('SUPPORT_SLA_SWEEP_SECONDS');
+    for (const name of variables) expect(example).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
   });
 });
