@@ -183,7 +183,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     try {
       const result = await handler.handle(
         createHandlerContext(agent.services, agent.settings, agent.state, event, delivery),
-        event.data as never,
+        event.data,
       );
       ok = true;
       return result;
