@@ -7,13 +7,7 @@ export {
   type EventHandlers,
   type Schedule,
 } from './agent/define-agent.ts';
-export type {
-  AgentContext,
-  DeliveryInfo,
-  HandlerContext,
-  ScheduleContext,
-  SetupContext,
-} from './agent/agent-context.ts';
+export type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent/agent-context.ts';
 export {
   readAgentSettings,
   readSharedSettings,

@@ -1,5 +1,4 @@
 import type { Logger } from '../log/logger.ts';
-import type { Config } from '../config/load-config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { CloudEvent, EventInput } from '../bus/envelope.ts';
 import type { DeadLetterQueue, PublishResult } from '../bus/bus.ts';
@@ -8,29 +7,41 @@ import type { LlmClient } from '../llm/llm-client.ts';
 import type { AgentRow } from '../registry/list-agents.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 
+/** The delivery a handler runs for. */
+export interface DeliveryInfo {
+  readonly eventId: string;
+  readonly type: string;
+  /** 1 on the first delivery. */
+  readonly attempt: number;
+  /** True when a failure now dead-letters the event (the agent's own `maxAttempts`, else the bus's). */
+  readonly isLastAttempt: boolean;
+  /** W3C trace context of the event, carried into everything the handler emits. */
+  readonly traceparent: string | undefined;
+}
+
 /**
- * Everything a handler may use, built by the runtime for each delivery (house rule 4).
- * Agents never create clients of their own.
+ * What every part of an agent gets, built by the runtime (house rule 4): agents never
+ * create clients of their own, and get no platform Config, their own settings instead.
  */
-export interface AgentContext {
+interface ContextBase<Settings> {
   readonly agentId: string;
   readonly log: Logger;
-  readonly config: Config;
   readonly store: Store;
   readonly metrics: Metrics;
-  /** GitHub as the App's installations; undefined until the App's credentials are configured. */
-  readonly github: GitHubPort | undefined;
+  /** The agent's own settings, parsed from its `<ID>_*` environment variables at start. */
+  readonly settings: Settings;
+  /** GitHub as the App's installations, for work no webhook started; undefined without App credentials. */
+  readonly githubApp: GitHubPort | undefined;
   /** An OpenAI-compatible model when LLM_MODEL is configured; advice only (DESIGN principle 7). */
   readonly llm: LlmClient | undefined;
   readonly clock: () => Date;
   /** Events any agent gave up on, to read (support diagnoses from them); redriving is an operator's call. */
   readonly deadLetters: Pick<DeadLetterQueue, 'list'>;
-  /** Aborted when the runtime gives up on this delivery at shutdown. */
-  readonly signal: AbortSignal;
-  /** The delivery being handled: its attempt number and the event. */
-  readonly event: CloudEvent;
-  readonly attempt: number;
-  readonly delivery: DeliveryInfo;
+  /**
+   * The registry's agents, each Available, Working or Offline as the platform judges
+   * liveness (its heartbeat timeout), read through `db` (a transaction) or the store.
+   */
+  agents(db?: PgQueryable): Promise<AgentRow[]>;
   /**
    * Publishes an event this agent declares in `emits`; anything else is rejected with
    * WOW_ERR_EVENT_UNDECLARED. Source and trace context are filled from the delivery.
@@ -47,42 +58,6 @@ export interface AgentContext {
    * writes, and a repeat returns the first run's result.
    */
   once<T>(key: string, effect: (tx: PgQueryable) => Promise<T>): Promise<T>;
-}
-
-/** The delivery a handler runs for. */
-export interface DeliveryInfo {
-  readonly eventId: string;
-  readonly type: string;
-  /** 1 on the first delivery. */
-  readonly attempt: number;
-  /** True when a failure now dead-letters the event (the agent's own `maxAttempts`, else the bus's). */
-  readonly isLastAttempt: boolean;
-  /** W3C trace context of the event, carried into everything the handler emits. */
-  readonly traceparent: string | undefined;
-}
-
-/** What every part of a version-2 agent gets: no platform Config, its own settings instead. */
-interface ContextBase<Settings> {
-  readonly agentId: string;
-  readonly log: Logger;
-  readonly store: Store;
-  readonly metrics: Metrics;
-  /** The agent's own settings, parsed from its `<ID>_*` environment variables at start. */
-  readonly settings: Settings;
-  /** GitHub as the App's installations, for work no webhook started; undefined without App credentials. */
-  readonly githubApp: GitHubPort | undefined;
-  /** An OpenAI-compatible model when LLM_MODEL is configured; advice only (DESIGN principle 7). */
-  readonly llm: LlmClient | undefined;
-  readonly clock: () => Date;
-  readonly deadLetters: Pick<DeadLetterQueue, 'list'>;
-  /**
-   * The registry's agents, each Available, Working or Offline as the platform judges
-   * liveness (its heartbeat timeout), read through `db` (a transaction) or the store.
-   */
-  agents(db?: PgQueryable): Promise<AgentRow[]>;
-  emit: AgentContext['emit'];
-  request: AgentContext['request'];
-  once: AgentContext['once'];
 }
 
 /** `setup`'s context: everything but a delivery and the state it is about to build. */

@@ -9,7 +9,7 @@ import type { LlmClient } from '../llm/llm-client.ts';
 import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import { listAgents } from '../registry/list-agents.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
-import type { AgentContext, DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent-context.ts';
+import type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent-context.ts';
 import type { AgentManifest } from './manifest-schema.ts';
 import { runOnce } from './run-once.ts';
 
@@ -24,17 +24,15 @@ export interface AgentServices {
   llm?: LlmClient | undefined;
 }
 
-export type BaseContext = Omit<AgentContext, 'event' | 'attempt' | 'signal' | 'delivery'>;
-
 const source = (id: string) => `urn:wow:agent:${id}`;
 
 /**
  * Every event an agent sends goes through here, so `emits` is checked once for all of
  * them: published now, or written to the outbox in the caller's transaction.
  */
-function emitter(s: AgentServices, parent: CloudEvent | undefined): AgentContext['emit'] {
+function emitter(s: AgentServices, parent: CloudEvent | undefined): SetupContext<unknown>['emit'] {
   const { manifest, bus } = s;
-  // One function behind both overloads of AgentContext['emit'] (published, or in `tx`).
+  // One function behind both overloads of `emit` (published, or in `tx`).
   async function emit(
     input: Omit<EventInput, 'source'>,
     opts?: { tx: PgQueryable },
@@ -50,33 +48,7 @@ function emitter(s: AgentServices, parent: CloudEvent | undefined): AgentContext
     await enqueueOutbox(opts.tx, event);
     return undefined;
   }
-  return emit as AgentContext['emit'];
-}
-
-/** The context outside any delivery (an agent's `start`): emits start new traces. */
-export function createBaseContext(s: AgentServices, parent?: CloudEvent): BaseContext {
-  const { manifest, bus } = s;
-  return {
-    agentId: manifest.id,
-    log: s.log,
-    config: s.config,
-    store: s.store,
-    metrics: s.metrics,
-    github: s.github,
-    llm: s.llm,
-    clock: () => new Date(),
-    deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
-    emit: emitter(s, parent),
-    request(input, opts = {}) {
-      return bus.request(
-        createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }),
-        { timeoutMs: opts.timeoutMs ?? 30_000 },
-      );
-    },
-    async once(key, effect) {
-      return (await runOnce(s.store, manifest.id, key, effect)).result;
-    },
-  };
+  return emit as SetupContext<unknown>['emit'];
 }
 
 /** What the handler is told of its delivery; the last attempt is the agent's own limit, else the bus's. */
@@ -91,35 +63,39 @@ export function deliveryInfo(s: AgentServices, event: CloudEvent, delivery: Deli
   };
 }
 
-/** The context of one delivery: its event, attempt and abort signal, a logger bound to them. */
-export function createAgentContext(s: AgentServices, event: CloudEvent, delivery: Delivery): AgentContext {
-  const log = s.log.child({ agent: s.manifest.id, eventId: event.id, type: event.type, attempt: delivery.attempt });
-  return {
-    ...createBaseContext({ ...s, log }, event),
-    event,
-    attempt: delivery.attempt,
-    signal: delivery.signal,
-    delivery: deliveryInfo(s, event, delivery),
-  };
-}
-
-/** What every part of a version-2 agent gets: its settings instead of the platform's Config. */
+/** What every part of an agent gets; `parent`'s trace context goes on in what it emits (none: new traces). */
 function createContextBase<Settings>(
   s: AgentServices,
   settings: Settings,
   parent?: CloudEvent,
 ): SetupContext<Settings> {
-  const { config: _config, github, ...base } = createBaseContext(s, parent);
+  const { manifest, bus } = s;
   const { heartbeatTimeoutMs } = s.config.agents;
   return {
-    ...base,
+    agentId: manifest.id,
+    log: s.log,
+    store: s.store,
+    metrics: s.metrics,
     settings,
-    githubApp: github,
+    githubApp: s.github,
+    llm: s.llm,
+    clock: () => new Date(),
+    deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     agents: (db = s.store) => listAgents(db, { heartbeatTimeoutMs }),
+    emit: emitter(s, parent),
+    request(input, opts = {}) {
+      return bus.request(
+        createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }),
+        { timeoutMs: opts.timeoutMs ?? 30_000 },
+      );
+    },
+    async once(key, effect) {
+      return (await runOnce(s.store, manifest.id, key, effect)).result;
+    },
   };
 }
 
-/** A version-2 agent's setup context: no delivery. */
+/** An agent's setup context: no delivery, and new traces for what it emits. */
 export function createSetupContext<Settings>(s: AgentServices, settings: Settings): SetupContext<Settings> {
   return createContextBase(s, settings);
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Bus, StopResult, SubscriptionHandle } from '../bus/bus.ts';
+import type { Bus, Delivery, StopResult, SubscriptionHandle } from '../bus/bus.ts';
 import { typeMatches, type CloudEvent } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
 import type { AgentRelease } from '../deploy/agent-release.ts';
@@ -23,8 +23,6 @@ import { createHealthRecorder } from '../registry/agent-health.ts';
 import type { Store } from '../store/store.ts';
 import { readAgentSettings } from '../config/agent-settings.ts';
 import {
-  createAgentContext,
-  createBaseContext,
   createHandlerContext,
   createScheduleContext,
   createSetupContext,
@@ -161,51 +159,43 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
   let timer: NodeJS.Timeout | undefined;
   let control: SubscriptionHandle | undefined;
 
-  const handlerFor =
-    (agent: HostedAgent) => async (event: CloudEvent, delivery: Parameters<typeof createAgentContext>[2]) => {
-      const id = agent.services.manifest.id;
-      const { on } = agent.definition;
-      const handler = on === undefined ? undefined : handlerOf(on, event.type);
-      if (on !== undefined && handler === undefined)
-        throw createError('WOW_ERR_EVENT_INVALID', { problems: `${id} has no handler in \`on\` for ${event.type}` });
-      const schema =
-        handler !== undefined
-          ? handler.input
-          : Object.entries(agent.definition.input ?? {}).find(([pattern]) => typeMatches(pattern, event.type))?.[1];
-      if (schema !== undefined) {
-        const parsed = schema.safeParse(event.data);
-        if (!parsed.success)
-          throw createError('WOW_ERR_EVENT_INVALID', {
-            problems: `data of ${event.type} for ${id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-          });
-        event = { ...event, data: parsed.data };
-      }
-      if (agent.inFlight++ === 0) {
+  const handlerFor = (agent: HostedAgent) => async (event: CloudEvent, delivery: Delivery) => {
+    const id = agent.services.manifest.id;
+    const handler = handlerOf(agent.definition.on ?? {}, event.type);
+    if (handler === undefined)
+      throw createError('WOW_ERR_EVENT_INVALID', { problems: `${id} has no handler in \`on\` for ${event.type}` });
+    const schema = handler.input;
+    if (schema !== undefined) {
+      const parsed = schema.safeParse(event.data);
+      if (!parsed.success)
+        throw createError('WOW_ERR_EVENT_INVALID', {
+          problems: `data of ${event.type} for ${id}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+        });
+      event = { ...event, data: parsed.data };
+    }
+    if (agent.inFlight++ === 0) {
+      dirty.add(agent);
+      flush();
+    }
+    metrics.agentInFlight.inc({ agent: id });
+    const started = performance.now();
+    let ok = false;
+    try {
+      const result = await handler.handle(
+        createHandlerContext(agent.services, agent.settings, agent.state, event, delivery),
+        event.data,
+      );
+      ok = true;
+      return result;
+    } finally {
+      health.record(id, performance.now() - started, ok);
+      metrics.agentInFlight.dec({ agent: id });
+      if (--agent.inFlight === 0) {
         dirty.add(agent);
         flush();
       }
-      metrics.agentInFlight.inc({ agent: id });
-      const started = performance.now();
-      let ok = false;
-      try {
-        const result =
-          handler !== undefined
-            ? await handler.handle(
-                createHandlerContext(agent.services, agent.settings, agent.state, event, delivery),
-                event.data,
-              )
-            : await agent.definition.handle?.(createAgentContext(agent.services, event, delivery), event);
-        ok = true;
-        return result;
-      } finally {
-        health.record(id, performance.now() - started, ok);
-        metrics.agentInFlight.dec({ agent: id });
-        if (--agent.inFlight === 0) {
-          dirty.add(agent);
-          flush();
-        }
-      }
-    };
+    }
+  };
 
   const startAgent = async (agent: HostedAgent) => {
     const { manifest } = agent.services;
@@ -223,7 +213,6 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       })
       .filter((schedule) => schedule.interval > 0);
     agent.state = await definition.setup?.(createSetupContext(agent.services, agent.settings));
-    await definition.start?.(createBaseContext(agent.services));
     agent.handle = await bus.subscribe({
       group: manifest.id,
       consumer: `${manifest.id}@${instanceId}`,

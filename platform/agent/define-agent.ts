@@ -1,6 +1,5 @@
 import type { ZodType } from 'zod';
-import type { CloudEvent } from '../bus/envelope.ts';
-import type { AgentContext, HandlerContext, ScheduleContext, SetupContext } from './agent-context.ts';
+import type { HandlerContext, ScheduleContext, SetupContext } from './agent-context.ts';
 
 /** One event type (or "x.y.*" pattern) the agent handles: its data's schema and its handler. */
 export interface EventHandler<Settings, State, Data> {
@@ -41,13 +40,6 @@ export interface AgentDefinition<Settings = unknown, State = undefined> {
   every?: Readonly<Record<string, Schedule<Settings, State>>>;
   /** Runs once after the agent has drained, with the state `setup` returned. */
   stop?(state: State): Promise<void>;
-
-  /** Version 1: schemas for `event.data` by type, checked before `handle`. Prefer `on`. */
-  input?: Readonly<Record<string, ZodType>>;
-  /** Version 1: one handler for every type the agent wakes on. Prefer `on`. */
-  handle?(ctx: AgentContext, event: CloudEvent): Promise<unknown>;
-  /** Version 1: runs once before the agent subscribes. Prefer `setup`. */
-  start?(ctx: Omit<AgentContext, 'event' | 'attempt' | 'signal' | 'delivery'>): Promise<void>;
 }
 
 /** Each key of `on` with its own data type, inferred from its `input` schema. */

@@ -39,20 +39,23 @@ export async function loadAgentDefinition(
     );
   }
   const definition = mod.default as AgentDefinition<unknown, unknown> | undefined;
-  const has = (key: 'handle' | 'on' | 'every') =>
-    definition !== null && typeof definition === 'object' && definition[key] !== undefined;
-  if (!has('handle') && !has('on') && !has('every'))
+  const has = (key: string) =>
+    definition !== null && typeof definition === 'object' && (definition as Record<string, unknown>)[key] !== undefined;
+  // An agent written for the first model (one `handle(ctx, event)`, `start`) is told how to move.
+  if (has('handle') || has('start'))
+    throw createError('WOW_ERR_AGENT_ENTRY', {
+      id,
+      problem:
+        '`handle(ctx, event)` and `start` are gone: give each type its handler in ' +
+        "`on: { '<type>': { input, handle(ctx, data) } }`, and build state in `setup(ctx)`",
+    });
+  if (!has('on') && !has('every'))
     throw createError('WOW_ERR_AGENT_ENTRY', {
       id,
       problem: `${entry} must \`export default defineAgent({ on: { '<type>': { handle(ctx, data) { … } } } })\``,
     });
   const agent = definition as AgentDefinition<unknown, unknown>;
-  if (agent.handle !== undefined && agent.on !== undefined)
-    throw createError('WOW_ERR_AGENT_ENTRY', {
-      id,
-      problem: 'give either `on` (one handler per type) or `handle`, not both',
-    });
-  if (agent.handle === undefined) checkHandlers(id, manifest.wakesOn, agent);
+  checkHandlers(id, manifest.wakesOn, agent);
   for (const [name, schedule] of Object.entries(agent.every ?? {}))
     if (typeof schedule.interval === 'number') checkInterval(id, name, schedule.interval);
   return agent;

@@ -31,13 +31,17 @@ export function greeterFiles(version: string, semver: string): Record<string, st
 
 let starts = 0;
 export default defineAgent({
-  async start() {
+  setup() {
     starts++;
   },
-  async handle(_ctx, event) {
-    const { ms = 0 } = event.data as { ms?: number };
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    return { version: '${version}', starts };
+  on: {
+    'test.greet.requested': {
+      async handle(_ctx, data) {
+        const { ms = 0 } = (data ?? {}) as { ms?: number };
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return { version: '${version}', starts };
+      },
+    },
   },
 });
 `,

@@ -138,6 +138,12 @@ export default defineAgent({
 });
 `,
   },
+  // Written for the first agent model: one handle(ctx, event) for every type.
+  legacy: {
+    'agent.yml': manifest('legacy', 'wakesOn: [test.legacy.asked]\n'),
+    'src/index.ts': `export default { async handle() { return 'v1'; } };
+`,
+  },
   // One wide pattern handles every GitHub type it wakes on, patterns included.
   wide: {
     'agent.yml': manifest('wide', 'wakesOn: [github.pull_request.*, github.issue_comment.created]\n'),
@@ -368,6 +374,12 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
     expect((err as Error).message).toContain(
       '`on` handles "test.mismatch.c" but agent.yml\'s wakesOn does not list it',
     );
+  });
+
+  it('refuses at start an agent written for the first model, saying how to move it', async () => {
+    const err: unknown = await host(['legacy']).catch((e: unknown) => e);
+    expect(isWowError(err, 'WOW_ERR_AGENT_ENTRY')).toBe(true);
+    expect((err as Error).message).toContain('`handle(ctx, event)` and `start` are gone');
   });
 
   it("refuses at start an agent whose stores are not exactly its migrations' tables, naming them", async () => {
