@@ -41,23 +41,25 @@ interface ContextBase<Settings> {
    * The registry's agents, each Available, Working or Offline as the platform judges
    * liveness (its heartbeat timeout), read through `db` (a transaction) or the store.
    */
-  agents(db?: PgQueryable): Promise<AgentRow[]>;
+  readonly agents: (db?: PgQueryable) => Promise<AgentRow[]>;
   /**
    * Publishes an event this agent declares in `emits`; anything else is rejected with
    * WOW_ERR_EVENT_UNDECLARED. Source and trace context are filled from the delivery.
    * With `tx`, the event goes through the outbox in that transaction (inside `once`): it
    * reaches the bus exactly when the transaction commits.
    */
-  emit<T>(event: Omit<EventInput<T>, 'source'>): Promise<PublishResult>;
-  emit<T>(event: Omit<EventInput<T>, 'source'>, opts: { tx: PgQueryable }): Promise<void>;
+  readonly emit: {
+    <T>(event: Omit<EventInput<T>, 'source'>): Promise<PublishResult>;
+    <T>(event: Omit<EventInput<T>, 'source'>, opts: { tx: PgQueryable }): Promise<void>;
+  };
   /** Request/reply to whichever agent wakes on `type`. */
-  request<R = unknown>(event: Omit<EventInput, 'source'>, opts?: { timeoutMs?: number }): Promise<R>;
+  readonly request: <R = unknown>(event: Omit<EventInput, 'source'>, opts?: { timeoutMs?: number }) => Promise<R>;
   /**
    * Runs `effect` at most once per `key` for this agent, even when the message is
    * delivered twice: the key is recorded in the same transaction as the effect's own
    * writes, and a repeat returns the first run's result.
    */
-  once<T>(key: string, effect: (tx: PgQueryable) => Promise<T>): Promise<T>;
+  readonly once: <T>(key: string, effect: (tx: PgQueryable) => Promise<T>) => Promise<T>;
 }
 
 /** `setup`'s context: everything but a delivery and the state it is about to build. */

@@ -70,7 +70,6 @@ beforeAll(async () => {
       APP_ID: String(appId),
       PRIVATE_KEY: privateKey,
       WEBHOOK_SECRET: 'github-webhook-secret',
-      SUPPORT_INCIDENT_CHECK_SECONDS: '0',
       SUPPORT_SLA_SWEEP_SECONDS: '0',
     },
   });

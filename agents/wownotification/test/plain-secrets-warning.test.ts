@@ -49,7 +49,6 @@ async function startDesk(env: Record<string, string>): Promise<{ msg: string }[]
     ...env,
     DATA_DIR: dir,
     AGENTS_DIR: agentsDir,
-    SUPPORT_INCIDENT_CHECK_SECONDS: '0',
     SUPPORT_SLA_SWEEP_SECONDS: '0',
   });
   const bus = await createBus({

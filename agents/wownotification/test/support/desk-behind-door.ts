@@ -79,7 +79,6 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     BUS_MAX_ATTEMPTS: '2',
     BUS_RETRY_BASE_MS: '10',
     BUS_RETRY_MAX_MS: '50',
-    SUPPORT_INCIDENT_CHECK_SECONDS: '0',
     SUPPORT_SLA_SWEEP_SECONDS: '0',
     SUPPORT_REPO: `${supportRepo.owner}/${supportRepo.repo}`,
     SUPPORT_APPROVERS: opts.approvers,
