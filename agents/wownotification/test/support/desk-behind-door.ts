@@ -142,9 +142,16 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
       ),
     async issueOf(ticket) {
       let found: number | undefined;
-      await eventuallyPasses(() => {
+      // Until the sync has recorded the issue as the ticket's, a comment or label on it is
+      // not the ticket's and is ignored: the tests act on the issue only after that.
+      await eventuallyPasses(async () => {
         found = repo.issues?.find((i) => i.body.includes(`wow-desk:ticket=${ticket.id}`))?.number;
         expect(found).toBeDefined();
+        const { rows } = await runtime.store.query<{ issue_number: number | null }>(
+          'select issue_number from support_ticket_issues where ticket_id = $1',
+          [ticket.id],
+        );
+        expect(rows[0]?.issue_number).toBe(found);
       });
       return found as number;
     },
