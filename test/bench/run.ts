@@ -21,7 +21,8 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
   },
   support: {
     about:
-      'knowledge-base search over 10,000 generated articles (PostgreSQL, PGlite) vs ILIKE and full-text only [articles] [questions] [tickets]; ticket → L1 answer through the runtime',
+      'knowledge-base search over 10,000 generated articles (PostgreSQL, PGlite) ' +
+      'vs ILIKE and full-text only [articles] [questions] [tickets]; ticket → L1 answer through the runtime',
     run: benchSupport,
   },
   vision: {

@@ -109,7 +109,8 @@ async function benchSearch(
   const lexemes = (await store.query<{ n: number }>('select count(*)::int as n from kb_lexemes')).rows[0]?.n ?? 0;
   const features = await searchFeatures(store);
   console.log(
-    `${name}: loaded in ${fmt(loadMs / 1000, 1)} s, ${lexemes} distinct words; pg_trgm ${features.trigram ? 'on' : 'absent'}, pgvector ${features.vector ? 'on' : 'absent'}`,
+    `${name}: loaded in ${fmt(loadMs / 1000, 1)} s, ${lexemes} distinct words; ` +
+      `pg_trgm ${features.trigram ? 'on' : 'absent'}, pgvector ${features.vector ? 'on' : 'absent'}`,
   );
   const methods: Method[] = [
     {
@@ -230,7 +231,8 @@ async function benchTicketToL1(count: number): Promise<void> {
       alone.push(await direct(i));
     }
     console.log(
-      `(b) ${count} tickets from the labelled set's answerable ones, one at a time, no model; embedded PGlite and the in-process bus (startTestAgent), WowSupport asking WowSearch over the bus\n`,
+      `(b) ${count} tickets from the labelled set's answerable ones, one at a time, no model; ` +
+        'embedded PGlite and the in-process bus (startTestAgent), WowSupport asking WowSearch over the bus\n',
     );
     printTable([
       ['ticket → L1 answer recorded', 'p50 ms', 'p95 ms', 'max ms'],

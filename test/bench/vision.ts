@@ -118,7 +118,8 @@ const layeredPack = [
   'rules:',
   ...layers.map(
     (l) =>
-      `  - name: ${l}-imports-only-below\n    kind: dependency\n    from: src/${l}/**\n    to: ${JSON.stringify(`src/{${forbiddenOf(l).join(',')}}/**`)}\n    scope: all`,
+      `  - name: ${l}-imports-only-below\n    kind: dependency\n` +
+      `    from: src/${l}/**\n    to: ${JSON.stringify(`src/{${forbiddenOf(l).join(',')}}/**`)}\n    scope: all`,
   ),
   '  - name: no-cycles\n    kind: cycle\n    scope: all',
   '',
@@ -136,7 +137,9 @@ const cruiserLayerRules: IForbiddenRuleType[] = [
 
 // For any repository: cycles, and a dependency rule every import edge is checked against.
 const anyRepoPack =
-  'rules:\n  - name: no-test-imports\n    kind: dependency\n    from: { path: "**", pathNot: ["**/test/**", "**/*.test.ts"] }\n    to: ["**/test/**", "**/*.test.ts"]\n    scope: all\n  - name: no-cycles\n    kind: cycle\n    scope: all\n';
+  'rules:\n  - name: no-test-imports\n' +
+  '    kind: dependency\n    from: { path: "**", pathNot: ["**/test/**", "**/*.test.ts"] }\n' +
+  '    to: ["**/test/**", "**/*.test.ts"]\n    scope: all\n  - name: no-cycles\n    kind: cycle\n    scope: all\n';
 const cruiserAnyRules: IForbiddenRuleType[] = [
   {
     name: 'no-test-imports',

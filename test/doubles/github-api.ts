@@ -935,7 +935,9 @@ function troubleAnswer(trouble: DoubleTrouble, retryAfter: number): Response {
       headers: { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': requestId, ...headers },
     });
   const secondary = {
-    message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
+    message:
+      'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
+      `If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
     documentation_url:
       'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
   };
@@ -948,7 +950,10 @@ function troubleAnswer(trouble: DoubleTrouble, retryAfter: number): Response {
       return answer(
         403,
         {
-          message: `API rate limit exceeded for installation ID 7. If you reach out to GitHub Support for help, please include the request ID ${requestId} and timestamp ${new Date().toISOString().replace('T', ' ').slice(0, 19)} UTC.`,
+          message:
+            'API rate limit exceeded for installation ID 7. If you reach out to GitHub Support for help, ' +
+            `please include the request ID ${requestId} ` +
+            `and timestamp ${new Date().toISOString().replace('T', ' ').slice(0, 19)} UTC.`,
           documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
         },
         limits(0),

@@ -109,10 +109,13 @@ export function requestProblems(match: MatchedOperation, query: URLSearchParams,
   }
   if (!validate(body))
     problems.push(
-      ...(validate.errors ?? []).map(
-        (e) =>
-          `body${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params !== undefined && 'additionalProperty' in e.params ? ` ("${String(e.params.additionalProperty)}")` : ''}`,
-      ),
+      ...(validate.errors ?? []).map((e) => {
+        const property =
+          e.params !== undefined && 'additionalProperty' in e.params
+            ? ` ("${String(e.params.additionalProperty)}")`
+            : '';
+        return `body${e.instancePath || ''} ${e.message ?? 'is invalid'}${property}`;
+      }),
     );
   return problems;
 }

@@ -102,9 +102,15 @@ function describe(o: QuestionnaireOutcome): string {
         ? `Issue #${o.issue}: /factory ${o.command} from ${o.who} was refused: commands are taken from people with write access.`
         : `Issue #${o.issue}: /factory approve from ${o.who} was refused: it does not name the answers as they are now.`;
     case 'unapproved':
-      return `Issue #${o.issue}: the answers for "${o.request.id}" (digest ${o.digest}) wait for approval by a person with write access (/factory approve ${o.digest}); nothing was written.`;
-    case 'taken':
-      return `Issue #${o.issue}: "${o.request.id}" is taken${o.by.issue === undefined ? ` (branch ${o.by.branch} is not the Factory's)` : ` by issue #${o.by.issue}`}; nothing was written.`;
+      return (
+        `Issue #${o.issue}: the answers for "${o.request.id}" (digest ${o.digest}) ` +
+        `wait for approval by a person with write access (/factory approve ${o.digest}); nothing was written.`
+      );
+    case 'taken': {
+      const by =
+        o.by.issue === undefined ? ` (branch ${o.by.branch} is not the Factory's)` : ` by issue #${o.by.issue}`;
+      return `Issue #${o.issue}: "${o.request.id}" is taken${by}; nothing was written.`;
+    }
     case 'invalid':
       return `Issue #${o.issue}: ${o.problems.length} problem(s) with the answers, listed in the Factory's comment on the issue.`;
     case 'valid':
@@ -112,7 +118,10 @@ function describe(o: QuestionnaireOutcome): string {
     case 'blocked':
       return `Issue #${o.issue}: "${o.request.id}" was generated but did not pass the gate; the findings are on the issue and no pull request was opened.`;
     case 'published':
-      return `Issue #${o.issue}: "${o.request.id}" is in pull request #${o.pull.number} (branch ${o.pull.branch} ${o.pull.branchWas}, pull request ${o.pull.pullWas}).`;
+      return (
+        `Issue #${o.issue}: "${o.request.id}" is in pull request #${o.pull.number} ` +
+        `(branch ${o.pull.branch} ${o.pull.branchWas}, pull request ${o.pull.pullWas}).`
+      );
     case 'cancelled':
       return `Issue #${o.issue}: cancelled${o.pull === undefined ? '' : `; pull request #${o.pull} is closed`}.`;
   }

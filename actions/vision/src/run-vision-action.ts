@@ -87,7 +87,12 @@ export async function runVisionAction(run: VisionActionRun): Promise<number> {
   let note: string | undefined;
   if ('degraded' in check) {
     const left = annotateFindings(review.findings);
-    note = `WowVision could not write a check run (${check.degraded}), so findings are shown as workflow annotations, which GitHub caps at ${perStepLimit} errors and ${perStepLimit} warnings per step${left > 0 ? `: ${left} more are listed in the job summary and the SARIF file` : ''}. Give the workflow \`permissions: checks: write\` for every annotation; pull requests from forks get a read-only token.`;
+    const listed = left > 0 ? `: ${left} more are listed in the job summary and the SARIF file` : '';
+    note =
+      `WowVision could not write a check run (${check.degraded}), so findings are shown as workflow annotations, ` +
+      `which GitHub caps at ${perStepLimit} errors and ${perStepLimit} warnings per step${listed}. ` +
+      'Give the workflow `permissions: checks: write` for every annotation; ' +
+      'pull requests from forks get a read-only token.';
     core.warning(note, { title: 'WowVision: annotations degraded' });
   } else if (at !== undefined) {
     await completeCheckRun(at, check.id, review);

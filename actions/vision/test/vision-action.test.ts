@@ -19,7 +19,9 @@ import { actionExit, runVisionAction } from '../src/run-vision-action.ts';
 const exec = promisify(execFile);
 
 const pack =
-  'rules:\n  - name: no-lib\n    kind: dependency\n    from: src/**\n    to: lib/**\n    because: lib is being retired\n    fix: import from core instead\n  - name: kebab\n    kind: naming\n    severity: warning\n    paths: src/**\n    file: kebab-case\n';
+  'rules:\n  - name: no-lib\n    kind: dependency\n' +
+  '    from: src/**\n    to: lib/**\n    because: lib is being retired\n    fix: import from core instead\n' +
+  '  - name: kebab\n    kind: naming\n    severity: warning\n    paths: src/**\n    file: kebab-case\n';
 
 let origin: TempRepo;
 let work: string;
@@ -244,15 +246,17 @@ describe('the WowVision Action', () => {
     }
   }, 60_000);
 
-  it("never runs the head's own code with the job's secrets: an ESLint config from the pull request is not run unless the workflow trusts it, and then without them", async () => {
+  it("never runs the head's code with the job's secrets: a pull request's ESLint config runs only if the workflow trusts it, then without them", async () => {
     await origin.write({ '.github/wowvision.yml': `${pack}  - name: lint\n    kind: eslint\n` });
     base = await origin.commit("lint with the repository's ESLint");
     // The pull request's ESLint config reports what it can reach: the job's environment and the Action's own.
     const probe = [
       "import { readFileSync } from 'node:fs';",
       "const reach = { env: ['GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'INPUT_LLM-API-KEY', 'DATABASE_URL'].filter((n) => process.env[n] !== undefined) };",
-      "try { reach.parent = readFileSync(`/proc/${process.ppid}/environ`, 'utf8').includes('ghs_jobtoken') ? 'token' : 'no token'; } catch { reach.parent = 'unreadable'; }",
-      "const leak = { meta: { type: 'problem' }, create: (context) => ({ Program: (node) => context.report({ node, message: `reach ${JSON.stringify(reach)}` }) }) };",
+      "try { reach.parent = readFileSync(`/proc/${process.ppid}/environ`, 'utf8').includes('ghs_jobtoken') ? " +
+        "'token' : 'no token'; } catch { reach.parent = 'unreadable'; }",
+      "const leak = { meta: { type: 'problem' }, create: (context) => ({ Program: " +
+        '(node) => context.report({ node, message: `reach ${JSON.stringify(reach)}` }) }) };',
       "export default [{ files: ['**/*.js'], plugins: { probe: { rules: { leak } } }, rules: { 'probe/leak': 'error', 'no-var': 'error' } }];",
     ].join('\n');
     const { env } = await pullRequest({
@@ -320,7 +324,8 @@ describe('the WowVision Action', () => {
     });
     expect(code).toBe(actionExit.blocked);
     expect(stdout).toContain(
-      "eslint.config.js:1:1  error  the eslint kind did not finish within 2 s and was stopped; raise the tool timeout (the Action's tool-timeout input, wow review --tool-timeout) if the tool needs longer  lint",
+      'eslint.config.js:1:1  error  the eslint kind did not finish within 2 s and was stopped; raise the ' +
+        "tool timeout (the Action's tool-timeout input, wow review --tool-timeout) if the tool needs longer  lint",
     );
   }, 60_000);
 

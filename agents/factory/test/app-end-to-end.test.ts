@@ -31,7 +31,7 @@ describe('the Factory through the platform', () => {
   }, 60_000);
   afterAll(() => door.stop());
 
-  it("webhook → bus → the factory agent: an outsider's New-agent issue waits for approval and nothing is pushed; a maintainer's /factory approve <digest> publishes those answers", async () => {
+  it("webhook → bus → factory agent: an outsider's New-agent issue pushes nothing; a maintainer's /factory approve <digest> publishes it", async () => {
     const { github, repo } = door.target;
     const outsiders = body('Release Notes');
     expect(await door.send('issues', issuePayload('opened', outsiders, { number: 41, author: 'stranger' }))).toBe(202);

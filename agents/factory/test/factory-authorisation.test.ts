@@ -80,7 +80,8 @@ describe('the Factory acts only for people who may write to the repository', () 
     expect(shownDigest(github, 41)).toMatch(/^[0-9a-f]{16}$/);
     expect(shownDigest(github, 41)).not.toBe(first);
     expect(factoryComment(41)).toContain(
-      `A person with write access (or maintain, admin) approves these answers, after reading them, by commenting \`/factory approve ${shownDigest(github, 41) ?? ''}\``,
+      'A person with write access (or maintain, admin) approves these answers, ' +
+        `after reading them, by commenting \`/factory approve ${shownDigest(github, 41) ?? ''}\``,
     );
     expect(github.violations).toEqual([]);
   }, 60_000);
@@ -99,7 +100,7 @@ describe('the Factory acts only for people who may write to the repository', () 
     expect(await git('branch', '--list', 'factory/*')).toBe('');
   }, 60_000);
 
-  it("an approval names the answers it approves: an outsider's edit landing just before it makes it refused, and a refused approval never counts later", async () => {
+  it("an approval names its answers: an outsider's edit landing just before it makes it refused, and a refused approval never counts later", async () => {
     const readDigest = shownDigest(github, 41) ?? '';
     // The outsider edits while the maintainer reads; the maintainer approves what they read.
     await check(byStranger('edited', "Release Notes'); evil('"));
@@ -109,7 +110,9 @@ describe('the Factory acts only for people who may write to the repository', () 
     expect(stale).toMatchObject({ did: 'refused', issue: 41, command: 'approve' });
     expect(writesMade()).toEqual([]);
     expect(commentsOn(41).find((c) => c.body.includes('was not done'))?.body).toContain(
-      `\`/factory approve ${readDigest}\` from \`maintainer\` was not done: it names answers that are not the issue's any more (they were edited, or the digest is mistyped; their digest is now \`${changed}\`).`,
+      `\`/factory approve ${readDigest}\` from \`maintainer\` was not done: ` +
+        "it names answers that are not the issue's any more " +
+        `(they were edited, or the digest is mistyped; their digest is now \`${changed}\`).`,
     );
 
     // The refused approval does not lie in wait: answers that come to have its digest are not approved by it.
@@ -151,7 +154,7 @@ describe('the Factory acts only for people who may write to the repository', () 
     expect(await git('show', 'factory/release-notes:agents/release-notes/agent.yml')).toContain('name: Release Scribe');
   }, 60_000);
 
-  it("/factory commands need write: an outsider's and a triager's are refused with a comment, and nothing changes; a maintainer's retry works for approved answers", async () => {
+  it("/factory needs write: an outsider's and a triager's commands are refused with a comment and change nothing; a maintainer's retry works", async () => {
     const head = await git('rev-parse', 'factory/release-notes');
     const before = writesMade().length;
     const cancel = await check(
@@ -184,7 +187,9 @@ describe('the Factory acts only for people who may write to the repository', () 
     const refusals = commentsOn(41).filter((c) => c.body.includes('was not done'));
     expect(refusals).toHaveLength(1);
     expect(refusals[0]?.body).toContain(
-      '`/factory retry` from `triager` was not done: `/factory` commands are taken from people with write access to this repository, and `triager` has the `triage` role.',
+      '`/factory retry` from `triager` was not done: ' +
+        '`/factory` commands are taken from people with write access to this repository, ' +
+        'and `triager` has the `triage` role.',
     );
 
     expect(await check(fromMaintainer('/factory cancel', 'Release Scribe'))).toMatchObject({
@@ -282,7 +287,7 @@ describe('the Factory acts only for people who may write to the repository', () 
     expect(github.violations).toEqual([]);
   }, 90_000);
 
-  it("an approving review freezes a branch only from a reviewer with write, by their latest verdict: an outsider's or a triager's approval does not", async () => {
+  it("an approving review freezes a branch only from a reviewer with write, by their latest verdict; an outsider's or a triager's does not", async () => {
     const digestBody = (name: string) =>
       body(name)
         .replace('release-notes', 'digest-keeper')

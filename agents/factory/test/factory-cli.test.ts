@@ -8,7 +8,11 @@ const dir = await mkdtemp(join(tmpdir(), 'factory-cli-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const body = (id: string) =>
-  `### Agent id\n\n${id}\n\n### Agent name\n\nDigest\n\n### Tier / domain\n\nMarketing\n\n### Purpose and responsibilities\n\nSends a weekly digest.\n\n### Events that wake it\n\ngithub.push\n\n### Events it emits\n\ndigest.week.sent\n\n### Capabilities it needs\n\n- [X] llm:complete\n\n### Service level (response target)\n\nbest effort\n\n### Acceptance examples\n\nGiven a week of pushes\nWhen Monday comes\nThen it emits digest.week.sent\n`;
+  `### Agent id\n\n${id}\n\n### Agent name\n\n` +
+  'Digest\n\n### Tier / domain\n\nMarketing\n\n### Purpose and responsibilities\n\nSends a weekly digest.\n\n' +
+  '### Events that wake it\n\ngithub.push\n\n### Events it emits\n\ndigest.week.sent\n\n' +
+  '### Capabilities it needs\n\n- [X] llm:complete\n\n### Service level (response target)\n\nbest effort\n\n' +
+  '### Acceptance examples\n\nGiven a week of pushes\nWhen Monday comes\nThen it emits digest.week.sent\n';
 
 describe('wow factory', () => {
   it('validate: exit 0 and a summary for a valid body, exit 1 and every problem for an invalid one, --json for scripts', async () => {

@@ -265,7 +265,8 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
     await exec('git', ['checkout', '-q', 'main'], { cwd: repo.dir });
     await writeFile(
       join(repo.dir, '.github/wowvision.yml'),
-      'extends: rules/waooaw.yml\nrules:\n  - name: owners-file\n    kind: required-files\n    for: agents/(*)/\n    require: [OWNERS]\n    because: Every agent has named owners.\n',
+      'extends: rules/waooaw.yml\nrules:\n  - name: owners-file\n    kind: required-files\n' +
+        '    for: agents/(*)/\n    require: [OWNERS]\n    because: Every agent has named owners.\n',
     );
     await exec('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qam', 'require OWNERS'], {
       cwd: repo.dir,

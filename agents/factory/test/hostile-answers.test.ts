@@ -196,7 +196,8 @@ describe('every template, rendered with hostile answers in every field', () => {
           await db.query(`set search_path to ${schema}`);
           await db.query(made.get(`agents/${pathNames.id}/migrations/${pathNames.migration}.sql`) ?? '');
           const { rows } = await db.query<{ table_name: string; columns: string[] }>(
-            'select table_name, array_agg(column_name::text order by ordinal_position) as columns from information_schema.columns where table_schema = $1 group by table_name',
+            'select table_name, array_agg(column_name::text order by ordinal_position) ' +
+              'as columns from information_schema.columns where table_schema = $1 group by table_name',
             [schema],
           );
           const {

@@ -192,10 +192,13 @@ describe('validating the answers', () => {
     const result = validateAnswers(parseIssueBody(body, q).answers, q, facts);
     expect('problems' in result ? result.problems.map((p) => `${p.label}: ${p.message}`) : []).toEqual([
       'Tier / domain: is required and has no answer.',
-      'Capabilities it needs: "root:everything" is not a capability the platform grants; the grantable ones are github:contents:read, github:contents:write, github:issues:write, github:pull_requests:write, github:checks:write, llm:complete, store:read, store:write.',
+      'Capabilities it needs: "root:everything" is not a capability the platform grants; ' +
+        'the grantable ones are github:contents:read, github:contents:write, github:issues:write, ' +
+        'github:pull_requests:write, github:checks:write, llm:complete, store:read, store:write.',
       'Agent id: "Invoice_Reconciler" is not a valid id: use kebab-case, at most 40 characters, e.g. "invoice-reconciler".',
       'Events that wake it: no agent emits "billing.invoice.payed" and the platform does not publish it; known billing events include billing.invoice.created.',
-      'Events it emits: "vision.review.completed" is already emitted by wowvision; an event type has one sender, so name this one after the new agent\'s domain.',
+      'Events it emits: "vision.review.completed" is already emitted by wowvision; ' +
+        "an event type has one sender, so name this one after the new agent's domain.",
       'Agents it depends on: there is no agent "ledger"; the agents are wowvision, billing.',
       'Acceptance examples: has no complete example: write each as three lines, "Given …", "When …", "Then …".',
     ]);

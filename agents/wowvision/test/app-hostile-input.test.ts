@@ -84,14 +84,22 @@ describe('WowVision App: what a pull request hides from the tarball or the files
       output: { title: 'Not reviewed: 1 changed file could not be read' },
     });
     expect(unread?.output.summary).toBe(
-      "**WowVision reviewed nothing, so this check fails:** it could not read 1 file this pull request changes: it is not in the tarball GitHub serves for the head commit (a path the head's `.gitattributes` marks `export-ignore`, or a submodule), and GitHub's blob API did not serve it by its SHA.\n\n- `vendor/lib`: GitHub answered 404\n\nComment `/wowvision recheck` to try again. A submodule cannot be read here: review such a change with the WowVision Action or `wow review`, which read a checkout.",
+      '**WowVision reviewed nothing, so this check fails:** it could not read 1 file this pull request changes: ' +
+        'it is not in the tarball GitHub serves for the head commit ' +
+        "(a path the head's `.gitattributes` marks `export-ignore`, or a submodule), " +
+        "and GitHub's blob API did not serve it by its SHA.\n\n" +
+        '- `vendor/lib`: GitHub answered 404\n\n' +
+        'Comment `/wowvision recheck` to try again. A submodule cannot be read here: ' +
+        'review such a change with the WowVision Action or `wow review`, which read a checkout.',
     );
     expect(tooLarge).toMatchObject({
       conclusion: 'failure',
       output: { title: 'Not reviewed: over a size cap (WOWVISION_FILE_MAX_BYTES)' },
     });
     expect(tooLarge?.output.summary).toBe(
-      '**WowVision reviewed nothing, so this check fails:** `assets/noise.txt` is larger than 2,048 bytes (2 KiB), the cap WOWVISION_FILE_MAX_BYTES of this WowVision server. Its operator can raise WOWVISION_FILE_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.',
+      '**WowVision reviewed nothing, so this check fails:** `assets/noise.txt` is larger than 2,048 bytes (2 KiB), ' +
+        'the cap WOWVISION_FILE_MAX_BYTES of this WowVision server. Its operator can raise WOWVISION_FILE_MAX_BYTES; ' +
+        'the WowVision Action and `wow review` read a checkout and have no such cap.',
     );
   });
 
@@ -113,7 +121,10 @@ describe('WowVision App: what a pull request hides from the tarball or the files
       output: { title: 'Not reviewed: GitHub listed 3,000 of the 3,001 changed files' },
     });
     expect(h.github.checkRuns[0]?.output.summary).toBe(
-      "**WowVision reviewed nothing, so this check fails:** GitHub's files API lists at most 3,000 files of a pull request, and this one changes 3,001, so WowVision cannot see them all. Split the change into smaller pull requests, or review it with the WowVision Action or `wow review`, which read a checkout.",
+      "**WowVision reviewed nothing, so this check fails:** GitHub's files API lists at most 3,000 files " +
+        'of a pull request, and this one changes 3,001, so WowVision cannot see them all. ' +
+        'Split the change into smaller pull requests, ' +
+        'or review it with the WowVision Action or `wow review`, which read a checkout.',
     );
   }, 60_000);
 });

@@ -174,7 +174,10 @@ describe('WowVision as a GitHub App', () => {
       output: { title: 'Not reviewed: over a size cap (WOWVISION_TARBALL_MAX_BYTES)' },
     });
     expect(github.checkRuns[0]?.output.summary).toBe(
-      "**WowVision reviewed nothing, so this check fails:** the head commit's tarball is larger than 65,536 bytes (64 KiB), the cap WOWVISION_TARBALL_MAX_BYTES of this WowVision server. Its operator can raise WOWVISION_TARBALL_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.",
+      "**WowVision reviewed nothing, so this check fails:** the head commit's tarball " +
+        'is larger than 65,536 bytes (64 KiB), the cap WOWVISION_TARBALL_MAX_BYTES of this WowVision server. ' +
+        'Its operator can raise WOWVISION_TARBALL_MAX_BYTES; ' +
+        'the WowVision Action and `wow review` read a checkout and have no such cap.',
     );
     // The same process reviews the next pull request as usual.
     const mainSha = (await repo.git('rev-parse', 'main')).trim();
@@ -206,7 +209,7 @@ describe('WowVision as a GitHub App', () => {
     );
   });
 
-  it("reads `_extends` as Probot's config does: the org's .github repository, then another repository's file, each on its default branch, under the base branch's pack", async () => {
+  it("reads `_extends` like Probot's config: the org's .github repo, then another repo's file, on their default branches, under the base's pack", async () => {
     const org = await tempRepo({
       '.github/wowvision.yml': `_extends: policies:packs/base.yml\n${pack}`,
     });
@@ -352,8 +355,12 @@ describe('WowVision as a GitHub App', () => {
     expect(await recheck('rita')).toMatchObject({ did: 'refused', pull: 7 });
     expect(github.checkRuns).toEqual([]);
     expect(github.comments.map((c) => c.body)).toEqual([
-      "Only the pull request's author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.",
-      "Only the pull request's author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.",
+      "Only the pull request's author or someone with the triage role or more on this repository " +
+        'may ask for `/wowvision recheck`; nothing was rechecked. ' +
+        'Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.',
+      "Only the pull request's author or someone with the triage role or more on this repository " +
+        'may ask for `/wowvision recheck`; nothing was rechecked. ' +
+        'Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.',
     ]);
     expect(await recheck('tess')).toMatchObject({ did: 'reviewed', pull: 7 });
     // The author of a pull request from a fork has only `read`, and may still ask.
@@ -364,7 +371,9 @@ describe('WowVision as a GitHub App', () => {
 
 describe('WowVision pull request reviews (review.comments in the pack)', () => {
   it('comments inline only inside diff hunks, at most 30, the rest file-level; a re-run reposts nothing and resolves what is fixed', async () => {
-    const reviewPack = `${pack}  - name: kebab\n    kind: naming\n    severity: warning\n    scope: file\n    paths: src/**\n    file: kebab-case\nreview:\n  comments: true\n`;
+    const reviewPack =
+      `${pack}  - name: kebab\n    kind: naming\n` +
+      '    severity: warning\n    scope: file\n    paths: src/**\n    file: kebab-case\nreview:\n  comments: true\n';
     const old = Array.from({ length: 20 }, (_, i) => `export const a${i} = ${i};`);
     await repo.write({ '.github/wowvision.yml': reviewPack, 'src/BigFile.ts': `${old.join('\n')}\n` });
     await repo.commit('review comments on');

@@ -56,7 +56,10 @@ describe('the head commit as a tarball', () => {
     await expect(snapshotFromTarball(source.chunks, { ...roomy, maxBytes: 100 * 1024 })).rejects.toMatchObject({
       code: 'WOW_ERR_VISION_TOO_LARGE',
       message:
-        "the head commit's tarball is larger than 102,400 bytes (100 KiB), the cap WOWVISION_TARBALL_MAX_BYTES of this WowVision server. Its operator can raise WOWVISION_TARBALL_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.",
+        "the head commit's tarball is larger than 102,400 bytes (100 KiB), " +
+        'the cap WOWVISION_TARBALL_MAX_BYTES of this WowVision server. ' +
+        'Its operator can raise WOWVISION_TARBALL_MAX_BYTES; ' +
+        'the WowVision Action and `wow review` read a checkout and have no such cap.',
     });
     expect(source.read()).toBeLessThan(100 * 1024 + 16 * 1024 + 1);
     expect(source.read()).toBeLessThan(tarball.length);
@@ -67,7 +70,9 @@ describe('the head commit as a tarball', () => {
     await expect(snapshotFromTarball(await tarballOf(many), { ...roomy, maxFiles: 10 })).rejects.toMatchObject({
       code: 'WOW_ERR_VISION_TOO_LARGE',
       message:
-        'the head commit holds more than 10 files, the cap WOWVISION_TARBALL_MAX_FILES of this WowVision server. Its operator can raise WOWVISION_TARBALL_MAX_FILES; the WowVision Action and `wow review` read a checkout and have no such cap.',
+        'the head commit holds more than 10 files, the cap WOWVISION_TARBALL_MAX_FILES of this WowVision server. ' +
+        'Its operator can raise WOWVISION_TARBALL_MAX_FILES; ' +
+        'the WowVision Action and `wow review` read a checkout and have no such cap.',
     });
     await repo?.dispose();
     await expect(
@@ -78,7 +83,9 @@ describe('the head commit as a tarball', () => {
     ).rejects.toMatchObject({
       code: 'WOW_ERR_VISION_TOO_LARGE',
       message:
-        '`big/data.json` is 307,200 bytes, over 262,144 bytes (256 KiB), the cap WOWVISION_FILE_MAX_BYTES of this WowVision server. Its operator can raise WOWVISION_FILE_MAX_BYTES; the WowVision Action and `wow review` read a checkout and have no such cap.',
+        '`big/data.json` is 307,200 bytes, over 262,144 bytes (256 KiB), ' +
+        'the cap WOWVISION_FILE_MAX_BYTES of this WowVision server. Its operator can raise WOWVISION_FILE_MAX_BYTES; ' +
+        'the WowVision Action and `wow review` read a checkout and have no such cap.',
     });
   });
 });

@@ -38,11 +38,14 @@ describe('rule packs', () => {
       '16:1 colour: unknown field; a pack has extends, _extends, scope, baseline, review, elements, rules',
     ]);
     const second = await load(
-      'rules:\n  - name: a-rule\n    kind: dependency\n    from: src/**\n    to: lib/**\n    allowOnly: [x/**]\n  - name: unknown-kind\n    kind: telepathy\n  - name: elementless\n    kind: dependency\n    from: frontend\n    to: backend\n',
+      'rules:\n  - name: a-rule\n' +
+        '    kind: dependency\n    from: src/**\n    to: lib/**\n    allowOnly: [x/**]\n  - name: unknown-kind\n' +
+        '    kind: telepathy\n  - name: elementless\n    kind: dependency\n    from: frontend\n    to: backend\n',
     );
     expect('problems' in second && second.problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
       '2:5 rule "a-rule": give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither',
-      '8:11 rule "unknown-kind": unknown kind "telepathy"; the kinds are dependency, cycle, agent-boundary, required-files, naming, manifest, typescript, secrets, hidden-characters, eslint, coverage, advisory',
+      '8:11 rule "unknown-kind": unknown kind "telepathy"; the kinds are dependency, cycle, agent-boundary, ' +
+        'required-files, naming, manifest, typescript, secrets, hidden-characters, eslint, coverage, advisory',
       '9:5 rule "elementless" names "frontend", which is neither an element (none defined) nor a path pattern',
       '9:5 rule "elementless" names "backend", which is neither an element (none defined) nor a path pattern',
     ]);
@@ -122,7 +125,8 @@ describe('rule packs', () => {
       repository,
     );
     expect('problems' in loop && loop.problems.map((p) => `${p.file}:${p.line} ${p.message}`)).toEqual([
-      'other/loop:.github/wowvision.yml:1 _extends "other/loop" again: .github/wowvision.yml → other/loop:.github/wowvision.yml → other/loop:.github/wowvision.yml is a loop',
+      'other/loop:.github/wowvision.yml:1 _extends "other/loop" again: ' +
+        '.github/wowvision.yml → other/loop:.github/wowvision.yml → other/loop:.github/wowvision.yml is a loop',
     ]);
     const bad = await load('rules: []\n_extends: ../../etc/passwd\n');
     expect('problems' in bad && bad.problems.map((p) => `${p.line} ${p.message}`)).toEqual([

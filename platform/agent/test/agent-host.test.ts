@@ -146,7 +146,8 @@ describe('agent host', () => {
     const health = async () =>
       (
         await store.query<{ agent_id: string; handled: number; failed: number; ms: number }>(
-          'select agent_id, sum(handled)::int as handled, sum(failed)::int as failed, sum(duration_ms_sum)::float8 as ms from agent_health_minutes group by agent_id order by agent_id',
+          'select agent_id, sum(handled)::int as handled, sum(failed)::int as failed, ' +
+            'sum(duration_ms_sum)::float8 as ms from agent_health_minutes group by agent_id order by agent_id',
         )
       ).rows;
     await eventually(async () => (await health()).length === 2, 'health rows flushed on a heartbeat');

@@ -136,7 +136,8 @@ describe.each(backends)('wow deploy on $name', (backend) => {
       'agent.yml':
         'id: steady\nname: Steady\nversion: 1.0.0\ndescription: Counts its starts.\nwakesOn:\n  - test.steady.ping\n',
       'src/index.ts':
-        "import { defineAgent } from '#platform';\n\nlet starts = 0;\nexport default defineAgent({\n  setup() {\n    starts++;\n  },\n  on: { 'test.steady.ping': { handle: async () => ({ starts }) } },\n});\n",
+        "import { defineAgent } from '#platform';\n\nlet starts = 0;\nexport default defineAgent({\n  setup() {\n" +
+        "    starts++;\n  },\n  on: { 'test.steady.ping': { handle: async () => ({ starts }) } },\n});\n",
     });
     ({ store, bus, close } = await backend.open(scratch));
     await migrate(store, { log: quietLog });

@@ -107,7 +107,9 @@ export function writeAnswersFile(
     answers,
   });
   doc.commentBefore =
-    ' The answers this agent was generated from by WowAgentFactory. Change an answer,\n then run `wow factory regen <id>`: the template is rendered again and merged with\n your edits to the generated files.';
+    ' The answers this agent was generated from by WowAgentFactory. Change an answer,\n' +
+    ' then run `wow factory regen <id>`: the template is rendered again and merged with\n' +
+    ' your edits to the generated files.';
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -24,7 +24,8 @@ const onlyEscapedOutput = {
       if (typeof node === 'string') continue;
       if (node.t === 'r')
         throw new Error(
-          `<%~ ${node.val} %> writes raw text, which templates may not: write <%= … %> through the helper for where the value lands (it.ts, it.yaml, it.md, it.comment, it.sqlIdent)`,
+          `<%~ ${node.val} %> writes raw text, which templates may not: ` +
+            'write <%= … %> through the helper for where the value lands (it.ts, it.yaml, it.md, it.comment, it.sqlIdent)',
         );
       if (node.t === 'i') node.val = `(${node.val}), ${JSON.stringify(node.val)}`;
     }

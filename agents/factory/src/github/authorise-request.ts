@@ -46,7 +46,8 @@ export async function authoriseRequest(
 
 /** Why an issue's own author does not make the Factory act. */
 export const authorLacksWrite = (author: string | undefined, role: RepositoryRole) =>
-  `The Factory generates agents for people who may write to this repository, and this issue's author, \`${author ?? 'unknown'}\`, has the \`${role}\` role here.`;
+  'The Factory generates agents for people who may write to this repository, ' +
+  `and this issue's author, \`${author ?? 'unknown'}\`, has the \`${role}\` role here.`;
 
 /** Whether one of the request's branches (all this issue's) holds the answers with `digest`, as its answers file records. */
 async function generatedBefore(

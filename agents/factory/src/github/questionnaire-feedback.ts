@@ -84,9 +84,13 @@ export function publishedComment(request: AgentRequest, pull: PublishedPull): st
           `#${pull.follows} has an approving review, so it stays as it was: the change is in follow-up #${pull.number}, based on its branch.`,
           '',
         ]),
-    `The agent is on branch \`${pull.branch}\` (${pull.commit.slice(0, 7)}), in ${pull.url}. It passed this repository's WowVision rules and a typecheck; CI runs its tests.`,
+    `The agent is on branch \`${pull.branch}\` (${pull.commit.slice(0, 7)}), in ${pull.url}. ` +
+      "It passed this repository's WowVision rules and a typecheck; CI runs its tests.",
     '',
-    "Edit this issue to change the answers: the branch and the pull request follow until the pull request is approved, and a follow-up takes later changes; when the issue's author has no write access, changed answers wait for a new `/factory approve <digest>`. `/factory cancel` closes the pull request; `/factory retry` generates the approved answers again (both from people with write access).",
+    'Edit this issue to change the answers: the branch and the pull request follow until the pull request is approved, ' +
+      "and a follow-up takes later changes; when the issue's author has no write access, " +
+      'changed answers wait for a new `/factory approve <digest>`. `/factory cancel` closes the pull request; ' +
+      '`/factory retry` generates the approved answers again (both from people with write access).',
   ].join('\n');
 }
 
@@ -97,20 +101,31 @@ export function awaitingApprovalComment(request: AgentRequest, why: string, dige
     '',
     why,
     '',
-    `A person with write access (or maintain, admin) approves these answers, after reading them, by commenting \`/factory approve ${digest}\`; the Factory then generates the agent and opens a pull request. Until then it writes nothing.`,
+    'A person with write access (or maintain, admin) approves these answers, ' +
+      `after reading them, by commenting \`/factory approve ${digest}\`; ` +
+      'the Factory then generates the agent and opens a pull request. Until then it writes nothing.',
     '',
-    'The digest names the answers as they are now: an edit changes it (this comment then shows the new one), and an approval counts only for the answers it names.',
+    'The digest names the answers as they are now: an edit changes it (this comment then shows the new one), ' +
+      'and an approval counts only for the answers it names.',
   ].join('\n');
 }
 
 /** Said under the problems of answers that will also need approval once they are valid. */
 export function approvalNote(why: string): string {
-  return `${why} Once the answers are valid, this comment names them by a digest, and a person with write access (or maintain, admin) approves them by commenting \`/factory approve <digest>\`. Until then the Factory writes nothing.`;
+  return (
+    `${why} Once the answers are valid, this comment names them by a digest, ` +
+    'and a person with write access (or maintain, admin) approves them by commenting `/factory approve <digest>`. ' +
+    'Until then the Factory writes nothing.'
+  );
 }
 
 /** A `/factory` command from someone who may not give it. */
 export function refusedComment(command: string, who: string, role: string): string {
-  return `### A command was refused\n\n\`/factory ${command}\` from \`${who}\` was not done: \`/factory\` commands are taken from people with write access to this repository, and \`${who}\` has the \`${role}\` role.`;
+  return (
+    `### A command was refused\n\n\`/factory ${command}\` from \`${who}\` was not done: ` +
+    '`/factory` commands are taken from people with write access to this repository, ' +
+    `and \`${who}\` has the \`${role}\` role.`
+  );
 }
 
 /** A `/factory approve` that does not name the answers as they are (`asked`: the digest it named, if any). */
@@ -120,7 +135,10 @@ export function staleApprovalComment(asked: string | undefined, who: string, dig
     asked === undefined
       ? 'it names no answers'
       : `it names answers that are not the issue's any more (they were edited, or the digest is mistyped; their digest is now \`${digest}\`)`;
-  return `### A command was refused\n\n${what} from \`${who}\` was not done: ${reason}. Read the answers in the issue again, then approve them by the digest the Factory's comment shows.`;
+  return (
+    `### A command was refused\n\n${what} from \`${who}\` was not done: ${reason}. ` +
+    "Read the answers in the issue again, then approve them by the digest the Factory's comment shows."
+  );
 }
 
 /** Another issue's request holds the agent id (or its branch is not the Factory's). */
@@ -135,7 +153,8 @@ export function takenComment(
   return [
     `### \`${request.id}\` is taken`,
     '',
-    `\`${request.id}\` is taken: ${holder}. The Factory pushes to a request's branch only for the issue that made it: choose another id (edit this issue), or follow that request instead.`,
+    `\`${request.id}\` is taken: ${holder}. The Factory pushes to a request's branch only for the issue that made it: ` +
+      'choose another id (edit this issue), or follow that request instead.',
   ].join('\n');
 }
 
@@ -153,7 +172,10 @@ export function blockedComment(request: AgentRequest, gate: GateResult, digest: 
     '',
     ...lines,
     '',
-    `These come from the template with these answers, judged by this repository's rules. Change the answers (edit the issue), or ask the platform team to fix the template; then comment \`/factory retry\` (or, when the issue's author has no write access, \`/factory approve ${digest}\` again: nothing was generated from the approval).`,
+    "These come from the template with these answers, judged by this repository's rules. " +
+      'Change the answers (edit the issue), or ask the platform team to fix the template; ' +
+      "then comment `/factory retry` (or, when the issue's author has no write access, " +
+      `\`/factory approve ${digest}\` again: nothing was generated from the approval).`,
   ].join('\n');
 }
 

@@ -46,12 +46,17 @@ export function labelOf(codePoint: number): string {
 
 /** Why such a character is refused, and what to do instead: said after the field's label. */
 export function hostileCharacterMessage(found: HostileCharacter): string {
-  return `contains ${found.label} at character ${found.position}: ${reasons[kindOf(found.codePoint)]}. Retype the answer without it (it often comes with text pasted from a document or a chat).`;
+  return (
+    `contains ${found.label} at character ${found.position}: ${reasons[kindOf(found.codePoint)]}. ` +
+    'Retype the answer without it (it often comes with text pasted from a document or a chat).'
+  );
 }
 
 const reasons = {
   'line break':
-    'a line break where the answer takes none, or one editors may not show (U+2028, U+2029, a lone carriage return) that still ends a line, and a code comment, in JavaScript',
+    'a line break where the answer takes none, ' +
+    'or one editors may not show (U+2028, U+2029, a lone carriage return) that still ends a line, ' +
+    'and a code comment, in JavaScript',
   bidirectional:
     'a bidirectional control, which reorders how the text around it is shown, so what reviewers read is not what runs',
   invisible: 'an invisible character, which makes two texts that look the same differ',

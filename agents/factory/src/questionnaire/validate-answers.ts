@@ -187,7 +187,9 @@ export function validateAnswers(
   if (answers['wakes-on'] !== undefined && answers.emits === undefined && answers.stores === undefined)
     problem(
       'emits',
-      'and "Data it stores" are both empty: an agent that sends nothing and keeps nothing has no effect anyone can see or test; name an event it emits or a table it stores.',
+      'and "Data it stores" are both empty: ' +
+        'an agent that sends nothing and keeps nothing has no effect anyone can see or test; ' +
+        'name an event it emits or a table it stores.',
     );
   const acceptance = examples(text('acceptance') ?? '');
   if (answers.acceptance !== undefined && acceptance.length === 0)

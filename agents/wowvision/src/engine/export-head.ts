@@ -68,7 +68,9 @@ export async function exportHead(snapshot: RepoSnapshot, checkoutPath: string): 
           if (found?.isFile() !== true) continue;
           if (found.size > maxCopiedBytes)
             throw new Error(
-              `${relative(checkout, from)} is ${found.size.toLocaleString('en-US')} bytes, more than the ${maxCopiedBytes / 1024 ** 2} MiB a tool rule may read; write a smaller report (e.g. coverage for the changed files only)`,
+              `${relative(checkout, from)} is ${found.size.toLocaleString('en-US')} bytes, ` +
+                `more than the ${maxCopiedBytes / 1024 ** 2} MiB a tool rule may read; ` +
+                'write a smaller report (e.g. coverage for the changed files only)',
             );
           await mkdir(dirname(to), { recursive: true });
           await copyFile(from, to);

@@ -81,7 +81,10 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
       if (kind.checkCheckout !== undefined && input.tools?.trusted !== true) {
         skipped.push({
           rule: rule.name,
-          why: `not run: untrusted code. The ${kind.name} kind runs the repository's own tools on the head, so it runs only where the workflow says the head is trusted (the Action's \`trusted-code: true\`, \`wow review --trusted-code\`)`,
+          why:
+            `not run: untrusted code. The ${kind.name} kind runs the repository's own tools on the head, ` +
+            'so it runs only where the workflow says the head is trusted ' +
+            "(the Action's `trusted-code: true`, `wow review --trusted-code`)",
         });
         continue;
       }

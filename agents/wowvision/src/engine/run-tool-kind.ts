@@ -106,7 +106,8 @@ export async function runToolKind(job: ToolJob, options: ToolRunOptions): Promis
   ];
   if (timedOut)
     return failure(
-      `the ${job.kind} kind did not finish within ${seconds(options.timeoutMs)} and was stopped; raise the tool timeout (the Action's tool-timeout input, wow review --tool-timeout) if the tool needs longer`,
+      `the ${job.kind} kind did not finish within ${seconds(options.timeoutMs)} and was stopped; ` +
+        "raise the tool timeout (the Action's tool-timeout input, wow review --tool-timeout) if the tool needs longer",
     );
   if (overflow)
     return failure(

@@ -82,7 +82,9 @@ export async function handleGitHubEvent(
         await comment(
           at,
           number,
-          "Only the pull request's author or someone with the triage role or more on this repository may ask for `/wowvision recheck`; nothing was rechecked. Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.",
+          "Only the pull request's author or someone with the triage role or more on this repository " +
+            'may ask for `/wowvision recheck`; nothing was rechecked. ' +
+            'Every push to the pull request is reviewed anyway, or a maintainer can re-run the WowVision check.',
         );
         return { did: 'refused', pull: number };
       }
@@ -93,7 +95,8 @@ export async function handleGitHubEvent(
       const rules = await rulesOfBase(at, pull.baseRef);
       const body =
         'problems' in rules
-          ? `The rule pack on \`${pull.baseRef}\` is invalid, so no rule can be explained: ${rules.problems.map((p) => `${p.file}:${p.line} ${p.message}`).join('; ')}`
+          ? `The rule pack on \`${pull.baseRef}\` is invalid, ` +
+            `so no rule can be explained: ${rules.problems.map((p) => `${p.file}:${p.line} ${p.message}`).join('; ')}`
           : explainRule(rules.pack, command[2]);
       await comment(at, number, body);
       return { did: 'explained', pull: number };

@@ -182,7 +182,9 @@ async function judge(
     const [listed, changed] = [listing.files.length, listing.changedFiles].map((n) => n.toLocaleString('en-US'));
     const why =
       listing.files.length >= listedAtMost
-        ? `GitHub's files API lists at most ${listed} files of a pull request, and this one changes ${changed}, so WowVision cannot see them all. Split the change into smaller pull requests, or review it with the WowVision Action or \`wow review\`, which read a checkout.`
+        ? `GitHub's files API lists at most ${listed} files of a pull request, and this one changes ${changed}, ` +
+          'so WowVision cannot see them all. Split the change into smaller pull requests, ' +
+          'or review it with the WowVision Action or `wow review`, which read a checkout.'
         : `GitHub listed ${listed} of the ${changed} files this pull request changes. Comment \`/wowvision recheck\` to try again.`;
     return {
       review: notReviewed(`Not reviewed: GitHub listed ${listed} of the ${changed} changed files`, why),
@@ -220,11 +222,14 @@ function unreadFiles(unread: readonly { path: string; why: string }[]): Review {
   return notReviewed(
     `Not reviewed: ${one ? '1 changed file' : `${unread.length} changed files`} could not be read`,
     [
-      `it could not read ${files} this pull request changes: ${they} not in the tarball GitHub serves for the head commit (a path the head's \`.gitattributes\` marks \`export-ignore\`, or a submodule), and GitHub's blob API did not serve ${them} SHA.`,
+      `it could not read ${files} this pull request changes: ${they} not in the tarball GitHub serves ` +
+        "for the head commit (a path the head's `.gitattributes` marks `export-ignore`, or a submodule), " +
+        `and GitHub's blob API did not serve ${them} SHA.`,
       '',
       ...list,
       '',
-      'Comment `/wowvision recheck` to try again. A submodule cannot be read here: review such a change with the WowVision Action or `wow review`, which read a checkout.',
+      'Comment `/wowvision recheck` to try again. A submodule cannot be read here: ' +
+        'review such a change with the WowVision Action or `wow review`, which read a checkout.',
     ].join('\n'),
   );
 }

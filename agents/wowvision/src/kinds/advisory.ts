@@ -43,7 +43,9 @@ export const advisory = defineKind({
         system: [
           'You review a code change. Lines marked "+" are new; the others are context.',
           `Focus: ${options.focus}`,
-          `Answer with JSON only: {"comments":[{"path":"…","line":<number>,"message":"…"}]}, at most ${options.maxComments} comments, only on "+" lines, only what a careful reviewer would say. When nothing matters, answer {"comments":[]}.`,
+          'Answer with JSON only: {"comments":[{"path":"…","line":<number>,"message":"…"}]}, ' +
+            `at most ${options.maxComments} comments, only on "+" lines, only what a careful reviewer would say. ` +
+            'When nothing matters, answer {"comments":[]}.',
         ].join('\n'),
         user: text,
       });

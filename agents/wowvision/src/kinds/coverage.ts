@@ -71,7 +71,9 @@ export const coverage = defineKind({
         path,
         line: uncovered[0],
         column: 1,
-        message: `${lines.length - uncovered.length} of ${lines.length} changed lines run in tests (${Math.floor(percent)}%), below ${options.threshold}%; not run: ${ranges(uncovered)}`,
+        message:
+          `${lines.length - uncovered.length} of ${lines.length} changed lines run in tests (${Math.floor(percent)}%), ` +
+          `below ${options.threshold}%; not run: ${ranges(uncovered)}`,
         key: `coverage ${path}`,
       });
     }

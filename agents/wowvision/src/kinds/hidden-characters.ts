@@ -26,7 +26,9 @@ const classes: Readonly<Record<HiddenKind, { why: string; fix: string }>> = {
 };
 
 const loneCarriageReturn =
-  "U+000D CARRIAGE RETURN with no line feed after it: JavaScript ends a line (and a // comment) there, while GitHub's diff and most editors show one line; replace it with a newline, or write the escape \\u000D where it is meant";
+  'U+000D CARRIAGE RETURN with no line feed after it: ' +
+  "JavaScript ends a line (and a // comment) there, while GitHub's diff and most editors show one line; " +
+  'replace it with a newline, or write the escape \\u000D where it is meant';
 
 // Tab, LF, CR and FF are the only control characters a text file needs; a CR only before a LF.
 const hidden = hiddenCharacterPattern(hiddenKinds, '\t\n\r\f');
@@ -52,7 +54,8 @@ const codePoint = z
 
 /** Common binary formats, never read as text. */
 const binaryFiles = [
-  '**/*.{png,jpg,jpeg,gif,webp,avif,bmp,ico,icns,tif,tiff,psd,pdf,zip,gz,tgz,bz2,xz,zst,7z,rar,jar,war,whl,woff,woff2,ttf,otf,eot,mp3,mp4,m4a,wav,ogg,flac,webm,mov,avi,wasm,exe,dll,so,dylib,a,o,class,pyc,node,bin,dat,db,sqlite,lockb}',
+  '**/*.{png,jpg,jpeg,gif,webp,avif,bmp,ico,icns,tif,tiff,psd,pdf,zip,gz,tgz,bz2,xz,zst,7z,rar,jar,war,whl,woff,woff2,' +
+    'ttf,otf,eot,mp3,mp4,m4a,wav,ogg,flac,webm,mov,avi,wasm,exe,dll,so,dylib,a,o,class,pyc,node,bin,dat,db,sqlite,lockb}',
 ];
 
 /**
@@ -63,7 +66,8 @@ const binaryFiles = [
 export const hiddenCharacters = defineKind({
   name: 'hidden-characters',
   summary:
-    'Bidirectional controls, zero-width characters, line separators and control characters that make code read differently than it runs (Trojan Source, CVE-2021-42574).',
+    'Bidirectional controls, zero-width characters, line separators ' +
+    'and control characters that make code read differently than it runs (Trojan Source, CVE-2021-42574).',
   // A character that hides code is as dangerous on an old line as on a new one.
   defaultScope: 'file',
   // A waiver comment can hide in the same invisible text; the pack's `allow` and `pathNot`, read from the base, decide instead.
@@ -92,7 +96,8 @@ export const hiddenCharacters = defineKind({
           column,
           endColumn: column + 1,
           message:
-            "U+0000 NULL: git and GitHub show a file with NUL bytes as binary, so no reviewer reads its text; remove the NUL if the file is text, or add its path to the rule's binary globs if it is binary",
+            'U+0000 NULL: git and GitHub show a file with NUL bytes as binary, so no reviewer reads its text; ' +
+            "remove the NUL if the file is text, or add its path to the rule's binary globs if it is binary",
           key: 'hidden U+0000 binary',
         },
       ];
@@ -128,7 +133,8 @@ export const hiddenCharacters = defineKind({
       const bom = code === 0xfeff && line === 1 && column === 1;
       const message =
         i === perFile - 1 && more > 0
-          ? `${describe(code)} and ${more} more hidden characters in this file (only the first ${perFile} are listed); remove them, or write each as its \\u escape where it is meant`
+          ? `${describe(code)} and ${more} more hidden characters in this file (only the first ${perFile} are listed); ` +
+            'remove them, or write each as its \\u escape where it is meant'
           : bom
             ? `${describe(code)}, a byte order mark this repository does not use (bom: forbid); save the file as UTF-8 without a BOM`
             : code === 0x0d

@@ -15,7 +15,8 @@ import { position, sourceOf } from './support/typescript-source.ts';
 export const manifest = defineKind({
   name: 'manifest',
   summary:
-    "An invalid agent.yml or domain.yml, an event the code sends that its declaration does not list in emits, or an agent's stores that differ from the tables its migrations create.",
+    'An invalid agent.yml or domain.yml, an event the code sends that its declaration does not list in emits, ' +
+    "or an agent's stores that differ from the tables its migrations create.",
   defaultScope: 'file',
   options: z.strictObject({
     agents: z.string().default('agents/(*)/').describe('the agent folders, with the agent id captured'),
@@ -98,7 +99,10 @@ async function undeclaredEvents(
       if (event.type === undefined)
         hits.push({
           ...at,
-          message: `sends an event whose type is computed (${event.node.getText().slice(0, 80)}), so it cannot be checked against the emits of ${file}; write the type as a string literal, or a const of literals`,
+          message:
+            `sends an event whose type is computed (${event.node.getText().slice(0, 80)}), ` +
+            `so it cannot be checked against the emits of ${file}; ` +
+            'write the type as a string literal, or a const of literals',
           key: `computed type ${event.node.getText().slice(0, 80)}`,
         });
       else if (declared === undefined)

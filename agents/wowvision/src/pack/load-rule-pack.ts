@@ -138,7 +138,8 @@ export async function loadRulePack(
           message:
             field === '_extends'
               ? `_extends "${ref}": no such pack on that repository's default branch`
-              : `extends "${ref}": no such pack; built-in packs are ${(await builtinPackNames()).join(', ')}, or give a repository path ending in .yml, or "org"`,
+              : `extends "${ref}": no such pack; built-in packs are ${(await builtinPackNames()).join(', ')}, ` +
+                'or give a repository path ending in .yml, or "org"',
         });
         continue;
       }

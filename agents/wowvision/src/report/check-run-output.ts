@@ -45,7 +45,8 @@ export function checkRunOutput(review: Review, options: { limit?: number } = {})
   const head: string[] = [`**WowVision**: ${summaryLine(review).replace(/^[✖⚠✔] /, '')}.`, ''];
   if (review.pendingRuleChanges.length > 0)
     head.push(
-      `> Rule changes in ${review.pendingRuleChanges.map((p) => `\`${p}\``).join(', ')} take effect after merge; this change is judged by the base branch's rules.`,
+      `> Rule changes in ${review.pendingRuleChanges.map((p) => `\`${p}\``).join(', ')} take effect after merge; ` +
+        "this change is judged by the base branch's rules.",
       '',
     );
   const fired = rulesOf(review.findings);

@@ -49,8 +49,12 @@ export function summaryLine(review: Review): string {
   const head =
     review.findings.length === 0
       ? '✔ No findings'
-      : `${review.conclusion === 'failure' ? '✖' : '⚠'} ${plural(review.findings.length, 'finding')} (${counts}) in ${plural(new Set(review.findings.map((f) => f.path)).size, 'file')}`;
-  return `${head}${extras.length > 0 ? ` · ${extras.join(' · ')}` : ''} · ${review.stats.rules} rules over ${review.stats.wholeRepository ? `all ${review.stats.files} files` : `${plural(review.stats.changedFiles, 'changed file')} of ${review.stats.files}`}`;
+      : `${review.conclusion === 'failure' ? '✖' : '⚠'} ${plural(review.findings.length, 'finding')} (${counts}) ` +
+        `in ${plural(new Set(review.findings.map((f) => f.path)).size, 'file')}`;
+  const over = review.stats.wholeRepository
+    ? `all ${review.stats.files} files`
+    : `${plural(review.stats.changedFiles, 'changed file')} of ${review.stats.files}`;
+  return `${head}${extras.length > 0 ? ` · ${extras.join(' · ')}` : ''} · ${review.stats.rules} rules over ${over}`;
 }
 
 /** The rules that fired, with their texts, for summaries. */

@@ -30,7 +30,9 @@ describe('advisory rules', () => {
     repo = await changed();
     const double = createOpenAiDouble(
       () =>
-        '```json\n{"comments":[{"path":"src/load.ts","line":3,"message":"JSON.parse throws on bad input; say which file was malformed."},{"path":"src/keep.ts","line":1,"message":"not part of the change"}]}\n```',
+        '```json\n{"comments":[' +
+        '{"path":"src/load.ts","line":3,"message":"JSON.parse throws on bad input; say which file was malformed."},' +
+        '{"path":"src/keep.ts","line":1,"message":"not part of the change"}]}\n```',
     );
     const advisor = createLlmClient(
       { baseUrl: 'http://127.0.0.1:9/v1', apiKey: undefined, model: 'test-model' },

@@ -22,7 +22,8 @@ describe('agent-boundary rules', () => {
       'app/door.ts': "import { find } from '../agents/search/src/find.ts';\nexport const y = find;\n",
     });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
-      'agents/support/src/answer.ts:2 agents/support/src/answer.ts reaches into agent "search": agents/search/src/find.ts is internal; import from agents/search/src/index.ts',
+      'agents/support/src/answer.ts:2 agents/support/src/answer.ts reaches into agent "search": ' +
+        'agents/search/src/find.ts is internal; import from agents/search/src/index.ts',
       'app/door.ts:1 app/door.ts reaches into agent "search": agents/search/src/find.ts is internal; import from agents/search/src/index.ts',
     ]);
   });

@@ -65,7 +65,7 @@ describe('eslint rules', () => {
     );
   }, 60_000);
 
-  it("runs a trusted config on a clean export of the head: plugins installed in the checkout load, and the checkout's .env, .data and .git stay out of reach", async () => {
+  it("runs a trusted config on a clean export of the head: checkout plugins load; the checkout's .env, .data and .git stay out of reach", async () => {
     repo = await tempRepo({
       ...packWith({ kind: 'eslint' }),
       'package.json': '{ "type": "module" }\n',
@@ -78,7 +78,8 @@ describe('eslint rules', () => {
       "import probe from 'eslint-plugin-probe';",
       'const tryRead = (path) => { try { readFileSync(path); return "read"; } catch (err) { return err.code; } };',
       `const checkout = ${JSON.stringify(checkout)};`,
-      "const reach = { here: tryRead(new URL('.env', import.meta.url)), env: tryRead(`${checkout}/.env`), data: tryRead(`${checkout}/.data/db`), git: tryRead(`${checkout}/.git/config`) };",
+      "const reach = { here: tryRead(new URL('.env', import.meta.url)), env: tryRead(`${checkout}/.env`), " +
+        'data: tryRead(`${checkout}/.data/db`), git: tryRead(`${checkout}/.git/config`) };',
       "export default [{ files: ['**/*.js'], plugins: { probe }, rules: { 'probe/reach': ['error', reach] } }];",
     ].join('\n');
     await repo.write({
@@ -90,7 +91,8 @@ describe('eslint rules', () => {
       'node_modules/eslint-plugin-probe/package.json':
         '{ "name": "eslint-plugin-probe", "type": "module", "main": "index.js" }\n',
       'node_modules/eslint-plugin-probe/index.js':
-        "export default { rules: { reach: { meta: { type: 'problem', schema: false }, create: (context) => ({ Program: (node) => context.report({ node, message: `reach ${JSON.stringify(context.options[0])}` }) }) } } };\n",
+        "export default { rules: { reach: { meta: { type: 'problem', schema: false }, create: (context) => ({ Program: " +
+        '(node) => context.report({ node, message: `reach ${JSON.stringify(context.options[0])}` }) }) } } };\n',
     });
     const review = await repo.review({ base: 'main', trustedCode: true });
     expect(where(review)).toEqual([

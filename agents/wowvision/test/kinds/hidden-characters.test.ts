@@ -26,15 +26,24 @@ describe('hidden-characters rules', () => {
         'export const pay\u200Bpal = 1;\n// one\u2028two\nexport const bell = "\u0007";\nexport const next = "\u0085";\nexport const mark = "a\u200Fb";\n',
     });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
-      'src/admin.ts:2 U+202E RIGHT-TO-LEFT OVERRIDE, a bidirectional control (Trojan Source, CVE-2021-42574): the code runs in another order than it reads; remove it, or write the escape \\u202E where it is meant',
-      'src/admin.ts:2 U+2066 LEFT-TO-RIGHT ISOLATE, a bidirectional control (Trojan Source, CVE-2021-42574): the code runs in another order than it reads; remove it, or write the escape \\u2066 where it is meant',
-      'src/admin.ts:2 U+2069 POP DIRECTIONAL ISOLATE, a bidirectional control (Trojan Source, CVE-2021-42574): the code runs in another order than it reads; remove it, or write the escape \\u2069 where it is meant',
-      'src/admin.ts:2 U+2066 LEFT-TO-RIGHT ISOLATE, a bidirectional control (Trojan Source, CVE-2021-42574): the code runs in another order than it reads; remove it, or write the escape \\u2066 where it is meant',
-      'src/names.ts:1 U+200B ZERO WIDTH SPACE, an invisible character: two names that look the same are different; remove it, or write the escape \\u200B where it is meant',
-      'src/names.ts:2 U+2028 LINE SEPARATOR, a line terminator to JavaScript that editors do not show as one: it can end a comment early; replace it with a newline, or write the escape \\u2028 where it is meant',
-      'src/names.ts:3 U+0007 BELL, a control character: terminals and tools act on it instead of showing it; remove it, or write the escape \\u0007 where it is meant',
-      'src/names.ts:4 U+0085 NEXT LINE, a control character: terminals and tools act on it instead of showing it; remove it, or write the escape \\u0085 where it is meant',
-      'src/names.ts:5 U+200F RIGHT-TO-LEFT MARK, a bidirectional control (Trojan Source, CVE-2021-42574): the code runs in another order than it reads; remove it, or write the escape \\u200F where it is meant',
+      'src/admin.ts:2 U+202E RIGHT-TO-LEFT OVERRIDE, a bidirectional control (Trojan Source, CVE-2021-42574): ' +
+        'the code runs in another order than it reads; remove it, or write the escape \\u202E where it is meant',
+      'src/admin.ts:2 U+2066 LEFT-TO-RIGHT ISOLATE, a bidirectional control (Trojan Source, CVE-2021-42574): ' +
+        'the code runs in another order than it reads; remove it, or write the escape \\u2066 where it is meant',
+      'src/admin.ts:2 U+2069 POP DIRECTIONAL ISOLATE, a bidirectional control (Trojan Source, CVE-2021-42574): ' +
+        'the code runs in another order than it reads; remove it, or write the escape \\u2069 where it is meant',
+      'src/admin.ts:2 U+2066 LEFT-TO-RIGHT ISOLATE, a bidirectional control (Trojan Source, CVE-2021-42574): ' +
+        'the code runs in another order than it reads; remove it, or write the escape \\u2066 where it is meant',
+      'src/names.ts:1 U+200B ZERO WIDTH SPACE, an invisible character: ' +
+        'two names that look the same are different; remove it, or write the escape \\u200B where it is meant',
+      'src/names.ts:2 U+2028 LINE SEPARATOR, a line terminator to JavaScript that editors do not show as one: ' +
+        'it can end a comment early; replace it with a newline, or write the escape \\u2028 where it is meant',
+      'src/names.ts:3 U+0007 BELL, a control character: terminals and tools act on it instead of showing it; ' +
+        'remove it, or write the escape \\u0007 where it is meant',
+      'src/names.ts:4 U+0085 NEXT LINE, a control character: ' +
+        'terminals and tools act on it instead of showing it; remove it, or write the escape \\u0085 where it is meant',
+      'src/names.ts:5 U+200F RIGHT-TO-LEFT MARK, a bidirectional control (Trojan Source, CVE-2021-42574): ' +
+        'the code runs in another order than it reads; remove it, or write the escape \\u200F where it is meant',
     ]);
     const review = await repo.review({ base: 'main' });
     expect(review.conclusion).toBe('failure');
@@ -59,8 +68,12 @@ describe('hidden-characters rules', () => {
     });
     const review = await repo.review({ base: 'main' });
     expect(where(review)).toEqual([
-      "src/lone-cr.ts:1 U+000D CARRIAGE RETURN with no line feed after it: JavaScript ends a line (and a // comment) there, while GitHub's diff and most editors show one line; replace it with a newline, or write the escape \\u000D where it is meant",
-      "src/lone-cr.ts:3 U+000D CARRIAGE RETURN with no line feed after it: JavaScript ends a line (and a // comment) there, while GitHub's diff and most editors show one line; replace it with a newline, or write the escape \\u000D where it is meant",
+      'src/lone-cr.ts:1 U+000D CARRIAGE RETURN with no line feed after it: ' +
+        "JavaScript ends a line (and a // comment) there, while GitHub's diff and most editors show one line; " +
+        'replace it with a newline, or write the escape \\u000D where it is meant',
+      'src/lone-cr.ts:3 U+000D CARRIAGE RETURN with no line feed after it: ' +
+        "JavaScript ends a line (and a // comment) there, while GitHub's diff and most editors show one line; " +
+        'replace it with a newline, or write the escape \\u000D where it is meant',
     ]);
     expect(review.findings.map((f) => [f.line, f.column])).toEqual([
       [1, 19],
@@ -73,21 +86,31 @@ describe('hidden-characters rules', () => {
     await repo.write({
       // The "invisible backdoor": U+3164 is a letter to JavaScript, so it names a variable no reviewer sees.
       'src/backdoor.ts':
-        'export function run(req: { query: Record<string, string> }, exec: (c: string) => void) {\n  const { timeout, \u3164 } = req.query;\n  exec(\u3164);\n  return timeout;\n}\n',
+        'export function run(req: { query: Record<string, string> }, exec: (c: string) => void) {\n' +
+        '  const { timeout, \u3164 } = req.query;\n  exec(\u3164);\n  return timeout;\n}\n',
       'docs/smuggled.md':
         'Looks empty:\u{E0049}\u{E0067}\u{E006E}\u{E006F}\u{E0072}\u{E0065} and a selector\u{E0100}.\n',
     });
     const review = await repo.review({ base: 'main' });
     expect(where(review)).toEqual([
-      'docs/smuggled.md:1 U+E0049 TAG LATIN CAPITAL LETTER I, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E0049} where it is meant',
-      'docs/smuggled.md:1 U+E0067 TAG LATIN SMALL LETTER G, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E0067} where it is meant',
-      'docs/smuggled.md:1 U+E006E TAG LATIN SMALL LETTER N, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E006E} where it is meant',
-      'docs/smuggled.md:1 U+E006F TAG LATIN SMALL LETTER O, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E006F} where it is meant',
-      'docs/smuggled.md:1 U+E0072 TAG LATIN SMALL LETTER R, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E0072} where it is meant',
-      'docs/smuggled.md:1 U+E0065 TAG LATIN SMALL LETTER E, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E0065} where it is meant',
-      'docs/smuggled.md:1 U+E0100 VARIATION SELECTOR-17, an invisible character: two names that look the same are different; remove it, or write the escape \\u{E0100} where it is meant',
-      'src/backdoor.ts:2 U+3164 HANGUL FILLER, an invisible character: two names that look the same are different; remove it, or write the escape \\u3164 where it is meant',
-      'src/backdoor.ts:3 U+3164 HANGUL FILLER, an invisible character: two names that look the same are different; remove it, or write the escape \\u3164 where it is meant',
+      'docs/smuggled.md:1 U+E0049 TAG LATIN CAPITAL LETTER I, an invisible character: ' +
+        'two names that look the same are different; remove it, or write the escape \\u{E0049} where it is meant',
+      'docs/smuggled.md:1 U+E0067 TAG LATIN SMALL LETTER G, an invisible character: ' +
+        'two names that look the same are different; remove it, or write the escape \\u{E0067} where it is meant',
+      'docs/smuggled.md:1 U+E006E TAG LATIN SMALL LETTER N, an invisible character: ' +
+        'two names that look the same are different; remove it, or write the escape \\u{E006E} where it is meant',
+      'docs/smuggled.md:1 U+E006F TAG LATIN SMALL LETTER O, an invisible character: ' +
+        'two names that look the same are different; remove it, or write the escape \\u{E006F} where it is meant',
+      'docs/smuggled.md:1 U+E0072 TAG LATIN SMALL LETTER R, an invisible character: ' +
+        'two names that look the same are different; remove it, or write the escape \\u{E0072} where it is meant',
+      'docs/smuggled.md:1 U+E0065 TAG LATIN SMALL LETTER E, an invisible character: ' +
+        'two names that look the same are different; remove it, or write the escape \\u{E0065} where it is meant',
+      'docs/smuggled.md:1 U+E0100 VARIATION SELECTOR-17, an invisible character: ' +
+        'two names that look the same are different; remove it, or write the escape \\u{E0100} where it is meant',
+      'src/backdoor.ts:2 U+3164 HANGUL FILLER, an invisible character: ' +
+        'two names that look the same are different; remove it, or write the escape \\u3164 where it is meant',
+      'src/backdoor.ts:3 U+3164 HANGUL FILLER, an invisible character: ' +
+        'two names that look the same are different; remove it, or write the escape \\u3164 where it is meant',
     ]);
     // Columns count UTF-16 units, as GitHub's annotations do: each tag character takes two.
     expect(review.findings.filter((f) => f.path === 'docs/smuggled.md').map((f) => [f.column, f.endColumn])).toEqual([
@@ -108,11 +131,13 @@ describe('hidden-characters rules', () => {
     await repo.write({
       'src/plain.ts': '\uFEFFexport const a = 1;\r\n\texport const b = 2;\f\n',
       'docs/family.md':
-        'A family: \u{1F468}\u200D\u{1F469}\u200D\u{1F467}, a rainbow flag: \u{1F3F3}\uFE0F\u200D\u{1F308}, Scotland: \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}.\n',
+        'A family: \u{1F468}\u200D\u{1F469}\u200D\u{1F467}, a rainbow flag: \u{1F3F3}\uFE0F\u200D\u{1F308}, ' +
+        'Scotland: \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}.\n',
       'src/later-bom.ts': 'export const c = 1;\n\uFEFFexport const d = 2;\n',
     });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
-      'src/later-bom.ts:2 U+FEFF ZERO WIDTH NO-BREAK SPACE, an invisible character: two names that look the same are different; remove it, or write the escape \\uFEFF where it is meant',
+      'src/later-bom.ts:2 U+FEFF ZERO WIDTH NO-BREAK SPACE, an invisible character: ' +
+        'two names that look the same are different; remove it, or write the escape \\uFEFF where it is meant',
     ]);
   });
 
@@ -139,7 +164,9 @@ describe('hidden-characters rules', () => {
       'src/sneaky.ts': '// \u0000\nexport const level = "user\u202E";\n',
     });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
-      "src/sneaky.ts:1 U+0000 NULL: git and GitHub show a file with NUL bytes as binary, so no reviewer reads its text; remove the NUL if the file is text, or add its path to the rule's binary globs if it is binary",
+      'src/sneaky.ts:1 U+0000 NULL: ' +
+        'git and GitHub show a file with NUL bytes as binary, so no reviewer reads its text; ' +
+        "remove the NUL if the file is text, or add its path to the rule's binary globs if it is binary",
     ]);
   });
 
@@ -159,7 +186,8 @@ describe('hidden-characters rules', () => {
     const many = review.findings.filter((f) => f.path === 'src/many.ts');
     expect(many).toHaveLength(50);
     expect(many.at(-1)?.message).toBe(
-      'U+200B ZERO WIDTH SPACE and 100 more hidden characters in this file (only the first 50 are listed); remove them, or write each as its \\u escape where it is meant',
+      'U+200B ZERO WIDTH SPACE and 100 more hidden characters in this file (only the first 50 are listed); ' +
+        'remove them, or write each as its \\u escape where it is meant',
     );
   });
 

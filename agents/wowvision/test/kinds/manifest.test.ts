@@ -70,7 +70,9 @@ describe('manifest rules', () => {
       'agents/notifier/src/outbox.ts:5 emits "notice.late", which agents/notifier/agent.yml does not declare in emits; add it there',
       'agents/notifier/src/outbox.ts:6 emits "notice.retried", which agents/notifier/agent.yml does not declare in emits; add it there',
       'agents/notifier/src/outbox.ts:8 emits "notice.raw", which agents/notifier/agent.yml does not declare in emits; add it there',
-      'agents/notifier/src/outbox.ts:9 sends an event whose type is computed (`notice.${kind}`), so it cannot be checked against the emits of agents/notifier/agent.yml; write the type as a string literal, or a const of literals',
+      'agents/notifier/src/outbox.ts:9 sends an event whose type is computed (`notice.${kind}`), ' +
+        'so it cannot be checked against the emits of agents/notifier/agent.yml; ' +
+        'write the type as a string literal, or a const of literals',
     ]);
   });
 
@@ -88,7 +90,9 @@ describe('manifest rules', () => {
       'domains/billing/test/invoices.test.ts': "createEvent({ source: 'x', type: 'billing.test.made', data: {} });\n",
     });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
-      'domains/billing/invoices.ts:3 sends "billing.invoice.opened", but domains/billing/domain.yml does not exist to declare it; create it with name, description and emits: [billing.invoice.opened]',
+      'domains/billing/invoices.ts:3 sends "billing.invoice.opened", ' +
+        'but domains/billing/domain.yml does not exist to declare it; create it with name, description and emits: ' +
+        '[billing.invoice.opened]',
     ]);
     await repo.write({ 'domains/billing/domain.yml': 'name: invoices\ndescription: Invoices.\nemits: [Bad]\n' });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
@@ -119,8 +123,11 @@ describe('manifest rules', () => {
     });
     const review = await repo.review({ base: 'main' });
     expect(where(review)).toEqual([
-      'agents/notifier/agent.yml:9 stores lists table notice_archive, which no migration in agents/notifier/migrations creates; remove it, or add the migration that creates it',
-      'agents/notifier/migrations/0001_notifier_tables.sql:5 creates table notice_tags, which agents/notifier/agent.yml does not list in stores; add it there (an agent lists exactly the tables it owns)',
+      'agents/notifier/agent.yml:9 stores lists table notice_archive, ' +
+        'which no migration in agents/notifier/migrations creates; remove it, or add the migration that creates it',
+      'agents/notifier/migrations/0001_notifier_tables.sql:5 creates table notice_tags, ' +
+        'which agents/notifier/agent.yml does not list in stores; ' +
+        'add it there (an agent lists exactly the tables it owns)',
     ]);
     expect(review.findings.map((f) => f.column)).toEqual([5, 3]);
 

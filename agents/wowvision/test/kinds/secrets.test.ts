@@ -42,14 +42,17 @@ describe('secrets rules', () => {
   it('lets a waiver with a reason through, and lists it', async () => {
     repo = await tempRepo(packWith({ kind: 'secrets' }));
     await repo.write({
-      'fixture.ts': `// wowvision-disable-next-line the-rule -- a revoked token kept as a test fixture\nexport const t = '${github}';\n// wowvision-disable-next-line the-rule\nexport const u = '${github}';\n`,
+      'fixture.ts':
+        '// wowvision-disable-next-line the-rule -- a revoked token kept as a test fixture\n' +
+        `export const t = '${github}';\n// wowvision-disable-next-line the-rule\nexport const u = '${github}';\n`,
     });
     const review = await repo.review({ base: 'main' });
     expect(review.waived.map((w) => `${w.finding.path}:${w.finding.line} ${w.reason}`)).toEqual([
       'fixture.ts:2 a revoked token kept as a test fixture',
     ]);
     expect(where(review)).toEqual([
-      'fixture.ts:4 a GitHub token, 40 characters, is added here; remove it, rotate it, and load it from the environment (the waiver above has no reason: write "-- why" after the rule name)',
+      'fixture.ts:4 a GitHub token, 40 characters, is added here; remove it, rotate it, ' +
+        'and load it from the environment (the waiver above has no reason: write "-- why" after the rule name)',
     ]);
   });
 });

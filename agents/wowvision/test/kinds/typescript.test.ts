@@ -29,7 +29,8 @@ describe('typescript rules', () => {
     repo = await tempRepo(packWith({ kind: 'typescript', paths: '**/*.ts', checks: ['explicit-return-types'] }));
     await repo.write({
       'src/f.ts':
-        'export function a() { return 1; }\nexport function b(): number { return 1; }\nexport const c = () => 1;\nexport const d = (): number => 1;\nfunction e() { return 1; }\nexport { e };\n',
+        'export function a() { return 1; }\nexport function b(): number { return 1; }\n' +
+        'export const c = () => 1;\nexport const d = (): number => 1;\nfunction e() { return 1; }\nexport { e };\n',
     });
     expect(where(await repo.review({ base: 'main' }))).toEqual([
       'src/f.ts:1 exported function "a" has no explicit return type',
