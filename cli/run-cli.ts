@@ -1,15 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { isWowError } from '#platform';
 import { exitCodes, type CliIo } from './cli-io.ts';
-import { registerAgentsCommands } from './commands/agents.ts';
-import { registerBusCommands } from './commands/bus.ts';
-import { registerDbCommands } from './commands/db.ts';
-import { registerDeployCommand } from './commands/deploy.ts';
-import { registerFactoryCommands } from './commands/factory.ts';
-import { registerKbCommands } from './commands/kb.ts';
-import { registerReviewCommand } from './commands/review.ts';
-import { registerStartCommand } from './commands/start.ts';
-import { registerSupportCommands } from './commands/support.ts';
+import { commandIndex } from './command-index.ts';
 
 /** A command's action: does its work and says which exit code the process ends with. */
 export type CommandAction = (...args: never[]) => Promise<number>;
@@ -32,15 +23,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
-  registerStartCommand(program, io, setCode);
-  registerAgentsCommands(program, io, setCode);
-  registerDbCommands(program, io, setCode);
-  registerBusCommands(program, io, setCode);
-  registerReviewCommand(program, io, setCode);
-  registerFactoryCommands(program, io, setCode);
-  registerDeployCommand(program, io, setCode);
-  registerSupportCommands(program, io, setCode);
-  registerKbCommands(program, io, setCode);
+  // Only the command being run is loaded with its engines; the others are listed by name.
+  // `wow help <command>` runs that command's help, so it loads that command.
+  const run = argv[0] === 'help' ? argv[1] : argv[0];
+  for (const entry of commandIndex) {
+    if (entry.name === run) (await entry.load())(program, io, setCode);
+    else program.command(entry.name).summary(entry.summary);
+  }
 
   try {
     if (argv.length === 0) {
@@ -51,10 +40,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
-        ? exitCodes.ok
-        : exitCodes.usage;
+      // Help asked for (--help, `wow help <command>`) ends with 0; help shown because a
+      // subcommand is missing, or any other usage error, with 2.
+      return err.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
+    // Loaded only now: a command that fails has loaded the platform already.
+    const { isWowError } = await import('#platform');
     if (isWowError(err)) {
       io.stderr.write(`error ${err.code}: ${err.message}\n`);
       return err.code === 'WOW_ERR_CONFIG' || err.code === 'WOW_ERR_CLI_USAGE' || err.code === 'WOW_ERR_GIT_REVISION'

@@ -4,6 +4,7 @@
  * the same process, and never fail a build.
  */
 import { benchBus } from './bus.ts';
+import { benchCli } from './cli.ts';
 import { benchFactory } from './factory.ts';
 import { benchSupport } from './support.ts';
 import { benchVision } from './vision.ts';
@@ -13,6 +14,10 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
   bus: {
     about: 'events/s through the Redis bus vs a raw XADD/XREADGROUP/XACK loop; latency at 1,000 events/s',
     run: benchBus,
+  },
+  cli: {
+    about: 'how long `wow` takes to start: --help, a usage error, agents list --json, vs node -e 0 [runs]',
+    run: benchCli,
   },
   webhook: { about: 'webhook ack latency at 200 signed requests/s on loopback', run: benchWebhook },
   factory: {

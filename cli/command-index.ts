@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import type { CliIo } from './cli-io.ts';
+
+type Register = (program: Command, io: CliIo, setCode: (code: number) => void) => void;
+
+interface IndexedCommand {
+  name: string;
+  /** The line `wow --help` lists it with; its own `--help` gives the whole description. */
+  summary: string;
+  /** The module that registers it, with the engines it needs: loaded only when it is the command run. */
+  load(): Promise<Register>;
+}
+
+/**
+ * Every top-level command of `wow`. `wow --help` and a mistyped command read only this
+ * list, so they never load TypeScript, PGlite, ioredis or Octokit; `wow <command> …`
+ * loads the one module it runs (cli/test/command-index.test.ts keeps the list and the
+ * modules in step).
+ */
+export const commandIndex: readonly IndexedCommand[] = [
+  {
+    name: 'start',
+    summary:
+      'Run the platform: the HTTP server and every agent, on DATABASE_URL and REDIS_URL or the embedded defaults',
+    load: async () => (await import('./commands/start.ts')).registerStartCommand,
+  },
+  {
+    name: 'agents',
+    summary: 'Agents: the registry, and running them in their own process',
+    load: async () => (await import('./commands/agents.ts')).registerAgentsCommands,
+  },
+  {
+    name: 'db',
+    summary: 'The PostgreSQL database (DATABASE_URL, or the embedded one in DATA_DIR)',
+    load: async () => (await import('./commands/db.ts')).registerDbCommands,
+  },
+  {
+    name: 'bus',
+    summary: 'The Redis Streams event bus (REDIS_URL)',
+    load: async () => (await import('./commands/bus.ts')).registerBusCommands,
+  },
+  {
+    name: 'review',
+    summary: 'Review a change of this git repository with WowVision, as the GitHub check does',
+    load: async () => (await import('./commands/review.ts')).registerReviewCommand,
+  },
+  {
+    name: 'factory',
+    summary: 'The agent Factory: the New-agent questionnaire, generating agents from templates/, regenerating them',
+    load: async () => (await import('./commands/factory.ts')).registerFactoryCommands,
+  },
+  {
+    name: 'deploy',
+    summary: 'Deploy agents as committed: Draft, proven to load, then Active in every running runtime',
+    load: async () => (await import('./commands/deploy.ts')).registerDeployCommand,
+  },
+  {
+    name: 'support',
+    summary: 'The support desk: customers, their API keys and webhook secrets, the kill switch and incidents',
+    load: async () => (await import('./commands/support.ts')).registerSupportCommands,
+  },
+  {
+    name: 'kb',
+    summary: 'The knowledge base L1 answers from: load Markdown articles, and search them as WowSearch does',
+    load: async () => (await import('./commands/kb.ts')).registerKbCommands,
+  },
+];
