@@ -1,16 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '#platform';
-import { createCustomer, verifyCustomerWebhook } from '#domains/support';
+import { createCustomer } from '#domains/support';
 import { createNoticeSender } from '../src/incidents/create-notice-sender.ts';
 import { addCustomerAgent, insertIncident, queueIncidentNotices } from '../src/incidents/incident-store.ts';
 import { sendIncidentNotices } from '../src/incidents/send-incident-notices.ts';
 import { uniqueName } from '../../../test/support/servers.ts';
 import { storeBackends } from '../../../test/support/test-stores.ts';
+import { startCustomerEndpoint, type CustomerEndpoint } from '#domains/support/testing';
 
 // Incident notices to customers whose webhook secret is sealed with SUPPORT_SECRETS_KEY:
 // signed with that secret, and a webhook URL's path or query (where Slack, Discord and
@@ -25,30 +24,13 @@ const figures = (agentId: string) => ({
 describe.each(storeBackends('notices'))('incident notices to sealed webhook secrets on $name', (backend) => {
   let store: Store;
   let close: () => Promise<void>;
-  let endpoint: Server;
-  let base = '';
-  /** What the customers' endpoint received, with whether each verified against the secret of its path. */
-  const received: { path: string; verified: boolean; type: string }[] = [];
-  const secrets = new Map<string, string>();
+  let endpoint: CustomerEndpoint;
   beforeAll(async () => {
     ({ store, close } = await backend.open());
-    endpoint = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const path = new URL(req.url ?? '/', 'http://x').pathname;
-        if (path.startsWith('/fail')) return void res.writeHead(500).end();
-        const body = Buffer.concat(chunks).toString('utf8');
-        const verified = verifyCustomerWebhook({ secret: secrets.get(path) ?? '', body, headers: req.headers });
-        received.push({ path, verified, type: (JSON.parse(body) as { type: string }).type });
-        res.writeHead(verified ? 204 : 401).end();
-      });
-    });
-    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}`;
+    endpoint = await startCustomerEndpoint();
   });
   afterAll(async () => {
-    await new Promise((resolve) => endpoint.close(resolve));
+    await endpoint.close();
     await close();
   });
 
@@ -72,21 +54,25 @@ describe.each(storeBackends('notices'))('incident notices to sealed webhook secr
   it('tells a customer whose secret is sealed of an incident, signed with that secret', async () => {
     const customer = await createCustomer(
       store,
-      { slug: slug(), name: 'Initech', webhookUrl: `${base}/hooks/incidents` },
+      { slug: slug(), name: 'Initech', webhookUrl: `${endpoint.base}/hooks/incidents` },
       { secretsKey: key },
     );
-    secrets.set('/hooks/incidents', customer.webhookSecret ?? '');
+    endpoint.secrets.set('/hooks/incidents', customer.webhookSecret ?? '');
     await incidentFor(customer.id);
     const sent = await sendIncidentNotices(store, createNoticeSender(key), new Date(), pino({ level: 'silent' }));
     expect(sent).toBe(1);
-    expect(received.at(-1)).toEqual({ path: '/hooks/incidents', verified: true, type: 'support.incident.opened' });
+    expect(endpoint.received.at(-1)).toEqual({
+      path: '/hooks/incidents',
+      verified: true,
+      type: 'support.incident.opened',
+    });
   });
 
   it("logs a notice that failed with the webhook URL's origin only, never its path or query", async () => {
     const token = 'query-token-1234';
     const inPath = 'XXXXpathsecret5678';
     for (const url of [
-      `${base}/fail/services/T000/B000/${inPath}?token=${token}`,
+      `${endpoint.base}/fail/services/T000/B000/${inPath}?token=${token}`,
       `http://127.0.0.1:9/api/webhooks/1/${inPath}?token=${token}`,
     ]) {
       const customer = await createCustomer(

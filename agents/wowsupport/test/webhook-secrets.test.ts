@@ -1,18 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWowError, type Store } from '#platform';
 import { createCustomerChannels, deliverOutbound } from '../../wownotification/src/index.ts';
-import {
-  createCustomer,
-  openTicket,
-  recordDeskMessage,
-  sealPlainWebhookSecrets,
-  verifyCustomerWebhook,
-} from '#domains/support';
+import { createCustomer, openTicket, recordDeskMessage, sealPlainWebhookSecrets } from '#domains/support';
 import { uniqueName } from '../../../test/support/servers.ts';
 import { storeBackends } from '../../../test/support/test-stores.ts';
+import { startCustomerEndpoint, type CustomerEndpoint } from '#domains/support/testing';
 
 // Customers' webhook secrets at rest: sealed with SUPPORT_SECRETS_KEY (AES-256-GCM), so a
 // copy of the database (a backup, another agent's access, a leaked dump) signs nothing;
@@ -23,30 +16,13 @@ const key = randomBytes(32);
 describe.each(storeBackends('secrets'))("customers' webhook secrets on $name", (backend) => {
   let store: Store;
   let close: () => Promise<void>;
-  let endpoint: Server;
-  let base = '';
-  /** What the customers' endpoint received, with whether each verified against the secret of its path. */
-  const received: { path: string; verified: boolean; type: string }[] = [];
-  const secrets = new Map<string, string>();
+  let endpoint: CustomerEndpoint;
   beforeAll(async () => {
     ({ store, close } = await backend.open());
-    endpoint = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const path = new URL(req.url ?? '/', 'http://x').pathname;
-        if (path.startsWith('/fail')) return void res.writeHead(500).end();
-        const body = Buffer.concat(chunks).toString('utf8');
-        const verified = verifyCustomerWebhook({ secret: secrets.get(path) ?? '', body, headers: req.headers });
-        received.push({ path, verified, type: (JSON.parse(body) as { type: string }).type });
-        res.writeHead(verified ? 204 : 401).end();
-      });
-    });
-    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}`;
+    endpoint = await startCustomerEndpoint();
   });
   afterAll(async () => {
-    await new Promise((resolve) => endpoint.close(resolve));
+    await endpoint.close();
     await close();
   });
 
@@ -82,11 +58,11 @@ describe.each(storeBackends('secrets'))("customers' webhook secrets on $name", (
   it("stores a webhook secret sealed, with the key's id beside it: no column holds it, and answers are still signed with it", async () => {
     const customer = await createCustomer(
       store,
-      { slug: slug(), name: 'Acme', webhookUrl: `${base}/hooks/sealed` },
+      { slug: slug(), name: 'Acme', webhookUrl: `${endpoint.base}/hooks/sealed` },
       { secretsKey: key },
     );
     const secret = customer.webhookSecret ?? '';
-    secrets.set('/hooks/sealed', secret);
+    endpoint.secrets.set('/hooks/sealed', secret);
     expect(secret).toMatch(/^whsec_/);
     const stored = await columns(customer.id);
     expect(stored?.webhook_secret).toBeNull();
@@ -95,20 +71,25 @@ describe.each(storeBackends('secrets'))("customers' webhook secrets on $name", (
       expect(stored?.row).not.toContain(form);
 
     expect(await answer(customer.id, key)).toEqual({ did: 'delivered', channel: 'webhook' });
-    expect(received.at(-1)).toEqual({ path: '/hooks/sealed', verified: true, type: 'support.message.outbound' });
+    expect(endpoint.received.at(-1)).toEqual({
+      path: '/hooks/sealed',
+      verified: true,
+      type: 'support.message.outbound',
+    });
   });
 
   it('refuses to store a webhook secret without SUPPORT_SECRETS_KEY, saying how to set one; a customer without a webhook needs none', async () => {
     const refused: unknown = await createCustomer(store, {
       slug: slug(),
       name: 'Plain',
-      webhookUrl: `${base}/hooks/plain`,
+      webhookUrl: `${endpoint.base}/hooks/plain`,
       webhookSecret: 'a-secret-of-sixteen-chars',
     }).catch((e: unknown) => e);
     expect(isWowError(refused, 'WOW_ERR_SECRETS_KEY_MISSING')).toBe(true);
     expect((refused as Error).message).toContain('openssl rand -base64 32');
     expect(
-      (await store.query('select 1 from support_customers where webhook_url = $1', [`${base}/hooks/plain`])).rows,
+      (await store.query('select 1 from support_customers where webhook_url = $1', [`${endpoint.base}/hooks/plain`]))
+        .rows,
     ).toHaveLength(0);
     expect((await createCustomer(store, { slug: slug(), name: 'No hooks' })).webhookSecret).toBeNull();
   });
@@ -116,7 +97,7 @@ describe.each(storeBackends('secrets'))("customers' webhook secrets on $name", (
   it('cannot open a sealed secret without the key that sealed it, and says which key that is', async () => {
     const customer = await createCustomer(
       store,
-      { slug: slug(), name: 'Acme', webhookUrl: `${base}/hooks/other-key` },
+      { slug: slug(), name: 'Acme', webhookUrl: `${endpoint.base}/hooks/other-key` },
       { secretsKey: key },
     );
     for (const wrong of [undefined, randomBytes(32)]) {
@@ -128,10 +109,10 @@ describe.each(storeBackends('secrets'))("customers' webhook secrets on $name", (
 
   it('moves secrets stored in plain text before into sealed ones, and answers are still signed with them', async () => {
     const id = randomUUID();
-    secrets.set('/hooks/legacy', 'a-secret-from-before-sealing');
+    endpoint.secrets.set('/hooks/legacy', 'a-secret-from-before-sealing');
     await store.query(
       'insert into support_customers (id, slug, name, webhook_url, webhook_secret) values ($1, $2, $3, $4, $5)',
-      [id, slug(), 'Legacy', `${base}/hooks/legacy`, 'a-secret-from-before-sealing'],
+      [id, slug(), 'Legacy', `${endpoint.base}/hooks/legacy`, 'a-secret-from-before-sealing'],
     );
     // Until it is sealed, it still works.
     expect(await answer(id, undefined)).toEqual({ did: 'delivered', channel: 'webhook' });
@@ -141,7 +122,11 @@ describe.each(storeBackends('secrets'))("customers' webhook secrets on $name", (
     expect(stored?.webhook_secret).toBeNull();
     expect(stored?.row).not.toContain('a-secret-from-before-sealing');
     expect(await answer(id, key)).toEqual({ did: 'delivered', channel: 'webhook' });
-    expect(received.at(-1)).toEqual({ path: '/hooks/legacy', verified: true, type: 'support.message.outbound' });
+    expect(endpoint.received.at(-1)).toEqual({
+      path: '/hooks/legacy',
+      verified: true,
+      type: 'support.message.outbound',
+    });
   });
 
   it("never writes a webhook URL's path or query into an error or a delivery error: its origin only", async () => {
@@ -149,7 +134,7 @@ describe.each(storeBackends('secrets'))("customers' webhook secrets on $name", (
     const token = 'query-token-1234';
     const inPath = 'XXXXpathsecret5678';
     for (const [url, code] of [
-      [`${base}/fail/services/T000/B000/${inPath}?token=${token}`, 'WOW_ERR_CUSTOMER_WEBHOOK'],
+      [`${endpoint.base}/fail/services/T000/B000/${inPath}?token=${token}`, 'WOW_ERR_CUSTOMER_WEBHOOK'],
       [`http://127.0.0.1:9/api/webhooks/1/${inPath}?token=${token}`, 'WOW_ERR_CUSTOMER_WEBHOOK_UNREACHABLE'],
     ] as const) {
       const customer = await createCustomer(

@@ -1,6 +1,9 @@
 // Helpers for tests of the support domain and of the agents that work on tickets, imported
 // as '#domains/support/testing' (never by the product: nothing here is for a running desk).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { CloudEvent, PgQueryable, Store } from '#platform';
+import { verifyCustomerWebhook } from '../src/desk/post-customer-webhook.ts';
 import { slaClocks, type SlaClock, type SlaClockKind } from '../src/desk/sla.ts';
 import { openTicket, type Priority } from '../src/desk/tickets.ts';
 
@@ -33,4 +36,39 @@ export async function outboxed(db: PgQueryable, type: string, ticketId: string):
     [type, ticketId],
   );
   return rows.map((r) => r.event);
+}
+
+/** A customer's webhook endpoint on loopback: it verifies each post against the secret set for its path. */
+export interface CustomerEndpoint {
+  /** `http://127.0.0.1:<port>`: a webhook URL is `${base}/<path>`; a path under /fail answers 500. */
+  readonly base: string;
+  /** What it received, with whether each verified against the secret of its path. */
+  readonly received: { path: string; verified: boolean; type: string }[];
+  /** The secret each path verifies against. */
+  readonly secrets: Map<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startCustomerEndpoint(): Promise<CustomerEndpoint> {
+  const received: CustomerEndpoint['received'] = [];
+  const secrets = new Map<string, string>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path.startsWith('/fail')) return void res.writeHead(500).end();
+      const body = Buffer.concat(chunks).toString('utf8');
+      const verified = verifyCustomerWebhook({ secret: secrets.get(path) ?? '', body, headers: req.headers });
+      received.push({ path, verified, type: (JSON.parse(body) as { type: string }).type });
+      res.writeHead(verified ? 204 : 401).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    secrets,
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
 }
