@@ -1,4 +1,4 @@
-import { defineErrors, type CodesOf } from '#platform';
+import { defineErrors, type CodesOf } from '#platform/errors';
 
 /** The `wow` command line's errors (a usage error exits 2). docs/errors.md documents each code. */
 export const errors = defineErrors({

@@ -44,8 +44,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // subcommand is missing, or any other usage error, with 2.
       return err.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
-    // Loaded only now: a command that fails has loaded the platform already.
-    const { isWowError } = await import('#platform');
+    const { isWowError } = await import('#platform/errors');
     if (isWowError(err)) {
       io.stderr.write(`error ${err.code}: ${err.message}\n`);
       return err.code === 'WOW_ERR_CONFIG' || err.code === 'WOW_ERR_CLI_USAGE' || err.code === 'WOW_ERR_GIT_REVISION'

@@ -48,18 +48,21 @@ export { changedAgents, type ChangedAgents } from './deploy/changed-agents.ts';
 export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
 export { deployedEventType, rollbackVersion } from './deploy/version-registry.ts';
 export { loadConfig, type Config, type GitHubAppCredentials } from './config/load-config.ts';
-export { createError, errors as platformErrors } from './errors/errors.ts';
 export {
+  createError,
   defineErrors,
   isWowError,
+  platformErrors,
+  serializeError,
+  WowError,
   type CodesOf,
   type CreateErrorOptions,
   type ErrorRegistry,
   type ErrorSpec,
+  type SerializedError,
   type WowErrorCode,
   type WowErrorCodes,
-} from './errors/define-errors.ts';
-export { WowError, serializeError, type SerializedError } from './errors/wow-error.ts';
+} from './errors/index.ts';
 export { openBlobReader, runGit } from './git/run-git.ts';
 export { createLlmClient, type LlmClient, type LlmClientOptions } from './llm/llm-client.ts';
 export {

@@ -1,17 +1,6 @@
 import type { Command } from 'commander';
-import {
-  changedAgents,
-  createAgentHost,
-  createGitHubPort,
-  createLogger,
-  listAgents,
-  loadConfig,
-  openRuntime,
-  openStore,
-} from '#platform';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
-import { gitRoot } from '../git-root.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
 
 export function registerAgentsCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
@@ -24,6 +13,7 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
     )
     .option('--json', 'print the registry as JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { createLogger, listAgents, loadConfig, openStore } = await import('#platform');
       const config = loadConfig(io.env);
       const store = await openStore(config, createLogger(opts.json === true ? 'silent' : 'warn'));
       try {
@@ -64,6 +54,8 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
     .option('-C, --cwd <dir>', 'the repository', '.')
     .option('--json', 'print { ids, others } as JSON')
     .action(async (since: string, opts: { ref: string; cwd: string; json?: boolean }) => {
+      const { changedAgents, loadConfig } = await import('#platform');
+      const { gitRoot } = await import('../git-root.ts');
       const config = loadConfig(io.env);
       const root = await gitRoot(opts.cwd, 'changes are read from git history');
       const changed = await changedAgents({ repoRoot: root, agentsPath: config.agents.dir, since, ref: opts.ref });
@@ -86,6 +78,7 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
     )
     .argument('[ids...]', 'agent ids (folder names under AGENTS_DIR)')
     .action(async (ids: string[]) => {
+      const { createAgentHost, createGitHubPort, createLogger, loadConfig, openRuntime } = await import('#platform');
       const config = loadConfig(io.env);
       const log = createLogger(config.logLevel);
       const runtime = await openRuntime(config, log);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Bus, type Config, createLogger, loadConfig, openBus } from '#platform';
+import type { Bus, Config } from '#platform';
 import { createError } from '../errors.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
@@ -18,6 +18,7 @@ function requireRedis(config: Config): void {
 }
 
 async function withBus(io: CliIo, json: boolean, use: (bus: Bus) => Promise<void>): Promise<void> {
+  const { createLogger, loadConfig, openBus } = await import('#platform');
   const config = loadConfig(io.env);
   requireRedis(config);
   const bus = await openBus(config, createLogger(json ? 'silent' : 'warn'));

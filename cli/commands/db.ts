@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createLogger, loadConfig, migrate, openStore } from '#platform';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 
 export function registerDbCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
@@ -12,6 +11,7 @@ export function registerDbCommands(program: Command, io: CliIo, setCode: (code: 
     )
     .option('--json', 'print { applied, current } as JSON')
     .action(async (opts: { json?: boolean }) => {
+      const { createLogger, loadConfig, migrate, openStore } = await import('#platform');
       const config = loadConfig(io.env);
       const log = createLogger(opts.json === true ? 'silent' : 'warn');
       const store = await openStore(config, log);

@@ -1,22 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  changedAgents,
-  createGitHubClient,
-  createLogger,
-  deployAgents,
-  loadConfig,
-  openStore,
-  rollbackVersion,
-  runGit,
-  type AgentDeployed,
-  type DeployOutcome,
-  type Logger,
-} from '#platform';
+import type { AgentDeployed, DeployOutcome, Logger } from '#platform';
 import { createError } from '../errors.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
-import { reportDeployment, startDeployment, type DeploymentsTarget } from '../github-deployments.ts';
-import { gitRoot } from '../git-root.ts';
+import type { DeploymentsTarget } from '../github-deployments.ts';
 
 interface DeployFlags {
   ref: string;
@@ -51,6 +38,10 @@ export function registerDeployCommand(program: Command, io: CliIo, setCode: (cod
 }
 
 async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<number> {
+  const { changedAgents, createLogger, deployAgents, loadConfig, openStore, rollbackVersion, runGit } =
+    await import('#platform');
+  const { reportDeployment, startDeployment } = await import('../github-deployments.ts');
+  const { gitRoot } = await import('../git-root.ts');
   const config = loadConfig(io.env);
   const root = await gitRoot(flags.cwd, 'deploy from a checkout');
   const agentsDir = resolve(root, config.agents.dir);
@@ -75,7 +66,7 @@ async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<num
     });
 
   const log = createLogger(flags.json === true ? 'silent' : 'warn');
-  const github = deploymentsTarget(io, log);
+  const github = await deploymentsTarget(io, log);
   const store = await openStore(config, log);
   try {
     if (flags.rollback === true) {
@@ -167,7 +158,7 @@ function outcomeLine(o: DeployOutcome): string {
 }
 
 /** GitHub Actions hands a run its token and repository; elsewhere nothing is reported. */
-function deploymentsTarget(io: CliIo, log: Logger): DeploymentsTarget | undefined {
+async function deploymentsTarget(io: CliIo, log: Logger): Promise<DeploymentsTarget | undefined> {
   const env = io.env;
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   if (
@@ -178,6 +169,7 @@ function deploymentsTarget(io: CliIo, log: Logger): DeploymentsTarget | undefine
     repo === undefined
   )
     return undefined;
+  const { createGitHubClient } = await import('#platform');
   const client = createGitHubClient({
     auth: env.GITHUB_TOKEN,
     baseUrl: env.GITHUB_API_URL,

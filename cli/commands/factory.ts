@@ -1,26 +1,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '#platform';
 import { createError } from '../errors.ts';
-import {
-  loadQuestionnaire,
-  loadTemplates,
-  templatesFor,
-  parseIssueBody,
-  planNewAgent,
-  platformFacts,
-  readAnswersFile,
-  regenerateAgent,
-  renderIssueForm,
-  unifiedDiff,
-  validateAnswers,
-  type GateResult,
-  type RegenPlan,
-} from '../../agents/factory/src/index.ts';
-import { workingTreeSnapshot } from '../../agents/wowvision/src/index.ts';
+import type { GateResult, RegenPlan } from '../../agents/factory/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
-import { gitRoot } from '../git-root.ts';
 
 const formPath = '.github/ISSUE_TEMPLATE/new-agent.yml';
 
@@ -37,6 +20,9 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
     )
     .option('--json', 'print { valid, problems } or { valid, request } as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
+      const { loadConfig } = await import('#platform');
+      const { loadQuestionnaire, parseIssueBody, platformFacts, validateAnswers } =
+        await import('../../agents/factory/src/index.ts');
       const body = await readText(file);
       const q = await loadQuestionnaire();
       const result = validateAnswers(
@@ -79,6 +65,17 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
     .option('-C, --cwd <dir>', 'the repository to generate into', '.')
     .option('--json', 'print { did, files, problems | gate } as JSON')
     .action(async (opts: { answers: string; out?: string; dryRun?: boolean; cwd: string; json?: boolean }) => {
+      const {
+        loadQuestionnaire,
+        loadTemplates,
+        planNewAgent,
+        platformFacts,
+        readAnswersFile,
+        templatesFor,
+        unifiedDiff,
+      } = await import('../../agents/factory/src/index.ts');
+      const { workingTreeSnapshot } = await import('../../agents/wowvision/src/index.ts');
+      const { gitRoot } = await import('../git-root.ts');
       const root = await gitRoot(opts.cwd, 'the Factory generates into a clone');
       const q = await loadQuestionnaire();
       const { answers } = readAnswersFile(await readText(opts.answers), opts.answers, q);
@@ -151,6 +148,9 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
     .option('-C, --cwd <dir>', 'the repository', '.')
     .option('--json', 'print the plan as JSON')
     .action(async (id: string, opts: { dryRun?: boolean; check?: boolean; cwd: string; json?: boolean }) => {
+      const { loadQuestionnaire, regenerateAgent, templatesFor, unifiedDiff } =
+        await import('../../agents/factory/src/index.ts');
+      const { gitRoot } = await import('../git-root.ts');
       const root = await gitRoot(opts.cwd, 'the Factory generates into a clone');
       const plan = await regenerateAgent({
         root,
@@ -180,7 +180,7 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
             2,
           ) + '\n',
         );
-      else io.stdout.write(regenText(plan, changed, opts.dryRun === true));
+      else io.stdout.write(regenText(plan, changed, opts.dryRun === true ? unifiedDiff : undefined));
       setCode(conflicts.length > 0 || (opts.check === true && changed.length > 0) ? exitCodes.failed : exitCodes.ok);
     });
 
@@ -189,6 +189,7 @@ export function registerFactoryCommands(program: Command, io: CliIo, setCode: (c
     .description(`Write ${formPath} from templates/questionnaire.yml (the form is generated, never edited by hand)`)
     .option('--check', 'only check that the committed form is in step; exit code 1 when it is not')
     .action(async (opts: { check?: boolean }) => {
+      const { loadQuestionnaire, renderIssueForm } = await import('../../agents/factory/src/index.ts');
       const form = await renderIssueForm(await loadQuestionnaire());
       const current = await readFile(formPath, 'utf8').catch(() => undefined);
       if (opts.check === true) {
@@ -230,9 +231,14 @@ function gateText(gate: GateResult): string {
   return lines.length === 0 ? '✔ gate: WowVision and the typecheck found nothing\n' : `${lines.join('\n')}\n`;
 }
 
-function regenText(plan: RegenPlan, changed: RegenPlan['files'], diffs: boolean): string {
+/** `diff`: print each change as a unified diff first (a dry run). */
+function regenText(
+  plan: RegenPlan,
+  changed: RegenPlan['files'],
+  diff: ((path: string, before: string | undefined, after: string | undefined) => string) | undefined,
+): string {
   const out: string[] = [];
-  if (diffs) for (const f of changed) out.push(unifiedDiff(f.path, f.before, f.text));
+  if (diff !== undefined) for (const f of changed) out.push(diff(f.path, f.before, f.text));
   for (const f of changed)
     out.push(
       `${f.status === 'conflict' ? '✖ C' : f.status === 'added' ? 'A' : f.status === 'removed' ? 'D' : 'M'} ${f.path}${f.conflict === undefined ? '' : `: ${f.conflict}`}\n`,
@@ -244,7 +250,7 @@ function regenText(plan: RegenPlan, changed: RegenPlan['files'], diffs: boolean)
   out.push(
     changed.length === 0
       ? `✔ agents/${plan.id}/ is in step with ${version}\n`
-      : `${changed.length} file(s) ${diffs ? 'would change' : 'changed'} (${version})\n`,
+      : `${changed.length} file(s) ${diff !== undefined ? 'would change' : 'changed'} (${version})\n`,
   );
   return out.join('');
 }

@@ -1,22 +1,7 @@
 import type { Command } from 'commander';
-import {
-  createLogger,
-  escapeHiddenCharacters,
-  hiddenCharacterPattern,
-  isWowError,
-  loadConfig,
-  migrate,
-  openStore,
-  type Logger,
-  type Store,
-} from '#platform';
+import type { Logger, Store } from '#platform';
 import { createError } from '../errors.ts';
-import {
-  importArticles,
-  searchKnowledgeBase,
-  type ArticleHit,
-  type ImportReport,
-} from '../../agents/wowsearch/src/index.ts';
+import type { ArticleHit, ImportReport } from '../../agents/wowsearch/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 
@@ -25,9 +10,14 @@ type SetCode = (code: number) => void;
 const exitHelp =
   '\nExit codes: 0 done, 1 the operation failed (an article is invalid: nothing was written), 2 bad usage or configuration (e.g. a path that holds no articles).';
 
-// A file name is the one thing an import prints that no check has read: shown with any
-// control or hidden character as its escape, never raw on the terminal.
-const shown = (text: string) => escapeHiddenCharacters(text, hiddenCharacterPattern());
+/**
+ * A file name is the one thing an import prints that no check has read: shown with any
+ * control or hidden character as its escape, never raw on the terminal.
+ */
+async function textShown(): Promise<(text: string) => string> {
+  const { escapeHiddenCharacters, hiddenCharacterPattern } = await import('#platform');
+  return (text) => escapeHiddenCharacters(text, hiddenCharacterPattern());
+}
 
 /** `wow kb …`: the knowledge base WowSearch searches (agents/wowsearch). */
 export function registerKbCommands(program: Command, io: CliIo, setCode: SetCode): void {
@@ -55,12 +45,15 @@ function registerImportCommand(kb: Command, io: CliIo, setCode: SetCode): void {
       `${exitHelp}\n\nAn article:\n  ---\n  slug: reset-api-key\n  title: Reset your API key\n  intent: how-to\n  ---\n  To reset your API key, open Settings …\n\nExamples:\n  wow kb import docs/kb --dry-run\n  wow kb import docs/kb`,
     )
     .action(async (path: string, opts: { dryRun?: boolean; source?: string; json?: boolean }) => {
+      const { importArticles } = await import('../../agents/wowsearch/src/index.ts');
       if (opts.source?.trim() === '')
         throw createError('WOW_ERR_CLI_USAGE', { problem: '--source needs a name, e.g. help-centre' });
       const report = await withKnowledgeBase(io, (store) =>
         importArticles(store, path, { dryRun: opts.dryRun === true, source: opts.source }),
       );
-      io.stdout.write(opts.json === true ? `${JSON.stringify(report, null, 2)}\n` : importSummary(report));
+      io.stdout.write(
+        opts.json === true ? `${JSON.stringify(report, null, 2)}\n` : importSummary(report, await textShown()),
+      );
       setCode(exitCodes.ok);
     });
 }
@@ -75,6 +68,7 @@ function registerSearchCommand(kb: Command, io: CliIo, setCode: SetCode): void {
     .option('--json', 'print the articles as JSON')
     .addHelpText('after', `${exitHelp}\n\nExample:\n  wow kb search "How do I rotate my API key?"`)
     .action(async (text: string, opts: { limit: string; json?: boolean }) => {
+      const { searchKnowledgeBase } = await import('../../agents/wowsearch/src/index.ts');
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 20)
         throw createError('WOW_ERR_CLI_USAGE', {
@@ -83,12 +77,14 @@ function registerSearchCommand(kb: Command, io: CliIo, setCode: SetCode): void {
       const hits = await withKnowledgeBase(io, (store, log) =>
         searchKnowledgeBase(store, text, { limit, env: io.env, log }),
       );
-      io.stdout.write(opts.json === true ? `${JSON.stringify(hits, null, 2)}\n` : searchSummary(hits));
+      io.stdout.write(
+        opts.json === true ? `${JSON.stringify(hits, null, 2)}\n` : searchSummary(hits, await textShown()),
+      );
       setCode(exitCodes.ok);
     });
 }
 
-function importSummary(r: ImportReport): string {
+function importSummary(r: ImportReport, shown: (text: string) => string): string {
   const head = r.dryRun
     ? `dry run, nothing written: importing ${shown(r.source)} would add ${r.added.length}, change ${r.changed.length} and remove ${r.removed.length} (${r.unchanged} unchanged)\n`
     : `✔ imported ${shown(r.source)}: ${r.added.length} added, ${r.changed.length} changed, ${r.removed.length} removed, ${r.unchanged} unchanged\n`;
@@ -106,7 +102,7 @@ function importSummary(r: ImportReport): string {
   return rows.length === 0 ? head : head + formatTable(['CHANGE', 'SLUG', 'TITLE', 'FILE', 'WHAT CHANGED'], rows, '');
 }
 
-function searchSummary(hits: readonly ArticleHit[]): string {
+function searchSummary(hits: readonly ArticleHit[], shown: (text: string) => string): string {
   if (hits.length === 0) return 'No article matches. Write one and load it with `wow kb import <folder>`.\n';
   return hits
     .map(
@@ -122,6 +118,7 @@ function searchSummary(hits: readonly ArticleHit[]): string {
  * tables yet). A path that holds no articles is bad usage (exit 2).
  */
 async function withKnowledgeBase<T>(io: CliIo, work: (store: Store, log: Logger) => Promise<T>): Promise<T> {
+  const { createLogger, isWowError, loadConfig, migrate, openStore } = await import('#platform');
   const config = loadConfig(io.env);
   const log = createLogger('silent');
   const store = await openStore(config, log);

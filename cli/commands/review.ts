@@ -1,9 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createLlmClient, loadConfig } from '#platform';
 import { createError } from '../errors.ts';
-import { baselineOf, explainRule, formatText, reviewLocalRepo, toSarif } from '../../agents/wowvision/src/index.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 
 interface ReviewOptions {
@@ -52,6 +50,9 @@ export function registerReviewCommand(program: Command, io: CliIo, setCode: (cod
       '\nExamples:\n  wow review --base origin/main        what a pull request from this branch would get\n  wow review --all                     the whole repository, as CI runs it\n  wow review --base main --format sarif --output wowvision.sarif',
     )
     .action(async (opts: ReviewOptions) => {
+      const { createLlmClient, loadConfig } = await import('#platform');
+      const { baselineOf, explainRule, formatText, reviewLocalRepo, toSarif } =
+        await import('../../agents/wowvision/src/index.ts');
       const { llm } = loadConfig(io.env);
       const advisor =
         llm === undefined || opts.explain !== undefined || opts.writeBaseline === true

@@ -1,13 +1,4 @@
 import type { Command } from 'commander';
-import {
-  createAgentHost,
-  createGitHubPort,
-  createLogger,
-  loadConfig,
-  openRuntime,
-  readSharedSettings,
-} from '#platform';
-import { supportSettings } from '#domains/support';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
 
@@ -18,6 +9,9 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
       'Run the platform: the HTTP server (webhooks, /healthz, /readyz, /metrics) and every agent. Uses DATABASE_URL and REDIS_URL, or the embedded database and the in-process bus when they are unset.',
     )
     .action(async () => {
+      const { createAgentHost, createGitHubPort, createLogger, loadConfig, openRuntime, readSharedSettings } =
+        await import('#platform');
+      const { supportSettings } = await import('#domains/support');
       const config = loadConfig(io.env);
       // The desk's doors (the ticket API, the form, mail) read its settings; a bad one stops here, before anything opens.
       const support = readSharedSettings(supportSettings, io.env);

@@ -1,29 +1,6 @@
 import type { Command } from 'commander';
-import {
-  createError,
-  createLogger,
-  isWowError,
-  loadConfig,
-  migrate,
-  openStore,
-  readSharedSettings,
-  type Store,
-} from '#platform';
-import {
-  createCustomer,
-  getCustomer,
-  issueApiKey,
-  killSwitch,
-  listCustomers,
-  revokeApiKey,
-  sealPlainWebhookSecrets,
-  setKillSwitch,
-  supportSettings,
-  urlForLogs,
-  type Customer,
-  type SupportSettings,
-} from '#domains/support';
-import { addCustomerAgent, openIncidents } from '../../agents/wowanalytics/src/index.ts';
+import type { Store } from '#platform';
+import type { Customer, SupportSettings } from '#domains/support';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { createError as createCliError } from '../errors.ts';
 import { formatTable } from '../format-table.ts';
@@ -40,7 +17,8 @@ const showUrlsOption = [
 ] as const;
 
 /** The customer as printed: its webhook URL by origin only unless `show`. */
-function printable<T extends Pick<Customer, 'webhookUrl'>>(customer: T, show: boolean | undefined): T {
+async function printable<T extends Pick<Customer, 'webhookUrl'>>(customer: T, show: boolean | undefined): Promise<T> {
+  const { urlForLogs } = await import('#domains/support');
   return show === true || customer.webhookUrl === null
     ? customer
     : { ...customer, webhookUrl: urlForLogs(customer.webhookUrl) };
@@ -77,12 +55,14 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
     .option(...showUrlsOption)
     .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support customers uses acme-corp wowvision factory`)
     .action(async (slug: string, agents: string[], opts: { showUrls?: boolean }) => {
+      const { getCustomer } = await import('#domains/support');
+      const { addCustomerAgent } = await import('../../agents/wowanalytics/src/index.ts');
       const found = await withDeskStore(io, async (store) => {
         const customer = await getCustomer(store, slug);
         for (const agent of agents) await addCustomerAgent(store, customer.id, agent);
         return customer;
       });
-      const customer = printable(found, opts.showUrls);
+      const customer = await printable(found, opts.showUrls);
       io.stdout.write(
         `✔ ${customer.slug} uses ${agents.join(', ')}: their incidents reach ${customer.webhookUrl ?? 'the customer once it has a webhook URL'}\n`,
       );
@@ -109,6 +89,7 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
         slug: string,
         opts: { name: string; webhookUrl?: string; webhookSecret?: string; json?: boolean; showUrls?: boolean },
       ) => {
+        const { createCustomer } = await import('#domains/support');
         const added = await withDeskStore(io, (store, support) =>
           createCustomer(
             store,
@@ -116,7 +97,7 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
             { secretsKey: support.secretsKey },
           ),
         );
-        const customer = printable(added, opts.showUrls);
+        const customer = await printable(added, opts.showUrls);
         if (opts.json === true) io.stdout.write(JSON.stringify(customer, null, 2) + '\n');
         else {
           io.stdout.write(`✔ customer ${customer.slug} (${customer.name}) added\n`);
@@ -138,7 +119,9 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
     .option(...showUrlsOption)
     .addHelpText('after', exitHelp)
     .action(async (opts: { json?: boolean; showUrls?: boolean }) => {
-      const rows = (await withDeskStore(io, (store) => listCustomers(store))).map((c) => printable(c, opts.showUrls));
+      const { listCustomers } = await import('#domains/support');
+      const customers = await withDeskStore(io, (store) => listCustomers(store));
+      const rows = await Promise.all(customers.map((c) => printable(c, opts.showUrls)));
       if (opts.json === true) io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
       else {
         io.stdout.write(
@@ -175,6 +158,8 @@ function registerSecretsCommands(support: Command, io: CliIo, setCode: SetCode):
       `${exitHelp}\n\nExample:\n  SUPPORT_SECRETS_KEY=$(openssl rand -base64 32) wow support secrets seal`,
     )
     .action(async (opts: { json?: boolean }) => {
+      const { createError } = await import('#platform');
+      const { sealPlainWebhookSecrets } = await import('#domains/support');
       const sealed = await withDeskStore(io, (store, support) => {
         if (support.secretsKey === undefined)
           throw createError('WOW_ERR_CONFIG', {
@@ -205,6 +190,7 @@ function registerKillSwitchCommand(support: Command, io: CliIo, setCode: SetCode
     .option('--json', 'print { on, by, at } as JSON')
     .addHelpText('after', `${exitHelp}\n\nExamples:\n  wow support kill-switch on --by ada\n  wow support kill-switch`)
     .action(async (state: string | undefined, opts: { by?: string; json?: boolean }) => {
+      const { killSwitch, setKillSwitch } = await import('#domains/support');
       if (state !== undefined && state !== 'on' && state !== 'off')
         throw createCliError('WOW_ERR_CLI_USAGE', { problem: `kill-switch takes "on" or "off", not "${state}"` });
       const now = await withDeskStore(io, async (store) => {
@@ -233,6 +219,7 @@ function registerIncidentsCommand(support: Command, io: CliIo, setCode: SetCode)
     .option('--json', 'print the incidents as JSON')
     .addHelpText('after', exitHelp)
     .action(async (opts: { json?: boolean }) => {
+      const { openIncidents } = await import('../../agents/wowanalytics/src/index.ts');
       const open = await withDeskStore(io, (store) => openIncidents(store));
       if (opts.json === true) io.stdout.write(JSON.stringify(open, null, 2) + '\n');
       else {
@@ -270,6 +257,7 @@ function registerKeysCommands(support: Command, io: CliIo, setCode: SetCode): vo
     .option('--json', 'print { key, prefix, customer } as JSON')
     .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support keys create acme-corp`)
     .action(async (slug: string, opts: { json?: boolean }) => {
+      const { issueApiKey } = await import('#domains/support');
       const issued = await withDeskStore(io, (store) => issueApiKey(store, slug));
       if (opts.json === true)
         io.stdout.write(
@@ -294,6 +282,7 @@ function registerKeysCommands(support: Command, io: CliIo, setCode: SetCode): vo
     .option('--json', 'print { prefix, customerSlug, revokedAt } as JSON')
     .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support keys revoke wow_sk_AbCd1234`)
     .action(async (prefix: string, opts: { json?: boolean }) => {
+      const { revokeApiKey } = await import('#domains/support');
       const revoked = await withDeskStore(io, (store) => revokeApiKey(store, keyPrefix(prefix)));
       if (opts.json === true) io.stdout.write(JSON.stringify(revoked, null, 2) + '\n');
       else io.stdout.write(`✔ API key ${revoked.prefix}… of ${revoked.customerSlug} revoked (${revoked.revokedAt})\n`);
@@ -318,6 +307,9 @@ export async function withDeskStore<T>(
   io: CliIo,
   work: (store: Store, support: SupportSettings) => Promise<T>,
 ): Promise<T> {
+  const { createError, createLogger, isWowError, loadConfig, migrate, openStore, readSharedSettings } =
+    await import('#platform');
+  const { supportSettings } = await import('#domains/support');
   const config = loadConfig(io.env);
   const support = readSharedSettings(supportSettings, io.env);
   const log = createLogger('silent');

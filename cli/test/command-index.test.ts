@@ -21,8 +21,9 @@ async function modulesLoadedBy(argv: string[]): Promise<{ code: number; loaded: 
   return { code, loaded: JSON.parse(line.slice('loaded:'.length)) as string[] };
 }
 
-// What makes a start slow: the compiler, the embedded database, Redis and GitHub clients, our engines.
-const engines = /typescript|ts-morph|pglite|ioredis|@octokit|probot|\/platform\/|\/agents\/|\/domains\//;
+// What makes a start slow: the compiler, the embedded database, Redis and GitHub clients, our
+// engines. The platform's errors (#platform/errors) are light and allowed: usage errors need them.
+const engines = /typescript|ts-morph|pglite|ioredis|@octokit|probot|\/platform\/(?!errors\/)|\/agents\/|\/domains\//;
 
 describe("wow's command index", () => {
   it('lists each module of cli/commands once, and each registers exactly the command it is listed as', async () => {
@@ -36,16 +37,17 @@ describe("wow's command index", () => {
     expect(new Set(commandIndex.map((c) => c.name)).size).toBe(commandIndex.length);
   });
 
-  it('answers --help, no command and a mistyped one without loading any engine, and exits as scripts expect', async () => {
+  it("answers --help, each command's --help, no command and a mistyped one without loading any engine, and exits as scripts expect", async () => {
     for (const [argv, code] of [
       [['--help'], 0],
       [[], 2],
       [['nosuch'], 2],
+      ...commandIndex.map((c) => [[c.name, '--help'], 0] as const),
     ] as const) {
       const run = await modulesLoadedBy([...argv]);
-      expect(run.code).toBe(code);
+      expect({ argv, code: run.code }).toEqual({ argv, code });
       expect(run.loaded.length).toBeGreaterThan(0);
-      expect(run.loaded.filter((url) => engines.test(url))).toEqual([]);
+      expect({ argv, engines: run.loaded.filter((url) => engines.test(url)) }).toEqual({ argv, engines: [] });
     }
   });
 
