@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
@@ -56,5 +56,11 @@ describe("wow's command index", () => {
     expect(run.code).toBe(0);
     expect(run.loaded.some((url) => url.endsWith('/cli/commands/review.ts'))).toBe(true);
     expect(run.loaded.some((url) => url.endsWith('/cli/commands/factory.ts'))).toBe(false);
+  });
+
+  it('has its bin entry executable as committed, with a shebang, so `wow` runs as installed', () => {
+    const bin = new URL('../wow.ts', import.meta.url);
+    expect(statSync(bin).mode & 0o111).not.toBe(0);
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
   });
 });
