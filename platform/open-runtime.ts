@@ -19,11 +19,16 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function openStore(config: Config, log: Logger): Promise<Store> {
+/**
+ * The store of `config`. On the embedded defaults, a data dir a running process owns is
+ * reached through that process's server; with `exclusive` (a runtime), it is refused.
+ */
+export function openStore(config: Config, log: Logger, opts: { exclusive?: boolean } = {}): Promise<Store> {
   return createStore({
     url: config.database.url,
     dataDir: config.database.dataDir,
     poolMax: config.database.poolMax,
+    exclusive: opts.exclusive === true,
     log,
   });
 }
@@ -50,7 +55,8 @@ export function openBus(config: Config, log: Logger, observer?: BusObserver): Pr
  * relay. A part that fails to open closes the ones opened before it.
  */
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
-  const store = await openStore(config, log);
+  // Two runtimes on one embedded database would each have their own in-process bus: refused.
+  const store = await openStore(config, log, { exclusive: true });
   try {
     await migrate(store, { log });
     const metrics = createMetrics();

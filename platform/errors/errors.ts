@@ -70,7 +70,7 @@ export const errors = defineErrors({
   },
   WOW_ERR_STORE_LOCKED: {
     message:
-      'The embedded database in {dir} is in use by process {pid} (a running `wow start`?). Stop that process, or set DATABASE_URL so that several processes share one PostgreSQL.',
+      'The embedded database in {dir} is in use by process {pid} (a running `wow start`?), and cannot be shared: a second runtime needs a database of its own, and a command needs the owner to answer. Stop that process, or set DATABASE_URL so that several processes share one PostgreSQL.',
     retryable: false,
     status: 503,
   },

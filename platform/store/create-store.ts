@@ -13,6 +13,12 @@ export interface CreateStoreOptions {
   poolMax: number;
   /** Work inside this schema (created when missing): tests use it for isolation. */
   schema?: string | undefined;
+  /**
+   * The embedded database only: refuse a data dir another live process owns
+   * (WOW_ERR_STORE_LOCKED) instead of talking to that process's server. A runtime
+   * (`wow start`) is exclusive; a command beside it is not.
+   */
+  exclusive?: boolean;
   log: Logger;
 }
 
@@ -35,7 +41,7 @@ export async function createStore(opts: CreateStoreOptions): Promise<Store> {
   }
   const dir = join(opts.dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
-  const embedded = await startEmbeddedPostgres(dir);
+  const embedded = await startEmbeddedPostgres(dir, { exclusive: opts.exclusive === true });
   // PGlite is one session: a second pooled connection would interleave its statements
   // with another's open transaction, so the embedded store has exactly one connection.
   const pool = new pg.Pool({
@@ -46,10 +52,13 @@ export async function createStore(opts: CreateStoreOptions): Promise<Store> {
     max: 1,
     ...searchPath(opts.schema),
   });
-  opts.log.debug({ dir }, 'embedded PostgreSQL (PGlite) started');
+  opts.log.debug(
+    { dir, shared: embedded.shared },
+    embedded.shared ? 'embedded PostgreSQL (PGlite) of a running process' : 'embedded PostgreSQL (PGlite) started',
+  );
   return openPoolStore(pool, {
     kind: 'embedded',
-    location: `pglite:${dir}`,
+    location: embedded.shared ? `pglite:${dir} (served by the process that owns it)` : `pglite:${dir}`,
     schema: opts.schema,
     close: () => embedded.stop(),
   });

@@ -1,4 +1,5 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -8,28 +9,49 @@ import { createError } from '../errors/errors.ts';
 export interface EmbeddedPostgres {
   host: string;
   port: number;
+  /** True when another process owns the data dir and this one talks to its server. */
+  shared: boolean;
   stop(): Promise<void>;
 }
+
+/** Connections the owner's server takes at once: its own, and a few `wow` commands beside it. */
+const maxConnections = 8;
 
 /**
  * PGlite with its data in `dir`, served over the PostgreSQL wire protocol on a free
  * loopback port so that every module talks `pg` only. One process owns a data dir: a lock
- * file with the owner's pid keeps a second from opening it (PGlite would corrupt it).
+ * file with the owner's pid and port keeps a second from opening it (PGlite would corrupt
+ * it). Unless `exclusive`, a second process whose dir is owned by a live process talks to
+ * the owner's server instead (the CLI beside a running `wow start`): the server queues
+ * statements from its connections onto the one PGlite session, and keeps a connection's
+ * transaction whole before it serves another.
  */
-export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgres> {
-  const release = await lockDataDir(dir);
+export async function startEmbeddedPostgres(
+  dir: string,
+  opts: { exclusive?: boolean } = {},
+): Promise<EmbeddedPostgres> {
+  const lock = await lockDataDir(dir);
+  if (lock.kind === 'owned-by') {
+    if (opts.exclusive !== true && lock.port !== undefined && (await reachable(lock.port)))
+      return { host: '127.0.0.1', port: lock.port, shared: true, stop: () => Promise.resolve() };
+    throw createError('WOW_ERR_STORE_LOCKED', { dir, pid: lock.pid });
+  }
+  const { release } = lock;
   let db: PGlite | undefined;
   try {
     // pg_trgm ships with PGlite as a loadable bundle: offered to `create extension` (the
     // knowledge base's typo-tolerant search, migration 0010) only when passed here.
     db = await PGlite.create(dir, { extensions: { pg_trgm } });
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
     await server.start();
     const [host = '127.0.0.1', port = ''] = server.getServerConn().split(':');
+    // The lock now says where the server is, for the processes that come to share it.
+    await writeFile(join(dir, 'wow.lock'), `${process.pid}\n${port}\n`);
     const owned = db;
     return {
       host,
       port: Number(port),
+      shared: false,
       async stop() {
         await server.stop();
         await owned.close();
@@ -43,25 +65,40 @@ export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedPostgr
   }
 }
 
-async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+type DataDirLock = { kind: 'ours'; release: () => Promise<void> } | { kind: 'owned-by'; pid: number; port?: number };
+
+async function lockDataDir(dir: string): Promise<DataDirLock> {
   const lockFile = join(dir, 'wow.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(lockFile, 'wx');
-      await handle.writeFile(String(process.pid));
+      await handle.writeFile(`${process.pid}\n`);
       await handle.close();
-      return () => rm(lockFile, { force: true });
+      return { kind: 'ours', release: () => rm(lockFile, { force: true }) };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(await readFile(lockFile, 'utf8').catch(() => ''));
-      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-        throw createError('WOW_ERR_STORE_LOCKED', { dir, pid: owner });
-      }
+      const [pid, port] = (await readFile(lockFile, 'utf8').catch(() => '')).split('\n').map(Number);
+      if (pid !== undefined && Number.isInteger(pid) && pid > 0 && isAlive(pid))
+        return { kind: 'owned-by', pid, ...(port !== undefined && Number.isInteger(port) && port > 0 ? { port } : {}) };
       // The owner died without cleaning up: the lock is stale.
       await rm(lockFile, { force: true });
     }
   }
   throw createError('WOW_ERR_STORE_LOCKED', { dir, pid: 'unknown' });
+}
+
+/** Whether the owner's server answers on loopback (a process that owns the dir may still be starting). */
+function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, timeout: 1_000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
 }
 
 function isAlive(pid: number): boolean {

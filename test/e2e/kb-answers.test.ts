@@ -94,3 +94,42 @@ describe('a fresh checkout answers from the articles it imported', () => {
     },
   );
 });
+
+describe('the CLI beside a running platform on the embedded defaults', () => {
+  it(
+    "npm start, then wow agents list, wow kb import and wow support customers add in another terminal: they talk to the running process's database",
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'wow-beside-e2e-'));
+      dirs.push(dataDir);
+      const env = { DATA_DIR: dataDir };
+      const { child, address, exited } = await startPlatform(env);
+      try {
+        const listed = JSON.parse((await wow(['agents', 'list', '--json'], env)).stdout) as { id: string }[];
+        expect(listed.map((a) => a.id)).toContain('wowsupport');
+        expect((await wow(['kb', 'import', 'docs/kb'], env)).stdout).toContain('6 added');
+        expect((await wow(['support', 'customers', 'add', 'acme', '--name', 'Acme'], env)).stdout).toContain(
+          'customer acme (Acme) added',
+        );
+        // What the commands wrote is the running platform's: its ticket API knows the customer.
+        const key = (await wow(['support', 'keys', 'create', 'acme'], env)).stdout.trim();
+        const ticket = await fetch(`${address}/api/tickets`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ subject: 'Hello', body: 'Is this thing on?', requester: { email: 'a@acme.example' } }),
+        });
+        expect(ticket.status).toBe(201);
+        // A second runtime would have an in-process bus of its own: refused, saying why.
+        const second = await wow(['start'], { ...env, PORT: '0' }).then(
+          () => ({ code: 0, stderr: '' }),
+          (err: unknown) => err as { code: number; stderr: string },
+        );
+        expect(second.code).not.toBe(0);
+        expect(second.stderr).toContain('WOW_ERR_STORE_LOCKED');
+      } finally {
+        child.kill('SIGTERM');
+      }
+      expect(await exited).toBe(0);
+    },
+  );
+});

@@ -23,10 +23,12 @@ describeStoreContract('embedded PGlite', async () =>
 describe('embedded PGlite data dir', () => {
   it('keeps data across close and reopen, and refuses a second owner', async () => {
     const dataDir = await tempDir();
-    const first = await createStore({ dataDir, poolMax: 1, log: silentLog });
+    const first = await createStore({ dataDir, poolMax: 1, log: silentLog, exclusive: true });
     await first.query('create table kept (v text)');
     await first.query("insert into kept values ('still here')");
-    const err: unknown = await createStore({ dataDir, poolMax: 1, log: silentLog }).catch((e: unknown) => e);
+    const err: unknown = await createStore({ dataDir, poolMax: 1, log: silentLog, exclusive: true }).catch(
+      (e: unknown) => e,
+    );
     expect(isWowError(err, 'WOW_ERR_STORE_LOCKED')).toBe(true);
     expect((err as Error).message).toContain(`in use by process ${process.pid}`);
     await first.close();
@@ -35,6 +37,42 @@ describe('embedded PGlite data dir', () => {
       expect((await second.query('select v from kept')).rows).toEqual([{ v: 'still here' }]);
     } finally {
       await second.close();
+    }
+  });
+
+  it("is shared with a command beside its owner through the owner's server, one transaction whole at a time", async () => {
+    const dataDir = await tempDir();
+    const owner = await createStore({ dataDir, poolMax: 1, log: silentLog, exclusive: true });
+    try {
+      await owner.query('create table kept (v text)');
+      const beside = await createStore({ dataDir, poolMax: 1, log: silentLog });
+      try {
+        expect(beside.kind).toBe('embedded');
+        expect(beside.location).toContain('served by the process that owns it');
+        await beside.query("insert into kept values ('from beside')");
+        expect((await owner.query('select v from kept')).rows).toEqual([{ v: 'from beside' }]);
+
+        // The owner's open transaction is not seen half-done from beside: the read waits for its commit.
+        let release = () => {};
+        const held = new Promise<void>((resolve) => (release = resolve));
+        const tx = owner.transaction(async (t) => {
+          await t.query("insert into kept values ('first of the transaction')");
+          await held;
+          await t.query("insert into kept values ('last of the transaction')");
+        });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const read = beside.query<{ n: number }>('select count(*)::int as n from kept');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        release();
+        await tx;
+        expect((await read).rows[0]?.n).toBe(3);
+      } finally {
+        // Closing the command's store leaves the owner's database running.
+        await beside.close();
+      }
+      expect((await owner.query<{ n: number }>('select count(*)::int as n from kept')).rows[0]?.n).toBe(3);
+    } finally {
+      await owner.close();
     }
   });
 });
