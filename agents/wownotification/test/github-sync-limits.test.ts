@@ -97,11 +97,10 @@ const issueOf = async (ticket: Ticket) => {
 const commentsOn = (issue: number) => github.comments.filter((c) => c.issue === issue);
 const characters = (text: string) => Array.from(text).length;
 /** A long text of lines, as a pasted log is: 70,000 characters. */
+const logLine = (i: number) =>
+  `line ${String(i).padStart(4, '0')}: the export job failed again, see the trace below @octocat`.padEnd(49, '.');
 const longText = (first: string) =>
-  `${first}\n${Array.from({ length: 1400 }, (_, i) => `line ${String(i).padStart(4, '0')}: the export job failed again, see the trace below @octocat`.padEnd(49, '.')).join('\n')}`.slice(
-    0,
-    70_000,
-  );
+  `${first}\n${Array.from({ length: 1400 }, (_, i) => logLine(i)).join('\n')}`.slice(0, 70_000);
 
 describe('texts longer than GitHub takes', () => {
   it('opens the issue of a ticket whose subject is 300 and whose message is 70,000 characters, each cut with a marked tail, markers whole', async () => {
@@ -146,7 +145,7 @@ describe('texts longer than GitHub takes', () => {
 });
 
 describe('a message GitHub refuses', () => {
-  it("never blocks the ticket's later messages: refused for its text, it is shown as a note of where to read it; refused for good, it is passed over", async () => {
+  it('never blocks later messages: one refused for its text becomes a note of where to read it; refused for good, skipped', async () => {
     const ticket = await open('Order 4411', 'Where is order 4411?');
     const issue = await issueOf(ticket);
     await customerWrites(ticket, 'TEXT-REFUSED: the text GitHub will not take.');

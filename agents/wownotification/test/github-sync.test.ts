@@ -138,7 +138,7 @@ describe('a ticket and its issue, both ways, without echoes', () => {
   let ticket: Ticket;
   let issue: number;
 
-  it("opens the ticket's issue once, with the customer's text and no personal data, and mirrors L1's answer, which reaches the customer's webhook signed", async () => {
+  it("opens the ticket's issue once, without personal data, and mirrors L1's answer, which reaches the customer signed", async () => {
     ticket = await openByApi('How do I reset my API key?', 'Where do I rotate the API key? cc @octocat');
     issue = await issueOf(ticket);
     await agent.eventually(async () => expect(deliveredTo(ticket)).toHaveLength(1));

@@ -64,7 +64,9 @@ describe("who may give which command on a ticket's issue", () => {
   it('says what a stranger lacks and how to grant it', () => {
     expect(judgeCommand({ name: 'reply', text: 'Hi' }, who('read', false), l1, repo)).toEqual({
       allowed: false,
-      why: 'it needs the `triage` role or stronger on acme/support, and `pat` has `read`; a repository admin can grant the role (Settings, Collaborators and teams)',
+      why:
+        'it needs the `triage` role or stronger on acme/support, and `pat` has `read`; ' +
+        'a repository admin can grant the role (Settings, Collaborators and teams)',
     });
   });
 
@@ -93,7 +95,9 @@ describe("who may put which tier: or priority: label on a ticket's issue", () =>
     }
     expect(labelled('priority:urgent', who('read', false), l1)).toEqual({
       allowed: false,
-      why: 'a `tier:` or `priority:` label needs the `triage` role or stronger on acme/support, and `pat` has `read`; a repository admin can grant the role (Settings, Collaborators and teams)',
+      why:
+        'a `tier:` or `priority:` label needs the `triage` role or stronger on acme/support, and `pat` has `read`; ' +
+        'a repository admin can grant the role (Settings, Collaborators and teams)',
     });
   });
 

@@ -76,7 +76,7 @@ describe('/reply and /solve need triage or stronger', () => {
     await desk.eventually(() => expect(desk.deliveredTo(ticket)).toHaveLength(1));
   });
 
-  it('refuses /reply from a stranger with read: nothing reaches the customer, and a note on the ticket and the issue says who was refused and why', async () => {
+  it('refuses /reply from a stranger with read: nothing reaches the customer; a note says who was refused and why', async () => {
     const phishing = 'Your account is locked. Sign in at https://evil.example/unlock to keep it.';
     await comment(ticket, issue, 'mallory', `/reply ${phishing}`);
     expect(await outbound(ticket)).toHaveLength(1);
@@ -128,7 +128,7 @@ describe('/reply and /solve need triage or stronger', () => {
 });
 
 describe('L3: a drafted answer waits for an approver, who sends it by its id', () => {
-  it("shows the draft's id on the issue as the command that sends it; refuses /reply and /solve <text> from a non-approver, /approve from a stranger, /approve with no id or a stale id; sends exactly the draft a team approver names", async () => {
+  it("shows the draft's id as the command that sends it; refuses non-approvers, strangers, missing or stale ids; sends the draft named", async () => {
     const { ticket, issue, draftId, draft } = await l3Ticket('Possible data leak');
     expect(await findTicket(desk.store, ticket.id)).toMatchObject({ tier: 'L3', status: 'on_hold' });
     expect(desk.commentsOn(issue).find((c) => c.body.includes('It is **not sent**'))?.body).toContain(
@@ -157,7 +157,7 @@ describe('L3: a drafted answer waits for an approver, who sends it by its id', (
     expect(desk.github.violations).toEqual([]);
   });
 
-  it('refuses a team approver with a note naming the missing permission members: read when GitHub answers 403, instead of failing for ever; a login approver still approves', async () => {
+  it('on a 403 for team members, refuses a team approver with a note naming members: read; a login approver still approves', async () => {
     const { ticket, issue, draftId } = await l3Ticket('Another possible data leak');
     desk.github.membersReadable = false;
     try {
@@ -196,7 +196,7 @@ describe('tier: and priority: labels', () => {
   const notes = async (ticket: Ticket) =>
     (await messagesOf(ticket)).filter((m) => m.direction === 'internal' && m.author.id === 'wow-desk');
 
-  it('refuses a tier label that takes an L3 ticket out of L3 from a triager who is no approver: the draft still waits, nothing reaches the customer, the label is undone and a note says who and why', async () => {
+  it("refuses a non-approver's label taking a ticket out of L3: the draft waits, the label is undone, a note says who and why", async () => {
     const { ticket, issue, draftId } = await l3Ticket('Yet another possible data leak');
     await label(issue, 'tina', 'tier:L2');
     await desk.eventually(async () => expect((await notes(ticket)).at(-1)?.body).toMatch(/^Refused the label/));

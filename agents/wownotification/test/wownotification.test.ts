@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('WowNotification', () => {
-  it('Given a support.message.outbound event for a ticket whose customer has a webhook, when WowNotification handles it, then it emits support.message.delivered', async () => {
+  it('Given support.message.outbound for a customer with a webhook, when WowNotification handles it, then it emits support.message.delivered', async () => {
     const { ticketId, messageId } = await agent.store.transaction(async (tx) => {
       const ticket = await openTicket(tx, {
         subject: 'Where is my invoice?',

@@ -25,7 +25,9 @@ export function incidentBody(
     `| mean response | ${Math.round(latest.current.meanMs)} ms | ${Math.round(latest.baseline.meanMs)} ms |`,
     `| failed | ${(latest.current.errorRate * 100).toFixed(1)}% | ${(latest.baseline.errorRate * 100).toFixed(1)}% |`,
     '',
-    `Last judged ${at.toISOString()}. The desk updates this issue while the incident lasts and closes it once the agent is back within 20% of its baseline; customers whose integrations use the agent are told when it opens and when it ends.`,
+    `Last judged ${at.toISOString()}. The desk updates this issue while the incident lasts and closes it ` +
+      'once the agent is back within 20% of its baseline; customers whose integrations use the agent are ' +
+      'told when it opens and when it ends.',
     incidentMarker(incident.id),
   ].join('\n');
 }
