@@ -9,6 +9,7 @@ import { createLogger, type Store } from '#platform';
 import { createReplyToken, findByChannelId, findTicket, replyAddress, ticketMessages } from '#domains/support';
 import { uniqueName } from '../../test/support/servers.ts';
 import { storeBackends } from '../../test/support/test-stores.ts';
+import { mailText } from '#domains/support/testing';
 
 // The email door's limits, over real SMTP sessions: who may connect and for how long, whom
 // a mail may be for, how large it may be, and how much of it the desk keeps, answers with
@@ -70,20 +71,6 @@ async function deliver(
   } finally {
     transport.close();
   }
-}
-
-function mailText(headers: Record<string, string>, body = 'Hello, it broke.'): string {
-  const all = {
-    From: 'Ada Lovelace <ada@customer.example>',
-    To: 'support@waooaw.example',
-    Subject: 'Help',
-    Date: 'Tue, 01 Dec 2026 09:00:00 +0000',
-    'Message-ID': `<${uniqueName('m')}@customer.example>`,
-    ...headers,
-  };
-  return `${Object.entries(all)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join('\r\n')}\r\n\r\n${body}\r\n`;
 }
 
 describe("the SMTP listener's limits", () => {

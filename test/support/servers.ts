@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Store } from '#platform';
 
 /**
  * The real servers the suites talk to. CI starts them (.ci/run); locally they default to
@@ -20,4 +22,15 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
+}
+
+/** Closes a test's store and drops the PostgreSQL schema it worked in (none to drop on `public`). */
+export async function closeAndDropSchema(store: Store): Promise<void> {
+  const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
+  await store.close();
+  if (schema === undefined || schema === 'public') return;
+  const c = new pg.Client({ connectionString: testDatabaseUrl });
+  await c.connect();
+  await c.query(`drop schema if exists "${schema.replace(/"/g, '""')}" cascade`);
+  await c.end();
 }

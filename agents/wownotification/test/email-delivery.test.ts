@@ -2,25 +2,23 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpListener, type SmtpListener } from '../../../app/email/smtp-listener.ts';
 import { createLogger, createStore, migrate, type Store } from '#platform';
 import {
-  createReplyToken,
   findByChannelId,
   findTicket,
   parseInboundMail,
   recordDeskMessage,
-  replyAddress,
   ticketCsat,
   ticketMessages,
   isRecipientVerified,
 } from '#domains/support';
 import { createCustomerChannels } from '../src/delivery/customer-channels.ts';
 import { deliverOutbound } from '../src/delivery/deliver-outbound.ts';
-import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+import { closeAndDropSchema, testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+import { mailText, replyAddressOf } from '#domains/support/testing';
 
 // Reading and threading customers' mail is the domain's (domains/support/test/email.test.ts);
 // here, the mail that comes in over SMTP and the answers WowSupport sends out by mail.
@@ -33,36 +31,6 @@ const ids = {
   alternative: '<20261202073000.alt.1@kernel.example>',
   latin1: '<latin1.0042@kunde.example>',
 };
-
-/** A mail written here, for the cases the fixtures do not cover. */
-function mailText(headers: Record<string, string>, body = 'Hello, it broke.'): string {
-  const all = {
-    From: 'Ada Lovelace <ada@customer.example>',
-    To: 'support@waooaw.example',
-    Subject: 'Help',
-    Date: 'Tue, 01 Dec 2026 09:00:00 +0000',
-    'Message-ID': `<${uniqueName('m')}@customer.example>`,
-    ...headers,
-  };
-  return `${Object.entries(all)
-    .filter(([, v]) => v !== '')
-    .map(([k, v]) => `${k}: ${v}`)
-    .join('\r\n')}\r\n\r\n${body}\r\n`;
-}
-
-/** A reply address of the ticket's, as the desk's mail on it carries one. */
-const replyAddressOf = async (store: Store, ticketId: string) =>
-  replyAddress('support@waooaw.example', await createReplyToken(store, ticketId));
-
-async function dropSchema(store: Store): Promise<void> {
-  const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
-  await store.close();
-  if (schema === undefined || schema === 'public') return;
-  const c = new pg.Client({ connectionString: testDatabaseUrl });
-  await c.connect();
-  await c.query(`drop schema if exists ${schema} cascade`);
-  await c.end();
-}
 
 /** Sends a raw mail to an SMTP server as a mail server would: the envelope, then DATA. */
 async function deliver(
@@ -120,7 +88,7 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
   afterAll(async () => {
     await listener.close();
     await new Promise<void>((resolve) => capture.close(() => resolve()));
-    await dropSchema(store);
+    await closeAndDropSchema(store);
   });
 
   it('takes a mail sent over SMTP onto a ticket (250), and ignores an auto-reply with 250 too', async () => {
@@ -315,7 +283,7 @@ describe('the SMTP listener and the answers that go out by mail, on PostgreSQL',
       schema: uniqueName('smtp_closed'),
       log,
     });
-    await dropSchema(closed);
+    await closeAndDropSchema(closed);
     const down = await startSmtpListener({
       host: '127.0.0.1',
       port: 0,

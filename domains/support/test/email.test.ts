@@ -1,7 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createStore, isWowError, migrate, type Store } from '#platform';
 import { findByChannelId, findTicket, recordDeskMessage, ticketMessages } from '../src/desk/tickets.ts';
@@ -10,7 +9,8 @@ import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
 import { receiveEmail } from '../src/email/receive-email.ts';
 import { createReplyToken, replyAddress, ticketsOfReplyAddresses } from '../src/email/reply-address.ts';
 import { stripQuotedReply } from '../src/desk/strip-quoted-reply.ts';
-import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+import { closeAndDropSchema, testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+import { mailText, replyAddressOf } from '#domains/support/testing';
 
 const log = createLogger('silent');
 const fixture = (name: string) => readFile(new URL(`../../../test/fixtures/support/mail/${name}.eml`, import.meta.url));
@@ -35,36 +35,6 @@ const attached = [
     sha256: 'e86e2f50d7f239f0d10f046c00fd982a51fa83821395c22bc3e2364b415bc0fa',
   },
 ];
-
-/** A mail written here, for the cases the fixtures do not cover. */
-function mailText(headers: Record<string, string>, body = 'Hello, it broke.'): string {
-  const all = {
-    From: 'Ada Lovelace <ada@customer.example>',
-    To: 'support@waooaw.example',
-    Subject: 'Help',
-    Date: 'Tue, 01 Dec 2026 09:00:00 +0000',
-    'Message-ID': `<${uniqueName('m')}@customer.example>`,
-    ...headers,
-  };
-  return `${Object.entries(all)
-    .filter(([, v]) => v !== '')
-    .map(([k, v]) => `${k}: ${v}`)
-    .join('\r\n')}\r\n\r\n${body}\r\n`;
-}
-
-/** A reply address of the ticket's, as the desk's mail on it carries one. */
-const replyAddressOf = async (store: Store, ticketId: string) =>
-  replyAddress('support@waooaw.example', await createReplyToken(store, ticketId));
-
-async function dropSchema(store: Store): Promise<void> {
-  const schema = (await store.query<{ s: string }>('select current_schema() as s')).rows[0]?.s;
-  await store.close();
-  if (schema === undefined || schema === 'public') return;
-  const c = new pg.Client({ connectionString: testDatabaseUrl });
-  await c.connect();
-  await c.query(`drop schema if exists ${schema} cascade`);
-  await c.end();
-}
 
 describe("reading a customer's mail", () => {
   it('reads a plain mail: its ids, sender, subject and text', async () => {
@@ -231,7 +201,7 @@ describe.each(backends)('receiving email on $name', (backend) => {
     await migrate(store, { log });
   });
   afterAll(async () => {
-    await dropSchema(store);
+    await closeAndDropSchema(store);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,9 +1,11 @@
 // Helpers for tests of the support domain and of the agents that work on tickets, imported
 // as '#domains/support/testing' (never by the product: nothing here is for a running desk).
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudEvent, PgQueryable, Store } from '#platform';
 import { verifyCustomerWebhook } from '../src/desk/post-customer-webhook.ts';
+import { createReplyToken, replyAddress } from '../src/email/reply-address.ts';
 import { slaClocks, type SlaClock, type SlaClockKind } from '../src/desk/sla.ts';
 import { openTicket, type Priority } from '../src/desk/tickets.ts';
 
@@ -72,3 +74,23 @@ export async function startCustomerEndpoint(): Promise<CustomerEndpoint> {
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
 }
+
+/** A customer's mail as raw RFC 5322 text, for the cases the fixtures do not cover; an empty header is left out. */
+export function mailText(headers: Record<string, string>, body = 'Hello, it broke.'): string {
+  const all = {
+    From: 'Ada Lovelace <ada@customer.example>',
+    To: 'support@waooaw.example',
+    Subject: 'Help',
+    Date: 'Tue, 01 Dec 2026 09:00:00 +0000',
+    'Message-ID': `<m_${randomBytes(5).toString('hex')}@customer.example>`,
+    ...headers,
+  };
+  return `${Object.entries(all)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\r\n')}\r\n\r\n${body}\r\n`;
+}
+
+/** A reply address of the ticket's, as the desk's mail on it carries one. */
+export const replyAddressOf = async (store: Store, ticketId: string) =>
+  replyAddress('support@waooaw.example', await createReplyToken(store, ticketId));
