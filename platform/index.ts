@@ -31,6 +31,9 @@ export type {
   Subscription,
   SubscriptionHandle,
 } from './bus/bus.ts';
+export { backupDatabase, backupFileName, type BackupResult } from './backup/backup-database.ts';
+export { listBackups, type BackupRow } from './backup/list-backups.ts';
+export { restoreDatabase, type RestoreResult } from './backup/restore-database.ts';
 export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
 export { platformEventTypes } from './bus/platform-events.ts';
 export {

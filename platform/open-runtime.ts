@@ -1,3 +1,4 @@
+import { lastBackupAt, scheduleBackups } from './backup/schedule-backups.ts';
 import type { Bus, BusObserver } from './bus/bus.ts';
 import { createBus } from './bus/create-bus.ts';
 import type { Config } from './config/load-config.ts';
@@ -64,6 +65,12 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     metrics.watchBus(() => bus.stats());
     const relay = createOutboxRelay({ store, bus, log });
     relay.start();
+    metrics.watchBackups(() => lastBackupAt(store));
+    const backups = await scheduleBackups({ config, store, log }).catch(async (err: unknown) => {
+      await relay.stop();
+      await bus.close();
+      throw err;
+    });
     return {
       config,
       log,
@@ -72,6 +79,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       metrics,
       relay,
       async close() {
+        await backups?.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
         await relay.stop();
         await bus.close();
         await store.close();

@@ -61,6 +61,10 @@ export const envSchema = z.object({
   DATABASE_URL: z.preprocess(emptyAsUndefined, url(['postgres:', 'postgresql:']).optional()),
   DATABASE_POOL_MAX: int(1, 1000, 10),
   DATA_DIR: z.string().min(1).default('.data'),
+  BACKUP_INTERVAL_SECONDS: int(0, 7 * 86_400, 86_400),
+  BACKUP_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  BACKUP_KEEP_DAILY: int(1, 366, 7),
+  BACKUP_KEEP_WEEKLY: int(0, 520, 4),
   REDIS_URL: z.preprocess(emptyAsUndefined, url(['redis:', 'rediss:']).optional()),
   BUS_KEY_PREFIX: z
     .string()

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import { createError } from '../errors/errors.ts';
 import { envSchema, type Env } from './config-schema.ts';
@@ -16,6 +17,8 @@ export interface Config {
   /** `trustProxy`: the proxies whose X-Forwarded-For names the client (the form's per-address limit counts it); undefined: the socket's peer. */
   http: { host: string; port: number; trustProxy: string[] | undefined };
   database: { url: string | undefined; poolMax: number; dataDir: string };
+  /** Scheduled backups (0 s: off) into `dir`, and how many scheduled ones to keep. */
+  backup: { intervalSeconds: number; dir: string; keep: { daily: number; weekly: number } };
   redis: { url: string | undefined };
   bus: {
     keyPrefix: string;
@@ -91,6 +94,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     http: { host: e.HOST, port: e.PORT, trustProxy: e.TRUST_PROXY },
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, dataDir: e.DATA_DIR },
+    backup: {
+      intervalSeconds: e.BACKUP_INTERVAL_SECONDS,
+      dir: e.BACKUP_DIR ?? join(e.DATA_DIR, 'backups'),
+      keep: { daily: e.BACKUP_KEEP_DAILY, weekly: e.BACKUP_KEEP_WEEKLY },
+    },
     redis: { url: e.REDIS_URL },
     bus: {
       keyPrefix: e.BUS_KEY_PREFIX,

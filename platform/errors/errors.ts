@@ -85,6 +85,41 @@ export const errors = defineErrors({
     retryable: true,
     status: 503,
   },
+  WOW_ERR_BACKUP_EXISTS: {
+    message: '{file} already exists; a backup never overwrites a file. Choose another --out, or move that one away.',
+    retryable: false,
+    status: 409,
+  },
+  WOW_ERR_BACKUP_EMBEDDED_SHARED: {
+    message:
+      'The embedded database ({location}) is owned by a running process, and only its owner can copy its data directory: its scheduled backups run inside it (BACKUP_INTERVAL_SECONDS), or stop it and run `wow db backup` again.',
+    retryable: true,
+    status: 409,
+  },
+  WOW_ERR_BACKUP_MANIFEST: {
+    message: 'The backup manifest {path} cannot be used: {problem}.',
+    retryable: false,
+    status: 400,
+  },
+  WOW_ERR_BACKUP_CORRUPT: {
+    message:
+      '{file} is not the file its manifest describes ({problem}); it was changed or cut short since the backup. Restore another backup.',
+    retryable: false,
+    status: 400,
+  },
+  WOW_ERR_PG_TOOL: { message: '{tool} failed: {problem}', retryable: false, status: 500 },
+  WOW_ERR_RESTORE_TARGET: { message: 'Cannot restore into {target}: {problem}.', retryable: false, status: 400 },
+  WOW_ERR_RESTORE_NOT_EMPTY: {
+    message:
+      '{target} is not empty ({tables}); a restore never overwrites data unless told to. Restore into a new database, or add --force to replace what the backup holds.',
+    retryable: false,
+    status: 409,
+  },
+  WOW_ERR_RESTORE_VERIFY: {
+    message: 'The restore into {target} finished but does not match the backup:\n{problems}',
+    retryable: false,
+    status: 500,
+  },
   WOW_ERR_DEPLOY: { message: 'Cannot deploy {agent}: {problem}', retryable: false, status: 400 },
   WOW_ERR_ROLLBACK: { message: 'Cannot roll back {agent}: {problem}', retryable: false, status: 409 },
   WOW_ERR_GIT_REVISION: { message: '"{rev}" is not a commit in {repo}; {hint}.', retryable: false, status: 400 },

@@ -16,6 +16,8 @@ export interface Metrics {
   readonly agentInFlight: Gauge<'agent'>;
   /** Point-in-time bus gauges are read from this at scrape time. */
   watchBus(stats: () => Promise<BusStats>): void;
+  /** When the newest good backup finished (Unix seconds), read at scrape time: no series until there is one. */
+  watchBackups(lastSuccess: () => Promise<number | undefined>): void;
   metricsText(): Promise<string>;
 }
 
@@ -130,6 +132,19 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     },
   });
 
+  let readLastBackup: (() => Promise<number | undefined>) | undefined;
+  new Gauge({
+    name: 'wow_backup_last_success_timestamp_seconds',
+    help: 'When the newest good backup of the database finished, in Unix seconds.',
+    registers,
+    async collect() {
+      this.reset();
+      // A store that cannot answer must not fail the whole scrape; the gauge is then absent.
+      const at = await readLastBackup?.().catch(() => undefined);
+      if (at !== undefined) this.set(at);
+    },
+  });
+
   const bus: BusObserver = {
     published: (topic) => published.inc({ topic }),
     handled: (group, topic, outcome, seconds) => {
@@ -156,6 +171,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     agentInFlight,
     watchBus: (stats) => {
       readStats = stats;
+    },
+    watchBackups: (lastSuccess) => {
+      readLastBackup = lastSuccess;
     },
     metricsText: () => registry.metrics(),
   };

@@ -61,6 +61,7 @@ export async function createStore(opts: CreateStoreOptions): Promise<Store> {
     location: embedded.shared ? `pglite:${dir} (served by the process that owns it)` : `pglite:${dir}`,
     schema: opts.schema,
     close: () => embedded.stop(),
+    ...(embedded.dumpDataDir === undefined ? {} : { dumpDataDir: embedded.dumpDataDir }),
   });
 }
 
@@ -83,7 +84,13 @@ async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
 
 async function openPoolStore(
   pool: pg.Pool,
-  meta: { kind: Store['kind']; location: string; schema: string | undefined; close: () => Promise<void> },
+  meta: {
+    kind: Store['kind'];
+    location: string;
+    schema: string | undefined;
+    close: () => Promise<void>;
+    dumpDataDir?: () => Promise<Blob>;
+  },
 ): Promise<Store> {
   // An idle client's network error must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
@@ -135,6 +142,7 @@ async function openPoolStore(
     async ping() {
       await pool.query('select 1');
     },
+    ...(meta.dumpDataDir === undefined ? {} : { dumpDataDir: meta.dumpDataDir }),
     async close() {
       await pool.end();
       await meta.close();

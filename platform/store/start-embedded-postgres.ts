@@ -11,8 +11,13 @@ export interface EmbeddedPostgres {
   port: number;
   /** True when another process owns the data dir and this one talks to its server. */
   shared: boolean;
+  /** Only when this process owns the data dir. */
+  dumpDataDir?: () => Promise<Blob>;
   stop(): Promise<void>;
 }
+
+/** The extensions the embedded database offers; a restored copy must offer the same. */
+export const embeddedExtensions = { pg_trgm };
 
 /** Connections the owner's server takes at once: its own, and a few `wow` commands beside it. */
 const maxConnections = 8;
@@ -41,7 +46,7 @@ export async function startEmbeddedPostgres(
   try {
     // pg_trgm ships with PGlite as a loadable bundle: offered to `create extension` (the
     // knowledge base's typo-tolerant search, migration 0010) only when passed here.
-    db = await PGlite.create(dir, { extensions: { pg_trgm } });
+    db = await PGlite.create(dir, { extensions: embeddedExtensions });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
     await server.start();
     const [host = '127.0.0.1', port = ''] = server.getServerConn().split(':');
@@ -52,6 +57,7 @@ export async function startEmbeddedPostgres(
       host,
       port: Number(port),
       shared: false,
+      dumpDataDir: () => owned.dumpDataDir('gzip'),
       async stop() {
         await server.stop();
         await owned.close();

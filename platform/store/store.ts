@@ -23,6 +23,11 @@ export interface Store extends PgQueryable {
    * caller does not open itself (session-level advisory locks need this).
    */
   session<T>(fn: (conn: PgQueryable) => Promise<T>): Promise<T>;
+  /**
+   * The embedded database owned by this process only: its data directory as a gzipped
+   * tar, taken between statements (PGlite's own backup format; `wow db backup` uses it).
+   */
+  dumpDataDir?(): Promise<Blob>;
   /** Resolves when a `select 1` round-trips. */
   ping(): Promise<void>;
   close(): Promise<void>;

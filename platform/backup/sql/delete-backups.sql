@@ -1,0 +1,1 @@
+delete from backups where id = any($1::bigint[])
