@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { createError } from '../errors/errors.ts';
@@ -136,6 +136,7 @@ async function restoreEmbedded(
     throw createError('WOW_ERR_RESTORE_NOT_EMPTY', { target: dir, tables: `${existing.length} file(s)` });
   const building = join(dirname(dir), `.${basename(dir)}.restoring-${randomBytes(4).toString('hex')}`);
   try {
+    await mkdir(dirname(dir), { recursive: true });
     const dump = new Blob([new Uint8Array(await readFile(opts.file))]);
     const copy = await openEmbeddedCopy(dump, building);
     let contents: DatabaseContents;
@@ -145,6 +146,8 @@ async function restoreEmbedded(
       await copy.close();
     }
     verify(dir, manifest, contents);
+    // The dump copied the owner's lock file with the rest of the directory; it is not ours.
+    await rm(join(building, 'wow.lock'), { force: true });
     await rm(dir, { recursive: true, force: true });
     await rename(building, dir);
     return { target: dir, contents };

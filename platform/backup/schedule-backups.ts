@@ -15,10 +15,11 @@ const sql = {
 /** The schedule's row in agent_schedules: the platform's own, beside the agents'. */
 const owner = { agentId: 'platform', name: 'backup' };
 
-/** When the newest good backup of `store` finished, in Unix seconds. */
-export async function lastBackupAt(store: Store): Promise<number | undefined> {
-  const { rows } = await store.query<{ finished: number | null }>(sql.last);
-  return rows[0]?.finished ?? undefined;
+/** When the newest good backup of `store` finished, in Unix seconds, and of which kind of database. */
+export async function lastBackupAt(store: Store): Promise<{ kind: string; seconds: number } | undefined> {
+  const { rows } = await store.query<{ kind: string; finished: number }>(sql.last);
+  const [row] = rows;
+  return row === undefined ? undefined : { kind: row.kind, seconds: row.finished };
 }
 
 /**

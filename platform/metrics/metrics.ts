@@ -17,7 +17,7 @@ export interface Metrics {
   /** Point-in-time bus gauges are read from this at scrape time. */
   watchBus(stats: () => Promise<BusStats>): void;
   /** When the newest good backup finished (Unix seconds), read at scrape time: no series until there is one. */
-  watchBackups(lastSuccess: () => Promise<number | undefined>): void;
+  watchBackups(lastSuccess: () => Promise<{ kind: string; seconds: number } | undefined>): void;
   metricsText(): Promise<string>;
 }
 
@@ -132,16 +132,19 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     },
   });
 
-  let readLastBackup: (() => Promise<number | undefined>) | undefined;
+  let readLastBackup: (() => Promise<{ kind: string; seconds: number } | undefined>) | undefined;
+  // Labelled so that it has no series at all until a backup exists: an unlabelled gauge
+  // would say 0, a backup in 1970.
   new Gauge({
     name: 'wow_backup_last_success_timestamp_seconds',
-    help: 'When the newest good backup of the database finished, in Unix seconds.',
+    help: 'When the newest good backup of the database finished, in Unix seconds, by kind (postgres or embedded).',
+    labelNames: ['kind'],
     registers,
     async collect() {
       this.reset();
       // A store that cannot answer must not fail the whole scrape; the gauge is then absent.
-      const at = await readLastBackup?.().catch(() => undefined);
-      if (at !== undefined) this.set(at);
+      const last = await readLastBackup?.().catch(() => undefined);
+      if (last !== undefined) this.set({ kind: last.kind }, last.seconds);
     },
   });
 

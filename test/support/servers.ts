@@ -34,3 +34,24 @@ export async function closeAndDropSchema(store: Store): Promise<void> {
   await c.query(`drop schema if exists "${schema.replace(/"/g, '""')}" cascade`);
   await c.end();
 }
+
+/**
+ * A database of its own on the test server (a backup dumps a whole database, so a schema
+ * is not enough): its URL, and `drop` to remove it with any sessions left on it.
+ */
+export async function createTestDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = uniqueName(prefix);
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: testDatabaseUrl });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`create database "${name}"`);
+  const url = new URL(testDatabaseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
+}
