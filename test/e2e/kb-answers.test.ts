@@ -1,49 +1,17 @@
-import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventuallyPasses } from '#platform/testing';
+import { startPlatform, wowProcess as wow } from '../support/platform-process.ts';
 
 // What a fresh clone does: load the sample articles with `wow kb import`, start the platform
 // on its embedded defaults (PGlite, the in-process bus), and ask the ticket API a question
 // the articles answer. WowSupport's L1 asks WowSearch over the bus and cites the article.
-const root = new URL('../../', import.meta.url).pathname;
-const run = promisify(execFile);
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
-
-/** `npm run wow -- <argv>` as its own process, as a person types it. */
-async function wow(argv: string[], env: Record<string, string>) {
-  return run(process.execPath, ['cli/wow.ts', ...argv], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
-  });
-}
-
-/** `npm start` on the embedded defaults; resolves with its address once it listens. */
-async function startPlatform(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['cli/wow.ts', 'start'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const address = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const entry = JSON.parse(line) as { address?: string };
-      if (entry.address !== undefined) resolve(entry.address);
-    });
-    void exited.then((code) => reject(new Error(`wow start exited with ${code}: ${stderr}`)));
-  });
-  return { child, address, exited };
-}
 
 describe('a fresh checkout answers from the articles it imported', () => {
   // Four processes on the embedded database, each migrating it first: slower than a unit test.

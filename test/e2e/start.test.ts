@@ -1,38 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startPlatform } from '../support/platform-process.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
 const dirs: string[] = [];
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
-
-/** Starts `wow start` as `npm start` would, on the embedded defaults, and resolves with its address. */
-async function startPlatform(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['cli/wow.ts', 'start'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const logged: string[] = [];
-  const address = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      logged.push(line);
-      const entry = JSON.parse(line) as { address?: string };
-      if (entry.address !== undefined) resolve(entry.address);
-    });
-    void exited.then((code) => reject(new Error(`wow start exited with ${code}: ${stderr}`)));
-  });
-  return { child, address, exited, logged };
-}
 
 describe('wow start (npm start)', () => {
   it('serves /healthz and /readyz on the embedded defaults, and exits 0 on SIGTERM', async () => {
