@@ -40,7 +40,8 @@ export async function runDrill(opts: { tickets: number; progress: (line: string)
   let target: { url: string; drop: () => Promise<void> } | undefined;
   let platform: PlatformProcess | undefined;
   // No scheduled backup may run during the drill, and the agents answer without a model.
-  const base = { DATA_DIR: dir, BACKUP_INTERVAL_SECONDS: '0' };
+  // The drill reads every ticket many times over: the per-customer rate limit is not what it tests.
+  const base = { DATA_DIR: dir, BACKUP_INTERVAL_SECONDS: '0', SUPPORT_RATE_LIMIT_PER_MINUTE: '100000' };
   try {
     let env = { ...base, DATABASE_URL: source.url };
     opts.progress('seeding through the doors: wow deploy, wow kb import, wow support, POST /api/tickets');
@@ -50,9 +51,9 @@ export async function runDrill(opts: { tickets: number; progress: (line: string)
     await wow(['support', 'customers', 'add', 'drill', '--name', 'DR drill'], env);
     const key = (await wow(['support', 'keys', 'create', 'drill'], env)).stdout.trim();
     platform = await startPlatform(env);
-    const ids = await openTickets(platform.address, key, opts.tickets);
-    opts.progress(`${ids.length} tickets opened; waiting for the desk to settle`);
-    const before = await settledReads(platform.address, key, ids, env);
+    const tickets = await openTickets(platform.address, key, opts.tickets);
+    opts.progress(`${tickets.length} tickets opened; waiting for the desk to settle`);
+    const before = await settledReads(platform.address, tickets, env);
     await platform.stop();
     platform = undefined;
 
@@ -74,14 +75,14 @@ export async function runDrill(opts: { tickets: number; progress: (line: string)
     };
     env = { ...base, DATABASE_URL: target.url };
     platform = await startPlatform(env);
-    const after = await reads(platform.address, key, ids, env);
+    const after = await reads(platform.address, tickets, env);
     const recoverySeconds = (performance.now() - lost) / 1000;
     await platform.stop();
     platform = undefined;
 
     const differences = [...before.keys()].filter((read) => before.get(read) !== after.get(read));
     return {
-      tickets: ids.length,
+      tickets: tickets.length,
       tables: backup.tables,
       rows: backup.rows,
       backupBytes: backup.bytes,
@@ -99,8 +100,14 @@ export async function runDrill(opts: { tickets: number; progress: (line: string)
   }
 }
 
-async function openTickets(address: string, key: string, count: number): Promise<string[]> {
-  const ids: string[] = [];
+/** A ticket and the key of the customer who opened it (only they may read it). */
+interface OpenedTicket {
+  id: string;
+  key: string;
+}
+
+async function openTickets(address: string, key: string, count: number): Promise<OpenedTicket[]> {
+  const opened: OpenedTicket[] = [];
   for (let i = 0; i < count; i++) {
     const question = questions[i % questions.length] ?? '';
     const response = await fetch(`${address}/api/tickets`, {
@@ -110,20 +117,19 @@ async function openTickets(address: string, key: string, count: number): Promise
     });
     if (response.status !== 201)
       throw new Error(`POST /api/tickets answered ${response.status}: ${await response.text()}`);
-    ids.push(((await response.json()) as { id: string }).id);
+    opened.push({ id: ((await response.json()) as { id: string }).id, key });
   }
-  return ids;
+  return opened;
 }
 
 /** The same reads, through the ticket API and the CLI: each read's exact text, by what was read. */
 async function reads(
   address: string,
-  key: string,
-  ids: string[],
+  tickets: OpenedTicket[],
   env: Record<string, string>,
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const id of ids) {
+  for (const { id, key } of tickets) {
     const response = await fetch(`${address}/api/tickets/${id}`, { headers: { authorization: `Bearer ${key}` } });
     out.set(`GET /api/tickets/${id}`, `${response.status} ${await response.text()}`);
   }
@@ -144,14 +150,13 @@ async function reads(
 /** Reads until two rounds a second apart agree: the desk has answered or routed every ticket. */
 async function settledReads(
   address: string,
-  key: string,
-  ids: string[],
+  tickets: OpenedTicket[],
   env: Record<string, string>,
 ): Promise<Map<string, string>> {
-  let last = await reads(address, key, ids, env);
+  let last = await reads(address, tickets, env);
   for (let round = 0; round < 120; round++) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const now = await reads(address, key, ids, env);
+    const now = await reads(address, tickets, env);
     const pending = [...now.values()].some((text) => text.includes('"status":"new"'));
     if (!pending && [...now].every(([read, text]) => last.get(read) === text)) return now;
     last = now;
