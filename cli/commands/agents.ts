@@ -13,10 +13,13 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
     )
     .option('--json', 'print the registry as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { createLogger, listAgents, loadConfig, openStore } = await import('#platform');
+      const { createLogger, listAgents, loadConfig, migrate, openStore } = await import('#platform');
       const config = loadConfig(io.env);
-      const store = await openStore(config, createLogger(opts.json === true ? 'silent' : 'warn'));
+      const log = createLogger(opts.json === true ? 'silent' : 'warn');
+      const store = await openStore(config, log);
       try {
+        // Before the first `npm start` the database has no tables yet: the registry is then empty, not an error.
+        await migrate(store, { log });
         const rows = await listAgents(store, { heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs });
         if (opts.json === true) io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
         else {

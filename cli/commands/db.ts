@@ -107,9 +107,11 @@ export function registerDbCommands(program: Command, io: CliIo, setCode: (code: 
     )
     .option('--json', 'print them as a JSON array')
     .action(async (opts: { json?: boolean }) => {
-      const { createLogger, listBackups, loadConfig, openStore } = await import('#platform');
-      const store = await openStore(loadConfig(io.env), createLogger(opts.json === true ? 'silent' : 'warn'));
+      const { createLogger, listBackups, loadConfig, migrate, openStore } = await import('#platform');
+      const log = createLogger(opts.json === true ? 'silent' : 'warn');
+      const store = await openStore(loadConfig(io.env), log);
       try {
+        await migrate(store, { log });
         const backups = await listBackups(store);
         if (opts.json === true) io.stdout.write(JSON.stringify(backups) + '\n');
         else

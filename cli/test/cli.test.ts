@@ -1,28 +1,20 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus, createEvent } from '#platform';
 import { eventually, quietLog, testBusDefaults } from '#platform/testing';
 import { wow } from '../../test/support/run-wow.ts';
-import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../../test/support/servers.ts';
+import { createTestDatabase, deleteRedisKeys, testRedisUrl, uniqueName } from '../../test/support/servers.ts';
 
 // The CLI opens the database by URL, so this file gets a database of its own.
-const database = uniqueName('wowcli');
-const admin = new pg.Client({ connectionString: testDatabaseUrl });
-const databaseUrl = (() => {
-  const url = new URL(testDatabaseUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
-
+let database: { url: string; drop: () => Promise<void> };
+let databaseUrl: string;
 beforeAll(async () => {
-  await admin.connect();
-  await admin.query(`create database ${database}`);
+  database = await createTestDatabase('wowcli');
+  databaseUrl = database.url;
 });
 
 const keyPrefix = `${uniqueName('wowcli')}:`;
 afterAll(async () => {
-  await admin.query(`drop database if exists ${database} with (force)`);
-  await admin.end();
+  await database.drop();
   await deleteRedisKeys(keyPrefix);
 });
 
@@ -63,11 +55,19 @@ describe('wow', () => {
     expect(second.stdout).toContain('up to date');
   });
 
-  it('lists an empty registry as JSON', async () => {
-    await wow(['db', 'migrate'], { DATABASE_URL: databaseUrl });
-    const run = await wow(['agents', 'list', '--json'], { DATABASE_URL: databaseUrl });
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual([]);
+  it('lists an empty registry as JSON, on a database nothing has migrated yet', async () => {
+    const fresh = await createTestDatabase('wowcli_fresh');
+    try {
+      const run = await wow(['agents', 'list', '--json'], { DATABASE_URL: fresh.url });
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(run.stdout)).toEqual([]);
+      expect(await wow(['db', 'backups'], { DATABASE_URL: fresh.url })).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining('no backups yet') as unknown,
+      });
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it('explains that bus commands need REDIS_URL', async () => {
