@@ -106,6 +106,18 @@ const contexts = [
   'before an audit',
   'during an outage',
 ];
+/** A fourth part of the title, only above 12,000 articles (up to 12,000 × 9 = 108,000). */
+const surfaces = [
+  'on Linux',
+  'on macOS',
+  'on Windows',
+  'in the mobile app',
+  'in the browser',
+  'through Terraform',
+  'through the GitHub Action',
+  'in a monorepo',
+  'for a fork',
+];
 const places = [
   'Settings',
   'the Billing page',
@@ -158,14 +170,19 @@ const slugOf = (title: string) =>
 export interface BenchArticle extends Article {
   action: string;
   object: string;
+  /** What follows the object in the title: a context, and above 12,000 articles a surface too. */
   context: string;
 }
 
-/** `count` distinct articles (at most actions × objects × contexts = 12,000). */
+/**
+ * `count` distinct articles: actions × objects × contexts (12,000), and above that each
+ * also on one of nine surfaces (108,000), so that 100,000 articles stay distinct.
+ */
 export function generateArticles(count: number, seed = 42): BenchArticle[] {
   const random = createRandom(seed);
+  const tails = count > 12_000 ? contexts.flatMap((c) => surfaces.map((s) => `${c} ${s}`)) : contexts;
   const combos = actions.flatMap((action) =>
-    objects.flatMap(([object, intent]) => contexts.map((context) => ({ action, object, intent, context }))),
+    objects.flatMap(([object, intent]) => tails.map((context) => ({ action, object, intent, context }))),
   );
   for (let i = combos.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

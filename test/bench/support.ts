@@ -52,6 +52,8 @@ export async function benchSupport(args: string[]): Promise<void> {
   const queryCount = Number(args[1] ?? 300);
   const ticketCount = Number(args[2] ?? 50);
   const articles = generateArticles(count);
+  // Issue 18's goals: p95 under 15 ms at 10,000 articles, under 50 ms at 100,000.
+  const goalMs = count >= 100_000 ? 50 : 15;
   const queries = generateQueries(articles, queryCount);
   console.log(
     `(a) ${articles.length} generated articles, ${queries.length} questions (a third as typed, with a typo, with a word cut short), 20 warm-up each\n`,
@@ -65,7 +67,7 @@ export async function benchSupport(args: string[]): Promise<void> {
     log,
   });
   try {
-    await benchSearch(`PostgreSQL (${real.location})`, real, articles, queries);
+    await benchSearch(`PostgreSQL (${real.location})`, real, articles, queries, goalMs);
   } finally {
     await real.close();
     const c = new pg.Client({ connectionString: process.env.DATABASE_URL ?? testDatabaseUrl });
@@ -76,7 +78,7 @@ export async function benchSupport(args: string[]): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'wow-bench-kb-'));
   const embedded = await createStore({ dataDir: dir, poolMax: 1, log });
   try {
-    await benchSearch('embedded PGlite', embedded, articles, queries);
+    await benchSearch('embedded PGlite', embedded, articles, queries, goalMs);
   } finally {
     await embedded.close();
     await rm(dir, { recursive: true, force: true });
@@ -91,6 +93,7 @@ async function benchSearch(
   store: Store,
   articles: readonly BenchArticle[],
   queries: readonly BenchQuery[],
+  goalMs: number,
 ): Promise<void> {
   await migrate(store, { log });
   const loaded = performance.now();
@@ -122,13 +125,14 @@ async function benchSearch(
       search: async (q) => (await store.query<{ slug: string }>(sql.fullText, [q, 3])).rows.map((r) => r.slug),
     },
     {
-      name: 'WAOOAW: full-text + trigram',
+      name: 'WAOOAW: BM25F, prefixes, trigrams',
       search: async (q) => (await searchArticles(store, q, 3)).map((h) => h.slug),
     },
   ];
   for (const q of queries.slice(0, 20)) for (const m of methods) await m.search(q.text);
   const ms = new Map(methods.map((m) => [m.name, [] as number[]]));
   const top = new Map(methods.map((m) => [m.name, new Map<string, number>()]));
+  const sameAsScan = new Map<string, number>();
   for (const [i, q] of queries.entries()) {
     for (const m of methods) {
       // The ILIKE scan takes most of a second: every fifth question is enough to show it.
@@ -138,6 +142,9 @@ async function benchSearch(
       ms.get(m.name)?.push(performance.now() - started);
       const tally = top.get(m.name);
       if (slugs[0] === q.slug) tally?.set(q.kind, (tally.get(q.kind) ?? 0) + 1);
+      // Ours on exactly the scan's questions too, so the two are compared on the same ones.
+      if (m === methods[2] && i % 5 === 0 && slugs[0] === q.slug)
+        sameAsScan.set(q.kind, (sameAsScan.get(q.kind) ?? 0) + 1);
     }
   }
   const kinds = ['as typed', 'typo', 'partial word'] as const;
@@ -147,7 +154,7 @@ async function benchSearch(
     ['search', 'p50 ms', 'p95 ms', 'max ms', ...kinds.map((k) => `first: ${k}`)],
     ...methods.map((m) => {
       const xs = ms.get(m.name) ?? [];
-      const label = m.name.startsWith('WAOOAW') ? `${m.name} (goal p95 < 50)` : m.name;
+      const label = m.name.startsWith('WAOOAW') ? `${m.name} (goal p95 < ${goalMs})` : m.name;
       return [
         label,
         fmt(quantile(xs, 0.5)),
@@ -156,6 +163,13 @@ async function benchSearch(
         ...kinds.map((k) => `${fmt((100 * (top.get(m.name)?.get(k) ?? 0)) / Math.max(1, per(m, k)), 0)}%`),
       ];
     }),
+    [
+      'WAOOAW on the scan’s questions only',
+      '',
+      '',
+      '',
+      ...kinds.map((k) => `${fmt((100 * (sameAsScan.get(k) ?? 0)) / Math.max(1, per(methods[0] as Method, k)), 0)}%`),
+    ],
   ]);
   console.log(
     '(first: how often the article the question is about came first; the ILIKE scan over every fifth question)\n',

@@ -130,8 +130,39 @@ describe.each(backends)('knowledge-base search on $name', (backend) => {
     } else {
       const [top] = await searchArticles(store, 'pasword reset');
       expect(top?.coverage).toBe(0.5);
-      expect(await searchArticles(store, 'forgoten pasword')).toEqual([]);
+      // Without trigrams a word still matches a known word it begins with ("forgot"), below 1.
+      const [prefix] = await searchArticles(store, 'forgoten pasword');
+      expect(prefix).toMatchObject({ slug: 'reset-password' });
+      expect(prefix?.coverage).toBeLessThan(0.5);
       expect((await searchArticles(store, 'How do I reset my pasword?'))[0]?.coverage ?? 0).toBeLessThan(l1Threshold);
+    }
+  });
+
+  it('ranks by the words that tell articles apart, a title match first, then the title the question covers most', async () => {
+    const articles = [
+      // Its body repeats the question's words; its title is about something else.
+      {
+        slug: 'rank-audit',
+        title: 'Read the audit log',
+        body: 'Transfer agent records, transfer agent regions, transfer every agent in another region: all are logged.',
+      },
+      { slug: 'rank-heartbeat', title: 'Transfer the agent heartbeat in another region', body: 'Open the agent list.' },
+      { slug: 'rank-agent', title: 'Transfer the agent in another region', body: 'Open the agent list.' },
+      { slug: 'rank-token', title: 'Transfer the access token in another region', body: 'Open the token list.' },
+    ];
+    for (const a of articles) await upsertArticle(store, { ...a, intent: 'how-to' });
+    try {
+      const first = async (q: string) => (await searchArticles(store, q))[0]?.slug;
+      expect(await first('How do I transfer the agent in another region?')).toBe('rank-agent');
+      expect(await first('How do I transfer the agent heartbeat in another region?')).toBe('rank-heartbeat');
+      // A word cut short matches the known word it begins, with or without pg_trgm.
+      expect(await first('How do I transf the agent heartbeat in another region?')).toBe('rank-heartbeat');
+      const { rows } = await store.query<{ n: string }>('select n from kb_article_count');
+      expect(Number(rows[0]?.n)).toBe(
+        Number((await store.query<{ n: string }>('select count(*) as n from kb_articles')).rows[0]?.n),
+      );
+    } finally {
+      await store.query(`delete from kb_articles where slug like 'rank-%'`);
     }
   });
 
