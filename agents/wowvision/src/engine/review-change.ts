@@ -131,7 +131,7 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
       for (const hit of hits) raw.push({ rule, hit, scope });
     }
   } finally {
-    forgetSources();
+    await forgetSources();
     await exported?.dispose();
   }
 

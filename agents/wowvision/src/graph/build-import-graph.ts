@@ -5,7 +5,7 @@ import { isSourceFile, parseImports, type WrittenImport } from './parse-imports.
 import { createResolver, isResolverConfig } from './resolve-imports.ts';
 
 /** Bumped when parse-imports changes what it records, so old cache entries are ignored. */
-const parserVersion = 1;
+const parserVersion = 2;
 
 /**
  * The whole repository's import graph at head. Parsing is the cost, so each file's

@@ -1,6 +1,6 @@
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
-import { ts } from 'ts-morph';
+import JSON5 from 'json5';
 
 /** Where an import points: a file of the repository, a package, or nowhere. */
 export interface Resolution {
@@ -173,9 +173,7 @@ function readAliases(
   seen.add(path);
   const text = configs.get(path);
   if (text === undefined) return undefined;
-  const { config } = ts.parseConfigFileTextToJson(path, text) as {
-    config?: { extends?: unknown; compilerOptions?: { paths?: unknown; baseUrl?: unknown } };
-  };
+  const config = parseTsconfig(text);
   const dir = posix.dirname(path);
   const parents = (Array.isArray(config?.extends) ? config.extends : [config?.extends]).filter(
     (e): e is string => typeof e === 'string' && e.startsWith('.'),
@@ -267,4 +265,20 @@ function readWorkspaces(configs: ReadonlyMap<string, string>): Map<string, Works
     }
   }
   return workspaces;
+}
+
+/**
+ * A tsconfig's text, read as TypeScript reads it (comments and trailing commas allowed),
+ * with JSON5 rather than the compiler: the graph must not load TypeScript. A file that
+ * does not parse counts as empty, as TypeScript's own reader would leave it.
+ */
+function parseTsconfig(
+  text: string,
+): { extends?: unknown; compilerOptions?: { paths?: unknown; baseUrl?: unknown } } | undefined {
+  try {
+    const parsed: unknown = JSON5.parse(text);
+    return parsed !== null && typeof parsed === 'object' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }

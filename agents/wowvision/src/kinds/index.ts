@@ -26,7 +26,7 @@ export type {
   TextFile,
 } from './rule-kind.ts';
 export { compilePattern } from './support/path-pattern.ts';
-export { forgetSources } from './support/typescript-source.ts';
+export { forgetSources } from './support/load-typescript.ts';
 
 /** Every rule kind a pack may name, by `kind:`. */
 export const ruleKinds: ReadonlyMap<string, RuleKind> = new Map(

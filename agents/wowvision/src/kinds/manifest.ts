@@ -2,9 +2,8 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import { parseDomain, parseManifest, readYaml, storesMismatch, tablesCreatedBy } from '#platform';
 import { defineKind, type Hit, type ReviewView } from './rule-kind.ts';
-import { writtenEvents } from './support/event-types.ts';
 import { compilePattern } from './support/path-pattern.ts';
-import { position, sourceOf } from './support/typescript-source.ts';
+import { typescriptSource } from './support/load-typescript.ts';
 
 /**
  * Each agent's agent.yml and each domain's domain.yml is valid; every event type their
@@ -93,6 +92,11 @@ async function undeclaredEvents(
   file: string,
 ): Promise<Hit[]> {
   const hits: Hit[] = [];
+  if (code.length === 0) return hits;
+  const [{ writtenEvents }, { position, sourceOf }] = await Promise.all([
+    import('./support/event-types.ts'),
+    typescriptSource(),
+  ]);
   for (const path of code) {
     for (const event of writtenEvents(sourceOf({ path, text: await view.read(path) }))) {
       const at = { path, ...position(event.node) };

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { z } from 'zod';
 import { defineKind, type Hit } from './rule-kind.ts';
 import { fileSpec, matchFile } from './support/path-spec.ts';
-import { exportedNames } from './support/typescript-source.ts';
+import { typescriptSource } from './support/load-typescript.ts';
 
 const styles = {
   'kebab-case': /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
@@ -69,6 +69,7 @@ export const naming = defineKind({
       }
     }
     if (options.exports !== undefined && /\.[mc]?[jt]sx?$/.test(file.path)) {
+      const { exportedNames } = await typescriptSource();
       for (const exported of exportedNames(file)) {
         const wanted = options.exports[exported.kind];
         if (wanted !== undefined && !test(wanted, exported.name))
