@@ -79,7 +79,7 @@ function fromSyntaxTree(program: ReturnType<typeof parseSync>['program'], dynami
   new Visitor({
     CallExpression(node) {
       const [arg] = node.arguments;
-      const literalArg = stringArgument(arg as Parameters<typeof stringArgument>[0]);
+      const literalArg = stringArgument(arg);
       if (node.callee.type === 'Identifier' && node.callee.name === 'require' && literalArg !== undefined)
         found.push({
           specifier: literalArg.value,
