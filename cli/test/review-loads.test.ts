@@ -20,7 +20,8 @@ describe('wow review with graph rules only', () => {
         '{ // comments and trailing commas, as TypeScript allows\n "compilerOptions": { "strict": true, }, }\n',
       'src/ui/page.ts': "import { rows } from '../db/rows.ts';\nexport const page = rows;\n",
       'src/db/rows.ts': "import { empty } from './page-type.ts';\nexport const rows = empty;\n",
-      'src/db/page-type.ts': "import { rows } from './rows.ts';\nexport const empty = [];\nexport const size = () => rows.length;\n",
+      'src/db/page-type.ts':
+        "import { rows } from './rows.ts';\nexport const empty = [];\nexport const size = () => rows.length;\n",
       'pack.yml': graphPack,
     });
     await repo.commit();
