@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import { createError } from '../errors/errors.ts';
 import type { Store } from '../store/store.ts';
 import { readDatabaseContents, type DatabaseContents } from './database-contents.ts';
-import { openEmbeddedCopy, queryable } from './embedded-copy.ts';
 
 /**
  * Dumps the embedded database's data directory into `file`, then reads what the dump
@@ -14,6 +13,7 @@ export async function dumpEmbedded(store: Store, file: string): Promise<Database
     throw createError('WOW_ERR_BACKUP_EMBEDDED_SHARED', { location: store.location });
   const dump = await store.dumpDataDir();
   await writeFile(file, new Uint8Array(await dump.arrayBuffer()), { mode: 0o600 });
+  const { openEmbeddedCopy, queryable } = await import('./embedded-copy.ts');
   const copy = await openEmbeddedCopy(dump);
   try {
     return await readDatabaseContents(queryable(copy));

@@ -8,7 +8,6 @@ import { readSql } from '../store/read-sql.ts';
 import { digest } from './backup-database.ts';
 import { readManifest, type BackupManifest } from './backup-manifest.ts';
 import { compareContents, readDatabaseContents, totalRows, type DatabaseContents } from './database-contents.ts';
-import { openEmbeddedCopy, queryable } from './embedded-copy.ts';
 import { pgToolConnection, runPgTool } from './run-pg-tool.ts';
 
 const userTablesSql = readSql(import.meta.url, 'user-tables');
@@ -138,6 +137,8 @@ async function restoreEmbedded(
   try {
     await mkdir(dirname(dir), { recursive: true });
     const dump = new Blob([new Uint8Array(await readFile(opts.file))]);
+    // PGlite loads only for an embedded restore.
+    const { openEmbeddedCopy, queryable } = await import('./embedded-copy.ts');
     const copy = await openEmbeddedCopy(dump, building);
     let contents: DatabaseContents;
     try {

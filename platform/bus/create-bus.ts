@@ -1,7 +1,6 @@
 import type { Logger } from '../log/logger.ts';
 import { silentBusObserver, type Bus, type BusObserver } from './bus.ts';
 import { createMemoryBus } from './memory/create-memory-bus.ts';
-import { createRedisBus } from './redis/create-redis-bus.ts';
 import type { BusDefaults } from './subscription-settings.ts';
 
 export interface CreateBusOptions {
@@ -28,6 +27,8 @@ export async function createBus(opts: CreateBusOptions): Promise<Bus> {
       observer,
       claimIntervalMs,
     });
+  // ioredis and the Redis driver load only for a process that uses Redis.
+  const { createRedisBus } = await import('./redis/create-redis-bus.ts');
   return createRedisBus({
     redisUrl: opts.redisUrl,
     keyPrefix: opts.keyPrefix ?? 'wow:',

@@ -4,7 +4,6 @@ import pg from 'pg';
 import { createError } from '../errors/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { PgQueryable, Store } from './store.ts';
-import { startEmbeddedPostgres } from './start-embedded-postgres.ts';
 
 export interface CreateStoreOptions {
   /** A PostgreSQL URL; without one, the embedded PGlite in `dataDir` serves. */
@@ -41,6 +40,8 @@ export async function createStore(opts: CreateStoreOptions): Promise<Store> {
   }
   const dir = join(opts.dataDir, 'pglite');
   await mkdir(dir, { recursive: true });
+  // PGlite loads only for a process on the embedded database.
+  const { startEmbeddedPostgres } = await import('./start-embedded-postgres.ts');
   const embedded = await startEmbeddedPostgres(dir, { exclusive: opts.exclusive === true });
   // PGlite is one session: a second pooled connection would interleave its statements
   // with another's open transaction, so the embedded store has exactly one connection.

@@ -32,7 +32,7 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
   },
   vision: {
     about:
-      'WowVision full scan vs dependency-cruiser on 5,000 generated files [or a repo path] [rounds]; incremental 20-file re-review',
+      'WowVision vs dependency-cruiser, each a process, cold and warm, on 5,000 generated files, this repository and [repo…]; a 20-file re-review',
     run: benchVision,
   },
 };
