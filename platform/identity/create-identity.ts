@@ -54,12 +54,14 @@ export async function createIdentity(opts: {
   log: Logger;
   /** Default: the system clock; tests move it past publish and grace periods. */
   clock?: () => Date;
+  /** Default: the drivers the settings describe; tests hand in one pointed at a double. */
+  kms?: KmsDrivers;
 }): Promise<Identity> {
   const clock = opts.clock ?? (() => new Date());
   const host = didHostOf(opts.settings.publicUrl);
   const ctx: IdentityContext = {
     db: opts.store,
-    kms: await createKmsDrivers({ settings: opts.settings.kms, db: opts.store, log: opts.log }),
+    kms: opts.kms ?? (await createKmsDrivers({ settings: opts.settings.kms, db: opts.store, log: opts.log })),
     host,
     settings: opts.settings,
     clock,

@@ -17,9 +17,9 @@ export const errors = defineErrors({
     retryable: false,
     status: 409,
   },
-  WOW_ERR_KMS_MESSAGE_TOO_LARGE: {
+  WOW_ERR_KMS_MESSAGE_SIZE: {
     message:
-      'A KMS signs at most {max} bytes (AWS KMS signs no more with Ed25519); got {bytes}. Sign a digest of the content inside a small payload instead.',
+      'A KMS signs from 1 to {max} bytes (what AWS KMS signs with Ed25519); got {bytes}. Sign a small payload that holds a digest of large content.',
     retryable: false,
     status: 400,
   },

@@ -95,8 +95,8 @@ export function createAwsKms(opts: AwsKmsOptions): Kms {
     },
     getPublicKey,
     async sign(keyRef, message) {
-      if (message.byteLength > maxSignBytes)
-        throw createError('WOW_ERR_KMS_MESSAGE_TOO_LARGE', { max: maxSignBytes, bytes: message.byteLength });
+      if (message.byteLength === 0 || message.byteLength > maxSignBytes)
+        throw createError('WOW_ERR_KMS_MESSAGE_SIZE', { max: maxSignBytes, bytes: message.byteLength });
       const answer = await call('sign', keyRef, () =>
         client.send(
           new SignCommand({ KeyId: keyRef, Message: message, MessageType: 'RAW', SigningAlgorithm: 'ED25519_SHA_512' }),

@@ -17,8 +17,8 @@ export type KmsDriver = 'local' | 'aws';
 /**
  * The KMS port: everything the platform does with a private key, and nothing that would
  * let the key out. Keys are Ed25519 (JWS `EdDSA`); a signature is the 64 raw bytes of
- * pure Ed25519 over the message. Both drivers sign at most `maxSignBytes` bytes, because
- * AWS KMS does not sign more with Ed25519 and a caller must not depend on the driver.
+ * pure Ed25519 over the message. Both drivers sign from 1 to `maxSignBytes` bytes, what
+ * AWS KMS signs with Ed25519, so that no caller comes to depend on one driver.
  */
 export interface Kms {
   readonly driver: KmsDriver;

@@ -117,8 +117,8 @@ export function createLocalKms(opts: { store: PgQueryable; masterKey: () => Prom
       return (await row(keyRef, 'give its public key')).public_key_jwk;
     },
     async sign(keyRef, message) {
-      if (message.byteLength > maxSignBytes)
-        throw createError('WOW_ERR_KMS_MESSAGE_TOO_LARGE', { max: maxSignBytes, bytes: message.byteLength });
+      if (message.byteLength === 0 || message.byteLength > maxSignBytes)
+        throw createError('WOW_ERR_KMS_MESSAGE_SIZE', { max: maxSignBytes, bytes: message.byteLength });
       return new Uint8Array(sign(null, message, await privateKey(keyRef)));
     },
     async retireKey(keyRef) {
