@@ -125,11 +125,10 @@ export interface AwsKmsDouble {
 }
 
 class KmsFault extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
+  readonly type: string;
+  constructor(type: string, message: string) {
     super(message);
+    this.type = type;
   }
 }
 
