@@ -8,7 +8,7 @@ import { buildDidDocument } from './did/did-document.ts';
 import { assertSubjectValid, didHostOf, didOf } from './did/did-web.ts';
 import { ensureIdentity, type EnsuredIdentity } from './ensure-identity.ts';
 import type { IdentityContext } from './identity-context.ts';
-import { listKeys, subjectsSigningSince } from './identity-keys.ts';
+import { listKeys, listSubjects, subjectsSigningSince } from './identity-keys.ts';
 import { createKmsDrivers, type KmsDrivers } from './kms/create-kms.ts';
 import { retireExpiredKeys, type RetireOutcome } from './retire-keys.ts';
 import { rotateKey, type Rotation } from './rotate-key.ts';
@@ -28,6 +28,8 @@ export interface Identity {
   readonly resolver: Resolver;
   readonly kms: KmsDrivers;
   didOf(subject: string): string;
+  /** Every subject that has a signing key. */
+  subjects(): Promise<string[]>;
   /** The DID document served for the subject now; undefined if it has no key in it. */
   document(subject: string): Promise<DIDDocument | undefined>;
   ensure(subject: string, opts: { actor: string }): Promise<EnsuredIdentity>;
@@ -73,6 +75,7 @@ export async function createIdentity(opts: {
     resolver,
     kms: ctx.kms,
     didOf: (subject) => didOf(host, assertSubjectValid(subject)),
+    subjects: () => listSubjects(opts.store),
     async document(subject) {
       const valid = assertSubjectValid(subject);
       return buildDidDocument(didOf(host, valid), await listKeys(opts.store, valid), clock());

@@ -95,6 +95,14 @@ export async function signingKeyOf(db: PgQueryable, subject: Subject, now: Date)
   return row === undefined ? undefined : keyOf(row);
 }
 
+/** Every subject with a current or next signing key. */
+export async function listSubjects(db: PgQueryable): Promise<Subject[]> {
+  const { rows } = await db.query<{ subject: string }>(
+    'select subject from identity_keys where signs_until is null order by subject',
+  );
+  return rows.map((r) => r.subject);
+}
+
 /** Keys whose grace has ended but which their KMS has not yet retired. */
 export async function keysToRetire(db: PgQueryable, now: Date): Promise<IdentityKey[]> {
   const { rows } = await db.query<KeyRow>(
