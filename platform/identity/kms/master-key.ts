@@ -41,7 +41,7 @@ export async function loadMasterKey(opts: {
     const key = randomBytes(32);
     // Written aside, then linked into place: link fails if the name exists, so two processes
     // starting together never each keep a key, and no process reads a half-written file.
-    const aside = `${path}.${process.pid}.tmp`;
+    const aside = `${path}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(aside, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
     const linked = await link(aside, path).then(
       () => true,
