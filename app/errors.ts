@@ -9,7 +9,8 @@ export const errors = defineErrors({
   },
   WOW_ERR_WEBHOOK_INVALID: { message: 'Webhook request is malformed: {problem}', retryable: false, status: 400 },
   WOW_ERR_DID_NOT_FOUND: {
-    message: 'No DID document for {did}: the platform serves its own and those of agents with a key (`wow identity show <id>`).',
+    message:
+      'No DID document for {did}: the platform serves its own and those of agents with a key (`wow identity show <id>`).',
     retryable: false,
     status: 404,
   },

@@ -46,7 +46,6 @@ export async function signJwt(
     },
     {
       issuer: did,
-      alg: 'EdDSA',
       signer: async (data) => {
         const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
         return Buffer.from(await kms.sign(key.keyRef, bytes)).toString('base64url');

@@ -90,7 +90,7 @@ function headerViolations(headers: IncomingHttpHeaders, region: string): string[
     problems.push(
       `content-type: expected application/x-amz-json-${api.metadata.jsonVersion}, got ${headers['content-type'] ?? 'none'}`,
     );
-  const auth = authorization.exec(String(headers.authorization ?? ''));
+  const auth = authorization.exec(headers.authorization ?? '');
   if (auth === null) problems.push('authorization: expected an AWS4-HMAC-SHA256 signature for kms');
   else {
     if (auth[3] !== region) problems.push(`authorization: signed for region ${auth[3]}, the endpoint is in ${region}`);
@@ -269,14 +269,16 @@ export async function startAwsKmsDouble(opts: { region?: string; account?: strin
         violations.push(
           `${req.method ?? '?'} ${req.url ?? '?'} ${target}: not an operation the driver is expected to call`,
         );
-        return answer(400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
+        answer(400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
+        return;
       }
       let body: Record<string, unknown>;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       } catch {
         violations.push(`${operation}: the body is not JSON`);
-        return answer(400, { __type: 'SerializationException' }, 'SerializationException');
+        answer(400, { __type: 'SerializationException' }, 'SerializationException');
+        return;
       }
       const problems = [
         ...headerViolations(req.headers, region),
@@ -285,7 +287,8 @@ export async function startAwsKmsDouble(opts: { region?: string; account?: strin
       calls.push({ operation, body });
       if (problems.length > 0) {
         violations.push(...problems);
-        return answer(400, { __type: 'ValidationException', message: problems.join('; ') }, 'ValidationException');
+        answer(400, { __type: 'ValidationException', message: problems.join('; ') }, 'ValidationException');
+        return;
       }
       try {
         const output = handle(body);

@@ -31,7 +31,12 @@ describe.each(storeBackends('key_secrecy'))('private key material on $name', (ba
   beforeAll(async () => {
     test = await backend.open();
     dataDir = await mkdtemp(join(tmpdir(), 'wow-key-secrecy-'));
-    const capture = new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString('utf8')), done()) });
+    const capture = new Writable({
+      write: (chunk: Buffer, _e, done) => {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
     identity = await createIdentity({
       settings: loadConfig({
         DATA_DIR: dataDir,
