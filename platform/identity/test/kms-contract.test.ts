@@ -7,6 +7,9 @@ import { createAwsKms } from '../kms/aws-kms.ts';
 import { createLocalKms } from '../kms/local-kms.ts';
 import { masterKeyOf } from '../kms/master-key.ts';
 
+// The double checks that requests are signed, not with what: any credentials do.
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' };
+
 interface Driver {
   name: string;
   open: () => Promise<{ kms: Kms; close: () => Promise<void> }>;
@@ -28,7 +31,7 @@ const aws: Driver = {
     const kms = createAwsKms({
       region: double.region,
       endpoint: double.endpoint,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+      credentials,
       deletionWindowDays: 30,
     });
     return {
@@ -95,7 +98,7 @@ describe('the AWS driver against the KMS double', () => {
     const kms = createAwsKms({
       region: double.region,
       endpoint: double.endpoint,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+      credentials,
       deletionWindowDays: 30,
     });
     const test = await storeBackends('kmsaws')[0]?.open();
@@ -161,7 +164,7 @@ describe('the AWS driver against the KMS double', () => {
     const kms = createAwsKms({
       region: double.region,
       endpoint: double.endpoint,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      credentials,
       deletionWindowDays: 30,
     });
     const missing = 'arn:aws:kms:eu-central-1:111122223333:key/00000000-0000-4000-8000-000000000000';
@@ -173,7 +176,7 @@ describe('the AWS driver against the KMS double', () => {
     const unreachable = createAwsKms({
       region: 'eu-central-1',
       endpoint: 'http://127.0.0.1:9',
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      credentials,
       deletionWindowDays: 30,
     });
     await expect(unreachable.sign(missing, Buffer.from('x'))).rejects.toMatchObject({
