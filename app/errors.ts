@@ -8,6 +8,12 @@ export const errors = defineErrors({
     status: 401,
   },
   WOW_ERR_WEBHOOK_INVALID: { message: 'Webhook request is malformed: {problem}', retryable: false, status: 400 },
+  WOW_ERR_DID_NOT_FOUND: {
+    message:
+      'No DID document for {did}: the platform serves its own and those of agents with a key (`wow identity show <id>`).',
+    retryable: false,
+    status: 404,
+  },
   WOW_ERR_INTERNAL: {
     message:
       'The request failed on our side (request id {requestId}). Retry it later; if it keeps failing, report the request id.',

@@ -55,6 +55,11 @@ export const commandIndex: readonly IndexedCommand[] = [
     load: async () => (await import('./commands/deploy.ts')).registerDeployCommand,
   },
   {
+    name: 'identity',
+    summary: "DIDs and signing keys: show the platform's or an agent's, rotate them",
+    load: async () => (await import('./commands/identity.ts')).registerIdentityCommands,
+  },
+  {
     name: 'support',
     summary: 'The support desk: customers, their API keys and webhook secrets, the kill switch and incidents',
     load: async () => (await import('./commands/support.ts')).registerSupportCommands,

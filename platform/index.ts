@@ -50,7 +50,14 @@ export type { AgentDeployed, AgentRelease } from './deploy/agent-release.ts';
 export { changedAgents, type ChangedAgents } from './deploy/changed-agents.ts';
 export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
 export { deployedEventType, rollbackVersion } from './deploy/version-registry.ts';
-export { loadConfig, type Config, type GitHubAppCredentials } from './config/load-config.ts';
+export {
+  loadConfig,
+  type AwsKmsSettings,
+  type Config,
+  type GitHubAppCredentials,
+  type IdentitySettings,
+  type LocalKmsSettings,
+} from './config/load-config.ts';
 export {
   createError,
   defineErrors,
@@ -103,6 +110,19 @@ export {
   type RepositoryRole,
 } from './github/repository-role.ts';
 export { githubEvent, type GitHubDelivery } from './github/github-event.ts';
+export { createIdentity, type Identity } from './identity/create-identity.ts';
+export { assertSubjectValid, didHostOf, didOf, subjectOf, type Subject } from './identity/did/did-web.ts';
+export { buildDidDocument } from './identity/did/did-document.ts';
+export { createDidResolver } from './identity/did/create-did-resolver.ts';
+export type { EnsuredIdentity } from './identity/ensure-identity.ts';
+export type { KeyState } from './identity/identity-keys.ts';
+export type { Kms, KmsDriver, KmsKey, PublicKeyJwk } from './identity/kms/kms.ts';
+export type { KmsDrivers } from './identity/kms/create-kms.ts';
+export type { RetireOutcome } from './identity/retire-keys.ts';
+export type { Rotation } from './identity/rotate-key.ts';
+export type { IdentityView } from './identity/show-identity.ts';
+export type { SignJwtOptions } from './identity/sign-jwt.ts';
+export { verifyJwt, type JwtRefusal, type VerifiedJwt, type VerifyJwtOptions } from './identity/verify-jwt.ts';
 export { createLogger, type Logger } from './log/logger.ts';
 export {
   codePointOf,

@@ -1,7 +1,10 @@
+import type { ScheduleRunner } from './agent/run-schedules.ts';
 import { lastBackupAt, scheduleBackups } from './backup/schedule-backups.ts';
 import type { Bus, BusObserver } from './bus/bus.ts';
 import { createBus } from './bus/create-bus.ts';
 import type { Config } from './config/load-config.ts';
+import { createIdentity, type Identity } from './identity/create-identity.ts';
+import { scheduleIdentityUpkeep } from './identity/schedule-identity-upkeep.ts';
 import type { Logger } from './log/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox/create-outbox-relay.ts';
@@ -17,6 +20,8 @@ export interface Runtime {
   readonly bus: Bus;
   readonly metrics: Metrics;
   readonly relay: OutboxRelay;
+  /** DIDs, keys and signatures; its upkeep (rotation, retirement) is scheduled while the runtime is open. */
+  readonly identity: Identity;
   close(): Promise<void>;
 }
 
@@ -60,17 +65,24 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   const store = await openStore(config, log, { exclusive: true });
   try {
     await migrate(store, { log });
+    const identity = await createIdentity({ settings: config.identity, store, log });
     const metrics = createMetrics();
     const bus = await openBus(config, log, metrics.bus);
     metrics.watchBus(() => bus.stats());
     const relay = createOutboxRelay({ store, bus, log });
     relay.start();
     metrics.watchBackups(() => lastBackupAt(store));
-    const backups = await scheduleBackups({ config, store, log }).catch(async (err: unknown) => {
+    const schedules: ScheduleRunner[] = [];
+    try {
+      const backups = await scheduleBackups({ config, store, log });
+      if (backups !== undefined) schedules.push(backups);
+      schedules.push(await scheduleIdentityUpkeep({ identity, store, log }));
+    } catch (err) {
+      for (const schedule of schedules) await schedule.stop({ timeoutMs: 0 });
       await relay.stop();
       await bus.close();
       throw err;
-    });
+    }
     return {
       config,
       log,
@@ -78,8 +90,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       bus,
       metrics,
       relay,
+      identity,
       async close() {
-        await backups?.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
+        await Promise.all(schedules.map((s) => s.stop({ timeoutMs: config.agents.shutdownTimeoutMs })));
         await relay.stop();
         await bus.close();
         await store.close();

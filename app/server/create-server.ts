@@ -7,6 +7,7 @@ import { createProbotDoor } from '../probot/create-probot-door.ts';
 import { missingCredentialsMessage } from '../probot/missing-credentials-message.ts';
 import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
+import { didDocuments } from '../identity/did-documents.ts';
 import { checkReadiness } from './check-readiness.ts';
 import { supportForm } from '../tickets/support-form.ts';
 import { ticketRoutes } from '../tickets/ticket-routes.ts';
@@ -116,6 +117,14 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(supportForm, {
     store: deps.store,
     settings: support.form,
+    clock: deps.clock ?? (() => new Date()),
+  });
+
+  // The DID documents of the platform and its agents (did:web).
+  await app.register(didDocuments, {
+    store: deps.store,
+    publicUrl: config.identity.publicUrl,
+    cacheSeconds: config.identity.publishSeconds,
     clock: deps.clock ?? (() => new Date()),
   });
 

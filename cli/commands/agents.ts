@@ -100,6 +100,9 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
           ...(ids.length === 0 ? {} : { ids }),
         });
         await host.start();
+        // Deploys give identities; an agent run from its folder, never deployed, gets one here.
+        for (const subject of ['platform', ...host.agents()])
+          await runtime.identity.ensure(subject, { actor: 'wow agents run' });
         log.info({ agents: host.agents() }, 'agents running; SIGTERM drains and stops');
         const signal = await waitForShutdown();
         log.info({ signal }, 'draining');

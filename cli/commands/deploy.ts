@@ -38,7 +38,7 @@ export function registerDeployCommand(program: Command, io: CliIo, setCode: (cod
 }
 
 async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<number> {
-  const { changedAgents, createLogger, deployAgents, loadConfig, openStore, rollbackVersion, runGit } =
+  const { changedAgents, createIdentity, createLogger, deployAgents, loadConfig, openStore, rollbackVersion, runGit } =
     await import('#platform');
   const { reportDeployment, startDeployment } = await import('../github-deployments.ts');
   const { gitRoot } = await import('../git-root.ts');
@@ -122,6 +122,7 @@ async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<num
         ids,
         ref: flags.ref,
         log,
+        identity: await createIdentity({ settings: config.identity, store, log }),
         onOutcome: (o) => {
           if (flags.json !== true) io.stdout.write(outcomeLine(o));
         },

@@ -41,6 +41,9 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
           support,
         });
         await host.start();
+        // Deploys give identities; an agent run from its folder, never deployed, gets one here.
+        for (const subject of ['platform', ...host.agents()])
+          await runtime.identity.ensure(subject, { actor: 'wow start' });
         if (config.github === undefined) {
           const { missingCredentialsMessage } = await import('../../app/probot/missing-credentials-message.ts');
           log.warn({ missing: config.githubMissing }, missingCredentialsMessage(config.githubMissing));

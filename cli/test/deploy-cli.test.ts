@@ -79,6 +79,8 @@ describe('wow deploy and wow agents changed', () => {
         commit: await git('rev-parse', 'HEAD'),
         outcome: 'activated',
         previousTreeHash: null,
+        // The deploy gives the agent its DID, named after PUBLIC_URL (unset: localhost and PORT).
+        did: 'did:web:localhost%3A3000:agents:greeter',
       },
     ]);
     expect(github.deployments).toEqual([

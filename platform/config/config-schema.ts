@@ -99,6 +99,30 @@ export const envSchema = z.object({
   LLM_BASE_URL: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
   LLM_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   LLM_MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  PUBLIC_URL: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
+  IDENTITY_KMS: z.enum(['local', 'aws'], { error: 'expected local or aws' }).default('local'),
+  IDENTITY_MASTER_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .refine((v) => Buffer.from(v, 'base64').length === 32 && Buffer.from(v, 'base64').toString('base64') === v, {
+        error: 'expected 32 random bytes in base64 (`openssl rand -base64 32`)',
+      })
+      .optional(),
+  ),
+  IDENTITY_AWS_REGION: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { error: 'expected an AWS region such as eu-west-1' })
+      .optional(),
+  ),
+  IDENTITY_AWS_KMS_ENDPOINT: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
+  IDENTITY_AWS_DELETION_WINDOW_DAYS: int(7, 30, 30),
+  IDENTITY_ROTATION_SECONDS: int(0, 10 * 365 * 86_400, 90 * 86_400),
+  IDENTITY_KEY_GRACE_SECONDS: int(60, 10 * 365 * 86_400, 7 * 86_400),
+  IDENTITY_KEY_PUBLISH_SECONDS: int(0, 86_400, 300),
   WEBHOOK_SECRET: z.preprocess(
     emptyAsUndefined,
     z

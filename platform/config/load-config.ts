@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { createError } from '../errors/errors.ts';
@@ -41,6 +42,33 @@ export interface Config {
   githubMissing: string[];
   /** An OpenAI-compatible model; undefined unless LLM_MODEL is set (LLMs advise, rules decide). */
   llm: LlmSettings | undefined;
+  identity: IdentitySettings;
+}
+
+/** DIDs and their keys (platform/identity); docs/security.md, "Identity". */
+export interface IdentitySettings {
+  /** The deployment's public origin (PUBLIC_URL): its host names the DIDs, did:web:<host>. */
+  publicUrl: string;
+  /** Which KMS makes new keys; the other driver's settings stay, for the keys it made before. */
+  kms: { driver: 'local' | 'aws'; local: LocalKmsSettings; aws: AwsKmsSettings | undefined };
+  /** An active key older than this is rotated by the schedule (0: only by hand). */
+  rotationSeconds: number;
+  /** A rotated-out key verifies this long, then leaves the DID documents and is retired in its KMS. */
+  graceSeconds: number;
+  /** A new key is in the DID document this long before it signs (what verifiers may cache a document for). */
+  publishSeconds: number;
+}
+
+export interface LocalKmsSettings {
+  /** IDENTITY_MASTER_KEY; undefined: one generated in `dataDir` (one host only). */
+  masterKey: Buffer | undefined;
+  dataDir: string;
+}
+
+export interface AwsKmsSettings {
+  region: string;
+  endpoint: string | undefined;
+  deletionWindowDays: number;
 }
 
 export interface LlmSettings {
@@ -59,6 +87,7 @@ const secretVariables = new Set([
   'SMTP_URL',
   'SUPPORT_FORM_KEY',
   'SUPPORT_SECRETS_KEY',
+  'IDENTITY_MASTER_KEY',
 ]);
 
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | undefined>): string {
@@ -84,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems: `  HEARTBEAT_TIMEOUT_MS: expected more than HEARTBEAT_INTERVAL_MS (${e.HEARTBEAT_INTERVAL_MS}); got "${e.HEARTBEAT_TIMEOUT_MS}"`,
     });
   }
+  const identity = identitySettings(e);
   const privateKey = readPrivateKey(e);
   const githubMissing = [
     e.APP_ID === undefined ? 'APP_ID' : undefined,
@@ -122,6 +152,47 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
     githubMissing,
     llm: e.LLM_MODEL === undefined ? undefined : { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL },
+    identity,
+  };
+}
+
+/**
+ * The public origin names every DID (did:web:<host>), so it must be one that did:web can
+ * name: a host, not an IP address (the did:web specification), and nothing after it, since
+ * the documents are served at /.well-known/did.json and /agents/<id>/did.json of the origin.
+ */
+function identitySettings(e: Env): IdentitySettings {
+  const publicUrl = new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
+  const problems: string[] = [];
+  if (publicUrl.pathname !== '/' || publicUrl.search !== '' || publicUrl.hash !== '')
+    problems.push(
+      '  PUBLIC_URL: expected an origin with no path, query or fragment (e.g. "https://waooaw.example.com")',
+    );
+  if (publicUrl.username !== '' || publicUrl.password !== '')
+    problems.push('  PUBLIC_URL: expected no user or password in it');
+  if (isIP(publicUrl.hostname.replace(/^\[|\]$/g, '')) !== 0)
+    problems.push('  PUBLIC_URL: expected a host name, not an IP address (a did:web DID cannot name one)');
+  const region = e.IDENTITY_AWS_REGION;
+  const kms: IdentitySettings['kms'] = {
+    driver: e.IDENTITY_KMS,
+    local: {
+      masterKey: e.IDENTITY_MASTER_KEY === undefined ? undefined : Buffer.from(e.IDENTITY_MASTER_KEY, 'base64'),
+      dataDir: e.DATA_DIR,
+    },
+    aws:
+      region === undefined
+        ? undefined
+        : { region, endpoint: e.IDENTITY_AWS_KMS_ENDPOINT, deletionWindowDays: e.IDENTITY_AWS_DELETION_WINDOW_DAYS },
+  };
+  if (e.IDENTITY_KMS === 'aws' && region === undefined)
+    problems.push('  IDENTITY_AWS_REGION: expected the region of the KMS keys when IDENTITY_KMS=aws; it is not set');
+  if (problems.length > 0) throw createError('WOW_ERR_CONFIG', { problems: problems.join('\n') });
+  return {
+    publicUrl: publicUrl.origin,
+    kms,
+    rotationSeconds: e.IDENTITY_ROTATION_SECONDS,
+    graceSeconds: e.IDENTITY_KEY_GRACE_SECONDS,
+    publishSeconds: e.IDENTITY_KEY_PUBLISH_SECONDS,
   };
 }
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { loadAgentDefinition } from '../agent/load-agent-definition.ts';
+import type { Identity } from '../identity/create-identity.ts';
 import type { Logger } from '../log/logger.ts';
 import { migrate, migrationDirs, platformRoot } from '../store/migrate.ts';
 import type { Store } from '../store/store.ts';
@@ -26,6 +27,8 @@ export interface DeployOptions {
   source?: string;
   /** Called as each agent reaches its outcome, for progress output. */
   onOutcome?: (outcome: DeployOutcome) => void;
+  /** Gives the platform and each agent that runs a DID and a key if it has none (`wow deploy` always does). */
+  identity?: Identity;
 }
 
 export interface DeployOutcome {
@@ -37,6 +40,8 @@ export interface DeployOutcome {
   outcome: 'activated' | 'unchanged' | 'failed';
   previousTreeHash: string | null;
   reason?: string;
+  /** The agent's DID, when deployed with `identity` and not failed: one per agent, kept across its versions. */
+  did?: string;
 }
 
 /**
@@ -59,6 +64,7 @@ export async function deployAgents(opts: DeployOptions): Promise<DeployOutcome[]
     ...(await migrationDirs(repoRoot, resolve(opts.agentsDir))),
   ];
   await migrate(opts.store, { log: opts.log, dirs });
+  await opts.identity?.ensure('platform', { actor: 'wow deploy' });
 
   const outcomes: DeployOutcome[] = [];
   const scratch = await mkdtemp(join(tmpdir(), 'wow-deploy-'));
@@ -82,9 +88,14 @@ async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: st
     treeHash: release.treeHash,
     commit: release.commit,
   };
+  // The agent's identity is its own, not its version's: a new version keeps the DID and key.
+  const identity = async () =>
+    opts.identity === undefined
+      ? {}
+      : { did: (await opts.identity.ensure(release.agentId, { actor: 'wow deploy' })).did };
   const active = await activeVersionOf(store, release.agentId);
   if (active?.treeHash === release.treeHash)
-    return { ...base, outcome: 'unchanged', previousTreeHash: active.treeHash };
+    return { ...base, outcome: 'unchanged', previousTreeHash: active.treeHash, ...(await identity()) };
 
   await recordDraft(store, release);
   let dir: string | undefined;
@@ -101,6 +112,8 @@ async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: st
     await failDraft(store, release.agentId, release.treeHash, reason);
     return { ...base, outcome: 'failed', previousTreeHash: active?.treeHash ?? null, reason };
   }
+  // Before it is Active: a runtime that loads the version finds its identity there.
+  const did = await identity();
   const deployed = await activateVersion(store, release.agentId, release.treeHash, opts.source ?? 'wow/deploy');
   log.info(
     {
@@ -111,5 +124,5 @@ async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: st
     },
     'version Active',
   );
-  return { ...base, outcome: 'activated', previousTreeHash: deployed.previousTreeHash };
+  return { ...base, outcome: 'activated', previousTreeHash: deployed.previousTreeHash, ...did };
 }

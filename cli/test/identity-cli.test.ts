@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { greeterFiles, makeCheckout, writeAgent } from '../../test/support/agent-checkout.ts';
+import { wow } from '../../test/support/run-wow.ts';
+
+const exec = promisify(execFile);
+
+// The identity commands as an operator runs them, on the embedded defaults: a deploy gives the
+// agent its DID, `show` prints its keys, `rotate` publishes a new one.
+describe('wow identity', () => {
+  let scratch: string;
+  let repo: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'wow-identity-cli-'));
+    repo = join(scratch, 'platform');
+    await makeCheckout(repo);
+    await writeFile(join(repo, '.gitignore'), 'node_modules\n');
+    await writeAgent(repo, 'greeter', greeterFiles('v1', '1.0.0'));
+    await exec('git', ['init', '-q', '-b', 'main'], { cwd: repo });
+    await exec('git', ['add', '-A'], { cwd: repo });
+    await exec('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'greeter'], {
+      cwd: repo,
+    });
+    env = { DATA_DIR: join(scratch, 'data'), PUBLIC_URL: 'https://waooaw.example.com' };
+  });
+  afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+  it('says an agent has no identity before it is deployed', async () => {
+    const run = await wow(['identity', 'show', 'greeter'], env);
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toContain('greeter has no identity yet: `wow deploy greeter`');
+    expect((await wow(['identity', 'show', '../etc'], env)).stderr).toContain('WOW_ERR_IDENTITY_SUBJECT');
+  });
+
+  it('gives a deployed agent and the platform a DID, with the master key generated 0600 in DATA_DIR', async () => {
+    const run = await wow(['deploy', 'greeter', '--json', '-C', repo], env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject([
+      { agentId: 'greeter', outcome: 'activated', did: 'did:web:waooaw.example.com:agents:greeter' },
+    ]);
+    expect((await stat(join(scratch, 'data', 'identity-master.key'))).mode & 0o777).toBe(0o600);
+
+    const shown = JSON.parse((await wow(['identity', 'show', 'greeter', '--json'], env)).stdout) as {
+      did: string;
+      keys: Array<{ kid: string; state: string; kms: string }>;
+      history: Array<{ event: string; actor: string }>;
+    };
+    expect(shown.did).toBe('did:web:waooaw.example.com:agents:greeter');
+    expect(shown.keys).toMatchObject([{ state: 'active', kms: 'local' }]);
+    expect(shown.history).toEqual([expect.objectContaining({ event: 'created', actor: 'wow deploy' })]);
+    expect(JSON.parse((await wow(['identity', 'show', 'platform', '--json'], env)).stdout)).toMatchObject({
+      did: 'did:web:waooaw.example.com',
+    });
+  });
+
+  it('rotates: the new key is published and the old one keeps signing until the publish period ends', async () => {
+    expect(await wow(['identity', 'rotate'], env)).toMatchObject({ code: 2 });
+    expect(await wow(['identity', 'rotate', 'greeter', '--all'], env)).toMatchObject({ code: 2 });
+    const run = await wow(['identity', 'rotate', 'greeter', '--reason', 'drill'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^↻ greeter: did:web:waooaw\.example\.com:agents:greeter#\S+ is published and signs from /,
+    );
+    const table = (await wow(['identity', 'show', 'greeter'], env)).stdout;
+    expect(table.split('\n')[0]).toBe('did:web:waooaw.example.com:agents:greeter');
+    expect(table).toMatch(/active\s+local/);
+    expect(table).toMatch(/published\s+local/);
+    expect(table).toMatch(/rotated_out\s+wow identity rotate\s+drill/);
+
+    const all = JSON.parse((await wow(['identity', 'rotate', '--all', '--json'], env)).stdout) as {
+      rotated: Array<{ subject: string }>;
+    };
+    expect(all.rotated.map((r) => r.subject)).toEqual(['greeter', 'platform']);
+  });
+});

@@ -1,0 +1,99 @@
+import type { JWTPayload } from 'did-jwt';
+import type { DIDDocument, Resolver } from 'did-resolver';
+import type { IdentitySettings } from '../config/load-config.ts';
+import type { Logger } from '../log/logger.ts';
+import type { Store } from '../store/store.ts';
+import { createDidResolver } from './did/create-did-resolver.ts';
+import { buildDidDocument } from './did/did-document.ts';
+import { assertSubjectValid, didHostOf, didOf } from './did/did-web.ts';
+import { ensureIdentity, type EnsuredIdentity } from './ensure-identity.ts';
+import type { IdentityContext } from './identity-context.ts';
+import { listKeys, listSubjects, subjectsSigningSince } from './identity-keys.ts';
+import { createKmsDrivers, type KmsDrivers } from './kms/create-kms.ts';
+import { retireExpiredKeys, type RetireOutcome } from './retire-keys.ts';
+import { rotateKey, type Rotation } from './rotate-key.ts';
+import { showIdentity, type IdentityView } from './show-identity.ts';
+import { signJwt, type SignJwtOptions } from './sign-jwt.ts';
+import { verifyJwt, type VerifiedJwt, type VerifyJwtOptions } from './verify-jwt.ts';
+
+/**
+ * The platform's identities: the platform's DID and each agent's, their keys in the KMS,
+ * and JWTs signed and verified with them. A subject is "platform" or an agent id; every
+ * method checks it.
+ */
+export interface Identity {
+  /** The did:web host every DID here is under. */
+  readonly host: string;
+  /** Resolves this platform's DIDs from the database (and no other DID). */
+  readonly resolver: Resolver;
+  readonly kms: KmsDrivers;
+  didOf(subject: string): string;
+  /** Every subject that has a signing key. */
+  subjects(): Promise<string[]>;
+  /** The DID document served for the subject now; undefined if it has no key in it. */
+  document(subject: string): Promise<DIDDocument | undefined>;
+  ensure(subject: string, opts: { actor: string }): Promise<EnsuredIdentity>;
+  rotate(subject: string, opts: { actor: string; reason: string }): Promise<Rotation>;
+  /** Rotates every key that has signed for IDENTITY_ROTATION_SECONDS (none when it is 0). */
+  rotateDue(opts: { actor: string }): Promise<Rotation[]>;
+  retireExpired(opts: { actor: string }): Promise<RetireOutcome>;
+  show(subject: string): Promise<IdentityView | undefined>;
+  signJwt(
+    subject: string,
+    payload: Omit<JWTPayload, 'iss' | 'aud' | 'iat' | 'exp'>,
+    opts: SignJwtOptions,
+  ): Promise<string>;
+  /** `verifyJwt` with this platform's resolver and clock unless given others. */
+  verifyJwt(
+    jwt: string,
+    opts: Omit<VerifyJwtOptions, 'resolver'> & { resolver?: VerifyJwtOptions['resolver'] },
+  ): Promise<VerifiedJwt>;
+}
+
+export async function createIdentity(opts: {
+  settings: IdentitySettings;
+  store: Store;
+  log: Logger;
+  /** Default: the system clock; tests move it past publish and grace periods. */
+  clock?: () => Date;
+  /** Default: the drivers the settings describe; tests hand in one pointed at a double. */
+  kms?: KmsDrivers;
+}): Promise<Identity> {
+  const clock = opts.clock ?? (() => new Date());
+  const host = didHostOf(opts.settings.publicUrl);
+  const ctx: IdentityContext = {
+    db: opts.store,
+    kms: opts.kms ?? (await createKmsDrivers({ settings: opts.settings.kms, db: opts.store, log: opts.log })),
+    host,
+    settings: opts.settings,
+    clock,
+    log: opts.log,
+  };
+  const resolver = createDidResolver({ db: opts.store, host, clock });
+  return {
+    host,
+    resolver,
+    kms: ctx.kms,
+    didOf: (subject) => didOf(host, assertSubjectValid(subject)),
+    subjects: () => listSubjects(opts.store),
+    async document(subject) {
+      const valid = assertSubjectValid(subject);
+      return buildDidDocument(didOf(host, valid), await listKeys(opts.store, valid), clock());
+    },
+    // async: a bad subject rejects the promise, as every other failure does.
+    ensure: async (subject, o) => ensureIdentity(ctx, assertSubjectValid(subject), o),
+    rotate: async (subject, o) => rotateKey(ctx, assertSubjectValid(subject), o),
+    async rotateDue(o) {
+      if (ctx.settings.rotationSeconds === 0) return [];
+      const since = new Date(clock().getTime() - ctx.settings.rotationSeconds * 1000);
+      const rotations: Rotation[] = [];
+      for (const subject of await subjectsSigningSince(opts.store, since))
+        rotations.push(await rotateKey(ctx, subject, { actor: o.actor, reason: 'rotation period reached' }));
+      return rotations;
+    },
+    retireExpired: (o) => retireExpiredKeys(ctx, o),
+    show: async (subject) => showIdentity(ctx, assertSubjectValid(subject)),
+    signJwt: async (subject, payload, o) => signJwt(ctx, assertSubjectValid(subject), payload, o),
+    verifyJwt: (jwt, o) => verifyJwt(jwt, { ...o, resolver: o.resolver ?? resolver, now: o.now ?? clock() }),
+  };
+}
