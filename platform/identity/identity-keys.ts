@@ -2,7 +2,7 @@ import type { PgQueryable } from '../store/store.ts';
 import type { Subject } from './did/did-web.ts';
 import type { KmsDriver, PublicKeyJwk } from './kms/kms.ts';
 
-/** One signing key of a subject, with the times that make its state (0021_identity_keys.sql). */
+/** One signing key of a subject, with the times that make its state (0022_identity_keys.sql). */
 export interface IdentityKey {
   id: number;
   subject: Subject;
