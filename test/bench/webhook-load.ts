@@ -39,6 +39,8 @@ export interface LoadResult {
   queued: number;
   duplicates: number;
   distinctDeliveries: number;
+  /** The generator's own CPU time per request sent (µs): it shares the machine with the server. */
+  cpuPerRequest: number;
 }
 
 const plan = JSON.parse(process.argv[2] ?? '{}') as LoadPlan;
@@ -60,6 +62,7 @@ const result: LoadResult = {
   queued: 0,
   duplicates: 0,
   distinctDeliveries: 0,
+  cpuPerRequest: 0,
 };
 let answered = 0;
 let lastAnswerAt = 0;
@@ -123,6 +126,7 @@ function send(n: number, due: number, done: () => void): void {
 }
 
 let measuredFrom = Number.NaN;
+const cpuBefore = process.cpuUsage();
 await new Promise<void>((resolve) => {
   let finished = 0;
   const done = () => {
@@ -142,6 +146,8 @@ await new Promise<void>((resolve) => {
   tick();
 });
 agent.destroy();
+const cpu = process.cpuUsage(cpuBefore);
+result.cpuPerRequest = (cpu.user + cpu.system) / total;
 // Answered measured requests over the span from the first one's due time to the last answer.
 result.achievedPerSecond = answered / ((lastAnswerAt - measuredFrom) / 1000);
 result.distinctDeliveries = new Set(ids).size;

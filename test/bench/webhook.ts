@@ -1,23 +1,29 @@
 import { createHmac } from 'node:crypto';
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import type { Bus } from '#platform';
+import { githubAppEnv } from '../support/github-app.ts';
 import { examplePayload } from '../support/github-webhooks.ts';
 import { testRedisUrl, uniqueName } from '../support/servers.ts';
 import { fmt, printTable, quantile } from './stats.ts';
 import type { LoadPlan, LoadResult } from './webhook-load.ts';
 
 const secret = 'bench-webhook-secret';
+const logLevels = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+type LogLevel = (typeof logLevels)[number];
+const isLogLevel = (level: string): level is LogLevel => (logLevels as readonly string[]).includes(level);
 const topic = 'github.pull_request';
 
 type TopicStats = Awaited<ReturnType<Bus['stats']>>['topics'][number];
 
 export const webhookUsage =
-  '[rate=1000] [seconds=10] [--connections 64] [--log-level silent|info] [--profile <dir>] (--cpu-prof of the server)';
+  '[rate=1000] [seconds=10] [--connections 64] [--log-level silent|…|info] [--profile <dir>] (--cpu-prof of the server)';
 
 interface ServerChild {
   address: string;
@@ -28,19 +34,26 @@ interface ServerChild {
 }
 
 async function startServer(opts: {
-  redisUrl: string;
+  redisUrl: string | undefined;
   keyPrefix: string;
-  logLevel: string;
+  logLevel: LogLevel;
   profileDir: string | undefined;
 }): Promise<ServerChild> {
-  const child = fork(
-    fileURLToPath(new URL('./webhook-server.ts', import.meta.url)),
-    [secret, opts.redisUrl, opts.keyPrefix, opts.logLevel],
-    {
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-      execArgv: opts.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`],
+  const dataDir = await mkdtemp(join(tmpdir(), 'wow-bench-'));
+  const child = fork(fileURLToPath(new URL('./webhook-server.ts', import.meta.url)), [], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    execArgv: opts.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`],
+    // The server's configuration, as `wow start` reads it; no DATABASE_URL: the embedded store.
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...githubAppEnv(secret),
+      DATA_DIR: dataDir,
+      BACKUP_INTERVAL_SECONDS: '0',
+      BUS_KEY_PREFIX: opts.keyPrefix,
+      LOG_LEVEL: opts.logLevel,
+      ...(opts.redisUrl === undefined ? {} : { REDIS_URL: opts.redisUrl }),
     },
-  );
+  });
   // Drained as a log shipper would, so a full pipe never stalls the server's synchronous logging.
   let lines = 0;
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -59,6 +72,7 @@ async function startServer(opts: {
     stop: async () => {
       child.kill('SIGTERM');
       await once(child, 'exit');
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -97,6 +111,7 @@ const row = (name: string, { load: r, cpuPerRequest }: { load: LoadResult; cpuPe
   String(r.errors),
   String(r.non2xx),
   fmt(cpuPerRequest, 0),
+  fmt(r.cpuPerRequest, 0),
   fmt(quantile(r.lateness, 0.99)),
 ];
 
@@ -121,7 +136,9 @@ export async function benchWebhook(args: string[]): Promise<void> {
   const rate = Number(positionals[0] ?? 1000);
   const seconds = Number(positionals[1] ?? 10);
   const connections = Number(values.connections);
-  if (!(rate > 0 && seconds > 0 && connections > 0)) throw new Error(`usage: npm run bench -- webhook ${webhookUsage}`);
+  const logLevel = values['log-level'];
+  if (!(rate > 0 && seconds > 0 && connections > 0 && isLogLevel(logLevel)))
+    throw new Error(`usage: npm run bench -- webhook ${webhookUsage}`);
   const body = JSON.stringify(examplePayload('pull_request', 'opened'));
   const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
   const prefix = `${uniqueName('benchhook')}:`;
@@ -138,6 +155,7 @@ export async function benchWebhook(args: string[]): Promise<void> {
       'errors',
       'non-2xx',
       'server CPU µs/req',
+      'generator CPU µs/req',
       'gen late p99 ms',
     ],
   ];
@@ -147,9 +165,9 @@ export async function benchWebhook(args: string[]): Promise<void> {
     for (const bus of ['in-process bus', 'Redis bus'] as const) {
       const keyPrefix = `${prefix}${bus === 'Redis bus' ? 'redis' : 'memory'}:`;
       const server = await startServer({
-        redisUrl: bus === 'Redis bus' ? redisUrl : '',
+        redisUrl: bus === 'Redis bus' ? redisUrl : undefined,
         keyPrefix,
-        logLevel: values['log-level'],
+        logLevel,
         profileDir: values.profile,
       });
       try {
