@@ -168,6 +168,54 @@ describe.each(buses)('webhook ingest on the $name', ({ make }) => {
     expect(metrics.body).toContain('wow_webhooks_received_total{event="issues",outcome="duplicate"} 1');
   });
 
+  it('queues a delivery id once when its redeliveries arrive all at once, and answers each of them', async () => {
+    await setUp();
+    const got = await received('issues', ['github.issues.*']);
+    const d = await signedDelivery(secret, 'issues', examplePayload('issues', 'opened'));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post(d)));
+    expect(answers.map((a) => a.statusCode)).toEqual(Array.from({ length: 20 }, () => 202));
+    const bodies = answers.map((a) => a.json<{ queued: boolean; duplicate: boolean }>());
+    expect(bodies.filter((b) => b.queued)).toHaveLength(1);
+    expect(bodies.filter((b) => b.duplicate)).toHaveLength(19);
+    await eventually(() => got.length === 1, 'one event');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toHaveLength(1);
+    expect((await bus.stats()).topics.find((t) => t.topic === 'github.issues')?.length).toBe(1);
+  });
+
+  it("puts the payload on the bus as the body's JSON holds it, however GitHub laid the body out", async () => {
+    await setUp();
+    const got = await received('pr', ['github.pull_request.*']);
+    const payload: Record<string, unknown> = {
+      ...examplePayload('pull_request', 'opened'),
+      note: 'café "quoted" \\ ✓',
+    };
+    // Indented, with escapes where JSON.stringify would write the characters: the text the signature covers.
+    const body = JSON.stringify(payload, null, 2).replace('café', 'caf\\u00e9').replace('✓', '\\u2713');
+    const d = await signedDelivery(secret, 'pull_request', payload);
+    const res = await server.inject({
+      method: 'POST',
+      url: '/api/github/webhooks',
+      headers: { ...d.headers, 'x-hub-signature-256': await sign(secret, body) },
+      payload: body,
+    });
+    expect(res.statusCode).toBe(202);
+    await eventually(() => got.length === 1, 'the event on the bus');
+    expect(got[0]?.data).toEqual({
+      name: 'pull_request',
+      id: d.delivery,
+      installationId: (payload.installation as { id: number } | undefined)?.id,
+      payload,
+    });
+    if (bus.kind === 'redis') {
+      // Written as received, not parsed and serialized again.
+      const redis = new Redis(testRedisUrl);
+      const entries = await redis.xrange(`${prefixes.at(-1) ?? ''}stream:github.pull_request`, '-', '+');
+      await redis.quit();
+      expect(entries[0]?.[1][1]).toContain(body);
+    }
+  });
+
   it('answers before a slow handler finishes: handlers never run inside the request', async () => {
     await setUp();
     let release: () => void = () => undefined;

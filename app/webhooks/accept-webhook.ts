@@ -57,9 +57,10 @@ export async function acceptWebhook(
         problem: "X-GitHub-Delivery must be the delivery's GUID (letters, digits and dashes)",
       }),
     );
+  const text = req.body.toString('utf8');
   let payload: unknown;
   try {
-    payload = JSON.parse(req.body.toString('utf8'));
+    payload = JSON.parse(text);
   } catch {
     return fail(
       createError('WOW_ERR_WEBHOOK_INVALID', {
@@ -70,6 +71,11 @@ export async function acceptWebhook(
   // GitHub sends an object; anything else is no event Probot (or an agent) can route.
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
     return fail(createError('WOW_ERR_WEBHOOK_INVALID', { problem: 'the body must be a JSON object, as GitHub sends' }));
-  const body = await deps.receive({ name, id: delivery, payload: payload as Record<string, unknown> });
+  const body = await deps.receive({
+    name,
+    id: delivery,
+    payload: payload as Record<string, unknown>,
+    payloadJson: text,
+  });
   return { status: 202, event: name, body };
 }

@@ -33,7 +33,13 @@ interface Payload {
  */
 export async function publishDelivery(
   bus: Bus,
-  delivery: { name: string; id: string; payload: Record<string, unknown> },
+  delivery: {
+    name: string;
+    id: string;
+    payload: Record<string, unknown>;
+    /** The JSON text `payload` was parsed from, when the caller has it: the bus sends it rather than serialize `payload` again. */
+    payloadJson?: string | undefined;
+  },
   dedupeTtlSeconds: number,
 ): Promise<QueuedDelivery> {
   const { name, id } = delivery;
@@ -54,6 +60,19 @@ export async function publishDelivery(
     subject: repo !== undefined && number !== undefined ? `${repo}#${number}` : repo,
     data,
   });
-  const result = await bus.publish(event, { dedupeKey: `github:${id}`, dedupeTtlSeconds });
+  const result = await bus.publish(event, {
+    dedupeKey: `github:${id}`,
+    dedupeTtlSeconds,
+    dataJson: delivery.payloadJson === undefined ? undefined : dataJson(data, delivery.payloadJson),
+  });
   return { queued: !result.duplicate, duplicate: result.duplicate, type, id };
+}
+
+/**
+ * `data` as JSON around the payload's text as received: the same members as
+ * JSON.stringify(data) gives, with the payload's text parsing to the payload.
+ */
+function dataJson({ payload: _payload, ...rest }: GitHubEventData, payloadJson: string): string {
+  // `rest` always holds name and id, so its JSON is "{…}" and the payload joins it after a comma.
+  return `${JSON.stringify(rest).slice(0, -1)},"payload":${payloadJson}}`;
 }

@@ -34,6 +34,12 @@ export interface PublishOptions {
   dedupeTtlSeconds?: number;
   /** Only this consumer group handles the entry (redrive); other groups ack and skip it. */
   onlyGroup?: string;
+  /**
+   * The JSON text of `event.data`, when the publisher holds it already (a webhook's body as
+   * received): a driver that stores events as JSON writes it as is instead of serializing
+   * the data again. It must parse to `event.data`.
+   */
+  dataJson?: string | undefined;
 }
 
 export interface PublishResult {

@@ -86,6 +86,18 @@ export function createEvent<T>(input: EventInput<T>): CloudEvent<T> {
   return event;
 }
 
+/**
+ * The envelope as JSON. `dataJson`, when given, is the JSON text of `event.data` as the
+ * publisher already holds it (a webhook's body as received): it is sent as is rather than
+ * serialized again, after the other attributes (member order means nothing in JSON).
+ */
+export function serializeEvent(event: CloudEvent, dataJson?: string): string {
+  if (dataJson === undefined) return JSON.stringify(event);
+  const { data: _data, ...attributes } = event;
+  // The attributes always include specversion, so their JSON is "{…}" and data joins after a comma.
+  return `${JSON.stringify(attributes).slice(0, -1)},"data":${dataJson}}`;
+}
+
 const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const optionalText = (v: unknown) => v === undefined || (typeof v === 'string' && v.length > 0);
 

@@ -8,7 +8,7 @@ import { benchCli } from './cli.ts';
 import { benchFactory } from './factory.ts';
 import { benchSupport } from './support.ts';
 import { benchVision } from './vision.ts';
-import { benchWebhook } from './webhook.ts';
+import { benchWebhook, webhookUsage } from './webhook.ts';
 
 const benches: Record<string, { about: string; run: (args: string[]) => Promise<void> }> = {
   bus: {
@@ -19,7 +19,10 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
     about: 'how long `wow` takes to start: --help, a usage error, agents list --json, vs node -e 0 [runs]',
     run: benchCli,
   },
-  webhook: { about: 'webhook ack latency at 200 signed requests/s on loopback', run: benchWebhook },
+  webhook: {
+    about: `webhook ack latency (verify, dedupe, publish, 202) at a steady rate, in-process and Redis bus, vs GET /healthz ${webhookUsage}`,
+    run: benchWebhook,
+  },
   factory: {
     about: 'a valid questionnaire to a ready commit tree with the gate (WowVision + typecheck) [rounds]',
     run: benchFactory,

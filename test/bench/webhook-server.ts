@@ -1,34 +1,24 @@
 // The server under load in the webhook benchmark, in a process of its own so the load
-// generator does not share its event loop. Prints its address, then serves until killed.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// generator does not share its event loop. It opens the runtime `wow start` opens (store,
+// bus with its metrics observer, outbox relay), without agents, from the environment
+// the driver gives it. Sends the driver its address, answers its "census" message with
+// the bus's stream lengths and its CPU time so far, and serves until killed. Its logs go
+// to stdout, as under `wow start`, which the driver drains and counts.
 import { createServer } from '../../app/server/create-server.ts';
-import { createBus, createLogger, createMetrics, createStore, loadConfig } from '#platform';
-import { githubAppEnv } from '../support/github-app.ts';
+import { createLogger, loadConfig, openRuntime } from '#platform';
 
-const [secret = '', redisUrl, keyPrefix] = process.argv.slice(2);
-const log = createLogger('silent');
-const store = await createStore({ dataDir: await mkdtemp(join(tmpdir(), 'wow-bench-')), poolMax: 1, log });
-const bus = await createBus({
-  redisUrl: redisUrl === '' ? undefined : redisUrl,
-  keyPrefix,
-  streamMaxLen: 100_000,
-  defaults: { concurrency: 10, maxAttempts: 3, visibilityTimeoutMs: 30_000, retryBaseMs: 100, retryMaxMs: 1000 },
-  log,
+const config = loadConfig(process.env);
+const log = createLogger(config.logLevel);
+const runtime = await openRuntime(config, log);
+const server = await createServer({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics });
+process.send?.({ address: await server.listen({ host: '127.0.0.1', port: 0 }) });
+process.on('message', (message) => {
+  if (message === 'census')
+    void runtime.bus.stats().then((stats) => process.send?.({ topics: stats.topics, cpu: process.cpuUsage() }));
 });
-const server = await createServer({
-  config: loadConfig(githubAppEnv(secret)),
-  bus,
-  store,
-  log,
-  metrics: createMetrics(),
-});
-console.log(await server.listen({ host: '127.0.0.1', port: 0 }));
 process.on('SIGTERM', () => {
   void server
     .close()
-    .then(() => bus.close())
-    .then(() => store.close())
+    .then(() => runtime.close())
     .then(() => process.exit(0));
 });

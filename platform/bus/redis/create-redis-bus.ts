@@ -6,7 +6,7 @@ import type { Logger } from '../../log/logger.ts';
 import type { Bus, BusObserver, DeadLetter, GroupStats, SubscriptionHandle, TopicStats } from '../bus.ts';
 import type { ReplyBody } from '../consumer/consumer-port.ts';
 import { runConsumer } from '../consumer/run-consumer.ts';
-import { assertEventValid, topicOf } from '../envelope.ts';
+import { assertEventValid, serializeEvent, topicOf } from '../envelope.ts';
 import { PendingRequests } from '../pending-requests.ts';
 import { retryDelay } from '../retry-delay.ts';
 import { subscriptionSettings, type BusDefaults } from '../subscription-settings.ts';
@@ -108,7 +108,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
       assertEventValid(event);
       const topic = topicOf(event.type);
       const stream = keys.stream(topic);
-      const envelope = JSON.stringify(event);
+      const envelope = serializeEvent(event, publishOpts.dataJson);
       const { dedupeKey, onlyGroup } = publishOpts;
       const linked = event.partitionkey !== undefined && onlyGroup === undefined;
       if (dedupeKey === undefined && !linked) {

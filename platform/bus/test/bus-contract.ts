@@ -48,6 +48,20 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       expect(delivery).toMatchObject({ entryId: result.entryId, group: 'reader', attempt: 1 });
     });
 
+    it("delivers an event published with its data's JSON text as received, equal to the data that text holds", async () => {
+      const b = await bus();
+      const got: CloudEvent[] = [];
+      await b.subscribe({ group: 'reader', types: ['test.hook.received'], handler: async (e) => void got.push(e) });
+      // Laid out as a sender might: spaces, escapes, a key twice (the last wins, as in JSON.parse).
+      const text = '{ "n": 1,\n "s": "caf\\u00e9 \\"q\\"", "n": 2, "deep": [ {"a": null}, 1e3 ] }';
+      const data: unknown = JSON.parse(text);
+      const sent = createEvent({ type: 'test.hook.received', data, source: 'urn:wow:test' });
+      await b.publish(sent, { dataJson: text });
+      await eventually(() => got.length === 1, 'delivery');
+      expect(got[0]).toEqual(sent);
+      expect(got[0]?.data).toEqual({ n: 2, s: 'café "q"', deep: [{ a: null }, 1000] });
+    });
+
     it('rejects an invalid envelope at publish', async () => {
       const b = await bus();
       const bad = { ...event('test.order.created'), traceparent: 'nope' };
@@ -338,6 +352,25 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       await eventually(() => got.length === 1, 'delivery');
       await sleep(50);
       expect(got).toHaveLength(1);
+    });
+
+    it('publishes once per de-duplication key when the same key arrives many times at once', async () => {
+      const b = await bus();
+      const got: string[] = [];
+      await b.subscribe({ group: 'dedupe', types: ['test.hook.*'], handler: async (e) => void got.push(e.id) });
+      const results = await Promise.all(
+        Array.from({ length: 25 }, () =>
+          b.publish(event('test.hook.received'), { dedupeKey: 'delivery-2', dedupeTtlSeconds: 60 }),
+        ),
+      );
+      const fresh = results.filter((r) => !r.duplicate);
+      expect(fresh).toHaveLength(1);
+      // Every duplicate names the entry the one fresh publish wrote.
+      expect(new Set(results.map((r) => r.entryId))).toEqual(new Set([fresh[0]?.entryId]));
+      await eventually(() => got.length === 1, 'delivery');
+      await sleep(50);
+      expect(got).toHaveLength(1);
+      expect((await b.stats()).topics.find((t) => t.topic === 'test.hook')?.length).toBe(1);
     });
 
     it('drains in-flight handlers on stop and acks them', async () => {
