@@ -50,14 +50,16 @@ export function registerReviewCommand(program: Command, io: CliIo, setCode: (cod
       '\nExamples:\n  wow review --base origin/main        what a pull request from this branch would get\n  wow review --all                     the whole repository, as CI runs it\n  wow review --base main --format sarif --output wowvision.sarif',
     )
     .action(async (opts: ReviewOptions) => {
-      const { createLlmClient, loadConfig } = await import('#platform');
+      // The engine alone and the configuration alone: a review without a model starts without
+      // the platform's runtime (its database, bus and model clients).
+      const { loadConfig } = await import('#platform/config');
       const { baselineOf, explainRule, formatText, reviewLocalRepo, toSarif } =
-        await import('../../agents/wowvision/src/index.ts');
+        await import('../../agents/wowvision/src/engine.ts');
       const { llm } = loadConfig(io.env);
       const advisor =
         llm === undefined || opts.explain !== undefined || opts.writeBaseline === true
           ? undefined
-          : createLlmClient(llm);
+          : (await import('#platform')).createLlmClient(llm);
       // A checkout under review is often someone else's branch, on a developer's machine as in
       // CI, with .env files and credentials in reach: its code runs only when asked.
       const trustedCode = opts.trustedCode === true;

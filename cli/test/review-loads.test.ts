@@ -46,6 +46,10 @@ describe('wow review with graph rules only', () => {
     // Nor the model SDK, the Redis driver or the embedded database, which a local review never uses.
     expect(loaded.filter((url) => /\/(typescript|ts-morph|openai|ioredis|@electric-sql)\//.test(url))).toEqual([]);
     expect(loaded.some((url) => url.includes('oxc-parser'))).toBe(true);
+    // It imports WowVision's engine alone (src/engine.ts) and the platform's parts it needs, not the runtime.
+    expect(
+      loaded.filter((url) => /\/platform\/index\.ts$|\/agents\/wowvision\/src\/(index|github\/)/.test(url)),
+    ).toEqual([]);
     const findings = (JSON.parse(run.stdout) as { findings: { rule: string; path: string }[] }).findings;
     expect(findings.map((f) => `${f.rule} ${f.path}`).sort()).toEqual([
       'no-cycles src/db/rows.ts',

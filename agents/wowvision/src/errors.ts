@@ -1,4 +1,4 @@
-import { defineErrors, type CodesOf } from '#platform';
+import { defineErrors, type CodesOf } from '#platform/errors';
 
 /** WowVision's errors. docs/errors.md documents each code. */
 export const errors = defineErrors({

@@ -1,38 +1,21 @@
 // WowVision's public entry: the agent the runtime hosts (the App's door: GitHub events
-// from the bus) and the engine the CLI and the Action use. Anything not exported here is
-// internal to agents/wowvision.
+// from the bus) and the engine the CLI and the Action use (also alone in engine.ts, for
+// doors that must start fast). Anything not exported here is internal to agents/wowvision.
 import { z } from 'zod';
 import { defineAgent, githubDelivery, type HandlerContext, type SetupContext } from '#platform';
-import { createMemoryCache } from './cache/review-cache.ts';
+import { createMemoryCache } from './engine.ts';
 import { handleGitHubEvent } from './github/handle-github-event.ts';
 import { createHeadSnapshots } from './github/head-snapshots.ts';
 import type { VisionState } from './github/review-pull-request.ts';
 import { defaultTarballLimits } from './repo/read-tarball.ts';
 
-export { reviewLocalRepo, type LocalReview, type LocalReviewOptions } from './local/review-local-repo.ts';
-export { reviewChange, type ReviewChangeInput } from './engine/review-change.ts';
-export { baselineOf, parseBaseline, type Baseline } from './engine/baseline.ts';
-export type { Conclusion, Finding, Review, WaivedFinding } from './engine/finding.ts';
-export { formatText, summaryLine } from './report/format-text.ts';
-export { inlineCode } from './report/inline-code.ts';
-export { toSarif } from './report/to-sarif.ts';
-export { checkRunOutput, checkLimits, type Annotation, type CheckRunOutput } from './report/check-run-output.ts';
-export { loadRulePack, builtinPackNames } from './pack/load-rule-pack.ts';
-export { findRulePack, packPaths } from './pack/find-rule-pack.ts';
-export type { Rule, RulePack, PackProblem } from './pack/rule-pack.ts';
-export { explainRule } from './report/explain-rule.ts';
-export { workingTreeSnapshot } from './repo/open-git-change.ts';
-export { snapshotFromTarball, type SizedSnapshot, type TarballLimits } from './repo/read-tarball.ts';
-export { snapshotOf, type RepoSnapshot } from './repo/repo-snapshot.ts';
-export { overlaySnapshot } from './repo/overlay-snapshot.ts';
-export type { FileChange } from './change/parse-diff.ts';
+export * from './engine.ts';
 export { fetchMissingCommits } from './repo/fetch-missing-commits.ts';
 export { checkName, startCheckRun, completeCheckRun } from './github/publish-check-run.ts';
 export type { GitHubRepo } from './github/github-repo.ts';
 export { handleGitHubEvent, type VisionOutcome, type VisionPayload } from './github/handle-github-event.ts';
 export type { VisionState } from './github/review-pull-request.ts';
 export { createHeadSnapshots, type HeadSnapshots, type HeadSnapshotsOptions } from './github/head-snapshots.ts';
-export { createMemoryCache, type ReviewCache } from './cache/review-cache.ts';
 
 /** Positive whole numbers up to `max`, from the agent's WOWVISION_* variables. */
 const cap = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);

@@ -7,7 +7,7 @@ import {
   hiddenKindOf,
   hiddenKinds,
   type HiddenKind,
-} from '#platform';
+} from '#platform/text';
 import { defineKind, type Hit } from './rule-kind.ts';
 import { fileSpec, matchFile } from './support/path-spec.ts';
 

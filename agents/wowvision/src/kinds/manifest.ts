@@ -1,6 +1,5 @@
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { parseDomain, parseManifest, readYaml, storesMismatch, tablesCreatedBy } from '#platform';
 import { defineKind, type Hit, type ReviewView } from './rule-kind.ts';
 import { compilePattern } from './support/path-pattern.ts';
 import { typescriptSource } from './support/load-typescript.ts';
@@ -23,12 +22,22 @@ export const manifest = defineKind({
   }),
   async checkRepo(options, view) {
     const hits: Hit[] = [];
-    for (const [folder, id] of touchedFolders(view, options.agents)) hits.push(...(await checkAgent(view, folder, id)));
+    const platform = await loadPlatform();
+    for (const [folder, id] of touchedFolders(view, options.agents))
+      hits.push(...(await checkAgent(platform, view, folder, id)));
     for (const [folder, name] of touchedFolders(view, options.domains))
-      hits.push(...(await checkDomain(view, folder, name)));
+      hits.push(...(await checkDomain(platform, view, folder, name)));
     return hits;
   },
 });
+
+type Platform = typeof import('#platform');
+
+/**
+ * The manifest and domain schemas come with the whole platform (its runtime included): loaded
+ * when a manifest rule runs, so reviews without one start without it.
+ */
+const loadPlatform = (): Promise<Platform> => import('#platform');
 
 const isCode = (path: string) => /\.[mc]?tsx?$/.test(path) && !path.endsWith('.d.ts');
 
@@ -61,25 +70,25 @@ function problemHits(file: string, problems: readonly string[]): Hit[] {
   });
 }
 
-async function checkAgent(view: ReviewView, folder: string, id: string): Promise<Hit[]> {
+async function checkAgent(platform: Platform, view: ReviewView, folder: string, id: string): Promise<Hit[]> {
   const file = `${folder}/agent.yml`;
   if (!view.exists(file)) return []; // required-files says so, where a pack asks for it.
   const text = await view.read(file);
-  const parsed = parseManifest(text, file, id);
+  const parsed = platform.parseManifest(text, file, id);
   if ('problems' in parsed) return problemHits(file, parsed.problems);
   const code = view.files.filter((f) => f.startsWith(`${folder}/src/`) && isCode(f));
   return [
     ...(await undeclaredEvents(view, code, parsed.manifest.emits, file)),
-    ...(await storeMismatches(view, folder, file, text, parsed.manifest.stores)),
+    ...(await storeMismatches(platform, view, folder, file, text, parsed.manifest.stores)),
   ];
 }
 
-async function checkDomain(view: ReviewView, folder: string, name: string): Promise<Hit[]> {
+async function checkDomain(platform: Platform, view: ReviewView, folder: string, name: string): Promise<Hit[]> {
   const file = `${folder}/domain.yml`;
   // Tests build events of every kind to drive the code; only what the domain itself sends is declared.
   const code = view.files.filter((f) => f.startsWith(`${folder}/`) && !f.startsWith(`${folder}/test/`) && isCode(f));
   if (!view.exists(file)) return undeclaredEvents(view, code, undefined, file);
-  const parsed = parseDomain(await view.read(file), file, name);
+  const parsed = platform.parseDomain(await view.read(file), file, name);
   if ('problems' in parsed) return problemHits(file, parsed.problems);
   return undeclaredEvents(view, code, parsed.domain.emits, file);
 }
@@ -128,6 +137,7 @@ async function undeclaredEvents(
 
 /** Tables the agent's migrations create that `stores` does not list, and listed ones none creates. */
 async function storeMismatches(
+  { readYaml, storesMismatch, tablesCreatedBy }: Platform,
   view: ReviewView,
   folder: string,
   file: string,

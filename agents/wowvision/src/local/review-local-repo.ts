@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { runGit } from '#platform';
+import { runGit } from '#platform/git';
 import type { Advisor, Scope } from '../kinds/index.ts';
 import { createMemoryCache } from '../cache/review-cache.ts';
 import { parseBaseline } from '../engine/baseline.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isMap } from 'yaml';
 import { z } from 'zod';
-import { readYaml } from '#platform';
+import { readYaml } from '#platform/yaml';
 import { ruleKinds } from '../kinds/index.ts';
 import { assertPatternValid } from '../kinds/support/path-pattern.ts';
 import type { PackProblem, Rule, RulePack } from './rule-pack.ts';

@@ -1,4 +1,4 @@
-import { runGit } from '#platform';
+import { runGit } from '#platform/git';
 
 /**
  * Makes `shas` and the history between them present in a local clone. CI checkouts are

@@ -1,10 +1,10 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openBlobReader, runGit } from '#platform';
+import { openBlobReader, runGit } from '#platform/git';
 import { parseUnifiedDiff, type FileChange } from '../change/parse-diff.ts';
 import { createError } from '../errors.ts';
 import { gitBlobId } from './git-blob-id.ts';
-import { snapshotOf, type RepoSnapshot } from './repo-snapshot.ts';
+import type { RepoSnapshot } from './repo-snapshot.ts';
 
 export interface GitChange {
   snapshot: RepoSnapshot;
@@ -82,21 +82,49 @@ export async function openGitChange(options: GitChangeOptions): Promise<GitChang
  * The working tree as a snapshot: tracked and untracked files, not ignored ones. Symbolic
  * links are left out, as a commit's snapshot leaves them: read through, one committed as
  * `leak -> ~/.aws/credentials` would put a file from outside the repository in the review.
+ *
+ * A tracked file git's index holds unchanged (by its stat data) has the index's blob id and
+ * is read only when a rule asks for it: a warm review reads the few files its cache lacks,
+ * not the whole tree. Changed and untracked files are read and hashed at once.
  */
 export async function workingTreeSnapshot(top: string): Promise<RepoSnapshot> {
-  const listed = (await runGit(top, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']))
-    .split('\0')
-    .filter(Boolean);
-  const deleted = new Set((await runGit(top, ['ls-files', '-z', '--deleted'])).split('\0'));
+  const list = async (...args: string[]) =>
+    (await runGit(top, ['ls-files', '-z', ...args])).split('\0').filter(Boolean);
+  const [indexed, untracked, deleted, modified] = await Promise.all([
+    list('--cached', '--stage'),
+    list('--others', '--exclude-standard'),
+    list('--deleted'),
+    list('--modified'),
+  ]);
+  const gone = new Set(deleted);
+  const changed = new Set(modified);
+  const clean = new Map<string, string>();
+  const toRead = new Set(untracked);
+  for (const entry of indexed) {
+    const match = /^(\d+) ([0-9a-f]+) (\d)\t(.+)$/s.exec(entry);
+    const [, mode, sha = '', stage, path = ''] = match ?? [];
+    // Symbolic links (120000) and submodules (160000) are not files of this repository.
+    if (gone.has(path) || (mode !== '100644' && mode !== '100755')) continue;
+    if (stage === '0' && !changed.has(path)) clean.set(path, sha);
+    else toRead.add(path); // changed since it was staged, or in a merge conflict
+  }
   const texts = new Map<string, Buffer>();
   await Promise.all(
-    [...new Set(listed)]
-      .filter((p) => !deleted.has(p))
-      .map(async (path) => {
-        if ((await lstat(join(top, path)).catch(() => undefined))?.isFile() !== true) return;
-        const content = await readFile(join(top, path)).catch(() => undefined);
-        if (content !== undefined) texts.set(path, content);
-      }),
+    [...toRead].map(async (path) => {
+      if ((await lstat(join(top, path)).catch(() => undefined))?.isFile() !== true) return;
+      const content = await readFile(join(top, path)).catch(() => undefined);
+      if (content !== undefined) texts.set(path, content);
+    }),
   );
-  return snapshotOf(texts, gitBlobId);
+  const blobs = new Map(clean);
+  for (const [path, content] of texts) blobs.set(path, gitBlobId(content));
+  return {
+    blobs,
+    async read(path) {
+      const content = texts.get(path);
+      if (content !== undefined) return content.toString('utf8');
+      if (!clean.has(path)) throw new Error(`${path} is not in the working tree`);
+      return readFile(join(top, path), 'utf8');
+    },
+  };
 }

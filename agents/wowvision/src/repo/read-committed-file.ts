@@ -1,4 +1,4 @@
-import { runGit } from '#platform';
+import { runGit } from '#platform/git';
 
 /**
  * The text of the file at `path` in `commit`, or undefined when the commit holds no file

@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { type WowError } from '#platform';
+import { type WowError } from '#platform/errors';
 import { createError } from '../errors.ts';
 import { inlineCode } from '../report/inline-code.ts';
 import { gitBlobId } from './git-blob-id.ts';

@@ -1,4 +1,4 @@
-import { escapeCodePoint, hiddenCharacterPattern } from '#platform';
+import { escapeCodePoint, hiddenCharacterPattern } from '#platform/text';
 
 // Unicode's control, format, private-use and unassigned characters, and the shared list of
 // hidden ones (line separators, Hangul fillers, variation selectors).

@@ -1,0 +1,3 @@
+// YAML with positions alone, imported as "#platform/yaml" by what must start without the
+// rest of the platform (`wow review` reading rule packs); "#platform" exports the same names.
+export { readYaml, type YamlWithPositions } from './read-yaml.ts';
