@@ -56,8 +56,9 @@ describe('scheduled backups', () => {
     try {
       const first = await until(files, (names) => names.some((n) => n.endsWith('.dump')));
       // A later backup replaces it: retention keeps one a day, and it is the newest.
-      const later = await until(files, (names) => names.some((n) => n.endsWith('.dump') && !first.includes(n)));
-      expect(later.filter((n) => n.endsWith('.dump'))).toHaveLength(1);
+      // (The new file lands before the old one is pruned: wait for the pruning too.)
+      const dumps = (names: string[]) => names.filter((n) => n.endsWith('.dump'));
+      const later = await until(files, (names) => dumps(names).length === 1 && !first.includes(dumps(names)[0] ?? ''));
       expect(later.filter((n) => n.endsWith('.manifest.json'))).toHaveLength(1);
     } finally {
       await runner?.stop({ timeoutMs: 10_000 });
