@@ -58,8 +58,12 @@ describe('scheduled backups', () => {
       // A later backup replaces it: retention keeps one a day, and it is the newest.
       // (The new file lands before the old one is pruned: wait for the pruning too.)
       const dumps = (names: string[]) => names.filter((n) => n.endsWith('.dump'));
-      const later = await until(files, (names) => dumps(names).length === 1 && !first.includes(dumps(names)[0] ?? ''));
-      expect(later.filter((n) => n.endsWith('.manifest.json'))).toHaveLength(1);
+      const manifests = (names: string[]) => names.filter((n) => n.endsWith('.manifest.json'));
+      const later = await until(
+        files,
+        (names) => dumps(names).length === 1 && manifests(names).length === 1 && !first.includes(dumps(names)[0] ?? ''),
+      );
+      expect(manifests(later)).toEqual([`${dumps(later)[0] ?? ''}.manifest.json`]);
     } finally {
       await runner?.stop({ timeoutMs: 10_000 });
     }
