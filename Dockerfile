@@ -25,14 +25,14 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-# The code is root's and read-only to the process; only DATA_DIR is writable.
+# The code is root's and read-only to the process; only DATA_DIR and /backups are writable.
 COPY . .
-RUN mkdir -p /data && chown node:node /data
+# A volume mounted on /backups (Compose: BACKUP_DIR) starts out owned as this folder is.
+RUN mkdir -p /data /backups && chown node:node /data /backups
 ENV NODE_ENV=production \
   HOST=0.0.0.0 \
   PORT=3000 \
   DATA_DIR=/data
-VOLUME ["/data"]
 USER node
 EXPOSE 3000
 # The same check for both commands: the server and `agents run --port $PORT` answer /healthz.

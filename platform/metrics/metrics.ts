@@ -13,7 +13,8 @@ export interface HttpObserver {
  * labels stay few): a webhook whose signature fails, a ticket API call with an unknown or
  * revoked key, an agent emitting an event its manifest does not declare.
  */
-export type SecurityViolationKind = 'webhook_signature' | 'api_key' | 'undeclared_event';
+export const securityViolationKinds = ['webhook_signature', 'api_key', 'undeclared_event'] as const;
+export type SecurityViolationKind = (typeof securityViolationKinds)[number];
 
 /** A gauge whose series are read when Prometheus scrapes, e.g. from the database. */
 export interface WatchedGauge<Label extends string> {
@@ -146,6 +147,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     labelNames: ['kind'],
     registers,
   });
+  // Every kind starts at 0, so that an alert on increase() sees the first one too.
+  for (const kind of securityViolationKinds) securityViolations.inc({ kind }, 0);
 
   let readStats: (() => Promise<BusStats>) | undefined;
   let lastStats: Promise<BusStats | undefined> | undefined;
