@@ -52,6 +52,7 @@ export default defineConfig(
     files: [
       'platform/config/**',
       'test/**',
+      'infra/**/test/**',
       'cli/wow.ts',
       'actions/*/main.js',
       '**/*.test.ts',

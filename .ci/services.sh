@@ -30,3 +30,27 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq chromium
 fi
 echo "chromium: $(chromium --version 2>/dev/null | tail -n 1)"
+
+# The infra tests run Debian's real nginx (infra/nginx), promtool (infra/prometheus) and
+# openssl (a certificate for nginx); they are never skipped, so CI installs what is missing.
+# policy-rc.d keeps the packages from starting their daemons (nginx on :80, Prometheus on
+# :9090): the tests start their own nginx, on free ports.
+missing=""
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+if [ -n "$missing" ]; then
+  echo "installing$missing"
+  as_root=""
+  if [ "$(id -u)" -ne 0 ]; then as_root="sudo -n"; fi
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $as_root tee /usr/sbin/policy-rc.d >/dev/null
+    $as_root chmod +x /usr/sbin/policy-rc.d
+    trap '$as_root rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get update -qq
+  # shellcheck disable=SC2086 # one word per package
+  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends $missing
+fi
+echo "nginx: $( (nginx -v || /usr/sbin/nginx -v) 2>&1 | tail -n 1)"
+echo "promtool: $(promtool --version 2>&1 | head -n 1)"

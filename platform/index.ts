@@ -134,7 +134,13 @@ export {
   hiddenKinds,
   type HiddenKind,
 } from './text/hidden-characters.ts';
-export { createMetrics, type Metrics } from './metrics/metrics.ts';
+export {
+  createMetrics,
+  type HttpObserver,
+  type Metrics,
+  type SecurityViolationKind,
+  type WatchedGauge,
+} from './metrics/metrics.ts';
 export { enqueueOutbox } from './outbox/enqueue-outbox.ts';
 export { openRuntime, openBus, openStore, type Runtime } from './open-runtime.ts';
 export { listAgents, type AgentRow, type AgentStatus, type DeployedVersion } from './registry/list-agents.ts';

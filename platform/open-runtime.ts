@@ -9,6 +9,7 @@ import type { Logger } from './log/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox/create-outbox-relay.ts';
 import { createStore } from './store/create-store.ts';
+import { listAgents } from './registry/list-agents.ts';
 import { migrate } from './store/migrate.ts';
 import type { Store } from './store/store.ts';
 
@@ -69,6 +70,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const metrics = createMetrics();
     const bus = await openBus(config, log, metrics.bus);
     metrics.watchBus(() => bus.stats());
+    metrics.watchRegistry(() => listAgents(store, { heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs }));
     const relay = createOutboxRelay({ store, bus, log });
     relay.start();
     metrics.watchBackups(() => lastBackupAt(store));

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { readSharedSettings, type Bus, type Config, type Logger, type Metrics, type Store } from '#platform';
 import { supportSettings, type SupportSettings } from '#domains/support';
 import { createError } from '../errors.ts';
@@ -8,9 +7,11 @@ import { missingCredentialsMessage } from '../probot/missing-credentials-message
 import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { didDocuments } from '../identity/did-documents.ts';
-import { checkReadiness } from './check-readiness.ts';
+import { createFastify } from './create-fastify.ts';
+import { opsRoutes } from './ops-routes.ts';
 import { supportForm } from '../tickets/support-form.ts';
 import { ticketRoutes } from '../tickets/ticket-routes.ts';
+import { watchDeskMetrics } from './watch-desk-metrics.ts';
 
 export interface ServerDeps {
   config: Config;
@@ -24,20 +25,10 @@ export interface ServerDeps {
   clock?: () => Date;
 }
 
-/** The HTTP door: GitHub webhooks in, health and metrics out. Tests drive it with `inject`. */
+/** The HTTP door: GitHub webhooks, the ticket API and the web form in, health and metrics out. Tests drive it with `inject`. */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, bus, metrics } = deps;
-  const app = Fastify({
-    // Typed as the base logger so the instance has Fastify's default generics for callers.
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-    loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    // A request id that a person can quote from an error answer and we can find in the logs.
-    genReqId: () => randomUUID(),
-    // Only the proxies the operator names may say who the client is (X-Forwarded-For).
-    ...(config.http.trustProxy === undefined ? {} : { trustProxy: config.http.trustProxy }),
-  });
-  app.addHook('onRequest', async (req, reply) => void reply.header('X-Request-Id', req.id));
+  const app = createFastify({ log: deps.log, metrics, trustProxy: config.http.trustProxy });
   // Set before any route: a route keeps the error handler in force when it is added.
   app.setErrorHandler((err, req, reply) => {
     const status =
@@ -93,6 +84,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     );
     if ('error' in outcome) {
       metrics.webhooksReceived.inc({ event: eventLabel(outcome.event), outcome: 'rejected' });
+      if (outcome.error.code === 'WOW_ERR_WEBHOOK_SIGNATURE') metrics.securityViolation('webhook_signature');
       // The delivery id is a stranger's header until the signature holds: logged, but bounded.
       req.log.warn(
         { code: outcome.error.code, delivery: String(req.headers['x-github-delivery'] ?? '').slice(0, 64) },
@@ -112,6 +104,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(ticketRoutes, {
     store: deps.store,
     rateLimitPerMinute: support.rateLimitPerMinute,
+    metrics,
     clock: deps.clock ?? (() => new Date()),
   });
   await app.register(supportForm, {
@@ -128,20 +121,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     clock: deps.clock ?? (() => new Date()),
   });
 
-  app.get('/healthz', () => ({ status: 'ok' }));
-
-  app.get('/readyz', async (req, reply) => {
-    const checks = await checkReadiness(
-      { database: () => deps.store.ping(), bus: () => bus.ping() },
-      2000,
-      (name, err) => req.log.warn({ err, dependency: name }, `readiness: ${name} is unreachable`),
-    );
-    return reply.code(Object.values(checks).every((c) => c === 'ok') ? 200 : 503).send(checks);
-  });
-
-  app.get('/metrics', async (_req, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.metricsText()),
-  );
+  await app.register(opsRoutes, { bus, store: deps.store, metrics });
+  watchDeskMetrics(metrics, deps.store);
 
   await app.ready();
   return app;

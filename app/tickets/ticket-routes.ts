@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { isWowError, type Store } from '#platform';
+import { isWowError, type Metrics, type Store } from '#platform';
 import { createError } from '../errors.ts';
 import {
   authorizeApiCall,
@@ -16,6 +16,8 @@ export interface TicketRoutesOptions {
   store: Store;
   /** The desk's SUPPORT_RATE_LIMIT_PER_MINUTE: requests per customer per minute. */
   rateLimitPerMinute: number;
+  /** A key presented and refused is counted as a security violation. */
+  metrics: Metrics;
   clock: () => Date;
 }
 
@@ -98,7 +100,11 @@ export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app,
       });
     if (err.code === 'WOW_ERR_RATE_LIMITED')
       void reply.header('Retry-After', String(Number(err.data?.retryAfterSeconds ?? 60)));
-    if (err.status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="waooaw-support"');
+    if (err.status === 401) {
+      void reply.header('WWW-Authenticate', 'Bearer realm="waooaw-support"');
+      // No header at all is a client not yet set up; a key refused is someone holding a wrong or revoked one.
+      if (req.headers.authorization !== undefined) opts.metrics.securityViolation('api_key');
+    }
     const errors = err.data?.errors;
     return reply.code(err.status).send({
       code: err.code,

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
@@ -80,7 +80,13 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
       'Run agents in this process (all when no id is given). With REDIS_URL and DATABASE_URL set, each process adds consumers to the same groups: more processes, more throughput.',
     )
     .argument('[ids...]', 'agent ids (folder names under AGENTS_DIR)')
-    .action(async (ids: string[]) => {
+    .addOption(
+      new Option(
+        '--port <port>',
+        'also serve /healthz, /readyz and /metrics on HOST at this port (0: any free one), for health checks and Prometheus',
+      ).argParser(portNumber),
+    )
+    .action(async (ids: string[], { port }: { port?: number }) => {
       const { createAgentHost, createGitHubPort, createLogger, loadConfig, openRuntime } = await import('#platform');
       const config = loadConfig(io.env);
       const log = createLogger(config.logLevel);
@@ -103,13 +109,30 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
         // Deploys give identities; an agent run from its folder, never deployed, gets one here.
         for (const subject of ['platform', ...host.agents()])
           await runtime.identity.ensure(subject, { actor: 'wow agents run' });
-        log.info({ agents: host.agents() }, 'agents running; SIGTERM drains and stops');
+        const ops =
+          port === undefined
+            ? undefined
+            : await (
+                await import('../../app/server/create-ops-server.ts')
+              ).createOpsServer({ bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics });
+        const address = await ops?.listen({ host: config.http.host, port });
+        log.info(
+          { agents: host.agents(), ...(address === undefined ? {} : { address }) },
+          'agents running; SIGTERM drains and stops',
+        );
         const signal = await waitForShutdown();
         log.info({ signal }, 'draining');
+        await ops?.close();
         const result = await host.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
         setCode(result.drained ? exitCodes.ok : exitCodes.failed);
       } finally {
         await runtime.close();
       }
     });
+}
+
+function portNumber(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return Number(value);
 }

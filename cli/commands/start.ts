@@ -8,7 +8,11 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
     .description(
       'Run the platform: the HTTP server (webhooks, /healthz, /readyz, /metrics) and every agent. Uses DATABASE_URL and REDIS_URL, or the embedded database and the in-process bus when they are unset.',
     )
-    .action(async () => {
+    .option(
+      '--no-agents',
+      'serve the HTTP doors only, and run no agent here: agents run in `wow agents run` processes (Compose, Kubernetes)',
+    )
+    .action(async (opts: { agents: boolean }) => {
       const { createAgentHost, createGitHubPort, createLogger, loadConfig, openRuntime, readSharedSettings } =
         await import('#platform');
       const { supportSettings } = await import('#domains/support');
@@ -18,18 +22,20 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
       const log = createLogger(config.logLevel);
       const runtime = await openRuntime(config, log);
       try {
-        const host = await createAgentHost({
-          config,
-          bus: runtime.bus,
-          store: runtime.store,
-          log,
-          metrics: runtime.metrics,
-          github:
-            config.github === undefined
-              ? undefined
-              : createGitHubPort({ credentials: config.github, log, observer: runtime.metrics.github }),
-          agentsDir: config.agents.dir,
-        });
+        const host = !opts.agents
+          ? undefined
+          : await createAgentHost({
+              config,
+              bus: runtime.bus,
+              store: runtime.store,
+              log,
+              metrics: runtime.metrics,
+              github:
+                config.github === undefined
+                  ? undefined
+                  : createGitHubPort({ credentials: config.github, log, observer: runtime.metrics.github }),
+              agentsDir: config.agents.dir,
+            });
         // Loaded here so that other commands do not pay for the HTTP stack.
         const { createServer } = await import('../../app/server/create-server.ts');
         const server = await createServer({
@@ -40,9 +46,9 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
           metrics: runtime.metrics,
           support,
         });
-        await host.start();
+        await host?.start();
         // Deploys give identities; an agent run from its folder, never deployed, gets one here.
-        for (const subject of ['platform', ...host.agents()])
+        for (const subject of ['platform', ...(host?.agents() ?? [])])
           await runtime.identity.ensure(subject, { actor: 'wow start' });
         if (config.github === undefined) {
           const { missingCredentialsMessage } = await import('../../app/probot/missing-credentials-message.ts');
@@ -64,15 +70,15 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
         if (smtp !== undefined)
           log.info({ smtp: smtp.address }, `support mail is taken on ${smtp.address.host}:${smtp.address.port}`);
         log.info(
-          { address, database: runtime.store.location, bus: runtime.bus.kind, agents: host.agents() },
+          { address, database: runtime.store.location, bus: runtime.bus.kind, agents: host?.agents() ?? [] },
           `WAOOAW is running: ${address}/healthz`,
         );
 
         const signal = await waitForShutdown();
         log.info({ signal }, 'stopping: no new webhooks, mails or messages; draining running handlers');
         await Promise.all([server.close(), smtp?.close()]);
-        const agents = await host.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
-        setCode(agents.drained ? exitCodes.ok : exitCodes.failed);
+        const agents = await host?.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
+        setCode(agents === undefined || agents.drained ? exitCodes.ok : exitCodes.failed);
       } finally {
         await runtime.close();
       }

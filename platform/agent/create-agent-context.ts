@@ -37,8 +37,10 @@ function emitter(s: AgentServices, parent: CloudEvent | undefined): SetupContext
     input: Omit<EventInput, 'source'>,
     opts?: { tx: PgQueryable },
   ): Promise<PublishResult | undefined> {
-    if (!manifest.emits.includes(input.type))
+    if (!manifest.emits.includes(input.type)) {
+      s.metrics.securityViolation('undeclared_event');
       throw createError('WOW_ERR_EVENT_UNDECLARED', { agent: manifest.id, type: input.type });
+    }
     const event = createEvent({
       ...input,
       source: source(manifest.id),

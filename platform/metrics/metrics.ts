@@ -1,6 +1,28 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BusObserver, BusStats } from '../bus/bus.ts';
 import type { GitHubObserver } from '../github/request-metrics.ts';
+import type { AgentStatus } from '../registry/list-agents.ts';
+
+/** One HTTP exchange, for `/metrics`: the route as declared (`/api/tickets/:id`), never the URL a client sent. */
+export interface HttpObserver {
+  requested(call: { method: string; route: string; status: number; seconds: number }): void;
+}
+
+/**
+ * Refusals that say someone tried what they may not, counted by kind (a closed list, so
+ * labels stay few): a webhook whose signature fails, a ticket API call with an unknown or
+ * revoked key, an agent emitting an event its manifest does not declare.
+ */
+export const securityViolationKinds = ['webhook_signature', 'api_key', 'undeclared_event'] as const;
+export type SecurityViolationKind = (typeof securityViolationKinds)[number];
+
+/** A gauge whose series are read when Prometheus scrapes, e.g. from the database. */
+export interface WatchedGauge<Label extends string> {
+  name: string;
+  help: string;
+  labelNames: readonly Label[];
+  read: () => Promise<readonly { labels: Record<Label, string>; value: number }[]>;
+}
 
 /**
  * The platform's Prometheus metrics, named by Prometheus conventions: one `wow_` prefix,
@@ -14,8 +36,17 @@ export interface Metrics {
   readonly github: GitHubObserver;
   readonly webhooksReceived: Counter<'event' | 'outcome'>;
   readonly agentInFlight: Gauge<'agent'>;
+  readonly http: HttpObserver;
+  securityViolation(kind: SecurityViolationKind): void;
   /** Point-in-time bus gauges are read from this at scrape time. */
   watchBus(stats: () => Promise<BusStats>): void;
+  /** Each registered agent's status and live instances, read at scrape time. */
+  watchRegistry(agents: () => Promise<readonly { id: string; status: AgentStatus; liveInstances: number }[]>): void;
+  /**
+   * A gauge of the caller's (a door's figures from its domain), read at scrape time. Watching
+   * a name again replaces its reader, so a second server in one process keeps one series set.
+   */
+  watchGauge<Label extends string>(gauge: WatchedGauge<Label>): void;
   /** When the newest good backup finished (Unix seconds), read at scrape time: no series until there is one. */
   watchBackups(lastSuccess: () => Promise<{ kind: string; seconds: number } | undefined>): void;
   metricsText(): Promise<string>;
@@ -23,7 +54,14 @@ export interface Metrics {
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'wow_' });
+  if (opts.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry, prefix: 'wow_' });
+    // prom-client names these gauges with a `_total` suffix, which Prometheus keeps for
+    // counters (`promtool check metrics` says so); the same gauges by type, without the
+    // suffix, sum to the same figure.
+    for (const name of ['handles', 'requests', 'resources'])
+      registry.removeSingleMetric(`wow_nodejs_active_${name}_total`);
+  }
   const registers = [registry];
 
   const published = new Counter({
@@ -90,6 +128,28 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     registers,
   });
 
+  const httpRequests = new Counter({
+    name: 'wow_http_requests_total',
+    help: 'HTTP requests answered, by method, declared route (unmatched: no route) and status code.',
+    labelNames: ['method', 'route', 'status'],
+    registers,
+  });
+  const httpDuration = new Histogram({
+    name: 'wow_http_request_duration_seconds',
+    help: 'Time from a request to its answer, by method and declared route.',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const securityViolations = new Counter({
+    name: 'wow_security_violations_total',
+    help: 'Refusals of what the sender may not do: webhook_signature, api_key (unknown or revoked), undeclared_event.',
+    labelNames: ['kind'],
+    registers,
+  });
+  // Every kind starts at 0, so that an alert on increase() sees the first one too.
+  for (const kind of securityViolationKinds) securityViolations.inc({ kind }, 0);
+
   let readStats: (() => Promise<BusStats>) | undefined;
   let lastStats: Promise<BusStats | undefined> | undefined;
   // One stats read per scrape serves all three gauges.
@@ -132,6 +192,55 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     },
   });
 
+  new Gauge({
+    name: 'wow_bus_oldest_pending_seconds',
+    help: 'How long the oldest entry delivered to a consumer group and not yet acked has waited.',
+    labelNames: ['topic', 'group'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const t of (await statsOnce())?.topics ?? [])
+        for (const g of t.groups)
+          if (g.oldestPendingMs !== null) this.set({ topic: t.topic, group: g.group }, g.oldestPendingMs / 1000);
+    },
+  });
+
+  let readAgents: Parameters<Metrics['watchRegistry']>[0] | undefined;
+  let lastAgents: ReturnType<Parameters<Metrics['watchRegistry']>[0]> | undefined;
+  // One registry read per scrape serves both gauges; a store that cannot answer leaves them empty.
+  const agentsOnce = () => {
+    lastAgents ??= (readAgents?.() ?? Promise.resolve([]))
+      .catch(() => [])
+      .finally(() => {
+        setImmediate(() => (lastAgents = undefined));
+      });
+    return lastAgents;
+  };
+  const statuses: readonly AgentStatus[] = ['Available', 'Working', 'Offline'];
+  new Gauge({
+    name: 'wow_agent_status',
+    help: "1 for each registered agent's status now (Available, Working, Offline), 0 for the other two.",
+    labelNames: ['agent', 'status'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const a of await agentsOnce())
+        for (const status of statuses) this.set({ agent: a.id, status }, a.status === status ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'wow_agent_live_instances',
+    help: 'Instances of each registered agent whose heartbeat is fresh, across every process.',
+    labelNames: ['agent'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const a of await agentsOnce()) this.set({ agent: a.id }, a.liveInstances);
+    },
+  });
+
+  const watched = new Map<string, WatchedGauge<string>['read']>();
+
   let readLastBackup: (() => Promise<{ kind: string; seconds: number } | undefined>) | undefined;
   // Labelled so that it has no series at all until a backup exists: an unlabelled gauge
   // would say 0, a backup in 1970.
@@ -166,14 +275,43 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     rateLimited: (kind, retried) => githubRateLimited.inc({ kind, retried: String(retried) }),
   };
 
+  const http: HttpObserver = {
+    requested: ({ method, route, status, seconds }) => {
+      httpRequests.inc({ method, route, status: String(status) });
+      httpDuration.observe({ method, route }, seconds);
+    },
+  };
+
   return {
     registry,
     bus,
     github,
     webhooksReceived,
     agentInFlight,
+    http,
+    securityViolation: (kind) => securityViolations.inc({ kind }),
     watchBus: (stats) => {
       readStats = stats;
+    },
+    watchRegistry: (agents) => {
+      readAgents = agents;
+    },
+    watchGauge: (gauge) => {
+      const known = watched.has(gauge.name);
+      watched.set(gauge.name, gauge.read);
+      if (known) return;
+      new Gauge<string>({
+        name: gauge.name,
+        help: gauge.help,
+        labelNames: gauge.labelNames,
+        registers,
+        async collect() {
+          this.reset();
+          // As for backups: a reader that fails leaves its gauge empty, not the scrape failed.
+          const series = await (watched.get(gauge.name)?.() ?? Promise.resolve([])).catch(() => []);
+          for (const { labels, value } of series) this.set(labels, value);
+        },
+      });
     },
     watchBackups: (lastSuccess) => {
       readLastBackup = lastSuccess;

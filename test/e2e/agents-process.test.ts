@@ -44,12 +44,13 @@ afterAll(async () => {
   await deleteRedisKeys(keyPrefix);
 });
 
-function runAgents(ids: string[]): {
+function runAgents(args: string[]): {
   child: ChildProcessByStdio<null, Readable, Readable>;
-  ready: Promise<void>;
+  /** Once it runs: where `--port` serves, if given. */
+  ready: Promise<{ address?: string }>;
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ['cli/wow.ts', 'agents', 'run', ...ids], {
+  const child = spawn(process.execPath, ['cli/wow.ts', 'agents', 'run', ...args], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
@@ -68,9 +69,9 @@ function runAgents(ids: string[]): {
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<{ address?: string }>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
-      if (line.includes('agents running')) resolve();
+      if (line.includes('agents running')) resolve(JSON.parse(line) as { address?: string });
     });
     void exited.then((code) => reject(new Error(`wow agents run exited with ${code}: ${stderr}`)));
   });
@@ -117,5 +118,25 @@ describe('wow agents run', () => {
     expect(await phases(work.id)).toEqual(['started', 'started', 'finished']);
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);
+  });
+
+  it("with --port serves /healthz, /readyz and /metrics with each agent's status, for health checks and Prometheus", async () => {
+    const worker = runAgents(['slow', '--port', '0']);
+    const { address } = await worker.ready;
+    expect(address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${address}/healthz`)).status).toBe(200);
+    expect((await fetch(`${address}/readyz`)).status).toBe(200);
+    const text = await (await fetch(`${address}/metrics`)).text();
+    expect(text).toContain('wow_agent_status{agent="slow",status="Offline"} 0');
+    expect(text).toMatch(/^wow_agent_status\{agent="slow",status="(Available|Working)"\} 1$/m);
+    expect(text).toContain('wow_agent_live_instances{agent="slow"} 1');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  });
+
+  it('refuses a --port that is not a port, naming what it expects', async () => {
+    const worker = runAgents(['slow', '--port', '80x']);
+    await expect(worker.ready).rejects.toThrow('expected a port from 0 to 65535');
+    expect(await worker.exited).toBe(2);
   });
 });

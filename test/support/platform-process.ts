@@ -31,9 +31,9 @@ export interface PlatformProcess {
   stop(): Promise<number | null>;
 }
 
-/** `npm start` (`wow start` on PORT=0); resolves once it listens. */
-export async function startPlatform(env: Record<string, string>): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['cli/wow.ts', 'start'], {
+/** `npm start` (`wow start` on PORT=0, with `args`, e.g. `--no-agents`); resolves once it listens. */
+export async function startPlatform(env: Record<string, string>, args: string[] = []): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, ['cli/wow.ts', 'start', ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@ import { createBus } from '../../bus/create-bus.ts';
 import { createEvent, type CloudEvent } from '../../bus/envelope.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { isWowError } from '../../errors/define-errors.ts';
-import { createMetrics } from '../../metrics/metrics.ts';
+import { createMetrics, type Metrics } from '../../metrics/metrics.ts';
 import { listAgents } from '../../registry/list-agents.ts';
 import { createStore } from '../../store/create-store.ts';
 import { migrate } from '../../store/migrate.ts';
@@ -28,6 +28,7 @@ interface Running {
   host: AgentHost;
   bus: Bus;
   store: Store;
+  metrics: Metrics;
 }
 const running: Running[] = [];
 afterEach(async () => {
@@ -44,17 +45,18 @@ async function startHost(ids?: string[]): Promise<Running> {
   const store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 5, schema, log: quietLog });
   await migrate(store, { log: quietLog });
   const bus = await createBus({ streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog, claimIntervalMs: 50 });
+  const metrics = createMetrics({ defaultMetrics: false });
   const host = await createAgentHost({
     config,
     bus,
     store,
     log: quietLog,
-    metrics: createMetrics({ defaultMetrics: false }),
+    metrics,
     agentsDir,
     ...(ids === undefined ? {} : { ids }),
   });
   await host.start();
-  const r = { host, bus, store };
+  const r = { host, bus, store, metrics };
   running.push(r);
   return r;
 }
@@ -77,13 +79,14 @@ describe('agent host', () => {
     expect(replied[0]?.traceparent.split('-')[1]).toBe(request.traceparent.split('-')[1]);
   });
 
-  it('rejects an emit the manifest does not declare, without retrying', async () => {
-    const { bus } = await startHost(['rogue']);
+  it('rejects an emit the manifest does not declare, without retrying, and counts it as a security violation', async () => {
+    const { bus, metrics } = await startHost(['rogue']);
     await bus.publish(event('test.rogue.go'));
     await eventually(async () => (await bus.deadLetters.list({ group: 'rogue' })).length === 1, 'dead letter');
     const [dead] = await bus.deadLetters.list({ group: 'rogue' });
     expect(dead).toMatchObject({ attempts: 1, error: { code: 'WOW_ERR_EVENT_UNDECLARED' } });
     expect(dead?.error.message).toContain('Add it there');
+    expect(await metrics.metricsText()).toContain('wow_security_violations_total{kind="undeclared_event"} 1');
   });
 
   it("checks event data against the agent's input schema before handling", async () => {
