@@ -5,9 +5,14 @@
  */
 import { runDrill } from './dr-drill.ts';
 
+const usage = 'usage: npm run drill [-- tickets]   (a whole number of tickets to open, default 60)';
+if (process.argv[2] === '--help' || process.argv[2] === '-h') {
+  console.log(usage);
+  process.exit(0);
+}
 const tickets = Number(process.argv[2] ?? 60);
 if (!Number.isInteger(tickets) || tickets < 1) {
-  console.error('usage: npm run drill [-- tickets]   (a whole number of tickets to open, default 60)');
+  console.error(usage);
   process.exit(2);
 }
 const report = await runDrill({ tickets, progress: (line) => console.error(`… ${line}`) });
