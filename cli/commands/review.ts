@@ -50,12 +50,13 @@ export function registerReviewCommand(program: Command, io: CliIo, setCode: (cod
       '\nExamples:\n  wow review --base origin/main        what a pull request from this branch would get\n  wow review --all                     the whole repository, as CI runs it\n  wow review --base main --format sarif --output wowvision.sarif',
     )
     .action(async (opts: ReviewOptions) => {
-      // The engine alone and the configuration alone: a review without a model starts without
-      // the platform's runtime (its database, bus and model clients).
-      const { loadConfig } = await import('#platform/config');
+      // The engine alone: a review without a model starts without the platform's runtime (its
+      // database, bus and model clients), and without its configuration, whose schema library
+      // costs more than the rest of a warm review's start-up; it only says which model.
       const { baselineOf, explainRule, formatText, reviewLocalRepo, toSarif } =
         await import('../../agents/wowvision/src/engine.ts');
-      const { llm } = loadConfig(io.env);
+      const llm =
+        io.env.LLM_MODEL === undefined ? undefined : (await import('#platform/config')).loadConfig(io.env).llm;
       const advisor =
         llm === undefined || opts.explain !== undefined || opts.writeBaseline === true
           ? undefined

@@ -3,7 +3,7 @@
 // agent's public entry, exports the same names.
 export { reviewLocalRepo, type LocalReview, type LocalReviewOptions } from './local/review-local-repo.ts';
 export { reviewChange, type ReviewChangeInput } from './engine/review-change.ts';
-export { baselineOf, parseBaseline, type Baseline } from './engine/baseline.ts';
+export { baselineOf, type Baseline } from './engine/baseline.ts';
 export type { Conclusion, Finding, Review, WaivedFinding } from './engine/finding.ts';
 export { formatText, summaryLine } from './report/format-text.ts';
 export { inlineCode } from './report/inline-code.ts';

@@ -1,38 +1,14 @@
-import { z } from 'zod';
-import { createError } from '../errors.ts';
 import type { Finding } from './finding.ts';
 
 /**
  * Known findings an existing codebase adopts the gate with: they are listed, not counted.
  * Entries match by fingerprint (rule, path and what the finding is about, not its line),
- * and each entry absorbs one finding.
+ * and each entry absorbs one finding. Reading one from a file is parse-baseline.ts, loaded
+ * only when a pack names a baseline: its schema library is most of a review's start-up.
  */
-export const baselineSchema = z.strictObject({
-  version: z.literal(1),
-  findings: z.array(
-    z.strictObject({ rule: z.string(), path: z.string(), fingerprint: z.string(), message: z.string() }),
-  ),
-});
-export type Baseline = z.infer<typeof baselineSchema>;
-
-export function parseBaseline(text: string, file: string): Baseline {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw createError(
-      'WOW_ERR_VISION_BASELINE',
-      { file, problem: `not JSON (${(err as Error).message})` },
-      { cause: err },
-    );
-  }
-  const parsed = baselineSchema.safeParse(json);
-  if (!parsed.success)
-    throw createError('WOW_ERR_VISION_BASELINE', {
-      file,
-      problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
-    });
-  return parsed.data;
+export interface Baseline {
+  version: 1;
+  findings: { rule: string; path: string; fingerprint: string; message: string }[];
 }
 
 export function baselineOf(findings: readonly Finding[]): Baseline {

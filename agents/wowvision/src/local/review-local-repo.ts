@@ -1,10 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { runGit } from '#platform/git';
 import type { Advisor, Scope } from '../kinds/index.ts';
 import { createMemoryCache } from '../cache/review-cache.ts';
-import { parseBaseline } from '../engine/baseline.ts';
 import { configReview } from '../engine/config-review.ts';
 import { createError } from '../errors.ts';
 import type { Review } from '../engine/finding.ts';
@@ -57,7 +55,7 @@ export interface LocalReview {
 export async function reviewLocalRepo(options: LocalReviewOptions): Promise<LocalReview> {
   const change = await openGitChange({ cwd: options.cwd, base: options.base, head: options.head });
   try {
-    const root = (await runGit(options.cwd, ['rev-parse', '--show-toplevel'])).trim();
+    const { root } = change;
     const fromRules = async (path: string): Promise<string | undefined> => {
       if (change.base !== undefined) return readCommittedFile(root, change.base, path);
       return change.snapshot.blobs.has(path) ? change.snapshot.read(path) : undefined;
@@ -81,6 +79,7 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
       const text = await fromRules(pack.baseline);
       if (text !== undefined) {
         try {
+          const { parseBaseline } = await import('../engine/parse-baseline.ts');
           baseline = parseBaseline(text, pack.baseline);
         } catch (err) {
           return {
@@ -96,9 +95,7 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
         }
       }
     }
-    const cacheFile = options.persistCache
-      ? join(root, (await runGit(root, ['rev-parse', '--git-dir'])).trim(), 'wowvision', 'cache.v8')
-      : undefined;
+    const cacheFile = options.persistCache ? join(change.gitDir, 'wowvision', 'cache.v8') : undefined;
     const cache = createMemoryCache();
     if (cacheFile !== undefined) {
       const saved = await readFile(cacheFile)

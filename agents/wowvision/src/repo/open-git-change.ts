@@ -13,6 +13,9 @@ export interface GitChange {
   base: string | undefined;
   /** The head commit, or "working tree". */
   head: string;
+  /** The repository's top folder and its git directory, both absolute. */
+  root: string;
+  gitDir: string;
   close(): void;
 }
 
@@ -24,30 +27,31 @@ export interface GitChangeOptions {
   head?: string;
 }
 
-/** A change of a local git repository: the CLI's and the Action's source. */
+/**
+ * A change of a local git repository: the CLI's and the Action's source. A warm review of
+ * a small change is mostly git's start-up, so the commands that do not depend on each
+ * other run at once: three rounds of processes, whatever the change.
+ */
 export async function openGitChange(options: GitChangeOptions): Promise<GitChange> {
   const { cwd } = options;
-  await runGit(cwd, ['rev-parse', '--git-dir']).catch(() => {
+  const located = await runGit(cwd, ['rev-parse', '--absolute-git-dir', '--show-toplevel']).catch(() => {
     throw createError('WOW_ERR_VISION_NOT_A_REPO', { dir: cwd });
   });
-  const top = (await runGit(cwd, ['rev-parse', '--show-toplevel'])).trim();
-  const headSha =
-    options.head === undefined
-      ? undefined
-      : (await runGit(top, ['rev-parse', '--verify', `${options.head}^{commit}`])).trim();
-  const base =
-    options.base === undefined
-      ? undefined
-      : (await runGit(top, ['merge-base', options.base, headSha ?? 'HEAD'])).trim();
+  const [gitDir = '', top = ''] = located.trim().split('\n');
+  const [headSha, base] = await Promise.all([
+    options.head === undefined ? undefined : runGit(top, ['rev-parse', '--verify', `${options.head}^{commit}`]),
+    options.base === undefined ? undefined : runGit(top, ['merge-base', options.base, options.head ?? 'HEAD']),
+  ]).then((shas) => shas.map((sha) => sha?.trim()));
   const diffArgs = ['-c', 'core.quotePath=true', 'diff', '--no-color', '--no-ext-diff', '-M', '--unified=0'];
   if (headSha === undefined) {
-    const snapshot = await workingTreeSnapshot(top);
-    const changes = base === undefined ? [] : parseUnifiedDiff(await runGit(top, [...diffArgs, base]));
+    const [{ snapshot, untracked }, diff] = await Promise.all([
+      readWorkingTree(top),
+      base === undefined ? undefined : runGit(top, [...diffArgs, base]),
+    ]);
+    const changes = diff === undefined ? [] : parseUnifiedDiff(diff);
     if (base !== undefined) {
       // Untracked files are not in git diff; they are wholly new.
-      for (const path of (await runGit(top, ['ls-files', '-z', '--others', '--exclude-standard']))
-        .split('\0')
-        .filter(Boolean)) {
+      for (const path of untracked) {
         if (!snapshot.blobs.has(path)) continue; // A symbolic link, left out above.
         const lines = (await snapshot.read(path)).split('\n').length;
         changes.push({
@@ -58,10 +62,14 @@ export async function openGitChange(options: GitChangeOptions): Promise<GitChang
         });
       }
     }
-    return { snapshot, changes, base, head: 'working tree', close: () => undefined };
+    return { snapshot, changes, base, head: 'working tree', root: top, gitDir, close: () => undefined };
   }
+  const [tree, diff] = await Promise.all([
+    runGit(top, ['ls-tree', '-r', '-z', '--full-tree', headSha]),
+    base === undefined ? undefined : runGit(top, [...diffArgs, base, headSha]),
+  ]);
   const blobs = new Map<string, string>();
-  for (const entry of (await runGit(top, ['ls-tree', '-r', '-z', '--full-tree', headSha])).split('\0')) {
+  for (const entry of tree.split('\0')) {
     const match = /^(\d+) blob ([0-9a-f]+)\t(.+)$/s.exec(entry);
     if (match !== null && match[1] !== '120000') blobs.set(match[3] ?? '', match[2] ?? '');
   }
@@ -74,8 +82,8 @@ export async function openGitChange(options: GitChangeOptions): Promise<GitChang
       return (await reader.read(sha)).toString('utf8');
     },
   };
-  const changes = base === undefined ? [] : parseUnifiedDiff(await runGit(top, [...diffArgs, base, headSha]));
-  return { snapshot, changes, base, head: headSha, close: () => reader.close() };
+  const changes = diff === undefined ? [] : parseUnifiedDiff(diff);
+  return { snapshot, changes, base, head: headSha, root: top, gitDir, close: () => reader.close() };
 }
 
 /**
@@ -88,21 +96,46 @@ export async function openGitChange(options: GitChangeOptions): Promise<GitChang
  * not the whole tree. Changed and untracked files are read and hashed at once.
  */
 export async function workingTreeSnapshot(top: string): Promise<RepoSnapshot> {
-  const list = async (...args: string[]) =>
-    (await runGit(top, ['ls-files', '-z', ...args])).split('\0').filter(Boolean);
-  const [indexed, untracked, deleted, modified] = await Promise.all([
-    list('--cached', '--stage'),
-    list('--others', '--exclude-standard'),
-    list('--deleted'),
-    list('--modified'),
-  ]);
-  const gone = new Set(deleted);
-  const changed = new Set(modified);
+  return (await readWorkingTree(top)).snapshot;
+}
+
+/** The working tree's snapshot, and its untracked files (a change counts them as added). */
+async function readWorkingTree(top: string): Promise<{ snapshot: RepoSnapshot; untracked: string[] }> {
+  // One ls-files for the index, what changed since, what was deleted and what is untracked:
+  // each git process costs a fork of this one, which is most of a warm review's git time.
+  // With -t every entry is tagged: H in the index, C changed, R deleted, ? untracked.
+  const entries = (
+    await runGit(top, [
+      'ls-files',
+      '-z',
+      '-t',
+      '--stage',
+      '--cached',
+      '--modified',
+      '--deleted',
+      '--others',
+      '--exclude-standard',
+    ])
+  ).split('\0');
+  const untracked: string[] = [];
+  const indexed = new Map<string, { mode: string; sha: string; stage: string }>();
+  const gone = new Set<string>();
+  const changed = new Set<string>();
+  for (const entry of entries) {
+    if (entry.startsWith('? ')) {
+      untracked.push(entry.slice(2));
+      continue;
+    }
+    const match = /^([HCR]) (\d+) ([0-9a-f]+) (\d)\t(.+)$/s.exec(entry);
+    if (match === null) continue;
+    const [, tag, mode = '', sha = '', stage = '', path = ''] = match;
+    if (tag === 'R') gone.add(path);
+    else if (tag === 'C') changed.add(path);
+    else indexed.set(path, { mode, sha, stage });
+  }
   const clean = new Map<string, string>();
   const toRead = new Set(untracked);
-  for (const entry of indexed) {
-    const match = /^(\d+) ([0-9a-f]+) (\d)\t(.+)$/s.exec(entry);
-    const [, mode, sha = '', stage, path = ''] = match ?? [];
+  for (const [path, { mode, sha, stage }] of indexed) {
     // Symbolic links (120000) and submodules (160000) are not files of this repository.
     if (gone.has(path) || (mode !== '100644' && mode !== '100755')) continue;
     if (stage === '0' && !changed.has(path)) clean.set(path, sha);
@@ -118,7 +151,7 @@ export async function workingTreeSnapshot(top: string): Promise<RepoSnapshot> {
   );
   const blobs = new Map(clean);
   for (const [path, content] of texts) blobs.set(path, gitBlobId(content));
-  return {
+  const snapshot: RepoSnapshot = {
     blobs,
     async read(path) {
       const content = texts.get(path);
@@ -127,4 +160,5 @@ export async function workingTreeSnapshot(top: string): Promise<RepoSnapshot> {
       return readFile(join(top, path), 'utf8');
     },
   };
+  return { snapshot, untracked };
 }
