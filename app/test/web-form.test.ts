@@ -1,6 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../server/create-server.ts';
 import {
@@ -14,6 +15,7 @@ import {
   type Store,
 } from '#platform';
 import { findTicket, ticketMessages } from '#domains/support';
+import { accessibilityViolations, launchChromium, screenshotDifference } from '../../test/support/browser.ts';
 import { testDatabaseUrl, uniqueName } from '../../test/support/servers.ts';
 
 const log = createLogger('silent');
@@ -133,10 +135,7 @@ describe('the support web form in a browser', () => {
   let base: string;
   beforeAll(async () => {
     base = await server.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();
@@ -174,4 +173,59 @@ describe('the support web form in a browser', () => {
     });
     await page.close();
   });
+
+  it('works with JavaScript off: the form posts, errors and confirms as plain HTML', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${base}/support`);
+    await page.getByLabel('Your email address').fill('ada@example.com');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    await page.getByLabel('Subject').fill('No JavaScript here');
+    await page.getByLabel('Message').fill('Sent from a browser with scripts off.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { name: 'We have your request' }).waitFor();
+    const reference = (await page.locator('#ticket-reference').innerText()).trim();
+    expect(await findTicket(store, reference)).toMatchObject({ channel: 'web', subject: 'No JavaScript here' });
+    await context.close();
+  });
+
+  it('passes axe (WCAG 2.1 AA) on the form, its error page and its confirmation', async () => {
+    // The pages' CSP allows no script at all; only axe's own is let in, for the test.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/support`);
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByLabel('Your email address').fill('lin@example.com');
+    await page.getByLabel('Subject').fill('Accessible?');
+    await page.getByLabel('Message').fill('Checking the confirmation page.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { name: 'We have your request' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('the accessibility check finds what it should: an image without a text alternative', async () => {
+    const page = await browser.newPage();
+    await page.setContent('<!doctype html><html lang="en"><title>t</title><main><img src="data:,"></main></html>');
+    expect(await accessibilityViolations(page)).toEqual([expect.stringMatching(/^image-alt \(critical\)/)]);
+    await page.close();
+  });
+
+  it('looks as its committed screenshots do: the form and its error page', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 });
+    await page.goto(`${base}/support`);
+    expect(await screenshotDifference(page, screenshot('support-form.png'))).toBeUndefined();
+    await page.getByLabel('Your email address').fill('grace@example');
+    await page.getByLabel('Subject').fill('Export is empty');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    expect(await screenshotDifference(page, screenshot('support-form-errors.png'))).toBeUndefined();
+    await page.close();
+  });
 });
+
+const screenshot = (name: string) => fileURLToPath(new URL(`screenshots/${name}`, import.meta.url));
