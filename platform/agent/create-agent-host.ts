@@ -29,6 +29,7 @@ import {
   type AgentServices,
 } from './create-agent-context.ts';
 import type { AgentDefinition, EventHandler } from './define-agent.ts';
+import { grantServices } from './grant-capabilities.ts';
 import { checkInterval, loadAgentDefinition } from './load-agent-definition.ts';
 import { loadManifests } from './load-manifests.ts';
 import { createScheduleRunner, type ScheduleRunner } from './run-schedules.ts';
@@ -117,8 +118,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     bus,
     store,
     metrics,
-    github: opts.github,
-    llm,
+    ...grantServices(manifest, { github: opts.github, llm, metrics }),
     log: log.child({ agent: manifest.id }),
   });
   const running = new Map<string, HostedAgent>();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { assertPatternValid, assertEventTypeValid } from '../bus/envelope.ts';
+import { capabilityPattern } from './capabilities.ts';
 
 const validBy = (check: (v: string) => unknown) => (v: string) => {
   try {
@@ -39,8 +40,9 @@ export const manifestSchema = z.strictObject({
     .default([]),
   capabilities: z
     .array(
-      z.string().regex(/^[a-z][a-z0-9-]*(:[a-z0-9_-]+)+$/, {
-        error: 'expected "<resource>:<scope>", e.g. "github:checks:write"',
+      z.string().regex(capabilityPattern, {
+        error:
+          'expected "github:<permission>:read|write" (e.g. "github:checks:write"), "llm:complete" or "store:read|write"',
       }),
     )
     .default([]),

@@ -28,6 +28,12 @@ export const errors = defineErrors({
   },
   WOW_ERR_EVENT_INVALID: { message: 'Event is not a valid CloudEvent: {problems}', retryable: false, status: 400 },
   WOW_ERR_EVENT_TYPE: { message: 'Event type "{type}" is invalid: {expected}', retryable: false, status: 400 },
+  WOW_ERR_CAPABILITY_MISSING: {
+    message:
+      'Agent "{agent}" used {what} without the capability: add "{capability}" to `capabilities` in its agent.yml.',
+    retryable: false,
+    status: 403,
+  },
   WOW_ERR_EVENT_UNDECLARED: {
     message: 'Agent "{agent}" published "{type}", which its agent.yml does not list in `emits`. Add it there.',
     retryable: false,

@@ -5,6 +5,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
 import { createLogger, type Logger } from '../log/logger.ts';
+import { createRestrictedInstallationAuth } from './restricted-installation-auth.ts';
 import {
   decideRateLimitRetry,
   defaultGitHubRequestPolicy,
@@ -31,6 +32,8 @@ export interface GitHubAppAuth {
   appId: string;
   privateKey: string;
   installationId?: number;
+  /** With an installation: its tokens carry only these permissions (an agent's grants). */
+  permissions?: Record<string, 'read' | 'write'> | undefined;
 }
 
 export interface GitHubClientOptions {
@@ -89,14 +92,24 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     log,
     ...(app === undefined
       ? { auth: options.auth }
-      : {
-          authStrategy: createAppAuth,
-          auth: {
-            appId: app.appId,
-            privateKey: app.privateKey,
-            ...(app.installationId === undefined ? {} : { installationId: app.installationId }),
-          },
-        }),
+      : app.installationId !== undefined && app.permissions !== undefined
+        ? {
+            authStrategy: createRestrictedInstallationAuth,
+            auth: {
+              appId: app.appId,
+              privateKey: app.privateKey,
+              installationId: app.installationId,
+              permissions: app.permissions,
+            },
+          }
+        : {
+            authStrategy: createAppAuth,
+            auth: {
+              appId: app.appId,
+              privateKey: app.privateKey,
+              ...(app.installationId === undefined ? {} : { installationId: app.installationId }),
+            },
+          }),
     ...(options.fetch === undefined ? {} : { request: { fetch: options.fetch } }),
     throttle: {
       id: app === undefined ? 'token' : `installation-${app.installationId ?? 'app'}`,

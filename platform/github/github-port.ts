@@ -16,6 +16,8 @@ export interface GitHubPort {
   forInstallation(installationId: number): GitHubClient;
   /** The installation on `owner/repo`, for work that no webhook started (a ticket from email). */
   forRepository(owner: string, repo: string): Promise<GitHubClient>;
+  /** The same installations through tokens that carry only these permissions (an agent's grants). */
+  withPermissions(permissions: Record<string, 'read' | 'write'>): GitHubPort;
 }
 
 export interface GitHubPortOptions {
@@ -31,12 +33,10 @@ export interface GitHubPortOptions {
 }
 
 export function createGitHubPort(options: GitHubPortOptions): GitHubPort {
-  const clients = new Map<number, GitHubClient>();
-  const installations = new Map<string, Promise<number>>();
   const { appId, privateKey, apiUrl } = options.credentials;
-  const clientFor = (installationId: number | undefined) =>
+  const clientFor = (installationId: number | undefined, permissions?: Record<string, 'read' | 'write'>) =>
     createGitHubClient({
-      auth: { appId, privateKey, ...(installationId === undefined ? {} : { installationId }) },
+      auth: { appId, privateKey, ...(installationId === undefined ? {} : { installationId, permissions }) },
       baseUrl: apiUrl,
       fetch: options.fetch,
       log: options.log,
@@ -45,28 +45,34 @@ export function createGitHubPort(options: GitHubPortOptions): GitHubPort {
     });
   // Authenticated as the App itself (a JWT): only to find an installation.
   const asApp = clientFor(undefined);
-  const port: GitHubPort = {
-    forInstallation(installationId) {
-      let client = clients.get(installationId);
-      if (client === undefined) {
-        client = clientFor(installationId);
-        clients.set(installationId, client);
-      }
-      return client;
-    },
-    async forRepository(owner, repo) {
-      const key = `${owner}/${repo}`;
-      let id = installations.get(key);
-      if (id === undefined) {
-        id = asApp.request('GET /repos/{owner}/{repo}/installation', { owner, repo }).then((r) => r.data.id);
-        installations.set(key, id);
-        // A failed look-up (the App not installed yet) is asked again next time.
-        id.catch(() => installations.delete(key));
-      }
-      return port.forInstallation(await id);
-    },
+  const installations = new Map<string, Promise<number>>();
+  const portWith = (permissions: Record<string, 'read' | 'write'> | undefined): GitHubPort => {
+    const clients = new Map<number, GitHubClient>();
+    const port: GitHubPort = {
+      forInstallation(installationId) {
+        let client = clients.get(installationId);
+        if (client === undefined) {
+          client = clientFor(installationId, permissions);
+          clients.set(installationId, client);
+        }
+        return client;
+      },
+      async forRepository(owner, repo) {
+        const key = `${owner}/${repo}`;
+        let id = installations.get(key);
+        if (id === undefined) {
+          id = asApp.request('GET /repos/{owner}/{repo}/installation', { owner, repo }).then((r) => r.data.id);
+          installations.set(key, id);
+          // A failed look-up (the App not installed yet) is asked again next time.
+          id.catch(() => installations.delete(key));
+        }
+        return port.forInstallation(await id);
+      },
+      withPermissions: (subset) => portWith(subset),
+    };
+    return port;
   };
-  return port;
+  return portWith(undefined);
 }
 
 /** A GitHub webhook delivery as the App's door writes it to the bus (`github.<event>.<action>`). */

@@ -13,7 +13,12 @@ export interface HttpObserver {
  * labels stay few): a webhook whose signature fails, a ticket API call with an unknown or
  * revoked key, an agent emitting an event its manifest does not declare.
  */
-export const securityViolationKinds = ['webhook_signature', 'api_key', 'undeclared_event'] as const;
+export const securityViolationKinds = [
+  'webhook_signature',
+  'api_key',
+  'undeclared_event',
+  'capability_missing',
+] as const;
 export type SecurityViolationKind = (typeof securityViolationKinds)[number];
 
 /** A gauge whose series are read when Prometheus scrapes, e.g. from the database. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { graphqlProblems } from './github-graphql.ts';
-import { matchOperation, requestProblems } from './github-openapi.ts';
+import { matchOperation, requestProblems, type MatchedOperation } from './github-openapi.ts';
 
 const exec = promisify(execFile);
 
@@ -48,6 +48,14 @@ export interface GitHubDouble {
   readonly roles: Map<string, 'none' | 'read' | 'triage' | 'write' | 'maintain' | 'admin'>;
   /** Answer writes as GitHub does for a fork pull request's read-only GITHUB_TOKEN. */
   readOnly: boolean;
+  /** What the App is granted on its installations (app.yml's `default_permissions`). */
+  appPermissions: Record<string, 'read' | 'write'>;
+  /**
+   * Installation tokens as minted, with the permissions each carries. A token asked for with
+   * a `permissions` subset carries only those, and a request it authorizes outside them is
+   * refused as GitHub refuses it (403, "Resource not accessible by integration").
+   */
+  readonly tokens: { token: string; installationId: number; permissions: Record<string, 'read' | 'write'> }[];
   /**
    * Answers the next `times` requests (to `route`, when given) as GitHub does under load,
    * before anything else is looked at: a secondary rate limit (403, or 429, with its
@@ -170,6 +178,16 @@ export function createGitHubDouble(): GitHubDouble {
     roles: new Map(),
     membersReadable: true,
     readOnly: false,
+    appPermissions: {
+      checks: 'write',
+      contents: 'write',
+      issues: 'write',
+      members: 'read',
+      metadata: 'read',
+      pull_requests: 'write',
+      statuses: 'write',
+    },
+    tokens: [],
     failNext: (trouble, opts = {}) =>
       void troubles.push({ trouble, route: opts.route, times: opts.times ?? 1, retryAfter: opts.retryAfter ?? 1 }),
     addRepo: (repo) => void repos.set(`${repo.owner}/${repo.repo}`, repo),
@@ -202,6 +220,16 @@ export function createGitHubDouble(): GitHubDouble {
     double.violations.push(...problems.map((p) => `${match.route}: ${p}`));
     double.calls.push({ route: match.route, params: match.params, query: url.searchParams, body });
     if (problems.length > 0) return json(422, { message: 'Validation Failed', errors: problems });
+    if (match.route === 'POST /app/installations/{installation_id}/access_tokens')
+      return mintToken(double, Number(match.params.installation_id), body as { permissions?: Record<string, string> });
+    const token = /^token (\S+)$/.exec(new Headers(init?.headers).get('authorization') ?? '')?.[1];
+    const carried = double.tokens.find((t) => t.token === token)?.permissions;
+    if (carried !== undefined && !permitted(carried, match, method))
+      return json(403, {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '403',
+      });
     if (double.readOnly && method !== 'GET')
       return json(403, {
         message: 'Resource not accessible by integration',
@@ -220,6 +248,65 @@ export function createGitHubDouble(): GitHubDouble {
     );
   };
   return double;
+}
+
+/**
+ * An installation token, as GitHub mints one: with the App's whole grant, or the subset
+ * asked for; a permission the App does not hold (or a level above it) is refused (422).
+ */
+function mintToken(
+  double: GitHubDouble,
+  installationId: number,
+  body: { permissions?: Record<string, string> } | undefined,
+): Response {
+  const asked = body?.permissions;
+  const rank = { read: 1, write: 2 } as const;
+  const permissions: Record<string, 'read' | 'write'> = {};
+  for (const [name, level] of Object.entries(asked ?? double.appPermissions)) {
+    const held = double.appPermissions[name];
+    if (held === undefined || (level !== 'read' && level !== 'write') || rank[level] > rank[held])
+      return json(422, {
+        message: 'The permissions requested are not granted to this installation.',
+        documentation_url: 'https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app',
+        status: '422',
+      });
+    permissions[name] = level;
+  }
+  const token = `ghs_double${installationId}_${double.tokens.length + 1}`;
+  double.tokens.push({ token, installationId, permissions });
+  return json(201, {
+    token,
+    expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+    permissions,
+    repository_selection: 'all',
+  });
+}
+
+/**
+ * Which permission an operation needs, from the category GitHub's description files it
+ * under (its `x-github` extension), as GitHub's "Permissions required for GitHub Apps" page
+ * lists them; reads need read, everything else write. Issue comments and labels work on
+ * pull requests too, so either permission serves.
+ */
+const permissionsByCategory: Record<string, string[]> = {
+  'repos/repos': ['metadata'],
+  'collaborators/collaborators': ['metadata'],
+  'repos/contents': ['contents'],
+  'commits/commits': ['contents'],
+  git: ['contents'],
+  checks: ['checks'],
+  issues: ['issues', 'pull_requests'],
+  pulls: ['pull_requests'],
+  deployments: ['deployments'],
+  'teams/members': ['members'],
+};
+
+function permitted(carried: Record<string, 'read' | 'write'>, match: MatchedOperation, method: string): boolean {
+  const { category = '', subcategory = '' } =
+    (match.operation as { 'x-github'?: { category?: string; subcategory?: string } })['x-github'] ?? {};
+  const needed = permissionsByCategory[`${category}/${subcategory}`] ?? permissionsByCategory[category];
+  if (needed === undefined) return true;
+  return needed.some((name) => carried[name] === 'write' || (method === 'GET' && carried[name] === 'read'));
 }
 
 function limitProblems(route: string, body: unknown): string[] {
@@ -290,13 +377,6 @@ async function answer(
     GIT_COMMITTER_EMAIL: 'noreply@github.com',
   };
   switch (route) {
-    case 'POST /app/installations/{installation_id}/access_tokens':
-      return json(201, {
-        token: `ghs_double${params.installation_id ?? ''}`,
-        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-        permissions: { checks: 'write' },
-        repository_selection: 'all',
-      });
     case 'GET /repos/{owner}/{repo}/contents/{path}': {
       if (repo === undefined) return json(404, { message: 'Not Found' });
       const sha = await resolve(query.get('ref') ?? 'HEAD');

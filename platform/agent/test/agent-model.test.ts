@@ -80,9 +80,12 @@ export default defineAgent({
 });
 `,
   },
-  // A GitHub delivery: ctx.github is the installation's client.
+  // A GitHub delivery: ctx.github is the installation's client, limited to its capabilities.
   hub: {
-    'agent.yml': manifest('hub', 'wakesOn: [github.issues.*]\n'),
+    'agent.yml': manifest(
+      'hub',
+      'wakesOn: [github.issues.*]\ncapabilities: [github:issues:write, github:contents:read]\n',
+    ),
     'src/index.ts': `import { defineAgent } from '#platform';
 
 export default defineAgent({
@@ -90,6 +93,29 @@ export default defineAgent({
     'github.issues.*': {
       async handle(ctx) {
         return { client: (ctx.github as unknown as { name?: string } | undefined)?.name ?? null };
+      },
+    },
+  },
+});
+`,
+  },
+  // Declares no capability, then reaches for GitHub and the model anyway.
+  nosy: {
+    'agent.yml': manifest('nosy', 'wakesOn: [github.issues.*]\n'),
+    'src/index.ts': `import { defineAgent } from '#platform';
+
+export default defineAgent({
+  on: {
+    'github.issues.*': {
+      async handle(ctx) {
+        const codes = [];
+        for (const attempt of [
+          () => ctx.github?.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' }),
+          () => ctx.githubApp?.forRepository('o', 'r').then((c) => c.paginate('GET /repos/{owner}/{repo}/issues', { owner: 'o', repo: 'r' })),
+          () => ctx.llm?.complete({ system: 's', user: 'u' }),
+        ])
+          codes.push(await Promise.resolve(attempt()).then(() => 'allowed', (err) => err.code));
+        return { codes, model: ctx.llm?.model ?? null };
       },
     },
   },
@@ -294,14 +320,19 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
     expect(schema.safeParse({ name: 'issues', payload: 'not an object' }).success).toBe(false);
   });
 
-  it("gives a GitHub delivery's handler that installation's client", async () => {
+  it("gives a GitHub delivery's handler that installation's client, with only the permissions it declares", async () => {
     const asked: number[] = [];
+    const permissions: unknown[] = [];
     const github: GitHubPort = {
       forInstallation: (id) => {
         asked.push(id);
         return { name: `installation ${id}` } as unknown as GitHubClient;
       },
       forRepository: () => Promise.reject(new Error('not asked')),
+      withPermissions: (subset) => {
+        permissions.push(subset);
+        return github;
+      },
     };
     const { bus } = await host(['hub'], { github });
     const reply = await bus.request(
@@ -317,6 +348,7 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
     );
     expect(reply).toEqual({ client: 'installation 77' });
     expect(asked).toEqual([77]);
+    expect(permissions).toEqual([{ issues: 'write', contents: 'read' }]);
     expect(
       await bus.request(event('github.issues.closed', { name: 'issues', id: 'd-2', payload: { action: 'closed' } }), {
         timeoutMs: 5000,
@@ -324,6 +356,41 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
     ).toEqual({
       client: null,
     });
+  });
+
+  it('refuses GitHub and the model to an agent that declares neither, by name, and counts each refusal', async () => {
+    const installationClients: number[] = [];
+    const github: GitHubPort = {
+      forInstallation: (id) => {
+        installationClients.push(id);
+        return { name: `installation ${id}` } as unknown as GitHubClient;
+      },
+      forRepository: () => Promise.reject(new Error('not asked')),
+      withPermissions: () => github,
+    };
+    let completions = 0;
+    const llm = {
+      model: 'double-model',
+      complete: () => {
+        completions++;
+        return Promise.resolve('an answer');
+      },
+    };
+    const metrics = createMetrics({ defaultMetrics: false });
+    const { bus } = await host(['nosy'], { github, llm, metrics });
+    const reply = await bus.request(
+      event('github.issues.opened', { name: 'issues', id: 'd-9', installationId: 5, payload: { action: 'opened' } }),
+      { timeoutMs: 5000 },
+    );
+    expect(reply).toEqual({
+      codes: ['WOW_ERR_CAPABILITY_MISSING', 'WOW_ERR_CAPABILITY_MISSING', 'WOW_ERR_CAPABILITY_MISSING'],
+      model: 'double-model',
+    });
+    expect(installationClients).toEqual([]);
+    expect(completions).toBe(0);
+    expect(await metrics.registry.getSingleMetricAsString('wow_security_violations_total')).toContain(
+      'kind="capability_missing"} 3',
+    );
   });
 
   it('runs a declared schedule once per interval across runtimes, and goes on after a failed run', async () => {

@@ -1,0 +1,25 @@
+/**
+ * What an agent's `capabilities` (agent.yml) let it do, read once per agent. The context
+ * gives an agent only these: GitHub through tokens limited to the permissions it declares,
+ * the model only with `llm:complete`. Anything else it calls fails with a named error.
+ */
+export interface Grants {
+  /** GitHub App permissions, e.g. { issues: 'write' }; empty: no GitHub at all. */
+  github: Record<string, 'read' | 'write'>;
+  llm: boolean;
+}
+
+/** The forms a capability takes; the manifest's schema refuses any other. */
+export const capabilityPattern = /^(github:[a-z_]+:(read|write)|llm:complete|store:(read|write))$/;
+
+export function grantsOf(capabilities: readonly string[]): Grants {
+  const github: Record<string, 'read' | 'write'> = {};
+  for (const capability of capabilities) {
+    const [resource, permission = '', level] = capability.split(':');
+    if (resource !== 'github') continue;
+    // write includes read, as GitHub's permission levels do.
+    if (level === 'write' || github[permission] === undefined)
+      github[permission] = level === 'write' ? 'write' : 'read';
+  }
+  return { github, llm: capabilities.includes('llm:complete') };
+}
