@@ -157,6 +157,13 @@ acceptance: |
     expect(text).toContain('<<<<<<< agents/ledger-keeper now');
     expect(text).toContain("ctx.log.info({ ledger: event.id }, 'recorded');");
     expect(text).toContain(`>>>>>>> template platform-coe v${v + 2}`);
+
+    // Committed as it stands, the conflict is no longer between template versions, but
+    // --check still refuses to call the agent in step while it is marked.
+    await repo.commit('regen with a conflict left in');
+    const check = await wow(['factory', 'regen', 'ledger-keeper', '-C', repo.dir, '--check']);
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toContain("an earlier regen's conflict is still marked");
   }, 60_000);
 
   it('carries an edited answer into the files, from the answers as last rendered', async () => {

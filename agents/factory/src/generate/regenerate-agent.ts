@@ -87,6 +87,10 @@ export async function regenerateAgent(input: {
     if (before !== undefined && template.once.some((glob) => matchesGlob(p, glob))) continue;
     const merged =
       p === path ? { text: next.get(p), conflict: undefined } : mergeThreeWay(base.get(p), before, next.get(p), labels);
+    // An earlier regen's conflict left unresolved is a hand edit to the merge, so it would
+    // pass through as one: say so instead of calling the agent in step.
+    if (merged.conflict === undefined && before?.includes(`<<<<<<< ${labels.current}\n`) === true)
+      merged.conflict = `an earlier regen's conflict is still marked in ${p} (<<<<<<< … >>>>>>>); resolve it`;
     files.push({
       path: p,
       text: merged.text,
