@@ -111,6 +111,15 @@ export {
 } from './github/repository-role.ts';
 export { githubEvent, type GitHubDelivery } from './github/github-event.ts';
 export { createIdentity, type Identity } from './identity/create-identity.ts';
+export type { CapabilityReader, HeldCapabilities } from './identity/credentials/capabilities-of.ts';
+export { emitCapability, tableCapability, type CapabilityGrant } from './identity/credentials/capability-grant.ts';
+export { agentTiers, allowedCapabilities, type AgentTier } from './identity/credentials/tier-policy.ts';
+export type { CapabilityApproval } from './identity/credentials/approvals.ts';
+export type { CredentialView, CredentialsView } from './identity/credentials/show-credentials.ts';
+export type { IssuedCredentials } from './identity/credentials/issue-credentials.ts';
+export type { RenewOutcome } from './identity/credentials/renew-credentials.ts';
+export { verifyCredentialJwt, type CredentialRefusal } from './identity/credentials/verify-credential.ts';
+export { hashFolder, blobHash, type FolderHash } from './identity/attestation/tree-hash.ts';
 export { assertSubjectValid, didHostOf, didOf, subjectOf, type Subject } from './identity/did/did-web.ts';
 export { buildDidDocument } from './identity/did/did-document.ts';
 export { createDidResolver } from './identity/did/create-did-resolver.ts';

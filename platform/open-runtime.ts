@@ -78,7 +78,14 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     try {
       const backups = await scheduleBackups({ config, store, log });
       if (backups !== undefined) schedules.push(backups);
-      schedules.push(await scheduleIdentityUpkeep({ identity, store, log }));
+      schedules.push(
+        await scheduleIdentityUpkeep({
+          identity,
+          store,
+          log,
+          credentialTtlSeconds: config.identity.credentialTtlSeconds,
+        }),
+      );
     } catch (err) {
       for (const schedule of schedules) await schedule.stop({ timeoutMs: 0 });
       await relay.stop();

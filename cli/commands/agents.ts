@@ -103,6 +103,7 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
               ? undefined
               : createGitHubPort({ credentials: config.github, log, observer: runtime.metrics.github }),
           agentsDir: config.agents.dir,
+          identity: runtime.identity,
           ...(ids.length === 0 ? {} : { ids }),
         });
         await host.start();

@@ -35,6 +35,7 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
                   ? undefined
                   : createGitHubPort({ credentials: config.github, log, observer: runtime.metrics.github }),
               agentsDir: config.agents.dir,
+              identity: runtime.identity,
             });
         // Loaded here so that other commands do not pay for the HTTP stack.
         const { createServer } = await import('../../app/server/create-server.ts');

@@ -8,7 +8,10 @@ import type { AgentRelease } from '../deploy/agent-release.ts';
 import { materialiseRelease } from '../deploy/materialise-release.ts';
 import { activeVersions, deployedEventType, releaseOf } from '../deploy/version-registry.ts';
 import { createError } from '../errors/errors.ts';
+import { WowError } from '../errors/wow-error.ts';
 import type { GitHubPort } from '../github/github-port.ts';
+import { assertFolderMatches } from '../identity/attestation/assert-folder-matches.ts';
+import type { Identity } from '../identity/create-identity.ts';
 import { createLlmClient, type LlmClient } from '../llm/llm-client.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -52,6 +55,12 @@ export interface AgentHostOptions {
   releasesDir?: string;
   /** Where agents' own settings (`<ID>_*` variables) are read from. Default: the process's environment. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The platform's identities: a deployed version starts only if its files on disk hash to
+   * the tree hash of its verified attestation. Without it, to the tree hash the registry
+   * recorded.
+   */
+  identity?: Identity | undefined;
 }
 
 export interface AgentHost {
@@ -256,6 +265,12 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
 
   const loadRelease = async (release: AgentRelease): Promise<HostedAgent> => {
     const dir = await materialiseRelease({ releasesDir, agentsDir: opts.agentsDir, release });
+    // The copy on disk may be older than this process and changed since: it must be the attested code.
+    const expected =
+      opts.identity === undefined
+        ? release.treeHash
+        : await opts.identity.attestedTreeHash(release.agentId, release.treeHash);
+    await assertFolderMatches({ agentId: release.agentId, dir, expected, files: release.files });
     return {
       services: servicesFor(release.manifest),
       definition: await loadAgentDefinition(release.manifest, dir),
@@ -272,7 +287,8 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       if (release === undefined) throw new Error(`version ${treeHash} is not in the registry`);
       return await loadRelease(release);
     } catch (err) {
-      failed.add(`${id}@${treeHash}`);
+      // A KMS that could not attest it for now (retryable) is asked again on the next tick.
+      if (!(err instanceof WowError && err.retryable)) failed.add(`${id}@${treeHash}`);
       log.error(
         { agent: id, treeHash, err },
         'the Active version failed to load here; the agent keeps running what it ran',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertPatternValid, assertEventTypeValid } from '../bus/envelope.ts';
 import { capabilityPattern } from './capabilities.ts';
+import { agentTiers } from '../identity/credentials/tier-policy.ts';
 
 const validBy = (check: (v: string) => unknown) => (v: string) => {
   try {
@@ -24,6 +25,8 @@ export const manifestSchema = z.strictObject({
     .string()
     .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: 'expected a semantic version, e.g. "1.0.0"' }),
   description: z.string().min(1, { error: 'expected one sentence on what the agent does' }),
+  // Decides which capabilities are issued without an approver (platform/identity/credentials/tier-policy.ts).
+  tier: z.enum(agentTiers, { error: `expected one of ${agentTiers.join(', ')}` }).optional(),
   wakesOn: z
     .array(
       z.string().refine(validBy(assertPatternValid), {

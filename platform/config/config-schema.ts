@@ -123,6 +123,7 @@ export const envSchema = z.object({
   IDENTITY_ROTATION_SECONDS: int(0, 10 * 365 * 86_400, 90 * 86_400),
   IDENTITY_KEY_GRACE_SECONDS: int(60, 10 * 365 * 86_400, 7 * 86_400),
   IDENTITY_KEY_PUBLISH_SECONDS: int(0, 86_400, 300),
+  IDENTITY_CREDENTIAL_TTL_SECONDS: int(60, 7 * 86_400, 3600),
   WEBHOOK_SECRET: z.preprocess(
     emptyAsUndefined,
     z

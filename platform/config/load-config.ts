@@ -57,6 +57,8 @@ export interface IdentitySettings {
   graceSeconds: number;
   /** A new key is in the DID document this long before it signs (what verifiers may cache a document for). */
   publishSeconds: number;
+  /** How long an agent's capability and attestation credentials live; they are renewed when half of it is left. */
+  credentialTtlSeconds: number;
 }
 
 export interface LocalKmsSettings {
@@ -193,6 +195,7 @@ function identitySettings(e: Env): IdentitySettings {
     rotationSeconds: e.IDENTITY_ROTATION_SECONDS,
     graceSeconds: e.IDENTITY_KEY_GRACE_SECONDS,
     publishSeconds: e.IDENTITY_KEY_PUBLISH_SECONDS,
+    credentialTtlSeconds: e.IDENTITY_CREDENTIAL_TTL_SECONDS,
   };
 }
 

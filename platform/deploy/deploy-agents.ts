@@ -27,7 +27,10 @@ export interface DeployOptions {
   source?: string;
   /** Called as each agent reaches its outcome, for progress output. */
   onOutcome?: (outcome: DeployOutcome) => void;
-  /** Gives the platform and each agent that runs a DID and a key if it has none (`wow deploy` always does). */
+  /**
+   * Gives the platform and each agent that runs a DID and a key if it has none, and each
+   * deployed version its capability credential and attestation (`wow deploy` always does).
+   */
   identity?: Identity;
 }
 
@@ -94,8 +97,12 @@ async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: st
       ? {}
       : { did: (await opts.identity.ensure(release.agentId, { actor: 'wow deploy' })).did };
   const active = await activeVersionOf(store, release.agentId);
-  if (active?.treeHash === release.treeHash)
-    return { ...base, outcome: 'unchanged', previousTreeHash: active.treeHash, ...(await identity()) };
+  if (active?.treeHash === release.treeHash) {
+    const did = await identity();
+    // Deployed before credentials existed, or they lapsed while nothing ran: issued now.
+    await opts.identity?.credentials.ensure(release.agentId, { actor: 'wow deploy' });
+    return { ...base, outcome: 'unchanged', previousTreeHash: active.treeHash, ...did };
+  }
 
   await recordDraft(store, release);
   let dir: string | undefined;
@@ -115,6 +122,9 @@ async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: st
   // Before it is Active: a runtime that loads the version finds its identity there.
   const did = await identity();
   const deployed = await activateVersion(store, release.agentId, release.treeHash, opts.source ?? 'wow/deploy');
+  // The new version's capability credential and the attestation of its tree hash; until
+  // they exist a runtime that loads it issues them itself (attestedTreeHash).
+  await opts.identity?.credentials.ensure(release.agentId, { actor: 'wow deploy', force: true });
   log.info(
     {
       agent: release.agentId,

@@ -3,6 +3,12 @@ import type { DIDDocument, Resolver } from 'did-resolver';
 import type { IdentitySettings } from '../config/load-config.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Store } from '../store/store.ts';
+import { attestedTreeHash } from './attestation/attested-tree-hash.ts';
+import { approveCapability } from './credentials/approve-capability.ts';
+import type { CapabilityApproval } from './credentials/approvals.ts';
+import { createCapabilityReader, type CapabilityReader } from './credentials/capabilities-of.ts';
+import type { IssuedCredentials } from './credentials/issue-credentials.ts';
+import { ensureCredentials, renewDueCredentials, type RenewOutcome } from './credentials/renew-credentials.ts';
 import { createDidResolver } from './did/create-did-resolver.ts';
 import { buildDidDocument } from './did/did-document.ts';
 import { assertSubjectValid, didHostOf, didOf } from './did/did-web.ts';
@@ -21,7 +27,7 @@ import { verifyJwt, type VerifiedJwt, type VerifyJwtOptions } from './verify-jwt
  * and JWTs signed and verified with them. A subject is "platform" or an agent id; every
  * method checks it.
  */
-export interface Identity {
+export interface Identity extends CapabilityReader {
   /** The did:web host every DID here is under. */
   readonly host: string;
   /** Resolves this platform's DIDs from the database (and no other DID). */
@@ -43,6 +49,27 @@ export interface Identity {
     payload: Omit<JWTPayload, 'iss' | 'aud' | 'iat' | 'exp'>,
     opts: SignJwtOptions,
   ): Promise<string>;
+  /** Capability and attestation credentials of deployed agent versions, issued by the platform's DID. */
+  readonly credentials: {
+    /**
+     * Gives the agent's Active version live credentials if it lacks them or they are due
+     * (`force`: new ones regardless). False when the agent has no Active version.
+     */
+    ensure(agentId: string, opts: { actor: string; force?: boolean }): Promise<boolean>;
+    /** Renews every Active version's credentials that are due (the upkeep schedule calls it). */
+    renewDue(opts: { actor: string }): Promise<RenewOutcome>;
+    /** Approves a declared capability beyond the agent's tier and issues credentials that hold it. */
+    approve(
+      agentId: string,
+      capability: string,
+      opts: { by: string; reason?: string; via: string },
+    ): Promise<{ approval: CapabilityApproval; issued: IssuedCredentials }>;
+  };
+  /**
+   * The tree hash the platform's live, verified attestation gives the agent's version
+   * `treeHash` (issuing it first if missing or due); WOW_ERR_ATTESTATION otherwise.
+   */
+  attestedTreeHash(agentId: string, treeHash: string): Promise<string>;
   /** `verifyJwt` with this platform's resolver and clock unless given others. */
   verifyJwt(
     jwt: string,
@@ -70,7 +97,9 @@ export async function createIdentity(opts: {
     log: opts.log,
   };
   const resolver = createDidResolver({ db: opts.store, host, clock });
+  const reader = createCapabilityReader(ctx, resolver);
   return {
+    ...reader,
     host,
     resolver,
     kms: ctx.kms,
@@ -94,6 +123,13 @@ export async function createIdentity(opts: {
     retireExpired: (o) => retireExpiredKeys(ctx, o),
     show: async (subject) => showIdentity(ctx, assertSubjectValid(subject)),
     signJwt: async (subject, payload, o) => signJwt(ctx, assertSubjectValid(subject), payload, o),
+    credentials: {
+      ensure: async (agentId, o) => ensureCredentials(ctx, assertSubjectValid(agentId), o),
+      renewDue: (o) => renewDueCredentials(ctx, o),
+      approve: async (agentId, capability, o) => approveCapability(ctx, assertSubjectValid(agentId), capability, o),
+    },
+    attestedTreeHash: async (agentId, treeHash) =>
+      attestedTreeHash(ctx, resolver, assertSubjectValid(agentId), treeHash),
     verifyJwt: (jwt, o) => verifyJwt(jwt, { ...o, resolver: o.resolver ?? resolver, now: o.now ?? clock() }),
   };
 }

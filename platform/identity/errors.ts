@@ -35,6 +35,28 @@ export const errors = defineErrors({
     status: 409,
   },
   WOW_ERR_JWT_INVALID: { message: 'The JWT is refused ({reason}): {problem}', retryable: false, status: 401 },
+  WOW_ERR_CREDENTIAL_INVALID: {
+    message: 'The credential is refused ({reason}): {problem}',
+    retryable: false,
+    status: 401,
+  },
+  WOW_ERR_CAPABILITY_APPROVAL: {
+    message: 'Cannot approve {capability} for {agent}: {problem}',
+    retryable: false,
+    status: 409,
+  },
+  WOW_ERR_ATTESTATION: {
+    message:
+      'Refusing to start {agent} version {treeHash}: {problem}. Redeploy it (`wow deploy {agent}`), which attests it again.',
+    retryable: false,
+    status: 409,
+  },
+  WOW_ERR_ATTESTATION_MISMATCH: {
+    message:
+      'Refusing to start {agent}: its files on disk hash to {actual}, not the attested {expected} ({files}). Someone or something changed the deployed copy; delete it under the releases folder and the runtime writes it again from the registry.',
+    retryable: false,
+    status: 409,
+  },
 });
 
 export const { createError } = errors;

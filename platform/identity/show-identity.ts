@@ -1,9 +1,10 @@
 import { didOf, type Subject } from './did/did-web.ts';
+import { showCredentials, type CredentialsView } from './credentials/show-credentials.ts';
 import type { IdentityContext } from './identity-context.ts';
 import { keyStateAt, listKeyEvents, listKeys, type KeyEvent, type KeyState } from './identity-keys.ts';
 import type { KmsDriver } from './kms/kms.ts';
 
-export interface IdentityView {
+export interface IdentityView extends CredentialsView {
   subject: Subject;
   did: string;
   keys: Array<{
@@ -21,7 +22,10 @@ export interface IdentityView {
   history: Array<{ kid: string; event: KeyEvent; at: Date; actor: string; reason: string }>;
 }
 
-/** The subject's DID, every key it has had with its state now, and the audit trail; undefined if it has none. */
+/**
+ * The subject's DID, every key it has had with its state now, and the audit trail; for an
+ * agent also its credentials, attestation and approvals. Undefined if it has no key.
+ */
 export async function showIdentity(ctx: IdentityContext, subject: Subject): Promise<IdentityView | undefined> {
   const keys = await listKeys(ctx.db, subject);
   if (keys.length === 0) return undefined;
@@ -45,5 +49,8 @@ export async function showIdentity(ctx: IdentityContext, subject: Subject): Prom
       kid: `${did}#${fragment}`,
       ...entry,
     })),
+    ...(subject === 'platform'
+      ? { credentials: [], attestation: null, approvals: [] }
+      : await showCredentials(ctx, subject)),
   };
 }

@@ -1,0 +1,70 @@
+import { didOf } from '../did/did-web.ts';
+import type { IdentityContext } from '../identity-context.ts';
+import { signingKeyOf } from '../identity-keys.ts';
+import { activeAgentVersion, activeAgentVersions, type ActiveAgentVersion } from './active-versions.ts';
+import { activeCredentialOf, type CredentialKind } from './credential-records.ts';
+import { issueCredentials } from './issue-credentials.ts';
+
+/**
+ * Whether the agent's credentials must be issued again: one is missing, speaks of another
+ * version, has less than half its life left, or was signed by a platform key that no
+ * longer signs (a rotation: what the old key signed is renewed before its grace ends).
+ */
+async function renewalDue(ctx: IdentityContext, version: ActiveAgentVersion): Promise<boolean> {
+  const now = ctx.clock();
+  const key = await signingKeyOf(ctx.db, 'platform', now);
+  const kid = key === undefined ? undefined : `${didOf(ctx.host, 'platform')}#${key.fragment}`;
+  const halfLife = (ctx.settings.credentialTtlSeconds * 1000) / 2;
+  for (const kind of ['capability', 'attestation'] satisfies CredentialKind[]) {
+    const current = await activeCredentialOf(ctx.db, version.agentId, kind);
+    if (
+      current === undefined ||
+      current.treeHash !== version.treeHash ||
+      current.kid !== kid ||
+      current.expiresAt.getTime() - now.getTime() < halfLife
+    )
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Gives the agent's Active version live credentials if it lacks them (or they are due);
+ * `force` issues new ones regardless (a deploy, an approval). False when the agent has no
+ * Active version: an agent run from its folder, never deployed, has no version to attest.
+ */
+export async function ensureCredentials(
+  ctx: IdentityContext,
+  agentId: string,
+  opts: { actor: string; force?: boolean },
+): Promise<boolean> {
+  const version = await activeAgentVersion(ctx.db, agentId);
+  if (version === undefined) return false;
+  if (opts.force === true || (await renewalDue(ctx, version))) await issueCredentials(ctx, version, opts);
+  return true;
+}
+
+export interface RenewOutcome {
+  renewed: string[];
+  /** Agents whose renewal failed (the KMS unreachable, …): tried again on the next run. */
+  failed: Array<{ agentId: string; error: string }>;
+}
+
+/** Renews the credentials of every Active version that is due; one agent's failure does not stop the others. */
+export async function renewDueCredentials(ctx: IdentityContext, opts: { actor: string }): Promise<RenewOutcome> {
+  const outcome: RenewOutcome = { renewed: [], failed: [] };
+  for (const version of await activeAgentVersions(ctx.db)) {
+    try {
+      if (!(await renewalDue(ctx, version))) continue;
+      await issueCredentials(ctx, version, opts);
+      outcome.renewed.push(version.agentId);
+    } catch (err) {
+      ctx.log.error(
+        { err, agent: version.agentId },
+        'identity: could not renew credentials; tried again on the next run',
+      );
+      outcome.failed.push({ agentId: version.agentId, error: (err as Error).message });
+    }
+  }
+  return outcome;
+}
