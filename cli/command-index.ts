@@ -56,7 +56,7 @@ export const commandIndex: readonly IndexedCommand[] = [
   },
   {
     name: 'identity',
-    summary: "DIDs and signing keys: show the platform's or an agent's, rotate them",
+    summary: "DIDs, keys and credentials: show the platform's or an agent's, rotate keys, approve capabilities",
     load: async () => (await import('./commands/identity.ts')).registerIdentityCommands,
   },
   {

@@ -44,7 +44,48 @@ function showText(view: IdentityView): string {
       view.history.map((h) => [day(h.at), fragment(h.kid), h.event, h.actor, h.reason]),
       'no history',
     ),
+    ...(view.subject === 'platform' ? [] : credentialsText(view)),
   ].join('');
+}
+
+/** An agent's credentials, its attestation and the approvals it was given. */
+function credentialsText(view: IdentityView): string[] {
+  const attested =
+    view.attestation === null
+      ? 'no attestation yet: deploy the agent (`wow deploy`)'
+      : `tree ${view.attestation.treeHash}, ${view.attestation.status} until ${day(view.attestation.expiresAt)} (${view.attestation.id})`;
+  const withheld = view.credentials.find((c) => c.kind === 'capability' && c.status === 'active')?.withheld ?? [];
+  return [
+    '\n',
+    formatTable(
+      ['CREDENTIAL', 'KIND', 'STATUS', 'ISSUED', 'EXPIRES', 'GRANTS'],
+      view.credentials.map((c) => [
+        c.id,
+        c.kind,
+        c.status,
+        day(c.issuedAt),
+        day(c.expiresAt),
+        c.kind === 'attestation' ? `tree ${c.treeHash.slice(0, 12)}` : c.capabilities.join(' ') || '-',
+      ]),
+      'no credentials: deploy the agent (`wow deploy`)',
+    ),
+    `\nAttestation: ${attested}\n`,
+    ...(withheld.length === 0
+      ? []
+      : [
+          `Waiting for approval (beyond its tier): ${withheld.join(', ')}; \`wow identity approve ${view.subject} <capability> --by <login>\`\n`,
+        ]),
+    ...(view.approvals.length === 0
+      ? []
+      : [
+          '\n',
+          formatTable(
+            ['APPROVED', 'CAPABILITY', 'BY', 'VIA', 'WHY'],
+            view.approvals.map((a) => [day(a.approvedAt), a.capability, a.approvedBy, a.via, a.reason]),
+            'no approvals',
+          ),
+        ]),
+  ];
 }
 
 export function registerIdentityCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
@@ -54,9 +95,14 @@ export function registerIdentityCommands(program: Command, io: CliIo, setCode: (
 
   identity
     .command('show')
-    .description("Print a DID with each of its keys' state (published, active, verifying, retired), dates and history")
+    .description(
+      "Print a DID with each of its keys' state (published, active, verifying, retired), dates and history; for an agent also its credentials (capabilities, issued, expiry, status), attestation and approvals",
+    )
     .argument('<subject>', '"platform" or an agent id')
-    .option('--json', 'print { subject, did, keys, history } as JSON')
+    .option(
+      '--json',
+      'print { subject, did, keys, history, credentials, attestation, approvals } as JSON; each credential carries its JWT',
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 shown, 1 no identity yet (deploy the agent or start the platform), 2 bad usage.',
@@ -70,6 +116,43 @@ export function registerIdentityCommands(program: Command, io: CliIo, setCode: (
         return;
       }
       io.stdout.write(json ? JSON.stringify(view, null, 2) + '\n' : showText(view));
+      setCode(exitCodes.ok);
+    });
+
+  identity
+    .command('approve')
+    .description(
+      "Approve a capability an agent's agent.yml declares beyond what its tier allows (platform/identity/credentials/tier-policy.ts); " +
+        'new credentials holding it are issued at once, and who, when and why are kept',
+    )
+    .argument('<id>', 'the agent id')
+    .argument('<capability>', 'as agent.yml declares it, e.g. github:contents:write')
+    .requiredOption('--by <login>', 'the GitHub login of the person approving')
+    .option('--reason <text>', 'why, for the audit trail')
+    .option('--json', 'print { approval, issued } as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wow identity approve invoice-bot github:contents:write --by octocat --reason "commits monthly reports"\n' +
+        '\nExit codes: 0 approved and issued, 1 refused (see the message), 2 bad usage.',
+    )
+    .action(async (id: string, capability: string, opts: { by: string; reason?: string; json?: boolean }) => {
+      const json = opts.json === true;
+      const result = await withIdentity(io, json, (ids) =>
+        ids.credentials.approve(id, capability, {
+          by: opts.by,
+          ...(opts.reason === undefined ? {} : { reason: opts.reason }),
+          via: 'wow identity approve',
+        }),
+      );
+      if (json) io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      else {
+        const { approval, issued } = result;
+        io.stdout.write(
+          `✔ ${approval.capability} approved for ${id} by ${approval.approvedBy}; credential ${issued.capability.jti} holds it until ${day(issued.capability.expiresAt)}\n`,
+        );
+        if (issued.capability.withheld.length > 0)
+          io.stdout.write(`  still waiting for approval: ${issued.capability.withheld.join(', ')}\n`);
+      }
       setCode(exitCodes.ok);
     });
 
