@@ -1,10 +1,3 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer as createHttpsServer, globalAgent, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Resolver, type ResolverRegistry } from 'did-resolver';
 import type { FastifyInstance } from 'fastify';
 import { getResolver } from 'web-did-resolver';
@@ -12,63 +5,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus, createIdentity, createLogger, createMetrics, loadConfig, type Bus, type Identity } from '#platform';
 import { testBusDefaults } from '#platform/testing';
 import { storeBackends, type TestStore } from '../../test/support/test-stores.ts';
+import { startTlsFront, type TlsFront } from '../../test/support/tls-front.ts';
 import { createServer } from '../server/create-server.ts';
 
 const log = createLogger('silent');
 
-/**
- * web-did-resolver, the resolver other parties use, fetches https://<host>/…/did.json and
- * nothing else. So the server is reached as a deployment reaches it: through TLS in front
- * (here a self-signed certificate for localhost that this process trusts), whose handler
- * passes each request to the server as a reverse proxy does.
- */
+// web-did-resolver fetches https only: the server is reached through TLS in front, as a deployment reaches it.
 describe.each(storeBackends('did_documents'))('DID documents served on $name', (backend) => {
   let test: TestStore;
   let bus: Bus;
   let server: FastifyInstance;
-  let front: Server;
+  let front: TlsFront;
   let identity: Identity;
-  let certDir: string;
   let host: string;
   let now = new Date();
-  const previousCa = globalAgent.options.ca;
 
   beforeAll(async () => {
     test = await backend.open();
     bus = await createBus({ streamMaxLen: 1000, defaults: testBusDefaults, log });
-    certDir = await mkdtemp(join(tmpdir(), 'wow-did-tls-'));
-    await promisify(execFile)('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost',
-      '-keyout',
-      join(certDir, 'key.pem'),
-      '-out',
-      join(certDir, 'cert.pem'),
-    ]);
-    const cert = await readFile(join(certDir, 'cert.pem'));
-    front = createHttpsServer({ key: await readFile(join(certDir, 'key.pem')), cert }, (req, res) => {
-      void server
-        .inject({ method: 'GET', url: req.url ?? '/', headers: { accept: req.headers.accept ?? '*/*' } })
-        .then((answer) => {
-          res.writeHead(answer.statusCode, answer.headers as Record<string, string>);
-          res.end(answer.rawPayload);
-        });
-    });
-    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
-    globalAgent.options.ca = cert;
-    const publicUrl = `https://localhost:${(front.address() as AddressInfo).port}`;
-    host = `localhost%3A${(front.address() as AddressInfo).port}`;
+    front = await startTlsFront(() => server);
+    const publicUrl = front.origin;
+    host = front.didHost;
     const config = loadConfig({
       PUBLIC_URL: publicUrl,
       IDENTITY_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
@@ -88,12 +45,10 @@ describe.each(storeBackends('did_documents'))('DID documents served on $name', (
     await identity.ensure('wowvision', { actor: 'test' });
   });
   afterAll(async () => {
-    globalAgent.options.ca = previousCa;
-    await new Promise((resolve) => front.close(resolve));
+    await front.close();
     await server.close();
     await bus.close();
     await test.close();
-    await rm(certDir, { recursive: true, force: true });
   });
 
   it('serves the platform document at /.well-known/did.json and an agent document at /agents/<id>/did.json, public and cacheable for the publish period', async () => {
