@@ -78,4 +78,65 @@ describe('wow identity', () => {
     };
     expect(all.rotated.map((r) => r.subject)).toEqual(['greeter', 'platform']);
   });
+
+  it("shows a deployed agent's credentials and attestation, and approves what its tier withholds", async () => {
+    await writeAgent(repo, 'publisher', {
+      ...greeterFiles('v1', '1.0.0'),
+      'agent.yml':
+        'id: publisher\nname: Publisher\nversion: 1.0.0\ndescription: Publishes.\ntier: Marketing\n' +
+        'wakesOn:\n  - test.greet.requested\nemits:\n  - test.publish.done\ncapabilities:\n  - github:contents:write\n  - llm:complete\n',
+    });
+    await exec('git', ['add', '-A'], { cwd: repo });
+    await exec('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'publisher'], {
+      cwd: repo,
+    });
+    const deployed = await wow(['deploy', 'publisher', '-C', repo], env);
+    expect(deployed).toMatchObject({ code: 0, stderr: '' });
+
+    const table = (await wow(['identity', 'show', 'publisher'], env)).stdout;
+    expect(table).toMatch(/urn:uuid:\S+\s+capability\s+active\s+\S+\s+\S+\s+llm:complete emit:test\.publish\.done\n/);
+    expect(table).toMatch(/urn:uuid:\S+\s+attestation\s+active\s+\S+\s+\S+\s+tree [0-9a-f]{12}\n/);
+    expect(table).toMatch(/Attestation: tree [0-9a-f]{40}, active until /);
+    expect(table).toContain(
+      'Waiting for approval (beyond its tier): github:contents:write; `wow identity approve publisher <capability> --by <login>`',
+    );
+
+    expect(await wow(['identity', 'approve', 'publisher', 'github:contents:write'], env)).toMatchObject({ code: 2 });
+    const refused = await wow(['identity', 'approve', 'publisher', 'llm:complete', '--by', 'octocat'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('WOW_ERR_CAPABILITY_APPROVAL');
+    const run = await wow(
+      ['identity', 'approve', 'publisher', 'github:contents:write', '--by', 'octocat', '--reason', 'commits the blog'],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^✔ github:contents:write approved for publisher by octocat; credential urn:uuid:\S+ holds it until /,
+    );
+
+    const shown = JSON.parse((await wow(['identity', 'show', 'publisher', '--json'], env)).stdout) as {
+      credentials: Array<{ kind: string; status: string; capabilities: string[]; withheld: string[] }>;
+      attestation: { treeHash: string; status: string };
+      approvals: Array<{ capability: string; approvedBy: string; reason: string; via: string }>;
+    };
+    expect(shown.credentials.find((c) => c.kind === 'capability' && c.status === 'active')).toMatchObject({
+      capabilities: ['github:contents:write', 'llm:complete', 'emit:test.publish.done'],
+      withheld: [],
+    });
+    expect(shown.attestation).toMatchObject({
+      status: 'active',
+      treeHash: (await exec('git', ['rev-parse', 'HEAD:agents/publisher'], { cwd: repo })).stdout.trim(),
+    });
+    expect(shown.approvals).toEqual([
+      expect.objectContaining({
+        capability: 'github:contents:write',
+        approvedBy: 'octocat',
+        reason: 'commits the blog',
+        via: 'wow identity approve',
+      }),
+    ]);
+    expect((await wow(['identity', 'show', 'publisher'], env)).stdout).toMatch(
+      /github:contents:write\s+octocat\s+wow identity approve\s+commits the blog/,
+    );
+  });
 });
