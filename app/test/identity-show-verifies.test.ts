@@ -27,6 +27,7 @@ import { startTlsFront, type TlsFront } from '../../test/support/tls-front.ts';
 import { createServer } from '../server/create-server.ts';
 
 const log = createLogger('silent');
+type VcResolver = Parameters<typeof verifyCredential>[1];
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 // The identity issue's done-when check, as an outsider makes it: deploy WowVision from this
@@ -86,8 +87,8 @@ describe('wow identity show wowvision --json', () => {
     expect(live.map((c) => c.kind).sort()).toEqual(['attestation', 'capability']);
     expect(shown.attestation).toMatchObject({ status: 'active', kind: 'attestation' });
 
-    // web-did-resolver is typed against did-resolver 4; the registry's shape is the same in 6.
-    const resolver = new Resolver(getResolver() as unknown as ResolverRegistry);
+    // web-did-resolver and did-jwt-vc are typed against did-resolver 4; the shapes are the same in 6.
+    const resolver = new Resolver(getResolver() as unknown as ResolverRegistry) as unknown as VcResolver;
     for (const credential of live) {
       const verified = await verifyCredential(credential.jwt, resolver, { proofPurpose: 'assertionMethod' });
       expect(verified.issuer).toBe(`did:web:${front.didHost}`);

@@ -104,5 +104,5 @@ export async function verifyCredentialJwt(
   const vc = verified.verifiableCredential;
   const types = Array.isArray(vc.type) ? vc.type : [vc.type];
   if (!types.includes(credentialTypes[opts.kind])) throw refuse('type', `it is not an ${credentialTypes[opts.kind]}`);
-  return { payload: verified.payload, credentialSubject: vc.credentialSubject as Record<string, unknown> };
+  return { payload: verified.payload, credentialSubject: vc.credentialSubject };
 }

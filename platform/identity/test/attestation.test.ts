@@ -81,7 +81,7 @@ describe.each(storeBackends('attestation'))('a runtime starting an attested vers
     }),
   );
 
-  /** Starts a host of the greeter on `releases`; returns the versions it runs, or the code of the error it logged. */
+  /** Starts a host of the greeter on `releases`: the version it runs, or the error it logged refusing to. */
   const start = async (releases: string, withIdentity = true) => {
     logged.length = 0;
     const host = await createAgentHost({
@@ -97,10 +97,10 @@ describe.each(storeBackends('attestation'))('a runtime starting an attested vers
     });
     try {
       await host.start();
-      return host.versions().get('greeter');
+      return { running: host.versions().get('greeter') };
     } catch (err) {
       if (!isWowError(err, 'WOW_ERR_AGENT_NOT_FOUND')) throw err;
-      return logged.find((entry) => entry.err?.code !== undefined)?.err;
+      return { refused: logged.find((entry) => entry.err?.code !== undefined)?.err };
     } finally {
       await host.stop({ timeoutMs: 1000 });
     }
@@ -156,27 +156,27 @@ describe.each(storeBackends('attestation'))('a runtime starting an attested vers
       issuedBy: 'wow deploy',
     });
     expect(await identity.attestedTreeHash('greeter', treeHash)).toBe(treeHash);
-    expect(await start('releases')).toBe(treeHash);
+    expect(await start('releases')).toEqual({ running: treeHash });
   }, 30_000);
 
   it('refuses to start a deployed copy changed on disk, naming the files and both hashes, with or without identity', async () => {
     await appendFile(deployedCopy('releases', 'src/index.ts'), '\nconsole.log("injected");\n');
     await writeFile(deployedCopy('releases', 'src/extra.ts'), 'export {};\n');
     for (const withIdentity of [true, false]) {
-      const err = await start('releases', withIdentity);
+      const err = (await start('releases', withIdentity)).refused;
       expect(err).toMatchObject({
         code: 'WOW_ERR_ATTESTATION_MISMATCH',
         data: { changed: ['src/index.ts'], missing: [], added: ['src/extra.ts'] },
       });
       const actual = (await hashFolder(deployedCopy('releases', '.'))).treeHash;
-      expect(typeof err === 'object' ? err.message : '').toContain(`hash to ${actual}, not the attested ${treeHash}`);
-      expect(typeof err === 'object' ? err.message : '').toContain('changed: src/index.ts; added: src/extra.ts');
+      expect(err?.message ?? '').toContain(`hash to ${actual}, not the attested ${treeHash}`);
+      expect(err?.message ?? '').toContain('changed: src/index.ts; added: src/extra.ts');
     }
   }, 30_000);
 
   it('issues a missing attestation before starting (deployed before attestations, or lapsed while nothing ran)', async () => {
     await test.store.query(`delete from identity_credentials where agent_id = 'greeter'`);
-    expect(await start('releases-fresh')).toBe(treeHash);
+    expect(await start('releases-fresh')).toEqual({ running: treeHash });
     expect((await identity.show('greeter'))?.attestation).toMatchObject({ treeHash, issuedBy: 'runtime' });
   }, 30_000);
 
@@ -194,8 +194,8 @@ describe.each(storeBackends('attestation'))('a runtime starting an attested vers
       `update identity_credentials set jwt = $1 where kind = 'attestation' and status = 'active'`,
       [forged],
     );
-    const err = await start('releases-forged');
+    const err = (await start('releases-forged')).refused;
     expect(err).toMatchObject({ code: 'WOW_ERR_ATTESTATION' });
-    expect(typeof err === 'object' ? err.message : '').toContain('its attestation does not verify');
+    expect(err?.message ?? '').toContain('its attestation does not verify');
   }, 30_000);
 });

@@ -115,11 +115,16 @@ describe.each(storeBackends('credentials'))('capability credentials on $name', (
     const kid = (await identity.document('platform'))?.assertionMethod?.[0];
     expect(header).toEqual({ alg: 'EdDSA', typ: 'vc+jwt', kid });
     // did-jwt-vc itself, with only the platform's resolver, accepts it.
-    const verified = await verifyCredential(jwt, identity.resolver, {
-      policies: { now: Math.floor(now.getTime() / 1000) },
-    });
+    // did-jwt-vc is typed against did-resolver 4; the resolver's shape is the same in 6.
+    const verified = await verifyCredential(
+      jwt,
+      identity.resolver as unknown as Parameters<typeof verifyCredential>[1],
+      {
+        policies: { now: Math.floor(now.getTime() / 1000) },
+      },
+    );
     expect(verified.issuer).toBe(platformDid);
-    expect(payload).toMatchObject({ sub: `${platformDid}:agents:reviewer`, exp: payload.nbf + ttl });
+    expect(payload).toMatchObject({ sub: `${platformDid}:agents:reviewer`, exp: (payload.nbf ?? 0) + ttl });
     expect(verified.verifiableCredential).toMatchObject({
       type: ['VerifiableCredential', 'AgentCapabilityCredential'],
       credentialSubject: { agentId: 'reviewer', tier: 'Platform CoE', version: '1.0.1' },
