@@ -135,6 +135,7 @@ describe('every template, rendered with hostile answers in every field', () => {
             name: text,
             version: '0.1.0',
             description: templateData(hostile, template).description,
+            tier: text,
             wakesOn: [text],
             emits: [text],
             capabilities: [text],
