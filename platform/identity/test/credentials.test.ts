@@ -2,7 +2,9 @@ import { decodeJWT } from 'did-jwt';
 import { verifyCredential } from 'did-jwt-vc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentity, createLogger, isWowError, loadConfig, type AgentRelease, type Identity } from '#platform';
+import { eventually } from '#platform/testing';
 import { activateVersion, recordDraft } from '../../deploy/version-registry.ts';
+import { scheduleIdentityUpkeep } from '../schedule-identity-upkeep.ts';
 import { storeBackends, type TestStore } from '../../../test/support/test-stores.ts';
 
 const ttl = 3600;
@@ -262,5 +264,30 @@ describe.each(storeBackends('credentials'))('capability credentials on $name', (
     const fresh = await createIdentity({ settings, store: test.store, log: createLogger('silent'), clock: () => now });
     expect(await fresh.capabilitiesOf('reviewer')).toBeUndefined();
     expect(await fresh.holdsCapability('reviewer', 'github:admin')).toBe(false);
+  });
+});
+
+describe.each(storeBackends('credentials_upkeep'))('the identity upkeep on $name', (backend) => {
+  let test: TestStore;
+  afterAll(async () => test.close());
+
+  it('issues credentials to an Active version that has none, as soon as a runtime starts it', async () => {
+    test = await backend.open();
+    const log = createLogger('silent');
+    const identity = await createIdentity({ settings, store: test.store, log });
+    const r = release('silent', 9, { tier: 'Sales', capabilities: ['llm:complete'] });
+    await recordDraft(test.store, r);
+    await activateVersion(test.store, r.agentId, r.treeHash, 'test');
+    expect(await identity.capabilitiesOf('silent')).toBeUndefined();
+    const upkeep = await scheduleIdentityUpkeep({ identity, store: test.store, log, credentialTtlSeconds: ttl });
+    try {
+      await eventually(async () => (await identity.holdsCapability('silent', 'llm:complete')) === true, 'renewed');
+      expect((await identity.show('silent'))?.credentials.map((c) => [c.kind, c.issuedBy]).sort()).toEqual([
+        ['attestation', 'schedule'],
+        ['capability', 'schedule'],
+      ]);
+    } finally {
+      await upkeep.stop({ timeoutMs: 1000 });
+    }
   });
 });
