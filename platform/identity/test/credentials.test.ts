@@ -281,7 +281,7 @@ describe.each(storeBackends('credentials_upkeep'))('the identity upkeep on $name
     expect(await identity.capabilitiesOf('silent')).toBeUndefined();
     const upkeep = await scheduleIdentityUpkeep({ identity, store: test.store, log, credentialTtlSeconds: ttl });
     try {
-      await eventually(async () => (await identity.holdsCapability('silent', 'llm:complete')) === true, 'renewed');
+      await eventually(() => identity.holdsCapability('silent', 'llm:complete'), 'renewed');
       expect((await identity.show('silent'))?.credentials.map((c) => [c.kind, c.issuedBy]).sort()).toEqual([
         ['attestation', 'schedule'],
         ['capability', 'schedule'],
