@@ -152,10 +152,14 @@ async function deploy(ids: string[], flags: DeployFlags, io: CliIo): Promise<num
 
 function outcomeLine(o: DeployOutcome): string {
   const at = `${o.version} (${o.treeHash.slice(0, 7)}, commit ${o.commit.slice(0, 7)})`;
-  if (o.outcome === 'unchanged') return `= ${o.agentId} ${at} is already Active\n`;
   if (o.outcome === 'failed')
     return `✖ ${o.agentId} ${at} failed to load; ${o.previousTreeHash === null ? 'nothing of it runs' : `${o.previousTreeHash.slice(0, 7)} stays Active`}:\n  ${o.reason ?? ''}\n`;
-  return `✔ ${o.agentId} ${at} is Active${o.previousTreeHash === null ? '' : ` (was ${o.previousTreeHash.slice(0, 7)})`}; runtimes are swapping it in\n`;
+  const waiting =
+    o.withheld === undefined
+      ? ''
+      : `  waiting for approval (beyond its tier): ${o.withheld.join(', ')}; \`wow identity approve ${o.agentId} <capability> --by <login>\`\n`;
+  if (o.outcome === 'unchanged') return `= ${o.agentId} ${at} is already Active\n${waiting}`;
+  return `✔ ${o.agentId} ${at} is Active${o.previousTreeHash === null ? '' : ` (was ${o.previousTreeHash.slice(0, 7)})`}; runtimes are swapping it in\n${waiting}`;
 }
 
 /** GitHub Actions hands a run its token and repository; elsewhere nothing is reported. */

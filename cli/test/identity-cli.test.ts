@@ -92,6 +92,9 @@ describe('wow identity', () => {
     });
     const deployed = await wow(['deploy', 'publisher', '-C', repo], env);
     expect(deployed).toMatchObject({ code: 0, stderr: '' });
+    expect(deployed.stdout).toContain(
+      '  waiting for approval (beyond its tier): github:contents:write; `wow identity approve publisher <capability> --by <login>`\n',
+    );
 
     const table = (await wow(['identity', 'show', 'publisher'], env)).stdout;
     expect(table).toMatch(/urn:uuid:\S+\s+capability\s+active\s+\S+\s+\S+\s+llm:complete emit:test\.publish\.done\n/);

@@ -45,6 +45,8 @@ export interface DeployOutcome {
   reason?: string;
   /** The agent's DID, when deployed with `identity` and not failed: one per agent, kept across its versions. */
   did?: string;
+  /** Capabilities its manifest declares beyond its tier that wait for `wow identity approve` (with `identity`). */
+  withheld?: string[];
 }
 
 /**
@@ -100,8 +102,8 @@ async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: st
   if (active?.treeHash === release.treeHash) {
     const did = await identity();
     // Deployed before credentials existed, or they lapsed while nothing ran: issued now.
-    await opts.identity?.credentials.ensure(release.agentId, { actor: 'wow deploy' });
-    return { ...base, outcome: 'unchanged', previousTreeHash: active.treeHash, ...did };
+    const held = await opts.identity?.credentials.ensure(release.agentId, { actor: 'wow deploy' });
+    return { ...base, outcome: 'unchanged', previousTreeHash: active.treeHash, ...did, ...withheldOf(held) };
   }
 
   await recordDraft(store, release);
@@ -124,7 +126,7 @@ async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: st
   const deployed = await activateVersion(store, release.agentId, release.treeHash, opts.source ?? 'wow/deploy');
   // The new version's capability credential and the attestation of its tree hash; until
   // they exist a runtime that loads it issues them itself (attestedTreeHash).
-  await opts.identity?.credentials.ensure(release.agentId, { actor: 'wow deploy', force: true });
+  const held = await opts.identity?.credentials.ensure(release.agentId, { actor: 'wow deploy', force: true });
   log.info(
     {
       agent: release.agentId,
@@ -134,5 +136,8 @@ async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: st
     },
     'version Active',
   );
-  return { ...base, outcome: 'activated', previousTreeHash: deployed.previousTreeHash, ...did };
+  return { ...base, outcome: 'activated', previousTreeHash: deployed.previousTreeHash, ...did, ...withheldOf(held) };
 }
+
+const withheldOf = (held: { withheld: string[] } | undefined) =>
+  held === undefined || held.withheld.length === 0 ? {} : { withheld: held.withheld };

@@ -8,7 +8,12 @@ import { approveCapability } from './credentials/approve-capability.ts';
 import type { CapabilityApproval } from './credentials/approvals.ts';
 import { createCapabilityReader, type CapabilityReader } from './credentials/capabilities-of.ts';
 import type { IssuedCredentials } from './credentials/issue-credentials.ts';
-import { ensureCredentials, renewDueCredentials, type RenewOutcome } from './credentials/renew-credentials.ts';
+import {
+  ensureCredentials,
+  renewDueCredentials,
+  type EnsuredCredentials,
+  type RenewOutcome,
+} from './credentials/renew-credentials.ts';
 import { createDidResolver } from './did/create-did-resolver.ts';
 import { buildDidDocument } from './did/did-document.ts';
 import { assertSubjectValid, didHostOf, didOf } from './did/did-web.ts';
@@ -53,9 +58,10 @@ export interface Identity extends CapabilityReader {
   readonly credentials: {
     /**
      * Gives the agent's Active version live credentials if it lacks them or they are due
-     * (`force`: new ones regardless). False when the agent has no Active version.
+     * (`force`: new ones regardless), and says what its tier withholds. Undefined when the
+     * agent has no Active version.
      */
-    ensure(agentId: string, opts: { actor: string; force?: boolean }): Promise<boolean>;
+    ensure(agentId: string, opts: { actor: string; force?: boolean }): Promise<EnsuredCredentials | undefined>;
     /** Renews every Active version's credentials that are due (the upkeep schedule calls it). */
     renewDue(opts: { actor: string }): Promise<RenewOutcome>;
     /** Approves a declared capability beyond the agent's tier and issues credentials that hold it. */

@@ -21,7 +21,8 @@ export async function attestedTreeHash(
 ): Promise<string> {
   const fail = (problem: string) =>
     createError('WOW_ERR_ATTESTATION', { agent: agentId, treeHash: treeHash.slice(0, 12), problem });
-  if (!(await ensureCredentials(ctx, agentId, { actor: 'runtime' }))) throw fail('the agent has no Active version');
+  if ((await ensureCredentials(ctx, agentId, { actor: 'runtime' })) === undefined)
+    throw fail('the agent has no Active version');
   const record = await activeCredentialOf(ctx.db, agentId, 'attestation');
   if (record?.treeHash !== treeHash) throw fail('it is not the Active version, which alone is attested');
   let subject: Record<string, unknown>;

@@ -28,20 +28,27 @@ async function renewalDue(ctx: IdentityContext, version: ActiveAgentVersion): Pr
   return false;
 }
 
+/** What an agent's Active version holds after `ensureCredentials`. */
+export interface EnsuredCredentials {
+  /** Declared capabilities its tier does not allow and nobody approved: not in its credential. */
+  withheld: string[];
+}
+
 /**
  * Gives the agent's Active version live credentials if it lacks them (or they are due);
- * `force` issues new ones regardless (a deploy, an approval). False when the agent has no
- * Active version: an agent run from its folder, never deployed, has no version to attest.
+ * `force` issues new ones regardless (a deploy, an approval). Undefined when the agent has
+ * no Active version: an agent run from its folder, never deployed, has no version to attest.
  */
 export async function ensureCredentials(
   ctx: IdentityContext,
   agentId: string,
   opts: { actor: string; force?: boolean },
-): Promise<boolean> {
+): Promise<EnsuredCredentials | undefined> {
   const version = await activeAgentVersion(ctx.db, agentId);
-  if (version === undefined) return false;
-  if (opts.force === true || (await renewalDue(ctx, version))) await issueCredentials(ctx, version, opts);
-  return true;
+  if (version === undefined) return undefined;
+  if (opts.force === true || (await renewalDue(ctx, version)))
+    return { withheld: (await issueCredentials(ctx, version, opts)).capability.withheld };
+  return { withheld: (await activeCredentialOf(ctx.db, agentId, 'capability'))?.withheld ?? [] };
 }
 
 export interface RenewOutcome {

@@ -96,7 +96,7 @@ describe.each(storeBackends('credentials'))('capability credentials on $name', (
       emits: ['review.thing.done'],
       stores: ['reviews'],
     });
-    expect(await deploy(r)).toBe(true);
+    expect(await deploy(r)).toEqual({ withheld: [] });
     const held = await identity.capabilitiesOf('reviewer');
     expect(held).toMatchObject({
       did: `${platformDid}:agents:reviewer`,
@@ -134,9 +134,11 @@ describe.each(storeBackends('credentials'))('capability credentials on $name', (
   });
 
   it('withholds what the tier does not allow until someone approves it, and keeps who, when and why', async () => {
-    await deploy(
-      release('marketer', 2, { tier: 'Marketing', capabilities: ['github:contents:write', 'llm:complete'] }),
-    );
+    expect(
+      await deploy(
+        release('marketer', 2, { tier: 'Marketing', capabilities: ['github:contents:write', 'llm:complete'] }),
+      ),
+    ).toEqual({ withheld: ['github:contents:write'] });
     expect((await identity.capabilitiesOf('marketer'))?.capabilities).toEqual(['llm:complete']);
     expect(await identity.holdsCapability('marketer', 'github:contents:write')).toBe(false);
     const shown = await identity.show('marketer');
