@@ -103,6 +103,7 @@ describe('wow identity show wowvision --json', () => {
         'github:contents:read',
         'github:issues:write',
         'github:pull_requests:write',
+        'llm:complete',
       ],
       emits: ['vision.review.completed'],
     });

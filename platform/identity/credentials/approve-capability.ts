@@ -1,3 +1,4 @@
+import { capabilityPattern } from '../../agent/capabilities.ts';
 import type { Subject } from '../did/did-web.ts';
 import { createError } from '../errors.ts';
 import type { IdentityContext } from '../identity-context.ts';
@@ -6,8 +7,7 @@ import { recordApproval, type CapabilityApproval } from './approvals.ts';
 import { issueCredentials, type IssuedCredentials } from './issue-credentials.ts';
 import { allowedCapabilities } from './tier-policy.ts';
 
-// As agent.yml spells a capability, and GitHub a login.
-const capabilityPattern = /^[a-z][a-z0-9-]*(:[a-z0-9_-]+)+$/;
+// As GitHub spells a login.
 const loginPattern = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const maxReason = 500;
 
@@ -27,7 +27,9 @@ export async function approveCapability(
     createError('WOW_ERR_CAPABILITY_APPROVAL', { capability: capability.slice(0, 80), agent: agentId, problem });
   if (agentId === 'platform') throw fail('the platform holds no capability credentials; approve for an agent');
   if (capability.length > 100 || !capabilityPattern.test(capability))
-    throw fail('expected a capability as agent.yml writes it, "<resource>:<scope>", e.g. github:contents:write');
+    throw fail(
+      'expected a capability as agent.yml writes it: github:<permission>:read|write, llm:complete, store:read|write',
+    );
   if (!loginPattern.test(opts.by)) throw fail("--by must be the approver's GitHub login");
   const reason = (opts.reason ?? '').trim();
   if (reason.length > maxReason) throw fail(`the reason is longer than ${maxReason} characters`);

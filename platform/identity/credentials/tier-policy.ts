@@ -19,6 +19,7 @@ const allowance: Readonly<Record<AgentTier, readonly string[]>> = {
     'github:contents:read',
     'github:contents:write',
     'github:issues:write',
+    'github:members:read',
     'github:pull_requests:write',
     ...customerFacing,
   ],
