@@ -60,6 +60,11 @@ export const commandIndex: readonly IndexedCommand[] = [
     load: async () => (await import('./commands/identity.ts')).registerIdentityCommands,
   },
   {
+    name: 'infra',
+    summary: "Deployment files from the agent manifests: each agent's Kubernetes workload and KEDA scaling",
+    load: async () => (await import('./commands/infra.ts')).registerInfraCommands,
+  },
+  {
     name: 'support',
     summary: 'The support desk: customers, their API keys and webhook secrets, the kill switch and incidents',
     load: async () => (await import('./commands/support.ts')).registerSupportCommands,

@@ -51,6 +51,14 @@ export { changedAgents, type ChangedAgents } from './deploy/changed-agents.ts';
 export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
 export { deployedEventType, rollbackVersion } from './deploy/version-registry.ts';
 export {
+  renderAgentWorkload,
+  renderWorkloads,
+  renderWorkloadsKustomization,
+  workloadPath,
+  workloadsDir,
+  workloadsKustomizationPath,
+} from './deploy/kubernetes/agent-workload.ts';
+export {
   loadConfig,
   type AwsKmsSettings,
   type Config,

@@ -54,6 +54,21 @@ export const manifestSchema = z.strictObject({
   ordered: z.boolean({ error: 'expected true or false' }).default(false),
   maxAttempts: z.int({ error: 'expected an integer from 1 to 100' }).min(1).max(100).optional(),
   visibilityTimeoutMs: z.int({ error: 'expected milliseconds, at least 100' }).min(100).optional(),
+  /**
+   * How Kubernetes scales the agent's workers (KEDA, on its streams' pending entries):
+   * `wow infra k8s` writes them into its ScaledObject. 0 replicas when idle also stops its
+   * schedules and heartbeats, so the default keeps one.
+   */
+  scaling: z
+    .strictObject({
+      minReplicas: z.int({ error: 'expected an integer from 0 to 100' }).min(0).max(100).default(1),
+      maxReplicas: z.int({ error: 'expected an integer from 1 to 100' }).min(1).max(100).default(5),
+      pendingPerReplica: z.int({ error: 'expected an integer from 1 to 100000' }).min(1).max(100_000).default(20),
+    })
+    .refine((s) => s.maxReplicas >= s.minReplicas, {
+      error: 'expected maxReplicas at least minReplicas',
+    })
+    .optional(),
 });
 
 export type AgentManifest = z.infer<typeof manifestSchema>;
