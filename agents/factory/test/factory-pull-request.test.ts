@@ -63,8 +63,14 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
       'A\tagents/release-notes/questionnaire.yml',
       'A\tagents/release-notes/src/index.ts',
       'A\tagents/release-notes/test/release-notes.test.ts',
+      'A\tinfra/k8s/base/agents/release-notes.yaml',
       'M\tdocs/agents.md',
+      'M\tinfra/k8s/base/agents/kustomization.yaml',
     ]);
+    // Its workload is as `wow infra k8s` writes it: the pull request is in step from the start.
+    expect(await git('show', 'factory/release-notes:infra/k8s/base/agents/kustomization.yaml')).toContain(
+      '- release-notes.yaml',
+    );
     expect(await git('show', 'factory/release-notes:docs/agents.md')).toContain(
       '| [release-notes](../agents/release-notes/README.md) | Release Notes |',
     );

@@ -1,4 +1,11 @@
 import { matchesGlob } from 'node:path';
+import {
+  parseManifest,
+  renderAgentWorkload,
+  renderWorkloadsKustomization,
+  workloadPath,
+  workloadsKustomizationPath,
+} from '#platform';
 import type { RepoSnapshot } from '../../../wowvision/src/index.ts';
 import type { Answers } from '../questionnaire/parse-issue-body.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
@@ -78,7 +85,31 @@ export async function generateAgent(input: {
     cataloguePath,
     upsertCatalogueRow(repo.blobs.has(cataloguePath) ? await repo.read(cataloguePath) : undefined, request),
   );
+  for (const [path, text] of kubernetesWorkload(repo, request.id, files)) files.set(path, text);
   return { id: request.id, template: { name: template.name, version: template.version }, files };
+}
+
+/**
+ * In a repository that deploys to Kubernetes (it has infra/k8s/base/agents), the new
+ * agent's workload and the kustomization listing it, as `wow infra k8s` writes them: the
+ * pull request is then in step from its first commit.
+ */
+function kubernetesWorkload(repo: RepoSnapshot, id: string, files: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  const manifestPath = `agents/${id}/agent.yml`;
+  const text = files.get(manifestPath);
+  if (!repo.blobs.has(workloadsKustomizationPath) || text === undefined) return out;
+  const parsed = parseManifest(text, manifestPath, id);
+  // The gate that follows reports a manifest the template got wrong; nothing to add here then.
+  if ('problems' in parsed) return out;
+  const ids = new Set([id]);
+  for (const path of repo.blobs.keys()) {
+    const m = /^infra\/k8s\/base\/agents\/([a-z0-9-]+)\.yaml$/.exec(path);
+    if (m?.[1] !== undefined && m[1] !== 'kustomization') ids.add(m[1]);
+  }
+  out.set(workloadPath(id), renderAgentWorkload(parsed.manifest));
+  out.set(workloadsKustomizationPath, renderWorkloadsKustomization([...ids]));
+  return out;
 }
 
 /** `NNNN_<id>_tables`: the agent's existing migration if it has one, else the next number. */
