@@ -20,6 +20,7 @@ export interface Runtime {
   readonly store: Store;
   readonly bus: Bus;
   readonly metrics: Metrics;
+  /** Not started: call `relay.start()` once this process's agents (if any) have subscribed. */
   readonly relay: OutboxRelay;
   /** DIDs, keys and signatures; its upkeep (rotation, retirement) is scheduled while the runtime is open. */
   readonly identity: Identity;
@@ -59,7 +60,7 @@ export function openBus(config: Config, log: Logger, observer?: BusObserver): Pr
 
 /**
  * Opens the store (applying pending migrations), the metrics, the bus and the outbox
- * relay. A part that fails to open closes the ones opened before it.
+ * relay (for the caller to start). A part that fails to open closes the ones opened before it.
  */
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
   // Two runtimes on one embedded database would each have their own in-process bus: refused.
@@ -71,8 +72,9 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const bus = await openBus(config, log, metrics.bus);
     metrics.watchBus(() => bus.stats());
     metrics.watchRegistry(() => listAgents(store, { heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs }));
+    // Started by the caller once its agents listen: what it publishes at start (events the
+    // bus lost) must find their groups, which an in-process bus creates only then.
     const relay = createOutboxRelay({ store, bus, log });
-    relay.start();
     metrics.watchBackups(() => lastBackupAt(store));
     const schedules: ScheduleRunner[] = [];
     try {

@@ -107,6 +107,7 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
           ...(ids.length === 0 ? {} : { ids }),
         });
         await host.start();
+        runtime.relay.start();
         // Deploys give identities; an agent run from its folder, never deployed, gets one here.
         for (const subject of ['platform', ...host.agents()])
           await runtime.identity.ensure(subject, { actor: 'wow agents run' });

@@ -48,6 +48,7 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
           support,
         });
         await host?.start();
+        runtime.relay.start();
         // Deploys give identities; an agent run from its folder, never deployed, gets one here.
         for (const subject of ['platform', ...(host?.agents() ?? [])])
           await runtime.identity.ensure(subject, { actor: 'wow start' });

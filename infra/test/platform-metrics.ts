@@ -33,6 +33,7 @@ export async function scrapePlatformMetrics(): Promise<PlatformMetrics> {
     const { bus, store, metrics } = runtime;
     const host = await createAgentHost({ config, bus, store, log, metrics, agentsDir: fixtureAgents, ids: ['echo'] });
     await host.start();
+    runtime.relay.start();
     const server = await createServer({ config, bus, store, log, metrics });
     try {
       await bus.request(createEvent({ type: 'test.echo.request', data: {}, source: 'urn:wow:test' }), {

@@ -19,10 +19,31 @@ export interface Bus {
   request<R = unknown>(event: CloudEvent, opts: { timeoutMs: number }): Promise<R>;
   readonly deadLetters: DeadLetterQueue;
   stats(): Promise<BusStats>;
+  /**
+   * Names the data the bus holds now. It changes when that data is gone: Redis flushed, or
+   * restarted without persistence; a new in-process bus. What was published under another
+   * epoch may never be delivered, so the outbox publishes it again (docs/durability.md).
+   */
+  epoch(): Promise<string>;
+  /**
+   * Which of `entryIds` (entries of `topic`, published under `epoch`) every consumer group
+   * of the topic has handled: delivered and then acked or dead-lettered. None when the bus's
+   * epoch is another now: its groups are not the ones that saw those entries.
+   */
+  handled(topic: string, entryIds: readonly string[], epoch: string): Promise<HandledEntries>;
   /** Resolves when the bus's backing server answers. */
   ping(): Promise<void>;
   /** Stops every subscription (draining, like `SubscriptionHandle.stop`) and releases connections. */
   close(): Promise<void>;
+}
+
+export interface HandledEntries {
+  ids: Set<string>;
+  /**
+   * How many groups read the topic. With none, nothing can be said yet: either nobody reads
+   * it, or its readers have not recreated their groups since the bus lost its data.
+   */
+  groups: number;
 }
 
 export interface PublishOptions {

@@ -1,11 +1,16 @@
 import type { Bus } from '../bus/bus.ts';
-import type { CloudEvent } from '../bus/envelope.ts';
+import { topicOf, type CloudEvent } from '../bus/envelope.ts';
 import type { Logger } from '../log/logger.ts';
 import { readSql } from '../store/read-sql.ts';
 import type { Store } from '../store/store.ts';
 
-const claimSql = readSql(import.meta.url, 'claim-outbox-batch');
-const deleteSql = readSql(import.meta.url, 'delete-outbox-rows');
+const sql = {
+  claim: readSql(import.meta.url, 'claim-outbox-batch'),
+  mark: readSql(import.meta.url, 'mark-outbox-published'),
+  republishLost: readSql(import.meta.url, 'republish-lost-outbox-rows'),
+  listPublished: readSql(import.meta.url, 'list-published-outbox-rows'),
+  delete: readSql(import.meta.url, 'delete-outbox-rows'),
+};
 
 export interface OutboxRelay {
   start(): void;
@@ -15,13 +20,23 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-/** The relay's de-duplication key: a row published but not deleted before a crash is not sent twice. */
+/** The relay's de-duplication key: a row published twice (a crash before it was marked) is sent once. */
 export const outboxDedupeKey = (event: CloudEvent) => `outbox:${event.id}`;
 
+/** A week: a published row no group has handled by then is given up (a group no agent reads any more). */
+export const defaultOutboxRetentionSeconds = 7 * 86_400;
+
 /**
- * Moves committed outbox rows to the bus: claims a batch (SKIP LOCKED, so several relays
- * share the work), publishes each with a de-duplication key, deletes the batch, commits.
- * Polls every `pollIntervalMs` so rows left by a crashed process are sent too.
+ * Moves committed outbox rows to the bus and keeps them until the bus has done its job.
+ *
+ * - Publishing: claims a batch (SKIP LOCKED, so several relays share the work), publishes
+ *   each with a de-duplication key, marks them published under the bus's epoch, commits.
+ * - Every poll it also asks the bus its epoch: rows published under another one went to data
+ *   the bus has lost (Redis flushed or restarted without persistence), and are published
+ *   again. Then it asks which published rows every consumer group has handled, and deletes
+ *   those (docs/durability.md).
+ *
+ * Polls every `pollIntervalMs`, so rows left by a crashed process are sent too.
  */
 export function createOutboxRelay(opts: {
   store: Store;
@@ -29,49 +44,109 @@ export function createOutboxRelay(opts: {
   log: Logger;
   pollIntervalMs?: number;
   batchSize?: number;
+  retentionSeconds?: number;
+  /** How long an event of a topic no group reads is kept (see `confirm`). */
+  unreadGraceSeconds?: number;
 }): OutboxRelay {
   const { store, bus, log } = opts;
   const batchSize = opts.batchSize ?? 100;
+  const retentionSeconds = opts.retentionSeconds ?? defaultOutboxRetentionSeconds;
+  const unreadGraceSeconds = opts.unreadGraceSeconds ?? 60;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
-  let again = false;
+  let again: 'no' | 'publish' | 'poll' = 'no';
   let stopped = false;
+  // The epoch read at the last poll: a commit's wake publishes without asking again. Rows
+  // marked with a stale one are published again at the next poll, which is what they need.
+  let epoch: string | undefined;
 
-  const publishBatch = () =>
+  const publishBatch = (under: string) =>
     store.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string; event: CloudEvent }>(claimSql, [batchSize]);
-      for (const row of rows)
-        await bus.publish(row.event, { dedupeKey: outboxDedupeKey(row.event), dedupeTtlSeconds: 7 * 86_400 });
-      if (rows.length > 0) await tx.query(deleteSql, [rows.map((r) => r.id)]);
+      const { rows } = await tx.query<{ id: string; event: CloudEvent }>(sql.claim, [batchSize]);
+      const topics: string[] = [];
+      const entryIds: string[] = [];
+      for (const row of rows) {
+        const { entryId } = await bus.publish(row.event, {
+          dedupeKey: outboxDedupeKey(row.event),
+          dedupeTtlSeconds: retentionSeconds,
+        });
+        topics.push(topicOf(row.event.type));
+        entryIds.push(entryId);
+      }
+      if (rows.length > 0) await tx.query(sql.mark, [rows.map((r) => r.id), under, topics, entryIds]);
       return rows.length;
     });
 
-  const drain = async () => {
-    do {
-      again = false;
+  // No transaction here: asking the bus must not hold a connection (the embedded store has one).
+  const confirm = async (under: string) => {
+    const { rows } = await store.query<{ id: string; topic: string; entry_id: string; age: number }>(
+      sql.listPublished,
+      [under, 1000],
+    );
+    const byTopic = new Map<string, typeof rows>();
+    for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
+    const done: string[] = [];
+    for (const [topic, list] of byTopic) {
+      const { ids, groups } = await bus.handled(
+        topic,
+        list.map((r) => r.entry_id),
+        under,
+      );
+      // No group reads the topic: nobody will (a group created later starts after them), or
+      // its readers are yet to recreate their groups after a loss. Kept a while for the latter.
+      for (const r of list) if (ids.has(r.entry_id) || (groups === 0 && r.age > unreadGraceSeconds)) done.push(r.id);
+    }
+    await store.query(sql.delete, [done, retentionSeconds]);
+  };
+
+  const poll = async () => {
+    epoch = await bus.epoch();
+    const lost = await store.query(sql.republishLost, [epoch]);
+    if ((lost.rowCount ?? 0) > 0)
+      log.warn(
+        { events: lost.rowCount, epoch },
+        'the bus lost events it had not delivered to every group (Redis flushed or restarted?); publishing them again',
+      );
+  };
+
+  const run = async (withPoll: boolean) => {
+    if (withPoll || epoch === undefined) await poll();
+    const under = epoch as string;
+    while (!stopped && (await publishBatch(under)) === batchSize);
+    if (withPoll && !stopped) await confirm(under);
+  };
+
+  // What kick() asked for while a drain ran (a function, since the loop cannot see kick's writes).
+  const takeAgain = () => {
+    const asked = again;
+    again = 'no';
+    return asked;
+  };
+  const drain = async (withPoll: boolean) => {
+    for (let next: typeof again = withPoll ? 'poll' : 'publish'; next !== 'no' && !stopped; next = takeAgain()) {
       try {
-        while (!stopped && (await publishBatch()) === batchSize);
+        await run(next === 'poll');
       } catch (err) {
         log.error({ err }, 'outbox relay failed; the rows stay and are retried');
       }
-    } while (again && !stopped);
+    }
   };
 
-  const wake = () => {
+  const kick = (withPoll: boolean) => {
     if (stopped) return;
     if (running !== undefined) {
-      again = true;
+      if (withPoll || again === 'no') again = withPoll ? 'poll' : 'publish';
       return;
     }
-    running = drain().finally(() => (running = undefined));
+    running = drain(withPoll).finally(() => (running = undefined));
   };
 
   return {
     start() {
-      timer = setInterval(wake, opts.pollIntervalMs ?? 1000);
-      wake();
+      timer = setInterval(() => kick(true), opts.pollIntervalMs ?? 1000);
+      kick(true);
     },
-    wake,
+    wake: () => kick(false),
     async stop() {
       stopped = true;
       clearInterval(timer);

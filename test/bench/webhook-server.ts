@@ -10,6 +10,7 @@ import { createLogger, loadConfig, openRuntime } from '#platform';
 const config = loadConfig(process.env);
 const log = createLogger(config.logLevel);
 const runtime = await openRuntime(config, log);
+runtime.relay.start();
 const server = await createServer({ config, bus: runtime.bus, store: runtime.store, log, metrics: runtime.metrics });
 process.send?.({ address: await server.listen({ host: '127.0.0.1', port: 0 }) });
 process.on('message', (message) => {

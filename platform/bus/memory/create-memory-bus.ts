@@ -23,6 +23,8 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
   const broker = new MemoryBroker(opts.streamMaxLen);
   const requests = new PendingRequests();
   const replyTo = `memory:${randomUUID()}`;
+  // Everything this bus holds dies with the process: each bus is an epoch of its own.
+  const epoch = randomUUID();
   const handles = new Set<SubscriptionHandle>();
   let closed = false;
   const assertOpen = (what: string) => {
@@ -125,6 +127,16 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
         deadLetters: [...broker.deadLetters].map(([group, list]) => ({ group, count: list.length })),
       };
       return Promise.resolve(stats);
+    },
+    epoch() {
+      return Promise.resolve(epoch);
+    },
+    handled(topic, entryIds, under) {
+      const groups = under === epoch ? [...(broker.topics.get(topic)?.groups.values() ?? [])] : [];
+      const ids = entryIds.filter((id) =>
+        groups.every((g) => Number.parseInt(id, 10) <= g.lastDelivered && !g.pending.has(id)),
+      );
+      return Promise.resolve({ ids: new Set(groups.length === 0 ? [] : ids), groups: groups.length });
     },
     ping() {
       assertOpen('ping');

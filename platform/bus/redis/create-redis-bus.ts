@@ -11,6 +11,7 @@ import { PendingRequests } from '../pending-requests.ts';
 import { retryDelay } from '../retry-delay.ts';
 import { subscriptionSettings, type BusDefaults } from '../subscription-settings.ts';
 import { connectRedis } from './connect-redis.ts';
+import { compareEntryIds } from './compare-entry-ids.ts';
 import { busKeys } from './keys.ts';
 import { loadBusScripts } from './load-bus-scripts.ts';
 import { fieldsOf, type StreamEntry } from './parse-entries.ts';
@@ -86,6 +87,22 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
       found.push(...batch);
     } while (cursor !== '0');
     return found.sort();
+  }
+
+  /** XINFO GROUPS as maps of field to value; none when the stream does not exist. */
+  async function groupsOf(stream: string): Promise<Map<string, unknown>[]> {
+    let raw: unknown[][];
+    try {
+      raw = (await client.xinfo('GROUPS', stream)) as unknown[][];
+    } catch (err) {
+      if ((err as Error).message.includes('no such key')) return [];
+      throw err;
+    }
+    return raw.map((fields) => {
+      const info = new Map<string, unknown>();
+      for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]);
+      return info;
+    });
   }
 
   const parseDeadLetter = (group: string, [id, raw]: StreamEntry): DeadLetter => {
@@ -197,14 +214,9 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
     async stats() {
       const topics: TopicStats[] = [];
       for (const stream of await scan(keys.streamPattern)) {
-        const [length, rawGroups] = await Promise.all([
-          client.xlen(stream),
-          client.xinfo('GROUPS', stream) as Promise<unknown[][]>,
-        ]);
+        const [length, infos] = await Promise.all([client.xlen(stream), groupsOf(stream)]);
         const groups: GroupStats[] = [];
-        for (const raw of rawGroups) {
-          const info = new Map<string, unknown>();
-          for (let i = 0; i + 1 < raw.length; i += 2) info.set(String(raw[i]), raw[i + 1]);
+        for (const info of infos) {
           const name = String(info.get('name'));
           const pending = Number(info.get('pending') ?? 0);
           const lag = info.get('lag');
@@ -230,6 +242,31 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
         })),
       );
       return { topics, deadLetters };
+    },
+    async epoch() {
+      // The first to ask after a loss names the new epoch; everyone then reads the same one.
+      const replies = await client.multi().set(keys.epoch, randomUUID(), 'NX').get(keys.epoch).exec();
+      const [, [err, epoch] = [null, null]] = replies ?? [];
+      if (err !== null || typeof epoch !== 'string')
+        throw err ?? createError('WOW_ERR_BUS_CLOSED', { what: 'reading the epoch' });
+      return epoch;
+    },
+    async handled(topic, entryIds, epoch) {
+      // Lua false arrives as null: another epoch, or the stream is gone with its entries.
+      const progress = await scripts.groupProgress([keys.epoch, keys.stream(topic)], [epoch]);
+      if (progress === null) return { ids: new Set(), groups: 0 };
+      const bounds: { lastDelivered: string; firstPending: string }[] = [];
+      for (let i = 0; i + 1 < progress.length; i += 2)
+        bounds.push({ lastDelivered: progress[i] as string, firstPending: progress[i + 1] as string });
+      // Conservative: an acked entry after a group's oldest pending one waits until that one settles.
+      const ids = entryIds.filter((id) =>
+        bounds.every(
+          (b) =>
+            compareEntryIds(id, b.lastDelivered) <= 0 &&
+            (b.firstPending === '' || compareEntryIds(id, b.firstPending) < 0),
+        ),
+      );
+      return { ids: new Set(bounds.length === 0 ? [] : ids), groups: bounds.length };
     },
     async ping() {
       await client.ping();

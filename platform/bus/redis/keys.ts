@@ -14,6 +14,8 @@ export function busKeys(prefix: string) {
     /** The newest entry id of a partition key in a topic: each event links to its predecessor. */
     lastOfKey: (topic: string, key: string) => `${prefix}last:${topic}:${key}`,
     replies: (instance: string) => `${prefix}reply:${instance}`,
+    /** The bus's epoch (Bus.epoch): gone with the rest when Redis loses its data. */
+    epoch: `${prefix}epoch`,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}`, import.meta.url), 'utf8');
 const publishLua = lua('publish-3.lua');
 const redriveLua = lua('redrive-2.lua');
+const groupProgressLua = lua('group-progress-2.lua');
 
 /** The bus's Lua scripts as typed calls (EVALSHA, falling back to EVAL once per connection). */
 export interface BusScripts {
@@ -15,18 +16,22 @@ export interface BusScripts {
     keys: [deadLetters: string, stream: string],
     args: [id: string, group: string, maxLen: number],
   ): Promise<string | null>;
+  groupProgress(keys: [epoch: string, stream: string], args: [epoch: string]): Promise<string[] | null>;
 }
 
 export function loadBusScripts(client: Redis): BusScripts {
   client.defineCommand('wowPublish', { numberOfKeys: 3, lua: publishLua });
   client.defineCommand('wowRedrive', { numberOfKeys: 2, lua: redriveLua });
+  client.defineCommand('wowGroupProgress', { numberOfKeys: 2, lua: groupProgressLua });
   // defineCommand adds methods at run time; this is their shape.
   const commands = client as unknown as {
     wowPublish(...a: (string | number)[]): Promise<[string, number]>;
     wowRedrive(...a: (string | number)[]): Promise<string | null>;
+    wowGroupProgress(...a: string[]): Promise<string[] | null>;
   };
   return {
     publish: (keys, args) => commands.wowPublish(...keys, ...args),
     redrive: (keys, args) => commands.wowRedrive(...keys, ...args),
+    groupProgress: (keys, args) => commands.wowGroupProgress(...keys, ...args),
   };
 }

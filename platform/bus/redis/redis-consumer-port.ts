@@ -17,6 +17,11 @@ interface PortOptions {
   log: Logger;
 }
 
+/** Redis answers NOGROUP when the group, or the stream under it, is gone. */
+const isNoGroup = (err: unknown) => err instanceof Error && err.message.startsWith('NOGROUP');
+/** A blocked XREADGROUP whose stream was deleted under it (FLUSHALL) is answered so. */
+const isStreamGone = (err: unknown) => err instanceof Error && err.message.startsWith('UNBLOCKED');
+
 type ReadReply = [stream: string, entries: StreamEntry[]][] | null;
 type PendingRow = [id: string, consumer: string, idleMs: number, deliveries: number];
 
@@ -63,6 +68,22 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
     return out;
   };
 
+  /**
+   * After Redis lost its data (flushed, or restarted without persistence) the groups are
+   * gone. Recreated from the start of their streams, which now hold only what was published
+   * since, the outbox's republished events among them (docs/durability.md).
+   */
+  const recreateGroups = async () => {
+    for (const stream of streams) {
+      try {
+        await client.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+      } catch (err) {
+        if (!(err as Error).message.includes('BUSYGROUP')) throw err;
+      }
+    }
+    log.warn({ group, streams }, 'consumer group was missing (Redis lost its data?); recreated');
+  };
+
   return {
     async read(count) {
       if (interrupted) return [];
@@ -82,22 +103,31 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
         return toDeliveries(reply, () => 1);
       } catch (err) {
         if (interrupted) return [];
-        throw err;
+        if (!isNoGroup(err) && !isStreamGone(err)) throw err;
+        await recreateGroups();
+        return [];
       }
     },
     async claim(count) {
       const out: RawDelivery[] = [];
       for (const stream of streams) {
         if (out.length >= count) break;
-        const idle = (await client.xpending(
-          stream,
-          group,
-          'IDLE',
-          opts.visibilityTimeoutMs,
-          '-',
-          '+',
-          count - out.length,
-        )) as PendingRow[];
+        let idle: PendingRow[];
+        try {
+          idle = (await client.xpending(
+            stream,
+            group,
+            'IDLE',
+            opts.visibilityTimeoutMs,
+            '-',
+            '+',
+            count - out.length,
+          )) as PendingRow[];
+        } catch (err) {
+          // A lost group has nothing pending: read() recreates it.
+          if (isNoGroup(err)) continue;
+          throw err;
+        }
         const stale = idle.filter(([, owner]) => owner !== consumer);
         if (stale.length === 0) continue;
         const deliveries = new Map(stale.map(([id, , , n]) => [id, n + 1]));
@@ -170,8 +200,14 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
       if (e.prev === undefined) return true;
       // The group delivers in stream order, so the previous entry of the key was delivered
       // before this one: it is done exactly when it is no longer pending.
-      const rows = (await client.xpending(keys.stream(e.topic), group, e.prev, e.prev, 1)) as PendingRow[];
-      return rows.length === 0;
+      try {
+        const rows = (await client.xpending(keys.stream(e.topic), group, e.prev, e.prev, 1)) as PendingRow[];
+        return rows.length === 0;
+      } catch (err) {
+        // The group is gone, and with it the predecessor's place in it.
+        if (isNoGroup(err)) return true;
+        throw err;
+      }
     },
     async waitTurnChange(signal) {
       try {

@@ -415,5 +415,40 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       expect(topic?.groups[0]?.oldestPendingMs).toBeGreaterThanOrEqual(0);
       while (release.length > 0) release.shift()?.();
     });
+
+    it('says which entries every group has handled, and keeps its epoch while it keeps its data', async () => {
+      const b = await bus();
+      const epoch = await b.epoch();
+      const release: (() => void)[] = [];
+      await b.subscribe({ group: 'quick', types: ['test.done.*'], handler: async () => undefined });
+      await b.subscribe({
+        group: 'slow',
+        types: ['test.done.*'],
+        concurrency: 1,
+        handler: () => new Promise<void>((r) => release.push(r)),
+      });
+      // A group that skips a type has handled it too: it was delivered and acked.
+      await b.subscribe({ group: 'other', types: ['test.done.other'], handler: async () => undefined });
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await b.publish(event('test.done.tick'))).entryId);
+      await eventually(() => release.length === 1, 'the slow group holds the first');
+      expect(await b.handled('test.done', ids, epoch)).toEqual({ ids: new Set(), groups: 3 });
+      release.shift()?.();
+      await eventually(
+        async () => (await b.handled('test.done', ids, epoch)).ids.has(ids[0] as string),
+        'the first handled',
+      );
+      await eventually(async () => {
+        release.shift()?.();
+        return (await b.handled('test.done', ids, epoch)).ids.size === 3;
+      }, 'all handled');
+      expect(await b.handled('test.done', ids, epoch)).toEqual({ ids: new Set(ids), groups: 3 });
+      // Nobody reads this topic (yet): no group to vouch for it.
+      const lonely = (await b.publish(event('test.unread.tick'))).entryId;
+      expect(await b.handled('test.unread', [lonely], epoch)).toEqual({ ids: new Set(), groups: 0 });
+      expect(await b.epoch()).toBe(epoch);
+      // Asked under an epoch the bus no longer has: nothing is vouched for.
+      expect(await b.handled('test.done', ids, 'an-epoch-long-gone')).toEqual({ ids: new Set(), groups: 0 });
+    });
   });
 }

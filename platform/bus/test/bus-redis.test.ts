@@ -1,18 +1,13 @@
-import { Redis } from 'ioredis';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createBus } from '../create-bus.ts';
-import { testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
-import { quietLog, testBusDefaults } from '../../testing/index.ts';
+import { createEvent } from '../envelope.ts';
+import { deleteRedisKeys, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
+import { eventually, quietLog, testBusDefaults } from '../../testing/index.ts';
 import { describeBusContract } from './bus-contract.ts';
 
 const prefixes: string[] = [];
 afterAll(async () => {
-  const redis = new Redis(testRedisUrl);
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-  }
-  await redis.quit();
+  for (const prefix of prefixes) await deleteRedisKeys(prefix);
 });
 
 describeBusContract('Redis Streams', (overrides) => {
@@ -26,5 +21,41 @@ describeBusContract('Redis Streams', (overrides) => {
     log: quietLog,
     claimIntervalMs: 50,
     ...overrides,
+  });
+});
+
+describe('Redis Streams: when Redis loses its data', () => {
+  it('recreates the consumer groups, delivers what is published after, and names a new epoch', async () => {
+    const keyPrefix = `${uniqueName('bus')}:`;
+    prefixes.push(keyPrefix);
+    const bus = await createBus({
+      redisUrl: testRedisUrl,
+      keyPrefix,
+      streamMaxLen: 10_000,
+      defaults: testBusDefaults,
+      log: quietLog,
+      claimIntervalMs: 50,
+    });
+    try {
+      const got: number[] = [];
+      await bus.subscribe({
+        group: 'reader',
+        types: ['test.loss.*'],
+        handler: async (e) => void got.push((e.data as { n: number }).n),
+      });
+      const publish = (n: number) =>
+        bus.publish(createEvent({ type: 'test.loss.tick', data: { n }, source: 'urn:wow:test' }));
+      await publish(1);
+      await eventually(() => got.length === 1, 'before the loss');
+      const epoch = await bus.epoch();
+      // FLUSHALL, as far as this bus can tell: every key it had is gone.
+      await deleteRedisKeys(keyPrefix);
+      await publish(2);
+      await eventually(() => got.length === 2, 'after the loss');
+      expect(got).toEqual([1, 2]);
+      expect(await bus.epoch()).not.toBe(epoch);
+    } finally {
+      await bus.close();
+    }
   });
 });

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Bus } from '../../bus/bus.ts';
@@ -13,7 +12,7 @@ import { runOnce } from '../../agent/run-once.ts';
 import { createStore } from '../../store/create-store.ts';
 import { migrate } from '../../store/migrate.ts';
 import type { Store } from '../../store/store.ts';
-import { testDatabaseUrl, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
+import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
 import { eventually, quietLog, testBusDefaults } from '../../testing/index.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -25,7 +24,26 @@ interface Setup {
   name: string;
   store: () => Promise<Store>;
   bus: () => Promise<Bus>;
+  /**
+   * The bus after it lost its data: Redis with its keys gone (as after FLUSHALL, or a
+   * restart without persistence), or a new in-process bus (as after the process restarted).
+   */
+  lose: (bus: Bus) => Promise<Bus>;
 }
+
+const redisPrefix = `${uniqueName('outbox')}:`;
+cleanups.push(() => deleteRedisKeys(redisPrefix));
+const redisBus = (keyPrefix: string) =>
+  createBus({
+    redisUrl: testRedisUrl,
+    keyPrefix,
+    streamMaxLen: 10_000,
+    defaults: testBusDefaults,
+    log: quietLog,
+    claimIntervalMs: 50,
+  });
+const memoryBus = () =>
+  createBus({ streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog, claimIntervalMs: 50 });
 
 const setups: Setup[] = [
   {
@@ -40,22 +58,11 @@ const setups: Setup[] = [
       });
       return createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 5, schema, log: quietLog });
     },
-    async bus() {
-      const keyPrefix = `${uniqueName('outbox')}:`;
-      cleanups.push(async () => {
-        const r = new Redis(testRedisUrl);
-        const keys = await r.keys(`${keyPrefix}*`);
-        if (keys.length > 0) await r.del(...keys);
-        await r.quit();
-      });
-      return createBus({
-        redisUrl: testRedisUrl,
-        keyPrefix,
-        streamMaxLen: 10_000,
-        defaults: testBusDefaults,
-        log: quietLog,
-        claimIntervalMs: 50,
-      });
+    bus: () => redisBus(redisPrefix),
+    async lose(bus) {
+      await bus.close();
+      await deleteRedisKeys(redisPrefix);
+      return redisBus(redisPrefix);
     },
   },
   {
@@ -65,9 +72,16 @@ const setups: Setup[] = [
       cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
       return createStore({ dataDir, poolMax: 1, log: quietLog });
     },
-    bus: () => createBus({ streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog, claimIntervalMs: 50 }),
+    bus: memoryBus,
+    async lose(bus) {
+      await bus.close();
+      return memoryBus();
+    },
   },
 ];
+
+const count = async (store: Store, where: string) =>
+  (await store.query<{ n: number }>(`select count(*)::int as n from outbox where ${where}`)).rows[0]?.n;
 
 const event = (n: number) => createEvent({ type: 'test.ledger.posted', data: { n }, source: 'urn:wow:test' });
 
@@ -92,7 +106,7 @@ describe.each(setups)('outbox and run-once: $name', (setup) => {
     await store.transaction(async (tx) => {
       for (const e of committed) await enqueueOutbox(tx, e);
     });
-    // A relay published the first row but crashed before deleting it.
+    // A relay published the first row but crashed before marking it published.
     await bus.publish(committed[0] as CloudEvent, {
       dedupeKey: outboxDedupeKey(committed[0] as CloudEvent),
       dedupeTtlSeconds: 60,
@@ -105,8 +119,71 @@ describe.each(setups)('outbox and run-once: $name', (setup) => {
     await new Promise((r) => setTimeout(r, 100));
     expect(got.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3]);
     expect(got.map((e) => e.traceparent)).toEqual(committed.map((e) => e.traceparent));
-    expect((await store.query('select count(*)::int as n from outbox')).rows).toEqual([{ n: 0 }]);
+    // Kept until the group handled them, then gone.
+    await eventually(async () => (await count(store, 'true')) === 0, 'handled rows deleted');
 
+    await relay.stop();
+    await bus.close();
+    await store.close();
+  });
+
+  it('publishes again what the bus lost before every group handled it, and only that', async () => {
+    const store = await setup.store();
+    await migrate(store, { log: quietLog });
+    let bus = await setup.bus();
+    const first: number[] = [];
+    const reader = await bus.subscribe({
+      group: 'ledger',
+      types: ['test.ledger.*'],
+      handler: async (e) => void first.push((e.data as { n: number }).n),
+    });
+    const relay = createOutboxRelay({ store, bus, log: quietLog, pollIntervalMs: 50 });
+    relay.start();
+    await store.transaction((tx) => enqueueOutbox(tx, event(1)));
+    await eventually(() => first.length === 1, 'the first event handled');
+    await eventually(async () => (await count(store, 'true')) === 0, 'the handled row deleted');
+
+    // The group stops reading (its agent is down); two more go out and wait in the bus.
+    await reader.stop();
+    await store.transaction(async (tx) => {
+      await enqueueOutbox(tx, event(2));
+      await enqueueOutbox(tx, event(3));
+    });
+    await eventually(async () => (await count(store, 'published_at is not null')) === 2, 'both published');
+    await relay.stop();
+
+    // The bus loses everything; the relay that comes back publishes the two again.
+    bus = await setup.lose(bus);
+    const second: number[] = [];
+    await bus.subscribe({
+      group: 'ledger',
+      types: ['test.ledger.*'],
+      handler: async (e) => void second.push((e.data as { n: number }).n),
+    });
+    const after = createOutboxRelay({ store, bus, log: quietLog, pollIntervalMs: 50 });
+    after.start();
+    await eventually(() => second.length === 2, 'the lost events delivered again');
+    await eventually(async () => (await count(store, 'true')) === 0, 'the outbox emptied');
+    expect({ first, second }).toEqual({ first: [1], second: [2, 3] });
+    await after.stop();
+    await bus.close();
+    await store.close();
+  });
+
+  it('gives up a published row no group handles once it is older than the retention', async () => {
+    const store = await setup.store();
+    await migrate(store, { log: quietLog });
+    const bus = await setup.bus();
+    // A group whose agent is gone: it never reads again.
+    await (await bus.subscribe({ group: 'gone', types: ['test.ledger.*'], handler: async () => undefined })).stop();
+    const relay = createOutboxRelay({ store, bus, log: quietLog, pollIntervalMs: 50, retentionSeconds: 3600 });
+    relay.start();
+    await store.transaction((tx) => enqueueOutbox(tx, event(1)));
+    await eventually(async () => (await count(store, 'published_at is not null')) === 1, 'published');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await count(store, 'true')).toBe(1);
+    await store.query("update outbox set published_at = now() - interval '2 hours'");
+    await eventually(async () => (await count(store, 'true')) === 0, 'the stale row given up');
     await relay.stop();
     await bus.close();
     await store.close();

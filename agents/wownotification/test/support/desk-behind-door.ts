@@ -106,6 +106,7 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     }),
   });
   await host.start();
+  runtime.relay.start();
   const server: FastifyInstance = await createAppServer({
     config,
     bus: runtime.bus,
