@@ -24,6 +24,7 @@ import {
 } from '../registry/registry.ts';
 import { createHealthRecorder } from '../registry/agent-health.ts';
 import type { Store } from '../store/store.ts';
+import { isStoreUnavailable, waitOutOutage } from '../store/wait-out-outage.ts';
 import { readAgentSettings } from '../config/agent-settings.ts';
 import {
   createHandlerContext,
@@ -190,12 +191,19 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     const started = performance.now();
     let ok = false;
     try {
-      const result = await handler.handle(
-        createHandlerContext(agent.services, agent.settings, agent.state, event, delivery),
-        event.data,
-      );
-      ok = true;
-      return result;
+      for (;;) {
+        try {
+          const result = await handler.handle(
+            createHandlerContext(agent.services, agent.settings, agent.state, event, delivery),
+            event.data,
+          );
+          ok = true;
+          return result;
+        } catch (err) {
+          // An outage is waited out, not retried away: on shutdown the entry stays pending.
+          if (!isStoreUnavailable(err) || !(await waitOutOutage(store, delivery.signal, agent.services.log))) throw err;
+        }
+      }
     } finally {
       health.record(id, performance.now() - started, ok);
       metrics.agentInFlight.dec({ agent: id });

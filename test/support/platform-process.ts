@@ -62,3 +62,42 @@ export async function startPlatform(env: Record<string, string>, args: string[] 
     },
   };
 }
+
+export interface AgentsProcess extends PlatformProcess {
+  /** Where `--port` serves, if it was given. */
+  address: string;
+}
+
+/**
+ * `wow agents run <args>` as its own process, with only `env` (and PATH); resolves once its
+ * agents run. Its log lines (JSON) are kept in `logged`.
+ */
+export async function startAgents(args: string[], env: Record<string, string>): Promise<AgentsProcess> {
+  const child = spawn(process.execPath, ['cli/wow.ts', 'agents', 'run', ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const logged: string[] = [];
+  const address = await new Promise<string>((resolve, reject) => {
+    if (child.stdout === null) throw new Error('wow agents run has no stdout');
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      logged.push(line);
+      if (line.includes('agents running')) resolve((JSON.parse(line) as { address?: string }).address ?? '');
+    });
+    void exited.then((code) => reject(new Error(`wow agents run exited with ${code}: ${stderr}`)));
+  });
+  return {
+    child,
+    address,
+    exited,
+    logged,
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
