@@ -77,7 +77,8 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
   agents
     .command('run')
     .description(
-      'Run agents in this process (all when no id is given). With REDIS_URL and DATABASE_URL set, each process adds consumers to the same groups: more processes, more throughput.',
+      'Run agents in this process (all when no id is given). With REDIS_URL and DATABASE_URL set, ' +
+        'each process adds consumers to the same groups: more processes, more throughput.',
     )
     .argument('[ids...]', 'agent ids (folder names under AGENTS_DIR)')
     .addOption(

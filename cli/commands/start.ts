@@ -6,7 +6,8 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
   program
     .command('start')
     .description(
-      'Run the platform: the HTTP server (webhooks, /healthz, /readyz, /metrics) and every agent. Uses DATABASE_URL and REDIS_URL, or the embedded database and the in-process bus when they are unset.',
+      'Run the platform: the HTTP server (webhooks, /healthz, /readyz, /metrics) and every agent. ' +
+        'Uses DATABASE_URL and REDIS_URL, or the embedded database and the in-process bus when they are unset.',
     )
     .option(
       '--no-agents',

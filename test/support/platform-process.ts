@@ -31,49 +31,16 @@ export interface PlatformProcess {
   stop(): Promise<number | null>;
 }
 
-/** `npm start` (`wow start` on PORT=0, with `args`, e.g. `--no-agents`); resolves once it listens. */
-export async function startPlatform(env: Record<string, string>, args: string[] = []): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['cli/wow.ts', 'start', ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const logged: string[] = [];
-  const address = await new Promise<string>((resolve, reject) => {
-    if (child.stdout === null) throw new Error('wow start has no stdout');
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      logged.push(line);
-      const entry = JSON.parse(line) as { address?: string };
-      if (entry.address !== undefined) resolve(entry.address);
-    });
-    void exited.then((code) => reject(new Error(`wow start exited with ${code}: ${stderr}`)));
-  });
-  return {
-    child,
-    address,
-    exited,
-    logged,
-    stop: () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
-export interface AgentsProcess extends PlatformProcess {
-  /** Where `--port` serves, if it was given. */
-  address: string;
-}
-
 /**
- * `wow agents run <args>` as its own process, with only `env` (and PATH); resolves once its
- * agents run. Its log lines (JSON) are kept in `logged`.
+ * `wow <argv>` as a long-running process with only `env` (and PATH); resolves once a log
+ * line (JSON) passes `isReady`, with the address that line names (empty if none).
  */
-export async function startAgents(args: string[], env: Record<string, string>): Promise<AgentsProcess> {
-  const child = spawn(process.execPath, ['cli/wow.ts', 'agents', 'run', ...args], {
+async function startWow(
+  argv: string[],
+  env: Record<string, string>,
+  isReady: (entry: { address?: string; msg?: string }) => boolean,
+): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, ['cli/wow.ts', ...argv], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,12 +50,13 @@ export async function startAgents(args: string[], env: Record<string, string>): 
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const logged: string[] = [];
   const address = await new Promise<string>((resolve, reject) => {
-    if (child.stdout === null) throw new Error('wow agents run has no stdout');
+    if (child.stdout === null) throw new Error(`wow ${argv[0]} has no stdout`);
     createInterface({ input: child.stdout }).on('line', (line) => {
       logged.push(line);
-      if (line.includes('agents running')) resolve((JSON.parse(line) as { address?: string }).address ?? '');
+      const entry = JSON.parse(line) as { address?: string; msg?: string };
+      if (isReady(entry)) resolve(entry.address ?? '');
     });
-    void exited.then((code) => reject(new Error(`wow agents run exited with ${code}: ${stderr}`)));
+    void exited.then((code) => reject(new Error(`wow ${argv.join(' ')} exited with ${code}: ${stderr}`)));
   });
   return {
     child,
@@ -100,4 +68,17 @@ export async function startAgents(args: string[], env: Record<string, string>): 
       return exited;
     },
   };
+}
+
+/** `npm start` (`wow start` on PORT=0, with `args`, e.g. `--no-agents`); resolves once it listens. */
+export function startPlatform(env: Record<string, string>, args: string[] = []): Promise<PlatformProcess> {
+  return startWow(['start', ...args], { PORT: '0', ...env }, (entry) => entry.address !== undefined);
+}
+
+/**
+ * `wow agents run <args>`; resolves once its agents run. `address` is where `--port`
+ * serves, if it was given.
+ */
+export function startAgents(args: string[], env: Record<string, string>): Promise<PlatformProcess> {
+  return startWow(['agents', 'run', ...args], env, (entry) => entry.msg?.startsWith('agents running') === true);
 }

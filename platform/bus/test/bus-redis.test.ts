@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createBus } from '../create-bus.ts';
+import { createBus, type CreateBusOptions } from '../create-bus.ts';
 import { createEvent } from '../envelope.ts';
 import { deleteRedisKeys, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
 import { eventually, quietLog, testBusDefaults } from '../../testing/index.ts';
@@ -10,7 +10,8 @@ afterAll(async () => {
   for (const prefix of prefixes) await deleteRedisKeys(prefix);
 });
 
-describeBusContract('Redis Streams', (overrides) => {
+/** A bus on the shared Redis under a key prefix of its own, removed after the file. */
+const redisBus = (overrides?: Partial<CreateBusOptions>) => {
   const keyPrefix = `${uniqueName('bus')}:`;
   prefixes.push(keyPrefix);
   return createBus({
@@ -22,20 +23,14 @@ describeBusContract('Redis Streams', (overrides) => {
     claimIntervalMs: 50,
     ...overrides,
   });
-});
+};
+
+describeBusContract('Redis Streams', redisBus);
 
 describe('Redis Streams: when Redis loses its data', () => {
   it('recreates the consumer groups, delivers what is published after, and names a new epoch', async () => {
-    const keyPrefix = `${uniqueName('bus')}:`;
-    prefixes.push(keyPrefix);
-    const bus = await createBus({
-      redisUrl: testRedisUrl,
-      keyPrefix,
-      streamMaxLen: 10_000,
-      defaults: testBusDefaults,
-      log: quietLog,
-      claimIntervalMs: 50,
-    });
+    const bus = await redisBus();
+    const keyPrefix = prefixes.at(-1) as string;
     try {
       const got: number[] = [];
       await bus.subscribe({
