@@ -26,6 +26,13 @@ export interface AgentServices {
 
 const source = (id: string) => `urn:wow:agent:${id}`;
 
+/** An agent sends only what its manifest's `emits` declares: events and requests alike. */
+function assertDeclared(s: AgentServices, type: string): void {
+  if (s.manifest.emits.includes(type)) return;
+  s.metrics.securityViolation('undeclared_event');
+  throw createError('WOW_ERR_EVENT_UNDECLARED', { agent: s.manifest.id, type });
+}
+
 /**
  * Every event an agent sends goes through here, so `emits` is checked once for all of
  * them: published now, or written to the outbox in the caller's transaction.
@@ -37,10 +44,7 @@ function emitter(s: AgentServices, parent: CloudEvent | undefined): SetupContext
     input: Omit<EventInput, 'source'>,
     opts?: { tx: PgQueryable },
   ): Promise<PublishResult | undefined> {
-    if (!manifest.emits.includes(input.type)) {
-      s.metrics.securityViolation('undeclared_event');
-      throw createError('WOW_ERR_EVENT_UNDECLARED', { agent: manifest.id, type: input.type });
-    }
+    assertDeclared(s, input.type);
     const event = createEvent({
       ...input,
       source: source(manifest.id),
@@ -85,7 +89,9 @@ function createContextBase<Settings>(
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     agents: (db = s.store) => listAgents(db, { heartbeatTimeoutMs }),
     emit: emitter(s, parent),
-    request(input, opts = {}) {
+    async request(input, opts = {}) {
+      // Declared like an event, so the host knows whom to keep running while this awaits an answer.
+      assertDeclared(s, input.type);
       return bus.request(
         createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }),
         { timeoutMs: opts.timeoutMs ?? 30_000 },

@@ -37,6 +37,7 @@ import { grantServices } from './grant-capabilities.ts';
 import { checkInterval, loadAgentDefinition } from './load-agent-definition.ts';
 import { loadManifests } from './load-manifests.ts';
 import { createScheduleRunner, type ScheduleRunner } from './run-schedules.ts';
+import { stopOrder } from './stop-order.ts';
 
 export interface AgentHostOptions {
   config: Config;
@@ -377,7 +378,15 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       clearInterval(timer);
       await control?.stop({ timeoutMs });
       await reconciling;
-      const results = await Promise.all([...running.values()].map((a) => stopAgent(a, timeoutMs)));
+      // One deadline for all rounds: a round that drains early leaves its time to the next.
+      const deadline = performance.now() + timeoutMs;
+      const results: StopResult[] = [];
+      const agents = [...running.values()];
+      for (const round of stopOrder(agents.map(({ services: { manifest } }) => manifest))) {
+        const left = Math.max(0, deadline - performance.now());
+        const batch = agents.filter((a) => round.includes(a.services.manifest.id));
+        results.push(...(await Promise.all(batch.map((a) => stopAgent(a, left)))));
+      }
       await beating;
       await flushHealth();
       for (const id of running.keys()) await markInstanceStopped(store, id, instanceId);

@@ -35,7 +35,8 @@ export const errors = defineErrors({
     status: 403,
   },
   WOW_ERR_EVENT_UNDECLARED: {
-    message: 'Agent "{agent}" published "{type}", which its agent.yml does not list in `emits`. Add it there.',
+    message:
+      'Agent "{agent}" sent "{type}" (an event or a request), which its agent.yml does not list in `emits`. Add it there.',
     retryable: false,
     status: 400,
   },

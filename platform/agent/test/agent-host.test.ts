@@ -104,7 +104,7 @@ describe('agent host', () => {
   it('names the known agents when asked for an unknown one, and a missing entry file', async () => {
     const err: unknown = await startHost(['nobody']).catch((e: unknown) => e);
     expect(isWowError(err, 'WOW_ERR_AGENT_NOT_FOUND')).toBe(true);
-    expect((err as Error).message).toContain('Known agents: echo, rogue, slow, tally, typed');
+    expect((err as Error).message).toContain('Known agents: asker, echo, rogue, slow, tally, typed');
     const store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 1, log: quietLog });
     const bus = await createBus({ streamMaxLen: 1000, defaults: testBusDefaults, log: quietLog });
     const entryless = await createAgentHost({
@@ -158,6 +158,21 @@ describe('agent host', () => {
     expect(echo).toMatchObject({ agent_id: 'echo', handled: 2, failed: 0 });
     expect(echo?.ms).toBeGreaterThan(0);
     expect(rogue).toMatchObject({ agent_id: 'rogue', handled: 1, failed: 1 });
+  });
+
+  it('stops an agent that awaits an answer from another before the one that answers, so the handler finishes', async () => {
+    const { host, bus, store } = await startHost(['asker', 'echo']);
+    const asked = event('test.ask.now', { delayMs: 300 });
+    await bus.publish(asked);
+    await eventually(
+      async () => (await store.query("select 1 from asker_log where phase = 'asking'")).rows.length === 1,
+      'asker handling',
+    );
+    // Both stop at once from here: had Echo stopped taking work first, the question would go unanswered.
+    const result = await host.stop({ timeoutMs: 5000 });
+    expect(result).toEqual({ drained: true, abandoned: 0 });
+    const { rows } = await store.query<{ phase: string; answer: unknown }>('select phase, answer from asker_log');
+    expect(rows).toEqual([{ phase: 'answered', answer: { echo: { from: asked.id }, attempt: 1 } }]);
   });
 
   it('never runs more handlers of an agent at once than its concurrency', async () => {
