@@ -1,8 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { promisify } from 'node:util';
+import { deflateSync } from 'node:zlib';
 import { graphqlProblems } from './github-graphql.ts';
 import { matchOperation, requestProblems, type MatchedOperation } from './github-openapi.ts';
 
@@ -334,6 +336,39 @@ function issueLimitProblems(body: unknown): string[] {
   return problems;
 }
 
+const objectsDirs = new Map<string, Promise<string>>();
+
+/**
+ * Writes a blob as `git hash-object -w` does (a zlib-deflated loose object named by the
+ * SHA-1 of its header and bytes) without a process per blob: spawning git from a test
+ * process with a large heap cost ~20 ms a time, and a generated agent posts dozens.
+ */
+async function writeBlob(dir: string, content: Buffer): Promise<string> {
+  let objects = objectsDirs.get(dir);
+  if (objects === undefined) {
+    objects = exec('git', ['rev-parse', '--git-path', 'objects'], { cwd: dir }).then(({ stdout }) =>
+      resolvePath(dir, stdout.trim()),
+    );
+    objectsDirs.set(dir, objects);
+  }
+  const raw = Buffer.concat([Buffer.from(`blob ${content.length}\0`), content]);
+  const sha = createHash('sha1').update(raw).digest('hex');
+  const folder = join(await objects, sha.slice(0, 2));
+  const path = join(folder, sha.slice(2));
+  if (
+    await access(path).then(
+      () => false,
+      () => true,
+    )
+  ) {
+    await mkdir(folder, { recursive: true });
+    const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    await writeFile(temp, deflateSync(raw));
+    await rename(temp, path);
+  }
+  return sha;
+}
+
 /** A text field of a request body ('' when absent or not text). */
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -488,27 +523,31 @@ async function answer(
       // The App itself (JWT-authenticated): its comments are written by `${slug}[bot]`.
       return json(200, { id: 1, slug: 'wowvision', node_id: 'A_1', name: 'WowVision', owner: { login: 'waooaw' } });
     case 'POST /repos/{owner}/{repo}/git/blobs': {
+      if (repo === undefined) return json(404, { message: 'Not Found' });
       const content = Buffer.from(textOf(body?.content), body?.encoding === 'base64' ? 'base64' : 'utf8');
-      return json(201, { sha: await gitIn(['hash-object', '-w', '--stdin'], content), url: '' });
+      return json(201, { sha: await writeBlob(repo.dir, content), url: '' });
     }
     case 'POST /repos/{owner}/{repo}/git/trees': {
-      // A temporary index holds base_tree with the entries applied, as GitHub builds the tree.
+      if (repo === undefined) return json(404, { message: 'Not Found' });
+      // A temporary index holds base_tree with the entries applied, as GitHub builds the tree;
+      // the entries go to git in one --index-info batch (NUL-separated, so any path is safe).
       const dir = await mkdtemp(join(tmpdir(), 'double-index-'));
       const env = { GIT_INDEX_FILE: join(dir, 'index') };
       try {
         if (typeof body?.base_tree === 'string') await gitIn(['read-tree', body.base_tree], '', env);
+        const records: string[] = [];
         for (const entry of (body?.tree ?? []) as {
           path: string;
           mode: string;
           sha?: string | null;
           content?: string;
         }[]) {
-          if (entry.sha === null) await gitIn(['update-index', '--force-remove', '--', entry.path], '', env);
-          else {
-            const sha = entry.sha ?? (await gitIn(['hash-object', '-w', '--stdin'], entry.content ?? ''));
-            await gitIn(['update-index', '--add', '--cacheinfo', `${entry.mode},${sha},${entry.path}`], '', env);
-          }
+          const sha =
+            entry.sha === null ? null : (entry.sha ?? (await writeBlob(repo.dir, Buffer.from(entry.content ?? ''))));
+          records.push(sha === null ? `0 ${'0'.repeat(40)}\t${entry.path}` : `${entry.mode} ${sha}\t${entry.path}`);
         }
+        if (records.length > 0)
+          await gitIn(['update-index', '-z', '--index-info'], records.map((r) => `${r}\0`).join(''), env);
         return json(201, { sha: await gitIn(['write-tree'], '', env), tree: [], truncated: false });
       } finally {
         await rm(dir, { recursive: true, force: true });
