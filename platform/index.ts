@@ -27,6 +27,7 @@ export type {
   DeadLetter,
   Handler,
   PublishOptions,
+  MessageGuard,
   PublishResult,
   Subscription,
   SubscriptionHandle,

@@ -167,10 +167,27 @@ export interface BusObserver {
   published(topic: string): void;
   handled(group: string, topic: string, outcome: 'ack' | 'retry' | 'dead-letter' | 'skip', seconds: number): void;
   deadLettered(group: string, topic: string): void;
+  /** A delivery the message guard refused, by its reason (a closed list). */
+  refused(group: string, topic: string, reason: string): void;
 }
 
 export const silentBusObserver: BusObserver = {
   published() {},
   handled() {},
   deadLettered() {},
+  refused() {},
 };
+
+/** Where refused messages go, with their reason and the group that refused them: `dlq:security`. */
+export const securityDeadLetters = 'security';
+
+/**
+ * Signs what is published and checks every delivery before its handler
+ * (platform/identity/messages/). A delivery `verify` refuses (WOW_ERR_MESSAGE_REFUSED)
+ * goes to the security dead letters and never reaches the handler; any other error from
+ * `verify` (a store or Redis it could not ask) leaves the entry pending, to be tried again.
+ */
+export interface MessageGuard {
+  sign(event: CloudEvent): Promise<CloudEvent>;
+  verify(event: CloudEvent, at: { group: string; entryId: string; publishedAt: number }): Promise<void>;
+}

@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.ts';
-import { silentBusObserver, type Bus, type BusObserver } from './bus.ts';
+import { silentBusObserver, type Bus, type BusObserver, type MessageGuard } from './bus.ts';
 import { createMemoryBus } from './memory/create-memory-bus.ts';
 import type { BusDefaults } from './subscription-settings.ts';
 
@@ -14,6 +14,8 @@ export interface CreateBusOptions {
   observer?: BusObserver | undefined;
   /** How often consumers look for entries abandoned by silent consumers. */
   claimIntervalMs?: number | undefined;
+  /** Signs every message published and verifies every delivery (platform/identity/messages/). */
+  guard?: MessageGuard | undefined;
 }
 
 export async function createBus(opts: CreateBusOptions): Promise<Bus> {
@@ -26,6 +28,7 @@ export async function createBus(opts: CreateBusOptions): Promise<Bus> {
       log: opts.log,
       observer,
       claimIntervalMs,
+      guard: opts.guard,
     });
   // ioredis and the Redis driver load only for a process that uses Redis.
   const { createRedisBus } = await import('./redis/create-redis-bus.ts');
@@ -37,5 +40,6 @@ export async function createBus(opts: CreateBusOptions): Promise<Bus> {
     log: opts.log,
     observer,
     claimIntervalMs,
+    guard: opts.guard,
   });
 }

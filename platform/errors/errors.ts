@@ -50,6 +50,12 @@ export const errors = defineErrors({
     retryable: false,
     status: 502,
   },
+  WOW_ERR_MESSAGE_REFUSED: {
+    message:
+      'Message {eventId} ({type} from {source}) refused ({reason}): {problem}. It went to the security dead letters and reached no handler.',
+    retryable: false,
+    status: 401,
+  },
   WOW_ERR_UNFINISHED: {
     message:
       'Delivered {attempts} times without finishing: the consumers handling it stopped responding (crashed or were killed) each time.',

@@ -1,4 +1,5 @@
 import type { JWTPayload } from 'did-jwt';
+import type { MessageGuard } from '../bus/bus.ts';
 import type { DIDDocument, Resolver } from 'did-resolver';
 import type { IdentitySettings } from '../config/load-config.ts';
 import type { Logger } from '../log/logger.ts';
@@ -21,6 +22,7 @@ import { ensureIdentity, type EnsuredIdentity } from './ensure-identity.ts';
 import type { IdentityContext } from './identity-context.ts';
 import { listKeys, listSubjects, subjectsSigningSince } from './identity-keys.ts';
 import { createKmsDrivers, type KmsDrivers } from './kms/create-kms.ts';
+import { createMessageGuard, type MessageGuardOptions } from './messages/create-message-guard.ts';
 import { retireExpiredKeys, type RetireOutcome } from './retire-keys.ts';
 import { rotateKey, type Rotation } from './rotate-key.ts';
 import { showIdentity, type IdentityView } from './show-identity.ts';
@@ -76,6 +78,8 @@ export interface Identity extends CapabilityReader {
    * `treeHash` (issuing it first if missing or due); WOW_ERR_ATTESTATION otherwise.
    */
   attestedTreeHash(agentId: string, treeHash: string): Promise<string>;
+  /** Signs the bus's messages as their senders and verifies every delivery (createBus's `guard`). */
+  messageGuard(opts: MessageGuardOptions): MessageGuard;
   /** `verifyJwt` with this platform's resolver and clock unless given others. */
   verifyJwt(
     jwt: string,
@@ -109,6 +113,7 @@ export async function createIdentity(opts: {
     host,
     resolver,
     kms: ctx.kms,
+    messageGuard: (o) => createMessageGuard(ctx, reader, o),
     didOf: (subject) => didOf(host, assertSubjectValid(subject)),
     subjects: () => listSubjects(opts.store),
     async document(subject) {

@@ -18,6 +18,7 @@ export const securityViolationKinds = [
   'api_key',
   'undeclared_event',
   'capability_missing',
+  'message_refused',
 ] as const;
 export type SecurityViolationKind = (typeof securityViolationKinds)[number];
 
@@ -148,8 +149,14 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   });
   const securityViolations = new Counter({
     name: 'wow_security_violations_total',
-    help: 'Refusals of what the sender may not do: webhook_signature, api_key (unknown or revoked), undeclared_event.',
+    help: 'Refusals of what the sender may not do: webhook_signature, api_key (unknown or revoked), undeclared_event, capability_missing, message_refused.',
     labelNames: ['kind'],
+    registers,
+  });
+  const messagesRefused = new Counter({
+    name: 'wow_bus_messages_refused_total',
+    help: 'Deliveries the message guard refused before any handler, by consumer group and reason (signature, expired, replay, …).',
+    labelNames: ['group', 'reason'],
     registers,
   });
   // Every kind starts at 0, so that an alert on increase() sees the first one too.
@@ -270,6 +277,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       if (outcome === 'retry' || outcome === 'dead-letter') failed.inc({ group, topic });
     },
     deadLettered: (group, topic) => deadLettered.inc({ group, topic }),
+    refused: (group, _topic, reason) => {
+      securityViolations.inc({ kind: 'message_refused' });
+      messagesRefused.inc({ group, reason });
+    },
   };
 
   const github: GitHubObserver = {

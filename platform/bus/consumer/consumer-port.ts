@@ -4,6 +4,8 @@ import type { CloudEvent } from '../envelope.ts';
 /** One entry as a driver hands it to the consumer engine. */
 export interface RawDelivery {
   entryId: string;
+  /** When the bus appended the entry (ms since the epoch): a Redis entry id's time, unforgeable since ids only grow. */
+  publishedAt: number;
   topic: string;
   event: CloudEvent;
   /** Times the server has delivered this entry to the group (redeliveries after crashes included). */
@@ -27,8 +29,11 @@ export interface ConsumerPort {
   /** Keeps entries this consumer is still working on from being claimed. */
   extend(entries: readonly RawDelivery[]): Promise<void>;
   ack(entry: RawDelivery): Promise<void>;
-  /** Moves the entry to the group's dead-letter stream with its error, and acks it, atomically. */
-  deadLetter(entry: RawDelivery, error: SerializedError, attempts: number): Promise<void>;
+  /**
+   * Moves the entry to the group's dead-letter stream with its error, and acks it,
+   * atomically; to the dead letters of `into` instead when given (the security stream).
+   */
+  deadLetter(entry: RawDelivery, error: SerializedError, attempts: number, into?: string): Promise<void>;
   /** Ordering: true when the previous entry with the same key is done (acked or dead-lettered) in this group. */
   isTurn(entry: RawDelivery): Promise<boolean>;
   /** Wakes when an ordering turn may have changed (or after a short poll). */

@@ -1,8 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isWowError } from '../../errors/define-errors.ts';
 import { createError } from '../../errors/errors.ts';
 import { serializeError } from '../../errors/wow-error.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { BusObserver, Handler, StopResult, SubscriptionHandle } from '../bus.ts';
+import {
+  securityDeadLetters,
+  type BusObserver,
+  type Handler,
+  type MessageGuard,
+  type StopResult,
+  type SubscriptionHandle,
+} from '../bus.ts';
 import { typeMatches } from '../envelope.ts';
 import type { ConsumerPort, RawDelivery } from './consumer-port.ts';
 
@@ -23,6 +31,7 @@ export interface ConsumerOptions {
   retryDelay: (attempt: number) => number;
   observer: BusObserver;
   log: Logger;
+  guard?: MessageGuard | undefined;
 }
 
 interface Running {
@@ -93,6 +102,10 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
       opts.observer.handled(opts.group, topic, 'skip', 0);
       return;
     }
+    if (opts.guard !== undefined && !(await admitted(entry, opts.guard))) {
+      settled();
+      return;
+    }
     let attempt = entry.deliveryCount;
     if (attempt > opts.maxAttempts) {
       // Delivered again and again without an outcome: its consumers died while handling it.
@@ -138,6 +151,31 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
         }
         attempt++;
       }
+    }
+  }
+
+  /**
+   * Whether the guard lets the delivery through. A refusal goes to the security dead
+   * letters (a request is answered with it); anything else the guard threw propagates, and
+   * the entry stays pending: it never reaches the handler unverified.
+   */
+  async function admitted(entry: RawDelivery, guard: MessageGuard): Promise<boolean> {
+    const { event, topic, entryId, publishedAt } = entry;
+    try {
+      await guard.verify(event, { group: opts.group, entryId, publishedAt });
+      return true;
+    } catch (err) {
+      if (!isWowError(err, 'WOW_ERR_MESSAGE_REFUSED')) throw err;
+      const error = serializeError(err);
+      const given = error.data?.reason;
+      const reason = typeof given === 'string' ? given : 'unknown';
+      await port.deadLetter(entry, error, 0, securityDeadLetters);
+      opts.observer.refused(opts.group, topic, reason);
+      log.warn({ entryId, type: event.type, source: event.source, reason, err: error }, 'message refused');
+      const { replyto, correlationid } = event;
+      if (opts.answersRequests && replyto !== undefined && correlationid !== undefined)
+        await port.reply(replyto, correlationid, { ok: false, error });
+      return false;
     }
   }
 

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createError } from '../../errors/errors.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { Bus, BusObserver, BusStats, PublishOptions, PublishResult, SubscriptionHandle } from '../bus.ts';
+import type {
+  Bus,
+  BusObserver,
+  BusStats,
+  MessageGuard,
+  PublishOptions,
+  PublishResult,
+  SubscriptionHandle,
+} from '../bus.ts';
 import { runConsumer } from '../consumer/run-consumer.ts';
 import { assertEventValid, topicOf, type CloudEvent } from '../envelope.ts';
 import { PendingRequests } from '../pending-requests.ts';
@@ -16,6 +24,7 @@ export interface MemoryBusOptions {
   log: Logger;
   observer: BusObserver;
   claimIntervalMs: number;
+  guard?: MessageGuard | undefined;
 }
 
 /** The bus for a single process (no REDIS_URL): the same contract as the Redis driver. */
@@ -55,6 +64,9 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
   const bus: Bus = {
     kind: 'memory',
     publish(event, publishOpts = {}) {
+      const { guard } = opts;
+      // Signed first when guarded; unguarded, appended before publish returns, as before.
+      if (guard !== undefined) return guard.sign(event).then((signed) => publishNow(signed, publishOpts));
       try {
         return Promise.resolve(publishNow(event, publishOpts));
       } catch (err) {
@@ -78,6 +90,7 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
         retryDelay: (attempt) => retryDelay(attempt, s.retryBaseMs, s.retryMaxMs),
         observer: opts.observer,
         log: opts.log,
+        guard: opts.guard,
       });
       handles.add(handle);
       return Promise.resolve(handle);

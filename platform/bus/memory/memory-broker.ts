@@ -11,6 +11,8 @@ import type { CloudEvent } from '../envelope.ts';
 export interface MemEntry {
   id: string;
   n: number;
+  /** Date.now() at append. */
+  at: number;
   event: CloudEvent;
   onlyGroup: string | undefined;
   prev: string | undefined;
@@ -80,7 +82,7 @@ export class MemoryBroker {
       prev = t.lastOfKey.get(event.partitionkey);
       t.lastOfKey.set(event.partitionkey, id);
     }
-    const entry: MemEntry = { id, n, event, onlyGroup, prev };
+    const entry: MemEntry = { id, n, at: Date.now(), event, onlyGroup, prev };
     t.entries.push(entry);
     // Approximate trimming, like MAXLEN ~: drop in chunks once a tenth over.
     if (t.entries.length > this.maxLen * 1.1) t.entries.splice(0, t.entries.length - this.maxLen);

@@ -18,6 +18,7 @@ export function createMemoryConsumerPort(opts: PortOptions): ConsumerPort {
   const interrupt = new AbortController();
   const deliver = (topic: string, entry: MemEntry, count: number): RawDelivery => ({
     entryId: entry.id,
+    publishedAt: entry.at,
     topic,
     event: entry.event,
     deliveryCount: count,
@@ -84,11 +85,11 @@ export function createMemoryConsumerPort(opts: PortOptions): ConsumerPort {
       if (g.pending.delete(e.entryId)) broker.notify();
       return Promise.resolve();
     },
-    deadLetter(e, error: SerializedError, attempts) {
+    deadLetter(e, error: SerializedError, attempts, into = groupName) {
       const g = groupOf(e.topic);
       const p = g.pending.get(e.entryId);
       if (p !== undefined) {
-        broker.deadLetter(groupName, e.topic, p.entry, error, attempts);
+        broker.deadLetter(into, e.topic, p.entry, error, attempts);
         g.pending.delete(e.entryId);
         broker.notify();
       }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { createError } from '../../errors/errors.ts';
 import type { SerializedError } from '../../errors/wow-error.ts';
 import type { Logger } from '../../log/logger.ts';
-import type { Bus, BusObserver, DeadLetter, GroupStats, SubscriptionHandle, TopicStats } from '../bus.ts';
+import type { Bus, BusObserver, DeadLetter, GroupStats, MessageGuard, SubscriptionHandle, TopicStats } from '../bus.ts';
 import type { ReplyBody } from '../consumer/consumer-port.ts';
 import { runConsumer } from '../consumer/run-consumer.ts';
 import { assertEventValid, serializeEvent, topicOf } from '../envelope.ts';
@@ -25,6 +25,7 @@ export interface RedisBusOptions {
   log: Logger;
   observer: BusObserver;
   claimIntervalMs: number;
+  guard?: MessageGuard | undefined;
 }
 
 /** Partition links outlive any realistic gap between two events of one key. */
@@ -122,6 +123,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
     kind: 'redis',
     async publish(event, publishOpts = {}) {
       assertOpen(`publishing ${event.type}`);
+      if (opts.guard !== undefined) event = await opts.guard.sign(event);
       assertEventValid(event);
       const topic = topicOf(event.type);
       const stream = keys.stream(topic);
@@ -170,6 +172,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
         retryDelay: (attempt) => retryDelay(attempt, s.retryBaseMs, s.retryMaxMs),
         observer: opts.observer,
         log: opts.log,
+        guard: opts.guard,
       });
       handles.add(handle);
       return handle;

@@ -19,6 +19,7 @@ export function parseEntry(topic: string, [entryId, raw]: StreamEntry, deliveryC
   try {
     return {
       entryId,
+      publishedAt: Number(entryId.slice(0, entryId.indexOf('-'))),
       topic,
       event: assertEventValid(JSON.parse(json)),
       deliveryCount,

@@ -169,13 +169,13 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
         }
       });
     },
-    async deadLetter(e, error, attempts) {
+    async deadLetter(e, error, attempts, into = group) {
       const stream = keys.stream(e.topic);
       // MULTI/EXEC: the entry is in the dead-letter stream exactly when it is acked.
       await client
         .multi()
         .xadd(
-          keys.deadLetters(group),
+          keys.deadLetters(into),
           'MAXLEN',
           '~',
           100_000,

@@ -1,0 +1,200 @@
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createError } from '../../errors/errors.ts';
+import { typeMatches, type CloudEvent } from '../../bus/envelope.ts';
+import type { PgQueryable } from '../../store/store.ts';
+import type { CapabilityReader } from '../credentials/capabilities-of.ts';
+import { didOf, type Subject } from '../did/did-web.ts';
+import { keyStateAt, listKeys, type IdentityKey } from '../identity-keys.ts';
+import { eventDigest } from './event-digest.ts';
+import { maxMessageTtlSeconds, messageTyp, signerOf } from './message-claims.ts';
+import type { ReplayCache } from './replay-cache.ts';
+
+/** Why a message was refused: each check has its own, counted by it in /metrics. */
+export type MessageRefusal =
+  | 'unsigned'
+  | 'malformed'
+  | 'alg'
+  | 'typ'
+  | 'claims'
+  | 'sender'
+  | 'kid'
+  | 'signature'
+  | 'tampered'
+  | 'audience'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'replay'
+  | 'no_credential'
+  | 'undeclared';
+
+export interface MessageVerifierOptions {
+  /** The did:web host of this platform: only its DIDs sign messages here. */
+  host: string;
+  /** What every message's `aud` must be. */
+  audience: string;
+  db: PgQueryable;
+  /** The agents' live capability credentials (Identity). */
+  capabilities: Pick<CapabilityReader, 'capabilitiesOf'>;
+  /** The types the platform sends itself (`platformEventTypes` and the domains' `emits`). */
+  platformTypes: readonly string[];
+  replay: ReplayCache;
+  /** How long keys and credentials read from the store are reused. Default 5 s. */
+  cacheMs?: number;
+  clock?: () => Date;
+}
+
+export interface DeliveryAt {
+  group: string;
+  entryId: string;
+  /** When the bus appended the entry (ms). */
+  publishedAt: number;
+}
+
+const skewSeconds = 60;
+const maxSignatureLength = 4096;
+// A replayed id must stay known for as long as a copy of it could still pass `exp`.
+const replayMarginMs = 10 * 60_000;
+
+interface Cached<T> {
+  value: T;
+  until: number;
+}
+
+const parseJson = (part: string): unknown => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks a delivery's signature before any handler sees it, every check on and failing
+ * closed: the compact JWS must be EdDSA with `typ` wow-event+jwt; its issuer the DID of
+ * whoever the envelope's `source` says sent it, and `sub` that source; `kid` a key of that
+ * DID, live when the entry was published and signing when the JWS was made; the signature
+ * must verify (node's Ed25519, a public key cached per key); `dig` must be the envelope's
+ * digest, `evt` its type and `jti` its id; `aud` this bus; `exp` present, at most 300 s
+ * after `iat`, and not past when the bus appended the entry (60 s skew; judged at append
+ * time, so a message that waits in a backlog does not expire, while one appended again
+ * later does); the id not accepted before by this group in another entry; and the sender
+ * must hold a live credential to emit the type (the platform: its own types). Throws
+ * WOW_ERR_MESSAGE_REFUSED with `data.reason`; a store that cannot be read throws its own
+ * error, and the delivery waits.
+ */
+export function createMessageVerifier(
+  opts: MessageVerifierOptions,
+): (event: CloudEvent, at: DeliveryAt) => Promise<void> {
+  const cacheMs = opts.cacheMs ?? 5000;
+  const clock = opts.clock ?? (() => new Date());
+  const keys = new Map<Subject, Cached<IdentityKey[]> & { loadedAt: number }>();
+  const publicKeys = new Map<string, KeyObject>();
+  const emits = new Map<string, Cached<readonly string[] | undefined>>();
+
+  const keysOf = async (subject: Subject, kid: string): Promise<IdentityKey[]> => {
+    const now = clock().getTime();
+    const cached = keys.get(subject);
+    if (cached !== undefined) {
+      const known = cached.value.some((k) => `${didOf(opts.host, subject)}#${k.fragment}` === kid);
+      // A key not yet seen may be a rotation's new one: read again, at most once a second.
+      if ((known && cached.until > now) || now - cached.loadedAt < 1000) return cached.value;
+    }
+    const value = await listKeys(opts.db, subject);
+    keys.set(subject, { value, until: now + cacheMs, loadedAt: now });
+    return value;
+  };
+  const emitsOf = async (agentId: string): Promise<readonly string[] | undefined> => {
+    const now = clock().getTime();
+    const cached = emits.get(agentId);
+    if (cached !== undefined && cached.until > now) return cached.value;
+    const held = await opts.capabilities.capabilitiesOf(agentId);
+    const value = held?.emits;
+    emits.set(agentId, { value, until: Math.min(now + cacheMs, held?.expiresAt.getTime() ?? Infinity) });
+    return value;
+  };
+  const publicKeyOf = (kid: string, key: IdentityKey): KeyObject => {
+    let found = publicKeys.get(kid);
+    if (found === undefined) {
+      found = createPublicKey({ key: { ...key.publicKeyJwk }, format: 'jwk' });
+      publicKeys.set(kid, found);
+    }
+    return found;
+  };
+
+  return async (event, at) => {
+    const refuse = (reason: MessageRefusal, problem: string) =>
+      createError(
+        'WOW_ERR_MESSAGE_REFUSED',
+        { eventId: event.id.slice(0, 80), type: event.type, source: event.source.slice(0, 120), reason, problem },
+        { data: { reason, group: at.group, entryId: at.entryId } },
+      );
+    const jws = event.signature;
+    if (jws === undefined) throw refuse('unsigned', 'it carries no signature');
+    const parts = jws.length <= maxSignatureLength ? jws.split('.') : [];
+    const [h = '', p = '', s = ''] = parts;
+    let header: unknown;
+    let payload: unknown;
+    try {
+      if (parts.length !== 3) throw new Error();
+      header = parseJson(h);
+      payload = parseJson(p);
+    } catch {
+      throw refuse('malformed', 'the signature is not a compact JWS of at most 4 KiB holding JSON');
+    }
+    if (!isRecord(header) || !isRecord(payload)) throw refuse('malformed', 'its header and payload must be objects');
+    if (header.alg !== 'EdDSA')
+      throw refuse('alg', `alg must be EdDSA, got ${JSON.stringify(header.alg)?.slice(0, 40)}`);
+    if (header.typ !== messageTyp)
+      throw refuse('typ', `typ must be ${messageTyp}, got ${JSON.stringify(header.typ)?.slice(0, 60)}`);
+    const { iss, sub, jti, evt, dig, aud, iat, exp } = payload;
+    if (
+      typeof iss !== 'string' ||
+      typeof sub !== 'string' ||
+      typeof jti !== 'string' ||
+      typeof evt !== 'string' ||
+      typeof dig !== 'string' ||
+      typeof iat !== 'number' ||
+      typeof exp !== 'number'
+    )
+      throw refuse('claims', 'iss, sub, jti, evt, dig, iat and exp are all required');
+    if (exp - iat > maxMessageTtlSeconds || exp <= iat)
+      throw refuse('claims', `exp must be within ${maxMessageTtlSeconds} s after iat`);
+    const signer = signerOf(event.source);
+    const did = didOf(opts.host, signer);
+    if (iss !== did || sub !== event.source)
+      throw refuse(
+        'sender',
+        `signed by ${iss.slice(0, 120)} as ${sub.slice(0, 120)}, but its source is ${event.source}`,
+      );
+    const kid = header.kid;
+    if (typeof kid !== 'string' || !kid.startsWith(`${did}#`)) throw refuse('kid', `kid must name a key of ${did}`);
+
+    const key = (await keysOf(signer, kid)).find((k) => `${did}#${k.fragment}` === kid);
+    const publishedAt = new Date(at.publishedAt);
+    if (key === undefined) throw refuse('kid', `${kid} is not a key of ${did}`);
+    if (keyStateAt(key, publishedAt) === 'retired')
+      throw refuse('kid', `${kid} was retired before the message was published`);
+    const signsFrom = key.signsFrom.getTime() / 1000 - skewSeconds;
+    const signsUntil = key.signsUntil === null ? Infinity : key.signsUntil.getTime() / 1000 + skewSeconds;
+    if (iat < signsFrom || iat > signsUntil) throw refuse('kid', `${kid} was not ${did}'s signing key at iat ${iat}`);
+    if (!verify(null, Buffer.from(`${h}.${p}`), publicKeyOf(kid, key), Buffer.from(s, 'base64url')))
+      throw refuse('signature', `the signature does not verify with ${kid}`);
+
+    if (jti !== event.id || evt !== event.type || dig !== eventDigest(event))
+      throw refuse('tampered', 'the envelope is not the one that was signed (its id, type or digest differ)');
+    if (aud !== opts.audience) throw refuse('audience', `aud must be ${opts.audience}`);
+    const appended = Math.floor(at.publishedAt / 1000);
+    if (appended > exp + skewSeconds)
+      throw refuse('expired', `exp ${exp} had passed when the bus took it (${appended})`);
+    if (iat > appended + skewSeconds)
+      throw refuse('not_yet_valid', `iat ${iat} is after the bus took it (${appended})`);
+
+    if (signer === 'platform') {
+      if (!opts.platformTypes.some((pattern) => typeMatches(pattern, event.type)))
+        throw refuse('undeclared', `the platform does not send ${event.type}`);
+    } else {
+      const declared = await emitsOf(signer);
+      if (declared === undefined) throw refuse('no_credential', `${signer} holds no live capability credential`);
+      if (!declared.includes(event.type))
+        throw refuse('undeclared', `${signer}'s credential does not let it emit ${event.type}`);
+    }
+    const ttlMs = (exp + skewSeconds) * 1000 - clock().getTime() + replayMarginMs;
+    if (!(await opts.replay.claim(at.group, jti, at.entryId, ttlMs)))
+      throw refuse('replay', `${at.group} has accepted message ${jti.slice(0, 80)} before, in another entry`);
+  };
+}

@@ -1,0 +1,344 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createBus,
+  createEvent,
+  createIdentity,
+  createLogger,
+  createMetrics,
+  isWowError,
+  loadConfig,
+  type AgentRelease,
+  type Bus,
+  type CloudEvent,
+  type Identity,
+  type MessageGuard,
+} from '#platform';
+import { eventually, testBusDefaults } from '#platform/testing';
+import { activateVersion, recordDraft } from '../../deploy/version-registry.ts';
+import { messageTyp } from '../messages/message-claims.ts';
+import { createMemoryReplayCache, createRedisReplayCache, type ReplayCache } from '../messages/replay-cache.ts';
+import { storeBackends, type TestStore } from '../../../test/support/test-stores.ts';
+import { deleteRedisKeys, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
+
+// Signed messages (docs/security.md, "Signed messages"): every envelope carries a JWS made
+// with its sender's key; each delivery is verified before a handler runs, and a refusal
+// names its reason. The verifier is exercised directly for every reason, then through both
+// bus drivers: a valid message reaches the handler, a refused one the security dead letters.
+const settings = loadConfig({
+  PUBLIC_URL: 'https://waooaw.example.com',
+  IDENTITY_MASTER_KEY: Buffer.alloc(32, 5).toString('base64'),
+  IDENTITY_KEY_PUBLISH_SECONDS: '60',
+  IDENTITY_KEY_GRACE_SECONDS: '600',
+  IDENTITY_CREDENTIAL_TTL_SECONDS: '86400',
+}).identity;
+const log = createLogger('silent');
+const bus = 'did:web:waooaw.example.com#bus';
+
+function release(agentId: string, emits: string[]): AgentRelease {
+  return {
+    agentId,
+    treeHash: agentId.length.toString(16).padStart(40, '0'),
+    commit: 'c'.repeat(40),
+    manifest: {
+      id: agentId,
+      name: agentId,
+      version: '1.0.0',
+      description: 'A test agent.',
+      wakesOn: [],
+      emits,
+      capabilities: [],
+      stores: [],
+      ordered: false,
+      tier: 'Platform CoE',
+    },
+    files: [],
+  };
+}
+
+const sent = (data: unknown = { n: 1 }, source = 'urn:wow:agent:sender') =>
+  createEvent({ type: 'test.signed.sent', data, source });
+
+/** The JWS's header and payload changed by `change`, its signature kept. */
+function reshape(jws: string, part: 0 | 1, change: (json: Record<string, unknown>) => void): string {
+  const parts = jws.split('.');
+  const json = JSON.parse(Buffer.from(parts[part] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  change(json);
+  parts[part] = Buffer.from(JSON.stringify(json)).toString('base64url');
+  return parts.join('.');
+}
+
+describe.each(storeBackends('signed'))('signed messages, keys and credentials on $name', (backend) => {
+  let test: TestStore;
+  let identity: Identity;
+  let guard: MessageGuard;
+  let replay: ReplayCache;
+  let now = new Date('2026-06-01T08:00:00Z');
+  const clock = () => now;
+  const later = (seconds: number) => (now = new Date(now.getTime() + seconds * 1000));
+  let entry = 0;
+  /** A delivery to `group` appended `offsetSeconds` from now, in an entry of its own unless given one. */
+  const at = (offsetSeconds = 0, entryId = `${++entry}-0`, group = 'reader') => ({
+    group,
+    entryId,
+    publishedAt: now.getTime() + offsetSeconds * 1000,
+  });
+  const reason = async (event: CloudEvent, where = at()) => {
+    try {
+      await guard.verify(event, where);
+      return 'accepted';
+    } catch (err) {
+      if (isWowError(err, 'WOW_ERR_MESSAGE_REFUSED')) return String(err.data?.reason);
+      throw err;
+    }
+  };
+  /** A message JWT shaped as the signer makes it, with `claims` and `opts` overriding. */
+  const craft = async (
+    event: CloudEvent,
+    subject: string,
+    claims: Record<string, unknown> = {},
+    opts: { audience?: string; expiresInSeconds?: number; typ?: string } = {},
+  ) => {
+    const { signature } = await guard.sign(event);
+    const signed = JSON.parse(Buffer.from(signature?.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    const { sub, jti, evt, dig } = signed;
+    return {
+      ...event,
+      signature: await identity.signJwt(
+        subject,
+        { sub, jti, evt, dig, ...claims },
+        {
+          audience: opts.audience ?? bus,
+          expiresInSeconds: opts.expiresInSeconds ?? 60,
+          typ: opts.typ ?? messageTyp,
+        },
+      ),
+    };
+  };
+
+  beforeAll(async () => {
+    test = await backend.open();
+    identity = await createIdentity({ settings, store: test.store, log, clock });
+    for (const subject of ['platform', 'sender', 'other', 'uncredentialed'])
+      await identity.ensure(subject, { actor: 'test' });
+    for (const r of [release('sender', ['test.signed.sent']), release('other', ['test.other.sent'])]) {
+      await recordDraft(test.store, r);
+      await activateVersion(test.store, r.agentId, r.treeHash, 'test');
+      await identity.credentials.ensure(r.agentId, { actor: 'test', force: true });
+    }
+    replay = createMemoryReplayCache(() => now.getTime());
+    guard = identity.messageGuard({ platformTypes: ['github.*', 'agent.deployed'], replay, cacheMs: 1 });
+  });
+  afterAll(async () => test.close());
+
+  it('accepts what a sender signs, as that sender, and again when the same entry is delivered again', async () => {
+    const event = await guard.sign(sent());
+    const [header, payload] = (event.signature ?? '')
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown);
+    expect(header).toEqual({
+      alg: 'EdDSA',
+      typ: messageTyp,
+      kid: (await identity.document('sender'))?.assertionMethod?.[0],
+    });
+    expect(payload).toMatchObject({
+      iss: 'did:web:waooaw.example.com:agents:sender',
+      sub: 'urn:wow:agent:sender',
+      aud: bus,
+      jti: event.id,
+      evt: 'test.signed.sent',
+      exp: Math.floor(now.getTime() / 1000) + 60,
+    });
+    const delivery = at();
+    expect(await reason(event, delivery)).toBe('accepted');
+    expect(await reason(event, delivery)).toBe('accepted');
+    // Another group takes the same entry as its own first delivery.
+    expect(await reason(event, { ...delivery, group: 'another' })).toBe('accepted');
+    // What the platform sends itself is signed by the platform.
+    const webhook = await guard.sign(createEvent({ type: 'github.issues.opened', data: {}, source: 'urn:wow:github' }));
+    expect(await reason(webhook)).toBe('accepted');
+  });
+
+  it('refuses each forgery with its own reason', async () => {
+    const good = await guard.sign(sent());
+    const cases: [string, CloudEvent | Promise<CloudEvent>][] = [
+      ['unsigned', sent()],
+      ['malformed', { ...good, signature: 'not.a-jws' }],
+      ['alg', { ...good, signature: reshape(good.signature ?? '', 0, (h) => (h.alg = 'none')) }],
+      ['typ', craft(sent(), 'sender', {}, { typ: 'JWT' })],
+      // Tampered payload: the data changed after signing.
+      ['tampered', { ...good, data: { n: 2 } }],
+      ['tampered', { ...good, partitionkey: 'another' }],
+      // Tampered header: the JWS no longer verifies.
+      ['signature', { ...good, signature: reshape(good.signature ?? '', 0, (h) => (h.extra = 1)) }],
+      ['signature', { ...good, signature: reshape(good.signature ?? '', 1, (p) => (p.exp = Number(p.exp) + 30)) }],
+      // Signed with another agent's key, presented as the sender's (iss, and its key id under the sender's DID).
+      [
+        'kid',
+        {
+          ...good,
+          signature: reshape(
+            reshape((await craft(sent(), 'other')).signature ?? '', 0, (h) => {
+              h.kid = String(h.kid).replace('agents:other', 'agents:sender');
+            }),
+            1,
+            (p) => (p.iss = 'did:web:waooaw.example.com:agents:sender'),
+          ),
+        },
+      ],
+      ['sender', craft(sent(), 'other')],
+      ['kid', { ...good, signature: reshape(good.signature ?? '', 0, (h) => (h.kid = `${String(h.kid)}x`)) }],
+      ['sender', craft(sent({}, 'urn:wow:agent:sender'), 'sender', { sub: 'urn:wow:agent:other' })],
+      ['audience', craft(sent(), 'sender', {}, { audience: 'did:web:elsewhere.example#bus' })],
+      ['claims', craft(sent(), 'sender', {}, { expiresInSeconds: 3600 })],
+      ['undeclared', guard.sign(createEvent({ type: 'test.other.sent', data: {}, source: 'urn:wow:agent:sender' }))],
+      ['undeclared', guard.sign(createEvent({ type: 'test.any.sent', data: {}, source: 'urn:wow:cli' }))],
+      [
+        'no_credential',
+        guard.sign(createEvent({ type: 'test.signed.sent', data: {}, source: 'urn:wow:agent:uncredentialed' })),
+      ],
+    ];
+    const seen: string[] = [];
+    for (const [, event] of cases) seen.push(await reason(await event));
+    expect(seen).toEqual(cases.map(([expected]) => expected));
+  });
+
+  it('judges exp and iat by when the bus took the entry, so a backlog does not expire and a late copy does', async () => {
+    const event = await guard.sign(sent());
+    // Taken at once, delivered an hour later: accepted.
+    const taken = at();
+    later(3600);
+    expect(await reason(event, { ...taken, entryId: `${++entry}-0` })).toBe('accepted');
+    // Appended again past exp (+60 s skew): expired. Appended before it was made: not yet valid.
+    const fresh = await guard.sign(sent());
+    expect(await reason(fresh, at(121))).toBe('expired');
+    expect(await reason(fresh, at(-121))).toBe('not_yet_valid');
+  });
+
+  it('refuses a replay: the same id in another entry of the same group', async () => {
+    const event = await guard.sign(sent());
+    expect(await reason(event, at(0, '900-0'))).toBe('accepted');
+    expect(await reason(event, at(0, '901-0'))).toBe('replay');
+    expect(await reason(event, at(0, '900-0'))).toBe('accepted');
+  });
+
+  it("refuses a rotated-out key's messages once it is retired, and accepts the new key's at once", async () => {
+    const oldKey = await guard.sign(sent());
+    const rotation = await identity.rotate('sender', { actor: 'test', reason: 'test' });
+    later((rotation.previous.signsUntil.getTime() - now.getTime()) / 1000 + 1);
+    const newKey = await guard.sign(sent());
+    expect(newKey.signature?.split('.')[0]).not.toBe(oldKey.signature?.split('.')[0]);
+    expect(await reason(newKey)).toBe('accepted');
+    // Within the grace, a message the old key made before the switch still passes.
+    expect(await reason(oldKey, at(-61))).toBe('accepted');
+    later((rotation.previous.verifiesUntil.getTime() - now.getTime()) / 1000 + 1);
+    await identity.retireExpired({ actor: 'test' });
+    expect(await reason(oldKey, at())).toBe('kid');
+    expect(await reason(await guard.sign(sent()))).toBe('accepted');
+  });
+
+  it('fails closed when the keys cannot be read: no verdict, an error that leaves the delivery waiting', async () => {
+    const event = await guard.sign(sent());
+    const broken = await createIdentity({ settings, store: test.store, log, clock });
+    const brokenGuard = broken.messageGuard({ platformTypes: [], replay, cacheMs: 1 });
+    await test.store.query('alter table identity_keys rename to identity_keys_away');
+    try {
+      const err: unknown = await brokenGuard.verify(event, at()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(Error);
+      expect(isWowError(err, 'WOW_ERR_MESSAGE_REFUSED')).toBe(false);
+    } finally {
+      await test.store.query('alter table identity_keys_away rename to identity_keys');
+    }
+  });
+});
+
+describe.each([
+  { name: 'in-process bus', redis: false },
+  { name: 'Redis bus', redis: true },
+])('signed messages through the $name', ({ redis }) => {
+  let test: TestStore;
+  let identity: Identity;
+  let bus: Bus;
+  let replayClient: Redis | undefined;
+  const metrics = createMetrics({ defaultMetrics: false });
+  const keyPrefix = `${uniqueName('signed')}:`;
+  /** Applied to each signed envelope before it is published: how the tests forge. */
+  let forge: (event: CloudEvent) => CloudEvent = (e) => e;
+
+  beforeAll(async () => {
+    const [postgres] = storeBackends('signedbus');
+    if (postgres === undefined) throw new Error('no PostgreSQL backend');
+    test = await postgres.open();
+    identity = await createIdentity({ settings, store: test.store, log });
+    for (const subject of ['platform', 'sender']) await identity.ensure(subject, { actor: 'test' });
+    const r = release('sender', ['test.signed.sent']);
+    await recordDraft(test.store, r);
+    await activateVersion(test.store, r.agentId, r.treeHash, 'test');
+    await identity.credentials.ensure('sender', { actor: 'test', force: true });
+    replayClient = redis ? new Redis(testRedisUrl) : undefined;
+    const real = identity.messageGuard({
+      platformTypes: ['github.*'],
+      replay: replayClient === undefined ? createMemoryReplayCache() : createRedisReplayCache(replayClient, keyPrefix),
+    });
+    bus = await createBus({
+      ...(redis ? { redisUrl: testRedisUrl, keyPrefix } : {}),
+      streamMaxLen: 1000,
+      defaults: testBusDefaults,
+      log,
+      observer: metrics.bus,
+      claimIntervalMs: 50,
+      guard: { sign: async (e) => forge(await real.sign(e)), verify: (e, at) => real.verify(e, at) },
+    });
+  });
+  afterAll(async () => {
+    await bus.close();
+    replayClient?.disconnect();
+    if (redis) await deleteRedisKeys(keyPrefix);
+    await test.close();
+  });
+
+  it('delivers a signed message and answers a signed request; refuses a forged one and a replay before any handler', async () => {
+    const handled: CloudEvent[] = [];
+    await bus.subscribe({
+      group: 'reader',
+      types: ['test.signed.sent'],
+      handler: async (e) => {
+        handled.push(e);
+        return { got: e.data };
+      },
+    });
+    await bus.publish(sent({ n: 1 }));
+    await eventually(() => handled.length === 1, 'the valid message handled');
+    expect(handled[0]?.signature).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(await bus.request(sent({ n: 2 }), { timeoutMs: 5000 })).toEqual({ got: { n: 2 } });
+
+    // Tampered after signing: refused, into the security dead letters with its reason.
+    forge = (e) => ({ ...e, data: { n: 666 } });
+    await bus.publish(sent({ n: 3 }));
+    // The same signed envelope published twice: the second entry is a replay.
+    let first: CloudEvent | undefined;
+    forge = (e) => (first ??= e);
+    await bus.publish(sent({ n: 4 }));
+    await bus.publish(sent({ n: 5 }));
+    forge = (e) => e;
+    await eventually(async () => (await bus.deadLetters.list({ group: 'security' })).length === 2, 'two refused');
+    const refused = await bus.deadLetters.list({ group: 'security' });
+    expect(refused.map((d) => d.error.data?.reason)).toEqual(['tampered', 'replay']);
+    expect(refused.map((d) => d.error.code)).toEqual(['WOW_ERR_MESSAGE_REFUSED', 'WOW_ERR_MESSAGE_REFUSED']);
+    expect(refused[0]?.error.data).toMatchObject({ group: 'reader' });
+    await bus.publish(sent({ n: 6 }));
+    await eventually(() => handled.length === 4, 'the next valid message handled');
+    expect(handled.map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 4 }, { n: 6 }]);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('wow_bus_messages_refused_total{group="reader",reason="tampered"} 1');
+    expect(text).toContain('wow_bus_messages_refused_total{group="reader",reason="replay"} 1');
+    expect(text).toContain('wow_security_violations_total{kind="message_refused"} 2');
+  });
+});
