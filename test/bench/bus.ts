@@ -113,7 +113,7 @@ async function rawThroughput(
   return rate;
 }
 
-async function busThroughput(bus: Bus, events: readonly CloudEvent[], batch: number): Promise<number> {
+export async function busThroughput(bus: Bus, events: readonly CloudEvent[], batch: number): Promise<number> {
   const count = events.length;
   let handled = 0;
   let done: () => void = () => undefined;
@@ -195,7 +195,12 @@ async function rawLatencyAt(url: string, stream: string, rate: number, seconds: 
   return latencies;
 }
 
-async function busLatencyAt(bus: Bus, rate: number, seconds: number): Promise<number[]> {
+export async function busLatencyAt(
+  bus: Bus,
+  rate: number,
+  seconds: number,
+  source = 'urn:wow:bench',
+): Promise<number[]> {
   const latencies: number[] = [];
   const total = rate * seconds;
   let done: () => void = () => undefined;
@@ -209,9 +214,7 @@ async function busLatencyAt(bus: Bus, rate: number, seconds: number): Promise<nu
       if (latencies.length === total) done();
     },
   });
-  await paced(rate, seconds, (at) =>
-    bus.publish(createEvent({ type: 'bench.latency.tick', data: { at }, source: 'urn:wow:bench' })),
-  );
+  await paced(rate, seconds, (at) => bus.publish(createEvent({ type: 'bench.latency.tick', data: { at }, source })));
   await finished;
   await sub.stop({ timeoutMs: 1000 });
   return latencies;

@@ -6,6 +6,7 @@
 import { benchBus } from './bus.ts';
 import { benchCli } from './cli.ts';
 import { benchFactory } from './factory.ts';
+import { benchIdentity } from './identity.ts';
 import { benchSupport } from './support.ts';
 import { benchVision } from './vision.ts';
 import { benchWebhook, webhookUsage } from './webhook.ts';
@@ -22,6 +23,11 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
   webhook: {
     about: `webhook ack latency (verify, dedupe, publish, 202) at a steady rate, in-process and Redis bus, vs GET /healthz ${webhookUsage}`,
     run: benchWebhook,
+  },
+  identity: {
+    about:
+      'signed messages: sign and verify per message (vs did-jwt verifyJWT), bus events/s with signing on vs off (Redis, in-process), latency at 1,000 events/s [messages]',
+    run: benchIdentity,
   },
   factory: {
     about: 'a valid questionnaire to a ready commit tree with the gate (WowVision + typecheck) [rounds]',
