@@ -6,6 +6,46 @@ import { waitForShutdown } from '../wait-for-shutdown.ts';
 export function registerAgentsCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
   const agents = program.command('agents').description('Agents: the registry, and running them in their own process');
 
+  const changes = {
+    suspend:
+      'Suspend an agent: every runtime stops its instances and refuses its messages within a heartbeat, and its credentials grant nothing, until it is resumed',
+    resume: 'Resume a suspended agent: runtimes start it again within a heartbeat, and it gets live credentials',
+    revoke: 'Revoke an agent for good: like suspend, but final (deploy it again under a new id)',
+  } as const;
+  for (const [change, description] of Object.entries(changes) as [keyof typeof changes, string][])
+    agents
+      .command(change)
+      .description(description)
+      .argument('<id>', 'the agent id')
+      .requiredOption('--reason <text>', 'why, for the audit trail (`wow identity show <id>` prints it)')
+      .option('--by <who>', 'who decided, for the audit trail', `wow agents ${change}`)
+      .option('--json', 'print { agent, state, previous } as JSON')
+      .addHelpText(
+        'after',
+        `\nExamples:\n  wow agents ${change} invoice-bot --reason "${change === 'resume' ? 'incident 42 closed' : 'sending mail it should not'}" --by octocat\n` +
+          '\nExit codes: 0 done, 1 refused (see the message), 2 bad usage.',
+      )
+      .action(async (id: string, opts: { reason: string; by: string; json?: boolean }) => {
+        const { createIdentity, createLogger, loadConfig, migrate, openStore } = await import('#platform');
+        const config = loadConfig(io.env);
+        const log = createLogger(opts.json === true ? 'silent' : 'warn');
+        const store = await openStore(config, log);
+        try {
+          await migrate(store, { log });
+          const identity = await createIdentity({ settings: config.identity, store, log });
+          const actor = opts.by.slice(0, 100);
+          const { state, previous } = await identity.lifecycle.change(id, change, { actor, reason: opts.reason });
+          if (opts.json === true) io.stdout.write(JSON.stringify({ agent: id, state, previous }, null, 2) + '\n');
+          else
+            io.stdout.write(
+              `✔ ${id} is ${state} (was ${previous}); runtimes follow within HEARTBEAT_INTERVAL_MS (${config.agents.heartbeatIntervalMs} ms)\n`,
+            );
+        } finally {
+          await store.close();
+        }
+        setCode(exitCodes.ok);
+      });
+
   agents
     .command('list')
     .description(

@@ -23,7 +23,9 @@ async function withIdentity<T>(io: CliIo, json: boolean, run: (identity: Identit
 function showText(view: IdentityView): string {
   const fragment = (kid: string) => kid.slice(kid.indexOf('#'));
   return [
-    `${view.did}\n\n`,
+    `${view.did}\n`,
+    view.subject === 'platform' ? '' : `Lifecycle: ${view.lifecycle.state}\n`,
+    '\n',
     formatTable(
       ['KEY', 'STATE', 'KMS', 'CREATED', 'SIGNS FROM', 'SIGNS UNTIL', 'VERIFIES UNTIL', 'RETIRED'],
       view.keys.map((k) => [
@@ -44,6 +46,16 @@ function showText(view: IdentityView): string {
       view.history.map((h) => [day(h.at), fragment(h.kid), h.event, h.actor, h.reason]),
       'no history',
     ),
+    ...(view.lifecycle.history.length === 0
+      ? []
+      : [
+          '\n',
+          formatTable(
+            ['AT', 'LIFECYCLE', 'BY', 'WHY'],
+            view.lifecycle.history.map((h) => [day(h.at), h.event, h.actor, h.reason]),
+            'no lifecycle changes',
+          ),
+        ]),
     ...(view.subject === 'platform' ? [] : credentialsText(view)),
   ].join('');
 }

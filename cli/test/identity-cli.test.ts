@@ -79,6 +79,40 @@ describe('wow identity', () => {
     expect(all.rotated.map((r) => r.subject)).toEqual(['greeter', 'platform']);
   });
 
+  it('suspends, resumes and revokes an agent, with who and why in its history; revoked is final', async () => {
+    expect(await wow(['agents', 'suspend', 'greeter'], env)).toMatchObject({ code: 2 });
+    const unknown = await wow(['agents', 'suspend', 'nobody', '--reason', 'test'], env);
+    expect(unknown).toMatchObject({ code: 1 });
+    expect(unknown.stderr).toContain('WOW_ERR_LIFECYCLE');
+    const suspended = await wow(
+      ['agents', 'suspend', 'greeter', '--reason', 'sends mail it should not', '--by', 'octocat', '--json'],
+      env,
+    );
+    expect(suspended.code).toBe(0);
+    expect(JSON.parse(suspended.stdout)).toEqual({ agent: 'greeter', state: 'suspended', previous: 'active' });
+    expect((await wow(['identity', 'show', 'greeter'], env)).stdout).toMatch(
+      /^did:web:waooaw\.example\.com:agents:greeter\nLifecycle: suspended\n[\s\S]*suspended\s+octocat\s+sends mail it should not\n/,
+    );
+    const resumed = await wow(['agents', 'resume', 'greeter', '--reason', 'fixed'], env);
+    expect(resumed).toMatchObject({ code: 0 });
+    expect(resumed.stdout).toMatch(/^✔ greeter is active \(was suspended\); runtimes follow within/);
+    expect((await wow(['agents', 'revoke', 'greeter', '--reason', 'key leaked'], env)).code).toBe(0);
+    const again = await wow(['agents', 'resume', 'greeter', '--reason', 'oops'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('it is revoked, which is final');
+    const shown = JSON.parse((await wow(['identity', 'show', 'greeter', '--json'], env)).stdout) as {
+      lifecycle: { state: string; history: Array<{ event: string; actor: string; reason: string }> };
+    };
+    expect(shown.lifecycle).toMatchObject({
+      state: 'revoked',
+      history: [
+        { event: 'suspended', actor: 'octocat', reason: 'sends mail it should not' },
+        { event: 'resumed', actor: 'wow agents resume', reason: 'fixed' },
+        { event: 'revoked', actor: 'wow agents revoke', reason: 'key leaked' },
+      ],
+    });
+  });
+
   it("shows a deployed agent's credentials and attestation, and approves what its tier withholds", async () => {
     await writeAgent(repo, 'publisher', {
       ...greeterFiles('v1', '1.0.0'),

@@ -12,6 +12,7 @@ import { WowError } from '../errors/wow-error.ts';
 import type { GitHubPort } from '../github/github-port.ts';
 import { assertFolderMatches } from '../identity/attestation/assert-folder-matches.ts';
 import type { Identity } from '../identity/create-identity.ts';
+import { haltedAgents } from '../identity/lifecycle/agent-lifecycle.ts';
 import { createLlmClient, type LlmClient } from '../llm/llm-client.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -133,6 +134,8 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     log: log.child({ agent: manifest.id }),
   });
   const running = new Map<string, HostedAgent>();
+  // Agents suspended or revoked (identity lifecycle): loaded, not taking work, until resumed.
+  const held = new Map<string, HostedAgent>();
   for (const { manifest, dir } of manifests) {
     running.set(manifest.id, {
       services: servicesFor(manifest),
@@ -308,11 +311,32 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
 
   let reconciling: Promise<void> = Promise.resolve();
   let stopping = false;
+  /** Stops the agents suspended or revoked since the last look, and starts the ones resumed. */
+  const honourLifecycle = async (halted: ReadonlyMap<string, string>) => {
+    for (const [id, agent] of running) {
+      const state = halted.get(id);
+      if (state === undefined || stopping) continue;
+      running.delete(id);
+      held.set(id, agent);
+      const drained = await stopAgent(agent, config.agents.shutdownTimeoutMs);
+      await markInstanceStopped(store, id, instanceId);
+      log.warn({ agent: id, state, abandoned: drained.abandoned }, `agent ${state}: it takes no more work here`);
+    }
+    for (const [id, agent] of held) {
+      if (halted.has(id) || stopping) continue;
+      held.delete(id);
+      await startAgent(agent);
+      running.set(id, agent);
+      log.info({ agent: id }, 'agent resumed: it takes work again');
+    }
+  };
   const reconcileNow = async () => {
     if (stopping) return;
+    const halted = await haltedAgents(store);
+    await honourLifecycle(halted);
     for (const [id, treeHash] of await activeVersions(store)) {
       const current = running.get(id);
-      if (!wanted(id) || current?.treeHash === treeHash || stopping) continue;
+      if (!wanted(id) || halted.has(id) || current?.treeHash === treeHash || stopping) continue;
       const next = await loadActive(id, treeHash);
       if (next === undefined || stopping) continue;
       if (current !== undefined) {
@@ -357,7 +381,14 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       for (const id of opts.ids ?? [])
         if (!running.has(id))
           throw createError('WOW_ERR_AGENT_NOT_FOUND', { id, dir: opts.agentsDir, known: known.join(', ') || 'none' });
-      for (const agent of running.values()) await startAgent(agent);
+      const halted = await haltedAgents(store);
+      for (const [id, agent] of running) {
+        if (halted.has(id)) {
+          running.delete(id);
+          held.set(id, agent);
+          log.warn({ agent: id, state: halted.get(id) }, `agent ${halted.get(id) ?? ''}: not started`);
+        } else await startAgent(agent);
+      }
       // Every instance hears of every deploy: a group of its own, starting at the next event.
       control = await bus.subscribe({
         group: `runtime@${instanceId}`,

@@ -22,6 +22,12 @@ import { ensureIdentity, type EnsuredIdentity } from './ensure-identity.ts';
 import type { IdentityContext } from './identity-context.ts';
 import { listKeys, listSubjects, subjectsSigningSince } from './identity-keys.ts';
 import { createKmsDrivers, type KmsDrivers } from './kms/create-kms.ts';
+import {
+  changeLifecycle,
+  lifecycleOf,
+  type LifecycleChange,
+  type LifecycleState,
+} from './lifecycle/agent-lifecycle.ts';
 import { createMessageGuard, type MessageGuardOptions } from './messages/create-message-guard.ts';
 import { retireExpiredKeys, type RetireOutcome } from './retire-keys.ts';
 import { rotateKey, type Rotation } from './rotate-key.ts';
@@ -78,6 +84,15 @@ export interface Identity extends CapabilityReader {
    * `treeHash` (issuing it first if missing or due); WOW_ERR_ATTESTATION otherwise.
    */
   attestedTreeHash(agentId: string, treeHash: string): Promise<string>;
+  /** Suspension and revocation, with who and why (platform/identity/lifecycle). */
+  readonly lifecycle: {
+    of(agentId: string): Promise<LifecycleState>;
+    change(
+      agentId: string,
+      change: LifecycleChange,
+      opts: { actor: string; reason: string },
+    ): Promise<{ state: LifecycleState; previous: LifecycleState }>;
+  };
   /** Signs the bus's messages as their senders and verifies every delivery (createBus's `guard`). */
   messageGuard(opts: MessageGuardOptions): MessageGuard;
   /** `verifyJwt` with this platform's resolver and clock unless given others. */
@@ -113,6 +128,11 @@ export async function createIdentity(opts: {
     host,
     resolver,
     kms: ctx.kms,
+    lifecycle: {
+      of: async (agentId) => lifecycleOf(opts.store, assertSubjectValid(agentId)),
+      change: async (agentId, change, o) =>
+        changeLifecycle(opts.store, assertSubjectValid(agentId), change, { ...o, now: clock() }),
+    },
     messageGuard: (o) => createMessageGuard(ctx, reader, o),
     didOf: (subject) => didOf(host, assertSubjectValid(subject)),
     subjects: () => listSubjects(opts.store),

@@ -45,6 +45,11 @@ export const errors = defineErrors({
     retryable: false,
     status: 409,
   },
+  WOW_ERR_LIFECYCLE: {
+    message: 'Cannot {change} {agent}: {problem}.',
+    retryable: false,
+    status: 409,
+  },
   WOW_ERR_ATTESTATION: {
     message:
       'Refusing to start {agent} version {treeHash}: {problem}. Redeploy it (`wow deploy {agent}`), which attests it again.',

@@ -1,3 +1,9 @@
+import {
+  lifecycleHistory,
+  lifecycleOf,
+  type LifecycleEvent,
+  type LifecycleState,
+} from './lifecycle/agent-lifecycle.ts';
 import { didOf, type Subject } from './did/did-web.ts';
 import { showCredentials, type CredentialsView } from './credentials/show-credentials.ts';
 import type { IdentityContext } from './identity-context.ts';
@@ -20,6 +26,8 @@ export interface IdentityView extends CredentialsView {
     retiredAt: Date | null;
   }>;
   history: Array<{ kid: string; event: KeyEvent; at: Date; actor: string; reason: string }>;
+  /** An agent's lifecycle beyond deploys (the platform: always active, no history). */
+  lifecycle: { state: LifecycleState; history: LifecycleEvent[] };
 }
 
 /**
@@ -49,6 +57,10 @@ export async function showIdentity(ctx: IdentityContext, subject: Subject): Prom
       kid: `${did}#${fragment}`,
       ...entry,
     })),
+    lifecycle:
+      subject === 'platform'
+        ? { state: 'active', history: [] }
+        : { state: await lifecycleOf(ctx.db, subject), history: await lifecycleHistory(ctx.db, subject) },
     ...(subject === 'platform'
       ? { credentials: [], attestation: null, approvals: [] }
       : await showCredentials(ctx, subject)),

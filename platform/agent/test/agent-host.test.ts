@@ -7,6 +7,7 @@ import { createEvent, type CloudEvent } from '../../bus/envelope.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { isWowError } from '../../errors/define-errors.ts';
 import { createMetrics, type Metrics } from '../../metrics/metrics.ts';
+import { changeLifecycle } from '../../identity/lifecycle/agent-lifecycle.ts';
 import { listAgents } from '../../registry/list-agents.ts';
 import { createStore } from '../../store/create-store.ts';
 import { migrate } from '../../store/migrate.ts';
@@ -173,6 +174,31 @@ describe('agent host', () => {
     expect(result).toEqual({ drained: true, abandoned: 0 });
     const { rows } = await store.query<{ phase: string; answer: unknown }>('select phase, answer from asker_log');
     expect(rows).toEqual([{ phase: 'answered', answer: { echo: { from: asked.id }, attempt: 1 } }]);
+  });
+
+  it('stops a suspended agent within a heartbeat, leaves it stopped across a restart, and starts it again on resume', async () => {
+    const { host, bus, store } = await startHost(['echo']);
+    const now = new Date();
+    await changeLifecycle(store, 'echo', 'suspend', { actor: 'test', reason: 'drill', now });
+    await eventually(() => !host.agents().includes('echo'), 'echo stopped');
+    expect((await listAgents(store, { heartbeatTimeoutMs: 1000 }))[0]).toMatchObject({ id: 'echo', status: 'Offline' });
+    // Its group is not read meanwhile: a request waits for it.
+    const answer = bus.request(event('test.echo.request', { waited: true }), { timeoutMs: 10_000 });
+    const restarted = await createAgentHost({
+      config,
+      bus,
+      store,
+      log: quietLog,
+      metrics: createMetrics({ defaultMetrics: false }),
+      agentsDir,
+      ids: ['echo'],
+    });
+    await restarted.start();
+    expect(restarted.agents()).toEqual([]);
+    await restarted.stop({ timeoutMs: 1000 });
+    await changeLifecycle(store, 'echo', 'resume', { actor: 'test', reason: 'drill over', now });
+    await eventually(() => host.agents().includes('echo'), 'echo started again');
+    expect(await answer).toEqual({ echo: { waited: true }, attempt: 1 });
   });
 
   it('never runs more handlers of an agent at once than its concurrency', async () => {

@@ -3,6 +3,7 @@ import { didOf } from '../did/did-web.ts';
 import type { IdentityContext } from '../identity-context.ts';
 import { emitCapability, tableCapability, type CapabilityGrant } from './capability-grant.ts';
 import { activeCredentialOf } from './credential-records.ts';
+import { lifecycleOf } from '../lifecycle/agent-lifecycle.ts';
 import { verifyCredentialJwt } from './verify-credential.ts';
 
 /** What an agent's live capability credential grants it, and which credential says so. */
@@ -40,6 +41,8 @@ const strings = (value: unknown): string[] | undefined =>
 export function createCapabilityReader(ctx: IdentityContext, resolver: Resolvable): CapabilityReader {
   const verified = new Map<string, HeldCapabilities>();
   const capabilitiesOf = async (agentId: string): Promise<HeldCapabilities | undefined> => {
+    // Suspended or revoked: its credentials grant nothing, however long they would live.
+    if ((await lifecycleOf(ctx.db, agentId)) !== 'active') return undefined;
     const record = await activeCredentialOf(ctx.db, agentId, 'capability');
     const now = ctx.clock();
     if (record === undefined || record.expiresAt.getTime() <= now.getTime()) return undefined;

@@ -1,3 +1,4 @@
+import { haltedAgents, lifecycleOf } from '../lifecycle/agent-lifecycle.ts';
 import { didOf } from '../did/did-web.ts';
 import type { IdentityContext } from '../identity-context.ts';
 import { signingKeyOf } from '../identity-keys.ts';
@@ -45,7 +46,8 @@ export async function ensureCredentials(
   opts: { actor: string; force?: boolean },
 ): Promise<EnsuredCredentials | undefined> {
   const version = await activeAgentVersion(ctx.db, agentId);
-  if (version === undefined) return undefined;
+  // A suspended or revoked agent gets no credentials until it is resumed.
+  if (version === undefined || (await lifecycleOf(ctx.db, agentId)) !== 'active') return undefined;
   if (opts.force === true || (await renewalDue(ctx, version)))
     return { withheld: (await issueCredentials(ctx, version, opts)).capability.withheld };
   return { withheld: (await activeCredentialOf(ctx.db, agentId, 'capability'))?.withheld ?? [] };
@@ -60,7 +62,9 @@ export interface RenewOutcome {
 /** Renews the credentials of every Active version that is due; one agent's failure does not stop the others. */
 export async function renewDueCredentials(ctx: IdentityContext, opts: { actor: string }): Promise<RenewOutcome> {
   const outcome: RenewOutcome = { renewed: [], failed: [] };
+  const halted = await haltedAgents(ctx.db);
   for (const version of await activeAgentVersions(ctx.db)) {
+    if (halted.has(version.agentId)) continue;
     try {
       if (!(await renewalDue(ctx, version))) continue;
       await issueCredentials(ctx, version, opts);

@@ -5,6 +5,7 @@ import type { PgQueryable } from '../../store/store.ts';
 import type { CapabilityReader } from '../credentials/capabilities-of.ts';
 import { didOf, type Subject } from '../did/did-web.ts';
 import { keyStateAt, listKeys, type IdentityKey } from '../identity-keys.ts';
+import { haltedAgents } from '../lifecycle/agent-lifecycle.ts';
 import { eventDigest } from './event-digest.ts';
 import { maxMessageTtlSeconds, messageTyp, signerOf } from './message-claims.ts';
 import type { ReplayCache } from './replay-cache.ts';
@@ -24,6 +25,8 @@ export type MessageRefusal =
   | 'expired'
   | 'not_yet_valid'
   | 'replay'
+  | 'suspended'
+  | 'revoked'
   | 'no_credential'
   | 'undeclared';
 
@@ -73,7 +76,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * after `iat`, and not past when the bus appended the entry (60 s skew; judged at append
  * time, so a message that waits in a backlog does not expire, while one appended again
  * later does); the id not accepted before by this group in another entry; and the sender
- * must hold a live credential to emit the type (the platform: its own types). Throws
+ * must be neither suspended nor revoked and hold a live credential to emit the type (the
+ * platform: its own types). Throws
  * WOW_ERR_MESSAGE_REFUSED with `data.reason`; a store that cannot be read throws its own
  * error, and the delivery waits.
  */
@@ -85,6 +89,13 @@ export function createMessageVerifier(
   const keys = new Map<Subject, Cached<IdentityKey[]> & { loadedAt: number }>();
   const publicKeys = new Map<string, KeyObject>();
   const emits = new Map<string, Cached<readonly string[] | undefined>>();
+  let halted: Cached<Map<string, 'suspended' | 'revoked'>> | undefined;
+  const haltedNow = async () => {
+    const now = clock().getTime();
+    if (halted === undefined || halted.until <= now)
+      halted = { value: await haltedAgents(opts.db), until: now + cacheMs };
+    return halted.value;
+  };
 
   const keysOf = async (subject: Subject, kid: string): Promise<IdentityKey[]> => {
     const now = clock().getTime();
@@ -188,6 +199,8 @@ export function createMessageVerifier(
       if (!opts.platformTypes.some((pattern) => typeMatches(pattern, event.type)))
         throw refuse('undeclared', `the platform does not send ${event.type}`);
     } else {
+      const state = (await haltedNow()).get(signer);
+      if (state !== undefined) throw refuse(state, `${signer} is ${state}`);
       const declared = await emitsOf(signer);
       if (declared === undefined) throw refuse('no_credential', `${signer} holds no live capability credential`);
       if (!declared.includes(event.type))

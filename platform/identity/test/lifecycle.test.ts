@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createEvent,
+  createIdentity,
+  createLogger,
+  isWowError,
+  loadConfig,
+  type AgentRelease,
+  type Identity,
+  type MessageGuard,
+} from '#platform';
+import { activateVersion, recordDraft } from '../../deploy/version-registry.ts';
+import { registerAgent } from '../../registry/registry.ts';
+import { lifecycleHistory } from '../lifecycle/agent-lifecycle.ts';
+import { createMemoryReplayCache } from '../messages/replay-cache.ts';
+import { storeBackends, type TestStore } from '../../../test/support/test-stores.ts';
+
+// Lifecycle beyond deploys: Active → Suspended → Active, and either to Revoked for good, with
+// who and why kept; a halted agent's credentials grant nothing and are not renewed, and its
+// messages are refused by name. (The runtime's side, stopping its instances, is in
+// platform/agent/test/agent-host.test.ts.)
+const settings = loadConfig({
+  PUBLIC_URL: 'https://waooaw.example.com',
+  IDENTITY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+}).identity;
+
+const release: AgentRelease = {
+  agentId: 'mailer',
+  treeHash: 'a'.repeat(40),
+  commit: 'c'.repeat(40),
+  manifest: {
+    id: 'mailer',
+    name: 'Mailer',
+    version: '1.0.0',
+    description: 'Sends mail.',
+    wakesOn: [],
+    emits: ['test.mail.sent'],
+    capabilities: [],
+    stores: [],
+    ordered: false,
+    tier: 'Platform CoE',
+  },
+  files: [],
+};
+
+describe.each(storeBackends('lifecycle'))('agent lifecycle on $name', (backend) => {
+  let test: TestStore;
+  let identity: Identity;
+  let guard: MessageGuard;
+  const refusal = async () => {
+    const event = await guard.sign(createEvent({ type: 'test.mail.sent', data: {}, source: 'urn:wow:agent:mailer' }));
+    try {
+      await guard.verify(event, { group: 'reader', entryId: `${event.id}-0`, publishedAt: Date.now() });
+      return 'accepted';
+    } catch (err) {
+      if (isWowError(err, 'WOW_ERR_MESSAGE_REFUSED')) return String(err.data?.reason);
+      throw err;
+    }
+  };
+  const refused = async (change: 'suspend' | 'resume' | 'revoke', reason: string, id = 'mailer') => {
+    const err: unknown = await identity.lifecycle.change(id, change, { actor: 'test', reason }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isWowError(err, 'WOW_ERR_LIFECYCLE')).toBe(true);
+    return (err as Error).message;
+  };
+
+  beforeAll(async () => {
+    test = await backend.open();
+    identity = await createIdentity({ settings, store: test.store, log: createLogger('silent') });
+    await identity.ensure('mailer', { actor: 'test' });
+    await registerAgent(test.store, release.manifest);
+    await recordDraft(test.store, release);
+    await activateVersion(test.store, 'mailer', release.treeHash, 'test');
+    await identity.credentials.ensure('mailer', { actor: 'test', force: true });
+    guard = identity.messageGuard({ platformTypes: [], replay: createMemoryReplayCache(), cacheMs: 1 });
+  });
+  afterAll(async () => test.close());
+
+  it('suspends: credentials grant nothing and are not renewed, messages are refused as suspended; resume undoes it', async () => {
+    expect(await identity.lifecycle.of('mailer')).toBe('active');
+    expect(await refusal()).toBe('accepted');
+    expect(await identity.lifecycle.change('mailer', 'suspend', { actor: 'octocat', reason: ' incident 7 ' })).toEqual({
+      state: 'suspended',
+      previous: 'active',
+    });
+    expect(await identity.lifecycle.of('mailer')).toBe('suspended');
+    expect(await identity.capabilitiesOf('mailer')).toBeUndefined();
+    expect(await identity.holdsCapability('mailer', 'emit:test.mail.sent')).toBe(false);
+    expect(await identity.credentials.ensure('mailer', { actor: 'test', force: true })).toBeUndefined();
+    expect((await identity.credentials.renewDue({ actor: 'test' })).renewed).toEqual([]);
+    expect(await refusal()).toBe('suspended');
+
+    expect(await refused('suspend', 'again')).toContain('it is suspended, and only an agent that is active');
+    await identity.lifecycle.change('mailer', 'resume', { actor: 'octocat', reason: 'incident 7 closed' });
+    expect(await identity.capabilitiesOf('mailer')).toMatchObject({ emits: ['test.mail.sent'] });
+    expect(await refusal()).toBe('accepted');
+    expect(await refused('resume', 'again')).toContain('it is active, and only an agent that is suspended');
+  });
+
+  it('refuses a change without a reason, with hidden characters, or for an agent the registry does not know', async () => {
+    expect(await refused('suspend', '   ')).toContain('give a reason');
+    expect(await refused('suspend', 'fine\u202eenif')).toContain('control, direction or zero-width');
+    expect(await refused('suspend', 'x'.repeat(501))).toContain('longer than 500');
+    expect(await refused('suspend', 'who', 'nobody')).toContain('no agent has that id');
+    expect(await identity.lifecycle.of('mailer')).toBe('active');
+  });
+
+  it('revokes for good, and keeps every change with who and why', async () => {
+    await identity.lifecycle.change('mailer', 'revoke', { actor: 'security', reason: 'key leaked' });
+    expect(await refusal()).toBe('revoked');
+    expect(await refused('resume', 'please')).toContain('it is revoked, which is final');
+    expect(await refused('suspend', 'please')).toContain('it is revoked, which is final');
+    expect(
+      (await lifecycleHistory(test.store, 'mailer')).map(({ event, actor, reason }) => [event, actor, reason]),
+    ).toEqual([
+      ['suspended', 'octocat', 'incident 7'],
+      ['resumed', 'octocat', 'incident 7 closed'],
+      ['revoked', 'security', 'key leaked'],
+    ]);
+  });
+});
