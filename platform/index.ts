@@ -50,7 +50,7 @@ export {
 export type { AgentDeployed, AgentRelease } from './deploy/agent-release.ts';
 export { changedAgents, type ChangedAgents } from './deploy/changed-agents.ts';
 export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
-export { deployedEventType, rollbackVersion } from './deploy/version-registry.ts';
+export { activateVersion, deployedEventType, recordDraft, rollbackVersion } from './deploy/version-registry.ts';
 export {
   renderAgentWorkload,
   renderWorkloads,
@@ -119,6 +119,7 @@ export {
   type RepositoryRole,
 } from './github/repository-role.ts';
 export { githubEvent, type GitHubDelivery } from './github/github-event.ts';
+export { createMemoryReplayCache, createRedisReplayCache, type ReplayCache } from './identity/messages/replay-cache.ts';
 export { createIdentity, type Identity } from './identity/create-identity.ts';
 export type { CapabilityReader, HeldCapabilities } from './identity/credentials/capabilities-of.ts';
 export { emitCapability, tableCapability, type CapabilityGrant } from './identity/credentials/capability-grant.ts';

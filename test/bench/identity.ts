@@ -1,7 +1,11 @@
 import { Redis } from 'ioredis';
 import { verifyJWT } from 'did-jwt';
 import {
+  activateVersion,
   createBus,
+  createMemoryReplayCache,
+  createRedisReplayCache,
+  recordDraft,
   createEvent,
   createIdentity,
   createLogger,
@@ -14,8 +18,6 @@ import {
   type MessageGuard,
   type Store,
 } from '#platform';
-import { activateVersion, recordDraft } from '../../platform/deploy/version-registry.ts';
-import { createMemoryReplayCache, createRedisReplayCache } from '../../platform/identity/messages/replay-cache.ts';
 import { closeAndDropSchema, testDatabaseUrl, testRedisUrl, uniqueName } from '../support/servers.ts';
 import { busLatencyAt, busThroughput } from './bus.ts';
 import { fmt, printTable, quantile } from './stats.ts';
