@@ -180,8 +180,13 @@ describe('agent host', () => {
     const { host, bus, store } = await startHost(['echo']);
     const now = new Date();
     await changeLifecycle(store, 'echo', 'suspend', { actor: 'test', reason: 'drill', now });
-    await eventually(() => !host.agents().includes('echo'), 'echo stopped');
-    expect((await listAgents(store, { heartbeatTimeoutMs: 1000 }))[0]).toMatchObject({ id: 'echo', status: 'Offline' });
+    // Out of the host's list first, then drained and marked stopped in the registry.
+    await eventually(
+      async () =>
+        !host.agents().includes('echo') &&
+        (await listAgents(store, { heartbeatTimeoutMs: 1000 }))[0]?.status === 'Offline',
+      'echo stopped',
+    );
     // Its group is not read meanwhile: a request waits for it.
     const answer = bus.request(event('test.echo.request', { waited: true }), { timeoutMs: 10_000 });
     const restarted = await createAgentHost({
