@@ -14,6 +14,12 @@ export const errors = defineErrors({
     retryable: false,
     status: 404,
   },
+  WOW_ERR_STATUS_LIST_NOT_FOUND: {
+    message:
+      "No such status list (the name asked for is not echoed): the lists are suspension and revocation, signed once the platform has started or an agent's lifecycle changed.",
+    retryable: false,
+    status: 404,
+  },
   WOW_ERR_INTERNAL: {
     message:
       'The request failed on our side (request id {requestId}). Retry it later; if it keeps failing, report the request id.',

@@ -120,6 +120,7 @@ export {
 } from './github/repository-role.ts';
 export { githubEvent, type GitHubDelivery } from './github/github-event.ts';
 export { createMemoryReplayCache, createRedisReplayCache, type ReplayCache } from './identity/messages/replay-cache.ts';
+export { statusListBit, statusListJwt, statusPurposes, type StatusPurpose } from './identity/status/status-list.ts';
 export { createIdentity, type Identity } from './identity/create-identity.ts';
 export type { CapabilityReader, HeldCapabilities } from './identity/credentials/capabilities-of.ts';
 export { emitCapability, tableCapability, type CapabilityGrant } from './identity/credentials/capability-grant.ts';

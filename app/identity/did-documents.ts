@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { createDidResolver, didHostOf, didOf, subjectOf, type Store } from '#platform';
+import { createDidResolver, didHostOf, didOf, statusListJwt, statusPurposes, subjectOf, type Store } from '#platform';
 import { createError } from '../errors.ts';
 
 export interface DidDocumentsOptions {
@@ -14,7 +14,9 @@ export interface DidDocumentsOptions {
 /**
  * The did:web documents: the platform's at `/.well-known/did.json` and each agent's at
  * `/agents/<id>/did.json`, as the did:web method maps did:web:<host> and
- * did:web:<host>:agents:<id> to URLs. They are public by design, read by any verifier.
+ * did:web:<host>:agents:<id> to URLs; and the status lists (suspension, revocation) at
+ * `/identity/status/<purpose>`, the signed BitstringStatusListCredential JWTs the identity
+ * layer stores on every lifecycle change. They are public by design, read by any verifier.
  */
 export const didDocuments: FastifyPluginAsync<DidDocumentsOptions> = async (app, opts) => {
   const host = didHostOf(opts.publicUrl);
@@ -42,5 +44,19 @@ export const didDocuments: FastifyPluginAsync<DidDocumentsOptions> = async (app,
       return reply.code(404).send({ code: err.code, message: err.message });
     }
     return serve(reply, did);
+  });
+  app.get<{ Params: { purpose: string } }>('/identity/status/:purpose', async (req, reply) => {
+    const purpose = statusPurposes.find((p) => p === req.params.purpose);
+    const jwt = purpose === undefined ? undefined : await statusListJwt(opts.store, purpose);
+    if (jwt === undefined) {
+      const err = createError('WOW_ERR_STATUS_LIST_NOT_FOUND', {});
+      return reply.code(404).send({ code: err.code, message: err.message });
+    }
+    // Verifiers cache it briefly: a suspension must reach them within a minute.
+    return reply
+      .type('application/vc+jwt')
+      .header('cache-control', 'max-age=60')
+      .header('access-control-allow-origin', '*')
+      .send(jwt);
   });
 };

@@ -51,6 +51,21 @@ describe.each(storeBackends('did_documents'))('DID documents served on $name', (
     await test.close();
   });
 
+  it('serves the status lists once signed, public and cached for a minute; names the two that exist otherwise', async () => {
+    const before = await server.inject({ url: '/identity/status/suspension' });
+    expect(before.statusCode).toBe(404);
+    expect(before.json()).toMatchObject({ code: 'WOW_ERR_STATUS_LIST_NOT_FOUND' });
+    await identity.credentials.renewDue({ actor: 'test' });
+    const list = await server.inject({ url: '/identity/status/suspension' });
+    expect(list.statusCode).toBe(200);
+    expect(list.headers['content-type']).toBe('application/vc+jwt');
+    expect(list.headers['cache-control']).toBe('max-age=60');
+    expect(list.body).toBe(await identity.lifecycle.statusList('suspension'));
+    const odd = await server.inject({ url: '/identity/status/%3Cscript%3E' });
+    expect(odd.statusCode).toBe(404);
+    expect(odd.body).not.toContain('<script>');
+  });
+
   it('serves the platform document at /.well-known/did.json and an agent document at /agents/<id>/did.json, public and cacheable for the publish period', async () => {
     const platform = await server.inject({ url: '/.well-known/did.json' });
     expect(platform.statusCode).toBe(200);

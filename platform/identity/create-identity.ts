@@ -22,6 +22,7 @@ import { ensureIdentity, type EnsuredIdentity } from './ensure-identity.ts';
 import type { IdentityContext } from './identity-context.ts';
 import { listKeys, listSubjects, subjectsSigningSince } from './identity-keys.ts';
 import { createKmsDrivers, type KmsDrivers } from './kms/create-kms.ts';
+import { issueStatusLists, statusListJwt, type StatusPurpose } from './status/status-list.ts';
 import {
   changeLifecycle,
   lifecycleOf,
@@ -92,6 +93,8 @@ export interface Identity extends CapabilityReader {
       change: LifecycleChange,
       opts: { actor: string; reason: string },
     ): Promise<{ state: LifecycleState; previous: LifecycleState }>;
+    /** The signed BitstringStatusListCredential the server publishes at /identity/status/<purpose>. */
+    statusList(purpose: StatusPurpose): Promise<string | undefined>;
   };
   /** Signs the bus's messages as their senders and verifies every delivery (createBus's `guard`). */
   messageGuard(opts: MessageGuardOptions): MessageGuard;
@@ -130,8 +133,13 @@ export async function createIdentity(opts: {
     kms: ctx.kms,
     lifecycle: {
       of: async (agentId) => lifecycleOf(opts.store, assertSubjectValid(agentId)),
-      change: async (agentId, change, o) =>
-        changeLifecycle(opts.store, assertSubjectValid(agentId), change, { ...o, now: clock() }),
+      change: async (agentId, change, o) => {
+        const changed = await changeLifecycle(opts.store, assertSubjectValid(agentId), change, { ...o, now: clock() });
+        // Published at once for verifiers outside; runtimes read the lifecycle table itself.
+        await issueStatusLists(ctx, { actor: o.actor });
+        return changed;
+      },
+      statusList: (purpose) => statusListJwt(opts.store, purpose),
     },
     messageGuard: (o) => createMessageGuard(ctx, reader, o),
     didOf: (subject) => didOf(host, assertSubjectValid(subject)),

@@ -9,7 +9,10 @@ export interface IdentityContext {
   kms: KmsDrivers;
   /** The did:web method-specific id of PUBLIC_URL (its host, a port's colon as %3A). */
   host: string;
-  settings: Pick<IdentitySettings, 'rotationSeconds' | 'graceSeconds' | 'publishSeconds' | 'credentialTtlSeconds'>;
+  settings: Pick<
+    IdentitySettings,
+    'publicUrl' | 'rotationSeconds' | 'graceSeconds' | 'publishSeconds' | 'credentialTtlSeconds'
+  >;
   clock: () => Date;
   log: Logger;
 }

@@ -9,16 +9,15 @@ import type { ActiveAgentVersion } from './active-versions.ts';
 import { listApprovals } from './approvals.ts';
 import { grantedNames, grantFor, type CapabilityGrant } from './capability-grant.ts';
 import { recordCredential, type CredentialKind } from './credential-records.ts';
+import { credentialsContext, credentialTyp } from './credential-format.ts';
 import { kmsSigner } from './kms-signer.ts';
+import { statusEntries, statusIndexOf } from '../status/status-list.ts';
 
-export const credentialsContext = 'https://www.w3.org/2018/credentials/v1';
 /** The credential types, in `vc.type` after VerifiableCredential. */
 export const credentialTypes: Readonly<Record<CredentialKind, string>> = {
   capability: 'AgentCapabilityCredential',
   attestation: 'AgentCodeAttestation',
 };
-/** The JWT header `typ` of every credential, so that none can pass for another kind of token. */
-export const credentialTyp = 'vc+jwt';
 
 /** What a capability credential says of its subject (besides `id`, carried as `sub`). */
 export interface CapabilitySubject extends CapabilityGrant {
@@ -66,6 +65,8 @@ export async function issueCredentials(
   const issuer = { did: issuerDid, signer: kmsSigner(ctx.kms.driver(key.kms), key.keyRef), alg: 'EdDSA' };
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + ctx.settings.credentialTtlSeconds;
+  // A capability credential points at the agent's bits in the status lists (suspension, revocation).
+  const credentialStatus = statusEntries(ctx.settings.publicUrl, await statusIndexOf(ctx.db, agentId));
   const sign = async (kind: CredentialKind, credentialSubject: CapabilitySubject | AttestationSubject) => {
     const jti = `urn:uuid:${randomUUID()}`;
     const payload: JwtCredentialPayload = {
@@ -78,6 +79,10 @@ export async function issueCredentials(
         '@context': [credentialsContext],
         type: ['VerifiableCredential', credentialTypes[kind]],
         credentialSubject: { ...credentialSubject },
+        // did-jwt-vc types one entry; the data model allows a list (one per purpose).
+        ...(kind === 'capability'
+          ? { credentialStatus: credentialStatus as unknown as { id: string; type: string } }
+          : {}),
       },
     };
     const jwt = await createVerifiableCredentialJwt(payload, issuer, {

@@ -1,3 +1,4 @@
+import { issueStatusLists, statusListsDue } from '../status/status-list.ts';
 import { haltedAgents, lifecycleOf } from '../lifecycle/agent-lifecycle.ts';
 import { didOf } from '../did/did-web.ts';
 import type { IdentityContext } from '../identity-context.ts';
@@ -77,5 +78,7 @@ export async function renewDueCredentials(ctx: IdentityContext, opts: { actor: s
       outcome.failed.push({ agentId: version.agentId, error: (err as Error).message });
     }
   }
+  // The status lists live as long as a credential, and are signed again before they lapse.
+  if (await statusListsDue(ctx)) await issueStatusLists(ctx, opts);
   return outcome;
 }

@@ -3,7 +3,8 @@ import { verifyCredential, type VerifyCredentialOptions } from 'did-jwt-vc';
 import type { DIDResolutionResult, Resolvable, VerificationMethod } from 'did-resolver';
 import { createError } from '../errors.ts';
 import type { CredentialKind } from './credential-records.ts';
-import { credentialTyp, credentialTypes } from './issue-credentials.ts';
+import { credentialTyp } from './credential-format.ts';
+import { credentialTypes } from './issue-credentials.ts';
 
 /** Why a credential was refused. */
 export type CredentialRefusal =

@@ -1,3 +1,5 @@
+import { decodeJWT } from 'did-jwt';
+import { verifyCredential } from 'did-jwt-vc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createEvent,
@@ -5,6 +7,7 @@ import {
   createLogger,
   isWowError,
   loadConfig,
+  statusListBit,
   type AgentRelease,
   type Identity,
   type MessageGuard,
@@ -107,9 +110,51 @@ describe.each(storeBackends('lifecycle'))('agent lifecycle on $name', (backend) 
     expect(await identity.lifecycle.of('mailer')).toBe('active');
   });
 
+  it('publishes suspension and revocation in signed Bitstring Status Lists that the capability credential points at', async () => {
+    const jwt = (await identity.show('mailer'))?.credentials.find(
+      (c) => c.kind === 'capability' && c.status === 'active',
+    )?.jwt;
+    const { vc } = decodeJWT(jwt ?? '').payload as { vc: { credentialStatus: Array<Record<string, string>> } };
+    expect(vc.credentialStatus).toEqual([
+      expect.objectContaining({
+        type: 'BitstringStatusListEntry',
+        statusPurpose: 'suspension',
+        statusListCredential: 'https://waooaw.example.com/identity/status/suspension',
+      }),
+      expect.objectContaining({ statusPurpose: 'revocation' }),
+    ]);
+    const index = Number(vc.credentialStatus[0]?.statusListIndex);
+    /** The bit of `mailer` in the list, read as an outside verifier does: did-jwt-vc checks the list's signature first. */
+    const bit = async (purpose: 'suspension' | 'revocation') => {
+      const list = await identity.lifecycle.statusList(purpose);
+      const verified = await verifyCredential(
+        list ?? '',
+        identity.resolver as unknown as Parameters<typeof verifyCredential>[1],
+      );
+      expect(verified.verifiableCredential.type).toContain('BitstringStatusListCredential');
+      const subject = verified.verifiableCredential.credentialSubject as { statusPurpose: string; encodedList: string };
+      expect(subject.statusPurpose).toBe(purpose);
+      return statusListBit(subject.encodedList, index);
+    };
+    expect([await bit('suspension'), await bit('revocation')]).toEqual([false, false]);
+    await identity.lifecycle.change('mailer', 'suspend', { actor: 'octocat', reason: 'list drill' });
+    expect([await bit('suspension'), await bit('revocation')]).toEqual([true, false]);
+    await identity.lifecycle.change('mailer', 'resume', { actor: 'octocat', reason: 'list drill over' });
+    expect([await bit('suspension'), await bit('revocation')]).toEqual([false, false]);
+  });
+
   it('revokes for good, and keeps every change with who and why', async () => {
     await identity.lifecycle.change('mailer', 'revoke', { actor: 'security', reason: 'key leaked' });
     expect(await refusal()).toBe('revoked');
+    const list = decodeJWT((await identity.lifecycle.statusList('revocation')) ?? '').payload as {
+      vc: { credentialSubject: { encodedList: string } };
+    };
+    const entry = (await identity.show('mailer'))?.credentials.find((c) => c.kind === 'capability')?.jwt ?? '';
+    const index = Number(
+      (decodeJWT(entry).payload as { vc: { credentialStatus: Array<Record<string, string>> } }).vc.credentialStatus[1]
+        ?.statusListIndex,
+    );
+    expect(statusListBit(list.vc.credentialSubject.encodedList, index)).toBe(true);
     expect(await refused('resume', 'please')).toContain('it is revoked, which is final');
     expect(await refused('suspend', 'please')).toContain('it is revoked, which is final');
     expect(
@@ -117,6 +162,8 @@ describe.each(storeBackends('lifecycle'))('agent lifecycle on $name', (backend) 
     ).toEqual([
       ['suspended', 'octocat', 'incident 7'],
       ['resumed', 'octocat', 'incident 7 closed'],
+      ['suspended', 'octocat', 'list drill'],
+      ['resumed', 'octocat', 'list drill over'],
       ['revoked', 'security', 'key leaked'],
     ]);
   });
