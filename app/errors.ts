@@ -16,7 +16,8 @@ export const errors = defineErrors({
   },
   WOW_ERR_STATUS_LIST_NOT_FOUND: {
     message:
-      "No such status list (the name asked for is not echoed): the lists are suspension and revocation, signed once the platform has started or an agent's lifecycle changed.",
+      'No such status list (the name asked for is not echoed): the lists are suspension and revocation, ' +
+      "signed once the platform has started or an agent's lifecycle changed.",
     retryable: false,
     status: 404,
   },

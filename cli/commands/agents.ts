@@ -22,8 +22,9 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
       .option('--json', 'print { agent, state, previous } as JSON')
       .addHelpText(
         'after',
-        `\nExamples:\n  wow agents ${change} invoice-bot --reason "${change === 'resume' ? 'incident 42 closed' : 'sending mail it should not'}" --by octocat\n` +
-          '\nExit codes: 0 done, 1 refused (see the message), 2 bad usage.',
+        `\nExamples:\n  wow agents ${change} invoice-bot --by octocat --reason "${
+          change === 'resume' ? 'incident 42 closed' : 'sending mail it should not'
+        }"\n` + '\nExit codes: 0 done, 1 refused (see the message), 2 bad usage.',
       )
       .action(async (id: string, opts: { reason: string; by: string; json?: boolean }) => {
         const { createIdentity, createLogger, loadConfig, migrate, openStore } = await import('#platform');

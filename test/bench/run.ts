@@ -26,7 +26,8 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
   },
   identity: {
     about:
-      'signed messages: sign and verify per message (vs did-jwt verifyJWT), bus events/s with signing on vs off (Redis, in-process), latency at 1,000 events/s [messages]',
+      'signed messages: sign and verify per message (vs did-jwt verifyJWT), ' +
+      'bus events/s with signing on vs off (Redis, in-process), latency at 1,000 events/s [messages]',
     run: benchIdentity,
   },
   factory: {

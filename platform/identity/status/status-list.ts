@@ -20,25 +20,26 @@ export const statusListUrl = (publicUrl: string, purpose: StatusPurpose): string
   new URL(`/identity/status/${purpose}`, publicUrl).href;
 
 /** The agent's position in every list, given on first use and kept. */
-export async function statusIndexOf(db: PgQueryable, agentId: string, attempt = 1): Promise<number> {
-  const given = db.query<{ idx: number }>(
-    `with given as (
-       insert into agent_status_index (agent_id, idx)
-       select $1, coalesce(max(idx) + 1, 0) from agent_status_index
-       on conflict (agent_id) do nothing
-       returning idx)
-     select idx from given union all select idx from agent_status_index where agent_id = $1`,
-    [agentId],
-  );
-  // Two agents given a position at the same moment may pick the same one: the loser asks again.
-  const { rows } = await given.catch((err: unknown) => {
-    if (attempt < 5 && (err as { code?: string }).code === '23505') return { rows: [{ idx: -1 }] };
-    throw err;
-  });
-  if (rows[0]?.idx === -1) return statusIndexOf(db, agentId, attempt + 1);
-  const idx = rows[0]?.idx;
-  if (idx === undefined || idx >= statusListBits) throw new Error(`no status list position left for ${agentId}`);
-  return idx;
+export async function statusIndexOf(db: PgQueryable, agentId: string): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { rows } = await db.query<{ idx: number }>(
+        `with given as (
+           insert into agent_status_index (agent_id, idx)
+           select $1, coalesce(max(idx) + 1, 0) from agent_status_index
+           on conflict (agent_id) do nothing
+           returning idx)
+         select idx from given union all select idx from agent_status_index where agent_id = $1`,
+        [agentId],
+      );
+      const idx = rows[0]?.idx;
+      if (idx === undefined || idx >= statusListBits) throw new Error(`no status list position left for ${agentId}`);
+      return idx;
+    } catch (err) {
+      // Two agents given a position at the same moment may pick the same one: the loser asks again.
+      if (attempt >= 5 || (err as { code?: string }).code !== '23505') throw err;
+    }
+  }
 }
 
 /** The list's `encodedList`: the bits, index 0 leftmost, GZIP-compressed, as multibase base64url ('u'). */

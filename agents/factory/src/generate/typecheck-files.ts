@@ -21,7 +21,8 @@ interface Parsed {
 const parsedByRoot = new Map<string, Map<string, Parsed>>();
 
 const stampOf = (path: string) => {
-  // wowvision-disable-next-line no-blocking-io-in-agents -- TypeScript's compiler host asks for files synchronously; a stat is cheaper than the read it replaces
+  // TypeScript's compiler host asks for files synchronously; a stat is cheaper than the read it replaces.
+  // wowvision-disable-next-line no-blocking-io-in-agents -- the compiler host is synchronous
   const st = statSync(path, { bigint: true, throwIfNoEntry: false });
   return st === undefined ? undefined : `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
 };
