@@ -1,21 +1,49 @@
 import type { Subject } from '../did/did-web.ts';
 
-/** The JWS header `typ` of a signed message: no other kind of token passes for one. */
-export const messageTyp = 'wow-event+jwt';
+/** The JWS header `typ` of a signed batch of messages: no other kind of token passes for one. */
+export const messageTyp = 'wow-events+jwt';
 
 /** Longest life a message's signature may claim (`exp` − `iat`). */
 export const maxMessageTtlSeconds = 300;
 
-/** What a message's JWT carries beside `iss`, `aud`, `iat` and `exp`. */
+/** Most messages one signature covers: an audit path of at most ten hashes. */
+export const maxBatchSize = 1024;
+
+/**
+ * What a batch's JWT carries beside `iss`, `aud`, `iat` and `exp`: one signature for the
+ * messages one sender published together (merkle-batch.ts).
+ */
 export interface MessageClaims {
-  /** The envelope's `source`: who sent it. */
+  /** The envelopes' `source`: who sent them. */
   sub: string;
-  /** The envelope's `id`: each id is accepted once per consumer group. */
-  jti: string;
-  /** The envelope's `type`. */
-  evt: string;
-  /** eventDigest(envelope). */
-  dig: string;
+  /** The Merkle root (base64url) over the batch's eventDigest()s, in order. */
+  mrk: string;
+  /** How many messages the batch holds. */
+  cnt: number;
+}
+
+/**
+ * A message's `signature`: the batch's compact JWS, the message's place in the batch and
+ * its audit path (base64url hashes), joined by `~` (which base64url never holds):
+ * `<jws>~<index>~<hash>.<hash>…`.
+ */
+export interface BatchSignature {
+  jws: string;
+  index: number;
+  path: string[];
+}
+
+export const formatSignature = (s: BatchSignature): string => `${s.jws}~${s.index}~${s.path.join('.')}`;
+
+/** Undefined when `signature` is not of that form. */
+export function parseSignature(signature: string): BatchSignature | undefined {
+  const parts = signature.split('~');
+  if (parts.length !== 3) return undefined;
+  const [jws = '', index = '', path = ''] = parts;
+  if (!/^(0|[1-9]\d{0,5})$/.test(index)) return undefined;
+  const hashes = path === '' ? [] : path.split('.');
+  if (!hashes.every((h) => /^[\w-]{43}$/.test(h))) return undefined;
+  return { jws, index: Number(index), path: hashes };
 }
 
 const agentSource = /^urn:wow:agent:([a-z][a-z0-9]*(?:-[a-z0-9]+)*)$/;

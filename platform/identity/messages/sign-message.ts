@@ -5,7 +5,15 @@ import { createError } from '../errors.ts';
 import type { IdentityContext } from '../identity-context.ts';
 import { signingKeyOf, type IdentityKey } from '../identity-keys.ts';
 import { eventDigest } from './event-digest.ts';
-import { maxMessageTtlSeconds, messageTyp, signerOf, type MessageClaims } from './message-claims.ts';
+import { leafHash, merkleTree } from './merkle-batch.ts';
+import {
+  formatSignature,
+  maxBatchSize,
+  maxMessageTtlSeconds,
+  messageTyp,
+  signerOf,
+  type MessageClaims,
+} from './message-claims.ts';
 
 export interface MessageSignerOptions {
   /** Who the messages are for: the deployment's bus (its verifiers expect the same). */
@@ -16,11 +24,21 @@ export interface MessageSignerOptions {
   keyCacheMs?: number;
 }
 
+interface Waiting {
+  event: CloudEvent;
+  resolve: (signed: CloudEvent) => void;
+  reject: (err: unknown) => void;
+}
+
 /**
- * Signs envelopes as their sender: a compact JWS (a JWT, EdDSA, `typ` wow-event+jwt) over
- * the envelope's digest, with the sender's current key through the KMS port, put in the
- * envelope's `signature`. The key is looked up once per `keyCacheMs` and never past the
- * end of its signing window, so a rotation takes effect within that time.
+ * Signs envelopes as their sender, with the sender's current key through the KMS port. What
+ * one source publishes in the same turn of the event loop is signed together: one compact
+ * JWS (EdDSA, `typ` wow-events+jwt) over the Merkle root of the envelopes' digests, and
+ * each envelope's `signature` is that JWS with its own audit path (message-claims.ts). One
+ * KMS call then serves a whole burst: signing per message held the Redis bus to an eighth
+ * of its unsigned throughput. A lone message waits one `setImmediate` for company. The key
+ * is looked up once per `keyCacheMs` and never past the end of its signing window, so a
+ * rotation takes effect within that time.
  */
 export function createMessageSigner(
   ctx: IdentityContext,
@@ -40,15 +58,17 @@ export function createMessageSigner(
     keys.set(subject, { key, until });
     return key;
   };
-  return async (event) => {
-    const subject = signerOf(event.source);
+
+  const signBatch = async (source: string, batch: Waiting[]): Promise<void> => {
+    const subject = signerOf(source);
     const did = didOf(ctx.host, subject);
     const now = ctx.clock();
     const key = await keyOf(subject, now);
     const kms = ctx.kms.driver(key.kms);
+    const { root, paths } = merkleTree(batch.map((w) => leafHash(eventDigest(w.event))));
     const iat = Math.floor(now.getTime() / 1000);
-    const claims: MessageClaims = { sub: event.source, jti: event.id, evt: event.type, dig: eventDigest(event) };
-    const signature = await createJWT(
+    const claims: MessageClaims = { sub: source, mrk: root.toString('base64url'), cnt: batch.length };
+    const jws = await createJWT(
       { ...claims, aud: opts.audience, iat, exp: iat + ttl },
       {
         issuer: did,
@@ -59,6 +79,29 @@ export function createMessageSigner(
       },
       { alg: 'EdDSA', kid: `${did}#${key.fragment}`, typ: messageTyp as 'JWT' },
     );
-    return { ...event, signature };
+    batch.forEach((w, index) => {
+      const path = (paths[index] ?? []).map((h) => h.toString('base64url'));
+      w.resolve({ ...w.event, signature: formatSignature({ jws, index, path }) });
+    });
   };
+
+  let waiting = new Map<string, Waiting[]>();
+  const flush = () => {
+    const bySource = waiting;
+    waiting = new Map();
+    for (const [source, all] of bySource)
+      for (let from = 0; from < all.length; from += maxBatchSize) {
+        const batch = all.slice(from, from + maxBatchSize);
+        signBatch(source, batch).catch((err: unknown) => {
+          for (const w of batch) w.reject(err);
+        });
+      }
+  };
+  return (event) =>
+    new Promise<CloudEvent>((resolve, reject) => {
+      if (waiting.size === 0) setImmediate(flush);
+      const queue = waiting.get(event.source);
+      if (queue === undefined) waiting.set(event.source, [{ event, resolve, reject }]);
+      else queue.push({ event, resolve, reject });
+    });
 }

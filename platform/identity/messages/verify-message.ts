@@ -7,7 +7,8 @@ import { didOf, type Subject } from '../did/did-web.ts';
 import { keyStateAt, listKeys, type IdentityKey } from '../identity-keys.ts';
 import { haltedAgents } from '../lifecycle/agent-lifecycle.ts';
 import { eventDigest } from './event-digest.ts';
-import { maxMessageTtlSeconds, messageTyp, signerOf } from './message-claims.ts';
+import { leafHash, rootFromPath } from './merkle-batch.ts';
+import { maxBatchSize, maxMessageTtlSeconds, messageTyp, parseSignature, signerOf } from './message-claims.ts';
 import type { ReplayCache } from './replay-cache.ts';
 
 /** Why a message was refused: each check has its own, counted by it in /metrics. */
@@ -55,6 +56,8 @@ export interface DeliveryAt {
 
 const skewSeconds = 60;
 const maxSignatureLength = 4096;
+// Batches whose JWS is held as checked; each lives at most `maxMessageTtlSeconds`.
+const maxCheckedBatches = 4096;
 // A replayed id must stay known for as long as a copy of it could still pass `exp`.
 const replayMarginMs = 10 * 60_000;
 
@@ -68,16 +71,17 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /**
  * Checks a delivery's signature before any handler sees it, every check on and failing
- * closed: the compact JWS must be EdDSA with `typ` wow-event+jwt; its issuer the DID of
- * whoever the envelope's `source` says sent it, and `sub` that source; `kid` a key of that
- * DID, live when the entry was published and signing when the JWS was made; the signature
- * must verify (node's Ed25519, a public key cached per key); `dig` must be the envelope's
- * digest, `evt` its type and `jti` its id; `aud` this bus; `exp` present, at most 300 s
- * after `iat`, and not past when the bus appended the entry (60 s skew; judged at append
- * time, so a message that waits in a backlog does not expire, while one appended again
- * later does); the id not accepted before by this group in another entry; and the sender
- * must be neither suspended nor revoked and hold a live credential to emit the type (the
- * platform: its own types). Throws
+ * closed: the batch's compact JWS must be EdDSA with `typ` wow-events+jwt; its issuer the
+ * DID of whoever the envelope's `source` says sent it, and `sub` that source; `kid` a key
+ * of that DID, live when the entry was published and signing when the JWS was made; the
+ * signature must verify (node's Ed25519, a public key cached per key); the envelope's
+ * digest must lead through its audit path to the batch's Merkle root (`mrk`); `aud` this
+ * bus; `exp` present, at most 300 s after `iat`, and not past when the bus appended the
+ * entry (60 s skew; judged at append time, so a message that waits in a backlog does not
+ * expire, while one appended again later does); the id not accepted before by this group
+ * in another entry; and the sender must be neither suspended nor revoked and hold a live
+ * credential to emit the type (the platform: its own types). A batch's JWS is checked once
+ * and its result reused by the batch's other messages for up to `cacheMs`. Throws
  * WOW_ERR_MESSAGE_REFUSED with `data.reason`; a store that cannot be read throws its own
  * error, and the delivery waits.
  */
@@ -127,16 +131,16 @@ export function createMessageVerifier(
     return found;
   };
 
-  return async (event, at) => {
-    const refuse = (reason: MessageRefusal, problem: string) =>
-      createError(
-        'WOW_ERR_MESSAGE_REFUSED',
-        { eventId: event.id.slice(0, 80), type: event.type, source: event.source.slice(0, 120), reason, problem },
-        { data: { reason, group: at.group, entryId: at.entryId } },
-      );
-    const jws = event.signature;
-    if (jws === undefined) throw refuse('unsigned', 'it carries no signature');
-    const parts = jws.length <= maxSignatureLength ? jws.split('.') : [];
+  /** A batch's JWS as checked, or why it was refused. */
+  interface CheckedBatch {
+    claims: { iss: string; sub: string; mrk: string; cnt: number; aud: unknown; iat: number; exp: number };
+    kid: string;
+    key: IdentityKey;
+  }
+  type BatchVerdict = CheckedBatch | { refused: MessageRefusal; problem: string };
+  const no = (refused: MessageRefusal, problem: string): BatchVerdict => ({ refused, problem });
+  const checkBatch = async (jws: string, source: string): Promise<BatchVerdict> => {
+    const parts = jws.split('.');
     const [h = '', p = '', s = ''] = parts;
     let header: unknown;
     let payload: unknown;
@@ -145,50 +149,94 @@ export function createMessageVerifier(
       header = parseJson(h);
       payload = parseJson(p);
     } catch {
-      throw refuse('malformed', 'the signature is not a compact JWS of at most 4 KiB holding JSON');
+      return no('malformed', 'the signature is not a compact JWS holding JSON, an index and an audit path');
     }
-    if (!isRecord(header) || !isRecord(payload)) throw refuse('malformed', 'its header and payload must be objects');
-    if (header.alg !== 'EdDSA')
-      throw refuse('alg', `alg must be EdDSA, got ${JSON.stringify(header.alg)?.slice(0, 40)}`);
+    if (!isRecord(header) || !isRecord(payload)) return no('malformed', 'its header and payload must be objects');
+    if (header.alg !== 'EdDSA') return no('alg', `alg must be EdDSA, got ${JSON.stringify(header.alg)?.slice(0, 40)}`);
     if (header.typ !== messageTyp)
-      throw refuse('typ', `typ must be ${messageTyp}, got ${JSON.stringify(header.typ)?.slice(0, 60)}`);
-    const { iss, sub, jti, evt, dig, aud, iat, exp } = payload;
+      return no('typ', `typ must be ${messageTyp}, got ${JSON.stringify(header.typ)?.slice(0, 60)}`);
+    const { iss, sub, mrk, cnt, aud, iat, exp } = payload;
     if (
       typeof iss !== 'string' ||
       typeof sub !== 'string' ||
-      typeof jti !== 'string' ||
-      typeof evt !== 'string' ||
-      typeof dig !== 'string' ||
+      typeof mrk !== 'string' ||
+      typeof cnt !== 'number' ||
       typeof iat !== 'number' ||
       typeof exp !== 'number'
     )
-      throw refuse('claims', 'iss, sub, jti, evt, dig, iat and exp are all required');
+      return no('claims', 'iss, sub, mrk, cnt, iat and exp are all required');
+    if (!Number.isInteger(cnt) || cnt < 1 || cnt > maxBatchSize)
+      return no('claims', `cnt must be a whole number from 1 to ${maxBatchSize}`);
     if (exp - iat > maxMessageTtlSeconds || exp <= iat)
-      throw refuse('claims', `exp must be within ${maxMessageTtlSeconds} s after iat`);
-    const signer = signerOf(event.source);
+      return no('claims', `exp must be within ${maxMessageTtlSeconds} s after iat`);
+    const signer = signerOf(source);
     const did = didOf(opts.host, signer);
-    if (iss !== did || sub !== event.source)
-      throw refuse(
-        'sender',
-        `signed by ${iss.slice(0, 120)} as ${sub.slice(0, 120)}, but its source is ${event.source}`,
-      );
+    if (iss !== did || sub !== source)
+      return no('sender', `signed by ${iss.slice(0, 120)} as ${sub.slice(0, 120)}, but its source is ${source}`);
     const kid = header.kid;
-    if (typeof kid !== 'string' || !kid.startsWith(`${did}#`)) throw refuse('kid', `kid must name a key of ${did}`);
-
+    if (typeof kid !== 'string' || !kid.startsWith(`${did}#`)) return no('kid', `kid must name a key of ${did}`);
     const key = (await keysOf(signer, kid)).find((k) => `${did}#${k.fragment}` === kid);
-    const publishedAt = new Date(at.publishedAt);
-    if (key === undefined) throw refuse('kid', `${kid} is not a key of ${did}`);
-    if (keyStateAt(key, publishedAt) === 'retired')
-      throw refuse('kid', `${kid} was retired before the message was published`);
+    if (key === undefined) return no('kid', `${kid} is not a key of ${did}`);
     const signsFrom = key.signsFrom.getTime() / 1000 - skewSeconds;
     const signsUntil = key.signsUntil === null ? Infinity : key.signsUntil.getTime() / 1000 + skewSeconds;
-    if (iat < signsFrom || iat > signsUntil) throw refuse('kid', `${kid} was not ${did}'s signing key at iat ${iat}`);
+    if (iat < signsFrom || iat > signsUntil) return no('kid', `${kid} was not ${did}'s signing key at iat ${iat}`);
     if (!verify(null, Buffer.from(`${h}.${p}`), publicKeyOf(kid, key), Buffer.from(s, 'base64url')))
-      throw refuse('signature', `the signature does not verify with ${kid}`);
+      return no('signature', `the signature does not verify with ${kid}`);
+    return { claims: { iss, sub, mrk, cnt, aud, iat, exp }, kid, key };
+  };
+  /**
+   * Each sender's batch JWS checked once, by its exact text, and the verdict shared by the
+   * batch's messages, which arrive together: those in flight wait for the first check. A
+   * pass is kept `cacheMs` (then checked again, so a key retired meanwhile is seen as the
+   * store says); a refusal or an error is not kept.
+   */
+  const batches = new Map<string, { verdict: Promise<BatchVerdict>; until: number }>();
+  const verdictOf = (jws: string, source: string): Promise<BatchVerdict> => {
+    const id = `${source}\n${jws}`;
+    const now = clock().getTime();
+    const held = batches.get(id);
+    if (held !== undefined && held.until > now) return held.verdict;
+    const verdict = checkBatch(jws, source);
+    // Oldest out first (a Map keeps insertion order).
+    if (batches.size >= maxCheckedBatches) batches.delete(batches.keys().next().value ?? '');
+    batches.set(id, { verdict, until: now + cacheMs });
+    verdict.then(
+      (v) => 'refused' in v && batches.delete(id),
+      () => batches.delete(id),
+    );
+    return verdict;
+  };
 
-    if (jti !== event.id || evt !== event.type || dig !== eventDigest(event))
-      throw refuse('tampered', 'the envelope is not the one that was signed (its id, type or digest differ)');
-    if (aud !== opts.audience) throw refuse('audience', `aud must be ${opts.audience}`);
+  return async (event, at) => {
+    const refuse = (reason: MessageRefusal, problem: string) =>
+      createError(
+        'WOW_ERR_MESSAGE_REFUSED',
+        { eventId: event.id.slice(0, 80), type: event.type, source: event.source.slice(0, 120), reason, problem },
+        { data: { reason, group: at.group, entryId: at.entryId } },
+      );
+    if (event.signature === undefined) throw refuse('unsigned', 'it carries no signature');
+    const parsed = event.signature.length <= maxSignatureLength ? parseSignature(event.signature) : undefined;
+    if (parsed === undefined)
+      throw refuse('malformed', 'the signature is not <JWS>~<index>~<audit path> of at most 4 KiB');
+    const verdict = await verdictOf(parsed.jws, event.source);
+    if ('refused' in verdict) throw refuse(verdict.refused, verdict.problem);
+    const { claims, kid, key } = verdict;
+    const signer = signerOf(event.source);
+    const publishedAt = new Date(at.publishedAt);
+    if (keyStateAt(key, publishedAt) === 'retired')
+      throw refuse('kid', `${kid} was retired before the message was published`);
+
+    const root = rootFromPath(
+      leafHash(eventDigest(event)),
+      parsed.index,
+      claims.cnt,
+      parsed.path.map((hash) => Buffer.from(hash, 'base64url')),
+    );
+    if (root?.toString('base64url') !== claims.mrk)
+      throw refuse('tampered', 'the envelope is not one the signature covers (its digest leads to another root)');
+    if (claims.aud !== opts.audience) throw refuse('audience', `aud must be ${opts.audience}`);
+    const { iat, exp } = claims;
+    const jti = event.id;
     const appended = Math.floor(at.publishedAt / 1000);
     if (appended > exp + skewSeconds)
       throw refuse('expired', `exp ${exp} had passed when the bus took it (${appended})`);

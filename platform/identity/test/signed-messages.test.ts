@@ -59,14 +59,22 @@ function release(agentId: string, emits: string[]): AgentRelease {
 const sent = (data: unknown = { n: 1 }, source = 'urn:wow:agent:sender') =>
   createEvent({ type: 'test.signed.sent', data, source });
 
-/** The JWS's header and payload changed by `change`, its signature kept. */
-function reshape(jws: string, part: 0 | 1, change: (json: Record<string, unknown>) => void): string {
+/** The batch JWS's header or payload changed by `change`, its signature and the audit path kept. */
+function reshape(signature: string, part: 0 | 1, change: (json: Record<string, unknown>) => void): string {
+  const [jws = '', ...proof] = signature.split('~');
   const parts = jws.split('.');
   const json = JSON.parse(Buffer.from(parts[part] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
   change(json);
   parts[part] = Buffer.from(JSON.stringify(json)).toString('base64url');
-  return parts.join('.');
+  return [parts.join('.'), ...proof].join('~');
 }
+
+/** The JSON of the batch JWS's `part` (0 header, 1 payload). */
+const partOf = (signature: string | undefined, part: 0 | 1): Record<string, unknown> =>
+  JSON.parse(Buffer.from(signature?.split('~')[0]?.split('.')[part] ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
 
 describe.each(storeBackends('signed'))('signed messages, keys and credentials on $name', (backend) => {
   let test: TestStore;
@@ -99,24 +107,14 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     claims: Record<string, unknown> = {},
     opts: { audience?: string; expiresInSeconds?: number; typ?: string } = {},
   ) => {
-    const { signature } = await guard.sign(event);
-    const signed = JSON.parse(Buffer.from(signature?.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
-      string,
-      unknown
-    >;
-    const { sub, jti, evt, dig } = signed;
-    return {
-      ...event,
-      signature: await identity.signJwt(
-        subject,
-        { sub, jti, evt, dig, ...claims },
-        {
-          audience: opts.audience ?? bus,
-          expiresInSeconds: opts.expiresInSeconds ?? 60,
-          typ: opts.typ ?? messageTyp,
-        },
-      ),
-    };
+    const { signature = '' } = await guard.sign(event);
+    const { sub, mrk, cnt } = partOf(signature, 1);
+    const jws = await identity.signJwt(
+      subject,
+      { sub, mrk, cnt, ...claims },
+      { audience: opts.audience ?? bus, expiresInSeconds: opts.expiresInSeconds ?? 60, typ: opts.typ ?? messageTyp },
+    );
+    return { ...event, signature: [jws, ...signature.split('~').slice(1)].join('~') };
   };
 
   beforeAll(async () => {
@@ -136,23 +134,20 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
 
   it('accepts what a sender signs, as that sender, and again when the same entry is delivered again', async () => {
     const event = await guard.sign(sent());
-    const [header, payload] = (event.signature ?? '')
-      .split('.')
-      .slice(0, 2)
-      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown);
-    expect(header).toEqual({
+    expect(partOf(event.signature, 0)).toEqual({
       alg: 'EdDSA',
       typ: messageTyp,
       kid: (await identity.document('sender'))?.assertionMethod?.[0],
     });
-    expect(payload).toMatchObject({
+    expect(partOf(event.signature, 1)).toMatchObject({
       iss: 'did:web:waooaw.example.com:agents:sender',
       sub: 'urn:wow:agent:sender',
       aud: bus,
-      jti: event.id,
-      evt: 'test.signed.sent',
+      cnt: 1,
       exp: Math.floor(now.getTime() / 1000) + 60,
     });
+    // A batch of one: its root is its own leaf, and its audit path is empty.
+    expect(event.signature).toMatch(/~0~$/);
     const delivery = at();
     expect(await reason(event, delivery)).toBe('accepted');
     expect(await reason(event, delivery)).toBe('accepted');
@@ -205,6 +200,27 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     const seen: string[] = [];
     for (const [, event] of cases) seen.push(await reason(await event));
     expect(seen).toEqual(cases.map(([expected]) => expected));
+  });
+
+  it('signs what one sender publishes together with one JWS, each message with its own audit path', async () => {
+    const events = await Promise.all(Array.from({ length: 7 }, (_, n) => guard.sign(sent({ n }))));
+    const platform = await guard.sign(createEvent({ type: 'agent.deployed', data: {}, source: 'urn:wow:deploy' }));
+    const jwsOf = (e: CloudEvent) => e.signature?.split('~')[0];
+    expect(new Set(events.map(jwsOf)).size).toBe(1);
+    // Another sender in the same turn gets its own batch.
+    expect(jwsOf(platform)).not.toBe(jwsOf(events[0] as CloudEvent));
+    expect(partOf(events[0]?.signature, 1)).toMatchObject({ cnt: 7 });
+    expect(events.map((e) => e.signature?.split('~')[1])).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    for (const event of events) expect(await reason(event)).toBe('accepted');
+    const [a, b] = events as [CloudEvent, CloudEvent];
+    const [jws, , pathB] = (b.signature ?? '').split('~');
+    // Another message's place and path, or its own path with another place, lead elsewhere.
+    expect(await reason({ ...a, signature: `${jws}~1~${pathB}` })).toBe('tampered');
+    expect(await reason({ ...b, signature: `${jws}~0~${pathB}` })).toBe('tampered');
+    expect(await reason({ ...b, signature: `${jws}~9~${pathB}` })).toBe('tampered');
+    // The batch's JWS, already checked, is still bound to its sender.
+    expect(await reason({ ...b, source: 'urn:wow:agent:other' })).toBe('sender');
+    expect(await reason({ ...b, signature: `${jws}~1~${pathB}x` })).toBe('malformed');
   });
 
   it('judges exp and iat by when the bus took the entry, so a backlog does not expire and a late copy does', async () => {
@@ -316,7 +332,7 @@ describe.each([
     });
     await bus.publish(sent({ n: 1 }));
     await eventually(() => handled.length === 1, 'the valid message handled');
-    expect(handled[0]?.signature).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(handled[0]?.signature).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+~0~$/);
     expect(await bus.request(sent({ n: 2 }), { timeoutMs: 5000 })).toEqual({ got: { n: 2 } });
 
     // Tampered after signing: refused, into the security dead letters with its reason.

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { leafHash, merkleTree, rootFromPath } from '../messages/merkle-batch.ts';
+
+// The tree of RFC 9162, section 2.1.1, written out as its definition reads, to hold the
+// fast builder and the path verifier to it.
+const hash = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+function mth(leaves: Buffer[]): Buffer {
+  if (leaves.length === 1) return leaves[0] as Buffer;
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return hash(Buffer.of(1), mth(leaves.slice(0, k)), mth(leaves.slice(k)));
+}
+
+const leavesOf = (n: number) => Array.from({ length: n }, (_, i) => leafHash(Buffer.from(`event ${i}`)));
+
+describe('Merkle batches (RFC 9162)', () => {
+  it('builds the root the definition gives, and every audit path leads back to it, for 1 to 70 leaves', () => {
+    for (let n = 1; n <= 70; n++) {
+      const leaves = leavesOf(n);
+      const { root, paths } = merkleTree(leaves);
+      expect(root.equals(mth(leaves)), `root of ${n}`).toBe(true);
+      leaves.forEach((leaf, i) => {
+        expect(rootFromPath(leaf, i, n, paths[i] ?? [])?.equals(root), `leaf ${i} of ${n}`).toBe(true);
+      });
+    }
+  });
+
+  it('hashes a leaf with 0x00 before it, so a node never passes for a leaf', () => {
+    expect(leafHash(Buffer.from('x')).equals(hash(Buffer.of(0), Buffer.from('x')))).toBe(true);
+    const leaves = leavesOf(4);
+    const { root, paths } = merkleTree(leaves);
+    // The left node of the tree, offered as a leaf of a tree of two.
+    const left = mth(leaves.slice(0, 2));
+    expect(rootFromPath(left, 0, 2, [paths[3]?.[1] as Buffer])?.equals(root)).toBe(false);
+  });
+
+  it('refuses a path that cannot belong to a tree of that size, or a place outside it', () => {
+    const leaves = leavesOf(5);
+    const { root, paths } = merkleTree(leaves);
+    const leaf = leaves[2] as Buffer;
+    const path = paths[2] ?? [];
+    expect(rootFromPath(leaf, 2, 5, path)?.equals(root)).toBe(true);
+    expect(rootFromPath(leaf, 2, 5, [...path, root])).toBeUndefined();
+    expect(rootFromPath(leaf, 2, 5, path.slice(1))).toBeUndefined();
+    expect(rootFromPath(leaf, 5, 5, path)).toBeUndefined();
+    expect(rootFromPath(leaf, -1, 5, path)).toBeUndefined();
+    expect(rootFromPath(leaf, 3, 5, path)?.equals(root) ?? false).toBe(false);
+    expect(() => merkleTree([])).toThrow(RangeError);
+  });
+});
