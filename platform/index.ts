@@ -163,6 +163,7 @@ export {
 } from './metrics/metrics.ts';
 export { enqueueOutbox } from './outbox/enqueue-outbox.ts';
 export { openRuntime, openBus, openStore, type Runtime } from './open-runtime.ts';
+export { openMessageGuard } from './open-message-guard.ts';
 export { listAgents, type AgentRow, type AgentStatus, type DeployedVersion } from './registry/list-agents.ts';
 export { createHealthRecorder, type HealthRecorder } from './registry/agent-health.ts';
 export { createStore } from './store/create-store.ts';

@@ -1,12 +1,13 @@
 import type { ScheduleRunner } from './agent/run-schedules.ts';
 import { lastBackupAt, scheduleBackups } from './backup/schedule-backups.ts';
-import type { Bus, BusObserver } from './bus/bus.ts';
+import type { Bus, BusObserver, MessageGuard } from './bus/bus.ts';
 import { createBus } from './bus/create-bus.ts';
 import type { Config } from './config/load-config.ts';
 import { createIdentity, type Identity } from './identity/create-identity.ts';
 import { scheduleIdentityUpkeep } from './identity/schedule-identity-upkeep.ts';
 import type { Logger } from './log/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { openMessageGuard } from './open-message-guard.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox/create-outbox-relay.ts';
 import { createStore } from './store/create-store.ts';
 import { listAgents } from './registry/list-agents.ts';
@@ -41,7 +42,8 @@ export function openStore(config: Config, log: Logger, opts: { exclusive?: boole
   });
 }
 
-export function openBus(config: Config, log: Logger, observer?: BusObserver): Promise<Bus> {
+/** The bus of `config`; with `guard`, signing what it publishes and verifying what it delivers. */
+export function openBus(config: Config, log: Logger, observer?: BusObserver, guard?: MessageGuard): Promise<Bus> {
   return createBus({
     redisUrl: config.redis.url,
     keyPrefix: config.bus.keyPrefix,
@@ -55,6 +57,7 @@ export function openBus(config: Config, log: Logger, observer?: BusObserver): Pr
     },
     log,
     ...(observer === undefined ? {} : { observer }),
+    guard,
   });
 }
 
@@ -69,7 +72,11 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     await migrate(store, { log });
     const identity = await createIdentity({ settings: config.identity, store, log });
     const metrics = createMetrics();
-    const bus = await openBus(config, log, metrics.bus);
+    const signing = await openMessageGuard(config, identity);
+    const bus = await openBus(config, log, metrics.bus, signing?.guard).catch(async (err: unknown) => {
+      await signing?.close();
+      throw err;
+    });
     metrics.watchBus(() => bus.stats());
     metrics.watchRegistry(() => listAgents(store, { heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs }));
     // Started by the caller once its agents listen: what it publishes at start (events the
@@ -92,6 +99,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       for (const schedule of schedules) await schedule.stop({ timeoutMs: 0 });
       await relay.stop();
       await bus.close();
+      await signing?.close();
       throw err;
     }
     return {
@@ -106,6 +114,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         await Promise.all(schedules.map((s) => s.stop({ timeoutMs: config.agents.shutdownTimeoutMs })));
         await relay.stop();
         await bus.close();
+        await signing?.close();
         await store.close();
       },
     };

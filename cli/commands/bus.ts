@@ -17,15 +17,39 @@ function requireRedis(config: Config): void {
   }
 }
 
-async function withBus(io: CliIo, json: boolean, use: (bus: Bus) => Promise<void>): Promise<void> {
-  const { createLogger, loadConfig, openBus } = await import('#platform');
+/**
+ * Opens the Redis bus; `sends` (a redrive) also opens the store and the identities, so
+ * that what is sent again is signed again as its sender (BUS_SIGNING).
+ */
+async function withBus(
+  io: CliIo,
+  opts: { json: boolean; sends?: boolean },
+  use: (bus: Bus) => Promise<void>,
+): Promise<void> {
+  const { createIdentity, createLogger, loadConfig, migrate, openBus, openMessageGuard, openStore } =
+    await import('#platform');
   const config = loadConfig(io.env);
   requireRedis(config);
-  const bus = await openBus(config, createLogger(json ? 'silent' : 'warn'));
+  const log = createLogger(opts.json ? 'silent' : 'warn');
+  const store = opts.sends === true && config.bus.signing ? await openStore(config, log) : undefined;
   try {
-    await use(bus);
+    if (store !== undefined) await migrate(store, { log });
+    const signing =
+      store === undefined
+        ? undefined
+        : await openMessageGuard(config, await createIdentity({ settings: config.identity, store, log }));
+    try {
+      const bus = await openBus(config, log, undefined, signing?.guard);
+      try {
+        await use(bus);
+      } finally {
+        await bus.close();
+      }
+    } finally {
+      await signing?.close();
+    }
   } finally {
-    await bus.close();
+    await store?.close();
   }
 }
 
@@ -39,7 +63,7 @@ export function registerBusCommands(program: Command, io: CliIo, setCode: (code:
     .description('Streams, consumer groups, pending and lagging entries, dead letters')
     .option('--json', 'print the stats as JSON')
     .action(async (opts: { json?: boolean }) => {
-      await withBus(io, opts.json === true, async (b) => {
+      await withBus(io, { json: opts.json === true }, async (b) => {
         const stats = await b.stats();
         if (opts.json === true) {
           io.stdout.write(JSON.stringify(stats, null, 2) + '\n');
@@ -97,7 +121,7 @@ export function registerBusCommands(program: Command, io: CliIo, setCode: (code:
     )
     .option('--json', 'print the entries as JSON')
     .action(async (opts: { agent?: string; limit: number; json?: boolean }) => {
-      await withBus(io, opts.json === true, async (b) => {
+      await withBus(io, { json: opts.json === true }, async (b) => {
         const entries = await b.deadLetters.list({
           limit: opts.limit,
           ...(opts.agent === undefined ? {} : { group: opts.agent }),
@@ -131,7 +155,7 @@ export function registerBusCommands(program: Command, io: CliIo, setCode: (code:
     .argument('[ids...]', 'dead-letter entry ids from `wow bus dlq list`')
     .option('--json', 'print { redriven } as JSON')
     .action(async (agent: string, ids: string[], opts: { json?: boolean }) => {
-      await withBus(io, opts.json === true, async (b) => {
+      await withBus(io, { json: opts.json === true, sends: true }, async (b) => {
         const redriven = await b.deadLetters.redrive(agent, ids.length === 0 ? undefined : ids);
         io.stdout.write(
           opts.json === true ? JSON.stringify({ redriven }) + '\n' : `redriven ${redriven} message(s) to ${agent}\n`,

@@ -330,8 +330,20 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       log.info({ agent: id }, 'agent resumed: it takes work again');
     }
   };
+  /**
+   * Agents run from their folders, never deployed, hold credentials for what their
+   * manifests declare (renewed here on each heartbeat, as the upkeep renews deployed ones):
+   * their messages are verified like any other.
+   */
+  const ensureWorkingTreeCredentials = async () => {
+    if (opts.identity === undefined) return;
+    for (const agent of [...running.values(), ...held.values()])
+      if (agent.treeHash === null)
+        await opts.identity.credentials.ensureWorkingTree(agent.services.manifest, { actor: 'agent host' });
+  };
   const reconcileNow = async () => {
     if (stopping) return;
+    await ensureWorkingTreeCredentials();
     const halted = await haltedAgents(store);
     await honourLifecycle(halted);
     for (const [id, treeHash] of await activeVersions(store)) {
@@ -381,6 +393,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       for (const id of opts.ids ?? [])
         if (!running.has(id))
           throw createError('WOW_ERR_AGENT_NOT_FOUND', { id, dir: opts.agentsDir, known: known.join(', ') || 'none' });
+      await ensureWorkingTreeCredentials();
       const halted = await haltedAgents(store);
       for (const [id, agent] of running) {
         if (halted.has(id)) {

@@ -190,4 +190,9 @@ export const securityDeadLetters = 'security';
 export interface MessageGuard {
   sign(event: CloudEvent): Promise<CloudEvent>;
   verify(event: CloudEvent, at: { group: string; entryId: string; publishedAt: number }): Promise<void>;
+  /**
+   * Lets `group` accept the event's id once more, in a new entry: a redrive sends a
+   * dead letter again under its own id, which would otherwise be refused as a replay.
+   */
+  readmit(group: string, eventId: string): Promise<void>;
 }

@@ -28,6 +28,12 @@ export interface Config {
     visibilityTimeoutMs: number;
     retryBaseMs: number;
     retryMaxMs: number;
+    /**
+     * Signed messages (docs/security.md): what this process publishes is signed as its
+     * sender and every delivery verified before its handler. Off only for a bus every
+     * process of which runs without it.
+     */
+    signing: boolean;
   };
   agents: {
     dir: string;
@@ -139,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       visibilityTimeoutMs: e.BUS_VISIBILITY_TIMEOUT_MS,
       retryBaseMs: e.BUS_RETRY_BASE_MS,
       retryMaxMs: e.BUS_RETRY_MAX_MS,
+      signing: e.BUS_SIGNING === 'on',
     },
     agents: {
       dir: e.AGENTS_DIR,

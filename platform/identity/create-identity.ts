@@ -11,6 +11,7 @@ import { createCapabilityReader, type CapabilityReader } from './credentials/cap
 import type { IssuedCredentials } from './credentials/issue-credentials.ts';
 import {
   ensureCredentials,
+  ensureWorkingTreeCredentials,
   renewDueCredentials,
   type EnsuredCredentials,
   type RenewOutcome,
@@ -18,6 +19,7 @@ import {
 import { createDidResolver } from './did/create-did-resolver.ts';
 import { buildDidDocument } from './did/did-document.ts';
 import { assertSubjectValid, didHostOf, didOf } from './did/did-web.ts';
+import type { AgentManifest } from '../agent/manifest-schema.ts';
 import { ensureIdentity, type EnsuredIdentity } from './ensure-identity.ts';
 import type { IdentityContext } from './identity-context.ts';
 import { listKeys, listSubjects, subjectsSigningSince } from './identity-keys.ts';
@@ -71,6 +73,8 @@ export interface Identity extends CapabilityReader {
      * agent has no Active version.
      */
     ensure(agentId: string, opts: { actor: string; force?: boolean }): Promise<EnsuredCredentials | undefined>;
+    /** The same for an agent run from its folder, never deployed (renew-credentials.ts). */
+    ensureWorkingTree(manifest: AgentManifest, opts: { actor: string }): Promise<EnsuredCredentials | undefined>;
     /** Renews every Active version's credentials that are due (the upkeep schedule calls it). */
     renewDue(opts: { actor: string }): Promise<RenewOutcome>;
     /** Approves a declared capability beyond the agent's tier and issues credentials that hold it. */
@@ -164,6 +168,8 @@ export async function createIdentity(opts: {
     signJwt: async (subject, payload, o) => signJwt(ctx, assertSubjectValid(subject), payload, o),
     credentials: {
       ensure: async (agentId, o) => ensureCredentials(ctx, assertSubjectValid(agentId), o),
+      ensureWorkingTree: async (manifest, o) =>
+        ensureWorkingTreeCredentials(ctx, { ...manifest, id: assertSubjectValid(manifest.id) }, o),
       renewDue: (o) => renewDueCredentials(ctx, o),
       approve: async (agentId, capability, o) => approveCapability(ctx, assertSubjectValid(agentId), capability, o),
     },

@@ -112,7 +112,11 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
         for (const id of ids ?? []) {
           if (!list.some((d) => d.id === id)) throw createError('WOW_ERR_DLQ_ENTRY_NOT_FOUND', { id, agent: group });
         }
-        for (const d of chosen) await bus.publish(d.event, { onlyGroup: group });
+        for (const d of chosen) {
+          // Signed again as it is sent again; its id accepted once more by its group.
+          await opts.guard?.readmit(group, d.event.id);
+          await bus.publish(d.event, { onlyGroup: group });
+        }
         broker.deadLetters.set(
           group,
           list.filter((d) => !chosen.includes(d)),

@@ -206,7 +206,18 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
         }
         let moved = 0;
         for (const d of ids === undefined ? entries : entries.filter((e) => ids.includes(e.id))) {
-          if ((await scripts.redrive([dlq, keys.stream(d.topic)], [d.id, group, opts.streamMaxLen])) !== null) {
+          // Signed again as it is sent again (its old signature has expired), and its id
+          // accepted once more by its group; the script keeps the stored envelope otherwise.
+          let envelope = '';
+          if (opts.guard !== undefined) {
+            await opts.guard.readmit(group, d.event.id);
+            envelope = serializeEvent(await opts.guard.sign(d.event));
+          }
+          const entryId = await scripts.redrive(
+            [dlq, keys.stream(d.topic)],
+            [d.id, group, opts.streamMaxLen, envelope],
+          );
+          if (entryId !== null) {
             moved++;
             opts.observer.published(d.topic);
           }

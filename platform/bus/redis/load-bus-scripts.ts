@@ -14,7 +14,7 @@ export interface BusScripts {
   ): Promise<[string, number]>;
   redrive(
     keys: [deadLetters: string, stream: string],
-    args: [id: string, group: string, maxLen: number],
+    args: [id: string, group: string, maxLen: number, envelope: string],
   ): Promise<string | null>;
   groupProgress(keys: [epoch: string, stream: string], args: [epoch: string]): Promise<string[] | null>;
 }

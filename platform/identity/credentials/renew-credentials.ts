@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { AgentManifest } from '../../agent/manifest-schema.ts';
 import { issueStatusLists, statusListsDue } from '../status/status-list.ts';
 import { haltedAgents, lifecycleOf } from '../lifecycle/agent-lifecycle.ts';
 import { didOf } from '../did/did-web.ts';
@@ -52,6 +54,34 @@ export async function ensureCredentials(
   if (opts.force === true || (await renewalDue(ctx, version)))
     return { withheld: (await issueCredentials(ctx, version, opts)).capability.withheld };
   return { withheld: (await activeCredentialOf(ctx.db, agentId, 'capability'))?.withheld ?? [] };
+}
+
+/**
+ * Gives an agent run from its folder, never deployed (`wow start` on a checkout), live
+ * credentials for what its folder's manifest declares, so that its messages pass the
+ * guard as a deployed version's do. It has no tree hash or commit to attest: both are
+ * `working-tree:<digest of the manifest>`, so a changed manifest is issued again. An agent
+ * with an Active version gets that version's (`ensureCredentials`).
+ */
+export async function ensureWorkingTreeCredentials(
+  ctx: IdentityContext,
+  manifest: AgentManifest,
+  opts: { actor: string },
+): Promise<EnsuredCredentials | undefined> {
+  if ((await activeAgentVersion(ctx.db, manifest.id)) !== undefined) return ensureCredentials(ctx, manifest.id, opts);
+  if ((await lifecycleOf(ctx.db, manifest.id)) !== 'active') return undefined;
+  const digest = createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 16);
+  const workingTree = `working-tree:${digest}`;
+  const version: ActiveAgentVersion = {
+    agentId: manifest.id,
+    treeHash: workingTree,
+    version: manifest.version,
+    commit: workingTree,
+    manifest,
+  };
+  if (await renewalDue(ctx, version))
+    return { withheld: (await issueCredentials(ctx, version, opts)).capability.withheld };
+  return { withheld: (await activeCredentialOf(ctx.db, manifest.id, 'capability'))?.withheld ?? [] };
 }
 
 export interface RenewOutcome {

@@ -43,5 +43,6 @@ export function createMessageGuard(
       clock: ctx.clock,
       ...(opts.cacheMs === undefined ? {} : { cacheMs: opts.cacheMs }),
     }),
+    readmit: (group, eventId) => opts.replay.forget(group, eventId),
   };
 }

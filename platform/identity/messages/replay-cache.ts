@@ -7,6 +7,8 @@ import type { Redis } from 'ioredis';
 export interface ReplayCache {
   /** Records `jti` as accepted by `group` in `entryId` for `ttlMs`; false when it was accepted in another entry. */
   claim(group: string, jti: string, entryId: string, ttlMs: number): Promise<boolean>;
+  /** Forgets that `group` accepted `jti` (a redrive sends it again). */
+  forget(group: string, jti: string): Promise<void>;
 }
 
 /** For one process (the in-process bus): ids in a map, swept as they expire. */
@@ -25,6 +27,10 @@ export function createMemoryReplayCache(clock: () => number = Date.now): ReplayC
       if (held !== undefined && held.until > now) return Promise.resolve(held.entryId === entryId);
       seen.set(key, { entryId, until: now + ttlMs });
       return Promise.resolve(true);
+    },
+    forget(group, jti) {
+      seen.delete(`${group}\n${jti}`);
+      return Promise.resolve();
     },
   };
 }
@@ -48,6 +54,9 @@ export function createRedisReplayCache(client: Redis, keyPrefix: string): Replay
         'GET',
       )) as string | null;
       return held === null || held === entryId;
+    },
+    async forget(group, jti) {
+      await client.del(`${keyPrefix}seen:${group}:${jti}`);
     },
   };
 }

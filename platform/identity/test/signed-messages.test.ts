@@ -310,7 +310,7 @@ describe.each([
       log,
       observer: metrics.bus,
       claimIntervalMs: 50,
-      guard: { sign: async (e) => forge(await real.sign(e)), verify: (e, at) => real.verify(e, at) },
+      guard: { ...real, sign: async (e) => forge(await real.sign(e)) },
     });
   });
   afterAll(async () => {

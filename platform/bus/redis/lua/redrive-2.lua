@@ -9,6 +9,7 @@
     ARGV[1] the dead-letter entry id
     ARGV[2] the group
     ARGV[3] MAXLEN of the topic stream
+    ARGV[4] the envelope to send instead of the stored one (signed again), or ''
 
   Output: the new entry id, or false when the dead-letter entry is gone
 ]]
@@ -19,6 +20,7 @@ local event
 for i = 1, #fields, 2 do
   if fields[i] == 'e' then event = fields[i + 1] end
 end
+if ARGV[4] ~= '' then event = ARGV[4] end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'e', event, 'g', ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[1])
 return id

@@ -1,0 +1,43 @@
+import type { Redis } from 'ioredis';
+import type { MessageGuard } from './bus/bus.ts';
+import { platformEventTypes } from './bus/platform-events.ts';
+import { connectRedis } from './bus/redis/connect-redis.ts';
+import type { Config } from './config/load-config.ts';
+import { loadDomains } from './domain/load-domains.ts';
+import type { Identity } from './identity/create-identity.ts';
+import { createMemoryReplayCache, createRedisReplayCache, type ReplayCache } from './identity/messages/replay-cache.ts';
+
+// The domains ship with the platform's code, wherever AGENTS_DIR points.
+const domainsDir = new URL('../domains/', import.meta.url).pathname;
+
+/**
+ * The message guard of this process's bus (docs/security.md, "Signed messages"), or
+ * undefined when BUS_SIGNING is off. The platform signs what it sends itself: GitHub's
+ * webhooks, deploys and what the domains declare in domain.yml. Ids accepted are kept in
+ * Redis beside the bus (every process on it shares them), or in this process with the
+ * in-process bus.
+ */
+export async function openMessageGuard(
+  config: Config,
+  identity: Identity,
+): Promise<{ guard: MessageGuard; close(): Promise<void> } | undefined> {
+  if (!config.bus.signing) return undefined;
+  // What the platform sends itself (webhooks, the outbox's first run) needs its key at once.
+  await identity.ensure('platform', { actor: 'wow runtime' });
+  const platformTypes = [
+    ...new Set([...platformEventTypes, ...(await loadDomains(domainsDir)).flatMap((d) => d.domain.emits)]),
+  ];
+  let client: Redis | undefined;
+  let replay: ReplayCache = createMemoryReplayCache();
+  if (config.redis.url !== undefined) {
+    // Pipelined: a burst of deliveries asks once per round trip, not once per message.
+    client = await connectRedis(config.redis.url, 'wow-replay', { autoPipelining: true });
+    replay = createRedisReplayCache(client, config.bus.keyPrefix);
+  }
+  return {
+    guard: identity.messageGuard({ platformTypes, replay }),
+    async close() {
+      await client?.quit();
+    },
+  };
+}
