@@ -3,7 +3,17 @@ import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bus, createBus, createEvent, listAgents } from '#platform';
+import {
+  type Bus,
+  createBus,
+  createEvent,
+  createIdentity,
+  createMemoryReplayCache,
+  listAgents,
+  loadConfig,
+  loadManifests,
+  openStore,
+} from '#platform';
 import { eventually, quietLog, testBusDefaults } from '#platform/testing';
 import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../support/servers.ts';
 
@@ -44,7 +54,14 @@ afterAll(async () => {
   await deleteRedisKeys(keyPrefix);
 });
 
-function runAgents(args: string[]): {
+// Shared with the processes, so that this test signs as an agent the way they verify.
+const masterKey = Buffer.alloc(32, 7).toString('base64');
+
+/** `wow agents run <args>`; messages signed and verified unless `signing` is off. */
+function runAgents(
+  args: string[],
+  signing: 'on' | 'off' = 'off',
+): {
   child: ChildProcessByStdio<null, Readable, Readable>;
   /** Once it runs: where `--port` serves, if given. */
   ready: Promise<{ address?: string }>;
@@ -63,6 +80,9 @@ function runAgents(args: string[]): {
       HEARTBEAT_TIMEOUT_MS: '600',
       BUS_VISIBILITY_TIMEOUT_MS: '600',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      IDENTITY_MASTER_KEY: masterKey,
+      // The tests of process lifecycle publish as themselves, which no agent is.
+      BUS_SIGNING: signing,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -130,6 +150,47 @@ describe('wow agents run', () => {
     expect(text).toContain('wow_agent_status{agent="slow",status="Offline"} 0');
     expect(text).toMatch(/^wow_agent_status\{agent="slow",status="(Available|Working)"\} 1$/m);
     expect(text).toContain('wow_agent_live_instances{agent="slow"} 1');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  });
+
+  it('with signing on, answers a request signed as an agent that may send it, and refuses an unsigned one before any handler', async () => {
+    const worker = runAgents(['echo'], 'on');
+    await worker.ready;
+    const config = loadConfig({ DATABASE_URL: databaseUrl, IDENTITY_MASTER_KEY: masterKey });
+    const store = await openStore(config, quietLog);
+    try {
+      const identity = await createIdentity({ settings: config.identity, store, log: quietLog });
+      const asker = (await loadManifests('test/fixtures/agents')).find((m) => m.manifest.id === 'asker');
+      if (asker === undefined) throw new Error('no asker fixture');
+      await identity.credentials.ensureWorkingTree(asker.manifest, { actor: 'test' });
+      const guard = identity.messageGuard({ platformTypes: [], replay: createMemoryReplayCache() });
+      const ask = (data: unknown) => createEvent({ type: 'test.echo.request', data, source: 'urn:wow:agent:asker' });
+      // A bus that signs as its senders, as the agents' own do.
+      const signing = await createBus({
+        redisUrl: testRedisUrl,
+        keyPrefix,
+        streamMaxLen: 10_000,
+        defaults: testBusDefaults,
+        log: quietLog,
+        guard,
+      });
+      try {
+        expect(await signing.request(ask({ n: 1 }), { timeoutMs: 10_000 })).toEqual({ echo: { n: 1 }, attempt: 1 });
+      } finally {
+        await signing.close();
+      }
+      await bus.publish(ask({ n: 2 }));
+      await eventually(
+        async () => (await bus.deadLetters.list({ group: 'security' })).some((d) => d.event.data !== null),
+        'the unsigned request refused',
+      );
+      const [refused] = await bus.deadLetters.list({ group: 'security' });
+      expect(refused?.error.data).toMatchObject({ reason: 'unsigned', group: 'echo' });
+      expect(refused?.event.data).toEqual({ n: 2 });
+    } finally {
+      await store.close();
+    }
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
   });

@@ -5,7 +5,17 @@ import { promisify } from 'node:util';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBus, createEvent, type AgentRow, type CloudEvent, type GitHubClient } from '#platform';
+import {
+  createBus,
+  createEvent,
+  createIdentity,
+  createMemoryReplayCache,
+  loadConfig,
+  openStore,
+  type AgentRow,
+  type CloudEvent,
+  type GitHubClient,
+} from '#platform';
 import { eventually, quietLog, testBusDefaults } from '#platform/testing';
 import { wow } from '../../../test/support/run-wow.ts';
 import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
@@ -250,7 +260,16 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
         subject: 'acme/platform#7',
         data: { action: 'closed', number: 7 },
       });
-      await bus.publish(merged);
+      // Signed as the App door signs a webhook: by the platform, with the runtime's keys.
+      const config = loadConfig(env);
+      const store = await openStore(config, quietLog);
+      try {
+        const identity = await createIdentity({ settings: config.identity, store, log: quietLog });
+        const guard = identity.messageGuard({ platformTypes: ['github.*'], replay: createMemoryReplayCache() });
+        await bus.publish(await guard.sign(merged));
+      } finally {
+        await store.close();
+      }
       await eventually(
         () => drafted.some((e) => (e.data as { cause?: string }).cause === merged.id),
         'release.notes.drafted',

@@ -357,4 +357,27 @@ describe.each([
     expect(text).toContain('wow_bus_messages_refused_total{group="reader",reason="replay"} 1');
     expect(text).toContain('wow_security_violations_total{kind="message_refused"} 2');
   });
+
+  it('redrives a dead letter signed again, and its group accepts its id once more', async () => {
+    let failing = true;
+    const done: unknown[] = [];
+    await bus.subscribe({
+      group: 'flaky',
+      types: ['test.signed.sent'],
+      handler: async (e) => {
+        if (failing) throw new Error('not yet');
+        done.push(e.data);
+      },
+    });
+    await bus.publish(sent({ n: 'redriven' }));
+    await eventually(async () => (await bus.deadLetters.list({ group: 'flaky' })).length === 1, 'dead-lettered');
+    failing = false;
+    expect(await bus.deadLetters.redrive('flaky')).toBe(1);
+    await eventually(() => done.length === 1, 'handled after the redrive');
+    expect(done).toEqual([{ n: 'redriven' }]);
+    expect((await bus.deadLetters.list({ group: 'security' })).map((d) => d.error.data?.reason)).toEqual([
+      'tampered',
+      'replay',
+    ]);
+  });
 });
