@@ -31,13 +31,13 @@ async function withBus(
   const config = loadConfig(io.env);
   requireRedis(config);
   const log = createLogger(opts.json ? 'silent' : 'warn');
-  const store = opts.sends === true && config.bus.signing ? await openStore(config, log) : undefined;
+  const store = opts.sends === true && config.bus.signing !== 'off' ? await openStore(config, log) : undefined;
   try {
     if (store !== undefined) await migrate(store, { log });
     const signing =
       store === undefined
         ? undefined
-        : await openMessageGuard(config, await createIdentity({ settings: config.identity, store, log }));
+        : await openMessageGuard(config, await createIdentity({ settings: config.identity, store, log }), store);
     try {
       const bus = await openBus(config, log, undefined, signing?.guard);
       try {

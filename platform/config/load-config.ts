@@ -30,10 +30,10 @@ export interface Config {
     retryMaxMs: number;
     /**
      * Signed messages (docs/security.md): what this process publishes is signed as its
-     * sender and every delivery verified before its handler. Off only for a bus every
-     * process of which runs without it.
+     * sender and every delivery verified before its handler. `auto`: on with PostgreSQL,
+     * off on the embedded store (see open-message-guard.ts).
      */
-    signing: boolean;
+    signing: 'auto' | 'on' | 'off';
   };
   agents: {
     dir: string;
@@ -145,7 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       visibilityTimeoutMs: e.BUS_VISIBILITY_TIMEOUT_MS,
       retryBaseMs: e.BUS_RETRY_BASE_MS,
       retryMaxMs: e.BUS_RETRY_MAX_MS,
-      signing: e.BUS_SIGNING === 'on',
+      signing: e.BUS_SIGNING,
     },
     agents: {
       dir: e.AGENTS_DIR,
