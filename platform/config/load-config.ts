@@ -31,7 +31,8 @@ export interface Config {
     /**
      * Signed messages (docs/security.md): what this process publishes is signed as its
      * sender and every delivery verified before its handler. `auto`: on with PostgreSQL,
-     * off on the embedded store (see open-message-guard.ts).
+     * off on the embedded store (see open-message-guard.ts). Off unless set, for now:
+     * docs/security.md says why.
      */
     signing: 'auto' | 'on' | 'off';
   };
