@@ -25,6 +25,8 @@ export interface Runtime {
   readonly relay: OutboxRelay;
   /** DIDs, keys and signatures; its upkeep (rotation, retirement) is scheduled while the runtime is open. */
   readonly identity: Identity;
+  /** Whether its bus signs and verifies messages (BUS_SIGNING). */
+  readonly signed: boolean;
   close(): Promise<void>;
 }
 
@@ -110,6 +112,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       metrics,
       relay,
       identity,
+      signed: signing !== undefined,
       async close() {
         await Promise.all(schedules.map((s) => s.stop({ timeoutMs: config.agents.shutdownTimeoutMs })));
         await relay.stop();

@@ -146,6 +146,7 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
               : createGitHubPort({ credentials: config.github, log, observer: runtime.metrics.github }),
           agentsDir: config.agents.dir,
           identity: runtime.identity,
+          signed: runtime.signed,
           ...(ids.length === 0 ? {} : { ids }),
         });
         await host.start();

@@ -12,7 +12,8 @@ function requireRedis(config: Config): void {
   if (config.redis.url === undefined) {
     throw createError('WOW_ERR_CLI_USAGE', {
       problem:
-        '`wow bus` reads the Redis bus, and REDIS_URL is not set: the in-process bus lives inside the running `wow start` process, whose figures are on GET /metrics (wow_bus_*). Set REDIS_URL to share a bus between processes.',
+        '`wow bus` reads the Redis bus, and REDIS_URL is not set: the in-process bus lives inside the running ' +
+        '`wow start` process, whose figures are on GET /metrics (wow_bus_*). Set REDIS_URL to share a bus between processes.',
     });
   }
 }

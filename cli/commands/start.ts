@@ -37,6 +37,7 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
                   : createGitHubPort({ credentials: config.github, log, observer: runtime.metrics.github }),
               agentsDir: config.agents.dir,
               identity: runtime.identity,
+              signed: runtime.signed,
             });
         // Loaded here so that other commands do not pay for the HTTP stack.
         const { createServer } = await import('../../app/server/create-server.ts');

@@ -64,6 +64,11 @@ export interface AgentHostOptions {
    * recorded.
    */
   identity?: Identity | undefined;
+  /**
+   * The bus verifies messages (BUS_SIGNING): agents run from their folders then need
+   * credentials of their own. Without it nothing reads them, so none are issued.
+   */
+  signed?: boolean;
 }
 
 export interface AgentHost {
@@ -336,7 +341,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
    * their messages are verified like any other.
    */
   const ensureWorkingTreeCredentials = async () => {
-    if (opts.identity === undefined) return;
+    if (opts.identity === undefined || opts.signed !== true) return;
     for (const agent of [...running.values(), ...held.values()])
       if (agent.treeHash === null)
         await opts.identity.credentials.ensureWorkingTree(agent.services.manifest, { actor: 'agent host' });
