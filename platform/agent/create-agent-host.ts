@@ -95,6 +95,8 @@ interface HostedAgent {
   settings?: unknown;
   state?: unknown;
   inFlight: number;
+  /** Declared capabilities its live credential withholds (beyond its tier, not approved), as last read. */
+  withheld?: string;
 }
 
 /** The handler for `type`: an exact key first, then the most specific pattern. */
@@ -129,13 +131,13 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
   // An id with no folder here may still be deployed; start() looks in the registry for it.
   const manifests = opts.ids === undefined ? local : local.filter((m) => opts.ids?.includes(m.manifest.id));
   const llm = opts.llm ?? (config.llm === undefined ? undefined : createLlmClient(config.llm));
-  const servicesFor = (manifest: AgentServices['manifest']): AgentServices => ({
+  const servicesFor = (manifest: AgentServices['manifest'], withheld: readonly string[] = []): AgentServices => ({
     manifest,
     config,
     bus,
     store,
     metrics,
-    ...grantServices(manifest, { github: opts.github, llm, metrics }),
+    ...grantServices(manifest, { github: opts.github, llm, metrics }, withheld),
     log: log.child({ agent: manifest.id }),
   });
   const running = new Map<string, HostedAgent>();
@@ -288,12 +290,15 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
         ? release.treeHash
         : await opts.identity.attestedTreeHash(release.agentId, release.treeHash);
     await assertFolderMatches({ agentId: release.agentId, dir, expected, files: release.files });
-    return {
+    const agent: HostedAgent = {
       services: servicesFor(release.manifest),
       definition: await loadAgentDefinition(release.manifest, dir),
       treeHash: release.treeHash,
       inFlight: 0,
     };
+    // Granted what its credential holds before it takes any work, not from the next heartbeat.
+    await ensureCredential(agent);
+    return agent;
   };
   // A version that fails to load here is not retried on every tick; a new deploy is.
   const failed = new Set<string>();
@@ -336,19 +341,36 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     }
   };
   /**
-   * Agents run from their folders, never deployed, hold credentials for what their
-   * manifests declare (renewed here on each heartbeat, as the upkeep renews deployed ones):
-   * their messages are verified like any other.
+   * Each agent's live credential, ensured at start and on every heartbeat: agents run from
+   * their folders, never deployed, get one for what their manifests declare (as the upkeep
+   * renews deployed ones'), so their messages are verified like any other. What a
+   * credential withholds (a capability beyond the agent's tier that nobody approved) the
+   * context then refuses too; an approval is granted from the next heartbeat on. With the
+   * bus not signing there are no credentials to read, and the manifest is the grant.
    */
-  const ensureWorkingTreeCredentials = async () => {
-    if (opts.identity === undefined || opts.signed !== true) return;
-    for (const agent of [...running.values(), ...held.values()])
-      if (agent.treeHash === null)
-        await opts.identity.credentials.ensureWorkingTree(agent.services.manifest, { actor: 'agent host' });
+  const ensureCredential = async (agent: HostedAgent) => {
+    const { identity } = opts;
+    if (identity === undefined || opts.signed !== true) return;
+    const { manifest } = agent.services;
+    const ensured =
+      agent.treeHash === null
+        ? await identity.credentials.ensureWorkingTree(manifest, { actor: 'agent host' })
+        : await identity.credentials.ensure(manifest.id, { actor: 'agent host' });
+    // Undefined: suspended or revoked, and so not taking work whatever it holds.
+    if (ensured === undefined) return;
+    const withheld = [...ensured.withheld].sort();
+    if (withheld.join(' ') === (agent.withheld ?? '')) return;
+    if (withheld.length > 0)
+      log.warn({ agent: manifest.id, withheld }, 'capabilities withheld until approved (wow identity approve)');
+    agent.services = servicesFor(manifest, withheld);
+    agent.withheld = withheld.join(' ');
+  };
+  const ensureCredentials = async () => {
+    for (const agent of [...running.values(), ...held.values()]) await ensureCredential(agent);
   };
   const reconcileNow = async () => {
     if (stopping) return;
-    await ensureWorkingTreeCredentials();
+    await ensureCredentials();
     const halted = await haltedAgents(store);
     await honourLifecycle(halted);
     for (const [id, treeHash] of await activeVersions(store)) {
@@ -398,7 +420,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       for (const id of opts.ids ?? [])
         if (!running.has(id))
           throw createError('WOW_ERR_AGENT_NOT_FOUND', { id, dir: opts.agentsDir, known: known.join(', ') || 'none' });
-      await ensureWorkingTreeCredentials();
+      await ensureCredentials();
       const halted = await haltedAgents(store);
       for (const [id, agent] of running) {
         if (halted.has(id)) {

@@ -16,15 +16,24 @@ export interface GrantedServices {
  * without any, and without `llm:complete` for the model, each call fails with
  * WOW_ERR_CAPABILITY_MISSING and counts as a security violation. Undefined stays
  * undefined: an agent still learns that no App or model is configured the usual way.
+ *
+ * `withheld` are declared capabilities its live credential does not hold (beyond its
+ * tier, not approved): granted as if undeclared, refused as WOW_ERR_CAPABILITY_WITHHELD.
  */
 export function grantServices(
   manifest: AgentManifest,
   services: { github: GitHubPort | undefined; llm: LlmClient | undefined; metrics: Metrics },
+  withheld: readonly string[] = [],
 ): GrantedServices {
-  const grants = grantsOf(manifest.capabilities);
+  const grants = grantsOf(manifest.capabilities.filter((c) => !withheld.includes(c)));
   const refuse = (what: string, capability: string) => {
     services.metrics.securityViolation('capability_missing');
-    return createError('WOW_ERR_CAPABILITY_MISSING', { agent: manifest.id, what, capability });
+    const withholding = withheld.find(
+      (c) => c === capability || (capability.startsWith('github:') && c.startsWith('github:')),
+    );
+    return withholding === undefined
+      ? createError('WOW_ERR_CAPABILITY_MISSING', { agent: manifest.id, what, capability })
+      : createError('WOW_ERR_CAPABILITY_WITHHELD', { agent: manifest.id, what, capability: withholding });
   };
   const github =
     services.github === undefined

@@ -34,6 +34,12 @@ export const errors = defineErrors({
     retryable: false,
     status: 403,
   },
+  WOW_ERR_CAPABILITY_WITHHELD: {
+    message:
+      'Agent "{agent}" used {what}, but "{capability}" is beyond what its tier holds without an approver, and nobody has approved it: `wow identity approve {agent} {capability} --by <login>`.',
+    retryable: false,
+    status: 403,
+  },
   WOW_ERR_EVENT_UNDECLARED: {
     message:
       'Agent "{agent}" sent "{type}" (an event or a request), which its agent.yml does not list in `emits`. Add it there.',

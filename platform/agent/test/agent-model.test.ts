@@ -9,6 +9,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import { isWowError } from '../../errors/define-errors.ts';
 import { githubEvent, type GitHubDelivery } from '../../github/github-event.ts';
 import type { GitHubClient, GitHubPort } from '../../github/github-port.ts';
+import { createIdentity } from '../../identity/create-identity.ts';
 import { createMetrics } from '../../metrics/metrics.ts';
 import { eventually, quietLog, testBusDefaults } from '../../testing/index.ts';
 import { createAgentHost, type AgentHost, type AgentHostOptions } from '../create-agent-host.ts';
@@ -137,6 +138,28 @@ export default defineAgent({
       async handle(ctx) {
         runs.push(ctx.schedule.dueAt.toISOString());
         if (ctx.state.failOnce && runs.length === 1) throw new Error('the first sweep fails');
+      },
+    },
+  },
+});
+`,
+  },
+  // Of no tier (so Custom): the model is its tier's, GitHub needs an approver.
+  reacher: {
+    'agent.yml': manifest('reacher', 'wakesOn: [github.issues.*]\ncapabilities: [llm:complete, github:issues:write]\n'),
+    'src/index.ts': `import { defineAgent } from '#platform';
+
+export default defineAgent({
+  on: {
+    'github.issues.*': {
+      async handle(ctx) {
+        const codes = [];
+        for (const attempt of [
+          () => ctx.github?.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' }),
+          () => ctx.llm?.complete({ system: 's', user: 'u' }),
+        ])
+          codes.push(await Promise.resolve(attempt()).then(() => 'allowed', (err) => err.code));
+        return codes;
       },
     },
   },
@@ -391,6 +414,38 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
     expect(await metrics.registry.getSingleMetricAsString('wow_security_violations_total')).toContain(
       'kind="capability_missing"} 3',
     );
+  });
+
+  it('withholds from the context what the live credential withholds: a capability beyond the tier nobody approved', async () => {
+    const requests: string[] = [];
+    const client = {
+      request: (route: string) => Promise.resolve(void requests.push(route)),
+    } as unknown as GitHubClient;
+    const github: GitHubPort = {
+      forInstallation: () => client,
+      forRepository: () => Promise.resolve(client),
+      withPermissions: () => github,
+    };
+    const llm = { model: 'double-model', complete: () => Promise.resolve('an answer') };
+    const identity = await createIdentity({
+      settings: loadConfig({ IDENTITY_MASTER_KEY: Buffer.alloc(32, 3).toString('base64') }).identity,
+      store: db.store,
+      log: quietLog,
+    });
+    const ask = (b: Bus) =>
+      b.request(
+        event('github.issues.opened', { name: 'issues', id: 'd-1', installationId: 5, payload: { action: 'opened' } }),
+        { timeoutMs: 5000 },
+      );
+    // With credentials (the bus signs): GitHub is withheld, by name; the model is its tier's.
+    const signed = await host(['reacher'], { github, llm, identity, signed: true });
+    expect(await ask(signed.bus)).toEqual(['WOW_ERR_CAPABILITY_WITHHELD', 'allowed']);
+    expect(requests).toEqual([]);
+    await signed.host.stop({ timeoutMs: 1000 });
+    // Without signing there is no credential to read: the manifest is the grant.
+    const unsigned = await host(['reacher'], { github, llm });
+    expect(await ask(unsigned.bus)).toEqual(['allowed', 'allowed']);
+    expect(requests).toEqual(['GET /repos/{owner}/{repo}']);
   });
 
   it('runs a declared schedule once per interval across runtimes, and goes on after a failed run', async () => {
