@@ -38,5 +38,5 @@ EXPOSE 3000
 # The same check for both commands: the server and `agents run --port $PORT` answer /healthz.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["tini", "--", "node", "cli/wow.ts"]
+ENTRYPOINT ["tini", "--", "node", "cli/wow.js"]
 CMD ["start", "--no-agents"]

@@ -10,7 +10,9 @@ export default defineConfig(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'actions/*.js', 'actions/*/main.js'] },
+        projectService: {
+          allowDefaultProject: ['eslint.config.js', 'actions/*.js', 'actions/*/main.js', 'cli/wow.js'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -53,7 +55,7 @@ export default defineConfig(
       'platform/config/**',
       'test/**',
       'infra/**/test/**',
-      'cli/wow.ts',
+      'cli/main.ts',
       'actions/*/main.js',
       '**/*.test.ts',
       '.ci/**',

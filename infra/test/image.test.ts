@@ -45,7 +45,7 @@ describe('the image (Dockerfile)', () => {
   });
 
   it('runs `wow` with the server as its default command, the agent workers on the same entry point', () => {
-    expect(execForm('ENTRYPOINT')).toEqual(['tini', '--', 'node', 'cli/wow.ts']);
+    expect(execForm('ENTRYPOINT')).toEqual(['tini', '--', 'node', 'cli/wow.js']);
     expect(execForm('CMD')).toEqual(['start', '--no-agents']);
   });
 
@@ -96,7 +96,7 @@ describe('the build context (.dockerignore)', () => {
       'app.yml',
       'tsconfig.json',
       '.prettierrc.json',
-      'cli/wow.ts',
+      'cli/wow.js',
       'app/server/create-server.ts',
       'platform/index.ts',
       'platform/testing/index.ts',

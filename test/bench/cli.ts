@@ -30,13 +30,13 @@ export async function benchCli(args: string[]): Promise<void> {
   const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'silent' as const };
   try {
     // The first `agents list` creates and migrates the embedded database: measured apart, then warm.
-    const firstList = timeProcess(['cli/wow.ts', 'agents', 'list', '--json'], env);
+    const firstList = timeProcess(['cli/wow.js', 'agents', 'list', '--json'], env);
     const cases: [string, string[]][] = [
       ['node -e 0 (floor)', ['-e', '0']],
-      ['wow --help', ['cli/wow.ts', '--help']],
-      ['wow nosuch (usage error)', ['cli/wow.ts', 'nosuch']],
-      ['wow agents --help', ['cli/wow.ts', 'agents', '--help']],
-      ['wow agents list --json', ['cli/wow.ts', 'agents', 'list', '--json']],
+      ['wow --help', ['cli/wow.js', '--help']],
+      ['wow nosuch (usage error)', ['cli/wow.js', 'nosuch']],
+      ['wow agents --help', ['cli/wow.js', 'agents', '--help']],
+      ['wow agents list --json', ['cli/wow.js', 'agents', 'list', '--json']],
     ];
     const times = new Map(cases.map(([name]) => [name, [] as number[]]));
     // Interleaved, so a busy moment of the machine falls on every case alike.

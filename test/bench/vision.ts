@@ -10,7 +10,7 @@ import { fmt, printTable } from './stats.ts';
 const exec = promisify(execFile);
 const git = (cwd: string, ...args: string[]) => exec('git', args, { cwd, maxBuffer: 1 << 28 });
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const wowCli = join(root, 'cli/wow.ts');
+const wowCli = join(root, 'cli/wow.js');
 const depcruiseCli = join(root, 'node_modules/dependency-cruiser/bin/dependency-cruiser.mjs');
 
 /**

@@ -55,7 +55,7 @@ function runAgents(
   ready: Promise<{ address?: string }>;
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ['cli/wow.ts', 'agents', 'run', ...args], {
+  const child = spawn(process.execPath, ['cli/wow.js', 'agents', 'run', ...args], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',

@@ -16,7 +16,7 @@ describe('wow start with SUPPORT_SMTP_PORT', () => {
   it('takes support mail on the SMTP listener it starts, and stops it on SIGTERM', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'wow-start-email-'));
     dirs.push(dataDir);
-    const child = spawn(process.execPath, ['cli/wow.ts', 'start'], {
+    const child = spawn(process.execPath, ['cli/wow.js', 'start'], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',

@@ -12,7 +12,7 @@ export async function wowProcess(
   argv: string[],
   env: Record<string, string>,
 ): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, ['cli/wow.ts', ...argv], {
+  return run(process.execPath, ['cli/wow.js', ...argv], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
     maxBuffer: 64 * 1024 * 1024,
@@ -40,7 +40,7 @@ async function startWow(
   env: Record<string, string>,
   isReady: (entry: { address?: string; msg?: string }) => boolean,
 ): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['cli/wow.ts', ...argv], {
+  const child = spawn(process.execPath, ['cli/wow.js', ...argv], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

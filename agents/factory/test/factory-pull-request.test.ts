@@ -204,7 +204,7 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
     const admin = new pg.Client({ connectionString: testDatabaseUrl });
     await admin.connect();
     await admin.query(`create database ${database}`);
-    const runtime = spawn(process.execPath, ['cli/wow.ts', 'agents', 'run'], {
+    const runtime = spawn(process.execPath, ['cli/wow.js', 'agents', 'run'], {
       cwd: runtimeDir,
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
