@@ -17,17 +17,34 @@ export const cycle = defineKind({
     typeOnly: z.boolean().default(false).describe('count `import type` edges too'),
   }),
   checkRepo(options, view) {
-    const inScope = (path: string) => matchFile(options.paths, path, view) !== undefined;
-    const edgesOf = (path: string) =>
-      view.graph
-        .edgesOf(path)
-        .filter(
-          (e): e is ImportEdge & { to: string } =>
-            e.to !== undefined && e.to !== path && (options.typeOnly || !e.typeOnly) && inScope(e.to),
+    // Both asked once per file: Tarjan's walk looks at a file's edges at every step back to it.
+    const scoped = new Map<string, boolean>();
+    const inScope = (path: string) => {
+      let known = scoped.get(path);
+      if (known === undefined) scoped.set(path, (known = matchFile(options.paths, path, view) !== undefined));
+      return known;
+    };
+    const edges = new Map<string, (ImportEdge & { to: string })[]>();
+    const edgesOf = (path: string) => {
+      let known = edges.get(path);
+      if (known === undefined)
+        edges.set(
+          path,
+          (known = view.graph
+            .edgesOf(path)
+            .filter(
+              (e): e is ImportEdge & { to: string } =>
+                e.to !== undefined && e.to !== path && (options.typeOnly || !e.typeOnly) && inScope(e.to),
+            )),
         );
+      return known;
+    };
     const targets = new Set(view.targets);
     const hits: Hit[] = [];
-    for (const component of stronglyConnected(view.graph.modules.filter(inScope), edgesOf)) {
+    // Walked from the files judged only: a cycle holding one is reachable from it, and the
+    // others would be skipped below anyway (a small change need not walk the whole graph).
+    const roots = view.graph.modules.filter((p) => targets.has(p) && inScope(p));
+    for (const component of stronglyConnected(roots, edgesOf)) {
       // One finding per cycle, placed on a changed file of it; untouched cycles are not the change's.
       const start =
         component.find((p) => view.changes.has(p) && targets.has(p)) ?? component.find((p) => targets.has(p));
