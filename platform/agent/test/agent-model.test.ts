@@ -21,6 +21,27 @@ import { makeCheckout, writeAgent } from '../../../test/support/agent-checkout.t
 const manifest = (id: string, extra: string) =>
   `id: ${id}\nname: ${id}\nversion: 1.0.0\ndescription: A test agent.\n${extra}`;
 
+// Reaches for GitHub, through the delivery's client and the App's, and for the model.
+const reachingAgent = `import { defineAgent } from '#platform';
+
+export default defineAgent({
+  on: {
+    'github.issues.*': {
+      async handle(ctx) {
+        const codes = [];
+        for (const attempt of [
+          () => ctx.github?.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' }),
+          () => ctx.githubApp?.forRepository('o', 'r').then((c) => c.paginate('GET /repos/{owner}/{repo}/issues', { owner: 'o', repo: 'r' })),
+          () => ctx.llm?.complete({ system: 's', user: 'u' }),
+        ])
+          codes.push(await Promise.resolve(attempt()).then(() => 'allowed', (err) => err.code));
+        return { codes, model: ctx.llm?.model ?? null };
+      },
+    },
+  },
+});
+`;
+
 const agents: Record<string, Record<string, string>> = {
   // Typed handlers, settings from its own variables, state from setup, events in a transaction.
   ledger: {
@@ -103,25 +124,7 @@ export default defineAgent({
   // Declares no capability, then reaches for GitHub and the model anyway.
   nosy: {
     'agent.yml': manifest('nosy', 'wakesOn: [github.issues.*]\n'),
-    'src/index.ts': `import { defineAgent } from '#platform';
-
-export default defineAgent({
-  on: {
-    'github.issues.*': {
-      async handle(ctx) {
-        const codes = [];
-        for (const attempt of [
-          () => ctx.github?.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' }),
-          () => ctx.githubApp?.forRepository('o', 'r').then((c) => c.paginate('GET /repos/{owner}/{repo}/issues', { owner: 'o', repo: 'r' })),
-          () => ctx.llm?.complete({ system: 's', user: 'u' }),
-        ])
-          codes.push(await Promise.resolve(attempt()).then(() => 'allowed', (err) => err.code));
-        return { codes, model: ctx.llm?.model ?? null };
-      },
-    },
-  },
-});
-`,
+    'src/index.ts': reachingAgent,
   },
   // A declared schedule, failing once, then fine.
   sweeper: {
@@ -147,24 +150,7 @@ export default defineAgent({
   // Of no tier (so Custom): the model is its tier's, GitHub needs an approver.
   reacher: {
     'agent.yml': manifest('reacher', 'wakesOn: [github.issues.*]\ncapabilities: [llm:complete, github:issues:write]\n'),
-    'src/index.ts': `import { defineAgent } from '#platform';
-
-export default defineAgent({
-  on: {
-    'github.issues.*': {
-      async handle(ctx) {
-        const codes = [];
-        for (const attempt of [
-          () => ctx.github?.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' }),
-          () => ctx.llm?.complete({ system: 's', user: 'u' }),
-        ])
-          codes.push(await Promise.resolve(attempt()).then(() => 'allowed', (err) => err.code));
-        return codes;
-      },
-    },
-  },
-});
-`,
+    'src/index.ts': reachingAgent,
   },
   // A schedule its operator tunes: the interval comes from its settings, 0 turning it off.
   tuned: {
@@ -418,9 +404,8 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
 
   it('withholds from the context what the live credential withholds: a capability beyond the tier nobody approved', async () => {
     const requests: string[] = [];
-    const client = {
-      request: (route: string) => Promise.resolve(void requests.push(route)),
-    } as unknown as GitHubClient;
+    const record = (route: string) => Promise.resolve(void requests.push(route));
+    const client = { request: record, paginate: record } as unknown as GitHubClient;
     const github: GitHubPort = {
       forInstallation: () => client,
       forRepository: () => Promise.resolve(client),
@@ -439,13 +424,16 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
       );
     // With credentials (the bus signs): GitHub is withheld, by name; the model is its tier's.
     const signed = await host(['reacher'], { github, llm, identity, signed: true });
-    expect(await ask(signed.bus)).toEqual(['WOW_ERR_CAPABILITY_WITHHELD', 'allowed']);
+    expect(await ask(signed.bus)).toEqual({
+      codes: ['WOW_ERR_CAPABILITY_WITHHELD', 'WOW_ERR_CAPABILITY_WITHHELD', 'allowed'],
+      model: 'double-model',
+    });
     expect(requests).toEqual([]);
     await signed.host.stop({ timeoutMs: 1000 });
     // Without signing there is no credential to read: the manifest is the grant.
     const unsigned = await host(['reacher'], { github, llm });
-    expect(await ask(unsigned.bus)).toEqual(['allowed', 'allowed']);
-    expect(requests).toEqual(['GET /repos/{owner}/{repo}']);
+    expect(await ask(unsigned.bus)).toEqual({ codes: ['allowed', 'allowed', 'allowed'], model: 'double-model' });
+    expect(requests).toEqual(['GET /repos/{owner}/{repo}', 'GET /repos/{owner}/{repo}/issues']);
   });
 
   it('runs a declared schedule once per interval across runtimes, and goes on after a failed run', async () => {
