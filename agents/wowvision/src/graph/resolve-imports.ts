@@ -47,7 +47,15 @@ export function createResolver(inputs: ResolverInputs): (from: string, specifier
   const importsByDir = new Map<string, SubpathImports | undefined>();
   const workspaces = readWorkspaces(inputs.configs);
 
+  // Each file is imported from many others under the same path: looked up once.
+  const found = new Map<string, string | undefined>();
   const fileFor = (base: string): string | undefined => {
+    if (found.has(base)) return found.get(base);
+    const file = lookUp(base);
+    found.set(base, file);
+    return file;
+  };
+  const lookUp = (base: string): string | undefined => {
     if (inputs.files.has(base)) return base;
     const ext = posix.extname(base);
     for (const source of emittedToSource[ext] ?? []) {
