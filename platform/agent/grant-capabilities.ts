@@ -23,7 +23,12 @@ export function grantServices(
 ): GrantedServices {
   const grants = grantsOf(manifest.capabilities);
   const refuse = (what: string, capability: string) => {
-    services.metrics.securityViolation('capability_missing');
+    services.metrics.securityViolation('capability_missing', {
+      agent: manifest.id,
+      source: 'agent context',
+      reason: `${manifest.id} used ${what} without ${capability}`,
+      sample: { capability },
+    });
     return createError('WOW_ERR_CAPABILITY_MISSING', { agent: manifest.id, what, capability });
   };
   const github =
