@@ -8,7 +8,8 @@ export {
   type Schedule,
 } from './agent/define-agent.ts';
 export type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent/agent-context.ts';
-export type { AgentIdentity } from './agent/grant-identity.ts';
+export { grantIdentity, type AgentIdentity } from './agent/grant-identity.ts';
+export { capabilityForms, capabilityPattern } from './agent/capabilities.ts';
 export {
   readAgentSettings,
   readSharedSettings,
@@ -169,6 +170,7 @@ export {
   type SecurityViolation,
   type SecurityViolationDetail,
   type SecurityViolationKind,
+  securityViolationKinds,
   type WatchedGauge,
 } from './metrics/metrics.ts';
 export { enqueueOutbox } from './outbox/enqueue-outbox.ts';

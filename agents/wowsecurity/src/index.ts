@@ -1,29 +1,95 @@
-// WowSecurity: Watches every security violation the platform refuses, opens one incident per burst, suspends an agent that keeps offending, and records capability approvals from /approve comments.
-import { defineAgent, type HandlerContext } from '#platform';
+// WowSecurity: watches every security violation the platform refuses, opens one incident
+// per burst, suspends an agent that keeps offending, and records capability approvals from
+// /approve comments. The platform publishes each violation it counts as `security.violation`
+// (platform/identity/report-violations.ts); this agent keeps them per offender in bursts,
+// with an issue in WOWSECURITY_REPO each, and suspends through `ctx.identity`.
+import {
+  defineAgent,
+  githubEvent,
+  securityViolationSource,
+  type HandlerContext,
+  type ScheduleContext,
+  type SecurityViolationData,
+} from '#platform';
+import { answerApproveComment } from './approvals/answer-approve-comment.ts';
+import { endQuietIncidents } from './incidents/end-incidents.ts';
+import { handleViolation } from './incidents/handle-violation.ts';
+import type { IssueRepo } from './incidents/incident-issue.ts';
+import { violationInput } from './incidents/violation-input.ts';
+import { securitySettings, type SecuritySettings } from './security-settings.ts';
 
-/**
- * Once per event, even when the bus delivers it twice: the event is marked handled in the
- * same transaction as the agent's own rows, and what it announces goes out through the
- * outbox in that transaction, so it leaves exactly when the rows are kept.
- */
-async function record(ctx: HandlerContext<unknown, undefined>): Promise<{ did: string; type: string }> {
-  const { event } = ctx;
-  return ctx.once(event.id, async (tx) => {
-    await tx.query(
-      'insert into security_violations (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    await tx.query(
-      'insert into security_incidents (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    return { did: 'handled', type: event.type };
-  });
+// Tests drive the work directly, as the schedule and the handlers do.
+export { handleViolation, type ViolationDeps, type ViolationOutcome } from './incidents/handle-violation.ts';
+export { endQuietIncidents } from './incidents/end-incidents.ts';
+export { answerApproveComment, type ApproveComment, type ApproveOutcome } from './approvals/answer-approve-comment.ts';
+export { securitySettings, type SecuritySettings } from './security-settings.ts';
+
+type Context = HandlerContext<SecuritySettings, undefined> | ScheduleContext<SecuritySettings, undefined>;
+
+/** WOWSECURITY_REPO through the App's installation there (no webhook started this work); undefined without either. */
+async function incidentRepo(ctx: Context): Promise<IssueRepo | undefined> {
+  const { repo } = ctx.settings;
+  if (repo === undefined || ctx.githubApp === undefined) return undefined;
+  return { client: await ctx.githubApp.forRepository(repo.owner, repo.repo), ...repo };
+}
+
+async function receiveViolation(ctx: HandlerContext<SecuritySettings, undefined>, data: SecurityViolationData) {
+  // Only the platform reports violations: an agent declaring the type could otherwise have another suspended.
+  if (ctx.event.source !== securityViolationSource) {
+    ctx.log.warn({ source: ctx.event.source.slice(0, 120) }, 'security.violation not from the platform; ignored');
+    return { did: 'ignored' };
+  }
+  return handleViolation(
+    {
+      store: ctx.store,
+      log: ctx.log,
+      once: ctx.once,
+      identity: ctx.identity,
+      github: await incidentRepo(ctx),
+      settings: ctx.settings,
+      self: ctx.agentId,
+    },
+    ctx.event.id,
+    data,
+    ctx.clock(),
+  );
 }
 
 export default defineAgent({
+  settings: securitySettings,
   on: {
-    'security.violation': { handle: record },
-    'github.issue_comment.created': { handle: record },
+    'security.violation': { input: violationInput, handle: receiveViolation },
+    'github.issue_comment.created': {
+      input: githubEvent<'issue_comment.created'>(),
+      async handle(ctx, { payload }) {
+        if (ctx.github === undefined) return { did: 'ignored' };
+        return answerApproveComment(
+          { github: ctx.github, identity: ctx.identity, approvers: ctx.settings.approvers },
+          {
+            owner: payload.repository.owner.login,
+            repo: payload.repository.name,
+            issue: payload.issue.number,
+            commentId: payload.comment.id,
+            login: payload.comment.user?.login ?? '',
+            isBot: payload.comment.user?.type === 'Bot' || payload.sender.type === 'Bot',
+            body: payload.comment.body,
+          },
+        );
+      },
+    },
+  },
+  every: {
+    // Ends bursts quiet for WOWSECURITY_QUIET_SECONDS and closes their issues.
+    quiet: {
+      interval: 60_000,
+      async handle(ctx) {
+        const { quietSeconds } = ctx.settings;
+        const closed = await endQuietIncidents(
+          { db: ctx.store, log: ctx.log, github: await incidentRepo(ctx), quietSeconds },
+          ctx.clock(),
+        );
+        if (closed.length > 0) ctx.log.info({ closed }, 'closed the issues of quiet security incidents');
+      },
+    },
   },
 });
