@@ -52,8 +52,9 @@ export function violationData(violation: SecurityViolation, at: Date): SecurityV
  * violations no agent owns, per kind and door), so a misbehaving agent or a flood of bad
  * webhooks cannot flood the bus; the rest are counted in
  * `wow_security_violations_unpublished_total`. A violation about a `security.violation`
- * event itself, or raised while one is being published, is never published: that way no
- * refusal feeds itself. Returns the call that stops reporting.
+ * event itself (a forged one refused, an agent emitting the type undeclared), or raised by
+ * the publish call itself, is never published: that way no refusal feeds itself. Returns
+ * the call that stops reporting.
  */
 export function reportViolations(opts: {
   metrics: Metrics;

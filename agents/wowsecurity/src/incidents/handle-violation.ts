@@ -47,7 +47,8 @@ export async function handleViolation(
   if (recorded.endedId !== undefined)
     await closeEndedIssue({ db: deps.store, log: deps.log, github, quietSeconds }, recorded.endedId, now);
   let incident = await incidentById(deps.store, recorded.incidentId);
-  if (incident === undefined) return { ...recorded, issueNumber: null, suspension: undefined };
+  if (incident === undefined)
+    return { incidentId: recorded.incidentId, opened: recorded.opened, issueNumber: null, suspension: undefined };
   if (github !== undefined && recorded.opened && incident.issueNumber === null) {
     const issueNumber = await openIncidentIssue(github, incident, violation, quietSeconds);
     await setIncidentIssue(deps.store, incident.id, issueNumber);
