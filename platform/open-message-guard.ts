@@ -5,7 +5,6 @@ import { connectRedis } from './bus/redis/connect-redis.ts';
 import type { Config } from './config/load-config.ts';
 import { loadDomains } from './domain/load-domains.ts';
 import type { Identity } from './identity/create-identity.ts';
-import type { Store } from './store/store.ts';
 import { createMemoryReplayCache, createRedisReplayCache, type ReplayCache } from './identity/messages/replay-cache.ts';
 
 // The domains ship with the platform's code, wherever AGENTS_DIR points.
@@ -13,10 +12,9 @@ const domainsDir = new URL('../domains/', import.meta.url).pathname;
 
 /**
  * The message guard of this process's bus (docs/security.md, "Signed messages"), or
- * undefined when BUS_SIGNING is off, or `auto` on the embedded store: PGlite has one
- * session, so a key or credential read on the message path would wait behind the very
- * transaction that publishes (the outbox relay's), for ever. `on` there is for tests
- * that publish outside transactions. The platform signs what it sends itself: GitHub's
+ * undefined when BUS_SIGNING is off. On both stores: on the embedded one the outbox
+ * relay publishes outside any transaction, so the signer's key read does not wait behind
+ * one on PGlite's single session. The platform signs what it sends itself: GitHub's
  * webhooks, deploys and what the domains declare in domain.yml. Ids accepted are kept in
  * Redis beside the bus (every process on it shares them), or in this process with the
  * in-process bus.
@@ -24,10 +22,9 @@ const domainsDir = new URL('../domains/', import.meta.url).pathname;
 export async function openMessageGuard(
   config: Config,
   identity: Identity,
-  store: Pick<Store, 'kind'>,
 ): Promise<{ guard: MessageGuard; close(): Promise<void> } | undefined> {
   const { signing } = config.bus;
-  if (signing === 'off' || (signing === 'auto' && store.kind === 'embedded')) return undefined;
+  if (signing === 'off') return undefined;
   // What the platform sends itself (webhooks, the outbox's first run) needs its key at once.
   await identity.ensure('platform', { actor: 'wow runtime' });
   const platformTypes = [

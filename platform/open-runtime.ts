@@ -75,7 +75,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     await migrate(store, { log });
     const identity = await createIdentity({ settings: config.identity, store, log });
     const metrics = createMetrics();
-    const signing = await openMessageGuard(config, identity, store);
+    const signing = await openMessageGuard(config, identity);
     const bus = await openBus(config, log, metrics.bus, signing?.guard).catch(async (err: unknown) => {
       await signing?.close();
       throw err;

@@ -38,7 +38,7 @@ async function withBus(
     const signing =
       store === undefined
         ? undefined
-        : await openMessageGuard(config, await createIdentity({ settings: config.identity, store, log }), store);
+        : await openMessageGuard(config, await createIdentity({ settings: config.identity, store, log }));
     try {
       const bus = await openBus(config, log, undefined, signing?.guard);
       try {

@@ -3,6 +3,7 @@ import { parser } from '@prometheus-io/lezer-promql';
 import { createServer } from '../../app/server/create-server.ts';
 import { createAgentHost, createEvent, loadConfig, openRuntime } from '#platform';
 import { githubAppEnv } from '../../test/support/github-app.ts';
+import { signingAs, testMasterKey } from '../../test/support/sign-as.ts';
 import { createTestDatabase } from '../../test/support/servers.ts';
 
 const fixtureAgents = new URL('../../test/fixtures/agents', import.meta.url).pathname;
@@ -26,17 +27,31 @@ export async function scrapePlatformMetrics(): Promise<PlatformMetrics> {
   const config = loadConfig({
     DATABASE_URL: database.url,
     BACKUP_INTERVAL_SECONDS: '0',
+    IDENTITY_MASTER_KEY: testMasterKey,
     ...githubAppEnv('metrics-secret'),
   });
   const runtime = await openRuntime(config, log);
   try {
     const { bus, store, metrics } = runtime;
-    const host = await createAgentHost({ config, bus, store, log, metrics, agentsDir: fixtureAgents, ids: ['echo'] });
+    const host = await createAgentHost({
+      config,
+      bus,
+      store,
+      log,
+      metrics,
+      agentsDir: fixtureAgents,
+      ids: ['echo'],
+      identity: runtime.identity,
+      signed: runtime.signed,
+    });
     await host.start();
     runtime.relay.start();
+    // Messages are signed on PostgreSQL: the request goes as Asker, which may send it.
+    const asker = await signingAs('asker', { databaseUrl: database.url });
+    await asker.close();
     const server = await createServer({ config, bus, store, log, metrics });
     try {
-      await bus.request(createEvent({ type: 'test.echo.request', data: {}, source: 'urn:wow:test' }), {
+      await bus.request(createEvent({ type: 'test.echo.request', data: {}, source: asker.source }), {
         timeoutMs: 10_000,
       });
       await server.inject({ method: 'GET', url: '/support' });

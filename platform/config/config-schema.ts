@@ -75,7 +75,7 @@ export const envSchema = z.object({
   BUS_VISIBILITY_TIMEOUT_MS: int(100, 86_400_000, 30_000),
   BUS_RETRY_BASE_MS: int(1, 3_600_000, 200),
   BUS_RETRY_MAX_MS: int(1, 86_400_000, 30_000),
-  BUS_SIGNING: z.enum(['auto', 'on', 'off'], { error: 'expected auto, on or off' }).default('off'),
+  BUS_SIGNING: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   AGENTS_DIR: z.string().min(1).default('agents'),
   AGENT_CONCURRENCY: int(1, 10_000, 10),
   HEARTBEAT_INTERVAL_MS: int(100, 3_600_000, 5_000),

@@ -34,7 +34,7 @@ export interface Config {
      * off on the embedded store (see open-message-guard.ts). Off unless set, for now:
      * docs/security.md says why.
      */
-    signing: 'auto' | 'on' | 'off';
+    signing: 'on' | 'off';
   };
   agents: {
     dir: string;

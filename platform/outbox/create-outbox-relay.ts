@@ -2,7 +2,7 @@ import type { Bus } from '../bus/bus.ts';
 import { topicOf, type CloudEvent } from '../bus/envelope.ts';
 import type { Logger } from '../log/logger.ts';
 import { readSql } from '../store/read-sql.ts';
-import type { Store } from '../store/store.ts';
+import type { PgQueryable, Store } from '../store/store.ts';
 
 const sql = {
   claim: readSql(import.meta.url, 'claim-outbox-batch'),
@@ -37,6 +37,13 @@ export const defaultOutboxRetentionSeconds = 7 * 86_400;
  *   those (docs/durability.md).
  *
  * Polls every `pollIntervalMs`, so rows left by a crashed process are sent too.
+ *
+ * On the embedded store (one process owns it, so this is the only relay) a batch is read,
+ * published and marked without a transaction around them: PGlite has one session, and a
+ * publish that reads the store itself (the message guard's key and credential reads) would
+ * wait for ever behind a transaction held across it. Nothing is lost by it: a crash
+ * between publish and mark leaves the rows unmarked, as a rolled-back transaction would,
+ * and the de-duplication key sends them once.
  */
 export function createOutboxRelay(opts: {
   store: Store;
@@ -60,22 +67,26 @@ export function createOutboxRelay(opts: {
   // marked with a stale one are published again at the next poll, which is what they need.
   let epoch: string | undefined;
 
+  const publishIn = async (db: PgQueryable, under: string) => {
+    const { rows } = await db.query<{ id: string; event: CloudEvent }>(sql.claim, [batchSize]);
+    // All at once, in order: the bus appends them in the order they were given, and a
+    // signing bus signs what one sender publishes together in one signature.
+    const published = await Promise.all(
+      rows.map((row) =>
+        bus.publish(row.event, { dedupeKey: outboxDedupeKey(row.event), dedupeTtlSeconds: retentionSeconds }),
+      ),
+    );
+    if (rows.length > 0)
+      await db.query(sql.mark, [
+        rows.map((r) => r.id),
+        under,
+        rows.map((r) => topicOf(r.event.type)),
+        published.map((p) => p.entryId),
+      ]);
+    return rows.length;
+  };
   const publishBatch = (under: string) =>
-    store.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string; event: CloudEvent }>(sql.claim, [batchSize]);
-      const topics: string[] = [];
-      const entryIds: string[] = [];
-      for (const row of rows) {
-        const { entryId } = await bus.publish(row.event, {
-          dedupeKey: outboxDedupeKey(row.event),
-          dedupeTtlSeconds: retentionSeconds,
-        });
-        topics.push(topicOf(row.event.type));
-        entryIds.push(entryId);
-      }
-      if (rows.length > 0) await tx.query(sql.mark, [rows.map((r) => r.id), under, topics, entryIds]);
-      return rows.length;
-    });
+    store.kind === 'embedded' ? publishIn(store, under) : store.transaction((tx) => publishIn(tx, under));
 
   // No transaction here: asking the bus must not hold a connection (the embedded store has one).
   const confirm = async (under: string) => {

@@ -3,18 +3,9 @@ import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Bus,
-  createBus,
-  createEvent,
-  createIdentity,
-  createMemoryReplayCache,
-  listAgents,
-  loadConfig,
-  loadManifests,
-  openStore,
-} from '#platform';
+import { type Bus, createBus, createEvent, listAgents } from '#platform';
 import { eventually, quietLog, testBusDefaults } from '#platform/testing';
+import { signingAs, testMasterKey } from '../support/sign-as.ts';
 import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../support/servers.ts';
 
 // `wow agents run` as real processes sharing real Redis and PostgreSQL: what SIGTERM and
@@ -54,9 +45,6 @@ afterAll(async () => {
   await deleteRedisKeys(keyPrefix);
 });
 
-// Shared with the processes, so that this test signs as an agent the way they verify.
-const masterKey = Buffer.alloc(32, 7).toString('base64');
-
 /** `wow agents run <args>`; messages signed and verified unless `signing` is off. */
 function runAgents(
   args: string[],
@@ -80,7 +68,7 @@ function runAgents(
       HEARTBEAT_TIMEOUT_MS: '600',
       BUS_VISIBILITY_TIMEOUT_MS: '600',
       SHUTDOWN_TIMEOUT_MS: '5000',
-      IDENTITY_MASTER_KEY: masterKey,
+      IDENTITY_MASTER_KEY: testMasterKey,
       // The tests of process lifecycle publish as themselves, which no agent is.
       BUS_SIGNING: signing,
     },
@@ -157,15 +145,9 @@ describe('wow agents run', () => {
   it('with signing on, answers a request signed as an agent that may send it, and refuses an unsigned one before any handler', async () => {
     const worker = runAgents(['echo'], 'on');
     await worker.ready;
-    const config = loadConfig({ DATABASE_URL: databaseUrl, IDENTITY_MASTER_KEY: masterKey });
-    const store = await openStore(config, quietLog);
+    const asker = await signingAs('asker', { databaseUrl });
     try {
-      const identity = await createIdentity({ settings: config.identity, store, log: quietLog });
-      const asker = (await loadManifests('test/fixtures/agents')).find((m) => m.manifest.id === 'asker');
-      if (asker === undefined) throw new Error('no asker fixture');
-      await identity.credentials.ensureWorkingTree(asker.manifest, { actor: 'test' });
-      const guard = identity.messageGuard({ platformTypes: [], replay: createMemoryReplayCache() });
-      const ask = (data: unknown) => createEvent({ type: 'test.echo.request', data, source: 'urn:wow:agent:asker' });
+      const ask = (data: unknown) => createEvent({ type: 'test.echo.request', data, source: asker.source });
       // A bus that signs as its senders, as the agents' own do.
       const signing = await createBus({
         redisUrl: testRedisUrl,
@@ -173,7 +155,7 @@ describe('wow agents run', () => {
         streamMaxLen: 10_000,
         defaults: testBusDefaults,
         log: quietLog,
-        guard,
+        guard: asker.guard,
       });
       try {
         expect(await signing.request(ask({ n: 1 }), { timeoutMs: 10_000 })).toEqual({ echo: { n: 1 }, attempt: 1 });
@@ -189,7 +171,7 @@ describe('wow agents run', () => {
       expect(refused?.error.data).toMatchObject({ reason: 'unsigned', group: 'echo' });
       expect(refused?.event.data).toEqual({ n: 2 });
     } finally {
-      await store.close();
+      await asker.close();
     }
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);

@@ -4,6 +4,7 @@ import { createBus, createEvent, type Bus } from '#platform';
 import { eventually, quietLog, testBusDefaults } from '#platform/testing';
 import { startAgents } from '../support/platform-process.ts';
 import { startPrivatePostgres, type PrivateServer } from '../support/private-servers.ts';
+import { signingAs, testMasterKey } from '../support/sign-as.ts';
 import { deleteRedisKeys, testRedisUrl, uniqueName } from '../support/servers.ts';
 
 // PostgreSQL of the test's own, stopped and started again while events keep coming on the
@@ -44,12 +45,24 @@ describe('when PostgreSQL restarts under load', () => {
       BUS_VISIBILITY_TIMEOUT_MS: '2000',
       // Few quick retries: without waiting the outage out, handlers would dead-letter.
       BUS_MAX_ATTEMPTS: '3',
+      IDENTITY_MASTER_KEY: testMasterKey,
     });
     expect(await readiness(worker.address)).toBe(200);
+    // Signed as a sender the worker's verifier accepts (signing is on with PostgreSQL); the
+    // signer keeps its key while the database is away, the verifier has to wait it out.
+    const feeder = await signingAs('feeder', { databaseUrl: postgres.url });
+    const sender = await createBus({
+      redisUrl: testRedisUrl,
+      keyPrefix,
+      streamMaxLen: 10_000,
+      defaults: testBusDefaults,
+      log: quietLog,
+      guard: feeder.guard,
+    });
     const total = 200;
     const statuses = new Set<number>();
     for (let n = 0; n < total; n++) {
-      await bus.publish(createEvent({ type: 'test.tally.add', data: { n }, source: 'urn:wow:test' }));
+      await sender.publish(createEvent({ type: 'test.tally.add', data: { n }, source: feeder.source }));
       await new Promise((r) => setTimeout(r, 10));
       if (n === 70) {
         await postgres.stop();
@@ -62,6 +75,8 @@ describe('when PostgreSQL restarts under load', () => {
         statuses.add(200);
       }
     }
+    await sender.close();
+    await feeder.close();
     expect([...statuses]).toEqual([503, 200]);
     const db = new pg.Client({ connectionString: postgres.url });
     await db.connect();
@@ -78,6 +93,7 @@ describe('when PostgreSQL restarts under load', () => {
       await db.end();
     }
     expect(await bus.deadLetters.list({ group: 'tally' })).toEqual([]);
+    expect(await bus.deadLetters.list({ group: 'security' })).toEqual([]);
     const messages = worker.logged.map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(messages).toContain('the database is unreachable; waiting for it before running the handler again');
     expect(await worker.stop()).toBe(0);

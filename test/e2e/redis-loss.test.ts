@@ -4,6 +4,7 @@ import { createEvent, createLogger, createStore, enqueueOutbox, type Store } fro
 import { eventually } from '#platform/testing';
 import { startAgents } from '../support/platform-process.ts';
 import { startPrivateRedis, type PrivateServer } from '../support/private-servers.ts';
+import { signingAs, testMasterKey } from '../support/sign-as.ts';
 import { createTestDatabase } from '../support/servers.ts';
 
 // The bus's durability contract (docs/durability.md) when Redis loses its data: a Redis of
@@ -41,12 +42,17 @@ describe('when Redis loses its data under load', () => {
       AGENTS_DIR: 'test/fixtures/agents',
       HEARTBEAT_INTERVAL_MS: '200',
       BUS_VISIBILITY_TIMEOUT_MS: '1000',
+      IDENTITY_MASTER_KEY: testMasterKey,
     });
     store = await createStore({ url: database.url, dataDir: '.data', poolMax: 2, log: createLogger('silent') });
+    // Sent as Feeder, whose credential the worker's relay signs with and its verifier
+    // accepts: signing is on with PostgreSQL, and republished events are signed again.
+    const feeder = await signingAs('feeder', { databaseUrl: database.url });
+    await feeder.close();
     const total = 240;
     const send = (n: number) =>
       store.transaction((tx) =>
-        enqueueOutbox(tx, createEvent({ type: 'test.tally.add', data: { n }, source: 'urn:wow:test' })),
+        enqueueOutbox(tx, createEvent({ type: 'test.tally.add', data: { n }, source: 'urn:wow:agent:feeder' })),
       );
     for (let n = 0; n < total; n++) {
       await send(n);

@@ -105,7 +105,7 @@ describe('agent host', () => {
   it('names the known agents when asked for an unknown one, and a missing entry file', async () => {
     const err: unknown = await startHost(['nobody']).catch((e: unknown) => e);
     expect(isWowError(err, 'WOW_ERR_AGENT_NOT_FOUND')).toBe(true);
-    expect((err as Error).message).toContain('Known agents: asker, echo, rogue, slow, tally, typed');
+    expect((err as Error).message).toContain('Known agents: asker, echo, feeder, rogue, slow, tally, typed');
     const store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 1, log: quietLog });
     const bus = await createBus({ streamMaxLen: 1000, defaults: testBusDefaults, log: quietLog });
     const entryless = await createAgentHost({

@@ -11,7 +11,7 @@ const fixtures = new URL('../../../test/fixtures/', import.meta.url).pathname;
 describe('agent manifests', () => {
   it('loads valid manifests with defaults filled in, skipping folders without one', async () => {
     const loaded = await loadManifests(`${fixtures}agents`);
-    expect(loaded.map((l) => l.manifest.id)).toEqual(['asker', 'echo', 'rogue', 'slow', 'tally', 'typed']);
+    expect(loaded.map((l) => l.manifest.id)).toEqual(['asker', 'echo', 'feeder', 'rogue', 'slow', 'tally', 'typed']);
     expect(loaded.find((l) => l.manifest.id === 'rogue')?.manifest).toMatchObject({
       emits: [],
       capabilities: [],

@@ -22,6 +22,8 @@ describe('loadConfig', () => {
     expect(config.http).toEqual({ host: '127.0.0.1', port: 3000 });
     expect(config.github).toBeUndefined();
     expect(config.githubMissing).toEqual(['APP_ID', 'PRIVATE_KEY (or PRIVATE_KEY_PATH)', 'WEBHOOK_SECRET']);
+    // Messages are signed on the embedded defaults too (platform/open-message-guard.ts).
+    expect(config.bus.signing).toBe('on');
   });
 
   it('names the variable and what it expects', () => {
