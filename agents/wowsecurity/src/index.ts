@@ -14,6 +14,7 @@ import {
 import { answerApproveComment } from './approvals/answer-approve-comment.ts';
 import { endQuietIncidents } from './incidents/end-incidents.ts';
 import { handleViolation } from './incidents/handle-violation.ts';
+import { openMissingIssues } from './incidents/open-missing-issues.ts';
 import type { IssueRepo } from './incidents/incident-issue.ts';
 import { violationInput } from './incidents/violation-input.ts';
 import { securitySettings, type SecuritySettings } from './security-settings.ts';
@@ -21,6 +22,7 @@ import { securitySettings, type SecuritySettings } from './security-settings.ts'
 // Tests drive the work directly, as the schedule and the handlers do.
 export { handleViolation, type ViolationDeps, type ViolationOutcome } from './incidents/handle-violation.ts';
 export { endQuietIncidents } from './incidents/end-incidents.ts';
+export { openMissingIssues } from './incidents/open-missing-issues.ts';
 export { answerApproveComment, type ApproveComment, type ApproveOutcome } from './approvals/answer-approve-comment.ts';
 export { securitySettings, type SecuritySettings } from './security-settings.ts';
 
@@ -79,16 +81,22 @@ export default defineAgent({
     },
   },
   every: {
-    // Ends bursts quiet for WOWSECURITY_QUIET_SECONDS and closes their issues.
-    quiet: {
+    // Ends bursts quiet for WOWSECURITY_QUIET_SECONDS and closes their issues; opens the
+    // issue of a burst whose first delivery could not.
+    issues: {
       interval: 60_000,
       async handle(ctx) {
-        const { quietSeconds } = ctx.settings;
-        const closed = await endQuietIncidents(
-          { db: ctx.store, log: ctx.log, github: await incidentRepo(ctx), quietSeconds },
-          ctx.clock(),
-        );
-        if (closed.length > 0) ctx.log.info({ closed }, 'closed the issues of quiet security incidents');
+        const deps = {
+          db: ctx.store,
+          log: ctx.log,
+          github: await incidentRepo(ctx),
+          quietSeconds: ctx.settings.quietSeconds,
+        };
+        const now = ctx.clock();
+        const closed = await endQuietIncidents(deps, now);
+        const opened = await openMissingIssues(deps, now);
+        if (closed.length + opened.length > 0)
+          ctx.log.info({ closed, opened }, 'security incident issues brought up to date');
       },
     },
   },

@@ -21,7 +21,13 @@ import { agentEffects, testGitHubPolicy } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { testAppPrivateKey } from '../../../test/support/github-app.ts';
 import { storeBackends, type TestStore } from '../../../test/support/test-stores.ts';
-import { endQuietIncidents, handleViolation, securitySettings, type ViolationDeps } from '../src/index.ts';
+import {
+  endQuietIncidents,
+  handleViolation,
+  openMissingIssues,
+  securitySettings,
+  type ViolationDeps,
+} from '../src/index.ts';
 
 const log = createLogger('silent');
 const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -172,6 +178,21 @@ describe.each(storeBackends('wowsecurity', { poolMax: 4 }))('WowSecurity on $nam
       [true, 'closed'],
       [false, 'open'],
     ]);
+  });
+
+  it('opens the issue of a burst GitHub refused to open, once the delivery that began it has had its tries', async () => {
+    github.failNext('bad-gateway', { route: 'POST /repos/{owner}/{repo}/issues' });
+    const first = violation('flaky', 0);
+    await expect(handle(first)).rejects.toThrow();
+    expect(issuesAbout('flaky')).toEqual([]);
+    const look = { db: test.store, log, github: deps.github, quietSeconds: 900 };
+    expect(await openMissingIssues(look, at(4 * 60))).toEqual([]);
+    expect(await openMissingIssues(look, at(6 * 60))).toHaveLength(1);
+    expect(await openMissingIssues(look, at(7 * 60))).toEqual([]);
+    // The delivery, tried once more, finds the issue the look opened.
+    expect(await handle({ ...first, now: at(7 * 60) })).toMatchObject({ opened: true });
+    expect(issuesAbout('flaky')).toHaveLength(1);
+    expect(issuesAbout('flaky')[0]?.body).toContain('flaky does not declare x.y.z in emits');
   });
 
   it('suspends an agent past the threshold within the window, with the reason in its lifecycle history', async () => {
