@@ -68,8 +68,9 @@ export interface Metrics {
   /** Counts a violation and tells every listener of it (onSecurityViolation). */
   securityViolation(kind: SecurityViolationKind, detail?: SecurityViolationDetail): void;
   /**
-   * Called with each violation counted, synchronously; a listener that throws is logged by
-   * no one and never fails the refusal. Returns the call that stops listening.
+   * Called with each violation counted, synchronously, inside the refusal: a listener must
+   * not throw (one that does is skipped, so the refusal and its count stand) and does its
+   * slow work later. Returns the call that stops listening.
    */
   onSecurityViolation(listener: (violation: SecurityViolation) => void): () => void;
   /** A violation counted but not published as `security.violation`, and why. */
