@@ -66,7 +66,12 @@ export default defineAgent({
       async handle(ctx, { payload }) {
         if (ctx.github === undefined) return { did: 'ignored' };
         return answerApproveComment(
-          { github: ctx.github, identity: ctx.identity, approvers: ctx.settings.approvers },
+          {
+            github: ctx.github,
+            identity: ctx.identity,
+            approvers: ctx.settings.approvers,
+            deskRepo: ctx.settings.support.repo,
+          },
           {
             owner: payload.repository.owner.login,
             repo: payload.repository.name,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { supportSettings } from '#domains/support';
 
 const seconds = (fallback: number, min = 1) => {
   const error = `expected an integer from ${min} to 86400`;
@@ -23,8 +24,12 @@ const agentId = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** The platform's own agents, which no burst suspends unless WOWSECURITY_EXEMPT says otherwise: they run the gate, the desk and this. */
 const platformAgents = 'factory,wowanalytics,wownotification,wowsearch,wowsupport,wowvision';
 
-/** WowSecurity's settings, each from its WOWSECURITY_* variable (.env.example). */
+/**
+ * WowSecurity's settings, each from its WOWSECURITY_* variable (.env.example), and the
+ * support desk's (SUPPORT_REPO, whose `/approve` comments are the desk's, not this agent's).
+ */
 export const securitySettings = z.object({
+  support: supportSettings,
   /** WOWSECURITY_REPO: owner/repo where incident issues open; unset, bursts are kept and acted on with no issue. */
   repo: z.preprocess(
     unsetWhenEmpty,

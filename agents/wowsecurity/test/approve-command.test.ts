@@ -128,7 +128,10 @@ describe.each(storeBackends('wowsecurity-approve'))('/approve comments on $name'
     ...more,
   });
   const answer = (c: ApproveComment, approvers: string[] = ['grace']) =>
-    answerApproveComment({ github: client, identity: facade, approvers }, c);
+    answerApproveComment(
+      { github: client, identity: facade, approvers, deskRepo: { owner: 'acme', repo: 'support' } },
+      c,
+    );
   const replyTo = (c: ApproveComment) =>
     github.comments.find((r) => r.body.includes(`<!-- wowsecurity:approve=${c.commentId} -->`))?.body;
   const approvals = async () => (await identity.show('marketer'))?.approvals ?? [];
@@ -185,12 +188,14 @@ describe.each(storeBackends('wowsecurity-approve'))('/approve comments on $name'
     expect(await approvals()).toHaveLength(2);
   });
 
-  it('never reads a bot’s comment, or one with no /approve of its own', async () => {
+  it('never reads a bot’s comment, one with no /approve of its own, or any in the support repository', async () => {
     expect(await answer(comment('/approve marketer github:contents:write', 'wowvision[bot]', { isBot: true }))).toEqual(
       {
         did: 'ignored',
       },
     );
     expect(await answer(comment('/approve 0f8e8a3c-3b1a-4c55-9a0e-1d2b3c4d5e6f', 'ann'))).toEqual({ did: 'ignored' });
+    // In the support repository `/approve` is the desk's, whatever follows it.
+    expect(await answer(comment('/approve', 'ann', { owner: 'Acme', repo: 'Support' }))).toEqual({ did: 'ignored' });
   });
 });

@@ -81,7 +81,7 @@ describe.each(storeBackends('wowsecurity', { poolMax: 4 }))('WowSecurity on $nam
   let repo: DoubleRepo;
   let deps: ViolationDeps;
   const handle = (v: ReturnType<typeof violation>, settings: Record<string, string> = {}) =>
-    handleViolation({ ...deps, settings: securitySettings.parse(settings) }, v.id, v.data, v.now);
+    handleViolation({ ...deps, settings: securitySettings.parse({ support: {}, ...settings }) }, v.id, v.data, v.now);
   const lifecycleOf = async (id: string) => (await identity.show(id))?.lifecycle;
 
   beforeAll(async () => {
@@ -109,7 +109,7 @@ describe.each(storeBackends('wowsecurity', { poolMax: 4 }))('WowSecurity on $nam
       ...(await agentEffects({ store: test.store, agentsDir, id: 'wowsecurity' })),
       identity: facade,
       github: { client: await port.forRepository('acme', 'security'), owner: 'acme', repo: 'security' },
-      settings: securitySettings.parse({}),
+      settings: securitySettings.parse({ support: {} }),
       self: 'wowsecurity',
     };
   }, 60_000);
@@ -235,7 +235,7 @@ describe.each(storeBackends('wowsecurity', { poolMax: 4 }))('WowSecurity on $nam
     for (let s = 0; s < 5; s += 1) await handle(violation('quiet', s), { suspendThreshold: '0' });
     for (const id of ['wowvision', 'wowsecurity', 'quiet']) expect((await lifecycleOf(id))?.state).toBe('active');
     // The exemptions are the operator's to change.
-    expect(securitySettings.parse({}).exempt).toContain('wowvision');
-    expect(securitySettings.parse({ exempt: 'factory' }).exempt).toEqual(['factory']);
+    expect(securitySettings.parse({ support: {} }).exempt).toContain('wowvision');
+    expect(securitySettings.parse({ support: {}, exempt: 'factory' }).exempt).toEqual(['factory']);
   });
 });

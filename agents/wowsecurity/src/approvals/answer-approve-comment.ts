@@ -17,6 +17,8 @@ export interface ApproveDeps {
   identity: AgentIdentity | undefined;
   /** WOWSECURITY_APPROVERS, besides the repository's admins and maintainers. */
   approvers: readonly string[];
+  /** SUPPORT_REPO: there `/approve` releases the desk's drafts, and WowSecurity reads no comment. */
+  deskRepo: { owner: string; repo: string } | undefined;
 }
 
 /** The comment as GitHub delivered it: only what is read here. */
@@ -56,6 +58,13 @@ async function isApprover(deps: ApproveDeps, on: IssueTarget, login: string): Pr
 export async function answerApproveComment(deps: ApproveDeps, comment: ApproveComment): Promise<ApproveOutcome> {
   // Our own replies, and every other bot's, are never commands: no loops.
   if (comment.isBot) return { did: 'ignored' };
+  // GitHub compares repository names without regard to case.
+  const desk = deps.deskRepo;
+  if (
+    desk !== undefined &&
+    `${desk.owner}/${desk.repo}`.toLowerCase() === `${comment.owner}/${comment.repo}`.toLowerCase()
+  )
+    return { did: 'ignored' };
   const command = parseApproveCommand(comment.body);
   if (command === undefined) return { did: 'ignored' };
   const on: IssueTarget = { client: deps.github, owner: comment.owner, repo: comment.repo, issue: comment.issue };
