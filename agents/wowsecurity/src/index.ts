@@ -14,6 +14,7 @@ import {
 import { answerApproveComment } from './approvals/answer-approve-comment.ts';
 import { endQuietIncidents } from './incidents/end-incidents.ts';
 import { handleViolation } from './incidents/handle-violation.ts';
+import { pruneViolations } from './incidents/incident-store.ts';
 import { openMissingIssues } from './incidents/open-missing-issues.ts';
 import type { IssueRepo } from './incidents/incident-issue.ts';
 import { violationInput } from './incidents/violation-input.ts';
@@ -23,6 +24,7 @@ import { securitySettings, type SecuritySettings } from './security-settings.ts'
 export { handleViolation, type ViolationDeps, type ViolationOutcome } from './incidents/handle-violation.ts';
 export { endQuietIncidents } from './incidents/end-incidents.ts';
 export { openMissingIssues } from './incidents/open-missing-issues.ts';
+export { pruneViolations } from './incidents/incident-store.ts';
 export { answerApproveComment, type ApproveComment, type ApproveOutcome } from './approvals/answer-approve-comment.ts';
 export { securitySettings, type SecuritySettings } from './security-settings.ts';
 
@@ -102,6 +104,14 @@ export default defineAgent({
         const opened = await openMissingIssues(deps, now);
         if (closed.length + opened.length > 0)
           ctx.log.info({ closed, opened }, 'security incident issues brought up to date');
+      },
+    },
+    // Violations of ended bursts are kept 30 days: the issues keep the story, the window needs minutes.
+    prune: {
+      interval: 3_600_000,
+      async handle(ctx) {
+        const dropped = await pruneViolations(ctx.store, new Date(ctx.clock().getTime() - 30 * 86_400_000));
+        if (dropped > 0) ctx.log.info({ dropped }, 'pruned security violations of ended bursts');
       },
     },
   },

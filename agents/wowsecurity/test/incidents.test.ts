@@ -25,6 +25,7 @@ import {
   endQuietIncidents,
   handleViolation,
   openMissingIssues,
+  pruneViolations,
   securitySettings,
   type ViolationDeps,
 } from '../src/index.ts';
@@ -178,6 +179,24 @@ describe.each(storeBackends('wowsecurity', { poolMax: 4 }))('WowSecurity on $nam
       [true, 'closed'],
       [false, 'open'],
     ]);
+  });
+
+  it('prunes violations of ended bursts once they are old, and keeps those of an open burst', async () => {
+    const count = async () =>
+      (
+        await test.store.query<{ open: boolean; n: number }>(
+          `select i.closed_at is null as open, count(*)::int as n from security_violations v
+           join security_incidents i on i.id = v.incident_id where v.agent_id = 'noisy' group by 1 order by 1`,
+        )
+      ).rows;
+    // The first burst of noisy ended above; the second is open.
+    expect(await count()).toEqual([
+      { open: false, n: 6 },
+      { open: true, n: 1 },
+    ]);
+    expect(await pruneViolations(test.store, at(0))).toBe(0);
+    await pruneViolations(test.store, at(86_400 * 31));
+    expect(await count()).toEqual([{ open: true, n: 1 }]);
   });
 
   it('opens the issue of a burst GitHub refused to open, once the delivery that began it has had its tries', async () => {

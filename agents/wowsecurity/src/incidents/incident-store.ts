@@ -94,6 +94,19 @@ export async function recordViolation(
   return { incidentId: current.id, opened: (joined[0] ?? current).violations === 1, endedId: ended[0]?.id };
 }
 
+/**
+ * Forgets violations older than `before` whose burst has ended (an open burst keeps every
+ * one it counted); the bursts themselves, with their counts and issues, stay.
+ */
+export async function pruneViolations(db: PgQueryable, before: Date): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from security_violations v using security_incidents i
+     where v.incident_id = i.id and i.closed_at is not null and v.at < $1`,
+    [before],
+  );
+  return rowCount ?? 0;
+}
+
 /** The agent's violations since `since`, across bursts. */
 export async function violationsSince(db: PgQueryable, agentId: string, since: Date): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
