@@ -8,6 +8,8 @@ export {
   type Schedule,
 } from './agent/define-agent.ts';
 export type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent/agent-context.ts';
+export { grantIdentity, type AgentIdentity } from './agent/grant-identity.ts';
+export { capabilityForms, capabilityPattern } from './agent/capabilities.ts';
 export {
   readAgentSettings,
   readSharedSettings,
@@ -36,7 +38,7 @@ export { backupDatabase, backupFileName, type BackupResult } from './backup/back
 export { listBackups, type BackupRow } from './backup/list-backups.ts';
 export { restoreDatabase, type RestoreResult } from './backup/restore-database.ts';
 export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
-export { platformEventTypes } from './bus/platform-events.ts';
+export { platformEventTypes, securityViolationEventType } from './bus/platform-events.ts';
 export {
   createEvent,
   assertEventValid,
@@ -122,6 +124,13 @@ export { githubEvent, type GitHubDelivery } from './github/github-event.ts';
 export { createMemoryReplayCache, createRedisReplayCache, type ReplayCache } from './identity/messages/replay-cache.ts';
 export { statusListBit, statusListJwt, statusPurposes, type StatusPurpose } from './identity/status/status-list.ts';
 export { createIdentity, type Identity } from './identity/create-identity.ts';
+export {
+  reportViolations,
+  securityViolationSource,
+  violationData,
+  type SecurityViolationData,
+} from './identity/report-violations.ts';
+export type { LifecycleChange, LifecycleState } from './identity/lifecycle/agent-lifecycle.ts';
 export type { CapabilityReader, HeldCapabilities } from './identity/credentials/capabilities-of.ts';
 export { emitCapability, tableCapability, type CapabilityGrant } from './identity/credentials/capability-grant.ts';
 export type { AgentTier } from './identity/credentials/tier-policy.ts';
@@ -158,7 +167,10 @@ export {
   createMetrics,
   type HttpObserver,
   type Metrics,
+  type SecurityViolation,
+  type SecurityViolationDetail,
   type SecurityViolationKind,
+  securityViolationKinds,
   type WatchedGauge,
 } from './metrics/metrics.ts';
 export { enqueueOutbox } from './outbox/enqueue-outbox.ts';

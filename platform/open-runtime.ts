@@ -4,6 +4,7 @@ import type { Bus, BusObserver, MessageGuard } from './bus/bus.ts';
 import { createBus } from './bus/create-bus.ts';
 import type { Config } from './config/load-config.ts';
 import { createIdentity, type Identity } from './identity/create-identity.ts';
+import { reportViolations } from './identity/report-violations.ts';
 import { scheduleIdentityUpkeep } from './identity/schedule-identity-upkeep.ts';
 import type { Logger } from './log/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
@@ -79,6 +80,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       await signing?.close();
       throw err;
     });
+    // Every violation this process counts reaches WowSecurity as `security.violation`.
+    const stopReporting = reportViolations({ metrics, bus, log });
     metrics.watchBus(() => bus.stats());
     metrics.watchRegistry(() => listAgents(store, { heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs }));
     // Started by the caller once its agents listen: what it publishes at start (events the
@@ -99,6 +102,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       );
     } catch (err) {
       for (const schedule of schedules) await schedule.stop({ timeoutMs: 0 });
+      stopReporting();
       await relay.stop();
       await bus.close();
       await signing?.close();
@@ -116,6 +120,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       async close() {
         await Promise.all(schedules.map((s) => s.stop({ timeoutMs: config.agents.shutdownTimeoutMs })));
         await relay.stop();
+        stopReporting();
         await bus.close();
         await signing?.close();
         await store.close();

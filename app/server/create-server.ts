@@ -84,7 +84,11 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     );
     if ('error' in outcome) {
       metrics.webhooksReceived.inc({ event: eventLabel(outcome.event), outcome: 'rejected' });
-      if (outcome.error.code === 'WOW_ERR_WEBHOOK_SIGNATURE') metrics.securityViolation('webhook_signature');
+      if (outcome.error.code === 'WOW_ERR_WEBHOOK_SIGNATURE')
+        metrics.securityViolation('webhook_signature', {
+          source: 'webhook door',
+          reason: 'the X-Hub-Signature-256 does not match the body',
+        });
       // The delivery id is a stranger's header until the signature holds: logged, but bounded.
       req.log.warn(
         { code: outcome.error.code, delivery: String(req.headers['x-github-delivery'] ?? '').slice(0, 64) },

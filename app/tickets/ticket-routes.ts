@@ -103,7 +103,8 @@ export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app,
     if (err.status === 401) {
       void reply.header('WWW-Authenticate', 'Bearer realm="waooaw-support"');
       // No header at all is a client not yet set up; a key refused is someone holding a wrong or revoked one.
-      if (req.headers.authorization !== undefined) opts.metrics.securityViolation('api_key');
+      if (req.headers.authorization !== undefined)
+        opts.metrics.securityViolation('api_key', { source: 'ticket api', reason: 'an unknown or revoked API key' });
     }
     const errors = err.data?.errors;
     return reply.code(err.status).send({

@@ -4,6 +4,7 @@ import type { CloudEvent, EventInput } from '../bus/envelope.ts';
 import type { DeadLetterQueue, PublishResult } from '../bus/bus.ts';
 import type { GitHubClient, GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
+import type { AgentIdentity } from './grant-identity.ts';
 import type { AgentRow } from '../registry/list-agents.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 
@@ -34,6 +35,11 @@ interface ContextBase<Settings> {
   readonly githubApp: GitHubPort | undefined;
   /** An OpenAI-compatible model when LLM_MODEL is configured; advice only (DESIGN principle 7). */
   readonly llm: LlmClient | undefined;
+  /**
+   * Agents' lifecycle and capability approvals, as the `identity:*` capabilities allow;
+   * undefined when the host runs without the platform's identity.
+   */
+  readonly identity: AgentIdentity | undefined;
   readonly clock: () => Date;
   /** Events any agent gave up on, to read (support diagnoses from them); redriving is an operator's call. */
   readonly deadLetters: Pick<DeadLetterQueue, 'list'>;

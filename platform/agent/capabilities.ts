@@ -1,16 +1,26 @@
 /**
  * What an agent's `capabilities` (agent.yml) let it do, read once per agent. The context
  * gives an agent only these: GitHub through tokens limited to the permissions it declares,
- * the model only with `llm:complete`. Anything else it calls fails with a named error.
+ * the model only with `llm:complete`, identity changes only with `identity:*:write`.
+ * Anything else it calls fails with a named error.
  */
 export interface Grants {
   /** GitHub App permissions, e.g. { issues: 'write' }; empty: no GitHub at all. */
   github: Record<string, 'read' | 'write'>;
   llm: boolean;
+  /** Suspend, resume and revoke agents (`identity:lifecycle:write`). */
+  lifecycle: boolean;
+  /** Record approvals of capabilities beyond a tier (`identity:approvals:write`). */
+  approvals: boolean;
 }
 
 /** The forms a capability takes; the manifest's schema refuses any other. */
-export const capabilityPattern = /^(github:[a-z_]+:(read|write)|llm:complete|store:(read|write))$/;
+export const capabilityPattern =
+  /^(github:[a-z_]+:(read|write)|llm:complete|store:(read|write)|identity:(lifecycle|approvals):write)$/;
+
+/** The same, as people are told it. */
+export const capabilityForms =
+  '"github:<permission>:read|write" (e.g. "github:checks:write"), "llm:complete", "store:read|write" or "identity:lifecycle|approvals:write"';
 
 export function grantsOf(capabilities: readonly string[]): Grants {
   const github: Record<string, 'read' | 'write'> = {};
@@ -21,5 +31,10 @@ export function grantsOf(capabilities: readonly string[]): Grants {
     if (level === 'write' || github[permission] === undefined)
       github[permission] = level === 'write' ? 'write' : 'read';
   }
-  return { github, llm: capabilities.includes('llm:complete') };
+  return {
+    github,
+    llm: capabilities.includes('llm:complete'),
+    lifecycle: capabilities.includes('identity:lifecycle:write'),
+    approvals: capabilities.includes('identity:approvals:write'),
+  };
 }

@@ -10,6 +10,7 @@ import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import { listAgents } from '../registry/list-agents.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 import type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent-context.ts';
+import type { AgentIdentity } from './grant-identity.ts';
 import type { AgentManifest } from './manifest-schema.ts';
 import { runOnce } from './run-once.ts';
 
@@ -22,6 +23,7 @@ export interface AgentServices {
   metrics: Metrics;
   github?: GitHubPort | undefined;
   llm?: LlmClient | undefined;
+  identity?: AgentIdentity | undefined;
 }
 
 const source = (id: string) => `urn:wow:agent:${id}`;
@@ -29,7 +31,12 @@ const source = (id: string) => `urn:wow:agent:${id}`;
 /** An agent sends only what its manifest's `emits` declares: events and requests alike. */
 function assertDeclared(s: AgentServices, type: string): void {
   if (s.manifest.emits.includes(type)) return;
-  s.metrics.securityViolation('undeclared_event');
+  s.metrics.securityViolation('undeclared_event', {
+    agent: s.manifest.id,
+    source: 'agent context',
+    reason: `${s.manifest.id} does not declare ${type} in emits`,
+    sample: { type },
+  });
   throw createError('WOW_ERR_EVENT_UNDECLARED', { agent: s.manifest.id, type });
 }
 
@@ -85,6 +92,7 @@ function createContextBase<Settings>(
     settings,
     githubApp: s.github,
     llm: s.llm,
+    identity: s.identity,
     clock: () => new Date(),
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     agents: (db = s.store) => listAgents(db, { heartbeatTimeoutMs }),

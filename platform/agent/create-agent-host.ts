@@ -35,6 +35,7 @@ import {
 } from './create-agent-context.ts';
 import type { AgentDefinition, EventHandler } from './define-agent.ts';
 import { grantServices } from './grant-capabilities.ts';
+import { grantIdentity } from './grant-identity.ts';
 import { checkInterval, loadAgentDefinition } from './load-agent-definition.ts';
 import { loadManifests } from './load-manifests.ts';
 import { createScheduleRunner, type ScheduleRunner } from './run-schedules.ts';
@@ -138,6 +139,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     store,
     metrics,
     ...grantServices(manifest, { github: opts.github, llm, metrics }, withheld),
+    identity: grantIdentity(manifest, opts.identity, metrics, withheld),
     log: log.child({ agent: manifest.id }),
   });
   const running = new Map<string, HostedAgent>();

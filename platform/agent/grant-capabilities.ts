@@ -27,7 +27,12 @@ export function grantServices(
 ): GrantedServices {
   const grants = grantsOf(manifest.capabilities.filter((c) => !withheld.includes(c)));
   const refuse = (what: string, capability: string) => {
-    services.metrics.securityViolation('capability_missing');
+    services.metrics.securityViolation('capability_missing', {
+      agent: manifest.id,
+      source: 'agent context',
+      reason: `${manifest.id} used ${what} without ${capability}`,
+      sample: { capability },
+    });
     const withholding = withheld.find(
       (c) => c === capability || (capability.startsWith('github:') && c.startsWith('github:')),
     );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { assertPatternValid, assertEventTypeValid } from '../bus/envelope.ts';
-import { capabilityPattern } from './capabilities.ts';
+import { capabilityForms, capabilityPattern } from './capabilities.ts';
 import { agentTiers } from '../identity/credentials/tier-policy.ts';
 
 const validBy = (check: (v: string) => unknown) => (v: string) => {
@@ -41,14 +41,7 @@ export const manifestSchema = z.strictObject({
         .refine(validBy(assertEventTypeValid), { error: 'expected an event type, e.g. "vision.review.completed"' }),
     )
     .default([]),
-  capabilities: z
-    .array(
-      z.string().regex(capabilityPattern, {
-        error:
-          'expected "github:<permission>:read|write" (e.g. "github:checks:write"), "llm:complete" or "store:read|write"',
-      }),
-    )
-    .default([]),
+  capabilities: z.array(z.string().regex(capabilityPattern, { error: `expected ${capabilityForms}` })).default([]),
   stores: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a table name in snake_case' })).default([]),
   concurrency: z.int({ error: 'expected an integer from 1 to 1000' }).min(1).max(1000).optional(),
   ordered: z.boolean({ error: 'expected true or false' }).default(false),

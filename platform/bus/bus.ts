@@ -167,8 +167,17 @@ export interface BusObserver {
   published(topic: string): void;
   handled(group: string, topic: string, outcome: 'ack' | 'retry' | 'dead-letter' | 'skip', seconds: number): void;
   deadLettered(group: string, topic: string): void;
-  /** A delivery the message guard refused, by its reason (a closed list). */
-  refused(group: string, topic: string, reason: string): void;
+  /**
+   * A delivery the message guard refused, by its reason (a closed list). `sender` is what
+   * the envelope claims, and `signedBy` the agent whose verified signature sent it, when
+   * the refusal is that agent's own doing.
+   */
+  refused(
+    group: string,
+    topic: string,
+    reason: string,
+    sender?: { type: string; source: string; signedBy?: string },
+  ): void;
 }
 
 export const silentBusObserver: BusObserver = {

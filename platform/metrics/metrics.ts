@@ -22,6 +22,28 @@ export const securityViolationKinds = [
 ] as const;
 export type SecurityViolationKind = (typeof securityViolationKinds)[number];
 
+/**
+ * What the refusing code knows of a violation, for its `security.violation` event
+ * (platform/identity/report-violations.ts). `agent` only when the violation is proven to be
+ * that agent's (its own context refused it, or its signature verified): a claimed sender
+ * goes in `sample`, so no one can have an agent blamed by writing its name.
+ */
+export interface SecurityViolationDetail {
+  agent?: string;
+  /** Where it was refused: `webhook door`, `ticket api`, a consumer group. */
+  source?: string;
+  reason?: string;
+  sample?: Record<string, string>;
+}
+
+/** One violation as listeners see it. */
+export interface SecurityViolation extends SecurityViolationDetail {
+  kind: SecurityViolationKind;
+}
+
+/** Why a violation was counted and not published as an event: a closed list. */
+export type ViolationNotPublished = 'rate_limited' | 'loop' | 'publish_failed';
+
 /** A gauge whose series are read when Prometheus scrapes, e.g. from the database. */
 export interface WatchedGauge<Label extends string> {
   name: string;
@@ -43,7 +65,16 @@ export interface Metrics {
   readonly webhooksReceived: Counter<'event' | 'outcome'>;
   readonly agentInFlight: Gauge<'agent'>;
   readonly http: HttpObserver;
-  securityViolation(kind: SecurityViolationKind): void;
+  /** Counts a violation and tells every listener of it (onSecurityViolation). */
+  securityViolation(kind: SecurityViolationKind, detail?: SecurityViolationDetail): void;
+  /**
+   * Called with each violation counted, synchronously, inside the refusal: a listener must
+   * not throw (one that does is skipped, so the refusal and its count stand) and does its
+   * slow work later. Returns the call that stops listening.
+   */
+  onSecurityViolation(listener: (violation: SecurityViolation) => void): () => void;
+  /** A violation counted but not published as `security.violation`, and why. */
+  securityViolationNotPublished(why: ViolationNotPublished): void;
   /** Point-in-time bus gauges are read from this at scrape time. */
   watchBus(stats: () => Promise<BusStats>): void;
   /** Each registered agent's status and live instances, read at scrape time. */
@@ -159,8 +190,25 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     labelNames: ['group', 'reason'],
     registers,
   });
+  const violationsNotPublished = new Counter({
+    name: 'wow_security_violations_unpublished_total',
+    help: 'Security violations counted but not published as security.violation events: rate_limited (over 5 a second from one agent), loop (about a violation event itself), publish_failed.',
+    labelNames: ['reason'],
+    registers,
+  });
   // Every kind starts at 0, so that an alert on increase() sees the first one too.
   for (const kind of securityViolationKinds) securityViolations.inc({ kind }, 0);
+  const violationListeners = new Set<(violation: SecurityViolation) => void>();
+  const securityViolation = (kind: SecurityViolationKind, detail: SecurityViolationDetail = {}): void => {
+    securityViolations.inc({ kind });
+    for (const listener of violationListeners) {
+      try {
+        listener({ ...detail, kind });
+      } catch {
+        // Counting is what the refusal owes /metrics; a listener's failure is the listener's to report.
+      }
+    }
+  };
 
   let readStats: (() => Promise<BusStats>) | undefined;
   let lastStats: Promise<BusStats | undefined> | undefined;
@@ -277,9 +325,15 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       if (outcome === 'retry' || outcome === 'dead-letter') failed.inc({ group, topic });
     },
     deadLettered: (group, topic) => deadLettered.inc({ group, topic }),
-    refused: (group, _topic, reason) => {
-      securityViolations.inc({ kind: 'message_refused' });
+    refused: (group, _topic, reason, sender) => {
       messagesRefused.inc({ group, reason });
+      securityViolation('message_refused', {
+        // Only a signature that verified names its sender; otherwise the source is a claim.
+        ...(sender?.signedBy === undefined ? {} : { agent: sender.signedBy }),
+        source: group,
+        reason,
+        sample: sender === undefined ? {} : { type: sender.type, source: sender.source },
+      });
     },
   };
 
@@ -305,7 +359,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     webhooksReceived,
     agentInFlight,
     http,
-    securityViolation: (kind) => securityViolations.inc({ kind }),
+    securityViolation,
+    onSecurityViolation: (listener) => {
+      violationListeners.add(listener);
+      return () => violationListeners.delete(listener);
+    },
+    securityViolationNotPublished: (why) => violationsNotPublished.inc({ reason: why }),
     watchBus: (stats) => {
       readStats = stats;
     },

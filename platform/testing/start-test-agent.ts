@@ -8,6 +8,7 @@ import { createEvent, typeMatches, type CloudEvent, type EventInput } from '../b
 import { loadConfig } from '../config/load-config.ts';
 import { createError } from '../errors/errors.ts';
 import type { GitHubPort } from '../github/github-port.ts';
+import type { Identity } from '../identity/create-identity.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
 import { createLogger } from '../log/logger.ts';
 import { createMetrics } from '../metrics/metrics.ts';
@@ -32,6 +33,8 @@ export interface TestAgentOptions {
   llm?: LlmClient | undefined;
   /** GitHub as the agent sees it (`ctx.github`): a port onto a test double. */
   github?: GitHubPort | undefined;
+  /** The platform's identity over the agent's store (`ctx.identity`); none by default. */
+  identity?: (store: Store) => Promise<Identity>;
   /** Settings as environment variables (SUPPORT_REPO, APP_ID …, and agents' own, WOWSEARCH_* …), over the test defaults. */
   env?: Record<string, string>;
   /**
@@ -84,7 +87,7 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
       ...(await migrationDirs(platformRoot)),
       ...hosted.map((id) => join(opts.agentsDir, id, 'migrations')),
     ],
-  }).then(() =>
+  }).then(async () =>
     createAgentHost({
       config,
       bus,
@@ -95,6 +98,7 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
       ids: hosted,
       llm: opts.llm,
       github: opts.github,
+      identity: await opts.identity?.(store),
       // Agents' own settings (WOWSEARCH_* …) come from the test's env only, never the shell's.
       env: opts.env ?? {},
     }),

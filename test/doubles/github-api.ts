@@ -203,7 +203,8 @@ export function createGitHubDouble(): GitHubDouble {
   const respond = async (url: URL, init: RequestInit | undefined): Promise<Response> => {
     const method = (init?.method ?? 'GET').toUpperCase();
     const body = typeof init?.body === 'string' && init.body !== '' ? (JSON.parse(init.body) as unknown) : undefined;
-    const trouble = troubleFor(`${method} ${matchOperation(method, url.pathname)?.route ?? url.pathname}`);
+    // An operation's route names its method already ("POST /repos/{owner}/{repo}/issues").
+    const trouble = troubleFor(matchOperation(method, url.pathname)?.route ?? `${method} ${url.pathname}`);
     if (trouble !== undefined) {
       const match = matchOperation(method, url.pathname);
       if (match !== undefined)

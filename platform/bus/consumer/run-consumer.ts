@@ -170,7 +170,12 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
       const given = error.data?.reason;
       const reason = typeof given === 'string' ? given : 'unknown';
       await port.deadLetter(entry, error, 0, securityDeadLetters);
-      opts.observer.refused(opts.group, topic, reason);
+      const signedBy = error.data?.signedBy;
+      opts.observer.refused(opts.group, topic, reason, {
+        type: event.type,
+        source: event.source,
+        ...(typeof signedBy === 'string' ? { signedBy } : {}),
+      });
       log.warn({ entryId, type: event.type, source: event.source, reason, err: error }, 'message refused');
       const { replyto, correlationid } = event;
       if (opts.answersRequests && replyto !== undefined && correlationid !== undefined)

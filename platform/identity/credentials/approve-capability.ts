@@ -1,4 +1,4 @@
-import { capabilityPattern } from '../../agent/capabilities.ts';
+import { capabilityForms, capabilityPattern } from '../../agent/capabilities.ts';
 import type { Subject } from '../did/did-web.ts';
 import { createError } from '../errors.ts';
 import type { IdentityContext } from '../identity-context.ts';
@@ -27,9 +27,7 @@ export async function approveCapability(
     createError('WOW_ERR_CAPABILITY_APPROVAL', { capability: capability.slice(0, 80), agent: agentId, problem });
   if (agentId === 'platform') throw fail('the platform holds no capability credentials; approve for an agent');
   if (capability.length > 100 || !capabilityPattern.test(capability))
-    throw fail(
-      'expected a capability as agent.yml writes it: github:<permission>:read|write, llm:complete, store:read|write',
-    );
+    throw fail(`expected a capability as agent.yml writes it: ${capabilityForms}`);
   if (!loginPattern.test(opts.by)) throw fail("--by must be the approver's GitHub login");
   const reason = (opts.reason ?? '').trim();
   if (reason.length > maxReason) throw fail(`the reason is longer than ${maxReason} characters`);

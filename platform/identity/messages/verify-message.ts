@@ -208,11 +208,13 @@ export function createMessageVerifier(
   };
 
   return async (event, at) => {
-    const refuse = (reason: MessageRefusal, problem: string) =>
+    // `signedBy`: the agent whose verified signature sent what it may not send, so the
+    // violation is its own doing (a replay or a forged envelope is someone else's).
+    const refuse = (reason: MessageRefusal, problem: string, signedBy?: string) =>
       createError(
         'WOW_ERR_MESSAGE_REFUSED',
         { eventId: event.id.slice(0, 80), type: event.type, source: event.source.slice(0, 120), reason, problem },
-        { data: { reason, group: at.group, entryId: at.entryId } },
+        { data: { reason, group: at.group, entryId: at.entryId, ...(signedBy === undefined ? {} : { signedBy }) } },
       );
     if (event.signature === undefined) throw refuse('unsigned', 'it carries no signature');
     const parsed = event.signature.length <= maxSignatureLength ? parseSignature(event.signature) : undefined;
@@ -248,11 +250,12 @@ export function createMessageVerifier(
         throw refuse('undeclared', `the platform does not send ${event.type}`);
     } else {
       const state = (await haltedNow()).get(signer);
-      if (state !== undefined) throw refuse(state, `${signer} is ${state}`);
+      if (state !== undefined) throw refuse(state, `${signer} is ${state}`, signer);
       const declared = await emitsOf(signer);
-      if (declared === undefined) throw refuse('no_credential', `${signer} holds no live capability credential`);
+      if (declared === undefined)
+        throw refuse('no_credential', `${signer} holds no live capability credential`, signer);
       if (!declared.includes(event.type))
-        throw refuse('undeclared', `${signer}'s credential does not let it emit ${event.type}`);
+        throw refuse('undeclared', `${signer}'s credential does not let it emit ${event.type}`, signer);
     }
     const ttlMs = (exp + skewSeconds) * 1000 - clock().getTime() + replayMarginMs;
     if (!(await opts.replay.claim(at.group, jti, at.entryId, ttlMs)))
