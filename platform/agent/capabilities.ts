@@ -1,12 +1,14 @@
 /**
  * What an agent's `capabilities` (agent.yml) let it do, read once per agent. The context
  * gives an agent only these: GitHub through tokens limited to the permissions it declares,
- * the model only with `llm:complete`. Anything else it calls fails with a named error.
+ * the model only with `llm:complete`, the store as its own PostgreSQL role with `store:*`. Anything else it calls fails with a named error.
  */
 export interface Grants {
   /** GitHub App permissions, e.g. { issues: 'write' }; empty: no GitHub at all. */
   github: Record<string, 'read' | 'write'>;
   llm: boolean;
+  /** `ctx.store`: none, SELECT, or SELECT/INSERT/UPDATE/DELETE on the agent's tables (store:write includes read). */
+  store: 'none' | 'read' | 'write';
 }
 
 /** The forms a capability takes; the manifest's schema refuses any other. */
@@ -21,5 +23,6 @@ export function grantsOf(capabilities: readonly string[]): Grants {
     if (level === 'write' || github[permission] === undefined)
       github[permission] = level === 'write' ? 'write' : 'read';
   }
-  return { github, llm: capabilities.includes('llm:complete') };
+  const store = capabilities.includes('store:write') ? 'write' : capabilities.includes('store:read') ? 'read' : 'none';
+  return { github, llm: capabilities.includes('llm:complete'), store };
 }

@@ -44,6 +44,10 @@ const rendered = [
   '',
   'invoice_matches - one row per invoice and its payment',
   '',
+  '### Data it uses elsewhere',
+  '',
+  '_No response_',
+  '',
   '### Capabilities it needs',
   '',
   '- [X] github:issues:write',
@@ -90,7 +94,7 @@ describe('the New-agent issue form', () => {
     expect(form.name).not.toBe('');
     expect(form.description).not.toBe('');
     const inputs = form.body.filter((e) => e.type !== 'markdown');
-    expect(inputs).toHaveLength(11);
+    expect(inputs).toHaveLength(12);
     expect(new Set(inputs.map((e) => e.id)).size).toBe(inputs.length);
     expect(new Set(inputs.map((e) => e.attributes.label)).size).toBe(inputs.length);
     for (const e of form.body) expect(['markdown', 'input', 'textarea', 'dropdown', 'checkboxes']).toContain(e.type);
@@ -143,7 +147,7 @@ describe('parsing a rendered issue body', () => {
       .replace(/\r\n/g, '\n')
       .replace('### Data it stores\n\ninvoice_matches - one row per invoice and its payment\n\n', '')
       .replace('within 1 minute', 'within 1 minute, best effort')
-      .replace('_No response_', 'None')
+      .replace('_No response_\n\n### Service', 'None\n\n### Service')
       .replace('Then it emits invoice.match.found', 'Then it emits invoice.match.found\n```');
     const { answers, missingSections } = parseIssueBody(body, q);
     expect(missingSections).toEqual(['stores']);
@@ -166,6 +170,7 @@ describe('validating the answers', () => {
         wakesOn: ['github.issues.opened', 'vision.review.completed'],
         emits: ['invoice.match.found', 'invoice.match.missing'],
         stores: [{ table: 'invoice_matches', about: 'one row per invoice and its payment' }],
+        uses: [],
         capabilities: ['github:issues:write', 'llm:complete'],
         dependsOn: [],
         serviceLevel: 'within 1 minute',
@@ -178,6 +183,37 @@ describe('validating the answers', () => {
         ],
       },
     });
+  });
+
+  it('takes the tables it uses elsewhere only as names, never its own, writing them only with store:write', () => {
+    const answer = (uses: string, capabilities = '- [x] llm:complete') =>
+      validateAnswers(
+        parseIssueBody(
+          rendered
+            .replace('### Data it uses elsewhere\r\n\r\n_No response_', `### Data it uses elsewhere\r\n\r\n${uses}`)
+            .replace('- [x] llm:complete', capabilities),
+          q,
+        ).answers,
+        q,
+        facts,
+      );
+    const problems = (result: ReturnType<typeof answer>) =>
+      'problems' in result ? result.problems.map((p) => `${p.label}: ${p.message}`) : [];
+    expect(problems(answer('support_tickets - to read'))).toEqual([
+      'Data it uses elsewhere: "support_tickets" is read from the database: tick store:read under "Capabilities it needs".',
+    ]);
+    expect(
+      problems(answer('support_tickets:write - answers\r\ninvoice_matches\r\nDrop Table', '- [x] store:read')),
+    ).toEqual([
+      'Data it uses elsewhere: "support_tickets:write" changes a table: tick store:write under "Capabilities it needs".',
+      'Data it uses elsewhere: "invoice_matches" is one of the tables it stores, which it may use already.',
+      'Data it uses elsewhere: "Drop Table" is not a table name: use snake_case, with ":write" to change it, e.g. "support_tickets:write".',
+    ]);
+    const valid = answer('support_tickets:write - answers them\r\nsupport_customers', '- [x] store:write');
+    expect('request' in valid ? valid.request.uses : valid.problems).toEqual([
+      { table: 'support_tickets:write', about: 'answers them' },
+      { table: 'support_customers', about: undefined },
+    ]);
   });
 
   it('lists every problem at once, each naming its question and what to write instead', () => {
