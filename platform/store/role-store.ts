@@ -49,12 +49,15 @@ function roleTransaction(raw: PgQueryable, role: string, guard: RoleStoreOptions
   };
   const view: PgQueryable = {
     query: (text, values) =>
-      state.serial(async () => {
-        // `set local`: the role ends with the transaction, so a pooled connection never keeps it.
-        if (!state.inRole) await raw.query(state.setRole);
-        state.inRole = true;
-        return guard(() => raw.query(text, values));
-      }),
+      state.serial(() =>
+        // Guarded from the first statement: a refusal comes before anything reaches the server.
+        guard(async () => {
+          // `set local`: the role ends with the transaction, so a pooled connection never keeps it.
+          if (!state.inRole) await raw.query(state.setRole);
+          state.inRole = true;
+          return raw.query(text, values);
+        }),
+      ),
   };
   transactions.set(view, state);
   return view;
@@ -89,12 +92,18 @@ export function createRoleStore(base: Store, opts: RoleStoreOptions): RoleStore 
     transaction: own,
     async session(fn) {
       return base.session(async (conn) => {
-        // A session may open transactions of its own, so the role is the session's for its duration.
-        await conn.query(`set role ${quoteIdent(role)}`);
+        // A session may open transactions of its own, so the role is the session's until it ends.
+        let inRole = false;
+        const query: PgQueryable['query'] = (text, values) =>
+          guard(async () => {
+            if (!inRole) await conn.query(`set role ${quoteIdent(role)}`);
+            inRole = true;
+            return conn.query(text, values);
+          });
         try {
-          return await fn({ query: (text, values) => guard(() => conn.query(text, values)) });
+          return await fn({ query });
         } finally {
-          await conn.query('reset role');
+          if (inRole) await conn.query('reset role');
         }
       });
     },

@@ -128,10 +128,17 @@ export function describeStoreRolesContract(name: string, makeStore: () => Promis
 
     it('refuses every statement of an agent without a store capability, before it runs', async () => {
       violations.length = 0;
-      const err = await refusal(storeOf(nobody).query('select 1'));
-      expect(isWowError(err, 'WOW_ERR_CAPABILITY_MISSING'), err.message).toBe(true);
-      expect(err.message).toContain('Agent "role-nobody" used the store');
-      expect(violations).toEqual(['capability_missing']);
+      const notes = storeOf(nobody);
+      for (const run of [
+        notes.query('select 1'),
+        notes.transaction((tx) => tx.query('select 1')),
+        notes.session((conn) => conn.query('select 1')),
+      ]) {
+        const err = await refusal(run);
+        expect(isWowError(err, 'WOW_ERR_CAPABILITY_MISSING'), err.message).toBe(true);
+        expect(err.message).toContain('Agent "role-nobody" used the store');
+      }
+      expect(violations).toEqual(['capability_missing', 'capability_missing', 'capability_missing']);
     });
 
     it('leaves no pooled connection in an agent role, after a refusal as after success', async () => {
