@@ -1,7 +1,8 @@
 /**
  * What an agent's `capabilities` (agent.yml) let it do, read once per agent. The context
  * gives an agent only these: GitHub through tokens limited to the permissions it declares,
- * the model only with `llm:complete`, the store as its own PostgreSQL role with `store:*`. Anything else it calls fails with a named error.
+ * the model only with `llm:complete`, the store as its own PostgreSQL role with `store:*`.
+ * Anything else it calls fails with a named error.
  */
 export interface Grants {
   /** GitHub App permissions, e.g. { issues: 'write' }; empty: no GitHub at all. */

@@ -53,6 +53,7 @@ const rendered = [
   '- [X] github:issues:write',
   '- [ ] github:contents:write',
   '- [x] llm:complete',
+  '- [x] store:write',
   '',
   '### Agents it depends on',
   '',
@@ -116,7 +117,7 @@ describe('parsing a rendered issue body', () => {
       'wakes-on': 'github.issues.opened, vision.review.completed',
       emits: 'invoice.match.found\ninvoice.match.missing',
       stores: 'invoice_matches - one row per invoice and its payment',
-      capabilities: ['github:issues:write', 'llm:complete'],
+      capabilities: ['github:issues:write', 'llm:complete', 'store:write'],
       'service-level': ['within 1 minute'],
       acceptance: 'Given an unpaid invoice\nWhen a payment with its number arrives\nThen it emits invoice.match.found',
     });
@@ -171,7 +172,7 @@ describe('validating the answers', () => {
         emits: ['invoice.match.found', 'invoice.match.missing'],
         stores: [{ table: 'invoice_matches', about: 'one row per invoice and its payment' }],
         uses: [],
-        capabilities: ['github:issues:write', 'llm:complete'],
+        capabilities: ['github:issues:write', 'llm:complete', 'store:write'],
         dependsOn: [],
         serviceLevel: 'within 1 minute',
         acceptance: [
@@ -186,12 +187,12 @@ describe('validating the answers', () => {
   });
 
   it('takes the tables it uses elsewhere only as names, never its own, writing them only with store:write', () => {
-    const answer = (uses: string, capabilities = '- [x] llm:complete') =>
+    const answer = (uses: string, capabilities: string) =>
       validateAnswers(
         parseIssueBody(
           rendered
             .replace('### Data it uses elsewhere\r\n\r\n_No response_', `### Data it uses elsewhere\r\n\r\n${uses}`)
-            .replace('- [x] llm:complete', capabilities),
+            .replace('- [x] store:write', capabilities),
           q,
         ).answers,
         q,
@@ -199,12 +200,14 @@ describe('validating the answers', () => {
       );
     const problems = (result: ReturnType<typeof answer>) =>
       'problems' in result ? result.problems.map((p) => `${p.label}: ${p.message}`) : [];
-    expect(problems(answer('support_tickets - to read'))).toEqual([
+    expect(problems(answer('support_tickets - to read', '- [ ] store:write'))).toEqual([
+      'Capabilities it needs: has no store:write, which the tables under "Data it stores" need: tick it.',
       'Data it uses elsewhere: "support_tickets" is read from the database: tick store:read under "Capabilities it needs".',
     ]);
     expect(
       problems(answer('support_tickets:write - answers\r\ninvoice_matches\r\nDrop Table', '- [x] store:read')),
     ).toEqual([
+      'Capabilities it needs: has no store:write, which the tables under "Data it stores" need: tick it.',
       'Data it uses elsewhere: "support_tickets:write" changes a table: tick store:write under "Capabilities it needs".',
       'Data it uses elsewhere: "invoice_matches" is one of the tables it stores, which it may use already.',
       'Data it uses elsewhere: "Drop Table" is not a table name: use snake_case, with ":write" to change it, e.g. "support_tickets:write".',

@@ -183,6 +183,9 @@ export function validateAnswers(
       problem('stores', `${quote(s.table)} is not a table name: use snake_case, e.g. "invoice_matches".`);
   const uses = described('uses');
   const capabilities = (answers.capabilities as string[] | undefined) ?? [];
+  // The generated agent records what it handles in its tables, as its own database role.
+  if (stores.length > 0 && !capabilities.includes('store:write'))
+    problem('capabilities', 'has no store:write, which the tables under "Data it stores" need: tick it.');
   for (const u of uses) {
     const [name = '', level] = u.table.split(':');
     if (!table.test(name) || (level !== undefined && level !== 'write'))
