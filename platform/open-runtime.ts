@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { ScheduleRunner } from './agent/run-schedules.ts';
 import { lastBackupAt, scheduleBackups } from './backup/schedule-backups.ts';
 import type { Bus, BusObserver, MessageGuard } from './bus/bus.ts';
@@ -12,7 +13,7 @@ import { openMessageGuard } from './open-message-guard.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox/create-outbox-relay.ts';
 import { createStore } from './store/create-store.ts';
 import { listAgents } from './registry/list-agents.ts';
-import { migrate } from './store/migrate.ts';
+import { migrate, migrationDirs, platformRoot } from './store/migrate.ts';
 import type { Store } from './store/store.ts';
 
 /** The shared parts every process of the platform runs on, opened together and closed together. */
@@ -72,7 +73,12 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   // Two runtimes on one embedded database would each have their own in-process bus: refused.
   const store = await openStore(config, log, { exclusive: true });
   try {
-    await migrate(store, { log });
+    // The agents it runs may live outside the checkout (AGENTS_DIR): their tables too, so their roles can be granted them.
+    const dirs = [
+      ...(await migrationDirs(platformRoot)),
+      ...(await migrationDirs(platformRoot, resolve(config.agents.dir))),
+    ];
+    await migrate(store, { log, dirs: [...new Set(dirs)] });
     const identity = await createIdentity({ settings: config.identity, store, log });
     const metrics = createMetrics();
     const signing = await openMessageGuard(config, identity);

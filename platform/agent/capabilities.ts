@@ -1,7 +1,8 @@
 /**
  * What an agent's `capabilities` (agent.yml) let it do, read once per agent. The context
  * gives an agent only these: GitHub through tokens limited to the permissions it declares,
- * the model only with `llm:complete`, identity changes only with `identity:*:write`.
+ * the model only with `llm:complete`, the store as its own PostgreSQL role with `store:*`,
+ * identity changes only with `identity:*:write`.
  * Anything else it calls fails with a named error.
  */
 export interface Grants {
@@ -12,6 +13,8 @@ export interface Grants {
   lifecycle: boolean;
   /** Record approvals of capabilities beyond a tier (`identity:approvals:write`). */
   approvals: boolean;
+  /** `ctx.store`: none, SELECT, or SELECT/INSERT/UPDATE/DELETE on the agent's tables (store:write includes read). */
+  store: 'none' | 'read' | 'write';
 }
 
 /** The forms a capability takes; the manifest's schema refuses any other. */
@@ -31,9 +34,11 @@ export function grantsOf(capabilities: readonly string[]): Grants {
     if (level === 'write' || github[permission] === undefined)
       github[permission] = level === 'write' ? 'write' : 'read';
   }
+  const store = capabilities.includes('store:write') ? 'write' : capabilities.includes('store:read') ? 'read' : 'none';
   return {
     github,
     llm: capabilities.includes('llm:complete'),
+    store,
     lifecycle: capabilities.includes('identity:lifecycle:write'),
     approvals: capabilities.includes('identity:approvals:write'),
   };

@@ -8,6 +8,7 @@ import type { GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
 import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import { listAgents } from '../registry/list-agents.ts';
+import { asPlatform, type RoleStore } from '../store/role-store.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 import type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent-context.ts';
 import type { AgentIdentity } from './grant-identity.ts';
@@ -18,7 +19,10 @@ export interface AgentServices {
   manifest: AgentManifest;
   config: Config;
   bus: Bus;
-  store: Store;
+  /** The agent's `ctx.store`: its own role (createAgentStore). */
+  store: RoleStore;
+  /** The platform's store, unrestricted, for what the platform does for the agent (`once`, `agents`). */
+  platformStore: Store;
   log: Logger;
   metrics: Metrics;
   github?: GitHubPort | undefined;
@@ -95,7 +99,7 @@ function createContextBase<Settings>(
     identity: s.identity,
     clock: () => new Date(),
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
-    agents: (db = s.store) => listAgents(db, { heartbeatTimeoutMs }),
+    agents: (db = s.platformStore) => asPlatform(db, (platform) => listAgents(platform, { heartbeatTimeoutMs })),
     emit: emitter(s, parent),
     async request(input, opts = {}) {
       // Declared like an event, so the host knows whom to keep running while this awaits an answer.
@@ -106,7 +110,8 @@ function createContextBase<Settings>(
       );
     },
     async once(key, effect) {
-      return (await runOnce(s.store, manifest.id, key, effect)).result;
+      // The key is the platform's to record; the effect is the agent's, in the same transaction.
+      return (await runOnce(s.platformStore, manifest.id, key, (tx) => s.store.within(tx, effect))).result;
     },
   };
 }

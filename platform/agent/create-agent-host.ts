@@ -34,8 +34,10 @@ import {
   type AgentServices,
 } from './create-agent-context.ts';
 import type { AgentDefinition, EventHandler } from './define-agent.ts';
+import { createAgentStore } from './create-agent-store.ts';
 import { grantServices } from './grant-capabilities.ts';
 import { grantIdentity } from './grant-identity.ts';
+import { provisionAgentRole } from './provision-agent-role.ts';
 import { checkInterval, loadAgentDefinition } from './load-agent-definition.ts';
 import { loadManifests } from './load-manifests.ts';
 import { createScheduleRunner, type ScheduleRunner } from './run-schedules.ts';
@@ -136,7 +138,8 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     manifest,
     config,
     bus,
-    store,
+    store: createAgentStore(store, { manifest, metrics }),
+    platformStore: store,
     metrics,
     ...grantServices(manifest, { github: opts.github, llm, metrics }, withheld),
     identity: grantIdentity(manifest, opts.identity, metrics, withheld),
@@ -229,6 +232,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
 
   const startAgent = async (agent: HostedAgent) => {
     const { manifest } = agent.services;
+    await provisionAgentRole(store, manifest);
     await registerAgent(store, manifest);
     await registerInstance(store, manifest.id, instanceId, agent.treeHash);
     const { definition } = agent;

@@ -43,6 +43,18 @@ export const manifestSchema = z.strictObject({
     .default([]),
   capabilities: z.array(z.string().regex(capabilityPattern, { error: `expected ${capabilityForms}` })).default([]),
   stores: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a table name in snake_case' })).default([]),
+  /**
+   * Tables and views the agent reaches beyond its own `stores`: a domain's tables, another
+   * agent's, the platform's shared registry. `name` reads; `name:write` also writes (with
+   * `store:write`). Its store role is granted exactly these (platform/agent/provision-agent-role.ts).
+   */
+  uses: z
+    .array(
+      z.string().regex(/^[a-z_][a-z0-9_]*(:write)?$/, {
+        error: 'expected a table or view name in snake_case, with ":write" to write it, e.g. "support_tickets:write"',
+      }),
+    )
+    .default([]),
   concurrency: z.int({ error: 'expected an integer from 1 to 1000' }).min(1).max(1000).optional(),
   ordered: z.boolean({ error: 'expected true or false' }).default(false),
   maxAttempts: z.int({ error: 'expected an integer from 1 to 100' }).min(1).max(100).optional(),

@@ -21,6 +21,11 @@ export const errors = defineErrors({
     retryable: false,
     status: 500,
   },
+  WOW_ERR_AGENT_USES: {
+    message: 'Agent "{id}": agent.yml `uses` names {table}, which {problem}. Remove it from `uses`, or {fix}.',
+    retryable: false,
+    status: 500,
+  },
   WOW_ERR_DOMAIN_INVALID: {
     message: '{count} problem(s) in domain declarations (domains/<name>/domain.yml):{problems}',
     retryable: false,
@@ -86,6 +91,12 @@ export const errors = defineErrors({
       'PostgreSQL at {location} is unreachable: {reason}. Start it, or unset DATABASE_URL to use the embedded database.',
     retryable: true,
     status: 503,
+  },
+  WOW_ERR_STORE_FORBIDDEN: {
+    message:
+      'Agent "{agent}" was refused by the store: {reason}. Its role may use only its `stores` ({access}) and what `uses` declares: add the table to `uses` in its agent.yml (":write" to change it, with "store:write"), or reach it through the agent that owns it.',
+    retryable: false,
+    status: 403,
   },
   WOW_ERR_STORE_LOCKED: {
     message:

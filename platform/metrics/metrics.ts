@@ -11,7 +11,8 @@ export interface HttpObserver {
 /**
  * Refusals that say someone tried what they may not, counted by kind (a closed list, so
  * labels stay few): a webhook whose signature fails, a ticket API call with an unknown or
- * revoked key, an agent emitting an event its manifest does not declare.
+ * revoked key, an agent emitting an event its manifest does not declare or touching a table its
+ * role may not.
  */
 export const securityViolationKinds = [
   'webhook_signature',
@@ -19,6 +20,7 @@ export const securityViolationKinds = [
   'undeclared_event',
   'capability_missing',
   'message_refused',
+  'store_forbidden',
 ] as const;
 export type SecurityViolationKind = (typeof securityViolationKinds)[number];
 

@@ -1,5 +1,6 @@
 import { assertEventValid, type CloudEvent } from '../bus/envelope.ts';
 import { readSql } from '../store/read-sql.ts';
+import { asPlatform } from '../store/role-store.ts';
 import type { PgQueryable } from '../store/store.ts';
 
 const insertSql = readSql(import.meta.url, 'insert-outbox-event');
@@ -7,7 +8,10 @@ const insertSql = readSql(import.meta.url, 'insert-outbox-event');
 /**
  * Writes `event` in the caller's transaction: it reaches the bus exactly when the
  * transaction commits, and never when it rolls back. Trace context is kept as written.
+ * An agent's transaction writes it as the platform: no agent role may write the outbox,
+ * where an event of any source would be relayed.
  */
 export async function enqueueOutbox(tx: PgQueryable, event: CloudEvent): Promise<void> {
-  await tx.query(insertSql, [JSON.stringify(assertEventValid(event))]);
+  const json = JSON.stringify(assertEventValid(event));
+  await asPlatform(tx, (db) => db.query(insertSql, [json]));
 }

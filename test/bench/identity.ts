@@ -178,6 +178,7 @@ function release(): AgentRelease {
       emits: ['bench.load.tick', 'bench.latency.tick'],
       capabilities: [],
       stores: [],
+      uses: [],
       ordered: false,
       tier: 'Platform CoE',
     },

@@ -47,6 +47,7 @@ const benign: AgentRequest = {
   wakesOn: ['github.push'],
   emits: ['plain.thing.done'],
   stores: [{ table: 'plain_rows', about: 'one row per push' }],
+  uses: [{ table: 'support_tickets:write', about: 'answers them' }],
   capabilities: ['store:write'],
   dependsOn: ['wowvision'],
   serviceLevel: 'within 1 minute',
@@ -67,6 +68,7 @@ function hostileRequest(text: string): AgentRequest {
     wakesOn: [text],
     emits: [text],
     stores: [{ table: text, about: text }],
+    uses: [{ table: text, about: text }],
     capabilities: [text],
     dependsOn: [text],
     serviceLevel: text,
@@ -140,6 +142,7 @@ describe('every template, rendered with hostile answers in every field', () => {
             emits: [text],
             capabilities: [text],
             stores: [text],
+            uses: [text],
           });
         },
       );

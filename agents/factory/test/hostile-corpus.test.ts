@@ -30,11 +30,11 @@ const refused = hostileTexts.filter((t) => !t.legitimate);
 const legitimate = hostileTexts.filter((t) => t.legitimate);
 
 /** The fields that take text, each holding `text`: every one must be refused, by name. */
-const textFields = ['agent-id', 'name', 'purpose', 'wakes-on', 'emits', 'stores', 'depends-on', 'acceptance'];
+const textFields = ['agent-id', 'name', 'purpose', 'wakes-on', 'emits', 'stores', 'uses', 'depends-on', 'acceptance'];
 const everywhere = (text: string): Answers => ({
   ...Object.fromEntries(textFields.map((id) => [id, text])),
   tier: 'Platform CoE',
-  capabilities: ['github:contents:read'],
+  capabilities: ['github:contents:read', 'store:write'],
   'service-level': 'within 1 minute',
   acceptance: `Given ${text}\nWhen ${text}\nThen ${text}`,
 });
@@ -48,7 +48,7 @@ const freeText = (id: string, text: string): Answers => ({
   'wakes-on': 'github.pull_request.closed',
   emits: 'corpus.entry.drafted',
   stores: `corpus_entries - ${text}`,
-  capabilities: ['github:contents:read'],
+  capabilities: ['github:contents:read', 'store:write'],
   'service-level': 'within 1 minute',
   acceptance: `Given ${text}\nWhen ${text}\nThen it emits corpus.entry.drafted`,
 });

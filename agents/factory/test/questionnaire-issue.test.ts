@@ -119,6 +119,8 @@ describe('the Factory on questionnaire issues', () => {
     });
     expect(github.comments).toHaveLength(1);
     expect(github.comments[0]?.body).toContain('### The questionnaire for `release-notes` is valid');
+    // An approver sees what its database role would reach beyond its own tables: here nothing.
+    expect(github.comments[0]?.body).toContain('| uses | – |');
     expect(github.callsTo('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}')).toHaveLength(2);
     expect(github.violations).toEqual([]);
   });

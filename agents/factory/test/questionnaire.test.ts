@@ -44,11 +44,16 @@ const rendered = [
   '',
   'invoice_matches - one row per invoice and its payment',
   '',
+  '### Data it uses elsewhere',
+  '',
+  '_No response_',
+  '',
   '### Capabilities it needs',
   '',
   '- [X] github:issues:write',
   '- [ ] github:contents:write',
   '- [x] llm:complete',
+  '- [x] store:write',
   '',
   '### Agents it depends on',
   '',
@@ -90,7 +95,7 @@ describe('the New-agent issue form', () => {
     expect(form.name).not.toBe('');
     expect(form.description).not.toBe('');
     const inputs = form.body.filter((e) => e.type !== 'markdown');
-    expect(inputs).toHaveLength(11);
+    expect(inputs).toHaveLength(12);
     expect(new Set(inputs.map((e) => e.id)).size).toBe(inputs.length);
     expect(new Set(inputs.map((e) => e.attributes.label)).size).toBe(inputs.length);
     for (const e of form.body) expect(['markdown', 'input', 'textarea', 'dropdown', 'checkboxes']).toContain(e.type);
@@ -112,7 +117,7 @@ describe('parsing a rendered issue body', () => {
       'wakes-on': 'github.issues.opened, vision.review.completed',
       emits: 'invoice.match.found\ninvoice.match.missing',
       stores: 'invoice_matches - one row per invoice and its payment',
-      capabilities: ['github:issues:write', 'llm:complete'],
+      capabilities: ['github:issues:write', 'llm:complete', 'store:write'],
       'service-level': ['within 1 minute'],
       acceptance: 'Given an unpaid invoice\nWhen a payment with its number arrives\nThen it emits invoice.match.found',
     });
@@ -143,7 +148,7 @@ describe('parsing a rendered issue body', () => {
       .replace(/\r\n/g, '\n')
       .replace('### Data it stores\n\ninvoice_matches - one row per invoice and its payment\n\n', '')
       .replace('within 1 minute', 'within 1 minute, best effort')
-      .replace('_No response_', 'None')
+      .replace('_No response_\n\n### Service', 'None\n\n### Service')
       .replace('Then it emits invoice.match.found', 'Then it emits invoice.match.found\n```');
     const { answers, missingSections } = parseIssueBody(body, q);
     expect(missingSections).toEqual(['stores']);
@@ -166,7 +171,8 @@ describe('validating the answers', () => {
         wakesOn: ['github.issues.opened', 'vision.review.completed'],
         emits: ['invoice.match.found', 'invoice.match.missing'],
         stores: [{ table: 'invoice_matches', about: 'one row per invoice and its payment' }],
-        capabilities: ['github:issues:write', 'llm:complete'],
+        uses: [],
+        capabilities: ['github:issues:write', 'llm:complete', 'store:write'],
         dependsOn: [],
         serviceLevel: 'within 1 minute',
         acceptance: [
@@ -178,6 +184,39 @@ describe('validating the answers', () => {
         ],
       },
     });
+  });
+
+  it('takes the tables it uses elsewhere only as names, never its own, writing them only with store:write', () => {
+    const answer = (uses: string, capabilities: string) =>
+      validateAnswers(
+        parseIssueBody(
+          rendered
+            .replace('### Data it uses elsewhere\r\n\r\n_No response_', `### Data it uses elsewhere\r\n\r\n${uses}`)
+            .replace('- [x] store:write', capabilities),
+          q,
+        ).answers,
+        q,
+        facts,
+      );
+    const problems = (result: ReturnType<typeof answer>) =>
+      'problems' in result ? result.problems.map((p) => `${p.label}: ${p.message}`) : [];
+    expect(problems(answer('support_tickets - to read', '- [ ] store:write'))).toEqual([
+      'Capabilities it needs: has no store:write, which the tables under "Data it stores" need: tick it.',
+      'Data it uses elsewhere: "support_tickets" is read from the database: tick store:read under "Capabilities it needs".',
+    ]);
+    expect(
+      problems(answer('support_tickets:write - answers\r\ninvoice_matches\r\nDrop Table', '- [x] store:read')),
+    ).toEqual([
+      'Capabilities it needs: has no store:write, which the tables under "Data it stores" need: tick it.',
+      'Data it uses elsewhere: "support_tickets:write" changes a table: tick store:write under "Capabilities it needs".',
+      'Data it uses elsewhere: "invoice_matches" is one of the tables it stores, which it may use already.',
+      'Data it uses elsewhere: "Drop Table" is not a table name: use snake_case, with ":write" to change it, e.g. "support_tickets:write".',
+    ]);
+    const valid = answer('support_tickets:write - answers them\r\nsupport_customers', '- [x] store:write');
+    expect('request' in valid ? valid.request.uses : valid.problems).toEqual([
+      { table: 'support_tickets:write', about: 'answers them' },
+      { table: 'support_customers', about: undefined },
+    ]);
   });
 
   it('lists every problem at once, each naming its question and what to write instead', () => {

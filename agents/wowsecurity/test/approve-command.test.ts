@@ -92,6 +92,7 @@ describe.each(storeBackends('wowsecurity-approve'))('/approve comments on $name'
         emits: [],
         capabilities: ['github:contents:write', 'github:issues:write', 'llm:complete'],
         stores: [],
+        uses: [],
         ordered: false,
         tier: 'Marketing' as const,
       },

@@ -52,6 +52,7 @@ const release = (id: string): AgentRelease => ({
     emits: [],
     capabilities: [],
     stores: [],
+    uses: [],
     ordered: false,
     tier: 'Platform CoE',
   },

@@ -71,6 +71,7 @@ beforeAll(async () => {
       emits: [],
       capabilities: ['github:contents:write', 'llm:complete'],
       stores: [],
+      uses: [],
       ordered: false,
       tier: 'Marketing' as const,
     },

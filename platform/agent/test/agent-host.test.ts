@@ -10,7 +10,7 @@ import { createMetrics, type Metrics } from '../../metrics/metrics.ts';
 import { changeLifecycle } from '../../identity/lifecycle/agent-lifecycle.ts';
 import { listAgents } from '../../registry/list-agents.ts';
 import { createStore } from '../../store/create-store.ts';
-import { migrate } from '../../store/migrate.ts';
+import { migrate, migrationDirs, platformRoot } from '../../store/migrate.ts';
 import type { Store } from '../../store/store.ts';
 import { eventually, quietLog, testBusDefaults } from '../../testing/index.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
@@ -44,7 +44,9 @@ async function startHost(ids?: string[]): Promise<Running> {
   const schema = uniqueName('host');
   schemas.push(schema);
   const store = await createStore({ url: testDatabaseUrl, dataDir: '.data', poolMax: 5, schema, log: quietLog });
-  await migrate(store, { log: quietLog });
+  // The checkout's migrations, and the fixture agents' own tables.
+  const dirs = [...(await migrationDirs(platformRoot)), ...(await migrationDirs(platformRoot, agentsDir))];
+  await migrate(store, { log: quietLog, dirs });
   const bus = await createBus({ streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog, claimIntervalMs: 50 });
   const metrics = createMetrics({ defaultMetrics: false });
   const host = await createAgentHost({

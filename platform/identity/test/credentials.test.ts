@@ -36,6 +36,7 @@ function release(
       emits: manifest.emits ?? [],
       capabilities: manifest.capabilities ?? [],
       stores: manifest.stores ?? [],
+      uses: [],
       ordered: false,
       ...(manifest.tier === undefined ? {} : { tier: manifest.tier }),
     },

@@ -40,6 +40,7 @@ const release: AgentRelease = {
     emits: ['test.mail.sent'],
     capabilities: [],
     stores: [],
+    uses: [],
     ordered: false,
     tier: 'Platform CoE',
   },

@@ -49,6 +49,7 @@ function release(agentId: string, emits: string[]): AgentRelease {
       emits,
       capabilities: [],
       stores: [],
+      uses: [],
       ordered: false,
       tier: 'Platform CoE',
     },

@@ -61,6 +61,8 @@ export function acceptedComment(request: AgentRequest): string {
     row('wakes on', codes(request.wakesOn)),
     row('emits', codes(request.emits)),
     row('stores', codes(request.stores.map((s) => s.table))),
+    // What its database role is granted beyond its own tables: an approver sees it before approving.
+    row('uses', codes(request.uses.map((u) => u.table))),
     row('capabilities', codes(request.capabilities)),
     row('depends on', markdownInline(request.dependsOn.join(', '))),
     row('service level', markdownInline(request.serviceLevel)),

@@ -29,6 +29,8 @@ export interface AgentRequest {
   wakesOn: string[];
   emits: string[];
   stores: { table: string; about: string | undefined }[];
+  /** Tables beyond its own, each `name` or `name:write` as agent.yml's `uses` takes them. */
+  uses: { table: string; about: string | undefined }[];
   capabilities: string[];
   dependsOn: string[];
   serviceLevel: string;
@@ -170,13 +172,34 @@ export function validateAnswers(
     else if (facts.platformEvents.includes(type))
       problem('emits', `${quote(type)} is published by the platform or one of its domains (domains/*/domain.yml).`);
   }
-  const stores = list('stores', /\n/).map((line) => {
-    const [tableName = '', ...about] = line.split(/\s+[-–:]\s+/);
-    return { table: tableName.trim(), about: about.length === 0 ? undefined : about.join(' - ') };
-  });
+  const described = (id: string) =>
+    list(id, /\n/).map((line) => {
+      const [tableName = '', ...about] = line.split(/\s+[-–:]\s+/);
+      return { table: tableName.trim(), about: about.length === 0 ? undefined : about.join(' - ') };
+    });
+  const stores = described('stores');
   for (const s of stores)
     if (!table.test(s.table))
       problem('stores', `${quote(s.table)} is not a table name: use snake_case, e.g. "invoice_matches".`);
+  const uses = described('uses');
+  const capabilities = (answers.capabilities as string[] | undefined) ?? [];
+  // The generated agent records what it handles in its tables, as its own database role.
+  if (stores.length > 0 && !capabilities.includes('store:write'))
+    problem('capabilities', 'has no store:write, which the tables under "Data it stores" need: tick it.');
+  for (const u of uses) {
+    const [name = '', level] = u.table.split(':');
+    if (!table.test(name) || (level !== undefined && level !== 'write'))
+      problem(
+        'uses',
+        `${quote(u.table)} is not a table name: use snake_case, with ":write" to change it, e.g. "support_tickets:write".`,
+      );
+    else if (stores.some((s) => s.table === name))
+      problem('uses', `${quote(name)} is one of the tables it stores, which it may use already.`);
+    else if (level === 'write' && !capabilities.includes('store:write'))
+      problem('uses', `${quote(u.table)} changes a table: tick store:write under "Capabilities it needs".`);
+    else if (!capabilities.includes('store:read') && !capabilities.includes('store:write'))
+      problem('uses', `${quote(u.table)} is read from the database: tick store:read under "Capabilities it needs".`);
+  }
   const dependsOn = list('depends-on');
   for (const dep of dependsOn)
     if (!facts.agents.includes(dep))
@@ -210,7 +233,8 @@ export function validateAnswers(
       wakesOn,
       emits,
       stores,
-      capabilities: (answers.capabilities as string[] | undefined) ?? [],
+      uses,
+      capabilities,
       dependsOn,
       serviceLevel: text('service-level') ?? '',
       acceptance,

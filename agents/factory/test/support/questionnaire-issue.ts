@@ -36,6 +36,7 @@ export const body = (name: string) =>
     '### Capabilities it needs',
     '',
     '- [X] github:contents:read',
+    '- [X] store:write',
     '',
     '### Agents it depends on',
     '',
