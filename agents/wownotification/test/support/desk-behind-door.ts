@@ -97,6 +97,9 @@ export async function startDeskBehindDoor(opts: { approvers: string }): Promise<
     metrics: runtime.metrics,
     agentsDir,
     ids: ['wownotification', 'wowsupport', 'wowsearch'],
+    // As `wow start` runs them: each with its credential, since the bus signs and verifies.
+    identity: runtime.identity,
+    signed: runtime.signed,
     // Agents' settings (the desk's SUPPORT_* ones too) from this environment, never the shell's.
     env,
     github: createGitHubPort({
