@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempRepo, type TempRepo } from '../../agents/wowvision/test/support/temp-repo.ts';
 
-const wowScript = fileURLToPath(new URL('../wow.ts', import.meta.url));
+const wowScript = fileURLToPath(new URL('../wow.js', import.meta.url));
 const recorder = fileURLToPath(new URL('fixtures/record-imports.ts', import.meta.url));
 
 // Graph rules alone: the review parses imports with oxc and never needs the compiler.

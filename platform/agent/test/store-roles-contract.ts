@@ -129,12 +129,13 @@ export function describeStoreRolesContract(name: string, makeStore: () => Promis
     it('refuses every statement of an agent without a store capability, before it runs', async () => {
       violations.length = 0;
       const notes = storeOf(nobody);
+      // Each started only when awaited: a refusal nobody waits for yet is an unhandled rejection.
       for (const run of [
-        notes.query('select 1'),
-        notes.transaction((tx) => tx.query('select 1')),
-        notes.session((conn) => conn.query('select 1')),
+        () => notes.query('select 1'),
+        () => notes.transaction((tx) => tx.query('select 1')),
+        () => notes.session((conn) => conn.query('select 1')),
       ]) {
-        const err = await refusal(run);
+        const err = await refusal(run());
         expect(isWowError(err, 'WOW_ERR_CAPABILITY_MISSING'), err.message).toBe(true);
         expect(err.message).toContain('Agent "role-nobody" used the store');
       }
