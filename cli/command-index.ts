@@ -60,6 +60,11 @@ export const commandIndex: readonly IndexedCommand[] = [
     load: async () => (await import('./commands/identity.ts')).registerIdentityCommands,
   },
   {
+    name: 'events',
+    summary: 'The event catalogue: every type, who sends it, who wakes on it, as a table, JSON or AsyncAPI 3.0',
+    load: async () => (await import('./commands/events.ts')).registerEventsCommands,
+  },
+  {
     name: 'infra',
     summary: "Deployment files from the agent manifests: each agent's Kubernetes workload and KEDA scaling",
     load: async () => (await import('./commands/infra.ts')).registerInfraCommands,

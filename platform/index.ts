@@ -51,6 +51,13 @@ export {
 } from './bus/envelope.ts';
 export type { AgentDeployed, AgentRelease } from './deploy/agent-release.ts';
 export { changedAgents, type ChangedAgents } from './deploy/changed-agents.ts';
+export {
+  buildEventCatalog,
+  type CatalogedEvent,
+  type EventCatalog,
+  type EventConsumer,
+} from './events/build-event-catalog.ts';
+export { renderAsyncApi } from './events/render-asyncapi.ts';
 export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
 export { activateVersion, deployedEventType, recordDraft, rollbackVersion } from './deploy/version-registry.ts';
 export {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Bus, Delivery, StopResult, SubscriptionHandle } from '../bus/bus.ts';
-import { typeMatches, type CloudEvent } from '../bus/envelope.ts';
+import type { CloudEvent } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
 import type { AgentRelease } from '../deploy/agent-release.ts';
 import { materialiseRelease } from '../deploy/materialise-release.ts';
@@ -33,9 +33,10 @@ import {
   createSetupContext,
   type AgentServices,
 } from './create-agent-context.ts';
-import type { AgentDefinition, EventHandler } from './define-agent.ts';
+import type { AgentDefinition } from './define-agent.ts';
 import { createAgentStore } from './create-agent-store.ts';
 import { grantServices } from './grant-capabilities.ts';
+import { handlerOf } from './handler-of.ts';
 import { grantIdentity } from './grant-identity.ts';
 import { provisionAgentRole } from './provision-agent-role.ts';
 import { checkInterval, loadAgentDefinition } from './load-agent-definition.ts';
@@ -100,19 +101,6 @@ interface HostedAgent {
   inFlight: number;
   /** Declared capabilities its live credential withholds (beyond its tier, not approved), as last read. */
   withheld?: string;
-}
-
-/** The handler for `type`: an exact key first, then the most specific pattern. */
-function handlerOf(
-  on: Readonly<Record<string, EventHandler<unknown, unknown, never>>>,
-  type: string,
-): EventHandler<unknown, unknown, unknown> | undefined {
-  const exact = on[type];
-  if (exact !== undefined) return exact;
-  const pattern = Object.keys(on)
-    .filter((key) => typeMatches(key, type))
-    .sort((a, b) => b.length - a.length)[0];
-  return pattern === undefined ? undefined : on[pattern];
 }
 
 /**
