@@ -16,6 +16,7 @@ import {
   type Identity,
 } from '#platform';
 import { testGitHubPolicy } from '#platform/testing';
+import { testRelease } from '../../../test/support/test-release.ts';
 import { createGitHubDouble, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { testAppPrivateKey } from '../../../test/support/github-app.ts';
 import { storeBackends, type TestStore } from '../../../test/support/test-stores.ts';
@@ -79,25 +80,17 @@ describe.each(storeBackends('wowsecurity-approve'))('/approve comments on $name'
       IDENTITY_MASTER_KEY: Buffer.alloc(32, 3).toString('base64'),
     }).identity;
     identity = await createIdentity({ settings, store: test.store, log: createLogger('silent') });
-    const release = {
-      agentId: 'marketer',
-      treeHash: 'd'.repeat(40),
-      commit: 'c'.repeat(40),
-      manifest: {
-        id: 'marketer',
+    const release = testRelease(
+      'marketer',
+      {
         name: 'Marketer',
-        version: '1.0.0',
         description: 'Writes campaigns.',
         wakesOn: ['marketing.campaign.requested'],
-        emits: [],
         capabilities: ['github:contents:write', 'github:issues:write', 'llm:complete'],
-        stores: [],
-        uses: [],
-        ordered: false,
-        tier: 'Marketing' as const,
+        tier: 'Marketing',
       },
-      files: [],
-    };
+      'd'.repeat(40),
+    );
     await recordDraft(test.store, release);
     await activateVersion(test.store, 'marketer', release.treeHash, 'test');
     await identity.ensure('marketer', { actor: 'test' });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import {
   type SecurityViolationData,
 } from '#platform';
 import { agentEffects, testGitHubPolicy } from '#platform/testing';
+import { testRelease } from '../../../test/support/test-release.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { testAppPrivateKey } from '../../../test/support/github-app.ts';
 import { storeBackends, type TestStore } from '../../../test/support/test-stores.ts';
@@ -39,25 +39,7 @@ const identitySettings = loadConfig({
 const t0 = new Date('2026-12-05T10:00:00Z');
 const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
 
-const release = (id: string): AgentRelease => ({
-  agentId: id,
-  treeHash: createHash('sha1').update(id).digest('hex'),
-  commit: 'c'.repeat(40),
-  manifest: {
-    id,
-    name: id,
-    version: '1.0.0',
-    description: 'A test agent.',
-    wakesOn: ['test.thing.done'],
-    emits: [],
-    capabilities: [],
-    stores: [],
-    uses: [],
-    ordered: false,
-    tier: 'Platform CoE',
-  },
-  files: [],
-});
+const release = (id: string): AgentRelease => testRelease(id, { tier: 'Platform CoE' });
 
 let sequence = 0;
 /** A violation as the platform publishes it: `agent` proven, or none (a door's). */

@@ -14,6 +14,7 @@ import {
   type SecurityViolationData,
 } from '#platform';
 import { startTestAgent, testGitHubPolicy, type TestAgent } from '#platform/testing';
+import { testRelease } from '../../../test/support/test-release.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { testAppPrivateKey } from '../../../test/support/github-app.ts';
 import { examplePayload } from '../../../test/support/github-webhooks.ts';
@@ -58,25 +59,17 @@ beforeAll(async () => {
     env: { WOWSECURITY_REPO: 'acme/security', WOWSECURITY_SUSPEND_THRESHOLD: '3' },
   });
   // A Marketing agent whose GitHub writes wait for an approver.
-  const release = {
-    agentId: 'marketer',
-    treeHash: 'e'.repeat(40),
-    commit: 'c'.repeat(40),
-    manifest: {
-      id: 'marketer',
+  const release = testRelease(
+    'marketer',
+    {
       name: 'Marketer',
-      version: '1.0.0',
       description: 'Writes campaigns.',
       wakesOn: ['marketing.campaign.requested'],
-      emits: [],
       capabilities: ['github:contents:write', 'llm:complete'],
-      stores: [],
-      uses: [],
-      ordered: false,
-      tier: 'Marketing' as const,
+      tier: 'Marketing',
     },
-    files: [],
-  };
+    'e'.repeat(40),
+  );
   await recordDraft(agent.store, release);
   await activateVersion(agent.store, 'marketer', release.treeHash, 'test');
   await identity?.ensure('marketer', { actor: 'test' });
