@@ -13,7 +13,9 @@ export function registerEventsCommands(program: Command, io: CliIo, setCode: (co
   events
     .command('catalog')
     .description(
-      "Every event type from agents/*/agent.yml, domains/*/domain.yml and the platform's own: who sends it, who wakes on it and the data each consumer parses. Exit code 1 when an agent wakes on a type nobody sends.",
+      "Every event type from agents/*/agent.yml, domains/*/domain.yml and the platform's own: " +
+        'who sends it, who wakes on it and the data each consumer parses. ' +
+        'Exit code 1 when an agent wakes on a type nobody sends.',
     )
     .option('--json', 'print the catalogue as JSON: { events, unproduced, unconsumed }')
     .option('--asyncapi', 'print it as an AsyncAPI 3.0 document (JSON)')
