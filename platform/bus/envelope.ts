@@ -5,8 +5,8 @@ import { createError } from '../errors/errors.ts';
 /**
  * The one event envelope (DESIGN principle 3): CloudEvents 1.0 required and optional
  * attributes, plus extensions: W3C trace context, the partitioning extension's
- * `partitionkey` (per-key ordering), request/reply addressing, and `signature`, reserved
- * for the sender's signature (identity issue).
+ * `partitionkey` (per-key ordering), request/reply addressing, and `signature`: the
+ * sender's batch JWS with this envelope's audit path (platform/identity/messages).
  */
 const typePattern = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
 const traceparentPattern = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
