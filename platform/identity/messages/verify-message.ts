@@ -92,12 +92,21 @@ export function createMessageVerifier(
   const clock = opts.clock ?? (() => new Date());
   const keys = new Map<Subject, Cached<IdentityKey[]> & { loadedAt: number }>();
   const publicKeys = new Map<string, KeyObject>();
-  const emits = new Map<string, Cached<readonly string[] | undefined>>();
-  let halted: Cached<Map<string, 'suspended' | 'revoked'>> | undefined;
-  const haltedNow = async () => {
+  const emits = new Map<string, Cached<Promise<readonly string[] | undefined>>>();
+  // Each a promise, so that the deliveries arriving while the store is asked wait for that
+  // one answer instead of each asking again (a burst once every cacheMs, otherwise).
+  let halted: Cached<Promise<Map<string, 'suspended' | 'revoked'>>> | undefined;
+  const haltedNow = () => {
     const now = clock().getTime();
-    if (halted === undefined || halted.until <= now)
-      halted = { value: await haltedAgents(opts.db), until: now + cacheMs };
+    if (halted === undefined || halted.until <= now) {
+      const value = haltedAgents(opts.db);
+      const held = { value, until: now + cacheMs };
+      halted = held;
+      // A failed read is not kept: the next delivery asks again.
+      value.catch(() => {
+        if (halted === held) halted = undefined;
+      });
+    }
     return halted.value;
   };
 
@@ -113,14 +122,28 @@ export function createMessageVerifier(
     keys.set(subject, { value, until: now + cacheMs, loadedAt: now });
     return value;
   };
-  const emitsOf = async (agentId: string): Promise<readonly string[] | undefined> => {
+  const emitsOf = (agentId: string): Promise<readonly string[] | undefined> => {
     const now = clock().getTime();
     const cached = emits.get(agentId);
     if (cached !== undefined && cached.until > now) return cached.value;
-    const held = await opts.capabilities.capabilitiesOf(agentId);
-    const value = held?.emits;
-    emits.set(agentId, { value, until: Math.min(now + cacheMs, held?.expiresAt.getTime() ?? Infinity) });
-    return value;
+    const entry: Cached<Promise<readonly string[] | undefined>> = {
+      value: Promise.resolve(undefined),
+      until: now + cacheMs,
+    };
+    entry.value = opts.capabilities.capabilitiesOf(agentId).then(
+      (held) => {
+        // Kept no longer than the credential lives.
+        if (held !== undefined) entry.until = Math.min(entry.until, held.expiresAt.getTime());
+        return held?.emits;
+      },
+      (err: unknown) => {
+        // A failed read is not kept: the next delivery asks again.
+        if (emits.get(agentId) === entry) emits.delete(agentId);
+        throw err;
+      },
+    );
+    emits.set(agentId, entry);
+    return entry.value;
   };
   const publicKeyOf = (kid: string, key: IdentityKey): KeyObject => {
     let found = publicKeys.get(kid);
