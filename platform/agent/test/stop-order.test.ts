@@ -23,6 +23,13 @@ describe('stopOrder', () => {
     expect(stopOrder([d, c, b, a])).toEqual([['a'], ['b'], ['d', 'c']]);
   });
 
+  it('stops a cycle before the agents only it feeds: the desk still has its search while it drains', () => {
+    const support = node('support', ['search.articles', 'support.ticket.answered'], ['support.ticket.rerouted']);
+    const notify = node('notify', ['support.ticket.rerouted'], ['support.ticket.*']);
+    const search = node('search', [], ['search.articles']);
+    expect(stopOrder([notify, search, support])).toEqual([['notify', 'support'], ['search']]);
+  });
+
   it('does not hold an agent back for the work it sends itself', () => {
     expect(stopOrder([node('self', ['x.y'], ['x.y'])])).toEqual([['self']]);
   });
