@@ -194,7 +194,9 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   });
   const violationsNotPublished = new Counter({
     name: 'wow_security_violations_unpublished_total',
-    help: 'Security violations counted but not published as security.violation events: rate_limited (over 5 a second from one agent), loop (about a violation event itself), publish_failed.',
+    help:
+      'Security violations counted but not published as security.violation events: rate_limited (over ' +
+      '5 a second from one agent), loop (about a violation event itself), publish_failed.',
     labelNames: ['reason'],
     registers,
   });
