@@ -1,0 +1,47 @@
+import type { Bus, Delivery } from '../bus/bus.ts';
+import type { CloudEvent } from '../bus/envelope.ts';
+import { platformEventTypes } from '../bus/platform-events.ts';
+import { watchEveryTopic, type TopicWatcher } from '../bus/watch-every-topic.ts';
+import { loadDomains } from '../domain/load-domains.ts';
+import { createError } from '../errors/errors.ts';
+import { grantsOf } from './capabilities.ts';
+import type { AgentServices } from './create-agent-context.ts';
+
+// The domains ship with the platform's code, wherever AGENTS_DIR points.
+const domainsDir = new URL('../../domains/', import.meta.url).pathname;
+
+/** How often the bus is asked for topics nobody declared (a new GitHub event). */
+const rescanMs = 30_000;
+
+/**
+ * Starts an agent's `watch` handler over every topic on the bus, under its group
+ * `<id>.watch`: the types this host's manifests, the domains and the platform declare at
+ * once, the rest as the bus first lists them. Only with `bus:watch` held (and not withheld).
+ */
+export async function watchAgent(opts: {
+  bus: Bus;
+  services: AgentServices;
+  withheld: readonly string[];
+  known: readonly string[];
+  consumer: string;
+  handle: (event: CloudEvent, delivery: Delivery) => Promise<void>;
+}): Promise<TopicWatcher> {
+  const { manifest } = opts.services;
+  if (!grantsOf(manifest.capabilities.filter((c) => !opts.withheld.includes(c))).watch) {
+    const code = opts.withheld.includes('bus:watch') ? 'WOW_ERR_CAPABILITY_WITHHELD' : 'WOW_ERR_CAPABILITY_MISSING';
+    throw createError(code, { agent: manifest.id, what: 'watch (every event on the bus)', capability: 'bus:watch' });
+  }
+  const domainTypes = (await loadDomains(domainsDir)).flatMap((d) => d.domain.emits);
+  return watchEveryTopic({
+    bus: opts.bus,
+    group: `${manifest.id}.watch`,
+    consumer: opts.consumer,
+    known: [...opts.known, ...platformEventTypes, ...domainTypes],
+    handler: async (event, delivery) => {
+      await opts.handle(event, delivery);
+    },
+    concurrency: manifest.concurrency ?? opts.services.config.agents.concurrency,
+    rescanMs,
+    log: opts.services.log,
+  });
+}
