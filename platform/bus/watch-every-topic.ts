@@ -35,9 +35,8 @@ export function topicsOf(types: readonly string[]): string[] {
  * Delivers every event of every topic to one consumer group that never answers requests:
  * an archive's view of the bus. The topics known at start are subscribed at once; the
  * bus's own list of topics is read again every `rescanMs`, so a topic first published
- * later (a GitHub event nobody declared) is watched from then on. A new group starts at
- * the stream's end (as every group does), so what such a topic carried before it was
- * found is not seen.
+ * later (a GitHub event nobody declared) is watched from then on, from the oldest entry
+ * its stream still holds: the group is new there, so nothing the stream kept is missed.
  */
 export async function watchEveryTopic(opts: TopicWatchOptions): Promise<TopicWatcher> {
   const watched = new Set<string>();
@@ -57,6 +56,8 @@ export async function watchEveryTopic(opts: TopicWatchOptions): Promise<TopicWat
         handler: opts.handler,
         concurrency: opts.concurrency,
         answersRequests: false,
+        // A topic found late is read from its start; a first deploy archives what the streams still hold.
+        fromStart: true,
       }),
     );
   };
