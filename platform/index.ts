@@ -138,6 +138,7 @@ export {
   type SecurityViolationData,
 } from './identity/report-violations.ts';
 export type { LifecycleChange, LifecycleState } from './identity/lifecycle/agent-lifecycle.ts';
+export { haltedAgents } from './identity/lifecycle/agent-lifecycle.ts';
 export type { CapabilityReader, HeldCapabilities } from './identity/credentials/capabilities-of.ts';
 export { emitCapability, tableCapability, type CapabilityGrant } from './identity/credentials/capability-grant.ts';
 export type { AgentTier } from './identity/credentials/tier-policy.ts';

@@ -254,7 +254,8 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
         bus,
         services: agent.services,
         withheld: agent.withheld?.split(' ') ?? [],
-        known: [...local.flatMap((m) => [...m.manifest.wakesOn, ...m.manifest.emits])],
+        known: local.flatMap((m) => [...m.manifest.wakesOn, ...m.manifest.emits]),
+        agentsDir: opts.agentsDir,
         consumer: `${manifest.id}.watch@${instanceId}`,
         handle: (event, delivery) =>
           definition.watch?.handle(
