@@ -38,6 +38,7 @@ export { backupDatabase, backupFileName, type BackupResult } from './backup/back
 export { listBackups, type BackupRow } from './backup/list-backups.ts';
 export { restoreDatabase, type RestoreResult } from './backup/restore-database.ts';
 export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
+export { tailStreams, type TailedEntry, type TailOptions } from './bus/redis/tail-streams.ts';
 export { platformEventTypes, securityViolationEventType } from './bus/platform-events.ts';
 export {
   createEvent,

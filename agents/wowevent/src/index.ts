@@ -19,7 +19,7 @@ export {
   type ArchiveQuery,
 } from './archive/find-archived-events.ts';
 export { maintainPartitions } from './archive/maintain-partitions.ts';
-export { patternMatches, typeCondition } from './archive/type-pattern.ts';
+export { patternMatches, topicMayMatch, typeCondition } from './archive/type-pattern.ts';
 export { eventSettings, type EventSettings } from './event-settings.ts';
 export { historyRequest, type HistoryEvent, type HistoryReply, type HistoryRequest } from './history/answer-history.ts';
 export { replayEvents, type ReplayOptions, type ReplayReport } from './replay/replay-events.ts';

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAgentHost, createEvent, loadConfig, loadManifests, openRuntime, type AgentHost, type Runtime } from '#platform';
+import {
+  createAgentHost,
+  createEvent,
+  loadConfig,
+  loadManifests,
+  openRuntime,
+  type AgentHost,
+  type Runtime,
+} from '#platform';
 import { eventually, quietLog } from '#platform/testing';
 import { testMasterKey } from '../../../test/support/sign-as.ts';
 import { createTestDatabase, deleteRedisKeys, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';

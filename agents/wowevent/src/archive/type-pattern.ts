@@ -21,3 +21,10 @@ export function patternMatches(pattern: string, type: string): boolean {
   if (pattern === '*') return true;
   return pattern.endsWith('.*') ? type.startsWith(pattern.slice(0, -1)) : type === pattern;
 }
+
+/** Whether a topic's stream may hold events of `pattern` (checked before any entry is read). */
+export function topicMayMatch(pattern: string, topic: string): boolean {
+  if (pattern === '*') return true;
+  const base = pattern.endsWith('.*') ? pattern.slice(0, -2) : pattern;
+  return base === topic || base.startsWith(`${topic}.`) || topic.startsWith(`${base}.`);
+}
