@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, type Store } from '#platform';
 import { storeBackends, type TestStore } from '../../../test/support/test-stores.ts';
-import { archiveEvent, boundData, findArchivedEvents, maintainPartitions } from '../src/index.ts';
+import {
+  archiveEvent,
+  boundData,
+  findArchivedEvents,
+  maintainPartitions,
+  tailArchive,
+  type ArchivedEvent,
+} from '../src/index.ts';
 
 const day = 86_400_000;
 const dayName = (d: Date) => d.toISOString().slice(0, 10).replace(/-/g, '');
@@ -67,6 +74,31 @@ describe.each(storeBackends('wowevent_parts'))('the event archive on $name', (ba
     expect(await findArchivedEvents(t.store, { type: 'test.archive.recent', limit: 10, order: 'oldest' })).toHaveLength(
       1,
     );
+  });
+
+  it('is followed by a tail from a time on, each new event once, until aborted', async () => {
+    const from = new Date();
+    await archiveEvent(t.store, eventAt(new Date(from.getTime() - 5000), 'test.tail.before'), { maxDataBytes: 1024 });
+    const controller = new AbortController();
+    const seen: ArchivedEvent[] = [];
+    const following = tailArchive({
+      db: t.store,
+      type: 'test.tail.*',
+      from,
+      pollMs: 20,
+      signal: controller.signal,
+      onEvent: (e) => {
+        seen.push(e);
+        if (seen.length === 2) controller.abort();
+      },
+    });
+    const first = eventAt(new Date(from.getTime() + 10), 'test.tail.first');
+    const second = eventAt(new Date(from.getTime() + 20), 'test.tail.second');
+    await archiveEvent(t.store, first, { maxDataBytes: 1024 });
+    await archiveEvent(t.store, eventAt(new Date(from.getTime() + 15), 'test.other.noise'), { maxDataBytes: 1024 });
+    await archiveEvent(t.store, second, { maxDataBytes: 1024 });
+    await following;
+    expect(seen.map((e) => e.id)).toEqual([first.id, second.id]);
   });
 
   it('refuses a retention or a lead outside its bounds', async () => {
