@@ -11,6 +11,7 @@ import {
   supportErrors,
 } from '#domains/support';
 import type { DeskContext } from '../desk-settings.ts';
+import { activityFindings, recentActivity, type AgentActivity } from '../specialists/ask-wowevent.ts';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
 import { questionMaxLength } from '../tiers/answer-at-l1.ts';
@@ -44,6 +45,8 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
   // WowSearch is asked before the transaction: it answers over the bus, and on the embedded
   // store (one connection) it would wait for this transaction to end.
   const hits = await articlesForSpecialist(ctx, ticketId);
+  // WowEvent too: what the agents concerned sent lately, from its archive.
+  const activity = await activityForSpecialist(ctx, ticketId);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
     if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
@@ -61,6 +64,7 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
       hits,
       now: ctx.clock(),
     });
+    diagnosis.findings.push(...activityFindings(activity));
     const specialist = { kind: 'agent', id: specialistId(diagnosis.topic) } as const;
     await setTicketRouting(tx, ticketId, { topic: diagnosis.topic, assignee: diagnosis.assignee });
     const handedTo =
@@ -113,6 +117,16 @@ async function articlesForSpecialist(ctx: DeskContext, ticketId: string): Promis
   if (ticket?.tier !== 'L2' || ticket.topic !== null) return [];
   const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
   return askWowSearch(ctx, text.slice(0, questionMaxLength));
+}
+
+/** The recent events of the agents a ticket waiting for its specialist concerns (none for any other). */
+async function activityForSpecialist(ctx: DeskContext, ticketId: string): Promise<AgentActivity[]> {
+  const ticket = await findTicket(ctx.store, ticketId);
+  if (ticket?.tier !== 'L2' || ticket.topic !== null) return [];
+  const registry = await ctx.agents();
+  const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
+  const concerned = agentsConcerned(text, registry, await customerAgents(ctx.store, ticket.customerId));
+  return recentActivity(ctx, concerned, registry);
 }
 
 /** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */
