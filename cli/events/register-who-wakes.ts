@@ -54,7 +54,7 @@ export function registerWhoWakes(events: Command, io: CliIo, setCode: (code: num
       };
       if (opts.json === true) io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
       else {
-        const lines = [`${type}`, `  sent by:  ${answer.producers.join(', ') || 'nobody declares it'}`];
+        const lines = [type, `  sent by:  ${answer.producers.join(', ') || 'nobody declares it'}`];
         if (answer.woken.length === 0) lines.push('  wakes:    nobody');
         for (const w of answer.woken)
           lines.push(`  wakes:    ${w.agent} (on ${w.wakesOn}${w.schema ? ', with a data schema' : ''})`);

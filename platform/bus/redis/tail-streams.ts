@@ -61,12 +61,19 @@ export async function tailStreams(opts: TailOptions): Promise<void> {
       if (positions.size === 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, rescanMs);
-          opts.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+          opts.signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              resolve();
+            },
+            { once: true },
+          );
         });
         continue;
       }
       const streams = [...positions.keys()];
-      const reply = (await conn.xread(
+      const reply = await conn.xread(
         'COUNT',
         500,
         'BLOCK',
@@ -74,7 +81,7 @@ export async function tailStreams(opts: TailOptions): Promise<void> {
         'STREAMS',
         ...streams,
         ...streams.map((s) => positions.get(s) ?? '0-0'),
-      )) as [string, StreamEntry[]][] | null;
+      );
       for (const [stream, entries] of reply ?? []) {
         const topic = keys.topicOfStream(stream);
         for (const entry of entries) {

@@ -40,7 +40,14 @@ export async function tailArchive(opts: {
     for (const [id, at] of seen) if (at < newest - lateMs) seen.delete(id);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, pollMs);
-      opts.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      opts.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 }
