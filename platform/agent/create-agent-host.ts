@@ -249,7 +249,8 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       ...(manifest.maxAttempts === undefined ? {} : { maxAttempts: manifest.maxAttempts }),
       ...(manifest.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: manifest.visibilityTimeoutMs }),
     });
-    if (definition.watch !== undefined)
+    const { watch } = definition;
+    if (watch !== undefined)
       agent.watcher = await watchAgent({
         bus,
         services: agent.services,
@@ -257,11 +258,21 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
         known: local.flatMap((m) => [...m.manifest.wakesOn, ...m.manifest.emits]),
         agentsDir: opts.agentsDir,
         consumer: `${manifest.id}.watch@${instanceId}`,
-        handle: (event, delivery) =>
-          definition.watch?.handle(
-            createHandlerContext(agent.services, agent.settings, agent.state, event, delivery),
-            event,
-          ) ?? Promise.resolve(),
+        async handle(event, delivery) {
+          // As for its handlers: an outage is waited out, not retried into the dead letters.
+          for (;;) {
+            try {
+              await watch.handle(
+                createHandlerContext(agent.services, agent.settings, agent.state, event, delivery),
+                event,
+              );
+              return;
+            } catch (err) {
+              if (!isStoreUnavailable(err) || !(await waitOutOutage(store, delivery.signal, agent.services.log)))
+                throw err;
+            }
+          }
+        },
       });
     if (every.length > 0) {
       agent.schedules = createScheduleRunner({

@@ -18,7 +18,9 @@ const rescanMs = 30_000;
 /**
  * Starts an agent's `watch` handler over every topic on the bus, under its group
  * `<id>.watch`: the types the manifests (this host's and the runtime's AGENTS_DIR), the
- * domains and the platform declare at once, the rest as the bus first lists them. Only with `bus:watch` held (and not withheld).
+ * domains and the platform declare at once, the rest as the bus first lists them.
+ * Only with `bus:watch` declared (else WOW_ERR_CAPABILITY_MISSING at start) and not
+ * withheld (else no watch, logged).
  */
 export async function watchAgent(opts: {
   bus: Bus;
@@ -30,12 +32,28 @@ export async function watchAgent(opts: {
   agentsDir: string;
   consumer: string;
   handle: (event: CloudEvent, delivery: Delivery) => Promise<void>;
-}): Promise<TopicWatcher> {
+}): Promise<TopicWatcher | undefined> {
   const { manifest } = opts.services;
-  if (!grantsOf(manifest.capabilities.filter((c) => !opts.withheld.includes(c))).watch) {
-    const code = opts.withheld.includes('bus:watch') ? 'WOW_ERR_CAPABILITY_WITHHELD' : 'WOW_ERR_CAPABILITY_MISSING';
-    throw createError(code, { agent: manifest.id, what: 'watch (every event on the bus)', capability: 'bus:watch' });
+  if (opts.withheld.includes('bus:watch')) {
+    // Beyond its tier and not approved: the agent runs, its watch waits for the approval
+    // (granted from the next start), as any withheld capability is refused where it is used.
+    opts.services.log.error(
+      { agent: manifest.id, code: 'WOW_ERR_CAPABILITY_WITHHELD' },
+      createError('WOW_ERR_CAPABILITY_WITHHELD', {
+        agent: manifest.id,
+        what: 'watch (every event on the bus)',
+        capability: 'bus:watch',
+      }).message,
+    );
+    return undefined;
   }
+  // Code that watches without the manifest declaring it is a mismatch, refused at start.
+  if (!grantsOf(manifest.capabilities).watch)
+    throw createError('WOW_ERR_CAPABILITY_MISSING', {
+      agent: manifest.id,
+      what: 'watch (every event on the bus)',
+      capability: 'bus:watch',
+    });
   const domainTypes = (await loadDomains(domainsDir)).flatMap((d) => d.domain.emits);
   const runtimeDir = resolve(opts.services.config.agents.dir);
   const elsewhere =
