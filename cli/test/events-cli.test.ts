@@ -97,6 +97,9 @@ describe('wow events who-wakes|tail|replay and wow trace', () => {
     expect(dry.stdout).toContain('dry run, nothing sent: 1 event(s) would be sent again to wowsupport, 1 skipped');
     expect(dry.stdout).toMatch(new RegExp(`^would send .*support\\.ticket\\.opened .*${opened.id}`, 'm'));
     expect(dry.stdout).toMatch(/^skipped .*wowsupport does not wake on support\.ticket\.escalated/m);
+    // A span back from now reads the same events (the archive holds nothing older here).
+    const spanned = await wow([...args.slice(0, 4), '--since', '1h', '--to', 'wowsupport', '--dry-run', '--json'], env);
+    expect((JSON.parse(spanned.stdout) as { sent: { id: string }[] }).sent.map((e) => e.id)).toEqual([opened.id]);
 
     const noBus = await wow(args, env);
     expect(noBus.code).toBe(2);
