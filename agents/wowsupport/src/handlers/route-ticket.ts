@@ -11,6 +11,9 @@ import {
   supportErrors,
 } from '#domains/support';
 import type { DeskContext } from '../desk-settings.ts';
+import { healthReportProtocol } from '../../../wowanalytics/src/index.ts';
+import { classifyTopic } from '../specialists/classify-topic.ts';
+import type { AgentHealth } from '../specialists/diagnosis.ts';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
 import { questionMaxLength } from '../tiers/answer-at-l1.ts';
@@ -41,9 +44,9 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
   const key = `${eventId}:specialist`;
   const done = await recordedOnce<RouteOutcome>(ctx, key);
   if (done !== undefined) return done;
-  // WowSearch is asked before the transaction: it answers over the bus, and on the embedded
-  // store (one connection) it would wait for this transaction to end.
-  const hits = await articlesForSpecialist(ctx, ticketId);
+  // WowSearch and WowAnalytics are asked before the transaction: they answer over the bus,
+  // and on the embedded store (one connection) they would wait for this transaction to end.
+  const { hits, health } = await askBeforeRouting(ctx, ticketId);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
     if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
@@ -59,6 +62,8 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
       text,
       agents: agentsConcerned(text, registry, await customerAgents(tx, ticket.customerId)),
       hits,
+      // Asked for what the ticket named before the transaction; an agent named only since reads as unknown.
+      healthOf: (ids) => Promise.resolve(health.filter((h) => ids.includes(h.id))),
       now: ctx.clock(),
     });
     const specialist = { kind: 'agent', id: specialistId(diagnosis.topic) } as const;
@@ -104,15 +109,27 @@ function customerText(ticket: Ticket, messages: readonly Message[]): string {
 }
 
 /**
- * The articles closest to a ticket that waits for its specialist (none for any other). The
- * knowledge base is searched for the start of the text, as L1 does: a pasted log of 70,000
- * characters once made a query the embedded PGlite failed on ("bad buffer ID").
+ * What the specialist will read from other agents, for a ticket that waits for its
+ * specialist (nothing for any other): the articles closest to it, and, when its words make
+ * it a performance question, how the agents it concerns are doing. The knowledge base is
+ * searched for the start of the text, as L1 does: a pasted log of 70,000 characters once
+ * made a query the embedded PGlite failed on ("bad buffer ID").
  */
-async function articlesForSpecialist(ctx: DeskContext, ticketId: string): Promise<ArticleHit[]> {
+async function askBeforeRouting(
+  ctx: DeskContext,
+  ticketId: string,
+): Promise<{ hits: ArticleHit[]; health: AgentHealth[] }> {
   const ticket = await findTicket(ctx.store, ticketId);
-  if (ticket?.tier !== 'L2' || ticket.topic !== null) return [];
+  if (ticket?.tier !== 'L2' || ticket.topic !== null) return { hits: [], health: [] };
   const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
-  return askWowSearch(ctx, text.slice(0, questionMaxLength));
+  const hits = await askWowSearch(ctx, text.slice(0, questionMaxLength));
+  const best = hits[0];
+  if (classifyTopic(text, best !== undefined && best.coverage >= 0.5 ? best.intent : undefined) !== 'performance')
+    return { hits, health: [] };
+  const agents = agentsConcerned(text, await ctx.agents(), await customerAgents(ctx.store, ticket.customerId));
+  if (agents.length === 0) return { hits, health: [] };
+  const report = await ctx.request(healthReportProtocol, { agents: agents.slice(0, 50).map((a) => a.id) });
+  return { hits, health: report.agents };
 }
 
 /** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */
