@@ -1,25 +1,38 @@
-// WowCommunication: Keeps the map of which agent asks what of which other, and watches every runtime's request circuits.
-import { defineAgent, type HandlerContext } from '#platform';
+// WowCommunication: keeps the map of which agent asks what of which other, and watches
+// every runtime's request circuits. Agents declare the requests they answer in agent.yml
+// (`answers:`) with a protocol their public entry exports; runtimes publish each circuit
+// change of their requests (communication.circuit.changed), which this agent keeps; and it
+// answers communication.protocols.map with who answers what on which terms, who asks it,
+// how its circuits stand, and what would break it. `wow protocols` prints the same map
+// from the agents folder.
+import { answering, defineAgent } from '#platform';
+import { circuitChange, recordCircuitChange } from './circuits/record-circuit-change.ts';
+import { pruneCircuits } from './circuits/read-circuits.ts';
+import { answerProtocolMap } from './map/answer-protocol-map.ts';
+import { protocolMapProtocol } from './protocol-map-protocol.ts';
 
-/**
- * Once per event, even when the bus delivers it twice: the event is marked handled in the
- * same transaction as the agent's own rows, and what it announces goes out through the
- * outbox in that transaction, so it leaves exactly when the rows are kept.
- */
-async function record(ctx: HandlerContext<unknown, undefined>): Promise<{ did: string; type: string }> {
-  const { event } = ctx;
-  return ctx.once(event.id, async (tx) => {
-    await tx.query(
-      'insert into communication_circuits (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    return { did: 'handled', type: event.type };
-  });
-}
+// `wow protocols` (cli/commands/protocols.ts) builds the map from the agents folder; callers ask with the protocol.
+export { buildProtocolMap, type CircuitRecord } from './map/build-protocol-map.ts';
+export {
+  protocolMapProtocol,
+  type ProtocolEntry,
+  type ProtocolFinding,
+  type ProtocolMap,
+} from './protocol-map-protocol.ts';
 
 export default defineAgent({
   on: {
-    'communication.protocols.map': { handle: record },
-    'communication.circuit.changed': { handle: record },
+    'communication.protocols.map': answering(protocolMapProtocol, answerProtocolMap),
+    'communication.circuit.changed': { input: circuitChange, handle: recordCircuitChange },
+  },
+  every: {
+    // A runtime that stopped takes its circuits with it.
+    prune: {
+      interval: 3_600_000,
+      async handle(ctx) {
+        const dropped = await pruneCircuits(ctx.store);
+        if (dropped > 0) ctx.log.info({ dropped }, 'forgot the circuits of stopped runtimes');
+      },
+    },
   },
 });

@@ -12,6 +12,7 @@ import {
 } from '#domains/support';
 import type { DeskContext } from '../desk-settings.ts';
 import { healthReportProtocol } from '../../../wowanalytics/src/index.ts';
+import { protocolMapProtocol, type ProtocolMap } from '../../../wowcommunication/src/index.ts';
 import { classifyTopic } from '../specialists/classify-topic.ts';
 import type { AgentHealth } from '../specialists/diagnosis.ts';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
@@ -46,7 +47,7 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
   if (done !== undefined) return done;
   // WowSearch and WowAnalytics are asked before the transaction: they answer over the bus,
   // and on the embedded store (one connection) they would wait for this transaction to end.
-  const { hits, health } = await askBeforeRouting(ctx, ticketId);
+  const { hits, health, protocols } = await askBeforeRouting(ctx, ticketId);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
     if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
@@ -64,6 +65,7 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
       hits,
       // Asked for what the ticket named before the transaction; an agent named only since reads as unknown.
       healthOf: (ids) => Promise.resolve(health.filter((h) => ids.includes(h.id))),
+      protocolsOf: () => Promise.resolve(protocols),
       now: ctx.clock(),
     });
     const specialist = { kind: 'agent', id: specialistId(diagnosis.topic) } as const;
@@ -118,18 +120,23 @@ function customerText(ticket: Ticket, messages: readonly Message[]): string {
 async function askBeforeRouting(
   ctx: DeskContext,
   ticketId: string,
-): Promise<{ hits: ArticleHit[]; health: AgentHealth[] }> {
+): Promise<{ hits: ArticleHit[]; health: AgentHealth[]; protocols: ProtocolMap }> {
+  const none = { protocols: [], findings: [] };
   const ticket = await findTicket(ctx.store, ticketId);
-  if (ticket?.tier !== 'L2' || ticket.topic !== null) return { hits: [], health: [] };
+  if (ticket?.tier !== 'L2' || ticket.topic !== null) return { hits: [], health: [], protocols: none };
   const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
   const hits = await askWowSearch(ctx, text.slice(0, questionMaxLength));
   const best = hits[0];
   if (classifyTopic(text, best !== undefined && best.coverage >= 0.5 ? best.intent : undefined) !== 'performance')
-    return { hits, health: [] };
+    return { hits, health: [], protocols: none };
   const agents = agentsConcerned(text, await ctx.agents(), await customerAgents(ctx.store, ticket.customerId));
-  if (agents.length === 0) return { hits, health: [] };
-  const report = await ctx.request(healthReportProtocol, { agents: agents.slice(0, 50).map((a) => a.id) });
-  return { hits, health: report.agents };
+  if (agents.length === 0) return { hits, health: [], protocols: none };
+  const ids = agents.slice(0, 50).map((a) => a.id);
+  const [report, protocols] = await Promise.all([
+    ctx.request(healthReportProtocol, { agents: ids }),
+    ctx.request(protocolMapProtocol, { agents: ids }),
+  ]);
+  return { hits, health: report.agents, protocols };
 }
 
 /** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */

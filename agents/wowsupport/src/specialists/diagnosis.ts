@@ -1,5 +1,6 @@
 import type { AgentRow, HandlerContext, PgQueryable, ReplyOf } from '#platform';
 import type { healthReportProtocol } from '../../../wowanalytics/src/index.ts';
+import type { ProtocolMap } from '../../../wowcommunication/src/index.ts';
 import type { ArticleHit } from '../tiers/ask-wowsearch.ts';
 import type { Ticket } from '#domains/support';
 import type { Topic } from './classify-topic.ts';
@@ -16,6 +17,8 @@ export interface SpecialistInput {
   hits: readonly ArticleHit[];
   /** How these agents are doing, as WowAnalytics judges them: asked over its protocol by the handler. */
   healthOf: (agents: string[]) => Promise<AgentHealth[]>;
+  /** The requests these agents answer or ask, and what breaks them, as WowCommunication maps them. */
+  protocolsOf: (agents: string[]) => Promise<ProtocolMap>;
   now: Date;
 }
 

@@ -11,7 +11,13 @@ export async function diagnosePerformance(input: SpecialistInput): Promise<Diagn
   );
   const findings: string[] = [];
   const slow: string[] = [];
+  // Requests to an agent failing fast elsewhere say as much as its own figures: for the team, not the customer.
+  const protocols = input.agents.length === 0 ? undefined : await input.protocolsOf(input.agents.map((a) => a.id));
   for (const agent of input.agents) {
+    const answered = new Set(
+      protocols?.protocols.filter((p) => p.answeredBy.some((a) => a.agent === agent.id)).map((p) => p.type),
+    );
+    for (const f of protocols?.findings ?? []) if (answered.has(f.type)) findings.push(`${agent.id}: ${f.message}.`);
     const report = reports.get(agent.id);
     const incident = report?.incident ?? undefined;
     const judged = report?.judgement;
