@@ -95,5 +95,5 @@ export function createRequester(opts: {
       }),
     );
   }
-  return request as Requester;
+  return request;
 }
