@@ -62,3 +62,36 @@ describe('WowSupport L2 over declared protocols', () => {
     );
   });
 });
+
+describe('WowSupport L2 when the agents it asks do not run', () => {
+  let alone: TestAgent;
+  beforeAll(async () => {
+    alone = await startTestAgent({ agentsDir, id: 'wowsupport', alongside: ['wowsearch'] });
+    await importArticles(alone.store, fileURLToPath(new URL('kb', fixtures)));
+  });
+  afterAll(async () => {
+    await alone.stop();
+  });
+
+  it('routes the ticket all the same, and its note says whom it could not ask', async () => {
+    const ticket = await alone.store.transaction((tx) =>
+      openTicket(tx, {
+        subject: 'WowSearch is slow',
+        body: 'WowSearch has become really slow this week, searches take minutes.',
+        channel: 'api',
+        requester: { email: 'ada@example.com', name: 'Ada' },
+      }),
+    );
+    await alone.publish({ type: 'support.ticket.opened', subject: ticket.id, data: { ticketId: ticket.id } });
+    await alone.eventually(async () => expect((await findTicket(alone.store, ticket.id))?.topic).toBe('performance'), {
+      timeoutMs: 20_000,
+    });
+    const note = (await ticketMessages(alone.store, ticket.id)).find((m) => m.author.id === 'wowsupport/performance');
+    expect(note?.body).toContain(
+      'WowAnalytics (analytics.health.report) did not answer (WOW_ERR_REQUEST_TIMEOUT); routed without it.',
+    );
+    expect(note?.body).toContain(
+      'WowCommunication (communication.protocols.map) did not answer (WOW_ERR_REQUEST_TIMEOUT); routed without it.',
+    );
+  }, 30_000);
+});

@@ -109,6 +109,7 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
       healthOf: async (ids) => (await healthReport(store, ids, now)).agents,
       // What WowCommunication answers to communication.protocols.map, from the agents folder (no circuits recorded here).
       protocolsOf: async () => buildProtocolMap({ manifests: (await loadManifests(agentsDir)).map((m) => m.manifest) }),
+      unanswered: [],
       now,
     });
   };

@@ -22,7 +22,7 @@ const labelled = parse(await readFile(new URL('labelled-tickets.yml', fixtures),
 let agent: TestAgent;
 
 beforeAll(async () => {
-  agent = await startTestAgent({ agentsDir, id: 'wowsupport', alongside: ['wowsearch'] });
+  agent = await startTestAgent({ agentsDir, id: 'wowsupport', alongside: ['wowsearch', 'wowanalytics'] });
   await importArticles(agent.store, fileURLToPath(new URL('kb', fixtures)));
 });
 

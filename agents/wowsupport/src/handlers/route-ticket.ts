@@ -1,4 +1,4 @@
-import type { PgQueryable } from '#platform';
+import { isWowError, type PgQueryable } from '#platform';
 import {
   draftAnswer,
   findTicket,
@@ -13,7 +13,8 @@ import {
 import type { DeskContext } from '../desk-settings.ts';
 import { healthReportProtocol } from '../../../wowanalytics/src/index.ts';
 import { protocolMapProtocol, type ProtocolMap } from '../../../wowcommunication/src/index.ts';
-import { classifyTopic } from '../specialists/classify-topic.ts';
+import { classifyTopic, isL3Topic } from '../specialists/classify-topic.ts';
+import { asksStatus } from '../tiers/answer-status.ts';
 import type { AgentHealth } from '../specialists/diagnosis.ts';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
@@ -47,7 +48,7 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
   if (done !== undefined) return done;
   // WowSearch and WowAnalytics are asked before the transaction: they answer over the bus,
   // and on the embedded store (one connection) they would wait for this transaction to end.
-  const { hits, health, protocols } = await askBeforeRouting(ctx, ticketId);
+  const { hits, health, protocols, unanswered } = await askBeforeRouting(ctx, ticketId);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
     if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
@@ -66,6 +67,7 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
       // Asked for what the ticket named before the transaction; an agent named only since reads as unknown.
       healthOf: (ids) => Promise.resolve(health.filter((h) => ids.includes(h.id))),
       protocolsOf: () => Promise.resolve(protocols),
+      unanswered,
       now: ctx.clock(),
     });
     const specialist = { kind: 'agent', id: specialistId(diagnosis.topic) } as const;
@@ -113,31 +115,66 @@ function customerText(ticket: Ticket, messages: readonly Message[]): string {
 /**
  * What the specialist will read from other agents, for a ticket that waits for its
  * specialist (nothing for any other): the articles closest to it, and, when its words make
- * it a performance question, how the agents it concerns are doing. The knowledge base is
+ * it a performance or a status question, how the agents it concerns are doing (and, for
+ * performance, the requests to them that fail fast). The knowledge base is
  * searched for the start of the text, as L1 does: a pasted log of 70,000 characters once
  * made a query the embedded PGlite failed on ("bad buffer ID").
  */
-async function askBeforeRouting(
-  ctx: DeskContext,
-  ticketId: string,
-): Promise<{ hits: ArticleHit[]; health: AgentHealth[]; protocols: ProtocolMap }> {
+async function askBeforeRouting(ctx: DeskContext, ticketId: string): Promise<Asked> {
   const none = { protocols: [], findings: [] };
+  const nothing: Asked = { hits: [], health: [], protocols: none, unanswered: [] };
   const ticket = await findTicket(ctx.store, ticketId);
-  if (ticket?.tier !== 'L2' || ticket.topic !== null) return { hits: [], health: [], protocols: none };
+  if (ticket?.tier !== 'L2' || ticket.topic !== null) return nothing;
   const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
   const hits = await askWowSearch(ctx, text.slice(0, questionMaxLength));
   const best = hits[0];
-  if (classifyTopic(text, best !== undefined && best.coverage >= 0.5 ? best.intent : undefined) !== 'performance')
-    return { hits, health: [], protocols: none };
+  const topic = classifyTopic(text, best !== undefined && best.coverage >= 0.5 ? best.intent : undefined);
+  // Health decides a status question's topic (an agent in an incident makes it an outage) and informs performance.
+  const performance = topic === 'performance';
+  if (!performance && (isL3Topic(topic) || !asksStatus.test(text))) return { ...nothing, hits };
   const agents = agentsConcerned(text, await ctx.agents(), await customerAgents(ctx.store, ticket.customerId));
-  if (agents.length === 0) return { hits, health: [], protocols: none };
+  if (agents.length === 0) return { ...nothing, hits };
   const ids = agents.slice(0, 50).map((a) => a.id);
+  const unanswered: string[] = [];
+  // The desk routes without what another agent could not tell it, and says so in its note.
+  const orElse = <T>(who: string, asked: Promise<T>, fallback: T): Promise<T> =>
+    asked.catch((err: unknown) => {
+      if (!isWowError(err) || !(unreachable as readonly string[]).includes(err.code)) throw err;
+      ctx.log.warn({ err, who }, 'routing without an answer from another agent');
+      unanswered.push(`${who} did not answer (${err.code}); routed without it.`);
+      return fallback;
+    });
   const [report, protocols] = await Promise.all([
-    ctx.request(healthReportProtocol, { agents: ids }),
-    ctx.request(protocolMapProtocol, { agents: ids }),
+    orElse('WowAnalytics (analytics.health.report)', ctx.request(healthReportProtocol, { agents: ids }), {
+      agents: [],
+    }),
+    performance
+      ? orElse(
+          'WowCommunication (communication.protocols.map)',
+          ctx.request(protocolMapProtocol, { agents: ids }),
+          none,
+        )
+      : none,
   ]);
-  return { hits, health: report.agents, protocols };
+  return { hits, health: report.agents, protocols, unanswered };
 }
+
+/** What L2 asked other agents before routing, and whom it could not ask. */
+interface Asked {
+  hits: ArticleHit[];
+  health: AgentHealth[];
+  protocols: ProtocolMap;
+  unanswered: string[];
+}
+
+/** An agent that is down, failing or refused to this runtime: a request's errors that say nothing of the ticket. */
+const unreachable = [
+  'WOW_ERR_REQUEST_TIMEOUT',
+  'WOW_ERR_CIRCUIT_OPEN',
+  'WOW_ERR_BULKHEAD_FULL',
+  'WOW_ERR_NO_RESPONDER',
+  'WOW_ERR_REPLY_INVALID',
+] as const;
 
 /** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */
 async function afterSpecialist(

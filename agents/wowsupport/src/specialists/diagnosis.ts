@@ -19,6 +19,8 @@ export interface SpecialistInput {
   healthOf: (agents: string[]) => Promise<AgentHealth[]>;
   /** The requests these agents answer or ask, and what breaks them, as WowCommunication maps them. */
   protocolsOf: (agents: string[]) => Promise<ProtocolMap>;
+  /** The agents asked for the above that did not answer, for the findings. */
+  unanswered: readonly string[];
   now: Date;
 }
 

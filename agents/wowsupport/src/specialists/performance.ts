@@ -9,7 +9,7 @@ export async function diagnosePerformance(input: SpecialistInput): Promise<Diagn
   const reports = new Map(
     input.agents.length === 0 ? [] : (await input.healthOf(input.agents.map((a) => a.id))).map((r) => [r.id, r]),
   );
-  const findings: string[] = [];
+  const findings: string[] = [...input.unanswered];
   const slow: string[] = [];
   // Requests to an agent failing fast elsewhere say as much as its own figures: for the team, not the customer.
   const protocols = input.agents.length === 0 ? undefined : await input.protocolsOf(input.agents.map((a) => a.id));
