@@ -71,6 +71,11 @@ export const commandIndex: readonly IndexedCommand[] = [
     load: async () => (await import('./commands/trace.ts')).registerTraceCommand,
   },
   {
+    name: 'protocols',
+    summary: 'Who asks what of whom: the request types agents answer, their terms, and who asks them',
+    load: async () => (await import('./commands/protocols.ts')).registerProtocolsCommand,
+  },
+  {
     name: 'infra',
     summary: "Deployment files from the agent manifests: each agent's Kubernetes workload and KEDA scaling",
     load: async () => (await import('./commands/infra.ts')).registerInfraCommands,

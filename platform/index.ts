@@ -39,7 +39,17 @@ export { listBackups, type BackupRow } from './backup/list-backups.ts';
 export { restoreDatabase, type RestoreResult } from './backup/restore-database.ts';
 export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
 export { tailStreams, type TailedEntry, type TailOptions } from './bus/redis/tail-streams.ts';
-export { platformEventTypes, securityViolationEventType } from './bus/platform-events.ts';
+export { circuitChangedEventType, platformEventTypes, securityViolationEventType } from './bus/platform-events.ts';
+export {
+  answering,
+  defineProtocol,
+  type Protocol,
+  type ReplyOf,
+  type RequestOf,
+} from './communication/define-protocol.ts';
+export type { Requester, RequestOptions } from './communication/create-requester.ts';
+export type { CircuitChange } from './communication/request-gates.ts';
+export type { CircuitState } from './communication/request-observer.ts';
 export {
   createEvent,
   assertEventValid,

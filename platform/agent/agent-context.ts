@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { CloudEvent, EventInput } from '../bus/envelope.ts';
+import type { Requester } from '../communication/create-requester.ts';
 import type { DeadLetterQueue, PublishResult } from '../bus/bus.ts';
 import type { GitHubClient, GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
@@ -58,8 +59,14 @@ interface ContextBase<Settings> {
     <T>(event: Omit<EventInput<T>, 'source'>): Promise<PublishResult>;
     <T>(event: Omit<EventInput<T>, 'source'>, opts: { tx: PgQueryable }): Promise<void>;
   };
-  /** Request/reply to whichever agent wakes on `type`. */
-  readonly request: <R = unknown>(event: Omit<EventInput, 'source'>, opts?: { timeoutMs?: number }) => Promise<R>;
+  /**
+   * Request/reply to the agent that `answers` the type: `request(protocol, input)` checks
+   * the input before sending and the reply on receipt against the protocol's schemas, and
+   * resolves typed; `request({ type, data })` leaves the reply to the caller. Either way
+   * through the type's circuit breaker and bulkhead, waiting the answering agent's
+   * `timeoutMs` unless `opts.timeoutMs` asks otherwise (platform/communication/).
+   */
+  readonly request: Requester;
   /**
    * Runs `effect` at most once per `key` for this agent, even when the message is
    * delivered twice: the key is recorded in the same transaction as the effect's own

@@ -1,6 +1,7 @@
 import type { Bus, Delivery, PublishResult } from '../bus/bus.ts';
 import { createEvent, type CloudEvent, type EventInput } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
+import { createRequester, type CommunicationServices } from '../communication/create-requester.ts';
 import { createError } from '../errors/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -28,6 +29,8 @@ export interface AgentServices {
   github?: GitHubPort | undefined;
   llm?: LlmClient | undefined;
   identity?: AgentIdentity | undefined;
+  /** Who answers which request, and the circuit breakers, bulkheads and tracing of this host's requests. */
+  communication: CommunicationServices;
 }
 
 const source = (id: string) => `urn:wow:agent:${id}`;
@@ -48,7 +51,7 @@ function assertDeclared(s: AgentServices, type: string): void {
  * Every event an agent sends goes through here, so `emits` is checked once for all of
  * them: published now, or written to the outbox in the caller's transaction.
  */
-function emitter(s: AgentServices, parent: CloudEvent | undefined): SetupContext<unknown>['emit'] {
+function emitter(s: AgentServices, parent: Cause | undefined): SetupContext<unknown>['emit'] {
   const { manifest, bus } = s;
   // One function behind both overloads of `emit` (published, or in `tx`).
   async function emit(
@@ -56,15 +59,20 @@ function emitter(s: AgentServices, parent: CloudEvent | undefined): SetupContext
     opts?: { tx: PgQueryable },
   ): Promise<PublishResult | undefined> {
     assertDeclared(s, input.type);
-    const event = createEvent({
-      ...input,
-      source: source(manifest.id),
-      traceparent: input.traceparent ?? parent?.traceparent,
-      causedby: input.causedby ?? parent?.id,
+    const trace = input.traceparent ?? parent?.traceparent;
+    return s.communication.tracing.send('emit', input.type, trace, async (traceparent) => {
+      const event = createEvent({
+        ...input,
+        source: source(manifest.id),
+        traceparent: trace,
+        causedby: input.causedby ?? parent?.causedby,
+      });
+      // The producer span is the event's creation context: the runs it wakes are its children.
+      if (traceparent !== undefined) event.traceparent = traceparent;
+      if (opts === undefined) return bus.publish(event);
+      await enqueueOutbox(opts.tx, event);
+      return undefined;
     });
-    if (opts === undefined) return bus.publish(event);
-    await enqueueOutbox(opts.tx, event);
-    return undefined;
   }
   return emit as SetupContext<unknown>['emit'];
 }
@@ -81,12 +89,14 @@ export function deliveryInfo(s: AgentServices, event: CloudEvent, delivery: Deli
   };
 }
 
-/** What every part of an agent gets; `parent`'s trace context goes on in what it emits (none: new traces). */
-function createContextBase<Settings>(
-  s: AgentServices,
-  settings: Settings,
-  parent?: CloudEvent,
-): SetupContext<Settings> {
+/** What a handler sends continues: the trace context and the id of the event that caused it. */
+interface Cause {
+  traceparent: string | undefined;
+  causedby: string;
+}
+
+/** What every part of an agent gets; `parent` goes on in what it sends (none: new traces, no cause). */
+function createContextBase<Settings>(s: AgentServices, settings: Settings, parent?: Cause): SetupContext<Settings> {
   const { manifest, bus } = s;
   const { heartbeatTimeoutMs } = s.config.agents;
   return {
@@ -102,19 +112,16 @@ function createContextBase<Settings>(
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     agents: (db = s.platformStore) => asPlatform(db, (platform) => listAgents(platform, { heartbeatTimeoutMs })),
     emit: emitter(s, parent),
-    async request(input, opts = {}) {
+    request: createRequester({
+      agentId: manifest.id,
+      source: source(manifest.id),
+      bus,
+      communication: s.communication,
       // Declared like an event, so the host knows whom to keep running while this awaits an answer.
-      assertDeclared(s, input.type);
-      return bus.request(
-        createEvent({
-          ...input,
-          source: source(manifest.id),
-          traceparent: input.traceparent ?? parent?.traceparent,
-          causedby: input.causedby ?? parent?.id,
-        }),
-        { timeoutMs: opts.timeoutMs ?? 30_000 },
-      );
-    },
+      assertDeclared: (type) => assertDeclared(s, type),
+      traceparent: parent?.traceparent,
+      causedby: parent?.causedby,
+    }),
     async once(key, effect) {
       // The key is the platform's to record; the effect is the agent's, in the same transaction.
       return (await runOnce(s.platformStore, manifest.id, key, (tx) => s.store.within(tx, effect))).result;
@@ -134,17 +141,19 @@ function installationOf(event: CloudEvent): number | undefined {
   return typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined;
 }
 
+/** `traceparent`: the context what the handler sends continues (its consumer span's); default the event's. */
 export function createHandlerContext<Settings, State>(
   s: AgentServices,
   settings: Settings,
   state: State,
   event: CloudEvent,
   delivery: Delivery,
+  traceparent: string = event.traceparent,
 ): HandlerContext<Settings, State> {
   const log = s.log.child({ agent: s.manifest.id, eventId: event.id, type: event.type, attempt: delivery.attempt });
   const installation = installationOf(event);
   return {
-    ...createContextBase({ ...s, log }, settings, event),
+    ...createContextBase({ ...s, log }, settings, { traceparent, causedby: event.id }),
     state,
     github: installation === undefined ? undefined : s.github?.forInstallation(installation),
     event,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ZodType } from 'zod';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Bus, Delivery, StopResult, SubscriptionHandle } from '../bus/bus.ts';
@@ -45,6 +46,11 @@ import { createScheduleRunner, type ScheduleRunner } from './run-schedules.ts';
 import { watchAgent } from './watch-agent.ts';
 import type { TopicWatcher } from '../bus/watch-every-topic.ts';
 import { stopOrder } from './stop-order.ts';
+import { createEvent } from '../bus/envelope.ts';
+import { circuitChangedEventType } from '../bus/platform-events.ts';
+import { createCommunication } from '../communication/create-communication.ts';
+import type { BreakerSettings } from '../communication/request-gates.ts';
+import { openTracing, type Tracing } from '../communication/tracing.ts';
 
 export interface AgentHostOptions {
   config: Config;
@@ -75,6 +81,10 @@ export interface AgentHostOptions {
    * credentials of their own. Without it nothing reads them, so none are issued.
    */
   signed?: boolean;
+  /** Spans of handlers, emits and requests. Default: config.otel's (OTLP/HTTP), none without it; the host then shuts it down at stop. */
+  tracing?: Tracing;
+  /** When request circuits open and probe again. Default: 5 failures in a row, 10 s open. */
+  breaker?: BreakerSettings;
 }
 
 export interface AgentHost {
@@ -126,6 +136,15 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
   // An id with no folder here may still be deployed; start() looks in the registry for it.
   const manifests = opts.ids === undefined ? local : local.filter((m) => opts.ids?.includes(m.manifest.id));
   const llm = opts.llm ?? (config.llm === undefined ? undefined : createLlmClient(config.llm));
+  // Requests are checked against every manifest the host knows, run here or not: the answering agent may run elsewhere.
+  const tracing = opts.tracing ?? (await openTracing(config.otel));
+  const communication = createCommunication({
+    manifests: local.map((m) => m.manifest),
+    observer: metrics.requests,
+    breaker: opts.breaker,
+    tracing,
+  });
+  const { directory, gates } = communication;
   const servicesFor = (manifest: AgentServices['manifest'], withheld: readonly string[] = []): AgentServices => ({
     manifest,
     config,
@@ -136,6 +155,16 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     ...grantServices(manifest, { github: opts.github, llm, metrics }, withheld),
     identity: grantIdentity(manifest, opts.identity, metrics, withheld),
     log: log.child({ agent: manifest.id }),
+    communication,
+  });
+  // Every circuit change of this process reaches WowCommunication; a failed publish costs only the record.
+  const stopTellingCircuits = gates.onChange((change) => {
+    const event = createEvent({
+      type: circuitChangedEventType,
+      source: `urn:wow:runtime:${instanceId}`,
+      data: { ...change, instance: instanceId, at: new Date().toISOString() },
+    });
+    bus.publish(event).catch((err: unknown) => log.warn({ err, change }, 'could not publish a circuit change'));
   });
   const running = new Map<string, HostedAgent>();
   // Agents suspended or revoked (identity lifecycle): loaded, not taking work, until resumed.
@@ -198,20 +227,25 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     metrics.agentInFlight.inc({ agent: id });
     const started = performance.now();
     let ok = false;
+    const delivered = event;
     try {
-      for (;;) {
-        try {
-          const result = await handler.handle(
-            createHandlerContext(agent.services, agent.settings, agent.state, event, delivery),
-            event.data,
-          );
-          ok = true;
-          return result;
-        } catch (err) {
-          // An outage is waited out, not retried away: on shutdown the entry stays pending.
-          if (!isStoreUnavailable(err) || !(await waitOutOutage(store, delivery.signal, agent.services.log))) throw err;
+      return await tracing.process(delivered, id, async (traceparent) => {
+        for (;;) {
+          try {
+            const result = await handler.handle(
+              createHandlerContext(agent.services, agent.settings, agent.state, delivered, delivery, traceparent),
+              delivered.data,
+            );
+            const reply = delivered.replyto === undefined ? result : checkReply(delivered.type, handler.output, result);
+            ok = true;
+            return reply;
+          } catch (err) {
+            // An outage is waited out, not retried away: on shutdown the entry stays pending.
+            if (!isStoreUnavailable(err) || !(await waitOutOutage(store, delivery.signal, agent.services.log)))
+              throw err;
+          }
         }
-      }
+      });
     } finally {
       health.record(id, performance.now() - started, ok);
       metrics.agentInFlight.dec({ agent: id });
@@ -314,6 +348,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
         ? release.treeHash
         : await opts.identity.attestedTreeHash(release.agentId, release.treeHash);
     await assertFolderMatches({ agentId: release.agentId, dir, expected, files: release.files });
+    directory.add(release.manifest);
     const agent: HostedAgent = {
       services: servicesFor(release.manifest),
       definition: await loadAgentDefinition(release.manifest, dir),
@@ -484,6 +519,8 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       }
       await beating;
       await flushHealth();
+      stopTellingCircuits();
+      if (opts.tracing === undefined) await tracing.shutdown();
       for (const id of running.keys()) await markInstanceStopped(store, id, instanceId);
       const abandoned = results.reduce((n, r) => n + r.abandoned, 0);
       if (abandoned > 0)
@@ -494,4 +531,19 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       return { drained: abandoned === 0, abandoned };
     },
   };
+}
+
+/** A request's reply as its protocol allows it, checked before it is sent: a reply the caller would refuse is a failure here. */
+function checkReply(type: string, output: ZodType | undefined, result: unknown): unknown {
+  if (output === undefined) return result;
+  const parsed = output.safeParse(result);
+  if (parsed.success) return parsed.data;
+  throw createError('WOW_ERR_REPLY_INVALID', {
+    type,
+    side: 'answering',
+    problems: parsed.error.issues
+      .slice(0, 10)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; '),
+  });
 }

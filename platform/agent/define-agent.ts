@@ -9,6 +9,11 @@ export interface EventHandler<Settings, State, Data> {
    * mismatch is dead-lettered at once, never retried.
    */
   input?: ZodType<Data>;
+  /**
+   * For a type the manifest `answers`: the reply's schema. The host checks the resolved
+   * value against it before replying (WOW_ERR_REPLY_INVALID, dead-lettered); see `answering`.
+   */
+  output?: ZodType;
   /** Handles one event. Its resolved value is the reply when the event was a request. */
   handle(ctx: HandlerContext<Settings, State>, data: Data): Promise<unknown>;
 }

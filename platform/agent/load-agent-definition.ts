@@ -11,11 +11,12 @@ const minIntervalMs = 100;
 /**
  * Imports `<dir>/src/index.ts`, checks that it default-exports `defineAgent({...})`, and
  * that its code and its manifest agree: every type the manifest wakes on has a handler in
- * `on`, every key of `on` can be delivered, and `stores` lists exactly the tables its
+ * `on`, every key of `on` can be delivered, every type it `answers` has a handler with
+ * `input` and `output` schemas, and `stores` lists exactly the tables its
  * migrations create. A mismatch fails at start, never at the first event.
  */
 export async function loadAgentDefinition(
-  manifest: Pick<AgentManifest, 'id' | 'wakesOn' | 'stores'>,
+  manifest: Pick<AgentManifest, 'id' | 'wakesOn' | 'stores' | 'answers'>,
   dir: string,
 ): Promise<AgentDefinition<unknown, unknown>> {
   const { id } = manifest;
@@ -56,6 +57,7 @@ export async function loadAgentDefinition(
     });
   const agent = definition as AgentDefinition<unknown, unknown>;
   checkHandlers(id, manifest.wakesOn, agent);
+  checkAnswers(id, Object.keys(manifest.answers ?? {}), agent);
   for (const [name, schedule] of Object.entries(agent.every ?? {}))
     if (typeof schedule.interval === 'number') checkInterval(id, name, schedule.interval);
   return agent;
@@ -84,5 +86,20 @@ function checkHandlers(id: string, wakesOn: readonly string[], agent: AgentDefin
     ...unhandled.map((w) => `agent.yml wakes it on "${w}" but \`on\` has no handler for it`),
     ...undelivered.map((k) => `\`on\` handles "${k}" but agent.yml's wakesOn does not list it, so it never arrives`),
   ];
+  if (problems.length > 0) throw createError('WOW_ERR_AGENT_ENTRY', { id, problem: problems.join('; ') });
+}
+
+/** A type the manifest answers is a protocol: its handler says what it takes and what it replies. */
+function checkAnswers(id: string, answers: readonly string[], agent: AgentDefinition<unknown, unknown>): void {
+  const problems = answers.flatMap((type) => {
+    const handler = agent.on?.[type];
+    if (handler === undefined)
+      return [`agent.yml answers "${type}" but \`on\` has no handler keyed by exactly that type`];
+    return handler.input === undefined || handler.output === undefined
+      ? [
+          `agent.yml answers "${type}" but its handler lacks ${handler.input === undefined ? '`input`' : '`output`'}: give it both, e.g. \`'${type}': answering(protocol, handle)\``,
+        ]
+      : [];
+  });
   if (problems.length > 0) throw createError('WOW_ERR_AGENT_ENTRY', { id, problem: problems.join('; ') });
 }

@@ -16,64 +16,103 @@ const validBy = (check: (v: string) => unknown) => (v: string) => {
  * `agent.yml`: the declared half of an agent. This schema is the only source; the type
  * below and platform/agent/agent.schema.json (for editors) are derived from it.
  */
-export const manifestSchema = z.strictObject({
-  id: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
-    error: 'expected kebab-case, e.g. "wow-vision", equal to the folder name',
-  }),
-  name: z.string().min(1, { error: 'expected a display name' }),
-  version: z
-    .string()
-    .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: 'expected a semantic version, e.g. "1.0.0"' }),
-  description: z.string().min(1, { error: 'expected one sentence on what the agent does' }),
-  // Decides which capabilities are issued without an approver (platform/identity/credentials/tier-policy.ts).
-  tier: z.enum(agentTiers, { error: `expected one of ${agentTiers.join(', ')}` }).optional(),
-  wakesOn: z
-    .array(
-      z.string().refine(validBy(assertPatternValid), {
-        error: 'expected an event type or a "<domain>.<entity>.*" pattern, e.g. "github.pull_request.*"',
-      }),
-    )
-    .min(1, { error: 'expected at least one event type the agent wakes on' }),
-  emits: z
-    .array(
-      z
-        .string()
-        .refine(validBy(assertEventTypeValid), { error: 'expected an event type, e.g. "vision.review.completed"' }),
-    )
-    .default([]),
-  capabilities: z.array(z.string().regex(capabilityPattern, { error: `expected ${capabilityForms}` })).default([]),
-  stores: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a table name in snake_case' })).default([]),
-  /**
-   * Tables and views the agent reaches beyond its own `stores`: a domain's tables, another
-   * agent's, the platform's shared registry. `name` reads; `name:write` also writes (with
-   * `store:write`). Its store role is granted exactly these (platform/agent/provision-agent-role.ts).
-   */
-  uses: z
-    .array(
-      z.string().regex(/^[a-z_][a-z0-9_]*(:write)?$/, {
-        error: 'expected a table or view name in snake_case, with ":write" to write it, e.g. "support_tickets:write"',
-      }),
-    )
-    .default([]),
-  concurrency: z.int({ error: 'expected an integer from 1 to 1000' }).min(1).max(1000).optional(),
-  ordered: z.boolean({ error: 'expected true or false' }).default(false),
-  maxAttempts: z.int({ error: 'expected an integer from 1 to 100' }).min(1).max(100).optional(),
-  visibilityTimeoutMs: z.int({ error: 'expected milliseconds, at least 100' }).min(100).optional(),
-  /**
-   * How Kubernetes scales the agent's workers (KEDA, on its streams' pending entries):
-   * `wow infra k8s` writes them into its ScaledObject. 0 replicas when idle also stops its
-   * schedules and heartbeats, so the default keeps one.
-   */
-  scaling: z
-    .strictObject({
-      minReplicas: z.int({ error: 'expected an integer from 0 to 100' }).min(0).max(100).default(1),
-      maxReplicas: z.int({ error: 'expected an integer from 1 to 100' }).min(1).max(100).default(5),
-      pendingPerReplica: z.int({ error: 'expected an integer from 1 to 100000' }).min(1).max(100_000).default(20),
-    })
-    .refine((s) => s.maxReplicas >= s.minReplicas, {
-      error: 'expected maxReplicas at least minReplicas',
-    })
-    .optional(),
-});
+export const manifestSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
+      error: 'expected kebab-case, e.g. "wow-vision", equal to the folder name',
+    }),
+    name: z.string().min(1, { error: 'expected a display name' }),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: 'expected a semantic version, e.g. "1.0.0"' }),
+    description: z.string().min(1, { error: 'expected one sentence on what the agent does' }),
+    // Decides which capabilities are issued without an approver (platform/identity/credentials/tier-policy.ts).
+    tier: z.enum(agentTiers, { error: `expected one of ${agentTiers.join(', ')}` }).optional(),
+    wakesOn: z
+      .array(
+        z.string().refine(validBy(assertPatternValid), {
+          error: 'expected an event type or a "<domain>.<entity>.*" pattern, e.g. "github.pull_request.*"',
+        }),
+      )
+      .min(1, { error: 'expected at least one event type the agent wakes on' }),
+    emits: z
+      .array(
+        z
+          .string()
+          .refine(validBy(assertEventTypeValid), { error: 'expected an event type, e.g. "vision.review.completed"' }),
+      )
+      .default([]),
+    /**
+     * The request types the agent serves (`ctx.request`): each one it wakes on, with the
+     * terms its callers get. The handler in `on` gives the `output` schema its reply is
+     * checked against (platform/communication/).
+     */
+    answers: z
+      .record(
+        z.string().refine(validBy(assertEventTypeValid), { error: 'expected a request type, e.g. "search.articles"' }),
+        z.strictObject({
+          /** How long a caller waits by default. */
+          timeoutMs: z.int({ error: 'expected milliseconds from 10 to 300000' }).min(10).max(300_000).default(10_000),
+          /** The longest a caller may ask to wait. */
+          maxTimeoutMs: z.int({ error: 'expected milliseconds from 10 to 300000' }).min(10).max(300_000).optional(),
+          /** Requests one caller process may have in flight to it (the bulkhead)… */
+          concurrency: z.int({ error: 'expected an integer from 1 to 1000' }).min(1).max(1000).default(16),
+          /** …and waiting for a slot beyond those; more are refused (WOW_ERR_BULKHEAD_FULL). */
+          queue: z.int({ error: 'expected an integer from 0 to 10000' }).min(0).max(10_000).default(64),
+        }),
+      )
+      .optional(),
+    capabilities: z.array(z.string().regex(capabilityPattern, { error: `expected ${capabilityForms}` })).default([]),
+    stores: z
+      .array(z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a table name in snake_case' }))
+      .default([]),
+    /**
+     * Tables and views the agent reaches beyond its own `stores`: a domain's tables, another
+     * agent's, the platform's shared registry. `name` reads; `name:write` also writes (with
+     * `store:write`). Its store role is granted exactly these (platform/agent/provision-agent-role.ts).
+     */
+    uses: z
+      .array(
+        z.string().regex(/^[a-z_][a-z0-9_]*(:write)?$/, {
+          error: 'expected a table or view name in snake_case, with ":write" to write it, e.g. "support_tickets:write"',
+        }),
+      )
+      .default([]),
+    concurrency: z.int({ error: 'expected an integer from 1 to 1000' }).min(1).max(1000).optional(),
+    ordered: z.boolean({ error: 'expected true or false' }).default(false),
+    maxAttempts: z.int({ error: 'expected an integer from 1 to 100' }).min(1).max(100).optional(),
+    visibilityTimeoutMs: z.int({ error: 'expected milliseconds, at least 100' }).min(100).optional(),
+    /**
+     * How Kubernetes scales the agent's workers (KEDA, on its streams' pending entries):
+     * `wow infra k8s` writes them into its ScaledObject. 0 replicas when idle also stops its
+     * schedules and heartbeats, so the default keeps one.
+     */
+    scaling: z
+      .strictObject({
+        minReplicas: z.int({ error: 'expected an integer from 0 to 100' }).min(0).max(100).default(1),
+        maxReplicas: z.int({ error: 'expected an integer from 1 to 100' }).min(1).max(100).default(5),
+        pendingPerReplica: z.int({ error: 'expected an integer from 1 to 100000' }).min(1).max(100_000).default(20),
+      })
+      .refine((s) => s.maxReplicas >= s.minReplicas, {
+        error: 'expected maxReplicas at least minReplicas',
+      })
+      .optional(),
+  })
+  .superRefine((m, ctx) => {
+    for (const [type, terms] of Object.entries(m.answers ?? {})) {
+      if (!m.wakesOn.includes(type))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['answers', type],
+          message: `expected "${type}" in wakesOn too: an agent answers only the requests it wakes on`,
+        });
+      if (terms.maxTimeoutMs !== undefined && terms.maxTimeoutMs < terms.timeoutMs)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['answers', type, 'maxTimeoutMs'],
+          message: 'expected maxTimeoutMs at least timeoutMs',
+        });
+    }
+  });
 
 export type AgentManifest = z.infer<typeof manifestSchema>;

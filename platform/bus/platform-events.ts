@@ -3,10 +3,18 @@ import { deployedEventType } from '../deploy/version-registry.ts';
 /** A refusal counted in `wow_security_violations_total`, published by the platform (platform/identity/report-violations.ts). */
 export const securityViolationEventType = 'security.violation';
 
+/** A request circuit of one runtime opened, half-opened or closed (platform/communication/request-gates.ts), for WowCommunication. */
+export const circuitChangedEventType = 'communication.circuit.changed';
+
 /**
  * The types the platform publishes itself, whichever agents and domains run: every GitHub
  * webhook the App door receives (`github.<event>.<action>`, written with the platform's
- * envelope), a deploy and a security violation. Agents and domains declare the rest
+ * envelope), a deploy, a security violation and a request circuit's change. Agents and domains declare the rest
  * (`emits` in agent.yml and domain.yml).
  */
-export const platformEventTypes: readonly string[] = ['github.*', deployedEventType, securityViolationEventType];
+export const platformEventTypes: readonly string[] = [
+  'github.*',
+  deployedEventType,
+  securityViolationEventType,
+  circuitChangedEventType,
+];

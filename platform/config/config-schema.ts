@@ -100,6 +100,9 @@ export const envSchema = z.object({
   LLM_BASE_URL: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
   LLM_API_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
   LLM_MODEL: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  // OpenTelemetry's own variables: spans are exported over OTLP/HTTP when an endpoint is set, and no SDK loads otherwise.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
+  OTEL_SERVICE_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(100).default('waooaw')),
   PUBLIC_URL: z.preprocess(emptyAsUndefined, url(['https:', 'http:']).optional()),
   IDENTITY_KMS: z.enum(['local', 'aws'], { error: 'expected local or aws' }).default('local'),
   IDENTITY_MASTER_KEY: z.preprocess(

@@ -49,6 +49,8 @@ export interface Config {
   githubMissing: string[];
   /** An OpenAI-compatible model; undefined unless LLM_MODEL is set (LLMs advise, rules decide). */
   llm: LlmSettings | undefined;
+  /** Traces over OTLP/HTTP (platform/communication/open-tracing.ts); undefined: no tracing SDK at all. */
+  otel: { endpoint: string; serviceName: string } | undefined;
   identity: IdentitySettings;
 }
 
@@ -162,6 +164,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
     githubMissing,
     llm: e.LLM_MODEL === undefined ? undefined : { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL },
+    otel:
+      e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+        ? undefined
+        : { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     identity,
   };
 }

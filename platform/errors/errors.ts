@@ -61,6 +61,41 @@ export const errors = defineErrors({
     retryable: false,
     status: 502,
   },
+  WOW_ERR_REQUEST_UNANSWERED: {
+    message:
+      'Agent "{agent}" requested "{type}", which no agent declares in `answers` (answered: {known}). Add the type to `answers` in the agent.yml of the agent that wakes on it, or ask for an answered type.',
+    retryable: false,
+    status: 404,
+  },
+  WOW_ERR_REQUEST_INVALID: {
+    message: 'The request "{type}" from "{agent}" does not match its protocol, so it was not sent: {problems}',
+    retryable: false,
+    status: 400,
+  },
+  WOW_ERR_REPLY_INVALID: {
+    message:
+      'The reply to "{type}" does not match its protocol ({side}): {problems}. The agent answering it and the one asking disagree on the message; deploy the two together.',
+    retryable: false,
+    status: 502,
+  },
+  WOW_ERR_REQUEST_OPTIONS: {
+    message:
+      'Request "{type}": timeoutMs {timeoutMs} is outside what its answering agent allows, 1 to {maxTimeoutMs} ms.',
+    retryable: false,
+    status: 400,
+  },
+  WOW_ERR_CIRCUIT_OPEN: {
+    message:
+      'Requests to "{type}" fail fast: its circuit opened after {failures} failures in a row and is tried again in {retryInMs} ms. See `wow protocols` and the answering agent\'s health.',
+    retryable: true,
+    status: 503,
+  },
+  WOW_ERR_BULKHEAD_FULL: {
+    message:
+      'Requests to "{type}" refused: {concurrency} in flight and {queue} waiting from this process already. Raise `answers.{type}.concurrency`, or ask less at once.',
+    retryable: true,
+    status: 429,
+  },
   WOW_ERR_MESSAGE_REFUSED: {
     message:
       'Message {eventId} ({type} from {source}) refused ({reason}): {problem}. It went to the security dead letters and reached no handler.',

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BusObserver, BusStats } from '../bus/bus.ts';
 import type { GitHubObserver } from '../github/request-metrics.ts';
+import type { CircuitState, RequestObserver } from '../communication/request-observer.ts';
 import type { AgentStatus } from '../registry/list-agents.ts';
 
 /** One HTTP exchange, for `/metrics`: the route as declared (`/api/tickets/:id`), never the URL a client sent. */
@@ -67,6 +68,8 @@ export interface Metrics {
   readonly webhooksReceived: Counter<'event' | 'outcome'>;
   readonly agentInFlight: Gauge<'agent'>;
   readonly http: HttpObserver;
+  /** Agents' requests to each other by type: latency, in flight, refusals, circuit state (platform/communication). */
+  readonly requests: RequestObserver;
   /** Counts a violation and tells every listener of it (onSecurityViolation). */
   securityViolation(kind: SecurityViolationKind, detail?: SecurityViolationDetail): void;
   /**
@@ -321,6 +324,44 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     },
   });
 
+  const requestsInFlight = new Gauge({
+    name: 'wow_requests_in_flight',
+    help: 'Requests this process has sent and awaits the reply of, by request type.',
+    labelNames: ['type'],
+    registers,
+  });
+  const requestDuration = new Histogram({
+    name: 'wow_request_duration_seconds',
+    help: 'Time from sending a request to its reply, by request type and outcome (ok, timeout, failed, invalid).',
+    labelNames: ['type', 'outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const requestsRejected = new Counter({
+    name: 'wow_requests_rejected_total',
+    help: 'Requests refused before sending, by request type and reason (circuit_open, bulkhead_full).',
+    labelNames: ['type', 'reason'],
+    registers,
+  });
+  const circuitStates: readonly CircuitState[] = ['closed', 'open', 'half_open'];
+  const circuitState = new Gauge({
+    name: 'wow_request_circuit_state',
+    help: "1 for the state each request type's circuit in this process is in (closed, open, half_open), 0 for the others.",
+    labelNames: ['type', 'state'],
+    registers,
+  });
+  const requests: RequestObserver = {
+    started: (type) => requestsInFlight.inc({ type }),
+    finished: (type, outcome, seconds) => {
+      requestsInFlight.dec({ type });
+      requestDuration.observe({ type, outcome }, seconds);
+    },
+    rejected: (type, reason) => requestsRejected.inc({ type, reason }),
+    circuit: (type, state) => {
+      for (const s of circuitStates) circuitState.set({ type, state: s }, s === state ? 1 : 0);
+    },
+  };
+
   const bus: BusObserver = {
     published: (topic) => published.inc({ topic }),
     handled: (group, topic, outcome, seconds) => {
@@ -363,6 +404,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     webhooksReceived,
     agentInFlight,
     http,
+    requests,
     securityViolation,
     onSecurityViolation: (listener) => {
       violationListeners.add(listener);

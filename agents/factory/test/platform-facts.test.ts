@@ -30,7 +30,13 @@ describe("the platform's facts", () => {
     const facts = await platformFacts(join(root, 'agents'));
     expect(facts.agents).toEqual(['notifier']);
     expect([...facts.emittedBy]).toEqual([['notice.sent', 'notifier']]);
-    expect(facts.platformEvents).toEqual(['github.*', 'agent.deployed', 'security.violation', 'billing.invoice.paid']);
+    expect(facts.platformEvents).toEqual([
+      'github.*',
+      'agent.deployed',
+      'security.violation',
+      'communication.circuit.changed',
+      'billing.invoice.paid',
+    ]);
   });
 
   it("knows this repository's support intake events from domains/support/domain.yml", async () => {

@@ -4,14 +4,16 @@
 // before, keeps one incident per regression with its issue in the support repository, and
 // announces it (support.incident.opened, then .resolved). Customers whose integrations use
 // the agent are told on their signed webhook, from the event as well as by the look.
-import { defineAgent, type SetupContext } from '#platform';
+import { answering, defineAgent, type SetupContext } from '#platform';
 import {
   analyticsSettings,
   createAnalyticsState,
   type AnalyticsSettings,
   type AnalyticsState,
 } from './analytics-settings.ts';
+import { answerHealthReport } from './handlers/answer-health-report.ts';
 import { checkAgentsHealth } from './handlers/check-agents-health.ts';
+import { healthReportProtocol } from './health-protocol.ts';
 import { incidentEvent, tellCustomers } from './handlers/tell-customers.ts';
 import { pruneHealthMinutes } from './housekeeping/prune-health-minutes.ts';
 
@@ -27,6 +29,9 @@ export {
   type HealthPolicy,
   type Signal,
 } from './incidents/judge-health.ts';
+// The protocol other agents ask how agents are doing with (WowSupport's performance specialist).
+export { healthReportProtocol } from './health-protocol.ts';
+export { healthReport } from './handlers/answer-health-report.ts';
 // WowSupport's tests open incidents as this agent's look does.
 export { checkIncidents, type IncidentDeps } from './incidents/check-incidents.ts';
 
@@ -36,6 +41,7 @@ export default defineAgent({
   on: {
     'support.incident.opened': { input: incidentEvent, handle: tellCustomers },
     'support.incident.resolved': { input: incidentEvent, handle: tellCustomers },
+    'analytics.health.report': answering(healthReportProtocol, answerHealthReport),
   },
   every: {
     // WOWANALYTICS_CHECK_SECONDS; 0 turns the check off.

@@ -4,11 +4,11 @@
 // a schedule makes the coming days' partitions and drops those past the retention;
 // events.history requests are answered from the archive; `wow events replay|tail` and
 // `wow trace` read it through the functions exported here.
-import { defineAgent, type SetupContext } from '#platform';
+import { answering, defineAgent, type SetupContext } from '#platform';
 import { archiveEvent } from './archive/archive-event.ts';
 import { maintainPartitions } from './archive/maintain-partitions.ts';
 import { eventSettings, type EventSettings } from './event-settings.ts';
-import { answerHistory, historyRequest } from './history/answer-history.ts';
+import { answerHistory, historyProtocol } from './history/answer-history.ts';
 
 export type { ArchivedEvent } from './archive/archived-event.ts';
 export { archiveEvent, boundData } from './archive/archive-event.ts';
@@ -21,7 +21,14 @@ export {
 export { maintainPartitions } from './archive/maintain-partitions.ts';
 export { patternMatches, topicMayMatch, typeCondition } from './archive/type-pattern.ts';
 export { eventSettings, type EventSettings } from './event-settings.ts';
-export { historyRequest, type HistoryEvent, type HistoryReply, type HistoryRequest } from './history/answer-history.ts';
+// The protocol callers ask with (`ctx.request(historyProtocol, { agent })`); agent.yml `answers` it.
+export {
+  historyProtocol,
+  historyRequest,
+  type HistoryEvent,
+  type HistoryReply,
+  type HistoryRequest,
+} from './history/answer-history.ts';
 export { replayEvents, type ReplayOptions, type ReplayReport } from './replay/replay-events.ts';
 export { renderTrace, traceOf, type TraceNode } from './trace/trace-of.ts';
 export { tailArchive } from './tail/tail-archive.ts';
@@ -36,7 +43,7 @@ export default defineAgent({
     });
   },
   on: {
-    'events.history': { input: historyRequest, handle: answerHistory },
+    'events.history': answering(historyProtocol, answerHistory),
   },
   watch: {
     async handle(ctx, event) {

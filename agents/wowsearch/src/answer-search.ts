@@ -1,28 +1,16 @@
-import { z } from 'zod';
-import type { HandlerContext } from '#platform';
+import type { HandlerContext, ReplyOf } from '#platform';
+import type { z } from 'zod';
 import { searchWithFallback } from './search-knowledge-base.ts';
-import type { ArticleHit } from './search/search-articles.ts';
+import type { searchArticlesProtocol } from './search-protocol.ts';
 import type { SearchSettings, SearchState } from './search-settings.ts';
 
-/** The longest question searched: L1 asks with its first 2,000 characters, and a query is a question, not a document. */
-export const queryMaxLength = 4_000;
-
-/** A search.articles request: `{ query, limit? }`, from any agent through `ctx.request`. */
-export const searchRequest = z.strictObject({
-  query: z.string().max(queryMaxLength),
-  limit: z.int().min(1).max(20).default(3),
-});
-export type SearchRequest = z.input<typeof searchRequest>;
-
-/** The reply: the best articles first (none when nothing matches). */
-export interface SearchReply {
-  articles: ArticleHit[];
-}
+export type SearchRequest = z.input<typeof searchArticlesProtocol.input>;
+export type SearchReply = ReplyOf<typeof searchArticlesProtocol>;
 
 /** Answers a search.articles request. Read-only, so a redelivered request is simply answered again. */
 export async function answerSearch(
   ctx: HandlerContext<SearchSettings, SearchState>,
-  request: z.output<typeof searchRequest>,
+  request: z.output<typeof searchArticlesProtocol.input>,
 ): Promise<SearchReply> {
   return {
     articles: await searchWithFallback(ctx.store, request.query, {

@@ -3,8 +3,9 @@
 // trigram matches for typos and partial words, and with an embedding model and pgvector
 // the articles nearest by meaning); `wow kb import` loads Markdown articles, and a schedule
 // embeds what an import wrote.
-import { defineAgent, type SetupContext } from '#platform';
-import { answerSearch, searchRequest } from './answer-search.ts';
+import { answering, defineAgent, type SetupContext } from '#platform';
+import { answerSearch } from './answer-search.ts';
+import { searchArticlesProtocol } from './search-protocol.ts';
 import { embedStaleArticles } from './embeddings/embed-articles.ts';
 import { createSearchState, searchSettings, type SearchSettings, type SearchState } from './search-settings.ts';
 
@@ -20,13 +21,15 @@ export { importLimits, readArticleFiles, type ArticleFile, type ArticleSource } 
 export { searchKnowledgeBase } from './search-knowledge-base.ts';
 export { fuseByReciprocalRank, searchArticles, type ArticleHit } from './search/search-articles.ts';
 export { searchFeatures, type SearchFeatures } from './search/search-features.ts';
-export { searchRequest, type SearchReply, type SearchRequest } from './answer-search.ts';
+export type { SearchReply, SearchRequest } from './answer-search.ts';
+// The protocol callers ask with (`ctx.request(searchArticlesProtocol, { query })`); agent.yml `answers` it.
+export { searchArticlesProtocol } from './search-protocol.ts';
 
 export default defineAgent({
   settings: searchSettings,
   setup: (ctx: SetupContext<SearchSettings>): SearchState => createSearchState(ctx.settings),
   on: {
-    'search.articles': { input: searchRequest, handle: answerSearch },
+    'search.articles': answering(searchArticlesProtocol, answerSearch),
   },
   every: {
     // An import writes articles only; with a model and pgvector, their embeddings follow here.

@@ -11,13 +11,15 @@ import {
   createHealthRecorder,
   createLogger,
   listAgents,
+  loadManifests,
   type AgentRow,
   type Bus,
   type Store,
 } from '#platform';
 import { agentEffects, eventually, testBusDefaults } from '#platform/testing';
 import { createCustomer, openTicket, recordDeskMessage, type Ticket } from '#domains/support';
-import { addCustomerAgent, checkIncidents } from '../../wowanalytics/src/index.ts';
+import { addCustomerAgent, checkIncidents, healthReport } from '../../wowanalytics/src/index.ts';
+import { buildProtocolMap } from '../../wowcommunication/src/index.ts';
 import { createCustomerChannels, deliverOutbound } from '../../wownotification/src/index.ts';
 import { classifyTopic } from '../src/specialists/classify-topic.ts';
 import { agentsConcerned, customerAgents } from '../src/specialists/find-agents.ts';
@@ -103,6 +105,11 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
       text,
       agents: agentsConcerned(text, registry, await customerAgents(store, ticket.customerId)),
       hits: await searchArticles(store, text),
+      // What WowAnalytics answers to analytics.health.report, from the same store.
+      healthOf: async (ids) => (await healthReport(store, ids, now)).agents,
+      // What WowCommunication answers to communication.protocols.map, from the agents folder (no circuits recorded here).
+      protocolsOf: async () => buildProtocolMap({ manifests: (await loadManifests(agentsDir)).map((m) => m.manifest) }),
+      unanswered: [],
       now,
     });
   };

@@ -22,8 +22,8 @@ const labelled = parse(await readFile(new URL('labelled-tickets.yml', fixtures),
 let agent: TestAgent;
 
 beforeAll(async () => {
-  // WowEvent too: L2 reads the concerned agents' recent events from its archive.
-  agent = await startTestAgent({ agentsDir, id: 'wowsupport', alongside: ['wowsearch', 'wowevent'] });
+  // WowEvent and WowAnalytics too: L2 reads the concerned agents' recent events and their health.
+  agent = await startTestAgent({ agentsDir, id: 'wowsupport', alongside: ['wowsearch', 'wowevent', 'wowanalytics'] });
   await importArticles(agent.store, fileURLToPath(new URL('kb', fixtures)));
 });
 

@@ -9,6 +9,7 @@ import type { Store } from '../../store/store.ts';
 import { quietLog, testBusDefaults } from '../../testing/index.ts';
 import { createAgentStore } from '../create-agent-store.ts';
 import { createSetupContext } from '../create-agent-context.ts';
+import { createCommunication } from '../../communication/create-communication.ts';
 import { manifestSchema, type AgentManifest } from '../manifest-schema.ts';
 import { provisionAgentRole } from '../provision-agent-role.ts';
 
@@ -167,6 +168,7 @@ export function describeStoreRolesContract(name: string, makeStore: () => Promis
           platformStore: store,
           log: quietLog,
           metrics,
+          communication: createCommunication({ manifests: [keeper] }),
         },
         undefined,
       );

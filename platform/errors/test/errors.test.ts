@@ -46,7 +46,6 @@ describe('error registries', () => {
         'app/errors.ts',
         'cli/errors.ts',
         'agents/factory/src/errors.ts',
-        'agents/wowsupport/src/errors.ts',
         'domains/support/src/errors.ts',
       ]),
     );

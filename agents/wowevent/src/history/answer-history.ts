@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HandlerContext } from '#platform';
+import { defineProtocol, type HandlerContext } from '#platform';
 import { findArchivedEvents } from '../archive/find-archived-events.ts';
 import type { EventSettings } from '../event-settings.ts';
 
@@ -23,22 +23,27 @@ export const historyRequest = z
   .strict();
 export type HistoryRequest = z.infer<typeof historyRequest>;
 
-export interface HistoryEvent {
-  id: string;
-  type: string;
-  source: string;
-  subject: string | null;
-  time: string;
-  traceId: string;
-  causedBy: string | null;
-}
+const historyEvent = z.strictObject({
+  id: z.string(),
+  type: z.string(),
+  source: z.string(),
+  subject: z.string().nullable(),
+  time: z.string(),
+  traceId: z.string(),
+  causedBy: z.string().nullable(),
+});
+export type HistoryEvent = z.infer<typeof historyEvent>;
 
-export interface HistoryReply {
+const historyReply = z.strictObject({
   /** Newest first. */
-  events: HistoryEvent[];
+  events: z.array(historyEvent),
   /** How many days the archive keeps: an empty answer says nothing of what is older. */
-  retentionDays: number;
-}
+  retentionDays: z.int(),
+});
+export type HistoryReply = z.infer<typeof historyReply>;
+
+/** events.history: any agent asks WowEvent what an agent (or any sender) sent lately. The contract both sides check. */
+export const historyProtocol = defineProtocol({ type: 'events.history', input: historyRequest, output: historyReply });
 
 export async function answerHistory(
   ctx: HandlerContext<EventSettings, unknown>,

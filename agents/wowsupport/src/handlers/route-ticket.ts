@@ -1,4 +1,4 @@
-import type { PgQueryable } from '#platform';
+import { type PgQueryable } from '#platform';
 import {
   draftAnswer,
   findTicket,
@@ -12,7 +12,13 @@ import {
 } from '#domains/support';
 import type { DeskContext } from '../desk-settings.ts';
 import { activityFindings, recentActivity, type AgentActivity } from '../specialists/ask-wowevent.ts';
+import { healthReportProtocol } from '../../../wowanalytics/src/index.ts';
+import { protocolMapProtocol, type ProtocolMap } from '../../../wowcommunication/src/index.ts';
+import { classifyTopic, isL3Topic } from '../specialists/classify-topic.ts';
+import { asksStatus } from '../tiers/answer-status.ts';
+import type { AgentHealth } from '../specialists/diagnosis.ts';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
+import { isUnreachable } from '../specialists/unreachable.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
 import { questionMaxLength } from '../tiers/answer-at-l1.ts';
 import { askWowSearch, type ArticleHit } from '../tiers/ask-wowsearch.ts';
@@ -42,9 +48,9 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
   const key = `${eventId}:specialist`;
   const done = await recordedOnce<RouteOutcome>(ctx, key);
   if (done !== undefined) return done;
-  // WowSearch is asked before the transaction: it answers over the bus, and on the embedded
-  // store (one connection) it would wait for this transaction to end.
-  const hits = await articlesForSpecialist(ctx, ticketId);
+  // WowSearch and WowAnalytics are asked before the transaction: they answer over the bus,
+  // and on the embedded store (one connection) they would wait for this transaction to end.
+  const { hits, health, protocols, unanswered } = await askBeforeRouting(ctx, ticketId);
   // WowEvent too: what the agents concerned sent lately, from its archive.
   const activity = await activityForSpecialist(ctx, ticketId);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
@@ -62,6 +68,10 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
       text,
       agents: agentsConcerned(text, registry, await customerAgents(tx, ticket.customerId)),
       hits,
+      // Asked for what the ticket named before the transaction; an agent named only since reads as unknown.
+      healthOf: (ids) => Promise.resolve(health.filter((h) => ids.includes(h.id))),
+      protocolsOf: () => Promise.resolve(protocols),
+      unanswered,
       now: ctx.clock(),
     });
     diagnosis.findings.push(...activityFindings(activity));
@@ -108,15 +118,50 @@ function customerText(ticket: Ticket, messages: readonly Message[]): string {
 }
 
 /**
- * The articles closest to a ticket that waits for its specialist (none for any other). The
- * knowledge base is searched for the start of the text, as L1 does: a pasted log of 70,000
- * characters once made a query the embedded PGlite failed on ("bad buffer ID").
+ * What the specialist will read from other agents, for a ticket that waits for its
+ * specialist (nothing for any other): the articles closest to it, and, when its words make
+ * it a performance or a status question, how the agents it concerns are doing (and, for
+ * performance, the requests to them that fail fast). The knowledge base is
+ * searched for the start of the text, as L1 does: a pasted log of 70,000 characters once
+ * made a query the embedded PGlite failed on ("bad buffer ID").
  */
-async function articlesForSpecialist(ctx: DeskContext, ticketId: string): Promise<ArticleHit[]> {
+async function askBeforeRouting(ctx: DeskContext, ticketId: string): Promise<Asked> {
+  const none = { protocols: [], findings: [] };
+  const nothing: Asked = { hits: [], health: [], protocols: none, unanswered: [] };
   const ticket = await findTicket(ctx.store, ticketId);
-  if (ticket?.tier !== 'L2' || ticket.topic !== null) return [];
+  if (ticket?.tier !== 'L2' || ticket.topic !== null) return nothing;
   const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
-  return askWowSearch(ctx, text.slice(0, questionMaxLength));
+  const hits = await askWowSearch(ctx, text.slice(0, questionMaxLength));
+  const best = hits[0];
+  const topic = classifyTopic(text, best !== undefined && best.coverage >= 0.5 ? best.intent : undefined);
+  // Health decides a status question's topic (an agent in an incident makes it an outage) and informs performance.
+  const performance = topic === 'performance';
+  if (!performance && (isL3Topic(topic) || !asksStatus.test(text))) return { ...nothing, hits };
+  const agents = agentsConcerned(text, await ctx.agents(), await customerAgents(ctx.store, ticket.customerId));
+  if (agents.length === 0) return { ...nothing, hits };
+  const ids = agents.slice(0, 50).map((a) => a.id);
+  const unanswered: string[] = [];
+  // The desk routes without what another agent could not tell it, and says so in its note.
+  const orElse = <T>(who: string, asked: Promise<T>, fallback: T): Promise<T> =>
+    asked.catch((err: unknown) => {
+      if (!isUnreachable(err)) throw err;
+      ctx.log.warn({ err, who }, 'routing without an answer from another agent');
+      unanswered.push(`${who} did not answer (${err.code}); routed without it.`);
+      return fallback;
+    });
+  const [report, protocols] = await Promise.all([
+    orElse('WowAnalytics (analytics.health.report)', ctx.request(healthReportProtocol, { agents: ids }), {
+      agents: [],
+    }),
+    performance
+      ? orElse(
+          'WowCommunication (communication.protocols.map)',
+          ctx.request(protocolMapProtocol, { agents: ids }),
+          none,
+        )
+      : none,
+  ]);
+  return { hits, health: report.agents, protocols, unanswered };
 }
 
 /** The recent events of the agents a ticket waiting for its specialist concerns (none for any other). */
@@ -127,6 +172,14 @@ async function activityForSpecialist(ctx: DeskContext, ticketId: string): Promis
   const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
   const concerned = agentsConcerned(text, registry, await customerAgents(ctx.store, ticket.customerId));
   return recentActivity(ctx, concerned, registry);
+}
+
+/** What L2 asked other agents before routing, and whom it could not ask. */
+interface Asked {
+  hits: ArticleHit[];
+  health: AgentHealth[];
+  protocols: ProtocolMap;
+  unanswered: string[];
 }
 
 /** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */

@@ -1,15 +1,8 @@
-import { z } from 'zod';
-import { isWowError, type AgentRow, type HandlerContext } from '#platform';
+import { type AgentRow, type HandlerContext, type ReplyOf } from '#platform';
+import { historyProtocol } from '../../../wowevent/src/index.ts';
+import { isUnreachable } from './unreachable.ts';
 
-/**
- * What WowEvent's events.history reply carries that the desk relies on, read with the
- * desk's own schema: the bus message is the contract, not WowEvent's code.
- */
-const historyReply = z.object({
-  events: z.array(z.object({ id: z.string(), type: z.string(), time: z.string(), subject: z.string().nullable() })),
-  retentionDays: z.number(),
-});
-type HistoryReply = z.infer<typeof historyReply>;
+type HistoryReply = ReplyOf<typeof historyProtocol>;
 
 /** An agent's latest events as WowEvent's archive holds them, or why they could not be read. */
 export type AgentActivity = { agentId: string } & ({ history: HistoryReply } | { unread: string });
@@ -40,17 +33,14 @@ export async function recentActivity(
   return Promise.all(
     concerned.map(async (a): Promise<AgentActivity> => {
       try {
-        const reply = await ctx.request(
-          { type: 'events.history', data: { agent: a.id, limit: eventsPerAgent } },
+        const history = await ctx.request(
+          historyProtocol,
+          { agent: a.id, limit: eventsPerAgent },
           { timeoutMs: historyTimeoutMs },
         );
-        const parsed = historyReply.safeParse(reply);
-        return parsed.success
-          ? { agentId: a.id, history: parsed.data }
-          : { agentId: a.id, unread: 'WowEvent answered something other than a history' };
+        return { agentId: a.id, history };
       } catch (err) {
-        if (isWowError(err, 'WOW_ERR_REQUEST_TIMEOUT') || isWowError(err, 'WOW_ERR_NO_RESPONDER'))
-          return { agentId: a.id, unread: `WowEvent did not answer (${err.code})` };
+        if (isUnreachable(err)) return { agentId: a.id, unread: `WowEvent did not answer (${err.code})` };
         throw err;
       }
     }),

@@ -1,4 +1,6 @@
-import type { AgentRow, HandlerContext, PgQueryable } from '#platform';
+import type { AgentRow, HandlerContext, PgQueryable, ReplyOf } from '#platform';
+import type { healthReportProtocol } from '../../../wowanalytics/src/index.ts';
+import type { ProtocolMap } from '../../../wowcommunication/src/index.ts';
 import type { ArticleHit } from '../tiers/ask-wowsearch.ts';
 import type { Ticket } from '#domains/support';
 import type { Topic } from './classify-topic.ts';
@@ -13,8 +15,16 @@ export interface SpecialistInput {
   /** Agents the customer named, else those their integration uses. */
   agents: AgentRow[];
   hits: readonly ArticleHit[];
+  /** How these agents are doing, as WowAnalytics judges them: asked over its protocol by the handler. */
+  healthOf: (agents: string[]) => Promise<AgentHealth[]>;
+  /** The requests these agents answer or ask, and what breaks them, as WowCommunication maps them. */
+  protocolsOf: (agents: string[]) => Promise<ProtocolMap>;
+  /** The agents asked for the above that did not answer, for the findings. */
+  unanswered: readonly string[];
   now: Date;
 }
+
+export type AgentHealth = ReplyOf<typeof healthReportProtocol>['agents'][number];
 
 /** What a specialist found and decided. */
 export interface Diagnosis {

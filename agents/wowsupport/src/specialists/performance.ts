@@ -1,32 +1,32 @@
-import {
-  defaultHealthPolicy,
-  describeHealth,
-  healthFigures,
-  judgeHealth,
-  openIncidents,
-} from '../../../wowanalytics/src/index.ts';
 import type { Diagnosis, SpecialistInput } from './diagnosis.ts';
 
 /**
  * Performance: each agent concerned, now against its own baseline, and any incident open
- * for it. A regression we can see is told to the customer; none goes to the performance
+ * for it, as WowAnalytics reports them (analytics.health.report). A regression we can see is told to the customer; none goes to the performance
  * team with the figures.
  */
 export async function diagnosePerformance(input: SpecialistInput): Promise<Diagnosis> {
-  const figures = new Map((await healthFigures(input.db, input.now, defaultHealthPolicy)).map((f) => [f.agentId, f]));
-  const incidents = new Map((await openIncidents(input.db)).map((i) => [i.agentId, i]));
-  const findings: string[] = [];
+  const reports = new Map(
+    input.agents.length === 0 ? [] : (await input.healthOf(input.agents.map((a) => a.id))).map((r) => [r.id, r]),
+  );
+  const findings: string[] = [...input.unanswered];
   const slow: string[] = [];
+  // Requests to an agent failing fast elsewhere say as much as its own figures: for the team, not the customer.
+  const protocols = input.agents.length === 0 ? undefined : await input.protocolsOf(input.agents.map((a) => a.id));
   for (const agent of input.agents) {
-    const incident = incidents.get(agent.id);
-    const f = figures.get(agent.id);
-    const judged = f === undefined ? undefined : judgeHealth(f);
+    const answered = new Set(
+      protocols?.protocols.filter((p) => p.answeredBy.some((a) => a.agent === agent.id)).map((p) => p.type),
+    );
+    for (const f of protocols?.findings ?? []) if (answered.has(f.type)) findings.push(`${agent.id}: ${f.message}.`);
+    const report = reports.get(agent.id);
+    const incident = report?.incident ?? undefined;
+    const judged = report?.judgement;
     if (incident !== undefined) {
       findings.push(
-        `${agent.id}: incident open since ${incident.openedAt.toISOString()}${incident.issueNumber === null ? '' : ` (#${incident.issueNumber})`}: ${describeHealth(incident.latest, incident.signals)}.`,
+        `${agent.id}: incident open since ${incident.openedAt}${incident.issueNumber === null ? '' : ` (#${incident.issueNumber})`}: ${incident.description}.`,
       );
       slow.push(
-        `${agent.name} is ${incident.signals.includes('latency') ? 'slower than usual' : 'failing more than usual'} since ${incident.openedAt.toISOString()}; we are on it and will tell you when it is resolved.`,
+        `${agent.name} is ${incident.signals.includes('latency') ? 'slower than usual' : 'failing more than usual'} since ${incident.openedAt}; we are on it and will tell you when it is resolved.`,
       );
     } else if (judged?.state === 'regressed') {
       findings.push(`${agent.id}: regressed, no incident open yet: ${judged.summary}.`);

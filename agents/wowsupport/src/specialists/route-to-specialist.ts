@@ -1,4 +1,3 @@
-import { openIncidents } from '../../../wowanalytics/src/index.ts';
 import { asksStatus } from '../tiers/answer-status.ts';
 import { diagnoseBilling } from './billing.ts';
 import { classifyTopic, isL3Topic, type Topic } from './classify-topic.ts';
@@ -30,14 +29,14 @@ export async function routeToSpecialist(input: SpecialistInput): Promise<Diagnos
 /**
  * The ticket's words decide, then the best article when it covers half the question or
  * more. A question about how an agent is doing, when that agent is Offline or in an
- * incident, is an outage whatever its words.
+ * incident (as WowAnalytics reports it), is an outage whatever its words.
  */
 async function topicOf(input: SpecialistInput): Promise<Topic> {
   const best = input.hits[0];
   const topic = classifyTopic(input.text, best !== undefined && best.coverage >= 0.5 ? best.intent : undefined);
   if (isL3Topic(topic) || input.agents.length === 0 || !asksStatus.test(input.text)) return topic;
-  const incidents = await openIncidents(input.db);
-  return input.agents.some((a) => a.status === 'Offline' || incidents.some((i) => i.agentId === a.id))
+  const health = await input.healthOf(input.agents.map((a) => a.id));
+  return input.agents.some((a) => a.status === 'Offline' || health.some((h) => h.id === a.id && h.incident !== null))
     ? 'outage'
     : topic;
 }

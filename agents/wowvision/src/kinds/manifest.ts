@@ -7,14 +7,15 @@ import { typescriptSource } from './support/load-typescript.ts';
 /**
  * Each agent's agent.yml and each domain's domain.yml is valid; every event type their
  * code sends (`ctx.emit`, `ctx.request`, `createEvent` for the outbox, `enqueueOutbox`) is
- * declared in `emits` (DESIGN principle 3: event types are declared by the sender); and an
- * agent's `stores` lists exactly the tables its migrations create.
+ * declared in `emits` (DESIGN principle 3: event types are declared by the sender); every
+ * request it makes is of a type some agent `answers`; and an agent's `stores` lists exactly
+ * the tables its migrations create.
  */
 export const manifest = defineKind({
   name: 'manifest',
   summary:
     'An invalid agent.yml or domain.yml, an event the code sends that its declaration does not list in emits, ' +
-    "or an agent's stores that differ from the tables its migrations create.",
+    "a request of a type no agent answers, or an agent's stores that differ from the tables its migrations create.",
   defaultScope: 'file',
   options: z.strictObject({
     agents: z.string().default('agents/(*)/').describe('the agent folders, with the agent id captured'),
@@ -79,8 +80,72 @@ async function checkAgent(platform: Platform, view: ReviewView, folder: string, 
   const code = view.files.filter((f) => f.startsWith(`${folder}/src/`) && isCode(f));
   return [
     ...(await undeclaredEvents(view, code, parsed.manifest.emits, file)),
+    ...(await unansweredRequests(platform, view, folder, code, parsed.manifest.emits, file)),
     ...(await storeMismatches(platform, view, folder, file, text, parsed.manifest.stores)),
   ];
+}
+
+/**
+ * Requests the agent's code makes (`ctx.request(protocol, …)`, `ctx.request({ type })`) of a
+ * type no agent beside it declares in `answers`, or, through a protocol, of a type its own
+ * `emits` lacks (a bare request's type is checked with its other events). The runtime
+ * refuses both (WOW_ERR_REQUEST_UNANSWERED, WOW_ERR_EVENT_UNDECLARED); this finds them
+ * before merge. A protocol is known by its const's name in its agents' code.
+ */
+async function unansweredRequests(
+  platform: Platform,
+  view: ReviewView,
+  folder: string,
+  code: readonly string[],
+  emits: readonly string[],
+  file: string,
+): Promise<Hit[]> {
+  const [{ requestsIn, declaredProtocols }, { position, sourceOf }] = await Promise.all([
+    import('./support/protocol-requests.ts'),
+    typescriptSource(),
+  ]);
+  const requests = [];
+  for (const path of code) {
+    const text = await view.read(path);
+    if (text.includes('.request(')) requests.push(...requestsIn(sourceOf({ path, text })).map((r) => ({ ...r, path })));
+  }
+  if (requests.length === 0) return [];
+  // The agents beside this one (agents/*/): what they answer, and the protocols their code defines.
+  const siblings = `${posix.dirname(folder)}/`;
+  const answered = new Set<string>();
+  const protocols = new Map<string, string | null>();
+  for (const path of view.files.filter((f) => f.startsWith(siblings))) {
+    const rest = path.slice(siblings.length).split('/');
+    if (rest.length === 2 && rest[1] === 'agent.yml') {
+      const parsed = platform.parseManifest(await view.read(path), path, rest[0] ?? '');
+      if ('manifest' in parsed) for (const type of Object.keys(parsed.manifest.answers ?? {})) answered.add(type);
+    } else if (rest[1] === 'src' && isCode(path)) {
+      const text = await view.read(path);
+      if (!text.includes('defineProtocol(')) continue;
+      for (const [name, type] of declaredProtocols(sourceOf({ path, text })))
+        // Two protocols by one name are ambiguous without a type checker: neither is judged.
+        protocols.set(name, protocols.has(name) && protocols.get(name) !== type ? null : type);
+    }
+  }
+  const hits: Hit[] = [];
+  for (const request of requests) {
+    const type = 'type' in request ? request.type : protocols.get(request.protocol);
+    if (type === undefined || type === null) continue;
+    const at = { path: request.path, ...position(request.node) };
+    if ('protocol' in request && !emits.includes(type))
+      hits.push({
+        ...at,
+        message: `requests "${type}" (${request.protocol}), which ${file} does not declare in emits; add it there`,
+        key: `emit ${type}`,
+      });
+    if (!answered.has(type))
+      hits.push({
+        ...at,
+        message: `requests "${type}", which no agent declares in answers; add it to answers: in the agent.yml of the agent that wakes on it, with a protocol for its handler`,
+        key: `request ${type}`,
+      });
+  }
+  return hits;
 }
 
 async function checkDomain(platform: Platform, view: ReviewView, folder: string, name: string): Promise<Hit[]> {

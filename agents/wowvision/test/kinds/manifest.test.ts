@@ -76,6 +76,43 @@ describe('manifest rules', () => {
     ]);
   });
 
+  it('finds requests of a type no agent answers, and a protocol request the manifest does not declare', async () => {
+    const answerer = (answers: string) =>
+      `id: answerer\nname: Answerer\nversion: 1.0.0\ndescription: Answers.\nwakesOn: [test.echo.asked]\n${answers}`;
+    repo = await tempRepo({
+      ...packWith({ kind: 'manifest' }),
+      'agents/answerer/agent.yml': answerer(''),
+      'agents/answerer/src/index.ts': [
+        "import { z } from 'zod';",
+        "import { defineProtocol } from '#platform';",
+        "export const echoProtocol = defineProtocol({ type: 'test.echo.asked', input: z.object({}), output: z.object({}) });",
+      ].join('\n'),
+      'agents/notifier/agent.yml': manifest(['notice.sent']),
+    });
+    await repo.write({
+      'agents/notifier/src/index.ts': [
+        "import { echoProtocol } from '../../answerer/src/index.ts';",
+        'export async function handle(ctx: { request(p: unknown, i?: unknown): Promise<unknown> }): Promise<void> {',
+        '  await ctx.request(echoProtocol, {});',
+        "  await ctx.request({ type: 'notice.sent', data: {} });",
+        '}',
+      ].join('\n'),
+    });
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'agents/notifier/src/index.ts:3 requests "test.echo.asked" (echoProtocol), which agents/notifier/agent.yml does not declare in emits; add it there',
+      'agents/notifier/src/index.ts:3 requests "test.echo.asked", which no agent declares in answers; add it to answers: in the agent.yml of the agent that wakes on it, with a protocol for its handler',
+      'agents/notifier/src/index.ts:4 requests "notice.sent", which no agent declares in answers; add it to answers: in the agent.yml of the agent that wakes on it, with a protocol for its handler',
+    ]);
+
+    await repo.write({
+      'agents/notifier/agent.yml': manifest(['notice.sent', 'test.echo.asked']),
+      'agents/answerer/agent.yml': answerer('answers:\n  test.echo.asked: { timeoutMs: 1000 }\n'),
+    });
+    expect(where(await repo.review({ base: 'main' }))).toEqual([
+      'agents/notifier/src/index.ts:4 requests "notice.sent", which no agent declares in answers; add it to answers: in the agent.yml of the agent that wakes on it, with a protocol for its handler',
+    ]);
+  });
+
   it("checks a domain's events against its domain.yml, and that domain.yml itself", async () => {
     repo = await tempRepo(packWith({ kind: 'manifest' }));
     const code = [

@@ -1,0 +1,108 @@
+import type { Bus } from '../bus/bus.ts';
+import { createEvent, type EventInput } from '../bus/envelope.ts';
+import { createError } from '../errors/errors.ts';
+import { isProtocol, type Protocol, type ReplyOf, type RequestOf } from './define-protocol.ts';
+import type { ProtocolDirectory } from './protocol-directory.ts';
+import type { RequestGates } from './request-gates.ts';
+import type { Tracing } from './tracing.ts';
+
+export interface RequestOptions {
+  /** How long to wait for the reply; default the answering agent's `timeoutMs`, at most its `maxTimeoutMs`. */
+  timeoutMs?: number;
+}
+
+/**
+ * `ctx.request`: with a protocol, typed and checked on both sides; with a bare event (a
+ * type and its data), the reply is the caller's to read. Either way the type must be one
+ * an agent `answers`, and the request goes through that type's circuit breaker and bulkhead.
+ */
+export interface Requester {
+  <P extends Protocol>(protocol: P, input: RequestOf<P>, opts?: RequestOptions): Promise<ReplyOf<P>>;
+  <R = unknown>(event: Omit<EventInput, 'source'>, opts?: RequestOptions): Promise<R>;
+}
+
+/** What a requester needs of its runtime: shared by every context of one host. */
+export interface CommunicationServices {
+  readonly directory: ProtocolDirectory;
+  readonly gates: RequestGates;
+  readonly tracing: Tracing;
+}
+
+const problemsOf = (issues: readonly { path: readonly PropertyKey[]; message: string }[]) =>
+  issues
+    .slice(0, 10)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+
+export function createRequester(opts: {
+  agentId: string;
+  source: string;
+  bus: Bus;
+  communication: CommunicationServices;
+  /** Throws unless the agent may send `type` (its manifest's `emits`). */
+  assertDeclared: (type: string) => void;
+  /** The trace the request continues: the delivery's, or none (a new trace). */
+  traceparent: string | undefined;
+  /** The id of the event whose handling sends the request, for `wow trace`. */
+  causedby: string | undefined;
+}): Requester {
+  const { bus, communication, agentId } = opts;
+  async function request(
+    target: Protocol | Omit<EventInput, 'source'>,
+    second?: unknown,
+    third?: RequestOptions,
+  ): Promise<unknown> {
+    const protocol = isProtocol(target) ? target : undefined;
+    const event = protocol === undefined ? (target as Omit<EventInput, 'source'>) : undefined;
+    const options = (protocol === undefined ? (second as RequestOptions | undefined) : third) ?? {};
+    const { type } = target;
+    opts.assertDeclared(type);
+    const terms = communication.directory.terms(type);
+    if (terms === undefined)
+      throw createError('WOW_ERR_REQUEST_UNANSWERED', {
+        agent: agentId,
+        type,
+        known: communication.directory.types().join(', ') || 'none',
+      });
+    const timeoutMs = options.timeoutMs ?? terms.timeoutMs;
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > terms.maxTimeoutMs)
+      throw createError('WOW_ERR_REQUEST_OPTIONS', { type, timeoutMs, maxTimeoutMs: terms.maxTimeoutMs });
+    let data: unknown = event?.data;
+    if (protocol !== undefined) {
+      const parsed = protocol.input.safeParse(second);
+      if (!parsed.success)
+        throw createError('WOW_ERR_REQUEST_INVALID', {
+          type,
+          agent: agentId,
+          problems: problemsOf(parsed.error.issues),
+        });
+      data = parsed.data;
+    }
+    const parent = event?.traceparent ?? opts.traceparent;
+    return communication.gates.run(type, terms, () =>
+      communication.tracing.send('request', type, parent, async (traceparent) => {
+        const envelope = createEvent({
+          ...event,
+          type,
+          data,
+          source: opts.source,
+          traceparent: parent,
+          causedby: event?.causedby ?? opts.causedby,
+        });
+        // The client span is the request's creation context: the answering run is its child.
+        if (traceparent !== undefined) envelope.traceparent = traceparent;
+        const reply = await bus.request(envelope, { timeoutMs });
+        if (protocol === undefined) return reply;
+        const parsed = protocol.output.safeParse(reply);
+        if (!parsed.success)
+          throw createError('WOW_ERR_REPLY_INVALID', {
+            type,
+            side: 'asking',
+            problems: problemsOf(parsed.error.issues),
+          });
+        return parsed.data;
+      }),
+    );
+  }
+  return request;
+}
