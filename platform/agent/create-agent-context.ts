@@ -62,6 +62,8 @@ function emitter(s: AgentServices, parent: CloudEvent | undefined): SetupContext
       traceparent: input.traceparent ?? parent?.traceparent,
     });
     if (opts === undefined) return bus.publish(event);
+    // Refused now, in the agent's transaction, rather than at the relay's publish after it commits.
+    bus.schemaCheck?.check(event);
     await enqueueOutbox(opts.tx, event);
     return undefined;
   }
