@@ -51,12 +51,7 @@ export function openStore(config: Config, log: Logger, opts: { exclusive?: boole
  * The bus of `config`; with `guard`, signing what it publishes and verifying what it
  * delivers; checking every event's data against its domain model (EVENT_SCHEMA_CHECK).
  */
-export async function openBus(
-  config: Config,
-  log: Logger,
-  observer?: BusObserver,
-  guard?: MessageGuard,
-): Promise<Bus> {
+export async function openBus(config: Config, log: Logger, observer?: BusObserver, guard?: MessageGuard): Promise<Bus> {
   return createBus({
     redisUrl: config.redis.url,
     keyPrefix: config.bus.keyPrefix,

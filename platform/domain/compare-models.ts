@@ -78,4 +78,3 @@ const objectAt = (value: unknown): Schema =>
 
 const stringsAt = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-

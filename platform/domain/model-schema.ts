@@ -49,12 +49,13 @@ const jsonSchema = z.record(z.string(), z.unknown(), { error: 'expected a JSON S
  * of `data`, the JSON Schema of the event's data.
  */
 export const modelEventSchema = z.strictObject({
-  type: z
-    .string()
-    .refine((t) => (t.endsWith('.*') ? familyPattern.test(t) : passes(() => assertEventTypeValid(t))), {
-      error: 'expected an event type, e.g. "support.ticket.opened", or a family pattern such as "github.*"',
-    }),
-  version: z.number({ error: 'expected a whole number from 1' }).int().min(1, { error: 'expected a whole number from 1' }),
+  type: z.string().refine((t) => (t.endsWith('.*') ? familyPattern.test(t) : passes(() => assertEventTypeValid(t))), {
+    error: 'expected an event type, e.g. "support.ticket.opened", or a family pattern such as "github.*"',
+  }),
+  version: z
+    .number({ error: 'expected a whole number from 1' })
+    .int()
+    .min(1, { error: 'expected a whole number from 1' }),
   meaning,
   /** The entity or value object the event is about, when it is about one. */
   about: pascalName.optional(),

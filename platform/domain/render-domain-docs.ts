@@ -48,7 +48,14 @@ function types(title: string, list: readonly ModelType[]): string[] {
   if (list.length === 0) return [];
   const lines = [`## ${title}`, ''];
   for (const type of list) {
-    lines.push(`### ${type.name}`, '', cell(type.meaning), '', '| Field | Type | Required | Meaning |', '| - | - | - | - |');
+    lines.push(
+      `### ${type.name}`,
+      '',
+      cell(type.meaning),
+      '',
+      '| Field | Type | Required | Meaning |',
+      '| - | - | - | - |',
+    );
     for (const f of type.fields)
       lines.push(`| ${code(f.name)} | ${cell(f.type)} | ${f.required ? 'yes' : 'no'} | ${cell(f.meaning)} |`);
     lines.push('');
