@@ -26,8 +26,10 @@ export { loadDomains, parseDomain, type LoadedDomain } from './domain/load-domai
 export type { DomainModel, GlossaryEntry, ModelEvent, ModelType } from './domain/model-schema.ts';
 export {
   loadDomainModels,
+  modelCovers,
   modelEventFor,
   parseDomainModel,
+  readDomainModels,
   type LoadedDomainModel,
 } from './domain/load-domain-models.ts';
 export { compareModels, incompatibleChanges, needsVersionBump, type EventChange } from './domain/compare-models.ts';
@@ -38,6 +40,12 @@ export {
   type EventSchemaMismatch,
 } from './domain/event-schema-check.ts';
 export { renderDomainDocs } from './domain/render-domain-docs.ts';
+export {
+  checkDomainModels,
+  domainDocsPath,
+  modelFileOf,
+  type DomainModelsCheck,
+} from './domain/check-domain-models.ts';
 export type {
   Bus,
   Delivery,

@@ -20,6 +20,19 @@ const maxModelBytes = 512 * 1024;
 
 /** Every `<domainsDir>/<name>/model.yml`, or one error listing every problem of all of them. */
 export async function loadDomainModels(domainsDir: string): Promise<LoadedDomainModel[]> {
+  const { models, problems } = await readDomainModels(domainsDir);
+  if (problems.length > 0)
+    throw createError('WOW_ERR_DOMAIN_MODEL_INVALID', {
+      count: problems.length,
+      problems: '\n' + problems.map((p) => `  ${p}`).join('\n'),
+    });
+  return models;
+}
+
+/** Every model that loads, and every problem of those that do not, each "file:line:column path: problem". */
+export async function readDomainModels(
+  domainsDir: string,
+): Promise<{ models: LoadedDomainModel[]; problems: string[] }> {
   const entries = await readdir(domainsDir, { withFileTypes: true }).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []; // A checkout without domains.
     throw err;
@@ -44,12 +57,7 @@ export async function loadDomainModels(domainsDir: string): Promise<LoadedDomain
     else problems.push(...result.problems);
   }
   problems.push(...duplicateEvents(loaded));
-  if (problems.length > 0)
-    throw createError('WOW_ERR_DOMAIN_MODEL_INVALID', {
-      count: problems.length,
-      problems: '\n' + problems.map((p) => `  ${p}`).join('\n'),
-    });
-  return loaded;
+  return { models: loaded, problems };
 }
 
 /**
@@ -155,4 +163,18 @@ export function modelEventFor(
       if (event.type.endsWith('.*') && typeMatches(event.type, type)) family ??= { domain: model.name, event };
     }
   return family;
+}
+
+/**
+ * Whether a model's event (a type, or a family pattern such as `github.*`) covers a type
+ * or pattern an agent declares: the same type, a type of the family, or — for a declared
+ * pattern (`support.ticket.*`) — a type under it.
+ */
+export function modelCovers(modelType: string, declared: string): boolean {
+  const prefix = (pattern: string) => pattern.slice(0, -1);
+  if (modelType.endsWith('.*')) {
+    const family = prefix(modelType);
+    return declared.startsWith(family) || (declared.endsWith('.*') && family.startsWith(prefix(declared)));
+  }
+  return declared.endsWith('.*') ? modelType.startsWith(prefix(declared)) : modelType === declared;
 }

@@ -34,7 +34,8 @@ export const domain = defineKind({
     }
     // With a model that does not load, every type would look undescribed: its problems say enough.
     if (hits.length > 0) return hits;
-    const described = (type: string) => models.some(({ model }) => model.events.some((e) => covers(e.type, type)));
+    const described = (type: string) =>
+      models.some(({ model }) => model.events.some((e) => platform.modelCovers(e.type, type)));
     for (const changed of models.filter((m) => view.changes.has(m.file)))
       hits.push(...(await againstBase(platform, view, changed, declarations, described)));
     for (const d of declarations) {
@@ -100,20 +101,6 @@ function matching(view: ReviewView, spec: string): [string, string][] {
       ? []
       : [[file, captures[0] ?? posix.basename(posix.dirname(file))] as [string, string]];
   });
-}
-
-/**
- * Whether a model's event (a type, or a family pattern) covers a declared type or pattern:
- * the same type, a type of the family, or — for a declared pattern (`support.ticket.*`) —
- * at least one type under it.
- */
-function covers(modelType: string, declared: string): boolean {
-  const prefix = (pattern: string) => pattern.slice(0, -1);
-  if (modelType.endsWith('.*')) {
-    const family = prefix(modelType);
-    return declared.startsWith(family) || (declared.endsWith('.*') && family.startsWith(prefix(declared)));
-  }
-  return declared.endsWith('.*') ? modelType.startsWith(prefix(declared)) : modelType === declared;
 }
 
 /** "file:line:column text" problems of a model, as hits on it. */
