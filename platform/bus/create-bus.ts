@@ -35,11 +35,12 @@ function checkingSchemas(bus: Bus, schemas: EventSchemaCheck): Bus {
   return {
     ...bus,
     schemaCheck: schemas,
-    publish(event, opts) {
+    // Async, so a refusal is a rejected promise like every other failure to publish.
+    async publish(event, opts) {
       schemas.check(event);
       return bus.publish(event, opts);
     },
-    request(event, opts) {
+    async request(event, opts) {
       schemas.check(event);
       return bus.request(event, opts);
     },

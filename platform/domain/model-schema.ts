@@ -14,7 +14,7 @@ const passes = (check: () => unknown): boolean => {
 };
 
 const meaning = z
-  .string()
+  .string({ error: 'expected one sentence on what it means in this domain' })
   .trim()
   .min(1, { error: 'expected one sentence on what it means in this domain' })
   .max(1000, { error: 'expected at most 1,000 characters' });
