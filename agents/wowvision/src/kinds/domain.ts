@@ -23,6 +23,10 @@ export const domain = defineKind({
     domains: z.string().default('domains/(*)/domain.yml').describe("the domains' declarations, with the name captured"),
   }),
   async checkRepo(options, view) {
+    // Findings land on models and declarations only: a change touching none has nothing to
+    // report, and the review need not load the platform for it.
+    const specs = [options.models, options.agents, options.domains].map((s) => compilePattern(view.pattern(s)));
+    if (!view.targets.some((t) => specs.some((p) => p.match(t) !== undefined))) return [];
     const platform = await import('#platform');
     const declarations = await declarationsOf(platform, view, options);
     const hits: Hit[] = [];
