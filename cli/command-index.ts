@@ -55,6 +55,11 @@ export const commandIndex: readonly IndexedCommand[] = [
     load: async () => (await import('./commands/deploy.ts')).registerDeployCommand,
   },
   {
+    name: 'domain',
+    summary: 'Domain models: check them, show one, render their glossaries to docs/domains/',
+    load: async () => (await import('./commands/domain.ts')).registerDomainCommands,
+  },
+  {
     name: 'identity',
     summary: "DIDs, keys and credentials: show the platform's or an agent's, rotate keys, approve capabilities",
     load: async () => (await import('./commands/identity.ts')).registerIdentityCommands,

@@ -23,6 +23,29 @@ export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-
 export { storesMismatch } from './agent/assert-stores-match.ts';
 export type { DomainManifest } from './domain/domain-schema.ts';
 export { loadDomains, parseDomain, type LoadedDomain } from './domain/load-domains.ts';
+export type { DomainModel, GlossaryEntry, ModelEvent, ModelType } from './domain/model-schema.ts';
+export {
+  loadDomainModels,
+  modelCovers,
+  modelEventFor,
+  parseDomainModel,
+  readDomainModels,
+  type LoadedDomainModel,
+} from './domain/load-domain-models.ts';
+export { compareModels, incompatibleChanges, needsVersionBump, type EventChange } from './domain/compare-models.ts';
+export {
+  createEventSchemaCheck,
+  type EventSchemaCheck,
+  type EventSchemaCheckMode,
+  type EventSchemaMismatch,
+} from './domain/event-schema-check.ts';
+export { renderDomainDocs } from './domain/render-domain-docs.ts';
+export {
+  checkDomainModels,
+  domainDocsPath,
+  modelFileOf,
+  type DomainModelsCheck,
+} from './domain/check-domain-models.ts';
 export type {
   Bus,
   Delivery,

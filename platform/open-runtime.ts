@@ -9,6 +9,7 @@ import { reportViolations } from './identity/report-violations.ts';
 import { scheduleIdentityUpkeep } from './identity/schedule-identity-upkeep.ts';
 import type { Logger } from './log/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { openEventSchemaCheck } from './open-event-schema-check.ts';
 import { openMessageGuard } from './open-message-guard.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox/create-outbox-relay.ts';
 import { createStore } from './store/create-store.ts';
@@ -48,8 +49,11 @@ export function openStore(config: Config, log: Logger, opts: { exclusive?: boole
   });
 }
 
-/** The bus of `config`; with `guard`, signing what it publishes and verifying what it delivers. */
-export function openBus(config: Config, log: Logger, observer?: BusObserver, guard?: MessageGuard): Promise<Bus> {
+/**
+ * The bus of `config`; with `guard`, signing what it publishes and verifying what it
+ * delivers; checking every event's data against its domain model (EVENT_SCHEMA_CHECK).
+ */
+export async function openBus(config: Config, log: Logger, observer?: BusObserver, guard?: MessageGuard): Promise<Bus> {
   return createBus({
     redisUrl: config.redis.url,
     keyPrefix: config.bus.keyPrefix,
@@ -64,6 +68,7 @@ export function openBus(config: Config, log: Logger, observer?: BusObserver, gua
     log,
     ...(observer === undefined ? {} : { observer }),
     guard,
+    schemaCheck: await openEventSchemaCheck(config, log),
   });
 }
 

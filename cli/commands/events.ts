@@ -43,7 +43,8 @@ export function registerEventsCommands(program: Command, io: CliIo, setCode: (co
       else {
         const lines = catalog.events.map((e) => {
           const consumers = e.consumers.map((c) => `${c.agent}${c.schema === undefined ? '' : ' (schema)'}`).join(', ');
-          return `${e.type}\n  sent by:   ${e.producers.join(', ')}\n  woken:     ${consumers || 'nobody'}\n`;
+          const model = e.model === undefined ? 'none' : `${e.model.domain} v${e.model.version}`;
+          return `${e.type}\n  sent by:   ${e.producers.join(', ')}\n  woken:     ${consumers || 'nobody'}\n  model:     ${model}\n`;
         });
         for (const u of catalog.unproduced)
           lines.push(`✖ ${u.agent} wakes on ${u.wakesOn}, which nobody declares sending\n`);

@@ -70,6 +70,8 @@ function emitter(s: AgentServices, parent: Cause | undefined): SetupContext<unkn
       // The producer span is the event's creation context: the runs it wakes are its children.
       if (traceparent !== undefined) event.traceparent = traceparent;
       if (opts === undefined) return bus.publish(event);
+      // Refused now, in the agent's transaction, rather than at the relay's publish after it commits.
+      bus.schemaCheck?.check(event);
       await enqueueOutbox(opts.tx, event);
       return undefined;
     });

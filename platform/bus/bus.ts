@@ -1,3 +1,4 @@
+import type { EventSchemaCheck } from '../domain/event-schema-check.ts';
 import type { SerializedError } from '../errors/wow-error.ts';
 import type { CloudEvent } from './envelope.ts';
 
@@ -14,6 +15,11 @@ import type { CloudEvent } from './envelope.ts';
 export interface Bus {
   readonly kind: 'redis' | 'memory';
   publish(event: CloudEvent, opts?: PublishOptions): Promise<PublishResult>;
+  /**
+   * The check of event data against the domain models that `publish` and `request` apply,
+   * when this bus was made with one: an agent's outbox writes pass it too, before they commit.
+   */
+  readonly schemaCheck?: EventSchemaCheck;
   subscribe(sub: Subscription): Promise<SubscriptionHandle>;
   /** Publishes `event` with a reply address and waits for the handler's return value. */
   request<R = unknown>(event: CloudEvent, opts: { timeoutMs: number }): Promise<R>;

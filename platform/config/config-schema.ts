@@ -76,6 +76,11 @@ export const envSchema = z.object({
   BUS_RETRY_BASE_MS: int(1, 3_600_000, 200),
   BUS_RETRY_MAX_MS: int(1, 86_400_000, 30_000),
   BUS_SIGNING: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.string().max(40).optional()),
+  EVENT_SCHEMA_CHECK: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['strict', 'warn', 'off'], { error: 'expected strict, warn or off' }).optional(),
+  ),
   AGENTS_DIR: z.string().min(1).default('agents'),
   AGENT_CONCURRENCY: int(1, 10_000, 10),
   HEARTBEAT_INTERVAL_MS: int(100, 3_600_000, 5_000),

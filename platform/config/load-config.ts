@@ -35,6 +35,11 @@ export interface Config {
      * docs/security.md says why.
      */
     signing: 'on' | 'off';
+    /**
+     * What a published event whose data its domain model refuses does (EVENT_SCHEMA_CHECK):
+     * refused (`strict`, the default), logged (`warn`, the default with NODE_ENV=production) or unchecked.
+     */
+    schemaCheck: 'strict' | 'warn' | 'off';
   };
   agents: {
     dir: string;
@@ -149,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: e.BUS_RETRY_BASE_MS,
       retryMaxMs: e.BUS_RETRY_MAX_MS,
       signing: e.BUS_SIGNING,
+      schemaCheck: e.EVENT_SCHEMA_CHECK ?? (e.NODE_ENV === 'production' ? 'warn' : 'strict'),
     },
     agents: {
       dir: e.AGENTS_DIR,

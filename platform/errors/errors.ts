@@ -31,6 +31,17 @@ export const errors = defineErrors({
     retryable: false,
     status: 400,
   },
+  WOW_ERR_DOMAIN_MODEL_INVALID: {
+    message: '{count} problem(s) in domain models (domains/<name>/model.yml):{problems}',
+    retryable: false,
+    status: 400,
+  },
+  WOW_ERR_EVENT_SCHEMA: {
+    message:
+      'The data of "{type}" does not match its schema in {model} (version {version}): {field} {problem}. Send the data the model describes, or change the model (bump the event\'s version if the change is incompatible).',
+    retryable: false,
+    status: 400,
+  },
   WOW_ERR_EVENT_INVALID: { message: 'Event is not a valid CloudEvent: {problems}', retryable: false, status: 400 },
   WOW_ERR_EVENT_TYPE: { message: 'Event type "{type}" is invalid: {expected}', retryable: false, status: 400 },
   WOW_ERR_CAPABILITY_MISSING: {

@@ -4,6 +4,7 @@ import { platformEventTypes } from '../bus/platform-events.ts';
 import { handlerOf } from '../agent/handler-of.ts';
 import { loadAgentDefinition } from '../agent/load-agent-definition.ts';
 import { loadManifests } from '../agent/load-manifests.ts';
+import { loadDomainModels, modelEventFor, type LoadedDomainModel } from '../domain/load-domain-models.ts';
 import { loadDomains } from '../domain/load-domains.ts';
 
 /** Who reads an event type, and the data it parses it into (its handler's `input`), if it declares one. */
@@ -15,8 +16,21 @@ export interface EventConsumer {
   schema: Record<string, unknown> | undefined;
 }
 
+/** What the event's domain model says of it (its own entry, or its family's: `github.*`). */
+export interface EventModel {
+  domain: string;
+  /** The model's entry: the type itself, or the family's pattern. */
+  type: string;
+  version: number;
+  meaning: string;
+  /** JSON Schema (draft 2020-12) of the data every sender must publish: checked at publish. */
+  schema: Record<string, unknown>;
+}
+
 export interface CatalogedEvent {
   type: string;
+  /** Undefined when no domain model describes it (WowVision's `domain` rule reports that). */
+  model: EventModel | undefined;
   /** `agent:<id>`, `domain:<name>` or `platform`: who may send it (what the message guard lets through). */
   producers: string[];
   consumers: EventConsumer[];
@@ -34,13 +48,15 @@ const isPattern = (type: string) => type.endsWith('.*');
 
 /**
  * Every event type the checkout knows, from the manifests (`emits`, `wakesOn`), the domains'
- * `domain.yml` and the platform's own types: who sends it, who wakes on it and the schema
- * each consumer parses its data with (zod, as JSON Schema). Built from files, so the
+ * `domain.yml` and the platform's own types: who sends it, who wakes on it, the schema its
+ * domain model gives its data (`model.yml`) and the schema each consumer parses it with
+ * (zod, as JSON Schema). Built from files, so the
  * catalogue is what runs, never a list kept by hand.
  */
 export async function buildEventCatalog(opts: { agentsDir: string; domainsDir: string }): Promise<EventCatalog> {
   const agents = await loadManifests(opts.agentsDir);
   const domains = await loadDomains(opts.domainsDir);
+  const models = await loadDomainModels(opts.domainsDir);
   const producers = new Map<string, Set<string>>();
   const produce = (type: string, by: string) => producers.set(type, (producers.get(type) ?? new Set()).add(by));
   for (const { manifest } of agents) for (const type of manifest.emits) produce(type, `agent:${manifest.id}`);
@@ -59,6 +75,7 @@ export async function buildEventCatalog(opts: { agentsDir: string; domainsDir: s
   );
   const events: CatalogedEvent[] = [...producers.keys()].sort().map((type) => ({
     type,
+    model: modelOf(models, type),
     producers: [...(producers.get(type) ?? [])].sort(),
     consumers: agents.flatMap(({ manifest }) => {
       const wakesOn = manifest.wakesOn.find((w) => typeMatches(w, type));
@@ -74,6 +91,13 @@ export async function buildEventCatalog(opts: { agentsDir: string; domainsDir: s
   );
   const unconsumed = events.filter((e) => e.consumers.length === 0).map((e) => e.type);
   return { events, unproduced, unconsumed };
+}
+
+function modelOf(models: readonly LoadedDomainModel[], type: string): EventModel | undefined {
+  const found = modelEventFor(models, type);
+  if (found === undefined) return undefined;
+  const { domain, event } = found;
+  return { domain, type: event.type, version: event.version, meaning: event.meaning, schema: event.data };
 }
 
 /** The data a handler accepts, as JSON Schema: its input side (before transforms), anything zod cannot say as `{}`. */

@@ -24,6 +24,9 @@ export function renderAsyncApi(
     messages[key] = {
       name: event.type,
       title: event.type,
+      ...(event.model === undefined
+        ? {}
+        : { summary: event.model.meaning, 'x-domain': event.model.domain, 'x-version': event.model.version }),
       contentType: 'application/cloudevents+json',
       payload: {
         type: 'object',
@@ -35,8 +38,9 @@ export function renderAsyncApi(
           type: { const: event.type },
           time: { type: 'string', format: 'date-time' },
           signature: { type: 'string', description: "The sender's batch JWS and audit path (docs/security.md)" },
-          // The data as each consumer reads it; several consumers may read different parts.
-          data: schemas.length === 0 ? {} : schemas.length === 1 ? schemas[0] : { allOf: schemas },
+          // The data as its domain model says every sender publishes it (checked at publish), and as
+          // each consumer reads it: several consumers may read different parts.
+          data: dataSchema(event.model?.schema, schemas),
         },
       },
     };
@@ -59,4 +63,9 @@ export function renderAsyncApi(
     operations,
     components: { messages },
   };
+}
+
+function dataSchema(model: Record<string, unknown> | undefined, consumers: readonly unknown[]): unknown {
+  const all = [...(model === undefined ? [] : [model]), ...consumers];
+  return all.length === 0 ? {} : all.length === 1 ? all[0] : { allOf: all };
 }

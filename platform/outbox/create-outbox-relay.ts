@@ -1,5 +1,6 @@
 import type { Bus } from '../bus/bus.ts';
 import { topicOf, type CloudEvent } from '../bus/envelope.ts';
+import { isWowError } from '../errors/define-errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { readSql } from '../store/read-sql.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
@@ -71,19 +72,38 @@ export function createOutboxRelay(opts: {
     const { rows } = await db.query<{ id: string; event: CloudEvent }>(sql.claim, [batchSize]);
     // All at once, in order: the bus appends them in the order they were given, and a
     // signing bus signs what one sender publishes together in one signature.
-    const published = await Promise.all(
+    const settled = await Promise.allSettled(
       rows.map((row) =>
         bus.publish(row.event, { dedupeKey: outboxDedupeKey(row.event), dedupeTtlSeconds: retentionSeconds }),
       ),
     );
-    if (rows.length > 0)
+    const published = rows.flatMap((row, i) => {
+      const result = settled[i];
+      return result?.status === 'fulfilled' ? [{ row, entryId: result.value.entryId }] : [];
+    });
+    if (published.length > 0)
       await db.query(sql.mark, [
-        rows.map((r) => r.id),
+        published.map((p) => p.row.id),
         under,
-        rows.map((r) => topicOf(r.event.type)),
+        published.map((p) => topicOf(p.row.event.type)),
         published.map((p) => p.entryId),
       ]);
-    return rows.length;
+    // A row whose data its domain model refuses (EVENT_SCHEMA_CHECK=strict) stays and is tried
+    // again at each poll, said loudly, without holding back the rows beside it; any other
+    // failure (the bus unreachable) fails the batch, as before.
+    let refused = 0;
+    for (const [i, result] of settled.entries()) {
+      if (result.status === 'fulfilled') continue;
+      if (!isWowError(result.reason, 'WOW_ERR_EVENT_SCHEMA')) throw result.reason;
+      refused++;
+      const event = rows[i]?.event;
+      log.error(
+        { err: result.reason, eventId: event?.id, type: event?.type },
+        'outbox row refused by its domain model; it stays until its data or the model is fixed',
+      );
+    }
+    // With a refusal the batch stops here: the refused rows would fill every batch after it.
+    return refused > 0 ? 0 : rows.length;
   };
   const publishBatch = (under: string) =>
     store.kind === 'embedded' ? publishIn(store, under) : store.transaction((tx) => publishIn(tx, under));

@@ -13,6 +13,7 @@ import type { LlmClient } from '../llm/llm-client.ts';
 import { createLogger } from '../log/logger.ts';
 import { createMetrics } from '../metrics/metrics.ts';
 import { createStore } from '../store/create-store.ts';
+import { openEventSchemaCheck } from '../open-event-schema-check.ts';
 import { eventuallyPasses } from './eventually.ts';
 import { migrate, migrationDirs, platformRoot } from '../store/migrate.ts';
 import { createOutboxRelay } from '../outbox/create-outbox-relay.ts';
@@ -80,6 +81,8 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
     streamMaxLen: 10_000,
     defaults: { concurrency: 4, maxAttempts: 2, visibilityTimeoutMs: 5_000, retryBaseMs: 10, retryMaxMs: 50 },
     log,
+    // Strict unless the test's env says otherwise: an agent sending data its model refuses fails its tests.
+    schemaCheck: await openEventSchemaCheck(config, log),
   });
   const host = await migrate(store, {
     log,

@@ -447,6 +447,26 @@ async function answer(
       // GitHub lists at most 3,000 files of a pull request, whatever the page.
       return paged(url, (await pullFiles(git, pr)).slice(0, 3000));
     }
+    case 'GET /repos/{owner}/{repo}/compare/{base}...{head}': {
+      // The files changed since the merge base of the two, as `git diff base...head` lists them.
+      const [from, to] = [await resolve(params.base ?? ''), await resolve(params.head ?? '')];
+      if (repo === undefined || from === undefined || to === undefined) return json(404, { message: 'Not Found' });
+      const files = await pullFiles(git, { number: 0, base: from, head: to });
+      const count = async (range: string) => Number((await git('rev-list', '--count', range)).toString().trim());
+      const [ahead, behind] = await Promise.all([count(`${from}..${to}`), count(`${to}..${from}`)]);
+      const api = `https://api.github.com/repos/${repo.owner}/${repo.repo}`;
+      return json(200, {
+        url: `${api}/compare/${params.base ?? ''}...${params.head ?? ''}`,
+        html_url: `https://github.com/${repo.owner}/${repo.repo}/compare/${params.base ?? ''}...${params.head ?? ''}`,
+        status: ahead > 0 && behind > 0 ? 'diverged' : ahead > 0 ? 'ahead' : behind > 0 ? 'behind' : 'identical',
+        ahead_by: ahead,
+        behind_by: behind,
+        total_commits: ahead,
+        commits: [],
+        // GitHub lists at most 300 files of a comparison.
+        files: files.slice(0, 300),
+      });
+    }
     case 'GET /repos/{owner}/{repo}/pulls/{pull_number}': {
       const pr = pull(params.pull_number);
       // The full pull request counts every changed file, beyond the 3,000 its files list shows.

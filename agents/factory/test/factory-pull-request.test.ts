@@ -73,6 +73,9 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
       'A\tagents/release-notes/questionnaire.yml',
       'A\tagents/release-notes/src/index.ts',
       'A\tagents/release-notes/test/release-notes.test.ts',
+      // Its new event types, in a domain model of their own, with its page.
+      'A\tdocs/domains/release.md',
+      'A\tdomains/release/model.yml',
       'A\tinfra/k8s/base/agents/release-notes.yaml',
       'M\tdocs/agents.md',
       'M\tinfra/k8s/base/agents/kustomization.yaml',

@@ -90,7 +90,7 @@ describe('WowAnalytics with the check off (WOWANALYTICS_CHECK_SECONDS=0)', () =>
     });
     if (incident === undefined) throw new Error('the first incident of an agent opens');
     await queueIncidentNotices(agent.store, incident, 'opened');
-    const data = { incidentId: incident.id, agentId: 'wowvision', signals: incident.signals };
+    const data = { incidentId: incident.id, agentId: 'wowvision', signals: incident.signals, figures: incident.latest };
     await agent.publish({ type: 'support.incident.opened', subject: incident.id, data });
     await agent.eventually(async () => {
       expect(hook.received).toEqual([

@@ -4,6 +4,7 @@ import { createLlmClient } from '#platform';
 import { startTestAgent, type TestAgent } from '#platform/testing';
 import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
 import { openTicket, receiveCustomerMessage, ticketMessages } from '#domains/support';
+import { outboxed } from '#domains/support/testing';
 import { importArticles } from '../../wowsearch/src/index.ts';
 
 // L1 with an OpenAI-compatible model configured: the model composes from the articles the
@@ -42,7 +43,8 @@ async function replyTo(subject: string, body: string) {
   const ticket = await agent.store.transaction((tx) =>
     openTicket(tx, { subject, body, channel: 'api', requester: { email: 'ada@example.com' } }),
   );
-  await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: { ticketId: ticket.id } });
+  const [opened] = await outboxed(agent.store, 'support.ticket.opened', ticket.id);
+  await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: opened?.data });
   let messages = await ticketMessages(agent.store, ticket.id);
   await agent.eventually(async () => {
     messages = await ticketMessages(agent.store, ticket.id);
@@ -147,7 +149,7 @@ describe('L1 with a model', () => {
       type: 'support.ticket.opened',
       subject: ticket.id,
       partitionkey: ticket.id,
-      data: { ticketId: ticket.id },
+      data: (await outboxed(agent.store, 'support.ticket.opened', ticket.id))[0]?.data,
     };
     const first = await agent.publish(opened);
     await agent.eventually(async () => {

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '#platform/testing';
 import { findTicket, openTicket, receiveCustomerMessage, ticketMessages, type Ticket } from '#domains/support';
+import { outboxed } from '#domains/support/testing';
 import { importArticles } from '../../wowsearch/src/index.ts';
 
 // The agent on the real runtime: the in-process bus and an embedded PostgreSQL, with the
@@ -36,7 +37,9 @@ async function open(subject: string, body: string): Promise<Ticket> {
   const ticket = await agent.store.transaction((tx) =>
     openTicket(tx, { subject, body, channel: 'api', requester: { email: 'ada@example.com', name: 'Ada' } }),
   );
-  await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: { ticketId: ticket.id } });
+  // The event intake wrote to the outbox, as the relay would publish it.
+  const [opened] = await outboxed(agent.store, 'support.ticket.opened', ticket.id);
+  await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: opened?.data });
   return ticket;
 }
 /** What the agent did with the ticket: answered, or escalated. */
@@ -100,13 +103,13 @@ describe('WowSupport L1', () => {
   it('hands the ticket to L2 when the customer replies to its answer, and answers an event once', async () => {
     const ticket = await open('How do I reset my API key?', 'Where do I rotate the API key?');
     await agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
-    await agent.store.transaction((tx) =>
+    const { messageId } = await agent.store.transaction((tx) =>
       receiveCustomerMessage(tx, ticket.id, { body: 'That did not work, the button is greyed out.', channel: 'api' }),
     );
     const reply = await agent.publish({
       type: 'support.message.received',
       subject: ticket.id,
-      data: { ticketId: ticket.id },
+      data: { ticketId: ticket.id, messageId },
     });
     const escalated = await agent.emitted(
       'support.ticket.escalated',
@@ -127,7 +130,7 @@ describe('WowSupport L1', () => {
       id: reply.id,
       type: 'support.message.received',
       subject: ticket.id,
-      data: { ticketId: ticket.id },
+      data: { ticketId: ticket.id, messageId },
     });
     await agent.eventually(async () => {
       expect(
@@ -184,13 +187,17 @@ describe('WowSupport L1', () => {
   it('solves the ticket when the customer confirms the answer worked, and takes a doubtful thanks as a reply', async () => {
     const ticket = await open('Billing email', 'How can I change the billing email address our invoices are sent to?');
     await agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === ticket.id);
-    await agent.store.transaction((tx) =>
+    const thanks = await agent.store.transaction((tx) =>
       receiveCustomerMessage(tx, ticket.id, {
         body: 'Thanks, that worked!\n\nOn Monday, WowSupport wrote:\n> Open Settings',
         channel: 'api',
       }),
     );
-    await agent.publish({ type: 'support.message.received', subject: ticket.id, data: { ticketId: ticket.id } });
+    await agent.publish({
+      type: 'support.message.received',
+      subject: ticket.id,
+      data: { ticketId: ticket.id, messageId: thanks.messageId },
+    });
     await agent.eventually(async () =>
       expect(await findTicket(agent.store, ticket.id)).toMatchObject({ status: 'solved', tier: 'L1' }),
     );
@@ -203,10 +210,14 @@ describe('WowSupport L1', () => {
 
     const doubtful = await open('How do I reset my API key?', 'Where do I rotate the API key?');
     await agent.emitted('support.ticket.answered', (e) => (e.data as { ticketId: string }).ticketId === doubtful.id);
-    await agent.store.transaction((tx) =>
+    const doubt = await agent.store.transaction((tx) =>
       receiveCustomerMessage(tx, doubtful.id, { body: 'Thanks, but it still does not work.', channel: 'api' }),
     );
-    await agent.publish({ type: 'support.message.received', subject: doubtful.id, data: { ticketId: doubtful.id } });
+    await agent.publish({
+      type: 'support.message.received',
+      subject: doubtful.id,
+      data: { ticketId: doubtful.id, messageId: doubt.messageId },
+    });
     expect(await routed(doubtful.id)).toMatchObject({ tier: 'L2', status: 'open' });
   });
 
@@ -215,7 +226,7 @@ describe('WowSupport L1', () => {
     await outcomeOf(ticket.id);
     await routed(ticket.id);
     const before = (await ticketMessages(agent.store, ticket.id)).length;
-    await agent.store.transaction((tx) =>
+    const { messageId } = await agent.store.transaction((tx) =>
       receiveCustomerMessage(tx, ticket.id, {
         body: 'Automatic reply: I am out of the office.',
         autoSubmitted: true,
@@ -225,7 +236,7 @@ describe('WowSupport L1', () => {
     const auto = await agent.publish({
       type: 'support.message.received',
       subject: ticket.id,
-      data: { ticketId: ticket.id },
+      data: { ticketId: ticket.id, messageId },
     });
     // Handled (its run-once key is taken) and left alone: no reply, no escalation.
     await agent.eventually(async () => {

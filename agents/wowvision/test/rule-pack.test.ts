@@ -45,7 +45,7 @@ describe('rule packs', () => {
     expect('problems' in second && second.problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([
       '2:5 rule "a-rule": give either "to" (what is forbidden) or "allowOnly" (all that is allowed), not both or neither',
       '8:11 rule "unknown-kind": unknown kind "telepathy"; the kinds are dependency, cycle, agent-boundary, ' +
-        'required-files, naming, manifest, typescript, secrets, hidden-characters, eslint, coverage, advisory',
+        'required-files, naming, manifest, domain, typescript, secrets, hidden-characters, eslint, coverage, advisory',
       '9:5 rule "elementless" names "frontend", which is neither an element (none defined) nor a path pattern',
       '9:5 rule "elementless" names "backend", which is neither an element (none defined) nor a path pattern',
     ]);

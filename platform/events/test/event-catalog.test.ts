@@ -35,6 +35,11 @@ describe('the event catalogue of this checkout', () => {
     expect(entry('github.issue_comment.created')?.producers).toEqual(['platform']);
     expect(entry('github.issue_comment.created')?.consumers.map((c) => c.agent)).toContain('wowsecurity');
     expect(entry('security.violation')?.consumers.map((c) => c.agent)).toEqual(['wowsecurity']);
+    // Each type's data schema comes from its domain model: its own entry, or its family's (github.*).
+    expect(opened?.model).toMatchObject({ domain: 'support', type: 'support.ticket.opened', version: 1 });
+    expect(opened?.model?.schema).toMatchObject({ type: 'object', required: ['ticketId', 'messageId'] });
+    expect(entry('github.issue_comment.created')?.model).toMatchObject({ domain: 'platform', type: 'github.*' });
+    expect(catalog.events.filter((e) => e.model === undefined).map((e) => e.type)).toEqual([]);
     // Nothing here waits on a type nobody sends.
     expect(catalog.unproduced).toEqual([]);
     expect(catalog.unconsumed).toContain('vision.review.completed');
@@ -64,11 +69,13 @@ describe('the event catalogue of this checkout', () => {
     const message = resolve('#/components/messages/support.ticket.opened') as {
       payload: { properties: { data: unknown } };
     };
-    // The data as its consumers parse it: one schema, or all of theirs when they differ.
-    const schemas = [...new Set(entry('support.ticket.opened')?.consumers.map((c) => JSON.stringify(c.schema)))];
-    expect(message.payload.properties.data).toEqual(
-      schemas.length === 1 ? JSON.parse(schemas[0] ?? '{}') : { allOf: schemas.map((x) => JSON.parse(x) as unknown) },
-    );
+    // The data as its model describes it and as its consumers parse it (each distinct schema once).
+    const opened = entry('support.ticket.opened');
+    const schemas = [...new Set(opened?.consumers.map((c) => JSON.stringify(c.schema)))];
+    expect(message.payload.properties.data).toEqual({
+      allOf: [opened?.model?.schema, ...schemas.map((x) => JSON.parse(x) as unknown)],
+    });
+    expect(message).toMatchObject({ 'x-domain': 'support', 'x-version': 1, summary: opened?.model?.meaning });
   });
 });
 

@@ -13,6 +13,7 @@ import type { AgentRequest } from '../questionnaire/validate-answers.ts';
 import { upsertCatalogueRow, cataloguePath } from './agent-catalogue.ts';
 import type { AgentTemplate } from './agent-template.ts';
 import { writeAnswersFile } from './answers-file.ts';
+import { describeNewEvents } from './describe-new-events.ts';
 import { formatGeneratedFiles } from './format-generated.ts';
 import { renderTemplate } from './render-template.ts';
 import { templateData } from './template-data.ts';
@@ -86,6 +87,7 @@ export async function generateAgent(input: {
     upsertCatalogueRow(repo.blobs.has(cataloguePath) ? await repo.read(cataloguePath) : undefined, request),
   );
   for (const [path, text] of kubernetesWorkload(repo, request.id, files)) files.set(path, text);
+  for (const [path, text] of await describeNewEvents(repo, request)) files.set(path, text);
   return { id: request.id, template: { name: template.name, version: template.version }, files };
 }
 

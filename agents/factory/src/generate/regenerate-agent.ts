@@ -7,6 +7,7 @@ import { platformFacts } from '../questionnaire/platform-facts.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import { validateAnswers, type AgentRequest, type PlatformFacts } from '../questionnaire/validate-answers.ts';
 import { cataloguePath, upsertCatalogueRow } from './agent-catalogue.ts';
+import { describeNewEvents } from './describe-new-events.ts';
 import { loadTemplates, templateForTier, templatesDir as builtinTemplates } from './agent-template.ts';
 import { answersDigest, readAnswersFile } from './answers-file.ts';
 import { answersPath, migrationName, renderAgentFiles } from './generate-agent.ts';
@@ -102,6 +103,11 @@ export async function regenerateAgent(input: {
   const catalogue = repo.blobs.has(cataloguePath) ? await repo.read(cataloguePath) : undefined;
   const edited = upsertCatalogueRow(catalogue, nextRequest);
   files.push({ path: cataloguePath, text: edited, before: catalogue, status: statusOf(catalogue, edited, undefined) });
+  // An event added to the answers' emits gets its entry in a domain model, as at generation.
+  for (const [p, text] of await describeNewEvents(repo, nextRequest)) {
+    const before = repo.blobs.has(p) ? await repo.read(p) : undefined;
+    files.push({ path: p, text, before, status: statusOf(before, text, undefined) });
+  }
   return {
     id,
     from: { template: oldTemplate.name, version: oldTemplate.version },

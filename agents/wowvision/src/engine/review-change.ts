@@ -31,6 +31,8 @@ export interface ReviewChangeInput {
   /** Where the head is checked out and whether its code may run, for tool kinds (eslint, coverage). */
   tools?: ToolRunOptions | undefined;
   advisor?: Advisor | undefined;
+  /** A file's text at the change's base revision (undefined where absent); without it, kinds that compare see no base. */
+  readBase?: ((path: string) => Promise<string | undefined>) | undefined;
 }
 
 const scopeOrder: Scope[] = ['changed', 'file', 'all'];
@@ -94,6 +96,7 @@ export async function reviewChange(input: ReviewChangeInput): Promise<Review> {
         files,
         exists: (p) => snapshot.blobs.has(p),
         read,
+        readBase: input.readBase ?? (() => Promise.resolve(undefined)),
         graph,
         changes,
         targets,

@@ -208,6 +208,7 @@ async function judge(
           baseline: rules.baseline,
           cache: state.cache,
           advisor: state.advisor,
+          readBase: (path) => readRepoFile(at, path, pull.baseRef),
         });
   return { review, changes };
 }

@@ -3,6 +3,7 @@ import { agentBoundary } from './agent-boundary.ts';
 import { coverage } from './coverage.ts';
 import { cycle } from './cycle.ts';
 import { dependency } from './dependency.ts';
+import { domain } from './domain.ts';
 import { eslint } from './eslint.ts';
 import { hiddenCharacters } from './hidden-characters.ts';
 import { manifest } from './manifest.ts';
@@ -38,6 +39,7 @@ export const ruleKinds: ReadonlyMap<string, RuleKind> = new Map(
       requiredFiles,
       naming,
       manifest,
+      domain,
       typescript,
       secrets,
       hiddenCharacters,

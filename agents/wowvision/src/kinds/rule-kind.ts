@@ -69,6 +69,11 @@ export interface ReviewView {
   readonly files: readonly string[];
   exists(path: string): boolean;
   read(path: string): Promise<string>;
+  /**
+   * The text of a file at the change's base revision: undefined where it did not exist
+   * there, or where nothing is compared (a tree reviewed as it is, `wow review --all`).
+   */
+  readBase(path: string): Promise<string | undefined>;
   readonly graph: ImportGraph;
   /** Files the change touches, by path at head. */
   readonly changes: ReadonlyMap<string, ChangedFile>;

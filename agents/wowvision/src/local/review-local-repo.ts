@@ -119,6 +119,7 @@ export async function reviewLocalRepo(options: LocalReviewOptions): Promise<Loca
       scope,
       tools,
       advisor: options.advisor,
+      readBase: change.base === undefined ? undefined : (path) => readCommittedFile(root, change.base as string, path),
     });
     if (cacheFile !== undefined) {
       await mkdir(dirname(cacheFile), { recursive: true });

@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGitHubPort } from '#platform';
+import { startTestAgent, testGitHubPolicy, type TestAgent } from '#platform/testing';
+import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
+import { testAppPrivateKey } from '../../../test/support/github-app.ts';
+import { examplePayload } from '../../../test/support/github-webhooks.ts';
+
+// The agent on the real runtime (the in-process bus, an embedded PostgreSQL), GitHub as the
+// double over a real git repository holding this checkout's support model, changed on a branch.
+const exec = promisify(execFile);
+const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
+const supportModel = fileURLToPath(new URL('../../../domains/support/model.yml', import.meta.url));
+let agent: TestAgent;
+let github: GitHubDouble;
+let repo: DoubleRepo;
+let dir: string;
+let base: string;
+let merged: string;
+
+const git = async (...args: string[]) => (await exec('git', args, { cwd: dir })).stdout.trim();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wowdomain-'));
+  await git('init', '-q', '-b', 'main');
+  await git('config', 'user.email', 'test@example.com');
+  await git('config', 'user.name', 'Test');
+  const model = await readFile(supportModel, 'utf8');
+  await mkdir(join(dir, 'domains/support'), { recursive: true });
+  await writeFile(join(dir, 'domains/support/model.yml'), model);
+  await writeFile(join(dir, 'README.md'), 'A repository.\n');
+  await git('add', '-A');
+  await git('commit', '-q', '-m', 'base');
+  base = await git('rev-parse', 'HEAD');
+  // support.ticket.opened loses messageId, version 2; support.csat.received gains an optional field.
+  const opened = model.indexOf('  - type: support.ticket.opened');
+  const next = model.indexOf('  - type:', opened + 10);
+  const section = model
+    .slice(opened, next)
+    .replace('version: 1', 'version: 2')
+    .replace('required: [ticketId, messageId]', 'required: [ticketId]')
+    .replace(/\n\s+messageId: \{ type: string, format: uuid \}/, '');
+  const changed = (model.slice(0, opened) + section + model.slice(next)).replace(
+    "        commented: { type: boolean, description: 'Whether",
+    "        channel: { type: string }\n        commented: { type: boolean, description: 'Whether",
+  );
+  expect(changed).not.toBe(model);
+  await git('checkout', '-q', '-b', 'model-change');
+  await writeFile(join(dir, 'domains/support/model.yml'), changed);
+  await git('commit', '-q', '-am', 'support: ticket.opened without messageId');
+  merged = await git('rev-parse', 'HEAD');
+  github = createGitHubDouble();
+  repo = { owner: 'acme', repo: 'waooaw', dir, pulls: [], installationId: 7, issues: [] };
+  github.addRepo(repo);
+  agent = await startTestAgent({
+    agentsDir,
+    id: 'wowdomain',
+    relayOutbox: true,
+    github: createGitHubPort({
+      credentials: { appId: '1', privateKey: testAppPrivateKey(), apiUrl: 'https://api.github.com' },
+      fetch: github.fetch,
+      policy: testGitHubPolicy,
+    }),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await agent.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** GitHub's closed pull request, merged (or not) from the branch into `into`. */
+function closedPull(opts: { merged: boolean; into?: string; number: number }) {
+  const payload = examplePayload('pull_request', 'closed') as {
+    pull_request: Record<string, unknown> & { base: Record<string, unknown>; head: Record<string, unknown> };
+    repository: Record<string, unknown> & { owner: Record<string, unknown> };
+  };
+  payload.pull_request.number = opts.number;
+  payload.pull_request.merged = opts.merged;
+  payload.pull_request.merge_commit_sha = merged;
+  payload.pull_request.base = { ...payload.pull_request.base, ref: opts.into ?? 'main', sha: base };
+  payload.pull_request.head = { ...payload.pull_request.head, ref: 'model-change', sha: merged };
+  payload.repository = {
+    ...payload.repository,
+    name: 'waooaw',
+    full_name: 'acme/waooaw',
+    default_branch: 'main',
+    owner: { ...payload.repository.owner, login: 'acme' },
+  };
+  return { name: 'pull_request', id: randomUUID(), installationId: 7, payload };
+}
+
+describe('WowDomain', () => {
+  it("Given a merged pull request that changes an event's schema in a domain model, when WowDomain handles it, then it emits domain.model.changed", async () => {
+    const sent = await agent.publish({
+      type: 'github.pull_request.closed',
+      subject: 'acme/waooaw#42',
+      data: closedPull({ merged: true, number: 42 }),
+    });
+    const announced = await agent.emitted('domain.model.changed', (e) => (e.data as { pull?: number }).pull === 42);
+    expect(announced.subject).toBe('support');
+    expect(announced.traceparent?.split('-')[1]).toBe(sent.traceparent?.split('-')[1]);
+    expect(announced.data).toMatchObject({
+      domain: 'support',
+      model: 'domains/support/model.yml',
+      repository: 'acme/waooaw',
+      commit: merged,
+      events: [
+        { type: 'support.csat.received', change: 'changed', versionBefore: 1, versionAfter: 1, incompatible: [] },
+        {
+          type: 'support.ticket.opened',
+          change: 'changed',
+          versionBefore: 1,
+          versionAfter: 2,
+          incompatible: ['data.messageId removed'],
+        },
+      ],
+    });
+    // Those that wake on the ticket's opening (WowSupport exactly, WowNotification by support.ticket.*); nobody uses csat.received.
+    const agents = (announced.data as { agents: { id: string; events: string[] }[] }).agents;
+    expect(agents).toEqual([
+      { id: 'wownotification', events: ['support.ticket.opened'] },
+      { id: 'wowsupport', events: ['support.ticket.opened'] },
+    ]);
+  });
+
+  it('opens one issue per affected agent, once, however often the merge is delivered', async () => {
+    await agent.eventually(async () => expect(repo.issues).toHaveLength(2));
+    const titles = (repo.issues ?? []).map((i) => i.title).sort();
+    expect(titles).toEqual([
+      'wownotification: the support domain model changed an event it uses',
+      'wowsupport: the support domain model changed an event it uses',
+    ]);
+    const body = repo.issues?.find((i) => i.title.startsWith('wowsupport'))?.body ?? '';
+    expect(body).toContain('`support.ticket.opened`: changed, version 1 → 2');
+    expect(body).toContain('`data.messageId removed`');
+    expect(body).toContain(`<!-- wowdomain:model-change=${merged}:support:wowsupport -->`);
+    expect(repo.labels?.get(repo.issues?.[0]?.number ?? 0)).toEqual(['wowdomain', 'domain-model']);
+
+    // The same merge again (a redelivery, or GitHub's second webhook): found by their markers, nothing new.
+    const lookups = github.callsTo('GET /repos/{owner}/{repo}/issues').length;
+    await agent.publish({ type: 'github.pull_request.closed', data: closedPull({ merged: true, number: 42 }) });
+    await agent.eventually(async () =>
+      expect(github.callsTo('GET /repos/{owner}/{repo}/issues').length).toBe(lookups + 2),
+    );
+    expect(repo.issues).toHaveLength(2);
+    expect(agent.events.filter((e) => e.type === 'domain.model.changed')).toHaveLength(1);
+    expect(github.callsTo('POST /repos/{owner}/{repo}/issues')).toHaveLength(2);
+    expect(github.violations).toEqual([]);
+  });
+
+  it('leaves a pull request closed without merging, or merged elsewhere than the default branch, alone', async () => {
+    const compares = github.callsTo('GET /repos/{owner}/{repo}/compare/{base}...{head}').length;
+    await agent.publish({ type: 'github.pull_request.closed', data: closedPull({ merged: false, number: 43 }) });
+    await agent.publish({
+      type: 'github.pull_request.closed',
+      data: closedPull({ merged: true, into: 'release', number: 44 }),
+    });
+    // A merge into main after them reads the comparison; those two never do (and announce nothing).
+    await agent.publish({ type: 'github.pull_request.closed', data: closedPull({ merged: true, number: 45 }) });
+    await agent.eventually(async () =>
+      expect(github.callsTo('GET /repos/{owner}/{repo}/compare/{base}...{head}').length).toBe(compares + 1),
+    );
+    expect(agent.events.filter((e) => e.type === 'domain.model.changed')).toHaveLength(1);
+    expect(github.violations).toEqual([]);
+  });
+});
