@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus, createEvent, createLogger, createStore, migrate, type CloudEvent, type Store } from '#platform';
 import { eventually, quietLog, testBusDefaults } from '#platform/testing';
@@ -10,8 +11,13 @@ import { createTestDatabase, deleteRedisKeys, testRedisUrl, uniqueName } from '.
 const prefix = `${uniqueName('eventscli')}:`;
 let database: { url: string; drop: () => Promise<void> };
 let store: Store;
+// The support domain's ticket events carry these (its model checks them when replayed).
 const event = (type: string, extra: Partial<CloudEvent> = {}): CloudEvent => ({
-  ...createEvent({ type, data: { type }, source: 'urn:wow:agent:wowsupport' }),
+  ...createEvent({
+    type,
+    data: { ticketId: randomUUID(), messageId: randomUUID() },
+    source: 'urn:wow:agent:wowsupport',
+  }),
   ...extra,
 });
 

@@ -51,8 +51,9 @@ describe('WowCommunication', () => {
       data: { agents: ['wowsearch'] },
     });
     expect(map.protocols.map((p) => p.type)).toEqual(['search.articles']);
+    // The platform model describes the request's data, so the bus refuses it before it is sent.
     await expect(
       agent.request({ type: 'communication.protocols.map', data: { agents: ['Not An Id'] } }),
-    ).rejects.toMatchObject({ code: 'WOW_ERR_NO_RESPONDER' });
+    ).rejects.toMatchObject({ code: 'WOW_ERR_EVENT_SCHEMA' });
   });
 });

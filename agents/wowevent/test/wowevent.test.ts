@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '#platform/testing';
@@ -20,6 +21,9 @@ afterAll(async () => {
   await agent.stop();
 });
 
+/** The data the support domain's ticket events carry (its model checks them at publish). */
+const ticketData = () => ({ ticketId: randomUUID(), messageId: randomUUID() });
+
 describe('WowEvent', () => {
   it('Given an events.history request for an agent that sent events, when WowEvent handles it, then it replies with those events, newest first', async () => {
     const sent = [];
@@ -31,11 +35,11 @@ describe('WowEvent', () => {
           type: 'support.ticket.opened',
           source: 'urn:wow:agent:wowsupport',
           subject: `ticket-${n}`,
-          data: { n },
+          data: ticketData(),
         }),
       );
     }
-    await agent.publish({ type: 'support.ticket.opened', source: 'urn:wow:agent:other', data: { n: 4 } });
+    await agent.publish({ type: 'support.ticket.opened', source: 'urn:wow:agent:other', data: ticketData() });
     await agent.eventually(async () => {
       expect(await findArchivedEvents(agent.store, { type: 'support.*', limit: 10, order: 'oldest' })).toHaveLength(4);
     });
@@ -55,12 +59,24 @@ describe('WowEvent', () => {
   it('archives every topic, requests included, with the trace and what caused it, once however often delivered', async () => {
     const request = agent.request({ type: 'events.history', data: { type: 'nothing.here.*' } });
     await request;
-    const cause = await agent.publish({ type: 'github.pull_request.opened', data: { number: 1 } });
+    const cause = await agent.publish({
+      type: 'github.pull_request.opened',
+      data: { name: 'pull_request', id: 'delivery-1', payload: { number: 1 } },
+    });
     const effect = await agent.publish({
       type: 'vision.review.completed',
       traceparent: cause.traceparent,
       causedby: cause.id,
-      data: { ok: true },
+      data: {
+        pull: 1,
+        checkRunId: 2,
+        conclusion: 'success',
+        findings: 0,
+        errors: 0,
+        waived: 0,
+        baselined: 0,
+        packHash: 'p',
+      },
     });
     await agent.eventually(async () => {
       const archived = await findArchivedEvents(agent.store, {
@@ -86,7 +102,11 @@ describe('WowEvent', () => {
   });
 
   it('archives data over WOWEVENT_MAX_DATA_BYTES as a marker with its size and a preview', async () => {
-    const big = await agent.publish({ type: 'support.message.received', data: { body: 'x'.repeat(5000) } });
+    const bigData = { ...ticketData(), body: 'x'.repeat(5000) };
+    const big = await agent.publish({
+      type: 'support.message.received',
+      data: bigData,
+    });
     await agent.eventually(async () => {
       const [archived] = await findArchivedEvents(agent.store, {
         type: 'support.message.received',
@@ -95,7 +115,7 @@ describe('WowEvent', () => {
       });
       expect(archived?.id).toBe(big.id);
       expect(archived?.dataTruncated).toBe(true);
-      expect(archived?.data).toMatchObject({ truncated: true, bytes: 5011 });
+      expect(archived?.data).toMatchObject({ truncated: true, bytes: Buffer.byteLength(JSON.stringify(bigData)) });
       expect((archived?.data as { preview: string }).preview).toHaveLength(1024);
     });
   });
