@@ -1,4 +1,5 @@
 import type { Bus, Delivery, PublishResult } from '../bus/bus.ts';
+import type { AgentCache } from '../cache/cache.ts';
 import { createEvent, type CloudEvent, type EventInput } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
 import { createError } from '../errors/errors.ts';
@@ -28,6 +29,8 @@ export interface AgentServices {
   github?: GitHubPort | undefined;
   llm?: LlmClient | undefined;
   identity?: AgentIdentity | undefined;
+  /** The process's cache in the agent's namespace (its id). */
+  cache: AgentCache;
 }
 
 const source = (id: string) => `urn:wow:agent:${id}`;
@@ -98,6 +101,7 @@ function createContextBase<Settings>(
     llm: s.llm,
     identity: s.identity,
     clock: () => new Date(),
+    cache: s.cache,
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     agents: (db = s.platformStore) => asPlatform(db, (platform) => listAgents(platform, { heartbeatTimeoutMs })),
     emit: emitter(s, parent),

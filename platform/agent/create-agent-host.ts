@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Bus, Delivery, StopResult, SubscriptionHandle } from '../bus/bus.ts';
+import type { Cache } from '../cache/cache.ts';
+import { createCache } from '../cache/create-cache.ts';
 import type { CloudEvent } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
 import type { AgentRelease } from '../deploy/agent-release.ts';
@@ -50,6 +52,8 @@ export interface AgentHostOptions {
   store: Store;
   log: Logger;
   metrics: Metrics;
+  /** The process's cache (the runtime's); without one, an in-process cache of the host's own. */
+  cache?: Cache | undefined;
   /** GitHub as the App; absent without App credentials. */
   github?: GitHubPort | undefined;
   /** Default: a client for config.llm, when one is configured. */
@@ -122,6 +126,9 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
   // An id with no folder here may still be deployed; start() looks in the registry for it.
   const manifests = opts.ids === undefined ? local : local.filter((m) => opts.ids?.includes(m.manifest.id));
   const llm = opts.llm ?? (config.llm === undefined ? undefined : createLlmClient(config.llm));
+  // A cache the host made is the host's to close.
+  const ownsCache = opts.cache === undefined;
+  const cache = opts.cache ?? (await createCache({ log, observer: metrics.cache }));
   const servicesFor = (manifest: AgentServices['manifest'], withheld: readonly string[] = []): AgentServices => ({
     manifest,
     config,
@@ -131,6 +138,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     metrics,
     ...grantServices(manifest, { github: opts.github, llm, metrics }, withheld),
     identity: grantIdentity(manifest, opts.identity, metrics, withheld),
+    cache: cache.namespace(manifest.id),
     log: log.child({ agent: manifest.id }),
   });
   const running = new Map<string, HostedAgent>();
@@ -455,6 +463,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       await beating;
       await flushHealth();
       for (const id of running.keys()) await markInstanceStopped(store, id, instanceId);
+      if (ownsCache) await cache.close();
       const abandoned = results.reduce((n, r) => n + r.abandoned, 0);
       if (abandoned > 0)
         log.error(

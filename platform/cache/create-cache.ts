@@ -41,6 +41,8 @@ export interface CreateCacheOptions {
   flushIntervalMs?: number;
   tuningRefreshMs?: number;
   instanceId?: string;
+  /** Which minute a count falls in (default: now). */
+  clock?: () => number;
 }
 
 interface Namespace {
@@ -69,7 +71,7 @@ export async function createCache(opts: CreateCacheOptions): Promise<Cache> {
   const maxWaitMs = opts.maxWaitMs ?? lockLeaseMs;
   const pollMs = opts.pollMs ?? 100;
   const instanceId = opts.instanceId ?? randomBytes(6).toString('hex');
-  const figures = createCacheFigures();
+  const figures = createCacheFigures(opts.clock);
   const namespaces = new Map<string, Namespace>();
   let tuned = new Map<string, NamespaceTuning>();
 
