@@ -32,6 +32,13 @@ interface Minute extends Counts {
   namespace: string;
   minute: string;
   l1EntriesMax: number;
+  l1Bound: number;
+}
+
+/** The namespace's L1 as a count finds it: its entries and its bound. */
+export interface L1Size {
+  entries: number;
+  bound: number;
 }
 
 /**
@@ -42,23 +49,24 @@ interface Minute extends Counts {
 export function createCacheFigures(clock: () => number = Date.now) {
   const totals = new Map<string, Counts>();
   let pending = new Map<string, Minute>();
-  const minuteOf = (namespace: string, l1Entries: number): Minute => {
+  const minuteOf = (namespace: string, l1: L1Size): Minute => {
     const minute = new Date(Math.floor(clock() / 60_000) * 60_000).toISOString();
     const key = `${namespace} ${minute}`;
     let m = pending.get(key);
     if (m === undefined) {
-      m = { ...zero(), namespace, minute, l1EntriesMax: l1Entries };
+      m = { ...zero(), namespace, minute, l1EntriesMax: l1.entries, l1Bound: l1.bound };
       pending.set(key, m);
     }
-    m.l1EntriesMax = Math.max(m.l1EntriesMax, l1Entries);
+    m.l1EntriesMax = Math.max(m.l1EntriesMax, l1.entries);
+    m.l1Bound = Math.max(m.l1Bound, l1.bound);
     return m;
   };
   return {
-    add(namespace: string, name: CountName, l1Entries: number, by = 1): void {
+    add(namespace: string, name: CountName, l1: L1Size, by = 1): void {
       let total = totals.get(namespace);
       if (total === undefined) totals.set(namespace, (total = zero()));
       total[name] += by;
-      minuteOf(namespace, l1Entries)[name] += by;
+      minuteOf(namespace, l1)[name] += by;
     },
     totals(namespace: string): Counts {
       return { ...(totals.get(namespace) ?? zero()) };
@@ -81,6 +89,7 @@ export function createCacheFigures(clock: () => number = Date.now) {
           rows.map((r) => r.stampedeWaits),
           rows.map((r) => r.oversize),
           rows.map((r) => r.l1EntriesMax),
+          rows.map((r) => r.l1Bound),
         ]);
       } catch (err) {
         for (const [key, m] of batch) {
@@ -89,6 +98,7 @@ export function createCacheFigures(clock: () => number = Date.now) {
           else {
             for (const name of Object.keys(zero()) as CountName[]) later[name] += m[name];
             later.l1EntriesMax = Math.max(later.l1EntriesMax, m.l1EntriesMax);
+            later.l1Bound = Math.max(later.l1Bound, m.l1Bound);
           }
         }
         throw err;

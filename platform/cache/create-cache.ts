@@ -76,12 +76,12 @@ export async function createCache(opts: CreateCacheOptions): Promise<Cache> {
   let tuned = new Map<string, NamespaceTuning>();
 
   const count = (ns: Namespace, name: CountName, by = 1) => {
-    figures.add(ns.name, name, ns.l1.size, by);
+    figures.add(ns.name, name, { entries: ns.l1.size, bound: ns.tuning.l1MaxEntries }, by);
     opts.observer?.counted(ns.name, name, by);
   };
   const namespaceOf = (name: string): Namespace => {
-    let ns = namespaces.get(name);
-    if (ns !== undefined) return ns;
+    const known = namespaces.get(name);
+    if (known !== undefined) return known;
     const tuning = tuned.get(name) ?? defaults;
     const created: Namespace = {
       name,
@@ -232,7 +232,7 @@ export async function createCache(opts: CreateCacheOptions): Promise<Cache> {
       if (held !== undefined) return held.value as T;
       if (l2 === undefined) return undefined;
       const reply = await l2.getOrLock(ns.name, key, '', 0, []);
-      return reply[0] === 'hit' ? decodeValue<T>(reply[1]) : undefined;
+      return reply[0] === 'hit' ? (decodeValue(reply[1]) as T) : undefined;
     },
     async delete(key) {
       assertCacheKeyValid(key);

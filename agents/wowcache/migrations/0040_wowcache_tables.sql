@@ -14,6 +14,8 @@ create table if not exists cache_namespace_minutes (
   stampede_waits bigint not null default 0,
   oversize bigint not null default 0,
   l1_entries_max int not null default 0,
+  -- The L1 bound in effect (the largest, should processes differ for a moment).
+  l1_bound int not null default 0,
   primary key (namespace, minute)
 );
 create index if not exists cache_namespace_minutes_minute on cache_namespace_minutes (minute);

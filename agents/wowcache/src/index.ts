@@ -1,32 +1,43 @@
-// WowCache: Tunes the platform's three-level cache (ctx.cache) per namespace and answers for its figures.
-import { defineAgent, type HandlerContext } from '#platform';
+// WowCache: tunes the platform's three-level cache (ctx.cache, platform/cache) per namespace
+// and answers for its figures. Every process adds each namespace's counts per minute to
+// cache_namespace_minutes and reads cache_tuning back; this agent judges the figures on a
+// schedule, writes the tuning within its settings' bounds and records every change with
+// its reason, and answers cache.stats requests (WowSupport's L2 performance specialist asks).
+import { defineAgent } from '#platform';
+import { cacheSettings } from './cache-settings.ts';
+import { cacheStatsRequest, readCacheStats } from './stats/cache-stats.ts';
+import { pruneFigures, tuneCaches } from './tuning/tune-caches.ts';
 
-/**
- * Once per event, even when the bus delivers it twice: the event is marked handled in the
- * same transaction as the agent's own rows, and what it announces goes out through the
- * outbox in that transaction, so it leaves exactly when the rows are kept.
- */
-async function record(ctx: HandlerContext<unknown, undefined>): Promise<{ did: string; type: string }> {
-  const { event } = ctx;
-  return ctx.once(event.id, async (tx) => {
-    await tx.query(
-      'insert into cache_namespace_minutes (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    await tx.query(
-      'insert into cache_tuning (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    await tx.query(
-      'insert into cache_tuning_changes (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    return { did: 'handled', type: event.type };
-  });
-}
+// The CLI reads the same figures; tests drive the tuning directly, as the schedule does.
+export { cacheSettings, type CacheSettings } from './cache-settings.ts';
+export { cacheStatsRequest, readCacheStats, type CacheStats, type CacheStatsRequest } from './stats/cache-stats.ts';
+export type { NamespaceStats } from './stats/read-cache-stats.ts';
+export { decideTuning, type TuningBounds } from './tuning/decide-tuning.ts';
+export type { RecordedChange, TuningChange } from './tuning/tuning-changes.ts';
+export { pruneFigures, tuneCaches } from './tuning/tune-caches.ts';
 
 export default defineAgent({
+  settings: cacheSettings,
   on: {
-    'cache.stats': { handle: record },
+    'cache.stats': {
+      input: cacheStatsRequest,
+      handle: (ctx, request) => readCacheStats(ctx.store, request, ctx.clock()),
+    },
+  },
+  every: {
+    tune: {
+      interval: (settings) => settings.tuneIntervalMs,
+      async handle(ctx) {
+        const now = ctx.clock();
+        const changes = await tuneCaches(ctx.store, ctx.settings, now);
+        for (const c of changes)
+          ctx.log.info(
+            { namespace: c.namespace, setting: c.setting, from: c.from, to: c.to },
+            `cache tuned: ${c.reason}`,
+          );
+        const pruned = await pruneFigures(ctx.store, new Date(now.getTime() - ctx.settings.retentionDays * 86_400_000));
+        if (pruned > 0) ctx.log.info({ pruned }, 'pruned cache figures past their retention');
+      },
+    },
   },
 });

@@ -56,10 +56,10 @@ describe.each(stores)('the cache’s figures and tuning on $name', ({ open }) =>
         await cache.flushFigures();
       }
       const { rows } = await store.query<Record<string, number>>(
-        'select l1_hits::int, loads::int, evictions::int, l1_entries_max from cache_namespace_minutes where namespace = $1',
+        'select l1_hits::int, loads::int, evictions::int, l1_entries_max, l1_bound from cache_namespace_minutes where namespace = $1',
         ['reader'],
       );
-      expect(rows).toEqual([{ l1_hits: 2, loads: 6, evictions: 2, l1_entries_max: 2 }]);
+      expect(rows).toEqual([{ l1_hits: 2, loads: 6, evictions: 2, l1_entries_max: 2, l1_bound: 2 }]);
 
       await store.query("insert into cache_tuning (namespace, ttl_factor, l1_max_entries) values ('reader', 2, 3)");
       await first.refreshTuning();
