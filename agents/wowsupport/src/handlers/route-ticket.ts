@@ -11,6 +11,8 @@ import {
   supportErrors,
 } from '#domains/support';
 import type { DeskContext } from '../desk-settings.ts';
+import { askWowCache, type CacheStatsReply } from '../specialists/ask-wowcache.ts';
+import { classifyTopic } from '../specialists/classify-topic.ts';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
 import { questionMaxLength } from '../tiers/answer-at-l1.ts';
@@ -41,9 +43,9 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
   const key = `${eventId}:specialist`;
   const done = await recordedOnce<RouteOutcome>(ctx, key);
   if (done !== undefined) return done;
-  // WowSearch is asked before the transaction: it answers over the bus, and on the embedded
-  // store (one connection) it would wait for this transaction to end.
-  const hits = await articlesForSpecialist(ctx, ticketId);
+  // WowSearch and WowCache are asked before the transaction: they answer over the bus, and
+  // on the embedded store (one connection) they would wait for this transaction to end.
+  const { hits, cache } = await askBeforeRouting(ctx, ticketId);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
     if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
@@ -59,6 +61,7 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
       text,
       agents: agentsConcerned(text, registry, await customerAgents(tx, ticket.customerId)),
       hits,
+      cache,
       now: ctx.clock(),
     });
     const specialist = { kind: 'agent', id: specialistId(diagnosis.topic) } as const;
@@ -108,11 +111,18 @@ function customerText(ticket: Ticket, messages: readonly Message[]): string {
  * knowledge base is searched for the start of the text, as L1 does: a pasted log of 70,000
  * characters once made a query the embedded PGlite failed on ("bad buffer ID").
  */
-async function articlesForSpecialist(ctx: DeskContext, ticketId: string): Promise<ArticleHit[]> {
+/** The articles for the ticket and, when it reads as a performance question, the cache's figures. */
+async function askBeforeRouting(
+  ctx: DeskContext,
+  ticketId: string,
+): Promise<{ hits: ArticleHit[]; cache: CacheStatsReply | undefined }> {
   const ticket = await findTicket(ctx.store, ticketId);
-  if (ticket?.tier !== 'L2' || ticket.topic !== null) return [];
+  if (ticket?.tier !== 'L2' || ticket.topic !== null) return { hits: [], cache: undefined };
   const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
-  return askWowSearch(ctx, text.slice(0, questionMaxLength));
+  const hits = await askWowSearch(ctx, text.slice(0, questionMaxLength));
+  const best = hits[0];
+  const topic = classifyTopic(text, best !== undefined && best.coverage >= 0.5 ? best.intent : undefined);
+  return { hits, cache: topic === 'performance' ? await askWowCache(ctx) : undefined };
 }
 
 /** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */

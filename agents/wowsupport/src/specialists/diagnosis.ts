@@ -1,5 +1,6 @@
 import type { AgentRow, HandlerContext, PgQueryable } from '#platform';
 import type { ArticleHit } from '../tiers/ask-wowsearch.ts';
+import type { CacheStatsReply } from './ask-wowcache.ts';
 import type { Ticket } from '#domains/support';
 import type { Topic } from './classify-topic.ts';
 
@@ -13,6 +14,8 @@ export interface SpecialistInput {
   /** Agents the customer named, else those their integration uses. */
   agents: AgentRow[];
   hits: readonly ArticleHit[];
+  /** The cache's figures per agent, asked of WowCache for a ticket that reads as performance; undefined otherwise or unanswered. */
+  cache?: CacheStatsReply | undefined;
   now: Date;
 }
 

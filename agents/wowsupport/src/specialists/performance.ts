@@ -5,16 +5,19 @@ import {
   judgeHealth,
   openIncidents,
 } from '../../../wowanalytics/src/index.ts';
+import { describeCache } from './ask-wowcache.ts';
 import type { Diagnosis, SpecialistInput } from './diagnosis.ts';
 
 /**
- * Performance: each agent concerned, now against its own baseline, and any incident open
- * for it. A regression we can see is told to the customer; none goes to the performance
- * team with the figures.
+ * Performance: each agent concerned, now against its own baseline, any incident open for
+ * it, and how its cache serves it (WowCache's figures: a low hit rate or many evictions
+ * point the team at the loader). A regression we can see is told to the customer; none
+ * goes to the performance team with the figures.
  */
 export async function diagnosePerformance(input: SpecialistInput): Promise<Diagnosis> {
   const figures = new Map((await healthFigures(input.db, input.now, defaultHealthPolicy)).map((f) => [f.agentId, f]));
   const incidents = new Map((await openIncidents(input.db)).map((i) => [i.agentId, i]));
+  const caches = new Map((input.cache?.namespaces ?? []).map((n) => [n.namespace, n]));
   const findings: string[] = [];
   const slow: string[] = [];
   for (const agent of input.agents) {
@@ -38,6 +41,9 @@ export async function diagnosePerformance(input: SpecialistInput): Promise<Diagn
     } else {
       findings.push(`${agent.id}: ${judged?.why ?? 'no handling on record in the last week'}.`);
     }
+    const cache = caches.get(agent.id);
+    if (cache !== undefined && input.cache !== undefined)
+      findings.push(describeCache(cache, input.cache.windowMinutes));
     if (agent.status === 'Offline') {
       findings.push(`${agent.id}: Offline, no live instance (last heartbeat ${agent.lastHeartbeatAt ?? 'never'}).`);
       slow.push(`${agent.name} is not running at the moment; its work waits and is handled when it is back.`);
