@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe("the performance specialist's question to WowCache", () => {
   it('reads the figures WowCache answers per agent', async () => {
-    const reply = await askWowCache({ request: wowcache.request, log: quietLog });
+    const reply = await askWowCache({ request: (input, opts) => wowcache.request(input, opts), log: quietLog });
     expect(reply).toEqual({
       windowMinutes: 60,
       namespaces: [
