@@ -16,9 +16,13 @@ export interface CacheEntryOptions {
  */
 export interface AgentCache {
   readonly namespace: string;
-  getOrSet<T extends Json>(key: string, opts: CacheEntryOptions, loader: () => Promise<T>): Promise<T>;
+  /**
+   * The value of `key`, loading it on a miss. `T` must be JSON (checked when loaded:
+   * WOW_ERR_CACHE_VALUE); a property left undefined is absent when read back, as in JSON.
+   */
+  getOrSet<T>(key: string, opts: CacheEntryOptions, loader: () => Promise<T>): Promise<T>;
   /** The value held in L1 or L2, without loading it. */
-  get<T extends Json>(key: string): Promise<T | undefined>;
+  get<T>(key: string): Promise<T | undefined>;
   /** Drops one key everywhere. */
   delete(key: string): Promise<void>;
   /** Drops every value tagged with one of `tags`, in L2 and in every process's L1. */

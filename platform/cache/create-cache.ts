@@ -121,7 +121,7 @@ export async function createCache(opts: CreateCacheOptions): Promise<Cache> {
     Math.max(1000, Math.round(Math.min(maxTtlSeconds, ttlSeconds * ns.tuning.ttlFactor) * 1000));
 
   /** Calls the loader, timed and counted; its value as JSON, or undefined when too large to cache. */
-  const load = async (ns: Namespace, key: string, loader: () => Promise<Json>) => {
+  const load = async (ns: Namespace, key: string, loader: () => Promise<unknown>) => {
     const started = performance.now();
     const value = await loader();
     count(ns, 'loads');
@@ -137,7 +137,13 @@ export async function createCache(opts: CreateCacheOptions): Promise<Cache> {
     if (ns.l1.epoch === epoch) ns.l1.set(key, value, tags, ttlMs);
   };
 
-  const fetchLocal = async (ns: Namespace, key: string, ttlMs: number, tags: string[], loader: () => Promise<Json>) => {
+  const fetchLocal = async (
+    ns: Namespace,
+    key: string,
+    ttlMs: number,
+    tags: string[],
+    loader: () => Promise<unknown>,
+  ) => {
     const epoch = ns.l1.epoch;
     const { json, cacheable } = await load(ns, key, loader);
     const value = decodeValue(json);
@@ -151,7 +157,7 @@ export async function createCache(opts: CreateCacheOptions): Promise<Cache> {
     key: string,
     ttlMs: number,
     tags: string[],
-    loader: () => Promise<Json>,
+    loader: () => Promise<unknown>,
   ): Promise<Json> => {
     const epoch = ns.l1.epoch;
     const token = randomUUID();
@@ -202,11 +208,7 @@ export async function createCache(opts: CreateCacheOptions): Promise<Cache> {
 
   const agentCache = (ns: Namespace): AgentCache => ({
     namespace: ns.name,
-    async getOrSet<T extends Json>(
-      key: string,
-      options: Parameters<AgentCache['getOrSet']>[1],
-      loader: () => Promise<T>,
-    ) {
+    async getOrSet<T>(key: string, options: Parameters<AgentCache['getOrSet']>[1], loader: () => Promise<T>) {
       assertCacheKeyValid(key);
       const { ttlSeconds, tags } = assertEntryOptionsValid(options);
       const held = ns.l1.get(key);
@@ -226,7 +228,7 @@ export async function createCache(opts: CreateCacheOptions): Promise<Cache> {
       ns.flights.set(key, done);
       return (await done) as T;
     },
-    async get<T extends Json>(key: string): Promise<T | undefined> {
+    async get<T>(key: string): Promise<T | undefined> {
       assertCacheKeyValid(key);
       const held = ns.l1.get(key);
       if (held !== undefined) return held.value as T;

@@ -5,6 +5,7 @@
 // embeds what an import wrote.
 import { defineAgent, type SetupContext } from '#platform';
 import { answerSearch, searchRequest } from './answer-search.ts';
+import { forgetSearches, refreshSearches } from './cache/cached-searches.ts';
 import { embedStaleArticles } from './embeddings/embed-articles.ts';
 import { createSearchState, searchSettings, type SearchSettings, type SearchState } from './search-settings.ts';
 
@@ -21,6 +22,7 @@ export { searchKnowledgeBase } from './search-knowledge-base.ts';
 export { fuseByReciprocalRank, searchArticles, type ArticleHit } from './search/search-articles.ts';
 export { searchFeatures, type SearchFeatures } from './search/search-features.ts';
 export { searchRequest, type SearchReply, type SearchRequest } from './answer-search.ts';
+export { forgetSearches, refreshSearches, searchCacheTag } from './cache/cached-searches.ts';
 
 export default defineAgent({
   settings: searchSettings,
@@ -29,6 +31,15 @@ export default defineAgent({
     'search.articles': { input: searchRequest, handle: answerSearch },
   },
   every: {
+    // `wow kb import` drops cached searches through Redis; on the in-process bus it cannot
+    // reach this process, so a change to the articles is noticed here within the interval.
+    freshness: {
+      interval: 30_000,
+      async handle(ctx) {
+        if (await refreshSearches(ctx.store, ctx.cache, ctx.state.knowledgeBase))
+          ctx.log.info('the knowledge base changed: cached searches dropped');
+      },
+    },
     // An import writes articles only; with a model and pgvector, their embeddings follow here.
     embed: {
       interval: 60_000,
@@ -36,7 +47,10 @@ export default defineAgent({
         const { embedder } = ctx.state;
         if (embedder === undefined) return;
         const written = await embedStaleArticles(ctx.store, embedder, { limit: 256, signal: ctx.signal });
-        if (written > 0) ctx.log.info({ written, model: embedder.model }, 'embedded knowledge-base articles');
+        if (written === 0) return;
+        // New embeddings change what the vector path finds.
+        await forgetSearches(ctx.cache);
+        ctx.log.info({ written, model: embedder.model }, 'embedded knowledge-base articles');
       },
     },
   },
