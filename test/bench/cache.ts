@@ -70,8 +70,9 @@ export async function benchCache(args: string[]): Promise<void> {
     await Promise.all(
       keys(count).map((k) => redis.set(`${keyPrefix}raw:${k}`, JSON.stringify({ n: 1, text: 'x'.repeat(1000) }))),
     );
-    const rawGet = await timed(keys(count), async (k) =>
-      JSON.parse((await redis.get(`${keyPrefix}raw:${k}`)) ?? 'null'),
+    const rawGet = await timed(
+      keys(count),
+      async (k) => JSON.parse((await redis.get(`${keyPrefix}raw:${k}`)) ?? 'null') as unknown,
     );
     printTable([
       ['per read', 'mean µs', 'p50 µs', 'p99 µs'],
