@@ -117,6 +117,20 @@ export async function createCache(opts: CreateCacheOptions): Promise<Cache> {
           },
         });
 
+  // In a Redis outage every read would say so: once per 10 s is enough, with how many were skipped.
+  let warnedAt = Number.NEGATIVE_INFINITY;
+  let unsaid = 0;
+  const warnRedis = (err: unknown, namespace: string, what: string) => {
+    const now = performance.now();
+    if (now - warnedAt < 10_000) {
+      unsaid += 1;
+      return;
+    }
+    log.warn({ err, namespace, alike: unsaid }, `cache: ${what}`);
+    warnedAt = now;
+    unsaid = 0;
+  };
+
   const ttlMsOf = (ns: Namespace, ttlSeconds: number) =>
     Math.max(1000, Math.round(Math.min(maxTtlSeconds, ttlSeconds * ns.tuning.ttlFactor) * 1000));
 
@@ -169,7 +183,7 @@ export async function createCache(opts: CreateCacheOptions): Promise<Cache> {
         reply = await level.getOrLock(ns.name, key, token, lockLeaseMs, tags);
       } catch (err) {
         // A cache that cannot reach Redis still answers: from the loader, as L1 and L3.
-        log.warn({ err, namespace: ns.name }, 'cache: Redis did not answer; loading without L2');
+        warnRedis(err, ns.name, 'Redis did not answer; loading without L2');
         return fetchLocal(ns, key, ttlMs, tags, loader);
       }
       if (reply[0] === 'hit') {
@@ -193,7 +207,7 @@ export async function createCache(opts: CreateCacheOptions): Promise<Cache> {
           const stored = await level
             .fill({ ns: ns.name, key, token, ttlMs, json: loaded.json, tags, generations: reply[1] })
             .catch((err: unknown) => {
-              log.warn({ err, namespace: ns.name }, 'cache: could not store a value in Redis');
+              warnRedis(err, ns.name, 'could not store a value in Redis');
               return false;
             });
           if (stored) keep(ns, key, value, tags, ttlMs, epoch);

@@ -48,11 +48,15 @@ export async function createL2Level(opts: L2Options) {
   const waiterKey = (ns: string, key: string) => `${ns}\n${key}`;
   const message = (m: Said) => JSON.stringify({ ...m, from: opts.instanceId });
 
-  let subscribedOnce = false;
+  // A `ready` after a `close` follows a break, during which messages were lost to this process.
+  let broken = false;
+  subscriber.on('close', () => {
+    broken = true;
+  });
   subscriber.on('ready', () => {
-    // The first `ready` is the connection above; each later one follows a break.
-    if (subscribedOnce) opts.onResubscribed();
-    subscribedOnce = true;
+    if (!broken) return;
+    broken = false;
+    opts.onResubscribed();
   });
   subscriber.on('message', (_channel: string, text: string) => {
     let m: CacheMessage;
