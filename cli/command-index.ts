@@ -61,8 +61,14 @@ export const commandIndex: readonly IndexedCommand[] = [
   },
   {
     name: 'events',
-    summary: 'The event catalogue: every type, who sends it, who wakes on it, as a table, JSON or AsyncAPI 3.0',
+    summary:
+      "The event catalogue (who sends, who wakes on each type) and WowEvent's archive: follow events live, replay them to one agent",
     load: async () => (await import('./commands/events.ts')).registerEventsCommands,
+  },
+  {
+    name: 'trace',
+    summary: "What one event caused: the chain of events and requests that followed it, from WowEvent's archive",
+    load: async () => (await import('./commands/trace.ts')).registerTraceCommand,
   },
   {
     name: 'infra',

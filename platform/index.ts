@@ -38,6 +38,7 @@ export { backupDatabase, backupFileName, type BackupResult } from './backup/back
 export { listBackups, type BackupRow } from './backup/list-backups.ts';
 export { restoreDatabase, type RestoreResult } from './backup/restore-database.ts';
 export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
+export { tailStreams, type TailedEntry, type TailOptions } from './bus/redis/tail-streams.ts';
 export { platformEventTypes, securityViolationEventType } from './bus/platform-events.ts';
 export {
   createEvent,
@@ -138,6 +139,7 @@ export {
   type SecurityViolationData,
 } from './identity/report-violations.ts';
 export type { LifecycleChange, LifecycleState } from './identity/lifecycle/agent-lifecycle.ts';
+export { haltedAgents } from './identity/lifecycle/agent-lifecycle.ts';
 export type { CapabilityReader, HeldCapabilities } from './identity/credentials/capabilities-of.ts';
 export { emitCapability, tableCapability, type CapabilityGrant } from './identity/credentials/capability-grant.ts';
 export type { AgentTier } from './identity/credentials/tier-policy.ts';

@@ -33,6 +33,8 @@ export interface Runtime {
   readonly identity: Identity;
   /** Whether its bus signs and verifies messages (BUS_SIGNING). */
   readonly signed: boolean;
+  /** Its bus's signer and verifier, when signed: a replay readmits ids through it (WowEvent). */
+  readonly guard: MessageGuard | undefined;
   close(): Promise<void>;
 }
 
@@ -159,6 +161,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       relay,
       identity,
       signed: signing !== undefined,
+      guard: signing?.guard,
       async close() {
         await Promise.all(schedules.map((s) => s.stop({ timeoutMs: config.agents.shutdownTimeoutMs })));
         await relay.stop();

@@ -1,6 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exitCodes, type CliIo } from '../cli-io.ts';
+import { registerReplay } from '../events/register-replay.ts';
+import { registerTail } from '../events/register-tail.ts';
+import { registerWhoWakes } from '../events/register-who-wakes.ts';
 
 interface CatalogOptions {
   json?: boolean;
@@ -9,7 +12,11 @@ interface CatalogOptions {
 }
 
 export function registerEventsCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
-  const events = program.command('events').description('The event types agents and domains send and wake on');
+  const events = program
+    .command('events')
+    .description(
+      "The event types agents and domains send and wake on, and WowEvent's archive of what was sent: follow it, send it again",
+    );
   events
     .command('catalog')
     .description(
@@ -45,4 +52,7 @@ export function registerEventsCommands(program: Command, io: CliIo, setCode: (co
       }
       setCode(catalog.unproduced.length > 0 ? exitCodes.failed : exitCodes.ok);
     });
+  registerWhoWakes(events, io, setCode);
+  registerTail(events, io, setCode);
+  registerReplay(events, io, setCode);
 }

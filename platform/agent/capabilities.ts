@@ -15,15 +15,17 @@ export interface Grants {
   approvals: boolean;
   /** `ctx.store`: none, SELECT, or SELECT/INSERT/UPDATE/DELETE on the agent's tables (store:write includes read). */
   store: 'none' | 'read' | 'write';
+  /** Every event on the bus delivered to the definition's `watch` handler (`bus:watch`). */
+  watch: boolean;
 }
 
 /** The forms a capability takes; the manifest's schema refuses any other. */
 export const capabilityPattern =
-  /^(github:[a-z_]+:(read|write)|llm:complete|store:(read|write)|identity:(lifecycle|approvals):write)$/;
+  /^(github:[a-z_]+:(read|write)|llm:complete|store:(read|write)|identity:(lifecycle|approvals):write|bus:watch)$/;
 
 /** The same, as people are told it. */
 export const capabilityForms =
-  '"github:<permission>:read|write" (e.g. "github:checks:write"), "llm:complete", "store:read|write" or "identity:lifecycle|approvals:write"';
+  '"github:<permission>:read|write" (e.g. "github:checks:write"), "llm:complete", "store:read|write" , "identity:lifecycle|approvals:write" or "bus:watch"';
 
 export function grantsOf(capabilities: readonly string[]): Grants {
   const github: Record<string, 'read' | 'write'> = {};
@@ -41,5 +43,6 @@ export function grantsOf(capabilities: readonly string[]): Grants {
     store,
     lifecycle: capabilities.includes('identity:lifecycle:write'),
     approvals: capabilities.includes('identity:approvals:write'),
+    watch: capabilities.includes('bus:watch'),
   };
 }

@@ -63,6 +63,7 @@ function emitter(s: AgentServices, parent: CloudEvent | undefined): SetupContext
       ...input,
       source: source(manifest.id),
       traceparent: input.traceparent ?? parent?.traceparent,
+      causedby: input.causedby ?? parent?.id,
     });
     if (opts === undefined) return bus.publish(event);
     await enqueueOutbox(opts.tx, event);
@@ -109,7 +110,12 @@ function createContextBase<Settings>(
       // Declared like an event, so the host knows whom to keep running while this awaits an answer.
       assertDeclared(s, input.type);
       return bus.request(
-        createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }),
+        createEvent({
+          ...input,
+          source: source(manifest.id),
+          traceparent: input.traceparent ?? parent?.traceparent,
+          causedby: input.causedby ?? parent?.id,
+        }),
         { timeoutMs: opts.timeoutMs ?? 30_000 },
       );
     },

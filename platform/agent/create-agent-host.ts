@@ -44,6 +44,8 @@ import { provisionAgentRole } from './provision-agent-role.ts';
 import { checkInterval, loadAgentDefinition } from './load-agent-definition.ts';
 import { loadManifests } from './load-manifests.ts';
 import { createScheduleRunner, type ScheduleRunner } from './run-schedules.ts';
+import { watchAgent } from './watch-agent.ts';
+import type { TopicWatcher } from '../bus/watch-every-topic.ts';
 import { stopOrder } from './stop-order.ts';
 
 export interface AgentHostOptions {
@@ -98,6 +100,8 @@ interface HostedAgent {
   /** The deployed version it runs; null for the folder in agentsDir. */
   treeHash: string | null;
   handle?: SubscriptionHandle;
+  /** Its `watch` handler's view of every topic, when it has one. */
+  watcher?: TopicWatcher;
   schedules?: ScheduleRunner;
   /** What `settings` parsed and `setup` built, for this run of the agent. */
   settings?: unknown;
@@ -253,6 +257,31 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       ...(manifest.maxAttempts === undefined ? {} : { maxAttempts: manifest.maxAttempts }),
       ...(manifest.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: manifest.visibilityTimeoutMs }),
     });
+    const { watch } = definition;
+    if (watch !== undefined)
+      agent.watcher = await watchAgent({
+        bus,
+        services: agent.services,
+        withheld: agent.withheld?.split(' ') ?? [],
+        known: local.flatMap((m) => [...m.manifest.wakesOn, ...m.manifest.emits]),
+        agentsDir: opts.agentsDir,
+        consumer: `${manifest.id}.watch@${instanceId}`,
+        async handle(event, delivery) {
+          // As for its handlers: an outage is waited out, not retried into the dead letters.
+          for (;;) {
+            try {
+              await watch.handle(
+                createHandlerContext(agent.services, agent.settings, agent.state, event, delivery),
+                event,
+              );
+              return;
+            } catch (err) {
+              if (!isStoreUnavailable(err) || !(await waitOutOutage(store, delivery.signal, agent.services.log)))
+                throw err;
+            }
+          }
+        },
+      });
     if (every.length > 0) {
       agent.schedules = createScheduleRunner({
         store,
@@ -276,12 +305,13 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     );
   };
   const stopAgent = async (agent: HostedAgent, timeoutMs: number): Promise<StopResult> => {
-    const [result] = await Promise.all([
+    const [result, watched] = await Promise.all([
       agent.handle?.stop({ timeoutMs }) ?? { drained: true, abandoned: 0 },
+      agent.watcher?.stop({ timeoutMs }) ?? { drained: true, abandoned: 0 },
       agent.schedules?.stop({ timeoutMs }),
     ]);
     await agent.definition.stop?.(agent.state);
-    return result;
+    return { drained: result.drained && watched.drained, abandoned: result.abandoned + watched.abandoned };
   };
 
   const loadRelease = async (release: AgentRelease): Promise<HostedAgent> => {

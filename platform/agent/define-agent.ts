@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import type { CloudEvent } from '../bus/envelope.ts';
 import type { HandlerContext, ScheduleContext, SetupContext } from './agent-context.ts';
 
 /** One event type (or "x.y.*" pattern) the agent handles: its data's schema and its handler. */
@@ -38,6 +39,11 @@ export interface AgentDefinition<Settings = unknown, State = undefined> {
   // Typed per handler by defineAgent's inference; stored loosely so one host runs them all.
   on?: Readonly<Record<string, EventHandler<Settings, State, never>>>;
   every?: Readonly<Record<string, Schedule<Settings, State>>>;
+  /**
+   * Every event on the bus, whatever its type, in a consumer group of the agent's own
+   * (`<id>.watch`) that never answers requests (WowEvent's archive). Needs `bus:watch`.
+   */
+  watch?: { handle(ctx: HandlerContext<Settings, State>, event: CloudEvent): Promise<void> };
   /** Runs once after the agent has drained, with the state `setup` returned. */
   stop?(state: State): Promise<void>;
 }

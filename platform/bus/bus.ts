@@ -104,6 +104,12 @@ export interface Subscription {
    * whichever group acks first. Default true.
    */
   answersRequests?: boolean;
+  /**
+   * A group this subscription creates reads the stream from its oldest entry still held,
+   * not from its end: a watcher finding a topic late misses none of it. An existing group
+   * keeps its place. Default false.
+   */
+  fromStart?: boolean;
 }
 
 export interface SubscriptionHandle {

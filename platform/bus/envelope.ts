@@ -5,7 +5,8 @@ import { createError } from '../errors/errors.ts';
 /**
  * The one event envelope (DESIGN principle 3): CloudEvents 1.0 required and optional
  * attributes, plus extensions: W3C trace context, the partitioning extension's
- * `partitionkey` (per-key ordering), request/reply addressing, and `signature`: the
+ * `partitionkey` (per-key ordering), request/reply addressing, `causedby` (the id of the
+ * event whose handling sent this one: a trace's tree, read back from the archive), and `signature`: the
  * sender's batch JWS with this envelope's audit path (platform/identity/messages).
  */
 const typePattern = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
@@ -29,6 +30,7 @@ export const cloudEventSchema = z.object({
   partitionkey: z.string().min(1).optional(),
   correlationid: z.string().min(1).optional(),
   replyto: z.string().min(1).optional(),
+  causedby: z.string().min(1).optional(),
   signature: z.string().min(1).optional(),
 });
 
@@ -43,6 +45,8 @@ export interface EventInput<T = unknown> {
   /** Continue this trace; a new one is started when absent. */
   traceparent?: string | undefined;
   tracestate?: string | undefined;
+  /** The id of the event being handled when this one is sent. */
+  causedby?: string | undefined;
   id?: string | undefined;
 }
 
@@ -83,6 +87,7 @@ export function createEvent<T>(input: EventInput<T>): CloudEvent<T> {
   if (input.subject !== undefined) event.subject = input.subject;
   if (input.partitionkey !== undefined) event.partitionkey = input.partitionkey;
   if (input.tracestate !== undefined) event.tracestate = input.tracestate;
+  if (input.causedby !== undefined) event.causedby = input.causedby;
   return event;
 }
 
@@ -128,6 +133,7 @@ function isValidEnvelope(value: unknown): value is CloudEvent {
     optionalText(e.partitionkey) &&
     optionalText(e.correlationid) &&
     optionalText(e.replyto) &&
+    optionalText(e.causedby) &&
     optionalText(e.signature)
   );
 }

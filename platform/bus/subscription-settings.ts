@@ -28,5 +28,6 @@ export function subscriptionSettings(sub: Subscription, defaults: BusDefaults) {
     retryMaxMs: sub.retryMaxMs ?? defaults.retryMaxMs,
     visibilityTimeoutMs: sub.visibilityTimeoutMs ?? defaults.visibilityTimeoutMs,
     answersRequests: sub.answersRequests ?? true,
+    fromStart: sub.fromStart ?? false,
   };
 }

@@ -22,7 +22,8 @@ const labelled = parse(await readFile(new URL('labelled-tickets.yml', fixtures),
 let agent: TestAgent;
 
 beforeAll(async () => {
-  agent = await startTestAgent({ agentsDir, id: 'wowsupport', alongside: ['wowsearch'] });
+  // WowEvent too: L2 reads the concerned agents' recent events from its archive.
+  agent = await startTestAgent({ agentsDir, id: 'wowsupport', alongside: ['wowsearch', 'wowevent'] });
   await importArticles(agent.store, fileURLToPath(new URL('kb', fixtures)));
 });
 
@@ -157,6 +158,27 @@ describe('WowSupport L1', () => {
     const messages = await ticketMessages(agent.store, down.id);
     expect(messages.find((m) => m.direction === 'internal')?.body).toContain('(ghost is Offline)');
     expect(messages.find((m) => m.direction === 'draft')?.body).toContain('Ghost is not running at the moment');
+  });
+
+  it("notes at L2 what the agents concerned sent lately, from WowEvent's archive", async () => {
+    // WowSearch's own announcements, as WowEvent archived them.
+    for (const n of [1, 2]) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await agent.publish({
+        type: 'search.articles.indexed',
+        source: 'urn:wow:agent:wowsearch',
+        subject: `batch-${n}`,
+        data: { n },
+      });
+    }
+    const ticket = await open('Slow search', 'WowSearch results are slow since Monday.');
+    await routed(ticket.id);
+    const note = (await ticketMessages(agent.store, ticket.id)).find(
+      (m) => m.direction === 'internal' && m.body.startsWith('L2 specialist'),
+    )?.body;
+    expect(note).toMatch(
+      /^- wowsearch: latest events sent \(WowEvent's archive, newest first\): search\.articles\.indexed at \S+ \(batch-2\); search\.articles\.indexed at \S+ \(batch-1\)\.$/m,
+    );
   });
 
   it('solves the ticket when the customer confirms the answer worked, and takes a doubtful thanks as a reply', async () => {

@@ -82,6 +82,7 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
         consumer: s.consumer,
         topics: s.topics,
         visibilityTimeoutMs: s.visibilityTimeoutMs,
+        fromStart: s.fromStart,
         reply: (_to, correlationId, body) => requests.settle(correlationId, body),
       });
       const handle = runConsumer(port, {

@@ -62,12 +62,12 @@ export class MemoryBroker {
     return t;
   }
 
-  /** Like XGROUP CREATE … $ MKSTREAM: a new group starts after the current last entry. */
-  group(topicName: string, name: string): MemGroup {
+  /** Like XGROUP CREATE … $ MKSTREAM: a new group starts after the current last entry (with `fromStart`, before the first). */
+  group(topicName: string, name: string, fromStart = false): MemGroup {
     const t = this.topic(topicName);
     let g = t.groups.get(name);
     if (g === undefined) {
-      g = { lastDelivered: t.next - 1, pending: new Map(), consumers: new Map() };
+      g = { lastDelivered: fromStart ? 0 : t.next - 1, pending: new Map(), consumers: new Map() };
       t.groups.set(name, g);
     }
     return g;

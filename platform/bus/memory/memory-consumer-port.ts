@@ -8,13 +8,14 @@ interface PortOptions {
   consumer: string;
   topics: readonly string[];
   visibilityTimeoutMs: number;
+  fromStart: boolean;
   reply: (replyTo: string, correlationId: string, body: ReplyBody) => void;
 }
 
 /** One consumer of one group over the in-process broker: Redis Streams semantics in memory. */
 export function createMemoryConsumerPort(opts: PortOptions): ConsumerPort {
   const { broker, group: groupName, consumer } = opts;
-  const groups = new Map(opts.topics.map((t) => [t, broker.group(t, groupName)]));
+  const groups = new Map(opts.topics.map((t) => [t, broker.group(t, groupName, opts.fromStart)]));
   const interrupt = new AbortController();
   const deliver = (topic: string, entry: MemEntry, count: number): RawDelivery => ({
     entryId: entry.id,

@@ -70,10 +70,10 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
     }
   }
 
-  async function ensureGroup(stream: string, group: string): Promise<void> {
+  async function ensureGroup(stream: string, group: string, fromStart: boolean): Promise<void> {
     try {
       // A new group starts at the stream's end: it handles what is published from now on.
-      await client.xgroup('CREATE', stream, group, '$', 'MKSTREAM');
+      await client.xgroup('CREATE', stream, group, fromStart ? '0' : '$', 'MKSTREAM');
     } catch (err) {
       if (!(err as Error).message.includes('BUSYGROUP')) throw err;
     }
@@ -153,7 +153,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
     async subscribe(sub) {
       assertOpen(`subscribing ${sub.group}`);
       const s = subscriptionSettings(sub, opts.defaults);
-      for (const topic of s.topics) await ensureGroup(keys.stream(topic), s.group);
+      for (const topic of s.topics) await ensureGroup(keys.stream(topic), s.group, s.fromStart);
       const blocking = client.duplicate({ connectionName: `wow-consumer-${s.group}`, enableAutoPipelining: false });
       blockingClients.add(blocking);
       const port = createRedisConsumerPort({

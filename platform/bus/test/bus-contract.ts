@@ -70,6 +70,26 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       expect((err as Error).message).toContain('traceparent');
     });
 
+    it('starts a new group at the end of its stream, or at its start when asked (a watcher finding a topic late)', async () => {
+      const b = await bus();
+      const before = event('test.late.found', { n: 1 });
+      await b.publish(before);
+      const fromEnd: CloudEvent[] = [];
+      const fromStart: CloudEvent[] = [];
+      await b.subscribe({ group: 'from-end', types: ['test.late.found'], handler: async (e) => void fromEnd.push(e) });
+      await b.subscribe({
+        group: 'from-start',
+        types: ['test.late.found'],
+        fromStart: true,
+        handler: async (e) => void fromStart.push(e),
+      });
+      const after = event('test.late.found', { n: 2 });
+      await b.publish(after);
+      await eventually(() => fromStart.length === 2 && fromEnd.length === 1, 'both groups caught up');
+      expect(fromStart.map((e) => e.id)).toEqual([before.id, after.id]);
+      expect(fromEnd.map((e) => e.id)).toEqual([after.id]);
+    });
+
     it('filters by type and pattern within a topic', async () => {
       const b = await bus();
       const exact: string[] = [];

@@ -21,6 +21,8 @@ const allowance: Readonly<Record<AgentTier, readonly string[]>> = {
     'github:issues:write',
     'github:members:read',
     'github:pull_requests:write',
+    // WowEvent's archive: it reads every event, and sends none of them on.
+    'bus:watch',
     ...customerFacing,
   ],
   Marketing: customerFacing,

@@ -12,6 +12,7 @@ import {
 } from '#domains/support';
 import type { DeskContext } from '../desk-settings.ts';
 import { askWowCache, type CacheStatsReply } from '../specialists/ask-wowcache.ts';
+import { activityFindings, recentActivity, type AgentActivity } from '../specialists/ask-wowevent.ts';
 import { classifyTopic } from '../specialists/classify-topic.ts';
 import { agentsConcerned, customerAgents } from '../specialists/find-agents.ts';
 import { routeToSpecialist } from '../specialists/route-to-specialist.ts';
@@ -46,6 +47,8 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
   // WowSearch and WowCache are asked before the transaction: they answer over the bus, and
   // on the embedded store (one connection) they would wait for this transaction to end.
   const { hits, cache } = await askBeforeRouting(ctx, ticketId);
+  // WowEvent too: what the agents concerned sent lately, from its archive.
+  const activity = await activityForSpecialist(ctx, ticketId);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
     if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
@@ -64,6 +67,7 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
       cache,
       now: ctx.clock(),
     });
+    diagnosis.findings.push(...activityFindings(activity));
     const specialist = { kind: 'agent', id: specialistId(diagnosis.topic) } as const;
     await setTicketRouting(tx, ticketId, { topic: diagnosis.topic, assignee: diagnosis.assignee });
     const handedTo =
@@ -107,11 +111,11 @@ function customerText(ticket: Ticket, messages: readonly Message[]): string {
 }
 
 /**
- * The articles closest to a ticket that waits for its specialist (none for any other). The
- * knowledge base is searched for the start of the text, as L1 does: a pasted log of 70,000
- * characters once made a query the embedded PGlite failed on ("bad buffer ID").
+ * The articles closest to a ticket that waits for its specialist (none for any other) and,
+ * when it reads as a performance question, the cache's figures. The knowledge base is
+ * searched for the start of the text, as L1 does: a pasted log of 70,000 characters once
+ * made a query the embedded PGlite failed on ("bad buffer ID").
  */
-/** The articles for the ticket and, when it reads as a performance question, the cache's figures. */
 async function askBeforeRouting(
   ctx: DeskContext,
   ticketId: string,
@@ -123,6 +127,16 @@ async function askBeforeRouting(
   const best = hits[0];
   const topic = classifyTopic(text, best !== undefined && best.coverage >= 0.5 ? best.intent : undefined);
   return { hits, cache: topic === 'performance' ? await askWowCache(ctx) : undefined };
+}
+
+/** The recent events of the agents a ticket waiting for its specialist concerns (none for any other). */
+async function activityForSpecialist(ctx: DeskContext, ticketId: string): Promise<AgentActivity[]> {
+  const ticket = await findTicket(ctx.store, ticketId);
+  if (ticket?.tier !== 'L2' || ticket.topic !== null) return [];
+  const registry = await ctx.agents();
+  const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
+  const concerned = agentsConcerned(text, registry, await customerAgents(ctx.store, ticket.customerId));
+  return recentActivity(ctx, concerned, registry);
 }
 
 /** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */
