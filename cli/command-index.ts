@@ -95,4 +95,9 @@ export const commandIndex: readonly IndexedCommand[] = [
     summary: 'The knowledge base L1 answers from: load Markdown articles, and search them as WowSearch does',
     load: async () => (await import('./commands/kb.ts')).registerKbCommands,
   },
+  {
+    name: 'cache',
+    summary: "The platform's cache (ctx.cache): each namespace's hit rates, evictions and WowCache's tuning",
+    load: async () => (await import('./commands/cache.ts')).registerCacheCommands,
+  },
 ];

@@ -216,7 +216,9 @@ export {
   type WatchedGauge,
 } from './metrics/metrics.ts';
 export { enqueueOutbox } from './outbox/enqueue-outbox.ts';
-export { openRuntime, openBus, openStore, type Runtime } from './open-runtime.ts';
+export { openRuntime, openBus, openCache, openStore, type Runtime } from './open-runtime.ts';
+export type { AgentCache, Cache, CacheEntryOptions, Json, NamespaceFigures, NamespaceTuning } from './cache/cache.ts';
+export { createCache, type CacheObserver, type CreateCacheOptions } from './cache/create-cache.ts';
 export { openMessageGuard } from './open-message-guard.ts';
 export { listAgents, type AgentRow, type AgentStatus, type DeployedVersion } from './registry/list-agents.ts';
 export { createHealthRecorder, type HealthRecorder } from './registry/agent-health.ts';

@@ -3,6 +3,8 @@ import type { ScheduleRunner } from './agent/run-schedules.ts';
 import { lastBackupAt, scheduleBackups } from './backup/schedule-backups.ts';
 import type { Bus, BusObserver, MessageGuard } from './bus/bus.ts';
 import { createBus } from './bus/create-bus.ts';
+import type { Cache } from './cache/cache.ts';
+import { createCache } from './cache/create-cache.ts';
 import type { Config } from './config/load-config.ts';
 import { createIdentity, type Identity } from './identity/create-identity.ts';
 import { reportViolations } from './identity/report-violations.ts';
@@ -24,6 +26,8 @@ export interface Runtime {
   readonly store: Store;
   readonly bus: Bus;
   readonly metrics: Metrics;
+  /** The process's cache: each agent's namespace is its `ctx.cache`. */
+  readonly cache: Cache;
   /** Not started: call `relay.start()` once this process's agents (if any) have subscribed. */
   readonly relay: OutboxRelay;
   /** DIDs, keys and signatures; its upkeep (rotation, retirement) is scheduled while the runtime is open. */
@@ -73,6 +77,31 @@ export async function openBus(config: Config, log: Logger, observer?: BusObserve
 }
 
 /**
+ * The cache of `config`: Redis as L2 beside the bus's keys when REDIS_URL is set, else this
+ * process's L1 and the loader; figures kept in, and tuning read from, `store`. Its L1 sizes
+ * are a gauge of `metrics`.
+ */
+export async function openCache(config: Config, log: Logger, store: Store, metrics: Metrics): Promise<Cache> {
+  const cache = await createCache({
+    redisUrl: config.redis.url,
+    keyPrefix: config.bus.keyPrefix,
+    log,
+    observer: metrics.cache,
+    store,
+    l1MaxEntries: config.cache.l1MaxEntries,
+    maxValueBytes: config.cache.maxValueBytes,
+  });
+  metrics.watchGauge({
+    name: 'wow_cache_l1_entries',
+    help: 'Entries in the in-process level (L1) of each ctx.cache namespace now, in this process.',
+    labelNames: ['namespace'],
+    read: () =>
+      Promise.resolve(cache.figures().map((f) => ({ labels: { namespace: f.namespace }, value: f.l1Entries }))),
+  });
+  return cache;
+}
+
+/**
  * Opens the store (applying pending migrations), the metrics, the bus and the outbox
  * relay (for the caller to start). A part that fails to open closes the ones opened before it.
  */
@@ -90,6 +119,11 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     const metrics = createMetrics();
     const signing = await openMessageGuard(config, identity);
     const bus = await openBus(config, log, metrics.bus, signing?.guard).catch(async (err: unknown) => {
+      await signing?.close();
+      throw err;
+    });
+    const cache = await openCache(config, log, store, metrics).catch(async (err: unknown) => {
+      await bus.close();
       await signing?.close();
       throw err;
     });
@@ -117,6 +151,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       for (const schedule of schedules) await schedule.stop({ timeoutMs: 0 });
       stopReporting();
       await relay.stop();
+      await cache.close();
       await bus.close();
       await signing?.close();
       throw err;
@@ -127,6 +162,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       store,
       bus,
       metrics,
+      cache,
       relay,
       identity,
       signed: signing !== undefined,
@@ -135,6 +171,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
         await Promise.all(schedules.map((s) => s.stop({ timeoutMs: config.agents.shutdownTimeoutMs })));
         await relay.stop();
         stopReporting();
+        await cache.close();
         await bus.close();
         await signing?.close();
         await store.close();

@@ -140,6 +140,7 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
           store: runtime.store,
           log,
           metrics: runtime.metrics,
+          cache: runtime.cache,
           github:
             config.github === undefined
               ? undefined

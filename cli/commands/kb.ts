@@ -51,6 +51,8 @@ function registerImportCommand(kb: Command, io: CliIo, setCode: SetCode): void {
       const report = await withKnowledgeBase(io, (store) =>
         importArticles(store, path, { dryRun: opts.dryRun === true, source: opts.source }),
       );
+      if (report.added.length + report.changed.length + report.removed.length > 0 && !report.dryRun)
+        await forgetCachedSearches(io);
       io.stdout.write(
         opts.json === true ? `${JSON.stringify(report, null, 2)}\n` : importSummary(report, await textShown()),
       );
@@ -111,6 +113,28 @@ function searchSummary(hits: readonly ArticleHit[], shown: (text: string) => str
         `${h.similarity === undefined ? '' : `, similarity ${h.similarity.toFixed(2)}`}\n   ${shown(h.excerpt.replace(/\s+/g, ' ').trim())}\n`,
     )
     .join('');
+}
+
+/**
+ * Drops WowSearch's cached answers in every process, through Redis beside the bus. On the
+ * in-process bus no other process can be reached: WowSearch notices the change itself
+ * within its freshness interval (agents/wowsearch/src/index.ts).
+ */
+async function forgetCachedSearches(io: CliIo): Promise<void> {
+  const { createCache, createLogger, loadConfig } = await import('#platform');
+  const { forgetSearches } = await import('../../agents/wowsearch/src/index.ts');
+  const config = loadConfig(io.env);
+  if (config.redis.url === undefined) return;
+  const cache = await createCache({
+    redisUrl: config.redis.url,
+    keyPrefix: config.bus.keyPrefix,
+    log: createLogger('silent'),
+  });
+  try {
+    await forgetSearches(cache.namespace('wowsearch'));
+  } finally {
+    await cache.close();
+  }
 }
 
 /**

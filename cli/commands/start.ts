@@ -31,6 +31,7 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
               store: runtime.store,
               log,
               metrics: runtime.metrics,
+              cache: runtime.cache,
               github:
                 config.github === undefined
                   ? undefined

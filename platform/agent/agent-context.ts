@@ -5,6 +5,7 @@ import type { Requester } from '../communication/create-requester.ts';
 import type { DeadLetterQueue, PublishResult } from '../bus/bus.ts';
 import type { GitHubClient, GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
+import type { AgentCache } from '../cache/cache.ts';
 import type { AgentIdentity } from './grant-identity.ts';
 import type { AgentRow } from '../registry/list-agents.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
@@ -42,6 +43,12 @@ interface ContextBase<Settings> {
    */
   readonly identity: AgentIdentity | undefined;
   readonly clock: () => Date;
+  /**
+   * The platform's cache in this agent's namespace: `getOrSet(key, { ttl, tags }, loader)`
+   * answers from this process (L1), Redis (L2) or the loader, calling the loader once for
+   * concurrent misses across processes; `invalidateTags` reaches every process.
+   */
+  readonly cache: AgentCache;
   /** Events any agent gave up on, to read (support diagnoses from them); redriving is an operator's call. */
   readonly deadLetters: Pick<DeadLetterQueue, 'list'>;
   /**

@@ -1,4 +1,5 @@
 import type { Bus, Delivery, PublishResult } from '../bus/bus.ts';
+import type { AgentCache } from '../cache/cache.ts';
 import { createEvent, type CloudEvent, type EventInput } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
 import { createRequester, type CommunicationServices } from '../communication/create-requester.ts';
@@ -31,6 +32,8 @@ export interface AgentServices {
   identity?: AgentIdentity | undefined;
   /** Who answers which request, and the circuit breakers, bulkheads and tracing of this host's requests. */
   communication: CommunicationServices;
+  /** The process's cache in the agent's namespace (its id). */
+  cache: AgentCache;
 }
 
 const source = (id: string) => `urn:wow:agent:${id}`;
@@ -111,6 +114,7 @@ function createContextBase<Settings>(s: AgentServices, settings: Settings, paren
     llm: s.llm,
     identity: s.identity,
     clock: () => new Date(),
+    cache: s.cache,
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     agents: (db = s.platformStore) => asPlatform(db, (platform) => listAgents(platform, { heartbeatTimeoutMs })),
     emit: emitter(s, parent),

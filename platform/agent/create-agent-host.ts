@@ -3,6 +3,8 @@ import type { ZodType } from 'zod';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Bus, Delivery, StopResult, SubscriptionHandle } from '../bus/bus.ts';
+import type { Cache } from '../cache/cache.ts';
+import { createCache } from '../cache/create-cache.ts';
 import type { CloudEvent } from '../bus/envelope.ts';
 import type { Config } from '../config/load-config.ts';
 import type { AgentRelease } from '../deploy/agent-release.ts';
@@ -58,6 +60,8 @@ export interface AgentHostOptions {
   store: Store;
   log: Logger;
   metrics: Metrics;
+  /** The process's cache (the runtime's); without one, an in-process cache of the host's own. */
+  cache?: Cache | undefined;
   /** GitHub as the App; absent without App credentials. */
   github?: GitHubPort | undefined;
   /** Default: a client for config.llm, when one is configured. */
@@ -145,6 +149,9 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     tracing,
   });
   const { directory, gates } = communication;
+  // A cache the host made is the host's to close.
+  const ownsCache = opts.cache === undefined;
+  const cache = opts.cache ?? (await createCache({ log, observer: metrics.cache }));
   const servicesFor = (manifest: AgentServices['manifest'], withheld: readonly string[] = []): AgentServices => ({
     manifest,
     config,
@@ -154,6 +161,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     metrics,
     ...grantServices(manifest, { github: opts.github, llm, metrics }, withheld),
     identity: grantIdentity(manifest, opts.identity, metrics, withheld),
+    cache: cache.namespace(manifest.id),
     log: log.child({ agent: manifest.id }),
     communication,
   });
@@ -522,6 +530,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
       stopTellingCircuits();
       if (opts.tracing === undefined) await tracing.shutdown();
       for (const id of running.keys()) await markInstanceStopped(store, id, instanceId);
+      if (ownsCache) await cache.close();
       const abandoned = results.reduce((n, r) => n + r.abandoned, 0);
       if (abandoned > 0)
         log.error(

@@ -75,6 +75,8 @@ export const envSchema = z.object({
   BUS_VISIBILITY_TIMEOUT_MS: int(100, 86_400_000, 30_000),
   BUS_RETRY_BASE_MS: int(1, 3_600_000, 200),
   BUS_RETRY_MAX_MS: int(1, 86_400_000, 30_000),
+  CACHE_L1_MAX_ENTRIES: int(1, 10_000_000, 1000),
+  CACHE_MAX_VALUE_BYTES: int(64, 64 * 1024 * 1024, 256 * 1024),
   BUS_SIGNING: z.enum(['on', 'off'], { error: 'expected on or off' }).default('on'),
   NODE_ENV: z.preprocess(emptyAsUndefined, z.string().max(40).optional()),
   EVENT_SCHEMA_CHECK: z.preprocess(

@@ -21,6 +21,8 @@ export interface Config {
   /** Scheduled backups (0 s: off) into `dir`, and how many scheduled ones to keep. */
   backup: { intervalSeconds: number; dir: string; keep: { daily: number; weekly: number } };
   redis: { url: string | undefined };
+  /** ctx.cache (platform/cache): each namespace's L1 bound until WowCache tunes it, and the largest value cached. */
+  cache: { l1MaxEntries: number; maxValueBytes: number };
   bus: {
     keyPrefix: string;
     streamMaxLen: number;
@@ -146,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       keep: { daily: e.BACKUP_KEEP_DAILY, weekly: e.BACKUP_KEEP_WEEKLY },
     },
     redis: { url: e.REDIS_URL },
+    cache: { l1MaxEntries: e.CACHE_L1_MAX_ENTRIES, maxValueBytes: e.CACHE_MAX_VALUE_BYTES },
     bus: {
       keyPrefix: e.BUS_KEY_PREFIX,
       streamMaxLen: e.BUS_STREAM_MAXLEN,

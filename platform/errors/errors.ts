@@ -150,6 +150,17 @@ export const errors = defineErrors({
     retryable: false,
     status: 503,
   },
+  WOW_ERR_CACHE_ARGUMENT: {
+    message: 'ctx.cache: {what} {problem}. {fix}',
+    retryable: false,
+    status: 400,
+  },
+  WOW_ERR_CACHE_VALUE: {
+    message:
+      'ctx.cache: the loader of "{key}" in namespace {namespace} returned no JSON value ({problem}). Return JSON: objects, arrays, strings, numbers, booleans or null.',
+    retryable: false,
+    status: 500,
+  },
   WOW_ERR_REDIS_UNREACHABLE: {
     message: 'Redis at {url} is unreachable: {reason}. Start it, or unset REDIS_URL to use the in-process bus.',
     retryable: true,

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BusObserver, BusStats } from '../bus/bus.ts';
+import type { CacheObserver } from '../cache/create-cache.ts';
 import type { GitHubObserver } from '../github/request-metrics.ts';
 import type { CircuitState, RequestObserver } from '../communication/request-observer.ts';
 import type { AgentStatus } from '../registry/list-agents.ts';
@@ -70,6 +71,8 @@ export interface Metrics {
   readonly http: HttpObserver;
   /** Agents' requests to each other by type: latency, in flight, refusals, circuit state (platform/communication). */
   readonly requests: RequestObserver;
+  /** ctx.cache's counts per namespace (the agent's id), given to the process's cache. */
+  readonly cache: CacheObserver;
   /** Counts a violation and tells every listener of it (onSecurityViolation). */
   securityViolation(kind: SecurityViolationKind, detail?: SecurityViolationDetail): void;
   /**
@@ -362,6 +365,60 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     },
   };
 
+  const cacheHits = new Counter({
+    name: 'wow_cache_hits_total',
+    help: 'ctx.cache reads answered without the loader, per namespace (agent) and level (l1: this process, l2: Redis).',
+    labelNames: ['namespace', 'level'],
+    registers,
+  });
+  const cacheLoads = new Counter({
+    name: 'wow_cache_loads_total',
+    help: 'ctx.cache loader calls (misses of every level), per namespace.',
+    labelNames: ['namespace'],
+    registers,
+  });
+  const cacheLoadSeconds = new Counter({
+    name: 'wow_cache_load_seconds_total',
+    help: 'Time ctx.cache loaders took, per namespace: divided by wow_cache_loads_total, the mean loader latency.',
+    labelNames: ['namespace'],
+    registers,
+  });
+  const cacheCounts = {
+    evictions: new Counter({
+      name: 'wow_cache_evictions_total',
+      help: 'Entries the in-process level (L1) pushed out to make room, per namespace.',
+      labelNames: ['namespace'],
+      registers,
+    }),
+    expired: new Counter({
+      name: 'wow_cache_expired_total',
+      help: 'Reads whose in-process entry had outlived its TTL, per namespace.',
+      labelNames: ['namespace'],
+      registers,
+    }),
+    stampedeWaits: new Counter({
+      name: 'wow_cache_stampede_waits_total',
+      help: "Reads that waited for another caller's load of the same key (here or in another process) instead of loading, per namespace.",
+      labelNames: ['namespace'],
+      registers,
+    }),
+    oversize: new Counter({
+      name: 'wow_cache_oversize_total',
+      help: 'Loaded values returned uncached because their JSON exceeded CACHE_MAX_VALUE_BYTES, per namespace.',
+      labelNames: ['namespace'],
+      registers,
+    }),
+  };
+  const cache: CacheObserver = {
+    counted: (namespace, name, by) => {
+      if (name === 'l1Hits') cacheHits.inc({ namespace, level: 'l1' }, by);
+      else if (name === 'l2Hits') cacheHits.inc({ namespace, level: 'l2' }, by);
+      else if (name === 'loads') cacheLoads.inc({ namespace }, by);
+      else if (name === 'loadSecondsSum') cacheLoadSeconds.inc({ namespace }, by);
+      else cacheCounts[name].inc({ namespace }, by);
+    },
+  };
+
   const bus: BusObserver = {
     published: (topic) => published.inc({ topic }),
     handled: (group, topic, outcome, seconds) => {
@@ -405,6 +462,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     agentInFlight,
     http,
     requests,
+    cache,
     securityViolation,
     onSecurityViolation: (listener) => {
       violationListeners.add(listener);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createAgentHost } from '../agent/create-agent-host.ts';
 import { loadManifests } from '../agent/load-manifests.ts';
 import { createBus } from '../bus/create-bus.ts';
+import type { Cache } from '../cache/cache.ts';
 import { createEvent, typeMatches, type CloudEvent, type EventInput } from '../bus/envelope.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { createError } from '../errors/errors.ts';
@@ -36,6 +37,8 @@ export interface TestAgentOptions {
   github?: GitHubPort | undefined;
   /** The platform's identity over the agent's store (`ctx.identity`); none by default. */
   identity?: (store: Store) => Promise<Identity>;
+  /** The process's cache the agents get as `ctx.cache` (one on Redis, say); default: the host's own, in-process. */
+  cache?: Cache | undefined;
   /** Settings as environment variables (SUPPORT_REPO, APP_ID …, and agents' own, WOWSEARCH_* …), over the test defaults. */
   env?: Record<string, string>;
   /**
@@ -97,6 +100,7 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
       store,
       log,
       metrics: createMetrics(),
+      cache: opts.cache,
       agentsDir: opts.agentsDir,
       ids: hosted,
       llm: opts.llm,

@@ -4,6 +4,7 @@
  * the same process, and never fail a build.
  */
 import { benchBus } from './bus.ts';
+import { benchCache } from './cache.ts';
 import { benchCli } from './cli.ts';
 import { benchFactory } from './factory.ts';
 import { benchIdentity } from './identity.ts';
@@ -15,6 +16,12 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
   bus: {
     about: 'events/s through the Redis bus vs a raw XADD/XREADGROUP/XACK loop; latency at 1,000 events/s',
     run: benchBus,
+  },
+  cache: {
+    about:
+      'ctx.cache: L1 hit, L2 hit and a miss through the loader (PostgreSQL) each beside its reference ' +
+      '(Map.get, GET + JSON.parse, the query alone) [keys]; a stampede of concurrent misses → loader calls [misses]',
+    run: benchCache,
   },
   cli: {
     about: 'how long `wow` takes to start: --help, a usage error, agents list --json, vs node -e 0 [runs]',

@@ -5,6 +5,7 @@
 // embeds what an import wrote.
 import { answering, defineAgent, type SetupContext } from '#platform';
 import { answerSearch } from './answer-search.ts';
+import { forgetSearches, refreshSearches } from './cache/cached-searches.ts';
 import { searchArticlesProtocol } from './search-protocol.ts';
 import { embedStaleArticles } from './embeddings/embed-articles.ts';
 import { createSearchState, searchSettings, type SearchSettings, type SearchState } from './search-settings.ts';
@@ -22,6 +23,7 @@ export { searchKnowledgeBase } from './search-knowledge-base.ts';
 export { fuseByReciprocalRank, searchArticles, type ArticleHit } from './search/search-articles.ts';
 export { searchFeatures, type SearchFeatures } from './search/search-features.ts';
 export type { SearchReply, SearchRequest } from './answer-search.ts';
+export { forgetSearches, refreshSearches, searchCacheTag } from './cache/cached-searches.ts';
 // The protocol callers ask with (`ctx.request(searchArticlesProtocol, { query })`); agent.yml `answers` it.
 export { searchArticlesProtocol } from './search-protocol.ts';
 
@@ -32,6 +34,15 @@ export default defineAgent({
     'search.articles': answering(searchArticlesProtocol, answerSearch),
   },
   every: {
+    // `wow kb import` drops cached searches through Redis; on the in-process bus it cannot
+    // reach this process, so a change to the articles is noticed here within the interval.
+    freshness: {
+      interval: 30_000,
+      async handle(ctx) {
+        if (await refreshSearches(ctx.store, ctx.cache, ctx.state.knowledgeBase))
+          ctx.log.info('the knowledge base changed: cached searches dropped');
+      },
+    },
     // An import writes articles only; with a model and pgvector, their embeddings follow here.
     embed: {
       interval: 60_000,
@@ -39,7 +50,10 @@ export default defineAgent({
         const { embedder } = ctx.state;
         if (embedder === undefined) return;
         const written = await embedStaleArticles(ctx.store, embedder, { limit: 256, signal: ctx.signal });
-        if (written > 0) ctx.log.info({ written, model: embedder.model }, 'embedded knowledge-base articles');
+        if (written === 0) return;
+        // New embeddings change what the vector path finds.
+        await forgetSearches(ctx.cache);
+        ctx.log.info({ written, model: embedder.model }, 'embedded knowledge-base articles');
       },
     },
   },

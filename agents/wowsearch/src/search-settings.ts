@@ -45,10 +45,13 @@ export type SearchSettings = z.infer<typeof searchSettings>;
 /** What every handler of WowSearch shares: the embedding model its settings name, if any. */
 export interface SearchState {
   embedder: Embedder | undefined;
+  /** The knowledge base's state when cached searches were last known good (knowledgeBaseMark). */
+  knowledgeBase: { mark: string | undefined };
 }
 
 export function createSearchState(settings: SearchSettings, opts: { fetch?: typeof fetch } = {}): SearchState {
   return {
+    knowledgeBase: { mark: undefined },
     embedder:
       settings.embeddingsModel === undefined
         ? undefined

@@ -21,6 +21,7 @@ import { createCustomer, openTicket, recordDeskMessage, type Ticket } from '#dom
 import { addCustomerAgent, checkIncidents, healthReport } from '../../wowanalytics/src/index.ts';
 import { buildProtocolMap } from '../../wowcommunication/src/index.ts';
 import { createCustomerChannels, deliverOutbound } from '../../wownotification/src/index.ts';
+import type { CacheStatsReply } from '../src/specialists/ask-wowcache.ts';
 import { classifyTopic } from '../src/specialists/classify-topic.ts';
 import { agentsConcerned, customerAgents } from '../src/specialists/find-agents.ts';
 import { routeToSpecialist } from '../src/specialists/route-to-specialist.ts';
@@ -95,7 +96,7 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
         requester: { email: 'peter@initech.example' },
       }),
     );
-  const diagnose = async (ticket: Ticket, now = new Date()) => {
+  const diagnose = async (ticket: Ticket, now = new Date(), cache?: CacheStatsReply) => {
     const text = `${ticket.subject}\n${(await store.query<{ body: string }>("select body from support_messages where ticket_id = $1 and direction = 'inbound'", [ticket.id])).rows.map((r) => r.body).join('\n')}`;
     const registry = await listAgents(store, { heartbeatTimeoutMs: 60_000 });
     return routeToSpecialist({
@@ -110,6 +111,7 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
       // What WowCommunication answers to communication.protocols.map, from the agents folder (no circuits recorded here).
       protocolsOf: async () => buildProtocolMap({ manifests: (await loadManifests(agentsDir)).map((m) => m.manifest) }),
       unanswered: [],
+      cache,
       now,
     });
   };
@@ -227,11 +229,40 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
     for (let m = -120; m < -15; m += 5) for (let i = 0; i < 5; i++) recorder.record('wowvision', 80, true, minute(m));
     for (let i = 0; i < 15; i++) recorder.record('wowvision', 85, true, minute(-3));
     await recorder.flush(store);
-    const calm = await diagnose(await ticketOf('Slow', 'WowVision reviews feel slow to us.'), now);
+    // WowCache's figures, as its cache.stats reply carries them.
+    const cache: CacheStatsReply = {
+      since: new Date(now.getTime() - 3_600_000).toISOString(),
+      windowMinutes: 60,
+      namespaces: [
+        {
+          namespace: 'wowvision',
+          reads: 400,
+          l1Hits: 200,
+          l2Hits: 40,
+          loads: 160,
+          l1HitRate: 0.5,
+          l2HitRate: 0.2,
+          hitRate: 0.6,
+          loadMsMean: 12.5,
+          evictions: 90,
+          expired: 0,
+          stampedeWaits: 3,
+          oversize: 0,
+          l1EntriesMax: 1000,
+          l1Bound: 1000,
+          tuning: null,
+        },
+      ],
+      changes: [],
+    };
+    const calm = await diagnose(await ticketOf('Slow', 'WowVision reviews feel slow to us.'), now, cache);
     expect(calm).toMatchObject({ topic: 'performance', assignee: 'team:performance' });
     expect(calm.answer).toBeUndefined();
     expect(calm.findings[0]).toMatch(
       /^wowvision: within its baseline: wowvision: mean response 85 ms against a baseline of 80 ms/,
+    );
+    expect(calm.findings[1]).toBe(
+      'wowvision: cache hit rate 60% over 400 reads in the last 60 minutes (L1 50%, L2 20% of L1’s misses); loads take 12.5 ms on average, 90 evictions, 3 stampede waits.',
     );
 
     for (let i = 0; i < 30; i++) recorder.record('wowvision', 400, true, minute(-2));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus } from '../../bus/create-bus.ts';
 import type { Bus } from '../../bus/bus.ts';
+import { createCache } from '../../cache/create-cache.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { isWowError } from '../../errors/define-errors.ts';
 import { createMetrics, type Metrics, type SecurityViolationKind } from '../../metrics/metrics.ts';
@@ -169,6 +170,7 @@ export function describeStoreRolesContract(name: string, makeStore: () => Promis
           log: quietLog,
           metrics,
           communication: createCommunication({ manifests: [keeper] }),
+          cache: (await createCache({ log: quietLog })).namespace(keeper.id),
         },
         undefined,
       );

@@ -11,6 +11,7 @@ import {
   supportErrors,
 } from '#domains/support';
 import type { DeskContext } from '../desk-settings.ts';
+import { askWowCache, type CacheStatsReply } from '../specialists/ask-wowcache.ts';
 import { activityFindings, recentActivity, type AgentActivity } from '../specialists/ask-wowevent.ts';
 import { healthReportProtocol } from '../../../wowanalytics/src/index.ts';
 import { protocolMapProtocol, type ProtocolMap } from '../../../wowcommunication/src/index.ts';
@@ -48,9 +49,9 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
   const key = `${eventId}:specialist`;
   const done = await recordedOnce<RouteOutcome>(ctx, key);
   if (done !== undefined) return done;
-  // WowSearch and WowAnalytics are asked before the transaction: they answer over the bus,
-  // and on the embedded store (one connection) they would wait for this transaction to end.
-  const { hits, health, protocols, unanswered } = await askBeforeRouting(ctx, ticketId);
+  // WowSearch, WowAnalytics, WowCommunication and WowCache are asked before the transaction: they
+  // answer over the bus, and on the embedded store (one connection) they would wait for it to end.
+  const { hits, health, protocols, unanswered, cache } = await askBeforeRouting(ctx, ticketId);
   // WowEvent too: what the agents concerned sent lately, from its archive.
   const activity = await activityForSpecialist(ctx, ticketId);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
@@ -72,6 +73,7 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
       healthOf: (ids) => Promise.resolve(health.filter((h) => ids.includes(h.id))),
       protocolsOf: () => Promise.resolve(protocols),
       unanswered,
+      cache,
       now: ctx.clock(),
     });
     diagnosis.findings.push(...activityFindings(activity));
@@ -121,13 +123,13 @@ function customerText(ticket: Ticket, messages: readonly Message[]): string {
  * What the specialist will read from other agents, for a ticket that waits for its
  * specialist (nothing for any other): the articles closest to it, and, when its words make
  * it a performance or a status question, how the agents it concerns are doing (and, for
- * performance, the requests to them that fail fast). The knowledge base is
+ * performance, the requests to them that fail fast and the cache's figures). The knowledge base is
  * searched for the start of the text, as L1 does: a pasted log of 70,000 characters once
  * made a query the embedded PGlite failed on ("bad buffer ID").
  */
 async function askBeforeRouting(ctx: DeskContext, ticketId: string): Promise<Asked> {
   const none = { protocols: [], findings: [] };
-  const nothing: Asked = { hits: [], health: [], protocols: none, unanswered: [] };
+  const nothing: Asked = { hits: [], health: [], protocols: none, unanswered: [], cache: undefined };
   const ticket = await findTicket(ctx.store, ticketId);
   if (ticket?.tier !== 'L2' || ticket.topic !== null) return nothing;
   const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
@@ -149,7 +151,7 @@ async function askBeforeRouting(ctx: DeskContext, ticketId: string): Promise<Ask
       unanswered.push(`${who} did not answer (${err.code}); routed without it.`);
       return fallback;
     });
-  const [report, protocols] = await Promise.all([
+  const [report, protocols, cache] = await Promise.all([
     orElse('WowAnalytics (analytics.health.report)', ctx.request(healthReportProtocol, { agents: ids }), {
       agents: [],
     }),
@@ -160,8 +162,10 @@ async function askBeforeRouting(ctx: DeskContext, ticketId: string): Promise<Ask
           none,
         )
       : none,
+    // WowCache's figures are findings only: askWowCache goes on without them when it does not answer.
+    performance ? askWowCache(ctx) : undefined,
   ]);
-  return { hits, health: report.agents, protocols, unanswered };
+  return { hits, health: report.agents, protocols, unanswered, cache };
 }
 
 /** The recent events of the agents a ticket waiting for its specialist concerns (none for any other). */
@@ -180,6 +184,7 @@ interface Asked {
   health: AgentHealth[];
   protocols: ProtocolMap;
   unanswered: string[];
+  cache: CacheStatsReply | undefined;
 }
 
 /** A ticket a specialist holds: a customer's reply to the specialist's answer means L2 did not solve it. */

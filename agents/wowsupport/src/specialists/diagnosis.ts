@@ -2,6 +2,7 @@ import type { AgentRow, HandlerContext, PgQueryable, ReplyOf } from '#platform';
 import type { healthReportProtocol } from '../../../wowanalytics/src/index.ts';
 import type { ProtocolMap } from '../../../wowcommunication/src/index.ts';
 import type { ArticleHit } from '../tiers/ask-wowsearch.ts';
+import type { CacheStatsReply } from './ask-wowcache.ts';
 import type { Ticket } from '#domains/support';
 import type { Topic } from './classify-topic.ts';
 
@@ -21,6 +22,8 @@ export interface SpecialistInput {
   protocolsOf: (agents: string[]) => Promise<ProtocolMap>;
   /** The agents asked for the above that did not answer, for the findings. */
   unanswered: readonly string[];
+  /** The cache's figures per agent, asked of WowCache for a ticket that reads as performance; undefined otherwise or unanswered. */
+  cache?: CacheStatsReply | undefined;
   now: Date;
 }
 

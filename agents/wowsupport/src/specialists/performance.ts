@@ -1,14 +1,18 @@
+import { describeCache } from './ask-wowcache.ts';
 import type { Diagnosis, SpecialistInput } from './diagnosis.ts';
 
 /**
  * Performance: each agent concerned, now against its own baseline, and any incident open
- * for it, as WowAnalytics reports them (analytics.health.report). A regression we can see is told to the customer; none goes to the performance
- * team with the figures.
+ * for it, as WowAnalytics reports them (analytics.health.report), and how its cache serves
+ * it (WowCache's figures: a low hit rate or many evictions point the team at the loader).
+ * A regression we can see is told to the customer; none goes to the performance team with
+ * the figures.
  */
 export async function diagnosePerformance(input: SpecialistInput): Promise<Diagnosis> {
   const reports = new Map(
     input.agents.length === 0 ? [] : (await input.healthOf(input.agents.map((a) => a.id))).map((r) => [r.id, r]),
   );
+  const caches = new Map((input.cache?.namespaces ?? []).map((n) => [n.namespace, n]));
   const findings: string[] = [...input.unanswered];
   const slow: string[] = [];
   // Requests to an agent failing fast elsewhere say as much as its own figures: for the team, not the customer.
@@ -38,6 +42,9 @@ export async function diagnosePerformance(input: SpecialistInput): Promise<Diagn
     } else {
       findings.push(`${agent.id}: ${judged?.why ?? 'no handling on record in the last week'}.`);
     }
+    const cache = caches.get(agent.id);
+    if (cache !== undefined && input.cache !== undefined)
+      findings.push(describeCache(cache, input.cache.windowMinutes));
     if (agent.status === 'Offline') {
       findings.push(`${agent.id}: Offline, no live instance (last heartbeat ${agent.lastHeartbeatAt ?? 'never'}).`);
       slow.push(`${agent.name} is not running at the moment; its work waits and is handled when it is back.`);
