@@ -22,6 +22,16 @@ export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
 export { storesMismatch } from './agent/assert-stores-match.ts';
 export type { DomainManifest } from './domain/domain-schema.ts';
+export type { AgentMemory, MemoryScope } from './memory/create-agent-memory.ts';
+export type {
+  MemoryBackend,
+  MemoryFact,
+  MemoryMessage,
+  MemoryOwner,
+  MemoryProvenance,
+  MemoryRole,
+  RecallHit,
+} from './memory/memory-backend.ts';
 export { loadDomains, parseDomain, type LoadedDomain } from './domain/load-domains.ts';
 export type {
   Bus,

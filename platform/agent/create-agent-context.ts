@@ -14,6 +14,8 @@ import type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from
 import type { AgentIdentity } from './grant-identity.ts';
 import type { AgentManifest } from './manifest-schema.ts';
 import { runOnce } from './run-once.ts';
+import { createAgentMemory } from '../memory/create-agent-memory.ts';
+import type { MemoryBackend } from '../memory/memory-backend.ts';
 
 export interface AgentServices {
   manifest: AgentManifest;
@@ -28,6 +30,8 @@ export interface AgentServices {
   github?: GitHubPort | undefined;
   llm?: LlmClient | undefined;
   identity?: AgentIdentity | undefined;
+  /** WowMemory's, handed in by the door; without it `ctx.memory` is undefined. */
+  memory?: MemoryBackend | undefined;
 }
 
 const source = (id: string) => `urn:wow:agent:${id}`;
@@ -42,6 +46,22 @@ function assertDeclared(s: AgentServices, type: string): void {
     sample: { type },
   });
   throw createError('WOW_ERR_EVENT_UNDECLARED', { agent: s.manifest.id, type });
+}
+
+/**
+ * The customer an event sent while handling `parent` names: the parent's, carried on, or
+ * the sender's own choice when the parent names nobody (a schedule finding a customer's
+ * work). Work for one customer never starts work named for another.
+ */
+function customerFor(s: AgentServices, input: Omit<EventInput, 'source'>, parent: CloudEvent | undefined) {
+  const handling = parent?.customer;
+  if (handling !== undefined && input.customer !== undefined && input.customer !== handling)
+    throw createError('WOW_ERR_MEMORY_OTHER_CUSTOMER', {
+      agent: s.manifest.id,
+      customer: handling,
+      asked: input.customer,
+    });
+  return input.customer ?? handling;
 }
 
 /**
@@ -60,6 +80,7 @@ function emitter(s: AgentServices, parent: CloudEvent | undefined): SetupContext
       ...input,
       source: source(manifest.id),
       traceparent: input.traceparent ?? parent?.traceparent,
+      customer: customerFor(s, input, parent),
     });
     if (opts === undefined) return bus.publish(event);
     await enqueueOutbox(opts.tx, event);
@@ -98,6 +119,15 @@ function createContextBase<Settings>(
     llm: s.llm,
     identity: s.identity,
     clock: () => new Date(),
+    memory:
+      s.memory === undefined
+        ? undefined
+        : createAgentMemory(s.memory, {
+            agent: manifest.id,
+            customer: parent?.customer,
+            eventId: parent?.id,
+            what: parent === undefined ? 'a schedule or its setup' : `${parent.type} (${parent.id})`,
+          }),
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     agents: (db = s.platformStore) => asPlatform(db, (platform) => listAgents(platform, { heartbeatTimeoutMs })),
     emit: emitter(s, parent),
@@ -105,7 +135,12 @@ function createContextBase<Settings>(
       // Declared like an event, so the host knows whom to keep running while this awaits an answer.
       assertDeclared(s, input.type);
       return bus.request(
-        createEvent({ ...input, source: source(manifest.id), traceparent: input.traceparent ?? parent?.traceparent }),
+        createEvent({
+          ...input,
+          source: source(manifest.id),
+          traceparent: input.traceparent ?? parent?.traceparent,
+          customer: customerFor(s, input, parent),
+        }),
         { timeoutMs: opts.timeoutMs ?? 30_000 },
       );
     },

@@ -1,3 +1,4 @@
+import type { MemoryBackend } from '../memory/memory-backend.ts';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,8 @@ export interface AgentHostOptions {
    * credentials of their own. Without it nothing reads them, so none are issued.
    */
   signed?: boolean;
+  /** What agents remember (`ctx.memory`): WowMemory's, which a door builds (agents/wowmemory). */
+  memory?: MemoryBackend | undefined;
 }
 
 export interface AgentHost {
@@ -131,6 +134,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     metrics,
     ...grantServices(manifest, { github: opts.github, llm, metrics }, withheld),
     identity: grantIdentity(manifest, opts.identity, metrics, withheld),
+    memory: opts.memory,
     log: log.child({ agent: manifest.id }),
   });
   const running = new Map<string, HostedAgent>();

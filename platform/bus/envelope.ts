@@ -5,10 +5,13 @@ import { createError } from '../errors/errors.ts';
 /**
  * The one event envelope (DESIGN principle 3): CloudEvents 1.0 required and optional
  * attributes, plus extensions: W3C trace context, the partitioning extension's
- * `partitionkey` (per-key ordering), request/reply addressing, and `signature`: the
- * sender's batch JWS with this envelope's audit path (platform/identity/messages).
+ * `partitionkey` (per-key ordering), request/reply addressing, `customer`: the customer
+ * whose work the event is (it decides whose memory the receiver may read, ctx.memory), and
+ * `signature`: the sender's batch JWS with this envelope's audit path (platform/identity/messages).
  */
 const typePattern = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
+/** A customer's slug, as the support desk gives it (support_customers.slug). */
+export const customerSlugPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const traceparentPattern = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export const cloudEventSchema = z.object({
@@ -27,6 +30,10 @@ export const cloudEventSchema = z.object({
     .regex(traceparentPattern, { error: 'expected a W3C traceparent "00-<32 hex>-<16 hex>-<2 hex>"' }),
   tracestate: z.string().optional(),
   partitionkey: z.string().min(1).optional(),
+  customer: z
+    .string()
+    .regex(customerSlugPattern, { error: 'expected a customer slug: lowercase letters, digits and dashes' })
+    .optional(),
   correlationid: z.string().min(1).optional(),
   replyto: z.string().min(1).optional(),
   signature: z.string().min(1).optional(),
@@ -40,6 +47,8 @@ export interface EventInput<T = unknown> {
   source: string;
   subject?: string | undefined;
   partitionkey?: string | undefined;
+  /** The customer whose work this is (a slug); events emitted while handling it carry it on. */
+  customer?: string | undefined;
   /** Continue this trace; a new one is started when absent. */
   traceparent?: string | undefined;
   tracestate?: string | undefined;
@@ -82,6 +91,7 @@ export function createEvent<T>(input: EventInput<T>): CloudEvent<T> {
   };
   if (input.subject !== undefined) event.subject = input.subject;
   if (input.partitionkey !== undefined) event.partitionkey = input.partitionkey;
+  if (input.customer !== undefined) event.customer = input.customer;
   if (input.tracestate !== undefined) event.tracestate = input.tracestate;
   return event;
 }
@@ -126,6 +136,7 @@ function isValidEnvelope(value: unknown): value is CloudEvent {
     optionalText(e.subject) &&
     (e.tracestate === undefined || typeof e.tracestate === 'string') &&
     optionalText(e.partitionkey) &&
+    (e.customer === undefined || (typeof e.customer === 'string' && customerSlugPattern.test(e.customer))) &&
     optionalText(e.correlationid) &&
     optionalText(e.replyto) &&
     optionalText(e.signature)

@@ -1,44 +1,36 @@
-// WowMemory: Keeps what agents remember of each customer and of themselves, the memory behind ctx.memory.
-import { defineAgent, type HandlerContext } from '#platform';
+// WowMemory: keeps what agents remember of each customer and of themselves, the memory
+// behind ctx.memory. Its tables are its own (migrations/); the platform decides whose
+// memory an agent may reach, and a door hands every agent host this agent's `createMemory`.
+// It also sweeps expired facts on a schedule and remembers each solved ticket's outcome.
+import { z } from 'zod';
+import { defineAgent } from '#platform';
+import { memorySettings, type MemorySettings } from './memory-settings.ts';
+import { rememberSolvedTicket } from './remember-solved-ticket.ts';
+import { sweepExpired } from './sweep-expired.ts';
 
-/**
- * Once per event, even when the bus delivers it twice: the event is marked handled in the
- * same transaction as the agent's own rows, and what it announces goes out through the
- * outbox in that transaction, so it leaves exactly when the rows are kept.
- */
-async function record(ctx: HandlerContext<unknown, undefined>): Promise<{ did: string; type: string }> {
-  const { event } = ctx;
-  return ctx.once(event.id, async (tx) => {
-    await tx.query(
-      'insert into memory_facts (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    await tx.query(
-      'insert into memory_messages (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    await tx.query(
-      'insert into memory_recall (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    await tx.query(
-      'insert into memory_evictions (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    await tx.query(
-      'insert into memory_features (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    await tx.query(
-      'insert into memory_embeddings (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    return { did: 'handled', type: event.type };
-  });
-}
+export { createMemory, type MemoryOptions } from './create-memory.ts';
+export { forgetCustomer, type ForgetReport } from './forget-customer.ts';
+export { memoryUsage, type MemoryUsage } from './memory-usage.ts';
+export { memorySettings, type MemorySettings } from './memory-settings.ts';
+
+const solvedTicket = z.object({ ticketId: z.uuid(), why: z.string() });
 
 export default defineAgent({
+  settings: memorySettings,
   on: {
-    'support.ticket.solved': { handle: record },
+    'support.ticket.solved': {
+      input: solvedTicket,
+      handle: (ctx, solved) => ctx.once(`solved:${ctx.delivery.eventId}`, () => rememberSolvedTicket(ctx, solved)),
+    },
+  },
+  every: {
+    // Expired facts are never read (every read checks the expiry); the sweep gives their room back.
+    sweep: {
+      interval: (settings: MemorySettings) => settings.sweepMs,
+      async handle(ctx) {
+        const swept = await sweepExpired(ctx.store, ctx.clock());
+        if (swept > 0) ctx.log.info({ swept }, 'expired facts swept');
+      },
+    },
   },
 });

@@ -16,7 +16,7 @@ import {
   searchKnowledgeBase,
 } from '../src/index.ts';
 import { conceptVector } from './support/concept-embedder.ts';
-import { openPglite } from './support/open-pglite.ts';
+import { openPglite } from '../../../test/support/open-pglite.ts';
 
 const log = createLogger('silent');
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
