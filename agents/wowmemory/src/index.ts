@@ -18,10 +18,9 @@ const solvedTicket = z.object({ ticketId: z.uuid(), why: z.string() });
 export default defineAgent({
   settings: memorySettings,
   on: {
-    'support.ticket.solved': {
-      input: solvedTicket,
-      handle: (ctx, solved) => ctx.once(`solved:${ctx.delivery.eventId}`, () => rememberSolvedTicket(ctx, solved)),
-    },
+    // Idempotent as it is (a redelivery writes the same fact again), so no `once`: memory
+    // writes in transactions of their own, which must not wait inside another's.
+    'support.ticket.solved': { input: solvedTicket, handle: rememberSolvedTicket },
   },
   every: {
     // Expired facts are never read (every read checks the expiry); the sweep gives their room back.

@@ -1,13 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '#platform/testing';
+import { createMemory, memorySettings } from '../src/index.ts';
 
 // The agent on the real runtime: the in-process bus and an embedded PostgreSQL.
 const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
 let agent: TestAgent;
 
 beforeAll(async () => {
-  agent = await startTestAgent({ agentsDir, id: 'wowmemory', relayOutbox: true });
+  agent = await startTestAgent({
+    agentsDir,
+    id: 'wowmemory',
+    relayOutbox: true,
+    memory: (store) => createMemory(store, { settings: memorySettings.parse({}) }),
+  });
 });
 
 afterAll(async () => {
@@ -16,52 +23,44 @@ afterAll(async () => {
 
 describe('WowMemory', () => {
   it("Given a support.ticket.solved event for a customer's ticket, when WowMemory handles it, then the customer's memory holds the ticket's outcome as a fact", async () => {
+    const ticketId = randomUUID();
     const sent = await agent.publish({
       type: 'support.ticket.solved',
-      subject: 'acceptance-1',
-      data: { given: "a support.ticket.solved event for a customer's ticket" },
+      subject: ticketId,
+      customer: 'acme',
+      data: { ticketId, why: 'answered from kb:reset-api-key' },
     });
     await agent.eventually(async () => {
-      const { rows } = await agent.store.query<{ event_type: string }>(
-        'select event_type from memory_facts where event_id = $1',
-        [sent.id],
+      const { rows } = await agent.store.query<{ value: unknown; agent: string; event_id: string }>(
+        `select value, agent, event_id from memory_facts where owner_kind = 'customer' and owner = 'acme' and key = $1`,
+        [`support.solved.${ticketId}`],
       );
-      expect(rows).toEqual([{ event_type: 'support.ticket.solved' }]);
+      expect(rows).toEqual([
+        { value: { ticketId, why: 'answered from kb:reset-api-key' }, agent: 'wowmemory', event_id: sent.id },
+      ]);
     });
+  });
+
+  it('remembers nothing of a solved ticket whose event names no customer', async () => {
+    const ticketId = randomUUID();
+    await agent.publish({ type: 'support.ticket.solved', subject: ticketId, data: { ticketId, why: 'spam' } });
+    const marker = randomUUID();
+    await agent.publish({
+      type: 'support.ticket.solved',
+      subject: marker,
+      customer: 'acme',
+      data: { ticketId: marker, why: 'after' },
+    });
+    // Deliveries are handled in order here: once the later one is remembered, the earlier was handled.
     await agent.eventually(async () => {
-      const { rows } = await agent.store.query<{ event_type: string }>(
-        'select event_type from memory_messages where event_id = $1',
-        [sent.id],
-      );
-      expect(rows).toEqual([{ event_type: 'support.ticket.solved' }]);
+      const { rows } = await agent.store.query('select 1 from memory_facts where key = $1', [
+        `support.solved.${marker}`,
+      ]);
+      expect(rows).toHaveLength(1);
     });
-    await agent.eventually(async () => {
-      const { rows } = await agent.store.query<{ event_type: string }>(
-        'select event_type from memory_recall where event_id = $1',
-        [sent.id],
-      );
-      expect(rows).toEqual([{ event_type: 'support.ticket.solved' }]);
-    });
-    await agent.eventually(async () => {
-      const { rows } = await agent.store.query<{ event_type: string }>(
-        'select event_type from memory_evictions where event_id = $1',
-        [sent.id],
-      );
-      expect(rows).toEqual([{ event_type: 'support.ticket.solved' }]);
-    });
-    await agent.eventually(async () => {
-      const { rows } = await agent.store.query<{ event_type: string }>(
-        'select event_type from memory_features where event_id = $1',
-        [sent.id],
-      );
-      expect(rows).toEqual([{ event_type: 'support.ticket.solved' }]);
-    });
-    await agent.eventually(async () => {
-      const { rows } = await agent.store.query<{ event_type: string }>(
-        'select event_type from memory_embeddings where event_id = $1',
-        [sent.id],
-      );
-      expect(rows).toEqual([{ event_type: 'support.ticket.solved' }]);
-    });
+    const { rows } = await agent.store.query('select 1 from memory_facts where key = $1', [
+      `support.solved.${ticketId}`,
+    ]);
+    expect(rows).toEqual([]);
   });
 });

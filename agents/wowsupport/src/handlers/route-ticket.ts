@@ -1,3 +1,4 @@
+import { customerMemoryOf, memoryFindings } from '../tiers/customer-memory.ts';
 import type { PgQueryable } from '#platform';
 import {
   draftAnswer,
@@ -44,6 +45,9 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
   // WowSearch is asked before the transaction: it answers over the bus, and on the embedded
   // store (one connection) it would wait for this transaction to end.
   const hits = await articlesForSpecialist(ctx, ticketId);
+  // What earlier tickets taught about the customer goes on the note for whoever takes this one.
+  const memory = customerMemoryOf(ctx);
+  const remembered = memory === undefined ? [] : await memoryFindings(memory);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
     if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
@@ -72,7 +76,7 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
     await recordDeskMessage(tx, ticketId, {
       direction: 'internal',
       author: specialist,
-      body: `L2 specialist (${diagnosis.topic}) ${handedTo}.\n\n${diagnosis.findings.map((f) => `- ${f}`).join('\n')}`,
+      body: `L2 specialist (${diagnosis.topic}) ${handedTo}.\n\n${[...diagnosis.findings, ...remembered].map((f) => `- ${f}`).join('\n')}`,
       autoSubmitted: true,
       tier: diagnosis.tier,
     });
