@@ -79,4 +79,9 @@ export const commandIndex: readonly IndexedCommand[] = [
     summary: 'The knowledge base L1 answers from: load Markdown articles, and search them as WowSearch does',
     load: async () => (await import('./commands/kb.ts')).registerKbCommands,
   },
+  {
+    name: 'memory',
+    summary: 'What agents remember of a customer (WowMemory): show it, or forget it everywhere',
+    load: async () => (await import('./commands/memory.ts')).registerMemoryCommands,
+  },
 ];

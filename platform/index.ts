@@ -51,6 +51,7 @@ export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
 export { platformEventTypes, securityViolationEventType } from './bus/platform-events.ts';
 export {
   createEvent,
+  customerSlugPattern,
   assertEventValid,
   assertEventTypeValid,
   assertPatternValid,
