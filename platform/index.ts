@@ -104,6 +104,8 @@ export {
 } from './errors/index.ts';
 export { openBlobReader, runGit } from './git/run-git.ts';
 export { createLlmClient, type LlmClient, type LlmClientOptions } from './llm/llm-client.ts';
+export { createEmbedder, embedBatchSize, type EmbedderSettings } from './llm/create-embedder.ts';
+export { embeddingTextMaxLength, vectorText, type Embedder } from './llm/embedder.ts';
 export {
   createGitHubClient,
   type GitHubAppAuth,

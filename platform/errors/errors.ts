@@ -63,6 +63,12 @@ export const errors = defineErrors({
     retryable: false,
     status: 403,
   },
+  WOW_ERR_EMBEDDINGS: {
+    message:
+      'The embedding model {model} did not answer ({reason}). Check {variables}_BASE_URL, {variables}_API_KEY and {variables}_MODEL; meanwhile searches go on by words alone.',
+    retryable: true,
+    status: 502,
+  },
   WOW_ERR_REQUEST_TIMEOUT: {
     message: 'No reply to "{type}" within {timeoutMs} ms. Is an agent that wakes on it running? (`wow agents list`)',
     retryable: true,
