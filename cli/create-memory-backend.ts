@@ -1,4 +1,4 @@
-import type { MemoryBackend, Metrics, Store } from '#platform';
+import type { Logger, MemoryBackend, Metrics, Store } from '#platform';
 
 /**
  * WowMemory's memory for an agent host (`ctx.memory`), over the runtime's store, with its
@@ -8,9 +8,11 @@ import type { MemoryBackend, Metrics, Store } from '#platform';
 export async function createMemoryBackend(
   store: Store,
   metrics: Metrics,
+  log: Logger,
   env: Record<string, string | undefined>,
 ): Promise<MemoryBackend> {
   const { readAgentSettings } = await import('#platform');
-  const { createMemory, memorySettings } = await import('../agents/wowmemory/src/index.ts');
-  return createMemory(store, { settings: readAgentSettings('wowmemory', memorySettings, env), metrics });
+  const { createMemory, embedderOf, memorySettings } = await import('../agents/wowmemory/src/index.ts');
+  const settings = readAgentSettings('wowmemory', memorySettings, env);
+  return createMemory(store, { settings, metrics, embedder: embedderOf(settings), log });
 }

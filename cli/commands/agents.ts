@@ -148,7 +148,7 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
           agentsDir: config.agents.dir,
           identity: runtime.identity,
           signed: runtime.signed,
-          memory: await createMemoryBackend(runtime.store, runtime.metrics, io.env),
+          memory: await createMemoryBackend(runtime.store, runtime.metrics, log, io.env),
           ...(ids.length === 0 ? {} : { ids }),
         });
         await host.start();

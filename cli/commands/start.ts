@@ -39,7 +39,7 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
               agentsDir: config.agents.dir,
               identity: runtime.identity,
               signed: runtime.signed,
-              memory: await createMemoryBackend(runtime.store, runtime.metrics, io.env),
+              memory: await createMemoryBackend(runtime.store, runtime.metrics, log, io.env),
             });
         // Loaded here so that other commands do not pay for the HTTP stack.
         const { createServer } = await import('../../app/server/create-server.ts');

@@ -1,4 +1,6 @@
 import type {
+  Embedder,
+  Logger,
   MemoryBackend,
   MemoryFact,
   MemoryMessage,
@@ -20,12 +22,28 @@ import {
 } from './check-memory-input.ts';
 import { evictOldest } from './evict-oldest.ts';
 import { limitsOf, type MemorySettings } from './memory-settings.ts';
+import { createRecallVectors } from './recall-vectors.ts';
 import { watchMemoryMetrics } from './watch-memory-metrics.ts';
 
 const sql = {
   upsertFact: readSql(import.meta.url, 'upsert-fact'),
   upsertFactRecall: readSql(import.meta.url, 'upsert-fact-recall'),
   recall: readSql(import.meta.url, 'recall'),
+  recallByEmbedding: readSql(import.meta.url, 'recall-by-embedding'),
+  insertEmbedding: 'insert into memory_embeddings (recall_id, model, embedding) values ($1, $2, $3)',
+};
+
+/** A vector hit below this cosine similarity says nothing about the query. */
+const minSimilarity = 0.5;
+
+type RecallRow = {
+  id: string;
+  source: 'fact' | 'message';
+  key: string | null;
+  text: string;
+  score?: number;
+  similarity?: number;
+  at: Date;
 };
 
 type FactRow = {
@@ -74,6 +92,10 @@ export interface MemoryOptions {
   /** Where the evicted and held entries show (`/metrics`); none in a CLI. */
   metrics?: Metrics | undefined;
   clock?: () => Date;
+  /** An embedding model: with pgvector, recall finds entries by meaning too (embedderOf(settings)). */
+  embedder?: Embedder | undefined;
+  /** Where a failing embedding model is reported. */
+  log?: Logger | undefined;
 }
 
 /**
@@ -87,6 +109,12 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
   const { settings } = opts;
   const clock = opts.clock ?? (() => new Date());
   if (opts.metrics !== undefined) watchMemoryMetrics(store, opts.metrics);
+  const vectors = createRecallVectors(store, opts.embedder, opts.log);
+  // An entry's vector is asked for before its transaction: a model takes its time, and the owner's lock waits for nothing outside.
+  const addEmbedding = async (tx: PgQueryable, id: string | undefined, embedding: string | undefined) => {
+    if (embedding !== undefined && id !== undefined)
+      await tx.query(sql.insertEmbedding, [id, vectors.model, embedding]);
+  };
   const live = 'and (expires_at is null or expires_at > $3)';
   return {
     async remember(owner, fact, by: MemoryProvenance) {
@@ -95,6 +123,8 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
       const { json, bytes } = valueJson(fact.value, settings.maxValueBytes);
       const now = clock();
       const expiresAt = ttlMs === undefined ? null : new Date(now.getTime() + ttlMs);
+      const text = recallText(key, fact.value, json);
+      const embedding = await vectors.of(text);
       await store.transaction(async (tx) => {
         await lockOwner(tx, owner);
         await tx.query(sql.upsertFact, [
@@ -113,7 +143,8 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
           owner.id,
           key,
         ]);
-        await tx.query(sql.upsertFactRecall, [owner.kind, owner.id, key, recallText(key, fact.value, json), now]);
+        const { rows } = await tx.query<{ id: string }>(sql.upsertFactRecall, [owner.kind, owner.id, key, text, now]);
+        await addEmbedding(tx, rows[0]?.id, embedding);
         // Expired facts go before anything live is evicted for room.
         await tx.query('delete from memory_facts where owner_kind = $1 and owner = $2 and expires_at <= $3', [
           owner.kind,
@@ -149,6 +180,7 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
     async append(owner, message, by) {
       const { role, text, bytes } = assertMessageValid(message, settings.maxMessageBytes);
       const now = clock();
+      const embedding = await vectors.of(`${role}: ${text}`);
       await store.transaction(async (tx) => {
         await lockOwner(tx, owner);
         const { rows } = await tx.query<{ id: string }>(
@@ -156,10 +188,11 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
            values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
           [owner.kind, owner.id, role, text, bytes, by.agent, by.eventId ?? null, now],
         );
-        await tx.query(
-          'insert into memory_recall (owner_kind, owner, message_id, text, at) values ($1, $2, $3, $4, $5)',
+        const { rows: entry } = await tx.query<{ id: string }>(
+          'insert into memory_recall (owner_kind, owner, message_id, text, at) values ($1, $2, $3, $4, $5) returning id',
           [owner.kind, owner.id, rows[0]?.id, `${role}: ${text}`, now],
         );
+        await addEmbedding(tx, entry[0]?.id, embedding);
         await evictOldest(tx, owner, 'message', limitsOf(settings, owner.kind).messages, now);
       });
     },
@@ -174,20 +207,36 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
       return rows.map(messageOf);
     },
     async recall(owner, query, { limit } = {}) {
-      const { rows } = await store.query<{
-        source: 'fact' | 'message';
-        key: string | null;
-        text: string;
-        score: number;
-        at: Date;
-      }>(sql.recall, [owner.kind, owner.id, assertQueryValid(query), assertLimitValid(limit, 5), clock()]);
-      return rows.map((r) => ({
-        source: r.source,
-        key: r.key ?? undefined,
-        text: r.text,
-        score: r.score,
-        at: new Date(r.at),
-      }));
+      const q = assertQueryValid(query);
+      const n = assertLimitValid(limit, 5);
+      const now = clock();
+      const byWords = await store.query<RecallRow>(sql.recall, [owner.kind, owner.id, q, n, now]);
+      // By meaning too, where a model and pgvector exist: an entry found both ways adds its
+      // similarity to its word score, and one found by meaning alone counts its similarity.
+      const embedding = await vectors.of(q);
+      const byMeaning =
+        embedding === undefined
+          ? []
+          : (
+              await store.query<RecallRow>(sql.recallByEmbedding, [
+                owner.kind,
+                owner.id,
+                embedding,
+                vectors.model,
+                n,
+                now,
+              ])
+            ).rows.filter((r) => (r.similarity ?? 0) >= minSimilarity);
+      const hits = new Map<string, RecallRow & { score: number }>();
+      for (const r of byWords.rows) hits.set(r.id, { ...r, score: r.score ?? 0 });
+      for (const r of byMeaning) {
+        const known = hits.get(r.id);
+        hits.set(r.id, { ...r, score: (known?.score ?? 0) + (r.similarity ?? 0) });
+      }
+      return [...hits.values()]
+        .sort((a, b) => b.score - a.score || new Date(b.at).getTime() - new Date(a.at).getTime())
+        .slice(0, n)
+        .map((r) => ({ source: r.source, key: r.key ?? undefined, text: r.text, score: r.score, at: new Date(r.at) }));
     },
   };
 }

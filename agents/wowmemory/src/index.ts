@@ -11,7 +11,7 @@ import { sweepExpired } from './sweep-expired.ts';
 export { createMemory, type MemoryOptions } from './create-memory.ts';
 export { forgetCustomer, type ForgetReport } from './forget-customer.ts';
 export { memoryUsage, type MemoryUsage } from './memory-usage.ts';
-export { memorySettings, type MemorySettings } from './memory-settings.ts';
+export { embedderOf, memorySettings, type MemorySettings } from './memory-settings.ts';
 
 const solvedTicket = z.object({ ticketId: z.uuid(), why: z.string() });
 

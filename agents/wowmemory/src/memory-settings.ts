@@ -1,4 +1,21 @@
 import { z } from 'zod';
+import { createEmbedder, type Embedder } from '#platform';
+
+const unsetWhenEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine(
+    (v) => {
+      try {
+        return ['http:', 'https:'].includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: 'expected a URL starting with https:// or http://, e.g. http://127.0.0.1:11434/v1' },
+  );
 
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
@@ -22,9 +39,29 @@ export const memorySettings = z.object({
   maxMessageBytes: z.coerce.number().int().min(64).max(1_048_576).default(16_384),
   /** WOWMEMORY_SWEEP_MS: how often expired facts are deleted. */
   sweepMs: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+  /** WOWMEMORY_EMBEDDINGS_MODEL: with pgvector, recall finds entries by meaning too; by words alone without. */
+  embeddingsModel: z.preprocess(unsetWhenEmpty, z.string().trim().min(1).max(200).optional()),
+  /** WOWMEMORY_EMBEDDINGS_BASE_URL: an OpenAI-compatible API's base; OpenAI's when unset. */
+  embeddingsBaseUrl: z.preprocess(unsetWhenEmpty, httpUrl.optional()),
+  /** WOWMEMORY_EMBEDDINGS_API_KEY */
+  embeddingsApiKey: z.preprocess(unsetWhenEmpty, z.string().optional()),
 });
 
 export type MemorySettings = z.infer<typeof memorySettings>;
+
+/** The embedding model the settings name, if any. */
+export function embedderOf(settings: MemorySettings, opts: { fetch?: typeof fetch } = {}): Embedder | undefined {
+  if (settings.embeddingsModel === undefined) return undefined;
+  return createEmbedder(
+    {
+      model: settings.embeddingsModel,
+      baseUrl: settings.embeddingsBaseUrl,
+      apiKey: settings.embeddingsApiKey,
+      variables: 'WOWMEMORY_EMBEDDINGS',
+    },
+    opts,
+  );
+}
 
 /** The limits for one kind of owner. */
 export function limitsOf(settings: MemorySettings, kind: 'customer' | 'agent'): { facts: number; messages: number } {

@@ -1,6 +1,16 @@
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, isWowError, migrate, type MemoryBackend, type MemoryOwner, type Store } from '#platform';
+import {
+  createError,
+  createLogger,
+  isWowError,
+  migrate,
+  type Embedder,
+  type MemoryBackend,
+  type MemoryOwner,
+  type Store,
+} from '#platform';
 import { createMemory, forgetCustomer, memorySettings, memoryUsage, type MemorySettings } from '../src/index.ts';
 import { sweepExpired } from '../src/sweep-expired.ts';
 import { openPglite } from '../../../test/support/open-pglite.ts';
@@ -213,5 +223,62 @@ describe.each(backends)('memory on $name', (backend) => {
     expect((await memory.fact(kept, 'a'))?.value).toBe('kept');
     expect((await memory.fact(agent, 'a'))?.value).toBe('mine');
     expect(await forgetCustomer(store, gone.id)).toMatchObject({ facts: 0, messages: 0, recall: 0, evictions: 0 });
+  });
+});
+
+// A stand-in for an embedding model, for the vector path's plumbing: each dimension is a
+// concept, and a text's vector counts the words it uses of each.
+const concepts = [
+  ['invoice', 'billing', 'refund', 'subscription', 'plan'],
+  ['password', 'login', 'locked'],
+  ['webhook', 'signature'],
+];
+const conceptEmbedder = (model: string, fail = false): Embedder => ({
+  model,
+  embed: (texts) =>
+    fail
+      ? Promise.reject(createError('WOW_ERR_EMBEDDINGS', { model, reason: 'down', variables: 'WOWMEMORY_EMBEDDINGS' }))
+      : Promise.resolve(
+          texts.map((t) => {
+            const words = t.toLowerCase().split(/[^a-z]+/);
+            return concepts.map((c) => words.filter((w) => c.some((k) => w.startsWith(k))).length + 0.01);
+          }),
+        ),
+});
+
+describe('recall by meaning on PGlite with pg_trgm and pgvector', () => {
+  let store: Store;
+  let stop: () => Promise<void>;
+  const acme: MemoryOwner = { kind: 'customer', id: 'acme' };
+  beforeAll(async () => {
+    ({ store, stop } = await openPglite({ pg_trgm, vector }));
+    await migrate(store, { log });
+  });
+  afterAll(() => stop());
+
+  it('finds an entry sharing no word with the query by its embedding, only with a model, and forgets its embeddings too', async () => {
+    const { rows } = await store.query<{ feature: string }>('select feature from memory_features order by feature');
+    expect(rows.map((r) => r.feature)).toEqual(['trigram', 'vector']);
+    const withModel = createMemory(store, { settings, embedder: conceptEmbedder('concepts-v1') });
+    await withModel.remember(acme, { key: 'support.plan', value: 'Enterprise subscription' }, by);
+    await withModel.append(acme, { role: 'customer', text: 'I am locked out after a password change' }, by);
+    const [top] = await withModel.recall(acme, 'billing question');
+    expect(top).toMatchObject({ source: 'fact', key: 'support.plan' });
+    expect(await withModel.recall(acme, 'cannot login')).toMatchObject([{ source: 'message' }]);
+    // Without a model, or with another model's vectors, recall is by words alone.
+    const byWords = createMemory(store, { settings });
+    expect(await byWords.recall(acme, 'billing question')).toEqual([]);
+    const otherModel = createMemory(store, { settings, embedder: conceptEmbedder('concepts-v2') });
+    expect(await otherModel.recall(acme, 'billing question')).toEqual([]);
+    expect(await forgetCustomer(store, 'acme')).toMatchObject({ facts: 1, messages: 1, recall: 2, embeddings: 2 });
+    const { rows: left } = await store.query('select 1 from memory_embeddings');
+    expect(left).toEqual([]);
+  });
+
+  it('keeps an entry without its vector when the model fails, and recalls it by its words', async () => {
+    const down = createMemory(store, { settings, embedder: conceptEmbedder('concepts-v1', true) });
+    await down.remember(acme, { key: 'support.product', value: 'Webhooks relay' }, by);
+    expect(await memoryUsage(store, acme)).toMatchObject({ facts: 1, recall: 1, embeddings: 0 });
+    expect(await down.recall(acme, 'webhooks')).toMatchObject([{ key: 'support.product' }]);
   });
 });

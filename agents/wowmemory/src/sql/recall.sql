@@ -1,5 +1,5 @@
 -- Input: $1 owner_kind, $2 owner, $3 the query, $4 how many, $5 now.
--- Output: source ('fact', 'message'), key, text, score, at; best score first.
+-- Output: id (the recall entry), source ('fact', 'message'), key, text, score, at; best score first.
 --
 -- The owner's entries that share a word with the query (any of its words: queries are
 -- sentences), ranked by ts_rank_cd, plus those whose text holds a stretch resembling the
@@ -9,7 +9,7 @@ with q as (
   select replace(plainto_tsquery('english', $3)::text, ' & ', ' | ')::tsquery as query
 ),
 scored as (
-  select r.fact_key, r.message_id, r.text, r.at,
+  select r.id, r.fact_key, r.message_id, r.text, r.at,
          ts_rank_cd(r.search, q.query) as rank,
          memory_word_similarity($3, r.text) as likeness,
          r.search @@ q.query as matches
@@ -19,7 +19,7 @@ scored as (
   where r.owner_kind = $1 and r.owner = $2
     and (r.fact_key is null or f.expires_at is null or f.expires_at > $5)
 )
-select case when fact_key is null then 'message' else 'fact' end as source,
+select id, case when fact_key is null then 'message' else 'fact' end as source,
        fact_key as key, text, (rank + likeness)::float8 as score, at
 from scored
 where matches or likeness >= 0.6
