@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createError,
   createLogger,
+  createMetrics,
   isWowError,
   migrate,
   type Embedder,
@@ -280,5 +281,25 @@ describe('recall by meaning on PGlite with pg_trgm and pgvector', () => {
     await down.remember(acme, { key: 'support.product', value: 'Webhooks relay' }, by);
     expect(await memoryUsage(store, acme)).toMatchObject({ facts: 1, recall: 1, embeddings: 0 });
     expect(await down.recall(acme, 'webhooks')).toMatchObject([{ key: 'support.product' }]);
+  });
+});
+
+describe('memory in /metrics', () => {
+  it('shows what the limits evicted and what is held, per kind of owner, from the tables', async () => {
+    const [embedded] = storeBackends('memmetrics').filter((b) => b.name === 'embedded PGlite');
+    const { store, close } = await (embedded as (typeof backends)[number]).open();
+    try {
+      const metrics = createMetrics();
+      const memory = createMemory(store, { settings, metrics });
+      for (const key of ['a', 'b', 'c', 'd', 'e'])
+        await memory.remember({ kind: 'customer', id: 'acme' }, { key, value: key }, by);
+      await memory.remember({ kind: 'agent', id: 'wowsupport' }, { key: 'a', value: 1 }, by);
+      const text = await metrics.metricsText();
+      expect(text).toContain('wow_memory_evicted_entries{owner_kind="customer",kind="fact"} 2');
+      expect(text).toContain('wow_memory_entries{owner_kind="customer",kind="fact"} 3');
+      expect(text).toContain('wow_memory_entries{owner_kind="agent",kind="fact"} 1');
+    } finally {
+      await close();
+    }
   });
 });
