@@ -55,13 +55,25 @@ function assertDeclared(s: AgentServices, type: string): void {
  */
 function customerFor(s: AgentServices, input: Omit<EventInput, 'source'>, parent: CloudEvent | undefined) {
   const handling = parent?.customer;
-  if (handling !== undefined && input.customer !== undefined && input.customer !== handling)
+  if (handling !== undefined && input.customer !== undefined && input.customer !== handling) {
+    otherCustomer(s, handling, input.customer);
     throw createError('WOW_ERR_MEMORY_OTHER_CUSTOMER', {
       agent: s.manifest.id,
       customer: handling,
       asked: input.customer,
     });
+  }
   return input.customer ?? handling;
+}
+
+/** Reaching for another customer's memory, or starting their work, from one customer's: counted, and WowSecurity hears of it. */
+function otherCustomer(s: AgentServices, handling: string, asked: string): void {
+  s.metrics.securityViolation('memory_forbidden', {
+    agent: s.manifest.id,
+    source: 'agent context',
+    reason: `${s.manifest.id}, handling customer ${handling}'s work, reached for customer ${asked}'s`,
+    sample: { customer: asked },
+  });
 }
 
 /**
@@ -127,6 +139,7 @@ function createContextBase<Settings>(
             customer: parent?.customer,
             eventId: parent?.id,
             what: parent === undefined ? 'a schedule or its setup' : `${parent.type} (${parent.id})`,
+            onOtherCustomer: (asked) => otherCustomer(s, parent?.customer ?? '', asked),
           }),
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     agents: (db = s.platformStore) => asPlatform(db, (platform) => listAgents(platform, { heartbeatTimeoutMs })),

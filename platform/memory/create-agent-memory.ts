@@ -56,7 +56,14 @@ function scopeOf(backend: MemoryBackend, owner: MemoryOwner, by: MemoryProvenanc
 
 export function createAgentMemory(
   backend: MemoryBackend,
-  opts: { agent: string; customer: string | undefined; eventId: string | undefined; what: string },
+  opts: {
+    agent: string;
+    customer: string | undefined;
+    eventId: string | undefined;
+    what: string;
+    /** Told of each reach for another customer's memory (a security violation), before it is refused. */
+    onOtherCustomer: (asked: string) => void;
+  },
 ): AgentMemory {
   const by: MemoryProvenance = { agent: opts.agent, eventId: opts.eventId };
   const { customer } = opts;
@@ -67,12 +74,14 @@ export function createAgentMemory(
     forCustomer(slug) {
       if (customerScope === undefined)
         throw createError('WOW_ERR_MEMORY_NO_CUSTOMER', { agent: opts.agent, what: opts.what });
-      if (slug !== undefined && slug !== customerScope.owner.id)
+      if (slug !== undefined && slug !== customerScope.owner.id) {
+        opts.onOtherCustomer(slug);
         throw createError('WOW_ERR_MEMORY_OTHER_CUSTOMER', {
           agent: opts.agent,
           customer: customerScope.owner.id,
           asked: slug,
         });
+      }
       return customerScope;
     },
     own: scopeOf(backend, { kind: 'agent', id: opts.agent }, by),
