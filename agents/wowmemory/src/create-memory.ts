@@ -22,28 +22,14 @@ import {
 } from './check-memory-input.ts';
 import { evictOldest } from './evict-oldest.ts';
 import { limitsOf, type MemorySettings } from './memory-settings.ts';
+import { recallEntries } from './recall-entries.ts';
 import { createRecallVectors } from './recall-vectors.ts';
 import { watchMemoryMetrics } from './watch-memory-metrics.ts';
 
 const sql = {
   upsertFact: readSql(import.meta.url, 'upsert-fact'),
   upsertFactRecall: readSql(import.meta.url, 'upsert-fact-recall'),
-  recall: readSql(import.meta.url, 'recall'),
-  recallByEmbedding: readSql(import.meta.url, 'recall-by-embedding'),
   insertEmbedding: 'insert into memory_embeddings (recall_id, model, embedding) values ($1, $2, $3)',
-};
-
-/** A vector hit below this cosine similarity says nothing about the query. */
-const minSimilarity = 0.5;
-
-type RecallRow = {
-  id: string;
-  source: 'fact' | 'message';
-  key: string | null;
-  text: string;
-  score?: number;
-  similarity?: number;
-  at: Date;
 };
 
 type FactRow = {
@@ -206,37 +192,7 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
       );
       return rows.map(messageOf);
     },
-    async recall(owner, query, { limit } = {}) {
-      const q = assertQueryValid(query);
-      const n = assertLimitValid(limit, 5);
-      const now = clock();
-      const byWords = await store.query<RecallRow>(sql.recall, [owner.kind, owner.id, q, n, now]);
-      // By meaning too, where a model and pgvector exist: an entry found both ways adds its
-      // similarity to its word score, and one found by meaning alone counts its similarity.
-      const embedding = await vectors.of(q);
-      const byMeaning =
-        embedding === undefined
-          ? []
-          : (
-              await store.query<RecallRow>(sql.recallByEmbedding, [
-                owner.kind,
-                owner.id,
-                embedding,
-                vectors.model,
-                n,
-                now,
-              ])
-            ).rows.filter((r) => (r.similarity ?? 0) >= minSimilarity);
-      const hits = new Map<string, RecallRow & { score: number }>();
-      for (const r of byWords.rows) hits.set(r.id, { ...r, score: r.score ?? 0 });
-      for (const r of byMeaning) {
-        const known = hits.get(r.id);
-        hits.set(r.id, { ...r, score: (known?.score ?? 0) + (r.similarity ?? 0) });
-      }
-      return [...hits.values()]
-        .sort((a, b) => b.score - a.score || new Date(b.at).getTime() - new Date(a.at).getTime())
-        .slice(0, n)
-        .map((r) => ({ source: r.source, key: r.key ?? undefined, text: r.text, score: r.score, at: new Date(r.at) }));
-    },
+    recall: (owner, query, { limit } = {}) =>
+      recallEntries(store, vectors, owner, assertQueryValid(query), assertLimitValid(limit, 5), clock()),
   };
 }
