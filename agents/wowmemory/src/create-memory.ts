@@ -192,7 +192,8 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
       );
       return rows.map(messageOf);
     },
-    recall: (owner, query, { limit } = {}) =>
+    // Async, so that a refused query is a rejected promise like every other refusal here.
+    recall: async (owner, query, { limit } = {}) =>
       recallEntries(store, vectors, owner, assertQueryValid(query), assertLimitValid(limit, 5), clock()),
   };
 }
