@@ -13,6 +13,8 @@ beforeAll(async () => {
     agentsDir,
     id: 'wowmemory',
     relayOutbox: true,
+    // The expiry sweep at its shortest, to see it run.
+    env: { WOWMEMORY_SWEEP_MS: '1000' },
     memory: (store) => createMemory(store, { settings: memorySettings.parse({}) }),
   });
 });
@@ -62,5 +64,19 @@ describe('WowMemory', () => {
       `support.solved.${ticketId}`,
     ]);
     expect(rows).toEqual([]);
+  });
+
+  it('sweeps expired facts on its schedule, and keeps the rest', async () => {
+    await agent.store.query(
+      `insert into memory_facts (owner_kind, owner, key, value, bytes, agent, expires_at) values
+         ('customer', 'acme', 'otp.expired', 'true', 4, 'wowsupport', now() - interval '1 minute'),
+         ('customer', 'acme', 'otp.live', 'true', 4, 'wowsupport', now() + interval '1 hour')`,
+    );
+    await agent.eventually(async () => {
+      const { rows } = await agent.store.query<{ key: string }>(
+        `select key from memory_facts where key like 'otp.%' order by key`,
+      );
+      expect(rows).toEqual([{ key: 'otp.live' }]);
+    });
   });
 });
