@@ -1,4 +1,3 @@
-import type { MemoryBackend } from '../memory/memory-backend.ts';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +34,7 @@ import {
   type AgentServices,
 } from './create-agent-context.ts';
 import type { AgentDefinition } from './define-agent.ts';
+import type { MemoryBackend } from '../memory/memory-backend.ts';
 import { createAgentStore } from './create-agent-store.ts';
 import { grantServices } from './grant-capabilities.ts';
 import { handlerOf } from './handler-of.ts';
