@@ -22,7 +22,7 @@ export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
 export { storesMismatch } from './agent/assert-stores-match.ts';
 export type { DomainManifest } from './domain/domain-schema.ts';
-export type { AgentMemory, MemoryScope } from './memory/create-agent-memory.ts';
+export type { AgentMemory, MemoryCallOptions, MemoryScope } from './memory/create-agent-memory.ts';
 export type {
   MemoryBackend,
   MemoryFact,

@@ -1,4 +1,6 @@
 import { createError } from '../errors/errors.ts';
+import { asPlatform } from '../store/role-store.ts';
+import type { PgQueryable } from '../store/store.ts';
 import type {
   MemoryBackend,
   MemoryFact,
@@ -9,17 +11,27 @@ import type {
   RecallHit,
 } from './memory-backend.ts';
 
+/**
+ * Where a call runs: in a transaction of memory's own, or, with `tx`, in the agent's (the
+ * one `ctx.once` gives its effect), so that what is remembered commits with the effect.
+ * Without `tx`, do not call memory inside `once`: on the embedded store's one connection it
+ * would wait for the transaction that holds it.
+ */
+export interface MemoryCallOptions {
+  tx?: PgQueryable | undefined;
+}
+
 /** One owner's memory, as an agent reaches it through `ctx.memory`. */
 export interface MemoryScope {
   readonly owner: MemoryOwner;
   /** Remembers `value` (JSON) under `key`, replacing what was there; with `ttlMs`, only that long. */
-  remember(key: string, value: unknown, opts?: { ttlMs?: number }): Promise<void>;
-  fact(key: string): Promise<MemoryFact | undefined>;
-  facts(opts?: { limit?: number }): Promise<MemoryFact[]>;
-  forget(key: string): Promise<boolean>;
-  append(message: { role: MemoryRole; text: string }): Promise<void>;
-  history(opts?: { limit?: number }): Promise<MemoryMessage[]>;
-  recall(query: string, opts?: { limit?: number }): Promise<RecallHit[]>;
+  remember(key: string, value: unknown, opts?: MemoryCallOptions & { ttlMs?: number }): Promise<void>;
+  fact(key: string, opts?: MemoryCallOptions): Promise<MemoryFact | undefined>;
+  facts(opts?: MemoryCallOptions & { limit?: number }): Promise<MemoryFact[]>;
+  forget(key: string, opts?: MemoryCallOptions): Promise<boolean>;
+  append(message: { role: MemoryRole; text: string }, opts?: MemoryCallOptions): Promise<void>;
+  history(opts?: MemoryCallOptions & { limit?: number }): Promise<MemoryMessage[]>;
+  recall(query: string, opts?: MemoryCallOptions & { limit?: number }): Promise<RecallHit[]>;
 }
 
 /**
@@ -41,16 +53,25 @@ export interface AgentMemory {
   readonly own: MemoryScope;
 }
 
+/**
+ * Runs `call` in memory's own transaction, or in the agent's `tx` as the platform: the
+ * agent's role is granted none of memory's tables, so the statements step out of it (and
+ * back in for the agent's next one), within the same transaction.
+ */
+const on = <T>(tx: PgQueryable | undefined, call: (db?: PgQueryable) => Promise<T>): Promise<T> =>
+  tx === undefined ? call() : asPlatform(tx, call);
+
 function scopeOf(backend: MemoryBackend, owner: MemoryOwner, by: MemoryProvenance): MemoryScope {
   return {
     owner,
-    remember: (key, value, opts = {}) => backend.remember(owner, { key, value, ttlMs: opts.ttlMs }, by),
-    fact: (key) => backend.fact(owner, key),
-    facts: (opts) => backend.facts(owner, opts),
-    forget: (key) => backend.forget(owner, key),
-    append: (message) => backend.append(owner, message, by),
-    history: (opts) => backend.history(owner, opts),
-    recall: (query, opts) => backend.recall(owner, query, opts),
+    remember: (key, value, opts = {}) =>
+      on(opts.tx, (db) => backend.remember(owner, { key, value, ttlMs: opts.ttlMs }, by, db)),
+    fact: (key, opts = {}) => on(opts.tx, (db) => backend.fact(owner, key, db)),
+    facts: (opts = {}) => on(opts.tx, (db) => backend.facts(owner, { limit: opts.limit }, db)),
+    forget: (key, opts = {}) => on(opts.tx, (db) => backend.forget(owner, key, db)),
+    append: (message, opts = {}) => on(opts.tx, (db) => backend.append(owner, message, by, db)),
+    history: (opts = {}) => on(opts.tx, (db) => backend.history(owner, { limit: opts.limit }, db)),
+    recall: (query, opts = {}) => on(opts.tx, (db) => backend.recall(owner, query, { limit: opts.limit }, db)),
   };
 }
 

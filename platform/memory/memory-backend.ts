@@ -1,3 +1,5 @@
+import type { PgQueryable } from '../store/store.ts';
+
 /**
  * The port behind `ctx.memory`. The platform keeps nothing itself: WowMemory implements
  * it over its own tables (agents/wowmemory) and a door (`wow start`, `wow agents run`)
@@ -44,21 +46,37 @@ export interface RecallHit {
   readonly at: Date;
 }
 
+/**
+ * Each method runs in a transaction of its own, or, given `db`, in that one (the caller's,
+ * e.g. `ctx.once`'s, stepped out of the agent's role): then it commits or rolls back with
+ * the caller's other writes.
+ */
 export interface MemoryBackend {
   remember(
     owner: MemoryOwner,
     fact: { key: string; value: unknown; ttlMs?: number | undefined },
     by: MemoryProvenance,
+    db?: PgQueryable,
   ): Promise<void>;
   /** The fact, unless absent or expired. */
-  fact(owner: MemoryOwner, key: string): Promise<MemoryFact | undefined>;
+  fact(owner: MemoryOwner, key: string, db?: PgQueryable): Promise<MemoryFact | undefined>;
   /** The owner's live facts, newest first. */
-  facts(owner: MemoryOwner, opts?: { limit?: number }): Promise<MemoryFact[]>;
+  facts(owner: MemoryOwner, opts?: { limit?: number | undefined }, db?: PgQueryable): Promise<MemoryFact[]>;
   /** Whether there was a fact to forget. */
-  forget(owner: MemoryOwner, key: string): Promise<boolean>;
-  append(owner: MemoryOwner, message: { role: MemoryRole; text: string }, by: MemoryProvenance): Promise<void>;
+  forget(owner: MemoryOwner, key: string, db?: PgQueryable): Promise<boolean>;
+  append(
+    owner: MemoryOwner,
+    message: { role: MemoryRole; text: string },
+    by: MemoryProvenance,
+    db?: PgQueryable,
+  ): Promise<void>;
   /** The last `limit` messages, oldest first (as a conversation reads). */
-  history(owner: MemoryOwner, opts?: { limit?: number }): Promise<MemoryMessage[]>;
+  history(owner: MemoryOwner, opts?: { limit?: number | undefined }, db?: PgQueryable): Promise<MemoryMessage[]>;
   /** The owner's facts and messages that best match `query`, best first. */
-  recall(owner: MemoryOwner, query: string, opts?: { limit?: number }): Promise<RecallHit[]>;
+  recall(
+    owner: MemoryOwner,
+    query: string,
+    opts?: { limit?: number | undefined },
+    db?: PgQueryable,
+  ): Promise<RecallHit[]>;
 }

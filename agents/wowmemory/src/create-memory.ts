@@ -101,9 +101,12 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
     if (embedding !== undefined && id !== undefined)
       await tx.query(sql.insertEmbedding, [id, vectors.model, embedding]);
   };
+  // A write's statements run in the caller's transaction when it gives one (ctx.once's), else in one of their own.
+  const within = <T>(db: PgQueryable | undefined, fn: (tx: PgQueryable) => Promise<T>) =>
+    db === undefined ? store.transaction(fn) : fn(db);
   const live = 'and (expires_at is null or expires_at > $3)';
   return {
-    async remember(owner, fact, by: MemoryProvenance) {
+    async remember(owner, fact, by: MemoryProvenance, db) {
       const key = assertKeyValid(fact.key);
       const ttlMs = assertTtlValid(fact.ttlMs);
       const { json, bytes } = valueJson(fact.value, settings.maxValueBytes);
@@ -111,7 +114,7 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
       const expiresAt = ttlMs === undefined ? null : new Date(now.getTime() + ttlMs);
       const text = recallText(key, fact.value, json);
       const embedding = await vectors.of(text);
-      await store.transaction(async (tx) => {
+      await within(db, async (tx) => {
         await lockOwner(tx, owner);
         await tx.query(sql.upsertFact, [
           owner.kind,
@@ -140,34 +143,34 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
         await evictOldest(tx, owner, 'fact', limitsOf(settings, owner.kind).facts, now);
       });
     },
-    async fact(owner, key) {
-      const { rows } = await store.query<FactRow>(
+    async fact(owner, key, db = store) {
+      const { rows } = await db.query<FactRow>(
         `select key, value, agent, event_id, written_at, expires_at from memory_facts
          where owner_kind = $1 and owner = $2 ${live} and key = $4`,
         [owner.kind, owner.id, clock(), assertKeyValid(key)],
       );
       return rows[0] === undefined ? undefined : factOf(rows[0]);
     },
-    async facts(owner, { limit } = {}) {
-      const { rows } = await store.query<FactRow>(
+    async facts(owner, { limit } = {}, db = store) {
+      const { rows } = await db.query<FactRow>(
         `select key, value, agent, event_id, written_at, expires_at from memory_facts
          where owner_kind = $1 and owner = $2 ${live} order by written_at desc, key limit $4`,
         [owner.kind, owner.id, clock(), assertLimitValid(limit, 50)],
       );
       return rows.map(factOf);
     },
-    async forget(owner, key) {
-      const { rowCount } = await store.query(
+    async forget(owner, key, db = store) {
+      const { rowCount } = await db.query(
         'delete from memory_facts where owner_kind = $1 and owner = $2 and key = $3',
         [owner.kind, owner.id, assertKeyValid(key)],
       );
       return (rowCount ?? 0) > 0;
     },
-    async append(owner, message, by) {
+    async append(owner, message, by, db) {
       const { role, text, bytes } = assertMessageValid(message, settings.maxMessageBytes);
       const now = clock();
       const embedding = await vectors.of(`${role}: ${text}`);
-      await store.transaction(async (tx) => {
+      await within(db, async (tx) => {
         await lockOwner(tx, owner);
         const { rows } = await tx.query<{ id: string }>(
           `insert into memory_messages (owner_kind, owner, role, text, bytes, agent, event_id, at)
@@ -182,8 +185,8 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
         await evictOldest(tx, owner, 'message', limitsOf(settings, owner.kind).messages, now);
       });
     },
-    async history(owner, { limit } = {}) {
-      const { rows } = await store.query<MessageRow>(
+    async history(owner, { limit } = {}, db = store) {
+      const { rows } = await db.query<MessageRow>(
         `select * from (
            select id, role, text, agent, event_id, at from memory_messages
            where owner_kind = $1 and owner = $2 order by id desc limit $3
@@ -193,7 +196,7 @@ export function createMemory(store: Store, opts: MemoryOptions): MemoryBackend {
       return rows.map(messageOf);
     },
     // Async, so that a refused query is a rejected promise like every other refusal here.
-    recall: async (owner, query, { limit } = {}) =>
-      recallEntries(store, vectors, owner, assertQueryValid(query), assertLimitValid(limit, 5), clock()),
+    recall: async (owner, query, { limit } = {}, db = store) =>
+      recallEntries(db, vectors, owner, assertQueryValid(query), assertLimitValid(limit, 5), clock()),
   };
 }

@@ -99,6 +99,16 @@ describe('ctx.memory isolation', () => {
     expect(rows).toEqual([{ value: 'acme' }]);
   });
 
+  it("remembers inside ctx.once's transaction when given it: kept with the effect, rolled back with it", async () => {
+    expect((await probe({ op: 'once', text: 'fail' }, 'initech')).outcome).toEqual({ rolledBack: true });
+    const left = () =>
+      agent.store.query(`select 1 from memory_facts where owner_kind = 'customer' and owner = 'initech'
+                         union all select 1 from memory_messages where owner_kind = 'customer' and owner = 'initech'`);
+    expect((await left()).rows).toEqual([]);
+    expect((await probe({ op: 'once', text: 'kept' }, 'initech')).outcome).toEqual({ wrote: 'once' });
+    expect((await left()).rows).toHaveLength(2);
+  });
+
   it('refuses an envelope whose customer is not a slug', async () => {
     const refused = await agent.publish({ type: 'test.memory.probe', customer: 'Acme Inc', data: { op: 'read' } }).then(
       () => undefined,
