@@ -100,4 +100,9 @@ export const commandIndex: readonly IndexedCommand[] = [
     summary: "The platform's cache (ctx.cache): each namespace's hit rates, evictions and WowCache's tuning",
     load: async () => (await import('./commands/cache.ts')).registerCacheCommands,
   },
+  {
+    name: 'memory',
+    summary: 'What agents remember of a customer (WowMemory): show it, or forget it everywhere',
+    load: async () => (await import('./commands/memory.ts')).registerMemoryCommands,
+  },
 ];

@@ -22,6 +22,16 @@ export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
 export { storesMismatch } from './agent/assert-stores-match.ts';
 export type { DomainManifest } from './domain/domain-schema.ts';
+export type { AgentMemory, MemoryCallOptions, MemoryScope } from './memory/create-agent-memory.ts';
+export type {
+  MemoryBackend,
+  MemoryFact,
+  MemoryMessage,
+  MemoryOwner,
+  MemoryProvenance,
+  MemoryRole,
+  RecallHit,
+} from './memory/memory-backend.ts';
 export { loadDomains, parseDomain, type LoadedDomain } from './domain/load-domains.ts';
 export type { DomainModel, GlossaryEntry, ModelEvent, ModelType } from './domain/model-schema.ts';
 export {
@@ -75,6 +85,7 @@ export type { CircuitChange } from './communication/request-gates.ts';
 export type { CircuitState } from './communication/request-observer.ts';
 export {
   createEvent,
+  customerSlugPattern,
   assertEventValid,
   assertEventTypeValid,
   assertPatternValid,
@@ -127,6 +138,8 @@ export {
 } from './errors/index.ts';
 export { openBlobReader, runGit } from './git/run-git.ts';
 export { createLlmClient, type LlmClient, type LlmClientOptions } from './llm/llm-client.ts';
+export { createEmbedder, embedBatchSize, type EmbedderSettings } from './llm/create-embedder.ts';
+export { embeddingTextMaxLength, vectorText, type Embedder } from './llm/embedder.ts';
 export {
   createGitHubClient,
   type GitHubAppAuth,

@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { formatTable } from '../format-table.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
+import { createMemoryBackend } from '../create-memory-backend.ts';
 
 export function registerAgentsCommands(program: Command, io: CliIo, setCode: (code: number) => void): void {
   const agents = program.command('agents').description('Agents: the registry, and running them in their own process');
@@ -148,6 +149,7 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
           agentsDir: config.agents.dir,
           identity: runtime.identity,
           signed: runtime.signed,
+          memory: await createMemoryBackend(runtime.store, runtime.metrics, log, io.env),
           ...(ids.length === 0 ? {} : { ids }),
         });
         await host.start();

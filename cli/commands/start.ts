@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { waitForShutdown } from '../wait-for-shutdown.ts';
+import { createMemoryBackend } from '../create-memory-backend.ts';
 
 export function registerStartCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
   program
@@ -39,6 +40,7 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
               agentsDir: config.agents.dir,
               identity: runtime.identity,
               signed: runtime.signed,
+              memory: await createMemoryBackend(runtime.store, runtime.metrics, log, io.env),
             });
         // Loaded here so that other commands do not pay for the HTTP stack.
         const { createServer } = await import('../../app/server/create-server.ts');

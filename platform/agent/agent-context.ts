@@ -8,6 +8,7 @@ import type { LlmClient } from '../llm/llm-client.ts';
 import type { AgentCache } from '../cache/cache.ts';
 import type { AgentIdentity } from './grant-identity.ts';
 import type { AgentRow } from '../registry/list-agents.ts';
+import type { AgentMemory } from '../memory/create-agent-memory.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 
 /** The delivery a handler runs for. */
@@ -49,6 +50,11 @@ interface ContextBase<Settings> {
    * concurrent misses across processes; `invalidateTags` reaches every process.
    */
   readonly cache: AgentCache;
+  /**
+   * What agents remember (WowMemory's): the delivery's customer's memory and the agent's
+   * own. Undefined when the host runs without WowMemory's memory.
+   */
+  readonly memory: AgentMemory | undefined;
   /** Events any agent gave up on, to read (support diagnoses from them); redriving is an operator's call. */
   readonly deadLetters: Pick<DeadLetterQueue, 'list'>;
   /**
@@ -60,7 +66,9 @@ interface ContextBase<Settings> {
    * Publishes an event this agent declares in `emits`; anything else is rejected with
    * WOW_ERR_EVENT_UNDECLARED. Source and trace context are filled from the delivery.
    * With `tx`, the event goes through the outbox in that transaction (inside `once`): it
-   * reaches the bus exactly when the transaction commits.
+   * reaches the bus exactly when the transaction commits. An event emitted while handling
+   * a customer's work names that customer (`customer`) unless it names one itself; naming
+   * another is WOW_ERR_MEMORY_OTHER_CUSTOMER.
    */
   readonly emit: {
     <T>(event: Omit<EventInput<T>, 'source'>): Promise<PublishResult>;

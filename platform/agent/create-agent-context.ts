@@ -16,6 +16,8 @@ import type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from
 import type { AgentIdentity } from './grant-identity.ts';
 import type { AgentManifest } from './manifest-schema.ts';
 import { runOnce } from './run-once.ts';
+import { createAgentMemory } from '../memory/create-agent-memory.ts';
+import type { MemoryBackend } from '../memory/memory-backend.ts';
 
 export interface AgentServices {
   manifest: AgentManifest;
@@ -34,6 +36,8 @@ export interface AgentServices {
   communication: CommunicationServices;
   /** The process's cache in the agent's namespace (its id). */
   cache: AgentCache;
+  /** WowMemory's, handed in by the door; without it `ctx.memory` is undefined. */
+  memory?: MemoryBackend | undefined;
 }
 
 const source = (id: string) => `urn:wow:agent:${id}`;
@@ -48,6 +52,34 @@ function assertDeclared(s: AgentServices, type: string): void {
     sample: { type },
   });
   throw createError('WOW_ERR_EVENT_UNDECLARED', { agent: s.manifest.id, type });
+}
+
+/**
+ * The customer an event sent while handling `parent` names: the parent's, carried on, or
+ * the sender's own choice when the parent names nobody (a schedule finding a customer's
+ * work). Work for one customer never starts work named for another.
+ */
+function customerFor(s: AgentServices, asked: string | undefined, parent: CloudEvent | undefined) {
+  const handling = parent?.customer;
+  if (handling !== undefined && asked !== undefined && asked !== handling) {
+    otherCustomer(s, handling, asked);
+    throw createError('WOW_ERR_MEMORY_OTHER_CUSTOMER', {
+      agent: s.manifest.id,
+      customer: handling,
+      asked,
+    });
+  }
+  return asked ?? handling;
+}
+
+/** Reaching for another customer's memory, or starting their work, from one customer's: counted, and WowSecurity hears of it. */
+function otherCustomer(s: AgentServices, handling: string, asked: string): void {
+  s.metrics.securityViolation('memory_forbidden', {
+    agent: s.manifest.id,
+    source: 'agent context',
+    reason: `${s.manifest.id}, handling customer ${handling}'s work, reached for customer ${asked}'s`,
+    sample: { customer: asked },
+  });
 }
 
 /**
@@ -68,7 +100,8 @@ function emitter(s: AgentServices, parent: Cause | undefined): SetupContext<unkn
         ...input,
         source: source(manifest.id),
         traceparent: trace,
-        causedby: input.causedby ?? parent?.causedby,
+        causedby: input.causedby ?? parent?.event.id,
+        customer: customerFor(s, input.customer, parent?.event),
       });
       // The producer span is the event's creation context: the runs it wakes are its children.
       if (traceparent !== undefined) event.traceparent = traceparent;
@@ -97,7 +130,8 @@ export function deliveryInfo(s: AgentServices, event: CloudEvent, delivery: Deli
 /** What a handler sends continues: the trace context and the id of the event that caused it. */
 interface Cause {
   traceparent: string | undefined;
-  causedby: string;
+  /** The event being handled: its id is what caused what is sent, its customer whose work it is. */
+  event: CloudEvent;
 }
 
 /** What every part of an agent gets; `parent` goes on in what it sends (none: new traces, no cause). */
@@ -115,6 +149,16 @@ function createContextBase<Settings>(s: AgentServices, settings: Settings, paren
     identity: s.identity,
     clock: () => new Date(),
     cache: s.cache,
+    memory:
+      s.memory === undefined
+        ? undefined
+        : createAgentMemory(s.memory, {
+            agent: manifest.id,
+            customer: parent?.event.customer,
+            eventId: parent?.event.id,
+            what: parent === undefined ? 'a schedule or its setup' : `${parent.event.type} (${parent.event.id})`,
+            onOtherCustomer: (asked) => otherCustomer(s, parent?.event.customer ?? '', asked),
+          }),
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     agents: (db = s.platformStore) => asPlatform(db, (platform) => listAgents(platform, { heartbeatTimeoutMs })),
     emit: emitter(s, parent),
@@ -126,7 +170,8 @@ function createContextBase<Settings>(s: AgentServices, settings: Settings, paren
       // Declared like an event, so the host knows whom to keep running while this awaits an answer.
       assertDeclared: (type) => assertDeclared(s, type),
       traceparent: parent?.traceparent,
-      causedby: parent?.causedby,
+      causedby: parent?.event.id,
+      customer: (asked) => customerFor(s, asked, parent?.event),
     }),
     async once(key, effect) {
       // The key is the platform's to record; the effect is the agent's, in the same transaction.
@@ -159,7 +204,7 @@ export function createHandlerContext<Settings, State>(
   const log = s.log.child({ agent: s.manifest.id, eventId: event.id, type: event.type, attempt: delivery.attempt });
   const installation = installationOf(event);
   return {
-    ...createContextBase({ ...s, log }, settings, { traceparent, causedby: event.id }),
+    ...createContextBase({ ...s, log }, settings, { traceparent, event }),
     state,
     github: installation === undefined ? undefined : s.github?.forInstallation(installation),
     event,

@@ -37,6 +37,7 @@ import {
   type AgentServices,
 } from './create-agent-context.ts';
 import type { AgentDefinition } from './define-agent.ts';
+import type { MemoryBackend } from '../memory/memory-backend.ts';
 import { createAgentStore } from './create-agent-store.ts';
 import { grantServices } from './grant-capabilities.ts';
 import { handlerOf } from './handler-of.ts';
@@ -89,6 +90,8 @@ export interface AgentHostOptions {
   tracing?: Tracing;
   /** When request circuits open and probe again. Default: 5 failures in a row, 10 s open. */
   breaker?: BreakerSettings;
+  /** What agents remember (`ctx.memory`): WowMemory's, which a door builds (agents/wowmemory). */
+  memory?: MemoryBackend | undefined;
 }
 
 export interface AgentHost {
@@ -162,6 +165,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     ...grantServices(manifest, { github: opts.github, llm, metrics }, withheld),
     identity: grantIdentity(manifest, opts.identity, metrics, withheld),
     cache: cache.namespace(manifest.id),
+    memory: opts.memory,
     log: log.child({ agent: manifest.id }),
     communication,
   });

@@ -6,10 +6,14 @@ import { createError } from '../errors/errors.ts';
  * The one event envelope (DESIGN principle 3): CloudEvents 1.0 required and optional
  * attributes, plus extensions: W3C trace context, the partitioning extension's
  * `partitionkey` (per-key ordering), request/reply addressing, `causedby` (the id of the
- * event whose handling sent this one: a trace's tree, read back from the archive), and `signature`: the
- * sender's batch JWS with this envelope's audit path (platform/identity/messages).
+ * event whose handling sent this one: a trace's tree, read back from the archive),
+ * `customer`: the customer whose work the event is (it decides whose memory the receiver
+ * may read, ctx.memory), and `signature`: the sender's batch JWS with this envelope's audit
+ * path (platform/identity/messages).
  */
 const typePattern = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
+/** A customer's slug, as the support desk gives it (support_customers.slug). */
+export const customerSlugPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const traceparentPattern = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 export const cloudEventSchema = z.object({
@@ -28,6 +32,10 @@ export const cloudEventSchema = z.object({
     .regex(traceparentPattern, { error: 'expected a W3C traceparent "00-<32 hex>-<16 hex>-<2 hex>"' }),
   tracestate: z.string().optional(),
   partitionkey: z.string().min(1).optional(),
+  customer: z
+    .string()
+    .regex(customerSlugPattern, { error: 'expected a customer slug: lowercase letters, digits and dashes' })
+    .optional(),
   correlationid: z.string().min(1).optional(),
   replyto: z.string().min(1).optional(),
   causedby: z.string().min(1).optional(),
@@ -42,6 +50,8 @@ export interface EventInput<T = unknown> {
   source: string;
   subject?: string | undefined;
   partitionkey?: string | undefined;
+  /** The customer whose work this is (a slug); events emitted while handling it carry it on. */
+  customer?: string | undefined;
   /** Continue this trace; a new one is started when absent. */
   traceparent?: string | undefined;
   tracestate?: string | undefined;
@@ -86,6 +96,7 @@ export function createEvent<T>(input: EventInput<T>): CloudEvent<T> {
   };
   if (input.subject !== undefined) event.subject = input.subject;
   if (input.partitionkey !== undefined) event.partitionkey = input.partitionkey;
+  if (input.customer !== undefined) event.customer = input.customer;
   if (input.tracestate !== undefined) event.tracestate = input.tracestate;
   if (input.causedby !== undefined) event.causedby = input.causedby;
   return event;
@@ -131,6 +142,7 @@ function isValidEnvelope(value: unknown): value is CloudEvent {
     optionalText(e.subject) &&
     (e.tracestate === undefined || typeof e.tracestate === 'string') &&
     optionalText(e.partitionkey) &&
+    (e.customer === undefined || (typeof e.customer === 'string' && customerSlugPattern.test(e.customer))) &&
     optionalText(e.correlationid) &&
     optionalText(e.replyto) &&
     optionalText(e.causedby) &&

@@ -45,6 +45,8 @@ export function createRequester(opts: {
   traceparent: string | undefined;
   /** The id of the event whose handling sends the request, for `wow trace`. */
   causedby: string | undefined;
+  /** The customer a request names: the handled event's, or the caller's own when that names nobody; refuses another's. */
+  customer: (asked: string | undefined) => string | undefined;
 }): Requester {
   const { bus, communication, agentId } = opts;
   async function request(
@@ -88,6 +90,7 @@ export function createRequester(opts: {
           source: opts.source,
           traceparent: parent,
           causedby: event?.causedby ?? opts.causedby,
+          customer: opts.customer(event?.customer),
         });
         // The client span is the request's creation context: the answering run is its child.
         if (traceparent !== undefined) envelope.traceparent = traceparent;

@@ -62,6 +62,24 @@ export const errors = defineErrors({
     retryable: false,
     status: 400,
   },
+  WOW_ERR_MEMORY_NO_CUSTOMER: {
+    message:
+      "Agent \"{agent}\" asked for a customer's memory while handling {what}, which is no customer's work. A customer's memory is read only while handling an event whose envelope names that customer (`customer`, set by the side that emits it).",
+    retryable: false,
+    status: 403,
+  },
+  WOW_ERR_MEMORY_OTHER_CUSTOMER: {
+    message:
+      'Agent "{agent}" is handling customer "{customer}"\'s work and asked for customer "{asked}"\'s memory (or named them on an event it emits). An agent reaches only the memory of the customer whose work it is doing.',
+    retryable: false,
+    status: 403,
+  },
+  WOW_ERR_EMBEDDINGS: {
+    message:
+      'The embedding model {model} did not answer ({reason}). Check {variables}_BASE_URL, {variables}_API_KEY and {variables}_MODEL; meanwhile searches go on by words alone.',
+    retryable: true,
+    status: 502,
+  },
   WOW_ERR_REQUEST_TIMEOUT: {
     message: 'No reply to "{type}" within {timeoutMs} ms. Is an agent that wakes on it running? (`wow agents list`)',
     retryable: true,

@@ -14,7 +14,7 @@ export interface HttpObserver {
  * Refusals that say someone tried what they may not, counted by kind (a closed list, so
  * labels stay few): a webhook whose signature fails, a ticket API call with an unknown or
  * revoked key, an agent emitting an event its manifest does not declare or touching a table its
- * role may not.
+ * role may not, or reaching for the memory of a customer whose work it is not doing.
  */
 export const securityViolationKinds = [
   'webhook_signature',
@@ -23,6 +23,7 @@ export const securityViolationKinds = [
   'capability_missing',
   'message_refused',
   'store_forbidden',
+  'memory_forbidden',
 ] as const;
 export type SecurityViolationKind = (typeof securityViolationKinds)[number];
 

@@ -19,6 +19,7 @@ import { eventuallyPasses } from './eventually.ts';
 import { migrate, migrationDirs, platformRoot } from '../store/migrate.ts';
 import { createOutboxRelay } from '../outbox/create-outbox-relay.ts';
 import type { Store } from '../store/store.ts';
+import type { MemoryBackend } from '../memory/memory-backend.ts';
 
 export interface TestAgentOptions {
   /** The folder holding the agent's folder (`agents/`). */
@@ -46,6 +47,11 @@ export interface TestAgentOptions {
    * Off by default: tests then publish the events themselves.
    */
   relayOutbox?: boolean;
+  /**
+   * What the agents remember (`ctx.memory`), built over the test's store: WowMemory's
+   * `createMemory` (host wowmemory `alongside` for its tables). None by default.
+   */
+  memory?: (store: Store) => MemoryBackend | Promise<MemoryBackend>;
 }
 
 export interface TestAgent {
@@ -106,6 +112,7 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
       llm: opts.llm,
       github: opts.github,
       identity: await opts.identity?.(store),
+      memory: await opts.memory?.(store),
       // Agents' own settings (WOWSEARCH_* …) come from the test's env only, never the shell's.
       env: opts.env ?? {},
     }),

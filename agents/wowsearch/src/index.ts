@@ -14,8 +14,6 @@ import { createSearchState, searchSettings, type SearchSettings, type SearchStat
 // benchmark read and write articles through them.
 export type { Article } from './articles/article.ts';
 export { upsertArticle, upsertArticles } from './articles/upsert-articles.ts';
-export { createEmbedder, type EmbedderSettings } from './embeddings/create-embedder.ts';
-export type { Embedder } from './embeddings/embedder.ts';
 export { embedStaleArticles } from './embeddings/embed-articles.ts';
 export { importArticles, type ChangedField, type ImportOptions, type ImportReport } from './import/import-articles.ts';
 export { importLimits, readArticleFiles, type ArticleFile, type ArticleSource } from './import/read-article-files.ts';

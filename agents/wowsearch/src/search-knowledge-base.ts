@@ -1,5 +1,5 @@
 import { isWowError, readAgentSettings, type Logger, type PgQueryable } from '#platform';
-import type { Embedder } from './embeddings/embedder.ts';
+import type { Embedder } from '#platform';
 import { searchArticles, type ArticleHit } from './search/search-articles.ts';
 import { createSearchState, searchSettings } from './search-settings.ts';
 

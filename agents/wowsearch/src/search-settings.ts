@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { createEmbedder } from './embeddings/create-embedder.ts';
-import type { Embedder } from './embeddings/embedder.ts';
+import { createEmbedder, type Embedder } from '#platform';
 
 const unsetWhenEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -56,7 +55,12 @@ export function createSearchState(settings: SearchSettings, opts: { fetch?: type
       settings.embeddingsModel === undefined
         ? undefined
         : createEmbedder(
-            { model: settings.embeddingsModel, baseUrl: settings.embeddingsBaseUrl, apiKey: settings.embeddingsApiKey },
+            {
+              model: settings.embeddingsModel,
+              baseUrl: settings.embeddingsBaseUrl,
+              apiKey: settings.embeddingsApiKey,
+              variables: 'WOWSEARCH_EMBEDDINGS',
+            },
             opts,
           ),
   };

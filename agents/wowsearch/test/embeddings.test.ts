@@ -5,10 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, isWowError, migrate, type Store } from '#platform';
+import { createEmbedder, createLogger, isWowError, migrate, type Store } from '#platform';
 import { createOpenAiDouble, serveOpenAiDouble } from '../../../test/doubles/openai-api.ts';
 import {
-  createEmbedder,
   embedStaleArticles,
   importArticles,
   searchArticles,
@@ -16,7 +15,7 @@ import {
   searchKnowledgeBase,
 } from '../src/index.ts';
 import { conceptVector } from './support/concept-embedder.ts';
-import { openPglite } from './support/open-pglite.ts';
+import { openPglite } from '../../../test/support/open-pglite.ts';
 
 const log = createLogger('silent');
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));
@@ -25,7 +24,7 @@ describe('the embedding model (an OpenAI-compatible /v1/embeddings)', () => {
   it('asks for float vectors, texts in batches, and gives one vector per text in order', async () => {
     const model = createOpenAiDouble(() => 'unused', { embed: (text) => conceptVector(text) });
     const embedder = createEmbedder(
-      { model: 'nomic-embed-text', baseUrl: 'http://127.0.0.1:11434/v1' },
+      { model: 'nomic-embed-text', baseUrl: 'http://127.0.0.1:11434/v1', variables: 'WOWSEARCH_EMBEDDINGS' },
       { fetch: model.fetch },
     );
     const texts = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? `locked out of login ${i}` : `refund ${i}`));
@@ -41,7 +40,7 @@ describe('the embedding model (an OpenAI-compatible /v1/embeddings)', () => {
   it('turns a failing model into WOW_ERR_EMBEDDINGS naming the model and what to check', async () => {
     const down = createOpenAiDouble(() => 'unused', { embed: () => ({ status: 400, message: 'model not found' }) });
     const embedder = createEmbedder(
-      { model: 'no-such-model', baseUrl: 'http://127.0.0.1:11434/v1' },
+      { model: 'no-such-model', baseUrl: 'http://127.0.0.1:11434/v1', variables: 'WOWSEARCH_EMBEDDINGS' },
       { fetch: down.fetch },
     );
     const failed: unknown = await embedder.embed(['hello']).catch((e: unknown) => e);
@@ -58,7 +57,7 @@ describe('the vector path on PGlite with pgvector', () => {
   let dir: string;
   const model = createOpenAiDouble(() => 'unused', { embed: (text) => conceptVector(text) });
   const embedder = createEmbedder(
-    { model: 'concepts-v1', baseUrl: 'http://127.0.0.1:11434/v1' },
+    { model: 'concepts-v1', baseUrl: 'http://127.0.0.1:11434/v1', variables: 'WOWSEARCH_EMBEDDINGS' },
     { fetch: model.fetch },
   );
   const passwordArticle = (body: string) =>
@@ -97,7 +96,10 @@ describe('the vector path on PGlite with pgvector', () => {
       ['Reset your password\nLocked out? On the sign-in page choose Forgot password.'],
     ]);
     // Vectors of one model are never compared with another's.
-    const next = createEmbedder({ model: 'concepts-v2', baseUrl: 'http://127.0.0.1:11434/v1' }, { fetch: model.fetch });
+    const next = createEmbedder(
+      { model: 'concepts-v2', baseUrl: 'http://127.0.0.1:11434/v1', variables: 'WOWSEARCH_EMBEDDINGS' },
+      { fetch: model.fetch },
+    );
     expect(await embedStaleArticles(store, next, { limit: 4 })).toBe(4);
     expect(await embedStaleArticles(store, next, { limit: 100 })).toBe(2);
   });
@@ -105,7 +107,10 @@ describe('the vector path on PGlite with pgvector', () => {
   it('finds by meaning what shares no word with the question, its coverage still from words', async () => {
     const question = 'My login fails';
     expect((await searchArticles(store, question)).map((h) => h.slug)).not.toContain('reset-password');
-    const next = createEmbedder({ model: 'concepts-v2', baseUrl: 'http://127.0.0.1:11434/v1' }, { fetch: model.fetch });
+    const next = createEmbedder(
+      { model: 'concepts-v2', baseUrl: 'http://127.0.0.1:11434/v1', variables: 'WOWSEARCH_EMBEDDINGS' },
+      { fetch: model.fetch },
+    );
     const [top] = await searchArticles(store, question, 3, { embedder: next });
     expect(top).toMatchObject({ slug: 'reset-password' });
     expect(top?.similarity).toBeGreaterThan(0.9);

@@ -17,7 +17,7 @@ import {
 } from '../src/index.ts';
 import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 import { conceptEmbedder } from './support/concept-embedder.ts';
-import { openPglite } from './support/open-pglite.ts';
+import { openPglite } from '../../../test/support/open-pglite.ts';
 
 const log = createLogger('silent');
 const kb = fileURLToPath(new URL('../../../test/fixtures/support/kb', import.meta.url));

@@ -39,6 +39,7 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
         data: { id: 7 },
         source: 'urn:wow:test',
         subject: 'order/7',
+        customer: 'acme',
       });
       const result = await b.publish(sent);
       expect(result.duplicate).toBe(false);
@@ -68,6 +69,9 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
       const err: unknown = await b.publish(bad).catch((e: unknown) => e);
       expect(isWowError(err, 'WOW_ERR_EVENT_INVALID')).toBe(true);
       expect((err as Error).message).toContain('traceparent');
+      const noSlug = await b.publish({ ...event('test.order.created'), customer: 'Acme Inc' }).catch((e: unknown) => e);
+      expect(isWowError(noSlug, 'WOW_ERR_EVENT_INVALID')).toBe(true);
+      expect((noSlug as Error).message).toContain('customer');
     });
 
     it('starts a new group at the end of its stream, or at its start when asked (a watcher finding a topic late)', async () => {

@@ -1,5 +1,5 @@
 import { readSql, type PgQueryable } from '#platform';
-import type { Embedder } from '../embeddings/embedder.ts';
+import type { Embedder } from '#platform';
 import { embedArticle } from '../embeddings/embed-articles.ts';
 import type { Article } from './article.ts';
 

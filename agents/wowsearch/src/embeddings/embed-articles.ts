@@ -1,7 +1,6 @@
-import { readSql, type PgQueryable } from '#platform';
+import { embeddingTextMaxLength, readSql, vectorText, type Embedder, type PgQueryable } from '#platform';
 import type { Article } from '../articles/article.ts';
 import { searchFeatures } from '../search/search-features.ts';
-import { embeddingTextMaxLength, vectorText, type Embedder } from './embedder.ts';
 
 const sql = {
   upsert: readSql(import.meta.url, 'upsert-article-embedding'),

@@ -1,5 +1,5 @@
 import { readSql, type PgQueryable } from '#platform';
-import { embeddingTextMaxLength, vectorText, type Embedder } from '../embeddings/embedder.ts';
+import { embeddingTextMaxLength, vectorText, type Embedder } from '#platform';
 import { searchFeatures } from './search-features.ts';
 
 const sql = {

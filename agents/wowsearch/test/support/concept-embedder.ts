@@ -1,4 +1,4 @@
-import type { Embedder } from '../../src/index.ts';
+import type { Embedder } from '#platform';
 
 const concepts = [
   ['password', 'sign', 'login', 'locked'],

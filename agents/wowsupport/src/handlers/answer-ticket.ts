@@ -7,6 +7,7 @@ import { asksForPerson, decideL1, defaultL1Policy, questionOf } from '../tiers/a
 import { askWowSearch } from '../tiers/ask-wowsearch.ts';
 import { asksStatus, decideStatusAnswer } from '../tiers/answer-status.ts';
 import { composeAnswer } from '../tiers/compose-answer.ts';
+import { customerMemoryOf, earlierQuestion, learnFromMessage, rememberAnswer } from '../tiers/customer-memory.ts';
 import { readsAsSolved } from '../tiers/reads-as-solved.ts';
 import { recordedOnce } from './recorded-once.ts';
 
@@ -112,6 +113,9 @@ async function planL1(ctx: DeskContext, ticketId: string): Promise<Plan> {
   if (latest === undefined || latest.autoSubmitted)
     return { did: 'skipped', why: 'no message from a person to answer' };
   const latestId = latest.id;
+  // The customer's words are remembered whatever L1 makes of them: their next ticket may need them.
+  const memory = customerMemoryOf(ctx);
+  if (memory !== undefined) await learnFromMessage(memory, ticketId, questionOf(ticket.subject, latest.body));
   if (messages.some((m) => m.direction === 'outbound' && m.author.id === self.id)) {
     return readsAsSolved(latest.body)
       ? { did: 'solved', latestId, why: "the customer confirmed L1's answer solved it" }
@@ -140,21 +144,43 @@ async function planL1(ctx: DeskContext, ticketId: string): Promise<Plan> {
       composed: false,
     };
   if (status?.answer === false) return { did: 'escalated', latestId, confidence: 1, reason: status.reason };
-  const hits = await askWowSearch(ctx, question);
   const policy = { ...defaultL1Policy, threshold: ctx.settings.support.l1Threshold };
-  const decision = decideL1(hits, policy);
+  let hits = await askWowSearch(ctx, question);
+  let decision = decideL1(hits, policy);
+  // "It happened again": what the customer's earlier ticket asked, which L1 answered, says
+  // what this one is about when its own words do not.
+  const earlier = decision.answer || memory === undefined ? undefined : await earlierQuestion(memory, question);
+  if (earlier !== undefined) {
+    const again = await askWowSearch(ctx, earlier.question);
+    const decided = decideL1(again, policy);
+    if (decided.answer) {
+      hits = again;
+      decision = {
+        ...decided,
+        reply: `This looks like what you asked on your earlier ticket, which this article answered.\n\n${decided.reply}`,
+      };
+    }
+  }
   if (!decision.answer) return { did: 'escalated', latestId, confidence: decision.confidence, reason: decision.reason };
   // The model sees the articles the rules would answer from: those of allowed intents above the threshold.
   // An address nobody has verified (a web form's) gets the article's own words only: a
   // model's reply, however grounded in the articles' words, can be turned by the stranger
   // who typed the question into a lie told to someone else as the desk.
   const grounds = hits.filter((h) => policy.intents.includes(h.intent) && h.coverage >= policy.threshold);
+  const asked = earlier === undefined ? question : `${earlier.question}\n${question}`;
   const reply = (await isRecipientVerified(db, ticketId))
-    ? await composeAnswer(ctx.llm, question, grounds, decision.reply, ctx.log)
+    ? await composeAnswer(ctx.llm, asked, grounds, decision.reply, ctx.log)
     : { body: decision.reply, composed: false };
   const cites = reply.composed
     ? grounds.filter((h) => reply.body.includes(`(kb:${h.slug})`)).map((h) => h.slug)
     : [decision.article.slug];
+  if (memory !== undefined)
+    await rememberAnswer(memory, {
+      ticketId,
+      article: decision.article.slug,
+      question: earlier?.question ?? question,
+      body: reply.body,
+    });
   return {
     did: 'answered',
     latestId,

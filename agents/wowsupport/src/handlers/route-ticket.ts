@@ -1,4 +1,5 @@
-import { type PgQueryable } from '#platform';
+import type { PgQueryable } from '#platform';
+import { customerMemoryOf, memoryFindings } from '../tiers/customer-memory.ts';
 import {
   draftAnswer,
   findTicket,
@@ -54,6 +55,9 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
   const { hits, health, protocols, unanswered, cache } = await askBeforeRouting(ctx, ticketId);
   // WowEvent too: what the agents concerned sent lately, from its archive.
   const activity = await activityForSpecialist(ctx, ticketId);
+  // What earlier tickets taught about the customer goes on the note for whoever takes this one.
+  const memory = customerMemoryOf(ctx);
+  const remembered = memory === undefined ? [] : await memoryFindings(memory);
   return ctx.once(key, async (tx): Promise<RouteOutcome> => {
     const ticket = await findTicket(tx, ticketId);
     if (ticket === undefined) throw supportErrors.createError('WOW_ERR_TICKET_NOT_FOUND', { ticket: ticketId });
@@ -88,7 +92,7 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
     await recordDeskMessage(tx, ticketId, {
       direction: 'internal',
       author: specialist,
-      body: `L2 specialist (${diagnosis.topic}) ${handedTo}.\n\n${diagnosis.findings.map((f) => `- ${f}`).join('\n')}`,
+      body: `L2 specialist (${diagnosis.topic}) ${handedTo}.\n\n${[...diagnosis.findings, ...remembered].map((f) => `- ${f}`).join('\n')}`,
       autoSubmitted: true,
       tier: diagnosis.tier,
     });

@@ -85,6 +85,17 @@ export interface CustomerMessage {
 /** Intake's events: the ticket and the message are committed before anyone hears of them. */
 export const intakeSource = 'wow/support-intake';
 
+/**
+ * The customer whose work a ticket's events are (the envelope's `customer`): the agents
+ * handling them may read that customer's memory and no other's. None for a ticket from
+ * someone not known as a customer.
+ */
+async function customerSlugOf(tx: PgQueryable, customerId: string | null | undefined): Promise<string | undefined> {
+  if (customerId === null || customerId === undefined) return undefined;
+  const { rows } = await tx.query<{ slug: string }>('select slug from support_customers where id = $1', [customerId]);
+  return rows[0]?.slug;
+}
+
 /** Writes a ticket with the customer's first message, and `support.ticket.opened` in the same transaction. */
 export async function openTicket(tx: PgQueryable, input: NewTicket): Promise<Ticket> {
   const id = randomUUID();
@@ -119,6 +130,7 @@ export async function openTicket(tx: PgQueryable, input: NewTicket): Promise<Tic
       type: 'support.ticket.opened',
       subject: id,
       partitionkey: id,
+      customer: await customerSlugOf(tx, input.customerId),
       data: { ticketId: id, messageId },
     }),
   );
@@ -193,6 +205,7 @@ export async function receiveCustomerMessage(
       type: 'support.message.received',
       subject: ticketId,
       partitionkey: ticketId,
+      customer: await customerSlugOf(tx, ticket.customerId),
       data: { ticketId, messageId },
     }),
   );
