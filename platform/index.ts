@@ -103,6 +103,7 @@ export {
   type EventConsumer,
 } from './events/build-event-catalog.ts';
 export { renderAsyncApi } from './events/render-asyncapi.ts';
+export { renderTalkMap, replaceTalkMap, talkMapEnd, talkMapStart } from './events/render-talk-map.ts';
 export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
 export { activateVersion, deployedEventType, recordDraft, rollbackVersion } from './deploy/version-registry.ts';
 export {

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exitCodes, type CliIo } from '../cli-io.ts';
+import { registerMap } from '../events/register-map.ts';
 import { registerReplay } from '../events/register-replay.ts';
 import { registerTail } from '../events/register-tail.ts';
 import { registerWhoWakes } from '../events/register-who-wakes.ts';
@@ -54,6 +55,7 @@ export function registerEventsCommands(program: Command, io: CliIo, setCode: (co
       setCode(catalog.unproduced.length > 0 ? exitCodes.failed : exitCodes.ok);
     });
   registerWhoWakes(events, io, setCode);
+  registerMap(events, io, setCode);
   registerTail(events, io, setCode);
   registerReplay(events, io, setCode);
 }
