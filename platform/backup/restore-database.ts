@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { createError } from '../errors/errors.ts';
@@ -11,6 +12,7 @@ import { compareContents, readDatabaseContents, totalRows, type DatabaseContents
 import { pgToolConnection, runPgTool } from './run-pg-tool.ts';
 
 const userTablesSql = readSql(import.meta.url, 'user-tables');
+const userSchemasSql = readSql(import.meta.url, 'user-schemas');
 
 export interface RestoreOptions {
   file: string;
@@ -84,26 +86,62 @@ async function restorePostgres(
     if (tables.length > 0 && opts.force !== true)
       throw createError('WOW_ERR_RESTORE_NOT_EMPTY', { target, tables: describeTables(tables) });
     const { dbname, env } = pgToolConnection(opts.into);
-    // One transaction: a restore that fails half-way leaves the database as it was.
-    const replace = opts.force === true ? ['--clean', '--if-exists'] : [];
-    await runPgTool(
-      'pg_restore',
-      [
-        '--single-transaction',
-        '--exit-on-error',
-        '--no-owner',
-        '--no-privileges',
-        ...replace,
-        `--dbname=${dbname}`,
-        opts.file,
-      ],
-      env,
-    );
+    if (opts.force === true && tables.length > 0) await replaceDatabase(client, opts.file, dbname, env);
+    else
+      // One transaction: a restore that fails half-way leaves the database as it was.
+      await runPgTool(
+        'pg_restore',
+        ['--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', `--dbname=${dbname}`, opts.file],
+        env,
+      );
     const contents = await readDatabaseContents(client);
     verify(target, manifest, contents);
     return { target, contents };
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * A restore over a database that holds tables (`--force`): its schemas dropped and the
+ * backup restored in one psql transaction, so a failure leaves it as it was. Not
+ * `pg_restore --clean`: it drops a partition's primary key before its table, which
+ * PostgreSQL refuses for a key the partition inherits (WowEvent's archive is partitioned).
+ */
+async function replaceDatabase(client: pg.Client, file: string, dbname: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const { rows } = await client.query<{ name: string }>(userSchemasSql);
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  const dir = await mkdtemp(join(tmpdir(), 'wow-restore-'));
+  try {
+    const script = join(dir, 'restore.sql');
+    await runPgTool('pg_restore', ['--no-owner', '--no-privileges', `--file=${script}`, file], env);
+    const replace = join(dir, 'replace.sql');
+    await writeFile(
+      replace,
+      [
+        ...rows.map((r) => `drop schema ${quote(r.name)} cascade;`),
+        // The backup's objects in public are created in it, not the schema itself.
+        'create schema if not exists public;',
+        `\\i '${script}'`,
+        '',
+      ].join('\n'),
+    );
+    await runPgTool(
+      'psql',
+      [
+        '--no-psqlrc',
+        '--quiet',
+        '--single-transaction',
+        '-v',
+        'ON_ERROR_STOP=1',
+        `--dbname=${dbname}`,
+        '--file',
+        replace,
+      ],
+      env,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -15,8 +15,12 @@ export function pgToolConnection(url: string): { dbname: string; env: NodeJS.Pro
 /** The last lines a failing tool wrote: enough to say why, bounded. */
 const tail = (text: string) => text.trim().split('\n').slice(-5).join('\n').slice(-2000);
 
-/** Runs `pg_dump` or `pg_restore`, failing with what it said on stderr. */
-export async function runPgTool(tool: 'pg_dump' | 'pg_restore', args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+/** Runs `pg_dump`, `pg_restore` or `psql`, failing with what it said on stderr. */
+export async function runPgTool(
+  tool: 'pg_dump' | 'pg_restore' | 'psql',
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   // The tool inherits the process's environment as it is (PATH, and libpq's own PGSSLMODE,
   // PGSSLROOTCERT…), which is not the platform's configuration; only the password is added.
   // eslint-disable-next-line no-restricted-properties

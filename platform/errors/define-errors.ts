@@ -48,7 +48,10 @@ const defined = new Map<string, ErrorSpec>();
 export function defineErrors<const S extends ErrorSpecs>(specs: S): ErrorRegistry<S> {
   for (const [code, spec] of Object.entries<ErrorSpec>(specs)) {
     const first = defined.get(code);
-    if (first !== undefined)
+    // The same definition again is the same module loaded from a second path: a deployed
+    // version's copy of an agent beside the checkout's, which another agent imports (a
+    // protocol). Only a code given two meanings is an error.
+    if (first !== undefined && !sameSpec(first, spec))
       throw registryErrors.createError('WOW_ERR_CODE_DUPLICATE', { code, first: first.message, second: spec.message });
     defined.set(code, spec);
   }
@@ -69,6 +72,9 @@ export function defineErrors<const S extends ErrorSpecs>(specs: S): ErrorRegistr
     },
   };
 }
+
+const sameSpec = (a: ErrorSpec, b: ErrorSpec) =>
+  a.message === b.message && a.retryable === b.retryable && a.status === b.status;
 
 /** The codes defined so far by every registry imported, for the test that checks docs/errors.md. */
 export function definedErrorCodes(): string[] {

@@ -88,6 +88,13 @@ describe('error registries', () => {
     );
   });
 
+  it('takes the same definition twice: one module loaded from two paths (a deployed copy beside the checkout)', () => {
+    const spec = { message: 'A code defined twice alike.', retryable: false, status: 500 } as const;
+    defineErrors({ WOW_ERR_TEST_DEFINED_ALIKE: spec });
+    const again = defineErrors({ WOW_ERR_TEST_DEFINED_ALIKE: { ...spec } });
+    expect(again.createError('WOW_ERR_TEST_DEFINED_ALIKE').message).toBe('A code defined twice alike.');
+  });
+
   it('fills named parameters and keeps code, status and retryable', () => {
     const err = createError('WOW_ERR_REQUEST_TIMEOUT', { type: 'echo.ping', timeoutMs: 250 });
     expect(err.message).toBe(
