@@ -140,6 +140,7 @@ export {
 export { openBlobReader, runGit } from './git/run-git.ts';
 export { createLlmClient, type LlmClient, type LlmClientOptions } from './llm/llm-client.ts';
 export { createEmbedder, embedBatchSize, type EmbedderSettings } from './llm/create-embedder.ts';
+export { embedderFrom, embedderVariables, embeddingsNeedModel } from './llm/embedder-variables.ts';
 export { embeddingTextMaxLength, vectorText, type Embedder } from './llm/embedder.ts';
 export {
   createGitHubClient,

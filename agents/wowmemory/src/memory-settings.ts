@@ -1,21 +1,5 @@
 import { z } from 'zod';
-import { createEmbedder, type Embedder } from '#platform';
-
-const unsetWhenEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
-const httpUrl = z
-  .string()
-  .trim()
-  .refine(
-    (v) => {
-      try {
-        return ['http:', 'https:'].includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { error: 'expected a URL starting with https:// or http://, e.g. http://127.0.0.1:11434/v1' },
-  );
+import { embedderFrom, embedderVariables, embeddingsNeedModel, type Embedder } from '#platform';
 
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
@@ -24,43 +8,32 @@ const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000
  * one agent may hold. Past a limit the oldest entries are evicted (and counted), so memory
  * never grows without bound whatever an agent writes.
  */
-export const memorySettings = z.object({
-  /** WOWMEMORY_MAX_FACTS_PER_CUSTOMER */
-  maxFactsPerCustomer: count(1_000),
-  /** WOWMEMORY_MAX_FACTS_PER_AGENT */
-  maxFactsPerAgent: count(1_000),
-  /** WOWMEMORY_MAX_MESSAGES_PER_CUSTOMER: conversation history kept per customer. */
-  maxMessagesPerCustomer: count(2_000),
-  /** WOWMEMORY_MAX_MESSAGES_PER_AGENT */
-  maxMessagesPerAgent: count(2_000),
-  /** WOWMEMORY_MAX_VALUE_BYTES: a fact's value as JSON text, in bytes. */
-  maxValueBytes: z.coerce.number().int().min(64).max(1_048_576).default(16_384),
-  /** WOWMEMORY_MAX_MESSAGE_BYTES: one message's text, in bytes. */
-  maxMessageBytes: z.coerce.number().int().min(64).max(1_048_576).default(16_384),
-  /** WOWMEMORY_SWEEP_MS: how often expired facts are deleted. */
-  sweepMs: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
-  /** WOWMEMORY_EMBEDDINGS_MODEL: with pgvector, recall finds entries by meaning too; by words alone without. */
-  embeddingsModel: z.preprocess(unsetWhenEmpty, z.string().trim().min(1).max(200).optional()),
-  /** WOWMEMORY_EMBEDDINGS_BASE_URL: an OpenAI-compatible API's base; OpenAI's when unset. */
-  embeddingsBaseUrl: z.preprocess(unsetWhenEmpty, httpUrl.optional()),
-  /** WOWMEMORY_EMBEDDINGS_API_KEY */
-  embeddingsApiKey: z.preprocess(unsetWhenEmpty, z.string().optional()),
-});
+export const memorySettings = z
+  .object({
+    /** WOWMEMORY_MAX_FACTS_PER_CUSTOMER */
+    maxFactsPerCustomer: count(1_000),
+    /** WOWMEMORY_MAX_FACTS_PER_AGENT */
+    maxFactsPerAgent: count(1_000),
+    /** WOWMEMORY_MAX_MESSAGES_PER_CUSTOMER: conversation history kept per customer. */
+    maxMessagesPerCustomer: count(2_000),
+    /** WOWMEMORY_MAX_MESSAGES_PER_AGENT */
+    maxMessagesPerAgent: count(2_000),
+    /** WOWMEMORY_MAX_VALUE_BYTES: a fact's value as JSON text, in bytes. */
+    maxValueBytes: z.coerce.number().int().min(64).max(1_048_576).default(16_384),
+    /** WOWMEMORY_MAX_MESSAGE_BYTES: one message's text, in bytes. */
+    maxMessageBytes: z.coerce.number().int().min(64).max(1_048_576).default(16_384),
+    /** WOWMEMORY_SWEEP_MS: how often expired facts are deleted. */
+    sweepMs: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+    /** WOWMEMORY_EMBEDDINGS_*: with pgvector, recall finds entries by meaning too; by words alone without. */
+    ...embedderVariables,
+  })
+  .refine(...embeddingsNeedModel);
 
 export type MemorySettings = z.infer<typeof memorySettings>;
 
 /** The embedding model the settings name, if any. */
 export function embedderOf(settings: MemorySettings, opts: { fetch?: typeof fetch } = {}): Embedder | undefined {
-  if (settings.embeddingsModel === undefined) return undefined;
-  return createEmbedder(
-    {
-      model: settings.embeddingsModel,
-      baseUrl: settings.embeddingsBaseUrl,
-      apiKey: settings.embeddingsApiKey,
-      variables: 'WOWMEMORY_EMBEDDINGS',
-    },
-    opts,
-  );
+  return embedderFrom(settings, 'WOWMEMORY_EMBEDDINGS', opts);
 }
 
 /** The limits for one kind of owner. */
