@@ -22,28 +22,32 @@ afterAll(async () => {
 });
 
 describe('WowCache', () => {
-  it("Given a namespace whose L1 evicts entries that are read again, when WowCache tunes the caches, then that namespace's L1 size grows within its bounds and the change is recorded with its reason", async () => {
-    // 150 keys read in turn through an L1 of 100: each read pushes out an entry read again soon.
-    const reader = cache.namespace('reader');
-    for (let round = 0; round < 3; round++)
-      for (let i = 0; i < 150; i++) await reader.getOrSet(`k${i}`, { ttl: 600 }, async () => i);
-    await cache.flushFigures();
+  it(
+    'Given a namespace whose L1 evicts entries that are read again, when WowCache tunes the caches, ' +
+      "then that namespace's L1 size grows within its bounds and the change is recorded with its reason",
+    async () => {
+      // 150 keys read in turn through an L1 of 100: each read pushes out an entry read again soon.
+      const reader = cache.namespace('reader');
+      for (let round = 0; round < 3; round++)
+        for (let i = 0; i < 150; i++) await reader.getOrSet(`k${i}`, { ttl: 600 }, async () => i);
+      await cache.flushFigures();
 
-    const changes = await tuneCaches(agent.store, settings, new Date());
-    expect(changes).toEqual([
-      expect.objectContaining({ namespace: 'reader', setting: 'l1_max_entries', from: 100, to: 200 }),
-    ]);
-    expect(changes[0]?.reason).toMatch(/^L1 evicted 350 entries in 450 reads \(77\.8%, over 5\.0%\)/);
-    const { rows } = await agent.store.query<{ setting: string; reason: string }>(
-      'select setting, reason from cache_tuning_changes where namespace = $1',
-      ['reader'],
-    );
-    expect(rows).toEqual([{ setting: 'l1_max_entries', reason: changes[0]?.reason }]);
+      const changes = await tuneCaches(agent.store, settings, new Date());
+      expect(changes).toEqual([
+        expect.objectContaining({ namespace: 'reader', setting: 'l1_max_entries', from: 100, to: 200 }),
+      ]);
+      expect(changes[0]?.reason).toMatch(/^L1 evicted 350 entries in 450 reads \(77\.8%, over 5\.0%\)/);
+      const { rows } = await agent.store.query<{ setting: string; reason: string }>(
+        'select setting, reason from cache_tuning_changes where namespace = $1',
+        ['reader'],
+      );
+      expect(rows).toEqual([{ setting: 'l1_max_entries', reason: changes[0]?.reason }]);
 
-    // Every process picks the new bound up when it next reads the tuning.
-    await cache.refreshTuning();
-    expect(cache.figures()).toMatchObject([{ namespace: 'reader', tuning: { l1MaxEntries: 200, ttlFactor: 1 } }]);
-  });
+      // Every process picks the new bound up when it next reads the tuning.
+      await cache.refreshTuning();
+      expect(cache.figures()).toMatchObject([{ namespace: 'reader', tuning: { l1MaxEntries: 200, ttlFactor: 1 } }]);
+    },
+  );
 
   it('answers cache.stats with the hit rates per level, loader latency, evictions and the last changes', async () => {
     const reply = await agent.request<CacheStats>({ type: 'cache.stats', data: { namespace: 'reader' } });

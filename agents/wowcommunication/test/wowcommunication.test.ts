@@ -25,25 +25,31 @@ afterAll(async () => {
 });
 
 describe('WowCommunication', () => {
-  it('Given a communication.protocols.map request, when WowCommunication handles it, then it replies with each request type, the agent answering it and the agents asking it', async () => {
-    const map = await agent.request<ProtocolMap>({ type: 'communication.protocols.map', data: {} });
-    expect(map.protocols.find((p) => p.type === 'search.articles')).toMatchObject({
-      answeredBy: [{ agent: 'wowsearch', status: 'Offline', timeoutMs: 10_000, maxTimeoutMs: 30_000, concurrency: 16 }],
-      askedBy: ['wowsupport'],
-      circuits: [],
-    });
-    // Its own protocol is on the map too, answered by the running agent.
-    expect(map.protocols.find((p) => p.type === 'communication.protocols.map')?.answeredBy[0]).toMatchObject({
-      agent: 'wowcommunication',
-      status: expect.stringMatching(/^(Available|Working)$/) as unknown,
-    });
-    expect(map.findings).toContainEqual({
-      type: 'search.articles',
-      problem: 'answerer_offline',
-      message:
-        'wowsearch answers search.articles but is Offline: wowsupport wait 10000 ms for each request and then fail',
-    });
-  });
+  it(
+    'Given a communication.protocols.map request, when WowCommunication handles it, ' +
+      'then it replies with each request type, the agent answering it and the agents asking it',
+    async () => {
+      const map = await agent.request<ProtocolMap>({ type: 'communication.protocols.map', data: {} });
+      expect(map.protocols.find((p) => p.type === 'search.articles')).toMatchObject({
+        answeredBy: [
+          { agent: 'wowsearch', status: 'Offline', timeoutMs: 10_000, maxTimeoutMs: 30_000, concurrency: 16 },
+        ],
+        askedBy: ['wowsupport'],
+        circuits: [],
+      });
+      // Its own protocol is on the map too, answered by the running agent.
+      expect(map.protocols.find((p) => p.type === 'communication.protocols.map')?.answeredBy[0]).toMatchObject({
+        agent: 'wowcommunication',
+        status: expect.stringMatching(/^(Available|Working)$/) as unknown,
+      });
+      expect(map.findings).toContainEqual({
+        type: 'search.articles',
+        problem: 'answerer_offline',
+        message:
+          'wowsearch answers search.articles but is Offline: wowsupport wait 10000 ms for each request and then fail',
+      });
+    },
+  );
 
   it('narrows the map to the request types the named agents answer or ask, and refuses a request its protocol does not allow', async () => {
     const map = await agent.request<ProtocolMap>({

@@ -97,38 +97,42 @@ function closedPull(opts: { merged: boolean; into?: string; number: number }) {
 }
 
 describe('WowDomain', () => {
-  it("Given a merged pull request that changes an event's schema in a domain model, when WowDomain handles it, then it emits domain.model.changed", async () => {
-    const sent = await agent.publish({
-      type: 'github.pull_request.closed',
-      subject: 'acme/waooaw#42',
-      data: closedPull({ merged: true, number: 42 }),
-    });
-    const announced = await agent.emitted('domain.model.changed', (e) => (e.data as { pull?: number }).pull === 42);
-    expect(announced.subject).toBe('support');
-    expect(announced.traceparent?.split('-')[1]).toBe(sent.traceparent?.split('-')[1]);
-    expect(announced.data).toMatchObject({
-      domain: 'support',
-      model: 'domains/support/model.yml',
-      repository: 'acme/waooaw',
-      commit: merged,
-      events: [
-        { type: 'support.csat.received', change: 'changed', versionBefore: 1, versionAfter: 1, incompatible: [] },
-        {
-          type: 'support.ticket.opened',
-          change: 'changed',
-          versionBefore: 1,
-          versionAfter: 2,
-          incompatible: ['data.messageId removed'],
-        },
-      ],
-    });
-    // Those that wake on the ticket's opening (WowSupport exactly, WowNotification by support.ticket.*); nobody uses csat.received.
-    const agents = (announced.data as { agents: { id: string; events: string[] }[] }).agents;
-    expect(agents).toEqual([
-      { id: 'wownotification', events: ['support.ticket.opened'] },
-      { id: 'wowsupport', events: ['support.ticket.opened'] },
-    ]);
-  });
+  it(
+    "Given a merged pull request that changes an event's schema in a domain model, when WowDomain handles it, " +
+      'then it emits domain.model.changed',
+    async () => {
+      const sent = await agent.publish({
+        type: 'github.pull_request.closed',
+        subject: 'acme/waooaw#42',
+        data: closedPull({ merged: true, number: 42 }),
+      });
+      const announced = await agent.emitted('domain.model.changed', (e) => (e.data as { pull?: number }).pull === 42);
+      expect(announced.subject).toBe('support');
+      expect(announced.traceparent?.split('-')[1]).toBe(sent.traceparent?.split('-')[1]);
+      expect(announced.data).toMatchObject({
+        domain: 'support',
+        model: 'domains/support/model.yml',
+        repository: 'acme/waooaw',
+        commit: merged,
+        events: [
+          { type: 'support.csat.received', change: 'changed', versionBefore: 1, versionAfter: 1, incompatible: [] },
+          {
+            type: 'support.ticket.opened',
+            change: 'changed',
+            versionBefore: 1,
+            versionAfter: 2,
+            incompatible: ['data.messageId removed'],
+          },
+        ],
+      });
+      // Those that wake on the ticket's opening (WowSupport exactly, WowNotification by support.ticket.*); nobody uses csat.received.
+      const agents = (announced.data as { agents: { id: string; events: string[] }[] }).agents;
+      expect(agents).toEqual([
+        { id: 'wownotification', events: ['support.ticket.opened'] },
+        { id: 'wowsupport', events: ['support.ticket.opened'] },
+      ]);
+    },
+  );
 
   it('opens one issue per affected agent, once, however often the merge is delivered', async () => {
     await agent.eventually(async () => expect(repo.issues).toHaveLength(2));

@@ -59,7 +59,8 @@ describe.each(storeBackends('wowevent_parts'))('the event archive on $name', (ba
     const from = new Date(`${old.toISOString().slice(0, 10)}T00:00:00Z`);
     // A day kept from when the retention was longer.
     await t.store.query(
-      `create table event_archive_p${dayName(old)} partition of event_archive for values from ('${from.toISOString()}') to ('${new Date(from.getTime() + day).toISOString()}')`,
+      `create table event_archive_p${dayName(old)} partition of event_archive ` +
+        `for values from ('${from.toISOString()}') to ('${new Date(from.getTime() + day).toISOString()}')`,
     );
     const oldEvent = eventAt(old, 'test.archive.old');
     const older = eventAt(at(-400), 'test.archive.old');

@@ -24,24 +24,28 @@ afterAll(async () => {
 });
 
 describe('WowMemory', () => {
-  it("Given a support.ticket.solved event for a customer's ticket, when WowMemory handles it, then the customer's memory holds the ticket's outcome as a fact", async () => {
-    const ticketId = randomUUID();
-    const sent = await agent.publish({
-      type: 'support.ticket.solved',
-      subject: ticketId,
-      customer: 'acme',
-      data: { ticketId, why: 'answered from kb:reset-api-key' },
-    });
-    await agent.eventually(async () => {
-      const { rows } = await agent.store.query<{ value: unknown; agent: string; event_id: string }>(
-        `select value, agent, event_id from memory_facts where owner_kind = 'customer' and owner = 'acme' and key = $1`,
-        [`support.solved.${ticketId}`],
-      );
-      expect(rows).toEqual([
-        { value: { ticketId, why: 'answered from kb:reset-api-key' }, agent: 'wowmemory', event_id: sent.id },
-      ]);
-    });
-  });
+  it(
+    "Given a support.ticket.solved event for a customer's ticket, when WowMemory handles it, " +
+      "then the customer's memory holds the ticket's outcome as a fact",
+    async () => {
+      const ticketId = randomUUID();
+      const sent = await agent.publish({
+        type: 'support.ticket.solved',
+        subject: ticketId,
+        customer: 'acme',
+        data: { ticketId, why: 'answered from kb:reset-api-key' },
+      });
+      await agent.eventually(async () => {
+        const { rows } = await agent.store.query<{ value: unknown; agent: string; event_id: string }>(
+          `select value, agent, event_id from memory_facts where owner_kind = 'customer' and owner = 'acme' and key = $1`,
+          [`support.solved.${ticketId}`],
+        );
+        expect(rows).toEqual([
+          { value: { ticketId, why: 'answered from kb:reset-api-key' }, agent: 'wowmemory', event_id: sent.id },
+        ]);
+      });
+    },
+  );
 
   it('remembers nothing of a solved ticket whose event names no customer', async () => {
     const ticketId = randomUUID();

@@ -52,7 +52,8 @@ export function decideTuning(stats: NamespaceStats, bounds: TuningBounds): Tunin
       'l1_max_entries',
       l1,
       Math.min(bounds.l1MaxEntries, l1 * 2),
-      `L1 evicted ${stats.evictions} entries in ${reads} reads (${pct(evictionShare)}, over ${pct(bounds.evictionRate)}) with an L1 hit rate of ${pct(stats.l1HitRate)}: entries are pushed out before they are read again`,
+      `L1 evicted ${stats.evictions} entries in ${reads} reads (${pct(evictionShare)}, over ${pct(bounds.evictionRate)}) ` +
+        `with an L1 hit rate of ${pct(stats.l1HitRate)}: entries are pushed out before they are read again`,
     );
   else if (stats.evictions === 0 && stats.l1EntriesMax * 4 < l1 && l1 > bounds.l1MinEntries)
     change(
@@ -67,7 +68,8 @@ export function decideTuning(stats: NamespaceStats, bounds: TuningBounds): Tunin
       'ttl_factor',
       factor,
       Math.min(bounds.ttlFactorMax, twoDecimals(factor * 1.5)),
-      `${stats.expired} of ${reads} reads (${pct(expiredShare)}, over ${pct(bounds.expiredRate)}) found their entry expired: entries are still read after their TTL`,
+      `${stats.expired} of ${reads} reads (${pct(expiredShare)}, over ${pct(bounds.expiredRate)}) ` +
+        'found their entry expired: entries are still read after their TTL',
     );
   else if (
     stats.expired === 0 &&

@@ -43,7 +43,9 @@ function findingsOf(p: ProtocolEntry): ProtocolFinding[] {
     findings.push({
       type: p.type,
       problem: 'answered_twice',
-      message: `${p.answeredBy.map((a) => a.agent).join(' and ')} all answer ${p.type}: each request gets whichever reply comes first; keep it in one agent's answers`,
+      message:
+        `${p.answeredBy.map((a) => a.agent).join(' and ')} all answer ${p.type}: ` +
+        "each request gets whichever reply comes first; keep it in one agent's answers",
     });
   if (p.answeredBy.length === 0 && p.circuits.length > 0)
     findings.push({
@@ -63,7 +65,9 @@ function findingsOf(p: ProtocolEntry): ProtocolFinding[] {
       findings.push({
         type: p.type,
         problem: 'circuit_open',
-        message: `requests to ${p.type} fail fast in runtime ${c.instance}: its circuit is ${c.state.replace('_', '-')} since ${c.since}${c.reason === null ? '' : ` (${c.reason})`}`,
+        message:
+          `requests to ${p.type} fail fast in runtime ${c.instance}: ` +
+          `its circuit is ${c.state.replace('_', '-')} since ${c.since}${c.reason === null ? '' : ` (${c.reason})`}`,
       });
   return findings;
 }
