@@ -7,11 +7,16 @@ const sql = { add: readSql(import.meta.url, 'add-cache-minutes') };
 export interface Counts {
   l1Hits: number;
   l2Hits: number;
+  /** Loader calls (L3). */
   loads: number;
   loadSecondsSum: number;
+  /** L1 entries pushed out for room (not expired, not invalidated). */
   evictions: number;
+  /** Reads whose L1 entry had expired. */
   expired: number;
+  /** Callers that waited for another's load of the same key, here or in another process. */
   stampedeWaits: number;
+  /** Values not cached because their JSON exceeded the size bound. */
   oversize: number;
 }
 

@@ -1,3 +1,5 @@
+import type { Counts } from './cache-figures.ts';
+
 /** A JSON value: what the cache holds (it crosses process boundaries through Redis). */
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 
@@ -37,22 +39,13 @@ export interface NamespaceTuning {
   l1MaxEntries: number;
 }
 
-/** A namespace's figures in this process since it started. */
-export interface NamespaceFigures {
+/**
+ * A namespace's figures in this process since it started: its counts (cache-figures.ts: L1
+ * and L2 hits, loader calls and their time, evictions, expiries, stampede waits, oversize
+ * values), its L1 entries now and WowCache's tuning of it.
+ */
+export interface NamespaceFigures extends Counts {
   namespace: string;
-  l1Hits: number;
-  l2Hits: number;
-  /** Loader calls (L3). */
-  loads: number;
-  loadSecondsSum: number;
-  /** L1 entries pushed out for room (not expired, not invalidated). */
-  evictions: number;
-  /** Reads whose L1 entry had expired. */
-  expired: number;
-  /** Callers that waited for another's load of the same key, here or in another process. */
-  stampedeWaits: number;
-  /** Values not cached because their JSON exceeded the size bound. */
-  oversize: number;
   l1Entries: number;
   tuning: NamespaceTuning;
 }
