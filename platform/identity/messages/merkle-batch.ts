@@ -62,3 +62,76 @@ export function rootFromPath(leaf: Buffer, index: number, size: number, path: re
   }
   return sn === 0 ? r : undefined;
 }
+
+/**
+ * The nodes of one signed tree known to be authentic, by position: once a leaf's path has
+ * led to the signed root, every node it computed and every sibling it used is part of that
+ * tree. A later leaf of the same batch stops at the first such node on its way up, which
+ * for leaves arriving in order is one or two hashes instead of the path's ten.
+ */
+export interface AuthenticNodes {
+  readonly root: Buffer;
+  readonly size: number;
+  /** Node hashes by `level * 2048 + index` (an index is below maxBatchSize's 1024 at level 0). */
+  readonly nodes: Map<number, Buffer>;
+}
+
+export const authenticNodes = (root: Buffer, size: number): AuthenticNodes => ({ root, size, nodes: new Map() });
+
+/**
+ * Whether `leaf` at `index` belongs to the tree `known` holds, through `pathAt(i)` (the
+ * path's hashes, read as needed; `pathLength` of them): rootFromPath's walk (RFC 9162,
+ * 2.1.3.2) that ends early at a node already authenticated, which it must then equal. A
+ * leaf that reaches the root adds what it learnt to `known`; one that fails adds nothing.
+ */
+export function leafBelongs(
+  known: AuthenticNodes,
+  leaf: Buffer,
+  index: number,
+  pathLength: number,
+  pathAt: (i: number) => Buffer,
+): boolean {
+  const { size, nodes } = known;
+  if (!Number.isSafeInteger(index) || index < 0 || index >= size) return false;
+  const learnt: [number, Buffer][] = [];
+  let level = 0;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  // Whether r, the node at (level, fn), meets one already known: equal, or a forgery.
+  const meets = (): boolean | undefined => {
+    const held = nodes.get(level * 2048 + fn);
+    if (held === undefined) learnt.push([level * 2048 + fn, r]);
+    return held?.equals(r);
+  };
+  let met = meets();
+  for (let i = 0; met === undefined && i < pathLength; i++) {
+    if (sn === 0) return false;
+    if (fn % 2 === 0 && fn === sn) {
+      // A last node with no right sibling is the same node one level up (RFC 9162's shift).
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+        level++;
+      }
+      met = meets();
+      if (met !== undefined) break;
+    }
+    const p = pathAt(i);
+    if (fn % 2 === 1) {
+      learnt.push([level * 2048 + fn - 1, p]);
+      r = nodeHash(p, r);
+    } else {
+      learnt.push([level * 2048 + fn + 1, p]);
+      r = nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+    level++;
+    met = meets();
+  }
+  if (met === false) return false;
+  if (met === undefined && (sn !== 0 || !r.equals(known.root))) return false;
+  for (const [at, node] of learnt) nodes.set(at, node);
+  return true;
+}

@@ -4,8 +4,8 @@ import { didOf, type Subject } from '../did/did-web.ts';
 import { createError } from '../errors.ts';
 import type { IdentityContext } from '../identity-context.ts';
 import { signingKeyOf, type IdentityKey } from '../identity-keys.ts';
-import { eventDigest } from './event-digest.ts';
-import { leafHash, merkleTree } from './merkle-batch.ts';
+import { eventLeaf } from './event-digest.ts';
+import { merkleTree } from './merkle-batch.ts';
 import {
   formatSignature,
   maxBatchSize,
@@ -65,7 +65,7 @@ export function createMessageSigner(
     const now = ctx.clock();
     const key = await keyOf(subject, now);
     const kms = ctx.kms.driver(key.kms);
-    const { root, paths } = merkleTree(batch.map((w) => leafHash(eventDigest(w.event))));
+    const { root, paths } = merkleTree(batch.map((w) => eventLeaf(w.event)));
     const iat = Math.floor(now.getTime() / 1000);
     const claims: MessageClaims = { sub: source, mrk: root.toString('base64url'), cnt: batch.length };
     const jws = await createJWT(
@@ -79,8 +79,15 @@ export function createMessageSigner(
       },
       { alg: 'EdDSA', kid: `${did}#${key.fragment}`, typ: messageTyp as 'JWT' },
     );
+    // A node sits in the paths of every leaf below its sibling: each is encoded once.
+    const encoded = new Map<Buffer, string>();
+    const encode = (h: Buffer) => {
+      let text = encoded.get(h);
+      if (text === undefined) encoded.set(h, (text = h.toString('base64url')));
+      return text;
+    };
     batch.forEach((w, index) => {
-      const path = (paths[index] ?? []).map((h) => h.toString('base64url'));
+      const path = (paths[index] ?? []).map(encode);
       w.resolve({ ...w.event, signature: formatSignature({ jws, index, path }) });
     });
   };

@@ -6,8 +6,8 @@ import type { CapabilityReader } from '../credentials/capabilities-of.ts';
 import { didOf, type Subject } from '../did/did-web.ts';
 import { keyStateAt, listKeys, type IdentityKey } from '../identity-keys.ts';
 import { haltedAgents } from '../lifecycle/agent-lifecycle.ts';
-import { eventDigest } from './event-digest.ts';
-import { leafHash, rootFromPath } from './merkle-batch.ts';
+import { eventLeaf } from './event-digest.ts';
+import { authenticNodes, leafBelongs, type AuthenticNodes } from './merkle-batch.ts';
 import { maxBatchSize, maxMessageTtlSeconds, messageTyp, parseSignature, signerOf } from './message-claims.ts';
 import type { ReplayCache } from './replay-cache.ts';
 
@@ -58,6 +58,8 @@ const skewSeconds = 60;
 const maxSignatureLength = 4096;
 // Batches whose JWS is held as checked; each lives at most `maxMessageTtlSeconds`.
 const maxCheckedBatches = 4096;
+// Trees whose authenticated nodes are kept (merkle-batch.ts): at most 2,047 hashes each.
+const maxKnownTrees = 64;
 // A replayed id must stay known for as long as a copy of it could still pass `exp`.
 const replayMarginMs = 10 * 60_000;
 
@@ -230,6 +232,23 @@ export function createMessageVerifier(
     return verdict;
   };
 
+  /**
+   * Each recent batch's authenticated Merkle nodes, by its JWS's text (so by its root): what
+   * a delivery's path proved spares the batch's next deliveries most of their hashing. Only
+   * a JWS that passed checkBatch gets here. Oldest out first.
+   */
+  const trees = new Map<string, AuthenticNodes>();
+  const treeOf = (jws: string, source: string, claims: CheckedBatch['claims']): AuthenticNodes => {
+    const id = `${source}\n${jws}`;
+    let tree = trees.get(id);
+    if (tree === undefined) {
+      if (trees.size >= maxKnownTrees) trees.delete(trees.keys().next().value ?? '');
+      tree = authenticNodes(Buffer.from(claims.mrk, 'base64url'), claims.cnt);
+      trees.set(id, tree);
+    }
+    return tree;
+  };
+
   return async (event, at) => {
     // `signedBy`: the agent whose verified signature sent what it may not send, so the
     // violation is its own doing (a replay or a forged envelope is someone else's).
@@ -251,13 +270,11 @@ export function createMessageVerifier(
     if (keyStateAt(key, publishedAt) === 'retired')
       throw refuse('kid', `${kid} was retired before the message was published`);
 
-    const root = rootFromPath(
-      leafHash(eventDigest(event)),
-      parsed.index,
-      claims.cnt,
-      parsed.path.map((hash) => Buffer.from(hash, 'base64url')),
+    const { path } = parsed;
+    const belongs = leafBelongs(treeOf(parsed.jws, event.source, claims), eventLeaf(event), parsed.index, path.length, (i) =>
+      Buffer.from(path[i] ?? '', 'base64url'),
     );
-    if (root?.toString('base64url') !== claims.mrk)
+    if (!belongs)
       throw refuse('tampered', 'the envelope is not one the signature covers (its digest leads to another root)');
     if (claims.aud !== opts.audience) throw refuse('audience', `aud must be ${opts.audience}`);
     const { iat, exp } = claims;
