@@ -4,7 +4,7 @@ import { didOf, type Subject } from '../did/did-web.ts';
 import { createError } from '../errors.ts';
 import type { IdentityContext } from '../identity-context.ts';
 import { signingKeyOf, type IdentityKey } from '../identity-keys.ts';
-import { eventLeaf } from './event-digest.ts';
+import { eventLeaf, unsignedForm } from './event-digest.ts';
 import { merkleTree } from './merkle-batch.ts';
 import {
   formatSignature,
@@ -108,7 +108,9 @@ export function createMessageSigner(
     new Promise<CloudEvent>((resolve, reject) => {
       if (waiting.size === 0) setImmediate(flush);
       const queue = waiting.get(event.source);
-      if (queue === undefined) waiting.set(event.source, [{ event, resolve, reject }]);
-      else queue.push({ event, resolve, reject });
+      // Signed as it will be sent (event-digest.ts): data last, any old signature dropped.
+      const unsigned = unsignedForm(event);
+      if (queue === undefined) waiting.set(event.source, [{ event: unsigned, resolve, reject }]);
+      else queue.push({ event: unsigned, resolve, reject });
     });
 }

@@ -210,41 +210,51 @@ export function createMessageVerifier(
     return { claims: { iss, sub, mrk, cnt, aud, iat, exp }, kid, key };
   };
   /**
-   * Each sender's batch JWS checked once, by its exact text, and the verdict shared by the
-   * batch's messages, which arrive together: those in flight wait for the first check. A
-   * pass is kept `cacheMs` (then checked again, so a key retired meanwhile is seen as the
-   * store says); a refusal or an error is not kept.
+   * Each batch JWS checked once, by its exact text, and the verdict shared by the batch's
+   * messages, which arrive together: those in flight wait for the first check, those after
+   * read the verdict as settled. A pass is kept `cacheMs` (then checked again, so a key
+   * retired meanwhile is seen as the store says); a refusal or an error is not kept. The
+   * verdict holds for the sender it was checked for (`sub` and `iss` are that sender's):
+   * another `source` quoting the same JWS is checked, and refused, anew.
    */
-  const batches = new Map<string, { verdict: Promise<BatchVerdict>; until: number }>();
-  const verdictOf = (jws: string, source: string): Promise<BatchVerdict> => {
-    const id = `${source}\n${jws}`;
+  interface HeldVerdict {
+    source: string;
+    verdict: Promise<BatchVerdict>;
+    settled?: BatchVerdict;
+    until: number;
+  }
+  const batches = new Map<string, HeldVerdict>();
+  const verdictOf = (jws: string, source: string): HeldVerdict => {
     const now = clock().getTime();
-    const held = batches.get(id);
-    if (held !== undefined && held.until > now) return held.verdict;
+    const held = batches.get(jws);
+    if (held !== undefined && held.until > now && held.source === source) return held;
     const verdict = checkBatch(jws, source);
     // Oldest out first (a Map keeps insertion order).
     if (batches.size >= maxCheckedBatches) batches.delete(batches.keys().next().value ?? '');
-    batches.set(id, { verdict, until: now + cacheMs });
+    const entry: HeldVerdict = { source, verdict, until: now + cacheMs };
+    batches.set(jws, entry);
     verdict.then(
-      (v) => 'refused' in v && batches.delete(id),
-      () => batches.delete(id),
+      (v) => {
+        if ('refused' in v) {
+          if (batches.get(jws) === entry) batches.delete(jws);
+        } else entry.settled = v;
+      },
+      () => batches.get(jws) === entry && batches.delete(jws),
     );
-    return verdict;
+    return entry;
   };
-
   /**
    * Each recent batch's authenticated Merkle nodes, by its JWS's text (so by its root): what
    * a delivery's path proved spares the batch's next deliveries most of their hashing. Only
    * a JWS that passed checkBatch gets here. Oldest out first.
    */
   const trees = new Map<string, AuthenticNodes>();
-  const treeOf = (jws: string, source: string, claims: CheckedBatch['claims']): AuthenticNodes => {
-    const id = `${source}\n${jws}`;
-    let tree = trees.get(id);
+  const treeOf = (jws: string, claims: CheckedBatch['claims']): AuthenticNodes => {
+    let tree = trees.get(jws);
     if (tree === undefined) {
       if (trees.size >= maxKnownTrees) trees.delete(trees.keys().next().value ?? '');
       tree = authenticNodes(Buffer.from(claims.mrk, 'base64url'), claims.cnt);
-      trees.set(id, tree);
+      trees.set(jws, tree);
     }
     return tree;
   };
@@ -262,21 +272,24 @@ export function createMessageVerifier(
     const parsed = event.signature.length <= maxSignatureLength ? parseSignature(event.signature) : undefined;
     if (parsed === undefined)
       throw refuse('malformed', 'the signature is not <JWS>~<index>~<audit path> of at most 4 KiB');
-    const verdict = await verdictOf(parsed.jws, event.source);
+    const held = verdictOf(parsed.jws, event.source);
+    // Settled for all but a batch's first messages: no turn of waiting for those.
+    const verdict = held.settled ?? (await held.verdict);
     if ('refused' in verdict) throw refuse(verdict.refused, verdict.problem);
     const { claims, kid, key } = verdict;
+    // The batch's own claim, judged before the envelope's: a JWS for another bus says no more.
+    if (claims.aud !== opts.audience) throw refuse('audience', `aud must be ${opts.audience}`);
     const signer = signerOf(event.source);
     const publishedAt = new Date(at.publishedAt);
     if (keyStateAt(key, publishedAt) === 'retired')
       throw refuse('kid', `${kid} was retired before the message was published`);
 
     const { path } = parsed;
-    const belongs = leafBelongs(treeOf(parsed.jws, event.source, claims), eventLeaf(event), parsed.index, path.length, (i) =>
+    const belongs = leafBelongs(treeOf(parsed.jws, claims), eventLeaf(event), parsed.index, path.length, (i) =>
       Buffer.from(path[i] ?? '', 'base64url'),
     );
     if (!belongs)
       throw refuse('tampered', 'the envelope is not one the signature covers (its digest leads to another root)');
-    if (claims.aud !== opts.audience) throw refuse('audience', `aud must be ${opts.audience}`);
     const { iat, exp } = claims;
     const jti = event.id;
     const appended = Math.floor(at.publishedAt / 1000);
