@@ -35,25 +35,49 @@ export function createMemoryReplayCache(clock: () => number = Date.now): ReplayC
   };
 }
 
+interface Claim {
+  key: string;
+  entryId: string;
+  ttlMs: number;
+  resolve: (first: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * Shared by every process on the Redis bus: one `SET key entry PX ttl NX GET` per message,
- * which sets the key when it is new and otherwise returns the entry that holds it. The keys
- * live beside the bus's, so they go with its data (after a loss, the outbox publishes again
- * under the same ids, and those are no replays).
+ * which sets the key when it is new and otherwise returns the entry that holds it. The
+ * claims made in one turn of the event loop (a batch of deliveries verified together) go
+ * in one pipeline: one round trip for the batch, whatever the client's own pipelining.
+ * The keys live beside the bus's, so they go with its data (after a loss, the outbox
+ * publishes again under the same ids, and those are no replays).
  */
 export function createRedisReplayCache(client: Redis, keyPrefix: string): ReplayCache {
+  let waiting: Claim[] = [];
+  const flush = () => {
+    const claims = waiting;
+    waiting = [];
+    const pipeline = client.pipeline();
+    for (const c of claims)
+      pipeline.call('SET', c.key, c.entryId, 'PX', String(Math.max(1, Math.ceil(c.ttlMs))), 'NX', 'GET');
+    pipeline.exec().then(
+      (replies) => {
+        claims.forEach((c, i) => {
+          const [err, held] = replies?.[i] ?? [new Error('no reply from Redis for a replay claim'), null];
+          if (err !== null) c.reject(err);
+          else c.resolve(held === null || held === c.entryId);
+        });
+      },
+      (err: unknown) => {
+        for (const c of claims) c.reject(err);
+      },
+    );
+  };
   return {
-    async claim(group, jti, entryId, ttlMs) {
-      const held = (await client.call(
-        'SET',
-        `${keyPrefix}seen:${group}:${jti}`,
-        entryId,
-        'PX',
-        String(Math.max(1, Math.ceil(ttlMs))),
-        'NX',
-        'GET',
-      )) as string | null;
-      return held === null || held === entryId;
+    claim(group, jti, entryId, ttlMs) {
+      return new Promise<boolean>((resolve, reject) => {
+        if (waiting.length === 0) setImmediate(flush);
+        waiting.push({ key: `${keyPrefix}seen:${group}:${jti}`, entryId, ttlMs, resolve, reject });
+      });
     },
     async forget(group, jti) {
       await client.del(`${keyPrefix}seen:${group}:${jti}`);
