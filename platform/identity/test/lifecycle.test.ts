@@ -103,6 +103,55 @@ describe.each(storeBackends('lifecycle'))('agent lifecycle on $name', (backend) 
     expect(await refused('resume', 'again')).toContain('it is active, and only an agent that is suspended');
   });
 
+  it("refuses a suspended sender's messages once the status is read again, though its batch's verdict is still held", async () => {
+    // An agent of its own, so that the history the other tests read stays theirs.
+    const courier: AgentRelease = {
+      ...release,
+      agentId: 'courier',
+      treeHash: 'b'.repeat(40),
+      manifest: { ...release.manifest, id: 'courier', name: 'Courier' },
+    };
+    await identity.ensure('courier', { actor: 'test' });
+    await registerAgent(test.store, courier.manifest);
+    await recordDraft(test.store, courier);
+    await activateVersion(test.store, 'courier', courier.treeHash, 'test');
+    await identity.credentials.ensure('courier', { actor: 'test', force: true });
+    // A guard that keeps what it read for 5 s, on a clock the test moves.
+    let now = Date.now();
+    const clocked = await createIdentity({
+      settings,
+      store: test.store,
+      log: createLogger('silent'),
+      clock: () => new Date(now),
+    });
+    const held = clocked.messageGuard({ platformTypes: [], replay: createMemoryReplayCache(() => now), cacheMs: 5000 });
+    const signed = (n: number) =>
+      held.sign(createEvent({ type: 'test.mail.sent', data: { n }, source: 'urn:wow:agent:courier' }));
+    const verdict = async (event: Awaited<ReturnType<typeof signed>>) => {
+      try {
+        await held.verify(event, { group: 'reader', entryId: `${event.id}-0`, publishedAt: now });
+        return 'accepted';
+      } catch (err) {
+        if (isWowError(err, 'WOW_ERR_MESSAGE_REFUSED')) return String(err.data?.reason);
+        throw err;
+      }
+    };
+    // The status is read at t0; three seconds on, a batch is verified and its verdict held until t0 + 8.
+    expect(await verdict(await signed(0))).toBe('accepted');
+    now += 3000;
+    const [first, second, third] = await Promise.all([signed(1), signed(2), signed(3)]);
+    expect(await verdict(first)).toBe('accepted');
+    await identity.lifecycle.change('courier', 'suspend', { actor: 'test', reason: 'incident 8' });
+    try {
+      // Past the status's 5 s, within the batch's: the status is read again and wins.
+      now += 2500;
+      expect(await verdict(second)).toBe('suspended');
+      expect(await verdict(third)).toBe('suspended');
+    } finally {
+      await identity.lifecycle.change('courier', 'resume', { actor: 'test', reason: 'incident 8 closed' });
+    }
+  });
+
   it('refuses a change without a reason, with hidden characters, or for an agent the registry does not know', async () => {
     expect(await refused('suspend', '   ')).toContain('give a reason');
     expect(await refused('suspend', 'fine\u202eenif')).toContain('control, direction or zero-width');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { leafHash, merkleTree, rootFromPath } from '../messages/merkle-batch.ts';
+import { authenticNodes, leafBelongs, leafHash, merkleTree, rootFromPath } from '../messages/merkle-batch.ts';
 
 // The tree of RFC 9162, section 2.1.1, written out as its definition reads, to hold the
 // fast builder and the path verifier to it.
@@ -47,5 +47,45 @@ describe('Merkle batches (RFC 9162)', () => {
     expect(rootFromPath(leaf, -1, 5, path)).toBeUndefined();
     expect(rootFromPath(leaf, 3, 5, path)?.equals(root) ?? false).toBe(false);
     expect(() => merkleTree([])).toThrow(RangeError);
+  });
+
+  it('accepts each leaf once others authenticated part of the tree, in any order, and refuses a forgery met on the way', () => {
+    for (let n = 1; n <= 40; n++) {
+      const leaves = leavesOf(n);
+      const { root, paths } = merkleTree(leaves);
+      const known = authenticNodes(root, n);
+      // Verified in a scrambled order (stride 7, coprime to most sizes, then the rest).
+      const order = [...new Set([...Array.from({ length: n }, (_, i) => (i * 7) % n), ...leaves.keys()])];
+      for (const i of order) {
+        const path = paths[i] ?? [];
+        const at = (k: number) => path[k] as Buffer;
+        const other = leaves[(i + 1) % n] as Buffer;
+        // Another leaf at this place, or this leaf at another place: refused before and after it is known.
+        if (n > 1)
+          expect(leafBelongs(known, other, i, path.length, at), `leaf ${(i + 1) % n} as ${i} of ${n}`).toBe(false);
+        expect(leafBelongs(known, leaves[i] as Buffer, i, path.length, at), `leaf ${i} of ${n}`).toBe(true);
+        expect(leafBelongs(known, leaves[i] as Buffer, n, path.length, at)).toBe(false);
+      }
+      // Every node known now: a forged leaf meets its place's authentic hash at once.
+      if (n > 1) expect(leafBelongs(known, leafHash(Buffer.from('forged')), 0, 0, () => Buffer.alloc(32))).toBe(false);
+    }
+  });
+
+  it('learns nothing from a path that does not reach the signed root', () => {
+    const leaves = leavesOf(6);
+    const { root, paths } = merkleTree(leaves);
+    const known = authenticNodes(root, 6);
+    const forged = [Buffer.alloc(32, 1), ...(paths[0] ?? []).slice(1)];
+    expect(leafBelongs(known, leafHash(Buffer.from('forged')), 0, forged.length, (k) => forged[k] as Buffer)).toBe(
+      false,
+    );
+    expect(known.nodes.size).toBe(0);
+    // The forged sibling was not taken as authentic: the real leaf 1 still passes.
+    expect(leafBelongs(known, leaves[1] as Buffer, 1, paths[1]?.length ?? 0, (k) => paths[1]?.[k] as Buffer)).toBe(
+      true,
+    );
+    expect(leafBelongs(known, leafHash(Buffer.from('forged')), 0, forged.length, (k) => forged[k] as Buffer)).toBe(
+      false,
+    );
   });
 });

@@ -224,6 +224,34 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     expect(await reason({ ...b, signature: `${jws}~1~${pathB}x` })).toBe('malformed');
   });
 
+  it('refuses each tampered message of a batch whose other messages were verified already', async () => {
+    const events = await Promise.all(Array.from({ length: 13 }, (_, n) => guard.sign(sent({ n }))));
+    const [jws = '', ,] = (events[0]?.signature ?? '').split('~');
+    const proofOf = (e: CloudEvent | undefined) => (e?.signature ?? '').split('~').slice(1);
+    // All but the last verified: every node of the tree but the last leaf's is now known to be authentic.
+    for (const event of events.slice(0, 12)) expect(await reason(event)).toBe('accepted');
+    const last = events[12] as CloudEvent;
+    const seventh = events[7] as CloudEvent;
+    const [index7 = '', path7 = ''] = proofOf(seventh);
+    const [index12 = '', path12 = ''] = proofOf(last);
+    const cases: [string, CloudEvent][] = [
+      // The data, an attribute, or the order of the members changed after signing.
+      ['tampered', { ...seventh, data: { n: 70 } }],
+      ['tampered', { ...seventh, subject: 'added' }],
+      ['tampered', { data: seventh.data, ...seventh }],
+      // Another message's place, with its own path or another's.
+      ['tampered', { ...seventh, signature: `${jws}~${index12}~${path7}` }],
+      ['tampered', { ...last, signature: `${jws}~${index7}~${path12}` }],
+      // A message of another batch, presented under this batch's JWS.
+      ['tampered', { ...(await guard.sign(sent({ n: 7 }))), signature: `${jws}~${index7}~${path7}` }],
+    ];
+    const seen: string[] = [];
+    for (const [, event] of cases) seen.push(await reason(event));
+    expect(seen).toEqual(cases.map(([expected]) => expected));
+    // The last message, untouched, still passes.
+    expect(await reason(last)).toBe('accepted');
+  });
+
   it('judges exp and iat by when the bus took the entry, so a backlog does not expire and a late copy does', async () => {
     const event = await guard.sign(sent());
     // Taken at once, delivered an hour later: accepted.
