@@ -75,7 +75,8 @@ export function createRedisReplayCache(client: Redis, keyPrefix: string): Replay
   return {
     claim(group, jti, entryId, ttlMs) {
       return new Promise<boolean>((resolve, reject) => {
-        if (waiting.length === 0) setImmediate(flush);
+        // After the promise jobs now queued: the batch's other deliveries reach their claims first.
+        if (waiting.length === 0) process.nextTick(flush);
         waiting.push({ key: `${keyPrefix}seen:${group}:${jti}`, entryId, ttlMs, resolve, reject });
       });
     },

@@ -36,7 +36,7 @@ interface Waiting {
  * JWS (EdDSA, `typ` wow-events+jwt) over the Merkle root of the envelopes' digests, and
  * each envelope's `signature` is that JWS with its own audit path (message-claims.ts). One
  * KMS call then serves a whole burst: signing per message held the Redis bus to an eighth
- * of its unsigned throughput. A lone message waits one `setImmediate` for company. The key
+ * of its unsigned throughput. A lone message waits only for the promise jobs already queued (`process.nextTick`). The key
  * is looked up once per `keyCacheMs` and never past the end of its signing window, so a
  * rotation takes effect within that time.
  */
@@ -48,15 +48,30 @@ export function createMessageSigner(
   if (!Number.isInteger(ttl) || ttl <= 0 || ttl > maxMessageTtlSeconds)
     throw new TypeError(`ttlSeconds must be a whole number from 1 to ${maxMessageTtlSeconds}, got ${ttl}`);
   const keyCacheMs = opts.keyCacheMs ?? 5000;
-  const keys = new Map<Subject, { key: IdentityKey; until: number }>();
-  const keyOf = async (subject: Subject, now: Date): Promise<IdentityKey> => {
-    const cached = keys.get(subject);
-    if (cached !== undefined && cached.until > now.getTime()) return cached.key;
+  const keys = new Map<Subject, { key: IdentityKey; until: number; ahead?: boolean }>();
+  const read = async (subject: Subject, now: Date) => {
     const key = await signingKeyOf(ctx.db, subject, now);
     if (key === undefined) throw createError('WOW_ERR_IDENTITY_NO_KEY', { did: didOf(ctx.host, subject) });
     const until = Math.min(now.getTime() + keyCacheMs, key.signsUntil?.getTime() ?? Infinity);
-    keys.set(subject, { key, until });
-    return key;
+    return { key, until };
+  };
+  const keyOf = async (subject: Subject, now: Date): Promise<IdentityKey> => {
+    const cached = keys.get(subject);
+    if (cached !== undefined && cached.until > now.getTime()) {
+      // Read again ahead in the second half of its time, so that no batch waits for the
+      // store; the held key is still used only until its own time.
+      if (cached.ahead !== true && cached.until - now.getTime() < keyCacheMs / 2) {
+        cached.ahead = true;
+        read(subject, now).then(
+          (fresh) => keys.get(subject) === cached && keys.set(subject, fresh),
+          () => (cached.ahead = false),
+        );
+      }
+      return cached.key;
+    }
+    const fresh = await read(subject, now);
+    keys.set(subject, fresh);
+    return fresh.key;
   };
 
   const signBatch = async (source: string, batch: Waiting[]): Promise<void> => {
@@ -106,7 +121,7 @@ export function createMessageSigner(
   };
   return (event) =>
     new Promise<CloudEvent>((resolve, reject) => {
-      if (waiting.size === 0) setImmediate(flush);
+      if (waiting.size === 0) process.nextTick(flush);
       const queue = waiting.get(event.source);
       // Signed as it will be sent (event-digest.ts): data last, any old signature dropped.
       const unsigned = unsignedForm(event);

@@ -94,20 +94,37 @@ export function createMessageVerifier(
   const clock = opts.clock ?? (() => new Date());
   const keys = new Map<Subject, Cached<IdentityKey[]> & { loadedAt: number }>();
   const publicKeys = new Map<string, KeyObject>();
-  const emits = new Map<string, Cached<Promise<readonly string[] | undefined>>>();
   // Each a promise, so that the deliveries arriving while the store is asked wait for that
-  // one answer instead of each asking again (a burst once every cacheMs, otherwise).
-  let halted: Cached<Promise<Map<string, 'suspended' | 'revoked'>>> | undefined;
+  // one answer instead of each asking again (a burst once every cacheMs, otherwise). In the
+  // second half of its time a held answer is read again ahead, and the new one replaces it
+  // when it comes: deliveries stop waiting for the store every cacheMs, and no answer is
+  // used past its time (one older than cacheMs is never used; the new one counts from when
+  // it was asked).
+  let halted: (Cached<Promise<Map<string, 'suspended' | 'revoked'>>> & { ahead?: boolean }) | undefined;
+  const readHalted = (now: number) => {
+    const value = haltedAgents(opts.db);
+    const held = { value, until: now + cacheMs };
+    return { held, value };
+  };
   const haltedNow = () => {
     const now = clock().getTime();
     if (halted === undefined || halted.until <= now) {
-      const value = haltedAgents(opts.db);
-      const held = { value, until: now + cacheMs };
+      const { held, value } = readHalted(now);
       halted = held;
       // A failed read is not kept: the next delivery asks again.
       value.catch(() => {
         if (halted === held) halted = undefined;
       });
+    } else if (halted.ahead !== true && halted.until - now < cacheMs / 2) {
+      const current = halted;
+      current.ahead = true;
+      const { held, value } = readHalted(now);
+      value.then(
+        () => {
+          if (halted === current) halted = held;
+        },
+        () => (current.ahead = false),
+      );
     }
     return halted.value;
   };
@@ -124,26 +141,43 @@ export function createMessageVerifier(
     keys.set(subject, { value, until: now + cacheMs, loadedAt: now });
     return value;
   };
-  const emitsOf = (agentId: string): Promise<readonly string[] | undefined> => {
-    const now = clock().getTime();
-    const cached = emits.get(agentId);
-    if (cached !== undefined && cached.until > now) return cached.value;
-    const entry: Cached<Promise<readonly string[] | undefined>> = {
+  const readEmits = (
+    agentId: string,
+    now: number,
+    settled: (entry: Cached<Promise<readonly string[] | undefined>>) => void,
+  ) => {
+    const entry: Cached<Promise<readonly string[] | undefined>> & { ahead?: boolean } = {
       value: Promise.resolve(undefined),
       until: now + cacheMs,
     };
-    entry.value = opts.capabilities.capabilitiesOf(agentId).then(
-      (held) => {
-        // Kept no longer than the credential lives.
-        if (held !== undefined) entry.until = Math.min(entry.until, held.expiresAt.getTime());
-        return held?.emits;
-      },
-      (err: unknown) => {
-        // A failed read is not kept: the next delivery asks again.
-        if (emits.get(agentId) === entry) emits.delete(agentId);
-        throw err;
-      },
-    );
+    entry.value = opts.capabilities.capabilitiesOf(agentId).then((held) => {
+      // Kept no longer than the credential lives.
+      if (held !== undefined) entry.until = Math.min(entry.until, held.expiresAt.getTime());
+      settled(entry);
+      return held?.emits;
+    });
+    return entry;
+  };
+  const emits = new Map<string, Cached<Promise<readonly string[] | undefined>> & { ahead?: boolean }>();
+  const emitsOf = (agentId: string): Promise<readonly string[] | undefined> => {
+    const now = clock().getTime();
+    const cached = emits.get(agentId);
+    if (cached !== undefined && cached.until > now) {
+      // Read again ahead in the second half of its time (see haltedNow).
+      if (cached.ahead !== true && cached.until - now < cacheMs / 2) {
+        cached.ahead = true;
+        const next = readEmits(agentId, now, (fresh) => {
+          if (emits.get(agentId) === cached) emits.set(agentId, fresh);
+        });
+        next.value.catch(() => (cached.ahead = false));
+      }
+      return cached.value;
+    }
+    const entry = readEmits(agentId, now, () => undefined);
+    entry.value.catch(() => {
+      // A failed read is not kept: the next delivery asks again.
+      if (emits.get(agentId) === entry) emits.delete(agentId);
+    });
     emits.set(agentId, entry);
     return entry.value;
   };
