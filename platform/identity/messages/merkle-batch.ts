@@ -39,7 +39,8 @@ export function merkleTree(leaves: readonly Buffer[]): { root: Buffer; paths: Bu
 
 /**
  * The root that `leaf`, at `index` of a tree of `size`, reaches through `path` (RFC 9162,
- * 2.1.3.2); undefined when the path cannot belong to such a tree.
+ * 2.1.3.2); undefined when the path cannot belong to such a tree. RFC 9162's algorithm as
+ * written: the reference leafBelongs, which the verifier uses, is tested against.
  */
 export function rootFromPath(leaf: Buffer, index: number, size: number, path: readonly Buffer[]): Buffer | undefined {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return undefined;

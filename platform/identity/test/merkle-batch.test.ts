@@ -71,6 +71,28 @@ describe('Merkle batches (RFC 9162)', () => {
     }
   });
 
+  it('agrees with RFC 9162 as written on a tree it knows nothing of, for every leaf, place and shortened path', () => {
+    for (let n = 1; n <= 20; n++) {
+      const leaves = leavesOf(n);
+      const { root, paths } = merkleTree(leaves);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j <= n; j++) {
+          const path = paths[i] ?? [];
+          for (const tried of [path, path.slice(1), [...path, root]]) {
+            const expected = rootFromPath(leaves[i] as Buffer, j, n, tried)?.equals(root) ?? false;
+            const got = leafBelongs(
+              authenticNodes(root, n),
+              leaves[i] as Buffer,
+              j,
+              tried.length,
+              (k) => tried[k] as Buffer,
+            );
+            expect(got, `leaf ${i} at ${j} of ${n}, path of ${tried.length}`).toBe(expected);
+          }
+        }
+    }
+  });
+
   it('learns nothing from a path that does not reach the signed root', () => {
     const leaves = leavesOf(6);
     const { root, paths } = merkleTree(leaves);
