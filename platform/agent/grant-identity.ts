@@ -1,5 +1,6 @@
 import { createError } from '../errors/errors.ts';
 import type { Identity } from '../identity/create-identity.ts';
+import type { SecretBox } from '../identity/kms/secret-box.ts';
 import type { CapabilityApproval } from '../identity/credentials/approvals.ts';
 import type { LifecycleChange, LifecycleState } from '../identity/lifecycle/agent-lifecycle.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -26,6 +27,12 @@ export interface AgentIdentity {
     capability: string,
     opts: { by: string; reason?: string; via: string },
   ): Promise<CapabilityApproval>;
+  /**
+   * The agent's own secrets (an outside API's client secret and tokens), sealed under the
+   * platform's master key. The agent's id is bound to each seal with the secret's name, so
+   * no other agent opens what this one sealed.
+   */
+  readonly secrets: SecretBox;
 }
 
 /**
@@ -69,6 +76,10 @@ export function grantIdentity(
       assertHeld(grants.approvals, 'capability approvals', 'identity:approvals:write');
       return (await identity.credentials.approve(agentId, capability, { ...opts, via: `${opts.via} (${agent})` }))
         .approval;
+    },
+    secrets: {
+      seal: (plaintext, name) => identity.kms.secrets.seal(plaintext, `agent ${agent} ${name}`),
+      open: (sealed, name) => identity.kms.secrets.open(sealed, `agent ${agent} ${name}`),
     },
   };
 }
