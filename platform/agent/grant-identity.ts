@@ -1,6 +1,6 @@
 import { createError } from '../errors/errors.ts';
 import type { Identity } from '../identity/create-identity.ts';
-import type { SecretBox } from '../identity/kms/secret-box.ts';
+import { agentSecretBox, type SecretBox } from '../identity/kms/secret-box.ts';
 import type { CapabilityApproval } from '../identity/credentials/approvals.ts';
 import type { LifecycleChange, LifecycleState } from '../identity/lifecycle/agent-lifecycle.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -77,9 +77,6 @@ export function grantIdentity(
       return (await identity.credentials.approve(agentId, capability, { ...opts, via: `${opts.via} (${agent})` }))
         .approval;
     },
-    secrets: {
-      seal: (plaintext, name) => identity.kms.secrets.seal(plaintext, `agent ${agent} ${name}`),
-      open: (sealed, name) => identity.kms.secrets.open(sealed, `agent ${agent} ${name}`),
-    },
+    secrets: agentSecretBox(identity.kms.secrets, agent),
   };
 }

@@ -1,30 +1,76 @@
-// WowIntegration: Connects the platform to outside APIs through declared connectors, keeps their credentials healthy, and verifies their inbound webhooks.
-import { defineAgent, type HandlerContext } from '#platform';
+// WowIntegration: connects the platform to outside APIs through declared connectors
+// (integrations/<name>/connector.yml), keeps their OAuth2 credentials sealed and healthy,
+// and verifies their inbound webhooks (the server's door calls verifyWebhook). It delivers
+// the events each connector names, through retries and a circuit breaker, keeping every
+// failed delivery for a retry; it answers integration.credentials.health and
+// integration.credential.refresh (WowSupport's playbooks ask both).
+import { answering, defineAgent, type HandlerContext, type SetupContext } from '#platform';
+import { getConnector } from './connectors/load-connectors.ts';
+import { createIntegrationState, type IntegrationState } from './create-integration-state.ts';
+import { deliver } from './delivery/deliver.ts';
+import { wasDelivered } from './delivery/deliveries.ts';
+import { requestForEvent } from './delivery/request-for-event.ts';
+import { credentialsHealthProtocol, readCredentialsHealth } from './health/credentials-health.ts';
+import type { IntegrationDeps } from './integration-deps.ts';
+import { integrationSettings, type IntegrationSettings } from './integration-settings.ts';
+import { credentialRefreshProtocol, refreshCredential } from './refresh/refresh-credential.ts';
 
-/**
- * Once per event, even when the bus delivers it twice: the event is marked handled in the
- * same transaction as the agent's own rows, and what it announces goes out through the
- * outbox in that transaction, so it leaves exactly when the rows are kept.
- */
-async function record(ctx: HandlerContext<unknown, undefined>): Promise<{ did: string; type: string }> {
+export { connectorSchema, type Connector } from './connectors/connector.ts';
+export { getConnector, loadConnectors } from './connectors/load-connectors.ts';
+export { credentialSecrets, saveCredential, type CredentialSecrets } from './credentials/credential-store.ts';
+export { failedDeliveries, type FailedDelivery } from './delivery/deliveries.ts';
+// The protocols callers ask with (`ctx.request(credentialsHealthProtocol, {})`); agent.yml `answers` them.
+export {
+  credentialsHealthProtocol,
+  readCredentialsHealth,
+  type CredentialHealth,
+  type CredentialState,
+} from './health/credentials-health.ts';
+export { integrationSettings, type IntegrationSettings } from './integration-settings.ts';
+export { credentialRefreshProtocol, type CredentialRefreshReply } from './refresh/refresh-credential.ts';
+export { verifyWebhook, type InboundWebhook } from './webhooks/verify-webhook.ts';
+
+// The events connectors may deliver: each needs a handler here and a line in agent.yml's wakesOn.
+const deliverable = ['support.ticket.opened'] as const;
+
+type Ctx = HandlerContext<IntegrationSettings, IntegrationState>;
+
+const depsOf = (ctx: Ctx): IntegrationDeps => ({
+  db: ctx.store,
+  secrets: ctx.state.secrets,
+  log: ctx.log,
+  now: ctx.clock,
+  gateOf: ctx.state.gateOf,
+});
+
+/** Sends the event to every connector that declares it, once each, even when the bus delivers it twice. */
+async function deliverToConnectors(ctx: Ctx): Promise<{ delivered: number; failed: number }> {
   const { event } = ctx;
-  return ctx.once(event.id, async (tx) => {
-    await tx.query(
-      'insert into integration_credentials (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    await tx.query(
-      'insert into integration_deliveries (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    return { did: 'handled', type: event.type };
-  });
+  let delivered = 0;
+  let failed = 0;
+  for (const connector of ctx.state.connectors)
+    for (const declared of connector.deliver.filter((d) => d.event === event.type)) {
+      if (await wasDelivered(ctx.store, connector.name, event.id)) continue;
+      const request = requestForEvent(declared, event);
+      const ok = await deliver(depsOf(ctx), connector, { eventId: event.id, eventType: event.type, source: event.source, request });
+      if (ok) delivered += 1;
+      else failed += 1;
+    }
+  return { delivered, failed };
 }
 
 export default defineAgent({
+  settings: integrationSettings,
+  setup: (ctx: SetupContext<IntegrationSettings>): Promise<IntegrationState> => createIntegrationState(ctx, [...deliverable]),
   on: {
-    'integration.credentials.health': { handle: record },
-    'integration.credential.refresh': { handle: record },
-    'support.ticket.opened': { handle: record },
+    'integration.credentials.health': answering(credentialsHealthProtocol, (ctx: Ctx, request) =>
+      readCredentialsHealth(ctx.store, ctx.state.connectors, request, ctx.clock()),
+    ),
+    'integration.credential.refresh': answering(credentialRefreshProtocol, (ctx: Ctx, request) =>
+      refreshCredential(depsOf(ctx), getConnector(ctx.state.connectors, request.integration, ctx.state.dir), {
+        retryBatch: ctx.settings.retryBatch,
+      }),
+    ),
+    'support.ticket.opened': { handle: deliverToConnectors },
   },
 });

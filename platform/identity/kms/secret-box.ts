@@ -54,3 +54,11 @@ export function createSecretBox(masterKey: () => Promise<MasterKey>): SecretBox 
     },
   };
 }
+
+/** One agent's part of the box: its id bound to every seal with the secret's name, so no other agent opens it. */
+export function agentSecretBox(box: SecretBox, agentId: string): SecretBox {
+  return {
+    seal: (plaintext, name) => box.seal(plaintext, `agent ${agentId} ${name}`),
+    open: (sealed, name) => box.open(sealed, `agent ${agentId} ${name}`),
+  };
+}
