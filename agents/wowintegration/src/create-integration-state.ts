@@ -28,13 +28,17 @@ export async function createIntegrationState(
   const problems = connectors.flatMap((c) =>
     c.deliver
       .filter((d) => !wakesOn.includes(d.event))
-      .map((d) => `${dir}/${c.name}/connector.yml deliver: WowIntegration does not wake on ${d.event}; add it to agents/wowintegration/agent.yml wakesOn and its handlers`),
+      .map(
+        (d) =>
+          `${dir}/${c.name}/connector.yml deliver: WowIntegration does not wake on ${d.event}; add it to agents/wowintegration/agent.yml wakesOn and its handlers`,
+      ),
   );
   if (problems.length > 0) throw createError('WOW_ERR_CONNECTOR_INVALID', { dir, problems: problems.join('\n') });
   if (ctx.identity === undefined)
     throw createError('WOW_ERR_CONNECTOR_INVALID', {
       dir,
-      problems: 'this host runs without the platform identity, whose master key seals the connectors\' credentials; run WowIntegration under `wow start`',
+      problems:
+        "this host runs without the platform identity, whose master key seals the connectors' credentials; run WowIntegration under `wow start`",
     });
   const gates = new Map<string, ConnectorGate>(connectors.map((c) => [c.name, createConnectorGate(c)]));
   return {

@@ -52,7 +52,12 @@ async function deliverToConnectors(ctx: Ctx): Promise<{ delivered: number; faile
     for (const declared of connector.deliver.filter((d) => d.event === event.type)) {
       if (await wasDelivered(ctx.store, connector.name, event.id)) continue;
       const request = requestForEvent(declared, event);
-      const ok = await deliver(depsOf(ctx), connector, { eventId: event.id, eventType: event.type, source: event.source, request });
+      const ok = await deliver(depsOf(ctx), connector, {
+        eventId: event.id,
+        eventType: event.type,
+        source: event.source,
+        request,
+      });
       if (ok) delivered += 1;
       else failed += 1;
     }
@@ -61,7 +66,8 @@ async function deliverToConnectors(ctx: Ctx): Promise<{ delivered: number; faile
 
 export default defineAgent({
   settings: integrationSettings,
-  setup: (ctx: SetupContext<IntegrationSettings>): Promise<IntegrationState> => createIntegrationState(ctx, [...deliverable]),
+  setup: (ctx: SetupContext<IntegrationSettings>): Promise<IntegrationState> =>
+    createIntegrationState(ctx, [...deliverable]),
   on: {
     'integration.credentials.health': answering(credentialsHealthProtocol, (ctx: Ctx, request) =>
       readCredentialsHealth(ctx.store, ctx.state.connectors, request, ctx.clock()),

@@ -116,7 +116,11 @@ describe('the AWS driver against the KMS double', () => {
         store: test.store,
         log: createLogger('silent'),
         clock: () => now,
-        kms: { current: kms, driver: () => kms, secrets: createSecretBox(async () => masterKeyOf(Buffer.alloc(32, 3))) },
+        kms: {
+          current: kms,
+          driver: () => kms,
+          secrets: createSecretBox(async () => masterKeyOf(Buffer.alloc(32, 3))),
+        },
       });
       const { did } = await identity.ensure('wowsecurity', { actor: 'test' });
       const jwt = await identity.signJwt(

@@ -22,18 +22,21 @@ const secureUrl = z
 export const isLoopback = (url: string): boolean => loopback.has(new URL(url).hostname);
 
 /** A field of the request body taken from the event: "id", "subject", "data.ticketId" … */
-const eventPath = z
-  .string()
-  .regex(/^(id|type|source|subject|time|data(\.[A-Za-z0-9_]+)*)$/, {
-    error: 'expected id, type, source, subject, time or data.<field>[.<field>…]',
-  });
+const eventPath = z.string().regex(/^(id|type|source|subject|time|data(\.[A-Za-z0-9_]+)*)$/, {
+  error: 'expected id, type, source, subject, time or data.<field>[.<field>…]',
+});
 
 const delivery = z.strictObject({
   /** The platform event delivered; the agent must wake on it (agent.yml wakesOn). */
-  event: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, { error: 'expected an event type, e.g. support.ticket.opened' }),
+  event: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, { error: 'expected an event type, e.g. support.ticket.opened' }),
   method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
   /** Under the connector's base URL. */
-  path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/, { error: 'expected a path starting with /' }).max(500),
+  path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~\-/]*$/, { error: 'expected a path starting with /' })
+    .max(500),
   /** The JSON body: each API field from a part of the event; without it, the whole event (CloudEvents JSON). */
   fields: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,79}$/), eventPath).optional(),
 });
@@ -41,7 +44,10 @@ const delivery = z.strictObject({
 const oauth2 = z.strictObject({
   kind: z.enum(['oauth2-client-credentials', 'oauth2-refresh-token']),
   tokenEndpoint: secureUrl,
-  scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { error: 'expected a scope token (RFC 6749, 3.3)' })).max(50).default([]),
+  scopes: z
+    .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { error: 'expected a scope token (RFC 6749, 3.3)' }))
+    .max(50)
+    .default([]),
   /** How the client authenticates to the token endpoint (RFC 6749, 2.3.1). */
   clientAuth: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
 });
@@ -53,11 +59,21 @@ const webhook = z.strictObject({
    * timestamp in `timestampHeader` when the provider sends one.
    */
   scheme: z.enum(['stripe', 'hmac-sha256']),
-  header: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).default('X-Signature'),
-  timestampHeader: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional(),
+  header: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/)
+    .default('X-Signature'),
+  timestampHeader: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/)
+    .optional(),
   toleranceSeconds: z.int().min(1).max(3600).default(300),
   /** The largest body taken, in bytes. */
-  maxBodyBytes: z.int().min(1024).max(5 * 1024 * 1024).default(256 * 1024),
+  maxBodyBytes: z
+    .int()
+    .min(1024)
+    .max(5 * 1024 * 1024)
+    .default(256 * 1024),
 });
 
 /** integrations/<name>/connector.yml: one outside API, declared. */

@@ -41,7 +41,11 @@ export async function saveCredential(
   );
 }
 
-export async function openCredential(db: PgQueryable, secrets: SecretBox, integration: string): Promise<CredentialSecrets> {
+export async function openCredential(
+  db: PgQueryable,
+  secrets: SecretBox,
+  integration: string,
+): Promise<CredentialSecrets> {
   const { rows } = await db.query<SealedRow>(
     'select master_key_id, sealed_data_key, sealed_value from integration_credentials where integration = $1',
     [integration],

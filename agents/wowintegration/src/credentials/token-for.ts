@@ -24,7 +24,10 @@ export async function refreshToken(deps: IntegrationDeps, connector: Connector):
       { expiresAt: token.expiresAt, now },
     );
     await recordSuccess(deps.db, connector.name, now);
-    deps.log.info({ integration: connector.name, expiresAt: token.expiresAt?.toISOString() ?? null }, 'integration token taken');
+    deps.log.info(
+      { integration: connector.name, expiresAt: token.expiresAt?.toISOString() ?? null },
+      'integration token taken',
+    );
     return { expiresAt: token.expiresAt };
   } catch (err) {
     const reason = err instanceof Error ? err.message.slice(0, 300) : 'token request failed';
@@ -40,7 +43,11 @@ export async function refreshToken(deps: IntegrationDeps, connector: Connector):
  * last refresh: sending it again would only fail, and taking a new one is the remedy
  * (integration.credential.refresh), which playbooks decide on.
  */
-export async function tokenFor(deps: IntegrationDeps, connector: Connector, state: CredentialTiming): Promise<string | undefined> {
+export async function tokenFor(
+  deps: IntegrationDeps,
+  connector: Connector,
+  state: CredentialTiming,
+): Promise<string | undefined> {
   if (state.tokenRejectedAt !== null) return undefined;
   const secrets = await openCredential(deps.db, deps.secrets, connector.name);
   const due = state.expiresAt !== null && state.expiresAt.getTime() - expirySkewMs <= deps.now().getTime();
@@ -54,7 +61,10 @@ export interface CredentialTiming {
   tokenRejectedAt: Date | null;
 }
 
-export async function credentialTiming(deps: IntegrationDeps, integration: string): Promise<CredentialTiming | undefined> {
+export async function credentialTiming(
+  deps: IntegrationDeps,
+  integration: string,
+): Promise<CredentialTiming | undefined> {
   const { rows } = await deps.db.query<{ expires_at: Date | null; token_rejected_at: Date | null }>(
     'select expires_at, token_rejected_at from integration_credentials where integration = $1',
     [integration],

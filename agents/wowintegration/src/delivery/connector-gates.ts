@@ -1,11 +1,4 @@
-import {
-  ConsecutiveBreaker,
-  ExponentialBackoff,
-  circuitBreaker,
-  handleWhen,
-  retry,
-  wrap,
-} from 'cockatiel';
+import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap } from 'cockatiel';
 import type { Connector } from '../connectors/connector.ts';
 
 /** A call to an outside API that failed, with what is safe to record about it. */

@@ -23,7 +23,10 @@ export async function deliver(
   const outcome = { integration: connector.name, ...delivery };
   const fail = async (failure: { status: number | undefined; reason: string }) => {
     await recordDelivery(deps.db, { ...outcome, attempts, failure, now: deps.now() });
-    deps.log.warn({ integration: connector.name, event: delivery.eventId, reason: failure.reason }, 'integration delivery failed');
+    deps.log.warn(
+      { integration: connector.name, event: delivery.eventId, reason: failure.reason },
+      'integration delivery failed',
+    );
     return false;
   };
   const timing = await credentialTiming(deps, connector.name);
@@ -35,7 +38,8 @@ export async function deliver(
     if (!isWowError(err)) throw err;
     return fail({ status: undefined, reason: err.message.slice(0, 300) });
   }
-  if (token === undefined) return fail({ status: 401, reason: 'token refused by the API; waiting for integration.credential.refresh' });
+  if (token === undefined)
+    return fail({ status: 401, reason: 'token refused by the API; waiting for integration.credential.refresh' });
   const bearer = token;
   try {
     await deps.gateOf(connector).execute(async () => {

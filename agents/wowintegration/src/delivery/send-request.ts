@@ -38,7 +38,11 @@ export async function sendRequest(connector: Connector, request: ApiRequest, acc
   try {
     response = await fetch(url, {
       method: request.method,
-      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body: JSON.stringify(request.body),
       redirect: 'error',
       signal: AbortSignal.timeout(connector.retries.timeoutMs),

@@ -3,7 +3,10 @@ import { defineProtocol, type PgQueryable } from '#platform';
 import type { Connector } from '../connectors/connector.ts';
 import { connectorsCarrying, countFailed } from '../delivery/deliveries.ts';
 
-const kebab = z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { error: 'expected a kebab-case name, e.g. "salesforce"' }).max(64);
+const kebab = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { error: 'expected a kebab-case name, e.g. "salesforce"' })
+  .max(64);
 
 /** integration.credentials.health: one connector's credential, those carrying one agent's events, or all. */
 export const credentialsHealthRequest = z.strictObject({
@@ -79,7 +82,9 @@ export async function readCredentialsHealth(
       ? undefined
       : await connectorsCarrying(db, `urn:wow:agent:${request.agent}`);
   const chosen = connectors.filter(
-    (c) => (request.integration === undefined || c.name === request.integration) && (carrying === undefined || carrying.has(c.name)),
+    (c) =>
+      (request.integration === undefined || c.name === request.integration) &&
+      (carrying === undefined || carrying.has(c.name)),
   );
   return {
     at: now.toISOString(),

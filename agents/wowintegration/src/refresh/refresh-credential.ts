@@ -7,7 +7,10 @@ import { failedDeliveries } from '../delivery/deliveries.ts';
 import type { IntegrationDeps } from '../integration-deps.ts';
 
 export const credentialRefreshRequest = z.strictObject({
-  integration: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { error: 'expected a connector name, e.g. "salesforce"' }).max(64),
+  integration: z
+    .string()
+    .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { error: 'expected a connector name, e.g. "salesforce"' })
+    .max(64),
 });
 
 export const credentialRefreshProtocol = defineProtocol({
@@ -48,8 +51,19 @@ export async function refreshCredential(
   const waiting = await failedDeliveries(deps.db, connector.name, opts.retryBatch);
   for (const d of waiting) {
     const request = { method: d.method, path: d.path, body: d.body };
-    if (await deliver(deps, connector, { eventId: d.eventId, eventType: d.eventType, source: d.source, request })) succeeded += 1;
+    if (await deliver(deps, connector, { eventId: d.eventId, eventType: d.eventType, source: d.source, request }))
+      succeeded += 1;
   }
-  deps.log.info({ integration: connector.name, retried: waiting.length, succeeded }, 'integration credential refreshed');
-  return { ...base, refreshed: true, expiresAt: expiresAt?.toISOString() ?? null, problem: null, retried: waiting.length, succeeded };
+  deps.log.info(
+    { integration: connector.name, retried: waiting.length, succeeded },
+    'integration credential refreshed',
+  );
+  return {
+    ...base,
+    refreshed: true,
+    expiresAt: expiresAt?.toISOString() ?? null,
+    problem: null,
+    retried: waiting.length,
+    succeeded,
+  };
 }

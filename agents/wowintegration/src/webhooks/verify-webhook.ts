@@ -30,7 +30,10 @@ function matches(expected: Buffer, candidateHex: string): boolean {
 
 function assertFresh(name: string, timestamp: string | undefined, config: Webhook, now: Date): string {
   if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp))
-    throw createError('WOW_ERR_WEBHOOK_SIGNATURE', { name, problem: 'no timestamp of unix seconds with the signature' });
+    throw createError('WOW_ERR_WEBHOOK_SIGNATURE', {
+      name,
+      problem: 'no timestamp of unix seconds with the signature',
+    });
   const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
   if (skew > config.toleranceSeconds)
     throw createError('WOW_ERR_WEBHOOK_SIGNATURE', {
