@@ -96,7 +96,9 @@ beforeAll(async () => {
     env: { WOWINTEGRATION_DIR: dir },
   });
   await host.start();
-  cleanups.push(() => host.stop({ timeoutMs: 5_000 }));
+  cleanups.push(async () => {
+    await host.stop({ timeoutMs: 5_000 });
+  });
   runtime.relay.start();
   await saveCredential(
     runtime.store,
