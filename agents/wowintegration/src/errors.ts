@@ -23,10 +23,15 @@ export const errors = defineErrors({
     retryable: false,
     status: 502,
   },
-  WOW_ERR_WEBHOOK_SIGNATURE: {
+  WOW_ERR_INTEGRATION_WEBHOOK: {
     message: 'The webhook for connector "{name}" was refused: {problem}.',
     retryable: false,
     status: 401,
+  },
+  WOW_ERR_INTEGRATION_WEBHOOK_TOO_LARGE: {
+    message: 'The webhook for connector "{name}" is over the {limit} bytes its connector takes (webhook.maxBodyBytes).',
+    retryable: false,
+    status: 413,
   },
 });
 

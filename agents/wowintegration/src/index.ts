@@ -28,6 +28,7 @@ export {
 } from './health/credentials-health.ts';
 export { integrationSettings, type IntegrationSettings } from './integration-settings.ts';
 export { credentialRefreshProtocol, type CredentialRefreshReply } from './refresh/refresh-credential.ts';
+export { receiveWebhook, type VerifiedWebhook } from './webhooks/receive-webhook.ts';
 export { verifyWebhook, type InboundWebhook } from './webhooks/verify-webhook.ts';
 
 // The events connectors may deliver: each needs a handler here and a line in agent.yml's wakesOn.

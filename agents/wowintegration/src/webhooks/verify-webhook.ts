@@ -30,13 +30,13 @@ function matches(expected: Buffer, candidateHex: string): boolean {
 
 function assertFresh(name: string, timestamp: string | undefined, config: Webhook, now: Date): string {
   if (timestamp === undefined || !/^\d{1,12}$/.test(timestamp))
-    throw createError('WOW_ERR_WEBHOOK_SIGNATURE', {
+    throw createError('WOW_ERR_INTEGRATION_WEBHOOK', {
       name,
       problem: 'no timestamp of unix seconds with the signature',
     });
   const skew = Math.abs(now.getTime() / 1000 - Number(timestamp));
   if (skew > config.toleranceSeconds)
-    throw createError('WOW_ERR_WEBHOOK_SIGNATURE', {
+    throw createError('WOW_ERR_INTEGRATION_WEBHOOK', {
       name,
       problem: `its timestamp is ${Math.round(skew)} s from now, beyond the ${config.toleranceSeconds} s tolerated (a replay, or a clock to set right)`,
     });
@@ -45,7 +45,7 @@ function assertFresh(name: string, timestamp: string | undefined, config: Webhoo
 
 /**
  * Checks an inbound webhook's signature as its connector declares, or throws
- * WOW_ERR_WEBHOOK_SIGNATURE saying why:
+ * WOW_ERR_INTEGRATION_WEBHOOK saying why:
  * (1) stripe: `t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, each v1 an HMAC-SHA256 of "t.body"
  *     (several while the provider rolls its secret); t within the tolerance.
  * (2) hmac-sha256: the header holds the hex HMAC-SHA256 (optionally "sha256=" first) of the
@@ -56,16 +56,16 @@ export function verifyWebhook(connector: Connector, secret: string, inbound: Inb
   const config = connector.webhook;
   const name = connector.name;
   if (config === undefined)
-    throw createError('WOW_ERR_WEBHOOK_SIGNATURE', { name, problem: 'the connector declares no webhook' });
+    throw createError('WOW_ERR_INTEGRATION_WEBHOOK', { name, problem: 'the connector declares no webhook' });
   const signature = header(inbound.headers, config.header);
   if (signature === undefined || signature.length > 2000)
-    throw createError('WOW_ERR_WEBHOOK_SIGNATURE', { name, problem: `no ${config.header} header` });
+    throw createError('WOW_ERR_INTEGRATION_WEBHOOK', { name, problem: `no ${config.header} header` });
   if (config.scheme === 'stripe') {
     const pairs = signature.split(',').map((p) => p.trim().split('=', 2) as [string, string | undefined]);
     const t = assertFresh(name, pairs.find(([k]) => k === 't')?.[1], config, now);
     const expected = hmacHex(secret, [t, '.', inbound.body]);
     if (!pairs.some(([k, v]) => k === 'v1' && v !== undefined && matches(expected, v)))
-      throw createError('WOW_ERR_WEBHOOK_SIGNATURE', { name, problem: 'no v1 signature matches the body' });
+      throw createError('WOW_ERR_INTEGRATION_WEBHOOK', { name, problem: 'no v1 signature matches the body' });
     return;
   }
   const parts =
@@ -73,5 +73,5 @@ export function verifyWebhook(connector: Connector, secret: string, inbound: Inb
       ? [inbound.body]
       : [assertFresh(name, header(inbound.headers, config.timestampHeader), config, now), '.', inbound.body];
   if (!matches(hmacHex(secret, parts), signature.replace(/^sha256=/, '')))
-    throw createError('WOW_ERR_WEBHOOK_SIGNATURE', { name, problem: 'the signature does not match the body' });
+    throw createError('WOW_ERR_INTEGRATION_WEBHOOK', { name, problem: 'the signature does not match the body' });
 }
