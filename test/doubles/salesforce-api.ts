@@ -15,6 +15,8 @@ export interface SalesforceDouble {
   readonly records: { sobject: string; id: string; fields: Record<string, unknown> }[];
   /** Requests answered 401. */
   readonly refused: number;
+  /** Every request that reached it. */
+  readonly requests: number;
   readonly violations: string[];
   /** Answers 503 to the next `n` requests. */
   failNext(n: number): void;
@@ -30,7 +32,7 @@ const readBody = (req: IncomingMessage): Promise<string> =>
   });
 
 export async function startSalesforceDouble(opts: { isValid: (token: string) => boolean }): Promise<SalesforceDouble> {
-  const state = { refused: 0, failing: 0 };
+  const state = { refused: 0, failing: 0, requests: 0 };
   const records: SalesforceDouble['records'] = [];
   const violations: string[] = [];
   const answer = (res: ServerResponse, status: number, body: unknown) => {
@@ -39,6 +41,7 @@ export async function startSalesforceDouble(opts: { isValid: (token: string) => 
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
+    state.requests += 1;
     const route = /^\/services\/data\/v\d+\.\d\/sobjects\/([A-Za-z_][A-Za-z0-9_]*)\/?$/.exec(req.url ?? '');
     if (req.method !== 'POST' || route === null) {
       violations.push(`${req.method} ${req.url}: not an sObject create`);
@@ -79,6 +82,9 @@ export async function startSalesforceDouble(opts: { isValid: (token: string) => 
     records,
     get refused() {
       return state.refused;
+    },
+    get requests() {
+      return state.requests;
     },
     violations,
     failNext: (n) => {

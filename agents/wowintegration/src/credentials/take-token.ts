@@ -72,12 +72,16 @@ export async function takeToken(
         grant,
         problem: `HTTP ${err.status} ${err.error}`,
       });
-    if (err instanceof oauth.WWWAuthenticateChallengeError)
+    if (err instanceof oauth.WWWAuthenticateChallengeError) {
+      // A 401 with a challenge (invalid_client, RFC 6749 5.2): its error code is in the body, still unread.
+      const body: unknown = await err.response.json().catch(() => undefined);
+      const code = (body as { error?: unknown } | undefined)?.error;
       throw createError('WOW_ERR_TOKEN_REFUSED', {
         name: connector.name,
         grant,
-        problem: `HTTP ${err.status} (${err.cause.map((c) => c.parameters.error ?? c.scheme).join(', ')})`,
+        problem: `HTTP ${err.status} ${typeof code === 'string' && /^[a-z_]{1,60}$/.test(code) ? code : 'unauthorized'}`,
       });
+    }
     if (err instanceof oauth.OperationProcessingError || err instanceof oauth.UnsupportedOperationError)
       throw createError('WOW_ERR_TOKEN_REFUSED', { name: connector.name, grant, problem: err.message.slice(0, 200) });
     throw err;
