@@ -64,7 +64,7 @@ export async function startOAuth2Double(opts: OAuth2DoubleOptions): Promise<OAut
       pragma: 'no-cache',
       ...headers,
     });
-    res.end(JSON.stringify(body));
+    return res.end(JSON.stringify(body));
   };
   const error = (
     res: ServerResponse,
@@ -139,7 +139,7 @@ export async function startOAuth2Double(opts: OAuth2DoubleOptions): Promise<OAut
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       violations.push(`double failed: ${String(err)}`);
-      res.writeHead(500).end();
+      void res.writeHead(500).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -151,7 +151,9 @@ export async function startOAuth2Double(opts: OAuth2DoubleOptions): Promise<OAut
     grants,
     isValid: (token) => valid.has(token),
     expireAccessTokens: () => valid.clear(),
-    revokeRefreshToken: (token) => void refreshTokens.delete(token),
+    revokeRefreshToken: (token) => {
+      refreshTokens.delete(token);
+    },
     failNext: (n) => {
       failing = n;
     },

@@ -37,7 +37,7 @@ export async function startSalesforceDouble(opts: { isValid: (token: string) => 
   const violations: string[] = [];
   const answer = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' });
-    res.end(JSON.stringify(body));
+    return res.end(JSON.stringify(body));
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
@@ -73,7 +73,7 @@ export async function startSalesforceDouble(opts: { isValid: (token: string) => 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       violations.push(`double failed: ${String(err)}`);
-      res.writeHead(500).end();
+      void res.writeHead(500).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -47,7 +47,7 @@ describe('connectors', () => {
       ].join('\n'),
     );
     await expect(loadConnectors(dir)).rejects.toMatchObject({ code: 'WOW_ERR_CONNECTOR_INVALID' });
-    const message = await loadConnectors(dir).catch((err: Error) => err.message);
+    const message = await loadConnectors(dir).catch((err: unknown) => (err instanceof Error ? err.message : ''));
     expect(message).toMatch(
       /connector\.yml:3:\d+ baseUrl: expected https:\/\/ \(plain http:\/\/ only on a loopback host\)/,
     );

@@ -48,7 +48,10 @@ beforeAll(async () => {
     expiresIn: undefined,
   });
   salesforce = await startSalesforceDouble({ isValid: (token) => oauth.isValid(token) });
-  cleanups.push(oauth.close, salesforce.close);
+  cleanups.push(
+    () => oauth.close(),
+    () => salesforce.close(),
+  );
   // The repository's Salesforce connector, pointed at the doubles.
   const dir = await mkdtemp(join(tmpdir(), 'wow-integrations-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));

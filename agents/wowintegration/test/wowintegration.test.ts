@@ -26,7 +26,10 @@ let identity: Identity | undefined;
 beforeAll(async () => {
   oauth = await startOAuth2Double({ ...client, scopes: ['events.write'], expiresIn: 3600 });
   api = await startSalesforceDouble({ isValid: (token) => oauth.isValid(token) });
-  cleanups.push(oauth.close, api.close);
+  cleanups.push(
+    () => oauth.close(),
+    () => api.close(),
+  );
   const dir = await mkdtemp(join(tmpdir(), 'wow-integrations-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   await mkdir(join(dir, 'generic-oauth2'));
@@ -38,7 +41,7 @@ beforeAll(async () => {
       'deliver:\n  - event: support.ticket.opened\n    path: /services/data/v60.0/sobjects/Platform_Event__c',
     )
     .replace(
-      /maxAttempts: 3\n  initialDelayMs: 200\n  maxDelayMs: 10000/,
+      /maxAttempts: 3\n {2}initialDelayMs: 200\n {2}maxDelayMs: 10000/,
       'maxAttempts: 2\n  initialDelayMs: 1\n  maxDelayMs: 5',
     )
     .replace('consecutiveFailures: 5', 'consecutiveFailures: 3')
@@ -103,11 +106,8 @@ describe('WowIntegration', () => {
   it('refuses a wrong client secret: the refresh answers why, and the credential is failing', async () => {
     await save({ clientId: client.clientId, clientSecret: 'not-the-secret' });
     const reply = await refresh();
-    expect(reply).toMatchObject({
-      refreshed: false,
-      retried: 0,
-      problem: expect.stringMatching(/HTTP 401 invalid_client/),
-    });
+    expect(reply).toMatchObject({ refreshed: false, retried: 0 });
+    expect(reply.problem).toMatch(/HTTP 401 invalid_client/);
     expect((await health({ integration: 'generic-oauth2' })).credentials[0]).toMatchObject({
       state: 'failing',
       consecutiveFailures: 1,
