@@ -10,6 +10,7 @@ import { createIntegrationState, type IntegrationState } from './create-integrat
 import { deliver } from './delivery/deliver.ts';
 import { wasDelivered } from './delivery/deliveries.ts';
 import { requestForEvent } from './delivery/request-for-event.ts';
+import { retryFailed } from './delivery/retry-failed.ts';
 import { credentialsHealthProtocol, readCredentialsHealth } from './health/credentials-health.ts';
 import type { IntegrationDeps } from './integration-deps.ts';
 import { integrationSettings, type IntegrationSettings } from './integration-settings.ts';
@@ -36,7 +37,7 @@ const deliverable = ['support.ticket.opened'] as const;
 
 type Ctx = HandlerContext<IntegrationSettings, IntegrationState>;
 
-const depsOf = (ctx: Ctx): IntegrationDeps => ({
+const depsOf = (ctx: Pick<Ctx, 'store' | 'state' | 'log' | 'clock'>): IntegrationDeps => ({
   db: ctx.store,
   secrets: ctx.state.secrets,
   log: ctx.log,
@@ -79,5 +80,21 @@ export default defineAgent({
       }),
     ),
     'support.ticket.opened': { handle: deliverToConnectors },
+  },
+  every: {
+    // Deliveries kept through an outage go out once the API is back; an expired credential's wait for its refresh.
+    retry: {
+      interval: (settings) => settings.retryIntervalMs,
+      async handle(ctx) {
+        const health = await readCredentialsHealth(ctx.store, ctx.state.connectors, {}, ctx.clock());
+        for (const connector of ctx.state.connectors) {
+          const credential = health.credentials.find((c) => c.integration === connector.name);
+          if (credential === undefined || credential.failedDeliveries === 0) continue;
+          if (credential.state === 'expired' || credential.state === 'missing') continue;
+          const { retried, succeeded } = await retryFailed(depsOf(ctx), connector, ctx.settings.retryBatch);
+          ctx.log.info({ integration: connector.name, retried, succeeded }, 'kept deliveries retried');
+        }
+      },
+    },
   },
 });

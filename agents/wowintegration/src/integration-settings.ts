@@ -17,6 +17,17 @@ export const integrationSettings = sharedSettings(
       .min(1, { error: 'expected an integer from 1 to 10000' })
       .max(10_000, { error: 'expected an integer from 1 to 10000' })
       .default(200),
+    /**
+     * WOWINTEGRATION_RETRY_INTERVAL_MS: how often deliveries kept after an outage (no answer,
+     * 429, 5xx, an open circuit) are sent again for connectors whose credential has not
+     * expired; 0 never. An expired credential waits for integration.credential.refresh.
+     */
+    retryIntervalMs: z.coerce
+      .number({ error: 'expected an integer from 0 to 86400000' })
+      .int({ error: 'expected an integer from 0 to 86400000' })
+      .min(0, { error: 'expected an integer from 0 to 86400000' })
+      .max(86_400_000, { error: 'expected an integer from 0 to 86400000' })
+      .default(300_000),
   }),
 );
 

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { defineProtocol, isWowError } from '#platform';
 import type { Connector } from '../connectors/connector.ts';
 import { refreshToken } from '../credentials/token-for.ts';
-import { deliver } from '../delivery/deliver.ts';
-import { failedDeliveries } from '../delivery/deliveries.ts';
+import { retryFailed } from '../delivery/retry-failed.ts';
 import type { IntegrationDeps } from '../integration-deps.ts';
 
 export const credentialRefreshRequest = z.strictObject({
@@ -47,23 +46,14 @@ export async function refreshCredential(
     if (!isWowError(err)) throw err;
     return { ...base, refreshed: false, expiresAt: null, problem: err.message.slice(0, 300) };
   }
-  let succeeded = 0;
-  const waiting = await failedDeliveries(deps.db, connector.name, opts.retryBatch);
-  for (const d of waiting) {
-    const request = { method: d.method, path: d.path, body: d.body };
-    if (await deliver(deps, connector, { eventId: d.eventId, eventType: d.eventType, source: d.source, request }))
-      succeeded += 1;
-  }
-  deps.log.info(
-    { integration: connector.name, retried: waiting.length, succeeded },
-    'integration credential refreshed',
-  );
+  const { retried, succeeded } = await retryFailed(deps, connector, opts.retryBatch);
+  deps.log.info({ integration: connector.name, retried, succeeded }, 'integration credential refreshed');
   return {
     ...base,
     refreshed: true,
     expiresAt: expiresAt?.toISOString() ?? null,
     problem: null,
-    retried: waiting.length,
+    retried,
     succeeded,
   };
 }
