@@ -96,8 +96,11 @@ export async function startOAuth2Double(opts: OAuth2DoubleOptions): Promise<OAut
     const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     let client: { id: string; secret: string; how: 'basic' | 'post' } | undefined;
     if (basic !== undefined) {
-      const [id = '', secret = ''] = Buffer.from(basic, 'base64').toString('utf8').split(':');
-      client = { id: decodeURIComponent(id), secret: decodeURIComponent(secret), how: 'basic' };
+      const decoded = Buffer.from(basic, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      // Each half was application/x-www-form-urlencoded before it was joined (RFC 6749 2.3.1).
+      const formDecode = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '));
+      client = { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)), how: 'basic' };
       if (form.has('client_secret'))
         violations.push('client authenticated twice (Basic and client_secret), RFC 6749 2.3');
     } else if (form.has('client_secret')) {

@@ -82,6 +82,13 @@ export async function takeToken(
         problem: `HTTP ${err.status} ${typeof code === 'string' && /^[a-z_]{1,60}$/.test(code) ? code : 'unauthorized'}`,
       });
     }
+    // A response that is no token response (a 503 from a proxy, say) comes as the cause; its status says most.
+    if (err instanceof oauth.OperationProcessingError && err.cause instanceof Response)
+      throw createError('WOW_ERR_TOKEN_REFUSED', {
+        name: connector.name,
+        grant,
+        problem: `HTTP ${err.cause.status}, not a token response`,
+      });
     if (err instanceof oauth.OperationProcessingError || err instanceof oauth.UnsupportedOperationError)
       throw createError('WOW_ERR_TOKEN_REFUSED', { name: connector.name, grant, problem: err.message.slice(0, 200) });
     throw err;
