@@ -7,6 +7,7 @@
 import { answering, defineAgent, type HandlerContext, type SetupContext } from '#platform';
 import { getConnector } from './connectors/load-connectors.ts';
 import { createIntegrationState, type IntegrationState } from './create-integration-state.ts';
+import { credentialTiming } from './credentials/token-for.ts';
 import { deliver } from './delivery/deliver.ts';
 import { wasDelivered } from './delivery/deliveries.ts';
 import { requestForEvent } from './delivery/request-for-event.ts';
@@ -45,13 +46,21 @@ const depsOf = (ctx: Pick<Ctx, 'store' | 'state' | 'log' | 'clock'>): Integratio
   gateOf: ctx.state.gateOf,
 });
 
-/** Sends the event to every connector that declares it, once each, even when the bus delivers it twice. */
-async function deliverToConnectors(ctx: Ctx): Promise<{ delivered: number; failed: number }> {
+/**
+ * Sends the event to every connector that declares it, once each, even when the bus
+ * delivers it twice. A connector with no credential stored is not configured yet (the
+ * shipped examples, until `wow integrations credential`): it receives nothing, and
+ * nothing is kept for it.
+ */
+async function deliverToConnectors(ctx: Ctx): Promise<{ delivered: number; failed: number; unconfigured: number }> {
   const { event } = ctx;
-  let delivered = 0;
-  let failed = 0;
+  const counts = { delivered: 0, failed: 0, unconfigured: 0 };
   for (const connector of ctx.state.connectors)
     for (const declared of connector.deliver.filter((d) => d.event === event.type)) {
+      if ((await credentialTiming(depsOf(ctx), connector.name)) === undefined) {
+        counts.unconfigured += 1;
+        continue;
+      }
       if (await wasDelivered(ctx.store, connector.name, event.id)) continue;
       const request = requestForEvent(declared, event);
       const ok = await deliver(depsOf(ctx), connector, {
@@ -60,10 +69,9 @@ async function deliverToConnectors(ctx: Ctx): Promise<{ delivered: number; faile
         source: event.source,
         request,
       });
-      if (ok) delivered += 1;
-      else failed += 1;
+      counts[ok ? 'delivered' : 'failed'] += 1;
     }
-  return { delivered, failed };
+  return counts;
 }
 
 export default defineAgent({

@@ -29,7 +29,8 @@ export interface IntegrationUnderTest {
 /**
  * WowIntegration on the real runtime (the in-process bus and an embedded PostgreSQL), with
  * the repository's generic OAuth2 connector pointed at an OAuth2 double (client credentials,
- * Basic client authentication, a scope) and an API double, delivering each opened ticket;
+ * Basic client authentication, a scope) and an API double, delivering each opened ticket
+ * (and a copy of it, crm-idle, with no credential);
  * two tries per delivery, 1 to 5 ms apart, the circuit opening after three failures.
  */
 export async function startIntegration(env: Record<string, string> = {}): Promise<IntegrationUnderTest> {
@@ -51,6 +52,10 @@ export async function startIntegration(env: Record<string, string> = {}): Promis
     .replace('consecutiveFailures: 5', 'consecutiveFailures: 3')
     .replace('halfOpenAfterMs: 30000', 'halfOpenAfterMs: 3600000');
   await writeFile(join(dir, 'generic-oauth2', 'connector.yml'), text);
+  // The same API under another name, never given a credential: it must receive nothing.
+  // Its name sorts first, so it is passed over before the other is sent each event.
+  await mkdir(join(dir, 'crm-idle'));
+  await writeFile(join(dir, 'crm-idle', 'connector.yml'), text.replace('name: generic-oauth2', 'name: crm-idle'));
   let identity: Identity | undefined;
   const agent = await startTestAgent({
     agentsDir,
