@@ -138,7 +138,12 @@ const deliveries = async () =>
 describe('WowIntegration on PostgreSQL and Redis: an expired Salesforce credential', () => {
   it('delivers, keeps what fails with 401, reports the credential expired, refreshes it through ctx.request, and retries what failed', async () => {
     const first = await openTicket();
-    await eventually(async () => salesforce.records.length === 1, 'the first ticket became a Case');
+    // Recorded as delivered (the Case exists before the row and the credential's success are written).
+    await eventually(
+      async () => (await deliveries()).some((d) => d.state === 'delivered'),
+      'the first ticket became a Case, recorded',
+    );
+    expect(salesforce.records).toHaveLength(1);
     expect(salesforce.records[0]).toMatchObject({
       sobject: 'Case',
       fields: { WAOOAW_Ticket_Id__c: first, Subject: `ticket ${first}` },

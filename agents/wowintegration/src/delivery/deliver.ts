@@ -53,8 +53,9 @@ export async function deliver(
     await recordFailure(deps.db, connector.name, { error: err.reason, tokenRejected: err.status === 401, now });
     return fail({ status: err.status, reason: err.reason });
   }
+  // The credential's success first: whoever sees the delivery recorded sees its credential's state too.
   const now = deps.now();
-  await recordDelivery(deps.db, { ...outcome, attempts, now });
   await recordSuccess(deps.db, connector.name, now);
+  await recordDelivery(deps.db, { ...outcome, attempts, now });
   return true;
 }
