@@ -101,6 +101,12 @@ export const commandIndex: readonly IndexedCommand[] = [
     load: async () => (await import('./commands/cache.ts')).registerCacheCommands,
   },
   {
+    name: 'integrations',
+    summary:
+      "Outside APIs (WowIntegration): the connectors, their credentials' health, and storing a credential sealed",
+    load: async () => (await import('./commands/integrations.ts')).registerIntegrationsCommands,
+  },
+  {
     name: 'memory',
     summary: 'What agents remember of a customer (WowMemory): show it, or forget it everywhere',
     load: async () => (await import('./commands/memory.ts')).registerMemoryCommands,

@@ -204,6 +204,7 @@ export type { EnsuredIdentity } from './identity/ensure-identity.ts';
 export type { KeyState } from './identity/identity-keys.ts';
 export type { Kms, KmsDriver, KmsKey, PublicKeyJwk } from './identity/kms/kms.ts';
 export type { KmsDrivers } from './identity/kms/create-kms.ts';
+export { agentSecretBox, type SealedSecret, type SecretBox } from './identity/kms/secret-box.ts';
 export type { RetireOutcome } from './identity/retire-keys.ts';
 export type { Rotation } from './identity/rotate-key.ts';
 export type { IdentityView } from './identity/show-identity.ts';

@@ -1,5 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { readSharedSettings, type Bus, type Config, type Logger, type Metrics, type Store } from '#platform';
+import {
+  readSharedSettings,
+  type Bus,
+  type Config,
+  type Logger,
+  type Metrics,
+  type SecretBox,
+  type Store,
+} from '#platform';
+import { integrationSettings } from '../../agents/wowintegration/src/index.ts';
+import { integrationWebhooks } from '../integrations/integration-webhooks.ts';
 import { supportSettings, type SupportSettings } from '#domains/support';
 import { createError } from '../errors.ts';
 import { createProbotDoor } from '../probot/create-probot-door.ts';
@@ -23,6 +33,13 @@ export interface ServerDeps {
   support?: SupportSettings;
   /** The rate limits' windows (the ticket API's, the web form's) are read from it; tests pin it. */
   clock?: () => Date;
+  /**
+   * The platform's secret box (identity.kms.secrets), which opens the webhook secrets of
+   * WowIntegration's connectors; without it, no outside API's webhook is taken.
+   */
+  secrets?: SecretBox;
+  /** WowIntegration's settings (WOWINTEGRATION_*); default: read from the environment. */
+  integrations?: { dir: string };
 }
 
 /** The HTTP door: GitHub webhooks, the ticket API and the web form in, health and metrics out. Tests drive it with `inject`. */
@@ -116,6 +133,18 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     settings: support.form,
     clock: deps.clock ?? (() => new Date()),
   });
+
+  // Outside APIs' webhooks, verified per connector (WowIntegration's).
+  if (deps.secrets !== undefined)
+    await app.register(integrationWebhooks, {
+      store: deps.store,
+      bus,
+      metrics,
+      secrets: deps.secrets,
+      dir: (deps.integrations ?? readSharedSettings(integrationSettings)).dir,
+      dedupeTtlSeconds: config.webhooks.dedupeTtlSeconds,
+      clock: deps.clock ?? (() => new Date()),
+    });
 
   // The DID documents of the platform and its agents (did:web).
   await app.register(didDocuments, {

@@ -51,6 +51,7 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
           log,
           metrics: runtime.metrics,
           support,
+          secrets: runtime.identity.kms.secrets,
         });
         await host?.start();
         runtime.relay.start();

@@ -1,5 +1,6 @@
 import { createError } from '../errors/errors.ts';
 import type { Identity } from '../identity/create-identity.ts';
+import { agentSecretBox, type SecretBox } from '../identity/kms/secret-box.ts';
 import type { CapabilityApproval } from '../identity/credentials/approvals.ts';
 import type { LifecycleChange, LifecycleState } from '../identity/lifecycle/agent-lifecycle.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -26,6 +27,12 @@ export interface AgentIdentity {
     capability: string,
     opts: { by: string; reason?: string; via: string },
   ): Promise<CapabilityApproval>;
+  /**
+   * The agent's own secrets (an outside API's client secret and tokens), sealed under the
+   * platform's master key. The agent's id is bound to each seal with the secret's name, so
+   * no other agent opens what this one sealed.
+   */
+  readonly secrets: SecretBox;
 }
 
 /**
@@ -70,5 +77,6 @@ export function grantIdentity(
       return (await identity.credentials.approve(agentId, capability, { ...opts, via: `${opts.via} (${agent})` }))
         .approval;
     },
+    secrets: agentSecretBox(identity.kms.secrets, agent),
   };
 }

@@ -6,10 +6,13 @@ export const securityViolationEventType = 'security.violation';
 /** A request circuit of one runtime opened, half-opened or closed (platform/communication/request-gates.ts), for WowCommunication. */
 export const circuitChangedEventType = 'communication.circuit.changed';
 
+/** An outside API's webhook the server's door verified by its connector's signature (agents/wowintegration). */
+export const integrationWebhookEventType = 'integration.webhook.received';
+
 /**
  * The types the platform publishes itself, whichever agents and domains run: every GitHub
  * webhook the App door receives (`github.<event>.<action>`, written with the platform's
- * envelope), a deploy, a security violation and a request circuit's change. Agents and domains declare the rest
+ * envelope), a deploy, a security violation, a request circuit's change and a verified outside API's webhook. Agents and domains declare the rest
  * (`emits` in agent.yml and domain.yml).
  */
 export const platformEventTypes: readonly string[] = [
@@ -17,4 +20,5 @@ export const platformEventTypes: readonly string[] = [
   deployedEventType,
   securityViolationEventType,
   circuitChangedEventType,
+  integrationWebhookEventType,
 ];

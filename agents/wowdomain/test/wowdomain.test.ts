@@ -125,9 +125,10 @@ describe('WowDomain', () => {
           },
         ],
       });
-      // Those that wake on the ticket's opening (WowSupport exactly, WowNotification by support.ticket.*); nobody uses csat.received.
+      // Those that wake on the ticket's opening (WowSupport and WowIntegration exactly, WowNotification by support.ticket.*); nobody uses csat.received.
       const agents = (announced.data as { agents: { id: string; events: string[] }[] }).agents;
       expect(agents).toEqual([
+        { id: 'wowintegration', events: ['support.ticket.opened'] },
         { id: 'wownotification', events: ['support.ticket.opened'] },
         { id: 'wowsupport', events: ['support.ticket.opened'] },
       ]);
@@ -135,9 +136,10 @@ describe('WowDomain', () => {
   );
 
   it('opens one issue per affected agent, once, however often the merge is delivered', async () => {
-    await agent.eventually(async () => expect(repo.issues).toHaveLength(2));
+    await agent.eventually(async () => expect(repo.issues).toHaveLength(3));
     const titles = (repo.issues ?? []).map((i) => i.title).sort();
     expect(titles).toEqual([
+      'wowintegration: the support domain model changed an event it uses',
       'wownotification: the support domain model changed an event it uses',
       'wowsupport: the support domain model changed an event it uses',
     ]);
@@ -151,11 +153,11 @@ describe('WowDomain', () => {
     const lookups = github.callsTo('GET /repos/{owner}/{repo}/issues').length;
     await agent.publish({ type: 'github.pull_request.closed', data: closedPull({ merged: true, number: 42 }) });
     await agent.eventually(async () =>
-      expect(github.callsTo('GET /repos/{owner}/{repo}/issues').length).toBe(lookups + 2),
+      expect(github.callsTo('GET /repos/{owner}/{repo}/issues').length).toBe(lookups + 3),
     );
-    expect(repo.issues).toHaveLength(2);
+    expect(repo.issues).toHaveLength(3);
     expect(agent.events.filter((e) => e.type === 'domain.model.changed')).toHaveLength(1);
-    expect(github.callsTo('POST /repos/{owner}/{repo}/issues')).toHaveLength(2);
+    expect(github.callsTo('POST /repos/{owner}/{repo}/issues')).toHaveLength(3);
     expect(github.violations).toEqual([]);
   });
 

@@ -3,13 +3,16 @@ import type { Logger } from '../../log/logger.ts';
 import type { PgQueryable } from '../../store/store.ts';
 import type { Kms, KmsDriver } from './kms.ts';
 import { createLocalKms } from './local-kms.ts';
-import { loadMasterKey } from './master-key.ts';
+import { loadMasterKey, type MasterKey } from './master-key.ts';
+import { createSecretBox, type SecretBox } from './secret-box.ts';
 import { createError } from '../errors.ts';
 
 /** The KMS that makes new keys (IDENTITY_KMS), and each driver by name for the keys made before a change of it. */
 export interface KmsDrivers {
   readonly current: Kms;
   driver(name: KmsDriver): Kms;
+  /** Other secrets (outside APIs' credentials), envelope-sealed under the local master key whichever driver signs. */
+  readonly secrets: SecretBox;
 }
 
 /**
@@ -22,10 +25,16 @@ export async function createKmsDrivers(opts: {
   log: Logger;
 }): Promise<KmsDrivers> {
   const { settings, db, log } = opts;
-  const local = createLocalKms({
-    store: db,
-    masterKey: () => loadMasterKey({ configured: settings.local.masterKey, dataDir: settings.local.dataDir, log }),
-  });
+  // One load of the master key for the local driver and the secret box alike.
+  let master: Promise<MasterKey> | undefined;
+  const masterKey = () =>
+    (master ??= loadMasterKey({ configured: settings.local.masterKey, dataDir: settings.local.dataDir, log }).catch(
+      (err: unknown) => {
+        master = undefined;
+        throw err;
+      },
+    ));
+  const local = createLocalKms({ store: db, masterKey });
   const aws =
     settings.aws === undefined
       ? undefined
@@ -44,5 +53,5 @@ export async function createKmsDrivers(opts: {
       problem: 'IDENTITY_AWS_REGION is not set, so this process has no AWS KMS',
     });
   };
-  return { current: driver(settings.driver), driver };
+  return { current: driver(settings.driver), driver, secrets: createSecretBox(masterKey) };
 }

@@ -6,6 +6,7 @@ import { storeBackends, type TestStore } from '../../../test/support/test-stores
 import { createAwsKms } from '../kms/aws-kms.ts';
 import { createLocalKms } from '../kms/local-kms.ts';
 import { masterKeyOf } from '../kms/master-key.ts';
+import { createSecretBox } from '../kms/secret-box.ts';
 
 // The double checks that requests are signed, not with what: any credentials do.
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' };
@@ -115,7 +116,11 @@ describe('the AWS driver against the KMS double', () => {
         store: test.store,
         log: createLogger('silent'),
         clock: () => now,
-        kms: { current: kms, driver: () => kms },
+        kms: {
+          current: kms,
+          driver: () => kms,
+          secrets: createSecretBox(async () => masterKeyOf(Buffer.alloc(32, 3))),
+        },
       });
       const { did } = await identity.ensure('wowsecurity', { actor: 'test' });
       const jwt = await identity.signJwt(
