@@ -38,7 +38,7 @@ export async function learnFromTicket(ctx: DeskContext, rating: Rating): Promise
     return { did: 'skipped', why: 'the GitHub App is not configured (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET)' };
   const key = `${rating.csatId}:kb-draft`;
   const recorded = await recordedOnce<Planned | { none: string }>(ctx, key);
-  const planned = recorded ?? (await ctx.once(key, async () => plan(ctx, rating.ticketId, dir)));
+  const planned = recorded ?? (await ctx.once(key, async () => draftFromTicket(ctx, rating.ticketId, dir)));
   if ('none' in planned) return { did: 'skipped', why: planned.none };
   const [owner = '', name = ''] = repo.split('/');
   const client = await ctx.githubApp.forRepository(owner, name);
@@ -71,14 +71,24 @@ export async function learnFromTicket(ctx: DeskContext, rating: Rating): Promise
   return { did: 'drafted', slug: planned.file.slug, path: planned.file.path, by: planned.by, pull };
 }
 
-interface Planned {
+/** A ticket's drafted article: the exchange it came from, the draft, and the file it makes. */
+export interface Planned {
   exchange: SolvedExchange;
   draft: ArticleDraft;
   by: DraftedBy;
   file: ArticleFileDraft;
 }
 
-async function plan(ctx: DeskContext, ticketId: string, folder: string): Promise<Planned | { none: string }> {
+/**
+ * The article a solved ticket makes, or why it makes none: its exchange read and redacted
+ * (the customer's name and their organisation's among what is removed), drafted, and
+ * rendered as a file of `folder`.
+ */
+export async function draftFromTicket(
+  ctx: Pick<DeskContext, 'store' | 'llm' | 'log'>,
+  ticketId: string,
+  folder: string,
+): Promise<Planned | { none: string }> {
   const ticket = await findTicket(ctx.store, ticketId);
   if (ticket === undefined) return { none: 'the ticket is not there' };
   const customer =
