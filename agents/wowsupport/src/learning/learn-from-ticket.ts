@@ -38,7 +38,9 @@ export async function learnFromTicket(ctx: DeskContext, rating: Rating): Promise
     return { did: 'skipped', why: 'the GitHub App is not configured (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET)' };
   const key = `${rating.csatId}:kb-draft`;
   const recorded = await recordedOnce<Planned | { none: string }>(ctx, key);
-  const planned = recorded ?? (await ctx.once(key, async () => draftFromTicket(ctx, rating.ticketId, dir)));
+  // Drafted outside the key's transaction (a model takes seconds, and on the embedded store that
+  // transaction would hold its one connection), then recorded: the first draft recorded is the one used.
+  const planned = recorded ?? (await draftOnce(ctx, key, await draftFromTicket(ctx, rating.ticketId, dir)));
   if ('none' in planned) return { did: 'skipped', why: planned.none };
   const [owner = '', name = ''] = repo.split('/');
   const client = await ctx.githubApp.forRepository(owner, name);
@@ -70,6 +72,9 @@ export async function learnFromTicket(ctx: DeskContext, rating: Rating): Promise
   );
   return { did: 'drafted', slug: planned.file.slug, path: planned.file.path, by: planned.by, pull };
 }
+
+const draftOnce = (ctx: DeskContext, key: string, fresh: Planned | { none: string }) =>
+  ctx.once(key, () => Promise.resolve(fresh));
 
 /** A ticket's drafted article: the exchange it came from, the draft, and the file it makes. */
 export interface Planned {
