@@ -9,6 +9,7 @@ import { benchCli } from './cli.ts';
 import { benchFactory } from './factory.ts';
 import { benchIdentity } from './identity.ts';
 import { benchSupport } from './support.ts';
+import { benchSupportLearning } from './support-learning.ts';
 import { benchVision } from './vision.ts';
 import { benchWebhook, webhookUsage } from './webhook.ts';
 
@@ -46,6 +47,12 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
       'knowledge-base search over 10,000 generated articles (PostgreSQL, PGlite) ' +
       'vs ILIKE and full-text only [articles] [questions] [tickets]; ticket → L1 answer through the runtime',
     run: benchSupport,
+  },
+  'support-learning': {
+    about:
+      'the learning loop on the replayed set: held-out questions answered at L1 before and after ' +
+      "the solved L2/L3 tickets' articles are merged",
+    run: benchSupportLearning,
   },
   vision: {
     about:

@@ -2,9 +2,11 @@
 // search.articles request gets the articles that answer a question best (full-text, with
 // trigram matches for typos and partial words, and with an embedding model and pgvector
 // the articles nearest by meaning); `wow kb import` loads Markdown articles, and a schedule
-// embeds what an import wrote.
-import { answering, defineAgent, type SetupContext } from '#platform';
+// embeds what an import wrote. A pull request merged into the knowledge base's folder is
+// imported as it lands (the articles WowSupport drafts from solved tickets among them).
+import { answering, defineAgent, githubEvent, type SetupContext } from '#platform';
 import { answerSearch } from './answer-search.ts';
+import { importOnMerge } from './import/import-on-merge.ts';
 import { forgetSearches, refreshSearches } from './cache/cached-searches.ts';
 import { searchArticlesProtocol } from './search-protocol.ts';
 import { embedStaleArticles } from './embeddings/embed-articles.ts';
@@ -16,6 +18,8 @@ export type { Article } from './articles/article.ts';
 export { upsertArticle, upsertArticles } from './articles/upsert-articles.ts';
 export { embedStaleArticles } from './embeddings/embed-articles.ts';
 export { importArticles, type ChangedField, type ImportOptions, type ImportReport } from './import/import-articles.ts';
+export { importMergedArticles, mergedSourceOf, type MergedImport } from './import/import-merged-articles.ts';
+export { parseArticle } from './import/parse-article.ts';
 export { importLimits, readArticleFiles, type ArticleFile, type ArticleSource } from './import/read-article-files.ts';
 export { searchKnowledgeBase } from './search-knowledge-base.ts';
 export { fuseByReciprocalRank, searchArticles, type ArticleHit } from './search/search-articles.ts';
@@ -30,6 +34,7 @@ export default defineAgent({
   setup: (ctx: SetupContext<SearchSettings>): SearchState => createSearchState(ctx.settings),
   on: {
     'search.articles': answering(searchArticlesProtocol, answerSearch),
+    'github.pull_request.closed': { input: githubEvent<'pull_request.closed'>(), handle: importOnMerge },
   },
   every: {
     // `wow kb import` drops cached searches through Redis; on the in-process bus it cannot

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { embedderFrom, embedderVariables, embeddingsNeedModel, type Embedder } from '#platform';
+import { supportSettings } from '#domains/support';
 
 /**
  * WowSearch's own settings, each from its WOWSEARCH_* variable (.env.example): an
@@ -10,6 +11,8 @@ export const searchSettings = z
   .object({
     /** WOWSEARCH_EMBEDDINGS_MODEL, WOWSEARCH_EMBEDDINGS_BASE_URL, WOWSEARCH_EMBEDDINGS_API_KEY. */
     ...embedderVariables,
+    /** The desk's: the knowledge base's repository and folder (SUPPORT_KB_REPO, SUPPORT_KB_DIR), imported on merge. */
+    support: supportSettings,
   })
   .refine(...embeddingsNeedModel);
 

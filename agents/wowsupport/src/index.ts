@@ -4,6 +4,7 @@
 // WowNotification delivers the answers and keeps the ticket's issue in step; a person
 // moving a ticket by label on that issue comes back as support.ticket.rerouted.
 // It also sweeps the tickets' SLA clocks on a schedule: a ticket close to breach at L1 goes to L2.
+// And it learns: a ticket L2 or L3 solved, rated good, becomes a knowledge-base article in a pull request.
 import { z } from 'zod';
 import { defineAgent } from '#platform';
 import { pruneIdempotency, sweepSla } from '#domains/support';
@@ -11,10 +12,13 @@ import { deskSettings, type DeskContext, type DeskSettings } from './desk-settin
 import { answerTicket } from './handlers/answer-ticket.ts';
 import { escalateNearBreach } from './handlers/escalate-near-breach.ts';
 import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
+import { learnFromTicket } from './learning/learn-from-ticket.ts';
 
 const ticketEvent = z.object({ ticketId: z.uuid() });
 // WowNotification's, when a person's label on the ticket's issue moved it.
 const reroutedEvent = z.object({ ticketId: z.uuid(), tier: z.enum(['L1', 'L2', 'L3']) });
+// The domain's, when a customer rates a solve: a good one of an L2 or L3 answer becomes an article.
+const ratingEvent = z.object({ ticketId: z.uuid(), csatId: z.uuid(), rating: z.enum(['good', 'bad']) });
 const slaAlert = z.object({
   ticketId: z.uuid(),
   clockId: z.uuid(),
@@ -56,6 +60,7 @@ export default defineAgent({
   on: {
     'support.ticket.opened': { input: ticketEvent, handle: answer },
     'support.message.received': { input: ticketEvent, handle: answer },
+    'support.csat.received': { input: ratingEvent, handle: learnFromTicket },
     'support.sla.near_breach': {
       input: slaAlert,
       async handle(ctx, alert) {

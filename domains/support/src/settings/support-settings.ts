@@ -40,6 +40,20 @@ export const supportSettings = sharedSettings(
           error: 'expected owner/repo, the repository where tickets become issues',
         }),
       ),
+      // The repository and folder of the knowledge base's Markdown articles: WowSupport opens
+      // pull requests adding what it learns from solved tickets there, and WowSearch imports
+      // them when merged. Unset: SUPPORT_REPO; learning from tickets stops without either.
+      kbRepo: optional(
+        z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, {
+          error: 'expected owner/repo, the repository holding the knowledge-base articles',
+        }),
+      ),
+      kbDir: z
+        .string()
+        .regex(/^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._/-]{1,200}$/, {
+          error: 'expected a folder of the repository, relative and without . or .. (e.g. docs/kb)',
+        })
+        .default('docs/kb'),
       approvers: optional(
         z
           .string()
@@ -95,6 +109,11 @@ export const supportSettings = sharedSettings(
       const listed = list(s.smtpDomains).map((d) => d.toLowerCase());
       return {
         repo: owner === undefined || repo === undefined ? undefined : { owner, repo },
+        // The knowledge base's repository is the support repository unless named.
+        knowledgeBase: {
+          repo: s.kbRepo === undefined ? s.repo : s.kbRepo,
+          dir: s.kbDir.replace(/\/+$/, ''),
+        },
         approvers: {
           logins: approvers.filter((a) => !a.includes('/')),
           teams: approvers
@@ -135,6 +154,8 @@ export const supportSettings = sharedSettings(
 export interface SupportSettings {
   /** Where each ticket becomes an issue; undefined: tickets are not synced with GitHub. */
   repo: { owner: string; repo: string } | undefined;
+  /** Where the knowledge base's Markdown articles live (owner/repo, folder): learned articles are proposed there. */
+  knowledgeBase: { repo: string | undefined; dir: string };
   /** Logins and org/team slugs whose `/approve` releases an L3 draft. */
   approvers: { logins: string[]; teams: { org: string; slug: string }[] };
   /** Whether a customer's name and email may appear in the issue body. */

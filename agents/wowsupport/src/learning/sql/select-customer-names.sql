@@ -1,0 +1,1 @@
+select name, slug from support_customers where id = $1
