@@ -30,6 +30,7 @@ describe('supportSettings', () => {
       smtpUrl: undefined,
       emailFrom: 'support@waooaw.localhost',
       slaSweepMs: 60_000,
+      knowledgeBase: { repo: undefined, dir: 'docs/kb' },
     });
     expect(
       read({ SUPPORT_REPO: 'acme/support', SUPPORT_APPROVERS: '@ada, acme/support-leads', SUPPORT_SMTP_PORT: '2525' }),
@@ -37,6 +38,14 @@ describe('supportSettings', () => {
       repo: { owner: 'acme', repo: 'support' },
       approvers: { logins: ['ada'], teams: [{ org: 'acme', slug: 'support-leads' }] },
       smtpListen: { host: '127.0.0.1', port: 2525 },
+      // The knowledge base lives in the support repository unless it is named apart.
+      knowledgeBase: { repo: 'acme/support', dir: 'docs/kb' },
+    });
+    expect(
+      read({ SUPPORT_REPO: 'acme/support', SUPPORT_KB_REPO: 'acme/docs', SUPPORT_KB_DIR: 'kb/' }).knowledgeBase,
+    ).toEqual({
+      repo: 'acme/docs',
+      dir: 'kb',
     });
     expect(settingsError({ SUPPORT_REPO: 'support' })).toContain('SUPPORT_REPO: expected owner/repo');
     expect(settingsError({ SUPPORT_L1_THRESHOLD: '80' })).toContain(
