@@ -6,6 +6,9 @@ export const securityViolationEventType = 'security.violation';
 /** A request circuit of one runtime opened, half-opened or closed (platform/communication/request-gates.ts), for WowCommunication. */
 export const circuitChangedEventType = 'communication.circuit.changed';
 
+/** A message dead-lettered or an agent failing above its baseline (platform/bus/report-dead-letters.ts), for WowSupport. */
+export const errorOccurredEventType = 'error.occurred';
+
 /**
  * The types the platform publishes itself, whichever agents and domains run: every GitHub
  * webhook the App door receives (`github.<event>.<action>`, written with the platform's
@@ -17,4 +20,5 @@ export const platformEventTypes: readonly string[] = [
   deployedEventType,
   securityViolationEventType,
   circuitChangedEventType,
+  errorOccurredEventType,
 ];
