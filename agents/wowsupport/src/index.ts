@@ -19,6 +19,11 @@ import {
 } from './handlers/investigate-trouble.ts';
 import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
 
+// `wow playbooks list|test` (cli/commands/playbooks.ts) loads and dry-runs the same playbooks.
+export { loadPlaybooks, parsePlaybook, type LoadedPlaybook } from './playbooks/load-playbooks.ts';
+export { dryRunPlaybook, recordedFixture, type DryRun } from './playbooks/dry-run-playbook.ts';
+export type { Playbook } from './playbooks/playbook-schema.ts';
+
 const ticketEvent = z.object({ ticketId: z.uuid() });
 // WowNotification's, when a person's label on the ticket's issue moved it.
 const reroutedEvent = z.object({ ticketId: z.uuid(), tier: z.enum(['L1', 'L2', 'L3']) });
