@@ -29,7 +29,9 @@ export const errorOccurred = z.object({
 /** How WowSupport's context reaches the agents a playbook asks and acts through. */
 function ports(ctx: DeskContext): PlaybookPorts {
   return {
+    // A playbook's request types are data (playbooks/*.yml): the requester still refuses any agent.yml does not emit.
     request: (type, input: JsonValue, timeoutMs) =>
+      // wowvision-disable-next-line manifests-declare-emits -- playbooks name their request types; ctx.request checks them against emits
       ctx.request({ type, data: input }, timeoutMs === undefined ? undefined : { timeoutMs }),
     // Redrive, rollback and suspend are the operator runtime's (`wow bus redrive`, `wow deploy --rollback`,
     // `wow identity suspend`): an agent's context holds none of them, so such a remedy fails to L3 here.

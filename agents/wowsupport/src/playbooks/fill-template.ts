@@ -24,7 +24,8 @@ export function fillTemplate(input: JsonValue, scope: Record<string, unknown>): 
     if (one !== null) return toJson(lookup(scope, one[1] ?? ''));
     return input.replace(inline, (_m, path: string) => {
       const v = lookup(scope, path);
-      return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      if (v === undefined || v === null) return '';
+      return typeof v === 'string' ? v : JSON.stringify(v);
     });
   }
   if (Array.isArray(input)) return input.map((v) => fillTemplate(v, scope));

@@ -54,7 +54,7 @@ export async function diagnose(
 ): Promise<Record<string, StepResult>> {
   const diagnosis: Record<string, StepResult> = {};
   for (const step of playbook.diagnose) {
-    const input = fillTemplate(step.input as JsonValue, scopeOf(trouble, diagnosis));
+    const input = fillTemplate(step.input, scopeOf(trouble, diagnosis));
     try {
       diagnosis[step.id] = { ok: true, value: await ports.request(step.request, input, step.timeoutMs) };
     } catch (err) {
@@ -94,5 +94,5 @@ export async function runAction(
   result?: unknown,
 ): Promise<unknown> {
   if ('platform' in action) return ports.platform(action.platform, trouble.agent);
-  return ports.request(action.request, fillTemplate(action.input as JsonValue, scopeOf(trouble, diagnosis, result)));
+  return ports.request(action.request, fillTemplate(action.input, scopeOf(trouble, diagnosis, result)));
 }
