@@ -107,6 +107,11 @@ export const commandIndex: readonly IndexedCommand[] = [
     load: async () => (await import('./commands/integrations.ts')).registerIntegrationsCommands,
   },
   {
+    name: 'playbooks',
+    summary: "WowSupport's self-healing playbooks: list them, check one and dry-run it against a recording",
+    load: async () => (await import('./commands/playbooks.ts')).registerPlaybooksCommands,
+  },
+  {
     name: 'memory',
     summary: 'What agents remember of a customer (WowMemory): show it, or forget it everywhere',
     load: async () => (await import('./commands/memory.ts')).registerMemoryCommands,

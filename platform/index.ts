@@ -72,7 +72,19 @@ export { listBackups, type BackupRow } from './backup/list-backups.ts';
 export { restoreDatabase, type RestoreResult } from './backup/restore-database.ts';
 export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
 export { tailStreams, type TailedEntry, type TailOptions } from './bus/redis/tail-streams.ts';
-export { circuitChangedEventType, platformEventTypes, securityViolationEventType } from './bus/platform-events.ts';
+export {
+  circuitChangedEventType,
+  errorOccurredEventType,
+  platformEventTypes,
+  securityViolationEventType,
+} from './bus/platform-events.ts';
+export {
+  deadLetterData,
+  errorOccurredSource,
+  reportDeadLetters,
+  sampleLine,
+  type ErrorOccurredData,
+} from './bus/report-dead-letters.ts';
 export {
   answering,
   defineProtocol,
@@ -244,3 +256,4 @@ export { migrate } from './store/migrate.ts';
 export { readSql } from './store/read-sql.ts';
 export type { PgQueryable, Store } from './store/store.ts';
 export { readYaml, type YamlWithPositions } from './yaml/read-yaml.ts';
+export { parseYamlWith } from './yaml/parse-yaml-with.ts';

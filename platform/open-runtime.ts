@@ -8,6 +8,7 @@ import { createCache } from './cache/create-cache.ts';
 import type { Config } from './config/load-config.ts';
 import { createIdentity, type Identity } from './identity/create-identity.ts';
 import { reportViolations } from './identity/report-violations.ts';
+import { reportDeadLetters } from './bus/report-dead-letters.ts';
 import { scheduleIdentityUpkeep } from './identity/schedule-identity-upkeep.ts';
 import type { Logger } from './log/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
@@ -128,7 +129,13 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
       throw err;
     });
     // Every violation this process counts reaches WowSecurity as `security.violation`.
-    const stopReporting = reportViolations({ metrics, bus, log });
+    const stopViolations = reportViolations({ metrics, bus, log });
+    // And every message dead-lettered reaches WowSupport as `error.occurred`.
+    const stopDeadLetters = reportDeadLetters({ metrics, bus, log });
+    const stopReporting = () => {
+      stopViolations();
+      stopDeadLetters();
+    };
     metrics.watchBus(() => bus.stats());
     metrics.watchRegistry(() => listAgents(store, { heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs }));
     // Started by the caller once its agents listen: what it publishes at start (events the

@@ -147,6 +147,13 @@ export interface DeadLetter {
   failedAt: string;
 }
 
+/** A message as it is dead-lettered: its envelope, the last error and how often it was tried. */
+export interface DeadLetteredMessage {
+  event: CloudEvent;
+  error: SerializedError;
+  attempts: number;
+}
+
 export interface DeadLetterQueue {
   list(opts?: { group?: string; limit?: number }): Promise<DeadLetter[]>;
   /** Sends entries back to their group only (other groups are not woken again); all of the group's when `ids` is absent. Returns how many. */
@@ -178,7 +185,8 @@ export interface GroupStats {
 export interface BusObserver {
   published(topic: string): void;
   handled(group: string, topic: string, outcome: 'ack' | 'retry' | 'dead-letter' | 'skip', seconds: number): void;
-  deadLettered(group: string, topic: string): void;
+  /** `letter` is what was dead-lettered, for the platform's `error.occurred` (platform/bus/report-dead-letters.ts). */
+  deadLettered(group: string, topic: string, letter?: DeadLetteredMessage): void;
   /**
    * A delivery the message guard refused, by its reason (a closed list). `sender` is what
    * the envelope claims, and `signedBy` the agent whose verified signature sent it, when

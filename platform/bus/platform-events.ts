@@ -8,6 +8,8 @@ export const circuitChangedEventType = 'communication.circuit.changed';
 
 /** An outside API's webhook the server's door verified by its connector's signature (agents/wowintegration). */
 export const integrationWebhookEventType = 'integration.webhook.received';
+/** A message dead-lettered or an agent failing above its baseline (platform/bus/report-dead-letters.ts), for WowSupport. */
+export const errorOccurredEventType = 'error.occurred';
 
 /**
  * The types the platform publishes itself, whichever agents and domains run: every GitHub
@@ -21,4 +23,5 @@ export const platformEventTypes: readonly string[] = [
   securityViolationEventType,
   circuitChangedEventType,
   integrationWebhookEventType,
+  errorOccurredEventType,
 ];

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { BusObserver, BusStats } from '../bus/bus.ts';
+import type { BusObserver, BusStats, DeadLetteredMessage } from '../bus/bus.ts';
 import type { CacheObserver } from '../cache/create-cache.ts';
 import type { GitHubObserver } from '../github/request-metrics.ts';
 import type { CircuitState, RequestObserver } from '../communication/request-observer.ts';
@@ -82,6 +82,11 @@ export interface Metrics {
    * slow work later. Returns the call that stops listening.
    */
   onSecurityViolation(listener: (violation: SecurityViolation) => void): () => void;
+  /**
+   * Called with each message a consumer group of this process dead-letters, synchronously:
+   * like onSecurityViolation's, a listener must not throw and does its slow work later.
+   */
+  onDeadLetter(listener: (group: string, letter: DeadLetteredMessage) => void): () => void;
   /** A violation counted but not published as `security.violation`, and why. */
   securityViolationNotPublished(why: ViolationNotPublished): void;
   /** Point-in-time bus gauges are read from this at scrape time. */
@@ -210,6 +215,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   // Every kind starts at 0, so that an alert on increase() sees the first one too.
   for (const kind of securityViolationKinds) securityViolations.inc({ kind }, 0);
   const violationListeners = new Set<(violation: SecurityViolation) => void>();
+  const deadLetterListeners = new Set<(group: string, letter: DeadLetteredMessage) => void>();
   const securityViolation = (kind: SecurityViolationKind, detail: SecurityViolationDetail = {}): void => {
     securityViolations.inc({ kind });
     for (const listener of violationListeners) {
@@ -427,7 +433,17 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       duration.observe({ group, topic, outcome }, seconds);
       if (outcome === 'retry' || outcome === 'dead-letter') failed.inc({ group, topic });
     },
-    deadLettered: (group, topic) => deadLettered.inc({ group, topic }),
+    deadLettered: (group, topic, letter) => {
+      deadLettered.inc({ group, topic });
+      if (letter === undefined) return;
+      for (const listener of deadLetterListeners) {
+        try {
+          listener(group, letter);
+        } catch {
+          // The count is what /metrics is owed; a listener's failure is its own to report.
+        }
+      }
+    },
     refused: (group, _topic, reason, sender) => {
       messagesRefused.inc({ group, reason });
       securityViolation('message_refused', {
@@ -465,6 +481,10 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     requests,
     cache,
     securityViolation,
+    onDeadLetter: (listener) => {
+      deadLetterListeners.add(listener);
+      return () => deadLetterListeners.delete(listener);
+    },
     onSecurityViolation: (listener) => {
       violationListeners.add(listener);
       return () => violationListeners.delete(listener);

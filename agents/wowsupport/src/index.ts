@@ -6,13 +6,25 @@
 // It also sweeps the tickets' SLA clocks on a schedule: a ticket close to breach at L1 goes to L2.
 // And it learns: a ticket L2 or L3 solved, rated good, becomes a knowledge-base article in a pull request.
 import { z } from 'zod';
-import { defineAgent } from '#platform';
+import { defineAgent, githubEvent } from '#platform';
 import { pruneIdempotency, sweepSla } from '#domains/support';
 import { deskSettings, type DeskContext, type DeskSettings } from './desk-settings.ts';
 import { answerTicket } from './handlers/answer-ticket.ts';
 import { escalateNearBreach } from './handlers/escalate-near-breach.ts';
+import {
+  answerIncidentComment,
+  errorOccurred,
+  incidentOpened,
+  investigateError,
+  investigateIncident,
+} from './handlers/investigate-trouble.ts';
 import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
 import { learnFromTicket } from './learning/learn-from-ticket.ts';
+
+// `wow playbooks list|test` (cli/commands/playbooks.ts) loads and dry-runs the same playbooks.
+export { loadPlaybooks, parsePlaybook, type LoadedPlaybook } from './playbooks/load-playbooks.ts';
+export { dryRunPlaybook, recordedFixture, type DryRun } from './playbooks/dry-run-playbook.ts';
+export type { Playbook } from './playbooks/playbook-schema.ts';
 
 const ticketEvent = z.object({ ticketId: z.uuid() });
 // WowNotification's, when a person's label on the ticket's issue moved it.
@@ -87,6 +99,23 @@ export default defineAgent({
         await announceRouting(ctx, ticketId, specialist);
         return { specialist };
       },
+    },
+    // The self-healing loop: an incident or an error runs the first playbook that fits (playbooks/*.yml).
+    'support.incident.opened': { input: incidentOpened, handle: investigateIncident },
+    'error.occurred': { input: errorOccurred, handle: investigateError },
+    // `/approve` on an incident's issue releases the high-risk remedy waiting there.
+    'github.issue_comment.created': {
+      input: githubEvent<'issue_comment.created'>(),
+      handle: (ctx, { payload }) =>
+        answerIncidentComment(ctx, {
+          owner: payload.repository.owner.login,
+          repo: payload.repository.name,
+          issue: payload.issue.number,
+          commentId: payload.comment.id,
+          login: payload.comment.user?.login ?? '',
+          isBot: payload.comment.user?.type === 'Bot' || payload.sender.type === 'Bot',
+          body: payload.comment.body,
+        }),
     },
   },
   every: {

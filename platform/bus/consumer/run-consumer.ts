@@ -192,7 +192,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
   ): Promise<void> {
     await port.deadLetter(entry, error, attempts);
     opts.observer.handled(opts.group, entry.topic, 'dead-letter', seconds);
-    opts.observer.deadLettered(opts.group, entry.topic);
+    opts.observer.deadLettered(opts.group, entry.topic, { event: entry.event, error, attempts });
     log.warn({ entryId: entry.entryId, type: entry.event.type, attempts, err: error }, 'message dead-lettered');
     const { replyto, correlationid } = entry.event;
     if (opts.answersRequests && replyto !== undefined && correlationid !== undefined)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventInput, GitHubClient, Logger, PgQueryable, Store } from '#platform';
 import { healthFigures } from './health-figures.ts';
+import { resolutionOf } from './resolution-of.ts';
 import { closeIncidentIssue, createIncidentIssue, updateIncidentIssue } from './incident-issue.ts';
 import {
   claimIncidentCheck,
@@ -145,12 +146,13 @@ async function judgeOpenIncident(
   const closedBy = await deps.once(`incident:${incident.id}:resolved`, async (tx) => {
     if (!(await closeIncident(tx, incident.id, now))) return null;
     await queueIncidentNotices(tx, incident, 'resolved');
+    const told = await resolutionOf(tx, incident);
     await deps.emit(
       {
         type: 'support.incident.resolved',
         subject: incident.id,
         partitionkey: incident.agentId,
-        data: { incidentId: incident.id, agentId: incident.agentId, figures: f },
+        data: { incidentId: incident.id, agentId: incident.agentId, figures: f, ...told },
       },
       { tx },
     );

@@ -56,6 +56,9 @@ type Row = {
   consecutive_failures: number;
 };
 
+/** The order the credentials are answered in: those a remedy can fix first, the idle last. */
+const urgency: readonly CredentialState[] = ['expired', 'failing', 'missing', 'unused', 'healthy'];
+
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
 export function stateOf(row: Row | undefined, now: Date): CredentialState {
@@ -88,20 +91,23 @@ export async function readCredentialsHealth(
   );
   return {
     at: now.toISOString(),
-    credentials: chosen.map((c) => {
-      const row = byName.get(c.name);
-      return {
-        integration: c.name,
-        authKind: c.auth.kind,
-        state: stateOf(row, now),
-        expiresAt: iso(row?.expires_at ?? null),
-        refreshedAt: iso(row?.refreshed_at ?? null),
-        lastSuccessAt: iso(row?.last_success_at ?? null),
-        lastFailureAt: iso(row?.last_failure_at ?? null),
-        lastError: row?.last_error ?? null,
-        consecutiveFailures: row?.consecutive_failures ?? 0,
-        failedDeliveries: failed.get(c.name) ?? 0,
-      };
-    }),
+    // The most urgent first, so a playbook can act on `credentials.0` (stable within a state).
+    credentials: chosen
+      .map((c) => {
+        const row = byName.get(c.name);
+        return {
+          integration: c.name,
+          authKind: c.auth.kind,
+          state: stateOf(row, now),
+          expiresAt: iso(row?.expires_at ?? null),
+          refreshedAt: iso(row?.refreshed_at ?? null),
+          lastSuccessAt: iso(row?.last_success_at ?? null),
+          lastFailureAt: iso(row?.last_failure_at ?? null),
+          lastError: row?.last_error ?? null,
+          consecutiveFailures: row?.consecutive_failures ?? 0,
+          failedDeliveries: failed.get(c.name) ?? 0,
+        };
+      })
+      .sort((a, b) => urgency.indexOf(a.state) - urgency.indexOf(b.state)),
   };
 }

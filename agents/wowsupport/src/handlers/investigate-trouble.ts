@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import type { EventInput } from '#platform';
+import type { DeskContext } from '../desk-settings.ts';
+import { approveRemedy, type IncidentComment } from '../playbooks/approve-remedy.ts';
+import { investigate, type InvestigateDeps } from '../playbooks/investigate.ts';
+import { loadPlaybooks } from '../playbooks/load-playbooks.ts';
+import type { IncidentGitHub } from '../playbooks/playbook-audit.ts';
+import type { JsonValue, PlaybookPorts, Trouble } from '../playbooks/run-playbook.ts';
+
+// The playbooks ship with the checkout, beside agents/.
+const playbooksDir = new URL('../../../../playbooks/', import.meta.url).pathname;
+
+export const incidentOpened = z.object({
+  incidentId: z.uuid(),
+  agentId: z.string().max(64),
+  signals: z.array(z.string()),
+  figures: z.unknown(),
+});
+
+export const errorOccurred = z.object({
+  kind: z.enum(['dead_letter', 'failure_rate']),
+  agent: z.string().max(64),
+  eventType: z.string().max(200).optional(),
+  code: z.string().max(80),
+  sample: z.record(z.string(), z.string()),
+  incidentId: z.uuid().optional(),
+});
+
+/** How WowSupport's context reaches the agents a playbook asks and acts through. */
+function ports(ctx: DeskContext): PlaybookPorts {
+  return {
+    // A playbook's request types are data (playbooks/*.yml): the requester still refuses any agent.yml does not emit.
+    request: (type, input: JsonValue, timeoutMs) =>
+      // wowvision-disable-next-line manifests-declare-emits -- playbooks name their request types; ctx.request checks them against emits
+      ctx.request({ type, data: input }, timeoutMs === undefined ? undefined : { timeoutMs }),
+    // Redrive, rollback and suspend are the operator runtime's (`wow bus redrive`, `wow deploy --rollback`,
+    // `wow identity suspend`): an agent's context holds none of them, so such a remedy fails to L3 here.
+    platform: (action, agent) =>
+      Promise.reject(
+        new Error(`the platform action ${action} (for ${agent}) is not available to WowSupport's runtime`),
+      ),
+  };
+}
+
+async function deps(ctx: DeskContext): Promise<InvestigateDeps> {
+  const loaded = await loadPlaybooks(playbooksDir);
+  if ('problems' in loaded) throw new Error(`playbooks do not load: ${loaded.problems.slice(0, 5).join('; ')}`);
+  const repo = ctx.settings.support.repo;
+  const client =
+    repo === undefined || ctx.githubApp === undefined
+      ? undefined
+      : await ctx.githubApp.forRepository(repo.owner, repo.repo);
+  const github: IncidentGitHub = client === undefined || repo === undefined ? undefined : { client, ...repo };
+  return {
+    store: ctx.store,
+    log: ctx.log,
+    ports: ports(ctx),
+    github,
+    playbooks: loaded.playbooks,
+    emit: async (event: Omit<EventInput, 'source'>, opts) => {
+      await ctx.emit(event, opts);
+    },
+    clock: ctx.clock,
+  };
+}
+
+/** An incident WowAnalytics opened: latency, or failures when the error rate is off too. */
+export async function investigateIncident(ctx: DeskContext, data: z.infer<typeof incidentOpened>) {
+  const trouble: Trouble = {
+    incidentId: data.incidentId,
+    agent: data.agentId,
+    kind: data.signals.includes('errors') ? 'failures' : 'latency',
+    figures: data.figures,
+  };
+  return investigate(await deps(ctx), trouble);
+}
+
+/** An error the platform published (a dead letter) or WowAnalytics found (a failure rate). */
+export async function investigateError(ctx: DeskContext, data: z.infer<typeof errorOccurred>) {
+  const trouble: Trouble = {
+    // A dead letter has no incident: its event names the run.
+    incidentId: data.incidentId ?? ctx.delivery.eventId,
+    agent: data.agent,
+    kind: 'error',
+    code: data.code,
+    eventType: data.eventType,
+    figures: data.sample,
+  };
+  return investigate(await deps(ctx), trouble);
+}
+
+/** `/approve` on an incident's issue, for the remedy waiting there. */
+export async function answerIncidentComment(ctx: DeskContext, comment: IncidentComment) {
+  const d = await deps(ctx);
+  if (d.github === undefined) return { did: 'ignored' as const };
+  return approveRemedy({ ...d, github: d.github }, comment);
+}

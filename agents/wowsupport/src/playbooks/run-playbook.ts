@@ -1,0 +1,98 @@
+import { evaluate as evaluateCel } from '@marcbachmann/cel-js';
+import { fillTemplate } from './fill-template.ts';
+import type { LoadedPlaybook } from './load-playbooks.ts';
+import type { Playbook, PlaybookAction, Remedy } from './playbook-schema.ts';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** What a playbook is run for: an incident (latency, failures) or an error.occurred. */
+export interface Trouble {
+  incidentId: string;
+  agent: string;
+  kind: 'latency' | 'failures' | 'error';
+  code?: string | undefined;
+  eventType?: string | undefined;
+  /** The health figures judged, when an incident; the error's sample, when an error. */
+  figures?: unknown;
+}
+
+/** How a playbook reaches the agents: a typed request, and the platform's own actions. */
+export interface PlaybookPorts {
+  request(type: string, input: JsonValue, timeoutMs?: number): Promise<unknown>;
+  platform(action: 'redrive' | 'rollback' | 'suspend', agent: string): Promise<unknown>;
+}
+
+export type StepResult = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** An agent pattern: `*` stands for any run of an id's characters, the rest is literal (the schema allows only [a-z0-9*-]). */
+export const agentGlob = (glob: string): RegExp => new RegExp(`^${glob.split('*').join('[a-z0-9-]*')}$`);
+
+/** The first playbook whose trigger fits: those naming the error's code first, then in file order. */
+export function matchPlaybook(playbooks: readonly LoadedPlaybook[], trouble: Trouble): Playbook | undefined {
+  const specificFirst = [...playbooks].sort(
+    (a, b) => Number(b.playbook.trigger.code !== undefined) - Number(a.playbook.trigger.code !== undefined),
+  );
+  return specificFirst.find(({ playbook: { trigger } }) => {
+    if (trigger.kind !== trouble.kind) return false;
+    if (trigger.code !== undefined && trigger.code !== trouble.code) return false;
+    return agentGlob(trigger.agent).test(trouble.agent);
+  })?.playbook;
+}
+
+const scopeOf = (trouble: Trouble, diagnosis: Record<string, StepResult>, result?: unknown) => ({
+  agent: trouble.agent,
+  incident: trouble,
+  diagnosis: Object.fromEntries(Object.entries(diagnosis).map(([k, v]) => [k, v.ok ? v.value : { error: v.error }])),
+  ...(result === undefined ? {} : { result }),
+});
+
+/** Each diagnosis step's reply by its id; a step that fails is recorded with its error, and the others still run. */
+export async function diagnose(
+  playbook: Playbook,
+  trouble: Trouble,
+  ports: Pick<PlaybookPorts, 'request'>,
+): Promise<Record<string, StepResult>> {
+  const diagnosis: Record<string, StepResult> = {};
+  for (const step of playbook.diagnose) {
+    const input = fillTemplate(step.input, scopeOf(trouble, diagnosis));
+    try {
+      diagnosis[step.id] = { ok: true, value: await ports.request(step.request, input, step.timeoutMs) };
+    } catch (err) {
+      diagnosis[step.id] = { ok: false, error: (err instanceof Error ? err.message : String(err)).slice(0, 300) };
+    }
+  }
+  return diagnosis;
+}
+
+/**
+ * The first remedy whose condition holds on the diagnosis (CEL: no code runs, only the
+ * expression over `incident`, `agent` and `diagnosis`). A condition that cannot be
+ * evaluated (a step failed, a field is missing) does not hold.
+ */
+export function chooseRemedy(
+  playbook: Playbook,
+  trouble: Trouble,
+  diagnosis: Record<string, StepResult>,
+): Remedy | undefined {
+  const scope = scopeOf(trouble, diagnosis);
+  return playbook.remedies.find((remedy) => {
+    if (remedy.when === undefined) return true;
+    try {
+      return evaluateCel(remedy.when, JSON.parse(JSON.stringify(scope)) as Record<string, unknown>) === true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Runs a remedy's action (or its undo, with the action's reply as `result`). */
+export async function runAction(
+  action: PlaybookAction,
+  trouble: Trouble,
+  diagnosis: Record<string, StepResult>,
+  ports: PlaybookPorts,
+  result?: unknown,
+): Promise<unknown> {
+  if ('platform' in action) return ports.platform(action.platform, trouble.agent);
+  return ports.request(action.request, fillTemplate(action.input, scopeOf(trouble, diagnosis, result)));
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { loadPlaybooks, parsePlaybook } from '../src/playbooks/load-playbooks.ts';
+import { dryRunPlaybook, recordedFixture } from '../src/playbooks/dry-run-playbook.ts';
+import { fillTemplate } from '../src/playbooks/fill-template.ts';
+import { matchPlaybook } from '../src/playbooks/run-playbook.ts';
+
+const shipped = async () => {
+  const loaded = await loadPlaybooks('playbooks');
+  if ('problems' in loaded) throw new Error(loaded.problems.join('\n'));
+  return loaded.playbooks;
+};
+
+const stats = (n: { reads: number; loads: number; expired: number; evictions?: number }) => ({
+  namespaces: [{ namespace: 'slow-agent', evictions: 0, ...n }],
+  changes: [],
+});
+
+describe('playbooks as data', () => {
+  it('loads every shipped playbook, the integration one included', async () => {
+    const ids = (await shipped()).map((p) => p.playbook.id);
+    expect(ids).toEqual(['cache-mistuned', 'dead-letters', 'failing-after-deploy', 'integration-credential-expired']);
+  });
+
+  it('names the file, line and field of each problem, a bad condition and an unknown field included', () => {
+    const text = [
+      'id: broken',
+      'title: Broken',
+      'trigger: { kind: slowness }',
+      'remedies:',
+      '  - id: a',
+      '    risk: medium',
+      '    summary: x',
+      '    action: { request: cache.tune }',
+      '  - id: b',
+      '    risk: low',
+      '    when: "diagnosis.cache &&"',
+      '    summary: x',
+      '    action: { platform: reboot }',
+      'extra: 1',
+    ].join('\n');
+    const parsed = parsePlaybook(text, 'playbooks/broken.yml');
+    expect('problems' in parsed && parsed.problems).toEqual([
+      expect.stringMatching(/^playbooks\/broken\.yml:3:\d+ trigger\.kind: expected latency, failures or error$/),
+      expect.stringMatching(/^playbooks\/broken\.yml:6:\d+ remedies\[0\]\.risk: expected low or high$/),
+      expect.stringMatching(/^playbooks\/broken\.yml:13:\d+ remedies\[1\]\.action: expected \{ request/),
+      expect.stringMatching(/^playbooks\/broken\.yml:14:1 extra: unknown field/),
+    ]);
+    const cel = parsePlaybook(
+      text.replace('slowness', 'latency').replace('medium', 'low').replace('reboot', 'redrive').replace('extra: 1', ''),
+      'b.yml',
+    );
+    expect('problems' in cel && cel.problems).toEqual([
+      expect.stringMatching(/^b\.yml:11:\d+ remedies\[1\]\.when: not a CEL expression/),
+    ]);
+  });
+
+  it('matches by kind, error code and agent pattern', async () => {
+    const playbooks = await shipped();
+    expect(matchPlaybook(playbooks, { incidentId: 'i', agent: 'slow-agent', kind: 'latency' })?.id).toBe(
+      'cache-mistuned',
+    );
+    // The playbook naming the error's code comes before the one for any error.
+    expect(
+      matchPlaybook(playbooks, {
+        incidentId: 'i',
+        agent: 'crm',
+        kind: 'error',
+        code: 'WOW_ERR_INTEGRATION_UNAUTHORIZED',
+      })?.id,
+    ).toBe('integration-credential-expired');
+    expect(matchPlaybook(playbooks, { incidentId: 'i', agent: 'crm', kind: 'error', code: 'WOW_ERR_OTHER' })?.id).toBe(
+      'dead-letters',
+    );
+    expect(matchPlaybook(playbooks, { incidentId: 'i', agent: 'x', kind: 'failures' })?.id).toBe(
+      'failing-after-deploy',
+    );
+  });
+
+  it("fills templates from own properties only, keeping a whole template's type", () => {
+    const scope = { agent: 'a', result: { previous: { ttlFactor: 0.5 } } };
+    expect(
+      fillTemplate({ n: '{{result.previous.ttlFactor}}', s: 'for {{agent}}', p: '{{agent.constructor}}' }, scope),
+    ).toEqual({
+      n: 0.5,
+      s: 'for a',
+      p: null,
+    });
+  });
+
+  it('dry-runs cache-mistuned against recorded figures: a tiny TTL picks the low-risk TTL remedy, healthy figures pick none', async () => {
+    const playbook = (await shipped()).find((p) => p.playbook.id === 'cache-mistuned')?.playbook;
+    if (playbook === undefined) throw new Error('missing');
+    const mistuned = recordedFixture.parse({
+      trouble: { agent: 'slow-agent', kind: 'latency' },
+      replies: { 'cache.stats': stats({ reads: 400, loads: 390, expired: 380 }) },
+    });
+    const run = await dryRunPlaybook(playbook, mistuned);
+    expect(run.matches).toBe(true);
+    expect(run.steps).toEqual([
+      expect.objectContaining({
+        request: 'cache.stats',
+        input: { namespace: 'slow-agent', windowMinutes: 15, changes: 5 },
+      }),
+    ]);
+    expect(run.remedy).toMatchObject({ id: 'lengthen-ttl', risk: 'low', action: 'cache.tune', runs: 'automatically' });
+    const healthy = recordedFixture.parse({
+      trouble: { agent: 'slow-agent', kind: 'latency' },
+      replies: { 'cache.stats': stats({ reads: 400, loads: 10, expired: 5 }) },
+    });
+    expect((await dryRunPlaybook(playbook, healthy)).remedy).toBeNull();
+  });
+
+  it('the failing-after-deploy rollback waits for /approve', async () => {
+    const playbook = (await shipped()).find((p) => p.playbook.id === 'failing-after-deploy')?.playbook;
+    if (playbook === undefined) throw new Error('missing');
+    const run = await dryRunPlaybook(
+      playbook,
+      recordedFixture.parse({
+        trouble: { agent: 'mailer', kind: 'failures' },
+        replies: {
+          'events.history': { events: [{ type: 'agent.deployed' }] },
+          'analytics.health.report': { agents: [] },
+        },
+      }),
+    );
+    expect(run.remedy).toMatchObject({
+      id: 'rollback',
+      risk: 'high',
+      action: 'platform rollback',
+      runs: 'after /approve',
+    });
+  });
+});
