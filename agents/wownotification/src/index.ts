@@ -14,6 +14,7 @@ import {
   stopNotification,
   type NotificationContext,
 } from './notification-settings.ts';
+import { incidentResolved, tellCustomersFixed } from './incidents/tell-customers-fixed.ts';
 import { issueCommentDelivery, issueEventDelivery } from './sync/github-payloads.ts';
 
 // WowSupport's tests deliver to customers as this agent does (a specialist reads why a delivery failed).
@@ -38,6 +39,7 @@ export default defineAgent({
     'support.message.received': { input: ticketEvent, handle: followTicket },
     'github.issue_comment.created': { input: issueCommentDelivery, handle: receiveComment },
     'github.issues.*': { input: issueEventDelivery, handle: receiveIssue },
+    'support.incident.resolved': { input: incidentResolved, handle: tellCustomersFixed },
   },
   stop: stopNotification,
 });
