@@ -243,3 +243,4 @@ export { migrate } from './store/migrate.ts';
 export { readSql } from './store/read-sql.ts';
 export type { PgQueryable, Store } from './store/store.ts';
 export { readYaml, type YamlWithPositions } from './yaml/read-yaml.ts';
+export { parseYamlWith } from './yaml/parse-yaml-with.ts';
