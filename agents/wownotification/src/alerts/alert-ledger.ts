@@ -33,7 +33,8 @@ export interface AlertMessage {
   alerts: StoredAlert[];
 }
 
-interface Row {
+// A type, not an interface: the store's rows are records of columns.
+type Row = {
   id: string;
   rule: string;
   alert_key: string;
@@ -47,7 +48,7 @@ interface Row {
   level: number;
   acked_at: Date | null;
   acked_by: string | null;
-}
+};
 
 const columns =
   'id, rule, alert_key, type, agent, severity, summary, issue, first_at, fired, level, acked_at, acked_by';
