@@ -20,6 +20,8 @@ import { issueCommentDelivery, issueEventDelivery } from './sync/github-payloads
 // WowSupport's tests deliver to customers as this agent does (a specialist reads why a delivery failed).
 export { createCustomerChannels } from './delivery/customer-channels.ts';
 export { deliverOutbound } from './delivery/deliver-outbound.ts';
+// `wow alerts list|ack` reads and acknowledges operator alerts.
+export { ackAlert, listAlerts, type StoredAlert } from './alerts/alert-ledger.ts';
 
 const ticketEvent = z.object({ ticketId: z.uuid() });
 const outboundEvent = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
