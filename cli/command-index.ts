@@ -96,6 +96,11 @@ export const commandIndex: readonly IndexedCommand[] = [
     load: async () => (await import('./commands/kb.ts')).registerKbCommands,
   },
   {
+    name: 'alerts',
+    summary: 'Operator alerts (WowNotification, config/alerts.yml): list them, acknowledge one',
+    load: async () => (await import('./commands/alerts.ts')).registerAlertsCommands,
+  },
+  {
     name: 'cache',
     summary: "The platform's cache (ctx.cache): each namespace's hit rates, evictions and WowCache's tuning",
     load: async () => (await import('./commands/cache.ts')).registerCacheCommands,

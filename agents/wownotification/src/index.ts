@@ -14,11 +14,14 @@ import {
   stopNotification,
   type NotificationContext,
 } from './notification-settings.ts';
+import { incidentResolved, tellCustomersFixed } from './incidents/tell-customers-fixed.ts';
 import { issueCommentDelivery, issueEventDelivery } from './sync/github-payloads.ts';
 
 // WowSupport's tests deliver to customers as this agent does (a specialist reads why a delivery failed).
 export { createCustomerChannels } from './delivery/customer-channels.ts';
 export { deliverOutbound } from './delivery/deliver-outbound.ts';
+// `wow alerts list|ack` reads and acknowledges operator alerts.
+export { ackAlert, listAlerts, type StoredAlert } from './alerts/alert-ledger.ts';
 
 const ticketEvent = z.object({ ticketId: z.uuid() });
 const outboundEvent = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
@@ -38,6 +41,7 @@ export default defineAgent({
     'support.message.received': { input: ticketEvent, handle: followTicket },
     'github.issue_comment.created': { input: issueCommentDelivery, handle: receiveComment },
     'github.issues.*': { input: issueEventDelivery, handle: receiveIssue },
+    'support.incident.resolved': { input: incidentResolved, handle: tellCustomersFixed },
   },
   stop: stopNotification,
 });

@@ -5,6 +5,8 @@ import { openWebhookSecret, postCustomerWebhook, replyAddress, type SupportSetti
 export interface OpenCustomerChannels extends CustomerChannels {
   /** Closes the mail transport, if SMTP_URL opened one. */
   close(): void;
+  /** A notice to an organisation's address, apart from any ticket (undefined without SMTP_URL); `id` makes its Message-ID. */
+  noticeEmail: ((mail: { id: string; to: string; subject: string; body: string }) => Promise<void>) | undefined;
 }
 
 /**
@@ -19,6 +21,22 @@ export async function createCustomerChannels(
   const transport = settings.smtpUrl === undefined ? undefined : mail?.createMailTransport(settings.smtpUrl);
   return {
     close: () => transport?.close(),
+    noticeEmail:
+      mail === undefined || transport === undefined
+        ? undefined
+        : async (notice) => {
+            // Nobody answers a notice on a ticket's thread: replies go to the desk's own address.
+            await mail.sendTicketEmail(transport, {
+              messageId: notice.id,
+              from: settings.emailFrom,
+              replyTo: settings.emailFrom,
+              to: notice.to,
+              subject: notice.subject,
+              body: notice.body,
+              automatic: true,
+              references: [],
+            });
+          },
     async webhook(message) {
       // The message id is the delivery id: a customer sees a retried delivery as the same one.
       await postCustomerWebhook({
