@@ -76,11 +76,13 @@ export { circuitChangedEventType, platformEventTypes, securityViolationEventType
 export {
   answering,
   defineProtocol,
+  isProtocol,
   type Protocol,
   type ReplyOf,
   type RequestOf,
 } from './communication/define-protocol.ts';
-export type { Requester, RequestOptions } from './communication/create-requester.ts';
+export type { AnsweredType, Requester, RequestOptions } from './communication/create-requester.ts';
+export type { ProtocolTypes } from './communication/protocol-types.ts';
 export type { CircuitChange } from './communication/request-gates.ts';
 export type { CircuitState } from './communication/request-observer.ts';
 export {

@@ -3,6 +3,7 @@ import { createEvent, type EventInput } from '../bus/envelope.ts';
 import { createError } from '../errors/errors.ts';
 import { isProtocol, type Protocol, type ReplyOf, type RequestOf } from './define-protocol.ts';
 import type { ProtocolDirectory } from './protocol-directory.ts';
+import type { ProtocolTypes } from './protocol-types.ts';
 import type { RequestGates } from './request-gates.ts';
 import type { Tracing } from './tracing.ts';
 
@@ -11,13 +12,23 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** A request type some agent.yml `answers` (protocol-types.ts, generated from the manifests). */
+export type AnsweredType = keyof ProtocolTypes;
+
 /**
- * `ctx.request`: with a protocol, typed and checked on both sides; with a bare event (a
- * type and its data), the reply is the caller's to read. Either way the type must be one
- * an agent `answers`, and the request goes through that type's circuit breaker and bulkhead.
+ * `ctx.request`: with a protocol, typed and checked on both sides; with an answered type's
+ * name, typed from the generated map (the input checked at publish against the domain model
+ * and by the answering agent's schema); with a bare event (a type and its data), the reply is
+ * the caller's to read. Either way the type must be one an agent `answers`, and the request
+ * goes through that type's circuit breaker and bulkhead.
  */
 export interface Requester {
   <P extends Protocol>(protocol: P, input: RequestOf<P>, opts?: RequestOptions): Promise<ReplyOf<P>>;
+  <T extends AnsweredType>(
+    type: T,
+    input: ProtocolTypes[T]['input'],
+    opts?: RequestOptions,
+  ): Promise<ProtocolTypes[T]['output']>;
   <R = unknown>(event: Omit<EventInput, 'source'>, opts?: RequestOptions): Promise<R>;
 }
 
@@ -50,13 +61,16 @@ export function createRequester(opts: {
 }): Requester {
   const { bus, communication, agentId } = opts;
   async function request(
-    target: Protocol | Omit<EventInput, 'source'>,
+    asked: Protocol | AnsweredType | Omit<EventInput, 'source'>,
     second?: unknown,
     third?: RequestOptions,
   ): Promise<unknown> {
+    // A named type is its bare event with the input as data: typed at compile time, checked at publish and by the answerer.
+    const named = typeof asked === 'string';
+    const target = named ? { type: asked, data: second } : asked;
     const protocol = isProtocol(target) ? target : undefined;
     const event = protocol === undefined ? (target as Omit<EventInput, 'source'>) : undefined;
-    const options = (protocol === undefined ? (second as RequestOptions | undefined) : third) ?? {};
+    const options = (protocol === undefined && !named ? (second as RequestOptions | undefined) : third) ?? {};
     const { type } = target;
     opts.assertDeclared(type);
     const terms = communication.directory.terms(type);
