@@ -72,7 +72,12 @@ export { listBackups, type BackupRow } from './backup/list-backups.ts';
 export { restoreDatabase, type RestoreResult } from './backup/restore-database.ts';
 export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
 export { tailStreams, type TailedEntry, type TailOptions } from './bus/redis/tail-streams.ts';
-export { circuitChangedEventType, platformEventTypes, securityViolationEventType } from './bus/platform-events.ts';
+export {
+  circuitChangedEventType,
+  platformEventTypes,
+  requestCompletedEventType,
+  securityViolationEventType,
+} from './bus/platform-events.ts';
 export {
   answering,
   defineProtocol,

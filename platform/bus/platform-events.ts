@@ -6,10 +6,13 @@ export const securityViolationEventType = 'security.violation';
 /** A request circuit of one runtime opened, half-opened or closed (platform/communication/request-gates.ts), for WowCommunication. */
 export const circuitChangedEventType = 'communication.circuit.changed';
 
+/** How one request ended (platform/communication/create-requester.ts), so WowEvent's archive and `wow trace` show replies. */
+export const requestCompletedEventType = 'communication.request.completed';
+
 /**
  * The types the platform publishes itself, whichever agents and domains run: every GitHub
  * webhook the App door receives (`github.<event>.<action>`, written with the platform's
- * envelope), a deploy, a security violation and a request circuit's change. Agents and domains declare the rest
+ * envelope), a deploy, a security violation, a request circuit's change and a request's outcome. Agents and domains declare the rest
  * (`emits` in agent.yml and domain.yml).
  */
 export const platformEventTypes: readonly string[] = [
@@ -17,4 +20,5 @@ export const platformEventTypes: readonly string[] = [
   deployedEventType,
   securityViolationEventType,
   circuitChangedEventType,
+  requestCompletedEventType,
 ];

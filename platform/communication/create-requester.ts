@@ -1,6 +1,8 @@
 import type { Bus } from '../bus/bus.ts';
-import { createEvent, type EventInput } from '../bus/envelope.ts';
+import { createEvent, type CloudEvent, type EventInput } from '../bus/envelope.ts';
+import { requestCompletedEventType } from '../bus/platform-events.ts';
 import { createError } from '../errors/errors.ts';
+import type { Logger } from '../log/logger.ts';
 import { isProtocol, type Protocol, type ReplyOf, type RequestOf } from './define-protocol.ts';
 import type { ProtocolDirectory } from './protocol-directory.ts';
 import type { ProtocolTypes } from './protocol-types.ts';
@@ -37,6 +39,8 @@ export interface CommunicationServices {
   readonly directory: ProtocolDirectory;
   readonly gates: RequestGates;
   readonly tracing: Tracing;
+  /** The runtime's own source (`urn:wow:runtime:<instance>`): a request's outcome is the platform's word, signed as such. */
+  readonly runtimeSource: string;
 }
 
 const problemsOf = (issues: readonly { path: readonly PropertyKey[]; message: string }[]) =>
@@ -58,6 +62,8 @@ export function createRequester(opts: {
   causedby: string | undefined;
   /** The customer a request names: the handled event's, or the caller's own when that names nobody; refuses another's. */
   customer: (asked: string | undefined) => string | undefined;
+  /** Where a request's outcome that could not be published is told. */
+  log: Pick<Logger, 'warn'>;
 }): Requester {
   const { bus, communication, agentId } = opts;
   async function request(
@@ -108,7 +114,7 @@ export function createRequester(opts: {
         });
         // The client span is the request's creation context: the answering run is its child.
         if (traceparent !== undefined) envelope.traceparent = traceparent;
-        const reply = await bus.request(envelope, { timeoutMs });
+        const reply = await recordOutcome(envelope, () => bus.request(envelope, { timeoutMs }));
         if (protocol === undefined) return reply;
         const parsed = protocol.output.safeParse(reply);
         if (!parsed.success)
@@ -120,6 +126,40 @@ export function createRequester(opts: {
         return parsed.data;
       }),
     );
+  }
+  /**
+   * The reply travels outside the bus's topics, so how a request ended is published beside
+   * it (caused by the request, in its trace) for WowEvent's archive and `wow trace`. A failed
+   * publish costs only that line of the trace, never the request.
+   */
+  async function recordOutcome<T>(envelope: CloudEvent, ask: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const tell = (outcome: { status: 'ok' | 'failed'; code?: string }) => {
+      const event = createEvent({
+        type: requestCompletedEventType,
+        source: communication.runtimeSource,
+        traceparent: envelope.traceparent,
+        causedby: envelope.id,
+        data: {
+          request: envelope.id,
+          type: envelope.type,
+          ...outcome,
+          durationMs: Math.round(performance.now() - started),
+        },
+      });
+      return bus
+        .publish(event)
+        .catch((err: unknown) => opts.log.warn({ err, request: envelope.id }, 'could not record a request outcome'));
+    };
+    try {
+      const reply = await ask();
+      await tell({ status: 'ok' });
+      return reply;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      await tell({ status: 'failed', code: typeof code === 'string' ? code.slice(0, 80) : 'WOW_ERR_UNKNOWN' });
+      throw err;
+    }
   }
   return request;
 }
