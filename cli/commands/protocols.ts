@@ -2,7 +2,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exitCodes, type CliIo } from '../cli-io.ts';
-import { findProtocolSources, protocolTypesFile, renderProtocolTypes } from '../protocols/render-protocol-types.ts';
 
 interface ProtocolsOptions {
   json?: boolean;
@@ -48,14 +47,19 @@ export function registerProtocolsCommand(program: Command, io: CliIo, setCode: (
   protocols
     .command('types')
     .description(
-      `Writes ${protocolTypesFile}: each request type an agent.yml \`answers\` → the protocol its agent exports, so ` +
+      'Writes platform/communication/protocol-types.ts: each request type an agent.yml `answers` → its input and reply types, ' +
+        'written from the protocol its agent exports, so ' +
         "`ctx.request('<type>', input)` is typed. Exit codes: 0 written or in step, 1 --check found it out of step.",
     )
     .option('--check', 'write nothing; fail when the file differs from what the manifests give')
     .option('-C, --cwd <dir>', 'the repository', '.')
     .action(async (opts: { check?: boolean; cwd: string }) => {
       const root = resolve(opts.cwd);
-      const { loadManifests } = await import('#platform');
+      // Loaded only when run, so `wow protocols --help` loads no engine (Prettier, zod).
+      const [{ loadManifests }, { findProtocolSources, protocolTypesFile, renderProtocolTypes }] = await Promise.all([
+        import('#platform'),
+        import('../protocols/render-protocol-types.ts'),
+      ]);
       const text = await renderProtocolTypes(
         root,
         await findProtocolSources(root, await loadManifests(join(root, 'agents'))),
