@@ -76,6 +76,7 @@ export {
   circuitChangedEventType,
   errorOccurredEventType,
   platformEventTypes,
+  requestCompletedEventType,
   securityViolationEventType,
 } from './bus/platform-events.ts';
 export {
@@ -88,11 +89,13 @@ export {
 export {
   answering,
   defineProtocol,
+  isProtocol,
   type Protocol,
   type ReplyOf,
   type RequestOf,
 } from './communication/define-protocol.ts';
-export type { Requester, RequestOptions } from './communication/create-requester.ts';
+export type { AnsweredType, Requester, RequestOptions } from './communication/create-requester.ts';
+export type { ProtocolTypes } from './communication/protocol-types.ts';
 export type { CircuitChange } from './communication/request-gates.ts';
 export type { CircuitState } from './communication/request-observer.ts';
 export {

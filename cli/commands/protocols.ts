@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exitCodes, type CliIo } from '../cli-io.ts';
@@ -8,7 +9,7 @@ interface ProtocolsOptions {
 }
 
 export function registerProtocolsCommand(program: Command, io: CliIo, setCode: (code: number) => void): void {
-  program
+  const protocols = program
     .command('protocols')
     .description(
       "Who asks what of whom: every request type an agent's agent.yml `answers`, on which terms (timeout, " +
@@ -42,5 +43,40 @@ export function registerProtocolsCommand(program: Command, io: CliIo, setCode: (
         io.stdout.write(lines.join(''));
       }
       setCode(map.findings.length > 0 ? exitCodes.failed : exitCodes.ok);
+    });
+  protocols
+    .command('types')
+    .description(
+      'Writes platform/communication/protocol-types.ts: each request type an agent.yml `answers` → its input and reply types, ' +
+        'written from the protocol its agent exports, so ' +
+        "`ctx.request('<type>', input)` is typed. Exit codes: 0 written or in step, 1 --check found it out of step.",
+    )
+    .option('--check', 'write nothing; fail when the file differs from what the manifests give')
+    .option('-C, --cwd <dir>', 'the repository', '.')
+    .action(async (opts: { check?: boolean; cwd: string }) => {
+      const root = resolve(opts.cwd);
+      // Loaded only when run, so `wow protocols --help` loads no engine (Prettier, zod).
+      const [{ loadManifests }, { findProtocolSources, protocolTypesFile, renderProtocolTypes }] = await Promise.all([
+        import('#platform'),
+        import('../protocols/render-protocol-types.ts'),
+      ]);
+      const text = await renderProtocolTypes(
+        root,
+        await findProtocolSources(root, await loadManifests(join(root, 'agents'))),
+      );
+      const path = join(root, protocolTypesFile);
+      const current = await readFile(path, 'utf8').catch(() => '');
+      if (opts.check === true) {
+        io.stdout.write(
+          current === text
+            ? `${protocolTypesFile} is in step\n`
+            : `✖ ${protocolTypesFile} is out of step: run wow protocols types\n`,
+        );
+        setCode(current === text ? exitCodes.ok : exitCodes.failed);
+        return;
+      }
+      if (current !== text) await writeFile(path, text);
+      io.stdout.write(`${current === text ? 'unchanged' : 'wrote'} ${protocolTypesFile}\n`);
+      setCode(exitCodes.ok);
     });
 }

@@ -172,6 +172,7 @@ function createContextBase<Settings>(s: AgentServices, settings: Settings, paren
       traceparent: parent?.traceparent,
       causedby: parent?.event.id,
       customer: (asked) => customerFor(s, asked, parent?.event),
+      log: s.log,
     }),
     async once(key, effect) {
       // The key is the platform's to record; the effect is the agent's, in the same transaction.

@@ -150,6 +150,7 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     observer: metrics.requests,
     breaker: opts.breaker,
     tracing,
+    instanceId,
   });
   const { directory, gates } = communication;
   // A cache the host made is the host's to close.

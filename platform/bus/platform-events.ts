@@ -10,11 +10,13 @@ export const circuitChangedEventType = 'communication.circuit.changed';
 export const integrationWebhookEventType = 'integration.webhook.received';
 /** A message dead-lettered or an agent failing above its baseline (platform/bus/report-dead-letters.ts), for WowSupport. */
 export const errorOccurredEventType = 'error.occurred';
+/** How one request ended (platform/communication/create-requester.ts), so WowEvent's archive and `wow trace` show replies. */
+export const requestCompletedEventType = 'communication.request.completed';
 
 /**
  * The types the platform publishes itself, whichever agents and domains run: every GitHub
  * webhook the App door receives (`github.<event>.<action>`, written with the platform's
- * envelope), a deploy, a security violation, a request circuit's change and a verified outside API's webhook. Agents and domains declare the rest
+ * envelope), a deploy, a security violation, a request circuit's change, a verified outside API's webhook, a dead letter's error and a request's outcome. Agents and domains declare the rest
  * (`emits` in agent.yml and domain.yml).
  */
 export const platformEventTypes: readonly string[] = [
@@ -24,4 +26,5 @@ export const platformEventTypes: readonly string[] = [
   circuitChangedEventType,
   integrationWebhookEventType,
   errorOccurredEventType,
+  requestCompletedEventType,
 ];

@@ -11,6 +11,8 @@ export function createCommunication(opts: {
   observer?: RequestObserver | undefined;
   breaker?: BreakerSettings | undefined;
   tracing?: Tracing | undefined;
+  /** The host's instance, the source of the request outcomes it publishes. */
+  instanceId?: string | undefined;
 }): CommunicationServices {
   return {
     directory: createProtocolDirectory(opts.manifests),
@@ -19,5 +21,6 @@ export function createCommunication(opts: {
       ...(opts.breaker === undefined ? {} : { breaker: opts.breaker }),
     }),
     tracing: opts.tracing ?? noTracing,
+    runtimeSource: `urn:wow:runtime:${opts.instanceId ?? 'local'}`,
   };
 }

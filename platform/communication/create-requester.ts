@@ -1,8 +1,11 @@
 import type { Bus } from '../bus/bus.ts';
-import { createEvent, type EventInput } from '../bus/envelope.ts';
+import { createEvent, type CloudEvent, type EventInput } from '../bus/envelope.ts';
+import { requestCompletedEventType } from '../bus/platform-events.ts';
 import { createError } from '../errors/errors.ts';
+import type { Logger } from '../log/logger.ts';
 import { isProtocol, type Protocol, type ReplyOf, type RequestOf } from './define-protocol.ts';
 import type { ProtocolDirectory } from './protocol-directory.ts';
+import type { ProtocolTypes } from './protocol-types.ts';
 import type { RequestGates } from './request-gates.ts';
 import type { Tracing } from './tracing.ts';
 
@@ -11,13 +14,23 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** A request type some agent.yml `answers` (protocol-types.ts, generated from the manifests). */
+export type AnsweredType = keyof ProtocolTypes;
+
 /**
- * `ctx.request`: with a protocol, typed and checked on both sides; with a bare event (a
- * type and its data), the reply is the caller's to read. Either way the type must be one
- * an agent `answers`, and the request goes through that type's circuit breaker and bulkhead.
+ * `ctx.request`: with a protocol, typed and checked on both sides; with an answered type's
+ * name, typed from the generated map (the input checked at publish against the domain model
+ * and by the answering agent's schema); with a bare event (a type and its data), the reply is
+ * the caller's to read. Either way the type must be one an agent `answers`, and the request
+ * goes through that type's circuit breaker and bulkhead.
  */
 export interface Requester {
   <P extends Protocol>(protocol: P, input: RequestOf<P>, opts?: RequestOptions): Promise<ReplyOf<P>>;
+  <T extends AnsweredType>(
+    type: T,
+    input: ProtocolTypes[T]['input'],
+    opts?: RequestOptions,
+  ): Promise<ProtocolTypes[T]['output']>;
   <R = unknown>(event: Omit<EventInput, 'source'>, opts?: RequestOptions): Promise<R>;
 }
 
@@ -26,6 +39,8 @@ export interface CommunicationServices {
   readonly directory: ProtocolDirectory;
   readonly gates: RequestGates;
   readonly tracing: Tracing;
+  /** The runtime's own source (`urn:wow:runtime:<instance>`): a request's outcome is the platform's word, signed as such. */
+  readonly runtimeSource: string;
 }
 
 const problemsOf = (issues: readonly { path: readonly PropertyKey[]; message: string }[]) =>
@@ -47,16 +62,21 @@ export function createRequester(opts: {
   causedby: string | undefined;
   /** The customer a request names: the handled event's, or the caller's own when that names nobody; refuses another's. */
   customer: (asked: string | undefined) => string | undefined;
+  /** Where a request's outcome that could not be published is told. */
+  log: Pick<Logger, 'warn'>;
 }): Requester {
   const { bus, communication, agentId } = opts;
   async function request(
-    target: Protocol | Omit<EventInput, 'source'>,
+    asked: Protocol | AnsweredType | Omit<EventInput, 'source'>,
     second?: unknown,
     third?: RequestOptions,
   ): Promise<unknown> {
+    // A named type is its bare event with the input as data: typed at compile time, checked at publish and by the answerer.
+    const named = typeof asked === 'string';
+    const target = named ? { type: asked, data: second } : asked;
     const protocol = isProtocol(target) ? target : undefined;
     const event = protocol === undefined ? (target as Omit<EventInput, 'source'>) : undefined;
-    const options = (protocol === undefined ? (second as RequestOptions | undefined) : third) ?? {};
+    const options = (protocol === undefined && !named ? (second as RequestOptions | undefined) : third) ?? {};
     const { type } = target;
     opts.assertDeclared(type);
     const terms = communication.directory.terms(type);
@@ -94,7 +114,7 @@ export function createRequester(opts: {
         });
         // The client span is the request's creation context: the answering run is its child.
         if (traceparent !== undefined) envelope.traceparent = traceparent;
-        const reply = await bus.request(envelope, { timeoutMs });
+        const reply = await recordOutcome(envelope, () => bus.request(envelope, { timeoutMs }));
         if (protocol === undefined) return reply;
         const parsed = protocol.output.safeParse(reply);
         if (!parsed.success)
@@ -106,6 +126,40 @@ export function createRequester(opts: {
         return parsed.data;
       }),
     );
+  }
+  /**
+   * The reply travels outside the bus's topics, so how a request ended is published beside
+   * it (caused by the request, in its trace) for WowEvent's archive and `wow trace`. A failed
+   * publish costs only that line of the trace, never the request.
+   */
+  async function recordOutcome<T>(envelope: CloudEvent, ask: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const tell = (outcome: { status: 'ok' | 'failed'; code?: string }) => {
+      const event = createEvent({
+        type: requestCompletedEventType,
+        source: communication.runtimeSource,
+        traceparent: envelope.traceparent,
+        causedby: envelope.id,
+        data: {
+          request: envelope.id,
+          type: envelope.type,
+          ...outcome,
+          durationMs: Math.round(performance.now() - started),
+        },
+      });
+      return bus
+        .publish(event)
+        .catch((err: unknown) => opts.log.warn({ err, request: envelope.id }, 'could not record a request outcome'));
+    };
+    try {
+      const reply = await ask();
+      await tell({ status: 'ok' });
+      return reply;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      await tell({ status: 'failed', code: typeof code === 'string' ? code.slice(0, 80) : 'WOW_ERR_UNKNOWN' });
+      throw err;
+    }
   }
   return request;
 }

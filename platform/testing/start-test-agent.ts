@@ -52,6 +52,8 @@ export interface TestAgentOptions {
    * `createMemory` (host wowmemory `alongside` for its tables). None by default.
    */
   memory?: (store: Store) => MemoryBackend | Promise<MemoryBackend>;
+  /** A PostgreSQL server and a schema of the test's own instead of the embedded database (the caller drops the schema). */
+  postgres?: { url: string; schema: string };
 }
 
 export interface TestAgent {
@@ -84,7 +86,9 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
   const dataDir = await mkdtemp(join(tmpdir(), `wow-test-${opts.id}-`));
   const config = loadConfig({ ...opts.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGENTS_DIR: opts.agentsDir });
   const log = createLogger('silent');
-  const store = await createStore({ dataDir, poolMax: 1, log });
+  const store = await createStore(
+    opts.postgres === undefined ? { dataDir, poolMax: 1, log } : { ...opts.postgres, dataDir, poolMax: 4, log },
+  );
   const bus = await createBus({
     keyPrefix: 'test:',
     streamMaxLen: 10_000,

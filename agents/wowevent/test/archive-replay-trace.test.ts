@@ -98,6 +98,12 @@ describe.each(environments)('WowEvent on %s', (_name, environment) => {
         async () => (await findArchivedEvents(store, { type: 'chain.*', limit: 10, order: 'oldest' })).length === 4,
         'the kick, both steps and the request archived',
       );
+      await eventually(
+        async () =>
+          (await findArchivedEvents(store, { type: 'communication.request.completed', limit: 10, order: 'oldest' }))
+            .length === 1,
+        "the request's outcome archived",
+      );
 
       const trace = await traceOf(store, kick.id);
       expect(shape(trace)).toEqual({
@@ -112,10 +118,15 @@ describe.each(environments)('WowEvent on %s', (_name, environment) => {
           },
         ],
       });
+      // The request's outcome is on the request's node, not an event of its own.
+      const asked = trace.children[0]?.children[0];
+      expect(asked?.request).toBe(true);
+      expect(asked?.reply?.status).toBe('ok');
+      expect(asked?.reply?.durationMs).toBeGreaterThanOrEqual(0);
       const rendered = renderTrace(trace).split('\n');
       expect(rendered[0]).toMatch(/^chain\.start\.kick {2}urn:wow:agent:chain-start {2}\S+Z {2}\+0ms/);
       expect(rendered[1]).toMatch(/^└─ chain\.step\.one {2}urn:wow:agent:chain-a /);
-      expect(rendered[2]).toMatch(/^ {3}├─ chain\.count\.ask \(request\) {2}urn:wow:agent:chain-b /);
+      expect(rendered[2]).toMatch(/^ {3}├─ chain\.count\.ask \(request, reply ok in \d+ms\) {2}urn:wow:agent:chain-b /);
       expect(rendered[3]).toMatch(/^ {3}└─ chain\.step\.two {2}urn:wow:agent:chain-b /);
 
       const wakesOn = (id: string) => manifests.get(id)?.wakesOn ?? [];

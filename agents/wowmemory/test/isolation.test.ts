@@ -1,41 +1,59 @@
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWowError, type CloudEvent } from '#platform';
 import { startTestAgent, type TestAgent } from '#platform/testing';
 import { createMemory, memorySettings } from '../src/index.ts';
+import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 
-// A fixture agent (test/fixtures/memory-agents/keeper) on the real host, the in-process bus
-// and an embedded PostgreSQL, with WowMemory's memory: it reads and writes what each probe
-// asks, and the platform decides which customer's memory it may reach.
-const agentsDir = fileURLToPath(new URL('../../../test/fixtures/memory-agents', import.meta.url));
-let agent: TestAgent;
-
-beforeAll(async () => {
-  agent = await startTestAgent({
-    agentsDir,
-    id: 'keeper',
-    memory: (store) => createMemory(store, { settings: memorySettings.parse({}) }),
-  });
-  // Globex's memory, which no probe for Acme may reach.
-  await agent.store.query(
-    `insert into memory_facts (owner_kind, owner, key, value, bytes, agent) values ('customer', 'globex', 'note', '"secret"', 8, 'wowsupport')`,
-  );
-});
-
-afterAll(async () => {
-  await agent.stop();
-});
-
-async function probe(
-  data: Record<string, unknown>,
-  customer?: string,
-): Promise<{ outcome: unknown; result: CloudEvent; probeId: string }> {
-  const sent = await agent.publish({ type: 'test.memory.probe', customer, data });
-  const result = await agent.emitted('test.memory.result', (e) => (e.data as { probe?: string }).probe === sent.id);
-  return { outcome: (result.data as { outcome: unknown }).outcome, result, probeId: sent.id };
+async function dropSchema(schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  await admin.query(`drop schema if exists "${schema}" cascade`);
+  await admin.end();
 }
 
-describe('ctx.memory isolation', () => {
+// A fixture agent (test/fixtures/memory-agents/keeper) on the real host and the in-process
+// bus, with WowMemory's memory, on the embedded PostgreSQL and on the real server (a schema
+// of its own): it reads and writes what each probe asks, and the platform decides which
+// customer's memory it may reach. The same contract on both.
+const agentsDir = fileURLToPath(new URL('../../../test/fixtures/memory-agents', import.meta.url));
+const stores: [string, () => { url: string; schema: string } | undefined][] = [
+  ['embedded PGlite', () => undefined],
+  ['PostgreSQL', () => ({ url: testDatabaseUrl, schema: uniqueName('memiso') })],
+];
+
+describe.each(stores)('ctx.memory isolation on %s', (_name, postgresOf) => {
+  let agent: TestAgent;
+  const postgres = postgresOf();
+
+  beforeAll(async () => {
+    agent = await startTestAgent({
+      agentsDir,
+      id: 'keeper',
+      memory: (store) => createMemory(store, { settings: memorySettings.parse({}) }),
+      ...(postgres === undefined ? {} : { postgres }),
+    });
+    // Globex's memory, which no probe for Acme may reach.
+    await agent.store.query(
+      `insert into memory_facts (owner_kind, owner, key, value, bytes, agent) values ('customer', 'globex', 'note', '"secret"', 8, 'wowsupport')`,
+    );
+  });
+
+  afterAll(async () => {
+    await agent.stop();
+    if (postgres !== undefined) await dropSchema(postgres.schema);
+  });
+
+  async function probe(
+    data: Record<string, unknown>,
+    customer?: string,
+  ): Promise<{ outcome: unknown; result: CloudEvent; probeId: string }> {
+    const sent = await agent.publish({ type: 'test.memory.probe', customer, data });
+    const result = await agent.emitted('test.memory.result', (e) => (e.data as { probe?: string }).probe === sent.id);
+    return { outcome: (result.data as { outcome: unknown }).outcome, result, probeId: sent.id };
+  }
+
   it("lets an agent handling Acme's work write and read Acme's memory, stamped with the agent and the event", async () => {
     const { outcome, result, probeId } = await probe({ op: 'write', text: 'We are on the Pro plan' }, 'acme');
     expect(outcome).toEqual({ wrote: 'acme' });

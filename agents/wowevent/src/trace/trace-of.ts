@@ -1,4 +1,4 @@
-import type { PgQueryable } from '#platform';
+import { requestCompletedEventType, type PgQueryable } from '#platform';
 import type { ArchivedEvent } from '../archive/archived-event.ts';
 import { findArchivedEvents, getArchivedEvent, maxArchiveRows } from '../archive/find-archived-events.ts';
 
@@ -6,10 +6,25 @@ export interface TraceNode {
   event: ArchivedEvent;
   /** Milliseconds after the traced event. */
   offsetMs: number;
-  /** Requests are marked: their replies travel outside the bus's topics, so only the asking shows. */
+  /** Requests are marked, with how they ended when the asking runtime recorded it. */
   request: boolean;
+  reply?: RequestReply;
   children: TraceNode[];
 }
+
+/** A request's outcome (communication.request.completed): its reply or its failure. */
+export interface RequestReply {
+  status: 'ok' | 'failed';
+  durationMs: number;
+  code?: string;
+}
+
+const replyOf = (data: unknown): RequestReply | undefined => {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { status, durationMs, code } = data as Record<string, unknown>;
+  if ((status !== 'ok' && status !== 'failed') || typeof durationMs !== 'number') return undefined;
+  return { status, durationMs, ...(typeof code === 'string' ? { code } : {}) };
+};
 
 /**
  * What one event caused, from the archive: every event of its trace (the traceparent's
@@ -34,7 +49,10 @@ export async function traceOf(db: PgQueryable, eventId: string): Promise<TraceNo
   for (const n of nodes.values()) {
     if (n === top) continue;
     const parent = n.event.causedBy === null ? undefined : nodes.get(n.event.causedBy);
-    if (parent !== undefined) parent.children.push(n);
+    // A request's outcome is shown on the request's line, not as an event of its own.
+    const reply = n.event.type === requestCompletedEventType ? replyOf(n.event.data) : undefined;
+    if (parent !== undefined && parent.request && reply !== undefined) parent.reply = reply;
+    else if (parent !== undefined) parent.children.push(n);
     else if (n.event.causedBy === null && n.event.time.getTime() >= started) top.children.push(n);
   }
   // What the trace held before the traced event, or beside it, hangs elsewhere and is not shown.
@@ -43,6 +61,11 @@ export async function traceOf(db: PgQueryable, eventId: string): Promise<TraceNo
 
 const offset = (ms: number) => (ms < 1000 ? `+${ms}ms` : `+${(ms / 1000).toFixed(2)}s`);
 
+const replyText = (r: RequestReply | undefined) =>
+  r === undefined
+    ? ', no reply recorded'
+    : `, reply ${r.status}${r.code === undefined ? '' : ` ${r.code}`} in ${r.durationMs}ms`;
+
 /** The tree as indented lines: type, source, time and offset from the traced event. */
 export function renderTrace(root: TraceNode): string {
   const lines: string[] = [];
@@ -50,7 +73,7 @@ export function renderTrace(root: TraceNode): string {
     const branch = depth === 0 ? '' : `${prefix}${last ? '└─ ' : '├─ '}`;
     const e = n.event;
     lines.push(
-      `${branch}${e.type}${n.request ? ' (request)' : ''}  ${e.source}  ${e.time.toISOString()}  ${offset(n.offsetMs)}  ${e.id}`,
+      `${branch}${e.type}${n.request ? ` (request${replyText(n.reply)})` : ''}  ${e.source}  ${e.time.toISOString()}  ${offset(n.offsetMs)}  ${e.id}`,
     );
     const next = depth === 0 ? '' : `${prefix}${last ? '   ' : '│  '}`;
     n.children.forEach((c, i) => walk(c, next, i === n.children.length - 1, depth + 1));

@@ -1,13 +1,13 @@
 import { type HandlerContext, type ReplyOf } from '#platform';
-import { searchArticlesProtocol } from '../../../wowsearch/src/index.ts';
+import type { searchArticlesProtocol } from '../../../wowsearch/src/index.ts';
 
 /** An article WowSearch found for a question, as its search.articles protocol replies it. */
 export type ArticleHit = ReplyOf<typeof searchArticlesProtocol>['articles'][number];
 
 /**
  * The knowledge base's best articles for `question`, asked of WowSearch over its declared
- * protocol (search.articles): the question is checked before it is sent and the reply on
- * receipt, and WowSearch's `answers` sets the timeout. Never inside a transaction: on the
+ * request type (search.articles, typed from the generated protocol map): the question is checked
+ * at publish and by WowSearch, and WowSearch's `answers` sets the timeout. Never inside a transaction: on the
  * embedded store, with its one connection, WowSearch would wait for that transaction to
  * end. No reply in time is WOW_ERR_REQUEST_TIMEOUT, which the bus retries.
  */
@@ -16,5 +16,5 @@ export async function askWowSearch(
   question: string,
   limit = 3,
 ): Promise<ArticleHit[]> {
-  return (await ctx.request(searchArticlesProtocol, { query: question, limit })).articles;
+  return (await ctx.request('search.articles', { query: question, limit })).articles;
 }
