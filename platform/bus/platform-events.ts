@@ -16,8 +16,9 @@ export const requestCompletedEventType = 'communication.request.completed';
 /**
  * The types the platform publishes itself, whichever agents and domains run: every GitHub
  * webhook the App door receives (`github.<event>.<action>`, written with the platform's
- * envelope), a deploy, a security violation, a request circuit's change, a verified outside API's webhook, a dead letter's error and a request's outcome. Agents and domains declare the rest
- * (`emits` in agent.yml and domain.yml).
+ * envelope), a deploy, a security violation, a request circuit's change, a verified outside
+ * API's webhook, a dead letter's error and a request's outcome. Agents and domains declare the
+ * rest (`emits` in agent.yml and domain.yml).
  */
 export const platformEventTypes: readonly string[] = [
   'github.*',

@@ -75,6 +75,26 @@ export interface ProtocolTypes {
       }>;
     };
   };
+  /** Answered by wowcache (agents/wowcache/src/tuning/cache-tune.ts, cacheTuneProtocol). */
+  'cache.tune': {
+    input: {
+      namespace: string;
+      ttlFactor?: number;
+      l1MaxEntries?: number;
+      reason: string;
+    };
+    output: {
+      namespace: string;
+      previous: {
+        ttlFactor: number;
+        l1MaxEntries: number;
+      };
+      current: {
+        ttlFactor: number;
+        l1MaxEntries: number;
+      };
+    };
+  };
   /** Answered by wowcommunication (agents/wowcommunication/src/protocol-map-protocol.ts, protocolMapProtocol). */
   'communication.protocols.map': {
     input: {
@@ -126,6 +146,42 @@ export interface ProtocolTypes {
         causedBy: string | null;
       }>;
       retentionDays: number;
+    };
+  };
+  /** Answered by wowintegration (agents/wowintegration/src/refresh/refresh-credential.ts, credentialRefreshProtocol). */
+  'integration.credential.refresh': {
+    input: {
+      integration: string;
+    };
+    output: {
+      integration: string;
+      refreshed: boolean;
+      expiresAt: string | null;
+      problem: string | null;
+      retried: number;
+      succeeded: number;
+    };
+  };
+  /** Answered by wowintegration (agents/wowintegration/src/health/credentials-health.ts, credentialsHealthProtocol). */
+  'integration.credentials.health': {
+    input: {
+      integration?: string;
+      agent?: string;
+    };
+    output: {
+      at: string;
+      credentials: Array<{
+        integration: string;
+        authKind: 'oauth2-client-credentials' | 'oauth2-refresh-token';
+        state: 'healthy' | 'expired' | 'failing' | 'missing' | 'unused';
+        expiresAt: string | null;
+        refreshedAt: string | null;
+        lastSuccessAt: string | null;
+        lastFailureAt: string | null;
+        lastError: string | null;
+        consecutiveFailures: number;
+        failedDeliveries: number;
+      }>;
     };
   };
   /** Answered by wowsearch (agents/wowsearch/src/search-protocol.ts, searchArticlesProtocol). */
