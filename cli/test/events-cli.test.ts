@@ -77,7 +77,7 @@ describe('wow events who-wakes|tail|replay and wow trace', () => {
     expect(text.stdout.split('\n')).toEqual([
       `github.pull_request.opened  urn:wow:platform  ${root.time}  +0ms  ${root.id}`,
       `└─ vision.review.completed  urn:wow:agent:wowvision  ${review.time}  +120ms  ${review.id}`,
-      `   └─ search.articles (request)  urn:wow:agent:wowsupport  ${asked.time}  +2.50s  ${asked.id}`,
+      `   └─ search.articles (request, no reply recorded)  urn:wow:agent:wowsupport  ${asked.time}  +2.50s  ${asked.id}`,
       '',
     ]);
     const json = JSON.parse((await wow(['trace', review.id, '--json'], env)).stdout) as {

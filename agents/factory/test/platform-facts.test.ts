@@ -35,6 +35,9 @@ describe("the platform's facts", () => {
       'agent.deployed',
       'security.violation',
       'communication.circuit.changed',
+      'integration.webhook.received',
+      'error.occurred',
+      'communication.request.completed',
       'billing.invoice.paid',
     ]);
   });

@@ -125,12 +125,13 @@ describe('WowDomain', () => {
           },
         ],
       });
-      // Those that wake on the ticket's opening (WowSupport and WowIntegration exactly, WowNotification by support.ticket.*); nobody uses csat.received.
+      // Those that wake on the ticket's opening (WowSupport and WowIntegration exactly, WowNotification by
+      // support.ticket.*), and WowSupport on csat.received too (it learns from good ratings).
       const agents = (announced.data as { agents: { id: string; events: string[] }[] }).agents;
       expect(agents).toEqual([
         { id: 'wowintegration', events: ['support.ticket.opened'] },
         { id: 'wownotification', events: ['support.ticket.opened'] },
-        { id: 'wowsupport', events: ['support.ticket.opened'] },
+        { id: 'wowsupport', events: ['support.csat.received', 'support.ticket.opened'] },
       ]);
     },
   );
@@ -141,7 +142,7 @@ describe('WowDomain', () => {
     expect(titles).toEqual([
       'wowintegration: the support domain model changed an event it uses',
       'wownotification: the support domain model changed an event it uses',
-      'wowsupport: the support domain model changed an event it uses',
+      'wowsupport: the support domain model changed 2 events it uses',
     ]);
     const body = repo.issues?.find((i) => i.title.startsWith('wowsupport'))?.body ?? '';
     expect(body).toContain('`support.ticket.opened`: changed, version 1 → 2');
