@@ -2,6 +2,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Bus, DeadLetteredMessage } from './bus.ts';
 import { createEvent } from './envelope.ts';
+import { perSecondLimit } from './per-second-limit.ts';
 import { errorOccurredEventType } from './platform-events.ts';
 
 /** The platform's source for what it publishes about failures; WowSupport wakes on them. */
@@ -65,21 +66,12 @@ export function reportDeadLetters(opts: {
   perSecond?: number;
 }): () => void {
   const clock = opts.clock ?? (() => new Date());
-  const perSecond = opts.perSecond ?? 5;
-  let window = 0;
-  let counts = new Map<string, number>();
+  const withinLimit = perSecondLimit(opts.perSecond ?? 5);
   return opts.metrics.onDeadLetter((group, letter) => {
     if (letter.event.type === errorOccurredEventType) return;
     const now = clock();
-    const second = Math.floor(now.getTime() / 1000);
-    if (second !== window) {
-      window = second;
-      counts = new Map();
-    }
-    const count = (counts.get(group) ?? 0) + 1;
-    counts.set(group, count);
     const data = deadLetterData(group, letter, now);
-    if (count > perSecond || data === undefined) return;
+    if (!withinLimit(group, now) || data === undefined) return;
     opts.bus
       .publish(
         createEvent({

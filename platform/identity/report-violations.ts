@@ -1,5 +1,6 @@
 import type { Bus } from '../bus/bus.ts';
 import { createEvent } from '../bus/envelope.ts';
+import { perSecondLimit } from '../bus/per-second-limit.ts';
 import { securityViolationEventType } from '../bus/platform-events.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Metrics, SecurityViolation, SecurityViolationKind } from '../metrics/metrics.ts';
@@ -64,11 +65,7 @@ export function reportViolations(opts: {
   perSecond?: number;
 }): () => void {
   const clock = opts.clock ?? (() => new Date());
-  const perSecond = opts.perSecond ?? 5;
-  // One window a second, its counts forgotten when the next begins: at most as many keys as
-  // violations arrived in one second.
-  let window = 0;
-  let counts = new Map<string, number>();
+  const withinLimit = perSecondLimit(opts.perSecond ?? 5);
   let publishing = false;
   return opts.metrics.onSecurityViolation((violation) => {
     if (publishing || violation.sample?.type === securityViolationEventType) {
@@ -76,15 +73,7 @@ export function reportViolations(opts: {
       return;
     }
     const now = clock();
-    const second = Math.floor(now.getTime() / 1000);
-    if (second !== window) {
-      window = second;
-      counts = new Map();
-    }
-    const key = violation.agent ?? `${violation.kind} ${violation.source ?? ''}`;
-    const count = (counts.get(key) ?? 0) + 1;
-    counts.set(key, count);
-    if (count > perSecond) {
+    if (!withinLimit(violation.agent ?? `${violation.kind} ${violation.source ?? ''}`, now)) {
       opts.metrics.securityViolationNotPublished('rate_limited');
       return;
     }
