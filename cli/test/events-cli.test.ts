@@ -70,14 +70,34 @@ describe('wow events who-wakes|tail|replay and wow trace', () => {
       correlationid: 'c-1',
       time: new Date(Date.parse(root.time) + 2500).toISOString(),
     });
-    for (const e of [root, review, asked]) await archiveEvent(store, e, { maxDataBytes: 4096 });
+    // A second request that failed: its outcome is shown on its line, not as an event of its own.
+    const again = event('search.articles', {
+      traceparent: root.traceparent.replace(/-[0-9a-f]{16}-/, '-00000000000000a3-'),
+      causedby: review.id,
+      correlationid: 'c-2',
+      time: new Date(Date.parse(root.time) + 3000).toISOString(),
+    });
+    const failed = event('communication.request.completed', {
+      traceparent: root.traceparent.replace(/-[0-9a-f]{16}-/, '-00000000000000a4-'),
+      causedby: again.id,
+      time: new Date(Date.parse(root.time) + 8000).toISOString(),
+      data: {
+        request: again.id,
+        type: 'search.articles',
+        status: 'failed',
+        code: 'WOW_ERR_REQUEST_TIMEOUT',
+        durationMs: 5000,
+      },
+    });
+    for (const e of [root, review, asked, again, failed]) await archiveEvent(store, e, { maxDataBytes: 4096 });
     const env = { DATABASE_URL: database.url };
     const text = await wow(['trace', root.id], env);
     expect(text).toMatchObject({ code: 0, stderr: '' });
     expect(text.stdout.split('\n')).toEqual([
       `github.pull_request.opened  urn:wow:platform  ${root.time}  +0ms  ${root.id}`,
       `└─ vision.review.completed  urn:wow:agent:wowvision  ${review.time}  +120ms  ${review.id}`,
-      `   └─ search.articles (request, no reply recorded)  urn:wow:agent:wowsupport  ${asked.time}  +2.50s  ${asked.id}`,
+      `   ├─ search.articles (request, no reply recorded)  urn:wow:agent:wowsupport  ${asked.time}  +2.50s  ${asked.id}`,
+      `   └─ search.articles (request, reply failed WOW_ERR_REQUEST_TIMEOUT in 5000ms)  urn:wow:agent:wowsupport  ${again.time}  +3.00s  ${again.id}`,
       '',
     ]);
     const json = JSON.parse((await wow(['trace', review.id, '--json'], env)).stdout) as {
@@ -85,7 +105,10 @@ describe('wow events who-wakes|tail|replay and wow trace', () => {
       children: { event: { id: string }; offsetMs: number; request: boolean }[];
     };
     expect(json.event.id).toBe(review.id);
-    expect(json.children.map((c) => [c.event.id, c.offsetMs, c.request])).toEqual([[asked.id, 2380, true]]);
+    expect(json.children.map((c) => [c.event.id, c.offsetMs, c.request])).toEqual([
+      [asked.id, 2380, true],
+      [again.id, 2880, true],
+    ]);
     const missing = await wow(['trace', 'no-such-event'], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('error WOW_ERR_ARCHIVED_EVENT_NOT_FOUND: No event no-such-event in the archive');
