@@ -30,7 +30,8 @@ export async function createIntegrationState(
       .filter((d) => !wakesOn.includes(d.event))
       .map(
         (d) =>
-          `${dir}/${c.name}/connector.yml deliver: WowIntegration does not wake on ${d.event}; add it to agents/wowintegration/agent.yml wakesOn and its handlers`,
+          `${dir}/${c.name}/connector.yml deliver: WowIntegration does not wake on ${d.event}; ` +
+          'add it to agents/wowintegration/agent.yml wakesOn and its handlers',
       ),
   );
   if (problems.length > 0) throw createError('WOW_ERR_CONNECTOR_INVALID', { dir, problems: problems.join('\n') });

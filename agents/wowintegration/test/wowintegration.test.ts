@@ -41,45 +41,50 @@ describe('WowIntegration', () => {
     });
   });
 
-  it('Given a connector whose access token has expired so that its deliveries fail, when WowIntegration is asked to refresh the connector’s credential, then the credential is refreshed, the failed deliveries are retried and succeed, and the credential reports healthy', async () => {
-    await save(client);
-    const first = await openTicket('urn:wow:agent:wowsupport');
-    await under.agent.eventually(async () =>
-      expect(await delivery(first)).toMatchObject({ state: 'delivered', attempts: 1 }),
-    );
-    // Sent to the connector with a credential; nothing sent or kept for the one without.
-    const idle = await under.agent.store.query("select 1 from integration_deliveries where integration = 'crm-idle'");
-    expect(idle.rows).toEqual([]);
-    // Client credentials, Basic authentication, the connector's scope; the whole event as the body.
-    expect(under.oauth.grants.at(-1)).toEqual({
-      grantType: 'client_credentials',
-      clientAuth: 'basic',
-      scope: 'events.write',
-    });
-    expect(under.api.records.at(-1)?.fields).toMatchObject({
-      specversion: '1.0',
-      id: first,
-      type: 'support.ticket.opened',
-    });
-    const [before] = (await health()).credentials;
-    expect(before).toMatchObject({ state: 'healthy', failedDeliveries: 0 });
-    expect(Date.parse(before?.expiresAt ?? '')).toBeGreaterThan(Date.now());
+  it(
+    'Given a connector whose access token has expired so that its deliveries fail, ' +
+      'when WowIntegration is asked to refresh the connector’s credential, then the credential is refreshed, ' +
+      'the failed deliveries are retried and succeed, and the credential reports healthy',
+    async () => {
+      await save(client);
+      const first = await openTicket('urn:wow:agent:wowsupport');
+      await under.agent.eventually(async () =>
+        expect(await delivery(first)).toMatchObject({ state: 'delivered', attempts: 1 }),
+      );
+      // Sent to the connector with a credential; nothing sent or kept for the one without.
+      const idle = await under.agent.store.query("select 1 from integration_deliveries where integration = 'crm-idle'");
+      expect(idle.rows).toEqual([]);
+      // Client credentials, Basic authentication, the connector's scope; the whole event as the body.
+      expect(under.oauth.grants.at(-1)).toEqual({
+        grantType: 'client_credentials',
+        clientAuth: 'basic',
+        scope: 'events.write',
+      });
+      expect(under.api.records.at(-1)?.fields).toMatchObject({
+        specversion: '1.0',
+        id: first,
+        type: 'support.ticket.opened',
+      });
+      const [before] = (await health()).credentials;
+      expect(before).toMatchObject({ state: 'healthy', failedDeliveries: 0 });
+      expect(Date.parse(before?.expiresAt ?? '')).toBeGreaterThan(Date.now());
 
-    under.oauth.expireAccessTokens();
-    const second = await openTicket();
-    await under.agent.eventually(async () =>
-      expect(await delivery(second)).toMatchObject({ state: 'failed', last_error: 'HTTP 401 INVALID_SESSION_ID' }),
-    );
-    expect((await health()).credentials[0]).toMatchObject({ state: 'expired', failedDeliveries: 1 });
+      under.oauth.expireAccessTokens();
+      const second = await openTicket();
+      await under.agent.eventually(async () =>
+        expect(await delivery(second)).toMatchObject({ state: 'failed', last_error: 'HTTP 401 INVALID_SESSION_ID' }),
+      );
+      expect((await health()).credentials[0]).toMatchObject({ state: 'expired', failedDeliveries: 1 });
 
-    expect(await refresh()).toMatchObject({ refreshed: true, retried: 1, succeeded: 1, problem: null });
-    expect((await health()).credentials[0]).toMatchObject({
-      state: 'healthy',
-      failedDeliveries: 0,
-      consecutiveFailures: 0,
-    });
-    expect([...under.oauth.violations, ...under.api.violations]).toEqual([]);
-  });
+      expect(await refresh()).toMatchObject({ refreshed: true, retried: 1, succeeded: 1, problem: null });
+      expect((await health()).credentials[0]).toMatchObject({
+        state: 'healthy',
+        failedDeliveries: 0,
+        consecutiveFailures: 0,
+      });
+      expect([...under.oauth.violations, ...under.api.violations]).toEqual([]);
+    },
+  );
 
   it('answers for the connectors that carried an agent’s events', async () => {
     expect((await health({ agent: 'wowsupport' })).credentials.map((c) => c.integration)).toEqual(['generic-oauth2']);

@@ -55,13 +55,13 @@ async function replyTo(subject: string, body: string) {
 
 describe('L1 with a model', () => {
   it("sends the model's answer when it cites the articles it was given, from the question and those articles", async () => {
-    answer = () =>
+    const rotate =
       'Open Settings → API keys and press Rotate key. Then update every service that uses the old key (kb:reset-api-key).';
+    answer = () => rotate;
     const reply = await replyTo('How do I reset my API key?', 'Where do I rotate the API key?');
     expect(reply).toMatchObject({ direction: 'outbound', cites: ['reset-api-key'], autoSubmitted: true });
-    expect(reply?.body).toMatch(
-      /^Open Settings → API keys and press Rotate key\. Then update every service that uses the old key \(kb:reset-api-key\)\.\n\nDid this answer your question\?/,
-    );
+    const opening = `${rotate}\n\nDid this answer your question?`;
+    expect(reply?.body?.slice(0, opening.length)).toBe(opening);
     const request = model.requests.at(-1);
     expect(request?.messages[0]?.content).toContain('using only the articles given');
     expect(request?.messages[1]?.content).toContain('Where do I rotate the API key?');

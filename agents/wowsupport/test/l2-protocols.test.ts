@@ -26,44 +26,48 @@ afterAll(async () => {
 });
 
 describe('WowSupport L2 over declared protocols', () => {
-  it('notes how the agents a performance ticket names are doing, as WowAnalytics judges them, and the requests to them failing fast as WowCommunication sees them', async () => {
-    const { rows } = await agent.store.query<{ instance_id: string }>(
-      "select instance_id from agent_instances where agent_id = 'wowsupport' and stopped_at is null",
-    );
-    const instance = rows[0]?.instance_id ?? '';
-    const at = new Date().toISOString();
-    // This runtime's circuit to WowSearch opened, as the host publishes it.
-    await agent.publish({
-      type: 'communication.circuit.changed',
-      data: { type: 'search.articles', state: 'open', reason: 'WOW_ERR_REQUEST_TIMEOUT', instance, at },
-    });
-    await agent.eventually(async () => {
-      const { rows: kept } = await agent.store.query('select 1 from communication_circuits where instance = $1', [
-        instance,
-      ]);
-      expect(kept).toHaveLength(1);
-    });
-    const ticket = await agent.store.transaction((tx) =>
-      openTicket(tx, {
-        subject: 'WowSearch is slow',
-        body: 'WowSearch has become really slow this week, searches take minutes.',
-        channel: 'api',
-        requester: { email: 'ada@example.com', name: 'Ada' },
-      }),
-    );
-    // The event intake wrote to the outbox, as the relay would publish it.
-    const [opened] = await outboxed(agent.store, 'support.ticket.opened', ticket.id);
-    await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: opened?.data });
-    await agent.eventually(async () => expect((await findTicket(agent.store, ticket.id))?.topic).toBe('performance'));
-    const note = (await ticketMessages(agent.store, ticket.id)).find((m) => m.author.id === 'wowsupport/performance');
-    // WowAnalytics' judgement: a week of handling it has not seen yet.
-    expect(note?.body).toMatch(
-      /wowsearch: (no handling on record in the last week|\d+ events in the baseline, fewer than 30)\./,
-    );
-    expect(note?.body).toContain(
-      `wowsearch: requests to search.articles fail fast in runtime ${instance}: its circuit is open since ${at} (WOW_ERR_REQUEST_TIMEOUT).`,
-    );
-  });
+  it(
+    'notes how the agents a performance ticket names are doing, as WowAnalytics judges them, ' +
+      'and the requests to them failing fast as WowCommunication sees them',
+    async () => {
+      const { rows } = await agent.store.query<{ instance_id: string }>(
+        "select instance_id from agent_instances where agent_id = 'wowsupport' and stopped_at is null",
+      );
+      const instance = rows[0]?.instance_id ?? '';
+      const at = new Date().toISOString();
+      // This runtime's circuit to WowSearch opened, as the host publishes it.
+      await agent.publish({
+        type: 'communication.circuit.changed',
+        data: { type: 'search.articles', state: 'open', reason: 'WOW_ERR_REQUEST_TIMEOUT', instance, at },
+      });
+      await agent.eventually(async () => {
+        const { rows: kept } = await agent.store.query('select 1 from communication_circuits where instance = $1', [
+          instance,
+        ]);
+        expect(kept).toHaveLength(1);
+      });
+      const ticket = await agent.store.transaction((tx) =>
+        openTicket(tx, {
+          subject: 'WowSearch is slow',
+          body: 'WowSearch has become really slow this week, searches take minutes.',
+          channel: 'api',
+          requester: { email: 'ada@example.com', name: 'Ada' },
+        }),
+      );
+      // The event intake wrote to the outbox, as the relay would publish it.
+      const [opened] = await outboxed(agent.store, 'support.ticket.opened', ticket.id);
+      await agent.publish({ type: 'support.ticket.opened', subject: ticket.id, data: opened?.data });
+      await agent.eventually(async () => expect((await findTicket(agent.store, ticket.id))?.topic).toBe('performance'));
+      const note = (await ticketMessages(agent.store, ticket.id)).find((m) => m.author.id === 'wowsupport/performance');
+      // WowAnalytics' judgement: a week of handling it has not seen yet.
+      expect(note?.body).toMatch(
+        /wowsearch: (no handling on record in the last week|\d+ events in the baseline, fewer than 30)\./,
+      );
+      expect(note?.body).toContain(
+        `wowsearch: requests to search.articles fail fast in runtime ${instance}: its circuit is open since ${at} (WOW_ERR_REQUEST_TIMEOUT).`,
+      );
+    },
+  );
 });
 
 describe('WowSupport L2 when the agents it asks do not run', () => {

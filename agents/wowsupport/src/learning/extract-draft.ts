@@ -11,8 +11,12 @@ export interface ArticleDraft {
 export const draftLimits = { title: 120, question: 600, answer: 2_000, questionSentences: 3, answerSentences: 10 };
 
 // What carries no content: greetings, thanks and sign-offs, on either side of the exchange.
-const pleasantry =
-  /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|thanks?|thank you|many thanks|cheers|regards|best|kind regards|best regards|sorry|apologies|hope (?:this|that) helps|let (?:us|me) know|feel free|have a (?:good|great|nice))\b/i;
+const pleasantries = [
+  'hi|hello|hey|dear|good (?:morning|afternoon|evening)',
+  'thanks?|thank you|many thanks|cheers|regards|best|kind regards|best regards|sorry|apologies',
+  'hope (?:this|that) helps|let (?:us|me) know|feel free|have a (?:good|great|nice)',
+];
+const pleasantry = new RegExp(`^(?:${pleasantries.join('|')})\\b`, 'i');
 const asks = /\?$|^(?:how|why|what|when|where|which|who|can|could|is|are|do|does|did|should|would|will|may)\b/i;
 
 /** Sentences in order: split after . ! ? and at line breaks; list items and code lines stay whole. */

@@ -111,7 +111,8 @@ async function wait(
     deps.github,
     trouble.incidentId,
     'waiting',
-    `Remedy ${code(remedy.id)} is high risk (${remedy.summary}). It runs only after an approver (admin or maintain on this repository) comments \`/approve\` here.`,
+    `Remedy ${code(remedy.id)} is high risk (${remedy.summary}). ` +
+      'It runs only after an approver (admin or maintain on this repository) comments `/approve` here.',
     { remedy: remedy.id },
     deps.clock(),
   );
@@ -137,9 +138,10 @@ export async function applyRemedy(
       { state: 'applied', result: result ?? null, ...(approvedBy === undefined ? {} : { approvedBy }) },
       deps.clock(),
     );
+    const how = approvedBy === undefined ? ' (low risk, automatically)' : `, approved by @${approvedBy}`;
     await record(
       'applied',
-      `Remedy ${code(remedy.id)} ran${approvedBy === undefined ? ' (low risk, automatically)' : `, approved by @${approvedBy}`}: ${remedy.summary} WowAnalytics now checks the next windows.`,
+      `Remedy ${code(remedy.id)} ran${how}: ${remedy.summary} WowAnalytics now checks the next windows.`,
       { result },
     );
     return { did: 'applied', playbook, remedy: remedy.id };

@@ -31,5 +31,9 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 /** The finding on one agent's cache, for the people on the ticket. */
 export function describeCache(f: CacheFigures, windowMinutes: number): string {
   const load = f.loadMsMean === null ? 'no load' : `loads take ${f.loadMsMean.toFixed(1)} ms on average`;
-  return `${f.namespace}: cache hit rate ${pct(f.hitRate)} over ${f.reads} reads in the last ${windowMinutes} minutes (L1 ${pct(f.l1HitRate)}, L2 ${pct(f.l2HitRate)} of L1’s misses); ${load}, ${f.evictions} evictions, ${f.stampedeWaits} stampede waits.`;
+  const levels = `L1 ${pct(f.l1HitRate)}, L2 ${pct(f.l2HitRate)} of L1’s misses`;
+  return (
+    `${f.namespace}: cache hit rate ${pct(f.hitRate)} over ${f.reads} reads in the last ${windowMinutes} minutes ` +
+    `(${levels}); ${load}, ${f.evictions} evictions, ${f.stampedeWaits} stampede waits.`
+  );
 }

@@ -30,7 +30,8 @@ export async function diagnosePerformance(input: SpecialistInput): Promise<Diagn
         `${agent.id}: incident open since ${incident.openedAt}${incident.issueNumber === null ? '' : ` (#${incident.issueNumber})`}: ${incident.description}.`,
       );
       slow.push(
-        `${agent.name} is ${incident.signals.includes('latency') ? 'slower than usual' : 'failing more than usual'} since ${incident.openedAt}; we are on it and will tell you when it is resolved.`,
+        `${agent.name} is ${incident.signals.includes('latency') ? 'slower than usual' : 'failing more than usual'} ` +
+          `since ${incident.openedAt}; we are on it and will tell you when it is resolved.`,
       );
     } else if (judged?.state === 'regressed') {
       findings.push(`${agent.id}: regressed, no incident open yet: ${judged.summary}.`);
