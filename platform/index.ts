@@ -18,6 +18,7 @@ export {
   sharedVariables,
 } from './config/agent-settings.ts';
 export type { AgentManifest } from './agent/manifest-schema.ts';
+export { requestTermsSchema } from './agent/manifest-schema.ts';
 export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/create-agent-host.ts';
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
 export { storesMismatch } from './agent/assert-stores-match.ts';

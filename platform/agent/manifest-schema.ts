@@ -13,6 +13,21 @@ const validBy = (check: (v: string) => unknown) => (v: string) => {
 };
 
 /**
+ * The terms one request type in `answers` gives its callers; the Factory's questionnaire
+ * checks an agent's requests against this schema too, so the bounds have one source.
+ */
+export const requestTermsSchema = z.strictObject({
+  /** How long a caller waits by default. */
+  timeoutMs: z.int({ error: 'expected milliseconds from 10 to 300000' }).min(10).max(300_000).default(10_000),
+  /** The longest a caller may ask to wait. */
+  maxTimeoutMs: z.int({ error: 'expected milliseconds from 10 to 300000' }).min(10).max(300_000).optional(),
+  /** Requests one caller process may have in flight to it (the bulkhead)… */
+  concurrency: z.int({ error: 'expected an integer from 1 to 1000' }).min(1).max(1000).default(16),
+  /** …and waiting for a slot beyond those; more are refused (WOW_ERR_BULKHEAD_FULL). */
+  queue: z.int({ error: 'expected an integer from 0 to 10000' }).min(0).max(10_000).default(64),
+});
+
+/**
  * `agent.yml`: the declared half of an agent. This schema is the only source; the type
  * below and platform/agent/agent.schema.json (for editors) are derived from it.
  */
@@ -50,16 +65,7 @@ export const manifestSchema = z
     answers: z
       .record(
         z.string().refine(validBy(assertEventTypeValid), { error: 'expected a request type, e.g. "search.articles"' }),
-        z.strictObject({
-          /** How long a caller waits by default. */
-          timeoutMs: z.int({ error: 'expected milliseconds from 10 to 300000' }).min(10).max(300_000).default(10_000),
-          /** The longest a caller may ask to wait. */
-          maxTimeoutMs: z.int({ error: 'expected milliseconds from 10 to 300000' }).min(10).max(300_000).optional(),
-          /** Requests one caller process may have in flight to it (the bulkhead)… */
-          concurrency: z.int({ error: 'expected an integer from 1 to 1000' }).min(1).max(1000).default(16),
-          /** …and waiting for a slot beyond those; more are refused (WOW_ERR_BULKHEAD_FULL). */
-          queue: z.int({ error: 'expected an integer from 0 to 10000' }).min(0).max(10_000).default(64),
-        }),
+        requestTermsSchema,
       )
       .optional(),
     capabilities: z.array(z.string().regex(capabilityPattern, { error: `expected ${capabilityForms}` })).default([]),

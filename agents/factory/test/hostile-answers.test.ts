@@ -49,6 +49,7 @@ const benign: AgentRequest = {
   stores: [{ table: 'plain_rows', about: 'one row per push' }],
   uses: [{ table: 'support_tickets:write', about: 'answers them' }],
   capabilities: ['store:write'],
+  answers: [],
   dependsOn: ['wowvision'],
   serviceLevel: 'within 1 minute',
   acceptance: [
@@ -70,6 +71,7 @@ function hostileRequest(text: string): AgentRequest {
     stores: [{ table: text, about: text }],
     uses: [{ table: text, about: text }],
     capabilities: [text],
+    answers: [],
     dependsOn: [text],
     serviceLevel: text,
     acceptance: benign.acceptance.map(() => ({ given: text, when: text, then: text })),
@@ -78,7 +80,7 @@ function hostileRequest(text: string): AgentRequest {
 
 const pathNames = { id: 'plain-agent', migration: '0001_plain_agent_tables' };
 const render = (template: AgentTemplate, request: AgentRequest) =>
-  renderTemplate(template, templateData(request, { name: template.name, version: template.version }), pathNames);
+  renderTemplate(template, templateData(request, { name: template.name, version: template.version }, []), pathNames);
 
 /** Control characters other than tab and line feed, and the invisible ones (written out independently of the module under test). */
 const raw = /[^\P{Cc}\t\n]|[\u061C\u200B-\u200F\u2028-\u202E\u2060\u2066-\u2069\uFEFF]/u;
@@ -136,7 +138,7 @@ describe('every template, rendered with hostile answers in every field', () => {
             id: text,
             name: text,
             version: '0.1.0',
-            description: templateData(hostile, template).description,
+            description: templateData(hostile, template, []).description,
             tier: text,
             wakesOn: [text],
             emits: [text],
@@ -251,7 +253,7 @@ describe('the templates themselves', () => {
     const [first] = await loadTemplates();
     if (first === undefined) throw new Error('no templates');
     expect(() =>
-      renderTemplate(first, templateData(benign, first), { id: '../../.github/workflows', migration: '0001_x' }),
+      renderTemplate(first, templateData(benign, first, []), { id: '../../.github/workflows', migration: '0001_x' }),
     ).toThrow('the name "id" is not a plain path segment');
   });
 });

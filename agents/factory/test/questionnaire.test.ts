@@ -78,6 +78,7 @@ const facts: PlatformFacts = {
     ['billing.invoice.created', 'billing'],
   ]),
   platformEvents: ['github.issues.opened', 'github.issues.edited', 'github.pull_request.opened', 'agent.deployed'],
+  modelEvents: ['billing.invoice.created', 'billing.invoice.matched'],
 };
 
 describe('the New-agent issue form', () => {

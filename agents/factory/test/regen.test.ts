@@ -4,7 +4,22 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wow } from '../../../test/support/run-wow.ts';
 import { tempRepo, type TempRepo } from '../../wowvision/test/support/temp-repo.ts';
-import { loadQuestionnaire, loadTemplates, mergeThreeWay, regenerateAgent, type Questionnaire } from '../src/index.ts';
+import { loadDomainModels } from '#platform';
+import { workingTreeSnapshot } from '../../wowvision/src/index.ts';
+import { migrationName } from '../src/generate/generate-agent.ts';
+import {
+  answersPath,
+  loadQuestionnaire,
+  loadTemplates,
+  mergeThreeWay,
+  platformFacts,
+  readAnswersFile,
+  regenerateAgent,
+  renderAgentFiles,
+  templateForTier,
+  validateAnswers,
+  type Questionnaire,
+} from '../src/index.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const labels = { current: 'now', base: 'v1', next: 'v2' };
@@ -197,5 +212,46 @@ describe("the platform's own agents (dogfood)", () => {
         drift: plan.files.filter((f) => f.status !== 'unchanged').map((f) => `${f.status} ${f.path}`),
       }).toEqual({ id, drift: [] });
     }
+  });
+});
+
+describe("the platform's own agents' requests", () => {
+  it("every agent.yml `answers:` block, comments and all, is what its questionnaire's requests render", async () => {
+    const q = await loadQuestionnaire();
+    const templates = await loadTemplates();
+    const facts = await platformFacts(join(root, 'agents'));
+    const repo = await workingTreeSnapshot(root);
+    const models = await loadDomainModels(join(root, 'domains'));
+    const answersBlock = (text: string) => /^answers:\n(?:[ #].*\n)+/m.exec(text)?.[0];
+    let answering = 0;
+    for (const id of (await readdir(join(root, 'agents'), { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)) {
+      const { answers } = readAnswersFile(await readFile(join(root, answersPath(id)), 'utf8'), id, q);
+      const own = { ...facts, agents: facts.agents.filter((a) => a !== id) };
+      const checked = validateAnswers(
+        answers,
+        q,
+        { ...own, emittedBy: new Map([...own.emittedBy].filter(([, by]) => by !== id)) },
+        { existing: true },
+      );
+      if ('problems' in checked) throw new Error(`${id}: ${JSON.stringify(checked.problems)}`);
+      const template = templateForTier(templates, checked.request.tier);
+      const files = await renderAgentFiles(
+        checked.request,
+        answers,
+        template,
+        q,
+        migrationName(repo, id),
+        models.map((m) => m.model),
+      );
+      const manifest = await readFile(join(root, 'agents', id, 'agent.yml'), 'utf8');
+      expect({ id, answers: answersBlock(files.get(`agents/${id}/agent.yml`) ?? '') }).toEqual({
+        id,
+        answers: answersBlock(manifest),
+      });
+      if (answersBlock(manifest) !== undefined) answering++;
+    }
+    expect(answering).toBeGreaterThanOrEqual(6);
   });
 });

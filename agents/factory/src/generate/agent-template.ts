@@ -13,6 +13,12 @@ const metaSchema = z.strictObject({
   tiers: z.array(z.string().min(1)).min(1),
   /** Globs of files written when the agent is generated and never re-rendered (migrations). */
   once: z.array(z.string().min(1)).default([]),
+  /**
+   * Globs of files rendered from the domain models (and the answers), whole: regen writes
+   * them as rendered instead of merging, so a hand edit or a model change not rendered yet
+   * is drift, and WowDomain regenerates them when a model changes.
+   */
+  fromModels: z.array(z.string().min(1)).default([]),
 });
 
 export interface AgentTemplate extends z.output<typeof metaSchema> {

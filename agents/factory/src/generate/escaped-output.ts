@@ -1,5 +1,6 @@
 import { commentText, sqlIdentifier, tsLiteral, yamlScalar } from './escape-text.ts';
 import { markdownCode, markdownInline } from './markdown-text.ts';
+import { zodSource, type DataSchema } from './zod-source.ts';
 
 /** Where escaped text may land: each helper escapes for one of these. */
 export type EscapeContext = 'typescript' | 'comment' | 'yaml' | 'markdown' | 'sql';
@@ -39,8 +40,17 @@ export const escapeHelpers = {
   ts: (value: unknown) => new EscapedText(key, tsLiteral(value), 'typescript'),
   /** Text inside a `//`, `--` or block comment. */
   comment: (value: string) => new EscapedText(key, commentText(text('comment', value)), 'comment'),
-  /** A YAML scalar on one line. */
-  yaml: (value: string) => new EscapedText(key, yamlScalar(text('yaml', value)), 'yaml'),
+  /** A YAML scalar on one line; a finite number as itself. */
+  yaml: (value: string | number) =>
+    new EscapedText(key, typeof value === 'number' ? tsLiteral(value) : yamlScalar(text('yaml', value)), 'yaml'),
+  /** A TypeScript identifier the Factory derived (a schema's export name): refused unless it is one. */
+  ident: (value: string) => {
+    if (!/^[A-Za-z_$][\w$]*$/.test(text('ident', value)))
+      throw new TypeError(`it.ident takes an identifier, not "${value}"`);
+    return new EscapedText(key, value, 'typescript');
+  },
+  /** The zod source of a domain model's data schema (zod-source.ts), every string in it a literal or a comment. */
+  zod: (schema: DataSchema) => new EscapedText(key, zodSource(schema), 'typescript'),
   /** Inline Markdown text: no mention, link, image, HTML or table pipe comes out of it. */
   md: (value: string) => new EscapedText(key, markdownInline(text('md', value)), 'markdown'),
   /** A Markdown code span. */

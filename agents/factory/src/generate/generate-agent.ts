@@ -1,12 +1,13 @@
 import { matchesGlob } from 'node:path';
 import {
+  type DomainModel,
   parseManifest,
   renderAgentWorkload,
   renderWorkloadsKustomization,
   workloadPath,
   workloadsKustomizationPath,
 } from '#platform';
-import type { RepoSnapshot } from '../../../wowvision/src/index.ts';
+import { overlaySnapshot, type RepoSnapshot } from '../../../wowvision/src/index.ts';
 import type { Answers } from '../questionnaire/parse-issue-body.ts';
 import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import type { AgentRequest } from '../questionnaire/validate-answers.ts';
@@ -14,6 +15,7 @@ import { upsertCatalogueRow, cataloguePath } from './agent-catalogue.ts';
 import type { AgentTemplate } from './agent-template.ts';
 import { writeAnswersFile } from './answers-file.ts';
 import { describeNewEvents } from './describe-new-events.ts';
+import { domainModelsOf } from './domain-models-of.ts';
 import { formatGeneratedFiles } from './format-generated.ts';
 import { renderTemplate } from './render-template.ts';
 import { templateData } from './template-data.ts';
@@ -32,8 +34,8 @@ const migration = /^(?:platform|domains\/[^/]+|agents\/([^/]+))\/migrations\/(\d
 export const answersPath = (id: string) => `agents/${id}/questionnaire.yml`;
 
 /**
- * What a template alone renders for the answers: the agent's folder, its answers file and,
- * when it stores data, its migration. Pure: the same inputs give the same files, which is
+ * What a template alone renders for the answers and the domain models: the agent's folder,
+ * its answers file and, when it stores data, its migration. Pure: the same inputs give the same files, which is
  * what a three-way merge between template versions relies on; formatted as lint wants it. `mergeBase`: the render is
  * regen's base, of answers already rendered into the repository (see renderTemplate).
  */
@@ -43,9 +45,10 @@ export async function renderAgentFiles(
   template: AgentTemplate,
   q: Questionnaire,
   migration: string,
+  models: readonly DomainModel[],
   opts: { mergeBase?: boolean } = {},
 ): Promise<Map<string, string>> {
-  const data = templateData(request, { name: template.name, version: template.version });
+  const data = templateData(request, { name: template.name, version: template.version }, models);
   const files = renderTemplate(
     template,
     data,
@@ -72,12 +75,15 @@ export async function generateAgent(input: {
   repo: RepoSnapshot;
 }): Promise<GeneratedAgent> {
   const { request, template, repo } = input;
+  // The events it adds are described in the models first, so its schemas module renders them too.
+  const described = await describeNewEvents(repo, request);
   const files = await renderAgentFiles(
     request,
     input.answers,
     template,
     input.questionnaire,
     migrationName(repo, request.id),
+    await domainModelsOf(overlaySnapshot(repo, described)),
   );
   // Written once: an existing migration (or other `once` file) is the repository's, not the template's.
   for (const path of files.keys())
@@ -87,7 +93,7 @@ export async function generateAgent(input: {
     upsertCatalogueRow(repo.blobs.has(cataloguePath) ? await repo.read(cataloguePath) : undefined, request),
   );
   for (const [path, text] of kubernetesWorkload(repo, request.id, files)) files.set(path, text);
-  for (const [path, text] of await describeNewEvents(repo, request)) files.set(path, text);
+  for (const [path, text] of described) files.set(path, text);
   return { id: request.id, template: { name: template.name, version: template.version }, files };
 }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, matchesGlob } from 'node:path';
-import { workingTreeSnapshot } from '../../../wowvision/src/index.ts';
+import { overlaySnapshot, workingTreeSnapshot } from '../../../wowvision/src/index.ts';
 import { createError } from '../errors.ts';
 import type { Answers } from '../questionnaire/parse-issue-body.ts';
 import { platformFacts } from '../questionnaire/platform-facts.ts';
@@ -8,6 +8,7 @@ import type { Questionnaire } from '../questionnaire/questionnaire.ts';
 import { validateAnswers, type AgentRequest, type PlatformFacts } from '../questionnaire/validate-answers.ts';
 import { cataloguePath, upsertCatalogueRow } from './agent-catalogue.ts';
 import { describeNewEvents } from './describe-new-events.ts';
+import { domainModelsOf } from './domain-models-of.ts';
 import { loadTemplates, templateForTier, templatesDir as builtinTemplates } from './agent-template.ts';
 import { answersDigest, readAnswersFile } from './answers-file.ts';
 import { answersPath, migrationName, renderAgentFiles } from './generate-agent.ts';
@@ -74,8 +75,13 @@ export async function regenerateAgent(input: {
 
   const repo = await workingTreeSnapshot(root);
   const migration = migrationName(repo, id);
-  const base = await renderAgentFiles(baseRequest, baseAnswers, oldTemplate, q, migration, { mergeBase: true });
-  const next = await renderAgentFiles(nextRequest, file.answers, template, q, migration);
+  // The models as they are now (with the events the answers add) for both renders: a file rendered from them is written whole.
+  const described = await describeNewEvents(repo, nextRequest);
+  const models = await domainModelsOf(overlaySnapshot(repo, described));
+  const base = await renderAgentFiles(baseRequest, baseAnswers, oldTemplate, q, migration, models, {
+    mergeBase: true,
+  });
+  const next = await renderAgentFiles(nextRequest, file.answers, template, q, migration, models);
   const labels = {
     current: `agents/${id} now`,
     base: `template ${oldTemplate.name} v${oldTemplate.version}`,
@@ -86,8 +92,11 @@ export async function regenerateAgent(input: {
   for (const p of [...new Set([...base.keys(), ...next.keys()])].sort()) {
     const before = repo.blobs.has(p) ? await repo.read(p) : undefined;
     if (before !== undefined && template.once.some((glob) => matchesGlob(p, glob))) continue;
-    const merged =
-      p === path ? { text: next.get(p), conflict: undefined } : mergeThreeWay(base.get(p), before, next.get(p), labels);
+    // The answers file and the files rendered from the models are the Factory's alone: written as rendered.
+    const whole = p === path || template.fromModels.some((glob) => matchesGlob(p, glob));
+    const merged = whole
+      ? { text: next.get(p), conflict: undefined }
+      : mergeThreeWay(base.get(p), before, next.get(p), labels);
     // An earlier regen's conflict left unresolved is a hand edit to the merge, so it would
     // pass through as one: say so instead of calling the agent in step.
     if (merged.conflict === undefined && before?.includes(`<<<<<<< ${labels.current}\n`) === true)
@@ -104,7 +113,7 @@ export async function regenerateAgent(input: {
   const edited = upsertCatalogueRow(catalogue, nextRequest);
   files.push({ path: cataloguePath, text: edited, before: catalogue, status: statusOf(catalogue, edited, undefined) });
   // An event added to the answers' emits gets its entry in a domain model, as at generation.
-  for (const [p, text] of await describeNewEvents(repo, nextRequest)) {
+  for (const [p, text] of described) {
     const before = repo.blobs.has(p) ? await repo.read(p) : undefined;
     files.push({ path: p, text, before, status: statusOf(before, text, undefined) });
   }

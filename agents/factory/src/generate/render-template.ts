@@ -7,8 +7,8 @@ import type { TemplateData } from './template-data.ts';
 /** What each kind of generated file takes in its interpolations; other kinds take none. */
 const contextsByKind: Readonly<Record<string, readonly EscapeContext[]>> = {
   ts: ['typescript', 'comment'],
-  yml: ['yaml'],
-  yaml: ['yaml'],
+  yml: ['yaml', 'comment'],
+  yaml: ['yaml', 'comment'],
   md: ['markdown'],
   sql: ['sql', 'comment'],
 };
@@ -68,7 +68,9 @@ const pathName = /^[a-z0-9][a-z0-9_-]*$/;
 /**
  * The files a template renders for one agent, by repository path. `__name__` segments in a
  * path take the value of `names[name]`; a path whose name is empty is not written (how a
- * template makes a file conditional). Files ending in `.eta` are rendered, others copied.
+ * template makes a file conditional on a name); a rendered file that comes out empty is not
+ * written either (how it makes one conditional on its data). Files ending in `.eta` are
+ * rendered, others copied.
  */
 export function renderTemplate(
   template: AgentTemplate,
@@ -92,12 +94,10 @@ export function renderTemplate(
       })
       .replace(/\.eta$/, '');
     if (skipped) continue;
-    out.set(
-      path,
-      source.endsWith('.eta')
-        ? renderText(template, source, text, data, opts.mergeBase === true ? mergeBaseEta : etaFor(path))
-        : text,
-    );
+    const rendered = source.endsWith('.eta')
+      ? renderText(template, source, text, data, opts.mergeBase === true ? mergeBaseEta : etaFor(path))
+      : text;
+    if (rendered.trim() !== '') out.set(path, rendered);
   }
   return out;
 }

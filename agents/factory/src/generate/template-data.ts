@@ -1,6 +1,7 @@
-import { typeMatches } from '#platform';
+import { typeMatches, type DomainModel } from '#platform';
 import type { AgentRequest } from '../questionnaire/validate-answers.ts';
 import { escapeHelpers } from './escaped-output.ts';
+import { modelEventsOf, type ModelEventData } from './model-events.ts';
 
 /** One acceptance example as its generated test uses it. */
 export interface ExampleData {
@@ -24,13 +25,19 @@ export interface TemplateData extends AgentRequest, Readonly<typeof escapeHelper
   description: string;
   examples: ExampleData[];
   template: { name: string; version: number };
+  /** The events of the domain models it wakes on, emits and answers, with their data schemas (model-events.ts). */
+  modelEvents: ModelEventData[];
   /** A concrete event type for a pattern ("a.b.*" → "a.b.example"). */
   sampleType(pattern: string | undefined): string;
 }
 
 const typeToken = /\b[a-z][a-z0-9_]*(?:\.[a-z0-9_-]+)+\b/g;
 
-export function templateData(request: AgentRequest, template: { name: string; version: number }): TemplateData {
+export function templateData(
+  request: AgentRequest,
+  template: { name: string; version: number },
+  models: readonly DomainModel[],
+): TemplateData {
   const sampleType = (pattern: string | undefined) => (pattern ?? 'agent.request.received').replace(/\*$/, 'example');
   const examples = request.acceptance.map((example, i): ExampleData => {
     const named = (text: string) => text.match(typeToken) ?? [];
@@ -52,6 +59,7 @@ export function templateData(request: AgentRequest, template: { name: string; ve
     description: firstSentence(request.purpose),
     examples,
     template,
+    modelEvents: modelEventsOf(request, models),
     ...escapeHelpers,
     sampleType,
   };

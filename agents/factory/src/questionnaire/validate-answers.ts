@@ -2,6 +2,7 @@ import { assertEventTypeValid, assertPatternValid, typeMatches } from '#platform
 import { findHostileCharacter, hostileCharacterMessage, withVisibleEscapes } from './hostile-characters.ts';
 import type { Answers } from './parse-issue-body.ts';
 import { answerLimits, type Questionnaire } from './questionnaire.ts';
+import { requestTerms } from './request-terms.ts';
 
 /** What the platform already has, which answers are checked against. */
 export interface PlatformFacts {
@@ -11,6 +12,8 @@ export interface PlatformFacts {
   emittedBy: ReadonlyMap<string, string>;
   /** Types or patterns published without an agent: the platform's (github.*, agent.deployed) and the domains' (domain.yml). */
   platformEvents: readonly string[];
+  /** Event types the domain models (each domains/<name>/model.yml) describe with a data schema: requests are among them. */
+  modelEvents: readonly string[];
 }
 
 export interface AnswerProblem {
@@ -32,9 +35,22 @@ export interface AgentRequest {
   /** Tables beyond its own, each `name` or `name:write` as agent.yml's `uses` takes them. */
   uses: { table: string; about: string | undefined }[];
   capabilities: string[];
+  /** The request types it answers (agent.yml's `answers`), with their callers' terms. */
+  answers: RequestTerms[];
   dependsOn: string[];
   serviceLevel: string;
   acceptance: { given: string; when: string; then: string }[];
+}
+
+/** One request type an agent answers, with the terms agent.yml's `answers` gives its callers. */
+export interface RequestTerms {
+  type: string;
+  timeoutMs: number | undefined;
+  maxTimeoutMs: number | undefined;
+  concurrency: number | undefined;
+  queue: number | undefined;
+  /** Why these limits, kept as the comment above the type in agent.yml. */
+  why: string | undefined;
 }
 
 /** Names that would shadow the platform's own parts or confuse the registry. */
@@ -200,6 +216,19 @@ export function validateAnswers(
     else if (!capabilities.includes('store:read') && !capabilities.includes('store:write'))
       problem('uses', `${quote(u.table)} is read from the database: tick store:read under "Capabilities it needs".`);
   }
+  const answered = requestTerms(list('requests', /\n/), (message) => problem('requests', message));
+  for (const terms of answered) {
+    if (!wakesOn.includes(terms.type))
+      problem(
+        'requests',
+        `${quote(terms.type)} is not under "Events that wake it": add it there too; an agent answers only the requests it wakes on.`,
+      );
+    if (!facts.modelEvents.includes(terms.type))
+      problem(
+        'requests',
+        `no domain model describes ${quote(terms.type)}: add it to the events of domains/<name>/model.yml with the schema of its data first${suggest(terms.type, facts.modelEvents)}.`,
+      );
+  }
   const dependsOn = list('depends-on');
   for (const dep of dependsOn)
     if (!facts.agents.includes(dep))
@@ -235,6 +264,7 @@ export function validateAnswers(
       stores,
       uses,
       capabilities,
+      answers: answered,
       dependsOn,
       serviceLevel: text('service-level') ?? '',
       acceptance,
