@@ -54,7 +54,7 @@ export function modelEventsOf(
           meaning: event.meaning,
           roles: [role],
           about: [],
-          data: event.data as DataSchema,
+          data: event.data,
         });
       }
   };
