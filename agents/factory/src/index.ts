@@ -38,6 +38,9 @@ export { gateGeneratedFiles, type GateResult } from './generate/gate-generated-f
 export { typecheckFiles, type TypeProblem } from './generate/typecheck-files.ts';
 export { planNewAgent, buildNewAgent, type NewAgentPlan, type BuiltAgent } from './generate/plan-new-agent.ts';
 export { regenerateAgent, type RegenFile, type RegenPlan } from './generate/regenerate-agent.ts';
+export { regenerateFromModels, type ModelRegeneration } from './generate/regenerate-from-models.ts';
+export { templatesOf } from './generate/templates-of.ts';
+export { domainModelsOf } from './generate/domain-models-of.ts';
 export { mergeThreeWay, type FileMerge } from './generate/merge-three-way.ts';
 export { unifiedDiff } from './generate/unified-diff.ts';
 export { upsertCatalogueRow, cataloguePath } from './generate/agent-catalogue.ts';
@@ -52,6 +55,7 @@ export {
   closeAgentPullRequests,
   type PublishedPull,
 } from './github/publish-agent-pull-request.ts';
+export { publishModelsPullRequest, modelsBranchOf, type ModelsPull } from './github/publish-models-pull-request.ts';
 export {
   branchOf,
   followUpBranchOf,

@@ -21,14 +21,17 @@ function describe(change: EventChange): string {
 }
 
 /**
- * One issue per affected agent and merge, asking its owners to bring the agent in step with
- * the model: what changed in the events it uses, and what to check.
+ * One issue per affected agent and merge that needs a person, asking its owners to bring the
+ * agent in step with the model: what changed in the events it uses, what to check, and
+ * either the regeneration pull request that re-rendered its schemas or why the Factory
+ * could not regenerate it.
  */
 export async function writeModelChangeIssue(
   at: RepoAt,
   merge: { commit: string; pull: number },
   model: ChangedModel,
   agent: AffectedAgent,
+  regeneration: { pull: number | undefined; skipped: string | undefined },
 ): Promise<MarkedWrite & { number: number }> {
   const changes = model.events.filter((e) => agent.events.includes(e.type));
   const breaking = changes.some((c) => c.incompatible.length > 0 || c.change === 'removed');
@@ -45,6 +48,15 @@ export async function writeModelChangeIssue(
           `(\`wow domain show ${model.domain}\`), update them and their tests, and raise the agent's version.`
         : "The changes are compatible; check that the agent's handlers and what it emits still say what the model means " +
           `(\`wow domain show ${model.domain}\`).`,
+      ...(regeneration.pull === undefined
+        ? []
+        : [
+            '',
+            `Its files rendered from the models are regenerated in #${regeneration.pull}; its handlers are this issue's part.`,
+          ]),
+      ...(regeneration.skipped === undefined
+        ? []
+        : ['', `The Factory did not regenerate it: ${code(regeneration.skipped)}.`]),
       '',
       'Opened by WowDomain; close it when the agent is in step.',
     ].join('\n'),
