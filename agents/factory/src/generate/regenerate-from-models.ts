@@ -36,6 +36,7 @@ export async function regenerateFromModels(input: {
 }): Promise<ModelRegeneration> {
   const { repo, questionnaire: q } = input;
   const models = await domainModelsOf(repo);
+  const agents = [...repo.blobs.keys()].flatMap((p) => /^agents\/([^/]+)\/agent\.yml$/.exec(p)?.[1] ?? []);
   const out: ModelRegeneration = { files: new Map(), regenerated: [], skipped: [] };
   for (const id of [...new Set(input.ids)].sort()) {
     const path = answersPath(id);
@@ -63,7 +64,12 @@ export async function regenerateFromModels(input: {
       out.skipped.push({ id, why: `its template ${template.name} renders no file from the domain models` });
       continue;
     }
-    const checked = validateAnswers(file.answers, q, modelFacts(models, file.answers.emits), { existing: true });
+    const facts = modelFacts(
+      models,
+      file.answers.emits,
+      agents.filter((a) => a !== id),
+    );
+    const checked = validateAnswers(file.answers, q, facts, { existing: true });
     if ('problems' in checked) {
       out.skipped.push({
         id,
@@ -97,13 +103,17 @@ export async function regenerateFromModels(input: {
 
 /**
  * The platform as the models describe it, for one agent: every event they describe is
- * sent by someone (the agent's own `emits` by itself), and no agent's id is taken.
+ * sent by someone (the agent's own `emits` by itself), beside the other agents it may depend on.
  */
-function modelFacts(models: readonly DomainModel[], emits: Answers[string] | undefined): PlatformFacts {
+function modelFacts(
+  models: readonly DomainModel[],
+  emits: Answers[string] | undefined,
+  agents: readonly string[],
+): PlatformFacts {
   const own = new Set(String(emits ?? '').split(/[\s,]+/));
   const types = models.flatMap((m) => m.events.map((e) => e.type));
   return {
-    agents: [],
+    agents,
     emittedBy: new Map(types.filter((t) => !own.has(t)).map((t) => [t, 'a domain model'])),
     platformEvents: [],
     modelEvents: types.filter((t) => !t.endsWith('.*')),
