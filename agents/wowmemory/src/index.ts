@@ -2,8 +2,8 @@
 // behind ctx.memory. Its tables are its own (migrations/); the platform decides whose
 // memory an agent may reach, and a door hands every agent host this agent's `createMemory`.
 // It also sweeps expired facts on a schedule and remembers each solved ticket's outcome.
-import { z } from 'zod';
 import { defineAgent } from '#platform';
+import { supportTicketSolvedData } from './domain-events.ts';
 import { memorySettings, type MemorySettings } from './memory-settings.ts';
 import { rememberSolvedTicket } from './remember-solved-ticket.ts';
 import { sweepExpired } from './sweep-expired.ts';
@@ -13,14 +13,12 @@ export { forgetCustomer, type ForgetReport } from './forget-customer.ts';
 export { memoryUsage, type MemoryUsage } from './memory-usage.ts';
 export { embedderOf, memorySettings, type MemorySettings } from './memory-settings.ts';
 
-const solvedTicket = z.object({ ticketId: z.uuid(), why: z.string() });
-
 export default defineAgent({
   settings: memorySettings,
   on: {
     // Idempotent as it is (a redelivery writes the same fact again), so no `once`: memory
     // writes in transactions of their own, which must not wait inside another's.
-    'support.ticket.solved': { input: solvedTicket, handle: rememberSolvedTicket },
+    'support.ticket.solved': { input: supportTicketSolvedData, handle: rememberSolvedTicket },
   },
   every: {
     // Expired facts are never read (every read checks the expiry); the sweep gives their room back.

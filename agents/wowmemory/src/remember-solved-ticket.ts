@@ -1,10 +1,6 @@
 import type { HandlerContext } from '#platform';
+import type { SupportTicketSolvedData } from './domain-events.ts';
 import type { MemorySettings } from './memory-settings.ts';
-
-export interface SolvedTicket {
-  ticketId: string;
-  why: string;
-}
 
 /**
  * A solved ticket's outcome, kept in its customer's memory (key `support.solved.<ticket>`),
@@ -13,7 +9,7 @@ export interface SolvedTicket {
  */
 export async function rememberSolvedTicket(
   ctx: HandlerContext<MemorySettings, undefined>,
-  solved: SolvedTicket,
+  solved: SupportTicketSolvedData,
 ): Promise<{ did: 'remembered' | 'skipped'; why?: string }> {
   const { memory } = ctx;
   if (memory === undefined) return { did: 'skipped', why: 'this host runs without memory' };
