@@ -40,6 +40,10 @@ const rendered = [
   'invoice.match.found',
   'invoice.match.missing',
   '',
+  '### Requests it answers',
+  '',
+  '_No response_',
+  '',
   '### Data it stores',
   '',
   'invoice_matches - one row per invoice and its payment',
@@ -174,6 +178,7 @@ describe('validating the answers', () => {
         stores: [{ table: 'invoice_matches', about: 'one row per invoice and its payment' }],
         uses: [],
         capabilities: ['github:issues:write', 'llm:complete', 'store:write'],
+        answers: [],
         dependsOn: [],
         serviceLevel: 'within 1 minute',
         acceptance: [
