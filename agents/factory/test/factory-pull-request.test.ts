@@ -71,6 +71,7 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
       'A\tagents/release-notes/agent.yml',
       `A\tagents/release-notes/migrations/${String(newest + 1).padStart(4, '0')}_release_notes_tables.sql`,
       'A\tagents/release-notes/questionnaire.yml',
+      'A\tagents/release-notes/src/domain-events.ts',
       'A\tagents/release-notes/src/index.ts',
       'A\tagents/release-notes/test/release-notes.test.ts',
       // Its new event types, in a domain model of their own, with its page.
