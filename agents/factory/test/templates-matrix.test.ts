@@ -25,6 +25,7 @@ const fixtures = fileURLToPath(new URL('fixtures/', import.meta.url));
 const matrix = [
   'coe-stores.yml',
   'coe-announcer.yml',
+  'coe-requests.yml',
   'domain-marketing.yml',
   'domain-quoting.yml',
   'domain-store-only.yml',

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 export interface TypeProblem {
@@ -59,6 +59,10 @@ export function typecheckFiles(root: string, files: ReadonlyMap<string, string>)
   const fileExists = host.fileExists.bind(host);
   const readFile = host.readFile.bind(host);
   host.fileExists = (p) => overlay.has(resolve(p)) || fileExists(p);
+  // A new agent's folders exist only in memory too: module resolution asks for them before their files.
+  const folders = new Set([...overlay.keys()].flatMap((p) => ancestors(p)));
+  const directoryExists = host.directoryExists?.bind(host);
+  host.directoryExists = (p) => folders.has(resolve(p)) || (directoryExists?.(p) ?? true);
   host.readFile = (p) => overlay.get(resolve(p)) ?? readFile(p);
   const getSourceFile = host.getSourceFile.bind(host);
   const parsed = parsedIn(resolve(root));
@@ -95,4 +99,11 @@ export function typecheckFiles(root: string, files: ReadonlyMap<string, string>)
     }
   }
   return problems;
+}
+
+/** Every folder above a path, up to the root. */
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  for (let dir = dirname(path); !out.includes(dir) && dir !== dirname(dir); dir = dirname(dir)) out.push(dir);
+  return out;
 }
