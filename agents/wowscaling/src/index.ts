@@ -1,33 +1,51 @@
-// WowScaling: Recommends each agent's scaling policy from its lag, pending messages and latency; KEDA scales.
-import { defineAgent, type HandlerContext } from '#platform';
+// WowScaling: recommends each agent's scaling policy; KEDA scales (`wow infra k8s` writes its
+// ScaledObjects from each agent.yml's `scaling:`). On a schedule it samples every registered
+// agent's lag and pending (the bus's consumer groups), live replicas (the registry's fresh
+// heartbeats) and latency (the platform's health figures) against its service level; a
+// sustained run at the maximum with growing lag or slow handling, or idle at the minimum,
+// becomes a recommendation: recorded, announced, on /metrics and in `wow agents list`, and —
+// with a repository configured — one pull request changing only that agent's `scaling:`.
+import { answering, defineAgent, type HandlerContext } from '#platform';
+import { applyScaling, scalingApplyProtocol } from './apply/scaling-apply.ts';
+import { sampleAndRecommend } from './sample-and-recommend.ts';
+import { scalingSettings, type ScalingSettings } from './scaling-settings.ts';
+import { readScalingStatus, scalingStatusProtocol } from './status/scaling-status.ts';
+import { watchScalingMetrics } from './watch-scaling-metrics.ts';
 
-/**
- * Once per event, even when the bus delivers it twice: the event is marked handled in the
- * same transaction as the agent's own rows, and what it announces goes out through the
- * outbox in that transaction, so it leaves exactly when the rows are kept.
- */
-async function record(ctx: HandlerContext<unknown, undefined>): Promise<{ did: string; type: string }> {
-  const { event } = ctx;
-  return ctx.once(event.id, async (tx) => {
-    await tx.query(
-      'insert into scaling_samples (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    await tx.query(
-      'insert into scaling_recommendations (event_id, event_type, subject, data) values ($1, $2, $3, $4) on conflict (event_id) do nothing',
-      [event.id, event.type, event.subject ?? null, JSON.stringify(event.data ?? null)],
-    );
-    await ctx.emit(
-      { type: 'scaling.recommended', subject: event.subject, data: { cause: event.id, causeType: event.type } },
-      { tx },
-    );
-    return { did: 'handled', type: event.type };
-  });
-}
+export { scalingSettings, type ScalingSettings } from './scaling-settings.ts';
+// The protocols callers ask with (`ctx.request(scalingStatusProtocol, {})`); agent.yml `answers` them.
+export {
+  readScalingStatus,
+  scalingStatusProtocol,
+  scalingStatusRequest,
+  type ScalingStatus,
+} from './status/scaling-status.ts';
+export { scalingApplyProtocol, scalingApplyRequest, type ScalingApplyResult } from './apply/scaling-apply.ts';
+// `wow agents list` shows each agent's open recommendation.
+export { openRecommendations, type Recommendation } from './recommendations.ts';
+export { decideScaling, type Decision, type DecisionBounds } from './decide/decide-scaling.ts';
+export { changeOf } from './apply/describe-recommendation.ts';
+export { editScalingBlock } from './apply/edit-scaling-block.ts';
+export { sampleAndRecommend } from './sample-and-recommend.ts';
+export type { Sample, ScalingBounds } from './sampling/take-samples.ts';
 
 export default defineAgent({
+  settings: scalingSettings,
+  setup(ctx) {
+    watchScalingMetrics(ctx.store, ctx.metrics);
+  },
   on: {
-    'scaling.status': { handle: record },
-    'scaling.apply': { handle: record },
+    'scaling.status': answering(scalingStatusProtocol, (ctx, request) => readScalingStatus(ctx.store, request)),
+    'scaling.apply': answering(scalingApplyProtocol, (ctx: HandlerContext<ScalingSettings, unknown>, request) =>
+      applyScaling(ctx, request),
+    ),
+  },
+  every: {
+    sample: {
+      interval: (settings) => settings.sampleIntervalMs,
+      async handle(ctx) {
+        await sampleAndRecommend(ctx);
+      },
+    },
   },
 });
