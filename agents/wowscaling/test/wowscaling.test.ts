@@ -1,49 +1,135 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestAgent, type TestAgent } from '#platform/testing';
+import { createGitHubPort } from '#platform';
+import { startTestAgent, testGitHubPolicy, type TestAgent } from '#platform/testing';
+import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
+import { testAppPrivateKey } from '../../../test/support/github-app.ts';
+import type { ScalingApplyResult, ScalingStatus } from '../src/index.ts';
+import { busyManifest, fileAt, hostScalingAgents, scalingRepository } from './support/scaling-fixture.ts';
 
-// The agent on the real runtime: the in-process bus and an embedded PostgreSQL.
-const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
-// The examples publish their Given as placeholder data, which the events' domain models do
-// not describe: the check at publish warns. Publish the data the model describes
-// (`wow domain show <domain>`) and remove `env` to check it strictly.
-const env = { EVENT_SCHEMA_CHECK: 'warn' };
+// WowScaling on the real runtime (the in-process bus and an embedded PostgreSQL) beside a
+// busy agent at its maximum of one replica that never finishes a message, and GitHub as the
+// double over a real git repository holding that agent's manifest.
 let agent: TestAgent;
+let github: GitHubDouble;
+let repo: DoubleRepo;
+const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  agent = await startTestAgent({ agentsDir, id: 'wowscaling', relayOutbox: true, env });
-});
+  const hosted = await hostScalingAgents();
+  const repository = await scalingRepository();
+  cleanups.push(hosted.remove, repository.remove);
+  github = createGitHubDouble();
+  repo = { owner: 'acme', repo: 'waooaw', dir: repository.dir, pulls: [], installationId: 7, issues: [] };
+  github.addRepo(repo);
+  agent = await startTestAgent({
+    agentsDir: hosted.dir,
+    id: 'wowscaling',
+    alongside: ['busy-agent'],
+    relayOutbox: true,
+    // The busy agent's work has no domain model: only its own events are checked loosely.
+    env: {
+      EVENT_SCHEMA_CHECK: 'warn',
+      WOWSCALING_SAMPLE_INTERVAL_MS: '100',
+      WOWSCALING_SUSTAINED_SAMPLES: '3',
+      WOWSCALING_REPOSITORY: 'acme/waooaw',
+    },
+    github: createGitHubPort({
+      credentials: { appId: '1', privateKey: testAppPrivateKey(), apiUrl: 'https://api.github.com' },
+      fetch: github.fetch,
+      policy: testGitHubPolicy,
+    }),
+  });
+  cleanups.push(() => agent.stop());
+}, 60_000);
 
 afterAll(async () => {
-  await agent.stop();
+  for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
 describe('WowScaling', () => {
-  it("Given an agent at its maximum replicas whose consumer group's lag grows sample after sample, when WowScaling samples the agents for a sustained run, then it recommends a higher maximum within its bounds and announces scaling.recommended with the samples as evidence", async () => {
-    const sent = await agent.publish({
-      type: 'scaling.status',
-      subject: 'acceptance-1',
-      data: { given: "an agent at its maximum replicas whose consumer group's lag grows sample after sample" },
-    });
-    const announced = await agent.emitted(
-      'scaling.recommended',
-      (e) => (e.data as { cause?: string }).cause === sent.id,
+  it('Given an agent at its maximum replicas whose consumer group’s lag grows sample after sample, when WowScaling samples the agents for a sustained run, then it recommends a higher maximum within its bounds and announces scaling.recommended with the samples as evidence', async () => {
+    let n = 0;
+    // Work keeps arriving while the agent holds its one message: the lag grows between samples.
+    const feeder = setInterval(
+      () => void agent.publish({ type: 'scalingtest.work.requested', subject: `w${n++}`, data: { n } }),
+      40,
     );
-    expect(announced.subject).toBe('acceptance-1');
-    expect(announced.data).toMatchObject({ causeType: 'scaling.status' });
-    await agent.eventually(async () => {
-      const { rows } = await agent.store.query<{ event_type: string }>(
-        'select event_type from scaling_samples where event_id = $1',
-        [sent.id],
-      );
-      expect(rows).toEqual([{ event_type: 'scaling.status' }]);
+    let announced;
+    try {
+      announced = await agent.emitted('scaling.recommended', (e) => e.subject === 'busy-agent', { timeoutMs: 30_000 });
+    } finally {
+      clearInterval(feeder);
+    }
+    expect(announced.data).toMatchObject({
+      agent: 'busy-agent',
+      direction: 'up',
+      current: { minReplicas: 1, maxReplicas: 1, pendingPerReplica: 20 },
+      proposed: { minReplicas: 1, maxReplicas: 2, pendingPerReplica: 20 },
+      samples: 3,
     });
-    await agent.eventually(async () => {
-      const { rows } = await agent.store.query<{ event_type: string }>(
-        'select event_type from scaling_recommendations where event_id = $1',
-        [sent.id],
-      );
-      expect(rows).toEqual([{ event_type: 'scaling.status' }]);
+    expect((announced.data as { reason: string }).reason).toMatch(
+      /^at its maximum of 1 replicas for 3 samples, lag grew from \d+ to \d+ entries/,
+    );
+    // Nothing about WowScaling itself, which runs below its maximum with nothing waiting.
+    expect(agent.events.filter((e) => e.type === 'scaling.recommended').map((e) => e.subject)).toEqual(['busy-agent']);
+
+    // One pull request, editing only the `scaling:` block, with the samples in its description.
+    await agent.eventually(
+      async () => {
+        const status = await agent.request<ScalingStatus>({
+          type: 'scaling.status',
+          data: { agent: 'busy-agent', samples: 3 },
+        });
+        expect(status.agents[0]?.recommendation?.pull).not.toBeNull();
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(github.callsTo('POST /repos/{owner}/{repo}/pulls')).toHaveLength(1);
+    const [pull] = repo.pulls;
+    expect(pull?.title).toBe('Scaling: busy-agent maxReplicas 1 → 2');
+    expect(repo.labels?.get(pull?.number ?? 0)).toEqual(['scaling']);
+    expect(pull?.body).toContain(
+      '| sampled at | live replicas | bounds | lag | pending | handled | mean latency (ms) | service level (ms) |',
+    );
+    expect(pull?.body?.match(/^\| \d{4}-\d\d-\d\dT.* \| 1 \| 1\.\.1 \| \d+ \| 1 \| /gm)).toHaveLength(3);
+    expect(await fileAt(repo.dir, pull?.head ?? '', 'agents/busy-agent/agent.yml')).toBe(
+      busyManifest.replace('maxReplicas: 1 # one runtime', 'maxReplicas: 2 # one runtime'),
+    );
+
+    // The status and a playbook's scaling.apply find that pull request: no second one.
+    const status = await agent.request<ScalingStatus>({
+      type: 'scaling.status',
+      data: { agent: 'busy-agent', samples: 3 },
     });
+    const [busy] = status.agents;
+    expect(busy).toMatchObject({
+      id: 'busy-agent',
+      bounds: { maxReplicas: 1 },
+      recommendation: { direction: 'up', proposed: { maxReplicas: 2 } },
+    });
+    expect(busy?.samples).toHaveLength(3);
+    expect(busy?.latest).toMatchObject({ liveReplicas: 1, pending: 1, serviceLevelMs: 1000 });
+    const applied = await agent.request<ScalingApplyResult>({
+      type: 'scaling.apply',
+      data: { agent: 'busy-agent', reason: 'playbook' },
+    });
+    expect(applied).toEqual({
+      did: 'found',
+      recommendation: busy?.recommendation?.id,
+      pull: busy?.recommendation?.pull,
+    });
+    expect(github.callsTo('POST /repos/{owner}/{repo}/pulls')).toHaveLength(1);
+    expect(github.violations).toEqual([]);
+  }, 60_000);
+
+  it('answers scaling.apply for an agent with no recommendation with why there is none', async () => {
+    const reply = await agent.request<ScalingApplyResult>({ type: 'scaling.apply', data: { agent: 'wowscaling' } });
+    expect(reply).toEqual({ did: 'none', why: 'WowScaling has no open recommendation for wowscaling' });
+  });
+
+  it('refuses a scaling.status request naming no agent id, saying what to write', async () => {
+    await expect(agent.request({ type: 'scaling.status', data: { agent: '../etc' } })).rejects.toThrow(
+      /expected an agent id/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { parseManifest } from '#platform';
-import { isMap, parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import type { ScalingBounds } from '../sampling/take-samples.ts';
 
 const keys = ['minReplicas', 'maxReplicas', 'pendingPerReplica'] as const;
@@ -18,8 +18,11 @@ export function editScalingBlock(text: string, folder: string, proposed: Scaling
   const block = doc.get('scaling', true);
   if (isMap(block)) {
     for (const key of keys) {
-      const now: unknown = block.get(key);
-      if (now !== proposed[key]) block.set(key, proposed[key]);
+      const node = block.get(key, true);
+      // The scalar keeps its own comment and style when only its value changes.
+      if (isScalar(node)) {
+        if (node.value !== proposed[key]) node.value = proposed[key];
+      } else if (node !== proposed[key]) block.set(key, proposed[key]);
     }
   } else if (isMap(doc.contents)) {
     const key = doc.createNode('scaling');
