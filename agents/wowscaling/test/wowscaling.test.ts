@@ -26,9 +26,7 @@ beforeAll(async () => {
     id: 'wowscaling',
     alongside: ['busy-agent'],
     relayOutbox: true,
-    // The busy agent's work has no domain model: only its own events are checked loosely.
     env: {
-      EVENT_SCHEMA_CHECK: 'warn',
       WOWSCALING_SAMPLE_INTERVAL_MS: '100',
       WOWSCALING_SUSTAINED_SAMPLES: '3',
       WOWSCALING_REPOSITORY: 'acme/waooaw',
