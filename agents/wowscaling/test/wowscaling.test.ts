@@ -3,6 +3,9 @@ import { createGitHubPort } from '#platform';
 import { startTestAgent, testGitHubPolicy, type TestAgent } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { testAppPrivateKey } from '../../../test/support/github-app.ts';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { dryRunPlaybook, parsePlaybook, recordedFixture } from '../../wowsupport/src/index.ts';
 import type { ScalingApplyResult, ScalingStatus } from '../src/index.ts';
 import { busyManifest, fileAt, hostScalingAgents, scalingRepository } from './support/scaling-fixture.ts';
 
@@ -107,9 +110,34 @@ describe('WowScaling', () => {
     });
     expect(busy?.samples).toHaveLength(3);
     expect(busy?.latest).toMatchObject({ liveReplicas: 1, pending: 1, serviceLevelMs: 1000 });
+    // WowSupport's playbook for it, dry-run on this very reply: the remedy waits for /approve, then asks scaling.apply.
+    const file = fileURLToPath(new URL('../../../playbooks/lagging-at-max-replicas.yml', import.meta.url));
+    const parsed = parsePlaybook(await readFile(file, 'utf8'), 'playbooks/lagging-at-max-replicas.yml');
+    if ('problems' in parsed) throw new Error(parsed.problems.join('\n'));
+    const dry = await dryRunPlaybook(
+      parsed.playbook,
+      recordedFixture.parse({
+        trouble: { agent: 'busy-agent', kind: 'latency' },
+        replies: { 'scaling.status': status },
+      }),
+    );
+    expect(dry).toMatchObject({
+      matches: true,
+      steps: [
+        { id: 'scaling', request: 'scaling.status', input: { agent: 'busy-agent', samples: 5 }, result: { ok: true } },
+      ],
+      remedy: { id: 'raise-max-replicas', risk: 'high', action: 'scaling.apply', runs: 'after /approve' },
+    });
+    // Without a recommendation (the agent is slow for another reason) it has no remedy: the incident goes to L3.
+    const unrecommended = { agents: status.agents.map((a) => ({ ...a, recommendation: null })) };
+    const none = recordedFixture.parse({
+      trouble: { agent: 'busy-agent', kind: 'latency' },
+      replies: { 'scaling.status': unrecommended },
+    });
+    expect((await dryRunPlaybook(parsed.playbook, none)).remedy).toBeNull();
     const applied = await agent.request<ScalingApplyResult>({
       type: 'scaling.apply',
-      data: { agent: 'busy-agent', reason: 'playbook' },
+      data: { agent: 'busy-agent', reason: 'playbook lagging-at-max-replicas' },
     });
     expect(applied).toEqual({
       did: 'found',
