@@ -52,7 +52,11 @@ describe('editScalingBlock', () => {
     const text = 'id: busy\nname: Busy\nversion: 1.0.0\ndescription: Busy.\nwakesOn: [busy.work.requested]\n';
     expect(() =>
       editScalingBlock(text, 'busy', { minReplicas: 5, maxReplicas: 2, pendingPerReplica: 20 }, 'x'),
-    ).toThrow(/the edited manifest is not valid: .*maxReplicas at least minReplicas/);
-    expect(() => editScalingBlock('id: [', 'busy', proposed, 'x')).toThrow(/agents\/busy\/agent.yml does not parse/);
+    ).toThrow(
+      /agents\/busy\/agent.yml cannot take the recommended scaling: the edited manifest would not be valid: .*maxReplicas at least minReplicas/,
+    );
+    expect(() => editScalingBlock('id: [', 'busy', proposed, 'x')).toThrow(
+      /agents\/busy\/agent.yml cannot take the recommended scaling: it does not parse/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { parseManifest } from '#platform';
 import { isMap, isScalar, parseDocument, type Range } from 'yaml';
+import { createError } from '../errors.ts';
 import type { ScalingBounds } from '../sampling/take-samples.ts';
 
 const keys = ['minReplicas', 'maxReplicas', 'pendingPerReplica'] as const;
@@ -16,9 +17,14 @@ interface Splice {
  * leaves out is added as a line after its last one, at its indentation. A flow mapping
  * (`scaling: { … }`) is written again whole, in flow style.
  */
-function blockSplices(text: string, block: unknown, proposed: ScalingBounds): Splice[] {
+function blockSplices(
+  text: string,
+  block: unknown,
+  proposed: ScalingBounds,
+  refuse: (problem: string) => Error,
+): Splice[] {
   if (!isMap(block) || block.range === undefined || block.range === null)
-    throw new Error('`scaling:` is not a mapping');
+    throw refuse('its `scaling:` is not a mapping');
   if (block.flow === true) {
     const merged = { ...proposed };
     return [
@@ -31,7 +37,7 @@ function blockSplices(text: string, block: unknown, proposed: ScalingBounds): Sp
     const node = block.get(key, true);
     if (node === undefined) missing.push(`${key}: ${proposed[key]}`);
     else if (!isScalar(node) || node.range === undefined || node.range === null)
-      throw new Error(`scaling.${key} is not a plain value`);
+      throw refuse(`its scaling.${key} is not a plain value`);
     else if (node.value !== proposed[key])
       splices.push({ at: node.range[0], end: node.range[1], text: String(proposed[key]) });
   }
@@ -41,7 +47,7 @@ function blockSplices(text: string, block: unknown, proposed: ScalingBounds): Sp
     const firstRange: Range | null | undefined = isScalar(first) ? first.range : undefined;
     const lastRange: Range | null | undefined = isScalar(last) ? last.range : undefined;
     if (firstRange === undefined || firstRange === null || lastRange === undefined || lastRange === null)
-      throw new Error('`scaling:` has a bound that is not a plain value');
+      throw refuse('its `scaling:` has a bound that is not a plain value');
     const indent = ' '.repeat(firstRange[0] - (text.lastIndexOf('\n', firstRange[0]) + 1));
     const lineEnd = text.indexOf('\n', lastRange[1]);
     const at = lineEnd === -1 ? text.length : lineEnd + 1;
@@ -61,12 +67,13 @@ function blockSplices(text: string, block: unknown, proposed: ScalingBounds): Sp
  */
 export function editScalingBlock(text: string, folder: string, proposed: ScalingBounds, why: string): string {
   const doc = parseDocument(text);
-  if (doc.errors.length > 0)
-    throw new Error(`agents/${folder}/agent.yml does not parse: ${doc.errors[0]?.message ?? ''}`);
-  if (!isMap(doc.contents)) throw new Error(`agents/${folder}/agent.yml is not a mapping`);
+  const path = `agents/${folder}/agent.yml`;
+  const refuse = (problem: string) => createError('WOW_ERR_SCALING_MANIFEST', { path, problem });
+  if (doc.errors.length > 0) throw refuse(`it does not parse (${doc.errors[0]?.message.split('\n')[0] ?? ''})`);
+  if (!isMap(doc.contents)) throw refuse('it is not a mapping');
   let edited: string;
   if (doc.contents.has('scaling')) {
-    const splices = blockSplices(text, doc.contents.get('scaling', true), proposed);
+    const splices = blockSplices(text, doc.contents.get('scaling', true), proposed, refuse);
     edited = splices
       .sort((a, b) => b.at - a.at)
       .reduce((out, s) => out.slice(0, s.at) + s.text + out.slice(s.end), text);
@@ -75,7 +82,7 @@ export function editScalingBlock(text: string, folder: string, proposed: Scaling
     const block = `scaling:\n${keys.map((k) => `  ${k}: ${proposed[k]}\n`).join('')}`;
     edited = `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${comment}${block}`;
   }
-  const checked = parseManifest(edited, `agents/${folder}/agent.yml`, folder);
-  if ('problems' in checked) throw new Error(`the edited manifest is not valid: ${checked.problems.join('; ')}`);
+  const checked = parseManifest(edited, path, folder);
+  if ('problems' in checked) throw refuse(`the edited manifest would not be valid: ${checked.problems.join('; ')}`);
   return edited;
 }

@@ -1,4 +1,5 @@
 import { withMarker, type RepoTarget } from '#platform';
+import { createError } from '../errors.ts';
 import type { Recommendation } from '../recommendations.ts';
 import { changeOf, describeRecommendation } from './describe-recommendation.ts';
 import { editScalingBlock } from './edit-scaling-block.ts';
@@ -57,7 +58,7 @@ export async function writeScalingPull(at: RepoTarget, rec: Recommendation, agen
     ref: base.object.sha,
   });
   if (Array.isArray(file) || file.type !== 'file' || !('content' in file))
-    throw new Error(`${path} in ${owner}/${repo} is not a file`);
+    throw createError('WOW_ERR_SCALING_MANIFEST', { path: `${owner}/${repo}:${path}`, problem: 'it is not a file' });
   const text = Buffer.from(file.content, 'base64').toString('utf8');
   const edited = editScalingBlock(text, rec.agentId, rec.proposed, `${changeOf(rec)}, recommended by WowScaling`);
   if (edited === text)
