@@ -31,8 +31,10 @@ describe('decideScaling', () => {
     expect(decision?.evidence).toHaveLength(3);
   });
 
-  it('recommends nothing for lag that shrank on the way, a run too short, or an agent below its maximum', () => {
+  it('recommends nothing for lag that shrank on the way or was not there throughout, a run too short, or an agent below its maximum', () => {
     expect(decideScaling(lagging(10, 5, 30), bounds)).toBeUndefined();
+    // A first entry arriving after an empty run is not a backlog that lasted.
+    expect(decideScaling(lagging(0, 0, 1), bounds)).toBeUndefined();
     expect(decideScaling(lagging(10, 30), bounds)).toBeUndefined();
     expect(
       decideScaling(

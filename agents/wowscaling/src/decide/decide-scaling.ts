@@ -24,8 +24,9 @@ const boundsOf = (s: Sample): ScalingBounds => ({
   pendingPerReplica: s.pendingPerReplica,
 });
 
-/** Lag that never shrinks from one sample to the next and ends higher than it began. */
+/** A backlog in every sample that never shrinks from one to the next and ends higher than it began. */
 function growing(run: readonly Sample[]): boolean {
+  if (run.some((s) => backlogOf(s) === 0)) return false;
   for (let i = 1; i < run.length; i++) if (backlogOf(run[i] as Sample) < backlogOf(run[i - 1] as Sample)) return false;
   return backlogOf(run.at(-1) as Sample) > backlogOf(run[0] as Sample);
 }
@@ -40,8 +41,8 @@ function slow(run: readonly Sample[]): boolean {
 /**
  * The recommendation `samples` (one agent's, oldest first) call for, if any. Only a run of
  * consecutive samples under the same bounds counts, so a changed `scaling:` starts afresh.
- * (1) Up: the last `sustainedSamples` all at the maximum replicas, with lag growing through
- *     them or every one slower than the service level: the maximum grows by half (at least
+ * (1) Up: the last `sustainedSamples` all at the maximum replicas, with something waiting in
+ *     each and the backlog growing through them, or every one slower than the service level: the maximum grows by half (at least
  *     one), never above `maxReplicasCeiling`.
  * (2) Down: the last `idleSamples` all at or below the minimum with nothing waiting or
  *     in flight: the minimum drops by one, never below `minReplicasFloor`.
