@@ -85,6 +85,13 @@ describe('decideScaling', () => {
         bounds,
       ),
     ).toBeUndefined();
+    // Offline is not idle.
+    expect(
+      decideScaling(
+        idle.map((s) => ({ ...s, liveReplicas: 0 })),
+        bounds,
+      ),
+    ).toBeUndefined();
     const atFloor = idle.map((s) => ({ ...s, minReplicas: 1, liveReplicas: 1 }));
     expect(decideScaling(atFloor, bounds)).toBeUndefined();
   });

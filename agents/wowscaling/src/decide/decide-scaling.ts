@@ -46,7 +46,7 @@ function slow(run: readonly Sample[]): boolean {
  *     one), never above `maxReplicasCeiling`.
  * (2) Down: the last `idleSamples` all at or below the minimum with nothing waiting or
  *     in flight: the minimum drops by one, never below `minReplicasFloor`.
- * An agent with no live replica is down, not under-scaled: nothing is recommended for it.
+ * An agent with no live replica is down, neither under-scaled nor idle: nothing is recommended for it.
  */
 export function decideScaling(samples: readonly Sample[], bounds: DecisionBounds): Decision | undefined {
   const last = samples.at(-1);
@@ -81,7 +81,7 @@ export function decideScaling(samples: readonly Sample[], bounds: DecisionBounds
   }
 
   const idle = runOf(bounds.idleSamples);
-  if (idle?.every((s) => s.liveReplicas <= s.minReplicas && backlogOf(s) === 0) === true) {
+  if (idle?.every((s) => s.liveReplicas > 0 && s.liveReplicas <= s.minReplicas && backlogOf(s) === 0) === true) {
     const minReplicas = Math.max(bounds.minReplicasFloor, current.minReplicas - 1);
     if (minReplicas < current.minReplicas)
       return {
