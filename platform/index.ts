@@ -17,7 +17,7 @@ export {
   sharedSettings,
   sharedVariables,
 } from './config/agent-settings.ts';
-export type { AgentManifest } from './agent/manifest-schema.ts';
+export { scalingDefaults, type AgentManifest } from './agent/manifest-schema.ts';
 export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/create-agent-host.ts';
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
 export { storesMismatch } from './agent/assert-stores-match.ts';
@@ -58,7 +58,9 @@ export {
 } from './domain/check-domain-models.ts';
 export type {
   Bus,
+  BusStats,
   Delivery,
+  GroupStats,
   DeadLetter,
   Handler,
   PublishOptions,

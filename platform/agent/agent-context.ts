@@ -2,7 +2,7 @@ import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { CloudEvent, EventInput } from '../bus/envelope.ts';
 import type { Requester } from '../communication/create-requester.ts';
-import type { DeadLetterQueue, PublishResult } from '../bus/bus.ts';
+import type { BusStats, DeadLetterQueue, PublishResult } from '../bus/bus.ts';
 import type { GitHubClient, GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
 import type { AgentCache } from '../cache/cache.ts';
@@ -57,6 +57,11 @@ interface ContextBase<Settings> {
   readonly memory: AgentMemory | undefined;
   /** Events any agent gave up on, to read (support diagnoses from them); redriving is an operator's call. */
   readonly deadLetters: Pick<DeadLetterQueue, 'list'>;
+  /**
+   * The bus's streams now, each consumer group (an agent's id) with its pending entries and
+   * lag: XINFO GROUPS on Redis, the in-process bus's own counts. To read; WowScaling samples it.
+   */
+  readonly busStats: () => Promise<BusStats>;
   /**
    * The registry's agents, each Available, Working or Offline as the platform judges
    * liveness (its heartbeat timeout), read through `db` (a transaction) or the store.

@@ -160,6 +160,7 @@ function createContextBase<Settings>(s: AgentServices, settings: Settings, paren
             onOtherCustomer: (asked) => otherCustomer(s, parent?.event.customer ?? '', asked),
           }),
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
+    busStats: () => bus.stats(),
     agents: (db = s.platformStore) => asPlatform(db, (platform) => listAgents(platform, { heartbeatTimeoutMs })),
     emit: emitter(s, parent),
     request: createRequester({

@@ -16,9 +16,15 @@ const stats = (n: { reads: number; loads: number; expired: number; evictions?: n
 });
 
 describe('playbooks as data', () => {
-  it('loads every shipped playbook, the integration one included', async () => {
+  it('loads every shipped playbook, the integration and scaling ones included', async () => {
     const ids = (await shipped()).map((p) => p.playbook.id);
-    expect(ids).toEqual(['cache-mistuned', 'dead-letters', 'failing-after-deploy', 'integration-credential-expired']);
+    expect(ids).toEqual([
+      'cache-mistuned',
+      'dead-letters',
+      'failing-after-deploy',
+      'integration-credential-expired',
+      'lagging-at-max-replicas',
+    ]);
   });
 
   it('names the file, line and field of each problem, a bad condition and an unknown field included', () => {
