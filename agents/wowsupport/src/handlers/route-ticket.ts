@@ -3,7 +3,7 @@ import { customerMemoryOf, memoryFindings } from '../tiers/customer-memory.ts';
 import {
   draftAnswer,
   findTicket,
-  killSwitch,
+  cachedKillSwitch,
   recordDeskMessage,
   setTicketRouting,
   ticketMessages,
@@ -44,7 +44,7 @@ const specialistId = (topic: string) => `${self.id}/${topic}`;
  * specialist's answer did not solve it, the ticket goes to L3. Once per event.
  */
 export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: string): Promise<RouteOutcome> {
-  const stop = await killSwitch(ctx.store);
+  const stop = await cachedKillSwitch(ctx.cache, ctx.store);
   if (stop.on)
     return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
   const key = `${eventId}:specialist`;
@@ -71,7 +71,7 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
       deadLetters: ctx.deadLetters,
       ticket,
       text,
-      agents: agentsConcerned(text, registry, await customerAgents(tx, ticket.customerId)),
+      agents: agentsConcerned(text, registry, await customerAgents(ctx.cache, tx, ticket.customerId)),
       hits,
       // Asked for what the ticket named before the transaction; an agent named only since reads as unknown.
       healthOf: (ids) => Promise.resolve(health.filter((h) => ids.includes(h.id))),
@@ -143,7 +143,11 @@ async function askBeforeRouting(ctx: DeskContext, ticketId: string): Promise<Ask
   // Health decides a status question's topic (an agent in an incident makes it an outage) and informs performance.
   const performance = topic === 'performance';
   if (!performance && (isL3Topic(topic) || !asksStatus.test(text))) return { ...nothing, hits };
-  const agents = agentsConcerned(text, await ctx.agents(), await customerAgents(ctx.store, ticket.customerId));
+  const agents = agentsConcerned(
+    text,
+    await ctx.agents(),
+    await customerAgents(ctx.cache, ctx.store, ticket.customerId),
+  );
   if (agents.length === 0) return { ...nothing, hits };
   const ids = agents.slice(0, 50).map((a) => a.id);
   const unanswered: string[] = [];
@@ -178,7 +182,7 @@ async function activityForSpecialist(ctx: DeskContext, ticketId: string): Promis
   if (ticket?.tier !== 'L2' || ticket.topic !== null) return [];
   const registry = await ctx.agents();
   const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
-  const concerned = agentsConcerned(text, registry, await customerAgents(ctx.store, ticket.customerId));
+  const concerned = agentsConcerned(text, registry, await customerAgents(ctx.cache, ctx.store, ticket.customerId));
   return recentActivity(ctx, concerned, registry);
 }
 
