@@ -1,44 +1,39 @@
-import { resolve } from 'node:path';
+import type { PgQueryable } from '#platform';
 import type { CliIo } from './cli-io.ts';
 
-/** The agents that may cache a table's rows, and how a command that wrote the table drops what they cached. */
-export interface CachedReaders {
-  /** The ids (cache namespaces) of the agents whose manifest reads the table. */
-  readonly agents: readonly string[];
-  /**
-   * Drops `tags` in each of their namespaces, in every process, through Redis beside the
-   * bus. On the in-process bus (no REDIS_URL) no other process can be reached: what the
-   * agents cached expires on its own TTL, which their readers keep short for that reason.
-   */
-  forget(tags: readonly string[]): Promise<void>;
+/**
+ * The registered agents that read `table` (in their manifest's `stores` or `uses`): each may
+ * cache its rows in `ctx.cache`, so a command that writes the table drops their tags
+ * (forgetCached). The registry holds the manifests the runtimes run, so no agents folder
+ * is needed where the command runs.
+ */
+export async function cachedReaders(db: PgQueryable, table: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `select id from agents
+     where manifest->'stores' ? $1 or manifest->'uses' ? $1 or manifest->'uses' ? ($1 || ':write')
+     order by id`,
+    [table],
+  );
+  return rows.map((r) => r.id);
 }
 
 /**
- * The agents of AGENTS_DIR that read `table` (in their manifest's `stores` or `uses`): each
- * may cache it in its `ctx.cache`, so a command that writes it drops their tags. Asked
- * before the write, so that a command that could not find them fails before changing anything.
+ * Drops `tags` in the cache namespace of each of `agents`, in every process, through Redis
+ * beside the bus. On the in-process bus (no REDIS_URL) no other process can be reached:
+ * what the agents cached expires on its own TTL, which their readers keep short for that.
  */
-export async function cachedReaders(io: CliIo, table: string): Promise<CachedReaders> {
-  const { createCache, createLogger, loadConfig, loadManifests } = await import('#platform');
+export async function forgetCached(io: CliIo, agents: readonly string[], tags: readonly string[]): Promise<void> {
+  const { createCache, createLogger, loadConfig } = await import('#platform');
   const config = loadConfig(io.env);
-  const agents = (await loadManifests(resolve(config.agents.dir)))
-    .map((m) => m.manifest)
-    .filter((m) => m.stores.includes(table) || m.uses.some((u) => u.replace(/:write$/, '') === table))
-    .map((m) => m.id);
-  return {
-    agents,
-    async forget(tags) {
-      if (config.redis.url === undefined || agents.length === 0) return;
-      const cache = await createCache({
-        redisUrl: config.redis.url,
-        keyPrefix: config.bus.keyPrefix,
-        log: createLogger('silent'),
-      });
-      try {
-        for (const agent of agents) await cache.namespace(agent).invalidateTags(tags);
-      } finally {
-        await cache.close();
-      }
-    },
-  };
+  if (config.redis.url === undefined || agents.length === 0) return;
+  const cache = await createCache({
+    redisUrl: config.redis.url,
+    keyPrefix: config.bus.keyPrefix,
+    log: createLogger('silent'),
+  });
+  try {
+    for (const agent of agents) await cache.namespace(agent).invalidateTags(tags);
+  } finally {
+    await cache.close();
+  }
 }
