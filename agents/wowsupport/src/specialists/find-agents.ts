@@ -9,13 +9,13 @@ const customerAgentsTtlSeconds = 300;
 /**
  * The agents the customer's integration uses, as recorded for incident notices. L2 reads
  * them several times for each ticket it routes, and for every ticket of the customer: they
- * come from the agent's cache, tagged so that recording another drops them everywhere.
+ * come from the agent's cache (frozen), tagged so that recording another drops them everywhere.
  */
 export async function customerAgents(
   cache: Pick<AgentCache, 'getOrSet'>,
   db: PgQueryable,
   customerId: string | null,
-): Promise<string[]> {
+): Promise<readonly string[]> {
   if (customerId === null) return [];
   return cache.getOrSet(
     `customer-agents:${customerId}`,
