@@ -107,7 +107,7 @@ describe.each(platforms)("WowNotification's cached kill switch on $name", ({ ope
     for (const body of ['First answer.', 'Second answer.', 'Third answer.']) await delivered(agent, await answer(body));
     // No SUPPORT_REPO here: the syncs stop before reading it, and each delivery reads it once.
     expect(cache.figures().find((f) => f.namespace === 'wownotification')).toMatchObject({ loads: 1, l1Hits: 2 });
-  });
+  }, 90_000);
 });
 
 describe("WowNotification's cached kill switch, turned by the CLI in another process", () => {
@@ -129,5 +129,5 @@ describe("WowNotification's cached kill switch, turned by the CLI in another pro
     expect(received.some((b) => b.includes('During the stop.'))).toBe(false);
     expect(received.some((b) => b.includes('After the stop.'))).toBe(true);
     expect(cache.figures().find((f) => f.namespace === 'wownotification')).toMatchObject({ loads: 3 });
-  });
+  }, 90_000);
 });

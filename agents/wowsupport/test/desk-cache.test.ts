@@ -113,7 +113,7 @@ describe.each(platforms)("WowSupport's cached desk reads on $name", ({ open }) =
     }
     // One load of the switch; the two tickets after it were answered from L1.
     expect(deskFigures(cache)).toMatchObject({ loads: 1, l1Hits: 2 });
-  });
+  }, 90_000);
 
   it("reads a customer's agents from the database once, however often L2 asks", async () => {
     const { cache, postgres } = await open();
@@ -124,7 +124,7 @@ describe.each(platforms)("WowSupport's cached desk reads on $name", ({ open }) =
     const desk = cache.namespace('wowsupport');
     for (let i = 0; i < 3; i++) expect(await customerAgents(desk, db, customer.id)).toEqual(['wowvision']);
     expect(db.queries).toBe(1);
-  });
+  }, 90_000);
 });
 
 describe("WowSupport's cached desk reads, changed by the CLI in another process", () => {
@@ -154,7 +154,7 @@ describe("WowSupport's cached desk reads, changed by the CLI in another process"
       1,
     );
     expect(deskFigures(cache)).toMatchObject({ loads: 3 });
-  });
+  }, 90_000);
 
   it("drops a customer's cached agents in every process when `wow support customers uses` records another", async () => {
     const { openCache, postgres, cliEnv } = await realServers();
@@ -176,5 +176,5 @@ describe("WowSupport's cached desk reads, changed by the CLI in another process"
     expect(await read(second)).toEqual(['factory', 'wowvision']);
     expect(await read(first)).toEqual(['factory', 'wowvision']);
     expect(db.queries).toBe(2);
-  });
+  }, 90_000);
 });
