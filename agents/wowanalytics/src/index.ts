@@ -19,7 +19,7 @@ import { pruneHealthMinutes } from './housekeeping/prune-health-minutes.ts';
 
 // `wow support` (cli/commands/support.ts) records the agents a customer uses and lists open
 // incidents; WowSupport's tiers and specialists read incidents and figures to answer.
-export { addCustomerAgent, openIncidents, type Incident } from './incidents/incident-store.ts';
+export { addCustomerAgent, customerAgentsTag, openIncidents, type Incident } from './incidents/incident-store.ts';
 export { healthFigures } from './incidents/health-figures.ts';
 export {
   defaultHealthPolicy,

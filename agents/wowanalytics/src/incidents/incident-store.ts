@@ -173,7 +173,16 @@ export async function markNoticeSent(db: PgQueryable, notice: IncidentNotice, no
   await db.query(sql.noticeSent, [notice.incident.id, notice.customer.id, notice.kind, now.toISOString()]);
 }
 
-/** Records that a customer's integration uses an agent, so its incidents reach them. */
+/**
+ * The tag of every cached read of one customer's agents (WowSupport's L2 reads them for
+ * each ticket it routes): whoever calls addCustomerAgent drops it, in each namespace of an
+ * agent that uses support_customer_agents (`wow support customers uses`: cli/forget-cached.ts).
+ */
+export function customerAgentsTag(customerId: string): string {
+  return `customer-agents:${customerId}`;
+}
+
+/** Records that a customer's integration uses an agent, so its incidents reach them; the caller drops customerAgentsTag. */
 export async function addCustomerAgent(db: PgQueryable, customerId: string, agentId: string): Promise<void> {
   await db.query(sql.customerAgent, [customerId, agentId]);
 }
