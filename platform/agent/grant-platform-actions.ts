@@ -154,7 +154,9 @@ export function grantPlatformActions(
       await audit(action, target, checked, 'done', result);
       return result;
     } catch (err) {
-      await audit(action, target, checked, 'failed', { error: (err instanceof Error ? err.message : '').slice(0, 500) });
+      await audit(action, target, checked, 'failed', {
+        error: (err instanceof Error ? err.message : '').slice(0, 500),
+      });
       throw err;
     }
   }
