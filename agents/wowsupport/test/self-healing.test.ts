@@ -112,9 +112,9 @@ describe("the seed's cache regression, healed end to end (PostgreSQL, the GitHub
           if (type === 'cache.tune') return tuneNamespace(store, settings, cacheTuneRequest.parse(input), now);
           return Promise.reject(new Error(`nobody answers ${type} here`));
         },
-        platform: (action, agent) => {
-          platformCalls.push(`${action} ${agent}`);
-          return Promise.resolve({ done: action });
+        platform: (call) => {
+          platformCalls.push(`${call.action} ${call.trouble.agent}`);
+          return Promise.resolve({ done: call.action });
         },
       },
     };

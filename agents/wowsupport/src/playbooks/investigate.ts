@@ -131,17 +131,24 @@ export async function applyRemedy(
   const record = (step: string, text: string, detail: unknown) =>
     recordStep(deps.store, deps.github, trouble.incidentId, step, text, detail, deps.clock());
   try {
-    const result = await runAction(remedy.action, trouble, diagnosis, deps.ports);
+    const reason = `playbook ${playbook}, remedy ${remedy.id}: ${remedy.summary}`;
+    const result = await runAction(remedy.action, { trouble, diagnosis, reason, approvedBy }, deps.ports);
     await updateRun(
       deps.store,
       trouble.incidentId,
-      { state: 'applied', result: result ?? null, ...(approvedBy === undefined ? {} : { approvedBy }) },
+      {
+        state: 'applied',
+        result: result ?? null,
+        verifyWindows: remedy.verifyWindows,
+        ...(approvedBy === undefined ? {} : { approvedBy }),
+      },
       deps.clock(),
     );
     const how = approvedBy === undefined ? ' (low risk, automatically)' : `, approved by @${approvedBy}`;
     await record(
       'applied',
-      `Remedy ${code(remedy.id)} ran${how}: ${remedy.summary} WowAnalytics now checks the next windows.`,
+      `Remedy ${code(remedy.id)} ran${how}: ${remedy.summary} ` +
+        `WowAnalytics now judges the next ${remedy.verifyWindows} windows; ${remedy.undo === undefined ? 'nothing undoes it, and the incident goes to L3 if it does not help' : 'it is undone if the agent does not recover'}.`,
       { result },
     );
     return { did: 'applied', playbook, remedy: remedy.id };
