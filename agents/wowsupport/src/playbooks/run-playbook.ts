@@ -51,7 +51,8 @@ export function matchPlaybook(playbooks: readonly LoadedPlaybook[], trouble: Tro
   })?.playbook;
 }
 
-const scopeOf = (trouble: Trouble, diagnosis: Record<string, StepResult>, result?: unknown) => ({
+/** What a request's templates are filled from: the agent, the incident, each step's reply and, for an undo, the remedy's. */
+export const scopeOf = (trouble: Trouble, diagnosis: Record<string, StepResult>, result?: unknown) => ({
   agent: trouble.agent,
   incident: trouble,
   diagnosis: Object.fromEntries(Object.entries(diagnosis).map(([k, v]) => [k, v.ok ? v.value : { error: v.error }])),
