@@ -485,4 +485,90 @@ describe("the seed's cache regression, healed end to end (PostgreSQL, the GitHub
       commentsOn(issue).some((b) => b.includes('Remedy `suspend` has no undo in playbook `failing-after-deploy`')),
     ).toBe(true);
   });
+
+  it('rolls a rollback that did not help forward again, to the version it retired, and escalates (ctx.platform, for real)', async () => {
+    const v1 = testRelease('relay', { tier: 'Platform CoE' }, '1'.repeat(40));
+    const v2 = testRelease('relay', { tier: 'Platform CoE', version: '1.1.0' }, '2'.repeat(40));
+    for (const release of [v1, v2]) {
+      await recordDraft(store, release);
+      await activateVersion(store, 'relay', release.treeHash, 'test');
+    }
+    const active = async () =>
+      (
+        await store.query<{ tree_hash: string }>(
+          "select tree_hash from agent_versions where agent_id = 'relay' and state = 'Active'",
+        )
+      ).rows[0]?.tree_hash;
+    const manifest = (await loadManifests(agentsDir)).find((m) => m.manifest.id === 'wowsupport')?.manifest;
+    if (manifest === undefined) throw new Error('no wowsupport manifest');
+    await baseline('relay', 20);
+    await handle('relay', 301, 20, 20, 8);
+    const opened = (await checkIncidents(analytics, at(302))).find((o) => o.agentId === 'relay');
+    expect(opened).toMatchObject({ did: 'opened', signals: ['errors'] });
+    const incidentId = opened?.incidentId ?? '';
+    const deps: VerifyDeps & InvestigateDeps = {
+      ...verifying,
+      clock: () => at(303),
+      ports: {
+        request: (type) =>
+          Promise.resolve(type === 'events.history' ? { events: [{ type: 'agent.deployed' }] } : { agents: [] }),
+        platform: platformPort(
+          grantPlatformActions(manifest, {
+            deadLetters: bus.deadLetters,
+            store,
+            identity: undefined,
+            metrics: createMetrics(),
+          }),
+        ),
+      },
+    };
+    expect(await investigate(deps, { incidentId, agent: 'relay', kind: 'failures' })).toMatchObject({
+      did: 'waiting',
+      remedy: 'rollback',
+    });
+    expect(await active()).toBe(v2.treeHash);
+    github.roles.set('ada', 'maintain');
+    const approving = { ...deps, github: { client, owner: 'acme', repo: 'support' } };
+    const approve = {
+      owner: 'acme',
+      repo: 'support',
+      issue: issueOf('relay'),
+      commentId: 91,
+      login: 'ada',
+      isBot: false,
+      body: '/approve',
+    };
+    expect(await approveRemedy(approving, approve)).toMatchObject({ did: 'applied', remedy: 'rollback' });
+    expect(await active()).toBe(v1.treeHash);
+    // The version before fails as much: the deploy was not the cause.
+    await handle('relay', 333, 20, 20, 8);
+    expect((await checkIncidents(analytics, at(334))).find((o) => o.agentId === 'relay')).toMatchObject({
+      did: 'unrecovered',
+      remedy: 'rollback',
+    });
+    expect(await undoRemedy(deps, (await unrecoveredOf(incidentId)) as Unrecovered)).toEqual({
+      did: 'undone',
+      remedy: 'rollback',
+      tickets: [],
+    });
+    expect(await active()).toBe(v2.treeHash);
+    const audit = await store.query<{ action: string; approved_by: string | null }>(
+      "select action, approved_by from platform_actions where target = 'relay' order by id",
+    );
+    // The roll-forward is the approved remedy's undo: it carries the approver too.
+    expect(audit.rows).toEqual([
+      { action: 'rollback', approved_by: 'ada' },
+      { action: 'roll_forward', approved_by: 'ada' },
+    ]);
+    expect(await stepsOf(incidentId)).toEqual([
+      'matched',
+      'diagnose:history',
+      'diagnose:health',
+      'waiting',
+      'applied',
+      'unrecovered',
+      'undone',
+      'escalated',
+    ]);
+  });
 });
