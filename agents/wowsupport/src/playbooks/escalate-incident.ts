@@ -23,8 +23,8 @@ export async function escalateIncidentTickets(
      join support_customer_agents a on a.customer_id = t.customer_id and a.agent_id = $1
      join support_incidents i on i.id = $2
      where t.tier <> 'L3' and t.status in ('new', 'open', 'pending_customer', 'on_hold') and t.created_at >= i.opened_at
-     order by t.created_at limit ${maxTickets}`,
-    [incident.agentId, incident.id],
+     order by t.created_at limit $3`,
+    [incident.agentId, incident.id, maxTickets],
   );
   for (const { id } of rows) {
     await recordDeskMessage(tx, id, {
