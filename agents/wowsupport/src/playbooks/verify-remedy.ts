@@ -65,7 +65,8 @@ export async function undoRemedy(deps: VerifyDeps, verdict: Unrecovered): Promis
   const remedy = playbook?.remedies.find((r) => r.id === run.remedy);
   const record = (step: string, text: string, detail: unknown) =>
     recordStep(deps.store, deps.github, verdict.incidentId, step, text, detail, deps.clock());
-  const why = `still outside its baseline ${verdict.windows} windows after remedy ${run.remedy} (${verdict.judgement.slice(0, 300)})`;
+  // The judgement is text from the event: quoted as code on the issue, so it mentions and links nobody.
+  const why = `still outside its baseline ${verdict.windows} windows after remedy ${code(run.remedy)}: ${code(verdict.judgement.slice(0, 300))}`;
   await record('unrecovered', `WowAnalytics: ${code(run.agentId)} is ${why}.`, { verdict });
 
   let undo: { ok: true; result: unknown } | { ok: false; error: string } | undefined;
