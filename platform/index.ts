@@ -9,6 +9,12 @@ export {
 } from './agent/define-agent.ts';
 export type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent/agent-context.ts';
 export { grantIdentity, type AgentIdentity } from './agent/grant-identity.ts';
+export {
+  grantPlatformActions,
+  type PlatformActionName,
+  type PlatformActions,
+  type PlatformWhy,
+} from './agent/grant-platform-actions.ts';
 export { capabilityForms, capabilityPattern } from './agent/capabilities.ts';
 export {
   readAgentSettings,

@@ -7,6 +7,7 @@ import type { GitHubClient, GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
 import type { AgentCache } from '../cache/cache.ts';
 import type { AgentIdentity } from './grant-identity.ts';
+import type { PlatformActions } from './grant-platform-actions.ts';
 import type { AgentRow } from '../registry/list-agents.ts';
 import type { AgentMemory } from '../memory/create-agent-memory.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
@@ -55,13 +56,20 @@ interface ContextBase<Settings> {
    * own. Undefined when the host runs without WowMemory's memory.
    */
   readonly memory: AgentMemory | undefined;
-  /** Events any agent gave up on, to read (support diagnoses from them); redriving is an operator's call. */
+  /** Events any agent gave up on, to read (support diagnoses from them); redriving is `platform.redrive`'s. */
   readonly deadLetters: Pick<DeadLetterQueue, 'list'>;
   /**
    * The bus's streams now, each consumer group (an agent's id) with its pending entries and
    * lag: XINFO GROUPS on Redis, the in-process bus's own counts. To read; WowScaling samples it.
    */
   readonly busStats: () => Promise<BusStats>;
+  /**
+   * The operator runtime's remedies (`wow bus dlq redrive`, `wow deploy --rollback`, `wow agents
+   * suspend`), each only with its `platform:*` capability, which no tier holds without an
+   * approver; refused with WOW_ERR_CAPABILITY_MISSING (or _WITHHELD) otherwise. Every call,
+   * refused or not, is audited with who, what and why (platform_actions).
+   */
+  readonly platform: PlatformActions;
   /**
    * The registry's agents, each Available, Working or Offline as the platform judges
    * liveness (its heartbeat timeout), read through `db` (a transaction) or the store.

@@ -14,6 +14,7 @@ import { asPlatform, type RoleStore } from '../store/role-store.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 import type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent-context.ts';
 import type { AgentIdentity } from './grant-identity.ts';
+import type { PlatformActions } from './grant-platform-actions.ts';
 import type { AgentManifest } from './manifest-schema.ts';
 import { runOnce } from './run-once.ts';
 import { createAgentMemory } from '../memory/create-agent-memory.ts';
@@ -32,6 +33,8 @@ export interface AgentServices {
   github?: GitHubPort | undefined;
   llm?: LlmClient | undefined;
   identity?: AgentIdentity | undefined;
+  /** The operator runtime's remedies, as the agent's `platform:*` capabilities grant them (grantPlatformActions). */
+  platform: PlatformActions;
   /** Who answers which request, and the circuit breakers, bulkheads and tracing of this host's requests. */
   communication: CommunicationServices;
   /** The process's cache in the agent's namespace (its id). */
@@ -161,6 +164,7 @@ function createContextBase<Settings>(s: AgentServices, settings: Settings, paren
           }),
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
     busStats: () => bus.stats(),
+    platform: s.platform,
     agents: (db = s.platformStore) => asPlatform(db, (platform) => listAgents(platform, { heartbeatTimeoutMs })),
     emit: emitter(s, parent),
     request: createRequester({

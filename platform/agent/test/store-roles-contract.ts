@@ -1,3 +1,4 @@
+import { grantPlatformActions } from '../grant-platform-actions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus } from '../../bus/create-bus.ts';
 import type { Bus } from '../../bus/bus.ts';
@@ -171,6 +172,7 @@ export function describeStoreRolesContract(name: string, makeStore: () => Promis
           metrics,
           communication: createCommunication({ manifests: [keeper] }),
           cache: (await createCache({ log: quietLog })).namespace(keeper.id),
+          platform: grantPlatformActions(keeper, { deadLetters: bus.deadLetters, store, identity: undefined, metrics }),
         },
         undefined,
       );

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventInput, GitHubClient, Logger, PgQueryable, Store } from '#platform';
 import { healthFigures } from './health-figures.ts';
 import { resolutionOf } from './resolution-of.ts';
+import { appliedRemedyOf, isUnrecovered } from './remedy-verdict.ts';
 import { closeIncidentIssue, createIncidentIssue, updateIncidentIssue } from './incident-issue.ts';
 import {
   claimIncidentCheck,
@@ -42,6 +43,7 @@ export type IncidentOutcome =
   | { agentId: string; did: 'opened'; incidentId: string; signals: Signal[] }
   | { agentId: string; did: 'updated'; incidentId: string; signals: Signal[] }
   | { agentId: string; did: 'recovering'; incidentId: string; healthyChecks: number }
+  | { agentId: string; did: 'unrecovered'; incidentId: string; remedy: string }
   | { agentId: string; did: 'closed'; incidentId: string };
 
 /**
@@ -116,8 +118,10 @@ async function judgeOpenIncident(
 ): Promise<IncidentOutcome | undefined> {
   if (!(await claimIncidentCheck(deps.store, incident.id, now))) return undefined;
   const issue = await ensureIssue(deps, incident, now);
+  const unrecovered =
+    judged.state === 'healthy' ? undefined : await tellUnrecovered(deps, incident, judged, now, policy);
   // Too little traffic to tell: the incident stays as it is.
-  if (judged.state === 'unknown') return undefined;
+  if (judged.state === 'unknown') return unrecovered;
   if (judged.state === 'regressed') {
     await recordJudgement(deps.store, incident.id, f, { healthy: false, signals: judged.signals });
     const changed = judged.signals.join() !== incident.signals.join();
@@ -132,7 +136,9 @@ async function judgeOpenIncident(
         now,
         changed ? `Now: ${judged.summary}.` : undefined,
       );
-    return { agentId: incident.agentId, did: 'updated', incidentId: incident.id, signals: judged.signals };
+    return (
+      unrecovered ?? { agentId: incident.agentId, did: 'updated', incidentId: incident.id, signals: judged.signals }
+    );
   }
   const healthyChecks = await recordJudgement(deps.store, incident.id, f, { healthy: true });
   if (healthyChecks < policy.healthyChecksToClose) {
@@ -166,6 +172,46 @@ async function judgeOpenIncident(
   if (issue !== undefined && deps.github !== undefined)
     await closeIncidentIssue(deps.github.client, deps.github, issue, incident, f, now);
   return { agentId: incident.agentId, did: 'closed', incidentId: incident.id };
+}
+
+/**
+ * A playbook's remedy was applied for the incident and the agent is still not healthy after
+ * the remedy's windows: support.incident.unrecovered, once, for WowSupport to undo it and
+ * take the incident to L3. The incident itself stays open, judged as before.
+ */
+async function tellUnrecovered(
+  deps: IncidentDeps,
+  incident: Incident,
+  judged: Exclude<ReturnType<typeof judgeHealth>, { state: 'healthy' }>,
+  now: Date,
+  policy: HealthPolicy,
+): Promise<IncidentOutcome | undefined> {
+  const remedy = await appliedRemedyOf(deps.store, incident.id);
+  if (remedy === undefined || !isUnrecovered(remedy, judged.state, now, policy.windowMinutes)) return undefined;
+  const judgement = judged.state === 'unknown' ? `too little traffic to tell recovery: ${judged.why}` : judged.summary;
+  const token = randomUUID();
+  const toldBy = await deps.once(`incident:${incident.id}:unrecovered`, async (tx) => {
+    await deps.emit(
+      {
+        type: 'support.incident.unrecovered',
+        subject: incident.id,
+        partitionkey: incident.agentId,
+        data: {
+          incidentId: incident.id,
+          agentId: incident.agentId,
+          playbook: remedy.playbook,
+          remedy: remedy.remedy,
+          windows: remedy.verifyWindows,
+          judgement: judgement.slice(0, 1000),
+        },
+      },
+      { tx },
+    );
+    return token;
+  });
+  if (toldBy !== token) return undefined;
+  deps.log.warn({ agent: incident.agentId, incident: incident.id, remedy: remedy.remedy }, 'remedy did not help');
+  return { agentId: incident.agentId, did: 'unrecovered', incidentId: incident.id, remedy: remedy.remedy };
 }
 
 /** The incident's issue number, creating the issue when it has none and this caller takes the claim. */

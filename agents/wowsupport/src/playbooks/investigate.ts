@@ -119,6 +119,14 @@ async function wait(
   return { did: 'waiting', playbook, remedy: remedy.id };
 }
 
+/** What happens next, as the issue is told: WowAnalytics' windows for an incident; nothing for a lone dead letter. */
+async function verification(deps: Pick<InvestigateDeps, 'store'>, trouble: Trouble, remedy: Remedy): Promise<string> {
+  const { rows } = await deps.store.query('select 1 from support_incidents where id = $1', [trouble.incidentId]);
+  if (rows.length === 0) return 'No incident stands behind it, so no windows judge it.';
+  const undo = remedy.undo === undefined ? 'nothing undoes it' : 'it is undone';
+  return `WowAnalytics now judges the next ${remedy.verifyWindows} windows; if the agent does not recover, ${undo} and the incident goes to L3.`;
+}
+
 /** Runs the remedy's action and records the outcome; its reply is kept for the undo. */
 export async function applyRemedy(
   deps: Pick<InvestigateDeps, 'store' | 'github' | 'ports' | 'clock'>,
@@ -131,18 +139,26 @@ export async function applyRemedy(
   const record = (step: string, text: string, detail: unknown) =>
     recordStep(deps.store, deps.github, trouble.incidentId, step, text, detail, deps.clock());
   try {
-    const result = await runAction(remedy.action, trouble, diagnosis, deps.ports);
+    const reason = `playbook ${playbook}, remedy ${remedy.id}: ${remedy.summary}`;
+    const result = await runAction(remedy.action, { trouble, diagnosis, reason, approvedBy }, deps.ports);
     await updateRun(
       deps.store,
       trouble.incidentId,
-      { state: 'applied', result: result ?? null, ...(approvedBy === undefined ? {} : { approvedBy }) },
+      {
+        state: 'applied',
+        result: result ?? null,
+        verifyWindows: remedy.verifyWindows,
+        ...(approvedBy === undefined ? {} : { approvedBy }),
+      },
       deps.clock(),
     );
     const how = approvedBy === undefined ? ' (low risk, automatically)' : `, approved by @${approvedBy}`;
     await record(
       'applied',
-      `Remedy ${code(remedy.id)} ran${how}: ${remedy.summary} WowAnalytics now checks the next windows.`,
-      { result },
+      `Remedy ${code(remedy.id)} ran${how}: ${remedy.summary} ${await verification(deps, trouble, remedy)}`,
+      {
+        result,
+      },
     );
     return { did: 'applied', playbook, remedy: remedy.id };
   } catch (err) {

@@ -1,6 +1,7 @@
 import { writeMarkedComment, type GitHubClient, type PgQueryable } from '#platform';
 
-export type RunState = 'diagnosing' | 'applied' | 'waiting' | 'no_remedy' | 'failed' | 'undone';
+export type RunState =
+  'diagnosing' | 'applied' | 'waiting' | 'no_remedy' | 'failed' | 'recovered' | 'undone' | 'escalated';
 
 export interface PlaybookRun {
   incidentId: string;
@@ -12,6 +13,8 @@ export interface PlaybookRun {
   summary: string | null;
   diagnosis: Record<string, unknown>;
   result: unknown;
+  approvedBy: string | null;
+  appliedAt: Date | null;
 }
 
 /** The support repository's client, where incidents' issues are; undefined: steps are kept in the table only. */
@@ -44,13 +47,16 @@ export async function updateRun(
   incidentId: string,
   change: Partial<Pick<PlaybookRun, 'remedy' | 'risk' | 'state' | 'summary' | 'diagnosis' | 'result'>> & {
     approvedBy?: string;
+    /** The remedy ran now, to be judged over this many windows. */
+    verifyWindows?: number;
   },
   now: Date,
 ): Promise<void> {
   await db.query(
     `update support_playbook_runs set
        remedy = coalesce($2, remedy), risk = coalesce($3, risk), state = coalesce($4, state), summary = coalesce($5, summary),
-       diagnosis = coalesce($6, diagnosis), result = coalesce($7, result), approved_by = coalesce($8, approved_by), updated_at = $9
+       diagnosis = coalesce($6, diagnosis), result = coalesce($7, result), approved_by = coalesce($8, approved_by), updated_at = $9,
+       applied_at = case when $10::int is null then applied_at else $9 end, verify_windows = coalesce($10::int, verify_windows)
      where incident_id = $1`,
     [
       incidentId,
@@ -62,6 +68,7 @@ export async function updateRun(
       change.result === undefined ? null : JSON.stringify(bounded(change.result)),
       change.approvedBy ?? null,
       now,
+      change.verifyWindows ?? null,
     ],
   );
 }
@@ -77,6 +84,8 @@ export async function readRun(db: PgQueryable, incidentId: string): Promise<Play
     summary: string | null;
     diagnosis: Record<string, unknown>;
     result: unknown;
+    approved_by: string | null;
+    applied_at: Date | null;
   }>('select * from support_playbook_runs where incident_id = $1', [incidentId]);
   const r = rows[0];
   return r === undefined
@@ -91,6 +100,8 @@ export async function readRun(db: PgQueryable, incidentId: string): Promise<Play
         summary: r.summary,
         diagnosis: r.diagnosis,
         result: r.result,
+        approvedBy: r.approved_by,
+        appliedAt: r.applied_at === null ? null : new Date(r.applied_at),
       };
 }
 
