@@ -390,6 +390,53 @@ describe("the seed's cache regression, healed end to end (PostgreSQL, the GitHub
     expect(github.comments.some((c) => c.issue === issue && c.body.includes('@mallory only an approver'))).toBe(true);
   });
 
+  it('tries the next fitting playbook when the first finds nothing to remedy (a healthy cache, an agent lagging at its maximum)', async () => {
+    const incidentId = randomUUID();
+    const requests: string[] = [];
+    const deps: InvestigateDeps = {
+      ...support,
+      ports: {
+        ...support.ports,
+        request: (type) => {
+          requests.push(type);
+          if (type === 'cache.stats') return Promise.resolve({ namespaces: [] });
+          if (type === 'scaling.status')
+            return Promise.resolve({ agents: [{ agent: 'lagger', recommendation: { direction: 'up', to: 3 } }] });
+          return Promise.reject(new Error(`nobody answers ${type} here`));
+        },
+      },
+    };
+    expect(await investigate(deps, { incidentId, agent: 'lagger', kind: 'latency' })).toEqual({
+      did: 'waiting',
+      playbook: 'lagging-at-max-replicas',
+      remedy: 'raise-max-replicas',
+    });
+    expect(requests).toEqual(['cache.stats', 'scaling.status']);
+    expect(await readRun(store, incidentId)).toMatchObject({ playbook: 'lagging-at-max-replicas', state: 'waiting' });
+    expect(await stepsOf(incidentId)).toEqual([
+      'matched',
+      'diagnose:cache',
+      'lagging-at-max-replicas:matched',
+      'lagging-at-max-replicas:diagnose:scaling',
+      'waiting',
+    ]);
+
+    // Neither fits: every playbook tried is named, and the incident is for L3.
+    const other = randomUUID();
+    const none: InvestigateDeps = {
+      ...deps,
+      ports: {
+        ...deps.ports,
+        request: (type) => Promise.resolve(type === 'cache.stats' ? { namespaces: [] } : { agents: [] }),
+      },
+    };
+    expect(await investigate(none, { incidentId: other, agent: 'lagger', kind: 'latency' })).toEqual({
+      did: 'no-remedy',
+      playbook: 'cache-mistuned,lagging-at-max-replicas',
+    });
+    expect((await readRun(store, other))?.state).toBe('no_remedy');
+  });
+
   it('keeps a suspension nothing undoes and escalates to L3 when the agent shows no recovery (ctx.platform, for real)', async () => {
     const release = testRelease('courier', { tier: 'Platform CoE' });
     await recordDraft(store, release);

@@ -45,7 +45,7 @@ export async function claimRun(
 export async function updateRun(
   db: PgQueryable,
   incidentId: string,
-  change: Partial<Pick<PlaybookRun, 'remedy' | 'risk' | 'state' | 'summary' | 'diagnosis' | 'result'>> & {
+  change: Partial<Pick<PlaybookRun, 'playbook' | 'remedy' | 'risk' | 'state' | 'summary' | 'diagnosis' | 'result'>> & {
     approvedBy?: string;
     /** The remedy ran now, to be judged over this many windows. */
     verifyWindows?: number;
@@ -56,7 +56,8 @@ export async function updateRun(
     `update support_playbook_runs set
        remedy = coalesce($2, remedy), risk = coalesce($3, risk), state = coalesce($4, state), summary = coalesce($5, summary),
        diagnosis = coalesce($6, diagnosis), result = coalesce($7, result), approved_by = coalesce($8, approved_by), updated_at = $9,
-       applied_at = case when $10::int is null then applied_at else $9 end, verify_windows = coalesce($10::int, verify_windows)
+       applied_at = case when $10::int is null then applied_at else $9 end, verify_windows = coalesce($10::int, verify_windows),
+       playbook = coalesce($11, playbook)
      where incident_id = $1`,
     [
       incidentId,
@@ -69,6 +70,7 @@ export async function updateRun(
       change.approvedBy ?? null,
       now,
       change.verifyWindows ?? null,
+      change.playbook ?? null,
     ],
   );
 }

@@ -39,16 +39,18 @@ export type StepResult = { ok: true; value: unknown } | { ok: false; error: stri
 /** An agent pattern: `*` stands for any run of an id's characters, the rest is literal (the schema allows only [a-z0-9*-]). */
 export const agentGlob = (glob: string): RegExp => new RegExp(`^${glob.split('*').join('[a-z0-9-]*')}$`);
 
-/** The first playbook whose trigger fits: those naming the error's code first, then in file order. */
-export function matchPlaybook(playbooks: readonly LoadedPlaybook[], trouble: Trouble): Playbook | undefined {
+/** Every playbook whose trigger fits, in the order they are tried: those naming the error's code first, then in file order. */
+export function matchPlaybooks(playbooks: readonly LoadedPlaybook[], trouble: Trouble): Playbook[] {
   const specificFirst = [...playbooks].sort(
     (a, b) => Number(b.playbook.trigger.code !== undefined) - Number(a.playbook.trigger.code !== undefined),
   );
-  return specificFirst.find(({ playbook: { trigger } }) => {
-    if (trigger.kind !== trouble.kind) return false;
-    if (trigger.code !== undefined && trigger.code !== trouble.code) return false;
-    return agentGlob(trigger.agent).test(trouble.agent);
-  })?.playbook;
+  return specificFirst
+    .filter(({ playbook: { trigger } }) => {
+      if (trigger.kind !== trouble.kind) return false;
+      if (trigger.code !== undefined && trigger.code !== trouble.code) return false;
+      return agentGlob(trigger.agent).test(trouble.agent);
+    })
+    .map(({ playbook }) => playbook);
 }
 
 /** What a request's templates are filled from: the agent, the incident, each step's reply and, for an undo, the remedy's. */
