@@ -41,10 +41,12 @@ export function slackMessage(m: AlertMessageContent): { text: string; blocks: Sl
       elements: [
         {
           type: 'mrkdwn',
-          text: `Acknowledge with \`wow alerts ack <id>\` or \`/ack\` on the alert's issue. Ids: ${m.alerts
-            .slice(0, listed)
-            .map((a) => `\`${a.id}\``)
-            .join(', ')}`.slice(0, 3000),
+          text: slackEscape(
+            `Acknowledge with \`wow alerts ack <id>\` or \`/ack\` on the alert's issue. Ids: ${m.alerts
+              .slice(0, listed)
+              .map((a) => `\`${a.id}\``)
+              .join(', ')}`,
+          ).slice(0, 3000),
         },
       ],
     },
