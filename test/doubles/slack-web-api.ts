@@ -105,8 +105,7 @@ function blockProblems(blocks: unknown): string[] {
         if (e.text.length > 3000) problems.push(`${at}.elements[${j}]: at most 3000 characters`);
         if (e.type === 'mrkdwn') problems.push(...mrkdwnProblems(e.text, `${at}.elements[${j}]`));
       });
-    } else if (block.type !== 'divider')
-      problems.push(`${at}: type ${String(block.type)} is not one this double knows`);
+    } else if (block.type !== 'divider') problems.push(`${at}: type ${block.type} is not one this double knows`);
   });
   return problems;
 }
@@ -119,7 +118,13 @@ export async function startSlackDouble(opts: { token: string; channels: readonly
   const troubles: { trouble: SlackTrouble; retryAfter: number }[] = [];
   let posted = 0;
 
-  const answer = (res: ServerResponse, method: string, status: number, body: Record<string, unknown>, headers = {}) => {
+  const answer = (
+    res: ServerResponse,
+    method: string,
+    status: number,
+    body: Record<string, unknown>,
+    headers = {},
+  ): ServerResponse => {
     const operation = api.paths[`/${method}`]?.post;
     if (operation !== undefined && status === 200) {
       const validate = ajv.compile(refs(operation.responses[body.ok === true ? '200' : 'default'].schema));
@@ -127,10 +132,12 @@ export async function startSlackDouble(opts: { token: string; channels: readonly
         violations.push(`the double's own answer breaks ${method}'s schema: ${ajv.errorsText(validate.errors)}`);
     }
     calls.push({ method, status, ...(typeof body.error === 'string' ? { error: body.error } : {}) });
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+    return res
+      .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+      .end(JSON.stringify(body));
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string): ServerResponse => {
     const method = (req.url ?? '').replace(api.basePath, '').replace(/^\//, '').split('?')[0] ?? '';
     const operation = api.paths[`/${method}`]?.post;
     if (req.method !== 'POST' || operation === undefined) {
@@ -197,7 +204,9 @@ export async function startSlackDouble(opts: { token: string; channels: readonly
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      handle(req, res, Buffer.concat(chunks).toString('utf8'));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
