@@ -77,7 +77,8 @@ const toAlert = (r: Row): StoredAlert => ({
 /**
  * Records an alert under its rule: the same key still firing within the rules' dedupe
  * window (and not acknowledged) counts on the existing alert instead of making another.
- * Undefined when no rule takes it.
+ * Undefined when no rule takes it. In a transaction (the handler's `ctx.once`) a lock on
+ * the key makes two deliveries of the same alert at once count on one row, not two.
  */
 export async function recordAlert(
   db: PgQueryable,
@@ -88,6 +89,7 @@ export async function recordAlert(
   const rule = routeAlert(rules, input);
   if (rule === undefined) return undefined;
   const summary = input.summary.replace(/\s+/g, ' ').trim().slice(0, 500);
+  await db.query(`select pg_advisory_xact_lock(hashtext('wow:alert:' || $1))`, [input.key]);
   const again = await db.query<Row>(
     `update operator_alerts set fired = fired + 1, last_at = $3 where id = (
        select id from operator_alerts where alert_key = $1 and rule = $2 and acked_at is null
