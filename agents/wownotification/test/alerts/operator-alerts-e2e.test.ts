@@ -35,7 +35,8 @@ import { commentDelivery, supportRepo } from '../support/support-repo-events.ts'
 // double and the GitHub double, each exactly once; an /ack comment on the alert's issue
 // acknowledges it.
 const agentsDir = fileURLToPath(new URL('../../..', import.meta.url));
-const token = 'xoxb-42-4242-e2e';
+// A made-up bot token, new each run: the double accepts only it.
+const token = `xoxb-${randomUUID()}`;
 const cleanups: (() => Promise<void>)[] = [];
 const mails: Buffer[] = [];
 let runtime: Runtime;

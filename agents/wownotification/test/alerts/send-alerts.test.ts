@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubPort, createLogger, createStore, migrate, type GitHubPort, type Store } from '#platform';
@@ -26,7 +27,11 @@ import { commentPayload, supportRepo } from '../support/support-repo-events.ts';
 // against a double of its Web API, mail through the SMTP double, GitHub mentions through
 // Octokit against the GitHub double. Time is the test's: each run is given its `now`.
 const log = createLogger('silent');
-const token = 'xoxb-1234-5678-alerts';
+// What the alerts log, kept to check what it says, and that the Slack token is never in it.
+const logged: string[] = [];
+const alertsLog = pino({ level: 'debug' }, { write: (line: string) => void logged.push(line) });
+// A made-up bot token, new each run: the double accepts only it.
+const token = `xoxb-${randomUUID()}`;
 const rules = parseAlertRules(
   `dedupeMinutes: 10
 groupSeconds: 60
@@ -95,7 +100,7 @@ beforeAll(async () => {
   alerts = {
     rules,
     senders: {
-      slack: createSlackSender({ token, apiUrl: slack.url, log }),
+      slack: createSlackSender({ token, apiUrl: slack.url, log: alertsLog }),
       email: channels.noticeEmail,
       github: createGitHubAlertWriter(port, supportRepo),
     },
@@ -112,6 +117,8 @@ afterEach(async () => {
   github.comments.length = 0;
   expect(slack.violations).toEqual([]);
   expect(github.violations).toEqual([]);
+  expect(logged.join('')).not.toContain(token);
+  logged.length = 0;
 });
 
 afterAll(async () => {
@@ -122,7 +129,7 @@ afterAll(async () => {
   await closeAndDropSchema(store);
 });
 
-const run = (now: Date) => runOperatorAlerts({ store, log, alerts }, now);
+const run = (now: Date) => runOperatorAlerts({ store, log: alertsLog, alerts }, now);
 const parsedMails = () => Promise.all(mails.map((m) => simpleParser(m)));
 const to = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to : [mail.to]).map((a) => a?.text).join(', ');
 const sends = async () =>
@@ -224,6 +231,14 @@ describe('operator alerts sent to Slack, by mail and as GitHub mentions, on Post
     expect(slack.messages[0]?.blocks[0]?.text?.text).toBe('3 operator alerts (rule deploys)');
     const failed = (await sends()).find((s) => s.target === '#deploys-gone');
     expect(failed).toMatchObject({ state: 'failed', attempts: 1, result: 'channel_not_found' });
+    const said = logged.map((l) => JSON.parse(l) as { level: number; msg: string; target?: string; error?: string });
+    expect(said.filter((l) => l.level === 50)).toMatchObject([
+      {
+        target: '#deploys-gone',
+        error: 'channel_not_found',
+        msg: expect.stringContaining('fix the channel') as string,
+      },
+    ]);
 
     // None of them had an issue: one was opened in the support repository, mentioning the team.
     const opened = repo.issues?.find((i) => i.title.startsWith('Operator alert: Deploy failed: wowcache'));
@@ -246,6 +261,7 @@ describe('operator alerts sent to Slack, by mail and as GitHub mentions, on Post
     const waiting = (await sends()).find((s) => s.channel === 'slack');
     expect(waiting).toMatchObject({ state: 'pending', result: 'ratelimited', attempts: 1 });
     expect(waiting?.next_at.toISOString()).toBe(at(181).toISOString());
+    expect(logged.some((l) => l.includes('"error":"ratelimited"') && l.includes(at(181).toISOString()))).toBe(true);
 
     expect(await run(at(180))).toMatchObject({ sent: 0, retrying: 0 });
     slack.failNext('unavailable');
