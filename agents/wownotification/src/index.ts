@@ -17,13 +17,14 @@ import {
   stopNotification,
   type NotificationContext,
 } from './notification-settings.ts';
-import { incidentResolved, tellCustomersFixed } from './incidents/tell-customers-fixed.ts';
+import { incidentResolved } from './incidents/tell-customers-fixed.ts';
 import { issueCommentDelivery, issueEventDelivery } from './sync/github-payloads.ts';
 import { deployFailed, incidentOpened, remedyWaiting, slaBreached, violation } from './alerts/alert-events.ts';
 import {
   alertsSchedule,
   onDeployFailed,
   onIncidentOpened,
+  onIncidentResolved,
   onRemedyWaiting,
   onSlaBreached,
   onViolation,
@@ -53,7 +54,7 @@ export default defineAgent({
     'support.message.received': { input: ticketEvent, handle: followTicket },
     'github.issue_comment.created': { input: issueCommentDelivery, handle: receiveComment },
     'github.issues.*': { input: issueEventDelivery, handle: receiveIssue },
-    'support.incident.resolved': { input: incidentResolved, handle: tellCustomersFixed },
+    'support.incident.resolved': { input: incidentResolved, handle: onIncidentResolved },
     'support.incident.opened': { input: incidentOpened, handle: onIncidentOpened },
     'support.sla.breached': { input: slaBreached, handle: onSlaBreached },
     'security.violation': { input: violation, handle: onViolation },

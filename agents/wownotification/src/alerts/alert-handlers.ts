@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { securityViolationSource, type ScheduleContext } from '#platform';
 import type { NotificationContext, NotificationSettings, NotificationState } from '../notification-settings.ts';
-import { recordAlert, type AlertInput } from './alert-ledger.ts';
+import { ackIncidentAlerts, recordAlert, type AlertInput } from './alert-ledger.ts';
+import { tellCustomersFixed, type IncidentResolved } from '../incidents/tell-customers-fixed.ts';
 import {
   deployAlert,
   incidentAlert,
@@ -63,6 +64,18 @@ export async function onViolation(ctx: NotificationContext, data: Data<typeof vi
   if (ctx.event.source !== securityViolationSource)
     return { did: 'ignored', why: `security.violation from ${ctx.event.source.slice(0, 120)}, not the platform` };
   return record(ctx, violationAlert(data));
+}
+
+/**
+ * An incident resolved: its alerts (the incident's, an approval it waited for) stop
+ * escalating, since nobody needs waking for what is fixed; then the customers it touched
+ * are told what was fixed.
+ */
+export async function onIncidentResolved(ctx: NotificationContext, data: IncidentResolved): Promise<void> {
+  const acked = await ackIncidentAlerts(ctx.store, data.incidentId, ctx.clock());
+  if (acked.length > 0)
+    ctx.log.info({ incident: data.incidentId, alerts: acked }, 'resolved incident: its alerts acknowledged');
+  await tellCustomersFixed(ctx, data);
 }
 
 /** The schedule that sends due alert messages, escalates unacknowledged alerts and retries failed sends. */

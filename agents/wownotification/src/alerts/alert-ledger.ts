@@ -225,3 +225,13 @@ export async function alertsByIds(db: PgQueryable, ids: readonly string[]): Prom
 export async function setAlertsIssue(db: PgQueryable, ids: readonly string[], issue: string): Promise<void> {
   await db.query('update operator_alerts set issue = $2 where id = any($1::uuid[]) and issue is null', [ids, issue]);
 }
+
+/** Acknowledges an incident's open alerts once it is resolved: what is fixed wakes nobody further. */
+export async function ackIncidentAlerts(db: PgQueryable, incidentId: string, now: Date): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `update operator_alerts set acked_at = $2, acked_by = 'incident resolved'
+     where incident_id = $1 and acked_at is null returning id`,
+    [incidentId, now],
+  );
+  return rows.map((r) => r.id);
+}

@@ -257,5 +257,21 @@ describe('operator alerts from the bus to Slack, mail and GitHub, on PostgreSQL 
     expect(github.comments[1]).toMatchObject({ issue: opened?.number });
     expect(github.comments[1]?.body).toContain('Acknowledged by @octo');
     expect((await openAlerts()).filter((a) => a.acked_by !== null)).toHaveLength(1);
+
+    // The incident resolved: its alert stops escalating too.
+    await runtime.bus.publish(
+      createEvent({
+        type: 'support.incident.resolved',
+        subject: incidentId,
+        source: 'urn:wow:agent:wowanalytics',
+        data: { incidentId, agentId: 'wowsupport', figures: { errorRate: 0.01 } },
+      }),
+    );
+    await eventually(
+      async () =>
+        (await openAlerts()).find((a) => a.type === 'support.incident.opened')?.acked_by === 'incident resolved',
+      "the resolved incident's alert acknowledged",
+    );
+    expect((await openAlerts()).find((a) => a.type === 'security.violation')?.acked_by).toBeNull();
   });
 });
