@@ -147,8 +147,10 @@ describe.each(backends)('wow deploy on $name', (backend) => {
     await bus.subscribe({
       group: 'observer',
       types: ['agent.deployed', 'agent.deploy.failed'],
-      handler: async (e: CloudEvent) =>
-        void (e.type === 'agent.deployed' ? deployed.push(e.data as AgentDeployed) : failed.push(e.data)),
+      handler: async (e: CloudEvent) => {
+        if (e.type === 'agent.deployed') deployed.push(e.data as AgentDeployed);
+        else failed.push(e.data);
+      },
     });
     host = await createAgentHost({
       config,
