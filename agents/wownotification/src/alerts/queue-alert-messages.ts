@@ -56,29 +56,28 @@ export async function queueAlertMessages(
   });
 }
 
-function targetsOf(
-  message: AlertMessage,
-  reach: AlertReach,
-  skipped: Set<string>,
-): { channel: 'slack' | 'email' | 'github'; target: string }[] {
+type Target = { channel: 'slack' | 'email' | 'github'; target: string };
+
+/**
+ * Where a message goes: each Slack channel and address its level names, and for GitHub
+ * mentions each distinct issue of its alerts, plus "new" (an issue to open) for alerts
+ * with none. What this instance cannot reach is added to `skipped` instead.
+ */
+function targetsOf(message: AlertMessage, reach: AlertReach, skipped: Set<string>): Target[] {
   const { slack, email, github } = message.channels;
-  const skip = (what: string) => (skipped.add(what), []);
-  const issues = [...new Set(message.alerts.flatMap((a) => (a.issue === null ? [] : [a.issue])))];
-  const withoutIssue = message.alerts.some((a) => a.issue === null);
-  return [
-    ...slack.flatMap((c) => (reach.slack ? [{ channel: 'slack' as const, target: c }] : skip(`slack ${c}`))),
-    ...email.flatMap((a) => (reach.email ? [{ channel: 'email' as const, target: a }] : skip(`email ${a}`))),
-    ...(github.length === 0
-      ? []
-      : [
-          ...issues.map((i) => ({ channel: 'github' as const, target: i })),
-          ...(!withoutIssue
-            ? []
-            : reach.newIssues
-              ? [{ channel: 'github' as const, target: 'new' }]
-              : skip('github (no issue)')),
-        ]),
-  ];
+  const targets: Target[] = [];
+  const add = (can: boolean, target: Target, unreachable: string) => {
+    if (can) targets.push(target);
+    else skipped.add(unreachable);
+  };
+  for (const c of slack) add(reach.slack, { channel: 'slack', target: c }, `slack ${c}`);
+  for (const a of email) add(reach.email, { channel: 'email', target: a }, `email ${a}`);
+  if (github.length === 0) return targets;
+  for (const issue of new Set(message.alerts.flatMap((a) => (a.issue === null ? [] : [a.issue]))))
+    targets.push({ channel: 'github', target: issue });
+  if (message.alerts.some((a) => a.issue === null))
+    add(reach.newIssues, { channel: 'github', target: 'new' }, 'github (no issue)');
+  return targets;
 }
 
 /** The incident issues ("owner/repo#n") of these alerts, written on them: where their mentions and /ack go. */

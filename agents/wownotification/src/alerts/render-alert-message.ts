@@ -45,14 +45,15 @@ export function slackMessage(m: AlertMessageContent): { text: string; blocks: Sl
             `Acknowledge with \`wow alerts ack <id>\` or \`/ack\` on the alert's issue. Ids: ${m.alerts
               .slice(0, listed)
               .map((a) => `\`${a.id}\``)
-              .join(', ')}`,
-          ).slice(0, 3000),
+              .join(', ')}`.slice(0, 2000),
+          ),
         },
       ],
     },
   ];
   const first = m.alerts[0];
-  const text = slackEscape(`${heading(m)}: ${first?.summary ?? ''}${m.alerts.length > 1 ? ' …' : ''}`).slice(0, 3000);
+  // Cut before escaping, so no entity is cut in half.
+  const text = slackEscape(`${heading(m)}: ${first?.summary ?? ''}${m.alerts.length > 1 ? ' …' : ''}`.slice(0, 3000));
   return { text, blocks };
 }
 
