@@ -128,7 +128,14 @@ export {
 export { renderAsyncApi } from './events/render-asyncapi.ts';
 export { renderTalkMap, replaceTalkMap, talkMapEnd, talkMapStart } from './events/render-talk-map.ts';
 export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
-export { activateVersion, deployedEventType, recordDraft, rollbackVersion } from './deploy/version-registry.ts';
+export {
+  activateVersion,
+  deployedEventType,
+  deployFailedEventType,
+  failDraft,
+  recordDraft,
+  rollbackVersion,
+} from './deploy/version-registry.ts';
 export {
   renderAgentWorkload,
   renderWorkloads,
