@@ -13,8 +13,13 @@ export async function retryFailed(
   const waiting = await failedDeliveries(deps.db, connector.name, batch);
   for (const d of waiting) {
     const request = { method: d.method, path: d.path, body: d.body };
-    if (await deliver(deps, connector, { eventId: d.eventId, eventType: d.eventType, source: d.source, request }))
-      succeeded += 1;
+    const result = await deliver(deps, connector, {
+      eventId: d.eventId,
+      eventType: d.eventType,
+      source: d.source,
+      request,
+    });
+    if (result === 'delivered') succeeded += 1;
   }
   return { retried: waiting.length, succeeded };
 }
