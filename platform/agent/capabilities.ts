@@ -17,15 +17,17 @@ export interface Grants {
   store: 'none' | 'read' | 'write';
   /** Every event on the bus delivered to the definition's `watch` handler (`bus:watch`). */
   watch: boolean;
+  /** Ask the platform to publish `error.occurred` for an agent failing above its baseline (`errors:report`). */
+  errors: boolean;
 }
 
 /** The forms a capability takes; the manifest's schema refuses any other. */
 export const capabilityPattern =
-  /^(github:[a-z_]+:(read|write)|llm:complete|store:(read|write)|identity:(lifecycle|approvals):write|bus:watch)$/;
+  /^(github:[a-z_]+:(read|write)|llm:complete|store:(read|write)|identity:(lifecycle|approvals):write|bus:watch|errors:report)$/;
 
 /** The same, as people are told it. */
 export const capabilityForms =
-  '"github:<permission>:read|write" (e.g. "github:checks:write"), "llm:complete", "store:read|write" , "identity:lifecycle|approvals:write" or "bus:watch"';
+  '"github:<permission>:read|write" (e.g. "github:checks:write"), "llm:complete", "store:read|write" , "identity:lifecycle|approvals:write", "bus:watch" or "errors:report"';
 
 export function grantsOf(capabilities: readonly string[]): Grants {
   const github: Record<string, 'read' | 'write'> = {};
@@ -44,5 +46,6 @@ export function grantsOf(capabilities: readonly string[]): Grants {
     lifecycle: capabilities.includes('identity:lifecycle:write'),
     approvals: capabilities.includes('identity:approvals:write'),
     watch: capabilities.includes('bus:watch'),
+    errors: capabilities.includes('errors:report'),
   };
 }

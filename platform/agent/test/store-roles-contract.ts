@@ -10,6 +10,7 @@ import type { Store } from '../../store/store.ts';
 import { quietLog, testBusDefaults } from '../../testing/index.ts';
 import { createAgentStore } from '../create-agent-store.ts';
 import { createSetupContext } from '../create-agent-context.ts';
+import { grantServices } from '../grant-capabilities.ts';
 import { createCommunication } from '../../communication/create-communication.ts';
 import { manifestSchema, type AgentManifest } from '../manifest-schema.ts';
 import { provisionAgentRole } from '../provision-agent-role.ts';
@@ -171,6 +172,7 @@ export function describeStoreRolesContract(name: string, makeStore: () => Promis
           metrics,
           communication: createCommunication({ manifests: [keeper] }),
           cache: (await createCache({ log: quietLog })).namespace(keeper.id),
+          ...grantServices(keeper, { github: undefined, llm: undefined, metrics }),
         },
         undefined,
       );

@@ -81,7 +81,9 @@ export async function investigateError(ctx: DeskContext, data: z.infer<typeof er
     // A dead letter has no incident: its event names the run.
     incidentId: data.incidentId ?? ctx.delivery.eventId,
     agent: data.agent,
-    kind: 'error',
+    // A failure rate is its incident's failures (support.incident.opened says the same): one run
+    // for both, the same playbooks, whichever arrives first.
+    kind: data.kind === 'failure_rate' ? 'failures' : 'error',
     code: data.code,
     eventType: data.eventType,
     figures: data.sample,
