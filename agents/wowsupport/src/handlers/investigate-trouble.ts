@@ -5,7 +5,9 @@ import { approveRemedy, type IncidentComment } from '../playbooks/approve-remedy
 import { investigate, type InvestigateDeps } from '../playbooks/investigate.ts';
 import { loadPlaybooks } from '../playbooks/load-playbooks.ts';
 import type { IncidentGitHub } from '../playbooks/playbook-audit.ts';
-import type { JsonValue, PlaybookPorts, Trouble } from '../playbooks/run-playbook.ts';
+import { matchPlaybook, type JsonValue, type PlaybookPorts, type Trouble } from '../playbooks/run-playbook.ts';
+import { openErrorIssue } from '../playbooks/error-issue.ts';
+import { tellIntegrationRestored } from '../playbooks/tell-integration-restored.ts';
 
 // The playbooks ship with the checkout, beside agents/.
 const playbooksDir = new URL('../../../../playbooks/', import.meta.url).pathname;
@@ -75,7 +77,12 @@ export async function investigateIncident(ctx: DeskContext, data: z.infer<typeof
   return investigate(await deps(ctx), trouble);
 }
 
-/** An error the platform published (a dead letter) or WowAnalytics found (a failure rate). */
+/**
+ * An error the platform published: a dead letter, or a failure rate WowAnalytics found. A
+ * dead letter has no incident, so no issue: when a playbook takes it on, WowSupport opens
+ * one for the run's steps. Once its remedy restored an integration, the customers whose
+ * tickets name it are told (again on a redelivery, where `once` answers each ticket once).
+ */
 export async function investigateError(ctx: DeskContext, data: z.infer<typeof errorOccurred>) {
   const trouble: Trouble = {
     // A dead letter has no incident: its event names the run.
@@ -88,7 +95,13 @@ export async function investigateError(ctx: DeskContext, data: z.infer<typeof er
     eventType: data.eventType,
     figures: data.sample,
   };
-  return investigate(await deps(ctx), trouble);
+  const d = await deps(ctx);
+  if (data.incidentId === undefined && d.github !== undefined && matchPlaybook(d.playbooks, trouble) !== undefined)
+    await openErrorIssue(ctx.store, d.github, trouble, ctx.clock());
+  const outcome = await investigate(d, trouble);
+  if (outcome.did === 'applied' || outcome.did === 'investigated-before')
+    await tellIntegrationRestored({ ...d, once: ctx.once }, trouble.incidentId);
+  return outcome;
 }
 
 /** `/approve` on an incident's issue, for the remedy waiting there. */
