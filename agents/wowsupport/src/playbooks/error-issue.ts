@@ -11,7 +11,7 @@ const asCode = (text: string) => `\`${text.replace(/[`|]/g, "'")}\``;
 function errorBody(trouble: Trouble): string {
   const sample = Object.entries((trouble.figures ?? {}) as Record<string, string>)
     .slice(0, 4)
-    .map(([key, value]) => `| ${asCode(key)} | ${asCode(String(value))} |`);
+    .map(([key, value]) => `| ${asCode(key)} | ${asCode(value)} |`);
   return [
     `**${trouble.agent}** gave up on ${trouble.eventType === undefined ? 'a message' : `a ${asCode(trouble.eventType)} message`} ` +
       `with ${asCode(trouble.code ?? 'an error')}, which a playbook of WowSupport takes on.`,

@@ -76,12 +76,14 @@ export async function tellIntegrationRestored(
   const seen = credentialOf(run.diagnosis, integration);
   const since = Math.max(now.getTime() - lookBackMs, Date.parse(seen?.lastSuccessAt ?? '') || 0);
   const failingSince = Date.parse(seen?.lastFailureAt ?? '');
-  const minutes = Number.isNaN(failingSince)
-    ? undefined
-    : Math.max(1, Math.round((now.getTime() - failingSince) / 60_000));
+  const minutes = Number.isNaN(failingSince) ? undefined : Math.round((now.getTime() - failingSince) / 60_000);
   const name = displayName(integration);
   const restored =
-    minutes === undefined ? 'It is restored.' : `Restored in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+    minutes === undefined
+      ? 'It is restored.'
+      : minutes < 1
+        ? 'Restored in under a minute.'
+        : `Restored in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
   const body = [
     `Your ${name} integration is working again. It was failing because its API credential had expired; ` +
       `we refreshed the credential and sent again the ${retried} call${retried === 1 ? '' : 's'} that had failed, so nothing was lost.`,
@@ -109,10 +111,11 @@ export async function tellIntegrationRestored(
     { incident: incidentId, integration, tickets: rows.length },
     'customers told the integration is restored',
   );
-  const summary =
-    `${name} is restored: its credential was refreshed and the ${retried} failed call${retried === 1 ? ' was' : 's were'} sent again. ` +
-    `${minutes === undefined ? '' : `${restored} `}` +
-    `${rows.length} open ticket${rows.length === 1 ? '' : 's'} naming it ${rows.length === 1 ? 'was' : 'were'} answered.`;
+  const summary = [
+    `${name} is restored: its credential was refreshed and the ${retried} failed call${retried === 1 ? ' was' : 's were'} sent again.`,
+    ...(minutes === undefined ? [] : [restored]),
+    `${rows.length} open ticket${rows.length === 1 ? '' : 's'} naming it ${rows.length === 1 ? 'was' : 'were'} answered.`,
+  ].join(' ');
   await recordStep(
     deps.store,
     deps.github,
