@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,21 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTicket, verifyCustomerWebhook, type Ticket } from '#domains/support';
-import {
-  agentSecretBox,
-  createAgentHost,
-  createGitHubPort,
-  loadConfig,
-  openRuntime,
-  type AgentHost,
-  type CloudEvent,
-  type Runtime,
-} from '#platform';
-import { eventually, quietLog, testGitHubPolicy } from '#platform/testing';
+import { agentSecretBox, type CloudEvent, type Runtime } from '#platform';
+import { eventually } from '#platform/testing';
 import { saveCredential } from '../../agents/wowintegration/src/index.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../doubles/github-api.ts';
 import { startOAuth2Double, type OAuth2Double } from '../doubles/oauth2-token-endpoint.ts';
 import { startSalesforceDouble, type SalesforceDouble } from '../doubles/salesforce-api.ts';
+import { agentRuntimes } from '../support/agent-runtimes.ts';
 import { testMasterKey } from '../support/sign-as.ts';
 import { createTestDatabase, deleteRedisKeys, testRedisUrl, uniqueName } from '../support/servers.ts';
 
@@ -38,11 +30,6 @@ const client = {
   refreshToken: 'rt-sf-1',
 };
 const customerSecret = 'whsec-salesforce-customer';
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
 
 const cleanups: (() => Promise<void>)[] = [];
 let oauth: OAuth2Double;
@@ -55,37 +42,6 @@ let customerId: string;
 const received: { ticketId: string; body: string; automatic: boolean }[] = [];
 /** Every error.occurred on the bus, as a consumer group of its own sees it. */
 const errors: CloudEvent[] = [];
-
-/** One runtime of its own hosting `ids`, as `wow start` does, on the shared database and bus. */
-async function startRuntime(env: Record<string, string>, ids: string[]): Promise<Runtime> {
-  const config = loadConfig(env);
-  const runtime = await openRuntime(config, quietLog);
-  const host: AgentHost = await createAgentHost({
-    config,
-    bus: runtime.bus,
-    store: runtime.store,
-    log: quietLog,
-    metrics: runtime.metrics,
-    cache: runtime.cache,
-    agentsDir,
-    ids,
-    identity: runtime.identity,
-    signed: runtime.signed,
-    env,
-    github: createGitHubPort({
-      credentials: { appId: '1', privateKey, apiUrl: 'https://api.github.com' },
-      fetch: github.fetch,
-      policy: testGitHubPolicy,
-    }),
-  });
-  await host.start();
-  runtime.relay.start();
-  cleanups.push(async () => {
-    await host.stop({ timeoutMs: 5_000 });
-    await runtime.close();
-  });
-  return runtime;
-}
 
 beforeAll(async () => {
   oauth = await startOAuth2Double({ ...client, refreshTokens: [client.refreshToken], expiresIn: undefined });
@@ -130,20 +86,19 @@ beforeAll(async () => {
     IDENTITY_MASTER_KEY: testMasterKey,
     BACKUP_INTERVAL_SECONDS: '0',
     LOG_LEVEL: 'silent',
-    AGENTS_DIR: agentsDir,
     BUS_MAX_ATTEMPTS: '3',
     BUS_RETRY_BASE_MS: '10',
     BUS_RETRY_MAX_MS: '50',
     SUPPORT_SLA_SWEEP_SECONDS: '0',
     SUPPORT_REPO: 'acme/support',
-    APP_ID: '1',
-    PRIVATE_KEY: privateKey,
     WOWINTEGRATION_DIR: connectors,
     WOWINTEGRATION_RETRY_INTERVAL_MS: '0',
   };
-  const integration = await startRuntime(env, ['wowintegration']);
-  desk = await startRuntime(env, ['wowsupport', 'wowsearch']);
-  await startRuntime(env, ['wownotification']);
+  const runtimes = agentRuntimes({ env, agentsDir, github: github.fetch });
+  cleanups.push(() => runtimes.stop());
+  const integration = await runtimes.start(['wowintegration']);
+  desk = await runtimes.start(['wowsupport', 'wowsearch']);
+  await runtimes.start(['wownotification']);
   await desk.bus.subscribe({
     group: 'test-error-recorder',
     types: ['error.occurred'],
@@ -179,7 +134,13 @@ const casesFor = (ticket: Ticket) => salesforce.records.filter((r) => r.fields['
 describe('an expired Salesforce credential, healed end to end (PostgreSQL, Redis, the GitHub, OAuth and Salesforce doubles)', () => {
   it('refused 401 → dead letter → error.occurred → playbook → health → refresh → the call sent again → issue, audit and the customer told once', async () => {
     const first = await open('Invoice copy', 'Could you send me a copy of last month’s invoice?');
-    await eventually(async () => casesFor(first).length === 1, 'the first ticket became a Case');
+    // Recorded as delivered too (the Case exists before WowIntegration writes its success).
+    await eventually(
+      async () =>
+        (await desk.store.query("select 1 from integration_deliveries where state = 'delivered'")).rows.length === 1,
+      'the first ticket became a Case, recorded',
+    );
+    expect(casesFor(first)).toHaveLength(1);
 
     // The session behind the access token ends: Salesforce answers 401 INVALID_SESSION_ID.
     oauth.expireAccessTokens();

@@ -23,6 +23,7 @@ export async function checkAgentsHealth(ctx: ScheduleContext<AnalyticsSettings, 
       reportFailureRate: ctx.reportFailureRate,
       github: client === undefined || repo === undefined ? undefined : { client, ...repo },
       send: ctx.state.send,
+      recheckSeconds: Math.min(30, ctx.settings.checkSeconds / 2),
     },
     ctx.clock(),
   );

@@ -42,6 +42,12 @@ export interface IncidentDeps {
   github: { client: GitHubClient; owner: string; repo: string } | undefined;
   send: SendNotice;
   policy?: HealthPolicy;
+  /**
+   * How long a judgement of an open incident holds before another look may judge it again:
+   * half the check's interval, at most 30 seconds (the default), so that a look each
+   * interval judges it once however many runtimes look.
+   */
+  recheckSeconds?: number;
 }
 
 export type IncidentOutcome =
@@ -121,7 +127,7 @@ async function judgeOpenIncident(
   now: Date,
   policy: HealthPolicy,
 ): Promise<IncidentOutcome | undefined> {
-  if (!(await claimIncidentCheck(deps.store, incident.id, now))) return undefined;
+  if (!(await claimIncidentCheck(deps.store, incident.id, now, deps.recheckSeconds ?? 30))) return undefined;
   const issue = await ensureIssue(deps, incident, now);
   // Too little traffic to tell: the incident stays as it is.
   if (judged.state === 'unknown') return undefined;

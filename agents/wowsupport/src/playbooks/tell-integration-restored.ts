@@ -21,6 +21,8 @@ const credentialSeen = z.object({
 
 // A ticket older than this is not "meanwhile", whatever the credential's last success.
 const lookBackMs = 24 * 60 * 60 * 1000;
+// The last success is the integration's clock, a ticket's opening the database's: a minute's slack between them.
+const skewMs = 60_000;
 const maxTickets = 100;
 
 export interface TellDeps {
@@ -74,7 +76,7 @@ export async function tellIntegrationRestored(
   const { integration, retried } = reply.data;
   const now = deps.clock();
   const seen = credentialOf(run.diagnosis, integration);
-  const since = Math.max(now.getTime() - lookBackMs, Date.parse(seen?.lastSuccessAt ?? '') || 0);
+  const since = Math.max(now.getTime() - lookBackMs, (Date.parse(seen?.lastSuccessAt ?? '') || 0) - skewMs);
   const failingSince = Date.parse(seen?.lastFailureAt ?? '');
   const minutes = Number.isNaN(failingSince) ? undefined : Math.round((now.getTime() - failingSince) / 60_000);
   const name = displayName(integration);
