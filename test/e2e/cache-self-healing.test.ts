@@ -7,7 +7,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCustomerWebhook } from '#domains/support';
-import { createHealthRecorder, type Runtime } from '#platform';
+import { createHealthRecorder, type CloudEvent, type Runtime } from '#platform';
 import { eventually } from '#platform/testing';
 import { addCustomerAgent } from '../../agents/wowanalytics/src/index.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../doubles/github-api.ts';
@@ -30,6 +30,9 @@ const mails: Buffer[] = [];
 let github: GitHubDouble;
 let repo: DoubleRepo;
 let store: Runtime['store'];
+let analytics: Runtime;
+/** Every error.occurred on the bus, as a consumer group of its own sees it. */
+const errors: CloudEvent<{ kind: string; agent: string; code: string; incidentId?: string }>[] = [];
 
 beforeAll(async () => {
   github = createGitHubDouble();
@@ -90,8 +93,10 @@ beforeAll(async () => {
     },
   });
   cleanups.push(() => runtimes.stop());
-  ({ store } = await runtimes.start(['wowanalytics']));
-  await runtimes.start(['wowsupport']);
+  analytics = await runtimes.start(['wowanalytics']);
+  ({ store } = analytics);
+  // WowEvent answers the failing-after-deploy playbook's events.history.
+  await runtimes.start(['wowsupport', 'wowevent']);
   await runtimes.start(['wowcache']);
   await runtimes.start(['wownotification']);
 
@@ -102,6 +107,12 @@ beforeAll(async () => {
     [customerId, 'initech', 'Initech', `http://127.0.0.1:${port}/hooks/wow`, customerSecret, 'ops@initech.example'],
   );
   await addCustomerAgent(store, customerId, 'slow-agent');
+  await analytics.bus.subscribe({
+    group: 'test-error-recorder',
+    types: ['error.occurred'],
+    answersRequests: false,
+    handler: (event) => Promise.resolve(void errors.push(event as (typeof errors)[number])),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -216,5 +227,47 @@ describe("the seed's cache regression, healed over the bus (PostgreSQL, Redis, f
     expect(fixed()).toHaveLength(1);
     expect(await fixMails()).toHaveLength(1);
     expect(github.violations).toEqual([]);
+  });
+});
+
+describe('a failure rate over the bus (error.occurred from WowAnalytics through the platform)', () => {
+  it('publishes error.occurred (failure_rate) with the incident, and WowSupport runs one playbook for it and the incident event', async () => {
+    const health = createHealthRecorder();
+    for (let m = 180; m > 15; m -= 15) for (let i = 0; i < 20; i += 1) health.record('mailer', 20, true, minutesAgo(m));
+    // 8 of the last 20 fail: no slower, failing more.
+    for (let i = 0; i < 20; i += 1) health.record('mailer', 20, i >= 8, minutesAgo(1));
+    await health.flush(store);
+    await eventually(async () => errors.some((e) => e.data.agent === 'mailer'), 'error.occurred for mailer');
+    const { rows } = await store.query<{ id: string; signals: string[] }>(
+      "select id, signals from support_incidents where agent_id = 'mailer'",
+    );
+    expect(rows).toEqual([{ id: expect.any(String) as string, signals: ['errors'] }]);
+    const incidentId = rows[0]?.id;
+    expect(errors.filter((e) => e.data.agent === 'mailer')).toEqual([
+      expect.objectContaining({
+        source: 'urn:wow:platform',
+        data: expect.objectContaining({ kind: 'failure_rate', code: 'WOW_ERR_FAILURE_RATE', incidentId }) as object,
+      }),
+    ]);
+    // The incident's event and the error both reach WowSupport: one run, one high-risk remedy waiting.
+    const waiting = async () =>
+      (
+        await store.query<{ event: { data: { playbook: string; remedy: string } } }>(
+          "select event from outbox where event->>'type' = 'support.incident.remedy_waiting' and event->'data'->>'incidentId' = $1",
+          [incidentId],
+        )
+      ).rows;
+    const steps = async () =>
+      (
+        await store.query<{ step: string }>(
+          'select step from support_playbook_steps where incident_id = $1 order by id',
+          [incidentId],
+        )
+      ).rows.map((r) => r.step);
+    await eventually(async () => (await steps()).includes('waiting'), 'the remedy waiting for /approve');
+    expect(await steps()).toEqual(['matched', 'diagnose:history', 'diagnose:health', 'waiting']);
+    expect((await waiting()).map((r) => r.event.data)).toEqual([
+      expect.objectContaining({ playbook: 'failing-after-deploy', remedy: 'suspend' }),
+    ]);
   });
 });
