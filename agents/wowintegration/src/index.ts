@@ -10,7 +10,7 @@ import { createIntegrationState, type IntegrationState } from './create-integrat
 import { credentialTiming } from './credentials/token-for.ts';
 import { deliver } from './delivery/deliver.ts';
 import { createError } from './errors.ts';
-import { wasDelivered } from './delivery/deliveries.ts';
+import { isDeliveredOrRetrying } from './delivery/deliveries.ts';
 import { requestForEvent } from './delivery/request-for-event.ts';
 import { retryFailed } from './delivery/retry-failed.ts';
 import { credentialsHealthProtocol, readCredentialsHealth } from './health/credentials-health.ts';
@@ -68,7 +68,7 @@ async function deliverToConnectors(ctx: Ctx): Promise<{ delivered: number; faile
         counts.unconfigured += 1;
         continue;
       }
-      if (await wasDelivered(ctx.store, connector.name, event.id)) continue;
+      if (await isDeliveredOrRetrying(ctx.store, connector.name, event.id, ctx.clock())) continue;
       const request = requestForEvent(declared, event);
       const result = await deliver(depsOf(ctx), connector, {
         eventId: event.id,
