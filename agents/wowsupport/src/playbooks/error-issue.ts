@@ -25,9 +25,11 @@ function errorBody(trouble: Trouble): string {
 }
 
 /**
- * Opens the issue of an error no incident covers (a dead letter), once: the row is claimed
+ * The issue of an error no incident covers (a dead letter), opened once: the row is claimed
  * first, and the claimant opens the issue (found again by its marker if a cut-off attempt
- * opened it) and keeps its number, which the run's steps are then written on.
+ * opened it) and keeps its number, which the run's steps are then written on. While an
+ * issue for the same agent and code is open, a later error of the kind is written on that
+ * one: a burst of dead letters from one cause is one issue, not one each.
  */
 export async function openErrorIssue(
   db: PgQueryable,
@@ -47,6 +49,20 @@ export async function openErrorIssue(
     );
     return rows[0]?.issue_number ?? undefined;
   }
+  const { rows: open } = await db.query<{ issue_number: number }>(
+    `select issue_number from support_error_issues
+     where agent_id = $1 and code = $2 and closed_at is null and issue_number is not null and incident_id <> $3
+     order by claimed_at limit 1`,
+    [trouble.agent, trouble.code ?? '', trouble.incidentId],
+  );
+  const shared = open[0]?.issue_number;
+  if (shared !== undefined) {
+    await db.query('update support_error_issues set issue_number = $2 where incident_id = $1', [
+      trouble.incidentId,
+      shared,
+    ]);
+    return shared;
+  }
   const written = await writeMarkedIssue(github, marker(trouble.incidentId), {
     title: `Error: ${trouble.agent} failed with ${trouble.code ?? 'an error'}`,
     body: errorBody(trouble),
@@ -59,7 +75,10 @@ export async function openErrorIssue(
   return written.number;
 }
 
-/** Closes the error's issue with the last word on it, once; an incident of WowAnalytics' is not this module's to close. */
+/**
+ * Closes the error's issue with the last word on it, once (the errors sharing it with it);
+ * an incident of WowAnalytics' is not this module's to close.
+ */
 export async function closeErrorIssue(
   db: PgQueryable,
   github: IncidentGitHub,
@@ -72,6 +91,12 @@ export async function closeErrorIssue(
     [incidentId, now],
   );
   const issue = rows[0]?.issue_number ?? null;
+  // The cause is gone for every error written on the same issue: it closes for them all.
+  if (issue !== null)
+    await db.query('update support_error_issues set closed_at = $2 where issue_number = $1 and closed_at is null', [
+      issue,
+      now,
+    ]);
   if (github === undefined || issue === null) return;
   const on = { client: github.client, owner: github.owner, repo: github.repo, issue };
   await writeMarkedComment(on, `<!-- wow-playbook:${incidentId}:closed -->`, text);
