@@ -94,6 +94,7 @@ export {
   sampleLine,
   type ErrorOccurredData,
 } from './bus/report-dead-letters.ts';
+export { failureRateEvent, type FailureRateReport } from './bus/failure-rate-event.ts';
 export {
   answering,
   defineProtocol,

@@ -3,6 +3,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { CloudEvent, EventInput } from '../bus/envelope.ts';
 import type { Requester } from '../communication/create-requester.ts';
 import type { BusStats, DeadLetterQueue, PublishResult } from '../bus/bus.ts';
+import type { FailureRateReport } from '../bus/failure-rate-event.ts';
 import type { GitHubClient, GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
 import type { AgentCache } from '../cache/cache.ts';
@@ -87,6 +88,13 @@ interface ContextBase<Settings> {
     <T>(event: Omit<EventInput<T>, 'source'>): Promise<PublishResult>;
     <T>(event: Omit<EventInput<T>, 'source'>, opts: { tx: PgQueryable }): Promise<void>;
   };
+  /**
+   * Asks the platform to publish `error.occurred` (kind failure_rate) for an agent failing
+   * above its baseline, written to the outbox in `tx`: it leaves when the caller's record
+   * of the incident commits. The platform is the event's source (WowSupport wakes on it);
+   * only with `errors:report`, else WOW_ERR_CAPABILITY_MISSING.
+   */
+  readonly reportFailureRate: (report: FailureRateReport, opts: { tx: PgQueryable }) => Promise<void>;
   /**
    * Request/reply to the agent that `answers` the type: `request(protocol, input)` checks
    * the input before sending and the reply on receipt against the protocol's schemas, and

@@ -23,16 +23,18 @@ export interface Grants {
    * suspend and resume an agent (`platform:agents:suspend`).
    */
   platform: { redrive: boolean; rollback: boolean; suspend: boolean };
+  /** Ask the platform to publish `error.occurred` for an agent failing above its baseline (`errors:report`). */
+  errors: boolean;
 }
 
 /** The forms a capability takes; the manifest's schema refuses any other. */
 export const capabilityPattern =
-  /^(github:[a-z_]+:(read|write)|llm:complete|store:(read|write)|identity:(lifecycle|approvals):write|bus:watch|platform:(bus:redrive|deploy:rollback|agents:suspend))$/;
+  /^(github:[a-z_]+:(read|write)|llm:complete|store:(read|write)|identity:(lifecycle|approvals):write|bus:watch|errors:report|platform:(bus:redrive|deploy:rollback|agents:suspend))$/;
 
 /** The same, as people are told it. */
 export const capabilityForms =
   '"github:<permission>:read|write" (e.g. "github:checks:write"), "llm:complete", "store:read|write" , "identity:lifecycle|approvals:write", ' +
-  '"bus:watch" or "platform:bus:redrive|deploy:rollback|agents:suspend"';
+  '"bus:watch", "errors:report" or "platform:bus:redrive|deploy:rollback|agents:suspend"';
 
 export function grantsOf(capabilities: readonly string[]): Grants {
   const github: Record<string, 'read' | 'write'> = {};
@@ -56,5 +58,6 @@ export function grantsOf(capabilities: readonly string[]): Grants {
       rollback: capabilities.includes('platform:deploy:rollback'),
       suspend: capabilities.includes('platform:agents:suspend'),
     },
+    errors: capabilities.includes('errors:report'),
   };
 }

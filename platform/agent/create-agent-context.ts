@@ -1,6 +1,7 @@
 import type { Bus, Delivery, PublishResult } from '../bus/bus.ts';
 import type { AgentCache } from '../cache/cache.ts';
 import { createEvent, type CloudEvent, type EventInput } from '../bus/envelope.ts';
+import { failureRateEvent } from '../bus/failure-rate-event.ts';
 import type { Config } from '../config/load-config.ts';
 import { createRequester, type CommunicationServices } from '../communication/create-requester.ts';
 import { createError } from '../errors/errors.ts';
@@ -41,6 +42,8 @@ export interface AgentServices {
   cache: AgentCache;
   /** WowMemory's, handed in by the door; without it `ctx.memory` is undefined. */
   memory?: MemoryBackend | undefined;
+  /** Throws unless the agent holds `errors:report` (grantServices). */
+  assertReportsErrors: () => void;
 }
 
 const source = (id: string) => `urn:wow:agent:${id}`;
@@ -167,6 +170,14 @@ function createContextBase<Settings>(s: AgentServices, settings: Settings, paren
     platform: s.platform,
     agents: (db = s.platformStore) => asPlatform(db, (platform) => listAgents(platform, { heartbeatTimeoutMs })),
     emit: emitter(s, parent),
+    async reportFailureRate(report, { tx }) {
+      s.assertReportsErrors();
+      const event = failureRateEvent(report, new Date());
+      if (parent?.traceparent !== undefined) event.traceparent = parent.traceparent;
+      // Refused now, in the agent's transaction (a bad agent id or incident), not at the relay's publish.
+      bus.schemaCheck?.check(event);
+      await enqueueOutbox(tx, event);
+    },
     request: createRequester({
       agentId: manifest.id,
       source: source(manifest.id),

@@ -11,6 +11,7 @@ import type { Store } from '../../store/store.ts';
 import { quietLog, testBusDefaults } from '../../testing/index.ts';
 import { createAgentStore } from '../create-agent-store.ts';
 import { createSetupContext } from '../create-agent-context.ts';
+import { grantServices } from '../grant-capabilities.ts';
 import { createCommunication } from '../../communication/create-communication.ts';
 import { manifestSchema, type AgentManifest } from '../manifest-schema.ts';
 import { provisionAgentRole } from '../provision-agent-role.ts';
@@ -173,6 +174,7 @@ export function describeStoreRolesContract(name: string, makeStore: () => Promis
           communication: createCommunication({ manifests: [keeper] }),
           cache: (await createCache({ log: quietLog })).namespace(keeper.id),
           platform: grantPlatformActions(keeper, { deadLetters: bus.deadLetters, store, identity: undefined, metrics }),
+          ...grantServices(keeper, { github: undefined, llm: undefined, metrics }),
         },
         undefined,
       );

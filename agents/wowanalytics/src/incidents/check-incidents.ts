@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EventInput, GitHubClient, Logger, PgQueryable, Store } from '#platform';
+import type { EventInput, FailureRateReport, GitHubClient, Logger, PgQueryable, Store } from '#platform';
+import { createError } from '../errors.ts';
 import { healthFigures } from './health-figures.ts';
 import { resolutionOf } from './resolution-of.ts';
 import { appliedRemedyOf, isUnrecovered } from './remedy-verdict.ts';
@@ -33,10 +34,21 @@ export interface IncidentDeps {
    */
   once<T>(key: string, effect: (tx: PgQueryable) => Promise<T>): Promise<T>;
   emit(event: Omit<EventInput, 'source'>, opts: { tx: PgQueryable }): Promise<void>;
+  /**
+   * The agent's `ctx.reportFailureRate` (capability errors:report): the platform publishes
+   * `error.occurred` for an incident whose failures rose, in the incident's transaction.
+   */
+  reportFailureRate(report: FailureRateReport, opts: { tx: PgQueryable }): Promise<void>;
   /** The support repository's client; undefined: incidents are kept and told, with no issue. */
   github: { client: GitHubClient; owner: string; repo: string } | undefined;
   send: SendNotice;
   policy?: HealthPolicy;
+  /**
+   * How long a judgement of an open incident holds before another look may judge it again:
+   * half the check's interval, at most 30 seconds (the default), so that a look each
+   * interval judges it once however many runtimes look.
+   */
+  recheckSeconds?: number;
 }
 
 export type IncidentOutcome =
@@ -100,6 +112,7 @@ async function openIncident(
       },
       { tx },
     );
+    if (signals.includes('errors')) await reportFailureRate(deps, tx, made.id, f, policyOf(deps));
     return made;
   });
   if (incident === undefined) return undefined;
@@ -116,7 +129,7 @@ async function judgeOpenIncident(
   now: Date,
   policy: HealthPolicy,
 ): Promise<IncidentOutcome | undefined> {
-  if (!(await claimIncidentCheck(deps.store, incident.id, now))) return undefined;
+  if (!(await claimIncidentCheck(deps.store, incident.id, now, deps.recheckSeconds ?? 30))) return undefined;
   const issue = await ensureIssue(deps, incident, now);
   const unrecovered =
     judged.state === 'healthy' ? undefined : await tellUnrecovered(deps, incident, judged, now, policy);
@@ -124,6 +137,11 @@ async function judgeOpenIncident(
   if (judged.state === 'unknown') return unrecovered;
   if (judged.state === 'regressed') {
     await recordJudgement(deps.store, incident.id, f, { healthy: false, signals: judged.signals });
+    // Slower first, failing since: the failures are reported once, as when an incident opens with them.
+    if (judged.signals.includes('errors') && !incident.signals.includes('errors'))
+      await deps.once(`incident:${incident.id}:failure-rate`, (tx) =>
+        reportFailureRate(deps, tx, incident.id, f, policy),
+      );
     const changed = judged.signals.join() !== incident.signals.join();
     const current = { ...incident, signals: judged.signals };
     if (issue !== undefined && deps.github !== undefined)
@@ -212,6 +230,40 @@ async function tellUnrecovered(
   if (toldBy !== token) return undefined;
   deps.log.warn({ agent: incident.agentId, incident: incident.id, remedy: remedy.remedy }, 'remedy did not help');
   return { agentId: incident.agentId, did: 'unrecovered', incidentId: incident.id, remedy: remedy.remedy };
+}
+
+const policyOf = (deps: IncidentDeps) => deps.policy ?? defaultHealthPolicy;
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+
+/**
+ * Asks the platform to publish error.occurred (failure_rate) for the incident: the figures
+ * as its sample, WOW_ERR_FAILURE_RATE as its code, the incident so WowSupport's run is the
+ * incident's. WowSupport treats it as the incident's failures: whichever of the two
+ * arrives first runs the playbook, the other finds the run taken.
+ */
+async function reportFailureRate(
+  deps: IncidentDeps,
+  tx: PgQueryable,
+  incidentId: string,
+  f: HealthFigures,
+  policy: HealthPolicy,
+): Promise<void> {
+  const figures = {
+    agent: f.agentId,
+    current: `${pct(f.current.errorRate)} of ${f.current.handled}`,
+    window: String(policy.windowMinutes),
+    baseline: pct(f.baseline.errorRate),
+  };
+  const error = createError('WOW_ERR_FAILURE_RATE', figures);
+  await deps.reportFailureRate(
+    {
+      agent: f.agentId,
+      code: error.code,
+      sample: { failed: figures.current, baseline: figures.baseline, message: error.message },
+      incidentId,
+    },
+    { tx },
+  );
 }
 
 /** The incident's issue number, creating the issue when it has none and this caller takes the claim. */

@@ -86,8 +86,13 @@ export async function openIncidents(db: PgQueryable): Promise<Incident[]> {
 }
 
 /** True when this caller judges the incident now (no other did in the last 30 seconds). */
-export async function claimIncidentCheck(db: PgQueryable, id: string, now: Date): Promise<boolean> {
-  return (await db.query(sql.claimCheck, [id, now.toISOString()])).rows.length === 1;
+export async function claimIncidentCheck(
+  db: PgQueryable,
+  id: string,
+  now: Date,
+  leaseSeconds: number,
+): Promise<boolean> {
+  return (await db.query(sql.claimCheck, [id, now.toISOString(), leaseSeconds])).rows.length === 1;
 }
 
 /** Records the latest figures; returns the healthy judgements in a row. */

@@ -5,8 +5,10 @@ import { approveRemedy, type IncidentComment } from '../playbooks/approve-remedy
 import { investigate, type InvestigateDeps } from '../playbooks/investigate.ts';
 import { loadPlaybooks } from '../playbooks/load-playbooks.ts';
 import type { IncidentGitHub } from '../playbooks/playbook-audit.ts';
+import { openErrorIssue } from '../playbooks/error-issue.ts';
 import { platformPort } from '../playbooks/platform-port.ts';
-import type { JsonValue, PlaybookPorts, Trouble } from '../playbooks/run-playbook.ts';
+import { matchPlaybooks, type JsonValue, type PlaybookPorts, type Trouble } from '../playbooks/run-playbook.ts';
+import { tellIntegrationRestored } from '../playbooks/tell-integration-restored.ts';
 import { confirmRecovery, undoRemedy } from '../playbooks/verify-remedy.ts';
 
 // The playbooks ship with the checkout, beside agents/.
@@ -82,18 +84,31 @@ export async function investigateIncident(ctx: DeskContext, data: z.infer<typeof
   return investigate(await deps(ctx), trouble);
 }
 
-/** An error the platform published (a dead letter) or WowAnalytics found (a failure rate). */
+/**
+ * An error the platform published: a dead letter, or a failure rate WowAnalytics found. A
+ * dead letter has no incident, so no issue: when a playbook takes it on, WowSupport opens
+ * one for the run's steps. Once its remedy restored an integration, the customers whose
+ * tickets name it are told (again on a redelivery, where `once` answers each ticket once).
+ */
 export async function investigateError(ctx: DeskContext, data: z.infer<typeof errorOccurred>) {
   const trouble: Trouble = {
     // A dead letter has no incident: its event names the run.
     incidentId: data.incidentId ?? ctx.delivery.eventId,
     agent: data.agent,
-    kind: 'error',
+    // A failure rate is its incident's failures (support.incident.opened says the same): one run
+    // for both, the same playbooks, whichever arrives first.
+    kind: data.kind === 'failure_rate' ? 'failures' : 'error',
     code: data.code,
     eventType: data.eventType,
     figures: data.sample,
   };
-  return investigate(await deps(ctx), trouble);
+  const d = await deps(ctx);
+  if (data.incidentId === undefined && d.github !== undefined && matchPlaybooks(d.playbooks, trouble).length > 0)
+    await openErrorIssue(ctx.store, d.github, trouble, ctx.clock());
+  const outcome = await investigate(d, trouble);
+  if (outcome.did === 'applied' || outcome.did === 'investigated-before')
+    await tellIntegrationRestored({ ...d, once: ctx.once }, trouble.incidentId);
+  return outcome;
 }
 
 /** `/approve` on an incident's issue, for the remedy waiting there. */

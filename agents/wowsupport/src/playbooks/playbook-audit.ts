@@ -107,10 +107,11 @@ export async function readRun(db: PgQueryable, incidentId: string): Promise<Play
       };
 }
 
-/** The incident's issue, when WowAnalytics has made it yet. */
+/** The incident's issue, when WowAnalytics has made it yet; an error's, when WowSupport opened one for it (error-issue.ts). */
 export async function incidentIssue(db: PgQueryable, incidentId: string): Promise<number | undefined> {
   const { rows } = await db.query<{ issue_number: number | null }>(
-    'select issue_number from support_incidents where id = $1',
+    `select coalesce((select issue_number from support_incidents where id = $1),
+       (select issue_number from support_error_issues where incident_id = $1)) as issue_number`,
     [incidentId],
   );
   return rows[0]?.issue_number ?? undefined;
