@@ -53,10 +53,15 @@ export function customerRoutes(ctx: AccountsContext): void {
     keyGenerator: (req) => `login-account:${loginAccountKey(req.body) ?? ''}`,
   });
   // Mail sent on a stranger's word (sign-up, reset): a few per client address, so the forms cannot bomb an inbox.
-  const mailPerIp = app.createRateLimit({ max: 10, timeWindow: window, keyGenerator: (req) => `mail-ip:${req.ip}` });
+  const mailPerIp = app.createRateLimit({
+    max: settings.mailPerIp,
+    timeWindow: window,
+    keyGenerator: (req) => `mail-ip:${req.ip}`,
+  });
   const refuseOver = async (check: ReturnType<typeof app.createRateLimit>, req: FastifyRequest, increment = true) => {
     const limit = await check(req, { increment });
-    if (!limit.isAllowed && limit.isExceeded) {
+    // Counting this attempt, past the limit; only looking, at it already (failures counted later).
+    if (!limit.isAllowed && (increment ? limit.isExceeded : limit.remaining <= 0)) {
       const retryAfterSeconds = Math.max(1, limit.ttlInSeconds);
       throw createError('WOW_ERR_TOO_MANY_ATTEMPTS', { retryAfterSeconds }, { data: { retryAfterSeconds } });
     }

@@ -27,8 +27,9 @@ export const accountSettings = sharedSettings(
       verifyHours: int(1, 24 * 14, 48),
       resetMinutes: int(5, 24 * 60, 60),
       inviteDays: int(1, 60, 7),
-      loginPerIpPer15Minutes: int(1, 100_000, 30),
-      loginPerAccountPer15Minutes: int(1, 10_000, 10),
+      loginPerIp: int(1, 100_000, 30),
+      loginPerAccount: int(1, 10_000, 10),
+      mailPerIp: int(1, 100_000, 10),
       githubClientId: optional(z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, { error: "expected the App's client id" })),
       githubClientSecret: optional(z.string().min(20, { error: "expected the App's client secret" }).max(200)),
       githubWebUrl: z
@@ -62,7 +63,8 @@ export const accountSettings = sharedSettings(
         verifySeconds: s.verifyHours * 3600,
         resetSeconds: s.resetMinutes * 60,
         inviteSeconds: s.inviteDays * 86_400,
-        login: { perIp: s.loginPerIpPer15Minutes, perAccount: s.loginPerAccountPer15Minutes, windowSeconds: 900 },
+        login: { perIp: s.loginPerIp, perAccount: s.loginPerAccount, windowSeconds: 900 },
+        mailPerIp: s.mailPerIp,
         operators:
           s.githubClientId === undefined || s.githubClientSecret === undefined || s.operatorTeam === undefined
             ? { missing }
@@ -106,5 +108,7 @@ export interface AccountSettings {
   inviteSeconds: number;
   /** Sign-in attempts allowed per client address and per email address in each window. */
   login: { perIp: number; perAccount: number; windowSeconds: number };
+  /** Sign-ups and reset requests (each sends a mail) per client address in the same window. */
+  mailPerIp: number;
   operators: OperatorSignIn;
 }
