@@ -91,72 +91,76 @@ describe('a customer account in a browser', () => {
     await context.close();
   });
 
-  it('signs up, verifies, signs out and in, resets the password, signs in with it, and invites a member', async () => {
-    const page = await context.newPage();
-    await page.goto(`${base}/signup`);
-    await check(page, 'signup');
-    await page.getByLabel('Your name').fill('Ada Lovelace');
-    await page.getByLabel('Email address').fill('ada@example');
-    await page.getByLabel('Password').fill('short');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
-    await check(page, 'signup-errors');
-    await page.getByLabel('Email address').fill('ada@example.com');
-    await page.getByLabel('Password').fill('correct horse battery staple');
-    await page.getByLabel('Organisation name').fill('Analytical Engines');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    await check(page, 'check-email');
+  it(
+    'signs up, verifies, signs out and in, resets the password, signs in with it, and invites a member',
+    { timeout: 120_000 },
+    async () => {
+      const page = await context.newPage();
+      await page.goto(`${base}/signup`);
+      await check(page, 'signup');
+      await page.getByLabel('Your name').fill('Ada Lovelace');
+      await page.getByLabel('Email address').fill('ada@example');
+      await page.getByLabel('Password').fill('short');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+      await check(page, 'signup-errors');
+      await page.getByLabel('Email address').fill('ada@example.com');
+      await page.getByLabel('Password').fill('correct horse battery staple');
+      await page.getByLabel('Organisation name').fill('Analytical Engines');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+      await check(page, 'check-email');
 
-    const verification = await sink.next('ada@example.com');
-    await open(page, verification.text, '/verify-email');
-    await check(page, 'verify');
-    await page.getByRole('button', { name: 'Verify my address' }).click();
-    await page.getByRole('heading', { name: 'Your account' }).waitFor();
-    expect(await page.getByRole('status').innerText()).toContain('Your email address is verified.');
-    await check(page, 'account');
+      const verification = await sink.next('ada@example.com');
+      await open(page, verification.text, '/verify-email');
+      await check(page, 'verify');
+      await page.getByRole('button', { name: 'Verify my address' }).click();
+      await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      expect(await page.getByRole('status').innerText()).toContain('Your email address is verified.');
+      await check(page, 'account');
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    expect(await page.getByRole('status').innerText()).toBe('You are signed out.');
-    await page.getByLabel('Email address').fill('ada@example.com');
-    await page.getByLabel('Password').fill('not my password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
-    await check(page, 'login-failed');
-    await page.getByLabel('Password').fill('correct horse battery staple');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      expect(await page.getByRole('status').innerText()).toBe('You are signed out.');
+      await page.getByLabel('Email address').fill('ada@example.com');
+      await page.getByLabel('Password').fill('not my password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+      await check(page, 'login-failed');
+      await page.getByLabel('Password').fill('correct horse battery staple');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Your account' }).waitFor();
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('link', { name: 'Forgot your password?' }).click();
-    await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
-    await check(page, 'reset');
-    await page.getByLabel('Email address').fill('ada@example.com');
-    await page.getByRole('button', { name: 'Send the link' }).click();
-    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
-    const reset = await sink.next('ada@example.com');
-    await open(page, reset.text, '/reset-password/new');
-    await check(page, 'new-password');
-    await page.getByLabel('New password').fill('a whole new passphrase');
-    await page.getByRole('button', { name: 'Save the new password' }).click();
-    await page.getByRole('heading', { name: 'Your account' }).waitFor();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('Email address').fill('ada@example.com');
-    await page.getByLabel('Password').fill('a whole new passphrase');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('link', { name: 'Forgot your password?' }).click();
+      await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+      await check(page, 'reset');
+      await page.getByLabel('Email address').fill('ada@example.com');
+      await page.getByRole('button', { name: 'Send the link' }).click();
+      await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+      const reset = await sink.next('ada@example.com');
+      await open(page, reset.text, '/reset-password/new');
+      await check(page, 'new-password');
+      await page.getByLabel('New password').fill('a whole new passphrase');
+      await page.getByRole('button', { name: 'Save the new password' }).click();
+      await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('Email address').fill('ada@example.com');
+      await page.getByLabel('Password').fill('a whole new passphrase');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Your account' }).waitFor();
 
-    await page.getByRole('link', { name: 'Analytical Engines' }).click();
-    await page.getByRole('heading', { name: 'Analytical Engines' }).waitFor();
-    await page.getByLabel('Their email address').fill('charles@example.com');
-    await page.getByRole('button', { name: 'Send invitation' }).click();
-    expect(await page.getByRole('status').innerText()).toContain('Invitation sent.');
-    await check(page, 'organisation');
-    const invitation = await sink.next('charles@example.com');
-    expect(invitation.subject).toBe('You are invited to Analytical Engines on WAOOAW');
-    await page.close();
-  });
+      await page.getByRole('link', { name: 'Analytical Engines' }).click();
+      await page.getByRole('heading', { name: 'Analytical Engines' }).waitFor();
+      await page.getByLabel('Their email address').fill('charles@example.com');
+      await page.getByRole('button', { name: 'Send invitation' }).click();
+      expect(await page.getByRole('status').innerText()).toContain('Invitation sent.');
+      await check(page, 'organisation');
+      const invitation = await sink.next('charles@example.com');
+      expect(invitation.subject).toBe('You are invited to Analytical Engines on WAOOAW');
+      await page.close();
+    },
+  );
 
   it('works with JavaScript off: signing in is plain forms and redirects', async () => {
     const noScript = await browser.newContext({ javaScriptEnabled: false });

@@ -33,7 +33,13 @@ export {
   type Role,
 } from './src/organisations/organisations.ts';
 export { changeRole, removeMember } from './src/organisations/member-roles.ts';
-export { acceptInvitation, inviteMember, readInvitation, type Invitation } from './src/organisations/invitations.ts';
+export {
+  acceptInvitation,
+  inviteByOperator,
+  inviteMember,
+  readInvitation,
+  type Invitation,
+} from './src/organisations/invitations.ts';
 
 // Operators: GitHub's web flow, and the team that makes someone an operator.
 export { newCodeVerifier, operatorAuthorizeUrl, signInOperator } from './src/operators/operator-sign-in.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Store } from '#platform';
+import type { PgQueryable, Store } from '#platform';
 import { consumeToken, invalidLink, issueToken, sha256, type TokenRow } from '../accounts/account-tokens.ts';
 import { emailField, parseAccountInput } from '../accounts/account-input.ts';
 import { lifetime, linkTo, type AccountMail } from '../accounts/account-mail.ts';
@@ -24,38 +24,72 @@ export async function inviteMember(
   input: { slug: string; by: string; fields: unknown },
   opts: LinkOptions,
 ): Promise<{ mail: AccountMail }> {
-  const { email, role } = parseAccountInput(inviteInput, input.fields);
+  const fields = parseAccountInput(inviteInput, input.fields);
   return store.transaction(async (tx) => {
     const org = await requireOwner(tx, input.slug, input.by, 'invite members');
-    const member = await tx.query(
-      `select 1 from commerce_memberships m join commerce_users u on u.id = m.user_id
-        where m.organisation_id = $1 and u.email_key = $2`,
-      [org.id, emailKey(email)],
-    );
-    if (member.rows.length > 0) throw createError('WOW_ERR_ALREADY_MEMBER', { email, organisation: org.name });
     const inviter = await getUser(tx, input.by);
-    const token = await issueToken(
-      tx,
-      { purpose: 'invitation', organisationId: org.id, email: emailKey(email), role, invitedBy: input.by },
-      opts,
-    );
-    return {
-      mail: {
-        id: `invite-${randomUUID()}`,
-        to: email,
-        subject: `You are invited to ${org.name} on WAOOAW`,
-        body: [
-          `${inviter?.name ?? 'An owner'} invites you to join ${org.name} on WAOOAW as ${role === 'owner' ? 'an owner' : 'a member'}.`,
-          '',
-          'Open this link to accept (sign in, or sign up with this address, first):',
-          '',
-          linkTo(opts.publicUrl, '/invitations/accept', token),
-          '',
-          `The link works once, for ${lifetime(opts.ttlSeconds)}. If you do not know ${org.name}, ignore this mail.`,
-        ].join('\n'),
-      },
-    };
+    return writeInvitation(tx, org, { ...fields, by: input.by, byName: inviter?.name ?? 'An owner' }, opts);
   });
+}
+
+/**
+ * An operator invites someone into an organisation with no owner yet (a support customer
+ * from before accounts existed, migration 0077): `wow accounts invite`. The link is
+ * returned too, for the operator to hand over when no mail can be sent.
+ */
+export async function inviteByOperator(
+  store: Store,
+  input: { slug: string; email: string; role: Role },
+  opts: LinkOptions,
+): Promise<{ mail: AccountMail; link: string }> {
+  const fields = parseAccountInput(inviteInput, { email: input.email, role: input.role });
+  return store.transaction(async (tx) => {
+    const org = (
+      await tx.query<{ id: string; slug: string; name: string }>(
+        'select c.id, c.slug, c.name from support_customers c join commerce_organisations o on o.id = c.id where c.slug = $1',
+        [input.slug.slice(0, 100)],
+      )
+    ).rows[0];
+    if (org === undefined) throw createError('WOW_ERR_NOT_MEMBER', { organisation: input.slug.slice(0, 100) });
+    const { mail } = await writeInvitation(tx, org, { ...fields, by: undefined, byName: 'The WAOOAW team' }, opts);
+    return { mail, link: /https?:\/\/\S+\/invitations\/accept\?token=\S+/.exec(mail.body)?.[0] ?? '' };
+  });
+}
+
+async function writeInvitation(
+  tx: PgQueryable,
+  org: Organisation,
+  invite: { email: string; role: Role; by: string | undefined; byName: string },
+  opts: LinkOptions,
+): Promise<{ mail: AccountMail }> {
+  const { email, role } = invite;
+  const member = await tx.query(
+    `select 1 from commerce_memberships m join commerce_users u on u.id = m.user_id
+      where m.organisation_id = $1 and u.email_key = $2`,
+    [org.id, emailKey(email)],
+  );
+  if (member.rows.length > 0) throw createError('WOW_ERR_ALREADY_MEMBER', { email, organisation: org.name });
+  const token = await issueToken(
+    tx,
+    { purpose: 'invitation', organisationId: org.id, email: emailKey(email), role, invitedBy: invite.by },
+    opts,
+  );
+  return {
+    mail: {
+      id: `invite-${randomUUID()}`,
+      to: email,
+      subject: `You are invited to ${org.name} on WAOOAW`,
+      body: [
+        `${invite.byName} invites you to join ${org.name} on WAOOAW as ${role === 'owner' ? 'an owner' : 'a member'}.`,
+        '',
+        'Open this link to accept (sign in, or sign up with this address, first):',
+        '',
+        linkTo(opts.publicUrl, '/invitations/accept', token),
+        '',
+        `The link works once, for ${lifetime(opts.ttlSeconds)}. If you do not know ${org.name}, ignore this mail.`,
+      ].join('\n'),
+    },
+  };
 }
 
 export interface Invitation {
