@@ -315,6 +315,11 @@ describe('accounts over HTTP', () => {
     expect((await pat.post(`/orgs/olga-org/members/${patId ?? ''}/role`, { role: 'owner' })).statusCode).toBe(403);
     const stranger = await signedUp(server, 'sam@example.com', 'Sam Org');
     expect((await stranger.get('/orgs/olga-org')).statusCode).toBe(404);
+    // A member id that is no id at all, from a hand-made URL: not a member, never a failure.
+    await owner.get('/orgs/olga-org');
+    const bogus = await owner.post('/orgs/olga-org/members/not-a-uuid/role', { role: 'owner' });
+    expect(bogus.statusCode).toBe(404);
+    expect(bogus.body).toContain('has no such member');
   });
 
   it('keeps sign-in to paths of this site only', async () => {

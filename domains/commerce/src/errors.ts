@@ -31,6 +31,11 @@ export const errors = defineErrors({
     retryable: false,
     status: 404,
   },
+  WOW_ERR_MEMBER_NOT_FOUND: {
+    message: '"{organisation}" has no such member; its page lists who is one.',
+    retryable: false,
+    status: 404,
+  },
   WOW_ERR_NOT_OWNER: {
     message: 'Only an owner of "{organisation}" may {action}. Ask one of its owners.',
     retryable: false,

@@ -7,6 +7,22 @@ import { getMembership, requireOwner, type Role } from './organisations.ts';
  * the last owner away (a demotion, leaving, a removal) take this lock first, so two
  * owners demoting each other at once cannot leave the organisation with none.
  */
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The member's role, or WOW_ERR_MEMBER_NOT_FOUND for an id that is no member's (or no id at all: it came from a URL). */
+async function roleOf(tx: { query: Store['query'] }, org: { id: string; name: string }, userId: string): Promise<Role> {
+  const found = uuid.test(userId)
+    ? (
+        await tx.query<{ role: Role }>(
+          'select role from commerce_memberships where organisation_id = $1 and user_id = $2',
+          [org.id, userId],
+        )
+      ).rows[0]?.role
+    : undefined;
+  if (found === undefined) throw createError('WOW_ERR_MEMBER_NOT_FOUND', { organisation: org.name });
+  return found;
+}
+
 async function lockedOwnerCount(tx: { query: Store['query'] }, organisationId: string): Promise<number> {
   const { rows } = await tx.query<{ user_id: string }>(
     "select user_id from commerce_memberships where organisation_id = $1 and role = 'owner' for update",
@@ -22,12 +38,7 @@ export async function changeRole(
 ): Promise<void> {
   await store.transaction(async (tx) => {
     const org = await requireOwner(tx, input.slug, input.by, "change members' roles");
-    const target = await tx.query<{ role: Role }>(
-      'select role from commerce_memberships where organisation_id = $1 and user_id = $2',
-      [org.id, input.userId],
-    );
-    const current = target.rows[0]?.role;
-    if (current === undefined) throw createError('WOW_ERR_NOT_MEMBER', { organisation: org.name });
+    const current = await roleOf(tx, org, input.userId);
     if (current === input.role) return;
     if (current === 'owner' && (await lockedOwnerCount(tx, org.id)) <= 1)
       throw createError('WOW_ERR_LAST_OWNER', { who: 'This is', organisation: org.name });
@@ -49,12 +60,7 @@ export async function removeMember(store: Store, input: { slug: string; by: stri
       input.userId === input.by
         ? await getMembership(tx, input.slug, input.by)
         : await requireOwner(tx, input.slug, input.by, 'remove members');
-    const target = await tx.query<{ role: Role }>(
-      'select role from commerce_memberships where organisation_id = $1 and user_id = $2',
-      [org.id, input.userId],
-    );
-    const role = target.rows[0]?.role;
-    if (role === undefined) throw createError('WOW_ERR_NOT_MEMBER', { organisation: org.name });
+    const role = await roleOf(tx, org, input.userId);
     if (role === 'owner' && (await lockedOwnerCount(tx, org.id)) <= 1)
       throw createError('WOW_ERR_LAST_OWNER', {
         who: input.userId === input.by ? 'You are' : 'This is',
