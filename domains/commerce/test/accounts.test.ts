@@ -130,6 +130,22 @@ describe.each(storeBackends('commerce'))('accounts on $name', (backend) => {
     ]);
   });
 
+  it('refuses a name with a line break, which would land in a mail header', async () => {
+    const err = await signUp(
+      store,
+      {
+        name: 'Ada',
+        email: 'hdr@example.com',
+        password: 'twelve chars ok',
+        organisation: 'Acme\r\nBcc: all@example.com',
+      },
+      link(t0),
+    ).catch((e: unknown) => e);
+    expect((err as { data?: { errors?: { field: string; message: string }[] } }).data?.errors).toEqual([
+      { field: 'organisation', message: "Enter your organisation's name on one line, without control characters" },
+    ]);
+  });
+
   it('verification links work once and expire', async () => {
     const { mail } = await signUp(
       store,

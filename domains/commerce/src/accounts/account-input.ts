@@ -23,12 +23,17 @@ export const newPasswordField = z
   .min(12, { error: 'Choose a password of at least 12 characters (a few words make a good one)' })
   .max(200, { error: 'Choose a password of at most 200 characters' });
 
+/** A line break or other control character: a name lands in mail headers (an invitation's subject) and pages. */
+const hasControlCharacter = (text: string) =>
+  Array.from(text).some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+
 export const nameField = (what: string) =>
   z
     .string({ error: `Enter ${what}` })
     .trim()
     .min(1, { error: `Enter ${what}` })
-    .max(200, { error: `Enter ${what} of at most 200 characters` });
+    .max(200, { error: `Enter ${what} of at most 200 characters` })
+    .refine((v) => !hasControlCharacter(v), { error: `Enter ${what} on one line, without control characters` });
 
 /** The input parsed, or WOW_ERR_ACCOUNT_INPUT with each field's problem in `data.errors`. */
 export function parseAccountInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
