@@ -208,6 +208,10 @@ describe.each(storeBackends('commerce'))('accounts on $name', (backend) => {
     expect(await findSession(store, session.secret, at(0.5))).toBeDefined();
     expect(await findSession(store, session.secret, at(2))).toBeUndefined();
     expect(await findSession(store, 'x'.repeat(500), at(0))).toBeUndefined();
+    // The next sign-in clears what ran out.
+    await createSession(store, { userId: user.id }, { now: at(3), ttlSeconds: 60 });
+    const left = await store.query('select expires_at from commerce_sessions where user_id = $1', [user.id]);
+    expect(left.rows).toHaveLength(1);
   });
 
   it('invites by email; only the invited address accepts, once; owners change roles; the last owner stays', async () => {

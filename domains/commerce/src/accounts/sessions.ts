@@ -17,6 +17,12 @@ export async function createSession(
 ): Promise<{ secret: string; expiresAt: Date }> {
   const secret = newSecret();
   const expiresAt = new Date(opts.now.getTime() + opts.ttlSeconds * 1000);
+  // The same person's sessions that ran out go as a new one starts, so the table holds live ones (and a few idle).
+  await db.query('delete from commerce_sessions where expires_at <= $1 and (user_id = $2 or operator_login = $3)', [
+    opts.now,
+    'userId' in subject ? subject.userId : null,
+    'operatorLogin' in subject ? subject.operatorLogin : null,
+  ]);
   await db.query(
     'insert into commerce_sessions (token_hash, user_id, operator_login, created_at, expires_at) values ($1, $2, $3, $4, $5)',
     [
