@@ -60,7 +60,7 @@ function release(agentId: string, emits: string[]): AgentRelease {
 const sent = (data: unknown = { n: 1 }, source = 'urn:wow:agent:sender') =>
   createEvent({ type: 'test.signed.sent', data, source });
 
-/** The batch JWS's header or payload changed by `change`, its signature and the audit path kept. */
+/** The batch JWS's header or payload changed by `change`, its signature and the proof's digests kept. */
 function reshape(signature: string, part: 0 | 1, change: (json: Record<string, unknown>) => void): string {
   const [jws = '', ...proof] = signature.split('~');
   const parts = jws.split('.');
@@ -109,10 +109,10 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     opts: { audience?: string; expiresInSeconds?: number; typ?: string } = {},
   ) => {
     const { signature = '' } = await guard.sign(event);
-    const { sub, mrk, cnt } = partOf(signature, 1);
+    const { sub, dig, cnt } = partOf(signature, 1);
     const jws = await identity.signJwt(
       subject,
-      { sub, mrk, cnt, ...claims },
+      { sub, dig, cnt, ...claims },
       { audience: opts.audience ?? bus, expiresInSeconds: opts.expiresInSeconds ?? 60, typ: opts.typ ?? messageTyp },
     );
     return { ...event, signature: [jws, ...signature.split('~').slice(1)].join('~') };
@@ -147,8 +147,8 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
       cnt: 1,
       exp: Math.floor(now.getTime() / 1000) + 60,
     });
-    // A batch of one: its root is its own leaf, and its audit path is empty.
-    expect(event.signature).toMatch(/~0~$/);
+    // A batch of one: the proof it carries lists its own digest.
+    expect(event.signature).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+~[\w-]{43}~0$/);
     const delivery = at();
     expect(await reason(event, delivery)).toBe('accepted');
     expect(await reason(event, delivery)).toBe('accepted');
@@ -203,48 +203,62 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     expect(seen).toEqual(cases.map(([expected]) => expected));
   });
 
-  it('signs what one sender publishes together with one JWS, each message with its own audit path', async () => {
+  it('signs what one sender publishes to one topic together with one JWS, its proof listing each message', async () => {
     const events = await Promise.all(Array.from({ length: 7 }, (_, n) => guard.sign(sent({ n }))));
     const platform = await guard.sign(createEvent({ type: 'agent.deployed', data: {}, source: 'urn:wow:deploy' }));
+    const elsewhere = await guard.sign(
+      createEvent({ type: 'test.other.sent', data: {}, source: 'urn:wow:agent:sender' }),
+    );
     const jwsOf = (e: CloudEvent) => e.signature?.split('~')[0];
     expect(new Set(events.map(jwsOf)).size).toBe(1);
-    // Another sender in the same turn gets its own batch.
+    // Another sender, or another topic, in the same turn gets its own batch.
     expect(jwsOf(platform)).not.toBe(jwsOf(events[0] as CloudEvent));
+    expect(jwsOf(elsewhere)).not.toBe(jwsOf(events[0] as CloudEvent));
     expect(partOf(events[0]?.signature, 1)).toMatchObject({ cnt: 7 });
-    expect(events.map((e) => e.signature?.split('~')[1])).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    expect(events.map((e) => e.signature?.split('~')[2])).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    expect(events[0]?.signature?.split('~')[1]?.split('.')).toHaveLength(7);
     for (const event of events) expect(await reason(event)).toBe('accepted');
     const [a, b] = events as [CloudEvent, CloudEvent];
-    const [jws, , pathB] = (b.signature ?? '').split('~');
-    // Another message's place and path, or its own path with another place, lead elsewhere.
-    expect(await reason({ ...a, signature: `${jws}~1~${pathB}` })).toBe('tampered');
-    expect(await reason({ ...b, signature: `${jws}~0~${pathB}` })).toBe('tampered');
-    expect(await reason({ ...b, signature: `${jws}~9~${pathB}` })).toBe('tampered');
+    const [jws, digests] = (b.signature ?? '').split('~');
+    // Another message's place, or a place past the batch, leads to another digest.
+    expect(await reason({ ...a, signature: `${jws}~${digests}~1` })).toBe('tampered');
+    expect(await reason({ ...b, signature: `${jws}~${digests}~0` })).toBe('tampered');
+    expect(await reason({ ...b, signature: `${jws}~${digests}~9` })).toBe('tampered');
     // The batch's JWS, already checked, is still bound to its sender.
     expect(await reason({ ...b, source: 'urn:wow:agent:other' })).toBe('sender');
-    expect(await reason({ ...b, signature: `${jws}~1~${pathB}x` })).toBe('malformed');
+    expect(await reason({ ...b, signature: `${jws}~${digests}x~1` })).toBe('malformed');
   });
 
   it('refuses each tampered message of a batch whose other messages were verified already', async () => {
     const events = await Promise.all(Array.from({ length: 13 }, (_, n) => guard.sign(sent({ n }))));
-    const [jws = '', ,] = (events[0]?.signature ?? '').split('~');
-    const proofOf = (e: CloudEvent | undefined) => (e?.signature ?? '').split('~').slice(1);
-    // All but the last verified: every node of the tree but the last leaf's is now known to be authentic.
+    const [jws = '', digests = ''] = (events[0]?.signature ?? '').split('~');
+    // All but the last verified: the batch's proof is held as checked.
     for (const event of events.slice(0, 12)) expect(await reason(event)).toBe('accepted');
     const last = events[12] as CloudEvent;
     const seventh = events[7] as CloudEvent;
-    const [index7 = '', path7 = ''] = proofOf(seventh);
-    const [index12 = '', path12 = ''] = proofOf(last);
+    const list = digests.split('.');
+    const swapped = [...list];
+    [swapped[7], swapped[12]] = [list[12] ?? '', list[7] ?? ''];
     const dataFirst = ({ data, ...attributes }: CloudEvent): CloudEvent => ({ data, ...attributes });
     const cases: [string, CloudEvent][] = [
       // The data, an attribute, or the order of the members changed after signing.
       ['tampered', { ...seventh, data: { n: 70 } }],
       ['tampered', { ...seventh, subject: 'added' }],
       ['tampered', dataFirst(seventh)],
-      // Another message's place, with its own path or another's.
-      ['tampered', { ...seventh, signature: `${jws}~${index12}~${path7}` }],
-      ['tampered', { ...last, signature: `${jws}~${index7}~${path12}` }],
-      // A message of another batch, presented under this batch's JWS.
-      ['tampered', { ...(await guard.sign(sent({ n: 7 }))), signature: `${jws}~${index7}~${path7}` }],
+      // Another message's place.
+      ['tampered', { ...seventh, signature: `${jws}~${digests}~12` }],
+      // The list reordered, or one digest replaced by a forged message's: no longer the list the JWS signs.
+      ['tampered', { ...last, signature: `${jws}~${swapped.join('.')}~7` }],
+      [
+        'tampered',
+        {
+          ...seventh,
+          data: { n: 70 },
+          signature: `${jws}~${list.map((d, i) => (i === 7 ? 'A'.repeat(43) : d)).join('.')}~7`,
+        },
+      ],
+      // A message of another batch, presented under this batch's proof.
+      ['tampered', { ...(await guard.sign(sent({ n: 7 }))), signature: `${jws}~${digests}~7` }],
     ];
     const seen: string[] = [];
     for (const [, event] of cases) seen.push(await reason(event));
@@ -340,7 +354,13 @@ describe.each([
       log,
       observer: metrics.bus,
       claimIntervalMs: 50,
-      guard: { ...real, sign: async (e) => forge(await real.sign(e)) },
+      guard: {
+        ...real,
+        seal: async (e) => {
+          const sealed = await real.seal(e);
+          return { ...sealed, event: forge(sealed.event) };
+        },
+      },
     });
   });
   afterAll(async () => {
@@ -362,7 +382,7 @@ describe.each([
     });
     await bus.publish(sent({ n: 1 }));
     await eventually(() => handled.length === 1, 'the valid message handled');
-    expect(handled[0]?.signature).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+~0~$/);
+    expect(handled[0]?.signature).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+~[\w-]{43}~0$/);
     expect(await bus.request(sent({ n: 2 }), { timeoutMs: 5000 })).toEqual({ got: { n: 2 } });
 
     // Tampered after signing: refused, into the security dead letters with its reason.
