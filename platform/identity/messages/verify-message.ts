@@ -280,7 +280,6 @@ export function createMessageVerifier(
   const verdictOf = (text: string, proof: BatchProof, source: string): HeldVerdict => {
     const now = clock().getTime();
     const held = batches.get(text);
-    if (held !== undefined && held.until > now && held.source === source) return held;
     const verdict = checkBatch(proof, source);
     if (held !== undefined) forget(text, held);
     // Oldest out first (a Map keeps insertion order).
@@ -322,16 +321,16 @@ export function createMessageVerifier(
     const text = await proofOf(signature, at);
     if (text === undefined)
       throw refuse('unproven', 'the signature names a batch proof that the bus did not find beside the entry');
-    // A proof the bus carried is its string as read, shared by the batch: parsed once per batch.
-    const held = batches.get(text);
-    let verdict: BatchVerdict;
-    if (held?.settled !== undefined && held.source === event.source && held.until > clock().getTime())
-      verdict = held.settled;
-    else {
+    // A proof the bus carried is its string as read, shared by the batch: parsed and checked
+    // once per batch, its other deliveries waiting for that check or reading its verdict.
+    let held = batches.get(text);
+    if (held === undefined || held.source !== event.source || held.until <= clock().getTime()) {
       const proof = signature.proof ?? parseProof(text);
       if (proof === undefined) throw refuse('malformed', 'the proof beside the entry is not <JWS>~<digests>');
-      verdict = await verdictOf(text, proof, event.source).verdict;
+      held = verdictOf(text, proof, event.source);
     }
+    // Settled for all but a batch's first messages: no turn of waiting for those.
+    const verdict = held.settled ?? (await held.verdict);
     if ('refused' in verdict) throw refuse(verdict.refused, verdict.problem);
     const { claims, kid, key, digests } = verdict;
     // The batch's own claim, judged before the envelope's: a proof for another bus says no more.
