@@ -59,11 +59,14 @@ export {
 export type {
   Bus,
   Delivery,
+  DeliveryToVerify,
   DeadLetter,
   Handler,
   PublishOptions,
   MessageGuard,
+  ProofAtHand,
   PublishResult,
+  SealedEvent,
   Subscription,
   SubscriptionHandle,
 } from './bus/bus.ts';

@@ -11,8 +11,10 @@ import {
   type AgentRelease,
   type Bus,
   type CloudEvent,
+  type DeliveryToVerify,
   type Identity,
   type MessageGuard,
+  type ProofAtHand,
 } from '#platform';
 import { eventually, testBusDefaults } from '#platform/testing';
 import { activateVersion, recordDraft } from '../../deploy/version-registry.ts';
@@ -87,7 +89,7 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
   const later = (seconds: number) => (now = new Date(now.getTime() + seconds * 1000));
   let entry = 0;
   /** A delivery to `group` appended `offsetSeconds` from now, in an entry of its own unless given one. */
-  const at = (offsetSeconds = 0, entryId = `${++entry}-0`, group = 'reader') => ({
+  const at = (offsetSeconds = 0, entryId = `${++entry}-0`, group = 'reader'): DeliveryToVerify => ({
     group,
     entryId,
     publishedAt: now.getTime() + offsetSeconds * 1000,
@@ -265,6 +267,59 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     expect(seen).toEqual(cases.map(([expected]) => expected));
     // The last message, untouched, still passes.
     expect(await reason(last)).toBe('accepted');
+  });
+
+  it('seals a batch for a bus: each signature names the proof the bus carries once, and each message passes with it alone', async () => {
+    const sealed = await Promise.all(Array.from({ length: 5 }, (_, n) => guard.seal(sent({ n }))));
+    const [{ proof = '' } = { proof: '' }] = sealed;
+    // One proof string for the whole batch: its JWS, then the five digests.
+    expect(sealed.every((s) => s.proof === proof)).toBe(true);
+    expect(proof.split('~')[1]?.split('.')).toHaveLength(5);
+    const dig = partOf(proof, 1).dig;
+    expect(sealed.map((s) => s.event.signature)).toEqual([0, 1, 2, 3, 4].map((i) => `${String(dig)}~${i}`));
+    // Any one message with the proof, as read or fetched on demand, in any order.
+    const [first, second, third, fourth, fifth] = sealed.map((s) => s.event) as CloudEvent[] & { length: 5 };
+    expect(await reason(fifth as CloudEvent, { ...at(), proof })).toBe('accepted');
+    expect(await reason(second as CloudEvent, { ...at(), proof: async () => proof })).toBe('accepted');
+    // A lone message of a batch for a bus carries its proof: there is nothing to share.
+    const lone = await guard.seal(sent());
+    expect(lone.proof).toBeUndefined();
+    expect(await reason(lone.event)).toBe('accepted');
+
+    const other = await Promise.all([guard.seal(sent({ n: 1 })), guard.seal(sent({ n: 2 }))]);
+    const otherProof = other[0]?.proof ?? '';
+    const [jws = '', digests = ''] = proof.split('~');
+    const list = digests.split('.');
+    const byOther = await Promise.all(
+      [0, 1].map(() => guard.seal(createEvent({ type: 'test.other.sent', data: {}, source: 'urn:wow:agent:other' }))),
+    );
+    const refusals: [string, CloudEvent, ProofAtHand][] = [
+      // No proof at hand: the bus found none after the entry, or the entry is not one it wrote.
+      ['unproven', first as CloudEvent, undefined],
+      ['unproven', first as CloudEvent, async () => undefined],
+      // Another batch's proof, of the same sender and valid: it does not name this message.
+      ['tampered', first as CloudEvent, otherProof],
+      // The list changed (a digest replaced by a forged message's, or two swapped): not what the JWS signs.
+      [
+        'tampered',
+        { ...(first as CloudEvent), data: { n: 99 } },
+        `${jws}~${['A'.repeat(43), ...list.slice(1)].join('.')}`,
+      ],
+      ['tampered', third as CloudEvent, `${jws}~${[list[1], list[0], ...list.slice(2)].join('.')}`],
+      // The data changed, the proof intact.
+      ['tampered', { ...(fourth as CloudEvent), data: { n: 40 } }, proof],
+      // A forged JWS in the proof.
+      ['signature', first as CloudEvent, reshape(proof, 1, (p) => (p.exp = Number(p.exp) + 30))],
+      // Another sender's valid proof, for an envelope that claims to be this sender's.
+      ['sender', { ...(first as CloudEvent), signature: byOther[0]?.event.signature ?? '' }, byOther[0]?.proof],
+      ['malformed', first as CloudEvent, 'not a proof'],
+      ['malformed', { ...(first as CloudEvent), signature: `${String(dig)}~x` }, proof],
+    ];
+    const seen: string[] = [];
+    for (const [, event, given] of refusals) seen.push(await reason(event, { ...at(), proof: given }));
+    expect(seen).toEqual(refusals.map(([expected]) => expected));
+    // The untouched messages still pass with the real proof.
+    expect(await reason(first as CloudEvent, { ...at(), proof })).toBe('accepted');
   });
 
   it('judges exp and iat by when the bus took the entry, so a backlog does not expire and a late copy does', async () => {
