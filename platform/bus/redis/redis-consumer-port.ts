@@ -72,9 +72,9 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
    * Deliveries from a reply, each with its batch's proof when it has one: a proof entry is
    * acked at once (it is no delivery) and handed, as the one string, to the envelopes before
    * it in the read. With `contiguous` (a read of new entries: a run of the stream), the
-   * proof after an envelope in the read is its batch's, and the envelopes after the read's
-   * last proof are of one batch, whose proof is fetched once, when a guard asks; entries
-   * claimed are no run, and each fetches its own.
+   * first proof after an envelope in the read, within the entry's distance, is its
+   * batch's; the envelopes after the read's last proof are of one batch, whose proof is
+   * fetched once, when a guard asks. Entries claimed are no run: each fetches its own.
    */
   const toDeliveries = (
     reply: ReadReply,
@@ -104,18 +104,22 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
           .catch((err: unknown) =>
             log.error({ err, stream }, 'acking batch proofs failed; they will be claimed again'),
           );
-      // Walking back, the nearest proof after each envelope.
-      let after: ProofAtHand;
+      // Walking back, the nearest proof after each envelope, if within its distance. The
+      // distance only finds the proof: the guard checks it whatever it is.
+      let nearest: { at: number; proof: ProofAtHand } | undefined;
       for (let i = parsed.length - 1; i >= 0; i--) {
         const read = parsed[i];
-        if (read?.proof !== undefined) after = read.proof;
+        if (read?.proof !== undefined) nearest = { at: i, proof: read.proof };
         else if (read?.toProof !== undefined) {
           const { delivery, toProof } = read;
-          if (after === undefined || !contiguous) {
+          if (contiguous && nearest !== undefined && nearest.at - i <= toProof) delivery.proof = nearest.proof;
+          else if (contiguous && i + toProof < parsed.length) delivery.proof = undefined;
+          else {
             const fetched = once(() => fetchProof(stream, delivery.entryId, toProof));
-            if (contiguous) after = fetched;
+            // The envelopes after the read's last proof are one batch's: they share the fetch.
+            if (contiguous) nearest = { at: parsed.length, proof: fetched };
             delivery.proof = fetched;
-          } else delivery.proof = after;
+          }
         }
       }
       for (const read of parsed) if (read.delivery !== undefined) out.push(read.delivery);
