@@ -25,7 +25,7 @@ export function unsignedForm(event: CloudEvent): CloudEvent {
  */
 export function eventDigest(event: CloudEvent): string {
   const { signature: _signature, ...sent } = event;
-  return unsignedDigest(sent as CloudEvent);
+  return unsignedDigest(sent);
 }
 
 /** eventDigest of an envelope known to hold no `signature` (unsignedForm's). */

@@ -36,13 +36,13 @@ interface Waiting {
 
 export interface MessageSigner {
   /** Signs `event` with a signature that carries its batch's proof: checkable alone, anywhere. */
-  sign(event: CloudEvent): Promise<CloudEvent>;
+  sign: (event: CloudEvent) => Promise<CloudEvent>;
   /**
    * Signs `event` for a bus that carries the batch's proof once beside the batch's
    * envelopes: the signature only names it (`<dig>~<index>`). A batch of one carries it
    * anyway (there is nothing to share), and `proof` is then undefined.
    */
-  seal(event: CloudEvent): Promise<SealedEvent>;
+  seal: (event: CloudEvent) => Promise<SealedEvent>;
 }
 
 /**
