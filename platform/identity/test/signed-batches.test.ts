@@ -237,6 +237,31 @@ describe('signed batches through the Redis bus', () => {
     await forged.handle.stop();
   });
 
+  it('keeps publish options within a batch: a de-duplication key seen before or twice in it, partition links, one group', async () => {
+    const before = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '-';
+    const first = await bus.publish(sent(800), { dedupeKey: 'hook-1' });
+    const keyed = (n: number) => createEvent({ ...sent(n), partitionkey: 'order-9' });
+    const results = await Promise.all([
+      bus.publish(sent(801), { dedupeKey: 'hook-1' }),
+      bus.publish(sent(802), { dedupeKey: 'hook-2' }),
+      bus.publish(sent(803), { dedupeKey: 'hook-2' }),
+      bus.publish(keyed(804)),
+      bus.publish(keyed(805)),
+      bus.publish(sent(806), { onlyGroup: 'nobody' }),
+    ]);
+    expect(results.map((r) => r.duplicate)).toEqual([true, false, true, false, false, false]);
+    expect(results[0]?.entryId).toBe(first.entryId);
+    expect(results[2]?.entryId).toBe(results[1]?.entryId);
+    const written = (await entriesAfter(before)).filter((e) => e.id !== before && e.id !== first.entryId);
+    // 802, 804, 805 and 806, then their batch's proof; 805 links to 804, 806 is for one group.
+    expect(
+      written.map((e) => (e.fields.has('h') ? 'proof' : (JSON.parse(e.fields.get('e') ?? '{}') as CloudEvent).data)),
+    ).toEqual([{ n: 802 }, { n: 804 }, { n: 805 }, { n: 806 }, 'proof']);
+    expect(written.map((e) => e.fields.get('b'))).toEqual(['4', '3', '2', '1', undefined]);
+    expect(written[2]?.fields.get('p')).toBe(written[1]?.id);
+    expect(written[3]?.fields.get('g')).toBe('nobody');
+  });
+
   it('redrives one dead letter of a batch, signed again alone, and its group accepts it', async () => {
     let fail = 702;
     const done: number[] = [];
