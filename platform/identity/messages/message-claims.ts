@@ -49,7 +49,8 @@ export interface BatchProof {
  *   bus hands the same string to each delivery).
  */
 export type MessageSignature =
-  { proof: BatchProof; index: number; dig?: undefined } | { dig: string; index: number; proof?: undefined };
+  | { proof: BatchProof; text: string; index: number; dig?: undefined }
+  | { dig: string; index: number; proof?: undefined; text?: undefined };
 
 export const formatProof = (p: BatchProof): string => `${p.jws}~${p.digests}`;
 
@@ -80,7 +81,7 @@ export function parseSignature(signature: string): MessageSignature | undefined 
   const head = signature.slice(0, cut);
   if (digest.test(head)) return { dig: head, index: Number(index) };
   const proof = parseProof(head);
-  return proof === undefined ? undefined : { proof, index: Number(index) };
+  return proof === undefined ? undefined : { proof, text: head, index: Number(index) };
 }
 
 const agentSource = /^urn:wow:agent:([a-z][a-z0-9]*(?:-[a-z0-9]+)*)$/;

@@ -9,7 +9,6 @@ import { keyStateAt, listKeys, type IdentityKey } from '../identity-keys.ts';
 import { haltedAgents } from '../lifecycle/agent-lifecycle.ts';
 import { digestOfList, eventDigest } from './event-digest.ts';
 import {
-  formatProof,
   maxBatchSize,
   maxMessageTtlSeconds,
   messageTyp,
@@ -17,7 +16,6 @@ import {
   parseSignature,
   signerOf,
   type BatchProof,
-  type MessageSignature,
 } from './message-claims.ts';
 import type { ReplayCache } from './replay-cache.ts';
 
@@ -299,11 +297,6 @@ export function createMessageVerifier(
     );
     return entry;
   };
-  /** The proof a delivery's signature carries or names, as text; undefined when it is not at hand. */
-  const proofOf = async (signature: MessageSignature, at: DeliveryToVerify): Promise<string | undefined> => {
-    if (signature.proof !== undefined) return formatProof(signature.proof);
-    return typeof at.proof === 'function' ? at.proof() : at.proof;
-  };
 
   return async (event, at) => {
     // `signedBy`: the agent whose verified signature sent what it may not send, so the
@@ -318,7 +311,10 @@ export function createMessageVerifier(
     const signature = parseSignature(event.signature);
     if (signature === undefined)
       throw refuse('malformed', 'the signature is neither <JWS>~<digests>~<index> nor <dig>~<index> within bounds');
-    const text = await proofOf(signature, at);
+    // The proof the signature carries, or the one the bus read with the entry (no turn of
+    // waiting for those), or fetched now.
+    const given = signature.text ?? at.proof;
+    const text = typeof given === 'function' ? await given() : given;
     if (text === undefined)
       throw refuse('unproven', 'the signature names a batch proof that the bus did not find beside the entry');
     // A proof the bus carried is its string as read, shared by the batch: parsed and checked
