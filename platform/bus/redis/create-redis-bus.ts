@@ -11,7 +11,7 @@ import { PendingRequests } from '../pending-requests.ts';
 import { retryDelay } from '../retry-delay.ts';
 import { subscriptionSettings, type BusDefaults } from '../subscription-settings.ts';
 import { connectRedis } from './connect-redis.ts';
-import { createSealedBatchAppender } from './append-sealed-batches.ts';
+import { createSealedBatchAppender } from './create-sealed-batch-appender.ts';
 import { compareEntryIds } from './compare-entry-ids.ts';
 import { busKeys } from './keys.ts';
 import { loadBusScripts } from './load-bus-scripts.ts';
