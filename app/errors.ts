@@ -27,6 +27,12 @@ export const errors = defineErrors({
     retryable: true,
     status: 500,
   },
+  WOW_ERR_TOO_MANY_ATTEMPTS: {
+    message:
+      'Too many attempts from this network or for this account; try again in {retryAfterSeconds} seconds (the Retry-After header).',
+    retryable: true,
+    status: 429,
+  },
   WOW_ERR_FORM_ENCODING: {
     message:
       'The form was not sent as UTF-8 text (a byte or a percent escape that is not UTF-8). Send it again from the page, or encode the fields as UTF-8.',

@@ -91,6 +91,11 @@ export const commandIndex: readonly IndexedCommand[] = [
     load: async () => (await import('./commands/support.ts')).registerSupportCommands,
   },
   {
+    name: 'accounts',
+    summary: "Customers' accounts: invite someone into an organisation (its first owner)",
+    load: async () => (await import('./commands/accounts.ts')).registerAccountsCommands,
+  },
+  {
     name: 'kb',
     summary: 'The knowledge base L1 answers from: load Markdown articles, and search them as WowSearch does',
     load: async () => (await import('./commands/kb.ts')).registerKbCommands,

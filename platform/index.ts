@@ -9,6 +9,12 @@ export {
 } from './agent/define-agent.ts';
 export type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent/agent-context.ts';
 export { grantIdentity, type AgentIdentity } from './agent/grant-identity.ts';
+export {
+  grantPlatformActions,
+  type PlatformActionName,
+  type PlatformActions,
+  type PlatformWhy,
+} from './agent/grant-platform-actions.ts';
 export { capabilityForms, capabilityPattern } from './agent/capabilities.ts';
 export {
   readAgentSettings,
@@ -17,8 +23,7 @@ export {
   sharedSettings,
   sharedVariables,
 } from './config/agent-settings.ts';
-export type { AgentManifest } from './agent/manifest-schema.ts';
-export { requestTermsSchema } from './agent/manifest-schema.ts';
+export { requestTermsSchema, scalingDefaults, type AgentManifest } from './agent/manifest-schema.ts';
 export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/create-agent-host.ts';
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
 export { storesMismatch } from './agent/assert-stores-match.ts';
@@ -59,12 +64,17 @@ export {
 } from './domain/check-domain-models.ts';
 export type {
   Bus,
+  BusStats,
   Delivery,
+  DeliveryToVerify,
+  GroupStats,
   DeadLetter,
   Handler,
   PublishOptions,
   MessageGuard,
+  ProofAtHand,
   PublishResult,
+  SealedEvent,
   Subscription,
   SubscriptionHandle,
 } from './bus/bus.ts';
@@ -87,6 +97,7 @@ export {
   sampleLine,
   type ErrorOccurredData,
 } from './bus/report-dead-letters.ts';
+export { failureRateEvent, type FailureRateReport } from './bus/failure-rate-event.ts';
 export {
   answering,
   defineProtocol,
@@ -121,7 +132,14 @@ export {
 export { renderAsyncApi } from './events/render-asyncapi.ts';
 export { renderTalkMap, replaceTalkMap, talkMapEnd, talkMapStart } from './events/render-talk-map.ts';
 export { deployAgents, type DeployOptions, type DeployOutcome } from './deploy/deploy-agents.ts';
-export { activateVersion, deployedEventType, recordDraft, rollbackVersion } from './deploy/version-registry.ts';
+export {
+  activateVersion,
+  deployedEventType,
+  deployFailedEventType,
+  failDraft,
+  recordDraft,
+  rollbackVersion,
+} from './deploy/version-registry.ts';
 export {
   renderAgentWorkload,
   renderWorkloads,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import {
   readSharedSettings,
   type Bus,
@@ -9,7 +10,10 @@ import {
   type Store,
 } from '#platform';
 import { integrationSettings } from '../../agents/wowintegration/src/index.ts';
+import { createCustomerChannels } from '../../agents/wownotification/src/index.ts';
 import { integrationWebhooks } from '../integrations/integration-webhooks.ts';
+import { accountSettings, type AccountSettings } from '#domains/commerce';
+import { accountsDoor } from '../accounts/accounts-door.ts';
 import { supportSettings, type SupportSettings } from '#domains/support';
 import { createError } from '../errors.ts';
 import { createProbotDoor } from '../probot/create-probot-door.ts';
@@ -40,6 +44,10 @@ export interface ServerDeps {
   secrets?: SecretBox;
   /** WowIntegration's settings (WOWINTEGRATION_*); default: read from the environment. */
   integrations?: { dir: string };
+  /** Accounts' settings (ACCOUNTS_*, GITHUB_CLIENT_ID/SECRET); default: read from the environment. */
+  accounts?: AccountSettings;
+  /** For tests: GitHub's web and API answers for operators' sign-in (the GitHub double). */
+  githubFetch?: typeof fetch;
 }
 
 /** The HTTP door: GitHub webhooks, the ticket API and the web form in, health and metrics out. Tests drive it with `inject`. */
@@ -152,6 +160,31 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     publicUrl: config.identity.publicUrl,
     cacheSeconds: config.identity.publishSeconds,
     clock: deps.clock ?? (() => new Date()),
+  });
+
+  // Customers' accounts and operators' sign-in. Their mail goes out as WowNotification's
+  // notices do (SMTP_URL, SUPPORT_EMAIL_FROM); their sign-in limits count in Redis when there is one.
+  const channels = await createCustomerChannels({ smtpUrl: support.smtpUrl, emailFrom: support.emailFrom });
+  const redis = config.redis.url === undefined ? undefined : new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
+  app.addHook('onClose', async () => {
+    channels.close();
+    await redis?.quit();
+  });
+  const notice = channels.noticeEmail;
+  await app.register(accountsDoor, {
+    store: deps.store,
+    settings: deps.accounts ?? readSharedSettings(accountSettings),
+    publicUrl: config.identity.publicUrl,
+    sendMail:
+      notice === undefined
+        ? undefined
+        : (mail) => notice({ id: mail.id, to: mail.to, subject: mail.subject, body: mail.body }),
+    redis,
+    redisPrefix: config.bus.keyPrefix,
+    heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs,
+    clock: deps.clock ?? (() => new Date()),
+    log: deps.log,
+    githubFetch: deps.githubFetch,
   });
 
   await app.register(opsRoutes, { bus, store: deps.store, metrics });

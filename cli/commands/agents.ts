@@ -51,23 +51,42 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
   agents
     .command('list')
     .description(
-      'Each registered agent with its version, its deployed version (Active, by git tree hash), instances and status (Available / Working / Offline)',
+      'Each registered agent with its version, its deployed version (Active, by git tree hash), instances, status (Available / Working / Offline) and the scaling WowScaling recommends for it (with its pull request, when one is open)',
     )
-    .option('--json', 'print the registry as JSON')
+    .option('--json', 'print the registry as JSON, each agent with its open `scaling` recommendation or null')
     .action(async (opts: { json?: boolean }) => {
       const { createLogger, listAgents, loadConfig, migrate, openStore } = await import('#platform');
+      const { changeOf, openRecommendations } = await import('../../agents/wowscaling/src/index.ts');
       const config = loadConfig(io.env);
       const log = createLogger(opts.json === true ? 'silent' : 'warn');
       const store = await openStore(config, log);
       try {
         // Before the first `npm start` the database has no tables yet: the registry is then empty, not an error.
         await migrate(store, { log });
-        const rows = await listAgents(store, { heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs });
+        const listed = await listAgents(store, { heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs });
+        const recommended = new Map((await openRecommendations(store)).map((r) => [r.agentId, r]));
+        const rows = listed.map((a) => {
+          const r = recommended.get(a.id);
+          return {
+            ...a,
+            scaling:
+              r === undefined
+                ? null
+                : {
+                    id: r.id,
+                    direction: r.direction,
+                    reason: r.reason,
+                    current: r.current,
+                    proposed: r.proposed,
+                    pull: r.pull,
+                  },
+          };
+        });
         if (opts.json === true) io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
         else {
           io.stdout.write(
             formatTable(
-              ['AGENT', 'VERSION', 'DEPLOYED', 'STATUS', 'INSTANCES', 'IN FLIGHT', 'LAST HEARTBEAT'],
+              ['AGENT', 'VERSION', 'DEPLOYED', 'STATUS', 'INSTANCES', 'IN FLIGHT', 'LAST HEARTBEAT', 'SCALING'],
               rows.map((a) => [
                 a.id,
                 a.version,
@@ -78,6 +97,9 @@ export function registerAgentsCommands(program: Command, io: CliIo, setCode: (co
                 `${a.liveInstances}/${a.instances}`,
                 String(a.inFlight),
                 a.lastHeartbeatAt ?? '-',
+                a.scaling === null
+                  ? '-'
+                  : `${a.scaling.direction}: ${changeOf(a.scaling)}${a.scaling.pull === null ? '' : ` (#${a.scaling.pull.number})`}`,
               ]),
               'No agents registered yet. Start the platform (`npm start`) or `wow agents run`.',
             ),

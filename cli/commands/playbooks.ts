@@ -47,16 +47,19 @@ export function registerPlaybooksCommands(program: Command, io: CliIo, setCode: 
   playbooks
     .command('test <file>')
     .description(
-      "Checks one playbook and, given a recording (the trouble and each request type's reply), dry-runs it: which requests it sends and which remedy it picks. Nothing is sent",
+      "Checks one playbook and, given a recording (the trouble, each request type's reply, optionally the windows after the remedy), dry-runs it: " +
+        'which requests it sends, which remedy it picks, whether the windows show recovery and what undoes it if not. Nothing is sent',
     )
     .option(
       '--recorded <json>',
-      'a JSON file: { "trouble": { "agent", "kind", "code"? }, "replies": { "<request type>": <reply> } }',
+      'a JSON file: { "trouble": { "agent", "kind", "code"? }, "replies": { "<request type>": <reply> }, ' +
+        '"after"?: { "result"?: <the remedy\'s reply>, "windows": ["regressed" | "healthy" | "unknown", …] } }',
     )
     .option('--json', 'print the dry run as JSON')
     .addHelpText(
       'after',
-      `${exitHelp}\n\nExamples:\n  wow playbooks test playbooks/cache-mistuned.yml --recorded test/fixtures/playbooks/cache-mistuned.json`,
+      `${exitHelp}\n\nExamples:\n  wow playbooks test playbooks/cache-mistuned.yml --recorded test/fixtures/playbooks/cache-mistuned.json\n` +
+        '  wow playbooks test playbooks/cache-mistuned.yml --recorded test/fixtures/playbooks/cache-mistuned-unrecovered.json',
     )
     .action(async (file: string, opts: { recorded?: string; json?: boolean }) => {
       const { dryRunPlaybook, loadPlaybooks, recordedFixture } = await import('../../agents/wowsupport/src/index.ts');
@@ -107,6 +110,17 @@ export function registerPlaybooksCommands(program: Command, io: CliIo, setCode: 
             ? '  no remedy fits: the incident goes to L3'
             : `  remedy ${run.remedy.id} (${run.remedy.risk} risk): ${run.remedy.action}, runs ${run.remedy.runs}`,
         );
+        const v = run.verification;
+        if (v !== null) {
+          const verdict =
+            v.verdict.verdict === 'pending'
+              ? 'no verdict'
+              : `${v.verdict.verdict === 'recovered' ? 'recovered' : 'not recovered'} at window ${v.verdict.window}`;
+          lines.push(`  verify over ${v.verifyWindows} window(s): ${v.windows.join(', ')} → ${verdict}`);
+          if (v.undo !== null)
+            lines.push(`  undo: ${v.undo.action}${v.undo.input === null ? '' : ` ${JSON.stringify(v.undo.input)}`}`);
+          lines.push(`  then ${v.then}`);
+        }
         io.stdout.write(`${lines.join('\n')}\n`);
       }
       setCode(exitCodes.ok);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Store } from '#platform';
 import type { Customer, SupportSettings } from '#domains/support';
+import { cachedReaders, forgetCached } from '../cached-readers.ts';
 import { exitCodes, type CliIo } from '../cli-io.ts';
 import { createError as createCliError } from '../errors.ts';
 import { formatTable } from '../format-table.ts';
@@ -56,12 +57,14 @@ function registerCustomersCommands(support: Command, io: CliIo, setCode: SetCode
     .addHelpText('after', `${exitHelp}\n\nExample:\n  wow support customers uses acme-corp wowvision factory`)
     .action(async (slug: string, agents: string[], opts: { showUrls?: boolean }) => {
       const { getCustomer } = await import('#domains/support');
-      const { addCustomerAgent } = await import('../../agents/wowanalytics/src/index.ts');
-      const found = await withDeskStore(io, async (store) => {
+      const { addCustomerAgent, customerAgentsTag } = await import('../../agents/wowanalytics/src/index.ts');
+      const { found, readers } = await withDeskStore(io, async (store) => {
         const customer = await getCustomer(store, slug);
         for (const agent of agents) await addCustomerAgent(store, customer.id, agent);
-        return customer;
+        return { found: customer, readers: await cachedReaders(store, 'support_customer_agents') };
       });
+      // WowSupport's L2 caches each customer's agents: what it cached of this one goes, in every process.
+      await forgetCached(io, readers, [customerAgentsTag(found.id)]);
       const customer = await printable(found, opts.showUrls);
       io.stdout.write(
         `✔ ${customer.slug} uses ${agents.join(', ')}: their incidents reach ${customer.webhookUrl ?? 'the customer once it has a webhook URL'}\n`,
@@ -190,13 +193,15 @@ function registerKillSwitchCommand(support: Command, io: CliIo, setCode: SetCode
     .option('--json', 'print { on, by, at } as JSON')
     .addHelpText('after', `${exitHelp}\n\nExamples:\n  wow support kill-switch on --by ada\n  wow support kill-switch`)
     .action(async (state: string | undefined, opts: { by?: string; json?: boolean }) => {
-      const { killSwitch, setKillSwitch } = await import('#domains/support');
+      const { deskSettingsTag, killSwitch, setKillSwitch } = await import('#domains/support');
       if (state !== undefined && state !== 'on' && state !== 'off')
         throw createCliError('WOW_ERR_CLI_USAGE', { problem: `kill-switch takes "on" or "off", not "${state}"` });
-      const now = await withDeskStore(io, async (store) => {
+      const { now, readers } = await withDeskStore(io, async (store) => {
         if (state !== undefined) await setKillSwitch(store, state === 'on', opts.by ?? io.env.USER ?? 'wow-cli');
-        return killSwitch(store);
+        return { now: await killSwitch(store), readers: await cachedReaders(store, 'support_settings') };
       });
+      // The desk's agents read the switch on every ticket event through their cache: what they cached goes, in every process.
+      if (state !== undefined) await forgetCached(io, readers, [deskSettingsTag]);
       if (opts.json === true) io.stdout.write(JSON.stringify(now, null, 2) + '\n');
       else if (now.on)
         io.stdout.write(

@@ -43,16 +43,16 @@ describe('wow kb', () => {
   it('imports the sample articles, then finds nothing to do; --dry-run and --json say the same', async () => {
     const first = await wow(['kb', 'import', sample], env);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout).toContain(`✔ imported ${sample}: 6 added, 0 changed, 0 removed, 0 unchanged`);
+    expect(first.stdout).toContain(`✔ imported ${sample}: 7 added, 0 changed, 0 removed, 0 unchanged`);
     expect(first.stdout).toMatch(
       /^added\s+webhook-signatures\s+Verify the signature of our webhooks\s+webhook-signatures\.md$/m,
     );
     const planned = await wow(['kb', 'import', sample, '--dry-run'], env);
     expect(planned.stdout).toBe(
-      `dry run, nothing written: importing ${sample} would add 0, change 0 and remove 0 (6 unchanged)\n`,
+      `dry run, nothing written: importing ${sample} would add 0, change 0 and remove 0 (7 unchanged)\n`,
     );
     const again = JSON.parse((await wow(['kb', 'import', sample, '--json'], env)).stdout) as Record<string, unknown>;
-    expect(again).toEqual({ source: sample, dryRun: false, added: [], changed: [], removed: [], unchanged: 6 });
+    expect(again).toEqual({ source: sample, dryRun: false, added: [], changed: [], removed: [], unchanged: 7 });
   });
 
   it('prints the ranked articles for a question, as text or JSON', async () => {

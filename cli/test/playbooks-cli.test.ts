@@ -34,6 +34,20 @@ describe('wow playbooks', () => {
     });
   });
 
+  it('shows the verification and the undo where the recorded windows say the remedy did not help', async () => {
+    const run = await wow([
+      'playbooks',
+      'test',
+      'playbooks/cache-mistuned.yml',
+      '--recorded',
+      'test/fixtures/playbooks/cache-mistuned-unrecovered.json',
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toContain('verify over 3 window(s): regressed, healthy, regressed → not recovered at window 3');
+    expect(run.stdout).toContain('undo: cache.tune {"namespace":"slow-agent","ttlFactor":0.05,"l1MaxEntries":1000');
+    expect(run.stdout).toContain('then the remedy is undone, and the incident escalates to L3');
+  });
+
   it('names the file and line of a broken playbook (exit 1) and refuses a bad recording (exit 2)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wow-playbooks-'));
     await writeFile(

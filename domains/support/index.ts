@@ -67,7 +67,13 @@ export { slaClocks, sweepSla, type SlaAlert, type SlaClock, type SlaClockKind } 
 export { ticketCsat } from './src/desk/csat.ts';
 export { deskFigures, type DeskFigures } from './src/desk/desk-figures.ts';
 export { stripQuotedReply } from './src/desk/strip-quoted-reply.ts';
-export { killSwitch, setKillSwitch, type KillSwitch } from './src/desk/kill-switch.ts';
+export {
+  cachedKillSwitch,
+  deskSettingsTag,
+  killSwitch,
+  setKillSwitch,
+  type KillSwitch,
+} from './src/desk/kill-switch.ts';
 export { isRecipientVerified } from './src/desk/recipient-verified.ts';
 
 // The domain's error registry: agents raise its codes (a ticket that is not there) as the domain does.

@@ -88,7 +88,7 @@ describe('the build context (.dockerignore)', () => {
   const tracked = async () =>
     (await run('git', ['ls-files'], { cwd: root, maxBuffer: 16 * 1024 * 1024 })).stdout.split('\n');
 
-  it('sends what the processes read: the code, the manifests, migrations, rules, templates, connectors and the sample articles', async () => {
+  it('sends what the processes read: the code, the manifests, migrations, rules, templates, connectors, alert rules and the sample articles', async () => {
     const sent = new Set(ignore.filter(await tracked()));
     const needed = [
       'package.json',
@@ -106,6 +106,7 @@ describe('the build context (.dockerignore)', () => {
       'rules/packs/recommended.yml',
       'templates/questionnaire.yml',
       'integrations/salesforce/connector.yml',
+      'config/alerts.yml',
       'docs/kb/README.md',
     ];
     for (const file of needed) expect(sent, file).toContain(file);

@@ -2,11 +2,13 @@ import type { Logger } from '../log/logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { CloudEvent, EventInput } from '../bus/envelope.ts';
 import type { Requester } from '../communication/create-requester.ts';
-import type { DeadLetterQueue, PublishResult } from '../bus/bus.ts';
+import type { BusStats, DeadLetterQueue, PublishResult } from '../bus/bus.ts';
+import type { FailureRateReport } from '../bus/failure-rate-event.ts';
 import type { GitHubClient, GitHubPort } from '../github/github-port.ts';
 import type { LlmClient } from '../llm/llm-client.ts';
 import type { AgentCache } from '../cache/cache.ts';
 import type { AgentIdentity } from './grant-identity.ts';
+import type { PlatformActions } from './grant-platform-actions.ts';
 import type { AgentRow } from '../registry/list-agents.ts';
 import type { AgentMemory } from '../memory/create-agent-memory.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
@@ -55,8 +57,20 @@ interface ContextBase<Settings> {
    * own. Undefined when the host runs without WowMemory's memory.
    */
   readonly memory: AgentMemory | undefined;
-  /** Events any agent gave up on, to read (support diagnoses from them); redriving is an operator's call. */
+  /** Events any agent gave up on, to read (support diagnoses from them); redriving is `platform.redrive`'s. */
   readonly deadLetters: Pick<DeadLetterQueue, 'list'>;
+  /**
+   * The bus's streams now, each consumer group (an agent's id) with its pending entries and
+   * lag: XINFO GROUPS on Redis, the in-process bus's own counts. To read; WowScaling samples it.
+   */
+  readonly busStats: () => Promise<BusStats>;
+  /**
+   * The operator runtime's remedies (`wow bus dlq redrive`, `wow deploy --rollback`, `wow agents
+   * suspend`), each only with its `platform:*` capability, which no tier holds without an
+   * approver; refused with WOW_ERR_CAPABILITY_MISSING (or _WITHHELD) otherwise. Every call,
+   * refused or not, is audited with who, what and why (platform_actions).
+   */
+  readonly platform: PlatformActions;
   /**
    * The registry's agents, each Available, Working or Offline as the platform judges
    * liveness (its heartbeat timeout), read through `db` (a transaction) or the store.
@@ -74,6 +88,13 @@ interface ContextBase<Settings> {
     <T>(event: Omit<EventInput<T>, 'source'>): Promise<PublishResult>;
     <T>(event: Omit<EventInput<T>, 'source'>, opts: { tx: PgQueryable }): Promise<void>;
   };
+  /**
+   * Asks the platform to publish `error.occurred` (kind failure_rate) for an agent failing
+   * above its baseline, written to the outbox in `tx`: it leaves when the caller's record
+   * of the incident commits. The platform is the event's source (WowSupport wakes on it);
+   * only with `errors:report`, else WOW_ERR_CAPABILITY_MISSING.
+   */
+  readonly reportFailureRate: (report: FailureRateReport, opts: { tx: PgQueryable }) => Promise<void>;
   /**
    * Request/reply to the agent that `answers` the type: `request(protocol, input)` checks
    * the input before sending and the reply on receipt against the protocol's schemas, and

@@ -17,15 +17,24 @@ export interface Grants {
   store: 'none' | 'read' | 'write';
   /** Every event on the bus delivered to the definition's `watch` handler (`bus:watch`). */
   watch: boolean;
+  /**
+   * The operator runtime's remedies through `ctx.platform`: redrive an agent's dead letters
+   * (`platform:bus:redrive`), roll an agent's deploy back and forward (`platform:deploy:rollback`),
+   * suspend and resume an agent (`platform:agents:suspend`).
+   */
+  platform: { redrive: boolean; rollback: boolean; suspend: boolean };
+  /** Ask the platform to publish `error.occurred` for an agent failing above its baseline (`errors:report`). */
+  errors: boolean;
 }
 
 /** The forms a capability takes; the manifest's schema refuses any other. */
 export const capabilityPattern =
-  /^(github:[a-z_]+:(read|write)|llm:complete|store:(read|write)|identity:(lifecycle|approvals):write|bus:watch)$/;
+  /^(github:[a-z_]+:(read|write)|llm:complete|store:(read|write)|identity:(lifecycle|approvals):write|bus:watch|errors:report|platform:(bus:redrive|deploy:rollback|agents:suspend))$/;
 
 /** The same, as people are told it. */
 export const capabilityForms =
-  '"github:<permission>:read|write" (e.g. "github:checks:write"), "llm:complete", "store:read|write" , "identity:lifecycle|approvals:write" or "bus:watch"';
+  '"github:<permission>:read|write" (e.g. "github:checks:write"), "llm:complete", "store:read|write" , "identity:lifecycle|approvals:write", ' +
+  '"bus:watch", "errors:report" or "platform:bus:redrive|deploy:rollback|agents:suspend"';
 
 export function grantsOf(capabilities: readonly string[]): Grants {
   const github: Record<string, 'read' | 'write'> = {};
@@ -44,5 +53,11 @@ export function grantsOf(capabilities: readonly string[]): Grants {
     lifecycle: capabilities.includes('identity:lifecycle:write'),
     approvals: capabilities.includes('identity:approvals:write'),
     watch: capabilities.includes('bus:watch'),
+    platform: {
+      redrive: capabilities.includes('platform:bus:redrive'),
+      rollback: capabilities.includes('platform:deploy:rollback'),
+      suspend: capabilities.includes('platform:agents:suspend'),
+    },
+    errors: capabilities.includes('errors:report'),
   };
 }

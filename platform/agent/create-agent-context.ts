@@ -1,6 +1,7 @@
 import type { Bus, Delivery, PublishResult } from '../bus/bus.ts';
 import type { AgentCache } from '../cache/cache.ts';
 import { createEvent, type CloudEvent, type EventInput } from '../bus/envelope.ts';
+import { failureRateEvent } from '../bus/failure-rate-event.ts';
 import type { Config } from '../config/load-config.ts';
 import { createRequester, type CommunicationServices } from '../communication/create-requester.ts';
 import { createError } from '../errors/errors.ts';
@@ -14,6 +15,7 @@ import { asPlatform, type RoleStore } from '../store/role-store.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
 import type { DeliveryInfo, HandlerContext, ScheduleContext, SetupContext } from './agent-context.ts';
 import type { AgentIdentity } from './grant-identity.ts';
+import type { PlatformActions } from './grant-platform-actions.ts';
 import type { AgentManifest } from './manifest-schema.ts';
 import { runOnce } from './run-once.ts';
 import { createAgentMemory } from '../memory/create-agent-memory.ts';
@@ -32,12 +34,16 @@ export interface AgentServices {
   github?: GitHubPort | undefined;
   llm?: LlmClient | undefined;
   identity?: AgentIdentity | undefined;
+  /** The operator runtime's remedies, as the agent's `platform:*` capabilities grant them (grantPlatformActions). */
+  platform: PlatformActions;
   /** Who answers which request, and the circuit breakers, bulkheads and tracing of this host's requests. */
   communication: CommunicationServices;
   /** The process's cache in the agent's namespace (its id). */
   cache: AgentCache;
   /** WowMemory's, handed in by the door; without it `ctx.memory` is undefined. */
   memory?: MemoryBackend | undefined;
+  /** Throws unless the agent holds `errors:report` (grantServices). */
+  assertReportsErrors: () => void;
 }
 
 const source = (id: string) => `urn:wow:agent:${id}`;
@@ -160,8 +166,18 @@ function createContextBase<Settings>(s: AgentServices, settings: Settings, paren
             onOtherCustomer: (asked) => otherCustomer(s, parent?.event.customer ?? '', asked),
           }),
     deadLetters: { list: (opts) => bus.deadLetters.list(opts) },
+    busStats: () => bus.stats(),
+    platform: s.platform,
     agents: (db = s.platformStore) => asPlatform(db, (platform) => listAgents(platform, { heartbeatTimeoutMs })),
     emit: emitter(s, parent),
+    async reportFailureRate(report, { tx }) {
+      s.assertReportsErrors();
+      const event = failureRateEvent(report, new Date());
+      if (parent?.traceparent !== undefined) event.traceparent = parent.traceparent;
+      // Refused now, in the agent's transaction (a bad agent id or incident), not at the relay's publish.
+      bus.schemaCheck?.check(event);
+      await enqueueOutbox(tx, event);
+    },
     request: createRequester({
       agentId: manifest.id,
       source: source(manifest.id),

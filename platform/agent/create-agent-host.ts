@@ -42,6 +42,7 @@ import { createAgentStore } from './create-agent-store.ts';
 import { grantServices } from './grant-capabilities.ts';
 import { handlerOf } from './handler-of.ts';
 import { grantIdentity } from './grant-identity.ts';
+import { grantPlatformActions } from './grant-platform-actions.ts';
 import { provisionAgentRole } from './provision-agent-role.ts';
 import { checkInterval, loadAgentDefinition } from './load-agent-definition.ts';
 import { loadManifests } from './load-manifests.ts';
@@ -165,6 +166,11 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     metrics,
     ...grantServices(manifest, { github: opts.github, llm, metrics }, withheld),
     identity: grantIdentity(manifest, opts.identity, metrics, withheld),
+    platform: grantPlatformActions(
+      manifest,
+      { deadLetters: bus.deadLetters, store, identity: opts.identity, metrics },
+      withheld,
+    ),
     cache: cache.namespace(manifest.id),
     memory: opts.memory,
     log: log.child({ agent: manifest.id }),

@@ -8,6 +8,8 @@ import type { AgentManifest } from './manifest-schema.ts';
 export interface GrantedServices {
   github: GitHubPort | undefined;
   llm: LlmClient | undefined;
+  /** Throws WOW_ERR_CAPABILITY_MISSING (or _WITHHELD) unless the agent holds `errors:report`. */
+  assertReportsErrors: () => void;
 }
 
 /**
@@ -53,7 +55,10 @@ export function grantServices(
           model: services.llm.model,
           complete: () => Promise.reject(refuse('the model', 'llm:complete')),
         };
-  return { github, llm };
+  const assertReportsErrors = () => {
+    if (!grants.errors) throw refuse('error reports (error.occurred)', 'errors:report');
+  };
+  return { github, llm, assertReportsErrors };
 }
 
 /** A port whose clients refuse every request (and every helper hanging off `request`). */

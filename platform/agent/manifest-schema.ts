@@ -12,6 +12,9 @@ const validBy = (check: (v: string) => unknown) => (v: string) => {
   }
 };
 
+/** The `scaling:` an agent gets when its manifest has none (or leaves a bound out). */
+export const scalingDefaults = { minReplicas: 1, maxReplicas: 5, pendingPerReplica: 20 } as const;
+
 /**
  * The terms one request type in `answers` gives its callers; the Factory's questionnaire
  * checks an agent's requests against this schema too, so the bounds have one source.
@@ -95,9 +98,21 @@ export const manifestSchema = z
      */
     scaling: z
       .strictObject({
-        minReplicas: z.int({ error: 'expected an integer from 0 to 100' }).min(0).max(100).default(1),
-        maxReplicas: z.int({ error: 'expected an integer from 1 to 100' }).min(1).max(100).default(5),
-        pendingPerReplica: z.int({ error: 'expected an integer from 1 to 100000' }).min(1).max(100_000).default(20),
+        minReplicas: z
+          .int({ error: 'expected an integer from 0 to 100' })
+          .min(0)
+          .max(100)
+          .default(scalingDefaults.minReplicas),
+        maxReplicas: z
+          .int({ error: 'expected an integer from 1 to 100' })
+          .min(1)
+          .max(100)
+          .default(scalingDefaults.maxReplicas),
+        pendingPerReplica: z
+          .int({ error: 'expected an integer from 1 to 100000' })
+          .min(1)
+          .max(100_000)
+          .default(scalingDefaults.pendingPerReplica),
       })
       .refine((s) => s.maxReplicas >= s.minReplicas, {
         error: 'expected maxReplicas at least minReplicas',

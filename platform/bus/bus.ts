@@ -211,14 +211,42 @@ export const silentBusObserver: BusObserver = {
 export const securityDeadLetters = 'security';
 
 /**
+ * A signed envelope and, when its signature only names its batch's proof, that proof: the
+ * bus carries it beside the batch's envelopes (one string for the whole batch) and hands
+ * it to `verify` with each of them.
+ */
+export interface SealedEvent {
+  event: CloudEvent;
+  proof: string | undefined;
+}
+
+/**
+ * Where a delivery's batch proof is: read with the entry (the same string for every
+ * delivery of the batch), fetched on demand (the proof was not in what this consumer read:
+ * it holds part of a batch, after a claim or a crash), or none (the signature carries it).
+ */
+export type ProofAtHand = string | (() => Promise<string | undefined>) | undefined;
+
+export interface DeliveryToVerify {
+  group: string;
+  entryId: string;
+  /** When the bus appended the entry (ms). */
+  publishedAt: number;
+  proof?: ProofAtHand;
+}
+
+/**
  * Signs what is published and checks every delivery before its handler
  * (platform/identity/messages/). A delivery `verify` refuses (WOW_ERR_MESSAGE_REFUSED)
  * goes to the security dead letters and never reaches the handler; any other error from
  * `verify` (a store or Redis it could not ask) leaves the entry pending, to be tried again.
  */
 export interface MessageGuard {
+  /** The envelope with a signature that carries its proof: checkable with nothing else. */
   sign(event: CloudEvent): Promise<CloudEvent>;
-  verify(event: CloudEvent, at: { group: string; entryId: string; publishedAt: number }): Promise<void>;
+  /** What a bus publishes: the envelope signed, and its batch's proof for the bus to carry once per batch. */
+  seal(event: CloudEvent): Promise<SealedEvent>;
+  verify(event: CloudEvent, at: DeliveryToVerify): Promise<void>;
   /**
    * Lets `group` accept the event's id once more, in a new entry: a redrive sends a
    * dead letter again under its own id, which would otherwise be refused as a replay.

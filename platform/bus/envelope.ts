@@ -8,8 +8,9 @@ import { createError } from '../errors/errors.ts';
  * `partitionkey` (per-key ordering), request/reply addressing, `causedby` (the id of the
  * event whose handling sent this one: a trace's tree, read back from the archive),
  * `customer`: the customer whose work the event is (it decides whose memory the receiver
- * may read, ctx.memory), and `signature`: the sender's batch JWS with this envelope's audit
- * path (platform/identity/messages).
+ * may read, ctx.memory), and `signature`: the sender's signature, carrying its batch's proof
+ * (the JWS and the batch's digests) or naming the proof the bus carries beside the batch
+ * (platform/identity/messages).
  */
 const typePattern = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
 /** A customer's slug, as the support desk gives it (support_customers.slug). */

@@ -1,4 +1,4 @@
-import { deployedEventType } from '../deploy/version-registry.ts';
+import { deployedEventType, deployFailedEventType } from '../deploy/version-registry.ts';
 
 /** A refusal counted in `wow_security_violations_total`, published by the platform (platform/identity/report-violations.ts). */
 export const securityViolationEventType = 'security.violation';
@@ -16,13 +16,14 @@ export const requestCompletedEventType = 'communication.request.completed';
 /**
  * The types the platform publishes itself, whichever agents and domains run: every GitHub
  * webhook the App door receives (`github.<event>.<action>`, written with the platform's
- * envelope), a deploy, a security violation, a request circuit's change, a verified outside
+ * envelope), a deploy and a failed one, a security violation, a request circuit's change, a verified outside
  * API's webhook, a dead letter's error and a request's outcome. Agents and domains declare the
  * rest (`emits` in agent.yml and domain.yml).
  */
 export const platformEventTypes: readonly string[] = [
   'github.*',
   deployedEventType,
+  deployFailedEventType,
   securityViolationEventType,
   circuitChangedEventType,
   integrationWebhookEventType,

@@ -18,6 +18,8 @@ export interface ErrorOccurredData {
   /** A few named fields (the event id, the error's message), each cut short; never the event's data. */
   sample: Record<string, string>;
   attempts?: number;
+  /** For a failure rate: the incident WowAnalytics opened for it. */
+  incidentId?: string;
   at: string;
 }
 

@@ -21,6 +21,8 @@ export interface AgentCache {
   /**
    * The value of `key`, loading it on a miss. `T` must be JSON (checked when loaded:
    * WOW_ERR_CACHE_VALUE); a property left undefined is absent when read back, as in JSON.
+   * Call it outside a transaction: a caller joins a load already under way, which may be
+   * waiting for the connection the caller's transaction holds (the embedded store has one).
    */
   getOrSet<T>(key: string, opts: CacheEntryOptions, loader: () => Promise<T>): Promise<T>;
   /** The value held in L1 or L2, without loading it. */

@@ -184,6 +184,98 @@ export interface ProtocolTypes {
       }>;
     };
   };
+  /** Answered by wowscaling (agents/wowscaling/src/apply/scaling-apply.ts, scalingApplyProtocol). */
+  'scaling.apply': {
+    input: {
+      agent: string;
+      reason?: string;
+    };
+    output:
+      | {
+          did: 'opened' | 'found';
+          recommendation: string;
+          pull: {
+            number: number;
+            url: string;
+          };
+        }
+      | {
+          did: 'open-already';
+          recommendation: string;
+          pull: {
+            number: number;
+            url: string;
+          };
+          why: string;
+        }
+      | {
+          did: 'none';
+          why: string;
+        };
+  };
+  /** Answered by wowscaling (agents/wowscaling/src/status/scaling-status.ts, scalingStatusProtocol). */
+  'scaling.status': {
+    input: {
+      agent?: string;
+      samples?: number;
+    };
+    output: {
+      agents: Array<{
+        id: string;
+        bounds: {
+          minReplicas: number;
+          maxReplicas: number;
+          pendingPerReplica: number;
+        } | null;
+        latest: {
+          agentId: string;
+          sampledAt: string;
+          liveReplicas: number;
+          minReplicas: number;
+          maxReplicas: number;
+          pendingPerReplica: number;
+          lag: number;
+          pending: number;
+          handled: number;
+          latencyMs: number | null;
+          serviceLevelMs: number | null;
+        } | null;
+        samples: Array<{
+          agentId: string;
+          sampledAt: string;
+          liveReplicas: number;
+          minReplicas: number;
+          maxReplicas: number;
+          pendingPerReplica: number;
+          lag: number;
+          pending: number;
+          handled: number;
+          latencyMs: number | null;
+          serviceLevelMs: number | null;
+        }>;
+        recommendation: {
+          id: string;
+          direction: 'up' | 'down';
+          reason: string;
+          current: {
+            minReplicas: number;
+            maxReplicas: number;
+            pendingPerReplica: number;
+          };
+          proposed: {
+            minReplicas: number;
+            maxReplicas: number;
+            pendingPerReplica: number;
+          };
+          createdAt: string;
+          pull: {
+            number: number;
+            url: string;
+          } | null;
+        } | null;
+      }>;
+    };
+  };
   /** Answered by wowsearch (agents/wowsearch/src/search-protocol.ts, searchArticlesProtocol). */
   'search.articles': {
     input: {

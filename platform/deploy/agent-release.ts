@@ -26,3 +26,13 @@ export interface AgentDeployed {
   previousTreeHash: string | null;
   rollback: boolean;
 }
+
+/** What `agent.deploy.failed` carries: the version that did not load, why, and what stays Active. */
+export interface AgentDeployFailed {
+  agentId: string;
+  version: string;
+  treeHash: string;
+  commit: string;
+  reason: string;
+  activeTreeHash: string | null;
+}

@@ -23,7 +23,7 @@ export interface DeployOptions {
   /** Applied before any version becomes Active. Default: the platform's and the repository's (see migrationDirs). */
   migrationDirs?: readonly string[];
   log: Logger;
-  /** CloudEvents source of `agent.deployed`. */
+  /** CloudEvents source of `agent.deployed` and `agent.deploy.failed`. */
   source?: string;
   /** Called as each agent reaches its outcome, for progress output. */
   onOutcome?: (outcome: DeployOutcome) => void;
@@ -118,7 +118,12 @@ async function deployOne(opts: DeployOptions, release: AgentRelease, scratch: st
       .split(sep)
       .join('/');
     const reason = dir === undefined ? (err as Error).message : (err as Error).message.replaceAll(dir, folder);
-    await failDraft(store, release.agentId, release.treeHash, reason);
+    await failDraft(store, {
+      release,
+      reason,
+      activeTreeHash: active?.treeHash ?? null,
+      source: opts.source ?? 'wow/deploy',
+    });
     return { ...base, outcome: 'failed', previousTreeHash: active?.treeHash ?? null, reason };
   }
   // Before it is Active: a runtime that loads the version finds its identity there.

@@ -5,7 +5,7 @@ import { enqueueOutbox } from '../outbox/enqueue-outbox.ts';
 import { registerAgent } from '../registry/registry.ts';
 import { readSql } from '../store/read-sql.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
-import type { AgentDeployed, AgentRelease, ReleaseFile } from './agent-release.ts';
+import type { AgentDeployed, AgentDeployFailed, AgentRelease, ReleaseFile } from './agent-release.ts';
 
 const sql = {
   selectActive: readSql(import.meta.url, 'select-active-version'),
@@ -19,6 +19,8 @@ const sql = {
 };
 
 export const deployedEventType = 'agent.deployed';
+/** A version `wow deploy` could not load, recorded as Failed (WowNotification alerts the operators). */
+export const deployFailedEventType = 'agent.deploy.failed';
 
 export interface ActiveVersion {
   treeHash: string;
@@ -82,8 +84,38 @@ export async function recordDraft(db: PgQueryable, release: AgentRelease): Promi
   ]);
 }
 
-export async function failDraft(db: PgQueryable, agentId: string, treeHash: string, reason: string): Promise<void> {
-  await db.query(sql.fail, [agentId, treeHash, reason]);
+/**
+ * Draft → Failed, with `agent.deploy.failed` through the outbox in the same transaction:
+ * the failure is heard exactly when it is recorded, once, however often the deploy is run.
+ */
+export async function failDraft(
+  store: Store,
+  opts: { release: AgentRelease; reason: string; activeTreeHash: string | null; source: string },
+): Promise<void> {
+  const { release } = opts;
+  await store.transaction(async (tx) => {
+    const failed = await tx.query(sql.fail, [release.agentId, release.treeHash, opts.reason]);
+    if (failed.rowCount !== 1) return;
+    const data: AgentDeployFailed = {
+      agentId: release.agentId,
+      version: release.manifest.version,
+      treeHash: release.treeHash,
+      commit: release.commit,
+      // Bounded: a load error can quote a whole stack.
+      reason: opts.reason.length <= 2000 ? opts.reason : `${opts.reason.slice(0, 1999)}…`,
+      activeTreeHash: opts.activeTreeHash,
+    };
+    await enqueueOutbox(
+      tx,
+      createEvent({
+        source: opts.source,
+        type: deployFailedEventType,
+        subject: release.agentId,
+        partitionkey: release.agentId,
+        data,
+      }),
+    );
+  });
 }
 
 /**

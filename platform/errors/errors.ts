@@ -227,6 +227,11 @@ export const errors = defineErrors({
   },
   WOW_ERR_DEPLOY: { message: 'Cannot deploy {agent}: {problem}', retryable: false, status: 400 },
   WOW_ERR_ROLLBACK: { message: 'Cannot roll back {agent}: {problem}', retryable: false, status: 409 },
+  WOW_ERR_PLATFORM_ACTION: {
+    message: 'Agent "{agent}" cannot {action} {target}: {problem}.',
+    retryable: false,
+    status: 400,
+  },
   WOW_ERR_GIT_REVISION: { message: '"{rev}" is not a commit in {repo}; {hint}.', retryable: false, status: 400 },
   WOW_ERR_GITHUB_LOGIN: {
     message:

@@ -37,7 +37,11 @@ export function renderAsyncApi(
           source: { type: 'string', format: 'uri-reference' },
           type: { const: event.type },
           time: { type: 'string', format: 'date-time' },
-          signature: { type: 'string', description: "The sender's batch JWS and audit path (docs/security.md)" },
+          signature: {
+            type: 'string',
+            description:
+              "The sender's signature: its batch's proof, or the name of the proof the bus carries (docs/security.md)",
+          },
           // The data as its domain model says every sender publishes it (checked at publish), and as
           // each consumer reads it: several consumers may read different parts.
           data: dataSchema(event.model?.schema, schemas),

@@ -16,6 +16,7 @@ import {
   type Bus,
   type CloudEvent,
   type MessageGuard,
+  type SealedEvent,
   type Store,
 } from '#platform';
 import { closeAndDropSchema, testDatabaseUrl, testRedisUrl, uniqueName } from '../support/servers.ts';
@@ -30,12 +31,14 @@ const defaults = { concurrency: 100, maxAttempts: 3, visibilityTimeoutMs: 30_000
  * Signed messages. What each figure measures:
  *
  * (a) Per message, one at a time in this process: signing alone (a batch of one: digest,
- *     Merkle root, JWS through the local KMS, one turn of waiting for company), verifying
- *     alone (every check, replay ids in memory: a batch of one verifies its JWS each time),
- *     then the same messages published 100 together (one JWS per 100) and verified in order
- *     (the JWS checked once, then each message's leaf and path against the nodes already
- *     authenticated); did-jwt's verifyJWT as the reference for a JWS check. "Added latency"
- *     is sign alone + verify alone, the worst case: a lone message, no batch to share.
+ *     JWS through the local KMS, one turn of waiting for company), verifying alone (every
+ *     check, replay ids in memory: a batch of one verifies its JWS each time), then the
+ *     same messages sealed 100 together as a bus seals them (one JWS and one proof per 100)
+ *     and verified in order with their proof (checked once, then each message's digest
+ *     compared with the proof's); did-jwt's verifyJWT as the reference for a JWS check.
+ *     "Added latency" is sign alone + verify alone, the worst case: a lone message, no batch
+ *     to share. Then the bytes a message takes in a Redis entry, unsigned and signed (its
+ *     envelope, the distance to its proof, and its share of the proof entry).
  * (b) Events/s published → verified → handled → acked through each driver, guard on against
  *     off: the same events, 100 published at a time and 100 handlers in flight, in this
  *     process; each configuration warmed once and then run `rounds` times, on and off
@@ -87,21 +90,28 @@ export async function benchIdentity(args: string[]): Promise<void> {
       await guard.verify(event, { group: 'bench', entryId: `${i + 1}-0`, publishedAt: Date.now() });
       verifyUs.push((performance.now() - t) * 1000);
     }
-    // Published together (100 at a time, as a busy agent does): one JWS per batch.
+    // Published together (100 at a time, as a busy agent does): one JWS and one proof per batch.
     const batchSignUs: number[] = [];
-    const batched: CloudEvent[] = [];
+    const batched: SealedEvent[] = [];
     for (let from = 0; from < count; from += 100) {
       const t = performance.now();
       const batch = events.slice(from, from + 100).map((e) => ({ ...e, id: `${e.id}-b` }));
-      batched.push(...(await Promise.all(batch.map((e) => guard.sign(e)))));
+      batched.push(...(await Promise.all(batch.map((e) => guard.seal(e)))));
       batchSignUs.push(((performance.now() - t) * 1000) / batch.length);
     }
     const batchVerifyUs: number[] = [];
-    for (const [i, event] of batched.entries()) {
+    for (const [i, { event, proof }] of batched.entries()) {
       const t = performance.now();
-      await guard.verify(event, { group: 'bench', entryId: `${count + i + 1}-0`, publishedAt: Date.now() });
+      await guard.verify(event, { group: 'bench', entryId: `${count + i + 1}-0`, publishedAt: Date.now(), proof });
       batchVerifyUs.push((performance.now() - t) * 1000);
     }
+    // A Redis entry holds the envelope ('e') and, signed, the distance to its proof ('b'); the
+    // proof entry ('h') is shared by the batch's 100.
+    const first100 = batched.slice(0, 100);
+    const unsignedBytes = mean(events.slice(0, 100).map((e) => Buffer.byteLength(JSON.stringify(e)) + 'e'.length));
+    const signedBytes =
+      mean(first100.map(({ event }) => Buffer.byteLength(JSON.stringify(event)) + 'e'.length + 'b'.length + 3)) +
+      Buffer.byteLength(`h${first100[0]?.proof ?? ''}`) / first100.length;
     const didJwtUs: number[] = [];
     const audience = `${identity.didOf('platform')}#bus`;
     for (const event of signed.slice(0, Math.min(count, 2000))) {
@@ -117,11 +127,14 @@ export async function benchIdentity(args: string[]): Promise<void> {
       ['per message', 'p50 µs', 'p99 µs', 'mean µs'],
       row('sign alone (digest, JWS, KMS local, one turn of waiting)', signUs),
       row('verify alone (every check, replay cache in memory)', verifyUs),
-      row('sign in a batch of 100, per message', batchSignUs),
-      row('verify in a batch of 100 (JWS checked once)', batchVerifyUs),
+      row('seal in a batch of 100, per message', batchSignUs),
+      row('verify in a batch of 100 (proof checked once)', batchVerifyUs),
       row('did-jwt verifyJWT of a JWS alone (reference)', didJwtUs),
       row('sign + verify: added latency (goal p99 < 1000)', added),
     ]);
+    console.log(
+      `bytes per message in a Redis entry: ${fmt(unsignedBytes, 0)} unsigned, ${fmt(signedBytes, 0)} signed in a batch of 100`,
+    );
     console.log('');
 
     const rows: string[][] = [['throughput (median)', 'off events/s', 'on events/s', 'on/off (goal ≥ 0.80)']];
@@ -176,11 +189,13 @@ export async function benchIdentity(args: string[]): Promise<void> {
   }
 }
 
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 const row = (label: string, us: number[]) => [
   label,
   fmt(quantile(us, 0.5), 0),
   fmt(quantile(us, 0.99), 0),
-  fmt(us.reduce((a, b) => a + b, 0) / us.length, 0),
+  fmt(mean(us), 0),
 ];
 
 function release(): AgentRelease {

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { access, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
@@ -65,6 +65,17 @@ export interface GitHubDouble {
    * and the reset `retryAfter` seconds away), or a 502. Each such request is in `calls`.
    */
   failNext(trouble: DoubleTrouble, opts?: { route?: string; times?: number; retryAfter?: number }): void;
+  /**
+   * The App's OAuth client, for the web flow GitHub documents ("Generating a user access
+   * token for a GitHub App"): `GET github.com/login/oauth/authorize` sends the person signed
+   * in (`signedIn`) back to `redirect_uri` with a code and the state, and
+   * `POST github.com/login/oauth/access_token` exchanges the code once, within 10 minutes,
+   * for a user token that `GET /user` answers for. Refusals are GitHub's: HTTP 200 with
+   * `error` (bad_verification_code, incorrect_client_credentials, redirect_uri_mismatch).
+   */
+  oauth: { clientId: string; clientSecret: string; signedIn: string | undefined };
+  /** The user tokens the web flow issued, by token. */
+  readonly userTokens: Map<string, string>;
   addRepo(repo: DoubleRepo): void;
   callsTo(route: string): GitHubDouble['calls'];
 }
@@ -190,6 +201,12 @@ export function createGitHubDouble(): GitHubDouble {
       statuses: 'write',
     },
     tokens: [],
+    oauth: {
+      clientId: 'Iv23liDoubleClient',
+      clientSecret: 'double-client-secret-0123456789abcdef',
+      signedIn: undefined,
+    },
+    userTokens: new Map(),
     failNext: (trouble, opts = {}) =>
       void troubles.push({ trouble, route: opts.route, times: opts.times ?? 1, retryAfter: opts.retryAfter ?? 1 }),
     addRepo: (repo) => void repos.set(`${repo.owner}/${repo.repo}`, repo),
@@ -200,8 +217,13 @@ export function createGitHubDouble(): GitHubDouble {
       return Object.defineProperty(await respond(url, init), 'url', { value: url.href });
     },
   };
+  const codes = new Map<
+    string,
+    { login: string; redirectUri: string | null; challenge: string | null; expires: number }
+  >();
   const respond = async (url: URL, init: RequestInit | undefined): Promise<Response> => {
     const method = (init?.method ?? 'GET').toUpperCase();
+    if (url.hostname === 'github.com') return oauthWebFlow(double, codes, method, url, init);
     const body = typeof init?.body === 'string' && init.body !== '' ? (JSON.parse(init.body) as unknown) : undefined;
     // An operation's route names its method already ("POST /repos/{owner}/{repo}/issues").
     const trouble = troubleFor(matchOperation(method, url.pathname)?.route ?? `${method} ${url.pathname}`);
@@ -238,6 +260,18 @@ export function createGitHubDouble(): GitHubDouble {
         message: 'Resource not accessible by integration',
         documentation_url: 'https://docs.github.com/rest',
       });
+    if (match.route === 'GET /user') {
+      const login = double.userTokens.get(
+        /^(?:token|bearer) (\S+)$/i.exec(new Headers(init?.headers).get('authorization') ?? '')?.[1] ?? '',
+      );
+      if (login === undefined)
+        return json(401, {
+          message: 'Bad credentials',
+          documentation_url: 'https://docs.github.com/rest',
+          status: '401',
+        });
+      return json(200, privateUserJson(login));
+    }
     const repo = repos.get(`${match.params.owner ?? ''}/${match.params.repo ?? ''}`);
     return answer(
       double,
@@ -1194,6 +1228,144 @@ function runJson(run: CheckRun) {
     conclusion: run.conclusion,
     external_id: run.external_id,
     output: run.output,
+  };
+}
+
+/**
+ * GitHub's side of the web flow, as its docs describe it: the authorize page (the person
+ * is signed in and approves at once) and the token exchange, form-encoded, answered in
+ * JSON when asked with `Accept: application/json`. PKCE (S256) is checked when the
+ * authorize request carried a code_challenge.
+ */
+async function oauthWebFlow(
+  double: GitHubDouble,
+  codes: Map<string, { login: string; redirectUri: string | null; challenge: string | null; expires: number }>,
+  method: string,
+  url: URL,
+  init: RequestInit | undefined,
+): Promise<Response> {
+  const { oauth } = double;
+  if (method === 'GET' && url.pathname === '/login/oauth/authorize') {
+    const q = url.searchParams;
+    if (q.get('client_id') !== oauth.clientId) return new Response('Not Found', { status: 404 });
+    const redirect = q.get('redirect_uri');
+    if (redirect === null)
+      double.violations.push('GET /login/oauth/authorize: no redirect_uri (the App has several callback URLs)');
+    if (q.get('state') === null)
+      double.violations.push('GET /login/oauth/authorize: no state (GitHub: "strongly recommended")');
+    const method = q.get('code_challenge_method');
+    if (q.get('code_challenge') !== null && method !== 'S256')
+      double.violations.push(`GET /login/oauth/authorize: code_challenge_method ${String(method)}, not S256`);
+    if (oauth.signedIn === undefined) return new Response('Sign in to GitHub', { status: 200 });
+    const code = randomBytes(10).toString('hex');
+    codes.set(code, {
+      login: oauth.signedIn,
+      redirectUri: redirect,
+      challenge: q.get('code_challenge'),
+      expires: Date.now() + 600_000,
+    });
+    const back = new URL(redirect ?? 'https://callback.invalid/');
+    back.searchParams.set('code', code);
+    const state = q.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    return new Response(null, { status: 302, headers: { location: back.href } });
+  }
+  if (method === 'POST' && url.pathname === '/login/oauth/access_token') {
+    const headers = new Headers(init?.headers);
+    const body =
+      init?.body instanceof URLSearchParams
+        ? init.body
+        : new URLSearchParams(typeof init?.body === 'string' ? init.body : '');
+    if (
+      !/application\/x-www-form-urlencoded/.test(headers.get('content-type') ?? '') &&
+      !(init?.body instanceof URLSearchParams)
+    )
+      double.violations.push('POST /login/oauth/access_token: the body is not form-encoded');
+    const asJson = /application\/json/.test(headers.get('accept') ?? '');
+    const answer = (fields: Record<string, string | number>) =>
+      asJson
+        ? json(200, fields)
+        : new Response(
+            new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)])).toString(),
+            {
+              status: 200,
+              headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+            },
+          );
+    const refuse = (error: string, description: string) =>
+      answer({
+        error,
+        error_description: description,
+        error_uri:
+          'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors',
+      });
+    if (body.get('client_id') !== oauth.clientId || body.get('client_secret') !== oauth.clientSecret)
+      return refuse('incorrect_client_credentials', 'The client_id and/or client_secret passed are incorrect.');
+    const code = codes.get(body.get('code') ?? '');
+    codes.delete(body.get('code') ?? '');
+    if (code === undefined || code.expires < Date.now())
+      return refuse('bad_verification_code', 'The code passed is incorrect or expired.');
+    if (code.redirectUri !== null && body.get('redirect_uri') !== code.redirectUri)
+      return refuse(
+        'redirect_uri_mismatch',
+        'The redirect_uri MUST match the registered callback URL for this application.',
+      );
+    if (code.challenge !== null) {
+      const verifier = body.get('code_verifier') ?? '';
+      if (createHash('sha256').update(verifier).digest('base64url') !== code.challenge)
+        return refuse('bad_verification_code', 'The code passed is incorrect or expired.');
+    }
+    const token = `ghu_${randomBytes(18).toString('base64url')}`;
+    double.userTokens.set(token, code.login);
+    return answer({
+      access_token: token,
+      expires_in: 28_800,
+      refresh_token: `ghr_${randomBytes(30).toString('base64url')}`,
+      refresh_token_expires_in: 15_811_200,
+      scope: '',
+      token_type: 'bearer',
+    });
+  }
+  double.violations.push(`${method} github.com${url.pathname}: not a page the double knows`);
+  return new Response('Not Found', { status: 404 });
+}
+
+/** `GET /user` for a login, in the shape of GitHub's "private user" example. */
+function privateUserJson(login: string): Record<string, unknown> {
+  const api = `https://api.github.com/users/${login}`;
+  return {
+    login,
+    id: 1000 + login.length,
+    node_id: 'MDQ6VXNlcjE=',
+    avatar_url: `https://avatars.githubusercontent.com/${login}`,
+    gravatar_id: '',
+    url: api,
+    html_url: `https://github.com/${login}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
+    type: 'User',
+    site_admin: false,
+    name: login,
+    company: null,
+    blog: '',
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    twitter_username: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: '2020-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
   };
 }
 

@@ -24,7 +24,7 @@ describe('a fresh checkout answers from the articles it imported', () => {
       const env = { DATA_DIR: dataDir };
 
       const imported = await wow(['kb', 'import', 'docs/kb'], env);
-      expect(imported.stdout).toContain('6 added, 0 changed, 0 removed, 0 unchanged');
+      expect(imported.stdout).toContain('7 added, 0 changed, 0 removed, 0 unchanged');
       await wow(['support', 'customers', 'add', 'acme', '--name', 'Acme'], env);
       const key = (await wow(['support', 'keys', 'create', 'acme'], env)).stdout.trim();
       expect(key).toMatch(/^wow_sk_/);
@@ -75,7 +75,7 @@ describe('the CLI beside a running platform on the embedded defaults', () => {
       try {
         const listed = JSON.parse((await wow(['agents', 'list', '--json'], env)).stdout) as { id: string }[];
         expect(listed.map((a) => a.id)).toContain('wowsupport');
-        expect((await wow(['kb', 'import', 'docs/kb'], env)).stdout).toContain('6 added');
+        expect((await wow(['kb', 'import', 'docs/kb'], env)).stdout).toContain('7 added');
         expect((await wow(['support', 'customers', 'add', 'acme', '--name', 'Acme'], env)).stdout).toContain(
           'customer acme (Acme) added',
         );

@@ -33,6 +33,7 @@ describe("the platform's facts", () => {
     expect(facts.platformEvents).toEqual([
       'github.*',
       'agent.deployed',
+      'agent.deploy.failed',
       'security.violation',
       'communication.circuit.changed',
       'integration.webhook.received',

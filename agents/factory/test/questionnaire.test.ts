@@ -240,7 +240,8 @@ describe('validating the answers', () => {
       'Capabilities it needs: "root:everything" is not a capability the platform grants; ' +
         'the grantable ones are github:contents:read, github:contents:write, github:issues:write, ' +
         'github:pull_requests:write, github:checks:write, github:members:read, llm:complete, store:read, store:write, ' +
-        'identity:lifecycle:write, identity:approvals:write, bus:watch.',
+        'identity:lifecycle:write, identity:approvals:write, bus:watch, errors:report, ' +
+        'platform:bus:redrive, platform:deploy:rollback, platform:agents:suspend.',
       'Agent id: "Invoice_Reconciler" is not a valid id: use kebab-case, at most 40 characters, e.g. "invoice-reconciler".',
       'Events that wake it: no agent emits "billing.invoice.payed" and the platform does not publish it; known billing events include billing.invoice.created.',
       'Events it emits: "vision.review.completed" is already emitted by wowvision; ' +

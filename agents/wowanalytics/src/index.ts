@@ -19,7 +19,7 @@ import { pruneHealthMinutes } from './housekeeping/prune-health-minutes.ts';
 
 // `wow support` (cli/commands/support.ts) records the agents a customer uses and lists open
 // incidents; WowSupport's tiers and specialists read incidents and figures to answer.
-export { addCustomerAgent, openIncidents, type Incident } from './incidents/incident-store.ts';
+export { addCustomerAgent, customerAgentsTag, openIncidents, type Incident } from './incidents/incident-store.ts';
 export { healthFigures } from './incidents/health-figures.ts';
 export {
   defaultHealthPolicy,
@@ -32,6 +32,8 @@ export {
 // The protocol other agents ask how agents are doing with (WowSupport's performance specialist).
 export { healthReportProtocol } from './health-protocol.ts';
 export { healthReport } from './handlers/answer-health-report.ts';
+// How a remedy's windows are judged: WowSupport's dry run (`wow playbooks test --recorded`) replays recorded ones.
+export { remedyVerdict, type RemedyVerdict } from './incidents/remedy-verdict.ts';
 // WowSupport's tests open incidents as this agent's look does.
 export { checkIncidents, type IncidentDeps } from './incidents/check-incidents.ts';
 

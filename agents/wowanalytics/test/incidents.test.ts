@@ -85,7 +85,7 @@ describe.each(backends)('incidents on $name', (backend) => {
   };
   const outbox = async (type: string) =>
     (
-      await store.query<{ event: { type: string; data: { incidentId: string } } }>(
+      await store.query<{ event: { type: string; source: string; data: { incidentId: string } } }>(
         'select event from outbox order by id',
       )
     ).rows
@@ -202,6 +202,29 @@ describe.each(backends)('incidents on $name', (backend) => {
     expect(comments()).toHaveLength(1);
     expect(comments()[0]?.body).toContain('failed against a baseline');
     expect(repo.issues).toHaveLength(1);
+    // Failing more since: the platform publishes error.occurred for the incident, once.
+    const incidentId = (await outbox('support.incident.opened'))[0]?.data.incidentId;
+    expect(await outbox('error.occurred')).toEqual([
+      expect.objectContaining({
+        source: 'urn:wow:platform',
+        subject: 'wowvision',
+        data: {
+          kind: 'failure_rate',
+          agent: 'wowvision',
+          code: 'WOW_ERR_FAILURE_RATE',
+          sample: {
+            failed: '13.3% of 60',
+            baseline: '0.4%',
+            message: 'Agent wowvision failed 13.3% of 60 events in the last 10 minutes, against 0.4% in its baseline.',
+          },
+          incidentId,
+          at: expect.any(String) as string,
+        },
+      }),
+    ]);
+    await handled('wowvision', 13, 20, 170, 8);
+    expect(await checkIncidents(deps, at(14))).toMatchObject([{ did: 'updated', signals: ['latency', 'errors'] }]);
+    expect(await outbox('error.occurred')).toHaveLength(1);
   });
 
   it('closes the incident and its issue after two healthy looks, and tells the customers it is over', async () => {
@@ -222,6 +245,10 @@ describe.each(backends)('incidents on $name', (backend) => {
     await handled('factory', 40, 20, 400, 10);
     const outcome = await checkIncidents({ ...deps, github: undefined }, at(42));
     expect(outcome).toMatchObject([{ agentId: 'factory', did: 'opened', signals: ['errors'] }]);
+    // Opened failing: its error.occurred leaves with the incident, in the same transaction.
+    expect((await outbox('error.occurred')).map((e) => e.data)).toContainEqual(
+      expect.objectContaining({ kind: 'failure_rate', agent: 'factory', incidentId: outcome[0]?.incidentId }),
+    );
     expect(repo.issues).toHaveLength(1);
     expect(defaultHealthPolicy.rise).toBe(0.2);
   });

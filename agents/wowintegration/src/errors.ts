@@ -23,6 +23,13 @@ export const errors = defineErrors({
     retryable: false,
     status: 502,
   },
+  WOW_ERR_INTEGRATION_UNAUTHORIZED: {
+    message:
+      'The API of connector "{name}" refused its token (HTTP 401) for {eventType} {eventId}; kept until a credential refresh.',
+    // Sending again with the same token would only be refused again: the remedy is a new token, a playbook's call.
+    retryable: false,
+    status: 502,
+  },
   WOW_ERR_INTEGRATION_WEBHOOK: {
     message: 'The webhook for connector "{name}" was refused: {problem}.',
     retryable: false,

@@ -9,7 +9,8 @@ import { getConnector } from './connectors/load-connectors.ts';
 import { createIntegrationState, type IntegrationState } from './create-integration-state.ts';
 import { credentialTiming } from './credentials/token-for.ts';
 import { deliver } from './delivery/deliver.ts';
-import { wasDelivered } from './delivery/deliveries.ts';
+import { createError } from './errors.ts';
+import { isDeliveredOrRetrying } from './delivery/deliveries.ts';
 import { requestForEvent } from './delivery/request-for-event.ts';
 import { retryFailed } from './delivery/retry-failed.ts';
 import { credentialsHealthProtocol, readCredentialsHealth } from './health/credentials-health.ts';
@@ -50,27 +51,41 @@ const depsOf = (ctx: Pick<Ctx, 'store' | 'state' | 'log' | 'clock'>): Integratio
  * Sends the event to every connector that declares it, once each, even when the bus
  * delivers it twice. A connector with no credential stored is not configured yet (the
  * shipped examples, until `wow integrations credential`): it receives nothing, and
- * nothing is kept for it.
+ * nothing is kept for it. When an API refused its token (401), every connector is still
+ * served first, then WOW_ERR_INTEGRATION_UNAUTHORIZED is thrown: not retryable, the event
+ * is dead-lettered and the platform publishes `error.occurred`, which WowSupport's
+ * playbook answers with integration.credential.refresh (that re-sends what was kept).
+ * Deliveries after the refusal are kept unsent and not raised again: one refusal, one
+ * error, one refresh.
  */
 async function deliverToConnectors(ctx: Ctx): Promise<{ delivered: number; failed: number; unconfigured: number }> {
   const { event } = ctx;
   const counts = { delivered: 0, failed: 0, unconfigured: 0 };
+  const refused: string[] = [];
   for (const connector of ctx.state.connectors)
     for (const declared of connector.deliver.filter((d) => d.event === event.type)) {
       if ((await credentialTiming(depsOf(ctx), connector.name)) === undefined) {
         counts.unconfigured += 1;
         continue;
       }
-      if (await wasDelivered(ctx.store, connector.name, event.id)) continue;
+      if (await isDeliveredOrRetrying(ctx.store, connector.name, event.id, ctx.clock())) continue;
       const request = requestForEvent(declared, event);
-      const ok = await deliver(depsOf(ctx), connector, {
+      const result = await deliver(depsOf(ctx), connector, {
         eventId: event.id,
         eventType: event.type,
         source: event.source,
         request,
       });
-      counts[ok ? 'delivered' : 'failed'] += 1;
+      counts[result === 'delivered' ? 'delivered' : 'failed'] += 1;
+      if (result === 'token-refused') refused.push(connector.name);
     }
+  const [first] = refused;
+  if (first !== undefined)
+    throw createError('WOW_ERR_INTEGRATION_UNAUTHORIZED', {
+      name: first,
+      eventType: event.type,
+      eventId: event.id,
+    });
   return counts;
 }
 

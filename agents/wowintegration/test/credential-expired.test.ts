@@ -159,6 +159,12 @@ describe('WowIntegration on PostgreSQL and Redis: an expired Salesforce credenti
     // The refusal marks the token; the next delivery is kept without being sent to fail again.
     expect(salesforce.refused).toBe(1);
     expect((await deliveries()).map((d) => d.last_error)).toContain('HTTP 401 INVALID_SESSION_ID');
+    // The refused delivery raised its named error, at once and only once: the ticket's event
+    // is dead-lettered (the platform reports it as error.occurred); the one kept unsent is not.
+    const letters = await runtime.bus.deadLetters.list({ group: 'wowintegration' });
+    expect(letters.map((l) => [l.event.data, l.error.code, l.attempts])).toEqual([
+      [expect.objectContaining({ ticketId: later[0] }), 'WOW_ERR_INTEGRATION_UNAUTHORIZED', 1],
+    ]);
 
     const incidentId = randomUUID();
     await runtime.bus.publish(

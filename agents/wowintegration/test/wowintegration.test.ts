@@ -95,6 +95,23 @@ describe('WowIntegration', () => {
     ]);
   });
 
+  it('sends each kept delivery once when two refreshes run at once: each claims what it sends again', async () => {
+    under.oauth.expireAccessTokens();
+    const kept = [await openTicket()];
+    await under.agent.eventually(async () => expect(await delivery(kept[0] ?? '')).toMatchObject({ state: 'failed' }));
+    kept.push(await openTicket(), await openTicket());
+    for (const id of kept)
+      await under.agent.eventually(async () => expect(await delivery(id)).toMatchObject({ state: 'failed' }));
+    const replies = await Promise.all([refresh(), refresh()]);
+    expect(replies.map((r) => r.refreshed)).toEqual([true, true]);
+    expect(replies.reduce((n, r) => n + r.retried, 0)).toBe(3);
+    expect(replies.reduce((n, r) => n + r.succeeded, 0)).toBe(3);
+    for (const id of kept) {
+      expect(under.api.records.filter((r) => r.fields['id'] === id)).toHaveLength(1);
+      expect(await delivery(id)).toMatchObject({ state: 'delivered' });
+    }
+  });
+
   it('retries an API failing for a moment with backoff, and opens the circuit on one that keeps failing', async () => {
     under.api.failNext(1);
     const blip = await openTicket();

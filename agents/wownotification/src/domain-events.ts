@@ -4,6 +4,65 @@
 import { z } from 'zod';
 
 /**
+ * agent.deploy.failed (platform, version 1), which it wakes on: An agent version did not load when
+ * deployed; it is recorded as Failed and whatever was Active keeps running. WowNotification alerts the
+ * operators.
+ */
+export const agentDeployFailedData = z.object({
+  agentId: z.string(),
+  version: z.string(),
+  treeHash: z.string(),
+  commit: z.string(),
+  /** Why it did not load, as the loader said. */
+  reason: z.string().max(2000),
+  /** The version that stays Active; null when none runs. */
+  activeTreeHash: z.string().nullable(),
+});
+export type AgentDeployFailedData = z.output<typeof agentDeployFailedData>;
+
+/**
+ * security.violation (platform, version 1), which it wakes on: The platform refused something (a bad
+ * signature, an undeclared event, a missing capability) and tells WowSecurity.
+ */
+export const securityViolationData = z.object({
+  kind: z.string(),
+  agent: z.string().max(64).optional(),
+  source: z.string().max(80),
+  reason: z.string().max(300),
+  sample: z.record(z.string(), z.string().max(120)),
+  at: z.string(),
+});
+export type SecurityViolationData = z.output<typeof securityViolationData>;
+
+/**
+ * support.incident.opened (support, version 1), which it wakes on: WowAnalytics found an agent outside
+ * its baseline and opened an incident.
+ */
+export const supportIncidentOpenedData = z.object({
+  incidentId: z.string(),
+  agentId: z.string(),
+  signals: z.array(z.unknown()),
+  /** The agent's health figures that were judged. */
+  figures: z.record(z.string(), z.unknown()),
+});
+export type SupportIncidentOpenedData = z.output<typeof supportIncidentOpenedData>;
+
+/**
+ * support.incident.remedy_waiting (support, version 1), which it wakes on: A playbook chose a
+ * high-risk remedy for an incident and waits for an approver's /approve on the incident issue.
+ */
+export const supportIncidentRemedyWaitingData = z.object({
+  incidentId: z.string(),
+  agentId: z.string(),
+  playbook: z.string().max(100),
+  remedy: z.string().max(100),
+  risk: z.enum(['low', 'high']),
+  /** The incident issue where /approve is awaited. */
+  issue: z.int().min(1).optional(),
+});
+export type SupportIncidentRemedyWaitingData = z.output<typeof supportIncidentRemedyWaitingData>;
+
+/**
  * support.incident.resolved (support, version 1), which it wakes on: The agent is back within its
  * baseline; the incident is closed.
  */
@@ -60,6 +119,20 @@ export const supportMessageReceivedData = z.object({
   messageId: z.string(),
 });
 export type SupportMessageReceivedData = z.output<typeof supportMessageReceivedData>;
+
+/**
+ * support.sla.breached (support, version 1), which it wakes on: An SLA clock ran out unmet.
+ */
+export const supportSlaBreachedData = z.object({
+  ticketId: z.string(),
+  clockId: z.string(),
+  clock: z.enum(['first_response', 'next_response', 'resolution']),
+  priority: z.enum(['urgent', 'high', 'normal', 'low']),
+  tier: z.enum(['L1', 'L2', 'L3']),
+  targetMinutes: z.int().min(0),
+  dueAt: z.string(),
+});
+export type SupportSlaBreachedData = z.output<typeof supportSlaBreachedData>;
 
 /**
  * support.sync.paused (support, version 1), which it emits: Delivery and issue sync of a ticket

@@ -3,6 +3,9 @@
 // each ticket in step with its issue in the support repository from intake on, and brings
 // what people do on that issue (comments, /reply, /approve, closing, labels) back to the
 // ticket. What needs the desk (a label moving a ticket to L2) goes to WowSupport as an event.
+// It also alerts the operators: incidents, SLA breaches, failed deploys, security violations
+// and approvals waiting become alerts through config/alerts.yml, sent to Slack, by mail and
+// as GitHub mentions, de-duplicated, grouped, and escalated until someone acknowledges.
 import { z } from 'zod';
 import { defineAgent } from '#platform';
 import { deliverAnswer } from './handlers/deliver-answer.ts';
@@ -14,8 +17,18 @@ import {
   stopNotification,
   type NotificationContext,
 } from './notification-settings.ts';
-import { incidentResolved, tellCustomersFixed } from './incidents/tell-customers-fixed.ts';
+import { incidentResolved } from './incidents/tell-customers-fixed.ts';
 import { issueCommentDelivery, issueEventDelivery } from './sync/github-payloads.ts';
+import { deployFailed, incidentOpened, remedyWaiting, slaBreached, violation } from './alerts/alert-events.ts';
+import {
+  alertsSchedule,
+  onDeployFailed,
+  onIncidentOpened,
+  onIncidentResolved,
+  onRemedyWaiting,
+  onSlaBreached,
+  onViolation,
+} from './alerts/alert-handlers.ts';
 
 // WowSupport's tests deliver to customers as this agent does (a specialist reads why a delivery failed).
 export { createCustomerChannels } from './delivery/customer-channels.ts';
@@ -41,7 +54,13 @@ export default defineAgent({
     'support.message.received': { input: ticketEvent, handle: followTicket },
     'github.issue_comment.created': { input: issueCommentDelivery, handle: receiveComment },
     'github.issues.*': { input: issueEventDelivery, handle: receiveIssue },
-    'support.incident.resolved': { input: incidentResolved, handle: tellCustomersFixed },
+    'support.incident.resolved': { input: incidentResolved, handle: onIncidentResolved },
+    'support.incident.opened': { input: incidentOpened, handle: onIncidentOpened },
+    'support.sla.breached': { input: slaBreached, handle: onSlaBreached },
+    'security.violation': { input: violation, handle: onViolation },
+    'support.incident.remedy_waiting': { input: remedyWaiting, handle: onRemedyWaiting },
+    'agent.deploy.failed': { input: deployFailed, handle: onDeployFailed },
   },
+  every: { alerts: alertsSchedule },
   stop: stopNotification,
 });

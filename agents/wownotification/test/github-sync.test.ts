@@ -6,9 +6,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer as createAppServer } from '../../../app/server/create-server.ts';
-import { createBus, createGitHubPort, createLogger, createMetrics, loadConfig } from '#platform';
-import { startTestAgent, type TestAgent, testGitHubPolicy } from '#platform/testing';
 import {
+  createBus,
+  createCache,
+  createGitHubPort,
+  createLogger,
+  createMetrics,
+  loadConfig,
+  type Cache,
+} from '#platform';
+import { quietLog, startTestAgent, type TestAgent, testGitHubPolicy } from '#platform/testing';
+import {
+  deskSettingsTag,
   findTicket,
   issueApiKey,
   openTicket,
@@ -45,6 +54,8 @@ const { privateKey } = generateKeyPairSync('rsa', {
 const secret = 'whsec-test';
 
 let agent: TestAgent;
+/** The runtime's cache: the desk's agents read the kill switch through it. */
+let cache: Cache;
 let github: GitHubDouble;
 let repo: DoubleRepo;
 let dir: string;
@@ -80,11 +91,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
   const address = endpoint.address() as { port: number };
+  cache = await createCache({ log: quietLog });
   agent = await startTestAgent({
     agentsDir,
     id: 'wownotification',
     alongside: ['wowsupport', 'wowsearch'],
     relayOutbox: true,
+    cache,
     github: createGitHubPort({
       credentials: { appId: String(appId), privateKey, apiUrl: 'https://api.github.com' },
       fetch: github.fetch,
@@ -107,6 +120,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent.stop();
+  await cache.close();
   await new Promise((resolve) => endpoint.close(resolve));
   await rm(dir, { recursive: true, force: true });
 });
@@ -427,7 +441,12 @@ describe('the switches', () => {
   });
 
   it('with the kill switch on, answers nothing and opens no issue', async () => {
-    await setKillSwitch(agent.store, true, 'ada');
+    // As `wow support kill-switch` does: the switch, then the tag its readers cache it under (through Redis there).
+    const turn = async (on: boolean) => {
+      await setKillSwitch(agent.store, on, 'ada');
+      for (const id of ['wownotification', 'wowsupport']) await cache.namespace(id).invalidateTags([deskSettingsTag]);
+    };
+    await turn(true);
     try {
       const issuesBefore = repo.issues?.length ?? 0;
       const ticket = await openByApi('How do I reset my API key?', 'Where do I rotate the API key?');
@@ -435,7 +454,7 @@ describe('the switches', () => {
       expect(repo.issues?.length ?? 0).toBe(issuesBefore);
       expect((await ticketMessages(agent.store, ticket.id)).filter((m) => m.direction !== 'inbound')).toEqual([]);
     } finally {
-      await setKillSwitch(agent.store, false, 'ada');
+      await turn(false);
     }
   });
 });

@@ -13,10 +13,14 @@ import { answerTicket } from './handlers/answer-ticket.ts';
 import { escalateNearBreach } from './handlers/escalate-near-breach.ts';
 import {
   answerIncidentComment,
+  confirmIncidentRecovered,
   errorOccurred,
   incidentOpened,
+  incidentResolved,
+  incidentUnrecovered,
   investigateError,
   investigateIncident,
+  undoUnhelpfulRemedy,
 } from './handlers/investigate-trouble.ts';
 import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
 import { learnFromTicket } from './learning/learn-from-ticket.ts';
@@ -103,6 +107,9 @@ export default defineAgent({
     // The self-healing loop: an incident or an error runs the first playbook that fits (playbooks/*.yml).
     'support.incident.opened': { input: incidentOpened, handle: investigateIncident },
     'error.occurred': { input: errorOccurred, handle: investigateError },
+    // WowAnalytics' verdict on a remedy: recovered (the incident closed), or not, and then it is undone and goes to L3.
+    'support.incident.resolved': { input: incidentResolved, handle: confirmIncidentRecovered },
+    'support.incident.unrecovered': { input: incidentUnrecovered, handle: undoUnhelpfulRemedy },
     // `/approve` on an incident's issue releases the high-risk remedy waiting there.
     'github.issue_comment.created': {
       input: githubEvent<'issue_comment.created'>(),

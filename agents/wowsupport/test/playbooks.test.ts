@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPlaybooks, parsePlaybook } from '../src/playbooks/load-playbooks.ts';
 import { dryRunPlaybook, recordedFixture } from '../src/playbooks/dry-run-playbook.ts';
 import { fillTemplate } from '../src/playbooks/fill-template.ts';
-import { matchPlaybook } from '../src/playbooks/run-playbook.ts';
+import { matchPlaybooks, type Trouble } from '../src/playbooks/run-playbook.ts';
 
 const shipped = async () => {
   const loaded = await loadPlaybooks('playbooks');
@@ -16,9 +16,15 @@ const stats = (n: { reads: number; loads: number; expired: number; evictions?: n
 });
 
 describe('playbooks as data', () => {
-  it('loads every shipped playbook, the integration one included', async () => {
+  it('loads every shipped playbook, the integration and scaling ones included', async () => {
     const ids = (await shipped()).map((p) => p.playbook.id);
-    expect(ids).toEqual(['cache-mistuned', 'dead-letters', 'failing-after-deploy', 'integration-credential-expired']);
+    expect(ids).toEqual([
+      'cache-mistuned',
+      'dead-letters',
+      'failing-after-deploy',
+      'integration-credential-expired',
+      'lagging-at-max-replicas',
+    ]);
   });
 
   it('names the file, line and field of each problem, a bad condition and an unknown field included', () => {
@@ -54,26 +60,21 @@ describe('playbooks as data', () => {
     ]);
   });
 
-  it('matches by kind, error code and agent pattern', async () => {
+  it('matches by kind, error code and agent pattern, in the order they are tried', async () => {
     const playbooks = await shipped();
-    expect(matchPlaybook(playbooks, { incidentId: 'i', agent: 'slow-agent', kind: 'latency' })?.id).toBe(
+    const ids = (trouble: Trouble) => matchPlaybooks(playbooks, trouble).map((p) => p.id);
+    // A latency incident may be a mis-tuned cache or an agent lagging at its maximum: both are tried, in file order.
+    expect(ids({ incidentId: 'i', agent: 'slow-agent', kind: 'latency' })).toEqual([
       'cache-mistuned',
-    );
+      'lagging-at-max-replicas',
+    ]);
     // The playbook naming the error's code comes before the one for any error.
-    expect(
-      matchPlaybook(playbooks, {
-        incidentId: 'i',
-        agent: 'crm',
-        kind: 'error',
-        code: 'WOW_ERR_INTEGRATION_UNAUTHORIZED',
-      })?.id,
-    ).toBe('integration-credential-expired');
-    expect(matchPlaybook(playbooks, { incidentId: 'i', agent: 'crm', kind: 'error', code: 'WOW_ERR_OTHER' })?.id).toBe(
+    expect(ids({ incidentId: 'i', agent: 'crm', kind: 'error', code: 'WOW_ERR_INTEGRATION_UNAUTHORIZED' })).toEqual([
+      'integration-credential-expired',
       'dead-letters',
-    );
-    expect(matchPlaybook(playbooks, { incidentId: 'i', agent: 'x', kind: 'failures' })?.id).toBe(
-      'failing-after-deploy',
-    );
+    ]);
+    expect(ids({ incidentId: 'i', agent: 'crm', kind: 'error', code: 'WOW_ERR_OTHER' })).toEqual(['dead-letters']);
+    expect(ids({ incidentId: 'i', agent: 'x', kind: 'failures' })).toEqual(['failing-after-deploy']);
   });
 
   it("fills templates from own properties only, keeping a whole template's type", () => {
@@ -128,6 +129,95 @@ describe('playbooks as data', () => {
       risk: 'high',
       action: 'platform rollback',
       runs: 'after /approve',
+    });
+  });
+
+  it('checks undos: a platform undo undoes its own action only, and the windows are bounded, each at its line', () => {
+    const text = [
+      'id: undos',
+      'title: Undos',
+      'trigger: { kind: failures }',
+      'remedies:',
+      '  - id: back',
+      '    risk: high',
+      '    summary: x',
+      '    action: { platform: rollback }',
+      '    undo: { platform: resume }',
+      '  - id: again',
+      '    risk: low',
+      '    summary: x',
+      '    action: { platform: redrive }',
+      '    undo: { platform: roll-forward }',
+      '    verifyWindows: 3',
+    ].join('\n');
+    const parsed = parsePlaybook(text, 'undos.yml');
+    expect('problems' in parsed && parsed.problems).toEqual([
+      'undos.yml:9:23 remedies[0].undo.platform: resume undoes only { platform: suspend }',
+      'undos.yml:14:23 remedies[1].undo.platform: roll-forward undoes only { platform: rollback }',
+    ]);
+    const fixed = parsePlaybook(
+      text.replace('undo: { platform: resume }', 'undo: { platform: roll-forward }'),
+      'u.yml',
+    );
+    expect('problems' in fixed && fixed.problems).toEqual([
+      'u.yml:14:23 remedies[1].undo.platform: roll-forward undoes only { platform: rollback }',
+    ]);
+    const windows = parsePlaybook(text.replace('verifyWindows: 3', 'verifyWindows: 30'), 'w.yml');
+    expect('problems' in windows && windows.problems).toContainEqual(
+      expect.stringMatching(/^w\.yml:15:\d+ remedies\[1\]\.verifyWindows: /),
+    );
+    const shapes = parsePlaybook(text.replace('undo: { platform: resume }', 'undo: { platform: reboot }'), 's.yml');
+    expect('problems' in shapes && shapes.problems[0]).toMatch(
+      /^s\.yml:9:\d+ remedies\[0\]\.undo: expected \{ request/,
+    );
+  });
+
+  it('dry-runs the windows after a remedy: recovery closes, no recovery undoes from the recorded result, none undoes a redrive', async () => {
+    const playbooks = await shipped();
+    const cache = playbooks.find((p) => p.playbook.id === 'cache-mistuned')?.playbook;
+    const dead = playbooks.find((p) => p.playbook.id === 'dead-letters')?.playbook;
+    if (cache === undefined || dead === undefined) throw new Error('missing');
+    const recorded = (windows: string[]) =>
+      recordedFixture.parse({
+        trouble: { agent: 'slow-agent', kind: 'latency' },
+        replies: { 'cache.stats': stats({ reads: 400, loads: 390, expired: 380 }) },
+        after: { result: { previous: { ttlFactor: 0.05, l1MaxEntries: 900 } }, windows },
+      });
+    expect((await dryRunPlaybook(cache, recorded(['regressed', 'healthy', 'healthy']))).verification).toMatchObject({
+      verdict: { verdict: 'recovered', window: 3 },
+      undo: null,
+      then: 'the incident closes: the remedy helped',
+    });
+    expect((await dryRunPlaybook(cache, recorded(['healthy', 'regressed']))).verification).toMatchObject({
+      verdict: { verdict: 'pending' },
+    });
+    expect((await dryRunPlaybook(cache, recorded(['regressed', 'unknown', 'unknown']))).verification).toEqual({
+      windows: ['regressed', 'unknown', 'unknown'],
+      verifyWindows: 3,
+      verdict: { verdict: 'unrecovered', window: 3 },
+      undo: {
+        action: 'cache.tune',
+        input: {
+          namespace: 'slow-agent',
+          ttlFactor: 0.05,
+          l1MaxEntries: 900,
+          reason: 'playbook cache-mistuned: undone, the agent did not recover',
+        },
+      },
+      then: 'the remedy is undone, and the incident escalates to L3',
+    });
+    const redrive = await dryRunPlaybook(
+      dead,
+      recordedFixture.parse({
+        trouble: { agent: 'mailer', kind: 'error', code: 'WOW_ERR_SMTP' },
+        replies: { 'analytics.health.report': { agents: [{ id: 'mailer', incident: null }] }, 'events.history': {} },
+        after: { windows: ['regressed', 'regressed', 'regressed'] },
+      }),
+    );
+    expect(redrive.remedy).toMatchObject({ id: 'redrive', action: 'platform redrive' });
+    expect(redrive.verification).toMatchObject({
+      undo: null,
+      then: 'nothing undoes it, and the incident escalates to L3',
     });
   });
 });

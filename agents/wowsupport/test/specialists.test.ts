@@ -7,6 +7,7 @@ import { uniqueName } from '../../../test/support/servers.ts';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import {
   createBus,
+  createCache,
   createEvent,
   createHealthRecorder,
   createLogger,
@@ -14,6 +15,7 @@ import {
   loadManifests,
   type AgentRow,
   type Bus,
+  type Cache,
   type Store,
 } from '#platform';
 import { agentEffects, eventually, testBusDefaults } from '#platform/testing';
@@ -82,6 +84,8 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
   let store: Store;
   let close: () => Promise<void>;
   let bus: Bus;
+  // WowSupport's ctx.cache, in-process: L2 reads the customer's agents through it.
+  let deskCache: Cache;
   const customerId = randomUUID();
   const quietId = randomUUID();
   const endpoints: Server[] = [];
@@ -104,7 +108,11 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
       deadLetters: bus.deadLetters,
       ticket,
       text,
-      agents: agentsConcerned(text, registry, await customerAgents(store, ticket.customerId)),
+      agents: agentsConcerned(
+        text,
+        registry,
+        await customerAgents(deskCache.namespace('wowsupport'), store, ticket.customerId),
+      ),
       hits: await searchArticles(store, text),
       // What WowAnalytics answers to analytics.health.report, from the same store.
       healthOf: async (ids) => (await healthReport(store, ids, now)).agents,
@@ -120,6 +128,7 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
     ({ store, close } = await backend.open());
     await importArticles(store, kb);
     bus = await createBus({ streamMaxLen: 1000, defaults: { ...testBusDefaults, maxAttempts: 1 }, log });
+    deskCache = await createCache({ log });
     await store.query(
       "insert into agents (id, name, version, description, manifest) values ('wowvision', 'WowVision', '1.0.0', 'Reviews pull requests', '{}')",
     );
@@ -137,6 +146,7 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
   afterAll(async () => {
     await Promise.all(endpoints.map((e) => new Promise((resolve) => e.close(resolve))));
     await bus.close();
+    await deskCache.close();
     await close();
   });
 

@@ -152,6 +152,29 @@ export default defineAgent({
     'agent.yml': manifest('reacher', 'wakesOn: [github.issues.*]\ncapabilities: [llm:complete, github:issues:write]\n'),
     'src/index.ts': reachingAgent,
   },
+  // Takes the platform's remedies (ctx.platform): a redrive it declares, beyond its tier, and a rollback it does not.
+  remedier: {
+    'agent.yml': manifest(
+      'remedier',
+      'tier: Platform CoE\nwakesOn: [test.remedy.asked]\ncapabilities: [platform:bus:redrive]\n',
+    ),
+    'src/index.ts': `import { defineAgent } from '#platform';
+
+export default defineAgent({
+  on: {
+    'test.remedy.asked': {
+      async handle(ctx) {
+        const why = { reason: 'a test asks', incident: ctx.delivery.eventId };
+        const outcomes = [];
+        for (const attempt of [() => ctx.platform.redrive('ledger', why), () => ctx.platform.rollback('ledger', why)])
+          outcomes.push(await attempt().then((done) => done, (err) => err.code));
+        return outcomes;
+      },
+    },
+  },
+});
+`,
+  },
   // A schedule its operator tunes: the interval comes from its settings, 0 turning it off.
   tuned: {
     'agent.yml': manifest('tuned', 'wakesOn: [test.tuned.unused]\n'),
@@ -434,6 +457,32 @@ describe.each(storeBackends('agent-model', { poolMax: 4 }))('the agent model on 
     const unsigned = await host(['reacher'], { github, llm });
     expect(await ask(unsigned.bus)).toEqual({ codes: ['allowed', 'allowed', 'allowed'], model: 'double-model' });
     expect(requests).toEqual(['GET /repos/{owner}/{repo}', 'GET /repos/{owner}/{repo}/issues']);
+  });
+
+  it('gives ctx.platform the remedies its capabilities grant, each withheld until an approver approves it', async () => {
+    const identity = await createIdentity({
+      settings: loadConfig({ IDENTITY_MASTER_KEY: Buffer.alloc(32, 3).toString('base64') }).identity,
+      store: db.store,
+      log: quietLog,
+    });
+    // The same master key as the other signed host of this file: the platform's keys are sealed under it.
+    const ask = (b: Bus) => b.request(event('test.remedy.asked'), { timeoutMs: 5000 });
+    // With credentials: platform:bus:redrive is beyond every tier, so withheld by name; rollback is not declared at all.
+    const signed = await host(['remedier'], { identity, signed: true });
+    expect(await ask(signed.bus)).toEqual(['WOW_ERR_CAPABILITY_WITHHELD', 'WOW_ERR_CAPABILITY_MISSING']);
+    await signed.host.stop({ timeoutMs: 1000 });
+    // The manifest as the grant: the redrive runs (nothing dead-lettered for ledger), and is audited.
+    const unsigned = await host(['remedier']);
+    expect(await ask(unsigned.bus)).toEqual([{ redriven: 0, ids: [] }, 'WOW_ERR_CAPABILITY_MISSING']);
+    const { rows } = await db.store.query<{ action: string; outcome: string }>(
+      "select action, outcome from platform_actions where agent_id = 'remedier' order by id",
+    );
+    expect(rows.map((r) => `${r.action} ${r.outcome}`)).toEqual([
+      'redrive refused',
+      'rollback refused',
+      'redrive done',
+      'rollback refused',
+    ]);
   });
 
   it('runs a declared schedule once per interval across runtimes, and goes on after a failed run', async () => {

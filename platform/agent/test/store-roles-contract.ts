@@ -1,3 +1,4 @@
+import { grantPlatformActions } from '../grant-platform-actions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus } from '../../bus/create-bus.ts';
 import type { Bus } from '../../bus/bus.ts';
@@ -10,6 +11,7 @@ import type { Store } from '../../store/store.ts';
 import { quietLog, testBusDefaults } from '../../testing/index.ts';
 import { createAgentStore } from '../create-agent-store.ts';
 import { createSetupContext } from '../create-agent-context.ts';
+import { grantServices } from '../grant-capabilities.ts';
 import { createCommunication } from '../../communication/create-communication.ts';
 import { manifestSchema, type AgentManifest } from '../manifest-schema.ts';
 import { provisionAgentRole } from '../provision-agent-role.ts';
@@ -171,6 +173,8 @@ export function describeStoreRolesContract(name: string, makeStore: () => Promis
           metrics,
           communication: createCommunication({ manifests: [keeper] }),
           cache: (await createCache({ log: quietLog })).namespace(keeper.id),
+          platform: grantPlatformActions(keeper, { deadLetters: bus.deadLetters, store, identity: undefined, metrics }),
+          ...grantServices(keeper, { github: undefined, llm: undefined, metrics }),
         },
         undefined,
       );

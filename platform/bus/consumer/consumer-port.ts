@@ -1,4 +1,5 @@
 import type { SerializedError } from '../../errors/wow-error.ts';
+import type { ProofAtHand } from '../bus.ts';
 import type { CloudEvent } from '../envelope.ts';
 
 /** One entry as a driver hands it to the consumer engine. */
@@ -14,6 +15,8 @@ export interface RawDelivery {
   onlyGroup: string | undefined;
   /** For ordered subscriptions: the previous entry with the same partition key in this topic. */
   prev: string | undefined;
+  /** The proof of the batch the envelope was signed in, when the bus carries it beside the envelope. */
+  proof?: ProofAtHand;
 }
 
 /**

@@ -40,7 +40,7 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
     if (closed) throw createError('WOW_ERR_BUS_CLOSED', { what });
   };
 
-  function publishNow(event: CloudEvent, publishOpts: PublishOptions): PublishResult {
+  function publishNow(event: CloudEvent, publishOpts: PublishOptions, proof?: string): PublishResult {
     assertOpen(`publishing ${event.type}`);
     assertEventValid(event);
     const { dedupeKey } = publishOpts;
@@ -49,7 +49,7 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
       if (seen !== undefined) return { entryId: seen, duplicate: true };
     }
     const topic = topicOf(event.type);
-    const entry = broker.append(topic, event, publishOpts.onlyGroup);
+    const entry = broker.append(topic, event, publishOpts.onlyGroup, proof);
     if (dedupeKey !== undefined)
       broker.rememberDedupe(
         dedupeKey,
@@ -65,8 +65,10 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
     kind: 'memory',
     publish(event, publishOpts = {}) {
       const { guard } = opts;
-      // Signed first when guarded; unguarded, appended before publish returns, as before.
-      if (guard !== undefined) return guard.sign(event).then((signed) => publishNow(signed, publishOpts));
+      // Signed first when guarded, the batch's proof kept with the entry (the same string for
+      // the whole batch, never copied); unguarded, appended before publish returns, as before.
+      if (guard !== undefined)
+        return guard.seal(event).then((sealed) => publishNow(sealed.event, publishOpts, sealed.proof));
       try {
         return Promise.resolve(publishNow(event, publishOpts));
       } catch (err) {

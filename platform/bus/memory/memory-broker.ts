@@ -16,6 +16,8 @@ export interface MemEntry {
   event: CloudEvent;
   onlyGroup: string | undefined;
   prev: string | undefined;
+  /** The proof of the batch the event was signed in, when its signature only names it: one string per batch. */
+  proof: string | undefined;
 }
 
 export interface MemPending {
@@ -73,7 +75,7 @@ export class MemoryBroker {
     return g;
   }
 
-  append(topicName: string, event: CloudEvent, onlyGroup: string | undefined): MemEntry {
+  append(topicName: string, event: CloudEvent, onlyGroup: string | undefined, proof?: string): MemEntry {
     const t = this.topic(topicName);
     const n = t.next++;
     const id = `${n}-0`;
@@ -82,7 +84,7 @@ export class MemoryBroker {
       prev = t.lastOfKey.get(event.partitionkey);
       t.lastOfKey.set(event.partitionkey, id);
     }
-    const entry: MemEntry = { id, n, at: Date.now(), event, onlyGroup, prev };
+    const entry: MemEntry = { id, n, at: Date.now(), event, onlyGroup, prev, proof };
     t.entries.push(entry);
     // Approximate trimming, like MAXLEN ~: drop in chunks once a tenth over.
     if (t.entries.length > this.maxLen * 1.1) t.entries.splice(0, t.entries.length - this.maxLen);

@@ -25,6 +25,7 @@ export function createMemoryConsumerPort(opts: PortOptions): ConsumerPort {
     deliveryCount: count,
     onlyGroup: entry.onlyGroup,
     prev: entry.prev,
+    proof: entry.proof,
   });
   const groupOf = (topic: string) => {
     const g = groups.get(topic);

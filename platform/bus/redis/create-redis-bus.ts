@@ -11,6 +11,7 @@ import { PendingRequests } from '../pending-requests.ts';
 import { retryDelay } from '../retry-delay.ts';
 import { subscriptionSettings, type BusDefaults } from '../subscription-settings.ts';
 import { connectRedis } from './connect-redis.ts';
+import { createSealedBatchAppender } from './create-sealed-batch-appender.ts';
 import { compareEntryIds } from './compare-entry-ids.ts';
 import { busKeys } from './keys.ts';
 import { loadBusScripts } from './load-bus-scripts.ts';
@@ -38,6 +39,13 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
   const client = await connectRedis(opts.redisUrl, `wow-bus-${instance}`, { autoPipelining: true });
   const keys = busKeys(opts.keyPrefix);
   const scripts = loadBusScripts(client);
+  const sealed = createSealedBatchAppender({
+    scripts,
+    keys,
+    streamMaxLen: opts.streamMaxLen,
+    linkTtlSeconds,
+    published: (topic) => opts.observer.published(topic),
+  });
   const requests = new PendingRequests();
   const replyStream = keys.replies(instance);
   const handles = new Set<SubscriptionHandle>();
@@ -123,11 +131,15 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
     kind: 'redis',
     async publish(event, publishOpts = {}) {
       assertOpen(`publishing ${event.type}`);
-      if (opts.guard !== undefined) event = await opts.guard.sign(event);
+      let proof: string | undefined;
+      if (opts.guard !== undefined) ({ event, proof } = await opts.guard.seal(event));
       assertEventValid(event);
       const topic = topicOf(event.type);
       const stream = keys.stream(topic);
       const envelope = serializeEvent(event, publishOpts.dataJson);
+      // A batch's envelopes, with its proof once after them.
+      if (proof !== undefined)
+        return sealed.append({ topic, envelope, partitionkey: event.partitionkey, opts: publishOpts }, proof);
       const { dedupeKey, onlyGroup } = publishOpts;
       const linked = event.partitionkey !== undefined && onlyGroup === undefined;
       if (dedupeKey === undefined && !linked) {

@@ -21,5 +21,9 @@ export function busKeys(prefix: string) {
 
 export type BusKeys = ReturnType<typeof busKeys>;
 
-/** Field names inside a stream entry. */
-export const entryFields = { event: 'e', onlyGroup: 'g', prev: 'p' } as const;
+/**
+ * Field names inside a stream entry. A signed batch's entries each hold `toProof`, how many
+ * entries on at most its batch's proof is; the proof is an entry of its own (`proof`) right
+ * after the batch (lua/publish-batch.lua).
+ */
+export const entryFields = { event: 'e', onlyGroup: 'g', prev: 'p', toProof: 'b', proof: 'h' } as const;

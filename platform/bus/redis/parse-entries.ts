@@ -5,15 +5,45 @@ import { entryFields } from './keys.ts';
 /** A stream entry as RESP2 returns it: [id, [field, value, …]]. */
 export type StreamEntry = [id: string, fields: string[]];
 
+/** Farthest a batch's proof may be from one of its entries: a batch holds at most 1,024 envelopes. */
+const maxToProof = 1024;
+
 export function fieldsOf(fields: readonly string[]): Map<string, string> {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] ?? '', fields[i + 1] ?? '');
   return map;
 }
 
-/** A delivery from a stream entry; null for an entry that is not an envelope (it is acked away). */
+/**
+ * What a stream entry holds: a delivery (with, for an envelope of a signed batch, how many
+ * entries on at most its batch's proof is; undefined when it says none, or a distance out
+ * of bounds), a batch's proof, or neither (null: it is acked away).
+ */
+export type ParsedEntry =
+  { delivery: RawDelivery; toProof: number | undefined; proof?: undefined } | { proof: string; delivery?: undefined };
+
+export function parseStreamEntry(topic: string, entry: StreamEntry, deliveryCount: number): ParsedEntry | null {
+  const fields = fieldsOf(entry[1]);
+  const proof = fields.get(entryFields.proof);
+  if (proof !== undefined) return fields.has(entryFields.event) ? null : { proof };
+  const delivery = toDelivery(topic, entry[0], fields, deliveryCount);
+  if (delivery === null) return null;
+  const to = fields.get(entryFields.toProof);
+  if (to === undefined) return { delivery, toProof: undefined };
+  // A distance out of bounds finds no proof: the guard refuses the envelope, visibly.
+  const toProof = Number(to);
+  return {
+    delivery,
+    toProof: Number.isSafeInteger(toProof) && toProof >= 1 && toProof <= maxToProof ? toProof : undefined,
+  };
+}
+
+/** A delivery from a stream entry; null for an entry that is not an envelope (a proof, or foreign). */
 export function parseEntry(topic: string, [entryId, raw]: StreamEntry, deliveryCount: number): RawDelivery | null {
-  const fields = fieldsOf(raw);
+  return toDelivery(topic, entryId, fieldsOf(raw), deliveryCount);
+}
+
+function toDelivery(topic: string, entryId: string, fields: Map<string, string>, deliveryCount: number) {
   const json = fields.get(entryFields.event);
   if (json === undefined) return null;
   try {
@@ -25,7 +55,7 @@ export function parseEntry(topic: string, [entryId, raw]: StreamEntry, deliveryC
       deliveryCount,
       onlyGroup: fields.get(entryFields.onlyGroup),
       prev: fields.get(entryFields.prev),
-    };
+    } satisfies RawDelivery;
   } catch {
     return null;
   }

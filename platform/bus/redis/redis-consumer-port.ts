@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../log/logger.ts';
+import type { ProofAtHand } from '../bus.ts';
 import type { ConsumerPort, RawDelivery } from '../consumer/consumer-port.ts';
-import type { BusKeys } from './keys.ts';
-import { parseEntry, type StreamEntry } from './parse-entries.ts';
+import { entryFields, type BusKeys } from './keys.ts';
+import { fieldsOf, parseStreamEntry, type ParsedEntry, type StreamEntry } from './parse-entries.ts';
 
 interface PortOptions {
   client: Redis;
@@ -49,14 +50,47 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
     }
   };
 
-  const toDeliveries = (reply: ReadReply, deliveryCount: (id: string) => number): RawDelivery[] => {
+  /**
+   * The proof of the batch whose envelope is `entryId`: the first proof entry after it, at
+   * most `toProof` entries on (lua/publish-batch.lua writes a batch and its proof with
+   * nothing between). Asked only when a delivery's proof was not in the same read.
+   */
+  const fetchProof = async (stream: string, entryId: string, toProof: number): Promise<string | undefined> => {
+    const after = (await client.xrange(stream, `(${entryId}`, '+', 'COUNT', toProof)) as StreamEntry[];
+    for (const [, fields] of after) {
+      const proof = fieldsOf(fields).get(entryFields.proof);
+      if (proof !== undefined) return proof;
+    }
+    return undefined;
+  };
+  const once = <T>(get: () => Promise<T>): (() => Promise<T>) => {
+    let got: Promise<T> | undefined;
+    return () => (got ??= get());
+  };
+
+  /**
+   * Deliveries from a reply, each with its batch's proof when it has one: a proof entry is
+   * acked at once (it is no delivery) and handed, as the one string, to the envelopes before
+   * it in the read. With `contiguous` (a read of new entries: a run of the stream), the
+   * first proof after an envelope in the read, within the entry's distance, is its
+   * batch's; the envelopes after the read's last proof are of one batch, whose proof is
+   * fetched once, when a guard asks. Entries claimed are no run: each fetches its own.
+   */
+  const toDeliveries = (
+    reply: ReadReply,
+    deliveryCount: (id: string) => number,
+    contiguous: boolean,
+  ): RawDelivery[] => {
     const out: RawDelivery[] = [];
     for (const [stream, entries] of reply ?? []) {
       const topic = topicOf.get(stream) ?? keys.topicOfStream(stream);
+      const parsed: ParsedEntry[] = [];
+      const proofIds: string[] = [];
       for (const entry of entries) {
-        const delivery = parseEntry(topic, entry, deliveryCount(entry[0]));
-        if (delivery !== null) out.push(delivery);
-        else {
+        const read = parseStreamEntry(topic, entry, deliveryCount(entry[0]));
+        if (read !== null) parsed.push(read);
+        if (read?.proof !== undefined) proofIds.push(entry[0]);
+        else if (read === null) {
           log.error(
             { stream, entryId: entry[0], fields: entry[1] },
             'stream entry is not a WAOOAW envelope; acking it away',
@@ -64,6 +98,31 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
           void client.xack(stream, group, entry[0]);
         }
       }
+      if (proofIds.length > 0)
+        client
+          .xack(stream, group, ...proofIds)
+          .catch((err: unknown) =>
+            log.error({ err, stream }, 'acking batch proofs failed; they will be claimed again'),
+          );
+      // Walking back, the nearest proof after each envelope, if within its distance. The
+      // distance only finds the proof: the guard checks it whatever it is.
+      let nearest: { at: number; proof: ProofAtHand } | undefined;
+      for (let i = parsed.length - 1; i >= 0; i--) {
+        const read = parsed[i];
+        if (read?.proof !== undefined) nearest = { at: i, proof: read.proof };
+        else if (read?.toProof !== undefined) {
+          const { delivery, toProof } = read;
+          if (contiguous && nearest !== undefined && nearest.at - i <= toProof) delivery.proof = nearest.proof;
+          else if (contiguous && i + toProof < parsed.length) delivery.proof = undefined;
+          else {
+            const fetched = once(() => fetchProof(stream, delivery.entryId, toProof));
+            // The envelopes after the read's last proof are one batch's: they share the fetch.
+            if (contiguous) nearest = { at: parsed.length, proof: fetched };
+            delivery.proof = fetched;
+          }
+        }
+      }
+      for (const read of parsed) if (read.delivery !== undefined) out.push(read.delivery);
     }
     return out;
   };
@@ -100,7 +159,7 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
           ...streams,
           ...streams.map(() => '>'),
         )) as ReadReply;
-        return toDeliveries(reply, () => 1);
+        return toDeliveries(reply, () => 1, true);
       } catch (err) {
         if (interrupted) return [];
         if (!isNoGroup(err) && !isStreamGone(err)) throw err;
@@ -140,7 +199,11 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
           ...stale.map(([id]) => id),
         )) as StreamEntry[];
         out.push(
-          ...toDeliveries([[stream, claimed.filter((e) => Array.isArray(e[1]))]], (id) => deliveries.get(id) ?? 2),
+          ...toDeliveries(
+            [[stream, claimed.filter((e) => Array.isArray(e[1]))]],
+            (id) => deliveries.get(id) ?? 2,
+            false,
+          ),
         );
       }
       return out;

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { topicOf } from '../../bus/envelope.ts';
 import { busKeys } from '../../bus/redis/keys.ts';
-import type { AgentManifest } from '../../agent/manifest-schema.ts';
+import { scalingDefaults, type AgentManifest } from '../../agent/manifest-schema.ts';
 
 /** Where `wow infra k8s` writes each agent's workload, and the kustomization listing them. */
 export const workloadsDir = 'infra/k8s/base/agents';
@@ -21,8 +21,6 @@ const shared = {
   // before the kubelet's SIGKILL.
   terminationGraceSeconds: 30,
 };
-
-const scalingDefaults = { minReplicas: 1, maxReplicas: 5, pendingPerReplica: 20 };
 
 // Written as Prettier writes YAML here (single quotes), with no anchors for shared objects.
 const yamlOptions = { lineWidth: 0, aliasDuplicateObjects: false, singleQuote: true } as const;

@@ -89,6 +89,7 @@ describe.each(backends)('wow deploy on $name', (backend) => {
   let host: AgentHost;
   let close: () => Promise<void>;
   const deployed: AgentDeployed[] = [];
+  const failed: unknown[] = [];
   const git = async (...args: string[]) => (await exec('git', args, { cwd: repo })).stdout.trim();
   const commit = async (message: string) => {
     await git('add', '-A');
@@ -145,8 +146,11 @@ describe.each(backends)('wow deploy on $name', (backend) => {
     relay.start();
     await bus.subscribe({
       group: 'observer',
-      types: ['agent.deployed'],
-      handler: async (e: CloudEvent) => void deployed.push(e.data as AgentDeployed),
+      types: ['agent.deployed', 'agent.deploy.failed'],
+      handler: async (e: CloudEvent) => {
+        if (e.type === 'agent.deployed') deployed.push(e.data as AgentDeployed);
+        else failed.push(e.data);
+      },
     });
     host = await createAgentHost({
       config,
@@ -253,6 +257,20 @@ describe.each(backends)('wow deploy on $name', (backend) => {
         ?.reason,
     ).toContain('defineAgent');
     expect(await greet()).toMatchObject({ version: 'v2' });
+    // Announced once, for the operators' alerts (WowNotification), from the same transaction.
+    await eventually(() => failed.length === 1, 'agent.deploy.failed');
+    expect(failed[0]).toEqual({
+      agentId: 'greeter',
+      version: '1.2.0',
+      treeHash: await git('rev-parse', 'HEAD:agents/greeter'),
+      commit: await git('rev-parse', 'HEAD'),
+      reason: outcome?.reason,
+      activeTreeHash: active,
+    });
+    // Each attempt that fails is announced (the operators' alert key de-duplicates the repeat).
+    expect((await deploy())[0]).toMatchObject({ outcome: 'failed' });
+    await eventually(() => failed.length === 2, 'the second agent.deploy.failed');
+    expect(failed[1]).toEqual(failed[0]);
   }, 30_000);
 
   it('rejects an unknown agent or an invalid manifest before writing anything', async () => {

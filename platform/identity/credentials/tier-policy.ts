@@ -23,6 +23,8 @@ const allowance: Readonly<Record<AgentTier, readonly string[]>> = {
     'github:pull_requests:write',
     // WowEvent's archive: it reads every event, and sends none of them on.
     'bus:watch',
+    // WowAnalytics: the platform publishes error.occurred for an agent failing above its baseline.
+    'errors:report',
     ...customerFacing,
   ],
   Marketing: customerFacing,

@@ -27,12 +27,14 @@ export function createMessageGuard(
   opts: MessageGuardOptions,
 ): MessageGuard {
   const audience = `${didOf(ctx.host, 'platform')}#bus`;
+  const signer = createMessageSigner(ctx, {
+    audience,
+    ...(opts.ttlSeconds === undefined ? {} : { ttlSeconds: opts.ttlSeconds }),
+    ...(opts.cacheMs === undefined ? {} : { keyCacheMs: opts.cacheMs }),
+  });
   return {
-    sign: createMessageSigner(ctx, {
-      audience,
-      ...(opts.ttlSeconds === undefined ? {} : { ttlSeconds: opts.ttlSeconds }),
-      ...(opts.cacheMs === undefined ? {} : { keyCacheMs: opts.cacheMs }),
-    }),
+    sign: signer.sign,
+    seal: signer.seal,
     verify: createMessageVerifier({
       host: ctx.host,
       audience,

@@ -14,16 +14,22 @@ export function unsignedForm(event: CloudEvent): CloudEvent {
 }
 
 /**
- * The message's Merkle leaf (RFC 9162's leaf hash, merkle-batch.ts): SHA-256 of 0x00 and
- * the UTF-8 JSON of the envelope as sent, signature left out: JSON.stringify of the
- * envelope without its `signature` member, members in the order received. JSON.stringify
- * of what JSON.parse read back from JSON.stringify is the same text, so this survives the
- * bus's trips (a Redis stream, the in-process broker) while costing one native
- * serialization instead of RFC 8785's sort and re-escape of every member, which was a
- * quarter of the verifier's time. A member changed, added, removed or moved changes the
- * text, and the message is refused.
+ * The message's digest: SHA-256 (base64url) of the UTF-8 JSON of the envelope as sent,
+ * signature left out: JSON.stringify of the envelope without its `signature` member,
+ * members in the order received. JSON.stringify of what JSON.parse read back from
+ * JSON.stringify is the same text, so this survives the bus's trips (a Redis stream, the
+ * in-process broker) while costing one native serialization instead of RFC 8785's sort
+ * and re-escape of every member. A member changed, added, removed or moved changes the
+ * text, and the message is refused. Text out, not a Buffer: node allocates a Buffer for
+ * each digest at twice the cost of the hash itself, and the proof lists digests as text.
  */
-export function eventLeaf(event: CloudEvent): Buffer {
+export function eventDigest(event: CloudEvent): string {
   const { signature: _signature, ...sent } = event;
-  return hash('sha256', `\u0000${JSON.stringify(sent)}`, 'buffer');
+  return unsignedDigest(sent);
 }
+
+/** eventDigest of an envelope known to hold no `signature` (unsignedForm's). */
+export const unsignedDigest = (unsigned: CloudEvent): string => hash('sha256', JSON.stringify(unsigned), 'base64url');
+
+/** What a batch's `dig` claim is: SHA-256 (base64url) of its digests as the proof lists them. */
+export const digestOfList = (digests: string): string => hash('sha256', digests, 'base64url');

@@ -6,47 +6,82 @@ export const messageTyp = 'wow-events+jwt';
 /** Longest life a message's signature may claim (`exp` − `iat`). */
 export const maxMessageTtlSeconds = 300;
 
-/** Most messages one signature covers: an audit path of at most ten hashes. */
+/** Most messages one signature covers: a proof of at most 1,024 digests (45 KiB). */
 export const maxBatchSize = 1024;
+
+/** Longest JWS a message's proof may hold: a batch's header and payload are a few hundred characters. */
+export const maxJwsLength = 4096;
+
+/** Longest proof: the JWS, `~`, and a digest of 43 characters and its `.` per message. */
+export const maxProofLength = maxJwsLength + 1 + maxBatchSize * 44;
 
 /**
  * What a batch's JWT carries beside `iss`, `aud`, `iat` and `exp`: one signature for the
- * messages one sender published together (merkle-batch.ts).
+ * messages one sender published together to one topic (sign-message.ts).
  */
 export interface MessageClaims {
   /** The envelopes' `source`: who sent them. */
   sub: string;
-  /** The Merkle root (base64url) over the batch's eventDigest()s, in order. */
-  mrk: string;
+  /** SHA-256 (base64url) of the batch's digests as the proof lists them (`<digest>.<digest>…`). */
+  dig: string;
   /** How many messages the batch holds. */
   cnt: number;
 }
 
 /**
- * A message's `signature`: the batch's compact JWS, the message's place in the batch and
- * its audit path (base64url hashes), joined by `~` (which base64url never holds):
- * `<jws>~<index>~<hash>.<hash>…`.
+ * A batch's proof: its compact JWS and the digest of each of its messages (event-digest.ts),
+ * in order: `<jws>~<digest>.<digest>…`. Whoever holds the proof can check any message of
+ * the batch alone: the JWS signs `dig`, the hash of the list, and the message's digest must
+ * be the list's at its index.
  */
-export interface BatchSignature {
+export interface BatchProof {
   jws: string;
-  index: number;
-  path: string[];
+  /** The digests as listed, joined by `.` (what `dig` hashes). */
+  digests: string;
 }
 
-export const formatSignature = (s: BatchSignature): string => `${s.jws}~${s.index}~${s.path.join('.')}`;
+/**
+ * A message's `signature`, in one of two forms:
+ * - carrying its proof: `<jws>~<digests>~<index>`, checkable with nothing else (a lone
+ *   message, a redriven one, whatever is signed with `sign`);
+ * - naming it: `<dig>~<index>`, the proof carried beside the envelope by the bus, once per
+ *   batch (a Redis stream holds it in an entry after the batch's messages; the in-process
+ *   bus hands the same string to each delivery).
+ */
+export type MessageSignature =
+  | { proof: BatchProof; text: string; index: number; dig?: undefined }
+  | { dig: string; index: number; proof?: undefined; text?: undefined };
 
-const auditPath = /^[\w-]{43}(?:\.[\w-]{43})*$/;
+export const formatProof = (p: BatchProof): string => `${p.jws}~${p.digests}`;
 
-/** Undefined when `signature` is not of that form. */
-export function parseSignature(signature: string): BatchSignature | undefined {
-  const parts = signature.split('~');
-  if (parts.length !== 3) return undefined;
-  const [jws = '', index = '', path = ''] = parts;
-  if (!/^(0|[1-9]\d{0,5})$/.test(index)) return undefined;
-  if (path === '') return { jws, index: Number(index), path: [] };
-  // One test of the whole path, not one per hash: this runs for every delivery.
-  if (!auditPath.test(path)) return undefined;
-  return { jws, index: Number(index), path: path.split('.') };
+/** `~` never occurs in base64url or in a compact JWS. */
+export const carryingProof = (proof: string, index: number): string => `${proof}~${index}`;
+export const namingProof = (dig: string, index: number): string => `${dig}~${index}`;
+
+const digest = /^[\w-]{43}$/;
+const digestList = /^[\w-]{43}(?:\.[\w-]{43})*$/;
+const indexText = /^(0|[1-9]\d{0,3})$/;
+
+/** Undefined when `proof` is not `<jws>~<digests>` within the bounds above. */
+export function parseProof(proof: string): BatchProof | undefined {
+  if (proof.length > maxProofLength) return undefined;
+  const cut = proof.indexOf('~');
+  if (cut <= 0 || cut > maxJwsLength) return undefined;
+  const digests = proof.slice(cut + 1);
+  // One test of the whole list, not one per digest.
+  if (!digestList.test(digests)) return undefined;
+  return { jws: proof.slice(0, cut), digests };
+}
+
+/** Undefined when `signature` is of neither form. */
+export function parseSignature(signature: string): MessageSignature | undefined {
+  const cut = signature.lastIndexOf('~');
+  const index = signature.slice(cut + 1);
+  if (cut <= 0 || !indexText.test(index)) return undefined;
+  const head = signature.slice(0, cut);
+  if (digest.test(head)) return { dig: head, index: Number(index) };
+  const proof = parseProof(head);
+  return proof === undefined ? undefined : { proof, text: head, index: Number(index) };
 }
 
 const agentSource = /^urn:wow:agent:([a-z][a-z0-9]*(?:-[a-z0-9]+)*)$/;

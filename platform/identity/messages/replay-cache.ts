@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
 /**
@@ -43,30 +44,32 @@ interface Claim {
   reject: (err: unknown) => void;
 }
 
+const claimSeenLua = readFileSync(new URL('./lua/claim-seen.lua', import.meta.url), 'utf8');
+
 /**
- * Shared by every process on the Redis bus: one `SET key entry PX ttl NX GET` per message,
+ * Shared by every process on the Redis bus: `SET key entry PX ttl NX GET` per message,
  * which sets the key when it is new and otherwise returns the entry that holds it. The
- * claims made in one turn of the event loop (a batch of deliveries verified together) go
- * in one pipeline: one round trip for the batch, whatever the client's own pipelining.
- * The keys live beside the bus's, so they go with its data (after a loss, the outbox
- * publishes again under the same ids, and those are no replays).
+ * claims made in one turn of the event loop (a read's deliveries verified together) go in
+ * one script call (lua/claim-seen.lua): one command for the read, not one per message,
+ * which cost the Redis bus as much as the message's own XADD. The keys live beside the
+ * bus's, so they go with its data (after a loss, the outbox publishes again under the
+ * same ids, and those are no replays).
  */
 export function createRedisReplayCache(client: Redis, keyPrefix: string): ReplayCache {
+  // Its number of keys varies with the turn: given with each call. EVALSHA, EVAL once per connection.
+  client.defineCommand('wowClaimSeen', { lua: claimSeenLua });
+  const claimSeen = (
+    client as unknown as { wowClaimSeen(...a: (string | number)[]): Promise<number[]> }
+  ).wowClaimSeen.bind(client);
   let waiting: Claim[] = [];
   const flush = () => {
     const claims = waiting;
     waiting = [];
-    const pipeline = client.pipeline();
-    for (const c of claims)
-      pipeline.call('SET', c.key, c.entryId, 'PX', String(Math.max(1, Math.ceil(c.ttlMs))), 'NX', 'GET');
-    pipeline.exec().then(
-      (replies) => {
-        claims.forEach((c, i) => {
-          const [err, held] = replies?.[i] ?? [new Error('no reply from Redis for a replay claim'), null];
-          if (err !== null) c.reject(err);
-          else c.resolve(held === null || held === c.entryId);
-        });
-      },
+    const args: (string | number)[] = [claims.length];
+    for (const c of claims) args.push(c.key);
+    for (const c of claims) args.push(c.entryId, Math.max(1, Math.ceil(c.ttlMs)));
+    claimSeen(...args).then(
+      (firsts) => claims.forEach((c, i) => c.resolve(firsts[i] === 1)),
       (err: unknown) => {
         for (const c of claims) c.reject(err);
       },
@@ -75,7 +78,7 @@ export function createRedisReplayCache(client: Redis, keyPrefix: string): Replay
   return {
     claim(group, jti, entryId, ttlMs) {
       return new Promise<boolean>((resolve, reject) => {
-        // After the promise jobs now queued: the batch's other deliveries reach their claims first.
+        // After the promise jobs now queued: the read's other deliveries reach their claims first.
         if (waiting.length === 0) process.nextTick(flush);
         waiting.push({ key: `${keyPrefix}seen:${group}:${jti}`, entryId, ttlMs, resolve, reject });
       });

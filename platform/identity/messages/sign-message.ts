@@ -1,16 +1,18 @@
 import { createJWT } from 'did-jwt';
-import type { CloudEvent } from '../../bus/envelope.ts';
+import type { SealedEvent } from '../../bus/bus.ts';
+import { topicOf, type CloudEvent } from '../../bus/envelope.ts';
 import { didOf, type Subject } from '../did/did-web.ts';
 import { createError } from '../errors.ts';
 import type { IdentityContext } from '../identity-context.ts';
 import { signingKeyOf, type IdentityKey } from '../identity-keys.ts';
-import { eventLeaf, unsignedForm } from './event-digest.ts';
-import { merkleTree } from './merkle-batch.ts';
+import { digestOfList, unsignedDigest, unsignedForm } from './event-digest.ts';
 import {
-  formatSignature,
+  carryingProof,
+  formatProof,
   maxBatchSize,
   maxMessageTtlSeconds,
   messageTyp,
+  namingProof,
   signerOf,
   type MessageClaims,
 } from './message-claims.ts';
@@ -26,24 +28,36 @@ export interface MessageSignerOptions {
 
 interface Waiting {
   event: CloudEvent;
-  resolve: (signed: CloudEvent) => void;
+  /** True for `sign`: the signature carries the proof; false for `seal`: it names it. */
+  carry: boolean;
+  resolve: (signed: SealedEvent) => void;
   reject: (err: unknown) => void;
+}
+
+export interface MessageSigner {
+  /** Signs `event` with a signature that carries its batch's proof: checkable alone, anywhere. */
+  sign: (event: CloudEvent) => Promise<CloudEvent>;
+  /**
+   * Signs `event` for a bus that carries the batch's proof once beside the batch's
+   * envelopes: the signature only names it (`<dig>~<index>`). A batch of one carries it
+   * anyway (there is nothing to share), and `proof` is then undefined.
+   */
+  seal: (event: CloudEvent) => Promise<SealedEvent>;
 }
 
 /**
  * Signs envelopes as their sender, with the sender's current key through the KMS port. What
- * one source publishes in the same turn of the event loop is signed together: one compact
- * JWS (EdDSA, `typ` wow-events+jwt) over the Merkle root of the envelopes' digests, and
- * each envelope's `signature` is that JWS with its own audit path (message-claims.ts). One
- * KMS call then serves a whole burst: signing per message held the Redis bus to an eighth
- * of its unsigned throughput. A lone message waits only for the promise jobs already queued (`process.nextTick`). The key
- * is looked up once per `keyCacheMs` and never past the end of its signing window, so a
- * rotation takes effect within that time.
+ * one source publishes to one topic in the same turn of the event loop is signed together:
+ * one compact JWS (EdDSA, `typ` wow-events+jwt) over the SHA-256 of the list of the
+ * envelopes' digests, the list and the JWS making the batch's proof (message-claims.ts).
+ * One KMS call then serves a whole burst: signing per message held the Redis bus to an
+ * eighth of its unsigned throughput. Per topic, because a topic is a stream: its readers
+ * get the proof once, in that stream, listing only that stream's messages. A lone message
+ * waits only for the promise jobs already queued (`process.nextTick`). The key is looked
+ * up once per `keyCacheMs` and never past the end of its signing window, so a rotation
+ * takes effect within that time.
  */
-export function createMessageSigner(
-  ctx: IdentityContext,
-  opts: MessageSignerOptions,
-): (event: CloudEvent) => Promise<CloudEvent> {
+export function createMessageSigner(ctx: IdentityContext, opts: MessageSignerOptions): MessageSigner {
   const ttl = opts.ttlSeconds ?? 60;
   if (!Number.isInteger(ttl) || ttl <= 0 || ttl > maxMessageTtlSeconds)
     throw new TypeError(`ttlSeconds must be a whole number from 1 to ${maxMessageTtlSeconds}, got ${ttl}`);
@@ -80,9 +94,9 @@ export function createMessageSigner(
     const now = ctx.clock();
     const key = await keyOf(subject, now);
     const kms = ctx.kms.driver(key.kms);
-    const { root, paths } = merkleTree(batch.map((w) => eventLeaf(w.event)));
+    const digests = batch.map((w) => unsignedDigest(w.event)).join('.');
     const iat = Math.floor(now.getTime() / 1000);
-    const claims: MessageClaims = { sub: source, mrk: root.toString('base64url'), cnt: batch.length };
+    const claims: MessageClaims = { sub: source, dig: digestOfList(digests), cnt: batch.length };
     const jws = await createJWT(
       { ...claims, aud: opts.audience, iat, exp: iat + ttl },
       {
@@ -94,38 +108,39 @@ export function createMessageSigner(
       },
       { alg: 'EdDSA', kid: `${did}#${key.fragment}`, typ: messageTyp as 'JWT' },
     );
-    // A node sits in the paths of every leaf below its sibling: each is encoded once.
-    const encoded = new Map<Buffer, string>();
-    const encode = (h: Buffer) => {
-      let text = encoded.get(h);
-      if (text === undefined) encoded.set(h, (text = h.toString('base64url')));
-      return text;
-    };
+    const proof = formatProof({ jws, digests });
+    // One string shared by every envelope of the batch: a bus keys what it carries by it.
+    const shared = batch.length === 1 ? undefined : proof;
     batch.forEach((w, index) => {
-      const path = (paths[index] ?? []).map(encode);
-      w.resolve({ ...w.event, signature: formatSignature({ jws, index, path }) });
+      const signature = w.carry || shared === undefined ? carryingProof(proof, index) : namingProof(claims.dig, index);
+      w.resolve({ event: { ...w.event, signature }, proof: w.carry ? undefined : shared });
     });
   };
 
   let waiting = new Map<string, Waiting[]>();
   const flush = () => {
-    const bySource = waiting;
+    const byBatch = waiting;
     waiting = new Map();
-    for (const [source, all] of bySource)
+    for (const all of byBatch.values())
       for (let from = 0; from < all.length; from += maxBatchSize) {
         const batch = all.slice(from, from + maxBatchSize);
-        signBatch(source, batch).catch((err: unknown) => {
+        signBatch(batch[0]?.event.source ?? '', batch).catch((err: unknown) => {
           for (const w of batch) w.reject(err);
         });
       }
   };
-  return (event) =>
-    new Promise<CloudEvent>((resolve, reject) => {
+  const enqueue = (event: CloudEvent, carry: boolean) =>
+    new Promise<SealedEvent>((resolve, reject) => {
       if (waiting.size === 0) process.nextTick(flush);
-      const queue = waiting.get(event.source);
+      const batchKey = `${event.source}\n${topicOf(event.type)}`;
+      const queue = waiting.get(batchKey);
       // Signed as it will be sent (event-digest.ts): data last, any old signature dropped.
-      const unsigned = unsignedForm(event);
-      if (queue === undefined) waiting.set(event.source, [{ event: unsigned, resolve, reject }]);
-      else queue.push({ event: unsigned, resolve, reject });
+      const w: Waiting = { event: unsignedForm(event), carry, resolve, reject };
+      if (queue === undefined) waiting.set(batchKey, [w]);
+      else queue.push(w);
     });
+  return {
+    sign: (event) => enqueue(event, true).then((signed) => signed.event),
+    seal: (event) => enqueue(event, false),
+  };
 }

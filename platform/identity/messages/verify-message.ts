@@ -1,14 +1,22 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { createError } from '../../errors/errors.ts';
+import type { DeliveryToVerify } from '../../bus/bus.ts';
 import { typeMatches, type CloudEvent } from '../../bus/envelope.ts';
 import type { PgQueryable } from '../../store/store.ts';
 import type { CapabilityReader } from '../credentials/capabilities-of.ts';
 import { didOf, type Subject } from '../did/did-web.ts';
 import { keyStateAt, listKeys, type IdentityKey } from '../identity-keys.ts';
 import { haltedAgents } from '../lifecycle/agent-lifecycle.ts';
-import { eventLeaf } from './event-digest.ts';
-import { authenticNodes, leafBelongs, type AuthenticNodes } from './merkle-batch.ts';
-import { maxBatchSize, maxMessageTtlSeconds, messageTyp, parseSignature, signerOf } from './message-claims.ts';
+import { digestOfList, eventDigest } from './event-digest.ts';
+import {
+  maxBatchSize,
+  maxMessageTtlSeconds,
+  messageTyp,
+  parseProof,
+  parseSignature,
+  signerOf,
+  type BatchProof,
+} from './message-claims.ts';
 import type { ReplayCache } from './replay-cache.ts';
 
 /** Why a message was refused: each check has its own, counted by it in /metrics. */
@@ -21,6 +29,7 @@ export type MessageRefusal =
   | 'sender'
   | 'kid'
   | 'signature'
+  | 'unproven'
   | 'tampered'
   | 'audience'
   | 'expired'
@@ -47,19 +56,11 @@ export interface MessageVerifierOptions {
   clock?: () => Date;
 }
 
-export interface DeliveryAt {
-  group: string;
-  entryId: string;
-  /** When the bus appended the entry (ms). */
-  publishedAt: number;
-}
-
 const skewSeconds = 60;
-const maxSignatureLength = 4096;
-// Batches whose JWS is held as checked; each lives at most `maxMessageTtlSeconds`.
+// Batches whose proof is held as checked, and their proofs' characters in all (16 MiB of
+// text at most: 3,000 proofs of 100 messages).
 const maxCheckedBatches = 4096;
-// Trees whose authenticated nodes are kept (merkle-batch.ts): at most 2,047 hashes each.
-const maxKnownTrees = 64;
+const maxHeldProofChars = 16 * 1024 * 1024;
 // A replayed id must stay known for as long as a copy of it could still pass `exp`.
 const replayMarginMs = 10 * 60_000;
 
@@ -73,23 +74,25 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /**
  * Checks a delivery's signature before any handler sees it, every check on and failing
- * closed: the batch's compact JWS must be EdDSA with `typ` wow-events+jwt; its issuer the
- * DID of whoever the envelope's `source` says sent it, and `sub` that source; `kid` a key
- * of that DID, live when the entry was published and signing when the JWS was made; the
- * signature must verify (node's Ed25519, a public key cached per key); the envelope's
- * digest must lead through its audit path to the batch's Merkle root (`mrk`); `aud` this
- * bus; `exp` present, at most 300 s after `iat`, and not past when the bus appended the
+ * closed: the batch's proof must be at hand (carried by the signature, or by the bus beside
+ * the entry); its compact JWS must be EdDSA with `typ` wow-events+jwt; its issuer the DID
+ * of whoever the envelope's `source` says sent it, and `sub` that source; `kid` a key of
+ * that DID, live when the entry was published and signing when the JWS was made; the
+ * signature must verify (node's Ed25519, a public key cached per key); the proof's list of
+ * digests must hash to the signed `dig` and hold `cnt` of them; the envelope's own digest
+ * must be the list's at the signature's index; `aud` this bus; `exp` present, at most 300 s after `iat`, and not past when the bus appended the
  * entry (60 s skew; judged at append time, so a message that waits in a backlog does not
  * expire, while one appended again later does); the id not accepted before by this group
  * in another entry; and the sender must be neither suspended nor revoked and hold a live
- * credential to emit the type (the platform: its own types). A batch's JWS is checked once
- * and its result reused by the batch's other messages for up to `cacheMs`. Throws
+ * credential to emit the type (the platform: its own types). A batch's proof is checked once
+ * and its result reused by the batch's other messages for up to `cacheMs`: each of them
+ * then costs one digest and one comparison. Throws
  * WOW_ERR_MESSAGE_REFUSED with `data.reason`; a store that cannot be read throws its own
  * error, and the delivery waits.
  */
 export function createMessageVerifier(
   opts: MessageVerifierOptions,
-): (event: CloudEvent, at: DeliveryAt) => Promise<void> {
+): (event: CloudEvent, at: DeliveryToVerify) => Promise<void> {
   const cacheMs = opts.cacheMs ?? 5000;
   const clock = opts.clock ?? (() => new Date());
   const keys = new Map<Subject, Cached<IdentityKey[]> & { loadedAt: number }>();
@@ -190,16 +193,18 @@ export function createMessageVerifier(
     return found;
   };
 
-  /** A batch's JWS as checked, or why it was refused. */
+  /** A batch's proof as checked, or why it was refused. */
   interface CheckedBatch {
-    claims: { iss: string; sub: string; mrk: string; cnt: number; aud: unknown; iat: number; exp: number };
+    claims: { iss: string; sub: string; dig: string; cnt: number; aud: unknown; iat: number; exp: number };
     kid: string;
     key: IdentityKey;
+    /** The digest of each message of the batch, in order. */
+    digests: string[];
   }
   type BatchVerdict = CheckedBatch | { refused: MessageRefusal; problem: string };
   const no = (refused: MessageRefusal, problem: string): BatchVerdict => ({ refused, problem });
-  const checkBatch = async (jws: string, source: string): Promise<BatchVerdict> => {
-    const parts = jws.split('.');
+  const checkBatch = async (proof: BatchProof, source: string): Promise<BatchVerdict> => {
+    const parts = proof.jws.split('.');
     const [h = '', p = '', s = ''] = parts;
     let header: unknown;
     let payload: unknown;
@@ -208,22 +213,22 @@ export function createMessageVerifier(
       header = parseJson(h);
       payload = parseJson(p);
     } catch {
-      return no('malformed', 'the signature is not a compact JWS holding JSON, an index and an audit path');
+      return no('malformed', 'the proof does not start with a compact JWS holding JSON');
     }
     if (!isRecord(header) || !isRecord(payload)) return no('malformed', 'its header and payload must be objects');
     if (header.alg !== 'EdDSA') return no('alg', `alg must be EdDSA, got ${JSON.stringify(header.alg)?.slice(0, 40)}`);
     if (header.typ !== messageTyp)
       return no('typ', `typ must be ${messageTyp}, got ${JSON.stringify(header.typ)?.slice(0, 60)}`);
-    const { iss, sub, mrk, cnt, aud, iat, exp } = payload;
+    const { iss, sub, dig, cnt, aud, iat, exp } = payload;
     if (
       typeof iss !== 'string' ||
       typeof sub !== 'string' ||
-      typeof mrk !== 'string' ||
+      typeof dig !== 'string' ||
       typeof cnt !== 'number' ||
       typeof iat !== 'number' ||
       typeof exp !== 'number'
     )
-      return no('claims', 'iss, sub, mrk, cnt, iat and exp are all required');
+      return no('claims', 'iss, sub, dig, cnt, iat and exp are all required');
     if (!Number.isInteger(cnt) || cnt < 1 || cnt > maxBatchSize)
       return no('claims', `cnt must be a whole number from 1 to ${maxBatchSize}`);
     if (exp - iat > maxMessageTtlSeconds || exp <= iat)
@@ -241,15 +246,21 @@ export function createMessageVerifier(
     if (iat < signsFrom || iat > signsUntil) return no('kid', `${kid} was not ${did}'s signing key at iat ${iat}`);
     if (!verify(null, Buffer.from(`${h}.${p}`), publicKeyOf(kid, key), Buffer.from(s, 'base64url')))
       return no('signature', `the signature does not verify with ${kid}`);
-    return { claims: { iss, sub, mrk, cnt, aud, iat, exp }, kid, key };
+    // Only now is `dig` the sender's word: the list must be the one it signed.
+    if (digestOfList(proof.digests) !== dig)
+      return no('tampered', 'the proof lists other digests than the ones its JWS signs');
+    const digests = proof.digests.split('.');
+    if (digests.length !== cnt) return no('tampered', `the proof lists ${digests.length} digests for cnt ${cnt}`);
+    return { claims: { iss, sub, dig, cnt, aud, iat, exp }, kid, key, digests };
   };
   /**
-   * Each batch JWS checked once, by its exact text, and the verdict shared by the batch's
-   * messages, which arrive together: those in flight wait for the first check, those after
-   * read the verdict as settled. A pass is kept `cacheMs` (then checked again, so a key
-   * retired meanwhile is seen as the store says); a refusal or an error is not kept. The
-   * verdict holds for the sender it was checked for (`sub` and `iss` are that sender's):
-   * another `source` quoting the same JWS is checked, and refused, anew.
+   * Each batch's proof checked once, by its exact text, and the verdict shared by the
+   * batch's messages, which arrive together: those in flight wait for the first check,
+   * those after read the verdict as settled. A pass is kept `cacheMs` (then checked again,
+   * so a key retired meanwhile is seen as the store says); a refusal or an error is not
+   * kept. The verdict holds for the sender it was checked for (`sub` and `iss` are that
+   * sender's): another `source` quoting the same proof is checked, and refused, anew.
+   * Proofs are held up to `maxHeldProofChars` in all, oldest out first.
    */
   interface HeldVerdict {
     source: string;
@@ -258,39 +269,33 @@ export function createMessageVerifier(
     until: number;
   }
   const batches = new Map<string, HeldVerdict>();
-  const verdictOf = (jws: string, source: string): HeldVerdict => {
+  let heldChars = 0;
+  const forget = (text: string, entry: HeldVerdict) => {
+    if (batches.get(text) !== entry) return;
+    batches.delete(text);
+    heldChars -= text.length;
+  };
+  const verdictOf = (text: string, proof: BatchProof, source: string): HeldVerdict => {
     const now = clock().getTime();
-    const held = batches.get(jws);
-    if (held !== undefined && held.until > now && held.source === source) return held;
-    const verdict = checkBatch(jws, source);
+    const held = batches.get(text);
+    const verdict = checkBatch(proof, source);
+    if (held !== undefined) forget(text, held);
     // Oldest out first (a Map keeps insertion order).
-    if (batches.size >= maxCheckedBatches) batches.delete(batches.keys().next().value ?? '');
+    for (const [oldest, entry] of batches) {
+      if (batches.size < maxCheckedBatches && heldChars + text.length <= maxHeldProofChars) break;
+      forget(oldest, entry);
+    }
     const entry: HeldVerdict = { source, verdict, until: now + cacheMs };
-    batches.set(jws, entry);
+    batches.set(text, entry);
+    heldChars += text.length;
     verdict.then(
       (v) => {
-        if ('refused' in v) {
-          if (batches.get(jws) === entry) batches.delete(jws);
-        } else entry.settled = v;
+        if ('refused' in v) forget(text, entry);
+        else entry.settled = v;
       },
-      () => batches.get(jws) === entry && batches.delete(jws),
+      () => forget(text, entry),
     );
     return entry;
-  };
-  /**
-   * Each recent batch's authenticated Merkle nodes, by its JWS's text (so by its root): what
-   * a delivery's path proved spares the batch's next deliveries most of their hashing. Only
-   * a JWS that passed checkBatch gets here. Oldest out first.
-   */
-  const trees = new Map<string, AuthenticNodes>();
-  const treeOf = (jws: string, claims: CheckedBatch['claims']): AuthenticNodes => {
-    let tree = trees.get(jws);
-    if (tree === undefined) {
-      if (trees.size >= maxKnownTrees) trees.delete(trees.keys().next().value ?? '');
-      tree = authenticNodes(Buffer.from(claims.mrk, 'base64url'), claims.cnt);
-      trees.set(jws, tree);
-    }
-    return tree;
   };
 
   return async (event, at) => {
@@ -303,27 +308,40 @@ export function createMessageVerifier(
         { data: { reason, group: at.group, entryId: at.entryId, ...(signedBy === undefined ? {} : { signedBy }) } },
       );
     if (event.signature === undefined) throw refuse('unsigned', 'it carries no signature');
-    const parsed = event.signature.length <= maxSignatureLength ? parseSignature(event.signature) : undefined;
-    if (parsed === undefined)
-      throw refuse('malformed', 'the signature is not <JWS>~<index>~<audit path> of at most 4 KiB');
-    const held = verdictOf(parsed.jws, event.source);
+    const signature = parseSignature(event.signature);
+    if (signature === undefined)
+      throw refuse('malformed', 'the signature is neither <JWS>~<digests>~<index> nor <dig>~<index> within bounds');
+    // The proof the signature carries, or the one the bus read with the entry (no turn of
+    // waiting for those), or fetched now.
+    const given = signature.text ?? at.proof;
+    const text = typeof given === 'function' ? await given() : given;
+    if (text === undefined)
+      throw refuse('unproven', 'the signature names a batch proof that the bus did not find beside the entry');
+    // A proof the bus carried is its string as read, shared by the batch: parsed and checked
+    // once per batch, its other deliveries waiting for that check or reading its verdict.
+    let held = batches.get(text);
+    if (held === undefined || held.source !== event.source || held.until <= clock().getTime()) {
+      const proof = signature.proof ?? parseProof(text);
+      if (proof === undefined) throw refuse('malformed', 'the proof beside the entry is not <JWS>~<digests>');
+      held = verdictOf(text, proof, event.source);
+    }
     // Settled for all but a batch's first messages: no turn of waiting for those.
     const verdict = held.settled ?? (await held.verdict);
     if ('refused' in verdict) throw refuse(verdict.refused, verdict.problem);
-    const { claims, kid, key } = verdict;
-    // The batch's own claim, judged before the envelope's: a JWS for another bus says no more.
+    const { claims, kid, key, digests } = verdict;
+    // The batch's own claim, judged before the envelope's: a proof for another bus says no more.
     if (claims.aud !== opts.audience) throw refuse('audience', `aud must be ${opts.audience}`);
     const signer = signerOf(event.source);
     const publishedAt = new Date(at.publishedAt);
     if (keyStateAt(key, publishedAt) === 'retired')
       throw refuse('kid', `${kid} was retired before the message was published`);
-
-    const { path } = parsed;
-    const belongs = leafBelongs(treeOf(parsed.jws, claims), eventLeaf(event), parsed.index, path.length, (i) =>
-      Buffer.from(path[i] ?? '', 'base64url'),
-    );
-    if (!belongs)
-      throw refuse('tampered', 'the envelope is not one the signature covers (its digest leads to another root)');
+    if (signature.dig !== undefined && signature.dig !== claims.dig)
+      throw refuse('tampered', "the proof beside the entry is another batch's than the one its signature names");
+    if (signature.index >= claims.cnt || digests[signature.index] !== eventDigest(event))
+      throw refuse(
+        'tampered',
+        "the envelope is not one the signature covers (its digest is not the proof's at its index)",
+      );
     const { iat, exp } = claims;
     const jti = event.id;
     const appended = Math.floor(at.publishedAt / 1000);

@@ -11,8 +11,10 @@ import {
   type AgentRelease,
   type Bus,
   type CloudEvent,
+  type DeliveryToVerify,
   type Identity,
   type MessageGuard,
+  type ProofAtHand,
 } from '#platform';
 import { eventually, testBusDefaults } from '#platform/testing';
 import { activateVersion, recordDraft } from '../../deploy/version-registry.ts';
@@ -60,7 +62,7 @@ function release(agentId: string, emits: string[]): AgentRelease {
 const sent = (data: unknown = { n: 1 }, source = 'urn:wow:agent:sender') =>
   createEvent({ type: 'test.signed.sent', data, source });
 
-/** The batch JWS's header or payload changed by `change`, its signature and the audit path kept. */
+/** The batch JWS's header or payload changed by `change`, its signature and the proof's digests kept. */
 function reshape(signature: string, part: 0 | 1, change: (json: Record<string, unknown>) => void): string {
   const [jws = '', ...proof] = signature.split('~');
   const parts = jws.split('.');
@@ -87,7 +89,7 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
   const later = (seconds: number) => (now = new Date(now.getTime() + seconds * 1000));
   let entry = 0;
   /** A delivery to `group` appended `offsetSeconds` from now, in an entry of its own unless given one. */
-  const at = (offsetSeconds = 0, entryId = `${++entry}-0`, group = 'reader') => ({
+  const at = (offsetSeconds = 0, entryId = `${++entry}-0`, group = 'reader'): DeliveryToVerify => ({
     group,
     entryId,
     publishedAt: now.getTime() + offsetSeconds * 1000,
@@ -109,10 +111,10 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     opts: { audience?: string; expiresInSeconds?: number; typ?: string } = {},
   ) => {
     const { signature = '' } = await guard.sign(event);
-    const { sub, mrk, cnt } = partOf(signature, 1);
+    const { sub, dig, cnt } = partOf(signature, 1);
     const jws = await identity.signJwt(
       subject,
-      { sub, mrk, cnt, ...claims },
+      { sub, dig, cnt, ...claims },
       { audience: opts.audience ?? bus, expiresInSeconds: opts.expiresInSeconds ?? 60, typ: opts.typ ?? messageTyp },
     );
     return { ...event, signature: [jws, ...signature.split('~').slice(1)].join('~') };
@@ -147,8 +149,8 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
       cnt: 1,
       exp: Math.floor(now.getTime() / 1000) + 60,
     });
-    // A batch of one: its root is its own leaf, and its audit path is empty.
-    expect(event.signature).toMatch(/~0~$/);
+    // A batch of one: the proof it carries lists its own digest.
+    expect(event.signature).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+~[\w-]{43}~0$/);
     const delivery = at();
     expect(await reason(event, delivery)).toBe('accepted');
     expect(await reason(event, delivery)).toBe('accepted');
@@ -203,54 +205,121 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     expect(seen).toEqual(cases.map(([expected]) => expected));
   });
 
-  it('signs what one sender publishes together with one JWS, each message with its own audit path', async () => {
+  it('signs what one sender publishes to one topic together with one JWS, its proof listing each message', async () => {
     const events = await Promise.all(Array.from({ length: 7 }, (_, n) => guard.sign(sent({ n }))));
     const platform = await guard.sign(createEvent({ type: 'agent.deployed', data: {}, source: 'urn:wow:deploy' }));
+    const elsewhere = await guard.sign(
+      createEvent({ type: 'test.other.sent', data: {}, source: 'urn:wow:agent:sender' }),
+    );
     const jwsOf = (e: CloudEvent) => e.signature?.split('~')[0];
     expect(new Set(events.map(jwsOf)).size).toBe(1);
-    // Another sender in the same turn gets its own batch.
+    // Another sender, or another topic, in the same turn gets its own batch.
     expect(jwsOf(platform)).not.toBe(jwsOf(events[0] as CloudEvent));
+    expect(jwsOf(elsewhere)).not.toBe(jwsOf(events[0] as CloudEvent));
     expect(partOf(events[0]?.signature, 1)).toMatchObject({ cnt: 7 });
-    expect(events.map((e) => e.signature?.split('~')[1])).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    expect(events.map((e) => e.signature?.split('~')[2])).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    expect(events[0]?.signature?.split('~')[1]?.split('.')).toHaveLength(7);
     for (const event of events) expect(await reason(event)).toBe('accepted');
     const [a, b] = events as [CloudEvent, CloudEvent];
-    const [jws, , pathB] = (b.signature ?? '').split('~');
-    // Another message's place and path, or its own path with another place, lead elsewhere.
-    expect(await reason({ ...a, signature: `${jws}~1~${pathB}` })).toBe('tampered');
-    expect(await reason({ ...b, signature: `${jws}~0~${pathB}` })).toBe('tampered');
-    expect(await reason({ ...b, signature: `${jws}~9~${pathB}` })).toBe('tampered');
+    const [jws, digests] = (b.signature ?? '').split('~');
+    // Another message's place, or a place past the batch, leads to another digest.
+    expect(await reason({ ...a, signature: `${jws}~${digests}~1` })).toBe('tampered');
+    expect(await reason({ ...b, signature: `${jws}~${digests}~0` })).toBe('tampered');
+    expect(await reason({ ...b, signature: `${jws}~${digests}~9` })).toBe('tampered');
     // The batch's JWS, already checked, is still bound to its sender.
     expect(await reason({ ...b, source: 'urn:wow:agent:other' })).toBe('sender');
-    expect(await reason({ ...b, signature: `${jws}~1~${pathB}x` })).toBe('malformed');
+    expect(await reason({ ...b, signature: `${jws}~${digests}x~1` })).toBe('malformed');
   });
 
   it('refuses each tampered message of a batch whose other messages were verified already', async () => {
     const events = await Promise.all(Array.from({ length: 13 }, (_, n) => guard.sign(sent({ n }))));
-    const [jws = '', ,] = (events[0]?.signature ?? '').split('~');
-    const proofOf = (e: CloudEvent | undefined) => (e?.signature ?? '').split('~').slice(1);
-    // All but the last verified: every node of the tree but the last leaf's is now known to be authentic.
+    const [jws = '', digests = ''] = (events[0]?.signature ?? '').split('~');
+    // All but the last verified: the batch's proof is held as checked.
     for (const event of events.slice(0, 12)) expect(await reason(event)).toBe('accepted');
     const last = events[12] as CloudEvent;
     const seventh = events[7] as CloudEvent;
-    const [index7 = '', path7 = ''] = proofOf(seventh);
-    const [index12 = '', path12 = ''] = proofOf(last);
+    const list = digests.split('.');
+    const swapped = [...list];
+    [swapped[7], swapped[12]] = [list[12] ?? '', list[7] ?? ''];
     const dataFirst = ({ data, ...attributes }: CloudEvent): CloudEvent => ({ data, ...attributes });
     const cases: [string, CloudEvent][] = [
       // The data, an attribute, or the order of the members changed after signing.
       ['tampered', { ...seventh, data: { n: 70 } }],
       ['tampered', { ...seventh, subject: 'added' }],
       ['tampered', dataFirst(seventh)],
-      // Another message's place, with its own path or another's.
-      ['tampered', { ...seventh, signature: `${jws}~${index12}~${path7}` }],
-      ['tampered', { ...last, signature: `${jws}~${index7}~${path12}` }],
-      // A message of another batch, presented under this batch's JWS.
-      ['tampered', { ...(await guard.sign(sent({ n: 7 }))), signature: `${jws}~${index7}~${path7}` }],
+      // Another message's place.
+      ['tampered', { ...seventh, signature: `${jws}~${digests}~12` }],
+      // The list reordered, or one digest replaced by a forged message's: no longer the list the JWS signs.
+      ['tampered', { ...last, signature: `${jws}~${swapped.join('.')}~7` }],
+      [
+        'tampered',
+        {
+          ...seventh,
+          data: { n: 70 },
+          signature: `${jws}~${list.map((d, i) => (i === 7 ? 'A'.repeat(43) : d)).join('.')}~7`,
+        },
+      ],
+      // A message of another batch, presented under this batch's proof.
+      ['tampered', { ...(await guard.sign(sent({ n: 7 }))), signature: `${jws}~${digests}~7` }],
     ];
     const seen: string[] = [];
     for (const [, event] of cases) seen.push(await reason(event));
     expect(seen).toEqual(cases.map(([expected]) => expected));
     // The last message, untouched, still passes.
     expect(await reason(last)).toBe('accepted');
+  });
+
+  it('seals a batch for a bus: each signature names the proof the bus carries once, and each message passes with it alone', async () => {
+    const sealed = await Promise.all(Array.from({ length: 5 }, (_, n) => guard.seal(sent({ n }))));
+    const [{ proof = '' } = { proof: '' }] = sealed;
+    // One proof string for the whole batch: its JWS, then the five digests.
+    expect(sealed.every((s) => s.proof === proof)).toBe(true);
+    expect(proof.split('~')[1]?.split('.')).toHaveLength(5);
+    const dig = partOf(proof, 1).dig;
+    expect(sealed.map((s) => s.event.signature)).toEqual([0, 1, 2, 3, 4].map((i) => `${String(dig)}~${i}`));
+    // Any one message with the proof, as read or fetched on demand, in any order.
+    const [first, second, third, fourth, fifth] = sealed.map((s) => s.event) as CloudEvent[] & { length: 5 };
+    expect(await reason(fifth as CloudEvent, { ...at(), proof })).toBe('accepted');
+    expect(await reason(second as CloudEvent, { ...at(), proof: async () => proof })).toBe('accepted');
+    // A lone message of a batch for a bus carries its proof: there is nothing to share.
+    const lone = await guard.seal(sent());
+    expect(lone.proof).toBeUndefined();
+    expect(await reason(lone.event)).toBe('accepted');
+
+    const other = await Promise.all([guard.seal(sent({ n: 1 })), guard.seal(sent({ n: 2 }))]);
+    const otherProof = other[0]?.proof ?? '';
+    const [jws = '', digests = ''] = proof.split('~');
+    const list = digests.split('.');
+    const byOther = await Promise.all(
+      [0, 1].map(() => guard.seal(createEvent({ type: 'test.other.sent', data: {}, source: 'urn:wow:agent:other' }))),
+    );
+    const refusals: [string, CloudEvent, ProofAtHand][] = [
+      // No proof at hand: the bus found none after the entry, or the entry is not one it wrote.
+      ['unproven', first as CloudEvent, undefined],
+      ['unproven', first as CloudEvent, async () => undefined],
+      // Another batch's proof, of the same sender and valid: it does not name this message.
+      ['tampered', first as CloudEvent, otherProof],
+      // The list changed (a digest replaced by a forged message's, or two swapped): not what the JWS signs.
+      [
+        'tampered',
+        { ...(first as CloudEvent), data: { n: 99 } },
+        `${jws}~${['A'.repeat(43), ...list.slice(1)].join('.')}`,
+      ],
+      ['tampered', third as CloudEvent, `${jws}~${[list[1], list[0], ...list.slice(2)].join('.')}`],
+      // The data changed, the proof intact.
+      ['tampered', { ...(fourth as CloudEvent), data: { n: 40 } }, proof],
+      // A forged JWS in the proof.
+      ['signature', first as CloudEvent, reshape(proof, 1, (p) => (p.exp = Number(p.exp) + 30))],
+      // Another sender's valid proof, for an envelope that claims to be this sender's.
+      ['sender', { ...(first as CloudEvent), signature: byOther[0]?.event.signature ?? '' }, byOther[0]?.proof],
+      ['malformed', first as CloudEvent, 'not a proof'],
+      ['malformed', { ...(first as CloudEvent), signature: `${String(dig)}~x` }, proof],
+    ];
+    const seen: string[] = [];
+    for (const [, event, given] of refusals) seen.push(await reason(event, { ...at(), proof: given }));
+    expect(seen).toEqual(refusals.map(([expected]) => expected));
+    // The untouched messages still pass with the real proof.
+    expect(await reason(first as CloudEvent, { ...at(), proof })).toBe('accepted');
   });
 
   it('judges exp and iat by when the bus took the entry, so a backlog does not expire and a late copy does', async () => {
@@ -340,7 +409,13 @@ describe.each([
       log,
       observer: metrics.bus,
       claimIntervalMs: 50,
-      guard: { ...real, sign: async (e) => forge(await real.sign(e)) },
+      guard: {
+        ...real,
+        seal: async (e) => {
+          const sealed = await real.seal(e);
+          return { ...sealed, event: forge(sealed.event) };
+        },
+      },
     });
   });
   afterAll(async () => {
@@ -362,7 +437,7 @@ describe.each([
     });
     await bus.publish(sent({ n: 1 }));
     await eventually(() => handled.length === 1, 'the valid message handled');
-    expect(handled[0]?.signature).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+~0~$/);
+    expect(handled[0]?.signature).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+~[\w-]{43}~0$/);
     expect(await bus.request(sent({ n: 2 }), { timeoutMs: 5000 })).toEqual({ got: { n: 2 } });
 
     // Tampered after signing: refused, into the security dead letters with its reason.

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { EventInput, GitHubClient, Logger, PgQueryable, Store } from '#platform';
+import type { EventInput, FailureRateReport, GitHubClient, Logger, PgQueryable, Store } from '#platform';
+import { createError } from '../errors.ts';
 import { healthFigures } from './health-figures.ts';
 import { resolutionOf } from './resolution-of.ts';
+import { appliedRemedyOf, isUnrecovered } from './remedy-verdict.ts';
 import { closeIncidentIssue, createIncidentIssue, updateIncidentIssue } from './incident-issue.ts';
 import {
   claimIncidentCheck,
@@ -32,16 +34,28 @@ export interface IncidentDeps {
    */
   once<T>(key: string, effect: (tx: PgQueryable) => Promise<T>): Promise<T>;
   emit(event: Omit<EventInput, 'source'>, opts: { tx: PgQueryable }): Promise<void>;
+  /**
+   * The agent's `ctx.reportFailureRate` (capability errors:report): the platform publishes
+   * `error.occurred` for an incident whose failures rose, in the incident's transaction.
+   */
+  reportFailureRate(report: FailureRateReport, opts: { tx: PgQueryable }): Promise<void>;
   /** The support repository's client; undefined: incidents are kept and told, with no issue. */
   github: { client: GitHubClient; owner: string; repo: string } | undefined;
   send: SendNotice;
   policy?: HealthPolicy;
+  /**
+   * How long a judgement of an open incident holds before another look may judge it again:
+   * half the check's interval, at most 30 seconds (the default), so that a look each
+   * interval judges it once however many runtimes look.
+   */
+  recheckSeconds?: number;
 }
 
 export type IncidentOutcome =
   | { agentId: string; did: 'opened'; incidentId: string; signals: Signal[] }
   | { agentId: string; did: 'updated'; incidentId: string; signals: Signal[] }
   | { agentId: string; did: 'recovering'; incidentId: string; healthyChecks: number }
+  | { agentId: string; did: 'unrecovered'; incidentId: string; remedy: string }
   | { agentId: string; did: 'closed'; incidentId: string };
 
 /**
@@ -98,6 +112,7 @@ async function openIncident(
       },
       { tx },
     );
+    if (signals.includes('errors')) await reportFailureRate(deps, tx, made.id, f, policyOf(deps));
     return made;
   });
   if (incident === undefined) return undefined;
@@ -114,12 +129,19 @@ async function judgeOpenIncident(
   now: Date,
   policy: HealthPolicy,
 ): Promise<IncidentOutcome | undefined> {
-  if (!(await claimIncidentCheck(deps.store, incident.id, now))) return undefined;
+  if (!(await claimIncidentCheck(deps.store, incident.id, now, deps.recheckSeconds ?? 30))) return undefined;
   const issue = await ensureIssue(deps, incident, now);
+  const unrecovered =
+    judged.state === 'healthy' ? undefined : await tellUnrecovered(deps, incident, judged, now, policy);
   // Too little traffic to tell: the incident stays as it is.
-  if (judged.state === 'unknown') return undefined;
+  if (judged.state === 'unknown') return unrecovered;
   if (judged.state === 'regressed') {
     await recordJudgement(deps.store, incident.id, f, { healthy: false, signals: judged.signals });
+    // Slower first, failing since: the failures are reported once, as when an incident opens with them.
+    if (judged.signals.includes('errors') && !incident.signals.includes('errors'))
+      await deps.once(`incident:${incident.id}:failure-rate`, (tx) =>
+        reportFailureRate(deps, tx, incident.id, f, policy),
+      );
     const changed = judged.signals.join() !== incident.signals.join();
     const current = { ...incident, signals: judged.signals };
     if (issue !== undefined && deps.github !== undefined)
@@ -132,7 +154,9 @@ async function judgeOpenIncident(
         now,
         changed ? `Now: ${judged.summary}.` : undefined,
       );
-    return { agentId: incident.agentId, did: 'updated', incidentId: incident.id, signals: judged.signals };
+    return (
+      unrecovered ?? { agentId: incident.agentId, did: 'updated', incidentId: incident.id, signals: judged.signals }
+    );
   }
   const healthyChecks = await recordJudgement(deps.store, incident.id, f, { healthy: true });
   if (healthyChecks < policy.healthyChecksToClose) {
@@ -166,6 +190,80 @@ async function judgeOpenIncident(
   if (issue !== undefined && deps.github !== undefined)
     await closeIncidentIssue(deps.github.client, deps.github, issue, incident, f, now);
   return { agentId: incident.agentId, did: 'closed', incidentId: incident.id };
+}
+
+/**
+ * A playbook's remedy was applied for the incident and the agent is still not healthy after
+ * the remedy's windows: support.incident.unrecovered, once, for WowSupport to undo it and
+ * take the incident to L3. The incident itself stays open, judged as before.
+ */
+async function tellUnrecovered(
+  deps: IncidentDeps,
+  incident: Incident,
+  judged: Exclude<ReturnType<typeof judgeHealth>, { state: 'healthy' }>,
+  now: Date,
+  policy: HealthPolicy,
+): Promise<IncidentOutcome | undefined> {
+  const remedy = await appliedRemedyOf(deps.store, incident.id);
+  if (remedy === undefined || !isUnrecovered(remedy, judged.state, now, policy.windowMinutes)) return undefined;
+  const judgement = judged.state === 'unknown' ? `too little traffic to tell recovery: ${judged.why}` : judged.summary;
+  const token = randomUUID();
+  const toldBy = await deps.once(`incident:${incident.id}:unrecovered`, async (tx) => {
+    await deps.emit(
+      {
+        type: 'support.incident.unrecovered',
+        subject: incident.id,
+        partitionkey: incident.agentId,
+        data: {
+          incidentId: incident.id,
+          agentId: incident.agentId,
+          playbook: remedy.playbook,
+          remedy: remedy.remedy,
+          windows: remedy.verifyWindows,
+          judgement: judgement.slice(0, 1000),
+        },
+      },
+      { tx },
+    );
+    return token;
+  });
+  if (toldBy !== token) return undefined;
+  deps.log.warn({ agent: incident.agentId, incident: incident.id, remedy: remedy.remedy }, 'remedy did not help');
+  return { agentId: incident.agentId, did: 'unrecovered', incidentId: incident.id, remedy: remedy.remedy };
+}
+
+const policyOf = (deps: IncidentDeps) => deps.policy ?? defaultHealthPolicy;
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+
+/**
+ * Asks the platform to publish error.occurred (failure_rate) for the incident: the figures
+ * as its sample, WOW_ERR_FAILURE_RATE as its code, the incident so WowSupport's run is the
+ * incident's. WowSupport treats it as the incident's failures: whichever of the two
+ * arrives first runs the playbook, the other finds the run taken.
+ */
+async function reportFailureRate(
+  deps: IncidentDeps,
+  tx: PgQueryable,
+  incidentId: string,
+  f: HealthFigures,
+  policy: HealthPolicy,
+): Promise<void> {
+  const figures = {
+    agent: f.agentId,
+    current: `${pct(f.current.errorRate)} of ${f.current.handled}`,
+    window: String(policy.windowMinutes),
+    baseline: pct(f.baseline.errorRate),
+  };
+  const error = createError('WOW_ERR_FAILURE_RATE', figures);
+  await deps.reportFailureRate(
+    {
+      agent: f.agentId,
+      code: error.code,
+      sample: { failed: figures.current, baseline: figures.baseline, message: error.message },
+      incidentId,
+    },
+    { tx },
+  );
 }
 
 /** The incident's issue number, creating the issue when it has none and this caller takes the claim. */

@@ -86,8 +86,13 @@ export async function openIncidents(db: PgQueryable): Promise<Incident[]> {
 }
 
 /** True when this caller judges the incident now (no other did in the last 30 seconds). */
-export async function claimIncidentCheck(db: PgQueryable, id: string, now: Date): Promise<boolean> {
-  return (await db.query(sql.claimCheck, [id, now.toISOString()])).rows.length === 1;
+export async function claimIncidentCheck(
+  db: PgQueryable,
+  id: string,
+  now: Date,
+  leaseSeconds: number,
+): Promise<boolean> {
+  return (await db.query(sql.claimCheck, [id, now.toISOString(), leaseSeconds])).rows.length === 1;
 }
 
 /** Records the latest figures; returns the healthy judgements in a row. */
@@ -173,7 +178,16 @@ export async function markNoticeSent(db: PgQueryable, notice: IncidentNotice, no
   await db.query(sql.noticeSent, [notice.incident.id, notice.customer.id, notice.kind, now.toISOString()]);
 }
 
-/** Records that a customer's integration uses an agent, so its incidents reach them. */
+/**
+ * The tag of every cached read of one customer's agents (WowSupport's L2 reads them for
+ * each ticket it routes): whoever calls addCustomerAgent drops it, in each namespace of an
+ * agent that uses support_customer_agents (`wow support customers uses`: cli/forget-cached.ts).
+ */
+export function customerAgentsTag(customerId: string): string {
+  return `customer-agents:${customerId}`;
+}
+
+/** Records that a customer's integration uses an agent, so its incidents reach them; the caller drops customerAgentsTag. */
 export async function addCustomerAgent(db: PgQueryable, customerId: string, agentId: string): Promise<void> {
   await db.query(sql.customerAgent, [customerId, agentId]);
 }

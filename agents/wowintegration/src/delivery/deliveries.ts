@@ -23,11 +23,20 @@ export interface DeliveryOutcome {
   now: Date;
 }
 
-/** Whether the event already reached the connector (a redelivery of it is not sent twice). */
-export async function wasDelivered(db: PgQueryable, integration: string, eventId: string): Promise<boolean> {
+/**
+ * Whether the event already reached the connector, or a retry is sending it again now:
+ * either way this delivery of it (a redelivery, a redrive) sends nothing.
+ */
+export async function isDeliveredOrRetrying(
+  db: PgQueryable,
+  integration: string,
+  eventId: string,
+  now: Date,
+): Promise<boolean> {
   const { rows } = await db.query(
-    "select 1 from integration_deliveries where integration = $1 and event_id = $2 and state = 'delivered'",
-    [integration, eventId],
+    `select 1 from integration_deliveries where integration = $1 and event_id = $2
+       and (state = 'delivered' or retry_claimed_until > $3)`,
+    [integration, eventId, now],
   );
   return rows.length > 0;
 }
@@ -55,7 +64,7 @@ export async function recordDelivery(db: PgQueryable, o: DeliveryOutcome): Promi
      on conflict (integration, event_id) do update set state = excluded.state, attempts = integration_deliveries.attempts + excluded.attempts,
        last_status = coalesce(excluded.last_status, integration_deliveries.last_status),
        last_error = coalesce(excluded.last_error, integration_deliveries.last_error),
-       updated_at = excluded.updated_at, delivered_at = excluded.delivered_at`,
+       updated_at = excluded.updated_at, delivered_at = excluded.delivered_at, retry_claimed_until = null`,
     values,
   );
 }
@@ -80,18 +89,45 @@ export async function failedDeliveries(db: PgQueryable, integration: string, lim
      where integration = $1 and state = 'failed' order by created_at, event_id limit $2`,
     [integration, limit],
   );
-  return rows.map((r) => ({
-    integration: r.integration,
-    eventId: r.event_id,
-    eventType: r.event_type,
-    source: r.source,
-    method: r.method,
-    path: r.path,
-    body: r.body,
-    attempts: r.attempts,
-    lastStatus: r.last_status,
-    lastError: r.last_error,
-  }));
+  return rows.map(toFailed);
+}
+
+const toFailed = (r: Row): FailedDelivery => ({
+  integration: r.integration,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  source: r.source,
+  method: r.method,
+  path: r.path,
+  body: r.body,
+  attempts: r.attempts,
+  lastStatus: r.last_status,
+  lastError: r.last_error,
+});
+
+/**
+ * Claims up to `limit` of a connector's failed deliveries, the oldest first, that no other
+ * retry holds, until `until`: two retries at once (a refresh and the schedule, in two
+ * runtimes) each send a different kept delivery, never the same one twice.
+ */
+export async function claimFailed(
+  db: PgQueryable,
+  integration: string,
+  opts: { limit: number; now: Date; until: Date },
+): Promise<FailedDelivery[]> {
+  const { rows } = await db.query<Row & { created_at: Date }>(
+    `update integration_deliveries d set retry_claimed_until = $3
+     from (select integration, event_id from integration_deliveries
+           where integration = $1 and state = 'failed' and (retry_claimed_until is null or retry_claimed_until <= $2)
+           order by created_at, event_id limit $4 for update skip locked) c
+     where d.integration = c.integration and d.event_id = c.event_id
+     returning d.integration, d.event_id, d.event_type, d.source, d.method, d.path, d.body, d.attempts, d.last_status,
+       d.last_error, d.created_at`,
+    [integration, opts.now, opts.until, opts.limit],
+  );
+  return rows
+    .sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.event_id.localeCompare(b.event_id))
+    .map(toFailed);
 }
 
 /** How many deliveries of each connector are waiting for a retry. */

@@ -6,7 +6,10 @@ import { channelsAt, routeAlert, type Alert, type AlertChannels, type AlertRules
 export interface AlertInput extends Alert {
   key: string;
   summary: string;
+  /** The issue ("owner/repo#n") its GitHub mentions go to and /ack is read on. */
   issue?: string | undefined;
+  /** The incident it is about (support_incidents): its issue, once opened, takes the mentions. */
+  incidentId?: string | undefined;
 }
 
 export interface StoredAlert {
@@ -18,6 +21,7 @@ export interface StoredAlert {
   severity: string;
   summary: string;
   issue: string | null;
+  incidentId: string | null;
   firstAt: Date;
   fired: number;
   level: number;
@@ -43,6 +47,7 @@ type Row = {
   severity: string;
   summary: string;
   issue: string | null;
+  incident_id: string | null;
   first_at: Date;
   fired: number;
   level: number;
@@ -51,7 +56,7 @@ type Row = {
 };
 
 const columns =
-  'id, rule, alert_key, type, agent, severity, summary, issue, first_at, fired, level, acked_at, acked_by';
+  'id, rule, alert_key, type, agent, severity, summary, issue, incident_id, first_at, fired, level, acked_at, acked_by';
 const toAlert = (r: Row): StoredAlert => ({
   id: r.id,
   rule: r.rule,
@@ -61,6 +66,7 @@ const toAlert = (r: Row): StoredAlert => ({
   severity: r.severity,
   summary: r.summary,
   issue: r.issue,
+  incidentId: r.incident_id,
   firstAt: r.first_at,
   fired: r.fired,
   level: r.level,
@@ -71,7 +77,8 @@ const toAlert = (r: Row): StoredAlert => ({
 /**
  * Records an alert under its rule: the same key still firing within the rules' dedupe
  * window (and not acknowledged) counts on the existing alert instead of making another.
- * Undefined when no rule takes it.
+ * Undefined when no rule takes it. In a transaction (the handler's `ctx.once`) a lock on
+ * the key makes two deliveries of the same alert at once count on one row, not two.
  */
 export async function recordAlert(
   db: PgQueryable,
@@ -82,6 +89,7 @@ export async function recordAlert(
   const rule = routeAlert(rules, input);
   if (rule === undefined) return undefined;
   const summary = input.summary.replace(/\s+/g, ' ').trim().slice(0, 500);
+  await db.query(`select pg_advisory_xact_lock(hashtext('wow:alert:' || $1))`, [input.key]);
   const again = await db.query<Row>(
     `update operator_alerts set fired = fired + 1, last_at = $3 where id = (
        select id from operator_alerts where alert_key = $1 and rule = $2 and acked_at is null
@@ -91,8 +99,8 @@ export async function recordAlert(
   );
   if (again.rows[0] !== undefined) return { alert: toAlert(again.rows[0]), deduplicated: true };
   const inserted = await db.query<Row>(
-    `insert into operator_alerts (id, rule, alert_key, type, agent, severity, summary, issue, first_at, last_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning ${columns}`,
+    `insert into operator_alerts (id, rule, alert_key, type, agent, severity, summary, issue, incident_id, first_at, last_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) returning ${columns}`,
     [
       randomUUID(),
       rule.name,
@@ -102,6 +110,7 @@ export async function recordAlert(
       input.severity,
       summary,
       input.issue ?? null,
+      input.incidentId ?? null,
       now,
     ],
   );
@@ -185,4 +194,44 @@ export async function listAlerts(
     [opts.all ?? false, Math.min(opts.limit ?? 100, 1000)],
   );
   return rows.map(toAlert);
+}
+
+/**
+ * Acknowledges the open alerts on an issue ("owner/repo#n", case aside), or only the one
+ * named by `id`, for an /ack comment there. Returns the ids acknowledged.
+ */
+export async function ackAlertsOnIssue(
+  db: PgQueryable,
+  opts: { issue: string; id?: string | undefined; by: string; now: Date },
+): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `update operator_alerts set acked_at = $3, acked_by = $4
+     where lower(issue) = lower($1) and acked_at is null and ($2::uuid is null or id = $2::uuid) returning id`,
+    [opts.issue, opts.id ?? null, opts.now, opts.by.slice(0, 100)],
+  );
+  return rows.map((r) => r.id).sort();
+}
+
+/** The alerts by id, oldest first: what one message lists. */
+export async function alertsByIds(db: PgQueryable, ids: readonly string[]): Promise<StoredAlert[]> {
+  const { rows } = await db.query<Row>(
+    `select ${columns} from operator_alerts where id = any($1::uuid[]) order by first_at, id`,
+    [ids],
+  );
+  return rows.map(toAlert);
+}
+
+/** Gives alerts that have no issue yet the one opened for them, where later escalations and /ack go. */
+export async function setAlertsIssue(db: PgQueryable, ids: readonly string[], issue: string): Promise<void> {
+  await db.query('update operator_alerts set issue = $2 where id = any($1::uuid[]) and issue is null', [ids, issue]);
+}
+
+/** Acknowledges an incident's open alerts once it is resolved: what is fixed wakes nobody further. */
+export async function ackIncidentAlerts(db: PgQueryable, incidentId: string, now: Date): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `update operator_alerts set acked_at = $2, acked_by = 'incident resolved'
+     where incident_id = $1 and acked_at is null returning id`,
+    [incidentId, now],
+  );
+  return rows.map((r) => r.id);
 }

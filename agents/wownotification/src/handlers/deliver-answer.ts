@@ -1,4 +1,4 @@
-import { killSwitch } from '#domains/support';
+import { cachedKillSwitch } from '#domains/support';
 import { deliverOutbound, type DeliveryOutcome } from '../delivery/deliver-outbound.ts';
 import type { NotificationContext } from '../notification-settings.ts';
 import { checkBreaker } from '../sync/trip-breaker.ts';
@@ -33,7 +33,7 @@ async function sendUnlessStopped(
   ticketId: string,
   messageId: string,
 ): Promise<DeliveryOutcome | Stopped> {
-  const stop = await killSwitch(ctx.store);
+  const stop = await cachedKillSwitch(ctx.cache, ctx.store);
   if (stop.on) return { did: 'stopped', why: `the kill switch is on (by ${stop.by ?? 'someone'})` };
   const breaker = await checkBreaker(ctx.store, ticketId);
   if (breaker.paused) {

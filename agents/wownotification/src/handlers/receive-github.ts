@@ -1,3 +1,4 @@
+import { ackFromComment, type AckOutcome } from '../alerts/ack-from-comment.ts';
 import type { NotificationContext } from '../notification-settings.ts';
 import type { IssueCommentDelivery, IssueEventDelivery } from '../sync/github-payloads.ts';
 import { receiveIssueComment, type CommentDeps, type CommentOutcome } from '../sync/receive-issue-comment.ts';
@@ -6,10 +7,19 @@ import type { SyncOutcome } from '../sync/sync-ticket.ts';
 import { syncWithGitHub } from './sync-with-github.ts';
 
 export type GitHubOutcome =
-  { did: 'ignored'; why: string } | ((CommentOutcome | IssueEventOutcome) & { sync: SyncOutcome });
+  | { did: 'ignored'; why: string }
+  | Exclude<AckOutcome, { did: 'ignored' }>
+  | ((CommentOutcome | IssueEventOutcome) & { sync: SyncOutcome });
 
-/** A comment on an issue of the support repository: a note or a command on its ticket. */
-export function receiveComment(ctx: NotificationContext, delivery: IssueCommentDelivery): Promise<GitHubOutcome> {
+/**
+ * A comment on an issue: `/ack` on an operator alert's issue (in any repository the App is
+ * on) acknowledges its alerts; on the support repository, a note or a command on its ticket.
+ */
+export async function receiveComment(ctx: NotificationContext, delivery: IssueCommentDelivery): Promise<GitHubOutcome> {
+  if (ctx.github !== undefined) {
+    const ack = await ackFromComment({ store: ctx.store, github: ctx.github, now: ctx.clock() }, delivery.payload);
+    if (ack.did !== 'ignored') return ack;
+  }
   return receive(ctx, (deps) => receiveIssueComment(deps, delivery.payload));
 }
 

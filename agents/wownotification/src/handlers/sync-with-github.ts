@@ -8,7 +8,7 @@ import { syncTicket, type SyncOutcome } from '../sync/sync-ticket.ts';
  * work; otherwise (a support.* event) the App finds that installation.
  */
 export async function syncWithGitHub(
-  ctx: Pick<NotificationContext, 'settings' | 'state' | 'store' | 'githubApp'>,
+  ctx: Pick<NotificationContext, 'settings' | 'state' | 'store' | 'cache' | 'githubApp'>,
   ticketId: string,
   github?: GitHubClient,
 ): Promise<SyncOutcome> {
@@ -21,6 +21,13 @@ export async function syncWithGitHub(
       return { did: 'stopped', why: 'the GitHub App is not configured (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET)' };
     client = await ctx.githubApp.forRepository(repo.owner, repo.repo);
   }
-  const target = { github: client, db: ctx.store, settings: support, owner: repo.owner, repo: repo.repo };
+  const target = {
+    github: client,
+    db: ctx.store,
+    cache: ctx.cache,
+    settings: support,
+    owner: repo.owner,
+    repo: repo.repo,
+  };
   return ctx.state.perTicket.run(ticketId, () => syncTicket(target, ticketId));
 }

@@ -1,4 +1,4 @@
-import { findMarkedIssue, type GitHubClient, type PgQueryable } from '#platform';
+import { findMarkedIssue, type AgentCache, type GitHubClient, type PgQueryable } from '#platform';
 import { createError } from '../errors.ts';
 import type { Message, SupportSettings, Ticket } from '#domains/support';
 import { cutNotice, fitText, githubLimits } from './fit-text.ts';
@@ -11,6 +11,8 @@ import { contentSha256 } from './content-sha256.ts';
 export interface SyncTarget {
   github: GitHubClient;
   db: PgQueryable;
+  /** The agent's `ctx.cache`: the kill switch, read on every sync, comes from it. */
+  cache: Pick<AgentCache, 'getOrSet'>;
   settings: Pick<SupportSettings, 'personalDataInIssues'>;
   owner: string;
   repo: string;

@@ -1,4 +1,4 @@
-import { findTicket, killSwitch, ticketMessages, waitingDrafts } from '#domains/support';
+import { cachedKillSwitch, findTicket, ticketMessages, waitingDrafts } from '#domains/support';
 import { mirrorMessage, type MirrorOutcome } from './mirror-message.ts';
 import { openTicketIssue, type SyncTarget } from './open-ticket-issue.ts';
 import { syncIssueState } from './sync-issue-state.ts';
@@ -14,7 +14,7 @@ export type SyncOutcome =
  * or a redelivery changes nothing.
  */
 export async function syncTicket(target: SyncTarget, ticketId: string): Promise<SyncOutcome> {
-  const stop = await killSwitch(target.db);
+  const stop = await cachedKillSwitch(target.cache, target.db);
   if (stop.on) return { did: 'stopped', why: `the kill switch is on (by ${stop.by ?? 'someone'})` };
   const ticket = await findTicket(target.db, ticketId);
   if (ticket === undefined) return { did: 'stopped', why: `no ticket ${ticketId}` };

@@ -7,7 +7,7 @@ rules:
     match: { types: [security.violation] }
     notify: { slack: ["#security"], github: ["@waooaw/security"] }
   - name: incidents-critical
-    match: { types: [support.incident.*, platform.agent.deploy_failed], agents: ["wow*"], severity: critical }
+    match: { types: [support.incident.*, agent.deploy.failed], agents: ["wow*"], severity: critical }
     notify: { slack: ["#ops"], email: [oncall@waooaw.example] }
     escalate:
       - afterMinutes: 15

@@ -1,5 +1,5 @@
 import { isRecipientVerified } from '#domains/support';
-import { findTicket, killSwitch, recordDeskMessage, supportErrors, ticketMessages } from '#domains/support';
+import { cachedKillSwitch, findTicket, recordDeskMessage, supportErrors, ticketMessages } from '#domains/support';
 import type { DeskContext } from '../desk-settings.ts';
 import { openIncidents } from '../../../wowanalytics/src/index.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
@@ -47,7 +47,7 @@ type Plan =
  * event too, and only if the ticket has not moved on meanwhile.
  */
 export async function answerTicket(ctx: DeskContext, eventId: string, ticketId: string): Promise<AnswerOutcome> {
-  const stop = await killSwitch(ctx.store);
+  const stop = await cachedKillSwitch(ctx.cache, ctx.store);
   if (stop.on)
     return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
   const plan = await planOnce(ctx, `${eventId}:l1-plan`, ticketId);

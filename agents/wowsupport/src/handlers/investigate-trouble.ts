@@ -5,7 +5,11 @@ import { approveRemedy, type IncidentComment } from '../playbooks/approve-remedy
 import { investigate, type InvestigateDeps } from '../playbooks/investigate.ts';
 import { loadPlaybooks } from '../playbooks/load-playbooks.ts';
 import type { IncidentGitHub } from '../playbooks/playbook-audit.ts';
-import type { JsonValue, PlaybookPorts, Trouble } from '../playbooks/run-playbook.ts';
+import { openErrorIssue } from '../playbooks/error-issue.ts';
+import { platformPort } from '../playbooks/platform-port.ts';
+import { matchPlaybooks, type JsonValue, type PlaybookPorts, type Trouble } from '../playbooks/run-playbook.ts';
+import { tellIntegrationRestored } from '../playbooks/tell-integration-restored.ts';
+import { confirmRecovery, undoRemedy } from '../playbooks/verify-remedy.ts';
 
 // The playbooks ship with the checkout, beside agents/.
 const playbooksDir = new URL('../../../../playbooks/', import.meta.url).pathname;
@@ -16,6 +20,15 @@ export const incidentOpened = z.object({
   signals: z.array(z.string()),
   figures: z.unknown(),
 });
+
+// WowAnalytics' judgement of the windows after a remedy; a resolved incident needs only its id here.
+export const incidentUnrecovered = z.object({
+  incidentId: z.uuid(),
+  agentId: z.string().max(64),
+  windows: z.int().min(1).max(12),
+  judgement: z.string().max(1000),
+});
+export const incidentResolved = z.object({ incidentId: z.uuid() });
 
 export const errorOccurred = z.object({
   kind: z.enum(['dead_letter', 'failure_rate']),
@@ -33,12 +46,8 @@ function ports(ctx: DeskContext): PlaybookPorts {
     request: (type, input: JsonValue, timeoutMs) =>
       // wowvision-disable-next-line manifests-declare-emits -- playbooks name their request types; ctx.request checks them against emits
       ctx.request({ type, data: input }, timeoutMs === undefined ? undefined : { timeoutMs }),
-    // Redrive, rollback and suspend are the operator runtime's (`wow bus redrive`, `wow deploy --rollback`,
-    // `wow identity suspend`): an agent's context holds none of them, so such a remedy fails to L3 here.
-    platform: (action, agent) =>
-      Promise.reject(
-        new Error(`the platform action ${action} (for ${agent}) is not available to WowSupport's runtime`),
-      ),
+    // Redrive, rollback and suspend as `wow` does them, granted by WowSupport's platform:* capabilities once approved.
+    platform: platformPort(ctx.platform),
   };
 }
 
@@ -75,18 +84,31 @@ export async function investigateIncident(ctx: DeskContext, data: z.infer<typeof
   return investigate(await deps(ctx), trouble);
 }
 
-/** An error the platform published (a dead letter) or WowAnalytics found (a failure rate). */
+/**
+ * An error the platform published: a dead letter, or a failure rate WowAnalytics found. A
+ * dead letter has no incident, so no issue: when a playbook takes it on, WowSupport opens
+ * one for the run's steps. Once its remedy restored an integration, the customers whose
+ * tickets name it are told (again on a redelivery, where `once` answers each ticket once).
+ */
 export async function investigateError(ctx: DeskContext, data: z.infer<typeof errorOccurred>) {
   const trouble: Trouble = {
     // A dead letter has no incident: its event names the run.
     incidentId: data.incidentId ?? ctx.delivery.eventId,
     agent: data.agent,
-    kind: 'error',
+    // A failure rate is its incident's failures (support.incident.opened says the same): one run
+    // for both, the same playbooks, whichever arrives first.
+    kind: data.kind === 'failure_rate' ? 'failures' : 'error',
     code: data.code,
     eventType: data.eventType,
     figures: data.sample,
   };
-  return investigate(await deps(ctx), trouble);
+  const d = await deps(ctx);
+  if (data.incidentId === undefined && d.github !== undefined && matchPlaybooks(d.playbooks, trouble).length > 0)
+    await openErrorIssue(ctx.store, d.github, trouble, ctx.clock());
+  const outcome = await investigate(d, trouble);
+  if (outcome.did === 'applied' || outcome.did === 'investigated-before')
+    await tellIntegrationRestored({ ...d, once: ctx.once }, trouble.incidentId);
+  return outcome;
 }
 
 /** `/approve` on an incident's issue, for the remedy waiting there. */
@@ -94,4 +116,14 @@ export async function answerIncidentComment(ctx: DeskContext, comment: IncidentC
   const d = await deps(ctx);
   if (d.github === undefined) return { did: 'ignored' as const };
   return approveRemedy({ ...d, github: d.github }, comment);
+}
+
+/** support.incident.resolved: a remedy applied for the incident helped. */
+export async function confirmIncidentRecovered(ctx: DeskContext, data: z.infer<typeof incidentResolved>) {
+  return confirmRecovery({ ...(await deps(ctx)), approvers: ctx.settings.support.approvers }, data.incidentId);
+}
+
+/** support.incident.unrecovered: the remedy did not help; undone where it can be, and the incident goes to L3. */
+export async function undoUnhelpfulRemedy(ctx: DeskContext, data: z.infer<typeof incidentUnrecovered>) {
+  return undoRemedy({ ...(await deps(ctx)), approvers: ctx.settings.support.approvers }, data);
 }

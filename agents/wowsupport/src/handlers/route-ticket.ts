@@ -3,7 +3,7 @@ import { customerMemoryOf, memoryFindings } from '../tiers/customer-memory.ts';
 import {
   draftAnswer,
   findTicket,
-  killSwitch,
+  cachedKillSwitch,
   recordDeskMessage,
   setTicketRouting,
   ticketMessages,
@@ -44,7 +44,7 @@ const specialistId = (topic: string) => `${self.id}/${topic}`;
  * specialist's answer did not solve it, the ticket goes to L3. Once per event.
  */
 export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: string): Promise<RouteOutcome> {
-  const stop = await killSwitch(ctx.store);
+  const stop = await cachedKillSwitch(ctx.cache, ctx.store);
   if (stop.on)
     return { did: 'skipped', why: `the kill switch is on (by ${stop.by ?? 'someone'}): nothing answers automatically` };
   const key = `${eventId}:specialist`;
@@ -53,8 +53,10 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
   // WowSearch, WowAnalytics, WowCommunication and WowCache are asked before the transaction: they
   // answer over the bus, and on the embedded store (one connection) they would wait for it to end.
   const { hits, health, protocols, unanswered, cache } = await askBeforeRouting(ctx, ticketId);
-  // WowEvent too: what the agents concerned sent lately, from its archive.
-  const activity = await activityForSpecialist(ctx, ticketId);
+  // WowEvent too: what the agents concerned sent lately, from its archive; and the agents the customer
+  // uses, which come from the cache: a load of them by another handler may be waiting for the store's
+  // connection the transaction would hold (the embedded store has one), and joining it inside would never end.
+  const { activity, used } = await activityForSpecialist(ctx, ticketId);
   // What earlier tickets taught about the customer goes on the note for whoever takes this one.
   const memory = customerMemoryOf(ctx);
   const remembered = memory === undefined ? [] : await memoryFindings(memory);
@@ -71,7 +73,8 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
       deadLetters: ctx.deadLetters,
       ticket,
       text,
-      agents: agentsConcerned(text, registry, await customerAgents(tx, ticket.customerId)),
+      // Read before the transaction; a ticket that only now waits for its specialist reads as using none.
+      agents: agentsConcerned(text, registry, used),
       hits,
       // Asked for what the ticket named before the transaction; an agent named only since reads as unknown.
       healthOf: (ids) => Promise.resolve(health.filter((h) => ids.includes(h.id))),
@@ -143,7 +146,11 @@ async function askBeforeRouting(ctx: DeskContext, ticketId: string): Promise<Ask
   // Health decides a status question's topic (an agent in an incident makes it an outage) and informs performance.
   const performance = topic === 'performance';
   if (!performance && (isL3Topic(topic) || !asksStatus.test(text))) return { ...nothing, hits };
-  const agents = agentsConcerned(text, await ctx.agents(), await customerAgents(ctx.store, ticket.customerId));
+  const agents = agentsConcerned(
+    text,
+    await ctx.agents(),
+    await customerAgents(ctx.cache, ctx.store, ticket.customerId),
+  );
   if (agents.length === 0) return { ...nothing, hits };
   const ids = agents.slice(0, 50).map((a) => a.id);
   const unanswered: string[] = [];
@@ -172,14 +179,20 @@ async function askBeforeRouting(ctx: DeskContext, ticketId: string): Promise<Ask
   return { hits, health: report.agents, protocols, unanswered, cache };
 }
 
-/** The recent events of the agents a ticket waiting for its specialist concerns (none for any other). */
-async function activityForSpecialist(ctx: DeskContext, ticketId: string): Promise<AgentActivity[]> {
+/**
+ * For a ticket waiting for its specialist (nothing for any other): the agents its customer
+ * uses, and the recent events of the agents it concerns.
+ */
+async function activityForSpecialist(
+  ctx: DeskContext,
+  ticketId: string,
+): Promise<{ activity: AgentActivity[]; used: readonly string[] }> {
   const ticket = await findTicket(ctx.store, ticketId);
-  if (ticket?.tier !== 'L2' || ticket.topic !== null) return [];
+  if (ticket?.tier !== 'L2' || ticket.topic !== null) return { activity: [], used: [] };
   const registry = await ctx.agents();
   const text = customerText(ticket, await ticketMessages(ctx.store, ticketId));
-  const concerned = agentsConcerned(text, registry, await customerAgents(ctx.store, ticket.customerId));
-  return recentActivity(ctx, concerned, registry);
+  const used = await customerAgents(ctx.cache, ctx.store, ticket.customerId);
+  return { activity: await recentActivity(ctx, agentsConcerned(text, registry, used), registry), used };
 }
 
 /** What L2 asked other agents before routing, and whom it could not ask. */

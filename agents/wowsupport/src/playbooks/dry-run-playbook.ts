@@ -1,6 +1,16 @@
 import { z } from 'zod';
-import type { Playbook } from './playbook-schema.ts';
-import { agentGlob, chooseRemedy, diagnose, type JsonValue, type StepResult, type Trouble } from './run-playbook.ts';
+import { defaultHealthPolicy, remedyVerdict, type RemedyVerdict } from '../../../wowanalytics/src/index.ts';
+import { fillTemplate } from './fill-template.ts';
+import type { Playbook, Remedy } from './playbook-schema.ts';
+import {
+  agentGlob,
+  chooseRemedy,
+  diagnose,
+  scopeOf,
+  type JsonValue,
+  type StepResult,
+  type Trouble,
+} from './run-playbook.ts';
 
 /** A recorded situation: the trouble and each request type's recorded reply (health figures, cache stats…). */
 export const recordedFixture = z.strictObject({
@@ -13,6 +23,16 @@ export const recordedFixture = z.strictObject({
     figures: z.json().optional(),
   }),
   replies: z.record(z.string(), z.json()).default({}),
+  /** What happened after the remedy, recorded: its reply (what an undo is filled from) and WowAnalytics' judgement of each window. */
+  after: z
+    .strictObject({
+      result: z.json().optional(),
+      windows: z
+        .array(z.enum(['healthy', 'regressed', 'unknown']))
+        .min(1)
+        .max(24),
+    })
+    .optional(),
 });
 
 export interface DryRun {
@@ -25,6 +45,15 @@ export interface DryRun {
     summary: string;
     action: string;
     runs: 'automatically' | 'after /approve';
+  } | null;
+  /** With recorded windows after the remedy: WowAnalytics' verdict over them, and what WowSupport then does. */
+  verification: {
+    windows: readonly string[];
+    verifyWindows: number;
+    verdict: RemedyVerdict;
+    /** The undo a verdict of no recovery runs, its request's input filled from the recorded result; null: none. */
+    undo: { action: string; input: JsonValue | null } | null;
+    then: string;
   } | null;
 }
 
@@ -49,6 +78,8 @@ export async function dryRunPlaybook(playbook: Playbook, fixture: z.output<typeo
     },
   });
   const remedy = chooseRemedy(playbook, trouble, diagnosis);
+  const verification =
+    remedy === undefined || fixture.after === undefined ? null : verify(remedy, trouble, diagnosis, fixture.after);
   return {
     playbook: playbook.id,
     matches,
@@ -68,5 +99,39 @@ export async function dryRunPlaybook(playbook: Playbook, fixture: z.output<typeo
             action: 'platform' in remedy.action ? `platform ${remedy.action.platform}` : remedy.action.request,
             runs: remedy.risk === 'low' ? 'automatically' : 'after /approve',
           },
+    verification,
+  };
+}
+
+/** WowAnalytics' rule over the recorded windows, and the undo and escalation that follow when they show no recovery. */
+function verify(
+  remedy: Remedy,
+  trouble: Trouble,
+  diagnosis: Record<string, StepResult>,
+  after: NonNullable<z.output<typeof recordedFixture>['after']>,
+): NonNullable<DryRun['verification']> {
+  const verdict = remedyVerdict(after.windows, {
+    verifyWindows: remedy.verifyWindows,
+    healthyChecksToClose: defaultHealthPolicy.healthyChecksToClose,
+  });
+  const { undo } = remedy;
+  const undone =
+    undo === undefined
+      ? null
+      : 'platform' in undo
+        ? { action: `platform ${undo.platform}`, input: null }
+        : { action: undo.request, input: fillTemplate(undo.input, scopeOf(trouble, diagnosis, after.result)) };
+  const then =
+    verdict.verdict === 'recovered'
+      ? 'the incident closes: the remedy helped'
+      : verdict.verdict === 'pending'
+        ? 'no verdict yet: record more windows'
+        : `${undone === null ? 'nothing undoes it' : 'the remedy is undone'}, and the incident escalates to L3`;
+  return {
+    windows: after.windows,
+    verifyWindows: remedy.verifyWindows,
+    verdict,
+    undo: verdict.verdict === 'unrecovered' ? undone : null,
+    then,
   };
 }

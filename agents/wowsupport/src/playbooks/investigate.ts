@@ -1,11 +1,11 @@
 import type { EventInput, Logger, PgQueryable, Store } from '#platform';
 import type { LoadedPlaybook } from './load-playbooks.ts';
 import { claimRun, incidentIssue, recordStep, updateRun, type IncidentGitHub } from './playbook-audit.ts';
-import type { Remedy } from './playbook-schema.ts';
+import type { Playbook, Remedy } from './playbook-schema.ts';
 import {
   chooseRemedy,
   diagnose,
-  matchPlaybook,
+  matchPlaybooks,
   runAction,
   type PlaybookPorts,
   type StepResult,
@@ -33,51 +33,63 @@ export type InvestigateOutcome =
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
 /**
- * WowSupport's investigation of an incident or an error: the first playbook whose trigger
- * fits diagnoses it (typed requests to the agents that know), picks the first remedy whose
- * condition holds, runs it at once when its risk is low, and otherwise announces it and
- * waits for an approver's /approve on the incident's issue. Once per incident: a
- * redelivery finds the run claimed. Every step lands in the audit table and on the issue.
+ * WowSupport's investigation of an incident or an error: the playbooks whose trigger fits
+ * are tried in turn — each diagnoses it (typed requests to the agents that know) and offers
+ * the first remedy whose condition holds; one whose diagnosis fits none of its remedies
+ * hands over to the next (a latency incident may be a mis-tuned cache or a lagging agent).
+ * A low-risk remedy runs at once; a high-risk one is announced and waits for an approver's
+ * /approve on the incident's issue. Once per incident: a redelivery finds the run claimed.
+ * Every step lands in the audit table and on the issue.
  */
 export async function investigate(deps: InvestigateDeps, trouble: Trouble): Promise<InvestigateOutcome> {
-  const playbook = matchPlaybook(deps.playbooks, trouble);
-  if (playbook === undefined) return { did: 'no-playbook' };
+  const candidates = matchPlaybooks(deps.playbooks, trouble);
+  const first = candidates[0];
+  if (first === undefined) return { did: 'no-playbook' };
   const { store, github } = deps;
-  if (!(await claimRun(store, trouble.incidentId, trouble.agent, playbook.id, deps.clock())))
+  if (!(await claimRun(store, trouble.incidentId, trouble.agent, first.id, deps.clock())))
     return { did: 'investigated-before' };
-  const record = (step: string, text: string, detail: unknown) =>
-    recordStep(store, github, trouble.incidentId, step, text, detail, deps.clock());
-  await record('matched', `WowSupport is investigating with playbook ${code(playbook.id)}: ${playbook.title}.`, {
-    trouble: { kind: trouble.kind, agent: trouble.agent, code: trouble.code ?? null },
-  });
-  const diagnosis = await diagnose(playbook, trouble, deps.ports);
-  await updateRun(store, trouble.incidentId, { diagnosis }, deps.clock());
-  for (const step of playbook.diagnose) {
-    const result: StepResult = diagnosis[step.id] ?? { ok: false, error: 'not run' };
+  // The first playbook's steps keep their plain names; a later one's are prefixed with its id so none collide.
+  const step = (playbook: Playbook, name: string) => (playbook === first ? name : `${playbook.id}:${name}`);
+  const record = (name: string, text: string, detail: unknown) =>
+    recordStep(store, github, trouble.incidentId, name, text, detail, deps.clock());
+  for (const playbook of candidates) {
+    await updateRun(store, trouble.incidentId, { playbook: playbook.id }, deps.clock());
     await record(
-      `diagnose:${step.id}`,
-      `Diagnosis ${code(step.id)} (${code(step.request)}): ${result.ok ? 'answered' : `failed: ${result.error}`}.`,
-      result,
+      step(playbook, 'matched'),
+      `WowSupport is investigating with playbook ${code(playbook.id)}: ${playbook.title}.`,
+      { trouble: { kind: trouble.kind, agent: trouble.agent, code: trouble.code ?? null } },
     );
-  }
-  const remedy = chooseRemedy(playbook, trouble, diagnosis);
-  if (remedy === undefined) {
-    await updateRun(store, trouble.incidentId, { state: 'no_remedy' }, deps.clock());
-    await record(
-      'escalated',
-      'No remedy of the playbook fits what the diagnosis found: this incident is for L3 (a person).',
-      {},
+    const diagnosis = await diagnose(playbook, trouble, deps.ports);
+    await updateRun(store, trouble.incidentId, { diagnosis }, deps.clock());
+    for (const s of playbook.diagnose) {
+      const result: StepResult = diagnosis[s.id] ?? { ok: false, error: 'not run' };
+      await record(
+        step(playbook, `diagnose:${s.id}`),
+        `Diagnosis ${code(s.id)} (${code(s.request)}): ${result.ok ? 'answered' : `failed: ${result.error}`}.`,
+        result,
+      );
+    }
+    const remedy = chooseRemedy(playbook, trouble, diagnosis);
+    if (remedy === undefined) continue;
+    await updateRun(
+      store,
+      trouble.incidentId,
+      { remedy: remedy.id, risk: remedy.risk, summary: remedy.summary },
+      deps.clock(),
     );
-    return { did: 'no-remedy', playbook: playbook.id };
+    if (remedy.risk === 'high') return wait(deps, trouble, playbook.id, remedy);
+    return applyRemedy(deps, trouble, playbook.id, remedy, diagnosis);
   }
-  await updateRun(
-    store,
-    trouble.incidentId,
-    { remedy: remedy.id, risk: remedy.risk, summary: remedy.summary },
-    deps.clock(),
+  await updateRun(store, trouble.incidentId, { state: 'no_remedy' }, deps.clock());
+  const tried = candidates.map((p) => code(p.id)).join(', ');
+  await record(
+    'escalated',
+    `No remedy of ${tried} fits what the diagnosis found: this incident is for L3 (a person).`,
+    {
+      tried: candidates.map((p) => p.id),
+    },
   );
-  if (remedy.risk === 'high') return wait(deps, trouble, playbook.id, remedy);
-  return applyRemedy(deps, trouble, playbook.id, remedy, diagnosis);
+  return { did: 'no-remedy', playbook: candidates.map((p) => p.id).join(',') };
 }
 
 async function wait(
@@ -119,6 +131,14 @@ async function wait(
   return { did: 'waiting', playbook, remedy: remedy.id };
 }
 
+/** What happens next, as the issue is told: WowAnalytics' windows for an incident; nothing for a lone dead letter. */
+async function verification(deps: Pick<InvestigateDeps, 'store'>, trouble: Trouble, remedy: Remedy): Promise<string> {
+  const { rows } = await deps.store.query('select 1 from support_incidents where id = $1', [trouble.incidentId]);
+  if (rows.length === 0) return 'No incident stands behind it, so no windows judge it.';
+  const undo = remedy.undo === undefined ? 'nothing undoes it' : 'it is undone';
+  return `WowAnalytics now judges the next ${remedy.verifyWindows} windows; if the agent does not recover, ${undo} and the incident goes to L3.`;
+}
+
 /** Runs the remedy's action and records the outcome; its reply is kept for the undo. */
 export async function applyRemedy(
   deps: Pick<InvestigateDeps, 'store' | 'github' | 'ports' | 'clock'>,
@@ -131,18 +151,26 @@ export async function applyRemedy(
   const record = (step: string, text: string, detail: unknown) =>
     recordStep(deps.store, deps.github, trouble.incidentId, step, text, detail, deps.clock());
   try {
-    const result = await runAction(remedy.action, trouble, diagnosis, deps.ports);
+    const reason = `playbook ${playbook}, remedy ${remedy.id}: ${remedy.summary}`;
+    const result = await runAction(remedy.action, { trouble, diagnosis, reason, approvedBy }, deps.ports);
     await updateRun(
       deps.store,
       trouble.incidentId,
-      { state: 'applied', result: result ?? null, ...(approvedBy === undefined ? {} : { approvedBy }) },
+      {
+        state: 'applied',
+        result: result ?? null,
+        verifyWindows: remedy.verifyWindows,
+        ...(approvedBy === undefined ? {} : { approvedBy }),
+      },
       deps.clock(),
     );
     const how = approvedBy === undefined ? ' (low risk, automatically)' : `, approved by @${approvedBy}`;
     await record(
       'applied',
-      `Remedy ${code(remedy.id)} ran${how}: ${remedy.summary} WowAnalytics now checks the next windows.`,
-      { result },
+      `Remedy ${code(remedy.id)} ran${how}: ${remedy.summary} ${await verification(deps, trouble, remedy)}`,
+      {
+        result,
+      },
     );
     return { did: 'applied', playbook, remedy: remedy.id };
   } catch (err) {

@@ -28,6 +28,17 @@ export function parsePlaybook(text: string, file: string): { playbook: Playbook 
       problems.push(`${parsed.yaml.at(offset)} remedies[${i}].when: not a CEL expression: ${first}`);
     }
   });
+  // A platform undo undoes its own action only: roll-forward a rollback, resume a suspension.
+  const undoes = { 'roll-forward': 'rollback', resume: 'suspend' } as const;
+  parsed.value.remedies.forEach((remedy, i) => {
+    if (remedy.undo === undefined || !('platform' in remedy.undo)) return;
+    const needs = undoes[remedy.undo.platform];
+    if ('platform' in remedy.action && remedy.action.platform === needs) return;
+    const { offset } = parsed.yaml.locate(['remedies', i, 'undo', 'platform']);
+    problems.push(
+      `${parsed.yaml.at(offset)} remedies[${i}].undo.platform: ${remedy.undo.platform} undoes only { platform: ${needs} }`,
+    );
+  });
   const ids = parsed.value.remedies.map((r) => r.id);
   ids.forEach((rid, i) => {
     if (ids.indexOf(rid) !== i)

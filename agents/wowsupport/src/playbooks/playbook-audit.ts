@@ -1,6 +1,7 @@
 import { writeMarkedComment, type GitHubClient, type PgQueryable } from '#platform';
 
-export type RunState = 'diagnosing' | 'applied' | 'waiting' | 'no_remedy' | 'failed' | 'undone';
+export type RunState =
+  'diagnosing' | 'applied' | 'waiting' | 'no_remedy' | 'failed' | 'recovered' | 'undone' | 'escalated';
 
 export interface PlaybookRun {
   incidentId: string;
@@ -12,6 +13,8 @@ export interface PlaybookRun {
   summary: string | null;
   diagnosis: Record<string, unknown>;
   result: unknown;
+  approvedBy: string | null;
+  appliedAt: Date | null;
 }
 
 /** The support repository's client, where incidents' issues are; undefined: steps are kept in the table only. */
@@ -42,15 +45,19 @@ export async function claimRun(
 export async function updateRun(
   db: PgQueryable,
   incidentId: string,
-  change: Partial<Pick<PlaybookRun, 'remedy' | 'risk' | 'state' | 'summary' | 'diagnosis' | 'result'>> & {
+  change: Partial<Pick<PlaybookRun, 'playbook' | 'remedy' | 'risk' | 'state' | 'summary' | 'diagnosis' | 'result'>> & {
     approvedBy?: string;
+    /** The remedy ran now, to be judged over this many windows. */
+    verifyWindows?: number;
   },
   now: Date,
 ): Promise<void> {
   await db.query(
     `update support_playbook_runs set
        remedy = coalesce($2, remedy), risk = coalesce($3, risk), state = coalesce($4, state), summary = coalesce($5, summary),
-       diagnosis = coalesce($6, diagnosis), result = coalesce($7, result), approved_by = coalesce($8, approved_by), updated_at = $9
+       diagnosis = coalesce($6, diagnosis), result = coalesce($7, result), approved_by = coalesce($8, approved_by), updated_at = $9,
+       applied_at = case when $10::int is null then applied_at else $9 end, verify_windows = coalesce($10::int, verify_windows),
+       playbook = coalesce($11, playbook)
      where incident_id = $1`,
     [
       incidentId,
@@ -62,6 +69,8 @@ export async function updateRun(
       change.result === undefined ? null : JSON.stringify(bounded(change.result)),
       change.approvedBy ?? null,
       now,
+      change.verifyWindows ?? null,
+      change.playbook ?? null,
     ],
   );
 }
@@ -77,6 +86,8 @@ export async function readRun(db: PgQueryable, incidentId: string): Promise<Play
     summary: string | null;
     diagnosis: Record<string, unknown>;
     result: unknown;
+    approved_by: string | null;
+    applied_at: Date | null;
   }>('select * from support_playbook_runs where incident_id = $1', [incidentId]);
   const r = rows[0];
   return r === undefined
@@ -91,13 +102,16 @@ export async function readRun(db: PgQueryable, incidentId: string): Promise<Play
         summary: r.summary,
         diagnosis: r.diagnosis,
         result: r.result,
+        approvedBy: r.approved_by,
+        appliedAt: r.applied_at === null ? null : new Date(r.applied_at),
       };
 }
 
-/** The incident's issue, when WowAnalytics has made it yet. */
+/** The incident's issue, when WowAnalytics has made it yet; an error's, when WowSupport opened one for it (error-issue.ts). */
 export async function incidentIssue(db: PgQueryable, incidentId: string): Promise<number | undefined> {
   const { rows } = await db.query<{ issue_number: number | null }>(
-    'select issue_number from support_incidents where id = $1',
+    `select coalesce((select issue_number from support_incidents where id = $1),
+       (select issue_number from support_error_issues where incident_id = $1)) as issue_number`,
     [incidentId],
   );
   return rows[0]?.issue_number ?? undefined;

@@ -24,6 +24,23 @@ const action = z.union(
   { error: 'expected { request: <type>, input: {…} } or { platform: redrive | rollback | suspend }' },
 );
 
+/**
+ * What undoes a remedy that did not help: a typed request (its input may name the remedy's
+ * reply as `result`, e.g. the previous settings it recorded), or the platform's undo of its
+ * own action: roll-forward after a rollback, resume after a suspension. A redrive has none.
+ */
+const undo = z.union(
+  [
+    z.strictObject({ request: requestType, input }),
+    z.strictObject({
+      platform: z.enum(['roll-forward', 'resume'], {
+        error: 'expected roll-forward (undoes a rollback) or resume (undoes a suspension)',
+      }),
+    }),
+  ],
+  { error: 'expected { request: <type>, input: {…} } or { platform: roll-forward | resume }' },
+);
+
 export const playbookSchema = z.strictObject({
   id,
   title: z.string().min(1).max(200),
@@ -54,8 +71,13 @@ export const playbookSchema = z.strictObject({
         /** What the incident's issue and the customers are told was fixed. */
         summary: z.string().min(1).max(500),
         action,
-        /** Run when the remedy did not help; `result` is the action's reply. */
-        undo: action.optional(),
+        /** Run when the remedy did not help; `result` is the action's reply. Without it, the incident goes to L3 as it is. */
+        undo: undo.optional(),
+        /**
+         * Over how many of WowAnalytics' windows (10 minutes each) after the remedy the agent must
+         * be back within its baseline; a window not judged healthy after these undoes the remedy.
+         */
+        verifyWindows: z.int({ error: 'expected a whole number of windows from 1 to 12' }).min(1).max(12).default(3),
       }),
     )
     .min(1)
@@ -65,3 +87,4 @@ export const playbookSchema = z.strictObject({
 export type Playbook = z.infer<typeof playbookSchema>;
 export type Remedy = Playbook['remedies'][number];
 export type PlaybookAction = Remedy['action'];
+export type UndoAction = NonNullable<Remedy['undo']>;

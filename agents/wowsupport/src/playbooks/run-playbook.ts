@@ -1,7 +1,7 @@
 import { evaluate as evaluateCel } from '@marcbachmann/cel-js';
 import { fillTemplate } from './fill-template.ts';
 import type { LoadedPlaybook } from './load-playbooks.ts';
-import type { Playbook, PlaybookAction, Remedy } from './playbook-schema.ts';
+import type { Playbook, PlaybookAction, Remedy, UndoAction } from './playbook-schema.ts';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -16,10 +16,22 @@ export interface Trouble {
   figures?: unknown;
 }
 
-/** How a playbook reaches the agents: a typed request, and the platform's own actions. */
+/** One of the platform's own actions a remedy (or its undo) takes, with why, for the platform's audit. */
+export interface PlatformCall {
+  action: 'redrive' | 'rollback' | 'suspend' | 'roll-forward' | 'resume';
+  trouble: Trouble;
+  /** The playbook and remedy, in words: the reason the platform keeps. */
+  reason: string;
+  /** The approver whose /approve released it, for a high-risk remedy. */
+  approvedBy?: string | undefined;
+  /** For an undo: the reply of the action it undoes (a rollback's `previousTreeHash`). */
+  result?: unknown;
+}
+
+/** How a playbook reaches the agents: a typed request, and the platform's own actions (ctx.platform). */
 export interface PlaybookPorts {
   request(type: string, input: JsonValue, timeoutMs?: number): Promise<unknown>;
-  platform(action: 'redrive' | 'rollback' | 'suspend', agent: string): Promise<unknown>;
+  platform(call: PlatformCall): Promise<unknown>;
 }
 
 export type StepResult = { ok: true; value: unknown } | { ok: false; error: string };
@@ -27,19 +39,22 @@ export type StepResult = { ok: true; value: unknown } | { ok: false; error: stri
 /** An agent pattern: `*` stands for any run of an id's characters, the rest is literal (the schema allows only [a-z0-9*-]). */
 export const agentGlob = (glob: string): RegExp => new RegExp(`^${glob.split('*').join('[a-z0-9-]*')}$`);
 
-/** The first playbook whose trigger fits: those naming the error's code first, then in file order. */
-export function matchPlaybook(playbooks: readonly LoadedPlaybook[], trouble: Trouble): Playbook | undefined {
+/** Every playbook whose trigger fits, in the order they are tried: those naming the error's code first, then in file order. */
+export function matchPlaybooks(playbooks: readonly LoadedPlaybook[], trouble: Trouble): Playbook[] {
   const specificFirst = [...playbooks].sort(
     (a, b) => Number(b.playbook.trigger.code !== undefined) - Number(a.playbook.trigger.code !== undefined),
   );
-  return specificFirst.find(({ playbook: { trigger } }) => {
-    if (trigger.kind !== trouble.kind) return false;
-    if (trigger.code !== undefined && trigger.code !== trouble.code) return false;
-    return agentGlob(trigger.agent).test(trouble.agent);
-  })?.playbook;
+  return specificFirst
+    .filter(({ playbook: { trigger } }) => {
+      if (trigger.kind !== trouble.kind) return false;
+      if (trigger.code !== undefined && trigger.code !== trouble.code) return false;
+      return agentGlob(trigger.agent).test(trouble.agent);
+    })
+    .map(({ playbook }) => playbook);
 }
 
-const scopeOf = (trouble: Trouble, diagnosis: Record<string, StepResult>, result?: unknown) => ({
+/** What a request's templates are filled from: the agent, the incident, each step's reply and, for an undo, the remedy's. */
+export const scopeOf = (trouble: Trouble, diagnosis: Record<string, StepResult>, result?: unknown) => ({
   agent: trouble.agent,
   incident: trouble,
   diagnosis: Object.fromEntries(Object.entries(diagnosis).map(([k, v]) => [k, v.ok ? v.value : { error: v.error }])),
@@ -87,12 +102,13 @@ export function chooseRemedy(
 
 /** Runs a remedy's action (or its undo, with the action's reply as `result`). */
 export async function runAction(
-  action: PlaybookAction,
-  trouble: Trouble,
-  diagnosis: Record<string, StepResult>,
+  action: PlaybookAction | UndoAction,
+  run: { trouble: Trouble; diagnosis: Record<string, StepResult>; reason: string; approvedBy?: string | undefined },
   ports: PlaybookPorts,
   result?: unknown,
 ): Promise<unknown> {
-  if ('platform' in action) return ports.platform(action.platform, trouble.agent);
+  const { trouble, diagnosis } = run;
+  if ('platform' in action)
+    return ports.platform({ action: action.platform, trouble, reason: run.reason, approvedBy: run.approvedBy, result });
   return ports.request(action.request, fillTemplate(action.input, scopeOf(trouble, diagnosis, result)));
 }

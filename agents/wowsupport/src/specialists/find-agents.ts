@@ -1,11 +1,27 @@
-import { readSql, type AgentRow, type PgQueryable } from '#platform';
+import { readSql, type AgentCache, type AgentRow, type PgQueryable } from '#platform';
+import { customerAgentsTag } from '../../../wowanalytics/src/index.ts';
 
 const sql = { customerAgents: readSql(import.meta.url, 'select-customer-agents') };
 
-/** The agents the customer's integration uses, as recorded for incident notices. */
-export async function customerAgents(db: PgQueryable, customerId: string | null): Promise<string[]> {
+// A customer's agents change when an operator records them (`wow support customers uses`), which drops the tag.
+const customerAgentsTtlSeconds = 300;
+
+/**
+ * The agents the customer's integration uses, as recorded for incident notices. L2 reads
+ * them several times for each ticket it routes, and for every ticket of the customer: they
+ * come from the agent's cache (frozen), tagged so that recording another drops them everywhere.
+ */
+export async function customerAgents(
+  cache: Pick<AgentCache, 'getOrSet'>,
+  db: PgQueryable,
+  customerId: string | null,
+): Promise<readonly string[]> {
   if (customerId === null) return [];
-  return (await db.query<{ agent_id: string }>(sql.customerAgents, [customerId])).rows.map((r) => r.agent_id);
+  return cache.getOrSet(
+    `customer-agents:${customerId}`,
+    { ttl: customerAgentsTtlSeconds, tags: [customerAgentsTag(customerId)] },
+    async () => (await db.query<{ agent_id: string }>(sql.customerAgents, [customerId])).rows.map((r) => r.agent_id),
+  );
 }
 
 /**

@@ -1,0 +1,49 @@
+// The commerce domain: the customer's side of the marketplace. For now its accounts —
+// people, their sessions and the single-use tokens mailed to them, organisations (each one
+// the support desk's customer, one identity) with owners and members, and operators signed
+// in with GitHub. Plain functions over the store; the doors (app/accounts) import them
+// from here, as '#domains/commerce', never from src/.
+
+// People: sign-up, the mailed links, sign-in, sessions.
+export { signUp, type LinkOptions } from './src/accounts/sign-up.ts';
+export { verifyEmail } from './src/accounts/verify-email.ts';
+export { logIn, loginAccountKey } from './src/accounts/log-in.ts';
+export { requestPasswordReset, resetPassword } from './src/accounts/password-reset.ts';
+export {
+  createSession,
+  endSession,
+  endUserSessions,
+  findSession,
+  type Session,
+  type SessionSubject,
+} from './src/accounts/sessions.ts';
+export { getUser, type User } from './src/accounts/users.ts';
+export type { AccountMail } from './src/accounts/account-mail.ts';
+export type { AccountFieldError } from './src/accounts/account-input.ts';
+
+// Organisations: members, roles, invitations.
+export {
+  createOrganisation,
+  getMembership,
+  membersOf,
+  organisationsOf,
+  type Member,
+  type Membership,
+  type Organisation,
+  type Role,
+} from './src/organisations/organisations.ts';
+export { changeRole, removeMember } from './src/organisations/member-roles.ts';
+export {
+  acceptInvitation,
+  inviteByOperator,
+  inviteMember,
+  readInvitation,
+  type Invitation,
+} from './src/organisations/invitations.ts';
+
+// Operators: GitHub's web flow, and the team that makes someone an operator.
+export { newCodeVerifier, operatorAuthorizeUrl, signInOperator } from './src/operators/operator-sign-in.ts';
+
+// The domain's settings (ACCOUNTS_*, GITHUB_CLIENT_ID/SECRET) and its error registry.
+export { accountSettings, type AccountSettings, type OperatorSignIn } from './src/settings/commerce-settings.ts';
+export { errors as commerceErrors } from './src/errors.ts';
