@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 /**
- * scaling.apply (platform, version 1), which it wakes on: A request to WowScaling to open the pull
+ * scaling.apply (platform, version 1), which it answers: A request to WowScaling to open the pull
  * request changing an agent's `scaling:` block in its agent.yml to its open recommendation (one pull
  * request per recommendation); answered with the pull request, or why there is none.
  */
@@ -40,7 +40,7 @@ export const scalingRecommendedData = z.strictObject({
 export type ScalingRecommendedData = z.output<typeof scalingRecommendedData>;
 
 /**
- * scaling.status (platform, version 1), which it wakes on: A request for WowScaling's view of agents'
+ * scaling.status (platform, version 1), which it answers: A request for WowScaling's view of agents'
  * scaling — each agent's bounds, live replicas, last samples of lag, pending and latency against its
  * service level, and its open recommendation; one agent's or all.
  */
