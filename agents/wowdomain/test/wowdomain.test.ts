@@ -9,17 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubPort } from '#platform';
 import { startTestAgent, testGitHubPolicy, type TestAgent } from '#platform/testing';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
+import { agentRuntimes, type AgentRuntime } from '../../../test/support/agent-runtimes.ts';
 import { testAppPrivateKey } from '../../../test/support/github-app.ts';
 import { examplePayload } from '../../../test/support/github-webhooks.ts';
 
-// The agent on the real runtime (the in-process bus, an embedded PostgreSQL), GitHub as the
-// double over a real git repository holding this checkout's support model, changed on a branch.
+// The agent on the real runtime, over the embedded defaults (an embedded PostgreSQL, the in-process
+// bus) and over the real servers (PostgreSQL, Redis), GitHub as the double over a real git
+// repository holding this checkout's support model, changed on a branch.
 const exec = promisify(execFile);
 const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
 const supportModel = fileURLToPath(new URL('../../../domains/support/model.yml', import.meta.url));
-let agent: TestAgent;
-let github: GitHubDouble;
-let repo: DoubleRepo;
 let dir: string;
 let base: string;
 let merged: string;
@@ -55,23 +54,9 @@ beforeAll(async () => {
   await writeFile(join(dir, 'domains/support/model.yml'), changed);
   await git('commit', '-q', '-am', 'support: ticket.opened without messageId');
   merged = await git('rev-parse', 'HEAD');
-  github = createGitHubDouble();
-  repo = { owner: 'acme', repo: 'waooaw', dir, pulls: [], installationId: 7, issues: [] };
-  github.addRepo(repo);
-  agent = await startTestAgent({
-    agentsDir,
-    id: 'wowdomain',
-    relayOutbox: true,
-    github: createGitHubPort({
-      credentials: { appId: '1', privateKey: testAppPrivateKey(), apiUrl: 'https://api.github.com' },
-      fetch: github.fetch,
-      policy: testGitHubPolicy,
-    }),
-  });
 }, 60_000);
 
 afterAll(async () => {
-  await agent.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -96,7 +81,37 @@ function closedPull(opts: { merged: boolean; into?: string; number: number }) {
   return { name: 'pull_request', id: randomUUID(), installationId: 7, payload };
 }
 
-describe('WowDomain', () => {
+describe.each(agentRuntimes)('WowDomain on %s', (_name, openRuntime) => {
+  let runtime: AgentRuntime;
+  let agent: TestAgent;
+  let github: GitHubDouble;
+  let repo: DoubleRepo;
+
+  beforeAll(async () => {
+    runtime = await openRuntime('wowdomain');
+    // A GitHub of this runtime's own: the issues it opens are counted per runtime.
+    github = createGitHubDouble();
+    repo = { owner: 'acme', repo: 'waooaw', dir, pulls: [], installationId: 7, issues: [] };
+    github.addRepo(repo);
+    agent = await startTestAgent({
+      agentsDir,
+      id: 'wowdomain',
+      relayOutbox: true,
+      github: createGitHubPort({
+        credentials: { appId: '1', privateKey: testAppPrivateKey(), apiUrl: 'https://api.github.com' },
+        fetch: github.fetch,
+        policy: testGitHubPolicy,
+      }),
+      postgres: runtime.postgres,
+      redis: runtime.redis,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await agent.stop();
+    await runtime.drop();
+  });
+
   it(
     "Given a merged pull request that changes an event's schema in a domain model, when WowDomain handles it, " +
       'then it emits domain.model.changed',
