@@ -51,6 +51,7 @@ import { watchAgent } from './watch-agent.ts';
 import type { TopicWatcher } from '../bus/watch-every-topic.ts';
 import { stopOrder } from './stop-order.ts';
 import { createEvent } from '../bus/envelope.ts';
+import { runHandling } from '../bus/handling-cause.ts';
 import { circuitChangedEventType } from '../bus/platform-events.ts';
 import { createCommunication } from '../communication/create-communication.ts';
 import type { BreakerSettings } from '../communication/request-gates.ts';
@@ -249,11 +250,15 @@ export async function createAgentHost(opts: AgentHostOptions): Promise<AgentHost
     const delivered = event;
     try {
       return await tracing.process(delivered, id, async (traceparent) => {
+        // What the handler writes to the outbox itself (a domain's events) continues this delivery, as ctx.emit does.
+        const cause = { eventId: delivered.id, traceparent, recorded: tracing.enabled };
         for (;;) {
           try {
-            const result = await handler.handle(
-              createHandlerContext(agent.services, agent.settings, agent.state, delivered, delivery, traceparent),
-              delivered.data,
+            const result = await runHandling(cause, () =>
+              handler.handle(
+                createHandlerContext(agent.services, agent.settings, agent.state, delivered, delivery, traceparent),
+                delivered.data,
+              ),
             );
             const reply = delivered.replyto === undefined ? result : checkReply(delivered.type, handler.output, result);
             ok = true;

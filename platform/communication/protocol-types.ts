@@ -6,7 +6,7 @@ export interface ProtocolTypes {
   /** Answered by wowanalytics (agents/wowanalytics/src/health-protocol.ts, healthReportProtocol). */
   'analytics.health.report': {
     input: {
-      agents: Array<string>;
+      agents?: Array<string>;
     };
     output: {
       agents: Array<{

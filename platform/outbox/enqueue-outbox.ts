@@ -1,4 +1,5 @@
 import { assertEventValid, type CloudEvent } from '../bus/envelope.ts';
+import { causedByHandling } from '../bus/handling-cause.ts';
 import { readSql } from '../store/read-sql.ts';
 import { asPlatform } from '../store/role-store.ts';
 import type { PgQueryable } from '../store/store.ts';
@@ -7,11 +8,13 @@ const insertSql = readSql(import.meta.url, 'insert-outbox-event');
 
 /**
  * Writes `event` in the caller's transaction: it reaches the bus exactly when the
- * transaction commits, and never when it rolls back. Trace context is kept as written.
+ * transaction commits, and never when it rolls back. Trace context is kept as written,
+ * except that an event written while an agent handles a delivery, naming no cause, is
+ * that delivery's effect (its `causedby` and trace: handling-cause.ts), whoever built it.
  * An agent's transaction writes it as the platform: no agent role may write the outbox,
  * where an event of any source would be relayed.
  */
 export async function enqueueOutbox(tx: PgQueryable, event: CloudEvent): Promise<void> {
-  const json = JSON.stringify(assertEventValid(event));
+  const json = JSON.stringify(assertEventValid(causedByHandling(event)));
   await asPlatform(tx, (db) => db.query(insertSql, [json]));
 }

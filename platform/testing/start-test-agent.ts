@@ -54,6 +54,8 @@ export interface TestAgentOptions {
   memory?: (store: Store) => MemoryBackend | Promise<MemoryBackend>;
   /** A PostgreSQL server and a schema of the test's own instead of the embedded database (the caller drops the schema). */
   postgres?: { url: string; schema: string };
+  /** The bus on Redis Streams under a key prefix of the test's own instead of in process (the caller deletes the keys). */
+  redis?: { url: string; keyPrefix: string };
 }
 
 export interface TestAgent {
@@ -74,8 +76,8 @@ export interface TestAgent {
 
 /**
  * One agent on the real runtime for its own tests (with the agents it asks, `alongside`):
- * the in-process bus, an embedded PostgreSQL in a temporary folder, the agent host, and a
- * recorder of what the agent emits.
+ * the in-process bus, an embedded PostgreSQL in a temporary folder (or the servers of
+ * `postgres` and `redis`), the agent host, and a recorder of what the agent emits.
  * Generated agents' tests use it, so they test the agent as it will run, not a mock of it.
  */
 export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent> {
@@ -90,7 +92,8 @@ export async function startTestAgent(opts: TestAgentOptions): Promise<TestAgent>
     opts.postgres === undefined ? { dataDir, poolMax: 1, log } : { ...opts.postgres, dataDir, poolMax: 4, log },
   );
   const bus = await createBus({
-    keyPrefix: 'test:',
+    redisUrl: opts.redis?.url,
+    keyPrefix: opts.redis?.keyPrefix ?? 'test:',
     streamMaxLen: 10_000,
     defaults: { concurrency: 4, maxAttempts: 2, visibilityTimeoutMs: 5_000, retryBaseMs: 10, retryMaxMs: 50 },
     log,

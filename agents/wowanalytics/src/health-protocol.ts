@@ -16,12 +16,13 @@ const judgement = z.discriminatedUnion('state', [
 
 /**
  * analytics.health.report: how each named agent is doing, as WowAnalytics judges it — now
- * against its own week, and the incident open for it, if any. WowSupport's performance
- * specialist asks it instead of reading the health tables itself.
+ * against its own week, and the incident open for it, if any; with no agents named, every
+ * agent with an incident open (L3's outage draft, for a ticket that names none). WowSupport
+ * asks it instead of reading the health and incident tables itself.
  */
 export const healthReportProtocol = defineProtocol({
   type: 'analytics.health.report',
-  input: z.strictObject({ agents: z.array(agentId).min(1).max(50) }),
+  input: z.strictObject({ agents: z.array(agentId).min(1).max(50).optional() }),
   output: z.strictObject({
     agents: z.array(
       z.strictObject({

@@ -2,26 +2,45 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCache, type Cache } from '#platform';
 import { quietLog, startTestAgent, type TestAgent } from '#platform/testing';
+import { agentSetups, type AgentSetup } from '../../../test/support/agent-setups.ts';
 import { cacheSettings, tuneCaches, type CacheStats } from '../src/index.ts';
 
-// The agent on the real runtime: the in-process bus and an embedded PostgreSQL.
+// The agent on the real runtime, over the embedded defaults (an embedded PostgreSQL, the
+// in-process bus, a process cache of L1 and the loader) and over the real servers
+// (PostgreSQL, the bus and the process cache's L2 on Redis).
 const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
-let agent: TestAgent;
-let cache: Cache;
 const settings = cacheSettings.parse({});
 
-beforeAll(async () => {
-  agent = await startTestAgent({ agentsDir, id: 'wowcache', relayOutbox: true });
-  // A process's cache recording into the agent's tables, as the runtime's does.
-  cache = await createCache({ log: quietLog, store: agent.store, l1MaxEntries: 100 });
-});
+describe.each(agentSetups)('WowCache on %s', (_name, openRuntime) => {
+  let runtime: AgentSetup;
+  let agent: TestAgent;
+  let cache: Cache;
 
-afterAll(async () => {
-  await cache.close();
-  await agent.stop();
-});
+  beforeAll(async () => {
+    runtime = await openRuntime('wowcache');
+    agent = await startTestAgent({
+      agentsDir,
+      id: 'wowcache',
+      relayOutbox: true,
+      postgres: runtime.postgres,
+      redis: runtime.redis,
+    });
+    // A process's cache recording into the agent's tables, as the runtime's does (with L2 on Redis when the runtime has it).
+    cache = await createCache({
+      log: quietLog,
+      store: agent.store,
+      l1MaxEntries: 100,
+      redisUrl: runtime.redis?.url,
+      keyPrefix: runtime.redis?.keyPrefix,
+    });
+  });
 
-describe('WowCache', () => {
+  afterAll(async () => {
+    await cache.close();
+    await agent.stop();
+    await runtime.drop();
+  });
+
   it(
     'Given a namespace whose L1 evicts entries that are read again, when WowCache tunes the caches, ' +
       "then that namespace's L1 size grows within its bounds and the change is recorded with its reason",
@@ -51,11 +70,14 @@ describe('WowCache', () => {
 
   it('answers cache.stats with the hit rates per level, loader latency, evictions and the last changes', async () => {
     const reply = await agent.request<CacheStats>({ type: 'cache.stats', data: { namespace: 'reader' } });
+    // What L1 pushed out, Redis answers the next time (150 loads, then 300 L2 hits); with no L2, every read loads.
+    const l2Hits = runtime.redis === undefined ? 0 : 300;
     expect(reply.namespaces).toEqual([
       expect.objectContaining({
         namespace: 'reader',
         reads: 450,
-        loads: 450,
+        l2Hits,
+        loads: 450 - l2Hits,
         l1HitRate: 0,
         evictions: 350,
         tuning: { ttlFactor: 1, l1MaxEntries: 200 },

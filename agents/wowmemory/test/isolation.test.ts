@@ -1,38 +1,28 @@
-import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWowError, type CloudEvent } from '#platform';
 import { startTestAgent, type TestAgent } from '#platform/testing';
 import { createMemory, memorySettings } from '../src/index.ts';
-import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+import { agentSetups, type AgentSetup } from '../../../test/support/agent-setups.ts';
 
-async function dropSchema(schema: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: testDatabaseUrl });
-  await admin.connect();
-  await admin.query(`drop schema if exists "${schema}" cascade`);
-  await admin.end();
-}
-
-// A fixture agent (test/fixtures/memory-agents/keeper) on the real host and the in-process
-// bus, with WowMemory's memory, on the embedded PostgreSQL and on the real server (a schema
-// of its own): it reads and writes what each probe asks, and the platform decides which
-// customer's memory it may reach. The same contract on both.
+// A fixture agent (test/fixtures/memory-agents/keeper) on the real host with WowMemory's
+// memory, over the embedded defaults (an embedded PostgreSQL, the in-process bus) and over the
+// real servers (PostgreSQL, the bus on Redis): it reads and writes what each probe asks, and
+// the platform decides which customer's memory it may reach. The same contract on both.
 const agentsDir = fileURLToPath(new URL('../../../test/fixtures/memory-agents', import.meta.url));
-const stores: [string, () => { url: string; schema: string } | undefined][] = [
-  ['embedded PGlite', () => undefined],
-  ['PostgreSQL', () => ({ url: testDatabaseUrl, schema: uniqueName('memiso') })],
-];
 
-describe.each(stores)('ctx.memory isolation on %s', (_name, postgresOf) => {
+describe.each(agentSetups)('ctx.memory isolation on %s', (_name, openRuntime) => {
+  let runtime: AgentSetup;
   let agent: TestAgent;
-  const postgres = postgresOf();
 
   beforeAll(async () => {
+    runtime = await openRuntime('memiso');
     agent = await startTestAgent({
       agentsDir,
       id: 'keeper',
       memory: (store) => createMemory(store, { settings: memorySettings.parse({}) }),
-      ...(postgres === undefined ? {} : { postgres }),
+      postgres: runtime.postgres,
+      redis: runtime.redis,
     });
     // Globex's memory, which no probe for Acme may reach.
     await agent.store.query(
@@ -42,7 +32,7 @@ describe.each(stores)('ctx.memory isolation on %s', (_name, postgresOf) => {
 
   afterAll(async () => {
     await agent.stop();
-    if (postgres !== undefined) await dropSchema(postgres.schema);
+    await runtime.drop();
   });
 
   async function probe(

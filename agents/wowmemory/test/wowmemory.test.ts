@@ -2,28 +2,36 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestAgent, type TestAgent } from '#platform/testing';
+import { agentSetups, type AgentSetup } from '../../../test/support/agent-setups.ts';
 import { createMemory, memorySettings } from '../src/index.ts';
 
-// The agent on the real runtime: the in-process bus and an embedded PostgreSQL.
+// The agent on the real runtime, over the embedded defaults (an embedded PostgreSQL, the
+// in-process bus) and over the real servers (PostgreSQL, the bus on Redis).
 const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
-let agent: TestAgent;
 
-beforeAll(async () => {
-  agent = await startTestAgent({
-    agentsDir,
-    id: 'wowmemory',
-    relayOutbox: true,
-    // The expiry sweep at its shortest, to see it run.
-    env: { WOWMEMORY_SWEEP_MS: '1000' },
-    memory: (store) => createMemory(store, { settings: memorySettings.parse({}) }),
+describe.each(agentSetups)('WowMemory on %s', (_name, openRuntime) => {
+  let runtime: AgentSetup;
+  let agent: TestAgent;
+
+  beforeAll(async () => {
+    runtime = await openRuntime('wowmemory');
+    agent = await startTestAgent({
+      agentsDir,
+      id: 'wowmemory',
+      relayOutbox: true,
+      // The expiry sweep at its shortest, to see it run.
+      env: { WOWMEMORY_SWEEP_MS: '1000' },
+      memory: (store) => createMemory(store, { settings: memorySettings.parse({}) }),
+      postgres: runtime.postgres,
+      redis: runtime.redis,
+    });
   });
-});
 
-afterAll(async () => {
-  await agent.stop();
-});
+  afterAll(async () => {
+    await agent.stop();
+    await runtime.drop();
+  });
 
-describe('WowMemory', () => {
   it(
     "Given a support.ticket.solved event for a customer's ticket, when WowMemory handles it, " +
       "then the customer's memory holds the ticket's outcome as a fact",

@@ -48,4 +48,31 @@ describe('the status answer a customer gets', () => {
     ])
       expect(reply).not.toContain(internal);
   });
+
+  it('leaves to a person an agent WowAnalytics reports an incident open for, and any status it could not report', () => {
+    const report = (incident: boolean) => [
+      {
+        id: 'wowvision',
+        judgement: { state: 'regressed' as const, signals: ['errors' as const], summary: 'errors 12% over 1%' },
+        incident: incident
+          ? {
+              openedAt: '2026-12-04T05:00:00.000Z',
+              issueNumber: 7,
+              signals: ['errors' as const],
+              description: '12% errors',
+            }
+          : null,
+      },
+    ];
+    expect(decideStatusAnswer([deployedAgent], report(true))).toEqual({
+      answer: false,
+      reason:
+        'the customer asks about an agent in trouble (wowvision has an incident open), which is an outage for a person, not an L1 answer',
+    });
+    expect(decideStatusAnswer([deployedAgent], report(false)).answer).toBe(true);
+    expect(decideStatusAnswer([deployedAgent], undefined)).toEqual({
+      answer: false,
+      reason: 'the customer asks how an agent is doing, and WowAnalytics did not answer whether an incident is open',
+    });
+  });
 });

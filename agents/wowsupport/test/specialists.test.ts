@@ -300,6 +300,12 @@ describe.each(backends)("L2 specialists diagnose from the platform's data on $na
     const outage = await diagnose(await ticketOf('Outage?', 'WowVision is down for us, nothing is reviewed.'));
     expect(outage).toMatchObject({ topic: 'outage', tier: 'L3', assignee: 'team:outage' });
     expect(outage.answer).toMatch(/^We are aware that wowvision is slower than usual since/);
+    // An outage concerning no agent (Hooli uses none, and names none) is drafted from every incident open,
+    // as WowAnalytics reports them when asked for none.
+    const unnamed = await diagnose(await ticketOf('Outage?', 'Everything is down for us, nothing happens.', quietId));
+    expect(unnamed).toMatchObject({ topic: 'outage', tier: 'L3' });
+    expect(unnamed.findings[0]).toMatch(/^Open incident on wowvision since \S+Z( \(#\d+\))?: /);
+    expect(unnamed.answer).toMatch(/^We are aware that wowvision is slower than usual since/);
     const breach = await diagnose(await ticketOf('Breach', 'Our credentials may have leaked.'));
     expect(breach).toMatchObject({ topic: 'security', tier: 'L3' });
     expect(breach.answer).toContain('(kb:data-breach-response)');

@@ -7,12 +7,15 @@ import { defaultHealthPolicy, describeHealth, judgeHealth } from '../incidents/j
 
 type Report = ReplyOf<typeof healthReportProtocol>;
 
-/** The health report of `agents` at `now`, from the figures and incidents this agent keeps. */
-export async function healthReport(db: PgQueryable, agents: readonly string[], now: Date): Promise<Report> {
+/**
+ * The health report of `agents` at `now`, from the figures and incidents this agent keeps;
+ * of every agent with an incident open when `agents` is undefined.
+ */
+export async function healthReport(db: PgQueryable, agents: readonly string[] | undefined, now: Date): Promise<Report> {
   const figures = new Map((await healthFigures(db, now, defaultHealthPolicy)).map((f) => [f.agentId, f]));
   const incidents = new Map((await openIncidents(db)).map((i) => [i.agentId, i]));
   return {
-    agents: [...new Set(agents)].map((id) => {
+    agents: [...new Set(agents ?? incidents.keys())].map((id) => {
       const f = figures.get(id);
       const incident = incidents.get(id);
       return {

@@ -1,7 +1,9 @@
 import { isRecipientVerified } from '#domains/support';
 import { cachedKillSwitch, findTicket, recordDeskMessage, supportErrors, ticketMessages } from '#domains/support';
 import type { DeskContext } from '../desk-settings.ts';
-import { openIncidents } from '../../../wowanalytics/src/index.ts';
+import { healthReportProtocol } from '../../../wowanalytics/src/index.ts';
+import type { AgentHealth } from '../specialists/diagnosis.ts';
+import { isUnreachable } from '../specialists/unreachable.ts';
 import { agentsConcerned } from '../specialists/find-agents.ts';
 import { asksForPerson, decideL1, defaultL1Policy, questionOf } from '../tiers/answer-at-l1.ts';
 import { askWowSearch } from '../tiers/ask-wowsearch.ts';
@@ -132,7 +134,7 @@ async function planL1(ctx: DeskContext, ticketId: string): Promise<Plan> {
   // "Is <agent> working?" is answered from the registry, not from an article; other
   // questions never read it.
   const named = asksStatus.test(question) ? agentsConcerned(question, await ctx.agents(db), []) : [];
-  const status = named.length === 0 ? undefined : decideStatusAnswer(named, await openIncidents(db));
+  const status = named.length === 0 ? undefined : decideStatusAnswer(named, await askHealth(ctx, named));
   if (status?.answer === true)
     return {
       did: 'answered',
@@ -190,4 +192,19 @@ async function planL1(ctx: DeskContext, ticketId: string): Promise<Plan> {
     confidence: decision.confidence,
     composed: reply.composed,
   };
+}
+
+/**
+ * How the agents a status question names are doing, as WowAnalytics reports them
+ * (analytics.health.report, asked outside any transaction); undefined when it cannot
+ * answer now, and L1 then leaves the question to a person rather than guess.
+ */
+async function askHealth(ctx: DeskContext, named: readonly { id: string }[]): Promise<AgentHealth[] | undefined> {
+  try {
+    return (await ctx.request(healthReportProtocol, { agents: named.slice(0, 50).map((a) => a.id) })).agents;
+  } catch (err) {
+    if (!isUnreachable(err)) throw err;
+    ctx.log.warn({ err }, 'WowAnalytics did not answer a status question; L1 leaves it to a person');
+    return undefined;
+  }
 }

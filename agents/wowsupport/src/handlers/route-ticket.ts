@@ -77,7 +77,8 @@ export async function routeTicket(ctx: DeskContext, eventId: string, ticketId: s
       agents: agentsConcerned(text, registry, used),
       hits,
       // Asked for what the ticket named before the transaction; an agent named only since reads as unknown.
-      healthOf: (ids) => Promise.resolve(health.filter((h) => ids.includes(h.id))),
+      healthOf: (ids) =>
+        Promise.resolve(health.filter((h) => (ids === undefined ? h.incident !== null : ids.includes(h.id)))),
       protocolsOf: () => Promise.resolve(protocols),
       unanswered,
       cache,
@@ -143,16 +144,20 @@ async function askBeforeRouting(ctx: DeskContext, ticketId: string): Promise<Ask
   const hits = await askWowSearch(ctx, text.slice(0, questionMaxLength));
   const best = hits[0];
   const topic = classifyTopic(text, best !== undefined && best.coverage >= 0.5 ? best.intent : undefined);
-  // Health decides a status question's topic (an agent in an incident makes it an outage) and informs performance.
+  // Health decides a status question's topic (an agent in an incident makes it an outage), informs performance,
+  // and gives an outage's draft its incidents.
   const performance = topic === 'performance';
-  if (!performance && (isL3Topic(topic) || !asksStatus.test(text))) return { ...nothing, hits };
+  const outage = topic === 'outage';
+  if (!performance && !outage && (isL3Topic(topic) || !asksStatus.test(text))) return { ...nothing, hits };
   const agents = agentsConcerned(
     text,
     await ctx.agents(),
     await customerAgents(ctx.cache, ctx.store, ticket.customerId),
   );
-  if (agents.length === 0) return { ...nothing, hits };
+  if (agents.length === 0 && !outage) return { ...nothing, hits };
+  // An outage naming no agent asks for every agent with an incident open.
   const ids = agents.slice(0, 50).map((a) => a.id);
+  const named = ids.length === 0 ? {} : { agents: ids };
   const unanswered: string[] = [];
   // The desk routes without what another agent could not tell it, and says so in its note.
   const orElse = <T>(who: string, asked: Promise<T>, fallback: T): Promise<T> =>
@@ -163,7 +168,7 @@ async function askBeforeRouting(ctx: DeskContext, ticketId: string): Promise<Ask
       return fallback;
     });
   const [report, protocols, cache] = await Promise.all([
-    orElse('WowAnalytics (analytics.health.report)', ctx.request(healthReportProtocol, { agents: ids }), {
+    orElse('WowAnalytics (analytics.health.report)', ctx.request(healthReportProtocol, named), {
       agents: [],
     }),
     performance

@@ -16,8 +16,11 @@ export interface SpecialistInput {
   /** Agents the customer named, else those their integration uses. */
   agents: AgentRow[];
   hits: readonly ArticleHit[];
-  /** How these agents are doing, as WowAnalytics judges them: asked over its protocol by the handler. */
-  healthOf: (agents: string[]) => Promise<AgentHealth[]>;
+  /**
+   * How these agents are doing, as WowAnalytics judges them (undefined: every agent with an
+   * incident open): asked over its protocol (analytics.health.report) by the handler.
+   */
+  healthOf: (agents: string[] | undefined) => Promise<AgentHealth[]>;
   /** The requests these agents answer or ask, and what breaks them, as WowCommunication maps them. */
   protocolsOf: (agents: string[]) => Promise<ProtocolMap>;
   /** The agents asked for the above that did not answer, for the findings. */

@@ -1,4 +1,3 @@
-import { describeHealth, openIncidents } from '../../../wowanalytics/src/index.ts';
 import type { Diagnosis, SpecialistInput } from './diagnosis.ts';
 import type { Topic } from './classify-topic.ts';
 
@@ -13,15 +12,15 @@ export async function draftL3(
   const findings: string[] = [];
   const parts: string[] = [];
   if (topic === 'outage') {
-    const incidents = (await openIncidents(input.db)).filter(
-      (i) => input.agents.length === 0 || input.agents.some((a) => a.id === i.agentId),
-    );
-    for (const i of incidents) {
+    // The incidents of the agents concerned, or of every agent when the ticket concerns none, as WowAnalytics reports them.
+    const reported = await input.healthOf(input.agents.length === 0 ? undefined : input.agents.map((a) => a.id));
+    for (const { id, incident: i } of reported) {
+      if (i === null) continue;
       findings.push(
-        `Open incident on ${i.agentId} since ${i.openedAt.toISOString()}${i.issueNumber === null ? '' : ` (#${i.issueNumber})`}: ${describeHealth(i.latest, i.signals)}.`,
+        `Open incident on ${id} since ${i.openedAt}${i.issueNumber === null ? '' : ` (#${i.issueNumber})`}: ${i.description}.`,
       );
       parts.push(
-        `We are aware that ${i.agentId} is ${i.signals.includes('errors') ? 'failing more often than usual' : 'slower than usual'} since ${i.openedAt.toISOString()}, and we are working on it. We will tell you as soon as it is resolved.`,
+        `We are aware that ${id} is ${i.signals.includes('errors') ? 'failing more often than usual' : 'slower than usual'} since ${i.openedAt}, and we are working on it. We will tell you as soon as it is resolved.`,
       );
     }
     for (const a of input.agents.filter((x) => x.status === 'Offline')) {

@@ -1,5 +1,5 @@
 import type { AgentRow } from '#platform';
-import type { Incident } from '../../../wowanalytics/src/index.ts';
+import type { AgentHealth } from '../specialists/diagnosis.ts';
 
 /** Words of a question about how an agent is doing; only such a question reads the registry. */
 export const asksStatus =
@@ -9,11 +9,21 @@ export type StatusDecision = { answer: true; reply: string } | { answer: false; 
 
 /**
  * L1 on "is <agent> working?", for the agents the question names: answered from the
- * registry when every one is running with no incident open; otherwise it is not L1's to
- * answer (an agent that is down is an outage, for a person).
+ * registry when every one is running with no incident open, as WowAnalytics reports them
+ * (analytics.health.report); otherwise it is not L1's to answer (an agent that is down is
+ * an outage, for a person), nor when WowAnalytics could not say (`health` undefined).
  */
-export function decideStatusAnswer(named: readonly AgentRow[], incidents: readonly Incident[]): StatusDecision {
-  const troubled = named.filter((a) => a.status === 'Offline' || incidents.some((i) => i.agentId === a.id));
+export function decideStatusAnswer(
+  named: readonly AgentRow[],
+  health: readonly AgentHealth[] | undefined,
+): StatusDecision {
+  if (health === undefined)
+    return {
+      answer: false,
+      reason: 'the customer asks how an agent is doing, and WowAnalytics did not answer whether an incident is open',
+    };
+  const inIncident = (id: string) => health.some((h) => h.id === id && h.incident !== null);
+  const troubled = named.filter((a) => a.status === 'Offline' || inIncident(a.id));
   if (troubled.length > 0) {
     const why = troubled
       .map((a) => (a.status === 'Offline' ? `${a.id} is Offline` : `${a.id} has an incident open`))
