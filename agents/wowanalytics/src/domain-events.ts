@@ -5,13 +5,16 @@ import { z } from 'zod';
 
 /**
  * analytics.health.report (platform, version 1), which it answers: A request for how the named agents
- * are doing (their latest health minutes and open incidents), answered by WowAnalytics.
+ * are doing (their latest health minutes and open incidents), or, naming none, every agent with an
+ * incident open; answered by WowAnalytics.
  */
 export const analyticsHealthReportData = z.strictObject({
+  /** The agents to report on; left out, every agent with an incident open. */
   agents: z
     .array(z.string().max(64).regex(new RegExp('^[a-z][a-z0-9]*(-[a-z0-9]+)*$', 'u')))
     .min(1)
-    .max(50),
+    .max(50)
+    .optional(),
 });
 export type AnalyticsHealthReportData = z.output<typeof analyticsHealthReportData>;
 
