@@ -35,7 +35,7 @@ describe('wow domain', () => {
       models: { name: string }[];
       undescribed: unknown[];
     };
-    expect(json.models.map((m) => m.name)).toEqual(['platform', 'support']);
+    expect(json.models.map((m) => m.name)).toEqual(['commerce', 'platform', 'support']);
     expect(json.undescribed).toEqual([]);
   });
 
@@ -72,6 +72,8 @@ describe('wow domain', () => {
     expect(json.events.find((e) => e.type === 'domain.model.changed')?.data).toMatchObject({ type: 'object' });
     const unknown = await wow(['domain', 'show', 'billing', '-C', root]);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('wow domain show: no domain model "billing"; the models are platform, support\n');
+    expect(unknown.stderr).toBe(
+      'wow domain show: no domain model "billing"; the models are commerce, platform, support\n',
+    );
   });
 });

@@ -34,7 +34,7 @@ describe('the event catalogue of this checkout', () => {
     // A webhook type is the platform's, listed because an agent wakes on it.
     expect(entry('github.issue_comment.created')?.producers).toEqual(['platform']);
     expect(entry('github.issue_comment.created')?.consumers.map((c) => c.agent)).toContain('wowsecurity');
-    expect(entry('security.violation')?.consumers.map((c) => c.agent)).toEqual(['wowsecurity']);
+    expect(entry('security.violation')?.consumers.map((c) => c.agent)).toEqual(['wownotification', 'wowsecurity']);
     // Each type's data schema comes from its domain model: its own entry, or its family's (github.*).
     expect(opened?.model).toMatchObject({ domain: 'support', type: 'support.ticket.opened', version: 1 });
     expect(opened?.model?.schema).toMatchObject({ type: 'object', required: ['ticketId', 'messageId'] });
