@@ -5,26 +5,22 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubPort } from '#platform';
 import { startTestAgent, testGitHubPolicy, type TestAgent } from '#platform/testing';
-import { testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
+import { agentSetups, type AgentSetup } from '../../../test/support/agent-setups.ts';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
 import { testAppPrivateKey } from '../../../test/support/github-app.ts';
 import { examplePayload } from '../../../test/support/github-webhooks.ts';
 
-// The agent on the real runtime (the in-process bus, the test PostgreSQL server in a schema of
-// its own), GitHub as the double over a real git repository holding this checkout's models,
-// templates and agents' answers, with the support model changed on a branch.
+// The agent on the real runtime, over the embedded defaults (an embedded PostgreSQL, the
+// in-process bus) and over the real servers (PostgreSQL, Redis), GitHub as the double over a
+// real git repository (one per runtime) holding this checkout's models, templates and agents'
+// answers, with the support model changed on a branch.
 const exec = promisify(execFile);
 const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
 const checkout = fileURLToPath(new URL('../../..', import.meta.url));
-const schema = uniqueName('wowdomain');
 const supportModel = fileURLToPath(new URL('../../../domains/support/model.yml', import.meta.url));
-let agent: TestAgent;
-let github: GitHubDouble;
-let repo: DoubleRepo;
 let dir: string;
 let base: string;
 let merged: string;
@@ -46,7 +42,8 @@ async function copyCheckout(): Promise<void> {
   }
 }
 
-beforeAll(async () => {
+/** A repository of the runtime's own: the support model changed on a branch over this checkout's files. */
+async function createRepository(): Promise<void> {
   dir = await mkdtemp(join(tmpdir(), 'wowdomain-'));
   await git('init', '-q', '-b', 'main');
   await git('config', 'user.email', 'test@example.com');
@@ -74,30 +71,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'domains/support/model.yml'), changed);
   await git('commit', '-q', '-am', 'support: ticket.opened without messageId');
   merged = await git('rev-parse', 'HEAD');
-  github = createGitHubDouble();
-  repo = { owner: 'acme', repo: 'waooaw', dir, pulls: [], installationId: 7, issues: [] };
-  github.addRepo(repo);
-  agent = await startTestAgent({
-    agentsDir,
-    id: 'wowdomain',
-    relayOutbox: true,
-    postgres: { url: testDatabaseUrl, schema },
-    github: createGitHubPort({
-      credentials: { appId: '1', privateKey: testAppPrivateKey(), apiUrl: 'https://api.github.com' },
-      fetch: github.fetch,
-      policy: testGitHubPolicy,
-    }),
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await agent.stop();
-  const admin = new pg.Client({ connectionString: testDatabaseUrl });
-  await admin.connect();
-  await admin.query(`drop schema if exists "${schema}" cascade`);
-  await admin.end();
-  await rm(dir, { recursive: true, force: true });
-});
+}
 
 /** GitHub's closed pull request, merged (or not) from the branch into `into`. */
 function closedPull(opts: { merged: boolean; into?: string; number: number; base?: string; commit?: string }) {
@@ -120,7 +94,38 @@ function closedPull(opts: { merged: boolean; into?: string; number: number; base
   return { name: 'pull_request', id: randomUUID(), installationId: 7, payload };
 }
 
-describe('WowDomain', () => {
+describe.each(agentSetups)('WowDomain on %s', (_name, openSetup) => {
+  let setup: AgentSetup;
+  let agent: TestAgent;
+  let github: GitHubDouble;
+  let repo: DoubleRepo;
+
+  beforeAll(async () => {
+    setup = await openSetup('wowdomain');
+    await createRepository();
+    github = createGitHubDouble();
+    repo = { owner: 'acme', repo: 'waooaw', dir, pulls: [], installationId: 7, issues: [] };
+    github.addRepo(repo);
+    agent = await startTestAgent({
+      agentsDir,
+      id: 'wowdomain',
+      relayOutbox: true,
+      postgres: setup.postgres,
+      redis: setup.redis,
+      github: createGitHubPort({
+        credentials: { appId: '1', privateKey: testAppPrivateKey(), apiUrl: 'https://api.github.com' },
+        fetch: github.fetch,
+        policy: testGitHubPolicy,
+      }),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await agent.stop();
+    await setup.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it(
     "Given a merged pull request that changes an event's schema in a domain model, when WowDomain handles it, " +
       'then it emits domain.model.changed',
