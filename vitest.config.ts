@@ -11,8 +11,8 @@ export default defineConfig({
     pool: 'forks',
     // Vitest's default on a 2-core machine is one worker (cores − 1), and most files wait on
     // PostgreSQL, Redis, git or child processes: two at once took the suite from ~1000 s to
-    // ~780 s there, with the same results.
-    maxWorkers: 2,
+    // ~780 s there, with the same results; at ~1,670 tests two took ~900 s, so three.
+    maxWorkers: 3,
     // `--coverage` (ci.yml on pull requests): istanbul JSON for WowVision's coverage rule,
     // and a summary for the log. Tests, doubles, fixtures and benchmarks are not measured.
     coverage: {
