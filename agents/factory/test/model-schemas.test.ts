@@ -121,7 +121,8 @@ describe('"Requests it answers"', () => {
 
   it('are refused with the field named and what to write instead', () => {
     expect(problems('Billing.Match timeoutMs=5000')).toEqual([
-      'Requests it answers: "Billing.Match" is not a request type: write <domain>.<entity>.<action> in lowercase first on the line, e.g. "search.articles timeoutMs=10000".',
+      'Requests it answers: "Billing.Match" is not a request type: ' +
+        'write <domain>.<entity>.<action> in lowercase first on the line, e.g. "search.articles timeoutMs=10000".',
     ]);
     expect(problems('billing.invoice.match timeout=5000')[0]).toContain(
       '"timeout=5000" (for billing.invoice.match) is not a limit: write name=value with a name of timeoutMs, maxTimeoutMs, concurrency, queue',
@@ -141,7 +142,8 @@ describe('"Requests it answers"', () => {
     ]);
     expect(problems('billing.invoice.other')).toEqual([
       'Requests it answers: "billing.invoice.other" is not under "Events that wake it": add it there too; an agent answers only the requests it wakes on.',
-      'Requests it answers: no domain model describes "billing.invoice.other": add it to the events of domains/<name>/model.yml with the schema of its data first; known billing events include billing.invoice.match.',
+      'Requests it answers: no domain model describes "billing.invoice.other": ' +
+        'add it to the events of domains/<name>/model.yml with the schema of its data first; known billing events include billing.invoice.match.',
     ]);
   });
 });

@@ -103,7 +103,8 @@ describe('WowScaling on PostgreSQL and Redis', () => {
     const group = await busyGroup();
     expect(group?.pending).toBe(1);
     expect(group?.lag).toBeGreaterThan(0);
-    // The run it was decided from, kept as its evidence: at the maximum, one entry held at most (none before the first delivery), lag never shrinking and ending higher.
+    // The run it was decided from, kept as its evidence: at the maximum, one entry held at most
+    // (none before the first delivery), lag never shrinking and ending higher.
     const { rows } = await runtime.store.query<{ evidence: { lag: number; pending: number; liveReplicas: number }[] }>(
       `select evidence from scaling_recommendations where agent_id = 'busy-agent'`,
     );

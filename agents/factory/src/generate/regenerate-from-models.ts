@@ -56,7 +56,9 @@ export async function regenerateFromModels(input: {
     if (template === undefined || template.version !== file.templateVersion) {
       out.skipped.push({
         id,
-        why: `it was generated with template ${file.template ?? '?'} v${file.templateVersion ?? '?'}, and the repository's is ${template === undefined ? 'not there' : `v${template.version}`}: run wow factory regen ${id}`,
+        why:
+          `it was generated with template ${file.template ?? '?'} v${file.templateVersion ?? '?'}` +
+          `, and the repository's is ${template === undefined ? 'not there' : `v${template.version}`}: run wow factory regen ${id}`,
       });
       continue;
     }

@@ -226,7 +226,8 @@ export function validateAnswers(
     if (!facts.modelEvents.includes(terms.type))
       problem(
         'requests',
-        `no domain model describes ${quote(terms.type)}: add it to the events of domains/<name>/model.yml with the schema of its data first${suggest(terms.type, facts.modelEvents)}.`,
+        `no domain model describes ${quote(terms.type)}: add it to the events of domains/<name>/model.yml ` +
+          `with the schema of its data first${suggest(terms.type, facts.modelEvents)}.`,
       );
   }
   const dependsOn = list('depends-on');

@@ -154,124 +154,130 @@ const openAlerts = async () =>
   ).rows;
 
 describe('operator alerts from the bus to Slack, mail and GitHub, on PostgreSQL and Redis', () => {
-  it('Given an incident (twice), a violation and a failed deploy on the bus, then each double receives exactly the expected messages, and /ack acknowledges', async () => {
-    const incidentId = randomUUID();
-    await runtime.store.query(
-      `insert into support_incidents (id, agent_id, signals, opened_figures, latest_figures, opened_at, owner, repo, issue_number)
+  it(
+    'Given an incident (twice), a violation and a failed deploy on the bus, ' +
+      'then each double receives exactly the expected messages, and /ack acknowledges',
+    async () => {
+      const incidentId = randomUUID();
+      await runtime.store.query(
+        `insert into support_incidents (id, agent_id, signals, opened_figures, latest_figures, opened_at, owner, repo, issue_number)
        values ($1, 'wowsupport', '{errors}', '{}', '{}', now(), $2, $3, 1)`,
-      [incidentId, supportRepo.owner, supportRepo.repo],
-    );
-    const incident = () =>
-      createEvent({
-        type: 'support.incident.opened',
-        subject: incidentId,
-        source: 'urn:wow:agent:wowanalytics',
-        data: { incidentId, agentId: 'wowsupport', signals: ['errors'], figures: { errorRate: 0.4 } },
+        [incidentId, supportRepo.owner, supportRepo.repo],
+      );
+      const incident = () =>
+        createEvent({
+          type: 'support.incident.opened',
+          subject: incidentId,
+          source: 'urn:wow:agent:wowanalytics',
+          data: { incidentId, agentId: 'wowsupport', signals: ['errors'], figures: { errorRate: 0.4 } },
+        });
+      await runtime.bus.publish(incident());
+      await runtime.bus.publish(incident());
+      await runtime.bus.publish(
+        createEvent({
+          type: 'security.violation',
+          subject: 'wowcache',
+          source: securityViolationSource,
+          data: {
+            kind: 'undeclared_event',
+            agent: 'wowcache',
+            source: 'agent context',
+            reason: 'emitted <support.ticket.solved> & was refused',
+            sample: { type: 'support.ticket.solved' },
+            at: new Date().toISOString(),
+          },
+        }),
+      );
+      // `wow deploy` records a version that did not load; its event leaves through the outbox.
+      const manifest = (await loadManifests(agentsDir)).find((m) => m.manifest.id === 'wowcache')?.manifest;
+      if (manifest === undefined) throw new Error('no wowcache manifest');
+      const release = { agentId: 'wowcache', treeHash: 'd'.repeat(40), commit: 'e'.repeat(40), manifest, files: [] };
+      await recordDraft(runtime.store, release);
+      await failDraft(runtime.store, {
+        release,
+        reason: 'src/index.ts: SyntaxError: Unexpected token',
+        activeTreeHash: null,
+        source: 'wow/deploy',
       });
-    await runtime.bus.publish(incident());
-    await runtime.bus.publish(incident());
-    await runtime.bus.publish(
-      createEvent({
-        type: 'security.violation',
-        subject: 'wowcache',
-        source: securityViolationSource,
-        data: {
-          kind: 'undeclared_event',
-          agent: 'wowcache',
-          source: 'agent context',
-          reason: 'emitted <support.ticket.solved> & was refused',
-          sample: { type: 'support.ticket.solved' },
-          at: new Date().toISOString(),
-        },
-      }),
-    );
-    // `wow deploy` records a version that did not load; its event leaves through the outbox.
-    const manifest = (await loadManifests(agentsDir)).find((m) => m.manifest.id === 'wowcache')?.manifest;
-    if (manifest === undefined) throw new Error('no wowcache manifest');
-    const release = { agentId: 'wowcache', treeHash: 'd'.repeat(40), commit: 'e'.repeat(40), manifest, files: [] };
-    await recordDraft(runtime.store, release);
-    await failDraft(runtime.store, {
-      release,
-      reason: 'src/index.ts: SyntaxError: Unexpected token',
-      activeTreeHash: null,
-      source: 'wow/deploy',
-    });
 
-    await eventually(
-      async () =>
-        slack.messages.length === 2 &&
-        mails.length === 2 &&
-        github.comments.length === 1 &&
-        (repo.issues ?? []).length === 2 &&
-        (await openAlerts()).every((a) => a.type !== 'support.incident.opened' || a.fired === 2),
-      'every message sent and the repeat counted',
-      20_000,
-    );
-    // Another few runs of the schedule: nothing more goes out.
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    expect(slack.violations).toEqual([]);
-    expect(github.violations).toEqual([]);
+      await eventually(
+        async () =>
+          slack.messages.length === 2 &&
+          mails.length === 2 &&
+          github.comments.length === 1 &&
+          (repo.issues ?? []).length === 2 &&
+          (await openAlerts()).every((a) => a.type !== 'support.incident.opened' || a.fired === 2),
+        'every message sent and the repeat counted',
+        20_000,
+      );
+      // Another few runs of the schedule: nothing more goes out.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(slack.violations).toEqual([]);
+      expect(github.violations).toEqual([]);
 
-    expect(slack.messages.map((m) => m.channel).sort()).toEqual(['#ops', '#security']);
-    const security = slack.messages.find((m) => m.channel === '#security');
-    expect(security?.text).toContain('emitted &lt;support.ticket.solved&gt; &amp; was refused');
-    expect(security?.blocks[1]?.text?.text).toContain('*critical* `security.violation` on `wowcache`');
-    expect(slack.messages.find((m) => m.channel === '#ops')?.text).toContain(
-      'Incident: wowsupport is failing more than usual',
-    );
+      expect(slack.messages.map((m) => m.channel).sort()).toEqual(['#ops', '#security']);
+      const security = slack.messages.find((m) => m.channel === '#security');
+      expect(security?.text).toContain('emitted &lt;support.ticket.solved&gt; &amp; was refused');
+      expect(security?.blocks[1]?.text?.text).toContain('*critical* `security.violation` on `wowcache`');
+      expect(slack.messages.find((m) => m.channel === '#ops')?.text).toContain(
+        'Incident: wowsupport is failing more than usual',
+      );
 
-    const parsed = await Promise.all(mails.map((m) => simpleParser(m)));
-    expect(parsed.map((m) => (Array.isArray(m.to) ? '' : m.to?.text)).sort()).toEqual([
-      'oncall@waooaw.example',
-      'platform@waooaw.example',
-    ]);
-    const deployMail = parsed.find((m) => !Array.isArray(m.to) && m.to?.text === 'platform@waooaw.example');
-    expect(deployMail?.text).toContain('critical agent.deploy.failed on wowcache: Deploy failed: wowcache');
-    expect(deployMail?.text).toContain('did not load, nothing of it runs: src/index.ts: SyntaxError: Unexpected token');
+      const parsed = await Promise.all(mails.map((m) => simpleParser(m)));
+      expect(parsed.map((m) => (Array.isArray(m.to) ? '' : m.to?.text)).sort()).toEqual([
+        'oncall@waooaw.example',
+        'platform@waooaw.example',
+      ]);
+      const deployMail = parsed.find((m) => !Array.isArray(m.to) && m.to?.text === 'platform@waooaw.example');
+      expect(deployMail?.text).toContain('critical agent.deploy.failed on wowcache: Deploy failed: wowcache');
+      expect(deployMail?.text).toContain(
+        'did not load, nothing of it runs: src/index.ts: SyntaxError: Unexpected token',
+      );
 
-    // The incident's mention on its own issue; the deploy's on an issue opened for it.
-    expect(github.comments[0]).toMatchObject({ issue: 1 });
-    expect(github.comments[0]?.body).toContain('@waooaw/oncall');
-    expect(github.comments[0]?.body).toContain('(fired 2 times)');
-    const opened = repo.issues?.find((i) => i.number !== 1);
-    expect(opened?.body).toMatch(/^\*\*Operator alert \(rule deploys\)\*\* @waooaw\/platform\n/);
-    const alerts = await openAlerts();
-    expect(alerts.map((a) => [a.type, a.issue])).toEqual([
-      ['agent.deploy.failed', `acme/support#${opened?.number ?? 0}`],
-      ['security.violation', null],
-      ['support.incident.opened', 'acme/support#1'],
-    ]);
+      // The incident's mention on its own issue; the deploy's on an issue opened for it.
+      expect(github.comments[0]).toMatchObject({ issue: 1 });
+      expect(github.comments[0]?.body).toContain('@waooaw/oncall');
+      expect(github.comments[0]?.body).toContain('(fired 2 times)');
+      const opened = repo.issues?.find((i) => i.number !== 1);
+      expect(opened?.body).toMatch(/^\*\*Operator alert \(rule deploys\)\*\* @waooaw\/platform\n/);
+      const alerts = await openAlerts();
+      expect(alerts.map((a) => [a.type, a.issue])).toEqual([
+        ['agent.deploy.failed', `acme/support#${opened?.number ?? 0}`],
+        ['security.violation', null],
+        ['support.incident.opened', 'acme/support#1'],
+      ]);
 
-    // /ack on the deploy's issue, from someone who works the support repository's issues.
-    await runtime.bus.publish(
-      createEvent({
-        source: 'urn:wow:test',
-        ...commentDelivery({ issue: opened?.number ?? 0, commentId: 7001, body: '/ack', login: 'octo' }),
-      }),
-    );
-    await eventually(
-      async () => (await openAlerts()).find((a) => a.type === 'agent.deploy.failed')?.acked_by === 'github:octo',
-      'the deploy alert acknowledged',
-    );
-    await eventually(async () => github.comments.length === 2, 'the acknowledgement said on the issue');
-    expect(github.comments[1]).toMatchObject({ issue: opened?.number });
-    expect(github.comments[1]?.body).toContain('Acknowledged by @octo');
-    expect((await openAlerts()).filter((a) => a.acked_by !== null)).toHaveLength(1);
+      // /ack on the deploy's issue, from someone who works the support repository's issues.
+      await runtime.bus.publish(
+        createEvent({
+          source: 'urn:wow:test',
+          ...commentDelivery({ issue: opened?.number ?? 0, commentId: 7001, body: '/ack', login: 'octo' }),
+        }),
+      );
+      await eventually(
+        async () => (await openAlerts()).find((a) => a.type === 'agent.deploy.failed')?.acked_by === 'github:octo',
+        'the deploy alert acknowledged',
+      );
+      await eventually(async () => github.comments.length === 2, 'the acknowledgement said on the issue');
+      expect(github.comments[1]).toMatchObject({ issue: opened?.number });
+      expect(github.comments[1]?.body).toContain('Acknowledged by @octo');
+      expect((await openAlerts()).filter((a) => a.acked_by !== null)).toHaveLength(1);
 
-    // The incident resolved: its alert stops escalating too.
-    await runtime.bus.publish(
-      createEvent({
-        type: 'support.incident.resolved',
-        subject: incidentId,
-        source: 'urn:wow:agent:wowanalytics',
-        data: { incidentId, agentId: 'wowsupport', figures: { errorRate: 0.01 } },
-      }),
-    );
-    await eventually(
-      async () =>
-        (await openAlerts()).find((a) => a.type === 'support.incident.opened')?.acked_by === 'incident resolved',
-      "the resolved incident's alert acknowledged",
-    );
-    expect((await openAlerts()).find((a) => a.type === 'security.violation')?.acked_by).toBeNull();
-  });
+      // The incident resolved: its alert stops escalating too.
+      await runtime.bus.publish(
+        createEvent({
+          type: 'support.incident.resolved',
+          subject: incidentId,
+          source: 'urn:wow:agent:wowanalytics',
+          data: { incidentId, agentId: 'wowsupport', figures: { errorRate: 0.01 } },
+        }),
+      );
+      await eventually(
+        async () =>
+          (await openAlerts()).find((a) => a.type === 'support.incident.opened')?.acked_by === 'incident resolved',
+        "the resolved incident's alert acknowledged",
+      );
+      expect((await openAlerts()).find((a) => a.type === 'security.violation')?.acked_by).toBeNull();
+    },
+  );
 });

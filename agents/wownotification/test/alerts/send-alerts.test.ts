@@ -216,44 +216,52 @@ describe.each(storeBackends('alertsend'))(
       expect(await run(at(120))).toMatchObject({ messages: 0, sent: 0 });
     });
 
-    it('Given three failed deploys within the window, when it closes, then one grouped message lists them, and a missing Slack channel fails alone', async () => {
-      const t0 = new Date('2026-12-07T10:00:00Z');
-      const at = (s: number) => new Date(t0.getTime() + s * 1000);
-      await recordAlert(store, rules, deploy('wowcache', 'a'.repeat(40), 'src/index.ts: SyntaxError'), at(0));
-      await recordAlert(store, rules, deploy('wowsearch', 'b'.repeat(40), 'no default export'), at(10));
-      await recordAlert(store, rules, deploy('wowevent', 'c'.repeat(40), 'settings: WOW_ERR_CONFIG'), at(40));
+    it(
+      'Given three failed deploys within the window, when it closes, ' +
+        'then one grouped message lists them, and a missing Slack channel fails alone',
+      async () => {
+        const t0 = new Date('2026-12-07T10:00:00Z');
+        const at = (s: number) => new Date(t0.getTime() + s * 1000);
+        await recordAlert(store, rules, deploy('wowcache', 'a'.repeat(40), 'src/index.ts: SyntaxError'), at(0));
+        await recordAlert(store, rules, deploy('wowsearch', 'b'.repeat(40), 'no default export'), at(10));
+        await recordAlert(store, rules, deploy('wowevent', 'c'.repeat(40), 'settings: WOW_ERR_CONFIG'), at(40));
 
-      const result = await run(at(61));
-      // #ops and the new issue are sent; #deploys-gone is not a channel: given up, for a person to fix.
-      expect(result).toMatchObject({ messages: 1, sent: 2, failed: 1, retrying: 0 });
-      expect(slack.calls.map((c) => c.error ?? 'ok').sort()).toEqual(['channel_not_found', 'ok']);
-      expect(slack.messages).toHaveLength(1);
-      const sections = slack.messages[0]?.blocks.filter((b) => b.type === 'section') ?? [];
-      expect(sections.map((s) => /on `(\w+)`/.exec(s.text?.text ?? '')?.[1])).toEqual([
-        'wowcache',
-        'wowsearch',
-        'wowevent',
-      ]);
-      expect(slack.messages[0]?.blocks[0]?.text?.text).toBe('3 operator alerts (rule deploys)');
-      const failed = (await sends()).find((s) => s.target === '#deploys-gone');
-      expect(failed).toMatchObject({ state: 'failed', attempts: 1, result: 'channel_not_found' });
-      const said = logged.map((l) => JSON.parse(l) as { level: number; msg: string; target?: string; error?: string });
-      expect(said.filter((l) => l.level === 50)).toMatchObject([
-        {
-          target: '#deploys-gone',
-          error: 'channel_not_found',
-          msg: expect.stringContaining('fix the channel') as string,
-        },
-      ]);
+        const result = await run(at(61));
+        // #ops and the new issue are sent; #deploys-gone is not a channel: given up, for a person to fix.
+        expect(result).toMatchObject({ messages: 1, sent: 2, failed: 1, retrying: 0 });
+        expect(slack.calls.map((c) => c.error ?? 'ok').sort()).toEqual(['channel_not_found', 'ok']);
+        expect(slack.messages).toHaveLength(1);
+        const sections = slack.messages[0]?.blocks.filter((b) => b.type === 'section') ?? [];
+        expect(sections.map((s) => /on `(\w+)`/.exec(s.text?.text ?? '')?.[1])).toEqual([
+          'wowcache',
+          'wowsearch',
+          'wowevent',
+        ]);
+        expect(slack.messages[0]?.blocks[0]?.text?.text).toBe('3 operator alerts (rule deploys)');
+        const failed = (await sends()).find((s) => s.target === '#deploys-gone');
+        expect(failed).toMatchObject({ state: 'failed', attempts: 1, result: 'channel_not_found' });
+        const said = logged.map(
+          (l) => JSON.parse(l) as { level: number; msg: string; target?: string; error?: string },
+        );
+        expect(said.filter((l) => l.level === 50)).toMatchObject([
+          {
+            target: '#deploys-gone',
+            error: 'channel_not_found',
+            msg: expect.stringContaining('fix the channel') as string,
+          },
+        ]);
 
-      // None of them had an issue: one was opened in the support repository, mentioning the team.
-      const issueFor = repo.issues?.filter((i) => i.title.startsWith('Operator alert: Deploy failed: wowcache')).at(-1);
-      expect(issueFor?.body).toMatch(/^\*\*3 operator alerts \(rule deploys\)\*\* @waooaw\/platform\n/);
-      expect(repo.labels?.get(issueFor?.number ?? 0)).toEqual(['operator-alert']);
-      const open = (await listAlerts(store)).filter((a) => a.type === 'agent.deploy.failed');
-      expect(open.map((a) => a.issue)).toEqual(Array(3).fill(`acme/support#${issueFor?.number ?? 0}`));
-      expect(await run(at(3600))).toMatchObject({ messages: 0, sent: 0, failed: 0 });
-    });
+        // None of them had an issue: one was opened in the support repository, mentioning the team.
+        const issueFor = repo.issues
+          ?.filter((i) => i.title.startsWith('Operator alert: Deploy failed: wowcache'))
+          .at(-1);
+        expect(issueFor?.body).toMatch(/^\*\*3 operator alerts \(rule deploys\)\*\* @waooaw\/platform\n/);
+        expect(repo.labels?.get(issueFor?.number ?? 0)).toEqual(['operator-alert']);
+        const open = (await listAlerts(store)).filter((a) => a.type === 'agent.deploy.failed');
+        expect(open.map((a) => a.issue)).toEqual(Array(3).fill(`acme/support#${issueFor?.number ?? 0}`));
+        expect(await run(at(3600))).toMatchObject({ messages: 0, sent: 0, failed: 0 });
+      },
+    );
 
     it('Given Slack rate-limits, when the send is due, then it waits out Retry-After and is sent once after it', async () => {
       const t0 = new Date('2026-12-08T10:00:00Z');
