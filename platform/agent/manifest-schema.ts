@@ -34,6 +34,37 @@ export const requestTermsSchema = z.strictObject({
  * `agent.yml`: the declared half of an agent. This schema is the only source; the type
  * below and platform/agent/agent.schema.json (for editors) are derived from it.
  */
+/** What a customer-facing agent lists in the marketplace: its card and profile (issue 21). */
+export const catalogSchema = z.strictObject({
+  /** One emoji shown in the agent's round avatar. */
+  avatar: z.string().min(1).max(16, { error: 'expected one emoji' }),
+  /** What it is best at, in a few words, under its name on the card. */
+  specialty: z.string().min(1).max(80, { error: 'expected at most 80 characters' }),
+  /** The specialisations it is shaped for (its prompts and tool settings), filtered on in the marketplace. */
+  industries: z.array(z.string().min(1).max(40)).min(1, { error: 'expected at least one industry' }).max(12),
+  /** What it can do, as filter tags. */
+  skills: z
+    .array(z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'expected a kebab-case skill' }))
+    .min(1)
+    .max(20),
+  /** Its plan's price band (config/pricing.yml gives each band's monthly price in paise). */
+  priceTier: z.enum(['basic', 'standard', 'premium'], { error: 'expected basic, standard or premium' }),
+});
+
+/** A JSON Schema of a task's input: an object of bounded, simple fields, checked with Ajv at the API. */
+const taskInputSchema = z.looseObject({ type: z.literal('object'), properties: z.record(z.string(), z.unknown()) });
+
+/** One kind of work a customer can send a customer-facing agent (`POST /api/agents/<id>/tasks`). */
+export const taskTermsSchema = z.strictObject({
+  /** The form's and the dashboard's title, e.g. "Audit a page". */
+  title: z.string().min(1).max(80),
+  /** What the customer gets, one sentence. */
+  description: z.string().min(1).max(300),
+  input: taskInputSchema,
+  /** A person's minutes this task saves, for the dashboard's ROI. */
+  minutesSaved: z.int().min(1).max(10_000),
+});
+
 export const manifestSchema = z
   .strictObject({
     id: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, {
@@ -91,6 +122,17 @@ export const manifestSchema = z
     ordered: z.boolean({ error: 'expected true or false' }).default(false),
     maxAttempts: z.int({ error: 'expected an integer from 1 to 100' }).min(1).max(100).optional(),
     visibilityTimeoutMs: z.int({ error: 'expected milliseconds, at least 100' }).min(100).optional(),
+    /** Customer-facing agents only: the marketplace card and profile. */
+    catalog: catalogSchema.optional(),
+    /** Customer-facing agents only: the task types customers send it, by type, e.g. "seo.audit". */
+    tasks: z
+      .record(
+        z
+          .string()
+          .regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/, { error: 'expected "<agent>.<task>", e.g. "seo.audit"' }),
+        taskTermsSchema,
+      )
+      .optional(),
     /**
      * How Kubernetes scales the agent's workers (KEDA, on its streams' pending entries):
      * `wow infra k8s` writes them into its ScaledObject. 0 replicas when idle also stops its
@@ -137,3 +179,5 @@ export const manifestSchema = z
   });
 
 export type AgentManifest = z.infer<typeof manifestSchema>;
+export type AgentCatalog = z.infer<typeof catalogSchema>;
+export type TaskTerms = z.infer<typeof taskTermsSchema>;

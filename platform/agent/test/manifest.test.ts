@@ -28,7 +28,7 @@ describe('agent manifests', () => {
       'agents/broken/agent.yml:7:5 wakesOn[1]: expected an event type or a "<domain>.<entity>.*" pattern, e.g. "github.pull_request.*"',
       'agents/broken/agent.yml:8:23 emits[1]: expected an event type, e.g. "vision.review.completed"',
       'agents/broken/agent.yml:9:1 colour: unknown field; the fields are id, name, version, ' +
-        'description, tier, wakesOn, emits, answers, capabilities, stores, uses, concurrency, ordered, maxAttempts, visibilityTimeoutMs, scaling',
+        'description, tier, wakesOn, emits, answers, capabilities, stores, uses, concurrency, ordered, maxAttempts, visibilityTimeoutMs, catalog, tasks, scaling',
     ]);
   });
 
