@@ -65,7 +65,7 @@ export {
 export { approveDraft, draftAnswer, lockApprovalGate, waitingDrafts } from './src/desk/drafts.ts';
 export { slaClocks, sweepSla, type SlaAlert, type SlaClock, type SlaClockKind } from './src/desk/sla.ts';
 export { ticketCsat } from './src/desk/csat.ts';
-export { deskFigures, type DeskFigures } from './src/desk/desk-figures.ts';
+export { deskFigures, tierFigures, tierTargets, type DeskFigures, type TierFigures } from './src/desk/desk-figures.ts';
 export { stripQuotedReply } from './src/desk/strip-quoted-reply.ts';
 export {
   cachedKillSwitch,

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import { isWowError, type Store } from '#platform';
 import { ticketStatuses, transition } from '../src/desk/ticket-status.ts';
-import { findTicket, openTicket, receiveCustomerMessage, recordDeskMessage } from '../src/desk/tickets.ts';
+import {
+  findTicket,
+  openTicket,
+  receiveCustomerMessage,
+  recordDeskMessage,
+  setTicketRouting,
+} from '../src/desk/tickets.ts';
+import { tierFigures } from '../src/desk/desk-figures.ts';
 
 describe('the ticket status machine', () => {
   it('follows the lifecycle, and a customer reply reopens a solved ticket', () => {
@@ -86,6 +93,47 @@ describe.each(backends)('tickets on $name', (backend) => {
       'support.message.outbound',
       'support.message.outbound',
       'support.ticket.opened',
+    ]);
+  });
+
+  it('figures support by tier: the share of tickets reaching a tier solved there, and the median first response', async () => {
+    // Tickets are stamped with the database's clock; their SLA clocks with the times given.
+    const now = async () => (await store.query<{ now: Date }>('select now()')).rows[0]!.now;
+    const since = await now();
+    const at = (minutes: number) => new Date(since.getTime() + minutes * 60_000);
+    const desk = { direction: 'outbound', author: { kind: 'agent', id: 'wowsupport' }, autoSubmitted: false } as const;
+    // Four tickets: two solved at L1 (answered after 1 and 3 minutes), one solved at L2, one still open at L3.
+    const ticketAt = async (opened: number, answered: number | undefined, tier: 'L1' | 'L2' | 'L3', solve: boolean) =>
+      store.transaction(async (tx) => {
+        const t = await openTicket(tx, { subject: 'Q', body: 'Why?', channel: 'api', requester: {}, at: at(opened) });
+        if (tier !== 'L1') await setTicketRouting(tx, t.id, { tier });
+        if (answered !== undefined)
+          await recordDeskMessage(tx, t.id, {
+            ...desk,
+            body: 'Because.',
+            at: at(answered),
+            ...(solve ? { action: 'solve' } : {}),
+          });
+      });
+    await ticketAt(0, 1, 'L1', true);
+    await ticketAt(10, 13, 'L1', true);
+    await ticketAt(20, 30, 'L2', true);
+    await ticketAt(30, undefined, 'L3', false);
+    const figures = await tierFigures(store, since);
+    expect(
+      figures.map(({ tier, reached, solvedHere, solvedShare }) => ({ tier, reached, solvedHere, solvedShare })),
+    ).toEqual([
+      { tier: 'L1', reached: 4, solvedHere: 2, solvedShare: 0.5 },
+      { tier: 'L2', reached: 2, solvedHere: 1, solvedShare: 0.5 },
+      { tier: 'L3', reached: 1, solvedHere: 0, solvedShare: 0 },
+    ]);
+    expect(figures.map((f) => f.medianResponseMinutes)).toEqual([2, 10, null]);
+    expect(figures.map((f) => f.target.solvedShare)).toEqual([0.9, 0.8, 1]);
+    // Tickets opened before the moment asked about are not counted.
+    expect((await tierFigures(store, await now())).map((f) => [f.reached, f.solvedShare])).toEqual([
+      [0, null],
+      [0, null],
+      [0, null],
     ]);
   });
 });
