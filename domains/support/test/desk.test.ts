@@ -98,7 +98,11 @@ describe.each(backends)('tickets on $name', (backend) => {
 
   it('figures support by tier: the share of tickets reaching a tier solved there, and the median first response', async () => {
     // Tickets are stamped with the database's clock; their SLA clocks with the times given.
-    const now = async () => (await store.query<{ now: Date }>('select now()')).rows[0]!.now;
+    const now = async () => {
+      const [row] = (await store.query<{ now: Date }>('select now()')).rows;
+      if (row === undefined) throw new Error('the database gave no time');
+      return row.now;
+    };
     const since = await now();
     const at = (minutes: number) => new Date(since.getTime() + minutes * 60_000);
     const desk = { direction: 'outbound', author: { kind: 'agent', id: 'wowsupport' }, autoSubmitted: false } as const;

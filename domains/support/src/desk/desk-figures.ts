@@ -79,7 +79,7 @@ export async function tierFigures(db: PgQueryable, since: Date): Promise<TierFig
       reached,
       solvedHere,
       solvedShare: reached === 0 ? null : solvedHere / reached,
-      medianResponseMinutes: median === null || median === undefined ? null : Number(median),
+      medianResponseMinutes: median ?? null,
       target: tierTargets[tier],
     };
   });
