@@ -1,5 +1,5 @@
-import { hiddenCharacterPattern } from '#platform';
 import type { CatalogEntry } from './live-catalog.ts';
+import { shownText } from './shown-text.ts';
 
 export type CatalogSort = 'rating' | 'price' | 'name';
 
@@ -35,8 +35,7 @@ export const catalogQuerySchema = {
 
 export const pageSize = 24;
 
-const hidden = hiddenCharacterPattern();
-const words = (text: string) => text.replace(hidden, '').toLowerCase().split(/\s+/).filter(Boolean);
+const words = (text: string) => shownText(text).toLowerCase().split(/\s+/).filter(Boolean);
 
 export interface CatalogSelection {
   /** This page's agents. */

@@ -1,5 +1,6 @@
 import { hiddenCharacterPattern, loadManifests, type AgentManifest } from '#platform';
 import type { PriceTier } from './prices.ts';
+import { shownText as shown } from './shown-text.ts';
 
 /** A customer-facing agent as its manifest describes it: the card's and the profile's fixed half. */
 export interface CatalogAgent {
@@ -15,12 +16,8 @@ export interface CatalogAgent {
 }
 
 const customerTiers = new Set<AgentManifest['tier']>(['Marketing', 'Education', 'Sales', 'Custom']);
-// Manifest text is shown to strangers: what reorders, hides or controls text is left out
-// (a name that reads as another's, a bidi override turning a sentence round). An avatar
-// keeps the zero-width joiner that joins one emoji from several.
-const hidden = hiddenCharacterPattern();
+// An avatar keeps the zero-width joiner that makes one emoji of several.
 const hiddenInEmoji = hiddenCharacterPattern(undefined, '\u200d');
-const shown = (text: string) => text.replace(hidden, '').trim();
 
 /** Every customer-facing agent of the agents folder (tier Marketing, Education, Sales or Custom, with a `catalog:`), by name. */
 export async function loadCatalog(agentsDir: string): Promise<CatalogAgent[]> {
@@ -30,7 +27,7 @@ export async function loadCatalog(agentsDir: string): Promise<CatalogAgent[]> {
     if (catalog === undefined || !customerTiers.has(manifest.tier)) continue;
     agents.push({
       id: manifest.id,
-      name: shown(manifest.name),
+      name: shown(manifest.name) || manifest.id,
       description: shown(manifest.description),
       avatar: catalog.avatar.replace(hiddenInEmoji, ''),
       specialty: shown(catalog.specialty),

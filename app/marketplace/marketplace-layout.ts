@@ -20,7 +20,7 @@ button,.button{display:inline-block;font:inherit;font-weight:600;padding:.5rem 1
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(13rem,1fr));gap:1rem}.figures div{border-left:4px solid #1d70b8;padding-left:.75rem}
 dt{font-weight:600}dd{margin:0;font-size:1.2rem}dd small{display:block;font-size:.9rem;color:#505a5f}
 .deliverables{list-style:none;padding:0}.deliverables li{border-top:1px solid #b1b4b6;padding:.5rem 0}.deliverables h3{margin:.25rem 0}
-.activity{padding-left:1.25rem}.activity time{color:#505a5f;margin-left:.5rem}.pages a,.pages span{margin-right:.75rem}
+.activity{list-style:none;padding:0}.activity time{color:#505a5f;margin-left:.5rem}.pages a,.pages span{margin-right:.75rem}
 :focus-visible{outline:3px solid #fd0;outline-offset:0}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
 const styleSheet = new SafeHtml(style);

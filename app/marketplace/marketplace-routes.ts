@@ -18,6 +18,7 @@ import { loadCatalog } from './load-catalog.ts';
 import { marketplacePage, sendMarketplacePage } from './marketplace-layout.ts';
 import { defaultMonthlyPaise, type PriceTier } from './prices.ts';
 import { renderProfile } from './profile-page.ts';
+import { shownText } from './shown-text.ts';
 
 export interface MarketplaceOptions {
   store: Store;
@@ -59,7 +60,9 @@ export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, o
     monthlyPaise: opts.monthlyPaise ?? defaultMonthlyPaise,
     freshMs: opts.freshMs ?? 1000,
   });
-  const readActivity = (agentId: string) => recentActivity(opts.store, agentId, activityLength);
+  // A summary is an agent's text, written with the customer's input at hand: shown as text, and cleaned like a manifest's.
+  const readActivity = async (agentId: string) =>
+    (await recentActivity(opts.store, agentId, activityLength)).map((a) => ({ ...a, summary: shownText(a.summary) }));
   const hub = createActivityHub({
     read: readActivity,
     pollMs: opts.activityPollMs ?? 2000,

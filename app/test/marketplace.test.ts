@@ -8,13 +8,14 @@ import { eventuallyPasses, quietLog, testBusDefaults } from '#platform/testing';
 import { createServer } from '../server/create-server.ts';
 import { storeBackends } from '../../test/support/test-stores.ts';
 
-// The marketplace on the embedded defaults (PGlite, the in-process bus), as a fresh
-// `npm start` serves it, with the fixture agents: four for sale and one platform agent.
+// The marketplace with the fixture agents (four for sale, one platform agent) on
+// PostgreSQL and the in-process bus; the browser test runs it on the embedded defaults,
+// and domains/customer's test the figures on both.
 const agentsDir = fileURLToPath(new URL('fixtures/marketplace-agents', import.meta.url));
 const now = new Date('2026-12-01T10:00:00Z');
 const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000).toISOString();
-const [, embedded] = storeBackends('marketplace');
-if (embedded === undefined) throw new Error('storeBackends lists the embedded store second');
+const [postgres] = storeBackends('marketplace');
+if (postgres === undefined) throw new Error('storeBackends lists PostgreSQL first');
 
 let store: Store;
 let close: () => Promise<void>;
@@ -23,7 +24,7 @@ let server: FastifyInstance;
 const organisationId = randomUUID();
 
 beforeAll(async () => {
-  ({ store, close } = await embedded.open());
+  ({ store, close } = await postgres.open());
   bus = await createBus({ streamMaxLen: 10_000, defaults: testBusDefaults, log: quietLog });
   server = await createServer({
     config: loadConfig({ AGENTS_DIR: agentsDir }),
