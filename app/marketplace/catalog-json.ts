@@ -1,4 +1,4 @@
-import { newAgentThreshold, type ActivityItem } from '../../domains/customer/src/figures/index.ts';
+import { newAgentThreshold, type ActivityItem } from './customer-figures.ts';
 import type { CatalogSelection } from './catalog-query.ts';
 import type { CatalogEntry } from './live-catalog.ts';
 

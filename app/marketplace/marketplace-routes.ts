@@ -4,7 +4,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 // The OpenAPI words of route schemas (summary, tags, hide): the API document is generated from them.
 import type {} from '@fastify/swagger';
 import { isWowError, type Bus, type Logger, type Store } from '#platform';
-import { projectFigures, recentActivity } from '../../domains/customer/src/figures/index.ts';
+import { projectFigures, recentActivity } from './customer-figures.ts';
 import { createError as createServerError } from '../errors.ts';
 import { html } from '../tickets/html.ts';
 import { activityFeedScript, activityFeedScriptPath } from './activity-feed-script.ts';
@@ -16,7 +16,7 @@ import { createError } from './errors.ts';
 import { createLiveCatalog, type CatalogEntry, type LiveCatalog } from './live-catalog.ts';
 import { loadCatalog } from './load-catalog.ts';
 import { marketplacePage, sendMarketplacePage } from './marketplace-layout.ts';
-import { defaultMonthlyPaise, type PriceTier } from './prices.ts';
+import { readMonthlyPrices } from './prices.ts';
 import { renderProfile } from './profile-page.ts';
 import { shownText } from './shown-text.ts';
 
@@ -29,8 +29,8 @@ export interface MarketplaceOptions {
   /** The registry's heartbeat timeout (HEARTBEAT_TIMEOUT_MS): an agent without a fresher heartbeat is Offline. */
   heartbeatTimeoutMs: number;
   clock: () => Date;
-  /** Each price tier's plan a month in paise; default: the billing's list prices. */
-  monthlyPaise?: Readonly<Record<PriceTier, number>>;
+  /** The pricing file (config/pricing.yml, relative to the working folder): each price tier's plan a month; without it, the list prices. */
+  pricingFile?: string;
   /** How long one read of the registry and the figures serves (ms); default 1000, tests 0. */
   freshMs?: number;
   /** How often a followed agent's work is read for its live feed (ms); default 2000. */
@@ -57,7 +57,7 @@ export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, o
     agents: await loadCatalog(opts.agentsDir),
     store: opts.store,
     heartbeatTimeoutMs: opts.heartbeatTimeoutMs,
-    monthlyPaise: opts.monthlyPaise ?? defaultMonthlyPaise,
+    monthlyPaise: await readMonthlyPrices(opts.pricingFile ?? 'config/pricing.yml'),
     freshMs: opts.freshMs ?? 1000,
   });
   // A summary is an agent's text, written with the customer's input at hand: shown as text, and cleaned like a manifest's.
