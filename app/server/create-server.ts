@@ -21,6 +21,7 @@ import { missingCredentialsMessage } from '../probot/missing-credentials-message
 import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { didDocuments } from '../identity/did-documents.ts';
+import { marketplace } from '../marketplace/marketplace-routes.ts';
 import { createFastify } from './create-fastify.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { supportForm } from '../tickets/support-form.ts';
@@ -48,6 +49,8 @@ export interface ServerDeps {
   accounts?: AccountSettings;
   /** For tests: GitHub's web and API answers for operators' sign-in (the GitHub double). */
   githubFetch?: typeof fetch;
+  /** For tests: the marketplace's reads of the registry and figures are fresh this long (ms), and its feeds polled this often. */
+  marketplace?: { freshMs: number; activityPollMs: number };
 }
 
 /** The HTTP door: GitHub webhooks, the ticket API and the web form in, health and metrics out. Tests drive it with `inject`. */
@@ -185,6 +188,17 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
     githubFetch: deps.githubFetch,
+  });
+
+  // The marketplace at `/`: the customer-facing agents of AGENTS_DIR, their profiles and figures.
+  await app.register(marketplace, {
+    store: deps.store,
+    bus,
+    log: deps.log,
+    agentsDir: config.agents.dir,
+    heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs,
+    clock: deps.clock ?? (() => new Date()),
+    ...deps.marketplace,
   });
 
   await app.register(opsRoutes, { bus, store: deps.store, metrics });

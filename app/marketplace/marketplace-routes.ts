@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+// The OpenAPI words of route schemas (summary, tags, hide): the API document is generated from them.
+import type {} from '@fastify/swagger';
+import { isWowError, type Bus, type Logger, type Store } from '#platform';
+import { projectFigures, recentActivity } from './customer-figures.ts';
+import { createError as createServerError } from '../errors.ts';
+import { html } from '../tickets/html.ts';
+import { activityFeedScript, activityFeedScriptPath } from './activity-feed-script.ts';
+import { activityLength, createActivityHub } from './activity-stream.ts';
+import { catalogJson, catalogResponseSchema, errorSchema, profileJson, profileResponseSchema } from './catalog-json.ts';
+import { renderCatalog } from './catalog-page.ts';
+import { catalogQuerySchema, selectAgents, type CatalogQuery } from './catalog-query.ts';
+import { createError } from './errors.ts';
+import { createLiveCatalog, type CatalogEntry, type LiveCatalog } from './live-catalog.ts';
+import { loadCatalog } from './load-catalog.ts';
+import { marketplacePage, sendMarketplacePage } from './marketplace-layout.ts';
+import { readMonthlyPrices } from './prices.ts';
+import { renderProfile } from './profile-page.ts';
+import { shownText } from './shown-text.ts';
+
+export interface MarketplaceOptions {
+  store: Store;
+  bus: Bus;
+  log: Logger;
+  /** The agents folder (AGENTS_DIR): its customer-facing manifests are the catalogue. */
+  agentsDir: string;
+  /** The registry's heartbeat timeout (HEARTBEAT_TIMEOUT_MS): an agent without a fresher heartbeat is Offline. */
+  heartbeatTimeoutMs: number;
+  clock: () => Date;
+  /** The pricing file (config/pricing.yml, relative to the working folder): each price tier's plan a month; without it, the list prices. */
+  pricingFile?: string;
+  /** How long one read of the registry and the figures serves (ms); default 1000, tests 0. */
+  freshMs?: number;
+  /** How often a followed agent's work is read for its live feed (ms); default 2000. */
+  activityPollMs?: number;
+  /** Live feeds this server holds at once; default 1000. */
+  maxActivityStreams?: number;
+}
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', description: 'The agent id, e.g. "seo".' } },
+} as const;
+const agentIdPattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * The marketplace: `/` and `/agents` (the catalogue, filtered by GET parameters), the
+ * profiles `/agents/<id>` with their live feed `/agents/<id>/activity`, and the same as
+ * JSON at `/api/catalog` and `/api/agents/<id>`. It also keeps the figures it shows up to
+ * date: this server takes its share of the task and subscription events from the bus.
+ */
+export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, opts) => {
+  const catalog = createLiveCatalog({
+    agents: await loadCatalog(opts.agentsDir),
+    store: opts.store,
+    heartbeatTimeoutMs: opts.heartbeatTimeoutMs,
+    monthlyPaise: await readMonthlyPrices(opts.pricingFile ?? 'config/pricing.yml'),
+    freshMs: opts.freshMs ?? 1000,
+  });
+  // A summary is an agent's text, written with the customer's input at hand: shown as text, and cleaned like a manifest's.
+  const readActivity = async (agentId: string) =>
+    (await recentActivity(opts.store, agentId, activityLength)).map((a) => ({ ...a, summary: shownText(a.summary) }));
+  const hub = createActivityHub({
+    read: readActivity,
+    pollMs: opts.activityPollMs ?? 2000,
+    maxStreams: opts.maxActivityStreams ?? 1000,
+    log: opts.log,
+  });
+  const projection = await projectFigures({
+    bus: opts.bus,
+    store: opts.store,
+    consumer: `marketplace@${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  });
+  // Before the server stops listening: open feeds would otherwise hold its close for ever.
+  app.addHook('preClose', async () => hub.close());
+  app.addHook('onClose', async () => {
+    await projection.stop();
+  });
+
+  const listed = async (id: string): Promise<CatalogEntry> => {
+    const entry = await catalog.entry(id);
+    if (entry === undefined)
+      throw createError('WOW_ERR_AGENT_NOT_LISTED', {
+        id: agentIdPattern.test(id) && id.length <= 64 ? id : '(not an agent id)',
+      });
+    return entry;
+  };
+
+  for (const [url, home] of [
+    ['/', true],
+    ['/agents', false],
+  ] as const)
+    app.get<{ Querystring: CatalogQuery }>(
+      url,
+      { schema: { querystring: catalogQuerySchema, hide: true } },
+      async (req, reply) =>
+        sendMarketplacePage(
+          reply,
+          200,
+          renderCatalog({ home, query: req.query, ...(await select(catalog, req.query)) }),
+        ),
+    );
+
+  app.get<{ Params: { id: string } }>(
+    '/agents/:id',
+    { schema: { params: idParams, hide: true } },
+    async (req, reply) => {
+      const entry = await listed(req.params.id);
+      return sendMarketplacePage(
+        reply,
+        200,
+        renderProfile({ entry, activity: await readActivity(entry.agent.id), now: opts.clock() }),
+      );
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/agents/:id/activity',
+    { schema: { params: idParams, hide: true } },
+    async (req, reply) => {
+      const entry = await listed(req.params.id);
+      if (hub.full()) {
+        void reply.header('Retry-After', '60');
+        throw createError('WOW_ERR_ACTIVITY_STREAMS_FULL', { max: opts.maxActivityStreams ?? 1000 });
+      }
+      reply.hijack();
+      await hub.follow(entry.agent.id, reply.raw);
+    },
+  );
+
+  app.get(activityFeedScriptPath, { schema: { hide: true } }, async (_req, reply) =>
+    reply
+      .header('Content-Type', 'text/javascript; charset=utf-8')
+      .header('Cache-Control', 'public, max-age=300')
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(activityFeedScript),
+  );
+
+  app.get<{ Querystring: CatalogQuery }>(
+    '/api/catalog',
+    {
+      schema: {
+        summary: 'The customer-facing agents, filtered, sorted and paged',
+        tags: ['marketplace'],
+        querystring: catalogQuerySchema,
+        response: { 200: catalogResponseSchema, 400: errorSchema },
+      },
+    },
+    async (req) => catalogJson((await select(catalog, req.query)).selection, req.query.page, catalog),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/agents/:id',
+    {
+      schema: {
+        summary: "One agent's profile: its card, task types, figures and recent work",
+        tags: ['marketplace'],
+        params: idParams,
+        response: { 200: profileResponseSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const entry = await listed(req.params.id);
+      return profileJson(entry, await readActivity(entry.agent.id));
+    },
+  );
+
+  app.setErrorHandler(async (err, req, reply) => {
+    const problem =
+      (err as { validation?: unknown }).validation === undefined
+        ? err
+        : createError('WOW_ERR_CATALOG_QUERY', { problem: err instanceof Error ? err.message : String(err) });
+    if (!isWowError(problem) || problem.status >= 500) {
+      req.log.error({ err, requestId: req.id }, 'marketplace request failed');
+      return isApi(req)
+        ? reply.code(500).send(internal(req))
+        : problemPage(reply, 500, 'Something went wrong', internal(req).message);
+    }
+    if (isApi(req)) return reply.code(problem.status).send({ code: problem.code, message: problem.message });
+    return problemPage(
+      reply,
+      problem.status,
+      problem.status === 404 ? 'No such agent' : 'That did not work',
+      problem.message,
+    );
+  });
+};
+
+async function select(catalog: LiveCatalog, query: CatalogQuery) {
+  return {
+    selection: selectAgents(await catalog.entries(), query),
+    industries: catalog.industries,
+    skills: catalog.skills,
+  };
+}
+
+const isApi = (req: FastifyRequest) => req.url.startsWith('/api/');
+
+const internal = (req: FastifyRequest) => {
+  const err = createServerError('WOW_ERR_INTERNAL', { requestId: req.id });
+  return { code: err.code, message: err.message };
+};
+
+function problemPage(reply: FastifyReply, status: number, title: string, text: string): FastifyReply {
+  return sendMarketplacePage(
+    reply,
+    status,
+    marketplacePage({
+      title,
+      description: title,
+      main: html`<h1>${title}</h1><p>${text}</p><p><a href="/agents">See every agent</a></p>`,
+    }),
+  );
+}
