@@ -5,9 +5,10 @@ import { accountPage, csrfField, errorSummary, titleOf, type FieldProblem } from
 
 const signedAs = (user: User, csrf: string) => ({ name: user.name, signOut: '/logout', csrf });
 
-// The layout styles inputs and selects; a text area gets the same look here (the CSP allows inline style).
-const boxStyle =
-  'box-sizing:border-box;width:100%;font:inherit;padding:.5rem;border:2px solid #0b0c0c;margin-top:.25rem';
+// The layout styles inputs and selects; a text area gets the same look here (the CSP allows
+// inline style), red as an input is when its answer has a problem.
+const boxStyle = (invalid: boolean) =>
+  `box-sizing:border-box;width:100%;font:inherit;padding:.5rem;border:2px solid ${invalid ? '#d4351c' : '#0b0c0c'};margin-top:.25rem`;
 
 /** One question: a one-line input for the short answers, a text area for the long ones, with its hint and error. */
 function question(q: (typeof trialQuestions)[number], value: string, errors: FieldProblem[]): SafeHtml {
@@ -20,7 +21,7 @@ function question(q: (typeof trialQuestions)[number], value: string, errors: Fie
 ${error !== undefined && html`<p class="error" id="${q.field}-error"><span class="visually-hidden">Error: </span>${error}</p>`}
 ${
   q.max > 200
-    ? html`<textarea ${common} rows="4" style="${boxStyle}">${value}</textarea>`
+    ? html`<textarea ${common} rows="4" style="${boxStyle(error !== undefined)}">${value}</textarea>`
     : html`<input type="text" ${common} autocomplete="off" value="${value}">`
 }
 </div>
