@@ -9,7 +9,7 @@ import {
   type TrialStarter,
 } from '#domains/commerce';
 import { readJsonBody } from '../tickets/read-json-body.ts';
-import type { TrialsContext } from './trials-door.ts';
+import type { TrialsContext } from './trials-context.ts';
 
 /** Who calls: an organisation by its `wow_sk_` key, or a signed-in customer acting for the organisations they are in. */
 type Caller = { organisation: Organisation } | { userId: string; organisations: Organisation[] };

@@ -5,7 +5,7 @@ import { seeOther, sendPage } from '../accounts/accounts-context.ts';
 import { fieldProblems, formFields } from '../accounts/form-fields.ts';
 import type { FieldProblem } from '../accounts/account-layout.ts';
 import { renderTrialForm, renderTrialStatus } from './trial-pages.ts';
-import { requireUser, type TrialsContext } from './trials-door.ts';
+import { requireUser, type TrialsContext } from './trials-context.ts';
 
 type Params = { Params: { id: string } };
 

@@ -1,15 +1,16 @@
 import { resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { isWowError, loadManifests, type AgentManifest, type Logger, type Store } from '#platform';
-import { commerceErrors, findSession, getUser, type User } from '#domains/commerce';
+import { findSession, getUser } from '#domains/commerce';
 import { accountCookies } from '../accounts/account-cookies.ts';
 import { sendPage } from '../accounts/accounts-context.ts';
 import { renderProblem } from '../accounts/problem-pages.ts';
 import { readFormBody } from '../tickets/read-form-body.ts';
 import { trialApiRoutes } from './trial-api-routes.ts';
 import { trialPageRoutes } from './trial-page-routes.ts';
+import type { TrialsContext } from './trials-context.ts';
 
 export interface TrialsDoorOptions {
   store: Store;
@@ -21,24 +22,6 @@ export interface TrialsDoorOptions {
   apiRateLimitPerMinute: number;
   clock: () => Date;
   log: Logger;
-}
-
-/** What the trials' routes share. */
-export interface TrialsContext {
-  store: Store;
-  clock: () => Date;
-  apiRateLimitPerMinute: number;
-  /** The agents' manifests (read on first use, then kept). */
-  agents: () => Promise<readonly AgentManifest[]>;
-  /** The signed-in customer, or undefined. */
-  currentUser: (req: FastifyRequest) => Promise<User | undefined>;
-}
-
-/** The signed-in customer, or WOW_ERR_SESSION_REQUIRED (a page asked for while signed out goes to the sign-in page). */
-export async function requireUser(ctx: TrialsContext, req: FastifyRequest): Promise<User> {
-  const user = await ctx.currentUser(req);
-  if (user === undefined) throw commerceErrors.createError('WOW_ERR_SESSION_REQUIRED', { who: 'customer' });
-  return user;
 }
 
 /**
