@@ -285,7 +285,7 @@ describe.each(storeBackends('trials'))('trials on $name', (backend) => {
     const refusing = { ...tickOptions(mails), sendMail: () => Promise.reject(new Error('SMTP 451 try later')) };
     const failed = await tickTrials(store, days(6), refusing);
     expect(failed.failed.filter((f) => f.trialId === seo?.id)).toEqual([
-      { trialId: seo?.id, day: 7, error: 'SMTP 451 try later' },
+      { trialId: seo?.id, step: 7, error: 'SMTP 451 try later' },
     ]);
     mails.length = 0;
     await Promise.all([
@@ -342,6 +342,13 @@ describe.each(storeBackends('trials'))('trials on $name', (backend) => {
     const mails: AccountMail[] = [];
     const reminded = await tickTrials(store, days(14), tickOptions(mails));
     expect(reminded.reminded).toEqual([{ trialId: trial.id, day: 5, mailed: 0 }]);
+    // Billing cannot be read: the trial stays active for the next tick, which ends it.
+    const unread = { ...tickOptions(mails), subscriptionStatus: () => Promise.reject(new Error('billing is down')) };
+    const failed = await tickTrials(store, days(17), unread);
+    expect(failed.failed.filter((f) => f.step === 'end')).toEqual([
+      { trialId: trial.id, step: 'end', error: 'billing is down' },
+    ]);
+    expect((await findTrial(store, trial.organisationId, 'seo'))?.state).toBe('active');
     const end = await tickTrials(store, days(17), tickOptions(mails));
     expect(end.ended).toEqual([{ trialId: trial.id, converted: true }]);
     expect(mails).toEqual([]);

@@ -28,8 +28,8 @@ export interface TrialTickOptions {
 export interface TrialTick {
   reminded: { trialId: string; day: ReminderDay; mailed: number }[];
   ended: { trialId: string; converted: boolean }[];
-  /** Reminders that could not be mailed: released, so the next tick tries them again. */
-  failed: { trialId: string; day: ReminderDay; error: string }[];
+  /** Reminders that could not be mailed and trials that could not be ended: the next tick tries them again. */
+  failed: { trialId: string; step: ReminderDay | 'end'; error: string }[];
 }
 
 interface DueReminder extends Record<string, unknown> {
@@ -44,6 +44,43 @@ interface DueReminder extends Record<string, unknown> {
 
 /** A subscription that exists and was not cancelled: the trial converted. */
 const subscribed = (status: SubscriptionStatus | undefined) => status !== undefined && status !== 'cancelled';
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Ends one trial past its end, converted or not, with `commerce.trial.ended`; undefined when
+ * another tick ended it first (only the update that finds it still active tells of it).
+ */
+async function endTrial(
+  store: Store,
+  trial: { id: string; organisation_id: string; agent_id: string },
+  now: Date,
+  subscriptionStatus: SubscriptionStatusOf,
+): Promise<{ trialId: string; converted: boolean } | undefined> {
+  const converted = subscribed(await subscriptionStatus(trial.organisation_id, trial.agent_id));
+  return store.transaction(async (tx) => {
+    const { rows } = await tx.query<{ slug: string }>(
+      `update commerce_trials t set state = $2, ended_at = $3 from support_customers c
+        where t.id = $1 and t.state = 'active' and c.id = t.organisation_id
+        returning c.slug`,
+      [trial.id, converted ? 'converted' : 'ended', now],
+    );
+    const slug = rows[0]?.slug;
+    if (slug === undefined) return undefined;
+    await enqueueOutbox(
+      tx,
+      createEvent({
+        source: trialSource,
+        type: 'commerce.trial.ended',
+        subject: trial.id,
+        partitionkey: trial.organisation_id,
+        customer: slug,
+        data: { trialId: trial.id, organisationId: trial.organisation_id, agentId: trial.agent_id, converted },
+      }),
+    );
+    return { trialId: trial.id, converted };
+  });
+}
 
 /**
  * One step of the trials' clock at `now`, for a schedule to call as often as it likes:
@@ -97,7 +134,7 @@ export async function tickTrials(store: Store, now: Date, opts: TrialTickOptions
         'update commerce_trial_reminders set claimed_until = $3 where trial_id = $1 and day = $2 and done_at is null',
         [reminder.id, day, now],
       );
-      tick.failed.push({ trialId: reminder.id, day, error: err instanceof Error ? err.message : String(err) });
+      tick.failed.push({ trialId: reminder.id, step: day, error: messageOf(err) });
     }
   }
 
@@ -107,31 +144,12 @@ export async function tickTrials(store: Store, now: Date, opts: TrialTickOptions
     [now, limit],
   );
   for (const trial of ending.rows) {
-    const converted = subscribed(await opts.subscriptionStatus(trial.organisation_id, trial.agent_id));
-    const ended = await store.transaction(async (tx) => {
-      // Only the tick whose update finds the trial still active ends it and tells of it.
-      const { rows } = await tx.query<{ slug: string }>(
-        `update commerce_trials t set state = $2, ended_at = $3 from support_customers c
-          where t.id = $1 and t.state = 'active' and c.id = t.organisation_id
-          returning c.slug`,
-        [trial.id, converted ? 'converted' : 'ended', now],
-      );
-      const slug = rows[0]?.slug;
-      if (slug === undefined) return false;
-      await enqueueOutbox(
-        tx,
-        createEvent({
-          source: trialSource,
-          type: 'commerce.trial.ended',
-          subject: trial.id,
-          partitionkey: trial.organisation_id,
-          customer: slug,
-          data: { trialId: trial.id, organisationId: trial.organisation_id, agentId: trial.agent_id, converted },
-        }),
-      );
-      return true;
-    });
-    if (ended) tick.ended.push({ trialId: trial.id, converted });
+    try {
+      const ended = await endTrial(store, trial, now, opts.subscriptionStatus);
+      if (ended !== undefined) tick.ended.push(ended);
+    } catch (err) {
+      tick.failed.push({ trialId: trial.id, step: 'end', error: messageOf(err) });
+    }
   }
   return tick;
 }
