@@ -14,6 +14,7 @@ import { createCustomerChannels } from '../../agents/wownotification/src/index.t
 import { integrationWebhooks } from '../integrations/integration-webhooks.ts';
 import { accountSettings, type AccountSettings } from '#domains/commerce';
 import { accountsDoor } from '../accounts/accounts-door.ts';
+import { trialsDoor } from '../trials/trials-door.ts';
 import { supportSettings, type SupportSettings } from '#domains/support';
 import { createError } from '../errors.ts';
 import { createProbotDoor } from '../probot/create-probot-door.ts';
@@ -199,6 +200,16 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs,
     clock: deps.clock ?? (() => new Date()),
     ...deps.marketplace,
+  });
+
+  // Customers' trials of the customer-facing agents: the "Start free trial" page and /api/trials.
+  await app.register(trialsDoor, {
+    store: deps.store,
+    agentsDir: config.agents.dir,
+    publicUrl: config.identity.publicUrl,
+    apiRateLimitPerMinute: support.rateLimitPerMinute,
+    clock: deps.clock ?? (() => new Date()),
+    log: deps.log,
   });
 
   await app.register(opsRoutes, { bus, store: deps.store, metrics });

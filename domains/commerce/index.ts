@@ -1,8 +1,9 @@
-// The commerce domain: the customer's side of the marketplace. For now its accounts —
-// people, their sessions and the single-use tokens mailed to them, organisations (each one
-// the support desk's customer, one identity) with owners and members, and operators signed
-// in with GitHub. Plain functions over the store; the doors (app/accounts) import them
-// from here, as '#domains/commerce', never from src/.
+// The commerce domain: the customer's side of the marketplace. Its accounts — people,
+// their sessions and the single-use tokens mailed to them, organisations (each one the
+// support desk's customer, one identity) with owners and members, and operators signed
+// in with GitHub — and trials, with the entitlement they and subscriptions give. Plain
+// functions over the store; the doors (app/accounts, app/trials) import them from here, as
+// '#domains/commerce', never from src/.
 
 // People: sign-up, the mailed links, sign-in, sessions.
 export { signUp, type LinkOptions } from './src/accounts/sign-up.ts';
@@ -43,6 +44,22 @@ export {
 
 // Operators: GitHub's web flow, and the team that makes someone an operator.
 export { newCodeVerifier, operatorAuthorizeUrl, signInOperator } from './src/operators/operator-sign-in.ts';
+
+// Trials: one free 7-day use of an agent per organisation, its reminders and its end.
+export { customerFacingAgent, isCustomerFacing } from './src/trials/customer-agents.ts';
+export { startTrial, type StartedTrial, type TrialStarter } from './src/trials/start-trial.ts';
+export { firstTaskOf, requestFirstTask, type FirstTask } from './src/trials/request-first-task.ts';
+export { trialQuestions, type TrialAnswers } from './src/trials/trial-answers.ts';
+export { dayOf, findTrial, trialsOf, trialDays, type Trial, type TrialState } from './src/trials/trials.ts';
+export { tickTrials, type TrialTick, type TrialTickOptions } from './src/trials/tick-trials.ts';
+
+// Entitlement: whether an organisation may send an agent new work (a trial or a subscription).
+export { checkEntitlement, type Entitlement, type EntitlementSources } from './src/entitlements/check-entitlement.ts';
+export {
+  subscriptionStatusFrom,
+  type SubscriptionStatus,
+  type SubscriptionStatusOf,
+} from './src/entitlements/subscription-status.ts';
 
 // The domain's settings (ACCOUNTS_*, GITHUB_CLIENT_ID/SECRET) and its error registry.
 export { accountSettings, type AccountSettings, type OperatorSignIn } from './src/settings/commerce-settings.ts';

@@ -1,6 +1,6 @@
 import { defineErrors, type CodesOf } from '#platform';
 
-/** The commerce domain's errors: accounts, sessions, mailed links, organisations and operators. docs/errors.md documents each code. */
+/** The commerce domain's errors: accounts, sessions, mailed links, organisations, operators and trials. docs/errors.md documents each code. */
 export const errors = defineErrors({
   WOW_ERR_ACCOUNT_INPUT: { message: 'The form is not complete: {problems}.', retryable: false, status: 422 },
   WOW_ERR_LOGIN_FAILED: {
@@ -80,6 +80,18 @@ export const errors = defineErrors({
       'This server cannot send email (SMTP_URL is not set), so it cannot {action}. Set SMTP_URL to an smtp:// or smtps:// server.',
     retryable: false,
     status: 503,
+  },
+  WOW_ERR_TRIAL_AGENT: {
+    message:
+      'There is no customer-facing agent "{agentId}" to try. The marketplace at /agents lists the agents you can try.',
+    retryable: false,
+    status: 404,
+  },
+  WOW_ERR_TRIAL_EXISTS: {
+    message:
+      '"{organisation}" has had its free trial of {agentId} already (started {startedAt}, {ending}): one trial per organisation and agent. Subscribe at /agents/{agentId} to keep working with it.',
+    retryable: false,
+    status: 409,
   },
 });
 
