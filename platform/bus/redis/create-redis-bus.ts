@@ -40,7 +40,6 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
   const keys = busKeys(opts.keyPrefix);
   const scripts = loadBusScripts(client);
   const sealed = createSealedBatchAppender({
-    client,
     scripts,
     keys,
     streamMaxLen: opts.streamMaxLen,

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { PublishOptions, PublishResult } from '../bus.ts';
-import { entryFields, type BusKeys } from './keys.ts';
+import type { BusKeys } from './keys.ts';
 import type { BusScripts } from './load-bus-scripts.ts';
 
 export interface SealedEntry {
@@ -16,7 +15,6 @@ interface Waiting extends SealedEntry {
 }
 
 export interface SealedBatchOptions {
-  client: Redis;
   scripts: BusScripts;
   keys: BusKeys;
   streamMaxLen: number;
@@ -28,12 +26,13 @@ export interface SealedBatchOptions {
 /**
  * Appends signed envelopes whose signature names their batch's proof: those of one batch
  * published in the same turn of the event loop (the signer resolves a batch at once) go
- * to their stream in one step, followed by the proof, once. A batch whose publishes ask
- * for nothing but the append (no de-duplication key, no partition link) is one MULTI of
- * plain XADDs, as an unsigned publish is one XADD: the script (lua/publish-batch.lua),
- * which reads keys before it writes, cost Redis two thirds more per message. The proof's
- * string is the batch's key: the signer hands the same one to every envelope of a batch. The signer batches per topic; should a batch
- * span two, each stream gets its envelopes and the proof.
+ * to their stream in one script call, followed by the proof, once: a batch whose
+ * publishes ask for nothing but the append (no de-duplication key, partition link or
+ * only-group, the common case) through lua/publish-sealed-1.lua, one argument per event;
+ * others through lua/publish-batch.lua, which passes and reads two keys per event and cost
+ * Redis two thirds more per message. The proof's string is the batch's key: the signer
+ * hands the same one to every envelope of a batch. The signer batches per topic; should a
+ * batch span two, each stream gets its envelopes and the proof.
  */
 export function createSealedBatchAppender(opts: SealedBatchOptions) {
   let waiting = new Map<string, Waiting[]>();
@@ -44,28 +43,23 @@ export function createSealedBatchAppender(opts: SealedBatchOptions) {
       w.resolve(result);
     });
   const linked = (w: Waiting) => w.partitionkey !== undefined && w.opts.onlyGroup === undefined;
-  // What publish-batch.lua writes for a batch of new events with neither key: the same
-  // entries, nothing between them (MULTI), each `b` its distance to the proof.
-  const appendPlain = async (proof: string, topic: string, batch: Waiting[]) => {
-    const stream = opts.keys.stream(topic);
-    const multi = opts.client.multi();
-    batch.forEach((w, i) => {
-      const fields = [entryFields.event, w.envelope, entryFields.toProof, String(batch.length - i)];
-      if (w.opts.onlyGroup !== undefined) fields.push(entryFields.onlyGroup, w.opts.onlyGroup);
-      multi.xadd(stream, 'MAXLEN', '~', opts.streamMaxLen, '*', ...fields);
-    });
-    multi.xadd(stream, 'MAXLEN', '~', opts.streamMaxLen, '*', entryFields.proof, proof);
-    const replies = (await multi.exec()) ?? [];
-    if (replies.length !== batch.length + 1) throw new Error(`the batch's MULTI answered ${replies.length} replies`);
-    for (const [err] of replies) if (err !== null) throw err;
-    settle(
-      topic,
-      batch,
-      replies.map(([, id]) => ({ entryId: String(id), duplicate: false })),
-    );
-  };
+  const plain = (w: Waiting) => w.opts.dedupeKey === undefined && w.opts.onlyGroup === undefined && !linked(w);
   const append = async (proof: string, topic: string, batch: Waiting[]) => {
-    if (batch.every((w) => w.opts.dedupeKey === undefined && !linked(w))) return appendPlain(proof, topic, batch);
+    if (batch.every(plain)) {
+      const stream = opts.keys.stream(topic);
+      const ids = await opts.scripts.publishSealed(
+        stream,
+        opts.streamMaxLen,
+        proof,
+        batch.map((w) => w.envelope),
+      );
+      settle(
+        topic,
+        batch,
+        ids.map((entryId) => ({ entryId, duplicate: false })),
+      );
+      return;
+    }
     const keys = [opts.keys.stream(topic)];
     const args: (string | number)[] = [opts.streamMaxLen, proof, batch.length];
     for (const w of batch) {
