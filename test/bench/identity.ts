@@ -44,7 +44,11 @@ const defaults = { concurrency: 100, maxAttempts: 3, visibilityTimeoutMs: 30_000
  *     process; each configuration warmed once and then run `rounds` times, on and off
  *     alternating, the median of each reported. Ids accepted are kept as production keeps
  *     them: in Redis beside the bus, or in memory with the in-process bus.
- * (c) Publish → handler latency at a paced 1,000 events/s on the Redis bus, on against off.
+ * (c) A lone message's publish → handler latency through each driver, one message in flight
+ *     at a time (a batch of one: its own JWS, signed and verified alone; keys, credentials
+ *     and the status list cached as they are after the first), on against off alternating;
+ *     the added latency is the signed p99 less the unsigned p99 of the same run.
+ * (d) Publish → handler latency at a paced 1,000 events/s on the Redis bus, on against off.
  * Goal (issue 16): on/off ≥ 0.8 on both drivers, p99 added latency < 1 ms.
  */
 export async function benchIdentity(args: string[]): Promise<void> {
@@ -161,6 +165,31 @@ export async function benchIdentity(args: string[]): Promise<void> {
     printTable(rows);
     console.log('');
 
+    const lone: string[][] = [
+      ['a lone message, publish → handler', 'off p50 ms', 'off p99 ms', 'on p50 ms', 'on p99 ms'],
+    ];
+    const addedP99: string[][] = [['lone message p99 added latency', 'ms (goal < 1)']];
+    for (const kind of ['Redis', 'in-process'] as const) {
+      const prefix = `${uniqueName('benchid')}:`;
+      prefixes.push(prefix);
+      const replay = kind === 'Redis' ? createRedisReplayCache(redis, prefix) : createMemoryReplayCache();
+      const buses = {
+        off: await open(kind, undefined, `${prefix}off:`),
+        on: await open(kind, guardFor(replay), prefix),
+      };
+      try {
+        const ms = await loneLatencies(buses, 500);
+        const p = (xs: number[], q: number) => fmt(quantile(xs, q), 3);
+        lone.push([`${kind} bus`, p(ms.off, 0.5), p(ms.off, 0.99), p(ms.on, 0.5), p(ms.on, 0.99)]);
+        addedP99.push([`${kind} bus`, fmt(quantile(ms.on, 0.99) - quantile(ms.off, 0.99), 3)]);
+      } finally {
+        await Promise.all([buses.off.close(), buses.on.close()]);
+      }
+    }
+    printTable(lone);
+    printTable(addedP99);
+    console.log('');
+
     const latency: string[][] = [['Redis bus at 1,000 events/s', 'p50 ms', 'p99 ms', 'max ms']];
     for (const on of [false, true]) {
       const prefix = `${uniqueName('benchid')}:`;
@@ -209,7 +238,7 @@ function release(): AgentRelease {
       version: '1.0.0',
       description: 'Sends the benchmark’s events.',
       wakesOn: [],
-      emits: ['bench.load.tick', 'bench.latency.tick'],
+      emits: ['bench.load.tick', 'bench.latency.tick', 'bench.lone.tick'],
       capabilities: [],
       stores: [],
       uses: [],
@@ -233,6 +262,24 @@ async function open(kind: 'Redis' | 'in-process', guard: MessageGuard | undefine
     log,
     guard,
   });
+}
+
+/** `count` lone messages through each bus in turn, the next published once the last was handled. */
+async function loneLatencies(buses: { off: Bus; on: Bus }, count: number): Promise<{ off: number[]; on: number[] }> {
+  const out = { off: [] as number[], on: [] as number[] };
+  let handled: () => void = () => undefined;
+  for (const bus of [buses.off, buses.on])
+    await bus.subscribe({ group: 'lone', types: ['bench.lone.*'], concurrency: 1, handler: async () => handled() });
+  // The first few of each warm the caches (keys, credential, status list), as a running agent's are.
+  for (let n = -20; n < count; n++)
+    for (const side of ['off', 'on'] as const) {
+      const done = new Promise<void>((resolve) => (handled = resolve));
+      const t = performance.now();
+      await buses[side].publish(createEvent({ type: 'bench.lone.tick', data: { n }, source }));
+      await done;
+      if (n >= 0) out[side].push(performance.now() - t);
+    }
+  return out;
 }
 
 async function throughput(

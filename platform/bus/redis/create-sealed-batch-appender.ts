@@ -26,33 +26,58 @@ export interface SealedBatchOptions {
 /**
  * Appends signed envelopes whose signature names their batch's proof: those of one batch
  * published in the same turn of the event loop (the signer resolves a batch at once) go
- * to their stream in one script call, followed by the proof, once
- * (lua/publish-batch.lua). The proof's string is the batch's key: the signer hands the
- * same one to every envelope of a batch. The signer batches per topic; should a batch
- * span two, each stream gets its envelopes and the proof.
+ * to their stream in one script call, followed by the proof, once: a batch whose
+ * publishes ask for nothing but the append (no de-duplication key, partition link or
+ * only-group, the common case) through lua/publish-sealed-1.lua, one argument per event;
+ * others through lua/publish-batch.lua, which passes and reads two keys per event and cost
+ * Redis two thirds more per message. The proof's string is the batch's key: the signer
+ * hands the same one to every envelope of a batch. The signer batches per topic; should a
+ * batch span two, each stream gets its envelopes and the proof.
  */
 export function createSealedBatchAppender(opts: SealedBatchOptions) {
   let waiting = new Map<string, Waiting[]>();
+  const settle = (topic: string, batch: Waiting[], results: PublishResult[]) =>
+    batch.forEach((w, i) => {
+      const result = results[i] ?? { entryId: '', duplicate: false };
+      if (!result.duplicate) opts.published(topic);
+      w.resolve(result);
+    });
+  const linked = (w: Waiting) => w.partitionkey !== undefined && w.opts.onlyGroup === undefined;
+  const plain = (w: Waiting) => w.opts.dedupeKey === undefined && w.opts.onlyGroup === undefined && !linked(w);
   const append = async (proof: string, topic: string, batch: Waiting[]) => {
+    if (batch.every(plain)) {
+      const stream = opts.keys.stream(topic);
+      const ids = await opts.scripts.publishSealed(
+        stream,
+        opts.streamMaxLen,
+        proof,
+        batch.map((w) => w.envelope),
+      );
+      settle(
+        topic,
+        batch,
+        ids.map((entryId) => ({ entryId, duplicate: false })),
+      );
+      return;
+    }
     const keys = [opts.keys.stream(topic)];
     const args: (string | number)[] = [opts.streamMaxLen, proof, batch.length];
     for (const w of batch) {
       const { dedupeKey, onlyGroup, dedupeTtlSeconds } = w.opts;
-      const linked = w.partitionkey !== undefined && onlyGroup === undefined;
       keys.push(opts.keys.dedupe(dedupeKey ?? ''), opts.keys.lastOfKey(topic, w.partitionkey ?? ''));
       args.push(
         w.envelope,
         dedupeKey === undefined ? 0 : (dedupeTtlSeconds ?? 86_400),
-        linked ? opts.linkTtlSeconds : 0,
+        linked(w) ? opts.linkTtlSeconds : 0,
         onlyGroup ?? '',
       );
     }
     const out = await opts.scripts.publishBatch(keys, args);
-    batch.forEach((w, i) => {
-      const duplicate = out[2 * i + 1] === 1;
-      if (!duplicate) opts.published(topic);
-      w.resolve({ entryId: String(out[2 * i]), duplicate });
-    });
+    settle(
+      topic,
+      batch,
+      batch.map((_, i) => ({ entryId: String(out[2 * i]), duplicate: out[2 * i + 1] === 1 })),
+    );
   };
   const flush = () => {
     const batches = waiting;

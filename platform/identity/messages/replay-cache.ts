@@ -6,85 +6,130 @@ import type { Redis } from 'ioredis';
  * entry delivered again (a retry, a crash) is no replay; the same id in another entry is.
  */
 export interface ReplayCache {
-  /** Records `jti` as accepted by `group` in `entryId` for `ttlMs`; false when it was accepted in another entry. */
+  /**
+   * Records `jti` as accepted by `group` in `entryId`, to be held at least `ttlMs`; false
+   * when it was accepted in another entry. Rejects a `ttlMs` longer than the cache holds ids
+   * (`replayHoldMs`): the delivery then waits, it is never let through unchecked.
+   */
   claim(group: string, jti: string, entryId: string, ttlMs: number): Promise<boolean>;
   /** Forgets that `group` accepted `jti` (a redrive sends it again). */
   forget(group: string, jti: string): Promise<void>;
 }
 
-/** For one process (the in-process bus): ids in a map, swept as they expire. */
+/**
+ * Ids are kept by spans of time: those accepted in the current span, looked up with those
+ * of the two spans before it, so an id is held at least two spans (20 min) and at most
+ * three. The verifier asks for at most `exp` + 60 s skew + a 10 min margin past the
+ * moment it accepts a message, 17 min (`exp` is at most 360 s after the bus took it). Dropping a whole span at once
+ * costs nothing per id, where an expiry of its own per id cost as much as the message.
+ */
+export const replaySpanSeconds = 600;
+export const replayHoldMs = 2 * replaySpanSeconds * 1000;
+
+const tooLong = (ttlMs: number) =>
+  new RangeError(`a replay claim held ${ttlMs} ms is longer than the cache holds ids (${replayHoldMs} ms)`);
+
+/** For one process (the in-process bus): per group, a map of id → entry per span. */
 export function createMemoryReplayCache(clock: () => number = Date.now): ReplayCache {
-  const seen = new Map<string, { entryId: string; until: number }>();
-  let nextSweep = 0;
+  const groups = new Map<string, { span: number; spans: Map<string, string>[] }>();
+  // The group's maps, newest first, moved on to the clock's span (a clock set back moves nothing).
+  const spansOf = (group: string): Map<string, string>[] => {
+    const span = Math.floor(clock() / (replaySpanSeconds * 1000));
+    const held = groups.get(group);
+    if (held === undefined) {
+      const fresh = { span, spans: [new Map<string, string>(), new Map<string, string>(), new Map<string, string>()] };
+      groups.set(group, fresh);
+      return fresh.spans;
+    }
+    for (let moved = Math.min(span - held.span, held.spans.length); moved > 0; moved--) {
+      held.spans.pop();
+      held.spans.unshift(new Map());
+    }
+    held.span = Math.max(held.span, span);
+    return held.spans;
+  };
   return {
     claim(group, jti, entryId, ttlMs) {
-      const now = clock();
-      if (now >= nextSweep) {
-        for (const [key, v] of seen) if (v.until <= now) seen.delete(key);
-        nextSweep = now + 10_000;
+      if (ttlMs > replayHoldMs) return Promise.reject(tooLong(ttlMs));
+      const spans = spansOf(group);
+      for (const span of spans) {
+        const first = span.get(jti);
+        if (first !== undefined) return Promise.resolve(first === entryId);
       }
-      const key = `${group}\n${jti}`;
-      const held = seen.get(key);
-      if (held !== undefined && held.until > now) return Promise.resolve(held.entryId === entryId);
-      seen.set(key, { entryId, until: now + ttlMs });
+      spans[0]?.set(jti, entryId);
       return Promise.resolve(true);
     },
     forget(group, jti) {
-      seen.delete(`${group}\n${jti}`);
+      for (const span of groups.get(group)?.spans ?? []) span.delete(jti);
       return Promise.resolve();
     },
   };
 }
 
 interface Claim {
-  key: string;
+  jti: string;
   entryId: string;
-  ttlMs: number;
   resolve: (first: boolean) => void;
   reject: (err: unknown) => void;
 }
 
-const claimSeenLua = readFileSync(new URL('./lua/claim-seen.lua', import.meta.url), 'utf8');
+const lua = (name: string) => readFileSync(new URL(`./lua/${name}`, import.meta.url), 'utf8');
+const claimSeenLua = lua('claim-seen.lua');
+const forgetSeenLua = lua('forget-seen.lua');
+// Ids per script call: its HMGET and HSET unpack them onto Lua's stack (at most 8,000 values).
+const maxClaimsPerCall = 1000;
 
 /**
- * Shared by every process on the Redis bus: `SET key entry PX ttl NX GET` per message,
- * which sets the key when it is new and otherwise returns the entry that holds it. The
- * claims made in one turn of the event loop (a read's deliveries verified together) go in
- * one script call (lua/claim-seen.lua): one command for the read, not one per message,
- * which cost the Redis bus as much as the message's own XADD. The keys live beside the
- * bus's, so they go with its data (after a loss, the outbox publishes again under the
- * same ids, and those are no replays).
+ * Shared by every process on the Redis bus: per group, a hash of id → entry per span of
+ * the server's clock (lua/claim-seen.lua). The claims made in one turn of the event loop (a
+ * read's deliveries verified together) go in one script call per group, which looks each id
+ * up in the three spans' hashes and adds the new ones to the current one: a few commands
+ * per read, and no key or expiry per message, which had cost Redis more than the message's
+ * own XADD. The hashes live beside the bus's keys, so they go with its data (after a loss,
+ * the outbox publishes again under the same ids, and those are no replays).
  */
 export function createRedisReplayCache(client: Redis, keyPrefix: string): ReplayCache {
-  // Its number of keys varies with the turn: given with each call. EVALSHA, EVAL once per connection.
-  client.defineCommand('wowClaimSeen', { lua: claimSeenLua });
-  const claimSeen = (
-    client as unknown as { wowClaimSeen(...a: (string | number)[]): Promise<number[]> }
-  ).wowClaimSeen.bind(client);
-  let waiting: Claim[] = [];
-  const flush = () => {
-    const claims = waiting;
-    waiting = [];
-    const args: (string | number)[] = [claims.length];
-    for (const c of claims) args.push(c.key);
-    for (const c of claims) args.push(c.entryId, Math.max(1, Math.ceil(c.ttlMs)));
-    claimSeen(...args).then(
+  // EVALSHA, EVAL once per connection. The hashes' names follow the server's clock, so the
+  // scripts make them from the one key they are given.
+  client.defineCommand('wowClaimSeen', { numberOfKeys: 1, lua: claimSeenLua });
+  client.defineCommand('wowForgetSeen', { numberOfKeys: 1, lua: forgetSeenLua });
+  const scripts = client as unknown as {
+    wowClaimSeen(...a: (string | number)[]): Promise<number[]>;
+    wowForgetSeen(...a: (string | number)[]): Promise<number>;
+  };
+  const base = (group: string) => `${keyPrefix}seen:${group}:`;
+  let waiting = new Map<string, Claim[]>();
+  const send = (group: string, claims: Claim[]) => {
+    const args: (string | number)[] = [base(group), replaySpanSeconds];
+    for (const c of claims) args.push(c.jti, c.entryId);
+    scripts.wowClaimSeen(...args).then(
       (firsts) => claims.forEach((c, i) => c.resolve(firsts[i] === 1)),
       (err: unknown) => {
         for (const c of claims) c.reject(err);
       },
     );
   };
+  const flush = () => {
+    const byGroup = waiting;
+    waiting = new Map();
+    for (const [group, claims] of byGroup)
+      for (let from = 0; from < claims.length; from += maxClaimsPerCall)
+        send(group, claims.slice(from, from + maxClaimsPerCall));
+  };
   return {
     claim(group, jti, entryId, ttlMs) {
+      if (ttlMs > replayHoldMs) return Promise.reject(tooLong(ttlMs));
       return new Promise<boolean>((resolve, reject) => {
         // After the promise jobs now queued: the read's other deliveries reach their claims first.
-        if (waiting.length === 0) process.nextTick(flush);
-        waiting.push({ key: `${keyPrefix}seen:${group}:${jti}`, entryId, ttlMs, resolve, reject });
+        if (waiting.size === 0) process.nextTick(flush);
+        const claim: Claim = { jti, entryId, resolve, reject };
+        const same = waiting.get(group);
+        if (same === undefined) waiting.set(group, [claim]);
+        else same.push(claim);
       });
     },
     async forget(group, jti) {
-      await client.del(`${keyPrefix}seen:${group}:${jti}`);
+      await scripts.wowForgetSeen(base(group), replaySpanSeconds, jti);
     },
   };
 }

@@ -103,14 +103,16 @@ export function createMessageVerifier(
   // when it comes: deliveries stop waiting for the store every cacheMs, and no answer is
   // used past its time (one older than cacheMs is never used; the new one counts from when
   // it was asked).
-  let halted: (Cached<Promise<Map<string, 'suspended' | 'revoked'>>> & { ahead?: boolean }) | undefined;
+  // `settled` is the answer once it came, read without a turn of waiting.
+  type Halted = Map<string, 'suspended' | 'revoked'>;
+  let halted: (Cached<Promise<Halted>> & { ahead?: boolean; settled?: Halted }) | undefined;
   const readHalted = (now: number) => {
     const value = haltedAgents(opts.db);
-    const held = { value, until: now + cacheMs };
+    const held: NonNullable<typeof halted> = { value, until: now + cacheMs };
+    value.then((v) => (held.settled = v)).catch(() => undefined);
     return { held, value };
   };
-  const haltedNow = () => {
-    const now = clock().getTime();
+  const haltedAt = (now: number) => {
     if (halted === undefined || halted.until <= now) {
       const { held, value } = readHalted(now);
       halted = held;
@@ -129,7 +131,7 @@ export function createMessageVerifier(
         () => (current.ahead = false),
       );
     }
-    return halted.value;
+    return halted;
   };
 
   const keysOf = async (subject: Subject, kid: string): Promise<IdentityKey[]> => {
@@ -144,26 +146,24 @@ export function createMessageVerifier(
     keys.set(subject, { value, until: now + cacheMs, loadedAt: now });
     return value;
   };
-  const readEmits = (
-    agentId: string,
-    now: number,
-    settled: (entry: Cached<Promise<readonly string[] | undefined>>) => void,
-  ) => {
-    const entry: Cached<Promise<readonly string[] | undefined>> & { ahead?: boolean } = {
-      value: Promise.resolve(undefined),
-      until: now + cacheMs,
-    };
+  // `settled` as for halted: what the credential lets the agent emit (none: no live credential).
+  type HeldEmits = Cached<Promise<readonly string[] | undefined>> & {
+    ahead?: boolean;
+    settled?: { emits: readonly string[] | undefined };
+  };
+  const readEmits = (agentId: string, now: number, settled: (entry: HeldEmits) => void) => {
+    const entry: HeldEmits = { value: Promise.resolve(undefined), until: now + cacheMs };
     entry.value = opts.capabilities.capabilitiesOf(agentId).then((held) => {
       // Kept no longer than the credential lives.
       if (held !== undefined) entry.until = Math.min(entry.until, held.expiresAt.getTime());
+      entry.settled = { emits: held?.emits };
       settled(entry);
       return held?.emits;
     });
     return entry;
   };
-  const emits = new Map<string, Cached<Promise<readonly string[] | undefined>> & { ahead?: boolean }>();
-  const emitsOf = (agentId: string): Promise<readonly string[] | undefined> => {
-    const now = clock().getTime();
+  const emits = new Map<string, HeldEmits>();
+  const emitsAt = (agentId: string, now: number): HeldEmits => {
     const cached = emits.get(agentId);
     if (cached !== undefined && cached.until > now) {
       // Read again ahead in the second half of its time (see haltedNow).
@@ -174,7 +174,7 @@ export function createMessageVerifier(
         });
         next.value.catch(() => (cached.ahead = false));
       }
-      return cached.value;
+      return cached;
     }
     const entry = readEmits(agentId, now, () => undefined);
     entry.value.catch(() => {
@@ -182,7 +182,7 @@ export function createMessageVerifier(
       if (emits.get(agentId) === entry) emits.delete(agentId);
     });
     emits.set(agentId, entry);
-    return entry.value;
+    return entry;
   };
   const publicKeyOf = (kid: string, key: IdentityKey): KeyObject => {
     let found = publicKeys.get(kid);
@@ -275,8 +275,7 @@ export function createMessageVerifier(
     batches.delete(text);
     heldChars -= text.length;
   };
-  const verdictOf = (text: string, proof: BatchProof, source: string): HeldVerdict => {
-    const now = clock().getTime();
+  const verdictOf = (text: string, proof: BatchProof, source: string, now: number): HeldVerdict => {
     const held = batches.get(text);
     const verdict = checkBatch(proof, source);
     if (held !== undefined) forget(text, held);
@@ -319,14 +318,20 @@ export function createMessageVerifier(
       throw refuse('unproven', 'the signature names a batch proof that the bus did not find beside the entry');
     // A proof the bus carried is its string as read, shared by the batch: parsed and checked
     // once per batch, its other deliveries waiting for that check or reading its verdict.
+    // One reading of the clock for the delivery, again only if it waited for its batch's check.
+    let now = clock().getTime();
     let held = batches.get(text);
-    if (held === undefined || held.source !== event.source || held.until <= clock().getTime()) {
+    if (held === undefined || held.source !== event.source || held.until <= now) {
       const proof = signature.proof ?? parseProof(text);
       if (proof === undefined) throw refuse('malformed', 'the proof beside the entry is not <JWS>~<digests>');
-      held = verdictOf(text, proof, event.source);
+      held = verdictOf(text, proof, event.source, now);
     }
     // Settled for all but a batch's first messages: no turn of waiting for those.
-    const verdict = held.settled ?? (await held.verdict);
+    let verdict = held.settled;
+    if (verdict === undefined) {
+      verdict = await held.verdict;
+      now = clock().getTime();
+    }
     if ('refused' in verdict) throw refuse(verdict.refused, verdict.problem);
     const { claims, kid, key, digests } = verdict;
     // The batch's own claim, judged before the envelope's: a proof for another bus says no more.
@@ -354,15 +359,23 @@ export function createMessageVerifier(
       if (!opts.platformTypes.some((pattern) => typeMatches(pattern, event.type)))
         throw refuse('undeclared', `the platform does not send ${event.type}`);
     } else {
-      const state = (await haltedNow()).get(signer);
+      // Answers held are read without a turn of waiting: a delivery waits only for its claim.
+      const haltedNow = haltedAt(now);
+      let states = haltedNow.settled;
+      if (states === undefined) {
+        states = await haltedNow.value;
+        now = clock().getTime();
+      }
+      const state = states.get(signer);
       if (state !== undefined) throw refuse(state, `${signer} is ${state}`, signer);
-      const declared = await emitsOf(signer);
+      const credential = emitsAt(signer, now);
+      const declared = credential.settled === undefined ? await credential.value : credential.settled.emits;
       if (declared === undefined)
         throw refuse('no_credential', `${signer} holds no live capability credential`, signer);
       if (!declared.includes(event.type))
         throw refuse('undeclared', `${signer}'s credential does not let it emit ${event.type}`, signer);
     }
-    const ttlMs = (exp + skewSeconds) * 1000 - clock().getTime() + replayMarginMs;
+    const ttlMs = (exp + skewSeconds) * 1000 - now + replayMarginMs;
     if (!(await opts.replay.claim(at.group, jti, at.entryId, ttlMs)))
       throw refuse('replay', `${at.group} has accepted message ${jti.slice(0, 80)} before, in another entry`);
   };

@@ -1,11 +1,16 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryReplayCache, createRedisReplayCache, type ReplayCache } from '../messages/replay-cache.ts';
+import {
+  createMemoryReplayCache,
+  createRedisReplayCache,
+  replayHoldMs,
+  type ReplayCache,
+} from '../messages/replay-cache.ts';
 import { deleteRedisKeys, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
 
 // The replay cache behind the `replay` refusal (docs/security.md, "Signed messages"): the
 // same id accepted again only in the entry that first held it. On Redis the claims of one
-// turn of the event loop go in one pipeline; each still gets its own answer.
+// turn of the event loop go in one script call; each still gets its own answer.
 describe.each([
   { name: 'in memory', redis: false },
   { name: 'on Redis', redis: true },
@@ -42,6 +47,31 @@ describe.each([
     // Forgotten (a redrive), the id is accepted once more, in its new entry.
     await cache.forget('g', 'id-7');
     expect(await cache.claim('g', 'id-7', '8-0', 60_000)).toBe(true);
+    // No key per id: one hash per group and span of time.
+    if (client !== undefined) expect((await client.keys(`${keyPrefix}*`)).length).toBeLessThanOrEqual(4);
+  });
+
+  it('refuses to hold an id for longer than it keeps ids, rather than forget it early', async () => {
+    await expect(cache.claim('g', 'long', '1-0', replayHoldMs + 1)).rejects.toThrow(/longer than the cache holds ids/);
+    expect(await cache.claim('g', 'long', '1-0', replayHoldMs)).toBe(true);
+  });
+});
+
+describe('replay cache in memory, as time passes', () => {
+  it('holds an id at least two spans of time, and forgets it after three', async () => {
+    const spanMs = replayHoldMs / 2;
+    let now = 5 * spanMs + 1;
+    const cache = createMemoryReplayCache(() => now);
+    expect(await cache.claim('g', 'id', '1-0', replayHoldMs)).toBe(true);
+    // Claimed at the start of a span: still known at the end of the second after it.
+    now += 3 * spanMs - 2;
+    expect(await cache.claim('g', 'id', '2-0', replayHoldMs)).toBe(false);
+    // Its span has dropped off: the id is new again, in a new entry.
+    now += 2;
+    expect(await cache.claim('g', 'id', '2-0', replayHoldMs)).toBe(true);
+    // A clock set back keeps what is held.
+    now -= 10 * spanMs;
+    expect(await cache.claim('g', 'id', '3-0', replayHoldMs)).toBe(false);
   });
 });
 

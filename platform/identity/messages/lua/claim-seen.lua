@@ -1,18 +1,56 @@
 --[[
-  Claims the message ids a turn of deliveries verified, each for the entry that holds it:
-  `SET key entry PX ttl NX GET` for each, in one call instead of one command per message.
+  Claims the message ids a turn of deliveries of one consumer group verified, each for the
+  entry that holds it. The group's ids live in hashes of id → entry, one per span of the
+  server's clock (a generation): an id is looked up in the current span's hash and the two
+  before it, and a new one is added to the current span's. One HMGET per hash and one HSET
+  for the whole turn, where one SET … PX NX per id created a key with an expiry of its own
+  for every message (twice the server's work of the message's own XADD). The spans follow
+  the server's clock (TIME), so every process agrees on which hash is current, and a hash
+  expires when nobody looks it up any more: an id is held at least two spans.
 
   Input:
-    KEYS[i]    the id's key (`<prefix>seen:<group>:<id>`), one per claim
-    ARGV[2i-1] the entry id claiming it
-    ARGV[2i]   how long to keep it (ms)
+    KEYS[1]        the group's hashes' common name (`<prefix>seen:<group>:`): a span's hash is it
+                   and the span's number (the bus's prefix puts them in one slot on a cluster)
+    ARGV[1]        a span's length (s)
+    ARGV[2i]       claim i's message id
+    ARGV[2i + 1]   the entry id claiming it
 
   Output: { 1 when claim i was first or by the same entry else 0, … }
 ]]
-local out = {}
-for i = 1, #KEYS do
-  local entry = ARGV[2 * i - 1]
-  local held = redis.call('SET', KEYS[i], entry, 'PX', ARGV[2 * i], 'NX', 'GET')
-  if held == false or held == entry then out[i] = 1 else out[i] = 0 end
+local base = KEYS[1]
+local span = tonumber(ARGV[1])
+local now = redis.call('TIME')
+local current = math.floor(tonumber(now[1]) / span)
+local n = (#ARGV - 1) / 2
+local ids = {}
+for i = 1, n do ids[i] = ARGV[2 * i] end
+
+local held = {}
+for back = 0, 2 do
+  local found = redis.call('HMGET', base .. (current - back), unpack(ids))
+  for i = 1, n do
+    if not held[i] and found[i] then held[i] = found[i] end
+  end
+end
+
+-- Also against the claims before it in this call: the same id twice in one turn.
+local out, fresh, taken = {}, {}, {}
+for i = 1, n do
+  local id, entry = ids[i], ARGV[2 * i + 1]
+  local first = held[i] or taken[id]
+  if first then
+    out[i] = first == entry and 1 or 0
+  else
+    taken[id] = entry
+    fresh[#fresh + 1] = id
+    fresh[#fresh + 1] = entry
+    out[i] = 1
+  end
+end
+if #fresh > 0 then
+  local key = base .. current
+  redis.call('HSET', key, unpack(fresh))
+  -- Looked up until the end of the second span after it.
+  redis.call('EXPIREAT', key, (current + 3) * span)
 end
 return out
