@@ -240,7 +240,7 @@ function checkParams(
         break;
       case 'integer':
         if (scalar === undefined || !/^-?\d{1,15}$/.test(scalar))
-          throw invalid(`Invalid integer: ${String(scalar ?? '[object]')}`, name(key), 'parameter_invalid_integer');
+          throw invalid(`Invalid integer: ${scalar ?? '[object]'}`, name(key), 'parameter_invalid_integer');
         values[key] = Number(scalar);
         break;
       case 'boolean':
@@ -255,7 +255,7 @@ function checkParams(
       case 'currency':
         if (scalar === undefined || !currencies.has(scalar))
           throw invalid(
-            `Invalid currency: ${String(scalar ?? '').slice(0, 20)}. Stripe currently supports these currencies: ${[...currencies].join(', ')}`,
+            `Invalid currency: ${(scalar ?? '').slice(0, 20)}. Stripe currently supports these currencies: ${[...currencies].join(', ')}`,
             name(key),
           );
         values[key] = scalar;
@@ -400,7 +400,7 @@ export async function startStripeDouble(opts: { secretKey?: string } = {}): Prom
       pending_webhooks: 1,
       request: { id: id('req'), idempotency_key: null },
       type,
-    } as Stripe.Event);
+    });
   };
 
   /** Confirms `intent` with `method`, as Stripe does: charges it, declines it, or asks for authentication. */
@@ -437,7 +437,7 @@ export async function startStripeDouble(opts: { secretKey?: string } = {}): Prom
       charge,
       ...decline,
       doc_url: `https://stripe.com/docs/error-codes/${decline.code.replaceAll('_', '-')}`,
-    } as Stripe.PaymentIntent.LastPaymentError;
+    };
     emit('payment_intent.payment_failed', intent);
     throw new StripeApiError(402, { ...intent.last_payment_error, payment_intent: structuredClone(intent) });
   };
