@@ -51,12 +51,6 @@ export { errors as commerceErrors } from './src/errors.ts';
 // Billing's Stripe driver: the payment provider port on Stripe (STRIPE_SECRET_KEY), and the
 // webhook's handling of payment_intent.succeeded / payment_failed (STRIPE_WEBHOOK_SECRET).
 export { createStripePaymentProvider } from './src/billing/stripe/stripe-payment-provider.ts';
-export { createStripeClient } from './src/billing/stripe/stripe-client.ts';
-export {
-  receiveStripeEvent,
-  type PaymentSettlement,
-  type StripeWebhookDeps,
-  type StripeWebhookOutcome,
-} from './src/billing/stripe/stripe-webhook-events.ts';
+export { receiveStripeEvent, type PaymentSettlement } from './src/billing/stripe/stripe-webhook-events.ts';
 export { stripeSettings, type StripeApi, type StripeSettings } from './src/billing/stripe/stripe-settings.ts';
 export { errors as stripeErrors } from './src/billing/stripe/errors.ts';
