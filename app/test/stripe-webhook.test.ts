@@ -40,9 +40,10 @@ describe.each(storeBackends('stripe-webhook'))('POST /webhooks/stripe on $name',
     });
   });
   afterAll(async () => {
-    await app.close();
-    await double.close();
-    await close();
+    // Each only if its part of the setup got that far.
+    await app?.close();
+    await double?.close();
+    await close?.();
   });
 
   /** The event Stripe sends after an invoice of a new organisation is charged with `card`. */
@@ -157,6 +158,21 @@ describe.each(storeBackends('stripe-webhook'))('POST /webhooks/stripe on $name',
       expect((await deliver(body, signature)).statusCode).toBe(200);
     }
     expect(settled.length).toBe(before);
+  });
+
+  it('takes every event the double sent over HTTP, as Stripe delivers them, and settles each invoice once', async () => {
+    await eventOfCharge('pm_card_chargeDeclinedLostCard');
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const statuses = await double.deliverEvents(`${address}/webhooks/stripe`, secret);
+    expect(statuses).toHaveLength(double.events.length);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    const invoices = settled.map((s) => s.invoiceId);
+    expect(new Set(invoices).size).toBe(invoices.length);
+    expect(settled.at(-1)).toMatchObject({
+      status: 'failed',
+      retryable: false,
+      reason: expect.stringContaining('lost_card') as string,
+    });
   });
 
   it('takes only JSON, and only so much of it', async () => {

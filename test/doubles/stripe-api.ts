@@ -90,6 +90,8 @@ export interface StripeDouble {
   saveCard(customerId: string, card: TestCard): string;
   /** The customer completes a pending PaymentIntent on our page (Stripe.js): paid, or declined as `card` is. */
   completePayment(intentId: string, card: TestCard): Stripe.PaymentIntent;
+  /** Posts the events not yet delivered to a webhook endpoint, in order and signed with `secret`, as Stripe does; their HTTP statuses. */
+  deliverEvents(endpoint: string, secret: string): Promise<number[]>;
   /** Answers the next `times` requests (default 1) with `trouble`. */
   failNext(trouble: StripeTrouble, times?: number): void;
   /** Stripe's search of customers: `unavailable` answers as for an account that has no search. */
@@ -173,6 +175,7 @@ const operations: Record<string, Operation> = {
       description: str(1000),
       metadata: { type: 'metadata' },
       payment_method: str(5000),
+      return_url: str(5000),
       confirm: { type: 'boolean' },
       off_session: { type: 'boolean_or', values: ['one_off', 'recurring'] },
       automatic_payment_methods: {
@@ -320,7 +323,8 @@ function newCustomer(values: Record<string, unknown>): Stripe.Customer {
 
 function newPaymentIntent(values: Record<string, unknown>): Stripe.PaymentIntent {
   const intentId = id('pi');
-  const automatic = values.automatic_payment_methods as { enabled: boolean } | undefined;
+  const automatic = values.automatic_payment_methods as
+    { enabled: boolean; allow_redirects?: 'always' | 'never' } | undefined;
   return {
     id: intentId,
     object: 'payment_intent',
@@ -330,7 +334,8 @@ function newPaymentIntent(values: Record<string, unknown>): Stripe.PaymentIntent
     amount_received: 0,
     application: null,
     application_fee_amount: null,
-    automatic_payment_methods: automatic === undefined ? null : { enabled: automatic.enabled },
+    // On by default since API version 2023-08-16.
+    automatic_payment_methods: automatic ?? { enabled: true },
     canceled_at: null,
     cancellation_reason: null,
     capture_method: 'automatic_async',
@@ -387,6 +392,7 @@ export async function startStripeDouble(opts: { secretKey?: string } = {}): Prom
   const requests: StripeDouble['requests'] = [];
   const violations: string[] = [];
   const troubles: StripeTrouble[] = [];
+  let delivered = 0;
   const idempotent = new Map<string, { operation: string; params: string; status: number; body: unknown }>();
 
   const emit = (type: 'payment_intent.succeeded' | 'payment_intent.payment_failed', intent: Stripe.PaymentIntent) => {
@@ -491,6 +497,15 @@ export async function startStripeDouble(opts: { secretKey?: string } = {}): Prom
             "You cannot confirm this PaymentIntent because it's missing a payment method.",
             'payment_method',
             'payment_intent_unexpected_state',
+          );
+        // Automatic payment methods are on unless payment_method_types says otherwise, and a
+        // confirmation that may redirect the customer needs somewhere to send them back to.
+        const redirects = (values.automatic_payment_methods as { allow_redirects?: string } | undefined)
+          ?.allow_redirects;
+        if (confirming && redirects !== 'never' && values.return_url === undefined)
+          throw invalid(
+            'You must provide a `return_url` when confirming a PaymentIntent with automatic_payment_methods[allow_redirects] not set to `never`.',
+            'return_url',
           );
         const intent = newPaymentIntent(values);
         paymentIntents.set(intent.id, intent);
@@ -678,6 +693,22 @@ export async function startStripeDouble(opts: { secretKey?: string } = {}): Prom
         if (err instanceof StripeApiError) return structuredClone(intent);
         throw err;
       }
+    },
+    async deliverEvents(endpoint, secret) {
+      const statuses: number[] = [];
+      for (const event of events.slice(delivered)) {
+        const { body, signature } = signedDelivery(event, secret);
+        const res = await fetch(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature },
+          body,
+        });
+        statuses.push(res.status);
+        // Stripe retries what was not answered 2xx; the double leaves it for the next call.
+        if (!res.ok) break;
+        delivered++;
+      }
+      return statuses;
     },
     failNext(trouble, times = 1) {
       for (let i = 0; i < times; i++) troubles.push(trouble);

@@ -53,9 +53,16 @@ export async function chargeWithStripe(
         description: request.description.slice(0, 1000),
         metadata: { invoice_id: request.invoiceId, organisation_id: request.organisationId },
         ...(customerId === undefined ? {} : { customer: customerId }),
+        // Off session nobody can follow a redirect, and Stripe wants a return_url for any
+        // confirmation that might redirect: a saved card never needs one.
         ...(paymentMethod === undefined
           ? { automatic_payment_methods: { enabled: true } }
-          : { payment_method: paymentMethod, confirm: true, off_session: true }),
+          : {
+              automatic_payment_methods: { enabled: true, allow_redirects: 'never' as const },
+              payment_method: paymentMethod,
+              confirm: true,
+              off_session: true,
+            }),
       },
       { idempotencyKey: request.idempotencyKey },
     );
