@@ -64,3 +64,10 @@ export {
 // The domain's settings (ACCOUNTS_*, GITHUB_CLIENT_ID/SECRET) and its error registry.
 export { accountSettings, type AccountSettings, type OperatorSignIn } from './src/settings/commerce-settings.ts';
 export { errors as commerceErrors } from './src/errors.ts';
+
+// Billing's Stripe driver: the payment provider port on Stripe (STRIPE_SECRET_KEY), and the
+// webhook's handling of payment_intent.succeeded / payment_failed (STRIPE_WEBHOOK_SECRET).
+export { createStripePaymentProvider } from './src/billing/stripe/stripe-payment-provider.ts';
+export { receiveStripeEvent, type PaymentSettlement } from './src/billing/stripe/stripe-webhook-events.ts';
+export { stripeSettings, type StripeApi, type StripeSettings } from './src/billing/stripe/stripe-settings.ts';
+export { errors as stripeErrors } from './src/billing/stripe/errors.ts';
