@@ -272,6 +272,17 @@ export { createCache, type CacheObserver, type CreateCacheOptions } from './cach
 export { openMessageGuard } from './open-message-guard.ts';
 export { listAgents, type AgentRow, type AgentStatus, type DeployedVersion } from './registry/list-agents.ts';
 export { createHealthRecorder, type HealthRecorder } from './registry/agent-health.ts';
+export {
+  performingTasks,
+  TaskNeedsInput,
+  type AgentHandler,
+  type CustomerTask,
+  type TaskHandler,
+  type TaskOutcome,
+  type TaskRequested,
+} from './tasks/performing-tasks.ts';
+export { deliverableLimits, type EncodedDeliverable, type TaskDeliverable } from './tasks/encode-deliverables.ts';
+export { businessContextKey, contextLimits, type OrganisationContext } from './tasks/organisation-context.ts';
 export { createStore } from './store/create-store.ts';
 export { tablesCreatedBy, type CreatedTable } from './store/created-tables.ts';
 export { migrate } from './store/migrate.ts';
