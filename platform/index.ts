@@ -23,7 +23,13 @@ export {
   sharedSettings,
   sharedVariables,
 } from './config/agent-settings.ts';
-export { requestTermsSchema, scalingDefaults, type AgentManifest } from './agent/manifest-schema.ts';
+export {
+  requestTermsSchema,
+  scalingDefaults,
+  type AgentCatalog,
+  type AgentManifest,
+  type TaskTerms,
+} from './agent/manifest-schema.ts';
 export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/create-agent-host.ts';
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
 export { storesMismatch } from './agent/assert-stores-match.ts';

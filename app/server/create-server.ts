@@ -26,6 +26,12 @@ import { opsRoutes } from './ops-routes.ts';
 import { supportForm } from '../tickets/support-form.ts';
 import { ticketRoutes } from '../tickets/ticket-routes.ts';
 import { watchDeskMetrics } from './watch-desk-metrics.ts';
+import type { Entitlement, TaskAgent } from '#domains/customer';
+import { accountCookies } from '../accounts/account-cookies.ts';
+import { loadCustomerAgents } from '../tasks/customer-agents.ts';
+import { recordTasks } from '../tasks/record-tasks.ts';
+import { createLocalTaskFeed, createRedisTaskFeed } from '../tasks/task-feed.ts';
+import { taskRoutes } from '../tasks/task-routes.ts';
 
 export interface ServerDeps {
   config: Config;
@@ -48,7 +54,22 @@ export interface ServerDeps {
   accounts?: AccountSettings;
   /** For tests: GitHub's web and API answers for operators' sign-in (the GitHub double). */
   githubFetch?: typeof fetch;
+  /**
+   * Whether an organisation may send an agent tasks (an active trial or subscription).
+   * Default: refused, "subscriptions are not configured", until the trials' check is wired in.
+   */
+  entitled?: Entitlement;
+  /** The agents customers send tasks to; default: the customer-facing manifests under AGENTS_DIR. */
+  customerAgents?: () => Promise<ReadonlyMap<string, TaskAgent>>;
 }
+
+/** No task is taken before the commerce side decides who is entitled to what. */
+const noEntitlements: Entitlement = () =>
+  Promise.resolve({
+    ok: false,
+    reason: 'subscriptions are not configured',
+    action: 'Ask the operator to configure trials and subscriptions on this server.',
+  });
 
 /** The HTTP door: GitHub webhooks, the ticket API and the web form in, health and metrics out. Tests drive it with `inject`. */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -185,6 +206,27 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
     githubFetch: deps.githubFetch,
+  });
+
+  // The task API, the recorder of the agents' task events, and the feed of live task states.
+  const feed =
+    config.redis.url === undefined
+      ? createLocalTaskFeed()
+      : await createRedisTaskFeed(config.redis.url, `${config.bus.keyPrefix}customer-tasks:changes`);
+  const recorder = await recordTasks({ bus, store: deps.store, feed, log: deps.log });
+  app.addHook('onClose', async () => {
+    await recorder.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
+    await feed.close();
+  });
+  await app.register(taskRoutes, {
+    store: deps.store,
+    agents: deps.customerAgents ?? (() => loadCustomerAgents(config.agents.dir)),
+    entitled: deps.entitled ?? noEntitlements,
+    feed,
+    metrics,
+    rateLimitPerMinute: support.rateLimitPerMinute,
+    readSession: accountCookies(config.identity.publicUrl.startsWith('https:')).readSession,
+    clock: deps.clock ?? (() => new Date()),
   });
 
   await app.register(opsRoutes, { bus, store: deps.store, metrics });
