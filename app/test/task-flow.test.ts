@@ -10,7 +10,7 @@ import { eventuallyPasses, quietLog } from '#platform/testing';
 import { recordTaskEvent, type Entitlement, type TaskView } from '#domains/customer';
 import { createCustomer, issueApiKey, supportSettings } from '#domains/support';
 import { createServer } from '../server/create-server.ts';
-import { holdTopic } from '../../domains/customer/test/fixtures/agents/scribe/src/hold.ts';
+import { holdTopic } from './fixtures/task-agents/scribe/src/hold.ts';
 import { createOpenAiDouble, serveOpenAiDouble, type OpenAiDouble } from '../../test/doubles/openai-api.ts';
 import { agentRuntimes, type AgentRuntimes } from '../../test/support/agent-runtimes.ts';
 import { agentSetups, type AgentSetup } from '../../test/support/agent-setups.ts';
@@ -19,7 +19,7 @@ import { agentSetups, type AgentSetup } from '../../test/support/agent-setups.ts
 // server, the fixture agent Scribe (performingTasks) on the agent host, over the embedded
 // defaults and over PostgreSQL and Redis. A task goes in, its live state comes out as
 // server-sent events, its deliverables download, and it is rated.
-const agentsDir = fileURLToPath(new URL('../../domains/customer/test/fixtures/agents', import.meta.url));
+const agentsDir = fileURLToPath(new URL('./fixtures/task-agents', import.meta.url));
 
 describe.each(agentSetups)('the Service Flow on %s', (_name, openSetup) => {
   let setup: AgentSetup;
