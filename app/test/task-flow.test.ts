@@ -137,7 +137,7 @@ describe.each(agentSetups)('the Service Flow on %s', (_name, openSetup) => {
         text = text.slice(end + 2);
         const data = /^data: (.*)$/m.exec(frame)?.[1];
         if (data === undefined) continue;
-        states.push(JSON.parse(data).state as string);
+        states.push((JSON.parse(data) as TaskView).state);
         // The agent is held until the stream has shown it working.
         if (states.at(-1) === 'working') release();
       }
