@@ -77,7 +77,8 @@ describe.each(agentSetups)('the Service Flow on %s', (_name, openSetup) => {
     });
     await server.listen({ port: 0, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-  });
+    // Migrating an embedded database of its own takes long on a busy machine.
+  }, 180_000);
 
   afterAll(async () => {
     await server.close();
