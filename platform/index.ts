@@ -23,7 +23,13 @@ export {
   sharedSettings,
   sharedVariables,
 } from './config/agent-settings.ts';
-export { requestTermsSchema, scalingDefaults, type AgentManifest } from './agent/manifest-schema.ts';
+export {
+  requestTermsSchema,
+  scalingDefaults,
+  type AgentCatalog,
+  type AgentManifest,
+  type TaskTerms,
+} from './agent/manifest-schema.ts';
 export { createAgentHost, type AgentHost, type AgentHostOptions } from './agent/create-agent-host.ts';
 export { loadManifests, parseManifest, type LoadedManifest } from './agent/load-manifests.ts';
 export { storesMismatch } from './agent/assert-stores-match.ts';
@@ -272,6 +278,17 @@ export { createCache, type CacheObserver, type CreateCacheOptions } from './cach
 export { openMessageGuard } from './open-message-guard.ts';
 export { listAgents, type AgentRow, type AgentStatus, type DeployedVersion } from './registry/list-agents.ts';
 export { createHealthRecorder, type HealthRecorder } from './registry/agent-health.ts';
+export {
+  performingTasks,
+  TaskNeedsInput,
+  type AgentHandler,
+  type CustomerTask,
+  type TaskHandler,
+  type TaskOutcome,
+  type TaskRequested,
+} from './tasks/performing-tasks.ts';
+export { deliverableLimits, type EncodedDeliverable, type TaskDeliverable } from './tasks/encode-deliverables.ts';
+export { businessContextKey, contextLimits, type OrganisationContext } from './tasks/organisation-context.ts';
 export { createStore } from './store/create-store.ts';
 export { tablesCreatedBy, type CreatedTable } from './store/created-tables.ts';
 export { migrate } from './store/migrate.ts';

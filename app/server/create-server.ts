@@ -12,7 +12,7 @@ import {
 import { integrationSettings } from '../../agents/wowintegration/src/index.ts';
 import { createCustomerChannels } from '../../agents/wownotification/src/index.ts';
 import { integrationWebhooks } from '../integrations/integration-webhooks.ts';
-import { accountSettings, type AccountSettings } from '#domains/commerce';
+import { accountSettings, checkEntitlement, subscriptionStatusFrom, type AccountSettings } from '#domains/commerce';
 import { accountsDoor } from '../accounts/accounts-door.ts';
 import { trialsDoor } from '../trials/trials-door.ts';
 import { supportSettings, type SupportSettings } from '#domains/support';
@@ -28,6 +28,12 @@ import { opsRoutes } from './ops-routes.ts';
 import { supportForm } from '../tickets/support-form.ts';
 import { ticketRoutes } from '../tickets/ticket-routes.ts';
 import { watchDeskMetrics } from './watch-desk-metrics.ts';
+import type { Entitlement, TaskAgent } from '#domains/customer';
+import { accountCookies } from '../accounts/account-cookies.ts';
+import { loadCustomerAgents } from '../tasks/customer-agents.ts';
+import { recordTasks } from '../tasks/record-tasks.ts';
+import { createLocalTaskFeed, createRedisTaskFeed } from '../tasks/task-feed.ts';
+import { taskRoutes } from '../tasks/task-routes.ts';
 
 export interface ServerDeps {
   config: Config;
@@ -52,6 +58,13 @@ export interface ServerDeps {
   githubFetch?: typeof fetch;
   /** For tests: the marketplace's reads of the registry and figures are fresh this long (ms), and its feeds polled this often. */
   marketplace?: { freshMs: number; activityPollMs: number };
+  /**
+   * Whether an organisation may send an agent tasks. Default: commerce's check, an active
+   * trial or a subscription that takes work (domains/commerce/src/entitlements/).
+   */
+  entitled?: Entitlement;
+  /** The agents customers send tasks to; default: the customer-facing manifests under AGENTS_DIR. */
+  customerAgents?: () => Promise<ReadonlyMap<string, TaskAgent>>;
 }
 
 /** The HTTP door: GitHub webhooks, the ticket API and the web form in, health and metrics out. Tests drive it with `inject`. */
@@ -210,6 +223,35 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     apiRateLimitPerMinute: support.rateLimitPerMinute,
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
+  });
+
+  // The task API, the recorder of the agents' task events, and the feed of live task states.
+  const feed =
+    config.redis.url === undefined
+      ? createLocalTaskFeed()
+      : await createRedisTaskFeed(config.redis.url, `${config.bus.keyPrefix}customer-tasks:changes`);
+  const recorder = await recordTasks({ bus, store: deps.store, feed, log: deps.log });
+  app.addHook('onClose', async () => {
+    await recorder.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
+    await feed.close();
+  });
+  await app.register(taskRoutes, {
+    store: deps.store,
+    agents: deps.customerAgents ?? (() => loadCustomerAgents(config.agents.dir)),
+    entitled:
+      deps.entitled ??
+      ((organisationId, agentId, at) =>
+        checkEntitlement(
+          { db: deps.store, subscriptionStatus: subscriptionStatusFrom(deps.store) },
+          organisationId,
+          agentId,
+          at,
+        )),
+    feed,
+    metrics,
+    rateLimitPerMinute: support.rateLimitPerMinute,
+    readSession: accountCookies(config.identity.publicUrl.startsWith('https:')).readSession,
+    clock: deps.clock ?? (() => new Date()),
   });
 
   await app.register(opsRoutes, { bus, store: deps.store, metrics });

@@ -1,0 +1,25 @@
+// The customer domain: tasks organisations send customer-facing agents, the deliverables
+// the agents return and the ratings customers give them (issue 22's Service Flow). Plain
+// functions over the store; the doors (app/tasks) import them from here, as
+// '#domains/customer', never from src/. What they write to the outbox is listed in domain.yml;
+// the agents' side of a task is platform/tasks' performingTasks.
+
+// The task API: send, read, list, download, rate.
+export {
+  requestTask,
+  taskApiSource,
+  type Entitlement,
+  type TaskAgent,
+  type TaskAnswer,
+  type TaskRequest,
+} from './src/tasks/request-task.ts';
+export { getDeliverable, getTask, isTaskId, listTasks } from './src/tasks/read-tasks.ts';
+export { rateTask } from './src/tasks/rate-task.ts';
+export { finalStates, taskStates, type TaskState, type TaskView } from './src/tasks/task-view.ts';
+export type { FieldError } from './src/tasks/check-task-input.ts';
+
+// The recorder: tasks moved on from the agents' customer.task.* events.
+export { recordedTaskEvents, recordTaskEvent, type Recorded } from './src/tasks/record-task-event.ts';
+
+// The domain's error registry.
+export { errors as customerErrors } from './src/errors.ts';
