@@ -44,6 +44,46 @@ export {
 // Operators: GitHub's web flow, and the team that makes someone an operator.
 export { newCodeVerifier, operatorAuthorizeUrl, signInOperator } from './src/operators/operator-sign-in.ts';
 
+// Billing: plans priced from config/pricing.yml, subscriptions, invoices (numbered, taxed, as
+// PDF), the payment provider port with its manual driver, retries and suspension.
+export {
+  loadPricing,
+  parsePricing,
+  planIds,
+  plansFor,
+  timeZoneSchema,
+  type Plan,
+  type PlanId,
+  type Pricing,
+} from './src/billing/pricing.ts';
+export type { ChargeRequest, ChargeResult, PaymentProvider } from './src/billing/payment-provider.ts';
+export { createManualPayments } from './src/billing/manual-payments.ts';
+export {
+  allSubscriptions,
+  getInvoice,
+  listInvoices,
+  subscriptionsOf,
+  type Invoice,
+  type InvoiceLine,
+  type InvoiceStatus,
+  type Subscription,
+  type SubscriptionStatus,
+} from './src/billing/billing-records.ts';
+export {
+  cancelAtPeriodEnd,
+  changePlan,
+  subscribe,
+  type SoldAgent,
+  type SubscriptionOutcome,
+} from './src/billing/subscriptions.ts';
+export { collectInvoice, type BillingTerms } from './src/billing/collect-payment.ts';
+export { runBillingCycle, type CycleReport } from './src/billing/billing-cycle.ts';
+export { markInvoicePaid } from './src/billing/mark-paid.ts';
+export { renderInvoicePdf, type InvoiceParties } from './src/billing/invoice-pdf.ts';
+export { addMonths, dayIn } from './src/billing/billing-calendar.ts';
+export { rupees } from './src/billing/money.ts';
+export { errors as billingErrors } from './src/billing/errors.ts';
+
 // The domain's settings (ACCOUNTS_*, GITHUB_CLIENT_ID/SECRET) and its error registry.
 export { accountSettings, type AccountSettings, type OperatorSignIn } from './src/settings/commerce-settings.ts';
 export { errors as commerceErrors } from './src/errors.ts';
