@@ -67,17 +67,24 @@ async function renewOne(
 
 /**
  * The billing clock's tick (the server runs it every few minutes; `wow billing cycle` runs
- * it once): ends or renews every subscription whose period is over, then offers the
+ * it once, for every organisation or one): ends or renews every subscription whose period is over, then offers the
  * provider every invoice never tried and every failed one whose retry day has come.
  */
-export async function runBillingCycle(store: Store, terms: BillingTerms, at: Date): Promise<CycleReport> {
+export async function runBillingCycle(
+  store: Store,
+  terms: BillingTerms,
+  at: Date,
+  only: { organisationId?: string } = {},
+): Promise<CycleReport> {
+  const organisationId = only.organisationId ?? null;
   const now = wholeSecond(at);
   const report: CycleReport = { renewed: 0, cancelled: 0, collected: 0 };
   for (;;) {
     const { rows } = await store.query<{ id: string }>(
       `select id from commerce_subscriptions where status in ('active', 'past_due') and current_period_end <= $1
+          and ($3::uuid is null or organisation_id = $3)
         order by current_period_end limit $2`,
-      [now, batch],
+      [now, batch, organisationId],
     );
     let moved = 0;
     for (const { id } of rows) {
@@ -91,9 +98,10 @@ export async function runBillingCycle(store: Store, terms: BillingTerms, at: Dat
   }
   const { rows: due } = await store.query<{ id: string }>(
     `select id from commerce_invoices
-      where (status = 'open' and attempts = 0) or (status = 'payment_failed' and next_attempt_at <= $1)
+      where ((status = 'open' and attempts = 0) or (status = 'payment_failed' and next_attempt_at <= $1))
+        and ($2::uuid is null or organisation_id = $2)
       order by issued_at, number limit 1000`,
-    [now],
+    [now, organisationId],
   );
   for (const { id } of due) {
     await collectInvoice(store, terms, id, now);

@@ -11,7 +11,11 @@ export interface InvoiceParties {
 
 // The standard fonts encode WinAnsi only: anything beyond it (₹, emoji, other scripts in
 // an organisation's name) is printed as "?" rather than failing the whole invoice.
-const printable = (text: string): string => text.replace(/[^\x20-\x7e\u00a0-\u00ff]/g, '?').slice(0, 120);
+const printableIn = (font: PDFFont) => {
+  const known = new Set(font.getCharacterSet());
+  return (text: string): string =>
+    Array.from(text.slice(0, 120), (c) => (known.has(c.codePointAt(0) ?? 0) && c >= ' ' ? c : '?')).join('');
+};
 const amount = (paise: number): string => `INR ${rupees(paise)}`;
 
 /**
@@ -28,6 +32,8 @@ export async function renderInvoicePdf(invoice: Invoice, parties: InvoiceParties
   const page = pdf.addPage([595.28, 841.89]);
   const regular = await pdf.embedFont(StandardFonts.Helvetica);
   const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
+  // Both Helvetica faces share WinAnsi: one filter serves both.
+  const printable = printableIn(regular);
   let y = 780;
   const text = (p: PDFPage, value: string, x: number, font: PDFFont, size = 10) =>
     p.drawText(printable(value), { x, y, size, font, color: rgb(0.1, 0.1, 0.1) });
