@@ -14,6 +14,8 @@ import { createCustomerChannels } from '../../agents/wownotification/src/index.t
 import { integrationWebhooks } from '../integrations/integration-webhooks.ts';
 import { accountSettings, type AccountSettings } from '#domains/commerce';
 import { accountsDoor } from '../accounts/accounts-door.ts';
+import { billingDoor } from '../billing/billing-door.ts';
+import { billingDeps, type BillingDeps } from '../billing/billing-deps.ts';
 import { supportSettings, type SupportSettings } from '#domains/support';
 import { createError } from '../errors.ts';
 import { createProbotDoor } from '../probot/create-probot-door.ts';
@@ -48,6 +50,8 @@ export interface ServerDeps {
   accounts?: AccountSettings;
   /** For tests: GitHub's web and API answers for operators' sign-in (the GitHub double). */
   githubFetch?: typeof fetch;
+  /** Billing's prices, payment provider, agents for hire and cycle; default: config/pricing.yml, the manual driver, AGENTS_DIR. */
+  billing?: Partial<BillingDeps>;
 }
 
 /** The HTTP door: GitHub webhooks, the ticket API and the web form in, health and metrics out. Tests drive it with `inject`. */
@@ -185,6 +189,15 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
     githubFetch: deps.githubFetch,
+  });
+
+  // Subscriptions, invoices and their pages (the accounts' sessions), and the billing cycle.
+  await app.register(billingDoor, {
+    ...(await billingDeps(deps.billing ?? {}, config.agents.dir)),
+    store: deps.store,
+    publicUrl: config.identity.publicUrl,
+    clock: deps.clock ?? (() => new Date()),
+    log: deps.log,
   });
 
   await app.register(opsRoutes, { bus, store: deps.store, metrics });

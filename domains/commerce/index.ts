@@ -77,6 +77,7 @@ export {
   type SubscriptionOutcome,
 } from './src/billing/subscriptions.ts';
 export { collectInvoice, type BillingTerms } from './src/billing/collect-payment.ts';
+export { timeZoneOf } from './src/billing/issue-invoice.ts';
 export { runBillingCycle, type CycleReport } from './src/billing/billing-cycle.ts';
 export { markInvoicePaid } from './src/billing/mark-paid.ts';
 export { renderInvoicePdf, type InvoiceParties } from './src/billing/invoice-pdf.ts';

@@ -89,3 +89,12 @@ export async function issueInvoice(
   await invoiceChanged(tx, invoice);
   return invoice;
 }
+
+/** The zone an organisation's dates are shown in, without recording anything (pages read it). */
+export async function timeZoneOf(db: PgQueryable, organisationId: string, pricing: Pricing): Promise<string> {
+  const { rows } = await db.query<{ time_zone: string }>(
+    'select time_zone from commerce_billing_accounts where organisation_id = $1',
+    [organisationId],
+  );
+  return rows[0]?.time_zone ?? pricing.invoices.timeZone;
+}
