@@ -82,7 +82,8 @@ export function registerBillingCommands(program: Command, io: CliIo, setCode: Se
       const status = statuses.find((s) => s === opts.status);
       if (opts.status !== undefined && status === undefined) {
         io.stderr.write(`✘ --status is one of ${statuses.join(', ')}\n`);
-        return setCode(exitCodes.usage);
+        setCode(exitCodes.usage);
+        return;
       }
       await withBilling(io, opts.pricing, async (store, _pricing, { allSubscriptions }) => {
         const list = await allSubscriptions(store, { status });
@@ -118,7 +119,8 @@ export function registerBillingCommands(program: Command, io: CliIo, setCode: Se
       const limit = Number(opts.limit);
       if ((opts.status !== undefined && status === undefined) || !Number.isInteger(limit) || limit < 1) {
         io.stderr.write(`✘ --status is one of ${statuses.join(', ')}; --limit is a whole number from 1\n`);
-        return setCode(exitCodes.usage);
+        setCode(exitCodes.usage);
+        return;
       }
       await withBilling(io, opts.pricing, async (store, _pricing, { listInvoices, rupees }) => {
         const list = await listInvoices(store, { status, limit });
