@@ -96,6 +96,11 @@ export const commandIndex: readonly IndexedCommand[] = [
     load: async () => (await import('./commands/accounts.ts')).registerAccountsCommands,
   },
   {
+    name: 'billing',
+    summary: 'Subscriptions and invoices: plans, subscriptions, invoices, and marking a bank transfer paid',
+    load: async () => (await import('./commands/billing.ts')).registerBillingCommands,
+  },
+  {
     name: 'kb',
     summary: 'The knowledge base L1 answers from: load Markdown articles, and search them as WowSearch does',
     load: async () => (await import('./commands/kb.ts')).registerKbCommands,

@@ -15,6 +15,8 @@ import { integrationWebhooks } from '../integrations/integration-webhooks.ts';
 import { accountSettings, checkEntitlement, subscriptionStatusFrom, type AccountSettings } from '#domains/commerce';
 import { accountsDoor } from '../accounts/accounts-door.ts';
 import { trialsDoor } from '../trials/trials-door.ts';
+import { billingDoor } from '../billing/billing-door.ts';
+import { billingDeps, type BillingDeps } from '../billing/billing-deps.ts';
 import { supportSettings, type SupportSettings } from '#domains/support';
 import { createError } from '../errors.ts';
 import { createProbotDoor } from '../probot/create-probot-door.ts';
@@ -65,6 +67,8 @@ export interface ServerDeps {
   entitled?: Entitlement;
   /** The agents customers send tasks to; default: the customer-facing manifests under AGENTS_DIR. */
   customerAgents?: () => Promise<ReadonlyMap<string, TaskAgent>>;
+  /** Billing's prices, payment provider, agents for hire and cycle; default: config/pricing.yml, the manual driver, AGENTS_DIR. */
+  billing?: Partial<BillingDeps>;
 }
 
 /** The HTTP door: GitHub webhooks, the ticket API and the web form in, health and metrics out. Tests drive it with `inject`. */
@@ -221,6 +225,15 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     agentsDir: config.agents.dir,
     publicUrl: config.identity.publicUrl,
     apiRateLimitPerMinute: support.rateLimitPerMinute,
+    clock: deps.clock ?? (() => new Date()),
+    log: deps.log,
+  });
+
+  // Subscriptions, invoices and their pages (the accounts' sessions), and the billing cycle.
+  await app.register(billingDoor, {
+    ...(await billingDeps(deps.billing ?? {}, config.agents.dir)),
+    store: deps.store,
+    publicUrl: config.identity.publicUrl,
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
   });

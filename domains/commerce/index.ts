@@ -55,11 +55,47 @@ export { tickTrials, type TrialTick, type TrialTickOptions } from './src/trials/
 
 // Entitlement: whether an organisation may send an agent new work (a trial or a subscription).
 export { checkEntitlement, type Entitlement, type EntitlementSources } from './src/entitlements/check-entitlement.ts';
+export { subscriptionStatusFrom, type SubscriptionStatusOf } from './src/entitlements/subscription-status.ts';
+// Billing: plans priced from config/pricing.yml, subscriptions, invoices (numbered, taxed, as
+// PDF), the payment provider port with its manual driver, retries and suspension.
 export {
-  subscriptionStatusFrom,
+  loadPricing,
+  parsePricing,
+  planIds,
+  plansFor,
+  timeZoneSchema,
+  type Plan,
+  type PlanId,
+  type Pricing,
+} from './src/billing/pricing.ts';
+export type { ChargeRequest, ChargeResult, PaymentProvider } from './src/billing/payment-provider.ts';
+export { createManualPayments } from './src/billing/manual-payments.ts';
+export {
+  allSubscriptions,
+  getInvoice,
+  listInvoices,
+  subscriptionsOf,
+  type Invoice,
+  type InvoiceLine,
+  type InvoiceStatus,
+  type Subscription,
   type SubscriptionStatus,
-  type SubscriptionStatusOf,
-} from './src/entitlements/subscription-status.ts';
+} from './src/billing/billing-records.ts';
+export {
+  cancelAtPeriodEnd,
+  changePlan,
+  subscribe,
+  type SoldAgent,
+  type SubscriptionOutcome,
+} from './src/billing/subscriptions.ts';
+export { collectInvoice, type BillingTerms } from './src/billing/collect-payment.ts';
+export { timeZoneOf } from './src/billing/issue-invoice.ts';
+export { runBillingCycle, type CycleReport } from './src/billing/billing-cycle.ts';
+export { markInvoicePaid } from './src/billing/mark-paid.ts';
+export { renderInvoicePdf, type InvoiceParties } from './src/billing/invoice-pdf.ts';
+export { addMonths, dayIn } from './src/billing/billing-calendar.ts';
+export { rupees } from './src/billing/money.ts';
+export { errors as billingErrors } from './src/billing/errors.ts';
 
 // The domain's settings (ACCOUNTS_*, GITHUB_CLIENT_ID/SECRET) and its error registry.
 export { accountSettings, type AccountSettings, type OperatorSignIn } from './src/settings/commerce-settings.ts';
