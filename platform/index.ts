@@ -90,6 +90,8 @@ export { restoreDatabase, type RestoreResult } from './backup/restore-database.t
 export { createBus, type CreateBusOptions } from './bus/create-bus.ts';
 export { tailStreams, type TailedEntry, type TailOptions } from './bus/redis/tail-streams.ts';
 export {
+  approvalWaitingEventType,
+  approvalWaitingSource,
   circuitChangedEventType,
   errorOccurredEventType,
   platformEventTypes,

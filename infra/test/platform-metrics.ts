@@ -5,6 +5,7 @@ import { createAgentHost, createEvent, loadConfig, openRuntime } from '#platform
 import { githubAppEnv } from '../../test/support/github-app.ts';
 import { signingAs, testMasterKey } from '../../test/support/sign-as.ts';
 import { createTestDatabase } from '../../test/support/servers.ts';
+import { watchScalingMetrics } from '../../agents/wowscaling/src/watch-scaling-metrics.ts';
 
 const fixtureAgents = new URL('../../test/fixtures/agents', import.meta.url).pathname;
 
@@ -46,6 +47,9 @@ export async function scrapePlatformMetrics(): Promise<PlatformMetrics> {
     });
     await host.start();
     runtime.relay.start();
+    // What a process hosting WowScaling adds in its setup: its recommendations' gauges (no
+    // series here, with no table to read, but declared, as the alert rules read them).
+    watchScalingMetrics(store, metrics);
     // Messages are signed on PostgreSQL: the request goes as Asker, which may send it.
     const asker = await signingAs('asker', { databaseUrl: database.url });
     await asker.close();

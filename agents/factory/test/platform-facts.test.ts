@@ -35,6 +35,7 @@ describe("the platform's facts", () => {
       'agent.deployed',
       'agent.deploy.failed',
       'security.violation',
+      'identity.approval.waiting',
       'communication.circuit.changed',
       'integration.webhook.received',
       'error.occurred',

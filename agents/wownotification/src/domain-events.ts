@@ -21,6 +21,24 @@ export const agentDeployFailedData = z.object({
 export type AgentDeployFailedData = z.output<typeof agentDeployFailedData>;
 
 /**
+ * identity.approval.waiting (platform, version 1), which it wakes on: A deployed agent's credential
+ * withholds capabilities its agent.yml declares beyond its tier until an approver approves them (`wow
+ * identity approve`, or /approve on its pull request); published when a credential first withholds
+ * one. WowNotification alerts the operators.
+ */
+export const identityApprovalWaitingData = z.object({
+  agentId: z.string().max(64).regex(new RegExp('^[a-z][a-z0-9]*(-[a-z0-9]+)*$', 'u')),
+  version: z.string().max(100),
+  treeHash: z.string().max(64),
+  /** Its tier, whose policy does not allow them; Custom when none. */
+  tier: z.string().max(40),
+  /** Every capability its credential withholds now, waiting for approval. */
+  capabilities: z.array(z.string().max(100)).min(1).max(50),
+  at: z.string(),
+});
+export type IdentityApprovalWaitingData = z.output<typeof identityApprovalWaitingData>;
+
+/**
  * security.violation (platform, version 1), which it wakes on: The platform refused something (a bad
  * signature, an undeclared event, a missing capability) and tells WowSecurity.
  */

@@ -19,9 +19,17 @@ import {
 } from './notification-settings.ts';
 import { incidentResolved } from './incidents/tell-customers-fixed.ts';
 import { issueCommentDelivery, issueEventDelivery } from './sync/github-payloads.ts';
-import { deployFailed, incidentOpened, remedyWaiting, slaBreached, violation } from './alerts/alert-events.ts';
+import {
+  approvalWaiting,
+  deployFailed,
+  incidentOpened,
+  remedyWaiting,
+  slaBreached,
+  violation,
+} from './alerts/alert-events.ts';
 import {
   alertsSchedule,
+  onApprovalWaiting,
   onDeployFailed,
   onIncidentOpened,
   onIncidentResolved,
@@ -60,6 +68,7 @@ export default defineAgent({
     'security.violation': { input: violation, handle: onViolation },
     'support.incident.remedy_waiting': { input: remedyWaiting, handle: onRemedyWaiting },
     'agent.deploy.failed': { input: deployFailed, handle: onDeployFailed },
+    'identity.approval.waiting': { input: approvalWaiting, handle: onApprovalWaiting },
   },
   every: { alerts: alertsSchedule },
   stop: stopNotification,

@@ -14,12 +14,14 @@ import { escalateNearBreach } from './handlers/escalate-near-breach.ts';
 import {
   answerIncidentComment,
   confirmIncidentRecovered,
+  confirmRemedyRecovered,
   errorOccurred,
   incidentOpened,
   incidentResolved,
   incidentUnrecovered,
   investigateError,
   investigateIncident,
+  remedyRecovered,
   undoUnhelpfulRemedy,
 } from './handlers/investigate-trouble.ts';
 import { routeTicket, type RouteOutcome } from './handlers/route-ticket.ts';
@@ -107,8 +109,10 @@ export default defineAgent({
     // The self-healing loop: an incident or an error runs the first playbook that fits (playbooks/*.yml).
     'support.incident.opened': { input: incidentOpened, handle: investigateIncident },
     'error.occurred': { input: errorOccurred, handle: investigateError },
-    // WowAnalytics' verdict on a remedy: recovered (the incident closed), or not, and then it is undone and goes to L3.
+    // WowAnalytics' verdict on a remedy: recovered (the incident closed; an error's remedy, its windows showed it),
+    // or not, and then it is undone and goes to L3.
     'support.incident.resolved': { input: incidentResolved, handle: confirmIncidentRecovered },
+    'support.remedy.recovered': { input: remedyRecovered, handle: confirmRemedyRecovered },
     'support.incident.unrecovered': { input: incidentUnrecovered, handle: undoUnhelpfulRemedy },
     // `/approve` on an incident's issue releases the high-risk remedy waiting there.
     'github.issue_comment.created': {

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createVerifiableCredentialJwt, type JwtCredentialPayload } from 'did-jwt-vc';
+import { approvalWaitingEventType, approvalWaitingSource } from '../../bus/platform-events.ts';
+import { createEvent } from '../../bus/envelope.ts';
+import { enqueueOutbox } from '../../outbox/enqueue-outbox.ts';
 import { didOf } from '../did/did-web.ts';
 import { ensureIdentity } from '../ensure-identity.ts';
 import { createError } from '../errors.ts';
@@ -8,7 +11,7 @@ import { signingKeyOf } from '../identity-keys.ts';
 import type { ActiveAgentVersion } from './active-versions.ts';
 import { listApprovals } from './approvals.ts';
 import { grantedNames, grantFor, type CapabilityGrant } from './capability-grant.ts';
-import { recordCredential, type CredentialKind } from './credential-records.ts';
+import { activeCredentialOf, recordCredential, type CredentialKind } from './credential-records.ts';
 import { credentialsContext, credentialTyp } from './credential-format.ts';
 import { kmsSigner } from './kms-signer.ts';
 import { statusEntries, statusIndexOf } from '../status/status-list.ts';
@@ -47,12 +50,19 @@ export interface IssuedCredentials {
  * (did-jwt-vc, EdDSA): a capability credential with what its manifest declares that its
  * tier allows or someone approved, the types it emits and the tables it owns; and an
  * attestation of its folder's git tree hash. Both live IDENTITY_CREDENTIAL_TTL_SECONDS and
- * supersede the agent's previous ones in one transaction.
+ * supersede the agent's previous ones in one transaction. A deployed version's credential
+ * that withholds a capability its previous one did not announces `identity.approval.waiting`
+ * in that transaction, so the operators hear of each once, when it starts to wait; renewals
+ * withholding the same say nothing again.
  */
 export async function issueCredentials(
   ctx: IdentityContext,
   version: ActiveAgentVersion,
-  opts: { actor: string },
+  opts: {
+    actor: string;
+    /** False for an agent run from its folder: nothing can be approved before it is deployed (an Active version). */
+    approvable?: boolean;
+  },
 ): Promise<IssuedCredentials> {
   const { agentId } = version;
   await ensureIdentity(ctx, 'platform', { actor: opts.actor });
@@ -103,6 +113,25 @@ export async function issueCredentials(
   await ctx.db.transaction(async (tx) => {
     // Two issuers of one agent at once take turns; the later supersedes the earlier.
     await tx.query(`select pg_advisory_xact_lock(hashtext('wow:credentials:' || $1))`, [agentId]);
+    const before = new Set((await activeCredentialOf(tx, agentId, 'capability'))?.withheld ?? []);
+    if (opts.approvable !== false && withheld.some((c) => !before.has(c)))
+      await enqueueOutbox(
+        tx,
+        createEvent({
+          source: approvalWaitingSource,
+          type: approvalWaitingEventType,
+          subject: agentId,
+          partitionkey: agentId,
+          data: {
+            agentId,
+            version: version.version.slice(0, 100),
+            treeHash: version.treeHash,
+            tier: version.manifest.tier ?? 'Custom',
+            capabilities: withheld.slice(0, 50),
+            at: issuedAt.toISOString(),
+          },
+        }),
+      );
     await recordCredential(tx, {
       ...record,
       ...capability,

@@ -80,7 +80,7 @@ export async function ensureWorkingTreeCredentials(
     manifest,
   };
   if (await renewalDue(ctx, version))
-    return { withheld: (await issueCredentials(ctx, version, opts)).capability.withheld };
+    return { withheld: (await issueCredentials(ctx, version, { ...opts, approvable: false })).capability.withheld };
   return { withheld: (await activeCredentialOf(ctx.db, manifest.id, 'capability'))?.withheld ?? [] };
 }
 

@@ -268,6 +268,46 @@ describe.each(storeBackends('credentials'))('capability credentials on $name', (
     expect(await fresh.capabilitiesOf('reviewer')).toBeUndefined();
     expect(await fresh.holdsCapability('reviewer', 'github:admin')).toBe(false);
   });
+
+  it('announces identity.approval.waiting when a capability starts to wait, once, and not for an agent run from its folder', async () => {
+    const waiting = async (agentId: string) =>
+      (
+        await test.store.query<{ event: { source: string; data: { capabilities: string[]; version: string } } }>(
+          "select event from outbox where event->>'type' = 'identity.approval.waiting' and event->>'subject' = $1 order by id",
+          [agentId],
+        )
+      ).rows.map((r) => r.event);
+    const seller = (n: number, capabilities: string[]) => release('seller', n, { tier: 'Sales', capabilities });
+    await deploy(seller(20, ['github:pull_requests:write', 'llm:complete']));
+    expect(await waiting('seller')).toEqual([
+      expect.objectContaining({
+        source: 'urn:wow:identity',
+        data: {
+          agentId: 'seller',
+          version: '1.0.20',
+          treeHash: seller(20, []).treeHash,
+          tier: 'Sales',
+          capabilities: ['github:pull_requests:write'],
+          at: now.toISOString(),
+        },
+      }),
+    ]);
+    // Issued again (a renewal, a redeploy of the same version) withholding the same: nothing new waits.
+    await identity.credentials.ensure('seller', { actor: 'test', force: true });
+    expect(await waiting('seller')).toHaveLength(1);
+    // A version declaring one more: announced again, with everything that waits.
+    await deploy(seller(21, ['github:pull_requests:write', 'github:issues:write', 'llm:complete']));
+    expect((await waiting('seller')).map((e) => e.data.capabilities)).toEqual([
+      ['github:pull_requests:write'],
+      ['github:issues:write', 'github:pull_requests:write'],
+    ]);
+    // Nothing can be approved before a deploy: an agent run from its folder is not announced.
+    const drafter = release('drafter', 22, { tier: 'Sales', capabilities: ['github:contents:write'] }).manifest;
+    expect(await identity.credentials.ensureWorkingTree(drafter, { actor: 'test' })).toEqual({
+      withheld: ['github:contents:write'],
+    });
+    expect(await waiting('drafter')).toEqual([]);
+  });
 });
 
 describe.each(storeBackends('credentials_upkeep'))('the identity upkeep on $name', (backend) => {

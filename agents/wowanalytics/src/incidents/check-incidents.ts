@@ -3,7 +3,7 @@ import type { EventInput, FailureRateReport, GitHubClient, Logger, PgQueryable, 
 import { createError } from '../errors.ts';
 import { healthFigures } from './health-figures.ts';
 import { resolutionOf } from './resolution-of.ts';
-import { appliedRemedyOf, isUnrecovered } from './remedy-verdict.ts';
+import { judgeRemedies } from './judge-remedies.ts';
 import { closeIncidentIssue, createIncidentIssue, updateIncidentIssue } from './incident-issue.ts';
 import {
   claimIncidentCheck,
@@ -56,14 +56,16 @@ export type IncidentOutcome =
   | { agentId: string; did: 'updated'; incidentId: string; signals: Signal[] }
   | { agentId: string; did: 'recovering'; incidentId: string; healthyChecks: number }
   | { agentId: string; did: 'unrecovered'; incidentId: string; remedy: string }
+  | { agentId: string; did: 'remedy-recovered'; incidentId: string; remedy: string }
   | { agentId: string; did: 'closed'; incidentId: string };
 
 /**
  * One look at every agent's health: a regression with no open incident opens one (its
  * issue, a bus event, notices to affected customers); an open incident is updated while
- * it lasts and closed after consecutive healthy windows. Any number of runtimes may run
- * this at once: the open incident is unique per agent, each judgement is leased, each
- * issue and notice claimed before it is made.
+ * it lasts and closed after consecutive healthy windows; then every remedy WowSupport
+ * applied is judged over the windows after it (judge-remedies.ts). Any number of runtimes
+ * may run this at once: the open incident is unique per agent, each judgement is leased,
+ * each issue, notice and verdict claimed before it is made.
  */
 export async function checkIncidents(deps: IncidentDeps, now: Date): Promise<IncidentOutcome[]> {
   const policy = deps.policy ?? defaultHealthPolicy;
@@ -86,6 +88,8 @@ export async function checkIncidents(deps: IncidentDeps, now: Date): Promise<Inc
         : await judgeOpenIncident(deps, incident, f, judged, now, policy);
     if (outcome !== undefined) outcomes.push(outcome);
   }
+  // After the incidents: a remedy whose incident this look closed is judged by that close.
+  outcomes.push(...(await judgeRemedies(deps, now, policy)));
   await sendIncidentNotices(deps.store, deps.send, now, deps.log);
   return outcomes;
 }
@@ -131,10 +135,8 @@ async function judgeOpenIncident(
 ): Promise<IncidentOutcome | undefined> {
   if (!(await claimIncidentCheck(deps.store, incident.id, now, deps.recheckSeconds ?? 30))) return undefined;
   const issue = await ensureIssue(deps, incident, now);
-  const unrecovered =
-    judged.state === 'healthy' ? undefined : await tellUnrecovered(deps, incident, judged, now, policy);
   // Too little traffic to tell: the incident stays as it is.
-  if (judged.state === 'unknown') return unrecovered;
+  if (judged.state === 'unknown') return undefined;
   if (judged.state === 'regressed') {
     await recordJudgement(deps.store, incident.id, f, { healthy: false, signals: judged.signals });
     // Slower first, failing since: the failures are reported once, as when an incident opens with them.
@@ -154,9 +156,7 @@ async function judgeOpenIncident(
         now,
         changed ? `Now: ${judged.summary}.` : undefined,
       );
-    return (
-      unrecovered ?? { agentId: incident.agentId, did: 'updated', incidentId: incident.id, signals: judged.signals }
-    );
+    return { agentId: incident.agentId, did: 'updated', incidentId: incident.id, signals: judged.signals };
   }
   const healthyChecks = await recordJudgement(deps.store, incident.id, f, { healthy: true });
   if (healthyChecks < policy.healthyChecksToClose) {
@@ -190,46 +190,6 @@ async function judgeOpenIncident(
   if (issue !== undefined && deps.github !== undefined)
     await closeIncidentIssue(deps.github.client, deps.github, issue, incident, f, now);
   return { agentId: incident.agentId, did: 'closed', incidentId: incident.id };
-}
-
-/**
- * A playbook's remedy was applied for the incident and the agent is still not healthy after
- * the remedy's windows: support.incident.unrecovered, once, for WowSupport to undo it and
- * take the incident to L3. The incident itself stays open, judged as before.
- */
-async function tellUnrecovered(
-  deps: IncidentDeps,
-  incident: Incident,
-  judged: Exclude<ReturnType<typeof judgeHealth>, { state: 'healthy' }>,
-  now: Date,
-  policy: HealthPolicy,
-): Promise<IncidentOutcome | undefined> {
-  const remedy = await appliedRemedyOf(deps.store, incident.id);
-  if (remedy === undefined || !isUnrecovered(remedy, judged.state, now, policy.windowMinutes)) return undefined;
-  const judgement = judged.state === 'unknown' ? `too little traffic to tell recovery: ${judged.why}` : judged.summary;
-  const token = randomUUID();
-  const toldBy = await deps.once(`incident:${incident.id}:unrecovered`, async (tx) => {
-    await deps.emit(
-      {
-        type: 'support.incident.unrecovered',
-        subject: incident.id,
-        partitionkey: incident.agentId,
-        data: {
-          incidentId: incident.id,
-          agentId: incident.agentId,
-          playbook: remedy.playbook,
-          remedy: remedy.remedy,
-          windows: remedy.verifyWindows,
-          judgement: judgement.slice(0, 1000),
-        },
-      },
-      { tx },
-    );
-    return token;
-  });
-  if (toldBy !== token) return undefined;
-  deps.log.warn({ agent: incident.agentId, incident: incident.id, remedy: remedy.remedy }, 'remedy did not help');
-  return { agentId: incident.agentId, did: 'unrecovered', incidentId: incident.id, remedy: remedy.remedy };
 }
 
 const policyOf = (deps: IncidentDeps) => deps.policy ?? defaultHealthPolicy;

@@ -103,6 +103,37 @@ export function remedyAlert(data: z.infer<typeof remedyWaiting>): AlertInput {
   };
 }
 
+export const approvalWaiting = z.looseObject({
+  agentId,
+  version: z.string().max(100),
+  tier: z.string().max(40),
+  // Capabilities as agent.yml spells them: set in Slack text and code spans as they are.
+  capabilities: z
+    .array(z.string().regex(/^[a-z][a-z0-9_-]*(:[a-z0-9_*-]+)*$/))
+    .min(1)
+    .max(50),
+});
+
+/**
+ * A deployed agent's credential withholds capabilities beyond its tier until someone approves
+ * them: one alert per agent and set of capabilities waiting, however often it is deployed.
+ */
+export function approvalAlert(data: z.infer<typeof approvalWaiting>): AlertInput {
+  const capabilities = [...data.capabilities].sort();
+  const first = capabilities[0] ?? '<capability>';
+  return {
+    type: 'identity.approval.waiting',
+    agent: data.agentId,
+    severity: 'warning',
+    key: `identity.approval.waiting:${data.agentId}:${capabilities.join(',')}`,
+    summary: line(
+      `Approval waiting: ${data.agentId} ${data.version} declares ${capabilities.join(', ')} beyond its tier (${data.tier}), ` +
+        `withheld until an approver runs wow identity approve ${data.agentId} ${first} --by <login>`,
+      500,
+    ),
+  };
+}
+
 export const deployFailed = z.looseObject({
   agentId,
   version: z.string().max(100),

@@ -1,14 +1,16 @@
 import type { z } from 'zod';
-import { securityViolationSource, type ScheduleContext } from '#platform';
+import { approvalWaitingSource, securityViolationSource, type ScheduleContext } from '#platform';
 import type { NotificationContext, NotificationSettings, NotificationState } from '../notification-settings.ts';
 import { ackIncidentAlerts, recordAlert, type AlertInput } from './alert-ledger.ts';
 import { tellCustomersFixed, type IncidentResolved } from '../incidents/tell-customers-fixed.ts';
 import {
+  approvalAlert,
   deployAlert,
   incidentAlert,
   remedyAlert,
   slaAlert,
   violationAlert,
+  type approvalWaiting,
   type deployFailed,
   type incidentOpened,
   type remedyWaiting,
@@ -59,6 +61,18 @@ export const onRemedyWaiting = (ctx: NotificationContext, data: Data<typeof reme
   record(ctx, remedyAlert(data));
 export const onDeployFailed = (ctx: NotificationContext, data: Data<typeof deployFailed>) =>
   record(ctx, deployAlert(data));
+export async function onApprovalWaiting(
+  ctx: NotificationContext,
+  data: Data<typeof approvalWaiting>,
+): Promise<RecordOutcome> {
+  // Only the platform's identity says what waits for approval: anyone else's word would page the operators.
+  if (ctx.event.source !== approvalWaitingSource)
+    return {
+      did: 'ignored',
+      why: `identity.approval.waiting from ${ctx.event.source.slice(0, 120)}, not the platform`,
+    };
+  return record(ctx, approvalAlert(data));
+}
 export async function onViolation(ctx: NotificationContext, data: Data<typeof violation>): Promise<RecordOutcome> {
   // Only the platform reports violations: anyone else's would alert the operators on their word.
   if (ctx.event.source !== securityViolationSource)

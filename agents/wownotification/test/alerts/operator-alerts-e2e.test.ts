@@ -8,6 +8,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  activateVersion,
   createAgentHost,
   createEvent,
   createGitHubPort,
@@ -25,6 +26,7 @@ import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../..
 import { startSlackDouble, type SlackDouble } from '../../../../test/doubles/slack-web-api.ts';
 import { testAppPrivateKey } from '../../../../test/support/github-app.ts';
 import { testMasterKey } from '../../../../test/support/sign-as.ts';
+import { testRelease } from '../../../../test/support/test-release.ts';
 import { createTestDatabase, deleteRedisKeys, testRedisUrl, uniqueName } from '../../../../test/support/servers.ts';
 import { commentDelivery, supportRepo } from '../support/support-repo-events.ts';
 
@@ -57,10 +59,13 @@ rules:
   - name: deploys
     match: { types: [agent.deploy.failed] }
     notify: { email: [platform@waooaw.example], github: ["@waooaw/platform"] }
+  - name: approvals
+    match: { types: [identity.approval.waiting] }
+    notify: { slack: ["#approvals"] }
 `;
 
 beforeAll(async () => {
-  slack = await startSlackDouble({ token, channels: ['#ops', '#security'] });
+  slack = await startSlackDouble({ token, channels: ['#ops', '#security', '#approvals'] });
   cleanups.push(() => slack.close());
   const smtp = new SMTPServer({
     authOptional: true,
@@ -278,6 +283,39 @@ describe('operator alerts from the bus to Slack, mail and GitHub, on PostgreSQL 
         "the resolved incident's alert acknowledged",
       );
       expect((await openAlerts()).find((a) => a.type === 'security.violation')?.acked_by).toBeNull();
+    },
+  );
+
+  it(
+    'Given a deployed agent whose credential withholds a capability beyond its tier, when it is issued again and redeployed, ' +
+      'then the approvers hear once, on Slack, what waits and how to approve it',
+    async () => {
+      const capabilities = ['github:pull_requests:write', 'llm:complete'];
+      const v1 = testRelease('seller', { tier: 'Sales', capabilities }, '1'.repeat(40));
+      await recordDraft(runtime.store, v1);
+      await activateVersion(runtime.store, 'seller', v1.treeHash, 'wow/deploy');
+      // As `wow deploy` issues its credential; the announcement leaves through the outbox, signed by the platform.
+      expect(await runtime.identity.credentials.ensure('seller', { actor: 'wow deploy', force: true })).toEqual({
+        withheld: ['github:pull_requests:write'],
+      });
+      // A renewal and a new version withholding the same: nothing new waits, nothing is announced again.
+      await runtime.identity.credentials.ensure('seller', { actor: 'test', force: true });
+      const v2 = testRelease('seller', { tier: 'Sales', capabilities, version: '1.1.0' }, '2'.repeat(40));
+      await recordDraft(runtime.store, v2);
+      await activateVersion(runtime.store, 'seller', v2.treeHash, 'wow/deploy');
+      await runtime.identity.credentials.ensure('seller', { actor: 'wow deploy', force: true });
+
+      const approvals = () => slack.messages.filter((m) => m.channel === '#approvals');
+      await eventually(async () => approvals().length === 1, 'the approval alert on Slack', 20_000);
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(approvals()).toHaveLength(1);
+      expect(approvals()[0]?.text).toContain(
+        'Approval waiting: seller 1.0.0 declares github:pull_requests:write beyond its tier (Sales), ' +
+          'withheld until an approver runs wow identity approve seller github:pull_requests:write --by &lt;login&gt;',
+      );
+      expect(slack.violations).toEqual([]);
+      const alert = (await openAlerts()).filter((a) => a.type === 'identity.approval.waiting');
+      expect(alert).toMatchObject([{ fired: 1, acked_by: null }]);
     },
   );
 });

@@ -29,6 +29,8 @@ export const incidentUnrecovered = z.object({
   judgement: z.string().max(1000),
 });
 export const incidentResolved = z.object({ incidentId: z.uuid() });
+// The same judgement, of an error's remedy no incident stands behind, when it helped.
+export const remedyRecovered = incidentUnrecovered;
 
 export const errorOccurred = z.object({
   kind: z.enum(['dead_letter', 'failure_rate']),
@@ -121,6 +123,11 @@ export async function answerIncidentComment(ctx: DeskContext, comment: IncidentC
 /** support.incident.resolved: a remedy applied for the incident helped. */
 export async function confirmIncidentRecovered(ctx: DeskContext, data: z.infer<typeof incidentResolved>) {
   return confirmRecovery({ ...(await deps(ctx)), approvers: ctx.settings.support.approvers }, data.incidentId);
+}
+
+/** support.remedy.recovered: an error's remedy helped over its windows; its issue closes. */
+export async function confirmRemedyRecovered(ctx: DeskContext, data: z.infer<typeof remedyRecovered>) {
+  return confirmRecovery({ ...(await deps(ctx)), approvers: ctx.settings.support.approvers }, data.incidentId, data);
 }
 
 /** support.incident.unrecovered: the remedy did not help; undone where it can be, and the incident goes to L3. */

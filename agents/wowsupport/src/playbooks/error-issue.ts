@@ -75,6 +75,14 @@ export async function openErrorIssue(
   return written.number;
 }
 
+/** Whether the run has an error's issue not yet closed (an incident's run has none). */
+export async function errorIssueOpen(db: PgQueryable, incidentId: string): Promise<boolean> {
+  const { rows } = await db.query('select 1 from support_error_issues where incident_id = $1 and closed_at is null', [
+    incidentId,
+  ]);
+  return rows.length > 0;
+}
+
 /**
  * Closes the error's issue with the last word on it, once (the errors sharing it with it);
  * an incident of WowAnalytics' is not this module's to close.

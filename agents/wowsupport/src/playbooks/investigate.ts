@@ -131,12 +131,10 @@ async function wait(
   return { did: 'waiting', playbook, remedy: remedy.id };
 }
 
-/** What happens next, as the issue is told: WowAnalytics' windows for an incident; nothing for a lone dead letter. */
-async function verification(deps: Pick<InvestigateDeps, 'store'>, trouble: Trouble, remedy: Remedy): Promise<string> {
-  const { rows } = await deps.store.query('select 1 from support_incidents where id = $1', [trouble.incidentId]);
-  if (rows.length === 0) return 'No incident stands behind it, so no windows judge it.';
+/** What happens next, as the issue is told: WowAnalytics judges the windows after it, for an incident or an error alike. */
+function verification(remedy: Remedy): string {
   const undo = remedy.undo === undefined ? 'nothing undoes it' : 'it is undone';
-  return `WowAnalytics now judges the next ${remedy.verifyWindows} windows; if the agent does not recover, ${undo} and the incident goes to L3.`;
+  return `WowAnalytics now judges the next ${remedy.verifyWindows} windows; if the agent does not recover, ${undo} and this goes to L3.`;
 }
 
 /** Runs the remedy's action and records the outcome; its reply is kept for the undo. */
@@ -165,13 +163,9 @@ export async function applyRemedy(
       deps.clock(),
     );
     const how = approvedBy === undefined ? ' (low risk, automatically)' : `, approved by @${approvedBy}`;
-    await record(
-      'applied',
-      `Remedy ${code(remedy.id)} ran${how}: ${remedy.summary} ${await verification(deps, trouble, remedy)}`,
-      {
-        result,
-      },
-    );
+    await record('applied', `Remedy ${code(remedy.id)} ran${how}: ${remedy.summary} ${verification(remedy)}`, {
+      result,
+    });
     return { did: 'applied', playbook, remedy: remedy.id };
   } catch (err) {
     const error = (err instanceof Error ? err.message : String(err)).slice(0, 300);

@@ -1,4 +1,5 @@
 import type { SupportSettings } from '#domains/support';
+import { closeErrorIssue, errorIssueOpen } from './error-issue.ts';
 import { escalateIncidentTickets, l3Label, labelIncidentForL3, mentionApprovers } from './escalate-incident.ts';
 import type { InvestigateDeps } from './investigate.ts';
 import { readRun, recordStep } from './playbook-audit.ts';
@@ -26,10 +27,16 @@ export type VerifyOutcome =
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
 /**
- * support.incident.resolved: WowAnalytics saw the agent back within its baseline and closed
- * the incident. A remedy applied for it helped: its run is marked recovered, once.
+ * WowAnalytics saw the agent back within its baseline after a remedy: support.incident.resolved
+ * (it closed the incident), or support.remedy.recovered with its `judged` windows (an error's
+ * remedy, no incident to close). The remedy helped: its run is marked recovered, once, and an
+ * error's issue closes with it.
  */
-export async function confirmRecovery(deps: VerifyDeps, incidentId: string): Promise<VerifyOutcome> {
+export async function confirmRecovery(
+  deps: VerifyDeps,
+  incidentId: string,
+  judged?: Pick<Unrecovered, 'windows' | 'judgement'>,
+): Promise<VerifyOutcome> {
   const { rows } = await deps.store.query<{ agent_id: string; remedy: string }>(
     `update support_playbook_runs set state = 'recovered', updated_at = $2
      where incident_id = $1 and state = 'applied' returning agent_id, remedy`,
@@ -37,15 +44,15 @@ export async function confirmRecovery(deps: VerifyDeps, incidentId: string): Pro
   );
   const run = rows[0];
   if (run === undefined) return { did: 'ignored', why: 'no remedy of this incident waits for its verdict' };
-  await recordStep(
-    deps.store,
-    deps.github,
-    incidentId,
-    'recovered',
-    `WowAnalytics confirms ${code(run.agent_id)} is back within its baseline: remedy ${code(run.remedy)} helped, and the incident is closed.`,
-    {},
-    deps.clock(),
-  );
+  const text =
+    judged === undefined
+      ? `WowAnalytics confirms ${code(run.agent_id)} is back within its baseline: remedy ${code(run.remedy)} helped, and the incident is closed.`
+      : `WowAnalytics judged ${code(run.agent_id)} within its baseline over the windows after remedy ${code(run.remedy)} ` +
+        `(${code(judged.judgement.slice(0, 300))}): it helped.`;
+  await recordStep(deps.store, deps.github, incidentId, 'recovered', text, judged ?? {}, deps.clock());
+  // An error's issue (error-issue.ts) closes with the verdict, unless its remedy closed it already.
+  if (judged !== undefined && (await errorIssueOpen(deps.store, incidentId)))
+    await closeErrorIssue(deps.store, deps.github, incidentId, text, deps.clock());
   return { did: 'recovered', remedy: run.remedy };
 }
 
