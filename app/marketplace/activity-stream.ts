@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '#platform';
-import type { ActivityItem } from './customer-figures.ts';
+import type { ActivityItem } from '#domains/customer';
 
 /** How many pieces of recent work a profile shows, and its live feed keeps. */
 export const activityLength = 10;

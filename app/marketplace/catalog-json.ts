@@ -1,4 +1,4 @@
-import { newAgentThreshold, type ActivityItem } from './customer-figures.ts';
+import { newAgentThreshold, type ActivityItem } from '#domains/customer';
 import type { CatalogSelection } from './catalog-query.ts';
 import type { CatalogEntry } from './live-catalog.ts';
 

@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from '../tickets/html.ts';
-import { newAgentThreshold } from './customer-figures.ts';
+import { newAgentThreshold } from '#domains/customer';
 import type { CatalogQuery, CatalogSelection } from './catalog-query.ts';
 import { count, stars } from './figure-text.ts';
 import type { CatalogEntry } from './live-catalog.ts';

@@ -1,5 +1,5 @@
 import { listAgents, type AgentStatus, type Store } from '#platform';
-import { allAgentFigures, noFigures, type AgentFigures } from './customer-figures.ts';
+import { allAgentFigures, noFigures, type AgentFigures } from '#domains/customer';
 import type { CatalogAgent } from './load-catalog.ts';
 import type { PriceTier } from './prices.ts';
 

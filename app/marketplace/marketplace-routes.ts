@@ -4,7 +4,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 // The OpenAPI words of route schemas (summary, tags, hide): the API document is generated from them.
 import type {} from '@fastify/swagger';
 import { isWowError, type Bus, type Logger, type Store } from '#platform';
-import { projectFigures, recentActivity } from './customer-figures.ts';
+import { projectFigures, recentActivity } from '#domains/customer';
 import { createError as createServerError } from '../errors.ts';
 import { html } from '../tickets/html.ts';
 import { activityFeedScript, activityFeedScriptPath } from './activity-feed-script.ts';

@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from '../tickets/html.ts';
-import { newAgentThreshold, type ActivityItem } from './customer-figures.ts';
+import { newAgentThreshold, type ActivityItem } from '#domains/customer';
 import { ratingLine, statusBadge } from './catalog-page.ts';
 import { activityFeedScriptPath } from './activity-feed-script.ts';
 import { count, duration, percent, timeAgo } from './figure-text.ts';

@@ -21,5 +21,18 @@ export type { FieldError } from './src/tasks/check-task-input.ts';
 // The recorder: tasks moved on from the agents' customer.task.* events.
 export { recordedTaskEvents, recordTaskEvent, type Recorded } from './src/tasks/record-task-event.ts';
 
+// The marketplace's figures of each customer-facing agent: a projection of the task and
+// subscription events, read by the catalogue and the profiles.
+export { figureEventTypes, recordFigureEvent } from './src/figures/record-figure-event.ts';
+export {
+  agentFigures,
+  allAgentFigures,
+  newAgentThreshold,
+  noFigures,
+  type AgentFigures,
+} from './src/figures/agent-figures.ts';
+export { recentActivity, type ActivityItem } from './src/figures/recent-activity.ts';
+export { figuresGroup, projectFigures } from './src/figures/project-figures.ts';
+
 // The domain's error registry.
 export { errors as customerErrors } from './src/errors.ts';

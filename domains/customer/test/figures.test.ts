@@ -4,7 +4,7 @@ import { createBus, createEvent, type Bus, type CloudEvent, type Store, type Sub
 import { eventually, eventuallyPasses, quietLog, testBusDefaults } from '#platform/testing';
 import { storeBackends } from '../../../test/support/test-stores.ts';
 import { deleteRedisKeys, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
-import { agentFigures, allAgentFigures, figuresGroup, projectFigures, recentActivity } from '../src/figures/index.ts';
+import { agentFigures, allAgentFigures, figuresGroup, projectFigures, recentActivity } from '../index.ts';
 
 const [postgres, embedded] = storeBackends('customer_figures', { poolMax: 4 });
 if (postgres === undefined || embedded === undefined) throw new Error('storeBackends lists PostgreSQL and PGlite');
