@@ -56,6 +56,8 @@ const benign: AgentRequest = {
     { given: 'a push', when: 'it is handled', then: 'it emits plain.thing.done' },
     { given: 'another push', when: 'it is handled', then: 'a row is kept' },
   ],
+  catalog: undefined,
+  tasks: [],
 };
 
 /** The benign request with `text` in every text field (the id too: paths are named separately). */
@@ -75,6 +77,8 @@ function hostileRequest(text: string): AgentRequest {
     dependsOn: [text],
     serviceLevel: text,
     acceptance: benign.acceptance.map(() => ({ given: text, when: text, then: text })),
+    catalog: undefined,
+    tasks: [],
   };
 }
 
