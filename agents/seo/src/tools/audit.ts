@@ -1,24 +1,22 @@
 import type { CustomerTask } from '#platform';
+import { auditPage } from '../audit/audit-page.ts';
+import { renderAudit } from '../audit/render-audit.ts';
 import type { ToolOutcome } from '../deliver-task.ts';
 import type { AuditInput } from '../task-inputs.ts';
 
 /**
- * seo.audit: An on-page SEO audit of one HTML page (title, meta description, headings, alt texts, canonical, links, keyword density) as a Markdown report and JSON.
- *
- * Generated once, then this agent's own: replace the body with the deterministic work the
- * task is for (a maintained library over the input), so the deliverable is useful without a
- * model. As generated, it returns the input checked and laid out, for the model's prose to join.
+ * seo.audit: an on-page audit of the customer's HTML with cheerio (title and meta
+ * description lengths, the h1 and heading order, alt texts, the canonical link, links by
+ * kind, the keyword's density) as a Markdown report and the same findings as JSON.
  */
-export async function audit(input: AuditInput, task: CustomerTask): Promise<ToolOutcome> {
-  const rows = Object.entries(input).map(
-    ([field, value]) => `| ${field} | ${JSON.stringify(value).replace(/\|/g, '\\|').slice(0, 200)} |`,
-  );
-  const report = ['# Audit a page', '', '| field | value |', '|---|---|', ...rows, ''].join('\n');
-  return {
+export function audit(input: AuditInput, task: CustomerTask): Promise<ToolOutcome> {
+  const found = auditPage(input.html, { pageUrl: input.pageUrl, keyword: input.keyword });
+  const industry = task.organisation.industry;
+  return Promise.resolve({
     deliverables: [
-      { name: 'audit.md', mediaType: 'text/markdown', content: report },
-      { name: 'audit.json', mediaType: 'application/json', content: JSON.stringify(input, null, 2) },
+      { name: 'audit.md', mediaType: 'text/markdown', content: renderAudit(found) },
+      { name: 'audit.json', mediaType: 'application/json', content: `${JSON.stringify(found, null, 2)}\n` },
     ],
-    summary: `${'Audit a page'} for ${task.organisation.industry === undefined ? 'a business' : `a business in ${task.organisation.industry}`}`,
-  };
+    summary: `audited a page (score ${found.score}/100) for ${industry === undefined ? 'a business' : `a business in ${industry}`}`,
+  });
 }
