@@ -1,26 +1,21 @@
 import type { CustomerTask } from '#platform';
+import { outlineBrief } from '../outline/outline-brief.ts';
+import { renderOutline } from '../outline/render-outline.ts';
 import type { ToolOutcome } from '../deliver-task.ts';
 import type { OutlineInput } from '../task-inputs.ts';
 
 /**
- * content.outline: An outline from a brief (title, sections with their key points and word budgets) as Markdown and JSON.
- *
- * Generated once, then this agent's own: replace the body with the deterministic work the
- * task is for (a maintained library over the input), so the deliverable is useful without a
- * model. As generated, it returns the input checked and laid out, for the model's prose to join.
+ * content.outline: an outline from the customer's brief (title, sections with their key
+ * points and word budgets, shaped for the format) as Markdown and the same as JSON.
  */
-export async function outline(input: OutlineInput, task: CustomerTask): Promise<ToolOutcome> {
-  const rows = Object.entries(input).map(
-    ([field, value]) => `| ${field} | ${JSON.stringify(value).replace(/\|/g, '\\|').slice(0, 200)} |`,
-  );
-  const report = ['# Outline a piece', '', '| field | value |', '|---|---|', ...rows, ''].join('\n');
-  return {
+export function outline(input: OutlineInput, task: CustomerTask): Promise<ToolOutcome> {
+  const made = outlineBrief(input.brief, { format: input.format, words: input.words, keyword: input.keyword });
+  const industry = task.organisation.industry;
+  return Promise.resolve({
     deliverables: [
-      { name: 'outline.md', mediaType: 'text/markdown', content: report },
-      { name: 'outline.json', mediaType: 'application/json', content: JSON.stringify(input, null, 2) },
+      { name: 'outline.md', mediaType: 'text/markdown', content: renderOutline(made) },
+      { name: 'outline.json', mediaType: 'application/json', content: `${JSON.stringify(made, null, 2)}\n` },
     ],
-    summary:
-      'Outline a piece for ' +
-      (task.organisation.industry === undefined ? 'a business' : `a business in ${task.organisation.industry}`),
-  };
+    summary: `outlined a ${made.format.replace('-', ' ')} for ${industry === undefined ? 'a business' : `a business in ${industry}`}`,
+  });
 }

@@ -1,26 +1,21 @@
 import type { CustomerTask } from '#platform';
+import { renderReview } from '../review/render-review.ts';
+import { reviewDraft } from '../review/review-draft.ts';
 import type { ToolOutcome } from '../deliver-task.ts';
 import type { ReviewInput } from '../task-inputs.ts';
 
 /**
- * content.review: Readability grades, passive voice and weasel words in a draft, sentence by sentence, as Markdown and JSON.
- *
- * Generated once, then this agent's own: replace the body with the deterministic work the
- * task is for (a maintained library over the input), so the deliverable is useful without a
- * model. As generated, it returns the input checked and laid out, for the model's prose to join.
+ * content.review: the draft's readability grades (text-readability), and its passive voice
+ * and weasel words sentence by sentence (write-good), as Markdown and the same as JSON.
  */
-export async function review(input: ReviewInput, task: CustomerTask): Promise<ToolOutcome> {
-  const rows = Object.entries(input).map(
-    ([field, value]) => `| ${field} | ${JSON.stringify(value).replace(/\|/g, '\\|').slice(0, 200)} |`,
-  );
-  const report = ['# Review a draft', '', '| field | value |', '|---|---|', ...rows, ''].join('\n');
-  return {
+export function review(input: ReviewInput, task: CustomerTask): Promise<ToolOutcome> {
+  const found = reviewDraft(input.draft);
+  const industry = task.organisation.industry;
+  return Promise.resolve({
     deliverables: [
-      { name: 'review.md', mediaType: 'text/markdown', content: report },
-      { name: 'review.json', mediaType: 'application/json', content: JSON.stringify(input, null, 2) },
+      { name: 'review.md', mediaType: 'text/markdown', content: renderReview(found) },
+      { name: 'review.json', mediaType: 'application/json', content: `${JSON.stringify(found, null, 2)}\n` },
     ],
-    summary:
-      'Review a draft for ' +
-      (task.organisation.industry === undefined ? 'a business' : `a business in ${task.organisation.industry}`),
-  };
+    summary: `reviewed a ${found.words}-word draft for ${industry === undefined ? 'a business' : `a business in ${industry}`}`,
+  });
 }
