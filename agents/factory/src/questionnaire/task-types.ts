@@ -213,7 +213,9 @@ function fieldBounds(
   const numeric = (key: string): number | undefined => {
     const text = given[key];
     if (text === undefined) {
-      fail(`${where} has no ${key}: a ${kind} field is bounded, e.g. ${key}=${key === 'minimum' ? 0 : 100}.`);
+      fail(
+        `${where} has no ${key}: ${kind === 'integer' ? 'an' : 'a'} ${kind} field is bounded, e.g. ${key}=${key === 'minimum' ? 0 : 100}.`,
+      );
       ok = false;
       return undefined;
     }
