@@ -56,6 +56,8 @@ const benign: AgentRequest = {
     { given: 'a push', when: 'it is handled', then: 'it emits plain.thing.done' },
     { given: 'another push', when: 'it is handled', then: 'a row is kept' },
   ],
+  catalog: undefined,
+  tasks: [],
 };
 
 /** The benign request with `text` in every text field (the id too: paths are named separately). */
@@ -75,6 +77,8 @@ function hostileRequest(text: string): AgentRequest {
     dependsOn: [text],
     serviceLevel: text,
     acceptance: benign.acceptance.map(() => ({ given: text, when: text, then: text })),
+    catalog: undefined,
+    tasks: [],
   };
 }
 
@@ -212,6 +216,177 @@ describe('every template, rendered with hostile answers in every field', () => {
           expect(rows).toEqual([
             { table_name: expectedName?.name, columns: ['event_id', 'event_type', 'subject', 'data', 'recorded_at'] },
           ]);
+        },
+      );
+    },
+  );
+});
+
+/** A customer-facing request: the card and a task type with a field of each kind. */
+const customer: AgentRequest = {
+  ...benign,
+  tier: 'Marketing',
+  wakesOn: ['customer.task.requested'],
+  emits: ['customer.task.started', 'customer.task.completed', 'customer.task.failed', 'customer.task.needs_input'],
+  stores: [],
+  uses: [],
+  capabilities: ['llm:complete'],
+  catalog: {
+    avatar: '🔎',
+    specialty: 'Plain audits',
+    industries: ['E-commerce', 'Healthcare'],
+    skills: ['plain-audit'],
+    priceTier: 'standard',
+  },
+  tasks: [
+    {
+      type: 'plain-agent.audit-page',
+      task: 'audit-page',
+      title: 'Audit a page',
+      description: 'Audits one page.',
+      minutesSaved: 45,
+      fields: [
+        { name: 'html', kind: 'text', required: true, bounds: { minLength: 1, maxLength: 1000 }, about: 'the page' },
+        { name: 'count', kind: 'integer', required: false, bounds: { minimum: 1, maximum: 9 }, about: undefined },
+        { name: 'share', kind: 'number', required: true, bounds: { minimum: 0, maximum: 1 }, about: 'a share' },
+        { name: 'tone', kind: 'choice', required: true, bounds: { enum: ['formal', 'friendly'] }, about: 'the tone' },
+        {
+          name: 'page',
+          kind: 'url',
+          required: false,
+          bounds: { maxLength: 2048, format: 'uri' },
+          about: 'its address',
+        },
+        { name: 'mail', kind: 'email', required: false, bounds: { maxLength: 254, format: 'email' }, about: 'who' },
+        { name: 'due', kind: 'date', required: false, bounds: { format: 'date' }, about: 'when' },
+        { name: 'deep', kind: 'boolean', required: false, bounds: {}, about: 'how far' },
+      ],
+    },
+  ],
+};
+
+/** The customer request with `text` in every text answer: the card, the task's type, title, description, field names, choices and descriptions. */
+function hostileCustomer(text: string): AgentRequest {
+  const [task] = customer.tasks;
+  if (task === undefined) throw new Error('no task');
+  return {
+    ...hostileRequest(text),
+    stores: [],
+    uses: [],
+    catalog: { avatar: text, specialty: text, industries: [text, text], skills: [text], priceTier: 'standard' },
+    tasks: [
+      {
+        ...task,
+        type: text,
+        title: text,
+        description: text,
+        fields: task.fields.map((f) => ({
+          ...f,
+          name: `${f.name}${text}`,
+          about: f.about === undefined ? undefined : text,
+          bounds: f.kind === 'choice' ? { enum: [text, `${text}2`] } : f.bounds,
+        })),
+      },
+    ],
+  };
+}
+
+const customerNames = (request: AgentRequest, template: AgentTemplate) => {
+  const data = templateData(request, { name: template.name, version: template.version }, []);
+  return {
+    data,
+    names: { ...pathNames, task: data.tasks.map((t) => ({ segment: t.task, item: t })) },
+  };
+};
+const renderCustomer = (template: AgentTemplate, request: AgentRequest) => {
+  const { data, names } = customerNames(request, template);
+  return renderTemplate(template, data, names);
+};
+
+describe('the customer-agent template, rendered with hostile answers in every field', () => {
+  let template: AgentTemplate;
+  beforeAll(async () => {
+    template = (await loadTemplates()).find((t) => t.name === 'customer-agent') as AgentTemplate;
+  });
+
+  it('renders a tools module and a prompt per task type', () => {
+    expect([...renderCustomer(template, customer).keys()].sort()).toEqual(
+      [
+        'README.md',
+        'agent.yml',
+        'prompts/audit-page.md',
+        'src/deliver-task.ts',
+        'src/index.ts',
+        'src/organisation-brief.ts',
+        'src/task-inputs.ts',
+        'src/tools/audit-page.ts',
+        'test/plain-agent.test.ts',
+      ].map((p) => `agents/plain-agent/${p}`),
+    );
+  });
+
+  describe.each(hostileTexts.map((text, i) => [i + 1, JSON.stringify(text).slice(1, 40), text] as const))(
+    'hostile text %i (%s…)',
+    (_, _shown, text) => {
+      const hostile = hostileCustomer(text);
+
+      it('each .ts file parses to exactly the statements of the benign one, and no file carries a hidden character', () => {
+        const plain = renderCustomer(template, customer);
+        const made = renderCustomer(template, hostile);
+        expect([...made.keys()]).toEqual([...plain.keys()]);
+        for (const [path, code] of made) {
+          expect({ path, hidden: raw.exec(code)?.[0] }).toEqual({ path, hidden: undefined });
+          if (!path.endsWith('.ts')) continue;
+          const expected = tsShape(path, plain.get(path) ?? '');
+          const shape = tsShape(path, code);
+          expect({ path, errors: shape.errors }).toEqual({ path, errors: [] });
+          expect({ path, statements: shape.statements, kinds: shape.kinds }).toEqual({
+            path,
+            statements: expected.statements,
+            kinds: expected.kinds,
+          });
+        }
+      });
+
+      it('agent.yml parses to the same structure, with the hostile text as the catalog and task values', () => {
+        const made = parse(renderCustomer(template, hostile).get('agents/plain-agent/agent.yml') ?? '') as {
+          catalog: unknown;
+          tasks: Record<
+            string,
+            {
+              title: string;
+              description: string;
+              input: { required: string[]; properties: Record<string, { description?: string; enum?: string[] }> };
+            }
+          >;
+        };
+        expect(made.catalog).toEqual({
+          avatar: text,
+          specialty: text,
+          industries: [text, text],
+          skills: [text],
+          priceTier: 'standard',
+        });
+        expect(Object.keys(made.tasks)).toEqual([text]);
+        const task = made.tasks[text];
+        expect(task).toMatchObject({ title: text, description: text, minutesSaved: 45 });
+        expect(task?.input.required).toEqual([`html${text}`, `share${text}`, `tone${text}`]);
+        expect(Object.keys(task?.input.properties ?? {})).toEqual(
+          customer.tasks[0]?.fields.map((f) => `${f.name}${text}`),
+        );
+        expect(task?.input.properties[`tone${text}`]?.enum).toEqual([text, `${text}2`]);
+        expect(task?.input.properties[`html${text}`]?.description).toBe(text);
+      });
+
+      it.each(['README.md', 'prompts/audit-page.md'])(
+        '%s has no mention, link, image or HTML from the answers, and the same structure',
+        (file) => {
+          const path = `agents/plain-agent/${file}`;
+          const expected = markdownShape(renderCustomer(template, customer).get(path) ?? '');
+          const shape = markdownShape(renderCustomer(template, hostile).get(path) ?? '');
+          expect(shape.linked).toEqual([]);
+          expect(shape.counts).toEqual(expected.counts);
+          expect(shape.blocks).toEqual(expected.blocks);
         },
       );
     },

@@ -11,6 +11,11 @@ const metaSchema = z.strictObject({
   version: z.int().min(1),
   description: z.string().min(1),
   tiers: z.array(z.string().min(1)).min(1),
+  /**
+   * Whether it renders customer-facing agents (a marketplace card and task types): of the
+   * templates serving a tier, it takes the agents whose answers make them customer-facing.
+   */
+  customerFacing: z.boolean().default(false),
   /** Globs of files written when the agent is generated and never re-rendered (migrations). */
   once: z.array(z.string().min(1)).default([]),
   /**
@@ -75,13 +80,22 @@ export async function loadTemplate(folder: string): Promise<AgentTemplate> {
   return parseTemplate(metaFile, meta, files);
 }
 
-/** The template that serves a tier; the questionnaire's tiers and the templates' must agree. */
-export function templateForTier(templates: readonly AgentTemplate[], tier: string): AgentTemplate {
-  const found = templates.find((t) => t.tiers.includes(tier));
+/**
+ * The template that serves a tier, for a customer-facing agent (with a marketplace card) or
+ * another; the questionnaire's tiers and the templates' must agree.
+ */
+export function templateForTier(
+  templates: readonly AgentTemplate[],
+  tier: string,
+  customerFacing = false,
+): AgentTemplate {
+  const found = templates.find((t) => t.tiers.includes(tier) && t.customerFacing === customerFacing);
   if (found === undefined)
     throw createError('WOW_ERR_FACTORY_TEMPLATE', {
       template: 'templates/agents',
-      problem: `no template serves the tier "${tier}"; the templates serve ${templates.flatMap((t) => t.tiers).join(', ')}`,
+      problem:
+        `no template serves the tier "${tier}" for ${customerFacing ? 'customer-facing agents' : 'agents without a marketplace card'}; ` +
+        `the templates serve ${templates.map((t) => `${t.tiers.join(', ')}${t.customerFacing ? ' (customer-facing)' : ''}`).join('; ')}`,
     });
   return found;
 }

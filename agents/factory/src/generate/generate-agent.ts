@@ -52,7 +52,11 @@ export async function renderAgentFiles(
   const files = renderTemplate(
     template,
     data,
-    { id: request.id, migration: request.stores.length === 0 ? '' : migration },
+    {
+      id: request.id,
+      migration: request.stores.length === 0 ? '' : migration,
+      task: data.tasks.map((task) => ({ segment: task.task, item: task })),
+    },
     opts,
   );
   files.set(

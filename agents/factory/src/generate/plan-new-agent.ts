@@ -45,7 +45,7 @@ export async function buildNewAgent(input: Target & { answers: Answers; request:
   const generated = await generateAgent({
     request,
     answers: input.answers,
-    template: templateForTier(input.templates, request.tier),
+    template: templateForTier(input.templates, request.tier, request.catalog !== undefined),
     questionnaire: input.questionnaire,
     repo: input.base,
   });

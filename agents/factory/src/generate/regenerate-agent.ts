@@ -71,7 +71,11 @@ export async function regenerateAgent(input: {
       ? nextRequest
       : requestOf(baseAnswers, q, anyoneEmits(facts, baseAnswers), `${path} (as last rendered)`);
   const oldTemplate = await templateAtVersion(templatesDir, file.template, file.templateVersion);
-  const template = templateForTier(await loadTemplates(templatesDir), nextRequest.tier);
+  const template = templateForTier(
+    await loadTemplates(templatesDir),
+    nextRequest.tier,
+    nextRequest.catalog !== undefined,
+  );
 
   const repo = await workingTreeSnapshot(root);
   const migration = migrationName(repo, id);

@@ -65,39 +65,59 @@ const mergeBaseEta = new Eta({ ...etaOptions, autoEscape: false });
 /** A path segment a name fills (`__id__`): a plain name, never a way out of the folder. */
 const pathName = /^[a-z0-9][a-z0-9_-]*$/;
 
+/** One rendering of a file a list-valued name multiplies: its path segment, and what the template sees as `it.<name>`. */
+export interface PathItem {
+  segment: string;
+  item: unknown;
+}
+
 /**
  * The files a template renders for one agent, by repository path. `__name__` segments in a
  * path take the value of `names[name]`; a path whose name is empty is not written (how a
  * template makes a file conditional on a name); a rendered file that comes out empty is not
- * written either (how it makes one conditional on its data). Files ending in `.eta` are
- * rendered, others copied.
+ * written either (how it makes one conditional on its data). A name whose value is a list
+ * renders the file once per item, the item as `it.<name>` (a tools module per task type).
+ * Files ending in `.eta` are rendered, others copied.
  */
 export function renderTemplate(
   template: AgentTemplate,
   data: TemplateData,
-  names: Readonly<Record<string, string>>,
+  names: Readonly<Record<string, string | readonly PathItem[]>>,
   opts: { mergeBase?: boolean } = {},
 ): Map<string, string> {
   const out = new Map<string, string>();
   for (const [source, text] of template.files) {
-    let skipped = false;
-    const path = source
-      .replace(/__([a-z]+)__/g, (_, name: string) => {
-        const value = names[name] ?? '';
-        if (value === '') skipped = true;
-        else if (!pathName.test(value))
-          throw createError('WOW_ERR_FACTORY_TEMPLATE', {
-            template: `templates/agents/${template.name}/files/${source}`,
-            problem: `the name "${name}" is not a plain path segment (lower-case letters, digits, - and _)`,
-          });
-        return value;
-      })
-      .replace(/\.eta$/, '');
-    if (skipped) continue;
-    const rendered = source.endsWith('.eta')
-      ? renderText(template, source, text, data, opts.mergeBase === true ? mergeBaseEta : etaFor(path))
-      : text;
-    if (rendered.trim() !== '') out.set(path, rendered);
+    const where = `templates/agents/${template.name}/files/${source}`;
+    const listed = [...source.matchAll(/__([a-z]+)__/g)].map((m) => m[1] ?? '').filter((n) => Array.isArray(names[n]));
+    if (new Set(listed).size > 1)
+      throw createError('WOW_ERR_FACTORY_TEMPLATE', {
+        template: where,
+        problem: `its path names ${listed.join(' and ')}, each a list; a path takes one list-valued name`,
+      });
+    const [list] = listed;
+    const items: (PathItem | undefined)[] = list === undefined ? [undefined] : [...(names[list] as PathItem[])];
+    for (const each of items) {
+      let skipped = false;
+      const path = source
+        .replace(/__([a-z]+)__/g, (_, name: string) => {
+          const named = names[name];
+          const value = typeof named === 'string' ? named : name === list ? (each?.segment ?? '') : '';
+          if (value === '') skipped = true;
+          else if (!pathName.test(value))
+            throw createError('WOW_ERR_FACTORY_TEMPLATE', {
+              template: where,
+              problem: `the name "${name}" is not a plain path segment (lower-case letters, digits, - and _)`,
+            });
+          return value;
+        })
+        .replace(/\.eta$/, '');
+      if (skipped) continue;
+      const seen = list === undefined ? data : { ...data, [list]: each?.item };
+      const rendered = source.endsWith('.eta')
+        ? renderText(template, source, text, seen, opts.mergeBase === true ? mergeBaseEta : etaFor(path))
+        : text;
+      if (rendered.trim() !== '') out.set(path, rendered);
+    }
   }
   return out;
 }

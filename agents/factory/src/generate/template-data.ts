@@ -2,6 +2,7 @@ import { typeMatches, type DomainModel } from '#platform';
 import type { AgentRequest } from '../questionnaire/validate-answers.ts';
 import { escapeHelpers } from './escaped-output.ts';
 import { modelEventsOf, type ModelEventData } from './model-events.ts';
+import { taskData, type TaskData } from './task-data.ts';
 
 /** One acceptance example as its generated test uses it. */
 export interface ExampleData {
@@ -14,6 +15,8 @@ export interface ExampleData {
   wakeType: string;
   /** The event the test waits for: a type named in "Then" that the agent emits, else its first emitted type. */
   expectType: string | undefined;
+  /** A customer-facing agent's task the example sends: a task type it names, else the first. */
+  taskType: string | undefined;
 }
 
 /**
@@ -21,7 +24,9 @@ export interface ExampleData {
  * helpers every `<%= … %>` writes its value through (`it.ts`, `it.comment`, `it.yaml`,
  * `it.md`, `it.mdCode`, `it.mdJoin`, `it.sqlIdent`: see escaped-output.ts).
  */
-export interface TemplateData extends AgentRequest, Readonly<typeof escapeHelpers> {
+export interface TemplateData extends Omit<AgentRequest, 'tasks'>, Readonly<typeof escapeHelpers> {
+  /** A customer-facing agent's task types, with their names in code, input schemas and sample inputs. */
+  tasks: TaskData[];
   description: string;
   examples: ExampleData[];
   template: { name: string; version: number };
@@ -46,17 +51,23 @@ export function templateData(
         (t) => !t.includes('*') && request.wakesOn.some((p) => typeMatches(p, t)),
       ) ?? sampleType(request.wakesOn[0]);
     const expectType = named(example.then).find((t) => request.emits.includes(t)) ?? request.emits[0];
+    const taskType =
+      [...named(example.given), ...named(example.when), ...named(example.then)].find((t) =>
+        request.tasks.some((task) => task.type === t),
+      ) ?? request.tasks[0]?.type;
     return {
       index: i + 1,
       title: `Given ${example.given}, when ${example.when}, then ${example.then}`,
       ...example,
       wakeType,
       expectType,
+      taskType,
     };
   });
   return {
     ...request,
     description: firstSentence(request.purpose),
+    tasks: request.tasks.map(taskData),
     examples,
     template,
     modelEvents: modelEventsOf(request, models),

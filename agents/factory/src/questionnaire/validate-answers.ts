@@ -1,8 +1,10 @@
 import { assertEventTypeValid, assertPatternValid, typeMatches } from '#platform';
+import { catalogCard, customerQuestions, customerTiers, serviceFlowEvents, type CatalogCard } from './catalog-card.ts';
 import { findHostileCharacter, hostileCharacterMessage, withVisibleEscapes } from './hostile-characters.ts';
 import type { Answers } from './parse-issue-body.ts';
 import { answerLimits, type Questionnaire } from './questionnaire.ts';
 import { requestTerms } from './request-terms.ts';
+import { taskTypes, type TaskType } from './task-types.ts';
 
 /** What the platform already has, which answers are checked against. */
 export interface PlatformFacts {
@@ -40,6 +42,10 @@ export interface AgentRequest {
   dependsOn: string[];
   serviceLevel: string;
   acceptance: { given: string; when: string; then: string }[];
+  /** A customer-facing agent's marketplace card (agent.yml's `catalog:`); undefined for any other agent. */
+  catalog: CatalogCard | undefined;
+  /** A customer-facing agent's task types (agent.yml's `tasks:`); none for any other agent. */
+  tasks: TaskType[];
 }
 
 /** One request type an agent answers, with the terms agent.yml's `answers` gives its callers. */
@@ -102,6 +108,17 @@ export function validateAnswers(
 
   for (const f of q.fields)
     if (f.required && answers[f.id] === undefined) problem(f.id, 'is required and has no answer.');
+  // The marketplace card and the task types make a customer-facing agent, all together.
+  const customerFacing = customerQuestions.some((id) => answers[id] !== undefined);
+  if (customerFacing)
+    for (const id of customerQuestions)
+      if (answers[id] === undefined)
+        problem(
+          id,
+          'has no answer, and a customer-facing agent needs it: its marketplace card and its task types go together ' +
+            `(${customerQuestions.map((c) => labelOf.get(c) ?? c).join(', ')}); answer them all, or none.`,
+        );
+  if (!customerFacing && answers['wakes-on'] === undefined) problem('wakes-on', 'is required and has no answer.');
   for (const f of q.fields) {
     const v = answers[f.id];
     if (v === undefined) continue;
@@ -157,11 +174,14 @@ export function validateAnswers(
   const name = text('name');
   if (name !== undefined && name.length > 60) problem('name', 'is longer than 60 characters.');
 
-  const emits = list('emits');
+  // A customer-facing agent takes tasks and reports on them through the Service Flow's
+  // events, as every such agent does: implied, so they are neither asked for nor refused.
+  const implied = customerFacing ? serviceFlowEvents : { wakesOn: [], emits: [] };
+  const emits = list('emits').filter((type) => !implied.emits.includes(type));
   // An agent may wake on what it emits itself: a timer half (a sweep) hands work to a
   // handler half through the bus, so that the work is retried and done once per event.
   const known = [...facts.emittedBy.keys(), ...facts.platformEvents, ...emits];
-  const wakesOn = list('wakes-on');
+  const wakesOn = list('wakes-on').filter((type) => !implied.wakesOn.includes(type));
   for (const pattern of wakesOn) {
     if (!valid(assertPatternValid, pattern))
       problem(
@@ -237,7 +257,12 @@ export function validateAnswers(
         'depends-on',
         `there is no agent ${quote(dep)}; the agents are ${facts.agents.join(', ') || 'none yet'}.`,
       );
-  if (answers['wakes-on'] !== undefined && answers.emits === undefined && answers.stores === undefined)
+  if (
+    !customerFacing &&
+    answers['wakes-on'] !== undefined &&
+    answers.emits === undefined &&
+    answers.stores === undefined
+  )
     problem(
       'emits',
       'and "Data it stores" are both empty: ' +
@@ -248,6 +273,22 @@ export function validateAnswers(
   if (answers.acceptance !== undefined && acceptance.length === 0)
     problem('acceptance', 'has no complete example: write each as three lines, "Given …", "When …", "Then …".');
 
+  const tier = text('tier');
+  if (customerFacing && tier !== undefined && !customerTiers.includes(tier))
+    problem('tier', `is ${quote(tier)}; a customer-facing agent serves customers: choose ${customerTiers.join(', ')}.`);
+  if (customerFacing && stores.length > 0)
+    problem(
+      'stores',
+      "is for agents that keep their own tables; a customer-facing agent's deliverables are kept by the Service Flow " +
+        '(domains/customer), and its tools work on the task alone: leave it empty.',
+    );
+  if (customerFacing && !capabilities.includes('llm:complete'))
+    problem('capabilities', "has no llm:complete, which a customer-facing agent's prose needs: tick it.");
+  const catalog =
+    customerFacing && customerQuestions.every((c) => answers[c] !== undefined) ? catalogCard(text, problem) : undefined;
+  const tasks =
+    catalog === undefined ? [] : taskTypes(text('tasks') ?? '', id ?? '', (message) => problem('tasks', message));
+
   if (problems.length > 0) return { problems };
   const [purpose = '', ...responsibilities] = (text('purpose') ?? '')
     .split('\n')
@@ -257,11 +298,11 @@ export function validateAnswers(
     request: {
       id: id ?? '',
       name: name ?? '',
-      tier: text('tier') ?? '',
+      tier: tier ?? '',
       purpose,
       responsibilities,
-      wakesOn,
-      emits,
+      wakesOn: [...implied.wakesOn, ...wakesOn],
+      emits: [...implied.emits, ...emits],
       stores,
       uses,
       capabilities,
@@ -269,6 +310,8 @@ export function validateAnswers(
       dependsOn,
       serviceLevel: text('service-level') ?? '',
       acceptance,
+      catalog,
+      tasks,
     },
   };
 }
