@@ -29,6 +29,7 @@ const matrix = [
   'domain-marketing.yml',
   'domain-quoting.yml',
   'domain-store-only.yml',
+  'customer-checker.yml',
 ];
 
 let q: Questionnaire;
@@ -118,7 +119,12 @@ describe('templates over a matrix of answers', () => {
         }[];
       };
       const examples = [...plans.values()].reduce(
-        (n, p) => n + p.request.acceptance.length + (p.generated.template.name === 'domain-llm' ? 1 : 0),
+        // domain-llm adds a run without a model; customer-agent one per task type.
+        (n, p) =>
+          n +
+          p.request.acceptance.length +
+          (p.generated.template.name === 'domain-llm' ? 1 : 0) +
+          (p.generated.template.name === 'customer-agent' ? p.request.tasks.length : 0),
         0,
       );
       expect({
