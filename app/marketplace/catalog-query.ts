@@ -45,10 +45,22 @@ export interface CatalogSelection {
   pages: number;
 }
 
-/** The agents matching the query, sorted, and the page asked for. */
-export function selectAgents(entries: readonly CatalogEntry[], query: CatalogQuery): CatalogSelection {
+/** The catalogue in each order the pages sort by (a read's work, done once for all its requests). */
+export function sortedEntries(entries: readonly CatalogEntry[]): Record<CatalogSort, CatalogEntry[]> {
+  return {
+    rating: [...entries].sort(orderBy.rating),
+    price: [...entries].sort(orderBy.price),
+    name: [...entries].sort(orderBy.name),
+  };
+}
+
+/** The agents matching the query in its order (filtering keeps the order of `sorted`), and the page asked for. */
+export function selectAgents(
+  sorted: Readonly<Record<CatalogSort, readonly CatalogEntry[]>>,
+  query: CatalogQuery,
+): CatalogSelection {
   const wanted = words(query.q ?? '');
-  const matching = entries.filter(
+  const matching = sorted[query.sort].filter(
     (e) =>
       (query.industry === undefined || query.industry === '' || e.agent.industries.includes(query.industry)) &&
       (query.skill === undefined || query.skill === '' || e.agent.skills.includes(query.skill)) &&
@@ -57,18 +69,26 @@ export function selectAgents(entries: readonly CatalogEntry[], query: CatalogQue
         (e.figures.rating.mean !== null && e.figures.rating.mean >= query.minRating)) &&
       (wanted.length === 0 || matchesAll(e, wanted)),
   );
-  const sorted = matching.sort(orderBy[query.sort]);
-  const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
+  const pages = Math.max(1, Math.ceil(matching.length / pageSize));
   const start = (query.page - 1) * pageSize;
-  return { agents: sorted.slice(start, start + pageSize), total: sorted.length, pages };
+  return { agents: matching.slice(start, start + pageSize), total: matching.length, pages };
 }
 
+// An agent's searchable words change only with its manifest: lowered once, not once a request.
+const searchTexts = new WeakMap<CatalogEntry['agent'], string>();
+
 function matchesAll(e: CatalogEntry, wanted: string[]): boolean {
-  const text = [e.agent.name, e.agent.specialty, ...e.agent.skills].join(' ').toLowerCase();
+  let text = searchTexts.get(e.agent);
+  if (text === undefined) {
+    text = [e.agent.name, e.agent.specialty, ...e.agent.skills].join(' ').toLowerCase();
+    searchTexts.set(e.agent, text);
+  }
   return wanted.every((w) => text.includes(w));
 }
 
-const byName = (a: CatalogEntry, b: CatalogEntry) => a.agent.name.localeCompare(b.agent.name, 'en');
+// One collator for every comparison: localeCompare(…, 'en') looks its collator up on each call.
+const english = new Intl.Collator('en');
+const byName = (a: CatalogEntry, b: CatalogEntry) => english.compare(a.agent.name, b.agent.name);
 
 const orderBy: Record<CatalogSort, (a: CatalogEntry, b: CatalogEntry) => number> = {
   // Rated agents first, best mean first (more ratings break a tie), then the new ones.

@@ -1,5 +1,7 @@
 import { listAgents, type AgentStatus, type Store } from '#platform';
+import { sortedEntries, type CatalogSort } from './catalog-query.ts';
 import { allAgentFigures, noFigures, type AgentFigures } from '#domains/customer';
+import { freshFor } from './fresh-for.ts';
 import type { CatalogAgent } from './load-catalog.ts';
 import type { PriceTier } from './prices.ts';
 
@@ -11,11 +13,17 @@ export interface CatalogEntry {
   monthlyPaise: number;
 }
 
+/** One read of the catalogue: in each order the pages sort by, and by id. */
+export interface CatalogSnapshot {
+  sorted: Readonly<Record<CatalogSort, readonly CatalogEntry[]>>;
+  byId: ReadonlyMap<string, CatalogEntry>;
+}
+
 export interface LiveCatalog {
   /** Every industry and skill some listed agent has, for the filters' choices. */
   readonly industries: readonly string[];
   readonly skills: readonly string[];
-  entries(): Promise<CatalogEntry[]>;
+  snapshot(): Promise<CatalogSnapshot>;
   entry(id: string): Promise<CatalogEntry | undefined>;
 }
 
@@ -37,40 +45,26 @@ export interface LiveCatalogOptions {
  */
 export function createLiveCatalog(opts: LiveCatalogOptions): LiveCatalog {
   const sorted = (values: Iterable<string>) => [...new Set(values)].sort((a, b) => a.localeCompare(b, 'en'));
-  let last: { at: number; entries: Promise<CatalogEntry[]> } | undefined;
-
-  const read = async (): Promise<CatalogEntry[]> => {
+  // Sorted once a read, not once a request: with a thousand agents the sorts were most of a page's work.
+  const snapshot = freshFor(opts.freshMs, async (): Promise<CatalogSnapshot> => {
     const [registry, figures] = await Promise.all([
       listAgents(opts.store, { heartbeatTimeoutMs: opts.heartbeatTimeoutMs }),
       allAgentFigures(opts.store),
     ]);
     const status = new Map(registry.map((r) => [r.id, r.status]));
-    return opts.agents.map((agent) => ({
+    const entries = opts.agents.map((agent) => ({
       agent,
       status: status.get(agent.id) ?? 'Offline',
       figures: figures.get(agent.id) ?? noFigures(agent.id),
       monthlyPaise: opts.monthlyPaise[agent.priceTier],
     }));
-  };
-
-  const entries = () => {
-    const now = Date.now();
-    if (last === undefined || now - last.at >= opts.freshMs) {
-      const entries = read();
-      const current = { at: now, entries };
-      last = current;
-      // A failed read is not served again: the next request tries afresh.
-      entries.catch(() => {
-        if (last === current) last = undefined;
-      });
-    }
-    return last.entries;
-  };
+    return { sorted: sortedEntries(entries), byId: new Map(entries.map((e) => [e.agent.id, e])) };
+  });
 
   return {
     industries: sorted(opts.agents.flatMap((a) => a.industries)),
     skills: sorted(opts.agents.flatMap((a) => a.skills)),
-    entries,
-    entry: async (id) => (await entries()).find((e) => e.agent.id === id),
+    snapshot: () => snapshot(undefined),
+    entry: async (id) => (await snapshot(undefined)).byId.get(id),
   };
 }

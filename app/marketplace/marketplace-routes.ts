@@ -13,6 +13,7 @@ import { catalogJson, catalogResponseSchema, errorSchema, profileJson, profileRe
 import { renderCatalog } from './catalog-page.ts';
 import { catalogQuerySchema, selectAgents, type CatalogQuery } from './catalog-query.ts';
 import { createError } from './errors.ts';
+import { freshFor } from './fresh-for.ts';
 import { createLiveCatalog, type CatalogEntry, type LiveCatalog } from './live-catalog.ts';
 import { loadCatalog } from './load-catalog.ts';
 import { marketplacePage, sendMarketplacePage } from './marketplace-layout.ts';
@@ -31,7 +32,7 @@ export interface MarketplaceOptions {
   clock: () => Date;
   /** The pricing file (config/pricing.yml, relative to the working folder): each price tier's plan a month; without it, the list prices. */
   pricingFile?: string;
-  /** How long one read of the registry and the figures serves (ms); default 1000, tests 0. */
+  /** How long one read of the registry and the figures, or of an agent's recent work, serves (ms); default 1000, tests 0. */
   freshMs?: number;
   /** How often a followed agent's work is read for its live feed (ms); default 2000. */
   activityPollMs?: number;
@@ -61,8 +62,10 @@ export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, o
     freshMs: opts.freshMs ?? 1000,
   });
   // A summary is an agent's text, written with the customer's input at hand: shown as text, and cleaned like a manifest's.
-  const readActivity = async (agentId: string) =>
-    (await recentActivity(opts.store, agentId, activityLength)).map((a) => ({ ...a, summary: shownText(a.summary) }));
+  // Fresh as long as the catalogue's figures, so a profile under load costs a query a second; only listed agents are read.
+  const readActivity = freshFor(opts.freshMs ?? 1000, async (agentId: string) =>
+    (await recentActivity(opts.store, agentId, activityLength)).map((a) => ({ ...a, summary: shownText(a.summary) })),
+  );
   const hub = createActivityHub({
     read: readActivity,
     pollMs: opts.activityPollMs ?? 2000,
@@ -191,7 +194,7 @@ export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, o
 
 async function select(catalog: LiveCatalog, query: CatalogQuery) {
   return {
-    selection: selectAgents(await catalog.entries(), query),
+    selection: selectAgents((await catalog.snapshot()).sorted, query),
     industries: catalog.industries,
     skills: catalog.skills,
   };

@@ -8,6 +8,7 @@ import { benchCache } from './cache.ts';
 import { benchCli } from './cli.ts';
 import { benchFactory } from './factory.ts';
 import { benchIdentity } from './identity.ts';
+import { benchPages, pagesUsage } from './pages.ts';
 import { benchSupport } from './support.ts';
 import { benchSupportLearning } from './support-learning.ts';
 import { benchVision } from './vision.ts';
@@ -41,6 +42,12 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
   factory: {
     about: 'a valid questionnaire to a ready commit tree with the gate (WowVision + typecheck) [rounds]',
     run: benchFactory,
+  },
+  pages: {
+    about:
+      'the marketplace (/, a profile) in Lighthouse against its goals; render latency p50/p95/p99 of /, a filtered ' +
+      `search and a profile with generated agents at a fixed rate (autocannon, loopback) ${pagesUsage}`,
+    run: benchPages,
   },
   support: {
     about:

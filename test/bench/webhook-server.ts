@@ -1,4 +1,4 @@
-// The server under load in the webhook benchmark, in a process of its own so the load
+// The server under load in the webhook and pages benchmarks, in a process of its own so the load
 // generator does not share its event loop. It opens the runtime `wow start` opens (store,
 // bus with its metrics observer, outbox relay), without agents, from the environment
 // the driver gives it. Sends the driver its address, answers its "census" message with

@@ -1,0 +1,226 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { launch } from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import { fmt, printTable, quantile } from './stats.ts';
+import { generatedId, industries, writeGeneratedAgents } from './pages-agents.ts';
+
+export const pagesUsage =
+  '[agents=1000] [rate=100] [seconds=10] [--runs 3] (Lighthouse runs a page) [--profile <dir>] (--cpu-prof of the server)';
+
+// autocannon ships no types: the part of its API this bench calls.
+interface Autocannon {
+  (opts: { url: string; overallRate: number; duration: number; connections: number }): AutocannonRun;
+}
+interface AutocannonRun extends PromiseLike<{
+  requests: { sent: number };
+  errors: number;
+  non2xx: number;
+  duration: number;
+}> {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const goals = { performance: 90, accessibility: 95, 'best-practices': 95 } as const;
+const loadAverage = async () => (await readFile('/proc/loadavg', 'utf8').catch(() => 'n/a')).trim();
+
+interface PageServer {
+  base: string;
+  cpu: () => Promise<NodeJS.CpuUsage>;
+  stop: () => Promise<void>;
+}
+
+/** `wow start`'s runtime on the embedded defaults (PGlite, the in-process bus) serving `agentsDir`, in a process of its own. */
+async function startServer(agentsDir: string, profileDir: string | undefined): Promise<PageServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'wow-bench-pages-data-'));
+  const child = fork(fileURLToPath(new URL('./webhook-server.ts', import.meta.url)), [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+    env: {
+      PATH: process.env.PATH ?? '',
+      AGENTS_DIR: agentsDir,
+      DATA_DIR: dataDir,
+      BACKUP_INTERVAL_SECONDS: '0',
+      LOG_LEVEL: 'silent',
+    },
+  });
+  const [ready] = (await once(child, 'message')) as [{ address: string }];
+  return {
+    base: ready.address,
+    cpu: async () => {
+      child.send('census');
+      const [answer] = (await once(child, 'message')) as [{ cpu: NodeJS.CpuUsage }];
+      return answer.cpu;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Scores {
+  scores: Record<keyof typeof goals, number>;
+  /** The audits that cost points in a category below its goal. */
+  misses: string[];
+}
+
+/** Lighthouse's default run (a mobile page on a throttled connection, simulated) of one page in Debian's Chromium. */
+async function audit(url: string, port: number): Promise<Scores> {
+  const result = await lighthouse(url, {
+    port,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: Object.keys(goals),
+  });
+  if (result === undefined) throw new Error(`lighthouse returned nothing for ${url}`);
+  const { lhr } = result;
+  if (lhr.runtimeError !== undefined) throw new Error(`lighthouse on ${url}: ${lhr.runtimeError.message}`);
+  const scores = { performance: 0, accessibility: 0, 'best-practices': 0 };
+  const misses: string[] = [];
+  for (const key of Object.keys(goals) as (keyof typeof goals)[]) {
+    const category = lhr.categories[key];
+    scores[key] = Math.round((category?.score ?? 0) * 100);
+    if (scores[key] >= goals[key]) continue;
+    for (const ref of category?.auditRefs ?? []) {
+      const a = lhr.audits[ref.id];
+      if (a === undefined || ref.weight === 0 || a.score === null || a.score >= 0.9) continue;
+      misses.push(`${key}: ${a.id} (${a.title}${a.displayValue === undefined ? '' : `, ${a.displayValue}`})`);
+    }
+  }
+  return { scores, misses };
+}
+
+/** Latencies (ms) of every request autocannon sent at `rate` a second for `seconds`, after a second's warm-up. */
+async function load(url: string, rate: number, seconds: number) {
+  await autocannon({ url, overallRate: rate, duration: 1, connections: 10 });
+  const latencies: number[] = [];
+  const run = autocannon({ url, overallRate: rate, duration: seconds, connections: 10 });
+  run.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+  const result = await run;
+  return {
+    latencies,
+    sent: result.requests.sent,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    perSecond: latencies.length / seconds,
+  };
+}
+
+/**
+ * The marketplace's pages on the embedded defaults with a generated catalogue: Lighthouse's
+ * performance, accessibility and best-practices scores of `/` and a profile in Debian's
+ * Chromium, then each page's render latency at a fixed rate on loopback (autocannon's
+ * overallRate, open loop), beside the server's CPU time per request.
+ */
+export async function benchPages(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { profile: { type: 'string' }, runs: { type: 'string', default: '3' } },
+  });
+  const count = Number(positionals[0] ?? 1000);
+  const rate = Number(positionals[1] ?? 100);
+  const seconds = Number(positionals[2] ?? 10);
+  const runs = Number(values.runs);
+  if (!(Number.isInteger(count) && count > 0 && rate > 0 && seconds > 0 && Number.isInteger(runs) && runs > 0))
+    throw new Error(`usage: npm run bench -- pages ${pagesUsage}`);
+  const loadBefore = await loadAverage();
+  const agentsDir = await mkdtemp(join(tmpdir(), 'wow-bench-pages-agents-'));
+  try {
+    await writeGeneratedAgents(agentsDir, count);
+    const server = await startServer(agentsDir, values.profile);
+    try {
+      const profile = `/agents/${generatedId(Math.floor(count / 2))}`;
+      const industry = industries[1] ?? '';
+      const filtered = `/agents?industry=${encodeURIComponent(industry)}&q=${encodeURIComponent('seo agent')}`;
+
+      const chrome = await launch({
+        chromePath: '/usr/bin/chromium',
+        chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
+      });
+      const lighthouseRows = [
+        [
+          `Lighthouse (mobile, simulated throttling), median of ${String(runs)} runs`,
+          'performance',
+          'accessibility',
+          'best practices',
+        ],
+        ['goal', ...Object.values(goals).map((g) => `≥ ${String(g)}`)],
+      ];
+      const misses = new Set<string>();
+      try {
+        for (const path of ['/', profile]) {
+          const results: Scores[] = [];
+          for (let i = 0; i < runs; i++) results.push(await audit(`${server.base}${path}`, chrome.port));
+          const median = (key: keyof typeof goals) =>
+            quantile(
+              results.map((r) => r.scores[key]),
+              0.5,
+            );
+          lighthouseRows.push([
+            `GET ${path}`,
+            ...(Object.keys(goals) as (keyof typeof goals)[]).map(
+              (key) => `${String(median(key))} (${results.map((r) => r.scores[key]).join(', ')})`,
+            ),
+          ]);
+          for (const r of results) for (const miss of r.misses) misses.add(`${path} ${miss}`);
+        }
+      } finally {
+        chrome.kill();
+      }
+      lighthouseRows.push(['GET /dashboard', 'not built yet', '', '']);
+      printTable(lighthouseRows);
+      for (const miss of misses) console.log(`  cost points in a run below its goal: ${miss}`);
+      console.log('');
+
+      const latencyRows = [
+        [
+          `${String(count)} agents, ${String(rate)} req/s for ${String(seconds)} s (+1 s warm-up), 10 connections`,
+          'p50 ms',
+          'p95 ms',
+          'p99 ms',
+          'max ms',
+          'req/s',
+          'errors',
+          'non-2xx',
+          'server CPU ms/req',
+        ],
+      ];
+      for (const path of ['/', filtered, profile]) {
+        const before = await server.cpu();
+        const r = await load(`${server.base}${path}`, rate, seconds);
+        const after = await server.cpu();
+        const cpuMs = (after.user - before.user + after.system - before.system) / 1000 / Math.max(1, r.sent);
+        latencyRows.push([
+          `GET ${path} (goal p95 < 50)`,
+          fmt(quantile(r.latencies, 0.5)),
+          fmt(quantile(r.latencies, 0.95)),
+          fmt(quantile(r.latencies, 0.99)),
+          fmt(Math.max(...r.latencies)),
+          fmt(r.perSecond, 0),
+          String(r.errors),
+          String(r.non2xx),
+          fmt(cpuMs),
+        ]);
+      }
+      printTable(latencyRows);
+      console.log('');
+      console.log('GET /dashboard: not built yet (issue 21, item 6): no figures for a year of data.');
+      console.log(`load average before: ${loadBefore}; after: ${await loadAverage()}`);
+      if (values.profile !== undefined) console.log(`server CPU profile (.cpuprofile) in ${values.profile}`);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await rm(agentsDir, { recursive: true, force: true });
+  }
+}
