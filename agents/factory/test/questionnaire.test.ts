@@ -73,6 +73,15 @@ const rendered = [
   'When a payment with its number arrives',
   'Then it emits invoice.match.found',
   '',
+  // A customer-facing agent's questions, unanswered for an agent that is not one.
+  ...[
+    'Avatar (customer-facing agents)',
+    'Specialty',
+    'Industries and specialisations',
+    'Skills',
+    'Price tier',
+    'Task types',
+  ].flatMap((label) => [`### ${label}`, '', '_No response_', '']),
 ].join('\r\n');
 
 const facts: PlatformFacts = {
@@ -100,7 +109,7 @@ describe('the New-agent issue form', () => {
     expect(form.name).not.toBe('');
     expect(form.description).not.toBe('');
     const inputs = form.body.filter((e) => e.type !== 'markdown');
-    expect(inputs).toHaveLength(13);
+    expect(inputs).toHaveLength(19);
     expect(new Set(inputs.map((e) => e.id)).size).toBe(inputs.length);
     expect(new Set(inputs.map((e) => e.attributes.label)).size).toBe(inputs.length);
     for (const e of form.body) expect(['markdown', 'input', 'textarea', 'dropdown', 'checkboxes']).toContain(e.type);
@@ -188,6 +197,9 @@ describe('validating the answers', () => {
             then: 'it emits invoice.match.found',
           },
         ],
+        // Not a customer-facing agent: no marketplace card, no task types.
+        catalog: undefined,
+        tasks: [],
       },
     });
   });

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWowError, loadManifests, type AgentManifest, type CloudEvent, type Store } from '#platform';
 import {
   acceptInvitation,
+  cancelAtPeriodEnd,
   checkEntitlement,
+  createManualPayments,
+  loadPricing,
+  runBillingCycle,
+  subscribe,
   findTrial,
   inviteMember,
   organisationsOf,
@@ -356,29 +361,21 @@ describe.each(storeBackends('trials'))('trials on $name', (backend) => {
     subscriptions.clear();
   });
 
-  it('reads billing’s commerce_subscriptions: the status that counts most', async () => {
-    // Billing's migration creates the table; until it is merged, this test makes the columns the contract names.
-    await store.query(
-      `create table if not exists commerce_subscriptions (id uuid primary key, organisation_id uuid not null,
-         agent_id text not null, plan_id text not null, status text not null, current_period_end timestamptz not null)`,
-    );
-    const insert = (status: string) =>
-      store.query(
-        `insert into commerce_subscriptions (id, organisation_id, agent_id, plan_id, status, current_period_end)
-         values (gen_random_uuid(), $1, 'seo', 'standard', $2, $3)`,
-        [org.id, status, days(40)],
-      );
+  it('reads billing’s commerce_subscriptions: none, then active (entitled), then cancelled at period end (refused)', async () => {
+    const terms = { pricing: await loadPricing('config/pricing.yml'), provider: createManualPayments() };
     const statusOf = subscriptionStatusFrom(store);
-    expect(await statusOf(org.id, 'seo')).toBeUndefined();
-    await insert('cancelled');
-    expect(await statusOf(org.id, 'seo')).toBe('cancelled');
-    await insert('suspended');
-    expect(await statusOf(org.id, 'seo')).toBe('suspended');
-    await insert('active');
-    expect(await statusOf(org.id, 'seo')).toBe('active');
-    expect(await checkEntitlement({ db: store, subscriptionStatus: statusOf }, org.id, 'seo', days(60))).toEqual({
-      ok: true,
-      via: 'subscription',
+    const entitled = (at: Date) => checkEntitlement({ db: store, subscriptionStatus: statusOf }, org.id, 'content', at);
+    expect(await statusOf(org.id, 'content')).toBeUndefined();
+    await subscribe(store, terms, {
+      organisationId: org.id,
+      agent: { id: 'content', priceTier: 'basic' },
+      now: days(40),
     });
+    expect(await statusOf(org.id, 'content')).toBe('active');
+    expect(await entitled(days(41))).toEqual({ ok: true, via: 'subscription' });
+    await cancelAtPeriodEnd(store, { organisationId: org.id, agentId: 'content', now: days(41) });
+    await runBillingCycle(store, terms, days(75), { organisationId: org.id });
+    expect(await statusOf(org.id, 'content')).toBe('cancelled');
+    expect(await entitled(days(75))).toMatchObject({ ok: false });
   });
 });
