@@ -290,7 +290,12 @@ export {
   type TaskRequested,
 } from './tasks/performing-tasks.ts';
 export { deliverableLimits, type EncodedDeliverable, type TaskDeliverable } from './tasks/encode-deliverables.ts';
-export { businessContextKey, contextLimits, type OrganisationContext } from './tasks/organisation-context.ts';
+export {
+  businessContextKey,
+  contextLimits,
+  readOrganisationContext,
+  type OrganisationContext,
+} from './tasks/organisation-context.ts';
 export { createStore } from './store/create-store.ts';
 export { tablesCreatedBy, type CreatedTable } from './store/created-tables.ts';
 export { migrate } from './store/migrate.ts';

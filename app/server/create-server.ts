@@ -12,11 +12,19 @@ import {
 import { integrationSettings } from '../../agents/wowintegration/src/index.ts';
 import { createCustomerChannels } from '../../agents/wownotification/src/index.ts';
 import { integrationWebhooks } from '../integrations/integration-webhooks.ts';
-import { accountSettings, checkEntitlement, subscriptionStatusFrom, type AccountSettings } from '#domains/commerce';
+import {
+  accountSettings,
+  checkEntitlement,
+  settleProviderPayment,
+  stripeSettings,
+  subscriptionStatusFrom,
+  type AccountSettings,
+} from '#domains/commerce';
 import { accountsDoor } from '../accounts/accounts-door.ts';
 import { trialsDoor } from '../trials/trials-door.ts';
 import { billingDoor } from '../billing/billing-door.ts';
 import { billingDeps, type BillingDeps } from '../billing/billing-deps.ts';
+import { stripeWebhook } from '../billing/stripe-webhook.ts';
 import { supportSettings, type SupportSettings } from '#domains/support';
 import { createError } from '../errors.ts';
 import { createProbotDoor } from '../probot/create-probot-door.ts';
@@ -69,6 +77,10 @@ export interface ServerDeps {
   customerAgents?: () => Promise<ReadonlyMap<string, TaskAgent>>;
   /** Billing's prices, payment provider, agents for hire and cycle; default: config/pricing.yml, the manual driver, AGENTS_DIR. */
   billing?: Partial<BillingDeps>;
+  /** How often this server ends trials and mails their reminders (default 300 s; 0: never, tests tick themselves). */
+  trialTickSeconds?: number;
+  /** For tests: Stripe's webhook endpoint secret; default: STRIPE_WEBHOOK_SECRET, the route absent without it. */
+  stripeWebhook?: { secret: string; toleranceSeconds: number };
 }
 
 /** The HTTP door: GitHub webhooks, the ticket API and the web form in, health and metrics out. Tests drive it with `inject`. */
@@ -227,16 +239,43 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     apiRateLimitPerMinute: support.rateLimitPerMinute,
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
+    tick: {
+      everySeconds: deps.trialTickSeconds ?? 300,
+      sendMail:
+        notice === undefined
+          ? undefined
+          : (mail) => notice({ id: mail.id, to: mail.to, subject: mail.subject, body: mail.body }),
+    },
   });
 
   // Subscriptions, invoices and their pages (the accounts' sessions), and the billing cycle.
+  const stripe = readSharedSettings(stripeSettings);
+  const billing = await billingDeps(deps.billing ?? {}, config.agents.dir, { store: deps.store, stripe: stripe.api });
   await app.register(billingDoor, {
-    ...(await billingDeps(deps.billing ?? {}, config.agents.dir)),
+    ...billing,
     store: deps.store,
     publicUrl: config.identity.publicUrl,
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
   });
+  // Stripe's later word on a charge it first answered pending (STRIPE_WEBHOOK_SECRET set).
+  const stripeHook = deps.stripeWebhook ?? stripe.webhook;
+  if (stripeHook !== undefined)
+    await app.register(stripeWebhook, {
+      store: deps.store,
+      webhook: stripeHook,
+      metrics,
+      clock: deps.clock ?? (() => new Date()),
+      onPaymentSettled: async (settlement) => {
+        await settleProviderPayment(
+          deps.store,
+          billing.terms.pricing,
+          'stripe',
+          settlement,
+          (deps.clock ?? (() => new Date()))(),
+        );
+      },
+    });
 
   // The task API, the recorder of the agents' task events, and the feed of live task states.
   const feed =

@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyPluginAsync } from 'fastify';
 import { isWowError, loadManifests, type AgentManifest, type Logger, type Store } from '#platform';
-import { findSession, getUser } from '#domains/commerce';
+import { findSession, getUser, subscriptionStatusFrom, tickTrials, type AccountMail } from '#domains/commerce';
 import { accountCookies } from '../accounts/account-cookies.ts';
 import { sendPage } from '../accounts/accounts-context.ts';
 import { renderProblem } from '../accounts/problem-pages.ts';
@@ -22,6 +22,12 @@ export interface TrialsDoorOptions {
   apiRateLimitPerMinute: number;
   clock: () => Date;
   log: Logger;
+  /**
+   * The trials' clock in this server: reminders on day 5 and day 7 and the end of each trial,
+   * every `everySeconds` (0: never — tests tick themselves). Without a mail sender (no
+   * SMTP_URL) trials still end; their reminders wait for one, tried again each tick.
+   */
+  tick: { everySeconds: number; sendMail: ((mail: AccountMail) => Promise<void>) | undefined };
 }
 
 /**
@@ -71,6 +77,33 @@ export const trialsDoor: FastifyPluginAsync<TrialsDoorOptions> = async (app, opt
   };
   trialPageRoutes(app, ctx);
   trialApiRoutes(app, ctx);
+
+  if (opts.tick.everySeconds > 0) {
+    const send = opts.tick.sendMail ?? (() => Promise.reject(new Error('no mail is configured (SMTP_URL)')));
+    let running: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      running = ctx
+        .agents()
+        .then((agents) =>
+          tickTrials(opts.store, opts.clock(), {
+            agents,
+            subscriptionStatus: subscriptionStatusFrom(opts.store),
+            sendMail: send,
+            publicUrl: opts.publicUrl,
+          }),
+        )
+        .then((tick) => {
+          if (tick.failed.length > 0)
+            opts.log.warn({ failed: tick.failed }, 'trial reminders or ends failed; the next tick tries them again');
+        })
+        .catch((err: unknown) => opts.log.error({ err }, 'the trials tick failed; it runs again at the next one'));
+    }, opts.tick.everySeconds * 1000);
+    timer.unref();
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await running;
+    });
+  }
 
   app.setErrorHandler((err, req, reply) => {
     const status = isWowError(err) ? err.status : ((err as { statusCode?: number }).statusCode ?? 500);

@@ -89,6 +89,7 @@ export {
   type SubscriptionOutcome,
 } from './src/billing/subscriptions.ts';
 export { collectInvoice, type BillingTerms } from './src/billing/collect-payment.ts';
+export { settleProviderPayment, type ProviderSettlement } from './src/billing/settle-provider-payment.ts';
 export { timeZoneOf } from './src/billing/issue-invoice.ts';
 export { runBillingCycle, type CycleReport } from './src/billing/billing-cycle.ts';
 export { markInvoicePaid } from './src/billing/mark-paid.ts';

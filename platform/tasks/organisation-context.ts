@@ -6,6 +6,7 @@ import type { TaskDeliverable } from './encode-deliverables.ts';
 const sql = {
   past: readSql(import.meta.url, 'select-past-deliverables'),
   feedback: readSql(import.meta.url, 'select-feedback'),
+  business: readSql(import.meta.url, 'select-business-context'),
   parent: readSql(import.meta.url, 'select-parent-deliverables'),
 };
 
@@ -33,7 +34,7 @@ const lenient = new TextDecoder('utf-8');
  * The organisation's context for one task of `agentId`, read as the platform, not as the
  * agent: the customer domain's views span every organisation, and it is the runner, not
  * the agent's code, that decides whose rows are read. The questionnaire's answers come from
- * the organisation's memory when the host has WowMemory and the task names its customer.
+ * the organisation's trial, and from its memory when the host has WowMemory and the task names its customer.
  */
 export async function readOrganisationContext(
   db: PgQueryable,
@@ -41,6 +42,24 @@ export async function readOrganisationContext(
   task: { organisationId: string; agentId: string },
 ): Promise<OrganisationContext> {
   const context: OrganisationContext = { pastDeliverables: [], feedback: [] };
+  // The trial's questionnaire as answered; the organisation's memory, where it holds the fact, says it newer.
+  const trial = await db.query<{
+    industry: string;
+    goals: string;
+    audience: string;
+    tone: string;
+    good_result: string;
+  }>(sql.business, [task.organisationId, task.agentId]);
+  const given = trial.rows[0];
+  if (given !== undefined)
+    for (const [key, answer] of [
+      ['industry', given.industry],
+      ['goals', given.goals],
+      ['audience', given.audience],
+      ['tone', given.tone],
+      ['goodResult', given.good_result],
+    ] as const)
+      if (answer.trim() !== '') context[key] = answer.trim().slice(0, contextLimits.answerChars);
   if (memory?.customer !== undefined) {
     const fact = await memory.forCustomer().fact(businessContextKey);
     const value = fact?.value;

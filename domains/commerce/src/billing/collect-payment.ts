@@ -51,7 +51,7 @@ async function providerCustomer(store: Store, provider: PaymentProvider, organis
  * from the first failure) and the subscription is past due; after the last try, or a
  * failure the provider says retrying cannot mend, the subscription is suspended.
  */
-async function recordFailure(
+export async function recordFailure(
   tx: PgQueryable,
   pricing: Pricing,
   invoice: Invoice,

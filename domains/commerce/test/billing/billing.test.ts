@@ -12,6 +12,7 @@ import {
   parsePricing,
   renderInvoicePdf,
   runBillingCycle,
+  settleProviderPayment,
   subscribe,
   subscriptionsOf,
   type BillingTerms,
@@ -342,6 +343,53 @@ describe.each(storeBackends('billing'))('billing on $name', (backend) => {
     expect((await listInvoices(store, { organisationId: org, status: 'paid' })).map((i) => i.totalPaise)).toEqual([
       1_416_000, 1_416_000,
     ]);
+  });
+
+  it('settles a charge the provider answered pending from its later word (a webhook): once, however often it is told', async () => {
+    const org = await organisation();
+    const terms = { pricing, provider: scriptedProvider(['pending', 'pending']) };
+    const now = utc('2026-09-01T09:00:00');
+    const { invoice } = await subscribe(store, terms, { organisationId: org, agent: seo, now });
+    expect(invoice).toMatchObject({ status: 'open' });
+    const id = invoice?.id ?? '';
+    // A declined card, told later: the invoice waits for its first retry and the subscription is past due.
+    const failed = {
+      invoiceId: id,
+      providerRef: 'ch_1',
+      status: 'failed',
+      reason: 'Your card was declined.',
+      retryable: true,
+    } as const;
+    expect(await settleProviderPayment(store, pricing, 'stripe', failed, now)).toMatchObject({
+      status: 'payment_failed',
+      nextAttemptAt: '2026-09-02T09:00:00.000Z',
+    });
+    expect((await subscriptionsOf(store, org))[0]?.status).toBe('past_due');
+    // The retry answers pending again; then the provider says paid, twice.
+    await runBillingCycle(store, terms, utc('2026-09-02T09:00:00'), { organisationId: org });
+    const paid = { invoiceId: id, providerRef: 'ch_2', status: 'paid' } as const;
+    for (let i = 0; i < 2; i++)
+      expect(await settleProviderPayment(store, pricing, 'stripe', paid, utc('2026-09-02T09:01:00'))).toMatchObject({
+        status: 'paid',
+      });
+    expect((await subscriptionsOf(store, org))[0]?.status).toBe('active');
+    const payments = await store.query<{ provider_ref: string; status: string }>(
+      'select provider_ref, status from commerce_payments where invoice_id = $1 order by attempted_at, provider_ref',
+      [id],
+    );
+    expect(payments.rows).toEqual([
+      { provider_ref: 'ch_1', status: 'failed' },
+      { provider_ref: 'ch_2', status: 'paid' },
+    ]);
+    expect((await events('commerce.invoice.changed', id)).map((d) => d.status)).toEqual([
+      'open',
+      'payment_failed',
+      'paid',
+    ]);
+    // An invoice of another deployment (unknown id) changes nothing.
+    expect(
+      await settleProviderPayment(store, pricing, 'stripe', { ...paid, invoiceId: crypto.randomUUID() }, now),
+    ).toBeUndefined();
   });
 
   it('renders the invoice as a PDF whose page carries its number, lines, tax and total', async () => {
