@@ -35,7 +35,7 @@ describe('wow domain', () => {
       models: { name: string }[];
       undescribed: unknown[];
     };
-    expect(json.models.map((m) => m.name)).toEqual(['commerce', 'platform', 'support']);
+    expect(json.models.map((m) => m.name)).toEqual(['commerce', 'customer', 'platform', 'support']);
     expect(json.undescribed).toEqual([]);
   });
 
@@ -73,7 +73,7 @@ describe('wow domain', () => {
     const unknown = await wow(['domain', 'show', 'billing', '-C', root]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe(
-      'wow domain show: no domain model "billing"; the models are commerce, platform, support\n',
+      'wow domain show: no domain model "billing"; the models are commerce, customer, platform, support\n',
     );
   });
 });

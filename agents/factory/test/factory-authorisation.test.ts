@@ -60,7 +60,7 @@ describe('the Factory acts only for people who may write to the repository', () 
 
   beforeAll(async () => {
     // "stranger" is not listed: read, as everyone is on a public repository.
-    target = await startFactoryTarget({ maintainer: 'write', triager: 'triage' });
+    target = await startFactoryTarget({ maintainer: 'write', triager: 'triage' }, { typecheck: false });
     ({ github, repo, client, generation } = target);
   }, 60_000);
   afterAll(() => target.dispose());

@@ -42,6 +42,8 @@ export interface FactoryTarget {
  */
 export async function startFactoryTarget(
   roles: Readonly<Record<string, 'read' | 'triage' | 'write' | 'maintain' | 'admin'>>,
+  // The gate's typecheck takes seconds per generation; tests of who may act leave it to the gate's own tests.
+  opts: { typecheck?: boolean } = {},
 ): Promise<FactoryTarget> {
   const dir = await mkdtemp(join(tmpdir(), 'factory-target-'));
   const repoDir = join(dir, 'platform');
@@ -64,7 +66,10 @@ export async function startFactoryTarget(
     port,
     client: port.forInstallation(7),
     privateKey,
-    generation: { templates: await loadTemplates(), typecheckRoot: platformRoot },
+    generation: {
+      templates: await loadTemplates(),
+      typecheckRoot: opts.typecheck === false ? undefined : platformRoot,
+    },
     git,
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
