@@ -55,6 +55,6 @@ export async function settleProviderPayment(
     if (invoice.status !== 'open' && invoice.status !== 'payment_failed') return invoice;
     if (settlement.status === 'paid') return settleInvoice(tx, pricing, invoice, now);
     await recordFailure(tx, pricing, invoice, settlement, now);
-    return (await invoiceById(tx, invoice.id)) as Invoice;
+    return invoiceById(tx, invoice.id);
   });
 }
