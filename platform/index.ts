@@ -289,6 +289,8 @@ export {
   type TaskOutcome,
   type TaskRequested,
 } from './tasks/performing-tasks.ts';
+export { deliverTask, type TaskRecipe, type ToolOutcome } from './tasks/deliver-task.ts';
+export { organisationBrief } from './tasks/organisation-brief.ts';
 export { deliverableLimits, type EncodedDeliverable, type TaskDeliverable } from './tasks/encode-deliverables.ts';
 export {
   businessContextKey,

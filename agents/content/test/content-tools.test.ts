@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createLlmClient, createLogger, type CustomerTask, type LlmClient } from '#platform';
+import { createLlmClient, createLogger, deliverTask, type CustomerTask, type LlmClient } from '#platform';
 import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
-import { deliverTask } from '../src/deliver-task.ts';
 import { outlineBrief } from '../src/outline/outline-brief.ts';
 import { renderOutline } from '../src/outline/render-outline.ts';
 import { renderReview } from '../src/review/render-review.ts';

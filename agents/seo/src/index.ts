@@ -1,12 +1,12 @@
 // SEO Agent: Audits a web page for on-page search engine optimisation and says what to fix first.
-import { defineAgent, performingTasks } from '#platform';
-import { deliverTask } from './deliver-task.ts';
+import { defineAgent, deliverTask, performingTasks } from '#platform';
 import { auditInput } from './task-inputs.ts';
 import { audit } from './tools/audit.ts';
 
 /**
  * Each task type the manifest declares, done by its tool (src/tools/), the deliverable; with
- * a model configured, its prompt (prompts/) adds prose for the customer's organisation.
+ * a model configured, its prompt (prompts/) adds prose for the customer's organisation
+ * (the platform's deliverTask: the input checked, the tool, then the model's notes).
  * The Service Flow's runner says the task started, then completed, failed or needs input,
  * once per task, and leaves other agents' tasks alone.
  */

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createLlmClient, createLogger, TaskNeedsInput, type CustomerTask, type LlmClient } from '#platform';
+import { createLlmClient, createLogger, deliverTask, TaskNeedsInput, type CustomerTask, type LlmClient } from '#platform';
 import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
 import { auditPage } from '../src/audit/audit-page.ts';
 import { renderAudit } from '../src/audit/render-audit.ts';
-import { deliverTask } from '../src/deliver-task.ts';
 import { auditInput } from '../src/task-inputs.ts';
 import { audit } from '../src/tools/audit.ts';
 

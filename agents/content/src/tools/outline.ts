@@ -1,7 +1,6 @@
-import type { CustomerTask } from '#platform';
+import type { CustomerTask, ToolOutcome } from '#platform';
 import { outlineBrief } from '../outline/outline-brief.ts';
 import { renderOutline } from '../outline/render-outline.ts';
-import type { ToolOutcome } from '../deliver-task.ts';
 import type { OutlineInput } from '../task-inputs.ts';
 
 /**

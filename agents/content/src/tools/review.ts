@@ -1,7 +1,6 @@
-import type { CustomerTask } from '#platform';
+import type { CustomerTask, ToolOutcome } from '#platform';
 import { renderReview } from '../review/render-review.ts';
 import { reviewDraft } from '../review/review-draft.ts';
-import type { ToolOutcome } from '../deliver-task.ts';
 import type { ReviewInput } from '../task-inputs.ts';
 
 /**

@@ -1,7 +1,6 @@
-import type { CustomerTask } from '#platform';
+import type { CustomerTask, ToolOutcome } from '#platform';
 import { auditPage } from '../audit/audit-page.ts';
 import { renderAudit } from '../audit/render-audit.ts';
-import type { ToolOutcome } from '../deliver-task.ts';
 import type { AuditInput } from '../task-inputs.ts';
 
 /**

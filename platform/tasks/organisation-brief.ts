@@ -1,4 +1,4 @@
-import type { OrganisationContext } from '#platform';
+import type { OrganisationContext } from './organisation-context.ts';
 
 // The most of each part of the context a prompt carries: the model advises on it, it need not read it all.
 const maxPast = 5;
@@ -18,7 +18,8 @@ export function organisationBrief(org: OrganisationContext): string {
     ['Tone', org.tone],
     ['A good result for them', org.goodResult],
   ];
-  for (const [label, value] of said) if (value !== undefined && value.trim() !== '') lines.push(`- ${label}: ${value.trim()}`);
+  for (const [label, value] of said)
+    if (value !== undefined && value.trim() !== '') lines.push(`- ${label}: ${value.trim()}`);
   if (lines.length === 1) lines.push('- It has not described itself yet: advise for a business in general.');
   const stars = new Map(org.feedback.map((f) => [f.taskId, f.stars]));
   const past = org.pastDeliverables.slice(0, maxPast);
@@ -26,7 +27,9 @@ export function organisationBrief(org: OrganisationContext): string {
     lines.push('', 'What you delivered to them before (with their rating, when they gave one):');
     for (const d of past) {
       const rated = stars.get(d.taskId);
-      lines.push(`- ${d.taskType} ${d.name}${rated === undefined ? '' : ` (rated ${rated}/5)`}: ${d.excerpt.slice(0, maxExcerpt)}`);
+      lines.push(
+        `- ${d.taskType} ${d.name}${rated === undefined ? '' : ` (rated ${rated}/5)`}: ${d.excerpt.slice(0, maxExcerpt)}`,
+      );
     }
   }
   return lines.join('\n');

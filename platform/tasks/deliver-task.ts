@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { ZodType } from 'zod';
-import { TaskNeedsInput, type CustomerTask, type TaskOutcome } from '#platform';
+import { TaskNeedsInput, type CustomerTask, type TaskOutcome } from './performing-tasks.ts';
 import { organisationBrief } from './organisation-brief.ts';
 
 /** What a tool gives: the deliverables it made from the input alone, and a one-line anonymised summary. */
 export type ToolOutcome = Omit<TaskOutcome, 'model'>;
 
-/** How one task type is done: its input's schema, its tool and its prompt file. */
+/** How one task type of a customer agent is done: its input's schema, its tool (src/tools/) and its prompt file (prompts/). */
 export interface TaskRecipe<Input> {
   input: ZodType<Input>;
   tool: (input: Input, task: CustomerTask) => Promise<ToolOutcome>;
@@ -46,6 +46,8 @@ export async function deliverTask<Input>(task: CustomerTask, recipe: TaskRecipe<
   const deliverables =
     report === undefined
       ? [...done.deliverables, { name: 'notes.md', mediaType: 'text/markdown', content: notes }]
-      : done.deliverables.map((d) => (d === report ? { ...d, content: `${String(d.content).trimEnd()}\n\n${notes}` } : d));
+      : done.deliverables.map((d) =>
+          d === report ? { ...d, content: `${String(d.content).trimEnd()}\n\n${notes}` } : d,
+        );
   return { ...done, deliverables, model: task.llm.model };
 }
