@@ -1,13 +1,9 @@
 import { resolve } from 'node:path';
-import fastifyCookie from '@fastify/cookie';
-import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyPluginAsync } from 'fastify';
-import { isWowError, loadManifests, type AgentManifest, type Logger, type Store } from '#platform';
+import { loadManifests, type AgentManifest, type Logger, type Store } from '#platform';
 import { findSession, getUser, subscriptionStatusFrom, tickTrials, type AccountMail } from '#domains/commerce';
 import { accountCookies } from '../accounts/account-cookies.ts';
-import { sendPage } from '../accounts/accounts-context.ts';
-import { renderProblem } from '../accounts/problem-pages.ts';
-import { readFormBody } from '../tickets/read-form-body.ts';
+import { runEvery, sendApiProblem, sendPageProblem, useAccountForms } from '../accounts/form-door.ts';
 import { trialApiRoutes } from './trial-api-routes.ts';
 import { trialPageRoutes } from './trial-page-routes.ts';
 import type { TrialsContext } from './trials-context.ts';
@@ -37,23 +33,7 @@ export interface TrialsDoorOptions {
  */
 export const trialsDoor: FastifyPluginAsync<TrialsDoorOptions> = async (app, opts) => {
   const cookies = accountCookies(opts.publicUrl.startsWith('https:'));
-  await app.register(fastifyCookie);
-  await app.register(fastifyCsrf, {
-    sessionPlugin: '@fastify/cookie',
-    cookieKey: cookies.names.csrf,
-    cookieOpts: cookies.options,
-  });
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'buffer', bodyLimit: 16 * 1024 },
-    (_req, body, done) => {
-      try {
-        done(null, readFormBody(body as Buffer));
-      } catch (err) {
-        done(err as Error);
-      }
-    },
-  );
+  await useAccountForms(app, cookies);
 
   let manifests: Promise<readonly AgentManifest[]> | undefined;
   const ctx: TrialsContext = {
@@ -78,88 +58,26 @@ export const trialsDoor: FastifyPluginAsync<TrialsDoorOptions> = async (app, opt
   trialPageRoutes(app, ctx);
   trialApiRoutes(app, ctx);
 
-  if (opts.tick.everySeconds > 0) {
-    const send = opts.tick.sendMail ?? (() => Promise.reject(new Error('no mail is configured (SMTP_URL)')));
-    let running: Promise<unknown> = Promise.resolve();
-    const timer = setInterval(() => {
-      running = ctx
-        .agents()
-        .then((agents) =>
-          tickTrials(opts.store, opts.clock(), {
-            agents,
-            subscriptionStatus: subscriptionStatusFrom(opts.store),
-            sendMail: send,
-            publicUrl: opts.publicUrl,
-          }),
-        )
-        .then((tick) => {
-          if (tick.failed.length > 0)
-            opts.log.warn({ failed: tick.failed }, 'trial reminders or ends failed; the next tick tries them again');
-        })
-        .catch((err: unknown) => opts.log.error({ err }, 'the trials tick failed; it runs again at the next one'));
-    }, opts.tick.everySeconds * 1000);
-    timer.unref();
-    app.addHook('onClose', async () => {
-      clearInterval(timer);
-      await running;
-    });
-  }
-
-  app.setErrorHandler((err, req, reply) => {
-    const status = isWowError(err) ? err.status : ((err as { statusCode?: number }).statusCode ?? 500);
-    if (status >= 500) req.log.error({ err, requestId: req.id }, 'trials request failed');
-    if (req.url.startsWith('/api/')) {
-      if (status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="waooaw"');
-      if (status >= 500)
-        return reply.code(status).send({
-          code: 'WOW_ERR_INTERNAL',
-          message: `Something went wrong on our side and nothing was done. Try again; if it keeps failing, tell us the reference ${req.id}.`,
-          requestId: req.id,
-        });
-      const errors = isWowError(err) ? err.data?.errors : undefined;
-      return reply.code(status).send({
-        code: (err as { code?: string }).code ?? 'WOW_ERR_UNEXPECTED',
-        message: err instanceof Error ? err.message : String(err),
-        ...(errors === undefined ? {} : { errors }),
+  const send = opts.tick.sendMail ?? (() => Promise.reject(new Error('no mail is configured (SMTP_URL)')));
+  runEvery(
+    app,
+    opts.tick.everySeconds,
+    async () => {
+      const tick = await tickTrials(opts.store, opts.clock(), {
+        agents: await ctx.agents(),
+        subscriptionStatus: subscriptionStatusFrom(opts.store),
+        sendMail: send,
+        publicUrl: opts.publicUrl,
       });
-    }
-    const code = (err as { code?: string }).code;
-    const back = { href: '/agents', label: 'Back to the agents' };
-    if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET')
-      return sendPage(
-        reply,
-        403,
-        renderProblem({
-          title: 'The form has expired',
-          text: 'The form was not sent from this site, or it was open too long (or cookies are off). Nothing was done. Go back, reload the page and send it again.',
-          back,
-        }),
-      );
-    if (isWowError(err, 'WOW_ERR_SESSION_REQUIRED')) {
-      if (req.method === 'GET')
-        return reply
-          .code(303)
-          .header('Location', `/login?next=${encodeURIComponent(req.url)}`)
-          .send();
-      return sendPage(
-        reply,
-        401,
-        renderProblem({ title: 'You are signed out', text: err.message, back: { href: '/login', label: 'Sign in' } }),
-      );
-    }
-    if (isWowError(err) && status < 500)
-      return sendPage(reply, status, renderProblem({ title: 'That did not work', text: err.message, back }));
-    return sendPage(
-      reply,
-      status,
-      renderProblem({
-        title: status >= 500 ? 'Something went wrong' : 'The request could not be read',
-        text:
-          status >= 500
-            ? `Something went wrong on our side and nothing was done. Try again; if it keeps failing, tell us the reference ${req.id}.`
-            : 'The form could not be read. Go back and send it again.',
-        back,
-      }),
-    );
-  });
+      if (tick.failed.length > 0)
+        opts.log.warn({ failed: tick.failed }, 'trial reminders or ends failed; the next tick tries them again');
+    },
+    { log: opts.log, message: 'the trials tick failed; it runs again at the next one' },
+  );
+
+  app.setErrorHandler((err, req, reply) =>
+    req.url.startsWith('/api/')
+      ? sendApiProblem(err, req, reply, 'trials API')
+      : sendPageProblem(err, req, reply, { href: '/agents', label: 'Back to the agents' }, 'trials page'),
+  );
 };
