@@ -34,5 +34,17 @@ export {
 export { recentActivity, type ActivityItem } from './src/figures/recent-activity.ts';
 export { figuresGroup, projectFigures } from './src/figures/project-figures.ts';
 
+// Organisations' requests for agents the marketplace lacks (custom domain agents): the
+// request and its customer.agent.requested, the list, and the Factory's issue recorded.
+export {
+  agentRequestBody,
+  agentRequestSource,
+  requestAgent,
+  requestsPerDay,
+  type AgentRequestBody,
+} from './src/agent-requests/request-agent.ts';
+export { listAgentRequests, recordRequestIssue } from './src/agent-requests/read-agent-requests.ts';
+export type { AgentRequestView } from './src/agent-requests/agent-request-view.ts';
+
 // The domain's error registry.
 export { errors as customerErrors } from './src/errors.ts';

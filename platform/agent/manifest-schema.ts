@@ -49,6 +49,11 @@ export const catalogSchema = z.strictObject({
     .max(20),
   /** Its plan's price band (config/pricing.yml gives each band's monthly price in paise). */
   priceTier: z.enum(['basic', 'standard', 'premium'], { error: 'expected basic, standard or premium' }),
+  /**
+   * An agent an organisation asked for (a custom agent): that organisation's id. Only its
+   * members see the agent in the marketplace, try it, hire it or send it tasks.
+   */
+  privateTo: z.uuid({ error: 'expected the id (a UUID) of the organisation the agent is private to' }).optional(),
 });
 
 /** A JSON Schema of a task's input: an object of bounded, simple fields, checked with Ajv at the API. */

@@ -4,6 +4,41 @@
 import { z } from 'zod';
 
 /**
+ * customer.agent.requested (customer, version 1), which it wakes on: A member of an organisation asked
+ * for an agent the marketplace lacks; WowAgentFactory opens a questionnaire issue from it.
+ */
+export const customerAgentRequestedData = z.strictObject({
+  requestId: z.string(),
+  organisationId: z.string(),
+  organisationSlug: z.string().max(64),
+  name: z.string().max(60),
+  purpose: z.string().max(2000),
+  industry: z.string().max(80).optional(),
+  task: z.strictObject({
+    title: z.string().max(80),
+    input: z.string().max(300),
+    output: z.string().max(300),
+    minutesSaved: z.int().min(1).max(10000),
+  }),
+  /** Where the organisation follows its requests. */
+  link: z.string().max(500),
+});
+export type CustomerAgentRequestedData = z.output<typeof customerAgentRequestedData>;
+
+/**
+ * factory.custom_request.opened (platform, version 1), which it emits: WowAgentFactory opened the
+ * New-agent questionnaire issue for an organisation's request for a custom agent.
+ */
+export const factoryCustomRequestOpenedData = z.strictObject({
+  requestId: z.string(),
+  organisationId: z.string(),
+  agentId: z.string().max(64),
+  issue: z.int().min(1),
+  url: z.string().max(500),
+});
+export type FactoryCustomRequestOpenedData = z.output<typeof factoryCustomRequestOpenedData>;
+
+/**
  * factory.pull_request.published (platform, version 1), which it emits: WowAgentFactory opened or
  * updated the pull request with a generated agent.
  */

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineAgent, githubEvent, type GitHubDelivery, type HandlerContext } from '#platform';
 import { loadTemplates, type AgentTemplate } from './generate/agent-template.ts';
+import { openRequestIssue } from './custom/open-request-issue.ts';
+import { factorySettings, type FactorySettings } from './custom/factory-settings.ts';
+import { customerAgentRequestedData, type CustomerAgentRequestedData } from './domain-events.ts';
 import { checkQuestionnaireIssue } from './github/check-questionnaire-issue.ts';
 import { platformFacts } from './questionnaire/platform-facts.ts';
 import { loadQuestionnaire, type Questionnaire } from './questionnaire/questionnaire.ts';
@@ -67,6 +70,10 @@ export {
 export { authoriseRequest } from './github/authorise-request.ts';
 export { parseFactoryCommand, type FactoryCommand } from './github/factory-command.ts';
 export { findHostileCharacter, withVisibleEscapes } from './questionnaire/hostile-characters.ts';
+export { customAgentId, requestAnswers, type CustomAgentRequest } from './custom/request-answers.ts';
+export { renderIssueBody } from './custom/render-issue-body.ts';
+export { openRequestIssue, requestLabels, type OpenedIssue } from './custom/open-request-issue.ts';
+export { factorySettings, type FactorySettings } from './custom/factory-settings.ts';
 
 // Generated code is typechecked in the platform's own checkout, against the platform it
 // will run on; the answers are checked against the platform's agents (and what they emit),
@@ -74,7 +81,7 @@ export { findHostileCharacter, withVisibleEscapes } from './questionnaire/hostil
 const platformRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 async function answerIssue(
-  ctx: HandlerContext<unknown, FactoryState>,
+  ctx: HandlerContext<FactorySettings, FactoryState>,
   delivery: GitHubDelivery<IssueEvent>,
 ): Promise<{ did: string }> {
   if (ctx.github === undefined) {
@@ -130,6 +137,41 @@ async function answerIssue(
   return { did: outcome.did };
 }
 
+/**
+ * An organisation's request for a custom agent: a New-agent questionnaire issue in
+ * FACTORY_REPO that the Factory then answers as any other (approved by a maintainer before
+ * anything is generated), and factory.custom_request.opened so the customer's page links it.
+ * Without FACTORY_REPO or the App's credentials the request stays on the platform, unanswered.
+ */
+async function answerAgentRequest(
+  ctx: HandlerContext<FactorySettings, FactoryState>,
+  request: CustomerAgentRequestedData,
+): Promise<{ did: string }> {
+  const { repo } = ctx.settings;
+  if (repo === undefined || ctx.githubApp === undefined) {
+    ctx.log.warn(
+      { request: request.requestId },
+      'a custom agent was requested, but FACTORY_REPO or the GitHub App is not configured; no issue opened',
+    );
+    return { did: 'ignored' };
+  }
+  const client = await ctx.githubApp.forRepository(repo.owner, repo.repo);
+  const opened = await openRequestIssue({ client, ...repo }, request, await ctx.state.questionnaire);
+  await ctx.emit({
+    type: 'factory.custom_request.opened',
+    subject: request.requestId,
+    data: {
+      requestId: request.requestId,
+      organisationId: request.organisationId,
+      agentId: opened.agentId,
+      issue: opened.issue,
+      url: opened.url,
+    },
+  });
+  ctx.log.info({ request: request.requestId, issue: opened.issue, opened: opened.opened }, 'custom agent requested');
+  return { did: opened.opened ? 'opened' : 'found' };
+}
+
 /** What the manifest wakes the Factory on: a questionnaire issue opened, edited or labelled, and comments. */
 type IssueEvent = 'issues.opened' | 'issues.edited' | 'issues.labeled' | 'issue_comment.created';
 
@@ -140,9 +182,11 @@ interface FactoryState {
 }
 
 export default defineAgent({
+  settings: factorySettings,
   setup: (): FactoryState => ({ questionnaire: loadQuestionnaire(), templates: loadTemplates() }),
   on: {
     'github.issues.*': { input: githubEvent<IssueEvent>(), handle: answerIssue },
     'github.issue_comment.created': { input: githubEvent<IssueEvent>(), handle: answerIssue },
+    'customer.agent.requested': { input: customerAgentRequestedData, handle: answerAgentRequest },
   },
 });

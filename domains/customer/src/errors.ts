@@ -52,6 +52,17 @@ export const errors = defineErrors({
     retryable: false,
     status: 404,
   },
+  WOW_ERR_AGENT_REQUEST_INPUT: {
+    message: 'The agent request is invalid: {problems}. Fix each field named and send it again.',
+    retryable: false,
+    status: 422,
+  },
+  WOW_ERR_AGENT_REQUESTS_LIMIT: {
+    message:
+      'Your organisation has sent {limit} agent requests in the last 24 hours, the most a day. Wait for those to be answered (their issues are linked on the request page) and send it tomorrow.',
+    retryable: true,
+    status: 429,
+  },
 });
 
 export const { createError } = errors;

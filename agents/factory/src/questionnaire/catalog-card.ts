@@ -7,6 +7,8 @@ export interface CatalogCard {
   industries: string[];
   skills: string[];
   priceTier: 'basic' | 'standard' | 'premium';
+  /** The organisation a custom agent serves alone (`private-to`). */
+  privateTo?: string;
 }
 
 /** The questions that make an agent customer-facing: answered all together, or none. */
@@ -25,6 +27,7 @@ const priceTiers = ['basic', 'standard', 'premium'] as const;
 // One pictograph, optionally in its emoji form (U+FE0F) or with a skin tone: what a round avatar shows.
 const oneEmoji = /^\p{Extended_Pictographic}(\uFE0F|\p{Emoji_Modifier})?$/u;
 const skill = /^[a-z][a-z0-9-]*$/;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const show = (text: string) => `"${withVisibleEscapes(text.length > 80 ? `${text.slice(0, 80)}…` : text)}"`;
 
@@ -65,6 +68,16 @@ export function catalogCard(
   if (new Set(skills).size !== skills.length) fail('skills', 'lists one twice.');
   const priceTier = priceTiers.find((t) => t === answer('price-tier'));
   if (priceTier === undefined) fail('price-tier', `is not one of ${priceTiers.join(', ')}.`);
+  const privateTo = answer('private-to');
+  if (privateTo !== undefined && !uuid.test(privateTo))
+    fail('private-to', `${show(privateTo)} is not an organisation's id: write its UUID, or leave it empty.`);
   if (!ok || priceTier === undefined) return undefined;
-  return { avatar, specialty, industries, skills, priceTier };
+  return {
+    avatar,
+    specialty,
+    industries,
+    skills,
+    priceTier,
+    ...(privateTo === undefined ? {} : { privateTo: privateTo.toLowerCase() }),
+  };
 }

@@ -119,6 +119,8 @@ export function validateAnswers(
             `(${customerQuestions.map((c) => labelOf.get(c) ?? c).join(', ')}); answer them all, or none.`,
         );
   if (!customerFacing && answers['wakes-on'] === undefined) problem('wakes-on', 'is required and has no answer.');
+  if (!customerFacing && answers['private-to'] !== undefined)
+    problem('private-to', 'is for a customer-facing agent an organisation asked for; leave it empty here.');
   for (const f of q.fields) {
     const v = answers[f.id];
     if (v === undefined) continue;
