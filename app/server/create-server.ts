@@ -42,6 +42,8 @@ import type { Entitlement, TaskAgent } from '#domains/customer';
 import { accountCookies } from '../accounts/account-cookies.ts';
 import { loadCustomerAgents } from '../tasks/customer-agents.ts';
 import { recordTasks } from '../tasks/record-tasks.ts';
+import { agentRequestsDoor } from '../agent-requests/agent-requests-door.ts';
+import { recordRequestIssues } from '../agent-requests/record-request-issues.ts';
 import { createLocalTaskFeed, createRedisTaskFeed } from '../tasks/task-feed.ts';
 import { taskRoutes } from '../tasks/task-routes.ts';
 
@@ -246,6 +248,22 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
           ? undefined
           : (mail) => notice({ id: mail.id, to: mail.to, subject: mail.subject, body: mail.body }),
     },
+  });
+
+  // Organisations' requests for custom agents, and the questionnaire issues the Factory opens for them.
+  await app.register(agentRequestsDoor, {
+    store: deps.store,
+    publicUrl: config.identity.publicUrl,
+    clock: deps.clock ?? (() => new Date()),
+  });
+  const requestIssues = await recordRequestIssues({
+    bus,
+    store: deps.store,
+    log: deps.log,
+    clock: deps.clock ?? (() => new Date()),
+  });
+  app.addHook('onClose', async () => {
+    await requestIssues.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
   });
 
   // Subscriptions, invoices and their pages (the accounts' sessions), and the billing cycle.
