@@ -116,8 +116,9 @@ describe.each(storeBackends('agent-requests'))('requests for custom agents on $n
     expect(sent.headers.location).toBe(`/agents/request?organisation=${org.slug}&sent=1`);
     const [event] = await requested();
     expect(event?.customer).toBe(org.slug);
+    expect(event?.data.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(event?.data).toEqual({
-      requestId: expect.any(String),
+      requestId: event?.data.requestId,
       organisationId: org.id,
       organisationSlug: org.slug,
       name: 'Invoice Checker',
