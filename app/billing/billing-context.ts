@@ -111,9 +111,14 @@ export function assertOwner(payer: Payer): void {
     });
 }
 
-/** The agent for hire of this id, or WOW_ERR_AGENT_NOT_SOLD. */
-export function agentForSale(ctx: BillingContext, agentId: string): AgentForSale {
+/** The agents this organisation may hire: every one but other organisations' custom agents. */
+export const agentsFor = (ctx: BillingContext, organisationId: string): AgentForSale[] =>
+  [...ctx.agents.values()].filter((a) => a.privateTo === undefined || a.privateTo === organisationId);
+
+/** The agent this organisation may hire by this id (not another organisation's custom agent), or WOW_ERR_AGENT_NOT_SOLD. */
+export function agentForSale(ctx: BillingContext, agentId: string, organisationId: string): AgentForSale {
   const agent = ctx.agents.get(agentId);
-  if (agent === undefined) throw billingErrors.createError('WOW_ERR_AGENT_NOT_SOLD', { agent: agentId.slice(0, 64) });
+  if (agent === undefined || (agent.privateTo !== undefined && agent.privateTo !== organisationId))
+    throw billingErrors.createError('WOW_ERR_AGENT_NOT_SOLD', { agent: agentId.slice(0, 64) });
   return agent;
 }

@@ -3,7 +3,7 @@ import { isWowError } from '#platform';
 import { cancelAtPeriodEnd, changePlan, listInvoices, subscribe, subscriptionsOf, timeZoneOf } from '#domains/commerce';
 import { seeOther, sendPage } from '../accounts/accounts-context.ts';
 import { formFields } from '../accounts/form-fields.ts';
-import { agentForSale, assertOwner, pagePayer, type BillingContext, type Payer } from './billing-context.ts';
+import { agentForSale, agentsFor, assertOwner, pagePayer, type BillingContext, type Payer } from './billing-context.ts';
 import { renderBilling } from './billing-pages.ts';
 import { sendInvoicePdf } from './invoice-download.ts';
 
@@ -43,7 +43,7 @@ export function billingPageRoutes(app: FastifyInstance, ctx: BillingContext): vo
         user: payer.user as NonNullable<Payer['user']>,
         payer,
         pricing: ctx.terms.pricing,
-        agents: [...ctx.agents.values()].sort((a, b) => a.name.localeCompare(b.name)),
+        agents: agentsFor(ctx, payer.organisationId).sort((a, b) => a.name.localeCompare(b.name)),
         subscriptions: await subscriptionsOf(ctx.store, payer.organisationId),
         invoices: await listInvoices(ctx.store, { organisationId: payer.organisationId, limit: 100 }),
         timeZone: await timeZoneOf(ctx.store, payer.organisationId, ctx.terms.pricing),
@@ -81,7 +81,7 @@ export function billingPageRoutes(app: FastifyInstance, ctx: BillingContext): vo
       const [agentId = '', planId] = (formFields(req.body).choice ?? '').split(':');
       await subscribe(ctx.store, ctx.terms, {
         organisationId: payer.organisationId,
-        agent: agentForSale(ctx, agentId),
+        agent: agentForSale(ctx, agentId, payer.organisationId),
         planId,
         now: ctx.clock(),
       });
@@ -94,7 +94,7 @@ export function billingPageRoutes(app: FastifyInstance, ctx: BillingContext): vo
     ownerAction('plan', async (payer, req) => {
       await changePlan(ctx.store, ctx.terms, {
         organisationId: payer.organisationId,
-        agent: agentForSale(ctx, req.params.agentId ?? ''),
+        agent: agentForSale(ctx, req.params.agentId ?? '', payer.organisationId),
         planId: formFields(req.body).planId ?? '',
         now: ctx.clock(),
       });
@@ -111,7 +111,7 @@ export function billingPageRoutes(app: FastifyInstance, ctx: BillingContext): vo
       ownerAction(cancel ? 'cancelled' : 'kept', async (payer, req) => {
         await cancelAtPeriodEnd(ctx.store, {
           organisationId: payer.organisationId,
-          agentId: agentForSale(ctx, req.params.agentId ?? '').id,
+          agentId: agentForSale(ctx, req.params.agentId ?? '', payer.organisationId).id,
           cancel,
           now: ctx.clock(),
         });

@@ -5,6 +5,8 @@ import type { SoldAgent } from '#domains/commerce';
 /** An agent for hire: its id, its catalog.priceTier, and what pages call it. */
 export interface AgentForSale extends SoldAgent {
   name: string;
+  /** A custom agent: the one organisation that may hire it. */
+  privateTo?: string | undefined;
 }
 
 /** The customer-facing agents (a manifest with a `catalog:`), by id: the only ones a subscription may name. */
@@ -18,6 +20,11 @@ export async function soldAgents(agentsDir: string): Promise<Map<string, AgentFo
   if (!exists) return sold;
   for (const { manifest } of await loadManifests(agentsDir))
     if (manifest.catalog !== undefined)
-      sold.set(manifest.id, { id: manifest.id, priceTier: manifest.catalog.priceTier, name: manifest.name });
+      sold.set(manifest.id, {
+        id: manifest.id,
+        priceTier: manifest.catalog.priceTier,
+        name: manifest.name,
+        privateTo: manifest.catalog.privateTo,
+      });
   return sold;
 }

@@ -12,7 +12,7 @@ import {
   type Invoice,
 } from '#domains/commerce';
 import { readJsonBody } from '../tickets/read-json-body.ts';
-import { agentForSale, apiPayer, assertOwner, type BillingContext } from './billing-context.ts';
+import { agentForSale, agentsFor, apiPayer, assertOwner, type BillingContext } from './billing-context.ts';
 import { sendInvoicePdf } from './invoice-download.ts';
 
 const request = z.strictObject({
@@ -38,7 +38,10 @@ export function subscriptionApi(app: FastifyInstance, ctx: BillingContext): void
     return {
       organisation: payer.slug,
       subscriptions: await subscriptionsOf(ctx.store, payer.organisationId),
-      plans: [...ctx.agents.values()].map((a) => ({ agentId: a.id, plans: plansFor(ctx.terms.pricing, a.priceTier) })),
+      plans: agentsFor(ctx, payer.organisationId).map((a) => ({
+        agentId: a.id,
+        plans: plansFor(ctx.terms.pricing, a.priceTier),
+      })),
       tax: ctx.terms.pricing.tax,
       invoices: (await listInvoices(ctx.store, { organisationId: payer.organisationId, limit: 100 })).map(invoiceView),
     };
@@ -53,7 +56,7 @@ export function subscriptionApi(app: FastifyInstance, ctx: BillingContext): void
     const body = parsed.data;
     const payer = await apiPayer(ctx, req, body.organisation);
     assertOwner(payer);
-    const agent = agentForSale(ctx, body.agentId);
+    const agent = agentForSale(ctx, body.agentId, payer.organisationId);
     const now = ctx.clock();
     const input = { organisationId: payer.organisationId, agent, now };
     if (body.action === 'cancel' || body.action === 'keep')

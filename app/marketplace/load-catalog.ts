@@ -13,6 +13,8 @@ export interface CatalogAgent {
   skills: string[];
   priceTier: PriceTier;
   tasks: { type: string; title: string; description: string; minutesSaved: number }[];
+  /** A custom agent: the organisation whose signed-in members alone see it. */
+  privateTo?: string | undefined;
 }
 
 const customerTiers = new Set<AgentManifest['tier']>(['Marketing', 'Education', 'Sales', 'Custom']);
@@ -40,6 +42,7 @@ export async function loadCatalog(agentsDir: string): Promise<CatalogAgent[]> {
         description: shown(terms.description),
         minutesSaved: terms.minutesSaved,
       })),
+      privateTo: catalog.privateTo,
     });
   }
   return agents.sort((a, b) => a.name.localeCompare(b.name, 'en'));

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import fastifyCookie from '@fastify/cookie';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 // The OpenAPI words of route schemas (summary, tags, hide): the API document is generated from them.
 import type {} from '@fastify/swagger';
 import { isWowError, type Bus, type Logger, type Store } from '#platform';
+import { findSession, organisationsOf } from '#domains/commerce';
 import { projectFigures, recentActivity } from '#domains/customer';
+import { accountCookies } from '../accounts/account-cookies.ts';
 import { createError as createServerError } from '../errors.ts';
 import { html } from '../tickets/html.ts';
 import { activityFeedScript, activityFeedScriptPath } from './activity-feed-script.ts';
@@ -30,6 +33,8 @@ export interface MarketplaceOptions {
   /** The registry's heartbeat timeout (HEARTBEAT_TIMEOUT_MS): an agent without a fresher heartbeat is Offline. */
   heartbeatTimeoutMs: number;
   clock: () => Date;
+  /** PUBLIC_URL: which accounts' session cookie to read (`__Host-` over https), for the viewer's custom agents. */
+  publicUrl: string;
   /** The pricing file (config/pricing.yml, relative to the working folder): each price tier's plan a month; without it, the list prices. */
   pricingFile?: string;
   /** How long one read of the registry and the figures, or of an agent's recent work, serves (ms); default 1000, tests 0. */
@@ -83,9 +88,19 @@ export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, o
     await projection.stop();
   });
 
-  const listed = async (id: string): Promise<CatalogEntry> => {
+  // The signed-in viewer's organisations: their custom agents are listed to them alone.
+  const cookies = accountCookies(opts.publicUrl.startsWith('https:'));
+  await app.register(fastifyCookie);
+  const viewerOf = async (req: FastifyRequest): Promise<Viewer> => {
+    const secret = cookies.readSession(req);
+    const session = secret === undefined ? undefined : await findSession(opts.store, secret, opts.clock());
+    if (session === undefined || !('userId' in session.subject)) return new Set();
+    return new Set((await organisationsOf(opts.store, session.subject.userId)).map((o) => o.id));
+  };
+
+  const listed = async (id: string, viewer: Viewer): Promise<CatalogEntry> => {
     const entry = await catalog.entry(id);
-    if (entry === undefined)
+    if (entry === undefined || !sees(viewer, entry))
       throw createError('WOW_ERR_AGENT_NOT_LISTED', {
         id: agentIdPattern.test(id) && id.length <= 64 ? id : '(not an agent id)',
       });
@@ -103,7 +118,7 @@ export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, o
         sendMarketplacePage(
           reply,
           200,
-          renderCatalog({ home, query: req.query, ...(await select(catalog, req.query)) }),
+          renderCatalog({ home, query: req.query, ...(await select(catalog, req.query, await viewerOf(req))) }),
         ),
     );
 
@@ -111,7 +126,7 @@ export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, o
     '/agents/:id',
     { schema: { params: idParams, hide: true } },
     async (req, reply) => {
-      const entry = await listed(req.params.id);
+      const entry = await listed(req.params.id, await viewerOf(req));
       return sendMarketplacePage(
         reply,
         200,
@@ -124,7 +139,7 @@ export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, o
     '/agents/:id/activity',
     { schema: { params: idParams, hide: true } },
     async (req, reply) => {
-      const entry = await listed(req.params.id);
+      const entry = await listed(req.params.id, await viewerOf(req));
       if (hub.full()) {
         void reply.header('Retry-After', '60');
         throw createError('WOW_ERR_ACTIVITY_STREAMS_FULL', { max: opts.maxActivityStreams ?? 1000 });
@@ -152,7 +167,8 @@ export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, o
         response: { 200: catalogResponseSchema, 400: errorSchema },
       },
     },
-    async (req) => catalogJson((await select(catalog, req.query)).selection, req.query.page, catalog),
+    async (req) =>
+      catalogJson((await select(catalog, req.query, await viewerOf(req))).selection, req.query.page, catalog),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -166,7 +182,7 @@ export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, o
       },
     },
     async (req) => {
-      const entry = await listed(req.params.id);
+      const entry = await listed(req.params.id, await viewerOf(req));
       return profileJson(entry, await readActivity(entry.agent.id));
     },
   );
@@ -192,9 +208,19 @@ export const marketplace: FastifyPluginAsync<MarketplaceOptions> = async (app, o
   });
 };
 
-async function select(catalog: LiveCatalog, query: CatalogQuery) {
+/** The organisations a viewer belongs to (none when signed out). */
+type Viewer = ReadonlySet<string>;
+
+/** Every agent but other organisations' custom agents. */
+const sees = (viewer: Viewer, entry: CatalogEntry) =>
+  entry.agent.privateTo === undefined || viewer.has(entry.agent.privateTo);
+
+async function select(catalog: LiveCatalog, query: CatalogQuery, viewer: Viewer) {
+  const { sorted } = await catalog.snapshot();
+  const shown = (entries: readonly CatalogEntry[]) => entries.filter((e) => sees(viewer, e));
+  const visible = { name: shown(sorted.name), rating: shown(sorted.rating), price: shown(sorted.price) };
   return {
-    selection: selectAgents((await catalog.snapshot()).sorted, query),
+    selection: selectAgents(visible, query),
     industries: catalog.industries,
     skills: catalog.skills,
   };

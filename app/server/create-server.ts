@@ -230,6 +230,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     agentsDir: config.agents.dir,
     heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs,
     clock: deps.clock ?? (() => new Date()),
+    publicUrl: config.identity.publicUrl,
     ...deps.marketplace,
   });
 

@@ -46,7 +46,7 @@ export {
 export { newCodeVerifier, operatorAuthorizeUrl, signInOperator } from './src/operators/operator-sign-in.ts';
 
 // Trials: one free 7-day use of an agent per organisation, its reminders and its end.
-export { customerFacingAgent, isCustomerFacing } from './src/trials/customer-agents.ts';
+export { customerFacingAgent, isCustomerFacing, servesOrganisation } from './src/trials/customer-agents.ts';
 export { startTrial, type StartedTrial, type TrialStarter } from './src/trials/start-trial.ts';
 export { firstTaskOf, requestFirstTask, type FirstTask } from './src/trials/request-first-task.ts';
 export { trialQuestions, type TrialAnswers } from './src/trials/trial-answers.ts';

@@ -81,6 +81,7 @@ const rendered = [
     'Skills',
     'Price tier',
     'Task types',
+    'Private to an organisation',
   ].flatMap((label) => [`### ${label}`, '', '_No response_', '']),
 ].join('\r\n');
 
@@ -109,7 +110,7 @@ describe('the New-agent issue form', () => {
     expect(form.name).not.toBe('');
     expect(form.description).not.toBe('');
     const inputs = form.body.filter((e) => e.type !== 'markdown');
-    expect(inputs).toHaveLength(19);
+    expect(inputs).toHaveLength(20);
     expect(new Set(inputs.map((e) => e.id)).size).toBe(inputs.length);
     expect(new Set(inputs.map((e) => e.attributes.label)).size).toBe(inputs.length);
     for (const e of form.body) expect(['markdown', 'input', 'textarea', 'dropdown', 'checkboxes']).toContain(e.type);

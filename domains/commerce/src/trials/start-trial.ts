@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, enqueueOutbox, type AgentManifest, type Store } from '#platform';
 import { createError } from '../errors.ts';
 import { getMembership, organisationsOf, type Organisation } from '../organisations/organisations.ts';
-import { customerFacingAgent } from './customer-agents.ts';
+import { customerFacingAgent, servesOrganisation } from './customer-agents.ts';
 import { requestFirstTask, trialSource } from './request-first-task.ts';
 import { parseTrialAnswers } from './trial-answers.ts';
 import { dayOf, findTrial, trialColumns, trialDays, trialOf, type Trial, type TrialRow } from './trials.ts';
@@ -56,6 +56,9 @@ export async function startTrial(
 ): Promise<StartedTrial> {
   const agent = customerFacingAgent(request.agents, request.agentId);
   const organisation = await organisationOf(store, request.by);
+  // Another organisation's custom agent is refused as an unknown one: its existence is that organisation's business.
+  if (!servesOrganisation(agent, organisation.id))
+    throw createError('WOW_ERR_TRIAL_AGENT', { agentId: request.agentId.slice(0, 64) });
   const answers = parseTrialAnswers(request.fields);
   const endsAt = new Date(request.now.getTime() + trialDays * 86_400_000);
   return store.transaction(async (tx) => {
