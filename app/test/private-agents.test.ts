@@ -75,7 +75,7 @@ describe('custom agents are private to the organisation that asked', () => {
       metrics: createMetrics({ defaultMetrics: false }),
       support: readSharedSettings(supportSettings, { SMTP_URL: sink.url }),
       accounts: readSharedSettings(accountSettings, { ACCOUNTS_MAIL_PER_IP: '1000' }),
-      marketplace: { freshMs: 0 },
+      marketplace: { freshMs: 0, activityPollMs: 50 },
     });
     servers.push(server);
     return server;

@@ -133,3 +133,12 @@ function isAlive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * An initialised, empty PGlite data dir in `dir` — what PGlite's initdb writes, with the
+ * extensions the embedded database offers — for PGLITE_TEMPLATE_DIR to name.
+ */
+export async function initialiseEmbeddedDataDir(dir: string): Promise<void> {
+  const db = await PGlite.create(dir, { extensions: embeddedExtensions });
+  await db.close();
+}

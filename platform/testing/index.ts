@@ -4,3 +4,4 @@ export { agentEffects, type AgentEffects } from './agent-effects.ts';
 export { eventually, eventuallyPasses } from './eventually.ts';
 export { startTestAgent, type TestAgent, type TestAgentOptions } from './start-test-agent.ts';
 export { quietLog, testBusDefaults, testGitHubPolicy } from './test-defaults.ts';
+export { initialiseEmbeddedDataDir } from '../store/start-embedded-postgres.ts';

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { embeddedExtensions } from '../../platform/store/start-embedded-postgres.ts';
+import { initialiseEmbeddedDataDir } from '#platform/testing';
 
 /**
  * Once per test run, before any worker starts: an initialised, empty PGlite data dir that
@@ -20,8 +19,7 @@ export default async function setup(): Promise<void> {
     await mkdir('.data', { recursive: true });
     // Made aside and renamed into place, so a run that stops half-way leaves no half a template.
     const building = await mkdtemp(join('.data', 'pglite-template-building-'));
-    const db = await PGlite.create(building, { extensions: embeddedExtensions });
-    await db.close();
+    await initialiseEmbeddedDataDir(building);
     await rm(template, { recursive: true, force: true });
     await rename(building, template);
   }

@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createLlmClient, createLogger, deliverTask, TaskNeedsInput, type CustomerTask, type LlmClient } from '#platform';
+import {
+  createLlmClient,
+  createLogger,
+  deliverTask,
+  TaskNeedsInput,
+  type CustomerTask,
+  type LlmClient,
+} from '#platform';
 import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
 import { auditPage } from '../src/audit/audit-page.ts';
 import { renderAudit } from '../src/audit/render-audit.ts';
