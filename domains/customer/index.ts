@@ -18,6 +18,14 @@ export { rateTask } from './src/tasks/rate-task.ts';
 export { finalStates, taskStates, type TaskState, type TaskView } from './src/tasks/task-view.ts';
 export type { FieldError } from './src/tasks/check-task-input.ts';
 
+// Who is mailed when a task ends: each member's own choice (WowNotification reads it).
+export {
+  chooseTaskNotices,
+  getTaskNoticeChoice,
+  taskNoticeChoices,
+  type TaskNoticeChoice,
+} from './src/notices/task-notice-choices.ts';
+
 // The recorder: tasks moved on from the agents' customer.task.* events.
 export { recordedTaskEvents, recordTaskEvent, type Recorded } from './src/tasks/record-task-event.ts';
 

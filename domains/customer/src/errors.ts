@@ -52,6 +52,11 @@ export const errors = defineErrors({
     retryable: false,
     status: 404,
   },
+  WOW_ERR_TASK_NOTICE_CHOICE: {
+    message: 'Choose which tasks you hear of: one of {expected}.',
+    retryable: false,
+    status: 422,
+  },
 });
 
 export const { createError } = errors;
