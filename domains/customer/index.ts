@@ -15,6 +15,7 @@ export {
 } from './src/tasks/request-task.ts';
 export { getDeliverable, getTask, isTaskId, listTasks } from './src/tasks/read-tasks.ts';
 export { rateTask } from './src/tasks/rate-task.ts';
+export { workingAgents, workingWindowSeconds } from './src/tasks/working-agents.ts';
 export { finalStates, taskStates, type TaskState, type TaskView } from './src/tasks/task-view.ts';
 export type { FieldError } from './src/tasks/check-task-input.ts';
 
