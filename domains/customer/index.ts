@@ -19,6 +19,15 @@ export { workingAgents, workingWindowSeconds } from './src/tasks/working-agents.
 export { finalStates, taskStates, type TaskState, type TaskView } from './src/tasks/task-view.ts';
 export type { FieldError } from './src/tasks/check-task-input.ts';
 
+// Tasks by mail to an agent's address (the SMTP door's intake).
+export {
+  receiveTaskEmail,
+  type TaskMail,
+  type TaskMailOptions,
+  type TaskMailOutcome,
+  type TaskMailReply,
+} from './src/email/receive-task-email.ts';
+
 // Who is mailed when a task ends: each member's own choice (WowNotification reads it).
 export {
   chooseTaskNotices,
