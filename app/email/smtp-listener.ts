@@ -116,9 +116,9 @@ async function takeMail(
   opts: SmtpListenerOptions & { maxBytes: number },
 ): Promise<string> {
   const chunks: Buffer[] = [];
-  let rejected = '';
   // Read to the end either way: the SMTP dialogue continues only after the whole DATA.
   for await (const chunk of stream) if (!stream.sizeExceeded) chunks.push(chunk as Buffer);
+  let taken: { code: 250 | 550; text: string };
   try {
     if (stream.sizeExceeded) throw createError('WOW_ERR_EMAIL_TOO_LARGE', { maxBytes: opts.maxBytes });
     const envelopeFrom = session.envelope.mailFrom === false ? undefined : session.envelope.mailFrom.address;
@@ -126,21 +126,20 @@ async function takeMail(
     const mail = await parseInboundMail(Buffer.concat(chunks), { envelopeFrom, envelopeTo });
     const tasks = opts.tasks;
     if (tasks !== undefined && envelopeTo.some((to) => to.toLowerCase().endsWith(`@${tasks.domain.toLowerCase()}`))) {
-      const taken = await tasks.take(mail);
+      taken = await tasks.take(mail);
       opts.log.info({ messageId: mail.messageId, code: taken.code }, 'task email taken');
-      if (taken.code === 550) rejected = bounded(taken.text, replyChars);
-      else return bounded(taken.text, replyChars);
     } else {
       const outcome = await receiveEmail(opts.store, mail, { deskAddress: opts.deskAddress });
       // No sender address in the log: it is the customer's personal data (SUPPORT_PERSONAL_DATA_IN_ISSUES).
       opts.log.info({ messageId: mail.messageId, ...outcome }, `email ${outcome.did}`);
-      return bounded(replyText(outcome), replyChars);
+      taken = { code: 250, text: replyText(outcome) };
     }
   } catch (err) {
     throw smtpError(err, opts.log);
   }
-  // Outside the try: a refusal is the sender's to read in their bounce, not an error of ours to retry.
-  throw Object.assign(new Error(rejected), { responseCode: 550 });
+  // A refusal is the sender's to read in their bounce, not an error of ours to retry (451).
+  if (taken.code === 550) throw Object.assign(new Error(bounded(taken.text, replyChars)), { responseCode: 550 });
+  return bounded(taken.text, replyChars);
 }
 
 function replyText(outcome: EmailOutcome): string {
