@@ -175,6 +175,7 @@ describe.each(agentSetups)('task notices on %s', (name, setUp) => {
     expect(mail?.subject).toBe('Done: your seo.audit task for seo');
     expect(mail?.text).toContain(`The task: ${publicUrl}/api/tasks/${taskId}`);
     expect(mail?.text).toContain('audited a page: 3 problems');
+    expect(mail?.text).toContain(`change it at ${publicUrl}/orgs/org-`);
   });
 
   it('Given a webhook that fails once, when the bus retries, then only the webhook is sent again and the mail stays single', async () => {
@@ -247,7 +248,7 @@ describe('the task notice mail', () => {
         reason: `Broken\r\n\r\nClick http://evil.example ${'x'.repeat(2000)}`,
       },
       { taskType: 'seo.audit', organisation: 'Acme\nSubject: hi', recipient: 'Ada\r\nBcc: x' },
-      'https://app.example/api/tasks/1',
+      { task: 'https://app.example/api/tasks/1', choices: 'https://app.example/orgs/acme' },
     );
     expect(mail.body.split('\n')).toEqual([
       'Hello Ada Bcc: x,',
@@ -259,7 +260,7 @@ describe('the task notice mail', () => {
       '',
       'The task: https://app.example/api/tasks/1',
       '',
-      'You get this because you sent the task or chose to hear of every task; change it on your organisation’s page.',
+      'You get this because you sent the task or chose to hear of every task; change it at https://app.example/orgs/acme',
     ]);
   });
 });

@@ -35,6 +35,7 @@ type TaskRow = WebhookSecretColumns & {
   agent_id: string;
   task_type: string;
   organisation_name: string;
+  organisation_slug: string;
   webhook_url: string | null;
 };
 
@@ -54,7 +55,7 @@ const oneLine = (text: string, max: number) => {
 export function taskNoticeMail(
   notice: TaskOutcomeNotice,
   task: { taskType: string; organisation: string; recipient: string },
-  link: string,
+  links: { task: string; choices: string },
 ): { subject: string; body: string } {
   const what = `${oneLine(task.taskType, 64)} task for ${oneLine(notice.agentId, 64)}`;
   const [subject, lines] =
@@ -74,9 +75,9 @@ export function taskNoticeMail(
       `About the ${what} of ${oneLine(task.organisation, 100)}:`,
       ...lines,
       '',
-      `The task: ${link}`,
+      `The task: ${links.task}`,
       '',
-      'You get this because you sent the task or chose to hear of every task; change it on your organisation’s page.',
+      `You get this because you sent the task or chose to hear of every task; change it at ${links.choices}`,
     ].join('\n'),
   };
 }
@@ -128,7 +129,7 @@ export async function tellTaskOutcome(ctx: NotificationContext, notice: TaskOutc
       const mail = taskNoticeMail(
         notice,
         { taskType: task.task_type, organisation: task.organisation_name, recipient: r.name },
-        link,
+        { task: link, choices: `${ctx.settings.site.publicUrl}/orgs/${encodeURIComponent(task.organisation_slug)}` },
       );
       const id = `task-${notice.taskId}-${notice.state}-${r.user_id}`;
       sends.push([`email:${r.user_id}`, () => email({ id, to: r.email, ...mail })]);
