@@ -64,7 +64,7 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
   },
   tasks: {
     about:
-      'the Service Flow on the embedded defaults: POST /api/agents/seo/tasks → the deterministic audit → recorded done; ' +
+      'the Service Flow on the embedded defaults (or PostgreSQL and Redis): POST /api/agents/seo/tasks → the deterministic audit → recorded done; ' +
       `tasks/s and p50/p95 latency (202, requested → completed) vs GET /healthz at the same rate ${tasksUsage}`,
     run: benchTasks,
   },

@@ -9,9 +9,11 @@ import { quietLog } from '#platform/testing';
 import { createCustomer, issueApiKey, supportSettings } from '#domains/support';
 import { createServer } from '../../app/server/create-server.ts';
 import { agentRuntimes } from '../support/agent-runtimes.ts';
+import { createTestDatabase, deleteRedisKeys, testRedisUrl, uniqueName } from '../support/servers.ts';
 import { fmt, printTable, quantile } from './stats.ts';
 
-export const tasksUsage = '[tasks=200] [rate=50]';
+export const tasksUsage =
+  '[tasks=200] [rate=50] [--redis] (PostgreSQL and the Redis bus instead of the embedded defaults)';
 
 const agentsDir = fileURLToPath(new URL('../../agents', import.meta.url));
 const finalTypes = ['customer.task.completed', 'customer.task.failed', 'customer.task.needs_input'];
@@ -31,7 +33,7 @@ async function openLoop(count: number, rate: number, send: (i: number) => Promis
 
 /**
  * The Service Flow on the embedded defaults (embedded PostgreSQL, the in-process bus), as
- * `wow start` runs it with nothing configured: `POST /api/agents/seo/tasks` with an API key
+ * `wow start` runs it with nothing configured (or, with --redis, on PostgreSQL and Redis): `POST /api/agents/seo/tasks` with an API key
  * at a steady open-loop rate, the SEO agent's deterministic audit (no model), each task
  * recorded done with its deliverables. Per task: the API's 202, and requested → the
  * agent's customer.task.completed; throughput: tasks recorded done per second from the
@@ -39,14 +41,26 @@ async function openLoop(count: number, rate: number, send: (i: number) => Promis
  * GET /healthz (the HTTP stack alone).
  */
 export async function benchTasks(args: string[]): Promise<void> {
-  const count = Number(args[0] ?? 200);
-  const rate = Number(args[1] ?? 50);
+  const redis = args.includes('--redis');
+  const [countArg, rateArg] = args.filter((a) => a !== '--redis');
+  const count = Number(countArg ?? 200);
+  const rate = Number(rateArg ?? 50);
   if (!(Number.isInteger(count) && count > 0 && rate > 0))
     throw new Error(`usage: npm run bench -- tasks ${tasksUsage}`);
   const html = await readFile(new URL('../../agents/seo/test/fixtures/product-page.html', import.meta.url), 'utf8');
   const dataDir = await mkdtemp(join(tmpdir(), 'wow-bench-tasks-'));
+  // With --redis: a database of its own on the PostgreSQL server and the bus on Redis under a fresh prefix.
+  const database = redis ? await createTestDatabase('benchtasks') : undefined;
+  const keyPrefix = `${uniqueName('benchtasks')}:`;
   const runtimes = agentRuntimes({
-    env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', BACKUP_INTERVAL_SECONDS: '0' },
+    env: {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      BACKUP_INTERVAL_SECONDS: '0',
+      ...(database === undefined
+        ? {}
+        : { DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL ?? testRedisUrl, BUS_KEY_PREFIX: keyPrefix }),
+    },
     agentsDir,
     github: () => Promise.reject(new Error('no GitHub in the bench')),
   });
@@ -128,7 +142,7 @@ export async function benchTasks(args: string[]): Promise<void> {
     const failed = requests.filter((r) => ended.get(r.id)?.type !== 'customer.task.completed').length;
     const load = (await readFile('/proc/loadavg', 'utf8').catch(() => 'n/a')).trim();
     console.log(
-      `${String(count)} tasks at ${String(rate)}/s, open loop, after 5 warm-up tasks; embedded PostgreSQL, in-process bus; load average ${load}\n`,
+      `${String(count)} tasks at ${String(rate)}/s, open loop, after 5 warm-up tasks; ${redis ? 'PostgreSQL, Redis bus' : 'embedded PostgreSQL, in-process bus'}; load average ${load}\n`,
     );
     printTable([
       ['', 'p50 ms', 'p95 ms', 'max ms', 'n'],
@@ -160,6 +174,8 @@ export async function benchTasks(args: string[]): Promise<void> {
   } finally {
     await server?.close();
     await runtimes.stop();
+    await database?.drop();
+    if (redis) await deleteRedisKeys(keyPrefix);
     await rm(dataDir, { recursive: true, force: true });
   }
 }
