@@ -53,6 +53,14 @@ export interface NoticeSettingsView {
   webhookValue: string;
 }
 
+const webhookField = {
+  name: 'webhookUrl',
+  label: 'Webhook URL (https)',
+  type: 'url',
+  autocomplete: 'off',
+  hint: 'Saving makes a new secret; the old one stops working.',
+} as const;
+
 function noticeSettings(base: string, owner: boolean, csrf: string, view: NoticeSettingsView) {
   return html`<h2>Task notices</h2>
 <p>When a task of the organisation is done, fails or needs input, we mail the members who chose to hear of it, at their verified address.</p>
@@ -75,7 +83,8 @@ ${
     view.webhookUrl === null
       ? 'No webhook: task outcomes are mailed only.'
       : html`Task outcomes are posted to <code>${view.webhookUrl}</code>.`
-  } Each post is signed: <code>X-Wow-Signature-256</code> is <code>sha256=</code> and the HMAC-SHA256, in hex, of the <code>X-Wow-Timestamp</code> header, a full stop and the body, with the webhook's secret.</p>
+  } Each post is signed: <code>X-Wow-Signature-256</code> is <code>sha256=</code> and the HMAC-SHA256, in hex,
+of the <code>X-Wow-Timestamp</code> header, a full stop and the body, with the webhook's secret.</p>
 ${
   view.newSecret !== undefined &&
   html`<div class="notice" role="status"><p>The webhook is saved. Its secret, shown this once: copy it now.</p>
@@ -84,7 +93,7 @@ ${
 ${errorSummary(view.webhookErrors)}
 <form method="post" action="${base}/webhook" novalidate>
 ${csrfField(csrf)}
-${field({ name: 'webhookUrl', label: 'Webhook URL (https)', type: 'url', autocomplete: 'off', hint: 'Saving makes a new secret; the old one stops working.' }, view.webhookValue, view.webhookErrors)}
+${field(webhookField, view.webhookValue, view.webhookErrors)}
 <button type="submit">Save and make a new secret</button>
 </form>
 ${

@@ -156,7 +156,7 @@ const tasksOf = async (organisationId: string) =>
 const repliesTo = (to: string) => replies.filter((r) => r.to === to);
 
 describe('tasks by mail', () => {
-  it('Given a verified member of an entitled organisation, when they mail the agent, then a task is made as the API makes it, once, and the reply names it', async () => {
+  it('Given a verified member of an entitled organisation, when they mail the agent, then a task is made as the API makes it, once, and named', async () => {
     const org = await organisation({ entitled: true, members: [{ email: `ada-${randomUUID()}@customer.example` }] });
     const ada =
       (
@@ -219,7 +219,7 @@ describe('tasks by mail', () => {
     ]);
   });
 
-  it('refuses, by a reply saying why, a stranger, an unverified member, an organisation without a trial, an unknown agent and an input that does not fit', async () => {
+  it('refuses, saying why, a stranger, an unverified member, an organisation without a trial, an unknown agent and an input that does not fit', async () => {
     const verified = `cy-${randomUUID()}@customer.example`;
     const unverified = `di-${randomUUID()}@customer.example`;
     const poor = `ed-${randomUUID()}@customer.example`;

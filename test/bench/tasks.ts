@@ -142,7 +142,9 @@ export async function benchTasks(args: string[]): Promise<void> {
     const failed = requests.filter((r) => ended.get(r.id)?.type !== 'customer.task.completed').length;
     const load = (await readFile('/proc/loadavg', 'utf8').catch(() => 'n/a')).trim();
     console.log(
-      `${String(count)} tasks at ${String(rate)}/s, open loop, after 5 warm-up tasks; ${redis ? 'PostgreSQL, Redis bus' : 'embedded PostgreSQL, in-process bus'}; load average ${load}\n`,
+      `${String(count)} tasks at ${String(rate)}/s, open loop, after 5 warm-up tasks; ${
+        redis ? 'PostgreSQL, Redis bus' : 'embedded PostgreSQL, in-process bus'
+      }; load average ${load}\n`,
     );
     printTable([
       ['', 'p50 ms', 'p95 ms', 'max ms', 'n'],
@@ -169,7 +171,8 @@ export async function benchTasks(args: string[]): Promise<void> {
       ],
     ]);
     console.log(
-      `\nthroughput: ${fmt((done * 1000) / (last - first), 1)} tasks/s recorded done (${String(done)}/${String(count)} in ${fmt((last - first) / 1000, 1)} s); not completed: ${String(failed)}`,
+      `\nthroughput: ${fmt((done * 1000) / (last - first), 1)} tasks/s recorded done ` +
+        `(${String(done)}/${String(count)} in ${fmt((last - first) / 1000, 1)} s); not completed: ${String(failed)}`,
     );
   } finally {
     await server?.close();

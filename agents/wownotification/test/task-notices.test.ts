@@ -127,7 +127,7 @@ describe.each(agentSetups)('task notices on %s', (name, setUp) => {
   const hooksFor = (taskId: string) => hooks.filter((h) => h.body.includes(taskId));
   const mailsFor = (taskId: string) => smtp.mails.filter((m) => m.text.includes(taskId));
 
-  it('Given a completed task, when the event comes twice, then the requester and those who chose every task hear once by mail, and the webhook once, signed', async () => {
+  it('Given a completed task delivered twice, then the requester and those who chose every task hear once by mail, the webhook once, signed', async () => {
     const org = await organisation({
       webhook: true,
       members: [

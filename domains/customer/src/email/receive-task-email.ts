@@ -85,7 +85,9 @@ export async function receiveTaskEmail(store: Store, mail: TaskMail, opts: TaskM
   ).rows.filter((m) => slug === undefined || m.slug === slug);
   if (memberships.length === 0)
     return refuse(
-      `${quoted(mail.from.address, 120)} is not the verified address of a member of ${slug === undefined ? 'an organisation' : `the organisation ${slug}`}. Send it from the address you sign in with, once verified.`,
+      `${quoted(mail.from.address, 120)} is not the verified address of a member of ${
+        slug === undefined ? 'an organisation' : `the organisation ${slug}`
+      }. Send it from the address you sign in with, once verified.`,
     );
   const entitled = [];
   for (const m of memberships) if ((await opts.entitled(m.organisation_id, agent.id, opts.now)).ok) entitled.push(m);
