@@ -19,6 +19,8 @@ button,.button{display:inline-block;margin-top:1.5rem;font:inherit;font-weight:6
 .secondary{background:#505a5f}.link{background:none;color:#1d70b8;padding:0;margin:0;text-decoration:underline;font-weight:400}
 a{color:#1d70b8}table{border-collapse:collapse;width:100%;margin-top:1rem}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #b1b4b6;vertical-align:top}
 td form{display:inline-flex;gap:.5rem;align-items:center;margin:0}td select{width:auto;margin:0}td button{margin:0;padding:.3rem .7rem}
+fieldset{border:0;padding:0;margin:0}.choice{display:flex;gap:.5rem;align-items:center;margin-top:.5rem}
+.choice input{width:1.25rem;height:1.25rem;margin:0}.choice label{margin:0;font-weight:400}
 :focus-visible{outline:3px solid #fd0;outline-offset:0}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
 // Ours, not anyone's input, and free of markup: trusted as it is.
@@ -69,7 +71,7 @@ export interface FieldSpec {
   name: string;
   label: string;
   hint?: string;
-  type: 'email' | 'text' | 'password';
+  type: 'email' | 'text' | 'password' | 'url';
   autocomplete: string;
 }
 

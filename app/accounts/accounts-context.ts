@@ -24,6 +24,8 @@ export interface AccountsContext {
   sendMail: ((mail: AccountMail) => void) | undefined;
   /** For tests: GitHub's side of the operators' sign-in. */
   githubFetch: typeof fetch | undefined;
+  /** SUPPORT_SECRETS_KEY: an organisation's webhook secret is stored sealed with it (unset: no webhook can be set). */
+  secretsKey: Buffer | undefined;
 }
 
 export const linkOptions = (ctx: AccountsContext, ttlSeconds: number): LinkOptions => ({

@@ -26,6 +26,8 @@ export interface AccountsDoorOptions {
   clock: () => Date;
   log: Logger;
   githubFetch?: typeof fetch | undefined;
+  /** SUPPORT_SECRETS_KEY, which seals the webhook secrets owners set on their organisation's page. */
+  secretsKey?: Buffer | undefined;
 }
 
 /**
@@ -53,6 +55,7 @@ export const accountsDoor: FastifyPluginAsync<AccountsDoorOptions> = async (app,
     clock: opts.clock,
     log: opts.log,
     githubFetch: opts.githubFetch,
+    secretsKey: opts.secretsKey,
     sendMail:
       opts.sendMail === undefined
         ? undefined

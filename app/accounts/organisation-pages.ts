@@ -1,4 +1,5 @@
 import type { Invitation, Member, Membership, User } from '#domains/commerce';
+import type { TaskNoticeChoice } from '#domains/customer';
 import { html } from '../tickets/html.ts';
 import { accountPage, csrfField, errorSummary, field, titleOf, type FieldProblem } from './account-layout.ts';
 
@@ -32,7 +33,76 @@ const notices: Record<string, string> = {
   role: 'Role changed.',
   removed: 'Member removed.',
   joined: 'You joined the organisation.',
+  notices: 'Your choice of task notices is saved.',
+  'webhook-removed': 'The webhook is removed: task outcomes are no longer posted to it.',
 };
+
+const noticeLabels: Record<TaskNoticeChoice, string> = {
+  mine: 'The tasks I send (the default)',
+  all: 'Every task of the organisation',
+  none: 'No task',
+};
+
+/** What the organisation's page shows of task notices: the member's own choice, and for owners the webhook. */
+export interface NoticeSettingsView {
+  choice: TaskNoticeChoice;
+  webhookUrl: string | null;
+  /** The secret just made: shown on this answer only, never again. */
+  newSecret?: string;
+  webhookErrors: FieldProblem[];
+  webhookValue: string;
+}
+
+const webhookField = {
+  name: 'webhookUrl',
+  label: 'Webhook URL (https)',
+  type: 'url',
+  autocomplete: 'off',
+  hint: 'Saving makes a new secret; the old one stops working.',
+} as const;
+
+function noticeSettings(base: string, owner: boolean, csrf: string, view: NoticeSettingsView) {
+  return html`<h2>Task notices</h2>
+<p>When a task of the organisation is done, fails or needs input, we mail the members who chose to hear of it, at their verified address.</p>
+<form method="post" action="${base}/task-notices">
+${csrfField(csrf)}
+<fieldset><legend>Mail me about</legend>
+${(['mine', 'all', 'none'] as const).map(
+  (
+    c,
+  ) => html`<div class="choice"><input type="radio" id="notices-${c}" name="choice" value="${c}"${view.choice === c && html` checked`}>
+<label for="notices-${c}">${noticeLabels[c]}</label></div>`,
+)}
+</fieldset>
+<button type="submit">Save my choice</button>
+</form>
+${
+  owner &&
+  html`<h2>Webhook</h2>
+<p>${
+    view.webhookUrl === null
+      ? 'No webhook: task outcomes are mailed only.'
+      : html`Task outcomes are posted to <code>${view.webhookUrl}</code>.`
+  } Each post is signed: <code>X-Wow-Signature-256</code> is <code>sha256=</code> and the HMAC-SHA256, in hex,
+of the <code>X-Wow-Timestamp</code> header, a full stop and the body, with the webhook's secret.</p>
+${
+  view.newSecret !== undefined &&
+  html`<div class="notice" role="status"><p>The webhook is saved. Its secret, shown this once: copy it now.</p>
+<p><code>${view.newSecret}</code></p></div>`
+}
+${errorSummary(view.webhookErrors)}
+<form method="post" action="${base}/webhook" novalidate>
+${csrfField(csrf)}
+${field(webhookField, view.webhookValue, view.webhookErrors)}
+<button type="submit">Save and make a new secret</button>
+</form>
+${
+  view.webhookUrl !== null &&
+  html`<form method="post" action="${base}/webhook/remove">${csrfField(csrf)}
+<button type="submit" class="secondary">Remove the webhook</button></form>`
+}`
+}`;
+}
 
 export function renderOrganisation(view: {
   user: User;
@@ -42,6 +112,7 @@ export function renderOrganisation(view: {
   notice: string | undefined;
   invite: { values: Record<string, string | undefined>; errors: FieldProblem[] };
   problem: string | undefined;
+  notices: NoticeSettingsView;
 }): string {
   const { organisation: org, csrf } = view;
   const owner = org.role === 'owner';
@@ -67,7 +138,7 @@ export function renderOrganisation(view: {
   }</td>
 </tr>`;
   return accountPage(
-    titleOf(org.name, view.invite.errors),
+    titleOf(org.name, [...view.invite.errors, ...view.notices.webhookErrors]),
     html`<h1>${org.name}</h1>
 ${notice !== undefined && html`<p class="notice" role="status">${notice}</p>`}
 ${view.problem !== undefined && html`<div class="summary" role="alert"><h2>That did not work</h2><p>${view.problem}</p></div>`}
@@ -89,6 +160,7 @@ ${field({ name: 'email', label: 'Their email address', type: 'email', autocomple
 <button type="submit">Send invitation</button>
 </form>`
 }
+${noticeSettings(base, owner, csrf, view.notices)}
 <p><a href="/account">Back to your account</a></p>`,
     signedAs(view.user, csrf),
   );

@@ -9,8 +9,11 @@ import {
   organisationsOf,
   readInvitation,
   removeMember,
+  requireOwner,
   type User,
 } from '#domains/commerce';
+import { chooseTaskNotices, getTaskNoticeChoice } from '#domains/customer';
+import { getCustomer, setCustomerWebhook } from '#domains/support';
 import type { FieldProblem } from './account-layout.ts';
 import {
   currentUser,
@@ -22,7 +25,7 @@ import {
   type AccountsContext,
 } from './accounts-context.ts';
 import { fieldProblems, formFields } from './form-fields.ts';
-import { renderAccount, renderInvitation, renderOrganisation } from './organisation-pages.ts';
+import { renderAccount, renderInvitation, renderOrganisation, type NoticeSettingsView } from './organisation-pages.ts';
 
 const accountNotices: Record<string, string> = {
   verified: 'Your email address is verified. Welcome.',
@@ -32,7 +35,8 @@ const accountNotices: Record<string, string> = {
 
 /**
  * A signed-in customer's pages: `/account` (their organisations), `/orgs/:slug` (members,
- * roles, invitations, for owners), and the invitation link (`/invitations/accept`).
+ * roles, invitations and the webhook, for owners; each member's task notices), and the
+ * invitation link (`/invitations/accept`).
  */
 export function organisationRoutes(ctx: AccountsContext): void {
   const { app, store, settings } = ctx;
@@ -59,9 +63,14 @@ export function organisationRoutes(ctx: AccountsContext): void {
     reply: FastifyReply,
     user: User,
     status: number,
-    extra: { invite?: { values: Record<string, string | undefined>; errors: FieldProblem[] }; problem?: string } = {},
+    extra: {
+      invite?: { values: Record<string, string | undefined>; errors: FieldProblem[] };
+      problem?: string;
+      notices?: Partial<NoticeSettingsView>;
+    } = {},
   ) => {
     const organisation = await getMembership(store, req.params.slug, user.id);
+    const webhookUrl = organisation.role === 'owner' ? (await getCustomer(store, organisation.slug)).webhookUrl : null;
     const notice = (req.query as { notice?: unknown }).notice;
     return sendPage(
       reply,
@@ -74,6 +83,13 @@ export function organisationRoutes(ctx: AccountsContext): void {
         notice: status === 200 && typeof notice === 'string' ? notice : undefined,
         invite: extra.invite ?? { values: {}, errors: [] },
         problem: extra.problem,
+        notices: {
+          choice: await getTaskNoticeChoice(store, organisation.id, user.id),
+          webhookUrl,
+          webhookErrors: [],
+          webhookValue: webhookUrl ?? '',
+          ...extra.notices,
+        },
       }),
     );
   };
@@ -144,6 +160,66 @@ export function organisationRoutes(ctx: AccountsContext): void {
         : seeOther(reply, `/orgs/${encodeURIComponent(req.params.slug)}?notice=removed`);
     },
   );
+
+  app.post<{ Params: { slug: string } }>('/orgs/:slug/task-notices', csrf, async (req, reply) => {
+    const user = await requireUser(ctx, req);
+    const organisation = await getMembership(store, req.params.slug, user.id);
+    try {
+      await chooseTaskNotices(store, {
+        organisationId: organisation.id,
+        userId: user.id,
+        choice: formFields(req.body).choice,
+        now: ctx.clock(),
+      });
+    } catch (err) {
+      if (isWowError(err, 'WOW_ERR_TASK_NOTICE_CHOICE'))
+        return organisationPage(req, reply, user, err.status, { problem: err.message });
+      throw err;
+    }
+    return seeOther(reply, `/orgs/${encodeURIComponent(req.params.slug)}?notice=notices`);
+  });
+
+  /** Sets the webhook and answers with its new secret on the page itself: no redirect carries it, no log keeps it. */
+  app.post<{ Params: { slug: string } }>('/orgs/:slug/webhook', csrf, async (req, reply) => {
+    const user = await requireUser(ctx, req);
+    const value = (formFields(req.body).webhookUrl ?? '').slice(0, 4000);
+    try {
+      const organisation = await requireOwner(store, req.params.slug, user.id, 'set the webhook');
+      const set = await setCustomerWebhook(
+        store,
+        { customerId: organisation.id, webhookUrl: value },
+        { secretsKey: ctx.secretsKey },
+      );
+      return await organisationPage(req, reply, user, 200, {
+        notices: { webhookUrl: set.webhookUrl, webhookValue: set.webhookUrl ?? '', newSecret: set.webhookSecret ?? '' },
+      });
+    } catch (err) {
+      if (isWowError(err, 'WOW_ERR_SUPPORT_INPUT'))
+        return organisationPage(req, reply, user, 422, {
+          notices: { webhookValue: value, webhookErrors: (err.data?.errors as FieldProblem[] | undefined) ?? [] },
+        });
+      if (isWowError(err, 'WOW_ERR_NOT_OWNER') || isWowError(err, 'WOW_ERR_SECRETS_KEY_MISSING'))
+        return organisationPage(req, reply, user, err.status, { problem: err.message });
+      throw err;
+    }
+  });
+
+  app.post<{ Params: { slug: string } }>('/orgs/:slug/webhook/remove', csrf, async (req, reply) => {
+    const user = await requireUser(ctx, req);
+    try {
+      const organisation = await requireOwner(store, req.params.slug, user.id, 'remove the webhook');
+      await setCustomerWebhook(
+        store,
+        { customerId: organisation.id, webhookUrl: null },
+        { secretsKey: ctx.secretsKey },
+      );
+    } catch (err) {
+      if (isWowError(err, 'WOW_ERR_NOT_OWNER'))
+        return organisationPage(req, reply, user, err.status, { problem: err.message });
+      throw err;
+    }
+    return seeOther(reply, `/orgs/${encodeURIComponent(req.params.slug)}?notice=webhook-removed`);
+  });
 
   app.get('/invitations/accept', async (req, reply) => {
     const raw = (req.query as { token?: unknown }).token;

@@ -2,7 +2,14 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { isWowError, type Logger, type Store } from '#platform';
 import { createError } from '../errors.ts';
-import { parseInboundMail, receiveEmail, type EmailOutcome } from '#domains/support';
+import { parseInboundMail, receiveEmail, type EmailOutcome, type InboundMail } from '#domains/support';
+
+/** Mail to the agents' domain: each becomes a task (app/tasks/task-mail.ts), never a ticket. */
+export interface TaskMailDoor {
+  domain: string;
+  /** Takes one mail: 250 with what became of it, or 550 with why it is refused when no reply can be mailed. */
+  take(mail: InboundMail): Promise<{ code: 250 | 550; text: string }>;
+}
 
 export interface SmtpListenerOptions {
   host: string;
@@ -24,6 +31,8 @@ export interface SmtpListenerOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** How long close() lets a mail in progress finish before it cuts the connection. */
   closeTimeoutMs?: number;
+  /** Tasks by mail to `<agent-id>@<domain>` (SUPPORT_TASKS_DOMAIN); undefined: that domain is not taken. */
+  tasks?: TaskMailDoor;
 }
 
 export interface SmtpListener {
@@ -50,9 +59,10 @@ const replyChars = 400;
  */
 export async function startSmtpListener(opts: SmtpListenerOptions): Promise<SmtpListener> {
   const maxBytes = opts.maxBytes ?? defaultMaxBytes;
-  const domains = (opts.domains ?? [opts.deskAddress.slice(opts.deskAddress.lastIndexOf('@') + 1)]).map((d) =>
-    d.toLowerCase(),
-  );
+  const domains = [
+    ...(opts.domains ?? [opts.deskAddress.slice(opts.deskAddress.lastIndexOf('@') + 1)]),
+    ...(opts.tasks === undefined ? [] : [opts.tasks.domain]),
+  ].map((d) => d.toLowerCase());
   const server = new SMTPServer({
     ...(opts.tls === undefined ? {} : { key: opts.tls.key, cert: opts.tls.cert }),
     authOptional: true,
@@ -108,18 +118,28 @@ async function takeMail(
   const chunks: Buffer[] = [];
   // Read to the end either way: the SMTP dialogue continues only after the whole DATA.
   for await (const chunk of stream) if (!stream.sizeExceeded) chunks.push(chunk as Buffer);
+  let taken: { code: 250 | 550; text: string };
   try {
     if (stream.sizeExceeded) throw createError('WOW_ERR_EMAIL_TOO_LARGE', { maxBytes: opts.maxBytes });
     const envelopeFrom = session.envelope.mailFrom === false ? undefined : session.envelope.mailFrom.address;
     const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
     const mail = await parseInboundMail(Buffer.concat(chunks), { envelopeFrom, envelopeTo });
-    const outcome = await receiveEmail(opts.store, mail, { deskAddress: opts.deskAddress });
-    // No sender address in the log: it is the customer's personal data (SUPPORT_PERSONAL_DATA_IN_ISSUES).
-    opts.log.info({ messageId: mail.messageId, ...outcome }, `email ${outcome.did}`);
-    return bounded(replyText(outcome), replyChars);
+    const tasks = opts.tasks;
+    if (tasks !== undefined && envelopeTo.some((to) => to.toLowerCase().endsWith(`@${tasks.domain.toLowerCase()}`))) {
+      taken = await tasks.take(mail);
+      opts.log.info({ messageId: mail.messageId, code: taken.code }, 'task email taken');
+    } else {
+      const outcome = await receiveEmail(opts.store, mail, { deskAddress: opts.deskAddress });
+      // No sender address in the log: it is the customer's personal data (SUPPORT_PERSONAL_DATA_IN_ISSUES).
+      opts.log.info({ messageId: mail.messageId, ...outcome }, `email ${outcome.did}`);
+      taken = { code: 250, text: replyText(outcome) };
+    }
   } catch (err) {
     throw smtpError(err, opts.log);
   }
+  // A refusal is the sender's to read in their bounce, not an error of ours to retry (451).
+  if (taken.code === 550) throw Object.assign(new Error(bounded(taken.text, replyChars)), { responseCode: 550 });
+  return bounded(taken.text, replyChars);
 }
 
 function replyText(outcome: EmailOutcome): string {

@@ -1,6 +1,6 @@
 import { listAgents, type AgentStatus, type Store } from '#platform';
 import { sortedEntries, type CatalogSort } from './catalog-query.ts';
-import { allAgentFigures, noFigures, type AgentFigures } from '#domains/customer';
+import { allAgentFigures, noFigures, workingAgents, type AgentFigures } from '#domains/customer';
 import { freshFor } from './fresh-for.ts';
 import type { CatalogAgent } from './load-catalog.ts';
 import type { PriceTier } from './prices.ts';
@@ -41,17 +41,22 @@ export interface LiveCatalogOptions {
 
 /**
  * The listed agents joined with what changes: the registry's status (an agent that never
- * ran is Offline) and the figures' projection (an agent without events is "New").
+ * ran is Offline), Working too while a customer's task of it is working, and the figures'
+ * projection (an agent without events is "New").
  */
 export function createLiveCatalog(opts: LiveCatalogOptions): LiveCatalog {
   const sorted = (values: Iterable<string>) => [...new Set(values)].sort((a, b) => a.localeCompare(b, 'en'));
   // Sorted once a read, not once a request: with a thousand agents the sorts were most of a page's work.
   const snapshot = freshFor(opts.freshMs, async (): Promise<CatalogSnapshot> => {
-    const [registry, figures] = await Promise.all([
+    const [registry, figures, working] = await Promise.all([
       listAgents(opts.store, { heartbeatTimeoutMs: opts.heartbeatTimeoutMs }),
       allAgentFigures(opts.store),
+      workingAgents(opts.store),
     ]);
-    const status = new Map(registry.map((r) => [r.id, r.status]));
+    // A task recorded working with no live instance stays Offline: nothing runs it now.
+    const status = new Map(
+      registry.map((r) => [r.id, r.status === 'Available' && working.has(r.id) ? 'Working' : r.status] as const),
+    );
     const entries = opts.agents.map((agent) => ({
       agent,
       status: status.get(agent.id) ?? 'Offline',

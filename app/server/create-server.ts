@@ -220,6 +220,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
     githubFetch: deps.githubFetch,
+    secretsKey: support.secretsKey,
   });
 
   // The marketplace at `/`: the customer-facing agents of AGENTS_DIR, their profiles and figures.

@@ -7,6 +7,8 @@ import { authorizeApiCall } from '#domains/support';
 /** The organisation a task request acts for: its id (tasks, entitlement) and slug (its memory, the events' customer). */
 export interface TaskCaller {
   organisation: { id: string; slug: string };
+  /** The signed-in member, when a session asks (an API key has none). */
+  userId?: string;
 }
 
 export interface CallerOptions {
@@ -40,10 +42,10 @@ export async function taskCaller(opts: CallerOptions, req: FastifyRequest): Prom
   const named = req.headers['x-organisation'];
   if (typeof named === 'string' && named !== '') {
     const membership = await getMembership(opts.store, named, userId);
-    return { organisation: { id: membership.id, slug: membership.slug } };
+    return { organisation: { id: membership.id, slug: membership.slug }, userId };
   }
   const memberships = await organisationsOf(opts.store, userId);
   const only = memberships.length === 1 ? memberships[0] : undefined;
   if (only === undefined) throw customerErrors.createError('WOW_ERR_TASK_ORGANISATION', { count: memberships.length });
-  return { organisation: { id: only.id, slug: only.slug } };
+  return { organisation: { id: only.id, slug: only.slug }, userId };
 }

@@ -44,10 +44,11 @@ export const taskRoutes: FastifyPluginAsync<TaskRoutesOptions> = async (app, opt
   const caller = (req: Parameters<typeof taskCaller>[1]) => taskCaller(opts, req);
 
   app.post<{ Params: { id: string } }>('/api/agents/:id/tasks', { bodyLimit: taskBodyLimit }, async (req, reply) => {
-    const { organisation } = await caller(req);
+    const { organisation, userId } = await caller(req);
     const key = req.headers['idempotency-key'];
     const answer = await requestTask(store, {
       organisation,
+      requestedBy: userId,
       agentId: req.params.id,
       agent: (await (agents ??= opts.agents())).get(req.params.id),
       idempotencyKey: Array.isArray(key) ? key.join(', ') : key,

@@ -63,7 +63,19 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
           log.warn({ missing: config.githubMissing }, missingCredentialsMessage(config.githubMissing));
         }
         const address = await server.listen({ host: config.http.host, port: config.http.port });
-        // The support desk's email door, only when SUPPORT_SMTP_PORT is set (loaded only then).
+        // The support desk's email door, only when SUPPORT_SMTP_PORT is set (loaded only then),
+        // with tasks by mail to the agents' addresses when SUPPORT_TASKS_DOMAIN is set too.
+        const tasksByMail =
+          support.smtpListen === undefined || support.tasksDomain === undefined
+            ? undefined
+            : await (
+                await import('../../app/tasks/task-mail.ts')
+              ).startTaskMail(runtime.store, support, {
+                domain: support.tasksDomain,
+                agentsDir: config.agents.dir,
+                publicUrl: config.identity.publicUrl,
+                log,
+              });
         const smtp =
           support.smtpListen === undefined
             ? undefined
@@ -74,6 +86,7 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
                 store: runtime.store,
                 log,
                 deskAddress: support.emailFrom,
+                ...(tasksByMail === undefined ? {} : { tasks: tasksByMail.door }),
               });
         if (smtp !== undefined)
           log.info({ smtp: smtp.address }, `support mail is taken on ${smtp.address.host}:${smtp.address.port}`);
@@ -85,6 +98,7 @@ export function registerStartCommand(program: Command, io: CliIo, setCode: (code
         const signal = await waitForShutdown();
         log.info({ signal }, 'stopping: no new webhooks, mails or messages; draining running handlers');
         await Promise.all([server.close(), smtp?.close()]);
+        tasksByMail?.close();
         const agents = await host?.stop({ timeoutMs: config.agents.shutdownTimeoutMs });
         setCode(agents === undefined || agents.drained ? exitCodes.ok : exitCodes.failed);
       } finally {

@@ -28,6 +28,7 @@ export {
   getMembership,
   membersOf,
   organisationsOf,
+  requireOwner,
   type Member,
   type Membership,
   type Organisation,

@@ -15,8 +15,26 @@ export {
 } from './src/tasks/request-task.ts';
 export { getDeliverable, getTask, isTaskId, listTasks } from './src/tasks/read-tasks.ts';
 export { rateTask } from './src/tasks/rate-task.ts';
+export { workingAgents, workingWindowSeconds } from './src/tasks/working-agents.ts';
 export { finalStates, taskStates, type TaskState, type TaskView } from './src/tasks/task-view.ts';
 export type { FieldError } from './src/tasks/check-task-input.ts';
+
+// Tasks by mail to an agent's address (the SMTP door's intake).
+export {
+  receiveTaskEmail,
+  type TaskMail,
+  type TaskMailOptions,
+  type TaskMailOutcome,
+  type TaskMailReply,
+} from './src/email/receive-task-email.ts';
+
+// Who is mailed when a task ends: each member's own choice (WowNotification reads it).
+export {
+  chooseTaskNotices,
+  getTaskNoticeChoice,
+  taskNoticeChoices,
+  type TaskNoticeChoice,
+} from './src/notices/task-notice-choices.ts';
 
 // The recorder: tasks moved on from the agents' customer.task.* events.
 export { recordedTaskEvents, recordTaskEvent, type Recorded } from './src/tasks/record-task-event.ts';

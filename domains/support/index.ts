@@ -6,6 +6,7 @@
 
 // Customers, their API keys and webhook secrets (`wow support`, the ticket API, delivery).
 export { createCustomer, getCustomer, listCustomers, type Customer } from './src/intake/customers.ts';
+export { setCustomerWebhook, webhookUrlProblem } from './src/intake/customer-webhook.ts';
 export { authenticateApiKey, issueApiKey, revokeApiKey } from './src/intake/api-keys.ts';
 export {
   countPlainWebhookSecrets,

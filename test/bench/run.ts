@@ -11,6 +11,7 @@ import { benchIdentity } from './identity.ts';
 import { benchPages, pagesUsage } from './pages.ts';
 import { benchSupport } from './support.ts';
 import { benchSupportLearning } from './support-learning.ts';
+import { benchTasks, tasksUsage } from './tasks.ts';
 import { benchVision } from './vision.ts';
 import { benchWebhook, webhookUsage } from './webhook.ts';
 
@@ -60,6 +61,12 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
       'the learning loop on the replayed set: held-out questions answered at L1 before and after ' +
       "the solved L2/L3 tickets' articles are merged",
     run: benchSupportLearning,
+  },
+  tasks: {
+    about:
+      'the Service Flow on the embedded defaults (or PostgreSQL and Redis): POST /api/agents/seo/tasks → the deterministic audit → recorded done; ' +
+      `tasks/s and p50/p95 latency (202, requested → completed) vs GET /healthz at the same rate ${tasksUsage}`,
+    run: benchTasks,
   },
   vision: {
     about:

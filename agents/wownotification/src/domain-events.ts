@@ -21,6 +21,56 @@ export const agentDeployFailedData = z.object({
 export type AgentDeployFailedData = z.output<typeof agentDeployFailedData>;
 
 /**
+ * customer.task.completed (customer, version 1), which it wakes on: The agent finished the task; its
+ * deliverables travel in the event and are stored for the organisation.
+ */
+export const customerTaskCompletedData = z.strictObject({
+  taskId: z.string(),
+  organisationId: z.string(),
+  agentId: z.string().max(64),
+  taskType: z.string().max(64),
+  deliverables: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(new RegExp('^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$', 'u')),
+        mediaType: z.string().max(100),
+        encoding: z.enum(['utf8', 'base64']),
+        content: z.string().max(700000),
+      }),
+    )
+    .min(1)
+    .max(10),
+  summary: z.string().max(200),
+  model: z.string().max(100).nullable().optional(),
+});
+export type CustomerTaskCompletedData = z.output<typeof customerTaskCompletedData>;
+
+/**
+ * customer.task.failed (customer, version 1), which it wakes on: The agent could not do the task; the
+ * reason is shown to the customer, and nothing half-written is kept.
+ */
+export const customerTaskFailedData = z.strictObject({
+  taskId: z.string(),
+  organisationId: z.string(),
+  agentId: z.string().max(64),
+  code: z.string().max(64),
+  reason: z.string().max(1000),
+});
+export type CustomerTaskFailedData = z.output<typeof customerTaskFailedData>;
+
+/**
+ * customer.task.needs_input (customer, version 1), which it wakes on: The agent needs the customer to
+ * say more before it can do the task; a follow-up task answers it.
+ */
+export const customerTaskNeedsInputData = z.strictObject({
+  taskId: z.string(),
+  organisationId: z.string(),
+  agentId: z.string().max(64),
+  question: z.string().max(1000),
+});
+export type CustomerTaskNeedsInputData = z.output<typeof customerTaskNeedsInputData>;
+
+/**
  * identity.approval.waiting (platform, version 1), which it wakes on: A deployed agent's credential
  * withholds capabilities its agent.yml declares beyond its tier until an approver approves them (`wow
  * identity approve`, or /approve on its pull request); published when a credential first withholds

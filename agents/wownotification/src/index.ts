@@ -6,6 +6,7 @@
 // It also alerts the operators: incidents, SLA breaches, failed deploys, security violations
 // and approvals waiting become alerts through config/alerts.yml, sent to Slack, by mail and
 // as GitHub mentions, de-duplicated, grouped, and escalated until someone acknowledges.
+// And it tells organisations when a task completed, failed or needs input (mail, webhook).
 import { z } from 'zod';
 import { defineAgent } from '#platform';
 import { deliverAnswer } from './handlers/deliver-answer.ts';
@@ -18,6 +19,14 @@ import {
   type NotificationContext,
 } from './notification-settings.ts';
 import { incidentResolved } from './incidents/tell-customers-fixed.ts';
+import {
+  onTaskCompleted,
+  onTaskFailed,
+  onTaskNeedsInput,
+  taskCompleted,
+  taskFailed,
+  taskNeedsInput,
+} from './tasks/tell-task-outcome.ts';
 import { issueCommentDelivery, issueEventDelivery } from './sync/github-payloads.ts';
 import {
   approvalWaiting,
@@ -69,6 +78,9 @@ export default defineAgent({
     'support.incident.remedy_waiting': { input: remedyWaiting, handle: onRemedyWaiting },
     'agent.deploy.failed': { input: deployFailed, handle: onDeployFailed },
     'identity.approval.waiting': { input: approvalWaiting, handle: onApprovalWaiting },
+    'customer.task.completed': { input: taskCompleted, handle: onTaskCompleted },
+    'customer.task.failed': { input: taskFailed, handle: onTaskFailed },
+    'customer.task.needs_input': { input: taskNeedsInput, handle: onTaskNeedsInput },
   },
   every: { alerts: alertsSchedule },
   stop: stopNotification,

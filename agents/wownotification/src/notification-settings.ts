@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HandlerContext, SetupContext } from '#platform';
+import { sharedSettings, type HandlerContext, type SetupContext } from '#platform';
 import { supportSettings } from '#domains/support';
 import { createCustomerChannels, type OpenCustomerChannels } from './delivery/customer-channels.ts';
 import { createPerTicketQueue, type PerTicketQueue } from './handlers/per-ticket-queue.ts';
@@ -12,10 +12,21 @@ const intervalError = 'expected milliseconds from 0 (off) to 3600000';
  * What WowNotification reads is the support desk's shared configuration (SUPPORT_REPO,
  * SUPPORT_APPROVERS, SUPPORT_PERSONAL_DATA_IN_ISSUES, SMTP_URL, SUPPORT_EMAIL_FROM,
  * SUPPORT_SECRETS_KEY), the same values the domain and the doors read, and its operator
- * alerts' own WOWNOTIFICATION_* settings (.env.example documents each).
+ * alerts' own WOWNOTIFICATION_* settings, and PUBLIC_URL for the links in task notices (.env.example documents each).
  */
 export const notificationSettings = z.object({
   support: supportSettings,
+  /** PUBLIC_URL, the deployment's origin: task notices link to the task there. */
+  site: sharedSettings(
+    '',
+    z.object({
+      publicUrl: z
+        .url({ protocol: /^https?$/, error: 'expected an http:// or https:// origin' })
+        .default('http://localhost:3000')
+        .transform((u) => u.replace(/\/+$/, '')),
+    }),
+    { publicUrl: 'PUBLIC_URL' },
+  ),
   /** WOWNOTIFICATION_ALERTS_FILE: the operator alert rules; empty: no operator alerts. */
   alertsFile: z.string().max(1000).default('config/alerts.yml'),
   /** WOWNOTIFICATION_SLACK_TOKEN: the Slack app's bot token (chat:write); unset: the rules' Slack channels are skipped. */

@@ -63,6 +63,11 @@ export const errors = defineErrors({
     retryable: true,
     status: 429,
   },
+  WOW_ERR_TASK_NOTICE_CHOICE: {
+    message: 'Choose which tasks you hear of: one of {expected}.',
+    retryable: false,
+    status: 422,
+  },
 });
 
 export const { createError } = errors;

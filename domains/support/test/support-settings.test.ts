@@ -27,6 +27,7 @@ describe('supportSettings', () => {
       secretsKey: undefined,
       form: { perIpPerHour: 20, perEmailPerHour: 5, perDomainPerHour: 50, key: undefined },
       smtpListen: undefined,
+      tasksDomain: undefined,
       smtpUrl: undefined,
       emailFrom: 'support@waooaw.localhost',
       slaSweepMs: 60_000,
@@ -101,6 +102,8 @@ describe('supportSettings', () => {
         SUPPORT_SMTP_MAX_CLIENTS: '5',
       }).smtpListen,
     ).toMatchObject({ domains: ['support.acme.example', 'acme.example'], maxBytes: 1_048_576, maxClients: 5 });
+    expect(read({ SUPPORT_TASKS_DOMAIN: ' Agents.Acme.example ' }).tasksDomain).toBe('agents.acme.example');
+    expect(settingsError({ SUPPORT_TASKS_DOMAIN: 'a b' })).toContain('SUPPORT_TASKS_DOMAIN: expected one mail domain');
     expect(settingsError({ SUPPORT_SMTP_DOMAINS: 'not a domain' })).toContain(
       'SUPPORT_SMTP_DOMAINS: expected mail domains, comma-separated',
     );

@@ -10,6 +10,7 @@ const sql = {
   insert: readSql(import.meta.url, 'insert-task'),
   byKey: readSql(import.meta.url, 'select-task-by-key'),
   parent: readSql(import.meta.url, 'select-parent'),
+  requester: readSql(import.meta.url, 'insert-requester'),
 };
 
 /** Where the task API's events come from. */
@@ -30,6 +31,8 @@ export type Entitlement = (
 
 export interface TaskRequest {
   organisation: { id: string; slug: string };
+  /** The signed-in member who sends it (undefined for an API key): the one its notices reach unless they chose otherwise. */
+  requestedBy?: string | undefined;
   /** The agent the path names, or undefined when no agent by that id takes tasks. */
   agent: TaskAgent | undefined;
   agentId: string;
@@ -105,6 +108,7 @@ export async function requestTask(store: Store, request: TaskRequest): Promise<T
       request.now,
     ]);
     if (inserted.rows.length === 0) return replay(tx, organisation.id, key?.data ?? '', sha);
+    if (request.requestedBy !== undefined) await tx.query(sql.requester, [id, organisation.id, request.requestedBy]);
     await enqueueOutbox(
       tx,
       createEvent({

@@ -87,6 +87,12 @@ export const supportSettings = sharedSettings(
           error: 'expected mail domains, comma-separated (e.g. "support.example.com, example.com")',
         }),
       ),
+      // Mail to `<agent-id>@<this domain>` becomes a task for that agent (app/tasks/task-mail.ts).
+      tasksDomain: optional(
+        z.string().regex(/^\s*[A-Za-z0-9.-]+\.[A-Za-z0-9-]+\s*$/, {
+          error: 'expected one mail domain (e.g. agents.example.com)',
+        }),
+      ),
       smtpMaxBytes: int(64 * 1024, 50 * 1024 * 1024, 10 * 1024 * 1024),
       smtpMaxClients: int(1, 10_000, 50),
       smtpUrl: optional(
@@ -142,6 +148,7 @@ export const supportSettings = sharedSettings(
                 maxBytes: s.smtpMaxBytes,
                 maxClients: s.smtpMaxClients,
               },
+        tasksDomain: s.tasksDomain?.trim().toLowerCase(),
         smtpUrl: s.smtpUrl,
         emailFrom: s.emailFrom,
         slaSweepMs: s.slaSweepSeconds * 1000,
@@ -182,6 +189,11 @@ export interface SupportSettings {
    * at most `maxClients` connections at once.
    */
   smtpListen: { host: string; port: number; domains: string[]; maxBytes: number; maxClients: number } | undefined;
+  /**
+   * The agents' mail domain (SUPPORT_TASKS_DOMAIN): the listener takes mail to
+   * `<agent-id>@<it>` as tasks; undefined: no tasks by mail.
+   */
+  tasksDomain: string | undefined;
   /** Outbound mail; undefined: replies to email tickets wait, undelivered, until it is set. */
   smtpUrl: string | undefined;
   emailFrom: string;
