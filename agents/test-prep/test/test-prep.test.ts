@@ -40,11 +40,11 @@ async function perform(agent: TestAgent, taskType: string, input: Record<string,
 /** An input within each task type's bounds. */
 const samples: Record<string, Record<string, unknown>> = {
   'test-prep.schedule': {
-    questions: 'Sample questions',
-    answers: 'Sample answers',
+    questions: "q1, Algebra, Solve 2x + 3 = 7\nq2, Geometry, The sum of a triangle's angles?",
+    answers: 'q1, 2026-01-10, good\nq2, 2026-01-12, again',
     start: '2026-01-15',
-    days: 1,
-    dailyLimit: 1,
+    days: 7,
+    dailyLimit: 10,
   },
 };
 

@@ -1,25 +1,33 @@
 import type { CustomerTask, ToolOutcome } from '#platform';
+import { readAnswers, readQuestions } from '../bank/read-bank.ts';
+import { planReviews } from '../schedule/plan-reviews.ts';
+import { cardsCsv, renderSchedule, scheduleCalendar } from '../schedule/render-schedule.ts';
 import type { ScheduleInput } from '../task-inputs.ts';
 
+export const defaults = { days: 14, dailyLimit: 20 } as const;
+
 /**
- * test-prep.schedule: The next review date of every card in a question bank, a day-by-day study schedule capped at a daily limit and the weakest topics, as Markdown, CSV, JSON and a calendar.
- *
- * Generated once, then this agent's own: replace the body with the deterministic work the
- * task is for (a maintained library over the input), so the deliverable is useful without a
- * model. As generated, it returns the input checked and laid out, for the model's prose to join.
+ * test-prep.schedule: the question bank's cards replayed through FSRS (ts-fsrs) with the
+ * student's past answers, then a day-by-day schedule capped at the daily limit and the
+ * weakest topics, as Markdown, every card as CSV, the whole as JSON, and the days as a calendar.
  */
-export async function schedule(input: ScheduleInput, task: CustomerTask): Promise<ToolOutcome> {
-  const rows = Object.entries(input).map(
-    ([field, value]) => `| ${field} | ${JSON.stringify(value).replace(/\|/g, '\\|').slice(0, 200)} |`,
-  );
-  const report = ['# Schedule reviews', '', '| field | value |', '|---|---|', ...rows, ''].join('\n');
-  return {
+export function schedule(input: ScheduleInput, task: CustomerTask): Promise<ToolOutcome> {
+  const start = input.start ?? new Date().toISOString().slice(0, 10);
+  const cards = readQuestions(input.questions);
+  const answers = input.answers === undefined ? [] : readAnswers(input.answers, cards, start);
+  const plan = planReviews(cards, answers, {
+    start,
+    days: input.days ?? defaults.days,
+    dailyLimit: input.dailyLimit ?? defaults.dailyLimit,
+  });
+  const industry = task.organisation.industry;
+  return Promise.resolve({
     deliverables: [
-      { name: 'schedule.md', mediaType: 'text/markdown', content: report },
-      { name: 'schedule.json', mediaType: 'application/json', content: JSON.stringify(input, null, 2) },
+      { name: 'schedule.md', mediaType: 'text/markdown', content: renderSchedule(plan) },
+      { name: 'cards.csv', mediaType: 'text/csv', content: cardsCsv(plan) },
+      { name: 'schedule.json', mediaType: 'application/json', content: `${JSON.stringify(plan, null, 2)}\n` },
+      { name: 'schedule.ics', mediaType: 'text/calendar', content: scheduleCalendar(plan, task.id) },
     ],
-    summary:
-      'Schedule reviews for ' +
-      (task.organisation.industry === undefined ? 'a business' : `a business in ${task.organisation.industry}`),
-  };
+    summary: `scheduled ${plan.cards.length} cards over ${plan.days} days for ${industry === undefined ? 'a learner' : `a learner in ${industry}`}`,
+  });
 }
