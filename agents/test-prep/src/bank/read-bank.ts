@@ -75,7 +75,8 @@ export function readQuestions(text: string): Card[] {
       question.length > bankLimits.questionChars
     )
       throw new TaskNeedsInput(
-        `Line ${line} of the questions is too long: an id has at most ${bankLimits.idChars} characters, a topic ${bankLimits.topicChars}, a question ${bankLimits.questionChars}.`,
+        `Line ${line} of the questions is too long: an id has at most ${bankLimits.idChars} characters, ` +
+          `a topic ${bankLimits.topicChars}, a question ${bankLimits.questionChars}.`,
       );
     if (seen.has(id))
       throw new TaskNeedsInput(`Line ${line} of the questions repeats the id "${id}": each card needs its own.`);

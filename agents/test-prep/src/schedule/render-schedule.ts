@@ -19,8 +19,10 @@ export function renderSchedule(plan: ReviewPlan): string {
   const lines = [
     '# Study schedule',
     '',
-    `${plan.cards.length} cards in ${topics} topic(s), ${plan.answers} past answer(s). ${plan.days} day(s) from ${plan.start}, at most ${plan.dailyLimit} cards a day.`,
-    'Cards due are taken least remembered first, then new cards in the bank\'s order. Each card is assumed answered "good"; answer "again" or "hard" and it comes back sooner.',
+    `${plan.cards.length} cards in ${topics} topic(s), ${plan.answers} past answer(s).`,
+    `${plan.days} day(s) from ${plan.start}, at most ${plan.dailyLimit} cards a day.`,
+    "Cards due are taken least remembered first, then new cards in the bank's order.",
+    'Each card is assumed answered "good"; answer "again" or "hard" and it comes back sooner.',
     '',
     '## Weakest topics',
     '',
@@ -52,10 +54,19 @@ export function renderSchedule(plan: ReviewPlan): string {
     '|---|---|---|---:|---:|---:|---|---|',
     ...plan.cards
       .slice(0, shownCards)
-      .map(
-        (c) =>
-          `| ${markdownText(c.id)} | ${markdownText(c.topic)} | ${c.state} | ${c.reviews} | ${c.lapses} | ${percent(c.recall)} | ${c.due ?? 'new'} | ${c.planned ?? `after ${lastDay}`} |`,
-      ),
+      .map((c) =>
+        [
+          markdownText(c.id),
+          markdownText(c.topic),
+          c.state,
+          c.reviews,
+          c.lapses,
+          percent(c.recall),
+          c.due ?? 'new',
+          c.planned ?? `after ${lastDay}`,
+        ].join(' | '),
+      )
+      .map((row) => `| ${row} |`),
     '',
   );
   if (plan.cards.length > shownCards)
