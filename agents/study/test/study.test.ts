@@ -40,14 +40,14 @@ async function perform(agent: TestAgent, taskType: string, input: Record<string,
 /** An input within each task type's bounds. */
 const samples: Record<string, Record<string, unknown>> = {
   'study.plan': {
-    topics: 'Sample topics',
-    exam: '2026-01-15',
-    weekdays: 'Sample weekdays',
-    hoursPerWeek: 1,
-    sessionTime: 'Sampl',
-    timezone: 'Sample timezone',
+    topics: 'Algebra, 4\nGeometry, easy',
+    exam: '2026-02-16',
+    weekdays: 'tue, thu',
+    hoursPerWeek: 3,
+    sessionTime: '17:00',
+    timezone: 'Asia/Kolkata',
     start: '2026-01-15',
-    reviewSessions: 0,
+    reviewSessions: 1,
   },
 };
 
