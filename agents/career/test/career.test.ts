@@ -40,8 +40,12 @@ async function perform(agent: TestAgent, taskType: string, input: Record<string,
 /** An input within each task type's bounds. */
 const samples: Record<string, Record<string, unknown>> = {
   'career.match': {
-    resume: 'Sample resume',
-    job: 'Sample job',
+    resume:
+      'Summary\nData analyst who turns sales data into weekly dashboards for regional managers.\n' +
+      'Experience\n- Built SQL reports and Tableau dashboards for 12 regional sales teams\n' +
+      '- Cut the monthly close report from 3 days to 4 hours with Python and pandas\n' +
+      'Skills\nSQL, Python, pandas, Tableau, Excel',
+    job: 'Data analyst: SQL, Python and Power BI. You will own sales dashboards and sales forecasting for regional teams.',
   },
 };
 
