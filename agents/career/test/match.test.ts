@@ -136,7 +136,9 @@ describe('career.match on a résumé and a job description', () => {
       },
       {
         section: 'experience',
-        text: "Where true, use the job's own words in your bullets: courses, learners, online courses, instructional designer, adult learners, articulate storyline and edtech.",
+        text:
+          "Where true, use the job's own words in your bullets: courses, learners, online courses, instructional designer, " +
+          'adult learners, articulate storyline and edtech.',
       },
     ]);
     expect(renderMatch(made)).toBe(await fixture('match.md'));

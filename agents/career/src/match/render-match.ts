@@ -40,10 +40,10 @@ export function renderMatch(match: ResumeMatch): string {
     '',
     '| term | kind | times in the job | in the résumé |',
     '|---|---|---:|---|',
-    ...match.terms.map(
-      (t) =>
-        `| ${markdownText(t.text)} | ${t.kind} | ${t.count} | ${t.sections.length === 0 ? '**missing**' : t.sections.map((s) => sectionTitles[s]).join(', ')} |`,
-    ),
+    ...match.terms.map((t) => {
+      const where = t.sections.length === 0 ? '**missing**' : t.sections.map((s) => sectionTitles[s]).join(', ');
+      return `| ${markdownText(t.text)} | ${t.kind} | ${t.count} | ${where} |`;
+    }),
     '',
   );
   return lines.join('\n');
