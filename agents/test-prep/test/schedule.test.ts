@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createLlmClient,
   createLogger,
+  deliverableLimits,
   deliverTask,
   TaskNeedsInput,
   type CustomerTask,
@@ -14,7 +15,7 @@ import { readAnswers, readQuestions } from '../src/bank/read-bank.ts';
 import { planReviews } from '../src/schedule/plan-reviews.ts';
 import { cardsCsv, renderSchedule, scheduleCalendar } from '../src/schedule/render-schedule.ts';
 import { scheduleInput } from '../src/task-inputs.ts';
-import { schedule } from '../src/tools/schedule.ts';
+import { planJson, schedule } from '../src/tools/schedule.ts';
 
 // test-prep.schedule on a biology question bank and two weeks of a student's answers: FSRS's
 // dates and recall, the day-by-day schedule under a daily limit and the weakest topics,
@@ -158,6 +159,36 @@ describe('test-prep.schedule on bad and hostile input', () => {
     expect(scheduleInput.safeParse({ questions: 'q1,A,x', days: 61 }).success).toBe(false);
     const many = Array.from({ length: 2001 }, (_, i) => `q${i},T,x`).join('\n');
     expect(() => readQuestions(many)).toThrow('The question bank has 2001 cards; send at most 2000 in one task.');
+  });
+
+  it('keeps the largest bank within the size of a deliverable: JSON on one line, at most 50 cards named per event', async () => {
+    const questions = Array.from(
+      { length: 2000 },
+      (_, i) => `card-${String(i).padStart(4, '0')},Topic ${i % 40},Q${i}`,
+    ).join('\n');
+    const done = await deliverTask(taskOf({ questions, start, days: 60, dailyLimit: 500 }), {
+      input: scheduleInput,
+      tool: schedule,
+      prompt,
+    });
+    for (const d of done.deliverables)
+      expect(Buffer.byteLength(String(d.content))).toBeLessThanOrEqual(deliverableLimits.maxBytes);
+    const json = String(done.deliverables[2]?.content);
+    expect(json.split('\n')).toHaveLength(2);
+    const parsed = JSON.parse(json) as {
+      backlog: number;
+      schedule: { date: string; reviews: string[]; new: string[] }[];
+    };
+    expect(parsed.schedule).toHaveLength(60);
+    expect(parsed.schedule[0]).toMatchObject({ date: start, reviews: [] });
+    expect(parsed.schedule[0]?.new).toHaveLength(500);
+    // iCalendar folds long lines at 75 octets: unfolded, the first day's event names 50 of its 500 cards.
+    const unfolded = String(done.deliverables[3]?.content).replace(/\r\n[ \t]/g, '');
+    expect(unfolded).toContain('DESCRIPTION:card-0000\\, card-0001\\,');
+    expect(unfolded).toContain('card-0048\\, card-0049 and 450 more\r\n');
+    expect(() => planJson({ text: 'x'.repeat(deliverableLimits.maxBytes) })).toThrow(
+      'The schedule is too large for one task: send fewer cards, shorter ids or fewer days.',
+    );
   });
 
   it("keeps a customer's Markdown, HTML and spreadsheet formulas as text", () => {

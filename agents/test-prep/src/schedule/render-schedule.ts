@@ -5,12 +5,13 @@ import type { ReviewPlan } from './plan-reviews.ts';
 // A report stays readable: the full lists are in the CSV and the JSON.
 const shownCards = 100;
 const shownIds = 12;
+// A calendar event names at most this many cards, so a day of hundreds stays a readable event.
+const eventIds = 50;
 
 const percent = (n: number | null) => (n === null ? '–' : `${n}%`);
-const ids = (list: readonly string[]) =>
-  list.length <= shownIds
-    ? list.map(markdownText).join(', ')
-    : `${list.slice(0, shownIds).map(markdownText).join(', ')} and ${list.length - shownIds} more`;
+const listed = (list: readonly string[], most: number) =>
+  list.length <= most ? list.join(', ') : `${list.slice(0, most).join(', ')} and ${list.length - most} more`;
+const ids = (list: readonly string[]) => listed(list.map(markdownText), shownIds);
 
 /** The schedule as the student reads it: the weakest topics, each day's cards, then every card's next review. */
 export function renderSchedule(plan: ReviewPlan): string {
@@ -116,7 +117,7 @@ export function scheduleCalendar(plan: ReviewPlan, uid: string): string {
       // The plan's first day, not the clock: the same schedule gives the same file.
       stamp: new Date(`${plan.start}T00:00:00Z`),
       summary: `Study ${count} card(s): ${day.reviews.length} review(s), ${day.new.length} new`,
-      description: [...day.reviews, ...day.new].join(', '),
+      description: listed([...day.reviews, ...day.new], eventIds),
     });
   }
   return calendar.toString();
