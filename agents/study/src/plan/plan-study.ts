@@ -60,11 +60,11 @@ const dayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 export function shareSessions(topics: readonly Topic[], count: number): number[] {
   const spare = count - topics.length;
   const total = topics.reduce((sum, t) => sum + t.difficulty, 0);
-  const exact = topics.map((t) => (spare * t.difficulty) / total);
-  const shares = exact.map((x) => 1 + Math.floor(x));
+  // In whole numbers: each topic's exact share is spare × difficulty / total, its remainder the part past the floor.
+  const shares = topics.map((t) => 1 + Math.floor((spare * t.difficulty) / total));
   const left = count - shares.reduce((a, b) => a + b, 0);
   const order = topics
-    .map((t, i) => ({ i, rest: (exact[i] ?? 0) - Math.floor(exact[i] ?? 0), difficulty: t.difficulty }))
+    .map((t, i) => ({ i, rest: (spare * t.difficulty) % total, difficulty: t.difficulty }))
     .sort((a, b) => b.rest - a.rest || b.difficulty - a.difficulty || a.i - b.i);
   for (const { i } of order.slice(0, left)) shares[i] = (shares[i] ?? 0) + 1;
   return shares;
@@ -80,7 +80,8 @@ export function spreadTopics(topics: readonly Topic[], shares: readonly number[]
   const used = shares.map(() => 0);
   const order: number[] = [];
   for (let k = 1; k <= count; k++) {
-    const lag = (i: number) => ((shares[i] ?? 0) * k) / count - (used[i] ?? 0);
+    // The lag times `count`: whole numbers, so equal lags compare equal and the tie rule decides.
+    const lag = (i: number) => (shares[i] ?? 0) * k - (used[i] ?? 0) * count;
     const open = topics
       .map((t, i) => ({ i, difficulty: t.difficulty }))
       .filter(({ i }) => (used[i] ?? 0) < (shares[i] ?? 0));
