@@ -114,6 +114,10 @@ describe('study.plan for an exam six weeks away', () => {
       { name: 'B', difficulty: 3 },
     ];
     expect(shareSessions(topics, 6)).toEqual([2, 4]);
+    // 4 sessions: one each, then 2 × 1/4 and 2 × 3/4 leave equal remainders: the harder topic takes the last.
+    expect(shareSessions(topics, 4)).toEqual([1, 3]);
+    // Equal difficulties and remainders: the earlier line.
+    expect(shareSessions([{ name: 'A', difficulty: 1 }, ...topics], 5)).toEqual([2, 1, 2]);
     expect(spreadTopics(topics, [2, 4])).toEqual([1, 0, 1, 1, 0, 1]);
   });
 
