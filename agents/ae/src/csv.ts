@@ -34,10 +34,13 @@ export function readCsv(text: string, what: string, maxRows: number): CsvTable {
 /**
  * One CSV cell: quoted when it holds a comma, a quote or a line break, and a leading = + - @
  * (which spreadsheets run as a formula) neutralised with an apostrophe, since the values
- * come from the customer's prospects and go back into their spreadsheet.
+ * come from the customer's data and go back into their spreadsheet. A signed number ("+442079460958",
+ * "-5", a phone with " ext. 12") passes as it is: it calls no function, and E.164 needs its +.
  */
 export function csvCell(value: string | number): string {
-  const text = typeof value === 'number' ? String(value) : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const formula =
+    typeof value === 'string' && /^[=+\-@\t\r]/.test(value) && !/^[+-]?[\d .]+(?: ext\. \d+)?$/.test(value);
+  const text = formula ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -120,7 +120,11 @@ describe('sdr.sequence', () => {
     const report = renderSequence(plan);
     expect(report).toContain('\\<script\\>alert(1)\\</script\\> \\[win\\](javascript:x) \\| \\*\\*now\\*\\*');
     expect(report).not.toMatch(/(?<!\\)<script>/);
-    expect(csvCell('+1 555 0100')).toBe("'+1 555 0100");
+    expect([csvCell('+SUM(A1:A9)'), csvCell('@cmd'), csvCell('+1 555 0100')]).toEqual([
+      "'+SUM(A1:A9)",
+      "'@cmd",
+      '+1 555 0100',
+    ]);
     expect(
       sequenceInput.safeParse({ prospects: 'x'.repeat(100_001), touches: 'email: Hi', startDate: '2026-02-27' })
         .success,
