@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createLogger, deliverTask, TaskNeedsInput, type CustomerTask } from '#platform';
+import { createLlmClient, createLogger, deliverTask, TaskNeedsInput, type CustomerTask } from '#platform';
+import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
 import { forecastPipeline } from '../src/forecast/forecast-pipeline.ts';
 import { currencyOf, divideRounded, formatMoney, parseMoney } from '../src/forecast/money.ts';
 import { forecastCsv, renderForecast } from '../src/forecast/render-forecast.ts';
@@ -21,6 +22,19 @@ function ask(f: () => unknown): unknown {
     return err instanceof TaskNeedsInput ? err.question : err;
   }
   return 'no question';
+}
+
+/** The task as the runner hands it to the tool, for the organisation in the fixtures' industry. */
+async function sampleTask(): Promise<CustomerTask> {
+  return {
+    id: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+    organisationId: '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b',
+    agentId: 'ae',
+    type: 'ae.forecast',
+    input: { deals: await fixture('deals.csv'), ...options },
+    organisation: { industry: 'B2B SaaS', pastDeliverables: [], feedback: [] },
+    log: createLogger('silent'),
+  };
 }
 
 describe('money in minor units', () => {
@@ -130,7 +144,8 @@ describe('ae.forecast', () => {
 
   it('neutralises markup and formulas from deal names, and refuses a pipeline beyond its bounds', () => {
     const made = forecastPipeline(
-      'deal,stage,value,close_date,last_activity\n"<img src=x onerror=alert(1)> [x](javascript:y)",Proposal,10,2026-01-01,\n"=cmd|\' /C calc\'!A0",Proposal,5,2026-04-01,2026-03-14',
+      'deal,stage,value,close_date,last_activity\n"<img src=x onerror=alert(1)> [x](javascript:y)",Proposal,10,2026-01-01,\n' +
+        '"=cmd|\' /C calc\'!A0",Proposal,5,2026-04-01,2026-03-14',
       options,
     );
     const report = renderForecast(made);
@@ -143,15 +158,7 @@ describe('ae.forecast', () => {
   });
 
   it('delivers the report, the deals and the forecast without a model', async () => {
-    const task: CustomerTask = {
-      id: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-      organisationId: '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b',
-      agentId: 'ae',
-      type: 'ae.forecast',
-      input: { deals: await fixture('deals.csv'), ...options },
-      organisation: { industry: 'B2B SaaS', pastDeliverables: [], feedback: [] },
-      log: createLogger('silent'),
-    };
+    const task = await sampleTask();
     const done = await deliverTask(task, {
       input: forecastInput,
       tool: forecast,
@@ -169,5 +176,26 @@ describe('ae.forecast', () => {
     expect(
       (JSON.parse(String(done.deliverables[2]?.content)) as { totals: { weighted: number } }).totals.weighted,
     ).toBe(12_629_201);
+  });
+  it("with a model: the prompt carries the organisation's context and the tool's report, and the reply joins the report", async () => {
+    const double = createOpenAiDouble(() => 'Call the commit figure; review Ostwerk first.');
+    const llm = createLlmClient(
+      { model: 'gpt-4o-mini', baseUrl: 'https://api.openai.example/v1', apiKey: 'sk-test' },
+      { fetch: double.fetch },
+    );
+    const done = await deliverTask(
+      { ...(await sampleTask()), llm },
+      { input: forecastInput, tool: forecast, prompt: new URL('../prompts/forecast.md', import.meta.url) },
+    );
+    expect(double.violations).toEqual([]);
+    const [system, user] = double.requests[0]?.messages ?? [];
+    expect(system?.content).toContain('# Forecast the pipeline');
+    expect(system?.content).toContain('- Industry: B2B SaaS');
+    expect(user?.content).toContain('What the tool found:\n# Pipeline forecast as of 2026-03-15');
+    expect(done.model).toBe('gpt-4o-mini');
+    const report = done.deliverables.find((d) => d.name === 'forecast.md');
+    expect(report?.content).toContain(
+      '\n\n## Notes for your organisation\n\nCall the commit figure; review Ostwerk first.\n',
+    );
   });
 });

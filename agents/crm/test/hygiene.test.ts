@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createLogger, deliverTask, TaskNeedsInput, type CustomerTask } from '#platform';
+import { createLlmClient, createLogger, deliverTask, TaskNeedsInput, type CustomerTask } from '#platform';
+import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
 import { cleanContacts } from '../src/hygiene/clean-contacts.ts';
 import { cleanEmail, cleanName } from '../src/hygiene/names.ts';
 import { normalisePhone } from '../src/hygiene/phone.ts';
@@ -11,6 +12,19 @@ import { clean } from '../src/tools/clean.ts';
 // crm.clean on a real export: duplicates joined through an email and a phone written three
 // ways, names typed in capitals, an extension, an invalid email and a short phone number.
 const fixture = (name: string) => readFile(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
+
+/** The task as the runner hands it to the tool, for the organisation in the fixtures' industry. */
+async function sampleTask(): Promise<CustomerTask> {
+  return {
+    id: '2b3c4d5e-6f70-4a81-9b2c-3d4e5f6a7b8c',
+    organisationId: '8c7b6a5f-4e3d-4c2b-9a1f-0e9d8c7b6a5f',
+    agentId: 'crm',
+    type: 'crm.clean',
+    input: { contacts: await fixture('contacts.csv'), defaultCountry: 'gb' },
+    organisation: { industry: 'Real estate', pastDeliverables: [], feedback: [] },
+    log: createLogger('silent'),
+  };
+}
 
 describe('the phone normaliser', () => {
   it.each([
@@ -137,15 +151,7 @@ describe('crm.clean', () => {
   });
 
   it('delivers the report, the contacts and the JSON without a model', async () => {
-    const task: CustomerTask = {
-      id: '2b3c4d5e-6f70-4a81-9b2c-3d4e5f6a7b8c',
-      organisationId: '8c7b6a5f-4e3d-4c2b-9a1f-0e9d8c7b6a5f',
-      agentId: 'crm',
-      type: 'crm.clean',
-      input: { contacts: await fixture('contacts.csv'), defaultCountry: 'gb' },
-      organisation: { industry: 'Real estate', pastDeliverables: [], feedback: [] },
-      log: createLogger('silent'),
-    };
+    const task = await sampleTask();
     const done = await deliverTask(task, {
       input: cleanInput,
       tool: clean,
@@ -161,5 +167,26 @@ describe('crm.clean', () => {
       summary: 'cleaned 9 contacts into 5 (2 merges) for a business in Real estate',
     });
     expect((JSON.parse(String(done.deliverables[2]?.content)) as { merges: unknown[] }).merges).toHaveLength(2);
+  });
+  it("with a model: the prompt carries the organisation's context and the tool's report, and the reply joins the report", async () => {
+    const double = createOpenAiDouble(() => 'Check the second email of row 5 before the import.');
+    const llm = createLlmClient(
+      { model: 'gpt-4o-mini', baseUrl: 'https://api.openai.example/v1', apiKey: 'sk-test' },
+      { fetch: double.fetch },
+    );
+    const done = await deliverTask(
+      { ...(await sampleTask()), llm },
+      { input: cleanInput, tool: clean, prompt: new URL('../prompts/clean.md', import.meta.url) },
+    );
+    expect(double.violations).toEqual([]);
+    const [system, user] = double.requests[0]?.messages ?? [];
+    expect(system?.content).toContain('# Clean a contacts list');
+    expect(system?.content).toContain('- Industry: Real estate');
+    expect(user?.content).toContain('What the tool found:\n# Contacts cleaned');
+    expect(done.model).toBe('gpt-4o-mini');
+    const report = done.deliverables.find((d) => d.name === 'report.md');
+    expect(report?.content).toContain(
+      '\n\n## Notes for your organisation\n\nCheck the second email of row 5 before the import.\n',
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createLogger, deliverTask, TaskNeedsInput, type CustomerTask } from '#platform';
+import { createLlmClient, createLogger, deliverTask, TaskNeedsInput, type CustomerTask } from '#platform';
+import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
 import { rankBm25 } from '../src/playbook/bm25.ts';
 import { answerObjection, paragraphsOf } from '../src/playbook/find-passages.ts';
 import { renderAnswer } from '../src/playbook/render-answer.ts';
@@ -12,6 +13,19 @@ import { objection } from '../src/tools/objection.ts';
 // then the passages and the talk track for a price objection, exactly.
 const fixture = (name: string) => readFile(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
 const priceObjection = 'Honestly, your pricing is too expensive for our budget this year.';
+
+/** The task as the runner hands it to the tool, for the organisation in the fixtures' industry. */
+async function sampleTask(): Promise<CustomerTask> {
+  return {
+    id: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d',
+    organisationId: '3b4c5d6e-7f80-4192-a3b4-c5d6e7f80912',
+    agentId: 'enablement',
+    type: 'enablement.objection',
+    input: { playbook: await fixture('playbook.md'), objection: priceObjection, passages: 2 },
+    organisation: { industry: 'Logistics', pastDeliverables: [], feedback: [] },
+    log: createLogger('silent'),
+  };
+}
 
 describe('tokens', () => {
   it('stems plurals and tenses together and leaves stopwords out', () => {
@@ -58,7 +72,9 @@ describe('enablement.objection', () => {
     expect(paragraphs[3]).toEqual({
       number: 4,
       section: 'Pricing',
-      text: 'Our price is per vehicle per month, with no setup fee. When a prospect says we are too expensive, compare the price with what planning costs them today, not with other tools.',
+      text:
+        'Our price is per vehicle per month, with no setup fee. When a prospect says we are too expensive, ' +
+        'compare the price with what planning costs them today, not with other tools.',
     });
     expect(paragraphs[0]?.section).toBe('Routewise sales playbook');
   });
@@ -108,15 +124,7 @@ describe('enablement.objection', () => {
   });
 
   it('delivers the talk track as Markdown and JSON without a model', async () => {
-    const task: CustomerTask = {
-      id: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d',
-      organisationId: '3b4c5d6e-7f80-4192-a3b4-c5d6e7f80912',
-      agentId: 'enablement',
-      type: 'enablement.objection',
-      input: { playbook: await fixture('playbook.md'), objection: priceObjection, passages: 2 },
-      organisation: { industry: 'Logistics', pastDeliverables: [], feedback: [] },
-      log: createLogger('silent'),
-    };
+    const task = await sampleTask();
     const done = await deliverTask(task, {
       input: objectionInput,
       tool: objection,
@@ -132,5 +140,24 @@ describe('enablement.objection', () => {
     });
     const json = JSON.parse(String(done.deliverables[1]?.content)) as { passages: { number: number }[] };
     expect(json.passages.map((p) => p.number)).toEqual([6, 4]);
+  });
+  it("with a model: the prompt carries the organisation's context and the tool's report, and the reply joins the report", async () => {
+    const double = createOpenAiDouble(() => 'Lead with the paid pilot.');
+    const llm = createLlmClient(
+      { model: 'gpt-4o-mini', baseUrl: 'https://api.openai.example/v1', apiKey: 'sk-test' },
+      { fetch: double.fetch },
+    );
+    const done = await deliverTask(
+      { ...(await sampleTask()), llm },
+      { input: objectionInput, tool: objection, prompt: new URL('../prompts/objection.md', import.meta.url) },
+    );
+    expect(double.violations).toEqual([]);
+    const [system, user] = double.requests[0]?.messages ?? [];
+    expect(system?.content).toContain('# Handle an objection');
+    expect(system?.content).toContain('- Industry: Logistics');
+    expect(user?.content).toContain('What the tool found:\n# Objection: Honestly');
+    expect(done.model).toBe('gpt-4o-mini');
+    const report = done.deliverables.find((d) => d.name === 'talk-track.md');
+    expect(report?.content).toContain('\n\n## Notes for your organisation\n\nLead with the paid pilot.\n');
   });
 });

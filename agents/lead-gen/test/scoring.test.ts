@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createLogger, deliverTask, TaskNeedsInput, type CustomerTask } from '#platform';
+import { createLlmClient, createLogger, deliverTask, TaskNeedsInput, type CustomerTask } from '#platform';
+import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
 import { countryCode } from '../src/scoring/countries.ts';
 import { headcount, meets } from '../src/scoring/criteria.ts';
 import { renderScores, scoresCsv } from '../src/scoring/render-scores.ts';
@@ -18,6 +19,19 @@ const icp = {
   countries: 'GB, Ireland; Germany',
   titles: 'Head of Operations, VP Sales',
 };
+
+/** The task as the runner hands it to the tool, for the organisation in the fixtures' industry. */
+async function sampleTask(): Promise<CustomerTask> {
+  return {
+    id: '4d5e6f70-8192-4a3b-8c4d-5e6f708192a3',
+    organisationId: '6f708192-a3b4-4c5d-9e6f-708192a3b4c5',
+    agentId: 'lead-gen',
+    type: 'lead-gen.score',
+    input: { leads: await fixture('leads.csv'), ...icp },
+    organisation: { industry: 'Logistics', pastDeliverables: [], feedback: [] },
+    log: createLogger('silent'),
+  };
+}
 
 describe('the criteria', () => {
   it('reads countries, headcounts and titles as people write them', () => {
@@ -117,15 +131,7 @@ describe('lead-gen.score', () => {
   });
 
   it('delivers the ranking as Markdown, CSV and JSON without a model', async () => {
-    const task: CustomerTask = {
-      id: '4d5e6f70-8192-4a3b-8c4d-5e6f708192a3',
-      organisationId: '6f708192-a3b4-4c5d-9e6f-708192a3b4c5',
-      agentId: 'lead-gen',
-      type: 'lead-gen.score',
-      input: { leads: await fixture('leads.csv'), ...icp },
-      organisation: { industry: 'Logistics', pastDeliverables: [], feedback: [] },
-      log: createLogger('silent'),
-    };
+    const task = await sampleTask();
     const done = await deliverTask(task, {
       input: scoreInput,
       tool: score,
@@ -140,5 +146,24 @@ describe('lead-gen.score', () => {
     const json = JSON.parse(String(done.deliverables[2]?.content)) as { leads: { row: number; values?: unknown }[] };
     expect(json.leads[0]).toMatchObject({ rank: 1, row: 2, score: 100 });
     expect(json.leads[0]?.values).toBeUndefined();
+  });
+  it("with a model: the prompt carries the organisation's context and the tool's report, and the reply joins the report", async () => {
+    const double = createOpenAiDouble(() => 'Call Northwind Logistics first.');
+    const llm = createLlmClient(
+      { model: 'gpt-4o-mini', baseUrl: 'https://api.openai.example/v1', apiKey: 'sk-test' },
+      { fetch: double.fetch },
+    );
+    const done = await deliverTask(
+      { ...(await sampleTask()), llm },
+      { input: scoreInput, tool: score, prompt: new URL('../prompts/score.md', import.meta.url) },
+    );
+    expect(double.violations).toEqual([]);
+    const [system, user] = double.requests[0]?.messages ?? [];
+    expect(system?.content).toContain('# Score leads');
+    expect(system?.content).toContain('- Industry: Logistics');
+    expect(user?.content).toContain('What the tool found:\n# Leads scored');
+    expect(done.model).toBe('gpt-4o-mini');
+    const report = done.deliverables.find((d) => d.name === 'leads.md');
+    expect(report?.content).toContain('\n\n## Notes for your organisation\n\nCall Northwind Logistics first.\n');
   });
 });

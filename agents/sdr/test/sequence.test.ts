@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createLogger, deliverTask, TaskNeedsInput, type CustomerTask } from '#platform';
+import { createLlmClient, createLogger, deliverTask, TaskNeedsInput, type CustomerTask } from '#platform';
+import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
 import { csvCell } from '../src/csv.ts';
 import { addBusinessDays, isDay, onOrAfter, parseHolidays } from '../src/sequence/business-days.ts';
 import { planSequence } from '../src/sequence/plan-sequence.ts';
@@ -83,7 +84,8 @@ describe('sdr.sequence', () => {
     );
     // A formula in the prospect's data does not run when the schedule is opened in a spreadsheet.
     expect(csv[12]).toBe(
-      'ravi@tidewater.example,3,call,2026-03-10,2026-03-10T13:00:00Z,stopped,replied on 2026-02-20,"\'=HYPERLINK(""http://evil.example""): call Ravi about the pilot."',
+      'ravi@tidewater.example,3,call,2026-03-10,2026-03-10T13:00:00Z,stopped,replied on 2026-02-20,' +
+        '"\'=HYPERLINK(""http://evil.example""): call Ravi about the pilot."',
     );
   });
 
@@ -149,5 +151,27 @@ describe('sdr.sequence', () => {
     });
     const json = JSON.parse(String(done.deliverables[2]?.content)) as { prospects: { touches: object[] }[] };
     expect(json.prospects[1]?.touches[1]).toEqual({ step: 2, status: 'stopped', reason: 'replied on 2026-03-05' });
+  });
+  it("with a model: the prompt carries the organisation's context and the tool's report, and the reply joins the report", async () => {
+    const double = createOpenAiDouble(() => 'Open touch 2 with the case study.');
+    const llm = createLlmClient(
+      { model: 'gpt-4o-mini', baseUrl: 'https://api.openai.example/v1', apiKey: 'sk-test' },
+      { fetch: double.fetch },
+    );
+    const done = await deliverTask(
+      {
+        ...taskOf({ prospects: await fixture('prospects.csv'), touches: await fixture('touches.txt'), ...options }),
+        llm,
+      },
+      { input: sequenceInput, tool: sequence, prompt: new URL('../prompts/sequence.md', import.meta.url) },
+    );
+    expect(double.violations).toEqual([]);
+    const [system, user] = double.requests[0]?.messages ?? [];
+    expect(system?.content).toContain('# Plan an outreach sequence');
+    expect(system?.content).toContain('- Industry: Logistics');
+    expect(user?.content).toContain('What the tool found:\n# Outreach sequence');
+    expect(done.model).toBe('gpt-4o-mini');
+    const report = done.deliverables.find((d) => d.name === 'sequence.md');
+    expect(report?.content).toContain('\n\n## Notes for your organisation\n\nOpen touch 2 with the case study.\n');
   });
 });

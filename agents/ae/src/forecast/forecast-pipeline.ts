@@ -165,7 +165,8 @@ export function forecastPipeline(dealsCsv: string, options: ForecastOptions): Pi
   }
   if (unknown.size > 0)
     throw new TaskNeedsInput(
-      `The stages ${[...unknown].map((s) => `"${s}"`).join(', ')} have no probability; add them as "stage: percent" lines, or use ${[...stages.values()].map((s) => s.name).join(', ')}.`,
+      `The stages ${[...unknown].map((s) => `"${s}"`).join(', ')} have no probability; ` +
+        `add them as "stage: percent" lines, or use ${[...stages.values()].map((s) => s.name).join(', ')}.`,
     );
 
   const months = new Map<string, MonthForecast>();

@@ -11,6 +11,7 @@ import type { CleanInput } from '../task-inputs.ts';
 export async function clean(input: CleanInput, task: CustomerTask): Promise<ToolOutcome> {
   const cleaned = cleanContacts(input.contacts, input.defaultCountry);
   const industry = task.organisation.industry;
+  const forWhom = industry === undefined ? 'a business' : `a business in ${industry}`;
   const { contacts: _contacts, ...report } = cleaned;
   return {
     deliverables: [
@@ -18,6 +19,6 @@ export async function clean(input: CleanInput, task: CustomerTask): Promise<Tool
       { name: 'contacts.csv', mediaType: 'text/csv', content: contactsCsv(cleaned) },
       { name: 'report.json', mediaType: 'application/json', content: `${JSON.stringify(report, null, 2)}\n` },
     ],
-    summary: `cleaned ${cleaned.rowsIn} contacts into ${cleaned.contacts.length} (${cleaned.merges.length} merges) for ${industry === undefined ? 'a business' : `a business in ${industry}`}`,
+    summary: `cleaned ${cleaned.rowsIn} contacts into ${cleaned.contacts.length} (${cleaned.merges.length} merges) for ${forWhom}`,
   };
 }

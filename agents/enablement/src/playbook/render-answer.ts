@@ -14,7 +14,8 @@ export function renderAnswer(a: ObjectionAnswer): string {
   lines.push('', '## From your playbook', '');
   if (a.passages.length === 0)
     lines.push(
-      `None of the playbook's ${a.paragraphs} paragraphs mentions ${a.terms.map((t) => `\`${t}\``).join(', ')}: the playbook has nothing on this objection yet.`,
+      `None of the playbook's ${a.paragraphs} paragraphs mentions ${a.terms.map((t) => `\`${t}\``).join(', ')}: ` +
+        'the playbook has nothing on this objection yet.',
       '',
     );
   for (const p of a.passages)

@@ -9,7 +9,8 @@ export function renderSequence(plan: SequencePlan): string {
     '# Outreach sequence',
     '',
     `${plan.prospects.length} prospect(s), ${plan.touches.length} touch(es) ${plan.gapDays} business day(s) apart, sent at ` +
-      `${String(plan.sendHour).padStart(2, '0')}:00 ${plan.timeZone}: ${totals.scheduled} scheduled, ${totals.held} held, ${totals.stopped} stopped by a reply.`,
+      `${String(plan.sendHour).padStart(2, '0')}:00 ${plan.timeZone}: ` +
+      `${totals.scheduled} scheduled, ${totals.held} held, ${totals.stopped} stopped by a reply.`,
     '',
     '## Calendar',
     '',

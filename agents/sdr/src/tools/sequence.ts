@@ -18,6 +18,7 @@ export async function sequence(input: SequenceInput, task: CustomerTask): Promis
     holidays: input.holidays,
   });
   const industry = task.organisation.industry;
+  const forWhom = industry === undefined ? 'a business' : `a business in ${industry}`;
   // The JSON leaves out the personalised texts: the CSV has them, and each file stays within the deliverable limits.
   const json = {
     ...plan,
@@ -35,6 +36,6 @@ export async function sequence(input: SequenceInput, task: CustomerTask): Promis
       { name: 'schedule.csv', mediaType: 'text/csv', content: schedule },
       { name: 'sequence.json', mediaType: 'application/json', content: `${JSON.stringify(json, null, 2)}\n` },
     ],
-    summary: `planned a ${plan.touches.length}-touch sequence for ${plan.prospects.length} prospects of ${industry === undefined ? 'a business' : `a business in ${industry}`}`,
+    summary: `planned a ${plan.touches.length}-touch sequence for ${plan.prospects.length} prospects of ${forWhom}`,
   };
 }
