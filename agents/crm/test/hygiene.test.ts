@@ -112,6 +112,7 @@ describe('crm.clean', () => {
       { row: 7, column: 'Phone', value: '555-0100', problem: '7 digits after +44, expected 9 to 10' },
     ]);
     expect(cleaned.changed).toEqual({ emails: 3, names: 5, phones: 6 });
+    expect([cleaned.rowsIn, cleaned.emptyRows, cleaned.contacts.length]).toEqual([9, 1, 5]);
     expect(contactsCsv(cleaned)).toBe(
       [
         'Name,Email,Phone,Company,City,source_rows',

@@ -38,6 +38,8 @@ export interface CleanedContacts {
   issues: Issue[];
   changed: { emails: number; names: number; phones: number };
   rowsIn: number;
+  /** Rows with every cell blank, left out. */
+  emptyRows: number;
 }
 
 export const maxContacts = 2000;
@@ -81,12 +83,16 @@ export function cleanContacts(csv: string, country: Country): CleanedContacts {
   const issues: Issue[] = [];
   const changed = { emails: 0, names: 0, phones: 0 };
   const rows = new Map<number, Record<string, string>>();
+  let emptyRows = 0;
   for (const [i, raw] of table.rows.entries()) {
     const row = i + 2;
     const values: Record<string, string> = Object.fromEntries(
       table.columns.map((c) => [c, (raw[c] ?? '').replace(/\s+/g, ' ').trim()]),
     );
-    if (Object.values(values).every((v) => v === '')) continue;
+    if (Object.values(values).every((v) => v === '')) {
+      emptyRows++;
+      continue;
+    }
     if (emailColumn !== undefined && values[emailColumn] !== '') {
       const given = values[emailColumn] ?? '';
       const email = cleanEmail(given);
@@ -151,5 +157,5 @@ export function cleanContacts(csv: string, country: Country): CleanedContacts {
     contacts.push({ rows: group, values: kept });
     if (group.length > 1) merges.push(merge);
   }
-  return { country, columns: table.columns, contacts, merges, issues, changed, rowsIn: table.rows.length };
+  return { country, columns: table.columns, contacts, merges, issues, changed, rowsIn: table.rows.length, emptyRows };
 }

@@ -26,7 +26,8 @@ export function renderReport(cleaned: CleanedContacts): string {
   const lines = [
     '# Contacts cleaned',
     '',
-    `${cleaned.rowsIn} row(s) in, ${cleaned.contacts.length} contact(s) out, ${cleaned.merges.length} merge(s). ` +
+    `${cleaned.rowsIn} row(s) in, ${cleaned.contacts.length} contact(s) out, ${cleaned.merges.length} merge(s)` +
+      `${cleaned.emptyRows === 0 ? '' : `, ${cleaned.emptyRows} empty row(s) left out`}. ` +
       `${changed.emails} email(s) trimmed or lower-cased, ${changed.names} name(s) cased, ` +
       `${changed.phones} phone number(s) put in E.164 (numbers without a country code read as ${cleaned.country.toUpperCase()}).`,
     '',
