@@ -171,7 +171,7 @@ describe('ae.forecast', () => {
     ]);
     expect(done).toMatchObject({
       model: null,
-      summary: 'forecast a 8-deal pipeline (1 slipped) for a business in B2B SaaS',
+      summary: 'forecast a pipeline of 8 deals (1 slipped) for a business in B2B SaaS',
     });
     expect(
       (JSON.parse(String(done.deliverables[2]?.content)) as { totals: { weighted: number } }).totals.weighted,

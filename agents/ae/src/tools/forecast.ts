@@ -18,6 +18,7 @@ export async function forecast(input: ForecastInput, task: CustomerTask): Promis
     bestCaseFrom: input.bestCaseFrom,
   });
   const industry = task.organisation.industry;
+  const forWhom = industry === undefined ? 'a business' : `a business in ${industry}`;
   const slipped = made.deals.filter((d) => d.slipped).length;
   return {
     deliverables: [
@@ -25,6 +26,6 @@ export async function forecast(input: ForecastInput, task: CustomerTask): Promis
       { name: 'deals.csv', mediaType: 'text/csv', content: forecastCsv(made) },
       { name: 'forecast.json', mediaType: 'application/json', content: `${JSON.stringify(made, null, 2)}\n` },
     ],
-    summary: `forecast a ${made.deals.length}-deal pipeline (${slipped} slipped) for ${industry === undefined ? 'a business' : `a business in ${industry}`}`,
+    summary: `forecast a pipeline of ${made.deals.length} deals (${slipped} slipped) for ${forWhom}`,
   };
 }
