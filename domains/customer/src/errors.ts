@@ -52,6 +52,17 @@ export const errors = defineErrors({
     retryable: false,
     status: 404,
   },
+  WOW_ERR_ROI_INPUT: {
+    message: 'The ROI entry is invalid: {problems}. Fix each field named and send it again.',
+    retryable: false,
+    status: 422,
+  },
+  WOW_ERR_DASHBOARD_ORGANISATION: {
+    message:
+      'You belong to {count} organisations: name the one the dashboard is for with ?organisation=<slug> (its slug, as in /account).',
+    retryable: false,
+    status: 400,
+  },
 });
 
 export const { createError } = errors;
