@@ -63,6 +63,11 @@ export const errors = defineErrors({
     retryable: false,
     status: 400,
   },
+  WOW_ERR_DASHBOARD_AGENT: {
+    message: 'Your organisation has no trial or subscription of an agent "{agent}". The dashboard lists the agents you hired.',
+    retryable: false,
+    status: 404,
+  },
 });
 
 export const { createError } = errors;

@@ -76,7 +76,11 @@ export async function organisationWork(db: PgQueryable, organisationId: string):
         tasksCompleted: r.completed,
         tasksFailed: r.failed,
         tasksOpen: r.open,
-        rating: { mean: r.ratings === 0 ? null : r.stars_total / r.ratings, count: r.ratings, starsTotal: r.stars_total },
+        rating: {
+          mean: r.ratings === 0 ? null : r.stars_total / r.ratings,
+          count: r.ratings,
+          starsTotal: r.stars_total,
+        },
         responseTime: { medianMs: r.p50, p95Ms: r.p95, count: r.timed },
         activeMs: Math.round(r.active_ms),
       },

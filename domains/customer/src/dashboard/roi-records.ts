@@ -45,7 +45,10 @@ export async function setHourlyCost(
   const paise = parseRupees((input.hourlyCost ?? '').slice(0, 40));
   if (paise === undefined || paise > maxHourlyCostPaise)
     throw problems([
-      { field: 'hourlyCost', message: 'Enter the cost of an hour in rupees, like 1500 or 1,250.50 (at most ₹1,00,00,000)' },
+      {
+        field: 'hourlyCost',
+        message: 'Enter the cost of an hour in rupees, like 1500 or 1,250.50 (at most ₹1,00,00,000)',
+      },
     ]);
   await db.query(
     `insert into customer_roi_settings (organisation_id, hourly_cost_paise, updated_by, updated_at) values ($1, $2, $3, $4)
@@ -92,7 +95,9 @@ export async function recordRevenue(
     ...(note.length === 0 || note.length > maxNoteLength
       ? [{ field: 'note', message: `Say in up to ${maxNoteLength} characters where the revenue came from` }]
       : []),
-    ...(day === undefined ? [{ field: 'date', message: 'Enter the day it came in, like 2026-11-30, not in the future' }] : []),
+    ...(day === undefined
+      ? [{ field: 'date', message: 'Enter the day it came in, like 2026-11-30, not in the future' }]
+      : []),
   ];
   if (errors.length > 0 || amount === undefined || day === undefined) throw problems(errors);
   const id = randomUUID();

@@ -45,7 +45,13 @@ export interface Roi {
 
 export function roiOf(saved: TimeSaved, hourlyCostPaise: number | null, revenuePaise: number): Roi {
   const timeValuePaise = hourlyCostPaise === null ? null : valueOfMinutes(saved.minutes, hourlyCostPaise);
-  return { timeSaved: saved, hourlyCostPaise, timeValuePaise, revenuePaise, totalPaise: (timeValuePaise ?? 0) + revenuePaise };
+  return {
+    timeSaved: saved,
+    hourlyCostPaise,
+    timeValuePaise,
+    revenuePaise,
+    totalPaise: (timeValuePaise ?? 0) + revenuePaise,
+  };
 }
 
 /**

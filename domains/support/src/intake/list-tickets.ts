@@ -30,7 +30,12 @@ const cursorText = z
   .max(200)
   .transform((text, ctx) => {
     const [at, id] = Buffer.from(text, 'base64url').toString('utf8').split('|');
-    if (at === undefined || id === undefined || !z.iso.datetime().safeParse(at).success || !z.uuid().safeParse(id).success) {
+    if (
+      at === undefined ||
+      id === undefined ||
+      !z.iso.datetime().safeParse(at).success ||
+      !z.uuid().safeParse(id).success
+    ) {
       ctx.addIssue({ code: 'custom', message: 'expected the nextCursor of the previous page' });
       return z.NEVER;
     }
