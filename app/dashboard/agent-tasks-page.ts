@@ -23,6 +23,8 @@ export function renderAgentTasks(p: {
   agent: HiredAgent;
   tasks: TaskView[];
   timeZone: string;
+  /** The task type's title as the agent's manifest gives it (the type itself for one no longer listed). */
+  titleOf: (taskType: string) => string;
   user: User;
   csrf: string;
 }): string {
@@ -41,7 +43,7 @@ ${
 <tbody>${p.tasks.map(
         (
           t,
-        ) => html`<tr><td>${t.type}${t.summary !== null && html`<br><small>${t.summary}</small>`}</td><td>${stateText[t.state]}${
+        ) => html`<tr><td>${p.titleOf(t.type)}${t.summary !== null && html`<br><small>${t.summary}</small>`}</td><td>${stateText[t.state]}${
           t.question !== null && html`<br><small>${t.question}</small>`
         }</td><td>${when(t.createdAt)}</td><td>${when(t.finishedAt)}</td><td class="num">${t.rating ?? '–'}</td>
 <td>${

@@ -216,6 +216,7 @@ export const dashboardDoor: FastifyPluginAsync<DashboardDoorOptions> = async (ap
           agent,
           tasks: await agentTasks(store, at.viewer.organisation.id, agent.id, 100),
           timeZone: dashboard.timeZone,
+          titleOf: (type) => catalog.get(agent.id)?.tasks.find((t) => t.type === type)?.title ?? type,
           user: at.user,
           csrf: reply.generateCsrf(),
         }),

@@ -64,7 +64,8 @@ export const errors = defineErrors({
     status: 400,
   },
   WOW_ERR_DASHBOARD_AGENT: {
-    message: 'Your organisation has no trial or subscription of an agent "{agent}". The dashboard lists the agents you hired.',
+    message:
+      'Your organisation has no trial or subscription of an agent "{agent}". The dashboard lists the agents you hired.',
     retryable: false,
     status: 404,
   },

@@ -29,7 +29,11 @@ describe('ROI arithmetic', () => {
         { agentId: 'seo', taskType: 'seo.gone', completed: 2 },
         { agentId: 'content', taskType: 'content.post', completed: 1 },
       ],
-      (agent, type) => ({ 'seo/seo.audit': 90, 'content/content.post': 45 })[`${agent}/${type}`],
+      (agent, type) =>
+        new Map([
+          ['seo/seo.audit', 90],
+          ['content/content.post', 45],
+        ]).get(`${agent}/${type}`),
     );
     expect(saved).toEqual({ minutes: 315, unestimated: 2 });
     // 315 min at ₹1,000.01 an hour: 315 × 100001 / 60 = 525005.25 → 525005 paise.
