@@ -38,6 +38,8 @@ export interface TicketRoutesOptions {
  */
 export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app, opts) => {
   const { store } = opts;
+  // First: awaiting a plugin after a route would add that route before this plugin's error handler.
+  await app.register(fastifyCookie);
   const authorize = (req: FastifyRequest): Promise<Customer> =>
     authorizeApiCall(store, {
       authorization: req.headers.authorization,
@@ -83,7 +85,6 @@ export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app,
     );
   });
 
-  await app.register(fastifyCookie);
   app.get<{ Querystring: Record<string, unknown> }>(
     '/api/tickets',
     {
