@@ -39,7 +39,12 @@ ${
   p.tasks.length === 0
     ? html`<p>No tasks sent to ${p.agent.name} yet.</p>`
     : html`<div class="scroll"><table><caption class="visually-hidden">Tasks, newest first (${count(p.tasks.length, 'task', 'tasks')})</caption>
-<thead><tr><th scope="col">Task</th><th scope="col">State</th><th scope="col">Sent</th><th scope="col">Delivered</th><th scope="col" class="num">Your rating</th><th scope="col">Deliverables</th></tr></thead>
+<thead><tr><th scope="col">Task</th>
+<th scope="col">State</th>
+<th scope="col">Sent</th>
+<th scope="col">Delivered</th>
+<th scope="col" class="num">Your rating</th>
+<th scope="col">Deliverables</th></tr></thead>
 <tbody>${p.tasks.map(
         (
           t,
@@ -51,7 +56,8 @@ ${
             ? '–'
             : html`<ul>${t.deliverables.map(
                 (f) =>
-                  html`<li><a href="/dashboard/tasks/${encodeURIComponent(t.id)}/${encodeURIComponent(f.name)}?organisation=${slug}" download>${f.name}</a></li>`,
+                  html`<li><a href="/dashboard/tasks/${encodeURIComponent(t.id)}/${encodeURIComponent(f.name)}?organisation=${slug}"
+download>${f.name}</a></li>`,
               )}</ul>`
         }</td></tr>`,
       )}</tbody></table></div>`

@@ -287,7 +287,8 @@ const roiProblems = (err: { data?: Record<string, unknown> }) =>
 function chooseOrganisation(at: PageViewer, csrf: string): string {
   const main =
     at.memberships.length === 0
-      ? html`<h1>Dashboard</h1><p>You belong to no organisation yet. An owner can invite you to theirs; <a href="/account">your account</a> shows the invitations you accepted.</p>`
+      ? html`<h1>Dashboard</h1><p>You belong to no organisation yet. An owner can invite you to theirs;
+<a href="/account">your account</a> shows the invitations you accepted.</p>`
       : html`<h1>Which organisation?</h1><p>You belong to several organisations. Choose the dashboard to open:</p>
 <ul>${at.memberships.map((m) => html`<li><a href="/dashboard?organisation=${encodeURIComponent(m.slug)}">${m.name}</a></li>`)}</ul>`;
   return dashboardPage({ title: 'Dashboard', main, signed: { name: at.user.name, csrf } });
@@ -319,7 +320,9 @@ function pageError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
       403,
       renderProblem({
         title: 'The form has expired',
-        text: 'The form was not sent from this site, or it was open too long (or cookies are off). Nothing was done. Go back, reload the page and send it again.',
+        text:
+          'The form was not sent from this site, or it was open too long (or cookies are off). ' +
+          'Nothing was done. Go back, reload the page and send it again.',
         back,
       }),
     );

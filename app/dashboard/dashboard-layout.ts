@@ -12,7 +12,8 @@ a{color:#1d70b8}h1{margin:.5rem 0}h2{margin-top:2rem}.hint{color:#505a5f;margin:
 dt{font-weight:600}dd{margin:0;font-size:1.3rem}dd small{display:block;font-size:.9rem;color:#505a5f}
 .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;margin-top:.75rem}
 th,td{text-align:left;padding:.45rem;border-bottom:1px solid #b1b4b6;vertical-align:top}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-label{display:block;font-weight:600;margin-top:.75rem}input{box-sizing:border-box;width:100%;max-width:20rem;font:inherit;padding:.4rem;border:2px solid #0b0c0c}
+label{display:block;font-weight:600;margin-top:.75rem}
+input{box-sizing:border-box;width:100%;max-width:20rem;font:inherit;padding:.4rem;border:2px solid #0b0c0c}
 [aria-invalid=true]{border-color:#d4351c}.error{color:#d4351c;font-weight:600;margin:.25rem 0 0}
 .summary{border:4px solid #d4351c;padding:.5rem 1rem;margin:1rem 0}.summary a{color:#d4351c}
 .notice{border-left:6px solid #00703c;background:#f3f2f1;padding:.75rem 1rem}

@@ -1,4 +1,5 @@
 import { dayIn, rupees, type Invoice, type User } from '#domains/commerce';
+import { maxNoteLength } from '#domains/customer';
 import type { ListedTicket, SlaState } from '#domains/support';
 import { html, type SafeHtml } from '../tickets/html.ts';
 import { csrfField, errorSummary, type FieldProblem } from '../accounts/account-layout.ts';
@@ -79,7 +80,8 @@ function agentRow(a: HiredAgent, d: Dashboard, slug: string): SafeHtml {
   const w = a.work;
   const rt = w.responseTime;
   return html`<tr>
-<th scope="row"><span aria-hidden="true">${a.avatar}</span> <a href="/dashboard/agents/${encodeURIComponent(a.id)}?organisation=${encodeURIComponent(slug)}">${a.name}</a></th>
+<th scope="row"><span aria-hidden="true">${a.avatar}</span>
+<a href="/dashboard/agents/${encodeURIComponent(a.id)}?organisation=${encodeURIComponent(slug)}">${a.name}</a></th>
 <td>${hireState(a, d.timeZone)}</td>
 <td class="num">${w.tasksCompleted}${w.tasksOpen > 0 && html`<br><small>${w.tasksOpen} in progress</small>`}</td>
 <td class="num">${w.rating.mean === null ? '–' : html`${stars(w.rating.mean)} <small>(${count(w.rating.count, 'rating', 'ratings')})</small>`}</td>
@@ -92,24 +94,62 @@ function agentRow(a: HiredAgent, d: Dashboard, slug: string): SafeHtml {
 function ticketRow(t: ListedTicket, timeZone: string): SafeHtml {
   const sla = slaText[t.sla.state];
   return html`<tr><td>${t.subject}</td><td>${t.tier}</td><td>${t.status.replace('_', ' ')}</td>
-<td><span class="state ${sla.tone}">${sla.text}</span>${t.sla.dueAt !== null && html`<br><small>next due ${dayIn(new Date(t.sla.dueAt), timeZone)}</small>`}</td>
+<td><span class="state ${sla.tone}">${sla.text}</span>${
+    t.sla.dueAt !== null && html`<br><small>next due ${dayIn(new Date(t.sla.dueAt), timeZone)}</small>`
+  }</td>
 <td>${dayIn(new Date(t.createdAt), timeZone)}</td></tr>`;
 }
 
+interface InputSpec {
+  name: string;
+  label: string;
+  hint: string;
+  type: 'text' | 'date';
+  inputmode?: string;
+  maxlength: number;
+}
+
+/** The ROI forms' fields. */
+const fields: Record<'hourlyCost' | 'amount' | 'note' | 'date', InputSpec> = {
+  hourlyCost: {
+    name: 'hourlyCost',
+    label: 'Cost of an hour of a person’s work (₹)',
+    hint: 'What an hour of the work the agents do would cost you, e.g. 1500.',
+    type: 'text',
+    inputmode: 'decimal',
+    maxlength: 20,
+  },
+  amount: {
+    name: 'amount',
+    label: 'Amount (₹)',
+    hint: 'Revenue that came from the agents’ work, e.g. 25000.',
+    type: 'text',
+    inputmode: 'decimal',
+    maxlength: 20,
+  },
+  note: {
+    name: 'note',
+    label: 'Where it came from',
+    hint: 'Up to 200 characters, e.g. “Orders from the new product pages”.',
+    type: 'text',
+    maxlength: maxNoteLength,
+  },
+  date: { name: 'date', label: 'Day it came in', hint: 'For example 2026-11-30.', type: 'date', maxlength: 10 },
+};
+
 /** A labelled input with its error, for the ROI forms. */
-function input(
-  f: { name: string; label: string; hint: string; type: 'text' | 'date'; inputmode?: string; maxlength: number },
-  state: FormState | undefined,
-  form: FormState['form'],
-  fallback = '',
-): SafeHtml {
+function input(f: InputSpec, state: FormState | undefined, form: FormState['form'], fallback = ''): SafeHtml {
   const mine = state?.form === form ? state : undefined;
   const error = mine?.errors.find((e) => e.field === f.name)?.message;
   const id = `${form}-${f.name}`;
+  const described = `${id}-hint${error !== undefined ? ` ${id}-error` : ''}`;
+  const value = mine?.values[f.name] ?? fallback;
   return html`<label for="${id}">${f.label}</label>
 <p class="hint" id="${id}-hint">${f.hint}</p>
 ${error !== undefined && html`<p class="error" id="${id}-error"><span class="visually-hidden">Error: </span>${error}</p>`}
-<input type="${f.type}" id="${id}" name="${f.name}" maxlength="${f.maxlength}"${f.inputmode !== undefined && html` inputmode="${f.inputmode}"`} required aria-describedby="${id}-hint${error !== undefined ? ` ${id}-error` : ''}"${error !== undefined && html` aria-invalid="true"`} value="${mine?.values[f.name] ?? fallback}">`;
+<input type="${f.type}" id="${id}" name="${f.name}" maxlength="${f.maxlength}"${
+    f.inputmode !== undefined && html` inputmode="${f.inputmode}"`
+  } required aria-describedby="${described}"${error !== undefined && html` aria-invalid="true"`} value="${value}">`;
 }
 
 /**
@@ -152,7 +192,8 @@ ${
 <div><dt>Revenue recorded</dt><dd>${inr(roi.revenuePaise)}<small>from the agents' work, as you recorded it</small></dd></div>
 <div><dt>Total value</dt><dd>${inr(roi.totalPaise)}</dd></div>
 </dl>
-<p class="hint">Time saved is each completed task's estimate of the work it saves a person (its task type's, as the agent's profile says) added up; its value is that time at your hourly cost.${
+<p class="hint">Time saved is each completed task's estimate of the work it saves a person (its task type's, as the agent's
+profile says) added up; its value is that time at your hourly cost.${
     roi.timeSaved.unestimated > 0 &&
     ` ${count(roi.timeSaved.unestimated, 'completed task is', 'completed tasks are')} of a type no longer listed, so not counted.`
   }</p>
@@ -161,21 +202,32 @@ ${
   d.agents.length === 0
     ? html`<p>You have not hired an agent yet. <a href="/agents">Find one and start a free trial</a>.</p>`
     : html`<div class="scroll"><table><caption class="visually-hidden">Your agents and their work</caption>
-<thead><tr><th scope="col">Agent</th><th scope="col">Trial or subscription</th><th scope="col" class="num">Tasks completed</th>
-<th scope="col" class="num">Rating</th><th scope="col" class="num">Response time<br><small>median / 95%</small></th>
-<th scope="col" class="num">Hours active</th><th scope="col" class="num">Time saved</th></tr></thead>
+<thead><tr><th scope="col">Agent</th>
+<th scope="col">Trial or subscription</th>
+<th scope="col" class="num">Tasks completed</th>
+<th scope="col" class="num">Rating</th>
+<th scope="col" class="num">Response time<br><small>median / 95%</small></th>
+<th scope="col" class="num">Hours active</th>
+<th scope="col" class="num">Time saved</th></tr></thead>
 <tbody>${d.agents.map((a) => agentRow(a, d, slug))}</tbody></table></div>
-<p class="hint">Ratings are your organisation's (1 to 5) of delivered work; response time is from the agent starting a task to delivering it; hours active is the time the agents spent on your completed tasks.</p>`
+<p class="hint">Ratings are your organisation's (1 to 5) of delivered work; response time is from the agent starting a task to
+delivering it; hours active is the time the agents spent on your completed tasks.</p>`
 }
 <h2 id="usage-title">Usage over the last 30 days</h2>
-<div id="usage-chart" class="chart" role="img" aria-label="Chart of tasks completed and hours saved each day; the same figures are in the table below" hidden></div>
-<div class="scroll"><table id="usage-table" aria-describedby="usage-title"><caption class="visually-hidden">Tasks completed and time saved each day (${d.timeZone})</caption>
-<thead><tr><th scope="col">Day</th><th scope="col" class="num">Tasks completed</th><th scope="col" class="num">Time saved</th></tr></thead>
+<div id="usage-chart" class="chart" role="img" hidden
+aria-label="Chart of tasks completed and hours saved each day; the same figures are in the table below"></div>
+<div class="scroll"><table id="usage-table" aria-describedby="usage-title">
+<caption class="visually-hidden">Tasks completed and time saved each day (${d.timeZone})</caption>
+<thead><tr><th scope="col">Day</th>
+<th scope="col" class="num">Tasks completed</th>
+<th scope="col" class="num">Time saved</th></tr></thead>
 <tbody>${d.usage.map(
     (u) =>
-      html`<tr data-day="${u.day}" data-tasks="${u.tasksCompleted}" data-minutes="${u.minutesSaved}"><td>${dayIn(new Date(`${u.day}T12:00:00Z`), 'UTC')}</td><td class="num">${u.tasksCompleted}</td><td class="num">${hoursAndMinutes(u.minutesSaved)}</td></tr>`,
+      html`<tr data-day="${u.day}" data-tasks="${u.tasksCompleted}" data-minutes="${u.minutesSaved}">
+<td>${dayIn(new Date(`${u.day}T12:00:00Z`), 'UTC')}</td><td class="num">${u.tasksCompleted}</td><td class="num">${hoursAndMinutes(u.minutesSaved)}</td></tr>`,
   )}</tbody>
-<tfoot><tr><th scope="row">30 days</th><td class="num">${usageTotal}</td><td class="num">${hoursAndMinutes(d.usage.reduce((n, u) => n + u.minutesSaved, 0))}</td></tr></tfoot>
+<tfoot><tr><th scope="row">30 days</th><td class="num">${usageTotal}</td>
+<td class="num">${hoursAndMinutes(d.usage.reduce((n, u) => n + u.minutesSaved, 0))}</td></tr></tfoot>
 </table></div>
 <h2>Your ROI figures</h2>
 ${state !== undefined && errorSummary(state.errors.map((e) => ({ ...e, field: `${state.form}-${e.field}` })))}
@@ -186,7 +238,7 @@ ${
   owner
     ? html`<form method="post" action="/dashboard/hourly-cost" novalidate>${csrfField(p.csrf)}
 <input type="hidden" name="organisation" value="${slug}">
-${input({ name: 'hourlyCost', label: 'Cost of an hour of a person’s work (₹)', hint: 'What an hour of the work the agents do would cost you, e.g. 1500.', type: 'text', inputmode: 'decimal', maxlength: 20 }, state, 'hourly', roi.hourlyCostPaise === null ? '' : rupees(roi.hourlyCostPaise))}
+${input(fields.hourlyCost, state, 'hourly', roi.hourlyCostPaise === null ? '' : rupees(roi.hourlyCostPaise))}
 <button type="submit">Save hourly cost</button></form>`
     : html`<p>${roi.hourlyCostPaise === null ? 'Not set yet.' : `${inr(roi.hourlyCostPaise)} an hour.`} Only an owner of ${org.name} changes it.</p>`
 }
@@ -195,28 +247,36 @@ ${input({ name: 'hourlyCost', label: 'Cost of an hour of a person’s work (₹)
 <h3>Record revenue</h3>
 <form method="post" action="/dashboard/revenue" novalidate>${csrfField(p.csrf)}
 <input type="hidden" name="organisation" value="${slug}">
-${input({ name: 'amount', label: 'Amount (₹)', hint: 'Revenue that came from the agents’ work, e.g. 25000.', type: 'text', inputmode: 'decimal', maxlength: 20 }, state, 'revenue')}
-${input({ name: 'note', label: 'Where it came from', hint: 'Up to 200 characters, e.g. “Orders from the new product pages”.', type: 'text', maxlength: 200 }, state, 'revenue')}
-${input({ name: 'date', label: 'Day it came in', hint: 'For example 2026-11-30.', type: 'date', maxlength: 10 }, state, 'revenue', today)}
+${input(fields.amount, state, 'revenue')}
+${input(fields.note, state, 'revenue')}
+${input(fields.date, state, 'revenue', today)}
 <button type="submit">Record revenue</button></form>
 </div>
 </div>
 ${
   d.revenue.length > 0 &&
   html`<div class="scroll"><table><caption>Revenue recorded (latest ${d.revenue.length})</caption>
-<thead><tr><th scope="col">Day</th><th scope="col">Where it came from</th><th scope="col" class="num">Amount</th></tr></thead>
-<tbody>${d.revenue.map((r) => html`<tr><td>${dayIn(new Date(`${r.occurredOn}T12:00:00Z`), 'UTC')}</td><td>${r.note}</td><td class="num">${inr(r.amountPaise)}</td></tr>`)}</tbody></table></div>`
+<thead><tr><th scope="col">Day</th>
+<th scope="col">Where it came from</th>
+<th scope="col" class="num">Amount</th></tr></thead>
+<tbody>${d.revenue.map(
+    (r) => html`<tr><td>${dayIn(new Date(`${r.occurredOn}T12:00:00Z`), 'UTC')}</td><td>${r.note}</td>
+<td class="num">${inr(r.amountPaise)}</td></tr>`,
+  )}</tbody></table></div>`
 }
 <h2>Invoices</h2>
 ${
   d.invoices.length === 0
     ? html`<p>No invoices yet.</p>`
     : html`<div class="scroll"><table><caption class="visually-hidden">Invoices</caption>
-<thead><tr><th scope="col">Number</th><th scope="col">Issued</th><th scope="col" class="num">Total</th><th scope="col">Status</th><th scope="col">PDF</th></tr></thead>
+<thead><tr><th scope="col">Number</th>
+<th scope="col">Issued</th>
+<th scope="col" class="num">Total</th>
+<th scope="col">Status</th>
+<th scope="col">PDF</th></tr></thead>
 <tbody>${d.invoices.map(
-        (
-          i,
-        ) => html`<tr><td>${i.number}</td><td>${dayIn(new Date(i.issuedAt), i.timeZone)}</td><td class="num">${inr(i.totalPaise)}</td><td>${invoiceStatus[i.status]}</td>
+        (i) => html`<tr><td>${i.number}</td><td>${dayIn(new Date(i.issuedAt), i.timeZone)}</td>
+<td class="num">${inr(i.totalPaise)}</td><td>${invoiceStatus[i.status]}</td>
 <td><a href="/orgs/${encodeURIComponent(slug)}/invoices/${encodeURIComponent(i.number)}.pdf" download>Download ${i.number}</a></td></tr>`,
       )}</tbody></table></div>`
 }
@@ -226,10 +286,17 @@ ${
   d.tickets.tickets.length === 0
     ? html`<p>No support tickets.</p>`
     : html`<div class="scroll"><table><caption class="visually-hidden">Support tickets, newest first</caption>
-<thead><tr><th scope="col">Subject</th><th scope="col">Tier</th><th scope="col">Status</th><th scope="col">Service level</th><th scope="col">Opened</th></tr></thead>
+<thead><tr><th scope="col">Subject</th>
+<th scope="col">Tier</th>
+<th scope="col">Status</th>
+<th scope="col">Service level</th>
+<th scope="col">Opened</th></tr></thead>
 <tbody>${d.tickets.tickets.map((t) => ticketRow(t, d.timeZone))}</tbody></table></div>`
 }
-<p><a href="/support">Ask support</a>${d.tickets.nextCursor !== null && html` · the latest ${d.tickets.tickets.length} are shown; <code>GET /api/tickets</code> pages through every one`}</p>`;
+<p><a href="/support">Ask support</a>${
+    d.tickets.nextCursor !== null &&
+    html` · the latest ${d.tickets.tickets.length} are shown; <code>GET /api/tickets</code> pages through every one`
+  }</p>`;
   return dashboardPage({
     title: `${state !== undefined && state.errors.length > 0 ? 'Error: ' : ''}Dashboard for ${org.name}`,
     main,
