@@ -21,3 +21,8 @@ create table customer_revenue_impacts (
 );
 
 create index customer_revenue_impacts_organisation on customer_revenue_impacts (organisation_id, occurred_on desc);
+
+-- The dashboard's reads of an organisation's done tasks: counts by type, and by day over a
+-- range of finished_at (the last 30 days of a year's work, not the year).
+create index customer_tasks_done on customer_tasks (organisation_id, finished_at) include (agent_id, task_type)
+  where state = 'done';
