@@ -25,6 +25,7 @@ import { trialsDoor } from '../trials/trials-door.ts';
 import { billingDoor } from '../billing/billing-door.ts';
 import { billingDeps, type BillingDeps } from '../billing/billing-deps.ts';
 import { stripeWebhook } from '../billing/stripe-webhook.ts';
+import { dashboardDoor } from '../dashboard/dashboard-door.ts';
 import { supportSettings, type SupportSettings } from '#domains/support';
 import { createError } from '../errors.ts';
 import { createProbotDoor } from '../probot/create-probot-door.ts';
@@ -170,6 +171,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     rateLimitPerMinute: support.rateLimitPerMinute,
     metrics,
     clock: deps.clock ?? (() => new Date()),
+    readSession: accountCookies(config.identity.publicUrl.startsWith('https:')).readSession,
   });
   await app.register(supportForm, {
     store: deps.store,
@@ -275,6 +277,16 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     ...billing,
     store: deps.store,
     publicUrl: config.identity.publicUrl,
+    clock: deps.clock ?? (() => new Date()),
+    log: deps.log,
+  });
+  // The customer dashboard: hired agents' work, ROI, usage, invoices and tickets (/dashboard, /api/dashboard).
+  await app.register(dashboardDoor, {
+    store: deps.store,
+    agentsDir: config.agents.dir,
+    pricing: billing.terms.pricing,
+    publicUrl: config.identity.publicUrl,
+    apiRateLimitPerMinute: support.rateLimitPerMinute,
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
   });

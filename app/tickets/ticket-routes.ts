@@ -1,16 +1,23 @@
+import fastifyCookie from '@fastify/cookie';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+// The OpenAPI words of route schemas (summary, tags): the API document is generated from them.
+import type {} from '@fastify/swagger';
 import { isWowError, type Metrics, type Store } from '#platform';
 import { createError } from '../errors.ts';
 import {
   authorizeApiCall,
+  listTickets,
   readTicket,
   submitMessage,
   submitRating,
   submitTicket,
+  supportErrors,
   type Customer,
   type IntakeAnswer,
 } from '#domains/support';
+import { taskCaller } from '../tasks/task-caller.ts';
 import { readJsonBody } from './read-json-body.ts';
+import { apiErrorSchema, ticketListQuerySchema, ticketListResponseSchema } from './ticket-list-schema.ts';
 
 export interface TicketRoutesOptions {
   store: Store;
@@ -19,15 +26,20 @@ export interface TicketRoutesOptions {
   /** A key presented and refused is counted as a security violation. */
   metrics: Metrics;
   clock: () => Date;
+  /** Reads the accounts' session cookie: a signed-in member may list the organisation's tickets too. */
+  readSession?: (req: FastifyRequest) => string | undefined;
 }
 
 /**
  * The customers' ticket API: `POST /api/tickets`, `POST /api/tickets/:id/messages`,
- * `POST /api/tickets/:id/rating`, `GET /api/tickets/:id`, each with `Authorization: Bearer wow_sk_…`. The engine does the
+ * `POST /api/tickets/:id/rating`, `GET /api/tickets/:id`, each with `Authorization: Bearer wow_sk_…`, and `GET /api/tickets`
+ * (the organisation's tickets, also with a member's session). The engine does the
  * work; this plugin maps HTTP to it and its errors to `{ code, message, retryable, errors? }`.
  */
 export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app, opts) => {
   const { store } = opts;
+  // First: awaiting a plugin after a route would add that route before this plugin's error handler.
+  await app.register(fastifyCookie);
   const authorize = (req: FastifyRequest): Promise<Customer> =>
     authorizeApiCall(store, {
       authorization: req.headers.authorization,
@@ -73,11 +85,33 @@ export const ticketRoutes: FastifyPluginAsync<TicketRoutesOptions> = async (app,
     );
   });
 
+  app.get<{ Querystring: Record<string, unknown> }>(
+    '/api/tickets',
+    {
+      schema: {
+        summary: "The organisation's support tickets, newest first, with tier, status and SLA state",
+        tags: ['support'],
+        querystring: ticketListQuerySchema,
+        response: { 200: ticketListResponseSchema, 401: apiErrorSchema, 422: apiErrorSchema },
+      },
+    },
+    async (req) => {
+      // A key's organisation, or a session's as the task API names it (X-Organisation, or the only one).
+      const { organisation } = await taskCaller({ ...opts, readSession: opts.readSession ?? (() => undefined) }, req);
+      return listTickets(store, organisation.id, req.query, opts.clock());
+    },
+  );
+
   app.get<{ Params: { id: string } }>('/api/tickets/:id', async (req) =>
     readTicket(store, await authorize(req), req.params.id),
   );
 
-  app.setErrorHandler((err, req, reply) => {
+  app.setErrorHandler((thrown, req, reply) => {
+    // The query's schema refused it before the engine saw it: answered as the engine's own refusal.
+    const err =
+      (thrown as { validation?: unknown }).validation === undefined
+        ? thrown
+        : supportErrors.createError('WOW_ERR_SUPPORT_INPUT', { problems: (thrown as Error).message.slice(0, 500) });
     const status = isWowError(err) ? err.status : ((err as { statusCode?: number }).statusCode ?? 500);
     // A failure on our side says nothing of how we are built (SQLSTATEs, table names, URLs):
     // the cause is logged under the request id the answer gives.

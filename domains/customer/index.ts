@@ -63,6 +63,34 @@ export {
 } from './src/agent-requests/request-agent.ts';
 export { listAgentRequests, recordRequestIssue } from './src/agent-requests/read-agent-requests.ts';
 export type { AgentRequestView } from './src/agent-requests/agent-request-view.ts';
+// The customer dashboard: an organisation's work by agent, per day, and its ROI (the time
+// the tasks saved at the organisation's hourly cost, and the revenue it records).
+export {
+  completedCounts,
+  dailyCounts,
+  organisationWork,
+  type AgentWork,
+  type CompletedCount,
+  type DailyCount,
+} from './src/dashboard/organisation-work.ts';
+export {
+  parseRupees,
+  roiOf,
+  timeSaved,
+  valueOfMinutes,
+  type MinutesSavedOf,
+  type Roi,
+  type TimeSaved,
+} from './src/dashboard/roi.ts';
+export {
+  hourlyCostOf,
+  maxNoteLength,
+  recordRevenue,
+  revenueOf,
+  setHourlyCost,
+  type RevenueEntry,
+} from './src/dashboard/roi-records.ts';
+export { agentTasks } from './src/dashboard/agent-tasks.ts';
 
 // The domain's error registry.
 export { errors as customerErrors } from './src/errors.ts';

@@ -36,6 +36,13 @@ export {
   type ApiCall,
 } from './src/intake/ticket-api.ts';
 export type { IntakeAnswer } from './src/intake/idempotency.ts';
+export {
+  listTickets,
+  maxTicketPage,
+  type ListedTicket,
+  type SlaState,
+  type TicketPage,
+} from './src/intake/list-tickets.ts';
 export { pruneIdempotency } from './src/intake/prune-idempotency.ts';
 export type { FieldError } from './src/intake/parse-input.ts';
 export type { MessageView, TicketView } from './src/intake/ticket-view.ts';

@@ -67,6 +67,22 @@ export const errors = defineErrors({
     message: 'Choose which tasks you hear of: one of {expected}.',
     retryable: false,
     status: 422,
+  WOW_ERR_ROI_INPUT: {
+    message: 'The ROI entry is invalid: {problems}. Fix each field named and send it again.',
+    retryable: false,
+    status: 422,
+  },
+  WOW_ERR_DASHBOARD_ORGANISATION: {
+    message:
+      'You belong to {count} organisations: name the one the dashboard is for with ?organisation=<slug> (its slug, as in /account).',
+    retryable: false,
+    status: 400,
+  },
+  WOW_ERR_DASHBOARD_AGENT: {
+    message:
+      'Your organisation has no trial or subscription of an agent "{agent}". The dashboard lists the agents you hired.',
+    retryable: false,
+    status: 404,
   },
 });
 

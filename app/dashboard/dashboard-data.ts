@@ -1,0 +1,188 @@
+import type { Store } from '#platform';
+import {
+  listInvoices,
+  subscriptionsOf,
+  timeZoneOf,
+  trialsOf,
+  type Invoice,
+  type Pricing,
+  type Subscription,
+  type Trial,
+} from '#domains/commerce';
+import {
+  completedCounts,
+  dailyCounts,
+  hourlyCostOf,
+  organisationWork,
+  revenueOf,
+  roiOf,
+  timeSaved,
+  type AgentWork,
+  type Roi,
+  type RevenueEntry,
+} from '#domains/customer';
+import { listTickets, type TicketPage } from '#domains/support';
+import type { CatalogAgent } from '../marketplace/load-catalog.ts';
+
+/** The organisation a dashboard is for, and how the caller holds it: an owner, a member, or an API key (read only). */
+export interface Viewer {
+  organisation: { id: string; slug: string; name: string };
+  role: 'owner' | 'member' | 'key';
+}
+
+/** An agent the organisation hired: one with a trial or a subscription, with its work for it. */
+export interface HiredAgent {
+  id: string;
+  name: string;
+  avatar: string;
+  /** Still in the marketplace (its manifest is there): its profile and task estimates are known. */
+  listed: boolean;
+  trial: { state: Trial['state']; endsAt: string; daysLeft: number } | null;
+  subscription: {
+    status: Subscription['status'];
+    planName: string;
+    periodEnd: string;
+    daysLeft: number;
+    cancelAtPeriodEnd: boolean;
+  } | null;
+  work: AgentWork;
+  /** The minutes its completed tasks saved, from each task type's minutesSaved. */
+  minutesSaved: number;
+}
+
+export interface UsageDay {
+  /** YYYY-MM-DD in the organisation's time zone. */
+  day: string;
+  tasksCompleted: number;
+  minutesSaved: number;
+}
+
+export interface Dashboard {
+  viewer: Viewer;
+  timeZone: string;
+  now: Date;
+  agents: HiredAgent[];
+  roi: Roi;
+  revenue: RevenueEntry[];
+  usage: UsageDay[];
+  invoices: Invoice[];
+  tickets: TicketPage;
+}
+
+/** Days of usage the dashboard charts: the last 30, today included. */
+export const usageDays = 30;
+const dayMs = 86_400_000;
+
+const noWork = (agentId: string): AgentWork => ({
+  agentId,
+  tasksCompleted: 0,
+  tasksFailed: 0,
+  tasksOpen: 0,
+  rating: { mean: null, count: 0, starsTotal: 0 },
+  responseTime: { medianMs: null, p95Ms: null, count: 0 },
+  activeMs: 0,
+});
+
+/** Whole days from `now` to `end`, rounded up (a few hours left is "1 day"), never below 0. */
+export const daysLeft = (end: string, now: Date): number =>
+  Math.max(0, Math.ceil((new Date(end).getTime() - now.getTime()) / dayMs));
+
+/** The calendar day of `now` in `timeZone`, YYYY-MM-DD, and the `count` days up to it. */
+export function lastDays(now: Date, timeZone: string, count: number): string[] {
+  const today = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+  const end = Date.parse(`${today}T00:00:00Z`);
+  return Array.from({ length: count }, (_, i) => new Date(end - (count - 1 - i) * dayMs).toISOString().slice(0, 10));
+}
+
+/**
+ * Everything the dashboard shows of one organisation, read from its rows: its trials and
+ * subscriptions (the agents it hired), its tasks (work, ratings, response times, usage by
+ * day), its ROI settings and revenue, its invoices and its support tickets.
+ */
+export async function readDashboard(
+  deps: { store: Store; catalog: ReadonlyMap<string, CatalogAgent>; pricing: Pricing },
+  viewer: Viewer,
+  now: Date,
+): Promise<Dashboard> {
+  const { store, catalog, pricing } = deps;
+  const orgId = viewer.organisation.id;
+  const [trials, subscriptions, work, counts, hourly, revenue, invoices, tickets, timeZone] = await Promise.all([
+    trialsOf(store, orgId),
+    subscriptionsOf(store, orgId),
+    organisationWork(store, orgId),
+    completedCounts(store, orgId),
+    hourlyCostOf(store, orgId),
+    revenueOf(store, orgId, 20),
+    listInvoices(store, { organisationId: orgId, limit: 20 }),
+    listTickets(store, orgId, { limit: 20 }, now),
+    timeZoneOf(store, orgId, pricing),
+  ]);
+  const minutesSavedOf = (agentId: string, taskType: string) =>
+    catalog.get(agentId)?.tasks.find((t) => t.type === taskType)?.minutesSaved;
+
+  const ids = [...new Set([...trials.map((t) => t.agentId), ...subscriptions.map((s) => s.agentId)])];
+  const agents = ids
+    .map((id): HiredAgent => {
+      const listed = catalog.get(id);
+      const trial = trials.find((t) => t.agentId === id);
+      const sub = subscriptions.find((s) => s.agentId === id);
+      return {
+        id,
+        name: listed?.name ?? id,
+        avatar: listed?.avatar ?? '🤖',
+        listed: listed !== undefined,
+        trial:
+          trial === undefined
+            ? null
+            : {
+                state: trial.state,
+                endsAt: trial.endsAt,
+                daysLeft: trial.state === 'active' ? daysLeft(trial.endsAt, now) : 0,
+              },
+        subscription:
+          sub === undefined
+            ? null
+            : {
+                status: sub.status,
+                planName: pricing.plans[sub.planId].name,
+                periodEnd: sub.currentPeriodEnd,
+                daysLeft: sub.status === 'cancelled' ? 0 : daysLeft(sub.currentPeriodEnd, now),
+                cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+              },
+        work: work.get(id) ?? noWork(id),
+        minutesSaved: timeSaved(
+          counts.filter((c) => c.agentId === id),
+          minutesSavedOf,
+        ).minutes,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name, 'en'));
+
+  const days = lastDays(now, timeZone, usageDays);
+  const daily = await dailyCounts(store, orgId, { from: days[0] ?? '', to: days.at(-1) ?? '', timeZone });
+  const usage = days.map((day) => {
+    const of = daily.filter((d) => d.day === day);
+    return {
+      day,
+      tasksCompleted: of.reduce((n, d) => n + d.completed, 0),
+      minutesSaved: timeSaved(of, minutesSavedOf).minutes,
+    };
+  });
+
+  return {
+    viewer,
+    timeZone,
+    now,
+    agents,
+    roi: roiOf(timeSaved(counts, minutesSavedOf), hourly, revenue.totalPaise),
+    revenue: revenue.entries,
+    usage,
+    invoices,
+    tickets,
+  };
+}
