@@ -33,6 +33,7 @@ import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { didDocuments } from '../identity/did-documents.ts';
 import { marketplace } from '../marketplace/marketplace-routes.ts';
+import { createOpsFigures } from '../ops/ops-figures.ts';
 import { createFastify } from './create-fastify.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { supportForm } from '../tickets/support-form.ts';
@@ -204,6 +205,9 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     await redis?.quit();
   });
   const notice = channels.noticeEmail;
+  // Billing's prices and provider, read here: the operators' dashboard (in the accounts' door) counts MRR with them.
+  const stripe = readSharedSettings(stripeSettings);
+  const billing = await billingDeps(deps.billing ?? {}, config.agents.dir, { store: deps.store, stripe: stripe.api });
   await app.register(accountsDoor, {
     store: deps.store,
     settings: deps.accounts ?? readSharedSettings(accountSettings),
@@ -214,7 +218,14 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
         : (mail) => notice({ id: mail.id, to: mail.to, subject: mail.subject, body: mail.body }),
     redis,
     redisPrefix: config.bus.keyPrefix,
-    heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs,
+    opsFigures: createOpsFigures({
+      store: deps.store,
+      bus,
+      agentsDir: config.agents.dir,
+      heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs,
+      pricing: billing.terms.pricing,
+      publicUrl: config.identity.publicUrl,
+    }),
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
     githubFetch: deps.githubFetch,
@@ -249,8 +260,6 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   // Subscriptions, invoices and their pages (the accounts' sessions), and the billing cycle.
-  const stripe = readSharedSettings(stripeSettings);
-  const billing = await billingDeps(deps.billing ?? {}, config.agents.dir, { store: deps.store, stripe: stripe.api });
   await app.register(billingDoor, {
     ...billing,
     store: deps.store,

@@ -26,7 +26,12 @@ export interface RevenueFigures {
  * start (anchor_at): one subscribed again is counted from that start. Churn counts only
  * subscriptions live at the start, so the rate stays a share of them.
  */
-export async function revenueFigures(db: PgQueryable, pricing: Pricing, now: Date, days: number): Promise<RevenueFigures> {
+export async function revenueFigures(
+  db: PgQueryable,
+  pricing: Pricing,
+  now: Date,
+  days: number,
+): Promise<RevenueFigures> {
   const since = new Date(now.getTime() - days * 86_400_000);
   const [live, churn] = await Promise.all([
     db.query<{ plan_id: string; live: number; past_due: number }>(
@@ -45,7 +50,8 @@ export async function revenueFigures(db: PgQueryable, pricing: Pricing, now: Dat
   // A plan the pricing no longer names is an error of configuration, not revenue to guess at.
   const monthly = (id: string) => {
     const plan = planIds.find((p): p is PlanId => p === id);
-    if (plan === undefined) throw new RangeError(`a live subscription is on plan "${id}", which config/pricing.yml does not name`);
+    if (plan === undefined)
+      throw new RangeError(`a live subscription is on plan "${id}", which config/pricing.yml does not name`);
     return pricing.plans[plan].monthlyPaise;
   };
   const mrrPaise = live.rows.reduce((sum, r) => sum + r.live * monthly(r.plan_id), 0);

@@ -60,7 +60,11 @@ describe.each(storeBackends('revenue-figures'))('revenue and trial figures on $n
     await cancelAtPeriodEnd(store, { organisationId: c, agentId: 'seo', now: utc('2026-06-01T00:00:00') });
     await runBillingCycle(store, manual, utc('2026-06-15T10:00:00'));
     // One subscribed within the span: live now, not at its start.
-    await subscribe(store, manual, { organisationId: await organisation(), agent: ads, now: utc('2026-06-20T00:00:00') });
+    await subscribe(store, manual, {
+      organisationId: await organisation(),
+      agent: ads,
+      now: utc('2026-06-20T00:00:00'),
+    });
 
     const figures = await revenueFigures(store, pricing, now, 30);
     // Live: a's premium seo and basic ads, d's standard seo, the new basic ads.

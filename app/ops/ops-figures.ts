@@ -1,0 +1,193 @@
+import { access } from 'node:fs/promises';
+import {
+  createDidResolver,
+  didHostOf,
+  didOf,
+  haltedAgents,
+  listAgents,
+  loadManifests,
+  type AgentManifest,
+  type AgentStatus,
+  type Bus,
+  type Store,
+} from '#platform';
+import {
+  isCustomerFacing,
+  revenueFigures,
+  trialFigures,
+  type Pricing,
+  type RevenueFigures,
+  type TrialFigures,
+} from '#domains/commerce';
+import { tierFigures, type TierFigures } from '#domains/support';
+import { agentThroughput, openIncidents } from '../../agents/wowanalytics/src/index.ts';
+import { checkReadiness } from '../server/check-readiness.ts';
+
+/** The span every rate on the dashboard is over: throughput over a day, commerce and support over 30 days. */
+export const throughputHours = 24;
+export const spanDays = 30;
+
+export type LayerState = 'healthy' | 'degraded' | 'down' | 'unknown';
+
+export interface OpsAgent {
+  id: string;
+  name: string;
+  /** A customer agent (for hire in the marketplace) or one of the platform's CoE agents. */
+  kind: 'customer' | 'coe';
+  status: AgentStatus;
+  /** The Active deployed version, else the registered one, else the manifest's. */
+  version: string;
+  liveInstances: number;
+  instances: number;
+  /** Events (tasks among them) handled in the last day, per hour, and the share that failed (null: none handled). */
+  handled: number;
+  perHour: number;
+  errorRate: number | null;
+  /** Set when WowSecurity suspended or revoked the agent's identity. */
+  halted: 'suspended' | 'revoked' | null;
+  openIncidents: { openedAt: string; signals: string[]; issueNumber: number | null }[];
+}
+
+export interface LayerHealth {
+  layer: 0 | 1 | 2 | 3;
+  name: string;
+  state: LayerState;
+  why: string;
+}
+
+export interface OpsFigures {
+  at: string;
+  agents: OpsAgent[];
+  layers: LayerHealth[];
+  trials: TrialFigures;
+  revenue: RevenueFigures;
+  support: TierFigures[];
+}
+
+export interface OpsFiguresDeps {
+  store: Store;
+  bus: Bus;
+  /** AGENTS_DIR: which agents are customer agents, and those that never registered. */
+  agentsDir: string;
+  heartbeatTimeoutMs: number;
+  pricing: Pricing;
+  /** PUBLIC_URL: the host of the platform's DID. */
+  publicUrl: string;
+}
+
+async function manifestsIn(agentsDir: string): Promise<AgentManifest[]> {
+  // A server with no agents folder (a bare test checkout) knows only the registry's agents.
+  const exists = await access(agentsDir).then(
+    () => true,
+    () => false,
+  );
+  return exists ? (await loadManifests(agentsDir)).map((m) => m.manifest) : [];
+}
+
+/**
+ * What `/ops` and `/api/ops/figures` show, read afresh on each call: operators are few, and
+ * a dashboard that lags the registry would hide the outage they came to look at.
+ */
+export function createOpsFigures(deps: OpsFiguresDeps): (now: Date) => Promise<OpsFigures> {
+  const manifests = manifestsIn(deps.agentsDir);
+  const host = didHostOf(deps.publicUrl);
+  return async (now) => {
+    const since = new Date(now.getTime() - spanDays * 86_400_000);
+    const resolver = createDidResolver({ db: deps.store, host, clock: () => now });
+    const [known, registry, throughput, incidents, halted, readiness, platformDid, trials, revenue, support] =
+      await Promise.all([
+        manifests,
+        listAgents(deps.store, { heartbeatTimeoutMs: deps.heartbeatTimeoutMs }),
+        agentThroughput(deps.store, now, throughputHours),
+        openIncidents(deps.store),
+        haltedAgents(deps.store),
+        // The figures are shown whatever fails: a dependency's failure is itself the figure.
+        checkReadiness({ database: () => deps.store.ping(), bus: () => deps.bus.ping() }, 2000, () => undefined),
+        resolver.resolve(didOf(host, 'platform')),
+        trialFigures(deps.store, since),
+        revenueFigures(deps.store, deps.pricing, now, spanDays),
+        tierFigures(deps.store, since),
+      ]);
+    const byId = new Map(known.map((m) => [m.id, m]));
+    const registered = new Map(registry.map((a) => [a.id, a]));
+    const ids = [...new Set([...registered.keys(), ...byId.keys()])].sort();
+    const agents = ids.map((id): OpsAgent => {
+      const row = registered.get(id);
+      const manifest = byId.get(id);
+      const t = throughput.get(id);
+      return {
+        id,
+        name: row?.name ?? manifest?.name ?? id,
+        kind: manifest !== undefined && isCustomerFacing(manifest) ? 'customer' : 'coe',
+        status: row?.status ?? 'Offline',
+        version: row?.deployed?.version ?? row?.version ?? manifest?.version ?? '',
+        liveInstances: row?.liveInstances ?? 0,
+        instances: row?.instances ?? 0,
+        handled: t?.handled ?? 0,
+        perHour: t?.perHour ?? 0,
+        errorRate: t?.errorRate ?? null,
+        halted: halted.get(id) ?? null,
+        openIncidents: incidents
+          .filter((i) => i.agentId === id)
+          .map((i) => ({ openedAt: i.openedAt.toISOString(), signals: i.signals, issueNumber: i.issueNumber })),
+      };
+    });
+    const unreachable = Object.entries(readiness)
+      .filter(([, state]) => state !== 'ok')
+      .map(([name]) => name);
+    return {
+      at: now.toISOString(),
+      agents,
+      layers: [
+        identityLayer(platformDid.didDocument !== null, halted),
+        {
+          layer: 1,
+          name: 'Infrastructure',
+          state: unreachable.length === 0 ? 'healthy' : 'down',
+          why:
+            unreachable.length === 0
+              ? 'The database and the bus answer.'
+              : `Unreachable from this server: ${unreachable.join(', ')}.`,
+        },
+        agentLayer(
+          2,
+          'CoE agents',
+          agents.filter((a) => a.kind === 'coe'),
+        ),
+        agentLayer(
+          3,
+          'Customer agents',
+          agents.filter((a) => a.kind === 'customer'),
+        ),
+      ],
+      trials,
+      revenue,
+      support,
+    };
+  };
+}
+
+function identityLayer(published: boolean, halted: Map<string, 'suspended' | 'revoked'>): LayerHealth {
+  const name = 'Identity';
+  if (!published)
+    return { layer: 0, name, state: 'down', why: 'The platform has no identity key: its DID does not resolve.' };
+  if (halted.size > 0)
+    return {
+      layer: 0,
+      name,
+      state: 'degraded',
+      why: `The platform's DID resolves; ${halted.size} agent${halted.size === 1 ? ' is' : 's are'} suspended or revoked: ${[...halted.keys()].sort().join(', ')}.`,
+    };
+  return { layer: 0, name, state: 'healthy', why: "The platform's DID resolves and no agent is suspended or revoked." };
+}
+
+/** A layer of agents: down when none is live, degraded when one is offline, halted or in an incident. */
+function agentLayer(layer: 2 | 3, name: string, agents: OpsAgent[]): LayerHealth {
+  if (agents.length === 0)
+    return { layer, name, state: 'unknown', why: 'No such agent is registered or in AGENTS_DIR.' };
+  const offline = agents.filter((a) => a.status === 'Offline').length;
+  const troubled = agents.filter((a) => a.openIncidents.length > 0 || a.halted !== null).length;
+  const counts = `${agents.length - offline} of ${agents.length} live; ${troubled} with an open incident or a halted identity.`;
+  const state: LayerState = offline === agents.length ? 'down' : offline > 0 || troubled > 0 ? 'degraded' : 'healthy';
+  return { layer, name, state, why: counts };
+}
