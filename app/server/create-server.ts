@@ -33,6 +33,7 @@ import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { didDocuments } from '../identity/did-documents.ts';
 import { marketplace } from '../marketplace/marketplace-routes.ts';
+import { pricingPage } from '../marketplace/pricing-routes.ts';
 import { createOpsFigures } from '../ops/ops-figures.ts';
 import { createFastify } from './create-fastify.ts';
 import { opsRoutes } from './ops-routes.ts';
@@ -241,6 +242,9 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     clock: deps.clock ?? (() => new Date()),
     ...deps.marketplace,
   });
+
+  // The plans and the ROI calculator for prospects.
+  await app.register(pricingPage, { pricing: billing.terms.pricing, agents: billing.agents });
 
   // Customers' trials of the customer-facing agents: the "Start free trial" page and /api/trials.
   await app.register(trialsDoor, {

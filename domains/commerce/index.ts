@@ -98,7 +98,7 @@ export { revenueFigures, type RevenueFigures } from './src/billing/revenue-figur
 export { markInvoicePaid } from './src/billing/mark-paid.ts';
 export { renderInvoicePdf, type InvoiceParties } from './src/billing/invoice-pdf.ts';
 export { addMonths, dayIn } from './src/billing/billing-calendar.ts';
-export { rupees } from './src/billing/money.ts';
+export { rupees, taxOn } from './src/billing/money.ts';
 export { errors as billingErrors } from './src/billing/errors.ts';
 
 // The domain's settings (ACCOUNTS_*, GITHUB_CLIENT_ID/SECRET) and its error registry.
