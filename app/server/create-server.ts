@@ -36,6 +36,7 @@ import { marketplace } from '../marketplace/marketplace-routes.ts';
 import { pricingPage } from '../marketplace/pricing-routes.ts';
 import { createOpsFigures } from '../ops/ops-figures.ts';
 import { createFastify } from './create-fastify.ts';
+import { openApiDocument } from './openapi.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { supportForm } from '../tickets/support-form.ts';
 import { ticketRoutes } from '../tickets/ticket-routes.ts';
@@ -105,6 +106,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
       message: err instanceof Error ? err.message : String(err),
     });
   });
+  // Before any route: the API document learns each route as it is added.
+  await openApiDocument(app);
   // The signature covers the exact bytes GitHub sent, so the body stays raw.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
