@@ -54,6 +54,7 @@ function resultOf(view: PricingView, r: RoiResult): SafeHtml {
 
 /** `/pricing`: the plans by tier with their tax, and the ROI calculator (a GET form the server answers). */
 export function renderPricing(view: PricingView): string {
+  const planError = view.errors.find((e) => e.field === 'plan')?.message;
   const main = html`<h1>Pricing</h1>
 <p class="lead">One monthly price per agent, by its plan. Every agent starts with a 7-day free trial, and you keep everything it delivers.</p>
 <h2>Plans</h2>
@@ -67,8 +68,10 @@ ${
 <ul>${view.errors.map((e) => html`<li><a href="#${e.field}">${e.message}</a></li>`)}</ul>
 </div>`
 }
-<form method="get" action="/pricing#calculator" class="filters" novalidate>
-<div><label for="plan">Plan</label><select id="plan" name="plan">${planIds.map(
+<form method="get" action="/pricing#calculator" class="calculator" novalidate>
+<div><label for="plan">Plan</label><p class="hint" id="plan-hint">Compared with its price, GST included</p>
+${planError !== undefined && html`<p class="error" id="plan-error"><span class="visually-hidden">Error: </span>${planError}</p>`}
+<select id="plan" name="plan" aria-describedby="plan-hint${planError !== undefined ? ' plan-error' : ''}"${planError !== undefined && html` aria-invalid="true"`}>${planIds.map(
     (id) =>
       html`<option value="${id}"${id === view.fields.plan && html` selected`}>${view.pricing.plans[id].name}</option>`,
   )}</select></div>
