@@ -176,7 +176,11 @@ function identityLayer(published: boolean, halted: Map<string, 'suspended' | 're
       layer: 0,
       name,
       state: 'degraded',
-      why: `The platform's DID resolves; ${halted.size} agent${halted.size === 1 ? ' is' : 's are'} suspended or revoked: ${[...halted.keys()].sort().join(', ')}.`,
+      why: `The platform's DID resolves; ${halted.size} agent${halted.size === 1 ? ' is' : 's are'} suspended or revoked: ${[
+        ...halted.keys(),
+      ]
+        .sort()
+        .join(', ')}.`,
     };
   return { layer: 0, name, state: 'healthy', why: "The platform's DID resolves and no agent is suspended or revoked." };
 }

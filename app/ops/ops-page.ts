@@ -13,6 +13,32 @@ const minutes = (m: number | null): string =>
       : m < 60
         ? `${m.toFixed(1)} min`
         : `${(m / 60).toFixed(1)} h`;
+/** A table's head: one column header per name. */
+const head = (...names: string[]): SafeHtml =>
+  html`<thead><tr>${names.map((n) => html`<th scope="col">${n}</th>`)}</tr></thead>`;
+const at = (iso: string): SafeHtml => html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
+
+function incidentsCell(a: OpsAgent): SafeHtml | string {
+  if (a.openIncidents.length === 0) return 'None';
+  return html`${a.openIncidents.map(
+    (i) =>
+      html`${i.signals.join(', ')} since ${at(i.openedAt)}${i.issueNumber !== null && html` (issue #${i.issueNumber})`}`,
+  )}`;
+}
+
+function agentRow(a: OpsAgent): SafeHtml {
+  const cells = [
+    html`${a.name}<br><span class="hint">${a.id}</span>`,
+    html`${a.status}${a.halted !== null && html`<br><strong>${a.halted}</strong>`}`,
+    a.version,
+    `${a.liveInstances} of ${a.instances}`,
+    html`${a.perHour.toFixed(1)}<br><span class="hint">${a.handled} in ${throughputHours} h</span>`,
+    percent(a.errorRate),
+    incidentsCell(a),
+  ];
+  return html`<tr>${cells.map((c) => html`<td>${c}</td>`)}</tr>`;
+}
+
 const stateLabel: Record<LayerState, string> = {
   healthy: 'Healthy',
   degraded: 'Degraded',
@@ -26,28 +52,19 @@ ${
   agents.length === 0
     ? html`<p>None registered.</p>`
     : html`<table>
-<thead><tr><th scope="col">Agent</th><th scope="col">Status</th><th scope="col">Version</th><th scope="col">Live instances</th><th scope="col">Handled an hour</th><th scope="col">Error rate</th><th scope="col">Open incidents</th></tr></thead>
-<tbody>${agents.map(
-        (a) =>
-          html`<tr><td>${a.name}<br><span class="hint">${a.id}</span></td><td>${a.status}${a.halted !== null && html`<br><strong>${a.halted}</strong>`}</td><td>${a.version}</td><td>${a.liveInstances} of ${a.instances}</td><td>${a.perHour.toFixed(1)}<br><span class="hint">${a.handled} in ${throughputHours} h</span></td><td>${percent(a.errorRate)}</td><td>${
-            a.openIncidents.length === 0
-              ? 'None'
-              : a.openIncidents.map(
-                  (i) =>
-                    html`${i.signals.join(', ')} since <time datetime="${i.openedAt}">${i.openedAt.slice(0, 16).replace('T', ' ')} UTC</time>${i.issueNumber !== null && html` (issue #${i.issueNumber})`}`,
-                )
-          }</td></tr>`,
-      )}</tbody>
+${head('Agent', 'Status', 'Version', 'Live instances', 'Handled an hour', 'Error rate', 'Open incidents')}
+<tbody>${agents.map(agentRow)}</tbody>
 </table>`
 }`;
 }
 
 function supportRow(f: TierFigures): SafeHtml {
-  const shareMet = f.solvedShare !== null && f.solvedShare >= f.target.solvedShare;
-  const responseMet = f.medianResponseMinutes !== null && f.medianResponseMinutes < f.target.responseMinutes;
+  const verdict = (met: boolean | undefined) => (met === undefined ? '' : met ? ', met' : ', missed');
+  const share = f.solvedShare === null ? undefined : f.solvedShare >= f.target.solvedShare;
+  const response = f.medianResponseMinutes === null ? undefined : f.medianResponseMinutes < f.target.responseMinutes;
   return html`<tr><th scope="row">${f.tier}</th><td>${f.reached}</td><td>${f.solvedHere}</td>
-<td>${percent(f.solvedShare)} <span class="hint">target ${percent(f.target.solvedShare)}${f.solvedShare !== null && (shareMet ? ', met' : ', missed')}</span></td>
-<td>${minutes(f.medianResponseMinutes)} <span class="hint">target under ${minutes(f.target.responseMinutes)}${f.medianResponseMinutes !== null && (responseMet ? ', met' : ', missed')}</span></td></tr>`;
+<td>${percent(f.solvedShare)} <span class="hint">target ${percent(f.target.solvedShare)}${verdict(share)}</span></td>
+<td>${minutes(f.medianResponseMinutes)} <span class="hint">target under ${minutes(f.target.responseMinutes)}${verdict(response)}</span></td></tr>`;
 }
 
 /** `/ops`: the platform at a glance for an operator: agents, layers, commerce and support. */
@@ -57,10 +74,10 @@ export function renderOpsDashboard(view: { login: string; figures: OpsFigures; c
   return accountPage(
     'Operations',
     html`<h1>Operations</h1>
-<p>Figures as of <time datetime="${figures.at}">${figures.at.slice(0, 16).replace('T', ' ')} UTC</time>; the same as JSON at <a href="/api/ops/figures">/api/ops/figures</a>.</p>
+<p>Figures as of ${at(figures.at)}; the same as JSON at <a href="/api/ops/figures">/api/ops/figures</a>.</p>
 <h2>Layers</h2>
 <table>
-<thead><tr><th scope="col">Layer</th><th scope="col">State</th><th scope="col">Why</th></tr></thead>
+${head('Layer', 'State', 'Why')}
 <tbody>${figures.layers.map(
       (l) =>
         html`<tr><th scope="row">${l.layer}. ${l.name}</th><td><strong>${stateLabel[l.state]}</strong></td><td>${l.why}</td></tr>`,
@@ -80,13 +97,15 @@ ${agentTable(
 <dl>
 <dt>Trials started in the last ${spanDays} days</dt><dd>${trials.started} (${trials.active} still running, ${trials.ended} ended without subscribing)</dd>
 <dt>Converted to a subscription</dt><dd>${trials.converted} (${percent(trials.conversionRate)})</dd>
-<dt>Monthly recurring revenue (before tax)</dt><dd>₹${rupees(revenue.mrrPaise)} from ${revenue.live} live subscription${revenue.live === 1 ? '' : 's'}${revenue.pastDue > 0 && html`, ${revenue.pastDue} past due`}</dd>
-<dt>Churn in the last ${spanDays} days</dt><dd>${percent(revenue.churn.rate)} (${revenue.churn.cancelled} cancelled of ${revenue.churn.liveAtStart} live at the start)</dd>
+<dt>Monthly recurring revenue (before tax)</dt>
+<dd>₹${rupees(revenue.mrrPaise)} from ${revenue.live} live subscription${revenue.live === 1 ? '' : 's'}${revenue.pastDue > 0 && html`, ${revenue.pastDue} past due`}</dd>
+<dt>Churn in the last ${spanDays} days</dt>
+<dd>${percent(revenue.churn.rate)} (${revenue.churn.cancelled} cancelled of ${revenue.churn.liveAtStart} live at the start)</dd>
 </dl>
 <h2>Support by tier</h2>
 <p>Tickets opened in the last ${spanDays} days: the share solved at each tier they reached, and the median first response.</p>
 <table>
-<thead><tr><th scope="col">Tier</th><th scope="col">Reached</th><th scope="col">Solved there</th><th scope="col">Share solved</th><th scope="col">Median first response</th></tr></thead>
+${head('Tier', 'Reached', 'Solved there', 'Share solved', 'Median first response')}
 <tbody>${support.map(supportRow)}</tbody>
 </table>`,
     { name: view.login, signOut: '/ops/sign-out', csrf: view.csrf },

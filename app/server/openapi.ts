@@ -65,7 +65,8 @@ export async function openApiDocument(app: FastifyInstance): Promise<void> {
         title: 'WAOOAW API',
         version,
         description:
-          "The marketplace, trials, subscriptions, tasks and support tickets. Calls are made with a signed-in session or an organisation's API key (Authorization: Bearer wow_sk_…); amounts are integer paise (₹1 = 100).",
+          'The marketplace, trials, subscriptions, tasks and support tickets. Calls are made with a signed-in session or an ' +
+          "organisation's API key (Authorization: Bearer wow_sk_…); amounts are integer paise (₹1 = 100).",
       },
       components: {
         securitySchemes: {
