@@ -29,24 +29,36 @@ function planCard(view: PricingView, id: PlanId): SafeHtml {
 </li>`;
 }
 
+/** A field's error line and the attributes that tie its hint and error to it for screen readers. */
+function fieldProblem(name: string, error: string | undefined): { line: SafeHtml | false; attributes: SafeHtml } {
+  return {
+    line:
+      error !== undefined &&
+      html`<p class="error" id="${name}-error"><span class="visually-hidden">Error: </span>${error}</p>`,
+    attributes: html` aria-describedby="${name}-hint${error !== undefined ? ` ${name}-error` : ''}"${error !== undefined && html` aria-invalid="true"`}`,
+  };
+}
+
 function numberField(name: 'hours' | 'cost', label: string, hint: string, view: PricingView): SafeHtml {
-  const error = view.errors.find((e) => e.field === name)?.message;
+  const problem = fieldProblem(name, view.errors.find((e) => e.field === name)?.message);
   return html`<div>
 <label for="${name}">${label}</label>
 <p class="hint" id="${name}-hint">${hint}</p>
-${error !== undefined && html`<p class="error" id="${name}-error"><span class="visually-hidden">Error: </span>${error}</p>`}
-<input type="text" inputmode="decimal" id="${name}" name="${name}" maxlength="12" value="${view.fields[name]}" aria-describedby="${name}-hint${error !== undefined ? ` ${name}-error` : ''}"${error !== undefined && html` aria-invalid="true"`}>
+${problem.line}
+<input type="text" inputmode="decimal" id="${name}" name="${name}" maxlength="12" value="${view.fields[name]}"${problem.attributes}>
 </div>`;
 }
 
 function resultOf(view: PricingView, r: RoiResult): SafeHtml {
   const plan = view.pricing.plans[r.plan].name;
+  const ahead = r.netPaise >= 0;
   return html`<section id="result" aria-labelledby="result-title" class="result">
 <h3 id="result-title">Your return on the ${plan} plan</h3>
 <dl class="figures">
 <div><dt>Time saved is worth</dt><dd>${money(r.valuePaise)} a month<small>${hours(r.hoursTenths)} × ${money(r.hourlyCostPaise)} an hour</small></dd></div>
 <div><dt>The plan costs</dt><dd>${money(r.totalPaise)} a month<small>${money(r.pricePaise)} + ${money(r.taxPaise)} ${view.pricing.tax.name}</small></dd></div>
-<div><dt>${r.netPaise >= 0 ? 'You come out ahead by' : 'It costs more than it saves by'}</dt><dd>${money(Math.abs(r.netPaise))} a month<small>${r.netPaise >= 0 ? `${(r.valuePaise / r.totalPaise).toFixed(1)}× what you pay` : 'at these figures'}</small></dd></div>
+<div><dt>${ahead ? 'You come out ahead by' : 'It costs more than it saves by'}</dt>
+<dd>${money(Math.abs(r.netPaise))} a month<small>${ahead ? `${(r.valuePaise / r.totalPaise).toFixed(1)}× what you pay` : 'at these figures'}</small></dd></div>
 <div><dt>It pays for itself at</dt><dd>${hours(r.breakEvenTenths)} saved a month</dd></div>
 </dl>
 </section>`;
@@ -54,7 +66,7 @@ function resultOf(view: PricingView, r: RoiResult): SafeHtml {
 
 /** `/pricing`: the plans by tier with their tax, and the ROI calculator (a GET form the server answers). */
 export function renderPricing(view: PricingView): string {
-  const planError = view.errors.find((e) => e.field === 'plan')?.message;
+  const planProblem = fieldProblem('plan', view.errors.find((e) => e.field === 'plan')?.message);
   const main = html`<h1>Pricing</h1>
 <p class="lead">One monthly price per agent, by its plan. Every agent starts with a 7-day free trial, and you keep everything it delivers.</p>
 <h2>Plans</h2>
@@ -70,8 +82,8 @@ ${
 }
 <form method="get" action="/pricing#calculator" class="calculator" novalidate>
 <div><label for="plan">Plan</label><p class="hint" id="plan-hint">Compared with its price, GST included</p>
-${planError !== undefined && html`<p class="error" id="plan-error"><span class="visually-hidden">Error: </span>${planError}</p>`}
-<select id="plan" name="plan" aria-describedby="plan-hint${planError !== undefined ? ' plan-error' : ''}"${planError !== undefined && html` aria-invalid="true"`}>${planIds.map(
+${planProblem.line}
+<select id="plan" name="plan"${planProblem.attributes}>${planIds.map(
     (id) =>
       html`<option value="${id}"${id === view.fields.plan && html` selected`}>${view.pricing.plans[id].name}</option>`,
   )}</select></div>

@@ -89,14 +89,20 @@ async function manifestsIn(agentsDir: string): Promise<AgentManifest[]> {
  * a dashboard that lags the registry would hide the outage they came to look at.
  */
 export function createOpsFigures(deps: OpsFiguresDeps): (now: Date) => Promise<OpsFigures> {
-  const manifests = manifestsIn(deps.agentsDir);
+  // Read at the first look, not at start: a rejection then fails that request, not the process.
+  let manifests: Promise<AgentManifest[]> | undefined;
+  const knownAgents = () =>
+    (manifests ??= manifestsIn(deps.agentsDir).catch((err: unknown) => {
+      manifests = undefined;
+      throw err;
+    }));
   const host = didHostOf(deps.publicUrl);
   return async (now) => {
     const since = new Date(now.getTime() - spanDays * 86_400_000);
     const resolver = createDidResolver({ db: deps.store, host, clock: () => now });
     const [known, registry, throughput, incidents, halted, readiness, platformDid, trials, revenue, support] =
       await Promise.all([
-        manifests,
+        knownAgents(),
         listAgents(deps.store, { heartbeatTimeoutMs: deps.heartbeatTimeoutMs }),
         agentThroughput(deps.store, now, throughputHours),
         openIncidents(deps.store),

@@ -98,7 +98,9 @@ ${agentTable(
 <dt>Trials started in the last ${spanDays} days</dt><dd>${trials.started} (${trials.active} still running, ${trials.ended} ended without subscribing)</dd>
 <dt>Converted to a subscription</dt><dd>${trials.converted} (${percent(trials.conversionRate)})</dd>
 <dt>Monthly recurring revenue (before tax)</dt>
-<dd>₹${rupees(revenue.mrrPaise)} from ${revenue.live} live subscription${revenue.live === 1 ? '' : 's'}${revenue.pastDue > 0 && html`, ${revenue.pastDue} past due`}</dd>
+<dd>₹${rupees(revenue.mrrPaise)} from ${revenue.live} live subscription${revenue.live === 1 ? '' : 's'}${
+      revenue.pastDue > 0 && html`, ${revenue.pastDue} past due`
+    }</dd>
 <dt>Churn in the last ${spanDays} days</dt>
 <dd>${percent(revenue.churn.rate)} (${revenue.churn.cancelled} cancelled of ${revenue.churn.liveAtStart} live at the start)</dd>
 </dl>

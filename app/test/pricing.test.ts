@@ -64,12 +64,12 @@ describe('the pricing page', () => {
     expect(res.body).toContain('<dd>₹30,000.00 a month<small>20 h × ₹1,500.00 an hour</small></dd>');
     expect(res.body).toContain('<dd>₹14,160.00 a month<small>₹12,000.00 + ₹2,160.00 GST</small></dd>');
     expect(res.body).toContain(
-      '<dt>You come out ahead by</dt><dd>₹15,840.00 a month<small>2.1× what you pay</small></dd>',
+      '<dt>You come out ahead by</dt>\n<dd>₹15,840.00 a month<small>2.1× what you pay</small></dd>',
     );
     expect(res.body).toContain('<dd>9.5 h saved a month</dd>');
     expect(res.body).toContain('<option value="standard" selected>Standard</option>');
     const loss = await page('?plan=premium&hours=2.5&cost=500');
-    expect(loss.body).toContain('<dt>It costs more than it saves by</dt><dd>₹19,990.00 a month');
+    expect(loss.body).toContain('<dt>It costs more than it saves by</dt>\n<dd>₹19,990.00 a month');
   });
 
   it('refuses wrong, repeated and hostile input with each problem, and shows it back escaped', async () => {
