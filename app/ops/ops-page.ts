@@ -2,7 +2,8 @@ import { rupees } from '#domains/commerce';
 import type { TierFigures } from '#domains/support';
 import { accountPage } from '../accounts/account-layout.ts';
 import { html, type SafeHtml } from '../tickets/html.ts';
-import { spanDays, throughputHours, type LayerState, type OpsAgent, type OpsFigures } from './ops-figures.ts';
+import type { LayerState } from './layer-health.ts';
+import { spanDays, throughputHours, type OpsAgent, type OpsFigures } from './ops-figures.ts';
 
 const percent = (share: number | null): string => (share === null ? 'none yet' : `${(share * 100).toFixed(1)}%`);
 const minutes = (m: number | null): string =>
