@@ -21,7 +21,7 @@ a{color:#1d70b8}table{border-collapse:collapse;width:100%;margin-top:1rem}th,td{
 td form{display:inline-flex;gap:.5rem;align-items:center;margin:0}td select{width:auto;margin:0}td button{margin:0;padding:.3rem .7rem}
 fieldset{border:0;padding:0;margin:0}.choice{display:flex;gap:.5rem;align-items:center;margin-top:.5rem}
 .choice input{width:1.25rem;height:1.25rem;margin:0}.choice label{margin:0;font-weight:400}
-:focus-visible{outline:3px solid #fd0;outline-offset:0}
+:focus-visible{outline:3px solid #fd0;outline-offset:0}body.wide{max-width:72rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
 // Ours, not anyone's input, and free of markup: trusted as it is.
 const styleSheet = new SafeHtml(style);
@@ -29,7 +29,8 @@ const styleSheet = new SafeHtml(style);
 /** Who is signed in, for the header: a customer or an operator, with the sign-out form's CSRF token. */
 export type Signed = { name: string; signOut: string; csrf: string } | undefined;
 
-export function accountPage(title: string, main: SafeHtml, signed?: Signed): string {
+/** `wide`: a dashboard's tables, not a form's column. */
+export function accountPage(title: string, main: SafeHtml, signed?: Signed, opts: { wide?: boolean } = {}): string {
   const header = html`<header>
 <a href="${signed?.signOut === '/ops/sign-out' ? '/ops' : '/account'}">WAOOAW</a>
 ${
@@ -46,7 +47,7 @@ ${
 <title>${title} – WAOOAW</title>
 <style>${styleSheet}</style>
 </head>
-<body>
+<body${opts.wide === true && html` class="wide"`}>
 ${header}
 <main>
 ${main}

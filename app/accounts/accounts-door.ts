@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
 import { isWowError, type Logger, type Store } from '#platform';
 import type { AccountMail, AccountSettings } from '#domains/commerce';
+import type { OpsFigures } from '../ops/ops-figures.ts';
 import { accountCookies } from './account-cookies.ts';
 import { sendPage, type AccountsContext } from './accounts-context.ts';
 import { customerRoutes } from './customer-routes.ts';
@@ -22,7 +23,8 @@ export interface AccountsDoorOptions {
   /** With REDIS_URL, the sign-in limits are shared by every server process; without, each counts its own. */
   redis: Redis | undefined;
   redisPrefix: string;
-  heartbeatTimeoutMs: number;
+  /** What `/ops` shows: the platform's figures at a moment (app/ops). */
+  opsFigures: (now: Date) => Promise<OpsFigures>;
   clock: () => Date;
   log: Logger;
   githubFetch?: typeof fetch | undefined;
@@ -69,7 +71,7 @@ export const accountsDoor: FastifyPluginAsync<AccountsDoorOptions> = async (app,
   };
   customerRoutes(ctx);
   organisationRoutes(ctx);
-  operatorRoutes(ctx, { heartbeatTimeoutMs: opts.heartbeatTimeoutMs });
+  operatorRoutes(ctx, { figures: opts.opsFigures });
 
   app.setErrorHandler((err, req, reply) => {
     if (isWowError(err, 'WOW_ERR_TOO_MANY_ATTEMPTS')) {

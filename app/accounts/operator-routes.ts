@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { listAgents } from '#platform';
 import {
   commerceErrors,
   createSession,
@@ -9,15 +8,19 @@ import {
   signInOperator,
 } from '#domains/commerce';
 import { currentOperator, seeOther, sendPage, type AccountsContext } from './accounts-context.ts';
-import { renderOperatorAgents, renderOperatorSignIn } from './operator-pages.ts';
+import { errorSchema } from '../marketplace/catalog-json.ts';
+import type { OpsFigures } from '../ops/ops-figures.ts';
+import { opsFiguresSchema } from '../ops/ops-json.ts';
+import { renderOpsDashboard } from '../ops/ops-page.ts';
+import { renderOperatorSignIn } from './operator-pages.ts';
 
 /**
  * Operators: `GET /ops/sign-in` offers "Sign in with GitHub", `/auth/github` sends the
  * browser to GitHub with a fresh state (and PKCE verifier) kept in a short-lived cookie,
- * `/auth/github/callback` checks them and the team, and `/ops` lists the registry's agents
- * for a signed-in operator only.
+ * `/auth/github/callback` checks them and the team, and `/ops` (the platform's dashboard) and
+ * its JSON twin `/api/ops/figures` answer a signed-in operator only.
  */
-export function operatorRoutes(ctx: AccountsContext, opts: { heartbeatTimeoutMs: number }): void {
+export function operatorRoutes(ctx: AccountsContext, opts: { figures: (now: Date) => Promise<OpsFigures> }): void {
   const { app, store, settings, cookies } = ctx;
   const github = 'missing' in settings.operators ? undefined : settings.operators;
   const callbackUrl = `${ctx.publicUrl}/auth/github/callback`;
@@ -74,9 +77,28 @@ export function operatorRoutes(ctx: AccountsContext, opts: { heartbeatTimeoutMs:
   app.get('/ops', async (req, reply) => {
     const login = await currentOperator(ctx, req);
     if (login === undefined) return seeOther(reply, '/ops/sign-in');
-    const agents = await listAgents(store, { heartbeatTimeoutMs: opts.heartbeatTimeoutMs });
-    return sendPage(reply, 200, renderOperatorAgents({ login, agents, csrf: reply.generateCsrf() }));
+    const figures = await opts.figures(ctx.clock());
+    return sendPage(reply, 200, renderOpsDashboard({ login, figures, csrf: reply.generateCsrf() }));
   });
+
+  app.get(
+    '/api/ops/figures',
+    {
+      schema: {
+        summary: "The operators' dashboard as JSON: agents, the four layers, trials, revenue and support by tier",
+        tags: ['operators'],
+        response: { 200: opsFiguresSchema, 401: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      // Answered here, not by the door's error handler: that one sends pages, and this is an API.
+      if ((await currentOperator(ctx, req)) === undefined) {
+        const err = commerceErrors.createError('WOW_ERR_SESSION_REQUIRED', { who: 'operator' });
+        return reply.code(401).header('Cache-Control', 'no-store').send({ code: err.code, message: err.message });
+      }
+      return reply.header('Cache-Control', 'no-store').send(await opts.figures(ctx.clock()));
+    },
+  );
 
   app.post('/ops/sign-out', { preHandler: app.csrfProtection.bind(app) }, async (req, reply) => {
     const secret = cookies.readSession(req);

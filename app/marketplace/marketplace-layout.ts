@@ -21,6 +21,10 @@ button,.button{display:inline-block;font:inherit;font-weight:600;padding:.5rem 1
 dt{font-weight:600}dd{margin:0;font-size:1.2rem}dd small{display:block;font-size:.9rem;color:#505a5f}
 .deliverables{list-style:none;padding:0}.deliverables li{border-top:1px solid #b1b4b6;padding:.5rem 0}.deliverables h3{margin:.25rem 0}
 .activity{list-style:none;padding:0}.activity time{color:#505a5f;margin-left:.5rem}.pages a,.pages span{margin-right:.75rem}
+.summary{border:4px solid #d4351c;padding:0 1rem;margin:1rem 0}.summary a,.error{color:#a1260f}.error{font-weight:600;margin:.25rem 0}
+[aria-invalid=true]{border-color:#d4351c}
+.calculator{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:.75rem 1rem;background:#f3f2f1;padding:1rem}
+.calculator p{margin:0}.calculator>div:last-child{grid-column:1/-1}.result{border-left:6px solid #00703c;background:#f3f2f1;padding:.5rem 1rem;margin-top:1rem}
 :focus-visible{outline:3px solid #fd0;outline-offset:0}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`;
 const styleSheet = new SafeHtml(style);
@@ -45,7 +49,7 @@ export function marketplacePage(opts: {
 <a class="skip" href="#main">Skip to the content</a>
 <header>
 <a class="brand" href="/">WAOOAW</a>
-<nav aria-label="Main"><a href="/agents">Agents</a><a href="/account">Your account</a></nav>
+<nav aria-label="Main"><a href="/agents">Agents</a><a href="/pricing">Pricing</a><a href="/account">Your account</a></nav>
 </header>
 <main id="main">
 ${opts.main}

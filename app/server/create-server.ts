@@ -34,7 +34,10 @@ import { readAppEvents } from '../probot/read-app-events.ts';
 import { acceptWebhook } from '../webhooks/accept-webhook.ts';
 import { didDocuments } from '../identity/did-documents.ts';
 import { marketplace } from '../marketplace/marketplace-routes.ts';
+import { pricingPage } from '../marketplace/pricing-routes.ts';
+import { createOpsFigures } from '../ops/ops-figures.ts';
 import { createFastify } from './create-fastify.ts';
+import { openApiDocument } from './openapi.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { supportForm } from '../tickets/support-form.ts';
 import { ticketRoutes } from '../tickets/ticket-routes.ts';
@@ -106,6 +109,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
       message: err instanceof Error ? err.message : String(err),
     });
   });
+  // Before any route: the API document learns each route as it is added.
+  await openApiDocument(app);
   // The signature covers the exact bytes GitHub sent, so the body stays raw.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
@@ -208,6 +213,9 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     await redis?.quit();
   });
   const notice = channels.noticeEmail;
+  // Billing's prices and provider, read here: the operators' dashboard (in the accounts' door) counts MRR with them.
+  const stripe = readSharedSettings(stripeSettings);
+  const billing = await billingDeps(deps.billing ?? {}, config.agents.dir, { store: deps.store, stripe: stripe.api });
   await app.register(accountsDoor, {
     store: deps.store,
     settings: deps.accounts ?? readSharedSettings(accountSettings),
@@ -218,7 +226,14 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
         : (mail) => notice({ id: mail.id, to: mail.to, subject: mail.subject, body: mail.body }),
     redis,
     redisPrefix: config.bus.keyPrefix,
-    heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs,
+    opsFigures: createOpsFigures({
+      store: deps.store,
+      bus,
+      agentsDir: config.agents.dir,
+      heartbeatTimeoutMs: config.agents.heartbeatTimeoutMs,
+      pricing: billing.terms.pricing,
+      publicUrl: config.identity.publicUrl,
+    }),
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
     githubFetch: deps.githubFetch,
@@ -236,6 +251,9 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     publicUrl: config.identity.publicUrl,
     ...deps.marketplace,
   });
+
+  // The plans and the ROI calculator for prospects.
+  await app.register(pricingPage, { pricing: billing.terms.pricing, agents: billing.agents });
 
   // Customers' trials of the customer-facing agents: the "Start free trial" page and /api/trials.
   await app.register(trialsDoor, {
@@ -271,8 +289,6 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   // Subscriptions, invoices and their pages (the accounts' sessions), and the billing cycle.
-  const stripe = readSharedSettings(stripeSettings);
-  const billing = await billingDeps(deps.billing ?? {}, config.agents.dir, { store: deps.store, stripe: stripe.api });
   await app.register(billingDoor, {
     ...billing,
     store: deps.store,

@@ -176,7 +176,7 @@ describe('a customer account in a browser', () => {
 });
 
 describe('an operator in a browser', () => {
-  it('signs in with GitHub and sees the agents', async () => {
+  it('signs in with GitHub and sees the dashboard', async () => {
     const context = await browser.newContext({
       bypassCSP: true,
       viewport: { width: 900, height: 700 },
@@ -197,7 +197,7 @@ describe('an operator in a browser', () => {
     await page.getByRole('heading', { name: 'Operator sign-in' }).waitFor();
     await check(page, 'ops-sign-in');
     await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
-    await page.getByRole('heading', { name: 'Agents' }).waitFor();
+    await page.getByRole('heading', { name: 'Operations', level: 1 }).waitFor();
     expect(await page.locator('header').innerText()).toContain('octo-operator');
     expect(github.violations).toEqual([]);
     await context.close();

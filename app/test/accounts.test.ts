@@ -448,7 +448,7 @@ describe('operators sign in with GitHub', () => {
     expect([res.statusCode, res.headers.location]).toEqual([303, '/ops']);
     const ops = await browser.get('/ops');
     expect(ops.statusCode).toBe(200);
-    expect(ops.body).toContain('<h1>Agents</h1>');
+    expect(ops.body).toContain('<h1>Operations</h1>');
     expect(ops.body).toContain('octo-operator');
     expect(github.callsTo('GET /orgs/{org}/teams/{team_slug}/memberships/{username}').at(-1)?.params).toMatchObject({
       org: 'acme',

@@ -53,6 +53,7 @@ export { firstTaskOf, requestFirstTask, type FirstTask } from './src/trials/requ
 export { trialQuestions, type TrialAnswers } from './src/trials/trial-answers.ts';
 export { dayOf, findTrial, trialsOf, trialDays, type Trial, type TrialState } from './src/trials/trials.ts';
 export { tickTrials, type TrialTick, type TrialTickOptions } from './src/trials/tick-trials.ts';
+export { trialFigures, type TrialFigures } from './src/trials/trial-figures.ts';
 
 // Entitlement: whether an organisation may send an agent new work (a trial or a subscription).
 export { checkEntitlement, type Entitlement, type EntitlementSources } from './src/entitlements/check-entitlement.ts';
@@ -93,10 +94,12 @@ export { collectInvoice, type BillingTerms } from './src/billing/collect-payment
 export { settleProviderPayment, type ProviderSettlement } from './src/billing/settle-provider-payment.ts';
 export { timeZoneOf } from './src/billing/issue-invoice.ts';
 export { runBillingCycle, type CycleReport } from './src/billing/billing-cycle.ts';
+// The operators' dashboard: MRR and churn.
+export { revenueFigures, type RevenueFigures } from './src/billing/revenue-figures.ts';
 export { markInvoicePaid } from './src/billing/mark-paid.ts';
 export { renderInvoicePdf, type InvoiceParties } from './src/billing/invoice-pdf.ts';
 export { addMonths, dayIn } from './src/billing/billing-calendar.ts';
-export { rupees } from './src/billing/money.ts';
+export { rupees, taxOn } from './src/billing/money.ts';
 export { errors as billingErrors } from './src/billing/errors.ts';
 
 // The domain's settings (ACCOUNTS_*, GITHUB_CLIENT_ID/SECRET) and its error registry.

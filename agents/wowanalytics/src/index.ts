@@ -21,6 +21,8 @@ import { pruneHealthMinutes } from './housekeeping/prune-health-minutes.ts';
 // incidents; WowSupport's tiers and specialists read incidents and figures to answer.
 export { addCustomerAgent, customerAgentsTag, openIncidents, type Incident } from './incidents/incident-store.ts';
 export { healthFigures } from './incidents/health-figures.ts';
+// The operators' dashboard (app/ops) reads each agent's throughput and error rate.
+export { agentThroughput, type Throughput } from './incidents/agent-throughput.ts';
 export {
   defaultHealthPolicy,
   describeHealth,

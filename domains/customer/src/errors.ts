@@ -67,6 +67,7 @@ export const errors = defineErrors({
     message: 'Choose which tasks you hear of: one of {expected}.',
     retryable: false,
     status: 422,
+  },
   WOW_ERR_ROI_INPUT: {
     message: 'The ROI entry is invalid: {problems}. Fix each field named and send it again.',
     retryable: false,
