@@ -119,7 +119,10 @@ describe('brand.check delivered', () => {
 
   it('neutralises Markdown and HTML from the text and the terms in the report, and refuses oversized input', async () => {
     const done = await deliverTask(
-      taskOf({ text: 'Our <script> alert(1) </script> | [deal](javascript:y)', banned: '<script> => **bold**\n[deal]' }),
+      taskOf({
+        text: 'Our <script> alert(1) </script> | [deal](javascript:y)',
+        banned: '<script> => **bold**\n[deal]',
+      }),
       recipe,
     );
     const report = String(done.deliverables[0]?.content);
