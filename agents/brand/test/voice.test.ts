@@ -74,7 +74,8 @@ describe('a launch text checked', () => {
     expect(found.revised.split('\n')).toEqual([
       'Introducing WAOOAW Payroll: the affordable way to pay your team!!',
       'I think you will love how it works, and so will your accountant.',
-      'Sign up today, connect your bank and run your first payroll in minutes, with every payslip, tax form and email to your staff handled for you while you get on with running the business you love.',
+      'Sign up today, connect your bank and run your first payroll in minutes, with every payslip, tax form and email ' +
+        'to your staff handled for you while you get on with running the business you love.',
       'Questions? Just drop us an Email.',
     ]);
     expect(renderVoice(found)).toBe(await fixture('launch.voice.md'));

@@ -98,7 +98,11 @@ export function checkEmail(subject: string, html: string, defined: string[] | nu
     findings.push({
       level: verdict === 'too long' ? 'fix' : 'consider',
       about: 'subject',
-      text: `The subject has ${subjectLength} characters: ${verdict === 'too long' ? `most inboxes cut it after about ${subjectLimits.cut}` : `phones cut it after about ${subjectLimits.good}`}.`,
+      text:
+        `The subject has ${subjectLength} characters: ` +
+        (verdict === 'too long'
+          ? `most inboxes cut it after about ${subjectLimits.cut}.`
+          : `phones cut it after about ${subjectLimits.good}.`),
     });
   if (shouting.length > 0)
     findings.push({
@@ -125,7 +129,9 @@ export function checkEmail(subject: string, html: string, defined: string[] | nu
     findings.push({
       level: hits >= 5 ? 'fix' : 'consider',
       about: 'spam words',
-      text: `The text carries ${spam.body.reduce((n, h) => n + h.count, 0)} spam-trigger word(s): ${spam.body.map((h) => `${h.phrase} (${h.count})`).join(', ')}.`,
+      text:
+        `The text carries ${spam.body.reduce((n, h) => n + h.count, 0)} spam-trigger word(s): ` +
+        `${spam.body.map((h) => `${h.phrase} (${h.count})`).join(', ')}.`,
     });
 
   const tokens = checkTokens([subject, html], defined);
@@ -150,7 +156,9 @@ export function checkEmail(subject: string, html: string, defined: string[] | nu
     findings.push({
       level: 'consider',
       about: 'tokens',
-      text: `No fallback for a reader whose field is empty: ${noFallback.map((t) => `{{${t.name}}}`).join(', ')} (e.g. {{${noFallback[0]?.name ?? ''} | default: "there"}}).`,
+      text:
+        `No fallback for a reader whose field is empty: ${noFallback.map((t) => `{{${t.name}}}`).join(', ')} ` +
+        `(e.g. {{${noFallback[0]?.name ?? ''} | default: "there"}}).`,
     });
 
   const anchors = $('a[href]').toArray();
@@ -204,7 +212,9 @@ export function checkEmail(subject: string, html: string, defined: string[] | nu
     findings.push({
       level: balance === 'images only' ? 'fix' : 'consider',
       about: 'images',
-      text: `${imgs.length} image(s) and ${textCharacters} characters of text (${textPerImage} per image): filters distrust emails with less than about ${minTextPerImage} characters per image, and readers who block images see little.`,
+      text:
+        `${imgs.length} image(s) and ${textCharacters} characters of text (${textPerImage} per image): filters distrust emails ` +
+        `with less than about ${minTextPerImage} characters per image, and readers who block images see little.`,
     });
   if (missingAlt > 0)
     findings.push({

@@ -42,7 +42,8 @@ export function renderCheck(check: EmailCheck): string {
     lines.push('| token | used | with a fallback | filled by the sending tool |', '|---|---|---|---|');
     for (const t of check.tokens.used)
       lines.push(
-        `| ${markdownText(`{{${t.name}}}`)} | ${t.count} | ${t.withFallback} of ${t.count} | ${t.defined === null ? 'not said' : t.defined ? 'yes' : '**no**'} |`,
+        `| ${markdownText(`{{${t.name}}}`)} | ${t.count} | ${t.withFallback} of ${t.count} | ` +
+          `${t.defined === null ? 'not said' : t.defined ? 'yes' : '**no**'} |`,
       );
     lines.push('');
   }

@@ -12,12 +12,13 @@ import type { ShortlistInput } from '../task-inputs.ts';
 export function shortlist(input: ShortlistInput, task: CustomerTask): Promise<ToolOutcome> {
   const vetted = vetAccounts(readAccounts(input.csv), { top: input.top ?? 10, minFollowers: input.minFollowers ?? 0 });
   const industry = task.organisation.industry;
+  const whom = industry === undefined ? 'a business' : `a business in ${industry}`;
   return Promise.resolve({
     deliverables: [
       { name: 'shortlist.md', mediaType: 'text/markdown', content: renderVetting(vetted) },
       { name: 'accounts.csv', mediaType: 'text/csv', content: renderVettingCsv(vetted) },
       { name: 'shortlist.json', mediaType: 'application/json', content: `${JSON.stringify(vetted, null, 2)}\n` },
     ],
-    summary: `shortlisted ${vetted.shortlist.length} of ${vetted.accounts.length} influencer(s) for ${industry === undefined ? 'a business' : `a business in ${industry}`}`,
+    summary: `shortlisted ${vetted.shortlist.length} of ${vetted.accounts.length} influencer(s) for ${whom}`,
   });
 }
