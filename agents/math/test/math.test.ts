@@ -40,11 +40,11 @@ async function perform(agent: TestAgent, taskType: string, input: Record<string,
 /** An input within each task type's bounds. */
 const samples: Record<string, Record<string, unknown>> = {
   'math.check': {
-    problem: 'Sample problem',
-    working: 'Sample working',
+    problem: '2x + 3 = 11',
+    working: '2x = 8\nx = 4',
   },
   'math.solve': {
-    equation: 'Sample equation',
+    equation: 'x^2 - 5x + 6 = 0',
   },
 };
 

@@ -1,25 +1,36 @@
-import type { CustomerTask, ToolOutcome } from '#platform';
+import { TaskNeedsInput, type CustomerTask, type ToolOutcome } from '#platform';
+import { lettersOfLine, readLine } from '../algebra/read-math.ts';
+import { renderSolution } from '../algebra/render-math.ts';
+import { solveEquation } from '../algebra/solve-equation.ts';
 import type { SolveInput } from '../task-inputs.ts';
 
 /**
- * math.solve: A linear or quadratic equation in one variable solved with every step shown, as Markdown and JSON.
- *
- * Generated once, then this agent's own: replace the body with the deterministic work the
- * task is for (a maintained library over the input), so the deliverable is useful without a
- * model. As generated, it returns the input checked and laid out, for the model's prose to join.
+ * math.solve: a linear or quadratic equation in one letter solved exactly (mathjs reads and
+ * collects it; fractions and surds are kept exact), every step shown, as Markdown and JSON.
  */
-export async function solve(input: SolveInput, task: CustomerTask): Promise<ToolOutcome> {
-  const rows = Object.entries(input).map(
-    ([field, value]) => `| ${field} | ${JSON.stringify(value).replace(/\|/g, '\\|').slice(0, 200)} |`,
-  );
-  const report = ['# Solve an equation', '', '| field | value |', '|---|---|', ...rows, ''].join('\n');
-  return {
+const kinds = { linear: 'a linear', quadratic: 'a quadratic', 'every-number': 'an', 'no-solution': 'an' } as const;
+
+export function solve(input: SolveInput, task: CustomerTask): Promise<ToolOutcome> {
+  const line = readLine(input.equation, 'The equation');
+  if (line.kind !== 'equation')
+    throw new TaskNeedsInput('The equation needs one "=" with something on each side, e.g. x^2 - 5x + 6 = 0.');
+  const letters = [...lettersOfLine(line)];
+  const [variable] = letters;
+  if (variable === undefined || letters.length > 1)
+    throw new TaskNeedsInput(
+      `The equation must have exactly one unknown letter; it has ${letters.length === 0 ? 'none' : letters.join(', ')}.`,
+    );
+  const solution = solveEquation(line.left, line.right, variable);
+  if (solution === undefined)
+    throw new TaskNeedsInput(
+      `"${input.equation}" is not a linear or quadratic equation in ${variable}; the tool solves those only.`,
+    );
+  const industry = task.organisation.industry;
+  return Promise.resolve({
     deliverables: [
-      { name: 'solve.md', mediaType: 'text/markdown', content: report },
-      { name: 'solve.json', mediaType: 'application/json', content: JSON.stringify(input, null, 2) },
+      { name: 'solution.md', mediaType: 'text/markdown', content: renderSolution(solution) },
+      { name: 'solution.json', mediaType: 'application/json', content: `${JSON.stringify(solution, null, 2)}\n` },
     ],
-    summary:
-      'Solve an equation for ' +
-      (task.organisation.industry === undefined ? 'a business' : `a business in ${task.organisation.industry}`),
-  };
+    summary: `solved ${kinds[solution.kind]} equation in ${solution.steps.length} steps for ${industry === undefined ? 'an organisation' : `an organisation in ${industry}`}`,
+  });
 }
