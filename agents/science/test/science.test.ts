@@ -40,11 +40,11 @@ async function perform(agent: TestAgent, taskType: string, input: Record<string,
 /** An input within each task type's bounds. */
 const samples: Record<string, Record<string, unknown>> = {
   'science.convert': {
-    quantities: 'Sample quantities',
+    quantities: '72 km/h to m/s',
   },
   'science.dimensions': {
-    formula: 'Sample formula',
-    units: 'Sample units',
+    formula: 'F = m * a',
+    units: 'm: kg\na: m/s^2',
   },
 };
 

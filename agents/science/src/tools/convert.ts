@@ -1,25 +1,17 @@
 import type { CustomerTask, ToolOutcome } from '#platform';
+import { convertQuantities } from '../units/convert-quantities.ts';
+import { renderConversions } from '../units/render-units.ts';
 import type { ConvertInput } from '../task-inputs.ts';
 
-/**
- * science.convert: Each quantity converted to the unit asked for, with its SI form and dimension, as Markdown and JSON.
- *
- * Generated once, then this agent's own: replace the body with the deterministic work the
- * task is for (a maintained library over the input), so the deliverable is useful without a
- * model. As generated, it returns the input checked and laid out, for the model's prose to join.
- */
-export async function convert(input: ConvertInput, task: CustomerTask): Promise<ToolOutcome> {
-  const rows = Object.entries(input).map(
-    ([field, value]) => `| ${field} | ${JSON.stringify(value).replace(/\|/g, '\\|').slice(0, 200)} |`,
-  );
-  const report = ['# Convert quantities', '', '| field | value |', '|---|---|', ...rows, ''].join('\n');
-  return {
+/** science.convert: each quantity converted with mathjs's units, with its SI form and dimension, as Markdown and JSON. */
+export function convert(input: ConvertInput, task: CustomerTask): Promise<ToolOutcome> {
+  const conversions = convertQuantities(input.quantities);
+  const industry = task.organisation.industry;
+  return Promise.resolve({
     deliverables: [
-      { name: 'convert.md', mediaType: 'text/markdown', content: report },
-      { name: 'convert.json', mediaType: 'application/json', content: JSON.stringify(input, null, 2) },
+      { name: 'conversions.md', mediaType: 'text/markdown', content: renderConversions(conversions) },
+      { name: 'conversions.json', mediaType: 'application/json', content: `${JSON.stringify(conversions, null, 2)}\n` },
     ],
-    summary:
-      'Convert quantities for ' +
-      (task.organisation.industry === undefined ? 'a business' : `a business in ${task.organisation.industry}`),
-  };
+    summary: `converted ${conversions.length} quantities for ${industry === undefined ? 'an organisation' : `an organisation in ${industry}`}`,
+  });
 }
