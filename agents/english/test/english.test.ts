@@ -40,8 +40,8 @@ async function perform(agent: TestAgent, taskType: string, input: Record<string,
 /** An input within each task type's bounds. */
 const samples: Record<string, Record<string, unknown>> = {
   'english.feedback': {
-    text: 'Sample text',
-    grade: 1,
+    text: 'My summer holiday was spent at the sea. We went swimming every day.',
+    grade: 5,
   },
 };
 

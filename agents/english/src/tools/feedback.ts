@@ -1,25 +1,21 @@
 import type { CustomerTask, ToolOutcome } from '#platform';
+import { renderFeedback } from '../feedback/render-feedback.ts';
+import { writingFeedback } from '../feedback/writing-feedback.ts';
 import type { FeedbackInput } from '../task-inputs.ts';
 
 /**
- * english.feedback: The text's readability grades against a target grade, and each sentence's grade and style flags with one thing to fix, as Markdown and JSON.
- *
- * Generated once, then this agent's own: replace the body with the deterministic work the
- * task is for (a maintained library over the input), so the deliverable is useful without a
- * model. As generated, it returns the input checked and laid out, for the model's prose to join.
+ * english.feedback: the text's readability grades (text-readability) against the target
+ * grade, and each sentence's grade, style flags (write-good) and the thing to fix first,
+ * as Markdown and the same as JSON.
  */
-export async function feedback(input: FeedbackInput, task: CustomerTask): Promise<ToolOutcome> {
-  const rows = Object.entries(input).map(
-    ([field, value]) => `| ${field} | ${JSON.stringify(value).replace(/\|/g, '\\|').slice(0, 200)} |`,
-  );
-  const report = ['# Give writing feedback', '', '| field | value |', '|---|---|', ...rows, ''].join('\n');
-  return {
+export function feedback(input: FeedbackInput, task: CustomerTask): Promise<ToolOutcome> {
+  const found = writingFeedback(input.text, input.grade);
+  const industry = task.organisation.industry;
+  return Promise.resolve({
     deliverables: [
-      { name: 'feedback.md', mediaType: 'text/markdown', content: report },
-      { name: 'feedback.json', mediaType: 'application/json', content: JSON.stringify(input, null, 2) },
+      { name: 'feedback.md', mediaType: 'text/markdown', content: renderFeedback(found) },
+      { name: 'feedback.json', mediaType: 'application/json', content: `${JSON.stringify(found, null, 2)}\n` },
     ],
-    summary:
-      'Give writing feedback for ' +
-      (task.organisation.industry === undefined ? 'a business' : `a business in ${task.organisation.industry}`),
-  };
+    summary: `gave feedback on a ${found.words}-word text for grade ${found.targetGrade} (${found.verdict}) for ${industry === undefined ? 'an organisation' : `an organisation in ${industry}`}`,
+  });
 }
