@@ -40,8 +40,8 @@ async function perform(agent: TestAgent, taskType: string, input: Record<string,
 /** An input within each task type's bounds. */
 const samples: Record<string, Record<string, unknown>> = {
   'homework.check': {
-    answers: 'Sample answers',
-    tolerance: 0,
+    answers: '3*(4+2) = 18\n2 + 3*4 = 20',
+    tolerance: 0.01,
   },
 };
 
