@@ -21,7 +21,9 @@ export function renderFeedback(f: WritingFeedback): string {
   const verdict = {
     'on target': `It reads at about grade ${g.consensus}, on target for grade ${f.targetGrade}.`,
     'too hard': `It reads at about grade ${g.consensus}, harder than grade ${f.targetGrade}: shorten the sentences marked below first.`,
-    'easier than the target': `It reads at about grade ${g.consensus}, easier than grade ${f.targetGrade}: there is room for longer sentences and richer words.`,
+    'easier than the target':
+      `It reads at about grade ${g.consensus}, easier than grade ${f.targetGrade}: ` +
+      'there is room for longer sentences and richer words.',
   }[f.verdict];
   const counts = Object.entries(f.flagCounts).map(([k, n]) => `${kindNames[k as FlagKind]} ${n}`);
   return [
@@ -49,7 +51,13 @@ export function renderFeedback(f: WritingFeedback): string {
     '|---|---|---|---|---|',
     ...f.feedback.map(
       (s) =>
-        `| ${s.sentence} | ${shown(s.text)} | ${s.grade} | ${s.flags.map((fl) => `"${markdownText(fl.text)}" (${kindNames[fl.kind]})`).join('; ') || '—'} | ${s.fix === null ? '—' : markdownText(s.fix)} |`,
+        `| ${[
+          s.sentence,
+          shown(s.text),
+          s.grade,
+          s.flags.map((fl) => `"${markdownText(fl.text)}" (${kindNames[fl.kind]})`).join('; ') || '—',
+          s.fix === null ? '—' : markdownText(s.fix),
+        ].join(' | ')} |`,
     ),
     '',
   ].join('\n');

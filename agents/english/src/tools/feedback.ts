@@ -11,11 +11,12 @@ import type { FeedbackInput } from '../task-inputs.ts';
 export function feedback(input: FeedbackInput, task: CustomerTask): Promise<ToolOutcome> {
   const found = writingFeedback(input.text, input.grade);
   const industry = task.organisation.industry;
+  const who = industry === undefined ? 'an organisation' : `an organisation in ${industry}`;
   return Promise.resolve({
     deliverables: [
       { name: 'feedback.md', mediaType: 'text/markdown', content: renderFeedback(found) },
       { name: 'feedback.json', mediaType: 'application/json', content: `${JSON.stringify(found, null, 2)}\n` },
     ],
-    summary: `gave feedback on a ${found.words}-word text for grade ${found.targetGrade} (${found.verdict}) for ${industry === undefined ? 'an organisation' : `an organisation in ${industry}`}`,
+    summary: `gave feedback on a ${found.words}-word text for grade ${found.targetGrade} (${found.verdict}) for ${who}`,
   });
 }

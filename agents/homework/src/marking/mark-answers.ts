@@ -131,7 +131,9 @@ function markProblem(line: string, problem: number, tolerance: number | null): M
         correct: false,
         firstWrongStep: i + 1,
         expected: figure(want),
-        explanation: `${first}step ${i + 1}, ${show(step)}, is ${got === undefined ? 'not a number' : figure(got)} but ${base.question} is ${figure(want)}${why === undefined ? '' : `: ${why}`}`,
+        explanation:
+          `${first}step ${i + 1}, ${show(step)}, is ${got === undefined ? 'not a number' : figure(got)}` +
+          ` but ${base.question} is ${figure(want)}${why === undefined ? '' : `: ${why}`}`,
       };
     }
     return { ...base, correct: true, firstWrongStep: null, expected: figure(want), explanation: 'right' };

@@ -9,13 +9,22 @@ export function renderMarks(set: MarkedSet): string {
   return [
     '# Problem set marked',
     '',
-    `**${set.right} of ${total} right**${set.wrong > 0 ? `, ${set.wrong} wrong` : ''}${set.undecided > 0 ? `, ${set.undecided} the tool could not decide` : ''}.${set.tolerance === null ? '' : ` Numeric answers within ${set.tolerance} of the exact value count as right.`}`,
+    `**${set.right} of ${total} right**${set.wrong > 0 ? `, ${set.wrong} wrong` : ''}` +
+      `${set.undecided > 0 ? `, ${set.undecided} the tool could not decide` : ''}.` +
+      (set.tolerance === null ? '' : ` Numeric answers within ${set.tolerance} of the exact value count as right.`),
     '',
     '| # | question | answer | verdict | right answer | first wrong step |',
     '|---|---|---|---|---|---|',
     ...set.problems.map(
       (p) =>
-        `| ${p.problem} | \`${p.question}\` | ${p.steps.map((s) => `\`${s}\``).join(' = ')} | ${verdicts[String(p.correct) as 'true' | 'false' | 'null']} | \`${p.expected}\` | ${p.correct === true ? '—' : markdownText(p.explanation)} |`,
+        `| ${[
+          p.problem,
+          `\`${p.question}\``,
+          p.steps.map((s) => `\`${s}\``).join(' = '),
+          verdicts[String(p.correct) as 'true' | 'false' | 'null'],
+          `\`${p.expected}\``,
+          p.correct === true ? '—' : markdownText(p.explanation),
+        ].join(' | ')} |`,
     ),
     '',
   ].join('\n');

@@ -11,11 +11,12 @@ import type { CheckInput } from '../task-inputs.ts';
 export function check(input: CheckInput, task: CustomerTask): Promise<ToolOutcome> {
   const marked = markAnswers(input.answers, input.tolerance ?? null);
   const industry = task.organisation.industry;
+  const who = industry === undefined ? 'an organisation' : `an organisation in ${industry}`;
   return Promise.resolve({
     deliverables: [
       { name: 'marks.md', mediaType: 'text/markdown', content: renderMarks(marked) },
       { name: 'marks.json', mediaType: 'application/json', content: `${JSON.stringify(marked, null, 2)}\n` },
     ],
-    summary: `marked a ${marked.problems.length}-problem set (${marked.right} right) for ${industry === undefined ? 'an organisation' : `an organisation in ${industry}`}`,
+    summary: `marked a ${marked.problems.length}-problem set (${marked.right} right) for ${who}`,
   });
 }

@@ -70,7 +70,9 @@ function compareExpressions(
     if (!close(a, b))
       return {
         verdict: 'wrong',
-        reason: `it is not equal to the line before: ${letters.length === 0 ? '' : `at ${describe(scope)} `}the line before is ${number(a)} but this is ${number(b)}`,
+        reason:
+          `it is not equal to the line before: ${letters.length === 0 ? '' : `at ${describe(scope)} `}` +
+          `the line before is ${number(a)} but this is ${number(b)}`,
       };
     agreed += 1;
   }
@@ -169,7 +171,9 @@ function compareEquations(
       const where = others.length === 0 ? '' : ` (with ${describe(fixed)})`;
       return {
         verdict: 'wrong',
-        reason: `it does not follow from the line before${where}: that has ${showSet(a, unknown)}, this has ${showSet(b, unknown)}${change.length > 0 ? `; ${change.join(', ')}` : ''}`,
+        reason:
+          `it does not follow from the line before${where}: that has ${showSet(a, unknown)}, ` +
+          `this has ${showSet(b, unknown)}${change.length > 0 ? `; ${change.join(', ')}` : ''}`,
       };
     }
   }
@@ -273,7 +277,8 @@ export function checkWorking(problemText: string, workingText: string): WorkingC
     const line = readLine(w, `Step ${i + 1}`);
     if ((line.kind === 'expression') !== (kind === 'expression'))
       throw new TaskNeedsInput(
-        `Step ${i + 1}: "${w}" is ${line.kind === 'expression' ? 'an expression' : 'an equation'}, but the problem is ${kind === 'expression' ? 'an expression' : 'an equation'}; write each step the same way.`,
+        `Step ${i + 1}: "${w}" is ${line.kind === 'expression' ? 'an expression' : 'an equation'}, ` +
+          `but the problem is ${kind === 'expression' ? 'an expression' : 'an equation'}; write each step the same way.`,
       );
     return line;
   });

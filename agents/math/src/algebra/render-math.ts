@@ -37,7 +37,8 @@ export function renderCheck(check: WorkingCheck): string {
   const lines = [
     '# Working checked',
     '',
-    `Problem: \`${check.problem}\` (${check.kind === 'equation' ? 'an equation' : 'an expression'}${check.letters.length > 0 ? ` in ${check.letters.join(', ')}` : ''}).`,
+    `Problem: \`${check.problem}\` (${check.kind === 'equation' ? 'an equation' : 'an expression'}` +
+      `${check.letters.length > 0 ? ` in ${check.letters.join(', ')}` : ''}).`,
     '',
     check.firstWrongStep === null
       ? `**Every step follows from the one before.** ${finals[check.finalAnswer]}`
@@ -47,7 +48,14 @@ export function renderCheck(check: WorkingCheck): string {
     '|---|---|---|---|---|---|',
     ...check.steps.map(
       (s) =>
-        `| ${s.step} | ${markdownText(s.written)} | \`${s.read}\` | ${verdicts[s.verdict]} | ${markdownText(s.reason)} | ${s.sameAsProblem === null ? '?' : s.sameAsProblem ? 'yes' : 'no'} |`,
+        `| ${[
+          s.step,
+          markdownText(s.written),
+          `\`${s.read}\``,
+          verdicts[s.verdict],
+          markdownText(s.reason),
+          s.sameAsProblem === null ? '?' : s.sameAsProblem ? 'yes' : 'no',
+        ].join(' | ')} |`,
     ),
     '',
   ];

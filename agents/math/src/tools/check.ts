@@ -11,12 +11,13 @@ import type { CheckInput } from '../task-inputs.ts';
 export function check(input: CheckInput, task: CustomerTask): Promise<ToolOutcome> {
   const found = checkWorking(input.problem, input.working);
   const industry = task.organisation.industry;
+  const who = industry === undefined ? 'an organisation' : `an organisation in ${industry}`;
   const where = found.firstWrongStep === null ? 'no wrong step' : `step ${found.firstWrongStep} wrong`;
   return Promise.resolve({
     deliverables: [
       { name: 'check.md', mediaType: 'text/markdown', content: renderCheck(found) },
       { name: 'check.json', mediaType: 'application/json', content: `${JSON.stringify(found, null, 2)}\n` },
     ],
-    summary: `checked ${found.steps.length} steps of algebra (${where}) for ${industry === undefined ? 'an organisation' : `an organisation in ${industry}`}`,
+    summary: `checked ${found.steps.length} steps of algebra (${where}) for ${who}`,
   });
 }

@@ -26,11 +26,12 @@ export function solve(input: SolveInput, task: CustomerTask): Promise<ToolOutcom
       `"${input.equation}" is not a linear or quadratic equation in ${variable}; the tool solves those only.`,
     );
   const industry = task.organisation.industry;
+  const who = industry === undefined ? 'an organisation' : `an organisation in ${industry}`;
   return Promise.resolve({
     deliverables: [
       { name: 'solution.md', mediaType: 'text/markdown', content: renderSolution(solution) },
       { name: 'solution.json', mediaType: 'application/json', content: `${JSON.stringify(solution, null, 2)}\n` },
     ],
-    summary: `solved ${kinds[solution.kind]} equation in ${solution.steps.length} steps for ${industry === undefined ? 'an organisation' : `an organisation in ${industry}`}`,
+    summary: `solved ${kinds[solution.kind]} equation in ${solution.steps.length} steps for ${who}`,
   });
 }

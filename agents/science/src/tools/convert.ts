@@ -7,11 +7,12 @@ import type { ConvertInput } from '../task-inputs.ts';
 export function convert(input: ConvertInput, task: CustomerTask): Promise<ToolOutcome> {
   const conversions = convertQuantities(input.quantities);
   const industry = task.organisation.industry;
+  const who = industry === undefined ? 'an organisation' : `an organisation in ${industry}`;
   return Promise.resolve({
     deliverables: [
       { name: 'conversions.md', mediaType: 'text/markdown', content: renderConversions(conversions) },
       { name: 'conversions.json', mediaType: 'application/json', content: `${JSON.stringify(conversions, null, 2)}\n` },
     ],
-    summary: `converted ${conversions.length} quantities for ${industry === undefined ? 'an organisation' : `an organisation in ${industry}`}`,
+    summary: `converted ${conversions.length} quantities for ${who}`,
   });
 }

@@ -11,11 +11,12 @@ import type { DimensionsInput } from '../task-inputs.ts';
 export function dimensions(input: DimensionsInput, task: CustomerTask): Promise<ToolOutcome> {
   const check = checkDimensions(input.formula, input.units);
   const industry = task.organisation.industry;
+  const who = industry === undefined ? 'an organisation' : `an organisation in ${industry}`;
   return Promise.resolve({
     deliverables: [
       { name: 'dimensions.md', mediaType: 'text/markdown', content: renderDimensions(check) },
       { name: 'dimensions.json', mediaType: 'application/json', content: `${JSON.stringify(check, null, 2)}\n` },
     ],
-    summary: `checked a formula's dimensions (${check.consistent ? 'consistent' : `${check.flags.length} mismatch(es)`}) for ${industry === undefined ? 'an organisation' : `an organisation in ${industry}`}`,
+    summary: `checked a formula's dimensions (${check.consistent ? 'consistent' : `${check.flags.length} mismatch(es)`}) for ${who}`,
   });
 }

@@ -92,7 +92,8 @@ function dimensionOf(node: MathNode, scope: ReadonlyMap<string, Quantity>, flags
       if (op === '+' || op === '-') {
         if (!sameDimension(a, b))
           flags.push(
-            `\`${shown(node)}\` ${op === '+' ? 'adds' : 'subtracts'} unlike quantities: ${shown(args[0] as MathNode)} is ${reads(a)}, ${shown(args[1] as MathNode)} is ${reads(b)}`,
+            `\`${shown(node)}\` ${op === '+' ? 'adds' : 'subtracts'} unlike quantities: ` +
+              `${shown(args[0] as MathNode)} is ${reads(a)}, ${shown(args[1] as MathNode)} is ${reads(b)}`,
           );
         return a;
       }

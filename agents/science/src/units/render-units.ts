@@ -17,7 +17,13 @@ export function renderConversions(conversions: readonly Conversion[]): string {
     '|---|---|---|---|---|',
     ...conversions.map(
       (c) =>
-        `| ${c.line} | ${markdownText(c.from)} | ${c.result === null ? (c.problem === null ? '—' : '✗ see below') : markdownText(c.result)} | ${markdownText(c.si)} | ${markdownText(quantity(c.dimension))} |`,
+        `| ${[
+          c.line,
+          markdownText(c.from),
+          c.result === null ? (c.problem === null ? '—' : '✗ see below') : markdownText(c.result),
+          markdownText(c.si),
+          markdownText(quantity(c.dimension)),
+        ].join(' | ')} |`,
     ),
     '',
   ];
@@ -48,7 +54,12 @@ export function renderDimensions(check: DimensionCheck): string {
     '|---|---|---|---|',
     ...check.variables.map(
       (v) =>
-        `| ${markdownText(v.name)} | ${markdownText(v.unit)}${v.derived ? ' (from the right side)' : ''} | ${markdownText(v.dimension.si)} | ${markdownText(quantity(v.dimension))} |`,
+        `| ${[
+          markdownText(v.name),
+          `${markdownText(v.unit)}${v.derived ? ' (from the right side)' : ''}`,
+          markdownText(v.dimension.si),
+          markdownText(quantity(v.dimension)),
+        ].join(' | ')} |`,
     ),
     '',
     `- Left side: ${side(check.left)}`,
