@@ -291,6 +291,7 @@ export {
 } from './tasks/performing-tasks.ts';
 export { deliverTask, type TaskRecipe, type ToolOutcome } from './tasks/deliver-task.ts';
 export { organisationBrief } from './tasks/organisation-brief.ts';
+export { csvCell, csvDocument, markdownText, readCsv, type CsvTable } from './tasks/deliverable-text.ts';
 export { deliverableLimits, type EncodedDeliverable, type TaskDeliverable } from './tasks/encode-deliverables.ts';
 export {
   businessContextKey,

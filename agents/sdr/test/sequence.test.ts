@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { createLlmClient, createLogger, deliverTask, TaskNeedsInput, type CustomerTask } from '#platform';
+import { createLlmClient, createLogger, deliverTask, TaskNeedsInput, type CustomerTask, csvCell } from '#platform';
 import { createOpenAiDouble } from '../../../test/doubles/openai-api.ts';
-import { csvCell } from '../src/csv.ts';
 import { addBusinessDays, isDay, onOrAfter, parseHolidays } from '../src/sequence/business-days.ts';
 import { planSequence } from '../src/sequence/plan-sequence.ts';
 import { renderSequence, scheduleCsv } from '../src/sequence/render-sequence.ts';

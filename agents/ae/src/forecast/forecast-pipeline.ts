@@ -1,5 +1,4 @@
-import { TaskNeedsInput } from '#platform';
-import { readCsv } from '../csv.ts';
+import { TaskNeedsInput, readCsv } from '#platform';
 import { currencyOf, divideRounded, parseMoney, type Currency } from './money.ts';
 import { stageKey, stageTable, type StageKind } from './stages.ts';
 

@@ -1,5 +1,4 @@
-import { csvDocument } from '../csv.ts';
-import { markdownText } from '../markdown-text.ts';
+import { csvDocument, markdownText } from '#platform';
 import type { PipelineForecast } from './forecast-pipeline.ts';
 import { formatMoney } from './money.ts';
 

@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { VoiceCheck } from './check-voice.ts';
 
 const voiceWords = { we: 'as "we"', i: 'as "I"', any: 'as "we" or "I"' } as const;

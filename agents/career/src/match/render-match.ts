@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { ResumeMatch } from './match-resume.ts';
 
 const sectionTitles = {

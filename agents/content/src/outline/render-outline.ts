@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { Outline } from './outline-brief.ts';
 
 /** The outline as the writer reads it: the title, then each section with its words and points. */

@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { DraftReview } from './review-draft.ts';
 
 /** How the Flesch reading ease reads, by the bands Flesch gave it. */

@@ -1,5 +1,4 @@
-import { TaskNeedsInput } from '#platform';
-import { readCsv } from '../csv.ts';
+import { TaskNeedsInput, readCsv } from '#platform';
 import { cleanEmail, cleanName } from './names.ts';
 import { normalisePhone, type Country } from './phone.ts';
 

@@ -1,5 +1,4 @@
-import { csvDocument } from '../csv.ts';
-import { markdownText } from '../markdown-text.ts';
+import { csvDocument, markdownText } from '#platform';
 import type { CleanedContacts, Merge } from './clean-contacts.ts';
 
 const quoted = (text: string) => `"${markdownText(text)}"`;

@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { EmailCheck } from './check-email.ts';
 
 /** The check as the customer reads it: what to fix first, then the subject, spam words, tokens, links and images. */

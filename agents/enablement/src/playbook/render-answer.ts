@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { ObjectionAnswer, Step } from './find-passages.ts';
 
 const stepWords: Record<Step, string> = { acknowledge: 'Acknowledge', respond: 'Respond', prove: 'Prove', ask: 'Ask' };

@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { FlagKind, WritingFeedback } from './writing-feedback.ts';
 
 const kindNames: Record<FlagKind, string> = {

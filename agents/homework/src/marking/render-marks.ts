@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { MarkedSet } from './mark-answers.ts';
 
 const verdicts = { true: '✓ right', false: '✗ wrong', null: '? cannot tell' } as const;

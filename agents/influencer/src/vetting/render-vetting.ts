@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { Vetting, VettedAccount } from './vet-accounts.ts';
 
 const number = new Intl.NumberFormat('en');

@@ -1,5 +1,4 @@
-import { csvDocument } from '../csv.ts';
-import { markdownText } from '../markdown-text.ts';
+import { csvDocument, markdownText } from '#platform';
 import { countryName } from './countries.ts';
 import type { LeadScores, ScoredLead } from './score-leads.ts';
 

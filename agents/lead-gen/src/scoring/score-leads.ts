@@ -1,5 +1,4 @@
-import { TaskNeedsInput } from '#platform';
-import { readCsv } from '../csv.ts';
+import { TaskNeedsInput, readCsv } from '#platform';
 import { countryCode, countryName } from './countries.ts';
 import { headcount, listOf, meets } from './criteria.ts';
 

@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { WorkingCheck } from './check-working.ts';
 import type { WorkedSolution } from './solve-equation.ts';
 

@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { CampaignPace, Pacing } from './pace-campaigns.ts';
 
 /** Amounts in the customer's currency, grouped as its country writes them (₹1,20,000 in India). */

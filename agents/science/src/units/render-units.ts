@@ -1,4 +1,4 @@
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { DimensionCheck } from './check-dimensions.ts';
 import type { Conversion } from './convert-quantities.ts';
 import type { Dimension } from './quantities.ts';

@@ -1,5 +1,4 @@
-import { TaskNeedsInput } from '#platform';
-import { readCsv } from '../csv.ts';
+import { TaskNeedsInput, readCsv } from '#platform';
 import { addBusinessDays, isDay, onOrAfter, parseHolidays, weekday } from './business-days.ts';
 import { parseTouches, personalise, type Channel, type Field } from './touches.ts';
 import { checkTimeZone, zonedInstant } from './zoned-time.ts';

@@ -1,5 +1,4 @@
-import { csvDocument } from '../csv.ts';
-import { markdownText } from '../markdown-text.ts';
+import { csvDocument, markdownText } from '#platform';
 import type { SequencePlan } from './plan-sequence.ts';
 
 /** The plan as the customer reads it: the calendar, the fields checked, then who is held, stopped or skipped. */

@@ -1,5 +1,5 @@
+import { markdownText } from '#platform';
 import type { Measured, PageAudit } from './audit-page.ts';
-import { markdownText } from './markdown-text.ts';
 
 const statusWords: Record<Measured['status'], string> = {
   ok: 'ok',

@@ -1,5 +1,5 @@
 import ical from 'ical-generator';
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { Calendar } from './plan-calendar.ts';
 import { characters, platformRules } from './platforms.ts';
 

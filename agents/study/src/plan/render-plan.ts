@@ -1,5 +1,5 @@
 import ical from 'ical-generator';
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { StudyPlan } from './plan-study.ts';
 import { weekdayNames } from './read-plan-input.ts';
 

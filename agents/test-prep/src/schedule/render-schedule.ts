@@ -1,5 +1,5 @@
 import ical from 'ical-generator';
-import { markdownText } from '../markdown-text.ts';
+import { markdownText } from '#platform';
 import type { ReviewPlan } from './plan-reviews.ts';
 
 // A report stays readable: the full lists are in the CSV and the JSON.

@@ -1,5 +1,17 @@
 import { parse } from 'csv-parse/sync';
-import { TaskNeedsInput } from '#platform';
+import { TaskNeedsInput } from './performing-tasks.ts';
+
+/**
+ * The customer's own text as Markdown text: one line, and the characters that would start
+ * emphasis, a link, an image, HTML, a code span or a table cell escaped, so a deliverable
+ * shows their words and never runs markup from them.
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\\`*_[\]<>|~!#]/g, (c) => `\\${c}`);
+}
 
 /** A CSV as the customer gave it: its trimmed header, and each row by column name. */
 export interface CsvTable {
