@@ -5,3 +5,4 @@ export { eventually, eventuallyPasses } from './eventually.ts';
 export { startTestAgent, type TestAgent, type TestAgentOptions } from './start-test-agent.ts';
 export { quietLog, testBusDefaults, testGitHubPolicy } from './test-defaults.ts';
 export { initialiseEmbeddedDataDir } from '../store/start-embedded-postgres.ts';
+export { performTask, standInModel, standInNotes, type CompletedTask } from './customer-tasks.ts';
