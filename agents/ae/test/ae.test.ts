@@ -1,41 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LlmClient } from '#platform';
-import { startTestAgent, type TestAgent } from '#platform/testing';
+import { performTask, standInModel, standInNotes, startTestAgent, type TestAgent } from '#platform/testing';
 
 // The agent on the real runtime (the in-process bus, an embedded PostgreSQL), sent tasks as
 // the task API sends them, with a stand-in for the model: the model is an outside service,
 // the agent is what is tested.
 const agentsDir = fileURLToPath(new URL('../..', import.meta.url));
 const organisationId = randomUUID();
-const prompts: { system: string; user: string }[] = [];
-const model: LlmClient = {
-  model: 'stand-in',
-  async complete(request) {
-    prompts.push(request);
-    return 'Notes from the stand-in model.';
-  },
-};
-
-interface Completed {
-  taskType: string;
-  deliverables: { name: string; mediaType: string; content: string }[];
-  summary: string;
-  model: string | null;
-}
-
-/** Sends one task as the task API does and waits for the agent to complete it. */
-async function perform(agent: TestAgent, taskType: string, input: Record<string, unknown>): Promise<Completed> {
-  const taskId = randomUUID();
-  await agent.publish({
-    type: 'customer.task.requested',
-    subject: taskId,
-    data: { taskId, organisationId, agentId: 'ae', taskType, input },
-  });
-  const done = await agent.emitted('customer.task.completed', (e) => (e.data as { taskId?: string }).taskId === taskId);
-  return done.data as Completed;
-}
+const model = standInModel();
+const perform = (agent: TestAgent, taskType: string, input: Record<string, unknown>) =>
+  performTask(agent, { agentId: 'ae', organisationId, taskType, input });
 
 /** An input within each task type's bounds. */
 const samples: Record<string, Record<string, unknown>> = {
@@ -65,8 +40,8 @@ describe('Account Executive Agent with a model', () => {
     const done = await perform(agent, 'ae.forecast', samples['ae.forecast'] ?? {});
     expect(done).toMatchObject({ taskType: 'ae.forecast', model: 'stand-in' });
     expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes('Notes from the stand-in model.'))).toBe(true);
-    expect(prompts.at(-1)?.system).toContain('The organisation you work for:');
+    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
   });
 });
 
@@ -83,6 +58,6 @@ describe('Account Executive Agent without a model', () => {
     const done = await perform(agent, taskType, samples[taskType] ?? {});
     expect(done.model).toBeNull();
     expect(done.deliverables.length).toBeGreaterThan(0);
-    expect(done.deliverables.some((d) => d.content.includes('Notes from the stand-in model.'))).toBe(false);
+    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(false);
   });
 });
