@@ -38,8 +38,11 @@ export function renderAgentTasks(p: {
   csrf: string;
   notice?: string | undefined;
   form?: TaskFormState | undefined;
+  /** The customer turned the reload off (WCAG 2.2.1: a time limit the person can turn off). */
+  still?: boolean;
 }): string {
   const state = p.form;
+  const reloads = p.still !== true && p.tasks.some(unfinished);
   const slug = encodeURIComponent(p.viewer.organisation.slug);
   const when = (iso: string | null) => (iso === null ? '–' : dayIn(new Date(iso), p.timeZone));
   const main = html`<p><a href="/dashboard?organisation=${slug}">Back to the dashboard</a></p>
@@ -47,7 +50,11 @@ export function renderAgentTasks(p: {
 <p>${hireState(p.agent, p.timeZone)}</p>
 ${p.agent.listed && html`<p><a href="/agents/${encodeURIComponent(p.agent.id)}">The agent's profile</a></p>`}
 ${p.notice !== undefined && html`<p class="notice" role="status">${p.notice}</p>`}
-${p.tasks.some(unfinished) && html`<p class="hint">This page reloads every few seconds until every task is done.</p>`}
+${
+  reloads &&
+  html`<p class="hint">This page reloads every few seconds until every task is done.
+<a href="/dashboard/agents/${encodeURIComponent(p.agent.id)}?organisation=${slug}&amp;reload=off">Stop reloading</a></p>`
+}
 <h2>Tasks and deliverables</h2>
 ${
   p.tasks.length === 0
@@ -88,7 +95,7 @@ ${taskForms(p, state)}`;
   return dashboardPage({
     title: `${state !== undefined && state.errors.length > 0 ? 'Error: ' : ''}${p.agent.name} – tasks`,
     main,
-    head: p.tasks.some(unfinished) ? html`<meta http-equiv="refresh" content="3">` : undefined,
+    head: reloads ? html`<meta http-equiv="refresh" content="3">` : undefined,
     signed: { name: p.user.name, csrf: p.csrf },
   });
 }

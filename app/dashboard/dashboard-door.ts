@@ -230,7 +230,7 @@ export const dashboardDoor: FastifyPluginAsync<DashboardDoorOptions> = async (ap
     at: PageViewer & { viewer: Viewer },
     agentId: string,
     status: number,
-    extra: { notice?: string | undefined; form?: TaskFormState },
+    extra: { notice?: string | undefined; form?: TaskFormState; still?: boolean },
   ): Promise<FastifyReply> => {
     const dashboard = await readDashboard(deps, at.viewer, opts.clock());
     const agent = dashboard.agents.find((a) => a.id === agentId);
@@ -261,7 +261,7 @@ export const dashboardDoor: FastifyPluginAsync<DashboardDoorOptions> = async (ap
     return { ...at, viewer: at.viewer };
   };
 
-  app.get<{ Params: { id: string }; Querystring: { organisation?: string; notice?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { organisation?: string; notice?: string; reload?: string } }>(
     '/dashboard/agents/:id',
     { schema: { hide: true } },
     async (req, reply) => {
@@ -270,6 +270,7 @@ export const dashboardDoor: FastifyPluginAsync<DashboardDoorOptions> = async (ap
       const notice = req.query.notice;
       return agentPageOf(reply, { ...at, viewer: at.viewer }, req.params.id, 200, {
         notice: typeof notice === 'string' && Object.hasOwn(taskNotices, notice) ? taskNotices[notice] : undefined,
+        still: req.query.reload === 'off',
       });
     },
   );

@@ -135,6 +135,10 @@ describe.each(storeBackends('dashboard-tasks'))('the dashboard task forms on $na
     expect(after.body).toContain('The task is sent.');
     expect(after.body).toContain('<meta http-equiv="refresh" content="3">');
     expect(after.body).toContain('Queued');
+    // The customer may turn the reload off (WCAG 2.2.1).
+    const still = await browser.get(`${page}&reload=off`);
+    expect(still.body).not.toContain('http-equiv="refresh"');
+    expect(still.body).toContain('Queued');
     // A fresh form: a second audit is a second task.
     expect(nonceIn(after.body)).not.toBe(fields.nonce);
   });
