@@ -136,6 +136,9 @@ describe.each(storeBackends('dashboard-tasks'))('the dashboard task forms on $na
     expect(after.body).toContain('<meta http-equiv="refresh" content="3">');
     expect(after.body).toContain('Queued');
     // The customer may turn the reload off (WCAG 2.2.1).
+    expect(after.body).toContain(
+      `href="/dashboard/agents/page-pal?organisation=${org.slug}&amp;reload=off">Stop reloading</a>`,
+    );
     const still = await browser.get(`${page}&reload=off`);
     expect(still.body).not.toContain('http-equiv="refresh"');
     expect(still.body).toContain('Queued');
