@@ -13,7 +13,17 @@ import {
   type Pricing,
   type User,
 } from '#domains/commerce';
-import { agentTasks, customerErrors, getDeliverable, recordRevenue, setHourlyCost } from '#domains/customer';
+import {
+  agentTasks,
+  customerErrors,
+  getDeliverable,
+  rateTask,
+  recordRevenue,
+  requestTask,
+  setHourlyCost,
+  type Entitlement,
+  type TaskAgent,
+} from '#domains/customer';
 import { authorizeApiCall } from '#domains/support';
 import { accountCookies } from '../accounts/account-cookies.ts';
 import { seeOther } from '../accounts/accounts-context.ts';
@@ -29,6 +39,7 @@ import { readDashboard, type Viewer } from './dashboard-data.ts';
 import { dashboardJson, dashboardQuerySchema, dashboardResponseSchema } from './dashboard-json.ts';
 import { dashboardPage, sendDashboardPage } from './dashboard-layout.ts';
 import { renderDashboard, type FormState } from './dashboard-page.ts';
+import { taskFields, typedInput, type TaskFormState } from './task-form.ts';
 import { apiErrorSchema } from '../tickets/ticket-list-schema.ts';
 
 export interface DashboardDoorOptions {
@@ -41,6 +52,10 @@ export interface DashboardDoorOptions {
   publicUrl: string;
   /** The ticket API's limit per organisation and minute, for `GET /api/dashboard` with a key. */
   apiRateLimitPerMinute: number;
+  /** The agents customers send tasks to, as the task API loads them: the forms are generated from their input schemas. */
+  agents: () => Promise<ReadonlyMap<string, TaskAgent>>;
+  /** The task API's check that the organisation may send the agent work. */
+  entitled: Entitlement;
   clock: () => Date;
   log: Logger;
 }
@@ -49,6 +64,14 @@ const notices: Record<string, string> = {
   hourly: 'The hourly cost is saved; the value of the time saved is computed with it.',
   revenue: 'The revenue is recorded.',
 };
+
+const taskNotices: Record<string, string> = {
+  task: 'The task is sent. This page shows it working, then done with its deliverables.',
+  rated: 'Thank you: your rating is saved.',
+};
+
+/** A page's form with the task's HTML: the task API's 256 KiB of JSON, URL-encoded (up to three bytes a character). */
+const taskFormBodyLimit = 1024 * 1024;
 
 /** The signed-in person, the organisation asked for (or their only one), and their other organisations. */
 type PageViewer = { user: User; memberships: Membership[]; viewer: Viewer | undefined };
@@ -198,28 +221,110 @@ export const dashboardDoor: FastifyPluginAsync<DashboardDoorOptions> = async (ap
     }),
   );
 
-  app.get<{ Params: { id: string }; Querystring: { organisation?: string } }>(
+  let taskAgents: Promise<ReadonlyMap<string, TaskAgent>> | undefined;
+  const taskAgentOf = async (id: string) => (await (taskAgents ??= opts.agents())).get(id);
+
+  /** An agent's tasks page for the viewer's organisation (WOW_ERR_DASHBOARD_AGENT for one it has not hired). */
+  const agentPageOf = async (
+    reply: FastifyReply,
+    at: PageViewer & { viewer: Viewer },
+    agentId: string,
+    status: number,
+    extra: { notice?: string | undefined; form?: TaskFormState; still?: boolean },
+  ): Promise<FastifyReply> => {
+    const dashboard = await readDashboard(deps, at.viewer, opts.clock());
+    const agent = dashboard.agents.find((a) => a.id === agentId);
+    if (agent === undefined)
+      throw customerErrors.createError('WOW_ERR_DASHBOARD_AGENT', { agent: agentId.slice(0, 64) });
+    return sendDashboardPage(
+      reply,
+      status,
+      renderAgentTasks({
+        viewer: at.viewer,
+        agent,
+        tasks: await agentTasks(store, at.viewer.organisation.id, agent.id, 100),
+        timeZone: dashboard.timeZone,
+        titleOf: (type) => catalog.get(agent.id)?.tasks.find((t) => t.type === type)?.title ?? type,
+        taskAgent: await taskAgentOf(agent.id),
+        user: at.user,
+        csrf: reply.generateCsrf(),
+        ...extra,
+      }),
+    );
+  };
+
+  /** The form's organisation: the viewer must be a member of it (one named, or their only one). */
+  const formViewer = async (req: FastifyRequest, fields: Record<string, string | undefined>) => {
+    const at = await pageViewer(req, fields.organisation ?? '');
+    if (at.viewer === undefined)
+      throw customerErrors.createError('WOW_ERR_DASHBOARD_ORGANISATION', { count: at.memberships.length });
+    return { ...at, viewer: at.viewer };
+  };
+
+  app.get<{ Params: { id: string }; Querystring: { organisation?: string; notice?: string; reload?: string } }>(
     '/dashboard/agents/:id',
     { schema: { hide: true } },
     async (req, reply) => {
       const at = await pageViewer(req, req.query.organisation);
       if (at.viewer === undefined) return dashboardPageOf(req, reply, at, 200);
-      const dashboard = await readDashboard(deps, at.viewer, opts.clock());
-      const agent = dashboard.agents.find((a) => a.id === req.params.id);
-      if (agent === undefined)
-        throw customerErrors.createError('WOW_ERR_DASHBOARD_AGENT', { agent: req.params.id.slice(0, 64) });
-      return sendDashboardPage(
-        reply,
-        200,
-        renderAgentTasks({
-          viewer: at.viewer,
+      const notice = req.query.notice;
+      return agentPageOf(reply, { ...at, viewer: at.viewer }, req.params.id, 200, {
+        notice: typeof notice === 'string' && Object.hasOwn(taskNotices, notice) ? taskNotices[notice] : undefined,
+        still: req.query.reload === 'off',
+      });
+    },
+  );
+
+  // A task from the agent's page: the task API's own checks (entitlement, the input's schema),
+  // and the form's nonce as its Idempotency-Key, so a second press of the button sends nothing new.
+  app.post<{ Params: { id: string } }>(
+    '/dashboard/agents/:id/tasks',
+    { ...csrf, bodyLimit: taskFormBodyLimit, schema: { hide: true } },
+    async (req, reply) => {
+      const fields = formFields(req.body);
+      const at = await formViewer(req, fields);
+      const agent = await taskAgentOf(req.params.id);
+      const type = fields.type ?? '';
+      const terms = agent !== undefined && Object.hasOwn(agent.tasks, type) ? agent.tasks[type] : undefined;
+      const formOf = terms === undefined ? undefined : taskFields(terms);
+      try {
+        await requestTask(store, {
+          organisation: at.viewer.organisation,
+          requestedBy: at.user.id,
+          agentId: req.params.id,
           agent,
-          tasks: await agentTasks(store, at.viewer.organisation.id, agent.id, 100),
-          timeZone: dashboard.timeZone,
-          titleOf: (type) => catalog.get(agent.id)?.tasks.find((t) => t.type === type)?.title ?? type,
-          user: at.user,
-          csrf: reply.generateCsrf(),
-        }),
+          idempotencyKey: fields.nonce === undefined ? undefined : `dashboard-${fields.nonce}`,
+          body: { type, input: formOf === undefined ? {} : typedInput(formOf, fields) },
+          entitled: opts.entitled,
+          now: opts.clock(),
+        });
+      } catch (err) {
+        if (!isWowError(err, 'WOW_ERR_TASK_INPUT') || formOf === undefined) throw err;
+        return agentPageOf(reply, at, req.params.id, 422, { form: { type, values: fields, errors: roiProblems(err) } });
+      }
+      return seeOther(
+        reply,
+        `/dashboard/agents/${encodeURIComponent(req.params.id)}?organisation=${encodeURIComponent(at.viewer.organisation.slug)}&notice=task`,
+      );
+    },
+  );
+
+  app.post<{ Params: { taskId: string } }>(
+    '/dashboard/tasks/:taskId/rating',
+    { ...csrf, schema: { hide: true } },
+    async (req, reply) => {
+      const fields = formFields(req.body);
+      const at = await formViewer(req, fields);
+      const stars = fields.stars ?? '';
+      const task = await rateTask(store, {
+        organisation: at.viewer.organisation,
+        taskId: req.params.taskId,
+        body: { stars: /^[1-5]$/.test(stars) ? Number(stars) : stars },
+        now: opts.clock(),
+      });
+      return seeOther(
+        reply,
+        `/dashboard/agents/${encodeURIComponent(task.agentId)}?organisation=${encodeURIComponent(at.viewer.organisation.slug)}&notice=rated`,
       );
     },
   );

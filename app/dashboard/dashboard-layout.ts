@@ -13,7 +13,8 @@ dt{font-weight:600}dd{margin:0;font-size:1.3rem}dd small{display:block;font-size
 .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;margin-top:.75rem}
 th,td{text-align:left;padding:.45rem;border-bottom:1px solid #b1b4b6;vertical-align:top}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 label{display:block;font-weight:600;margin-top:.75rem}
-input{box-sizing:border-box;width:100%;max-width:20rem;font:inherit;padding:.4rem;border:2px solid #0b0c0c}
+input,select,textarea{box-sizing:border-box;width:100%;max-width:20rem;font:inherit;padding:.4rem;border:2px solid #0b0c0c}
+textarea{max-width:40rem}input[type=checkbox]{width:auto}
 [aria-invalid=true]{border-color:#d4351c}.error{color:#d4351c;font-weight:600;margin:.25rem 0 0}
 .summary{border:4px solid #d4351c;padding:.5rem 1rem;margin:1rem 0}.summary a{color:#d4351c}
 .notice{border-left:6px solid #00703c;background:#f3f2f1;padding:.75rem 1rem}
@@ -33,6 +34,8 @@ export function dashboardPage(opts: {
   signed: { name: string; csrf: string };
   scripts?: string[];
   styles?: string[];
+  /** More of the head, such as a task page's reload while its tasks run. */
+  head?: SafeHtml | undefined;
 }): string {
   return html`<!doctype html>
 <html lang="en">
@@ -40,6 +43,7 @@ export function dashboardPage(opts: {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title} – WAOOAW</title>
+${opts.head}
 ${(opts.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">`)}
 <style>${styleSheet}</style>
 </head>

@@ -296,6 +296,17 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
   });
+  // Who takes tasks and who may send them: the task API's and the dashboard's task forms' alike.
+  const customerAgents = deps.customerAgents ?? (() => loadCustomerAgents(config.agents.dir));
+  const entitled: Entitlement =
+    deps.entitled ??
+    ((organisationId, agentId, at) =>
+      checkEntitlement(
+        { db: deps.store, subscriptionStatus: subscriptionStatusFrom(deps.store) },
+        organisationId,
+        agentId,
+        at,
+      ));
   // The customer dashboard: hired agents' work, ROI, usage, invoices and tickets (/dashboard, /api/dashboard).
   await app.register(dashboardDoor, {
     store: deps.store,
@@ -303,6 +314,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     pricing: billing.terms.pricing,
     publicUrl: config.identity.publicUrl,
     apiRateLimitPerMinute: support.rateLimitPerMinute,
+    agents: customerAgents,
+    entitled,
     clock: deps.clock ?? (() => new Date()),
     log: deps.log,
   });
@@ -337,16 +350,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await app.register(taskRoutes, {
     store: deps.store,
-    agents: deps.customerAgents ?? (() => loadCustomerAgents(config.agents.dir)),
-    entitled:
-      deps.entitled ??
-      ((organisationId, agentId, at) =>
-        checkEntitlement(
-          { db: deps.store, subscriptionStatus: subscriptionStatusFrom(deps.store) },
-          organisationId,
-          agentId,
-          at,
-        )),
+    agents: customerAgents,
+    entitled,
     feed,
     metrics,
     rateLimitPerMinute: support.rateLimitPerMinute,
