@@ -36,13 +36,18 @@ describe('Account Executive Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for ae.forecast with a pipeline CSV, when the Account Executive agent handles it, then it emits customer.task.completed with the forecast as Markdown, CSV and JSON', async () => {
-    const done = await perform(agent, 'ae.forecast', samples['ae.forecast'] ?? {});
-    expect(done).toMatchObject({ taskType: 'ae.forecast', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for ae.forecast with a pipeline CSV' +
+      ', when the Account Executive agent handles it' +
+      ', then it emits customer.task.completed with the forecast as Markdown, CSV and JSON',
+    async () => {
+      const done = await perform(agent, 'ae.forecast', samples['ae.forecast'] ?? {});
+      expect(done).toMatchObject({ taskType: 'ae.forecast', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Account Executive Agent without a model', () => {

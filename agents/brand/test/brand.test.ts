@@ -33,13 +33,18 @@ describe('Brand Voice Agent with a model', () => {
     await agent.stop();
   });
 
-  it("Given a customer.task.requested event for brand.check with a text and the brand's terms, when the Brand Voice agent handles it, then it emits customer.task.completed with the findings line by line as Markdown and JSON and the revised text", async () => {
-    const done = await perform(agent, 'brand.check', samples['brand.check'] ?? {});
-    expect(done).toMatchObject({ taskType: 'brand.check', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    "Given a customer.task.requested event for brand.check with a text and the brand's terms" +
+      ', when the Brand Voice agent handles it' +
+      ', then it emits customer.task.completed with the findings line by line as Markdown and JSON and the revised text',
+    async () => {
+      const done = await perform(agent, 'brand.check', samples['brand.check'] ?? {});
+      expect(done).toMatchObject({ taskType: 'brand.check', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Brand Voice Agent without a model', () => {

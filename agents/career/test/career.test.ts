@@ -33,13 +33,18 @@ describe('Career Coach Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for career.match with a résumé and a job description, when the Career Coach agent handles it, then it emits customer.task.completed with the match as Markdown, CSV and JSON', async () => {
-    const done = await perform(agent, 'career.match', samples['career.match'] ?? {});
-    expect(done).toMatchObject({ taskType: 'career.match', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for career.match with a résumé and a job description' +
+      ', when the Career Coach agent handles it' +
+      ', then it emits customer.task.completed with the match as Markdown, CSV and JSON',
+    async () => {
+      const done = await perform(agent, 'career.match', samples['career.match'] ?? {});
+      expect(done).toMatchObject({ taskType: 'career.match', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Career Coach Agent without a model', () => {

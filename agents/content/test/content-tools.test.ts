@@ -161,7 +161,8 @@ describe('content tasks delivered', () => {
     expect(user?.content).toContain('What the tool found:\n# Draft review');
     expect(done.model).toBe('gpt-4o-mini');
     expect(done.deliverables[0]?.content).toBe(
-      `${(await fixture('draft.review.md')).trimEnd()}\n\n## Notes for your organisation\n\nSay who launched the system: "We launched our booking system last month."\n`,
+      `${(await fixture('draft.review.md')).trimEnd()}\n\n## Notes for your organisation\n\n` +
+        'Say who launched the system: "We launched our booking system last month."\n',
     );
   });
 });

@@ -34,21 +34,31 @@ describe('Content Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for content.outline with a brief, when the Content agent handles it, then it emits customer.task.completed with the outline as Markdown and JSON', async () => {
-    const done = await perform(agent, 'content.outline', samples['content.outline'] ?? {});
-    expect(done).toMatchObject({ taskType: 'content.outline', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for content.outline with a brief' +
+      ', when the Content agent handles it' +
+      ', then it emits customer.task.completed with the outline as Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'content.outline', samples['content.outline'] ?? {});
+      expect(done).toMatchObject({ taskType: 'content.outline', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 
-  it('Given a customer.task.requested event for content.review with a draft, when the Content agent handles it, then it emits customer.task.completed with the review as Markdown and JSON', async () => {
-    const done = await perform(agent, 'content.review', samples['content.review'] ?? {});
-    expect(done).toMatchObject({ taskType: 'content.review', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for content.review with a draft' +
+      ', when the Content agent handles it' +
+      ', then it emits customer.task.completed with the review as Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'content.review', samples['content.review'] ?? {});
+      expect(done).toMatchObject({ taskType: 'content.review', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Content Agent without a model', () => {

@@ -29,13 +29,18 @@ describe('CRM Hygiene Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for crm.clean with a contacts CSV, when the CRM Hygiene agent handles it, then it emits customer.task.completed with the cleaned contacts as CSV and the report as Markdown and JSON', async () => {
-    const done = await perform(agent, 'crm.clean', samples['crm.clean'] ?? {});
-    expect(done).toMatchObject({ taskType: 'crm.clean', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for crm.clean with a contacts CSV' +
+      ', when the CRM Hygiene agent handles it' +
+      ', then it emits customer.task.completed with the cleaned contacts as CSV and the report as Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'crm.clean', samples['crm.clean'] ?? {});
+      expect(done).toMatchObject({ taskType: 'crm.clean', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('CRM Hygiene Agent without a model', () => {

@@ -30,13 +30,18 @@ describe('Email Marketing Agent with a model', () => {
     await agent.stop();
   });
 
-  it("Given a customer.task.requested event for email.check with a subject and the email's HTML, when the Email Marketing agent handles it, then it emits customer.task.completed with the check as Markdown and JSON and the plain-text part", async () => {
-    const done = await perform(agent, 'email.check', samples['email.check'] ?? {});
-    expect(done).toMatchObject({ taskType: 'email.check', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    "Given a customer.task.requested event for email.check with a subject and the email's HTML" +
+      ', when the Email Marketing agent handles it' +
+      ', then it emits customer.task.completed with the check as Markdown and JSON and the plain-text part',
+    async () => {
+      const done = await perform(agent, 'email.check', samples['email.check'] ?? {});
+      expect(done).toMatchObject({ taskType: 'email.check', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Email Marketing Agent without a model', () => {

@@ -32,13 +32,18 @@ describe('Sales Enablement Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for enablement.objection with a playbook and an objection about price, when the Sales Enablement agent handles it, then it emits customer.task.completed with the passages and the talk track as Markdown and JSON', async () => {
-    const done = await perform(agent, 'enablement.objection', samples['enablement.objection'] ?? {});
-    expect(done).toMatchObject({ taskType: 'enablement.objection', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for enablement.objection with a playbook and an objection about price' +
+      ', when the Sales Enablement agent handles it' +
+      ', then it emits customer.task.completed with the passages and the talk track as Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'enablement.objection', samples['enablement.objection'] ?? {});
+      expect(done).toMatchObject({ taskType: 'enablement.objection', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Sales Enablement Agent without a model', () => {

@@ -29,13 +29,18 @@ describe('English Tutor Agent with a model', () => {
     await agent.stop();
   });
 
-  it("Given a customer.task.requested event for english.feedback with a student's essay and a target grade, when the English Tutor agent handles it, then it emits customer.task.completed with the feedback as Markdown and JSON", async () => {
-    const done = await perform(agent, 'english.feedback', samples['english.feedback'] ?? {});
-    expect(done).toMatchObject({ taskType: 'english.feedback', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    "Given a customer.task.requested event for english.feedback with a student's essay and a target grade" +
+      ', when the English Tutor agent handles it' +
+      ', then it emits customer.task.completed with the feedback as Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'english.feedback', samples['english.feedback'] ?? {});
+      expect(done).toMatchObject({ taskType: 'english.feedback', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('English Tutor Agent without a model', () => {

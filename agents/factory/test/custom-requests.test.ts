@@ -113,7 +113,7 @@ describe('the Factory opens the issue', () => {
     await agent.stop();
   });
 
-  it("Given a customer.agent.requested event for an organisation's custom agent, when the Factory handles it, then it emits factory.custom_request.opened with the questionnaire issue's number", async () => {
+  it("Given a customer.agent.requested event, when the Factory handles it, then it emits factory.custom_request.opened with the issue's number", async () => {
     const asked = request();
     const send = () => agent.publish({ type: 'customer.agent.requested', subject: asked.requestId, data: asked });
     await send();

@@ -29,13 +29,18 @@ describe('Homework Helper Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for homework.check with a problem set and its answers, when the Homework Helper agent handles it, then it emits customer.task.completed with the marked problem set as Markdown and JSON', async () => {
-    const done = await perform(agent, 'homework.check', samples['homework.check'] ?? {});
-    expect(done).toMatchObject({ taskType: 'homework.check', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for homework.check with a problem set and its answers' +
+      ', when the Homework Helper agent handles it' +
+      ', then it emits customer.task.completed with the marked problem set as Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'homework.check', samples['homework.check'] ?? {});
+      expect(done).toMatchObject({ taskType: 'homework.check', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Homework Helper Agent without a model', () => {

@@ -30,13 +30,18 @@ describe('Influencer Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for influencer.shortlist with a CSV of accounts, when the Influencer agent handles it, then it emits customer.task.completed with the ranked shortlist as Markdown, CSV and JSON', async () => {
-    const done = await perform(agent, 'influencer.shortlist', samples['influencer.shortlist'] ?? {});
-    expect(done).toMatchObject({ taskType: 'influencer.shortlist', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for influencer.shortlist with a CSV of accounts' +
+      ', when the Influencer agent handles it' +
+      ', then it emits customer.task.completed with the ranked shortlist as Markdown, CSV and JSON',
+    async () => {
+      const done = await perform(agent, 'influencer.shortlist', samples['influencer.shortlist'] ?? {});
+      expect(done).toMatchObject({ taskType: 'influencer.shortlist', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Influencer Agent without a model', () => {

@@ -38,13 +38,18 @@ describe('Lead Gen Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for lead-gen.score with a leads CSV and an ideal customer profile, when the Lead Gen agent handles it, then it emits customer.task.completed with the ranked leads as CSV, Markdown and JSON', async () => {
-    const done = await perform(agent, 'lead-gen.score', samples['lead-gen.score'] ?? {});
-    expect(done).toMatchObject({ taskType: 'lead-gen.score', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for lead-gen.score with a leads CSV and an ideal customer profile' +
+      ', when the Lead Gen agent handles it' +
+      ', then it emits customer.task.completed with the ranked leads as CSV, Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'lead-gen.score', samples['lead-gen.score'] ?? {});
+      expect(done).toMatchObject({ taskType: 'lead-gen.score', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Lead Gen Agent without a model', () => {

@@ -32,21 +32,31 @@ describe('Math Tutor Agent with a model', () => {
     await agent.stop();
   });
 
-  it("Given a customer.task.requested event for math.check with an equation and a student's working, when the Math Tutor agent handles it, then it emits customer.task.completed with the step-by-step check as Markdown and JSON", async () => {
-    const done = await perform(agent, 'math.check', samples['math.check'] ?? {});
-    expect(done).toMatchObject({ taskType: 'math.check', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    "Given a customer.task.requested event for math.check with an equation and a student's working" +
+      ', when the Math Tutor agent handles it' +
+      ', then it emits customer.task.completed with the step-by-step check as Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'math.check', samples['math.check'] ?? {});
+      expect(done).toMatchObject({ taskType: 'math.check', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 
-  it('Given a customer.task.requested event for math.solve with a quadratic equation, when the Math Tutor agent handles it, then it emits customer.task.completed with the worked solution as Markdown and JSON', async () => {
-    const done = await perform(agent, 'math.solve', samples['math.solve'] ?? {});
-    expect(done).toMatchObject({ taskType: 'math.solve', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for math.solve with a quadratic equation' +
+      ', when the Math Tutor agent handles it' +
+      ', then it emits customer.task.completed with the worked solution as Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'math.solve', samples['math.solve'] ?? {});
+      expect(done).toMatchObject({ taskType: 'math.solve', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Math Tutor Agent without a model', () => {

@@ -32,13 +32,18 @@ describe('PPC Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for ppc.pacing with a campaign CSV and the date it runs to, when the PPC agent handles it, then it emits customer.task.completed with the pacing as Markdown, CSV and JSON', async () => {
-    const done = await perform(agent, 'ppc.pacing', samples['ppc.pacing'] ?? {});
-    expect(done).toMatchObject({ taskType: 'ppc.pacing', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for ppc.pacing with a campaign CSV and the date it runs to' +
+      ', when the PPC agent handles it' +
+      ', then it emits customer.task.completed with the pacing as Markdown, CSV and JSON',
+    async () => {
+      const done = await perform(agent, 'ppc.pacing', samples['ppc.pacing'] ?? {});
+      expect(done).toMatchObject({ taskType: 'ppc.pacing', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('PPC Agent without a model', () => {

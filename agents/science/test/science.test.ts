@@ -32,21 +32,31 @@ describe('Science Tutor Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for science.convert with a list of quantities, when the Science Tutor agent handles it, then it emits customer.task.completed with the conversions as Markdown and JSON', async () => {
-    const done = await perform(agent, 'science.convert', samples['science.convert'] ?? {});
-    expect(done).toMatchObject({ taskType: 'science.convert', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for science.convert with a list of quantities' +
+      ', when the Science Tutor agent handles it' +
+      ', then it emits customer.task.completed with the conversions as Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'science.convert', samples['science.convert'] ?? {});
+      expect(done).toMatchObject({ taskType: 'science.convert', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 
-  it("Given a customer.task.requested event for science.dimensions with a formula and its variables' units, when the Science Tutor agent handles it, then it emits customer.task.completed with the dimensional analysis as Markdown and JSON", async () => {
-    const done = await perform(agent, 'science.dimensions', samples['science.dimensions'] ?? {});
-    expect(done).toMatchObject({ taskType: 'science.dimensions', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    "Given a customer.task.requested event for science.dimensions with a formula and its variables' units" +
+      ', when the Science Tutor agent handles it' +
+      ', then it emits customer.task.completed with the dimensional analysis as Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'science.dimensions', samples['science.dimensions'] ?? {});
+      expect(done).toMatchObject({ taskType: 'science.dimensions', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Science Tutor Agent without a model', () => {

@@ -34,13 +34,18 @@ describe('SDR Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for sdr.sequence with a prospects CSV and three touches, when the SDR agent handles it, then it emits customer.task.completed with the schedule as CSV, Markdown and JSON', async () => {
-    const done = await perform(agent, 'sdr.sequence', samples['sdr.sequence'] ?? {});
-    expect(done).toMatchObject({ taskType: 'sdr.sequence', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for sdr.sequence with a prospects CSV and three touches' +
+      ', when the SDR agent handles it' +
+      ', then it emits customer.task.completed with the schedule as CSV, Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'sdr.sequence', samples['sdr.sequence'] ?? {});
+      expect(done).toMatchObject({ taskType: 'sdr.sequence', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('SDR Agent without a model', () => {

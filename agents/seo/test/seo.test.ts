@@ -30,13 +30,18 @@ describe('SEO Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for seo.audit with a product page, when the SEO agent handles it, then it emits customer.task.completed with the audit as Markdown and JSON', async () => {
-    const done = await perform(agent, 'seo.audit', samples['seo.audit'] ?? {});
-    expect(done).toMatchObject({ taskType: 'seo.audit', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for seo.audit with a product page' +
+      ', when the SEO agent handles it' +
+      ', then it emits customer.task.completed with the audit as Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'seo.audit', samples['seo.audit'] ?? {});
+      expect(done).toMatchObject({ taskType: 'seo.audit', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('SEO Agent without a model', () => {

@@ -33,13 +33,18 @@ describe('Social Media Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for social.calendar with posts, a start date and a time zone, when the Social Media agent handles it, then it emits customer.task.completed with the calendar as iCalendar, Markdown and JSON', async () => {
-    const done = await perform(agent, 'social.calendar', samples['social.calendar'] ?? {});
-    expect(done).toMatchObject({ taskType: 'social.calendar', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for social.calendar with posts, a start date and a time zone' +
+      ', when the Social Media agent handles it' +
+      ', then it emits customer.task.completed with the calendar as iCalendar, Markdown and JSON',
+    async () => {
+      const done = await perform(agent, 'social.calendar', samples['social.calendar'] ?? {});
+      expect(done).toMatchObject({ taskType: 'social.calendar', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Social Media Agent without a model', () => {

@@ -35,13 +35,18 @@ describe('Study Planner Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for study.plan with topics and an exam date, when the Study Planner agent handles it, then it emits customer.task.completed with the plan as Markdown, JSON and a calendar', async () => {
-    const done = await perform(agent, 'study.plan', samples['study.plan'] ?? {});
-    expect(done).toMatchObject({ taskType: 'study.plan', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for study.plan with topics and an exam date' +
+      ', when the Study Planner agent handles it' +
+      ', then it emits customer.task.completed with the plan as Markdown, JSON and a calendar',
+    async () => {
+      const done = await perform(agent, 'study.plan', samples['study.plan'] ?? {});
+      expect(done).toMatchObject({ taskType: 'study.plan', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Study Planner Agent without a model', () => {

@@ -32,13 +32,18 @@ describe('Test Prep Agent with a model', () => {
     await agent.stop();
   });
 
-  it('Given a customer.task.requested event for test-prep.schedule with a question bank and past answers, when the Test Prep agent handles it, then it emits customer.task.completed with the schedule as Markdown, CSV, JSON and a calendar', async () => {
-    const done = await perform(agent, 'test-prep.schedule', samples['test-prep.schedule'] ?? {});
-    expect(done).toMatchObject({ taskType: 'test-prep.schedule', model: 'stand-in' });
-    expect(done.summary).not.toBe('');
-    expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
-    expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
-  });
+  it(
+    'Given a customer.task.requested event for test-prep.schedule with a question bank and past answers' +
+      ', when the Test Prep agent handles it' +
+      ', then it emits customer.task.completed with the schedule as Markdown, CSV, JSON and a calendar',
+    async () => {
+      const done = await perform(agent, 'test-prep.schedule', samples['test-prep.schedule'] ?? {});
+      expect(done).toMatchObject({ taskType: 'test-prep.schedule', model: 'stand-in' });
+      expect(done.summary).not.toBe('');
+      expect(done.deliverables.some((d) => d.content.includes(standInNotes))).toBe(true);
+      expect(model.prompts.at(-1)?.system).toContain('The organisation you work for:');
+    },
+  );
 });
 
 describe('Test Prep Agent without a model', () => {
