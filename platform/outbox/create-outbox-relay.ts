@@ -4,6 +4,7 @@ import { isWowError } from '../errors/define-errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { readSql } from '../store/read-sql.ts';
 import type { PgQueryable, Store } from '../store/store.ts';
+import { listenForOutboxWrites } from './wake-outbox-relays.ts';
 
 const sql = {
   claim: readSql(import.meta.url, 'claim-outbox-batch'),
@@ -37,7 +38,8 @@ export const defaultOutboxRetentionSeconds = 7 * 86_400;
  *   again. Then it asks which published rows every consumer group has handled, and deletes
  *   those (docs/durability.md).
  *
- * Polls every `pollIntervalMs`, so rows left by a crashed process are sent too.
+ * Publishes when this process commits an outbox row (enqueueOutbox wakes it), and polls
+ * every `pollIntervalMs`, so rows another process wrote or a crashed one left are sent too.
  *
  * On the embedded store (one process owns it, so this is the only relay) a batch is read,
  * published and marked without a transaction around them: PGlite has one session, and a
@@ -61,6 +63,7 @@ export function createOutboxRelay(opts: {
   const retentionSeconds = opts.retentionSeconds ?? defaultOutboxRetentionSeconds;
   const unreadGraceSeconds = opts.unreadGraceSeconds ?? 60;
   let timer: NodeJS.Timeout | undefined;
+  let stopListening: (() => void) | undefined;
   let running: Promise<void> | undefined;
   let again: 'no' | 'publish' | 'poll' = 'no';
   let stopped = false;
@@ -175,12 +178,14 @@ export function createOutboxRelay(opts: {
   return {
     start() {
       timer = setInterval(() => kick(true), opts.pollIntervalMs ?? 1000);
+      stopListening = listenForOutboxWrites(() => kick(false));
       kick(true);
     },
     wake: () => kick(false),
     async stop() {
       stopped = true;
       clearInterval(timer);
+      stopListening?.();
       await running;
     },
   };

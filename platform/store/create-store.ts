@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createError } from '../errors/errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { transactionEnded, transactionOpened } from './after-commit.ts';
 import type { PgQueryable, Store } from './store.ts';
 
 export interface CreateStoreOptions {
@@ -115,10 +116,14 @@ async function openPoolStore(
     async transaction(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      const tx: PgQueryable = { query: (text, values) => client.query(text, values) };
+      transactionOpened(tx);
+      let outcome: 'committed' | 'rolled-back' = 'rolled-back';
       try {
         await client.query('begin');
-        const result = await fn({ query: (text, values) => client.query(text, values) });
+        const result = await fn(tx);
         await client.query('commit');
+        outcome = 'committed';
         return result;
       } catch (err) {
         try {
@@ -130,6 +135,7 @@ async function openPoolStore(
         throw err;
       } finally {
         client.release(broken);
+        transactionEnded(tx, outcome);
       }
     },
     async session(fn) {

@@ -127,6 +127,31 @@ describe.each(setups)('outbox and run-once: $name', (setup) => {
     await store.close();
   });
 
+  it('publishes a row as soon as its transaction commits, without waiting for the poll', async () => {
+    const store = await setup.store();
+    const bus = await setup.bus();
+    await migrate(store, { log: quietLog });
+    const got: CloudEvent[] = [];
+    await bus.subscribe({ group: 'ledger', types: ['test.ledger.*'], handler: async (e) => void got.push(e) });
+    // An hour between polls: after the first (at start), only the commit's wake-up can send it.
+    const relay = createOutboxRelay({ store, bus, log: quietLog, pollIntervalMs: 3_600_000 });
+    relay.start();
+    await new Promise((r) => setTimeout(r, 100));
+    await store.transaction(async (tx) => {
+      await enqueueOutbox(tx, event(7));
+    });
+    await eventually(() => got.length === 1, 'the committed row, published on its commit');
+    expect((got[0]?.data as { n: number }).n).toBe(7);
+    // And a stopped relay is not woken any more: the row waits for the next one.
+    await relay.stop();
+    await enqueueOutbox(store, event(8));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got).toHaveLength(1);
+    expect(await count(store, 'published_at is null')).toBe(1);
+    await bus.close();
+    await store.close();
+  });
+
   it('publishes again what the bus lost before every group handled it, and only that', async () => {
     const store = await setup.store();
     await migrate(store, { log: quietLog });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWowError } from '../../errors/define-errors.ts';
 import { createLogger } from '../../log/logger.ts';
+import { afterCommit } from '../after-commit.ts';
 import { migrate } from '../migrate.ts';
 import type { Store } from '../store.ts';
 
@@ -40,6 +41,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       ).rejects.toThrow('abort');
       const { rows } = await store.query('select id from tx_probe order by id');
       expect(rows).toEqual([{ id: 1 }]);
+    });
+
+    it('runs what waits for a commit once it commits, never on a rollback, and at once outside a transaction', async () => {
+      const seen: string[] = [];
+      await store.transaction(async (tx) => {
+        await tx.query('select 1');
+        afterCommit(tx, () => seen.push('committed'));
+        // Not yet: another connection could not see the transaction's writes now.
+        expect(seen).toEqual([]);
+      });
+      expect(seen).toEqual(['committed']);
+      await expect(
+        store.transaction(async (tx) => {
+          afterCommit(tx, () => seen.push('rolled back'));
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      // A waiter that throws keeps neither the commit nor the waiters after it from happening.
+      await store.transaction(async (tx) => {
+        afterCommit(tx, () => {
+          throw new Error('a waiter failed');
+        });
+        afterCommit(tx, () => seen.push('second waiter'));
+      });
+      afterCommit(store, () => seen.push('autocommit'));
+      expect(seen).toEqual(['committed', 'second waiter', 'autocommit']);
     });
 
     it('applies migrations in order, once', async () => {
