@@ -10,13 +10,11 @@ import {
   type Trial,
 } from '#domains/commerce';
 import {
-  completedCounts,
-  dailyCounts,
   hourlyCostOf,
-  organisationWork,
   revenueOf,
   roiOf,
   timeSaved,
+  workFigures,
   type AgentWork,
   type Roi,
   type RevenueEntry,
@@ -111,17 +109,18 @@ export async function readDashboard(
 ): Promise<Dashboard> {
   const { store, catalog, pricing } = deps;
   const orgId = viewer.organisation.id;
-  const [trials, subscriptions, work, counts, hourly, revenue, invoices, tickets, timeZone] = await Promise.all([
+  const timeZone = await timeZoneOf(store, orgId, pricing);
+  const days = lastDays(now, timeZone, usageDays);
+  const [trials, subscriptions, figures, hourly, revenue, invoices, tickets] = await Promise.all([
     trialsOf(store, orgId),
     subscriptionsOf(store, orgId),
-    organisationWork(store, orgId),
-    completedCounts(store, orgId),
+    workFigures(store, orgId, { from: days[0] ?? '', to: days.at(-1) ?? '', timeZone }),
     hourlyCostOf(store, orgId),
     revenueOf(store, orgId, 20),
     listInvoices(store, { organisationId: orgId, limit: 20 }),
     listTickets(store, orgId, { limit: 20 }, now),
-    timeZoneOf(store, orgId, pricing),
   ]);
+  const { work, counts, daily } = figures;
   const minutesSavedOf = (agentId: string, taskType: string) =>
     catalog.get(agentId)?.tasks.find((t) => t.type === taskType)?.minutesSaved;
 
@@ -163,8 +162,6 @@ export async function readDashboard(
     })
     .sort((a, b) => a.name.localeCompare(b.name, 'en'));
 
-  const days = lastDays(now, timeZone, usageDays);
-  const daily = await dailyCounts(store, orgId, { from: days[0] ?? '', to: days.at(-1) ?? '', timeZone });
   const usage = days.map((day) => {
     const of = daily.filter((d) => d.day === day);
     return {

@@ -73,6 +73,7 @@ export {
   type CompletedCount,
   type DailyCount,
 } from './src/dashboard/organisation-work.ts';
+export { workFigures, type DayRange, type WorkFigures } from './src/dashboard/work-figures.ts';
 export {
   parseRupees,
   roiOf,

@@ -16,6 +16,7 @@ import {
   setHourlyCost,
   timeSaved,
   valueOfMinutes,
+  workFigures,
 } from '../index.ts';
 
 const t0 = Date.parse('2026-11-30T10:00:00Z');
@@ -177,6 +178,45 @@ describe.each(storeBackends('customer_dashboard'))('the dashboard figures on $na
       { day: '2026-11-30', agentId: 'seo', taskType: 'seo.audit', completed: 2 },
       { day: '2026-12-01', agentId: 'seo', taskType: 'seo.keywords', completed: 1 },
     ]);
+  });
+
+  it('keeps the figures as a snapshot while nothing they count changes, and computes them again when a task or rating does', async () => {
+    const customer = (await createCustomer(store, { slug: `snap-${randomUUID().slice(0, 8)}`, name: 'Snap' })).id;
+    const range = { from: '2026-11-30', to: '2026-12-01', timeZone: 'Asia/Kolkata' };
+    expect(await workFigures(store, customer, range)).toEqual({ work: new Map(), counts: [], daily: [] });
+    const done = await task({ organisation: customer, state: 'done', started: at(0), finished: at(2) });
+    const first = await workFigures(store, customer, range);
+    expect(first.counts).toEqual([{ agentId: 'seo', taskType: 'seo.audit', completed: 1 }]);
+    expect(first.work.get('seo')).toMatchObject({ tasksCompleted: 1, rating: { count: 0 } });
+    expect(first.daily).toEqual([{ day: '2026-11-30', agentId: 'seo', taskType: 'seo.audit', completed: 1 }]);
+
+    // While nothing changes the snapshot is what is read: marked here, the mark comes back.
+    const mark = [{ agentId: 'seo', taskType: 'marked', completed: 99 }];
+    await store.query('update customer_work_snapshots set counts = $2::jsonb where organisation_id = $1', [
+      customer,
+      JSON.stringify(mark),
+    ]);
+    expect((await workFigures(store, customer, range)).counts).toEqual(mark);
+    // Other days are another snapshot, computed from the tasks.
+    expect((await workFigures(store, customer, { ...range, timeZone: 'UTC' })).counts).toEqual(first.counts);
+
+    // A rating changes what the figures count: computed again, whoever wrote it.
+    await store.query('insert into customer_task_ratings (task_id, stars) values ($1, 4)', [done]);
+    expect((await workFigures(store, customer, range)).work.get('seo')).toMatchObject({
+      rating: { mean: 4, count: 1 },
+    });
+    // So does a task's new state.
+    const open = await task({ organisation: customer, state: 'working', started: at(3) });
+    expect((await workFigures(store, customer, range)).work.get('seo')).toMatchObject({ tasksOpen: 1 });
+    await store.query(`update customer_tasks set state = 'done', finished_at = $2 where id = $1`, [open, at(5)]);
+    const last = await workFigures(store, customer, range);
+    expect(last.work.get('seo')).toMatchObject({ tasksOpen: 0, tasksCompleted: 2 });
+    expect(last.counts).toEqual([{ agentId: 'seo', taskType: 'seo.audit', completed: 2 }]);
+    // Two views at once after a change agree.
+    await store.query('update customer_task_ratings set stars = 2 where task_id = $1', [done]);
+    const [a, b] = await Promise.all([workFigures(store, customer, range), workFigures(store, customer, range)]);
+    expect(a).toEqual(b);
+    expect(a.work.get('seo')).toMatchObject({ rating: { mean: 2, count: 1 } });
   });
 
   it('keeps the hourly cost and the revenue recorded, refusing bad input field by field', async () => {
