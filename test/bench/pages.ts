@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launch } from 'chrome-launcher';
 import lighthouse from 'lighthouse';
+import { createLogger, createStore } from '#platform';
+import { seedDashboardYear } from './pages-dashboard.ts';
 import { fmt, printTable, quantile } from './stats.ts';
 import { generatedId, industries, writeGeneratedAgents } from './pages-agents.ts';
 
@@ -16,7 +18,13 @@ export const pagesUsage =
 
 // autocannon ships no types: the part of its API this bench calls.
 interface Autocannon {
-  (opts: { url: string; overallRate: number; duration: number; connections: number }): AutocannonRun;
+  (opts: {
+    url: string;
+    overallRate: number;
+    duration: number;
+    connections: number;
+    headers?: Record<string, string>;
+  }): AutocannonRun;
 }
 interface AutocannonRun extends PromiseLike<{
   requests: { sent: number };
@@ -33,6 +41,7 @@ const loadAverage = async () => (await readFile('/proc/loadavg', 'utf8').catch((
 
 interface PageServer {
   base: string;
+  dataDir: string;
   cpu: () => Promise<NodeJS.CpuUsage>;
   stop: () => Promise<void>;
 }
@@ -54,6 +63,7 @@ async function startServer(agentsDir: string, profileDir: string | undefined): P
   const [ready] = (await once(child, 'message')) as [{ address: string }];
   return {
     base: ready.address,
+    dataDir,
     cpu: async () => {
       child.send('census');
       const [answer] = (await once(child, 'message')) as [{ cpu: NodeJS.CpuUsage }];
@@ -74,9 +84,10 @@ interface Scores {
 }
 
 /** Lighthouse's default run (a mobile page on a throttled connection, simulated) of one page in Debian's Chromium. */
-async function audit(url: string, port: number): Promise<Scores> {
+async function audit(url: string, port: number, headers: Record<string, string>): Promise<Scores> {
   const result = await lighthouse(url, {
     port,
+    extraHeaders: headers,
     output: 'json',
     logLevel: 'error',
     onlyCategories: Object.keys(goals),
@@ -100,10 +111,10 @@ async function audit(url: string, port: number): Promise<Scores> {
 }
 
 /** Latencies (ms) of every request autocannon sent at `rate` a second for `seconds`, after a second's warm-up. */
-async function load(url: string, rate: number, seconds: number) {
-  await autocannon({ url, overallRate: rate, duration: 1, connections: 10 });
+async function load(url: string, rate: number, seconds: number, headers: Record<string, string>) {
+  await autocannon({ url, overallRate: rate, duration: 1, connections: 10, headers });
   const latencies: number[] = [];
-  const run = autocannon({ url, overallRate: rate, duration: seconds, connections: 10 });
+  const run = autocannon({ url, overallRate: rate, duration: seconds, connections: 10, headers });
   run.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
   const result = await run;
   return {
@@ -116,8 +127,9 @@ async function load(url: string, rate: number, seconds: number) {
 }
 
 /**
- * The marketplace's pages on the embedded defaults with a generated catalogue: Lighthouse's
- * performance, accessibility and best-practices scores of `/` and a profile in Debian's
+ * The customer's pages on the embedded defaults with a generated catalogue and one
+ * organisation a year in (pages-dashboard.ts): Lighthouse's performance, accessibility and
+ * best-practices scores of `/`, a profile and the signed-in `/dashboard` in Debian's
  * Chromium, then each page's render latency at a fixed rate on loopback (autocannon's
  * overallRate, open loop), beside the server's CPU time per request.
  */
@@ -142,6 +154,19 @@ export async function benchPages(args: string[]): Promise<void> {
       const profile = `/agents/${generatedId(Math.floor(count / 2))}`;
       const industry = industries[1] ?? '';
       const filtered = `/agents?industry=${encodeURIComponent(industry)}&q=${encodeURIComponent('seo agent')}`;
+      // The dashboard of an organisation a year in: seeded through the server's own database.
+      const store = await createStore({ dataDir: server.dataDir, poolMax: 1, log: createLogger('silent') });
+      const year = await seedDashboardYear(store, {
+        agents: [0, 1, 2].map((i) => ({ id: generatedId(i), priceTier: 'standard' as const })),
+        now: new Date(),
+        tasksPerDay: 12,
+      }).finally(() => store.close());
+      const signedIn = { Cookie: year.cookie };
+      const pages: { path: string; headers: Record<string, string> }[] = [
+        { path: '/', headers: {} },
+        { path: profile, headers: {} },
+        { path: '/dashboard', headers: signedIn },
+      ];
 
       const chrome = await launch({
         chromePath: '/usr/bin/chromium',
@@ -158,9 +183,9 @@ export async function benchPages(args: string[]): Promise<void> {
       ];
       const misses = new Set<string>();
       try {
-        for (const path of ['/', profile]) {
+        for (const { path, headers } of pages) {
           const results: Scores[] = [];
-          for (let i = 0; i < runs; i++) results.push(await audit(`${server.base}${path}`, chrome.port));
+          for (let i = 0; i < runs; i++) results.push(await audit(`${server.base}${path}`, chrome.port, headers));
           const median = (key: keyof typeof goals) =>
             quantile(
               results.map((r) => r.scores[key]),
@@ -177,14 +202,13 @@ export async function benchPages(args: string[]): Promise<void> {
       } finally {
         chrome.kill();
       }
-      lighthouseRows.push(['GET /dashboard', 'not built yet', '', '']);
       printTable(lighthouseRows);
       for (const miss of misses) console.log(`  cost points in a run below its goal: ${miss}`);
       console.log('');
 
       const latencyRows = [
         [
-          `${String(count)} agents, ${String(rate)} req/s for ${String(seconds)} s (+1 s warm-up), 10 connections`,
+          `${String(rate)} req/s for ${String(seconds)} s (+1 s warm-up), 10 connections`,
           'p50 ms',
           'p95 ms',
           'p99 ms',
@@ -195,9 +219,9 @@ export async function benchPages(args: string[]): Promise<void> {
           'server CPU ms/req',
         ],
       ];
-      for (const path of ['/', filtered, profile]) {
+      for (const { path, headers } of [...pages.slice(0, 1), { path: filtered, headers: {} }, ...pages.slice(1)]) {
         const before = await server.cpu();
-        const r = await load(`${server.base}${path}`, rate, seconds);
+        const r = await load(`${server.base}${path}`, rate, seconds, headers);
         const after = await server.cpu();
         const cpuMs = (after.user - before.user + after.system - before.system) / 1000 / Math.max(1, r.sent);
         latencyRows.push([
@@ -214,7 +238,11 @@ export async function benchPages(args: string[]): Promise<void> {
       }
       printTable(latencyRows);
       console.log('');
-      console.log('GET /dashboard: not built yet (issue 21, item 6): no figures for a year of data.');
+      console.log(
+        `catalogue: ${String(count)} agents; dashboard: one organisation's year of three subscriptions, ` +
+          `${String(year.tasks)} done tasks (${String(year.ratings)} rated), ${String(year.invoices)} invoices, ` +
+          `${String(year.tickets)} tickets`,
+      );
       console.log(`load average before: ${loadBefore}; after: ${await loadAverage()}`);
       if (values.profile !== undefined) console.log(`server CPU profile (.cpuprofile) in ${values.profile}`);
     } finally {

@@ -46,8 +46,8 @@ const benches: Record<string, { about: string; run: (args: string[]) => Promise<
   },
   pages: {
     about:
-      'the marketplace (/, a profile) in Lighthouse against its goals; render latency p50/p95/p99 of /, a filtered ' +
-      `search and a profile with generated agents at a fixed rate (autocannon, loopback) ${pagesUsage}`,
+      'the marketplace (/, a profile) and a dashboard with a year of data in Lighthouse against its goals; render latency ' +
+      `p50/p95/p99 of /, a filtered search, a profile and the dashboard at a fixed rate (autocannon, loopback) ${pagesUsage}`,
     run: benchPages,
   },
   support: {
