@@ -1,10 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWowError } from '../../errors/define-errors.ts';
 import { createStore } from '../create-store.ts';
 import { describeStoreContract, silentLog } from './store-contract.ts';
+
+// The contract applies migrations of its own from nothing: each database as initdb leaves it,
+// not the migrated copy the rest of the suite starts from (test/support/global-setup.ts).
+// Put back afterwards: the worker runs other files after this one.
+const suiteTemplate = process.env.PGLITE_TEMPLATE_DIR;
+const useTemplate = (dir: string | undefined) => {
+  if (dir === undefined) delete process.env.PGLITE_TEMPLATE_DIR;
+  else process.env.PGLITE_TEMPLATE_DIR = dir;
+};
+beforeAll(() => useTemplate(process.env.PGLITE_PLAIN_TEMPLATE_DIR));
+afterAll(() => useTemplate(suiteTemplate));
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
