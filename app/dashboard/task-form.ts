@@ -5,6 +5,7 @@ import { csrfField, type FieldProblem } from '../accounts/account-layout.ts';
 /** One input of a task type, as its JSON Schema declares it. */
 interface FieldSchema {
   type?: unknown;
+  title?: unknown;
   description?: unknown;
   enum?: unknown;
   format?: unknown;
@@ -19,6 +20,8 @@ type Kind = 'text' | 'textarea' | 'number' | 'select' | 'checkbox';
 /** A form field: its property, how it is typed in, and the schema's bounds as attributes. */
 export interface TaskField {
   name: string;
+  /** What the customer reads: the schema's title, or the property's name in words. */
+  label: string;
   kind: Kind;
   required: boolean;
   schema: FieldSchema;
@@ -49,7 +52,8 @@ export function taskFields(terms: TaskTerms): TaskField[] | undefined {
   for (const [name, raw] of Object.entries(terms.input.properties)) {
     const schema = (raw ?? {}) as FieldSchema;
     const options = Array.isArray(schema.enum) ? schema.enum.filter((o): o is string => typeof o === 'string') : [];
-    const base = { name, required: required.has(name), schema, inputType: 'text', integer: false, options };
+    const label = typeof schema.title === 'string' && schema.title.trim() !== '' ? schema.title.trim() : inWords(name);
+    const base = { name, label, required: required.has(name), schema, inputType: 'text', integer: false, options };
     if (options.length > 0 && options.length === (schema.enum as unknown[]).length)
       fields.push({ ...base, kind: 'select' });
     else if (schema.type === 'string')
@@ -64,6 +68,20 @@ export function taskFields(terms: TaskTerms): TaskField[] | undefined {
     else return undefined;
   }
   return fields;
+}
+
+// Words a property name abbreviates, as people write them.
+const acronyms = new Set(['api', 'csv', 'html', 'ics', 'id', 'json', 'url', 'seo', 'crm', 'cta', 'utm', 'ppc', 'roi']);
+
+/** `pageUrl`, `page_url` or `page-url` as "Page URL": a property's name as a label. */
+export function inWords(name: string): string {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s_-]+/)
+    .filter((w) => w !== '')
+    .map((w) => (acronyms.has(w.toLowerCase()) ? w.toUpperCase() : w.toLowerCase()));
+  const sentence = words.join(' ');
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }
 
 const numberPattern = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
@@ -143,7 +161,7 @@ function field(type: string, f: TaskField, state: TaskFormState | undefined): Sa
                 max !== undefined && html` max="${max}"`
               } value="${value}">`
             : html`<input type="${f.inputType}"${common}${lengths} value="${value}">`;
-  return html`<label for="${id}">${f.name}${!f.required && html` (optional)`}</label>
+  return html`<label for="${id}">${f.label}${!f.required && html` (optional)`}</label>
 ${hint !== undefined && html`<p class="hint" id="${id}-hint">${hint}</p>`}
 ${error !== undefined && html`<p class="error" id="${id}-error"><span class="visually-hidden">Error: </span>${error}</p>`}
 ${control}`;

@@ -16,6 +16,7 @@ import { getTask, listTasks, type Entitlement } from '#domains/customer';
 import { createServer } from '../server/create-server.ts';
 import { storeBackends } from '../../test/support/test-stores.ts';
 import { InjectBrowser } from '../../test/support/account-clients.ts';
+import { inWords } from '../dashboard/task-form.ts';
 
 // The agent page's forms: a task per type generated from its input schema, and a rating of
 // each done task, sent with the accounts' session and CSRF token as the dashboard's other forms.
@@ -109,6 +110,10 @@ describe.each(storeBackends('dashboard-tasks'))('the dashboard task forms on $na
       /<select id="task-page-pal-audit-tone" name="input.tone"><option value="">\(none\)<\/option><option>plain<\/option>/,
     );
     expect(form.body).toContain('<input type="checkbox" id="task-page-pal-audit-strict" name="input.strict">');
+    // Labels in words: the schema's title, or the property's name with its acronyms as people write them.
+    expect(form.body).toContain('<label for="task-page-pal-audit-html">HTML</label>');
+    expect(form.body).toContain('<label for="task-page-pal-audit-keyword">Keyword (optional)</label>');
+    expect(form.body).toContain('<label for="task-page-pal-audit-depth">How many links deep</label>');
     expect(form.body).not.toContain('http-equiv="refresh"');
 
     const fields = {
@@ -223,5 +228,19 @@ describe.each(storeBackends('dashboard-tasks'))('the dashboard task forms on $na
     });
     expect(foreign.statusCode).toBe(404);
     expect((await getTask(store, org.id, id)).rating).toBe(4);
+  });
+});
+
+describe("a task form's labels", () => {
+  it("say a property's name in words, with the acronyms people write in capitals", () => {
+    expect(['pageUrl', 'exam_date', 'csvRows', 'HTML', 'ics-file', 'jobDescription', 'x'].map(inWords)).toEqual([
+      'Page URL',
+      'Exam date',
+      'CSV rows',
+      'HTML',
+      'ICS file',
+      'Job description',
+      'X',
+    ]);
   });
 });

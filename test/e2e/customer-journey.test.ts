@@ -128,8 +128,8 @@ describe('a customer in a browser, end to end on wow start', () => {
       // whatever becomes of it): each form has a nonce of its own, so each is a task.
       const doneRows = page.locator('tbody tr', { hasText: 'Done' });
       for (let i = 0; i < ratingsShown; i++) {
-        await page.getByLabel('html').fill(auditedPage);
-        await page.getByLabel('keyword (optional)').fill('author events');
+        await page.getByLabel('HTML').fill(auditedPage);
+        await page.getByLabel('Keyword (optional)').fill('author events');
         await page.getByRole('button', { name: 'Send: Audit a page' }).click();
         await page.getByText('The task is sent.').waitFor();
       }
