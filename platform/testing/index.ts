@@ -5,4 +5,6 @@ export { eventually, eventuallyPasses } from './eventually.ts';
 export { startTestAgent, type TestAgent, type TestAgentOptions } from './start-test-agent.ts';
 export { quietLog, testBusDefaults, testGitHubPolicy } from './test-defaults.ts';
 export { initialiseEmbeddedDataDir } from '../store/start-embedded-postgres.ts';
+// The test run's migrated template of the embedded database is keyed by the checkout's migrations.
+export { migrationDirs, readMigrations } from '../store/migrate.ts';
 export { performTask, standInModel, standInNotes, type CompletedTask } from './customer-tasks.ts';

@@ -3,8 +3,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createLogger, createStore, migrate } from '#platform';
-import { initialiseEmbeddedDataDir } from '#platform/testing';
-import { migrationDirs, readMigrations } from '../../platform/store/migrate.ts';
+import { initialiseEmbeddedDataDir, migrationDirs, readMigrations } from '#platform/testing';
 
 const root = resolve(import.meta.dirname, '../..');
 
