@@ -69,7 +69,11 @@ export default async function setup(): Promise<void> {
     if (name.startsWith(`pglite-template-${version}-migrated-`) && name !== migratedName)
       await rm(join('.data', name), { recursive: true, force: true });
 
-  // Forked workers inherit the environment of this process.
+  // Forked workers inherit the environment of this process, and the processes tests start
+  // inherit theirs. Node's compile cache keeps V8's code for every module loaded (the
+  // TypeScript sources too), so a worker or a child `wow` does not compile the same
+  // thousands of modules again: ~45% less CPU to import the server on this machine.
+  process.env.NODE_COMPILE_CACHE = resolve('.data', 'node-compile-cache');
   process.env.PGLITE_TEMPLATE_DIR = join(migrated, 'pglite');
   process.env.PGLITE_PLAIN_TEMPLATE_DIR = plain;
 }
