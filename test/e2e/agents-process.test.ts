@@ -7,6 +7,7 @@ import { type Bus, createBus, createEvent, listAgents } from '#platform';
 import { eventually, quietLog, testBusDefaults } from '#platform/testing';
 import { signingAs, testMasterKey } from '../support/sign-as.ts';
 import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../support/servers.ts';
+import { childEnv } from '../support/child-env.ts';
 
 // `wow agents run` as real processes sharing real Redis and PostgreSQL: what SIGTERM and
 // SIGKILL do to work in flight.
@@ -58,7 +59,7 @@ function runAgents(
   const child = spawn(process.execPath, ['cli/wow.js', 'agents', 'run', ...args], {
     cwd: root,
     env: {
-      PATH: process.env.PATH ?? '',
+      ...childEnv(),
       LOG_LEVEL: 'info',
       DATABASE_URL: databaseUrl,
       REDIS_URL: testRedisUrl,

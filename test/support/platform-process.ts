@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { childEnv } from './child-env.ts';
 
 // The doors as a person uses them: `wow` and `npm start` as processes of their own, with
 // only the environment given (and PATH), from the checkout's root.
@@ -14,7 +15,7 @@ export async function wowProcess(
 ): Promise<{ stdout: string; stderr: string }> {
   return run(process.execPath, ['cli/wow.js', ...argv], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
+    env: { ...childEnv(), LOG_LEVEL: 'silent', ...env },
     maxBuffer: 64 * 1024 * 1024,
   });
 }
@@ -42,7 +43,7 @@ async function startWow(
 ): Promise<PlatformProcess> {
   const child = spawn(process.execPath, ['cli/wow.js', ...argv], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+    env: { ...childEnv(), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -23,6 +23,7 @@ import { type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github
 import { checkQuestionnaireIssue, loadQuestionnaire, platformFacts, type Generation } from '../src/index.ts';
 import { startFactoryTarget, platformRoot, type FactoryTarget } from './support/factory-target.ts';
 import { body, commentPayload, issuePayload } from './support/questionnaire-issue.ts';
+import { childEnv } from '../../../test/support/child-env.ts';
 
 const exec = promisify(execFile);
 const root = platformRoot;
@@ -210,7 +211,7 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
     await admin.query(`create database ${database}`);
     const runtime = spawn(process.execPath, ['cli/wow.js', 'agents', 'run'], {
       cwd: runtimeDir,
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
+      env: { ...childEnv(), LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => runtime.on('exit', resolve));
