@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as core from '@actions/core';
 import { vi } from 'vitest';
 import type { GitHubDouble } from '../doubles/github-api.ts';
 
@@ -30,6 +31,16 @@ export async function inStep<T>(
     write.mockRestore();
     vi.unstubAllEnvs();
   }
+}
+
+/**
+ * A job summary of its own for one step. `core.summary` is one object per process that keeps
+ * the first GITHUB_STEP_SUMMARY it read, and test files share worker processes: a summary
+ * made from its class reads the variable the step sets.
+ */
+export function stepSummary(): typeof core.summary {
+  const Summary = core.summary.constructor as new () => typeof core.summary;
+  return new Summary();
 }
 
 /** The outputs a step wrote to its GITHUB_OUTPUT file (`name=value` or `name<<delimiter` blocks), in order. */

@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import * as core from '@actions/core';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { parse } from 'yaml';
 import { testGitHubPolicy } from '#platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubDouble, type DoubleRepo, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { inStep, readOutputs, serveGitHubDouble } from '../../../test/support/actions-runner.ts';
+import { inStep, stepSummary, readOutputs, serveGitHubDouble } from '../../../test/support/actions-runner.ts';
 import { body, commentPayload, issuePayload } from '../../../agents/factory/test/support/questionnaire-issue.ts';
 import { factoryExit, runFactoryAction, type FactoryContext } from '../src/run-factory-action.ts';
 
@@ -39,7 +38,7 @@ describe('the Factory Action', () => {
         runFactoryAction({
           context,
           workspace: repo.dir,
-          summary: core.summary,
+          summary: stepSummary(),
           fetch: github.fetch,
           policy: testGitHubPolicy,
         }),

@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type * as Sarif from 'sarif';
-import * as core from '@actions/core';
 import { parse } from 'yaml';
 import { testGitHubPolicy } from '#platform/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubDouble, type GitHubDouble } from '../../../test/doubles/github-api.ts';
-import { inStep, readOutputs, serveGitHubDouble } from '../../../test/support/actions-runner.ts';
+import { inStep, stepSummary, readOutputs, serveGitHubDouble } from '../../../test/support/actions-runner.ts';
 import { examplePayload } from '../../../test/support/github-webhooks.ts';
 import { wow } from '../../../test/support/run-wow.ts';
 import { tempRepo, type TempRepo } from '../../../agents/wowvision/test/support/temp-repo.ts';
@@ -104,7 +103,7 @@ async function run({ env, context }: { env: ActionTestEnv; context: ActionContex
       context,
       workspace: env.GITHUB_WORKSPACE,
       env: process.env,
-      summary: core.summary,
+      summary: stepSummary(),
       fetch: github.fetch,
       policy: testGitHubPolicy,
     }),
