@@ -22,6 +22,9 @@ describe('naming rules', () => {
       'src/Sub_Dir/ok.ts': 'export {};\n',
       'src/exports.ts':
         'export function Do_it(): void {}\nexport class thing {}\nexport type shape = 1;\nexport const arrow_fn = (): number => 1;\nexport const MAX_1 = 1;\n',
+      // Exported by list count as exported; a default export has no name of its own to judge.
+      'src/listed.ts':
+        'function Listed_fn(): void {}\nconst Aliased_c = 1;\nclass lower {}\nexport { Listed_fn, Aliased_c as aliased };\nexport default lower;\nexport default function Default_fn(): void {}\n',
       'src/file.test.ts': 'export {};\n',
       'other/Whatever.ts': 'export {};\n',
     });
@@ -33,6 +36,8 @@ describe('naming rules', () => {
       'src/exports.ts:3 exported type "shape" is not PascalCase',
       'src/exports.ts:4 exported function "arrow_fn" is not camelCase',
       'src/exports.ts:5 exported const "MAX_1" is not /^[a-zA-Z]+$/',
+      'src/listed.ts:1 exported function "Listed_fn" is not camelCase',
+      'src/listed.ts:2 exported const "Aliased_c" is not /^[a-zA-Z]+$/',
     ]);
   });
 

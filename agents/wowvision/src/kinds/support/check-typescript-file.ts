@@ -1,7 +1,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { Hit, TextFile } from '../rule-kind.ts';
 import type { Check } from './typescript-checks.ts';
-import { position, sourceOf } from './typescript-source.ts';
+import { exportOf, position, sourceOf } from './typescript-source.ts';
 
 const blockingModules = new Set(['fs', 'node:fs', 'child_process', 'node:child_process']);
 
@@ -14,7 +14,7 @@ export function checkTypescriptFile(file: TextFile, on: ReadonlySet<Check>): Hit
 
   if (on.has('no-any-export') || on.has('explicit-return-types')) {
     for (const statement of source.getStatements()) {
-      if (!Node.isExportable(statement) || !statement.isExported()) continue;
+      if (exportOf(statement) === undefined) continue;
       const functions = Node.isFunctionDeclaration(statement)
         ? [{ node: statement, name: statement.getName() ?? 'default' }]
         : Node.isVariableStatement(statement)
