@@ -10,9 +10,9 @@ export default defineConfig(
   {
     languageOptions: {
       parserOptions: {
-        projectService: {
-          allowDefaultProject: ['eslint.config.js', 'actions/*.js', 'actions/*/main.js', 'cli/wow.js'],
-        },
+        // One program over the repository (tsconfig.json): the project service took ~100 s
+        // for what one program does in ~60 s. The few .js entries have their own below.
+        project: './tsconfig.json',
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -63,5 +63,12 @@ export default defineConfig(
       'vitest.config.ts',
     ],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The .js entries (a few lines each that load the TypeScript behind them) sit outside
+    // tsconfig.json, which checks TypeScript only; giving them the project service's default
+    // project brought back the whole CLI's program (~30 s), so they get the untyped rules.
+    files: ['eslint.config.js', 'actions/*.js', 'actions/*/main.js', 'cli/wow.js'],
+    ...tseslint.configs.disableTypeChecked,
   },
 );
