@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { embeddedTemplateDir } from '../config/embedded-template.ts';
+import { embeddedSharedBuffers, embeddedTemplateDir } from '../config/embedded-template.ts';
 import { createError } from '../errors/errors.ts';
 
 export interface EmbeddedPostgres {
@@ -37,6 +37,8 @@ export async function startEmbeddedPostgres(
   dir: string,
   opts: { exclusive?: boolean } = {},
 ): Promise<EmbeddedPostgres> {
+  // Configuration first: a bad value leaves the data dir untouched.
+  const options = pgliteOptions();
   const lock = await lockDataDir(dir);
   if (lock.kind === 'owned-by') {
     if (opts.exclusive !== true && lock.port !== undefined && (await reachable(lock.port)))
@@ -49,7 +51,7 @@ export async function startEmbeddedPostgres(
     seedFromTemplate(dir);
     // pg_trgm ships with PGlite as a loadable bundle: offered to `create extension` (the
     // knowledge base's typo-tolerant search, migration 0010) only when passed here.
-    db = await PGlite.create(dir, { extensions: embeddedExtensions });
+    db = await PGlite.create(dir, options);
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
     await server.start();
     const [host = '127.0.0.1', port = ''] = server.getServerConn().split(':');
@@ -139,6 +141,17 @@ function isAlive(pid: number): boolean {
  * extensions the embedded database offers — for PGLITE_TEMPLATE_DIR to name.
  */
 export async function initialiseEmbeddedDataDir(dir: string): Promise<void> {
-  const db = await PGlite.create(dir, { extensions: embeddedExtensions });
+  const db = await PGlite.create(dir, pgliteOptions());
   await db.close();
+}
+
+/** PGlite's options: the extensions, and the configured shared_buffers on top of its own start parameters. */
+function pgliteOptions() {
+  const sharedBuffers = embeddedSharedBuffers();
+  return {
+    extensions: embeddedExtensions,
+    ...(sharedBuffers === undefined
+      ? {}
+      : { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] }),
+  };
 }

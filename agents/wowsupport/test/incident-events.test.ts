@@ -134,7 +134,8 @@ describe.each(agentSetups)('incident events through the runtime on %s', (_name, 
     );
     expect(await tuningOf('stuck')).toEqual({ ttl_factor: 4, l1_max_entries: 800 });
     // WowNotification alerts the operators of each incident, once.
-    await eventually(() => slack.messages.length === 2, 'the incidents on Slack', 20_000);
+    // At least two, then exactly these two: a third would show in the comparison, not as a timeout.
+    await eventually(() => slack.messages.length >= 2, 'the incidents on Slack', 60_000);
     expect(slack.messages.map((m) => m.text).sort()).toEqual([
       expect.stringContaining('Incident: mender is slower than usual') as string,
       expect.stringContaining('Incident: stuck is slower than usual') as string,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,34 @@ describe('embedded PGlite data dir', () => {
       expect((await owner.query<{ n: number }>('select count(*)::int as n from kept')).rows[0]?.n).toBe(3);
     } finally {
       await owner.close();
+    }
+  });
+
+  it('takes its buffer pool from PGLITE_SHARED_BUFFERS, and names the variable when it is no size', async () => {
+    const before = process.env.PGLITE_SHARED_BUFFERS;
+    try {
+      process.env.PGLITE_SHARED_BUFFERS = '12MB';
+      const store = await createStore({ dataDir: await tempDir(), poolMax: 1, log: silentLog });
+      try {
+        expect((await store.query<{ shared_buffers: string }>('show shared_buffers')).rows).toEqual([
+          { shared_buffers: '12MB' },
+        ]);
+      } finally {
+        await store.close();
+      }
+      process.env.PGLITE_SHARED_BUFFERS = 'lots';
+      const untouched = await tempDir();
+      const err: unknown = await createStore({ dataDir: untouched, poolMax: 1, log: silentLog }).catch(
+        (e: unknown) => e,
+      );
+      expect(isWowError(err, 'WOW_ERR_CONFIG')).toBe(true);
+      expect((err as Error).message).toContain(
+        'PGLITE_SHARED_BUFFERS: expected a size such as 16MB or 512kB, got "lots"',
+      );
+      expect(await readdir(untouched)).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.PGLITE_SHARED_BUFFERS;
+      else process.env.PGLITE_SHARED_BUFFERS = before;
     }
   });
 });
