@@ -404,6 +404,49 @@ async function writeBlob(dir: string, content: Buffer): Promise<string> {
   return sha;
 }
 
+/** Refs waiting to be resolved, by repository folder: each ref with the callers waiting for it. */
+const pendingRefs = new Map<string, Map<string, ((sha: string | undefined) => void)[]>>();
+
+/**
+ * The commit `ref` names in the repository at `dir` (as `git rev-parse --verify <ref>^{commit}`),
+ * or undefined. The refs asked for in one turn of the event loop go to one
+ * `git cat-file --batch-check`: listing pull requests resolves two refs each, and a process
+ * per ref was most of the double's git processes.
+ */
+function resolveCommit(dir: string, ref: string): Promise<string | undefined> {
+  // One line of input per ref: a name with a line break in it names nothing.
+  if (ref === '' || /[\n\r\0]/.test(ref)) return Promise.resolve(undefined);
+  return new Promise((done) => {
+    let batch = pendingRefs.get(dir);
+    if (batch === undefined) {
+      batch = new Map();
+      pendingRefs.set(dir, batch);
+      setImmediate(() => void resolveBatch(dir));
+    }
+    batch.set(ref, [...(batch.get(ref) ?? []), done]);
+  });
+}
+
+async function resolveBatch(dir: string): Promise<void> {
+  const batch = pendingRefs.get(dir) ?? new Map<string, ((sha: string | undefined) => void)[]>();
+  pendingRefs.delete(dir);
+  const refs = [...batch.keys()];
+  // Each line answers one of ours, in order: the commit's SHA, or `<name> missing`.
+  const lines = await new Promise<string[]>((ok) => {
+    const child = spawn('git', ['cat-file', '--batch-check=%(objectname)'], { cwd: dir });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', () => ok([]));
+    child.on('close', (code) => ok(code === 0 ? out.split('\n') : []));
+    child.stdin.on('error', () => ok([]));
+    child.stdin.end(refs.map((ref) => `${ref}^{commit}\n`).join(''));
+  });
+  refs.forEach((ref, i) => {
+    const line = lines[i] ?? '';
+    for (const done of batch.get(ref) ?? []) done(/^[0-9a-f]{40}$/.test(line) ? line : undefined);
+  });
+}
+
 /** A text field of a request body ('' when absent or not text). */
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -421,8 +464,7 @@ async function answer(
     if (repo === undefined) throw new Error('no repo');
     return (await exec('git', args, { cwd: repo.dir, encoding: 'buffer', maxBuffer: 1 << 28 })).stdout;
   };
-  const resolve = async (ref: string) =>
-    (await git('rev-parse', '--verify', `${ref}^{commit}`).catch(() => undefined))?.toString().trim();
+  const resolve = (ref: string) => (repo === undefined ? Promise.resolve(undefined) : resolveCommit(repo.dir, ref));
   const pull = (n: string | undefined) => repo?.pulls.find((p) => p.number === Number(n));
   const gitIn = (args: string[], input: Buffer | string, env: Record<string, string> = {}) =>
     new Promise<string>((ok, fail) => {

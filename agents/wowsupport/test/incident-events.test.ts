@@ -190,5 +190,7 @@ describe.each(agentSetups)('incident events through the runtime on %s', (_name, 
     expect(slack.messages).toHaveLength(2);
     expect(slack.violations).toEqual([]);
     expect(github.violations).toEqual([]);
-  });
+    // ~3 s on an idle machine; each wait above is bounded on its own, and the whole may take
+    // their sum when the machine is loaded (two looks of WowAnalytics a second apart, four agents).
+  }, 180_000);
 });

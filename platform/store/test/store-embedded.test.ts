@@ -108,7 +108,7 @@ describe('embedded PGlite data dir', () => {
       expect((err as Error).message).toContain(
         'PGLITE_SHARED_BUFFERS: expected a size such as 16MB or 512kB, got "lots"',
       );
-      expect(await readdir(untouched)).toEqual([]);
+      expect(await readdir(join(untouched, 'pglite'))).toEqual([]);
     } finally {
       if (before === undefined) delete process.env.PGLITE_SHARED_BUFFERS;
       else process.env.PGLITE_SHARED_BUFFERS = before;
