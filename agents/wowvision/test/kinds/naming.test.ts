@@ -24,7 +24,8 @@ describe('naming rules', () => {
         'export function Do_it(): void {}\nexport class thing {}\nexport type shape = 1;\nexport const arrow_fn = (): number => 1;\nexport const MAX_1 = 1;\n',
       // Exported by list count as exported; a default export has no name of its own to judge.
       'src/listed.ts':
-        'function Listed_fn(): void {}\nconst Aliased_c = 1;\nclass lower {}\nexport { Listed_fn, Aliased_c as aliased };\nexport default lower;\nexport default function Default_fn(): void {}\n',
+        'function Listed_fn(): void {}\nconst Aliased_c = 1;\nclass lower {}\n' +
+        'export { Listed_fn, Aliased_c as aliased };\nexport default lower;\nexport default function Default_fn(): void {}\n',
       'src/file.test.ts': 'export {};\n',
       'other/Whatever.ts': 'export {};\n',
     });
