@@ -14,9 +14,12 @@ export function mulDivRound(amount: number, numerator: number, denominator: numb
 export const taxOn = (subtotalPaise: number, basisPoints: number): number =>
   mulDivRound(subtotalPaise, basisPoints, 10_000);
 
+// Made once: making a number format costs far more than using one (pages show many amounts).
+const indianGrouping = new Intl.NumberFormat('en-IN');
+
 /** Paise as rupees with Indian digit grouping: 1234567 → "12,345.67", -50 → "-0.50". */
 export function rupees(paise: number): string {
   const whole = Math.trunc(Math.abs(paise) / 100);
   const fraction = String(Math.abs(paise) % 100).padStart(2, '0');
-  return `${paise < 0 ? '-' : ''}${new Intl.NumberFormat('en-IN').format(whole)}.${fraction}`;
+  return `${paise < 0 ? '-' : ''}${indianGrouping.format(whole)}.${fraction}`;
 }
