@@ -1,26 +1,9 @@
 import type { Store } from '#platform';
-import {
-  listInvoices,
-  subscriptionsOf,
-  timeZoneOf,
-  trialsOf,
-  type Invoice,
-  type Pricing,
-  type Subscription,
-  type Trial,
-} from '#domains/commerce';
-import {
-  hourlyCostOf,
-  revenueOf,
-  roiOf,
-  timeSaved,
-  workFigures,
-  type AgentWork,
-  type Roi,
-  type RevenueEntry,
-} from '#domains/customer';
+import type { Invoice, Pricing, Subscription, Trial } from '#domains/commerce';
+import { roiOf, timeSaved, type AgentWork, type Roi, type RevenueEntry } from '#domains/customer';
 import { listTickets, type TicketPage } from '#domains/support';
 import type { CatalogAgent } from '../marketplace/load-catalog.ts';
+import type { RecordsReader } from './organisation-records.ts';
 
 /** The organisation a dashboard is for, and how the caller holds it: an owner, a member, or an API key (read only). */
 export interface Viewer {
@@ -67,8 +50,6 @@ export interface Dashboard {
   tickets: TicketPage;
 }
 
-/** Days of usage the dashboard charts: the last 30, today included. */
-export const usageDays = 30;
 const dayMs = 86_400_000;
 
 const noWork = (agentId: string): AgentWork => ({
@@ -85,42 +66,24 @@ const noWork = (agentId: string): AgentWork => ({
 export const daysLeft = (end: string, now: Date): number =>
   Math.max(0, Math.ceil((new Date(end).getTime() - now.getTime()) / dayMs));
 
-/** The calendar day of `now` in `timeZone`, YYYY-MM-DD, and the `count` days up to it. */
-export function lastDays(now: Date, timeZone: string, count: number): string[] {
-  const today = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-  const end = Date.parse(`${today}T00:00:00Z`);
-  return Array.from({ length: count }, (_, i) => new Date(end - (count - 1 - i) * dayMs).toISOString().slice(0, 10));
-}
-
 /**
  * Everything the dashboard shows of one organisation, read from its rows: its trials and
  * subscriptions (the agents it hired), its tasks (work, ratings, response times, usage by
  * day), its ROI settings and revenue, its invoices and its support tickets.
  */
 export async function readDashboard(
-  deps: { store: Store; catalog: ReadonlyMap<string, CatalogAgent>; pricing: Pricing },
+  deps: { store: Store; records: RecordsReader; catalog: ReadonlyMap<string, CatalogAgent>; pricing: Pricing },
   viewer: Viewer,
   now: Date,
 ): Promise<Dashboard> {
   const { store, catalog, pricing } = deps;
   const orgId = viewer.organisation.id;
-  const timeZone = await timeZoneOf(store, orgId, pricing);
-  const days = lastDays(now, timeZone, usageDays);
-  const [trials, subscriptions, figures, hourly, revenue, invoices, tickets] = await Promise.all([
-    trialsOf(store, orgId),
-    subscriptionsOf(store, orgId),
-    workFigures(store, orgId, { from: days[0] ?? '', to: days.at(-1) ?? '', timeZone }),
-    hourlyCostOf(store, orgId),
-    revenueOf(store, orgId, 20),
-    listInvoices(store, { organisationId: orgId, limit: 20 }),
+  const [records, tickets] = await Promise.all([
+    deps.records.of(orgId, now),
     listTickets(store, orgId, { limit: 20 }, now),
   ]);
-  const { work, counts, daily } = figures;
+  const { timeZone, days, trials, subscriptions, revenue, invoices } = records;
+  const { work, counts, daily } = records.figures;
   const minutesSavedOf = (agentId: string, taskType: string) =>
     catalog.get(agentId)?.tasks.find((t) => t.type === taskType)?.minutesSaved;
 
@@ -176,7 +139,7 @@ export async function readDashboard(
     timeZone,
     now,
     agents,
-    roi: roiOf(timeSaved(counts, minutesSavedOf), hourly, revenue.totalPaise),
+    roi: roiOf(timeSaved(counts, minutesSavedOf), records.hourlyCostPaise, revenue.totalPaise),
     revenue: revenue.entries,
     usage,
     invoices,

@@ -4,15 +4,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 // The OpenAPI words of route schemas (summary, tags, hide): the API document is generated from them.
 import type {} from '@fastify/swagger';
 import { isWowError, type Logger, type Store } from '#platform';
-import {
-  commerceErrors,
-  findSession,
-  getUser,
-  organisationsOf,
-  type Membership,
-  type Pricing,
-  type User,
-} from '#domains/commerce';
+import { commerceErrors, signedInMember, type Membership, type Pricing, type User } from '#domains/commerce';
 import {
   agentTasks,
   customerErrors,
@@ -39,6 +31,7 @@ import { readDashboard, type Viewer } from './dashboard-data.ts';
 import { dashboardJson, dashboardQuerySchema, dashboardResponseSchema } from './dashboard-json.ts';
 import { dashboardPage, sendDashboardPage } from './dashboard-layout.ts';
 import { renderDashboard, type FormState } from './dashboard-page.ts';
+import { recordsReader } from './organisation-records.ts';
 import { taskFields, typedInput, type TaskFormState } from './task-form.ts';
 import { apiErrorSchema } from '../tickets/ticket-list-schema.ts';
 
@@ -110,24 +103,16 @@ export const dashboardDoor: FastifyPluginAsync<DashboardDoorOptions> = async (ap
   );
   await chartAssetRoutes(app);
   const catalog: ReadonlyMap<string, CatalogAgent> = new Map((await loadCatalog(opts.agentsDir)).map((a) => [a.id, a]));
-  const deps = { store, catalog, pricing: opts.pricing };
+  // One reader per door: what it keeps of an organisation is this process's.
+  const deps = { store, catalog, pricing: opts.pricing, records: recordsReader({ store, pricing: opts.pricing }) };
   const csrf = { preHandler: app.csrfProtection.bind(app) };
-
-  const signedIn = async (req: FastifyRequest): Promise<User> => {
-    const secret = cookies.readSession(req);
-    const session = secret === undefined ? undefined : await findSession(store, secret, opts.clock());
-    const user =
-      session === undefined || !('userId' in session.subject)
-        ? undefined
-        : await getUser(store, session.subject.userId);
-    if (user === undefined) throw commerceErrors.createError('WOW_ERR_SESSION_REQUIRED', { who: 'customer' });
-    return user;
-  };
 
   /** The page's organisation: one the person is a member of (WOW_ERR_NOT_MEMBER otherwise), or undefined to choose. */
   const pageViewer = async (req: FastifyRequest, named: unknown): Promise<PageViewer> => {
-    const user = await signedIn(req);
-    const memberships = await organisationsOf(store, user.id);
+    const secret = cookies.readSession(req);
+    const member = secret === undefined ? undefined : await signedInMember(store, secret, opts.clock());
+    if (member === undefined) throw commerceErrors.createError('WOW_ERR_SESSION_REQUIRED', { who: 'customer' });
+    const { user, memberships } = member;
     if (typeof named === 'string' && named !== '') {
       const chosen = memberships.find((m) => m.slug === named);
       if (chosen === undefined)

@@ -19,6 +19,7 @@ export {
   type SessionSubject,
 } from './src/accounts/sessions.ts';
 export { getUser, type User } from './src/accounts/users.ts';
+export { signedInMember } from './src/accounts/signed-in-member.ts';
 export type { AccountMail } from './src/accounts/account-mail.ts';
 export type { AccountFieldError } from './src/accounts/account-input.ts';
 
@@ -35,6 +36,7 @@ export {
   type Role,
 } from './src/organisations/organisations.ts';
 export { changeRole, removeMember } from './src/organisations/member-roles.ts';
+export { accountVersionOf } from './src/organisations/account-version.ts';
 export {
   acceptInvitation,
   inviteByOperator,
