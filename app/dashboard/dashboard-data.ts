@@ -1,7 +1,6 @@
-import type { Store } from '#platform';
 import type { Invoice, Pricing, Subscription, Trial } from '#domains/commerce';
 import { roiOf, timeSaved, type AgentWork, type Roi, type RevenueEntry } from '#domains/customer';
-import { listTickets, type TicketPage } from '#domains/support';
+import { ticketPageAt, type TicketPage } from '#domains/support';
 import type { CatalogAgent } from '../marketplace/load-catalog.ts';
 import type { RecordsReader } from './organisation-records.ts';
 
@@ -72,16 +71,13 @@ export const daysLeft = (end: string, now: Date): number =>
  * day), its ROI settings and revenue, its invoices and its support tickets.
  */
 export async function readDashboard(
-  deps: { store: Store; records: RecordsReader; catalog: ReadonlyMap<string, CatalogAgent>; pricing: Pricing },
+  deps: { records: RecordsReader; catalog: ReadonlyMap<string, CatalogAgent>; pricing: Pricing },
   viewer: Viewer,
   now: Date,
 ): Promise<Dashboard> {
-  const { store, catalog, pricing } = deps;
+  const { catalog, pricing } = deps;
   const orgId = viewer.organisation.id;
-  const [records, tickets] = await Promise.all([
-    deps.records.of(orgId, now),
-    listTickets(store, orgId, { limit: 20 }, now),
-  ]);
+  const records = await deps.records.of(orgId, now);
   const { timeZone, days, trials, subscriptions, revenue, invoices } = records;
   const { work, counts, daily } = records.figures;
   const minutesSavedOf = (agentId: string, taskType: string) =>
@@ -143,6 +139,6 @@ export async function readDashboard(
     revenue: revenue.entries,
     usage,
     invoices,
-    tickets,
+    tickets: ticketPageAt(records.tickets, now),
   };
 }

@@ -1,6 +1,6 @@
 import type { Store } from '#platform';
 import {
-  accountVersionOf,
+  accountVersionSql,
   listInvoices,
   subscriptionsOf,
   timeZoneOf,
@@ -11,23 +11,23 @@ import {
   type Trial,
 } from '#domains/commerce';
 import {
-  figuresVersionOf,
+  figuresVersionSql,
   hourlyCostOf,
   revenueOf,
   workFigures,
   type RevenueEntry,
   type WorkFigures,
 } from '#domains/customer';
+import { readTicketPage, ticketsVersionSql, type StoredTicketPage } from '#domains/support';
 
 /** Days of usage the dashboard charts: the last 30, today included. */
 export const usageDays = 30;
 const dayMs = 86_400_000;
 
 /**
- * What the dashboard reads of an organisation's own rows, its tickets apart (their SLA
- * states move with the clock, not only with writes): its billing time zone, trials,
- * subscriptions, work figures over the last `usageDays` days, ROI settings, revenue and
- * invoices.
+ * What the dashboard reads of an organisation's own rows: its billing time zone, trials,
+ * subscriptions, work figures over the last `usageDays` days, ROI settings, revenue,
+ * invoices, and its latest tickets as stored (their SLA states are judged at each view).
  */
 export interface OrganisationRecords {
   timeZone: string;
@@ -39,6 +39,7 @@ export interface OrganisationRecords {
   hourlyCostPaise: number | null;
   revenue: { entries: RevenueEntry[]; totalPaise: number };
   invoices: Invoice[];
+  tickets: StoredTicketPage;
 }
 
 export interface RecordsReader {
@@ -63,16 +64,20 @@ export function lastDays(now: Date, timeZone: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => new Date(end - (count - 1 - i) * dayMs).toISOString().slice(0, 10));
 }
 
+// The three versions the records stand on, one round trip: each domain names its own.
+const versionsSql = `select ${accountVersionSql} || ':' || ${figuresVersionSql} || ':' || ${ticketsVersionSql} as versions`;
+
 interface Kept {
-  /** The account's and the figures' versions read before the records were. */
+  /** The account's, the figures' and the tickets' versions, read before the records were. */
   versions: string;
   records: Promise<OrganisationRecords>;
 }
 
 /**
  * Reads an organisation's records, and keeps the last read of up to `limit` organisations
- * in this process while nothing in them has changed: each view asks only the two versions
- * (commerce's account, the customer figures'), bumped by triggers whoever writes, and reads
+ * in this process while nothing in them has changed: each view asks only their versions
+ * (commerce's account, the customer figures', the support tickets'), in one statement,
+ * bumped by triggers whoever writes, and reads
  * everything again after a change or when the organisation's day turns. The versions are
  * read before the records, so a change made during a read makes the next view read again
  * rather than hide behind it; views arriving during a read share it.
@@ -85,22 +90,21 @@ export function recordsReader(deps: { store: Store; pricing: Pricing; limit?: nu
   const read = async (organisationId: string, now: Date): Promise<OrganisationRecords> => {
     const timeZone = await timeZoneOf(store, organisationId, pricing);
     const days = lastDays(now, timeZone, usageDays);
-    const [trials, subscriptions, figures, hourlyCostPaise, revenue, invoices] = await Promise.all([
+    const [trials, subscriptions, figures, hourlyCostPaise, revenue, invoices, tickets] = await Promise.all([
       trialsOf(store, organisationId),
       subscriptionsOf(store, organisationId),
       workFigures(store, organisationId, { from: days[0] ?? '', to: days.at(-1) ?? '', timeZone }),
       hourlyCostOf(store, organisationId),
       revenueOf(store, organisationId, 20),
       listInvoices(store, { organisationId, limit: 20 }),
+      readTicketPage(store, organisationId, { limit: 20 }),
     ]);
-    return { timeZone, days, trials, subscriptions, figures, hourlyCostPaise, revenue, invoices };
+    return { timeZone, days, trials, subscriptions, figures, hourlyCostPaise, revenue, invoices, tickets };
   };
 
   return {
     async of(organisationId, now) {
-      const versions = (
-        await Promise.all([accountVersionOf(store, organisationId), figuresVersionOf(store, organisationId)])
-      ).join(':');
+      const versions = (await store.query<{ versions: string }>(versionsSql, [organisationId])).rows[0]?.versions ?? '';
       const last = kept.get(organisationId);
       if (last !== undefined && last.versions === versions) {
         const records = await last.records;

@@ -36,7 +36,7 @@ export {
   type Role,
 } from './src/organisations/organisations.ts';
 export { changeRole, removeMember } from './src/organisations/member-roles.ts';
-export { accountVersionOf } from './src/organisations/account-version.ts';
+export { accountVersionSql } from './src/organisations/account-version.ts';
 export {
   acceptInvitation,
   inviteByOperator,

@@ -74,7 +74,7 @@ export {
   type DailyCount,
 } from './src/dashboard/organisation-work.ts';
 export { workFigures, type DayRange, type WorkFigures } from './src/dashboard/work-figures.ts';
-export { figuresVersionOf } from './src/dashboard/figures-version.ts';
+export { figuresVersionSql } from './src/dashboard/figures-version.ts';
 export {
   parseRupees,
   roiOf,

@@ -39,10 +39,14 @@ export type { IntakeAnswer } from './src/intake/idempotency.ts';
 export {
   listTickets,
   maxTicketPage,
+  readTicketPage,
+  ticketPageAt,
   type ListedTicket,
   type SlaState,
+  type StoredTicketPage,
   type TicketPage,
 } from './src/intake/list-tickets.ts';
+export { ticketsVersionSql } from './src/intake/tickets-version.ts';
 export { pruneIdempotency } from './src/intake/prune-idempotency.ts';
 export type { FieldError } from './src/intake/parse-input.ts';
 export type { MessageView, TicketView } from './src/intake/ticket-view.ts';

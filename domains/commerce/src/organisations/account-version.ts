@@ -1,14 +1,9 @@
-import type { PgQueryable } from '#platform';
-
 /**
  * The version of what an organisation's pages show of its account (billing time zone,
- * trials, subscriptions, invoices): "0" until the first change; any write to those rows
- * changes it (triggers, migration 0101). A page may keep what it read while it stands.
+ * trials, subscriptions, invoices), as an SQL expression of text over `$1`, the
+ * organisation's id: "0" until the first change; any write to those rows changes it
+ * (triggers, migration 0101). Pages ask it beside other versions in one statement, and
+ * keep what they read while it stands.
  */
-export async function accountVersionOf(db: PgQueryable, organisationId: string): Promise<string> {
-  const { rows } = await db.query<{ version: string }>(
-    'select version::text as version from commerce_account_versions where organisation_id = $1',
-    [organisationId],
-  );
-  return rows[0]?.version ?? '0';
-}
+export const accountVersionSql =
+  "coalesce((select version::text from commerce_account_versions where organisation_id = $1), '0')";

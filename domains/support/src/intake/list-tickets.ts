@@ -65,58 +65,97 @@ interface Row extends Record<string, unknown> {
   running: number;
   paused: number;
   breached: number;
-  at_risk: number;
+  near_breach: number;
   missed: number;
   next_due: Date | null;
+  at_risk_from: Date | null;
 }
 
-// Each ticket's clocks summed up as of $6 (now); a running clock is neither met nor stopped. At risk:
-// less than a fifth of the target left (12 s a target minute), as the sweep's near breach says.
+/**
+ * A ticket's clocks summed up as stored, which says its SLA state at any moment (slaAt):
+ * the SQL does not depend on the clock, so a page of tickets can be kept and judged again.
+ */
+export interface SlaFacts {
+  clocks: number;
+  running: number;
+  paused: number;
+  /** Running clocks the sweep has marked breached, and near breach. */
+  breached: number;
+  nearBreach: number;
+  missed: number;
+  /** The earliest due time of a running, unpaused clock (ms), and when the first of them is at risk. */
+  nextDueMs: number | null;
+  atRiskFromMs: number | null;
+}
+
+/** A page of tickets as stored, with their SLA facts; ticketPageAt judges them at a moment. */
+export interface StoredTicketPage {
+  tickets: (TicketView & { slaFacts: SlaFacts })[];
+  nextCursor: string | null;
+}
+
+// Each ticket's clocks summed up; a running clock is neither met nor stopped. At risk: less
+// than a fifth of the target left (12 s a target minute), as the sweep's near breach says.
 const listSql = `
 select t.id::text, t.subject, t.status, t.priority, t.tier, t.channel, t.requester_email, t.requester_name,
        t.follows_ticket_id::text, t.created_at,
        to_char(t.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
-       s.clocks, s.running, s.paused, s.breached, s.at_risk, s.missed, s.next_due
+       s.clocks, s.running, s.paused, s.breached, s.near_breach, s.missed, s.next_due, s.at_risk_from
 from support_tickets t
 cross join lateral (
   select count(*)::int as clocks,
          (count(*) filter (where c.met_at is null and c.stopped_at is null))::int as running,
          (count(*) filter (where c.met_at is null and c.stopped_at is null and c.paused_since is not null))::int as paused,
-         (count(*) filter (where c.met_at is null and c.stopped_at is null
-                             and (c.breached_at is not null or (c.paused_since is null and c.due_at <= $6))))::int as breached,
+         (count(*) filter (where c.met_at is null and c.stopped_at is null and c.breached_at is not null))::int as breached,
          (count(*) filter (where c.met_at is null and c.stopped_at is null and c.paused_since is null
-                             and (c.near_breach_at is not null or c.due_at - $6 < c.target_minutes * interval '12 seconds')))::int as at_risk,
+                             and c.near_breach_at is not null))::int as near_breach,
          (count(*) filter (where c.breached_at is not null or c.met_at > c.due_at))::int as missed,
-         min(c.due_at) filter (where c.met_at is null and c.stopped_at is null and c.paused_since is null) as next_due
+         min(c.due_at) filter (where c.met_at is null and c.stopped_at is null and c.paused_since is null) as next_due,
+         min(c.due_at - c.target_minutes * interval '12 seconds')
+           filter (where c.met_at is null and c.stopped_at is null and c.paused_since is null) as at_risk_from
   from support_sla_clocks c where c.ticket_id = t.id
 ) s
 where t.customer_id = $1 and ($2::text is null or t.status = $2) and ($3::text is null or t.tier = $3)
   and ($4::timestamptz is null or (t.created_at, t.id) < ($4::timestamptz, $5::uuid))
 order by t.created_at desc, t.id desc
-limit $7`;
-
-function slaOf(r: Row): ListedTicket['sla'] {
-  const due = r.next_due === null ? null : new Date(r.next_due).toISOString();
-  if (r.running > 0) {
-    if (r.breached > 0) return { state: 'breached', dueAt: due };
-    if (r.paused === r.running) return { state: 'paused', dueAt: null };
-    return { state: r.at_risk > 0 ? 'at_risk' : 'on_track', dueAt: due };
-  }
-  if (r.missed > 0) return { state: 'missed', dueAt: null };
-  return { state: r.clocks > 0 ? 'met' : 'none', dueAt: null };
-}
+limit $6`;
 
 /**
- * `GET /api/tickets`: the customer's own tickets, newest first, a page at a time (`limit`
- * 1–100, default 20; `cursor` from the previous page), optionally of one `status` or
- * `tier`, each with its SLA state at `now`. A bad parameter is WOW_ERR_SUPPORT_INPUT.
+ * A ticket's SLA state at `now` from its facts: breached once a running clock is marked
+ * so or an unpaused one is past due; at risk once one is marked near breach or has less
+ * than a fifth of its target left.
  */
-export async function listTickets(
+function slaAt(f: SlaFacts, now: Date): ListedTicket['sla'] {
+  const at = now.getTime();
+  const due = f.nextDueMs === null ? null : new Date(f.nextDueMs).toISOString();
+  if (f.running > 0) {
+    if (f.breached > 0 || (f.nextDueMs !== null && f.nextDueMs <= at)) return { state: 'breached', dueAt: due };
+    if (f.paused === f.running) return { state: 'paused', dueAt: null };
+    const atRisk = f.nearBreach > 0 || (f.atRiskFromMs !== null && f.atRiskFromMs < at);
+    return { state: atRisk ? 'at_risk' : 'on_track', dueAt: due };
+  }
+  if (f.missed > 0) return { state: 'missed', dueAt: null };
+  return { state: f.clocks > 0 ? 'met' : 'none', dueAt: null };
+}
+
+const ms = (d: Date | null): number | null => (d === null ? null : new Date(d).getTime());
+
+/** A stored page judged at `now`: each ticket with its SLA state then. */
+export const ticketPageAt = (page: StoredTicketPage, now: Date): TicketPage => ({
+  tickets: page.tickets.map(({ slaFacts, ...ticket }) => ({ ...ticket, sla: slaAt(slaFacts, now) })),
+  nextCursor: page.nextCursor,
+});
+
+/**
+ * The customer's own tickets as stored, newest first, a page at a time (`limit` 1–100,
+ * default 20; `cursor` from the previous page), optionally of one `status` or `tier`, with
+ * their SLA facts. A bad parameter is WOW_ERR_SUPPORT_INPUT.
+ */
+export async function readTicketPage(
   db: PgQueryable,
   customerId: string,
   params: Record<string, unknown>,
-  now: Date,
-): Promise<TicketPage> {
+): Promise<StoredTicketPage> {
   const q = parseInput(query, params);
   const { rows } = await db.query<Row>(listSql, [
     customerId,
@@ -124,7 +163,6 @@ export async function listTickets(
     q.tier ?? null,
     q.cursor?.at ?? null,
     q.cursor?.id ?? null,
-    now,
     q.limit + 1,
   ]);
   const page = rows.slice(0, q.limit);
@@ -145,11 +183,30 @@ export async function listTickets(
         followsTicketId: r.follows_ticket_id,
         createdAt: new Date(r.created_at).toISOString(),
       }),
-      sla: slaOf(r),
+      slaFacts: {
+        clocks: r.clocks,
+        running: r.running,
+        paused: r.paused,
+        breached: r.breached,
+        nearBreach: r.near_breach,
+        missed: r.missed,
+        nextDueMs: ms(r.next_due),
+        atRiskFromMs: ms(r.at_risk_from),
+      },
     })),
     nextCursor:
       rows.length > q.limit && last !== undefined
         ? Buffer.from(`${last.cursor_at}|${last.id}`, 'utf8').toString('base64url')
         : null,
   };
+}
+
+/** `GET /api/tickets`: readTicketPage, each ticket with its SLA state at `now`. */
+export async function listTickets(
+  db: PgQueryable,
+  customerId: string,
+  params: Record<string, unknown>,
+  now: Date,
+): Promise<TicketPage> {
+  return ticketPageAt(await readTicketPage(db, customerId, params), now);
 }
