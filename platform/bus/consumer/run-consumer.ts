@@ -160,9 +160,9 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
    * the entry stays pending: it never reaches the handler unverified.
    */
   async function admitted(entry: RawDelivery, guard: MessageGuard): Promise<boolean> {
-    const { event, topic, entryId, publishedAt, proof } = entry;
+    const { event, topic, entryId, publishedAt, proof, json } = entry;
     try {
-      await guard.verify(event, { group: opts.group, entryId, publishedAt, proof });
+      await guard.verify(event, { group: opts.group, entryId, publishedAt, proof, json });
       return true;
     } catch (err) {
       if (!isWowError(err, 'WOW_ERR_MESSAGE_REFUSED')) throw err;

@@ -7,7 +7,7 @@ import type { CapabilityReader } from '../credentials/capabilities-of.ts';
 import { didOf, type Subject } from '../did/did-web.ts';
 import { keyStateAt, listKeys, type IdentityKey } from '../identity-keys.ts';
 import { haltedAgents } from '../lifecycle/agent-lifecycle.ts';
-import { digestOfList, eventDigest } from './event-digest.ts';
+import { digestOfList, eventDigest, sentDigest } from './event-digest.ts';
 import {
   maxBatchSize,
   maxMessageTtlSeconds,
@@ -368,7 +368,11 @@ export function createMessageVerifier(
       throw refuse('kid', `${kid} was retired before the message was published`);
     if (signature.dig !== undefined && signature.dig !== claims.dig)
       throw refuse('tampered', "the proof beside the entry is another batch's than the one its signature names");
-    if (signature.index >= claims.cnt || digests[signature.index] !== eventDigest(event))
+    // From the text the bus read when it is the signer's (no second serialization), else
+    // from the envelope as parsed: a text otherwise written may still hold the signed envelope.
+    const listed = digests[signature.index];
+    const fromText = at.json === undefined ? undefined : sentDigest(at.json, event.signature);
+    if (signature.index >= claims.cnt || (listed !== fromText && listed !== eventDigest(event)))
       throw refuse(
         'tampered',
         "the envelope is not one the signature covers (its digest is not the proof's at its index)",

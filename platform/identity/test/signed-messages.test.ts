@@ -351,6 +351,24 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     expect(fetched).toBe(3);
   });
 
+  it('hands a bus the envelope as JSON.stringify writes it, and digests a delivery from the text it was read from', async () => {
+    const sealed = await Promise.all([0, 1, 2, 3].map((n) => guard.seal(sent({ n }))));
+    const proof = sealed[0]?.proof ?? '';
+    expect(sealed.every((s) => s.json === JSON.stringify(s.event))).toBe(true);
+    /** A delivery parsed from `json`, as a bus reading text hands it over. */
+    const read = (json: string) => [JSON.parse(json) as CloudEvent, { ...at(), proof, json }] as const;
+    const [first, second, third, fourth] = sealed.map((s) => s.json ?? '') as [string, string, string, string];
+    expect(await reason(...read(first))).toBe('accepted');
+    // The same envelope written otherwise (a relay's indentation): its parsed form still passes.
+    expect(await reason(...read(JSON.stringify(JSON.parse(second), null, 2)))).toBe('accepted');
+    // Changed in the text: refused, whichever way its digest is taken.
+    expect(await reason(...read(third.replace('"n":2', '"n":22')))).toBe('tampered');
+    // A member moved (data first): not the text signed, nor the envelope.
+    const { data, ...attributes } = JSON.parse(fourth) as CloudEvent;
+    expect(await reason(...read(JSON.stringify({ data, ...attributes })))).toBe('tampered');
+    expect(await reason(...read(fourth))).toBe('accepted');
+  });
+
   it('judges exp and iat by when the bus took the entry, so a backlog does not expire and a late copy does', async () => {
     const event = await guard.sign(sent());
     // Taken at once, delivered an hour later: accepted.
@@ -440,9 +458,10 @@ describe.each([
       claimIntervalMs: 50,
       guard: {
         ...real,
+        // Without the signer's text of the envelope, which the bus would otherwise send as is.
         seal: async (e) => {
-          const sealed = await real.seal(e);
-          return { ...sealed, event: forge(sealed.event) };
+          const { event, proof } = await real.seal(e);
+          return { event: forge(event), proof };
         },
       },
     });
