@@ -218,6 +218,11 @@ export const securityDeadLetters = 'security';
 export interface SealedEvent {
   event: CloudEvent;
   proof: string | undefined;
+  /**
+   * `event`'s JSON as JSON.stringify writes it, when the guard has it at hand (it hashed
+   * the envelope's text to sign it): a bus that sends text need not serialize it again.
+   */
+  json?: string;
 }
 
 /**
@@ -233,6 +238,12 @@ export interface DeliveryToVerify {
   /** When the bus appended the entry (ms). */
   publishedAt: number;
   proof?: ProofAtHand;
+  /**
+   * The text the delivered envelope was parsed from, when the bus read text (Redis): its
+   * digest is then taken from the text, not from a second serialization. Never any other
+   * text: the digest found in it stands for the envelope.
+   */
+  json?: string | undefined;
 }
 
 /**

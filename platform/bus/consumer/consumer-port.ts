@@ -17,6 +17,8 @@ export interface RawDelivery {
   prev: string | undefined;
   /** The proof of the batch the envelope was signed in, when the bus carries it beside the envelope. */
   proof?: ProofAtHand;
+  /** The envelope's JSON as read, for a driver that reads text (Redis). */
+  json?: string;
 }
 
 /**

@@ -132,11 +132,13 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<Bus> {
     async publish(event, publishOpts = {}) {
       assertOpen(`publishing ${event.type}`);
       let proof: string | undefined;
-      if (opts.guard !== undefined) ({ event, proof } = await opts.guard.seal(event));
+      let json: string | undefined;
+      if (opts.guard !== undefined) ({ event, proof, json } = await opts.guard.seal(event));
       assertEventValid(event);
       const topic = topicOf(event.type);
       const stream = keys.stream(topic);
-      const envelope = serializeEvent(event, publishOpts.dataJson);
+      const envelope =
+        json !== undefined && publishOpts.dataJson === undefined ? json : serializeEvent(event, publishOpts.dataJson);
       // A batch's envelopes, with its proof once after them.
       if (proof !== undefined)
         return sealed.append({ topic, envelope, partitionkey: event.partitionkey, opts: publishOpts }, proof);

@@ -16,26 +16,26 @@ export function fieldsOf(fields: readonly string[]): Map<string, string> {
 
 /**
  * What a stream entry holds: a delivery (with, for an envelope of a signed batch, how many
- * entries on at most its batch's proof is; undefined when it says none, or a distance out
- * of bounds), a batch's proof, or neither (null: it is acked away).
+ * entries on at most its batch's proof is, undefined when it says none or a distance out
+ * of bounds; and, for a batch's first envelope, the proof it carries too), a batch's proof,
+ * or neither (null: it is acked away).
  */
 export type ParsedEntry =
-  { delivery: RawDelivery; toProof: number | undefined; proof?: undefined } | { proof: string; delivery?: undefined };
+  | { delivery: RawDelivery; toProof: number | undefined; head: string | undefined; proof?: undefined }
+  | { proof: string; delivery?: undefined };
 
 export function parseStreamEntry(topic: string, entry: StreamEntry, deliveryCount: number): ParsedEntry | null {
   const fields = fieldsOf(entry[1]);
   const proof = fields.get(entryFields.proof);
-  if (proof !== undefined) return fields.has(entryFields.event) ? null : { proof };
+  if (proof !== undefined && !fields.has(entryFields.event)) return { proof };
   const delivery = toDelivery(topic, entry[0], fields, deliveryCount);
   if (delivery === null) return null;
   const to = fields.get(entryFields.toProof);
-  if (to === undefined) return { delivery, toProof: undefined };
+  if (to === undefined) return { delivery, toProof: undefined, head: undefined };
   // A distance out of bounds finds no proof: the guard refuses the envelope, visibly.
   const toProof = Number(to);
-  return {
-    delivery,
-    toProof: Number.isSafeInteger(toProof) && toProof >= 1 && toProof <= maxToProof ? toProof : undefined,
-  };
+  const valid = Number.isSafeInteger(toProof) && toProof >= 1 && toProof <= maxToProof;
+  return valid ? { delivery, toProof, head: proof } : { delivery, toProof: undefined, head: undefined };
 }
 
 /** A delivery from a stream entry; null for an entry that is not an envelope (a proof, or foreign). */
@@ -52,6 +52,7 @@ function toDelivery(topic: string, entryId: string, fields: Map<string, string>,
       publishedAt: Number(entryId.slice(0, entryId.indexOf('-'))),
       topic,
       event: assertEventValid(JSON.parse(json)),
+      json,
       deliveryCount,
       onlyGroup: fields.get(entryFields.onlyGroup),
       prev: fields.get(entryFields.prev),

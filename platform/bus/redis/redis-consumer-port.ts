@@ -104,6 +104,16 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
           .catch((err: unknown) =>
             log.error({ err, stream }, 'acking batch proofs failed; they will be claimed again'),
           );
+      // Walking on, the proof a batch's first envelope carries, for the batch's envelopes after
+      // it (its distance to the batch's proof entry bounds them): in a run cut short before
+      // that entry, they need no fetch.
+      const heads: (string | undefined)[] = [];
+      let head: { proof: string; end: number } | undefined;
+      parsed.forEach((read, i) => {
+        if (read.delivery !== undefined && read.head !== undefined && read.toProof !== undefined)
+          head = { proof: read.head, end: i + read.toProof };
+        heads.push(contiguous && head !== undefined && i < head.end ? head.proof : undefined);
+      });
       // Walking back, the nearest proof after each envelope, if within its distance. The
       // distance only finds the proof: the guard checks it whatever it is.
       let nearest: { at: number; proof: ProofAtHand } | undefined;
@@ -114,6 +124,7 @@ export function createRedisConsumerPort(opts: PortOptions): ConsumerPort {
           const { delivery, toProof } = read;
           if (contiguous && nearest !== undefined && nearest.at - i <= toProof) delivery.proof = nearest.proof;
           else if (contiguous && i + toProof < parsed.length) delivery.proof = undefined;
+          else if (heads[i] !== undefined) delivery.proof = heads[i];
           else {
             const fetched = once(() => fetchProof(stream, delivery.entryId, toProof));
             // The envelopes after the read's last proof are one batch's: they share the fetch.

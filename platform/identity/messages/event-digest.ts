@@ -25,11 +25,30 @@ export function unsignedForm(event: CloudEvent): CloudEvent {
  */
 export function eventDigest(event: CloudEvent): string {
   const { signature: _signature, ...sent } = event;
-  return unsignedDigest(sent);
+  return textDigest(JSON.stringify(sent));
 }
 
-/** eventDigest of an envelope known to hold no `signature` (unsignedForm's). */
-export const unsignedDigest = (unsigned: CloudEvent): string => hash('sha256', JSON.stringify(unsigned), 'base64url');
+/** The digest of an envelope's JSON as JSON.stringify wrote it without its `signature`. */
+export const textDigest = (json: string): string => hash('sha256', json, 'base64url');
+
+/**
+ * eventDigest of a delivery read as `json`, found from the text rather than by serializing
+ * the parsed envelope again: when `json` is a signer's text with `signature` added as its
+ * last member (what JSON.stringify writes for the envelope the signer sends), the text
+ * before that member is the one it hashed. Undefined when the text is not of that shape;
+ * the caller then takes eventDigest. A digest found so that matches the signed one proves
+ * the text is the signed text, and so the envelope parsed from it the signed envelope.
+ */
+export function sentDigest(json: string, signature: string): string | undefined {
+  const member = lastMember(signature);
+  return json.endsWith(member) ? textDigest(`${json.slice(0, -member.length)}}`) : undefined;
+}
+
+/** The signed envelope's JSON from its unsigned JSON: what JSON.stringify writes with `signature` added last. */
+export const withSignature = (unsignedJson: string, signature: string): string =>
+  `${unsignedJson.slice(0, -1)}${lastMember(signature)}`;
+
+const lastMember = (signature: string) => `,"signature":${JSON.stringify(signature)}}`;
 
 /** What a batch's `dig` claim is: SHA-256 (base64url) of its digests as the proof lists them. */
 export const digestOfList = (digests: string): string => hash('sha256', digests, 'base64url');

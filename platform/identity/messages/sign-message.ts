@@ -5,7 +5,7 @@ import { didOf, type Subject } from '../did/did-web.ts';
 import { createError } from '../errors.ts';
 import type { IdentityContext } from '../identity-context.ts';
 import { signingKeyOf, type IdentityKey } from '../identity-keys.ts';
-import { digestOfList, unsignedDigest, unsignedForm } from './event-digest.ts';
+import { digestOfList, textDigest, unsignedForm, withSignature } from './event-digest.ts';
 import {
   carryingProof,
   formatProof,
@@ -94,7 +94,9 @@ export function createMessageSigner(ctx: IdentityContext, opts: MessageSignerOpt
     const now = ctx.clock();
     const key = await keyOf(subject, now);
     const kms = ctx.kms.driver(key.kms);
-    const digests = batch.map((w) => unsignedDigest(w.event)).join('.');
+    // Each envelope's text is hashed, and then sent as it is with its signature spliced in.
+    const texts = batch.map((w) => JSON.stringify(w.event));
+    const digests = texts.map(textDigest).join('.');
     const iat = Math.floor(now.getTime() / 1000);
     const claims: MessageClaims = { sub: source, dig: digestOfList(digests), cnt: batch.length };
     const jws = await createJWT(
@@ -113,7 +115,8 @@ export function createMessageSigner(ctx: IdentityContext, opts: MessageSignerOpt
     const shared = batch.length === 1 ? undefined : proof;
     batch.forEach((w, index) => {
       const signature = w.carry || shared === undefined ? carryingProof(proof, index) : namingProof(claims.dig, index);
-      w.resolve({ event: { ...w.event, signature }, proof: w.carry ? undefined : shared });
+      const json = withSignature(texts[index] ?? '', signature);
+      w.resolve({ event: { ...w.event, signature }, proof: w.carry ? undefined : shared, json });
     });
   };
 

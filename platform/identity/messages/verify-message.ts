@@ -7,7 +7,7 @@ import type { CapabilityReader } from '../credentials/capabilities-of.ts';
 import { didOf, type Subject } from '../did/did-web.ts';
 import { keyStateAt, listKeys, type IdentityKey } from '../identity-keys.ts';
 import { haltedAgents } from '../lifecycle/agent-lifecycle.ts';
-import { digestOfList, eventDigest } from './event-digest.ts';
+import { digestOfList, eventDigest, sentDigest } from './event-digest.ts';
 import {
   maxBatchSize,
   maxMessageTtlSeconds,
@@ -269,11 +269,19 @@ export function createMessageVerifier(
     until: number;
   }
   const batches = new Map<string, HeldVerdict>();
+  // The same passes by the `dig` they sign: a delivery whose signature names a batch checked
+  // moments ago needs no proof at hand. A Redis read cut short holds part of a batch and no
+  // proof; without this, each such read fetched the proof again (one more round trip before
+  // its deliveries could be verified), and with reads shorter than a batch that was nearly
+  // every delivery.
+  const byDig = new Map<string, HeldVerdict>();
   let heldChars = 0;
   const forget = (text: string, entry: HeldVerdict) => {
     if (batches.get(text) !== entry) return;
     batches.delete(text);
     heldChars -= text.length;
+    const dig = entry.settled !== undefined && !('refused' in entry.settled) ? entry.settled.claims.dig : undefined;
+    if (dig !== undefined && byDig.get(dig) === entry) byDig.delete(dig);
   };
   const verdictOf = (text: string, proof: BatchProof, source: string, now: number): HeldVerdict => {
     const held = batches.get(text);
@@ -289,12 +297,23 @@ export function createMessageVerifier(
     heldChars += text.length;
     verdict.then(
       (v) => {
-        if ('refused' in v) forget(text, entry);
-        else entry.settled = v;
+        if ('refused' in v) {
+          forget(text, entry);
+          return;
+        }
+        entry.settled = v;
+        // Named by its dig only while held by its text, so that both go together.
+        if (batches.get(text) === entry) byDig.set(v.claims.dig, entry);
       },
       () => forget(text, entry),
     );
     return entry;
+  };
+
+  /** The pass held for the batch `dig` names, checked for `source` and still within its time. */
+  const passed = (dig: string | undefined, source: string, now: number): HeldVerdict | undefined => {
+    const held = dig === undefined ? undefined : byDig.get(dig);
+    return held !== undefined && held.source === source && held.until > now ? held : undefined;
   };
 
   return async (event, at) => {
@@ -311,20 +330,27 @@ export function createMessageVerifier(
     if (signature === undefined)
       throw refuse('malformed', 'the signature is neither <JWS>~<digests>~<index> nor <dig>~<index> within bounds');
     // The proof the signature carries, or the one the bus read with the entry (no turn of
-    // waiting for those), or fetched now.
-    const given = signature.text ?? at.proof;
-    const text = typeof given === 'function' ? await given() : given;
-    if (text === undefined)
-      throw refuse('unproven', 'the signature names a batch proof that the bus did not find beside the entry');
-    // A proof the bus carried is its string as read, shared by the batch: parsed and checked
-    // once per batch, its other deliveries waiting for that check or reading its verdict.
-    // One reading of the clock for the delivery, again only if it waited for its batch's check.
+    // waiting for those), or fetched now, unless the batch the signature names passed here
+    // moments ago, for this sender: its verdict is the one the fetched proof would get (the
+    // `dig` it names is signed, and the envelope's digest is still compared with the list).
+    // One reading of the clock for the delivery, again only if it waited for the proof or
+    // its batch's check.
     let now = clock().getTime();
-    let held = batches.get(text);
-    if (held === undefined || held.source !== event.source || held.until <= now) {
-      const proof = signature.proof ?? parseProof(text);
-      if (proof === undefined) throw refuse('malformed', 'the proof beside the entry is not <JWS>~<digests>');
-      held = verdictOf(text, proof, event.source, now);
+    const given = signature.text ?? at.proof;
+    let held = typeof given === 'function' ? passed(signature.dig, event.source, now) : undefined;
+    if (held === undefined) {
+      const text = typeof given === 'function' ? await given() : given;
+      if (text === undefined)
+        throw refuse('unproven', 'the signature names a batch proof that the bus did not find beside the entry');
+      if (typeof given === 'function') now = clock().getTime();
+      // A proof the bus carried is its string as read, shared by the batch: parsed and checked
+      // once per batch, its other deliveries waiting for that check or reading its verdict.
+      held = batches.get(text);
+      if (held === undefined || held.source !== event.source || held.until <= now) {
+        const proof = signature.proof ?? parseProof(text);
+        if (proof === undefined) throw refuse('malformed', 'the proof beside the entry is not <JWS>~<digests>');
+        held = verdictOf(text, proof, event.source, now);
+      }
     }
     // Settled for all but a batch's first messages: no turn of waiting for those.
     let verdict = held.settled;
@@ -342,7 +368,11 @@ export function createMessageVerifier(
       throw refuse('kid', `${kid} was retired before the message was published`);
     if (signature.dig !== undefined && signature.dig !== claims.dig)
       throw refuse('tampered', "the proof beside the entry is another batch's than the one its signature names");
-    if (signature.index >= claims.cnt || digests[signature.index] !== eventDigest(event))
+    // From the text the bus read when it is the signer's (no second serialization), else
+    // from the envelope as parsed: a text otherwise written may still hold the signed envelope.
+    const listed = digests[signature.index];
+    const fromText = at.json === undefined ? undefined : sentDigest(at.json, event.signature);
+    if (signature.index >= claims.cnt || (listed !== fromText && listed !== eventDigest(event)))
       throw refuse(
         'tampered',
         "the envelope is not one the signature covers (its digest is not the proof's at its index)",

@@ -137,9 +137,11 @@ describe('signed batches through the Redis bus', () => {
     expect(proof).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+~[\w-]{43}(\.[\w-]{43}){9}$/);
     entries.slice(0, 10).forEach((e, i) => {
       const event = JSON.parse(e.fields.get('e') ?? '{}') as CloudEvent;
-      // Each envelope names the proof (its dig and its place) and says how far on it is.
+      // Each envelope names the proof (its dig and its place) and says how far on it is; the
+      // first carries the proof too, for a reader that takes the batch in several reads.
       expect(event.signature).toMatch(new RegExp(`^[\\w-]{43}~${i}$`));
       expect(e.fields.get('b')).toBe(String(10 - i));
+      expect(e.fields.get('h')).toBe(i === 0 ? proof : undefined);
     });
     // The proof entry is acked by every group, never handled.
     await eventually(async () => {
@@ -149,6 +151,22 @@ describe('signed batches through the Redis bus', () => {
     expect(await refusedIn('small')).toEqual([]);
     await small.handle.stop();
     await whole.handle.stop();
+  });
+
+  it('takes a batch in reads of a few with the proof its first envelope carries, fetching none', async () => {
+    await redis.xgroup('CREATE', stream, 'headed', '$', 'MKSTREAM');
+    await burst(bus, 900, 10);
+    // The proof entry after the batch deleted: a reader that fetched would find no proof, and
+    // refuse. The first read has the first envelope's copy; later reads, the verdict it got.
+    const newest = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1))[0];
+    const [proofId = '', fields = []] = newest ?? [];
+    expect(fields[0]).toBe('h');
+    await redis.xdel(stream, proofId);
+    const reader = await handledBy('headed', { concurrency: 3 });
+    await eventually(() => reader.got.length === 10, 'all ten handled');
+    expect([...reader.got].sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => 900 + i));
+    expect(await refusedIn('headed')).toEqual([]);
+    await reader.handle.stop();
   });
 
   it('lets two consumers of one group split a batch, each checking its share', async () => {
@@ -255,9 +273,12 @@ describe('signed batches through the Redis bus', () => {
     const written = (await entriesAfter(before)).filter((e) => e.id !== before && e.id !== first.entryId);
     // 802, 804, 805 and 806, then their batch's proof; 805 links to 804, 806 is for one group.
     expect(
-      written.map((e) => (e.fields.has('h') ? 'proof' : (JSON.parse(e.fields.get('e') ?? '{}') as CloudEvent).data)),
+      written.map((e) => (e.fields.has('e') ? (JSON.parse(e.fields.get('e') ?? '{}') as CloudEvent).data : 'proof')),
     ).toEqual([{ n: 802 }, { n: 804 }, { n: 805 }, { n: 806 }, 'proof']);
     expect(written.map((e) => e.fields.get('b'))).toEqual(['4', '3', '2', '1', undefined]);
+    // The first envelope carries the proof too.
+    expect(written.map((e) => e.fields.has('h'))).toEqual([true, false, false, false, true]);
+    expect(written[0]?.fields.get('h')).toBe(written[4]?.fields.get('h'));
     expect(written[2]?.fields.get('p')).toBe(written[1]?.id);
     expect(written[3]?.fields.get('g')).toBe('nobody');
   });

@@ -296,7 +296,8 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     const refusals: [string, CloudEvent, ProofAtHand][] = [
       // No proof at hand: the bus found none after the entry, or the entry is not one it wrote.
       ['unproven', first as CloudEvent, undefined],
-      ['unproven', first as CloudEvent, async () => undefined],
+      // Of a batch not checked here yet (this one's verdict is held: see the next test).
+      ['unproven', other[1].event, async () => undefined],
       // Another batch's proof, of the same sender and valid: it does not name this message.
       ['tampered', first as CloudEvent, otherProof],
       // The list changed (a digest replaced by a forged message's, or two swapped): not what the JWS signs.
@@ -320,6 +321,52 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     expect(seen).toEqual(refusals.map(([expected]) => expected));
     // The untouched messages still pass with the real proof.
     expect(await reason(first as CloudEvent, { ...at(), proof })).toBe('accepted');
+  });
+
+  it('needs no proof at hand for a batch that passed moments ago for the same sender, and still checks each message', async () => {
+    const sealed = await Promise.all([0, 1, 2].map((n) => guard.seal(sent({ n }))));
+    const proof = sealed[0]?.proof ?? '';
+    const [first, second, third] = sealed.map((s) => s.event) as [CloudEvent, CloudEvent, CloudEvent];
+    let fetched = 0;
+    const fetch = async () => {
+      fetched++;
+      return proof;
+    };
+    expect(await reason(first, { ...at(), proof: fetch })).toBe('accepted');
+    expect(fetched).toBe(1);
+    // The rest of the batch, read without its proof (a read cut short): the batch's verdict serves.
+    expect(await reason(second, { ...at(), proof: async () => undefined })).toBe('accepted');
+    expect(await reason({ ...third, data: { n: 33 } }, { ...at(), proof: fetch })).toBe('tampered');
+    expect(await reason(first, { ...at(), proof: fetch })).toBe('replay');
+    expect(fetched).toBe(1);
+    // Another sender naming the batch gets no verdict held for this one: its proof is fetched and refused.
+    expect(await reason({ ...first, id: 'posing', source: 'urn:wow:agent:other' }, { ...at(), proof: fetch })).toBe(
+      'sender',
+    );
+    expect(fetched).toBe(2);
+    // Past the verdict's time (cacheMs), the proof is needed again.
+    later(1);
+    expect(await reason(third, { ...at(), proof: async () => undefined })).toBe('unproven');
+    expect(await reason(third, { ...at(), proof: fetch })).toBe('accepted');
+    expect(fetched).toBe(3);
+  });
+
+  it('hands a bus the envelope as JSON.stringify writes it, and digests a delivery from the text it was read from', async () => {
+    const sealed = await Promise.all([0, 1, 2, 3].map((n) => guard.seal(sent({ n }))));
+    const proof = sealed[0]?.proof ?? '';
+    expect(sealed.every((s) => s.json === JSON.stringify(s.event))).toBe(true);
+    /** A delivery parsed from `json`, as a bus reading text hands it over. */
+    const read = (json: string) => [JSON.parse(json) as CloudEvent, { ...at(), proof, json }] as const;
+    const [first, second, third, fourth] = sealed.map((s) => s.json ?? '') as [string, string, string, string];
+    expect(await reason(...read(first))).toBe('accepted');
+    // The same envelope written otherwise (a relay's indentation): its parsed form still passes.
+    expect(await reason(...read(JSON.stringify(JSON.parse(second), null, 2)))).toBe('accepted');
+    // Changed in the text: refused, whichever way its digest is taken.
+    expect(await reason(...read(third.replace('"n":2', '"n":22')))).toBe('tampered');
+    // A member moved (data first): not the text signed, nor the envelope.
+    const { data, ...attributes } = JSON.parse(fourth) as CloudEvent;
+    expect(await reason(...read(JSON.stringify({ data, ...attributes })))).toBe('tampered');
+    expect(await reason(...read(fourth))).toBe('accepted');
   });
 
   it('judges exp and iat by when the bus took the entry, so a backlog does not expire and a late copy does', async () => {
@@ -411,9 +458,10 @@ describe.each([
       claimIntervalMs: 50,
       guard: {
         ...real,
+        // Without the signer's text of the envelope, which the bus would otherwise send as is.
         seal: async (e) => {
-          const sealed = await real.seal(e);
-          return { ...sealed, event: forge(sealed.event) };
+          const { event, proof } = await real.seal(e);
+          return { event: forge(event), proof };
         },
       },
     });

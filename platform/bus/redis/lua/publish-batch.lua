@@ -48,6 +48,11 @@ for i = 1, n do
   else
     written = written + 1
     local fields = { 'e', ARGV[4 * i], 'b', tostring(fresh - written + 1) }
+    -- The batch's first entry carries the proof too (publish-sealed-1.lua says why).
+    if written == 1 then
+      fields[#fields + 1] = 'h'
+      fields[#fields + 1] = ARGV[2]
+    end
     if ARGV[4 * i + 3] ~= '' then
       fields[#fields + 1] = 'g'
       fields[#fields + 1] = ARGV[4 * i + 3]
