@@ -8,16 +8,6 @@ import type { FastifyInstance, FastifySchema } from 'fastify';
  * route not named here still appears, under its path, once it is added.
  */
 const described: Record<string, { summary: string; tags: string[] }> = {
-  'GET /api/trials': { summary: "The organisation's trials, with their state and days left", tags: ['trials'] },
-  'POST /api/trials': { summary: 'Start a 7-day trial of an agent, with the business context', tags: ['trials'] },
-  'GET /api/subscriptions': {
-    summary: "The organisation's subscriptions, the plans for hire and its invoices",
-    tags: ['billing'],
-  },
-  'POST /api/subscriptions': {
-    summary: 'Subscribe to an agent, change its plan, cancel at the period end or keep it (owners only)',
-    tags: ['billing'],
-  },
   'GET /api/invoices/:file': { summary: 'An invoice as PDF', tags: ['billing'] },
   'POST /api/agents/:id/tasks': { summary: 'Send an agent a task (Idempotency-Key honoured)', tags: ['tasks'] },
   'GET /api/tasks': { summary: "The organisation's tasks, by state", tags: ['tasks'] },

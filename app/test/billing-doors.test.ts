@@ -170,6 +170,46 @@ describe('billing doors', () => {
     expect(listed.statusCode).toBe(200);
     const body = listed.json<{ subscriptions: { agentId: string }[]; invoices: { pdf: string }[] }>();
     expect(body.subscriptions.map((s) => s.agentId)).toEqual(['writer']);
+    // Every field a client reads comes through the route's schema (it serializes the answer).
+    expect(listed.json()).toMatchObject({
+      organisation: org?.slug,
+      plans: expect.arrayContaining([
+        {
+          agentId: 'writer',
+          plans: expect.arrayContaining([{ id: 'basic', name: expect.any(String), monthlyPaise: 800_000 }]),
+        },
+      ]),
+      tax: { name: 'GST', basisPoints: 1800 },
+      invoices: [
+        {
+          status: 'open',
+          subtotalPaise: 800_000,
+          taxPaise: 144_000,
+          totalPaise: 944_000,
+          lines: [expect.objectContaining({ amountPaise: 800_000, periodStart: expect.any(String) })],
+          pdf: expect.stringMatching(/^\/api\/invoices\/.+\.pdf$/),
+        },
+      ],
+    });
+    const upgraded = await json({ agentId: 'writer', action: 'change_plan', planId: 'premium' }, cookie);
+    expect(upgraded.statusCode).toBe(200);
+    expect(upgraded.json()).toMatchObject({
+      subscription: { planId: 'premium', status: 'active' },
+      // The rest of the period on Premium, less the unused Basic: ₹10,000 + 18% GST.
+      invoice: {
+        status: 'open',
+        totalPaise: 1_180_000,
+        lines: [
+          expect.objectContaining({ amountPaise: 1_800_000 }),
+          expect.objectContaining({ amountPaise: -800_000 }),
+        ],
+      },
+    });
+    const cancelled = await json({ agentId: 'writer', action: 'cancel' }, cookie);
+    expect(cancelled.statusCode).toBe(200);
+    expect(cancelled.json()).toEqual({
+      subscription: expect.objectContaining({ cancelAtPeriodEnd: true, creditPaise: 0 }),
+    });
     const pdf = await server.inject({
       method: 'GET',
       url: body.invoices[0]?.pdf ?? '',

@@ -142,4 +142,32 @@ describe('/api/openapi.json', () => {
       tags: ['tasks'],
     });
   });
+
+  it("describes the trials' and subscriptions' answers field by field, money in paise", async () => {
+    const doc = (await server.inject({ url: '/api/openapi.json' })).json<Document>();
+    type Props = { properties: Record<string, { properties?: Record<string, unknown>; items?: Props }> };
+    const answer = (path: string, method: string, status: string) =>
+      doc.paths[path]?.[method]?.responses?.[status]?.content?.['application/json']?.schema as Props | undefined;
+    const trials = answer('/api/trials', 'get', '200');
+    expect(Object.keys(trials?.properties.trials?.items?.properties ?? {})).toEqual(
+      expect.arrayContaining(['agentId', 'state', 'endsAt', 'answers', 'organisation']),
+    );
+    expect(Object.keys(answer('/api/trials', 'post', '201')?.properties ?? {})).toEqual(['trial', 'firstTask']);
+    const subscriptions = answer('/api/subscriptions', 'get', '200');
+    expect(Object.keys(subscriptions?.properties ?? {})).toEqual([
+      'organisation',
+      'subscriptions',
+      'plans',
+      'tax',
+      'invoices',
+    ]);
+    expect(Object.keys(subscriptions?.properties.invoices?.items?.properties ?? {})).toEqual(
+      expect.arrayContaining(['number', 'status', 'subtotalPaise', 'taxPaise', 'totalPaise', 'lines', 'pdf']),
+    );
+    for (const status of ['200', '201'])
+      expect(Object.keys(answer('/api/subscriptions', 'post', status)?.properties ?? {})).toEqual([
+        'subscription',
+        'invoice',
+      ]);
+  });
 });
