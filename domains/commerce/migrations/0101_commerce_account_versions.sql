@@ -7,15 +7,19 @@ create table commerce_account_versions (
   version bigint not null
 );
 
+-- Security definer (the search path as migrated): agents write these rows under roles of their
+-- own, which may touch their tables but not the version; the version follows whoever writes.
 -- Not for an organisation being deleted: its rows go with it, and so does its version.
-create function commerce_account_changed(org uuid) returns void language sql as $$
+create function commerce_account_changed(org uuid) returns void language sql
+  security definer set search_path from current as $$
   insert into commerce_account_versions (organisation_id, version)
   select org, 1 where exists (select 1 from commerce_organisations where id = org)
   on conflict (organisation_id) do update set version = commerce_account_versions.version + 1
 $$;
 
 -- Rows that carry their organisation.
-create function commerce_account_row_changed() returns trigger language plpgsql as $$
+create function commerce_account_row_changed() returns trigger language plpgsql
+  security definer set search_path from current as $$
 begin
   if tg_op <> 'DELETE' then perform commerce_account_changed(new.organisation_id); end if;
   if tg_op <> 'INSERT' then perform commerce_account_changed(old.organisation_id); end if;
@@ -25,7 +29,8 @@ $$;
 
 -- Rows of an invoice: its organisation is the invoice's (deleted with it, the invoice's own
 -- trigger has counted the change).
-create function commerce_invoice_part_changed() returns trigger language plpgsql as $$
+create function commerce_invoice_part_changed() returns trigger language plpgsql
+  security definer set search_path from current as $$
 begin
   perform commerce_account_changed(i.organisation_id)
     from commerce_invoices i where i.id = coalesce(new.invoice_id, old.invoice_id);

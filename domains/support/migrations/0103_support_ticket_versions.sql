@@ -7,14 +7,18 @@ create table support_ticket_versions (
   version bigint not null
 );
 
+-- Security definer (the search path as migrated): agents write these rows under roles of their
+-- own, which may touch their tables but not the version; the version follows whoever writes.
 -- Not for a customer being deleted (its version goes with it), nor a ticket without one.
-create function support_tickets_changed_for(customer uuid) returns void language sql as $$
+create function support_tickets_changed_for(customer uuid) returns void language sql
+  security definer set search_path from current as $$
   insert into support_ticket_versions (customer_id, version)
   select customer, 1 where exists (select 1 from support_customers where id = customer)
   on conflict (customer_id) do update set version = support_ticket_versions.version + 1
 $$;
 
-create function support_ticket_row_changed() returns trigger language plpgsql as $$
+create function support_ticket_row_changed() returns trigger language plpgsql
+  security definer set search_path from current as $$
 begin
   if tg_op <> 'DELETE' and new.customer_id is not null then perform support_tickets_changed_for(new.customer_id); end if;
   if tg_op <> 'INSERT' and old.customer_id is not null and (tg_op = 'DELETE' or old.customer_id is distinct from new.customer_id) then
@@ -24,7 +28,8 @@ begin
 end
 $$;
 
-create function support_sla_clock_changed() returns trigger language plpgsql as $$
+create function support_sla_clock_changed() returns trigger language plpgsql
+  security definer set search_path from current as $$
 begin
   perform support_tickets_changed_for(t.customer_id)
     from support_tickets t where t.id = coalesce(new.ticket_id, old.ticket_id) and t.customer_id is not null;
