@@ -55,10 +55,6 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
   const log = opts.log.child({ group: opts.group, consumer: opts.consumer });
 
   let busy = 0;
-  // Deliveries whose guard has not answered yet: see the read loop.
-  let verifying = 0;
-  // Below this many free slots, the read loop waits for a verification under way to finish.
-  const fewSlots = Math.ceil(opts.concurrency / 10);
   const release = (r: Running) => {
     if (!r.holdsSlot) return;
     r.holdsSlot = false;
@@ -165,7 +161,6 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
    */
   async function admitted(entry: RawDelivery, guard: MessageGuard): Promise<boolean> {
     const { event, topic, entryId, publishedAt, proof, json } = entry;
-    verifying++;
     try {
       await guard.verify(event, { group: opts.group, entryId, publishedAt, proof, json });
       return true;
@@ -186,9 +181,6 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
       if (opts.answersRequests && replyto !== undefined && correlationid !== undefined)
         await port.reply(replyto, correlationid, { ok: false, error });
       return false;
-    } finally {
-      // The read loop may be waiting for the verifications under way, not for a slot.
-      if (--verifying === 0) slotFreed?.();
     }
   }
 
@@ -210,12 +202,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
   const readLoop = (async () => {
     while (!stopping) {
       const free = opts.concurrency - busy;
-      // With few slots free while a read's deliveries are being verified (their replay claim
-      // is a round trip), those deliveries free their slots together in a moment: reading
-      // now would cost a round trip for a handful of entries and cut the next read short. A
-      // Redis read of signed batches returns their proof entries too, which take no slot,
-      // so without this every full read was followed at once by a read of one or two.
-      if (free <= 0 || (free < fewSlots && verifying > 0)) {
+      if (free <= 0) {
         await waitForSlot();
         // Let the rest of the batch finish too, so the next read fetches many entries, not one.
         await new Promise((resolve) => setImmediate(resolve));
