@@ -75,12 +75,12 @@ interface Kept {
 
 /**
  * Reads an organisation's records, and keeps the last read of up to `limit` organisations
- * in this process while nothing in them has changed: each view asks only their versions
- * (commerce's account, the customer figures', the support tickets'), in one statement,
- * bumped by triggers whoever writes, and reads
- * everything again after a change or when the organisation's day turns. The versions are
- * read before the records, so a change made during a read makes the next view read again
- * rather than hide behind it; views arriving during a read share it.
+ * in this process while nothing in them has changed. Each view asks only their three
+ * versions (commerce's account, the customer figures', the support tickets'; triggers bump
+ * them whoever writes) in one statement, and reads everything again after a change or when
+ * the organisation's day turns. The versions are read before the records, so a change made
+ * during a read makes the next view read again rather than hide behind it; views arriving
+ * during a read share it.
  */
 export function recordsReader(deps: { store: Store; pricing: Pricing; limit?: number }): RecordsReader {
   const { store, pricing } = deps;
