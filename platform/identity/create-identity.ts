@@ -126,6 +126,7 @@ export async function createIdentity(opts: {
     host,
     settings: opts.settings,
     clock,
+    now: opts.clock === undefined ? Date.now : () => clock().getTime(),
     log: opts.log,
   };
   const resolver = createDidResolver({ db: opts.store, host, clock });

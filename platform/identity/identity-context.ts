@@ -14,5 +14,7 @@ export interface IdentityContext {
     'publicUrl' | 'rotationSeconds' | 'graceSeconds' | 'publishSeconds' | 'credentialTtlSeconds'
   >;
   clock: () => Date;
+  /** The same clock in ms, without making a Date: read for every message verified. */
+  now: () => number;
   log: Logger;
 }

@@ -23,9 +23,13 @@ export interface IdentityKey {
  */
 export type KeyState = 'published' | 'active' | 'verifying' | 'retired';
 
+/** Whether the key verifies nothing any more at `t` (ms): retired, or past its verification window. */
+export const retiredBy = (key: IdentityKey, t: number): boolean =>
+  key.retiredAt !== null || (key.verifiesUntil !== null && key.verifiesUntil.getTime() <= t);
+
 export function keyStateAt(key: IdentityKey, now: Date): KeyState {
   const t = now.getTime();
-  if (key.retiredAt !== null || (key.verifiesUntil !== null && key.verifiesUntil.getTime() <= t)) return 'retired';
+  if (retiredBy(key, t)) return 'retired';
   if (key.signsUntil !== null && key.signsUntil.getTime() <= t) return 'verifying';
   return key.signsFrom.getTime() <= t ? 'active' : 'published';
 }

@@ -42,7 +42,7 @@ export function createMessageGuard(
       capabilities,
       platformTypes: opts.platformTypes,
       replay: opts.replay,
-      clock: ctx.clock,
+      now: ctx.now,
       ...(opts.cacheMs === undefined ? {} : { cacheMs: opts.cacheMs }),
     }),
     readmit: (group, eventId) => opts.replay.forget(group, eventId),

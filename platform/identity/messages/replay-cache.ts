@@ -94,16 +94,16 @@ export function createRedisReplayCache(client: Redis, keyPrefix: string): Replay
   client.defineCommand('wowClaimSeen', { numberOfKeys: 1, lua: claimSeenLua });
   client.defineCommand('wowForgetSeen', { numberOfKeys: 1, lua: forgetSeenLua });
   const scripts = client as unknown as {
-    wowClaimSeen(...a: (string | number)[]): Promise<number[]>;
+    wowClaimSeen(base: string, span: number, claims: string): Promise<string>;
     wowForgetSeen(...a: (string | number)[]): Promise<number>;
   };
   const base = (group: string) => `${keyPrefix}seen:${group}:`;
   let waiting = new Map<string, Claim[]>();
   const send = (group: string, claims: Claim[]) => {
-    const args: (string | number)[] = [base(group), replaySpanSeconds];
-    for (const c of claims) args.push(c.jti, c.entryId);
-    scripts.wowClaimSeen(...args).then(
-      (firsts) => claims.forEach((c, i) => c.resolve(firsts[i] === 1)),
+    let text = '';
+    for (const c of claims) text += `${Buffer.byteLength(c.jti)}:${c.jti}${Buffer.byteLength(c.entryId)}:${c.entryId}`;
+    scripts.wowClaimSeen(base(group), replaySpanSeconds, text).then(
+      (firsts) => claims.forEach((c, i) => c.resolve(firsts.charCodeAt(i) === 49)),
       (err: unknown) => {
         for (const c of claims) c.reject(err);
       },

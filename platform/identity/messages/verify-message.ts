@@ -5,7 +5,7 @@ import { typeMatches, type CloudEvent } from '../../bus/envelope.ts';
 import type { PgQueryable } from '../../store/store.ts';
 import type { CapabilityReader } from '../credentials/capabilities-of.ts';
 import { didOf, type Subject } from '../did/did-web.ts';
-import { keyStateAt, listKeys, type IdentityKey } from '../identity-keys.ts';
+import { listKeys, retiredBy, type IdentityKey } from '../identity-keys.ts';
 import { haltedAgents } from '../lifecycle/agent-lifecycle.ts';
 import { digestOfList, eventDigest, sentDigest } from './event-digest.ts';
 import {
@@ -16,6 +16,7 @@ import {
   parseSignature,
   signerOf,
   type BatchProof,
+  type MessageSignature,
 } from './message-claims.ts';
 import type { ReplayCache } from './replay-cache.ts';
 
@@ -53,7 +54,8 @@ export interface MessageVerifierOptions {
   replay: ReplayCache;
   /** How long keys and credentials read from the store are reused. Default 5 s. */
   cacheMs?: number;
-  clock?: () => Date;
+  /** The clock in ms. Default Date.now. */
+  now?: () => number;
 }
 
 const skewSeconds = 60;
@@ -94,7 +96,7 @@ export function createMessageVerifier(
   opts: MessageVerifierOptions,
 ): (event: CloudEvent, at: DeliveryToVerify) => Promise<void> {
   const cacheMs = opts.cacheMs ?? 5000;
-  const clock = opts.clock ?? (() => new Date());
+  const nowMs = opts.now ?? Date.now;
   const keys = new Map<Subject, Cached<IdentityKey[]> & { loadedAt: number }>();
   const publicKeys = new Map<string, KeyObject>();
   // Each a promise, so that the deliveries arriving while the store is asked wait for that
@@ -135,7 +137,7 @@ export function createMessageVerifier(
   };
 
   const keysOf = async (subject: Subject, kid: string): Promise<IdentityKey[]> => {
-    const now = clock().getTime();
+    const now = nowMs();
     const cached = keys.get(subject);
     if (cached !== undefined) {
       const known = cached.value.some((k) => `${didOf(opts.host, subject)}#${k.fragment}` === kid);
@@ -198,6 +200,8 @@ export function createMessageVerifier(
     claims: { iss: string; sub: string; dig: string; cnt: number; aud: unknown; iat: number; exp: number };
     kid: string;
     key: IdentityKey;
+    /** Whose key signed it: the agent the source names, or the platform. */
+    signer: Subject;
     /** The digest of each message of the batch, in order. */
     digests: string[];
   }
@@ -251,7 +255,7 @@ export function createMessageVerifier(
       return no('tampered', 'the proof lists other digests than the ones its JWS signs');
     const digests = proof.digests.split('.');
     if (digests.length !== cnt) return no('tampered', `the proof lists ${digests.length} digests for cnt ${cnt}`);
-    return { claims: { iss, sub, dig, cnt, aud, iat, exp }, kid, key, digests };
+    return { claims: { iss, sub, dig, cnt, aud, iat, exp }, kid, key, signer, digests };
   };
   /**
    * Each batch's proof checked once, by its exact text, and the verdict shared by the
@@ -316,97 +320,163 @@ export function createMessageVerifier(
     return held !== undefined && held.source === source && held.until > now ? held : undefined;
   };
 
-  return async (event, at) => {
-    // `signedBy`: the agent whose verified signature sent what it may not send, so the
-    // violation is its own doing (a replay or a forged envelope is someone else's).
-    const refuse = (reason: MessageRefusal, problem: string, signedBy?: string) =>
-      createError(
-        'WOW_ERR_MESSAGE_REFUSED',
-        { eventId: event.id.slice(0, 80), type: event.type, source: event.source.slice(0, 120), reason, problem },
-        { data: { reason, group: at.group, entryId: at.entryId, ...(signedBy === undefined ? {} : { signedBy }) } },
-      );
-    if (event.signature === undefined) throw refuse('unsigned', 'it carries no signature');
-    const signature = parseSignature(event.signature);
-    if (signature === undefined)
-      throw refuse('malformed', 'the signature is neither <JWS>~<digests>~<index> nor <dig>~<index> within bounds');
-    // The proof the signature carries, or the one the bus read with the entry (no turn of
-    // waiting for those), or fetched now, unless the batch the signature names passed here
-    // moments ago, for this sender: its verdict is the one the fetched proof would get (the
-    // `dig` it names is signed, and the envelope's digest is still compared with the list).
-    // One reading of the clock for the delivery, again only if it waited for the proof or
-    // its batch's check.
-    let now = clock().getTime();
-    const given = signature.text ?? at.proof;
-    let held = typeof given === 'function' ? passed(signature.dig, event.source, now) : undefined;
-    if (held === undefined) {
-      const text = typeof given === 'function' ? await given() : given;
-      if (text === undefined)
-        throw refuse('unproven', 'the signature names a batch proof that the bus did not find beside the entry');
-      if (typeof given === 'function') now = clock().getTime();
-      // A proof the bus carried is its string as read, shared by the batch: parsed and checked
-      // once per batch, its other deliveries waiting for that check or reading its verdict.
-      held = batches.get(text);
-      if (held === undefined || held.source !== event.source || held.until <= now) {
-        const proof = signature.proof ?? parseProof(text);
-        if (proof === undefined) throw refuse('malformed', 'the proof beside the entry is not <JWS>~<digests>');
-        held = verdictOf(text, proof, event.source, now);
-      }
-    }
-    // Settled for all but a batch's first messages: no turn of waiting for those.
-    let verdict = held.settled;
-    if (verdict === undefined) {
-      verdict = await held.verdict;
-      now = clock().getTime();
-    }
-    if ('refused' in verdict) throw refuse(verdict.refused, verdict.problem);
+  // `signedBy`: the agent whose verified signature sent what it may not send, so the
+  // violation is its own doing (a replay or a forged envelope is someone else's).
+  const refuse = (
+    event: CloudEvent,
+    at: DeliveryToVerify,
+    reason: MessageRefusal,
+    problem: string,
+    signedBy?: string,
+  ) =>
+    createError(
+      'WOW_ERR_MESSAGE_REFUSED',
+      { eventId: event.id.slice(0, 80), type: event.type, source: event.source.slice(0, 120), reason, problem },
+      { data: { reason, group: at.group, entryId: at.entryId, ...(signedBy === undefined ? {} : { signedBy }) } },
+    );
+
+  /**
+   * The checks of one message against its batch's verdict: the claims, the key's state when
+   * the entry was published, and that the envelope is the one the proof lists at its index.
+   */
+  const messageRefusal = (
+    event: CloudEvent & { signature: string },
+    at: DeliveryToVerify,
+    signature: MessageSignature,
+    verdict: CheckedBatch,
+  ) => {
     const { claims, kid, key, digests } = verdict;
     // The batch's own claim, judged before the envelope's: a proof for another bus says no more.
-    if (claims.aud !== opts.audience) throw refuse('audience', `aud must be ${opts.audience}`);
-    const signer = signerOf(event.source);
-    const publishedAt = new Date(at.publishedAt);
-    if (keyStateAt(key, publishedAt) === 'retired')
-      throw refuse('kid', `${kid} was retired before the message was published`);
+    if (claims.aud !== opts.audience) return refuse(event, at, 'audience', `aud must be ${opts.audience}`);
+    if (retiredBy(key, at.publishedAt))
+      return refuse(event, at, 'kid', `${kid} was retired before the message was published`);
     if (signature.dig !== undefined && signature.dig !== claims.dig)
-      throw refuse('tampered', "the proof beside the entry is another batch's than the one its signature names");
+      return refuse(
+        event,
+        at,
+        'tampered',
+        "the proof beside the entry is another batch's than the one its signature names",
+      );
     // From the text the bus read when it is the signer's (no second serialization), else
     // from the envelope as parsed: a text otherwise written may still hold the signed envelope.
     const listed = digests[signature.index];
     const fromText = at.json === undefined ? undefined : sentDigest(at.json, event.signature);
     if (signature.index >= claims.cnt || (listed !== fromText && listed !== eventDigest(event)))
-      throw refuse(
+      return refuse(
+        event,
+        at,
         'tampered',
         "the envelope is not one the signature covers (its digest is not the proof's at its index)",
       );
-    const { iat, exp } = claims;
-    const jti = event.id;
     const appended = Math.floor(at.publishedAt / 1000);
-    if (appended > exp + skewSeconds)
-      throw refuse('expired', `exp ${exp} had passed when the bus took it (${appended})`);
-    if (iat > appended + skewSeconds)
-      throw refuse('not_yet_valid', `iat ${iat} is after the bus took it (${appended})`);
-
-    if (signer === 'platform') {
-      if (!opts.platformTypes.some((pattern) => typeMatches(pattern, event.type)))
-        throw refuse('undeclared', `the platform does not send ${event.type}`);
-    } else {
-      // Answers held are read without a turn of waiting: a delivery waits only for its claim.
-      const haltedNow = haltedAt(now);
-      let states = haltedNow.settled;
-      if (states === undefined) {
-        states = await haltedNow.value;
-        now = clock().getTime();
-      }
-      const state = states.get(signer);
-      if (state !== undefined) throw refuse(state, `${signer} is ${state}`, signer);
-      const credential = emitsAt(signer, now);
-      const declared = credential.settled === undefined ? await credential.value : credential.settled.emits;
-      if (declared === undefined)
-        throw refuse('no_credential', `${signer} holds no live capability credential`, signer);
-      if (!declared.includes(event.type))
-        throw refuse('undeclared', `${signer}'s credential does not let it emit ${event.type}`, signer);
-    }
-    const ttlMs = (exp + skewSeconds) * 1000 - now + replayMarginMs;
-    if (!(await opts.replay.claim(at.group, jti, at.entryId, ttlMs)))
-      throw refuse('replay', `${at.group} has accepted message ${jti.slice(0, 80)} before, in another entry`);
+    if (appended > claims.exp + skewSeconds)
+      return refuse(event, at, 'expired', `exp ${claims.exp} had passed when the bus took it (${appended})`);
+    if (claims.iat > appended + skewSeconds)
+      return refuse(event, at, 'not_yet_valid', `iat ${claims.iat} is after the bus took it (${appended})`);
+    return undefined;
   };
+
+  /**
+   * Whether the sender may send the event's type now: the platform its own types; an agent
+   * neither suspended nor revoked, holding a live credential that names the type. A promise
+   * when an answer from the store is not at hand yet (the caller asks again once it came).
+   */
+  const senderRefusal = (event: CloudEvent, at: DeliveryToVerify, signer: Subject, now: number) => {
+    if (signer === 'platform')
+      return opts.platformTypes.some((pattern) => typeMatches(pattern, event.type))
+        ? undefined
+        : refuse(event, at, 'undeclared', `the platform does not send ${event.type}`);
+    const states = haltedAt(now);
+    if (states.settled === undefined) return states.value;
+    const state = states.settled.get(signer);
+    if (state !== undefined) return refuse(event, at, state, `${signer} is ${state}`, signer);
+    const credential = emitsAt(signer, now);
+    if (credential.settled === undefined) return credential.value;
+    const declared = credential.settled.emits;
+    if (declared === undefined)
+      return refuse(event, at, 'no_credential', `${signer} holds no live capability credential`, signer);
+    if (!declared.includes(event.type))
+      return refuse(event, at, 'undeclared', `${signer}'s credential does not let it emit ${event.type}`, signer);
+    return undefined;
+  };
+
+  /** The sender's standing, then the id's claim: the last checks, after every other passed. */
+  const admit = (event: CloudEvent, at: DeliveryToVerify, signer: Subject, exp: number): Promise<void> => {
+    const now = nowMs();
+    const refused = senderRefusal(event, at, signer, now);
+    if (refused instanceof Promise) return refused.then(() => admit(event, at, signer, exp));
+    if (refused !== undefined) return Promise.reject(refused);
+    const ttlMs = (exp + skewSeconds) * 1000 - now + replayMarginMs;
+    return opts.replay.claim(at.group, event.id, at.entryId, ttlMs).then((first) => {
+      if (!first)
+        throw refuse(
+          event,
+          at,
+          'replay',
+          `${at.group} has accepted message ${event.id.slice(0, 80)} before, in another entry`,
+        );
+    });
+  };
+
+  const judged = (
+    event: CloudEvent & { signature: string },
+    at: DeliveryToVerify,
+    signature: MessageSignature,
+    verdict: BatchVerdict,
+  ): Promise<void> => {
+    if ('refused' in verdict) return Promise.reject(refuse(event, at, verdict.refused, verdict.problem));
+    const refused = messageRefusal(event, at, signature, verdict);
+    return refused === undefined ? admit(event, at, verdict.signer, verdict.claims.exp) : Promise.reject(refused);
+  };
+
+  /**
+   * Synchronous while everything it needs is at hand (a batch's verdict, the sender's state,
+   * all held): a delivery then costs its digest, a few comparisons and its claim. It waits
+   * only for what is not (a proof to fetch, a batch's first check, the store), and goes on
+   * from there.
+   */
+  const verifyDelivery = (event: CloudEvent, at: DeliveryToVerify): Promise<void> => {
+    if (event.signature === undefined) return Promise.reject(refuse(event, at, 'unsigned', 'it carries no signature'));
+    const signed = event as CloudEvent & { signature: string };
+    const signature = parseSignature(signed.signature);
+    if (signature === undefined)
+      return Promise.reject(
+        refuse(
+          event,
+          at,
+          'malformed',
+          'the signature is neither <JWS>~<digests>~<index> nor <dig>~<index> within bounds',
+        ),
+      );
+    // The proof the signature carries, or the one the bus read with the entry (no turn of
+    // waiting for those), or fetched now, unless the batch the signature names passed here
+    // moments ago, for this sender: its verdict is the one the fetched proof would get (the
+    // `dig` it names is signed, and the envelope's digest is still compared with the list).
+    // A Redis read cut short holds part of a batch and no proof; without this, each such
+    // read fetched it again.
+    const now = nowMs();
+    const given = signature.text ?? at.proof;
+    let held = typeof given === 'function' ? passed(signature.dig, event.source, now) : undefined;
+    if (held === undefined) {
+      if (typeof given === 'function') return given().then((text) => verifyDelivery(event, { ...at, proof: text }));
+      if (given === undefined)
+        return Promise.reject(
+          refuse(event, at, 'unproven', 'the signature names a batch proof that the bus did not find beside the entry'),
+        );
+      // A proof the bus carried is its string as read, shared by the batch: parsed and checked
+      // once per batch, its other deliveries waiting for that check or reading its verdict.
+      held = batches.get(given);
+      if (held === undefined || held.source !== event.source || held.until <= now) {
+        const proof = signature.proof ?? parseProof(given);
+        if (proof === undefined)
+          return Promise.reject(refuse(event, at, 'malformed', 'the proof beside the entry is not <JWS>~<digests>'));
+        held = verdictOf(given, proof, event.source, now);
+      }
+    }
+    // Settled for all but a batch's first messages: no turn of waiting for those.
+    return held.settled === undefined
+      ? held.verdict.then((verdict) => judged(signed, at, signature, verdict))
+      : judged(signed, at, signature, held.settled);
+  };
+  return verifyDelivery;
 }

@@ -8,22 +8,45 @@
   the server's clock (TIME), so every process agrees on which hash is current, and a hash
   expires when nobody looks it up any more: an id is held at least two spans.
 
-  Input:
-    KEYS[1]        the group's hashes' common name (`<prefix>seen:<group>:`): a span's hash is it
-                   and the span's number (the bus's prefix puts them in one slot on a cluster)
-    ARGV[1]        a span's length (s)
-    ARGV[2i]       claim i's message id
-    ARGV[2i + 1]   the entry id claiming it
+  The claims come as one argument, and the answer goes back as one string: an argument
+  and a reply element per claim cost the client more to write and read than the claim
+  itself (ioredis encodes and parses each one).
 
-  Output: { 1 when claim i was first or by the same entry else 0, … }
+  Input:
+    KEYS[1]  the group's hashes' common name (`<prefix>seen:<group>:`): a span's hash is it
+             and the span's number (the bus's prefix puts them in one slot on a cluster)
+    ARGV[1]  a span's length (s)
+    ARGV[2]  the claims, each `<bytes>:<message id><bytes>:<entry id>` (lengths in bytes,
+             so that an id may hold any character)
+
+  Output: a string with one character per claim, '1' when it was first or by the same
+  entry, else '0'
 ]]
 local base = KEYS[1]
 local span = tonumber(ARGV[1])
 local now = redis.call('TIME')
 local current = math.floor(tonumber(now[1]) / span)
-local n = (#ARGV - 1) / 2
-local ids = {}
-for i = 1, n do ids[i] = ARGV[2 * i] end
+
+local claims = ARGV[2]
+local ids, entries = {}, {}
+local at, size = 1, #claims
+local function field()
+  local colon = string.find(claims, ':', at, true)
+  local len = colon and tonumber(string.sub(claims, at, colon - 1))
+  if not len or colon + len > size then return redis.error_reply('ERR malformed claims') end
+  at = colon + len + 1
+  return string.sub(claims, colon + 1, colon + len)
+end
+while at <= size do
+  local id = field()
+  if type(id) == 'table' then return id end
+  local entry = field()
+  if type(entry) == 'table' then return entry end
+  ids[#ids + 1] = id
+  entries[#entries + 1] = entry
+end
+local n = #ids
+if n == 0 then return '' end
 
 local held = {}
 for back = 0, 2 do
@@ -36,15 +59,15 @@ end
 -- Also against the claims before it in this call: the same id twice in one turn.
 local out, fresh, taken = {}, {}, {}
 for i = 1, n do
-  local id, entry = ids[i], ARGV[2 * i + 1]
+  local id, entry = ids[i], entries[i]
   local first = held[i] or taken[id]
   if first then
-    out[i] = first == entry and 1 or 0
+    out[i] = first == entry and '1' or '0'
   else
     taken[id] = entry
     fresh[#fresh + 1] = id
     fresh[#fresh + 1] = entry
-    out[i] = 1
+    out[i] = '1'
   end
 end
 if #fresh > 0 then
@@ -53,4 +76,4 @@ if #fresh > 0 then
   -- Looked up until the end of the second span after it.
   redis.call('EXPIREAT', key, (current + 3) * span)
 end
-return out
+return table.concat(out)
