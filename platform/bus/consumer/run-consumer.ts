@@ -159,29 +159,33 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
    * letters (a request is answered with it); anything else the guard threw propagates, and
    * the entry stays pending: it never reaches the handler unverified.
    */
-  async function admitted(entry: RawDelivery, guard: MessageGuard): Promise<boolean> {
-    const { event, topic, entryId, publishedAt, proof, json } = entry;
-    try {
-      await guard.verify(event, { group: opts.group, entryId, publishedAt, proof, json });
-      return true;
-    } catch (err) {
-      if (!isWowError(err, 'WOW_ERR_MESSAGE_REFUSED')) throw err;
-      const error = serializeError(err);
-      const given = error.data?.reason;
-      const reason = typeof given === 'string' ? given : 'unknown';
-      await port.deadLetter(entry, error, 0, securityDeadLetters);
-      const signedBy = error.data?.signedBy;
-      opts.observer.refused(opts.group, topic, reason, {
-        type: event.type,
-        source: event.source,
-        ...(typeof signedBy === 'string' ? { signedBy } : {}),
-      });
-      log.warn({ entryId, type: event.type, source: event.source, reason, err: error }, 'message refused');
-      const { replyto, correlationid } = event;
-      if (opts.answersRequests && replyto !== undefined && correlationid !== undefined)
-        await port.reply(replyto, correlationid, { ok: false, error });
-      return false;
-    }
+  function admitted(entry: RawDelivery, guard: MessageGuard): Promise<boolean> {
+    const { event, entryId, publishedAt, proof, json } = entry;
+    // No async frame of its own: one promise less for each delivery on the hot path.
+    return guard.verify(event, { group: opts.group, entryId, publishedAt, proof, json }).then(
+      () => true,
+      (err: unknown) => refused(entry, err),
+    );
+  }
+
+  async function refused(entry: RawDelivery, err: unknown): Promise<false> {
+    if (!isWowError(err, 'WOW_ERR_MESSAGE_REFUSED')) throw err;
+    const { event, topic, entryId } = entry;
+    const error = serializeError(err);
+    const given = error.data?.reason;
+    const reason = typeof given === 'string' ? given : 'unknown';
+    await port.deadLetter(entry, error, 0, securityDeadLetters);
+    const signedBy = error.data?.signedBy;
+    opts.observer.refused(opts.group, topic, reason, {
+      type: event.type,
+      source: event.source,
+      ...(typeof signedBy === 'string' ? { signedBy } : {}),
+    });
+    log.warn({ entryId, type: event.type, source: event.source, reason, err: error }, 'message refused');
+    const { replyto, correlationid } = event;
+    if (opts.answersRequests && replyto !== undefined && correlationid !== undefined)
+      await port.reply(replyto, correlationid, { ok: false, error });
+    return false;
   }
 
   async function deadLetter(

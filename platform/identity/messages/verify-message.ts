@@ -97,7 +97,7 @@ export function createMessageVerifier(
 ): (event: CloudEvent, at: DeliveryToVerify) => Promise<void> {
   const cacheMs = opts.cacheMs ?? 5000;
   const nowMs = opts.now ?? Date.now;
-  const keys = new Map<Subject, Cached<IdentityKey[]> & { loadedAt: number }>();
+  const keys = new Map<Subject, Cached<IdentityKey[]> & { loadedAt: number; ahead?: boolean }>();
   const publicKeys = new Map<string, KeyObject>();
   // Each a promise, so that the deliveries arriving while the store is asked wait for that
   // one answer instead of each asking again (a burst once every cacheMs, otherwise). In the
@@ -136,17 +136,29 @@ export function createMessageVerifier(
     return halted;
   };
 
+  const readKeys = async (subject: Subject, now: number) => {
+    const value = await listKeys(opts.db, subject);
+    keys.set(subject, { value, until: now + cacheMs, loadedAt: now });
+    return value;
+  };
   const keysOf = async (subject: Subject, kid: string): Promise<IdentityKey[]> => {
     const now = nowMs();
     const cached = keys.get(subject);
     if (cached !== undefined) {
       const known = cached.value.some((k) => `${didOf(opts.host, subject)}#${k.fragment}` === kid);
+      if (known && cached.until > now) {
+        // Read again ahead in the second half of its time (see haltedAt): a lone message,
+        // its own batch, would otherwise wait for the store every cacheMs.
+        if (cached.ahead !== true && cached.until - now < cacheMs / 2) {
+          cached.ahead = true;
+          readKeys(subject, now).catch(() => (cached.ahead = false));
+        }
+        return cached.value;
+      }
       // A key not yet seen may be a rotation's new one: read again, at most once a second.
-      if ((known && cached.until > now) || now - cached.loadedAt < 1000) return cached.value;
+      if (now - cached.loadedAt < 1000) return cached.value;
     }
-    const value = await listKeys(opts.db, subject);
-    keys.set(subject, { value, until: now + cacheMs, loadedAt: now });
-    return value;
+    return readKeys(subject, now);
   };
   // `settled` as for halted: what the credential lets the agent emit (none: no live credential).
   type HeldEmits = Cached<Promise<readonly string[] | undefined>> & {
@@ -168,7 +180,7 @@ export function createMessageVerifier(
   const emitsAt = (agentId: string, now: number): HeldEmits => {
     const cached = emits.get(agentId);
     if (cached !== undefined && cached.until > now) {
-      // Read again ahead in the second half of its time (see haltedNow).
+      // Read again ahead in the second half of its time (see haltedAt).
       if (cached.ahead !== true && cached.until - now < cacheMs / 2) {
         cached.ahead = true;
         const next = readEmits(agentId, now, (fresh) => {

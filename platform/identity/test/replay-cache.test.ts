@@ -51,6 +51,17 @@ describe.each([
     if (client !== undefined) expect((await client.keys(`${keyPrefix}*`)).length).toBeLessThanOrEqual(4);
   });
 
+  it('takes ids of any characters, each claimed apart from the others of its burst', async () => {
+    const odd = ['a"b', 'back\\slash', 'line\nbreak', 'ünïcødé 🚀', '["x","1-0"]', 'lone \ud800 surrogate', '\u0000'];
+    expect(await Promise.all(odd.map((id, n) => cache.claim('odd', id, `${n}-0`, 60_000)))).toEqual(
+      odd.map(() => true),
+    );
+    expect(await Promise.all(odd.map((id, n) => cache.claim('odd', id, `${n + 100}-0`, 60_000)))).toEqual(
+      odd.map(() => false),
+    );
+    expect(await cache.claim('odd', 'a"b', '0-0', 60_000)).toBe(true);
+  });
+
   it('refuses to hold an id for longer than it keeps ids, rather than forget it early', async () => {
     await expect(cache.claim('g', 'long', '1-0', replayHoldMs + 1)).rejects.toThrow(/longer than the cache holds ids/);
     expect(await cache.claim('g', 'long', '1-0', replayHoldMs)).toBe(true);
