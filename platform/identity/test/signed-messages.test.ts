@@ -419,6 +419,44 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
       await test.store.query('alter table identity_keys_away rename to identity_keys');
     }
   });
+  it('reads the keys again ahead of their time: a lone message past it is verified without waiting for the store', async () => {
+    // The store as it is, each query of the keys kept so the test knows when one came back.
+    const keyReads: Promise<unknown>[] = [];
+    const store = new Proxy(test.store, {
+      get(target, name, receiver) {
+        if (name !== 'query') return Reflect.get(target, name, receiver) as unknown;
+        return (text: string, values?: unknown[]) => {
+          const answer = target.query(text, values);
+          if (text.includes('from identity_keys')) keyReads.push(answer.catch(() => undefined));
+          return answer;
+        };
+      },
+    });
+    const watched = await createIdentity({ settings, store, log, clock });
+    const held = watched.messageGuard({ platformTypes: [], replay, cacheMs: 5000 });
+    const lone = () => guard.sign(sent());
+    const verdict = async (event: CloudEvent) =>
+      held.verify(event, at()).then(
+        () => 'accepted',
+        (err: unknown) => (isWowError(err, 'WOW_ERR_MESSAGE_REFUSED') ? String(err.data?.reason) : 'error'),
+      );
+    expect(await verdict(await lone())).toBe('accepted');
+    // In the second half of the keys' 5 s: verified with the keys held, read again meanwhile.
+    later(3);
+    const reads = keyReads.length;
+    expect(await verdict(await lone())).toBe('accepted');
+    expect(keyReads.length).toBe(reads + 1);
+    await Promise.all(keyReads);
+    // Past the first read's time, within the second's, the store cannot be read: no wait for it.
+    later(3);
+    const past = await lone();
+    await test.store.query('alter table identity_keys rename to identity_keys_away');
+    try {
+      expect(await verdict(past)).toBe('accepted');
+    } finally {
+      await test.store.query('alter table identity_keys_away rename to identity_keys');
+    }
+  });
 });
 
 describe.each([
