@@ -1,10 +1,16 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { access, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve as resolvePath } from 'node:path';
 import { promisify } from 'node:util';
-import { deflateSync } from 'node:zlib';
+import {
+  parseCommit,
+  readObject,
+  resolveCommit,
+  TreeRefused,
+  writeCommit,
+  writeObject,
+  writeTree,
+  type TreeChange,
+} from './git-objects.ts';
 import { graphqlProblems } from './github-graphql.ts';
 import { matchOperation, requestProblems, type MatchedOperation } from './github-openapi.ts';
 
@@ -371,82 +377,6 @@ function issueLimitProblems(body: unknown): string[] {
   return problems;
 }
 
-const objectsDirs = new Map<string, Promise<string>>();
-
-/**
- * Writes a blob as `git hash-object -w` does (a zlib-deflated loose object named by the
- * SHA-1 of its header and bytes) without a process per blob: spawning git from a test
- * process with a large heap cost ~20 ms a time, and a generated agent posts dozens.
- */
-async function writeBlob(dir: string, content: Buffer): Promise<string> {
-  let objects = objectsDirs.get(dir);
-  if (objects === undefined) {
-    objects = exec('git', ['rev-parse', '--git-path', 'objects'], { cwd: dir }).then(({ stdout }) =>
-      resolvePath(dir, stdout.trim()),
-    );
-    objectsDirs.set(dir, objects);
-  }
-  const raw = Buffer.concat([Buffer.from(`blob ${content.length}\0`), content]);
-  const sha = createHash('sha1').update(raw).digest('hex');
-  const folder = join(await objects, sha.slice(0, 2));
-  const path = join(folder, sha.slice(2));
-  if (
-    await access(path).then(
-      () => false,
-      () => true,
-    )
-  ) {
-    await mkdir(folder, { recursive: true });
-    const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    await writeFile(temp, deflateSync(raw));
-    await rename(temp, path);
-  }
-  return sha;
-}
-
-/** Refs waiting to be resolved, by repository folder: each ref with the callers waiting for it. */
-const pendingRefs = new Map<string, Map<string, ((sha: string | undefined) => void)[]>>();
-
-/**
- * The commit `ref` names in the repository at `dir` (as `git rev-parse --verify <ref>^{commit}`),
- * or undefined. The refs asked for in one turn of the event loop go to one
- * `git cat-file --batch-check`: listing pull requests resolves two refs each, and a process
- * per ref was most of the double's git processes.
- */
-function resolveCommit(dir: string, ref: string): Promise<string | undefined> {
-  // One line of input per ref: a name with a line break in it names nothing.
-  if (ref === '' || /[\n\r\0]/.test(ref)) return Promise.resolve(undefined);
-  return new Promise((done) => {
-    let batch = pendingRefs.get(dir);
-    if (batch === undefined) {
-      batch = new Map();
-      pendingRefs.set(dir, batch);
-      setImmediate(() => void resolveBatch(dir));
-    }
-    batch.set(ref, [...(batch.get(ref) ?? []), done]);
-  });
-}
-
-async function resolveBatch(dir: string): Promise<void> {
-  const batch = pendingRefs.get(dir) ?? new Map<string, ((sha: string | undefined) => void)[]>();
-  pendingRefs.delete(dir);
-  const refs = [...batch.keys()];
-  // Each line answers one of ours, in order: the commit's SHA, or `<name> missing`.
-  const lines = await new Promise<string[]>((ok) => {
-    const child = spawn('git', ['cat-file', '--batch-check=%(objectname)'], { cwd: dir });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', () => ok([]));
-    child.on('close', (code) => ok(code === 0 ? out.split('\n') : []));
-    child.stdin.on('error', () => ok([]));
-    child.stdin.end(refs.map((ref) => `${ref}^{commit}\n`).join(''));
-  });
-  refs.forEach((ref, i) => {
-    const line = lines[i] ?? '';
-    for (const done of batch.get(ref) ?? []) done(/^[0-9a-f]{40}$/.test(line) ? line : undefined);
-  });
-}
-
 /** A text field of a request body ('' when absent or not text). */
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
@@ -466,36 +396,18 @@ async function answer(
   };
   const resolve = (ref: string) => (repo === undefined ? Promise.resolve(undefined) : resolveCommit(repo.dir, ref));
   const pull = (n: string | undefined) => repo?.pulls.find((p) => p.number === Number(n));
-  const gitIn = (args: string[], input: Buffer | string, env: Record<string, string> = {}) =>
-    new Promise<string>((ok, fail) => {
-      const child = spawn('git', args, { cwd: repo?.dir, env: { ...process.env, ...env } });
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.on('error', fail);
-      child.on('close', (code) =>
-        code === 0 ? ok(out.trim()) : fail(new Error(`git ${args.join(' ')} exited ${String(code)}`)),
-      );
-      // A git that finishes without reading all its input closes the pipe: its exit code
-      // says how it went, so EPIPE on the write is no error of its own.
-      child.stdin.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EPIPE') fail(err);
-      });
-      child.stdin.end(input);
-    });
   const author = {
-    GIT_AUTHOR_NAME: 'factory[bot]',
-    GIT_AUTHOR_EMAIL: 'factory@example.com',
-    GIT_COMMITTER_NAME: 'GitHub',
-    GIT_COMMITTER_EMAIL: 'noreply@github.com',
+    author: { name: 'factory[bot]', email: 'factory@example.com' },
+    committer: { name: 'GitHub', email: 'noreply@github.com' },
   };
   switch (route) {
     case 'GET /repos/{owner}/{repo}/contents/{path}': {
       if (repo === undefined) return json(404, { message: 'Not Found' });
       const sha = await resolve(query.get('ref') ?? 'HEAD');
-      const content =
-        sha === undefined ? undefined : await git('show', `${sha}:${params.path ?? ''}`).catch(() => undefined);
-      if (content === undefined) return json(404, { message: 'Not Found' });
       const path = params.path ?? '';
+      const found = sha === undefined ? undefined : await readObject(repo.dir, `${sha}:${path}`);
+      if (found?.type !== 'blob') return json(404, { message: 'Not Found' });
+      const content = found.content;
       return json(200, {
         type: 'file',
         encoding: 'base64',
@@ -528,8 +440,12 @@ async function answer(
       const [from, to] = [await resolve(params.base ?? ''), await resolve(params.head ?? '')];
       if (repo === undefined || from === undefined || to === undefined) return json(404, { message: 'Not Found' });
       const files = await pullFiles(git, { number: 0, base: from, head: to });
-      const count = async (range: string) => Number((await git('rev-list', '--count', range)).toString().trim());
-      const [ahead, behind] = await Promise.all([count(`${from}..${to}`), count(`${to}..${from}`)]);
+      // "<behind>\t<ahead>": the commits only the base has, then those only the head has.
+      const [behind = 0, ahead = 0] = (await git('rev-list', '--left-right', '--count', `${from}...${to}`))
+        .toString()
+        .trim()
+        .split('\t')
+        .map(Number);
       const api = `https://api.github.com/repos/${repo.owner}/${repo.repo}`;
       return json(200, {
         url: `${api}/compare/${params.base ?? ''}...${params.head ?? ''}`,
@@ -579,31 +495,17 @@ async function answer(
     }
     case 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}': {
       const sha = await resolve(params.commit_sha ?? '');
-      if (sha === undefined) return json(404, { message: 'Not Found' });
-      const [tree = '', parents = '', message = ''] = (await git('show', '-s', '--format=%T%n%P%n%B', sha))
-        .toString()
-        .split('\n');
-      return json(200, {
-        sha,
-        tree: { sha: tree },
-        parents: parents
-          .split(' ')
-          .filter(Boolean)
-          .map((p) => ({ sha: p })),
-        message,
-      });
+      const commit = sha === undefined || repo === undefined ? undefined : await readObject(repo.dir, sha);
+      if (sha === undefined || commit === undefined) return json(404, { message: 'Not Found' });
+      const { tree, parents, message } = parseCommit(commit.content);
+      return json(200, { sha, tree: { sha: tree }, parents: parents.map((p) => ({ sha: p })), message });
     }
     case 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}': {
       // By SHA alone, as GitHub answers; a gitlink's SHA names a commit, which is no blob.
       const sha = params.file_sha ?? '';
-      const type = /^[0-9a-f]{40}$/.test(sha)
-        ? await git('cat-file', '-t', sha).then(
-            (t) => t.toString().trim(),
-            () => undefined,
-          )
-        : undefined;
-      if (repo === undefined || type !== 'blob') return json(404, { message: 'Not Found' });
-      const content = await git('cat-file', 'blob', sha);
+      const found = /^[0-9a-f]{40}$/.test(sha) && repo !== undefined ? await readObject(repo.dir, sha) : undefined;
+      if (found?.type !== 'blob') return json(404, { message: 'Not Found' });
+      const content = found.content;
       // application/vnd.github.raw+json asks for the bytes themselves.
       if ((headers.get('accept') ?? '').includes('application/vnd.github.raw'))
         return new Response(new Uint8Array(content), { status: 200, headers: { 'content-type': 'text/plain' } });
@@ -622,47 +524,45 @@ async function answer(
     case 'POST /repos/{owner}/{repo}/git/blobs': {
       if (repo === undefined) return json(404, { message: 'Not Found' });
       const content = Buffer.from(textOf(body?.content), body?.encoding === 'base64' ? 'base64' : 'utf8');
-      return json(201, { sha: await writeBlob(repo.dir, content), url: '' });
+      return json(201, { sha: await writeObject(repo.dir, 'blob', content), url: '' });
     }
     case 'POST /repos/{owner}/{repo}/git/trees': {
       if (repo === undefined) return json(404, { message: 'Not Found' });
-      // A temporary index holds base_tree with the entries applied, as GitHub builds the tree;
-      // the entries go to git in one --index-info batch (NUL-separated, so any path is safe).
-      const dir = await mkdtemp(join(tmpdir(), 'double-index-'));
-      const env = { GIT_INDEX_FILE: join(dir, 'index') };
+      // base_tree with the entries applied, as GitHub builds the tree; an entry with content is a new blob.
+      const changes: TreeChange[] = [];
+      for (const entry of (body?.tree ?? []) as { path: string; mode: string; sha?: string | null; content?: string }[])
+        changes.push({
+          path: entry.path,
+          mode: entry.mode,
+          sha:
+            entry.sha === null
+              ? null
+              : (entry.sha ?? (await writeObject(repo.dir, 'blob', Buffer.from(entry.content ?? '')))),
+        });
+      const base = typeof body?.base_tree === 'string' ? body.base_tree : undefined;
       try {
-        if (typeof body?.base_tree === 'string') await gitIn(['read-tree', body.base_tree], '', env);
-        const records: string[] = [];
-        for (const entry of (body?.tree ?? []) as {
-          path: string;
-          mode: string;
-          sha?: string | null;
-          content?: string;
-        }[]) {
-          const sha =
-            entry.sha === null ? null : (entry.sha ?? (await writeBlob(repo.dir, Buffer.from(entry.content ?? ''))));
-          records.push(sha === null ? `0 ${'0'.repeat(40)}\t${entry.path}` : `${entry.mode} ${sha}\t${entry.path}`);
-        }
-        if (records.length > 0)
-          await gitIn(['update-index', '-z', '--index-info'], records.map((r) => `${r}\0`).join(''), env);
-        return json(201, { sha: await gitIn(['write-tree'], '', env), tree: [], truncated: false });
-      } finally {
-        await rm(dir, { recursive: true, force: true });
+        return json(201, { sha: await writeTree(repo.dir, base, changes), tree: [], truncated: false });
+      } catch (err) {
+        if (err instanceof TreeRefused) return json(422, { message: err.message });
+        throw err;
       }
     }
     case 'POST /repos/{owner}/{repo}/git/commits': {
-      const parents = ((body?.parents ?? []) as string[]).flatMap((p) => ['-p', p]);
-      const sha = await gitIn(
-        ['commit-tree', String(body?.tree), ...parents, '-F', '-'],
-        textOf(body?.message),
-        author,
-      );
-      return json(201, {
-        sha,
-        tree: { sha: body?.tree },
-        parents: ((body?.parents ?? []) as string[]).map((p) => ({ sha: p })),
-        message: body?.message,
-      });
+      if (repo === undefined) return json(404, { message: 'Not Found' });
+      const parents = (body?.parents ?? []) as string[];
+      const commit = { tree: String(body?.tree), parents, message: textOf(body?.message), ...author };
+      try {
+        const sha = await writeCommit(repo.dir, commit);
+        return json(201, {
+          sha,
+          tree: { sha: body?.tree },
+          parents: parents.map((p) => ({ sha: p })),
+          message: body?.message,
+        });
+      } catch (err) {
+        if (err instanceof TreeRefused) return json(422, { message: err.message });
+        throw err;
+      }
     }
     case 'POST /repos/{owner}/{repo}/git/refs': {
       const ref = textOf(body?.ref);
@@ -1056,14 +956,11 @@ async function pullJson(pr: DoubleRepo['pulls'][number], resolve: (ref: string) 
  * counts, patch (3 lines of context) and renames. One `git diff` gives every patch, in the order of `--raw`.
  */
 async function pullFiles(git: (...args: string[]) => Promise<Buffer>, pr: DoubleRepo['pulls'][number]) {
-  const range = `${pr.base}...${pr.head}`;
-  const entries = (await git('diff', '--raw', '--no-abbrev', '-M', range))
-    .toString()
-    .trim()
-    .split('\n')
-    .filter(Boolean);
-  const sections = (await git('diff', '-M', range))
-    .toString()
+  // One git: the raw lines (one per file, each starting ':'), a blank line, then the patches in the same order.
+  const out = (await git('diff', '--raw', '--no-abbrev', '-M', '-p', `${pr.base}...${pr.head}`)).toString();
+  const patches = out.search(/^diff --git /m);
+  const entries = (patches === -1 ? out : out.slice(0, patches)).split('\n').filter((line) => line.startsWith(':'));
+  const sections = (patches === -1 ? '' : out.slice(patches))
     .split(/^(?=diff --git )/m)
     .filter((section) => section.startsWith('diff --git '));
   const statuses: Record<string, string> = { A: 'added', M: 'modified', D: 'removed', R: 'renamed' };
