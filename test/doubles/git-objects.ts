@@ -1,8 +1,9 @@
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { join, resolve as resolvePath } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 
@@ -28,7 +29,7 @@ interface Waiting {
  * after a second with nothing asked, and never holds the test process open.
  */
 class ObjectReader {
-  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>;
   private readonly waiting: Waiting[] = [];
   private buffered: Buffer = Buffer.alloc(0);
   private idle: NodeJS.Timeout | undefined;
@@ -37,7 +38,8 @@ class ObjectReader {
 
   constructor(dir: string, onEnd: () => void) {
     this.onEnd = onEnd;
-    this.child = spawn('git', ['cat-file', '--batch-command'], { cwd: dir });
+    // Its warnings are not read: a pipe left full would stop it.
+    this.child = spawn('git', ['cat-file', '--batch-command'], { cwd: dir, stdio: ['pipe', 'pipe', 'ignore'] });
     this.child.stdout.on('data', (chunk: Buffer) => this.parse(chunk));
     const end = () => this.end();
     this.child.on('error', end);
