@@ -13,7 +13,10 @@ export interface TypeProblem {
 // once per process, as TypeScript's language service keeps them: a check reuses a parse
 // while the file's size, mtime and ctime (to the nanosecond) are unchanged, so each
 // generated agent after the first costs its checking, not a reparse (3 s to 0.5 s here).
-// Kept for the last two checkouts.
+// Kept for the last two checkouts, and only while checks keep coming: bound, this
+// repository's ~1,750 files hold ~530 MB of heap, which an idle Factory has no use for and
+// which made every later child process of the same process slower to start (fork copies
+// the page tables of all of it: ~30 ms a spawn at 1.3 GB here).
 interface Parsed {
   stamp: string;
   sf: ts.SourceFile;
@@ -27,7 +30,19 @@ const stampOf = (path: string) => {
   return st === undefined ? undefined : `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
 };
 
+/** How long the parses are kept after the last check: a burst of checks (a matrix of plans, a regen of every agent) parses once. */
+export const parsedIdleMs = 15_000;
+let idleRelease: NodeJS.Timeout | undefined;
+
+/** How many checkouts' parses are held now. */
+export function parsedCheckouts(): number {
+  return parsedByRoot.size;
+}
+
 function parsedIn(root: string): Map<string, Parsed> {
+  clearTimeout(idleRelease);
+  // Unref'd: the parses never keep a process alive.
+  idleRelease = setTimeout(() => parsedByRoot.clear(), parsedIdleMs).unref();
   const parsed = parsedByRoot.get(root) ?? new Map<string, Parsed>();
   parsedByRoot.delete(root);
   parsedByRoot.set(root, parsed);
