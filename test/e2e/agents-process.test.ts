@@ -7,7 +7,7 @@ import { type Bus, createBus, createEvent, listAgents } from '#platform';
 import { eventually, quietLog, testBusDefaults } from '#platform/testing';
 import { signingAs, testMasterKey } from '../support/sign-as.ts';
 import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../support/servers.ts';
-import { childEnv } from '../support/child-env.ts';
+import { childEnv, childNodeFlags } from '../support/child-env.ts';
 
 // `wow agents run` as real processes sharing real Redis and PostgreSQL: what SIGTERM and
 // SIGKILL do to work in flight.
@@ -56,7 +56,7 @@ function runAgents(
   ready: Promise<{ address?: string }>;
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, ['cli/wow.js', 'agents', 'run', ...args], {
+  const child = spawn(process.execPath, [...childNodeFlags, 'cli/wow.js', 'agents', 'run', ...args], {
     cwd: root,
     env: {
       ...childEnv(),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
-import { childEnv } from '../support/child-env.ts';
+import { childEnv, childNodeFlags } from '../support/child-env.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const dirs: string[] = [];
@@ -17,7 +17,7 @@ describe('wow start with SUPPORT_SMTP_PORT', () => {
   it('takes support mail on the SMTP listener it starts, and stops it on SIGTERM', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'wow-start-email-'));
     dirs.push(dataDir);
-    const child = spawn(process.execPath, ['cli/wow.js', 'start'], {
+    const child = spawn(process.execPath, [...childNodeFlags, 'cli/wow.js', 'start'], {
       cwd: root,
       env: {
         ...childEnv(),

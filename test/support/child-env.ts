@@ -11,3 +11,12 @@ export function childEnv(): Record<string, string> {
   }
   return env;
 }
+
+/**
+ * The Node flags a `wow` process a test starts runs with. `--liftoff-only`: V8 compiles the
+ * embedded PostgreSQL's WebAssembly (PGlite, ~10 MB) with its baseline compiler and never
+ * tiers it up, where by default it spends seconds of CPU optimising the module in the
+ * background, which a process that lives for one test never gets back (a one-shot
+ * command on the embedded database: 2.7 s of CPU → 1.6 s here). Speed only: the same code runs.
+ */
+export const childNodeFlags: readonly string[] = ['--liftoff-only'];

@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { childEnv } from './child-env.ts';
+import { childEnv, childNodeFlags } from './child-env.ts';
 
 // The doors as a person uses them: `wow` and `npm start` as processes of their own, with
 // only the environment given (and PATH), from the checkout's root.
@@ -13,7 +13,7 @@ export async function wowProcess(
   argv: string[],
   env: Record<string, string>,
 ): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, ['cli/wow.js', ...argv], {
+  return run(process.execPath, [...childNodeFlags, 'cli/wow.js', ...argv], {
     cwd: root,
     env: { ...childEnv(), LOG_LEVEL: 'silent', ...env },
     maxBuffer: 64 * 1024 * 1024,
@@ -41,7 +41,7 @@ async function startWow(
   env: Record<string, string>,
   isReady: (entry: { address?: string; msg?: string }) => boolean,
 ): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, ['cli/wow.js', ...argv], {
+  const child = spawn(process.execPath, [...childNodeFlags, 'cli/wow.js', ...argv], {
     cwd: root,
     env: { ...childEnv(), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
