@@ -39,10 +39,14 @@ export function parsedCheckouts(): number {
   return parsedByRoot.size;
 }
 
-function parsedIn(root: string): Map<string, Parsed> {
+/** Counted from the end of each check, so that a slow check does not use up the window. */
+function releaseWhenIdle(): void {
   clearTimeout(idleRelease);
   // Unref'd: the parses never keep a process alive.
   idleRelease = setTimeout(() => parsedByRoot.clear(), parsedIdleMs).unref();
+}
+
+function parsedIn(root: string): Map<string, Parsed> {
   const parsed = parsedByRoot.get(root) ?? new Map<string, Parsed>();
   parsedByRoot.delete(root);
   parsedByRoot.set(root, parsed);
@@ -95,9 +99,16 @@ export function typecheckFiles(root: string, files: ReadonlyMap<string, string>)
     parsed.set(key, { stamp, sf });
     return sf;
   };
-  const program = ts.createProgram({ rootNames: [...overlay.keys()], options, host });
+  try {
+    return problemsIn(ts.createProgram({ rootNames: [...overlay.keys()], options, host }), root, overlay.keys());
+  } finally {
+    releaseWhenIdle();
+  }
+}
+
+function problemsIn(program: ts.Program, root: string, paths: Iterable<string>): TypeProblem[] {
   const problems: TypeProblem[] = [];
-  for (const path of overlay.keys()) {
+  for (const path of paths) {
     const sf = program.getSourceFile(path);
     if (sf === undefined) continue;
     for (const d of [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)]) {
