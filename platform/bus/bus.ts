@@ -232,8 +232,9 @@ export interface SealedEvent {
  */
 export type ProofAtHand = string | (() => Promise<string | undefined>) | undefined;
 
-export interface DeliveryToVerify {
-  group: string;
+/** A delivery as the guard checks it, one of a read (a driver's RawDelivery is one). */
+export interface DeliveryInRead {
+  event: CloudEvent;
   entryId: string;
   /** When the bus appended the entry (ms). */
   publishedAt: number;
@@ -246,17 +247,29 @@ export interface DeliveryToVerify {
   json?: string | undefined;
 }
 
+/** Where one delivery was read: its group, and the delivery less its envelope. */
+export interface DeliveryToVerify extends Omit<DeliveryInRead, 'event'> {
+  group: string;
+}
+
 /**
  * Signs what is published and checks every delivery before its handler
- * (platform/identity/messages/). A delivery `verify` refuses (WOW_ERR_MESSAGE_REFUSED)
- * goes to the security dead letters and never reaches the handler; any other error from
- * `verify` (a store or Redis it could not ask) leaves the entry pending, to be tried again.
+ * (platform/identity/messages/). A delivery the guard refuses (WOW_ERR_MESSAGE_REFUSED)
+ * goes to the security dead letters and never reaches the handler; any other error it
+ * throws (a store or Redis it could not ask) leaves the entry pending, to be tried again.
  */
 export interface MessageGuard {
   /** The envelope with a signature that carries its proof: checkable with nothing else. */
   sign(event: CloudEvent): Promise<CloudEvent>;
   /** What a bus publishes: the envelope signed, and its batch's proof for the bus to carry once per batch. */
   seal(event: CloudEvent): Promise<SealedEvent>;
+  /**
+   * Checks the deliveries `group` read together (one replay claim for all): each one's
+   * outcome, in order, undefined when it may be handled, its refusal when not. Rejects when
+   * it cannot decide: every delivery of the read then waits.
+   */
+  verifyRead(group: string, deliveries: readonly DeliveryInRead[]): Promise<(Error | undefined)[]>;
+  /** One delivery: resolves when it may be handled, rejects with its refusal when not. */
   verify(event: CloudEvent, at: DeliveryToVerify): Promise<void>;
   /**
    * Lets `group` accept the event's id once more, in a new entry: a redrive sends a

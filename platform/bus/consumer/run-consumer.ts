@@ -34,6 +34,9 @@ export interface ConsumerOptions {
   guard?: MessageGuard | undefined;
 }
 
+/** The guard's outcome for each delivery of a read it checked: undefined, or the refusal. */
+type Checks = Promise<(Error | undefined)[]>;
+
 interface Running {
   entry: RawDelivery;
   abort: AbortController;
@@ -63,13 +66,14 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
   };
   // Entry ids are unique per stream only (two streams can both hold "1-0"): key by both.
   const keyOf = (entry: RawDelivery) => `${entry.topic}\n${entry.entryId}`;
-  const start = (entry: RawDelivery) => {
+  // `checks`: the guard's outcomes for the read the entry came in, `at` its place among them.
+  const start = (entry: RawDelivery, checks: Checks | undefined, at: number) => {
     if (running.has(keyOf(entry))) return;
     const r: Running = { entry, abort: new AbortController(), done: Promise.resolve(), holdsSlot: true };
     busy++;
     running.set(keyOf(entry), r);
     // Settling (ack, dead letter) overlaps the next read: the slot frees when the handler is done.
-    r.done = handle(entry, r.abort.signal, () => release(r))
+    r.done = handle(entry, checks, at, r.abort.signal, () => release(r))
       .catch((err: unknown) =>
         log.error(
           { err, entryId: entry.entryId },
@@ -84,7 +88,35 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
 
   const waitForSlot = () => new Promise<void>((resolve) => (slotFreed = resolve));
 
-  async function handle(entry: RawDelivery, signal: AbortSignal, settled: () => void): Promise<void> {
+  const handles = ({ event, onlyGroup }: RawDelivery) =>
+    (onlyGroup === undefined || onlyGroup === opts.group) && opts.types.some((t) => typeMatches(t, event.type));
+
+  /**
+   * Starts a read's entries. With a guard, those this group handles are checked together
+   * (one promise and one replay claim for the read, not per delivery), and each awaits the
+   * outcome in its turn; those it skips are acked unchecked.
+   */
+  const begin = (entries: readonly RawDelivery[]) => {
+    const { guard } = opts;
+    if (guard === undefined) {
+      for (const entry of entries) start(entry, undefined, -1);
+      return;
+    }
+    const wanted: RawDelivery[] = [];
+    const places = entries.map((entry) => (handles(entry) ? wanted.push(entry) - 1 : -1));
+    const checks = wanted.length === 0 ? undefined : guard.verifyRead(opts.group, wanted);
+    // Each delivery awaits it; a read that cannot be checked is each one's error, never unhandled.
+    checks?.catch(() => undefined);
+    entries.forEach((entry, i) => start(entry, checks, places[i] ?? -1));
+  };
+
+  async function handle(
+    entry: RawDelivery,
+    checks: Checks | undefined,
+    at: number,
+    signal: AbortSignal,
+    settled: () => void,
+  ): Promise<void> {
     const { event, topic } = entry;
     const keyed = opts.ordered && event.partitionkey !== undefined && entry.onlyGroup === undefined;
     // Even entries this group skips take their turn, or a skip could run ahead of a predecessor.
@@ -94,15 +126,12 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
         await port.waitTurnChange(signal);
       }
     }
-    if (
-      (entry.onlyGroup !== undefined && entry.onlyGroup !== opts.group) ||
-      !opts.types.some((t) => typeMatches(t, event.type))
-    ) {
+    if (!handles(entry)) {
       await port.ack(entry);
       opts.observer.handled(opts.group, topic, 'skip', 0);
       return;
     }
-    if (opts.guard !== undefined && !(await admitted(entry, opts.guard))) {
+    if (opts.guard !== undefined && !(await admitted(entry, checks, at))) {
       settled();
       return;
     }
@@ -156,16 +185,13 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
 
   /**
    * Whether the guard lets the delivery through. A refusal goes to the security dead
-   * letters (a request is answered with it); anything else the guard threw propagates, and
+   * letters (a request is answered with it); a read the guard could not check throws, and
    * the entry stays pending: it never reaches the handler unverified.
    */
-  function admitted(entry: RawDelivery, guard: MessageGuard): Promise<boolean> {
-    const { event, entryId, publishedAt, proof, json } = entry;
-    // No async frame of its own: one promise less for each delivery on the hot path.
-    return guard.verify(event, { group: opts.group, entryId, publishedAt, proof, json }).then(
-      () => true,
-      (err: unknown) => refused(entry, err),
-    );
+  async function admitted(entry: RawDelivery, checks: Checks | undefined, at: number): Promise<boolean> {
+    if (checks === undefined || at < 0) throw new Error(`entry ${entry.entryId} was not given to the guard`);
+    const refusal = (await checks)[at];
+    return refusal === undefined ? true : refused(entry, refusal);
   }
 
   async function refused(entry: RawDelivery, err: unknown): Promise<false> {
@@ -213,7 +239,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
         continue;
       }
       try {
-        for (const entry of await port.read(free)) start(entry);
+        begin(await port.read(free));
       } catch (err) {
         if (stopping) break;
         log.error({ err }, 'bus read failed; retrying in 1 s');
@@ -231,7 +257,7 @@ export function runConsumer(port: ConsumerPort, opts: ConsumerOptions): Subscrip
     port
       .claim(free)
       .then((entries) => {
-        if (!stopping) for (const entry of entries) start(entry);
+        if (!stopping) begin(entries);
       })
       .catch((err: unknown) => log.error({ err }, 'bus claim failed'))
       .finally(() => (claiming = false));

@@ -35,7 +35,7 @@ export function createMessageGuard(
   return {
     sign: signer.sign,
     seal: signer.seal,
-    verify: createMessageVerifier({
+    ...createMessageVerifier({
       host: ctx.host,
       audience,
       db: ctx.db,

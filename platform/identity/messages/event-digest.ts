@@ -40,9 +40,21 @@ export const textDigest = (json: string): string => hash('sha256', json, 'base64
  * the text is the signed text, and so the envelope parsed from it the signed envelope.
  */
 export function sentDigest(json: string, signature: string): string | undefined {
-  const member = lastMember(signature);
-  return json.endsWith(member) ? textDigest(`${json.slice(0, -member.length)}}`) : undefined;
+  // Compared in place, nothing built (a signature is base64url, `.` and `~`: written as it
+  // is). Only the digest proves anything: a text before the member that hashes to the
+  // signed digest is the signed text, however the member was found.
+  const cut = json.length - signature.length - signatureKey.length - 2;
+  if (
+    cut <= 0 ||
+    !json.endsWith('"}') ||
+    !json.startsWith(signature, cut + signatureKey.length) ||
+    !json.startsWith(signatureKey, cut)
+  )
+    return undefined;
+  return textDigest(`${json.slice(0, cut)}}`);
 }
+
+const signatureKey = ',"signature":"';
 
 /** The signed envelope's JSON from its unsigned JSON: what JSON.stringify writes with `signature` added last. */
 export const withSignature = (unsignedJson: string, signature: string): string =>

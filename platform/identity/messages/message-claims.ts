@@ -59,6 +59,8 @@ export const carryingProof = (proof: string, index: number): string => `${proof}
 export const namingProof = (dig: string, index: number): string => `${dig}~${index}`;
 
 const digest = /^[\w-]{43}$/;
+// The form a sealed batch's every message has, tested at once.
+const naming = /^[\w-]{43}~(?:0|[1-9]\d{0,3})$/;
 const digestList = /^[\w-]{43}(?:\.[\w-]{43})*$/;
 const indexText = /^(0|[1-9]\d{0,3})$/;
 
@@ -75,6 +77,8 @@ export function parseProof(proof: string): BatchProof | undefined {
 
 /** Undefined when `signature` is of neither form. */
 export function parseSignature(signature: string): MessageSignature | undefined {
+  if (signature.length <= 48 && naming.test(signature))
+    return { dig: signature.slice(0, 43), index: Number(signature.slice(44)) };
   const cut = signature.lastIndexOf('~');
   const index = signature.slice(cut + 1);
   if (cut <= 0 || !indexText.test(index)) return undefined;

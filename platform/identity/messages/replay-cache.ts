@@ -1,17 +1,25 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
+/** A message id a consumer group is to accept, and the bus entry that holds it. */
+export interface ReplayClaim {
+  jti: string;
+  entryId: string;
+}
+
 /**
  * Which message ids each consumer group has accepted, and in which bus entry: the same
  * entry delivered again (a retry, a crash) is no replay; the same id in another entry is.
  */
 export interface ReplayCache {
   /**
-   * Records `jti` as accepted by `group` in `entryId`, to be held at least `ttlMs`; false
-   * when it was accepted in another entry. Rejects a `ttlMs` longer than the cache holds ids
-   * (`replayHoldMs`): the delivery then waits, it is never let through unchecked.
+   * Records each claim's `jti` as accepted by `group` in its entry, to be held at least
+   * `ttlMs`: for each, false when the id was accepted in another entry (by an earlier
+   * call, or earlier in this one). A read's deliveries are claimed in one call. Rejects a
+   * `ttlMs` longer than the cache holds ids (`replayHoldMs`): the deliveries then wait,
+   * they are never let through unchecked.
    */
-  claim(group: string, jti: string, entryId: string, ttlMs: number): Promise<boolean>;
+  claim(group: string, claims: readonly ReplayClaim[], ttlMs: number): Promise<boolean[]>;
   /** Forgets that `group` accepted `jti` (a redrive sends it again). */
   forget(group: string, jti: string): Promise<void>;
 }
@@ -49,28 +57,25 @@ export function createMemoryReplayCache(clock: () => number = Date.now): ReplayC
     return held.spans;
   };
   return {
-    claim(group, jti, entryId, ttlMs) {
+    claim(group, claims, ttlMs) {
       if (ttlMs > replayHoldMs) return Promise.reject(tooLong(ttlMs));
       const spans = spansOf(group);
-      for (const span of spans) {
-        const first = span.get(jti);
-        if (first !== undefined) return Promise.resolve(first === entryId);
-      }
-      spans[0]?.set(jti, entryId);
-      return Promise.resolve(true);
+      return Promise.resolve(
+        claims.map(({ jti, entryId }) => {
+          for (const span of spans) {
+            const first = span.get(jti);
+            if (first !== undefined) return first === entryId;
+          }
+          spans[0]?.set(jti, entryId);
+          return true;
+        }),
+      );
     },
     forget(group, jti) {
       for (const span of groups.get(group)?.spans ?? []) span.delete(jti);
       return Promise.resolve();
     },
   };
-}
-
-interface Claim {
-  jti: string;
-  entryId: string;
-  resolve: (first: boolean) => void;
-  reject: (err: unknown) => void;
 }
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}`, import.meta.url), 'utf8');
@@ -81,12 +86,11 @@ const maxClaimsPerCall = 1000;
 
 /**
  * Shared by every process on the Redis bus: per group, a hash of id → entry per span of
- * the server's clock (lua/claim-seen.lua). The claims made in one turn of the event loop (a
- * read's deliveries verified together) go in one script call per group, which looks each id
- * up in the three spans' hashes and adds the new ones to the current one: a few commands
- * per read, and no key or expiry per message, which had cost Redis more than the message's
- * own XADD. The hashes live beside the bus's keys, so they go with its data (after a loss,
- * the outbox publishes again under the same ids, and those are no replays).
+ * the server's clock (lua/claim-seen.lua). A read's claims go in one script call, which
+ * looks each id up in the three spans' hashes and adds the new ones to the current one: a
+ * few commands per read, and no key or expiry per message, which had cost Redis more than
+ * the message's own XADD. The hashes live beside the bus's keys, so they go with its data
+ * (after a loss, the outbox publishes again under the same ids, and those are no replays).
  */
 export function createRedisReplayCache(client: Redis, keyPrefix: string): ReplayCache {
   // EVALSHA, EVAL once per connection. The hashes' names follow the server's clock, so the
@@ -98,35 +102,20 @@ export function createRedisReplayCache(client: Redis, keyPrefix: string): Replay
     wowForgetSeen(...a: (string | number)[]): Promise<number>;
   };
   const base = (group: string) => `${keyPrefix}seen:${group}:`;
-  let waiting = new Map<string, Claim[]>();
-  const send = (group: string, claims: Claim[]) => {
+  const send = async (group: string, claims: readonly ReplayClaim[]): Promise<boolean[]> => {
     let text = '';
     for (const c of claims) text += `${Buffer.byteLength(c.jti)}:${c.jti}${Buffer.byteLength(c.entryId)}:${c.entryId}`;
-    scripts.wowClaimSeen(base(group), replaySpanSeconds, text).then(
-      (firsts) => claims.forEach((c, i) => c.resolve(firsts.charCodeAt(i) === 49)),
-      (err: unknown) => {
-        for (const c of claims) c.reject(err);
-      },
-    );
-  };
-  const flush = () => {
-    const byGroup = waiting;
-    waiting = new Map();
-    for (const [group, claims] of byGroup)
-      for (let from = 0; from < claims.length; from += maxClaimsPerCall)
-        send(group, claims.slice(from, from + maxClaimsPerCall));
+    const firsts = await scripts.wowClaimSeen(base(group), replaySpanSeconds, text);
+    return claims.map((_, i) => firsts.charCodeAt(i) === 49);
   };
   return {
-    claim(group, jti, entryId, ttlMs) {
-      if (ttlMs > replayHoldMs) return Promise.reject(tooLong(ttlMs));
-      return new Promise<boolean>((resolve, reject) => {
-        // After the promise jobs now queued: the read's other deliveries reach their claims first.
-        if (waiting.size === 0) process.nextTick(flush);
-        const claim: Claim = { jti, entryId, resolve, reject };
-        const same = waiting.get(group);
-        if (same === undefined) waiting.set(group, [claim]);
-        else same.push(claim);
-      });
+    async claim(group, claims, ttlMs) {
+      if (ttlMs > replayHoldMs) throw tooLong(ttlMs);
+      if (claims.length <= maxClaimsPerCall) return claims.length === 0 ? [] : send(group, claims);
+      const parts: Promise<boolean[]>[] = [];
+      for (let from = 0; from < claims.length; from += maxClaimsPerCall)
+        parts.push(send(group, claims.slice(from, from + maxClaimsPerCall)));
+      return (await Promise.all(parts)).flat();
     },
     async forget(group, jti) {
       await scripts.wowForgetSeen(base(group), replaySpanSeconds, jti);

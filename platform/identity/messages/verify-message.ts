@@ -1,7 +1,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { createError } from '../../errors/errors.ts';
-import type { DeliveryToVerify } from '../../bus/bus.ts';
-import { typeMatches, type CloudEvent } from '../../bus/envelope.ts';
+import type { DeliveryInRead, MessageGuard } from '../../bus/bus.ts';
+import { typeMatches } from '../../bus/envelope.ts';
 import type { PgQueryable } from '../../store/store.ts';
 import type { CapabilityReader } from '../credentials/capabilities-of.ts';
 import { didOf, type Subject } from '../did/did-web.ts';
@@ -88,13 +88,12 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * in another entry; and the sender must be neither suspended nor revoked and hold a live
  * credential to emit the type (the platform: its own types). A batch's proof is checked once
  * and its result reused by the batch's other messages for up to `cacheMs`: each of them
- * then costs one digest and one comparison. Throws
- * WOW_ERR_MESSAGE_REFUSED with `data.reason`; a store that cannot be read throws its own
- * error, and the delivery waits.
+ * then costs one digest and one comparison. The deliveries of one read are checked
+ * together, their ids claimed in one call and no promise made per delivery. A refusal is
+ * WOW_ERR_MESSAGE_REFUSED with `data.reason`; a store or replay cache that cannot be asked
+ * fails the read with its own error, and its deliveries wait.
  */
-export function createMessageVerifier(
-  opts: MessageVerifierOptions,
-): (event: CloudEvent, at: DeliveryToVerify) => Promise<void> {
+export function createMessageVerifier(opts: MessageVerifierOptions): Pick<MessageGuard, 'verify' | 'verifyRead'> {
   const cacheMs = opts.cacheMs ?? 5000;
   const nowMs = opts.now ?? Date.now;
   const keys = new Map<Subject, Cached<IdentityKey[]> & { loadedAt: number; ahead?: boolean }>();
@@ -281,6 +280,7 @@ export function createMessageVerifier(
   interface HeldVerdict {
     source: string;
     verdict: Promise<BatchVerdict>;
+    /** The verdict once it came, a refusal too (what the deliveries that waited for it read). */
     settled?: BatchVerdict;
     until: number;
   }
@@ -313,11 +313,11 @@ export function createMessageVerifier(
     heldChars += text.length;
     verdict.then(
       (v) => {
+        entry.settled = v;
         if ('refused' in v) {
           forget(text, entry);
           return;
         }
-        entry.settled = v;
         // Named by its dig only while held by its text, so that both go together.
         if (batches.get(text) === entry) byDig.set(v.claims.dig, entry);
       },
@@ -334,57 +334,53 @@ export function createMessageVerifier(
 
   // `signedBy`: the agent whose verified signature sent what it may not send, so the
   // violation is its own doing (a replay or a forged envelope is someone else's).
-  const refuse = (
-    event: CloudEvent,
-    at: DeliveryToVerify,
-    reason: MessageRefusal,
-    problem: string,
-    signedBy?: string,
-  ) =>
-    createError(
+  const refuse = (group: string, d: DeliveryInRead, reason: MessageRefusal, problem: string, signedBy?: string) => {
+    const { event } = d;
+    return createError(
       'WOW_ERR_MESSAGE_REFUSED',
       { eventId: event.id.slice(0, 80), type: event.type, source: event.source.slice(0, 120), reason, problem },
-      { data: { reason, group: at.group, entryId: at.entryId, ...(signedBy === undefined ? {} : { signedBy }) } },
+      { data: { reason, group, entryId: d.entryId, ...(signedBy === undefined ? {} : { signedBy }) } },
     );
+  };
 
   /**
    * The checks of one message against its batch's verdict: the claims, the key's state when
    * the entry was published, and that the envelope is the one the proof lists at its index.
    */
   const messageRefusal = (
-    event: CloudEvent & { signature: string },
-    at: DeliveryToVerify,
+    group: string,
+    d: DeliveryInRead & { event: { signature: string } },
     signature: MessageSignature,
     verdict: CheckedBatch,
   ) => {
     const { claims, kid, key, digests } = verdict;
     // The batch's own claim, judged before the envelope's: a proof for another bus says no more.
-    if (claims.aud !== opts.audience) return refuse(event, at, 'audience', `aud must be ${opts.audience}`);
-    if (retiredBy(key, at.publishedAt))
-      return refuse(event, at, 'kid', `${kid} was retired before the message was published`);
+    if (claims.aud !== opts.audience) return refuse(group, d, 'audience', `aud must be ${opts.audience}`);
+    if (retiredBy(key, d.publishedAt))
+      return refuse(group, d, 'kid', `${kid} was retired before the message was published`);
     if (signature.dig !== undefined && signature.dig !== claims.dig)
       return refuse(
-        event,
-        at,
+        group,
+        d,
         'tampered',
         "the proof beside the entry is another batch's than the one its signature names",
       );
     // From the text the bus read when it is the signer's (no second serialization), else
     // from the envelope as parsed: a text otherwise written may still hold the signed envelope.
     const listed = digests[signature.index];
-    const fromText = at.json === undefined ? undefined : sentDigest(at.json, event.signature);
-    if (signature.index >= claims.cnt || (listed !== fromText && listed !== eventDigest(event)))
+    const fromText = d.json === undefined ? undefined : sentDigest(d.json, d.event.signature);
+    if (signature.index >= claims.cnt || (listed !== fromText && listed !== eventDigest(d.event)))
       return refuse(
-        event,
-        at,
+        group,
+        d,
         'tampered',
         "the envelope is not one the signature covers (its digest is not the proof's at its index)",
       );
-    const appended = Math.floor(at.publishedAt / 1000);
+    const appended = Math.floor(d.publishedAt / 1000);
     if (appended > claims.exp + skewSeconds)
-      return refuse(event, at, 'expired', `exp ${claims.exp} had passed when the bus took it (${appended})`);
+      return refuse(group, d, 'expired', `exp ${claims.exp} had passed when the bus took it (${appended})`);
     if (claims.iat > appended + skewSeconds)
-      return refuse(event, at, 'not_yet_valid', `iat ${claims.iat} is after the bus took it (${appended})`);
+      return refuse(group, d, 'not_yet_valid', `iat ${claims.iat} is after the bus took it (${appended})`);
     return undefined;
   };
 
@@ -393,102 +389,166 @@ export function createMessageVerifier(
    * neither suspended nor revoked, holding a live credential that names the type. A promise
    * when an answer from the store is not at hand yet (the caller asks again once it came).
    */
-  const senderRefusal = (event: CloudEvent, at: DeliveryToVerify, signer: Subject, now: number) => {
+  const senderRefusal = (group: string, d: DeliveryInRead, signer: Subject, now: number) => {
+    const { event } = d;
     if (signer === 'platform')
       return opts.platformTypes.some((pattern) => typeMatches(pattern, event.type))
         ? undefined
-        : refuse(event, at, 'undeclared', `the platform does not send ${event.type}`);
+        : refuse(group, d, 'undeclared', `the platform does not send ${event.type}`);
     const states = haltedAt(now);
     if (states.settled === undefined) return states.value;
     const state = states.settled.get(signer);
-    if (state !== undefined) return refuse(event, at, state, `${signer} is ${state}`, signer);
+    if (state !== undefined) return refuse(group, d, state, `${signer} is ${state}`, signer);
     const credential = emitsAt(signer, now);
     if (credential.settled === undefined) return credential.value;
     const declared = credential.settled.emits;
     if (declared === undefined)
-      return refuse(event, at, 'no_credential', `${signer} holds no live capability credential`, signer);
+      return refuse(group, d, 'no_credential', `${signer} holds no live capability credential`, signer);
     if (!declared.includes(event.type))
-      return refuse(event, at, 'undeclared', `${signer}'s credential does not let it emit ${event.type}`, signer);
+      return refuse(group, d, 'undeclared', `${signer}'s credential does not let it emit ${event.type}`, signer);
     return undefined;
   };
 
-  /** The sender's standing, then the id's claim: the last checks, after every other passed. */
-  const admit = (event: CloudEvent, at: DeliveryToVerify, signer: Subject, exp: number): Promise<void> => {
-    const now = nowMs();
-    const refused = senderRefusal(event, at, signer, now);
-    if (refused instanceof Promise) return refused.then(() => admit(event, at, signer, exp));
-    if (refused !== undefined) return Promise.reject(refused);
-    const ttlMs = (exp + skewSeconds) * 1000 - now + replayMarginMs;
-    return opts.replay.claim(at.group, event.id, at.entryId, ttlMs).then((first) => {
-      if (!first)
-        throw refuse(
-          event,
-          at,
-          'replay',
-          `${at.group} has accepted message ${event.id.slice(0, 80)} before, in another entry`,
-        );
-    });
-  };
+  /**
+   * What a read holds while its deliveries are checked: the proofs it fetched (by the
+   * driver's fetch, shared by a batch's deliveries), and the batch verdict each delivery
+   * that waited for one waited for (settled since, and read as it came).
+   */
+  interface ReadState {
+    fetched: Map<() => Promise<string | undefined>, string | undefined>;
+    waitedFor: Map<number, HeldVerdict>;
+  }
 
-  const judged = (
-    event: CloudEvent & { signature: string },
-    at: DeliveryToVerify,
-    signature: MessageSignature,
-    verdict: BatchVerdict,
-  ): Promise<void> => {
-    if ('refused' in verdict) return Promise.reject(refuse(event, at, verdict.refused, verdict.problem));
-    const refused = messageRefusal(event, at, signature, verdict);
-    return refused === undefined ? admit(event, at, verdict.signer, verdict.claims.exp) : Promise.reject(refused);
+  /**
+   * Every check of delivery `i` but its replay claim, synchronous while what it needs is at
+   * hand (its batch's verdict, the sender's state and credential, all held): then its
+   * digest, a few comparisons, and its `exp` back, to be claimed until. Otherwise what it
+   * waits for (a proof to fetch, a batch's first check, the store): the read checks it
+   * again once that came. Or its refusal.
+   */
+  const check = (group: string, d: DeliveryInRead, i: number, now: number, read: ReadState) => {
+    const { event } = d;
+    if (event.signature === undefined) return refuse(group, d, 'unsigned', 'it carries no signature');
+    const signed = d as DeliveryInRead & { event: { signature: string } };
+    const signature = parseSignature(event.signature);
+    if (signature === undefined)
+      return refuse(
+        group,
+        d,
+        'malformed',
+        'the signature is neither <JWS>~<digests>~<index> nor <dig>~<index> within bounds',
+      );
+    let held = read.waitedFor.get(i);
+    if (held === undefined) {
+      // The proof the signature carries, or the one the bus read with the entry, or fetched
+      // now, unless the batch the signature names passed here moments ago, for this sender:
+      // its verdict is the one the fetched proof would get (the `dig` it names is signed,
+      // and the envelope's digest is still compared with the list). A Redis read cut short
+      // holds part of a batch and no proof; without this, each such read fetched it again.
+      let given: string | undefined;
+      const atHand = signature.text ?? d.proof;
+      if (typeof atHand === 'function') {
+        held = passed(signature.dig, event.source, now);
+        if (held === undefined && !read.fetched.has(atHand))
+          return atHand().then((text) => read.fetched.set(atHand, text));
+        given = read.fetched.get(atHand);
+      } else given = atHand;
+      if (held === undefined) {
+        if (given === undefined)
+          return refuse(
+            group,
+            d,
+            'unproven',
+            'the signature names a batch proof that the bus did not find beside the entry',
+          );
+        // A proof the bus carried is its string as read, shared by the batch: parsed and
+        // checked once per batch, its other deliveries waiting for that check or reading
+        // its verdict.
+        held = batches.get(given);
+        if (held === undefined || held.source !== event.source || held.until <= now) {
+          const proof = signature.proof ?? parseProof(given);
+          if (proof === undefined)
+            return refuse(group, d, 'malformed', 'the proof beside the entry is not <JWS>~<digests>');
+          held = verdictOf(given, proof, event.source, now);
+        }
+      }
+      // Settled for all but a batch's first messages.
+      if (held.settled === undefined) {
+        read.waitedFor.set(i, held);
+        return held.verdict;
+      }
+    }
+    const verdict = held.settled;
+    // Settled once waited for (a verdict that failed fails the read).
+    if (verdict === undefined) return held.verdict;
+    if ('refused' in verdict) return refuse(group, d, verdict.refused, verdict.problem);
+    return (
+      messageRefusal(group, signed, signature, verdict) ??
+      senderRefusal(group, d, verdict.signer, now) ??
+      verdict.claims.exp
+    );
   };
 
   /**
-   * Synchronous while everything it needs is at hand (a batch's verdict, the sender's state,
-   * all held): a delivery then costs its digest, a few comparisons and its claim. It waits
-   * only for what is not (a proof to fetch, a batch's first check, the store), and goes on
-   * from there.
+   * A read's deliveries checked together: each one's checks (check), as many passes as
+   * waiting for something takes, then one replay claim for all that passed, the last
+   * check, so that an id is only taken by a delivery that passed every other.
    */
-  const verifyDelivery = (event: CloudEvent, at: DeliveryToVerify): Promise<void> => {
-    if (event.signature === undefined) return Promise.reject(refuse(event, at, 'unsigned', 'it carries no signature'));
-    const signed = event as CloudEvent & { signature: string };
-    const signature = parseSignature(signed.signature);
-    if (signature === undefined)
-      return Promise.reject(
-        refuse(
-          event,
-          at,
-          'malformed',
-          'the signature is neither <JWS>~<digests>~<index> nor <dig>~<index> within bounds',
-        ),
-      );
-    // The proof the signature carries, or the one the bus read with the entry (no turn of
-    // waiting for those), or fetched now, unless the batch the signature names passed here
-    // moments ago, for this sender: its verdict is the one the fetched proof would get (the
-    // `dig` it names is signed, and the envelope's digest is still compared with the list).
-    // A Redis read cut short holds part of a batch and no proof; without this, each such
-    // read fetched it again.
-    const now = nowMs();
-    const given = signature.text ?? at.proof;
-    let held = typeof given === 'function' ? passed(signature.dig, event.source, now) : undefined;
-    if (held === undefined) {
-      if (typeof given === 'function') return given().then((text) => verifyDelivery(event, { ...at, proof: text }));
-      if (given === undefined)
-        return Promise.reject(
-          refuse(event, at, 'unproven', 'the signature names a batch proof that the bus did not find beside the entry'),
-        );
-      // A proof the bus carried is its string as read, shared by the batch: parsed and checked
-      // once per batch, its other deliveries waiting for that check or reading its verdict.
-      held = batches.get(given);
-      if (held === undefined || held.source !== event.source || held.until <= now) {
-        const proof = signature.proof ?? parseProof(given);
-        if (proof === undefined)
-          return Promise.reject(refuse(event, at, 'malformed', 'the proof beside the entry is not <JWS>~<digests>'));
-        held = verdictOf(given, proof, event.source, now);
+  const verifyRead = async (group: string, deliveries: readonly DeliveryInRead[]): Promise<(Error | undefined)[]> => {
+    const outcomes = new Array<Error | undefined>(deliveries.length).fill(undefined);
+    const read: ReadState = { fetched: new Map(), waitedFor: new Map() };
+    let passing: number[] = [];
+    let latestExp = 0;
+    let todo: number[] | undefined;
+    for (;;) {
+      const now = nowMs();
+      const waits = new Set<Promise<unknown>>();
+      const again: number[] = [];
+      const count = todo === undefined ? deliveries.length : todo.length;
+      for (let k = 0; k < count; k++) {
+        const i = todo === undefined ? k : (todo[k] ?? 0);
+        const step = check(group, deliveries[i] as DeliveryInRead, i, now, read);
+        if (typeof step === 'number') {
+          passing.push(i);
+          if (step > latestExp) latestExp = step;
+        } else if (step instanceof Promise) {
+          waits.add(step);
+          again.push(i);
+        } else outcomes[i] = step;
       }
+      if (again.length === 0) break;
+      await Promise.all(waits);
+      todo = again;
     }
-    // Settled for all but a batch's first messages: no turn of waiting for those.
-    return held.settled === undefined
-      ? held.verdict.then((verdict) => judged(signed, at, signature, verdict))
-      : judged(signed, at, signature, held.settled);
+    if (passing.length === 0) return outcomes;
+    // In the order read, whichever waited: of two entries with one id, the earlier is taken.
+    if (todo !== undefined) passing = passing.sort((a, b) => a - b);
+    const claims = passing.map((i) => {
+      const d = deliveries[i] as DeliveryInRead;
+      return { jti: d.event.id, entryId: d.entryId };
+    });
+    // Held as long as the latest `exp` of the read needs: a copy appended later than that is refused as expired.
+    const ttlMs = (latestExp + skewSeconds) * 1000 - nowMs() + replayMarginMs;
+    const firsts = await opts.replay.claim(group, claims, ttlMs);
+    firsts.forEach((first, k) => {
+      const i = passing[k] ?? 0;
+      const d = deliveries[i] as DeliveryInRead;
+      if (!first)
+        outcomes[i] = refuse(
+          group,
+          d,
+          'replay',
+          `${group} has accepted message ${d.event.id.slice(0, 80)} before, in another entry`,
+        );
+    });
+    return outcomes;
   };
-  return verifyDelivery;
+
+  return {
+    verifyRead,
+    verify: async (event, { group, ...at }) => {
+      const [refused] = await verifyRead(group, [{ event, ...at }]);
+      if (refused !== undefined) throw refused;
+    },
+  };
 }

@@ -30,41 +30,54 @@ describe.each([
     }
   });
 
-  it('answers each claim of a burst on its own: first ones pass, another entry of a claimed id is a replay', async () => {
-    const burst = await Promise.all([
-      ...Array.from({ length: 50 }, (_, n) => cache.claim('g', `id-${n}`, `${n}-0`, 60_000)),
-      // Within the same burst: the same id in another entry, and in the same entry again.
-      cache.claim('g', 'id-3', '999-0', 60_000),
-      cache.claim('g', 'id-4', '4-0', 60_000),
-      // Another group keeps its own ids.
-      cache.claim('h', 'id-3', '999-0', 60_000),
-    ]);
-    expect(burst.slice(0, 50).every(Boolean)).toBe(true);
-    expect(burst.slice(50)).toEqual([false, true, true]);
-    // A later turn sees what the burst claimed.
-    expect(await cache.claim('g', 'id-7', '8-0', 60_000)).toBe(false);
-    expect(await cache.claim('g', 'id-7', '7-0', 60_000)).toBe(true);
+  const one = async (group: string, jti: string, entryId: string, ttlMs = 60_000) =>
+    (await cache.claim(group, [{ jti, entryId }], ttlMs))[0];
+
+  it('answers each claim of a read on its own: first ones pass, another entry of a claimed id is a replay', async () => {
+    const read = await cache.claim(
+      'g',
+      [
+        ...Array.from({ length: 50 }, (_, n) => ({ jti: `id-${n}`, entryId: `${n}-0` })),
+        // Within the same read: the same id in another entry, and in the same entry again.
+        { jti: 'id-3', entryId: '999-0' },
+        { jti: 'id-4', entryId: '4-0' },
+      ],
+      60_000,
+    );
+    expect(read.slice(0, 50).every(Boolean)).toBe(true);
+    expect(read.slice(50)).toEqual([false, true]);
+    // Another group keeps its own ids; no claims, no answers.
+    expect(await one('h', 'id-3', '999-0')).toBe(true);
+    expect(await cache.claim('g', [], 60_000)).toEqual([]);
+    // A later read sees what the first claimed.
+    expect(await one('g', 'id-7', '8-0')).toBe(false);
+    expect(await one('g', 'id-7', '7-0')).toBe(true);
     // Forgotten (a redrive), the id is accepted once more, in its new entry.
     await cache.forget('g', 'id-7');
-    expect(await cache.claim('g', 'id-7', '8-0', 60_000)).toBe(true);
+    expect(await one('g', 'id-7', '8-0')).toBe(true);
     // No key per id: one hash per group and span of time.
     if (client !== undefined) expect((await client.keys(`${keyPrefix}*`)).length).toBeLessThanOrEqual(4);
   });
 
-  it('takes ids of any characters, each claimed apart from the others of its burst', async () => {
+  it('takes ids of any characters, each claimed apart from the others of its read', async () => {
     const odd = ['a"b', 'back\\slash', 'line\nbreak', 'ünïcødé 🚀', '["x","1-0"]', 'lone \ud800 surrogate', '\u0000'];
-    expect(await Promise.all(odd.map((id, n) => cache.claim('odd', id, `${n}-0`, 60_000)))).toEqual(
-      odd.map(() => true),
-    );
-    expect(await Promise.all(odd.map((id, n) => cache.claim('odd', id, `${n + 100}-0`, 60_000)))).toEqual(
-      odd.map(() => false),
-    );
-    expect(await cache.claim('odd', 'a"b', '0-0', 60_000)).toBe(true);
+    const claims = (shift: number) => odd.map((jti, n) => ({ jti, entryId: `${n + shift}-0` }));
+    expect(await cache.claim('odd', claims(0), 60_000)).toEqual(odd.map(() => true));
+    expect(await cache.claim('odd', claims(100), 60_000)).toEqual(odd.map(() => false));
+    expect(await one('odd', 'a"b', '0-0')).toBe(true);
+  });
+
+  it('claims a read of more ids than one script call takes, in the order given', async () => {
+    const many = Array.from({ length: 2500 }, (_, n) => ({ jti: `many-${n % 2400}`, entryId: `${n}-0` }));
+    const firsts = await cache.claim('many', many, 60_000);
+    // The last hundred repeat ids claimed earlier in the read, in other entries.
+    expect(firsts.slice(0, 2400).every(Boolean)).toBe(true);
+    expect(firsts.slice(2400)).toEqual(Array.from({ length: 100 }, () => false));
   });
 
   it('refuses to hold an id for longer than it keeps ids, rather than forget it early', async () => {
-    await expect(cache.claim('g', 'long', '1-0', replayHoldMs + 1)).rejects.toThrow(/longer than the cache holds ids/);
-    expect(await cache.claim('g', 'long', '1-0', replayHoldMs)).toBe(true);
+    await expect(one('g', 'long', '1-0', replayHoldMs + 1)).rejects.toThrow(/longer than the cache holds ids/);
+    expect(await one('g', 'long', '1-0', replayHoldMs)).toBe(true);
   });
 });
 
@@ -73,30 +86,36 @@ describe('replay cache in memory, as time passes', () => {
     const spanMs = replayHoldMs / 2;
     let now = 5 * spanMs + 1;
     const cache = createMemoryReplayCache(() => now);
-    expect(await cache.claim('g', 'id', '1-0', replayHoldMs)).toBe(true);
+    const one = async (entryId: string) => (await cache.claim('g', [{ jti: 'id', entryId }], replayHoldMs))[0];
+    expect(await one('1-0')).toBe(true);
     // Claimed at the start of a span: still known at the end of the second after it.
     now += 3 * spanMs - 2;
-    expect(await cache.claim('g', 'id', '2-0', replayHoldMs)).toBe(false);
+    expect(await one('2-0')).toBe(false);
     // Its span has dropped off: the id is new again, in a new entry.
     now += 2;
-    expect(await cache.claim('g', 'id', '2-0', replayHoldMs)).toBe(true);
+    expect(await one('2-0')).toBe(true);
     // A clock set back keeps what is held.
     now -= 10 * spanMs;
-    expect(await cache.claim('g', 'id', '3-0', replayHoldMs)).toBe(false);
+    expect(await one('3-0')).toBe(false);
   });
 });
 
 describe('replay cache on a Redis that cannot answer', () => {
-  it('fails every claim of a burst when Redis cannot answer: none is taken for a first delivery', async () => {
+  it("fails a read's claims when Redis cannot answer: none is taken for a first delivery", async () => {
     const closed = new Redis(testRedisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     // Its failures are the claims' to report, not the client's.
     closed.on('error', () => undefined);
     const broken = createRedisReplayCache(closed, `${uniqueName('replay')}:`);
-    const outcomes = await Promise.allSettled([
-      broken.claim('g', 'x', '1-0', 1000),
-      broken.claim('g', 'y', '2-0', 1000),
-    ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    await expect(
+      broken.claim(
+        'g',
+        [
+          { jti: 'x', entryId: '1-0' },
+          { jti: 'y', entryId: '2-0' },
+        ],
+        1000,
+      ),
+    ).rejects.toThrow();
     closed.disconnect();
   });
 });

@@ -94,6 +94,8 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     entryId,
     publishedAt: now.getTime() + offsetSeconds * 1000,
   });
+  /** Where a delivery of a read was appended: its entry of its own, now. */
+  const place = () => ({ entryId: `${++entry}-0`, publishedAt: now.getTime() });
   const reason = async (event: CloudEvent, where = at()) => {
     try {
       await guard.verify(event, where);
@@ -386,6 +388,44 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     expect(await reason(event, at(0, '900-0'))).toBe('accepted');
     expect(await reason(event, at(0, '901-0'))).toBe('replay');
     expect(await reason(event, at(0, '900-0'))).toBe('accepted');
+  });
+
+  it("checks a read's deliveries together: each its own outcome, in order, one claim for all, the earlier of two entries of one id taken", async () => {
+    let claims = 0;
+    const counted: ReplayCache = {
+      claim: (...args) => {
+        claims++;
+        return replay.claim(...args);
+      },
+      forget: (...args) => replay.forget(...args),
+    };
+    const readGuard = identity.messageGuard({ platformTypes: [], replay: counted, cacheMs: 1 });
+    const batch = await Promise.all([0, 1, 2, 3].map((n) => readGuard.seal(sent({ n }))));
+    const proof = batch[0]?.proof ?? '';
+    const [a, b, c, d] = batch.map((s) => s.event) as [CloudEvent, CloudEvent, CloudEvent, CloudEvent];
+    // The batch's verdict held from an earlier read.
+    expect(await readGuard.verifyRead('reader', [{ event: d, ...place(), proof }])).toEqual([undefined]);
+    // `a` signed again in a batch of its own (an outbox sending it once more), whose proof is
+    // fetched: that delivery waits, while the later entry of the same id passes at once.
+    const again = await Promise.all([readGuard.seal(a), readGuard.seal(sent({ n: 9 }))]);
+    const outcomes = await readGuard.verifyRead('reader', [
+      { event: again[0].event, ...place(), proof: async () => again[0].proof },
+      { event: a, ...place(), proof },
+      { event: { ...b, data: { n: 7 } }, ...place(), proof },
+      { event: c, ...place(), proof },
+      { event: sent(), ...place() },
+    ]);
+    expect(outcomes.map((o) => (o === undefined ? 'accepted' : isWowError(o) ? o.data?.reason : o))).toEqual([
+      'accepted',
+      'replay',
+      'tampered',
+      'accepted',
+      'unsigned',
+    ]);
+    expect(claims).toBe(2);
+    // Nothing to claim, no claim: every delivery refused.
+    await readGuard.verifyRead('reader', [{ event: sent(), ...place() }]);
+    expect(claims).toBe(2);
   });
 
   it("refuses a rotated-out key's messages once it is retired, and accepts the new key's at once", async () => {

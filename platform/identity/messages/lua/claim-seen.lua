@@ -1,9 +1,9 @@
 --[[
-  Claims the message ids a turn of deliveries of one consumer group verified, each for the
+  Claims the message ids of the deliveries one read of a consumer group verified, each for the
   entry that holds it. The group's ids live in hashes of id → entry, one per span of the
   server's clock (a generation): an id is looked up in the current span's hash and the two
   before it, and a new one is added to the current span's. One HMGET per hash and one HSET
-  for the whole turn, where one SET … PX NX per id created a key with an expiry of its own
+  for the whole read, where one SET … PX NX per id created a key with an expiry of its own
   for every message (twice the server's work of the message's own XADD). The spans follow
   the server's clock (TIME), so every process agrees on which hash is current, and a hash
   expires when nobody looks it up any more: an id is held at least two spans.
@@ -56,7 +56,7 @@ for back = 0, 2 do
   end
 end
 
--- Also against the claims before it in this call: the same id twice in one turn.
+-- Also against the claims before it in this call: the same id twice in one read.
 local out, fresh, taken = {}, {}, {}
 for i = 1, n do
   local id, entry = ids[i], entries[i]
