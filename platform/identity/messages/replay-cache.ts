@@ -98,14 +98,14 @@ export function createRedisReplayCache(client: Redis, keyPrefix: string): Replay
   client.defineCommand('wowClaimSeen', { numberOfKeys: 1, lua: claimSeenLua });
   client.defineCommand('wowForgetSeen', { numberOfKeys: 1, lua: forgetSeenLua });
   const scripts = client as unknown as {
-    wowClaimSeen(base: string, span: number, claims: string): Promise<string>;
+    wowClaimSeen(base: string, span: number, ...claims: string[]): Promise<string>;
     wowForgetSeen(...a: (string | number)[]): Promise<number>;
   };
   const base = (group: string) => `${keyPrefix}seen:${group}:`;
   const send = async (group: string, claims: readonly ReplayClaim[]): Promise<boolean[]> => {
-    let text = '';
-    for (const c of claims) text += `${Buffer.byteLength(c.jti)}:${c.jti}${Buffer.byteLength(c.entryId)}:${c.entryId}`;
-    const firsts = await scripts.wowClaimSeen(base(group), replaySpanSeconds, text);
+    const args: string[] = [];
+    for (const c of claims) args.push(c.jti, c.entryId);
+    const firsts = await scripts.wowClaimSeen(base(group), replaySpanSeconds, ...args);
     return claims.map((_, i) => firsts.charCodeAt(i) === 49);
   };
   return {
