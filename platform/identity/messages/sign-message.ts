@@ -116,7 +116,9 @@ export function createMessageSigner(ctx: IdentityContext, opts: MessageSignerOpt
     batch.forEach((w, index) => {
       const signature = w.carry || shared === undefined ? carryingProof(proof, index) : namingProof(claims.dig, index);
       const json = withSignature(texts[index] ?? '', signature);
-      w.resolve({ event: { ...w.event, signature }, proof: w.carry ? undefined : shared, json });
+      // The signer's own copy (unsignedForm), so the signature goes on it, last, as in `json`.
+      w.event.signature = signature;
+      w.resolve({ event: w.event, proof: w.carry ? undefined : shared, json });
     });
   };
 
