@@ -16,6 +16,8 @@ export default defineConfig({
     isolate: false,
     // One initialised PGlite data dir that the embedded databases copy instead of each running initdb.
     globalSetup: ['test/support/global-setup.ts'],
+    // After each file, any long-running process it started and left running is killed.
+    setupFiles: ['test/support/kill-left-behind.ts'],
     // Vitest's default on a 2-core machine is one worker (cores − 1), and most files wait on
     // PostgreSQL, Redis, git or child processes: two at once took the suite from ~1000 s to
     // ~780 s there, with the same results; at ~1,670 tests two took ~900 s, so three.

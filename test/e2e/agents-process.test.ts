@@ -8,6 +8,7 @@ import { eventually, eventuallyPasses, quietLog, testBusDefaults } from '#platfo
 import { signingAs, testMasterKey } from '../support/sign-as.ts';
 import { deleteRedisKeys, testDatabaseUrl, testRedisUrl, uniqueName } from '../support/servers.ts';
 import { childEnv, childNodeFlags } from '../support/child-env.ts';
+import { killedWithItsFile } from '../support/child-processes.ts';
 
 // `wow agents run` as real processes sharing real Redis and PostgreSQL: what SIGTERM and
 // SIGKILL do to work in flight.
@@ -56,25 +57,27 @@ function runAgents(
   ready: Promise<{ address?: string }>;
   exited: Promise<number | null>;
 } {
-  const child = spawn(process.execPath, [...childNodeFlags, 'cli/wow.js', 'agents', 'run', ...args], {
-    cwd: root,
-    env: {
-      ...childEnv(),
-      LOG_LEVEL: 'info',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: testRedisUrl,
-      BUS_KEY_PREFIX: keyPrefix,
-      AGENTS_DIR: 'test/fixtures/agents',
-      HEARTBEAT_INTERVAL_MS: '100',
-      HEARTBEAT_TIMEOUT_MS: '600',
-      BUS_VISIBILITY_TIMEOUT_MS: '600',
-      SHUTDOWN_TIMEOUT_MS: '5000',
-      IDENTITY_MASTER_KEY: testMasterKey,
-      // The tests of process lifecycle publish as themselves, which no agent is.
-      BUS_SIGNING: signing,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = killedWithItsFile(
+    spawn(process.execPath, [...childNodeFlags, 'cli/wow.js', 'agents', 'run', ...args], {
+      cwd: root,
+      env: {
+        ...childEnv(),
+        LOG_LEVEL: 'info',
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: testRedisUrl,
+        BUS_KEY_PREFIX: keyPrefix,
+        AGENTS_DIR: 'test/fixtures/agents',
+        HEARTBEAT_INTERVAL_MS: '100',
+        HEARTBEAT_TIMEOUT_MS: '600',
+        BUS_VISIBILITY_TIMEOUT_MS: '600',
+        SHUTDOWN_TIMEOUT_MS: '5000',
+        IDENTITY_MASTER_KEY: testMasterKey,
+        // The tests of process lifecycle publish as themselves, which no agent is.
+        BUS_SIGNING: signing,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { childEnv, childNodeFlags } from '../support/child-env.ts';
+import { killedWithItsFile } from '../support/child-processes.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const dirs: string[] = [];
@@ -17,18 +18,20 @@ describe('wow start with SUPPORT_SMTP_PORT', () => {
   it('takes support mail on the SMTP listener it starts, and stops it on SIGTERM', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'wow-start-email-'));
     dirs.push(dataDir);
-    const child = spawn(process.execPath, [...childNodeFlags, 'cli/wow.js', 'start'], {
-      cwd: root,
-      env: {
-        ...childEnv(),
-        LOG_LEVEL: 'info',
-        PORT: '0',
-        DATA_DIR: dataDir,
-        SUPPORT_SMTP_PORT: '0',
-        SUPPORT_SMTP_HOST: '127.0.0.1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = killedWithItsFile(
+      spawn(process.execPath, [...childNodeFlags, 'cli/wow.js', 'start'], {
+        cwd: root,
+        env: {
+          ...childEnv(),
+          LOG_LEVEL: 'info',
+          PORT: '0',
+          DATA_DIR: dataDir,
+          SUPPORT_SMTP_PORT: '0',
+          SUPPORT_SMTP_HOST: '127.0.0.1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

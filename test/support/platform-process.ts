@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { childEnv, childNodeFlags } from './child-env.ts';
+import { killedWithItsFile } from './child-processes.ts';
 
 // The doors as a person uses them: `wow` and `npm start` as processes of their own, with
 // only the environment given (and PATH), from the checkout's root.
@@ -41,11 +42,13 @@ async function startWow(
   env: Record<string, string>,
   isReady: (entry: { address?: string; msg?: string }) => boolean,
 ): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, [...childNodeFlags, 'cli/wow.js', ...argv], {
-    cwd: root,
-    env: { ...childEnv(), LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = killedWithItsFile(
+    spawn(process.execPath, [...childNodeFlags, 'cli/wow.js', ...argv], {
+      cwd: root,
+      env: { ...childEnv(), LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -24,6 +24,7 @@ import { checkQuestionnaireIssue, loadQuestionnaire, platformFacts, type Generat
 import { startFactoryTarget, platformRoot, type FactoryTarget } from './support/factory-target.ts';
 import { body, commentPayload, issuePayload } from './support/questionnaire-issue.ts';
 import { childEnv } from '../../../test/support/child-env.ts';
+import { killedWithItsFile } from '../../../test/support/child-processes.ts';
 
 const exec = promisify(execFile);
 const root = platformRoot;
@@ -209,11 +210,13 @@ describe('the Factory on GitHub: questionnaire issue → generated, gated agent 
     const admin = new pg.Client({ connectionString: testDatabaseUrl });
     await admin.connect();
     await admin.query(`create database ${database}`);
-    const runtime = spawn(process.execPath, ['cli/wow.js', 'agents', 'run'], {
-      cwd: runtimeDir,
-      env: { ...childEnv(), LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const runtime = killedWithItsFile(
+      spawn(process.execPath, ['cli/wow.js', 'agents', 'run'], {
+        cwd: runtimeDir,
+        env: { ...childEnv(), LOG_LEVEL: 'info', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     const exited = new Promise<number | null>((resolve) => runtime.on('exit', resolve));
     const bus = await createBus({
       redisUrl: testRedisUrl,
