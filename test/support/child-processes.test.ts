@@ -10,7 +10,9 @@ describe('long-running children of a test file', () => {
     const forever = killedWithItsFile(spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']));
     const brief = killedWithItsFile(spawn(process.execPath, ['-e', '']));
     await once(brief, 'exit');
-    const [code, signal] = (await Promise.all([once(forever, 'exit'), Promise.resolve(killLeftBehind())]))[0];
+    const exited = once(forever, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    killLeftBehind();
+    const [code, signal] = await exited;
     expect([code, signal]).toEqual([null, 'SIGKILL']);
     expect(brief.exitCode).toBe(0);
   });
