@@ -497,7 +497,7 @@ export function createMessageVerifier(opts: MessageVerifierOptions): Pick<Messag
   const verifyRead = async (group: string, deliveries: readonly DeliveryInRead[]): Promise<(Error | undefined)[]> => {
     const outcomes = new Array<Error | undefined>(deliveries.length).fill(undefined);
     const read: ReadState = { fetched: new Map(), waitedFor: new Map() };
-    let passing: number[] = [];
+    const passing: number[] = [];
     let latestExp = 0;
     let todo: number[] | undefined;
     for (;;) {
@@ -522,7 +522,7 @@ export function createMessageVerifier(opts: MessageVerifierOptions): Pick<Messag
     }
     if (passing.length === 0) return outcomes;
     // In the order read, whichever waited: of two entries with one id, the earlier is taken.
-    if (todo !== undefined) passing = passing.sort((a, b) => a - b);
+    if (todo !== undefined) passing.sort((a, b) => a - b);
     const claims = passing.map((i) => {
       const d = deliveries[i] as DeliveryInRead;
       return { jti: d.event.id, entryId: d.entryId };
