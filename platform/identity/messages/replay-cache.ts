@@ -20,6 +20,11 @@ export interface ReplayCache {
    * they are never let through unchecked.
    */
   claim(group: string, claims: readonly ReplayClaim[], ttlMs: number): Promise<boolean[]>;
+  /**
+   * Takes back claims whose deliveries were refused after claiming: each id is forgotten
+   * where it is held for that entry, and kept where another entry took it.
+   */
+  release(group: string, claims: readonly ReplayClaim[]): Promise<void>;
   /** Forgets that `group` accepted `jti` (a redrive sends it again). */
   forget(group: string, jti: string): Promise<void>;
 }
@@ -71,6 +76,11 @@ export function createMemoryReplayCache(clock: () => number = Date.now): ReplayC
         }),
       );
     },
+    release(group, claims) {
+      for (const span of groups.get(group)?.spans ?? [])
+        for (const { jti, entryId } of claims) if (span.get(jti) === entryId) span.delete(jti);
+      return Promise.resolve();
+    },
     forget(group, jti) {
       for (const span of groups.get(group)?.spans ?? []) span.delete(jti);
       return Promise.resolve();
@@ -81,6 +91,7 @@ export function createMemoryReplayCache(clock: () => number = Date.now): ReplayC
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}`, import.meta.url), 'utf8');
 const claimSeenLua = lua('claim-seen.lua');
 const forgetSeenLua = lua('forget-seen.lua');
+const releaseSeenLua = lua('release-seen.lua');
 // Ids per script call: its HMGET and HSET unpack them onto Lua's stack (at most 8,000 values).
 const maxClaimsPerCall = 1000;
 
@@ -97,8 +108,10 @@ export function createRedisReplayCache(client: Redis, keyPrefix: string): Replay
   // scripts make them from the one key they are given.
   client.defineCommand('wowClaimSeen', { numberOfKeys: 1, lua: claimSeenLua });
   client.defineCommand('wowForgetSeen', { numberOfKeys: 1, lua: forgetSeenLua });
+  client.defineCommand('wowReleaseSeen', { numberOfKeys: 1, lua: releaseSeenLua });
   const scripts = client as unknown as {
     wowClaimSeen(base: string, span: number, ...claims: string[]): Promise<string>;
+    wowReleaseSeen(base: string, span: number, ...claims: string[]): Promise<number>;
     wowForgetSeen(...a: (string | number)[]): Promise<number>;
   };
   const base = (group: string) => `${keyPrefix}seen:${group}:`;
@@ -116,6 +129,13 @@ export function createRedisReplayCache(client: Redis, keyPrefix: string): Replay
       for (let from = 0; from < claims.length; from += maxClaimsPerCall)
         parts.push(send(group, claims.slice(from, from + maxClaimsPerCall)));
       return (await Promise.all(parts)).flat();
+    },
+    async release(group, claims) {
+      for (let from = 0; from < claims.length; from += maxClaimsPerCall) {
+        const args: string[] = [];
+        for (const c of claims.slice(from, from + maxClaimsPerCall)) args.push(c.jti, c.entryId);
+        await scripts.wowReleaseSeen(base(group), replaySpanSeconds, ...args);
+      }
     },
     async forget(group, jti) {
       await scripts.wowForgetSeen(base(group), replaySpanSeconds, jti);

@@ -18,7 +18,7 @@ import {
   type BatchProof,
   type MessageSignature,
 } from './message-claims.ts';
-import type { ReplayCache } from './replay-cache.ts';
+import type { ReplayCache, ReplayClaim } from './replay-cache.ts';
 
 /** Why a message was refused: each check has its own, counted by it in /metrics. */
 export type MessageRefusal =
@@ -63,8 +63,10 @@ const skewSeconds = 60;
 // text at most: 3,000 proofs of 100 messages).
 const maxCheckedBatches = 4096;
 const maxHeldProofChars = 16 * 1024 * 1024;
-// A replayed id must stay known for as long as a copy of it could still pass `exp`.
-const replayMarginMs = 10 * 60_000;
+// A replayed id must stay known for as long as a copy of it could still pass `exp`: one
+// appended up to 420 s after the entry claimed (maxMessageTtlSeconds + twice the skew),
+// and a margin.
+const claimHoldMs = (maxMessageTtlSeconds + 2 * skewSeconds) * 1000 + 10 * 60_000;
 
 interface Cached<T> {
   value: T;
@@ -422,7 +424,7 @@ export function createMessageVerifier(opts: MessageVerifierOptions): Pick<Messag
   /**
    * Every check of delivery `i` but its replay claim, synchronous while what it needs is at
    * hand (its batch's verdict, the sender's state and credential, all held): then its
-   * digest, a few comparisons, and its `exp` back, to be claimed until. Otherwise what it
+   * digest, a few comparisons, and true for a pass. Otherwise what it
    * waits for (a proof to fetch, a batch's first check, the store): the read checks it
    * again once that came. Or its refusal.
    */
@@ -482,23 +484,25 @@ export function createMessageVerifier(opts: MessageVerifierOptions): Pick<Messag
     // Settled once waited for (a verdict that failed fails the read).
     if (verdict === undefined) return held.verdict;
     if ('refused' in verdict) return refuse(group, d, verdict.refused, verdict.problem);
-    return (
-      messageRefusal(group, signed, signature, verdict) ??
-      senderRefusal(group, d, verdict.signer, now) ??
-      verdict.claims.exp
-    );
+    return messageRefusal(group, signed, signature, verdict) ?? senderRefusal(group, d, verdict.signer, now) ?? true;
   };
 
   /**
-   * A read's deliveries checked together: each one's checks (check), as many passes as
-   * waiting for something takes, then one replay claim for all that passed, the last
-   * check, so that an id is only taken by a delivery that passed every other.
+   * A read's deliveries checked together: their ids claimed first, in the order read, in
+   * one call answered while the read is checked (check, as many passes as waiting for
+   * something takes). A delivery that passed every check is refused as a replay if its id
+   * was not its entry's to take; the ids that refused deliveries took are taken back, so
+   * that a forged copy keeps no id from the message it copied (which one of this read
+   * lost to it then claims again).
    */
   const verifyRead = async (group: string, deliveries: readonly DeliveryInRead[]): Promise<(Error | undefined)[]> => {
     const outcomes = new Array<Error | undefined>(deliveries.length).fill(undefined);
+    const claims = claimsOf(deliveries);
+    const claimed = claims.all.length === 0 ? undefined : opts.replay.claim(group, claims.all, claims.ttlMs);
+    // Awaited below unless every delivery is refused; never an unhandled rejection.
+    claimed?.catch(() => undefined);
     const read: ReadState = { fetched: new Map(), waitedFor: new Map() };
     const passing: number[] = [];
-    let latestExp = 0;
     let todo: number[] | undefined;
     for (;;) {
       const now = nowMs();
@@ -508,10 +512,8 @@ export function createMessageVerifier(opts: MessageVerifierOptions): Pick<Messag
       for (let k = 0; k < count; k++) {
         const i = todo === undefined ? k : (todo[k] ?? 0);
         const step = check(group, deliveries[i] as DeliveryInRead, i, now, read);
-        if (typeof step === 'number') {
-          passing.push(i);
-          if (step > latestExp) latestExp = step;
-        } else if (step instanceof Promise) {
+        if (step === true) passing.push(i);
+        else if (step instanceof Promise) {
           waits.add(step);
           again.push(i);
         } else outcomes[i] = step;
@@ -520,28 +522,58 @@ export function createMessageVerifier(opts: MessageVerifierOptions): Pick<Messag
       await Promise.all(waits);
       todo = again;
     }
-    if (passing.length === 0) return outcomes;
-    // In the order read, whichever waited: of two entries with one id, the earlier is taken.
-    if (todo !== undefined) passing.sort((a, b) => a - b);
-    const claims = passing.map((i) => {
+    if (claimed === undefined) return outcomes;
+    // Nothing passed: a claim that failed took nothing to take back, and fails no delivery.
+    const firsts = await (passing.length === 0 ? claimed.catch(() => []) : claimed);
+    const taken = (i: number) => firsts[claims.placeOf[i] ?? -1] === true;
+    const takenBack = claims.all.filter((_, k) => firsts[k] === true && outcomes[claims.places[k] ?? 0] !== undefined);
+    if (takenBack.length > 0) await opts.replay.release(group, takenBack);
+    let lost = passing.filter((i) => !taken(i));
+    const backIds = new Set(takenBack.map((c) => c.jti));
+    const retry = lost.filter((i) => backIds.has((deliveries[i] as DeliveryInRead).event.id));
+    if (retry.length > 0) {
+      const second = await opts.replay.claim(
+        group,
+        retry.map((i) => ({
+          jti: (deliveries[i] as DeliveryInRead).event.id,
+          entryId: (deliveries[i] as DeliveryInRead).entryId,
+        })),
+        claims.ttlMs,
+      );
+      const won = new Set(retry.filter((_, k) => second[k] === true));
+      lost = lost.filter((i) => !won.has(i));
+    }
+    for (const i of lost) {
       const d = deliveries[i] as DeliveryInRead;
-      return { jti: d.event.id, entryId: d.entryId };
-    });
-    // Held as long as the latest `exp` of the read needs: a copy appended later than that is refused as expired.
-    const ttlMs = (latestExp + skewSeconds) * 1000 - nowMs() + replayMarginMs;
-    const firsts = await opts.replay.claim(group, claims, ttlMs);
-    firsts.forEach((first, k) => {
-      const i = passing[k] ?? 0;
-      const d = deliveries[i] as DeliveryInRead;
-      if (!first)
-        outcomes[i] = refuse(
-          group,
-          d,
-          'replay',
-          `${group} has accepted message ${d.event.id.slice(0, 80)} before, in another entry`,
-        );
-    });
+      outcomes[i] = refuse(
+        group,
+        d,
+        'replay',
+        `${group} has accepted message ${d.event.id.slice(0, 80)} before, in another entry`,
+      );
+    }
     return outcomes;
+  };
+
+  /**
+   * The claims of a read's signed deliveries, in the order read, with each one's place.
+   * Held as long as a copy could still pass: one appended up to `exp` + 60 s, where `exp`
+   * is at most 360 s after the bus took the entry (300 s after `iat`, itself within 60 s
+   * of it), plus the margin.
+   */
+  const claimsOf = (deliveries: readonly DeliveryInRead[]) => {
+    const all: ReplayClaim[] = [];
+    const places: number[] = [];
+    const placeOf: number[] = [];
+    let latest = 0;
+    deliveries.forEach((d, i) => {
+      if (d.event.signature === undefined) return;
+      placeOf[i] = all.push({ jti: d.event.id, entryId: d.entryId }) - 1;
+      places.push(i);
+      if (d.publishedAt > latest) latest = d.publishedAt;
+    });
+    const ttlMs = Math.min(latest - nowMs(), skewSeconds * 1000) + claimHoldMs;
+    return { all, places, placeOf, ttlMs };
   };
 
   return {

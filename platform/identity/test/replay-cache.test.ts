@@ -59,6 +59,32 @@ describe.each([
     if (client !== undefined) expect((await client.keys(`${keyPrefix}*`)).length).toBeLessThanOrEqual(4);
   });
 
+  it("takes back a refused delivery's claim only where it holds the id: another entry that took it keeps it", async () => {
+    expect(
+      await cache.claim(
+        'back',
+        [
+          { jti: 'forged', entryId: '1-0' },
+          { jti: 'kept', entryId: '2-0' },
+        ],
+        60_000,
+      ),
+    ).toEqual([true, true]);
+    // Taken back for the entry that holds each: `forged` is free again, `kept` is held by 2-0, not 3-0.
+    await cache.release('back', [
+      { jti: 'forged', entryId: '1-0' },
+      { jti: 'kept', entryId: '3-0' },
+    ]);
+    expect(await one('back', 'forged', '5-0')).toBe(true);
+    expect(await one('back', 'kept', '3-0')).toBe(false);
+    expect(await one('back', 'kept', '2-0')).toBe(true);
+    // Another group's claim of the same id is its own.
+    expect(await one('other', 'forged', '1-0')).toBe(true);
+    await cache.release('back', [{ jti: 'forged', entryId: '1-0' }]);
+    expect(await one('other', 'forged', '9-0')).toBe(false);
+    expect(await one('back', 'forged', '9-0')).toBe(false);
+  });
+
   it('takes ids of any characters, each claimed apart from the others of its read', async () => {
     const odd = ['a"b', 'back\\slash', 'line\nbreak', 'ünïcødé 🚀', '["x","1-0"]', 'lone \ud800 surrogate', '\u0000'];
     const claims = (shift: number) => odd.map((jti, n) => ({ jti, entryId: `${n + shift}-0` }));

@@ -397,6 +397,7 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
         claims++;
         return replay.claim(...args);
       },
+      release: (...args) => replay.release(...args),
       forget: (...args) => replay.forget(...args),
     };
     const readGuard = identity.messageGuard({ platformTypes: [], replay: counted, cacheMs: 1 });
@@ -426,6 +427,46 @@ describe.each(storeBackends('signed'))('signed messages, keys and credentials on
     // Nothing to claim, no claim: every delivery refused.
     await readGuard.verifyRead('reader', [{ event: sent(), ...place() }]);
     expect(claims).toBe(2);
+  });
+
+  it("claims a read's ids while it is checked, and takes back those of the deliveries refused", async () => {
+    const calls: string[] = [];
+    const watched: ReplayCache = {
+      claim: (group, claims, ttlMs) => {
+        calls.push(`claim ${claims.length}`);
+        return replay.claim(group, claims, ttlMs);
+      },
+      release: (group, claims) => {
+        calls.push(`release ${claims.length}`);
+        return replay.release(group, claims);
+      },
+      forget: (...args) => replay.forget(...args),
+    };
+    const readGuard = identity.messageGuard({ platformTypes: [], replay: watched, cacheMs: 1 });
+    const batch = await Promise.all([0, 1].map((n) => readGuard.seal(sent({ n }))));
+    const [a, b] = batch.map((s) => s.event) as [CloudEvent, CloudEvent];
+    // The proof is fetched, and the fetch held: the claim has gone out before it came.
+    let give: (proof: string) => void = () => undefined;
+    const fetched = new Promise<string>((resolve) => (give = resolve));
+    const outcomes = readGuard.verifyRead('claims', [
+      // A copy of `a` tampered with ahead of it in the read, then `a`, then `b`.
+      { event: { ...a, data: { n: 'forged' } }, ...place(), proof: () => fetched },
+      { event: a, ...place(), proof: () => fetched },
+      { event: b, ...place(), proof: () => fetched },
+    ]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual(['claim 3']);
+    give(batch[0]?.proof ?? '');
+    const why = (o: Error | undefined) => (o === undefined ? 'accepted' : isWowError(o) ? o.data?.reason : o);
+    // The copy took `a`'s id and was refused: the id is taken back, and `a` claims it again.
+    expect((await outcomes).map(why)).toEqual(['tampered', 'accepted', 'accepted']);
+    expect(calls).toEqual(['claim 3', 'release 1', 'claim 1']);
+    // A copy refused in a read of its own keeps no id either: the message it copied passes after it.
+    const c = (await readGuard.seal(sent({ n: 2 }))).event;
+    const forged = await readGuard.verifyRead('claims', [{ event: { ...c, type: 'test.signed.other' }, ...place() }]);
+    expect(forged.map(why)).toEqual(['tampered']);
+    expect((await readGuard.verifyRead('claims', [{ event: c, ...place() }])).map(why)).toEqual(['accepted']);
+    expect((await readGuard.verifyRead('claims', [{ event: c, ...place() }])).map(why)).toEqual(['replay']);
   });
 
   it("refuses a rotated-out key's messages once it is retired, and accepts the new key's at once", async () => {
