@@ -1,6 +1,7 @@
 --[[
-  Claims the message ids of the deliveries one read of a consumer group verified, each for the
-  entry that holds it. The group's ids live in hashes of id → entry, one per span of the
+  Claims the message ids of the signed deliveries of one read of a consumer group, each for
+  the entry that holds it (sent as the read arrives; release-seen.lua takes back those of
+  the deliveries then refused). The group's ids live in hashes of id → entry, one per span of the
   server's clock (a generation): an id is looked up in the current span's hash and the two
   before it, and a new one is added to the current span's. One HMGET per hash and one HSET
   for the whole read, where one SET … PX NX per id created a key with an expiry of its own
