@@ -34,8 +34,9 @@ export interface ReplayCache {
  * of the two spans before it, so an id is held at least two spans (20 min) and at most
  * three. The verifier asks for at most 18 min past the moment it claims an id: a copy may
  * be appended until `exp` + 60 s skew, `exp` is at most 360 s after the bus took the
- * entry (whose clock may be up to 60 s ahead of the verifier's), and a 10 min margin. Dropping a whole span at once costs nothing per id, where an
- * expiry of its own per id cost as much as the message.
+ * entry (whose clock may be up to 60 s ahead of the verifier's), and a 10 min margin.
+ * Dropping a whole span at once costs nothing per id, where an expiry of its own per id
+ * cost as much as the message.
  */
 export const replaySpanSeconds = 600;
 export const replayHoldMs = 2 * replaySpanSeconds * 1000;
