@@ -525,19 +525,21 @@ export function createMessageVerifier(opts: MessageVerifierOptions): Pick<Messag
     if (claimed === undefined) return outcomes;
     // Nothing passed: a claim that failed took nothing to take back, and fails no delivery.
     const firsts = await (passing.length === 0 ? claimed.catch(() => []) : claimed);
-    const taken = (i: number) => firsts[claims.placeOf[i] ?? -1] === true;
-    const takenBack = claims.all.filter((_, k) => firsts[k] === true && outcomes[claims.places[k] ?? 0] !== undefined);
-    if (takenBack.length > 0) await opts.replay.release(group, takenBack);
-    let lost = passing.filter((i) => !taken(i));
-    const backIds = new Set(takenBack.map((c) => c.jti));
+    const took = new Array<boolean>(deliveries.length).fill(false);
+    claims.places.forEach((i, k) => (took[i] = firsts[k] === true));
+    const takenBack = claims.places.filter((i) => took[i] && outcomes[i] !== undefined);
+    if (takenBack.length > 0)
+      await opts.replay.release(
+        group,
+        takenBack.map((i) => claimOf(deliveries[i] as DeliveryInRead)),
+      );
+    let lost = passing.filter((i) => !took[i]);
+    const backIds = new Set(takenBack.map((i) => (deliveries[i] as DeliveryInRead).event.id));
     const retry = lost.filter((i) => backIds.has((deliveries[i] as DeliveryInRead).event.id));
     if (retry.length > 0) {
       const second = await opts.replay.claim(
         group,
-        retry.map((i) => ({
-          jti: (deliveries[i] as DeliveryInRead).event.id,
-          entryId: (deliveries[i] as DeliveryInRead).entryId,
-        })),
+        retry.map((i) => claimOf(deliveries[i] as DeliveryInRead)),
         claims.ttlMs,
       );
       const won = new Set(retry.filter((_, k) => second[k] === true));
@@ -556,25 +558,24 @@ export function createMessageVerifier(opts: MessageVerifierOptions): Pick<Messag
   };
 
   /**
-   * The claims of a read's signed deliveries, in the order read, with each one's place.
+   * The claims of a read's signed deliveries, in the order read, and the place of each.
    * Held as long as a copy could still pass: one appended up to `exp` + 60 s, where `exp`
    * is at most 360 s after the bus took the entry (300 s after `iat`, itself within 60 s
    * of it), plus the margin.
    */
   const claimsOf = (deliveries: readonly DeliveryInRead[]) => {
-    const all: ReplayClaim[] = [];
     const places: number[] = [];
-    const placeOf: number[] = [];
     let latest = 0;
     deliveries.forEach((d, i) => {
       if (d.event.signature === undefined) return;
-      placeOf[i] = all.push({ jti: d.event.id, entryId: d.entryId }) - 1;
       places.push(i);
       if (d.publishedAt > latest) latest = d.publishedAt;
     });
+    const all = places.map((i) => claimOf(deliveries[i] as DeliveryInRead));
     const ttlMs = Math.min(latest - nowMs(), skewSeconds * 1000) + claimHoldMs;
-    return { all, places, placeOf, ttlMs };
+    return { all, places, ttlMs };
   };
+  const claimOf = (d: DeliveryInRead): ReplayClaim => ({ jti: d.event.id, entryId: d.entryId });
 
   return {
     verifyRead,
