@@ -504,8 +504,11 @@ export function createMessageVerifier(opts: MessageVerifierOptions): Pick<Messag
     const read: ReadState = { fetched: new Map(), waitedFor: new Map() };
     const passing: number[] = [];
     let todo: number[] | undefined;
+    // The whole read judged as of when it came: an answer it waited for was asked for then,
+    // and so is within its time. Judged by the clock of each pass, an answer slower than
+    // `cacheMs` was past its time when it came, and was asked for again, without end.
+    const now = nowMs();
     for (;;) {
-      const now = nowMs();
       const waits = new Set<Promise<unknown>>();
       const again: number[] = [];
       const count = todo === undefined ? deliveries.length : todo.length;

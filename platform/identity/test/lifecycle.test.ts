@@ -152,6 +152,28 @@ describe.each(storeBackends('lifecycle'))('agent lifecycle on $name', (backend) 
     }
   });
 
+  it('judges a read by the answers it waited for, though the store answers slower than they are kept', async () => {
+    // Every query of the sender's state and credential 20 ms late, and nothing kept past 1 ms.
+    const slow = new Proxy(test.store, {
+      get(target, name, receiver) {
+        if (name !== 'query') return Reflect.get(target, name, receiver) as unknown;
+        return async (text: string, values?: unknown[]) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return target.query(text, values);
+        };
+      },
+    });
+    const slowIdentity = await createIdentity({ settings, store: slow, log: createLogger('silent') });
+    const slowGuard = slowIdentity.messageGuard({ platformTypes: [], replay: createMemoryReplayCache(), cacheMs: 1 });
+    const event = await guard.sign(createEvent({ type: 'test.mail.sent', data: {}, source: 'urn:wow:agent:mailer' }));
+    const verdict = slowGuard.verify(event, { group: 'slow', entryId: `${event.id}-0`, publishedAt: Date.now() }).then(
+      () => 'accepted',
+      (err: unknown) => (isWowError(err, 'WOW_ERR_MESSAGE_REFUSED') ? String(err.data?.reason) : err),
+    );
+    const late = new Promise((resolve) => setTimeout(() => resolve('still asking the store'), 5000));
+    expect(await Promise.race([verdict, late])).toBe('accepted');
+  });
+
   it('refuses a change without a reason, with hidden characters, or for an agent the registry does not know', async () => {
     expect(await refused('suspend', '   ')).toContain('give a reason');
     expect(await refused('suspend', 'fine\u202eenif')).toContain('control, direction or zero-width');
