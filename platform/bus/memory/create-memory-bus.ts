@@ -139,7 +139,7 @@ export function createMemoryBus(opts: MemoryBusOptions): Bus {
               group,
               consumers: g.consumers.size,
               pending: g.pending.size,
-              lag: t.entries.filter((e) => e.n > g.lastDelivered).length,
+              lag: t.entries.length - broker.undelivered(t, g),
               oldestPendingMs: g.pending.size === 0 ? null : now - oldest,
             };
           }),

@@ -92,6 +92,17 @@ export class MemoryBroker {
     return entry;
   }
 
+  /**
+   * The index in `t.entries` of the first entry `g` has not been delivered: entries are
+   * numbered without a gap from the first one kept (appends count up, trimming cuts the
+   * front), so it is found by arithmetic. A read that searched for it cost as much as the
+   * stream was long, and the stream keeps up to its maximum length of handled entries.
+   */
+  undelivered(t: MemTopic, g: MemGroup): number {
+    const first = t.entries[0]?.n ?? t.next;
+    return Math.min(t.entries.length, Math.max(0, g.lastDelivered + 1 - first));
+  }
+
   /** The entry a de-duplication key names, while it has not expired. */
   seenDedupe(key: string, now: number): string | undefined {
     const seen = this.dedupe.get(key);

@@ -38,9 +38,8 @@ export function createMemoryConsumerPort(opts: PortOptions): ConsumerPort {
     for (const [topic, g] of groups) {
       g.consumers.set(consumer, Date.now());
       const t = broker.topic(topic);
-      for (const entry of t.entries) {
-        if (out.length >= count) break;
-        if (entry.n <= g.lastDelivered) continue;
+      for (let i = broker.undelivered(t, g); i < t.entries.length && out.length < count; i++) {
+        const entry = t.entries[i] as MemEntry;
         g.lastDelivered = entry.n;
         g.pending.set(entry.id, { entry, consumer, deliveredAt: Date.now(), count: 1 });
         out.push(deliver(topic, entry, 1));
