@@ -15,9 +15,8 @@ const domainsDir = new URL('../domains/', import.meta.url).pathname;
  * undefined when BUS_SIGNING is off. On both stores: on the embedded one the outbox
  * relay publishes outside any transaction, so the signer's key read does not wait behind
  * one on PGlite's single session. The platform signs what it sends itself: GitHub's
- * webhooks, deploys and what the domains declare in domain.yml. Ids accepted are kept in
- * Redis beside the bus (every process on it shares them), or in this process with the
- * in-process bus.
+ * webhooks, deploys and what the domains declare in domain.yml. Ids accepted are kept as
+ * openReplayCache says.
  */
 export async function openMessageGuard(
   config: Config,
@@ -30,17 +29,24 @@ export async function openMessageGuard(
   const platformTypes = [
     ...new Set([...platformEventTypes, ...(await loadDomains(domainsDir)).flatMap((d) => d.domain.emits)]),
   ];
-  let client: Redis | undefined;
-  let replay: ReplayCache = createMemoryReplayCache();
-  if (config.redis.url !== undefined) {
-    // Pipelined: a burst of deliveries asks once per round trip, not once per message.
-    client = await connectRedis(config.redis.url, 'wow-replay', { autoPipelining: true });
-    replay = createRedisReplayCache(client, config.bus.keyPrefix);
-  }
+  const opened = await openReplayCache(config);
+  return { guard: identity.messageGuard({ platformTypes, replay: opened.replay }), close: () => opened.close() };
+}
+
+/**
+ * Where the guard keeps the ids it accepted: in Redis beside the bus (every process on it
+ * shares them), or in this process with the in-process bus. On a connection of its own
+ * that writes each command as it is asked: a read's claim (one call for the read) is sent
+ * before the read's checks run, and answered while they do. Pipelined automatically, as
+ * it once was, the claim waited for the next turn of the event loop, after the checks.
+ */
+export async function openReplayCache(config: Config): Promise<{ replay: ReplayCache; close: () => Promise<void> }> {
+  if (config.redis.url === undefined) return { replay: createMemoryReplayCache(), close: () => Promise.resolve() };
+  const client: Redis = await connectRedis(config.redis.url, 'wow-replay');
   return {
-    guard: identity.messageGuard({ platformTypes, replay }),
+    replay: createRedisReplayCache(client, config.bus.keyPrefix),
     async close() {
-      await client?.quit();
+      await client.quit();
     },
   };
 }

@@ -6,6 +6,8 @@ import {
   replayHoldMs,
   type ReplayCache,
 } from '../messages/replay-cache.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { openReplayCache } from '../../open-message-guard.ts';
 import { deleteRedisKeys, testRedisUrl, uniqueName } from '../../../test/support/servers.ts';
 
 // The replay cache behind the `replay` refusal (docs/security.md, "Signed messages"): the
@@ -143,5 +145,36 @@ describe('replay cache on a Redis that cannot answer', () => {
       ),
     ).rejects.toThrow();
     closed.disconnect();
+  });
+});
+
+// The guard sends a read's claim before checking the read, so that Redis answers while the
+// checks run (verify-message.ts): the platform's connection must write it then, not at the
+// next turn of the event loop, as ioredis's automatic pipelining would.
+describe('the platform’s replay cache on Redis', () => {
+  it('writes a claim in the turn it is asked, before the work that follows it in that turn', async () => {
+    const keyPrefix = `${uniqueName('replay')}:`;
+    const { replay, close } = await openReplayCache(loadConfig({ REDIS_URL: testRedisUrl, BUS_KEY_PREFIX: keyPrefix }));
+    const monitor = await new Redis(testRedisUrl).monitor();
+    try {
+      // Connected and the script loaded: what follows measures the claim alone.
+      await replay.claim('g', [{ jti: 'warm', entryId: '1-0' }], 60_000);
+      const seen = new Promise<number>((resolve) =>
+        monitor.on('monitor', (time: string, args: string[]) => {
+          if (args[0]?.toLowerCase() === 'evalsha' && args.includes('id-1')) resolve(Number(time) * 1000);
+        }),
+      );
+      const answered = replay.claim('g', [{ jti: 'id-1', entryId: '2-0' }], 60_000);
+      // The read's checks, in the same turn.
+      const checksEnd = Date.now() + 200;
+      while (Date.now() < checksEnd);
+      expect(await answered).toEqual([true]);
+      // Redis took the claim while the checks ran.
+      expect(await seen).toBeLessThan(checksEnd);
+    } finally {
+      monitor.disconnect();
+      await close();
+      await deleteRedisKeys(keyPrefix);
+    }
   });
 });
