@@ -45,7 +45,8 @@ const defaults = { concurrency: 100, maxAttempts: 3, visibilityTimeoutMs: 30_000
  *     alternating, the median of each reported, and the median of each round's on/off (a
  *     round's pair run back to back, so a slow spell of the machine meets both). Ids
  *     accepted are kept as production keeps them: in Redis beside the bus, or in memory
- *     with the in-process bus.
+ *     with the in-process bus. And the CPU time each message cost in those rounds, this
+ *     process's (all its threads) and the Redis server's: both cores are busy during a round.
  * (c) A lone message's publish → handler latency through each driver, one message in flight
  *     at a time (a batch of one: its own JWS, signed and verified alone; keys, credentials
  *     and the status list cached as they are after the first), on against off alternating;
@@ -157,23 +158,36 @@ export async function benchIdentity(args: string[]): Promise<void> {
     // Nine rounds each: on two shared cores a single round's rate moves by a third, and the
     // median of five still moved by ±0.08 from one run of the bench to the next.
     const rounds = 9;
+    const cpuRows: string[][] = [['CPU per message (median)', 'this process µs', 'Redis µs', 'in all µs']];
     for (const kind of ['Redis', 'in-process'] as const) {
       const run = (on: boolean, round: number) => {
         const prefix = `${uniqueName('benchid')}:`;
         const replay = kind === 'Redis' ? createRedisReplayCache(redis, prefix) : createMemoryReplayCache();
         // Fresh ids each round, the same for on and off: no round sees another's as replays.
         const batch = events.map((e) => ({ ...e, id: `${e.id}-r${round}` }));
-        return throughput(kind, on ? guardFor(replay) : undefined, batch, prefixes, prefix);
+        return throughput(kind, on ? guardFor(replay) : undefined, batch, prefixes, prefix, redis);
       };
       await run(false, -1);
       await run(true, -1);
       const off: number[] = [];
       const on: number[] = [];
+      const cpuOff: Cpu[] = [];
+      const cpuOn: Cpu[] = [];
       for (let round = 0; round < rounds; round++) {
-        off.push(await run(false, round));
-        on.push(await run(true, round));
+        const a = await run(false, round);
+        const b = await run(true, round);
+        off.push(a.rate);
+        on.push(b.rate);
+        cpuOff.push(a.cpu);
+        cpuOn.push(b.cpu);
       }
       const median = (xs: number[]) => quantile(xs, 0.5);
+      const cpuRow = (side: string, cpu: Cpu[]) => {
+        const node = median(cpu.map((c) => c.node));
+        const server = median(cpu.map((c) => c.redis));
+        return [`${kind} bus, ${side}`, fmt(node), fmt(server), fmt(node + server)];
+      };
+      cpuRows.push(cpuRow('off', cpuOff), cpuRow('on', cpuOn));
       // Each round's pair too (run back to back, so a slow spell of the machine meets both):
       // how far one round's ratio is from another's says how far to trust the median's.
       const ratios = on.map((rate, i) => rate / (off[i] ?? rate));
@@ -187,6 +201,9 @@ export async function benchIdentity(args: string[]): Promise<void> {
       ]);
     }
     printTable(rows);
+    // Both cores are busy during a round (this process's main thread and collector, and
+    // Redis): the on/off ratio follows the CPU each message costs in all, not one thread's.
+    printTable(cpuRows);
     console.log('');
 
     const lone: string[][] = [
@@ -307,17 +324,36 @@ async function loneLatencies(buses: { off: Bus; on: Bus }, count: number): Promi
   return out;
 }
 
+/** CPU time a message cost, in µs: this process's (every thread) and the Redis server's. */
+interface Cpu {
+  node: number;
+  redis: number;
+}
+
+/** The Redis server's CPU time so far, in µs (INFO cpu: its user and system seconds). */
+async function redisCpuUs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const seconds = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6;
+}
+
 async function throughput(
   kind: 'Redis' | 'in-process',
   guard: MessageGuard | undefined,
   events: readonly CloudEvent[],
   prefixes: string[],
-  prefix = `${uniqueName('benchid')}:`,
-): Promise<number> {
+  prefix: string,
+  redis: Redis,
+): Promise<{ rate: number; cpu: Cpu }> {
   prefixes.push(prefix);
   const bus = await open(kind, guard, prefix);
   try {
-    return await busThroughput(bus, events, 100);
+    const server = kind === 'Redis' ? await redisCpuUs(redis) : 0;
+    const started = process.cpuUsage();
+    const rate = await busThroughput(bus, events, 100);
+    const used = process.cpuUsage(started);
+    const redisUs = kind === 'Redis' ? (await redisCpuUs(redis)) - server : 0;
+    return { rate, cpu: { node: (used.user + used.system) / events.length, redis: redisUs / events.length } };
   } finally {
     await bus.close();
   }
