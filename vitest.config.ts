@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { WholePlatformFirst } from './test/support/whole-platform-first.ts';
 
 export default defineConfig({
   test: {
@@ -23,7 +22,6 @@ export default defineConfig({
     // PostgreSQL, Redis, git or child processes: two at once took the suite from ~1000 s to
     // ~780 s there, with the same results; at ~1,670 tests two took ~900 s, so three.
     maxWorkers: 3,
-    sequence: { sequencer: WholePlatformFirst },
     // `--coverage` (ci.yml on pull requests): istanbul JSON for WowVision's coverage rule,
     // and a summary for the log. Tests, doubles, fixtures and benchmarks are not measured.
     coverage: {
