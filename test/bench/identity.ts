@@ -169,25 +169,21 @@ export async function benchIdentity(args: string[]): Promise<void> {
       };
       await run(false, -1);
       await run(true, -1);
-      const off: number[] = [];
-      const on: number[] = [];
-      const cpuOff: Cpu[] = [];
-      const cpuOn: Cpu[] = [];
+      const offRuns: Round[] = [];
+      const onRuns: Round[] = [];
       for (let round = 0; round < rounds; round++) {
-        const a = await run(false, round);
-        const b = await run(true, round);
-        off.push(a.rate);
-        on.push(b.rate);
-        cpuOff.push(a.cpu);
-        cpuOn.push(b.cpu);
+        offRuns.push(await run(false, round));
+        onRuns.push(await run(true, round));
       }
+      const off = offRuns.map((r) => r.rate);
+      const on = onRuns.map((r) => r.rate);
       const median = (xs: number[]) => quantile(xs, 0.5);
-      const cpuRow = (side: string, cpu: Cpu[]) => {
-        const node = median(cpu.map((c) => c.node));
-        const server = median(cpu.map((c) => c.redis));
+      const cpuRow = (side: string, runs: Round[]) => {
+        const node = median(runs.map((r) => r.cpu.node));
+        const server = median(runs.map((r) => r.cpu.redis));
         return [`${kind} bus, ${side}`, fmt(node), fmt(server), fmt(node + server)];
       };
-      cpuRows.push(cpuRow('off', cpuOff), cpuRow('on', cpuOn));
+      cpuRows.push(cpuRow('off', offRuns), cpuRow('on', onRuns));
       // Each round's pair too (run back to back, so a slow spell of the machine meets both):
       // how far one round's ratio is from another's says how far to trust the median's.
       const ratios = on.map((rate, i) => rate / (off[i] ?? rate));
@@ -324,10 +320,13 @@ async function loneLatencies(buses: { off: Bus; on: Bus }, count: number): Promi
   return out;
 }
 
-/** CPU time a message cost, in µs: this process's (every thread) and the Redis server's. */
-interface Cpu {
-  node: number;
-  redis: number;
+/**
+ * A throughput round: events/s, and the CPU time a message cost in µs, this process's
+ * (every thread) and the Redis server's.
+ */
+interface Round {
+  rate: number;
+  cpu: { node: number; redis: number };
 }
 
 /** The Redis server's CPU time so far, in µs (INFO cpu: its user and system seconds). */
@@ -344,7 +343,7 @@ async function throughput(
   prefixes: string[],
   prefix: string,
   redis: Redis,
-): Promise<{ rate: number; cpu: Cpu }> {
+): Promise<Round> {
   prefixes.push(prefix);
   const bus = await open(kind, guard, prefix);
   try {
