@@ -42,7 +42,8 @@ const defaults = { concurrency: 100, maxAttempts: 3, visibilityTimeoutMs: 30_000
  * (b) Events/s published → verified → handled → acked through each driver, guard on against
  *     off: the same events, 100 published at a time and 100 handlers in flight, in this
  *     process; each configuration warmed once and then run `rounds` times, on and off
- *     alternating, the median of each reported, and the median of each round's on/off (a
+ *     alternating, one guard for all the signed rounds (its keys, credentials and status
+ *     list cached, as a running service's are), the median of each reported, and the median of each round's on/off (a
  *     round's pair run back to back, so a slow spell of the machine meets both). Ids
  *     accepted are kept as production keeps them: in Redis beside the bus, or in memory
  *     with the in-process bus. And the CPU time each message cost in those rounds, this
@@ -160,12 +161,21 @@ export async function benchIdentity(args: string[]): Promise<void> {
     const rounds = 9;
     const cpuRows: string[][] = [['CPU per message (median)', 'this process µs', 'Redis µs', 'in all µs']];
     for (const kind of ['Redis', 'in-process'] as const) {
+      // One guard for the whole run, as a running service has one for its life: its keys,
+      // credentials and status list stay cached from round to round (the issue's condition
+      // for the goal). A guard new each round started every signed round by reading them
+      // all from the store, on the round's critical path, where an unsigned round has
+      // nothing to read.
+      const replayPrefix = `${uniqueName('benchid')}:`;
+      prefixes.push(replayPrefix);
+      const guard = guardFor(
+        kind === 'Redis' ? createRedisReplayCache(redis, replayPrefix) : createMemoryReplayCache(),
+      );
       const run = (on: boolean, round: number) => {
         const prefix = `${uniqueName('benchid')}:`;
-        const replay = kind === 'Redis' ? createRedisReplayCache(redis, prefix) : createMemoryReplayCache();
         // Fresh ids each round, the same for on and off: no round sees another's as replays.
         const batch = events.map((e) => ({ ...e, id: `${e.id}-r${round}` }));
-        return throughput(kind, on ? guardFor(replay) : undefined, batch, prefixes, prefix, redis);
+        return throughput(kind, on ? guard : undefined, batch, prefixes, prefix, redis);
       };
       await run(false, -1);
       await run(true, -1);
