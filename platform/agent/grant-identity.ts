@@ -21,11 +21,14 @@ export interface AgentIdentity {
     change: LifecycleChange,
     opts: { by: string; reason: string },
   ): Promise<{ state: LifecycleState; previous: LifecycleState }>;
-  /** Records the approval and issues the agent credentials that hold the capability at once. */
+  /**
+   * Records the approval and issues the agent credentials that hold the capability at once;
+   * `once` names the request, so that the same one delivered again records nothing more.
+   */
   approveCapability(
     agentId: string,
     capability: string,
-    opts: { by: string; reason?: string; via: string },
+    opts: { by: string; reason?: string; via: string; once?: string },
   ): Promise<CapabilityApproval>;
   /**
    * The agent's own secrets (an outside API's client secret and tokens), sealed under the

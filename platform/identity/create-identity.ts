@@ -81,7 +81,7 @@ export interface Identity extends CapabilityReader {
     approve(
       agentId: string,
       capability: string,
-      opts: { by: string; reason?: string; via: string },
+      opts: { by: string; reason?: string; via: string; once?: string },
     ): Promise<{ approval: CapabilityApproval; issued: IssuedCredentials }>;
   };
   /**

@@ -167,7 +167,24 @@ describe.each(storeBackends('wowsecurity-approve'))('/approve comments on $name'
     expect((await approvals()).map((a) => a.approvedBy)).toEqual(['ann', 'grace']);
   });
 
+  it('records an approval once when GitHub delivers the comment again after the reply failed', async () => {
+    const c = comment('/approve marketer github:contents:write renews the landing pages', 'ann');
+    // The reply's POST fails (a 502 is not retried for a POST: GitHub may have made the
+    // comment), as a crash between recording the approval and replying leaves it: no
+    // marker, so GitHub's redelivery is answered anew.
+    github.failNext('bad-gateway', { route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments' });
+    await expect(answer(c)).rejects.toThrow();
+    expect(replyTo(c)).toBeUndefined();
+    expect(await answer(c)).toMatchObject({ did: 'approved', by: 'ann' });
+    expect(replyTo(c)).toMatch(/^@ann approved `github:contents:write` for `marketer`/);
+    expect((await approvals()).filter((a) => a.reason === 'renews the landing pages')).toHaveLength(1);
+    // Another comment with the same words is another approval, recorded as such.
+    expect(await answer(comment(c.body, 'ann'))).toMatchObject({ did: 'approved' });
+    expect((await approvals()).filter((a) => a.reason === 'renews the landing pages')).toHaveLength(2);
+  });
+
   it('answers malformed input and what the platform refuses with a clear reply, approving nothing', async () => {
+    const before = (await approvals()).length;
     const bad = comment('/approve marketer root:everything', 'ann');
     expect(await answer(bad)).toMatchObject({ did: 'invalid' });
     expect(replyTo(bad)).toMatch(
@@ -179,7 +196,7 @@ describe.each(storeBackends('wowsecurity-approve'))('/approve comments on $name'
     const undeclared = comment('/approve nobody github:contents:write', 'ann');
     expect(await answer(undeclared)).toMatchObject({ did: 'failed' });
     expect(replyTo(undeclared)).toMatch(/no Active version/);
-    expect(await approvals()).toHaveLength(2);
+    expect(await approvals()).toHaveLength(before);
   });
 
   it('never reads a bot’s comment, one with no /approve of its own, or any in the support repository', async () => {

@@ -10,12 +10,31 @@ export interface CapabilityApproval extends Record<string, unknown> {
   via: string;
 }
 
-export async function recordApproval(db: PgQueryable, agentId: string, approval: CapabilityApproval): Promise<void> {
-  await db.query(
-    `insert into identity_capability_approvals (agent_id, capability, approved_by, approved_at, reason, via)
-     values ($1, $2, $3, $4, $5, $6)`,
-    [agentId, approval.capability, approval.approvedBy, approval.approvedAt, approval.reason, approval.via],
+/**
+ * Records the approval; with `onceKey`, only if no approval holds that key yet (the same
+ * request delivered again). True when it was recorded now.
+ */
+export async function recordApproval(
+  db: PgQueryable,
+  agentId: string,
+  approval: CapabilityApproval,
+  onceKey?: string,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `insert into identity_capability_approvals (agent_id, capability, approved_by, approved_at, reason, via, once_key)
+     values ($1, $2, $3, $4, $5, $6, $7)
+     on conflict (once_key) do nothing`,
+    [
+      agentId,
+      approval.capability,
+      approval.approvedBy,
+      approval.approvedAt,
+      approval.reason,
+      approval.via,
+      onceKey ?? null,
+    ],
   );
+  return rowCount === 1;
 }
 
 /** Every approval given for the agent, oldest first. */

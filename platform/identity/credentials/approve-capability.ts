@@ -15,13 +15,15 @@ const maxReason = 500;
  * Records that `by` approved `capability` for the agent, beyond what its tier allows, and
  * issues the agent new credentials at once that hold it. Only a capability the Active
  * version's manifest declares and its tier does not allow can be approved; the approval
- * holds for later versions that still declare it.
+ * holds for later versions that still declare it. With `once`, a key naming the request (a
+ * comment GitHub may deliver again), the same key asked again records nothing more and
+ * issues the credentials again: a crash after recording may have come before they were.
  */
 export async function approveCapability(
   ctx: IdentityContext,
   agentId: Subject,
   capability: string,
-  opts: { by: string; reason?: string; via: string },
+  opts: { by: string; reason?: string; via: string; once?: string },
 ): Promise<{ approval: CapabilityApproval; issued: IssuedCredentials }> {
   const fail = (problem: string) =>
     createError('WOW_ERR_CAPABILITY_APPROVAL', { capability: capability.slice(0, 80), agent: agentId, problem });
@@ -47,7 +49,10 @@ export async function approveCapability(
     reason: reason === '' ? 'no reason given' : reason,
     via: opts.via,
   };
-  await recordApproval(ctx.db, agentId, approval);
-  ctx.log.info({ agent: agentId, capability, by: opts.by, via: opts.via }, 'capability approved');
+  const recorded = await recordApproval(ctx.db, agentId, approval, opts.once);
+  ctx.log.info(
+    { agent: agentId, capability, by: opts.by, via: opts.via },
+    recorded ? 'capability approved' : 'capability approved before, by the same request',
+  );
   return { approval, issued: await issueCredentials(ctx, version, { actor: `${opts.via} (${opts.by})` }) };
 }

@@ -92,6 +92,9 @@ export async function answerApproveComment(deps: ApproveDeps, comment: ApproveCo
       by: comment.login,
       ...(command.reason === undefined ? {} : { reason: command.reason }),
       via: `/approve on ${comment.owner}/${comment.repo}#${comment.issue}`,
+      // A comment's id is GitHub's, unique across repositories: delivered again after a
+      // crash between recording and replying, it records nothing more.
+      once: `github-comment:${comment.commentId}`,
     });
   } catch (err) {
     if (!isWowError(err, 'WOW_ERR_CAPABILITY_APPROVAL')) throw err;
