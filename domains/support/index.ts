@@ -57,7 +57,7 @@ export { hostileCharacterProblem, removeHostileCharacters } from './src/intake/h
 // Customers' mail (app/email): read, then threaded onto a ticket by its reply address.
 export { parseInboundMail, type InboundMail, type MailAttachment } from './src/email/parse-inbound-mail.ts';
 export { receiveEmail, type EmailOutcome } from './src/email/receive-email.ts';
-export { createReplyToken, replyAddress } from './src/email/reply-address.ts';
+export { createReplyToken, pruneReplyTokens, replyAddress } from './src/email/reply-address.ts';
 
 // The desk: tickets and messages, drafts, SLA clocks, CSAT and the desk-wide stop.
 export {

@@ -9,6 +9,7 @@
 // And it tells organisations when a task completed, failed or needs input (mail, webhook).
 import { z } from 'zod';
 import { defineAgent } from '#platform';
+import { forgetReplyAddresses } from './delivery/forget-reply-addresses.ts';
 import { deliverAnswer } from './handlers/deliver-answer.ts';
 import { receiveComment, receiveIssue } from './handlers/receive-github.ts';
 import { syncWithGitHub } from './handlers/sync-with-github.ts';
@@ -82,6 +83,6 @@ export default defineAgent({
     'customer.task.failed': { input: taskFailed, handle: onTaskFailed },
     'customer.task.needs_input': { input: taskNeedsInput, handle: onTaskNeedsInput },
   },
-  every: { alerts: alertsSchedule },
+  every: { alerts: alertsSchedule, replyAddresses: forgetReplyAddresses },
   stop: stopNotification,
 });

@@ -7,6 +7,7 @@ import { warnPlainSecrets } from './handlers/warn-plain-secrets.ts';
 import { createOperatorAlerts, type OperatorAlerts } from './alerts/operator-alerts.ts';
 
 const intervalError = 'expected milliseconds from 0 (off) to 3600000';
+const replyDaysError = 'expected whole days from 0 (kept for good) to 36500';
 
 /**
  * What WowNotification reads is the support desk's shared configuration (SUPPORT_REPO,
@@ -43,6 +44,16 @@ export const notificationSettings = z.object({
     .min(0, { error: intervalError })
     .max(3_600_000, { error: intervalError })
     .default(15_000),
+  /**
+   * WOWNOTIFICATION_REPLY_ADDRESS_DAYS: how long after a ticket is solved or closed its mail's
+   * secret reply addresses still reach it; 0 keeps them for good.
+   */
+  replyAddressDays: z.coerce
+    .number({ error: replyDaysError })
+    .int({ error: replyDaysError })
+    .min(0, { error: replyDaysError })
+    .max(36_500, { error: replyDaysError })
+    .default(365),
 });
 
 export type NotificationSettings = z.infer<typeof notificationSettings>;

@@ -7,7 +7,12 @@ import { findByChannelId, findTicket, recordDeskMessage, ticketMessages } from '
 import { messageAttachments } from '../src/email/message-attachments.ts';
 import { parseInboundMail } from '../src/email/parse-inbound-mail.ts';
 import { receiveEmail } from '../src/email/receive-email.ts';
-import { createReplyToken, replyAddress, ticketsOfReplyAddresses } from '../src/email/reply-address.ts';
+import {
+  createReplyToken,
+  pruneReplyTokens,
+  replyAddress,
+  ticketsOfReplyAddresses,
+} from '../src/email/reply-address.ts';
 import { stripQuotedReply } from '../src/desk/strip-quoted-reply.ts';
 import { closeAndDropSchema, testDatabaseUrl, uniqueName } from '../../../test/support/servers.ts';
 import { mailText, replyAddressOf } from '#domains/support/testing';
@@ -315,6 +320,44 @@ describe.each(backends)('receiving email on $name', (backend) => {
     expect(await ticketsOfReplyAddresses(store, [`help+t-${token}x@waooaw.example`, 'help@waooaw.example'])).toEqual(
       [],
     );
+  });
+
+  it('forgets the reply addresses of tickets solved or closed more than the days given, and only those', async () => {
+    const opened = async (n: number) => {
+      const o = await receiveEmail(
+        store,
+        await parseInboundMail(mailText({ 'Message-ID': `<forget-${n}@customer.example>`, Subject: `Forget ${n}` })),
+      );
+      if (o.did !== 'opened') throw new Error(o.did);
+      return o.ticketId;
+    };
+    // Each ticket as the desk leaves it: solved or closed at a time, or reopened since.
+    const ticket = async (n: number, status: string, solvedAt: string | null, closedAt: string | null) => {
+      const id = await opened(n);
+      await store.query('update support_tickets set status = $2, solved_at = $3, closed_at = $4 where id = $1', [
+        id,
+        status,
+        solvedAt,
+        closedAt,
+      ]);
+      const address = replyAddress('support@waooaw.example', await createReplyToken(store, id));
+      return { id, address, named: () => ticketsOfReplyAddresses(store, [address]) };
+    };
+    const solvedLongAgo = await ticket(1, 'solved', '2024-03-01T00:00:00Z', null);
+    const closedLongAgo = await ticket(2, 'closed', '2024-03-01T00:00:00Z', '2024-04-01T00:00:00Z');
+    const closedLately = await ticket(3, 'closed', '2024-03-01T00:00:00Z', '2025-05-01T00:00:00Z');
+    const reopened = await ticket(4, 'open', '2024-03-01T00:00:00Z', null);
+    // A year before 2025-06-01: the first two were settled before it.
+    expect(await pruneReplyTokens(store, new Date('2025-06-01T00:00:00Z'), 365)).toBe(2);
+    expect(await solvedLongAgo.named()).toEqual([]);
+    expect(await closedLongAgo.named()).toEqual([]);
+    expect(await closedLately.named()).toEqual([closedLately.id]);
+    expect(await reopened.named()).toEqual([reopened.id]);
+    // Its requester's mail to a forgotten address is a new ticket of its own; to one kept, it
+    // answers that ticket (closed: in a linked follow-up).
+    const to = async (address: string) => receiveEmail(store, await parseInboundMail(mailText({ To: address })));
+    expect(await to(solvedLongAgo.address)).toMatchObject({ did: 'opened' });
+    expect(await to(closedLately.address)).toMatchObject({ did: 'threaded', repliedTo: closedLately.id });
   });
 
   it('opens a linked follow-up for a reply to a closed ticket', async () => {

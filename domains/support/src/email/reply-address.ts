@@ -4,6 +4,7 @@ import { readSql, type PgQueryable } from '#platform';
 const sql = {
   insert: readSql(import.meta.url, 'insert-reply-token'),
   ticket: readSql(import.meta.url, 'select-reply-token-ticket'),
+  prune: readSql(import.meta.url, 'prune-reply-tokens'),
 };
 
 // <desk local part>+t-<32 hex digits>@domain: 128 random bits, in lowercase because some
@@ -43,4 +44,15 @@ export async function ticketsOfReplyAddresses(db: PgQueryable, recipients: reado
     if (ticketId !== undefined && !tickets.includes(ticketId)) tickets.push(ticketId);
   }
   return tickets;
+}
+
+/**
+ * Forgets the reply addresses of tickets solved or closed more than `days` days before
+ * `now`: a customer who answers one of their mails after that starts a new ticket, as mail
+ * from anyone else does, where the table otherwise kept a row for every mail the desk ever
+ * sent. Returns how many went.
+ */
+export async function pruneReplyTokens(db: PgQueryable, now: Date, days: number): Promise<number> {
+  const before = new Date(now.getTime() - days * 86_400_000);
+  return (await db.query<{ n: number }>(sql.prune, [before.toISOString()])).rows[0]?.n ?? 0;
 }
