@@ -161,7 +161,8 @@ describe('stripping the quoted mail below a reply', () => {
     ).toBe('Still broken.');
     expect(
       stripQuotedReply(
-        'See the log.\n\n________________________________\nFrom: WAOOAW Support <support@waooaw.example>\nSent: Tuesday, December 1, 2026 10:00\nSubject: Re: Help',
+        'See the log.\n\n________________________________\n' +
+          'From: WAOOAW Support <support@waooaw.example>\nSent: Tuesday, December 1, 2026 10:00\nSubject: Re: Help',
       ),
     ).toBe('See the log.');
     expect(
